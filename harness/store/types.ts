@@ -3,8 +3,8 @@
 // names follow etcd's API in camelCase (etcd's JSON gateway accepts both `range_end` and
 // `rangeEnd`); keys and values are bytes, as in etcd.
 //
-// Revisions are plain numbers: a store would need 2^53 writes before that is a problem. Lease IDs are
-// numbers here too; the wire format carries them as decimal strings.
+// Revisions are plain numbers: a store would need 2^53 writes before that is a problem. Lease IDs
+// are `bigint`: etcd picks them from all 63 bits, more than a JavaScript number holds exactly.
 
 /** A key's state at one revision (etcd's mvccpb.KeyValue). */
 export interface KeyValue {
@@ -16,8 +16,8 @@ export interface KeyValue {
   modRevision: number;
   /** How many times the key was written in this generation: 1 on create. */
   version: number;
-  /** The lease the key is attached to; 0 means none. */
-  lease: number;
+  /** The lease the key is attached to; 0n means none. */
+  lease: bigint;
 }
 
 /** Every response carries the store's revision when the request was served. */
@@ -28,8 +28,8 @@ export interface ResponseHeader {
 export interface PutRequest {
   key: Uint8Array;
   value?: Uint8Array;
-  /** Attach the key to this lease; 0 or absent detaches it. */
-  lease?: number;
+  /** Attach the key to this lease; 0n or absent detaches it. */
+  lease?: bigint;
   /** Return the key's previous state in the response. */
   prevKv?: boolean;
   /** Keep the current value and change only the lease (the key must exist). */
@@ -96,7 +96,7 @@ export interface Compare {
   createRevision?: number;
   modRevision?: number;
   value?: Uint8Array;
-  lease?: number;
+  lease?: bigint;
 }
 
 export type RequestOp =
@@ -163,26 +163,26 @@ export interface Watcher {
 export interface LeaseGrantRequest {
   /** Seconds the lease lives without a keep-alive. */
   ttl: number;
-  /** Ask for this ID; 0 or absent lets the store choose. */
-  id?: number;
+  /** Ask for this ID; 0n or absent lets the store choose. */
+  id?: bigint;
 }
 
 export interface LeaseGrantResponse {
   header: ResponseHeader;
-  id: number;
+  id: bigint;
   ttl: number;
 }
 
 export interface LeaseKeepAliveResponse {
   header: ResponseHeader;
-  id: number;
+  id: bigint;
   /** The renewed TTL, or 0 when the lease does not exist (not an error, as in etcd). */
   ttl: number;
 }
 
 export interface LeaseTimeToLiveResponse {
   header: ResponseHeader;
-  id: number;
+  id: bigint;
   /** Seconds left, or -1 when the lease does not exist. */
   ttl: number;
   grantedTtl: number;
@@ -211,10 +211,10 @@ export interface MvccStore {
 
   leaseGrant(request: LeaseGrantRequest): LeaseGrantResponse;
   /** Delete the lease and every key attached to it, in one revision. */
-  leaseRevoke(id: number): { header: ResponseHeader };
-  leaseKeepAlive(id: number): LeaseKeepAliveResponse;
-  leaseTimeToLive(id: number, options?: { keys?: boolean }): LeaseTimeToLiveResponse;
-  leases(): { header: ResponseHeader; leases: number[] };
+  leaseRevoke(id: bigint): { header: ResponseHeader };
+  leaseKeepAlive(id: bigint): LeaseKeepAliveResponse;
+  leaseTimeToLive(id: bigint, options?: { keys?: boolean }): LeaseTimeToLiveResponse;
+  leases(): { header: ResponseHeader; leases: bigint[] };
   /** Revoke every lease whose deadline has passed on the store's clock; returns their IDs. */
-  expireLeases(): number[];
+  expireLeases(): bigint[];
 }
