@@ -189,6 +189,22 @@ export interface LeaseTimeToLiveResponse {
   keys: Uint8Array[];
 }
 
+/**
+ * A whole store as plain values, so chapter 02 can write it to disk and start again from it: the
+ * keys as they stood at the compact revision, then every change since, as a watcher would see them.
+ * Restoring replays the changes over the base. Leases come back with their full TTL, as they do when
+ * an etcd member restarts.
+ */
+export interface StoreSnapshot {
+  revision: number;
+  compactRevision: number;
+  /** Every live key at compactRevision (empty when nothing was compacted). */
+  base: KeyValue[];
+  /** Every change after compactRevision, one entry per revision, oldest first. */
+  changes: WatchResponse[];
+  leases: Array<{ id: bigint; ttl: number }>;
+}
+
 /** What chapter 01 builds and chapter 02 serves: etcd's KV, Watch and Lease services in memory. */
 export interface MvccStore {
   /** The current revision: 1 on a fresh store, plus one for every write transaction. */
@@ -217,4 +233,7 @@ export interface MvccStore {
   leases(): { header: ResponseHeader; leases: bigint[] };
   /** Revoke every lease whose deadline has passed on the store's clock; returns their IDs. */
   expireLeases(): bigint[];
+
+  /** The whole store as plain values; a store built from it answers every read the same way. */
+  snapshot(): StoreSnapshot;
 }
