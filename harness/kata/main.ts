@@ -1,1 +1,117 @@
-console.log('hello', process.argv.slice(2));
+// The `kata` command: reads the command line, runs one verb, exits with its code.
+//
+// Exit codes: 0 success, 1 failure (a failing test, a failed check, a refused action), 2 usage (an
+// unknown verb, chapter or flag). Errors are one line; --verbose adds the stack trace.
+//
+// Verbs load their modules when they run: Vitest and the TypeScript compiler take a while to import,
+// and `kata help` or `kata reset` should not wait for them.
+import { course } from '../course.ts';
+import { helpText, parseCommandLine, type Request } from './args.ts';
+import { colourWanted, exitCodes, KataError, paint, plural, UsageError } from './output.ts';
+import { drift, driftCount, hashTree, readPristine, writePristine } from './pristine.ts';
+
+function pristine(update: boolean): number {
+  const before = readPristine();
+  const difference = drift(before, hashTree('chapters'));
+  if (update) {
+    const files = writePristine();
+    const changed = driftCount(difference);
+    console.log(
+      `Recorded ${plural(Object.keys(files).length, 'file')} of chapters/ in harness/pristine.json` +
+        (changed
+          ? ` (${plural(changed, 'file')} changed since the last record).`
+          : ' (no change).'),
+    );
+    return 0;
+  }
+  if (driftCount(difference) === 0) {
+    console.log('harness/pristine.json matches chapters/.');
+    return 0;
+  }
+  for (const file of difference.changed) console.log(`  changed: ${file}`);
+  for (const file of difference.added) console.log(`  not recorded: ${file}`);
+  for (const file of difference.missing) console.log(`  missing: ${file}`);
+  console.log(
+    'chapters/ differs from harness/pristine.json; authors record it with npm run pristine.',
+  );
+  return 1;
+}
+
+async function dispatch(request: Request): Promise<number> {
+  const colour = paint(colourWanted());
+  const chapter = request.chapters[0];
+  const learner = () => import('./learner.ts');
+  switch (request.verb) {
+    case 'status':
+      return (await learner()).status(colour);
+    case 'test':
+      return (await learner()).test(chapter, request.flags.solutions === true, colour);
+    case 'hint':
+      return (await learner()).hint(chapter, colour);
+    case 'watch': {
+      const { defaultChapter, test } = await learner();
+      const { watchChapter } = await import('./watch.ts');
+      const chosen = chapter ?? defaultChapter() ?? course[course.length - 1]!;
+      return watchChapter(
+        chosen,
+        async () => {
+          if (process.stdout.isTTY) console.clear();
+          await test(chosen, false, colour);
+        },
+        { poll: request.flags.poll === true, colour },
+      );
+    }
+    case 'verify':
+      return (await learner()).verify(colour);
+    case 'reset':
+      return (await import('./reset.ts')).reset(chapter!);
+    case 'solution': {
+      const { solution } = await import('./solution.ts');
+      return solution(chapter!, { yes: request.flags.yes === true, colour: colourWanted() });
+    }
+    case 'run':
+      return (await import('./programs.ts')).runComponent(request.name!, request.rest);
+    case 'bench':
+      return (await import('./programs.ts')).runBenchmarks(request.name, request.rest);
+    case 'check':
+      return (await import('./check.ts')).check({
+        chapters: request.chapters,
+        only: request.flags.only === 'coverage' ? 'coverage' : undefined,
+        colour,
+      });
+    case 'pristine':
+      return pristine(request.flags.update === true);
+    default:
+      console.log(helpText(request.name));
+      return exitCodes.ok;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let request: Request | undefined;
+  try {
+    request = parseCommandLine(argv);
+    if (request.help) {
+      console.log(helpText(request.verb));
+      return exitCodes.ok;
+    }
+    return await dispatch(request);
+  } catch (error) {
+    const wantsStack = request?.verbose ?? argv.includes('--verbose');
+    if (error instanceof UsageError) {
+      console.error(`kata: ${error.message}`);
+      return exitCodes.usage;
+    }
+    if (error instanceof KataError) {
+      console.error(`kata: ${error.message}`);
+      if (wantsStack) console.error(error.stack);
+      return exitCodes.failure;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`kata: ${message.split('\n')[0]}${wantsStack ? '' : ' (--verbose shows where)'}`);
+    if (wantsStack) console.error(error instanceof Error ? error.stack : error);
+    return exitCodes.failure;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,169 @@
+// Benchmark: the kata store (the reference, durable, fsync on) against a real etcd on this machine,
+// driven by the same client (solutions/02-store-server/client.ts), with 1 and with 64 concurrent
+// writers. Prints puts/s and ranges/s for each and the ratio kata/etcd; absolute numbers on a shared
+// machine mean little, the ratio measured in one run does.
+//
+//   npx tsx harness/bench/store-server.ts [--seconds 3]      (about a minute)
+//
+// Both stores run as their own processes, so neither shares the client's event loop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bytes } from '../store/bytes.ts';
+import type { StoreClient } from '../store/client.ts';
+import { createStoreClient } from '../../solutions/02-store-server/client.ts';
+import { etcdVersion, startEtcd, waitFor } from '../testing/etcd.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const secondsFlag = process.argv.indexOf('--seconds');
+const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 3;
+const CONCURRENCY = [1, 64];
+const ROUNDS = 2;
+
+interface Target {
+  name: string;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The kata store as `kata run store` starts it: reference code, a fresh data dir, fsync on. */
+async function startKata(): Promise<Target> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kata-bench-'));
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'harness/components/store.ts'),
+      '--data-dir',
+      dataDir,
+      '--listen-client-urls',
+      'http://127.0.0.1:0',
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  await waitFor(
+    () => /serving client requests on (\S+)/.test(output),
+    'the kata store to start',
+    30_000,
+  );
+  return {
+    name: 'kata store',
+    url: /serving client requests on (\S+)/.exec(output)![1]!,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `operation` from `concurrency` loops for `seconds`; returns operations per second. */
+async function measure(
+  concurrency: number,
+  operation: (worker: number, n: number) => Promise<unknown>,
+) {
+  const deadline = performance.now() + seconds * 1000;
+  let done = 0;
+  const loop = async (worker: number) => {
+    for (let n = 0; performance.now() < deadline; n++) {
+      await operation(worker, n);
+      done += 1;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, (_, worker) => loop(worker)));
+  return done / ((performance.now() - started) / 1000);
+}
+
+/** The cells of the table: an operation at a concurrency. */
+const cells = CONCURRENCY.flatMap((concurrency) => [
+  { column: `puts/s ${concurrency}`, concurrency, put: true },
+  { column: `ranges/s ${concurrency}`, concurrency, put: false },
+]);
+
+/**
+ * Measures every cell on every target. Targets take turns, cell by cell, twice, and the better of
+ * the two rounds counts: a machine that gets busier for a moment (other work on a shared host)
+ * then costs neither side its result.
+ */
+async function benchAll(targets: Target[]): Promise<Array<Record<string, number>>> {
+  const value = bytes('x'.repeat(256));
+  const clients: StoreClient[] = targets.map((target) => createStoreClient(target.url));
+  const results: Array<Record<string, number>> = targets.map(() => ({}));
+  try {
+    for (const client of clients) {
+      // Warm up connections and code paths first.
+      await measure(8, (worker, n) =>
+        client.put({ key: bytes(`warm/${worker}/${n % 100}`), value }),
+      );
+    }
+    for (const cell of cells) {
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const [i, client] of clients.entries()) {
+          const rate = await measure(cell.concurrency, (worker, n) =>
+            cell.put
+              ? client.put({ key: bytes(`bench/${worker}/${n % 1000}`), value })
+              : client.range({ key: bytes(`bench/${worker}/${n % 100}`) }),
+          );
+          results[i]![cell.column] = Math.max(results[i]![cell.column] ?? 0, rate);
+        }
+      }
+    }
+  } finally {
+    for (const client of clients) await client.close();
+  }
+  return results;
+}
+
+function table(
+  rows: Array<[string, Record<string, number> | undefined]>,
+  columns: string[],
+): string {
+  const cell = (text: string) => text.padStart(14);
+  const lines = [`${''.padEnd(16)}${columns.map(cell).join('')}`];
+  for (const [name, values] of rows) {
+    lines.push(
+      `${name.padEnd(16)}${columns.map((c) => cell(values ? Math.round(values[c]!).toLocaleString('en-US') : '-')).join('')}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const columns = cells.map((cell) => cell.column);
+console.log(
+  `store-server benchmark: best of ${ROUNDS} rounds of ${seconds} s per cell, fsync on, one client process, 256-byte values`,
+);
+
+const targets: Target[] = [await startKata()];
+const version = etcdVersion();
+if (version) {
+  const etcd = await startEtcd();
+  targets.push({ name: `etcd ${version}`, url: etcd.url, stop: () => etcd.stop() });
+} else {
+  console.log(
+    'etcd: skipped, no etcd on PATH (install etcd 3.4, e.g. Debian etcd-server, for the baseline)',
+  );
+}
+let results: Array<Record<string, number>>;
+try {
+  results = await benchAll(targets);
+} finally {
+  for (const target of targets) await target.stop();
+}
+console.log(
+  table(
+    targets.map((target, i) => [target.name, results[i]]),
+    columns,
+  ),
+);
+if (results.length === 2) {
+  const [kata, etcd] = results as [Record<string, number>, Record<string, number>];
+  const ratios = columns.map((c) => `${(kata[c]! / etcd[c]!).toFixed(2)}x`.padStart(14));
+  console.log(`${'kata / etcd'.padEnd(16)}${ratios.join('')}`);
+}

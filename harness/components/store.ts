@@ -1,0 +1,214 @@
+// `npx kata run store`: the kata store as a program, with etcd's flag names.
+//
+//   npx kata run store --data-dir ./demo.etcd --listen-client-urls http://127.0.0.1:23790
+//
+// It loads chapter 01's store and chapter 02's durable store and server, either the reference
+// (--use solutions) or the learner's own (--use mine), opens the data directory and serves etcd's
+// JSON API on every --listen-client-urls address. Port 2380 (--listen-peer-urls) is where etcd
+// members talk to each other; it is reserved for the replicated store of a later chapter and
+// nothing listens there yet. It can also run on its own, for tests that need a real process:
+//   node --import tsx harness/components/store.ts --data-dir /tmp/x --listen-client-urls http://127.0.0.1:0
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { MvccStore, StoreSnapshot } from '../store/types.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface StoreFlags {
+  name: string;
+  dataDir: string;
+  listenClientUrls: URL[];
+  advertiseClientUrls: URL[];
+  listenPeerUrls: URL[];
+  use: 'solutions' | 'mine';
+}
+
+/** A mistake on the command line: one line of explanation, exit code 2. */
+export class UsageError extends Error {}
+
+const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
+                      [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine]`;
+
+/** Reads etcd-style flags: `--flag value` or `--flag=value`; URL lists are comma-separated. */
+export function parseFlags(argv: string[]): StoreFlags {
+  const values = new Map<string, string>();
+  const known = [
+    'name',
+    'data-dir',
+    'listen-client-urls',
+    'advertise-client-urls',
+    'listen-peer-urls',
+    'use',
+  ];
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--?([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (!match || !known.includes(match[1]!)) {
+      throw new UsageError(`unknown flag ${argv[i]}; the flags are --${known.join(', --')}`);
+    }
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${match[1]} needs a value`);
+    values.set(match[1]!, value);
+  }
+  const urls = (flag: string, fallback: string) =>
+    (values.get(flag) ?? fallback).split(',').map((text) => {
+      try {
+        const url = new URL(text.trim());
+        if (url.protocol !== 'http:') throw new Error('only http:// is served');
+        return url;
+      } catch (error) {
+        throw new UsageError(
+          `--${flag}: "${text}" is not a usable URL (${(error as Error).message})`,
+        );
+      }
+    });
+  const use = values.get('use') ?? 'solutions';
+  if (use !== 'solutions' && use !== 'mine') {
+    throw new UsageError(`--use must be "solutions" or "mine", not "${use}"`);
+  }
+  const name = values.get('name') ?? 'default';
+  const listenClientUrls = urls('listen-client-urls', 'http://127.0.0.1:2379');
+  return {
+    name,
+    dataDir: values.get('data-dir') ?? `${name}.etcd`,
+    listenClientUrls,
+    advertiseClientUrls: values.has('advertise-client-urls')
+      ? urls('advertise-client-urls', '')
+      : listenClientUrls,
+    listenPeerUrls: urls('listen-peer-urls', 'http://127.0.0.1:2380'),
+    use,
+  };
+}
+
+/** Where chapter 01's store and chapter 02's server come from. */
+export interface ImplementationDirs {
+  /** The folder holding store.ts (a 01-store folder). */
+  storeDir: string;
+  /** The folder holding server.ts and durable-store.ts (a 02-store-server folder). */
+  serverDir: string;
+}
+
+/** --use solutions: the reference; --use mine: the learner's chapters/. */
+export function implementationDirs(use: StoreFlags['use']): ImplementationDirs {
+  const root = path.join(repoRoot, use === 'solutions' ? 'solutions' : 'chapters');
+  return { storeDir: path.join(root, '01-store'), serverDir: path.join(root, '02-store-server') };
+}
+
+async function loadImplementation({ storeDir, serverDir }: ImplementationDirs) {
+  const load = (dir: string, file: string) => import(pathToFileURL(path.join(dir, file)).href);
+  const { Store } = await load(storeDir, 'store.ts');
+  const { DurableStore } = await load(serverDir, 'durable-store.ts');
+  const { createStoreServer } = await load(serverDir, 'server.ts');
+  return {
+    createStore: (snapshot?: StoreSnapshot): MvccStore => new Store({ snapshot }),
+    DurableStore:
+      DurableStore as typeof import('../../solutions/02-store-server/durable-store.ts').DurableStore,
+    createStoreServer:
+      createStoreServer as typeof import('../../solutions/02-store-server/server.ts').createStoreServer,
+  };
+}
+
+export interface RunningStore {
+  /** The client URLs actually served (a port of 0 is replaced by the one chosen). */
+  urls: string[];
+  close(): Promise<void>;
+}
+
+/** Why a listen failed, in one line that names the flag to change. */
+function listenProblem(url: URL, error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE') {
+    return `cannot listen on ${url.origin}: the address is already in use; choose another with --listen-client-urls`;
+  }
+  if (error.code === 'EACCES') {
+    return `cannot listen on ${url.origin}: ports below 1024 need privileges; choose a higher port with --listen-client-urls`;
+  }
+  return `cannot listen on ${url.origin} (${error.code ?? error.message}); check --listen-client-urls`;
+}
+
+/** Opens the data directory and starts serving. Throws an Error with a one-line message. */
+export async function startStore(
+  flags: StoreFlags,
+  log: (line: string) => void,
+  dirs: ImplementationDirs = implementationDirs(flags.use),
+): Promise<RunningStore> {
+  const implementation = await loadImplementation(dirs);
+  log(`name = ${flags.name}`);
+  log(`data dir = ${flags.dataDir}`);
+  log(`using chapter 02's code from ${path.relative(process.cwd(), dirs.serverDir) || '.'}`);
+  const store = await implementation.DurableStore.open({
+    dataDir: flags.dataDir,
+    createStore: implementation.createStore,
+  });
+  if (store.truncatedBytes > 0) {
+    log(
+      `cut ${store.truncatedBytes} bytes of a torn write from the end of the log (a crash mid-write)`,
+    );
+  }
+  log(`recovered the store at revision ${store.revision}`);
+  const server = implementation.createStoreServer({ store, durability: store, name: flags.name });
+  const urls: string[] = [];
+  for (const url of flags.listenClientUrls) {
+    try {
+      urls.push(await server.listen(Number(url.port || 80), url.hostname.replace(/^\[|\]$/g, '')));
+    } catch (error) {
+      await server.close();
+      await store.close();
+      throw new Error(listenProblem(url, error as NodeJS.ErrnoException));
+    }
+  }
+  for (const url of urls) log(`serving client requests on ${url}`);
+  log(`advertise client URLs = ${flags.advertiseClientUrls.map((url) => url.origin).join(',')}`);
+  log(
+    `peer URLs ${flags.listenPeerUrls.map((url) => url.origin).join(',')} are reserved for the ` +
+      'replicated store (a later chapter); nothing listens there yet',
+  );
+  return {
+    urls,
+    close: async () => {
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * The program: starts the store, runs until SIGINT or SIGTERM, returns the exit code. `dirs`
+ * overrides where the code comes from (tests point chapter 02 at the folder under test).
+ */
+export async function main(argv: string[], dirs?: ImplementationDirs): Promise<number> {
+  const log = (line: string) => console.log(`kata store: ${line}`);
+  let flags: StoreFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`kata store: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let running: RunningStore;
+  try {
+    running = await startStore(flags, log, dirs);
+  } catch (error) {
+    console.error(`kata store: ${(error as Error).message}`);
+    return 1;
+  }
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      log(`received ${signal}, closing`);
+      running.close().then(
+        () => resolve(0),
+        (error: Error) => {
+          console.error(`kata store: closing failed: ${error.message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+// Run directly (node --import tsx harness/components/store.ts ...), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,237 @@
+// The `kata` command line: which verbs exist, what each takes, and how a line of arguments becomes
+// one request. Mistakes become a UsageError whose one line names the valid choices (exit code 2).
+import { parseArgs } from 'node:util';
+import { course, findChapter, folderOf, type Chapter } from '../course.ts';
+import { UsageError } from './output.ts';
+
+type Flag = { type: 'boolean' | 'string'; short?: string; description: string };
+
+interface Verb {
+  usage: string;
+  summary: string;
+  flags: Record<string, Flag>;
+  /** What the positional argument is, if the verb takes one. */
+  positional?: 'chapter' | 'chapters' | 'component' | 'bench';
+  /** A required positional: `kata reset` must be told which chapter. */
+  required?: boolean;
+  /** Everything after the positional goes to the program untouched (`kata run store --data-dir`). */
+  passThrough?: boolean;
+}
+
+const verbose: Flag = { type: 'boolean', description: 'print stack traces of unexpected errors' };
+
+export const verbs: Record<string, Verb> = {
+  status: {
+    usage: 'kata [status]',
+    summary: 'where you stand: every chapter, the current one, your next failing test and its hint',
+    flags: {},
+  },
+  test: {
+    usage: 'kata test [NN] [--solutions]',
+    summary:
+      "run a chapter's tests on your code (default: the current chapter) and record progress",
+    flags: {
+      solutions: { type: 'boolean', description: 'run the same tests on the reference instead' },
+    },
+    positional: 'chapter',
+  },
+  watch: {
+    usage: 'kata watch [NN] [--poll]',
+    summary: "rerun a chapter's tests every time you save a file in it",
+    flags: {
+      poll: {
+        type: 'boolean',
+        description: 'poll for changes (WSL on a Windows drive, network mounts)',
+      },
+    },
+    positional: 'chapter',
+  },
+  hint: {
+    usage: 'kata hint [NN]',
+    summary: 'the hint and lesson section for your next failing test',
+    flags: {},
+    positional: 'chapter',
+  },
+  verify: {
+    usage: 'kata verify',
+    summary: 'run every chapter on your code, one summary table',
+    flags: {},
+  },
+  reset: {
+    usage: 'kata reset NN',
+    summary: "back up your files of a chapter, then restore the chapter's stubs",
+    flags: {},
+    positional: 'chapter',
+    required: true,
+  },
+  solution: {
+    usage: 'kata solution NN [--yes]',
+    summary: 'where the reference is, and a diff of your files against it',
+    flags: {
+      yes: { type: 'boolean', short: 'y', description: 'reveal without asking' },
+    },
+    positional: 'chapter',
+    required: true,
+  },
+  run: {
+    usage: 'kata run <component> [flags]',
+    summary: 'start a finished component on its own (store, apiserver, ...)',
+    flags: {},
+    positional: 'component',
+    required: true,
+    passThrough: true,
+  },
+  bench: {
+    usage: 'kata bench [name]',
+    summary: 'run one benchmark from harness/bench/, or all of them',
+    flags: {},
+    positional: 'bench',
+    passThrough: true,
+  },
+  check: {
+    usage: 'kata check [NN...] [--only coverage]',
+    summary: "the repository's own checks (npm test): types, format, every chapter, the harness",
+    flags: {
+      only: { type: 'string', description: 'run one step only: coverage' },
+    },
+    positional: 'chapters',
+  },
+  pristine: {
+    usage: 'kata pristine [--update]',
+    summary: 'compare chapters/ with the recorded stubs; --update records them (npm run pristine)',
+    flags: {
+      update: { type: 'boolean', description: 'record the working tree as the pristine stubs' },
+    },
+  },
+  help: {
+    usage: 'kata help [verb]',
+    summary: 'this list, or the details of one verb',
+    flags: {},
+  },
+};
+
+export interface Request {
+  verb: string;
+  /** The chapters named on the line, resolved against the manifest. */
+  chapters: Chapter[];
+  /** The component or benchmark name, for `run` and `bench`. */
+  name?: string;
+  /** Arguments passed through untouched to a component or benchmark. */
+  rest: string[];
+  flags: Record<string, string | boolean | undefined>;
+  help: boolean;
+  verbose: boolean;
+}
+
+export function chapterChoices(): string {
+  return course.map((chapter) => `${chapter.id} (${chapter.slug})`).join(', ');
+}
+
+export function resolveChapter(name: string): Chapter {
+  const chapter = findChapter(name);
+  if (!chapter)
+    throw new UsageError(`unknown chapter "${name}"; choose one of ${chapterChoices()}`);
+  return chapter;
+}
+
+export function parseCommandLine(argv: string[]): Request {
+  const verbName = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'status';
+  const verb = verbs[verbName];
+  if (!verb) {
+    throw new UsageError(
+      `unknown command "${verbName}"; choose one of ${Object.keys(verbs).join(', ')}`,
+    );
+  }
+  const words = argv[0] === verbName ? argv.slice(1) : argv;
+
+  // `kata run store --data-dir x`: the component's flags are its own business.
+  let own = words;
+  let rest: string[] = [];
+  if (verb.passThrough) {
+    const at = words.findIndex((word) => !word.startsWith('-'));
+    if (at >= 0) {
+      own = words.slice(0, at + 1);
+      rest = words.slice(at + 1);
+    }
+  }
+
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: own,
+      options: { ...verb.flags, verbose, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    throw new UsageError(`${oneLine((error as Error).message)}; usage: ${verb.usage}`);
+  }
+  const {
+    help = false,
+    verbose: wantsVerbose = false,
+    ...flags
+  } = parsed.values as Record<string, string | boolean | undefined>;
+  const positionals = parsed.positionals;
+  const request: Request = {
+    verb: verbName,
+    chapters: [],
+    rest,
+    flags,
+    help: Boolean(help),
+    verbose: Boolean(wantsVerbose),
+  };
+  if (request.help) return request;
+
+  if (verbName === 'help') {
+    request.name = positionals[0];
+    if (request.name && !verbs[request.name]) {
+      throw new UsageError(
+        `unknown command "${request.name}"; choose one of ${Object.keys(verbs).join(', ')}`,
+      );
+    }
+    return request;
+  }
+  const most = verb.positional === 'chapters' ? Infinity : verb.positional ? 1 : 0;
+  if (positionals.length > most) {
+    throw new UsageError(`unexpected "${positionals[most]}"; usage: ${verb.usage}`);
+  }
+  if (verb.required && positionals.length === 0) {
+    const what = verb.positional === 'chapter' ? `a chapter: ${chapterChoices()}` : 'a name';
+    throw new UsageError(`kata ${verbName} needs ${what}; usage: ${verb.usage}`);
+  }
+  if (verb.positional === 'chapter' || verb.positional === 'chapters') {
+    request.chapters = positionals.map(resolveChapter);
+  } else {
+    request.name = positionals[0];
+  }
+  if (verbName === 'check' && flags.only !== undefined && flags.only !== 'coverage') {
+    throw new UsageError(`--only takes "coverage", not "${String(flags.only)}"`);
+  }
+  return request;
+}
+
+/** Node's first sentence is the useful one: "Unknown option '--nope'". */
+function oneLine(message: string): string {
+  return message.split('\n')[0]!.split('. ')[0]!.replace(/\.$/, '');
+}
+
+/** `kata help`, or `kata <verb> --help`. */
+export function helpText(verbName?: string): string {
+  if (verbName && verbs[verbName]) {
+    const verb = verbs[verbName];
+    const flagLines = Object.entries({ ...verb.flags, verbose }).map(
+      ([name, flag]) =>
+        `  ${`${flag.short ? `-${flag.short}, ` : ''}--${name}${flag.type === 'string' ? ' <value>' : ''}`.padEnd(22)} ${flag.description}`,
+    );
+    return [`usage: ${verb.usage}`, '', verb.summary, '', 'options:', ...flagLines].join('\n');
+  }
+  const width = Math.max(...Object.values(verbs).map((verb) => verb.usage.length));
+  return [
+    'kata: learn Kubernetes by building it, one chapter at a time',
+    '',
+    ...Object.values(verbs).map((verb) => `  ${verb.usage.padEnd(width)}  ${verb.summary}`),
+    '',
+    `Chapters: ${course.map((chapter) => `${chapter.id} ${folderOf(chapter)}`).join(', ')}.`,
+    'Exit codes: 0 ok, 1 failure, 2 usage. --verbose shows stack traces. NO_COLOR turns colour off.',
+  ].join('\n');
+}

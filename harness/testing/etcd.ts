@@ -1,0 +1,126 @@
+// A real etcd for tests and benchmarks: started on free ports in a temporary directory, stopped and
+// removed afterwards. Conformance suites run the same requests against it and against the kata
+// store; benchmarks use it as the baseline. When no `etcd` is on PATH, `etcdVersion()` says so and
+// the suites skip (CI installs Debian's etcd-server, so there they always run).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export interface RunningEtcd {
+  /** The client URL, e.g. http://127.0.0.1:41234. */
+  url: string;
+  dataDir: string;
+  /** Everything etcd printed, for a failing test to show. */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+/** The `etcd` on PATH's version ("3.4.23"), or undefined when there is none. */
+export function etcdVersion(): string | undefined {
+  const result = spawnSync('etcd', ['--version'], { encoding: 'utf8' });
+  if (result.error || result.status !== 0) return undefined;
+  return /etcd Version: (\S+)/.exec(result.stdout)?.[1];
+}
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `condition` until it holds, or fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    if (await condition()) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const response = await fetch(`${url}/health`);
+    return (await response.text()).includes('"true"');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts a single-member etcd with its defaults (fsync on, 2 s minimum lease TTL), on free ports
+ * and in a fresh temporary data directory, and waits until it answers /health.
+ */
+export async function startEtcd(extraFlags: string[] = []): Promise<RunningEtcd> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kata-etcd-'));
+  // Another process may take a free port before etcd does; try a few times.
+  for (let attempt = 1; ; attempt++) {
+    const [clientPort, peerPort] = [await freePort(), await freePort()];
+    const url = `http://127.0.0.1:${clientPort}`;
+    const peer = `http://127.0.0.1:${peerPort}`;
+    const child = spawn(
+      'etcd',
+      [
+        '--name=kata',
+        `--data-dir=${path.join(dataDir, `data-${attempt}`)}`,
+        `--listen-client-urls=${url}`,
+        `--advertise-client-urls=${url}`,
+        `--listen-peer-urls=${peer}`,
+        `--initial-advertise-peer-urls=${peer}`,
+        `--initial-cluster=kata=${peer}`,
+        '--log-level=error',
+        '--logger=zap',
+        ...extraFlags,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    let gone = false;
+    void exited.then(() => (gone = true));
+    try {
+      await waitFor(async () => gone || (await healthy(url)), 'etcd to answer /health', 15_000);
+    } catch (error) {
+      await stopChild(child, exited);
+      throw error;
+    }
+    if (!gone) {
+      return {
+        url,
+        dataDir,
+        log: () => output,
+        stop: async () => {
+          await stopChild(child, exited);
+          await rm(dataDir, { recursive: true, force: true });
+        },
+      };
+    }
+    if (attempt === 3) {
+      await rm(dataDir, { recursive: true, force: true });
+      throw new Error(`etcd exited before it was ready:\n${output}`);
+    }
+  }
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
