@@ -2,17 +2,17 @@
 //
 //   npx kata run store --data-dir ./demo.etcd --listen-client-urls http://127.0.0.1:23790
 //
-// It loads chapter 01's store and chapter 02's durable store and server, either the reference
-// (--use solutions) or the learner's own (--use mine), opens the data directory and serves etcd's
+// It loads chapter 01's store and chapter 02's durable store and server: the reference
+// (--use solutions), the learner's own (--use mine), or by default the learner's for each of the two
+// chapters whose tests all pass and the reference otherwise (--use auto). It opens the data directory and serves etcd's
 // JSON API on every --listen-client-urls address. Port 2380 (--listen-peer-urls) is where etcd
 // members talk to each other; it is reserved for the replicated store of a later chapter and
 // nothing listens there yet. It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/store.ts --data-dir /tmp/x --listen-client-urls http://127.0.0.1:0
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
 
 export interface StoreFlags {
   name: string;
@@ -20,14 +20,14 @@ export interface StoreFlags {
   listenClientUrls: URL[];
   advertiseClientUrls: URL[];
   listenPeerUrls: URL[];
-  use: 'solutions' | 'mine';
+  use: Use;
 }
 
 /** A mistake on the command line: one line of explanation, exit code 2. */
 export class UsageError extends Error {}
 
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
-                      [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine]`;
+                      [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine|auto]`;
 
 /** Reads etcd-style flags: `--flag value` or `--flag=value`; URL lists are comma-separated. */
 export function parseFlags(argv: string[]): StoreFlags {
@@ -61,10 +61,8 @@ export function parseFlags(argv: string[]): StoreFlags {
         );
       }
     });
-  const use = values.get('use') ?? 'solutions';
-  if (use !== 'solutions' && use !== 'mine') {
-    throw new UsageError(`--use must be "solutions" or "mine", not "${use}"`);
-  }
+  const use = values.get('use') ?? 'auto';
+  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   const name = values.get('name') ?? 'default';
   const listenClientUrls = urls('listen-client-urls', 'http://127.0.0.1:2379');
   return {
@@ -87,10 +85,8 @@ export interface ImplementationDirs {
   serverDir: string;
 }
 
-/** --use solutions: the reference; --use mine: the learner's chapters/. */
-export function implementationDirs(use: StoreFlags['use']): ImplementationDirs {
-  const root = path.join(repoRoot, use === 'solutions' ? 'solutions' : 'chapters');
-  return { storeDir: path.join(root, '01-store'), serverDir: path.join(root, '02-store-server') };
+export function implementationDirs(use: Use): ImplementationDirs {
+  return { storeDir: chapterSource('01', use), serverDir: chapterSource('02', use) };
 }
 
 async function loadImplementation({ storeDir, serverDir }: ImplementationDirs) {
@@ -133,7 +129,8 @@ export async function startStore(
   const implementation = await loadImplementation(dirs);
   log(`name = ${flags.name}`);
   log(`data dir = ${flags.dataDir}`);
-  log(`using chapter 02's code from ${path.relative(process.cwd(), dirs.serverDir) || '.'}`);
+  log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
+  log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
   const store = await implementation.DurableStore.open({
     dataDir: flags.dataDir,
     createStore: implementation.createStore,

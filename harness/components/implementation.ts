@@ -1,0 +1,33 @@
+// Which code a component runs: the reference in solutions/, the learner's in chapters/, or (auto)
+// the learner's for every chapter they have finished and the reference for the rest. Each chapter
+// is chosen on its own, so a learner's store server can run over the reference store.
+import path from 'node:path';
+import { findChapter, folderOf } from '../course.ts';
+import { loadProgress, type Progress } from '../kata/progress.ts';
+import { repoRoot } from '../vitest/target.ts';
+
+export type Use = 'solutions' | 'mine' | 'auto';
+
+export const uses: Use[] = ['solutions', 'mine', 'auto'];
+
+export function isUse(value: string): value is Use {
+  return (uses as string[]).includes(value);
+}
+
+/** The folder a chapter's code is loaded from, e.g. solutions/01-store. */
+export function chapterSource(
+  chapterId: string,
+  use: Use,
+  progress: () => Progress = () => loadProgress(),
+): string {
+  const chapter = findChapter(chapterId);
+  if (!chapter) throw new Error(`no chapter ${chapterId} in harness/course.ts`);
+  const mine = use === 'mine' || (use === 'auto' && progress()[chapter.id]?.done === true);
+  return path.join(repoRoot, mine ? 'chapters' : 'solutions', folderOf(chapter));
+}
+
+/** "reference" or "yours", for a component's start-up log. */
+export function describeSource(folder: string): string {
+  const relative = path.relative(repoRoot, folder);
+  return relative.startsWith('chapters') ? `yours (${relative})` : `the reference (${relative})`;
+}
