@@ -2,17 +2,16 @@ import { describe, expect, test } from 'vitest';
 import { bytes } from '../../harness/store/bytes.ts';
 import { StoreError } from '../../harness/store/errors.ts';
 import type { KeyValue, TxnRequest } from '../../harness/store/types.ts';
+import { decode, encode } from './codec.ts';
 import {
   CompareMessage,
-  decode,
-  encode,
   EventMessage,
   KeyValueMessage,
   LeaseGrantRequestMessage,
   PutRequestMessage,
   RangeRequestMessage,
   TxnRequestMessage,
-} from './codec.ts';
+} from '../../harness/store/wire.ts';
 
 const kv = (overrides: Partial<KeyValue> = {}): KeyValue => ({
   key: bytes('foo'),

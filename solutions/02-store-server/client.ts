@@ -34,13 +34,12 @@ import type {
   TxnResponse,
   WatchRequest,
 } from '../../harness/store/types.ts';
+import { decode, encode } from './codec.ts';
 import {
   CompactionRequestMessage,
   CompactionResponseMessage,
-  decode,
   DeleteRangeRequestMessage,
   DeleteRangeResponseMessage,
-  encode,
   LeaseGrantRequestMessage,
   LeaseIdRequestMessage,
   LeaseResponseMessage,
@@ -53,7 +52,7 @@ import {
   WatchCreateRequestMessage,
   WatchResponseMessage,
   type Message,
-} from './codec.ts';
+} from '../../harness/store/wire.ts';
 
 export interface StoreClientOptions {
   /** The store's client URL, e.g. http://127.0.0.1:2379. */

@@ -15,18 +15,16 @@
 // of serving a store that silently differs. When the log grows past `snapshotBytes`, the whole
 // store is saved as a snapshot and the log starts again, so restart time stays bounded.
 import { GrpcCode, StoreError } from '../../harness/store/errors.ts';
+import { decode, encode, type Json } from './codec.ts';
 import {
   CompactionRequestMessage,
-  decode,
   DeleteRangeRequestMessage,
-  encode,
   EventMessage,
   KeyValueMessage,
   LeaseGrantRequestMessage,
   PutRequestMessage,
   TxnRequestMessage,
-  type Json,
-} from './codec.ts';
+} from '../../harness/store/wire.ts';
 import { WriteAheadLog } from './wal.ts';
 import type {
   CompactionRequest,

@@ -19,15 +19,12 @@ import { StringDecoder } from 'node:string_decoder';
 import { compareBytes } from '../../harness/store/bytes.ts';
 import { errors, GrpcCode, StoreError } from '../../harness/store/errors.ts';
 import type { MvccStore, TxnResponse, WatchResponse, Watcher } from '../../harness/store/types.ts';
+import { checkRequestOps, decode, encode, invalidArgument } from './codec.ts';
 import {
-  checkRequestOps,
   CompactionRequestMessage,
   CompactionResponseMessage,
-  decode,
   DeleteRangeRequestMessage,
   DeleteRangeResponseMessage,
-  encode,
-  invalidArgument,
   LeaseGrantRequestMessage,
   LeaseIdRequestMessage,
   LeaseLeasesResponseMessage,
@@ -45,7 +42,7 @@ import {
   type WireHeader,
   type WireRangeRequest,
   type WireWatchResponse,
-} from './codec.ts';
+} from '../../harness/store/wire.ts';
 import type { Durability } from './durable-store.ts';
 
 export interface StoreServerOptions {
