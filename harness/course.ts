@@ -216,6 +216,115 @@ export const course: Chapter[] = [
         'An answer may go out only after the fdatasync that covers it. Check every path that answers: unary calls, watch lines, keep-alives. Lesson: § Crash recovery.',
     },
   },
+  {
+    id: '03a',
+    slug: 'apiserver',
+    title: 'The API server',
+    builds:
+      'the Kubernetes REST API over the store: paths, Status errors, create/get/list/update/delete with resourceVersion and conflicts, defaults and validation, watch',
+    minutes: 180,
+    component: 'apiserver',
+    hints: {
+      'Resources and paths > a core collection in a namespace: /api/v1/namespaces/<ns>/<resource>':
+        'Split the path on "/", read the group and version (/api/v1 or /apis/<group>/<version>), then find the resource in `resources` by group, version and plural name. Lesson: § Resources and paths.',
+      'Resources and paths > namespaces are a resource too: /api/v1/namespaces/<name> is the namespace object':
+        'namespaces/<x>/<y> is "inside namespace x" only when y is a namespaced resource; otherwise x is the name of a namespace object and y a subresource. Lesson: § Resources and paths.',
+      'Resources and paths > a collection is a key prefix that ends in a slash, so "dev" does not match "dev2"':
+        'collectionKey ends in "/", and storageKey is collectionKey plus the name. Lesson: § Resources and paths.',
+      'Status errors > NotFound is a 404 Status naming the resource and the object':
+        'Return `new ApiError(404, "NotFound", message, details)`; its status() builds the Status. Leave `group` out of details for the core group. Lesson: § Status errors.',
+      'Status errors > several field errors are listed in brackets, each with its value and why':
+        'Each error reads "<field>: <body>"; the value is JSON.stringify-ed; one error stands alone, several go in [..., ...]. Lesson: § Status errors.',
+      'Objects in the store > create stores the object as JSON at its key':
+        'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
+      "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":
+        'Strip metadata.resourceVersion before you store; set it from the modRevision (or the txn header revision) when you read or write. Lesson: § Objects in the store.',
+      'Objects in the store > an update without a resourceVersion is tried again when someone wrote in between':
+        'Loop: read, call tryUpdate, txn with a compare on the modRevision you read; when the compare fails, read again. Lesson: § Objects in the store.',
+      'Objects in the store > with a selection, objects that enter it are ADDED and objects that leave it are DELETED':
+        'Watch with prevKv: true and compare `selected` on the old and the new state of each event. Lesson: § Watch.',
+      'Object metadata > a uid is a version 4 UUID drawn from the random source':
+        'Draw 32 hex digits with Math.floor(random() * 16), then fix digit 12 to "4" and digit 16 to one of "89ab". Lesson: § Object metadata.',
+      'Object metadata > generation moves by one when the spec changes, not when only metadata does':
+        'Compare everything but apiVersion, kind, metadata and status with sameJson. Lesson: § Object metadata.',
+      'Defaults and validation > a pod restarts Always, gets 30 s to stop, and is scheduled by the default scheduler':
+        'Use `??=` so that a field the client set is never changed. Lesson: § Defaults and validation.',
+      'Defaults and validation > the example objects are valid':
+        'validateObject returns a list of FieldErrors, [] when all is well; start with the name rule, then each kind. Lesson: § Defaults and validation.',
+      "Defaults and validation > a deployment needs a selector that selects its own template's pods":
+        'Write selectorMatches for matchLabels and matchExpressions, and check it against spec.template.metadata.labels. Lesson: § Defaults and validation.',
+      'Create, get and list > POST a pod: 201 with the stored pod':
+        'createApiServer: express(), express.raw({ type: () => true }), one handler that parses the path and routes on the method, one error handler that answers statusOf(error). Lesson: § Create, get and list.',
+      'Create, get and list > default, kube-system, kube-public and kube-node-lease exist from the start':
+        'Before returning the server, create each of initialNamespaces (an AlreadyExists is fine: the store may be an old one). Lesson: § Create, get and list.',
+      'Create, get and list > creating in a namespace that does not exist is a 404 for the namespace':
+        'Read the namespace object before creating a namespaced object, and answer notFound(namespaces, name) if it is missing. Lesson: § Create, get and list.',
+      'Update and delete > PUT with an old resourceVersion is a 409 Conflict, and changes nothing':
+        'Keep the resourceVersion of the body on the object you hand back from tryUpdate: storage.update compares it. Lesson: § Update and delete.',
+      "Update and delete > PUT on a deployment cannot change its status: that is the controller's half":
+        'prepareForUpdate without a subresource keeps the stored status when the resource has a status subresource. Lesson: § Object metadata.',
+      'Bodies and errors > a body over 3 MiB is a 413':
+        'express.raw({ limit }) throws an error whose `type` is "entity.too.large": turn it into requestEntityTooLarge in the error handler. Lesson: § Bodies and errors.',
+      'Bodies and errors > nothing a client sends is a 500, and refused writes change nothing':
+        'Check the shape of what you read before you use it: a metadata that is a string, labels that are a list, containers that are not objects. Lesson: § Bodies and errors.',
+      'Watch > ?watch=true answers 200 with a stream of JSON events':
+        'writeHead(200, ...) then flushHeaders(): the client must know the watch started before anything changes. Lesson: § Watch.',
+      'Watch > a compacted resourceVersion gets one ERROR event with a 410 Expired Status, then the end':
+        'The store watch ends with onEnd({ compactRevision }): write {"type":"ERROR","object":<Status>} and end the response. Lesson: § Watch.',
+      'Watch > timeoutSeconds: the server ends the stream when that much time has passed':
+        'Use the timers you were given (options.timers), not the global setTimeout, so the test can fire them. Lesson: § Watch.',
+      "On a real store > over chapter 02's store server and client: create, read, update, watch and delete":
+        'Nothing new to write: if this fails while the in-process tests pass, look for an assumption about the StoreClient (answers are asynchronous; events arrive later). Lesson: § On a real store.',
+      'Collaborators > a list keeps only what the labelSelector and fieldSelector select':
+        'Compile each query parameter with options.selectors and keep the items every predicate accepts. Lesson: § Collaborators.',
+      'Collaborators > PATCH on a subresource patches what GET shows, then writes it back through the subresource':
+        'In storage.update: shown = get(current); patched = patcher.apply(type, shown, patch); next = update(current, patched). Lesson: § Collaborators.',
+    },
+  },
+  {
+    id: '03b',
+    slug: 'api-machinery',
+    title: 'Answering kubectl',
+    builds:
+      'the API machinery real clients need: label and field selectors, merge, JSON and strategic merge patches, status/scale/binding subresources, discovery',
+    minutes: 180,
+    hints: {
+      'Label selectors > key=value is one requirement':
+        'Tokenize first: "=", "==", "!=", "!", "(", ")", ",", "<", ">" are words on their own, and any other run of non-space characters is a name. Lesson: § Label selectors.',
+      'Label selectors > = needs the key; != also holds when the key is missing':
+        'Object.hasOwn(labels, key) tells "missing" from "empty". Lesson: § Label selectors.',
+      'Label selectors > a selector that does not parse is a 400 BadRequest':
+        'After each requirement expect "," or the end, and after "," another requirement. Lesson: § Label selectors.',
+      'Field selectors > field=value, field==value and field!=value, joined by commas':
+        'Split on commas that are not escaped, then match each term against field, operator, value. Lesson: § Field selectors.',
+      'Field selectors > a missing field reads as "": spec.nodeName= selects pods not yet scheduled':
+        'Walk the dotted path through the object; undefined or null reads as "". Lesson: § Field selectors.',
+      'Patches > a merge patch merges objects key by key':
+        'Recursive: a patch that is not an object replaces; otherwise copy the target and, per key, delete on null or merge into the old value. Lesson: § Patches.',
+      'Patches > a JSON patch adds, replaces and removes by pointer':
+        'Find the parent of the place a pointer names, then act on its last token: a key of an object, or an index of a list. Lesson: § Patches.',
+      'Patches > strategic merge: containers merge by name, so patching one keeps the others':
+        'When both sides are lists and listStrategy gives a merge key, merge element by element on that key instead of replacing. Lesson: § Patches.',
+      'Patches > a patch cannot reach Object.prototype':
+        'Never `object[key] = value` with a key from a client: use the given setField (Object.defineProperty). Lesson: § Patches.',
+      "Subresources > status: a write takes only the body's status":
+        "A copy of the parent with the body's status: everything else stays as stored. Lesson: § Subresources.",
+      'Subresources > binding a pod that is already on a node is a 409 Conflict':
+        'Check spec.nodeName of the stored pod before you set it: a scheduler must never move a pod. Lesson: § Subresources.',
+      "Discovery > /api lists the core group's one version, v1, and where the server is":
+        'Discovery documents are plain objects built from the resource table. Lesson: § Discovery.',
+      'Discovery > createDiscovery answers its paths and no others':
+        'Return undefined for any path you do not own, so the server can go on to resources. Lesson: § Discovery.',
+      'Answering kubectl > kubectl get namespaces: discovery, then a list':
+        'Run the same command with -v=8 to see every request kubectl sends and every answer. Lesson: § Answering kubectl.',
+      'Answering kubectl > kubectl apply -f twice: created, then configured (a strategic merge patch)':
+        'The second apply sends a strategic merge patch with $setElementOrder directives; kubectl -v=8 shows it. Lesson: § Patches.',
+      'The JavaScript client > the generic object API finds resources by discovery: create, read, patch and delete a Deployment':
+        'KubernetesObjectApi reads /apis/apps/v1 to find the resource for kind Deployment, then patches with a strategic merge patch. Lesson: § The JavaScript client.',
+      'The JavaScript client > an informer lists, then watches; after a 410 it lists again and carries on':
+        'The informer needs an ERROR event with code 410, then the end of the stream. Lesson: § Watch (chapter 03a) and § The JavaScript client.',
+    },
+  },
 ];
 
 export function folderOf(chapter: Chapter): string {

@@ -1,0 +1,238 @@
+import request from 'supertest';
+import { describe, expect, test } from 'vitest';
+import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
+import { FakeClock } from '../../harness/clock.ts';
+import { bytes } from '../../harness/store/bytes.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer } from './server.ts';
+
+const JAN_2 = Date.UTC(2024, 0, 2, 3, 4, 5);
+
+async function setup() {
+  const store = new Store();
+  let n = 0;
+  const server = await createApiServer({
+    store: new MemoryStoreClient(store),
+    clock: new FakeClock(JAN_2),
+    random: () => (((n++ * 0.618) % 1) + 1) % 1,
+  });
+  return { store, api: request(server.app) };
+}
+
+const PODS = '/api/v1/namespaces/default/pods';
+
+describe('Create, get and list', () => {
+  test('POST a pod: 201 with the stored pod', async () => {
+    const { api } = await setup();
+    const response = await api.post(PODS).send(examplePod('web'));
+    expect(response.status, `POST ${PODS} a pod named web: ${response.text}`).toBe(201);
+    expect(response.headers['content-type'], 'Content-Type').toMatch(/^application\/json/);
+    expect(
+      [response.body.kind, response.body.apiVersion, response.body.metadata.name],
+      'kind, apiVersion, name',
+    ).toEqual(['Pod', 'v1', 'web']);
+  });
+
+  test("the stored pod has the server's fields: namespace, uid, creationTimestamp, generation, resourceVersion", async () => {
+    const { api } = await setup();
+    const { body } = await api.post(PODS).send(examplePod('web'));
+    const { namespace, uid, creationTimestamp, generation, resourceVersion } = body.metadata;
+    expect(namespace, 'namespace (from the URL)').toBe('default');
+    expect(uid, 'uid').toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(creationTimestamp, 'creationTimestamp').toBe('2024-01-02T03:04:05Z');
+    expect(generation, 'generation').toBe(1);
+    expect(resourceVersion, 'resourceVersion').toMatch(/^\d+$/);
+  });
+
+  test("the resourceVersion is the store's modRevision of the pod's key", async () => {
+    const { api, store } = await setup();
+    const { body } = await api.post(PODS).send(examplePod('web'));
+    const [kv] = store.range({ key: bytes('/registry/pods/default/web') }).kvs;
+    expect(
+      body.metadata.resourceVersion,
+      'resourceVersion vs the modRevision of /registry/pods/default/web',
+    ).toBe(String(kv?.modRevision));
+  });
+
+  test('GET returns the object as stored', async () => {
+    const { api } = await setup();
+    const created = await api.post(PODS).send(examplePod('web'));
+    const response = await api.get(`${PODS}/web`);
+    expect(response.status, `GET ${PODS}/web`).toBe(200);
+    expect(response.body, 'the pod read back').toEqual(created.body);
+  });
+
+  test('GET of a missing object is a 404 Status', async () => {
+    const { api } = await setup();
+    const response = await api.get(`${PODS}/nope`);
+    expect(response.status, `GET ${PODS}/nope`).toBe(404);
+    expect(response.body, 'the answer').toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'pods "nope" not found',
+      reason: 'NotFound',
+      details: { name: 'nope', kind: 'pods' },
+      code: 404,
+    });
+  });
+
+  test('generateName: the server picks the rest of the name', async () => {
+    const { api } = await setup();
+    const pod = examplePod('');
+    pod.metadata = { generateName: 'web-' };
+    const response = await api.post(PODS).send(pod);
+    expect(response.status, `POST a pod with generateName "web-": ${response.text}`).toBe(201);
+    expect(response.body.metadata.name, 'its name').toMatch(
+      /^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/,
+    );
+  });
+
+  test('creating a name that is taken is a 409 AlreadyExists', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const response = await api.post(PODS).send(examplePod('web'));
+    expect(
+      [response.status, response.body.reason, response.body.message],
+      'POST pod web twice',
+    ).toEqual([409, 'AlreadyExists', 'pods "web" already exists']);
+  });
+
+  test("a list is a PodList with the store's revision as its resourceVersion", async () => {
+    const { api, store } = await setup();
+    await api.post(PODS).send(examplePod('b'));
+    await api.post(PODS).send(examplePod('a'));
+    const response = await api.get(PODS);
+    expect(response.status, `GET ${PODS}`).toBe(200);
+    expect([response.body.kind, response.body.apiVersion], 'kind and apiVersion').toEqual([
+      'PodList',
+      'v1',
+    ]);
+    expect(response.body.metadata.resourceVersion, 'list resourceVersion').toBe(
+      String(store.revision),
+    );
+    expect(
+      response.body.items.map((pod: { metadata: { name: string } }) => pod.metadata.name),
+      'items',
+    ).toEqual(['a', 'b']);
+  });
+
+  test('an empty list still has items: []', async () => {
+    const { api } = await setup();
+    const response = await api.get(PODS);
+    expect(response.body.items, `GET ${PODS} with no pods`).toEqual([]);
+  });
+
+  test('/api/v1/pods lists pods in every namespace', async () => {
+    const { api } = await setup();
+    await api.post('/api/v1/namespaces/kube-system/pods').send(examplePod('dns'));
+    await api.post(PODS).send(examplePod('web'));
+    const response = await api.get('/api/v1/pods');
+    expect(
+      response.body.items.map(
+        (pod: { metadata: { namespace: string; name: string } }) =>
+          `${pod.metadata.namespace}/${pod.metadata.name}`,
+      ),
+      'GET /api/v1/pods',
+    ).toEqual(['default/web', 'kube-system/dns']);
+  });
+
+  test('default, kube-system, kube-public and kube-node-lease exist from the start', async () => {
+    const { api } = await setup();
+    const response = await api.get('/api/v1/namespaces');
+    expect(
+      response.body.items.map((ns: { metadata: { name: string } }) => ns.metadata.name).sort(),
+      'GET /api/v1/namespaces',
+    ).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
+    expect(response.body.items[0].status, "a namespace's status").toEqual({ phase: 'Active' });
+  });
+
+  test('creating in a namespace that does not exist is a 404 for the namespace', async () => {
+    const { api } = await setup();
+    const response = await api.post('/api/v1/namespaces/nope/pods').send(examplePod('web'));
+    expect([response.status, response.body.message], 'POST a pod in namespace nope').toEqual([
+      404,
+      'namespaces "nope" not found',
+    ]);
+  });
+
+  test('a new namespace can hold objects', async () => {
+    const { api } = await setup();
+    const created = await api
+      .post('/api/v1/namespaces')
+      .send({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-a' } });
+    expect(created.status, `POST namespace team-a: ${created.text}`).toBe(201);
+    const pod = await api.post('/api/v1/namespaces/team-a/pods').send(examplePod('web'));
+    expect(pod.status, `POST a pod in team-a: ${pod.text}`).toBe(201);
+  });
+
+  test('cluster-scoped objects live outside namespaces', async () => {
+    const { api } = await setup();
+    const node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'node-1', namespace: 'default' },
+    };
+    const created = await api.post('/api/v1/nodes').send(node);
+    expect(created.status, `POST /api/v1/nodes: ${created.text}`).toBe(201);
+    expect(created.body.metadata.namespace, "a node's namespace (ignored)").toBeUndefined();
+    const read = await api.get('/api/v1/nodes/node-1');
+    expect(read.body.metadata.name, 'GET /api/v1/nodes/node-1').toBe('node-1');
+  });
+
+  test('named groups work the same way: a Deployment under /apis/apps/v1, with its defaults', async () => {
+    const { api } = await setup();
+    const path = '/apis/apps/v1/namespaces/default/deployments';
+    const response = await api.post(path).send(exampleDeployment('web'));
+    expect(response.status, `POST ${path}: ${response.text}`).toBe(201);
+    expect(response.body.spec.strategy.type, "the stored deployment's strategy").toBe(
+      'RollingUpdate',
+    );
+    const list = await api.get(path);
+    expect([list.body.kind, list.body.apiVersion], `GET ${path}`).toEqual([
+      'DeploymentList',
+      'apps/v1',
+    ]);
+  });
+
+  test('an invalid object is a 422 Invalid naming every bad field, and is not stored', async () => {
+    const { api, store } = await setup();
+    const pod = examplePod('Web');
+    pod.spec.containers = [{ name: 'app', image: '' }];
+    const revision = store.revision;
+    const response = await api.post(PODS).send(pod);
+    expect(
+      [response.status, response.body.reason],
+      `POST an invalid pod: ${response.text}`,
+    ).toEqual([422, 'Invalid']);
+    expect(
+      response.body.details.causes.map((cause: { field: string }) => cause.field),
+      'the causes',
+    ).toEqual(['metadata.name', 'spec.containers[0].image']);
+    expect(store.revision, 'store revision after the refused create').toBe(revision);
+  });
+
+  test("an object for another namespace than the URL's is a 400", async () => {
+    const { api } = await setup();
+    const pod = examplePod('web');
+    pod.metadata.namespace = 'kube-system';
+    const response = await api.post(PODS).send(pod);
+    expect(
+      [response.status, response.body.reason],
+      'POST to default a pod that says kube-system',
+    ).toEqual([400, 'BadRequest']);
+  });
+
+  test('objects are created in a namespace, not in the list across namespaces: 405', async () => {
+    const { api } = await setup();
+    const response = await api.post('/api/v1/pods').send(examplePod('web'));
+    expect([response.status, response.body.reason], 'POST /api/v1/pods').toEqual([
+      405,
+      'MethodNotAllowed',
+    ]);
+  });
+});

@@ -1,0 +1,199 @@
+import request from 'supertest';
+import { describe, expect, test } from 'vitest';
+import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
+import { FakeClock } from '../../harness/clock.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer } from './server.ts';
+
+async function setup() {
+  const store = new Store();
+  let n = 0;
+  const server = await createApiServer({
+    store: new MemoryStoreClient(store),
+    clock: new FakeClock(Date.UTC(2024, 0, 2)),
+    random: () => (((n++ * 0.618) % 1) + 1) % 1,
+  });
+  return { store, api: request(server.app) };
+}
+
+const PODS = '/api/v1/namespaces/default/pods';
+const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
+
+describe('Update and delete', () => {
+  test('PUT with the current resourceVersion replaces the object and gives it a newer one', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(PODS).send(examplePod('web'));
+    created.metadata.labels = { app: 'web', tier: 'front' };
+    const response = await api.put(`${PODS}/web`).send(created);
+    expect(
+      response.status,
+      `PUT ${PODS}/web with resourceVersion ${created.metadata.resourceVersion}: ${response.text}`,
+    ).toBe(200);
+    expect(response.body.metadata.labels, 'labels after the PUT').toEqual({
+      app: 'web',
+      tier: 'front',
+    });
+    expect(Number(response.body.metadata.resourceVersion), 'new resourceVersion').toBeGreaterThan(
+      Number(created.metadata.resourceVersion),
+    );
+  });
+
+  test('PUT with an old resourceVersion is a 409 Conflict, and changes nothing', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(PODS).send(examplePod('web'));
+    const first = { ...created, metadata: { ...created.metadata, labels: { by: 'first' } } };
+    const second = { ...created, metadata: { ...created.metadata, labels: { by: 'second' } } };
+    await api.put(`${PODS}/web`).send(first);
+    const response = await api.put(`${PODS}/web`).send(second);
+    expect(
+      [response.status, response.body.reason],
+      'a second PUT from the same old version',
+    ).toEqual([409, 'Conflict']);
+    expect(response.body.message, 'message').toBe(
+      'Operation cannot be fulfilled on pods "web": the object has been modified; please apply your changes to the latest version and try again',
+    );
+    const stored = await api.get(`${PODS}/web`);
+    expect(stored.body.metadata.labels, 'labels stored').toEqual({ by: 'first' });
+  });
+
+  test('PUT without a resourceVersion is unconditional: the last writer wins', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const pod = examplePod('web', { by: 'me' });
+    const response = await api.put(`${PODS}/web`).send(pod);
+    expect(
+      [response.status, response.body.metadata.labels],
+      `PUT ${PODS}/web without a resourceVersion`,
+    ).toEqual([200, { by: 'me' }]);
+  });
+
+  test("PUT keeps the server's fields, whatever the body says", async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(PODS).send(examplePod('web'));
+    const forged = {
+      ...created,
+      metadata: { ...created.metadata, uid: 'forged', creationTimestamp: '1999-01-01T00:00:00Z' },
+    };
+    const response = await api.put(`${PODS}/web`).send(forged);
+    expect(
+      [response.body.metadata.uid, response.body.metadata.creationTimestamp],
+      'uid and creationTimestamp after the PUT',
+    ).toEqual([created.metadata.uid, created.metadata.creationTimestamp]);
+  });
+
+  test('generation counts changes to the spec, not to labels', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    created.metadata.labels = { app: 'web', tier: 'front' };
+    const relabeled = await api.put(`${DEPLOYMENTS}/web`).send(created);
+    expect(relabeled.body.metadata.generation, 'generation after a label change').toBe(1);
+    relabeled.body.spec.replicas = 5;
+    const scaled = await api.put(`${DEPLOYMENTS}/web`).send(relabeled.body);
+    expect(scaled.body.metadata.generation, 'generation after replicas 2 → 5').toBe(2);
+  });
+
+  test("PUT on a deployment cannot change its status: that is the controller's half", async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    const response = await api
+      .put(`${DEPLOYMENTS}/web`)
+      .send({ ...created, status: { replicas: 99 } });
+    expect(response.body.status, 'status after a PUT that sets status.replicas 99').toEqual({});
+  });
+
+  test('the name in the body must be the name in the URL', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(PODS).send(examplePod('web'));
+    const response = await api
+      .put(`${PODS}/web`)
+      .send({ ...created, metadata: { ...created.metadata, name: 'other' } });
+    expect([response.status, response.body.message], `PUT ${PODS}/web a pod named other`).toEqual([
+      400,
+      'the name of the object (other) does not match the name on the URL (web)',
+    ]);
+  });
+
+  test('PUT of a missing object is a 404', async () => {
+    const { api } = await setup();
+    const response = await api.put(`${PODS}/web`).send(examplePod('web'));
+    expect([response.status, response.body.reason], `PUT ${PODS}/web before it exists`).toEqual([
+      404,
+      'NotFound',
+    ]);
+  });
+
+  test("an update is validated too: changing a deployment's selector is a 422", async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    created.spec.selector = { matchLabels: { app: 'web', v: '2' } };
+    created.spec.template.metadata.labels = { app: 'web', v: '2' };
+    const response = await api.put(`${DEPLOYMENTS}/web`).send(created);
+    expect(
+      [response.status, response.body.message],
+      'PUT a deployment with a new selector',
+    ).toEqual([
+      422,
+      'Deployment.apps "web" is invalid: spec.selector: Invalid value: {"matchLabels":{"app":"web","v":"2"}}: field is immutable',
+    ]);
+  });
+
+  test('DELETE of a pod answers with the pod; then it is gone', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const response = await api.delete(`${PODS}/web`);
+    expect(
+      [response.status, response.body.kind, response.body.metadata?.name],
+      `DELETE ${PODS}/web`,
+    ).toEqual([200, 'Pod', 'web']);
+    expect((await api.get(`${PODS}/web`)).status, 'GET after DELETE').toBe(404);
+  });
+
+  test('DELETE of a deployment answers with a Success Status naming it', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    const response = await api
+      .delete(`${DEPLOYMENTS}/web`)
+      .send({ propagationPolicy: 'Background' });
+    expect(response.status, `DELETE ${DEPLOYMENTS}/web`).toBe(200);
+    expect(response.body, 'the answer').toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      details: { name: 'web', group: 'apps', kind: 'deployments', uid: created.metadata.uid },
+    });
+  });
+
+  test('DELETE with preconditions deletes only that version of the object', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(PODS).send(examplePod('web'));
+    const wrong = await api.delete(`${PODS}/web`).send({ preconditions: { uid: 'someone-else' } });
+    expect([wrong.status, wrong.body.reason], 'DELETE with another uid as precondition').toEqual([
+      409,
+      'Conflict',
+    ]);
+    const right = await api
+      .delete(`${PODS}/web`)
+      .send({ preconditions: { uid: created.metadata.uid } });
+    expect(right.status, 'DELETE with its own uid').toBe(200);
+  });
+
+  test('DELETE of a missing object is a 404', async () => {
+    const { api } = await setup();
+    const response = await api.delete(`${PODS}/nope`);
+    expect([response.status, response.body.message], `DELETE ${PODS}/nope`).toEqual([
+      404,
+      'pods "nope" not found',
+    ]);
+  });
+
+  test('the default namespace cannot be deleted', async () => {
+    const { api } = await setup();
+    const response = await api.delete('/api/v1/namespaces/default');
+    expect([response.status, response.body.reason], 'DELETE /api/v1/namespaces/default').toEqual([
+      403,
+      'Forbidden',
+    ]);
+  });
+});

@@ -1,0 +1,257 @@
+import request from 'supertest';
+import { afterEach, describe, expect, test } from 'vitest';
+import { examplePod } from '../../harness/api/examples.ts';
+import type { Timers } from '../../harness/api/machinery.ts';
+import type { KubeObject, Status } from '../../harness/api/types.ts';
+import { WatchReader } from '../../harness/api/watch-reader.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer, type ApiServer } from './server.ts';
+
+/** Timers that fire only when the test says so: no test waits for real time to pass. */
+class ManualTimers implements Timers {
+  private readonly pending = new Map<number, { callback: () => void; milliseconds: number }>();
+  private nextId = 1;
+
+  setTimeout(callback: () => void, milliseconds: number): unknown {
+    const id = this.nextId++;
+    this.pending.set(id, { callback, milliseconds });
+    return id;
+  }
+
+  clearTimeout(handle: unknown): void {
+    this.pending.delete(handle as number);
+  }
+
+  /** The delays of the timers waiting now. */
+  delays(): number[] {
+    return [...this.pending.values()].map((timer) => timer.milliseconds);
+  }
+
+  /** Fires every waiting timer with this delay. */
+  fire(milliseconds: number): void {
+    for (const [id, timer] of [...this.pending]) {
+      if (timer.milliseconds !== milliseconds) continue;
+      this.pending.delete(id);
+      timer.callback();
+    }
+  }
+}
+
+const running: Array<{ server: ApiServer; readers: WatchReader[] }> = [];
+afterEach(async () => {
+  for (const { server, readers } of running.splice(0)) {
+    readers.forEach((reader) => reader.close());
+    await server.close();
+  }
+});
+
+async function setup() {
+  const store = new Store();
+  const timers = new ManualTimers();
+  const server = await createApiServer({
+    store: new MemoryStoreClient(store),
+    timers,
+    random: () => 0.5,
+    bookmarkIntervalMs: 60_000,
+  });
+  const url = await server.listen(0);
+  const readers: WatchReader[] = [];
+  running.push({ server, readers });
+  const watch = (path: string) => {
+    const reader = new WatchReader(url, path);
+    readers.push(reader);
+    return reader;
+  };
+  return { store, server, timers, api: request(url), watch };
+}
+
+const PODS = '/api/v1/namespaces/default/pods';
+const nameOf = (event: { object: KubeObject | Status } | undefined) =>
+  (event?.object as KubeObject | undefined)?.metadata.name;
+
+describe('Watch', () => {
+  test('?watch=true answers 200 with a stream of JSON events', async () => {
+    const { watch } = await setup();
+    const reader = watch(`${PODS}?watch=true`);
+    expect(await reader.started, `GET ${PODS}?watch=true`).toEqual({
+      status: 200,
+      contentType: 'application/json',
+    });
+  });
+
+  test('without a resourceVersion, the current objects come first, as ADDED', async () => {
+    const { api, watch } = await setup();
+    await api.post(PODS).send(examplePod('a'));
+    await api.post(PODS).send(examplePod('b'));
+    const reader = watch(`${PODS}?watch=true`);
+    const first = await reader.next('the first event');
+    const second = await reader.next('the second event');
+    expect(
+      [first?.type, nameOf(first), second?.type, nameOf(second)],
+      'the first two events',
+    ).toEqual(['ADDED', 'a', 'ADDED', 'b']);
+  });
+
+  test('then every change arrives as it happens, one JSON object per line', async () => {
+    const { api, watch } = await setup();
+    const reader = watch(`${PODS}?watch=1`);
+    await reader.started;
+    const created = await api.post(PODS).send(examplePod('web'));
+    const line = await reader.nextLine('the event for the created pod');
+    expect(JSON.parse(line!), 'the line after POST pod web').toEqual({
+      type: 'ADDED',
+      object: created.body,
+    });
+  });
+
+  test("an update is MODIFIED; a delete is DELETED, at the delete's resourceVersion", async () => {
+    const { api, watch, store } = await setup();
+    const { body: created } = await api.post(PODS).send(examplePod('web'));
+    const reader = watch(`${PODS}?watch=true&resourceVersion=${created.metadata.resourceVersion}`);
+    await reader.started;
+    await api
+      .put(`${PODS}/web`)
+      .send({ ...created, metadata: { ...created.metadata, labels: { v: '2' } } });
+    await api.delete(`${PODS}/web`);
+    const modified = await reader.next('MODIFIED');
+    const deleted = await reader.next('DELETED');
+    expect(
+      [modified?.type, (modified?.object as KubeObject).metadata.labels],
+      'the event for the PUT',
+    ).toEqual(['MODIFIED', { v: '2' }]);
+    expect(
+      [deleted?.type, (deleted?.object as KubeObject).metadata.resourceVersion],
+      'the event for the DELETE',
+    ).toEqual(['DELETED', String(store.revision)]);
+  });
+
+  test('from a resourceVersion, only changes after it: no ADDED for what was already there', async () => {
+    const { api, watch } = await setup();
+    await api.post(PODS).send(examplePod('a'));
+    const { body: b } = await api.post(PODS).send(examplePod('b'));
+    await api.post(PODS).send(examplePod('c'));
+    const reader = watch(`${PODS}?watch=true&resourceVersion=${b.metadata.resourceVersion}`);
+    const event = await reader.next('the first event after b');
+    expect(
+      [event?.type, nameOf(event)],
+      `watch from b's resourceVersion ${b.metadata.resourceVersion}`,
+    ).toEqual(['ADDED', 'c']);
+  });
+
+  test("a list's resourceVersion is where a watch continues without a gap", async () => {
+    const { api, watch } = await setup();
+    await api.post(PODS).send(examplePod('a'));
+    const list = await api.get(PODS);
+    await api.post(PODS).send(examplePod('b'));
+    const reader = watch(
+      `${PODS}?watch=true&resourceVersion=${list.body.metadata.resourceVersion}`,
+    );
+    expect(
+      nameOf(await reader.next('the event after the list')),
+      'the first event after the list',
+    ).toBe('b');
+  });
+
+  test('a watch in a namespace sees only that namespace', async () => {
+    const { api, watch } = await setup();
+    const reader = watch(`${PODS}?watch=true`);
+    await reader.started;
+    await api.post('/api/v1/namespaces/kube-system/pods').send(examplePod('elsewhere'));
+    await api.post(PODS).send(examplePod('here'));
+    expect(nameOf(await reader.next('an event')), 'the first event seen in default').toBe('here');
+  });
+
+  test('a compacted resourceVersion gets one ERROR event with a 410 Expired Status, then the end', async () => {
+    const { api, watch, store } = await setup();
+    await api.post(PODS).send(examplePod('a'));
+    await api.post(PODS).send(examplePod('b'));
+    store.compact({ revision: store.revision });
+    const reader = watch(`${PODS}?watch=true&resourceVersion=2`);
+    expect((await reader.started).status, 'HTTP status of a watch from a compacted revision').toBe(
+      200,
+    );
+    const events = await reader.rest();
+    expect(events, 'the whole stream').toEqual([
+      {
+        type: 'ERROR',
+        object: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: `too old resource version: 2 (${store.compactRevision})`,
+          reason: 'Expired',
+          code: 410,
+        },
+      },
+    ]);
+  });
+
+  test('timeoutSeconds: the server ends the stream when that much time has passed', async () => {
+    const { watch, timers } = await setup();
+    const reader = watch(`${PODS}?watch=true&timeoutSeconds=5`);
+    await reader.started;
+    expect(timers.delays(), 'timers waiting after a watch with timeoutSeconds=5').toEqual([5000]);
+    timers.fire(5000);
+    expect(await reader.rest(), 'what follows the timeout').toEqual([]);
+  });
+
+  test('without timeoutSeconds a watch still ends, after 30 to 60 minutes', async () => {
+    const { watch, timers } = await setup();
+    const reader = watch(`${PODS}?watch=true`);
+    await reader.started;
+    expect(timers.delays(), 'timers waiting (random 0.5)').toEqual([45 * 60 * 1000]);
+  });
+
+  test('with allowWatchBookmarks, a BOOKMARK tells how far the watch has got', async () => {
+    const { api, watch, timers, store } = await setup();
+    const reader = watch(`${PODS}?watch=true&allowWatchBookmarks=true&timeoutSeconds=600`);
+    await reader.started;
+    await api.post('/api/v1/namespaces/kube-system/pods').send(examplePod('elsewhere'));
+    await api.post(PODS).send(examplePod('here'));
+    expect(nameOf(await reader.next('ADDED here')), 'the event for pod here').toBe('here');
+    timers.fire(60_000);
+    expect(await reader.next('a bookmark'), 'the event after a bookmark interval').toEqual({
+      type: 'BOOKMARK',
+      object: {
+        kind: 'Pod',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(store.revision) },
+      },
+    });
+    expect(timers.delays(), 'timers waiting after a bookmark').toEqual([600_000, 60_000]);
+  });
+
+  test('no bookmarks unless the client allows them', async () => {
+    const { watch, timers } = await setup();
+    const reader = watch(`${PODS}?watch=true&timeoutSeconds=600`);
+    await reader.started;
+    expect(timers.delays(), 'timers waiting').toEqual([600_000]);
+  });
+
+  test('watch=false or watch=0 is a plain list', async () => {
+    const { api } = await setup();
+    for (const value of ['false', '0']) {
+      const response = await api.get(`${PODS}?watch=${value}`);
+      expect(response.body.kind, `GET ${PODS}?watch=${value}`).toBe('PodList');
+    }
+  });
+
+  test('a resourceVersion that is not a number is a 400', async () => {
+    const { api } = await setup();
+    const response = await api.get(`${PODS}?watch=true&resourceVersion=latest`);
+    expect(
+      [response.status, response.body.reason],
+      `GET ${PODS}?watch=true&resourceVersion=latest`,
+    ).toEqual([400, 'BadRequest']);
+  });
+
+  test('closing the server ends every open watch', async () => {
+    const { watch, server } = await setup();
+    const reader = watch(`${PODS}?watch=true`);
+    await reader.started;
+    await server.close();
+    expect(await reader.rest(), 'the stream after server.close()').toEqual([]);
+  });
+});

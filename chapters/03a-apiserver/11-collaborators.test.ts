@@ -1,0 +1,329 @@
+// The server's collaborators (harness/api/machinery.ts) are what chapter 03b builds: selectors,
+// patches, subresources and discovery. These tests hand the server tiny stand-ins, to check the
+// server's half of each: it calls them at the right moment, and stores what they return with the
+// same care as any write (defaults, validation, a compare on the resourceVersion).
+import request from 'supertest';
+import { afterEach, describe, expect, test } from 'vitest';
+import { ApiError } from '../../harness/api/errors.ts';
+import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
+import type { Patcher, Selectors, Subresource } from '../../harness/api/machinery.ts';
+import type { KubeObject } from '../../harness/api/types.ts';
+import { WatchReader } from '../../harness/api/watch-reader.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer, type ApiServerOptions } from './server.ts';
+
+/** Selects objects that carry the label named by the selector text ("tier" → has tier). */
+const hasLabel: Selectors = {
+  labelSelector: (text) => (object) => object.metadata.labels?.[text] !== undefined,
+  fieldSelector: (text, resource) => {
+    if (text !== 'metadata.name=web')
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `field label not supported on ${resource.resource}: ${text}`,
+      );
+    return (object) => object.metadata.name === 'web';
+  },
+};
+
+/** Applies "patches" that add labels, set a status or rename: enough to see the server's side. */
+const simplePatcher: Patcher = {
+  contentTypes: ['application/x-simple+json'],
+  apply: (_type, current, patch) => {
+    const { labels, status, name } = patch as {
+      labels?: Record<string, string>;
+      status?: unknown;
+      name?: string;
+    };
+    const next = structuredClone(current);
+    if (labels) next.metadata.labels = { ...next.metadata.labels, ...labels };
+    if (status) next.status = status;
+    if (name) next.metadata.name = name;
+    return next;
+  },
+};
+
+/** A status subresource in miniature: shows the object, writes only its status. */
+const status: Subresource = {
+  name: 'status',
+  get: (parent) => parent,
+  update: (parent, body) => ({ ...parent, status: body.status }),
+};
+
+/** A scale subresource without PUT or PATCH, to see 405s. */
+const readOnlyScale: Subresource = {
+  name: 'scale',
+  get: (parent) => ({
+    apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    metadata: parent.metadata,
+    spec: { replicas: (parent.spec as { replicas: number }).replicas },
+  }),
+};
+
+/** A binding-like subresource: POST sets spec.nodeName, answers a Success Status. */
+const binding: Subresource = {
+  name: 'binding',
+  create: (parent, body) => ({
+    parent: {
+      ...parent,
+      spec: { ...(parent.spec as object), nodeName: (body.target as { name: string }).name },
+    },
+    answer: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 },
+  }),
+};
+
+const servers: Array<{ close(): Promise<void> }> = [];
+afterEach(async () => {
+  for (const server of servers.splice(0)) await server.close();
+});
+
+async function setup(options: Partial<ApiServerOptions> = {}) {
+  const store = new Store();
+  const server = await createApiServer({
+    store: new MemoryStoreClient(store),
+    selectors: hasLabel,
+    patcher: simplePatcher,
+    subresources: [status, readOnlyScale, binding],
+    // Reads "name=image" bodies: a stand-in for kubectl's protobuf.
+    bodyDecoders: [
+      {
+        mediaType: 'application/x-name-image',
+        decode: (raw) => {
+          const [name, image] = Buffer.from(raw).toString().split('=');
+          return {
+            apiVersion: 'v1',
+            kind: 'Pod',
+            metadata: { name },
+            spec: { containers: [{ name: 'app', image }] },
+          };
+        },
+      },
+    ],
+    discovery: (path) =>
+      path === '/healthz'
+        ? { contentType: 'text/plain', body: 'ok' }
+        : path === '/api'
+          ? { body: { kind: 'APIVersions', versions: ['v1'] } }
+          : undefined,
+    ...options,
+  });
+  servers.push(server);
+  const api = request(server.app);
+  await api.post(PODS).send(examplePod('web', { tier: 'front' }));
+  await api.post(PODS).send(examplePod('db', {}));
+  await api.post(DEPLOYMENTS).send(exampleDeployment('app'));
+  return { server, store, api };
+}
+
+const PODS = '/api/v1/namespaces/default/pods';
+const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
+const names = (list: { items: KubeObject[] }) => list.items.map((item) => item.metadata.name);
+
+describe('Collaborators', () => {
+  test('a list keeps only what the labelSelector and fieldSelector select', async () => {
+    const { api } = await setup();
+    expect(
+      names((await api.get(`${PODS}?labelSelector=tier`)).body),
+      `GET ${PODS}?labelSelector=tier`,
+    ).toEqual(['web']);
+    expect(
+      names((await api.get(`${PODS}?fieldSelector=metadata.name%3Dweb`)).body),
+      'GET ...?fieldSelector=metadata.name=web',
+    ).toEqual(['web']);
+    const both = await api.get(`${PODS}?labelSelector=nothing&fieldSelector=metadata.name%3Dweb`);
+    expect(names(both.body), 'both selectors: they must both hold').toEqual([]);
+  });
+
+  test('a selector the collaborator refuses is its error, as a Status', async () => {
+    const { api } = await setup();
+    const response = await api.get(`${PODS}?fieldSelector=spec.magic%3D1`);
+    expect([response.status, response.body.message], 'GET ...?fieldSelector=spec.magic=1').toEqual([
+      400,
+      'field label not supported on pods: spec.magic=1',
+    ]);
+  });
+
+  test('a watch with a selector sees only selected objects, from the first ADDED on', async () => {
+    const { server, api } = await setup();
+    const url = await server.listen(0);
+    const reader = new WatchReader(url, `${PODS}?watch=true&labelSelector=tier`);
+    try {
+      const first = await reader.next('the first event');
+      expect(
+        [first?.type, (first?.object as KubeObject).metadata.name],
+        'the initial event',
+      ).toEqual(['ADDED', 'web']);
+      await api.post(PODS).send(examplePod('cache', {}));
+      await api.post(PODS).send(examplePod('edge', { tier: 'edge' }));
+      const next = await reader.next('the next event');
+      expect(
+        [next?.type, (next?.object as KubeObject).metadata.name],
+        'the next event (cache has no tier)',
+      ).toEqual(['ADDED', 'edge']);
+    } finally {
+      reader.close();
+    }
+  });
+
+  test('PATCH hands the stored object and the parsed body to the patcher, and stores the result', async () => {
+    const { api } = await setup();
+    const before = await api.get(`${PODS}/web`);
+    const response = await api
+      .patch(`${PODS}/web`)
+      .set('content-type', 'application/x-simple+json')
+      .send('{"labels":{"v":"2"}}');
+    expect(response.status, `PATCH ${PODS}/web: ${response.text}`).toBe(200);
+    expect(response.body.metadata.labels, 'labels after the patch').toEqual({
+      tier: 'front',
+      v: '2',
+    });
+    expect(
+      Number(response.body.metadata.resourceVersion),
+      'resourceVersion after the patch',
+    ).toBeGreaterThan(Number(before.body.metadata.resourceVersion));
+  });
+
+  test('a PATCH in a format the patcher does not take is a 415 that lists the ones it does', async () => {
+    const { api } = await setup();
+    const response = await api
+      .patch(`${PODS}/web`)
+      .set('content-type', 'application/merge-patch+json')
+      .send('{}');
+    expect([response.status, response.body.message], 'PATCH as merge-patch').toEqual([
+      415,
+      'the body of the request was in an unknown format (application/merge-patch+json) - accepted media types include: application/x-simple+json',
+    ]);
+  });
+
+  test('a patched object is checked like any update: no renaming, no invalid labels', async () => {
+    const { api } = await setup();
+    const renamed = await api
+      .patch(`${PODS}/web`)
+      .set('content-type', 'application/x-simple+json')
+      .send('{"name":"other"}');
+    expect(renamed.status, 'PATCH that renames the pod').toBe(400);
+    const invalid = await api
+      .patch(`${PODS}/web`)
+      .set('content-type', 'application/x-simple+json')
+      .send('{"labels":{"bad":"a b"}}');
+    expect([invalid.status, invalid.body.reason], 'PATCH that sets an invalid label').toEqual([
+      422,
+      'Invalid',
+    ]);
+    const missing = await api
+      .patch(`${PODS}/nope`)
+      .set('content-type', 'application/x-simple+json')
+      .send('{}');
+    expect(missing.status, 'PATCH of a missing pod').toBe(404);
+  });
+
+  test('GET on a subresource shows what the subresource shows', async () => {
+    const { api } = await setup();
+    const response = await api.get(`${DEPLOYMENTS}/app/scale`);
+    expect(
+      [response.status, response.body.kind, response.body.spec],
+      `GET ${DEPLOYMENTS}/app/scale`,
+    ).toEqual([200, 'Scale', { replicas: 2 }]);
+  });
+
+  test('PUT on /status changes the status and nothing else', async () => {
+    const { api } = await setup();
+    const { body: current } = await api.get(`${DEPLOYMENTS}/app`);
+    const response = await api.put(`${DEPLOYMENTS}/app/status`).send({
+      ...current,
+      spec: { ...current.spec, replicas: 9 },
+      status: { replicas: 2, observedGeneration: 1 },
+    });
+    expect(response.status, `PUT ${DEPLOYMENTS}/app/status: ${response.text}`).toBe(200);
+    expect(
+      [response.body.status, response.body.spec.replicas, response.body.metadata.generation],
+      'status, spec.replicas, generation',
+    ).toEqual([{ replicas: 2, observedGeneration: 1 }, 2, 1]);
+  });
+
+  test('a write to a subresource with an old resourceVersion is a 409', async () => {
+    const { api } = await setup();
+    const { body: current } = await api.get(`${DEPLOYMENTS}/app`);
+    await api.put(`${DEPLOYMENTS}/app/status`).send({ ...current, status: { replicas: 1 } });
+    const response = await api
+      .put(`${DEPLOYMENTS}/app/status`)
+      .send({ ...current, status: { replicas: 2 } });
+    expect([response.status, response.body.reason], 'PUT status from an old version').toEqual([
+      409,
+      'Conflict',
+    ]);
+  });
+
+  test('PATCH on a subresource patches what GET shows, then writes it back through the subresource', async () => {
+    const { api } = await setup();
+    const response = await api
+      .patch(`${DEPLOYMENTS}/app/status`)
+      .set('content-type', 'application/x-simple+json')
+      .send('{"labels":{"ignored":"yes"},"status":{"replicas":1}}');
+    expect(response.status, `PATCH ${DEPLOYMENTS}/app/status: ${response.text}`).toBe(200);
+    expect(
+      [response.body.status, response.body.metadata.labels],
+      'status and labels (a status write keeps only the status)',
+    ).toEqual([{ replicas: 1 }, { app: 'app' }]);
+  });
+
+  test('POST on a subresource stores the new parent and answers 201 with what it says', async () => {
+    const { api } = await setup();
+    const response = await api.post(`${PODS}/web/binding`).send({
+      apiVersion: 'v1',
+      kind: 'Binding',
+      metadata: { name: 'web' },
+      target: { name: 'node-1' },
+    });
+    expect(
+      [response.status, response.body.status],
+      `POST ${PODS}/web/binding: ${response.text}`,
+    ).toEqual([201, 'Success']);
+    expect((await api.get(`${PODS}/web`)).body.spec.nodeName, "the pod's nodeName").toBe('node-1');
+  });
+
+  test('a verb the subresource does not have is a 405; a subresource the resource does not have is a 404', async () => {
+    const { api } = await setup();
+    const put = await api.put(`${DEPLOYMENTS}/app/scale`).send({ spec: { replicas: 3 } });
+    const post = await api.post(`${DEPLOYMENTS}/app/status`).send({});
+    const getBinding = await api.get(`${PODS}/web/binding`);
+    const deleteStatus = await api.delete(`${PODS}/web/status`);
+    expect(
+      [put.status, post.status, getBinding.status, deleteStatus.status],
+      'PUT scale, POST status, GET binding, DELETE status',
+    ).toEqual([405, 405, 405, 405]);
+    expect(
+      (await api.get(`${PODS}/web/scale`)).status,
+      'GET pods/web/scale (pods have no scale)',
+    ).toBe(404);
+  });
+
+  test('a body in a format a body decoder reads goes through it; others still go to parseBody', async () => {
+    const { api } = await setup();
+    const decoded = await api
+      .post(PODS)
+      .set('content-type', 'application/x-name-image')
+      .send('cache=kata/echo:1.0');
+    expect(
+      [decoded.status, decoded.body.metadata?.name, decoded.body.spec?.containers[0].image],
+      `POST a pod as name=image: ${decoded.text}`,
+    ).toEqual([201, 'cache', 'kata/echo:1.0']);
+    const other = await api.post(PODS).set('content-type', 'application/x-other').send('x');
+    expect(other.status, 'POST in a format nobody reads').toBe(415);
+  });
+
+  test('GETs the resources do not answer go to discovery; a string body is sent as text', async () => {
+    const { api } = await setup();
+    const health = await api.get('/healthz');
+    expect([health.status, health.headers['content-type'], health.text], 'GET /healthz').toEqual([
+      200,
+      'text/plain; charset=utf-8',
+      'ok',
+    ]);
+    const versions = await api.get('/api');
+    expect(versions.body, 'GET /api').toEqual({ kind: 'APIVersions', versions: ['v1'] });
+    expect((await api.get('/apis')).status, 'GET /apis (discovery does not know it)').toBe(404);
+  });
+});

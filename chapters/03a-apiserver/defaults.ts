@@ -1,0 +1,40 @@
+// Defaults: the fields a client may leave out, filled in the way Kubernetes fills them
+// (k/k pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go). The server stores the
+// defaulted object, so every reader (kubectl, a controller, a kubelet) sees the same values and
+// none of them has to guess: a pod without a restartPolicy restarts Always, a Deployment without a
+// strategy rolls 25% at a time.
+import type { ResourceType } from '../../harness/api/resources.ts';
+import type { KubeObject, PodSpec } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Defaults and validation';
+
+/**
+ * A pod spec's defaults, in place; used for pods and for the pod templates of ReplicaSets and
+ * Deployments: restartPolicy "Always", terminationGracePeriodSeconds 30, dnsPolicy
+ * "ClusterFirst", schedulerName "default-scheduler". For each container (and init container):
+ * imagePullPolicy "Always" when the image has no tag or the tag "latest" (a tag follows the last
+ * ":" after the last "/"; an image pinned by digest, with "@", is "IfNotPresent"), otherwise
+ * "IfNotPresent"; terminationMessagePath "/dev/termination-log"; terminationMessagePolicy "File";
+ * every port's protocol "TCP".
+ */
+export function defaultPodSpec(spec: PodSpec): void {
+  throw new NotImplemented('defaultPodSpec', section);
+}
+
+/**
+ * Fills in the defaults of `object`'s kind, in place. Fields that are present are never changed,
+ * and fields of the wrong type (a spec that is a string, say) are left for validation to report.
+ * - pods: defaultPodSpec(spec)
+ * - replicasets: spec.replicas 1; the template's pod spec
+ * - deployments: spec.replicas 1; strategy type "RollingUpdate" and, for a rolling update,
+ *   rollingUpdate.maxUnavailable "25%" and maxSurge "25%"; revisionHistoryLimit 10;
+ *   progressDeadlineSeconds 600; the template's pod spec
+ * - services: spec.type "ClusterIP", sessionAffinity "None"; each port's protocol "TCP" and
+ *   targetPort = its port
+ * - namespaces: spec.finalizers ["kubernetes"], status.phase "Active"
+ * - secrets: type "Opaque"
+ */
+export function applyDefaults(resource: ResourceType, object: KubeObject): void {
+  throw new NotImplemented('applyDefaults', section);
+}

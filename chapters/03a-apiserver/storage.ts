@@ -1,0 +1,151 @@
+// Objects in the store: how API objects become keys and values in etcd (or the kata store), and
+// how the store's revisions become resourceVersions.
+//
+// An object is stored as JSON at /registry/<resource>/<namespace>/<name>. Its resourceVersion is
+// not stored at all: it is the key's modRevision, which the store sets on every write, so it is
+// always exact and costs nothing to keep. A list's resourceVersion is the store's revision when
+// it was read: a watch from there misses nothing.
+//
+// Optimistic concurrency: nothing is locked. Every write is a transaction that compares first:
+// create only if the key does not exist (createRevision = 0), update and delete only if the key
+// is still at the modRevision we read. If someone else wrote in between, the compare fails and we
+// read again: either the caller's object names an older resourceVersion (409 Conflict, the client
+// must re-read), or it names none and the change is simply tried again on the newer object.
+//
+// The store is reached through a StoreClient (harness/store/client.ts): put, range, deleteRange,
+// txn and watch, with keys and values as bytes (bytes() and text() in harness/store/bytes.ts,
+// prefixEnd() for the end of a prefix range).
+import type { ObjectPredicate } from '../../harness/api/machinery.ts';
+import type { ResourceType } from '../../harness/api/resources.ts';
+import type { KubeObject } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { StoreClient } from '../../harness/store/client.ts';
+
+const section = '§ Objects in the store';
+
+/** A collection as read at one revision. */
+export interface StoredList {
+  items: KubeObject[];
+  /** The store's revision at the read: the list's resourceVersion. */
+  revision: number;
+}
+
+export interface ObjectEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The object after the change; for DELETED, its last state, at the delete's revision. */
+  object: KubeObject;
+}
+
+export interface ObjectWatchHandlers {
+  onEvent(event: ObjectEvent): void;
+  /** Called after each store revision the watch has seen, whether or not it selected anything. */
+  onRevision?(revision: number): void;
+  /** The watch ended: its start was compacted away, or the store failed. */
+  onEnd(end: { compactRevision?: number; error?: Error }): void;
+}
+
+export interface ObjectWatch {
+  /** Settles once the store confirmed the watch: later writes will be seen. */
+  readonly created: Promise<void>;
+  cancel(): void;
+}
+
+/** Turns a stored value (JSON bytes) back into an object, with `revision` as its resourceVersion (a string). */
+export function decodeObject(value: Uint8Array, revision: number): KubeObject {
+  throw new NotImplemented('decodeObject', section);
+}
+
+/** The stored form of an object: JSON bytes, without metadata.resourceVersion (the store tracks that). */
+export function encodeObject(object: KubeObject): Uint8Array {
+  throw new NotImplemented('encodeObject', section);
+}
+
+export class ObjectStorage {
+  constructor(store: StoreClient) {
+    throw new NotImplemented('ObjectStorage', section);
+  }
+
+  /**
+   * Stores a new object at storageKey(resource, its namespace, its name) with one txn: compare
+   * createRevision = 0 (the key does not exist), then put. AlreadyExists (409) when the compare
+   * fails. Returns the object with the txn's revision as its resourceVersion.
+   */
+  async create(resource: ResourceType, object: KubeObject): Promise<KubeObject> {
+    throw new NotImplemented('ObjectStorage.create', section);
+  }
+
+  /** One object, with its modRevision as resourceVersion; NotFound (404) when there is none. */
+  async get(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<KubeObject> {
+    throw new NotImplemented('ObjectStorage.get', section);
+  }
+
+  /**
+   * Every object of a collection (one namespace, or all of them when `namespace` is undefined),
+   * in key order: one range over collectionKey's prefix. `revision` is the range's header revision.
+   */
+  async list(resource: ResourceType, namespace?: string): Promise<StoredList> {
+    throw new NotImplemented('ObjectStorage.list', section);
+  }
+
+  /**
+   * Reads the object, asks `tryUpdate` for its next state and writes that only if nobody wrote in
+   * between (kube-apiserver calls this GuaranteedUpdate). In a loop:
+   * 1. read the key (NotFound if missing) and decode it;
+   * 2. next = await tryUpdate(a copy of it);
+   * 3. if next names a resourceVersion and it is not the current one: Conflict (409);
+   * 4. if next, as stored, is the same JSON as what is stored (sameJson in metadata.ts): write
+   *    nothing and return the current object;
+   * 5. txn: compare modRevision = the one read, then put. If the compare failed, someone wrote in
+   *    between: go back to 1. Otherwise return next with the txn's revision as resourceVersion.
+   */
+  async update(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  ): Promise<KubeObject> {
+    throw new NotImplemented('ObjectStorage.update', section);
+  }
+
+  /**
+   * Deletes the object if it still matches the preconditions (a uid or resourceVersion that
+   * differs is a Conflict), with a txn that compares the modRevision read (read again if it
+   * fails). Returns its last state with the delete's revision as its resourceVersion.
+   */
+  async delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    preconditions: { uid?: string; resourceVersion?: string } = {},
+  ): Promise<KubeObject> {
+    throw new NotImplemented('ObjectStorage.delete', section);
+  }
+
+  /**
+   * Follows a collection from just after `afterRevision`: a store watch of the collection's
+   * prefix from afterRevision + 1, with prevKv (the state before each change). Each event's
+   * objects carry the event's revision as resourceVersion. After each store response, call
+   * onRevision(response.revision); pass the store's onEnd on.
+   *
+   * `selected` narrows the watch (a selector), so that the watcher's view always equals a
+   * filtered list:
+   * - PUT, selected now, and selected before (or it has no previous state and is not new): MODIFIED
+   * - PUT, selected now but not before: ADDED
+   * - PUT, not selected now but selected before: DELETED, with the previous state
+   * - DELETE of an object that was selected: DELETED, with its previous state
+   * - anything else: no event.
+   */
+  watch(
+    resource: ResourceType,
+    namespace: string | undefined,
+    afterRevision: number,
+    handlers: ObjectWatchHandlers,
+    selected: ObjectPredicate = () => true,
+  ): ObjectWatch {
+    throw new NotImplemented('ObjectStorage.watch', section);
+  }
+}

@@ -1,0 +1,212 @@
+import request from 'supertest';
+import { describe, expect, test } from 'vitest';
+import { builtinResources } from '../../harness/api/resources.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
+import {
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  createDiscovery,
+  openApiDocument,
+  openApiIndex,
+  versionInfo,
+} from './discovery.ts';
+
+type Entry = {
+  name: string;
+  kind: string;
+  namespaced: boolean;
+  verbs: string[];
+  shortNames?: string[];
+  categories?: string[];
+  group?: string;
+  version?: string;
+};
+const entry = (list: object | undefined, name: string) =>
+  (list as { resources: Entry[] }).resources.find((r) => r.name === name);
+
+/** chapter 03a's API server, with this chapter's discovery. */
+async function setup() {
+  const server = await createApiServer({
+    store: new MemoryStoreClient(new Store()),
+    discovery: createDiscovery(),
+  });
+  return request(server.app);
+}
+
+describe('Discovery', () => {
+  test("/api lists the core group's one version, v1, and where the server is", () => {
+    expect(apiVersions('127.0.0.1:6443'), 'apiVersions("127.0.0.1:6443")').toEqual({
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '127.0.0.1:6443' }],
+    });
+  });
+
+  test('/apis lists every other group with its versions and the preferred one', () => {
+    const list = apiGroupList(builtinResources) as {
+      kind: string;
+      groups: Array<{ name: string; preferredVersion: unknown }>;
+    };
+    expect(list.kind, 'kind').toBe('APIGroupList');
+    expect(
+      list.groups.map((group) => group.name),
+      'the groups',
+    ).toEqual(['apps', 'coordination.k8s.io']);
+    expect(list.groups[0], 'the apps group').toEqual({
+      name: 'apps',
+      versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
+      preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
+    });
+  });
+
+  test('/api/v1 is an APIResourceList: each resource with its kind, scope, verbs and short names', () => {
+    const list = apiResourceList(builtinResources, 'v1') as { kind: string; groupVersion: string };
+    expect([list.kind, list.groupVersion], 'kind and groupVersion').toEqual([
+      'APIResourceList',
+      'v1',
+    ]);
+    expect(entry(list, 'pods'), 'the pods entry').toEqual({
+      name: 'pods',
+      singularName: 'pod',
+      namespaced: true,
+      kind: 'Pod',
+      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      shortNames: ['po'],
+      categories: ['all'],
+    });
+    expect(entry(list, 'nodes')?.namespaced, 'nodes are cluster-scoped').toBe(false);
+  });
+
+  test('subresources are listed as <resource>/<subresource>', () => {
+    const core = apiResourceList(builtinResources, 'v1');
+    expect(entry(core, 'pods/status'), 'pods/status').toMatchObject({
+      kind: 'Pod',
+      verbs: ['get', 'patch', 'update'],
+    });
+    expect(entry(core, 'pods/binding'), 'pods/binding').toMatchObject({
+      kind: 'Binding',
+      verbs: ['create'],
+    });
+  });
+
+  test('deployments/scale is an autoscaling/v1 Scale: what kubectl scale looks for', () => {
+    const apps = apiResourceList(builtinResources, 'apps/v1');
+    expect(entry(apps, 'deployments')?.shortNames, "deployments' short names").toEqual(['deploy']);
+    expect(entry(apps, 'deployments/scale'), 'deployments/scale').toMatchObject({
+      group: 'autoscaling',
+      version: 'v1',
+      kind: 'Scale',
+      verbs: ['get', 'patch', 'update'],
+    });
+  });
+
+  test('a group version the server does not serve has no list', () => {
+    expect(
+      apiResourceList(builtinResources, 'batch/v1'),
+      'apiResourceList(batch/v1)',
+    ).toBeUndefined();
+  });
+
+  test('/version says which Kubernetes this is: 1.32', () => {
+    const version = versionInfo() as { major: string; minor: string; gitVersion: string };
+    expect([version.major, version.minor], 'major and minor').toEqual(['1', '32']);
+    expect(version.gitVersion, 'gitVersion').toMatch(/^v1\.32\.\d+/);
+  });
+
+  test('/openapi/v3 tells kubectl the server takes fieldValidation, so create -f needs no schemas', () => {
+    expect(openApiIndex(builtinResources), 'the index').toMatchObject({
+      paths: {
+        'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
+        'apis/apps/v1': { serverRelativeURL: '/openapi/v3/apis/apps/v1' },
+      },
+    });
+    const apps = openApiDocument(builtinResources, 'apps/v1') as {
+      paths: Record<
+        string,
+        {
+          patch: {
+            parameters: Array<{ name: string }>;
+            'x-kubernetes-group-version-kind': unknown;
+          };
+        }
+      >;
+    };
+    const deployment = apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
+    expect(
+      deployment?.patch['x-kubernetes-group-version-kind'],
+      "the deployment PATCH operation's kind",
+    ).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
+    expect(
+      deployment?.patch.parameters.map((p) => p.name),
+      'its parameters',
+    ).toEqual(['fieldValidation']);
+    expect(
+      openApiDocument(builtinResources, 'batch/v1'),
+      'a document for batch/v1',
+    ).toBeUndefined();
+  });
+
+  test('createDiscovery answers its paths and no others', () => {
+    const discovery = createDiscovery();
+    const context = { resources: builtinResources, serverAddress: 'here:1' };
+    expect(discovery('/healthz', context), 'GET /healthz').toEqual({
+      contentType: 'text/plain',
+      body: 'ok',
+    });
+    expect(discovery('/api/v1/', context)?.body, 'GET /api/v1/ (trailing slash)').toEqual(
+      apiResourceList(builtinResources, 'v1'),
+    );
+    for (const path of [
+      '/api/v1/pods',
+      '/apis/apps',
+      '/apis/batch/v1',
+      '/openapi/v3/apis/batch/v1',
+      '/metrics',
+      '/',
+    ]) {
+      expect(discovery(path, context), `GET ${path}`).toBeUndefined();
+    }
+  });
+
+  test('over HTTP: /api, /apis, /api/v1, /apis/apps/v1 and /version are JSON', async () => {
+    const api = await setup();
+    for (const [path, kind] of [
+      ['/api', 'APIVersions'],
+      ['/apis', 'APIGroupList'],
+      ['/api/v1', 'APIResourceList'],
+      ['/apis/apps/v1', 'APIResourceList'],
+    ]) {
+      const response = await api.get(path!).set('host', '127.0.0.1:6443');
+      expect(
+        [response.status, response.headers['content-type'], response.body.kind],
+        `GET ${path}`,
+      ).toEqual([200, 'application/json; charset=utf-8', kind]);
+    }
+    const versions = await api.get('/api').set('host', '127.0.0.1:6443');
+    expect(
+      versions.body.serverAddressByClientCIDRs[0].serverAddress,
+      'serverAddress (from the Host header)',
+    ).toBe('127.0.0.1:6443');
+    expect((await api.get('/version')).body.minor, 'GET /version').toBe('32');
+  });
+
+  test('over HTTP: /healthz, /livez and /readyz answer "ok"', async () => {
+    const api = await setup();
+    for (const path of ['/healthz', '/livez', '/readyz']) {
+      const response = await api.get(path);
+      expect([response.status, response.text], `GET ${path}`).toEqual([200, 'ok']);
+    }
+  });
+
+  test('resources are still served beside discovery', async () => {
+    const api = await setup();
+    const response = await api.get('/api/v1/namespaces/default');
+    expect([response.status, response.body.kind], 'GET /api/v1/namespaces/default').toEqual([
+      200,
+      'Namespace',
+    ]);
+  });
+});

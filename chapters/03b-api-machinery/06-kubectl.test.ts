@@ -1,0 +1,235 @@
+// The real kubectl (1.32) against chapter 03a's server with this chapter's machinery. Every flow
+// here starts with discovery, and each command sends what the fact sheet (B12) says it sends: run
+// one with -v=8 to watch the requests go by. Skipped, with the reason, when kubectl is not on PATH.
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { afterAll, describe, expect, test } from 'vitest';
+import { protobufDecoder } from '../../harness/api/protobuf.ts';
+import { waitFor } from '../../harness/testing/etcd.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer, type ApiServer } from '../../solutions/03a-apiserver/server.ts';
+import { createDiscovery } from './discovery.ts';
+import { createPatcher } from './patch.ts';
+import { createSelectors } from './selectors.ts';
+import { createSubresources } from './subresources.ts';
+
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+let server: ApiServer | undefined;
+let url: string;
+let home: string;
+let started: Promise<void> | undefined;
+
+/**
+ * Starts the server once, on the first test that needs it (not in beforeAll: a learner whose code
+ * throws then sees every test fail with the reason, not a skipped suite).
+ */
+function start(): Promise<void> {
+  started ??= (async () => {
+    server = await createApiServer({
+      store: new MemoryStoreClient(new Store()),
+      selectors: createSelectors(),
+      patcher: createPatcher(),
+      subresources: createSubresources(),
+      discovery: createDiscovery(),
+      bodyDecoders: [protobufDecoder],
+    });
+    url = await server.listen(0);
+    home = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-'));
+  })();
+  return started;
+}
+
+afterAll(async () => {
+  await server?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+/** kubectl's flags for this server: its address, and a cache and config of its own. */
+const flags = () => ['--server', url, '--cache-dir', path.join(home, 'cache')];
+const environment = () => ({ ...process.env, KUBECONFIG: path.join(home, 'config'), HOME: home });
+
+/** Runs kubectl; resolves with what it printed and its exit code. */
+function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'kubectl',
+      [...flags(), ...args],
+      { env: environment(), timeout: 20_000 },
+      (error, stdout, stderr) => {
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+        });
+      },
+    );
+  });
+}
+
+/** Writes a manifest into the temporary directory and returns its path. */
+function manifest(name: string, text: string): string {
+  const file = path.join(home, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+const pod = (name: string, image: string, labels = `app: ${name}`) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  labels: {${labels}}
+spec:
+  containers:
+  - name: app
+    image: ${image}
+`;
+
+const it = test.skipIf(!hasKubectl);
+
+describe('Answering kubectl', () => {
+  if (!hasKubectl)
+    test.skip('skipped: kubectl is not on PATH (install kubectl 1.32 to run this suite)', () => {});
+
+  it('kubectl get namespaces: discovery, then a list', async () => {
+    await start();
+    const result = await kubectl('get', 'namespaces');
+    expect(result.code, `kubectl get namespaces: ${result.stderr}`).toBe(0);
+    expect(result.stdout.split('\n')[0], 'the header').toMatch(/^NAME\s+AGE/);
+    for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
+      expect(result.stdout, `kubectl get namespaces lists ${name}`).toContain(name);
+    }
+  });
+
+  it('kubectl create -f creates from a manifest', async () => {
+    await start();
+    const result = await kubectl(
+      'create',
+      '-f',
+      manifest('web.yaml', pod('web', 'kata/echo:1.0', 'app: web, tier: front')),
+    );
+    expect(
+      [result.code, result.stdout.trim()],
+      `kubectl create -f web.yaml: ${result.stderr}`,
+    ).toEqual([0, 'pod/web created']);
+  });
+
+  it('kubectl get pods: default, -o wide, -o yaml, -l and -A', async () => {
+    await start();
+    await kubectl('create', '-f', manifest('db.yaml', pod('db', 'kata/echo:1.0', 'app: db')));
+    const plain = await kubectl('get', 'pods');
+    expect(plain.stdout, `kubectl get pods: ${plain.stderr}`).toMatch(
+      /^NAME\s+AGE\ndb\s+\S+\nweb\s+\S+\n$/,
+    );
+    const wide = await kubectl('get', 'pods', '-o', 'wide');
+    expect(wide.code, `kubectl get pods -o wide: ${wide.stderr}`).toBe(0);
+    const yaml = await kubectl('get', 'pod', 'web', '-o', 'yaml');
+    expect(yaml.stdout, 'kubectl get pod web -o yaml').toMatch(
+      /kind: Pod[\s\S]*name: web[\s\S]*resourceVersion: "\d+"/,
+    );
+    const labeled = await kubectl('get', 'pods', '-l', 'tier=front', '-o', 'name');
+    expect(labeled.stdout.trim(), 'kubectl get pods -l tier=front -o name').toBe('pod/web');
+    const all = await kubectl('get', 'pods', '-A');
+    expect(all.stdout.split('\n')[0], 'kubectl get pods -A header').toMatch(
+      /^NAMESPACE\s+NAME\s+AGE/,
+    );
+    expect(all.stdout, 'kubectl get pods -A').toMatch(/default\s+web/);
+  });
+
+  it("kubectl get of a missing object prints the server's Status", async () => {
+    await start();
+    const result = await kubectl('get', 'pod', 'nope');
+    expect([result.code, result.stderr.trim()], 'kubectl get pod nope').toEqual([
+      1,
+      'Error from server (NotFound): pods "nope" not found',
+    ]);
+  });
+
+  it('kubectl apply -f twice: created, then configured (a strategic merge patch)', async () => {
+    await start();
+    const file = manifest('api.yaml', pod('api', 'kata/echo:1.0'));
+    const first = await kubectl('apply', '--validate=false', '-f', file);
+    expect(first.stdout.trim(), `first apply: ${first.stderr}`).toBe('pod/api created');
+    manifest('api.yaml', pod('api', 'kata/echo:2.0'));
+    const second = await kubectl('apply', '--validate=false', '-f', file);
+    expect(second.stdout.trim(), `second apply: ${second.stderr}`).toBe('pod/api configured');
+    const image = await kubectl('get', 'pod', 'api', '-o', 'jsonpath={.spec.containers[0].image}');
+    expect(image.stdout, 'the image after the second apply').toBe('kata/echo:2.0');
+    const third = await kubectl('apply', '--validate=false', '-f', file);
+    expect(third.stdout.trim(), `third apply: ${third.stderr}`).toBe('pod/api unchanged');
+  });
+
+  it('kubectl create deployment (sent as protobuf) and kubectl scale deployment (a patch on /scale)', async () => {
+    await start();
+    const created = await kubectl(
+      'create',
+      'deployment',
+      'shop',
+      '--image=kata/echo:1.0',
+      '--replicas=2',
+    );
+    expect(created.stdout.trim(), `kubectl create deployment shop: ${created.stderr}`).toBe(
+      'deployment.apps/shop created',
+    );
+    const scaled = await kubectl('scale', 'deployment', 'shop', '--replicas=5');
+    expect(
+      scaled.stdout.trim(),
+      `kubectl scale deployment shop --replicas=5: ${scaled.stderr}`,
+    ).toBe('deployment.apps/shop scaled');
+    const stored = await request(url).get('/apis/apps/v1/namespaces/default/deployments/shop');
+    expect(
+      [stored.body.spec.replicas, stored.body.spec.selector, stored.body.spec.strategy.type],
+      'the stored deployment',
+    ).toEqual([5, { matchLabels: { app: 'shop' } }, 'RollingUpdate']);
+  });
+
+  it('kubectl delete: a Status for a deployment, the object for a pod', async () => {
+    await start();
+    const deployment = await kubectl('delete', 'deployment', 'shop');
+    expect(deployment.stdout.trim(), `kubectl delete deployment shop: ${deployment.stderr}`).toBe(
+      'deployment.apps "shop" deleted',
+    );
+    const deleted = await kubectl('delete', 'pod', 'db');
+    expect(deleted.stdout.trim(), `kubectl delete pod db: ${deleted.stderr}`).toBe(
+      'pod "db" deleted',
+    );
+    expect(
+      (await request(url).get('/api/v1/namespaces/default/pods/db')).status,
+      'GET the pod afterwards',
+    ).toBe(404);
+  });
+
+  it('kubectl get --watch prints each change as it happens', async () => {
+    await start();
+    const child = spawn(
+      'kubectl',
+      [...flags(), 'get', 'pods', '--watch', '--output-watch-events'],
+      { env: environment() },
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(
+        () => /ADDED\s+web/.test(output),
+        `kubectl get --watch to list web; it printed:\n${output}`,
+      );
+      await request(url)
+        .post('/api/v1/namespaces/default/pods')
+        .send({
+          metadata: { name: 'watched' },
+          spec: { containers: [{ name: 'app', image: 'kata/echo:1.0' }] },
+        });
+      await waitFor(
+        () => /ADDED\s+watched/.test(output),
+        `kubectl get --watch to print the new pod; it printed:\n${output}`,
+      );
+    } finally {
+      child.kill();
+    }
+  });
+});

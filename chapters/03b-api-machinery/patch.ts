@@ -1,0 +1,153 @@
+// Patches: changing part of an object without sending all of it.
+//
+// A PUT replaces the whole object, so the client must GET it first and send it all back. A PATCH
+// sends only the change, and the server applies it to the object as stored. Kubernetes takes three
+// formats, told apart by the Content-Type:
+//
+//   application/merge-patch+json            RFC 7386: objects merge key by key, null deletes a
+//                                           key, and a list is replaced whole
+//   application/json-patch+json             RFC 6902: a list of operations on JSON pointers,
+//                                           [{"op":"replace","path":"/spec/replicas","value":3}]
+//   application/strategic-merge-patch+json  a merge patch that knows which lists are really
+//                                           maps: containers merge by name, ports by number
+//
+// The third exists because of lists. `kubectl apply` changing one container's image must not
+// drop the other containers, and a merge patch would replace the whole list. Kubernetes' Go types
+// say which lists merge, and on which key (the patchMergeKey tags in kubernetes/api); this file
+// keeps that table for the lists kubectl patches. See apimachinery pkg/util/strategicpatch.
+//
+// Patch bodies come from clients: never assign a key to an object with `object[key] = value`,
+// which for the key "__proto__" changes the object's prototype. The helpers below are given.
+import type { Patcher } from '../../harness/api/machinery.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+type JsonObject = Record<string, unknown>;
+
+/** Whether a value is a JSON object (not null, not a list). */
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A field's own value: never one inherited from Object.prototype (a key "__proto__", say). */
+const own = (object: JsonObject, key: string): unknown =>
+  Object.hasOwn(object, key) ? object[key] : undefined;
+
+/** Sets a field as a plain property, even one named "__proto__", so a patch cannot reach prototypes. */
+function setField(object: JsonObject, key: string, value: unknown): void {
+  Object.defineProperty(object, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** Deep equality of JSON values, ignoring the order of object keys. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => sameJson(own(a as JsonObject, key), own(b as JsonObject, key)));
+}
+void [isObject, own, setField, sameJson];
+
+// ---------------------------------------------------------------------------------------------
+// JSON merge patch (RFC 7386)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * `target` with `patch` merged in, as a new value (`target` is left alone): for each key of an
+ * object patch, null deletes the key and anything else is merged into the target's value; a patch
+ * that is not an object (a list, a string) replaces the target.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  throw new NotImplemented('mergePatch', '§ Patches');
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON patch (RFC 6902)
+// ---------------------------------------------------------------------------------------------
+
+/** One step of a JSON patch. */
+export interface PatchOperation {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  /** A JSON pointer (RFC 6901): "/spec/containers/0/image"; "" is the whole document. */
+  path: string;
+  value?: unknown;
+  /** For move and copy: where the value comes from. */
+  from?: string;
+}
+
+/**
+ * A JSON pointer's reference tokens: "/a~1b/c" → ["a/b", "c"] (~1 is "/", ~0 is "~"); "" → [].
+ * A pointer that does not start with "/" is a 400.
+ */
+export function parsePointer(pointer: string): string[] {
+  throw new NotImplemented('parsePointer', '§ Patches');
+}
+
+/**
+ * `target` with each operation applied in order, as a new value (work on a structuredClone).
+ * - add: into an object, set the key; into a list, insert at the index ("-" is the end, and an
+ *   index may equal the length); "" replaces the whole document.
+ * - remove, replace: the path must exist. move: remove `from`, add at `path`. copy: add a copy
+ *   of `from` at `path`. test: the value at `path` must equal `value`.
+ * A patch that is not a list of well-formed operations ({ op, path }, plus value for add, replace
+ * and test, from for move and copy) is a 400 BadRequest; an operation that cannot be applied (a
+ * path that does not exist, an index out of range, a failed test) is a 422 Invalid.
+ */
+export function jsonPatch(target: unknown, operations: unknown): unknown {
+  throw new NotImplemented('jsonPatch', '§ Patches');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Strategic merge patch
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * How a list at `path` (field names from the object's root, list positions left out:
+ * ["spec", "template", "spec", "containers", "ports"]) is patched, from Kubernetes' patchMergeKey
+ * tags:
+ * - containers, initContainers, ephemeralContainers, env, volumes, imagePullSecrets: by "name"
+ * - volumeMounts: by "mountPath"
+ * - ports inside a container list: by "containerPort"; a Service's spec.ports: by "port"
+ * - conditions: by "type"; status.addresses: by "type"; ownerReferences: by "uid"
+ * - metadata.finalizers: 'union' (a list of strings, merged as a set)
+ * - anything else: undefined, replaced whole as in a merge patch.
+ */
+export function listStrategy(path: string[]): { mergeKey: string } | 'union' | undefined {
+  throw new NotImplemented('listStrategy', '§ Patches');
+}
+
+/**
+ * `target` with a strategic merge patch applied, as a new value. Like mergePatch, except:
+ * - a list with a merge key is merged element by element: a patch element whose key matches an
+ *   existing element is merged into it (strategically), a new one is appended, one with
+ *   `"$patch": "delete"` removes the match; an element `{"$patch": "replace"}` makes the list
+ *   exactly the patch's other elements. A 'union' list gets the patch's strings it lacks.
+ * - in an object, `"$patch": "replace"` replaces it with the patch, `"$patch": "delete"` removes it.
+ * - directives applied after merging an object: `$setElementOrder/<list>` (the patch's order
+ *   for that list, by merge key; elements it does not name go last), `$deleteFromPrimitiveList/
+ *   <list>` (remove those strings), `$retainKeys` (drop every key of the object not listed).
+ * - keys starting with "$" are never copied into the result.
+ */
+export function strategicMergePatch(target: unknown, patch: unknown): unknown {
+  throw new NotImplemented('strategicMergePatch', '§ Patches');
+}
+
+/** The PATCH content types and what each means. */
+export const PATCH_TYPES = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+} as const;
+
+/**
+ * The patcher the API server is given (harness/api/machinery.ts): contentTypes are the three
+ * PATCH_TYPES; apply picks the patch by content type. A merge or strategic merge patch that is
+ * not a JSON object is a 400.
+ */
+export function createPatcher(): Patcher {
+  throw new NotImplemented('createPatcher', '§ Patches');
+}

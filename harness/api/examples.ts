@@ -1,0 +1,52 @@
+// Small, valid example objects for tests and lessons: a pod, a deployment, a service. Each test
+// states only what it is about and starts from one of these, so a change to the rules of a kind
+// (a new required field, say) is made here once.
+import type { Deployment, Pod, ReplicaSet, Service } from './types.ts';
+
+/** A pod with one container named "app". */
+export function examplePod(name: string, labels: Record<string, string> = { app: name }): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels },
+    spec: { containers: [{ name: 'app', image: 'kata/echo:1.0' }] },
+  };
+}
+
+/** A deployment whose selector and template agree on app=<name>. */
+export function exampleDeployment(name: string, replicas = 2): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { containers: [{ name: 'app', image: 'kata/echo:1.0' }] },
+      },
+    },
+  };
+}
+
+/** A replica set whose selector and template agree on app=<name>. */
+export function exampleReplicaSet(name: string, replicas = 2): ReplicaSet {
+  const { spec } = exampleDeployment(name, replicas);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name, labels: { app: name } },
+    spec: { replicas, selector: spec.selector, template: spec.template },
+  };
+}
+
+/** A service selecting app=<name>, port 80 to the pods' 8080. */
+export function exampleService(name: string): Service {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
+  };
+}

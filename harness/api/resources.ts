@@ -1,0 +1,148 @@
+// The resource table: every kind of object the API server serves, with the facts about it that
+// paths, storage, discovery and clients need. A *resource* is the plural, lower-case name in URLs
+// (`pods`, `deployments`); a *kind* is the type name in objects (`Pod`, `Deployment`); a *group
+// version* says which API the resource belongs to (core `v1`, `apps/v1`).
+//
+// It is data, not logic, so it lives here once: the API server (chapter 03) routes by it, discovery
+// publishes it, and the clients of later chapters build paths from it. The short names and
+// categories are the ones real clusters publish, so `kubectl get po` and `kubectl get all` work.
+
+/** How a resource's object names are checked (apimachinery's name validators). */
+export type NameRule =
+  /** RFC 1123 subdomain: lower-case alphanumerics, '-' and '.', at most 253 characters. */
+  | 'subdomain'
+  /** RFC 1123 label: lower-case alphanumerics and '-', at most 63 characters. */
+  | 'label'
+  /** RFC 1035 label: like an RFC 1123 label, but it must start with a letter. */
+  | 'label1035';
+
+export interface ResourceType {
+  /** The API group: '' for the core group, "apps", "coordination.k8s.io". */
+  group: string;
+  version: string;
+  /** Plural, as in URLs and storage keys: "pods". */
+  resource: string;
+  singular: string;
+  kind: string;
+  /** Whether objects live in a namespace (pods) or in the whole cluster (nodes, namespaces). */
+  namespaced: boolean;
+  shortNames: string[];
+  /** Groups of resources kubectl can ask for at once; "all" is what `kubectl get all` shows. */
+  categories: string[];
+  /** The subresources served under an object's path: status, scale, binding. */
+  subresources: string[];
+  nameRule: NameRule;
+  /** DELETE answers with the deleted object instead of a Status (pods do, most others don't). */
+  returnsDeletedObject?: boolean;
+}
+
+function core(
+  resource: string,
+  kind: string,
+  fields: Partial<ResourceType> & { namespaced: boolean },
+): ResourceType {
+  return {
+    group: '',
+    version: 'v1',
+    resource,
+    singular: kind.toLowerCase(),
+    kind,
+    shortNames: [],
+    categories: [],
+    subresources: [],
+    nameRule: 'subdomain',
+    ...fields,
+  };
+}
+
+/** The resources of this course's API server, in the order discovery lists them. */
+export const builtinResources: ResourceType[] = [
+  core('namespaces', 'Namespace', {
+    namespaced: false,
+    shortNames: ['ns'],
+    subresources: ['status'],
+    nameRule: 'label',
+  }),
+  core('nodes', 'Node', { namespaced: false, shortNames: ['no'], subresources: ['status'] }),
+  core('pods', 'Pod', {
+    namespaced: true,
+    shortNames: ['po'],
+    categories: ['all'],
+    subresources: ['status', 'binding'],
+    returnsDeletedObject: true,
+  }),
+  core('services', 'Service', {
+    namespaced: true,
+    shortNames: ['svc'],
+    categories: ['all'],
+    subresources: ['status'],
+    nameRule: 'label1035',
+  }),
+  core('endpoints', 'Endpoints', { namespaced: true, shortNames: ['ep'], singular: 'endpoints' }),
+  core('configmaps', 'ConfigMap', { namespaced: true, shortNames: ['cm'] }),
+  core('secrets', 'Secret', { namespaced: true }),
+  core('events', 'Event', { namespaced: true, shortNames: ['ev'] }),
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'deployments',
+    singular: 'deployment',
+    kind: 'Deployment',
+    namespaced: true,
+    shortNames: ['deploy'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+    nameRule: 'subdomain',
+  },
+  {
+    group: 'apps',
+    version: 'v1',
+    resource: 'replicasets',
+    singular: 'replicaset',
+    kind: 'ReplicaSet',
+    namespaced: true,
+    shortNames: ['rs'],
+    categories: ['all'],
+    subresources: ['status', 'scale'],
+    nameRule: 'subdomain',
+  },
+  {
+    group: 'coordination.k8s.io',
+    version: 'v1',
+    resource: 'leases',
+    singular: 'lease',
+    kind: 'Lease',
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    subresources: [],
+    nameRule: 'subdomain',
+  },
+];
+
+/** "v1" for the core group, "<group>/<version>" for the others: what objects carry. */
+export function apiVersionOf(resource: ResourceType): string {
+  return resource.group === '' ? resource.version : `${resource.group}/${resource.version}`;
+}
+
+/** The resource with its group, as error messages name it: "pods", "deployments.apps". */
+export function qualifiedResource(resource: ResourceType): string {
+  return resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
+}
+
+/** The kind with its group, as Invalid errors name it: "Pod", "Deployment.apps". */
+export function qualifiedKind(resource: ResourceType): string {
+  return resource.group === '' ? resource.kind : `${resource.kind}.${resource.group}`;
+}
+
+/** Finds the resource an object of this apiVersion and kind belongs to. */
+export function resourceForKind(
+  apiVersion: string,
+  kind: string,
+  resources: ResourceType[] = builtinResources,
+): ResourceType | undefined {
+  return resources.find((r) => apiVersionOf(r) === apiVersion && r.kind === kind);
+}
+
+/** The namespaces every cluster has from the start. */
+export const initialNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];

@@ -1,0 +1,509 @@
+// The Kubernetes API objects, as TypeScript types: what the API server (chapter 03) stores and
+// serves, and what every later component (client, scheduler, kubelet, controllers) reads and writes.
+// Components meet through these types, so they live here once.
+//
+// Field names and spellings are Kubernetes' own (kubernetes/api core/v1, apps/v1,
+// coordination/v1 and apimachinery meta/v1), because kubectl and @kubernetes/client-node send and
+// read exactly these. Only the fields this course uses are listed; an object may carry more, and
+// the API server keeps what it does not know about.
+
+// ---------------------------------------------------------------------------------------------
+// Metadata every object carries
+// ---------------------------------------------------------------------------------------------
+
+/** A reference from an object to the object that owns it (a pod to its ReplicaSet, say). */
+export interface OwnerReference {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  /** At most one owner is the controller: the one that manages this object. */
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+}
+
+export interface ObjectMeta {
+  name?: string;
+  /** A prefix the server completes with 5 random characters when `name` is empty. */
+  generateName?: string;
+  namespace?: string;
+  /** Set by the server on create; unique over the cluster's whole life. */
+  uid?: string;
+  /** The store's modRevision of this version of the object, as a decimal string. Opaque. */
+  resourceVersion?: string;
+  /** Starts at 1; the server adds 1 whenever the desired state (the spec) changes. */
+  generation?: number;
+  /** RFC 3339, UTC, seconds precision: "2024-01-02T03:04:05Z". */
+  creationTimestamp?: string;
+  /** Set when a graceful delete has started; the object is gone once its owner finishes. */
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: OwnerReference[];
+  finalizers?: string[];
+}
+
+/** The two fields that say what an object is: its group/version and its kind. */
+export interface TypeMeta {
+  /** "v1" for the core group, "<group>/<version>" otherwise ("apps/v1"). */
+  apiVersion?: string;
+  kind?: string;
+}
+
+/** Any API object: type, metadata and whatever else its kind defines. */
+export interface KubeObject extends TypeMeta {
+  metadata: ObjectMeta;
+  [field: string]: unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists, watch events and errors
+// ---------------------------------------------------------------------------------------------
+
+export interface ListMeta {
+  /** The store's revision when the list was read: where a watch continues from. */
+  resourceVersion?: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** A collection: `kind` is the item kind plus "List" (PodList), which clients rely on. */
+export interface List<T extends KubeObject = KubeObject> {
+  apiVersion: string;
+  kind: string;
+  metadata: ListMeta;
+  items: T[];
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+/** One line of a watch stream. An ERROR event carries a Status as its object. */
+export interface WatchEvent<T extends KubeObject = KubeObject> {
+  type: WatchEventType;
+  object: T | Status;
+}
+
+/** One reason a request was invalid: which field, what was wrong with it. */
+export interface StatusCause {
+  /** FieldValueRequired, FieldValueInvalid, ... (the Go field is Type; the JSON key is reason). */
+  reason?: string;
+  message?: string;
+  /** The field's path, e.g. "spec.containers[0].image". */
+  field?: string;
+}
+
+export interface StatusDetails {
+  name?: string;
+  group?: string;
+  /** The resource (plural) for most errors; the Kind for Invalid. */
+  kind?: string;
+  uid?: string;
+  causes?: StatusCause[];
+  retryAfterSeconds?: number;
+}
+
+/** How the API server reports every error, and some successes (a delete). */
+export interface Status {
+  kind: 'Status';
+  apiVersion: 'v1';
+  metadata: ListMeta;
+  status: 'Success' | 'Failure';
+  message?: string;
+  /** Machine-readable: NotFound, AlreadyExists, Conflict, Invalid, Expired, BadRequest, ... */
+  reason?: string;
+  details?: StatusDetails;
+  code?: number;
+}
+
+/** The body of a DELETE, all optional. */
+export interface DeleteOptions extends TypeMeta {
+  gracePeriodSeconds?: number;
+  propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Selectors as objects (Deployments, ReplicaSets); the string form lives in query parameters
+// ---------------------------------------------------------------------------------------------
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Core v1: pods
+// ---------------------------------------------------------------------------------------------
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  hostPort?: number;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+}
+
+export interface Probe {
+  httpGet?: { path?: string; port: number | string; host?: string; scheme?: string };
+  tcpSocket?: { port: number | string; host?: string };
+  exec?: { command: string[] };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+
+export interface ResourceRequirements {
+  requests?: Record<string, string>;
+  limits?: Record<string, string>;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  env?: EnvVar[];
+  ports?: ContainerPort[];
+  resources?: ResourceRequirements;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+  imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+export interface PodSpec {
+  containers: Container[];
+  initContainers?: Container[];
+  /** The node the pod is bound to; set by the scheduler through pods/binding. */
+  nodeName?: string;
+  nodeSelector?: Record<string, string>;
+  restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds?: number;
+  activeDeadlineSeconds?: number;
+  dnsPolicy?: string;
+  schedulerName?: string;
+  serviceAccountName?: string;
+  hostNetwork?: boolean;
+  hostname?: string;
+  subdomain?: string;
+  tolerations?: Toleration[];
+}
+
+export type ConditionStatus = 'True' | 'False' | 'Unknown';
+
+export interface PodCondition {
+  type: string;
+  status: ConditionStatus;
+  lastProbeTime?: string | null;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface ContainerState {
+  waiting?: { reason?: string; message?: string };
+  running?: { startedAt?: string };
+  terminated?: {
+    exitCode: number;
+    reason?: string;
+    message?: string;
+    startedAt?: string;
+    finishedAt?: string;
+  };
+}
+
+export interface ContainerStatus {
+  name: string;
+  image: string;
+  imageID?: string;
+  ready: boolean;
+  started?: boolean;
+  restartCount: number;
+  state?: ContainerState;
+  lastState?: ContainerState;
+  containerID?: string;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface PodStatus {
+  phase?: PodPhase;
+  conditions?: PodCondition[];
+  hostIP?: string;
+  podIP?: string;
+  podIPs?: Array<{ ip: string }>;
+  startTime?: string;
+  containerStatuses?: ContainerStatus[];
+  reason?: string;
+  message?: string;
+}
+
+export interface Pod extends KubeObject {
+  spec: PodSpec;
+  status?: PodStatus;
+}
+
+export interface PodTemplateSpec {
+  metadata?: ObjectMeta;
+  spec: PodSpec;
+}
+
+/** What a scheduler POSTs to pods/<name>/binding to put a pod on a node. */
+export interface Binding extends KubeObject {
+  target: { apiVersion?: string; kind?: string; name: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Core v1: nodes
+// ---------------------------------------------------------------------------------------------
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  timeAdded?: string;
+}
+
+export interface NodeCondition {
+  type: string;
+  status: ConditionStatus;
+  lastHeartbeatTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface NodeAddress {
+  type: 'InternalIP' | 'ExternalIP' | 'Hostname' | 'InternalDNS' | 'ExternalDNS';
+  address: string;
+}
+
+export interface NodeSpec {
+  podCIDR?: string;
+  podCIDRs?: string[];
+  unschedulable?: boolean;
+  taints?: Taint[];
+}
+
+export interface NodeStatus {
+  capacity?: Record<string, string>;
+  allocatable?: Record<string, string>;
+  conditions?: NodeCondition[];
+  addresses?: NodeAddress[];
+  daemonEndpoints?: { kubeletEndpoint?: { Port: number } };
+  nodeInfo?: Record<string, string>;
+}
+
+export interface Node extends KubeObject {
+  spec?: NodeSpec;
+  status?: NodeStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Core v1: namespaces, services, endpoints, configuration, events
+// ---------------------------------------------------------------------------------------------
+
+export interface Namespace extends KubeObject {
+  spec?: { finalizers?: string[] };
+  status?: { phase?: 'Active' | 'Terminating' };
+}
+
+export interface ServicePort {
+  name?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port: number;
+  /** A port number or the name of a container port; defaults to `port`. */
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export interface ServiceSpec {
+  type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  selector?: Record<string, string>;
+  ports?: ServicePort[];
+  clusterIP?: string;
+  clusterIPs?: string[];
+  sessionAffinity?: 'None' | 'ClientIP';
+  externalName?: string;
+}
+
+export interface Service extends KubeObject {
+  spec: ServiceSpec;
+  status?: { loadBalancer?: Record<string, unknown> };
+}
+
+export interface EndpointAddress {
+  ip: string;
+  hostname?: string;
+  nodeName?: string;
+  targetRef?: { kind?: string; namespace?: string; name?: string; uid?: string };
+}
+
+export interface EndpointPort {
+  name?: string;
+  port: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface EndpointSubset {
+  addresses?: EndpointAddress[];
+  notReadyAddresses?: EndpointAddress[];
+  ports?: EndpointPort[];
+}
+
+/** The addresses behind a Service: same name and namespace as the Service. */
+export interface Endpoints extends KubeObject {
+  subsets?: EndpointSubset[];
+}
+
+export interface ConfigMap extends KubeObject {
+  data?: Record<string, string>;
+  binaryData?: Record<string, string>;
+}
+
+export interface Secret extends KubeObject {
+  type?: string;
+  /** Values are base64. */
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+
+export interface ObjectReference {
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  apiVersion?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+export interface KubeEvent extends KubeObject {
+  involvedObject: ObjectReference;
+  reason?: string;
+  message?: string;
+  source?: { component?: string; host?: string };
+  type?: 'Normal' | 'Warning';
+  count?: number;
+  firstTimestamp?: string;
+  lastTimestamp?: string;
+  reportingComponent?: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// apps/v1: ReplicaSets and Deployments; autoscaling/v1: Scale
+// ---------------------------------------------------------------------------------------------
+
+export interface ReplicaSetSpec {
+  replicas?: number;
+  minReadySeconds?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+}
+
+export interface ReplicaSetStatus {
+  replicas: number;
+  fullyLabeledReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  observedGeneration?: number;
+  conditions?: Array<{
+    type: string;
+    status: ConditionStatus;
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+  }>;
+}
+
+export interface ReplicaSet extends KubeObject {
+  spec: ReplicaSetSpec;
+  status?: ReplicaSetStatus;
+}
+
+export interface DeploymentStrategy {
+  type?: 'RollingUpdate' | 'Recreate';
+  rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };
+}
+
+export interface DeploymentSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  strategy?: DeploymentStrategy;
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+  paused?: boolean;
+  progressDeadlineSeconds?: number;
+}
+
+export interface DeploymentCondition {
+  type: string;
+  status: ConditionStatus;
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface DeploymentStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  updatedReplicas?: number;
+  readyReplicas?: number;
+  availableReplicas?: number;
+  unavailableReplicas?: number;
+  conditions?: DeploymentCondition[];
+  collisionCount?: number;
+}
+
+export interface Deployment extends KubeObject {
+  spec: DeploymentSpec;
+  status?: DeploymentStatus;
+}
+
+/** autoscaling/v1 Scale: the replicas of a Deployment or ReplicaSet, seen on their own. */
+export interface Scale extends KubeObject {
+  spec: { replicas?: number };
+  status: { replicas: number; selector?: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// coordination.k8s.io/v1: Leases (node heartbeats, leader election)
+// ---------------------------------------------------------------------------------------------
+
+export interface LeaseSpec {
+  holderIdentity?: string;
+  leaseDurationSeconds?: number;
+  /** MicroTime: six fractional digits, "2024-01-02T03:04:05.000000Z". */
+  acquireTime?: string;
+  renewTime?: string;
+  leaseTransitions?: number;
+}
+
+export interface Lease extends KubeObject {
+  spec?: LeaseSpec;
+}

@@ -1,0 +1,231 @@
+// `npx kata run apiserver`: the API server as a program, with kube-apiserver's flag names.
+//
+//   npx kata run apiserver --etcd-servers http://127.0.0.1:2379 --secure-port 6443 --bind-address 127.0.0.1
+//
+// It connects to the store named by --etcd-servers (the kata store, or a real etcd: the wire
+// format is etcd's) with chapter 02's client, builds chapter 03a's server with chapter 03b's
+// selectors, patches, subresources and discovery (and harness/api/protobuf.ts for the protobuf
+// bodies kubectl's `create` commands send), and serves the Kubernetes API. Unlike
+// kube-apiserver it serves plain HTTP, not TLS, and says so: authentication is a later chapter,
+// and on loopback nobody else can listen in. --use picks the reference (solutions) or the
+// learner's own chapters 03a and 03b (mine); the store client is always the reference.
+// It can also run on its own, for tests that need a real process:
+//   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { Discovery, Patcher, Selectors, Subresource } from '../api/machinery.ts';
+import { protobufDecoder } from '../api/protobuf.ts';
+import type { StoreClient } from '../store/client.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface ApiServerFlags {
+  etcdServers: URL[];
+  securePort: number;
+  bindAddress: string;
+  serviceClusterIpRange: string;
+  serviceNodePortRange: string;
+  use: 'solutions' | 'mine';
+}
+
+/** A mistake on the command line: one line of explanation, exit code 2. */
+export class UsageError extends Error {}
+
+const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP]
+                          [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
+                          [--use solutions|mine]`;
+
+/** Reads kube-apiserver-style flags: `--flag value` or `--flag=value`. */
+export function parseFlags(argv: string[]): ApiServerFlags {
+  const known = [
+    'etcd-servers',
+    'secure-port',
+    'bind-address',
+    'service-cluster-ip-range',
+    'service-node-port-range',
+    'use',
+  ];
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--?([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
+    if (!match || !known.includes(match[1]!)) {
+      throw new UsageError(`unknown flag ${argv[i]}; the flags are --${known.join(', --')}`);
+    }
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) throw new UsageError(`--${match[1]} needs a value`);
+    values.set(match[1]!, value);
+  }
+  const etcdServers = (values.get('etcd-servers') ?? 'http://127.0.0.1:2379')
+    .split(',')
+    .map((text) => {
+      try {
+        const url = new URL(text.trim());
+        if (url.protocol !== 'http:') throw new Error('only http:// is supported');
+        return url;
+      } catch (error) {
+        throw new UsageError(
+          `--etcd-servers: "${text}" is not a usable URL (${(error as Error).message})`,
+        );
+      }
+    });
+  const portText = values.get('secure-port') ?? '6443';
+  const securePort = Number(portText);
+  if (!/^\d+$/.test(portText) || securePort > 65535) {
+    throw new UsageError(`--secure-port must be a port number (0-65535), not "${portText}"`);
+  }
+  const use = values.get('use') ?? 'solutions';
+  if (use !== 'solutions' && use !== 'mine') {
+    throw new UsageError(`--use must be "solutions" or "mine", not "${use}"`);
+  }
+  return {
+    etcdServers,
+    securePort,
+    bindAddress: values.get('bind-address') ?? '127.0.0.1',
+    serviceClusterIpRange: values.get('service-cluster-ip-range') ?? '127.96.0.0/12',
+    serviceNodePortRange: values.get('service-node-port-range') ?? '30000-32767',
+    use,
+  };
+}
+
+/** Chapters 03a and 03b, from solutions/ or from the learner's chapters/, and chapter 02's client. */
+async function loadImplementation(use: ApiServerFlags['use']) {
+  const dir = path.join(repoRoot, use === 'solutions' ? 'solutions' : 'chapters');
+  const load = (file: string) => import(pathToFileURL(path.join(dir, file)).href);
+  const client = await import(
+    pathToFileURL(path.join(repoRoot, 'solutions/02-store-server/client.ts')).href
+  );
+  const server = await load('03a-apiserver/server.ts');
+  const selectors = await load('03b-api-machinery/selectors.ts');
+  const patch = await load('03b-api-machinery/patch.ts');
+  const subresources = await load('03b-api-machinery/subresources.ts');
+  const discovery = await load('03b-api-machinery/discovery.ts');
+  return {
+    createStoreClient: client.createStoreClient as (endpoint: string) => StoreClient,
+    createApiServer: server.createApiServer as (options: ApiServerOptions) => Promise<ApiServer>,
+    selectors: selectors.createSelectors() as Selectors,
+    patcher: patch.createPatcher() as Patcher,
+    subresources: subresources.createSubresources() as Subresource[],
+    discovery: discovery.createDiscovery() as Discovery,
+  };
+}
+
+export interface RunningApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Why a listen failed, in one line that names the flag to change. */
+function listenProblem(address: string, port: number, error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE') {
+    return `cannot listen on ${address}:${port}: the port is already in use; choose another with --secure-port`;
+  }
+  if (error.code === 'EACCES') {
+    return `cannot listen on ${address}:${port}: ports below 1024 need privileges; choose a higher one with --secure-port`;
+  }
+  if (error.code === 'EADDRNOTAVAIL') {
+    return `cannot listen on ${address}: no such local address; check --bind-address`;
+  }
+  return `cannot listen on ${address}:${port} (${error.code ?? error.message}); check --bind-address and --secure-port`;
+}
+
+/** Connects to the store and starts serving. Throws an Error with a one-line message. */
+export async function startApiServer(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<RunningApiServer> {
+  const implementation = await loadImplementation(flags.use);
+  log(
+    `using the API server from ${flags.use === 'solutions' ? 'solutions/ (the reference)' : 'chapters/ (yours)'}`,
+  );
+  const endpoint = flags.etcdServers[0]!.origin;
+  if (flags.etcdServers.length > 1) {
+    log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
+  }
+  const store = implementation.createStoreClient(endpoint);
+  let server: ApiServer;
+  try {
+    server = await implementation.createApiServer({
+      store,
+      selectors: implementation.selectors,
+      patcher: implementation.patcher,
+      subresources: implementation.subresources,
+      discovery: implementation.discovery,
+      // kubectl's `create` generators send protobuf; harness/api/protobuf.ts reads it.
+      bodyDecoders: [protobufDecoder],
+    });
+  } catch (error) {
+    await store.close();
+    throw new Error(
+      `cannot reach the store at ${endpoint} (${(error as Error).message}); start it with ` +
+        '`npx kata run store`, or point --etcd-servers at a running etcd',
+    );
+  }
+  let url: string;
+  try {
+    url = await server.listen(flags.securePort, flags.bindAddress);
+  } catch (error) {
+    await server.close();
+    await store.close();
+    throw new Error(
+      listenProblem(flags.bindAddress, flags.securePort, error as NodeJS.ErrnoException),
+    );
+  }
+  log(`storing objects in ${endpoint} under /registry`);
+  log(
+    `serving the Kubernetes API on ${url} over plain HTTP, not TLS (authentication comes in a ` +
+      'later chapter; keep it on loopback)',
+  );
+  log(`try: kubectl --server ${url} get namespaces`);
+  log(
+    `--service-cluster-ip-range ${flags.serviceClusterIpRange} and --service-node-port-range ` +
+      `${flags.serviceNodePortRange} are reserved for the services chapter`,
+  );
+  return {
+    url,
+    close: async () => {
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/** The program: starts the API server, runs until SIGINT or SIGTERM. Returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const log = (line: string) => console.log(`kata apiserver: ${line}`);
+  let flags: ApiServerFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`kata apiserver: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  let running: RunningApiServer;
+  try {
+    running = await startApiServer(flags, log);
+  } catch (error) {
+    console.error(`kata apiserver: ${(error as Error).message}`);
+    return 1;
+  }
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      log(`received ${signal}, closing`);
+      running.close().then(
+        () => resolve(0),
+        (error: Error) => {
+          console.error(`kata apiserver: closing failed: ${error.message}`);
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+// Run directly (node --import tsx harness/components/apiserver.ts ...), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,111 @@
+// Defaults: the fields a client may leave out, filled in the way Kubernetes fills them
+// (k/k pkg/apis/core/v1/defaults.go, pkg/apis/apps/v1/defaults.go). The server stores the
+// defaulted object, so every reader (kubectl, a controller, a kubelet) sees the same values and
+// none of them has to guess: a pod without a restartPolicy restarts Always, a Deployment without a
+// strategy rolls 25% at a time.
+import type { ResourceType } from '../../harness/api/resources.ts';
+import type {
+  Container,
+  Deployment,
+  KubeObject,
+  Namespace,
+  Pod,
+  PodSpec,
+  ReplicaSet,
+  Secret,
+  Service,
+} from '../../harness/api/types.ts';
+
+/** `latest`, or no tag at all, may change under the same name, so it is pulled every time. */
+function pullPolicyFor(image: string): Container['imagePullPolicy'] {
+  if (image.includes('@')) return 'IfNotPresent';
+  const lastPart = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastPart.includes(':') ? lastPart.slice(lastPart.indexOf(':') + 1) : 'latest';
+  return tag === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+function defaultContainer(container: Container): void {
+  if (typeof container !== 'object' || container === null) return;
+  if (typeof container.image === 'string' && container.imagePullPolicy === undefined) {
+    container.imagePullPolicy = pullPolicyFor(container.image);
+  }
+  container.terminationMessagePath ??= '/dev/termination-log';
+  container.terminationMessagePolicy ??= 'File';
+  if (Array.isArray(container.ports)) {
+    for (const port of container.ports) {
+      if (typeof port === 'object' && port !== null) port.protocol ??= 'TCP';
+    }
+  }
+}
+
+/** A pod spec's defaults: used for pods and for the pod templates of ReplicaSets and Deployments. */
+export function defaultPodSpec(spec: PodSpec): void {
+  if (typeof spec !== 'object' || spec === null) return;
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.schedulerName ??= 'default-scheduler';
+  for (const list of [spec.containers, spec.initContainers]) {
+    if (Array.isArray(list)) list.forEach(defaultContainer);
+  }
+}
+
+function defaultTemplate(spec: { template?: { spec?: PodSpec } } | undefined): void {
+  if (spec?.template?.spec) defaultPodSpec(spec.template.spec);
+}
+
+const byResource: Record<string, (object: KubeObject) => void> = {
+  pods: (object) => defaultPodSpec((object as Pod).spec),
+  replicasets: (object) => {
+    const spec = (object as ReplicaSet).spec;
+    if (typeof spec !== 'object' || spec === null) return;
+    spec.replicas ??= 1;
+    defaultTemplate(spec);
+  },
+  deployments: (object) => {
+    const spec = (object as Deployment).spec;
+    if (typeof spec !== 'object' || spec === null) return;
+    spec.replicas ??= 1;
+    spec.strategy ??= {};
+    spec.strategy.type ??= 'RollingUpdate';
+    if (spec.strategy.type === 'RollingUpdate') {
+      spec.strategy.rollingUpdate ??= {};
+      spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+      spec.strategy.rollingUpdate.maxSurge ??= '25%';
+    }
+    spec.revisionHistoryLimit ??= 10;
+    spec.progressDeadlineSeconds ??= 600;
+    defaultTemplate(spec);
+  },
+  services: (object) => {
+    const spec = (object as Service).spec;
+    if (typeof spec !== 'object' || spec === null) return;
+    spec.type ??= 'ClusterIP';
+    spec.sessionAffinity ??= 'None';
+    if (Array.isArray(spec.ports)) {
+      for (const port of spec.ports) {
+        if (typeof port !== 'object' || port === null) continue;
+        port.protocol ??= 'TCP';
+        port.targetPort ??= port.port;
+      }
+    }
+  },
+  namespaces: (object) => {
+    const namespace = object as Namespace;
+    namespace.spec ??= {};
+    namespace.spec.finalizers ??= ['kubernetes'];
+    namespace.status ??= {};
+    namespace.status.phase ??= 'Active';
+  },
+  secrets: (object) => {
+    (object as Secret).type ??= 'Opaque';
+  },
+};
+
+/**
+ * Fills in the defaults of `object`'s kind, in place. Fields that are present are never changed,
+ * and fields of the wrong type are left for validation to report.
+ */
+export function applyDefaults(resource: ResourceType, object: KubeObject): void {
+  byResource[resource.resource]?.(object);
+}

@@ -1,0 +1,526 @@
+// The API server: the Kubernetes REST API over the store. Every other component (kubectl, the
+// scheduler, controllers, kubelets) talks only to it, and it is the only one that talks to the
+// store. Each request takes the same path:
+//
+//   decode the URL (paths.ts) → read the body (bodies.ts) → complete the object (metadata.ts,
+//   defaults.ts) → check it (validation.ts) → store it with a compare (storage.ts) → answer
+//
+// and any step may throw an ApiError, which becomes the Status the client gets (status.ts). A
+// client's mistake is always a 4xx with a Status; nothing a client sends can crash the server or
+// touch stored data it should not.
+//
+// The server takes collaborators for what chapter 03b adds (selectors, patches, subresources,
+// discovery; see harness/api/machinery.ts). Without them, it answers what it can: a selector is
+// refused with 400, a PATCH with 415, a subresource or discovery path with 404.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { ApiError } from '../../harness/api/errors.ts';
+import type {
+  BodyDecoder,
+  Discovery,
+  ObjectPredicate,
+  Patcher,
+  Selectors,
+  Subresource,
+  SubresourceContext,
+  Timers,
+} from '../../harness/api/machinery.ts';
+import {
+  apiVersionOf,
+  builtinResources,
+  initialNamespaces,
+  type ResourceType,
+} from '../../harness/api/resources.ts';
+import type { DeleteOptions, KubeObject, List, Status } from '../../harness/api/types.ts';
+import { systemClock, type Clock } from '../../harness/clock.ts';
+import type { StoreClient } from '../../harness/store/client.ts';
+import { MAX_BODY_BYTES, mediaTypeOf, objectFromBody, parseBody } from './bodies.ts';
+import { applyDefaults } from './defaults.ts';
+import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
+import { parseResourcePath, type RequestInfo } from './paths.ts';
+import {
+  badRequest,
+  methodNotAllowed,
+  noSuchPath,
+  notFound,
+  requestEntityTooLarge,
+  statusOf,
+  unsupportedMediaType,
+  invalid,
+} from './status.ts';
+import { ObjectStorage } from './storage.ts';
+import { validateObject, validateUpdate } from './validation.ts';
+import { isWatchRequest, parseWatchParameters, serveWatch } from './watch.ts';
+
+export interface ApiServerOptions {
+  /** Where objects live: chapter 02's client (kata store or etcd), or an in-process double. */
+  store: StoreClient;
+  clock?: Clock;
+  /** Random numbers in [0, 1) for uids, generated names and watch timeouts. Math.random. */
+  random?: () => number;
+  /** The resources served; harness/api/resources.ts's builtinResources by default. */
+  resources?: ResourceType[];
+  selectors?: Selectors;
+  patcher?: Patcher;
+  subresources?: Subresource[];
+  discovery?: Discovery;
+  /** Readers for body formats besides JSON and YAML, by Content-Type. */
+  bodyDecoders?: BodyDecoder[];
+  timers?: Timers;
+  /** How often a watch that allows bookmarks gets one. One minute, like kube-apiserver. */
+  bookmarkIntervalMs?: number;
+  /** The largest request body. 3 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface ApiServer {
+  /** The request handler: give it to supertest, or to http.createServer. */
+  readonly app: express.Express;
+  /** Starts listening (port 0 picks a free one); resolves with the URL to use. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Ends every watch and stops listening. The store client stays open: it is the caller's. */
+  close(): Promise<void>;
+}
+
+/** Sends a JSON answer. (Plain node:http calls: Express's send() does work we do not need.) */
+function answer(response: Response, code: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  response.writeHead(code, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(json),
+  });
+  response.end(json);
+}
+
+/** The Status of a successful delete of an object that is not returned itself. */
+function deleted(resource: ResourceType, object: KubeObject): Status {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: {
+      name: object.metadata.name,
+      ...(resource.group === '' ? {} : { group: resource.group }),
+      kind: resource.resource,
+      uid: object.metadata.uid,
+    },
+  };
+}
+
+/** Without chapter 03b's selectors, only "select everything" is understood. */
+const noSelectors: Selectors = {
+  labelSelector: () => {
+    throw badRequest('labelSelector is not supported by this server (chapter 03b adds selectors)');
+  },
+  fieldSelector: () => {
+    throw badRequest('fieldSelector is not supported by this server (chapter 03b adds selectors)');
+  },
+};
+
+/** Builds the server and makes sure the namespaces every cluster starts with exist. */
+export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
+  const storage = new ObjectStorage(options.store);
+  const resources = options.resources ?? builtinResources;
+  const makers: Makers = {
+    clock: options.clock ?? systemClock,
+    random: options.random ?? Math.random,
+  };
+  const selectors = options.selectors ?? noSelectors;
+  const timers: Timers = options.timers ?? {
+    setTimeout: (callback, milliseconds) => setTimeout(callback, milliseconds),
+    clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+  };
+  const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const watches = new Set<() => void>();
+  const namespaces = resources.find((r) => r.group === '' && r.resource === 'namespaces')!;
+
+  // ------------------------------------------------------------------------------------------
+  // Reading a request
+  // ------------------------------------------------------------------------------------------
+
+  /** The query's selectors as one predicate; everything when there are none. */
+  const selectionOf = (query: URLSearchParams, resource: ResourceType): ObjectPredicate => {
+    const predicates: ObjectPredicate[] = [];
+    const labels = query.get('labelSelector');
+    const fields = query.get('fieldSelector');
+    if (labels) predicates.push(selectors.labelSelector(labels));
+    if (fields) predicates.push(selectors.fieldSelector(fields, resource));
+    return (object) => predicates.every((selected) => selected(object));
+  };
+
+  const bodyOf = (request: Request): unknown => {
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const mediaType = mediaTypeOf(request.get('content-type'));
+    const decoder = options.bodyDecoders?.find((candidate) => candidate.mediaType === mediaType);
+    return decoder ? decoder.decode(raw) : parseBody(request.get('content-type'), raw);
+  };
+
+  /** The body as an object of `resource`, in the namespace and with the name the URL gives. */
+  const objectOf = (request: Request, resource: ResourceType, info: RequestInfo): KubeObject => {
+    const object = objectFromBody(bodyOf(request), {
+      apiVersion: apiVersionOf(resource),
+      kind: resource.kind,
+    });
+    const metadata = object.metadata;
+    if (resource.namespaced) {
+      if (metadata.namespace && info.namespace && metadata.namespace !== info.namespace) {
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
+      }
+      if (info.namespace) metadata.namespace = info.namespace;
+    } else {
+      delete metadata.namespace;
+    }
+    if (info.name !== undefined) {
+      if (metadata.name && metadata.name !== info.name) {
+        throw badRequest(
+          `the name of the object (${metadata.name}) does not match the name on the URL (${info.name})`,
+        );
+      }
+      metadata.name = info.name;
+    }
+    return object;
+  };
+
+  const checkValid = (resource: ResourceType, object: KubeObject, current?: KubeObject) => {
+    const errors = validateObject(resource, object);
+    if (current) errors.push(...validateUpdate(resource, object, current));
+    if (errors.length > 0) throw invalid(resource, object.metadata.name ?? '', errors);
+  };
+
+  const subresourceContext = (resource: ResourceType): SubresourceContext => ({
+    resource,
+    clock: makers.clock,
+  });
+
+  // ------------------------------------------------------------------------------------------
+  // The verbs on collections and objects
+  // ------------------------------------------------------------------------------------------
+
+  const list = async (query: URLSearchParams, info: RequestInfo): Promise<List> => {
+    const selected = selectionOf(query, info.resource);
+    const { items, revision } = await storage.list(info.resource, info.namespace);
+    return {
+      apiVersion: apiVersionOf(info.resource),
+      kind: `${info.resource.kind}List`,
+      metadata: { resourceVersion: String(revision) },
+      items: items.filter(selected),
+    };
+  };
+
+  const create = async (request: Request, info: RequestInfo): Promise<KubeObject> => {
+    const { resource } = info;
+    const object = objectOf(request, resource, info);
+    if (resource.namespaced) {
+      await storage.get(namespaces, undefined, info.namespace!).catch((error: unknown) => {
+        throw error instanceof ApiError && error.code === 404
+          ? notFound(namespaces, info.namespace!)
+          : error;
+      });
+    }
+    // A generated name may already be taken: draw another a few times, as kube-apiserver does.
+    for (let attempt = 1; ; attempt++) {
+      const prepared = prepareForCreate(resource, object, makers);
+      applyDefaults(resource, prepared);
+      checkValid(resource, prepared);
+      try {
+        return await storage.create(resource, prepared);
+      } catch (error) {
+        const retry =
+          error instanceof ApiError &&
+          error.reason === 'AlreadyExists' &&
+          !object.metadata.name &&
+          attempt < 8;
+        if (!retry) throw error;
+      }
+    }
+  };
+
+  const replace = (request: Request, info: RequestInfo): Promise<KubeObject> => {
+    const { resource } = info;
+    const object = objectOf(request, resource, info);
+    return storage.update(resource, info.namespace, info.name!, (current) => {
+      const next = structuredClone(object);
+      applyDefaults(resource, next);
+      const prepared = prepareForUpdate(resource, current, next);
+      checkValid(resource, prepared, current);
+      return prepared;
+    });
+  };
+
+  /** The parsed PATCH body and its Content-Type, once the patcher is known to take it. */
+  const patchOf = (request: Request): { contentType: string; patch: unknown; patcher: Patcher } => {
+    const contentType = mediaTypeOf(request.get('content-type'));
+    const patcher = options.patcher;
+    if (!patcher || !patcher.contentTypes.includes(contentType)) {
+      throw unsupportedMediaType(contentType, patcher?.contentTypes ?? []);
+    }
+    return {
+      contentType,
+      patch: parseBody('application/json', request.body ?? Buffer.alloc(0)),
+      patcher,
+    };
+  };
+
+  /** A patched object must still be the same object: same name, same namespace. */
+  const keepIdentity = (patched: KubeObject, current: KubeObject) => {
+    if (typeof patched?.metadata !== 'object' || patched.metadata === null) {
+      throw badRequest('the patched object has no metadata');
+    }
+    if (
+      patched.metadata.name !== current.metadata.name ||
+      patched.metadata.namespace !== current.metadata.namespace
+    ) {
+      throw badRequest('a patch may not change metadata.name or metadata.namespace');
+    }
+  };
+
+  const patch = (request: Request, info: RequestInfo): Promise<KubeObject> => {
+    const { resource } = info;
+    const { contentType, patch, patcher } = patchOf(request);
+    return storage.update(resource, info.namespace, info.name!, (current) => {
+      const next = patcher.apply(contentType, current, patch, resource);
+      keepIdentity(next, current);
+      applyDefaults(resource, next);
+      const prepared = prepareForUpdate(resource, current, next);
+      checkValid(resource, prepared, current);
+      return prepared;
+    });
+  };
+
+  const remove = async (request: Request, info: RequestInfo): Promise<KubeObject | Status> => {
+    const { resource } = info;
+    const body = Buffer.isBuffer(request.body) && request.body.length > 0 ? bodyOf(request) : {};
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw badRequest('the body of a DELETE must be DeleteOptions');
+    }
+    const { preconditions } = body as DeleteOptions;
+    if (resource === namespaces && ['default', 'kube-system', 'kube-public'].includes(info.name!)) {
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `namespaces "${info.name}" is forbidden: this namespace may not be deleted`,
+        {
+          name: info.name,
+          kind: 'namespaces',
+        },
+      );
+    }
+    const last = await storage.delete(resource, info.namespace, info.name!, preconditions ?? {});
+    return resource.returnsDeletedObject ? last : deleted(resource, last);
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Subresources (chapter 03b provides them)
+  // ------------------------------------------------------------------------------------------
+
+  const serveSubresource = async (request: Request, response: Response, info: RequestInfo) => {
+    const { resource } = info;
+    const name = info.subresource!;
+    const subresource = resource.subresources.includes(name)
+      ? options.subresources?.find((s) => s.name === name)
+      : undefined;
+    if (!subresource) throw noSuchPath();
+    const context = subresourceContext(resource);
+
+    /** Stores what `change` makes of the parent, checked like any update; returns it stored. */
+    const write = (change: (current: KubeObject) => KubeObject) =>
+      storage.update(resource, info.namespace, info.name!, (current) => {
+        const next = change(current);
+        applyDefaults(resource, next);
+        const prepared = prepareForUpdate(resource, current, next, name);
+        checkValid(resource, prepared);
+        return prepared;
+      });
+    /** The precondition a body carries, if any, on the parent about to be stored. */
+    const withPrecondition = (parent: KubeObject, body: KubeObject) => {
+      const wanted = body.metadata.resourceVersion;
+      if (wanted) parent.metadata.resourceVersion = wanted;
+      else delete parent.metadata.resourceVersion;
+      return parent;
+    };
+    const view = (parent: KubeObject) =>
+      subresource.get ? subresource.get(parent, context) : parent;
+
+    switch (request.method) {
+      case 'GET': {
+        if (!subresource.get) throw methodNotAllowed();
+        const parent = await storage.get(resource, info.namespace, info.name!);
+        return answer(response, 200, subresource.get(parent, context));
+      }
+      case 'PUT': {
+        const update = subresource.update;
+        if (!update) throw methodNotAllowed();
+        const body = objectFromBody(bodyOf(request));
+        const stored = await write((current) =>
+          withPrecondition(update(current, body, context), body),
+        );
+        return answer(response, 200, view(stored));
+      }
+      case 'PATCH': {
+        const { get, update } = subresource;
+        if (!get || !update) throw methodNotAllowed();
+        const { contentType, patch, patcher } = patchOf(request);
+        const stored = await write((current) => {
+          const shown = get(current, context);
+          const patched = patcher.apply(contentType, shown, patch, resource);
+          keepIdentity(patched, shown);
+          return withPrecondition(update(current, patched, context), patched);
+        });
+        return answer(response, 200, view(stored));
+      }
+      case 'POST': {
+        const create = subresource.create;
+        if (!create) throw methodNotAllowed();
+        const body = objectFromBody(bodyOf(request));
+        let reply: KubeObject | Status | undefined;
+        await write((current) => {
+          const { parent, answer } = create(current, body, context);
+          reply = answer;
+          return withPrecondition(parent, body);
+        });
+        return answer(response, 201, reply);
+      }
+      default:
+        throw methodNotAllowed();
+    }
+  };
+
+  // ------------------------------------------------------------------------------------------
+  // Routing
+  // ------------------------------------------------------------------------------------------
+
+  const route = async (request: Request, response: Response): Promise<void> => {
+    // The path and the query, split by hand: a URL object costs more than the rest of a GET.
+    const target = request.originalUrl;
+    const mark = target.indexOf('?');
+    const url = {
+      pathname: mark < 0 ? target : target.slice(0, mark),
+      searchParams: new URLSearchParams(mark < 0 ? '' : target.slice(mark + 1)),
+    };
+    const query = url.searchParams;
+    if (request.method === 'GET' && options.discovery) {
+      const found = options.discovery(url.pathname, {
+        resources,
+        serverAddress: request.get('host') ?? '',
+      });
+      if (found) {
+        const body = found.body;
+        response.status(found.status ?? 200).type(found.contentType ?? 'application/json');
+        response.send(typeof body === 'string' ? body : JSON.stringify(body));
+        return;
+      }
+    }
+    const info = parseResourcePath(url.pathname, resources);
+    if (!info) throw noSuchPath();
+    if (info.subresource !== undefined) return serveSubresource(request, response, info);
+
+    if (info.name === undefined) {
+      switch (request.method) {
+        case 'GET':
+          if (!isWatchRequest(query)) return answer(response, 200, await list(query, info));
+          {
+            const stop = await serveWatch(response, parseWatchParameters(query), {
+              storage,
+              resource: info.resource,
+              namespace: info.namespace,
+              selected: selectionOf(query, info.resource),
+              timers,
+              random: makers.random,
+              bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+            });
+            watches.add(stop);
+            response.on('close', () => watches.delete(stop));
+          }
+          return;
+        case 'POST':
+          // Objects are created inside a namespace, never in the list across all of them.
+          if (info.resource.namespaced && info.namespace === undefined) throw methodNotAllowed();
+          return answer(response, 201, await create(request, info));
+        default:
+          throw methodNotAllowed();
+      }
+    }
+    switch (request.method) {
+      case 'GET':
+        return answer(response, 200, await storage.get(info.resource, info.namespace, info.name));
+      case 'PUT':
+        return answer(response, 200, await replace(request, info));
+      case 'PATCH':
+        return answer(response, 200, await patch(request, info));
+      case 'DELETE':
+        return answer(response, 200, await remove(request, info));
+      default:
+        throw methodNotAllowed();
+    }
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(express.raw({ type: () => true, limit: maxBodyBytes }));
+  app.use((request: Request, response: Response, next: NextFunction) => {
+    route(request, response).catch(next);
+  });
+  // Every error, from the body reader or from a handler, becomes a Status.
+  app.use((error: unknown, _request: Request, response: Response, _next: NextFunction) => {
+    const type = (error as { type?: string } | undefined)?.type;
+    let failure = error;
+    if (type === 'entity.too.large') failure = requestEntityTooLarge(maxBodyBytes);
+    else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+      failure = new ApiError(415, 'UnsupportedMediaType', (error as Error).message);
+    } else if (type !== undefined) failure = badRequest((error as Error).message);
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    const status = statusOf(failure);
+    answer(response, status.code ?? 500, status);
+  });
+
+  // The namespaces every cluster has from the start.
+  for (const name of initialNamespaces) {
+    const namespace = prepareForCreate(
+      namespaces,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      makers,
+    );
+    applyDefaults(namespaces, namespace);
+    await storage.create(namespaces, namespace).catch((error: unknown) => {
+      if (!(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
+    });
+  }
+
+  const servers: http.Server[] = [];
+  return {
+    app,
+    listen(port = 0, host = '127.0.0.1') {
+      const server = http.createServer({ requestTimeout: 0 }, app);
+      servers.push(server);
+      return new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          const address = server.address() as AddressInfo;
+          const printable = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+          resolve(`http://${printable}:${address.port}`);
+        });
+      });
+    },
+    async close() {
+      for (const stop of [...watches]) stop();
+      await Promise.all(
+        servers.map(
+          (server) =>
+            new Promise<void>((resolve) => {
+              server.close(() => resolve());
+              server.closeAllConnections();
+            }),
+        ),
+      );
+    },
+  };
+}

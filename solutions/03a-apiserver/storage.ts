@@ -1,0 +1,221 @@
+// Objects in the store: how API objects become keys and values in etcd (or the kata store), and
+// how the store's revisions become resourceVersions.
+//
+// An object is stored as JSON at /registry/<resource>/<namespace>/<name>. Its resourceVersion is
+// not stored at all: it is the key's modRevision, which the store sets on every write, so it is
+// always exact and costs nothing to keep. A list's resourceVersion is the store's revision when
+// it was read: a watch from there misses nothing.
+//
+// Optimistic concurrency: nothing is locked. Every write is a transaction that compares first:
+// create only if the key does not exist (createRevision = 0), update and delete only if the key
+// is still at the modRevision we read. If someone else wrote in between, the compare fails and we
+// read again: either the caller's object names an older resourceVersion (409 Conflict, the client
+// must re-read), or it names none and the change is simply tried again on the newer object.
+import { prefixEnd, bytes, text } from '../../harness/store/bytes.ts';
+import type { StoreClient } from '../../harness/store/client.ts';
+import type { KeyValue } from '../../harness/store/types.ts';
+import type { ObjectPredicate } from '../../harness/api/machinery.ts';
+import type { ResourceType } from '../../harness/api/resources.ts';
+import type { KubeObject } from '../../harness/api/types.ts';
+import { collectionKey, storageKey } from './paths.ts';
+import { sameJson } from './metadata.ts';
+import { alreadyExists, conflict, notFound } from './status.ts';
+
+/** A collection as read at one revision. */
+export interface StoredList {
+  items: KubeObject[];
+  /** The store's revision at the read: the list's resourceVersion. */
+  revision: number;
+}
+
+export interface ObjectEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The object after the change; for DELETED, its last state, at the delete's revision. */
+  object: KubeObject;
+}
+
+export interface ObjectWatchHandlers {
+  onEvent(event: ObjectEvent): void;
+  /** Called after each store revision the watch has seen, whether or not it selected anything. */
+  onRevision?(revision: number): void;
+  /** The watch ended: its start was compacted away, or the store failed. */
+  onEnd(end: { compactRevision?: number; error?: Error }): void;
+}
+
+export interface ObjectWatch {
+  /** Settles once the store confirmed the watch: later writes will be seen. */
+  readonly created: Promise<void>;
+  cancel(): void;
+}
+
+/** Turns a stored value back into an object, with its resourceVersion. */
+export function decodeObject(value: Uint8Array, revision: number): KubeObject {
+  const object = JSON.parse(text(value)) as KubeObject;
+  object.metadata.resourceVersion = String(revision);
+  return object;
+}
+
+/** The stored form of an object: JSON, without the resourceVersion (the store tracks that). */
+export function encodeObject(object: KubeObject): Uint8Array {
+  const { resourceVersion: _rv, ...metadata } = object.metadata;
+  return bytes(JSON.stringify({ ...object, metadata }));
+}
+
+export class ObjectStorage {
+  private readonly store: StoreClient;
+
+  constructor(store: StoreClient) {
+    this.store = store;
+  }
+
+  /** Stores a new object; AlreadyExists (409) when its name is taken. Returns it as stored. */
+  async create(resource: ResourceType, object: KubeObject): Promise<KubeObject> {
+    const name = object.metadata.name!;
+    const key = bytes(storageKey(resource, object.metadata.namespace, name));
+    const value = encodeObject(object);
+    const answer = await this.store.txn({
+      compare: [{ key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
+      success: [{ requestPut: { key, value } }],
+    });
+    if (!answer.succeeded) throw alreadyExists(resource, name);
+    return decodeObject(value, answer.header.revision);
+  }
+
+  /** One object, at its current resourceVersion; NotFound (404) when there is none. */
+  async get(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<KubeObject> {
+    const kv = await this.read(resource, namespace, name);
+    return decodeObject(kv.value, kv.modRevision);
+  }
+
+  /** Every object of a collection (one namespace, or all of them), in key order. */
+  async list(resource: ResourceType, namespace?: string): Promise<StoredList> {
+    const prefix = bytes(collectionKey(resource, namespace));
+    const answer = await this.store.range({ key: prefix, rangeEnd: prefixEnd(prefix) });
+    return {
+      items: answer.kvs.map((kv) => decodeObject(kv.value, kv.modRevision)),
+      revision: answer.header.revision,
+    };
+  }
+
+  /**
+   * Reads the object, asks `tryUpdate` for its next state and writes that only if nobody wrote in
+   * between (kube-apiserver calls this GuaranteedUpdate). When `tryUpdate` returns an object that
+   * names a resourceVersion, it must be the current one, or the update fails with Conflict (409).
+   * An object that names none is retried on the newer state. An update that changes nothing is
+   * not written. Returns the object as stored.
+   */
+  async update(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+  ): Promise<KubeObject> {
+    for (;;) {
+      const kv = await this.read(resource, namespace, name);
+      const current = decodeObject(kv.value, kv.modRevision);
+      const next = await tryUpdate(structuredClone(current));
+      const wanted = next.metadata.resourceVersion;
+      if (wanted && wanted !== current.metadata.resourceVersion) throw conflict(resource, name);
+      const value = encodeObject(next);
+      if (sameJson(JSON.parse(text(value)), JSON.parse(text(kv.value)))) return current;
+      const answer = await this.store.txn({
+        compare: [{ key: kv.key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
+        success: [{ requestPut: { key: kv.key, value } }],
+      });
+      if (answer.succeeded) return decodeObject(value, answer.header.revision);
+    }
+  }
+
+  /**
+   * Deletes the object if it still matches the preconditions (Conflict otherwise) and returns its
+   * last state, with the delete's revision as its resourceVersion.
+   */
+  async delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    preconditions: { uid?: string; resourceVersion?: string } = {},
+  ): Promise<KubeObject> {
+    for (;;) {
+      const kv = await this.read(resource, namespace, name);
+      const current = decodeObject(kv.value, kv.modRevision);
+      if (
+        (preconditions.uid && preconditions.uid !== current.metadata.uid) ||
+        (preconditions.resourceVersion &&
+          preconditions.resourceVersion !== current.metadata.resourceVersion)
+      ) {
+        throw conflict(resource, name);
+      }
+      const answer = await this.store.txn({
+        compare: [{ key: kv.key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
+        success: [{ requestDeleteRange: { key: kv.key } }],
+      });
+      if (answer.succeeded) return decodeObject(kv.value, answer.header.revision);
+    }
+  }
+
+  /**
+   * Follows a collection from just after `afterRevision`, as Kubernetes watch events. `selected`
+   * narrows it (a selector): an object that starts being selected arrives as ADDED, one that
+   * stops being selected as DELETED, so the watcher's view always equals a filtered list.
+   */
+  watch(
+    resource: ResourceType,
+    namespace: string | undefined,
+    afterRevision: number,
+    handlers: ObjectWatchHandlers,
+    selected: ObjectPredicate = () => true,
+  ): ObjectWatch {
+    const prefix = bytes(collectionKey(resource, namespace));
+    return this.store.watch(
+      { key: prefix, rangeEnd: prefixEnd(prefix), startRevision: afterRevision + 1, prevKv: true },
+      {
+        onResponse: (response) => {
+          for (const { type, kv, prevKv } of response.events) {
+            const event = toObjectEvent(type, kv, prevKv, selected);
+            if (event) handlers.onEvent(event);
+          }
+          handlers.onRevision?.(response.revision);
+        },
+        onEnd: (end) => handlers.onEnd(end),
+      },
+    );
+  }
+
+  private async read(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<KeyValue> {
+    const answer = await this.store.range({ key: bytes(storageKey(resource, namespace, name)) });
+    const kv = answer.kvs[0];
+    if (!kv) throw notFound(resource, name);
+    return kv;
+  }
+}
+
+/** One store event as the watch event a client of this selection sees, if it sees one. */
+function toObjectEvent(
+  type: 'PUT' | 'DELETE',
+  kv: KeyValue,
+  prevKv: KeyValue | undefined,
+  selected: ObjectPredicate,
+): ObjectEvent | undefined {
+  const revision = kv.modRevision;
+  const previous = prevKv ? decodeObject(prevKv.value, revision) : undefined;
+  if (type === 'DELETE') {
+    return previous && selected(previous) ? { type: 'DELETED', object: previous } : undefined;
+  }
+  const object = decodeObject(kv.value, revision);
+  const isSelected = selected(object);
+  // Without the previous state (it may be compacted), a change to an existing key is a change.
+  const wasSelected = previous
+    ? selected(previous)
+    : kv.createRevision !== kv.modRevision && isSelected;
+  if (isSelected) return { type: wasSelected ? 'MODIFIED' : 'ADDED', object };
+  return wasSelected ? { type: 'DELETED', object: previous! } : undefined;
+}
