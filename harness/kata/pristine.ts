@@ -167,8 +167,12 @@ export function materialise(folder: string, record: PristineRecord, into: string
   }
   for (const shared of ['harness', 'solutions']) {
     const link = path.join(into, '..', shared);
-    if (!lstatSync(link, { throwIfNoEntry: false })) {
+    if (lstatSync(link, { throwIfNoEntry: false })) continue;
+    try {
       symlinkSync(path.join(root, shared), link, 'junction');
+    } catch (error) {
+      // Another check running at the same time made the same link first: that is fine.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
 }
