@@ -2,16 +2,14 @@
 // answer one line (one JSON event) at a time. Tests use it to see exactly what a client sees,
 // with deadlines instead of sleeps.
 import http from 'node:http';
+import { LineQueue } from '../testing/lines.ts';
 import type { WatchEvent } from './types.ts';
 
 export class WatchReader {
   /** The HTTP status and Content-Type, once the answer has started. */
   readonly started: Promise<{ status: number; contentType: string }>;
   private readonly request: http.ClientRequest;
-  private readonly lines: string[] = [];
-  private buffered = '';
-  private ended = false;
-  private wake: (() => void) | undefined;
+  private readonly lines = new LineQueue();
 
   /**
    * Starts `GET <baseUrl><path>`; `path` carries the query (?watch=true&...). `started` fails when
@@ -33,39 +31,18 @@ export class WatchReader {
         status: response.statusCode!,
         contentType: String(response.headers['content-type'] ?? ''),
       });
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        this.buffered += chunk;
-        const parts = this.buffered.split('\n');
-        this.buffered = parts.pop()!;
-        this.lines.push(...parts.filter((line) => line !== ''));
-        this.notify();
-      });
-      response.on('end', () => this.finish());
-      response.on('error', () => this.finish());
+      this.lines.follow(response);
     });
     this.request.on('error', (error) => {
       clearTimeout(timer);
       fail(error);
-      this.finish();
+      this.lines.end();
     });
   }
 
   /** The next raw line, or undefined once the stream has ended. */
-  async nextLine(what = 'the next watch event', timeoutMs = 5_000): Promise<string | undefined> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.lines.length === 0 && !this.ended) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    return this.lines.shift();
+  nextLine(what = 'the next watch event', timeoutMs = 5_000): Promise<string | undefined> {
+    return this.lines.next(what, timeoutMs);
   }
 
   /** The next event, parsed; undefined once the stream has ended. */
@@ -86,21 +63,10 @@ export class WatchReader {
 
   /** Whether the server has ended the stream. */
   get isEnded(): boolean {
-    return this.ended && this.lines.length === 0;
+    return this.lines.isEnded;
   }
 
   close(): void {
     this.request.destroy();
-  }
-
-  private finish(): void {
-    this.ended = true;
-    this.notify();
-  }
-
-  private notify(): void {
-    const wake = this.wake;
-    this.wake = undefined;
-    wake?.();
   }
 }

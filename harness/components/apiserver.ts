@@ -17,6 +17,7 @@ import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/
 import type { Discovery, Patcher, Selectors, Subresource } from '../api/machinery.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import type { StoreClient } from '../store/client.ts';
+import { serveUntilSignal } from './process.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -207,22 +208,7 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`kata apiserver: ${(error as Error).message}`);
     return 1;
   }
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      log(`received ${signal}, closing`);
-      running.close().then(
-        () => resolve(0),
-        (error: Error) => {
-          console.error(`kata apiserver: closing failed: ${error.message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  return serveUntilSignal('apiserver', running, log);
 }
 
 // Run directly (node --import tsx harness/components/apiserver.ts ...), not imported.

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
 import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { serveUntilSignal } from './process.ts';
 
 export interface StoreFlags {
   name: string;
@@ -187,22 +188,7 @@ export async function main(argv: string[], dirs?: ImplementationDirs): Promise<n
     console.error(`kata store: ${(error as Error).message}`);
     return 1;
   }
-  return new Promise((resolve) => {
-    const stop = (signal: string) => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      log(`received ${signal}, closing`);
-      running.close().then(
-        () => resolve(0),
-        (error: Error) => {
-          console.error(`kata store: closing failed: ${error.message}`);
-          resolve(1);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  return serveUntilSignal('store', running, log);
 }
 
 // Run directly (node --import tsx harness/components/store.ts ...), not imported.

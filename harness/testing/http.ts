@@ -2,6 +2,7 @@
 // would: raw requests, raw answers. Tests check status codes, headers and bodies byte for byte,
 // so nothing here interprets what comes back beyond splitting lines.
 import http from 'node:http';
+import { LineQueue } from './lines.ts';
 
 export interface Answer {
   status: number;
@@ -63,32 +64,16 @@ export class LineStream {
   /** The answer's status and headers, once they arrive. */
   readonly response: Promise<{ status: number; headers: http.IncomingHttpHeaders }>;
   private readonly request: http.ClientRequest;
-  private readonly lines: string[] = [];
-  private waiting: (() => void) | undefined;
-  private ended = false;
-  private buffered = '';
+  private readonly lines = new LineQueue();
 
   constructor(url: string, path: string) {
     let answered!: (response: { status: number; headers: http.IncomingHttpHeaders }) => void;
     this.response = new Promise((resolve) => (answered = resolve));
     this.request = http.request(`${url}${path}`, { method: 'POST', agent: false }, (response) => {
       answered({ status: response.statusCode!, headers: response.headers });
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        this.buffered += chunk;
-        const parts = this.buffered.split('\n');
-        this.buffered = parts.pop()!;
-        this.lines.push(...parts.filter((line) => line.trim() !== ''));
-        this.wake();
-      });
-      response.on('end', () => {
-        if (this.buffered.trim() !== '') this.lines.push(this.buffered);
-        this.ended = true;
-        this.wake();
-      });
-      response.on('error', () => this.finish());
+      this.lines.follow(response);
     });
-    this.request.on('error', () => this.finish());
+    this.request.on('error', () => this.lines.end());
     this.request.flushHeaders();
   }
 
@@ -106,19 +91,7 @@ export class LineStream {
 
   /** The next line of the answer, parsed; undefined once the answer has ended. */
   async next(what = 'the next line', timeoutMs = 10_000): Promise<any> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.lines.length === 0 && !this.ended) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiting = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-    }
-    const line = this.lines.shift();
+    const line = await this.lines.next(what, timeoutMs);
     return line === undefined ? undefined : JSON.parse(line);
   }
 
@@ -134,16 +107,5 @@ export class LineStream {
 
   close(): void {
     this.request.destroy();
-  }
-
-  private finish(): void {
-    this.ended = true;
-    this.wake();
-  }
-
-  private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.();
   }
 }
