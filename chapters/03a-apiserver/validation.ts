@@ -16,36 +16,6 @@ import { NotImplemented } from '../../harness/not-implemented.ts';
 
 const section = '§ Defaults and validation';
 
-// The patterns and the explanations Kubernetes gives for them, word for word.
-const LABEL_1123 = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const SUBDOMAIN = `${LABEL_1123}(\\.${LABEL_1123})*`;
-const LABEL_1035 = '[a-z]([-a-z0-9]*[a-z0-9])?';
-const nameRules: Record<NameRule, { pattern: string; maxLength: number; explain: string }> = {
-  subdomain: {
-    pattern: SUBDOMAIN,
-    maxLength: 253,
-    explain:
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or " +
-      "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used " +
-      `for validation is '${SUBDOMAIN}')`,
-  },
-  label: {
-    pattern: LABEL_1123,
-    maxLength: 63,
-    explain:
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and " +
-      "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex " +
-      `used for validation is '${LABEL_1123}')`,
-  },
-  label1035: {
-    pattern: LABEL_1035,
-    maxLength: 63,
-    explain:
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an " +
-      "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or " +
-      `'abc-123', regex used for validation is '${LABEL_1035}')`,
-  },
-};
 // A label key is an optional DNS-subdomain prefix and "/", then a name of at most 63 characters
 // matching LABEL_NAME; a value is at most 63 characters matching LABEL_VALUE.
 const LABEL_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
@@ -54,7 +24,8 @@ const LABEL_VALUE = '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?';
 /**
  * Why `name` breaks `rule`, or undefined when it keeps it: `must be no more than <max>
  * characters` when too long, else the rule's explanation when the whole name does not match its
- * pattern.
+ * pattern. Each rule's pattern, length and explanation are given in `nameRules`
+ * (harness/api/names.ts).
  */
 export function checkName(name: string, rule: NameRule): string | undefined {
   throw new NotImplemented('checkName', section);

@@ -7,6 +7,7 @@
 // pkg/util/validation, k/k pkg/apis/*/validation). The checks here are a subset: names, the
 // fields each kind cannot do without, ports, selectors, and the fields an update may not change.
 import type { FieldError } from '../../harness/api/errors.ts';
+import { nameRules } from '../../harness/api/names.ts';
 import type { NameRule, ResourceType } from '../../harness/api/resources.ts';
 import type {
   Container,
@@ -20,37 +21,6 @@ import { sameJson } from './metadata.ts';
 // ---------------------------------------------------------------------------------------------
 // Names and labels
 // ---------------------------------------------------------------------------------------------
-
-const LABEL_1123 = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const SUBDOMAIN = `${LABEL_1123}(\\.${LABEL_1123})*`;
-const LABEL_1035 = '[a-z]([-a-z0-9]*[a-z0-9])?';
-
-const nameRules: Record<NameRule, { pattern: string; maxLength: number; explain: string }> = {
-  subdomain: {
-    pattern: SUBDOMAIN,
-    maxLength: 253,
-    explain:
-      "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or " +
-      "'.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used " +
-      `for validation is '${SUBDOMAIN}')`,
-  },
-  label: {
-    pattern: LABEL_1123,
-    maxLength: 63,
-    explain:
-      "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and " +
-      "must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex " +
-      `used for validation is '${LABEL_1123}')`,
-  },
-  label1035: {
-    pattern: LABEL_1035,
-    maxLength: 63,
-    explain:
-      "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an " +
-      "alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or " +
-      `'abc-123', regex used for validation is '${LABEL_1035}')`,
-  },
-};
 
 /** Why `name` breaks `rule`, or undefined when it keeps it. */
 export function checkName(name: string, rule: NameRule): string | undefined {
