@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FakeClock } from '../../harness/clock.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { b64, call, LineStream, post } from '../../harness/testing/http.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { createStoreServer, type StoreServer } from './server.ts';
 
 let clock: FakeClock;

@@ -6,7 +6,7 @@ import { FakeClock } from '../../harness/clock.ts';
 import { bytes, text } from '../../harness/store/bytes.ts';
 import type { StoreSnapshot } from '../../harness/store/types.ts';
 import { b64, LineStream, post, send } from '../../harness/testing/http.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { DurableStore } from './durable-store.ts';
 import { readFrames } from './wal.ts';

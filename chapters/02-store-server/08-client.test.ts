@@ -3,7 +3,7 @@ import { bytes, prefixEnd, text } from '../../harness/store/bytes.ts';
 import type { WatchEnd } from '../../harness/store/client.ts';
 import { StoreError } from '../../harness/store/errors.ts';
 import type { WatchResponse } from '../../harness/store/types.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createStoreClient } from './client.ts';
 import { createStoreServer, type StoreServer } from './server.ts';

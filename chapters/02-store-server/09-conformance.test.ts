@@ -4,7 +4,8 @@
 // status and code must still match). Runs when `etcd` is on PATH; CI installs it.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { b64, LineStream, send, type Answer } from '../../harness/testing/http.ts';
-import { etcdVersion, startEtcd, waitFor, type RunningEtcd } from '../../harness/testing/etcd.ts';
+import { etcdVersion, startEtcd, type RunningEtcd } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { bytes, prefixEnd, text } from '../../harness/store/bytes.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createStoreClient } from './client.ts';

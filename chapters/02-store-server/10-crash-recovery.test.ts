@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../harness/components/store.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { b64, call, send } from '../../harness/testing/http.ts';
 import { repoRoot, targetDir } from '../../harness/vitest/target.ts';
 

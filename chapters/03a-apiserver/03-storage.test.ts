@@ -4,7 +4,7 @@ import { examplePod } from '../../harness/api/examples.ts';
 import { builtinResources } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import { bytes, text } from '../../harness/store/bytes.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { ObjectStorage, type ObjectEvent } from './storage.ts';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, test } from 'vitest';
 import { protobufDecoder } from '../../harness/api/protobuf.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer, type ApiServer } from '../../solutions/03a-apiserver/server.ts';

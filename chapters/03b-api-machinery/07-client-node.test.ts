@@ -14,7 +14,7 @@ import {
 import { afterEach, describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
-import { waitFor } from '../../harness/testing/etcd.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer, type ApiServer } from '../../solutions/03a-apiserver/server.ts';

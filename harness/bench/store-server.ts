@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { bytes } from '../store/bytes.ts';
 import type { StoreClient } from '../store/client.ts';
 import { createStoreClient } from '../../solutions/02-store-server/client.ts';
-import { etcdVersion, startEtcd, waitFor } from '../testing/etcd.ts';
+import { etcdVersion, startEtcd } from '../testing/etcd.ts';
+import { waitFor } from '../testing/wait.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const secondsFlag = process.argv.indexOf('--seconds');

@@ -1,0 +1,27 @@
+// Waiting in tests: on a condition, with a generous deadline, never a fixed sleep. And work a test
+// starts in the background (a reflector's run loop, a controller's workers): when it fails, the
+// next wait fails at once with that error, instead of waiting out its deadline for a condition
+// that can no longer come true.
+
+const backgroundFailures: unknown[] = [];
+
+/** Starts watching a background promise: if it rejects, the next waitFor throws its error. */
+export function inBackground(work: Promise<unknown>): void {
+  work.catch((error: unknown) => backgroundFailures.push(error));
+}
+
+/** Polls `condition` until it holds, or fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 5; ; delay = Math.min(delay * 2, 100)) {
+    if (backgroundFailures.length > 0) throw backgroundFailures.splice(0)[0];
+    if (await condition()) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+}
