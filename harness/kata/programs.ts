@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { course } from '../course.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { KataError, UsageError } from './output.ts';
 
@@ -21,8 +22,16 @@ export function programsIn(folder: string): string[] {
 
 type Component = { main?: (argv: string[]) => Promise<number | void> };
 
+/**
+ * The components `kata run` starts: the ones the course's chapters provide, in course order. The
+ * other files of harness/components/ are their shared support, not programs.
+ */
+export function componentNames(): string[] {
+  return course.flatMap((chapter) => (chapter.component ? [chapter.component] : []));
+}
+
 export async function runComponent(name: string, argv: string[]): Promise<number> {
-  const components = programsIn('harness/components');
+  const components = componentNames();
   if (!components.includes(name)) {
     throw new UsageError(`unknown component "${name}"; choose one of ${components.join(', ')}`);
   }
