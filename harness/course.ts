@@ -325,6 +325,148 @@ export const course: Chapter[] = [
         'The informer needs an ERROR event with code 410, then the end of the stream. Lesson: § Watch (chapter 03a) and § The JavaScript client.',
     },
   },
+  {
+    id: '04',
+    slug: 'client',
+    title: 'The controller toolkit',
+    builds:
+      'what every later component stands on: a typed REST client, a list-watch reflector, an informer cache with indexes, a rate-limited work queue, controllers and leader election',
+    minutes: 180,
+    hints: {
+      // The REST client
+      'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object':
+        'Cluster-scoped objects (nodes, namespaces) have no metadata.namespace: then the key is just the name. Lesson: \u00a7 The REST client.',
+      'The REST client > create sends the object to its collection and answers with what was stored':
+        'Start with collectionPath (core resources under /api/v1, others under /apis/<group>/<version>, then /namespaces/<ns> when namespaced), then send: fetch with method POST, a JSON body and Content-Type application/json. Lesson: \u00a7 The REST client.',
+      'The REST client > get reads an object back by its namespace and name':
+        "An object's path is its collection's path plus /<name>. request() parses the answer's JSON. Lesson: \u00a7 The REST client.",
+      'The REST client > a cluster-scoped resource has no namespace in its path: nodes':
+        'collectionPath leaves /namespaces/<ns> out when resource.namespaced is false, even if a namespace was given. Lesson: \u00a7 The REST client.',
+      "The REST client > a named group's resources live under /apis: deployments in apps/v1":
+        'resource.group is \'\' for the core group (/api/v1) and "apps" for deployments (/apis/apps/v1). Lesson: \u00a7 The REST client.',
+      'The REST client > an unknown resource name is refused before anything is sent':
+        'Look the name up in builtinResources (by its `resource` field) in HttpClient.resource, and throw an Error that names it when it is not there. Lesson: \u00a7 The REST client.',
+      'The REST client > list answers a List of the items with the resourceVersion to watch from':
+        'GET on the collection itself answers the List as it is; return it unchanged. Lesson: \u00a7 The REST client.',
+      'The REST client > list sends labelSelector and fieldSelector to the server':
+        'queryOf turns the options into ?labelSelector=...&fieldSelector=...; URLSearchParams encodes the = and , inside them. Lesson: \u00a7 The REST client.',
+      'The REST client > a client without a namespace lists across every namespace':
+        'Without a namespace, collectionPath gives /api/v1/pods: every namespace at once. Lesson: \u00a7 The REST client.',
+      'The REST client > a missing object rejects with an ApiError: 404 NotFound':
+        'When response.ok is false, the body is a Status: build the ApiError from its code, reason, message and details (errorFromStatus). Lesson: \u00a7 The REST client.',
+      'The REST client > creating an object that exists rejects with 409 AlreadyExists':
+        "Nothing new if errorFromStatus keeps the Status's reason: AlreadyExists and Conflict are both 409, and only the reason tells them apart. Lesson: \u00a7 The REST client.",
+      'The REST client > update with a stale resourceVersion rejects with 409 Conflict':
+        "update is a PUT to the object's path with the whole object, resourceVersion included: the server compares it. Lesson: \u00a7 The REST client.",
+      'The REST client > an invalid object rejects with 422 Invalid, and the error keeps the causes':
+        "Pass the Status's details on to the ApiError: the causes name the fields. Lesson: \u00a7 The REST client.",
+      'The REST client > updateStatus writes the status and leaves the spec alone':
+        'PUT to <object path>/status. Lesson: \u00a7 The REST client.',
+      'The REST client > patch sends a merge patch by default, and a JSON patch when asked':
+        'The patch type only changes the Content-Type header: patchMediaTypes has them. Lesson: \u00a7 The REST client.',
+      'The REST client > delete removes the object; getting it afterwards is NotFound':
+        "DELETE on the object's path; a pod's DELETE answers the pod, others a Status: either way there is nothing to return. Lesson: \u00a7 The REST client.",
+      'The REST client > delete sends its options: a precondition on the uid that does not hold is a Conflict':
+        'With options, DELETE carries a body: { kind: "DeleteOptions", apiVersion: "v1", ...options }. Lesson: \u00a7 The REST client.',
+      'The REST client > bind puts a pod on a node; binding it again is a Conflict':
+        'POST the Binding to /api/v1/namespaces/<ns>/pods/<name>/binding. Lesson: \u00a7 The REST client.',
+      "The REST client > scale reads and writes a deployment's replicas through its scale subresource":
+        'GET <object path>/scale; to scale, PATCH the same path with the merge patch { spec: { replicas } }, as kubectl scale does. Lesson: \u00a7 The REST client.',
+      'The REST client > watch yields ADDED, MODIFIED and DELETED events as they happen':
+        'Read response.body chunk by chunk (for await), decode with a TextDecoder in stream mode, keep what follows the last newline for the next chunk, and yield JSON.parse of each whole line. Lesson: \u00a7 The REST client.',
+      'The REST client > a watch from an older resourceVersion first replays what happened since':
+        'Pass resourceVersion on in the query with watch=true. Lesson: \u00a7 The REST client.',
+      'The REST client > a watch from a compacted resourceVersion throws 410 Expired':
+        'The server answers 200 and then one ERROR event whose object is a Status: throw errorFromStatus(event.object, ...) instead of yielding it. Lesson: \u00a7 The REST client.',
+      'The REST client > aborting the signal ends a watch without an error':
+        "Give fetch the signal; when it aborts, fetch or the body's reader throws. Catch that, and if signal.aborted, return instead of throwing. Lesson: \u00a7 The REST client.",
+      'The REST client > a server that is not there rejects with the connection error, not an ApiError':
+        'Only an answer becomes an ApiError; when fetch itself rejects, let its error through. Lesson: \u00a7 The REST client.',
+      'The REST client > an error answer that is not a Status still becomes an ApiError with the code':
+        'If the body is not JSON, or not a Status, take the reason from reasonForCode. Lesson: \u00a7 The REST client.',
+      'The REST client > the bearer token and user agent go with every request':
+        'Build the headers in send(): authorization "Bearer <token>" and user-agent, only when configured. Lesson: \u00a7 The REST client.',
+      // The work queue
+      'The work queue > keys come out in the order they went in':
+        'Keep the waiting keys in an array: add pushes, get shifts. get returns a promise; when a key is there, resolve it at once. Lesson: \u00a7 The work queue.',
+      'The work queue > a key that is already waiting is not added twice':
+        'Keep a Set of dirty keys beside the array: add does nothing for a key already in it. Lesson: \u00a7 The work queue.',
+      'The work queue > get waits for a key when the queue is empty':
+        'With nothing waiting, get returns a promise and keeps its resolve function; the next add hands its key straight to it. Lesson: \u00a7 The work queue.',
+      'The work queue > a key being processed is not handed to a second worker':
+        'get moves the key to a processing Set. add of a busy key only marks it dirty; done(key) puts a dirty key back in line. Lesson: \u00a7 The work queue.',
+      'The work queue > addAfter holds a key back until its time has come':
+        'clock.setTimeout(() => add(key), delayMs): the FakeClock fires it when the test advances time. Lesson: \u00a7 The work queue.',
+      'The work queue > addAfter keeps the earlier time when a key is already due sooner':
+        "Remember each delayed key's timer and due time (clock.now() + delay); replace the timer only when the new time is earlier. Lesson: \u00a7 The work queue.",
+      'The work queue > each failure doubles the wait: 5, 10, 20, 40 ms, until forget':
+        'Count failures per key: the wait is baseDelayMs * 2 ** (failures so far), then count one more. forget deletes the count. Lesson: \u00a7 The work queue.',
+      'The work queue > the back-off never exceeds its maximum':
+        'Math.min(wait, maxDelayMs). Lesson: \u00a7 The work queue.',
+      'The work queue > shutDown makes waiting workers and later gets answer undefined':
+        'Resolve every waiting get with undefined, clear the delayed timers, and make add and get refuse from then on. Lesson: \u00a7 The work queue.',
+      'The work queue > shutDownWithDrain lets the work in hand finish before it resolves':
+        'Refuse new keys but keep handing out waiting ones; in done, when nothing waits and nothing is busy, shut down and resolve. Lesson: \u00a7 The work queue.',
+      // List and watch
+      'List and watch > a reflector lists first and hands the store what the list found':
+        'run: client.list() with the selectors, then store.replace(list.items, list.metadata.resourceVersion), and remember that version. Lesson: \u00a7 List and watch.',
+      "List and watch > then it watches from the list's version: later writes arrive as add, update and delete":
+        'After the list, for await over client.watch({ resourceVersion, allowWatchBookmarks: true, signal }), and map ADDED/MODIFIED/DELETED to add/update/delete. Lesson: \u00a7 List and watch.',
+      'List and watch > a watch cut in the middle resumes from the last version seen, losing and repeating nothing':
+        "Keep each event's metadata.resourceVersion; when the for-await loop ends cleanly, loop round and watch again from it, without listing. Lesson: \u00a7 List and watch.",
+      'List and watch > a 410 Expired (the version was compacted away) makes it list again':
+        'Catch the error of a watch: isExpired(error) (harness/client/errors.ts) means clear the version so the next turn of the loop lists. Lesson: \u00a7 List and watch.',
+      'List and watch > bookmarks move the version on without telling the store anything':
+        'A BOOKMARK event updates the remembered version and nothing else. Lesson: \u00a7 List and watch.',
+      'List and watch > after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter':
+        'Math.min(initial * 2 ** (failures - 1), max) * (1 + random()). Lesson: \u00a7 List and watch.',
+      'List and watch > a server that cannot be reached is tried again after each wait, not in a busy loop':
+        'On any other error, count it and await sleep(clock, backoffMs(failures), signal) before the next turn. Lesson: \u00a7 List and watch.',
+      // The informer cache
+      'The informer cache > an informer lists into its cache; then hasSynced is true and waitForSync resolves':
+        'Make a Reflector in the constructor with the informer itself as its store; run() starts it; replace() fills a Map by keyOf and marks the informer synced. Lesson: \u00a7 The informer cache.',
+      'The informer cache > handlers hear add, update and delete in the order things happened':
+        "add/update store the object and call each handler's update(old, new) if it was cached, else add; delete removes it and calls delete. Lesson: \u00a7 The informer cache.",
+      'The informer cache > a handler added after the sync is first told about everything already cached':
+        "In addEventHandlers, if synced, call the new handler's add for each cached object. Lesson: \u00a7 The informer cache.",
+      'The informer cache > every informer indexes by namespace':
+        'Keep, per index name, a Map from value to a Set of keys; file every stored object under the values its index function returns. Lesson: \u00a7 The informer cache.',
+      'The informer cache > the nodeName index follows a pod when it is bound to a node':
+        'Before storing a new version of an object, take the old version out of every index entry it was filed under. Lesson: \u00a7 The informer cache.',
+      'The informer cache > compaction forces a relist that ends in the same cache as a fresh list, deletes included':
+        'replace must diff: cached keys missing from the list are deleted (tell handlers), listed objects with a new resourceVersion are updates, unknown ones are adds. Lesson: \u00a7 The informer cache.',
+      'The informer cache > every resyncMs, each cached object is handed to update again, unchanged':
+        'With resyncMs > 0, run() sets a timer on the clock that calls update(object, object) for every cached object and sets itself again. Lesson: \u00a7 The informer cache.',
+      'The informer cache > running an informer twice starts one reflector':
+        'Remember that run() was called; the second call returns at once. Lesson: \u00a7 The informer cache.',
+      // Controllers
+      'Controllers > reconcile gets the key of each object there at the start, and of each created later':
+        'watch() adds handlers that queue.add(key); run() runs the informers, awaits waitForSync, then starts workers that get a key, reconcile it and call done. Lesson: \u00a7 Controllers.',
+      'Controllers > a failing reconcile is retried with back-off until it succeeds, then forgotten':
+        'In the worker: on success queue.forget(key); on error onError(key, error) and queue.addRateLimited(key); done(key) in both cases. Lesson: \u00a7 Controllers.',
+      "Controllers > keysFor maps an object to other keys: a pod to its owner's":
+        "Queue keysFor(object) instead of the object's own key; on update, the keys of old and new together. Lesson: \u00a7 Controllers.",
+      'Controllers > stopping the controller stops its workers, and run resolves':
+        'When the signal aborts, shut the queue down: each waiting get resolves undefined and the worker returns. Lesson: \u00a7 Controllers.',
+      'Controllers > updateWithRetry reads again and redoes the change when someone else wrote first':
+        'Loop: get, mutate, update; if the update fails with isConflict, go round again. Lesson: \u00a7 Controllers.',
+      'Controllers > updateWithRetry gives up after five conflicts in a row and rejects with the last':
+        'Count attempts; on the fifth conflict, throw it. Lesson: \u00a7 Controllers.',
+      'Controllers > updateWithRetry writes nothing when the change says there is nothing to change':
+        'If mutate returns false, return the object as read. Lesson: \u00a7 Controllers.',
+      // Leader election
+      "Leader election > a Lease's times are MicroTime: six fractional digits":
+        'new Date(ms).toISOString() ends in .sssZ: add three zeros before the Z. Lesson: \u00a7 Leader election.',
+      'Leader election > the first candidate creates the Lease and leads':
+        'Get the Lease; on NotFound create it with yourself as holder, then call onNewLeader and onStartedLeading. Lesson: \u00a7 Leader election.',
+      'Leader election > the leader renews every retry period; a second candidate waits':
+        'The leader sleeps retryPeriodMs on the clock and updates renewTime. Others note when they last saw the Lease change and do nothing until leaseDurationMs has passed since. Lesson: \u00a7 Leader election.',
+      'Leader election > a leader that stops releases the Lease, and the other takes over on its next try':
+        'When the run\'s signal aborts while leading: stop (onStoppedLeading), then update the Lease with holderIdentity "". An empty holder may be taken at once. Lesson: \u00a7 Leader election.',
+      'Leader election > a leader cut off steps down after the renew deadline; the other leads only after the lease duration':
+        'Remember the time of the last successful renewal; when now minus that reaches renewDeadlineMs, stop leading. Lesson: \u00a7 Leader election.',
+    },
+  },
 ];
 
 export function folderOf(chapter: Chapter): string {

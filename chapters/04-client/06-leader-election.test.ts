@@ -1,0 +1,177 @@
+// Leader election on a Lease in the reference API server. All candidates share one fake clock;
+// after each step of time the test waits until every candidate is asleep again, so each step is
+// one round of "everyone tried once".
+import { afterEach, describe, expect, test } from 'vitest';
+import type { Lease } from '../../harness/api/types.ts';
+import type { ApiClient, LeaderElector } from '../../harness/client/types.ts';
+import { FakeClock } from '../../harness/clock.ts';
+import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
+import { inBackground, waitFor } from '../../harness/testing/wait.ts';
+import { createClient } from './client.ts';
+import { createLeaderElector, microTime } from './leader-election.ts';
+
+const stops: AbortController[] = [];
+const servers: RunningApiServer[] = [];
+
+afterEach(async () => {
+  for (const stop of stops.splice(0)) stop.abort();
+  for (const server of servers.splice(0)) await server.close();
+});
+
+interface Candidate {
+  identity: string;
+  elector: LeaderElector;
+  stop: AbortController;
+  /** What the candidate was told, in order. */
+  heard: string[];
+  running: Promise<void>;
+}
+
+async function setUp() {
+  const server = await startApiServer();
+  servers.push(server);
+  const client = createClient({ server: server.url });
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+  const candidates: Candidate[] = [];
+
+  function candidate(identity: string, through: ApiClient = client): Candidate {
+    const stop = new AbortController();
+    stops.push(stop);
+    const heard: string[] = [];
+    const elector = createLeaderElector({
+      client: through,
+      namespace: 'kube-system',
+      name: 'kata-test',
+      identity,
+      clock,
+      onStartedLeading: () => heard.push('started'),
+      onStoppedLeading: () => heard.push('stopped'),
+      onNewLeader: (leader) => heard.push(`leader ${leader}`),
+    });
+    const entry = { identity, elector, stop, heard, running: elector.run(stop.signal) };
+    inBackground(entry.running);
+    candidates.push(entry);
+    return entry;
+  }
+
+  /** Waits until every running candidate sleeps on the clock: one timer each. */
+  async function quiet(): Promise<void> {
+    const running = candidates.filter((entry) => !entry.stop.signal.aborted).length;
+    await waitFor(() => clock.pendingTimers === running, `${running} candidates asleep`);
+  }
+
+  /** Moves time on in steps, one round at a time, checking that never two lead at once. */
+  async function step(milliseconds: number, each = 1000): Promise<void> {
+    for (let passed = 0; passed < milliseconds; passed += each) {
+      clock.advance(each);
+      await quiet();
+      const leaders = candidates.filter((entry) => entry.elector.isLeader());
+      expect(leaders.length, `leaders at ${clock.now()}`).toBeLessThanOrEqual(1);
+    }
+  }
+
+  const lease = () => client.resource<Lease>('leases', 'kube-system').get('kata-test');
+  return { client, clock, candidate, quiet, step, lease };
+}
+
+/** A client that fails every call while `cut` is true: a network partition. */
+function partitioned(client: ApiClient): { client: ApiClient; cut: boolean } {
+  const link = { cut: false, client };
+  const fail = () => Promise.reject(new TypeError('fetch failed: network unreachable'));
+  link.client = {
+    config: client.config,
+    bind: (binding) => (link.cut ? fail() : client.bind(binding)),
+    resource: (resource, namespace) => {
+      const inner = client.resource(resource, namespace);
+      return new Proxy(inner, {
+        get: (target, verb) => {
+          const method = Reflect.get(target, verb, target);
+          if (typeof method !== 'function') return method;
+          return (...args: unknown[]) => (link.cut ? fail() : method.apply(target, args));
+        },
+      });
+    },
+  } as ApiClient;
+  return link;
+}
+
+describe('Leader election', () => {
+  test("a Lease's times are MicroTime: six fractional digits", () => {
+    expect(microTime(Date.parse('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05.678000Z');
+  });
+
+  test('the first candidate creates the Lease and leads', async () => {
+    const { candidate, quiet, lease, clock } = await setUp();
+    const a = candidate('a');
+    await quiet();
+    expect(a.elector.isLeader(), 'a.isLeader()').toBe(true);
+    expect(a.heard, 'what a was told').toEqual(['leader a', 'started']);
+    const spec = (await lease()).spec;
+    expect(spec, 'the Lease').toMatchObject({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      renewTime: microTime(clock.now()),
+    });
+  });
+
+  test('the leader renews every retry period; a second candidate waits', async () => {
+    const { candidate, quiet, step, lease, clock } = await setUp();
+    const a = candidate('a');
+    await quiet();
+    const b = candidate('b');
+    await quiet();
+    await step(60_000);
+    expect(a.elector.isLeader(), 'a after a minute').toBe(true);
+    expect(b.elector.isLeader(), 'b after a minute').toBe(false);
+    expect(b.heard, 'b heard who leads').toEqual(['leader a']);
+    expect((await lease()).spec?.renewTime, 'the last renewal').toBe(
+      microTime(clock.now() - ((clock.now() - Date.parse('2026-01-01T00:00:00Z')) % 2000)),
+    );
+  });
+
+  test('a leader that stops releases the Lease, and the other takes over on its next try', async () => {
+    const { candidate, quiet, step } = await setUp();
+    const a = candidate('a');
+    await quiet();
+    const b = candidate('b');
+    await quiet();
+    a.stop.abort();
+    await a.running;
+    expect(a.heard, 'what a was told').toEqual(['leader a', 'started', 'stopped']);
+    await step(2000);
+    expect(b.elector.isLeader(), 'b two seconds after a stopped').toBe(true);
+  });
+
+  test('a leader cut off steps down after the renew deadline; the other leads only after the lease duration', async () => {
+    const { client, candidate, quiet, step } = await setUp();
+    const link = partitioned(client);
+    const a = candidate('a', link.client);
+    await quiet();
+    const b = candidate('b');
+    await quiet();
+    link.cut = true;
+    await step(10_000);
+    expect(a.elector.isLeader(), 'a, 10 s without renewing').toBe(false);
+    expect(a.heard.at(-1), 'a was told it stopped').toBe('stopped');
+    expect(b.elector.isLeader(), 'b, 10 s after the last renewal it saw').toBe(false);
+    await step(8000);
+    expect(b.elector.isLeader(), 'b, once the lease has gone unrenewed for 15 s').toBe(true);
+  });
+
+  test('two candidates never both lead, through starts, stops and partitions', async () => {
+    const { client, candidate, quiet, step } = await setUp();
+    const link = partitioned(client);
+    candidate('a', link.client);
+    candidate('b');
+    await quiet();
+    await step(20_000);
+    link.cut = true;
+    await step(30_000);
+    link.cut = false;
+    await step(30_000);
+    const c = candidate('c');
+    await quiet();
+    await step(20_000);
+    expect(c.elector.isLeader(), 'a latecomer does not take a held Lease').toBe(false);
+  });
+});
