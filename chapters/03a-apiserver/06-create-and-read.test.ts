@@ -235,4 +235,23 @@ describe('Create, get and list', () => {
       'MethodNotAllowed',
     ]);
   });
+
+  test('over the network, a GET answers the same bytes as the app itself, found or not', async () => {
+    const store = new Store();
+    const server = await createApiServer({ store: new MemoryStoreClient(store) });
+    const url = await server.listen(0);
+    try {
+      await request(server.app).post(PODS).send(examplePod('web'));
+      for (const path of [`${PODS}/web`, `${PODS}/nobody`, '/api/v1/namespaces/default']) {
+        const direct = await request(server.app).get(path);
+        const served = await fetch(`${url}${path}`);
+        expect(
+          [served.status, served.headers.get('content-type'), await served.text()],
+          `GET ${path} over HTTP, against the app's own answer`,
+        ).toEqual([direct.status, direct.headers['content-type'], direct.text]);
+      }
+    } finally {
+      await server.close();
+    }
+  });
 });
