@@ -7,19 +7,20 @@
 // selectors, patches, subresources and discovery (and harness/api/protobuf.ts for the protobuf
 // bodies kubectl's `create` commands send), and serves the Kubernetes API. Unlike
 // kube-apiserver it serves plain HTTP, not TLS, and says so: authentication is a later chapter,
-// and on loopback nobody else can listen in. --use picks the reference (solutions) or the
-// learner's own chapters 03a and 03b (mine); the store client is always the reference.
+// and on loopback nobody else can listen in. --use picks the reference (solutions), the learner's
+// own chapters 03a and 03b (mine), or by default each of the two chapters from the learner once its
+// tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
 import type { Discovery, Patcher, Selectors, Subresource } from '../api/machinery.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import type { StoreClient } from '../store/client.ts';
+import { repoRoot } from '../vitest/target.ts';
+import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 export interface ApiServerFlags {
   etcdServers: URL[];
@@ -27,7 +28,7 @@ export interface ApiServerFlags {
   bindAddress: string;
   serviceClusterIpRange: string;
   serviceNodePortRange: string;
-  use: 'solutions' | 'mine';
+  use: Use;
 }
 
 /** A mistake on the command line: one line of explanation, exit code 2. */
@@ -35,7 +36,7 @@ export class UsageError extends Error {}
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
-                          [--use solutions|mine]`;
+                          [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags: `--flag value` or `--flag=value`. */
 export function parseFlags(argv: string[]): ApiServerFlags {
@@ -75,10 +76,8 @@ export function parseFlags(argv: string[]): ApiServerFlags {
   if (!/^\d+$/.test(portText) || securePort > 65535) {
     throw new UsageError(`--secure-port must be a port number (0-65535), not "${portText}"`);
   }
-  const use = values.get('use') ?? 'solutions';
-  if (use !== 'solutions' && use !== 'mine') {
-    throw new UsageError(`--use must be "solutions" or "mine", not "${use}"`);
-  }
+  const use = values.get('use') ?? 'auto';
+  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   return {
     etcdServers,
     securePort,
@@ -89,18 +88,27 @@ export function parseFlags(argv: string[]): ApiServerFlags {
   };
 }
 
-/** Chapters 03a and 03b, from solutions/ or from the learner's chapters/, and chapter 02's client. */
-async function loadImplementation(use: ApiServerFlags['use']) {
-  const dir = path.join(repoRoot, use === 'solutions' ? 'solutions' : 'chapters');
-  const load = (file: string) => import(pathToFileURL(path.join(dir, file)).href);
-  const client = await import(
-    pathToFileURL(path.join(repoRoot, 'solutions/02-store-server/client.ts')).href
-  );
-  const server = await load('03a-apiserver/server.ts');
-  const selectors = await load('03b-api-machinery/selectors.ts');
-  const patch = await load('03b-api-machinery/patch.ts');
-  const subresources = await load('03b-api-machinery/subresources.ts');
-  const discovery = await load('03b-api-machinery/discovery.ts');
+/** Where chapters 03a and 03b come from. */
+export interface ImplementationDirs {
+  /** The folder holding server.ts (a 03a-apiserver folder). */
+  serverDir: string;
+  /** The folder holding selectors.ts, patch.ts, subresources.ts, discovery.ts (03b). */
+  machineryDir: string;
+}
+
+export function implementationDirs(use: Use): ImplementationDirs {
+  return { serverDir: chapterSource('03a', use), machineryDir: chapterSource('03b', use) };
+}
+
+/** Chapters 03a and 03b from their folders, and chapter 02's client from the reference. */
+async function loadImplementation({ serverDir, machineryDir }: ImplementationDirs) {
+  const load = (dir: string, file: string) => import(pathToFileURL(path.join(dir, file)).href);
+  const client = await load(path.join(repoRoot, 'solutions/02-store-server'), 'client.ts');
+  const server = await load(serverDir, 'server.ts');
+  const selectors = await load(machineryDir, 'selectors.ts');
+  const patch = await load(machineryDir, 'patch.ts');
+  const subresources = await load(machineryDir, 'subresources.ts');
+  const discovery = await load(machineryDir, 'discovery.ts');
   return {
     createStoreClient: client.createStoreClient as (endpoint: string) => StoreClient,
     createApiServer: server.createApiServer as (options: ApiServerOptions) => Promise<ApiServer>,
@@ -134,11 +142,11 @@ function listenProblem(address: string, port: number, error: NodeJS.ErrnoExcepti
 export async function startApiServer(
   flags: ApiServerFlags,
   log: (line: string) => void,
+  dirs: ImplementationDirs = implementationDirs(flags.use),
 ): Promise<RunningApiServer> {
-  const implementation = await loadImplementation(flags.use);
-  log(
-    `using the API server from ${flags.use === 'solutions' ? 'solutions/ (the reference)' : 'chapters/ (yours)'}`,
-  );
+  const implementation = await loadImplementation(dirs);
+  log(`chapter 03a, the server: ${describeSource(dirs.serverDir)}`);
+  log(`chapter 03b, the machinery: ${describeSource(dirs.machineryDir)}`);
   const endpoint = flags.etcdServers[0]!.origin;
   if (flags.etcdServers.length > 1) {
     log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
