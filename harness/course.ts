@@ -235,6 +235,16 @@ export const course: Chapter[] = [
         'Return `new ApiError(404, "NotFound", message, details)`; its status() builds the Status. Leave `group` out of details for the core group. Lesson: § Status errors.',
       'Status errors > several field errors are listed in brackets, each with its value and why':
         'Each error reads "<field>: <body>"; the value is JSON.stringify-ed; one error stands alone, several go in [..., ...]. Lesson: § Status errors.',
+      'Objects in the store > a limit reads one page, with a continue token and the count of what remains':
+        "Pass page.limit to the range. When it answers more: encodeContinue({ rv: the revision, start: the last key after the prefix + '\\\\0' }) and remainingItemCount = count - kvs.length. Lesson: \u00a7 Objects in the store.",
+      "Objects in the store > every page is read at the first page's revision, whatever is written in between":
+        "decodeContinue(page.continue) gives { rv, start }: range from prefix + start, with revision: rv, and answer rv as the list's revision. Lesson: \u00a7 Objects in the store.",
+      'Objects in the store > a continue token whose revision was compacted is 410 Expired; a made-up one is 400':
+        "decodeContinue throws the 400 itself; a StoreError whose message says compacted becomes an ApiError(410, 'Expired', ...). Lesson: \u00a7 Objects in the store.",
+      'Create, get and list > ?limit pages a list: metadata.continue fetches the next page, until none is left':
+        "Read limit and continue from the query, pass them to storage.list, and copy continue and remainingItemCount into the List's metadata when there is a next page. A limit that is not a non-negative integer is a 400. Lesson: \u00a7 Create, get and list.",
+      'Update and delete > DELETE on a collection deletes every object in it and answers the List of them':
+        'DELETE without a name: list the collection, keep what the selectors choose, delete each one, and answer a <Kind>List of the deleted objects. Lesson: \u00a7 Update and delete.',
       'Objects in the store > create stores the object as JSON at its key':
         'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
       "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":

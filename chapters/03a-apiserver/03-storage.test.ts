@@ -104,6 +104,54 @@ describe('Objects in the store', () => {
     ).toEqual(['dev/a', 'prod/b']);
   });
 
+  test('a limit reads one page, with a continue token and the count of what remains', async () => {
+    const { storage } = setup();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await storage.create(pods, pod(name));
+    const first = await storage.list(pods, 'default', { limit: 2 });
+    expect(
+      first.items.map((item) => item.metadata.name),
+      'the first page',
+    ).toEqual(['a', 'b']);
+    expect(first.remainingItemCount, 'remainingItemCount after the first page').toBe(3);
+    expect(first.continue, 'a continue token').toEqual(expect.any(String));
+    const second = await storage.list(pods, 'default', { limit: 2, continue: first.continue });
+    const third = await storage.list(pods, 'default', { limit: 2, continue: second.continue });
+    expect(
+      [...second.items, ...third.items].map((item) => item.metadata.name),
+      'the next pages',
+    ).toEqual(['c', 'd', 'e']);
+    expect(third.continue, 'the last page has no continue token').toBeUndefined();
+  });
+
+  test("every page is read at the first page's revision, whatever is written in between", async () => {
+    const { storage } = setup();
+    for (const name of ['a', 'b', 'c']) await storage.create(pods, pod(name));
+    const first = await storage.list(pods, 'default', { limit: 2 });
+    await storage.create(pods, pod('d'));
+    await storage.delete(pods, 'default', 'c', {});
+    const rest = await storage.list(pods, 'default', { limit: 2, continue: first.continue });
+    expect(
+      rest.items.map((item) => item.metadata.name),
+      'the second page',
+    ).toEqual(['c']);
+    expect(rest.revision, "the second page's revision").toBe(first.revision);
+  });
+
+  test('a continue token whose revision was compacted is 410 Expired; a made-up one is 400', async () => {
+    const { store, storage } = setup();
+    for (const name of ['a', 'b', 'c']) await storage.create(pods, pod(name));
+    const first = await storage.list(pods, 'default', { limit: 1 });
+    await storage.create(pods, pod('d'));
+    store.compact({ revision: store.revision });
+    const expired = await rejection(storage.list(pods, 'default', { continue: first.continue }));
+    expect([expired.code, expired.reason], 'a token from before the compaction').toEqual([
+      410,
+      'Expired',
+    ]);
+    const garbage = await rejection(storage.list(pods, 'default', { continue: 'not-a-token' }));
+    expect([garbage.code, garbage.reason], 'continue=not-a-token').toEqual([400, 'BadRequest']);
+  });
+
   test('update writes the new state when the resourceVersion is current', async () => {
     const { store, storage } = setup();
     const created = await storage.create(pods, pod('web'));

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
+import type { Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
@@ -234,6 +235,31 @@ describe('Create, get and list', () => {
       405,
       'MethodNotAllowed',
     ]);
+  });
+
+  test('?limit pages a list: metadata.continue fetches the next page, until none is left', async () => {
+    const { api } = await setup();
+    for (const name of ['a', 'b', 'c']) await api.post(PODS).send(examplePod(name));
+    const first = await api.get(`${PODS}?limit=2`);
+    expect(
+      [
+        first.body.items.map((item: Pod) => item.metadata.name),
+        first.body.metadata.remainingItemCount,
+      ],
+      `GET ${PODS}?limit=2: names and remainingItemCount`,
+    ).toEqual([['a', 'b'], 1]);
+    const next = `${PODS}?limit=2&continue=${encodeURIComponent(first.body.metadata.continue)}`;
+    const second = await api.get(next);
+    expect(
+      second.body.items.map((item: Pod) => item.metadata.name),
+      'the second page',
+    ).toEqual(['c']);
+    expect(second.body.metadata.continue, 'no continue on the last page').toBeUndefined();
+    expect(second.body.metadata.resourceVersion, 'both pages at one version').toBe(
+      first.body.metadata.resourceVersion,
+    );
+    const bad = await api.get(`${PODS}?limit=-1`);
+    expect([bad.status, bad.body.reason], 'limit=-1').toEqual([400, 'BadRequest']);
   });
 
   test('over the network, a GET answers the same bytes as the app itself, found or not', async () => {

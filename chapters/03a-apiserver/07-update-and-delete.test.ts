@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
+import type { Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
@@ -195,5 +196,26 @@ describe('Update and delete', () => {
       403,
       'Forbidden',
     ]);
+  });
+
+  test('DELETE on a collection deletes every object in it and answers the List of them', async () => {
+    const { api } = await setup();
+    for (const name of ['a', 'b']) await api.post(PODS).send(examplePod(name));
+    await api.post('/api/v1/namespaces').send({ metadata: { name: 'other' } });
+    await api.post('/api/v1/namespaces/other/pods').send(examplePod('c'));
+    const response = await api.delete(PODS);
+    expect(
+      [
+        response.status,
+        response.body.kind,
+        response.body.items.map((item: Pod) => item.metadata.name),
+      ],
+      `DELETE ${PODS}`,
+    ).toEqual([200, 'PodList', ['a', 'b']]);
+    expect((await api.get(PODS)).body.items, 'pods left in default').toEqual([]);
+    expect(
+      (await api.get('/api/v1/namespaces/other/pods')).body.items.length,
+      'pods in other',
+    ).toBe(1);
   });
 });

@@ -133,7 +133,7 @@ describe('Bodies and errors', () => {
     await api.post(PODS).send(examplePod('web'));
     const tries = {
       [`PUT ${PODS}`]: api.put(PODS).send(examplePod('web')),
-      [`DELETE ${PODS}`]: api.delete(PODS),
+      ['DELETE /api/v1/namespaces']: api.delete('/api/v1/namespaces'),
       [`POST ${PODS}/web`]: api.post(`${PODS}/web`).send(examplePod('web')),
       [`OPTIONS ${PODS}/web`]: api.options(`${PODS}/web`),
     };

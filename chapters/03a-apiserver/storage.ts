@@ -28,6 +28,16 @@ export interface StoredList {
   items: KubeObject[];
   /** The store's revision at the read: the list's resourceVersion. */
   revision: number;
+  /** When a limit cut the list short: the token that reads the next page. */
+  continue?: string;
+  /** When a limit cut the list short: how many objects the later pages hold. */
+  remainingItemCount?: number;
+}
+
+/** One page of a list: at most `limit` objects (0: all), from where `continue` says. */
+export interface ListPage {
+  limit?: number;
+  continue?: string;
 }
 
 export interface ObjectEvent {
@@ -86,8 +96,15 @@ export class ObjectStorage {
   /**
    * Every object of a collection (one namespace, or all of them when `namespace` is undefined),
    * in key order: one range over collectionKey's prefix. `revision` is the range's header revision.
+   *
+   * With page.limit, one page: the range takes the limit. When it answers `more`, the list gets a
+   * continue token (encodeContinue in harness/api/continue.ts) holding the revision the page was
+   * read at and where the next page starts: the last key, after the prefix, plus "\0"; and
+   * remainingItemCount = count - keys read. With page.continue, decode it and read from
+   * prefix + start at its revision (the list's revision is then the token's). A store error
+   * saying the revision was compacted is 410 Expired.
    */
-  async list(resource: ResourceType, namespace?: string): Promise<StoredList> {
+  async list(resource: ResourceType, namespace?: string, page: ListPage = {}): Promise<StoredList> {
     throw new NotImplemented('ObjectStorage.list', section);
   }
 

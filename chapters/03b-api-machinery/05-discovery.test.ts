@@ -73,11 +73,15 @@ describe('Discovery', () => {
       singularName: 'pod',
       namespaced: true,
       kind: 'Pod',
-      verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+      verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['po'],
       categories: ['all'],
     });
     expect(entry(list, 'nodes')?.namespaced, 'nodes are cluster-scoped').toBe(false);
+    expect(
+      entry(list, 'namespaces')?.verbs,
+      'namespaces cannot be deleted as a collection',
+    ).toEqual(['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
   });
 
   test('subresources are listed as <resource>/<subresource>', () => {

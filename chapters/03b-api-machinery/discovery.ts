@@ -42,7 +42,8 @@ export function apiGroupList(resources: ResourceType[]): object {
  * /api/v1 or /apis/<group>/<version>: { kind: "APIResourceList", apiVersion: "v1", groupVersion,
  * resources }, or undefined when no resource has that group version (apiVersionOf in
  * harness/api/resources.ts). Each resource, in order, is { name, singularName, namespaced, kind,
- * verbs: ["create", "delete", "get", "list", "patch", "update", "watch"], shortNames and
+ * verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
+ * (namespaces: the same without deletecollection), shortNames and
  * categories (left out when empty) }, followed by one entry per subresource { name:
  * "<resource>/<subresource>", singularName: "", namespaced, kind, verbs }:
  * - status: the resource's kind; verbs get, patch, update

@@ -200,14 +200,59 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // The verbs on collections and objects
   // ------------------------------------------------------------------------------------------
 
+  /** ?limit=N: a page of at most N objects (kubectl asks for 500 at a time); 0 or none: all. */
+  const limitOf = (query: URLSearchParams): number => {
+    const text = query.get('limit');
+    if (text === null || text === '') return 0;
+    if (!/^\d+$/.test(text))
+      throw badRequest(`limit must be a non-negative integer, not "${text}"`);
+    return Number(text);
+  };
+
   const list = async (query: URLSearchParams, info: RequestInfo): Promise<List> => {
     const selected = selectionOf(query, info.resource);
-    const { items, revision } = await storage.list(info.resource, info.namespace);
+    const page = await storage.list(info.resource, info.namespace, {
+      limit: limitOf(query),
+      continue: query.get('continue') || undefined,
+    });
+    const metadata: List['metadata'] = { resourceVersion: String(page.revision) };
+    if (page.continue) {
+      metadata.continue = page.continue;
+      metadata.remainingItemCount = page.remainingItemCount;
+    }
+    // Selectors filter each page after it is read, so a page may hold fewer than `limit`.
     return {
       apiVersion: apiVersionOf(info.resource),
       kind: `${info.resource.kind}List`,
+      metadata,
+      items: page.items.filter(selected),
+    };
+  };
+
+  /**
+   * DELETE on a collection (deletecollection): every object the selectors choose, one by one,
+   * each as a plain delete would. Answers the List of what was deleted, as kube-apiserver does.
+   */
+  const removeCollection = async (query: URLSearchParams, info: RequestInfo): Promise<List> => {
+    const { resource } = info;
+    if (resource === namespaces) throw methodNotAllowed();
+    const selected = selectionOf(query, resource);
+    const { items, revision } = await storage.list(resource, info.namespace);
+    const removed: KubeObject[] = [];
+    for (const object of items.filter(selected)) {
+      const { namespace, name } = object.metadata;
+      try {
+        removed.push(await storage.delete(resource, namespace, name!, {}));
+      } catch (error) {
+        // Deleted meanwhile by someone else: that is what was asked.
+        if (!(error instanceof ApiError && error.code === 404)) throw error;
+      }
+    }
+    return {
+      apiVersion: apiVersionOf(resource),
+      kind: `${resource.kind}List`,
       metadata: { resourceVersion: String(revision) },
-      items: items.filter(selected),
+      items: removed,
     };
   };
 
@@ -440,6 +485,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           // Objects are created inside a namespace, never in the list across all of them.
           if (info.resource.namespaced && info.namespace === undefined) throw methodNotAllowed();
           return answer(response, 201, await create(request, info));
+        case 'DELETE':
+          return answer(response, 200, await removeCollection(query, info));
         default:
           throw methodNotAllowed();
       }

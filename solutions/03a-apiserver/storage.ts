@@ -11,9 +11,12 @@
 // is still at the modRevision we read. If someone else wrote in between, the compare fails and we
 // read again: either the caller's object names an older resourceVersion (409 Conflict, the client
 // must re-read), or it names none and the change is simply tried again on the newer object.
+import { decodeContinue, encodeContinue } from '../../harness/api/continue.ts';
+import { ApiError } from '../../harness/api/errors.ts';
 import { prefixEnd, bytes, text } from '../../harness/store/bytes.ts';
 import type { StoreClient } from '../../harness/store/client.ts';
-import type { KeyValue } from '../../harness/store/types.ts';
+import { StoreError } from '../../harness/store/errors.ts';
+import type { KeyValue, RangeResponse } from '../../harness/store/types.ts';
 import type { ObjectPredicate } from '../../harness/api/machinery.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
@@ -26,6 +29,16 @@ export interface StoredList {
   items: KubeObject[];
   /** The store's revision at the read: the list's resourceVersion. */
   revision: number;
+  /** When a limit cut the list short: the token that reads the next page. */
+  continue?: string;
+  /** When a limit cut the list short: how many objects the later pages hold. */
+  remainingItemCount?: number;
+}
+
+/** One page of a list: at most `limit` objects (0: all), from where `continue` says. */
+export interface ListPage {
+  limit?: number;
+  continue?: string;
 }
 
 export interface ObjectEvent {
@@ -61,6 +74,16 @@ export function encodeObject(object: KubeObject): Uint8Array {
   return bytes(JSON.stringify({ ...object, metadata }));
 }
 
+/** 410 for a continue token whose revision the store has forgotten: start the list again. */
+function continueExpired(): ApiError {
+  return new ApiError(
+    410,
+    'Expired',
+    'The provided continue parameter is too old to display a consistent list result. You can ' +
+      'start a new list without the continue parameter.',
+  );
+}
+
 export class ObjectStorage {
   private readonly store: StoreClient;
 
@@ -91,13 +114,38 @@ export class ObjectStorage {
     return decodeObject(kv.value, kv.modRevision);
   }
 
-  /** Every object of a collection (one namespace, or all of them), in key order. */
-  async list(resource: ResourceType, namespace?: string): Promise<StoredList> {
-    const prefix = bytes(collectionKey(resource, namespace));
-    const answer = await this.store.range({ key: prefix, rangeEnd: prefixEnd(prefix) });
+  /**
+   * Every object of a collection (one namespace, or all of them), in key order; or one page of
+   * them. A page is read at the revision of the first, so the pages add up to one consistent list
+   * even while others write; once that revision is compacted, the token is 410 Expired.
+   */
+  async list(resource: ResourceType, namespace?: string, page: ListPage = {}): Promise<StoredList> {
+    const prefix = collectionKey(resource, namespace);
+    const from = page.continue ? decodeContinue(page.continue) : { rv: 0, start: '' };
+    let answer: RangeResponse;
+    try {
+      answer = await this.store.range({
+        key: bytes(prefix + from.start),
+        rangeEnd: prefixEnd(bytes(prefix)),
+        limit: page.limit ?? 0,
+        revision: from.rv,
+      });
+    } catch (error) {
+      if (from.rv > 0 && error instanceof StoreError && error.message.includes('compacted')) {
+        throw continueExpired();
+      }
+      throw error;
+    }
+    const revision = from.rv || answer.header.revision;
+    const items = answer.kvs.map((kv) => decodeObject(kv.value, kv.modRevision));
+    if (!answer.more) return { items, revision };
+    // The next page starts just after the last key of this one: the key plus a zero byte.
+    const lastKey = text(answer.kvs.at(-1)!.key);
     return {
-      items: answer.kvs.map((kv) => decodeObject(kv.value, kv.modRevision)),
-      revision: answer.header.revision,
+      items,
+      revision,
+      continue: encodeContinue({ rv: revision, start: `${lastKey.slice(prefix.length)}\0` }),
+      remainingItemCount: answer.count - answer.kvs.length,
     };
   }
 

@@ -18,8 +18,9 @@
 import type { Discovery } from '../../harness/api/machinery.ts';
 import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts';
 
-/** The verbs every resource here takes (no deletecollection: the server does not serve it). */
-const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+/** The verbs every resource here takes; namespaces, as in Kubernetes, have no deletecollection. */
+const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+const NAMESPACE_VERBS = VERBS.filter((verb) => verb !== 'deletecollection');
 
 /** What each subresource is, in discovery's terms. */
 const SUBRESOURCES: Record<
@@ -76,7 +77,7 @@ export function apiResourceList(
       singularName: resource.singular,
       namespaced: resource.namespaced,
       kind: resource.kind,
-      verbs: VERBS,
+      verbs: resource.resource === 'namespaces' ? NAMESPACE_VERBS : VERBS,
       ...(resource.shortNames.length > 0 ? { shortNames: resource.shortNames } : {}),
       ...(resource.categories.length > 0 ? { categories: resource.categories } : {}),
     });
