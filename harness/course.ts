@@ -245,6 +245,8 @@ export const course: Chapter[] = [
         "Read limit and continue from the query, pass them to storage.list, and copy continue and remainingItemCount into the List's metadata when there is a next page. A limit that is not a non-negative integer is a 400. Lesson: \u00a7 Create, get and list.",
       'Update and delete > DELETE on a collection deletes every object in it and answers the List of them':
         'DELETE without a name: list the collection, keep what the selectors choose, delete each one, and answer a <Kind>List of the deleted objects. Lesson: \u00a7 Update and delete.',
+      'Watch > every compaction interval, the server forgets history older than one interval':
+        "Set a timer of compactionIntervalMs on options.timers: each time, compact the store to the revision noted last time (if any), note the current revision (a range's header), and set the timer again. Lesson: \u00a7 Watch.",
       'Objects in the store > create stores the object as JSON at its key':
         'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
       "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":

@@ -5,6 +5,7 @@ import type { Timers } from '../../harness/api/machinery.ts';
 import type { KubeObject, Status } from '../../harness/api/types.ts';
 import { WatchReader } from '../../harness/api/watch-reader.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer, type ApiServer } from './server.ts';
 
@@ -54,6 +55,8 @@ async function setup() {
     timers,
     random: () => 0.5,
     bookmarkIntervalMs: 60_000,
+    // Off here, so the timers waiting are the watches' own; the last test turns it on.
+    compactionIntervalMs: 0,
   });
   const url = await server.listen(0);
   const readers: WatchReader[] = [];
@@ -253,5 +256,26 @@ describe('Watch', () => {
     await reader.started;
     await server.close();
     expect(await reader.rest(), 'the stream after server.close()').toEqual([]);
+  });
+
+  test('every compaction interval, the server forgets history older than one interval', async () => {
+    const store = new Store();
+    const timers = new ManualTimers();
+    const server = await createApiServer({
+      store: new MemoryStoreClient(store),
+      timers,
+      compactionIntervalMs: 300_000,
+    });
+    running.push({ server, readers: [] });
+    const api = request(server.app);
+    expect(timers.delays(), 'timers waiting once the server is up').toEqual([300_000]);
+    await api.post(PODS).send(examplePod('early'));
+    const early = store.revision;
+    timers.fire(300_000);
+    await waitFor(() => timers.delays().length === 1, 'the first interval to pass');
+    expect(store.compactRevision, 'after one interval nothing is forgotten yet').toBe(0);
+    await api.post(PODS).send(examplePod('late'));
+    timers.fire(300_000);
+    await waitFor(() => store.compactRevision === early, `a compaction to revision ${early}`);
   });
 });

@@ -45,6 +45,11 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** The largest request body. 3 MiB. */
   maxBodyBytes?: number;
+  /**
+   * How often the server compacts the store's history, keeping one interval of it (kube-apiserver's
+   * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
+   */
+  compactionIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -92,6 +97,12 @@ export interface ApiServer {
  *   without them a selector is a 400.
  * - Bodies: a body whose Content-Type one of options.bodyDecoders reads is decoded by it;
  *   anything else goes to parseBody.
+ * - A collection also takes ?limit and ?continue (storage.list's page; the List's metadata gets
+ *   continue and remainingItemCount) and DELETE (every selected object deleted; answer the
+ *   <Kind>List of them; namespaces: 405).
+ * - Compaction: with options.timers, every compactionIntervalMs compact the store to the revision
+ *   noted at the previous interval (none the first time), then note the current one. close()
+ *   clears the timer.
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   throw new NotImplemented('createApiServer', '§ Create, get and list');

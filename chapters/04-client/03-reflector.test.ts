@@ -48,7 +48,8 @@ afterEach(async () => {
 /** A server whose watch timers the test controls, and a config map client for one namespace. */
 async function setUp() {
   const serverClock = new FakeClock(Date.now());
-  const server = await startApiServer({ timers: serverClock });
+  // Compaction off: the timers the server sets are then the watches' own.
+  const server = await startApiServer({ timers: serverClock, compactionIntervalMs: 0 });
   servers.push(server);
   const client = createClient({ server: server.url });
   await client.resource('namespaces').create({ metadata: { name: 'test' } });

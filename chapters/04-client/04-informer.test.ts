@@ -21,7 +21,8 @@ afterEach(async () => {
 
 async function setUp(namespace = 'test') {
   const serverClock = new FakeClock(Date.now());
-  const server = await startApiServer({ timers: serverClock });
+  // Compaction off: the timers the server sets are then the watches' own.
+  const server = await startApiServer({ timers: serverClock, compactionIntervalMs: 0 });
   servers.push(server);
   const client = createClient({ server: server.url });
   await client.resource('namespaces').create({ metadata: { name: namespace } });

@@ -34,6 +34,7 @@ import {
 } from '../../harness/api/resources.ts';
 import type { DeleteOptions, KubeObject, List, Status } from '../../harness/api/types.ts';
 import { systemClock, type Clock } from '../../harness/clock.ts';
+import { bytes } from '../../harness/store/bytes.ts';
 import type { StoreClient } from '../../harness/store/client.ts';
 import { MAX_BODY_BYTES, mediaTypeOf, objectFromBody, parseBody } from './bodies.ts';
 import { applyDefaults } from './defaults.ts';
@@ -72,6 +73,11 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** The largest request body. 3 MiB. */
   maxBodyBytes?: number;
+  /**
+   * How often the server compacts the store's history, keeping one interval of it (kube-apiserver's
+   * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
+   */
+  compactionIntervalMs?: number;
 }
 
 export interface ApiServer {
@@ -562,6 +568,29 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     );
   };
 
+  // Compaction: the store keeps every revision until told to forget. Every interval, the server
+  // compacts to the revision it noted one interval before, so a watch or a continue token up to one
+  // interval old still resumes, and the store does not grow without end.
+  const compactionIntervalMs = options.compactionIntervalMs ?? 5 * 60 * 1000;
+  let notedRevision = 0;
+  let compactionTimer: unknown;
+  let closed = false;
+  const compact = async () => {
+    const { header } = await options.store.range({ key: bytes('/registry/'), countOnly: true });
+    // Already compacted further (by another API server on the same etcd): nothing to do.
+    if (notedRevision > 0) await options.store.compact(notedRevision).catch(() => {});
+    notedRevision = header.revision;
+  };
+  const scheduleCompaction = () => {
+    if (closed || compactionIntervalMs <= 0) return;
+    compactionTimer = timers.setTimeout(() => {
+      compact()
+        .catch(() => {})
+        .finally(scheduleCompaction);
+    }, compactionIntervalMs);
+  };
+  scheduleCompaction();
+
   const servers: http.Server[] = [];
   return {
     app,
@@ -579,6 +608,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       });
     },
     async close() {
+      closed = true;
+      if (compactionTimer !== undefined) timers.clearTimeout(compactionTimer);
       for (const stop of [...watches]) stop();
       await Promise.all(
         servers.map(
