@@ -479,6 +479,43 @@ export const course: Chapter[] = [
         'Remember the time of the last successful renewal; when now minus that reaches renewDeadlineMs, stop leading. Lesson: \u00a7 Leader election.',
     },
   },
+  {
+    id: '05',
+    slug: 'scheduler',
+    title: 'The scheduler',
+    builds:
+      'the component that places pods: filters (resources, selectors and affinity, taints, ports), scores, a cache that assumes, and binding',
+    minutes: 150,
+    component: 'scheduler',
+    hints: {
+      "Filters > a pod's requests are its containers' sum, and at least its largest init container's":
+        "Add milliCpu(...) and quantityValue(...) (harness/api/quantity.ts) of each container's resources.requests; then take the max with each init container's. Lesson: \u00a7 Filters.",
+      'Filters > a NodeInfo adds up the requests of the pods on it':
+        "addPod adds the pod's requests and 1 pod to `requested` and its host ports to usedPorts; removePod subtracts what the stored copy of the pod added. Lesson: \u00a7 Filters.",
+      'Filters > NodeResourcesFit: requests beyond what is left are Insufficient cpu or memory':
+        "Compare requested + the pod's request with node.allocatable, per resource; list every resource that does not fit. Lesson: \u00a7 Filters.",
+      'Filters > NodeResourcesFit: a node holds no more pods than its allocatable pods':
+        'requested.pods + 1 > allocatable.pods is "Too many pods". Lesson: \u00a7 Filters.',
+      'Filters > tolerations: Equal needs key and value; Exists only the key; an empty key tolerates all':
+        "Check the effect first (if the toleration names one), then Exists (key or no key) or Equal (key and value, a missing value being ''). Lesson: \u00a7 Filters.",
+      'Filters > the message counts each reason over the nodes, sorted as Kubernetes prints it':
+        'Count each reason in a Map, format "count reason", sort those strings, join with ", ". Lesson: \u00a7 Filters.',
+      'Scores > least allocated: the share left free of CPU and memory, averaged, out of 100':
+        'Add up scoringRequests of the pods on the node plus this pod, per resource; free share = 1 - used / allocatable. Lesson: \u00a7 Scores.',
+      'Scores > the best score wins; equal scores are broken by the random source':
+        'Keep only the entries with the top score, then take index Math.floor(random() * count). Lesson: \u00a7 Scores.',
+      'The scheduling cache > an assumed pod counts at once; the watch confirming it does not count it twice':
+        'assume counts the pod on the node like addPod and remembers its key; addPod of the same key replaces the count instead of adding, and clears the assumption. Lesson: \u00a7 The scheduling cache.',
+      'Scheduling pods > a pod is bound to the node that can take it':
+        'run: build the informers and the controller; scheduleOne: filter, score, selectHost, assume, then client.bind with a Binding whose target is the node. Lesson: \u00a7 Scheduling pods.',
+      "Scheduling pods > a pod no node can take gets PodScheduled=False with Kubernetes' message, and an event":
+        'With no feasible node, write the condition with toolkit.updateWithRetry(..., { status: true }) and create an Event, then throw so the queue retries later. Lesson: \u00a7 Scheduling pods.',
+      'Scheduling pods > an unschedulable pod is placed as soon as a node that fits is added':
+        "Remember unschedulable keys; the node informer's add and update handlers put them back in the controller's queue. Lesson: \u00a7 Scheduling pods.",
+      'Scheduling pods > a burst of pods never puts two on the last free slot of a node':
+        "Assume the pod on its node in the cache before you bind: the next pod's filters must already see the slot as taken. Lesson: \u00a7 The scheduling cache.",
+    },
+  },
 ];
 
 export function folderOf(chapter: Chapter): string {

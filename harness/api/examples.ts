@@ -1,7 +1,7 @@
 // Small, valid example objects for tests and lessons: a pod, a deployment, a service. Each test
 // states only what it is about and starts from one of these, so a change to the rules of a kind
 // (a new required field, say) is made here once.
-import type { Deployment, Pod, ReplicaSet, Service } from './types.ts';
+import type { Deployment, Node, Pod, ReplicaSet, Service } from './types.ts';
 
 /** A pod with one container named "app". */
 export function examplePod(name: string, labels: Record<string, string> = { app: name }): Pod {
@@ -49,4 +49,27 @@ export function exampleService(name: string): Service {
     metadata: { name },
     spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080 }] },
   };
+}
+
+/** A Ready node offering `allocatable` (4 cores, 8 GiB and 110 pods unless told otherwise). */
+export function exampleNode(name: string, allocatable: Record<string, string> = {}): Node {
+  const offered = { cpu: '4', memory: '8Gi', pods: '110', ...allocatable };
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    spec: {},
+    status: {
+      capacity: offered,
+      allocatable: offered,
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+    },
+  };
+}
+
+/** examplePod with its one container requesting `requests` (cpu, memory). */
+export function podRequesting(name: string, requests: Record<string, string>): Pod {
+  const pod = examplePod(name);
+  pod.spec.containers[0]!.resources = { requests };
+  return pod;
 }

@@ -194,6 +194,21 @@ export interface Toleration {
   tolerationSeconds?: number;
 }
 
+/** One requirement on a node's labels: `zone In (a, b)`, `gpu Exists`, `cores Gt 4`. */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | 'Gt' | 'Lt';
+  values?: string[];
+}
+
+/** The node affinity of a pod: the required part must hold for a node to be considered at all. */
+export interface NodeAffinity {
+  requiredDuringSchedulingIgnoredDuringExecution?: {
+    /** Alternatives: a node qualifies when any one term holds (each term: all its expressions). */
+    nodeSelectorTerms: Array<{ matchExpressions?: NodeSelectorRequirement[] }>;
+  };
+}
+
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
@@ -210,6 +225,8 @@ export interface PodSpec {
   hostname?: string;
   subdomain?: string;
   tolerations?: Toleration[];
+  affinity?: { nodeAffinity?: NodeAffinity };
+  priority?: number;
 }
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';

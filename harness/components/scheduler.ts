@@ -1,0 +1,123 @@
+// `npx kata run scheduler`: the scheduler as a program, with kube-scheduler's flag names.
+//
+//   npx kata run scheduler --kubeconfig .kata/kubeconfig
+//   npx kata run scheduler --master http://127.0.0.1:6443 --leader-elect
+//
+// It builds chapter 05's scheduler on chapter 04's toolkit, each from the learner's chapter once
+// that chapter passes and from the reference until then (--use auto, the default), and runs until
+// SIGINT or SIGTERM. With --leader-elect, several can run and the one holding the Lease
+// kube-system/kube-scheduler schedules; the others wait to take over.
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { parseComponentFlags, UsageError } from './flags.ts';
+import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { serveUntilSignal } from './process.ts';
+import { loadToolkit } from './toolkit.ts';
+
+const USAGE = `usage: kata run scheduler (--kubeconfig FILE | --master URL) [--scheduler-name NAME]
+                          [--leader-elect] [--use solutions|mine|auto]`;
+
+export interface SchedulerFlags {
+  kubeconfig?: string;
+  master?: string;
+  schedulerName: string;
+  leaderElect: boolean;
+  use: Use;
+}
+
+export function parseFlags(argv: string[]): SchedulerFlags {
+  const values = parseComponentFlags(argv, {
+    kubeconfig: 'string',
+    master: 'string',
+    'scheduler-name': 'string',
+    'leader-elect': 'boolean',
+    use: 'string',
+  });
+  const use = (values.get('use') as string | undefined) ?? 'auto';
+  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
+  const flags: SchedulerFlags = {
+    kubeconfig: values.get('kubeconfig') as string | undefined,
+    master: values.get('master') as string | undefined,
+    schedulerName: (values.get('scheduler-name') as string | undefined) ?? 'default-scheduler',
+    leaderElect: values.get('leader-elect') === true,
+    use,
+  };
+  if (!flags.kubeconfig && !flags.master) {
+    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
+  }
+  return flags;
+}
+
+export async function startScheduler(flags: SchedulerFlags, log: (line: string) => void) {
+  const config = clientConfigFromFlags(flags);
+  const toolkit = await loadToolkit(flags.use, log);
+  const folder = chapterSource('05', flags.use);
+  const { createScheduler } = (await import(
+    pathToFileURL(path.join(folder, 'scheduler.ts')).href
+  )) as typeof import('../../solutions/05-scheduler/scheduler.ts');
+  log(`chapter 05, the scheduler: ${describeSource(folder)}`);
+  const client = toolkit.createClient({ ...config, userAgent: 'kata-scheduler' });
+  // Fail now, with one line, rather than retrying quietly against a server that is not there.
+  try {
+    await client.resource('namespaces').get('kube-system');
+  } catch (error) {
+    throw new Error(
+      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it with ` +
+        '`npx kata run apiserver`, or check --master / --kubeconfig',
+    );
+  }
+  const scheduler = createScheduler({ toolkit, client, schedulerName: flags.schedulerName });
+  const stop = new AbortController();
+  let done: Promise<void>;
+  if (flags.leaderElect) {
+    const identity = `${os.hostname()}_${Math.random().toString(16).slice(2, 10)}`;
+    const elector = toolkit.createLeaderElector({
+      client,
+      namespace: 'kube-system',
+      name: 'kube-scheduler',
+      identity,
+      onStartedLeading: (signal) => {
+        log(`leading as ${identity}: scheduling`);
+        void scheduler.run(signal);
+      },
+      onStoppedLeading: () => log('no longer the leader: waiting'),
+      onNewLeader: (leader) => leader !== identity && log(`the leader is ${leader}`),
+    });
+    log('waiting for the lease kube-system/kube-scheduler (--leader-elect)');
+    done = elector.run(stop.signal);
+  } else {
+    done = scheduler.run(stop.signal);
+  }
+  log(`scheduling pods of ${flags.schedulerName} through ${config.server}`);
+  return {
+    close: async () => {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const log = (line: string) => console.log(`kata scheduler: ${line}`);
+  let flags: SchedulerFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`kata scheduler: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const running = await startScheduler(flags, log);
+    return await serveUntilSignal('scheduler', running, log);
+  } catch (error) {
+    console.error(`kata scheduler: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run directly (node --import tsx harness/components/scheduler.ts ...), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,270 @@
+// The scheduler: for each pod that has no node yet, choose one and write a Binding. Nothing more:
+// it starts nothing and talks to no node; the kubelet of the chosen node sees the binding and does
+// the rest. It is a chapter 04 controller, in the shape of kube-scheduler:
+//
+//   pod informer ──(unscheduled pods of this scheduler)──▶ queue of pod keys ──▶ scheduleOne(key)
+//   node informer ─┐                                          ▲                    │
+//   pod informer ──┴─▶ cache (nodes, pods on them, assumed) ───┼──── filter ◀────────┤
+//                                                              │     score            │
+//        a node added or changed: unschedulable pods retry ────┘     bind ◀───────────┘
+//
+// The scheduling cycle (filter, score, pick, assume) runs one pod at a time against the cache; the
+// binding cycle writes the Binding. A pod no node can take gets the condition PodScheduled=False
+// with the reason in Kubernetes' words, an Event, and a retry after a back-off (1 s doubling to
+// 10 s), or at once when a node appears or changes.
+import type { KubeEvent, Node, Pod } from '../../harness/api/types.ts';
+import { isConflict, isNotFound } from '../../harness/client/errors.ts';
+import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+import { systemClock, type TimerClock } from '../../harness/clock.ts';
+import { SchedulerCache } from './cache.ts';
+import { defaultFilters, filterNode, unschedulableMessage, type Filter } from './filters.ts';
+import type { NodeInfo } from './node-info.ts';
+import { defaultWeights, scoreNode, selectHost, type ScoreWeights } from './scores.ts';
+
+export interface SchedulerOptions {
+  toolkit: Toolkit;
+  client: ApiClient;
+  /** The pods this scheduler takes: those whose spec.schedulerName is this. */
+  schedulerName?: string;
+  clock?: TimerClock;
+  /** Breaks ties between equally good nodes; seeded in tests. */
+  random?: () => number;
+  weights?: ScoreWeights;
+  filters?: Filter[];
+  /** Stop filtering once this share of the nodes fits; 0 picks it from the cluster's size. */
+  percentageOfNodesToScore?: number;
+  /** Back-off of a pod no node could take: 1 s, doubling to 10 s. */
+  initialBackoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+/** No node can take the pod: the error carries the message for the pod's condition. */
+export class Unschedulable extends Error {}
+
+/**
+ * How many feasible nodes are enough to choose from. Scoring every node of a big cluster costs
+ * much and gains little, so kube-scheduler stops filtering once it has found a share of them: all
+ * of a small cluster, and from 50% down to 5% as the cluster grows, never fewer than 100 nodes.
+ */
+export function numFeasibleNodesToFind(nodeCount: number, percentage = 0): number {
+  if (nodeCount < 100) return nodeCount;
+  const share = percentage > 0 ? percentage : Math.max(5, 50 - nodeCount / 125);
+  return Math.min(nodeCount, Math.max(100, Math.floor((nodeCount * share) / 100)));
+}
+
+/** The time of day in the format Event timestamps use. */
+const timestamp = (clock: TimerClock) =>
+  new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
+
+export class Scheduler {
+  readonly cache = new SchedulerCache();
+  private readonly options: SchedulerOptions;
+  private readonly schedulerName: string;
+  private readonly clock: TimerClock;
+  private readonly random: () => number;
+  private readonly unschedulable = new Set<string>();
+  /** Where the next search through the nodes starts, so that pods spread over all of them. */
+  private nextStart = 0;
+  private pods: Informer<Pod> | undefined;
+
+  constructor(options: SchedulerOptions) {
+    this.options = options;
+    this.schedulerName = options.schedulerName ?? 'default-scheduler';
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Whether a pod is this scheduler's to place. */
+  responsibleFor(pod: Pod): boolean {
+    return (pod.spec.schedulerName ?? 'default-scheduler') === this.schedulerName;
+  }
+
+  /** Runs until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit, client } = this.options;
+    const pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
+    const nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
+    this.pods = pods;
+    const controller = toolkit.createController({
+      name: this.schedulerName,
+      queue: toolkit.createWorkQueue({
+        baseDelayMs: this.options.initialBackoffMs ?? 1000,
+        maxDelayMs: this.options.maxBackoffMs ?? 10_000,
+        clock: this.clock,
+      }),
+      reconcile: (key) => this.scheduleOne(key),
+    });
+
+    // The cache follows every pod that has a node, and every node.
+    pods.addEventHandlers({
+      add: (pod) => this.observe(pod),
+      update: (_old, pod) => this.observe(pod),
+      delete: (pod) => this.cache.removePod(pod),
+    });
+    const retryUnschedulable = () => {
+      for (const key of this.unschedulable) controller.queue.add(key);
+      this.unschedulable.clear();
+    };
+    nodes.addEventHandlers({
+      add: (node) => {
+        this.cache.setNode(node);
+        retryUnschedulable();
+      },
+      update: (old, node) => {
+        this.cache.setNode(node);
+        if (old !== node) retryUnschedulable();
+      },
+      delete: (node) => this.cache.removeNode(node.metadata.name!),
+    });
+    // The queue gets the keys of this scheduler's pods that have no node.
+    controller.watch(pods, (pod) =>
+      !pod.spec.nodeName && this.responsibleFor(pod) ? [toolkit.keyOf(pod)] : [],
+    );
+    controller.watch(nodes, () => []);
+    await controller.run(signal);
+  }
+
+  private observe(pod: Pod): void {
+    if (!pod.spec.nodeName) return;
+    const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+    if (finished) this.cache.removePod(pod);
+    else this.cache.addPod(pod);
+  }
+
+  /** The nodes that can take the pod, and why each other node examined cannot. */
+  findFeasibleNodes(pod: Pod): { feasible: NodeInfo[]; reasons: string[][]; examined: number } {
+    const nodes = this.cache.nodes();
+    const wanted = numFeasibleNodesToFind(nodes.length, this.options.percentageOfNodesToScore);
+    const feasible: NodeInfo[] = [];
+    const reasons: string[][] = [];
+    let examined = 0;
+    const start = nodes.length > 0 ? this.nextStart % nodes.length : 0;
+    while (examined < nodes.length && feasible.length < wanted) {
+      const node = nodes[(start + examined) % nodes.length]!;
+      examined++;
+      const why = filterNode(pod, node, this.options.filters ?? defaultFilters);
+      if (why.length === 0) feasible.push(node);
+      else reasons.push(why);
+    }
+    this.nextStart = start + examined;
+    return { feasible, reasons, examined };
+  }
+
+  /** One pod: filter, score, pick, assume, bind. Throws to be retried with back-off. */
+  async scheduleOne(key: string): Promise<void> {
+    const pod = this.pods?.get(key);
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) return;
+
+    const { feasible, reasons } = this.findFeasibleNodes(pod);
+    if (feasible.length === 0) {
+      const message = unschedulableMessage(this.cache.nodes().length, reasons);
+      this.unschedulable.add(key);
+      await this.reportUnschedulable(pod, message);
+      throw new Unschedulable(message);
+    }
+    const weights = this.options.weights ?? defaultWeights;
+    const scored = feasible.map((node) => ({
+      name: node.name,
+      score: scoreNode(pod, node, weights),
+    }));
+    const nodeName = selectHost(scored, this.random);
+
+    this.cache.assume(pod, nodeName);
+    try {
+      await this.options.client.bind({
+        apiVersion: 'v1',
+        kind: 'Binding',
+        metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      });
+    } catch (error) {
+      this.cache.forget(pod);
+      // Bound already (by us, earlier, or by someone else) or deleted meanwhile: nothing to do.
+      if (isConflict(error) || isNotFound(error)) return;
+      throw error;
+    }
+    this.unschedulable.delete(key);
+    void this.recordEvent(
+      pod,
+      'Normal',
+      'Scheduled',
+      `Successfully assigned ${key} to ${nodeName}`,
+    );
+  }
+
+  /** PodScheduled=False with the reason, on the pod's status, and a Warning event. */
+  private async reportUnschedulable(pod: Pod, message: string): Promise<void> {
+    const { toolkit, client } = this.options;
+    const pods = client.resource<Pod>('pods', pod.metadata.namespace);
+    try {
+      await toolkit.updateWithRetry(
+        pods,
+        pod.metadata.name!,
+        (current) => {
+          const conditions = current.status?.conditions ?? [];
+          const existing = conditions.find((condition) => condition.type === 'PodScheduled');
+          if (existing?.status === 'False' && existing.message === message) return false;
+          current.status = {
+            ...current.status,
+            phase: current.status?.phase ?? 'Pending',
+            conditions: [
+              ...conditions.filter((condition) => condition.type !== 'PodScheduled'),
+              {
+                type: 'PodScheduled',
+                status: 'False',
+                reason: 'Unschedulable',
+                message,
+                lastProbeTime: null,
+                lastTransitionTime: timestamp(this.clock),
+              },
+            ],
+          };
+        },
+        { status: true },
+      );
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    await this.recordEvent(pod, 'Warning', 'FailedScheduling', message);
+  }
+
+  /** An Event about the pod, as `kubectl describe pod` lists them. Best effort. */
+  private async recordEvent(
+    pod: Pod,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+  ): Promise<void> {
+    const now = timestamp(this.clock);
+    const event: KubeEvent = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+        uid: pod.metadata.uid,
+      },
+      reason,
+      message,
+      type,
+      source: { component: this.schedulerName },
+      reportingComponent: this.schedulerName,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+    };
+    try {
+      await this.options.client.resource('events', pod.metadata.namespace).create(event);
+    } catch {
+      // An event lost is a line missing from `kubectl describe`, not a reason to fail scheduling.
+    }
+  }
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  return new Scheduler(options);
+}
