@@ -247,6 +247,8 @@ export const course: Chapter[] = [
         'DELETE without a name: list the collection, keep what the selectors choose, delete each one, and answer a <Kind>List of the deleted objects. Lesson: \u00a7 Update and delete.',
       'Watch > every compaction interval, the server forgets history older than one interval':
         "Set a timer of compactionIntervalMs on options.timers: each time, compact the store to the revision noted last time (if any), note the current revision (a range's header), and set the timer again. Lesson: \u00a7 Watch.",
+      "Create, get and list > kubectl's Accept asks for a Table: the columns to print, and a row per object":
+        "On a GET that is not a watch, check wantsTable(request.get('accept')); if so, answer toTable(resource, objects, { now, includeObject, listMeta }) from harness/api/tables.ts instead of the object or the list. Lesson: \u00a7 Create, get and list.",
       'Objects in the store > create stores the object as JSON at its key':
         'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
       "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":

@@ -262,6 +262,32 @@ describe('Create, get and list', () => {
     expect([bad.status, bad.body.reason], 'limit=-1').toEqual([400, 'BadRequest']);
   });
 
+  test("kubectl's Accept asks for a Table: the columns to print, and a row per object", async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const list = await api.get(PODS).set('accept', accept);
+    expect(
+      [list.body.kind, list.body.apiVersion, list.body.rows.length],
+      `GET ${PODS} with Accept: ${accept}`,
+    ).toEqual(['Table', 'meta.k8s.io/v1', 1]);
+    expect(
+      list.body.columnDefinitions.map((column: { name: string }) => column.name).slice(0, 5),
+      'the first columns',
+    ).toEqual(['Name', 'Ready', 'Status', 'Restarts', 'Age']);
+    expect(list.body.rows[0].cells.slice(0, 4), 'the cells of web').toEqual([
+      'web',
+      '0/1',
+      'Pending',
+      0,
+    ]);
+    const one = await api.get(`${PODS}/web`).set('accept', accept);
+    expect([one.body.kind, one.body.rows[0].object.metadata.name], 'GET of one pod').toEqual([
+      'Table',
+      'web',
+    ]);
+  });
+
   test('over the network, a GET answers the same bytes as the app itself, found or not', async () => {
     const store = new Store();
     const server = await createApiServer({ store: new MemoryStoreClient(store) });

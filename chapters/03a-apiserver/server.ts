@@ -100,6 +100,9 @@ export interface ApiServer {
  * - A collection also takes ?limit and ?continue (storage.list's page; the List's metadata gets
  *   continue and remainingItemCount) and DELETE (every selected object deleted; answer the
  *   <Kind>List of them; namespaces: 405).
+ * - Tables: a GET (not a watch) whose Accept header asks for a Table (wantsTable in
+ *   harness/api/tables.ts) is answered with toTable(resource, the objects, { now: the clock's,
+ *   includeObject: the query's, listMeta: the list's metadata }).
  * - Compaction: with options.timers, every compactionIntervalMs compact the store to the revision
  *   noted at the previous interval (none the first time), then note the current one. close()
  *   clears the timer.

@@ -99,7 +99,7 @@ describe('Answering kubectl', () => {
     await start();
     const result = await kubectl('get', 'namespaces');
     expect(result.code, `kubectl get namespaces: ${result.stderr}`).toBe(0);
-    expect(result.stdout.split('\n')[0], 'the header').toMatch(/^NAME\s+AGE/);
+    expect(result.stdout.split('\n')[0], 'the header').toMatch(/^NAME\s+STATUS\s+AGE$/);
     for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
       expect(result.stdout, `kubectl get namespaces lists ${name}`).toContain(name);
     }
@@ -122,11 +122,14 @@ describe('Answering kubectl', () => {
     await start();
     await kubectl('create', '-f', manifest('db.yaml', pod('db', 'kata/echo:1.0', 'app: db')));
     const plain = await kubectl('get', 'pods');
+    // The columns come from the server, as a Table (harness/api/tables.ts).
     expect(plain.stdout, `kubectl get pods: ${plain.stderr}`).toMatch(
-      /^NAME\s+AGE\ndb\s+\S+\nweb\s+\S+\n$/,
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\ndb\s+0\/1\s+Pending\s+0\s+\S+\nweb\s+0\/1\s+Pending\s+0\s+\S+\n$/,
     );
     const wide = await kubectl('get', 'pods', '-o', 'wide');
-    expect(wide.code, `kubectl get pods -o wide: ${wide.stderr}`).toBe(0);
+    expect(wide.stdout.split('\n')[0], `kubectl get pods -o wide: ${wide.stderr}`).toMatch(
+      /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/,
+    );
     const yaml = await kubectl('get', 'pod', 'web', '-o', 'yaml');
     expect(yaml.stdout, 'kubectl get pod web -o yaml').toMatch(
       /kind: Pod[\s\S]*name: web[\s\S]*resourceVersion: "\d+"/,
@@ -135,7 +138,7 @@ describe('Answering kubectl', () => {
     expect(labeled.stdout.trim(), 'kubectl get pods -l tier=front -o name').toBe('pod/web');
     const all = await kubectl('get', 'pods', '-A');
     expect(all.stdout.split('\n')[0], 'kubectl get pods -A header').toMatch(
-      /^NAMESPACE\s+NAME\s+AGE/,
+      /^NAMESPACE\s+NAME\s+READY\s+STATUS/,
     );
     expect(all.stdout, 'kubectl get pods -A').toMatch(/default\s+web/);
   });

@@ -16,6 +16,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../../harness/api/errors.ts';
+import { toTable, wantsTable } from '../../harness/api/tables.ts';
 import type {
   BodyDecoder,
   Discovery,
@@ -469,9 +470,22 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     if (!info) throw noSuchPath();
     if (info.subresource !== undefined) return serveSubresource(request, response, info);
 
+    // `kubectl get` asks for a Table: the columns to print, worked out here (harness/api/tables.ts).
+    const table = request.method === 'GET' && wantsTable(request.get('accept'));
+    const asTable = (objects: KubeObject[], listMeta?: List['metadata']) =>
+      toTable(info.resource, objects, {
+        now: makers.clock.now(),
+        includeObject: query.get('includeObject'),
+        listMeta,
+      });
+
     if (info.name === undefined) {
       switch (request.method) {
         case 'GET':
+          if (table && !isWatchRequest(query)) {
+            const { items, metadata } = await list(query, info);
+            return answer(response, 200, asTable(items, metadata));
+          }
           if (!isWatchRequest(query)) return answer(response, 200, await list(query, info));
           {
             const stop = await serveWatch(response, parseWatchParameters(query), {
@@ -498,8 +512,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       }
     }
     switch (request.method) {
-      case 'GET':
-        return answer(response, 200, await storage.get(info.resource, info.namespace, info.name));
+      case 'GET': {
+        const object = await storage.get(info.resource, info.namespace, info.name);
+        return answer(response, 200, table ? asTable([object]) : object);
+      }
       case 'PUT':
         return answer(response, 200, await replace(request, info));
       case 'PATCH':
@@ -555,10 +571,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
    */
   const serveHotPath = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const target = request.url ?? '';
+    const plain = !target.includes('?') && !wantsTable(request.headers.accept);
     const info =
-      request.method === 'GET' && !target.includes('?')
-        ? parseResourcePath(target, resources)
-        : undefined;
+      request.method === 'GET' && plain ? parseResourcePath(target, resources) : undefined;
     if (!info || info.name === undefined || info.subresource !== undefined) {
       return app(request, response);
     }

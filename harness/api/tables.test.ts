@@ -1,0 +1,65 @@
+import { describe, expect, test } from 'vitest';
+import { exampleDeployment, exampleNode, examplePod } from './examples.ts';
+import { builtinResources } from './resources.ts';
+import { humanDuration, podStatus, toTable, wantsTable } from './tables.ts';
+
+const resource = (name: string) => builtinResources.find((r) => r.resource === name)!;
+
+describe('Tables', () => {
+  test('ages read as kubectl prints them', () => {
+    const s = 1000;
+    expect(
+      [
+        45 * s,
+        330 * s,
+        47 * 60 * s,
+        195 * 60 * s,
+        26 * 3600 * s,
+        76 * 3600 * s,
+        210 * 86400 * s,
+      ].map(humanDuration),
+    ).toEqual(['45s', '5m30s', '47m', '3h15m', '26h', '3d4h', '210d']);
+  });
+
+  test("kubectl's Accept header asks for a Table; -o yaml's does not", () => {
+    expect(wantsTable('application/json;as=Table;v=v1;g=meta.k8s.io,application/json')).toBe(true);
+    expect(wantsTable('application/json')).toBe(false);
+    expect(wantsTable(undefined)).toBe(false);
+  });
+
+  test("a pod's status: a waiting container's reason beats the phase; deleting is Terminating", () => {
+    const pod = examplePod('p');
+    pod.spec.nodeName = 'n';
+    pod.status = {
+      phase: 'Running',
+      containerStatuses: [
+        {
+          name: 'app',
+          image: 'x',
+          ready: false,
+          restartCount: 3,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+        },
+      ],
+    };
+    expect(podStatus(pod)).toBe('CrashLoopBackOff');
+    pod.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    expect(podStatus(pod)).toBe('Terminating');
+  });
+
+  test('rows carry the cells and, by default, the metadata; wide columns have priority 1', () => {
+    const node = exampleNode('n1');
+    node.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
+    const table = toTable(resource('nodes'), [node], { now: Date.parse('2026-01-01T00:01:00Z') });
+    expect(table.rows[0]!.cells.slice(0, 4)).toEqual(['n1', 'Ready', '<none>', '60s']);
+    expect((table.rows[0]!.object as { kind: string }).kind).toBe('PartialObjectMetadata');
+    expect(table.columnDefinitions.find((c) => c.name === 'Internal-IP')?.priority).toBe(1);
+    const deployments = toTable(resource('deployments'), [exampleDeployment('web', 3)], {
+      now: 0,
+      includeObject: 'None',
+    });
+    expect(deployments.rows[0]).toEqual({
+      cells: ['web', '0/3', 0, 0, '<none>', 'app', 'kata/echo:1.0', 'app=web'],
+    });
+  });
+});

@@ -1,0 +1,356 @@
+// Server-side printing: the meta.k8s.io/v1 Table that `kubectl get` asks for. kubectl knows no
+// kind's columns by heart; it sends `Accept: application/json;as=Table;v=v1;g=meta.k8s.io` and
+// prints the columns the server chooses (priority 0 always, priority 1 with `-o wide`). This file
+// is that choice for every kind this course serves, with Kubernetes' column names and cell
+// formats, so `kubectl get pods -o wide` on a kata cluster looks as it does on any cluster.
+//
+// Given material, like the resource table: the lesson is in answering the Accept header, not in
+// the dozens of formatting rules below.
+import type { ResourceType } from './resources.ts';
+import type {
+  Deployment,
+  Endpoints,
+  KubeEvent,
+  KubeObject,
+  Lease,
+  Node,
+  Pod,
+  ReplicaSet,
+  Service,
+} from './types.ts';
+
+export interface TableColumnDefinition {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  format: string;
+  description: string;
+  priority: number;
+}
+
+export interface TableRow {
+  cells: unknown[];
+  object?: unknown;
+}
+
+export interface Table {
+  kind: 'Table';
+  apiVersion: 'meta.k8s.io/v1';
+  metadata: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
+  columnDefinitions: TableColumnDefinition[];
+  rows: TableRow[];
+}
+
+/** Whether an Accept header asks for a Table (kubectl get does; -o yaml and -o json do not). */
+export function wantsTable(accept: string | undefined): boolean {
+  return (accept ?? '')
+    .split(',')
+    .some((part) => /;\s*as=Table/.test(part) && /;\s*g=meta\.k8s\.io/.test(part));
+}
+
+/**
+ * How long ago, the way kubectl's AGE column says it (apimachinery's HumanDuration): "45s",
+ * "5m30s", "47m", "3h15m", "26h", "3d4h", "210d", "3y45d".
+ */
+export function humanDuration(milliseconds: number): string {
+  const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+  const minutes = Math.floor(seconds / 60);
+  const hours = Math.floor(minutes / 60);
+  const days = Math.floor(hours / 24);
+  if (seconds < 120) return `${seconds}s`;
+  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
+  if (minutes < 180) return `${minutes}m`;
+  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
+  if (days < 365 * 2) return `${days}d`;
+  const years = Math.floor(days / 365);
+  return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+}
+
+const NONE = '<none>';
+
+type Cell = string | number;
+interface Column<T> {
+  name: string;
+  type?: TableColumnDefinition['type'];
+  /** 1: shown only with -o wide. */
+  priority?: number;
+  cell(object: T, now: number): Cell;
+}
+
+const age = (object: KubeObject, now: number): string => {
+  const created = Date.parse(object.metadata.creationTimestamp ?? '');
+  return Number.isNaN(created) ? NONE : humanDuration(now - created);
+};
+
+const nameColumn: Column<KubeObject> = {
+  name: 'Name',
+  cell: (object) => object.metadata.name ?? '',
+};
+const ageColumn: Column<KubeObject> = { name: 'Age', cell: age };
+
+/** A pod's STATUS as kubectl shows it: a waiting or terminated container's reason beats the phase. */
+export function podStatus(pod: Pod): string {
+  if (pod.metadata.deletionTimestamp) return 'Terminating';
+  let reason: string = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
+  if (!pod.spec.nodeName && reason === 'Pending') return 'Pending';
+  for (const container of pod.status?.containerStatuses ?? []) {
+    const state = container.state;
+    if (state?.waiting?.reason && state.waiting.reason !== '') reason = state.waiting.reason;
+    else if (state?.terminated?.reason) reason = state.terminated.reason;
+    else if (state?.terminated) reason = `ExitCode:${state.terminated.exitCode}`;
+  }
+  return reason;
+}
+
+const podColumns: Column<Pod>[] = [
+  nameColumn,
+  {
+    name: 'Ready',
+    cell: (pod) =>
+      `${(pod.status?.containerStatuses ?? []).filter((c) => c.ready).length}/${pod.spec.containers.length}`,
+  },
+  { name: 'Status', cell: podStatus },
+  {
+    name: 'Restarts',
+    type: 'integer',
+    cell: (pod) =>
+      (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
+  },
+  ageColumn,
+  { name: 'IP', priority: 1, cell: (pod) => pod.status?.podIP ?? NONE },
+  { name: 'Node', priority: 1, cell: (pod) => pod.spec.nodeName ?? NONE },
+  { name: 'Nominated Node', priority: 1, cell: () => NONE },
+  { name: 'Readiness Gates', priority: 1, cell: () => NONE },
+];
+
+const nodeColumns: Column<Node>[] = [
+  nameColumn,
+  {
+    name: 'Status',
+    cell: (node) => {
+      const ready = node.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      const status = ready === 'True' ? 'Ready' : ready === 'False' ? 'NotReady' : 'Unknown';
+      return node.spec?.unschedulable ? `${status},SchedulingDisabled` : status;
+    },
+  },
+  {
+    name: 'Roles',
+    cell: (node) =>
+      Object.keys(node.metadata.labels ?? {})
+        .filter((label) => label.startsWith('node-role.kubernetes.io/'))
+        .map((label) => label.slice('node-role.kubernetes.io/'.length))
+        .join(',') || NONE,
+  },
+  ageColumn,
+  { name: 'Version', cell: (node) => node.status?.nodeInfo?.kubeletVersion ?? '' },
+  {
+    name: 'Internal-IP',
+    priority: 1,
+    cell: (node) => node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address ?? NONE,
+  },
+  {
+    name: 'External-IP',
+    priority: 1,
+    cell: (node) => node.status?.addresses?.find((a) => a.type === 'ExternalIP')?.address ?? NONE,
+  },
+  { name: 'OS-Image', priority: 1, cell: (node) => node.status?.nodeInfo?.osImage ?? '' },
+  {
+    name: 'Kernel-Version',
+    priority: 1,
+    cell: (node) => node.status?.nodeInfo?.kernelVersion ?? '',
+  },
+  {
+    name: 'Container-Runtime',
+    priority: 1,
+    cell: (node) => node.status?.nodeInfo?.containerRuntimeVersion ?? '',
+  },
+];
+
+const servicePorts = (service: Service): string =>
+  (service.spec?.ports ?? [])
+    .map(
+      (port) => `${port.port}${port.nodePort ? `:${port.nodePort}` : ''}/${port.protocol ?? 'TCP'}`,
+    )
+    .join(',') || NONE;
+
+const selectorText = (selector: Record<string, string> | undefined): string =>
+  Object.entries(selector ?? {})
+    .map(([key, value]) => `${key}=${value}`)
+    .join(',') || NONE;
+
+const serviceColumns: Column<Service>[] = [
+  nameColumn,
+  { name: 'Type', cell: (service) => service.spec?.type ?? 'ClusterIP' },
+  { name: 'Cluster-IP', cell: (service) => service.spec?.clusterIP ?? NONE },
+  { name: 'External-IP', cell: () => NONE },
+  { name: 'Port(s)', cell: servicePorts },
+  ageColumn,
+  { name: 'Selector', priority: 1, cell: (service) => selectorText(service.spec?.selector) },
+];
+
+const endpointsColumns: Column<Endpoints>[] = [
+  nameColumn,
+  {
+    name: 'Endpoints',
+    cell: (endpoints) => {
+      const pairs = (endpoints.subsets ?? []).flatMap((subset) =>
+        (subset.addresses ?? []).flatMap((address) =>
+          (subset.ports ?? []).map((port) => `${address.ip}:${port.port}`),
+        ),
+      );
+      if (pairs.length === 0) return NONE;
+      return pairs.length > 3
+        ? `${pairs.slice(0, 3).join(',')} + ${pairs.length - 3} more...`
+        : pairs.join(',');
+    },
+  },
+  ageColumn,
+];
+
+type Workload = Deployment | ReplicaSet;
+const containersOf = (workload: Workload) => workload.spec?.template?.spec?.containers ?? [];
+const workloadWide: Column<Workload>[] = [
+  {
+    name: 'Containers',
+    priority: 1,
+    cell: (workload) =>
+      containersOf(workload)
+        .map((c) => c.name)
+        .join(','),
+  },
+  {
+    name: 'Images',
+    priority: 1,
+    cell: (workload) =>
+      containersOf(workload)
+        .map((c) => c.image)
+        .join(','),
+  },
+  {
+    name: 'Selector',
+    priority: 1,
+    cell: (workload) => selectorText(workload.spec?.selector?.matchLabels),
+  },
+];
+
+const deploymentColumns: Column<Deployment>[] = [
+  nameColumn,
+  {
+    name: 'Ready',
+    cell: (d) => `${d.status?.readyReplicas ?? 0}/${d.spec?.replicas ?? 1}`,
+  },
+  { name: 'Up-to-date', type: 'integer', cell: (d) => d.status?.updatedReplicas ?? 0 },
+  { name: 'Available', type: 'integer', cell: (d) => d.status?.availableReplicas ?? 0 },
+  ageColumn,
+  ...(workloadWide as Column<Deployment>[]),
+];
+
+const replicaSetColumns: Column<ReplicaSet>[] = [
+  nameColumn,
+  { name: 'Desired', type: 'integer', cell: (rs) => rs.spec?.replicas ?? 1 },
+  { name: 'Current', type: 'integer', cell: (rs) => rs.status?.replicas ?? 0 },
+  { name: 'Ready', type: 'integer', cell: (rs) => rs.status?.readyReplicas ?? 0 },
+  ageColumn,
+  ...(workloadWide as Column<ReplicaSet>[]),
+];
+
+const dataCount = (object: KubeObject) =>
+  Object.keys((object.data as object | undefined) ?? {}).length +
+  Object.keys((object.binaryData as object | undefined) ?? {}).length;
+
+const eventColumns: Column<KubeEvent>[] = [
+  {
+    name: 'Last Seen',
+    cell: (event, now) => {
+      const at = Date.parse(event.lastTimestamp ?? event.metadata.creationTimestamp ?? '');
+      return Number.isNaN(at) ? NONE : humanDuration(now - at);
+    },
+  },
+  { name: 'Type', cell: (event) => event.type ?? '' },
+  { name: 'Reason', cell: (event) => event.reason ?? '' },
+  {
+    name: 'Object',
+    cell: (event) =>
+      `${(event.involvedObject.kind ?? '').toLowerCase()}/${event.involvedObject.name ?? ''}`,
+  },
+  { name: 'Message', cell: (event) => event.message ?? '' },
+];
+
+/** The columns of each resource; anything not listed gets Name and Age. */
+const columnsByResource: Record<string, Column<never>[]> = {
+  pods: podColumns,
+  nodes: nodeColumns,
+  services: serviceColumns,
+  endpoints: endpointsColumns,
+  deployments: deploymentColumns,
+  replicasets: replicaSetColumns,
+  namespaces: [
+    nameColumn,
+    {
+      name: 'Status',
+      cell: (ns: KubeObject) => (ns.status as { phase?: string })?.phase ?? 'Active',
+    },
+    ageColumn,
+  ],
+  configmaps: [nameColumn, { name: 'Data', type: 'integer', cell: dataCount }, ageColumn],
+  secrets: [
+    nameColumn,
+    { name: 'Type', cell: (secret: KubeObject) => String(secret.type ?? 'Opaque') },
+    { name: 'Data', type: 'integer', cell: dataCount },
+    ageColumn,
+  ],
+  events: eventColumns,
+  leases: [
+    nameColumn,
+    { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },
+    ageColumn,
+  ],
+};
+
+export interface TableOptions {
+  /** Milliseconds since the epoch, for the AGE column. */
+  now: number;
+  /** None, Metadata (the default) or Object: what each row carries besides its cells. */
+  includeObject?: string | null;
+  /** The list's metadata: resourceVersion, continue, remainingItemCount. */
+  listMeta?: Table['metadata'];
+}
+
+/** The Table of some objects of one resource, as kube-apiserver answers `kubectl get`. */
+export function toTable(
+  resource: ResourceType,
+  objects: KubeObject[],
+  options: TableOptions,
+): Table {
+  const columns = (columnsByResource[resource.resource] ?? [
+    nameColumn,
+    ageColumn,
+  ]) as Column<KubeObject>[];
+  const include = options.includeObject ?? 'Metadata';
+  return {
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: options.listMeta ?? {},
+    columnDefinitions: columns.map((column) => ({
+      name: column.name,
+      type: column.type ?? 'string',
+      format: column === nameColumn ? 'name' : '',
+      description: '',
+      priority: column.priority ?? 0,
+    })),
+    rows: objects.map((object) => {
+      const cells = columns.map((column) => column.cell(object, options.now));
+      if (include === 'None') return { cells };
+      if (include === 'Object') return { cells, object };
+      return {
+        cells,
+        object: {
+          kind: 'PartialObjectMetadata',
+          apiVersion: 'meta.k8s.io/v1',
+          metadata: object.metadata,
+        },
+      };
+    }),
+  };
+}
