@@ -1,12 +1,12 @@
 // The reflector against the reference API server. The server's timers are a FakeClock, so a test
 // ends every open watch on demand (as a server's watch timeout would), and the reflector's own
 // clock is another, so its back-off waits no real time.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ConfigMap, KubeObject } from '../../harness/api/types.ts';
 import type { ResourceClient } from '../../harness/client/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { countingClient } from '../../harness/testing/counting-client.ts';
-import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
+import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { createClient } from './client.ts';
 import { Reflector, type ReflectorStore } from './reflector.ts';
@@ -37,25 +37,17 @@ class RecordingStore implements ReflectorStore<KubeObject> {
   }
 }
 
-const stops: AbortController[] = [];
-const servers: RunningApiServer[] = [];
-
-afterEach(async () => {
-  for (const stop of stops.splice(0)) stop.abort();
-  for (const server of servers.splice(0)) await server.close();
-});
+const scope = testScope();
 
 /** A server whose watch timers the test controls, and a config map client for one namespace. */
 async function setUp() {
   const serverClock = new FakeClock(Date.now());
   // Compaction off: the timers the server sets are then the watches' own.
-  const server = await startApiServer({ timers: serverClock, compactionIntervalMs: 0 });
-  servers.push(server);
+  const server = await scope.apiServer({ timers: serverClock, compactionIntervalMs: 0 });
   const client = createClient({ server: server.url });
   await client.resource('namespaces').create({ metadata: { name: 'test' } });
   const configMaps = client.resource<ConfigMap>('configmaps', 'test');
-  const stop = new AbortController();
-  stops.push(stop);
+  const stop = scope.stopper();
   return { server, serverClock, client, configMaps, stop };
 }
 
@@ -146,8 +138,7 @@ describe('List and watch', () => {
 
   test('bookmarks move the version on without telling the store anything', async () => {
     // A hand-made client: a list at version 5, then a watch with one BOOKMARK at version 9.
-    const stop = new AbortController();
-    stops.push(stop);
+    const stop = scope.stopper();
     const fake = {
       list: async () => ({ kind: 'PodList', metadata: { resourceVersion: '5' }, items: [] }),
       watch: async function* () {
@@ -188,8 +179,7 @@ describe('List and watch', () => {
     const unreachable = countingClient(
       createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
     );
-    const stop = new AbortController();
-    stops.push(stop);
+    const stop = scope.stopper();
     inBackground(
       new Reflector(unreachable.client, new RecordingStore(), { clock, random: () => 0 }).run(
         stop.signal,

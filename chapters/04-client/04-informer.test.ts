@@ -1,34 +1,26 @@
 // The informer against the reference API server: a cache that follows the server, its indexes,
 // its handlers, and how it comes back from a compacted history.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import type { Pod } from '../../harness/api/types.ts';
 import type { ResourceClient } from '../../harness/client/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
 import { countingClient } from '../../harness/testing/counting-client.ts';
+import { testScope } from '../../harness/testing/scope.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { createClient, keyOf } from './client.ts';
 import { createInformer, indexByNodeName, indexByOwnerUid } from './informer.ts';
 
-const stops: AbortController[] = [];
-const servers: RunningApiServer[] = [];
-
-afterEach(async () => {
-  for (const stop of stops.splice(0)) stop.abort();
-  for (const server of servers.splice(0)) await server.close();
-});
+const scope = testScope();
 
 async function setUp(namespace = 'test') {
   const serverClock = new FakeClock(Date.now());
   // Compaction off: the timers the server sets are then the watches' own.
-  const server = await startApiServer({ timers: serverClock, compactionIntervalMs: 0 });
-  servers.push(server);
+  const server = await scope.apiServer({ timers: serverClock, compactionIntervalMs: 0 });
   const client = createClient({ server: server.url });
   await client.resource('namespaces').create({ metadata: { name: namespace } });
   const pods = client.resource<Pod>('pods', namespace);
-  const stop = new AbortController();
-  stops.push(stop);
+  const stop = scope.stopper();
   return { server, serverClock, client, pods, stop };
 }
 

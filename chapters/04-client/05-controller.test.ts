@@ -1,11 +1,11 @@
 // Controllers: informers feeding a work queue, workers calling reconcile(key). Against the
 // reference API server, with the queue's back-off on a fake clock.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import type { ConfigMap, Pod } from '../../harness/api/types.ts';
 import type { ResourceClient } from '../../harness/client/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
+import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { createClient } from './client.ts';
 import { createController, updateWithRetry } from './controller.ts';
@@ -13,21 +13,13 @@ import { createInformer } from './informer.ts';
 import { toolkit } from './index.ts';
 import { createWorkQueue } from './workqueue.ts';
 
-const stops: AbortController[] = [];
-const servers: RunningApiServer[] = [];
-
-afterEach(async () => {
-  for (const stop of stops.splice(0)) stop.abort();
-  for (const server of servers.splice(0)) await server.close();
-});
+const scope = testScope();
 
 async function setUp() {
-  const server = await startApiServer();
-  servers.push(server);
+  const server = await scope.apiServer();
   const client = createClient({ server: server.url });
   await client.resource('namespaces').create({ metadata: { name: 'test' } });
-  const stop = new AbortController();
-  stops.push(stop);
+  const stop = scope.stopper();
   return {
     client,
     pods: client.resource<Pod>('pods', 'test'),

@@ -1,22 +1,16 @@
 // Leader election on a Lease in the reference API server. All candidates share one fake clock;
 // after each step of time the test waits until every candidate is asleep again, so each step is
 // one round of "everyone tried once".
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Lease } from '../../harness/api/types.ts';
 import type { ApiClient, LeaderElector } from '../../harness/client/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
+import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { createClient } from './client.ts';
 import { createLeaderElector, microTime } from './leader-election.ts';
 
-const stops: AbortController[] = [];
-const servers: RunningApiServer[] = [];
-
-afterEach(async () => {
-  for (const stop of stops.splice(0)) stop.abort();
-  for (const server of servers.splice(0)) await server.close();
-});
+const scope = testScope();
 
 interface Candidate {
   identity: string;
@@ -28,15 +22,13 @@ interface Candidate {
 }
 
 async function setUp() {
-  const server = await startApiServer();
-  servers.push(server);
+  const server = await scope.apiServer();
   const client = createClient({ server: server.url });
   const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
   const candidates: Candidate[] = [];
 
   function candidate(identity: string, through: ApiClient = client): Candidate {
-    const stop = new AbortController();
-    stops.push(stop);
+    const stop = scope.stopper();
     const heard: string[] = [];
     const elector = createLeaderElector({
       client: through,

@@ -1,31 +1,23 @@
 // The whole scheduler against the reference API server, over HTTP, with chapter 04's reference
 // toolkit. Nodes are plain Node objects (no kubelet runs): the scheduler only reads them.
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { exampleNode, examplePod, podRequesting } from '../../harness/api/examples.ts';
 import type { KubeEvent, Node, Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
+import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createScheduler, numFeasibleNodesToFind } from './scheduler.ts';
 
-const stops: AbortController[] = [];
-const servers: RunningApiServer[] = [];
-
-afterEach(async () => {
-  for (const stop of stops.splice(0)) stop.abort();
-  for (const server of servers.splice(0)) await server.close();
-});
+const scope = testScope();
 
 /** A server with `nodes`, and a running scheduler (named `schedulerName`, if given). */
 async function setUp(nodes: Node[], schedulerName?: string) {
-  const server = await startApiServer();
-  servers.push(server);
+  const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   for (const node of nodes) await client.resource<Node>('nodes').create(node);
-  const stop = new AbortController();
-  stops.push(stop);
+  const stop = scope.stopper();
   const scheduler = createScheduler({
     toolkit,
     client,
@@ -151,8 +143,7 @@ describe('Scheduling pods', () => {
     await waitFor(async () => (await placement()).normal === 'n1', 'normal bound');
     expect((await placement()).custom, 'custom, left to my-scheduler').toBe('');
 
-    const stop = new AbortController();
-    stops.push(stop);
+    const stop = scope.stopper();
     const mine = createScheduler({ toolkit, client, schedulerName: 'my-scheduler' });
     inBackground(mine.run(stop.signal));
     await waitFor(async () => (await placement()).custom === 'n1', 'custom bound by my-scheduler');

@@ -19,13 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
 import { examplePod } from '../api/examples.ts';
 import { bytes } from '../store/bytes.ts';
-import { MemoryStoreClient } from '../testing/memory-store-client.ts';
-import { Store } from '../../solutions/01-store/store.ts';
-import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
-import { createSelectors } from '../../solutions/03b-api-machinery/selectors.ts';
-import { createPatcher } from '../../solutions/03b-api-machinery/patch.ts';
-import { createSubresources } from '../../solutions/03b-api-machinery/subresources.ts';
-import { createDiscovery } from '../../solutions/03b-api-machinery/discovery.ts';
+import { startApiServer } from '../testing/apiserver.ts';
 
 const GET_SECONDS = 2;
 const CONCURRENCY = 32;
@@ -111,15 +105,8 @@ const row = (what: string, figure: string, note: string) =>
 
 // ----------------------------------------------------------------------------------------------
 
-const store = new Store();
-const server = await createApiServer({
-  store: new MemoryStoreClient(store),
-  selectors: createSelectors(),
-  patcher: createPatcher(),
-  subresources: createSubresources(),
-  discovery: createDiscovery(),
-});
-const apiUrl = await server.listen(0);
+const server = await startApiServer({ compactionIntervalMs: 0 });
+const { store, url: apiUrl } = server;
 const created = await fetch(`${apiUrl}/api/v1/namespaces/default/pods`, {
   method: 'POST',
   headers: { 'content-type': 'application/json' },
