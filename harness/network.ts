@@ -1,0 +1,136 @@
+// The address plan of a kata cluster, in one place, and the few CIDR helpers it needs.
+//
+// A real cluster gives nodes, pods and Services addresses from three separate ranges: nodes sit on
+// the machine network, each node hands its pods addresses from its own slice of the pod range
+// (flannel's default is 10.244.0.0/16, node i getting 10.244.i.0/24), and ClusterIPs come from the
+// service range (10.96.0.0/12 by default; its first address belongs to the `kubernetes` Service).
+// A kata cluster keeps the same shape inside loopback:
+//
+//   nodes     127.20.0.0/16    node i (counting from 0) is 127.20.0.(i+1)
+//   pods      127.244.0.0/16   node i's podCIDR is 127.244.i.0/24
+//   services  127.96.0.0/12    127.96.0.1 is the `kubernetes` Service
+//
+// Why loopback works without root: on Linux the whole of 127.0.0.0/8 is routed to the loopback
+// interface, so a program may bind 127.244.0.2:8080 and connect to it without creating an interface
+// or asking for privileges. Every pod then listens on its own IP and its declared containerPort, as in
+// a real cluster. Ports below 1024 still need privileges, so examples use higher ports.
+//
+// What differs on macOS: only 127.0.0.1 is up by default, and binding another loopback address fails
+// with EADDRNOTAVAIL. Either add each address once per boot (`sudo ifconfig lo0 alias 127.244.0.2 up`,
+// see `loopbackAliasCommand`), or fall back to one address for everything (node, pods and Services
+// all on 127.0.0.1, told apart by port), which loses "every pod has its own IP". `canBind` lets a
+// component find out which case it is in and say so.
+
+import { createServer } from 'node:net';
+
+/** An IPv4 range: its first address as a 32-bit number, and its prefix length. */
+export interface Cidr {
+  /** The network address (host bits zero) as an unsigned 32-bit number. */
+  base: number;
+  prefixLength: number;
+}
+
+/** Parses "a.b.c.d" into an unsigned 32-bit number; throws on anything else. */
+export function parseIp(ip: string): number {
+  const parts = ip.split('.');
+  if (parts.length !== 4 || parts.some((part) => !/^\d{1,3}$/.test(part) || Number(part) > 255))
+    throw new Error(`invalid IPv4 address "${ip}"`);
+  return parts.reduce((value, part) => value * 256 + Number(part), 0);
+}
+
+/** Formats an unsigned 32-bit number as "a.b.c.d". */
+export function formatIp(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
+
+/** Parses "a.b.c.d/n". The address must be the network address itself, as Kubernetes requires. */
+export function parseCidr(cidr: string): Cidr {
+  const [ip, prefix, extra] = cidr.split('/');
+  if (extra !== undefined || prefix === undefined || !/^\d{1,2}$/.test(prefix) || +prefix > 32)
+    throw new Error(`invalid CIDR "${cidr}": expected a.b.c.d/n with n from 0 to 32`);
+  const base = parseIp(ip!);
+  const prefixLength = Number(prefix);
+  if (base % cidrSize({ base: 0, prefixLength }) !== 0)
+    throw new Error(`invalid CIDR "${cidr}": host bits are set (the network address is not ${ip})`);
+  return { base, prefixLength };
+}
+
+/** Formats a Cidr back as "a.b.c.d/n". */
+export function formatCidr(cidr: Cidr): string {
+  return `${formatIp(cidr.base)}/${cidr.prefixLength}`;
+}
+
+/** How many addresses the range holds, network and broadcast addresses included. */
+export function cidrSize(cidr: Cidr): number {
+  return 2 ** (32 - cidr.prefixLength);
+}
+
+/** The n-th address of the range (0 is the network address), or an error past its end. */
+export function nthAddress(cidr: Cidr | string, n: number): string {
+  const range = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  if (!Number.isInteger(n) || n < 0 || n >= cidrSize(range))
+    throw new Error(`${formatCidr(range)} has no address number ${n}`);
+  return formatIp(range.base + n);
+}
+
+/** Whether `ip` lies inside the range. */
+export function cidrContains(cidr: Cidr | string, ip: string): boolean {
+  const range = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  const value = parseIp(ip);
+  return value >= range.base && value < range.base + cidrSize(range);
+}
+
+/**
+ * The addresses a range can hand out, in order: every address but the network address and the
+ * broadcast address (the last one), as on a real subnet.
+ */
+export function* usableAddresses(cidr: Cidr | string): Generator<string> {
+  const range = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  const size = cidrSize(range);
+  if (size <= 2) {
+    for (let n = 0; n < size; n++) yield formatIp(range.base + n);
+    return;
+  }
+  for (let n = 1; n < size - 1; n++) yield formatIp(range.base + n);
+}
+
+/** Where node addresses come from. */
+export const defaultNodeCidr = '127.20.0.0/16';
+/** The cluster's pod range (flannel's 10.244.0.0/16, on loopback). */
+export const defaultPodCidr = '127.244.0.0/16';
+/** The Service ClusterIP range (the API server's default 10.96.0.0/12, on loopback). */
+export const defaultServiceCidr = '127.96.0.0/12';
+/** The ClusterIP of the `kubernetes` Service in the default namespace: the range's first address. */
+export const kubernetesServiceIp = nthAddress(defaultServiceCidr, 1);
+
+/** The IP of node i, counting from 0: 127.20.0.(i+1). */
+export function nodeIp(index: number): string {
+  return nthAddress(defaultNodeCidr, index + 1);
+}
+
+/** The podCIDR of node i, counting from 0: 127.244.i.0/24. */
+export function podCidrForNode(index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index > 255)
+    throw new Error(`node index ${index} is outside 0..255: the pod range has 256 /24 slices`);
+  return `${nthAddress(defaultPodCidr, index * 256)}/24`;
+}
+
+/**
+ * The first address of a podCIDR that pods may use. Like a CNI bridge plugin, the runtime keeps
+ * the first usable address (x.y.z.1) for the node's side of the bridge, so pods start at x.y.z.2.
+ */
+export const firstPodAddressIndex = 2;
+
+/** The command that makes `ip` usable on macOS, for error messages. */
+export function loopbackAliasCommand(ip: string): string {
+  return `sudo ifconfig lo0 alias ${ip} up`;
+}
+
+/** Whether this machine lets a program listen on `ip` (false on macOS until the alias exists). */
+export function canBind(ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, ip, () => server.close(() => resolve(true)));
+  });
+}

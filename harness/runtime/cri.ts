@@ -1,0 +1,250 @@
+// The container runtime interface: what a kubelet asks of the thing that runs containers.
+//
+// Kubernetes' kubelet never starts a process itself. It speaks the CRI (Container Runtime
+// Interface, a gRPC API) to containerd or CRI-O, whose RuntimeService runs pod sandboxes and
+// containers and whose ImageService pulls images. This file is the same contract in TypeScript,
+// with the same words: a *pod sandbox* is the environment a pod's containers share (on a real node,
+// the network namespace holding the pod IP; here, the pod IP and the pod's identity), and a
+// *container* is one process started from an image inside a sandbox.
+//
+// Two runtimes implement it: ProcessRuntime (process-runtime.ts) runs every container as a real
+// child process, and FakeRuntime (fake-runtime.ts) is an in-memory test double.
+//
+// Times are milliseconds since the epoch (the CRI uses nanoseconds); 0 means "not yet".
+
+// --- Labels ---------------------------------------------------------------------------------------
+
+/**
+ * Label keys the kubelet puts on sandboxes and containers, as in Kubernetes. After a restart the
+ * kubelet lists what the runtime runs and uses these to tell which pod and container each belongs
+ * to, so it adopts running containers instead of starting them twice.
+ */
+export const podNameLabel = 'io.kubernetes.pod.name';
+export const podNamespaceLabel = 'io.kubernetes.pod.namespace';
+export const podUidLabel = 'io.kubernetes.pod.uid';
+export const containerNameLabel = 'io.kubernetes.container.name';
+/** An annotation in Kubernetes (it changes on every restart, so it is not used to select). */
+export const containerRestartCountAnnotation = 'io.kubernetes.container.restartCount';
+
+export type Labels = Record<string, string>;
+
+/** Whether `labels` carry every key=value of `selector`. */
+export function matchesLabels(labels: Labels, selector: Labels | undefined): boolean {
+  return Object.entries(selector ?? {}).every(([key, value]) => labels[key] === value);
+}
+
+// --- Pod sandboxes --------------------------------------------------------------------------------
+
+/** Which pod a sandbox is for. `attempt` counts sandboxes made for the same pod. */
+export interface PodSandboxMetadata {
+  name: string;
+  namespace: string;
+  uid: string;
+  attempt: number;
+}
+
+export interface PodSandboxConfig {
+  metadata: PodSandboxMetadata;
+  /** The pod's hostname; the pod name when empty. Containers see it as $HOSTNAME. */
+  hostname?: string;
+  labels?: Labels;
+  annotations?: Labels;
+}
+
+/** READY while the sandbox holds its pod IP; NOTREADY once stopped. */
+export type PodSandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
+
+export interface PodSandboxStatus {
+  id: string;
+  metadata: PodSandboxMetadata;
+  state: PodSandboxState;
+  createdAt: number;
+  /** The pod IP, assigned by the runtime from the node's podCIDR (as a CNI plugin would). */
+  ip: string;
+  hostname: string;
+  labels: Labels;
+  annotations: Labels;
+}
+
+export interface PodSandboxFilter {
+  id?: string;
+  state?: PodSandboxState;
+  labelSelector?: Labels;
+}
+
+// --- Containers -----------------------------------------------------------------------------------
+
+/** Which container this is. `attempt` is its restart count: 0 first, then 1, 2, … */
+export interface ContainerMetadata {
+  name: string;
+  attempt: number;
+}
+
+export interface EnvVar {
+  name: string;
+  value: string;
+}
+
+export interface ContainerPort {
+  containerPort: number;
+  name?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+export interface ContainerConfig {
+  metadata: ContainerMetadata;
+  image: string;
+  /** Replaces the image's entrypoint, as a pod's `command` does. */
+  command?: string[];
+  /** Replaces the image's default arguments, as a pod's `args` does. */
+  args?: string[];
+  env?: EnvVar[];
+  ports?: ContainerPort[];
+  workingDir?: string;
+  labels?: Labels;
+  annotations?: Labels;
+}
+
+export type ContainerState =
+  'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';
+
+export interface ContainerStatus {
+  id: string;
+  podSandboxId: string;
+  metadata: ContainerMetadata;
+  image: string;
+  state: ContainerState;
+  createdAt: number;
+  startedAt: number;
+  finishedAt: number;
+  /** Set once EXITED: the program's exit code, or 128 + the signal number when a signal ended it. */
+  exitCode: number;
+  /** Why it ended, in Kubernetes' words: 'Completed' (exit 0), 'Error', 'StartError'. */
+  reason: string;
+  message: string;
+  /** The process id while RUNNING (0 otherwise); a test double makes one up. */
+  pid: number;
+  /** Where this container's log is, in the CRI log format (see cri-log.ts). */
+  logPath: string;
+  labels: Labels;
+  annotations: Labels;
+}
+
+export interface ContainerFilter {
+  id?: string;
+  podSandboxId?: string;
+  state?: ContainerState;
+  labelSelector?: Labels;
+}
+
+// --- Logs and exec --------------------------------------------------------------------------------
+
+/** One line of a container log. `partial` is true for a piece of a line too long to write at once. */
+export interface LogLine {
+  /** When the runtime read it, RFC 3339 with sub-second digits. */
+  time: string;
+  stream: 'stdout' | 'stderr';
+  partial: boolean;
+  content: string;
+}
+
+export interface LogOptions {
+  /** Only the last N lines (all when absent). */
+  tailLines?: number;
+  /** Keep reading as the container writes, until it exits or `signal` aborts. */
+  follow?: boolean;
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** True when the command ran past its timeout and was killed (an exec probe counts it a failure). */
+  timedOut: boolean;
+}
+
+// --- Images ---------------------------------------------------------------------------------------
+
+export interface ImageStatus {
+  /** The reference as asked for, e.g. "nginx" or "kata/echo:1.0". */
+  ref: string;
+  /** Where it resolved to, e.g. "kata/echo" (the program this image runs). */
+  id: string;
+}
+
+/** Reasons a kubelet reports in a waiting container's state, as in Kubernetes. */
+export const ErrImagePull = 'ErrImagePull';
+export const ImagePullBackOff = 'ImagePullBackOff';
+export const InvalidImageName = 'InvalidImageName';
+
+/** A pull that failed: the kubelet reports `reason` (ErrImagePull) and backs off (ImagePullBackOff). */
+export class ImagePullError extends Error {
+  readonly reason: string;
+  readonly image: string;
+  constructor(image: string, reason: string, message: string) {
+    super(message);
+    this.name = 'ImagePullError';
+    this.image = image;
+    this.reason = reason;
+  }
+}
+
+/** Error kinds, named as the gRPC codes a CRI runtime answers with. */
+export type RuntimeErrorCode = 'NotFound' | 'InvalidArgument' | 'FailedPrecondition' | 'Unknown';
+
+export class RuntimeError extends Error {
+  readonly code: RuntimeErrorCode;
+  constructor(code: RuntimeErrorCode, message: string) {
+    super(message);
+    this.name = 'RuntimeError';
+    this.code = code;
+  }
+}
+
+// --- The interface --------------------------------------------------------------------------------
+
+export interface CloseOptions {
+  /** Stop every running container first (SIGTERM, then SIGKILL after `timeoutSeconds`). */
+  stopAll?: boolean;
+  timeoutSeconds?: number;
+}
+
+export interface ContainerRuntime {
+  // Images (the CRI's ImageService).
+  /** Resolves when the image is present; throws ImagePullError when it cannot be pulled. */
+  pullImage(image: string): Promise<ImageStatus>;
+  /** The image if it has been pulled, undefined otherwise. */
+  imageStatus(image: string): Promise<ImageStatus | undefined>;
+
+  // Pod sandboxes.
+  /** Makes the pod's sandbox and assigns its IP; returns the sandbox id. */
+  runPodSandbox(config: PodSandboxConfig): Promise<string>;
+  /** Stops every container in the sandbox (at once) and releases its IP. Idempotent, even once removed. */
+  stopPodSandbox(sandboxId: string): Promise<void>;
+  /** Removes a sandbox and its containers (stopping them first). Idempotent. */
+  removePodSandbox(sandboxId: string): Promise<void>;
+  podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus>;
+  listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandboxStatus[]>;
+
+  // Containers.
+  /** Records a container in a READY sandbox; its image must be known. Returns the container id. */
+  createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
+  /** Starts a CREATED container. */
+  startContainer(containerId: string): Promise<void>;
+  /** SIGTERM, then SIGKILL once `timeoutSeconds` pass; resolves when it has exited. Idempotent. */
+  stopContainer(containerId: string, timeoutSeconds: number): Promise<void>;
+  /** Removes an exited or created container (stopping a running one first). Idempotent. */
+  removeContainer(containerId: string): Promise<void>;
+  containerStatus(containerId: string): Promise<ContainerStatus>;
+  listContainers(filter?: ContainerFilter): Promise<ContainerStatus[]>;
+
+  // Logs and exec.
+  /** The container's log lines, oldest first; with `follow`, an endless stream until exit or abort. */
+  readLogs(containerId: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Runs `command` beside a running container, with its env (for exec probes). */
+  exec(containerId: string, command: string[], timeoutSeconds: number): Promise<ExecResult>;
+
+  /** Lets go of the runtime; with `stopAll`, no container outlives it. */
+  close(options?: CloseOptions): Promise<void>;
+}

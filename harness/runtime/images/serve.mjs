@@ -1,0 +1,79 @@
+// The HTTP server behind kata/echo and kata/slow-start (a helper module, not an image).
+// It listens on the pod IP and on each of the container's ports, and answers every request with
+// who it is (pod name, namespace, IP) and what was asked (method, path), so a test or a learner
+// with curl can see which pod a Service sent them to. GET /healthz answers 200 "ok" for probes.
+// On SIGTERM it stops accepting connections, finishes what is in flight and exits 0, as a
+// well-behaved server does in its termination grace period.
+import { createServer } from 'node:http';
+
+/** `--name=value` arguments as a map of lists (a flag may repeat, e.g. --port). */
+export function flags(argv) {
+  const found = new Map();
+  for (const argument of argv) {
+    const match = /^--([^=]+)=(.*)$/.exec(argument);
+    if (!match) continue;
+    found.set(match[1], [...(found.get(match[1]) ?? []), match[2]]);
+  }
+  return found;
+}
+
+/** The ports to listen on: --port flags, else the containerPorts the runtime passes, else $PORT, else 8080. */
+function portsToServe(options) {
+  const fromFlags = options.get('port') ?? [];
+  const fromRuntime = (process.env.KATA_CONTAINER_PORTS ?? '').split(',').filter(Boolean);
+  const ports = fromFlags.length
+    ? fromFlags
+    : fromRuntime.length
+      ? fromRuntime
+      : [process.env.PORT ?? '8080'];
+  return ports.map(Number);
+}
+
+export function serveEcho(argv) {
+  const options = flags(argv);
+  const ip = options.get('listen')?.[0] ?? process.env.POD_IP ?? '127.0.0.1';
+  const who = {
+    pod: process.env.POD_NAME ?? '',
+    namespace: process.env.POD_NAMESPACE ?? '',
+    ip,
+    hostname: process.env.HOSTNAME ?? '',
+  };
+  const text = options.get('text')?.[0];
+  const servers = portsToServe(options).map((port) => {
+    const server = createServer((request, response) => {
+      if (request.url === '/healthz') {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        return;
+      }
+      const answer = { ...who, port, method: request.method, path: request.url };
+      if (text !== undefined) answer.text = text;
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify(answer) + '\n');
+    });
+    server.on('error', (error) => {
+      if (error.code === 'EACCES' && port < 1024)
+        console.error(
+          `cannot listen on ${ip}:${port}: ports below 1024 need privileges; use a containerPort of 1024 or more (e.g. 8080)`,
+        );
+      else if (error.code === 'EADDRNOTAVAIL')
+        console.error(
+          `cannot listen on ${ip}:${port}: the address is not up (on macOS: sudo ifconfig lo0 alias ${ip} up)`,
+        );
+      else console.error(`cannot listen on ${ip}:${port}: ${error.message}`);
+      process.exit(1);
+    });
+    server.listen(port, ip, () => console.log(`listening on ${ip}:${port}`));
+    return server;
+  });
+  process.on('SIGTERM', () => {
+    console.log('received SIGTERM, closing');
+    let open = servers.length;
+    for (const server of servers) {
+      server.close(() => {
+        if (--open === 0) process.exit(0);
+      });
+      server.closeIdleConnections();
+    }
+  });
+}

@@ -1,0 +1,526 @@
+// The process runtime: a container runtime whose containers are real processes on this machine.
+//
+// Each container is a Node program from the image table (images/table.ts), started through a shim
+// (shim.mjs) that writes its logs in the CRI format and records its exit. Each pod sandbox gets an
+// IP from the node's podCIDR on loopback (see ../network.ts), which its containers listen on, as a
+// CNI plugin would give it an address on the pod network.
+//
+// Everything the runtime knows is kept in its state directory, so a new runtime object (after a
+// kubelet restart) opening the same directory sees the same sandboxes and the containers still
+// running, and the kubelet can adopt them:
+//
+//   <stateDir>/sandboxes/<id>.json                   a sandbox's status
+//   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
+//   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
+//   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
+//                                                    kubelet lays out /var/log/pods
+//
+// One runtime object per state directory at a time; a second one is for after the first is closed.
+
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cidrSize, firstPodAddressIndex, nthAddress, parseCidr, type Cidr } from '../network.ts';
+import {
+  matchesLabels,
+  RuntimeError,
+  type CloseOptions,
+  type ContainerConfig,
+  type ContainerFilter,
+  type ContainerRuntime,
+  type ContainerStatus,
+  type ExecResult,
+  type ImageStatus,
+  type LogLine,
+  type LogOptions,
+  type PodSandboxConfig,
+  type PodSandboxFilter,
+  type PodSandboxStatus,
+} from './cri.ts';
+import { readLogFile } from './cri-log.ts';
+import { defaultImageTable, imageStatusOf, resolveImage, type ImageTable } from './images/table.ts';
+
+export interface ProcessRuntimeOptions {
+  /** Where records, shim files and logs live; created if missing. */
+  stateDir: string;
+  /** The node's podCIDR, e.g. podCidrForNode(0) = "127.244.0.0/24". */
+  podCidr: string;
+  /** Which program each image runs; the default table unless a test brings its own. */
+  images?: ImageTable;
+}
+
+/** What the runtime remembers about a container; its state comes from the shim's files. */
+interface ContainerRecord {
+  id: string;
+  podSandboxId: string;
+  metadata: ContainerConfig['metadata'];
+  image: string;
+  program: string;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  logPath: string;
+  createdAt: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** The shim's pid once started (0 before). */
+  shimPid: number;
+}
+
+interface StartedFile {
+  pid: number;
+  startedAt: number;
+}
+
+interface ExitFile {
+  exitCode: number;
+  reason: string;
+  message: string;
+  finishedAt: number;
+}
+
+const shimProgram = fileURLToPath(new URL('./shim.mjs', import.meta.url));
+/** How often the runtime looks at a shim's files while waiting for a start or an exit. */
+const pollMs = 10;
+/** How long a shim may take to start its program, or to report an exit after SIGKILL. */
+const shimDeadlineMs = 10_000;
+
+export class ProcessRuntime implements ContainerRuntime {
+  private readonly stateDir: string;
+  private readonly podCidr: Cidr;
+  private readonly images: ImageTable;
+  private readonly sandboxes = new Map<string, PodSandboxStatus>();
+  private readonly containers = new Map<string, ContainerRecord>();
+  private readonly pulled = new Map<string, ImageStatus>();
+  /** Sandboxes being made, whose IP is taken though not yet on disk. */
+  private readonly reservedIps = new Set<string>();
+
+  constructor(options: ProcessRuntimeOptions) {
+    this.stateDir = options.stateDir;
+    this.podCidr = parseCidr(options.podCidr);
+    this.images = options.images ?? defaultImageTable;
+    mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
+    mkdirSync(join(this.stateDir, 'containers'), { recursive: true });
+    this.load();
+  }
+
+  /** Reads back what an earlier runtime on this directory left: this is how adoption works. */
+  private load(): void {
+    for (const file of readdirSync(join(this.stateDir, 'sandboxes'))) {
+      if (!file.endsWith('.json')) continue;
+      const sandbox = readJson<PodSandboxStatus>(join(this.stateDir, 'sandboxes', file));
+      if (sandbox) this.sandboxes.set(sandbox.id, sandbox);
+    }
+    for (const id of readdirSync(join(this.stateDir, 'containers'))) {
+      const container = readJson<ContainerRecord>(this.containerFile(id, 'container.json'));
+      if (container) this.containers.set(container.id, container);
+    }
+  }
+
+  // --- Images -------------------------------------------------------------------------------------
+
+  async pullImage(image: string): Promise<ImageStatus> {
+    const status = imageStatusOf(image, resolveImage(this.images, image));
+    this.pulled.set(image, status);
+    return status;
+  }
+
+  async imageStatus(image: string): Promise<ImageStatus | undefined> {
+    return this.pulled.get(image);
+  }
+
+  // --- Pod sandboxes ------------------------------------------------------------------------------
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    const ip = this.allocateIp();
+    const sandbox: PodSandboxStatus = {
+      id: newId(),
+      metadata: { ...config.metadata },
+      state: 'SANDBOX_READY',
+      createdAt: Date.now(),
+      ip,
+      hostname: config.hostname || config.metadata.name,
+      labels: { ...config.labels },
+      annotations: { ...config.annotations },
+    };
+    mkdirSync(this.podLogDir(sandbox), { recursive: true });
+    this.saveSandbox(sandbox);
+    this.reservedIps.delete(ip);
+    return sandbox.id;
+  }
+
+  /** The first address of the podCIDR no READY sandbox holds. */
+  private allocateIp(): string {
+    const taken = new Set(this.reservedIps);
+    for (const sandbox of this.sandboxes.values())
+      if (sandbox.state === 'SANDBOX_READY') taken.add(sandbox.ip);
+    for (let n = firstPodAddressIndex; n < cidrSize(this.podCidr) - 1; n++) {
+      const ip = nthAddress(this.podCidr, n);
+      if (taken.has(ip)) continue;
+      this.reservedIps.add(ip);
+      return ip;
+    }
+    throw new RuntimeError(
+      'FailedPrecondition',
+      `no free pod IP left in the podCIDR ${nthAddress(this.podCidr, 0)}/${this.podCidr.prefixLength}`,
+    );
+  }
+
+  async stopPodSandbox(sandboxId: string): Promise<void> {
+    // Idempotent, as the CRI asks: a sandbox already removed is already stopped.
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) return;
+    await Promise.all(
+      this.containersOf(sandboxId).map((container) => this.stopContainer(container.id, 0)),
+    );
+    if (sandbox.state !== 'SANDBOX_NOTREADY')
+      this.saveSandbox({ ...sandbox, state: 'SANDBOX_NOTREADY' });
+  }
+
+  async removePodSandbox(sandboxId: string): Promise<void> {
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) return;
+    await this.stopPodSandbox(sandboxId);
+    for (const container of this.containersOf(sandboxId)) await this.removeContainer(container.id);
+    rmSync(this.podLogDir(sandbox), { recursive: true, force: true });
+    rmSync(join(this.stateDir, 'sandboxes', `${sandboxId}.json`), { force: true });
+    this.sandboxes.delete(sandboxId);
+  }
+
+  async podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus> {
+    return structuredClone(this.sandbox(sandboxId));
+  }
+
+  async listPodSandbox(filter: PodSandboxFilter = {}): Promise<PodSandboxStatus[]> {
+    return [...this.sandboxes.values()]
+      .filter(
+        (sandbox) =>
+          (filter.id === undefined || sandbox.id === filter.id) &&
+          (filter.state === undefined || sandbox.state === filter.state) &&
+          matchesLabels(sandbox.labels, filter.labelSelector),
+      )
+      .map((sandbox) => structuredClone(sandbox));
+  }
+
+  // --- Containers ---------------------------------------------------------------------------------
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const sandbox = this.sandbox(sandboxId);
+    if (sandbox.state !== 'SANDBOX_READY')
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `sandbox ${sandboxId} is not ready: cannot create container "${config.metadata.name}" in it`,
+      );
+    const image = resolveImage(this.images, config.image);
+    const id = newId();
+    const logDir = join(this.podLogDir(sandbox), config.metadata.name);
+    mkdirSync(logDir, { recursive: true });
+    mkdirSync(this.containerFile(id, ''), { recursive: true });
+    const ports = (config.ports ?? []).map((port) => port.containerPort);
+    const container: ContainerRecord = {
+      id,
+      podSandboxId: sandboxId,
+      metadata: { ...config.metadata },
+      image: config.image,
+      program: image.program,
+      // As in a pod spec: command replaces the entrypoint, args replace the default arguments.
+      argv: [
+        ...(config.command ?? []),
+        ...(config.args ?? (config.command ? [] : image.defaultArgs)),
+      ],
+      env: {
+        // A real image sets PATH; the host's lets `sh -c` and exec probes find programs.
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        ...image.env,
+        HOSTNAME: sandbox.hostname,
+        POD_NAME: sandbox.metadata.name,
+        POD_NAMESPACE: sandbox.metadata.namespace,
+        POD_IP: sandbox.ip,
+        KATA_CONTAINER_PORTS: ports.join(','),
+        ...Object.fromEntries(
+          (config.env ?? []).map((variable) => [variable.name, variable.value]),
+        ),
+      },
+      cwd: config.workingDir || logDir,
+      logPath: join(logDir, `${config.metadata.attempt}.log`),
+      createdAt: Date.now(),
+      labels: { ...config.labels },
+      annotations: { ...config.annotations },
+      shimPid: 0,
+    };
+    this.saveContainer(container);
+    return id;
+  }
+
+  async startContainer(containerId: string): Promise<void> {
+    const container = this.container(containerId);
+    if (container.shimPid !== 0)
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} was already started`);
+    const { program, argv, env, cwd, logPath } = container;
+    writeJson(this.containerFile(containerId, 'spec.json'), { program, argv, env, cwd, logPath });
+    const shim = spawn(process.execPath, [shimProgram, this.containerFile(containerId, '')], {
+      detached: true,
+      stdio: 'ignore',
+    });
+    shim.unref();
+    this.saveContainer({ ...container, shimPid: shim.pid ?? -1 });
+    // Started means running or already ended; a start error is both an exit record and an error.
+    await this.waitUntil(
+      () => this.started(containerId) !== undefined || this.exited(containerId) !== undefined,
+      shimDeadlineMs,
+    );
+    const exit = this.exited(containerId);
+    if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
+    if (!this.started(containerId) && !exit)
+      throw new RuntimeError('Unknown', `container ${containerId} did not start within 10 s`);
+  }
+
+  async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
+    const container = this.container(containerId);
+    const started = this.started(containerId);
+    if (!started || this.exited(containerId)) return;
+    signalGroup(started.pid, 'SIGTERM');
+    const ended = () =>
+      this.exited(containerId) !== undefined ||
+      (!this.shimAlive(container) && !isAlive(started.pid));
+    await this.waitUntil(ended, Math.max(0, timeoutSeconds) * 1000);
+    if (ended()) return;
+    signalGroup(started.pid, 'SIGKILL');
+    await this.waitUntil(ended, shimDeadlineMs);
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    const container = this.containers.get(containerId);
+    if (!container) return;
+    await this.stopContainer(containerId, 0);
+    await this.waitUntil(() => !this.shimAlive(container), shimDeadlineMs);
+    rmSync(this.containerFile(containerId, ''), { recursive: true, force: true });
+    this.containers.delete(containerId);
+  }
+
+  async containerStatus(containerId: string): Promise<ContainerStatus> {
+    return this.status(this.container(containerId));
+  }
+
+  async listContainers(filter: ContainerFilter = {}): Promise<ContainerStatus[]> {
+    return [...this.containers.values()]
+      .filter(
+        (container) =>
+          (filter.id === undefined || container.id === filter.id) &&
+          (filter.podSandboxId === undefined || container.podSandboxId === filter.podSandboxId) &&
+          matchesLabels(container.labels, filter.labelSelector),
+      )
+      .map((container) => this.status(container))
+      .filter((status) => filter.state === undefined || status.state === filter.state);
+  }
+
+  /** A container's status, read from the shim's files and whether its processes are alive. */
+  private status(container: ContainerRecord): ContainerStatus {
+    const started = this.started(container.id);
+    const exit = this.exited(container.id);
+    const base: ContainerStatus = {
+      id: container.id,
+      podSandboxId: container.podSandboxId,
+      metadata: { ...container.metadata },
+      image: container.image,
+      state: 'CONTAINER_CREATED',
+      createdAt: container.createdAt,
+      startedAt: started?.startedAt ?? 0,
+      finishedAt: 0,
+      exitCode: 0,
+      reason: '',
+      message: '',
+      pid: 0,
+      logPath: container.logPath,
+      labels: { ...container.labels },
+      annotations: { ...container.annotations },
+    };
+    if (exit) return { ...base, state: 'CONTAINER_EXITED', ...exit };
+    if (container.shimPid === 0) return base;
+    if (started && (isAlive(started.pid) || this.shimAlive(container)))
+      return { ...base, state: 'CONTAINER_RUNNING', pid: started.pid };
+    if (!started && this.shimAlive(container)) return base;
+    // The shim is gone without an exit record (killed from outside): nobody knows how it ended.
+    return {
+      ...base,
+      state: 'CONTAINER_UNKNOWN',
+      reason: 'Unknown',
+      message: 'the container shim ended without recording an exit',
+    };
+  }
+
+  // --- Logs and exec ------------------------------------------------------------------------------
+
+  readLogs(containerId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const container = this.container(containerId);
+    return readLogFile(container.logPath, {
+      ...options,
+      stillWriting: async () => {
+        const state = this.containers.has(containerId) ? this.status(container).state : undefined;
+        return state === 'CONTAINER_RUNNING' || state === 'CONTAINER_CREATED';
+      },
+    });
+  }
+
+  /**
+   * Runs `command` as a real program on this machine (found on the container's PATH), with the
+   * container's environment and working directory: `['cat', '/tmp/healthy']` works as an exec probe.
+   * Past the timeout it is killed and the result says timedOut.
+   */
+  async exec(containerId: string, command: string[], timeoutSeconds: number): Promise<ExecResult> {
+    const container = this.container(containerId);
+    if (this.status(container).state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `container ${containerId} is not running: cannot exec ${JSON.stringify(command)}`,
+      );
+    const [program, ...args] = command;
+    if (!program) throw new RuntimeError('InvalidArgument', 'exec needs a command');
+    return new Promise((resolve) => {
+      const child = spawn(program, args, {
+        env: container.env,
+        cwd: container.cwd,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      let timedOut = false;
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutSeconds * 1000);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        // As a shell says it: 127 is "command not found".
+        resolve({ exitCode: 127, stdout, stderr: `${stderr}${error.message}\n`, timedOut: false });
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        resolve({ exitCode: code ?? (signal === 'SIGKILL' ? 137 : 143), stdout, stderr, timedOut });
+      });
+    });
+  }
+
+  /** Lets go of the state directory; with `stopAll`, stops every container and sandbox first. */
+  async close(options: CloseOptions = {}): Promise<void> {
+    if (!options.stopAll) return;
+    const timeout = options.timeoutSeconds ?? 0;
+    await Promise.all([...this.containers.keys()].map((id) => this.stopContainer(id, timeout)));
+    // Wait for the shims too, so that no process of ours is left once close resolves.
+    await Promise.all(
+      [...this.containers.values()].map((container) =>
+        this.waitUntil(() => !this.shimAlive(container), shimDeadlineMs),
+      ),
+    );
+    for (const sandbox of this.sandboxes.values())
+      if (sandbox.state === 'SANDBOX_READY')
+        this.saveSandbox({ ...sandbox, state: 'SANDBOX_NOTREADY' });
+  }
+
+  // --- Records on disk ----------------------------------------------------------------------------
+
+  private sandbox(id: string): PodSandboxStatus {
+    const sandbox = this.sandboxes.get(id);
+    if (!sandbox) throw new RuntimeError('NotFound', `pod sandbox ${id} not found`);
+    return sandbox;
+  }
+
+  private container(id: string): ContainerRecord {
+    const container = this.containers.get(id);
+    if (!container) throw new RuntimeError('NotFound', `container ${id} not found`);
+    return container;
+  }
+
+  private containersOf(sandboxId: string): ContainerRecord[] {
+    return [...this.containers.values()].filter((c) => c.podSandboxId === sandboxId);
+  }
+
+  private saveSandbox(sandbox: PodSandboxStatus): void {
+    writeJson(join(this.stateDir, 'sandboxes', `${sandbox.id}.json`), sandbox);
+    this.sandboxes.set(sandbox.id, sandbox);
+  }
+
+  private saveContainer(container: ContainerRecord): void {
+    writeJson(this.containerFile(container.id, 'container.json'), container);
+    this.containers.set(container.id, container);
+  }
+
+  private containerFile(id: string, name: string): string {
+    return join(this.stateDir, 'containers', id, name);
+  }
+
+  /** Kubernetes' layout: /var/log/pods/<namespace>_<name>_<uid>/. */
+  private podLogDir(sandbox: PodSandboxStatus): string {
+    const { namespace, name, uid } = sandbox.metadata;
+    return join(this.stateDir, 'pods', `${namespace}_${name}_${uid}`);
+  }
+
+  private started(id: string): StartedFile | undefined {
+    return readJson<StartedFile>(this.containerFile(id, 'started.json'));
+  }
+
+  private exited(id: string): ExitFile | undefined {
+    return readJson<ExitFile>(this.containerFile(id, 'exit.json'));
+  }
+
+  private shimAlive(container: ContainerRecord): boolean {
+    return container.shimPid > 0 && isAlive(container.shimPid);
+  }
+
+  private async waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition() && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/** 64 hex digits, like a containerd id. */
+function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+function readJson<T>(path: string): T | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a whole file at once (write, then rename), so a reader never sees half of it. */
+function writeJson(path: string, value: unknown): void {
+  writeFileSync(`${path}.tmp`, JSON.stringify(value));
+  renameSync(`${path}.tmp`, path);
+}
+
+/** Whether a process exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Signals a container's whole process group (its pid is the group id), so children stop too. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
