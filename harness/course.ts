@@ -518,6 +518,45 @@ export const course: Chapter[] = [
         "Assume the pod on its node in the cache before you bind: the next pod's filters must already see the slot as taken. Lesson: \u00a7 The scheduling cache.",
     },
   },
+  {
+    id: '06a',
+    slug: 'kubelet',
+    title: 'The kubelet',
+    builds:
+      'the node agent: registration and Lease heartbeats, pods on a container runtime (real processes), pod status, restarts with crash back-off',
+    minutes: 180,
+    component: 'kubelet',
+    hints: {
+      'Registering the node > the Node names its addresses, what it offers, its pod range and its kubelet port':
+        'Build the Node from the config: status.addresses (InternalIP, then Hostname), capacity and allocatable, spec.podCIDR, status.daemonEndpoints.kubeletEndpoint.Port. Lesson: \u00a7 Registering the node.',
+      'Registering the node > a kubelet registers its Node with the API server':
+        "run() starts with register(): client.resource('nodes').create(nodeObject(...)). Lesson: \u00a7 Registering the node.",
+      'Registering the node > it renews its Lease every 10 seconds':
+        "After registering, heartbeat() once, then set a timer on the clock every heartbeatMs that renews the Lease's spec.renewTime (toolkit.updateWithRetry; create it with nodeLease when missing). Lesson: \u00a7 Registering the node.",
+      'Registering the node > a kubelet that restarts registers again without an error':
+        'A create that fails with isAlreadyExists means the node is back: update its status instead. Lesson: \u00a7 Registering the node.',
+      'Pod status > a running container is running since it started, and ready':
+        "The runtime's CONTAINER_RUNNING becomes state.running with startedAt as rfc3339, ready and started true. Lesson: \u00a7 Pod status.",
+      'Pod status > the phase once all ended: by restartPolicy and exit codes':
+        'A container waiting with a lastState.terminated counts as stopped; then the restart policy decides between Running, Succeeded and Failed. Lesson: \u00a7 Pod status.',
+      'Pod status > a condition keeps its lastTransitionTime until its status changes':
+        'Look the condition up in `previous`: same status, keep its lastTransitionTime; otherwise it is `now`. Lesson: \u00a7 Pod status.',
+      'Restarts > the first restart is at once; then 10 s, 20 s, 40 s ... after each exit':
+        'Keep per key the wait and the last finishedAt: remainingMs is 0 with no entry, else wait - (now - finishedAt); next() starts at initialMs and doubles. Lesson: \u00a7 Restarts.',
+      'Running pods > a pod bound to this node gets a sandbox and its containers, and is Running with its IPs':
+        'syncPod: runPodSandbox (its status has the pod IP), pullImage, createContainer with the labels, startContainer, then podStatus(...) to pods/status. Lesson: \u00a7 Running pods.',
+      'Running pods > a container that exits is restarted at once, then after 10 s in CrashLoopBackOff':
+        'The relist notices the exit and queues the pod. In syncPod, an exited latest attempt: shouldRestart, then the back-off decides: start attempt + 1 now, or hold it back as CrashLoopBackOff and queue the key for when the wait ends. Lesson: \u00a7 Restarts.',
+      'Running pods > an image that cannot be pulled: ErrImagePull, then ImagePullBackOff until the next try':
+        'Catch ImagePullError: hold the container back with error.reason and remember when the next pull may be; until then hold it back as ImagePullBackOff without pulling. Lesson: \u00a7 Running pods.',
+      "Running pods > a deleted pod's containers are stopped and its sandbox removed":
+        'A key the informer no longer has: list the sandboxes by the pod name and namespace labels, stop running containers, removePodSandbox. Lesson: \u00a7 Running pods.',
+      'Running pods > a kubelet that restarts adopts the containers that run instead of starting them again':
+        'Always look in the runtime first (listPodSandbox, listContainers with labels) and create only what is missing. Lesson: \u00a7 Running pods.',
+      'Real processes > an echo pod answers HTTP on its own pod IP, with its name':
+        "Pass the container's ports to createContainer: the echo program listens on the pod IP and each containerPort. Lesson: \u00a7 Real processes.",
+    },
+  },
 ];
 
 export function folderOf(chapter: Chapter): string {

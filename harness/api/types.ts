@@ -175,6 +175,7 @@ export interface Container {
   image: string;
   command?: string[];
   args?: string[];
+  workingDir?: string;
   env?: EnvVar[];
   ports?: ContainerPort[];
   resources?: ResourceRequirements;

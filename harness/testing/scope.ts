@@ -4,6 +4,7 @@
 import { afterEach } from 'vitest';
 import type { ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
 import { startApiServer, type RunningApiServer } from './apiserver.ts';
+import { endTest } from './wait.ts';
 
 export interface TestScope {
   /** An AbortController that aborts when the current test ends (or earlier, when the test says). */
@@ -16,6 +17,7 @@ export function testScope(): TestScope {
   const stops: AbortController[] = [];
   const servers: RunningApiServer[] = [];
   afterEach(async () => {
+    endTest();
     for (const stop of stops.splice(0)) stop.abort();
     for (const server of servers.splice(0)) await server.close();
   });

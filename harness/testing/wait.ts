@@ -4,10 +4,24 @@
 // that can no longer come true.
 
 const backgroundFailures: unknown[] = [];
+/** Which test's background work counts: failures of work started before endTest are ignored. */
+let generation = 0;
 
 /** Starts watching a background promise: if it rejects, the next waitFor throws its error. */
 export function inBackground(work: Promise<unknown>): void {
-  work.catch((error: unknown) => backgroundFailures.push(error));
+  const started = generation;
+  work.catch((error: unknown) => {
+    if (started === generation) backgroundFailures.push(error);
+  });
+}
+
+/**
+ * A test has ended: what it left running in the background may fail as it is stopped, and that
+ * is no failure of the next test. (testScope calls this after each test.)
+ */
+export function endTest(): void {
+  generation++;
+  backgroundFailures.length = 0;
 }
 
 /** Polls `condition` until it holds, or fails after `timeoutMs` with `what` in the message. */

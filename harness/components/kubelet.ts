@@ -1,0 +1,143 @@
+// `npx kata run kubelet`: one node's kubelet as a program, with the kubelet's flag names.
+//
+//   npx kata run kubelet --master http://127.0.0.1:6443 --node-name node-1
+//   npx kata run kubelet --kubeconfig .kata/kubeconfig --node-name node-2 --node-ip 127.20.0.2 \
+//       --pod-cidr 127.244.1.0/24
+//
+// It runs chapter 06a's kubelet on chapter 04's toolkit (each the learner's once that chapter
+// passes, --use auto) and on the process runtime: every container a real child process, its state
+// and logs under --root-dir, so a kubelet started again adopts what runs. Ctrl-C stops the kubelet
+// and leaves the pods running, as stopping a real kubelet does.
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { cidrContains, nodeIp, parseCidr, podCidrForNode } from '../network.ts';
+import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import { repoRoot } from '../vitest/target.ts';
+import { parseComponentFlags, UsageError } from './flags.ts';
+import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { serveUntilSignal } from './process.ts';
+import { loadToolkit } from './toolkit.ts';
+
+const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
+                        [--pod-cidr CIDR] [--root-dir DIR] [--use solutions|mine|auto]`;
+
+export interface KubeletFlags {
+  kubeconfig?: string;
+  master?: string;
+  nodeName: string;
+  nodeIp: string;
+  podCidr: string;
+  rootDir: string;
+  use: Use;
+}
+
+export function parseFlags(argv: string[]): KubeletFlags {
+  const values = parseComponentFlags(argv, {
+    kubeconfig: 'string',
+    master: 'string',
+    'node-name': 'string',
+    'node-ip': 'string',
+    'pod-cidr': 'string',
+    'root-dir': 'string',
+    use: 'string',
+  });
+  const text = (name: string) => values.get(name) as string | undefined;
+  const use = text('use') ?? 'auto';
+  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
+  if (!text('kubeconfig') && !text('master')) {
+    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
+  }
+  const nodeName = text('node-name') ?? 'node-1';
+  const podCidr = text('pod-cidr') ?? podCidrForNode(0);
+  try {
+    parseCidr(podCidr);
+  } catch (error) {
+    throw new UsageError(`--pod-cidr: ${(error as Error).message}`);
+  }
+  const flags: KubeletFlags = {
+    kubeconfig: text('kubeconfig'),
+    master: text('master'),
+    nodeName,
+    nodeIp: text('node-ip') ?? nodeIp(0),
+    podCidr,
+    rootDir: text('root-dir') ?? path.join(repoRoot, '.kata', 'kubelet', nodeName),
+    use,
+  };
+  if (!cidrContains('127.0.0.0/8', flags.nodeIp) && process.platform === 'linux') {
+    throw new UsageError(`--node-ip ${flags.nodeIp} is not a loopback address (127.x.y.z)`);
+  }
+  return flags;
+}
+
+export async function startKubelet(flags: KubeletFlags, log: (line: string) => void) {
+  const config = clientConfigFromFlags(flags);
+  const toolkit = await loadToolkit(flags.use, log);
+  const folder = chapterSource('06a', flags.use);
+  const { createKubelet } = (await import(
+    pathToFileURL(path.join(folder, 'kubelet.ts')).href
+  )) as typeof import('../../solutions/06a-kubelet/kubelet.ts');
+  log(`chapter 06a, the kubelet: ${describeSource(folder)}`);
+  const client = toolkit.createClient({ ...config, userAgent: `kata-kubelet/${flags.nodeName}` });
+  try {
+    await client.resource('namespaces').get('kube-node-lease');
+  } catch (error) {
+    throw new Error(
+      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it ` +
+        'with `npx kata run apiserver`, or check --master / --kubeconfig',
+    );
+  }
+  const runtime = new ProcessRuntime({
+    stateDir: path.join(flags.rootDir, 'runtime'),
+    podCidr: flags.podCidr,
+  });
+  const kubelet = createKubelet({
+    nodeName: flags.nodeName,
+    nodeIp: flags.nodeIp,
+    podCidr: flags.podCidr,
+    capacity: {
+      cpu: String(os.cpus().length),
+      memory: `${Math.floor(os.totalmem() / 1024 / 1024)}Mi`,
+      pods: '110',
+    },
+    toolkit,
+    client,
+    runtime,
+  });
+  const stop = new AbortController();
+  const running = kubelet.run(stop.signal);
+  log(
+    `node ${flags.nodeName} (${flags.nodeIp}), pods in ${flags.podCidr}, state in ${flags.rootDir}`,
+  );
+  return {
+    close: async () => {
+      stop.abort();
+      await running;
+      await runtime.close();
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const log = (line: string) => console.log(`kata kubelet: ${line}`);
+  let flags: KubeletFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`kata kubelet: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const running = await startKubelet(flags, log);
+    return await serveUntilSignal('kubelet', running, log);
+  } catch (error) {
+    console.error(`kata kubelet: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run directly (node --import tsx harness/components/kubelet.ts ...), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
