@@ -236,19 +236,21 @@ export const course: Chapter[] = [
       'Status errors > several field errors are listed in brackets, each with its value and why':
         'Each error reads "<field>: <body>"; the value is JSON.stringify-ed; one error stands alone, several go in [..., ...]. Lesson: § Status errors.',
       'Objects in the store > a limit reads one page, with a continue token and the count of what remains':
-        "Pass page.limit to the range. When it answers more: encodeContinue({ rv: the revision, start: the last key after the prefix + '\\\\0' }) and remainingItemCount = count - kvs.length. Lesson: \u00a7 Objects in the store.",
+        "Pass page.limit to the range. When it answers more: encodeContinue({ rv: the revision, start: the last key after the prefix + '\\\\0' }) and remainingItemCount = count - kvs.length. Lesson: § Objects in the store.",
       "Objects in the store > every page is read at the first page's revision, whatever is written in between":
-        "decodeContinue(page.continue) gives { rv, start }: range from prefix + start, with revision: rv, and answer rv as the list's revision. Lesson: \u00a7 Objects in the store.",
+        "decodeContinue(page.continue) gives { rv, start }: range from prefix + start, with revision: rv, and answer rv as the list's revision. Lesson: § Objects in the store.",
       'Objects in the store > a continue token whose revision was compacted is 410 Expired; a made-up one is 400':
-        "decodeContinue throws the 400 itself; a StoreError whose message says compacted becomes an ApiError(410, 'Expired', ...). Lesson: \u00a7 Objects in the store.",
+        "decodeContinue throws the 400 itself; a StoreError whose message says compacted becomes an ApiError(410, 'Expired', ...). Lesson: § Objects in the store.",
       'Create, get and list > ?limit pages a list: metadata.continue fetches the next page, until none is left':
-        "Read limit and continue from the query, pass them to storage.list, and copy continue and remainingItemCount into the List's metadata when there is a next page. A limit that is not a non-negative integer is a 400. Lesson: \u00a7 Create, get and list.",
+        "Read limit and continue from the query, pass them to storage.list, and copy continue and remainingItemCount into the List's metadata when there is a next page. A limit that is not a non-negative integer is a 400. Lesson: § Create, get and list.",
       'Update and delete > DELETE on a collection deletes every object in it and answers the List of them':
-        'DELETE without a name: list the collection, keep what the selectors choose, delete each one, and answer a <Kind>List of the deleted objects. Lesson: \u00a7 Update and delete.',
+        'DELETE without a name: list the collection, keep what the selectors choose, delete each one, and answer a <Kind>List of the deleted objects. Lesson: § Update and delete.',
       'Watch > every compaction interval, the server forgets history older than one interval':
-        "Set a timer of compactionIntervalMs on options.timers: each time, compact the store to the revision noted last time (if any), note the current revision (a range's header), and set the timer again. Lesson: \u00a7 Watch.",
+        "Set a timer of compactionIntervalMs on options.timers: each time, compact the store to the revision noted last time (if any), note the current revision (a range's header), and set the timer again. Lesson: § Watch.",
       "Create, get and list > kubectl's Accept asks for a Table: the columns to print, and a row per object":
-        "On a GET that is not a watch, check wantsTable(request.get('accept')); if so, answer toTable(resource, objects, { now, includeObject, listMeta }) from harness/api/tables.ts instead of the object or the list. Lesson: \u00a7 Create, get and list.",
+        "On a GET that is not a watch, check wantsTable(request.get('accept')); if so, answer toTable(resource, objects, { now, includeObject, listMeta }) from harness/api/tables.ts instead of the object or the list. Lesson: § Create, get and list.",
+      'Update and delete > DELETE of a pod on a node marks it for its grace period; a second one with no grace removes it':
+        'For a pod with spec.nodeName that has not finished, and a grace above 0, do not delete: storage.update it with metadata.deletionTimestamp (now + grace) and deletionGracePeriodSeconds, and answer it. Lesson: § Update and delete.',
       'Objects in the store > create stores the object as JSON at its key':
         'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
       "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":
@@ -349,136 +351,136 @@ export const course: Chapter[] = [
     hints: {
       // The REST client
       'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object':
-        'Cluster-scoped objects (nodes, namespaces) have no metadata.namespace: then the key is just the name. Lesson: \u00a7 The REST client.',
+        'Cluster-scoped objects (nodes, namespaces) have no metadata.namespace: then the key is just the name. Lesson: § The REST client.',
       'The REST client > create sends the object to its collection and answers with what was stored':
-        'Start with collectionPath (core resources under /api/v1, others under /apis/<group>/<version>, then /namespaces/<ns> when namespaced), then send: fetch with method POST, a JSON body and Content-Type application/json. Lesson: \u00a7 The REST client.',
+        'Start with collectionPath (core resources under /api/v1, others under /apis/<group>/<version>, then /namespaces/<ns> when namespaced), then send: fetch with method POST, a JSON body and Content-Type application/json. Lesson: § The REST client.',
       'The REST client > get reads an object back by its namespace and name':
-        "An object's path is its collection's path plus /<name>. request() parses the answer's JSON. Lesson: \u00a7 The REST client.",
+        "An object's path is its collection's path plus /<name>. request() parses the answer's JSON. Lesson: § The REST client.",
       'The REST client > a cluster-scoped resource has no namespace in its path: nodes':
-        'collectionPath leaves /namespaces/<ns> out when resource.namespaced is false, even if a namespace was given. Lesson: \u00a7 The REST client.',
+        'collectionPath leaves /namespaces/<ns> out when resource.namespaced is false, even if a namespace was given. Lesson: § The REST client.',
       "The REST client > a named group's resources live under /apis: deployments in apps/v1":
-        'resource.group is \'\' for the core group (/api/v1) and "apps" for deployments (/apis/apps/v1). Lesson: \u00a7 The REST client.',
+        'resource.group is \'\' for the core group (/api/v1) and "apps" for deployments (/apis/apps/v1). Lesson: § The REST client.',
       'The REST client > an unknown resource name is refused before anything is sent':
-        'Look the name up in builtinResources (by its `resource` field) in HttpClient.resource, and throw an Error that names it when it is not there. Lesson: \u00a7 The REST client.',
+        'Look the name up in builtinResources (by its `resource` field) in HttpClient.resource, and throw an Error that names it when it is not there. Lesson: § The REST client.',
       'The REST client > list answers a List of the items with the resourceVersion to watch from':
-        'GET on the collection itself answers the List as it is; return it unchanged. Lesson: \u00a7 The REST client.',
+        'GET on the collection itself answers the List as it is; return it unchanged. Lesson: § The REST client.',
       'The REST client > list sends labelSelector and fieldSelector to the server':
-        'queryOf turns the options into ?labelSelector=...&fieldSelector=...; URLSearchParams encodes the = and , inside them. Lesson: \u00a7 The REST client.',
+        'queryOf turns the options into ?labelSelector=...&fieldSelector=...; URLSearchParams encodes the = and , inside them. Lesson: § The REST client.',
       'The REST client > a client without a namespace lists across every namespace':
-        'Without a namespace, collectionPath gives /api/v1/pods: every namespace at once. Lesson: \u00a7 The REST client.',
+        'Without a namespace, collectionPath gives /api/v1/pods: every namespace at once. Lesson: § The REST client.',
       'The REST client > a missing object rejects with an ApiError: 404 NotFound':
-        'When response.ok is false, the body is a Status: build the ApiError from its code, reason, message and details (errorFromStatus). Lesson: \u00a7 The REST client.',
+        'When response.ok is false, the body is a Status: build the ApiError from its code, reason, message and details (errorFromStatus). Lesson: § The REST client.',
       'The REST client > creating an object that exists rejects with 409 AlreadyExists':
-        "Nothing new if errorFromStatus keeps the Status's reason: AlreadyExists and Conflict are both 409, and only the reason tells them apart. Lesson: \u00a7 The REST client.",
+        "Nothing new if errorFromStatus keeps the Status's reason: AlreadyExists and Conflict are both 409, and only the reason tells them apart. Lesson: § The REST client.",
       'The REST client > update with a stale resourceVersion rejects with 409 Conflict':
-        "update is a PUT to the object's path with the whole object, resourceVersion included: the server compares it. Lesson: \u00a7 The REST client.",
+        "update is a PUT to the object's path with the whole object, resourceVersion included: the server compares it. Lesson: § The REST client.",
       'The REST client > an invalid object rejects with 422 Invalid, and the error keeps the causes':
-        "Pass the Status's details on to the ApiError: the causes name the fields. Lesson: \u00a7 The REST client.",
+        "Pass the Status's details on to the ApiError: the causes name the fields. Lesson: § The REST client.",
       'The REST client > updateStatus writes the status and leaves the spec alone':
-        'PUT to <object path>/status. Lesson: \u00a7 The REST client.',
+        'PUT to <object path>/status. Lesson: § The REST client.',
       'The REST client > patch sends a merge patch by default, and a JSON patch when asked':
-        'The patch type only changes the Content-Type header: patchMediaTypes has them. Lesson: \u00a7 The REST client.',
+        'The patch type only changes the Content-Type header: patchMediaTypes has them. Lesson: § The REST client.',
       'The REST client > delete removes the object; getting it afterwards is NotFound':
-        "DELETE on the object's path; a pod's DELETE answers the pod, others a Status: either way there is nothing to return. Lesson: \u00a7 The REST client.",
+        "DELETE on the object's path; a pod's DELETE answers the pod, others a Status: either way there is nothing to return. Lesson: § The REST client.",
       'The REST client > delete sends its options: a precondition on the uid that does not hold is a Conflict':
-        'With options, DELETE carries a body: { kind: "DeleteOptions", apiVersion: "v1", ...options }. Lesson: \u00a7 The REST client.',
+        'With options, DELETE carries a body: { kind: "DeleteOptions", apiVersion: "v1", ...options }. Lesson: § The REST client.',
       'The REST client > bind puts a pod on a node; binding it again is a Conflict':
-        'POST the Binding to /api/v1/namespaces/<ns>/pods/<name>/binding. Lesson: \u00a7 The REST client.',
+        'POST the Binding to /api/v1/namespaces/<ns>/pods/<name>/binding. Lesson: § The REST client.',
       "The REST client > scale reads and writes a deployment's replicas through its scale subresource":
-        'GET <object path>/scale; to scale, PATCH the same path with the merge patch { spec: { replicas } }, as kubectl scale does. Lesson: \u00a7 The REST client.',
+        'GET <object path>/scale; to scale, PATCH the same path with the merge patch { spec: { replicas } }, as kubectl scale does. Lesson: § The REST client.',
       'The REST client > watch yields ADDED, MODIFIED and DELETED events as they happen':
-        'Read response.body chunk by chunk (for await), decode with a TextDecoder in stream mode, keep what follows the last newline for the next chunk, and yield JSON.parse of each whole line. Lesson: \u00a7 The REST client.',
+        'Read response.body chunk by chunk (for await), decode with a TextDecoder in stream mode, keep what follows the last newline for the next chunk, and yield JSON.parse of each whole line. Lesson: § The REST client.',
       'The REST client > a watch from an older resourceVersion first replays what happened since':
-        'Pass resourceVersion on in the query with watch=true. Lesson: \u00a7 The REST client.',
+        'Pass resourceVersion on in the query with watch=true. Lesson: § The REST client.',
       'The REST client > a watch from a compacted resourceVersion throws 410 Expired':
-        'The server answers 200 and then one ERROR event whose object is a Status: throw errorFromStatus(event.object, ...) instead of yielding it. Lesson: \u00a7 The REST client.',
+        'The server answers 200 and then one ERROR event whose object is a Status: throw errorFromStatus(event.object, ...) instead of yielding it. Lesson: § The REST client.',
       'The REST client > aborting the signal ends a watch without an error':
-        "Give fetch the signal; when it aborts, fetch or the body's reader throws. Catch that, and if signal.aborted, return instead of throwing. Lesson: \u00a7 The REST client.",
+        "Give fetch the signal; when it aborts, fetch or the body's reader throws. Catch that, and if signal.aborted, return instead of throwing. Lesson: § The REST client.",
       'The REST client > a server that is not there rejects with the connection error, not an ApiError':
-        'Only an answer becomes an ApiError; when fetch itself rejects, let its error through. Lesson: \u00a7 The REST client.',
+        'Only an answer becomes an ApiError; when fetch itself rejects, let its error through. Lesson: § The REST client.',
       'The REST client > an error answer that is not a Status still becomes an ApiError with the code':
-        'If the body is not JSON, or not a Status, take the reason from reasonForCode. Lesson: \u00a7 The REST client.',
+        'If the body is not JSON, or not a Status, take the reason from reasonForCode. Lesson: § The REST client.',
       'The REST client > the bearer token and user agent go with every request':
-        'Build the headers in send(): authorization "Bearer <token>" and user-agent, only when configured. Lesson: \u00a7 The REST client.',
+        'Build the headers in send(): authorization "Bearer <token>" and user-agent, only when configured. Lesson: § The REST client.',
       // The work queue
       'The work queue > keys come out in the order they went in':
-        'Keep the waiting keys in an array: add pushes, get shifts. get returns a promise; when a key is there, resolve it at once. Lesson: \u00a7 The work queue.',
+        'Keep the waiting keys in an array: add pushes, get shifts. get returns a promise; when a key is there, resolve it at once. Lesson: § The work queue.',
       'The work queue > a key that is already waiting is not added twice':
-        'Keep a Set of dirty keys beside the array: add does nothing for a key already in it. Lesson: \u00a7 The work queue.',
+        'Keep a Set of dirty keys beside the array: add does nothing for a key already in it. Lesson: § The work queue.',
       'The work queue > get waits for a key when the queue is empty':
-        'With nothing waiting, get returns a promise and keeps its resolve function; the next add hands its key straight to it. Lesson: \u00a7 The work queue.',
+        'With nothing waiting, get returns a promise and keeps its resolve function; the next add hands its key straight to it. Lesson: § The work queue.',
       'The work queue > a key being processed is not handed to a second worker':
-        'get moves the key to a processing Set. add of a busy key only marks it dirty; done(key) puts a dirty key back in line. Lesson: \u00a7 The work queue.',
+        'get moves the key to a processing Set. add of a busy key only marks it dirty; done(key) puts a dirty key back in line. Lesson: § The work queue.',
       'The work queue > addAfter holds a key back until its time has come':
-        'clock.setTimeout(() => add(key), delayMs): the FakeClock fires it when the test advances time. Lesson: \u00a7 The work queue.',
+        'clock.setTimeout(() => add(key), delayMs): the FakeClock fires it when the test advances time. Lesson: § The work queue.',
       'The work queue > addAfter keeps the earlier time when a key is already due sooner':
-        "Remember each delayed key's timer and due time (clock.now() + delay); replace the timer only when the new time is earlier. Lesson: \u00a7 The work queue.",
+        "Remember each delayed key's timer and due time (clock.now() + delay); replace the timer only when the new time is earlier. Lesson: § The work queue.",
       'The work queue > each failure doubles the wait: 5, 10, 20, 40 ms, until forget':
-        'Count failures per key: the wait is baseDelayMs * 2 ** (failures so far), then count one more. forget deletes the count. Lesson: \u00a7 The work queue.',
+        'Count failures per key: the wait is baseDelayMs * 2 ** (failures so far), then count one more. forget deletes the count. Lesson: § The work queue.',
       'The work queue > the back-off never exceeds its maximum':
-        'Math.min(wait, maxDelayMs). Lesson: \u00a7 The work queue.',
+        'Math.min(wait, maxDelayMs). Lesson: § The work queue.',
       'The work queue > shutDown makes waiting workers and later gets answer undefined':
-        'Resolve every waiting get with undefined, clear the delayed timers, and make add and get refuse from then on. Lesson: \u00a7 The work queue.',
+        'Resolve every waiting get with undefined, clear the delayed timers, and make add and get refuse from then on. Lesson: § The work queue.',
       'The work queue > shutDownWithDrain lets the work in hand finish before it resolves':
-        'Refuse new keys but keep handing out waiting ones; in done, when nothing waits and nothing is busy, shut down and resolve. Lesson: \u00a7 The work queue.',
+        'Refuse new keys but keep handing out waiting ones; in done, when nothing waits and nothing is busy, shut down and resolve. Lesson: § The work queue.',
       // List and watch
       'List and watch > a reflector lists first and hands the store what the list found':
-        'run: client.list() with the selectors, then store.replace(list.items, list.metadata.resourceVersion), and remember that version. Lesson: \u00a7 List and watch.',
+        'run: client.list() with the selectors, then store.replace(list.items, list.metadata.resourceVersion), and remember that version. Lesson: § List and watch.',
       "List and watch > then it watches from the list's version: later writes arrive as add, update and delete":
-        'After the list, for await over client.watch({ resourceVersion, allowWatchBookmarks: true, signal }), and map ADDED/MODIFIED/DELETED to add/update/delete. Lesson: \u00a7 List and watch.',
+        'After the list, for await over client.watch({ resourceVersion, allowWatchBookmarks: true, signal }), and map ADDED/MODIFIED/DELETED to add/update/delete. Lesson: § List and watch.',
       'List and watch > a watch cut in the middle resumes from the last version seen, losing and repeating nothing':
-        "Keep each event's metadata.resourceVersion; when the for-await loop ends cleanly, loop round and watch again from it, without listing. Lesson: \u00a7 List and watch.",
+        "Keep each event's metadata.resourceVersion; when the for-await loop ends cleanly, loop round and watch again from it, without listing. Lesson: § List and watch.",
       'List and watch > a 410 Expired (the version was compacted away) makes it list again':
-        'Catch the error of a watch: isExpired(error) (harness/client/errors.ts) means clear the version so the next turn of the loop lists. Lesson: \u00a7 List and watch.',
+        'Catch the error of a watch: isExpired(error) (harness/client/errors.ts) means clear the version so the next turn of the loop lists. Lesson: § List and watch.',
       'List and watch > bookmarks move the version on without telling the store anything':
-        'A BOOKMARK event updates the remembered version and nothing else. Lesson: \u00a7 List and watch.',
+        'A BOOKMARK event updates the remembered version and nothing else. Lesson: § List and watch.',
       'List and watch > after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter':
-        'Math.min(initial * 2 ** (failures - 1), max) * (1 + random()). Lesson: \u00a7 List and watch.',
+        'Math.min(initial * 2 ** (failures - 1), max) * (1 + random()). Lesson: § List and watch.',
       'List and watch > a server that cannot be reached is tried again after each wait, not in a busy loop':
-        'On any other error, count it and await sleep(clock, backoffMs(failures), signal) before the next turn. Lesson: \u00a7 List and watch.',
+        'On any other error, count it and await sleep(clock, backoffMs(failures), signal) before the next turn. Lesson: § List and watch.',
       // The informer cache
       'The informer cache > an informer lists into its cache; then hasSynced is true and waitForSync resolves':
-        'Make a Reflector in the constructor with the informer itself as its store; run() starts it; replace() fills a Map by keyOf and marks the informer synced. Lesson: \u00a7 The informer cache.',
+        'Make a Reflector in the constructor with the informer itself as its store; run() starts it; replace() fills a Map by keyOf and marks the informer synced. Lesson: § The informer cache.',
       'The informer cache > handlers hear add, update and delete in the order things happened':
-        "add/update store the object and call each handler's update(old, new) if it was cached, else add; delete removes it and calls delete. Lesson: \u00a7 The informer cache.",
+        "add/update store the object and call each handler's update(old, new) if it was cached, else add; delete removes it and calls delete. Lesson: § The informer cache.",
       'The informer cache > a handler added after the sync is first told about everything already cached':
-        "In addEventHandlers, if synced, call the new handler's add for each cached object. Lesson: \u00a7 The informer cache.",
+        "In addEventHandlers, if synced, call the new handler's add for each cached object. Lesson: § The informer cache.",
       'The informer cache > every informer indexes by namespace':
-        'Keep, per index name, a Map from value to a Set of keys; file every stored object under the values its index function returns. Lesson: \u00a7 The informer cache.',
+        'Keep, per index name, a Map from value to a Set of keys; file every stored object under the values its index function returns. Lesson: § The informer cache.',
       'The informer cache > the nodeName index follows a pod when it is bound to a node':
-        'Before storing a new version of an object, take the old version out of every index entry it was filed under. Lesson: \u00a7 The informer cache.',
+        'Before storing a new version of an object, take the old version out of every index entry it was filed under. Lesson: § The informer cache.',
       'The informer cache > compaction forces a relist that ends in the same cache as a fresh list, deletes included':
-        'replace must diff: cached keys missing from the list are deleted (tell handlers), listed objects with a new resourceVersion are updates, unknown ones are adds. Lesson: \u00a7 The informer cache.',
+        'replace must diff: cached keys missing from the list are deleted (tell handlers), listed objects with a new resourceVersion are updates, unknown ones are adds. Lesson: § The informer cache.',
       'The informer cache > every resyncMs, each cached object is handed to update again, unchanged':
-        'With resyncMs > 0, run() sets a timer on the clock that calls update(object, object) for every cached object and sets itself again. Lesson: \u00a7 The informer cache.',
+        'With resyncMs > 0, run() sets a timer on the clock that calls update(object, object) for every cached object and sets itself again. Lesson: § The informer cache.',
       'The informer cache > running an informer twice starts one reflector':
-        'Remember that run() was called; the second call returns at once. Lesson: \u00a7 The informer cache.',
+        'Remember that run() was called; the second call returns at once. Lesson: § The informer cache.',
       // Controllers
       'Controllers > reconcile gets the key of each object there at the start, and of each created later':
-        'watch() adds handlers that queue.add(key); run() runs the informers, awaits waitForSync, then starts workers that get a key, reconcile it and call done. Lesson: \u00a7 Controllers.',
+        'watch() adds handlers that queue.add(key); run() runs the informers, awaits waitForSync, then starts workers that get a key, reconcile it and call done. Lesson: § Controllers.',
       'Controllers > a failing reconcile is retried with back-off until it succeeds, then forgotten':
-        'In the worker: on success queue.forget(key); on error onError(key, error) and queue.addRateLimited(key); done(key) in both cases. Lesson: \u00a7 Controllers.',
+        'In the worker: on success queue.forget(key); on error onError(key, error) and queue.addRateLimited(key); done(key) in both cases. Lesson: § Controllers.',
       "Controllers > keysFor maps an object to other keys: a pod to its owner's":
-        "Queue keysFor(object) instead of the object's own key; on update, the keys of old and new together. Lesson: \u00a7 Controllers.",
+        "Queue keysFor(object) instead of the object's own key; on update, the keys of old and new together. Lesson: § Controllers.",
       'Controllers > stopping the controller stops its workers, and run resolves':
-        'When the signal aborts, shut the queue down: each waiting get resolves undefined and the worker returns. Lesson: \u00a7 Controllers.',
+        'When the signal aborts, shut the queue down: each waiting get resolves undefined and the worker returns. Lesson: § Controllers.',
       'Controllers > updateWithRetry reads again and redoes the change when someone else wrote first':
-        'Loop: get, mutate, update; if the update fails with isConflict, go round again. Lesson: \u00a7 Controllers.',
+        'Loop: get, mutate, update; if the update fails with isConflict, go round again. Lesson: § Controllers.',
       'Controllers > updateWithRetry gives up after five conflicts in a row and rejects with the last':
-        'Count attempts; on the fifth conflict, throw it. Lesson: \u00a7 Controllers.',
+        'Count attempts; on the fifth conflict, throw it. Lesson: § Controllers.',
       'Controllers > updateWithRetry writes nothing when the change says there is nothing to change':
-        'If mutate returns false, return the object as read. Lesson: \u00a7 Controllers.',
+        'If mutate returns false, return the object as read. Lesson: § Controllers.',
       // Leader election
       "Leader election > a Lease's times are MicroTime: six fractional digits":
-        'new Date(ms).toISOString() ends in .sssZ: add three zeros before the Z. Lesson: \u00a7 Leader election.',
+        'new Date(ms).toISOString() ends in .sssZ: add three zeros before the Z. Lesson: § Leader election.',
       'Leader election > the first candidate creates the Lease and leads':
-        'Get the Lease; on NotFound create it with yourself as holder, then call onNewLeader and onStartedLeading. Lesson: \u00a7 Leader election.',
+        'Get the Lease; on NotFound create it with yourself as holder, then call onNewLeader and onStartedLeading. Lesson: § Leader election.',
       'Leader election > the leader renews every retry period; a second candidate waits':
-        'The leader sleeps retryPeriodMs on the clock and updates renewTime. Others note when they last saw the Lease change and do nothing until leaseDurationMs has passed since. Lesson: \u00a7 Leader election.',
+        'The leader sleeps retryPeriodMs on the clock and updates renewTime. Others note when they last saw the Lease change and do nothing until leaseDurationMs has passed since. Lesson: § Leader election.',
       'Leader election > a leader that stops releases the Lease, and the other takes over on its next try':
-        'When the run\'s signal aborts while leading: stop (onStoppedLeading), then update the Lease with holderIdentity "". An empty holder may be taken at once. Lesson: \u00a7 Leader election.',
+        'When the run\'s signal aborts while leading: stop (onStoppedLeading), then update the Lease with holderIdentity "". An empty holder may be taken at once. Lesson: § Leader election.',
       'Leader election > a leader cut off steps down after the renew deadline; the other leads only after the lease duration':
-        'Remember the time of the last successful renewal; when now minus that reaches renewDeadlineMs, stop leading. Lesson: \u00a7 Leader election.',
+        'Remember the time of the last successful renewal; when now minus that reaches renewDeadlineMs, stop leading. Lesson: § Leader election.',
     },
   },
   {
@@ -491,31 +493,31 @@ export const course: Chapter[] = [
     component: 'scheduler',
     hints: {
       "Filters > a pod's requests are its containers' sum, and at least its largest init container's":
-        "Add milliCpu(...) and quantityValue(...) (harness/api/quantity.ts) of each container's resources.requests; then take the max with each init container's. Lesson: \u00a7 Filters.",
+        "Add milliCpu(...) and quantityValue(...) (harness/api/quantity.ts) of each container's resources.requests; then take the max with each init container's. Lesson: § Filters.",
       'Filters > a NodeInfo adds up the requests of the pods on it':
-        "addPod adds the pod's requests and 1 pod to `requested` and its host ports to usedPorts; removePod subtracts what the stored copy of the pod added. Lesson: \u00a7 Filters.",
+        "addPod adds the pod's requests and 1 pod to `requested` and its host ports to usedPorts; removePod subtracts what the stored copy of the pod added. Lesson: § Filters.",
       'Filters > NodeResourcesFit: requests beyond what is left are Insufficient cpu or memory':
-        "Compare requested + the pod's request with node.allocatable, per resource; list every resource that does not fit. Lesson: \u00a7 Filters.",
+        "Compare requested + the pod's request with node.allocatable, per resource; list every resource that does not fit. Lesson: § Filters.",
       'Filters > NodeResourcesFit: a node holds no more pods than its allocatable pods':
-        'requested.pods + 1 > allocatable.pods is "Too many pods". Lesson: \u00a7 Filters.',
+        'requested.pods + 1 > allocatable.pods is "Too many pods". Lesson: § Filters.',
       'Filters > tolerations: Equal needs key and value; Exists only the key; an empty key tolerates all':
-        "Check the effect first (if the toleration names one), then Exists (key or no key) or Equal (key and value, a missing value being ''). Lesson: \u00a7 Filters.",
+        "Check the effect first (if the toleration names one), then Exists (key or no key) or Equal (key and value, a missing value being ''). Lesson: § Filters.",
       'Filters > the message counts each reason over the nodes, sorted as Kubernetes prints it':
-        'Count each reason in a Map, format "count reason", sort those strings, join with ", ". Lesson: \u00a7 Filters.',
+        'Count each reason in a Map, format "count reason", sort those strings, join with ", ". Lesson: § Filters.',
       'Scores > least allocated: the share left free of CPU and memory, averaged, out of 100':
-        'Add up scoringRequests of the pods on the node plus this pod, per resource; free share = 1 - used / allocatable. Lesson: \u00a7 Scores.',
+        'Add up scoringRequests of the pods on the node plus this pod, per resource; free share = 1 - used / allocatable. Lesson: § Scores.',
       'Scores > the best score wins; equal scores are broken by the random source':
-        'Keep only the entries with the top score, then take index Math.floor(random() * count). Lesson: \u00a7 Scores.',
+        'Keep only the entries with the top score, then take index Math.floor(random() * count). Lesson: § Scores.',
       'The scheduling cache > an assumed pod counts at once; the watch confirming it does not count it twice':
-        'assume counts the pod on the node like addPod and remembers its key; addPod of the same key replaces the count instead of adding, and clears the assumption. Lesson: \u00a7 The scheduling cache.',
+        'assume counts the pod on the node like addPod and remembers its key; addPod of the same key replaces the count instead of adding, and clears the assumption. Lesson: § The scheduling cache.',
       'Scheduling pods > a pod is bound to the node that can take it':
-        'run: build the informers and the controller; scheduleOne: filter, score, selectHost, assume, then client.bind with a Binding whose target is the node. Lesson: \u00a7 Scheduling pods.',
+        'run: build the informers and the controller; scheduleOne: filter, score, selectHost, assume, then client.bind with a Binding whose target is the node. Lesson: § Scheduling pods.',
       "Scheduling pods > a pod no node can take gets PodScheduled=False with Kubernetes' message, and an event":
-        'With no feasible node, write the condition with toolkit.updateWithRetry(..., { status: true }) and create an Event, then throw so the queue retries later. Lesson: \u00a7 Scheduling pods.',
+        'With no feasible node, write the condition with toolkit.updateWithRetry(..., { status: true }) and create an Event, then throw so the queue retries later. Lesson: § Scheduling pods.',
       'Scheduling pods > an unschedulable pod is placed as soon as a node that fits is added':
-        "Remember unschedulable keys; the node informer's add and update handlers put them back in the controller's queue. Lesson: \u00a7 Scheduling pods.",
+        "Remember unschedulable keys; the node informer's add and update handlers put them back in the controller's queue. Lesson: § Scheduling pods.",
       'Scheduling pods > a burst of pods never puts two on the last free slot of a node':
-        "Assume the pod on its node in the cache before you bind: the next pod's filters must already see the slot as taken. Lesson: \u00a7 The scheduling cache.",
+        "Assume the pod on its node in the cache before you bind: the next pod's filters must already see the slot as taken. Lesson: § The scheduling cache.",
     },
   },
   {
@@ -528,33 +530,33 @@ export const course: Chapter[] = [
     component: 'kubelet',
     hints: {
       'Registering the node > the Node names its addresses, what it offers, its pod range and its kubelet port':
-        'Build the Node from the config: status.addresses (InternalIP, then Hostname), capacity and allocatable, spec.podCIDR, status.daemonEndpoints.kubeletEndpoint.Port. Lesson: \u00a7 Registering the node.',
+        'Build the Node from the config: status.addresses (InternalIP, then Hostname), capacity and allocatable, spec.podCIDR, status.daemonEndpoints.kubeletEndpoint.Port. Lesson: § Registering the node.',
       'Registering the node > a kubelet registers its Node with the API server':
-        "run() starts with register(): client.resource('nodes').create(nodeObject(...)). Lesson: \u00a7 Registering the node.",
+        "run() starts with register(): client.resource('nodes').create(nodeObject(...)). Lesson: § Registering the node.",
       'Registering the node > it renews its Lease every 10 seconds':
-        "After registering, heartbeat() once, then set a timer on the clock every heartbeatMs that renews the Lease's spec.renewTime (toolkit.updateWithRetry; create it with nodeLease when missing). Lesson: \u00a7 Registering the node.",
+        "After registering, heartbeat() once, then set a timer on the clock every heartbeatMs that renews the Lease's spec.renewTime (toolkit.updateWithRetry; create it with nodeLease when missing). Lesson: § Registering the node.",
       'Registering the node > a kubelet that restarts registers again without an error':
-        'A create that fails with isAlreadyExists means the node is back: update its status instead. Lesson: \u00a7 Registering the node.',
+        'A create that fails with isAlreadyExists means the node is back: update its status instead. Lesson: § Registering the node.',
       'Pod status > a running container is running since it started, and ready':
-        "The runtime's CONTAINER_RUNNING becomes state.running with startedAt as rfc3339, ready and started true. Lesson: \u00a7 Pod status.",
+        "The runtime's CONTAINER_RUNNING becomes state.running with startedAt as rfc3339, ready and started true. Lesson: § Pod status.",
       'Pod status > the phase once all ended: by restartPolicy and exit codes':
-        'A container waiting with a lastState.terminated counts as stopped; then the restart policy decides between Running, Succeeded and Failed. Lesson: \u00a7 Pod status.',
+        'A container waiting with a lastState.terminated counts as stopped; then the restart policy decides between Running, Succeeded and Failed. Lesson: § Pod status.',
       'Pod status > a condition keeps its lastTransitionTime until its status changes':
-        'Look the condition up in `previous`: same status, keep its lastTransitionTime; otherwise it is `now`. Lesson: \u00a7 Pod status.',
+        'Look the condition up in `previous`: same status, keep its lastTransitionTime; otherwise it is `now`. Lesson: § Pod status.',
       'Restarts > the first restart is at once; then 10 s, 20 s, 40 s ... after each exit':
-        'Keep per key the wait and the last finishedAt: remainingMs is 0 with no entry, else wait - (now - finishedAt); next() starts at initialMs and doubles. Lesson: \u00a7 Restarts.',
+        'Keep per key the wait and the last finishedAt: remainingMs is 0 with no entry, else wait - (now - finishedAt); next() starts at initialMs and doubles. Lesson: § Restarts.',
       'Running pods > a pod bound to this node gets a sandbox and its containers, and is Running with its IPs':
-        'syncPod: runPodSandbox (its status has the pod IP), pullImage, createContainer with the labels, startContainer, then podStatus(...) to pods/status. Lesson: \u00a7 Running pods.',
+        'syncPod: runPodSandbox (its status has the pod IP), pullImage, createContainer with the labels, startContainer, then podStatus(...) to pods/status. Lesson: § Running pods.',
       'Running pods > a container that exits is restarted at once, then after 10 s in CrashLoopBackOff':
-        'The relist notices the exit and queues the pod. In syncPod, an exited latest attempt: shouldRestart, then the back-off decides: start attempt + 1 now, or hold it back as CrashLoopBackOff and queue the key for when the wait ends. Lesson: \u00a7 Restarts.',
+        'The relist notices the exit and queues the pod. In syncPod, an exited latest attempt: shouldRestart, then the back-off decides: start attempt + 1 now, or hold it back as CrashLoopBackOff and queue the key for when the wait ends. Lesson: § Restarts.',
       'Running pods > an image that cannot be pulled: ErrImagePull, then ImagePullBackOff until the next try':
-        'Catch ImagePullError: hold the container back with error.reason and remember when the next pull may be; until then hold it back as ImagePullBackOff without pulling. Lesson: \u00a7 Running pods.',
-      "Running pods > a deleted pod's containers are stopped and its sandbox removed":
-        'A key the informer no longer has: list the sandboxes by the pod name and namespace labels, stop running containers, removePodSandbox. Lesson: \u00a7 Running pods.',
+        'Catch ImagePullError: hold the container back with error.reason and remember when the next pull may be; until then hold it back as ImagePullBackOff without pulling. Lesson: § Running pods.',
+      'Running pods > a pod deleted gracefully has its containers stopped within its grace, then is removed':
+        'A pod with metadata.deletionTimestamp: stop its running containers with deletionGracePeriodSeconds as the grace, remove the sandbox, then delete the pod with gracePeriodSeconds 0. Lesson: § Running pods.',
       'Running pods > a kubelet that restarts adopts the containers that run instead of starting them again':
-        'Always look in the runtime first (listPodSandbox, listContainers with labels) and create only what is missing. Lesson: \u00a7 Running pods.',
+        'Always look in the runtime first (listPodSandbox, listContainers with labels) and create only what is missing. Lesson: § Running pods.',
       'Real processes > an echo pod answers HTTP on its own pod IP, with its name':
-        "Pass the container's ports to createContainer: the echo program listens on the pod IP and each containerPort. Lesson: \u00a7 Real processes.",
+        "Pass the container's ports to createContainer: the echo program listens on the pod IP and each containerPort. Lesson: § Real processes.",
     },
   },
 ];

@@ -218,4 +218,27 @@ describe('Update and delete', () => {
       'pods in other',
     ).toBe(1);
   });
+
+  test('DELETE of a pod on a node marks it for its grace period; a second one with no grace removes it', async () => {
+    const { api } = await setup();
+    const pod = examplePod('running');
+    pod.spec.nodeName = 'node-1';
+    pod.spec.terminationGracePeriodSeconds = 20;
+    await api.post(PODS).send(pod);
+    const marked = await api.delete(`${PODS}/running`);
+    expect(
+      [
+        marked.status,
+        marked.body.metadata.deletionTimestamp,
+        marked.body.metadata.deletionGracePeriodSeconds,
+      ],
+      'DELETE of a pod bound to node-1',
+    ).toEqual([200, '2024-01-02T00:00:20Z', 20]);
+    expect((await api.get(`${PODS}/running`)).status, 'still there, being deleted').toBe(200);
+    const gone = await api
+      .delete(`${PODS}/running`)
+      .send({ kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0 });
+    expect(gone.status, 'DELETE with gracePeriodSeconds 0').toBe(200);
+    expect((await api.get(`${PODS}/running`)).status, 'after the second delete').toBe(404);
+  });
 });

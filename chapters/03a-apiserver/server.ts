@@ -97,6 +97,11 @@ export interface ApiServer {
  *   without them a selector is a 400.
  * - Bodies: a body whose Content-Type one of options.bodyDecoders reads is decoded by it;
  *   anything else goes to parseBody.
+ * - Graceful delete of pods: a DELETE of a pod that has a spec.nodeName and has not finished
+ *   (phase Succeeded or Failed) is not removed while its grace (DeleteOptions.gracePeriodSeconds,
+ *   else spec.terminationGracePeriodSeconds, else 30) is above 0: it is updated with
+ *   metadata.deletionTimestamp (now + grace, seconds precision) and deletionGracePeriodSeconds,
+ *   unless it is marked already with a grace no longer, and the marked pod is the answer.
  * - A collection also takes ?limit and ?continue (storage.list's page; the List's metadata gets
  *   continue and remainingItemCount) and DELETE (every selected object deleted; answer the
  *   <Kind>List of them; namespaces: 405).

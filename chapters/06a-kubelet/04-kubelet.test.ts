@@ -156,13 +156,22 @@ describe('Running pods', () => {
     );
   });
 
-  test("a deleted pod's containers are stopped and its sandbox removed", async () => {
+  test('a pod deleted gracefully has its containers stopped within its grace, then is removed', async () => {
     const { run, status, runtime, pods } = await setUp();
-    await run(examplePod('gone'));
+    const pod = examplePod('gone');
+    pod.spec.terminationGracePeriodSeconds = 5;
+    await run(pod);
     await waitFor(async () => (await status('gone'))?.phase === 'Running', 'Running');
     await pods.delete('gone');
     await waitFor(async () => (await runtime.listPodSandbox()).length === 0, 'the sandbox removed');
-    expect(runtime.callsTo('stopContainer').length, 'containers stopped').toBe(1);
+    expect(
+      runtime.callsTo('stopContainer').map((call) => call.args[1]),
+      'the grace each stop was given',
+    ).toEqual([5]);
+    await waitFor(
+      async () => (await pods.list()).items.every((item) => item.metadata.name !== 'gone'),
+      'the pod to be gone from the API',
+    );
   });
 
   test('a kubelet that restarts adopts the containers that run instead of starting them again', async () => {

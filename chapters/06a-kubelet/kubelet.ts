@@ -82,7 +82,9 @@ export class Kubelet {
   /**
    * One pod, by key. Gone from the informer: stop its running containers (stopContainer with the
    * pod's terminationGracePeriodSeconds, 30 by default, as last seen) and remove its sandboxes
-   * (found by the name and namespace labels). Otherwise:
+   * (found by the name and namespace labels). Being deleted (metadata.deletionTimestamp): the same,
+   * with metadata.deletionGracePeriodSeconds as the grace, then delete the pod with
+   * gracePeriodSeconds 0 and the precondition of its uid (NotFound is fine). Otherwise:
    * 1. its sandbox: the READY one labelled with the pod's uid, or a new one (runPodSandbox with
    *    the pod's name, namespace, uid and hostname, and the three pod labels); its IP is the pod's;
    * 2. each container of the spec, in order, from the latest attempt the runtime has (labels:

@@ -43,6 +43,7 @@ import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
 import { parseResourcePath, type RequestInfo } from './paths.ts';
 import {
   badRequest,
+  conflict,
   methodNotAllowed,
   noSuchPath,
   notFound,
@@ -361,8 +362,49 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         },
       );
     }
+    if (resource.group === '' && resource.resource === 'pods') {
+      const marked = await deleteGracefully(info, body as DeleteOptions);
+      if (marked) return marked;
+    }
     const last = await storage.delete(resource, info.namespace, info.name!, preconditions ?? {});
     return resource.returnsDeletedObject ? last : deleted(resource, last);
+  };
+
+  /**
+   * A running pod is not deleted at once: its containers get a grace period to finish (SIGTERM,
+   * then SIGKILL), and only the kubelet knows when they have. So DELETE marks it: deletionTimestamp
+   * (when the grace runs out) and deletionGracePeriodSeconds, and answers the marked pod. The
+   * kubelet stops the containers and then deletes it with gracePeriodSeconds 0, which removes it.
+   * A pod on no node, or one that has finished, has nothing to stop: it goes at once. Returns the
+   * marked pod, or undefined when the pod is to be removed now.
+   */
+  const deleteGracefully = async (
+    info: RequestInfo,
+    options: DeleteOptions,
+  ): Promise<KubeObject | undefined> => {
+    const pod = await storage.get(info.resource, info.namespace, info.name!);
+    const spec = pod.spec as { nodeName?: string; terminationGracePeriodSeconds?: number };
+    const phase = (pod.status as { phase?: string } | undefined)?.phase;
+    if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return undefined;
+    const grace = options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30;
+    if (grace <= 0) return undefined;
+    const { uid, resourceVersion } = options.preconditions ?? {};
+    return storage.update(info.resource, info.namespace, info.name!, (current) => {
+      if (
+        (uid && uid !== current.metadata.uid) ||
+        (resourceVersion && resourceVersion !== current.metadata.resourceVersion)
+      ) {
+        throw conflict(info.resource, info.name!);
+      }
+      const before = current.metadata.deletionGracePeriodSeconds;
+      // Marked already with a grace no longer than this one: nothing changes.
+      if (before !== undefined && before <= grace) return current;
+      const deadline = makers.clock.now() + grace * 1000;
+      current.metadata.deletionTimestamp = new Date(deadline).toISOString().replace(/\.\d+Z$/, 'Z');
+      current.metadata.deletionGracePeriodSeconds = grace;
+      delete current.metadata.resourceVersion;
+      return current;
+    });
   };
 
   // ------------------------------------------------------------------------------------------

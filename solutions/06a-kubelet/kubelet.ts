@@ -184,6 +184,23 @@ export class Kubelet {
   async syncPod(key: string): Promise<void> {
     const pod = this.pods?.get(key);
     if (!pod) return this.killPod(key);
+    if (pod.metadata.deletionTimestamp) {
+      // Deleted gracefully: stop the containers within the grace given, then remove the pod for
+      // good (a delete with no grace left, for this very pod).
+      this.gracePeriods.set(key, pod.metadata.deletionGracePeriodSeconds ?? 30);
+      await this.killPod(key);
+      try {
+        await this.options.client
+          .resource<Pod>('pods', pod.metadata.namespace)
+          .delete(pod.metadata.name!, {
+            gracePeriodSeconds: 0,
+            preconditions: { uid: pod.metadata.uid },
+          });
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      return;
+    }
     const [namespace, name] = key.split('/') as [string, string];
     const uid = pod.metadata.uid!;
     const labels = { [podNameLabel]: name, [podNamespaceLabel]: namespace, [podUidLabel]: uid };
