@@ -13,7 +13,7 @@
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
 import type { Container, Lease, Node, Pod } from '../../harness/api/types.ts';
-import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
+import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
 import {
@@ -118,6 +118,8 @@ export class Kubelet {
       name: `kubelet-${this.nodeName}`,
       queue: toolkit.createWorkQueue({ clock: this.clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
       reconcile: (key) => this.syncPod(key),
+      // Pods are independent: several are synced at once (the queue keeps each pod to one worker).
+      workers: 8,
     });
     this.enqueue = (key, afterMs = 0) =>
       afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
@@ -345,15 +347,19 @@ export class Kubelet {
     if (sameStatus(pod.status, status)) return;
     const pods = this.options.client.resource<Pod>('pods', pod.metadata.namespace);
     try {
-      await this.options.toolkit.updateWithRetry(
-        pods,
-        pod.metadata.name!,
-        (current) => {
-          if (sameStatus(current.status, status)) return false;
-          current.status = status;
-        },
-        { status: true },
-      );
+      // Usually the cached pod is the latest: one write. If not (409), read, compare, retry.
+      await pods.updateStatus({ ...pod, status }).catch((error: unknown) => {
+        if (!isConflict(error)) throw error;
+        return this.options.toolkit.updateWithRetry(
+          pods,
+          pod.metadata.name!,
+          (current) => {
+            if (sameStatus(current.status, status)) return false;
+            current.status = status;
+          },
+          { status: true },
+        );
+      });
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
