@@ -525,7 +525,7 @@ export const course: Chapter[] = [
     slug: 'kubelet',
     title: 'The kubelet',
     builds:
-      'the node agent: registration and Lease heartbeats, pods on a container runtime (real processes), pod status, restarts with crash back-off',
+      'the node agent: registration and Lease heartbeats, pods on a container runtime (real processes), pod status, restarts with crash back-off, probes',
     minutes: 180,
     component: 'kubelet',
     hints: {
@@ -555,6 +555,16 @@ export const course: Chapter[] = [
         'A pod with metadata.deletionTimestamp: stop its running containers with deletionGracePeriodSeconds as the grace, remove the sandbox, then delete the pod with gracePeriodSeconds 0. Lesson: § Running pods.',
       'Running pods > a kubelet that restarts adopts the containers that run instead of starting them again':
         'Always look in the runtime first (listPodSandbox, listContainers with labels) and create only what is missing. Lesson: § Running pods.',
+      'Probes > httpGet: 200 to 399 is a success; 500, or nobody listening, a failure':
+        'fetch(`http://${podIP}:${port}${path}`, { signal: AbortSignal.timeout(ms) }); a rejection (refused, timeout) is a failure, not an error. Lesson: § Probes.',
+      'Probes > exec: exit code 0 is a success, anything else or a timeout a failure':
+        'runtime.exec(target.containerId, probe.exec.command, timeoutSeconds): exitCode 0 and not timedOut. Lesson: § Probes.',
+      'Probes > the verdict turns after failureThreshold failures in a row, and back after successThreshold successes':
+        'Count successes and failures in a row (each resets the other); turn the verdict when the count reaches its threshold. Lesson: § Probes.',
+      'Probes > the kubelet > a readiness probe decides Ready: false until it passes, true once it does':
+        "The kubelet keeps a ContainerProbes per running container with probes; writeStatus passes its `ready` into the container's observation, and onChange queues the pod. Lesson: § Probes.",
+      'Probes > the kubelet > a liveness probe that fails three times in a row kills the container, which restarts':
+        'onFailure: stop the probes, runtime.stopContainer(id, grace), then queue the pod: the exited container is restarted as its restartPolicy says. Lesson: § Probes.',
       'Real processes > an echo pod answers HTTP on its own pod IP, with its name':
         "Pass the container's ports to createContainer: the echo program listens on the pod IP and each containerPort. Lesson: § Real processes.",
     },

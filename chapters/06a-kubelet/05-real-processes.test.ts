@@ -23,12 +23,10 @@ afterEach(async () => {
   }
 });
 
-async function setUp() {
+async function setUp(podCidr: string) {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubelet-'));
-  // A pod range of this test file's own, so that test files running at once never share an IP.
-  const podCidr = '127.244.203.0/24';
   const runtime = new ProcessRuntime({ stateDir, podCidr });
   runtimes.push({ runtime, stateDir });
   inBackground(
@@ -57,7 +55,8 @@ function echoPod(name: string): Pod {
 
 describe('Real processes', () => {
   test('an echo pod answers HTTP on its own pod IP, with its name', async () => {
-    const { pods } = await setUp();
+    // Pod ranges of this file's own, one per test, so no two tests ever share an IP.
+    const { pods } = await setUp('127.244.203.0/24');
     await pods.create(echoPod('hello'));
     await waitFor(
       async () => (await pods.get('hello')).status?.phase === 'Running',
@@ -77,14 +76,18 @@ describe('Real processes', () => {
   });
 
   test('deleting the pod ends its process', async () => {
-    const { pods, runtime } = await setUp();
+    const { pods, runtime } = await setUp('127.244.204.0/24');
     await pods.create(echoPod('short-lived'));
     await waitFor(
       async () => (await pods.get('short-lived')).status?.phase === 'Running',
       'Running',
       20_000,
     );
-    const [container] = await runtime.listContainers({ state: 'CONTAINER_RUNNING' });
+    let [container] = await runtime.listContainers({ state: 'CONTAINER_RUNNING' });
+    await waitFor(async () => {
+      [container] = await runtime.listContainers({ state: 'CONTAINER_RUNNING' });
+      return container !== undefined;
+    }, 'a running container');
     expect(isAlive(container!.pid), 'the process, before the delete').toBe(true);
     await pods.delete('short-lived');
     await waitFor(() => !isAlive(container!.pid), 'the process to end', 20_000);

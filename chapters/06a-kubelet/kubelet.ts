@@ -96,8 +96,11 @@ export class Kubelet {
    *    imageBackoffMs; until then, held back as ImagePullBackOff with the message
    *    'Back-off pulling image "<image>"', without pulling), create attempt 0 (image, command,
    *    args, env, ports, workingDir) and start it;
-   * 3. the status: podStatus from the latest attempts and what was held back, written to
-   *    pods/status unless it is what the pod shows already.
+   * 3. probes: a running container with any probe gets a ContainerProbes (once per container id):
+   *    onChange queues the pod; onFailure stops the probes and the container (its grace), then
+   *    queues the pod, whose next sync restarts it; probes of containers no longer running stop;
+   * 4. the status: podStatus from the latest attempts, what was held back, and the probes' started
+   *    and ready, written to pods/status unless it is what the pod shows already.
    */
   async syncPod(key: string): Promise<void> {
     throw new NotImplemented('Kubelet.syncPod', section);

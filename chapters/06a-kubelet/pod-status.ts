@@ -32,6 +32,9 @@ export interface ContainerObservation {
   latest?: RuntimeContainerStatus;
   /** Why it is not running now, when the kubelet holds it back (CrashLoopBackOff, ErrImagePull). */
   waiting?: { reason: string; message?: string };
+  /** While it runs: whether its probes say it has started and is ready (true without probes). */
+  started?: boolean;
+  ready?: boolean;
 }
 
 /**
@@ -40,7 +43,8 @@ export interface ContainerObservation {
  * number), and the state:
  * - held back (`waiting` given): waiting with that reason (and message); if the latest attempt has
  *   exited, lastState.terminated says how;
- * - the latest attempt running: running since startedAt; ready and started true;
+ * - the latest attempt running: running since startedAt; ready and started as the observation
+ *   says (true when it does not say);
  * - the latest attempt exited: terminated { exitCode, reason (the runtime's, else Completed for 0
  *   and Error otherwise), message if any, startedAt, finishedAt };
  * - nothing yet: waiting, ContainerCreating.

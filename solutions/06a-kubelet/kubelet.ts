@@ -28,6 +28,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { podStatus, type ContainerObservation } from './pod-status.ts';
+import { ContainerProbes } from './probes.ts';
 import { CrashBackoff, shouldRestart, type BackoffOptions } from './restarts.ts';
 
 export interface KubeletOptions extends NodeConfig {
@@ -61,6 +62,8 @@ export class Kubelet {
   private readonly backoff: CrashBackoff;
   /** Containers held back, per pod key and container name: why, and until when. */
   private readonly held = new Map<string, Map<string, { reason: string; message?: string }>>();
+  /** The probes of each running container that has any, by container id. */
+  private readonly probes = new Map<string, ContainerProbes>();
   /** When each failed image pull (per pod, container and image) may be tried again. */
   private readonly pullFailures = new Map<string, number>();
   /** The grace period of each pod last seen, for stopping it once it is gone. */
@@ -103,9 +106,10 @@ export class Kubelet {
       };
       timers.push(this.clock.setTimeout(tick, milliseconds));
     };
-    signal.addEventListener('abort', () =>
-      timers.forEach((timer) => this.clock.clearTimeout(timer)),
-    );
+    signal.addEventListener('abort', () => {
+      timers.forEach((timer) => this.clock.clearTimeout(timer));
+      for (const probes of this.probes.values()) probes.stop();
+    });
     await this.heartbeat();
     every(this.options.heartbeatMs ?? 10_000, () => this.heartbeat());
 
@@ -224,7 +228,7 @@ export class Kubelet {
     const held = new Map<string, { reason: string; message?: string }>();
     this.held.set(key, held);
     for (const container of pod.spec.containers) {
-      await this.syncContainer(pod, sandbox.id, container, held);
+      await this.syncContainer(pod, sandbox.id, sandbox.ip, container, held);
     }
     await this.writeStatus(pod, sandbox.id, sandbox.ip, held);
   }
@@ -233,12 +237,15 @@ export class Kubelet {
   private async syncContainer(
     pod: Pod,
     sandboxId: string,
+    podIP: string,
     container: Container,
     held: Map<string, { reason: string; message?: string }>,
   ): Promise<void> {
     const key = keyOf(pod);
     const latest = await this.latestAttempt(sandboxId, container.name);
-    if (latest?.state === 'CONTAINER_RUNNING' || latest?.state === 'CONTAINER_CREATED') return;
+    if (latest?.state === 'CONTAINER_RUNNING')
+      return this.ensureProbes(pod, container, latest.id, podIP);
+    if (latest?.state === 'CONTAINER_CREATED') return;
     let attempt = 0;
     if (latest) {
       if (!shouldRestart(pod.spec.restartPolicy, latest.exitCode)) return;
@@ -305,6 +312,32 @@ export class Kubelet {
       },
     });
     await this.runtime.startContainer(id);
+    this.ensureProbes(pod, container, id, podIP);
+  }
+
+  /** Starts the probes of a running container that has any, once per container. */
+  private ensureProbes(pod: Pod, container: Container, containerId: string, podIP: string): void {
+    const { livenessProbe, readinessProbe, startupProbe } = container;
+    if (!livenessProbe && !readinessProbe && !startupProbe) return;
+    if (this.probes.has(containerId)) return;
+    const key = keyOf(pod);
+    const probes = new ContainerProbes(
+      container,
+      { podIP, containerId, runtime: this.runtime },
+      this.clock,
+      {
+        onChange: () => this.enqueue(key),
+        // A failed liveness probe kills the container; the next sync restarts it (restartPolicy).
+        onFailure: () => {
+          probes.stop();
+          this.probes.delete(containerId);
+          const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+          void this.runtime.stopContainer(containerId, grace).finally(() => this.enqueue(key));
+        },
+      },
+    );
+    this.probes.set(containerId, probes);
+    probes.start();
   }
 
   /** The newest attempt of a container in a sandbox. */
@@ -328,11 +361,19 @@ export class Kubelet {
   ): Promise<void> {
     const containers: ContainerObservation[] = [];
     for (const container of pod.spec.containers) {
+      const latest = await this.latestAttempt(sandboxId, container.name);
+      const probes = latest && this.probes.get(latest.id);
+      if (probes && latest.state !== 'CONTAINER_RUNNING') {
+        probes.stop();
+        this.probes.delete(latest.id);
+      }
       containers.push({
         name: container.name,
         image: container.image,
-        latest: await this.latestAttempt(sandboxId, container.name),
+        latest,
         waiting: held.get(container.name),
+        started: probes?.started,
+        ready: probes?.ready,
       });
     }
     const status = podStatus({
@@ -374,6 +415,10 @@ export class Kubelet {
     const grace = this.gracePeriods.get(key) ?? 30;
     for (const sandbox of sandboxes) {
       const containers = await this.runtime.listContainers({ podSandboxId: sandbox.id });
+      for (const container of containers) {
+        this.probes.get(container.id)?.stop();
+        this.probes.delete(container.id);
+      }
       await Promise.all(
         containers
           .filter((container) => container.state === 'CONTAINER_RUNNING')

@@ -29,6 +29,9 @@ export interface ContainerObservation {
   latest?: RuntimeContainerStatus;
   /** Why it is not running now, when the kubelet holds it back (CrashLoopBackOff, ErrImagePull). */
   waiting?: { reason: string; message?: string };
+  /** While it runs: whether its probes say it has started and is ready (true without probes). */
+  started?: boolean;
+  ready?: boolean;
 }
 
 /** One container's status as the API shows it. */
@@ -57,8 +60,8 @@ export function containerStatus(observation: ContainerObservation): ContainerSta
     if (terminated) status.lastState = { terminated };
   } else if (latest?.state === 'CONTAINER_RUNNING') {
     status.state = { running: { startedAt: rfc3339(latest.startedAt) } };
-    status.ready = true;
-    status.started = true;
+    status.ready = observation.ready ?? true;
+    status.started = observation.started ?? true;
   } else if (terminated) {
     status.state = { terminated };
   } else {
