@@ -565,6 +565,10 @@ export const course: Chapter[] = [
         "The kubelet keeps a ContainerProbes per running container with probes; writeStatus passes its `ready` into the container's observation, and onChange queues the pod. Lesson: § Probes.",
       'Probes > the kubelet > a liveness probe that fails three times in a row kills the container, which restarts':
         'onFailure: stop the probes, runtime.stopContainer(id, grace), then queue the pod: the exited container is restarted as its restartPolicy says. Lesson: § Probes.',
+      "Logs > the kubelet API serves a container's log, all of it or its last lines":
+        "http.createServer: match /containerLogs/<ns>/<pod>/<container>, find the newest attempt by its labels, then for await over runtime.readLogs(id, { tailLines, follow }) writing each line's content and a newline. Lesson: § Logs.",
+      "Logs > kubectl logs' request: the API server passes pods/log on to the pod's node":
+        'With options.port, serve the kubelet API before registering, and register the Node with the port it got: the API server reads daemonEndpoints.kubeletEndpoint.Port to reach it. Lesson: § Logs.',
       'Real processes > an echo pod answers HTTP on its own pod IP, with its name':
         "Pass the container's ports to createContainer: the echo program listens on the pod IP and each containerPort. Lesson: § Real processes.",
     },

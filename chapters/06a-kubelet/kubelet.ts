@@ -22,6 +22,8 @@ import { CrashBackoff, type BackoffOptions } from './restarts.ts';
 const section = '§ Running pods';
 
 export interface KubeletOptions extends NodeConfig {
+  // NodeConfig's `port`: where the kubelet API listens (10250 in a cluster, 0 for any free port);
+  // without it, the kubelet serves no API (unit tests that need none).
   toolkit: Toolkit;
   client: ApiClient;
   runtime: ContainerRuntime;
@@ -56,7 +58,9 @@ export class Kubelet {
   }
 
   /**
-   * Registers the node and renews the Lease (both at once, then the Lease every heartbeatMs on
+   * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
+   * closed when the signal aborts; the Node registered names the port it really got. Then
+   * registers the node and renews the Lease (both at once, then the Lease every heartbeatMs on
    * the clock), then runs until `signal` aborts: an informer on the pods with fieldSelector
    * spec.nodeName=<this node>, a controller whose reconcile is syncPod, and every relistMs a look
    * at the runtime's containers: the pod of each container whose state changed since the last

@@ -21,7 +21,7 @@ import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
-                        [--pod-cidr CIDR] [--root-dir DIR] [--use solutions|mine|auto]`;
+                        [--pod-cidr CIDR] [--root-dir DIR] [--port 10250] [--use solutions|mine|auto]`;
 
 export interface KubeletFlags {
   kubeconfig?: string;
@@ -30,6 +30,8 @@ export interface KubeletFlags {
   nodeIp: string;
   podCidr: string;
   rootDir: string;
+  /** The kubelet API's port. 10250. */
+  port: number;
   use: Use;
 }
 
@@ -41,6 +43,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'node-ip': 'string',
     'pod-cidr': 'string',
     'root-dir': 'string',
+    port: 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -63,8 +66,12 @@ export function parseFlags(argv: string[]): KubeletFlags {
     nodeIp: text('node-ip') ?? nodeIp(0),
     podCidr,
     rootDir: text('root-dir') ?? path.join(repoRoot, '.kata', 'kubelet', nodeName),
+    port: Number(text('port') ?? 10250),
     use,
   };
+  if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
+    throw new UsageError(`--port must be a port number, not "${text('port')}"`);
+  }
   if (!cidrContains('127.0.0.0/8', flags.nodeIp) && process.platform === 'linux') {
     throw new UsageError(`--node-ip ${flags.nodeIp} is not a loopback address (127.x.y.z)`);
   }
@@ -101,6 +108,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       memory: `${Math.floor(os.totalmem() / 1024 / 1024)}Mi`,
       pods: '110',
     },
+    port: flags.port,
     toolkit,
     client,
     runtime,

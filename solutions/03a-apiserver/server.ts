@@ -43,6 +43,7 @@ import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
 import { parseResourcePath, type RequestInfo } from './paths.ts';
 import {
   badRequest,
+  internalError,
   conflict,
   methodNotAllowed,
   noSuchPath,
@@ -143,6 +144,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const watches = new Set<() => void>();
   const namespaces = resources.find((r) => r.group === '' && r.resource === 'namespaces')!;
+  const pods = resources.find((r) => r.group === '' && r.resource === 'pods');
+  const nodes = resources.find((r) => r.group === '' && r.resource === 'nodes')!;
 
   // ------------------------------------------------------------------------------------------
   // Reading a request
@@ -484,6 +487,76 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   };
 
   // ------------------------------------------------------------------------------------------
+  // pods/log: only the node has a container's log, so the server passes the request on to the
+  // kubelet API of the pod's node (its InternalIP and kubelet port, from the Node object)
+  // ------------------------------------------------------------------------------------------
+
+  const serveLog = async (
+    request: Request,
+    response: Response,
+    info: RequestInfo,
+    query: URLSearchParams,
+  ): Promise<void> => {
+    if (request.method !== 'GET') throw methodNotAllowed();
+    const pod = await storage.get(info.resource, info.namespace, info.name!);
+    const spec = pod.spec as { nodeName?: string; containers: { name: string }[] };
+    const names = spec.containers.map((container) => container.name);
+    const container = query.get('container') ?? (names.length === 1 ? names[0] : undefined);
+    if (!container) {
+      throw badRequest(
+        `a container name must be specified for pod ${info.name}, choose one of: [${names.join(' ')}]`,
+      );
+    }
+    if (!names.includes(container)) {
+      throw badRequest(`container ${container} is not valid for pod ${info.name}`);
+    }
+    if (!spec.nodeName) {
+      throw badRequest(
+        `container "${container}" in pod "${info.name}" is waiting to start: not scheduled`,
+      );
+    }
+    const node = await storage.get(nodes, undefined, spec.nodeName);
+    const status = node.status as
+      | {
+          addresses?: { type: string; address: string }[];
+          daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
+        }
+      | undefined;
+    const address = status?.addresses?.find((entry) => entry.type === 'InternalIP')?.address;
+    const port = status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
+    if (!address)
+      throw badRequest(`node "${spec.nodeName}" has no InternalIP to reach its kubelet`);
+    const forward = new URLSearchParams();
+    for (const name of ['follow', 'tailLines']) {
+      const value = query.get(name);
+      if (value !== null) forward.set(name, value);
+    }
+    const target =
+      `http://${address}:${port}/containerLogs/${encodeURIComponent(info.namespace!)}/` +
+      `${encodeURIComponent(info.name!)}/${encodeURIComponent(container)}?${forward}`;
+    await new Promise<void>((resolve, reject) => {
+      const upstream = http.get(target, (answerFromNode) => {
+        if (answerFromNode.statusCode !== 200) {
+          let text = '';
+          answerFromNode.setEncoding('utf8');
+          answerFromNode.on('data', (chunk: string) => (text += chunk));
+          answerFromNode.on('end', () => reject(badRequest(text.trim())));
+          return;
+        }
+        response.writeHead(200, { 'content-type': 'text/plain' });
+        answerFromNode.pipe(response);
+        answerFromNode.on('end', resolve);
+        answerFromNode.on('error', resolve);
+      });
+      upstream.on('error', (error) =>
+        reject(internalError(new Error(`the kubelet at ${address}:${port}: ${error.message}`))),
+      );
+      // The client went away (kubectl logs -f, Ctrl-C): stop reading from the node.
+      response.on('close', () => upstream.destroy());
+    });
+  };
+
+  // ------------------------------------------------------------------------------------------
   // Routing
   // ------------------------------------------------------------------------------------------
 
@@ -510,6 +583,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
     const info = parseResourcePath(url.pathname, resources);
     if (!info) throw noSuchPath();
+    if (info.subresource === 'log' && info.resource === pods) {
+      return serveLog(request, response, info, query);
+    }
     if (info.subresource !== undefined) return serveSubresource(request, response, info);
 
     // `kubectl get` asks for a Table: the columns to print, worked out here (harness/api/tables.ts).

@@ -26,12 +26,15 @@ import {
   type ContainerRuntime,
   type ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
+import { serveKubeletApi } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { podStatus, type ContainerObservation } from './pod-status.ts';
 import { ContainerProbes } from './probes.ts';
 import { CrashBackoff, shouldRestart, type BackoffOptions } from './restarts.ts';
 
 export interface KubeletOptions extends NodeConfig {
+  // NodeConfig's `port`: where the kubelet API listens (10250 in a cluster, 0 for any free port);
+  // without it, the kubelet serves no API (unit tests that need none).
   toolkit: Toolkit;
   client: ApiClient;
   runtime: ContainerRuntime;
@@ -69,6 +72,8 @@ export class Kubelet {
   /** The grace period of each pod last seen, for stopping it once it is gone. */
   private readonly gracePeriods = new Map<string, number>();
   private pods: Informer<Pod> | undefined;
+  /** The port the kubelet API listens on, once it does. */
+  private apiPort: number | undefined;
   private enqueue: (key: string, afterMs?: number) => void = () => {};
 
   constructor(options: KubeletOptions) {
@@ -94,6 +99,12 @@ export class Kubelet {
 
   private async start(signal: AbortSignal): Promise<void> {
     const { toolkit, client } = this.options;
+    if (this.options.port !== undefined) {
+      const api = await serveKubeletApi(this.runtime, this.options.nodeIp, this.options.port);
+      // The Node tells the API server where the kubelet API really is (port 0 picked one).
+      this.apiPort = Number(new URL(api.url).port);
+      signal.addEventListener('abort', () => void api.close());
+    }
     await this.register();
     const timers: Timer[] = [];
     const every = (milliseconds: number, work: () => Promise<void>) => {
@@ -152,7 +163,7 @@ export class Kubelet {
   async register(): Promise<void> {
     const nodes = this.options.client.resource<Node>('nodes');
     const node = nodeObject(
-      this.options,
+      { ...this.options, port: this.apiPort ?? this.options.port },
       new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
     );
     try {
