@@ -521,7 +521,7 @@ export const course: Chapter[] = [
     },
   },
   {
-    id: '06a',
+    id: '06',
     slug: 'kubelet',
     title: 'The kubelet',
     builds:

@@ -1,4 +1,4 @@
-// Benchmark of chapter 06a's kubelet (the reference), run with `npx kata bench kubelet`. It prints
+// Benchmark of chapter 06's kubelet (the reference), run with `npx kata bench kubelet`. It prints
 // pod start latency, from the moment a pod is bound to the node to the moment a watch shows it
 // Running, the way Kubernetes' pod startup SLO measures it (p99 at most 5 s for stateless pods):
 //
@@ -17,7 +17,7 @@ import { FakeRuntime } from '../runtime/fake-runtime.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
-import { createKubelet } from '../../solutions/06a-kubelet/kubelet.ts';
+import { createKubelet } from '../../solutions/06-kubelet/kubelet.ts';
 
 const SLO_MS = 5000;
 

@@ -4,7 +4,7 @@
 //   npx kata run kubelet --kubeconfig .kata/kubeconfig --node-name node-2 --node-ip 127.20.0.2 \
 //       --pod-cidr 127.244.1.0/24
 //
-// It runs chapter 06a's kubelet on chapter 04's toolkit (each the learner's once that chapter
+// It runs chapter 06's kubelet on chapter 04's toolkit (each the learner's once that chapter
 // passes, --use auto) and on the process runtime: every container a real child process, its state
 // and logs under --root-dir, so a kubelet started again adopts what runs. Ctrl-C stops the kubelet
 // and leaves the pods running, as stopping a real kubelet does.
@@ -81,11 +81,11 @@ export function parseFlags(argv: string[]): KubeletFlags {
 export async function startKubelet(flags: KubeletFlags, log: (line: string) => void) {
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
-  const folder = chapterSource('06a', flags.use);
+  const folder = chapterSource('06', flags.use);
   const { createKubelet } = (await import(
     pathToFileURL(path.join(folder, 'kubelet.ts')).href
-  )) as typeof import('../../solutions/06a-kubelet/kubelet.ts');
-  log(`chapter 06a, the kubelet: ${describeSource(folder)}`);
+  )) as typeof import('../../solutions/06-kubelet/kubelet.ts');
+  log(`chapter 06, the kubelet: ${describeSource(folder)}`);
   const client = toolkit.createClient({ ...config, userAgent: `kata-kubelet/${flags.nodeName}` });
   try {
     await client.resource('namespaces').get('kube-node-lease');
