@@ -7,6 +7,7 @@
 //   d. structure: folders and manifest agree, stubs have twins, lessons have their sections,
 //      hints name real tests
 //   e. the harness's own tests
+//   f. the documentation: links, commands in the guides, the certification map (docs-check.ts)
 //
 // Each check prints one line as it finishes, with the details of a failure below it, and the last
 // line is exactly "N passed, N failed": CI reads it.
@@ -311,6 +312,11 @@ export async function check(options: CheckOptions): Promise<number> {
       'the harness tests pass',
       [...brokenFiles(run), ...failures(failing)],
       `${run.tests.length} tests, ${seconds(harnessStarted)}`,
+    );
+    list.step('f. The documentation');
+    list.record(
+      'links, commands and the certification map hold',
+      (await import('./docs-check.ts')).documentationProblems(),
     );
   }
 
