@@ -11,7 +11,7 @@ interface Verb {
   summary: string;
   flags: Record<string, Flag>;
   /** What the positional argument is, if the verb takes one. */
-  positional?: 'chapter' | 'chapters' | 'component' | 'bench';
+  positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod';
   /** A required positional: `kata reset` must be told which chapter. */
   required?: boolean;
   /** Everything after the positional goes to the program untouched (`kata run store --data-dir`). */
@@ -101,6 +101,33 @@ export const verbs: Record<string, Verb> = {
     summary: 'compare chapters/ with the recorded stubs; --update records them (npm run pristine)',
     flags: {
       update: { type: 'boolean', description: 'record the working tree as the pristine stubs' },
+    },
+  },
+  logs: {
+    usage: 'kata logs POD [-c CONTAINER] [-n NAMESPACE] [-f] [--tail N] [--server URL]',
+    summary: "a pod's container log, as kubectl logs prints it, from your cluster",
+    flags: {
+      container: {
+        type: 'string',
+        short: 'c',
+        description: 'the container (when the pod has several)',
+      },
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      follow: { type: 'boolean', short: 'f', description: 'keep printing as the container writes' },
+      tail: { type: 'string', description: 'only the last N lines' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+    positional: 'pod',
+    required: true,
+  },
+  kubeconfig: {
+    usage: 'kata kubeconfig [--server URL]',
+    summary: 'write .kata/kubeconfig, so kubectl and the components find your API server',
+    flags: {
+      server: { type: 'string', description: 'the API server (default http://127.0.0.1:6443)' },
     },
   },
   help: {
@@ -196,7 +223,12 @@ export function parseCommandLine(argv: string[]): Request {
     throw new UsageError(`unexpected "${positionals[most]}"; usage: ${verb.usage}`);
   }
   if (verb.required && positionals.length === 0) {
-    const what = verb.positional === 'chapter' ? `a chapter: ${chapterChoices()}` : 'a name';
+    const what =
+      verb.positional === 'chapter'
+        ? `a chapter: ${chapterChoices()}`
+        : verb.positional === 'pod'
+          ? 'a pod name'
+          : 'a name';
     throw new UsageError(`kata ${verbName} needs ${what}; usage: ${verb.usage}`);
   }
   if (verb.positional === 'chapter' || verb.positional === 'chapters') {

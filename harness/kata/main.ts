@@ -81,6 +81,10 @@ async function dispatch(request: Request): Promise<number> {
       });
     case 'pristine':
       return pristine(request.flags.update === true);
+    case 'logs':
+      return (await import('./cluster-verbs.ts')).logs(request.name!, request.flags);
+    case 'kubeconfig':
+      return (await import('./cluster-verbs.ts')).writeKubeconfig(request.flags);
     default:
       console.log(helpText(request.name));
       return exitCodes.ok;

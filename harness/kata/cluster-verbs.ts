@@ -1,0 +1,73 @@
+// The `kata` verbs that talk to a running cluster rather than to the course: where the API server
+// is (`kata kubeconfig` writes it down, as kubectl reads it), and `kata logs`, for machines without
+// kubectl. They use the reference client (chapter 04's solution): a learner's half-built client
+// must never stand between them and their cluster.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { kubeconfigFor, readKubeconfig } from '../client/kubeconfig.ts';
+import { repoRoot } from '../vitest/target.ts';
+import { KataError, UsageError } from './output.ts';
+
+/** The kubeconfig `kata kubeconfig` writes, and the cluster verbs read. */
+export const kubeconfigPath = path.join(repoRoot, '.kata', 'kubeconfig');
+
+type Flags = Record<string, string | boolean | undefined>;
+
+/** The API server: --server, else the written kubeconfig's, else the default port on loopback. */
+export function serverFrom(flags: Flags): string {
+  if (typeof flags.server === 'string') return flags.server;
+  if (existsSync(kubeconfigPath)) return readKubeconfig(kubeconfigPath).server;
+  return 'http://127.0.0.1:6443';
+}
+
+export function writeKubeconfig(flags: Flags): number {
+  const server = typeof flags.server === 'string' ? flags.server : 'http://127.0.0.1:6443';
+  try {
+    new URL(server);
+  } catch {
+    throw new UsageError(`--server: "${server}" is not a URL`);
+  }
+  mkdirSync(path.dirname(kubeconfigPath), { recursive: true });
+  writeFileSync(kubeconfigPath, kubeconfigFor(server));
+  console.log(`Wrote ${path.relative(process.cwd(), kubeconfigPath)} for ${server}. Try:`);
+  console.log(`  kubectl --kubeconfig ${path.relative(process.cwd(), kubeconfigPath)} get nodes`);
+  return 0;
+}
+
+/** `kata logs POD`: GET pods/<pod>/log, streamed to stdout. */
+export async function logs(pod: string, flags: Flags): Promise<number> {
+  const server = serverFrom(flags);
+  const namespace = typeof flags.namespace === 'string' ? flags.namespace : 'default';
+  const query = new URLSearchParams();
+  if (typeof flags.container === 'string') query.set('container', flags.container);
+  if (flags.follow === true) query.set('follow', 'true');
+  if (typeof flags.tail === 'string') {
+    if (!/^\d+$/.test(flags.tail))
+      throw new UsageError(`--tail takes a number, not "${flags.tail}"`);
+    query.set('tailLines', flags.tail);
+  }
+  const url = `${server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new KataError(
+      `cannot reach the API server at ${server} (${(error as Error).message}); start it with ` +
+        '`npx kata run apiserver`, or say where it is with --server',
+    );
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // Not a Status: print the text as it came.
+    }
+    throw new KataError(`${message.trim()} (from ${server})`);
+  }
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    process.stdout.write(chunk);
+  }
+  return 0;
+}
