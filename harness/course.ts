@@ -573,6 +573,66 @@ export const course: Chapter[] = [
         "Pass the container's ports to createContainer: the echo program listens on the pod IP and each containerPort. Lesson: § Real processes.",
     },
   },
+  {
+    id: '07',
+    slug: 'controllers',
+    title: 'The controllers',
+    builds:
+      'the reconcile loops of kube-controller-manager: ReplicaSets (with expectations and adoption), Endpoints, garbage collection, node lifecycle',
+    minutes: 180,
+    component: 'controller-manager',
+    hints: {
+      'ReplicaSets > a label selector: every matchLabels pair, and every expression':
+        'Check matchLabels pairs first, then each expression: In (present and listed), NotIn (absent or not listed), Exists, DoesNotExist. Lesson: § ReplicaSets.',
+      'ReplicaSets > surplus pods go in order: unscheduled, pending, not ready, then the newest':
+        'A comparison that returns the first non-zero difference: scheduled, phase rank, ready, restarts (reversed), creation time (reversed). Lesson: § ReplicaSets.',
+      'ReplicaSets > a new ReplicaSet gets its pods: named after it, owned by it, counted in its status':
+        'reconcile: count the active pods it controls, create the missing ones from podFromTemplate (generateName, ownerReferenceTo), then write the status. Lesson: § ReplicaSets.',
+      'ReplicaSets > a pod that is deleted is replaced':
+        "Map pod events to the owner's key (controller.watch(pods, keysFor)), so a deleted pod wakes its ReplicaSet. Lesson: § ReplicaSets.",
+      'ReplicaSets > a matching orphan is adopted instead of a new pod created; a pod relabelled away is released':
+        'Before counting, claim: patch an ownerReference onto matching orphans, and off owned pods that no longer match. Lesson: § ReplicaSets.',
+      "Endpoints > a Service's Endpoints list its pods as they start, and follow their readiness":
+        'Watch pods mapped to the Services that select them; reconcile builds the subsets and creates or updates the Endpoints. Lesson: § Endpoints.',
+      "Garbage collection > deleting an owner deletes its dependents; others' stay":
+        "When an object is deleted, queue what byIndex('ownerUid', its uid) finds; reconcile deletes a dependent whose owners a GET cannot find. Lesson: § Garbage collection.",
+      'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable':
+        "Record when each Lease's renewTime changed (on the clock); every monitor period, a node silent longer than the grace gets Unknown conditions and the NoExecute taint. Lesson: § Node lifecycle.",
+      'Node lifecycle > its pods are evicted once their toleration runs out':
+        "For a tainted silent node, compare now - taint.timeAdded with each pod's tolerationSecondsFor. Lesson: § Node lifecycle.",
+    },
+  },
+  {
+    id: '09',
+    slug: 'services',
+    title: 'Services and kube-proxy',
+    builds:
+      'ClusterIP and NodePort allocation, and kube-proxy in userspace mode: real TCP listeners on Service addresses, each connection piped to a ready pod',
+    minutes: 150,
+    component: 'proxy',
+    hints: {
+      'Allocation > a port range reads as first-last':
+        'A regular expression /^(\\d+)-(\\d+)$/, then check 1 <= first <= last <= 65535. Lesson: § Allocation.',
+      'Allocation > a Service gets a ClusterIP from the range, in spec.clusterIP and spec.clusterIPs':
+        'Keep taken addresses as numbers in a Set (parseIp from harness/network.ts); a free offset n gives formatIp(base + n). Lesson: § Allocation.',
+      'Allocation > the search starts at a random place in the range':
+        'Candidates are offsets 2 .. size-2; start at Math.floor(random() * count) and walk forward, wrapping around. Lesson: § Allocation.',
+      "Allocation > a ClusterIP already taken is 422 Invalid on spec.clusterIPs, in Kubernetes' words":
+        "new ApiError(422, 'Invalid', ...) with details.causes [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message }]; Go prints the value as []string{\"ip\"}. Lesson: § Allocation.",
+      'Allocation > a failed create keeps nothing it allocated on the way':
+        'Remember each allocation as an undo function; on any error run them all before rethrowing. Lesson: § Allocation.',
+      'Allocation > changing type to NodePort allocates node ports; back to ClusterIP releases them':
+        'onUpdate: keep the old nodePort of a port with the same number when none is asked for; release old ports the new object does not keep. Lesson: § Allocation.',
+      'Allocation > rebuilt from the Services that exist, it never hands out an address twice':
+        'rebuild clears both sets, then adds every ClusterIP (not None) and every nodePort of NodePort Services. Lesson: § Allocation.',
+      'The proxy > a connection to the ClusterIP reaches the pod behind it':
+        'A controller watching Services and Endpoints; sync(key) listens on clusterIP:port with net.createServer({ allowHalfOpen: true, pauseOnConnect: true }); each socket connects to an endpoint and the two are piped. Lesson: § The proxy.',
+      'The proxy > 300 connections spread over 3 endpoints, each getting 20% to 47%':
+        'Read the ready endpoints from the Endpoints informer at each new connection and pick candidates[Math.floor(random() * length)]. Lesson: § The proxy.',
+      'The proxy > no sockets are left open once the clients are done, and close() stops everything':
+        'Track every socket in a Set, removed on close; when one side closes, end the other, then destroy it once its writes are flushed. Lesson: § The proxy.',
+    },
+  },
 ];
 
 export function folderOf(chapter: Chapter): string {

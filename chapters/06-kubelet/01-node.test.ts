@@ -91,6 +91,29 @@ describe('Registering the node', () => {
     expect(await renewed()).toBe('2026-01-01T00:00:10.000000Z');
   });
 
+  test('a node marked Unknown by the control plane is posted Ready again at the next heartbeat', async () => {
+    const { client, clock } = await startKubelet();
+    const nodes = client.resource<Node>('nodes');
+    const readyStatus = async () =>
+      (await nodes.get('node-1').catch(() => undefined))?.status?.conditions?.find(
+        (c) => c.type === 'Ready',
+      )?.status;
+    await waitFor(async () => (await readyStatus()) === 'True', 'the node registered');
+    await toolkit.updateWithRetry(
+      nodes,
+      'node-1',
+      (node) => {
+        node.status!.conditions = node.status!.conditions!.map((c) => ({
+          ...c,
+          status: 'Unknown',
+        }));
+      },
+      { status: true },
+    );
+    clock.advance(10_000);
+    await waitFor(async () => (await readyStatus()) === 'True', 'Ready again after a heartbeat');
+  });
+
   test('a kubelet that restarts registers again without an error', async () => {
     const { client } = await startKubelet();
     await waitFor(async () => (await client.resource('nodes').list()).items.length === 1, 'node');

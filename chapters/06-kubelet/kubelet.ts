@@ -77,7 +77,8 @@ export class Kubelet {
 
   /**
    * Renews the node's Lease in kube-node-lease: renewTime now, as a MicroTime (six fractional
-   * digits); creates it (nodeLease) when it does not exist.
+   * digits); creates it (nodeLease) when it does not exist. Then, if the Node's Ready condition is
+   * not True (the node lifecycle controller marks a silent node Unknown), registers again.
    */
   async heartbeat(): Promise<void> {
     throw new NotImplemented('Kubelet.heartbeat', '§ Registering the node');

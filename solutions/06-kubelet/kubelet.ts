@@ -195,6 +195,11 @@ export class Kubelet {
       if (!isNotFound(error)) throw error;
       await leases.create(nodeLease(this.nodeName, renewTime, duration));
     }
+    // The node lifecycle controller marks a node that went silent Unknown; only the kubelet says
+    // it is Ready again, so each heartbeat checks and, if need be, posts its status anew.
+    const node = await this.options.client.resource<Node>('nodes').get(this.nodeName);
+    const ready = node.status?.conditions?.find((condition) => condition.type === 'Ready');
+    if (ready?.status !== 'True') await this.register();
   }
 
   /** One pod: make what runs match its spec, then report what runs. */

@@ -1,0 +1,90 @@
+// kube-proxy in userspace mode: real TCP listeners on each Service address, each connection piped
+// to a pod.
+//
+// A ClusterIP is virtual: nothing answers on it until the proxy does. One proxy runs per node; it
+// watches Services and Endpoints and keeps listeners in step with them: <clusterIP>:<port> for each
+// Service port, and <node IP>:<nodePort> for NodePort Services. Each new connection goes to a ready
+// endpoint chosen at random (as iptables mode does with its probability rules), or to the same one
+// as before for a client when the Service asks for sessionAffinity: ClientIP. A refused connection
+// is tried on another endpoint. The bytes are piped both ways with back-pressure and half-close.
+//
+// Shared loopback: every proxy on one host binds the same ClusterIPs, as every node's iptables
+// rules would match them. The first proxy to bind an address serves it for the host; a listen
+// that fails with EADDRINUSE means a peer already serves it, which counts as served. The proxy
+// tries to bind again at its next sync of that Service, so a peer that went away is replaced.
+import type { Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
+import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ The proxy';
+
+export interface ProxyOptions {
+  toolkit: Toolkit;
+  client: ApiClient;
+  nodeName: string;
+  /** Where NodePort Services listen on this node; without it, NodePorts are not served. */
+  nodeIp?: string;
+  /** Random numbers in [0, 1): which endpoint a new connection goes to. */
+  random?: () => number;
+}
+
+/** "address:port", the key of a listener. */
+export function listenAddress(ip: string, port: number): string {
+  throw new NotImplemented('listenAddress', section);
+}
+
+/** The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name. */
+export function readyEndpoints(endpoints: Endpoints | undefined, port: ServicePort): string[] {
+  throw new NotImplemented('readyEndpoints', section);
+}
+
+/** The addresses a Service should be served on by the proxy of the node with `nodeIp`. */
+export function serviceListeners(service: Service, nodeIp?: string): Map<string, ServicePort> {
+  throw new NotImplemented('serviceListeners', section);
+}
+
+/**
+ * One proxy: a Service informer and an Endpoints informer feeding a controller whose reconcile is
+ * sync(key); net.Server listeners (allowHalfOpen, pauseOnConnect) keyed by "ip:port"; a set of open
+ * sockets; a map for ClientIP affinity.
+ */
+export class Proxy {
+  constructor(options: ProxyOptions) {
+    void options;
+  }
+
+  /** Watches, and keeps the listeners in step, until `signal` aborts; then closes everything. */
+  async run(signal: AbortSignal): Promise<void> {
+    throw new NotImplemented('Proxy.run', section);
+  }
+
+  /** The addresses this proxy listens on itself (not those a peer serves). */
+  listening(): string[] {
+    throw new NotImplemented('Proxy.listening', section);
+  }
+
+  /** The addresses this proxy should serve but a peer proxy on this host already does. */
+  servedByPeer(): string[] {
+    throw new NotImplemented('Proxy.servedByPeer', section);
+  }
+
+  /** How many sockets (client and endpoint sides) are open through the proxy. */
+  openSockets(): number {
+    throw new NotImplemented('Proxy.openSockets', section);
+  }
+
+  /** One Service: open the listeners it needs, close those it no longer has. */
+  async sync(key: string): Promise<void> {
+    throw new NotImplemented('Proxy.sync', section);
+  }
+
+  /** Closes every listener and every connection. */
+  async close(): Promise<void> {
+    throw new NotImplemented('Proxy.close', section);
+  }
+}
+
+/** A proxy for one node; `run(signal)` starts it. */
+export function createProxy(options: ProxyOptions): Proxy {
+  return new Proxy(options);
+}

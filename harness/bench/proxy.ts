@@ -1,0 +1,169 @@
+// Benchmark of chapter 09's proxy (the reference), run with `npx kata bench proxy`. The same client
+// talks to the same server twice in one run, once directly at the pod address and once through a
+// ClusterIP served by the proxy, and prints:
+//
+//   1. bulk throughput (256 MiB written to a sink that answers when it has read them all), as a
+//      ratio of through-the-proxy to direct (target at least 0.5x; Kubernetes' old userspace proxy
+//      managed about 0.36x);
+//   2. 64-byte request/response round trips per second on one connection, as a ratio (target at
+//      least 0.65x), and the p50 latency the proxy adds.
+//
+// The proxy runs as `kata run proxy` in a process of its own; client and pod share this one.
+import { createConnection, createServer, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Endpoints, Service } from '../api/types.ts';
+import { startApiServer } from '../testing/apiserver.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
+
+const BULK_BYTES = 256 * 1024 * 1024;
+const CHUNK = Buffer.alloc(64 * 1024, 7);
+const ROUND_TRIPS = 20_000;
+const podIp = '127.244.99.2';
+const clusterIp = '127.96.99.10';
+const componentFile = fileURLToPath(new URL('../components/proxy.ts', import.meta.url));
+
+/** The pod: on one port a sink that answers "done" after BULK_BYTES, on another a 64-byte echo. */
+const sink = createServer((socket) => {
+  let seen = 0;
+  socket.on('data', (chunk) => {
+    seen += chunk.length;
+    if (seen >= BULK_BYTES) socket.end('done');
+  });
+});
+const echo = createServer((socket) => socket.pipe(socket));
+const listen = (server: ReturnType<typeof createServer>) =>
+  new Promise<number>((resolve) =>
+    server.listen(0, podIp, () => resolve((server.address() as { port: number }).port)),
+  );
+const sinkPort = await listen(sink);
+const echoPort = await listen(echo);
+
+const api = await startApiServer();
+const client = toolkit.createClient({ server: api.url });
+await client.resource<Service>('services', 'default').create({
+  metadata: { name: 'bench', namespace: 'default' },
+  spec: {
+    clusterIP: clusterIp,
+    ports: [
+      { name: 'sink', port: 9000 },
+      { name: 'echo', port: 9001 },
+    ],
+  },
+});
+await client.resource<Endpoints>('endpoints', 'default').create({
+  metadata: { name: 'bench', namespace: 'default' },
+  subsets: [
+    {
+      addresses: [{ ip: podIp }],
+      ports: [
+        { name: 'sink', port: sinkPort },
+        { name: 'echo', port: echoPort },
+      ],
+    },
+  ],
+});
+// The proxy runs as its own program, `kata run proxy`, as kube-proxy is a process of its own; the
+// client and the pod share this one in both runs.
+const program = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    componentFile,
+    '--master',
+    api.url,
+    '--node-name',
+    'bench',
+    '--use',
+    'solutions',
+  ],
+  { stdio: 'ignore' },
+);
+for (;;) {
+  try {
+    (await connect(clusterIp, 9001)).destroy();
+    break;
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function connect(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Writes BULK_BYTES with back-pressure, waits for the sink's answer; bytes per second. */
+async function bulk(host: string, port: number): Promise<number> {
+  const socket = await connect(host, port);
+  const started = performance.now();
+  const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
+  for (let sent = 0; sent < BULK_BYTES; sent += CHUNK.length) {
+    if (!socket.write(CHUNK)) await new Promise((resolve) => socket.once('drain', resolve));
+  }
+  await answered;
+  const seconds = (performance.now() - started) / 1000;
+  socket.destroy();
+  return BULK_BYTES / seconds;
+}
+
+/** ROUND_TRIPS 64-byte ping-pongs on one connection: rate per second and p50 in microseconds. */
+async function requestResponse(host: string, port: number) {
+  const socket = await connect(host, port);
+  socket.setNoDelay(true);
+  const message = Buffer.alloc(64, 1);
+  const times: number[] = [];
+  const started = performance.now();
+  for (let n = 0; n < ROUND_TRIPS; n++) {
+    const sent = performance.now();
+    await new Promise<void>((resolve) => {
+      let got = 0;
+      const onData = (chunk: Buffer) => {
+        got += chunk.length;
+        if (got >= 64) {
+          socket.off('data', onData);
+          resolve();
+        }
+      };
+      socket.on('data', onData);
+      socket.write(message);
+    });
+    times.push(performance.now() - sent);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  socket.destroy();
+  times.sort((a, b) => a - b);
+  return { rate: ROUND_TRIPS / seconds, p50: times[Math.floor(times.length / 2)]! * 1000 };
+}
+
+// Warm up both paths, then measure.
+await bulk(podIp, sinkPort);
+await bulk(clusterIp, 9000);
+const directBulk = await bulk(podIp, sinkPort);
+const proxiedBulk = await bulk(clusterIp, 9000);
+await requestResponse(podIp, echoPort);
+const direct = await requestResponse(podIp, echoPort);
+const proxied = await requestResponse(clusterIp, 9001);
+
+const mib = (rate: number) => `${(rate / 1024 / 1024).toFixed(0)} MiB/s`;
+console.log(
+  `  bulk throughput: ${mib(proxiedBulk)} through the proxy, ${mib(directBulk)} direct: ` +
+    `${(proxiedBulk / directBulk).toFixed(2)}x (target >= 0.5x)`,
+);
+console.log(
+  `  64-byte request/response: ${proxied.rate.toFixed(0)}/s through the proxy, ` +
+    `${direct.rate.toFixed(0)}/s direct: ${(proxied.rate / direct.rate).toFixed(2)}x (target >= 0.65x)`,
+);
+console.log(
+  `  p50 latency: ${proxied.p50.toFixed(0)} µs through the proxy, ${direct.p50.toFixed(0)} µs direct ` +
+    `(+${(proxied.p50 - direct.p50).toFixed(0)} µs)`,
+);
+
+program.kill('SIGTERM');
+await new Promise((resolve) => program.once('exit', resolve));
+await api.close();
+sink.close();
+echo.close();

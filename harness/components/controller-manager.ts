@@ -1,0 +1,169 @@
+// `npx kata run controller-manager`: chapter 07's controllers in one program, as
+// kube-controller-manager runs them, with its flag names.
+//
+//   npx kata run controller-manager --master http://127.0.0.1:6443
+//   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
+//
+// Each controller is a reconcile loop on chapter 04's toolkit; both chapters come from the learner
+// once their tests pass (--use auto). With --leader-elect, several may run and the one holding the
+// Lease kube-system/kube-controller-manager acts.
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { parseComponentFlags, UsageError } from './flags.ts';
+import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { serveUntilSignal } from './process.ts';
+import { loadToolkit } from './toolkit.ts';
+
+const controllerNames = ['replicaset', 'endpoints', 'garbagecollector', 'nodelifecycle'];
+
+const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
+                          [--controllers *|${controllerNames.join(',')}] [--leader-elect]
+                          [--node-monitor-grace-period 50s] [--use solutions|mine|auto]`;
+
+export interface ControllerManagerFlags {
+  kubeconfig?: string;
+  master?: string;
+  controllers: string[];
+  leaderElect: boolean;
+  nodeMonitorGracePeriodMs: number;
+  use: Use;
+}
+
+/** A duration as Kubernetes flags write it: "50s", "5m", "300ms". */
+function durationMs(text: string, flag: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (!match) throw new UsageError(`--${flag} takes a duration like 50s or 5m, not "${text}"`);
+  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2]!]!;
+}
+
+export function parseFlags(argv: string[]): ControllerManagerFlags {
+  const values = parseComponentFlags(argv, {
+    kubeconfig: 'string',
+    master: 'string',
+    controllers: 'string',
+    'leader-elect': 'boolean',
+    'node-monitor-grace-period': 'string',
+    use: 'string',
+  });
+  const text = (name: string) => values.get(name) as string | undefined;
+  const use = text('use') ?? 'auto';
+  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
+  if (!text('kubeconfig') && !text('master')) {
+    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
+  }
+  const asked = (text('controllers') ?? '*').split(',').map((name) => name.trim());
+  const controllers = asked.includes('*') ? controllerNames : asked;
+  const unknown = controllers.filter((name) => !controllerNames.includes(name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `unknown controller ${unknown.join(', ')}; choose from ${controllerNames.join(', ')} or *`,
+    );
+  }
+  return {
+    kubeconfig: text('kubeconfig'),
+    master: text('master'),
+    controllers,
+    leaderElect: values.get('leader-elect') === true,
+    nodeMonitorGracePeriodMs: durationMs(
+      text('node-monitor-grace-period') ?? '50s',
+      'node-monitor-grace-period',
+    ),
+    use,
+  };
+}
+
+export async function startControllerManager(
+  flags: ControllerManagerFlags,
+  log: (line: string) => void,
+) {
+  const config = clientConfigFromFlags(flags);
+  const toolkit = await loadToolkit(flags.use, log);
+  const folder = chapterSource('07', flags.use);
+  const load = (file: string) => import(pathToFileURL(path.join(folder, file)).href);
+  const { createReplicaSetController } = (await load(
+    'replicaset.ts',
+  )) as typeof import('../../solutions/07-controllers/replicaset.ts');
+  const { createEndpointsController } = (await load(
+    'endpoints.ts',
+  )) as typeof import('../../solutions/07-controllers/endpoints.ts');
+  const { createGarbageCollector } = (await load(
+    'garbage-collector.ts',
+  )) as typeof import('../../solutions/07-controllers/garbage-collector.ts');
+  const { createNodeLifecycleController } = (await load(
+    'node-lifecycle.ts',
+  )) as typeof import('../../solutions/07-controllers/node-lifecycle.ts');
+  log(`chapter 07, the controllers: ${describeSource(folder)}`);
+  const client = toolkit.createClient({ ...config, userAgent: 'kata-controller-manager' });
+  try {
+    await client.resource('namespaces').get('kube-system');
+  } catch (error) {
+    throw new Error(
+      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it with ` +
+        '`npx kata run apiserver`, or check --master / --kubeconfig',
+    );
+  }
+  const makers: Record<string, () => { run(signal: AbortSignal): Promise<void> }> = {
+    replicaset: () => createReplicaSetController({ toolkit, client }),
+    endpoints: () => createEndpointsController({ toolkit, client }),
+    garbagecollector: () => createGarbageCollector({ toolkit, client }),
+    nodelifecycle: () =>
+      createNodeLifecycleController({
+        toolkit,
+        client,
+        gracePeriodMs: flags.nodeMonitorGracePeriodMs,
+      }),
+  };
+  const runAll = (signal: AbortSignal) =>
+    Promise.all(flags.controllers.map((name) => makers[name]!().run(signal))).then(() => {});
+  const stop = new AbortController();
+  let done: Promise<void>;
+  if (flags.leaderElect) {
+    const identity = `${os.hostname()}_${Math.random().toString(16).slice(2, 10)}`;
+    const elector = toolkit.createLeaderElector({
+      client,
+      namespace: 'kube-system',
+      name: 'kube-controller-manager',
+      identity,
+      onStartedLeading: (signal) => {
+        log(`leading as ${identity}`);
+        void runAll(signal);
+      },
+      onStoppedLeading: () => log('no longer the leader: waiting'),
+    });
+    done = elector.run(stop.signal);
+  } else {
+    done = runAll(stop.signal);
+  }
+  log(`running ${flags.controllers.join(', ')} against ${config.server}`);
+  return {
+    close: async () => {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const log = (line: string) => console.log(`kata controller-manager: ${line}`);
+  let flags: ControllerManagerFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`kata controller-manager: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const running = await startControllerManager(flags, log);
+    return await serveUntilSignal('controller-manager', running, log);
+  } catch (error) {
+    console.error(`kata controller-manager: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run directly (node --import tsx harness/components/controller-manager.ts ...), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

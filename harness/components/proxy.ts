@@ -1,0 +1,107 @@
+// `npx kata run proxy`: kube-proxy (userspace mode) as a program, with kube-proxy's flag names.
+//
+//   npx kata run proxy --kubeconfig .kata/kubeconfig --node-name node-0 --node-ip 127.20.0.1
+//   npx kata run proxy --master http://127.0.0.1:6443 --node-name node-1
+//
+// It builds chapter 09's proxy on chapter 04's toolkit, each from the learner's chapter once that
+// chapter passes and from the reference until then (--use auto, the default), and runs until
+// SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { parseComponentFlags, UsageError } from './flags.ts';
+import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { serveUntilSignal } from './process.ts';
+import { loadToolkit } from './toolkit.ts';
+
+const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
+                      [--node-ip IP] [--use solutions|mine|auto]`;
+
+export interface ProxyFlags {
+  kubeconfig?: string;
+  master?: string;
+  nodeName: string;
+  nodeIp?: string;
+  use: Use;
+}
+
+export function parseFlags(argv: string[]): ProxyFlags {
+  const values = parseComponentFlags(argv, {
+    kubeconfig: 'string',
+    master: 'string',
+    'node-name': 'string',
+    'node-ip': 'string',
+    use: 'string',
+  });
+  const use = (values.get('use') as string | undefined) ?? 'auto';
+  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
+  const nodeName = values.get('node-name') as string | undefined;
+  if (!nodeName) throw new UsageError('say which node this proxy serves: --node-name NAME');
+  const flags: ProxyFlags = {
+    kubeconfig: values.get('kubeconfig') as string | undefined,
+    master: values.get('master') as string | undefined,
+    nodeName,
+    nodeIp: values.get('node-ip') as string | undefined,
+    use,
+  };
+  if (!flags.kubeconfig && !flags.master) {
+    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
+  }
+  return flags;
+}
+
+export async function startProxy(flags: ProxyFlags, log: (line: string) => void) {
+  const config = clientConfigFromFlags(flags);
+  const toolkit = await loadToolkit(flags.use, log);
+  const folder = chapterSource('09', flags.use);
+  const { createProxy } = (await import(
+    pathToFileURL(path.join(folder, 'proxy.ts')).href
+  )) as typeof import('../../solutions/09-services/proxy.ts');
+  log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
+  const client = toolkit.createClient({ ...config, userAgent: 'kata-proxy' });
+  // Fail now, with one line, rather than retrying quietly against a server that is not there.
+  try {
+    await client.resource('namespaces').get('default');
+  } catch (error) {
+    throw new Error(
+      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it with ` +
+        '`npx kata run apiserver`, or check --master / --kubeconfig',
+    );
+  }
+  const proxy = createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
+  const stop = new AbortController();
+  const done = proxy.run(stop.signal);
+  log(
+    `proxying Services for node ${flags.nodeName}` +
+      (flags.nodeIp ? ` (NodePorts on ${flags.nodeIp})` : ' (no --node-ip: no NodePorts)'),
+  );
+  return {
+    close: async () => {
+      stop.abort();
+      await done;
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const log = (line: string) => console.log(`kata proxy: ${line}`);
+  let flags: ProxyFlags;
+  try {
+    flags = parseFlags(argv);
+  } catch (error) {
+    console.error(`kata proxy: ${(error as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const running = await startProxy(flags, log);
+    return await serveUntilSignal('proxy', running, log);
+  } catch (error) {
+    console.error(`kata proxy: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run directly (node --import tsx harness/components/proxy.ts ...), not imported.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,304 @@
+// The ReplicaSet controller: keeps `spec.replicas` pods matching the selector running, whatever
+// happens to them. It is a chapter 04 controller over ReplicaSets and pods; a pod's events are
+// mapped to its owner's key, so a pod that dies wakes its ReplicaSet.
+//
+// reconcile(key), one step toward the spec:
+//   1. the pods it owns: those whose controller ownerReference is this ReplicaSet; orphans that
+//      match the selector are adopted (an ownerReference added), owned pods that no longer match
+//      are released (theirs removed);
+//   2. too few: create from the template, in batches of 1, 2, 4, ... (a broken template fails
+//      once, not five hundred times), noting expectations first;
+//   3. too many: delete the least valuable first (unscheduled, then pending, not ready, newest);
+//   4. status: replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration.
+import type { ObjectMeta, OwnerReference, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import { isNotFound } from '../../harness/client/errors.ts';
+import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+import { systemClock, type TimerClock } from '../../harness/clock.ts';
+import { Expectations } from './expectations.ts';
+import { matchesSelector } from './label-selector.ts';
+
+export interface ReplicaSetControllerOptions {
+  toolkit: Toolkit;
+  client: ApiClient;
+  clock?: TimerClock;
+  /** The most pods created or deleted in one reconcile. 500, like kube-controller-manager. */
+  burstReplicas?: number;
+  workers?: number;
+}
+
+/** Whether a pod still counts: not being deleted, and not finished. */
+export function isActive(pod: Pod): boolean {
+  const phase = pod.status?.phase;
+  return !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+}
+
+export function isReady(pod: Pod): boolean {
+  return pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+}
+
+/** The ownerReference that makes `pod` a ReplicaSet's, if any. */
+export function controllerOf(object: { metadata: ObjectMeta }): OwnerReference | undefined {
+  return object.metadata.ownerReferences?.find((owner) => owner.controller);
+}
+
+/**
+ * The order in which surplus pods are deleted, as Kubernetes ranks them: first the pods that cost
+ * least to lose. Unscheduled before scheduled; Pending before Unknown before Running; not ready
+ * before ready; more restarts before fewer; newer before older.
+ */
+export function deletionOrder(a: Pod, b: Pod): number {
+  const scheduled = (pod: Pod) => (pod.spec.nodeName ? 1 : 0);
+  const phase = (pod: Pod) =>
+    ({ Pending: 0, Unknown: 1, Running: 2 })[pod.status?.phase as string] ?? 0;
+  const restarts = (pod: Pod) =>
+    (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + c.restartCount, 0);
+  const created = (pod: Pod) => Date.parse(pod.metadata.creationTimestamp ?? '') || 0;
+  return (
+    scheduled(a) - scheduled(b) ||
+    phase(a) - phase(b) ||
+    Number(isReady(a)) - Number(isReady(b)) ||
+    restarts(b) - restarts(a) ||
+    created(b) - created(a)
+  );
+}
+
+export class ReplicaSetController {
+  private readonly options: ReplicaSetControllerOptions;
+  private readonly clock: TimerClock;
+  readonly expectations: Expectations;
+  private replicaSets: Informer<ReplicaSet> | undefined;
+  private pods: Informer<Pod> | undefined;
+
+  constructor(options: ReplicaSetControllerOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.expectations = new Expectations(this.clock);
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit, client } = this.options;
+    const replicaSets = toolkit.createInformer(client.resource<ReplicaSet>('replicasets'), {
+      clock: this.clock,
+    });
+    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
+      clock: this.clock,
+      indexers: { ownerUid: toolkit.indexers.ownerUid },
+    });
+    this.replicaSets = replicaSets;
+    this.pods = pods;
+    const controller = toolkit.createController({
+      name: 'replicaset-controller',
+      workers: this.options.workers ?? 4,
+      reconcile: (key) => this.reconcile(key),
+    });
+    // Expectations are lowered as the informer shows what was asked for.
+    pods.addEventHandlers({
+      add: (pod) => {
+        const owner = this.ownerKey(pod);
+        if (owner) this.expectations.creationObserved(owner);
+      },
+      delete: (pod) => {
+        const owner = this.ownerKey(pod);
+        if (owner) this.expectations.deletionObserved(owner, pod.metadata.uid!);
+      },
+    });
+    controller.watch(replicaSets);
+    controller.watch(pods, (pod) => this.keysFor(pod));
+    await controller.run(signal);
+  }
+
+  /** The key of the ReplicaSet that controls `pod`, if it is one we know. */
+  private ownerKey(pod: Pod): string | undefined {
+    const owner = controllerOf(pod);
+    if (owner?.kind !== 'ReplicaSet') return undefined;
+    return `${pod.metadata.namespace}/${owner.name}`;
+  }
+
+  /** The ReplicaSets a pod's change concerns: its owner, or (an orphan) every one that selects it. */
+  private keysFor(pod: Pod): string[] {
+    const owner = this.ownerKey(pod);
+    if (owner) return [owner];
+    if (controllerOf(pod)) return [];
+    return (this.replicaSets?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [])
+      .filter((rs) => matchesSelector(rs.spec.selector, pod.metadata.labels))
+      .map((rs) => this.options.toolkit.keyOf(rs));
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const rs = this.replicaSets?.get(key);
+    if (!rs) {
+      this.expectations.forget(key);
+      return;
+    }
+    if (!this.expectations.satisfied(key)) return;
+    const owned = await this.claimPods(rs);
+    const active = owned.filter(isActive);
+    const wanted = rs.spec.replicas ?? 1;
+    const burst = this.options.burstReplicas ?? 500;
+    if (active.length < wanted) {
+      await this.createPods(rs, key, Math.min(wanted - active.length, burst));
+    } else if (active.length > wanted) {
+      const victims = [...active]
+        .sort(deletionOrder)
+        .slice(0, Math.min(active.length - wanted, burst));
+      await this.deletePods(rs, key, victims);
+    }
+    await this.writeStatus(
+      rs,
+      active.filter((pod) => !this.isDeleting(pod)),
+    );
+  }
+
+  private deleting = new Set<string>();
+  private isDeleting(pod: Pod): boolean {
+    return this.deleting.has(pod.metadata.uid!);
+  }
+
+  /** The pods this ReplicaSet controls, after adopting matching orphans and releasing strays. */
+  private async claimPods(rs: ReplicaSet): Promise<Pod[]> {
+    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
+    const claimed: Pod[] = [];
+    const inNamespace = this.pods?.byIndex('namespace', rs.metadata.namespace ?? '') ?? [];
+    for (const pod of inNamespace) {
+      const owner = controllerOf(pod);
+      const matches = matchesSelector(rs.spec.selector, pod.metadata.labels);
+      if (owner?.uid === rs.metadata.uid) {
+        if (matches) {
+          claimed.push(pod);
+          continue;
+        }
+        // It no longer matches: let it go (it keeps running, an orphan).
+        await pods
+          .patch(pod.metadata.name!, {
+            metadata: {
+              ownerReferences: (pod.metadata.ownerReferences ?? []).filter(
+                (reference) => reference.uid !== rs.metadata.uid,
+              ),
+            },
+          })
+          .catch(ignoreNotFound);
+      } else if (!owner && matches && isActive(pod) && !rs.metadata.deletionTimestamp) {
+        // An orphan that matches: adopt it, with a merge patch that checks its uid.
+        const adopted = await pods
+          .patch(pod.metadata.name!, {
+            metadata: {
+              uid: pod.metadata.uid,
+              ownerReferences: [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(rs)],
+            },
+          })
+          .catch(ignoreNotFound);
+        if (adopted) claimed.push(adopted);
+      }
+    }
+    return claimed;
+  }
+
+  /** Creates `count` pods from the template, in batches that double while they succeed. */
+  private async createPods(rs: ReplicaSet, key: string, count: number): Promise<void> {
+    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
+    this.expectations.expectCreations(key, count);
+    let remaining = count;
+    for (let batch = 1; remaining > 0; batch *= 2) {
+      const size = Math.min(batch, remaining);
+      remaining -= size;
+      const results = await Promise.allSettled(
+        Array.from({ length: size }, () => pods.create(podFromTemplate(rs))),
+      );
+      const failed = results.filter((result) => result.status === 'rejected');
+      if (failed.length > 0) {
+        // What was not created will not be observed: stop expecting it, and retry later.
+        for (let n = 0; n < failed.length + remaining; n++) this.expectations.creationObserved(key);
+        throw (failed[0] as PromiseRejectedResult).reason;
+      }
+    }
+  }
+
+  private async deletePods(rs: ReplicaSet, key: string, victims: Pod[]): Promise<void> {
+    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
+    this.expectations.expectDeletions(
+      key,
+      victims.map((pod) => pod.metadata.uid!),
+    );
+    await Promise.all(
+      victims.map(async (pod) => {
+        try {
+          await pods.delete(pod.metadata.name!);
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          this.expectations.deletionObserved(key, pod.metadata.uid!);
+        }
+      }),
+    );
+  }
+
+  private async writeStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
+    const templateLabels = rs.spec.template.metadata?.labels ?? {};
+    const minReadyMs = (rs.spec.minReadySeconds ?? 0) * 1000;
+    const now = this.clock.now();
+    const available = (pod: Pod) => {
+      if (!isReady(pod)) return false;
+      const since = pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+      return minReadyMs === 0 || (since !== undefined && now - Date.parse(since) >= minReadyMs);
+    };
+    const status = {
+      replicas: pods.length,
+      fullyLabeledReplicas: pods.filter((pod) =>
+        Object.entries(templateLabels).every(([k, v]) => pod.metadata.labels?.[k] === v),
+      ).length,
+      readyReplicas: pods.filter(isReady).length,
+      availableReplicas: pods.filter(available).length,
+      observedGeneration: rs.metadata.generation,
+    };
+    const before = rs.status ?? { replicas: 0 };
+    if (JSON.stringify({ ...before, conditions: undefined }) === JSON.stringify(status)) return;
+    await this.options.toolkit
+      .updateWithRetry(
+        this.options.client.resource<ReplicaSet>('replicasets', rs.metadata.namespace),
+        rs.metadata.name!,
+        (current) => {
+          current.status = { ...current.status, ...status };
+        },
+        { status: true },
+      )
+      .catch(ignoreNotFound);
+  }
+}
+
+/** The controller ownerReference a ReplicaSet puts on its pods. */
+export function ownerReferenceTo(rs: ReplicaSet): OwnerReference {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    name: rs.metadata.name!,
+    uid: rs.metadata.uid!,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+/** A new pod from the template: generateName "<rs>-", the template's labels, owned by the rs. */
+export function podFromTemplate(rs: ReplicaSet): Pod {
+  const template = structuredClone(rs.spec.template);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...template.metadata,
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      ownerReferences: [ownerReferenceTo(rs)],
+    },
+    spec: template.spec,
+  };
+}
+
+function ignoreNotFound(error: unknown): undefined {
+  if (isNotFound(error)) return undefined;
+  throw error;
+}
+
+export function createReplicaSetController(
+  options: ReplicaSetControllerOptions,
+): ReplicaSetController {
+  return new ReplicaSetController(options);
+}

@@ -1,0 +1,246 @@
+// kube-proxy in userspace mode: real TCP listeners on each Service address, each connection piped
+// to a pod.
+//
+// A ClusterIP is virtual: nothing answers on it until the proxy does. One proxy runs per node; it
+// watches Services and Endpoints and keeps listeners in step with them: <clusterIP>:<port> for each
+// Service port, and <node IP>:<nodePort> for NodePort Services. Each new connection goes to a ready
+// endpoint chosen at random (as iptables mode does with its probability rules), or to the same one
+// as before for a client when the Service asks for sessionAffinity: ClientIP. A refused connection
+// is tried on another endpoint. The bytes are piped both ways with back-pressure and half-close.
+//
+// Shared loopback: every proxy on one host binds the same ClusterIPs, as every node's iptables
+// rules would match them. The first proxy to bind an address serves it for the host; a listen
+// that fails with EADDRINUSE means a peer already serves it, which counts as served. The proxy
+// tries to bind again at its next sync of that Service, so a peer that went away is replaced.
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import type { Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
+import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+
+export interface ProxyOptions {
+  toolkit: Toolkit;
+  client: ApiClient;
+  nodeName: string;
+  /** Where NodePort Services listen on this node; without it, NodePorts are not served. */
+  nodeIp?: string;
+  /** Random numbers in [0, 1): which endpoint a new connection goes to. */
+  random?: () => number;
+}
+
+/** One TCP listener: the Service port it serves, and whether this proxy or a peer holds it. */
+interface Listener {
+  serviceKey: string;
+  port: ServicePort;
+  /** null while a peer proxy on this host serves the address. */
+  server: Server | null;
+}
+
+/** "address:port", the key of a listener. */
+export function listenAddress(ip: string, port: number): string {
+  return `${ip}:${port}`;
+}
+
+/** The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name. */
+export function readyEndpoints(endpoints: Endpoints | undefined, port: ServicePort): string[] {
+  const result: string[] = [];
+  for (const subset of endpoints?.subsets ?? []) {
+    const match = (subset.ports ?? []).find((p) => (p.name ?? '') === (port.name ?? ''));
+    if (!match) continue;
+    for (const address of subset.addresses ?? [])
+      result.push(listenAddress(address.ip, match.port));
+  }
+  return result;
+}
+
+/** The addresses a Service should be served on by the proxy of the node with `nodeIp`. */
+export function serviceListeners(service: Service, nodeIp?: string): Map<string, ServicePort> {
+  const wanted = new Map<string, ServicePort>();
+  const { clusterIP, type } = service.spec;
+  if (type === 'ExternalName') return wanted;
+  for (const port of service.spec.ports ?? []) {
+    if ((port.protocol ?? 'TCP') !== 'TCP') continue;
+    if (clusterIP && clusterIP !== 'None') wanted.set(listenAddress(clusterIP, port.port), port);
+    if (nodeIp && port.nodePort && (type === 'NodePort' || type === 'LoadBalancer'))
+      wanted.set(listenAddress(nodeIp, port.nodePort), port);
+  }
+  return wanted;
+}
+
+export class Proxy {
+  readonly #options: ProxyOptions;
+  readonly #random: () => number;
+  readonly #services: Informer<Service>;
+  readonly #endpoints: Informer<Endpoints>;
+  readonly #listeners = new Map<string, Listener>();
+  /** ClientIP affinity: "service key|port name|client ip" -> the endpoint it went to. */
+  readonly #affinity = new Map<string, string>();
+  /** Every socket open through the proxy, both sides, so close() can end them and tests count them. */
+  readonly #sockets = new Set<Socket>();
+
+  constructor(options: ProxyOptions) {
+    this.#options = options;
+    this.#random = options.random ?? Math.random;
+    const { toolkit, client } = options;
+    this.#services = toolkit.createInformer(client.resource<Service>('services'));
+    this.#endpoints = toolkit.createInformer(client.resource<Endpoints>('endpoints'));
+  }
+
+  /** Watches, and keeps the listeners in step, until `signal` aborts; then closes everything. */
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit } = this.#options;
+    const controller = toolkit.createController({
+      name: `kube-proxy-${this.#options.nodeName}`,
+      reconcile: (key) => this.sync(key),
+    });
+    controller.watch(this.#services);
+    // An Endpoints object has its Service's name: its key is the Service's key.
+    controller.watch(this.#endpoints);
+    try {
+      await controller.run(signal);
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** The addresses this proxy listens on itself (not those a peer serves). */
+  listening(): string[] {
+    return [...this.#listeners].filter(([, l]) => l.server).map(([address]) => address);
+  }
+
+  /** The addresses this proxy should serve but a peer proxy on this host already does. */
+  servedByPeer(): string[] {
+    return [...this.#listeners].filter(([, l]) => !l.server).map(([address]) => address);
+  }
+
+  /** How many sockets (client and endpoint sides) are open through the proxy. */
+  openSockets(): number {
+    return this.#sockets.size;
+  }
+
+  /** One Service: open the listeners it needs, close those it no longer has. */
+  async sync(key: string): Promise<void> {
+    const service = this.#services.get(key);
+    const wanted = service ? serviceListeners(service, this.#options.nodeIp) : new Map();
+    for (const [address, listener] of this.#listeners) {
+      if (listener.serviceKey !== key || wanted.has(address)) continue;
+      this.#listeners.delete(address);
+      await closeServer(listener.server);
+    }
+    for (const [address, port] of wanted) {
+      const listener = this.#listeners.get(address);
+      if (listener?.server) {
+        listener.port = port;
+        continue;
+      }
+      const entry: Listener = { serviceKey: key, port, server: null };
+      this.#listeners.set(address, entry);
+      entry.server = await this.#listen(address, entry);
+    }
+  }
+
+  /** Listens on "ip:port"; null if a peer proxy on this host already does. */
+  async #listen(address: string, listener: Listener): Promise<Server | null> {
+    const [host, port] = [
+      address.slice(0, address.lastIndexOf(':')),
+      Number(address.split(':')[1]),
+    ];
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
+      this.#accept(socket, listener),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return null;
+      throw error;
+    }
+    server.on('error', () => {});
+    return server;
+  }
+
+  /** A new connection: pick an endpoint, connect, then pipe both ways. */
+  #accept(client: Socket, listener: Listener): void {
+    this.#track(client);
+    client.on('error', () => client.destroy());
+    const endpoints = readyEndpoints(this.#endpoints.get(listener.serviceKey), listener.port);
+    const service = this.#services.get(listener.serviceKey);
+    const affinityKey = `${listener.serviceKey}|${listener.port.name ?? ''}|${client.remoteAddress}`;
+    const sticky = service?.spec.sessionAffinity === 'ClientIP';
+    const remembered = sticky ? this.#affinity.get(affinityKey) : undefined;
+    const tryNext = (candidates: string[]): void => {
+      if (candidates.length === 0 || client.destroyed) {
+        client.destroy();
+        return;
+      }
+      const endpoint =
+        remembered && candidates.includes(remembered)
+          ? remembered
+          : candidates[Math.floor(this.#random() * candidates.length)]!;
+      const [ip, port] = [endpoint.slice(0, endpoint.lastIndexOf(':')), endpoint.split(':')[1]];
+      const upstream = createConnection({ host: ip, port: Number(port), allowHalfOpen: true });
+      this.#track(upstream);
+      // An error before 'connect' is a failed connect (refused, most often): try another.
+      upstream.once('error', () => {
+        upstream.destroy();
+        tryNext(candidates.filter((candidate) => candidate !== endpoint));
+      });
+      upstream.once('connect', () => {
+        // Small writes go out at once: Nagle's algorithm would hold a 64-byte answer back until
+        // the client's delayed ACK, adding tens of milliseconds per round trip (Go's default too).
+        client.setNoDelay(true);
+        upstream.setNoDelay(true);
+        if (sticky) this.#affinity.set(affinityKey, endpoint);
+        upstream.removeAllListeners('error');
+        pipe(client, upstream);
+        client.resume();
+      });
+    };
+    tryNext(endpoints);
+  }
+
+  #track(socket: Socket): void {
+    this.#sockets.add(socket);
+    socket.once('close', () => this.#sockets.delete(socket));
+  }
+
+  /** Closes every listener and every connection. */
+  async close(): Promise<void> {
+    const listeners = [...this.#listeners.values()];
+    this.#listeners.clear();
+    for (const socket of this.#sockets) socket.destroy();
+    await Promise.all(listeners.map((listener) => closeServer(listener.server)));
+  }
+}
+
+/**
+ * Bytes both ways: pipe() waits for the reader when the writer's buffer is full (back-pressure) and
+ * ends the other side when one side ends (half-close: allowHalfOpen keeps the other direction open).
+ * An error on either side destroys both.
+ */
+function pipe(client: Socket, upstream: Socket): void {
+  client.pipe(upstream);
+  upstream.pipe(client);
+  const destroyBoth = () => {
+    client.destroy();
+    upstream.destroy();
+  };
+  client.on('error', destroyBoth);
+  upstream.on('error', destroyBoth);
+  // A side that closed can take no more bytes: the other finishes writing, then closes too.
+  client.once('close', () => upstream.end(() => upstream.destroy()));
+  upstream.once('close', () => client.end(() => client.destroy()));
+}
+
+function closeServer(server: Server | null): Promise<void> {
+  if (!server) return Promise.resolve();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+/** A proxy for one node; `run(signal)` starts it. */
+export function createProxy(options: ProxyOptions): Proxy {
+  return new Proxy(options);
+}
