@@ -251,6 +251,8 @@ export const course: Chapter[] = [
         "On a GET that is not a watch, check wantsTable(request.get('accept')); if so, answer toTable(resource, objects, { now, includeObject, listMeta }) from harness/api/tables.ts instead of the object or the list. Lesson: § Create, get and list.",
       'Update and delete > DELETE of a pod on a node marks it for its grace period; a second one with no grace removes it':
         'For a pod with spec.nodeName that has not finished, and a grace above 0, do not delete: storage.update it with metadata.deletionTimestamp (now + grace) and deletionGracePeriodSeconds, and answer it. Lesson: § Update and delete.',
+      'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
+        'At start: rebuild from the stored Services, then create default/kubernetes through onCreate. In create, pass a Service through onCreate before storage.create; in delete, tell onDelete. Lesson: \u00a7 Collaborators.',
       'Objects in the store > create stores the object as JSON at its key':
         'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
       "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":

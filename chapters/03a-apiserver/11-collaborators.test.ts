@@ -326,4 +326,36 @@ describe('Collaborators', () => {
     expect(versions.body, 'GET /api').toEqual({ kind: 'APIVersions', versions: ['v1'] });
     expect((await api.get('/apis')).status, 'GET /apis (discovery does not know it)').toBe(404);
   });
+
+  test('a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete', async () => {
+    const calls: string[] = [];
+    let next = 10;
+    const serviceAllocator = {
+      rebuild: (services: KubeObject[]) => void calls.push(`rebuild ${services.length}`),
+      kubernetesIp: () => '127.96.0.1',
+      onCreate: (service: KubeObject) => {
+        calls.push(`create ${service.metadata.name}`);
+        const spec = service.spec as { clusterIP?: string };
+        return { ...service, spec: { ...spec, clusterIP: spec.clusterIP ?? `127.96.0.${next++}` } };
+      },
+      onUpdate: (_old: KubeObject, service: KubeObject) => service,
+      onDelete: (service: KubeObject) => void calls.push(`delete ${service.metadata.name}`),
+    };
+    const { api } = await setup({ serviceAllocator });
+    const kubernetes = await api.get('/api/v1/namespaces/default/services/kubernetes');
+    expect(kubernetes.body.spec.clusterIP, 'the kubernetes Service, made at start').toBe(
+      '127.96.0.1',
+    );
+    const web = await api
+      .post('/api/v1/namespaces/default/services')
+      .send({ metadata: { name: 'web' }, spec: { ports: [{ port: 80 }] } });
+    expect([web.status, web.body.spec.clusterIP], 'POST a Service').toEqual([201, '127.96.0.10']);
+    await api.delete('/api/v1/namespaces/default/services/web');
+    expect(calls, 'what the allocator was asked').toEqual([
+      'rebuild 0',
+      'create kubernetes',
+      'create web',
+      'delete web',
+    ]);
+  });
 });

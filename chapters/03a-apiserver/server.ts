@@ -18,6 +18,7 @@ import type {
   Discovery,
   Patcher,
   Selectors,
+  ServiceAllocator,
   Subresource,
   Timers,
 } from '../../harness/api/machinery.ts';
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** The largest request body. 3 MiB. */
   maxBodyBytes?: number;
+  /** Gives Services their ClusterIPs and node ports (chapter 09); without it, none are given. */
+  serviceAllocator?: ServiceAllocator;
   /**
    * How often the server compacts the store's history, keeping one interval of it (kube-apiserver's
    * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
@@ -108,6 +111,12 @@ export interface ApiServer {
  * - Tables: a GET (not a watch) whose Accept header asks for a Table (wantsTable in
  *   harness/api/tables.ts) is answered with toTable(resource, the objects, { now: the clock's,
  *   includeObject: the query's, listMeta: the list's metadata }).
+ * - Services, with options.serviceAllocator: at start, rebuild it from the stored Services and
+ *   create default/kubernetes (labels component=apiserver, provider=kubernetes; clusterIP
+ *   kubernetesIp(); port https 443 to 6443) through onCreate unless it exists. A create of a
+ *   Service stores what onCreate answers (onDelete it if the write fails); an update or patch
+ *   stores what onUpdate(current, next) answers (rebuild if the write fails); a delete tells
+ *   onDelete.
  * - Compaction: with options.timers, every compactionIntervalMs compact the store to the revision
  *   noted at the previous interval (none the first time), then note the current one. close()
  *   clears the timer.

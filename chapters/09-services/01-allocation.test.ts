@@ -2,6 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
 import type { Service, ServiceSpec } from '../../harness/api/types.ts';
+import { startApiServer } from '../../harness/testing/apiserver.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
 import { ServiceAllocator, parsePortRange } from './allocator.ts';
 
 /** A Service named `name` in default with one port 80 and the given spec fields. */
@@ -309,5 +311,31 @@ describe('Allocation', () => {
     const next = allocator.onCreate(service('d', { type: 'NodePort' }));
     expect(next.spec.clusterIP, 'a new Service after a restart').toBe('127.96.0.4');
     expect(next.spec.ports?.[0]?.nodePort, 'its nodePort').toBe(30001);
+  });
+
+  test('plugged into the API server: Services get addresses, and the kubernetes Service the first', async () => {
+    const server = await startApiServer({
+      serviceAllocator: new ServiceAllocator({ random: () => 0 }),
+    });
+    try {
+      const client = toolkit.createClient({ server: server.url });
+      const services = client.resource<Service>('services', 'default');
+      const kubernetes = await services.get('kubernetes');
+      expect(kubernetes.spec.clusterIP, 'the kubernetes Service').toBe('127.96.0.1');
+      const web = await services.create(service('web', { type: 'NodePort' }));
+      expect(web.spec.clusterIP, 'a ClusterIP from the range').toMatch(
+        /^127\.(9[6-9]|10[0-9]|11[01])\./,
+      );
+      expect(web.spec.ports?.[0]?.nodePort, 'a node port').toBeGreaterThanOrEqual(30000);
+      const taken = await services
+        .create(service('copy', { clusterIP: web.spec.clusterIP }))
+        .catch((error: unknown) => error as ApiError);
+      expect((taken as ApiError).code, "a create asking for web's address").toBe(422);
+      await services.delete('web');
+      const again = await services.create(service('again', { clusterIP: web.spec.clusterIP }));
+      expect(again.spec.clusterIP, "web's address, once web is gone").toBe(web.spec.clusterIP);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -98,3 +98,19 @@ export interface Timers {
   setTimeout(callback: () => void, milliseconds: number): unknown;
   clearTimeout(handle: unknown): void;
 }
+
+/**
+ * Hands out Services' ClusterIPs and node ports (chapter 09). The API server asks it before a
+ * Service is stored, so a Service is never stored without its addresses, and never with taken ones.
+ */
+export interface ServiceAllocator {
+  /** What is taken, from the Services stored (at start, and after a failed write). */
+  rebuild(services: KubeObject[]): void;
+  /** The address of the `kubernetes` Service: the range's first. */
+  kubernetesIp(): string;
+  /** The Service as it must be stored: clusterIP(s) and nodePorts filled in. Throws 422. */
+  onCreate(service: KubeObject): KubeObject;
+  onUpdate(old: KubeObject, service: KubeObject): KubeObject;
+  /** Frees what a deleted Service held. */
+  onDelete(service: KubeObject): void;
+}

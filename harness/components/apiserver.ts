@@ -154,8 +154,17 @@ export async function startApiServer(
   const store = implementation.createStoreClient(endpoint);
   let server: ApiServer;
   try {
+    const allocatorFolder = chapterSource('09', flags.use);
+    const { ServiceAllocator } = (await import(
+      pathToFileURL(path.join(allocatorFolder, 'allocator.ts')).href
+    )) as typeof import('../../solutions/09-services/allocator.ts');
+    log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
     server = await implementation.createApiServer({
       store,
+      serviceAllocator: new ServiceAllocator({
+        serviceCidr: flags.serviceClusterIpRange,
+        nodePortRange: flags.serviceNodePortRange,
+      }),
       selectors: implementation.selectors,
       patcher: implementation.patcher,
       subresources: implementation.subresources,
@@ -187,8 +196,8 @@ export async function startApiServer(
   );
   log(`try: kubectl --server ${url} get namespaces`);
   log(
-    `--service-cluster-ip-range ${flags.serviceClusterIpRange} and --service-node-port-range ` +
-      `${flags.serviceNodePortRange} are reserved for the services chapter`,
+    `Services get ClusterIPs from ${flags.serviceClusterIpRange} and node ports from ` +
+      `${flags.serviceNodePortRange}`,
   );
   return {
     url,

@@ -23,6 +23,7 @@ import type {
   ObjectPredicate,
   Patcher,
   Selectors,
+  ServiceAllocator,
   Subresource,
   SubresourceContext,
   Timers,
@@ -76,6 +77,8 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** The largest request body. 3 MiB. */
   maxBodyBytes?: number;
+  /** Gives Services their ClusterIPs and node ports (chapter 09); without it, none are given. */
+  serviceAllocator?: ServiceAllocator;
   /**
    * How often the server compacts the store's history, keeping one interval of it (kube-apiserver's
    * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
@@ -146,6 +149,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const namespaces = resources.find((r) => r.group === '' && r.resource === 'namespaces')!;
   const pods = resources.find((r) => r.group === '' && r.resource === 'pods');
   const nodes = resources.find((r) => r.group === '' && r.resource === 'nodes')!;
+  const services = resources.find((r) => r.group === '' && r.resource === 'services');
 
   // ------------------------------------------------------------------------------------------
   // Reading a request
@@ -279,12 +283,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
     // A generated name may already be taken: draw another a few times, as kube-apiserver does.
     for (let attempt = 1; ; attempt++) {
-      const prepared = prepareForCreate(resource, object, makers);
+      let prepared = prepareForCreate(resource, object, makers);
       applyDefaults(resource, prepared);
       checkValid(resource, prepared);
+      const allocating = resource === services && options.serviceAllocator;
+      if (allocating) prepared = allocating.onCreate(prepared);
       try {
         return await storage.create(resource, prepared);
       } catch (error) {
+        if (allocating) allocating.onDelete(prepared);
         const retry =
           error instanceof ApiError &&
           error.reason === 'AlreadyExists' &&
@@ -298,13 +305,36 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const replace = (request: Request, info: RequestInfo): Promise<KubeObject> => {
     const { resource } = info;
     const object = objectOf(request, resource, info);
-    return storage.update(resource, info.namespace, info.name!, (current) => {
-      const next = structuredClone(object);
-      applyDefaults(resource, next);
-      const prepared = prepareForUpdate(resource, current, next);
-      checkValid(resource, prepared, current);
-      return prepared;
-    });
+    return allocated(resource, () =>
+      storage.update(resource, info.namespace, info.name!, (current) => {
+        const next = structuredClone(object);
+        applyDefaults(resource, next);
+        const prepared = prepareForUpdate(resource, current, next);
+        checkValid(resource, prepared, current);
+        return reallocate(resource, current, prepared);
+      }),
+    );
+  };
+
+  /** A Service's update, seen by the allocator (a change of type frees or takes ports). */
+  const reallocate = (resource: ResourceType, current: KubeObject, next: KubeObject) =>
+    resource === services && options.serviceAllocator
+      ? options.serviceAllocator.onUpdate(current, next)
+      : next;
+
+  /**
+   * Runs a write of Services; if it fails after the allocator moved, the stored Services say
+   * again what is taken.
+   */
+  const allocated = async (resource: ResourceType, write: () => Promise<KubeObject>) => {
+    try {
+      return await write();
+    } catch (error) {
+      if (resource === services && options.serviceAllocator) {
+        options.serviceAllocator.rebuild((await storage.list(services)).items);
+      }
+      throw error;
+    }
   };
 
   /** The parsed PATCH body and its Content-Type, once the patcher is known to take it. */
@@ -337,14 +367,16 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const patch = (request: Request, info: RequestInfo): Promise<KubeObject> => {
     const { resource } = info;
     const { contentType, patch, patcher } = patchOf(request);
-    return storage.update(resource, info.namespace, info.name!, (current) => {
-      const next = patcher.apply(contentType, current, patch, resource);
-      keepIdentity(next, current);
-      applyDefaults(resource, next);
-      const prepared = prepareForUpdate(resource, current, next);
-      checkValid(resource, prepared, current);
-      return prepared;
-    });
+    return allocated(resource, () =>
+      storage.update(resource, info.namespace, info.name!, (current) => {
+        const next = patcher.apply(contentType, current, patch, resource);
+        keepIdentity(next, current);
+        applyDefaults(resource, next);
+        const prepared = prepareForUpdate(resource, current, next);
+        checkValid(resource, prepared, current);
+        return reallocate(resource, current, prepared);
+      }),
+    );
   };
 
   const remove = async (request: Request, info: RequestInfo): Promise<KubeObject | Status> => {
@@ -370,6 +402,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       if (marked) return marked;
     }
     const last = await storage.delete(resource, info.namespace, info.name!, preconditions ?? {});
+    if (resource === services) options.serviceAllocator?.onDelete(last);
     return resource.returnsDeletedObject ? last : deleted(resource, last);
   };
 
@@ -700,6 +733,35 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       () => app(request, response),
     );
   };
+
+  // With an allocator: what the stored Services hold is taken, and the `kubernetes` Service, the
+  // cluster's own address for the API server, exists with the range's first address.
+  if (options.serviceAllocator && services) {
+    options.serviceAllocator.rebuild((await storage.list(services)).items);
+    const kubernetes = prepareForCreate(
+      services,
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: {
+          name: 'kubernetes',
+          namespace: 'default',
+          labels: { component: 'apiserver', provider: 'kubernetes' },
+        },
+        spec: {
+          clusterIP: options.serviceAllocator.kubernetesIp(),
+          ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+        },
+      },
+      makers,
+    );
+    applyDefaults(services, kubernetes);
+    await storage
+      .create(services, options.serviceAllocator.onCreate(kubernetes))
+      .catch((error: unknown) => {
+        if (!(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
+      });
+  }
 
   // Compaction: the store keeps every revision until told to forget. Every interval, the server
   // compacts to the revision it noted one interval before, so a watch or a continue token up to one
