@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -40,19 +41,13 @@ function durationMs(text: string, flag: string): number {
 
 export function parseFlags(argv: string[]): ControllerManagerFlags {
   const values = parseComponentFlags(argv, {
-    kubeconfig: 'string',
-    master: 'string',
+    ...clientFlagKinds,
     controllers: 'string',
     'leader-elect': 'boolean',
     'node-monitor-grace-period': 'string',
-    use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
-  const use = text('use') ?? 'auto';
-  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
-  if (!text('kubeconfig') && !text('master')) {
-    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
-  }
+  const shared = clientFlags(values);
   const asked = (text('controllers') ?? '*').split(',').map((name) => name.trim());
   const controllers = asked.includes('*') ? controllerNames : asked;
   const unknown = controllers.filter((name) => !controllerNames.includes(name));
@@ -62,15 +57,13 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     );
   }
   return {
-    kubeconfig: text('kubeconfig'),
-    master: text('master'),
+    ...shared,
     controllers,
     leaderElect: values.get('leader-elect') === true,
     nodeMonitorGracePeriodMs: durationMs(
       text('node-monitor-grace-period') ?? '50s',
       'node-monitor-grace-period',
     ),
-    use,
   };
 }
 
@@ -95,15 +88,7 @@ export async function startControllerManager(
     'node-lifecycle.ts',
   )) as typeof import('../../solutions/07-controllers/node-lifecycle.ts');
   log(`chapter 07, the controllers: ${describeSource(folder)}`);
-  const client = toolkit.createClient({ ...config, userAgent: 'kata-controller-manager' });
-  try {
-    await client.resource('namespaces').get('kube-system');
-  } catch (error) {
-    throw new Error(
-      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it with ` +
-        '`npx kata run apiserver`, or check --master / --kubeconfig',
-    );
-  }
+  const client = await connect(toolkit, config, 'kata-controller-manager');
   const makers: Record<string, () => { run(signal: AbortSignal): Promise<void> }> = {
     replicaset: () => createReplicaSetController({ toolkit, client }),
     endpoints: () => createEndpointsController({ toolkit, client }),

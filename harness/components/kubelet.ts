@@ -15,8 +15,9 @@ import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { cidrContains, nodeIp, parseCidr, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../vitest/target.ts';
+import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -37,21 +38,15 @@ export interface KubeletFlags {
 
 export function parseFlags(argv: string[]): KubeletFlags {
   const values = parseComponentFlags(argv, {
-    kubeconfig: 'string',
-    master: 'string',
+    ...clientFlagKinds,
     'node-name': 'string',
     'node-ip': 'string',
     'pod-cidr': 'string',
     'root-dir': 'string',
     port: 'string',
-    use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
-  const use = text('use') ?? 'auto';
-  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
-  if (!text('kubeconfig') && !text('master')) {
-    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
-  }
+  const shared = clientFlags(values);
   const nodeName = text('node-name') ?? 'node-1';
   const podCidr = text('pod-cidr') ?? podCidrForNode(0);
   try {
@@ -60,14 +55,12 @@ export function parseFlags(argv: string[]): KubeletFlags {
     throw new UsageError(`--pod-cidr: ${(error as Error).message}`);
   }
   const flags: KubeletFlags = {
-    kubeconfig: text('kubeconfig'),
-    master: text('master'),
+    ...shared,
     nodeName,
     nodeIp: text('node-ip') ?? nodeIp(0),
     podCidr,
     rootDir: text('root-dir') ?? path.join(repoRoot, '.kata', 'kubelet', nodeName),
     port: Number(text('port') ?? 10250),
-    use,
   };
   if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
     throw new UsageError(`--port must be a port number, not "${text('port')}"`);
@@ -86,15 +79,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     pathToFileURL(path.join(folder, 'kubelet.ts')).href
   )) as typeof import('../../solutions/06-kubelet/kubelet.ts');
   log(`chapter 06, the kubelet: ${describeSource(folder)}`);
-  const client = toolkit.createClient({ ...config, userAgent: `kata-kubelet/${flags.nodeName}` });
-  try {
-    await client.resource('namespaces').get('kube-node-lease');
-  } catch (error) {
-    throw new Error(
-      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it ` +
-        'with `npx kata run apiserver`, or check --master / --kubeconfig',
-    );
-  }
+  const client = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`);
   const runtime = new ProcessRuntime({
     stateDir: path.join(flags.rootDir, 'runtime'),
     podCidr: flags.podCidr,

@@ -9,8 +9,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -27,26 +28,18 @@ export interface ProxyFlags {
 
 export function parseFlags(argv: string[]): ProxyFlags {
   const values = parseComponentFlags(argv, {
-    kubeconfig: 'string',
-    master: 'string',
+    ...clientFlagKinds,
     'node-name': 'string',
     'node-ip': 'string',
-    use: 'string',
   });
-  const use = (values.get('use') as string | undefined) ?? 'auto';
-  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
+  const shared = clientFlags(values);
   const nodeName = values.get('node-name') as string | undefined;
   if (!nodeName) throw new UsageError('say which node this proxy serves: --node-name NAME');
   const flags: ProxyFlags = {
-    kubeconfig: values.get('kubeconfig') as string | undefined,
-    master: values.get('master') as string | undefined,
+    ...shared,
     nodeName,
     nodeIp: values.get('node-ip') as string | undefined,
-    use,
   };
-  if (!flags.kubeconfig && !flags.master) {
-    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
-  }
   return flags;
 }
 
@@ -58,16 +51,7 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
     pathToFileURL(path.join(folder, 'proxy.ts')).href
   )) as typeof import('../../solutions/09-services/proxy.ts');
   log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
-  const client = toolkit.createClient({ ...config, userAgent: 'kata-proxy' });
-  // Fail now, with one line, rather than retrying quietly against a server that is not there.
-  try {
-    await client.resource('namespaces').get('default');
-  } catch (error) {
-    throw new Error(
-      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it with ` +
-        '`npx kata run apiserver`, or check --master / --kubeconfig',
-    );
-  }
+  const client = await connect(toolkit, config, 'kata-proxy');
   const proxy = createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
   const stop = new AbortController();
   const done = proxy.run(stop.signal);

@@ -11,8 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -29,24 +30,16 @@ export interface SchedulerFlags {
 
 export function parseFlags(argv: string[]): SchedulerFlags {
   const values = parseComponentFlags(argv, {
-    kubeconfig: 'string',
-    master: 'string',
+    ...clientFlagKinds,
     'scheduler-name': 'string',
     'leader-elect': 'boolean',
-    use: 'string',
   });
-  const use = (values.get('use') as string | undefined) ?? 'auto';
-  if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
+  const shared = clientFlags(values);
   const flags: SchedulerFlags = {
-    kubeconfig: values.get('kubeconfig') as string | undefined,
-    master: values.get('master') as string | undefined,
+    ...shared,
     schedulerName: (values.get('scheduler-name') as string | undefined) ?? 'default-scheduler',
     leaderElect: values.get('leader-elect') === true,
-    use,
   };
-  if (!flags.kubeconfig && !flags.master) {
-    throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
-  }
   return flags;
 }
 
@@ -58,16 +51,7 @@ export async function startScheduler(flags: SchedulerFlags, log: (line: string) 
     pathToFileURL(path.join(folder, 'scheduler.ts')).href
   )) as typeof import('../../solutions/05-scheduler/scheduler.ts');
   log(`chapter 05, the scheduler: ${describeSource(folder)}`);
-  const client = toolkit.createClient({ ...config, userAgent: 'kata-scheduler' });
-  // Fail now, with one line, rather than retrying quietly against a server that is not there.
-  try {
-    await client.resource('namespaces').get('kube-system');
-  } catch (error) {
-    throw new Error(
-      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it with ` +
-        '`npx kata run apiserver`, or check --master / --kubeconfig',
-    );
-  }
+  const client = await connect(toolkit, config, 'kata-scheduler');
   const scheduler = createScheduler({ toolkit, client, schedulerName: flags.schedulerName });
   const stop = new AbortController();
   let done: Promise<void>;
