@@ -47,22 +47,6 @@ export function generateName(prefix: string, random: () => number): string {
 }
 
 /**
- * Deep equality of JSON values, ignoring the order of object keys and keys whose value is
- * undefined. Given: storage and validation use it too.
- */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
-  const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) =>
-    sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-  );
-}
-
-/**
  * The object as it is first stored, as a copy (structuredClone): `object` itself is not changed.
  * - a name completed from generateName when none was given;
  * - a new uid, creationTimestamp from the clock, generation 1;
@@ -83,7 +67,7 @@ export function prepareForCreate(
  * - uid, creationTimestamp, generateName, deletionTimestamp and deletionGracePeriodSeconds are
  *   `current`'s (absent if `current` has none);
  * - generation is current's + 1 when the desired state changed: every top-level field except
- *   apiVersion, kind, metadata and status (compare with sameJson); otherwise current's;
+ *   apiVersion, kind, metadata and status (compare with sameJson from harness/api/json.ts); otherwise current's;
  * - a write to the object itself (`subresource` undefined) keeps `current`'s status when the
  *   resource has a status subresource (resource.subresources includes "status");
  * - next's resourceVersion stays: it is the precondition the store checks.

@@ -114,7 +114,7 @@ export class ObjectStorage {
    * 1. read the key (NotFound if missing) and decode it;
    * 2. next = await tryUpdate(a copy of it);
    * 3. if next names a resourceVersion and it is not the current one: Conflict (409);
-   * 4. if next, as stored, is the same JSON as what is stored (sameJson in metadata.ts): write
+   * 4. if next, as stored, is the same JSON as what is stored (sameJson in harness/api/json.ts): write
    *    nothing and return the current object;
    * 5. txn: compare modRevision = the one read, then put. If the compare failed, someone wrote in
    *    between: go back to 1. Otherwise return next with the txn's revision as resourceVersion.

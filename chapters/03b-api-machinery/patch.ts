@@ -17,40 +17,11 @@
 // keeps that table for the lists kubectl patches. See apimachinery pkg/util/strategicpatch.
 //
 // Patch bodies come from clients: never assign a key to an object with `object[key] = value`,
-// which for the key "__proto__" changes the object's prototype. The helpers below are given.
+// which for the key "__proto__" changes the object's prototype: harness/api/json.ts has the
+// helpers that avoid it.
+import { isObject, own, sameJson, setField, type JsonObject } from '../../harness/api/json.ts';
 import type { Patcher } from '../../harness/api/machinery.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
-
-type JsonObject = Record<string, unknown>;
-
-/** Whether a value is a JSON object (not null, not a list). */
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A field's own value: never one inherited from Object.prototype (a key "__proto__", say). */
-const own = (object: JsonObject, key: string): unknown =>
-  Object.hasOwn(object, key) ? object[key] : undefined;
-
-/** Sets a field as a plain property, even one named "__proto__", so a patch cannot reach prototypes. */
-function setField(object: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(object, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
-/** Deep equality of JSON values, ignoring the order of object keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => sameJson(own(a as JsonObject, key), own(b as JsonObject, key)));
-}
-void [isObject, own, setField, sameJson];
 
 // ---------------------------------------------------------------------------------------------
 // JSON merge patch (RFC 7386)

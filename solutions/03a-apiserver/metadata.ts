@@ -8,6 +8,7 @@
 // observed. For resources with a status subresource, a write to the object itself cannot change
 // the status, and a write to /status cannot change anything else, so a user and a controller
 // never overwrite each other's half.
+import { sameJson } from '../../harness/api/json.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type { Clock } from '../../harness/clock.ts';
@@ -46,19 +47,6 @@ export function generateName(prefix: string, random: () => number): string {
 function desiredState(object: KubeObject): Record<string, unknown> {
   const { metadata: _metadata, status: _status, apiVersion: _v, kind: _k, ...rest } = object;
   return rest;
-}
-
-/** Deep equality of JSON values, ignoring the order of object keys. */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keysA = Object.keys(a).filter((key) => (a as Record<string, unknown>)[key] !== undefined);
-  const keysB = Object.keys(b).filter((key) => (b as Record<string, unknown>)[key] !== undefined);
-  if (keysA.length !== keysB.length) return false;
-  return keysA.every((key) =>
-    sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-  );
 }
 
 /** The status an object starts with: controllers and kubelets fill it in later. */

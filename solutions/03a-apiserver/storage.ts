@@ -21,7 +21,7 @@ import type { ObjectPredicate } from '../../harness/api/machinery.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import { collectionKey, storageKey } from './paths.ts';
-import { sameJson } from './metadata.ts';
+import { sameJson } from '../../harness/api/json.ts';
 import { alreadyExists, conflict, notFound } from './status.ts';
 
 /** A collection as read at one revision. */

@@ -16,7 +16,7 @@ import type {
   PodSpec,
   Service,
 } from '../../harness/api/types.ts';
-import { sameJson } from './metadata.ts';
+import { sameJson } from '../../harness/api/json.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Names and labels

@@ -16,37 +16,9 @@
 // say which lists merge, and on which key (the patchMergeKey tags in kubernetes/api); this file
 // keeps that table for the lists kubectl patches. See apimachinery pkg/util/strategicpatch.
 import { ApiError } from '../../harness/api/errors.ts';
+import { isObject, own, sameJson, setField, type JsonObject } from '../../harness/api/json.ts';
 import type { Patcher } from '../../harness/api/machinery.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
-
-type JsonObject = Record<string, unknown>;
-
-const isObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** A field's own value: never one inherited from Object.prototype (a key "__proto__", say). */
-const own = (object: JsonObject, key: string): unknown =>
-  Object.hasOwn(object, key) ? object[key] : undefined;
-
-/** Sets a field as a plain property, even one named "__proto__", so a patch cannot reach prototypes. */
-function setField(object: JsonObject, key: string, value: unknown): void {
-  Object.defineProperty(object, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
-/** Deep equality of JSON values, ignoring the order of object keys. */
-function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((key) => sameJson(own(a as JsonObject, key), own(b as JsonObject, key)));
-}
 
 const badPatch = (message: string) => new ApiError(400, 'BadRequest', message);
 const cannotApply = (message: string) => new ApiError(422, 'Invalid', message);
