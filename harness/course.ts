@@ -598,6 +598,8 @@ export const course: Chapter[] = [
         'Watch pods mapped to the Services that select them; reconcile builds the subsets and creates or updates the Endpoints. Lesson: § Endpoints.',
       "Garbage collection > deleting an owner deletes its dependents; others' stay":
         "When an object is deleted, queue what byIndex('ownerUid', its uid) finds; reconcile deletes a dependent whose owners a GET cannot find. Lesson: § Garbage collection.",
+      'Namespaces > deleting a namespace deletes what was in it, and nothing elsewhere':
+        "Watch namespaces; reconcile(name) finds the namespace gone from the informer and lists and deletes each namespaced resource's objects in it. Lesson: \u00a7 Namespaces.",
       'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable':
         "Record when each Lease's renewTime changed (on the clock); every monitor period, a node silent longer than the grace gets Unknown conditions and the NoExecute taint. Lesson: § Node lifecycle.",
       'Node lifecycle > its pods are evicted once their toleration runs out':

@@ -17,7 +17,13 @@ import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
-const controllerNames = ['replicaset', 'endpoints', 'garbagecollector', 'nodelifecycle'];
+const controllerNames = [
+  'replicaset',
+  'endpoints',
+  'garbagecollector',
+  'nodelifecycle',
+  'namespace',
+];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
@@ -84,6 +90,9 @@ export async function startControllerManager(
   const { createGarbageCollector } = (await load(
     'garbage-collector.ts',
   )) as typeof import('../../solutions/07-controllers/garbage-collector.ts');
+  const { createNamespaceController } = (await load(
+    'namespace.ts',
+  )) as typeof import('../../solutions/07-controllers/namespace.ts');
   const { createNodeLifecycleController } = (await load(
     'node-lifecycle.ts',
   )) as typeof import('../../solutions/07-controllers/node-lifecycle.ts');
@@ -93,6 +102,7 @@ export async function startControllerManager(
     replicaset: () => createReplicaSetController({ toolkit, client }),
     endpoints: () => createEndpointsController({ toolkit, client }),
     garbagecollector: () => createGarbageCollector({ toolkit, client }),
+    namespace: () => createNamespaceController({ toolkit, client }),
     nodelifecycle: () =>
       createNodeLifecycleController({
         toolkit,
