@@ -594,6 +594,8 @@ export const course: Chapter[] = [
         "Map pod events to the owner's key (controller.watch(pods, keysFor)), so a deleted pod wakes its ReplicaSet. Lesson: § ReplicaSets.",
       'ReplicaSets > a matching orphan is adopted instead of a new pod created; a pod relabelled away is released':
         'Before counting, claim: patch an ownerReference onto matching orphans, and off owned pods that no longer match. Lesson: § ReplicaSets.',
+      'ReplicaSets > a ReplicationController, with its plain selector, keeps its pods as a ReplicaSet does':
+        "The same loop with options.kind: read replicationcontrollers, use selectorOf (a plain map is matchLabels), and make ownerReferences with the owner's own apiVersion and kind. Lesson: \u00a7 ReplicaSets.",
       "Endpoints > a Service's Endpoints list its pods as they start, and follow their readiness":
         'Watch pods mapped to the Services that select them; reconcile builds the subsets and creates or updates the Endpoints. Lesson: § Endpoints.',
       "Garbage collection > deleting an owner deletes its dependents; others' stay":

@@ -2,7 +2,7 @@
 // that binds pods and reports them Running and ready) so pods come alive in milliseconds.
 import { describe, expect, test } from 'vitest';
 import { exampleReplicaSet, examplePod } from '../../harness/api/examples.ts';
-import type { Pod, PodPhase, ReplicaSet } from '../../harness/api/types.ts';
+import type { Pod, PodPhase, ReplicaSet, ReplicationController } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
 import { testScope } from '../../harness/testing/scope.ts';
@@ -183,5 +183,30 @@ describe('ReplicaSets', () => {
       'the relabelled pod released',
     );
     await waitFor(async () => (await running()).length === 2, 'a new pod for web');
+  });
+
+  test('a ReplicationController, with its plain selector, keeps its pods as a ReplicaSet does', async () => {
+    const server = await scope.apiServer();
+    const client = toolkit.createClient({ server: server.url });
+    inBackground(new FakeKubelet({ toolkit, client }).run(scope.stopper().signal));
+    inBackground(
+      createReplicaSetController({ toolkit, client, kind: 'ReplicationController' }).run(
+        scope.stopper().signal,
+      ),
+    );
+    const { spec } = exampleReplicaSet('old', 2);
+    await client.resource<ReplicationController>('replicationcontrollers', 'default').create({
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'old' },
+      spec: { replicas: 2, selector: { app: 'old' }, template: spec.template },
+    });
+    const pods = client.resource<Pod>('pods', 'default');
+    await waitFor(async () => (await pods.list()).items.length === 2, 'two pods');
+    expect((await pods.list()).items[0]!.metadata.ownerReferences?.[0]).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      name: 'old',
+    });
   });
 });

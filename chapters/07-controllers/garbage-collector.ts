@@ -31,7 +31,8 @@ export class GarbageCollector {
   }
 
   /**
-   * One informer (with the ownerUid index) per resource (pods, replicasets, deployments by
+   * One informer (with the ownerUid index) per resource (pods, replicasets, replicationcontrollers,
+   * deployments by
    * default) and a controller whose keys are "<resource>|<namespace/name>": every object that has
    * ownerReferences is queued when it appears or changes, and when any object is deleted, the
    * objects filed under its uid are queued.

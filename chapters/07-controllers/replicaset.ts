@@ -10,7 +10,14 @@
 //      once, not five hundred times), noting expectations first;
 //   3. too many: delete the least valuable first (unscheduled, then pending, not ready, newest);
 //   4. status: replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration.
-import type { ObjectMeta, OwnerReference, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import type {
+  LabelSelector,
+  ObjectMeta,
+  OwnerReference,
+  Pod,
+  ReplicaSet,
+  ReplicationController,
+} from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -21,6 +28,12 @@ const section = '§ ReplicaSets';
 export interface ReplicaSetControllerOptions {
   toolkit: Toolkit;
   client: ApiClient;
+  /**
+   * Which kind this controller keeps: ReplicaSets (apps/v1, the default, in replicasets), or core
+   * v1's ReplicationControllers (in replicationcontrollers; controller name
+   * "replicationcontroller-controller"). Everything else is the same loop.
+   */
+  kind?: 'ReplicaSet' | 'ReplicationController';
   clock?: TimerClock;
   /** The most pods created or deleted in one reconcile. 500, like kube-controller-manager. */
   burstReplicas?: number;
@@ -52,8 +65,20 @@ export function deletionOrder(a: Pod, b: Pod): number {
   throw new NotImplemented('deletionOrder', section);
 }
 
-/** The controller ownerReference a ReplicaSet puts on its pods (apps/v1, controller and blockOwnerDeletion true). */
-export function ownerReferenceTo(rs: ReplicaSet): OwnerReference {
+/**
+ * A ReplicaSet's spec.selector; for a ReplicationController (kind), its plain map selector as
+ * matchLabels, or its template's labels when it has none. Use it wherever the selector is read.
+ */
+export function selectorOf(rs: ReplicaSet | ReplicationController): LabelSelector {
+  throw new NotImplemented('selectorOf', section);
+}
+
+/**
+ * The controller ownerReference a ReplicaSet puts on its pods: the owner's own apiVersion and kind
+ * (apps/v1 ReplicaSet, or v1 ReplicationController), name, uid, controller and blockOwnerDeletion
+ * true.
+ */
+export function ownerReferenceTo(rs: ReplicaSet | ReplicationController): OwnerReference {
   throw new NotImplemented('ownerReferenceTo', section);
 }
 

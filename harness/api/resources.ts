@@ -79,6 +79,13 @@ export const builtinResources: ResourceType[] = [
     nameRule: 'label1035',
   }),
   core('endpoints', 'Endpoints', { namespaced: true, shortNames: ['ep'], singular: 'endpoints' }),
+  // What ReplicaSets replaced: the same loop, with a plain key=value selector (chapter 07).
+  core('replicationcontrollers', 'ReplicationController', {
+    namespaced: true,
+    shortNames: ['rc'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
   core('configmaps', 'ConfigMap', { namespaced: true, shortNames: ['cm'] }),
   core('secrets', 'Secret', { namespaced: true }),
   core('events', 'Event', { namespaced: true, shortNames: ['ev'] }),

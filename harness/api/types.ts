@@ -462,6 +462,12 @@ export interface ReplicaSet extends KubeObject {
   status?: ReplicaSetStatus;
 }
 
+/** Core v1's older ReplicaSet: the same, with a plain key=value map as its selector. */
+export interface ReplicationController extends KubeObject {
+  spec: Omit<ReplicaSetSpec, 'selector'> & { selector?: Record<string, string> };
+  status?: ReplicaSetStatus;
+}
+
 export interface DeploymentStrategy {
   type?: 'RollingUpdate' | 'Recreate';
   rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };

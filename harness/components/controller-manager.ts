@@ -100,6 +100,8 @@ export async function startControllerManager(
   const client = await connect(toolkit, config, 'kata-controller-manager');
   const makers: Record<string, () => { run(signal: AbortSignal): Promise<void> }> = {
     replicaset: () => createReplicaSetController({ toolkit, client }),
+    replicationcontroller: () =>
+      createReplicaSetController({ toolkit, client, kind: 'ReplicationController' }),
     endpoints: () => createEndpointsController({ toolkit, client }),
     garbagecollector: () => createGarbageCollector({ toolkit, client }),
     namespace: () => createNamespaceController({ toolkit, client }),

@@ -38,7 +38,12 @@ export class GarbageCollector {
       workers: 4,
       reconcile: (key) => this.reconcile(key),
     });
-    for (const resource of this.options.resources ?? ['pods', 'replicasets', 'deployments']) {
+    for (const resource of this.options.resources ?? [
+      'pods',
+      'replicasets',
+      'replicationcontrollers',
+      'deployments',
+    ]) {
       const informer = toolkit.createInformer(client.resource(resource), {
         clock: this.clock,
         indexers: { ownerUid: toolkit.indexers.ownerUid },

@@ -10,7 +10,14 @@
 //      once, not five hundred times), noting expectations first;
 //   3. too many: delete the least valuable first (unscheduled, then pending, not ready, newest);
 //   4. status: replicas, fullyLabeledReplicas, readyReplicas, availableReplicas, observedGeneration.
-import type { ObjectMeta, OwnerReference, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import type {
+  LabelSelector,
+  ObjectMeta,
+  OwnerReference,
+  Pod,
+  ReplicaSet,
+  ReplicationController,
+} from '../../harness/api/types.ts';
 import { isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
@@ -20,6 +27,8 @@ import { matchesSelector } from './label-selector.ts';
 export interface ReplicaSetControllerOptions {
   toolkit: Toolkit;
   client: ApiClient;
+  /** Which kind this controller keeps: ReplicaSets (apps/v1), or core v1's ReplicationControllers. */
+  kind?: 'ReplicaSet' | 'ReplicationController';
   clock?: TimerClock;
   /** The most pods created or deleted in one reconcile. 500, like kube-controller-manager. */
   burstReplicas?: number;
@@ -69,15 +78,21 @@ export class ReplicaSetController {
   private replicaSets: Informer<ReplicaSet> | undefined;
   private pods: Informer<Pod> | undefined;
 
+  private readonly kind: 'ReplicaSet' | 'ReplicationController';
+  /** Where objects of that kind live: replicasets or replicationcontrollers. */
+  private readonly resource: string;
+
   constructor(options: ReplicaSetControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.expectations = new Expectations(this.clock);
+    this.kind = options.kind ?? 'ReplicaSet';
+    this.resource = this.kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers';
   }
 
   async run(signal: AbortSignal): Promise<void> {
     const { toolkit, client } = this.options;
-    const replicaSets = toolkit.createInformer(client.resource<ReplicaSet>('replicasets'), {
+    const replicaSets = toolkit.createInformer(client.resource<ReplicaSet>(this.resource), {
       clock: this.clock,
     });
     const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
@@ -87,7 +102,7 @@ export class ReplicaSetController {
     this.replicaSets = replicaSets;
     this.pods = pods;
     const controller = toolkit.createController({
-      name: 'replicaset-controller',
+      name: `${this.kind.toLowerCase()}-controller`,
       workers: this.options.workers ?? 4,
       reconcile: (key) => this.reconcile(key),
     });
@@ -110,7 +125,7 @@ export class ReplicaSetController {
   /** The key of the ReplicaSet that controls `pod`, if it is one we know. */
   private ownerKey(pod: Pod): string | undefined {
     const owner = controllerOf(pod);
-    if (owner?.kind !== 'ReplicaSet') return undefined;
+    if (owner?.kind !== this.kind) return undefined;
     return `${pod.metadata.namespace}/${owner.name}`;
   }
 
@@ -120,7 +135,7 @@ export class ReplicaSetController {
     if (owner) return [owner];
     if (controllerOf(pod)) return [];
     return (this.replicaSets?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [])
-      .filter((rs) => matchesSelector(rs.spec.selector, pod.metadata.labels))
+      .filter((rs) => matchesSelector(selectorOf(rs), pod.metadata.labels))
       .map((rs) => this.options.toolkit.keyOf(rs));
   }
 
@@ -161,7 +176,7 @@ export class ReplicaSetController {
     const inNamespace = this.pods?.byIndex('namespace', rs.metadata.namespace ?? '') ?? [];
     for (const pod of inNamespace) {
       const owner = controllerOf(pod);
-      const matches = matchesSelector(rs.spec.selector, pod.metadata.labels);
+      const matches = matchesSelector(selectorOf(rs), pod.metadata.labels);
       if (owner?.uid === rs.metadata.uid) {
         if (matches) {
           claimed.push(pod);
@@ -253,7 +268,7 @@ export class ReplicaSetController {
     if (JSON.stringify({ ...before, conditions: undefined }) === JSON.stringify(status)) return;
     await this.options.toolkit
       .updateWithRetry(
-        this.options.client.resource<ReplicaSet>('replicasets', rs.metadata.namespace),
+        this.options.client.resource<ReplicaSet>(this.resource, rs.metadata.namespace),
         rs.metadata.name!,
         (current) => {
           current.status = { ...current.status, ...status };
@@ -264,11 +279,21 @@ export class ReplicaSetController {
   }
 }
 
-/** The controller ownerReference a ReplicaSet puts on its pods. */
-export function ownerReferenceTo(rs: ReplicaSet): OwnerReference {
+/**
+ * A ReplicaSet's selector; a ReplicationController's is a plain key=value map (or, when it has
+ * none, its template's labels), which is the same as matchLabels.
+ */
+export function selectorOf(rs: ReplicaSet | ReplicationController): LabelSelector {
+  if (rs.kind !== 'ReplicationController') return (rs as ReplicaSet).spec.selector;
+  const selector = (rs as ReplicationController).spec.selector;
+  return { matchLabels: selector ?? rs.spec.template.metadata?.labels ?? {} };
+}
+
+/** The controller ownerReference a ReplicaSet (or ReplicationController) puts on its pods. */
+export function ownerReferenceTo(rs: ReplicaSet | ReplicationController): OwnerReference {
   return {
-    apiVersion: 'apps/v1',
-    kind: 'ReplicaSet',
+    apiVersion: rs.apiVersion ?? 'apps/v1',
+    kind: rs.kind ?? 'ReplicaSet',
     name: rs.metadata.name!,
     uid: rs.metadata.uid!,
     controller: true,
