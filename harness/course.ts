@@ -253,6 +253,8 @@ export const course: Chapter[] = [
         'For a pod with spec.nodeName that has not finished, and a grace above 0, do not delete: storage.update it with metadata.deletionTimestamp (now + grace) and deletionGracePeriodSeconds, and answer it. Lesson: § Update and delete.',
       'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
         'At start: rebuild from the stored Services, then create default/kubernetes through onCreate. In create, pass a Service through onCreate before storage.create; in delete, tell onDelete. Lesson: \u00a7 Collaborators.',
+      'Update and delete > DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it':
+        'In DELETE, propagationPolicy Orphan: storage.update the object with the finalizer "orphan" and a deletionTimestamp instead of deleting it. In update and patch: when the object had finalizers and has none now, with a deletionTimestamp, delete it. Lesson: \u00a7 Update and delete.',
       'Objects in the store > create stores the object as JSON at its key':
         'One txn: compare CREATE = 0 on the key (it does not exist), then put the JSON. A failed compare means the name is taken. Lesson: § Objects in the store.',
       "Objects in the store > the resourceVersion is the key's modRevision, and is not stored in the value":
@@ -602,6 +604,8 @@ export const course: Chapter[] = [
         "When an object is deleted, queue what byIndex('ownerUid', its uid) finds; reconcile deletes a dependent whose owners a GET cannot find. Lesson: § Garbage collection.",
       'Namespaces > deleting a namespace deletes what was in it, and nothing elsewhere':
         "Watch namespaces; reconcile(name) finds the namespace gone from the informer and lists and deletes each namespaced resource's objects in it. Lesson: \u00a7 Namespaces.",
+      'Garbage collection > deleting an owner with propagationPolicy Orphan keeps its dependents, without the reference':
+        'An owner with a deletionTimestamp and the finalizer "orphan": patch its uid out of each dependent\'s ownerReferences, then update it without the finalizer. Lesson: \u00a7 Garbage collection.',
       'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable':
         "Record when each Lease's renewTime changed (on the clock); every monitor period, a node silent longer than the grace gets Unknown conditions and the NoExecute taint. Lesson: § Node lifecycle.",
       'Node lifecycle > its pods are evicted once their toleration runs out':

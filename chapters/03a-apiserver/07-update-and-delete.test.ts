@@ -241,4 +241,25 @@ describe('Update and delete', () => {
     expect(gone.status, 'DELETE with gracePeriodSeconds 0').toBe(200);
     expect((await api.get(`${PODS}/running`)).status, 'after the second delete').toBe(404);
   });
+
+  test('DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it', async () => {
+    const { api } = await setup();
+    await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    const marked = await api
+      .delete(`${DEPLOYMENTS}/web`)
+      .send({ kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Orphan' });
+    expect(
+      [
+        marked.status,
+        marked.body.metadata.finalizers,
+        typeof marked.body.metadata.deletionTimestamp,
+      ],
+      'DELETE with propagationPolicy Orphan',
+    ).toEqual([200, ['orphan'], 'string']);
+    const done = await api
+      .put(`${DEPLOYMENTS}/web`)
+      .send({ ...marked.body, metadata: { ...marked.body.metadata, finalizers: [] } });
+    expect(done.status, 'the PUT that takes the finalizer off').toBe(200);
+    expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'afterwards').toBe(404);
+  });
 });

@@ -100,6 +100,9 @@ export interface ApiServer {
  *   without them a selector is a 400.
  * - Bodies: a body whose Content-Type one of options.bodyDecoders reads is decoded by it;
  *   anything else goes to parseBody.
+ * - DELETE with propagationPolicy Orphan: do not remove the object; update it with the finalizer
+ *   "orphan" added and deletionTimestamp set (now) and answer it. An update or patch that takes
+ *   the last finalizer off an object with a deletionTimestamp then removes it.
  * - Graceful delete of pods: a DELETE of a pod that has a spec.nodeName and has not finished
  *   (phase Succeeded or Failed) is not removed while its grace (DeleteOptions.gracePeriodSeconds,
  *   else spec.terminationGracePeriodSeconds, else 30) is above 0: it is updated with

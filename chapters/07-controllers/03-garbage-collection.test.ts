@@ -70,4 +70,20 @@ describe('Garbage collection', () => {
     await replicaSets.create(exampleReplicaSet('web'));
     await waitFor(async () => (await names(pods)).length === 0, 'the old dependent deleted');
   });
+
+  test('deleting an owner with propagationPolicy Orphan keeps its dependents, without the reference', async () => {
+    const { pods, replicaSets } = await setUp();
+    const web = await replicaSets.create(exampleReplicaSet('web'));
+    await pods.create(ownedBy('web-1', web));
+    await replicaSets.delete('web', { propagationPolicy: 'Orphan' });
+    await waitFor(
+      async () => (await replicaSets.list()).items.length === 0,
+      'the ReplicaSet gone once its pods were let go',
+    );
+    const kept = await pods.get('web-1');
+    expect(
+      kept.metadata.ownerReferences ?? [],
+      'the orphan keeps running, owned by nobody',
+    ).toEqual([]);
+  });
 });

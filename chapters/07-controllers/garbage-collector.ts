@@ -34,7 +34,8 @@ export class GarbageCollector {
    * One informer (with the ownerUid index) per resource (pods, replicasets, replicationcontrollers,
    * deployments by
    * default) and a controller whose keys are "<resource>|<namespace/name>": every object that has
-   * ownerReferences is queued when it appears or changes, and when any object is deleted, the
+   * ownerReferences, or is being deleted with the finalizer "orphan", is queued when it appears or
+   * changes, and when any object is deleted, the
    * objects filed under its uid are queued.
    */
   async run(signal: AbortSignal): Promise<void> {
@@ -42,7 +43,10 @@ export class GarbageCollector {
   }
 
   /**
-   * One dependent: nothing to do if it is gone, has no owners or is being deleted. An owner
+   * One object. Being deleted with the finalizer "orphan" (a DELETE with propagationPolicy
+   * Orphan): patch its ownerReference off every dependent (the objects filed under its uid in
+   * every informer), then take the "orphan" finalizer off it (the API server then removes it).
+   * Otherwise, a dependent: nothing to do if it is gone, has no owners or is being deleted. An owner
    * exists when a GET of it (its resource from resourceForKind in harness/api/resources.ts; in the
    * dependent's namespace if namespaced) finds it with the same uid; an owner of a kind not served
    * counts as existing. When no owner exists, delete the dependent (propagationPolicy Background,

@@ -113,7 +113,8 @@ export class ReplicaSetController {
   }
 
   /**
-   * One ReplicaSet: gone, forget its expectations; expectations not satisfied, wait. Else claim
+   * One ReplicaSet: gone, forget its expectations; expectations not satisfied, or being deleted
+   * (deletionTimestamp), do nothing. Else claim
    * its pods (those it controls that still match; adopt matching orphans that are active with a
    * merge patch adding ownerReferenceTo(rs) and naming the pod's uid; release controlled pods that
    * no longer match by patching their ownerReferences without it). Of the active ones: too few,

@@ -302,11 +302,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
   };
 
-  const replace = (request: Request, info: RequestInfo): Promise<KubeObject> => {
+  const replace = async (request: Request, info: RequestInfo): Promise<KubeObject> => {
     const { resource } = info;
     const object = objectOf(request, resource, info);
-    return allocated(resource, () =>
+    let hadFinalizers = false;
+    const stored = await allocated(resource, () =>
       storage.update(resource, info.namespace, info.name!, (current) => {
+        hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
         const next = structuredClone(object);
         applyDefaults(resource, next);
         const prepared = prepareForUpdate(resource, current, next);
@@ -314,6 +316,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         return reallocate(resource, current, prepared);
       }),
     );
+    return removeIfFinalized(info, hadFinalizers, stored);
   };
 
   /** A Service's update, seen by the allocator (a change of type frees or takes ports). */
@@ -364,11 +367,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     }
   };
 
-  const patch = (request: Request, info: RequestInfo): Promise<KubeObject> => {
+  const patch = async (request: Request, info: RequestInfo): Promise<KubeObject> => {
     const { resource } = info;
     const { contentType, patch, patcher } = patchOf(request);
-    return allocated(resource, () =>
+    let hadFinalizers = false;
+    const stored = await allocated(resource, () =>
       storage.update(resource, info.namespace, info.name!, (current) => {
+        hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
         const next = patcher.apply(contentType, current, patch, resource);
         keepIdentity(next, current);
         applyDefaults(resource, next);
@@ -377,6 +382,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         return reallocate(resource, current, prepared);
       }),
     );
+    return removeIfFinalized(info, hadFinalizers, stored);
   };
 
   const remove = async (request: Request, info: RequestInfo): Promise<KubeObject | Status> => {
@@ -397,6 +403,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
         },
       );
     }
+    if ((body as DeleteOptions).propagationPolicy === 'Orphan') {
+      return markForOrphaning(info, preconditions ?? {});
+    }
     if (resource.group === '' && resource.resource === 'pods') {
       const marked = await deleteGracefully(info, body as DeleteOptions);
       if (marked) return marked;
@@ -404,6 +413,51 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     const last = await storage.delete(resource, info.namespace, info.name!, preconditions ?? {});
     if (resource === services) options.serviceAllocator?.onDelete(last);
     return resource.returnsDeletedObject ? last : deleted(resource, last);
+  };
+
+  /**
+   * DELETE with propagationPolicy Orphan: the dependents must outlive the object, so it is not
+   * removed yet. It is marked (deletionTimestamp) with the finalizer "orphan"; the garbage
+   * collector takes its ownerReference off every dependent, then removes the finalizer, and the
+   * update that removes an object's last finalizer removes the object.
+   */
+  const markForOrphaning = (
+    info: RequestInfo,
+    preconditions: { uid?: string; resourceVersion?: string },
+  ): Promise<KubeObject> =>
+    storage.update(info.resource, info.namespace, info.name!, (current) => {
+      if (
+        (preconditions.uid && preconditions.uid !== current.metadata.uid) ||
+        (preconditions.resourceVersion &&
+          preconditions.resourceVersion !== current.metadata.resourceVersion)
+      ) {
+        throw conflict(info.resource, info.name!);
+      }
+      const finalizers = current.metadata.finalizers ?? [];
+      if (!finalizers.includes('orphan')) current.metadata.finalizers = [...finalizers, 'orphan'];
+      current.metadata.deletionTimestamp ??= new Date(makers.clock.now())
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z');
+      current.metadata.deletionGracePeriodSeconds ??= 0;
+      delete current.metadata.resourceVersion;
+      return current;
+    });
+
+  /** An update that took an object's last finalizer while it is being deleted: now it goes. */
+  const removeIfFinalized = async (
+    info: RequestInfo,
+    hadFinalizers: boolean,
+    stored: KubeObject,
+  ): Promise<KubeObject> => {
+    const { deletionTimestamp, finalizers = [] } = stored.metadata;
+    if (hadFinalizers && deletionTimestamp && finalizers.length === 0) {
+      await storage
+        .delete(info.resource, info.namespace, info.name!, {})
+        .catch((error: unknown) => {
+          if (!(error instanceof ApiError && error.code === 404)) throw error;
+        });
+    }
+    return stored;
   };
 
   /**

@@ -21,6 +21,11 @@ export interface GarbageCollectorOptions {
   clock?: TimerClock;
 }
 
+/** Whether an object is being deleted with its dependents orphaned. */
+const isOrphaning = (object: KubeObject) =>
+  object.metadata.deletionTimestamp !== undefined &&
+  (object.metadata.finalizers ?? []).includes('orphan');
+
 export class GarbageCollector {
   private readonly options: GarbageCollectorOptions;
   private readonly clock: TimerClock;
@@ -49,9 +54,12 @@ export class GarbageCollector {
         indexers: { ownerUid: toolkit.indexers.ownerUid },
       });
       this.informers.set(resource, informer);
-      // An object with owners is looked at when it appears or changes...
+      // An object with owners is looked at when it appears or changes, and so is one being
+      // deleted with the finalizer "orphan" (its dependents must be let go first)...
       controller.watch(informer, (object) =>
-        object.metadata.ownerReferences?.length ? [`${resource}|${toolkit.keyOf(object)}`] : [],
+        object.metadata.ownerReferences?.length || isOrphaning(object)
+          ? [`${resource}|${toolkit.keyOf(object)}`]
+          : [],
       );
       // ...and the dependents of an object that is deleted, at once.
       informer.addEventHandlers({
@@ -82,10 +90,53 @@ export class GarbageCollector {
     }
   }
 
-  /** One dependent, "resource|namespace/name": deleted when none of its owners exists. */
+  /**
+   * An owner deleted with propagationPolicy Orphan: take its ownerReference off every dependent,
+   * then its finalizer off itself, which lets the API server remove it.
+   */
+  private async orphanDependents(resource: string, owner: KubeObject): Promise<void> {
+    const uid = owner.metadata.uid!;
+    for (const [dependentResource, dependents] of this.informers) {
+      for (const dependent of dependents.byIndex('ownerUid', uid)) {
+        await this.options.client
+          .resource(dependentResource, dependent.metadata.namespace)
+          .patch(dependent.metadata.name!, {
+            metadata: {
+              ownerReferences: (dependent.metadata.ownerReferences ?? []).filter(
+                (reference) => reference.uid !== uid,
+              ),
+            },
+          })
+          .catch((error: unknown) => {
+            if (!isNotFound(error)) throw error;
+          });
+      }
+    }
+    await this.options.toolkit
+      .updateWithRetry(
+        this.options.client.resource(resource, owner.metadata.namespace),
+        owner.metadata.name!,
+        (current) => {
+          if (!current.metadata.finalizers?.includes('orphan')) return false;
+          current.metadata.finalizers = current.metadata.finalizers.filter(
+            (name) => name !== 'orphan',
+          );
+        },
+      )
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+  }
+
+  /**
+   * One object, "resource|namespace/name": an owner being orphaned lets its dependents go; a
+   * dependent is deleted when none of its owners exists.
+   */
   async reconcile(key: string): Promise<void> {
     const [resource, objectKey] = key.split('|') as [string, string];
-    const dependent = this.informers.get(resource)?.get(objectKey);
+    const object = this.informers.get(resource)?.get(objectKey);
+    if (object && isOrphaning(object)) return this.orphanDependents(resource, object);
+    const dependent = object;
     const owners = dependent?.metadata.ownerReferences ?? [];
     if (!dependent || owners.length === 0 || dependent.metadata.deletionTimestamp) return;
     for (const owner of owners) {

@@ -146,6 +146,8 @@ export class ReplicaSetController {
       return;
     }
     if (!this.expectations.satisfied(key)) return;
+    // Being deleted: its pods are the garbage collector's business now (deleted or orphaned).
+    if (rs.metadata.deletionTimestamp) return;
     const owned = await this.claimPods(rs);
     const active = owned.filter(isActive);
     const wanted = rs.spec.replicas ?? 1;
