@@ -551,6 +551,8 @@ export const course: Chapter[] = [
         'Keep per key the wait and the last finishedAt: remainingMs is 0 with no entry, else wait - (now - finishedAt); next() starts at initialMs and doubles. Lesson: § Restarts.',
       'Running pods > a pod bound to this node gets a sandbox and its containers, and is Running with its IPs':
         'syncPod: runPodSandbox (its status has the pod IP), pullImage, createContainer with the labels, startContainer, then podStatus(...) to pods/status. Lesson: § Running pods.',
+      "Running pods > a container finds its namespace's Services in its environment":
+        "Keep an informer on services; when creating a container, put serviceEnvironment(the Services of the pod's namespace) before the container's own env. Lesson: \u00a7 Running pods.",
       'Running pods > a container that exits is restarted at once, then after 10 s in CrashLoopBackOff':
         'The relist notices the exit and queues the pod. In syncPod, an exited latest attempt: shouldRestart, then the back-off decides: start attempt + 1 now, or hold it back as CrashLoopBackOff and queue the key for when the wait ends. Lesson: § Restarts.',
       'Running pods > an image that cannot be pulled: ErrImagePull, then ImagePullBackOff until the next try':

@@ -2,7 +2,7 @@
 // containers are records, and the test says when one exits) and a fake clock for the back-offs.
 import { describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
-import type { Pod } from '../../harness/api/types.ts';
+import type { Pod, Service } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { FakeRuntime } from '../../harness/runtime/fake-runtime.ts';
 import { testScope } from '../../harness/testing/scope.ts';
@@ -79,6 +79,28 @@ describe('Running pods', () => {
       env: [{ name: 'GREETING', value: 'hello' }],
       args: ['--text=hi'],
     });
+  });
+
+  test("a container finds its namespace's Services in its environment", async () => {
+    const { run, runtime, client } = await setUp();
+    await client.resource<Service>('services', 'default').create({
+      metadata: { name: 'web-api' },
+      spec: { clusterIP: '127.96.0.50', ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+    });
+    await waitFor(async () => {
+      await run(examplePod(`client-${runtime.callsTo('createContainer').length}`));
+      await waitFor(async () => runtime.callsTo('createContainer').length > 0, 'a container');
+      const env = runtime.callsTo('createContainer').at(-1)!.args[1] as { env: { name: string }[] };
+      return env.env.some((variable) => variable.name === 'WEB_API_SERVICE_HOST');
+    }, 'a container started after the Service');
+    const { env } = runtime.callsTo('createContainer').at(-1)!.args[1] as {
+      env: { name: string; value: string }[];
+    };
+    expect(env.filter((variable) => variable.name.startsWith('WEB_API_'))).toEqual([
+      { name: 'WEB_API_SERVICE_HOST', value: '127.96.0.50' },
+      { name: 'WEB_API_SERVICE_PORT', value: '80' },
+      { name: 'WEB_API_SERVICE_PORT_HTTP', value: '80' },
+    ]);
   });
 
   test('a container that exits is restarted at once, then after 10 s in CrashLoopBackOff', async () => {

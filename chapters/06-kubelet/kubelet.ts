@@ -12,6 +12,7 @@
 // then writes the status it observes. The runtime is a ContainerRuntime (harness/runtime/cri.ts):
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
+import type { Service } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -38,6 +39,16 @@ export interface KubeletOptions extends NodeConfig {
   backoff?: BackoffOptions;
   /** How long a failed image pull waits before the next try. 10 s. */
   imageBackoffMs?: number;
+}
+
+/**
+ * The variables a container finds the Services of its namespace by, as Kubernetes sets them: for
+ * each Service with a ClusterIP (not "None") and ports, named web-api: WEB_API_SERVICE_HOST (the
+ * ClusterIP), WEB_API_SERVICE_PORT (the first port), and WEB_API_SERVICE_PORT_<PORT NAME> for each
+ * named port (names upper-cased, "-" as "_").
+ */
+export function serviceEnvironment(services: Service[]): { name: string; value: string }[] {
+  throw new NotImplemented('serviceEnvironment', section);
 }
 
 export class Kubelet {
@@ -100,7 +111,9 @@ export class Kubelet {
    *    pull its image (an ImagePullError: held back with its reason, the key queued again after
    *    imageBackoffMs; until then, held back as ImagePullBackOff with the message
    *    'Back-off pulling image "<image>"', without pulling), create attempt 0 (image, command,
-   *    args, env, ports, workingDir) and start it;
+   *    args, env: serviceEnvironment of the Services in the pod's namespace (from an informer on
+   *    services that run() starts and waits for) and then the container's own, ports, workingDir)
+   *    and start it;
    * 3. probes: a running container with any probe gets a ContainerProbes (once per container id):
    *    onChange queues the pod; onFailure stops the probes and the container (its grace), then
    *    queues the pod, whose next sync restarts it; probes of containers no longer running stop;

@@ -12,7 +12,7 @@
 // then writes the status it observes. The runtime is a ContainerRuntime (harness/runtime/cri.ts):
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
-import type { Container, Lease, Node, Pod } from '../../harness/api/types.ts';
+import type { Container, Lease, Node, Pod, Service } from '../../harness/api/types.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
@@ -58,6 +58,33 @@ const keyOf = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 const microTime = (milliseconds: number) =>
   new Date(milliseconds).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
+/**
+ * The variables a container finds the Services of its namespace by, as Kubernetes sets them: for a
+ * Service named web-api, WEB_API_SERVICE_HOST (its ClusterIP) and WEB_API_SERVICE_PORT (its first
+ * port), and WEB_API_SERVICE_PORT_<NAME> for each named port. Only Services that exist when the
+ * container starts (so a client started before its Service must use DNS, or be restarted).
+ */
+export function serviceEnvironment(services: Service[]): { name: string; value: string }[] {
+  const variables: { name: string; value: string }[] = [];
+  for (const service of services) {
+    const ip = service.spec.clusterIP;
+    const ports = service.spec.ports ?? [];
+    if (!ip || ip === 'None' || ports.length === 0) continue;
+    const prefix = service.metadata.name!.toUpperCase().replace(/-/g, '_');
+    variables.push({ name: `${prefix}_SERVICE_HOST`, value: ip });
+    variables.push({ name: `${prefix}_SERVICE_PORT`, value: String(ports[0]!.port) });
+    for (const port of ports) {
+      if (port.name) {
+        variables.push({
+          name: `${prefix}_SERVICE_PORT_${port.name.toUpperCase().replace(/-/g, '_')}`,
+          value: String(port.port),
+        });
+      }
+    }
+  }
+  return variables;
+}
+
 export class Kubelet {
   private readonly options: KubeletOptions;
   private readonly runtime: ContainerRuntime;
@@ -72,6 +99,7 @@ export class Kubelet {
   /** The grace period of each pod last seen, for stopping it once it is gone. */
   private readonly gracePeriods = new Map<string, number>();
   private pods: Informer<Pod> | undefined;
+  private services: Informer<Service> | undefined;
   /** The port the kubelet API listens on, once it does. */
   private apiPort: number | undefined;
   private enqueue: (key: string, afterMs?: number) => void = () => {};
@@ -128,6 +156,12 @@ export class Kubelet {
       fieldSelector: `spec.nodeName=${this.nodeName}`,
       clock: this.clock,
     });
+    // Services, for the environment variables a container finds them by (without DNS).
+    this.services = toolkit.createInformer(client.resource<Service>('services'), {
+      clock: this.clock,
+    });
+    this.services.run(signal);
+    await this.services.waitForSync(signal);
     this.pods = pods;
     const controller = toolkit.createController({
       name: `kubelet-${this.nodeName}`,
@@ -310,10 +344,15 @@ export class Kubelet {
       image: container.image,
       command: container.command,
       args: container.args,
-      env: (container.env ?? []).map((variable) => ({
-        name: variable.name,
-        value: variable.value ?? '',
-      })),
+      env: [
+        ...serviceEnvironment(
+          this.services?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [],
+        ),
+        ...(container.env ?? []).map((variable) => ({
+          name: variable.name,
+          value: variable.value ?? '',
+        })),
+      ],
       ports: container.ports?.map((port) => ({
         containerPort: port.containerPort,
         name: port.name,
