@@ -8,8 +8,9 @@
 //   2. 64-byte request/response round trips per second on one connection, as a ratio (target at
 //      least 0.65x), and the p50 latency the proxy adds.
 //
-// The proxy runs as `kata run proxy` in a process of its own; client and pod share this one.
-import { createConnection, createServer, type Socket } from 'node:net';
+// The proxy runs as `kata run proxy` in a process of its own, and so does the pod; the client is
+// this one.
+import { createConnection, type Socket } from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Endpoints, Service } from '../api/types.ts';
@@ -18,26 +19,27 @@ import { toolkit } from '../../solutions/04-client/index.ts';
 
 const BULK_BYTES = 256 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
-const ROUND_TRIPS = 20_000;
+const ROUND_TRIPS = 10_000;
 const podIp = '127.244.99.2';
 const clusterIp = '127.96.99.10';
 const componentFile = fileURLToPath(new URL('../components/proxy.ts', import.meta.url));
 
-/** The pod: on one port a sink that answers "done" after BULK_BYTES, on another a 64-byte echo. */
-const sink = createServer((socket) => {
-  let seen = 0;
-  socket.on('data', (chunk) => {
-    seen += chunk.length;
-    if (seen >= BULK_BYTES) socket.end('done');
-  });
-});
-const echo = createServer((socket) => socket.pipe(socket));
-const listen = (server: ReturnType<typeof createServer>) =>
-  new Promise<number>((resolve) =>
-    server.listen(0, podIp, () => resolve((server.address() as { port: number }).port)),
-  );
-const sinkPort = await listen(sink);
-const echoPort = await listen(echo);
+// The pod runs as a process of its own, as a real pod does: a client and pod sharing one event
+// loop would make the direct path free of the process hops that the proxy path pays.
+const pod = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./proxy-pod.ts', import.meta.url)),
+    podIp,
+    String(BULK_BYTES),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const { sink: sinkPort, echo: echoPort } = await new Promise<{ sink: number; echo: number }>(
+  (resolve) => pod.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
+);
 
 const api = await startApiServer();
 const client = toolkit.createClient({ server: api.url });
@@ -63,8 +65,7 @@ await client.resource<Endpoints>('endpoints', 'default').create({
     },
   ],
 });
-// The proxy runs as its own program, `kata run proxy`, as kube-proxy is a process of its own; the
-// client and the pod share this one in both runs.
+// The proxy runs as its own program, `kata run proxy`, as kube-proxy is a process of its own.
 const program = spawn(
   process.execPath,
   [
@@ -139,14 +140,33 @@ async function requestResponse(host: string, port: number) {
   return { rate: ROUND_TRIPS / seconds, p50: times[Math.floor(times.length / 2)]! * 1000 };
 }
 
-// Warm up both paths, then measure.
+// Warm up both paths, then measure them in turns, ROUNDS times each, and compare the medians: the
+// machine's load drifts during a run, and turns spread the drift over both sides.
+const ROUNDS = 5;
 await bulk(podIp, sinkPort);
 await bulk(clusterIp, 9000);
-const directBulk = await bulk(podIp, sinkPort);
-const proxiedBulk = await bulk(clusterIp, 9000);
 await requestResponse(podIp, echoPort);
-const direct = await requestResponse(podIp, echoPort);
-const proxied = await requestResponse(clusterIp, 9001);
+await requestResponse(clusterIp, 9001);
+const bulkRates = { direct: [] as number[], proxied: [] as number[] };
+const roundTrips = { direct: [] as number[], proxied: [] as number[] };
+const latencies = { direct: [] as number[], proxied: [] as number[] };
+for (let round = 0; round < ROUNDS; round++) {
+  bulkRates.direct.push(await bulk(podIp, sinkPort));
+  bulkRates.proxied.push(await bulk(clusterIp, 9000));
+  for (const [side, host, port] of [
+    ['direct', podIp, echoPort],
+    ['proxied', clusterIp, 9001],
+  ] as const) {
+    const { rate, p50 } = await requestResponse(host, port);
+    roundTrips[side].push(rate);
+    latencies[side].push(p50);
+  }
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+const directBulk = median(bulkRates.direct);
+const proxiedBulk = median(bulkRates.proxied);
+const direct = { rate: median(roundTrips.direct), p50: median(latencies.direct) };
+const proxied = { rate: median(roundTrips.proxied), p50: median(latencies.proxied) };
 
 const mib = (rate: number) => `${(rate / 1024 / 1024).toFixed(0)} MiB/s`;
 console.log(
@@ -165,5 +185,4 @@ console.log(
 program.kill('SIGTERM');
 await new Promise((resolve) => program.once('exit', resolve));
 await api.close();
-sink.close();
-echo.close();
+pod.kill('SIGTERM');

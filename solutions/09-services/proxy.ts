@@ -217,22 +217,54 @@ export class Proxy {
 }
 
 /**
- * Bytes both ways: pipe() waits for the reader when the writer's buffer is full (back-pressure) and
- * ends the other side when one side ends (half-close: allowHalfOpen keeps the other direction open).
- * An error on either side destroys both.
+ * Bytes both ways, each direction forwarded on its own; ends, errors and closes are passed across.
+ * An error on either side destroys both; a side that closed ends the other once it has flushed.
  */
 function pipe(client: Socket, upstream: Socket): void {
-  client.pipe(upstream);
-  upstream.pipe(client);
+  forward(client, upstream);
+  forward(upstream, client);
   const destroyBoth = () => {
     client.destroy();
     upstream.destroy();
   };
   client.on('error', destroyBoth);
   upstream.on('error', destroyBoth);
-  // A side that closed can take no more bytes: the other finishes writing, then closes too.
   client.once('close', () => upstream.end(() => upstream.destroy()));
   upstream.once('close', () => client.end(() => client.destroy()));
+}
+
+/** A read this large is part of a bulk transfer, not a request waiting for its answer. */
+const BULK_READ = 16 * 1024;
+
+/**
+ * One direction, as `from.pipe(to)` would do it, plus batching. A userspace proxy pays per system
+ * call, so the large reads of one turn of the event loop are corked and leave in one write (writev);
+ * small ones go at once, as a 64-byte request must not wait. Back-pressure: when `to` has more
+ * buffered than it wants, `from` is paused until it drains. Half-close: `from` ending ends `to`.
+ */
+function forward(from: Socket, to: Socket): void {
+  let corked = false;
+  const waitForDrain = () => {
+    from.pause();
+    to.once('drain', () => from.resume());
+  };
+  from.on('data', (chunk: Buffer) => {
+    if (chunk.length < BULK_READ && !corked) {
+      if (!to.write(chunk)) waitForDrain();
+      return;
+    }
+    if (!corked) {
+      corked = true;
+      to.cork();
+      setImmediate(() => {
+        corked = false;
+        to.uncork();
+        if (to.writableNeedDrain) waitForDrain();
+      });
+    }
+    to.write(chunk);
+  });
+  from.once('end', () => to.end());
 }
 
 function closeServer(server: Server | null): Promise<void> {
