@@ -615,6 +615,57 @@ export const course: Chapter[] = [
     },
   },
   {
+    id: '08',
+    slug: 'deployments',
+    title: 'Deployments',
+    builds:
+      'the Deployment controller: one ReplicaSet per pod template, rolling updates within maxSurge and maxUnavailable, Recreate, pause, rollback and revision history',
+    minutes: 150,
+    component: 'controller-manager',
+    hints: {
+      'The pod-template-hash > FNV-1a gives the published values: "" is 0x811c9dc5, "a" is 0xe40c292c':
+        'let hash = 0x811c9dc5; for each byte of new TextEncoder().encode(text): hash ^= byte; hash = Math.imul(hash, 0x01000193) >>> 0. Lesson: § The pod-template-hash.',
+      'The pod-template-hash > a template hashes the same every time, whatever order its fields are in':
+        'Hash canonicalJson(withoutHash(template)): keys sorted at every level, so field order does not matter. Lesson: § The pod-template-hash.',
+      'The pod-template-hash > the hash is spelled in the safe alphabet: no vowels, no 0, 1 or 3':
+        '[...String(fnv1a32(text))].map((digit) => alphabet[digit.charCodeAt(0) % 27]).join(""). Lesson: § The pod-template-hash.',
+      "The pod-template-hash > a ReplicaSet's copy, with the hash label, is the same template as its Deployment's":
+        'withoutHash: structuredClone, delete labels["pod-template-hash"], and drop labels when it is left empty. Lesson: § The pod-template-hash.',
+      'Rollout arithmetic > a percentage of replicas: maxSurge rounds up, maxUnavailable rounds down':
+        '/^(\\d+)%$/ gives the percentage; percent * total / 100, then Math.ceil for roundUp, Math.floor otherwise. Lesson: § Rollout arithmetic.',
+      'Rollout arithmetic > both zero could never progress, so one pod may be unavailable; Recreate takes all down':
+        'Recreate first: { maxSurge: 0, maxUnavailable: replicas }. Otherwise resolve both ("25%" when unset) and make maxUnavailable 1 when both are 0. Lesson: § Rollout arithmetic.',
+      'Rollout arithmetic > the new ReplicaSet grows as far as replicas + maxSurge pods allow, and no further':
+        'room = replicas + maxSurge - sum(podsOf); no room: the current size; else current + min(room, replicas - current). Lesson: § Rollout arithmetic.',
+      'Rollout arithmetic > old ReplicaSets shrink as far as replicas - maxUnavailable stay available, oldest first':
+        'Two budgets, oldest ReplicaSet first: unavailable old pods (sum of replicas - minAvailable - new ones not available yet), then available ones (sum of availableOf - minAvailable). Lesson: § Rollout arithmetic.',
+      'Rollout arithmetic > scaled in the middle of a rollout, each ReplicaSet keeps its share of replicas + maxSurge':
+        'Math.round(size * allowed / current) - size for each, largest first, capped by what is left to add; the remainder to the largest. Lesson: § Rollout arithmetic.',
+      "Deployments > a Deployment gets a ReplicaSet named after its template's hash, owned by it, at revision 1":
+        'reconcile: no ReplicaSet has the template, so create "<name>-<hash>" with the hash in its selector and template labels, a controller ownerReference, and revision "1". Lesson: § Deployments.',
+      'Deployments > status counts the pods, with Available and Progressing (NewReplicaSetAvailable) once all are up':
+        "Map ReplicaSet events to the owner's key, so each status change of the ReplicaSet reconciles the Deployment; sum the ReplicaSets' status counters and set the conditions with setCondition. Lesson: § Deployments.",
+      'Deployments > a rolling update never exceeds replicas + maxSurge pods nor drops below replicas - maxUnavailable ready':
+        'Scale the new ReplicaSet up by newReplicaSetReplicas; only when that changes nothing, scale old ones down by oldReplicaSetsScaleDown. Write each with update() on the object you read, so a stale cache gets a Conflict. Lesson: § Deployments.',
+      'Deployments > Recreate: every old pod is gone before the first new one is created':
+        'Old ReplicaSets to 0 first; then look for their pods (pods informer, ownerUid index) and create the new ReplicaSet only when none is left. Lesson: § Deployments.',
+      'Deployments > scaled in the middle of a rollout, both ReplicaSets grow in proportion':
+        'A ReplicaSet running pods whose desired-replicas annotation is not spec.replicas means "scaled": size with proportionalSizes instead of rolling, and write the annotations. Lesson: § Deployments.',
+      'Deployments > a rollout whose pods never become ready passes its progress deadline: Progressing False':
+        'queue.addAfter(key, ...) for when lastUpdateTime + progressDeadlineSeconds passes; then, with no progress, set Progressing False ProgressDeadlineExceeded. Lesson: § Deployments.',
+      'Deployments > paused: a new template waits; resumed, it rolls out':
+        'spec.paused: size (scale) but never create a ReplicaSet or roll; Progressing Unknown DeploymentPaused. Lesson: § Deployments.',
+      "Deployments > undo to a revision: that ReplicaSet's template comes back, as the newest revision":
+        "After undo the Deployment's template matches an old ReplicaSet: that one is the new one. Give it revision (highest old + 1) and follow it with the Deployment's annotation. Lesson: § Deployments.",
+      'Deployments > old ReplicaSets beyond revisionHistoryLimit are deleted, oldest first':
+        'When nothing is left to scale, sort the old ReplicaSets at 0 replicas by revision and delete all but the last revisionHistoryLimit. Lesson: § Deployments.',
+      'Rollouts with kubectl > kubectl create deployment, then rollout status waits for it':
+        'kubectl rollout status reads observedGeneration, updatedReplicas, replicas and availableReplicas: write all of them. Lesson: § Rollouts with kubectl.',
+      'Rollouts with kubectl > kubectl rollout undo --to-revision=1 puts the first template back':
+        "kubectl finds the ReplicaSets by selector and keeps those whose controller ownerReference uid is the Deployment's, then reads their revision annotations. Lesson: § Rollouts with kubectl.",
+    },
+  },
+  {
     id: '09',
     slug: 'services',
     title: 'Services and kube-proxy',

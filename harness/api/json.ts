@@ -35,3 +35,18 @@ export function sameJson(a: unknown, b: unknown): boolean {
   if (keysA.length !== keysB.length) return false;
   return keysA.every((key) => sameJson(own(a as JsonObject, key), own(b as JsonObject, key)));
 }
+
+/**
+ * JSON text with object keys sorted at every level (and undefined fields dropped): equal values
+ * give equal text whatever order their fields came in, so the text can be hashed.
+ */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (isObject(value)) {
+    const keys = Object.keys(value)
+      .filter((key) => own(value, key) !== undefined)
+      .sort();
+    return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(own(value, key))}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

@@ -1,10 +1,10 @@
-// `npx kata run controller-manager`: chapter 07's controllers in one program, as
+// `npx kata run controller-manager`: chapter 07's controllers and chapter 08's in one program, as
 // kube-controller-manager runs them, with its flag names.
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
 //
-// Each controller is a reconcile loop on chapter 04's toolkit; both chapters come from the learner
+// Each controller is a reconcile loop on chapter 04's toolkit; each chapter comes from the learner
 // once their tests pass (--use auto). With --leader-elect, several may run and the one holding the
 // Lease kube-system/kube-controller-manager acts.
 import os from 'node:os';
@@ -18,7 +18,9 @@ import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const controllerNames = [
+  'deployment',
   'replicaset',
+  'replicationcontroller',
   'endpoints',
   'garbagecollector',
   'nodelifecycle',
@@ -97,8 +99,14 @@ export async function startControllerManager(
     'node-lifecycle.ts',
   )) as typeof import('../../solutions/07-controllers/node-lifecycle.ts');
   log(`chapter 07, the controllers: ${describeSource(folder)}`);
+  const deploymentsFolder = chapterSource('08', flags.use);
+  const { createDeploymentController } = (await import(
+    pathToFileURL(path.join(deploymentsFolder, 'deployment.ts')).href
+  )) as typeof import('../../solutions/08-deployments/deployment.ts');
+  log(`chapter 08, the deployment controller: ${describeSource(deploymentsFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager');
   const makers: Record<string, () => { run(signal: AbortSignal): Promise<void> }> = {
+    deployment: () => createDeploymentController({ toolkit, client }),
     replicaset: () => createReplicaSetController({ toolkit, client }),
     replicationcontroller: () =>
       createReplicaSetController({ toolkit, client, kind: 'ReplicationController' }),

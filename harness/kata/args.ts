@@ -11,7 +11,7 @@ interface Verb {
   summary: string;
   flags: Record<string, Flag>;
   /** What the positional argument is, if the verb takes one. */
-  positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod';
+  positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout';
   /** A required positional: `kata reset` must be told which chapter. */
   required?: boolean;
   /** Everything after the positional goes to the program untouched (`kata run store --data-dir`). */
@@ -123,6 +123,25 @@ export const verbs: Record<string, Verb> = {
     positional: 'pod',
     required: true,
   },
+  rollout: {
+    usage:
+      'kata rollout status|history|undo|pause|resume|restart deployment/NAME [-n NAMESPACE] [--to-revision N] [--revision N] [--server URL]',
+    summary: "a Deployment's rollout on your cluster, as kubectl rollout does it",
+    flags: {
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      'to-revision': {
+        type: 'string',
+        description: 'undo: the revision to go back to (default: the previous one)',
+      },
+      revision: { type: 'string', description: 'history: show the pod template of this revision' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+    positional: 'rollout',
+    required: true,
+  },
   kubeconfig: {
     usage: 'kata kubeconfig [--server URL]',
     summary: 'write .kata/kubeconfig, so kubectl and the components find your API server',
@@ -218,7 +237,14 @@ export function parseCommandLine(argv: string[]): Request {
     }
     return request;
   }
-  const most = verb.positional === 'chapters' ? Infinity : verb.positional ? 1 : 0;
+  const most =
+    verb.positional === 'chapters'
+      ? Infinity
+      : verb.positional === 'rollout'
+        ? 2
+        : verb.positional
+          ? 1
+          : 0;
   if (positionals.length > most) {
     throw new UsageError(`unexpected "${positionals[most]}"; usage: ${verb.usage}`);
   }
@@ -228,13 +254,16 @@ export function parseCommandLine(argv: string[]): Request {
         ? `a chapter: ${chapterChoices()}`
         : verb.positional === 'pod'
           ? 'a pod name'
-          : 'a name';
+          : verb.positional === 'rollout'
+            ? 'an action and a deployment'
+            : 'a name';
     throw new UsageError(`kata ${verbName} needs ${what}; usage: ${verb.usage}`);
   }
   if (verb.positional === 'chapter' || verb.positional === 'chapters') {
     request.chapters = positionals.map(resolveChapter);
   } else {
     request.name = positionals[0];
+    if (verb.positional === 'rollout') request.rest = positionals.slice(1);
   }
   if (verbName === 'check' && flags.only !== undefined && flags.only !== 'coverage') {
     throw new UsageError(`--only takes "coverage", not "${String(flags.only)}"`);

@@ -1,12 +1,20 @@
 // The `kata` verbs that talk to a running cluster rather than to the course: where the API server
-// is (`kata kubeconfig` writes it down, as kubectl reads it), and `kata logs`, for machines without
-// kubectl. They use the reference client (chapter 04's solution): a learner's half-built client
+// is (`kata kubeconfig` writes it down, as kubectl reads it), and `kata logs` and `kata rollout`,
+// for machines without kubectl. They use the reference client (chapter 04's solution): a learner's half-built client
 // must never stand between them and their cluster.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeconfigFor, readKubeconfig } from '../client/kubeconfig.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { KataError, UsageError } from './output.ts';
+import {
+  rolloutHistory,
+  rolloutPause,
+  rolloutRestart,
+  rolloutStatus,
+  rolloutUndo,
+} from './rollout.ts';
 
 /** The kubeconfig `kata kubeconfig` writes, and the cluster verbs read. */
 export const kubeconfigPath = path.join(repoRoot, '.kata', 'kubeconfig');
@@ -68,6 +76,82 @@ export async function logs(pod: string, flags: Flags): Promise<number> {
   }
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     process.stdout.write(chunk);
+  }
+  return 0;
+}
+
+const rolloutActions = ['status', 'history', 'undo', 'pause', 'resume', 'restart'];
+
+/** A revision flag's number, or a usage error naming the flag. */
+function revisionFlag(flags: Flags, name: string): number | undefined {
+  const text = flags[name];
+  if (text === undefined) return undefined;
+  if (typeof text !== 'string' || !/^\d+$/.test(text))
+    throw new UsageError(`--${name} takes a revision number, not "${String(text)}"`);
+  return Number(text);
+}
+
+/** `kata rollout ACTION deployment/NAME`: see rollout.ts. */
+export async function rollout(
+  action: string,
+  target: string | undefined,
+  flags: Flags,
+): Promise<number> {
+  if (!rolloutActions.includes(action))
+    throw new UsageError(
+      `unknown rollout action "${action}"; choose one of ${rolloutActions.join(', ')}`,
+    );
+  const match = /^(?:(?:deployments?|deploy)(?:\.apps)?\/)?([a-z0-9]([-a-z0-9.]*[a-z0-9])?)$/.exec(
+    target ?? '',
+  );
+  if (!match)
+    throw new UsageError(
+      target
+        ? `"${target}" is not a Deployment; name one as deployment/NAME`
+        : `kata rollout ${action} needs a Deployment: deployment/NAME`,
+    );
+  const name = match[1]!;
+  const namespace = typeof flags.namespace === 'string' ? flags.namespace : 'default';
+  const server = serverFrom(flags);
+  const client = toolkit.createClient({ server, userAgent: 'kata-rollout' });
+  const print = (line: string) => console.log(line);
+  try {
+    switch (action) {
+      case 'status': {
+        const stop = new AbortController();
+        const interrupt = () => stop.abort();
+        process.once('SIGINT', interrupt);
+        try {
+          await rolloutStatus(client, namespace, name, print, stop.signal);
+        } finally {
+          process.off('SIGINT', interrupt);
+        }
+        break;
+      }
+      case 'history':
+        await rolloutHistory(client, namespace, name, print, revisionFlag(flags, 'revision'));
+        break;
+      case 'undo':
+        await rolloutUndo(client, namespace, name, print, revisionFlag(flags, 'to-revision'));
+        break;
+      case 'pause':
+      case 'resume':
+        await rolloutPause(client, namespace, name, print, action === 'pause');
+        break;
+      case 'restart':
+        await rolloutRestart(client, namespace, name, print);
+        break;
+    }
+  } catch (error) {
+    if (error instanceof KataError) throw error;
+    if (
+      (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ||
+      (error as Error).message?.includes('fetch failed')
+    )
+      throw new KataError(
+        `cannot reach the API server at ${server}; start it with \`npx kata run apiserver\`, or say where it is with --server`,
+      );
+    throw new KataError(`${(error as Error).message} (from ${server})`);
   }
   return 0;
 }

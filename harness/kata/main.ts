@@ -83,6 +83,12 @@ async function dispatch(request: Request): Promise<number> {
       return pristine(request.flags.update === true);
     case 'logs':
       return (await import('./cluster-verbs.ts')).logs(request.name!, request.flags);
+    case 'rollout':
+      return (await import('./cluster-verbs.ts')).rollout(
+        request.name!,
+        request.rest[0],
+        request.flags,
+      );
     case 'kubeconfig':
       return (await import('./cluster-verbs.ts')).writeKubeconfig(request.flags);
     default:

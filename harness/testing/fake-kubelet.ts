@@ -12,6 +12,8 @@ export interface FakeKubeletOptions {
   nodes?: string[];
   /** Whether a pod is reported ready; all are, unless the test says. */
   ready?: (pod: Pod) => boolean;
+  /** How long a pod runs before it is ready, as a slow-starting container would. 0 by default. */
+  readyDelayMs?: number;
 }
 
 export class FakeKubelet {
@@ -20,6 +22,9 @@ export class FakeKubelet {
   private next = 0;
   private ips = 2;
   private readonly assigned = new Map<string, string>();
+  /** When each pod was first reported Running, for readyDelayMs. */
+  private readonly started = new Map<string, number>();
+  private requeueAfter: (key: string, delayMs: number) => void = () => {};
   ready: (pod: Pod) => boolean;
 
   constructor(options: FakeKubeletOptions) {
@@ -40,6 +45,7 @@ export class FakeKubelet {
       },
     });
     controller.watch(pods);
+    this.requeueAfter = (key, delayMs) => controller.queue.addAfter(key, delayMs);
     this.resync = () => pods.list().forEach((pod) => controller.queue.add(toolkit.keyOf(pod)));
     await controller.run(signal);
   }
@@ -74,7 +80,11 @@ export class FakeKubelet {
         key,
         (ip = `127.244.${Math.floor(this.ips / 250)}.${(this.ips++ % 250) + 2}`),
       );
-    const ready = this.ready(pod) ? 'True' : 'False';
+    const startedAt = this.started.get(key) ?? Date.now();
+    this.started.set(key, startedAt);
+    const waiting = startedAt + (this.options.readyDelayMs ?? 0) - Date.now();
+    if (waiting > 0) this.requeueAfter(key, waiting);
+    const ready = this.ready(pod) && waiting <= 0 ? 'True' : 'False';
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const before = pod.status?.conditions?.find((c) => c.type === 'Ready');
     if (pod.status?.phase === 'Running' && before?.status === ready && pod.status.podIP === ip)

@@ -1,0 +1,56 @@
+// The pod-template-hash: pure functions, no server.
+import { describe, expect, test } from 'vitest';
+import type { PodTemplateSpec } from '../../harness/api/types.ts';
+import { fnv1a32, podTemplateHash, sameTemplate, withoutHash } from './template-hash.ts';
+
+const template = (
+  image: string,
+  labels: Record<string, string> = { app: 'web' },
+): PodTemplateSpec => ({
+  metadata: { labels },
+  spec: { containers: [{ name: 'app', image }] },
+});
+
+describe('The pod-template-hash', () => {
+  test('FNV-1a gives the published values: "" is 0x811c9dc5, "a" is 0xe40c292c', () => {
+    expect([fnv1a32(''), fnv1a32('a'), fnv1a32('foobar')]).toEqual([
+      0x811c9dc5, 0xe40c292c, 0xbf9cf968,
+    ]);
+  });
+
+  test('a template hashes the same every time, whatever order its fields are in', () => {
+    const a = template('kata/echo:1.0', { app: 'web', tier: 'front' });
+    const b: PodTemplateSpec = {
+      spec: { containers: [{ image: 'kata/echo:1.0', name: 'app' }] },
+      metadata: { labels: { tier: 'front', app: 'web' } },
+    };
+    expect(podTemplateHash(a), 'the same template twice').toBe(podTemplateHash(structuredClone(a)));
+    expect(podTemplateHash(b), 'the same template, fields in another order').toBe(
+      podTemplateHash(a),
+    );
+  });
+
+  test('the hash is spelled in the safe alphabet: no vowels, no 0, 1 or 3', () => {
+    for (const image of ['a', 'b', 'c', 'kata/echo:1.0', 'kata/echo:2.0']) {
+      expect(podTemplateHash(template(image))).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
+    }
+  });
+
+  test('another template, or another collision count, gives another hash', () => {
+    const one = template('kata/echo:1.0');
+    expect(podTemplateHash(template('kata/echo:2.0')), 'another image').not.toBe(
+      podTemplateHash(one),
+    );
+    expect(podTemplateHash(one, 1), 'collisionCount 1').not.toBe(podTemplateHash(one));
+  });
+
+  test("a ReplicaSet's copy, with the hash label, is the same template as its Deployment's", () => {
+    const deployment = template('kata/echo:1.0');
+    const hash = podTemplateHash(deployment);
+    const replicaSet = template('kata/echo:1.0', { app: 'web', 'pod-template-hash': hash });
+    expect(withoutHash(replicaSet), 'withoutHash drops the label').toEqual(deployment);
+    expect(podTemplateHash(replicaSet), 'the label does not change the hash').toBe(hash);
+    expect(sameTemplate(replicaSet, deployment), 'sameTemplate').toBe(true);
+    expect(sameTemplate(template('kata/echo:2.0'), deployment), 'another image').toBe(false);
+  });
+});

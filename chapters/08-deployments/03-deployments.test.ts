@@ -1,0 +1,352 @@
+// The Deployment controller against the reference API server and chapter 07's reference ReplicaSet
+// controller, with the fake kubelet (harness/testing/fake-kubelet.ts) making pods Running and
+// ready in milliseconds, or never ready when a test says so.
+import { describe, expect, test } from 'vitest';
+import { exampleDeployment } from '../../harness/api/examples.ts';
+import { revisionOf } from '../../harness/api/rollout.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import { rolloutPause, rolloutUndo } from '../../harness/kata/rollout.ts';
+import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
+import { testScope } from '../../harness/testing/scope.ts';
+import { inBackground, waitFor } from '../../harness/testing/wait.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
+import { createReplicaSetController } from '../../solutions/07-controllers/replicaset.ts';
+import { createDeploymentController } from './deployment.ts';
+
+const scope = testScope();
+const quiet = () => {};
+
+/** The cluster: pods are ready as soon as they run, or `readyDelayMs` later (slow starters). */
+async function setUp(readyDelayMs = 0) {
+  const server = await scope.apiServer();
+  const client = toolkit.createClient({ server: server.url });
+  const kubelet = new FakeKubelet({ toolkit, client, nodes: ['node-1', 'node-2'], readyDelayMs });
+  inBackground(kubelet.run(scope.stopper().signal));
+  inBackground(createReplicaSetController({ toolkit, client }).run(scope.stopper().signal));
+  inBackground(createDeploymentController({ toolkit, client }).run(scope.stopper().signal));
+  const deployments = client.resource<Deployment>('deployments', 'default');
+  const replicaSets = client.resource<ReplicaSet>('replicasets', 'default');
+  const pods = client.resource<Pod>('pods', 'default');
+  const ownedBy = async (deployment: Deployment) =>
+    (await replicaSets.list()).items
+      .filter((rs) => rs.metadata.ownerReferences?.[0]?.uid === deployment.metadata.uid)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
+  /** Waits until the rollout of the Deployment's current spec is complete. */
+  const rolledOut = async (name: string, timeoutMs = 15_000) => {
+    let last: Deployment | undefined;
+    await waitFor(
+      async () => {
+        last = await deployments.get(name);
+        const replicas = last.spec.replicas ?? 1;
+        const status = last.status ?? {};
+        return (
+          (status.observedGeneration ?? 0) >= (last.metadata.generation ?? 0) &&
+          status.updatedReplicas === replicas &&
+          status.replicas === replicas &&
+          status.availableReplicas === replicas
+        );
+      },
+      `deployment ${name} to roll out (last status ${JSON.stringify(last?.status)})`,
+      timeoutMs,
+    );
+    return last!;
+  };
+  return { client, kubelet, deployments, replicaSets, pods, ownedBy, rolledOut };
+}
+
+const progressing = (deployment: Deployment) =>
+  deployment.status?.conditions?.find((c) => c.type === 'Progressing');
+
+/** The Deployment with another image: a new pod template, so a new rollout. */
+async function setImage(deployments: ReturnType<typeof Object>, name: string, image: string) {
+  return (deployments as { patch(name: string, patch: unknown): Promise<Deployment> }).patch(name, {
+    spec: { template: { spec: { containers: [{ name: 'app', image }] } } },
+  });
+}
+
+describe('Deployments', () => {
+  test("a Deployment gets a ReplicaSet named after its template's hash, owned by it, at revision 1", async () => {
+    const { deployments, pods, ownedBy, rolledOut } = await setUp();
+    const web = await deployments.create(exampleDeployment('web', 3));
+    await rolledOut('web');
+    const [rs, ...others] = await ownedBy(web);
+    expect(others, 'one ReplicaSet').toEqual([]);
+    const hash = rs!.spec.template.metadata?.labels?.['pod-template-hash'];
+    expect(hash, "the template's pod-template-hash label").toMatch(
+      /^[bcdfghjklmnpqrstvwxz2456789]+$/,
+    );
+    expect(rs!.metadata.name, 'its name').toBe(`web-${hash}`);
+    expect(rs!.spec.selector.matchLabels, 'its selector').toEqual({
+      app: 'web',
+      'pod-template-hash': hash,
+    });
+    expect(rs!.metadata.ownerReferences, 'its controller ownerReference').toEqual([
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        name: 'web',
+        uid: web.metadata.uid,
+        controller: true,
+        blockOwnerDeletion: true,
+      },
+    ]);
+    expect(revisionOf(rs!), "the ReplicaSet's revision").toBe(1);
+    expect(revisionOf(await deployments.get('web')), "the Deployment's revision").toBe(1);
+    const running = (await pods.list()).items;
+    expect(
+      running.map((pod) => pod.metadata.labels?.['pod-template-hash']),
+      'every pod carries the hash',
+    ).toEqual([hash, hash, hash]);
+  });
+
+  test('status counts the pods, with Available and Progressing (NewReplicaSetAvailable) once all are up', async () => {
+    const { deployments, rolledOut } = await setUp();
+    await deployments.create(exampleDeployment('web', 2));
+    const web = await rolledOut('web');
+    await waitFor(
+      async () => progressing(await deployments.get('web'))?.reason === 'NewReplicaSetAvailable',
+      'the Progressing condition to say the rollout is done',
+    );
+    const done = await deployments.get('web');
+    expect(done.status, 'the counters').toMatchObject({
+      observedGeneration: web.metadata.generation,
+      replicas: 2,
+      updatedReplicas: 2,
+      readyReplicas: 2,
+      availableReplicas: 2,
+    });
+    expect(
+      done.status?.unavailableReplicas,
+      'unavailableReplicas, omitted at zero',
+    ).toBeUndefined();
+    const available = done.status?.conditions?.find((c) => c.type === 'Available');
+    expect([available?.status, available?.reason], 'Available').toEqual([
+      'True',
+      'MinimumReplicasAvailable',
+    ]);
+    expect(progressing(done)?.status, 'Progressing').toBe('True');
+  });
+
+  test('a rolling update never exceeds replicas + maxSurge pods nor drops below replicas - maxUnavailable ready', async () => {
+    const { client, deployments, ownedBy, rolledOut } = await setUp(30);
+    const spec = exampleDeployment('web', 6);
+    spec.spec.strategy = {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 2, maxUnavailable: 1 },
+    };
+    await deployments.create(spec);
+    const before = await rolledOut('web');
+
+    // Every pod event from here on, in the store's order: the pods as they are at each step.
+    const seen = new Map<string, Pod>();
+    const steps: { active: number; ready: number }[] = [];
+    const stop = scope.stopper();
+    const watching = (async () => {
+      const podClient = client.resource<Pod>('pods', 'default');
+      const list = await podClient.list();
+      for (const pod of list.items) seen.set(pod.metadata.name!, pod);
+      for await (const event of podClient.watch({
+        resourceVersion: list.metadata.resourceVersion,
+        signal: stop.signal,
+      })) {
+        if (event.type === 'BOOKMARK') continue;
+        if (event.type === 'DELETED') seen.delete(event.object.metadata.name!);
+        else seen.set(event.object.metadata.name!, event.object);
+        const active = [...seen.values()].filter((pod) => !pod.metadata.deletionTimestamp);
+        const ready = active.filter((pod) =>
+          pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+        );
+        steps.push({ active: active.length, ready: ready.length });
+      }
+    })();
+    inBackground(watching);
+
+    await setImage(deployments, 'web', 'kata/echo:2.0');
+    await waitFor(
+      async () => (await deployments.get('web')).metadata.generation! > before.metadata.generation!,
+      'the new generation',
+    );
+    const after = await rolledOut('web', 30_000);
+    await waitFor(
+      () => steps.length > 0 && steps.at(-1)!.active === 6 && steps.at(-1)!.ready === 6,
+      'the watch to see six ready pods',
+    );
+    stop.abort();
+
+    expect(steps.length, 'pod events seen during the rollout').toBeGreaterThan(12);
+    expect(
+      Math.max(...steps.map((step) => step.active)),
+      'the most pods at any step (6 + maxSurge 2)',
+    ).toBeLessThanOrEqual(8);
+    expect(
+      Math.min(...steps.map((step) => step.ready)),
+      'the fewest ready pods at any step (6 - maxUnavailable 1)',
+    ).toBeGreaterThanOrEqual(5);
+    const [old, current] = await ownedBy(after);
+    expect(
+      [old?.spec.replicas, revisionOf(old!)],
+      'the old ReplicaSet: scaled to 0, revision 1',
+    ).toEqual([0, 1]);
+    expect([current?.spec.replicas, revisionOf(current!)], 'the new one: 6, revision 2').toEqual([
+      6, 2,
+    ]);
+    expect(current?.spec.template.spec.containers[0]?.image, "the new one's image").toBe(
+      'kata/echo:2.0',
+    );
+  });
+
+  test('Recreate: every old pod is gone before the first new one is created', async () => {
+    const { client, deployments, rolledOut } = await setUp();
+    const spec = exampleDeployment('web', 3);
+    spec.spec.strategy = { type: 'Recreate' };
+    await deployments.create(spec);
+    await rolledOut('web');
+    const oldNames = new Set(
+      (await client.resource<Pod>('pods', 'default').list()).items.map((pod) => pod.metadata.name),
+    );
+    const overlaps: string[] = [];
+    const live = new Set(oldNames);
+    const stop = scope.stopper();
+    const pods = client.resource<Pod>('pods', 'default');
+    const from = (await pods.list()).metadata.resourceVersion;
+    inBackground(
+      (async () => {
+        for await (const event of pods.watch({ resourceVersion: from, signal: stop.signal })) {
+          const name = event.object.metadata.name!;
+          if (event.type === 'DELETED') live.delete(name);
+          if (
+            event.type === 'ADDED' &&
+            !oldNames.has(name) &&
+            [...live].some((pod) => oldNames.has(pod))
+          )
+            overlaps.push(`${name} created while ${[...live].join(', ')} existed`);
+          if (event.type === 'ADDED') live.add(name);
+        }
+      })(),
+    );
+    await setImage(deployments, 'web', 'kata/echo:2.0');
+    await waitFor(
+      async () =>
+        (await deployments.get('web')).status?.updatedReplicas === 3 &&
+        (await rolledOut('web')) !== undefined,
+      'the Recreate rollout',
+    );
+    stop.abort();
+    expect(overlaps, 'new pods created while old ones still existed').toEqual([]);
+  });
+
+  test('scaled in the middle of a rollout, both ReplicaSets grow in proportion', async () => {
+    const { kubelet, deployments, ownedBy, rolledOut } = await setUp();
+    const spec = exampleDeployment('web', 10);
+    spec.spec.strategy = {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxSurge: 3, maxUnavailable: 0 },
+    };
+    const web = await deployments.create(spec);
+    await rolledOut('web');
+    // The new pods never become ready, so the rollout stops at 10 old and 3 new.
+    kubelet.ready = (pod) => pod.spec.containers[0]?.image !== 'kata/echo:2.0';
+    await setImage(deployments, 'web', 'kata/echo:2.0');
+    const sizes = async () => (await ownedBy(web)).map((rs) => rs.spec.replicas);
+    await waitFor(
+      async () => JSON.stringify(await sizes()) === '[10,3]',
+      'the rollout to stall at 10 old and 3 new',
+    );
+    await deployments.patch('web', { spec: { replicas: 20 } });
+    // 23 allowed now: 10/13 and 3/13 of 23, rounded.
+    await waitFor(
+      async () => JSON.stringify(await sizes()) === '[18,5]',
+      'the ReplicaSets to be 18 and 5',
+    );
+  });
+
+  test('a rollout whose pods never become ready passes its progress deadline: Progressing False', async () => {
+    const { kubelet, deployments, rolledOut } = await setUp();
+    const spec = exampleDeployment('web', 2);
+    spec.spec.progressDeadlineSeconds = 1;
+    await deployments.create(spec);
+    await rolledOut('web');
+    kubelet.ready = (pod) => pod.spec.containers[0]?.image !== 'kata/echo:2.0';
+    await setImage(deployments, 'web', 'kata/echo:2.0');
+    await waitFor(
+      async () => progressing(await deployments.get('web'))?.reason === 'ProgressDeadlineExceeded',
+      'the Progressing condition to say ProgressDeadlineExceeded',
+      15_000,
+    );
+    const stuck = progressing(await deployments.get('web'));
+    expect([stuck?.status, stuck?.message], 'the condition').toEqual([
+      'False',
+      expect.stringMatching(/has timed out progressing/),
+    ]);
+  });
+
+  test('paused: a new template waits; resumed, it rolls out', async () => {
+    const { client, deployments, ownedBy, rolledOut } = await setUp();
+    const web = await deployments.create(exampleDeployment('web', 2));
+    await rolledOut('web');
+    await rolloutPause(client, 'default', 'web', quiet, true);
+    await waitFor(
+      async () => progressing(await deployments.get('web'))?.reason === 'DeploymentPaused',
+      'the DeploymentPaused condition',
+    );
+    await setImage(deployments, 'web', 'kata/echo:2.0');
+    await deployments.patch('web', { spec: { replicas: 3 } });
+    await waitFor(
+      async () => (await ownedBy(web))[0]?.spec.replicas === 3,
+      'a paused Deployment still scales',
+    );
+    expect((await ownedBy(web)).length, 'no new ReplicaSet while paused').toBe(1);
+    await rolloutPause(client, 'default', 'web', quiet, false);
+    const done = await rolledOut('web');
+    const [, current] = await ownedBy(done);
+    expect(current?.spec.template.spec.containers[0]?.image, 'rolled out after resume').toBe(
+      'kata/echo:2.0',
+    );
+  });
+
+  test("undo to a revision: that ReplicaSet's template comes back, as the newest revision", async () => {
+    const { client, deployments, ownedBy, rolledOut } = await setUp();
+    const web = await deployments.create(exampleDeployment('web', 2));
+    await rolledOut('web');
+    await setImage(deployments, 'web', 'kata/echo:2.0');
+    await rolledOut('web');
+    await setImage(deployments, 'web', 'kata/echo:3.0');
+    await rolledOut('web');
+    await rolloutUndo(client, 'default', 'web', quiet, 1);
+    const done = await rolledOut('web');
+    expect(done.spec.template.spec.containers[0]?.image, "the Deployment's image").toBe(
+      'kata/echo:1.0',
+    );
+    const replicaSets = await ownedBy(web);
+    expect(
+      replicaSets.map((rs) => [
+        rs.spec.template.spec.containers[0]?.image,
+        revisionOf(rs),
+        rs.spec.replicas,
+      ]),
+      'image, revision and replicas of each ReplicaSet',
+    ).toEqual([
+      ['kata/echo:2.0', 2, 0],
+      ['kata/echo:3.0', 3, 0],
+      ['kata/echo:1.0', 4, 2],
+    ]);
+    expect(revisionOf(done), "the Deployment's revision").toBe(4);
+  });
+
+  test('old ReplicaSets beyond revisionHistoryLimit are deleted, oldest first', async () => {
+    const { deployments, ownedBy, rolledOut } = await setUp();
+    const spec = exampleDeployment('web', 1);
+    spec.spec.revisionHistoryLimit = 2;
+    const web = await deployments.create(spec);
+    for (const image of ['kata/echo:2.0', 'kata/echo:3.0', 'kata/echo:4.0', 'kata/echo:5.0']) {
+      await rolledOut('web');
+      await setImage(deployments, 'web', image);
+    }
+    await rolledOut('web');
+    await waitFor(
+      async () => (await ownedBy(web)).length === 3,
+      'three ReplicaSets: the current one and two old',
+    );
+    expect((await ownedBy(web)).map(revisionOf), 'the revisions kept').toEqual([3, 4, 5]);
+  });
+});

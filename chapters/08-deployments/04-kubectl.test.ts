@@ -1,0 +1,160 @@
+// The real kubectl (1.32) rolling Deployments out on a cluster of the reference API server, the
+// ReplicaSet controller, the fake kubelet and your Deployment controller. `kubectl rollout`
+// reads what your controller writes: status counters, conditions, revision annotations, the
+// ReplicaSets' ownerReferences. Skipped, with the reason, when kubectl is not on PATH.
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
+import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
+import { createReplicaSetController } from '../../solutions/07-controllers/replicaset.ts';
+import { createDeploymentController } from './deployment.ts';
+
+const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
+
+let server: RunningApiServer | undefined;
+let home: string | undefined;
+const stop = new AbortController();
+let started: Promise<void> | undefined;
+/** Rejects as soon as a component of the cluster fails (your controller throwing, say). */
+let failed: Promise<never> = new Promise(() => {});
+
+/** The cluster, started by the first test that needs it and shared by the ones after it. */
+function start(): Promise<void> {
+  started ??= (async () => {
+    server = await startApiServer();
+    home = mkdtempSync(path.join(os.tmpdir(), 'kata-rollout-'));
+    const client = toolkit.createClient({ server: server.url });
+    failed = Promise.all([
+      new FakeKubelet({ toolkit, client, nodes: ['node-1'] }).run(stop.signal),
+      createReplicaSetController({ toolkit, client }).run(stop.signal),
+      createDeploymentController({ toolkit, client }).run(stop.signal),
+    ]).then(() => {
+      throw new Error('the cluster stopped');
+    });
+    failed.catch(() => {});
+  })();
+  return started;
+}
+
+afterAll(async () => {
+  stop.abort();
+  await server?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+/**
+ * Runs kubectl against the cluster; resolves with what it printed and its exit code, or rejects
+ * at once with the error of a component that failed meanwhile (kubectl would only wait in vain).
+ */
+function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const run = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      'kubectl',
+      ['--server', server!.url, '--cache-dir', path.join(home!, 'cache'), ...args],
+      {
+        env: { ...process.env, KUBECONFIG: path.join(home!, 'config'), HOME: home! },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
+    );
+  });
+  return Promise.race([run, failed]);
+}
+
+/** kubectl rollout status, which waits (with its own deadline) until the rollout is done. */
+async function rolledOut(): Promise<void> {
+  const result = await kubectl('rollout', 'status', 'deployment/web', '--timeout=45s');
+  expect(
+    [result.code, result.stdout.trim().split('\n').at(-1)],
+    `kubectl rollout status: ${result.stderr}`,
+  ).toEqual([0, 'deployment "web" successfully rolled out']);
+}
+
+const it = test.skipIf(!hasKubectl);
+
+describe('Rollouts with kubectl', () => {
+  if (!hasKubectl)
+    test.skip('skipped: kubectl is not on PATH (install kubectl 1.32 to run this suite)', () => {});
+
+  it('kubectl create deployment, then rollout status waits for it', async () => {
+    await start();
+    const created = await kubectl(
+      'create',
+      'deployment',
+      'web',
+      '--image=kata/echo:1.0',
+      '--replicas=3',
+    );
+    expect([created.code, created.stdout.trim()], created.stderr).toEqual([
+      0,
+      'deployment.apps/web created',
+    ]);
+    await rolledOut();
+  });
+
+  it('kubectl set image starts a rollout; rollout history lists both revisions', async () => {
+    await start();
+    const set = await kubectl('set', 'image', 'deployment/web', 'echo=kata/echo:2.0');
+    expect([set.code, set.stdout.trim()], set.stderr).toEqual([
+      0,
+      'deployment.apps/web image updated',
+    ]);
+    await rolledOut();
+    const history = await kubectl('rollout', 'history', 'deployment/web');
+    expect(history.code, history.stderr).toBe(0);
+    const rows = history.stdout
+      .trim()
+      .split('\n')
+      .slice(2)
+      .map((line) => line.split(/\s+/)[0]);
+    expect(rows, 'the REVISION column').toEqual(['1', '2']);
+  });
+
+  it('kubectl rollout undo --to-revision=1 puts the first template back', async () => {
+    await start();
+    const undo = await kubectl('rollout', 'undo', 'deployment/web', '--to-revision=1');
+    expect([undo.code, undo.stdout.trim()], undo.stderr).toEqual([
+      0,
+      'deployment.apps/web rolled back',
+    ]);
+    await rolledOut();
+    const image = await kubectl(
+      'get',
+      'deployment/web',
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    );
+    expect(image.stdout, 'the image after undo').toBe('kata/echo:1.0');
+  });
+
+  it('kubectl rollout pause, scale and resume', async () => {
+    await start();
+    const pause = await kubectl('rollout', 'pause', 'deployment/web');
+    expect([pause.code, pause.stdout.trim()], pause.stderr).toEqual([
+      0,
+      'deployment.apps/web paused',
+    ]);
+    const scale = await kubectl('scale', 'deployment/web', '--replicas=4');
+    expect([scale.code, scale.stdout.trim()], scale.stderr).toEqual([
+      0,
+      'deployment.apps/web scaled',
+    ]);
+    const resume = await kubectl('rollout', 'resume', 'deployment/web');
+    expect([resume.code, resume.stdout.trim()], resume.stderr).toEqual([
+      0,
+      'deployment.apps/web resumed',
+    ]);
+    await rolledOut();
+    const ready = await kubectl('get', 'deployment/web', '-o', 'jsonpath={.status.readyReplicas}');
+    expect(ready.stdout, 'ready replicas').toBe('4');
+  });
+});
