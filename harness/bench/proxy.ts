@@ -31,7 +31,7 @@ const pod = spawn(
   [
     '--import',
     'tsx',
-    fileURLToPath(new URL('./proxy-pod.ts', import.meta.url)),
+    fileURLToPath(new URL('./programs/proxy-pod.ts', import.meta.url)),
     podIp,
     String(BULK_BYTES),
   ],

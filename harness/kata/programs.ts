@@ -27,7 +27,7 @@ type Component = { main?: (argv: string[]) => Promise<number | void> };
  * other files of harness/components/ are their shared support, not programs.
  */
 export function componentNames(): string[] {
-  return course.flatMap((chapter) => (chapter.component ? [chapter.component] : []));
+  return [...new Set(course.flatMap((chapter) => (chapter.component ? [chapter.component] : [])))];
 }
 
 export async function runComponent(name: string, argv: string[]): Promise<number> {
