@@ -341,7 +341,7 @@ describe('Collaborators', () => {
       onUpdate: (_old: KubeObject, service: KubeObject) => service,
       onDelete: (service: KubeObject) => void calls.push(`delete ${service.metadata.name}`),
     };
-    const { api } = await setup({ serviceAllocator });
+    const { api, store } = await setup({ serviceAllocator });
     const kubernetes = await api.get('/api/v1/namespaces/default/services/kubernetes');
     expect(kubernetes.body.spec.clusterIP, 'the kubernetes Service, made at start').toBe(
       '127.96.0.1',
@@ -357,5 +357,9 @@ describe('Collaborators', () => {
       'create web',
       'delete web',
     ]);
+    // Started again on the same store, it finds the kubernetes Service there already.
+    calls.length = 0;
+    await setup({ serviceAllocator, store: new MemoryStoreClient(store) });
+    expect(calls, 'what the allocator was asked by a second start').toEqual(['rebuild 1']);
   });
 });

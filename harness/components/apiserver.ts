@@ -174,10 +174,15 @@ export async function startApiServer(
     });
   } catch (error) {
     await store.close();
-    throw new Error(
-      `cannot reach the store at ${endpoint} (${(error as Error).message}); start it with ` +
-        '`npx kata run store`, or point --etcd-servers at a running etcd',
-    );
+    // Only a failed connection is the store's fault; anything else is the server's own start.
+    const code = ((error as { cause?: { code?: string } }).cause ?? (error as { code?: string }))
+      .code;
+    if (code === 'ECONNREFUSED' || /fetch failed|ECONNREFUSED/.test((error as Error).message))
+      throw new Error(
+        `cannot reach the store at ${endpoint} (${(error as Error).message}); start it with ` +
+          '`npx kata run store`, or point --etcd-servers at a running etcd',
+      );
+    throw new Error(`could not start: ${(error as Error).message}`);
   }
   let url: string;
   try {

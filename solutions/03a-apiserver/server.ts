@@ -791,30 +791,37 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   // With an allocator: what the stored Services hold is taken, and the `kubernetes` Service, the
   // cluster's own address for the API server, exists with the range's first address.
   if (options.serviceAllocator && services) {
-    options.serviceAllocator.rebuild((await storage.list(services)).items);
-    const kubernetes = prepareForCreate(
-      services,
-      {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: {
-          name: 'kubernetes',
-          namespace: 'default',
-          labels: { component: 'apiserver', provider: 'kubernetes' },
-        },
-        spec: {
-          clusterIP: options.serviceAllocator.kubernetesIp(),
-          ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
-        },
-      },
-      makers,
+    const existing = (await storage.list(services)).items;
+    options.serviceAllocator.rebuild(existing);
+    const present = existing.some(
+      (service) =>
+        service.metadata.namespace === 'default' && service.metadata.name === 'kubernetes',
     );
-    applyDefaults(services, kubernetes);
-    await storage
-      .create(services, options.serviceAllocator.onCreate(kubernetes))
-      .catch((error: unknown) => {
-        if (!(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
-      });
+    if (!present) {
+      const kubernetes = prepareForCreate(
+        services,
+        {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: {
+            name: 'kubernetes',
+            namespace: 'default',
+            labels: { component: 'apiserver', provider: 'kubernetes' },
+          },
+          spec: {
+            clusterIP: options.serviceAllocator.kubernetesIp(),
+            ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+          },
+        },
+        makers,
+      );
+      applyDefaults(services, kubernetes);
+      await storage
+        .create(services, options.serviceAllocator.onCreate(kubernetes))
+        .catch((error: unknown) => {
+          if (!(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
+        });
+    }
   }
 
   // Compaction: the store keeps every revision until told to forget. Every interval, the server
