@@ -7,6 +7,7 @@
 // Each controller is a reconcile loop on chapter 04's toolkit; each chapter comes from the learner
 // once their tests pass (--use auto). With --leader-elect, several may run and the one holding the
 // Lease kube-system/kube-controller-manager acts.
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -123,6 +124,9 @@ export async function startControllerManager(
   const runAll = (signal: AbortSignal) =>
     Promise.all(flags.controllers.map((name) => makers[name]!().run(signal))).then(() => {});
   const stop = new AbortController();
+  // Every informer and work queue of every controller listens to this one signal: more than
+  // Node's default of ten listeners, and no leak.
+  setMaxListeners(100, stop.signal);
   let done: Promise<void>;
   if (flags.leaderElect) {
     const identity = `${os.hostname()}_${Math.random().toString(16).slice(2, 10)}`;

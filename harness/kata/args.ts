@@ -11,7 +11,7 @@ interface Verb {
   summary: string;
   flags: Record<string, Flag>;
   /** What the positional argument is, if the verb takes one. */
-  positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout';
+  positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout' | 'object';
   /** A required positional: `kata reset` must be told which chapter. */
   required?: boolean;
   /** Everything after the positional goes to the program untouched (`kata run store --data-dir`). */
@@ -103,6 +103,88 @@ export const verbs: Record<string, Verb> = {
       update: { type: 'boolean', description: 'record the working tree as the pristine stubs' },
     },
   },
+  up: {
+    usage:
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL]',
+    summary: 'start a cluster of your finished components and the reference ones (npm start)',
+    flags: {
+      nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
+      use: {
+        type: 'string',
+        description: 'auto (yours where its chapter passes), solutions or mine',
+      },
+      'use-store': { type: 'string', description: 'the same, for the store alone' },
+      'use-apiserver': { type: 'string', description: 'the same, for the API server alone' },
+      'use-controller-manager': {
+        type: 'string',
+        description: 'the same, for the controller-manager',
+      },
+      'use-scheduler': { type: 'string', description: 'the same, for the scheduler alone' },
+      'use-kubelet': { type: 'string', description: 'the same, for the kubelets' },
+      'use-proxy': { type: 'string', description: 'the same, for the proxies' },
+      'data-dir': {
+        type: 'string',
+        description: "the cluster's data directory (default .kata/cluster)",
+      },
+      fresh: {
+        type: 'boolean',
+        description: 'start from an empty store, forgetting the last cluster',
+      },
+      'etcd-servers': { type: 'string', description: 'run on this etcd instead of the kata store' },
+      'store-port': { type: 'string', description: "the store's port; 2379" },
+      'apiserver-port': { type: 'string', description: "the API server's port; 6443" },
+      'kubelet-port': {
+        type: 'string',
+        description: "the kubelets' port on their node IPs; 10250",
+      },
+      'node-index-base': {
+        type: 'string',
+        description: 'start the nodes further along the address plan (a second cluster)',
+      },
+      'service-cluster-ip-range': {
+        type: 'string',
+        description: 'the ClusterIP range; 127.96.0.0/12',
+      },
+      'node-monitor-grace-period': {
+        type: 'string',
+        description: 'how long a silent node stays Ready; 50s',
+      },
+    },
+  },
+  components: {
+    usage: 'kata components [--data-dir DIR]',
+    summary: "the running cluster's processes: state, pid, restarts, whose code",
+    flags: {
+      'data-dir': {
+        type: 'string',
+        description: "the cluster's data directory (default .kata/cluster)",
+      },
+    },
+  },
+  kill: {
+    usage: 'kata kill <component> [--data-dir DIR]',
+    summary: 'kill a component of the running cluster (SIGKILL), for failure drills',
+    flags: {
+      'data-dir': {
+        type: 'string',
+        description: "the cluster's data directory (default .kata/cluster)",
+      },
+    },
+    positional: 'component',
+    required: true,
+  },
+  restart: {
+    usage: 'kata restart <component> [--data-dir DIR]',
+    summary: 'stop a component of the running cluster and start it again',
+    flags: {
+      'data-dir': {
+        type: 'string',
+        description: "the cluster's data directory (default .kata/cluster)",
+      },
+    },
+    positional: 'component',
+    required: true,
+  },
   logs: {
     usage: 'kata logs POD [-c CONTAINER] [-n NAMESPACE] [-f] [--tail N] [--server URL]',
     summary: "a pod's container log, as kubectl logs prints it, from your cluster",
@@ -121,6 +203,75 @@ export const verbs: Record<string, Verb> = {
       },
     },
     positional: 'pod',
+    required: true,
+  },
+  get: {
+    usage: 'kata get TYPE [NAME] [-o wide|yaml|json|name] [-l SELECTOR] [-A] [-n NAMESPACE] [-w]',
+    summary: 'list objects of your cluster, as kubectl get prints them',
+    flags: {
+      output: { type: 'string', short: 'o', description: 'wide, yaml, json or name' },
+      selector: { type: 'string', short: 'l', description: 'a label selector: app=hello' },
+      'all-namespaces': { type: 'boolean', short: 'A', description: 'every namespace' },
+      watch: { type: 'boolean', short: 'w', description: 'then print each change, until Ctrl-C' },
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+    positional: 'object',
+    required: true,
+  },
+  apply: {
+    usage: 'kata apply -f FILE|DIR [-n NAMESPACE]',
+    summary: 'create or update the objects of a manifest (several documents, or a folder of files)',
+    flags: {
+      filename: { type: 'string', short: 'f', description: 'a YAML or JSON manifest, or a folder' },
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+  },
+  delete: {
+    usage: 'kata delete TYPE NAME | -f FILE [-n NAMESPACE]',
+    summary: 'delete objects (their dependents go too, through the garbage collector)',
+    flags: {
+      filename: { type: 'string', short: 'f', description: 'the objects of a manifest' },
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+    positional: 'object',
+  },
+  describe: {
+    usage: 'kata describe TYPE NAME [-n NAMESPACE]',
+    summary: 'an object in detail, with the events about it',
+    flags: {
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+    positional: 'object',
+    required: true,
+  },
+  scale: {
+    usage: 'kata scale TYPE/NAME --replicas N [-n NAMESPACE]',
+    summary: 'set the replicas of a Deployment or ReplicaSet',
+    flags: {
+      replicas: { type: 'string', description: 'the number of pods wanted' },
+      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      server: {
+        type: 'string',
+        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+      },
+    },
+    positional: 'object',
     required: true,
   },
   rollout: {
@@ -240,7 +391,7 @@ export function parseCommandLine(argv: string[]): Request {
   const most =
     verb.positional === 'chapters'
       ? Infinity
-      : verb.positional === 'rollout'
+      : verb.positional === 'rollout' || verb.positional === 'object'
         ? 2
         : verb.positional
           ? 1
@@ -256,14 +407,17 @@ export function parseCommandLine(argv: string[]): Request {
           ? 'a pod name'
           : verb.positional === 'rollout'
             ? 'an action and a deployment'
-            : 'a name';
+            : verb.positional === 'object'
+              ? 'a resource type: pods, deployments, services, nodes, ...'
+              : 'a name';
     throw new UsageError(`kata ${verbName} needs ${what}; usage: ${verb.usage}`);
   }
   if (verb.positional === 'chapter' || verb.positional === 'chapters') {
     request.chapters = positionals.map(resolveChapter);
   } else {
     request.name = positionals[0];
-    if (verb.positional === 'rollout') request.rest = positionals.slice(1);
+    if (verb.positional === 'rollout' || verb.positional === 'object')
+      request.rest = positionals.slice(1);
   }
   if (verbName === 'check' && flags.only !== undefined && flags.only !== 'coverage') {
     throw new UsageError(`--only takes "coverage", not "${String(flags.only)}"`);

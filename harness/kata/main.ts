@@ -83,6 +83,39 @@ async function dispatch(request: Request): Promise<number> {
       return pristine(request.flags.update === true);
     case 'logs':
       return (await import('./cluster-verbs.ts')).logs(request.name!, request.flags);
+    case 'get':
+      return (await import('./object-verbs.ts')).get(
+        [request.name, ...request.rest],
+        request.flags,
+      );
+    case 'apply':
+      return (await import('./object-verbs.ts')).apply(request.flags);
+    case 'delete':
+      return (await import('./object-verbs.ts')).remove(
+        [request.name, ...request.rest],
+        request.flags,
+      );
+    case 'describe':
+      return (await import('./object-verbs.ts')).describe(
+        [request.name, ...request.rest],
+        request.flags,
+      );
+    case 'scale':
+      return (await import('./object-verbs.ts')).scale(
+        [request.name, ...request.rest],
+        request.flags,
+      );
+    case 'up':
+      return (await import('./cluster.ts')).up(request.flags, colourWanted());
+    case 'components':
+      return (await import('./cluster.ts')).listComponents(request.flags);
+    case 'kill':
+    case 'restart':
+      return (await import('./cluster.ts')).controlComponent(
+        request.verb,
+        request.name!,
+        request.flags,
+      );
     case 'rollout':
       return (await import('./cluster-verbs.ts')).rollout(
         request.name!,

@@ -1,0 +1,442 @@
+// kubectl's everyday verbs in the `kata` CLI, for machines without kubectl: get, apply, delete,
+// describe and scale. They print what kubectl prints for the same request: tables come from the
+// API server (it answers `Accept: ...;as=Table`, as it does kubectl), messages are kubectl's own
+// ("deployment.apps/hello created"). They talk to the cluster with the reference client.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { sameJson } from '../api/json.ts';
+import {
+  apiVersionOf,
+  builtinResources,
+  resourceForKind,
+  type ResourceType,
+} from '../api/resources.ts';
+import { lastAppliedAnnotation } from '../api/rollout.ts';
+import type { KubeEvent, KubeObject } from '../api/types.ts';
+import type { Table } from '../api/tables.ts';
+import { isNotFound } from '../client/errors.ts';
+import type { ApiClient } from '../client/types.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
+import { serverFrom } from './cluster-verbs.ts';
+import { KataError, UsageError } from './output.ts';
+
+type Flags = Record<string, string | boolean | undefined>;
+type Print = (line: string) => void;
+
+/** A resource by any name kubectl takes: pods, pod, po, deployments.apps, deploy. */
+export function findResource(name: string): ResourceType {
+  const [plain, group] = name.toLowerCase().split(/\.(.*)/s) as [string, string | undefined];
+  const found = builtinResources.find(
+    (resource) =>
+      (group === undefined || resource.group === group) &&
+      (resource.resource === plain ||
+        resource.singular === plain ||
+        resource.shortNames.includes(plain)),
+  );
+  if (!found)
+    throw new UsageError(
+      `the server doesn't have a resource type "${name}"; try pods, deployments, replicasets, services, nodes, events`,
+    );
+  return found;
+}
+
+/** "pods/web", "deploy web", "pods": the resource and the name, if any. */
+export function target(words: (string | undefined)[]): { resource: ResourceType; name?: string } {
+  const [first, second] = words;
+  if (!first) throw new UsageError('name a resource type: pods, deployments, services, nodes, ...');
+  const [type, slashed] = first.split('/');
+  return { resource: findResource(type!), name: slashed ?? second };
+}
+
+/** How kubectl names a resource in messages: "pod", "deployment.apps". */
+function kindName(resource: ResourceType): string {
+  return resource.group ? `${resource.singular}.${resource.group}` : resource.singular;
+}
+
+function namespaceOf(flags: Flags): string {
+  return typeof flags.namespace === 'string' ? flags.namespace : 'default';
+}
+
+function clientFor(flags: Flags): { client: ApiClient; server: string } {
+  const server = serverFrom(flags);
+  return { client: toolkit.createClient({ server, userAgent: 'kata-cli' }), server };
+}
+
+/** The URL of a resource's collection (or of one object), for the requests the client lacks. */
+function urlOf(
+  server: string,
+  resource: ResourceType,
+  namespace: string | undefined,
+  name?: string,
+) {
+  const base = resource.group ? `/apis/${resource.group}/${resource.version}` : '/api/v1';
+  const scope = resource.namespaced && namespace ? `/namespaces/${namespace}` : '';
+  return `${server}${base}${scope}/${resource.resource}${name ? `/${name}` : ''}`;
+}
+
+/** A failed request as one line: the Status's message, or why the server could not be reached. */
+async function request(url: string, init?: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (error) {
+    throw new KataError(
+      `cannot reach the API server at ${new URL(url).origin} (${(error as Error).message}); start the cluster with \`npm start\`, or say where it is with --server`,
+    );
+  }
+  if (!response.ok) {
+    const text = await response.text();
+    let message = text;
+    try {
+      message = (JSON.parse(text) as { message?: string }).message ?? text;
+    } catch {
+      // Not a Status: the text as it came.
+    }
+    throw new KataError(`Error from server: ${message.trim()}`);
+  }
+  return response;
+}
+
+const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+
+/** Prints a Table as kubectl does: upper-case headers, columns padded, wide columns on demand. */
+export function printTable(
+  table: Table,
+  options: { wide: boolean; namespaces: boolean; header: boolean },
+  print: Print,
+) {
+  const shown = table.columnDefinitions
+    .map((column, index) => ({ column, index }))
+    .filter(({ column }) => options.wide || (column.priority ?? 0) === 0);
+  const rows = table.rows.map((row) => {
+    const cells = shown.map(({ index }) => {
+      const cell = row.cells[index];
+      return cell === undefined || cell === null ? '<none>' : String(cell);
+    });
+    const namespace = (row.object as KubeObject | undefined)?.metadata?.namespace ?? '';
+    return options.namespaces ? [namespace, ...cells] : cells;
+  });
+  const header = [
+    ...(options.namespaces ? ['NAMESPACE'] : []),
+    ...shown.map(({ column }) => column.name.toUpperCase()),
+  ];
+  const all = options.header ? [header, ...rows] : rows;
+  const widths = header.map((_, column) => Math.max(...all.map((row) => row[column]!.length)));
+  for (const row of all)
+    print(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]! + 3))
+        .join('')
+        .trimEnd(),
+    );
+}
+
+/** `kata get TYPE [NAME] [-o wide|yaml|json] [-l SELECTOR] [-A] [-w]`. */
+export async function get(words: (string | undefined)[], flags: Flags, print: Print = console.log) {
+  const { resource, name } = target(words);
+  const { server } = clientFor(flags);
+  const all = flags['all-namespaces'] === true;
+  const namespace = all ? undefined : namespaceOf(flags);
+  const output = typeof flags.output === 'string' ? flags.output : '';
+  if (!['', 'wide', 'yaml', 'json', 'name'].includes(output))
+    throw new UsageError(`--output takes wide, yaml, json or name, not "${output}"`);
+  const query = new URLSearchParams();
+  if (typeof flags.selector === 'string') query.set('labelSelector', flags.selector);
+  const asTable = output === '' || output === 'wide';
+  // Each row then carries its object's metadata: the NAMESPACE column of -A comes from there.
+  if (asTable) query.set('includeObject', 'Metadata');
+  const url = `${urlOf(server, resource, namespace, name)}?${query}`;
+  const response = await request(url, asTable ? { headers: { accept: tableAccept } } : {});
+  const body = (await response.json()) as Table & KubeObject & { items?: KubeObject[] };
+  if (output === 'json') print(JSON.stringify(body, null, 2));
+  else if (output === 'yaml') print(stringify(body).trimEnd());
+  else if (output === 'name')
+    for (const object of body.items ?? [body])
+      print(`${kindName(resource)}/${object.metadata.name}`);
+  else if (body.rows?.length === 0 && !name)
+    print(
+      all || !resource.namespaced
+        ? 'No resources found'
+        : `No resources found in ${namespace} namespace.`,
+    );
+  else printTable(body, { wide: output === 'wide', namespaces: all, header: true }, print);
+  if (flags.watch !== true) return 0;
+
+  // -w: each change after the list, as a row (without the header), until Ctrl-C.
+  const client = toolkit.createClient({ server, userAgent: 'kata-cli' });
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  const from = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
+  for await (const event of client.resource(resource.resource, namespace).watch({
+    resourceVersion: from,
+    labelSelector: query.get('labelSelector') ?? undefined,
+    fieldSelector: name ? `metadata.name=${name}` : undefined,
+    signal: stop.signal,
+  })) {
+    if (event.type === 'BOOKMARK') continue;
+    const object = event.object;
+    if (event.type === 'DELETED') {
+      print(`${object.metadata.name} deleted`);
+      continue;
+    }
+    const one = await request(
+      urlOf(server, resource, object.metadata.namespace, object.metadata.name),
+      {
+        headers: { accept: tableAccept },
+      },
+    ).catch(() => undefined);
+    if (one)
+      printTable(
+        (await one.json()) as Table,
+        { wide: output === 'wide', namespaces: all, header: false },
+        print,
+      );
+  }
+  return 0;
+}
+
+/** The objects of a manifest file, or of every .yaml, .yml and .json file of a folder. */
+export function readManifests(file: string): KubeObject[] {
+  let files: string[];
+  try {
+    files = statSync(file).isDirectory()
+      ? readdirSync(file)
+          .filter((name) => /\.(ya?ml|json)$/.test(name))
+          .sort()
+          .map((name) => path.join(file, name))
+      : [file];
+  } catch {
+    throw new KataError(`the path "${file}" does not exist`);
+  }
+  return files.flatMap((name) =>
+    parseAllDocuments(readFileSync(name, 'utf8')).flatMap((document) => {
+      if (document.errors.length > 0)
+        throw new KataError(`${name}: ${document.errors[0]!.message.split('\n')[0]}`);
+      const object = document.toJS() as KubeObject | null;
+      if (!object) return [];
+      if (!object.apiVersion || !object.kind || !object.metadata?.name)
+        throw new KataError(`${name}: every object needs apiVersion, kind and metadata.name`);
+      return [object];
+    }),
+  );
+}
+
+/** The resource of a manifest's object, or a one-line error naming its kind. */
+function resourceOfObject(object: KubeObject): ResourceType {
+  const resource = resourceForKind(object.apiVersion!, object.kind!);
+  if (!resource)
+    throw new KataError(`no matches for kind "${object.kind}" in version "${object.apiVersion}"`);
+  return resource;
+}
+
+/** Whether everything the manifest says is already so in the live object. */
+function covers(live: unknown, wanted: unknown): boolean {
+  if (typeof wanted !== 'object' || wanted === null || Array.isArray(wanted))
+    return (
+      sameJson(live, wanted) ||
+      (Array.isArray(wanted) &&
+        Array.isArray(live) &&
+        wanted.length === live.length &&
+        wanted.every((item, index) => covers(live[index], item)))
+    );
+  if (typeof live !== 'object' || live === null) return false;
+  return Object.entries(wanted).every(([key, value]) =>
+    covers((live as Record<string, unknown>)[key], value),
+  );
+}
+
+/**
+ * `kata apply -f FILE|DIR`: each object created when missing, else merged into the live one with
+ * a merge patch; the manifest is kept in the last-applied annotation, as kubectl keeps it.
+ */
+export async function apply(flags: Flags, print: Print = console.log): Promise<number> {
+  if (typeof flags.filename !== 'string')
+    throw new UsageError('kata apply needs -f FILE (a manifest, or a folder of them)');
+  const { client } = clientFor(flags);
+  for (const manifest of readManifests(flags.filename)) {
+    const resource = resourceOfObject(manifest);
+    const namespace = resource.namespaced
+      ? (manifest.metadata.namespace ?? namespaceOf(flags))
+      : undefined;
+    const applied = structuredClone(manifest);
+    applied.metadata.annotations = {
+      ...applied.metadata.annotations,
+      [lastAppliedAnnotation]: `${JSON.stringify(manifest)}\n`,
+    };
+    const objects = client.resource(resource.resource, namespace);
+    const shown = `${kindName(resource)}/${manifest.metadata.name}`;
+    try {
+      const live = await objects.get(manifest.metadata.name!).catch((error) => {
+        if (isNotFound(error)) return undefined;
+        throw error;
+      });
+      if (!live) {
+        await objects.create(applied);
+        print(`${shown} created`);
+      } else if (covers(live, applied)) {
+        print(`${shown} unchanged`);
+      } else {
+        await objects.patch(manifest.metadata.name!, applied, 'merge');
+        print(`${shown} configured`);
+      }
+    } catch (error) {
+      throw oneLine(error, shown);
+    }
+  }
+  return 0;
+}
+
+function oneLine(error: unknown, what: string): KataError {
+  if (error instanceof KataError) return error;
+  const message = (error as Error).message ?? String(error);
+  if (/fetch failed|ECONNREFUSED/.test(message))
+    return new KataError(
+      'cannot reach the API server; start the cluster with `npm start`, or say where it is with --server',
+    );
+  return new KataError(`${what}: ${message}`);
+}
+
+/** `kata delete TYPE NAME` or `kata delete -f FILE`: background cascading delete, as kubectl does. */
+export async function remove(
+  words: (string | undefined)[],
+  flags: Flags,
+  print: Print = console.log,
+) {
+  const { client } = clientFor(flags);
+  const victims =
+    typeof flags.filename === 'string'
+      ? readManifests(flags.filename).map((object) => ({
+          resource: resourceOfObject(object),
+          name: object.metadata.name!,
+          namespace: object.metadata.namespace,
+        }))
+      : [{ ...target(words), namespace: undefined }];
+  for (const victim of victims) {
+    if (!victim.name)
+      throw new UsageError('name what to delete: kata delete TYPE NAME, or -f FILE');
+    const namespace = victim.resource.namespaced
+      ? (victim.namespace ?? namespaceOf(flags))
+      : undefined;
+    const shown = `${kindName(victim.resource)} "${victim.name}"`;
+    try {
+      await client
+        .resource(victim.resource.resource, namespace)
+        .delete(victim.name, { propagationPolicy: 'Background' });
+    } catch (error) {
+      if (isNotFound(error))
+        throw new KataError(`Error from server (NotFound): ${(error as Error).message}`);
+      throw oneLine(error, shown);
+    }
+    print(`${shown} deleted`);
+  }
+  return 0;
+}
+
+/** `kata scale TYPE/NAME --replicas N`: the scale subresource, as kubectl does. */
+export async function scale(
+  words: (string | undefined)[],
+  flags: Flags,
+  print: Print = console.log,
+) {
+  const { resource, name } = target(words);
+  if (!name) throw new UsageError('name what to scale: kata scale deployment/NAME --replicas N');
+  const replicas = flags.replicas;
+  if (typeof replicas !== 'string' || !/^\d+$/.test(replicas))
+    throw new UsageError(`--replicas takes a whole number, not "${String(replicas ?? '')}"`);
+  if (!resource.subresources.includes('scale'))
+    throw new KataError(`${resource.resource} cannot be scaled (no scale subresource)`);
+  const { client } = clientFor(flags);
+  try {
+    await client.resource(resource.resource, namespaceOf(flags)).scale(name, Number(replicas));
+  } catch (error) {
+    throw oneLine(error, `${kindName(resource)}/${name}`);
+  }
+  print(`${kindName(resource)}/${name} scaled`);
+  return 0;
+}
+
+/**
+ * `kata describe TYPE NAME`: the object's name, labels and annotations, then its spec and status
+ * as YAML, then the Events about it, oldest first, as kubectl lists them.
+ */
+export async function describe(
+  words: (string | undefined)[],
+  flags: Flags,
+  print: Print = console.log,
+) {
+  const { resource, name } = target(words);
+  if (!name) throw new UsageError('name what to describe: kata describe TYPE NAME');
+  const { client } = clientFor(flags);
+  const namespace = resource.namespaced ? namespaceOf(flags) : undefined;
+  let object: KubeObject;
+  try {
+    object = await client.resource(resource.resource, namespace).get(name);
+  } catch (error) {
+    if (isNotFound(error))
+      throw new KataError(`Error from server (NotFound): ${(error as Error).message}`);
+    throw oneLine(error, name);
+  }
+  const map = (values: Record<string, string> | undefined) =>
+    Object.entries(values ?? {})
+      .filter(([key]) => key !== lastAppliedAnnotation)
+      .map(([key, value]) => `${key}=${value}`);
+  const field = (label: string, value: string) => print(`${`${label}:`.padEnd(14)}${value}`);
+  field('Name', object.metadata.name!);
+  if (namespace) field('Namespace', namespace);
+  field('Kind', `${object.kind} (${apiVersionOf(resource)})`);
+  const listed = (label: string, values: string[]) => {
+    field(label, values[0] ?? '<none>');
+    for (const value of values.slice(1)) print(`${''.padEnd(14)}${value}`);
+  };
+  listed('Labels', map(object.metadata.labels));
+  listed('Annotations', map(object.metadata.annotations));
+  field('Created', object.metadata.creationTimestamp ?? '<unknown>');
+  for (const part of ['spec', 'status', 'subsets', 'data'] as const) {
+    const value = (object as unknown as Record<string, unknown>)[part];
+    if (value === undefined) continue;
+    print(`${part[0]!.toUpperCase()}${part.slice(1)}:`);
+    for (const line of stringify(value).trimEnd().split('\n')) print(`  ${line}`);
+  }
+  const events = (await client.resource<KubeEvent>('events', namespace).list()).items
+    .filter(
+      (event) =>
+        event.involvedObject.name === name &&
+        event.involvedObject.kind === object.kind &&
+        (!event.involvedObject.uid || event.involvedObject.uid === object.metadata.uid),
+    )
+    .sort((a, b) => (a.lastTimestamp ?? '').localeCompare(b.lastTimestamp ?? ''));
+  if (events.length === 0) {
+    print('Events:       <none>');
+    return 0;
+  }
+  print('Events:');
+  const rows = [
+    ['Type', 'Reason', 'Age', 'From', 'Message'],
+    ['----', '------', '----', '----', '-------'],
+    ...events.map((event) => [
+      event.type ?? '',
+      event.reason ?? '',
+      ageOf(event.lastTimestamp),
+      event.source?.component ?? '',
+      event.message ?? '',
+    ]),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  for (const row of rows)
+    print(
+      `  ${row
+        .map((cell, column) => cell.padEnd(widths[column]! + 2))
+        .join('')
+        .trimEnd()}`,
+    );
+  return 0;
+}
+
+function ageOf(time: string | undefined): string {
+  if (!time) return '<unknown>';
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(time)) / 1000));
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
+  return `${Math.floor(seconds / 3600)}h`;
+}
