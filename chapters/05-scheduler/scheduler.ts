@@ -73,8 +73,9 @@ export class Scheduler {
 
   /**
    * Runs until `signal` aborts. With the toolkit: informers on all pods and on nodes (with the
-   * clock), and a controller whose queue backs off from initialBackoffMs to maxBackoffMs and
-   * whose reconcile is scheduleOne. Pods with a node go to the cache (addPod; removePod when
+   * clock), and a controller whose queue backs off from initialBackoffMs to maxBackoffMs, whose
+   * reconcile is scheduleOne, with 16 workers (bindings wait on the network; decisions stay one
+   * at a time as long as scheduleOne assumes before its first await). Pods with a node go to the cache (addPod; removePod when
    * Succeeded, Failed or deleted); nodes go to the cache, and every node added or changed puts the
    * pods found unschedulable back in the queue at once. The controller watches the pod informer,
    * keyed only for this scheduler's pods without a node, and the node informer (with no keys, so

@@ -93,6 +93,9 @@ export class Scheduler {
         clock: this.clock,
       }),
       reconcile: (key) => this.scheduleOne(key),
+      // Decisions stay one at a time (scheduleOne assumes before its first await), but a binding
+      // waits on the API server and its store's disk: sixteen may be in flight at once.
+      workers: 16,
     });
 
     // The cache follows every pod that has a node, and every node.
