@@ -533,6 +533,7 @@ async function nodesReady(server: string, names: string[], components: Component
         );
       stop.signal.addEventListener('abort', () => clearTimeout(timer));
       informer.run(stop.signal);
+      informer.waitForSync(stop.signal).then(check, () => {});
     });
   } finally {
     stop.abort();
