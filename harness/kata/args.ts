@@ -20,6 +20,17 @@ interface Verb {
 
 const verbose: Flag = { type: 'boolean', description: 'print stack traces of unexpected errors' };
 
+// Flags several cluster verbs share.
+const serverFlag: Flag = {
+  type: 'string',
+  description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
+};
+const namespaceFlag: Flag = { type: 'string', short: 'n', description: 'the namespace (default)' };
+const dataDirFlag: Flag = {
+  type: 'string',
+  description: "the cluster's data directory (default .kata/cluster)",
+};
+
 export const verbs: Record<string, Verb> = {
   status: {
     usage: 'kata [status]',
@@ -122,10 +133,7 @@ export const verbs: Record<string, Verb> = {
       'use-scheduler': { type: 'string', description: 'the same, for the scheduler alone' },
       'use-kubelet': { type: 'string', description: 'the same, for the kubelets' },
       'use-proxy': { type: 'string', description: 'the same, for the proxies' },
-      'data-dir': {
-        type: 'string',
-        description: "the cluster's data directory (default .kata/cluster)",
-      },
+      'data-dir': dataDirFlag,
       fresh: {
         type: 'boolean',
         description: 'start from an empty store, forgetting the last cluster',
@@ -155,20 +163,14 @@ export const verbs: Record<string, Verb> = {
     usage: 'kata components [--data-dir DIR]',
     summary: "the running cluster's processes: state, pid, restarts, whose code",
     flags: {
-      'data-dir': {
-        type: 'string',
-        description: "the cluster's data directory (default .kata/cluster)",
-      },
+      'data-dir': dataDirFlag,
     },
   },
   kill: {
     usage: 'kata kill <component> [--data-dir DIR]',
     summary: 'kill a component of the running cluster (SIGKILL), for failure drills',
     flags: {
-      'data-dir': {
-        type: 'string',
-        description: "the cluster's data directory (default .kata/cluster)",
-      },
+      'data-dir': dataDirFlag,
     },
     positional: 'component',
     required: true,
@@ -177,10 +179,7 @@ export const verbs: Record<string, Verb> = {
     usage: 'kata restart <component> [--data-dir DIR]',
     summary: 'stop a component of the running cluster and start it again',
     flags: {
-      'data-dir': {
-        type: 'string',
-        description: "the cluster's data directory (default .kata/cluster)",
-      },
+      'data-dir': dataDirFlag,
     },
     positional: 'component',
     required: true,
@@ -194,13 +193,10 @@ export const verbs: Record<string, Verb> = {
         short: 'c',
         description: 'the container (when the pod has several)',
       },
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      namespace: namespaceFlag,
       follow: { type: 'boolean', short: 'f', description: 'keep printing as the container writes' },
       tail: { type: 'string', description: 'only the last N lines' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      server: serverFlag,
     },
     positional: 'pod',
     required: true,
@@ -213,11 +209,8 @@ export const verbs: Record<string, Verb> = {
       selector: { type: 'string', short: 'l', description: 'a label selector: app=hello' },
       'all-namespaces': { type: 'boolean', short: 'A', description: 'every namespace' },
       watch: { type: 'boolean', short: 'w', description: 'then print each change, until Ctrl-C' },
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      namespace: namespaceFlag,
+      server: serverFlag,
     },
     positional: 'object',
     required: true,
@@ -227,11 +220,8 @@ export const verbs: Record<string, Verb> = {
     summary: 'create or update the objects of a manifest (several documents, or a folder of files)',
     flags: {
       filename: { type: 'string', short: 'f', description: 'a YAML or JSON manifest, or a folder' },
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      namespace: namespaceFlag,
+      server: serverFlag,
     },
   },
   delete: {
@@ -239,11 +229,8 @@ export const verbs: Record<string, Verb> = {
     summary: 'delete objects (their dependents go too, through the garbage collector)',
     flags: {
       filename: { type: 'string', short: 'f', description: 'the objects of a manifest' },
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      namespace: namespaceFlag,
+      server: serverFlag,
     },
     positional: 'object',
   },
@@ -251,11 +238,8 @@ export const verbs: Record<string, Verb> = {
     usage: 'kata describe TYPE NAME [-n NAMESPACE]',
     summary: 'an object in detail, with the events about it',
     flags: {
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      namespace: namespaceFlag,
+      server: serverFlag,
     },
     positional: 'object',
     required: true,
@@ -265,11 +249,8 @@ export const verbs: Record<string, Verb> = {
     summary: 'set the replicas of a Deployment or ReplicaSet',
     flags: {
       replicas: { type: 'string', description: 'the number of pods wanted' },
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      namespace: namespaceFlag,
+      server: serverFlag,
     },
     positional: 'object',
     required: true,
@@ -279,16 +260,13 @@ export const verbs: Record<string, Verb> = {
       'kata rollout status|history|undo|pause|resume|restart deployment/NAME [-n NAMESPACE] [--to-revision N] [--revision N] [--server URL]',
     summary: "a Deployment's rollout on your cluster, as kubectl rollout does it",
     flags: {
-      namespace: { type: 'string', short: 'n', description: 'the namespace (default)' },
+      namespace: namespaceFlag,
       'to-revision': {
         type: 'string',
         description: 'undo: the revision to go back to (default: the previous one)',
       },
       revision: { type: 'string', description: 'history: show the pod template of this revision' },
-      server: {
-        type: 'string',
-        description: 'the API server (default: .kata/kubeconfig, else http://127.0.0.1:6443)',
-      },
+      server: serverFlag,
     },
     positional: 'rollout',
     required: true,
