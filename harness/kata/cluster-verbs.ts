@@ -28,6 +28,40 @@ export function serverFrom(flags: Flags): string {
   return 'http://127.0.0.1:6443';
 }
 
+/** The one line for an API server that does not answer. */
+export function unreachable(server: string): KataError {
+  return new KataError(
+    `cannot reach the API server at ${server}; start the cluster with \`npm start\`, or say where it is with --server`,
+  );
+}
+
+/** Whether an error is a connection that failed, rather than an answer. */
+export function isConnectionFailure(error: unknown): boolean {
+  return /fetch failed|ECONNREFUSED/.test((error as Error)?.message ?? '');
+}
+
+/**
+ * A request to the API server; a refused connection or an error answer becomes one line, with
+ * the Status's message when the answer is a Status.
+ */
+export async function requestApi(url: string, init?: RequestInit): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch {
+    throw unreachable(new URL(url).origin);
+  }
+  if (response.ok) return response;
+  const text = await response.text();
+  let message = text;
+  try {
+    message = (JSON.parse(text) as { message?: string }).message ?? text;
+  } catch {
+    // Not a Status: the text as it came.
+  }
+  throw new KataError(`Error from server: ${message.trim()}`);
+}
+
 export function writeKubeconfig(flags: Flags): number {
   const server = typeof flags.server === 'string' ? flags.server : 'http://127.0.0.1:6443';
   try {
@@ -55,25 +89,7 @@ export async function logs(pod: string, flags: Flags): Promise<number> {
     query.set('tailLines', flags.tail);
   }
   const url = `${server}/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?${query}`;
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (error) {
-    throw new KataError(
-      `cannot reach the API server at ${server} (${(error as Error).message}); start it with ` +
-        '`npx kata run apiserver`, or say where it is with --server',
-    );
-  }
-  if (!response.ok) {
-    const text = await response.text();
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      // Not a Status: print the text as it came.
-    }
-    throw new KataError(`${message.trim()} (from ${server})`);
-  }
+  const response = await requestApi(url);
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     process.stdout.write(chunk);
   }
@@ -144,13 +160,7 @@ export async function rollout(
     }
   } catch (error) {
     if (error instanceof KataError) throw error;
-    if (
-      (error as { cause?: { code?: string } }).cause?.code === 'ECONNREFUSED' ||
-      (error as Error).message?.includes('fetch failed')
-    )
-      throw new KataError(
-        `cannot reach the API server at ${server}; start it with \`npx kata run apiserver\`, or say where it is with --server`,
-      );
+    if (isConnectionFailure(error)) throw unreachable(server);
     throw new KataError(`${(error as Error).message} (from ${server})`);
   }
   return 0;

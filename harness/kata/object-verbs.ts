@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { sameJson } from '../api/json.ts';
+import { isObject, own, sameJson } from '../api/json.ts';
 import {
   apiVersionOf,
   builtinResources,
@@ -18,7 +18,7 @@ import type { Table } from '../api/tables.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { ApiClient } from '../client/types.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
-import { serverFrom } from './cluster-verbs.ts';
+import { isConnectionFailure, requestApi, serverFrom, unreachable } from './cluster-verbs.ts';
 import { KataError, UsageError } from './output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -75,29 +75,6 @@ function urlOf(
   return `${server}${base}${scope}/${resource.resource}${name ? `/${name}` : ''}`;
 }
 
-/** A failed request as one line: the Status's message, or why the server could not be reached. */
-async function request(url: string, init?: RequestInit): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url, init);
-  } catch (error) {
-    throw new KataError(
-      `cannot reach the API server at ${new URL(url).origin} (${(error as Error).message}); start the cluster with \`npm start\`, or say where it is with --server`,
-    );
-  }
-  if (!response.ok) {
-    const text = await response.text();
-    let message = text;
-    try {
-      message = (JSON.parse(text) as { message?: string }).message ?? text;
-    } catch {
-      // Not a Status: the text as it came.
-    }
-    throw new KataError(`Error from server: ${message.trim()}`);
-  }
-  return response;
-}
-
 const tableAccept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
 /** Prints a Table as kubectl does: upper-case headers, columns padded, wide columns on demand. */
@@ -147,7 +124,7 @@ export async function get(words: (string | undefined)[], flags: Flags, print: Pr
   // Each row then carries its object's metadata: the NAMESPACE column of -A comes from there.
   if (asTable) query.set('includeObject', 'Metadata');
   const url = `${urlOf(server, resource, namespace, name)}?${query}`;
-  const response = await request(url, asTable ? { headers: { accept: tableAccept } } : {});
+  const response = await requestApi(url, asTable ? { headers: { accept: tableAccept } } : {});
   const body = (await response.json()) as Table & KubeObject & { items?: KubeObject[] };
   if (output === 'json') print(JSON.stringify(body, null, 2));
   else if (output === 'yaml') print(stringify(body).trimEnd());
@@ -180,7 +157,7 @@ export async function get(words: (string | undefined)[], flags: Flags, print: Pr
       print(`${object.metadata.name} deleted`);
       continue;
     }
-    const one = await request(
+    const one = await requestApi(
       urlOf(server, resource, object.metadata.namespace, object.metadata.name),
       {
         headers: { accept: tableAccept },
@@ -230,20 +207,23 @@ function resourceOfObject(object: KubeObject): ResourceType {
   return resource;
 }
 
-/** Whether everything the manifest says is already so in the live object. */
+/**
+ * Whether everything the manifest says is already so in the live object: its fields, at every
+ * level, with lists compared item by item (the server's defaults may add fields, never items).
+ */
 function covers(live: unknown, wanted: unknown): boolean {
-  if (typeof wanted !== 'object' || wanted === null || Array.isArray(wanted))
+  if (Array.isArray(wanted))
     return (
-      sameJson(live, wanted) ||
-      (Array.isArray(wanted) &&
-        Array.isArray(live) &&
-        wanted.length === live.length &&
-        wanted.every((item, index) => covers(live[index], item)))
+      Array.isArray(live) &&
+      live.length === wanted.length &&
+      wanted.every((item, index) => covers(live[index], item))
     );
-  if (typeof live !== 'object' || live === null) return false;
-  return Object.entries(wanted).every(([key, value]) =>
-    covers((live as Record<string, unknown>)[key], value),
-  );
+  if (isObject(wanted))
+    return (
+      isObject(live) &&
+      Object.entries(wanted).every(([key, value]) => covers(own(live, key), value))
+    );
+  return sameJson(live, wanted);
 }
 
 /**
@@ -253,7 +233,7 @@ function covers(live: unknown, wanted: unknown): boolean {
 export async function apply(flags: Flags, print: Print = console.log): Promise<number> {
   if (typeof flags.filename !== 'string')
     throw new UsageError('kata apply needs -f FILE (a manifest, or a folder of them)');
-  const { client } = clientFor(flags);
+  const { client, server } = clientFor(flags);
   for (const manifest of readManifests(flags.filename)) {
     const resource = resourceOfObject(manifest);
     const namespace = resource.namespaced
@@ -281,20 +261,17 @@ export async function apply(flags: Flags, print: Print = console.log): Promise<n
         print(`${shown} configured`);
       }
     } catch (error) {
-      throw oneLine(error, shown);
+      throw oneLine(error, shown, server);
     }
   }
   return 0;
 }
 
-function oneLine(error: unknown, what: string): KataError {
+/** An error of the client as one line: what it was about, and why. */
+function oneLine(error: unknown, what: string, server: string): KataError {
   if (error instanceof KataError) return error;
-  const message = (error as Error).message ?? String(error);
-  if (/fetch failed|ECONNREFUSED/.test(message))
-    return new KataError(
-      'cannot reach the API server; start the cluster with `npm start`, or say where it is with --server',
-    );
-  return new KataError(`${what}: ${message}`);
+  if (isConnectionFailure(error)) return unreachable(server);
+  return new KataError(`${what}: ${(error as Error).message ?? String(error)}`);
 }
 
 /** `kata delete TYPE NAME` or `kata delete -f FILE`: background cascading delete, as kubectl does. */
@@ -303,7 +280,7 @@ export async function remove(
   flags: Flags,
   print: Print = console.log,
 ) {
-  const { client } = clientFor(flags);
+  const { client, server } = clientFor(flags);
   const victims =
     typeof flags.filename === 'string'
       ? readManifests(flags.filename).map((object) => ({
@@ -326,7 +303,7 @@ export async function remove(
     } catch (error) {
       if (isNotFound(error))
         throw new KataError(`Error from server (NotFound): ${(error as Error).message}`);
-      throw oneLine(error, shown);
+      throw oneLine(error, shown, server);
     }
     print(`${shown} deleted`);
   }
@@ -346,11 +323,11 @@ export async function scale(
     throw new UsageError(`--replicas takes a whole number, not "${String(replicas ?? '')}"`);
   if (!resource.subresources.includes('scale'))
     throw new KataError(`${resource.resource} cannot be scaled (no scale subresource)`);
-  const { client } = clientFor(flags);
+  const { client, server } = clientFor(flags);
   try {
     await client.resource(resource.resource, namespaceOf(flags)).scale(name, Number(replicas));
   } catch (error) {
-    throw oneLine(error, `${kindName(resource)}/${name}`);
+    throw oneLine(error, `${kindName(resource)}/${name}`, server);
   }
   print(`${kindName(resource)}/${name} scaled`);
   return 0;
@@ -367,7 +344,7 @@ export async function describe(
 ) {
   const { resource, name } = target(words);
   if (!name) throw new UsageError('name what to describe: kata describe TYPE NAME');
-  const { client } = clientFor(flags);
+  const { client, server } = clientFor(flags);
   const namespace = resource.namespaced ? namespaceOf(flags) : undefined;
   let object: KubeObject;
   try {
@@ -375,7 +352,7 @@ export async function describe(
   } catch (error) {
     if (isNotFound(error))
       throw new KataError(`Error from server (NotFound): ${(error as Error).message}`);
-    throw oneLine(error, name);
+    throw oneLine(error, name, server);
   }
   const map = (values: Record<string, string> | undefined) =>
     Object.entries(values ?? {})
