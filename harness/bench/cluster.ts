@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exampleDeployment, examplePod } from '../api/examples.ts';
 import type { Deployment, Node, Pod } from '../api/types.ts';
-import { startCluster } from '../kata/cluster.ts';
+import { startCluster, useEverywhere } from '../kata/cluster.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 
 const NODES = 100;
@@ -26,14 +26,7 @@ const cluster = await startCluster({
   nodes: 0,
   dataDir,
   fresh: true,
-  use: {
-    store: 'solutions',
-    apiserver: 'solutions',
-    'controller-manager': 'solutions',
-    scheduler: 'solutions',
-    kubelet: 'solutions',
-    proxy: 'solutions',
-  },
+  use: useEverywhere('solutions'),
   storePort: 0,
   apiserverPort: 0,
   kubeletPort: 0,

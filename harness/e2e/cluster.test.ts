@@ -27,6 +27,7 @@ import {
   startCluster,
   type ClusterOptions,
   type RunningCluster,
+  useEverywhere,
 } from '../kata/cluster.ts';
 import { readManifests } from '../kata/object-verbs.ts';
 import { nodeIp } from '../network.ts';
@@ -61,14 +62,7 @@ function options(dataDir: string, use: ClusterOptions['use']): ClusterOptions {
   };
 }
 
-const reference: ClusterOptions['use'] = {
-  store: 'solutions',
-  apiserver: 'solutions',
-  'controller-manager': 'solutions',
-  scheduler: 'solutions',
-  kubelet: 'solutions',
-  proxy: 'solutions',
-};
+const reference: ClusterOptions['use'] = useEverywhere('solutions');
 
 /**
  * A learner's chapters folder in which chapters 04 and 05 are done (copies of their solutions,

@@ -76,6 +76,21 @@ interface Component {
   address?: string;
 }
 
+/** The same choice of code for every kind of component. */
+export function useEverywhere(use: Use): Record<ComponentKind, Use> {
+  return Object.fromEntries(kinds.map((kind) => [kind, use])) as Record<ComponentKind, Use>;
+}
+
+/** The line each kind of component prints once it is up. */
+const readyLine: Record<ComponentKind, RegExp> = {
+  store: /serving client requests on/,
+  apiserver: /serving the Kubernetes API on/,
+  'controller-manager': /running .* against/,
+  scheduler: /scheduling pods of/,
+  kubelet: /pods in .* state in/,
+  proxy: /proxying Services for node/,
+};
+
 export const defaultDataDir = path.join(repoRoot, '.kata', 'cluster');
 
 const colours = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
@@ -365,10 +380,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     }
     // The kubelets leave their pods running (so a restarted kubelet adopts them); the cluster
     // stopping stops them too.
-    for (const name of nodeNames) {
+    for (const [n, name] of nodeNames.entries()) {
       const stateDir = path.join(options.dataDir, 'nodes', name, 'runtime');
       if (existsSync(stateDir))
-        await new ProcessRuntime({ stateDir, podCidr: '127.244.0.0/24' })
+        await new ProcessRuntime({ stateDir, podCidr: podCidrForNode(options.nodeIndexBase + n) })
           .close({ stopAll: true })
           .catch(() => {});
     }
@@ -394,20 +409,14 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     return /(http:\/\/[\d.]+:\d+)/.exec(line ?? '')?.[1];
   };
 
+  /** Starts a component's process; resolves once it says it is up. */
+  const begin = (component: Component) => {
+    launch(component);
+    return started(component, readyLine[component.kind]);
+  };
+
   try {
     // The store, then the API server, then everything else at once.
-    const readyLine: Record<ComponentKind, RegExp> = {
-      store: /serving client requests on/,
-      apiserver: /serving the Kubernetes API on/,
-      'controller-manager': /running .* against/,
-      scheduler: /scheduling pods of/,
-      kubelet: /pods in .* state in/,
-      proxy: /proxying Services for node/,
-    };
-    const begin = (component: Component) => {
-      launch(component);
-      return started(component, readyLine[component.kind]);
-    };
     const first = components.filter(
       (component) => component.kind === 'store' || component === apiserver,
     );
@@ -430,7 +439,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     throw error;
   }
 
-  control = await serveControl(options, components, launch, terminate);
+  control = await serveControl(options, components, begin, terminate);
   const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
   writeFileSync(
     stateFile,
@@ -544,7 +553,7 @@ async function nodesReady(server: string, names: string[], components: Component
 function serveControl(
   options: ClusterOptions,
   components: Component[],
-  launch: (component: Component) => void,
+  begin: (component: Component) => Promise<void>,
   terminate: (component: Component) => Promise<void>,
 ): Promise<http.Server> {
   const server = http.createServer(async (request, response) => {
@@ -586,8 +595,11 @@ function serveControl(
     component.state = 'killed';
     await terminate(component);
     component.restarts++;
-    launch(component);
-    component.state = 'running';
+    try {
+      await begin(component);
+    } catch (error) {
+      return reply(500, { message: (error as Error).message });
+    }
     return reply(200, { message: `${component.name} restarted` });
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
