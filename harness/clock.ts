@@ -116,3 +116,8 @@ export class FakeClock implements TimerClock {
     return next;
   }
 }
+
+/** A time as Kubernetes writes it in objects (metav1.Time): RFC 3339, UTC, whole seconds. */
+export function rfc3339(milliseconds: number): string {
+  return new Date(milliseconds).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

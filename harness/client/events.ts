@@ -2,7 +2,7 @@
 // which `kubectl describe` lists under the object and `kubectl get events` shows. Best effort: an
 // event lost is a line missing from a listing, never a reason for a component to fail.
 import type { KubeEvent, KubeObject } from '../api/types.ts';
-import { systemClock, type Clock } from '../clock.ts';
+import { rfc3339, systemClock, type Clock } from '../clock.ts';
 import type { ApiClient } from './types.ts';
 
 export interface EventNote {
@@ -20,7 +20,7 @@ export async function recordEvent(
   note: EventNote,
   clock: Clock = systemClock,
 ): Promise<void> {
-  const now = new Date(clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = rfc3339(clock.now());
   const event: KubeEvent = {
     apiVersion: 'v1',
     kind: 'Event',

@@ -20,6 +20,7 @@ import {
 import type { Deployment, PodTemplateSpec, ReplicaSet } from '../api/types.ts';
 import { isNotFound } from '../client/errors.ts';
 import type { ApiClient } from '../client/types.ts';
+import { rfc3339 } from '../clock.ts';
 import { KataError } from './output.ts';
 
 export type Print = (line: string) => void;
@@ -236,7 +237,7 @@ export async function rolloutRestart(
     throw new KataError(
       `deployments "${name}" can't restart paused deployment (run rollout resume first)`,
     );
-  const restartedAt = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const restartedAt = rfc3339(now.getTime());
   await client.resource<Deployment>('deployments', namespace).patch(
     name,
     {

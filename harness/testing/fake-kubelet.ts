@@ -4,6 +4,7 @@
 // says otherwise. Controllers see pods come alive as they would in a cluster, in milliseconds.
 import type { Pod } from '../api/types.ts';
 import type { ApiClient, Toolkit } from '../client/types.ts';
+import { rfc3339 } from '../clock.ts';
 
 export interface FakeKubeletOptions {
   toolkit: Toolkit;
@@ -85,7 +86,7 @@ export class FakeKubelet {
     const waiting = startedAt + (this.options.readyDelayMs ?? 0) - Date.now();
     if (waiting > 0) this.requeueAfter(key, waiting);
     const ready = this.ready(pod) && waiting <= 0 ? 'True' : 'False';
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = rfc3339(Date.now());
     const before = pod.status?.conditions?.find((c) => c.type === 'Ready');
     if (pod.status?.phase === 'Running' && before?.status === ready && pod.status.podIP === ip)
       return;

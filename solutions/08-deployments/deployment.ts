@@ -33,7 +33,7 @@ import type {
 import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
 import { recordEvent } from '../../harness/client/events.ts';
 import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/client/types.ts';
-import { systemClock, type TimerClock } from '../../harness/clock.ts';
+import { rfc3339, systemClock, type TimerClock } from '../../harness/clock.ts';
 import {
   availableOf,
   byCreation,
@@ -255,7 +255,8 @@ export class DeploymentController {
     }
     const { newRS, created } = await this.newReplicaSet(deployment, found, oldRSs);
     const replicas = deployment.spec.replicas ?? 1;
-    const sizes = new Map(replicasOf(newRS) === replicas ? [] : [[newRS, replicas] as const]);
+    const sizes = new Map<ReplicaSet, number>();
+    if (replicasOf(newRS) !== replicas) sizes.set(newRS, replicas);
     const [current] = await this.resize(deployment, [newRS], sizes);
     if (sizes.size === 0) await this.cleanUp(deployment, oldRSs);
     await this.writeStatus(deployment, current, oldRSs, created);
@@ -333,17 +334,7 @@ export class DeploymentController {
     wanted.spec.replicas = newReplicaSetReplicas(deployment, [...oldRSs], undefined);
     try {
       const newRS = await replicaSets.create(wanted);
-      await recordEvent(
-        this.options.client,
-        component,
-        deployment,
-        {
-          type: 'Normal',
-          reason: 'ScalingReplicaSet',
-          message: `Scaled up replica set ${newRS.metadata.name} from 0 to ${replicasOf(newRS)}`,
-        },
-        this.clock,
-      );
+      await this.scaled(deployment, newRS, 0, replicasOf(newRS));
       await this.syncRevisionAnnotation(deployment, newRS);
       return { newRS, created: true };
     } catch (error) {
@@ -412,22 +403,24 @@ export class DeploymentController {
           [maxReplicasAnnotation]: String(replicas + maxSurge),
         };
         const written = await replicaSets.update(next);
-        if (size !== replicasOf(rs)) {
-          const direction = size > replicasOf(rs) ? 'up' : 'down';
-          await recordEvent(
-            this.options.client,
-            component,
-            deployment,
-            {
-              type: 'Normal',
-              reason: 'ScalingReplicaSet',
-              message: `Scaled ${direction} replica set ${rs.metadata.name} from ${replicasOf(rs)} to ${size}`,
-            },
-            this.clock,
-          );
-        }
+        if (size !== replicasOf(rs)) await this.scaled(deployment, rs, replicasOf(rs), size);
         return written;
       }),
+    );
+  }
+
+  /** The Event `kubectl describe deployment` lists for each size a ReplicaSet is given. */
+  private scaled(deployment: Deployment, rs: ReplicaSet, from: number, to: number) {
+    return recordEvent(
+      this.options.client,
+      component,
+      deployment,
+      {
+        type: 'Normal',
+        reason: 'ScalingReplicaSet',
+        message: `Scaled ${to > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${to}`,
+      },
+      this.clock,
     );
   }
 
@@ -467,7 +460,7 @@ export class DeploymentController {
       unavailableReplicas: Math.max(0, wanted - count('availableReplicas')),
       collisionCount: before.collisionCount,
     });
-    const now = new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = rfc3339(this.clock.now());
     const conditions = [...(before.conditions ?? [])];
     const set = (condition: NewCondition) => setCondition(conditions, condition, now);
 
@@ -489,70 +482,17 @@ export class DeploymentController {
           },
     );
 
-    const progressing = conditions.find((c) => c.type === 'Progressing');
-    const name = newRS?.metadata.name;
     const deadlineMs = (deployment.spec.progressDeadlineSeconds ?? 600) * 1000;
-    if (deployment.spec.paused) {
-      if (progressing?.reason !== reasons.paused)
-        set({
-          type: 'Progressing',
-          status: 'Unknown',
-          reason: reasons.paused,
-          message: 'Deployment is paused',
-        });
-    } else if (progressing?.reason === reasons.paused) {
-      set({
-        type: 'Progressing',
-        status: 'Unknown',
-        reason: reasons.resumed,
-        message: 'Deployment is resumed',
-      });
-    } else if (
-      progressing?.reason === reasons.complete &&
-      status.replicas === status.updatedReplicas &&
-      !created
-    ) {
-      // Done, and nothing new: the condition stays as it is.
-    } else if (rolloutComplete(deployment, status)) {
-      set({
-        type: 'Progressing',
-        status: 'True',
-        reason: reasons.complete,
-        message: `ReplicaSet "${name}" has successfully progressed.`,
-      });
-    } else if (created) {
-      set({
-        type: 'Progressing',
-        status: 'True',
-        reason: reasons.created,
-        message: `Created new replica set "${name}"`,
-      });
-    } else if (madeProgress(before, status)) {
-      set({
-        type: 'Progressing',
-        status: 'True',
-        reason: reasons.updated,
-        message: `ReplicaSet "${name}" is progressing.`,
-      });
-    } else if (
-      progressing &&
-      progressing.reason !== reasons.timedOut &&
-      Date.parse(progressing.lastUpdateTime ?? now) + deadlineMs <= this.clock.now()
-    ) {
-      set({
-        type: 'Progressing',
-        status: 'False',
-        reason: reasons.timedOut,
-        message: `ReplicaSet "${name}" has timed out progressing.`,
-      });
-    } else if (!progressing && name) {
-      set({
-        type: 'Progressing',
-        status: 'True',
-        reason: reasons.found,
-        message: `Found new replica set "${name}"`,
-      });
-    }
+    const current = conditions.find((c) => c.type === 'Progressing');
+    const progress = progressingCondition(deployment, {
+      before,
+      after: status,
+      current,
+      newRS: newRS?.metadata.name,
+      created,
+      deadlinePassed: Date.parse(current?.lastUpdateTime ?? now) + deadlineMs <= this.clock.now(),
+    });
+    if (progress) set(progress);
     // A rollout under way is looked at again when its deadline would pass (timestamps are whole
     // seconds, hence the extra second).
     const after = conditions.find((c) => c.type === 'Progressing');
@@ -596,6 +536,62 @@ function madeProgress(before: DeploymentStatus, after: DeploymentStatus): boolea
     more('availableReplicas') ||
     (after.replicas ?? 0) < (before.replicas ?? 0)
   );
+}
+
+/**
+ * The Progressing condition the rollout calls for now, checked in Kubernetes' order; undefined
+ * leaves the condition as it is.
+ */
+function progressingCondition(
+  deployment: Deployment,
+  state: {
+    before: DeploymentStatus;
+    after: DeploymentStatus;
+    current: DeploymentCondition | undefined;
+    newRS: string | undefined;
+    created: boolean;
+    /** No progress for progressDeadlineSeconds since the condition's lastUpdateTime. */
+    deadlinePassed: boolean;
+  },
+): NewCondition | undefined {
+  const { current, after, newRS } = state;
+  const progressing = (
+    status: NewCondition['status'],
+    reason: string,
+    message: string,
+  ): NewCondition => ({ type: 'Progressing', status, reason, message });
+  if (deployment.spec.paused)
+    return current?.reason === reasons.paused
+      ? undefined
+      : progressing('Unknown', reasons.paused, 'Deployment is paused');
+  if (current?.reason === reasons.paused)
+    return progressing('Unknown', reasons.resumed, 'Deployment is resumed');
+  // Done, and nothing new since: the condition stays as it is.
+  if (
+    current?.reason === reasons.complete &&
+    after.replicas === after.updatedReplicas &&
+    !state.created
+  )
+    return undefined;
+  if (rolloutComplete(deployment, after))
+    return progressing(
+      'True',
+      reasons.complete,
+      `ReplicaSet "${newRS}" has successfully progressed.`,
+    );
+  if (state.created)
+    return progressing('True', reasons.created, `Created new replica set "${newRS}"`);
+  if (madeProgress(state.before, after))
+    return progressing('True', reasons.updated, `ReplicaSet "${newRS}" is progressing.`);
+  if (current && current.reason !== reasons.timedOut && state.deadlinePassed)
+    return progressing(
+      'False',
+      reasons.timedOut,
+      `ReplicaSet "${newRS}" has timed out progressing.`,
+    );
+  if (!current && newRS)
+    return progressing('True', reasons.found, `Found new replica set "${newRS}"`);
+  return undefined;
 }
 
 /** The Deployment's annotations a new ReplicaSet carries too (change-cause, say): not ours. */
