@@ -284,8 +284,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       'no output';
     const chapters = componentChapters[component.kind];
     const yours = chapters.filter((id) => isYours(id, options.use[component.kind]));
-    const fix =
-      yours.length > 0
+    // A package that cannot be found is a missing install, whoever's code it is.
+    const fix = /Cannot find package/.test(reason)
+      ? '; the dependencies are not installed: run npm install'
+      : yours.length > 0
         ? `; it runs your chapter ${yours.join(' and ')}: fix it (npx kata test ${yours[0]}) or run the reference with --use-${component.kind} solutions`
         : '';
     const log = path.relative(process.cwd(), path.join(logDir, `${component.name}.log`));
