@@ -53,6 +53,11 @@ export interface ApiServerOptions {
    * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
    */
   compactionIntervalMs?: number;
+  /**
+   * How many recent changes of each resource the watch cache keeps (kube-apiserver's
+   * --default-watch-cache-size). 1000; 0 turns the cache off (--watch-cache=false).
+   */
+  watchCacheSize?: number;
 }
 
 export interface ApiServer {
@@ -123,6 +128,9 @@ export interface ApiServer {
  * - Compaction: with options.timers, every compactionIntervalMs compact the store to the revision
  *   noted at the previous interval (none the first time), then note the current one. close()
  *   clears the timer.
+ * - Watches (serveWatch) list and watch through a WatchCache (harness/api/watch-cache.ts) over the
+ *   storage, new WatchCache(storage, options.store, options.watchCacheSize), so that all watchers of a resource
+ *   share one store watch; with watchCacheSize 0, straight through the storage. close() closes it.
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   throw new NotImplemented('createApiServer', '§ Create, get and list');

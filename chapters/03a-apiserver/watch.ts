@@ -17,10 +17,10 @@
 // nothing it watches changed.
 import type { ServerResponse } from 'node:http';
 import type { ObjectPredicate, Timers } from '../../harness/api/machinery.ts';
+import type { WatchSource } from '../../harness/api/object-watch.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject, WatchEvent } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import type { ObjectStorage } from './storage.ts';
 
 const section = '§ Watch';
 
@@ -47,7 +47,8 @@ export function parseWatchParameters(query: URLSearchParams): WatchParameters {
 }
 
 export interface WatchContext {
-  storage: ObjectStorage;
+  /** Where the list and the watch come from: the ObjectStorage, or a WatchCache over it. */
+  storage: WatchSource;
   resource: ResourceType;
   namespace?: string;
   /** The selection (selectors); everything when absent. */

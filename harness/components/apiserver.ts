@@ -28,6 +28,8 @@ export interface ApiServerFlags {
   bindAddress: string;
   serviceClusterIpRange: string;
   serviceNodePortRange: string;
+  /** Recent changes the watch cache keeps of each resource; 0 turns the cache off. */
+  defaultWatchCacheSize: number;
   use: Use;
 }
 
@@ -36,7 +38,7 @@ export class UsageError extends Error {}
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
-                          [--use solutions|mine|auto]`;
+                          [--default-watch-cache-size N] [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags: `--flag value` or `--flag=value`. */
 export function parseFlags(argv: string[]): ApiServerFlags {
@@ -46,6 +48,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'bind-address',
     'service-cluster-ip-range',
     'service-node-port-range',
+    'default-watch-cache-size',
     'use',
   ];
   const values = new Map<string, string>();
@@ -76,6 +79,12 @@ export function parseFlags(argv: string[]): ApiServerFlags {
   if (!/^\d+$/.test(portText) || securePort > 65535) {
     throw new UsageError(`--secure-port must be a port number (0-65535), not "${portText}"`);
   }
+  const cacheText = values.get('default-watch-cache-size') ?? '1000';
+  if (!/^\d+$/.test(cacheText)) {
+    throw new UsageError(
+      `--default-watch-cache-size must be a whole number of changes (0 turns the cache off), not "${cacheText}"`,
+    );
+  }
   const use = values.get('use') ?? 'auto';
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   return {
@@ -84,6 +93,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     bindAddress: values.get('bind-address') ?? '127.0.0.1',
     serviceClusterIpRange: values.get('service-cluster-ip-range') ?? '127.96.0.0/12',
     serviceNodePortRange: values.get('service-node-port-range') ?? '30000-32767',
+    defaultWatchCacheSize: Number(cacheText),
     use,
   };
 }
@@ -171,6 +181,7 @@ export async function startApiServer(
       discovery: implementation.discovery,
       // kubectl's `create` generators send protobuf; harness/api/protobuf.ts reads it.
       bodyDecoders: [protobufDecoder],
+      watchCacheSize: flags.defaultWatchCacheSize,
     });
   } catch (error) {
     await store.close();

@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../../harness/api/errors.ts';
 import { toTable, wantsTable } from '../../harness/api/tables.ts';
+import { WatchCache } from '../../harness/api/watch-cache.ts';
 import type {
   BodyDecoder,
   Discovery,
@@ -84,6 +85,11 @@ export interface ApiServerOptions {
    * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
    */
   compactionIntervalMs?: number;
+  /**
+   * How many recent changes of each resource the watch cache keeps (kube-apiserver's
+   * --default-watch-cache-size). 1000; 0 turns the cache off (--watch-cache=false).
+   */
+  watchCacheSize?: number;
 }
 
 export interface ApiServer {
@@ -134,6 +140,12 @@ const noSelectors: Selectors = {
 /** Builds the server and makes sure the namespaces every cluster starts with exist. */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const storage = new ObjectStorage(options.store);
+  // Watches share one store watch per resource (harness/api/watch-cache.ts), so a hundred
+  // watching kubelets cost the store and this server one watch of pods, not a hundred.
+  const watchSource =
+    options.watchCacheSize === 0
+      ? storage
+      : new WatchCache(storage, options.store, options.watchCacheSize);
   const resources = options.resources ?? builtinResources;
   const makers: Makers = {
     clock: options.clock ?? systemClock,
@@ -694,7 +706,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           if (!isWatchRequest(query)) return answer(response, 200, await list(query, info));
           {
             const stop = await serveWatch(response, parseWatchParameters(query), {
-              storage,
+              storage: watchSource,
               resource: info.resource,
               namespace: info.namespace,
               selected: selectionOf(query, info.resource),
@@ -867,6 +879,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       closed = true;
       if (compactionTimer !== undefined) timers.clearTimeout(compactionTimer);
       for (const stop of [...watches]) stop();
+      if (watchSource instanceof WatchCache) watchSource.close();
       await Promise.all(
         servers.map(
           (server) =>

@@ -18,6 +18,11 @@ import type { StoreClient } from '../../harness/store/client.ts';
 import { StoreError } from '../../harness/store/errors.ts';
 import type { KeyValue, RangeResponse } from '../../harness/store/types.ts';
 import type { ObjectPredicate } from '../../harness/api/machinery.ts';
+import type {
+  ObjectEvent,
+  ObjectWatch,
+  ObjectWatchHandlers,
+} from '../../harness/api/object-watch.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import { collectionKey, storageKey } from './paths.ts';
@@ -41,25 +46,13 @@ export interface ListPage {
   continue?: string;
 }
 
-export interface ObjectEvent {
-  type: 'ADDED' | 'MODIFIED' | 'DELETED';
-  /** The object after the change; for DELETED, its last state, at the delete's revision. */
-  object: KubeObject;
-}
-
-export interface ObjectWatchHandlers {
-  onEvent(event: ObjectEvent): void;
-  /** Called after each store revision the watch has seen, whether or not it selected anything. */
-  onRevision?(revision: number): void;
-  /** The watch ended: its start was compacted away, or the store failed. */
-  onEnd(end: { compactRevision?: number; error?: Error }): void;
-}
-
-export interface ObjectWatch {
-  /** Settles once the store confirmed the watch: later writes will be seen. */
-  readonly created: Promise<void>;
-  cancel(): void;
-}
+// What a watch delivers (events about objects, and the handlers that receive them) is defined in
+// harness/api/object-watch.ts, where the API server's watch cache uses it too.
+export type {
+  ObjectEvent,
+  ObjectWatch,
+  ObjectWatchHandlers,
+} from '../../harness/api/object-watch.ts';
 
 /** Turns a stored value back into an object, with its resourceVersion. */
 export function decodeObject(value: Uint8Array, revision: number): KubeObject {

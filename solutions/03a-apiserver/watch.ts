@@ -17,9 +17,9 @@
 // nothing it watches changed.
 import type { ServerResponse } from 'node:http';
 import type { ObjectPredicate, Timers } from '../../harness/api/machinery.ts';
+import type { WatchSource } from '../../harness/api/object-watch.ts';
 import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject, Status, WatchEvent } from '../../harness/api/types.ts';
-import type { ObjectStorage } from './storage.ts';
 import { badRequest, expired, internalError } from './status.ts';
 
 /** Whether a request asks to watch: `watch` with any value but "0" or "false". */
@@ -63,7 +63,8 @@ export function parseWatchParameters(query: URLSearchParams): WatchParameters {
 }
 
 export interface WatchContext {
-  storage: ObjectStorage;
+  /** Where the list and the watch come from: the ObjectStorage, or a WatchCache over it. */
+  storage: WatchSource;
   resource: ResourceType;
   namespace?: string;
   /** The selection (selectors); everything when absent. */
