@@ -6,7 +6,8 @@
 //      ratio of through-the-proxy to direct (target at least 0.5x; Kubernetes' old userspace proxy
 //      managed about 0.36x);
 //   2. 64-byte request/response round trips per second on one connection, as a ratio (target at
-//      least 0.65x), and the p50 latency the proxy adds.
+//      least 0.65x), and the p50 latency the proxy adds; beside it, the same through a plain relay
+//      (programs/plain-relay.ts), the least any userspace relay does, as a yardstick.
 //
 // The proxy runs as `kata run proxy` in a process of its own, and so does the pod; the client is
 // this one.
@@ -39,6 +40,22 @@ const pod = spawn(
 );
 const { sink: sinkPort, echo: echoPort } = await new Promise<{ sink: number; echo: number }>(
   (resolve) => pod.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
+);
+
+// The yardstick: a plain relay to the same echo port.
+const relay = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./programs/plain-relay.ts', import.meta.url)),
+    '127.0.0.1',
+    `${podIp}:${echoPort}`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const relayPort = await new Promise<number>((resolve) =>
+  relay.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
 );
 
 const api = await startApiServer();
@@ -147,8 +164,9 @@ await bulk(podIp, sinkPort);
 await bulk(clusterIp, 9000);
 await requestResponse(podIp, echoPort);
 await requestResponse(clusterIp, 9001);
+await requestResponse('127.0.0.1', relayPort);
 const bulkRates = { direct: [] as number[], proxied: [] as number[] };
-const roundTrips = { direct: [] as number[], proxied: [] as number[] };
+const roundTrips = { direct: [] as number[], proxied: [] as number[], relayed: [] as number[] };
 const latencies = { direct: [] as number[], proxied: [] as number[] };
 for (let round = 0; round < ROUNDS; round++) {
   bulkRates.direct.push(await bulk(podIp, sinkPort));
@@ -161,6 +179,7 @@ for (let round = 0; round < ROUNDS; round++) {
     roundTrips[side].push(rate);
     latencies[side].push(p50);
   }
+  roundTrips.relayed.push((await requestResponse('127.0.0.1', relayPort)).rate);
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const directBulk = median(bulkRates.direct);
@@ -177,6 +196,11 @@ console.log(
   `  64-byte request/response: ${proxied.rate.toFixed(0)}/s through the proxy, ` +
     `${direct.rate.toFixed(0)}/s direct: ${(proxied.rate / direct.rate).toFixed(2)}x (target >= 0.65x)`,
 );
+const relayed = median(roundTrips.relayed);
+console.log(
+  `  the same through a plain relay, the least a userspace relay does: ${relayed.toFixed(0)}/s: ` +
+    `${(relayed / direct.rate).toFixed(2)}x; the proxy makes ${(proxied.rate / relayed).toFixed(2)}x the plain relay's rate`,
+);
 console.log(
   `  p50 latency: ${proxied.p50.toFixed(0)} µs through the proxy, ${direct.p50.toFixed(0)} µs direct ` +
     `(+${(proxied.p50 - direct.p50).toFixed(0)} µs)`,
@@ -186,3 +210,4 @@ program.kill('SIGTERM');
 await new Promise((resolve) => program.once('exit', resolve));
 await api.close();
 pod.kill('SIGTERM');
+relay.kill('SIGTERM');
