@@ -14,10 +14,22 @@ import { toolkit } from '../../solutions/04-client/index.ts';
 import { createKubelet } from './kubelet.ts';
 
 const scope = testScope();
-const runtimes: { runtime: ProcessRuntime; stateDir: string }[] = [];
+const nodes: {
+  runtime: ProcessRuntime;
+  stateDir: string;
+  stop: AbortController;
+  kubelet: Promise<void>;
+}[] = [];
 
 afterEach(async () => {
-  for (const { runtime, stateDir } of runtimes.splice(0)) {
+  for (const { runtime, stateDir, stop, kubelet } of nodes.splice(0)) {
+    // The kubelet first: still running, it would start again a container that close() stopped.
+    // (run() returns once stopped; a kubelet that does not is given 10 s, then left.)
+    stop.abort();
+    await Promise.race([
+      kubelet.catch(() => {}),
+      new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+    ]);
     await runtime.close({ stopAll: true, timeoutSeconds: 1 });
     rmSync(stateDir, { recursive: true, force: true });
   }
@@ -28,19 +40,19 @@ async function setUp(podCidr: string) {
   const client = toolkit.createClient({ server: server.url });
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubelet-'));
   const runtime = new ProcessRuntime({ stateDir, podCidr });
-  runtimes.push({ runtime, stateDir });
-  inBackground(
-    createKubelet({
-      nodeName: 'node-1',
-      nodeIp: '127.20.0.1',
-      podCidr,
-      capacity: { cpu: '4', memory: '8Gi', pods: '110' },
-      toolkit,
-      client,
-      runtime,
-      relistMs: 100,
-    }).run(scope.stopper().signal),
-  );
+  const stop = new AbortController();
+  const kubelet = createKubelet({
+    nodeName: 'node-1',
+    nodeIp: '127.20.0.1',
+    podCidr,
+    capacity: { cpu: '4', memory: '8Gi', pods: '110' },
+    toolkit,
+    client,
+    runtime,
+    relistMs: 100,
+  }).run(stop.signal);
+  inBackground(kubelet);
+  nodes.push({ runtime, stateDir, stop, kubelet });
   const pods = client.resource<Pod>('pods', 'default');
   return { pods, runtime };
 }
