@@ -291,6 +291,8 @@ export const course: Chapter[] = [
         'writeHead(200, ...) then flushHeaders(): the client must know the watch started before anything changes. Lesson: § Watch.',
       'Watch > a compacted resourceVersion gets one ERROR event with a 410 Expired Status, then the end':
         'The store watch ends with onEnd({ compactRevision }): write {"type":"ERROR","object":<Status>} and end the response. Lesson: § Watch.',
+      "Watch > kubectl's watch asks for Tables: a row per event, the columns only in the first":
+        'When the request wantsTable, give serveWatch a transform: toTable of the one object (listMeta with its resourceVersion), with columnDefinitions emptied after the first. Lesson: § Watch.',
       'Watch > timeoutSeconds: the server ends the stream when that much time has passed':
         'Use the timers you were given (options.timers), not the global setTimeout, so the test can fire them. Lesson: § Watch.',
       "On a real store > over chapter 02's store server and client: create, read, update, watch and delete":

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterEach, describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
+import type { Table } from '../../harness/api/tables.ts';
 import type { KubeObject, Status } from '../../harness/api/types.ts';
 import { WatchReader } from '../../harness/api/watch-reader.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
@@ -61,8 +62,8 @@ async function setup() {
   const url = await server.listen(0);
   const readers: WatchReader[] = [];
   running.push({ server, readers });
-  const watch = (path: string) => {
-    const reader = new WatchReader(url, path);
+  const watch = (path: string, headers?: Record<string, string>) => {
+    const reader = new WatchReader(url, path, { headers });
     readers.push(reader);
     return reader;
   };
@@ -127,6 +128,28 @@ describe('Watch', () => {
       [deleted?.type, (deleted?.object as KubeObject).metadata.resourceVersion],
       'the event for the DELETE',
     ).toEqual(['DELETED', String(store.revision)]);
+  });
+
+  test("kubectl's watch asks for Tables: a row per event, the columns only in the first", async () => {
+    const { api, watch } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const reader = watch(`${PODS}?watch=true`, { accept });
+    await reader.started;
+    await api.post(PODS).send(examplePod('db'));
+    const events = [await reader.next('ADDED web'), await reader.next('ADDED db')];
+    const tables = events.map((event) => event?.object as unknown as Table);
+    expect(
+      tables.map((table) => [table.kind, table.rows.map((row) => row.cells[0])]),
+      'each event',
+    ).toEqual([
+      ['Table', ['web']],
+      ['Table', ['db']],
+    ]);
+    expect(
+      tables.map((table) => table.columnDefinitions.length > 0),
+      'column definitions in each event',
+    ).toEqual([true, false]);
   });
 
   test('from a resourceVersion, only changes after it: no ADDED for what was already there', async () => {

@@ -116,9 +116,11 @@ export interface ApiServer {
  * - A collection also takes ?limit and ?continue (storage.list's page; the List's metadata gets
  *   continue and remainingItemCount) and DELETE (every selected object deleted; answer the
  *   <Kind>List of them; namespaces: 405).
- * - Tables: a GET (not a watch) whose Accept header asks for a Table (wantsTable in
- *   harness/api/tables.ts) is answered with toTable(resource, the objects, { now: the clock's,
- *   includeObject: the query's, listMeta: the list's metadata }).
+ * - Tables: a GET whose Accept header asks for a Table (wantsTable in harness/api/tables.ts) is
+ *   answered with toTable(resource, the objects, { now: the clock's, includeObject: the query's,
+ *   listMeta: the list's metadata }). A watch that asks for one sends each object as a one-row
+ *   Table (listMeta: its resourceVersion), through serveWatch's transform; the Tables after the
+ *   first have no columnDefinitions (empty), as kube-apiserver saves sending them again.
  * - Services, with options.serviceAllocator: at start, rebuild it from the stored Services and
  *   create default/kubernetes (labels component=apiserver, provider=kubernetes; clusterIP
  *   kubernetesIp(); port https 443 to 6443) through onCreate unless it exists. A create of a

@@ -19,6 +19,7 @@ import type { ServerResponse } from 'node:http';
 import type { ObjectPredicate, Timers } from '../../harness/api/machinery.ts';
 import type { WatchSource } from '../../harness/api/object-watch.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
+import type { Table } from '../../harness/api/tables.ts';
 import type { KubeObject, WatchEvent } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
@@ -57,10 +58,15 @@ export interface WatchContext {
   random: () => number;
   /** How often a BOOKMARK goes out when the client allows them. */
   bookmarkIntervalMs: number;
+  /**
+   * How each object goes out, when not as stored: `kubectl get -w` asks for one-row Tables.
+   * `first` is true for the stream's first object (only that Table carries the column definitions).
+   */
+  transform?: (object: KubeObject, first: boolean) => KubeObject | Table;
 }
 
 /** One line of the stream: a watch event as JSON, then a newline. */
-export function watchLine(event: WatchEvent<KubeObject>): string {
+export function watchLine(event: WatchEvent<KubeObject | Table>): string {
   throw new NotImplemented('watchLine', section);
 }
 
@@ -71,7 +77,8 @@ export function watchLine(event: WatchEvent<KubeObject>): string {
  * 1. Without a resourceVersion, list the collection: its selected items are sent first as ADDED,
  *    and the watch continues after the list's revision. With one, it continues after that.
  * 2. Answer 200 with Content-Type application/json, and flushHeaders() so the client knows at once.
- * 3. storage.watch from there with the selection: write each event as a line. When the store ends
+ * 3. storage.watch from there with the selection: write each event as a line, its object (here
+ *    and in step 1) through context.transform(object, first) when there is one. When the store ends
  *    the watch, write one ERROR event whose object is the Status of expired(resourceVersion,
  *    compactRevision) (or of internalError for a failure), then end the stream.
  * 4. timers.setTimeout(stop, timeoutSeconds × 1000), or (1800 + floor(random() × 1800)) seconds.

@@ -206,7 +206,7 @@ describe('Answering kubectl', () => {
     ).toBe(404);
   });
 
-  it('kubectl get --watch prints each change as it happens', async () => {
+  it('kubectl get --watch prints each change as it happens, in the pod columns', async () => {
     await start();
     const child = spawn(
       'kubectl',
@@ -231,6 +231,9 @@ describe('Answering kubectl', () => {
         () => /ADDED\s+watched/.test(output),
         `kubectl get --watch to print the new pod; it printed:\n${output}`,
       );
+      // The server's Tables give every row the pod columns, under one header.
+      expect(output, 'the row of the new pod').toMatch(/ADDED\s+watched\s+0\/1\s+Pending\s+0\s/);
+      expect(output.match(/^EVENT\s+NAME/gm), 'header lines').toHaveLength(1);
     } finally {
       child.kill();
     }

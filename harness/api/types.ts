@@ -79,7 +79,7 @@ export interface List<T extends KubeObject = KubeObject> {
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
 /** One line of a watch stream. An ERROR event carries a Status as its object. */
-export interface WatchEvent<T extends KubeObject = KubeObject> {
+export interface WatchEvent<T extends object = KubeObject> {
   type: WatchEventType;
   object: T | Status;
 }

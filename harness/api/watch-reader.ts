@@ -12,10 +12,18 @@ export class WatchReader {
   private readonly lines = new LineQueue();
 
   /**
-   * Starts `GET <baseUrl><path>`; `path` carries the query (?watch=true&...). `started` fails when
-   * no answer has begun within `timeoutMs`.
+   * Starts `GET <baseUrl><path>`; `path` carries the query (?watch=true&...), `headers` any
+   * request headers (an Accept asking for Tables). `started` fails when no answer has begun within
+   * `timeoutMs`.
    */
-  constructor(baseUrl: string, path: string, timeoutMs = 5_000) {
+  constructor(
+    baseUrl: string,
+    path: string,
+    {
+      headers = {},
+      timeoutMs = 5_000,
+    }: { headers?: Record<string, string>; timeoutMs?: number } = {},
+  ) {
     let start!: (value: { status: number; contentType: string }) => void;
     let fail!: (error: Error) => void;
     this.started = new Promise((resolve, reject) => ([start, fail] = [resolve, reject]));
@@ -25,7 +33,7 @@ export class WatchReader {
       () => fail(new Error(`no answer to GET ${path} within ${timeoutMs} ms`)),
       timeoutMs,
     );
-    this.request = http.get(`${baseUrl}${path}`, { agent: false }, (response) => {
+    this.request = http.get(`${baseUrl}${path}`, { agent: false, headers }, (response) => {
       clearTimeout(timer);
       start({
         status: response.statusCode!,

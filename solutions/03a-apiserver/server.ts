@@ -713,6 +713,15 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
               timers,
               random: makers.random,
               bookmarkIntervalMs: options.bookmarkIntervalMs ?? 60_000,
+              // `kubectl get -w`: each object a one-row Table; the columns once, in the first.
+              transform: table
+                ? (object, first) => {
+                    const row = asTable([object], {
+                      resourceVersion: object.metadata.resourceVersion,
+                    });
+                    return first ? row : { ...row, columnDefinitions: [] };
+                  }
+                : undefined,
             });
             watches.add(stop);
             response.on('close', () => watches.delete(stop));

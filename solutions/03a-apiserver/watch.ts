@@ -17,8 +17,9 @@
 // nothing it watches changed.
 import type { ServerResponse } from 'node:http';
 import type { ObjectPredicate, Timers } from '../../harness/api/machinery.ts';
-import type { WatchSource } from '../../harness/api/object-watch.ts';
+import type { ObjectEvent, WatchSource } from '../../harness/api/object-watch.ts';
 import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts';
+import type { Table } from '../../harness/api/tables.ts';
 import type { KubeObject, Status, WatchEvent } from '../../harness/api/types.ts';
 import { badRequest, expired, internalError } from './status.ts';
 
@@ -73,10 +74,15 @@ export interface WatchContext {
   random: () => number;
   /** How often a BOOKMARK goes out when the client allows them. */
   bookmarkIntervalMs: number;
+  /**
+   * How each object goes out, when not as stored: `kubectl get -w` asks for one-row Tables.
+   * `first` is true for the stream's first object (only that Table carries the column definitions).
+   */
+  transform?: (object: KubeObject, first: boolean) => KubeObject | Table;
 }
 
 /** One line of the stream: a watch event as JSON, then a newline. */
-export function watchLine(event: WatchEvent<KubeObject>): string {
+export function watchLine(event: WatchEvent<KubeObject | Table>): string {
   return `${JSON.stringify(event)}\n`;
 }
 
@@ -108,8 +114,13 @@ export async function serveWatch(
   let lastRevision = after;
   let timeout: unknown;
   let nextBookmark: unknown;
-  const write = (event: WatchEvent<KubeObject>) => {
+  const write = (event: WatchEvent<KubeObject | Table>) => {
     if (open) response.write(watchLine(event));
+  };
+  let first = true;
+  const send = ({ type, object }: ObjectEvent) => {
+    write({ type, object: context.transform ? context.transform(object, first) : object });
+    first = false;
   };
   const stop = () => {
     if (!open) return;
@@ -124,13 +135,13 @@ export async function serveWatch(
     stop();
   };
 
-  for (const object of initial) write({ type: 'ADDED', object });
+  for (const object of initial) send({ type: 'ADDED', object });
   const watch = storage.watch(
     resource,
     namespace,
     after,
     {
-      onEvent: (event) => write(event),
+      onEvent: send,
       onRevision: (revision) => (lastRevision = revision),
       onEnd: (end) =>
         end.compactRevision !== undefined
