@@ -3,7 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { examplePod } from '../api/examples.ts';
+import type { Pod } from '../api/types.ts';
 import { testScope } from '../testing/scope.ts';
+import { waitFor } from '../testing/wait.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
 import { parseUpFlags } from './cluster.ts';
 import {
   apply,
@@ -107,6 +111,31 @@ describe('kata get, apply, delete, scale, describe', () => {
     expect(named).toEqual(['deployment.apps/hello']);
     const empty = await printed((print) => get(['pods'], { server: server.url }, print));
     expect(empty).toEqual(['No resources found in default namespace.']);
+  });
+
+  test('get -w prints each change as its row, under the list header, until stopped', async () => {
+    const server = await scope.apiServer();
+    const pods = toolkit.createClient({ server: server.url }).resource<Pod>('pods', 'default');
+    await pods.create(examplePod('web'));
+    const lines: string[] = [];
+    const stop = new AbortController();
+    const watching = get(
+      ['pods'],
+      { server: server.url, watch: true },
+      (line) => lines.push(line),
+      stop.signal,
+    );
+    await waitFor(() => lines.length === 2, `the header and the row of web; saw ${lines}`);
+    await pods.create(examplePod('db'));
+    await pods.delete('web');
+    await waitFor(() => lines.length === 4, `rows for db and the deleted web; saw ${lines}`);
+    stop.abort();
+    expect(await watching, 'the exit code').toBe(0);
+    expect(lines[0], 'the header').toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
+    expect(
+      lines.slice(1).map((line) => line.split(/\s+/).slice(0, 3).join(' ')),
+      'the rows',
+    ).toEqual(['web 0/1 Pending', 'db 0/1 Pending', 'web 0/1 Pending']);
   });
 
   test('scale, describe and delete say what kubectl says', async () => {

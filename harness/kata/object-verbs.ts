@@ -4,6 +4,9 @@
 // ("deployment.apps/hello created"). They talk to the cluster with the reference client.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebStream } from 'node:stream/web';
 import { parseAllDocuments, stringify } from 'yaml';
 import { isObject, own, sameJson } from '../api/json.ts';
 import {
@@ -23,6 +26,13 @@ import { KataError, UsageError } from './output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Print = (line: string) => void;
+
+/** A signal that aborts on Ctrl-C. */
+function interrupted(): AbortSignal {
+  const stop = new AbortController();
+  process.once('SIGINT', () => stop.abort());
+  return stop.signal;
+}
 
 /** A resource by any name kubectl takes: pods, pod, po, deployments.apps, deploy. */
 export function findResource(name: string): ResourceType {
@@ -109,8 +119,16 @@ export function printTable(
     );
 }
 
-/** `kata get TYPE [NAME] [-o wide|yaml|json] [-l SELECTOR] [-A] [-w]`. */
-export async function get(words: (string | undefined)[], flags: Flags, print: Print = console.log) {
+/**
+ * `kata get TYPE [NAME] [-o wide|yaml|json] [-l SELECTOR] [-A] [-w]`. With -w it follows changes
+ * until `stop` aborts, or else until Ctrl-C.
+ */
+export async function get(
+  words: (string | undefined)[],
+  flags: Flags,
+  print: Print = console.log,
+  stop?: AbortSignal,
+) {
   const { resource, name } = target(words);
   const { server } = clientFor(flags);
   const all = flags['all-namespaces'] === true;
@@ -140,35 +158,38 @@ export async function get(words: (string | undefined)[], flags: Flags, print: Pr
   else printTable(body, { wide: output === 'wide', namespaces: all, header: true }, print);
   if (flags.watch !== true) return 0;
 
-  // -w: each change after the list, as a row (without the header), until Ctrl-C.
-  const client = toolkit.createClient({ server, userAgent: 'kata-cli' });
-  const stop = new AbortController();
-  process.once('SIGINT', () => stop.abort());
-  const from = (body as { metadata?: { resourceVersion?: string } }).metadata?.resourceVersion;
-  for await (const event of client.resource(resource.resource, namespace).watch({
-    resourceVersion: from,
-    labelSelector: query.get('labelSelector') ?? undefined,
-    fieldSelector: name ? `metadata.name=${name}` : undefined,
-    signal: stop.signal,
-  })) {
-    if (event.type === 'BOOKMARK') continue;
-    const object = event.object;
-    if (event.type === 'DELETED') {
-      print(`${object.metadata.name} deleted`);
-      continue;
+  // -w: each change after the list, until Ctrl-C (or `stop`). The watch asks for Tables as
+  // kubectl's does, so each event arrives as its row, under the list's header and columns.
+  const signal = stop ?? interrupted();
+  const watchQuery = new URLSearchParams(query);
+  watchQuery.set('watch', 'true');
+  watchQuery.set('resourceVersion', body.metadata.resourceVersion ?? '');
+  if (name) watchQuery.set('fieldSelector', `metadata.name=${name}`);
+  const watch = await requestApi(`${urlOf(server, resource, namespace)}?${watchQuery}`, {
+    headers: asTable ? { accept: tableAccept } : {},
+    signal,
+  });
+  try {
+    for await (const line of createInterface({
+      input: Readable.fromWeb(watch.body as WebStream),
+    })) {
+      if (!line) continue;
+      const event = JSON.parse(line) as { type: string; object: Table & KubeObject };
+      if (event.type === 'BOOKMARK') continue;
+      if (event.type === 'ERROR')
+        throw new KataError(`Error from server: ${String(event.object.message)}`);
+      if (output === 'json') print(JSON.stringify(event.object, null, 2));
+      else if (output === 'yaml') print(`---\n${stringify(event.object).trimEnd()}`);
+      else if (output === 'name') print(`${kindName(resource)}/${event.object.metadata.name}`);
+      else
+        printTable(
+          { ...event.object, columnDefinitions: body.columnDefinitions },
+          { wide: output === 'wide', namespaces: all, header: false },
+          print,
+        );
     }
-    const one = await requestApi(
-      urlOf(server, resource, object.metadata.namespace, object.metadata.name),
-      {
-        headers: { accept: tableAccept },
-      },
-    ).catch(() => undefined);
-    if (one)
-      printTable(
-        (await one.json()) as Table,
-        { wide: output === 'wide', namespaces: all, header: false },
-        print,
-      );
+  } catch (error) {
+    if (!signal.aborted) throw error;
   }
   return 0;
 }
