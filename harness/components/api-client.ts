@@ -1,6 +1,7 @@
 // What every component that talks to the API server shares: the flags that say where it is
 // (--kubeconfig or --master) and whose code runs (--use), and a first request that turns "cannot
 // connect" into one line naming the fix, instead of a component retrying in silence.
+import os from 'node:os';
 import type { ApiClient, ClientConfig, Toolkit } from '../client/types.ts';
 import { UsageError } from './flags.ts';
 import { isUse, uses, type Use } from './implementation.ts';
@@ -40,4 +41,39 @@ export async function connect(
     );
   }
   return client;
+}
+
+/**
+ * Runs `work` until `signal` aborts: at once, or, with `leaderElect`, only while this process
+ * holds the Lease kube-system/<lease> (as kube-scheduler and kube-controller-manager do, so that
+ * of several copies one works and the others wait). Resolves once everything has stopped.
+ */
+export function runLeading(
+  options: {
+    toolkit: Toolkit;
+    client: ApiClient;
+    leaderElect: boolean;
+    lease: string;
+    log: (line: string) => void;
+  },
+  work: (signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
+  const { toolkit, client, lease, log } = options;
+  if (!options.leaderElect) return work(signal);
+  const identity = `${os.hostname()}_${Math.random().toString(16).slice(2, 10)}`;
+  const elector = toolkit.createLeaderElector({
+    client,
+    namespace: 'kube-system',
+    name: lease,
+    identity,
+    onStartedLeading: (leading) => {
+      log(`leading as ${identity}`);
+      void work(leading);
+    },
+    onStoppedLeading: () => log('no longer the leader: waiting'),
+    onNewLeader: (leader) => leader !== identity && log(`the leader is ${leader}`),
+  });
+  log(`waiting for the lease kube-system/${lease} (--leader-elect)`);
+  return elector.run(signal);
 }

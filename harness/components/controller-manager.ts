@@ -8,11 +8,10 @@
 // once their tests pass (--use auto). With --leader-elect, several may run and the one holding the
 // Lease kube-system/kube-controller-manager acts.
 import { setMaxListeners } from 'node:events';
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
-import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
+import { clientFlagKinds, clientFlags, connect, runLeading } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
 import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
@@ -121,30 +120,18 @@ export async function startControllerManager(
         gracePeriodMs: flags.nodeMonitorGracePeriodMs,
       }),
   };
-  const runAll = (signal: AbortSignal) =>
-    Promise.all(flags.controllers.map((name) => makers[name]!().run(signal))).then(() => {});
+  const runAll = (signal: AbortSignal) => {
+    // Every informer and work queue of every controller listens to this one signal (the leader's,
+    // with --leader-elect): more than Node's default of ten listeners, and no leak.
+    setMaxListeners(100, signal);
+    return Promise.all(flags.controllers.map((name) => makers[name]!().run(signal))).then(() => {});
+  };
   const stop = new AbortController();
-  // Every informer and work queue of every controller listens to this one signal: more than
-  // Node's default of ten listeners, and no leak.
-  setMaxListeners(100, stop.signal);
-  let done: Promise<void>;
-  if (flags.leaderElect) {
-    const identity = `${os.hostname()}_${Math.random().toString(16).slice(2, 10)}`;
-    const elector = toolkit.createLeaderElector({
-      client,
-      namespace: 'kube-system',
-      name: 'kube-controller-manager',
-      identity,
-      onStartedLeading: (signal) => {
-        log(`leading as ${identity}`);
-        void runAll(signal);
-      },
-      onStoppedLeading: () => log('no longer the leader: waiting'),
-    });
-    done = elector.run(stop.signal);
-  } else {
-    done = runAll(stop.signal);
-  }
+  const done = runLeading(
+    { toolkit, client, leaderElect: flags.leaderElect, lease: 'kube-controller-manager', log },
+    runAll,
+    stop.signal,
+  );
   log(`running ${flags.controllers.join(', ')} against ${config.server}`);
   return {
     close: async () => {

@@ -7,11 +7,10 @@
 // that chapter passes and from the reference until then (--use auto, the default), and runs until
 // SIGINT or SIGTERM. With --leader-elect, several can run and the one holding the Lease
 // kube-system/kube-scheduler schedules; the others wait to take over.
-import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
-import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
+import { clientFlagKinds, clientFlags, connect, runLeading } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
 import { chapterSource, describeSource, type Use } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
@@ -54,26 +53,11 @@ export async function startScheduler(flags: SchedulerFlags, log: (line: string) 
   const client = await connect(toolkit, config, 'kata-scheduler');
   const scheduler = createScheduler({ toolkit, client, schedulerName: flags.schedulerName });
   const stop = new AbortController();
-  let done: Promise<void>;
-  if (flags.leaderElect) {
-    const identity = `${os.hostname()}_${Math.random().toString(16).slice(2, 10)}`;
-    const elector = toolkit.createLeaderElector({
-      client,
-      namespace: 'kube-system',
-      name: 'kube-scheduler',
-      identity,
-      onStartedLeading: (signal) => {
-        log(`leading as ${identity}: scheduling`);
-        void scheduler.run(signal);
-      },
-      onStoppedLeading: () => log('no longer the leader: waiting'),
-      onNewLeader: (leader) => leader !== identity && log(`the leader is ${leader}`),
-    });
-    log('waiting for the lease kube-system/kube-scheduler (--leader-elect)');
-    done = elector.run(stop.signal);
-  } else {
-    done = scheduler.run(stop.signal);
-  }
+  const done = runLeading(
+    { toolkit, client, leaderElect: flags.leaderElect, lease: 'kube-scheduler', log },
+    (signal) => scheduler.run(signal),
+    stop.signal,
+  );
   log(`scheduling pods of ${flags.schedulerName} through ${config.server}`);
   return {
     close: async () => {
