@@ -1,13 +1,12 @@
 // The real kubectl (1.32) against chapter 03a's server with this chapter's machinery. Every flow
 // here starts with discovery, and each command sends what the fact sheet (B12) says it sends: run
 // one with -v=8 to watch the requests go by. Skipped, with the reason, when kubectl is not on PATH.
-import { execFile, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, describe, expect, test } from 'vitest';
 import { protobufDecoder } from '../../harness/api/protobuf.ts';
+import { hasKubectl, kubectlFor, noKubectl, type Kubectl } from '../../harness/testing/kubectl.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
@@ -17,11 +16,9 @@ import { createPatcher } from './patch.ts';
 import { createSelectors } from './selectors.ts';
 import { createSubresources } from './subresources.ts';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-
 let server: ApiServer | undefined;
 let url: string;
-let home: string;
+let cli: Kubectl | undefined;
 let started: Promise<void> | undefined;
 
 /**
@@ -39,41 +36,21 @@ function start(): Promise<void> {
       bodyDecoders: [protobufDecoder],
     });
     url = await server.listen(0);
-    home = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-'));
+    cli = kubectlFor(url);
   })();
   return started;
 }
 
 afterAll(async () => {
   await server?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
+  cli?.close();
 });
 
-/** kubectl's flags for this server: its address, and a cache and config of its own. */
-const flags = () => ['--server', url, '--cache-dir', path.join(home, 'cache')];
-const environment = () => ({ ...process.env, KUBECONFIG: path.join(home, 'config'), HOME: home });
-
-/** Runs kubectl; resolves with what it printed and its exit code. */
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      'kubectl',
-      [...flags(), ...args],
-      { env: environment(), timeout: 20_000 },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
-  });
-}
+const kubectl = (...args: string[]) => cli!.run(...args);
 
 /** Writes a manifest into the temporary directory and returns its path. */
 function manifest(name: string, text: string): string {
-  const file = path.join(home, name);
+  const file = path.join(cli!.home, name);
   writeFileSync(file, text);
   return file;
 }
@@ -92,8 +69,7 @@ spec:
 const it = test.skipIf(!hasKubectl);
 
 describe('Answering kubectl', () => {
-  if (!hasKubectl)
-    test.skip('skipped: kubectl is not on PATH (install kubectl 1.32 to run this suite)', () => {});
+  if (!hasKubectl) test.skip(noKubectl, () => {});
 
   it('kubectl get namespaces: discovery, then a list', async () => {
     await start();
@@ -208,11 +184,7 @@ describe('Answering kubectl', () => {
 
   it('kubectl get --watch prints each change as it happens, in the pod columns', async () => {
     await start();
-    const child = spawn(
-      'kubectl',
-      [...flags(), 'get', 'pods', '--watch', '--output-watch-events'],
-      { env: environment() },
-    );
+    const child = cli!.start('get', 'pods', '--watch', '--output-watch-events');
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,21 +2,22 @@
 // ReplicaSet controller, the fake kubelet and your Deployment controller. `kubectl rollout`
 // reads what your controller writes: status counters, conditions, revision annotations, the
 // ReplicaSets' ownerReferences. Skipped, with the reason, when kubectl is not on PATH.
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
 import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
+import {
+  hasKubectl,
+  kubectlFor,
+  noKubectl,
+  type Kubectl,
+  type KubectlResult,
+} from '../../harness/testing/kubectl.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createReplicaSetController } from '../../solutions/07-controllers/replicaset.ts';
 import { createDeploymentController } from './deployment.ts';
 
-const hasKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
-
 let server: RunningApiServer | undefined;
-let home: string | undefined;
+let cli: Kubectl | undefined;
 const stop = new AbortController();
 let started: Promise<void> | undefined;
 /** Rejects as soon as a component of the cluster fails (your controller throwing, say). */
@@ -26,7 +27,7 @@ let failed: Promise<never> = new Promise(() => {});
 function start(): Promise<void> {
   started ??= (async () => {
     server = await startApiServer();
-    home = mkdtempSync(path.join(os.tmpdir(), 'kata-rollout-'));
+    cli = kubectlFor(server.url, 60_000);
     const client = toolkit.createClient({ server: server.url });
     failed = Promise.all([
       new FakeKubelet({ toolkit, client, nodes: ['node-1'] }).run(stop.signal),
@@ -43,31 +44,15 @@ function start(): Promise<void> {
 afterAll(async () => {
   stop.abort();
   await server?.close();
-  if (home) rmSync(home, { recursive: true, force: true });
+  cli?.close();
 });
 
 /**
  * Runs kubectl against the cluster; resolves with what it printed and its exit code, or rejects
  * at once with the error of a component that failed meanwhile (kubectl would only wait in vain).
  */
-function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const run = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      'kubectl',
-      ['--server', server!.url, '--cache-dir', path.join(home!, 'cache'), ...args],
-      {
-        env: { ...process.env, KUBECONFIG: path.join(home!, 'config'), HOME: home! },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-  return Promise.race([run, failed]);
+function kubectl(...args: string[]): Promise<KubectlResult> {
+  return Promise.race([cli!.run(...args), failed]);
 }
 
 /** kubectl rollout status, which waits (with its own deadline) until the rollout is done. */
@@ -82,8 +67,7 @@ async function rolledOut(): Promise<void> {
 const it = test.skipIf(!hasKubectl);
 
 describe('Rollouts with kubectl', () => {
-  if (!hasKubectl)
-    test.skip('skipped: kubectl is not on PATH (install kubectl 1.32 to run this suite)', () => {});
+  if (!hasKubectl) test.skip(noKubectl, () => {});
 
   it('kubectl create deployment, then rollout status waits for it', async () => {
     await start();
