@@ -147,7 +147,7 @@ class ResourceCache {
   watch(watcher: Watcher): ObjectWatch {
     let own: ObjectWatch | undefined;
     let cancelled = false;
-    const start = async () => {
+    const attach = async () => {
       let kept: boolean;
       try {
         await this.ready;
@@ -179,7 +179,7 @@ class ResourceCache {
       }
       this.watchers.add(watcher);
     };
-    const created = start();
+    const created = attach();
     created.catch(() => undefined); // a caller that never awaits it must not crash the process
     return {
       created,

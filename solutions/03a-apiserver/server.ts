@@ -142,9 +142,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const storage = new ObjectStorage(options.store);
   // Watches share one store watch per resource (harness/api/watch-cache.ts), so a hundred
   // watching kubelets cost the store and this server one watch of pods, not a hundred.
-  const watchSource =
+  const watchCache =
     options.watchCacheSize === 0
-      ? storage
+      ? undefined
       : new WatchCache(storage, options.store, options.watchCacheSize);
   const resources = options.resources ?? builtinResources;
   const makers: Makers = {
@@ -706,7 +706,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
           if (!isWatchRequest(query)) return answer(response, 200, await list(query, info));
           {
             const stop = await serveWatch(response, parseWatchParameters(query), {
-              storage: watchSource,
+              storage: watchCache ?? storage,
               resource: info.resource,
               namespace: info.namespace,
               selected: selectionOf(query, info.resource),
@@ -888,7 +888,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       closed = true;
       if (compactionTimer !== undefined) timers.clearTimeout(compactionTimer);
       for (const stop of [...watches]) stop();
-      if (watchSource instanceof WatchCache) watchSource.close();
+      watchCache?.close();
       await Promise.all(
         servers.map(
           (server) =>
