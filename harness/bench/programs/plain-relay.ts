@@ -1,4 +1,4 @@
-// A yardstick for the proxy benchmark: the least a userspace relay can do, in a process of its own.
+// A yardstick for the proxy benchmark: the least a Node relay can do, in a process of its own.
 // Each connection to it is joined to the target, bytes written on as they are read, nothing else:
 // no Services, no endpoints, no back-pressure. What the proxy achieves beside this, in the same
 // run, shows what is the proxy's cost and what is the cost of any relay on this machine.
