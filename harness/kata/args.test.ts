@@ -74,4 +74,11 @@ describe('The command line', () => {
       expect(helpText(), 'kata help').toContain(verbs[verb]!.usage);
     }
   });
+
+  test('kata --help alone is kata help, not the help of status', () => {
+    for (const flag of ['--help', '-h']) {
+      expect(parseCommandLine([flag]).verb, `kata ${flag}`).toBe('help');
+    }
+    expect(parseCommandLine(['status', '--help']).help, 'kata status --help').toBe(true);
+  });
 });

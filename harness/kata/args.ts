@@ -310,6 +310,8 @@ export function resolveChapter(name: string): Chapter {
 }
 
 export function parseCommandLine(argv: string[]): Request {
+  // `kata --help` alone asks about kata, not about its default verb.
+  if (argv.length === 1 && (argv[0] === '--help' || argv[0] === '-h')) argv = ['help'];
   const verbName = argv[0] && !argv[0].startsWith('-') ? argv[0] : 'status';
   const verb = verbs[verbName];
   if (!verb) {
@@ -418,11 +420,17 @@ export function helpText(verbName?: string): string {
     );
     return [`usage: ${verb.usage}`, '', verb.summary, '', 'options:', ...flagLines].join('\n');
   }
-  const width = Math.max(...Object.values(verbs).map((verb) => verb.usage.length));
+  // Summaries start in one column; a usage too long for it puts its summary on the next line.
+  const width = 36;
+  const verbLines = Object.values(verbs).map((verb) =>
+    verb.usage.length <= width
+      ? `  ${verb.usage.padEnd(width)}  ${verb.summary}`
+      : `  ${verb.usage}\n  ${' '.repeat(width)}  ${verb.summary}`,
+  );
   return [
     'kata: learn Kubernetes by building it, one chapter at a time',
     '',
-    ...Object.values(verbs).map((verb) => `  ${verb.usage.padEnd(width)}  ${verb.summary}`),
+    ...verbLines,
     '',
     `Chapters: ${course.map((chapter) => `${chapter.id} ${folderOf(chapter)}`).join(', ')}.`,
     'Exit codes: 0 ok, 1 failure, 2 usage. --verbose shows stack traces. NO_COLOR turns colour off.',

@@ -75,13 +75,16 @@ export function defaultChapter(): Chapter | undefined {
 }
 
 function table(states: ChapterState[], current: Chapter | undefined, colour: Paint): string[] {
-  const width = Math.max(...states.map((s) => `${s.chapter.id}  ${s.chapter.title}`.length));
+  // Ids are "01" or "03a": titles start in one column whatever their chapter's id.
+  const idWidth = Math.max(...states.map((s) => s.chapter.id.length));
+  const name = (chapter: Chapter) => `${chapter.id.padEnd(idWidth)}  ${chapter.title}`;
+  const width = Math.max(...states.map((s) => name(s.chapter).length));
   return states.map((state) => {
     const marker = state.chapter === current ? colour.bold('›') : ' ';
-    const name = `${state.chapter.id}  ${state.chapter.title}`.padEnd(width);
+    const row = name(state.chapter).padEnd(width);
     const text = describeState(state);
     const painted = state.kind === 'done' ? colour.green(text) : text;
-    return ` ${marker} ${state.chapter === current ? colour.bold(name) : name}   ${painted}`;
+    return ` ${marker} ${state.chapter === current ? colour.bold(row) : row}   ${painted}`;
   });
 }
 
