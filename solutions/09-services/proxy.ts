@@ -125,6 +125,7 @@ export class Proxy {
       this.#listeners.delete(address);
       await closeServer(listener.server);
     }
+    const failures: string[] = [];
     for (const [address, port] of wanted) {
       const listener = this.#listeners.get(address);
       if (listener?.server) {
@@ -133,8 +134,16 @@ export class Proxy {
       }
       const entry: Listener = { serviceKey: key, port, server: null };
       this.#listeners.set(address, entry);
-      entry.server = await this.#listen(address, entry);
+      try {
+        entry.server = await this.#listen(address, entry);
+      } catch (error) {
+        // Served by nobody: forgotten, so that the retry of this key tries it again.
+        this.#listeners.delete(address);
+        failures.push((error as Error).message);
+      }
     }
+    // The Service's other ports are served meanwhile; the error makes the controller retry.
+    if (failures.length > 0) throw new Error(failures.join('; '));
   }
 
   /** Listens on "ip:port"; null if a peer proxy on this host already does. */
@@ -155,7 +164,14 @@ export class Proxy {
         });
       });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return null;
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') return null;
+      if (code === 'EACCES' && port < 1024) {
+        throw new Error(
+          `cannot listen on ${address}: ports below 1024 need privileges; run the proxy as root, ` +
+            'or lower the sysctl net.ipv4.ip_unprivileged_port_start',
+        );
+      }
       throw error;
     }
     server.on('error', () => {});
