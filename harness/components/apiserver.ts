@@ -12,6 +12,7 @@
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
@@ -26,6 +27,8 @@ export interface ApiServerFlags {
   etcdServers: URL[];
   securePort: number;
   bindAddress: string;
+  /** The address the `kubernetes` Service's Endpoints name; the bind address when unset. */
+  advertiseAddress?: string;
   serviceClusterIpRange: string;
   serviceNodePortRange: string;
   /** Recent changes the watch cache keeps of each resource; 0 turns the cache off. */
@@ -36,7 +39,7 @@ export interface ApiServerFlags {
 /** A mistake on the command line: one line of explanation, exit code 2. */
 export class UsageError extends Error {}
 
-const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP]
+const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP] [--advertise-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
                           [--default-watch-cache-size N] [--use solutions|mine|auto]`;
 
@@ -46,6 +49,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'etcd-servers',
     'secure-port',
     'bind-address',
+    'advertise-address',
     'service-cluster-ip-range',
     'service-node-port-range',
     'default-watch-cache-size',
@@ -85,12 +89,17 @@ export function parseFlags(argv: string[]): ApiServerFlags {
       `--default-watch-cache-size must be a whole number of changes (0 turns the cache off), not "${cacheText}"`,
     );
   }
+  const advertiseAddress = values.get('advertise-address');
+  if (advertiseAddress !== undefined && !isIP(advertiseAddress)) {
+    throw new UsageError(`--advertise-address must be an IP address, not "${advertiseAddress}"`);
+  }
   const use = values.get('use') ?? 'auto';
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   return {
     etcdServers,
     securePort,
     bindAddress: values.get('bind-address') ?? '127.0.0.1',
+    advertiseAddress,
     serviceClusterIpRange: values.get('service-cluster-ip-range') ?? '127.96.0.0/12',
     serviceNodePortRange: values.get('service-node-port-range') ?? '30000-32767',
     defaultWatchCacheSize: Number(cacheText),
@@ -205,6 +214,19 @@ export async function startApiServer(
       listenProblem(flags.bindAddress, flags.securePort, error as NodeJS.ErrnoException),
     );
   }
+  // Serving on every address: pods on this host reach the server on loopback.
+  const advertised =
+    flags.advertiseAddress ??
+    (isIP(flags.bindAddress) && !/^(0\.0\.0\.0|::)$/.test(flags.bindAddress)
+      ? flags.bindAddress
+      : '127.0.0.1');
+  const port = Number(new URL(url).port);
+  try {
+    await advertise(url, advertised, port);
+    log(`the kubernetes Service leads here: its Endpoints name ${advertised}:${port}`);
+  } catch (error) {
+    log(`could not point the kubernetes Service here: ${(error as Error).message}`);
+  }
   log(`storing objects in ${endpoint} under /registry`);
   log(
     `serving the Kubernetes API on ${url} over plain HTTP, not TLS (authentication comes in a ` +
@@ -222,6 +244,42 @@ export async function startApiServer(
       await store.close();
     },
   };
+}
+
+/**
+ * Points the `kubernetes` Service at this server, as kube-apiserver's endpoint reconciler does at
+ * start. The Service has no selector, so its Endpoints are the API server's to write (the
+ * endpoints controller leaves them alone); with them, pods reach the API at
+ * KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, where in-cluster clients look for it.
+ */
+export async function advertise(url: string, ip: string, port: number): Promise<void> {
+  const collection = `${url}/api/v1/namespaces/default/endpoints`;
+  const subsets = [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }];
+  const send = async (method: string, target: string, body: object) => {
+    const response = await fetch(target, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) {
+      const status = (await response.json().catch(() => ({}))) as { message?: string };
+      throw new Error(status.message ?? `${method} answered ${response.status}`);
+    }
+  };
+  const current = await fetch(`${collection}/kubernetes`);
+  if (current.status === 404) {
+    await send('POST', collection, {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default' },
+      subsets,
+    });
+    return;
+  }
+  const endpoints = (await current.json()) as { subsets?: unknown };
+  if (JSON.stringify(endpoints.subsets) === JSON.stringify(subsets)) return;
+  // The resourceVersion read above guards the write: a conflict means someone else wrote it.
+  await send('PUT', `${collection}/kubernetes`, { ...endpoints, subsets });
 }
 
 /** The program: starts the API server, runs until SIGINT or SIGTERM. Returns the exit code. */

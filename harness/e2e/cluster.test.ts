@@ -2,9 +2,10 @@
 // controller-manager, scheduler, three kubelets and proxies) on ephemeral ports, a temporary data
 // directory and node addresses of their own (127.20.0.201 on), so a learner's cluster on the
 // default addresses is never disturbed. The scenario: the hello example Running and Ready; its
-// NodePort answered on every node by more than one pod; a rolling update; a pod's process killed
-// and restarted; a node's kubelet stopped, the node NotReady, its pods back elsewhere; and the
-// cluster stopped with no process left behind. It runs twice: on the reference solutions, and
+// NodePort answered on every node by more than one pod; the API server answering at the
+// kubernetes Service; a rolling update; a pod's process killed and restarted; a node's kubelet
+// stopped, the node NotReady, its pods back elsewhere; and the cluster stopped with no process
+// left behind. It runs twice: on the reference solutions, and
 // with the scheduler taken from a learner's chapters folder (a copy of the solution), to show
 // that learner and reference components mix.
 import { execFileSync } from 'node:child_process';
@@ -21,7 +22,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { Deployment, Node, Pod } from '../api/types.ts';
+import type { Deployment, Node, Pod, Service } from '../api/types.ts';
 import {
   controlComponent,
   startCluster,
@@ -104,6 +105,13 @@ function answeringPod(host: string, port: number): Promise<string | undefined> {
     request.on('error', () => resolve(undefined));
     request.on('timeout', () => request.destroy());
   });
+}
+
+/** Whether this process may listen on a port: ports below 1024 need root, unless the sysctl allows. */
+function mayListenOn(port: number): boolean {
+  if (process.getuid?.() === 0) return true;
+  const sysctl = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
+  return port >= (existsSync(sysctl) ? Number(readFileSync(sysctl, 'utf8')) : 1024);
 }
 
 /** Every process whose command line mentions the data directory: the cluster's, and its pods'. */
@@ -189,6 +197,20 @@ async function scenario(use: ClusterOptions['use']) {
       `two different pods answering on ${ip}:30080`,
       30_000,
     );
+  }
+
+  // The kubernetes Service leads to the API server, where pods look for it
+  // (KUBERNETES_SERVICE_HOST): its proxy listener on port 443 needs the privilege to bind it.
+  const kubernetes = await client.resource<Service>('services', 'default').get('kubernetes');
+  const apiAddress = `${kubernetes.spec.clusterIP}:443`;
+  if (mayListenOn(443)) {
+    await waitFor(
+      async () => (await fetch(`http://${apiAddress}/version`).catch(() => undefined))?.ok === true,
+      `the API server answering at the kubernetes Service, ${apiAddress}`,
+      30_000,
+    );
+  } else {
+    console.log(`not checking ${apiAddress}: ports below 1024 need root here`);
   }
 
   // A rolling update to a new template.
