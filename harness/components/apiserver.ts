@@ -214,7 +214,7 @@ export async function startApiServer(
       listenProblem(flags.bindAddress, flags.securePort, error as NodeJS.ErrnoException),
     );
   }
-  // Serving on every address: pods on this host reach the server on loopback.
+  // The address pods are given: the bound one, or loopback when the server binds every address.
   const advertised =
     flags.advertiseAddress ??
     (isIP(flags.bindAddress) && !/^(0\.0\.0\.0|::)$/.test(flags.bindAddress)
