@@ -692,6 +692,8 @@ export const course: Chapter[] = [
         'rebuild clears both sets, then adds every ClusterIP (not None) and every nodePort of NodePort Services. Lesson: § Allocation.',
       'The proxy > a connection to the ClusterIP reaches the pod behind it':
         'A controller watching Services and Endpoints; sync(key) listens on clusterIP:port with net.createServer({ allowHalfOpen: true, pauseOnConnect: true }); each socket connects to an endpoint and the two are piped. Lesson: § The proxy.',
+      "The proxy > an address that cannot be listened on does not keep the Service's others away":
+        "In sync, catch each listen's error, forget that listener, go on with the next; throw one Error joining the messages after the loop, and the controller retries the key. Lesson: § The proxy.",
       'The proxy > 300 connections spread over 3 endpoints, each getting 20% to 47%':
         'Read the ready endpoints from the Endpoints informer at each new connection and pick candidates[Math.floor(random() * length)]. Lesson: § The proxy.',
       'The proxy > no sockets are left open once the clients are done, and close() stops everything':

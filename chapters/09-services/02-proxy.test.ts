@@ -105,6 +105,19 @@ describe('The proxy', () => {
     expect(await get(nodeIp, 30909), `GET http://${nodeIp}:30909/`).toBe('pod-0');
   });
 
+  test("an address that cannot be listened on does not keep the Service's others away", async () => {
+    const { createService, setEndpoints, listening } = await setUp();
+    await setEndpoints(await pods(1));
+    // 192.0.2.10, an address kept for documentation, is on no interface here: its listen fails.
+    await createService({
+      clusterIP: '192.0.2.10',
+      type: 'NodePort',
+      ports: [{ port: 8080, nodePort: 30910 }],
+    });
+    await waitFor(() => listening(`${nodeIp}:30910`), `the node port ${nodeIp}:30910 all the same`);
+    expect(await get(nodeIp, 30910), `GET http://${nodeIp}:30910/`).toBe('pod-0');
+  });
+
   test('300 connections spread over 3 endpoints, each getting 20% to 47%', async () => {
     const { createService, setEndpoints, clusterIp, listening } = await setUp();
     await setEndpoints(await pods(3));

@@ -73,7 +73,10 @@ export class Proxy {
     throw new NotImplemented('Proxy.openSockets', section);
   }
 
-  /** One Service: open the listeners it needs, close those it no longer has. */
+  /**
+   * One Service: open the listeners it needs, close those it no longer has. A listener that fails
+   * does not stop the others; throw after trying them all, so the controller retries the key.
+   */
   async sync(key: string): Promise<void> {
     throw new NotImplemented('Proxy.sync', section);
   }

@@ -116,7 +116,10 @@ export class Proxy {
     return this.#sockets.size;
   }
 
-  /** One Service: open the listeners it needs, close those it no longer has. */
+  /**
+   * One Service: open the listeners it needs, close those it no longer has. A listener that fails
+   * does not stop the others; throw after trying them all, so the controller retries the key.
+   */
   async sync(key: string): Promise<void> {
     const service = this.#services.get(key);
     const wanted = service ? serviceListeners(service, this.#options.nodeIp) : new Map();
