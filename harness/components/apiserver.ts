@@ -255,17 +255,21 @@ export async function startApiServer(
 export async function advertise(url: string, ip: string, port: number): Promise<void> {
   const collection = `${url}/api/v1/namespaces/default/endpoints`;
   const subsets = [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }];
-  const send = async (method: string, target: string, body: object) => {
-    const response = await fetch(target, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) {
-      const status = (await response.json().catch(() => ({}))) as { message?: string };
-      throw new Error(status.message ?? `${method} answered ${response.status}`);
-    }
+  /** A failed answer as an Error carrying the Status's message. */
+  const check = async (response: Response, method: string) => {
+    if (response.ok) return response;
+    const status = (await response.json().catch(() => ({}))) as { message?: string };
+    throw new Error(status.message ?? `${method} answered ${response.status}`);
   };
+  const send = async (method: string, target: string, body: object) =>
+    check(
+      await fetch(target, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
+      method,
+    );
   const current = await fetch(`${collection}/kubernetes`);
   if (current.status === 404) {
     await send('POST', collection, {
@@ -276,7 +280,7 @@ export async function advertise(url: string, ip: string, port: number): Promise<
     });
     return;
   }
-  const endpoints = (await current.json()) as { subsets?: unknown };
+  const endpoints = (await (await check(current, 'GET')).json()) as { subsets?: unknown };
   if (JSON.stringify(endpoints.subsets) === JSON.stringify(subsets)) return;
   // The resourceVersion read above guards the write: a conflict means someone else wrote it.
   await send('PUT', `${collection}/kubernetes`, { ...endpoints, subsets });
