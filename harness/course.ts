@@ -2,6 +2,25 @@
 // called, and the hints for its tests. The `kata` CLI, the integrity check and the docs check all
 // read it; nothing else lists chapters.
 
+/**
+ * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
+ * chapter's id and its place, counted from 1: "01.3". Its tests are a run of the chapter's tests in
+ * the chapter's order (test files by name, tests as written): from its first test up to the next
+ * stage's first.
+ */
+export interface Stage {
+  /** What the learner has working once it passes: "Revisions and ranges". */
+  title: string;
+  /** The full name ("Section > test name") of the stage's first test. */
+  from: string;
+  /**
+   * The stub functions this stage asks for, named as their NotImplemented names them ("Store.put",
+   * "encode"), when the stage covers only part of a lesson section. A function no stage names
+   * belongs to the first stage that covers the lesson section its NotImplemented names.
+   */
+  functions?: string[];
+}
+
 export interface Chapter {
   /** Two digits, stable once published: "01". Parts of a long chapter are "03a", "03b". */
   id: string;
@@ -10,8 +29,11 @@ export interface Chapter {
   title: string;
   /** One line: what the learner builds. */
   builds: string;
-  /** Roughly how long a learner needs, for instructors planning a day. */
-  minutes: number;
+  /**
+   * The chapter cut into stages, in order: each one sitting for a newcomer (30 to 60 minutes). How
+   * long each takes is computed from the work behind it (harness/kata/course-time.ts), never typed.
+   */
+  stages: Stage[];
   /** The `kata run` component this chapter provides, if it provides one. */
   component?: string;
   /**
@@ -45,7 +67,7 @@ export const course: Chapter[] = [
     title: 'The store',
     builds:
       'an MVCC key-value store with etcd semantics: revisions, ranges, transactions, watches, leases',
-    minutes: 180,
+    stages: [],
     hints: {
       'Revisions > a fresh store is at revision 1':
         'Give Store a field for the current revision that starts at 1, and return it from the `revision` getter. Lesson: § Revisions.',
@@ -123,7 +145,7 @@ export const course: Chapter[] = [
     title: 'The store on the wire',
     builds:
       "the store behind etcd 3.4's JSON API on port 2379, a write-ahead log that makes it durable, and the client the API server uses",
-    minutes: 240,
+    stages: [],
     component: 'store',
     hints: {
       'The wire format > a key-value is written with base64 bytes, 64-bit integers as strings and snake_case names':
@@ -222,7 +244,7 @@ export const course: Chapter[] = [
     title: 'The API server',
     builds:
       'the Kubernetes REST API over the store: paths, Status errors, create/get/list/update/delete with resourceVersion and conflicts, defaults and validation, watch',
-    minutes: 180,
+    stages: [],
     component: 'apiserver',
     hints: {
       'Resources and paths > a core collection in a namespace: /api/v1/namespaces/<ns>/<resource>':
@@ -309,7 +331,7 @@ export const course: Chapter[] = [
     title: 'Answering kubectl',
     builds:
       'the API machinery real clients need: label and field selectors, merge, JSON and strategic merge patches, status/scale/binding subresources, discovery',
-    minutes: 180,
+    stages: [],
     hints: {
       'Label selectors > key=value is one requirement':
         'Tokenize first: "=", "==", "!=", "!", "(", ")", ",", "<", ">" are words on their own, and any other run of non-space characters is a name. Lesson: § Label selectors.',
@@ -353,7 +375,7 @@ export const course: Chapter[] = [
     title: 'The controller toolkit',
     builds:
       'what every later component stands on: a typed REST client, a list-watch reflector, an informer cache with indexes, a rate-limited work queue, controllers and leader election',
-    minutes: 180,
+    stages: [],
     hints: {
       // The REST client
       'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object':
@@ -495,7 +517,7 @@ export const course: Chapter[] = [
     title: 'The scheduler',
     builds:
       'the component that places pods: filters (resources, selectors and affinity, taints, ports), scores, a cache that assumes, and binding',
-    minutes: 150,
+    stages: [],
     component: 'scheduler',
     hints: {
       "Filters > a pod's requests are its containers' sum, and at least its largest init container's":
@@ -532,7 +554,7 @@ export const course: Chapter[] = [
     title: 'The kubelet',
     builds:
       'the node agent: registration and Lease heartbeats, pods on a container runtime (real processes), pod status, restarts with crash back-off, probes',
-    minutes: 180,
+    stages: [],
     component: 'kubelet',
     hints: {
       'Registering the node > the Node names its addresses, what it offers, its pod range and its kubelet port':
@@ -587,7 +609,7 @@ export const course: Chapter[] = [
     title: 'The controllers',
     builds:
       'the reconcile loops of kube-controller-manager: ReplicaSets (with expectations and adoption), Endpoints, garbage collection, node lifecycle',
-    minutes: 180,
+    stages: [],
     component: 'controller-manager',
     hints: {
       'ReplicaSets > a label selector: every matchLabels pair, and every expression':
@@ -622,7 +644,7 @@ export const course: Chapter[] = [
     title: 'Deployments',
     builds:
       'the Deployment controller: one ReplicaSet per pod template, rolling updates within maxSurge and maxUnavailable, Recreate, pause, rollback and revision history',
-    minutes: 150,
+    stages: [],
     component: 'controller-manager',
     hints: {
       'The pod-template-hash > FNV-1a gives the published values: "" is 0x811c9dc5, "a" is 0xe40c292c':
@@ -673,7 +695,7 @@ export const course: Chapter[] = [
     title: 'Services and kube-proxy',
     builds:
       'ClusterIP and NodePort allocation, and kube-proxy in userspace mode: real TCP listeners on Service addresses, each connection piped to a ready pod',
-    minutes: 150,
+    stages: [],
     component: 'proxy',
     hints: {
       'Allocation > a port range reads as first-last':

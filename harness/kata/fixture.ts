@@ -13,7 +13,7 @@ export const fixtureChapter: Chapter = {
   slug: 'counter',
   title: 'The counter',
   builds: 'a counter',
-  minutes: 5,
+  stages: [{ title: 'Counting', from: 'Counting > a new counter is at zero' }],
   hints: { 'Counting > a new counter is at zero': 'Start at 0. Lesson: § Counting.' },
 };
 
