@@ -101,7 +101,8 @@ export const verbs: Record<string, Verb> = {
   },
   check: {
     usage: 'kata check [NN...] [--only coverage]',
-    summary: "the repository's own checks (npm test): types, format, every chapter, the harness",
+    summary:
+      "the repository's own checks (npm test): types, format, every chapter, the harness; naming chapters checks only those",
     flags: {
       only: { type: 'string', description: 'run one step only: coverage' },
     },

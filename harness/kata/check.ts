@@ -270,7 +270,9 @@ export async function check(options: CheckOptions): Promise<number> {
   const started = performance.now();
   const chapters = options.chapters.length ? options.chapters : manifest;
   const record = readPristine();
-  const whole = options.only === undefined;
+  // Naming chapters narrows the run to their steps c and d; the repository-wide steps need none.
+  const whole = options.only === undefined && options.chapters.length === 0;
+  const withStructure = options.only === undefined;
 
   if (whole) {
     list.step('a, b. Types and format');
@@ -298,7 +300,7 @@ export async function check(options: CheckOptions): Promise<number> {
   }
 
   for (const chapter of chapters) {
-    await checkChapter(chapter, record, list, whole, options.only === 'coverage');
+    await checkChapter(chapter, record, list, withStructure, options.only === 'coverage');
   }
 
   if (whole) {
