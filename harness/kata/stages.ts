@@ -66,6 +66,8 @@ export interface Unit {
 export interface StageFigures {
   /** "01.3" */
   id: string;
+  /** Its place in the chapter, counted from 1: 3 for "01.3". */
+  number: number;
   title: string;
   tests: ListedTest[];
   /** Sections its tests belong to, in order. */
@@ -474,6 +476,7 @@ export function chapterFigures(
     const stageTestList = stageTests[index] ?? [];
     return {
       id: stageId(chapter, index),
+      number: index + 1,
       title: stage.title,
       tests: stageTestList,
       sections: [...new Set(stageTestList.map((test) => test.section))],
