@@ -18,7 +18,7 @@ import { KataError, type Paint } from './output.ts';
 import { listFiles, materialise, readPristine } from './pristine.ts';
 import { savePosition } from './progress.ts';
 import { backUpChapter } from './reset.ts';
-import { chapterFigures, duration, unitsOf, type Unit } from './stages.ts';
+import { chapterFigures, classOf, duration, unitsOf, type Unit } from './stages.ts';
 
 interface Edit {
   start: number;
@@ -55,34 +55,53 @@ function importsOf(source: ts.SourceFile) {
   }));
 }
 
-/** Edits that give the learner's file every import the reference has, name by name. */
+/** The local names a file imports, whatever the declaration. */
+function importedNames(source: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const { declaration, named } of importsOf(source)) {
+    const clause = declaration.importClause;
+    if (clause?.name) names.add(clause.name.text);
+    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) {
+      names.add(clause.namedBindings.name.text);
+    }
+    for (const element of named?.elements ?? []) names.add(element.name.text);
+  }
+  return names;
+}
+
+/**
+ * Edits that give the learner's file every name the reference imports: added to the learner's
+ * import of the same module where there is one, else as a new import of just the missing names.
+ */
 function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
   const edits: Edit[] = [];
   const mine = importsOf(learner);
+  const have = importedNames(learner);
   const added: string[] = [];
   for (const theirs of importsOf(reference)) {
+    const clause = theirs.declaration.importClause;
+    if (!theirs.named) {
+      const local =
+        clause?.name?.text ?? (clause?.namedBindings as ts.NamespaceImport | undefined)?.name.text;
+      if (!local || !have.has(local)) added.push(theirs.declaration.getText(reference));
+      continue;
+    }
+    const missing = theirs.named.elements.filter((element) => !have.has(element.name.text));
+    if (missing.length === 0) continue;
+    const texts = missing.map((element) => element.getText(reference));
     const match = mine.find(
-      (own) => own.module === theirs.module && own.typeOnly === theirs.typeOnly,
+      (own) => own.module === theirs.module && own.typeOnly === theirs.typeOnly && own.named,
     );
-    if (match?.named && theirs.named) {
-      const have = new Set(match.named.elements.map((element) => element.getText(learner)));
-      const missing = theirs.named.elements
-        .map((element) => element.getText(reference))
-        .filter((text) => !have.has(text));
-      if (missing.length) {
-        const all = [...have, ...missing].join(', ');
-        edits.push({
-          start: match.named.getStart(learner),
-          end: match.named.getEnd(),
-          text: `{ ${all} }`,
-        });
-      }
-    } else if (
-      !mine.some(
-        (own) => own.declaration.getText(learner) === theirs.declaration.getText(reference),
-      )
-    ) {
-      added.push(theirs.declaration.getText(reference));
+    if (match?.named) {
+      const all = [...match.named.elements.map((element) => element.getText(learner)), ...texts];
+      edits.push({
+        start: match.named.getStart(learner),
+        end: match.named.getEnd(),
+        text: `{ ${all.join(', ')} }`,
+      });
+    } else {
+      const type = theirs.typeOnly ? 'type ' : '';
+      added.push(`import ${type}{ ${texts.join(', ')} } from '${theirs.module}';`);
     }
   }
   if (added.length) {
@@ -91,15 +110,10 @@ function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
     edits.push({
       start: at,
       end: at,
-      text: `${last ? '\n' : ''}${added.join('\n')}${last ? '' : '\n'}`,
+      text: last ? `\n${added.join('\n')}` : `${added.join('\n')}\n`,
     });
   }
   return edits;
-}
-
-/** The class a unit key belongs to, if it is a member: "Store" for "Store.put". */
-function classOf(key: string): string | undefined {
-  return key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
 }
 
 /** Where to add a unit the learner's file lacks: after the unit before it in the reference. */
@@ -142,12 +156,14 @@ export function spliceReference(
   const referenceKeys = referenceUnits.map((unit) => unit.key);
   const edits: Edit[] = importEdits(learner, reference);
   for (const unit of referenceUnits.filter((candidate) => take.has(candidate.key))) {
+    // Full texts carry the unit's doc comment and indentation along with it.
+    const text = unit.node.getFullText(reference);
     const own = learnerUnits.get(unit.key);
     if (own) {
-      edits.push({ start: own.getStart(learner), end: own.getEnd(), text: unit.text });
+      edits.push({ start: own.getFullStart(), end: own.getEnd(), text });
     } else {
       const at = insertionPoint(unit.key, referenceKeys, learnerUnits, learner);
-      edits.push({ start: at, end: at, text: `\n\n${unit.text}` });
+      edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
     }
   }
   // Apply from the end, so earlier positions stay true; same-place inserts keep reference order.
@@ -168,17 +184,6 @@ export interface CatchUpOutcome {
   kept: Unit[];
 }
 
-/** Works out the stages against the shipped stubs (the learner's files would blur them). */
-function figuresFromStubs(chapter: Chapter, root: string) {
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'kata-catch-up-'));
-  try {
-    materialise(folderOf(chapter), readPristine(root), path.join(scratch, 'chapters'), root);
-    return chapterFigures(chapter, root, path.join(scratch, 'chapters'));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
-
 export function catchUpChapter(
   chapter: Chapter,
   stage: number,
@@ -186,7 +191,7 @@ export function catchUpChapter(
 ): CatchUpOutcome {
   const root = options.root ?? repoRoot;
   const folder = folderOf(chapter);
-  const figures = figuresFromStubs(chapter, root);
+  const figures = chapterFigures(chapter, root);
   const earlier = figures.stages.slice(0, stage - 1);
   const units = earlier.flatMap((entry) => [...entry.functions, ...entry.helpers]);
   // Every file is parsed before the backup, so a file that does not parse changes nothing.

@@ -19,6 +19,7 @@ import ts from 'typescript';
 import { folderOf, type Chapter, type Stage } from '../course.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { sectionsOf } from './lesson.ts';
+import { readPristine, readPristineFile } from './pristine.ts';
 
 /**
  * The rates the minutes are computed at: the one place an instructor changes them. A newcomer who
@@ -259,6 +260,11 @@ function identifiersIn(node: ts.Node): Set<string> {
   return names;
 }
 
+/** The class a unit is a member of: "Store" for "Store.put"; undefined for a top-level unit. */
+export function classOf(key: string): string | undefined {
+  return key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
+}
+
 /** The short name other code calls a unit by: "put" for "Store.put", "encode" for "encode". */
 function calledAs(key: string): string[] {
   const last = key
@@ -295,18 +301,36 @@ export function unitsToWrite(stubSource: string, referenceSource: string, file: 
   return units;
 }
 
-/** Every unit the learner writes in a chapter, stub file by stub file. */
+/**
+ * The shipped stub of a chapter's source file, as the pristine record has it: the learner's own
+ * file has lost the NotImplemented of every function they wrote, and stages are about the stubs.
+ * A file the record does not know is read from the working tree (an author's new file).
+ */
+function shippedStub(file: string, root: string): string {
+  const record = readPristine(path.join(root, 'harness', 'pristine.json'));
+  const hash = record[file];
+  if (hash) return readPristineFile(file, hash, root).toString('utf8');
+  return readIfThere(path.join(root, file)) ?? '';
+}
+
+/**
+ * Every unit the learner writes in a chapter, stub file by stub file. The stubs are the shipped
+ * ones, or those in `stubsParent` (an author's check against a folder of stubs).
+ */
 export function unitsOfChapter(chapter: Chapter, root = repoRoot, stubsParent?: string): Unit[] {
   const folder = folderOf(chapter);
-  const stubsDir = path.join(stubsParent ?? path.join(root, 'chapters'), folder);
   const referenceDir = path.join(root, 'solutions', folder);
   if (!existsSync(referenceDir)) return [];
+  const stubOf = (name: string) =>
+    stubsParent
+      ? (readIfThere(path.join(stubsParent, folder, name)) ?? '')
+      : shippedStub(`chapters/${folder}/${name}`, root);
   return readdirSync(referenceDir)
     .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
     .sort()
     .flatMap((name) =>
       unitsToWrite(
-        readIfThere(path.join(stubsDir, name)) ?? '',
+        stubOf(name),
         readFileSync(path.join(referenceDir, name), 'utf8'),
         `chapters/${folder}/${name}`,
       ),
@@ -391,24 +415,40 @@ function stageOfUnits(
   }
   // Helpers take the earliest stage of any unit that uses them, until nothing moves.
   const helpers = units.filter((unit) => !unit.name);
-  for (let moved = true; moved;) {
-    moved = false;
-    for (const helper of helpers) {
-      const names = calledAs(helper.key);
-      for (const [user, stage] of stageOf) {
-        if (user === helper || !names.some((name) => user.uses.has(name))) continue;
-        if (stage < (stageOf.get(helper) ?? Infinity)) {
-          stageOf.set(helper, stage);
-          moved = true;
+  const spread = () => {
+    for (let moved = true; moved;) {
+      moved = false;
+      for (const helper of helpers) {
+        const names = calledAs(helper.key);
+        // A class's own helper (a field, a private method) is used from inside its class.
+        const owner = classOf(helper.key);
+        for (const [user, stage] of stageOf) {
+          if (user === helper || !names.some((name) => user.uses.has(name))) continue;
+          if (owner && (user.file !== helper.file || classOf(user.key) !== owner)) continue;
+          if (stage < (stageOf.get(helper) ?? Infinity)) {
+            stageOf.set(helper, stage);
+            moved = true;
+          }
         }
       }
     }
+  };
+  spread();
+  // A constructor or field no method names by itself comes with the first stage of its class; any
+  // other helper nobody uses, with the first stage of its file. What they use comes with them.
+  const earliest = (peers: Unit[]) =>
+    Math.min(...peers.map((peer) => stageOf.get(peer) ?? Infinity));
+  for (const helper of helpers.filter((unit) => !stageOf.has(unit))) {
+    const owner = classOf(helper.key);
+    const classmates = units.filter(
+      (unit) => owner && unit.file === helper.file && classOf(unit.key) === owner,
+    );
+    const fromClass = earliest(classmates);
+    const fromFile = earliest(units.filter((unit) => unit.file === helper.file));
+    const stage = Number.isFinite(fromClass) ? fromClass : fromFile;
+    stageOf.set(helper, Number.isFinite(stage) ? stage : 0);
   }
-  for (const helper of helpers) {
-    if (stageOf.has(helper)) continue;
-    const sameFile = units.find((unit) => unit.file === helper.file && stageOf.has(unit));
-    stageOf.set(helper, sameFile ? stageOf.get(sameFile)! : 0);
-  }
+  spread();
   return stageOf;
 }
 
@@ -464,11 +504,7 @@ export function chapterFigures(
   const units = unitsOfChapter(chapter, root, stubsParent);
   // Without stages there is nothing to attribute units to; the missing stages are the problem.
   const stageOf = stageOfUnits(chapter, units, stageTests, chapter.stages.length ? problems : []);
-  const lessonFile = path.join(
-    stubsParent ?? path.join(root, 'chapters'),
-    folderOf(chapter),
-    'README.md',
-  );
+  const lessonFile = path.join(root, 'chapters', folderOf(chapter), 'README.md');
   const words = wordsPerStage(readIfThere(lessonFile) ?? '', stageTests, tests);
   const stages = chapter.stages.map((stage, index): StageFigures => {
     const mine = units.filter((unit) => stageOf.get(unit) === index);
