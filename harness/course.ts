@@ -55,6 +55,7 @@ export interface Chapter {
  */
 export const requiredLessonSections = [
   'What you will build',
+  'In Kubernetes',
   'Certification notes',
   'Try it',
   'Review questions',

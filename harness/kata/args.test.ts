@@ -51,7 +51,7 @@ describe('The command line', () => {
 
   test('an unknown flag or an extra word is refused in one line, with the usage', () => {
     expect(usageError(['test', '--fast']), 'kata test --fast').toBe(
-      "Unknown option '--fast'; usage: kata test [NN] [--solutions]",
+      "Unknown option '--fast'; usage: kata test [NN[.S]] [--solutions]",
     );
     expect(usageError(['test', '01', '02']), 'kata test 01 02').toContain('unexpected "02"');
     expect(usageError(['check', '--only', 'types']), 'kata check --only types').toContain(

@@ -62,6 +62,12 @@ export const verbs: Record<string, Verb> = {
     positional: 'chapter',
     stages: true,
   },
+  hint: {
+    usage: 'kata hint [NN]',
+    summary: 'the hint and lesson section for your next failing test',
+    flags: {},
+    positional: 'chapter',
+  },
   stages: {
     usage: 'kata stages [NN...]',
     summary:
@@ -86,12 +92,6 @@ export const verbs: Record<string, Verb> = {
     positional: 'chapter',
     required: true,
     stages: 'required',
-  },
-  hint: {
-    usage: 'kata hint [NN]',
-    summary: 'the hint and lesson section for your next failing test',
-    flags: {},
-    positional: 'chapter',
   },
   verify: {
     usage: 'kata verify',

@@ -8,8 +8,7 @@
 // it; the learner's other units are left as they are. Imports are merged, name by name, so the
 // code taken from the reference finds what it uses. Files are read with the TypeScript compiler's
 // parser, never with text patterns.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, type Chapter } from '../course.ts';
@@ -18,7 +17,14 @@ import { KataError, type Paint } from './output.ts';
 import { listFiles, materialise, readPristine } from './pristine.ts';
 import { savePosition } from './progress.ts';
 import { backUpChapter } from './reset.ts';
-import { chapterFigures, classOf, duration, unitsOf, type Unit } from './stages.ts';
+import {
+  chapterFigures,
+  classOf,
+  duration,
+  unitsOf,
+  type ChapterFigures,
+  type Unit,
+} from './stages.ts';
 
 interface Edit {
   start: number;
@@ -166,10 +172,11 @@ export function spliceReference(
       edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
     }
   }
-  // Apply from the end, so earlier positions stay true; same-place inserts keep reference order.
+  // Apply from the end, so earlier positions stay true. At one place, a replacement goes first and
+  // inserts then stand before it, in reference order.
   const ordered = edits
     .map((edit, index) => ({ edit, index }))
-    .sort((a, b) => b.edit.start - a.edit.start || b.index - a.index);
+    .sort((a, b) => b.edit.start - a.edit.start || b.edit.end - a.edit.end || b.index - a.index);
   let text = learnerSource;
   for (const { edit } of ordered)
     text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
@@ -184,6 +191,38 @@ export interface CatchUpOutcome {
   kept: Unit[];
 }
 
+/** The units of a chapter's stages before `stage` (counted from 1), by file. */
+function unitsBefore(figures: ChapterFigures, stage: number): Map<string, Unit[]> {
+  const units = figures.stages
+    .slice(0, stage - 1)
+    .flatMap((entry) => [...entry.functions, ...entry.helpers]);
+  const files = [...new Set(units.map((unit) => unit.file))];
+  return new Map(files.map((file) => [file, units.filter((unit) => unit.file === file)]));
+}
+
+/** The reference's text of a stub file under chapters/. */
+function referenceOf(file: string, root: string): string {
+  return readFileSync(path.join(root, 'solutions', path.relative('chapters', file)), 'utf8');
+}
+
+/**
+ * Writes the shipped stubs of a chapter into `<into>/<folder>/` as catch-up would leave them for
+ * `stage`: the reference for every stage before it. The integrity check runs each stage's tests
+ * against this, so a stage that needs a function a later stage lists is found by the author.
+ */
+export function writeCaughtUpStubs(chapter: Chapter, stage: number, into: string, root = repoRoot) {
+  const folder = folderOf(chapter);
+  materialise(folder, readPristine(path.join(root, 'harness', 'pristine.json')), into, root);
+  for (const [file, units] of unitsBefore(chapterFigures(chapter, root), stage)) {
+    const target = path.join(into, folder, path.basename(file));
+    const keys = new Set(units.map((unit) => unit.key));
+    writeFileSync(
+      target,
+      spliceReference(readFileSync(target, 'utf8'), referenceOf(file, root), keys, file),
+    );
+  }
+}
+
 export function catchUpChapter(
   chapter: Chapter,
   stage: number,
@@ -192,24 +231,17 @@ export function catchUpChapter(
   const root = options.root ?? repoRoot;
   const folder = folderOf(chapter);
   const figures = chapterFigures(chapter, root);
-  const earlier = figures.stages.slice(0, stage - 1);
-  const units = earlier.flatMap((entry) => [...entry.functions, ...entry.helpers]);
-  // Every file is parsed before the backup, so a file that does not parse changes nothing.
-  const files = [...new Set(units.map((unit) => unit.file))];
-  const sources = new Map(files.map((file) => [file, readFileSync(path.join(root, file), 'utf8')]));
+  const taken = unitsBefore(figures, stage);
+  // Every file is spliced before the backup, so a file that does not parse changes nothing.
   const spliced = new Map(
-    files.map((file) => {
-      const keys = new Set(units.filter((unit) => unit.file === file).map((unit) => unit.key));
-      const referenceFile = path.join(root, 'solutions', path.relative(`chapters`, file));
-      return [
-        file,
-        spliceReference(sources.get(file)!, readFileSync(referenceFile, 'utf8'), keys, file),
-      ];
+    [...taken].map(([file, units]) => {
+      const keys = new Set(units.map((unit) => unit.key));
+      const learner = readFileSync(path.join(root, file), 'utf8');
+      return [file, spliceReference(learner, referenceOf(file, root), keys, file)];
     }),
   );
   const backup = backUpChapter(folder, listFiles(`chapters/${folder}`, root), { ...options, root });
   for (const [file, text] of spliced) writeFileSync(path.join(root, file), text);
-  const taken = new Map(files.map((file) => [file, units.filter((unit) => unit.file === file)]));
   const kept = figures.stages.slice(stage - 1).flatMap((entry) => entry.functions);
   return { backup, taken, kept };
 }

@@ -5,7 +5,9 @@
 //   c. for each chapter: every test passes on solutions/, whose lines the tests cover at least
 //      90%; and every test fails on the pristine stubs (bar the manifest's listed exceptions)
 //   d. structure: folders and manifest agree, stubs have twins, lessons have their sections,
-//      hints name real tests
+//      hints name real tests; the chapter's anatomy (anatomy.ts): stages that cut its tests and
+//      that each pass on the reference up to them, a hint for every test, a message on every
+//      expect, at most 15 logic lines a test, a lesson with its diagram, links and answers
 //   e. the harness's own tests
 //   f. the documentation: links, commands in the guides, the certification map (docs-check.ts)
 //
@@ -28,6 +30,9 @@ import {
 import { stateDir } from './progress.ts';
 import { chapterTestPath, runTests, type RunResult, type TestResult } from './runner.ts';
 import { folderProblems, lessonProblems, twinProblems } from './structure.ts';
+import { hintProblems, lessonAnatomyProblems, messageProblems, stageProblems } from './anatomy.ts';
+import { writeCaughtUpStubs } from './catch-up.ts';
+import { chapterFigures, maxLogicLinesPerTest } from './stages.ts';
 
 export const coverageThreshold = 90;
 
@@ -227,7 +232,52 @@ async function checkChapter(
       `${chapter.id} the lesson, test files and hints agree`,
       lessonProblems(chapter, run),
     );
+    const stages = stageProblems(chapter);
+    list.record(
+      `${chapter.id} stages cut the tests, at most ${maxLogicLinesPerTest} logic lines a test`,
+      stages,
+    );
+    if (stages.length === 0) await checkCaughtUp(chapter, list);
+    list.record(`${chapter.id} every test has a hint and every expect a message`, [
+      ...hintProblems(chapter),
+      ...messageProblems(chapter),
+    ]);
+    list.record(
+      `${chapter.id} the lesson has its diagram, links to the real thing and review answers`,
+      lessonAnatomyProblems(chapter),
+    );
   }
+}
+
+/** Where each stage's caught-up stubs are written for its tests to run against. */
+const caughtUpDir = path.join(stateDir, 'caught-up');
+
+/**
+ * Each stage passes with the reference for it and the stages before it, and stubs for the rest:
+ * what `kata catch-up` leaves a learner. A failure means the stage needs a function that a later
+ * stage lists, or that no stage lists where it is first needed.
+ */
+async function checkCaughtUp(chapter: Chapter, list: Checklist): Promise<void> {
+  const started = performance.now();
+  const problems: string[] = [];
+  for (const stage of chapterFigures(chapter).stages) {
+    writeCaughtUpStubs(chapter, stage.number + 1, caughtUpDir);
+    const only = stage.tests.map((test) => test.fullName);
+    const run = await runTests({ target: caughtUpDir, paths: [chapterTestPath(chapter)], only });
+    const failing = run.tests.filter((test) => test.state === 'failed');
+    problems.push(
+      ...brokenFiles(run).map((line) => `stage ${stage.id}: ${line}`),
+      ...failing.map(
+        (test) =>
+          `stage ${stage.id}, with the reference up to it: ${test.fullName}: ${test.failure?.message.split('\n')[0] ?? 'failed'} (list what it needs in the stage's functions)`,
+      ),
+    );
+  }
+  list.record(
+    `${chapter.id} each stage passes on the reference for it and the stages before (catch-up)`,
+    problems,
+    seconds(started),
+  );
 }
 
 /**

@@ -47,7 +47,7 @@ describe('The kata command', () => {
   test('help exits 0 and lists the verbs, without colour under NO_COLOR', () => {
     const result = kata('help');
     expect(result.code, 'kata help: exit code').toBe(0);
-    expect(result.stdout, 'kata help').toContain('kata test [NN] [--solutions]');
+    expect(result.stdout, 'kata help').toContain('kata test [NN[.S]] [--solutions]');
     expect(result.stdout.includes('\u001b['), 'kata help: colour codes').toBe(false);
   });
 });

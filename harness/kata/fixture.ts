@@ -41,6 +41,8 @@ export const lesson = `# The counter
 
 ## Counting
 
+## In Kubernetes
+
 ## Certification notes
 
 ## Try it

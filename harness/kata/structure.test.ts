@@ -85,6 +85,7 @@ describe('Chapter structure', () => {
   test('every describe is a lesson section, and every lesson has the required ones', () => {
     fixture.write('chapters/01-counter/README.md', '# The counter\n\n## What you will build\n');
     expect(lessonProblems(fixtureChapter, solutionRun(), fixture.root), 'a short lesson').toEqual([
+      'chapters/01-counter/README.md has no "## In Kubernetes" section (every lesson needs one)',
       'chapters/01-counter/README.md has no "## Certification notes" section (every lesson needs one)',
       'chapters/01-counter/README.md has no "## Try it" section (every lesson needs one)',
       'chapters/01-counter/README.md has no "## Review questions" section (every lesson needs one)',
