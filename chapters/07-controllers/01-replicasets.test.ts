@@ -501,26 +501,6 @@ describe('ReplicaSets', () => {
     ).toBe('ignore');
   });
 
-  test("a pod's change concerns its controller; an orphan's, every ReplicaSet of its namespace that selects it", () => {
-    const web = stored('web');
-    const all = stored('all');
-    all.spec.selector = {};
-    const elsewhere = { ...stored('web2'), metadata: { name: 'web2', namespace: 'team-a' } };
-    const replicaSets = [web, all, elsewhere];
-    expect(
-      replicaSetKeysFor(podOf('a', { app: 'web' }, web), replicaSets, 'ReplicaSet'),
-      'a pod controlled by ReplicaSet web',
-    ).toEqual(['default/web']);
-    expect(
-      replicaSetKeysFor(podOf('b', { app: 'web' }), replicaSets, 'ReplicaSet'),
-      'an orphan with app=web in default (web2 is in team-a)',
-    ).toEqual(['default/web', 'default/all']);
-    expect(
-      replicaSetKeysFor(podOf('c', { app: 'web' }, web), replicaSets, 'ReplicationController'),
-      'a pod controlled by a ReplicaSet, asked by the ReplicationController controller',
-    ).toEqual([]);
-  });
-
   test('claimPods adopts a matching orphan with a patch that adds its ownerReference', async () => {
     const { controller, pods, replicaSets } = await steps();
     const rs = await replicaSets.create(exampleReplicaSet('web', 1));
@@ -622,6 +602,26 @@ describe('ReplicaSets', () => {
     );
     controller.expectations.deletionObserved('default/web', doomed.metadata.uid!);
     expect(controller.expectations.satisfied('default/web'), "doomed's uid seen").toBe(true);
+  });
+
+  test("a pod's change concerns its controller; an orphan's, every ReplicaSet of its namespace that selects it", () => {
+    const web = stored('web');
+    const all = stored('all');
+    all.spec.selector = {};
+    const elsewhere = { ...stored('web2'), metadata: { name: 'web2', namespace: 'team-a' } };
+    const replicaSets = [web, all, elsewhere];
+    expect(
+      replicaSetKeysFor(podOf('a', { app: 'web' }, web), replicaSets, 'ReplicaSet'),
+      'a pod controlled by ReplicaSet web',
+    ).toEqual(['default/web']);
+    expect(
+      replicaSetKeysFor(podOf('b', { app: 'web' }), replicaSets, 'ReplicaSet'),
+      'an orphan with app=web in default (web2 is in team-a)',
+    ).toEqual(['default/web', 'default/all']);
+    expect(
+      replicaSetKeysFor(podOf('c', { app: 'web' }, web), replicaSets, 'ReplicationController'),
+      'a pod controlled by a ReplicaSet, asked by the ReplicationController controller',
+    ).toEqual([]);
   });
 
   test('a new ReplicaSet gets its pods: named after it, owned by it, counted in its status', async () => {
