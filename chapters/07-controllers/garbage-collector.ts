@@ -7,6 +7,7 @@
 // brand new owner yet, and deleting a live object's dependents is the one mistake a garbage
 // collector must never make. An owner "exists" only with the same uid: a new object with the old
 // name is not the owner.
+import type { KubeObject, OwnerReference } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -21,6 +22,20 @@ export interface GarbageCollectorOptions {
   clock?: TimerClock;
 }
 
+/**
+ * Whether an object is being deleted with its dependents orphaned: it has a deletionTimestamp and
+ * still the finalizer "orphan" (a DELETE with propagationPolicy Orphan puts it there).
+ */
+export function isOrphaning(object: KubeObject): boolean {
+  throw new NotImplemented('isOrphaning', section);
+}
+
+/** An object the garbage collector looks at, with the resource it lives in. */
+export interface Dependent {
+  resource: string;
+  object: KubeObject;
+}
+
 export class GarbageCollector {
   private readonly options: GarbageCollectorOptions;
   private readonly clock: TimerClock;
@@ -32,28 +47,56 @@ export class GarbageCollector {
 
   /**
    * One informer (with the ownerUid index) per resource (pods, replicasets, replicationcontrollers,
-   * deployments by
-   * default) and a controller whose keys are "<resource>|<namespace/name>": every object that has
-   * ownerReferences, or is being deleted with the finalizer "orphan", is queued when it appears or
-   * changes, and when any object is deleted, the
-   * objects filed under its uid are queued.
+   * deployments by default) and a controller whose keys are "<resource>|<namespace/name>": every
+   * object that has ownerReferences, or isOrphaning, is queued when it appears or changes; and when
+   * any object is deleted, the objects of every informer filed under its uid (its dependents) are
+   * queued.
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('GarbageCollector.run', section);
   }
 
   /**
-   * One object. Being deleted with the finalizer "orphan" (a DELETE with propagationPolicy
-   * Orphan): patch its ownerReference off every dependent (the objects filed under its uid in
-   * every informer), then take the "orphan" finalizer off it (the API server then removes it).
-   * Otherwise, a dependent: nothing to do if it is gone, has no owners or is being deleted. An owner
-   * exists when a GET of it (its resource from resourceForKind in harness/api/resources.ts; in the
-   * dependent's namespace if namespaced) finds it with the same uid; an owner of a kind not served
-   * counts as existing. When no owner exists, delete the dependent (propagationPolicy Background,
-   * precondition its uid; NotFound is fine).
+   * One object, by key "<resource>|<namespace/name>", from its informer. Gone: nothing to do.
+   * Orphaning: orphanDependents with its dependents (the objects of every informer filed under
+   * its uid). Otherwise: collect it.
    */
   async reconcile(key: string): Promise<void> {
     throw new NotImplemented('GarbageCollector.reconcile', section);
+  }
+
+  /**
+   * Whether the owner a reference names exists, asking the API server itself (a GET, never the
+   * cache): its resource from resourceForKind(apiVersion, kind) in harness/api/resources.ts (a
+   * kind it does not know counts as existing: it cannot be checked), in the dependent's namespace
+   * when that resource is namespaced; found with the reference's uid: it exists; NotFound, or
+   * another uid (a new object with the old name): it does not.
+   */
+  async ownerExists(dependent: KubeObject, owner: OwnerReference): Promise<boolean> {
+    throw new NotImplemented('GarbageCollector.ownerExists', section);
+  }
+
+  /**
+   * One dependent of `resource`: nothing to do if it has no ownerReferences or is being deleted,
+   * or if any of its owners exists. Otherwise delete it, with propagationPolicy Background and the
+   * precondition of its uid (NotFound is fine).
+   */
+  async collect(resource: string, dependent: KubeObject): Promise<void> {
+    throw new NotImplemented('GarbageCollector.collect', section);
+  }
+
+  /**
+   * An owner of `resource` deleted with propagationPolicy Orphan: patch each dependent's
+   * ownerReferences to those without the owner's uid (NotFound is fine), then take the finalizer
+   * "orphan" off the owner (updateWithRetry; gone meanwhile is fine), which lets the API server
+   * remove it.
+   */
+  async orphanDependents(
+    resource: string,
+    owner: KubeObject,
+    dependents: Dependent[],
+  ): Promise<void> {
+    throw new NotImplemented('GarbageCollector.orphanDependents', section);
   }
 }
 

@@ -8,9 +8,9 @@
 //
 // "Not moved for 50 s" is measured on this controller's clock, from when it saw the Lease change,
 // never by comparing renewTime with its own clock (see leader election, chapter 04).
-import type { Pod } from '../../harness/api/types.ts';
+import type { Node, NodeCondition, Pod } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
-import { systemClock, type TimerClock } from '../../harness/clock.ts';
+import { systemClock, type Clock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
 const section = '§ Node lifecycle';
@@ -37,35 +37,116 @@ export function tolerationSecondsFor(pod: Pod, defaultSeconds: number): number {
   throw new NotImplemented('tolerationSecondsFor', section);
 }
 
+/**
+ * When each node was last heard from, on the controller's own clock: the moment its Lease's
+ * renewTime was seen to change (or, for a node with no Lease yet, when the node was first seen).
+ * renewTime is the kubelet's clock: it is compared only with itself, never with this clock.
+ */
+export class Heartbeats {
+  private readonly clock: Clock;
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * A node's Lease was added or updated: the node is heard now (on the clock), unless this
+   * renewTime is the one last seen for it.
+   */
+  leaseSeen(name: string, renewTime: string | undefined): void {
+    throw new NotImplemented('Heartbeats.leaseSeen', section);
+  }
+
+  /** A node was seen: heard now, if nothing was heard of it before (no Lease, no earlier sight). */
+  nodeSeen(name: string): void {
+    throw new NotImplemented('Heartbeats.nodeSeen', section);
+  }
+
+  /** When (on the clock, in milliseconds) the node was last heard from; undefined if never. */
+  lastHeard(name: string): number | undefined {
+    throw new NotImplemented('Heartbeats.lastHeard', section);
+  }
+}
+
+/**
+ * A silent node's conditions: each one as it was, with status "Unknown", reason
+ * "NodeStatusUnknown", message "Kubelet stopped posting node status." and lastTransitionTime
+ * `now` (RFC 3339, whole seconds: rfc3339 in harness/clock.ts).
+ */
+export function unknownConditions(conditions: NodeCondition[], now: number): NodeCondition[] {
+  throw new NotImplemented('unknownConditions', section);
+}
+
+/** What one look at a node does. */
+export type NodeAction = 'mark' | 'clear' | 'evict' | 'none';
+
+/**
+ * Silent (last heard more than `gracePeriodMs` before `now`; never heard of counts as heard now):
+ * "mark" it, or, when it already carries the taint unreachableTaintKey, "evict". Not silent:
+ * "clear" when it carries that taint, else "none".
+ */
+export function nodeAction(
+  node: Node,
+  lastHeard: number | undefined,
+  now: number,
+  gracePeriodMs: number,
+): NodeAction {
+  throw new NotImplemented('nodeAction', section);
+}
+
 export class NodeLifecycleController {
+  readonly heartbeats: Heartbeats;
   private readonly options: NodeLifecycleOptions;
   private readonly clock: TimerClock;
 
   constructor(options: NodeLifecycleOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.heartbeats = new Heartbeats(this.clock);
   }
 
   /**
-   * Informers on nodes, on leases in kube-node-lease, and on pods (nodeName index). Remember, per
-   * node, when (on the clock) its Lease's renewTime was last seen to change (a node with no Lease:
-   * when the node was first seen). Once all have synced, call monitor() every monitorPeriodMs on
-   * the clock until the signal aborts; run resolves then.
+   * Informers on nodes, on leases in kube-node-lease, and on pods (nodeName index). A Lease added
+   * or updated: heartbeats.leaseSeen(its name, spec.renewTime); a node added:
+   * heartbeats.nodeSeen. Once all have synced, call monitor() every monitorPeriodMs (5 s) on the
+   * clock (setTimeout, set again when each pass ends, a failed pass ignored) until the signal
+   * aborts; then clear the timer and resolve.
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('NodeLifecycleController.run', section);
   }
 
   /**
-   * One look at every node. Silent (not heard from for more than gracePeriodMs) and not tainted:
-   * every condition Unknown, reason NodeStatusUnknown, message "Kubelet stopped posting node
-   * status." (pods/status of the node), then the taint { key: unreachableTaintKey, effect:
-   * NoExecute, timeAdded: now }. Heard from and tainted: take the taint off. Silent and tainted:
-   * delete each pod on the node (not being deleted already) whose toleration
-   * (tolerationSecondsFor) has run out since the taint's timeAdded.
+   * One look at every node of the informer, at now on the clock: nodeAction with
+   * heartbeats.lastHeard and gracePeriodMs (50 s). "mark": markUnreachable; "clear":
+   * clearUnreachable; "evict": evict the node's pods (nodeName index) with the unreachable
+   * taint's timeAdded (now if it has none).
    */
   async monitor(): Promise<void> {
     throw new NotImplemented('NodeLifecycleController.monitor', section);
+  }
+
+  /**
+   * The node's conditions become unknownConditions (its status, with updateWithRetry and status:
+   * true), then its spec gets the taint { key: unreachableTaintKey, effect: "NoExecute",
+   * timeAdded: now } unless it already has one with that key.
+   */
+  async markUnreachable(name: string, now: number): Promise<void> {
+    throw new NotImplemented('NodeLifecycleController.markUnreachable', section);
+  }
+
+  /** Takes the taint with key unreachableTaintKey off the node, leaving its other taints. */
+  async clearUnreachable(name: string): Promise<void> {
+    throw new NotImplemented('NodeLifecycleController.clearUnreachable', section);
+  }
+
+  /**
+   * `pods` run on a node tainted unreachable at `taintedAt`: delete each one (NotFound is fine)
+   * whose tolerationSecondsFor (defaultTolerationSeconds, 300) has run out by `now`; leave alone
+   * those being deleted already (deletionTimestamp).
+   */
+  async evict(pods: Pod[], taintedAt: number, now: number): Promise<void> {
+    throw new NotImplemented('NodeLifecycleController.evict', section);
   }
 }
 

@@ -16,6 +16,7 @@ import type {
   OwnerReference,
   Pod,
   ReplicaSet,
+  ReplicaSetStatus,
   ReplicationController,
 } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
@@ -83,11 +84,68 @@ export function ownerReferenceTo(rs: ReplicaSet | ReplicationController): OwnerR
 }
 
 /**
- * A new pod from the ReplicaSet's template: the template's metadata and spec (copied), with
- * generateName "<rs name>-", the rs's namespace, and ownerReferenceTo(rs).
+ * A new pod from the ReplicaSet's template: the template's metadata and spec (copied, so changing
+ * the pod never changes the template), with generateName "<rs name>-", the rs's namespace, and
+ * ownerReferenceTo(rs); apiVersion v1, kind Pod, no name (the API server makes one).
  */
 export function podFromTemplate(rs: ReplicaSet): Pod {
   throw new NotImplemented('podFromTemplate', section);
+}
+
+/**
+ * The sizes of the batches in which `count` pods are created ("slow start"): 1, 2, 4, 8, ...,
+ * doubling, the last one only what is left. 10 gives [1, 2, 4, 3]; 0 gives [].
+ */
+export function slowStartBatches(count: number): number[] {
+  throw new NotImplemented('slowStartBatches', section);
+}
+
+/**
+ * Whether a pod is available at `now` (milliseconds): ready, and, when minReadySeconds is not 0,
+ * ready since at least that long (its Ready condition's lastTransitionTime).
+ */
+export function isAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
+  throw new NotImplemented('isAvailable', section);
+}
+
+/**
+ * The status a ReplicaSet's active pods give it at `now`: replicas (all of them),
+ * fullyLabeledReplicas (those with every label of the template), readyReplicas, availableReplicas
+ * (isAvailable with spec.minReadySeconds, 0 when unset), observedGeneration (metadata.generation).
+ */
+export function replicaSetStatus(
+  rs: ReplicaSet | ReplicationController,
+  pods: Pod[],
+  now: number,
+): ReplicaSetStatus {
+  throw new NotImplemented('replicaSetStatus', section);
+}
+
+/** What claiming does with one pod of a ReplicaSet's namespace. */
+export type ClaimAction = 'keep' | 'adopt' | 'release' | 'ignore';
+
+/**
+ * For a pod this ReplicaSet controls (controllerOf(pod).uid is the rs's uid): "keep" it when the
+ * selector (selectorOf) still matches its labels, else "release" it. For an orphan (no controller)
+ * that matches and isActive, "adopt" it, unless the ReplicaSet is being deleted. Anything else
+ * (another's pod, a finished or unmatched orphan): "ignore".
+ */
+export function claimAction(rs: ReplicaSet | ReplicationController, pod: Pod): ClaimAction {
+  throw new NotImplemented('claimAction', section);
+}
+
+/**
+ * The keys ("namespace/name") of the ReplicaSets a pod's change concerns. A pod with a controller:
+ * that controller's key (the pod's namespace, the reference's name) when the reference's kind is
+ * `kind`, else none. An orphan: the keys of those of `replicaSets` in the pod's namespace whose
+ * selector matches it, in the order given.
+ */
+export function replicaSetKeysFor(
+  pod: Pod,
+  replicaSets: Array<ReplicaSet | ReplicationController>,
+  kind: 'ReplicaSet' | 'ReplicationController',
+): string[] {
+  throw new NotImplemented('replicaSetKeysFor', section);
 }
 
 export class ReplicaSetController {
@@ -102,30 +160,64 @@ export class ReplicaSetController {
   }
 
   /**
-   * Informers on replicasets and on pods (with the ownerUid index); a controller (4 workers)
-   * whose reconcile is `reconcile`, watching the replicasets and the pods, a pod mapped to its
-   * controller's key (a ReplicaSet of its namespace) or, for an orphan, to every ReplicaSet of
-   * its namespace whose selector matches it. A pod added lowers its owner's expected creations,
-   * a pod deleted its expected deletions.
+   * Informers on replicasets (or replicationcontrollers, for that kind) and on pods (with the
+   * ownerUid index); a controller (options.workers, 4 by default) whose reconcile is `reconcile`,
+   * watching the ReplicaSets, and the pods mapped with replicaSetKeysFor (the ReplicaSets of the
+   * pod's namespace from the informer). A pod added lowers its controller's expected creations
+   * (creationObserved), a pod deleted its expected deletions (deletionObserved with its uid).
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('ReplicaSetController.run', section);
   }
 
   /**
-   * One ReplicaSet: gone, forget its expectations; expectations not satisfied, or being deleted
-   * (deletionTimestamp), do nothing. Else claim
-   * its pods (those it controls that still match; adopt matching orphans that are active with a
-   * merge patch adding ownerReferenceTo(rs) and naming the pod's uid; release controlled pods that
-   * no longer match by patching their ownerReferences without it). Of the active ones: too few,
-   * expect and create the missing (at most burstReplicas) in batches of 1, 2, 4, ... (a batch
-   * that fails stops there: lower the expectations by what will not come, and throw); too many,
-   * expect the deletions and delete the first by deletionOrder. Then write the status (replicas,
-   * fullyLabeledReplicas: pods with every template label, readyReplicas, availableReplicas: ready
-   * for minReadySeconds, observedGeneration: metadata.generation) when it changed.
+   * One ReplicaSet, by key. Gone from the informer: forget its expectations. Expectations not
+   * satisfied, or being deleted (deletionTimestamp): do nothing. Else claimPods over the pods of
+   * its namespace (from the informer) and keep the active ones. Too few: createPods for the
+   * missing (at most burstReplicas, 500 by default); too many: deletePods of the first surplus by
+   * deletionOrder (at most burstReplicas). Then writeStatus with the active pods.
    */
   async reconcile(key: string): Promise<void> {
     throw new NotImplemented('ReplicaSetController.reconcile', section);
+  }
+
+  /**
+   * The pods this ReplicaSet controls, out of `candidates` (the pods of its namespace), by
+   * claimAction: "keep" as they are; "adopt" with a merge patch of metadata { uid: the pod's uid
+   * (so a pod replaced meanwhile is not adopted), ownerReferences: its own plus
+   * ownerReferenceTo(rs) }, the patched pod counting as claimed; "release" with a merge patch of
+   * its ownerReferences without the rs's uid (not claimed). A pod gone meanwhile (NotFound) is
+   * skipped.
+   */
+  async claimPods(rs: ReplicaSet, candidates: Pod[]): Promise<Pod[]> {
+    throw new NotImplemented('ReplicaSetController.claimPods', section);
+  }
+
+  /**
+   * Expects `count` creations for `key`, then creates podFromTemplate(rs) pods in the batches of
+   * slowStartBatches(count), each batch's creations at once. When a batch has failures, stop:
+   * lower the expectations by what will never be seen (the failures and the batches not sent,
+   * with creationObserved) and throw the first failure's error.
+   */
+  async createPods(rs: ReplicaSet, key: string, count: number): Promise<void> {
+    throw new NotImplemented('ReplicaSetController.createPods', section);
+  }
+
+  /**
+   * Expects the deletions of the victims (their uids) for `key`, then deletes them all at once. A
+   * victim already gone (NotFound) will never be seen deleted: count it as observed.
+   */
+  async deletePods(rs: ReplicaSet, key: string, victims: Pod[]): Promise<void> {
+    throw new NotImplemented('ReplicaSetController.deletePods', section);
+  }
+
+  /**
+   * Writes replicaSetStatus(rs, pods, now on the clock) into the ReplicaSet's status (the status
+   * subresource, with updateWithRetry, keeping its other status fields), unless every one of
+   * those counters already has that value in rs.status. A ReplicaSet gone meanwhile is fine.
+   */
+  async writeStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
+    throw new NotImplemented('ReplicaSetController.writeStatus', section);
   }
 }
 

@@ -42,6 +42,38 @@ export function resolveTargetPort(
 }
 
 /**
+ * The ports a Service reaches on one pod: one for each Service port that resolves on it, with the
+ * Service port's name (when it has one) and protocol (TCP by default).
+ */
+export function endpointPorts(service: Service, pod: Pod): EndpointPort[] {
+  const ports: EndpointPort[] = [];
+  for (const port of service.spec.ports ?? []) {
+    const number = resolveTargetPort(port, pod);
+    if (number === undefined) continue;
+    ports.push({
+      ...(port.name ? { name: port.name } : {}),
+      port: number,
+      protocol: port.protocol ?? 'TCP',
+    });
+  }
+  return ports;
+}
+
+/** Where a pod is reached: its IP, its node (once bound), and a reference to the pod itself. */
+export function endpointAddress(pod: Pod): EndpointAddress {
+  return {
+    ip: pod.status?.podIP ?? '',
+    ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    targetRef: {
+      kind: 'Pod',
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+    },
+  };
+}
+
+/**
  * The subsets of a Service's Endpoints: pods grouped by the ports they resolve to (a named port may
  * be a different number on different pods), addresses sorted by IP.
  */
@@ -49,32 +81,13 @@ export function endpointSubsets(service: Service, pods: Pod[]): EndpointSubset[]
   const groups = new Map<string, EndpointSubset>();
   for (const pod of pods) {
     if (!pod.status?.podIP || pod.metadata.deletionTimestamp) continue;
-    const ports: EndpointPort[] = [];
-    for (const port of service.spec.ports ?? []) {
-      const number = resolveTargetPort(port, pod);
-      if (number === undefined) continue;
-      ports.push({
-        ...(port.name ? { name: port.name } : {}),
-        port: number,
-        protocol: port.protocol ?? 'TCP',
-      });
-    }
+    const ports = endpointPorts(service, pod);
     if (ports.length === 0) continue;
-    const address: EndpointAddress = {
-      ip: pod.status.podIP,
-      ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-      targetRef: {
-        kind: 'Pod',
-        namespace: pod.metadata.namespace,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-      },
-    };
     const key = JSON.stringify(ports);
     let subset = groups.get(key);
     if (!subset) groups.set(key, (subset = { ports }));
     const list = isReady(pod) ? 'addresses' : 'notReadyAddresses';
-    (subset[list] ??= []).push(address);
+    (subset[list] ??= []).push(endpointAddress(pod));
   }
   const byIp = (a: EndpointAddress, b: EndpointAddress) =>
     a.ip.localeCompare(b.ip, 'en', { numeric: true });
@@ -83,6 +96,12 @@ export function endpointSubsets(service: Service, pods: Pod[]): EndpointSubset[]
     ...(subset.notReadyAddresses ? { notReadyAddresses: subset.notReadyAddresses.sort(byIp) } : {}),
     ports: subset.ports,
   }));
+}
+
+/** Whether a Service selects a pod: same namespace, a selector, and the pod has its labels. */
+export function selects(service: Service, pod: Pod): boolean {
+  if (!service.spec.selector || service.metadata.namespace !== pod.metadata.namespace) return false;
+  return matchesSelector({ matchLabels: service.spec.selector }, pod.metadata.labels);
 }
 
 export class EndpointsController {
@@ -110,15 +129,11 @@ export class EndpointsController {
       reconcile: (key) => this.reconcile(key),
     });
     controller.watch(services);
-    // A pod concerns every Service in its namespace whose selector matches it.
+    // A pod concerns every Service in its namespace that selects it.
     controller.watch(pods, (pod) =>
       services
         .byIndex('namespace', pod.metadata.namespace ?? '')
-        .filter(
-          (service) =>
-            service.spec.selector &&
-            matchesSelector({ matchLabels: service.spec.selector }, pod.metadata.labels),
-        )
+        .filter((service) => selects(service, pod))
         .map((service) => toolkit.keyOf(service)),
     );
     await controller.run(signal);
@@ -126,23 +141,34 @@ export class EndpointsController {
 
   async reconcile(key: string): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
-    const endpoints = this.options.client.resource<Endpoints>('endpoints', namespace);
     const service = this.services?.get(key);
     if (!service) {
-      await endpoints.delete(name).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
+      await this.options.client
+        .resource<Endpoints>('endpoints', namespace)
+        .delete(name)
+        .catch((error: unknown) => {
+          if (!isNotFound(error)) throw error;
+        });
       return;
     }
     // A Service without a selector has Endpoints someone writes by hand: leave them alone.
     if (!service.spec.selector) return;
     const selected = (this.pods?.byIndex('namespace', namespace) ?? []).filter((pod) =>
-      matchesSelector({ matchLabels: service.spec.selector }, pod.metadata.labels),
+      selects(service, pod),
     );
-    const subsets = endpointSubsets(service, selected);
+    await this.writeEndpoints(service, endpointSubsets(service, selected));
+  }
+
+  /**
+   * Makes the Service's Endpoints hold `subsets`: creates them when there are none, updates them
+   * when theirs differ, and writes nothing when they are the same.
+   */
+  async writeEndpoints(service: Service, subsets: EndpointSubset[]): Promise<void> {
+    const { name, namespace } = service.metadata;
+    const endpoints = this.options.client.resource<Endpoints>('endpoints', namespace);
     let current: Endpoints | undefined;
     try {
-      current = await endpoints.get(name);
+      current = await endpoints.get(name!);
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
@@ -156,7 +182,7 @@ export class EndpointsController {
         })
         .catch((error: unknown) => {
           if (!isAlreadyExists(error)) throw error;
-          throw new Error(`endpoints ${key} appeared meanwhile; trying again`);
+          throw new Error(`endpoints ${namespace}/${name} appeared meanwhile; trying again`);
         });
       return;
     }

@@ -21,10 +21,22 @@ export interface GarbageCollectorOptions {
   clock?: TimerClock;
 }
 
-/** Whether an object is being deleted with its dependents orphaned. */
-const isOrphaning = (object: KubeObject) =>
-  object.metadata.deletionTimestamp !== undefined &&
-  (object.metadata.finalizers ?? []).includes('orphan');
+/**
+ * Whether an object is being deleted with its dependents orphaned: it has a deletionTimestamp and
+ * still the finalizer "orphan" (a DELETE with propagationPolicy Orphan puts it there).
+ */
+export function isOrphaning(object: KubeObject): boolean {
+  return (
+    object.metadata.deletionTimestamp !== undefined &&
+    (object.metadata.finalizers ?? []).includes('orphan')
+  );
+}
+
+/** An object the garbage collector looks at, with the resource it lives in. */
+export interface Dependent {
+  resource: string;
+  object: KubeObject;
+}
 
 export class GarbageCollector {
   private readonly options: GarbageCollectorOptions;
@@ -64,10 +76,8 @@ export class GarbageCollector {
       // ...and the dependents of an object that is deleted, at once.
       informer.addEventHandlers({
         delete: (owner) => {
-          for (const [dependentResource, dependents] of this.informers) {
-            for (const dependent of dependents.byIndex('ownerUid', owner.metadata.uid ?? '')) {
-              controller.queue.add(`${dependentResource}|${toolkit.keyOf(dependent)}`);
-            }
+          for (const dependent of this.dependentsOf(owner.metadata.uid ?? '')) {
+            controller.queue.add(`${dependent.resource}|${toolkit.keyOf(dependent.object)}`);
           }
         },
       });
@@ -75,8 +85,29 @@ export class GarbageCollector {
     await controller.run(signal);
   }
 
+  /** Every cached object, of every resource, with an ownerReference to `uid`. */
+  private dependentsOf(uid: string): Dependent[] {
+    return [...this.informers].flatMap(([resource, informer]) =>
+      informer.byIndex('ownerUid', uid).map((object) => ({ resource, object })),
+    );
+  }
+
+  /**
+   * One object, "resource|namespace/name": an owner being orphaned lets its dependents go; a
+   * dependent is collected.
+   */
+  async reconcile(key: string): Promise<void> {
+    const [resource, objectKey] = key.split('|') as [string, string];
+    const object = this.informers.get(resource)?.get(objectKey);
+    if (!object) return;
+    if (isOrphaning(object)) {
+      return this.orphanDependents(resource, object, this.dependentsOf(object.metadata.uid!));
+    }
+    await this.collect(resource, object);
+  }
+
   /** Whether the owner a reference names exists, asking the API server itself. */
-  private async ownerExists(dependent: KubeObject, owner: OwnerReference): Promise<boolean> {
+  async ownerExists(dependent: KubeObject, owner: OwnerReference): Promise<boolean> {
     const type = resourceForKind(owner.apiVersion, owner.kind);
     // An owner of a kind this server does not serve cannot be checked: assume it exists.
     if (!type) return true;
@@ -90,27 +121,44 @@ export class GarbageCollector {
     }
   }
 
+  /** Deletes a dependent (of `resource`) none of whose owners exists any more. */
+  async collect(resource: string, dependent: KubeObject): Promise<void> {
+    const owners = dependent.metadata.ownerReferences ?? [];
+    if (owners.length === 0 || dependent.metadata.deletionTimestamp) return;
+    for (const owner of owners) {
+      if (await this.ownerExists(dependent, owner)) return;
+    }
+    await this.options.client
+      .resource(resource, dependent.metadata.namespace)
+      .delete(dependent.metadata.name!, {
+        propagationPolicy: 'Background',
+        preconditions: { uid: dependent.metadata.uid },
+      })
+      .catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+  }
+
   /**
    * An owner deleted with propagationPolicy Orphan: take its ownerReference off every dependent,
    * then its finalizer off itself, which lets the API server remove it.
    */
-  private async orphanDependents(resource: string, owner: KubeObject): Promise<void> {
+  async orphanDependents(
+    resource: string,
+    owner: KubeObject,
+    dependents: Dependent[],
+  ): Promise<void> {
     const uid = owner.metadata.uid!;
-    for (const [dependentResource, dependents] of this.informers) {
-      for (const dependent of dependents.byIndex('ownerUid', uid)) {
-        await this.options.client
-          .resource(dependentResource, dependent.metadata.namespace)
-          .patch(dependent.metadata.name!, {
-            metadata: {
-              ownerReferences: (dependent.metadata.ownerReferences ?? []).filter(
-                (reference) => reference.uid !== uid,
-              ),
-            },
-          })
-          .catch((error: unknown) => {
-            if (!isNotFound(error)) throw error;
-          });
-      }
+    for (const { resource: dependentResource, object } of dependents) {
+      const ownerReferences = (object.metadata.ownerReferences ?? []).filter(
+        (reference) => reference.uid !== uid,
+      );
+      await this.options.client
+        .resource(dependentResource, object.metadata.namespace)
+        .patch(object.metadata.name!, { metadata: { ownerReferences } })
+        .catch((error: unknown) => {
+          if (!isNotFound(error)) throw error;
+        });
     }
     await this.options.toolkit
       .updateWithRetry(
@@ -123,31 +171,6 @@ export class GarbageCollector {
           );
         },
       )
-      .catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-  }
-
-  /**
-   * One object, "resource|namespace/name": an owner being orphaned lets its dependents go; a
-   * dependent is deleted when none of its owners exists.
-   */
-  async reconcile(key: string): Promise<void> {
-    const [resource, objectKey] = key.split('|') as [string, string];
-    const object = this.informers.get(resource)?.get(objectKey);
-    if (object && isOrphaning(object)) return this.orphanDependents(resource, object);
-    const dependent = object;
-    const owners = dependent?.metadata.ownerReferences ?? [];
-    if (!dependent || owners.length === 0 || dependent.metadata.deletionTimestamp) return;
-    for (const owner of owners) {
-      if (await this.ownerExists(dependent, owner)) return;
-    }
-    await this.options.client
-      .resource(resource, dependent.metadata.namespace)
-      .delete(dependent.metadata.name!, {
-        propagationPolicy: 'Background',
-        preconditions: { uid: dependent.metadata.uid },
-      })
       .catch((error: unknown) => {
         if (!isNotFound(error)) throw error;
       });

@@ -8,10 +8,16 @@
 //
 // "Not moved for 50 s" is measured on this controller's clock, from when it saw the Lease change,
 // never by comparing renewTime with its own clock (see leader election, chapter 04).
-import type { Lease, Node, Pod, Taint } from '../../harness/api/types.ts';
+import type { Lease, Node, NodeCondition, Pod, Taint } from '../../harness/api/types.ts';
 import { isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
+import {
+  rfc3339,
+  systemClock,
+  type Clock,
+  type Timer,
+  type TimerClock,
+} from '../../harness/clock.ts';
 
 export interface NodeLifecycleOptions {
   toolkit: Toolkit;
@@ -38,20 +44,78 @@ export function tolerationSecondsFor(pod: Pod, defaultSeconds: number): number {
   return defaultSeconds;
 }
 
-const rfc3339 = (milliseconds: number) =>
-  new Date(milliseconds).toISOString().replace(/\.\d+Z$/, 'Z');
+/**
+ * When each node was last heard from, on the controller's own clock: the moment its Lease's
+ * renewTime was seen to change (or, for a node with no Lease yet, when the node was first seen).
+ */
+export class Heartbeats {
+  private readonly clock: Clock;
+  private readonly heard = new Map<string, { renewTime?: string; at: number }>();
+
+  constructor(clock: Clock) {
+    this.clock = clock;
+  }
+
+  /** A node's Lease was added or updated: heard now, if its renewTime is not the one last seen. */
+  leaseSeen(name: string, renewTime: string | undefined): void {
+    const before = this.heard.get(name);
+    if (before !== undefined && before.renewTime === renewTime) return;
+    this.heard.set(name, { renewTime, at: this.clock.now() });
+  }
+
+  /** A node was seen: heard now, if nothing was heard of it before. */
+  nodeSeen(name: string): void {
+    if (!this.heard.has(name)) this.heard.set(name, { at: this.clock.now() });
+  }
+
+  /** When (on the clock) the node was last heard from; undefined if never. */
+  lastHeard(name: string): number | undefined {
+    return this.heard.get(name)?.at;
+  }
+}
+
+/** A silent node's conditions: each one Unknown, reason NodeStatusUnknown, changed at `now`. */
+export function unknownConditions(conditions: NodeCondition[], now: number): NodeCondition[] {
+  return conditions.map((condition) => ({
+    ...condition,
+    status: 'Unknown',
+    reason: 'NodeStatusUnknown',
+    message: 'Kubelet stopped posting node status.',
+    lastTransitionTime: rfc3339(now),
+  }));
+}
+
+/** What one look at a node does. */
+export type NodeAction = 'mark' | 'clear' | 'evict' | 'none';
+
+/**
+ * Silent (last heard more than `gracePeriodMs` before `now`): mark it, or, once it carries the
+ * unreachable taint, evict. Heard from: clear the taint if it has one, else nothing. A node never
+ * heard from counts as heard now.
+ */
+export function nodeAction(
+  node: Node,
+  lastHeard: number | undefined,
+  now: number,
+  gracePeriodMs: number,
+): NodeAction {
+  const silent = now - (lastHeard ?? now) > gracePeriodMs;
+  const tainted = node.spec?.taints?.some((taint) => taint.key === unreachableTaintKey) ?? false;
+  if (silent) return tainted ? 'evict' : 'mark';
+  return tainted ? 'clear' : 'none';
+}
 
 export class NodeLifecycleController {
   private readonly options: NodeLifecycleOptions;
   private readonly clock: TimerClock;
-  /** Per node: the renewTime last seen, and when (on our clock) it was seen to change. */
-  private readonly heard = new Map<string, { renewTime?: string; at: number }>();
+  readonly heartbeats: Heartbeats;
   private nodes: Informer<Node> | undefined;
   private pods: Informer<Pod> | undefined;
 
   constructor(options: NodeLifecycleOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    this.heartbeats = new Heartbeats(this.clock);
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -66,37 +130,24 @@ export class NodeLifecycleController {
     });
     this.nodes = nodes;
     this.pods = pods;
-    const hear = (lease: Lease) => {
-      const name = lease.metadata.name!;
-      const before = this.heard.get(name);
-      if (before?.renewTime !== lease.spec?.renewTime) {
-        this.heard.set(name, { renewTime: lease.spec?.renewTime, at: this.clock.now() });
-      }
-    };
+    const hear = (lease: Lease) =>
+      this.heartbeats.leaseSeen(lease.metadata.name!, lease.spec?.renewTime);
     leases.addEventHandlers({ add: hear, update: (_old, lease) => hear(lease) });
-    // A node with no Lease yet counts as heard from when it is first seen.
-    nodes.addEventHandlers({
-      add: (node) => {
-        if (!this.heard.has(node.metadata.name!)) {
-          this.heard.set(node.metadata.name!, { at: this.clock.now() });
-        }
-      },
-    });
-    for (const informer of [nodes, leases, pods] as Informer[]) informer.run(signal);
-    await Promise.all(
-      [nodes, leases, pods].map((informer) => (informer as Informer).waitForSync(signal)),
-    );
+    nodes.addEventHandlers({ add: (node) => this.heartbeats.nodeSeen(node.metadata.name!) });
+    const informers = [nodes, leases, pods] as Informer[];
+    for (const informer of informers) informer.run(signal);
+    await Promise.all(informers.map((informer) => informer.waitForSync(signal)));
 
+    const period = this.options.monitorPeriodMs ?? 5000;
     let timer: Timer | undefined;
     const tick = () => {
       void this.monitor()
         .catch(() => {})
         .finally(() => {
-          if (!signal.aborted)
-            timer = this.clock.setTimeout(tick, this.options.monitorPeriodMs ?? 5000);
+          if (!signal.aborted) timer = this.clock.setTimeout(tick, period);
         });
     };
-    timer = this.clock.setTimeout(tick, this.options.monitorPeriodMs ?? 5000);
+    timer = this.clock.setTimeout(tick, period);
     await new Promise<void>((resolve) =>
       signal.addEventListener('abort', () => {
         if (timer !== undefined) this.clock.clearTimeout(timer);
@@ -111,16 +162,19 @@ export class NodeLifecycleController {
     const grace = this.options.gracePeriodMs ?? 50_000;
     for (const node of this.nodes?.list() ?? []) {
       const name = node.metadata.name!;
-      const silent = now - (this.heard.get(name)?.at ?? now) > grace;
-      const taint = node.spec?.taints?.find((candidate) => candidate.key === unreachableTaintKey);
-      if (silent && !taint) await this.markUnreachable(name, now);
-      else if (!silent && taint) await this.clearUnreachable(name);
-      else if (silent && taint)
-        await this.evict(name, Date.parse(taint.timeAdded ?? '') || now, now);
+      const action = nodeAction(node, this.heartbeats.lastHeard(name), now, grace);
+      if (action === 'mark') await this.markUnreachable(name, now);
+      if (action === 'clear') await this.clearUnreachable(name);
+      if (action === 'evict') {
+        const taint = node.spec?.taints?.find((candidate) => candidate.key === unreachableTaintKey);
+        const taintedAt = Date.parse(taint?.timeAdded ?? '') || now;
+        await this.evict(this.pods?.byIndex('nodeName', name) ?? [], taintedAt, now);
+      }
     }
   }
 
-  private async markUnreachable(name: string, now: number): Promise<void> {
+  /** Every condition of the node Unknown (its status), then the unreachable taint (its spec). */
+  async markUnreachable(name: string, now: number): Promise<void> {
     const { toolkit, client } = this.options;
     const nodes = client.resource<Node>('nodes');
     await toolkit.updateWithRetry(
@@ -129,24 +183,22 @@ export class NodeLifecycleController {
       (node) => {
         node.status = {
           ...node.status,
-          conditions: (node.status?.conditions ?? []).map((condition) => ({
-            ...condition,
-            status: 'Unknown',
-            reason: 'NodeStatusUnknown',
-            message: 'Kubelet stopped posting node status.',
-            lastTransitionTime: rfc3339(now),
-          })),
+          conditions: unknownConditions(node.status?.conditions ?? [], now),
         };
       },
       { status: true },
     );
     const taint: Taint = { key: unreachableTaintKey, effect: 'NoExecute', timeAdded: rfc3339(now) };
     await toolkit.updateWithRetry(nodes, name, (node) => {
-      node.spec = { ...node.spec, taints: [...(node.spec?.taints ?? []), taint] };
+      const taints = node.spec?.taints ?? [];
+      // Already there (a cache behind the server): once is enough.
+      if (taints.some((candidate) => candidate.key === unreachableTaintKey)) return false;
+      node.spec = { ...node.spec, taints: [...taints, taint] };
     });
   }
 
-  private async clearUnreachable(name: string): Promise<void> {
+  /** Takes the unreachable taint off the node, and only that one. */
+  async clearUnreachable(name: string): Promise<void> {
     await this.options.toolkit.updateWithRetry(
       this.options.client.resource<Node>('nodes'),
       name,
@@ -159,10 +211,13 @@ export class NodeLifecycleController {
     );
   }
 
-  /** Deletes the pods on the node whose toleration of the taint has run out. */
-  private async evict(name: string, taintedAt: number, now: number): Promise<void> {
+  /**
+   * Deletes those of `pods` (the pods of a node tainted at `taintedAt`) whose toleration of the
+   * taint has run out by `now`, leaving alone the ones being deleted already.
+   */
+  async evict(pods: Pod[], taintedAt: number, now: number): Promise<void> {
     const defaultSeconds = this.options.defaultTolerationSeconds ?? 300;
-    for (const pod of this.pods?.byIndex('nodeName', name) ?? []) {
+    for (const pod of pods) {
       if (pod.metadata.deletionTimestamp) continue;
       if (now - taintedAt < tolerationSecondsFor(pod, defaultSeconds) * 1000) continue;
       await this.options.client

@@ -16,6 +16,7 @@ import type {
   OwnerReference,
   Pod,
   ReplicaSet,
+  ReplicaSetStatus,
   ReplicationController,
 } from '../../harness/api/types.ts';
 import { isNotFound } from '../../harness/client/errors.ts';
@@ -71,216 +72,6 @@ export function deletionOrder(a: Pod, b: Pod): number {
   );
 }
 
-export class ReplicaSetController {
-  private readonly options: ReplicaSetControllerOptions;
-  private readonly clock: TimerClock;
-  readonly expectations: Expectations;
-  private replicaSets: Informer<ReplicaSet> | undefined;
-  private pods: Informer<Pod> | undefined;
-
-  private readonly kind: 'ReplicaSet' | 'ReplicationController';
-  /** Where objects of that kind live: replicasets or replicationcontrollers. */
-  private readonly resource: string;
-
-  constructor(options: ReplicaSetControllerOptions) {
-    this.options = options;
-    this.clock = options.clock ?? systemClock;
-    this.expectations = new Expectations(this.clock);
-    this.kind = options.kind ?? 'ReplicaSet';
-    this.resource = this.kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers';
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const replicaSets = toolkit.createInformer(client.resource<ReplicaSet>(this.resource), {
-      clock: this.clock,
-    });
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
-      clock: this.clock,
-      indexers: { ownerUid: toolkit.indexers.ownerUid },
-    });
-    this.replicaSets = replicaSets;
-    this.pods = pods;
-    const controller = toolkit.createController({
-      name: `${this.kind.toLowerCase()}-controller`,
-      workers: this.options.workers ?? 4,
-      reconcile: (key) => this.reconcile(key),
-    });
-    // Expectations are lowered as the informer shows what was asked for.
-    pods.addEventHandlers({
-      add: (pod) => {
-        const owner = this.ownerKey(pod);
-        if (owner) this.expectations.creationObserved(owner);
-      },
-      delete: (pod) => {
-        const owner = this.ownerKey(pod);
-        if (owner) this.expectations.deletionObserved(owner, pod.metadata.uid!);
-      },
-    });
-    controller.watch(replicaSets);
-    controller.watch(pods, (pod) => this.keysFor(pod));
-    await controller.run(signal);
-  }
-
-  /** The key of the ReplicaSet that controls `pod`, if it is one we know. */
-  private ownerKey(pod: Pod): string | undefined {
-    const owner = controllerOf(pod);
-    if (owner?.kind !== this.kind) return undefined;
-    return `${pod.metadata.namespace}/${owner.name}`;
-  }
-
-  /** The ReplicaSets a pod's change concerns: its owner, or (an orphan) every one that selects it. */
-  private keysFor(pod: Pod): string[] {
-    const owner = this.ownerKey(pod);
-    if (owner) return [owner];
-    if (controllerOf(pod)) return [];
-    return (this.replicaSets?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [])
-      .filter((rs) => matchesSelector(selectorOf(rs), pod.metadata.labels))
-      .map((rs) => this.options.toolkit.keyOf(rs));
-  }
-
-  async reconcile(key: string): Promise<void> {
-    const rs = this.replicaSets?.get(key);
-    if (!rs) {
-      this.expectations.forget(key);
-      return;
-    }
-    if (!this.expectations.satisfied(key)) return;
-    // Being deleted: its pods are the garbage collector's business now (deleted or orphaned).
-    if (rs.metadata.deletionTimestamp) return;
-    const owned = await this.claimPods(rs);
-    const active = owned.filter(isActive);
-    const wanted = rs.spec.replicas ?? 1;
-    const burst = this.options.burstReplicas ?? 500;
-    if (active.length < wanted) {
-      await this.createPods(rs, key, Math.min(wanted - active.length, burst));
-    } else if (active.length > wanted) {
-      const victims = [...active]
-        .sort(deletionOrder)
-        .slice(0, Math.min(active.length - wanted, burst));
-      await this.deletePods(rs, key, victims);
-    }
-    await this.writeStatus(
-      rs,
-      active.filter((pod) => !this.isDeleting(pod)),
-    );
-  }
-
-  private deleting = new Set<string>();
-  private isDeleting(pod: Pod): boolean {
-    return this.deleting.has(pod.metadata.uid!);
-  }
-
-  /** The pods this ReplicaSet controls, after adopting matching orphans and releasing strays. */
-  private async claimPods(rs: ReplicaSet): Promise<Pod[]> {
-    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
-    const claimed: Pod[] = [];
-    const inNamespace = this.pods?.byIndex('namespace', rs.metadata.namespace ?? '') ?? [];
-    for (const pod of inNamespace) {
-      const owner = controllerOf(pod);
-      const matches = matchesSelector(selectorOf(rs), pod.metadata.labels);
-      if (owner?.uid === rs.metadata.uid) {
-        if (matches) {
-          claimed.push(pod);
-          continue;
-        }
-        // It no longer matches: let it go (it keeps running, an orphan).
-        await pods
-          .patch(pod.metadata.name!, {
-            metadata: {
-              ownerReferences: (pod.metadata.ownerReferences ?? []).filter(
-                (reference) => reference.uid !== rs.metadata.uid,
-              ),
-            },
-          })
-          .catch(ignoreNotFound);
-      } else if (!owner && matches && isActive(pod) && !rs.metadata.deletionTimestamp) {
-        // An orphan that matches: adopt it, with a merge patch that checks its uid.
-        const adopted = await pods
-          .patch(pod.metadata.name!, {
-            metadata: {
-              uid: pod.metadata.uid,
-              ownerReferences: [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(rs)],
-            },
-          })
-          .catch(ignoreNotFound);
-        if (adopted) claimed.push(adopted);
-      }
-    }
-    return claimed;
-  }
-
-  /** Creates `count` pods from the template, in batches that double while they succeed. */
-  private async createPods(rs: ReplicaSet, key: string, count: number): Promise<void> {
-    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
-    this.expectations.expectCreations(key, count);
-    let remaining = count;
-    for (let batch = 1; remaining > 0; batch *= 2) {
-      const size = Math.min(batch, remaining);
-      remaining -= size;
-      const results = await Promise.allSettled(
-        Array.from({ length: size }, () => pods.create(podFromTemplate(rs))),
-      );
-      const failed = results.filter((result) => result.status === 'rejected');
-      if (failed.length > 0) {
-        // What was not created will not be observed: stop expecting it, and retry later.
-        for (let n = 0; n < failed.length + remaining; n++) this.expectations.creationObserved(key);
-        throw (failed[0] as PromiseRejectedResult).reason;
-      }
-    }
-  }
-
-  private async deletePods(rs: ReplicaSet, key: string, victims: Pod[]): Promise<void> {
-    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
-    this.expectations.expectDeletions(
-      key,
-      victims.map((pod) => pod.metadata.uid!),
-    );
-    await Promise.all(
-      victims.map(async (pod) => {
-        try {
-          await pods.delete(pod.metadata.name!);
-        } catch (error) {
-          if (!isNotFound(error)) throw error;
-          this.expectations.deletionObserved(key, pod.metadata.uid!);
-        }
-      }),
-    );
-  }
-
-  private async writeStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
-    const templateLabels = rs.spec.template.metadata?.labels ?? {};
-    const minReadyMs = (rs.spec.minReadySeconds ?? 0) * 1000;
-    const now = this.clock.now();
-    const available = (pod: Pod) => {
-      if (!isReady(pod)) return false;
-      const since = pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
-      return minReadyMs === 0 || (since !== undefined && now - Date.parse(since) >= minReadyMs);
-    };
-    const status = {
-      replicas: pods.length,
-      fullyLabeledReplicas: pods.filter((pod) =>
-        Object.entries(templateLabels).every(([k, v]) => pod.metadata.labels?.[k] === v),
-      ).length,
-      readyReplicas: pods.filter(isReady).length,
-      availableReplicas: pods.filter(available).length,
-      observedGeneration: rs.metadata.generation,
-    };
-    const before = rs.status ?? { replicas: 0 };
-    if (JSON.stringify({ ...before, conditions: undefined }) === JSON.stringify(status)) return;
-    await this.options.toolkit
-      .updateWithRetry(
-        this.options.client.resource<ReplicaSet>(this.resource, rs.metadata.namespace),
-        rs.metadata.name!,
-        (current) => {
-          current.status = { ...current.status, ...status };
-        },
-        { status: true },
-      )
-      .catch(ignoreNotFound);
-  }
-}
-
 /**
  * A ReplicaSet's selector; a ReplicationController's is a plain key=value map (or, when it has
  * none, its template's labels), which is the same as matchLabels.
@@ -317,6 +108,246 @@ export function podFromTemplate(rs: ReplicaSet): Pod {
     },
     spec: template.spec,
   };
+}
+
+/** The sizes of the batches in which `count` pods are created: 1, 2, 4, ..., the last one what is left. */
+export function slowStartBatches(count: number): number[] {
+  const batches: number[] = [];
+  for (let size = 1, left = count; left > 0; left -= size, size *= 2) {
+    batches.push(Math.min(size, left));
+  }
+  return batches;
+}
+
+/** Whether a pod has been ready for at least `minReadySeconds` at `now` (its Ready condition's lastTransitionTime). */
+export function isAvailable(pod: Pod, minReadySeconds: number, now: number): boolean {
+  if (!isReady(pod)) return false;
+  if (minReadySeconds === 0) return true;
+  const since = pod.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+  return since !== undefined && now - Date.parse(since) >= minReadySeconds * 1000;
+}
+
+/** The status a ReplicaSet's active pods give it, at `now`. */
+export function replicaSetStatus(
+  rs: ReplicaSet | ReplicationController,
+  pods: Pod[],
+  now: number,
+): ReplicaSetStatus {
+  const templateLabels = Object.entries(rs.spec.template.metadata?.labels ?? {});
+  return {
+    replicas: pods.length,
+    fullyLabeledReplicas: pods.filter((pod) =>
+      templateLabels.every(([key, value]) => pod.metadata.labels?.[key] === value),
+    ).length,
+    readyReplicas: pods.filter(isReady).length,
+    availableReplicas: pods.filter((pod) => isAvailable(pod, rs.spec.minReadySeconds ?? 0, now))
+      .length,
+    observedGeneration: rs.metadata.generation,
+  };
+}
+
+/** What claiming does with one pod of a ReplicaSet's namespace. */
+export type ClaimAction = 'keep' | 'adopt' | 'release' | 'ignore';
+
+/**
+ * Keep a pod it controls that still matches; release one it controls that no longer matches;
+ * adopt an active orphan that matches (unless the ReplicaSet is being deleted); ignore the rest.
+ */
+export function claimAction(rs: ReplicaSet | ReplicationController, pod: Pod): ClaimAction {
+  const owner = controllerOf(pod);
+  const matches = matchesSelector(selectorOf(rs), pod.metadata.labels);
+  if (owner?.uid === rs.metadata.uid) return matches ? 'keep' : 'release';
+  if (!owner && matches && isActive(pod) && !rs.metadata.deletionTimestamp) return 'adopt';
+  return 'ignore';
+}
+
+/**
+ * The keys ("namespace/name") of the ReplicaSets a pod's change concerns: its controller's, when
+ * that is of `kind`; none, when another kind controls it; for an orphan, every one of
+ * `replicaSets` in its namespace whose selector matches it.
+ */
+export function replicaSetKeysFor(
+  pod: Pod,
+  replicaSets: Array<ReplicaSet | ReplicationController>,
+  kind: 'ReplicaSet' | 'ReplicationController',
+): string[] {
+  const owner = controllerOf(pod);
+  if (owner) return owner.kind === kind ? [`${pod.metadata.namespace}/${owner.name}`] : [];
+  return replicaSets
+    .filter((rs) => rs.metadata.namespace === pod.metadata.namespace)
+    .filter((rs) => matchesSelector(selectorOf(rs), pod.metadata.labels))
+    .map((rs) => `${rs.metadata.namespace}/${rs.metadata.name}`);
+}
+
+export class ReplicaSetController {
+  private readonly options: ReplicaSetControllerOptions;
+  private readonly clock: TimerClock;
+  readonly expectations: Expectations;
+  private replicaSets: Informer<ReplicaSet> | undefined;
+  private pods: Informer<Pod> | undefined;
+
+  private readonly kind: 'ReplicaSet' | 'ReplicationController';
+  /** Where objects of that kind live: replicasets or replicationcontrollers. */
+  private readonly resource: string;
+
+  constructor(options: ReplicaSetControllerOptions) {
+    this.options = options;
+    this.clock = options.clock ?? systemClock;
+    this.expectations = new Expectations(this.clock);
+    this.kind = options.kind ?? 'ReplicaSet';
+    this.resource = this.kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers';
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit, client } = this.options;
+    const replicaSets = toolkit.createInformer(client.resource<ReplicaSet>(this.resource), {
+      clock: this.clock,
+    });
+    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
+      clock: this.clock,
+      indexers: { ownerUid: toolkit.indexers.ownerUid },
+    });
+    this.replicaSets = replicaSets;
+    this.pods = pods;
+    const controller = toolkit.createController({
+      name: `${this.kind.toLowerCase()}-controller`,
+      workers: this.options.workers ?? 4,
+      reconcile: (key) => this.reconcile(key),
+    });
+    // Expectations are lowered as the informer shows what was asked for (its controller's key:
+    // an orphan has none).
+    pods.addEventHandlers({
+      add: (pod) => {
+        for (const key of replicaSetKeysFor(pod, [], this.kind)) {
+          this.expectations.creationObserved(key);
+        }
+      },
+      delete: (pod) => {
+        for (const key of replicaSetKeysFor(pod, [], this.kind)) {
+          this.expectations.deletionObserved(key, pod.metadata.uid!);
+        }
+      },
+    });
+    controller.watch(replicaSets);
+    controller.watch(pods, (pod) =>
+      replicaSetKeysFor(
+        pod,
+        replicaSets.byIndex('namespace', pod.metadata.namespace ?? ''),
+        this.kind,
+      ),
+    );
+    await controller.run(signal);
+  }
+
+  async reconcile(key: string): Promise<void> {
+    const rs = this.replicaSets?.get(key);
+    if (!rs) {
+      this.expectations.forget(key);
+      return;
+    }
+    // Being deleted: its pods are the garbage collector's business now (deleted or orphaned).
+    if (!this.expectations.satisfied(key) || rs.metadata.deletionTimestamp) return;
+    const inNamespace = this.pods?.byIndex('namespace', rs.metadata.namespace ?? '') ?? [];
+    const active = (await this.claimPods(rs, inNamespace)).filter(isActive);
+    const wanted = rs.spec.replicas ?? 1;
+    const burst = this.options.burstReplicas ?? 500;
+    if (active.length < wanted) {
+      await this.createPods(rs, key, Math.min(wanted - active.length, burst));
+    } else if (active.length > wanted) {
+      const victims = [...active].sort(deletionOrder).slice(0, active.length - wanted);
+      await this.deletePods(rs, key, victims.slice(0, burst));
+    }
+    await this.writeStatus(rs, active);
+  }
+
+  /**
+   * The pods this ReplicaSet controls, out of `candidates` (the pods of its namespace), after
+   * adopting matching orphans and releasing strays.
+   */
+  async claimPods(rs: ReplicaSet, candidates: Pod[]): Promise<Pod[]> {
+    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
+    const claimed: Pod[] = [];
+    for (const pod of candidates) {
+      const action = claimAction(rs, pod);
+      if (action === 'keep') claimed.push(pod);
+      if (action === 'release') {
+        // It no longer matches: let it go (it keeps running, an orphan).
+        const ownerReferences = (pod.metadata.ownerReferences ?? []).filter(
+          (reference) => reference.uid !== rs.metadata.uid,
+        );
+        await pods
+          .patch(pod.metadata.name!, { metadata: { ownerReferences } })
+          .catch(ignoreNotFound);
+      }
+      if (action === 'adopt') {
+        // A merge patch that names the pod's uid: if the pod was replaced meanwhile, it fails.
+        const ownerReferences = [...(pod.metadata.ownerReferences ?? []), ownerReferenceTo(rs)];
+        const adopted = await pods
+          .patch(pod.metadata.name!, { metadata: { uid: pod.metadata.uid, ownerReferences } })
+          .catch(ignoreNotFound);
+        if (adopted) claimed.push(adopted);
+      }
+    }
+    return claimed;
+  }
+
+  /** Creates `count` pods from the template, in batches that double while they succeed. */
+  async createPods(rs: ReplicaSet, key: string, count: number): Promise<void> {
+    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
+    this.expectations.expectCreations(key, count);
+    let remaining = count;
+    for (const size of slowStartBatches(count)) {
+      remaining -= size;
+      const results = await Promise.allSettled(
+        Array.from({ length: size }, () => pods.create(podFromTemplate(rs))),
+      );
+      const failed = results.filter((result) => result.status === 'rejected');
+      if (failed.length > 0) {
+        // What was not created will not be observed: stop expecting it, and retry later.
+        for (let n = 0; n < failed.length + remaining; n++) this.expectations.creationObserved(key);
+        throw (failed[0] as PromiseRejectedResult).reason;
+      }
+    }
+  }
+
+  /** Deletes the victims, expecting their deletions first; one already gone counts as seen. */
+  async deletePods(rs: ReplicaSet, key: string, victims: Pod[]): Promise<void> {
+    const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
+    this.expectations.expectDeletions(
+      key,
+      victims.map((pod) => pod.metadata.uid!),
+    );
+    await Promise.all(
+      victims.map(async (pod) => {
+        try {
+          await pods.delete(pod.metadata.name!);
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+          this.expectations.deletionObserved(key, pod.metadata.uid!);
+        }
+      }),
+    );
+  }
+
+  /** Writes replicaSetStatus to the status subresource, unless every counter is already so. */
+  async writeStatus(rs: ReplicaSet, pods: Pod[]): Promise<void> {
+    const status = replicaSetStatus(rs, pods, this.clock.now());
+    const before: Partial<ReplicaSetStatus> = rs.status ?? {};
+    const same = Object.entries(status).every(
+      ([field, value]) => before[field as keyof ReplicaSetStatus] === value,
+    );
+    if (same) return;
+    await this.options.toolkit
+      .updateWithRetry(
+        this.options.client.resource<ReplicaSet>(this.resource, rs.metadata.namespace),
+        rs.metadata.name!,
+        (current) => {
+          current.status = { ...current.status, ...status };
+        },
+        { status: true },
+      )
+      .catch(ignoreNotFound);
+  }
 }
 
 function ignoreNotFound(error: unknown): undefined {
