@@ -75,6 +75,14 @@ export const verbs: Record<string, Verb> = {
     flags: {},
     positional: 'chapters',
   },
+  agendas: {
+    usage: 'kata agendas [--write]',
+    summary:
+      "the workshop agendas, timed from the stages' minutes; --write puts them into the instructor guide",
+    flags: {
+      write: { type: 'boolean', description: 'write them into docs/instructor-guide.md' },
+    },
+  },
   goto: {
     usage: 'kata goto NN[.S]',
     summary:

@@ -12,6 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { course, folderOf } from '../course.ts';
 import { repoRoot } from '../vitest/target.ts';
+import { agendaProblems } from './agendas.ts';
 import { verbs } from './args.ts';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
@@ -124,5 +125,6 @@ export function documentationProblems(root = repoRoot): string[] {
     ...files.flatMap((file) => linkProblems(file, root)),
     ...guides.flatMap((file) => commandProblems(file, root)),
     ...certMapProblems(root),
+    ...(root === repoRoot ? agendaProblems(root) : []),
   ];
 }

@@ -70,6 +70,8 @@ async function dispatch(request: Request): Promise<number> {
     }
     case 'stages':
       return (await import('./stage-table.ts')).printStages(request.chapters, colour);
+    case 'agendas':
+      return (await import('./agendas.ts')).printAgendas(request.flags.write === true);
     case 'goto':
       return (await learner()).goto(chapter!, request.stage, colour);
     case 'catch-up':
