@@ -32,7 +32,40 @@ async function runtimeWithLog() {
   return runtime;
 }
 
+/** Reads `response`'s body until it holds `lines` newline-ended lines; answers the text. */
+async function readLines(response: Response, lines: number): Promise<string> {
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  while (text.split('\n').length <= lines) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += decoder.decode(value, { stream: true });
+  }
+  await reader.cancel();
+  return text;
+}
+
 describe('Logs', () => {
+  test('the kubelet API answers /healthz, and 404 to what it does not serve', async () => {
+    const api = await serveKubeletApi(new FakeRuntime(), '127.0.0.1', 0);
+    try {
+      expect(api.url, 'the url serveKubeletApi answers, on port 0').toMatch(
+        /^http:\/\/127\.0\.0\.1:[1-9]\d*$/,
+      );
+      const health = await fetch(`${api.url}/healthz`);
+      expect([health.status, await health.text()], 'GET /healthz').toEqual([200, 'ok']);
+      const other = await fetch(`${api.url}/pods`);
+      expect(other.status, 'GET /pods, a path the kubelet API does not serve').toBe(404);
+      await other.text();
+      const posted = await fetch(`${api.url}/containerLogs/default/web/app`, { method: 'POST' });
+      expect(posted.status, 'POST /containerLogs/default/web/app').toBe(404);
+      await posted.text();
+    } finally {
+      await api.close();
+    }
+  });
+
   test("the kubelet API serves a container's log, all of it or its last lines", async () => {
     const api = await serveKubeletApi(await runtimeWithLog(), '127.0.0.1', 0);
     try {
@@ -41,10 +74,60 @@ describe('Logs', () => {
         200,
         'one\ntwo\nthree\n',
       ]);
+      expect(all.headers.get('content-type'), 'the content-type of a log').toMatch(/^text\/plain/);
       const tail = await fetch(`${api.url}/containerLogs/default/web/app?tailLines=1`);
       expect(await tail.text(), 'with tailLines=1').toBe('three\n');
       const missing = await fetch(`${api.url}/containerLogs/default/web/nope`);
-      expect(missing.status, 'a container that is not there').toBe(404);
+      expect(
+        [missing.status, await missing.text()],
+        'GET /containerLogs/default/web/nope, a container that is not there',
+      ).toEqual([404, 'container "nope" in pod "web" is not running on this node']);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test("after a restart, the log is the newest attempt's", async () => {
+    const runtime = await runtimeWithLog();
+    const [first] = await runtime.listContainers();
+    runtime.exitContainer(first!.id, 1);
+    const again = await runtime.createContainer(first!.podSandboxId, {
+      metadata: { name: 'app', attempt: 1 },
+      image: 'kata/echo',
+      labels: first!.labels,
+    });
+    await runtime.startContainer(again);
+    runtime.writeLog(again, 'second run');
+    const api = await serveKubeletApi(runtime, '127.0.0.1', 0);
+    try {
+      const log = await fetch(`${api.url}/containerLogs/default/web/app`);
+      expect(
+        await log.text(),
+        'the log of app after attempt 0 wrote three lines and attempt 1 one',
+      ).toBe('second run\n');
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('follow keeps the answer open and sends each new line as the container prints it', async () => {
+    const runtime = await runtimeWithLog();
+    const [container] = await runtime.listContainers();
+    const api = await serveKubeletApi(runtime, '127.0.0.1', 0);
+    try {
+      const response = await fetch(
+        `${api.url}/containerLogs/default/web/app?follow=true&tailLines=1`,
+      );
+      expect(response.status, 'GET ...?follow=true&tailLines=1').toBe(200);
+      const reading = readLines(response, 2);
+      await waitFor(
+        () => runtime.callsTo('readLogs').length === 1,
+        'the kubelet API to start reading the log',
+      );
+      runtime.writeLog(container!.id, 'four');
+      expect(await reading, 'the lines followed: the last one, then one printed afterwards').toBe(
+        'three\nfour\n',
+      );
     } finally {
       await api.close();
     }

@@ -2,21 +2,23 @@
 // reports back. It is a chapter 04 controller over the pods whose spec.nodeName is this node:
 //
 //   pod informer (spec.nodeName=me) ─┐
-//   runtime relist every second ─────┴─▶ queue of pod keys ──▶ syncPod(key)
-//                                                                 │
-//      sandbox (the pod's IP) ◀── containers started, restarted ◀─┤
-//      pods/status ◀────────────── status worked out from the runtime ◀─┘
+//   runtime relist every second ─────┴─▶ queue of pod keys ──▶ reconcile(key) ──▶ syncPod(pod)
+//                                                                                   │
+//      sandbox (the pod's IP) ◀── containers started, restarted (syncContainer) ◀───┤
+//      pods/status ◀─────────── status worked out from the runtime (writeStatus) ◀──┘
 //
 // syncPod is level-triggered like any reconcile: it compares the pod's spec with what the runtime
 // runs and takes the next steps (make the sandbox, pull, create, start, restart after back-off),
 // then writes the status it observes. The runtime is a ContainerRuntime (harness/runtime/cri.ts):
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
-import type { Service } from '../../harness/api/types.ts';
+// The pure steps live beside it: node.ts (the Node), pod-status.ts (the status), restarts.ts
+// (whether and when to restart), containers.ts (the runtime's configs), probes.ts.
+import type { Container, Pod } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import type { ContainerRuntime } from '../../harness/runtime/cri.ts';
+import type { ContainerRuntime, PodSandboxStatus } from '../../harness/runtime/cri.ts';
 import type { NodeConfig } from './node.ts';
 import { CrashBackoff, type BackoffOptions } from './restarts.ts';
 
@@ -41,14 +43,24 @@ export interface KubeletOptions extends NodeConfig {
   imageBackoffMs?: number;
 }
 
+/** Why the kubelet holds a container back instead of running it: CrashLoopBackOff, ErrImagePull. */
+export interface Held {
+  reason: string;
+  message?: string;
+}
+
 /**
- * The variables a container finds the Services of its namespace by, as Kubernetes sets them: for
- * each Service with a ClusterIP (not "None") and ports, named web-api: WEB_API_SERVICE_HOST (the
- * ClusterIP), WEB_API_SERVICE_PORT (the first port), and WEB_API_SERVICE_PORT_<PORT NAME> for each
- * named port (names upper-cased, "-" as "_").
+ * Runs `work` every `milliseconds` on the clock (clock.setTimeout), each run that long after the
+ * previous one ended (its promise settled), until `signal` aborts: then no run is left pending.
+ * A run that fails (rejects) is let go: the next one comes on time all the same.
  */
-export function serviceEnvironment(services: Service[]): { name: string; value: string }[] {
-  throw new NotImplemented('serviceEnvironment', section);
+export function repeatEvery(
+  clock: TimerClock,
+  milliseconds: number,
+  signal: AbortSignal,
+  work: () => Promise<void>,
+): void {
+  throw new NotImplemented('repeatEvery', '§ Registering the node');
 }
 
 export class Kubelet {
@@ -56,6 +68,11 @@ export class Kubelet {
   private readonly runtime: ContainerRuntime;
   private readonly clock: TimerClock;
   private readonly backoff: CrashBackoff;
+  /**
+   * Queues a pod key for a sync, now or `afterMs` later. A no-op until run() sets it to its work
+   * queue's add and addAfter, so the steps below can be called (and tested) without the loop.
+   */
+  private enqueue: (key: string, afterMs?: number) => void = () => {};
 
   constructor(options: KubeletOptions) {
     this.options = options;
@@ -68,60 +85,160 @@ export class Kubelet {
     return this.options.nodeName;
   }
 
-  /**
-   * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
-   * closed when the signal aborts; the Node registered names the port it really got. Then
-   * registers the node and renews the Lease (both at once, then the Lease every heartbeatMs on
-   * the clock), then runs until `signal` aborts: an informer on the pods with fieldSelector
-   * spec.nodeName=<this node>, a controller whose reconcile is syncPod, and every relistMs a look
-   * at the runtime's containers: the pod of each container whose state changed since the last
-   * look goes in the queue (labels podNamespaceLabel and podNameLabel say whose it is).
-   */
-  async run(signal: AbortSignal): Promise<void> {
-    throw new NotImplemented('Kubelet.run', '§ Registering the node');
-  }
+  // --- The node (§ Registering the node) -------------------------------------------------------
 
-  /** Creates the Node (nodeObject); if it exists already (a restart), writes its status again. */
+  /**
+   * Creates the Node (nodeObject, with the time now as RFC 3339); if it exists already
+   * (isAlreadyExists: a kubelet that restarted), writes its status and spec again instead
+   * (toolkit.updateWithRetry with { status: true }).
+   */
   async register(): Promise<void> {
     throw new NotImplemented('Kubelet.register', '§ Registering the node');
   }
 
   /**
-   * Renews the node's Lease in kube-node-lease: renewTime now, as a MicroTime (six fractional
-   * digits); creates it (nodeLease) when it does not exist. Then, if the Node's Ready condition is
-   * not True (the node lifecycle controller marks a silent node Unknown), registers again.
+   * Renews the node's Lease in kube-node-lease: spec.renewTime now, as a MicroTime (six fractional
+   * digits: 2026-01-01T00:00:10.000000Z), holderIdentity the node; creates it (nodeLease, with
+   * leaseDurationSeconds) when it does not exist (isNotFound). Then, if the Node's Ready condition
+   * is not True (the node lifecycle controller marks a silent node Unknown), registers again.
    */
   async heartbeat(): Promise<void> {
     throw new NotImplemented('Kubelet.heartbeat', '§ Registering the node');
   }
 
   /**
-   * One pod, by key. Gone from the informer: stop its running containers (stopContainer with the
-   * pod's terminationGracePeriodSeconds, 30 by default, as last seen) and remove its sandboxes
-   * (found by the name and namespace labels). Being deleted (metadata.deletionTimestamp): the same,
-   * with metadata.deletionGracePeriodSeconds as the grace, then delete the pod with
-   * gracePeriodSeconds 0 and the precondition of its uid (NotFound is fine). Otherwise:
-   * 1. its sandbox: the READY one labelled with the pod's uid, or a new one (runPodSandbox with
-   *    the pod's name, namespace, uid and hostname, and the three pod labels); its IP is the pod's;
-   * 2. each container of the spec, in order, from the latest attempt the runtime has (labels:
-   *    the pod labels and containerNameLabel): running or created: leave it; exited: if
-   *    shouldRestart, after the crash back-off (while waiting: held back as CrashLoopBackOff, with
-   *    the message "back-off <s>s restarting failed container=<name> pod=<pod>_<ns>(<uid>)", and
-   *    the key queued again for when the wait ends), create attempt + 1 and start it; none yet:
-   *    pull its image (an ImagePullError: held back with its reason, the key queued again after
-   *    imageBackoffMs; until then, held back as ImagePullBackOff with the message
-   *    'Back-off pulling image "<image>"', without pulling), create attempt 0 (image, command,
-   *    args, env: serviceEnvironment of the Services in the pod's namespace (from an informer on
-   *    services that run() starts and waits for) and then the container's own, ports, workingDir)
-   *    and start it;
-   * 3. probes: a running container with any probe gets a ContainerProbes (once per container id):
-   *    onChange queues the pod; onFailure stops the probes and the container (its grace), then
-   *    queues the pod, whose next sync restarts it; probes of containers no longer running stop;
-   * 4. the status: podStatus from the latest attempts, what was held back, and the probes' started
-   *    and ready, written to pods/status unless it is what the pod shows already.
+   * Registers the node and renews its Lease now; then renews it every heartbeatMs (10 s) on the
+   * clock until `signal` aborts (repeatEvery). Resolves once the first heartbeat is done.
    */
-  async syncPod(key: string): Promise<void> {
+  async keepAlive(signal: AbortSignal): Promise<void> {
+    throw new NotImplemented('Kubelet.keepAlive', '§ Registering the node');
+  }
+
+  // --- The loop (§ Running pods) ---------------------------------------------------------------
+
+  /**
+   * Runs the kubelet until `signal` aborts (and then resolves: being stopped is no failure).
+   * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
+   * closed when the signal aborts; the Node registered names the port it really got. Then
+   * keepAlive; an informer on services (waited for: containers find Services by them); an
+   * informer on the pods with fieldSelector spec.nodeName=<this node>; a controller whose
+   * reconcile is reconcile(key), with enqueue set to its queue; every relistMs (1 s) the runtime's
+   * containers through changedPods, each changed pod's key queued. Remember each pod's
+   * terminationGracePeriodSeconds (30 by default) as the informer sees it, for killPod once the
+   * pod is gone; when the signal aborts, stop every container's probes.
+   */
+  async run(signal: AbortSignal): Promise<void> {
+    throw new NotImplemented('Kubelet.run', section);
+  }
+
+  /**
+   * The controller's reconcile, for one pod key. Not in the pod informer any more: killPod with
+   * the grace last seen (30 by default). Being deleted (metadata.deletionTimestamp): terminatePod.
+   * Otherwise: syncPod.
+   */
+  async reconcile(key: string): Promise<void> {
+    throw new NotImplemented('Kubelet.reconcile', section);
+  }
+
+  // --- One pod (§ Running pods) ----------------------------------------------------------------
+
+  /**
+   * The pod's sandbox: the SANDBOX_READY one the runtime lists with the pod's uid label
+   * (podUidLabel), or a new one (runPodSandbox(sandboxConfig(pod)), then podSandboxStatus: its ip
+   * is the pod's IP).
+   */
+  async ensureSandbox(pod: Pod): Promise<PodSandboxStatus> {
+    throw new NotImplemented('Kubelet.ensureSandbox', section);
+  }
+
+  /**
+   * Pulls the container's image, creates attempt `attempt` in the sandbox (containerConfig, with
+   * the Services of the pod's namespace when run() watches them, else none) and starts it;
+   * answers undefined once it is started. A pull that fails with an ImagePullError: held back with
+   * the error's reason and message, and the pod key queued again after imageBackoffMs (10 s);
+   * until that time has passed (per pod uid, container and image), held back as ImagePullBackOff
+   * with the message 'Back-off pulling image "<image>"', without pulling. A pull that succeeds
+   * forgets the failure.
+   */
+  async startContainer(
+    pod: Pod,
+    sandbox: PodSandboxStatus,
+    container: Container,
+    attempt: number,
+  ): Promise<Held | undefined> {
+    throw new NotImplemented('Kubelet.startContainer', section);
+  }
+
+  /**
+   * Works out the pod's status and writes it. For each container of the spec: its newest attempt
+   * in the sandbox (listContainers by podSandboxId and containerNameLabel), what is `held`, and
+   * (from § Probes) started and ready from its probes when they watch that attempt; then
+   * podStatus with the pod's current status as previous, the sandbox's IP, the node's IP and the
+   * time now. Written (client.resource('pods', namespace).updateStatus) only when it differs from
+   * pod.status; a 409 Conflict (the pod given was not the latest): read, compare and write again
+   * (toolkit.updateWithRetry with { status: true }); a pod gone (NotFound) is no error.
+   */
+  async writeStatus(pod: Pod, sandbox: PodSandboxStatus, held: Map<string, Held>): Promise<void> {
+    throw new NotImplemented('Kubelet.writeStatus', section);
+  }
+
+  /**
+   * One container of the pod: its newest attempt in the sandbox, then nextStep (with the pod's
+   * restartPolicy, this.backoff, the key "<pod uid>/<container name>" and the time now). none:
+   * undefined. start: startContainer with that attempt (and what it answers). wait: the pod key
+   * queued again for when the wait ends, and held back as CrashLoopBackOff with crashLoopMessage.
+   */
+  async syncContainer(
+    pod: Pod,
+    sandbox: PodSandboxStatus,
+    container: Container,
+  ): Promise<Held | undefined> {
+    throw new NotImplemented('Kubelet.syncContainer', section);
+  }
+
+  /**
+   * One pod: make what runs match its spec, then report what runs. ensureSandbox; syncContainer
+   * for each container of the spec, in order, collecting what is held back by container name (and,
+   * for a container with a liveness, readiness or startup probe, syncProbes after it: § Probes);
+   * then writeStatus.
+   */
+  async syncPod(pod: Pod): Promise<void> {
     throw new NotImplemented('Kubelet.syncPod', section);
+  }
+
+  // --- Probes (§ Probes) -----------------------------------------------------------------------
+
+  /**
+   * Keeps one ContainerProbes on the running attempt of a container that has probes (per pod uid
+   * and container name, remembering which attempt it watches, for writeStatus). The newest attempt
+   * runs and has none yet: make one (target: the sandbox's IP, the attempt's id, the runtime) and
+   * start it; onChange queues the pod; onFailure stops the probes and the container
+   * (stopContainer with terminationGracePeriodSeconds, 30 by default), then queues the pod, whose
+   * next sync restarts it as its restartPolicy says. The attempt watched is no longer the newest
+   * running one: stop its probes (and make new ones if a newer attempt runs).
+   */
+  async syncProbes(pod: Pod, sandbox: PodSandboxStatus, container: Container): Promise<void> {
+    throw new NotImplemented('Kubelet.syncProbes', '§ Probes');
+  }
+
+  // --- Pods that go (§ Running pods) -----------------------------------------------------------
+
+  /**
+   * Stops the pod of `key` ("namespace/name"): for each sandbox labelled with its namespace and
+   * name, stop the probes of its containers, stop its running containers (stopContainer with
+   * `graceSeconds`: SIGTERM, then SIGKILL), then remove the sandbox.
+   */
+  async killPod(key: string, graceSeconds: number): Promise<void> {
+    throw new NotImplemented('Kubelet.killPod', section);
+  }
+
+  /**
+   * A pod deleted gracefully: killPod with its metadata.deletionGracePeriodSeconds (30 by
+   * default), then delete it for good: a delete with gracePeriodSeconds 0 and the precondition of
+   * its uid (so a new pod of the same name is never the one deleted); NotFound is fine.
+   */
+  async terminatePod(pod: Pod): Promise<void> {
+    throw new NotImplemented('Kubelet.terminatePod', section);
   }
 }
 

@@ -3,8 +3,9 @@
 // once, then the kubelet waits 10 s, 20 s, 40 s, ... up to 5 minutes after each exit before the next
 // start. While it waits, the container is "waiting" with the reason CrashLoopBackOff, which is all
 // `kubectl get pods` shows of a program that keeps failing.
-import type { PodSpec } from '../../harness/api/types.ts';
+import type { Pod, PodSpec } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { ContainerStatus as RuntimeContainerStatus } from '../../harness/runtime/cri.ts';
 
 const section = '§ Restarts';
 
@@ -60,4 +61,42 @@ export class CrashBackoff {
   forget(key: string): void {
     throw new NotImplemented('CrashBackoff.forget', section);
   }
+}
+
+/** What the kubelet does next with one container of a pod. */
+export type NextStep =
+  /** Create and start this attempt: 0 for a first start, the latest attempt + 1 for a restart. */
+  | { action: 'start'; attempt: number }
+  /**
+   * A restart is due, but not for waitMs more milliseconds (CrashLoopBackOff meanwhile); backoffMs
+   * is the whole wait the back-off set, for the message.
+   */
+  | { action: 'wait'; waitMs: number; backoffMs: number }
+  /** Nothing: it runs (or is about to), or it ended for good as its restartPolicy says. */
+  | { action: 'none' };
+
+/**
+ * The next step for a container, from its latest attempt (none: never started). No attempt yet:
+ * start attempt 0. Running or created: none. Exited: none if shouldRestart says no; else, while
+ * backoff.remainingMs(key, finishedAt, now) is above 0, wait (with backoff.currentMs(key) as
+ * backoffMs); else record the restart (backoff.next(key, finishedAt)) and start attempt + 1.
+ * `key`: the pod's uid and the container's name.
+ */
+export function nextStep(
+  policy: PodSpec['restartPolicy'],
+  latest: RuntimeContainerStatus | undefined,
+  backoff: CrashBackoff,
+  key: string,
+  now: number,
+): NextStep {
+  throw new NotImplemented('nextStep', section);
+}
+
+/**
+ * The message of a container in CrashLoopBackOff, as the kubelet words it:
+ * "back-off <backoffMs in whole seconds>s restarting failed container=<container>
+ * pod=<pod name>_<namespace>(<uid>)" (one line, one space between the two parts).
+ */
+export function crashLoopMessage(pod: Pod, container: string, backoffMs: number): string {
+  throw new NotImplemented('crashLoopMessage', section);
 }

@@ -13,6 +13,7 @@ import {
   podNamespaceLabel,
   type ContainerRuntime,
 } from '../../harness/runtime/cri.ts';
+import { newestAttempt } from './containers.ts';
 
 export interface KubeletServer {
   /** http://<address>:<port> */
@@ -63,8 +64,12 @@ export async function serveKubeletApi(
   };
 }
 
-/** Writes one container's log: its newest attempt's, as plain lines. */
-async function streamLog(
+/**
+ * Answers a GET /containerLogs request: the log of the newest attempt of one container, as plain
+ * lines, the last `tailLines` of them or all; with `follow`, new lines as they come, until the
+ * container exits or the client goes away.
+ */
+export async function streamLog(
   runtime: ContainerRuntime,
   response: http.ServerResponse,
   which: { namespace: string; pod: string; container: string },
@@ -77,7 +82,7 @@ async function streamLog(
       [containerNameLabel]: which.container,
     },
   });
-  const latest = attempts.sort((a, b) => b.metadata.attempt - a.metadata.attempt)[0];
+  const latest = newestAttempt(attempts);
   if (!latest) {
     return answer(
       response,

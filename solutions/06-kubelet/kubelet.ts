@@ -2,20 +2,22 @@
 // reports back. It is a chapter 04 controller over the pods whose spec.nodeName is this node:
 //
 //   pod informer (spec.nodeName=me) ─┐
-//   runtime relist every second ─────┴─▶ queue of pod keys ──▶ syncPod(key)
-//                                                                 │
-//      sandbox (the pod's IP) ◀── containers started, restarted ◀─┤
-//      pods/status ◀────────────── status worked out from the runtime ◀─┘
+//   runtime relist every second ─────┴─▶ queue of pod keys ──▶ reconcile(key) ──▶ syncPod(pod)
+//                                                                                   │
+//      sandbox (the pod's IP) ◀── containers started, restarted (syncContainer) ◀───┤
+//      pods/status ◀─────────── status worked out from the runtime (writeStatus) ◀──┘
 //
 // syncPod is level-triggered like any reconcile: it compares the pod's spec with what the runtime
 // runs and takes the next steps (make the sandbox, pull, create, start, restart after back-off),
 // then writes the status it observes. The runtime is a ContainerRuntime (harness/runtime/cri.ts):
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
+// The pure steps live beside it: node.ts (the Node), pod-status.ts (the status), restarts.ts
+// (whether and when to restart), containers.ts (the runtime's configs), probes.ts.
 import type { Container, Lease, Node, Pod, Service } from '../../harness/api/types.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
+import { rfc3339, systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
 import {
   containerNameLabel,
   ImagePullBackOff,
@@ -25,12 +27,14 @@ import {
   podUidLabel,
   type ContainerRuntime,
   type ContainerStatus as RuntimeContainerStatus,
+  type PodSandboxStatus,
 } from '../../harness/runtime/cri.ts';
+import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
 import { serveKubeletApi } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { podStatus, type ContainerObservation } from './pod-status.ts';
 import { ContainerProbes } from './probes.ts';
-import { CrashBackoff, shouldRestart, type BackoffOptions } from './restarts.ts';
+import { CrashBackoff, crashLoopMessage, nextStep, type BackoffOptions } from './restarts.ts';
 
 export interface KubeletOptions extends NodeConfig {
   // NodeConfig's `port`: where the kubelet API listens (10250 in a cluster, 0 for any free port);
@@ -58,31 +62,33 @@ const keyOf = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 const microTime = (milliseconds: number) =>
   new Date(milliseconds).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
+/** Why the kubelet holds a container back instead of running it: CrashLoopBackOff, ErrImagePull. */
+export interface Held {
+  reason: string;
+  message?: string;
+}
+
 /**
- * The variables a container finds the Services of its namespace by, as Kubernetes sets them: for a
- * Service named web-api, WEB_API_SERVICE_HOST (its ClusterIP) and WEB_API_SERVICE_PORT (its first
- * port), and WEB_API_SERVICE_PORT_<NAME> for each named port. Only Services that exist when the
- * container starts (so a client started before its Service must use DNS, or be restarted).
+ * Runs `work` every `milliseconds` on the clock, each run that long after the previous one ended,
+ * until `signal` aborts. A run that fails is let go: the next one comes on time all the same.
  */
-export function serviceEnvironment(services: Service[]): { name: string; value: string }[] {
-  const variables: { name: string; value: string }[] = [];
-  for (const service of services) {
-    const ip = service.spec.clusterIP;
-    const ports = service.spec.ports ?? [];
-    if (!ip || ip === 'None' || ports.length === 0) continue;
-    const prefix = service.metadata.name!.toUpperCase().replace(/-/g, '_');
-    variables.push({ name: `${prefix}_SERVICE_HOST`, value: ip });
-    variables.push({ name: `${prefix}_SERVICE_PORT`, value: String(ports[0]!.port) });
-    for (const port of ports) {
-      if (port.name) {
-        variables.push({
-          name: `${prefix}_SERVICE_PORT_${port.name.toUpperCase().replace(/-/g, '_')}`,
-          value: String(port.port),
-        });
-      }
-    }
-  }
-  return variables;
+export function repeatEvery(
+  clock: TimerClock,
+  milliseconds: number,
+  signal: AbortSignal,
+  work: () => Promise<void>,
+): void {
+  let timer: Timer | undefined;
+  const tick = () => {
+    void work()
+      .catch(() => {})
+      .finally(() => {
+        if (!signal.aborted) timer = clock.setTimeout(tick, milliseconds);
+      });
+  };
+  if (signal.aborted) return;
+  timer = clock.setTimeout(tick, milliseconds);
+  signal.addEventListener('abort', () => clock.clearTimeout(timer), { once: true });
 }
 
 export class Kubelet {
@@ -90,10 +96,8 @@ export class Kubelet {
   private readonly runtime: ContainerRuntime;
   private readonly clock: TimerClock;
   private readonly backoff: CrashBackoff;
-  /** Containers held back, per pod key and container name: why, and until when. */
-  private readonly held = new Map<string, Map<string, { reason: string; message?: string }>>();
-  /** The probes of each running container that has any, by container id. */
-  private readonly probes = new Map<string, ContainerProbes>();
+  /** Each probed container's probes (key: pod uid/container name), and the attempt they watch. */
+  private readonly probes = new Map<string, { containerId: string; probes: ContainerProbes }>();
   /** When each failed image pull (per pod, container and image) may be tried again. */
   private readonly pullFailures = new Map<string, number>();
   /** The grace period of each pod last seen, for stopping it once it is gone. */
@@ -102,6 +106,7 @@ export class Kubelet {
   private services: Informer<Service> | undefined;
   /** The port the kubelet API listens on, once it does. */
   private apiPort: number | undefined;
+  /** Queues a pod key for a sync, now or later; a no-op until run() has a queue. */
   private enqueue: (key: string, afterMs?: number) => void = () => {};
 
   constructor(options: KubeletOptions) {
@@ -115,90 +120,14 @@ export class Kubelet {
     return this.options.nodeName;
   }
 
-  /** Registers the node, then heartbeats and syncs pods until `signal` aborts. */
-  async run(signal: AbortSignal): Promise<void> {
-    try {
-      await this.start(signal);
-    } catch (error) {
-      // Stopped while a request was on its way: that is how a kubelet ends, not a failure.
-      if (!signal.aborted) throw error;
-    }
-  }
-
-  private async start(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    if (this.options.port !== undefined) {
-      const api = await serveKubeletApi(this.runtime, this.options.nodeIp, this.options.port);
-      // The Node tells the API server where the kubelet API really is (port 0 picked one).
-      this.apiPort = Number(new URL(api.url).port);
-      signal.addEventListener('abort', () => void api.close());
-    }
-    await this.register();
-    const timers: Timer[] = [];
-    const every = (milliseconds: number, work: () => Promise<void>) => {
-      const tick = () => {
-        void work()
-          .catch(() => {})
-          .finally(() => {
-            if (!signal.aborted) timers.push(this.clock.setTimeout(tick, milliseconds));
-          });
-      };
-      timers.push(this.clock.setTimeout(tick, milliseconds));
-    };
-    signal.addEventListener('abort', () => {
-      timers.forEach((timer) => this.clock.clearTimeout(timer));
-      for (const probes of this.probes.values()) probes.stop();
-    });
-    await this.heartbeat();
-    every(this.options.heartbeatMs ?? 10_000, () => this.heartbeat());
-
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
-      fieldSelector: `spec.nodeName=${this.nodeName}`,
-      clock: this.clock,
-    });
-    // Services, for the environment variables a container finds them by (without DNS).
-    this.services = toolkit.createInformer(client.resource<Service>('services'), {
-      clock: this.clock,
-    });
-    this.services.run(signal);
-    await this.services.waitForSync(signal);
-    this.pods = pods;
-    const controller = toolkit.createController({
-      name: `kubelet-${this.nodeName}`,
-      queue: toolkit.createWorkQueue({ clock: this.clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
-      reconcile: (key) => this.syncPod(key),
-      // Pods are independent: several are synced at once (the queue keeps each pod to one worker).
-      workers: 8,
-    });
-    this.enqueue = (key, afterMs = 0) =>
-      afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
-    pods.addEventHandlers({
-      add: (pod) => this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30),
-      delete: (pod) =>
-        this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30),
-    });
-    controller.watch(pods);
-    // Containers change on their own (they exit): list the runtime and look at the pods whose
-    // containers did, like the kubelet's pod lifecycle event generator.
-    let lastStates = new Map<string, string>();
-    every(this.options.relistMs ?? 1000, async () => {
-      const states = new Map<string, string>();
-      for (const container of await this.runtime.listContainers()) {
-        const key = `${container.labels[podNamespaceLabel]}/${container.labels[podNameLabel]}`;
-        states.set(container.id, container.state);
-        if (lastStates.get(container.id) !== container.state) this.enqueue(key);
-      }
-      lastStates = states;
-    });
-    await controller.run(signal);
-  }
+  // --- The node ------------------------------------------------------------------------------
 
   /** Creates the Node, or (after a restart) writes its status again. */
   async register(): Promise<void> {
     const nodes = this.options.client.resource<Node>('nodes');
     const node = nodeObject(
       { ...this.options, port: this.apiPort ?? this.options.port },
-      new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+      rfc3339(this.clock.now()),
     );
     try {
       await nodes.create(node);
@@ -236,97 +165,108 @@ export class Kubelet {
     if (ready?.status !== 'True') await this.register();
   }
 
-  /** One pod: make what runs match its spec, then report what runs. */
-  async syncPod(key: string): Promise<void> {
-    const pod = this.pods?.get(key);
-    if (!pod) return this.killPod(key);
-    if (pod.metadata.deletionTimestamp) {
-      // Deleted gracefully: stop the containers within the grace given, then remove the pod for
-      // good (a delete with no grace left, for this very pod).
-      this.gracePeriods.set(key, pod.metadata.deletionGracePeriodSeconds ?? 30);
-      await this.killPod(key);
-      try {
-        await this.options.client
-          .resource<Pod>('pods', pod.metadata.namespace)
-          .delete(pod.metadata.name!, {
-            gracePeriodSeconds: 0,
-            preconditions: { uid: pod.metadata.uid },
-          });
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-      }
-      return;
-    }
-    const [namespace, name] = key.split('/') as [string, string];
-    const uid = pod.metadata.uid!;
-    const labels = { [podNameLabel]: name, [podNamespaceLabel]: namespace, [podUidLabel]: uid };
-
-    // The sandbox: the pod's own IP, shared by its containers.
-    let [sandbox] = await this.runtime.listPodSandbox({
-      labelSelector: { [podUidLabel]: uid },
-      state: 'SANDBOX_READY',
-    });
-    if (!sandbox) {
-      const id = await this.runtime.runPodSandbox({
-        metadata: { name, namespace, uid, attempt: 0 },
-        hostname: pod.spec.hostname ?? name,
-        labels,
-      });
-      sandbox = await this.runtime.podSandboxStatus(id);
-    }
-
-    const held = new Map<string, { reason: string; message?: string }>();
-    this.held.set(key, held);
-    for (const container of pod.spec.containers) {
-      await this.syncContainer(pod, sandbox.id, sandbox.ip, container, held);
-    }
-    await this.writeStatus(pod, sandbox.id, sandbox.ip, held);
+  /** Registers the node and renews its Lease now, then every heartbeatMs until `signal` aborts. */
+  async keepAlive(signal: AbortSignal): Promise<void> {
+    await this.register();
+    await this.heartbeat();
+    repeatEvery(this.clock, this.options.heartbeatMs ?? 10_000, signal, () => this.heartbeat());
   }
 
-  /** One container: start it, leave it, or restart it after its back-off. */
-  private async syncContainer(
-    pod: Pod,
-    sandboxId: string,
-    podIP: string,
-    container: Container,
-    held: Map<string, { reason: string; message?: string }>,
-  ): Promise<void> {
-    const key = keyOf(pod);
-    const latest = await this.latestAttempt(sandboxId, container.name);
-    if (latest?.state === 'CONTAINER_RUNNING')
-      return this.ensureProbes(pod, container, latest.id, podIP);
-    if (latest?.state === 'CONTAINER_CREATED') return;
-    let attempt = 0;
-    if (latest) {
-      if (!shouldRestart(pod.spec.restartPolicy, latest.exitCode)) return;
-      const backoffKey = `${pod.metadata.uid}/${container.name}`;
-      const now = this.clock.now();
-      const remaining = this.backoff.remainingMs(backoffKey, latest.finishedAt, now);
-      if (remaining > 0) {
-        const seconds = Math.round(this.backoff.currentMs(backoffKey) / 1000);
-        held.set(container.name, {
-          reason: 'CrashLoopBackOff',
-          message:
-            `back-off ${seconds}s restarting failed container=${container.name} ` +
-            `pod=${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`,
-        });
-        this.enqueue(key, remaining);
-        return;
-      }
-      this.backoff.next(backoffKey, latest.finishedAt);
-      attempt = latest.metadata.attempt + 1;
-    }
+  // --- The loop ------------------------------------------------------------------------------
 
-    // A pull that failed is not tried again until its back-off has passed: ImagePullBackOff.
+  /** Registers the node, then heartbeats and syncs pods until `signal` aborts. */
+  async run(signal: AbortSignal): Promise<void> {
+    try {
+      await this.start(signal);
+    } catch (error) {
+      // Stopped while a request was on its way: that is how a kubelet ends, not a failure.
+      if (!signal.aborted) throw error;
+    }
+  }
+
+  private async start(signal: AbortSignal): Promise<void> {
+    const { toolkit, client } = this.options;
+    if (this.options.port !== undefined) {
+      const api = await serveKubeletApi(this.runtime, this.options.nodeIp, this.options.port);
+      // The Node tells the API server where the kubelet API really is (port 0 picked one).
+      this.apiPort = Number(new URL(api.url).port);
+      signal.addEventListener('abort', () => void api.close());
+    }
+    signal.addEventListener('abort', () => {
+      for (const { probes } of this.probes.values()) probes.stop();
+    });
+    await this.keepAlive(signal);
+
+    // Services, for the environment variables a container finds them by (without DNS).
+    this.services = toolkit.createInformer(client.resource<Service>('services'), {
+      clock: this.clock,
+    });
+    this.services.run(signal);
+    await this.services.waitForSync(signal);
+    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
+      fieldSelector: `spec.nodeName=${this.nodeName}`,
+      clock: this.clock,
+    });
+    this.pods = pods;
+    const controller = toolkit.createController({
+      name: `kubelet-${this.nodeName}`,
+      queue: toolkit.createWorkQueue({ clock: this.clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
+      reconcile: (key) => this.reconcile(key),
+      // Pods are independent: several are synced at once (the queue keeps each pod to one worker).
+      workers: 8,
+    });
+    this.enqueue = (key, afterMs = 0) =>
+      afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
+    const remember = (pod: Pod) =>
+      this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30);
+    pods.addEventHandlers({ add: remember, delete: remember });
+    controller.watch(pods);
+    // Containers change on their own (they exit): list the runtime and look at the pods whose
+    // containers did, like the kubelet's pod lifecycle event generator.
+    let last = new Map<string, string>();
+    repeatEvery(this.clock, this.options.relistMs ?? 1000, signal, async () => {
+      const { keys, states } = changedPods(last, await this.runtime.listContainers());
+      last = states;
+      for (const key of keys) this.enqueue(key);
+    });
+    await controller.run(signal);
+  }
+
+  /** The controller's reconcile: the pod of `key` as the informer has it, gone, or going. */
+  async reconcile(key: string): Promise<void> {
+    const pod = this.pods?.get(key);
+    if (!pod) return this.killPod(key, this.gracePeriods.get(key) ?? 30);
+    if (pod.metadata.deletionTimestamp) return this.terminatePod(pod);
+    return this.syncPod(pod);
+  }
+
+  // --- One pod -------------------------------------------------------------------------------
+
+  /** The pod's sandbox: the READY one the runtime has for its uid, or a new one. */
+  async ensureSandbox(pod: Pod): Promise<PodSandboxStatus> {
+    const [sandbox] = await this.runtime.listPodSandbox({
+      labelSelector: { [podUidLabel]: pod.metadata.uid! },
+      state: 'SANDBOX_READY',
+    });
+    if (sandbox) return sandbox;
+    return this.runtime.podSandboxStatus(await this.runtime.runPodSandbox(sandboxConfig(pod)));
+  }
+
+  /**
+   * Pulls the container's image, creates attempt `attempt` and starts it; or says why not: a
+   * pull that failed (ErrImagePull) is not tried again before imageBackoffMs (ImagePullBackOff).
+   */
+  async startContainer(
+    pod: Pod,
+    sandbox: PodSandboxStatus,
+    container: Container,
+    attempt: number,
+  ): Promise<Held | undefined> {
     const pullKey = `${pod.metadata.uid}/${container.name}/${container.image}`;
     const pullWait = (this.pullFailures.get(pullKey) ?? 0) - this.clock.now();
     if (pullWait > 0) {
-      held.set(container.name, {
-        reason: ImagePullBackOff,
-        message: `Back-off pulling image "${container.image}"`,
-      });
-      this.enqueue(key, pullWait);
-      return;
+      this.enqueue(keyOf(pod), pullWait);
+      return { reason: ImagePullBackOff, message: `Back-off pulling image "${container.image}"` };
     }
     try {
       await this.runtime.pullImage(container.image);
@@ -335,93 +275,22 @@ export class Kubelet {
       if (!(error instanceof ImagePullError)) throw error;
       const backoffMs = this.options.imageBackoffMs ?? 10_000;
       this.pullFailures.set(pullKey, this.clock.now() + backoffMs);
-      held.set(container.name, { reason: error.reason, message: error.message });
-      this.enqueue(key, backoffMs);
-      return;
+      this.enqueue(keyOf(pod), backoffMs);
+      return { reason: error.reason, message: error.message };
     }
-    const id = await this.runtime.createContainer(sandboxId, {
-      metadata: { name: container.name, attempt },
-      image: container.image,
-      command: container.command,
-      args: container.args,
-      env: [
-        ...serviceEnvironment(
-          this.services?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [],
-        ),
-        ...(container.env ?? []).map((variable) => ({
-          name: variable.name,
-          value: variable.value ?? '',
-        })),
-      ],
-      ports: container.ports?.map((port) => ({
-        containerPort: port.containerPort,
-        name: port.name,
-        protocol: port.protocol,
-      })),
-      workingDir: container.workingDir,
-      labels: {
-        [podNameLabel]: pod.metadata.name!,
-        [podNamespaceLabel]: pod.metadata.namespace!,
-        [podUidLabel]: pod.metadata.uid!,
-        [containerNameLabel]: container.name,
-      },
-    });
-    await this.runtime.startContainer(id);
-    this.ensureProbes(pod, container, id, podIP);
-  }
-
-  /** Starts the probes of a running container that has any, once per container. */
-  private ensureProbes(pod: Pod, container: Container, containerId: string, podIP: string): void {
-    const { livenessProbe, readinessProbe, startupProbe } = container;
-    if (!livenessProbe && !readinessProbe && !startupProbe) return;
-    if (this.probes.has(containerId)) return;
-    const key = keyOf(pod);
-    const probes = new ContainerProbes(
-      container,
-      { podIP, containerId, runtime: this.runtime },
-      this.clock,
-      {
-        onChange: () => this.enqueue(key),
-        // A failed liveness probe kills the container; the next sync restarts it (restartPolicy).
-        onFailure: () => {
-          probes.stop();
-          this.probes.delete(containerId);
-          const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
-          void this.runtime.stopContainer(containerId, grace).finally(() => this.enqueue(key));
-        },
-      },
-    );
-    this.probes.set(containerId, probes);
-    probes.start();
-  }
-
-  /** The newest attempt of a container in a sandbox. */
-  private async latestAttempt(
-    sandboxId: string,
-    name: string,
-  ): Promise<RuntimeContainerStatus | undefined> {
-    const attempts = await this.runtime.listContainers({
-      podSandboxId: sandboxId,
-      labelSelector: { [containerNameLabel]: name },
-    });
-    return attempts.sort((a, b) => b.metadata.attempt - a.metadata.attempt)[0];
+    const services = this.services?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [];
+    const config = containerConfig(pod, container, attempt, services);
+    await this.runtime.startContainer(await this.runtime.createContainer(sandbox.id, config));
+    return undefined;
   }
 
   /** Works out the pod's status from the runtime and writes it when it changed. */
-  private async writeStatus(
-    pod: Pod,
-    sandboxId: string,
-    podIP: string,
-    held: Map<string, { reason: string; message?: string }>,
-  ): Promise<void> {
+  async writeStatus(pod: Pod, sandbox: PodSandboxStatus, held: Map<string, Held>): Promise<void> {
     const containers: ContainerObservation[] = [];
     for (const container of pod.spec.containers) {
-      const latest = await this.latestAttempt(sandboxId, container.name);
-      const probes = latest && this.probes.get(latest.id);
-      if (probes && latest.state !== 'CONTAINER_RUNNING') {
-        probes.stop();
-        this.probes.delete(latest.id);
-      }
+      const latest = await this.latestAttempt(sandbox.id, container.name);
+      const watched = this.probes.get(`${pod.metadata.uid}/${container.name}`);
+      const probes = latest && watched?.containerId === latest.id ? watched.probes : undefined;
       containers.push({
         name: container.name,
         image: container.image,
@@ -435,7 +304,7 @@ export class Kubelet {
       spec: pod.spec,
       previous: pod.status,
       containers,
-      podIP,
+      podIP: sandbox.ip,
       hostIP: this.options.nodeIp,
       now: this.clock.now(),
     });
@@ -461,28 +330,120 @@ export class Kubelet {
     }
   }
 
-  /** A pod that is gone from the API: stop its containers within its grace period, then its sandbox. */
-  private async killPod(key: string): Promise<void> {
+  /** One container: leave it, start it, restart it, or hold it back; returns why it is held. */
+  async syncContainer(
+    pod: Pod,
+    sandbox: PodSandboxStatus,
+    container: Container,
+  ): Promise<Held | undefined> {
+    const latest = await this.latestAttempt(sandbox.id, container.name);
+    const backoffKey = `${pod.metadata.uid}/${container.name}`;
+    const now = this.clock.now();
+    const step = nextStep(pod.spec.restartPolicy, latest, this.backoff, backoffKey, now);
+    if (step.action === 'none') return undefined;
+    if (step.action === 'start') return this.startContainer(pod, sandbox, container, step.attempt);
+    this.enqueue(keyOf(pod), step.waitMs);
+    const message = crashLoopMessage(pod, container.name, step.backoffMs);
+    return { reason: 'CrashLoopBackOff', message };
+  }
+
+  /** One pod: make what runs match its spec, then report what runs. */
+  async syncPod(pod: Pod): Promise<void> {
+    const sandbox = await this.ensureSandbox(pod);
+    const held = new Map<string, Held>();
+    for (const container of pod.spec.containers) {
+      const why = await this.syncContainer(pod, sandbox, container);
+      if (why) held.set(container.name, why);
+      const { livenessProbe, readinessProbe, startupProbe } = container;
+      if (livenessProbe || readinessProbe || startupProbe) {
+        await this.syncProbes(pod, sandbox, container);
+      }
+    }
+    await this.writeStatus(pod, sandbox, held);
+  }
+
+  /** The newest attempt of a container in a sandbox. */
+  private async latestAttempt(
+    sandboxId: string,
+    name: string,
+  ): Promise<RuntimeContainerStatus | undefined> {
+    const attempts = await this.runtime.listContainers({
+      podSandboxId: sandboxId,
+      labelSelector: { [containerNameLabel]: name },
+    });
+    return newestAttempt(attempts);
+  }
+
+  // --- Probes --------------------------------------------------------------------------------
+
+  /**
+   * Keeps one ContainerProbes on the running attempt of a container that has probes: made when a
+   * new attempt runs, stopped when the attempt it watched is no longer running.
+   */
+  async syncProbes(pod: Pod, sandbox: PodSandboxStatus, container: Container): Promise<void> {
+    const key = `${pod.metadata.uid}/${container.name}`;
+    const latest = await this.latestAttempt(sandbox.id, container.name);
+    const running = latest?.state === 'CONTAINER_RUNNING' ? latest.id : undefined;
+    const watched = this.probes.get(key);
+    if (watched && watched.containerId === running) return;
+    watched?.probes.stop();
+    this.probes.delete(key);
+    if (!running) return;
+    const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+    const target = { podIP: sandbox.ip, containerId: running, runtime: this.runtime };
+    const probes = new ContainerProbes(container, target, this.clock, {
+      onChange: () => this.enqueue(keyOf(pod)),
+      // A failed liveness probe kills the container; the next sync restarts it (restartPolicy).
+      onFailure: () => {
+        probes.stop();
+        void this.runtime.stopContainer(running, grace).finally(() => this.enqueue(keyOf(pod)));
+      },
+    });
+    this.probes.set(key, { containerId: running, probes });
+    probes.start();
+  }
+
+  // --- Pods that go --------------------------------------------------------------------------
+
+  /** Stops the containers of the pod `key` within `graceSeconds`, then removes its sandboxes. */
+  async killPod(key: string, graceSeconds: number): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
     const sandboxes = await this.runtime.listPodSandbox({
       labelSelector: { [podNamespaceLabel]: namespace, [podNameLabel]: name },
     });
-    const grace = this.gracePeriods.get(key) ?? 30;
     for (const sandbox of sandboxes) {
       const containers = await this.runtime.listContainers({ podSandboxId: sandbox.id });
       for (const container of containers) {
-        this.probes.get(container.id)?.stop();
-        this.probes.delete(container.id);
+        const probeKey = `${container.labels[podUidLabel]}/${container.metadata.name}`;
+        this.probes.get(probeKey)?.probes.stop();
+        this.probes.delete(probeKey);
       }
       await Promise.all(
         containers
           .filter((container) => container.state === 'CONTAINER_RUNNING')
-          .map((container) => this.runtime.stopContainer(container.id, grace)),
+          .map((container) => this.runtime.stopContainer(container.id, graceSeconds)),
       );
       await this.runtime.removePodSandbox(sandbox.id);
     }
-    this.held.delete(key);
     this.gracePeriods.delete(key);
+  }
+
+  /**
+   * A pod deleted gracefully: its containers stopped within the grace its deletion gave, then the
+   * pod removed for good (a delete with no grace left, for this very pod: its uid).
+   */
+  async terminatePod(pod: Pod): Promise<void> {
+    await this.killPod(keyOf(pod), pod.metadata.deletionGracePeriodSeconds ?? 30);
+    try {
+      await this.options.client
+        .resource<Pod>('pods', pod.metadata.namespace)
+        .delete(pod.metadata.name!, {
+          gracePeriodSeconds: 0,
+          preconditions: { uid: pod.metadata.uid },
+        });
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
   }
 }
 

@@ -22,32 +22,29 @@ export interface NodeConfig {
 /** The version the kubelet reports; kubectl prints it in `get nodes`. */
 export const kubeletVersion = 'v1.32.0-kata';
 
-/** The four conditions of a healthy node, with the reasons and messages Kubernetes uses. */
+/** A healthy node's four conditions: type, status, reason, message, in Kubernetes' words. */
+const healthy: [string, 'True' | 'False', string, string][] = [
+  [
+    'MemoryPressure',
+    'False',
+    'KubeletHasSufficientMemory',
+    'kubelet has sufficient memory available',
+  ],
+  ['DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
+  ['PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+  ['Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'],
+];
+
+/** The conditions of a healthy node, each heard from and last changed `now`. */
 export function healthyConditions(now: string): NodeCondition[] {
-  const condition = (type: string, status: 'True' | 'False', reason: string, message: string) => ({
+  return healthy.map(([type, status, reason, message]) => ({
     type,
     status,
     reason,
     message,
     lastHeartbeatTime: now,
     lastTransitionTime: now,
-  });
-  return [
-    condition(
-      'MemoryPressure',
-      'False',
-      'KubeletHasSufficientMemory',
-      'kubelet has sufficient memory available',
-    ),
-    condition('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
-    condition(
-      'PIDPressure',
-      'False',
-      'KubeletHasSufficientPID',
-      'kubelet has sufficient PID available',
-    ),
-    condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
-  ];
+  }));
 }
 
 /** The Node as the kubelet registers it. `now`: an RFC 3339 time. */
