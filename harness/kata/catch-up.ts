@@ -75,14 +75,41 @@ function importedNames(source: ts.SourceFile): Set<string> {
   return names;
 }
 
+/** The local names a file imports as values (not `import type`, not `type X`). */
+function valueNames(source: ts.SourceFile): Set<string> {
+  const names = new Set<string>();
+  for (const { declaration, named, typeOnly } of importsOf(source)) {
+    if (typeOnly) continue;
+    const clause = declaration.importClause;
+    if (clause?.name) names.add(clause.name.text);
+    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) {
+      names.add(clause.namedBindings.name.text);
+    }
+    for (const element of named?.elements ?? []) {
+      if (!element.isTypeOnly) names.add(element.name.text);
+    }
+  }
+  return names;
+}
+
+/** An import specifier without its `type`: "X", "X as Y". */
+function specifierText(element: ts.ImportSpecifier): string {
+  const imported = element.propertyName ? `${element.propertyName.getText()} as ` : '';
+  return `${imported}${element.name.text}`;
+}
+
 /**
  * Edits that give the learner's file every name the reference imports: added to the learner's
  * import of the same module where there is one, else as a new import of just the missing names.
+ * A name the learner imports as a type only and the reference uses as a value becomes a value
+ * import (`import type http` becomes `import http`).
  */
 function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
   const edits: Edit[] = [];
   const mine = importsOf(learner);
   const have = importedNames(learner);
+  const values = valueNames(reference);
+  const additions = new Map<ts.ImportDeclaration, string[]>();
   const added: string[] = [];
   for (const theirs of importsOf(reference)) {
     const clause = theirs.declaration.importClause;
@@ -94,21 +121,38 @@ function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
     }
     const missing = theirs.named.elements.filter((element) => !have.has(element.name.text));
     if (missing.length === 0) continue;
-    const texts = missing.map((element) => element.getText(reference));
-    const match = mine.find(
-      (own) => own.module === theirs.module && own.typeOnly === theirs.typeOnly && own.named,
+    const texts = missing.map((element) =>
+      theirs.typeOnly ? `type ${specifierText(element)}` : element.getText(reference),
     );
-    if (match?.named) {
-      const all = [...match.named.elements.map((element) => element.getText(learner)), ...texts];
-      edits.push({
-        start: match.named.getStart(learner),
-        end: match.named.getEnd(),
-        text: `{ ${all.join(', ')} }`,
-      });
-    } else {
-      const type = theirs.typeOnly ? 'type ' : '';
-      added.push(`import ${type}{ ${texts.join(', ')} } from '${theirs.module}';`);
+    const match = mine.find((own) => own.module === theirs.module && own.named);
+    if (match)
+      additions.set(match.declaration, [...(additions.get(match.declaration) ?? []), ...texts]);
+    else added.push(`import { ${texts.join(', ')} } from '${theirs.module}';`);
+  }
+  for (const own of mine) {
+    const extra = additions.get(own.declaration) ?? [];
+    const clause = own.declaration.importClause;
+    const upgrade = (name: string) => values.has(name);
+    if (own.typeOnly && clause?.name && !own.named && upgrade(clause.name.text)) {
+      const text = own.declaration.getText(learner).replace(/^import\s+type\s+/, 'import ');
+      edits.push({ start: own.declaration.getStart(learner), end: own.declaration.getEnd(), text });
+      continue;
     }
+    if (!own.named) continue;
+    const changes = own.named.elements.some(
+      (element) => (own.typeOnly || element.isTypeOnly) && upgrade(element.name.text),
+    );
+    if (!changes && extra.length === 0) continue;
+    const elements = own.named.elements.map((element) =>
+      (own.typeOnly || element.isTypeOnly) && upgrade(element.name.text)
+        ? specifierText(element)
+        : own.typeOnly || element.isTypeOnly
+          ? `type ${specifierText(element)}`
+          : element.getText(learner),
+    );
+    const defaultName = clause?.name ? `${clause.name.text}, ` : '';
+    const text = `import ${defaultName}{ ${[...elements, ...extra].join(', ')} } from '${own.module}';`;
+    edits.push({ start: own.declaration.getStart(learner), end: own.declaration.getEnd(), text });
   }
   if (added.length) {
     const last = mine[mine.length - 1]?.declaration;
