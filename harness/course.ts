@@ -991,6 +991,8 @@ export const course: Chapter[] = [
         "Constructor: informers on services and endpoints. run: a controller whose reconcile is sync, watching both informers (an Endpoints has its Service's key). sync: listenTcp each address of serviceListeners, keep the servers in a Map by address. Lesson: § The proxy.",
       'The proxy > a NodePort Service is listened on at the node IP and its nodePort':
         'Pass options.nodeIp to serviceListeners; listening() answers the addresses whose server is not null. Lesson: § The proxy.',
+      'The proxy > a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only':
+        'Pass options.nodeIp as it is to serviceListeners: without it, no node port address is wanted, so sync opens none. Lesson: § The proxy.',
       'The proxy > listeners follow a Service created, updated and deleted':
         'In sync, first close (server.close) the listeners of this key whose address is no longer wanted, or all of them when the Service is gone from the informer. Lesson: § The proxy.',
       "The proxy > an address that cannot be listened on does not keep the Service's others away":

@@ -93,15 +93,15 @@ function get(ip: string, port: number, localAddress?: string): Promise<string> {
   });
 }
 
-/** The API server, a proxy for node 127.20.9.1, and helpers to write Services and Endpoints. */
-async function setUp() {
+/** The API server, a proxy for node 127.20.9.1 (unless told it does not know its IP), and helpers to write Services and Endpoints. */
+async function setUp(knowsNodeIp = true) {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   const proxy: Proxy = createProxy({
     toolkit,
     client,
     nodeName: 'node-9',
-    nodeIp,
+    nodeIp: knowsNodeIp ? nodeIp : undefined,
     random: seededRandom(9),
   });
   const stop = scope.stopper();
@@ -370,6 +370,16 @@ describe('The proxy', () => {
       () => listening(`${nodeIp}:30908`) && listening(`${clusterIp}:8080`),
       `the proxy to listen on ${nodeIp}:30908 and ${clusterIp}:8080`,
     );
+  });
+
+  test('a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only', async () => {
+    const { createService, clusterIp, listening, proxy } = await setUp(false);
+    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30911 }] });
+    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
+    expect(
+      proxy.listening(),
+      'the addresses a proxy started without a node IP listens on, for a NodePort Service',
+    ).toEqual([`${clusterIp}:8080`]);
   });
 
   test('listeners follow a Service created, updated and deleted', async () => {
