@@ -518,35 +518,183 @@ export const course: Chapter[] = [
     title: 'The scheduler',
     builds:
       'the component that places pods: filters (resources, selectors and affinity, taints, ports), scores, a cache that assumes, and binding',
-    stages: [],
+    stages: [
+      {
+        title: 'What a pod asks for and what a node offers',
+        from: "Filters > a pod's requests are its containers' sum, and at least its largest init container's",
+        functions: ['podRequests', 'allocatableOf', 'hostPortsOf', 'scoringRequests'],
+      },
+      {
+        title: 'A node and the pods counted on it',
+        from: 'Filters > a NodeInfo adds up the requests of the pods on it',
+        functions: ['NodeInfo.addPod', 'NodeInfo.removePod', 'NodeInfo.setNode'],
+      },
+      {
+        title: 'Resources, cordons and taints',
+        from: 'Filters > tolerations: Equal needs key and value; Exists only the key; an empty key tolerates all',
+        functions: [
+          'tolerates',
+          'nodeResourcesFit',
+          'nodeUnschedulable',
+          'nodeReady',
+          'taintToleration',
+        ],
+      },
+      {
+        title: 'Node selectors and node affinity',
+        from: 'Filters > NodeAffinity: every nodeSelector label must match',
+        functions: ['nodeAffinity'],
+      },
+      {
+        title: 'Host ports, and why no node fits',
+        from: 'Filters > NodePorts: a host port is used once per node',
+        functions: ['nodePorts', 'filterNode', 'unschedulableMessage'],
+      },
+      {
+        title: 'Scoring the nodes that fit',
+        from: 'Scores > least allocated: the share left free of CPU and memory, averaged, out of 100',
+      },
+      {
+        title: 'The cache and its assumed pods',
+        from: 'The scheduling cache > nodes come and go; bound pods are counted on their node',
+      },
+      {
+        title: 'Choosing a node for a pod',
+        from: 'Scheduling pods > in a big cluster the search stops once enough nodes fit: from 50% down to 5%',
+        functions: [
+          'numFeasibleNodesToFind',
+          'Scheduler.responsibleFor',
+          'Scheduler.findFeasibleNodes',
+          'Scheduler.schedulePod',
+          'Scheduler.observe',
+        ],
+      },
+      {
+        title: 'Bindings, events and the informers feeding the cache',
+        from: 'Scheduling pods > a Binding names the pod and targets the node',
+        functions: ['bindingFor', 'schedulerEvent', 'Scheduler.addEventHandlers'],
+      },
+      {
+        title: 'Pods bound on a live API server',
+        from: 'Scheduling pods > a pod is bound to the node that can take it',
+        functions: ['Scheduler.run', 'Scheduler.scheduleOne'],
+      },
+      {
+        title: 'Pods no node can take',
+        from: 'Scheduling pods > markUnschedulable sets PodScheduled=False with the message, keeping the other conditions',
+        functions: ['markUnschedulable', 'Scheduler.reportUnschedulable'],
+      },
+    ],
     component: 'scheduler',
     hints: {
       "Filters > a pod's requests are its containers' sum, and at least its largest init container's":
         "Add milliCpu(...) and quantityValue(...) (harness/api/quantity.ts) of each container's resources.requests; then take the max with each init container's. Lesson: § Filters.",
+      'Filters > a node offers its status.allocatable: CPU in millicores, memory in bytes, pods as a count':
+        'Read node.status?.allocatable (an empty object when missing) and convert cpu with milliCpu, memory and pods with quantityValue: a missing quantity is 0. Lesson: § Filters.',
+      'Filters > host ports read as protocol/port, TCP when no protocol is given':
+        'flatMap over the containers, keep only the ports that have a hostPort, and write each as `${protocol ?? "TCP"}/${hostPort}`. Lesson: § Filters.',
+      'Filters > for scoring, a request of zero counts as 100m of CPU and 200Mi of memory':
+        'Start from podRequests(pod) and replace each zero with DEFAULT_MILLI_CPU or DEFAULT_MEMORY (`||` does it). Lesson: § Filters.',
       'Filters > a NodeInfo adds up the requests of the pods on it':
-        "addPod adds the pod's requests and 1 pod to `requested` and its host ports to usedPorts; removePod subtracts what the stored copy of the pod added. Lesson: § Filters.",
+        'addPod stores the pod under its namespace/name key and adds its podRequests to `requested` (and one pod), its scoringRequests to `nonZeroRequested`, its host ports to usedPorts. Lesson: § Filters.',
+      'Filters > a pod removed gives back its requests and its host ports, not the other pods':
+        'removePod looks the key up and subtracts what the stored copy added (a pod never counted: do nothing), then frees its host ports while the ports of the pods that stay remain in use. Lesson: § Filters.',
+      'Filters > a pod added again replaces its first count instead of adding to it':
+        'In addPod, when the key is already in `pods`, removePod it first: an informer update hands you the same pod again. Lesson: § Filters.',
+      'Filters > setNode keeps the changed node and reads what it offers again':
+        'setNode replaces `node` and recomputes `allocatable` with allocatableOf; the pods counted stay. Lesson: § Filters.',
+      'Filters > tolerations: Equal needs key and value; Exists only the key; an empty key tolerates all':
+        "Check the effect first (if the toleration names one), then Exists (key or no key) or Equal (key and value, a missing value being ''). Lesson: § Filters.",
       'Filters > NodeResourcesFit: requests beyond what is left are Insufficient cpu or memory':
         "Compare requested + the pod's request with node.allocatable, per resource; list every resource that does not fit. Lesson: § Filters.",
       'Filters > NodeResourcesFit: a node holds no more pods than its allocatable pods':
         'requested.pods + 1 > allocatable.pods is "Too many pods". Lesson: § Filters.',
-      'Filters > tolerations: Equal needs key and value; Exists only the key; an empty key tolerates all':
-        "Check the effect first (if the toleration names one), then Exists (key or no key) or Equal (key and value, a missing value being ''). Lesson: § Filters.",
+      'Filters > NodeUnschedulable: a cordoned node takes no pods':
+        'node.node.spec?.unschedulable true, and the pod does not tolerate the taint node.kubernetes.io/unschedulable:NoSchedule: answer ["node(s) were unschedulable"]. Lesson: § Filters.',
+      'Filters > a node that is not Ready takes no pods, unless they tolerate not-ready':
+        "Find the condition of type Ready; anything but status 'True' (missing included) refuses the pod, unless one of its tolerations tolerates node.kubernetes.io/not-ready:NoSchedule. Lesson: § Filters.",
+      'Filters > TaintToleration: untolerated NoSchedule and NoExecute taints keep a pod out; PreferNoSchedule does not':
+        'Find the first taint whose effect is not PreferNoSchedule and that none of the pod\'s tolerations tolerates; name it as "{key: value}", with an empty value printed as nothing. Lesson: § Filters.',
+      'Filters > NodeAffinity: every nodeSelector label must match':
+        "Every [key, value] of pod.spec.nodeSelector must equal the node's label; a missing nodeSelector matches every node. Lesson: § Filters.",
+      'Filters > NodeAffinity: required terms with In, NotIn, Exists and DoesNotExist':
+        'Write one function for one requirement against the labels: a switch on the operator. NotIn and DoesNotExist hold when the label is missing. Lesson: § Filters.',
+      'Filters > NodeAffinity: Gt and Lt compare the label as an integer':
+        "Parse both the label and values[0] with Number.parseInt(..., 10): as strings, '10' < '9'. A missing label never matches. Lesson: § Filters.",
+      'Filters > NodeAffinity: the node needs to match one of the terms, not all':
+        'nodeSelectorTerms are ORed (some), the matchExpressions inside one term ANDed (every); no terms at all means no constraint. Lesson: § Filters.',
+      'Filters > NodePorts: a host port is used once per node':
+        'Any of hostPortsOf(pod) already in node.usedPorts refuses the pod; a pod without host ports always fits. Lesson: § Filters.',
+      'Filters > a node fails at the first filter that has reasons':
+        'filterNode walks the filters in order and returns the reasons of the first one that has any; none: an empty list. Lesson: § Filters.',
       'Filters > the message counts each reason over the nodes, sorted as Kubernetes prints it':
-        'Count each reason in a Map, format "count reason", sort those strings, join with ", ". Lesson: § Filters.',
+        'Count each reason in a Map, format "count reason", sort those strings, join with ", ", and wrap as "0/N nodes are available: ... .". Lesson: § Filters.',
+      'Filters > with no nodes at all, the message says no nodes are available':
+        'With nodeCount 0 there is nothing to count: answer "no nodes available to schedule pods" before anything else. Lesson: § Filters.',
       'Scores > least allocated: the share left free of CPU and memory, averaged, out of 100':
-        'Add up scoringRequests of the pods on the node plus this pod, per resource; free share = 1 - used / allocatable. Lesson: § Scores.',
+        "Add nonZeroRequested on the node and this pod's scoringRequests, per resource; free share = 1 - used / allocatable (never below 0); average the two, times 100, Math.floor. Lesson: § Scores.",
+      'Scores > a pod that requests nothing counts as 100m and 200Mi for scoring':
+        'Use scoringRequests, not podRequests, for the pod being scored, and nonZeroRequested, not requested, for the node. Lesson: § Scores.',
+      'Scores > balanced allocation: CPU and memory used alike score 100; lopsided use scores lower':
+        'Take the two used fractions (capped at 1); the score is (1 - |cpu - memory| / 2) × 100, rounded down. Lesson: § Scores.',
+      'Scores > the score is the weighted sum of both':
+        'scoreNode = weights.leastAllocated × leastAllocated + weights.balancedAllocation × balancedAllocation, with defaultWeights when none are given. Lesson: § Scores.',
       'Scores > the best score wins; equal scores are broken by the random source':
         'Keep only the entries with the top score, then take index Math.floor(random() * count). Lesson: § Scores.',
+      'The scheduling cache > nodes come and go; bound pods are counted on their node':
+        'Keep a Map from node name to NodeInfo, a set of the names the informer has shown, and the list nodes() returns; addPod counts a pod on the NodeInfo of its spec.nodeName. Lesson: § The scheduling cache.',
+      'The scheduling cache > a pod seen bound before its node is counted once the node arrives':
+        'Make a NodeInfo on first need, even for a node the informer has not shown (infoFor), but let node() and nodes() answer only the nodes it has shown; setNode then fills that NodeInfo in. Lesson: § The scheduling cache.',
       'The scheduling cache > an assumed pod counts at once; the watch confirming it does not count it twice':
         'assume counts the pod on the node like addPod and remembers its key; addPod of the same key replaces the count instead of adding, and clears the assumption. Lesson: § The scheduling cache.',
+      'The scheduling cache > forgetting an assumption frees what it held':
+        'forget removes the pod only if it is still assumed: a pod the watch has confirmed stays. Lesson: § The scheduling cache.',
+      'The scheduling cache > a deleted pod frees its node':
+        'Remember for each pod key the node it is counted on; removePod takes it off that NodeInfo and forgets the key. Lesson: § The scheduling cache.',
+      'Scheduling pods > in a big cluster the search stops once enough nodes fit: from 50% down to 5%':
+        'Under 100 nodes: all of them. Otherwise the percentage (when 0: max(5, 50 - nodes / 125)), Math.floor(nodes × share / 100), then at least 100 and at most nodes. Lesson: § Scheduling pods.',
+      'Scheduling pods > a scheduler takes the pods that name it, and default-scheduler those that name none':
+        "Compare (pod.spec.schedulerName ?? 'default-scheduler') with this scheduler's name. Lesson: § Scheduling pods.",
+      'Scheduling pods > findFeasibleNodes answers the nodes that fit and why each other one does not':
+        'Walk cache.nodes(), run filterNode (with options.filters or defaultFilters) on each: no reasons, feasible; otherwise push the reasons. Count what you examined. Lesson: § Scheduling pods.',
+      'Scheduling pods > in a cluster of 200 nodes, a search stops once 100 fit':
+        'Loop while examined < nodes.length and feasible.length < numFeasibleNodesToFind(nodes.length, options.percentageOfNodesToScore). Lesson: § Scheduling pods.',
+      'Scheduling pods > each search starts where the last one stopped, so pods go round the nodes':
+        'Keep a nextStart field: start at nextStart % nodes.length, take nodes[(start + i) % length], and afterwards set nextStart = start + examined. Lesson: § Scheduling pods.',
+      'Scheduling pods > schedulePod picks the feasible node with the best score, and only decides':
+        'Map the feasible nodes to { name, score: scoreNode(pod, node, weights) } and return selectHost(scored, this.random). Do not touch the cache here. Lesson: § Scheduling pods.',
+      "Scheduling pods > when no node fits, schedulePod throws Unschedulable with Kubernetes' message":
+        'No feasible node: throw new Unschedulable(unschedulableMessage(cache.nodes().length, reasons)), counting every node in the cache, not only those examined. Lesson: § Scheduling pods.',
+      'Scheduling pods > the cache counts each pod the informer shows with a node, until it finishes':
+        'observe: no spec.nodeName, return; phase Succeeded or Failed, cache.removePod; otherwise cache.addPod. Lesson: § Scheduling pods.',
+      'Scheduling pods > a Binding names the pod and targets the node':
+        "Return a plain object: apiVersion 'v1', kind 'Binding', metadata with the pod's name and namespace, target { apiVersion: 'v1', kind: 'Node', name }. Lesson: § Scheduling pods.",
+      'Scheduling pods > an Event names the pod it is about, the scheduler that writes it and the time':
+        "metadata.generateName is the pod's name and a dot, so the API server adds a suffix; involvedObject copies the pod's apiVersion v1, kind Pod, namespace, name and uid. Lesson: § Scheduling pods.",
+      'Scheduling pods > addEventHandlers: the cache follows the nodes and the bound pods the informers show':
+        'pods.addEventHandlers: add and update call observe, delete calls cache.removePod. nodes.addEventHandlers: add and update call cache.setNode, delete cache.removeNode(name). Lesson: § Scheduling pods.',
+      'Scheduling pods > addEventHandlers: a node added puts the pods no node could take back in the queue at once':
+        'In the node add and update handlers, after setNode, queue.add every key of this.unschedulable and clear the set; skip an update whose old and new objects are the same (a resync). Lesson: § Scheduling pods.',
       'Scheduling pods > a pod is bound to the node that can take it':
-        'run: build the informers and the controller; scheduleOne: filter, score, selectHost, assume, then client.bind with a Binding whose target is the node. Lesson: § Scheduling pods.',
+        "run: two informers with the clock, a controller (queue with the back-off options, reconcile scheduleOne, 16 workers), addEventHandlers, watch pods keyed only when unbound and this scheduler's. scheduleOne: schedulePod, cache.assume, then client.bind(bindingFor(...)). Lesson: § Scheduling pods.",
+      'Scheduling pods > a bound pod gets a Scheduled event that names its node':
+        'After a successful bind, create schedulerEvent(pod, "Normal", "Scheduled", `Successfully assigned ${key} to ${node}`, ...) in the pod\'s namespace; do not await it in the way of the next pod, and ignore its errors. Lesson: § Scheduling pods.',
+      'Scheduling pods > equal pods spread evenly over equal nodes':
+        'Each pod must see the ones placed before it: assume it in the cache before the bind is awaited, so the next decision scores that node as fuller. Lesson: § The scheduling cache.',
+      'Scheduling pods > pods for another scheduler are left alone; a scheduler with that name takes them':
+        'Key only pods with no nodeName for which responsibleFor holds, and check responsibleFor again in scheduleOne. Lesson: § Scheduling pods.',
+      'Scheduling pods > markUnschedulable sets PodScheduled=False with the message, keeping the other conditions':
+        "Filter out any old PodScheduled, append the new one (status 'False', reason 'Unschedulable', message, lastProbeTime null, lastTransitionTime now), keep the phase or set Pending; return true. Lesson: § Scheduling pods.",
+      'Scheduling pods > markUnschedulable changes nothing when the pod says so already, and replaces an older message':
+        "Look for PodScheduled first: status 'False' with the same message means return false before touching the pod, so updateWithRetry sends nothing. Lesson: § Scheduling pods.",
       "Scheduling pods > a pod no node can take gets PodScheduled=False with Kubernetes' message, and an event":
-        'With no feasible node, write the condition with toolkit.updateWithRetry(..., { status: true }) and create an Event, then throw so the queue retries later. Lesson: § Scheduling pods.',
+        'scheduleOne catches Unschedulable: add the key to unschedulable, await reportUnschedulable (updateWithRetry on pods with markUnschedulable and { status: true }, then a Warning FailedScheduling event), then throw it again so the queue retries. Lesson: § Scheduling pods.',
       'Scheduling pods > an unschedulable pod is placed as soon as a node that fits is added':
-        "Remember unschedulable keys; the node informer's add and update handlers put them back in the controller's queue. Lesson: § Scheduling pods.",
+        "The key must be in `unschedulable` before the error reaches the queue, so addEventHandlers' node handler finds it when the new node arrives. Lesson: § Scheduling pods.",
       'Scheduling pods > a burst of pods never puts two on the last free slot of a node':
         "Assume the pod on its node in the cache before you bind: the next pod's filters must already see the slot as taken. Lesson: § The scheduling cache.",
+      'Scheduling pods > a pod that has finished frees its place on a full node':
+        'The pod update handler goes through observe, which removes a Succeeded or Failed pod from the cache; the next pod then finds the node free. Lesson: § Scheduling pods.',
     },
   },
   {
@@ -1166,29 +1314,176 @@ export const course: Chapter[] = [
     title: 'Services and kube-proxy',
     builds:
       'ClusterIP and NodePort allocation, and kube-proxy in userspace mode: real TCP listeners on Service addresses, each connection piped to a ready pod',
-    stages: [],
+    stages: [
+      {
+        title: 'Port ranges, Service kinds and the search for a free slot',
+        from: 'Allocation > a port range reads as first-last',
+        functions: [
+          'parsePortRange',
+          'wantsClusterIp',
+          'wantsNodePorts',
+          'findFree',
+          'invalidService',
+        ],
+      },
+      {
+        title: 'ClusterIPs from the range',
+        from: 'Allocation > a Service that gets no node ports may not name one; nodePort 0 means none',
+        functions: [
+          'forbidNodePorts',
+          'ServiceAllocator.kubernetesIp',
+          'ServiceAllocator.isIpAllocated',
+          'ServiceAllocator.assignIp',
+          'ServiceAllocator.onCreate',
+        ],
+      },
+      {
+        title: 'Asking for a ClusterIP, and giving it back',
+        from: 'Allocation > a requested free ClusterIP is honoured',
+        functions: ['requestedIpError', 'ServiceAllocator.onDelete'],
+      },
+      {
+        title: 'Node ports',
+        from: 'Allocation > a NodePort Service gets a port from 30000-32767 for each of its ports',
+        functions: ['ServiceAllocator.assignPorts', 'ServiceAllocator.isPortAllocated'],
+      },
+      {
+        title: 'Updates, and an allocator rebuilt after a restart',
+        from: 'Allocation > an update keeps the ClusterIP, which may not change once set',
+        functions: ['ServiceAllocator.onUpdate', 'ServiceAllocator.rebuild'],
+      },
+      {
+        title: 'Which addresses to serve, and which endpoint to pick',
+        from: "The proxy > a port's ready endpoints are the subsets' addresses, with the port of the same name",
+        functions: ['listenAddress', 'readyEndpoints', 'serviceListeners', 'pickEndpoint'],
+      },
+      {
+        title: 'Listening on an address',
+        from: 'The proxy > listenTcp listens on the address and hands each connection over paused, half-open allowed',
+        functions: ['listenTcp'],
+      },
+      {
+        title: 'Piping bytes both ways',
+        from: 'The proxy > pipe carries bytes both ways',
+        functions: ['pipe'],
+      },
+      {
+        title: 'Listeners that follow the Services',
+        from: 'The proxy > the proxy listens on the ClusterIP port of each Service',
+        functions: ['Proxy.run', 'Proxy.sync', 'Proxy.listening', 'Proxy.servedByPeer'],
+      },
+      {
+        title: 'Connections carried to the pods',
+        from: 'The proxy > two proxies on one host: a peer serving an address counts as served; the other takes over later',
+        functions: ['Proxy.accept', 'Proxy.openSockets', 'Proxy.close'],
+      },
+    ],
     component: 'proxy',
     hints: {
       'Allocation > a port range reads as first-last':
-        'A regular expression /^(\\d+)-(\\d+)$/, then check 1 <= first <= last <= 65535. Lesson: § Allocation.',
+        'A regular expression /^(\\d+)-(\\d+)$/, then check 1 <= first <= last <= 65535; anything else throws an Error starting "invalid port range". Lesson: § Allocation.',
+      'Allocation > headless and ExternalName Services get no ClusterIP; NodePort and LoadBalancer ones get node ports':
+        "wantsClusterIp: type not ExternalName and clusterIP not 'None' (the constant `headless`). wantsNodePorts: type NodePort or LoadBalancer; no type means ClusterIP. Lesson: § Allocation.",
+      'Allocation > findFree starts at a random offset and wraps around to the first free one':
+        'count = to - from + 1; start = Math.floor(random() * count); try from + ((start + i) % count) for i = 0 .. count - 1. Lesson: § Allocation.',
+      'Allocation > findFree answers undefined when every offset is taken':
+        'After trying all count offsets, return undefined; a count of 0 or less is an empty range: undefined at once. Lesson: § Allocation.',
+      'Allocation > a 422 Invalid names the Service, each field and its message, with one cause each':
+        'new ApiError(422, \'Invalid\', message, { name, kind: \'Service\', causes }) from harness/api/errors.ts; the message joins "field: message" lines, wrapped in [ ] and joined by ", " when there are several. Lesson: § Allocation.',
+      'Allocation > a Service that gets no node ports may not name one; nodePort 0 means none':
+        'Walk spec.ports with their index: a nodePort other than undefined or 0 is a FieldValueForbidden error on spec.ports[i].nodePort; delete nodePort from every port; throw invalidService if any. Lesson: § Allocation.',
       'Allocation > a Service gets a ClusterIP from the range, in spec.clusterIP and spec.clusterIPs':
-        'Keep taken addresses as numbers in a Set (parseIp from harness/network.ts); a free offset n gives formatIp(base + n). Lesson: § Allocation.',
+        'Keep taken addresses as numbers in a Set (parseIp from harness/network.ts). onCreate works on structuredClone(service); assignIp picks an offset with findFree and writes formatIp(base + offset) into both fields. Lesson: § Allocation.',
       'Allocation > the search starts at a random place in the range':
-        'Candidates are offsets 2 .. size-2; start at Math.floor(random() * count) and walk forward, wrapping around. Lesson: § Allocation.',
+        'The candidates are offsets 2 .. cidrSize - 2 (not the network address, not the kubernetes one, not the last): findFree(2, size - 2, ...) with the random source of the options. Lesson: § Allocation.',
+      "Allocation > the first address is never handed out: it is the kubernetes Service's":
+        "kubernetesIp is formatIp(base + 1). When findFree finds nothing, throw new ApiError(500, 'InternalError', 'range is full: no ClusterIP left to allocate'). Lesson: § Allocation.",
+      'Allocation > clusterIP None is a headless Service: nothing is allocated':
+        "In onCreate, only a Service that wantsClusterIp gets assignIp; a headless one gets clusterIPs ['None'], an ExternalName one nothing at all. Lesson: § Allocation.",
+      'Allocation > a requested free ClusterIP is honoured':
+        'assignIp: the request is spec.clusterIP, or else spec.clusterIPs[0]. When requestedIpError answers undefined, mark parseIp(requested) taken, even the kubernetes address. Lesson: § Allocation.',
       "Allocation > a ClusterIP already taken is 422 Invalid on spec.clusterIPs, in Kubernetes' words":
-        "new ApiError(422, 'Invalid', ...) with details.causes [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs', message }]; Go prints the value as []string{\"ip\"}. Lesson: § Allocation.",
+        'requestedIpError: invalidService with one FieldValueInvalid error on spec.clusterIPs; Go prints the value as []string{"ip"} (JSON.stringify each string). Lesson: § Allocation.',
+      'Allocation > a ClusterIP outside the range is 422 Invalid, naming the range':
+        'cidrContains(range, requested) false: the same 422, saying the IP is not in the valid range and naming the range with formatCidr. Lesson: § Allocation.',
+      'Allocation > a ClusterIP that is not an IP at all is 422 Invalid on spec.clusterIPs[0]':
+        'parseIp throws on "banana": catch it first, and answer a 422 on spec.clusterIPs[0] whose value is the plain quoted string, not []string{...}. Lesson: § Allocation.',
+      'Allocation > deleting a Service frees its ClusterIP for the next one to ask':
+        'onDelete: if the Service wanted a ClusterIP and has one, delete parseIp(clusterIP) from the taken set. Lesson: § Allocation.',
+      'Allocation > a NodePort Service gets a port from 30000-32767 for each of its ports':
+        'assignPorts: for each port without a nodePort, findFree(0, last - first, ...) over the port range; mark first + offset taken and write it into the port. Lesson: § Allocation.',
+      'Allocation > a requested free nodePort is honoured; a taken one is 422 naming spec.ports[i].nodePort':
+        "A port that names a nodePort: check the range first, then whether it is taken; the 422 names the field with the port's index, spec.ports[i].nodePort. Lesson: § Allocation.",
+      'Allocation > a nodePort outside the range is 422, naming the range':
+        'Out of range: "Invalid value: <port>: provided port is not in the valid range. The range of valid ports is <first>-<last>". Lesson: § Allocation.',
       'Allocation > a failed create keeps nothing it allocated on the way':
-        'Remember each allocation as an undo function; on any error run them all before rethrowing. Lesson: § Allocation.',
+        'Every allocation pushes an undo function onto the list onCreate passes down; on any error onCreate runs them all before rethrowing. Lesson: § Allocation.',
+      'Allocation > deleting a NodePort Service frees its node ports':
+        'onDelete: for a Service that wantsNodePorts, delete every port.nodePort from the taken ports. Lesson: § Allocation.',
+      'Allocation > an update keeps the ClusterIP, which may not change once set':
+        'onUpdate: when the old Service had a ClusterIP, copy it into the result; a different spec.clusterIP asked for is a 422 on spec.clusterIPs[0], "may not change once set". Lesson: § Allocation.',
       'Allocation > changing type to NodePort allocates node ports; back to ClusterIP releases them':
         'onUpdate: keep the old nodePort of a port with the same number when none is asked for; release old ports the new object does not keep. Lesson: § Allocation.',
+      'Allocation > changing to ExternalName releases the ClusterIP; leaving it allocates one':
+        'A Service that no longer wantsClusterIp gives its old address back, but only after everything else succeeded; one that had none gets assignIp. Lesson: § Allocation.',
+      'Allocation > a failed update changes nothing':
+        'Use the same undo list as onCreate, and release old addresses and ports only once nothing can fail any more. Lesson: § Allocation.',
       'Allocation > rebuilt from the Services that exist, it never hands out an address twice':
-        'rebuild clears both sets, then adds every ClusterIP (not None) and every nodePort of NodePort Services. Lesson: § Allocation.',
-      'The proxy > a connection to the ClusterIP reaches the pod behind it':
-        'A controller watching Services and Endpoints; sync(key) listens on clusterIP:port with net.createServer({ allowHalfOpen: true, pauseOnConnect: true }); each socket connects to an endpoint and the two are piped. Lesson: § The proxy.',
+        'rebuild clears both sets, then adds every ClusterIP (not None, inside the range) and every in-range nodePort of NodePort Services. Lesson: § Allocation.',
+      'Allocation > plugged into the API server: Services get addresses, and the kubernetes Service the first':
+        'Nothing new to write: the API server calls onCreate, onUpdate, onDelete and rebuild. If this fails alone, compare the ClusterIP range and what kubernetesIp answers. Lesson: § Allocation.',
+      "The proxy > a port's ready endpoints are the subsets' addresses, with the port of the same name":
+        "For each subset, find the port whose name equals the Service port's name ('' when missing); then every address of the subset with that port, as listenAddress(ip, port). Lesson: § The proxy.",
+      'The proxy > no Endpoints, or no port of that name in them, means no endpoints':
+        'Guard every optional list with ?? []: no Endpoints, no subsets, no ports, no addresses. A subset without a matching port contributes nothing. Lesson: § The proxy.',
+      'The proxy > a Service is served on its ClusterIP, once per TCP port':
+        'A Map from listenAddress(clusterIP, port.port) to the port, for every port whose protocol is TCP (the default); a Map keeps insertion order. Lesson: § The proxy.',
+      "The proxy > a NodePort Service is also served on the node's IP and its nodePort, when the proxy knows that IP":
+        'Add listenAddress(nodeIp, port.nodePort) only when nodeIp is given, the port has a nodePort, and the type is NodePort or LoadBalancer. Lesson: § The proxy.',
+      'The proxy > headless and ExternalName Services get no listener':
+        "ExternalName: return the empty Map at once. A clusterIP of 'None' (or none) gets no ClusterIP listener. Lesson: § The proxy.",
+      'The proxy > a connection goes to a random endpoint, or to the one its client had while it stays ready':
+        'If remembered is among the candidates, return it; otherwise candidates[Math.floor(random() * candidates.length)]. Lesson: § The proxy.',
+      'The proxy > listenTcp listens on the address and hands each connection over paused, half-open allowed':
+        "createServer({ allowHalfOpen: true, pauseOnConnect: true }, onConnection), then wrap server.listen(port, host) in a Promise that resolves on listening and rejects on 'error'. Split the address at its last colon. Lesson: § The proxy.",
+      'The proxy > an address already listened on answers null: a peer proxy serves it':
+        "Catch the listen's error: code EADDRINUSE resolves null instead of rejecting. Lesson: § The proxy.",
+      'The proxy > an address on no interface cannot be listened on':
+        'Any other error is rethrown as it is (EADDRNOTAVAIL here); only EACCES below port 1024 gets a message of its own. Lesson: § The proxy.',
+      'The proxy > pipe carries bytes both ways':
+        "Forward each direction on its own: from.on('data', chunk => to.write(chunk)); then the same from the other side. Lesson: § The proxy.",
+      "The proxy > half-close: a side that ends its writing ends the other's, and the answer still comes back":
+        "from.once('end', () => to.end()) in each direction. Both sockets allow half-open, so ending one direction leaves the other open. Lesson: § The proxy.",
+      'The proxy > a side reset by its peer takes the other down too':
+        "On 'error' on either socket, destroy both; on 'close' of one, end the other and destroy it once its writes are flushed (end's callback). Lesson: § The proxy.",
+      'The proxy > a large transfer arrives whole':
+        "Respect back-pressure: when to.write returns false, pause `from` until `to` emits 'drain'. Lesson: § The proxy.",
+      'The proxy > the proxy listens on the ClusterIP port of each Service':
+        "Constructor: informers on services and endpoints. run: a controller whose reconcile is sync, watching both informers (an Endpoints has its Service's key). sync: listenTcp each address of serviceListeners, keep the servers in a Map by address. Lesson: § The proxy.",
+      'The proxy > a NodePort Service is listened on at the node IP and its nodePort':
+        'Pass options.nodeIp to serviceListeners; listening() answers the addresses whose server is not null. Lesson: § The proxy.',
+      'The proxy > a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only':
+        'Pass options.nodeIp as it is to serviceListeners: without it, no node port address is wanted, so sync opens none. Lesson: § The proxy.',
+      'The proxy > listeners follow a Service created, updated and deleted':
+        'In sync, first close (server.close) the listeners of this key whose address is no longer wanted, or all of them when the Service is gone from the informer. Lesson: § The proxy.',
       "The proxy > an address that cannot be listened on does not keep the Service's others away":
         "In sync, catch each listen's error, forget that listener, go on with the next; throw one Error joining the messages after the loop, and the controller retries the key. Lesson: § The proxy.",
+      'The proxy > two proxies on one host: a peer serving an address counts as served; the other takes over later':
+        'Keep an entry with server null when listenTcp answers null (servedByPeer lists them), and try again at the next sync. close() closes every server and destroys every socket; run calls it when the signal aborts. Lesson: § The proxy.',
+      'The proxy > a connection to the ClusterIP reaches the pod behind it':
+        'accept: readyEndpoints from the Endpoints informer, pickEndpoint, createConnection({ host, port, allowHalfOpen: true }); on connect, pipe and resume the client (it was handed over paused). Lesson: § The proxy.',
+      'The proxy > a NodePort Service answers on the node IP and its nodePort':
+        "sync hands every listener's connections to accept with the Service's key and port, whichever address they arrived on. Lesson: § The proxy.",
       'The proxy > 300 connections spread over 3 endpoints, each getting 20% to 47%':
-        'Read the ready endpoints from the Endpoints informer at each new connection and pick candidates[Math.floor(random() * length)]. Lesson: § The proxy.',
+        'Read the ready endpoints from the Endpoints informer at each new connection and pick with the random source, not round robin from a fixed start. Lesson: § The proxy.',
+      'The proxy > sessionAffinity ClientIP keeps each client on one endpoint':
+        'With sessionAffinity ClientIP, remember the endpoint under "serviceKey|portName|client.remoteAddress" once connected, and pass it to pickEndpoint next time. Lesson: § The proxy.',
+      'The proxy > an endpoint that refuses the connection is skipped for another':
+        "An 'error' before 'connect' is a refused connection: destroy that socket and try again with the other candidates; none left, destroy the client. Lesson: § The proxy.",
+      'The proxy > an endpoint removed from Endpoints gets no new connections':
+        'Never cache the endpoints in the listener: ask the Endpoints informer at every accept. Lesson: § The proxy.',
+      'The proxy > half-close: a client that ends its side still gets the whole answer':
+        'Both sockets need allowHalfOpen: the server (listenTcp) and the connection to the pod (createConnection). Lesson: § The proxy.',
       'The proxy > no sockets are left open once the clients are done, and close() stops everything':
         'Track every socket in a Set, removed on close; when one side closes, end the other, then destroy it once its writes are flushed. Lesson: § The proxy.',
     },

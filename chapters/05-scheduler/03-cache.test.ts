@@ -19,22 +19,31 @@ describe('The scheduling cache', () => {
     cache.addPod(pod('a', '1', 'n1'));
     expect(
       cache.nodes().map((node) => node.name),
-      'nodes',
+      'setNode n1, setNode n2: the nodes, in the order first seen',
     ).toEqual(['n1', 'n2']);
-    expect(cache.node('n1')?.requested.milliCpu, 'cpu requested on n1').toBe(1000);
+    expect(
+      cache.node('n1')?.requested.milliCpu,
+      'CPU counted on n1 after pod a (1 core) was seen bound there',
+    ).toBe(1000);
     cache.removeNode('n2');
     expect(
       cache.nodes().map((node) => node.name),
-      'after n2 left',
+      'the nodes after removeNode n2',
     ).toEqual(['n1']);
   });
 
   test('a pod seen bound before its node is counted once the node arrives', () => {
     const cache = new SchedulerCache();
     cache.addPod(pod('a', '1', 'late'));
-    expect(cache.node('late'), 'a node no informer has shown yet').toBeUndefined();
+    expect(
+      cache.node('late'),
+      'node(late) before any setNode for it: not a node pods can be placed on yet',
+    ).toBeUndefined();
     cache.setNode(exampleNode('late'));
-    expect(cache.node('late')?.requested.milliCpu).toBe(1000);
+    expect(
+      cache.node('late')?.requested.milliCpu,
+      'CPU counted on node late once it arrives, for the pod seen bound there before',
+    ).toBe(1000);
   });
 
   test('an assumed pod counts at once; the watch confirming it does not count it twice', () => {
@@ -42,11 +51,16 @@ describe('The scheduling cache', () => {
     cache.setNode(exampleNode('n1'));
     const p = pod('a', '1');
     cache.assume(p, 'n1');
-    expect(cache.isAssumed(p), 'assumed').toBe(true);
-    expect(cache.node('n1')?.requested.milliCpu, 'counted while assumed').toBe(1000);
+    expect(cache.isAssumed(p), 'isAssumed right after assume(a, n1)').toBe(true);
+    expect(cache.node('n1')?.requested.milliCpu, 'CPU counted on n1 while a is assumed there').toBe(
+      1000,
+    );
     cache.addPod(pod('a', '1', 'n1'));
-    expect(cache.isAssumed(p), 'confirmed by the watch').toBe(false);
-    expect(cache.node('n1')?.requested.milliCpu, 'still counted once').toBe(1000);
+    expect(cache.isAssumed(p), 'isAssumed once the watch shows a bound to n1 (addPod)').toBe(false);
+    expect(
+      cache.node('n1')?.requested.milliCpu,
+      'CPU counted on n1 after the confirmation: a, once',
+    ).toBe(1000);
   });
 
   test('forgetting an assumption frees what it held', () => {
@@ -55,7 +69,10 @@ describe('The scheduling cache', () => {
     const p = pod('a', '1');
     cache.assume(p, 'n1');
     cache.forget(p);
-    expect(cache.node('n1')?.requested, 'after forget').toEqual({
+    expect(
+      cache.node('n1')?.requested,
+      'what n1 counts after assume(a, n1) then forget(a)',
+    ).toEqual({
       milliCpu: 0,
       memory: 0,
       pods: 0,
@@ -67,6 +84,9 @@ describe('The scheduling cache', () => {
     cache.setNode(exampleNode('n1'));
     cache.addPod(pod('a', '1', 'n1'));
     cache.removePod(pod('a', '1', 'n1'));
-    expect(cache.node('n1')?.requested.pods).toBe(0);
+    expect(
+      cache.node('n1')?.requested.pods,
+      'pods counted on n1 after a was added then removed',
+    ).toBe(0);
   });
 });

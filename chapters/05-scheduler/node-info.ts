@@ -60,7 +60,7 @@ export class NodeInfo {
 
   constructor(node: Node) {
     this.node = node;
-    this.allocatable = { milliCpu: 0, memory: 0, pods: 0 };
+    this.allocatable = allocatableOf(node);
   }
 
   get name(): string {

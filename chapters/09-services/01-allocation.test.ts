@@ -4,7 +4,17 @@ import { ApiError } from '../../harness/api/errors.ts';
 import type { Service, ServiceSpec } from '../../harness/api/types.ts';
 import { startApiServer } from '../../harness/testing/apiserver.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
-import { ServiceAllocator, parsePortRange } from './allocator.ts';
+import { parseCidr } from '../../harness/network.ts';
+import {
+  ServiceAllocator,
+  findFree,
+  forbidNodePorts,
+  invalidService,
+  parsePortRange,
+  requestedIpError,
+  wantsClusterIp,
+  wantsNodePorts,
+} from './allocator.ts';
 
 /** A Service named `name` in default with one port 80 and the given spec fields. */
 function service(name: string, spec: Partial<ServiceSpec> = {}): Service {
@@ -36,8 +46,116 @@ describe('Allocation', () => {
       first: 30000,
       last: 32767,
     });
-    expect(() => parsePortRange('32767-30000'), 'parse a range backwards').toThrow();
-    expect(() => parsePortRange('many'), 'parse "many"').toThrow();
+    expect(
+      () => parsePortRange('32767-30000'),
+      'parsing "32767-30000", a range backwards, should throw "invalid port range"',
+    ).toThrow(/invalid port range/);
+    expect(
+      () => parsePortRange('many'),
+      'parsing "many" should throw "invalid port range"',
+    ).toThrow(/invalid port range/);
+    expect(
+      () => parsePortRange('0-100'),
+      'parsing "0-100", which starts below 1, should throw "invalid port range"',
+    ).toThrow(/invalid port range/);
+  });
+
+  test('headless and ExternalName Services get no ClusterIP; NodePort and LoadBalancer ones get node ports', () => {
+    const kinds = [
+      service('plain'),
+      service('headless', { clusterIP: 'None' }),
+      service('external', { type: 'ExternalName', externalName: 'example.com' }),
+      service('nodeport', { type: 'NodePort' }),
+      service('lb', { type: 'LoadBalancer' }),
+    ];
+    expect(
+      kinds.map(wantsClusterIp),
+      'wantsClusterIp of a plain, a headless, an ExternalName, a NodePort and a LoadBalancer Service',
+    ).toEqual([true, false, false, true, true]);
+    expect(kinds.map(wantsNodePorts), 'wantsNodePorts of the same five').toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  test('findFree starts at a random offset and wraps around to the first free one', () => {
+    const taken = new Set([12, 13, 14]);
+    expect(
+      findFree(10, 14, (n) => taken.has(n), fixed(0.4)),
+      'offsets 10..14 with 12, 13, 14 taken, random 0.4 (start at 12): wraps to 10',
+    ).toBe(10);
+    expect(
+      findFree(10, 14, (n) => taken.has(n), fixed(0)),
+      'the same with random 0 (start at 10)',
+    ).toBe(10);
+    expect(
+      findFree(10, 14, () => false, fixed(0.99)),
+      'offsets 10..14 all free, random 0.99: the last',
+    ).toBe(14);
+  });
+
+  test('findFree answers undefined when every offset is taken', () => {
+    expect(
+      findFree(0, 3, () => true, fixed(0.5)),
+      'offsets 0..3, all taken',
+    ).toBeUndefined();
+    expect(
+      findFree(5, 4, () => false, fixed(0)),
+      'an empty range, 5..4',
+    ).toBeUndefined();
+  });
+
+  test('a 422 Invalid names the Service, each field and its message, with one cause each', () => {
+    const one = invalidService(
+      'web',
+      [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs' }],
+      ['Invalid value: x: bad'],
+    );
+    expect(
+      { code: one.code, reason: one.reason, message: one.message },
+      'invalidService for web with one error on spec.clusterIPs',
+    ).toEqual({
+      code: 422,
+      reason: 'Invalid',
+      message: 'Service "web" is invalid: spec.clusterIPs: Invalid value: x: bad',
+    });
+    expect(one.details, 'its details').toEqual({
+      name: 'web',
+      kind: 'Service',
+      causes: [
+        { reason: 'FieldValueInvalid', message: 'Invalid value: x: bad', field: 'spec.clusterIPs' },
+      ],
+    });
+    const two = invalidService(
+      'web',
+      [
+        { type: 'FieldValueForbidden', field: 'spec.ports[0].nodePort' },
+        { type: 'FieldValueForbidden', field: 'spec.ports[1].nodePort' },
+      ],
+      ['Forbidden: a', 'Forbidden: b'],
+    );
+    expect(two.message, 'the message of invalidService with two errors').toBe(
+      'Service "web" is invalid: [spec.ports[0].nodePort: Forbidden: a, spec.ports[1].nodePort: Forbidden: b]',
+    );
+  });
+
+  test('a Service that gets no node ports may not name one; nodePort 0 means none', () => {
+    const zero = service('a', { ports: [{ port: 80, nodePort: 0 }] });
+    forbidNodePorts(zero);
+    expect(zero.spec.ports, 'a ClusterIP Service with nodePort 0, after forbidNodePorts').toEqual([
+      { port: 80 },
+    ]);
+    const error = rejection(
+      () => forbidNodePorts(service('a', { ports: [{ port: 80, nodePort: 30080 }] })),
+      'forbidNodePorts of a ClusterIP Service with nodePort 30080',
+    );
+    expect(error.message, 'the 422 message').toBe(
+      'Service "a" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is \'ClusterIP\'',
+    );
+    expect(error.details?.causes?.[0]?.reason, 'the cause').toBe('FieldValueForbidden');
   });
 
   test('a Service gets a ClusterIP from the range, in spec.clusterIP and spec.clusterIPs', () => {
@@ -60,23 +178,40 @@ describe('Allocation', () => {
     const ips = ['a', 'b', 'c', 'd', 'e'].map(
       (name) => allocator.onCreate(service(name)).spec.clusterIP,
     );
-    expect(ips.sort(), 'five Services in a /29').toEqual([
+    expect(ips.sort(), 'the ClusterIPs of five Services in a /29: all but .0, .1 and .7').toEqual([
       '127.96.0.2',
       '127.96.0.3',
       '127.96.0.4',
       '127.96.0.5',
       '127.96.0.6',
     ]);
-    const kubernetes = allocator.onCreate(service('kubernetes', { clusterIP: '127.96.0.1' }));
-    expect(kubernetes.spec.clusterIP, 'kubernetes asks for the first address').toBe('127.96.0.1');
     const full = rejection(() => allocator.onCreate(service('f')), 'a sixth Service in a /29');
-    expect(full.code, 'a full range').toBe(500);
+    expect(full.code, 'the code of the answer to a sixth Service: the range is full').toBe(500);
+  });
+
+  test('clusterIP None is a headless Service: nothing is allocated', () => {
+    const allocator = new ServiceAllocator({ serviceCidr: '127.96.0.0/30' });
+    const created = allocator.onCreate(service('db', { clusterIP: 'None' }));
+    expect(created.spec, 'create db with clusterIP None').toMatchObject({
+      clusterIP: 'None',
+      clusterIPs: ['None'],
+    });
+    const external = allocator.onCreate(
+      service('ext', { type: 'ExternalName', externalName: 'example.com' }),
+    );
+    expect(external.spec.clusterIP, 'an ExternalName Service').toBeUndefined();
   });
 
   test('a requested free ClusterIP is honoured', () => {
     const allocator = new ServiceAllocator();
     const created = allocator.onCreate(service('dns', { clusterIP: '127.96.0.10' }));
     expect(created.spec.clusterIPs, 'create dns asking for 127.96.0.10').toEqual(['127.96.0.10']);
+    const kubernetes = allocator.onCreate(service('kubernetes', { clusterIP: '127.96.0.1' }));
+    expect(
+      kubernetes.spec.clusterIP,
+      'create kubernetes asking for the first address, which only a request can have',
+    ).toBe('127.96.0.1');
+    expect(allocator.isIpAllocated('127.96.0.10'), 'is 127.96.0.10 taken after').toBe(true);
   });
 
   test("a ClusterIP already taken is 422 Invalid on spec.clusterIPs, in Kubernetes' words", () => {
@@ -86,7 +221,10 @@ describe('Allocation', () => {
       () => allocator.onCreate(service('other', { clusterIP: '127.96.0.10' })),
       'create a second Service asking for 127.96.0.10',
     );
-    expect({ code: error.code, reason: error.reason, message: error.message }).toEqual({
+    expect(
+      { code: error.code, reason: error.reason, message: error.message },
+      'code, reason and message of the answer',
+    ).toEqual({
       code: 422,
       reason: 'Invalid',
       message:
@@ -102,31 +240,39 @@ describe('Allocation', () => {
       () => allocator.onCreate(service('web', { clusterIP: '10.0.0.1' })),
       'create web asking for 10.0.0.1',
     );
-    expect(error.message).toBe(
+    expect(error.message, 'the 422 message').toBe(
       'Service "web" is invalid: spec.clusterIPs: Invalid value: []string{"10.0.0.1"}: failed to ' +
         'allocate IP 10.0.0.1: the provided IP (10.0.0.1) is not in the valid range. The range of ' +
         'valid IPs is 127.96.0.0/12',
     );
+  });
+
+  test('a ClusterIP that is not an IP at all is 422 Invalid on spec.clusterIPs[0]', () => {
+    const allocator = new ServiceAllocator();
     const garbage = rejection(
       () => allocator.onCreate(service('web', { clusterIP: 'banana' })),
       'create web asking for "banana"',
     );
-    expect(garbage.details?.causes?.[0]?.field, 'a ClusterIP that is no IP').toBe(
+    expect(garbage.details?.causes?.[0]?.field, 'the field of the cause').toBe(
       'spec.clusterIPs[0]',
     );
+    expect(garbage.message, 'the 422 message').toBe(
+      'Service "web" is invalid: spec.clusterIPs[0]: Invalid value: "banana": must be a valid IP ' +
+        'address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+    );
+    expect(
+      requestedIpError(service('web'), '127.96.0.10', parseCidr('127.96.0.0/12'), () => false),
+      'requestedIpError for a free address in the range',
+    ).toBeUndefined();
   });
 
-  test('clusterIP None is a headless Service: nothing is allocated', () => {
-    const allocator = new ServiceAllocator({ serviceCidr: '127.96.0.0/30' });
-    const created = allocator.onCreate(service('db', { clusterIP: 'None' }));
-    expect(created.spec, 'create db with clusterIP None').toMatchObject({
-      clusterIP: 'None',
-      clusterIPs: ['None'],
-    });
-    const external = allocator.onCreate(
-      service('ext', { type: 'ExternalName', externalName: 'example.com' }),
-    );
-    expect(external.spec.clusterIP, 'an ExternalName Service').toBeUndefined();
+  test('deleting a Service frees its ClusterIP for the next one to ask', () => {
+    const allocator = new ServiceAllocator();
+    const created = allocator.onCreate(service('a', { clusterIP: '127.96.0.10' }));
+    allocator.onDelete(created);
+    expect(allocator.isIpAllocated('127.96.0.10'), 'the IP after delete').toBe(false);
+    const again = allocator.onCreate(service('b', { clusterIP: '127.96.0.10' }));
+    expect(again.spec.clusterIP, 'a new Service asking for the freed IP').toBe('127.96.0.10');
   });
 
   test('a NodePort Service gets a port from 30000-32767 for each of its ports', () => {
@@ -154,11 +300,13 @@ describe('Allocation', () => {
         ),
       'create b asking for 30080 too',
     );
-    expect(error.message).toBe(
+    expect(error.message, 'the 422 message').toBe(
       'Service "b" is invalid: spec.ports[1].nodePort: Invalid value: 30080: provided port is ' +
         'already allocated',
     );
-    expect(error.details?.causes?.[0]?.field).toBe('spec.ports[1].nodePort');
+    expect(error.details?.causes?.[0]?.field, 'the field of the cause').toBe(
+      'spec.ports[1].nodePort',
+    );
   });
 
   test('a nodePort outside the range is 422, naming the range', () => {
@@ -168,7 +316,7 @@ describe('Allocation', () => {
         allocator.onCreate(service('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })),
       'create a asking for nodePort 80',
     );
-    expect(error.message).toBe(
+    expect(error.message, 'the 422 message').toBe(
       'Service "a" is invalid: spec.ports[0].nodePort: Invalid value: 80: provided port is not in ' +
         'the valid range. The range of valid ports is 30000-30010',
     );
@@ -192,37 +340,17 @@ describe('Allocation', () => {
     expect(allocator.isPortAllocated(30000), "b's first nodePort after the failure").toBe(false);
   });
 
-  test('a ClusterIP Service may not name a nodePort', () => {
-    const allocator = new ServiceAllocator();
-    const error = rejection(
-      () => allocator.onCreate(service('a', { ports: [{ port: 80, nodePort: 30080 }] })),
-      'create a ClusterIP Service with nodePort 30080',
-    );
-    expect(error.message).toBe(
-      'Service "a" is invalid: spec.ports[0].nodePort: Forbidden: may not be used when `type` is \'ClusterIP\'',
-    );
-  });
-
-  test('deleting a Service frees its ClusterIP and node ports', () => {
+  test('deleting a NodePort Service frees its node ports', () => {
     const allocator = new ServiceAllocator();
     const created = allocator.onCreate(
-      service('a', {
-        clusterIP: '127.96.0.10',
-        type: 'NodePort',
-        ports: [{ port: 80, nodePort: 30080 }],
-      }),
+      service('a', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }),
     );
     allocator.onDelete(created);
-    expect(allocator.isIpAllocated('127.96.0.10'), 'the IP after delete').toBe(false);
     expect(allocator.isPortAllocated(30080), 'the port after delete').toBe(false);
     const again = allocator.onCreate(
-      service('b', {
-        clusterIP: '127.96.0.10',
-        type: 'NodePort',
-        ports: [{ port: 80, nodePort: 30080 }],
-      }),
+      service('b', { type: 'NodePort', ports: [{ port: 80, nodePort: 30080 }] }),
     );
-    expect(again.spec.clusterIP, 'a new Service asking for the freed IP').toBe('127.96.0.10');
+    expect(again.spec.ports?.[0]?.nodePort, 'a new Service asking for the freed port').toBe(30080);
   });
 
   test('an update keeps the ClusterIP, which may not change once set', () => {
@@ -234,8 +362,11 @@ describe('Allocation', () => {
       () => allocator.onUpdate(created, service('a', { clusterIP: '127.96.0.99' })),
       'update asking for another ClusterIP',
     );
-    expect(error.details?.causes?.[0]?.field).toBe('spec.clusterIPs[0]');
-    expect(error.message).toContain('may not change once set');
+    expect(error.details?.causes?.[0]?.field, 'the field of the cause').toBe('spec.clusterIPs[0]');
+    expect(error.message, 'the 422 message').toBe(
+      'Service "a" is invalid: spec.clusterIPs[0]: Invalid value: []string{"127.96.0.99"}: may ' +
+        'not change once set',
+    );
   });
 
   test('changing type to NodePort allocates node ports; back to ClusterIP releases them', () => {

@@ -12,6 +12,7 @@
 // rules would match them. The first proxy to bind an address serves it for the host; a listen
 // that fails with EADDRINUSE means a peer already serves it, which counts as served. The proxy
 // tries to bind again at its next sync of that Service, so a peer that went away is replaced.
+import type { Server, Socket } from 'node:net';
 import type { Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -41,6 +42,46 @@ export function readyEndpoints(endpoints: Endpoints | undefined, port: ServicePo
 /** The addresses a Service should be served on by the proxy of the node with `nodeIp`. */
 export function serviceListeners(service: Service, nodeIp?: string): Map<string, ServicePort> {
   throw new NotImplemented('serviceListeners', section);
+}
+
+/**
+ * Which endpoint a new connection goes to: `remembered` (the endpoint this client went to before,
+ * with sessionAffinity ClientIP) while it is still among the candidates, else
+ * candidates[Math.floor(random() * candidates.length)].
+ */
+export function pickEndpoint(
+  candidates: string[],
+  random: () => number,
+  remembered?: string,
+): string {
+  throw new NotImplemented('pickEndpoint', section);
+}
+
+/**
+ * Listens on "ip:port" (the port after the last colon) for TCP, with node:net's createServer and
+ * the options allowHalfOpen (an end from the client does not end the answer) and pauseOnConnect
+ * (each socket is handed to `onConnection` paused; it flows once resumed). Resolves with the
+ * server once it listens, or with null when the listen fails with EADDRINUSE: a peer proxy on
+ * this host serves the address. Any other failure rejects; EACCES on a port below 1024 rejects
+ * with a message saying that such ports need privileges (root, or the sysctl
+ * net.ipv4.ip_unprivileged_port_start). A listening server ignores later 'error' events.
+ */
+export async function listenTcp(
+  address: string,
+  onConnection: (socket: Socket) => void,
+): Promise<Server | null> {
+  throw new NotImplemented('listenTcp', section);
+}
+
+/**
+ * Bytes both ways between two sockets made with allowHalfOpen, with back-pressure (a side whose
+ * writes are buffered beyond what it wants pauses the other's reads until 'drain'). Half-close: a
+ * side that ends its writing ('end') ends the other's writing, and the reverse direction goes on.
+ * An error on either side destroys both; a side that closed ends the other, which is destroyed
+ * once its writes are flushed.
+ */
+export function pipe(client: Socket, upstream: Socket): void {
+  throw new NotImplemented('pipe', section);
 }
 
 /**
@@ -74,11 +115,29 @@ export class Proxy {
   }
 
   /**
-   * One Service: open the listeners it needs, close those it no longer has. A listener that fails
-   * does not stop the others; throw after trying them all, so the controller retries the key.
+   * One Service, by key: open the listeners it needs (serviceListeners, with listenTcp, each
+   * connection handed to accept), close those it no longer has (or all of them when it is gone).
+   * A listener already open for an address stays; an address a peer serves (null) is kept as
+   * served by a peer, and tried again at the next sync. A listen that fails does not stop the
+   * others: forget that address, go on, and throw one Error joining the messages after the loop,
+   * so the controller retries the key.
    */
   async sync(key: string): Promise<void> {
     throw new NotImplemented('Proxy.sync', section);
+  }
+
+  /**
+   * A new connection to a port of the Service `serviceKey` (sync hands each listener's sockets
+   * here, paused). Count the socket as open until it closes. Its candidates are the ready
+   * endpoints of the Service's Endpoints for that port; pickEndpoint among them (with the
+   * endpoint remembered for "<service key>|<port name>|<client address>" when the Service has
+   * sessionAffinity ClientIP), connect with allowHalfOpen, and count that socket too. A connection
+   * that fails before 'connect' (refused) tries the other candidates; none left (or none at all),
+   * destroy the client. Connected: setNoDelay on both, remember the endpoint for affinity, pipe,
+   * and resume the client.
+   */
+  accept(client: Socket, serviceKey: string, port: ServicePort): void {
+    throw new NotImplemented('Proxy.accept', section);
   }
 
   /** Closes every listener and every connection. */

@@ -12,9 +12,9 @@
 // binding cycle writes the Binding. A pod no node can take gets the condition PodScheduled=False
 // with the reason in Kubernetes' words, an Event, and a retry after a back-off (1 s doubling to
 // 10 s), or at once when a node appears or changes.
-import type { KubeEvent, Node, Pod } from '../../harness/api/types.ts';
+import type { Binding, KubeEvent, Node, Pod } from '../../harness/api/types.ts';
 import { isConflict, isNotFound } from '../../harness/client/errors.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+import type { ApiClient, Informer, Toolkit, WorkQueue } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { SchedulerCache } from './cache.ts';
 import { defaultFilters, filterNode, unschedulableMessage, type Filter } from './filters.ts';
@@ -56,13 +56,85 @@ export function numFeasibleNodesToFind(nodeCount: number, percentage = 0): numbe
 const timestamp = (clock: TimerClock) =>
   new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
 
+/** The Binding that places a pod on a node: POSTed to the pod's `binding` subresource. */
+export function bindingFor(pod: Pod, nodeName: string): Binding {
+  return {
+    apiVersion: 'v1',
+    kind: 'Binding',
+    metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
+    target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+  };
+}
+
+/**
+ * Sets the pod's PodScheduled condition to False, reason Unschedulable, with `message`, keeping
+ * its other conditions and its phase (Pending when it has none). Answers false, changing nothing,
+ * when the pod says exactly that already: an update that changes nothing is not sent.
+ */
+export function markUnschedulable(pod: Pod, message: string, now: string): boolean {
+  const conditions = pod.status?.conditions ?? [];
+  const existing = conditions.find((condition) => condition.type === 'PodScheduled');
+  if (existing?.status === 'False' && existing.message === message) return false;
+  pod.status = {
+    ...pod.status,
+    phase: pod.status?.phase ?? 'Pending',
+    conditions: [
+      ...conditions.filter((condition) => condition.type !== 'PodScheduled'),
+      {
+        type: 'PodScheduled',
+        status: 'False',
+        reason: 'Unschedulable',
+        message,
+        lastProbeTime: null,
+        lastTransitionTime: now,
+      },
+    ],
+  };
+  return true;
+}
+
+/** An Event's type: Normal for what went as planned, Warning for what did not. */
+export type EventType = 'Normal' | 'Warning';
+
+/** An Event about the pod from the scheduler `component`, as `kubectl describe pod` lists them. */
+export function schedulerEvent(
+  pod: Pod,
+  type: EventType,
+  reason: string,
+  message: string,
+  component: string,
+  now: string,
+): KubeEvent {
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
+    involvedObject: {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      namespace: pod.metadata.namespace,
+      name: pod.metadata.name,
+      uid: pod.metadata.uid,
+    },
+    reason,
+    message,
+    type,
+    source: { component },
+    reportingComponent: component,
+    count: 1,
+    firstTimestamp: now,
+    lastTimestamp: now,
+  };
+}
+
 export class Scheduler {
   readonly cache = new SchedulerCache();
   private readonly options: SchedulerOptions;
   private readonly schedulerName: string;
   private readonly clock: TimerClock;
   private readonly random: () => number;
-  private readonly unschedulable = new Set<string>();
+  /** Keys of the pods no node could take, waiting for a node to be added or to change. */
+  readonly unschedulable = new Set<string>();
   /** Where the next search through the nodes starts, so that pods spread over all of them. */
   private nextStart = 0;
   private pods: Informer<Pod> | undefined;
@@ -97,28 +169,7 @@ export class Scheduler {
       // waits on the API server and its store's disk: sixteen may be in flight at once.
       workers: 16,
     });
-
-    // The cache follows every pod that has a node, and every node.
-    pods.addEventHandlers({
-      add: (pod) => this.observe(pod),
-      update: (_old, pod) => this.observe(pod),
-      delete: (pod) => this.cache.removePod(pod),
-    });
-    const retryUnschedulable = () => {
-      for (const key of this.unschedulable) controller.queue.add(key);
-      this.unschedulable.clear();
-    };
-    nodes.addEventHandlers({
-      add: (node) => {
-        this.cache.setNode(node);
-        retryUnschedulable();
-      },
-      update: (old, node) => {
-        this.cache.setNode(node);
-        if (old !== node) retryUnschedulable();
-      },
-      delete: (node) => this.cache.removeNode(node.metadata.name!),
-    });
+    this.addEventHandlers(pods, nodes, controller.queue);
     // The queue gets the keys of this scheduler's pods that have no node.
     controller.watch(pods, (pod) =>
       !pod.spec.nodeName && this.responsibleFor(pod) ? [toolkit.keyOf(pod)] : [],
@@ -127,7 +178,35 @@ export class Scheduler {
     await controller.run(signal);
   }
 
-  private observe(pod: Pod): void {
+  /**
+   * The cache follows every pod that has a node, and every node. A node added or changed may
+   * make room: the pods found unschedulable go back to the queue at once, without waiting out
+   * their back-off, as kube-scheduler moves them when a cluster event could make them fit.
+   */
+  addEventHandlers(pods: Informer<Pod>, nodes: Informer<Node>, queue: WorkQueue): void {
+    pods.addEventHandlers({
+      add: (pod) => this.observe(pod),
+      update: (_old, pod) => this.observe(pod),
+      delete: (pod) => this.cache.removePod(pod),
+    });
+    const nodeChanged = (node: Node) => {
+      this.cache.setNode(node);
+      for (const key of this.unschedulable) queue.add(key);
+      this.unschedulable.clear();
+    };
+    nodes.addEventHandlers({
+      add: nodeChanged,
+      // A resync hands the same object twice: nothing changed, nothing to retry.
+      update: (old, node) => old !== node && nodeChanged(node),
+      delete: (node) => this.cache.removeNode(node.metadata.name!),
+    });
+  }
+
+  /**
+   * A pod the informer shows, added or changed: one with a node counts in the cache there, until
+   * it has finished (Succeeded or Failed), when it no longer holds anything.
+   */
+  observe(pod: Pod): void {
     if (!pod.spec.nodeName) return;
     const finished = pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
     if (finished) this.cache.removePod(pod);
@@ -153,34 +232,42 @@ export class Scheduler {
     return { feasible, reasons, examined };
   }
 
-  /** One pod: filter, score, pick, assume, bind. Throws to be retried with back-off. */
-  async scheduleOne(key: string): Promise<void> {
-    const pod = this.pods?.get(key);
-    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
-    if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) return;
-
+  /**
+   * The scheduling cycle's decision for one pod: filter, score, select. Answers the node's name,
+   * or throws Unschedulable with the message for the pod's condition when no node fits.
+   */
+  schedulePod(pod: Pod): string {
     const { feasible, reasons } = this.findFeasibleNodes(pod);
     if (feasible.length === 0) {
-      const message = unschedulableMessage(this.cache.nodes().length, reasons);
-      this.unschedulable.add(key);
-      await this.reportUnschedulable(pod, message);
-      throw new Unschedulable(message);
+      throw new Unschedulable(unschedulableMessage(this.cache.nodes().length, reasons));
     }
     const weights = this.options.weights ?? defaultWeights;
     const scored = feasible.map((node) => ({
       name: node.name,
       score: scoreNode(pod, node, weights),
     }));
-    const nodeName = selectHost(scored, this.random);
+    return selectHost(scored, this.random);
+  }
+
+  /** One pod: decide, assume, bind. Throws to be retried with back-off. */
+  async scheduleOne(key: string): Promise<void> {
+    const pod = this.pods?.get(key);
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) return;
+
+    let nodeName: string;
+    try {
+      nodeName = this.schedulePod(pod);
+    } catch (error) {
+      if (!(error instanceof Unschedulable)) throw error;
+      this.unschedulable.add(key);
+      await this.reportUnschedulable(pod, error.message);
+      throw error;
+    }
 
     this.cache.assume(pod, nodeName);
     try {
-      await this.options.client.bind({
-        apiVersion: 'v1',
-        kind: 'Binding',
-        metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
-        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
-      });
+      await this.options.client.bind(bindingFor(pod, nodeName));
     } catch (error) {
       this.cache.forget(pod);
       // Bound already (by us, earlier, or by someone else) or deleted meanwhile: nothing to do.
@@ -188,42 +275,20 @@ export class Scheduler {
       throw error;
     }
     this.unschedulable.delete(key);
-    void this.recordEvent(
-      pod,
-      'Normal',
-      'Scheduled',
-      `Successfully assigned ${key} to ${nodeName}`,
-    );
+    const message = `Successfully assigned ${key} to ${nodeName}`;
+    void this.recordEvent(pod, 'Normal', 'Scheduled', message);
   }
 
   /** PodScheduled=False with the reason, on the pod's status, and a Warning event. */
-  private async reportUnschedulable(pod: Pod, message: string): Promise<void> {
+  async reportUnschedulable(pod: Pod, message: string): Promise<void> {
     const { toolkit, client } = this.options;
     const pods = client.resource<Pod>('pods', pod.metadata.namespace);
+    const now = timestamp(this.clock);
     try {
       await toolkit.updateWithRetry(
         pods,
         pod.metadata.name!,
-        (current) => {
-          const conditions = current.status?.conditions ?? [];
-          const existing = conditions.find((condition) => condition.type === 'PodScheduled');
-          if (existing?.status === 'False' && existing.message === message) return false;
-          current.status = {
-            ...current.status,
-            phase: current.status?.phase ?? 'Pending',
-            conditions: [
-              ...conditions.filter((condition) => condition.type !== 'PodScheduled'),
-              {
-                type: 'PodScheduled',
-                status: 'False',
-                reason: 'Unschedulable',
-                message,
-                lastProbeTime: null,
-                lastTransitionTime: timestamp(this.clock),
-              },
-            ],
-          };
-        },
+        (current) => markUnschedulable(current, message, now),
         { status: true },
       );
     } catch (error) {
@@ -232,34 +297,10 @@ export class Scheduler {
     await this.recordEvent(pod, 'Warning', 'FailedScheduling', message);
   }
 
-  /** An Event about the pod, as `kubectl describe pod` lists them. Best effort. */
-  private async recordEvent(
-    pod: Pod,
-    type: 'Normal' | 'Warning',
-    reason: string,
-    message: string,
-  ): Promise<void> {
+  /** Writes an Event about the pod. Best effort. */
+  private async recordEvent(pod: Pod, type: EventType, reason: string, message: string) {
     const now = timestamp(this.clock);
-    const event: KubeEvent = {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
-      involvedObject: {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        namespace: pod.metadata.namespace,
-        name: pod.metadata.name,
-        uid: pod.metadata.uid,
-      },
-      reason,
-      message,
-      type,
-      source: { component: this.schedulerName },
-      reportingComponent: this.schedulerName,
-      count: 1,
-      firstTimestamp: now,
-      lastTimestamp: now,
-    };
+    const event = schedulerEvent(pod, type, reason, message, this.schedulerName, now);
     try {
       await this.options.client.resource('events', pod.metadata.namespace).create(event);
     } catch {

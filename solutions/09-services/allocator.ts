@@ -9,7 +9,7 @@
 // a change of type, and can be rebuilt from the Services that exist: after an API server restart
 // the stored Services, not memory, say what is taken.
 import { ApiError, type FieldError } from '../../harness/api/errors.ts';
-import type { Service } from '../../harness/api/types.ts';
+import type { Service, ServicePort } from '../../harness/api/types.ts';
 import {
   cidrContains,
   cidrSize,
@@ -62,8 +62,12 @@ export function wantsNodePorts(service: Service): boolean {
   return service.spec.type === 'NodePort' || service.spec.type === 'LoadBalancer';
 }
 
-/** The 422 the API server answers with, one cause per field, in Kubernetes' words. */
-function invalidService(
+/**
+ * The 422 Invalid the API server answers a Service it cannot accept with: one cause per field
+ * error, its reason the error's type and its message the matching one of `messages`, and a
+ * message naming the Service and each "field: message" (several in brackets, comma-separated).
+ */
+export function invalidService(
   name: string | undefined,
   errors: FieldError[],
   messages: string[],
@@ -84,6 +88,82 @@ function invalidService(
 /** Go prints a list of strings as []string{"a", "b"}; Kubernetes' message quotes it so. */
 function goStrings(values: string[]): string {
   return `[]string{${values.map((value) => JSON.stringify(value)).join(', ')}}`;
+}
+
+/**
+ * The first offset between `from` and `to` (both included) that is not taken, searching from a
+ * random start and wrapping around; undefined when every one is taken. Random, so Services created
+ * together do not all collide on the low end of the range.
+ */
+export function findFree(
+  from: number,
+  to: number,
+  isTaken: (n: number) => boolean,
+  random: () => number,
+): number | undefined {
+  const count = to - from + 1;
+  if (count <= 0) return undefined;
+  const start = Math.floor(random() * count);
+  for (let i = 0; i < count; i++) {
+    const n = from + ((start + i) % count);
+    if (!isTaken(n)) return n;
+  }
+  return undefined;
+}
+
+/**
+ * A Service that gets no node ports may not name one, as Kubernetes' validation says: throws a
+ * 422 with one Forbidden cause per port that does. A nodePort of 0 means "none" and is dropped.
+ */
+export function forbidNodePorts(service: Service): void {
+  const errors: FieldError[] = [];
+  (service.spec.ports ?? []).forEach((port, i) => {
+    if (port.nodePort !== undefined && port.nodePort !== 0)
+      errors.push({ type: 'FieldValueForbidden', field: `spec.ports[${i}].nodePort` });
+    delete port.nodePort;
+  });
+  if (errors.length > 0)
+    throw invalidService(
+      service.metadata.name,
+      errors,
+      errors.map(
+        () => `Forbidden: may not be used when \`type\` is '${service.spec.type ?? 'ClusterIP'}'`,
+      ),
+    );
+}
+
+/**
+ * Why a Service may not have the ClusterIP it asks for, as a 422 in Kubernetes' words, or
+ * undefined when it may: not an IP at all (on spec.clusterIPs[0]), outside the range, or taken
+ * (both on spec.clusterIPs).
+ */
+export function requestedIpError(
+  service: Service,
+  requested: string,
+  range: Cidr,
+  isTaken: (ip: number) => boolean,
+): ApiError | undefined {
+  const fail = (detail: string, field = 'spec.clusterIPs', value = goStrings([requested])) =>
+    invalidService(
+      service.metadata.name,
+      [{ type: 'FieldValueInvalid', field }],
+      [`Invalid value: ${value}: ${detail}`],
+    );
+  let ip: number;
+  try {
+    ip = parseIp(requested);
+  } catch {
+    const detail = 'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)';
+    return fail(detail, 'spec.clusterIPs[0]', JSON.stringify(requested));
+  }
+  if (!cidrContains(range, requested))
+    return fail(
+      `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the ` +
+        `valid range. The range of valid IPs is ${formatCidr(range)}`,
+    );
+  if (isTaken(ip))
+    return fail(`failed to allocate IP ${requested}: provided IP is already allocated`);
+  return undefined;
 }
 
 /** Hands out ClusterIPs and node ports, and takes them back. */
@@ -130,128 +210,40 @@ export class ServiceAllocator {
   }
 
   /**
-   * A Service being created: returns a copy with spec.clusterIP, spec.clusterIPs and each port's
-   * nodePort filled in. Throws a 422 ApiError (and keeps nothing) if a request cannot be honoured.
+   * Gives the Service its ClusterIP, in spec.clusterIP and spec.clusterIPs: the one it asks for
+   * (spec.clusterIP, else spec.clusterIPs[0]) if requestedIpError has nothing against it, else a
+   * random free one, never the network address, the `kubernetes` one or the last. Pushes onto
+   * `undo` what gives the address back.
    */
-  onCreate(service: Service): Service {
-    const result = structuredClone(service);
-    const taken: Array<() => void> = [];
-    try {
-      if (wantsClusterIp(result)) this.#assignIp(result, taken);
-      else if (result.spec.clusterIP === headless) result.spec.clusterIPs = [headless];
-      if (wantsNodePorts(result)) this.#assignPorts(result, undefined, taken);
-      else this.#forbidNodePorts(result);
-    } catch (error) {
-      for (const release of taken) release();
-      throw error;
-    }
-    return result;
-  }
-
-  /**
-   * A Service being updated: the ClusterIP stays (it may not change once set); a change of type
-   * takes or gives back node ports, and a NodePort Service keeps its ports unless it asks for
-   * others. Returns the new object with the fields filled in.
-   */
-  onUpdate(old: Service, service: Service): Service {
-    const result = structuredClone(service);
-    const taken: Array<() => void> = [];
-    const released: number[] = [];
-    try {
-      const hadIp = wantsClusterIp(old) && old.spec.clusterIP;
-      if (wantsClusterIp(result)) {
-        if (hadIp) {
-          const requested = result.spec.clusterIP;
-          if (requested && requested !== old.spec.clusterIP) {
-            const message = `Invalid value: ${goStrings([requested])}: may not change once set`;
-            throw invalidService(
-              result.metadata.name,
-              [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]' }],
-              [message],
-            );
-          }
-          result.spec.clusterIP = old.spec.clusterIP!;
-          result.spec.clusterIPs = [old.spec.clusterIP!];
-        } else this.#assignIp(result, taken);
-      } else if (hadIp) released.push(parseIp(old.spec.clusterIP!));
-
-      const oldPorts = wantsNodePorts(old) ? (old.spec.ports ?? []) : [];
-      if (wantsNodePorts(result)) this.#assignPorts(result, oldPorts, taken);
-      else {
-        // Leaving NodePort: the ports copied over from the old object go, as in Kubernetes.
-        const before = new Set(oldPorts.map((port) => port.nodePort));
-        for (const port of result.spec.ports ?? [])
-          if (before.has(port.nodePort)) delete port.nodePort;
-        this.#forbidNodePorts(result);
-      }
-      const kept = new Set((result.spec.ports ?? []).map((port) => port.nodePort));
-      for (const port of oldPorts)
-        if (port.nodePort !== undefined && !kept.has(port.nodePort))
-          this.#ports.delete(port.nodePort);
-    } catch (error) {
-      for (const release of taken) release();
-      throw error;
-    }
-    for (const ip of released) this.#ips.delete(ip);
-    return result;
-  }
-
-  /** A Service deleted: its address and ports are free again. */
-  onDelete(service: Service): void {
-    if (wantsClusterIp(service) && service.spec.clusterIP)
-      this.#ips.delete(parseIp(service.spec.clusterIP));
-    if (wantsNodePorts(service))
-      for (const port of service.spec.ports ?? [])
-        if (port.nodePort !== undefined) this.#ports.delete(port.nodePort);
-  }
-
-  /** The requested ClusterIP if free, or a random free one (never the `kubernetes` address). */
-  #assignIp(service: Service, taken: Array<() => void>): void {
+  assignIp(service: Service, undo: Array<() => void>): void {
     const requested = service.spec.clusterIP || service.spec.clusterIPs?.[0];
     let ip: number;
     if (requested) {
-      const fail = (detail: string, field = 'spec.clusterIPs', value = goStrings([requested])) =>
-        invalidService(
-          service.metadata.name,
-          [{ type: 'FieldValueInvalid', field }],
-          [`Invalid value: ${value}: ${detail}`],
-        );
-      try {
-        ip = parseIp(requested);
-      } catch {
-        throw fail(
-          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
-          'spec.clusterIPs[0]',
-          JSON.stringify(requested),
-        );
-      }
-      if (!cidrContains(this.serviceCidr, requested))
-        throw fail(
-          `failed to allocate IP ${requested}: the provided IP (${requested}) is not in the ` +
-            `valid range. The range of valid IPs is ${formatCidr(this.serviceCidr)}`,
-        );
-      if (this.#ips.has(ip))
-        throw fail(`failed to allocate IP ${requested}: provided IP is already allocated`);
+      const error = requestedIpError(service, requested, this.serviceCidr, (n) => this.#ips.has(n));
+      if (error) throw error;
+      ip = parseIp(requested);
     } else {
       // Offsets 2 .. size-2: not the network address, not the `kubernetes` one, not broadcast.
       const size = cidrSize(this.serviceCidr);
-      const offset = this.#findFree(2, size - 2, (n) => this.#ips.has(this.serviceCidr.base + n));
+      const isTaken = (n: number) => this.#ips.has(this.serviceCidr.base + n);
+      const offset = findFree(2, size - 2, isTaken, this.#random);
       if (offset === undefined)
         throw new ApiError(500, 'InternalError', 'range is full: no ClusterIP left to allocate');
       ip = this.serviceCidr.base + offset;
     }
     this.#ips.add(ip);
-    taken.push(() => this.#ips.delete(ip));
+    undo.push(() => this.#ips.delete(ip));
     service.spec.clusterIP = formatIp(ip);
     service.spec.clusterIPs = [formatIp(ip)];
   }
 
   /**
-   * Each port's nodePort: the requested one if free (or already this Service's), else the one the
-   * same port had before the update, else a random free one.
+   * Gives each port its nodePort: the one it asks for if in range and free (or already this
+   * Service's, among `oldPorts`), else the one the same port number had in `oldPorts`, else a
+   * random free one. Pushes onto `undo` what gives each new port back.
    */
-  #assignPorts(service: Service, oldPorts: Service['spec']['ports'], taken: Array<() => void>) {
-    const own = new Set((oldPorts ?? []).map((port) => port.nodePort));
+  assignPorts(service: Service, oldPorts: ServicePort[], undo: Array<() => void>): void {
+    const own = new Set(oldPorts.map((port) => port.nodePort));
     const ports = service.spec.ports ?? [];
     ports.forEach((port, i) => {
       let nodePort = port.nodePort;
@@ -270,61 +262,102 @@ export class ServiceAllocator {
         if (own.has(nodePort)) return;
         if (this.#ports.has(nodePort)) throw fail('provided port is already allocated');
       } else {
-        const before = (oldPorts ?? []).find(
-          (old) => old.port === port.port && old.nodePort !== undefined,
-        );
+        const before = oldPorts.find((old) => old.port === port.port && old.nodePort !== undefined);
         if (before) {
           port.nodePort = before.nodePort;
           own.delete(before.nodePort);
           return;
         }
         const { first, last } = this.nodePorts;
-        const offset = this.#findFree(0, last - first, (n) => this.#ports.has(first + n));
+        const offset = findFree(0, last - first, (n) => this.#ports.has(first + n), this.#random);
         if (offset === undefined)
           throw new ApiError(500, 'InternalError', 'range is full: no node port left to allocate');
         nodePort = first + offset;
       }
       const allocated = nodePort;
       this.#ports.add(allocated);
-      taken.push(() => this.#ports.delete(allocated));
+      undo.push(() => this.#ports.delete(allocated));
       port.nodePort = allocated;
     });
   }
 
-  /** A ClusterIP Service may not name node ports, as in Kubernetes' validation. */
-  #forbidNodePorts(service: Service): void {
-    const errors: FieldError[] = [];
-    (service.spec.ports ?? []).forEach((port, i) => {
-      if (port.nodePort !== undefined && port.nodePort !== 0)
-        errors.push({ type: 'FieldValueForbidden', field: `spec.ports[${i}].nodePort` });
-      delete port.nodePort;
-    });
-    if (errors.length > 0)
-      throw invalidService(
-        service.metadata.name,
-        errors,
-        errors.map(
-          () => `Forbidden: may not be used when \`type\` is '${service.spec.type ?? 'ClusterIP'}'`,
-        ),
-      );
+  /**
+   * A Service being created: returns a copy with spec.clusterIP, spec.clusterIPs and each port's
+   * nodePort filled in. Throws a 422 ApiError (and keeps nothing) if a request cannot be honoured.
+   */
+  onCreate(service: Service): Service {
+    const result = structuredClone(service);
+    const undo: Array<() => void> = [];
+    try {
+      if (wantsClusterIp(result)) this.assignIp(result, undo);
+      else if (result.spec.clusterIP === headless) result.spec.clusterIPs = [headless];
+      if (wantsNodePorts(result)) this.assignPorts(result, [], undo);
+      else forbidNodePorts(result);
+    } catch (error) {
+      for (const release of undo) release();
+      throw error;
+    }
+    return result;
+  }
+
+  /**
+   * A Service being updated: the ClusterIP stays (it may not change once set); a change of type
+   * takes or gives back node ports, and a NodePort Service keeps its ports unless it asks for
+   * others. Returns the new object with the fields filled in.
+   */
+  onUpdate(old: Service, service: Service): Service {
+    const result = structuredClone(service);
+    const undo: Array<() => void> = [];
+    const released: number[] = [];
+    try {
+      const hadIp = wantsClusterIp(old) && old.spec.clusterIP;
+      if (wantsClusterIp(result)) {
+        if (hadIp) {
+          const requested = result.spec.clusterIP;
+          if (requested && requested !== old.spec.clusterIP) {
+            const message = `Invalid value: ${goStrings([requested])}: may not change once set`;
+            throw invalidService(
+              result.metadata.name,
+              [{ type: 'FieldValueInvalid', field: 'spec.clusterIPs[0]' }],
+              [message],
+            );
+          }
+          result.spec.clusterIP = old.spec.clusterIP!;
+          result.spec.clusterIPs = [old.spec.clusterIP!];
+        } else this.assignIp(result, undo);
+      } else if (hadIp) released.push(parseIp(old.spec.clusterIP!));
+
+      const oldPorts = wantsNodePorts(old) ? (old.spec.ports ?? []) : [];
+      if (wantsNodePorts(result)) this.assignPorts(result, oldPorts, undo);
+      else {
+        // Leaving NodePort: the ports copied over from the old object go, as in Kubernetes.
+        const before = new Set(oldPorts.map((port) => port.nodePort));
+        for (const port of result.spec.ports ?? [])
+          if (before.has(port.nodePort)) delete port.nodePort;
+        forbidNodePorts(result);
+      }
+      const kept = new Set((result.spec.ports ?? []).map((port) => port.nodePort));
+      for (const port of oldPorts)
+        if (port.nodePort !== undefined && !kept.has(port.nodePort))
+          this.#ports.delete(port.nodePort);
+    } catch (error) {
+      for (const release of undo) release();
+      throw error;
+    }
+    for (const ip of released) this.#ips.delete(ip);
+    return result;
+  }
+
+  /** A Service deleted: its address and ports are free again. */
+  onDelete(service: Service): void {
+    if (wantsClusterIp(service) && service.spec.clusterIP)
+      this.#ips.delete(parseIp(service.spec.clusterIP));
+    if (wantsNodePorts(service))
+      for (const port of service.spec.ports ?? [])
+        if (port.nodePort !== undefined) this.#ports.delete(port.nodePort);
   }
 
   #inPortRange(port: number): boolean {
     return Number.isInteger(port) && port >= this.nodePorts.first && port <= this.nodePorts.last;
-  }
-
-  /**
-   * A random start between `from` and `to` (both included), then the first free offset from there,
-   * wrapping around: random, so Services created together do not all collide on the low end.
-   */
-  #findFree(from: number, to: number, isTaken: (n: number) => boolean): number | undefined {
-    const count = to - from + 1;
-    if (count <= 0) return undefined;
-    const start = Math.floor(this.#random() * count);
-    for (let i = 0; i < count; i++) {
-      const n = from + ((start + i) % count);
-      if (!isTaken(n)) return n;
-    }
-    return undefined;
   }
 }

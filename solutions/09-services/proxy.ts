@@ -65,6 +65,60 @@ export function serviceListeners(service: Service, nodeIp?: string): Map<string,
   return wanted;
 }
 
+/**
+ * Which endpoint a new connection goes to: the one this client went to before (`remembered`,
+ * with sessionAffinity ClientIP) while it is still a candidate, else one at random.
+ */
+export function pickEndpoint(
+  candidates: string[],
+  random: () => number,
+  remembered?: string,
+): string {
+  if (remembered && candidates.includes(remembered)) return remembered;
+  return candidates[Math.floor(random() * candidates.length)]!;
+}
+
+/** "127.96.0.10:8080" as its host and port. */
+function splitAddress(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':');
+  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+}
+
+/**
+ * Listens on "ip:port" for TCP. Each connection is handed to `onConnection` paused (it flows once
+ * resumed) and half-open allowed (an end from the client does not end the answer). Resolves with
+ * the server, or with null when the address is in use: a peer proxy on this host serves it. Any
+ * other failure rejects; a port below 1024 refused for want of privilege says so.
+ */
+export async function listenTcp(
+  address: string,
+  onConnection: (socket: Socket) => void,
+): Promise<Server | null> {
+  const { host, port } = splitAddress(address);
+  const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, onConnection);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') return null;
+    if (code === 'EACCES' && port < 1024) {
+      throw new Error(
+        `cannot listen on ${address}: ports below 1024 need privileges; run the proxy as root, ` +
+          'or lower the sysctl net.ipv4.ip_unprivileged_port_start',
+      );
+    }
+    throw error;
+  }
+  server.on('error', () => {});
+  return server;
+}
+
 export class Proxy {
   readonly #options: ProxyOptions;
   readonly #random: () => number;
@@ -138,7 +192,9 @@ export class Proxy {
       const entry: Listener = { serviceKey: key, port, server: null };
       this.#listeners.set(address, entry);
       try {
-        entry.server = await this.#listen(address, entry);
+        // The port is read at each connection: a Service updated in place keeps its listener.
+        const accept = (socket: Socket) => this.accept(socket, entry.serviceKey, entry.port);
+        entry.server = await listenTcp(address, accept);
       } catch (error) {
         // Served by nobody: forgotten, so that the retry of this key tries it again.
         this.#listeners.delete(address);
@@ -149,45 +205,16 @@ export class Proxy {
     if (failures.length > 0) throw new Error(failures.join('; '));
   }
 
-  /** Listens on "ip:port"; null if a peer proxy on this host already does. */
-  async #listen(address: string, listener: Listener): Promise<Server | null> {
-    const [host, port] = [
-      address.slice(0, address.lastIndexOf(':')),
-      Number(address.split(':')[1]),
-    ];
-    const server = createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) =>
-      this.#accept(socket, listener),
-    );
-    try {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EADDRINUSE') return null;
-      if (code === 'EACCES' && port < 1024) {
-        throw new Error(
-          `cannot listen on ${address}: ports below 1024 need privileges; run the proxy as root, ` +
-            'or lower the sysctl net.ipv4.ip_unprivileged_port_start',
-        );
-      }
-      throw error;
-    }
-    server.on('error', () => {});
-    return server;
-  }
-
-  /** A new connection: pick an endpoint, connect, then pipe both ways. */
-  #accept(client: Socket, listener: Listener): void {
+  /**
+   * A new connection to a port of the Service `serviceKey`: pick one of its ready endpoints,
+   * connect, then pipe both ways; an endpoint that refuses is skipped for another.
+   */
+  accept(client: Socket, serviceKey: string, port: ServicePort): void {
     this.#track(client);
     client.on('error', () => client.destroy());
-    const endpoints = readyEndpoints(this.#endpoints.get(listener.serviceKey), listener.port);
-    const service = this.#services.get(listener.serviceKey);
-    const affinityKey = `${listener.serviceKey}|${listener.port.name ?? ''}|${client.remoteAddress}`;
+    const endpoints = readyEndpoints(this.#endpoints.get(serviceKey), port);
+    const service = this.#services.get(serviceKey);
+    const affinityKey = `${serviceKey}|${port.name ?? ''}|${client.remoteAddress}`;
     const sticky = service?.spec.sessionAffinity === 'ClientIP';
     const remembered = sticky ? this.#affinity.get(affinityKey) : undefined;
     const tryNext = (candidates: string[]): void => {
@@ -195,12 +222,8 @@ export class Proxy {
         client.destroy();
         return;
       }
-      const endpoint =
-        remembered && candidates.includes(remembered)
-          ? remembered
-          : candidates[Math.floor(this.#random() * candidates.length)]!;
-      const [ip, port] = [endpoint.slice(0, endpoint.lastIndexOf(':')), endpoint.split(':')[1]];
-      const upstream = createConnection({ host: ip, port: Number(port), allowHalfOpen: true });
+      const endpoint = pickEndpoint(candidates, this.#random, remembered);
+      const upstream = createConnection({ ...splitAddress(endpoint), allowHalfOpen: true });
       this.#track(upstream);
       // An error before 'connect' is a failed connect (refused, most often): try another.
       upstream.once('error', () => {
@@ -239,7 +262,7 @@ export class Proxy {
  * Bytes both ways, each direction forwarded on its own; ends, errors and closes are passed across.
  * An error on either side destroys both; a side that closed ends the other once it has flushed.
  */
-function pipe(client: Socket, upstream: Socket): void {
+export function pipe(client: Socket, upstream: Socket): void {
   forward(client, upstream);
   forward(upstream, client);
   const destroyBoth = () => {
