@@ -82,12 +82,15 @@ export interface RunRequest {
   only?: string[];
 }
 
-/** A pattern Vitest matches against "Section test" names, choosing exactly the tests named. */
+/**
+ * A pattern Vitest matches against its "Section test" names, choosing exactly the tests named.
+ * Vitest joins describe and test names with a space; a name may itself hold " > ", so each " > "
+ * of a full name matches either.
+ */
 export function namePattern(fullNames: string[]): RegExp {
   const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(
-    `^(?:${fullNames.map((name) => escape(name.split(' > ').join(' '))).join('|')})$`,
-  );
+  const one = (name: string) => name.split(' > ').map(escape).join('(?: | > )');
+  return new RegExp(`^(?:${fullNames.map(one).join('|')})$`);
 }
 
 /** The folder of a chapter's tests, as a path filter for the runner. */
