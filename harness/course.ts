@@ -331,7 +331,98 @@ export const course: Chapter[] = [
     title: 'Answering kubectl',
     builds:
       'the API machinery real clients need: label and field selectors, merge, JSON and strategic merge patches, status/scale/binding subresources, discovery',
-    stages: [],
+    stages: [
+      {
+        title: 'A selector read as words and requirements',
+        from: 'Label selectors > a selector is read as words: names, operators and parentheses, spaces dropped',
+        functions: ['tokenizeLabelSelector', 'splitRequirements'],
+      },
+      {
+        title: 'Every form of label requirement parsed',
+        from: 'Label selectors > key=value is one requirement',
+        functions: ['parseLabelRequirement', 'parseLabelSelector'],
+      },
+      {
+        title: 'Labels matched against a selector',
+        from: 'Label selectors > every requirement must hold',
+        functions: ['matchesLabels', 'createSelectors'],
+      },
+      {
+        title: 'Selectors as text: object-form selectors and field selectors',
+        from: 'Label selectors > an object-form selector as text, as the scale subresource reports it',
+        functions: ['labelSelectorText', 'parseFieldSelector'],
+      },
+      {
+        title: 'Lists and watches filtered by labels and fields',
+        from: 'Field selectors > a missing field reads as "": spec.nodeName= selects pods not yet scheduled',
+        functions: ['matchesFields', 'checkFields'],
+      },
+      {
+        title: 'Merge patches, and reading by JSON pointer',
+        from: 'Patches > a merge patch merges objects key by key',
+        functions: ['mergePatch', 'parsePointer', 'valueAt'],
+      },
+      {
+        title: 'Adding and removing by JSON pointer',
+        from: 'Patches > addAt sets a key of an object, in the document itself',
+        functions: ['addAt', 'removeAt'],
+      },
+      {
+        title: 'JSON patches, all or nothing',
+        from: 'Patches > a JSON patch adds, replaces and removes by pointer',
+        functions: ['jsonPatch'],
+      },
+      {
+        title: 'Lists merged by key',
+        from: "Patches > strategic merge knows each list's key: env by name, container ports by number, service ports by port",
+        functions: ['listStrategy', 'mergeByKey'],
+      },
+      {
+        title: "kubectl apply's directives",
+        from: 'Patches > setElementOrder puts a list in the given order by merge key; the others go last',
+        functions: ['setElementOrder', 'applyDirectives'],
+      },
+      {
+        title: 'Strategic merge patches',
+        from: 'Patches > strategic merge: containers merge by name, so patching one keeps the others',
+        functions: ['strategicMergePatch'],
+      },
+      {
+        title: 'PATCH over HTTP, and the status subresource',
+        from: 'Patches > PATCH with application/merge-patch+json changes only what it names',
+        functions: [
+          'createPatcher',
+          'statusSubresource.get',
+          'statusSubresource.update',
+          'createSubresources',
+        ],
+      },
+      {
+        title: 'The scale subresource',
+        from: "Subresources > scale shows a Deployment's replicas as an autoscaling/v1 Scale",
+        functions: ['scaleSubresource.get', 'scaleSubresource.update'],
+      },
+      {
+        title: 'Binding pods to nodes',
+        from: 'Subresources > binding puts a pod on a node and marks it PodScheduled',
+        functions: ['bindingSubresource.create'],
+      },
+      {
+        title: 'Discovery documents: groups, versions and resources',
+        from: "Discovery > /api lists the core group's one version, v1, and where the server is",
+        functions: ['apiVersions', 'apiGroupList', 'apiResourceList'],
+      },
+      {
+        title: '/version and the OpenAPI documents kubectl checks',
+        from: 'Discovery > /version says which Kubernetes this is: 1.32',
+        functions: ['versionInfo', 'openApiIndex', 'openApiDocument'],
+      },
+      {
+        title: 'kubectl and the JavaScript client against your server',
+        from: 'Discovery > createDiscovery answers its paths and no others',
+        functions: ['createDiscovery'],
+      },
+    ],
     hints: {
       'Label selectors > key=value is one requirement':
         'Tokenize first: "=", "==", "!=", "!", "(", ")", ",", "<", ">" are words on their own, and any other run of non-space characters is a name. Lesson: § Label selectors.',

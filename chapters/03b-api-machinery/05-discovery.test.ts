@@ -120,13 +120,16 @@ describe('Discovery', () => {
     expect(version.gitVersion, 'gitVersion').toMatch(/^v1\.32\.\d+/);
   });
 
-  test('/openapi/v3 tells kubectl the server takes fieldValidation, so create -f needs no schemas', () => {
-    expect(openApiIndex(builtinResources), 'the index').toMatchObject({
+  test('/openapi/v3 is an index of one document per group version', () => {
+    expect(openApiIndex(builtinResources), 'openApiIndex(builtinResources)').toMatchObject({
       paths: {
         'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
         'apis/apps/v1': { serverRelativeURL: '/openapi/v3/apis/apps/v1' },
       },
     });
+  });
+
+  test("/openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter", () => {
     const apps = openApiDocument(builtinResources, 'apps/v1') as {
       paths: Record<
         string,
@@ -147,9 +150,19 @@ describe('Discovery', () => {
       deployment?.patch.parameters.map((p) => p.name),
       'its parameters',
     ).toEqual(['fieldValidation']);
+    const core = openApiDocument(builtinResources, 'v1') as { paths: Record<string, unknown> };
+    expect(
+      Object.keys(core.paths),
+      'the v1 document names nodes without a namespace, pods with one',
+    ).toEqual(
+      expect.arrayContaining([
+        '/api/v1/nodes/{name}',
+        '/api/v1/namespaces/{namespace}/pods/{name}',
+      ]),
+    );
     expect(
       openApiDocument(builtinResources, 'batch/v1'),
-      'a document for batch/v1',
+      'openApiDocument for batch/v1, which the server does not serve',
     ).toBeUndefined();
   });
 
