@@ -390,17 +390,12 @@ export const course: Chapter[] = [
       {
         title: 'PATCH over HTTP, and the status subresource',
         from: 'Patches > PATCH with application/merge-patch+json changes only what it names',
-        functions: [
-          'createPatcher',
-          'statusSubresource.get',
-          'statusSubresource.update',
-          'createSubresources',
-        ],
+        functions: ['createPatcher', 'statusSubresource.get', 'createSubresources'],
       },
       {
         title: 'The scale subresource',
         from: "Subresources > scale shows a Deployment's replicas as an autoscaling/v1 Scale",
-        functions: ['scaleSubresource.get', 'scaleSubresource.update'],
+        functions: ['scaleSubresource.get'],
       },
       {
         title: 'Binding pods to nodes',
