@@ -38,7 +38,7 @@ describe('Label selectors', () => {
     expect(tokenizeLabelSelector('   '), 'tokenize "   " (only spaces)').toEqual([]);
   });
 
-  test('== and != are one word each; = ! < > are words even with no space around them', () => {
+  test('== and != are one word each; =, !, < and >, words of their own even without spaces', () => {
     expect(
       tokenizeLabelSelector('a==b,!c,d=e,v>2,w<10'),
       'tokenize "a==b,!c,d=e,v>2,w<10"',
