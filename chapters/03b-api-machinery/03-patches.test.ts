@@ -74,7 +74,7 @@ describe('Patches', () => {
   test('a JSON pointer names a place in a document: "/" separates, ~1 is "/" and ~0 is "~"', () => {
     expect(
       parsePointer('/metadata/annotations/example.com~1owner~0x'),
-      'parse the pointer',
+      'parsePointer of /metadata/annotations/example.com~1owner~0x',
     ).toEqual(['metadata', 'annotations', 'example.com/owner~x']);
     expect(parsePointer(''), 'parse ""').toEqual([]);
   });
@@ -349,7 +349,7 @@ describe('Patches', () => {
       metadata: { finalizers: ['b', 'a'], labels: { x: null } },
       spec: { args: ['3'] },
     });
-    expect(patched, 'after the patch').toEqual({
+    expect(patched, 'the target after finalizers [b, a], labels.x null and args [3]').toEqual({
       metadata: { finalizers: ['a', 'b'], labels: { y: '2' } },
       spec: { args: ['3'] },
     });

@@ -129,7 +129,7 @@ describe('Subresources', () => {
     } catch (error) {
       code = (error as { code: number }).code;
     }
-    expect(code, 'scale to -1').toBe(422);
+    expect(code, 'the code of the error from writing a Scale of -1 replicas').toBe(422);
   });
 
   test('GET, PUT and PATCH /scale, as kubectl scale does', async () => {
@@ -202,7 +202,7 @@ describe('Subresources', () => {
         lastTransitionTime: '2024-01-02T03:04:05Z',
       },
     ]);
-    expect(answer, 'the answer').toEqual({
+    expect(answer, 'the answer to the binding: a Success Status').toEqual({
       kind: 'Status',
       apiVersion: 'v1',
       metadata: {},
@@ -231,7 +231,10 @@ describe('Subresources', () => {
     await api.post(PODS).send(examplePod('web'));
     await api.post(`${PODS}/web/binding`).send(binding('node-1'));
     const again = await api.post(`${PODS}/web/binding`).send(binding('node-2'));
-    expect([again.status, again.body.reason, again.body.message], 'a second binding').toEqual([
+    expect(
+      [again.status, again.body.reason, again.body.message],
+      'a second binding of web, to node-2',
+    ).toEqual([
       409,
       'Conflict',
       'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "node-1"',
