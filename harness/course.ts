@@ -632,7 +632,131 @@ export const course: Chapter[] = [
     title: 'The controller toolkit',
     builds:
       'what every later component stands on: a typed REST client, a list-watch reflector, an informer cache with indexes, a rate-limited work queue, controllers and leader election',
-    stages: [],
+    stages: [
+      {
+        title: 'Keys, paths, queries and errors',
+        from: 'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object',
+        functions: ['keyOf', 'collectionPath', 'queryOf', 'errorFromStatus'],
+      },
+      {
+        title: 'Requests over fetch: create and get, and the errors they bring back',
+        from: 'The REST client > create sends the object to its collection and answers with what was stored',
+        functions: [
+          'HttpClient.send',
+          'HttpClient.request',
+          'HttpClient.resource',
+          'createClient',
+          'ResourceClient.get',
+          'ResourceClient.create',
+        ],
+      },
+      {
+        title: 'Every verb: list, update, status, patch, delete, bind and scale',
+        from: 'The REST client > list answers a List of the items with the resourceVersion to watch from',
+        functions: [
+          'ResourceClient.list',
+          'ResourceClient.update',
+          'ResourceClient.updateStatus',
+          'ResourceClient.patch',
+          'ResourceClient.delete',
+          'HttpClient.bind',
+          'ResourceClient.getScale',
+          'ResourceClient.scale',
+        ],
+      },
+      {
+        title: 'A watch read as a stream of events',
+        from: 'The REST client > watch yields ADDED, MODIFIED and DELETED events as they happen',
+        functions: ['ResourceClient.watch'],
+      },
+      {
+        title: 'A queue that hands each key to one worker at a time',
+        from: 'The work queue > keys come out in the order they went in',
+        functions: [
+          'RateLimitedQueue.add',
+          'RateLimitedQueue.get',
+          'RateLimitedQueue.done',
+          'RateLimitedQueue.length',
+        ],
+      },
+      {
+        title: 'Delays, back-off and shutting down',
+        from: 'The work queue > addAfter holds a key back until its time has come',
+        functions: [
+          'RateLimitedQueue.addAfter',
+          'RateLimitedQueue.addRateLimited',
+          'RateLimitedQueue.forget',
+          'RateLimitedQueue.numRequeues',
+          'RateLimitedQueue.shutDown',
+          'RateLimitedQueue.shutDownWithDrain',
+          'RateLimitedQueue.isShuttingDown',
+        ],
+      },
+      {
+        title: 'List, then watch, forever: the reflector',
+        from: 'List and watch > after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter',
+      },
+      {
+        title: 'Objects by key, with indexes',
+        from: 'The informer cache > index functions file a pod under its namespace, its node and the uids of its owners',
+        functions: [
+          'indexByNamespace',
+          'indexByNodeName',
+          'indexByOwnerUid',
+          'Indexer.put',
+          'Indexer.remove',
+          'Indexer.get',
+          'Indexer.list',
+          'Indexer.byIndex',
+        ],
+      },
+      {
+        title: 'An informer that lists into its cache',
+        from: 'The informer cache > an informer lists into its cache; then hasSynced is true and waitForSync resolves',
+        functions: [
+          'SharedInformer constructor',
+          'SharedInformer.run',
+          'SharedInformer.hasSynced',
+          'SharedInformer.waitForSync',
+          'SharedInformer.get',
+          'SharedInformer.list',
+          'SharedInformer.byIndex',
+          'SharedInformer.lastSyncResourceVersion',
+          'SharedInformer.replace',
+        ],
+      },
+      {
+        title: 'Handlers hear every change, relists and resyncs',
+        from: 'The informer cache > handlers hear add, update and delete in the order things happened',
+        functions: [
+          'SharedInformer.add',
+          'SharedInformer.update',
+          'SharedInformer.delete',
+          'SharedInformer.addEventHandlers',
+          'SharedInformer.scheduleResync',
+        ],
+      },
+      {
+        title: 'A controller: informers, a work queue and workers',
+        from: 'Controllers > reconcile gets the key of each object there at the start, and of each created later',
+        functions: ['QueueController.watch', 'QueueController.run'],
+      },
+      {
+        title: 'Writes that retry on conflict, and the Lease a candidate writes',
+        from: 'Controllers > updateWithRetry reads again and redoes the change when someone else wrote first',
+        functions: ['updateWithRetry', 'microTime', 'leaseSpecFor'],
+      },
+      {
+        title: 'Acquiring, renewing and taking over a Lease',
+        from: 'Leader election > tryAcquireOrRenew creates a missing Lease and holds it',
+        functions: ['LeaseLeaderElector constructor', 'LeaseLeaderElector.tryAcquireOrRenew'],
+      },
+      {
+        title: 'Leading, stepping down and handing over',
+        from: 'Leader election > the first candidate creates the Lease and leads',
+        functions: ['LeaseLeaderElector.isLeader', 'LeaseLeaderElector.run'],
+      },
+    ],
     hints: {
       // The REST client
       'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object':

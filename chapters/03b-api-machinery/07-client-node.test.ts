@@ -176,7 +176,7 @@ describe('The JavaScript client', () => {
         kind: 'Deployment',
         metadata: { name: 'web', namespace: 'default' },
       }),
-      'reading the deployment after deleting it',
+      'reading the deployment after deleting it should reject with code 404',
     ).rejects.toMatchObject({
       code: 404,
     });
