@@ -175,6 +175,33 @@ describe('The informer cache', () => {
     );
   });
 
+  test('running an informer twice starts one reflector', async () => {
+    const { pods, stop } = await setUp();
+    const counting = countingClient(pods as ResourceClient<Pod>);
+    const informer = createInformer(counting.client);
+    informer.run(stop.signal);
+    informer.run(stop.signal);
+    await informer.waitForSync();
+    await waitFor(() => counting.watches >= 1, 'the watch');
+    expect(counting.lists, 'lists after two runs').toBe(1);
+  });
+
+  test('waitForSync rejects if the informer is stopped before it syncs', async () => {
+    const stop = new AbortController();
+    const informer = createInformer(
+      createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
+      {
+        clock: new FakeClock(),
+      },
+    );
+    informer.run(stop.signal);
+    const waiting = informer.waitForSync(stop.signal);
+    stop.abort();
+    await expect(
+      waiting,
+      'waitForSync on an informer stopped before it reached its server should reject with an Error',
+    ).rejects.toThrow();
+  });
   test('every informer indexes by namespace', async () => {
     const { client, stop } = await setUp('one');
     await client.resource('namespaces').create({ metadata: { name: 'two' } });
@@ -209,33 +236,6 @@ describe('The informer cache', () => {
     ]);
   });
 
-  test('running an informer twice starts one reflector', async () => {
-    const { pods, stop } = await setUp();
-    const counting = countingClient(pods as ResourceClient<Pod>);
-    const informer = createInformer(counting.client);
-    informer.run(stop.signal);
-    informer.run(stop.signal);
-    await informer.waitForSync();
-    await waitFor(() => counting.watches >= 1, 'the watch');
-    expect(counting.lists, 'lists after two runs').toBe(1);
-  });
-
-  test('waitForSync rejects if the informer is stopped before it syncs', async () => {
-    const stop = new AbortController();
-    const informer = createInformer(
-      createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
-      {
-        clock: new FakeClock(),
-      },
-    );
-    informer.run(stop.signal);
-    const waiting = informer.waitForSync(stop.signal);
-    stop.abort();
-    await expect(
-      waiting,
-      'waitForSync on an informer stopped before it reached its server should reject with an Error',
-    ).rejects.toThrow();
-  });
   test('handlers hear add, update and delete in the order things happened', async () => {
     const { pods, stop } = await setUp();
     const informer = createInformer(pods);
