@@ -332,40 +332,297 @@ export const course: Chapter[] = [
     title: 'Answering kubectl',
     builds:
       'the API machinery real clients need: label and field selectors, merge, JSON and strategic merge patches, status/scale/binding subresources, discovery',
-    stages: [],
+    stages: [
+      {
+        title: 'A selector read as words and requirements',
+        from: 'Label selectors > a selector is read as words: names, operators and parentheses, spaces dropped',
+        functions: ['tokenizeLabelSelector', 'splitRequirements'],
+      },
+      {
+        title: 'Every form of label requirement parsed',
+        from: 'Label selectors > key=value is one requirement',
+        functions: ['parseLabelRequirement', 'parseLabelSelector'],
+      },
+      {
+        title: 'Labels matched against a selector',
+        from: 'Label selectors > every requirement must hold',
+        functions: ['matchesLabels', 'createSelectors'],
+      },
+      {
+        title: 'Selectors as text: object-form selectors and field selectors',
+        from: 'Label selectors > an object-form selector as text, as the scale subresource reports it',
+        functions: ['labelSelectorText', 'parseFieldSelector'],
+      },
+      {
+        title: 'Lists and watches filtered by labels and fields',
+        from: 'Field selectors > a missing field reads as "": spec.nodeName= selects pods not yet scheduled',
+        functions: ['matchesFields', 'checkFields'],
+      },
+      {
+        title: 'Merge patches, and reading by JSON pointer',
+        from: 'Patches > a merge patch merges objects key by key',
+        functions: ['mergePatch', 'parsePointer', 'valueAt'],
+      },
+      {
+        title: 'Adding and removing by JSON pointer',
+        from: 'Patches > addAt sets a key of an object, in the document itself',
+        functions: ['addAt', 'removeAt'],
+      },
+      {
+        title: 'JSON patches, all or nothing',
+        from: 'Patches > a JSON patch adds, replaces and removes by pointer',
+        functions: ['jsonPatch'],
+      },
+      {
+        title: 'Lists merged by key',
+        from: "Patches > strategic merge knows each list's key: env by name, container ports by number, service ports by port",
+        functions: ['listStrategy', 'mergeByKey'],
+      },
+      {
+        title: "kubectl apply's directives",
+        from: 'Patches > setElementOrder puts a list in the given order by merge key; the others go last',
+        functions: ['setElementOrder', 'applyDirectives'],
+      },
+      {
+        title: 'Strategic merge patches',
+        from: 'Patches > strategic merge: containers merge by name, so patching one keeps the others',
+        functions: ['strategicMergePatch'],
+      },
+      {
+        title: 'PATCH over HTTP, and the status subresource',
+        from: 'Patches > PATCH with application/merge-patch+json changes only what it names',
+        functions: ['createPatcher', 'statusSubresource.get', 'createSubresources'],
+      },
+      {
+        title: 'The scale subresource',
+        from: "Subresources > scale shows a Deployment's replicas as an autoscaling/v1 Scale",
+        functions: ['scaleSubresource.get'],
+      },
+      {
+        title: 'Binding pods to nodes',
+        from: 'Subresources > binding puts a pod on a node and marks it PodScheduled',
+        functions: ['bindingSubresource.create'],
+      },
+      {
+        title: 'Discovery documents: groups, versions and resources',
+        from: "Discovery > /api lists the core group's one version, v1, and where the server is",
+        functions: ['apiVersions', 'apiGroupList', 'apiResourceList'],
+      },
+      {
+        title: '/version and the OpenAPI documents kubectl checks',
+        from: 'Discovery > /version says which Kubernetes this is: 1.32',
+        functions: ['versionInfo', 'openApiIndex', 'openApiDocument'],
+      },
+      {
+        title: 'kubectl and the JavaScript client against your server',
+        from: 'Discovery > createDiscovery answers its paths and no others',
+        functions: ['createDiscovery'],
+      },
+    ],
     hints: {
+      // Label selectors: words, then requirements, then matching
+      'Label selectors > a selector is read as words: names, operators and parentheses, spaces dropped':
+        'Walk the text with an index: skip spaces; "==" and "!=" are two-character words; each of = ! ( ) , < > is a word alone; anything else runs up to the next space or sign. Lesson: § Label selectors.',
+      'Label selectors > == and != are one word each; =, !, < and >, words of their own even without spaces':
+        'Check for the two-character words (text.startsWith("==", i), "!=") before the one-character signs, or "a==b" reads as a, =, =, b. A name stops at the first sign, so "v>2" is v, >, 2. Lesson: § Label selectors.',
+      'Label selectors > the words are cut into requirements at each comma outside parentheses':
+        'Start with one empty requirement; count "(" up and ")" down; a "," at depth 0 starts the next requirement, every other word goes into the current one. No words at all: no requirements. Lesson: § Label selectors.',
+      'Label selectors > an empty requirement, from a comma too many, is a 400 BadRequest':
+        'After cutting, any requirement with no words means a comma first, last or twice: throw new ApiError(400, "BadRequest", `unable to parse labelSelector "<text>": ...`). Lesson: § Label selectors.',
       'Label selectors > key=value is one requirement':
-        'Tokenize first: "=", "==", "!=", "!", "(", ")", ",", "<", ">" are words on their own, and any other run of non-space characters is a name. Lesson: § Label selectors.',
-      'Label selectors > = needs the key; != also holds when the key is missing':
-        'Object.hasOwn(labels, key) tells "missing" from "empty". Lesson: § Label selectors.',
+        'parseLabelRequirement: the first word is the key, the second the operator; for "=" the value is the third word. parseLabelSelector chains tokenizeLabelSelector, splitRequirements and parseLabelRequirement. Lesson: § Label selectors.',
+      'Label selectors > == means the same as =, and != is NotEquals':
+        '"=" and "==" both give Equals; "!=" gives NotEquals; the value is the one word after the operator. Lesson: § Label selectors.',
+      'Label selectors > in and notin take a list of values in parentheses':
+        'After in or notin the words must be "(" ... ")": take the names between them, skipping the commas, and refuse an empty list. Lesson: § Label selectors.',
+      'Label selectors > a bare key is Exists; !key is DoesNotExist':
+        'A requirement of one word is Exists; one that starts with "!" is DoesNotExist of the next word. Both have values []. Lesson: § Label selectors.',
+      'Label selectors > > and < take a whole number':
+        'After > or < comes exactly one word, and it must match /^-?\\d+$/; keep it as a string in values. Lesson: § Label selectors.',
+      'Label selectors > spaces around words are fine; an empty value is a value':
+        'The tokenizer already dropped the spaces. "tier=" has no word after "=": the value is "", not an error. Lesson: § Label selectors.',
       'Label selectors > a selector that does not parse is a 400 BadRequest':
-        'After each requirement expect "," or the end, and after "," another requirement. Lesson: § Label selectors.',
+        'Each case fails in a different place: no key, a missing operator ("app web"), a value that is not a name ("app=(x)"), an unclosed or empty list, a number that is not one. Every one throws ApiError 400 BadRequest. Lesson: § Label selectors.',
+      'Label selectors > every requirement must hold':
+        'matchesLabels: requirements.every(...), one test per operator in a switch. Lesson: § Label selectors.',
+      'Label selectors > = needs the key; != also holds when the key is missing':
+        'Object.hasOwn(labels, key) tells "missing" from "empty". Equals needs the key; NotEquals holds when the key is missing or the value differs. Lesson: § Label selectors.',
+      'Label selectors > in needs the key and one of its values; notin also holds when the key is missing':
+        'In is Equals with several values (values.includes); NotIn is NotEquals with several. Lesson: § Label selectors.',
+      'Label selectors > a bare key holds for any value, even ""; !key only when the key is missing':
+        'Exists is Object.hasOwn(labels, key), whatever the value; DoesNotExist is its opposite. Lesson: § Label selectors.',
+      'Label selectors > > and < compare whole numbers, and need the key':
+        'Without the key, or with a value that is not an integer, the requirement fails; otherwise compare Number(value) with Number(values[0]). Lesson: § Label selectors.',
+      'Label selectors > an empty selector selects everything':
+        'No requirements: every() of an empty list is true. Lesson: § Label selectors.',
+      'Label selectors > createSelectors().labelSelector compiles a selector into a test on objects':
+        'Parse once in labelSelector(text) and return (object) => matchesLabels(requirements, object.metadata.labels ?? {}). Lesson: § Label selectors.',
+      'Label selectors > an object-form selector as text, as the scale subresource reports it':
+        'Collect [key, text] pairs: key=value from matchLabels, "key in (a,b)" (values sorted), "key notin (a,b)", "key", "!key" from matchExpressions; sort the pairs by key and join the texts with ",". Lesson: § Label selectors.',
+      // Field selectors
       'Field selectors > field=value, field==value and field!=value, joined by commas':
-        'Split on commas that are not escaped, then match each term against field, operator, value. Lesson: § Field selectors.',
+        'Split on commas that are not escaped, then match each term against /^(field)\\s*(==|!=|=)(value)$/. The empty selector has no terms. Lesson: § Field selectors.',
+      'Field selectors > a backslash escapes a comma, an equals sign or a backslash in a value':
+        'While splitting, a backslash keeps the next character with it (so "\\," does not split); afterwards replace each backslash-and-character in the value with the character. Lesson: § Field selectors.',
+      'Field selectors > a term without an operator is a 400':
+        'A term the pattern does not match throws ApiError 400 BadRequest, `unable to parse fieldSelector "<text>": ...`. Lesson: § Field selectors.',
       'Field selectors > a missing field reads as "": spec.nodeName= selects pods not yet scheduled':
-        'Walk the dotted path through the object; undefined or null reads as "". Lesson: § Field selectors.',
+        'Walk the dotted path through the object; undefined or null reads as "". Then Equals is actual === value, NotEquals the opposite. Lesson: § Field selectors.',
+      'Field selectors > every resource has metadata.name and metadata.namespace; pods also spec.nodeName and status.phase':
+        'checkFields: metadata.name and metadata.namespace always pass; any other field must be in selectableFields[resource.resource]. Lesson: § Field selectors.',
+      "Field selectors > any other field is a 400 in Kubernetes' words":
+        'Two messages: "field label not supported: <field>" for a resource with its own list in selectableFields, and "\\"<field>\\" is not a known field selector: only \\"metadata.name\\", \\"metadata.namespace\\"" for one without. Lesson: § Field selectors.',
+      'Field selectors > a list with ?labelSelector= has only the selected objects':
+        "Nothing new if createSelectors().labelSelector works: the API server calls it and keeps the list's resourceVersion. Lesson: § Label selectors.",
+      'Field selectors > a list with ?fieldSelector= has only the selected objects':
+        'createSelectors().fieldSelector(text, resource): parse, checkFields, then return (object) => matchesFields(requirements, object). Lesson: § Field selectors.',
+      'Field selectors > a bad selector on a list is a 400 Status':
+        'Throw the ApiError while compiling the selector (in fieldSelector, before any object is read): the server turns it into a Status. Lesson: § Field selectors.',
+      'Field selectors > a watch of one object by metadata.name, as clients watch a single object':
+        'The server applies the same compiled test to watch events: nothing new if fieldSelector works for metadata.name. Lesson: § Field selectors.',
+      'Field selectors > a watch with a selector sees objects enter the selection as ADDED and leave it as DELETED':
+        "Chapter 03a's watch compares the old and the new object against your test: nothing new if labelSelector's test looks only at the object it is given. Lesson: § Field selectors.",
+      // Patches
       'Patches > a merge patch merges objects key by key':
         'Recursive: a patch that is not an object replaces; otherwise copy the target and, per key, delete on null or merge into the old value. Lesson: § Patches.',
+      'Patches > in a merge patch, null deletes a key and a list replaces the whole list':
+        "A list is not an object (isObject is false for arrays): it is a value like a string, and replaces the target's list whole. Lesson: § Patches.",
+      'Patches > a merge patch leaves the original alone':
+        'Start from structuredClone(target), never from the target itself. Lesson: § Patches.',
+      'Patches > a JSON pointer names a place in a document: "/" separates, ~1 is "/" and ~0 is "~"':
+        'Drop the leading "/", split on "/", then replace ~1 before ~0 in each token (the other order turns "~01" into "/"). "" is []. Lesson: § Patches.',
+      'Patches > valueAt follows a pointer through objects and lists':
+        'Step through the tokens: in a list the token must be an index ("0", no leading zeros, below the length); in an object it must be an own key. The empty pointer is the document itself. Lesson: § Patches.',
+      'Patches > valueAt of a key or an index that is not there is a 422':
+        'Every failed step throws ApiError 422 Invalid: a missing key, "2" in a list of 2, "01", "x" in a list, or stepping into a string. Lesson: § Patches.',
+      'Patches > addAt sets a key of an object, in the document itself':
+        'Find the parent (every token but the last) as valueAt does, then set the last token on it with setField. Pointer "": return the value, which becomes the whole document. Lesson: § Patches.',
+      'Patches > addAt inserts into a list before an index, or appends with -':
+        'In a list: "-" is the length; otherwise the index may go up to the length (not beyond); insert with splice(index, 0, value). Lesson: § Patches.',
+      'Patches > removeAt takes a key out of an object, or an element out of a list':
+        'Find the parent, then delete the key from an object or splice(index, 1) from a list. Lesson: § Patches.',
+      'Patches > adding past the end of a list, or removing what is not there, is a 422':
+        'addAt refuses an index above the length and a parent that is not there; removeAt refuses a missing key, an index not in the list, and "". All ApiError 422 Invalid. Lesson: § Patches.',
       'Patches > a JSON patch adds, replaces and removes by pointer':
-        'Find the parent of the place a pointer names, then act on its last token: a key of an object, or an index of a list. Lesson: § Patches.',
+        'Clone the target, then for each operation: add is addAt, remove is removeAt, replace is valueAt (it must exist), removeAt, then addAt. Lesson: § Patches.',
+      'Patches > a JSON patch can move, copy and test':
+        'move: read the value at from, removeAt(from), addAt(path). copy: addAt(path, a clone of the value at from). test: sameJson(valueAt(path), value), else 422. Lesson: § Patches.',
+      'Patches > a JSON patch that cannot apply is a 422, and applies nothing':
+        "Work on structuredClone(target) and throw at the first failure: the caller's document is never touched, so nothing applies. Lesson: § Patches.",
+      'Patches > a JSON patch that is not a list of operations is a 400':
+        'Check the shape before applying: a list; each op an object with string op and path; value for add, replace and test; from for move and copy; a known op. Otherwise ApiError 400 BadRequest. Lesson: § Patches.',
+      "Patches > strategic merge knows each list's key: env by name, container ports by number, service ports by port":
+        'Look at the last field of the path, and at its parent when the same name means different things (ports in a container list by containerPort, spec.ports of a Service by port). Lesson: § Patches.',
+      'Patches > mergeByKey merges the elements whose keys match, and appends the new ones':
+        'Clone current; for each patch element find the index of the element with the same mergeKey value (sameJson); merge into it with merge(old, element), or push merge(undefined, element). Lesson: § Patches.',
+      'Patches > mergeByKey: $patch: delete removes an element, and $patch: replace makes the list the patch':
+        'Check for a {"$patch": "replace"} element first: then return the other elements, each merge(undefined, element). An element with $patch: delete splices out its match. Lesson: § Patches.',
+      'Patches > setElementOrder puts a list in the given order by merge key; the others go last':
+        "An element's rank is the index of its key among the order's keys, or order.length when absent; sort by rank, then by the old index so the sort keeps ties in place. Lesson: § Patches.",
+      'Patches > applyDirectives: $setElementOrder orders a list on the merge key listStrategy gives':
+        'For each "$setElementOrder/<list>" key of the patch, get the list from the merged object, its merge key from listStrategy([...path, list]), and setField the reordered list. Return the object. Lesson: § Patches.',
+      'Patches > applyDirectives: $deleteFromPrimitiveList removes values; $retainKeys drops unnamed keys':
+        '"$deleteFromPrimitiveList/<list>": filter out the values the patch names (sameJson). "$retainKeys": delete every key of the merged object not in the list. Lesson: § Patches.',
       'Patches > strategic merge: containers merge by name, so patching one keeps the others':
-        'When both sides are lists and listStrategy gives a merge key, merge element by element on that key instead of replacing. Lesson: § Patches.',
+        'Like mergePatch, but when the patch value is a list and listStrategy(path) gives a merge key, use mergeByKey with a merge that recurses strategically one level deeper. Lesson: § Patches.',
+      "Patches > strategic merge: a Service's ports merge by port number":
+        'Pass the path down as you recurse ([...path, key]): listStrategy tells spec.ports (a Service) from spec.containers.ports only by it. Lesson: § Patches.',
+      'Patches > strategic merge: $patch: delete removes a list element, $patch: replace replaces the list':
+        "These are mergeByKey's rules: nothing new if the strategic merge hands keyed lists to it. Lesson: § Patches.",
+      'Patches > strategic merge: null deletes, finalizers are unioned, and lists without a key are replaced':
+        "A 'union' list gets each patch value it does not have yet, at the end; a list listStrategy does not know is replaced whole, as in a merge patch. Lesson: § Patches.",
+      "Patches > strategic merge follows kubectl apply's directives: $setElementOrder, $retainKeys, $deleteFromPrimitiveList":
+        'Skip keys that start with "$" while merging, then call applyDirectives(result, patch, path) on every object you merged. Lesson: § Patches.',
       'Patches > a patch cannot reach Object.prototype':
-        'Never `object[key] = value` with a key from a client: use the given setField (Object.defineProperty). Lesson: § Patches.',
+        'Never `object[key] = value` with a key from a client: use the given setField (Object.defineProperty), and read with own(). Lesson: § Patches.',
+      'Patches > PATCH with application/merge-patch+json changes only what it names':
+        'createPatcher: contentTypes are the three PATCH_TYPES values; apply(contentType, current, patch) calls mergePatch for merge-patch+json. Lesson: § Patches.',
+      'Patches > PATCH with application/json-patch+json, as client libraries send by default':
+        'apply calls jsonPatch for json-patch+json, before any check that the patch is an object (a JSON patch is a list). Lesson: § Patches.',
+      'Patches > PATCH with application/strategic-merge-patch+json, as kubectl sends':
+        'apply calls strategicMergePatch for strategic-merge-patch+json. Lesson: § Patches.',
+      'Patches > a patch whose result is invalid is a 422; one with an old resourceVersion a 409':
+        'Nothing new: the server validates the patched object and stores it with a compare on the resourceVersion the patch carries. Lesson: § Patches.',
+      'Patches > a merge patch that is not an object is a 400; server-side apply is a 415':
+        'In apply, a merge or strategic merge patch that is not an object throws ApiError 400. apply-patch+yaml is not in contentTypes, so the server answers 415 on its own. Lesson: § Patches.',
+      // Subresources
       "Subresources > status: a write takes only the body's status":
-        "A copy of the parent with the body's status: everything else stays as stored. Lesson: § Subresources.",
+        "GET shows the parent as it is. update: a copy of the parent with the body's status (or none, when the body has none): everything else stays as stored. Lesson: § Subresources.",
+      'Subresources > GET and PUT /status over HTTP: spec and status stay apart, generation moves only with spec':
+        'createSubresources returns [statusSubresource, scaleSubresource, bindingSubresource]; the server finds each by its name. Lesson: § Subresources.',
+      "Subresources > PATCH /status, as a kubelet reports a pod's phase":
+        'The server applies the patch to what GET /status shows, then calls update: nothing new if both work. Lesson: § Subresources.',
+      "Subresources > scale shows a Deployment's replicas as an autoscaling/v1 Scale":
+        'Build the Scale from the parent: its name, namespace, uid, resourceVersion and creationTimestamp; spec.replicas; status.replicas (0 if none); status.selector = labelSelectorText(spec.selector). Lesson: § Subresources.',
+      'Subresources > writing a Scale changes only spec.replicas; a negative count is a 422':
+        'Number.isInteger(replicas) && replicas >= 0, else ApiError 422 Invalid; then a copy of the parent with spec.replicas set, nothing else. Lesson: § Subresources.',
+      'Subresources > GET, PUT and PATCH /scale, as kubectl scale does':
+        'Nothing new: the server reads the deployment, shows its Scale, applies the change with update and stores it; generation moves because spec changed. Lesson: § Subresources.',
+      'Subresources > a Scale from an old resourceVersion is a 409; replica sets scale too':
+        "Keep the parent's resourceVersion in the Scale's metadata: the server compares it when it stores. Lesson: § Subresources.",
+      'Subresources > binding puts a pod on a node and marks it PodScheduled':
+        'create returns { parent, answer }: the pod with spec.nodeName = target.name and a PodScheduled condition (status True, lastTransitionTime from context.clock, seconds precision), and a Success Status with code 201. Lesson: § Subresources.',
+      'Subresources > POST /binding assigns the pod: 201 with a Success Status':
+        'Nothing new if create works: the server stores the parent and answers with the answer. Replace any old PodScheduled condition rather than adding a second. Lesson: § Subresources.',
       'Subresources > binding a pod that is already on a node is a 409 Conflict':
-        'Check spec.nodeName of the stored pod before you set it: a scheduler must never move a pod. Lesson: § Subresources.',
+        'Check spec.nodeName of the stored pod before you set it: a scheduler must never move a pod. The message is Kubernetes\': Operation cannot be fulfilled on pods/binding "<name>": pod <name> is already assigned to node "<node>". Lesson: § Subresources.',
+      'Subresources > a binding without a target is a 422; a pod cannot be bound by a PUT of its spec':
+        'A Binding whose target.name is missing or "" throws ApiError 422 Invalid. The PUT half is chapter 03a\'s rule: spec.nodeName can change only through binding. Lesson: § Subresources.',
+      // Discovery
       "Discovery > /api lists the core group's one version, v1, and where the server is":
-        'Discovery documents are plain objects built from the resource table. Lesson: § Discovery.',
+        'Discovery documents are plain objects: APIVersions with versions ["v1"] and one serverAddressByClientCIDRs entry for 0.0.0.0/0. Lesson: § Discovery.',
+      'Discovery > /apis lists every other group with its versions and the preferred one':
+        'Group the resources by group (skip "", the core group), keeping the first-seen order and each version once; the preferred version is the first. Lesson: § Discovery.',
+      'Discovery > /api/v1 is an APIResourceList: each resource with its kind, scope, verbs and short names':
+        'Filter the resources by apiVersionOf(resource) === groupVersion; one entry each, leaving shortNames and categories out when empty, and no deletecollection for namespaces. Lesson: § Discovery.',
+      'Discovery > subresources are listed as <resource>/<subresource>':
+        "After each resource, one entry per name in resource.subresources: kind and verbs from subresourceDiscovery, the resource's kind when it gives none. Lesson: § Discovery.",
+      'Discovery > deployments/scale is an autoscaling/v1 Scale: what kubectl scale looks for':
+        'When subresourceDiscovery gives a group and version (scale: autoscaling, v1), put them in the entry. Lesson: § Discovery.',
+      'Discovery > a group version the server does not serve has no list':
+        'No resource in that group version: return undefined, not an empty list. Lesson: § Discovery.',
+      'Discovery > /version says which Kubernetes this is: 1.32':
+        'A plain object: major "1", minor "32", gitVersion "v1.32.0+kata", and the build fields as you like. Lesson: § Discovery.',
+      'Discovery > /openapi/v3 is an index of one document per group version':
+        'For each resource, the key is "api/v1" for the core group or "apis/<group>/<version>", with serverRelativeURL "/openapi/v3/" + key. Lesson: § Discovery.',
+      "Discovery > /openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter":
+        'One path per resource of the group version, /api/v1 or /apis/<gv>, then /namespaces/{namespace} when namespaced, then /<resource>/{name}; each with a patch operation naming the kind and the fieldValidation query parameter. Lesson: § Discovery.',
       'Discovery > createDiscovery answers its paths and no others':
-        'Return undefined for any path you do not own, so the server can go on to resources. Lesson: § Discovery.',
+        'Strip one trailing slash, then match: health paths, /version, /api, /apis, /openapi/v3, /openapi/v3/..., /api/v1, /apis/<group>/<version>. Return undefined for any path you do not own, so the server can go on to resources. Lesson: § Discovery.',
+      'Discovery > over HTTP: /api, /apis, /api/v1, /apis/apps/v1 and /version are JSON':
+        'Answer { body } without a contentType: the server sends it as JSON. The serverAddress comes from the context the server passes. Lesson: § Discovery.',
+      'Discovery > over HTTP: /healthz, /livez and /readyz answer "ok"':
+        'These answer { contentType: "text/plain", body: "ok" }. Lesson: § Discovery.',
+      'Discovery > resources are still served beside discovery':
+        'A path like /api/v1/namespaces/default is not yours: return undefined and the server serves the resource. Lesson: § Discovery.',
+      // kubectl
       'Answering kubectl > kubectl get namespaces: discovery, then a list':
-        'Run the same command with -v=8 to see every request kubectl sends and every answer. Lesson: § Answering kubectl.',
+        'Run the same command with -v=8 to see every request kubectl sends and every answer: /api, /apis, /api/v1, then the list. Lesson: § Answering kubectl.',
+      'Answering kubectl > kubectl create -f creates from a manifest':
+        "kubectl reads /openapi/v3 and the group version's document first, to see whether the server checks fields itself; then it POSTs. Lesson: § Answering kubectl.",
+      'Answering kubectl > kubectl get pods: default, -o wide, -o yaml, -l and -A':
+        '-l sends ?labelSelector=, -A lists /api/v1/pods: both need your selectors and discovery. Lesson: § Answering kubectl.',
+      "Answering kubectl > kubectl get of a missing object prints the server's Status":
+        'kubectl prints the reason and message of the Status: nothing of yours if discovery finds pods. Lesson: § Answering kubectl.',
       'Answering kubectl > kubectl apply -f twice: created, then configured (a strategic merge patch)':
         'The second apply sends a strategic merge patch with $setElementOrder directives; kubectl -v=8 shows it. Lesson: § Patches.',
+      'Answering kubectl > kubectl create deployment (sent as protobuf) and kubectl scale deployment (a patch on /scale)':
+        'kubectl scale finds deployments/scale in /apis/apps/v1 (group autoscaling, kind Scale), then PATCHes it with a merge patch. Lesson: § Answering kubectl.',
+      'Answering kubectl > kubectl delete: a Status for a deployment, the object for a pod':
+        'kubectl waits until a GET is 404: nothing of yours if discovery and the resources work. Lesson: § Answering kubectl.',
+      'Answering kubectl > kubectl get --watch prints each change as it happens, in the pod columns':
+        "A list, then ?watch=true&resourceVersion=<the list's>: chapter 03a's watch with your discovery in front. Lesson: § Answering kubectl.",
+      // The JavaScript client
+      'The JavaScript client > typed calls: create, read, list, replace and delete a pod':
+        'CoreV1Api calls fixed paths without discovery: if this fails, look at the request it sends and the answer in the error. Lesson: § The JavaScript client.',
+      'The JavaScript client > a typed error carries the status code and the Status body':
+        'The error carries code 404 and the Status body as text: nothing new if errors are Status objects. Lesson: § The JavaScript client.',
+      'The JavaScript client > a typed patch is a JSON patch, unless told otherwise':
+        'patchNamespacedPod sends application/json-patch+json: your createPatcher must pass it to jsonPatch. Lesson: § The JavaScript client.',
       'The JavaScript client > the generic object API finds resources by discovery: create, read, patch and delete a Deployment':
         'KubernetesObjectApi reads /apis/apps/v1 to find the resource for kind Deployment, then patches with a strategic merge patch. Lesson: § The JavaScript client.',
+      'The JavaScript client > Watch reads the stream line by line':
+        "One event per line, each ending in a newline: chapter 03a's watch, with your discovery and selectors in place. Lesson: § The JavaScript client.",
       'The JavaScript client > an informer lists, then watches; after a 410 it lists again and carries on':
         'The informer needs an ERROR event with code 410, then the end of the stream. Lesson: § Watch (chapter 03a) and § The JavaScript client.',
     },
@@ -376,61 +633,197 @@ export const course: Chapter[] = [
     title: 'The controller toolkit',
     builds:
       'what every later component stands on: a typed REST client, a list-watch reflector, an informer cache with indexes, a rate-limited work queue, controllers and leader election',
-    stages: [],
+    stages: [
+      {
+        title: 'Keys, paths, queries and errors',
+        from: 'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object',
+        functions: ['keyOf', 'collectionPath', 'queryOf', 'errorFromStatus'],
+      },
+      {
+        title: 'Requests over fetch: create and get, and the errors they bring back',
+        from: 'The REST client > create sends the object to its collection and answers with what was stored',
+        functions: [
+          'HttpClient.send',
+          'HttpClient.request',
+          'HttpClient.resource',
+          'createClient',
+          'ResourceClient.get',
+          'ResourceClient.create',
+        ],
+      },
+      {
+        title: 'Every verb: list, update, status, patch, delete, bind and scale',
+        from: 'The REST client > list answers a List of the items with the resourceVersion to watch from',
+        functions: [
+          'ResourceClient.list',
+          'ResourceClient.update',
+          'ResourceClient.updateStatus',
+          'ResourceClient.patch',
+          'ResourceClient.delete',
+          'HttpClient.bind',
+          'ResourceClient.getScale',
+          'ResourceClient.scale',
+        ],
+      },
+      {
+        title: 'A watch read as a stream of events',
+        from: 'The REST client > watch yields ADDED, MODIFIED and DELETED events as they happen',
+        functions: ['ResourceClient.watch'],
+      },
+      {
+        title: 'A queue that hands each key to one worker at a time',
+        from: 'The work queue > keys come out in the order they went in',
+        functions: [
+          'RateLimitedQueue.add',
+          'RateLimitedQueue.get',
+          'RateLimitedQueue.done',
+          'RateLimitedQueue.length',
+        ],
+      },
+      {
+        title: 'Delays, back-off and shutting down',
+        from: 'The work queue > addAfter holds a key back until its time has come',
+        functions: [
+          'RateLimitedQueue.addAfter',
+          'RateLimitedQueue.addRateLimited',
+          'RateLimitedQueue.forget',
+          'RateLimitedQueue.numRequeues',
+          'RateLimitedQueue.shutDown',
+          'RateLimitedQueue.shutDownWithDrain',
+          'RateLimitedQueue.isShuttingDown',
+        ],
+      },
+      {
+        title: 'List, then watch, forever: the reflector',
+        from: 'List and watch > after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter',
+      },
+      {
+        title: 'Objects by key, with indexes',
+        from: 'The informer cache > index functions file a pod under its namespace, its node and the uids of its owners',
+        functions: [
+          'indexByNamespace',
+          'indexByNodeName',
+          'indexByOwnerUid',
+          'Indexer.put',
+          'Indexer.remove',
+          'Indexer.get',
+          'Indexer.list',
+          'Indexer.byIndex',
+        ],
+      },
+      {
+        title: 'An informer that lists into its cache',
+        from: 'The informer cache > an informer lists into its cache; then hasSynced is true and waitForSync resolves',
+        functions: [
+          'SharedInformer constructor',
+          'SharedInformer.run',
+          'SharedInformer.hasSynced',
+          'SharedInformer.waitForSync',
+          'SharedInformer.get',
+          'SharedInformer.list',
+          'SharedInformer.replace',
+        ],
+      },
+      {
+        title: 'Indexes, handlers, relists and resyncs',
+        from: 'The informer cache > every informer indexes by namespace',
+        functions: [
+          'SharedInformer.byIndex',
+          'SharedInformer.lastSyncResourceVersion',
+          'SharedInformer.add',
+          'SharedInformer.update',
+          'SharedInformer.delete',
+          'SharedInformer.addEventHandlers',
+          'SharedInformer.scheduleResync',
+        ],
+      },
+      {
+        title: 'A controller: informers, a work queue and workers',
+        from: 'Controllers > reconcile gets the key of each object there at the start, and of each created later',
+        functions: ['QueueController.watch', 'QueueController.run'],
+      },
+      {
+        title: 'Writes that retry on conflict, and the Lease a candidate writes',
+        from: 'Controllers > updateWithRetry reads again and redoes the change when someone else wrote first',
+        functions: ['updateWithRetry', 'microTime', 'leaseSpecFor'],
+      },
+      {
+        title: 'Acquiring, renewing and taking over a Lease',
+        from: 'Leader election > tryAcquireOrRenew creates a missing Lease and holds it',
+        functions: ['LeaseLeaderElector constructor', 'LeaseLeaderElector.tryAcquireOrRenew'],
+      },
+      {
+        title: 'Leading, stepping down and handing over',
+        from: 'Leader election > the first candidate creates the Lease and leads',
+        functions: ['LeaseLeaderElector.isLeader', 'LeaseLeaderElector.run'],
+      },
+    ],
     hints: {
       // The REST client
       'The REST client > keyOf is namespace/name, or the name alone for a cluster-scoped object':
         'Cluster-scoped objects (nodes, namespaces) have no metadata.namespace: then the key is just the name. Lesson: § The REST client.',
+      'The REST client > collectionPath: core resources under /api/v1, the others under /apis/<group>/<version>':
+        'resource.group is \'\' for the core group (/api/<version>) and "apps" for deployments (/apis/apps/v1); then /namespaces/<namespace>, then the plural name. Lesson: § The REST client.',
+      'The REST client > collectionPath leaves the namespace out for a cluster-scoped resource, or when none is given':
+        "Add /namespaces/<ns> only when resource.namespaced is true and a namespace was given: a node ignores the namespace, and pods without one are every namespace's. Lesson: § The REST client.",
+      'The REST client > queryOf writes the options that are set, encoded, after a "?"':
+        'Skip undefined and "" values, set the others on a URLSearchParams (String(value)), and put "?" in front only when something is left. URLSearchParams writes a space as "+". Lesson: § The REST client.',
+      "The REST client > errorFromStatus keeps a Status's code, reason, message and details":
+        'A Status is an object with kind "Status": new ApiError(status.code ?? code, status.reason, status.message, status.details). A watch\'s ERROR event passes 500 as the code, but the Status\'s own code wins. Lesson: § The REST client.',
+      'The REST client > errorFromStatus of a body that is not a Status takes the reason from the code':
+        'When the body is not a Status, the reason is reasonForCode[code] (or "Unknown") and the message `${context}: the server answered ${code}`. Lesson: § The REST client.',
       'The REST client > create sends the object to its collection and answers with what was stored':
-        'Start with collectionPath (core resources under /api/v1, others under /apis/<group>/<version>, then /namespaces/<ns> when namespaced), then send: fetch with method POST, a JSON body and Content-Type application/json. Lesson: § The REST client.',
+        "Three pieces: send (fetch with method, headers and a JSON body), request (send, then parse the answer's text as JSON), and resource (a RestResource for the type found in builtinResources). create is a POST to collectionPath. Lesson: § The REST client.",
       'The REST client > get reads an object back by its namespace and name':
-        "An object's path is its collection's path plus /<name>. request() parses the answer's JSON. Lesson: § The REST client.",
+        "An object's path is its collection's path plus /<name> (encodeURIComponent). request() parses the answer's JSON. Lesson: § The REST client.",
       'The REST client > a cluster-scoped resource has no namespace in its path: nodes':
-        'collectionPath leaves /namespaces/<ns> out when resource.namespaced is false, even if a namespace was given. Lesson: § The REST client.',
+        'Nothing new if collectionPath already leaves the namespace out for resource.namespaced false. Lesson: § The REST client.',
       "The REST client > a named group's resources live under /apis: deployments in apps/v1":
-        'resource.group is \'\' for the core group (/api/v1) and "apps" for deployments (/apis/apps/v1). Lesson: § The REST client.',
+        'Nothing new if collectionPath puts named groups under /apis/<group>/<version>. Lesson: § The REST client.',
       'The REST client > an unknown resource name is refused before anything is sent':
         'Look the name up in builtinResources (by its `resource` field) in HttpClient.resource, and throw an Error that names it when it is not there. Lesson: § The REST client.',
-      'The REST client > list answers a List of the items with the resourceVersion to watch from':
-        'GET on the collection itself answers the List as it is; return it unchanged. Lesson: § The REST client.',
-      'The REST client > list sends labelSelector and fieldSelector to the server':
-        'queryOf turns the options into ?labelSelector=...&fieldSelector=...; URLSearchParams encodes the = and , inside them. Lesson: § The REST client.',
-      'The REST client > a client without a namespace lists across every namespace':
-        'Without a namespace, collectionPath gives /api/v1/pods: every namespace at once. Lesson: § The REST client.',
       'The REST client > a missing object rejects with an ApiError: 404 NotFound':
-        'When response.ok is false, the body is a Status: build the ApiError from its code, reason, message and details (errorFromStatus). Lesson: § The REST client.',
+        'In request: when response.ok is false, parse the body (it may not be JSON: then undefined) and throw errorFromStatus(body, response.status, `${method} ${path}`). Lesson: § The REST client.',
       'The REST client > creating an object that exists rejects with 409 AlreadyExists':
         "Nothing new if errorFromStatus keeps the Status's reason: AlreadyExists and Conflict are both 409, and only the reason tells them apart. Lesson: § The REST client.",
-      'The REST client > update with a stale resourceVersion rejects with 409 Conflict':
-        "update is a PUT to the object's path with the whole object, resourceVersion included: the server compares it. Lesson: § The REST client.",
       'The REST client > an invalid object rejects with 422 Invalid, and the error keeps the causes':
         "Pass the Status's details on to the ApiError: the causes name the fields. Lesson: § The REST client.",
-      'The REST client > updateStatus writes the status and leaves the spec alone':
-        'PUT to <object path>/status. Lesson: § The REST client.',
-      'The REST client > patch sends a merge patch by default, and a JSON patch when asked':
-        'The patch type only changes the Content-Type header: patchMediaTypes has them. Lesson: § The REST client.',
-      'The REST client > delete removes the object; getting it afterwards is NotFound':
-        "DELETE on the object's path; a pod's DELETE answers the pod, others a Status: either way there is nothing to return. Lesson: § The REST client.",
-      'The REST client > delete sends its options: a precondition on the uid that does not hold is a Conflict':
-        'With options, DELETE carries a body: { kind: "DeleteOptions", apiVersion: "v1", ...options }. Lesson: § The REST client.',
-      'The REST client > bind puts a pod on a node; binding it again is a Conflict':
-        'POST the Binding to /api/v1/namespaces/<ns>/pods/<name>/binding. Lesson: § The REST client.',
-      "The REST client > scale reads and writes a deployment's replicas through its scale subresource":
-        'GET <object path>/scale; to scale, PATCH the same path with the merge patch { spec: { replicas } }, as kubectl scale does. Lesson: § The REST client.',
-      'The REST client > watch yields ADDED, MODIFIED and DELETED events as they happen':
-        'Read response.body chunk by chunk (for await), decode with a TextDecoder in stream mode, keep what follows the last newline for the next chunk, and yield JSON.parse of each whole line. Lesson: § The REST client.',
-      'The REST client > a watch from an older resourceVersion first replays what happened since':
-        'Pass resourceVersion on in the query with watch=true. Lesson: § The REST client.',
-      'The REST client > a watch from a compacted resourceVersion throws 410 Expired':
-        'The server answers 200 and then one ERROR event whose object is a Status: throw errorFromStatus(event.object, ...) instead of yielding it. Lesson: § The REST client.',
-      'The REST client > aborting the signal ends a watch without an error':
-        "Give fetch the signal; when it aborts, fetch or the body's reader throws. Catch that, and if signal.aborted, return instead of throwing. Lesson: § The REST client.",
       'The REST client > a server that is not there rejects with the connection error, not an ApiError':
         'Only an answer becomes an ApiError; when fetch itself rejects, let its error through. Lesson: § The REST client.',
       'The REST client > an error answer that is not a Status still becomes an ApiError with the code':
-        'If the body is not JSON, or not a Status, take the reason from reasonForCode. Lesson: § The REST client.',
+        'Parse the body with a try/catch: "upstream unavailable" is not JSON, so the body is undefined and errorFromStatus takes the reason from the code. Lesson: § The REST client.',
       'The REST client > the bearer token and user agent go with every request':
-        'Build the headers in send(): authorization "Bearer <token>" and user-agent, only when configured. Lesson: § The REST client.',
+        'Build the headers in send(): accept application/json always; authorization "Bearer <token>" and user-agent only when configured. Lesson: § The REST client.',
+      'The REST client > list answers a List of the items with the resourceVersion to watch from':
+        'GET on the collection itself answers the List as it is; return it unchanged. Lesson: § The REST client.',
+      'The REST client > list sends labelSelector and fieldSelector to the server':
+        'Append queryOf(options) to the collection path: it encodes the = and , inside the selectors. Lesson: § The REST client.',
+      'The REST client > a client without a namespace lists across every namespace':
+        'Without a namespace, collectionPath gives /api/v1/pods: every namespace at once. Lesson: § The REST client.',
+      'The REST client > update with a stale resourceVersion rejects with 409 Conflict':
+        "update is a PUT to the object's path with the whole object, resourceVersion included: the server compares it. The object's own namespace, when it has one, picks the path. Lesson: § The REST client.",
+      'The REST client > updateStatus writes the status and leaves the spec alone':
+        'PUT to <object path>/status. Lesson: § The REST client.',
+      'The REST client > patch sends a merge patch by default, and a JSON patch when asked':
+        'The patch type only changes the Content-Type header: patchMediaTypes has them; request passes options.contentType on to send. Lesson: § The REST client.',
+      'The REST client > delete removes the object; getting it afterwards is NotFound':
+        "DELETE on the object's path; a pod's DELETE answers the pod, others a Status: either way there is nothing to return. Lesson: § The REST client.",
+      'The REST client > delete sends its options: a precondition on the uid that does not hold is a Conflict':
+        'With options, DELETE carries a body: { kind: "DeleteOptions", apiVersion: "v1", ...options }. Without, no body at all. Lesson: § The REST client.',
+      'The REST client > bind puts a pod on a node; binding it again is a Conflict':
+        'POST the Binding to collectionPath(pods, its namespace) + /<name>/binding, with apiVersion v1 and kind Binding. Lesson: § The REST client.',
+      "The REST client > scale reads and writes a deployment's replicas through its scale subresource":
+        'GET <object path>/scale; to scale, PATCH the same path with the merge patch { spec: { replicas } }, as kubectl scale does. Lesson: § The REST client.',
+      'The REST client > watch yields ADDED, MODIFIED and DELETED events as they happen':
+        'An async generator: send GET collection + queryOf({ watch: true, ...options without signal }), then read response.body chunk by chunk (for await), and yield JSON.parse of each whole line. Lesson: § The REST client.',
+      'The REST client > a watch from an older resourceVersion first replays what happened since':
+        'Pass resourceVersion on in the query with watch=true. Lesson: § The REST client.',
+      'The REST client > a watch from a compacted resourceVersion throws 410 Expired':
+        'The server answers 200 and then one ERROR event whose object is a Status: throw errorFromStatus(event.object, 500, ...) instead of yielding it. Lesson: § The REST client.',
+      'The REST client > aborting the signal ends a watch without an error':
+        "Give fetch the signal; when it aborts, fetch or the body's reader throws. Catch that, and if signal.aborted, return instead of throwing. Lesson: § The REST client.",
+      'The REST client > a watch event cut across two chunks of the answer still arrives whole':
+        'Decode with one TextDecoder in stream mode, add to a buffer, and take out only whole lines (up to each "\\n"); what follows the last newline waits for the next chunk. Lesson: § The REST client.',
       // The work queue
       'The work queue > keys come out in the order they went in':
         'Keep the waiting keys in an array: add pushes, get shifts. get returns a promise; when a key is there, resolve it at once. Lesson: § The work queue.',
@@ -440,6 +833,10 @@ export const course: Chapter[] = [
         'With nothing waiting, get returns a promise and keeps its resolve function; the next add hands its key straight to it. Lesson: § The work queue.',
       'The work queue > a key being processed is not handed to a second worker':
         'get moves the key to a processing Set. add of a busy key only marks it dirty; done(key) puts a dirty key back in line. Lesson: § The work queue.',
+      'The work queue > a processed key that was not added again does not come back':
+        'done(key) puts the key back in line only when it is dirty (added while it was busy). Lesson: § The work queue.',
+      'The work queue > a flood of updates to one key collapses to one reconcile per idle moment':
+        'Nothing new if a busy key added again is only marked dirty, and a dirty key is not added twice: 10,000 adds leave one key for after done. Lesson: § The work queue.',
       'The work queue > addAfter holds a key back until its time has come':
         'clock.setTimeout(() => add(key), delayMs): the FakeClock fires it when the test advances time. Lesson: § The work queue.',
       'The work queue > addAfter keeps the earlier time when a key is already due sooner':
@@ -453,6 +850,8 @@ export const course: Chapter[] = [
       'The work queue > shutDownWithDrain lets the work in hand finish before it resolves':
         'Refuse new keys but keep handing out waiting ones; in done, when nothing waits and nothing is busy, shut down and resolve. Lesson: § The work queue.',
       // List and watch
+      'List and watch > after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter':
+        'Math.min(initial * 2 ** (failures - 1), max) * (1 + random()). Lesson: § List and watch.',
       'List and watch > a reflector lists first and hands the store what the list found':
         'run: client.list() with the selectors, then store.replace(list.items, list.metadata.resourceVersion), and remember that version. Lesson: § List and watch.',
       "List and watch > then it watches from the list's version: later writes arrive as add, update and delete":
@@ -463,27 +862,43 @@ export const course: Chapter[] = [
         'Catch the error of a watch: isExpired(error) (harness/client/errors.ts) means clear the version so the next turn of the loop lists. Lesson: § List and watch.',
       'List and watch > bookmarks move the version on without telling the store anything':
         'A BOOKMARK event updates the remembered version and nothing else. Lesson: § List and watch.',
-      'List and watch > after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter':
-        'Math.min(initial * 2 ** (failures - 1), max) * (1 + random()). Lesson: § List and watch.',
       'List and watch > a server that cannot be reached is tried again after each wait, not in a busy loop':
         'On any other error, count it and await sleep(clock, backoffMs(failures), signal) before the next turn. Lesson: § List and watch.',
       // The informer cache
+      'The informer cache > index functions file a pod under its namespace, its node and the uids of its owners':
+        'Each index function answers a list of values: [namespace ?? ""], [spec.nodeName] or [] when unscheduled, and the uid of each ownerReference. Lesson: § The informer cache.',
+      'The informer cache > an Indexer keeps objects by key; put answers what it replaced, remove what it removed':
+        'The objects live in a Map by key; put returns the old value of the Map before setting, remove returns it before deleting (undefined when missing). Lesson: § The informer cache.',
+      'The informer cache > byIndex answers the objects filed under a value; none for a value or index it does not know':
+        "In put, for each index and each value its function gives, add the key to indexes.get(name).get(value) (a Set, made when missing). byIndex maps the Set's keys to objects; a missing index or value is an empty list. Lesson: § The informer cache.",
+      'The informer cache > putting a newer version refiles it: a pod bound to a node moves to that entry':
+        'Before filing the new version, take the key out of every entry the old version was filed under. Lesson: § The informer cache.',
+      'The informer cache > removing an object takes it out of every index':
+        "remove takes the key out of the old version's entries (drop a Set that becomes empty) as well as out of the Map. Lesson: § The informer cache.",
       'The informer cache > an informer lists into its cache; then hasSynced is true and waitForSync resolves':
-        'Make a Reflector in the constructor with the informer itself as its store; run() starts it; replace() fills a Map by keyOf and marks the informer synced. Lesson: § The informer cache.',
+        'Make an Indexer (with the namespace index) and a Reflector in the constructor, with the informer itself as the store; run() starts the reflector; replace() puts every listed object in the Indexer and marks the informer synced, waking whoever waits. Lesson: § The informer cache.',
+      'The informer cache > objects are kept under their keys: namespace/name':
+        'Store each object under keyOf(object): a node has no namespace, so its key is its name. Lesson: § The informer cache.',
+      'The informer cache > every informer indexes by namespace':
+        'Give the Indexer { namespace: indexByNamespace, ...options.indexers }; byIndex asks it. Lesson: § The informer cache.',
+      'The informer cache > the ownerUid index finds the objects an owner owns':
+        "Nothing new if the options' indexers reach the Indexer. Lesson: § The informer cache.",
+      'The informer cache > running an informer twice starts one reflector':
+        'Remember that run() was called; the second call returns at once. Lesson: § The informer cache.',
+      'The informer cache > waitForSync rejects if the informer is stopped before it syncs':
+        "Keep the waiters' resolve functions; when the signal aborts first, reject with an Error (and remove the abort listener once synced). Lesson: § The informer cache.",
       'The informer cache > handlers hear add, update and delete in the order things happened':
         "add/update store the object and call each handler's update(old, new) if it was cached, else add; delete removes it and calls delete. Lesson: § The informer cache.",
       'The informer cache > a handler added after the sync is first told about everything already cached':
         "In addEventHandlers, if synced, call the new handler's add for each cached object. Lesson: § The informer cache.",
-      'The informer cache > every informer indexes by namespace':
-        'Keep, per index name, a Map from value to a Set of keys; file every stored object under the values its index function returns. Lesson: § The informer cache.',
       'The informer cache > the nodeName index follows a pod when it is bound to a node':
-        'Before storing a new version of an object, take the old version out of every index entry it was filed under. Lesson: § The informer cache.',
+        'Nothing new if update puts the new version in the Indexer, which refiles it. Lesson: § The informer cache.',
+      'The informer cache > a label selector narrows what the informer holds':
+        "Pass the options' labelSelector and fieldSelector to the Reflector: it lists and watches with them. Lesson: § The informer cache.",
       'The informer cache > compaction forces a relist that ends in the same cache as a fresh list, deletes included':
-        'replace must diff: cached keys missing from the list are deleted (tell handlers), listed objects with a new resourceVersion are updates, unknown ones are adds. Lesson: § The informer cache.',
+        'replace must diff: cached keys missing from the list are deleted (tell handlers), listed objects with a new resourceVersion are updates, unknown ones are adds, unchanged ones are left alone. Lesson: § The informer cache.',
       'The informer cache > every resyncMs, each cached object is handed to update again, unchanged':
-        'With resyncMs > 0, run() sets a timer on the clock that calls update(object, object) for every cached object and sets itself again. Lesson: § The informer cache.',
-      'The informer cache > running an informer twice starts one reflector':
-        'Remember that run() was called; the second call returns at once. Lesson: § The informer cache.',
+        'With resyncMs > 0, run() calls scheduleResync: a timer on the clock that calls update(object, object) for every cached object and sets itself again; clear it when the signal aborts. Lesson: § The informer cache.',
       // Controllers
       'Controllers > reconcile gets the key of each object there at the start, and of each created later':
         'watch() adds handlers that queue.add(key); run() runs the informers, awaits waitForSync, then starts workers that get a key, reconcile it and call done. Lesson: § Controllers.',
@@ -491,6 +906,8 @@ export const course: Chapter[] = [
         'In the worker: on success queue.forget(key); on error onError(key, error) and queue.addRateLimited(key); done(key) in both cases. Lesson: § Controllers.',
       "Controllers > keysFor maps an object to other keys: a pod to its owner's":
         "Queue keysFor(object) instead of the object's own key; on update, the keys of old and new together. Lesson: § Controllers.",
+      'Controllers > workers never reconcile one key at the same time, however often it changes':
+        'Nothing new if the workers share one queue: the queue never hands a busy key to a second worker. Lesson: § Controllers.',
       'Controllers > stopping the controller stops its workers, and run resolves':
         'When the signal aborts, shut the queue down: each waiting get resolves undefined and the worker returns. Lesson: § Controllers.',
       'Controllers > updateWithRetry reads again and redoes the change when someone else wrote first':
@@ -499,17 +916,35 @@ export const course: Chapter[] = [
         'Count attempts; on the fifth conflict, throw it. Lesson: § Controllers.',
       'Controllers > updateWithRetry writes nothing when the change says there is nothing to change':
         'If mutate returns false, return the object as read. Lesson: § Controllers.',
+      'Controllers > updateWithRetry with { status: true } writes the status subresource':
+        'With options.status, write with client.updateStatus instead of client.update. Lesson: § Controllers.',
+      'Controllers > the toolkit gathers these parts, as the later chapters receive them':
+        'index.ts is given: nothing new if createController, createInformer and the index functions work. Lesson: § Controllers.',
       // Leader election
       "Leader election > a Lease's times are MicroTime: six fractional digits":
         'new Date(ms).toISOString() ends in .sssZ: add three zeros before the Z. Lesson: § Leader election.',
+      'Leader election > leaseSpecFor: creating the Lease holds it from now, for the lease duration in seconds':
+        'holderIdentity, leaseDurationSeconds: Math.ceil(ms / 1000), acquireTime and renewTime: microTime(now), leaseTransitions: 0 when there is no current spec. Lesson: § Leader election.',
+      'Leader election > leaseSpecFor: a renewal keeps acquireTime and the transitions; a takeover counts one more':
+        'Renewing means current.holderIdentity === identity: keep current.acquireTime and leaseTransitions. Anyone else\'s (or nobody\'s, ""): acquireTime now and (current.leaseTransitions ?? 0) + 1. Lesson: § Leader election.',
+      'Leader election > tryAcquireOrRenew creates a missing Lease and holds it':
+        'The constructor keeps the options, the Lease client (client.resource("leases", namespace)) and the times with their defaults. tryAcquireOrRenew: get; on isNotFound create { apiVersion: "coordination.k8s.io/v1", kind: "Lease", metadata, spec }, note it as seen (onNewLeader), return true. Lesson: § Leader election.',
+      'Leader election > while another holds the Lease and renews it, a try fails, however long it goes on':
+        "Remember the spec you last saw and when (clock.now()) you saw it change (holder or renewTime). Someone else's Lease may be taken only once now >= that moment + leaseDurationMs. Lesson: § Leader election.",
+      "Leader election > a Lease unrenewed for the lease duration, by the candidate's own clock, is taken over":
+        'Nothing changed since you saw it, and the lease duration has passed by your clock: update the Lease (it carries the resourceVersion you read) with leaseSpecFor(its spec, ...), and note it as seen. Lesson: § Leader election.',
+      'Leader election > of two candidates trying for an expired Lease at once, exactly one wins; an unreachable server is a failed try':
+        'Catch every error of the get (other than NotFound) and of the write, and return false: a 409 means another candidate wrote first. Lesson: § Leader election.',
       'Leader election > the first candidate creates the Lease and leads':
-        'Get the Lease; on NotFound create it with yourself as holder, then call onNewLeader and onStartedLeading. Lesson: § Leader election.',
+        'run: loop until the signal aborts; when tryAcquireOrRenew succeeds, lead: isLeader() true, onStartedLeading(a signal of your own); otherwise sleep retryPeriodMs on the clock. Lesson: § Leader election.',
       'Leader election > the leader renews every retry period; a second candidate waits':
-        'The leader sleeps retryPeriodMs on the clock and updates renewTime. Others note when they last saw the Lease change and do nothing until leaseDurationMs has passed since. Lesson: § Leader election.',
+        'While leading, sleep retryPeriodMs on the clock and call tryAcquireOrRenew again: it renews. The others keep trying and failing. Lesson: § Leader election.',
       'Leader election > a leader that stops releases the Lease, and the other takes over on its next try':
         'When the run\'s signal aborts while leading: stop (onStoppedLeading), then update the Lease with holderIdentity "". An empty holder may be taken at once. Lesson: § Leader election.',
       'Leader election > a leader cut off steps down after the renew deadline; the other leads only after the lease duration':
         'Remember the time of the last successful renewal; when now minus that reaches renewDeadlineMs, stop leading. Lesson: § Leader election.',
+      'Leader election > two candidates never both lead, through starts, stops and partitions':
+        'Nothing new if a leader steps down after renewDeadlineMs without a renewal, and the others take over only after leaseDurationMs by their own clocks: the deadline is the shorter. Lesson: § Leader election.',
     },
   },
   {

@@ -90,12 +90,12 @@ describe('Field selectors', () => {
           parseFieldSelector('metadata.name=a,metadata.namespace=b'),
           resource('deployments'),
         ),
-      'deployments by name and namespace',
+      'checkFields of metadata.name and metadata.namespace on deployments should not throw',
     ).not.toThrow();
     expect(
       () =>
         checkFields(parseFieldSelector('spec.nodeName=n,status.phase=Running'), resource('pods')),
-      'pods by node and phase',
+      'checkFields of spec.nodeName and status.phase on pods should not throw',
     ).not.toThrow();
   });
 

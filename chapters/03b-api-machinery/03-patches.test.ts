@@ -6,12 +6,18 @@ import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts'
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
 import {
+  addAt,
+  applyDirectives,
   createPatcher,
   jsonPatch,
   listStrategy,
+  mergeByKey,
   mergePatch,
   parsePointer,
+  removeAt,
+  setElementOrder,
   strategicMergePatch,
+  valueAt,
 } from './patch.ts';
 
 function failure(run: () => unknown): ApiError {
@@ -20,8 +26,14 @@ function failure(run: () => unknown): ApiError {
   } catch (error) {
     return error as ApiError;
   }
-  throw new Error('expected the patch to fail');
+  throw new Error('expected an ApiError, but nothing was thrown');
 }
+
+/** A small document with an object and a list in it. */
+const sample = () => ({
+  metadata: { name: 'web', labels: { app: 'web' } },
+  spec: { containers: [{ name: 'a' }, { name: 'b' }] },
+});
 
 /** chapter 03a's API server, with this chapter's patcher. */
 async function setup() {
@@ -62,9 +74,83 @@ describe('Patches', () => {
   test('a JSON pointer names a place in a document: "/" separates, ~1 is "/" and ~0 is "~"', () => {
     expect(
       parsePointer('/metadata/annotations/example.com~1owner~0x'),
-      'parse the pointer',
+      'parsePointer of /metadata/annotations/example.com~1owner~0x',
     ).toEqual(['metadata', 'annotations', 'example.com/owner~x']);
     expect(parsePointer(''), 'parse ""').toEqual([]);
+  });
+
+  test('valueAt follows a pointer through objects and lists', () => {
+    const document = sample();
+    expect(valueAt(document, '/spec/containers/1/name'), 'valueAt /spec/containers/1/name').toBe(
+      'b',
+    );
+    expect(valueAt(document, '/metadata/labels'), 'valueAt /metadata/labels').toEqual({
+      app: 'web',
+    });
+    expect(valueAt(document, ''), 'valueAt "" (the whole document)').toBe(document);
+  });
+
+  test('valueAt of a key or an index that is not there is a 422', () => {
+    for (const pointer of [
+      '/spec/nope',
+      '/spec/containers/2',
+      '/spec/containers/01',
+      '/spec/containers/x/name',
+      '/metadata/name/first',
+    ]) {
+      expect(failure(() => valueAt(sample(), pointer)).code, `valueAt ${pointer}`).toBe(422);
+    }
+  });
+
+  test('addAt sets a key of an object, in the document itself', () => {
+    const document = sample();
+    expect(addAt(document, '/metadata/labels/tier', 'front'), 'addAt answers the document').toBe(
+      document,
+    );
+    addAt(document, '/metadata/name', 'db');
+    expect(document.metadata, 'metadata after adding labels/tier and replacing name').toEqual({
+      name: 'db',
+      labels: { app: 'web', tier: 'front' },
+    });
+    expect(addAt(document, '', { kind: 'New' }), 'addAt "" (the whole document)').toEqual({
+      kind: 'New',
+    });
+  });
+
+  test('addAt inserts into a list before an index, or appends with -', () => {
+    const document = { list: ['a', 'b'] };
+    addAt(document, '/list/1', 'x');
+    expect(document.list, "addAt /list/1 'x' to [a, b]").toEqual(['a', 'x', 'b']);
+    addAt(document, '/list/-', 'y');
+    addAt(document, '/list/4', 'z');
+    expect(document.list, "then addAt /list/- 'y' and /list/4 'z'").toEqual([
+      'a',
+      'x',
+      'b',
+      'y',
+      'z',
+    ]);
+  });
+
+  test('removeAt takes a key out of an object, or an element out of a list', () => {
+    const document = sample();
+    removeAt(document, '/spec/containers/0');
+    removeAt(document, '/metadata/labels');
+    expect(document, 'after removing containers/0 and labels').toEqual({
+      metadata: { name: 'web' },
+      spec: { containers: [{ name: 'b' }] },
+    });
+  });
+
+  test('adding past the end of a list, or removing what is not there, is a 422', () => {
+    const cases: Array<[string, () => unknown]> = [
+      ['addAt /spec/containers/3', () => addAt(sample(), '/spec/containers/3', {})],
+      ['addAt /status/phase (no status)', () => addAt(sample(), '/status/phase', 'Running')],
+      ['removeAt /spec/nope', () => removeAt(sample(), '/spec/nope')],
+      ['removeAt /spec/containers/2', () => removeAt(sample(), '/spec/containers/2')],
+      ['removeAt "" (the whole document)', () => removeAt(sample(), '')],
+    ];
+    for (const [what, run] of cases) expect(failure(run).code, what).toBe(422);
   });
 
   test('a JSON patch adds, replaces and removes by pointer', () => {
@@ -122,18 +208,6 @@ describe('Patches', () => {
     }
   });
 
-  test('strategic merge: containers merge by name, so patching one keeps the others', () => {
-    const pod = examplePod('web');
-    pod.spec.containers.push({ name: 'sidecar', image: 'kata/proxy:1.0' });
-    const patched = strategicMergePatch(pod, {
-      spec: { containers: [{ name: 'app', image: 'kata/echo:2.0' }] },
-    }) as typeof pod;
-    expect(patched.spec.containers, "containers after patching app's image").toEqual([
-      { name: 'app', image: 'kata/echo:2.0' },
-      { name: 'sidecar', image: 'kata/proxy:1.0' },
-    ]);
-  });
-
   test("strategic merge knows each list's key: env by name, container ports by number, service ports by port", () => {
     expect(listStrategy(['spec', 'containers']), 'spec.containers').toEqual({ mergeKey: 'name' });
     expect(
@@ -152,13 +226,99 @@ describe('Patches', () => {
     });
     expect(listStrategy(['metadata', 'finalizers']), 'metadata.finalizers').toBe('union');
     expect(listStrategy(['spec', 'containers', 'args']), "a container's args").toBeUndefined();
+  });
+
+  test('mergeByKey merges the elements whose keys match, and appends the new ones', () => {
+    const current = [
+      { name: 'app', image: 'kata/echo:1.0', ports: [{ containerPort: 8080 }] },
+      { name: 'sidecar', image: 'kata/proxy:1.0' },
+    ];
+    const merged = mergeByKey(
+      current,
+      [
+        { name: 'app', image: 'kata/echo:2.0' },
+        { name: 'logger', image: 'kata/log:1.0' },
+      ],
+      'name',
+      mergePatch,
+    );
+    expect(merged, 'merge [app: echo:2.0, logger] into [app, sidecar] on name').toEqual([
+      { name: 'app', image: 'kata/echo:2.0', ports: [{ containerPort: 8080 }] },
+      { name: 'sidecar', image: 'kata/proxy:1.0' },
+      { name: 'logger', image: 'kata/log:1.0' },
+    ]);
+    expect(current[0]!.image, 'the current list afterwards (left alone)').toBe('kata/echo:1.0');
+  });
+
+  test('mergeByKey: $patch: delete removes an element, and $patch: replace makes the list the patch', () => {
+    const current = [{ name: 'app' }, { name: 'sidecar' }];
+    expect(
+      mergeByKey(current, [{ name: 'sidecar', $patch: 'delete' }], 'name', mergePatch),
+      'delete sidecar from [app, sidecar]',
+    ).toEqual([{ name: 'app' }]);
+    expect(
+      mergeByKey(current, [{ $patch: 'replace' }, { name: 'only' }], 'name', mergePatch),
+      'replace [app, sidecar] with [only]',
+    ).toEqual([{ name: 'only' }]);
+  });
+
+  test('setElementOrder puts a list in the given order by merge key; the others go last', () => {
+    const list = [{ name: 'a' }, { name: 'b', image: 'b' }, { name: 'c' }];
+    expect(
+      setElementOrder(list, [{ name: 'c' }, { name: 'a' }], 'name'),
+      'order [a, b, c] as [c, a] by name',
+    ).toEqual([{ name: 'c' }, { name: 'a' }, { name: 'b', image: 'b' }]);
+    expect(
+      setElementOrder(['x', 'y', 'z'], ['z', 'x'], undefined),
+      'order [x, y, z] as [z, x], without a merge key',
+    ).toEqual(['z', 'x', 'y']);
+  });
+
+  test('applyDirectives: $setElementOrder orders a list on the merge key listStrategy gives', () => {
+    const merged = { containers: [{ name: 'app' }, { name: 'b' }] };
+    const result = applyDirectives(
+      merged,
+      { '$setElementOrder/containers': [{ name: 'b' }, { name: 'app' }] },
+      ['spec'],
+    );
+    expect(result, 'applyDirectives answers the object it was given').toBe(merged);
+    expect(
+      merged.containers.map((c) => c.name),
+      'containers after $setElementOrder/containers [b, app]',
+    ).toEqual(['b', 'app']);
+  });
+
+  test('applyDirectives: $deleteFromPrimitiveList removes values; $retainKeys drops unnamed keys', () => {
+    const metadata = { finalizers: ['x', 'y'] };
+    applyDirectives(metadata, { '$deleteFromPrimitiveList/finalizers': ['x'] }, ['metadata']);
+    expect(metadata.finalizers, 'finalizers [x, y] after $deleteFromPrimitiveList [x]').toEqual([
+      'y',
+    ]);
+    const strategy = { type: 'Recreate', rollingUpdate: { maxSurge: 1 } };
+    applyDirectives(strategy, { $retainKeys: ['type'] }, ['spec', 'strategy']);
+    expect(strategy, 'a strategy after $retainKeys [type]').toEqual({ type: 'Recreate' });
+  });
+
+  test('strategic merge: containers merge by name, so patching one keeps the others', () => {
+    const pod = examplePod('web');
+    pod.spec.containers.push({ name: 'sidecar', image: 'kata/proxy:1.0' });
+    const patched = strategicMergePatch(pod, {
+      spec: { containers: [{ name: 'app', image: 'kata/echo:2.0' }] },
+    }) as typeof pod;
+    expect(patched.spec.containers, "containers after patching app's image").toEqual([
+      { name: 'app', image: 'kata/echo:2.0' },
+      { name: 'sidecar', image: 'kata/proxy:1.0' },
+    ]);
+  });
+
+  test("strategic merge: a Service's ports merge by port number", () => {
     const service = exampleService('web');
     const patched = strategicMergePatch(service, {
       spec: { ports: [{ port: 443, name: 'https' }] },
     }) as typeof service;
     expect(
       patched.spec.ports?.map((port) => port.port),
-      'service ports after adding 443',
+      'service ports [80] after a patch with port 443',
     ).toEqual([80, 443]);
   });
 
@@ -189,7 +349,7 @@ describe('Patches', () => {
       metadata: { finalizers: ['b', 'a'], labels: { x: null } },
       spec: { args: ['3'] },
     });
-    expect(patched, 'after the patch').toEqual({
+    expect(patched, 'the target after finalizers [b, a], labels.x null and args [3]').toEqual({
       metadata: { finalizers: ['a', 'b'], labels: { y: '2' } },
       spec: { args: ['3'] },
     });

@@ -52,6 +52,39 @@ describe('Subresources', () => {
     );
   });
 
+  test('GET and PUT /status over HTTP: spec and status stay apart, generation moves only with spec', async () => {
+    const api = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    const status = await api.put(`${DEPLOYMENTS}/web/status`).send({
+      ...created,
+      spec: { ...created.spec, replicas: 7 },
+      status: { replicas: 2, observedGeneration: 1 },
+    });
+    expect(status.status, `PUT ${DEPLOYMENTS}/web/status: ${status.text}`).toBe(200);
+    expect(
+      [status.body.spec.replicas, status.body.status, status.body.metadata.generation],
+      'replicas, status and generation',
+    ).toEqual([2, { replicas: 2, observedGeneration: 1 }, 1]);
+    const read = await api.get(`${DEPLOYMENTS}/web/status`);
+    expect(read.body.status, `GET ${DEPLOYMENTS}/web/status`).toEqual({
+      replicas: 2,
+      observedGeneration: 1,
+    });
+  });
+
+  test("PATCH /status, as a kubelet reports a pod's phase", async () => {
+    const api = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const response = await api
+      .patch(`${PODS}/web/status`)
+      .set('content-type', 'application/strategic-merge-patch+json')
+      .send({ status: { phase: 'Running', podIP: '127.244.0.5' } });
+    expect(
+      [response.status, response.body.status.phase, response.body.status.podIP],
+      `PATCH ${PODS}/web/status: ${response.text}`,
+    ).toEqual([200, 'Running', '127.244.0.5']);
+  });
+
   test("scale shows a Deployment's replicas as an autoscaling/v1 Scale", () => {
     const parent = { ...exampleDeployment('web', 3), status: { replicas: 2 } } as KubeObject;
     parent.metadata = {
@@ -96,69 +129,7 @@ describe('Subresources', () => {
     } catch (error) {
       code = (error as { code: number }).code;
     }
-    expect(code, 'scale to -1').toBe(422);
-  });
-
-  test('binding puts a pod on a node and marks it PodScheduled', () => {
-    const { parent, answer } = bindingSubresource.create!(
-      examplePod('web'),
-      binding('node-1'),
-      context,
-    );
-    expect((parent.spec as { nodeName: string }).nodeName, 'spec.nodeName after binding').toBe(
-      'node-1',
-    );
-    expect(
-      (parent.status as { conditions: unknown[] }).conditions,
-      'conditions after binding',
-    ).toEqual([
-      {
-        type: 'PodScheduled',
-        status: 'True',
-        lastProbeTime: null,
-        lastTransitionTime: '2024-01-02T03:04:05Z',
-      },
-    ]);
-    expect(answer, 'the answer').toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Success',
-      code: 201,
-    });
-  });
-
-  test('GET and PUT /status over HTTP: spec and status stay apart, generation moves only with spec', async () => {
-    const api = await setup();
-    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
-    const status = await api.put(`${DEPLOYMENTS}/web/status`).send({
-      ...created,
-      spec: { ...created.spec, replicas: 7 },
-      status: { replicas: 2, observedGeneration: 1 },
-    });
-    expect(status.status, `PUT ${DEPLOYMENTS}/web/status: ${status.text}`).toBe(200);
-    expect(
-      [status.body.spec.replicas, status.body.status, status.body.metadata.generation],
-      'replicas, status and generation',
-    ).toEqual([2, { replicas: 2, observedGeneration: 1 }, 1]);
-    const read = await api.get(`${DEPLOYMENTS}/web/status`);
-    expect(read.body.status, `GET ${DEPLOYMENTS}/web/status`).toEqual({
-      replicas: 2,
-      observedGeneration: 1,
-    });
-  });
-
-  test("PATCH /status, as a kubelet reports a pod's phase", async () => {
-    const api = await setup();
-    await api.post(PODS).send(examplePod('web'));
-    const response = await api
-      .patch(`${PODS}/web/status`)
-      .set('content-type', 'application/strategic-merge-patch+json')
-      .send({ status: { phase: 'Running', podIP: '127.244.0.5' } });
-    expect(
-      [response.status, response.body.status.phase, response.body.status.podIP],
-      `PATCH ${PODS}/web/status: ${response.text}`,
-    ).toEqual([200, 'Running', '127.244.0.5']);
+    expect(code, 'the code of the error from writing a Scale of -1 replicas').toBe(422);
   });
 
   test('GET, PUT and PATCH /scale, as kubectl scale does', async () => {
@@ -211,6 +182,35 @@ describe('Subresources', () => {
     expect(patched.body.spec?.replicas, `PATCH ${rs}/cache/scale`).toBe(2);
   });
 
+  test('binding puts a pod on a node and marks it PodScheduled', () => {
+    const { parent, answer } = bindingSubresource.create!(
+      examplePod('web'),
+      binding('node-1'),
+      context,
+    );
+    expect((parent.spec as { nodeName: string }).nodeName, 'spec.nodeName after binding').toBe(
+      'node-1',
+    );
+    expect(
+      (parent.status as { conditions: unknown[] }).conditions,
+      'conditions after binding',
+    ).toEqual([
+      {
+        type: 'PodScheduled',
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: '2024-01-02T03:04:05Z',
+      },
+    ]);
+    expect(answer, 'the answer to the binding: a Success Status').toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      code: 201,
+    });
+  });
+
   test('POST /binding assigns the pod: 201 with a Success Status', async () => {
     const api = await setup();
     await api.post(PODS).send(examplePod('web'));
@@ -231,7 +231,10 @@ describe('Subresources', () => {
     await api.post(PODS).send(examplePod('web'));
     await api.post(`${PODS}/web/binding`).send(binding('node-1'));
     const again = await api.post(`${PODS}/web/binding`).send(binding('node-2'));
-    expect([again.status, again.body.reason, again.body.message], 'a second binding').toEqual([
+    expect(
+      [again.status, again.body.reason, again.body.message],
+      'a second binding of web, to node-2',
+    ).toEqual([
       409,
       'Conflict',
       'Operation cannot be fulfilled on pods/binding "web": pod web is already assigned to node "node-1"',

@@ -50,12 +50,12 @@ describe('Discovery', () => {
       kind: string;
       groups: Array<{ name: string; preferredVersion: unknown }>;
     };
-    expect(list.kind, 'kind').toBe('APIGroupList');
+    expect(list.kind, 'apiGroupList(builtinResources).kind').toBe('APIGroupList');
     expect(
       list.groups.map((group) => group.name),
-      'the groups',
+      'the names of the groups in /apis (the core group is not one of them)',
     ).toEqual(['apps', 'coordination.k8s.io']);
-    expect(list.groups[0], 'the apps group').toEqual({
+    expect(list.groups[0], 'the apps group, with v1 as its one and preferred version').toEqual({
       name: 'apps',
       versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
       preferredVersion: { groupVersion: 'apps/v1', version: 'v1' },
@@ -68,7 +68,7 @@ describe('Discovery', () => {
       'APIResourceList',
       'v1',
     ]);
-    expect(entry(list, 'pods'), 'the pods entry').toEqual({
+    expect(entry(list, 'pods'), 'the pods entry of apiResourceList(v1)').toEqual({
       name: 'pods',
       singularName: 'pod',
       namespaced: true,
@@ -86,11 +86,11 @@ describe('Discovery', () => {
 
   test('subresources are listed as <resource>/<subresource>', () => {
     const core = apiResourceList(builtinResources, 'v1');
-    expect(entry(core, 'pods/status'), 'pods/status').toMatchObject({
+    expect(entry(core, 'pods/status'), 'the pods/status entry of /api/v1').toMatchObject({
       kind: 'Pod',
       verbs: ['get', 'patch', 'update'],
     });
-    expect(entry(core, 'pods/binding'), 'pods/binding').toMatchObject({
+    expect(entry(core, 'pods/binding'), 'the pods/binding entry of /api/v1').toMatchObject({
       kind: 'Binding',
       verbs: ['create'],
     });
@@ -99,7 +99,10 @@ describe('Discovery', () => {
   test('deployments/scale is an autoscaling/v1 Scale: what kubectl scale looks for', () => {
     const apps = apiResourceList(builtinResources, 'apps/v1');
     expect(entry(apps, 'deployments')?.shortNames, "deployments' short names").toEqual(['deploy']);
-    expect(entry(apps, 'deployments/scale'), 'deployments/scale').toMatchObject({
+    expect(
+      entry(apps, 'deployments/scale'),
+      'the deployments/scale entry of /apis/apps/v1',
+    ).toMatchObject({
       group: 'autoscaling',
       version: 'v1',
       kind: 'Scale',
@@ -116,17 +119,20 @@ describe('Discovery', () => {
 
   test('/version says which Kubernetes this is: 1.32', () => {
     const version = versionInfo() as { major: string; minor: string; gitVersion: string };
-    expect([version.major, version.minor], 'major and minor').toEqual(['1', '32']);
-    expect(version.gitVersion, 'gitVersion').toMatch(/^v1\.32\.\d+/);
+    expect([version.major, version.minor], 'versionInfo() major and minor').toEqual(['1', '32']);
+    expect(version.gitVersion, 'versionInfo().gitVersion').toMatch(/^v1\.32\.\d+/);
   });
 
-  test('/openapi/v3 tells kubectl the server takes fieldValidation, so create -f needs no schemas', () => {
-    expect(openApiIndex(builtinResources), 'the index').toMatchObject({
+  test('/openapi/v3 is an index of one document per group version', () => {
+    expect(openApiIndex(builtinResources), 'openApiIndex(builtinResources)').toMatchObject({
       paths: {
         'api/v1': { serverRelativeURL: '/openapi/v3/api/v1' },
         'apis/apps/v1': { serverRelativeURL: '/openapi/v3/apis/apps/v1' },
       },
     });
+  });
+
+  test("/openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter", () => {
     const apps = openApiDocument(builtinResources, 'apps/v1') as {
       paths: Record<
         string,
@@ -145,11 +151,21 @@ describe('Discovery', () => {
     ).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
     expect(
       deployment?.patch.parameters.map((p) => p.name),
-      'its parameters',
+      'the parameters of the deployment PATCH operation',
     ).toEqual(['fieldValidation']);
+    const core = openApiDocument(builtinResources, 'v1') as { paths: Record<string, unknown> };
+    expect(
+      Object.keys(core.paths),
+      'the v1 document names nodes without a namespace, pods with one',
+    ).toEqual(
+      expect.arrayContaining([
+        '/api/v1/nodes/{name}',
+        '/api/v1/namespaces/{namespace}/pods/{name}',
+      ]),
+    );
     expect(
       openApiDocument(builtinResources, 'batch/v1'),
-      'a document for batch/v1',
+      'openApiDocument for batch/v1, which the server does not serve',
     ).toBeUndefined();
   });
 

@@ -75,7 +75,9 @@ describe('Answering kubectl', () => {
     await start();
     const result = await kubectl('get', 'namespaces');
     expect(result.code, `kubectl get namespaces: ${result.stderr}`).toBe(0);
-    expect(result.stdout.split('\n')[0], 'the header').toMatch(/^NAME\s+STATUS\s+AGE$/);
+    expect(result.stdout.split('\n')[0], 'the header kubectl get namespaces prints').toMatch(
+      /^NAME\s+STATUS\s+AGE$/,
+    );
     for (const name of ['default', 'kube-node-lease', 'kube-public', 'kube-system']) {
       expect(result.stdout, `kubectl get namespaces lists ${name}`).toContain(name);
     }
@@ -205,7 +207,10 @@ describe('Answering kubectl', () => {
       );
       // The server's Tables give every row the pod columns, under one header.
       expect(output, 'the row of the new pod').toMatch(/ADDED\s+watched\s+0\/1\s+Pending\s+0\s/);
-      expect(output.match(/^EVENT\s+NAME/gm), 'header lines').toHaveLength(1);
+      expect(
+        output.match(/^EVENT\s+NAME/gm),
+        'header lines printed by kubectl get --watch',
+      ).toHaveLength(1);
     } finally {
       child.kill();
     }

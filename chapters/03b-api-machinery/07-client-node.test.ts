@@ -77,12 +77,12 @@ describe('The JavaScript client', () => {
     const created = await core.createNamespacedPod({ namespace: 'default', body: pod('web') });
     expect(created.metadata?.uid, "the created pod's uid").toBeTruthy();
     const read = await core.readNamespacedPod({ name: 'web', namespace: 'default' });
-    expect(read.spec?.containers[0]?.image, 'the pod read back').toBe('kata/echo:1.0');
+    expect(read.spec?.containers[0]?.image, 'the image of the pod read back').toBe('kata/echo:1.0');
     const list = await core.listNamespacedPod({ namespace: 'default' });
-    expect([list.kind, list.items.map((item) => item.metadata?.name)], 'the list').toEqual([
-      'PodList',
-      ['web'],
-    ]);
+    expect(
+      [list.kind, list.items.map((item) => item.metadata?.name)],
+      'the kind and names of listNamespacedPod',
+    ).toEqual(['PodList', ['web']]);
     read.metadata!.labels = { app: 'web', v: '2' };
     const replaced = await core.replaceNamespacedPod({
       name: 'web',
@@ -104,7 +104,9 @@ describe('The JavaScript client', () => {
       error = caught as { code?: number; body?: unknown };
     }
     expect(error?.code, 'status code of reading a missing pod').toBe(404);
-    expect(String(error?.body), 'its body').toContain('pods \\"nope\\" not found');
+    expect(String(error?.body), 'the body of the error (the Status)').toContain(
+      'pods \\"nope\\" not found',
+    );
   });
 
   test('a typed patch is a JSON patch, unless told otherwise', async () => {
@@ -148,7 +150,7 @@ describe('The JavaScript client', () => {
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'default' },
     })) as typeof deployment;
-    expect(read.spec.replicas, 'replicas read back').toBe(1);
+    expect(read.spec.replicas, 'replicas of the deployment read back').toBe(1);
     // The generic patch is a strategic merge patch: the second container survives.
     const patched = (await objects.patch({
       apiVersion: 'apps/v1',
@@ -161,7 +163,7 @@ describe('The JavaScript client', () => {
     } as KubernetesObject)) as typeof deployment;
     expect(
       [patched.spec.replicas, patched.spec.template.spec.containers.map((c) => c.image)],
-      'after the patch',
+      'replicas and images after the generic (strategic merge) patch',
     ).toEqual([3, ['kata/echo:2.0', 'kata/proxy:1.0']]);
     await objects.delete({
       apiVersion: 'apps/v1',
@@ -174,7 +176,7 @@ describe('The JavaScript client', () => {
         kind: 'Deployment',
         metadata: { name: 'web', namespace: 'default' },
       }),
-      'read after delete',
+      'reading the deployment after deleting it should reject with code 404',
     ).rejects.toMatchObject({
       code: 404,
     });
@@ -194,7 +196,10 @@ describe('The JavaScript client', () => {
     await core.createNamespacedPod({ namespace: 'default', body: pod('web') });
     await core.deleteNamespacedPod({ name: 'web', namespace: 'default' });
     await waitFor(() => events.length === 2, `two watch events; saw ${JSON.stringify(events)}`);
-    expect(events, 'the events').toEqual(['ADDED web', 'DELETED web']);
+    expect(events, 'the watch events after creating and deleting web').toEqual([
+      'ADDED web',
+      'DELETED web',
+    ]);
   });
 
   test('an informer lists, then watches; after a 410 it lists again and carries on', async () => {

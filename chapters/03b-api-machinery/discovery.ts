@@ -22,6 +22,19 @@ import { NotImplemented } from '../../harness/not-implemented.ts';
 const section = '§ Discovery';
 
 /**
+ * What each subresource is, in discovery's terms: its verbs, and its kind, group and version when
+ * they are not its resource's (a deployment's scale is an autoscaling/v1 Scale).
+ */
+export const subresourceDiscovery: Record<
+  string,
+  { kind?: string; group?: string; version?: string; verbs: string[] }
+> = {
+  status: { verbs: ['get', 'patch', 'update'] },
+  scale: { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
+  binding: { kind: 'Binding', verbs: ['create'] },
+};
+
+/**
  * /api: { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR:
  * "0.0.0.0/0", serverAddress }] }.
  */
@@ -45,11 +58,8 @@ export function apiGroupList(resources: ResourceType[]): object {
  * verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]
  * (namespaces: the same without deletecollection), shortNames and
  * categories (left out when empty) }, followed by one entry per subresource { name:
- * "<resource>/<subresource>", singularName: "", namespaced, kind, verbs }:
- * - status: the resource's kind; verbs get, patch, update
- * - scale: group "autoscaling", version "v1", kind "Scale" (in that order, before kind); get,
- *   patch, update
- * - binding: kind "Binding"; create
+ * "<resource>/<subresource>", singularName: "", namespaced, group and version (only when
+ * subresourceDiscovery gives them), kind (subresourceDiscovery's, or the resource's), verbs }.
  */
 export function apiResourceList(
   resources: ResourceType[],

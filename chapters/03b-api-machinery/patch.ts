@@ -19,6 +19,9 @@
 // Patch bodies come from clients: never assign a key to an object with `object[key] = value`,
 // which for the key "__proto__" changes the object's prototype: harness/api/json.ts has the
 // helpers that avoid it.
+//
+// Errors are ApiErrors (harness/api/errors.ts): new ApiError(400, 'BadRequest', message) for a
+// patch that is not well formed, new ApiError(422, 'Invalid', message) for one that cannot apply.
 import { isObject, own, sameJson, setField, type JsonObject } from '../../harness/api/json.ts';
 import type { Patcher } from '../../harness/api/machinery.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -59,7 +62,36 @@ export function parsePointer(pointer: string): string[] {
 }
 
 /**
- * `target` with each operation applied in order, as a new value (work on a structuredClone).
+ * The value `pointer` names in `document` ("" is the whole document): walk the tokens, taking a
+ * key of an object or an index of a list ("0", "1", ... without leading zeros). A key that is not
+ * there, or an index that is not in its list, is a 422 Invalid.
+ */
+export function valueAt(document: unknown, pointer: string): unknown {
+  throw new NotImplemented('valueAt', '§ Patches');
+}
+
+/**
+ * Adds `value` where `pointer` points, changing `document` itself: an object's key is set (or
+ * replaced); a list gets the value inserted before the index (which may equal the list's length),
+ * or appended for "-". Returns the document, or `value` for the pointer "" (the whole document).
+ * A parent that is not there, or an index past the end of its list, is a 422 Invalid.
+ */
+export function addAt(document: unknown, pointer: string, value: unknown): unknown {
+  throw new NotImplemented('addAt', '§ Patches');
+}
+
+/**
+ * Removes what `pointer` points at, changing `document` itself: an object's key, or a list's
+ * element (the ones after it move up). Returns the document. Something that is not there is a 422
+ * Invalid, and so is the pointer "" (the whole document cannot be removed).
+ */
+export function removeAt(document: unknown, pointer: string): unknown {
+  throw new NotImplemented('removeAt', '§ Patches');
+}
+
+/**
+ * `target` with each operation applied in order, as a new value (work on a structuredClone, with
+ * addAt, removeAt and valueAt).
  * - add: into an object, set the key; into a list, insert at the index ("-" is the end, and an
  *   index may equal the length); "" replaces the whole document.
  * - remove, replace: the path must exist. move: remove `from`, add at `path`. copy: add a copy
@@ -92,15 +124,57 @@ export function listStrategy(path: string[]): { mergeKey: string } | 'union' | u
 }
 
 /**
+ * A list patched element by element on `mergeKey`, as a new list (`current` is left alone; it may
+ * be undefined, an empty list):
+ * - a patch element whose `mergeKey` value matches an element's is merged into it with `merge`;
+ * - a new one is appended, as `merge(undefined, element)`;
+ * - one with `"$patch": "delete"` removes the element it matches;
+ * - an element `{"$patch": "replace"}` anywhere means: the list is exactly the patch's other
+ *   elements (each as `merge(undefined, element)`);
+ * - an element that is not an object is appended as it is.
+ */
+export function mergeByKey(
+  current: unknown,
+  patch: unknown[],
+  mergeKey: string,
+  merge: (current: unknown, patch: unknown) => unknown,
+): unknown[] {
+  throw new NotImplemented('mergeByKey', '§ Patches');
+}
+
+/**
+ * `list` in the order `$setElementOrder` gives, as a new list: an element's place is where its
+ * `mergeKey` value appears among the `order` elements' (or, without a merge key, where the element
+ * itself appears). Elements the order does not name go last, in the order they had.
+ */
+export function setElementOrder(
+  list: unknown[],
+  order: unknown[],
+  mergeKey: string | undefined,
+): unknown[] {
+  throw new NotImplemented('setElementOrder', '§ Patches');
+}
+
+/**
+ * The directives of kubectl apply that act on an object once its keys are merged, applied to
+ * `merged` in place (and returned). `path` is where the object is, as for listStrategy.
+ * - `$deleteFromPrimitiveList/<list>: [...]` removes those values from the list;
+ * - `$setElementOrder/<list>: [...]` orders the list with setElementOrder, on the merge key
+ *   listStrategy gives for `[...path, <list>]`;
+ * - `$retainKeys: [...]` drops every key of the object it does not name.
+ * A directive about a list the object does not have does nothing.
+ */
+export function applyDirectives(merged: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+  throw new NotImplemented('applyDirectives', '§ Patches');
+}
+
+/**
  * `target` with a strategic merge patch applied, as a new value. Like mergePatch, except:
- * - a list with a merge key is merged element by element: a patch element whose key matches an
- *   existing element is merged into it (strategically), a new one is appended, one with
- *   `"$patch": "delete"` removes the match; an element `{"$patch": "replace"}` makes the list
- *   exactly the patch's other elements. A 'union' list gets the patch's strings it lacks.
- * - in an object, `"$patch": "replace"` replaces it with the patch, `"$patch": "delete"` removes it.
- * - directives applied after merging an object: `$setElementOrder/<list>` (the patch's order
- *   for that list, by merge key; elements it does not name go last), `$deleteFromPrimitiveList/
- *   <list>` (remove those strings), `$retainKeys` (drop every key of the object not listed).
+ * - a list with a merge key (listStrategy of its path) is merged with mergeByKey, each element
+ *   strategically; a 'union' list gets the patch's values it lacks, at the end.
+ * - in an object, `"$patch": "replace"` replaces it with the patch, `"$patch": "delete"` removes it
+ *   (another `$patch` value is a 400).
+ * - once an object's keys are merged, applyDirectives runs its directives.
  * - keys starting with "$" are never copied into the result.
  */
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {

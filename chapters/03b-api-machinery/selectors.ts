@@ -34,8 +34,28 @@ export interface LabelRequirement {
 }
 
 /**
- * Parses a label selector into its requirements, in order. An empty selector has none: it
- * selects everything. Requirements are separated by commas; spaces around words are ignored.
+ * The words of a label selector, in order, spaces dropped. "==" and "!=" are one word each; "=",
+ * "!", "(", ")", ",", "<" and ">" are words of their own even with no space around them; any other
+ * run of characters that are not spaces is a name:
+ *
+ *   "env in (prod, staging),app!=web"  →  env in ( prod , staging ) , app != web
+ */
+export function tokenizeLabelSelector(text: string): string[] {
+  throw new NotImplemented('tokenizeLabelSelector', '§ Label selectors');
+}
+
+/**
+ * The words of each requirement: `tokens` cut at every "," that is not inside parentheses (the
+ * commas of `env in (a,b)` separate values, not requirements). No tokens: no requirements. An
+ * empty requirement (a comma first, last or twice in a row) is an ApiError 400 BadRequest whose
+ * message quotes `text`, the whole selector.
+ */
+export function splitRequirements(tokens: string[], text: string): string[][] {
+  throw new NotImplemented('splitRequirements', '§ Label selectors');
+}
+
+/**
+ * One requirement from its words (`text` is the whole selector, for error messages):
  *
  *   key=value, key==value   Equals, values [value] (`key=` is the value "")
  *   key!=value              NotEquals
@@ -45,9 +65,17 @@ export interface LabelRequirement {
  *   !key                    DoesNotExist, values []
  *   key>5, key<5            GreaterThan, LessThan, values ["5"] (an integer)
  *
- * Anything else, including a trailing comma, is an ApiError 400 BadRequest saying what was
- * expected. A tokenizer helps: the words are "=", "==", "!=", "!", "(", ")", ",", "<", ">" and
- * runs of other characters that are not spaces.
+ * Anything else is an ApiError 400 BadRequest saying what was expected. A name is any word that
+ * is not one of the operators or punctuation.
+ */
+export function parseLabelRequirement(words: string[], text: string): LabelRequirement {
+  throw new NotImplemented('parseLabelRequirement', '§ Label selectors');
+}
+
+/**
+ * Parses a label selector into its requirements, in order: tokenizeLabelSelector, then
+ * splitRequirements, then parseLabelRequirement for each. An empty selector has none: it
+ * selects everything. Anything that does not parse is an ApiError 400 BadRequest.
  */
 export function parseLabelSelector(text: string): LabelRequirement[] {
   throw new NotImplemented('parseLabelSelector', '§ Label selectors');

@@ -13,9 +13,12 @@ import {
   isInvalid,
   isNotFound,
 } from '../../harness/client/errors.ts';
+import { builtinResources } from '../../harness/api/resources.ts';
 import type { ApiClient, ObjectEvent } from '../../harness/client/types.ts';
 import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
-import { createClient, keyOf } from './client.ts';
+import { collectionPath, createClient, errorFromStatus, keyOf, queryOf } from './client.ts';
+
+const resource = (name: string) => builtinResources.find((type) => type.resource === name)!;
 
 let running: Promise<RunningApiServer> | undefined;
 
@@ -68,8 +71,92 @@ async function fakeServer(
 
 describe('The REST client', () => {
   test('keyOf is namespace/name, or the name alone for a cluster-scoped object', () => {
-    expect(keyOf({ metadata: { name: 'web', namespace: 'default' } })).toBe('default/web');
-    expect(keyOf({ metadata: { name: 'node-1' } })).toBe('node-1');
+    expect(
+      keyOf({ metadata: { name: 'web', namespace: 'default' } }),
+      'keyOf a pod web in default',
+    ).toBe('default/web');
+    expect(keyOf({ metadata: { name: 'node-1' } }), 'keyOf a node node-1 (no namespace)').toBe(
+      'node-1',
+    );
+  });
+
+  test('collectionPath: core resources under /api/v1, the others under /apis/<group>/<version>', () => {
+    expect(collectionPath(resource('pods'), 'default'), 'collectionPath(pods, "default")').toBe(
+      '/api/v1/namespaces/default/pods',
+    );
+    expect(
+      collectionPath(resource('deployments'), 'shop'),
+      'collectionPath(deployments, "shop")',
+    ).toBe('/apis/apps/v1/namespaces/shop/deployments');
+    expect(
+      collectionPath(resource('leases'), 'kube-node-lease'),
+      'collectionPath(leases, "kube-node-lease")',
+    ).toBe('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases');
+  });
+
+  test('collectionPath leaves the namespace out for a cluster-scoped resource, or when none is given', () => {
+    expect(
+      collectionPath(resource('nodes'), 'default'),
+      'collectionPath(nodes, "default"): nodes have no namespace',
+    ).toBe('/api/v1/nodes');
+    expect(
+      collectionPath(resource('pods')),
+      'collectionPath(pods) without a namespace: every namespace',
+    ).toBe('/api/v1/pods');
+  });
+
+  test('queryOf writes the options that are set, encoded, after a "?"', () => {
+    expect(
+      queryOf({ labelSelector: 'app=web,tier in (a,b)', fieldSelector: undefined, watch: true }),
+      'queryOf a label selector, an undefined field selector and watch=true',
+    ).toBe('?labelSelector=app%3Dweb%2Ctier+in+%28a%2Cb%29&watch=true');
+    expect(
+      queryOf({ resourceVersion: '', limit: 500 }),
+      'queryOf an empty resourceVersion and limit 500',
+    ).toBe('?limit=500');
+    expect(queryOf({}), 'queryOf no options at all').toBe('');
+  });
+
+  test("errorFromStatus keeps a Status's code, reason, message and details", () => {
+    const error = errorFromStatus(
+      {
+        kind: 'Status',
+        apiVersion: 'v1',
+        status: 'Failure',
+        code: 404,
+        reason: 'NotFound',
+        message: 'pods "web" not found',
+        details: { name: 'web', kind: 'pods' },
+      },
+      404,
+      'GET /api/v1/namespaces/default/pods/web',
+    );
+    expect(error, 'errorFromStatus of a NotFound Status').toBeInstanceOf(ApiError);
+    expect(
+      [error.code, error.reason, error.message, error.details],
+      'code, reason, message and details of the ApiError',
+    ).toEqual([404, 'NotFound', 'pods "web" not found', { name: 'web', kind: 'pods' }]);
+    const expired = errorFromStatus(
+      { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version' },
+      500,
+      'GET /api/v1/pods?watch=true',
+    );
+    expect(
+      [expired.code, expired.reason],
+      "a watch's ERROR event (given code 500): the Status's own code wins",
+    ).toEqual([410, 'Expired']);
+  });
+
+  test('errorFromStatus of a body that is not a Status takes the reason from the code', () => {
+    const error = errorFromStatus(undefined, 503, 'GET /api/v1/pods');
+    expect(
+      [error.code, error.reason, error.message],
+      'errorFromStatus(undefined, 503, "GET /api/v1/pods")',
+    ).toEqual([503, 'ServiceUnavailable', 'GET /api/v1/pods: the server answered 503']);
+    expect(
+      errorFromStatus('I am a teapot', 418, 'GET /').reason,
+      'the reason for a code Kubernetes has no name for',
+    ).toBe('Unknown');
   });
 
   test('create sends the object to its collection and answers with what was stored', async () => {
@@ -94,7 +181,7 @@ describe('The REST client', () => {
     await client.resource<Node>('nodes').create(node);
     const read = await client.resource<Node>('nodes').get('node-get-1');
     expect(read.metadata.namespace, 'a node has no namespace').toBeUndefined();
-    expect(read.metadata.name).toBe('node-get-1');
+    expect(read.metadata.name, 'name of the node read back').toBe('node-get-1');
   });
 
   test("a named group's resources live under /apis: deployments in apps/v1", async () => {
@@ -107,9 +194,83 @@ describe('The REST client', () => {
 
   test('an unknown resource name is refused before anything is sent', async () => {
     const { client } = await connect();
-    expect(() => client.resource('podz', 'default'), 'resource("podz")').toThrow(/podz/);
+    expect(
+      () => client.resource('podz', 'default'),
+      'client.resource("podz") should throw an Error that names "podz"',
+    ).toThrow(/podz/);
   });
 
+  test('a missing object rejects with an ApiError: 404 NotFound', async () => {
+    const { client } = await connect();
+    const error = await failure(client.resource('pods', 'default').get('no-such-pod'));
+    expect(error, 'GET of a missing pod').toBeInstanceOf(ApiError);
+    expect((error as ApiError).code, 'code of the ApiError').toBe(404);
+    expect(isNotFound(error), `isNotFound(${String(error)})`).toBe(true);
+    expect((error as ApiError).message, "the Status's message").toBe(
+      'pods "no-such-pod" not found',
+    );
+  });
+
+  test('creating an object that exists rejects with 409 AlreadyExists', async () => {
+    const { client } = await connect();
+    const pods = client.resource<Pod>('pods', 'default');
+    await pods.create(examplePod('twice'));
+    const error = await failure(pods.create(examplePod('twice')));
+    expect(isAlreadyExists(error), `second create: ${String(error)}`).toBe(true);
+  });
+
+  test('an invalid object rejects with 422 Invalid, and the error keeps the causes', async () => {
+    const { client } = await connect();
+    const pod = examplePod('invalid');
+    pod.spec.containers[0]!.image = '';
+    const error = await failure(client.resource<Pod>('pods', 'default').create(pod));
+    expect(isInvalid(error), `create with no image: ${String(error)}`).toBe(true);
+    expect((error as ApiError).details?.causes?.[0]?.field, 'the first cause names the field').toBe(
+      'spec.containers[0].image',
+    );
+  });
+
+  test('a server that is not there rejects with the connection error, not an ApiError', async () => {
+    const idle = await fakeServer(200, '{}');
+    idle.close();
+    const client = createClient({ server: idle.url });
+    const error = await failure(client.resource('pods', 'default').get('x'));
+    expect(error, 'a GET to a closed port').toBeInstanceOf(Error);
+    expect(error, 'a connection problem is not an answer from the API').not.toBeInstanceOf(
+      ApiError,
+    );
+  });
+
+  test('an error answer that is not a Status still becomes an ApiError with the code', async () => {
+    const proxy = await fakeServer(503, 'upstream unavailable');
+    try {
+      const pods = createClient({ server: proxy.url }).resource('pods', 'default');
+      const error = await failure(pods.get('web'));
+      expect(error, 'a 503 with a plain-text body').toBeInstanceOf(ApiError);
+      expect(
+        [(error as ApiError).code, (error as ApiError).reason],
+        'code and reason of the ApiError',
+      ).toEqual([503, 'ServiceUnavailable']);
+    } finally {
+      proxy.close();
+    }
+  });
+
+  test('the bearer token and user agent go with every request', async () => {
+    const recorder = await fakeServer(200, '{"kind":"PodList","metadata":{},"items":[]}');
+    try {
+      const client = createClient({
+        server: recorder.url,
+        token: 'abc123',
+        userAgent: 'kata-test',
+      });
+      await client.resource('pods', 'default').get('web');
+      expect(recorder.headers[0]?.authorization, 'Authorization header').toBe('Bearer abc123');
+      expect(recorder.headers[0]?.['user-agent'], 'User-Agent header').toBe('kata-test');
+    } finally {
+      recorder.close();
+    }
+  });
   test('list answers a List of the items with the resourceVersion to watch from', async () => {
     const { client } = await connect();
     const pods = client.resource<Pod>('pods', 'list-1');
@@ -118,7 +279,10 @@ describe('The REST client', () => {
     await pods.create(examplePod('b'));
     const list = await pods.list();
     expect(list.kind, 'kind of a list of pods').toBe('PodList');
-    expect(list.items.map((pod) => pod.metadata.name)).toEqual(['a', 'b']);
+    expect(
+      list.items.map((pod) => pod.metadata.name),
+      'names of the pods in list-1',
+    ).toEqual(['a', 'b']);
     expect(list.metadata.resourceVersion, "the list's resourceVersion").toMatch(/^\d+$/);
   });
 
@@ -156,25 +320,6 @@ describe('The REST client', () => {
     ]);
   });
 
-  test('a missing object rejects with an ApiError: 404 NotFound', async () => {
-    const { client } = await connect();
-    const error = await failure(client.resource('pods', 'default').get('no-such-pod'));
-    expect(error, 'GET of a missing pod').toBeInstanceOf(ApiError);
-    expect((error as ApiError).code).toBe(404);
-    expect(isNotFound(error), `isNotFound(${String(error)})`).toBe(true);
-    expect((error as ApiError).message, "the Status's message").toBe(
-      'pods "no-such-pod" not found',
-    );
-  });
-
-  test('creating an object that exists rejects with 409 AlreadyExists', async () => {
-    const { client } = await connect();
-    const pods = client.resource<Pod>('pods', 'default');
-    await pods.create(examplePod('twice'));
-    const error = await failure(pods.create(examplePod('twice')));
-    expect(isAlreadyExists(error), `second create: ${String(error)}`).toBe(true);
-  });
-
   test('update with a stale resourceVersion rejects with 409 Conflict', async () => {
     const { client } = await connect();
     const pods = client.resource<Pod>('pods', 'default');
@@ -184,17 +329,6 @@ describe('The REST client', () => {
       pods.update({ ...first, metadata: { ...first.metadata, labels: { turn: '2' } } }),
     );
     expect(isConflict(error), `update from the old resourceVersion: ${String(error)}`).toBe(true);
-  });
-
-  test('an invalid object rejects with 422 Invalid, and the error keeps the causes', async () => {
-    const { client } = await connect();
-    const pod = examplePod('invalid');
-    pod.spec.containers[0]!.image = '';
-    const error = await failure(client.resource<Pod>('pods', 'default').create(pod));
-    expect(isInvalid(error), `create with no image: ${String(error)}`).toBe(true);
-    expect((error as ApiError).details?.causes?.[0]?.field, 'the first cause names the field').toBe(
-      'spec.containers[0].image',
-    );
   });
 
   test('updateStatus writes the status and leaves the spec alone', async () => {
@@ -320,7 +454,7 @@ describe('The REST client', () => {
     const error = await failure(firstEvents(leases.watch({ resourceVersion: from }), 1));
     expect(error, 'the watch from a compacted version').toBeInstanceOf(ApiError);
     expect(isExpired(error), `isExpired(${String(error)})`).toBe(true);
-    expect((error as ApiError).code).toBe(410);
+    expect((error as ApiError).code, 'code of the ApiError').toBe(410);
   });
 
   test('aborting the signal ends a watch without an error', async () => {
@@ -338,42 +472,33 @@ describe('The REST client', () => {
     expect(seen, 'no events on a quiet collection').toEqual([]);
   });
 
-  test('a server that is not there rejects with the connection error, not an ApiError', async () => {
-    const idle = await fakeServer(200, '{}');
-    idle.close();
-    const client = createClient({ server: idle.url });
-    const error = await failure(client.resource('pods', 'default').get('x'));
-    expect(error, 'a GET to a closed port').toBeInstanceOf(Error);
-    expect(error, 'a connection problem is not an answer from the API').not.toBeInstanceOf(
-      ApiError,
-    );
-  });
-
-  test('an error answer that is not a Status still becomes an ApiError with the code', async () => {
-    const proxy = await fakeServer(503, 'upstream unavailable');
+  test('a watch event cut across two chunks of the answer still arrives whole', async () => {
+    const line = (name: string) =>
+      `${JSON.stringify({ type: 'ADDED', object: { metadata: { name } } })}\n`;
+    const answer = line('first') + line('second');
+    const cut = line('first').length + 12; // in the middle of the second event
+    let sendTheRest = () => {};
+    const server = http.createServer((request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(answer.slice(0, cut));
+      sendTheRest = () => response.end(answer.slice(cut));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const error = await failure(createClient({ server: proxy.url }).resource('pods').list());
-      expect(error, 'a 503 with a plain-text body').toBeInstanceOf(ApiError);
-      expect((error as ApiError).code).toBe(503);
-      expect((error as ApiError).reason).toBe('ServiceUnavailable');
+      const { port } = server.address() as AddressInfo;
+      const client = createClient({ server: `http://127.0.0.1:${port}` });
+      const events = client.resource('pods', 'default').watch()[Symbol.asyncIterator]();
+      // The first event comes from the first chunk alone: the rest has not been sent yet.
+      const first = await events.next();
+      sendTheRest();
+      const second = await events.next();
+      expect(
+        [first, second].map(({ value }) => `${value?.type} ${value?.object.metadata.name}`),
+        'events from an answer sent in two chunks, the first ending inside the second line',
+      ).toEqual(['ADDED first', 'ADDED second']);
+      await events.return?.();
     } finally {
-      proxy.close();
-    }
-  });
-
-  test('the bearer token and user agent go with every request', async () => {
-    const recorder = await fakeServer(200, '{"kind":"PodList","metadata":{},"items":[]}');
-    try {
-      const client = createClient({
-        server: recorder.url,
-        token: 'abc123',
-        userAgent: 'kata-test',
-      });
-      await client.resource('pods').list();
-      expect(recorder.headers[0]?.authorization, 'Authorization header').toBe('Bearer abc123');
-      expect(recorder.headers[0]?.['user-agent'], 'User-Agent header').toBe('kata-test');
-    } finally {
-      recorder.close();
+      server.close();
     }
   });
 });

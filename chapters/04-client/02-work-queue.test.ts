@@ -18,8 +18,8 @@ describe('The work queue', () => {
     const queue = createWorkQueue();
     queue.add('default/a');
     queue.add('default/b');
-    expect(await queue.get()).toBe('default/a');
-    expect(await queue.get()).toBe('default/b');
+    expect(await queue.get(), 'the first get after add a, add b').toBe('default/a');
+    expect(await queue.get(), 'the second get').toBe('default/b');
   });
 
   test('a key that is already waiting is not added twice', async () => {
@@ -35,7 +35,7 @@ describe('The work queue', () => {
     const next = queue.get();
     expect(await settled(next), 'get() on an empty queue').toBe(false);
     queue.add('default/a');
-    expect(await next).toBe('default/a');
+    expect(await next, 'the waiting get, after add a').toBe('default/a');
   });
 
   test('a key being processed is not handed to a second worker', async () => {
@@ -108,7 +108,7 @@ describe('The work queue', () => {
       queue.done((await queue.get())!);
     }
     expect(waits, 'waits after four failures in a row').toEqual([5, 10, 20, 40]);
-    expect(queue.numRequeues('default/a')).toBe(4);
+    expect(queue.numRequeues('default/a'), 'numRequeues after four failures').toBe(4);
     queue.forget('default/a');
     expect(queue.numRequeues('default/a'), 'after forget').toBe(0);
   });
@@ -129,7 +129,7 @@ describe('The work queue', () => {
     queue.shutDown();
     expect(await waiting, 'a worker waiting when the queue shut down').toBeUndefined();
     expect(await queue.get(), 'a get after shutDown').toBeUndefined();
-    expect(queue.isShuttingDown()).toBe(true);
+    expect(queue.isShuttingDown(), 'isShuttingDown after shutDown').toBe(true);
     clock.advance(10);
     queue.add('default/new');
     expect(queue.length(), 'nothing is taken after shutDown').toBe(0);

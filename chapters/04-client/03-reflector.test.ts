@@ -57,6 +57,28 @@ const configMap = (name: string, value = '1'): ConfigMap => ({
 });
 
 describe('List and watch', () => {
+  test('after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter', () => {
+    const noJitter = new Reflector(
+      createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
+      new RecordingStore(),
+      {
+        random: () => 0,
+      },
+    );
+    expect(
+      [1, 2, 3, 4, 5, 6, 7, 10].map((failures) => noJitter.backoffMs(failures)),
+      'backoffMs after 1, 2, 3, 4, 5, 6, 7 and 10 failures, with random() = 0',
+    ).toEqual([800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000]);
+    const fullJitter = new Reflector(
+      createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
+      new RecordingStore(),
+      {
+        random: () => 0.5,
+      },
+    );
+    expect(fullJitter.backoffMs(1), 'with random() = 0.5').toBe(1200);
+  });
+
   test('a reflector lists first and hands the store what the list found', async () => {
     const { configMaps, stop } = await setUp();
     await configMaps.create(configMap('a'));
@@ -151,27 +173,6 @@ describe('List and watch', () => {
     inBackground(reflector.run(stop.signal));
     await waitFor(() => reflector.lastSyncResourceVersion() === '9', 'the bookmark to arrive');
     expect(store.log, 'the store heard only the list').toEqual(['replace 0 at 5']);
-  });
-
-  test('after a connection error it waits 800 ms, then 1.6 s, ... doubling up to 30 s, with jitter', () => {
-    const noJitter = new Reflector(
-      createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
-      new RecordingStore(),
-      {
-        random: () => 0,
-      },
-    );
-    expect([1, 2, 3, 4, 5, 6, 7, 10].map((failures) => noJitter.backoffMs(failures))).toEqual([
-      800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000,
-    ]);
-    const fullJitter = new Reflector(
-      createClient({ server: 'http://127.0.0.1:1' }).resource('pods'),
-      new RecordingStore(),
-      {
-        random: () => 0.5,
-      },
-    );
-    expect(fullJitter.backoffMs(1), 'with random() = 0.5').toBe(1200);
   });
 
   test('a server that cannot be reached is tried again after each wait, not in a busy loop', async () => {

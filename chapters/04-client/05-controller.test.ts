@@ -96,7 +96,10 @@ describe('Controllers', () => {
     clock.advance(1);
     await waitFor(() => attempts === 3, 'the third attempt, 10 ms later');
     await waitFor(() => queue.numRequeues('test/cm') === 0, 'the key forgotten after success');
-    expect(errors).toEqual(['test/cm: attempt 1 failed', 'test/cm: attempt 2 failed']);
+    expect(errors, 'what onError was told').toEqual([
+      'test/cm: attempt 1 failed',
+      'test/cm: attempt 2 failed',
+    ]);
   });
 
   test("keysFor maps an object to other keys: a pod to its owner's", async () => {
@@ -184,7 +187,10 @@ describe('Controllers', () => {
     const attempt = updateWithRetry(racingWriter(configMaps, Infinity), 'hot', () => {
       calls++;
     });
-    await expect(attempt, 'five conflicts in a row').rejects.toMatchObject({ reason: 'Conflict' });
+    await expect(
+      attempt,
+      'updateWithRetry after five conflicts in a row should reject with the Conflict',
+    ).rejects.toMatchObject({ reason: 'Conflict' });
     expect(calls, 'attempts').toBe(5);
   });
 
@@ -208,7 +214,7 @@ describe('Controllers', () => {
       },
       { status: true },
     );
-    expect(written.status?.phase).toBe('Running');
+    expect(written.status?.phase, 'status.phase of the pod updateWithRetry wrote').toBe('Running');
   });
 
   test('the toolkit gathers these parts, as the later chapters receive them', async () => {

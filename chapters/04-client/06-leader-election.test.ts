@@ -8,7 +8,12 @@ import { FakeClock } from '../../harness/clock.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { createClient } from './client.ts';
-import { createLeaderElector, microTime } from './leader-election.ts';
+import {
+  createLeaderElector,
+  LeaseLeaderElector,
+  leaseSpecFor,
+  microTime,
+} from './leader-election.ts';
 
 const scope = testScope();
 
@@ -87,9 +92,152 @@ function partitioned(client: ApiClient): { client: ApiClient; cut: boolean } {
   return link;
 }
 
+/** A candidate that tries only when the test says so (no run loop), and what it heard. */
+function tryer(client: ApiClient, clock: FakeClock, identity: string) {
+  const heard: string[] = [];
+  const elector = new LeaseLeaderElector({
+    client,
+    namespace: 'kube-system',
+    name: 'kata-test',
+    identity,
+    clock,
+    onStartedLeading: () => heard.push('started'),
+    onNewLeader: (leader) => heard.push(`leader ${leader}`),
+  });
+  return { elector, heard };
+}
+
+/** A server, a client, a clock at 2026-01-01, and the Lease as it is stored. */
+async function setUpTries() {
+  const server = await scope.apiServer();
+  const client = createClient({ server: server.url });
+  const clock = new FakeClock(Date.parse('2026-01-01T00:00:00Z'));
+  const lease = async () =>
+    (await client.resource<Lease>('leases', 'kube-system').get('kata-test')).spec;
+  return { client, clock, lease };
+}
+
 describe('Leader election', () => {
   test("a Lease's times are MicroTime: six fractional digits", () => {
-    expect(microTime(Date.parse('2026-01-02T03:04:05.678Z'))).toBe('2026-01-02T03:04:05.678000Z');
+    expect(
+      microTime(Date.parse('2026-01-02T03:04:05.678Z')),
+      'microTime of 2026-01-02T03:04:05.678Z',
+    ).toBe('2026-01-02T03:04:05.678000Z');
+  });
+
+  test('leaseSpecFor: creating the Lease holds it from now, for the lease duration in seconds', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(
+      leaseSpecFor(undefined, 'a', now, 15_000),
+      'leaseSpecFor(no Lease yet, "a", now, 15 s)',
+    ).toEqual({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      acquireTime: '2026-01-01T00:00:00.000000Z',
+      renewTime: '2026-01-01T00:00:00.000000Z',
+      leaseTransitions: 0,
+    });
+    expect(
+      leaseSpecFor(undefined, 'a', now, 2_500).leaseDurationSeconds,
+      'leaseDurationSeconds for 2.5 s (whole seconds, rounded up)',
+    ).toBe(3);
+  });
+
+  test('leaseSpecFor: a renewal keeps acquireTime and the transitions; a takeover counts one more', () => {
+    const held = leaseSpecFor(undefined, 'a', Date.parse('2026-01-01T00:00:00Z'), 15_000);
+    const later = Date.parse('2026-01-01T00:00:10Z');
+    expect(leaseSpecFor(held, 'a', later, 15_000), 'a renews its own Lease 10 s later').toEqual({
+      ...held,
+      renewTime: '2026-01-01T00:00:10.000000Z',
+    });
+    expect(leaseSpecFor(held, 'b', later, 15_000), "b takes over a's Lease 10 s later").toEqual({
+      holderIdentity: 'b',
+      leaseDurationSeconds: 15,
+      acquireTime: '2026-01-01T00:00:10.000000Z',
+      renewTime: '2026-01-01T00:00:10.000000Z',
+      leaseTransitions: 1,
+    });
+    expect(
+      leaseSpecFor({ ...held, holderIdentity: '', leaseTransitions: 4 }, 'b', later, 15_000)
+        .leaseTransitions,
+      'b takes a released Lease (holder "") that had 4 transitions',
+    ).toBe(5);
+  });
+
+  test('tryAcquireOrRenew creates a missing Lease and holds it', async () => {
+    const { client, clock, lease } = await setUpTries();
+    const a = tryer(client, clock, 'a');
+    expect(await a.elector.tryAcquireOrRenew(), "a's try when there is no Lease").toBe(true);
+    expect(await lease(), 'the Lease a created').toEqual({
+      holderIdentity: 'a',
+      leaseDurationSeconds: 15,
+      acquireTime: '2026-01-01T00:00:00.000000Z',
+      renewTime: '2026-01-01T00:00:00.000000Z',
+      leaseTransitions: 0,
+    });
+    expect(a.heard, 'what a was told').toEqual(['leader a']);
+  });
+
+  test('while another holds the Lease and renews it, a try fails, however long it goes on', async () => {
+    const { client, clock, lease } = await setUpTries();
+    const a = tryer(client, clock, 'a');
+    const b = tryer(client, clock, 'b');
+    await a.elector.tryAcquireOrRenew();
+    expect(await b.elector.tryAcquireOrRenew(), "b's try, right after a took the Lease").toBe(
+      false,
+    );
+    clock.advance(10_000);
+    expect(await a.elector.tryAcquireOrRenew(), "a's renewal 10 s later").toBe(true);
+    clock.advance(10_000);
+    expect(
+      await b.elector.tryAcquireOrRenew(),
+      "b's try 20 s after its first: a renewed 10 s ago",
+    ).toBe(false);
+    expect((await lease())?.holderIdentity, 'the holder').toBe('a');
+    expect(b.heard, 'what b was told').toEqual(['leader a']);
+  });
+
+  test("a Lease unrenewed for the lease duration, by the candidate's own clock, is taken over", async () => {
+    const { client, clock, lease } = await setUpTries();
+    const a = tryer(client, clock, 'a');
+    const b = tryer(client, clock, 'b');
+    await a.elector.tryAcquireOrRenew();
+    await b.elector.tryAcquireOrRenew();
+    clock.advance(14_999);
+    expect(
+      await b.elector.tryAcquireOrRenew(),
+      "b's try 14.999 s after it saw a's Lease, unrenewed since",
+    ).toBe(false);
+    clock.advance(1);
+    expect(await b.elector.tryAcquireOrRenew(), "b's try at 15 s").toBe(true);
+    expect(await lease(), 'the Lease after b took it over').toMatchObject({
+      holderIdentity: 'b',
+      acquireTime: microTime(clock.now()),
+      leaseTransitions: 1,
+    });
+    expect(b.heard, 'what b was told').toEqual(['leader a', 'leader b']);
+  });
+
+  test('of two candidates trying for an expired Lease at once, exactly one wins; an unreachable server is a failed try', async () => {
+    const { client, clock } = await setUpTries();
+    const [a, b, c] = ['a', 'b', 'c'].map((identity) => tryer(client, clock, identity));
+    await a!.elector.tryAcquireOrRenew();
+    await b!.elector.tryAcquireOrRenew();
+    await c!.elector.tryAcquireOrRenew();
+    clock.advance(15_000);
+    const results = await Promise.all([
+      b!.elector.tryAcquireOrRenew(),
+      c!.elector.tryAcquireOrRenew(),
+    ]);
+    expect(
+      results.filter((won) => won).length,
+      'how many of b and c hold the Lease after trying at the same moment',
+    ).toBe(1);
+    const cutOff = tryer(createClient({ server: 'http://127.0.0.1:1' }), clock, 'x');
+    expect(
+      await cutOff.elector.tryAcquireOrRenew(),
+      'a try through a server that is not there',
+    ).toBe(false);
   });
 
   test('the first candidate creates the Lease and leads', async () => {
@@ -99,7 +247,7 @@ describe('Leader election', () => {
     expect(a.elector.isLeader(), 'a.isLeader()').toBe(true);
     expect(a.heard, 'what a was told').toEqual(['leader a', 'started']);
     const spec = (await lease()).spec;
-    expect(spec, 'the Lease').toMatchObject({
+    expect(spec, 'the Lease a created').toMatchObject({
       holderIdentity: 'a',
       leaseDurationSeconds: 15,
       renewTime: microTime(clock.now()),

@@ -22,8 +22,11 @@ import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts'
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 const NAMESPACE_VERBS = VERBS.filter((verb) => verb !== 'deletecollection');
 
-/** What each subresource is, in discovery's terms. */
-const SUBRESOURCES: Record<
+/**
+ * What each subresource is, in discovery's terms: its verbs, and its kind, group and version when
+ * they are not its resource's (a deployment's scale is an autoscaling/v1 Scale).
+ */
+export const subresourceDiscovery: Record<
   string,
   { kind?: string; group?: string; version?: string; verbs: string[] }
 > = {
@@ -82,7 +85,7 @@ export function apiResourceList(
       ...(resource.categories.length > 0 ? { categories: resource.categories } : {}),
     });
     for (const name of resource.subresources) {
-      const { kind, group, version, verbs } = SUBRESOURCES[name] ?? { verbs: ['get'] };
+      const { kind, group, version, verbs } = subresourceDiscovery[name] ?? { verbs: ['get'] };
       entries.push({
         name: `${resource.resource}/${name}`,
         singularName: '',

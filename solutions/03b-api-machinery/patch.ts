@@ -93,7 +93,11 @@ function parentOf(
   return [container, tokens.at(-1)!];
 }
 
-function valueAt(document: unknown, pointer: string): unknown {
+/**
+ * The value `pointer` names in `document` ("" is the whole document). A key that is not there,
+ * or an index that is not in its list, is a 422 Invalid.
+ */
+export function valueAt(document: unknown, pointer: string): unknown {
   const tokens = parsePointer(pointer);
   if (tokens.length === 0) return document;
   const [container, last] = parentOf(document, tokens, pointer);
@@ -102,7 +106,13 @@ function valueAt(document: unknown, pointer: string): unknown {
   return container[last];
 }
 
-function addAt(document: unknown, pointer: string, value: unknown): unknown {
+/**
+ * Adds `value` where `pointer` points, changing `document` itself: an object's key is set (or
+ * replaced); a list gets the value inserted before the index, or appended for "-". Returns the
+ * document, or `value` for the pointer "" (the whole document). A parent that is not there, or an
+ * index past the end of its list, is a 422 Invalid.
+ */
+export function addAt(document: unknown, pointer: string, value: unknown): unknown {
   const tokens = parsePointer(pointer);
   if (tokens.length === 0) return value;
   const [container, last] = parentOf(document, tokens, pointer);
@@ -116,7 +126,12 @@ function addAt(document: unknown, pointer: string, value: unknown): unknown {
   return document;
 }
 
-function removeAt(document: unknown, pointer: string): unknown {
+/**
+ * Removes what `pointer` points at, changing `document` itself: an object's key, or a list's
+ * element (the ones after it move up). Returns the document. Something that is not there is a 422
+ * Invalid, and so is the pointer "" (the whole document cannot be removed).
+ */
+export function removeAt(document: unknown, pointer: string): unknown {
   const tokens = parsePointer(pointer);
   if (tokens.length === 0) throw cannotApply('cannot remove the whole document');
   const [container, last] = parentOf(document, tokens, pointer);
@@ -214,17 +229,23 @@ export function listStrategy(path: string[]): { mergeKey: string } | 'union' | u
 /** Marks "delete this field" coming back from a nested `$patch: delete`. */
 const DELETE = Symbol('delete');
 
-function mergeList(
+/**
+ * A list patched element by element on `mergeKey`, as a new list: a patch element whose key is
+ * already there is merged into it with `merge`, a new one is appended (merged into nothing), and
+ * one with `"$patch": "delete"` removes the element with its key. An element `{"$patch":
+ * "replace"}` means: the list is exactly the patch's other elements. Elements that are not
+ * objects are appended.
+ */
+export function mergeByKey(
   current: unknown,
   patch: unknown[],
   mergeKey: string,
-  path: string[],
+  merge: (current: unknown, patch: unknown) => unknown,
 ): unknown[] {
-  // An element {"$patch": "replace"} means: the list is exactly the other elements.
   if (patch.some((item) => isObject(item) && item.$patch === 'replace')) {
     return patch
       .filter((item) => !(isObject(item) && item.$patch === 'replace'))
-      .map((item) => strategicMerge(undefined, item, path));
+      .map((item) => merge(undefined, item));
   }
   const result = Array.isArray(current) ? structuredClone(current) : [];
   for (const item of patch) {
@@ -238,16 +259,24 @@ function mergeList(
     if (item.$patch === 'delete') {
       if (index >= 0) result.splice(index, 1);
     } else if (index >= 0) {
-      result[index] = strategicMerge(result[index], item, path);
+      result[index] = merge(result[index], item);
     } else {
-      result.push(strategicMerge(undefined, item, path));
+      result.push(merge(undefined, item));
     }
   }
   return result;
 }
 
-/** Puts a list in the order `$setElementOrder` gives; elements it does not name go last. */
-function reorder(list: unknown[], order: unknown[], mergeKey: string | undefined): unknown[] {
+/**
+ * `list` in the order `$setElementOrder` gives, as a new list: elements are matched on their
+ * `mergeKey` (or compared whole, without one); elements the order does not name go last, in the
+ * order they had.
+ */
+export function setElementOrder(
+  list: unknown[],
+  order: unknown[],
+  mergeKey: string | undefined,
+): unknown[] {
   const keyOf = (item: unknown) => (mergeKey && isObject(item) ? own(item, mergeKey) : item);
   const rank = (item: unknown) => {
     const at = order.findIndex((wanted) => sameJson(keyOf(wanted), keyOf(item)));
@@ -257,6 +286,35 @@ function reorder(list: unknown[], order: unknown[], mergeKey: string | undefined
     .map((item, index) => ({ item, index }))
     .sort((a, b) => rank(a.item) - rank(b.item) || a.index - b.index)
     .map(({ item }) => item);
+}
+
+/**
+ * The directives of kubectl apply that act on an object once its keys are merged, applied to
+ * `merged` in place (and returned): `$deleteFromPrimitiveList/<list>: [...]` removes those values
+ * from the list, `$setElementOrder/<list>: [...]` orders the list (on its merge key, from
+ * listStrategy at `path` + the list's name), and `$retainKeys: [...]` drops every key of the
+ * object it does not name.
+ */
+export function applyDirectives(merged: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+  for (const [key, value] of Object.entries(patch)) {
+    const [, directive, name] =
+      /^\$(deleteFromPrimitiveList|setElementOrder)\/(.+)$/.exec(key) ?? [];
+    const list = name === undefined ? undefined : own(merged, name);
+    if (!Array.isArray(value) || !Array.isArray(list)) continue;
+    if (directive === 'deleteFromPrimitiveList') {
+      const kept = list.filter((item) => !value.some((gone) => sameJson(gone, item)));
+      setField(merged, name!, kept);
+    } else {
+      const strategy = listStrategy([...path, name!]);
+      const mergeKey = typeof strategy === 'object' ? strategy.mergeKey : undefined;
+      setField(merged, name!, setElementOrder(list, value, mergeKey));
+    }
+  }
+  const retainKeys = patch.$retainKeys;
+  if (Array.isArray(retainKeys)) {
+    for (const key of Object.keys(merged)) if (!retainKeys.includes(key)) delete merged[key];
+  }
+  return merged;
 }
 
 function strategicMerge(target: unknown, patch: unknown, path: string[]): unknown {
@@ -284,39 +342,19 @@ function strategicMerge(target: unknown, patch: unknown, path: string[]): unknow
         if (!union.some((existing) => sameJson(existing, item))) union.push(item);
       setField(result, key, union);
     } else if (strategy) {
-      setField(result, key, mergeList(own(result, key), value as unknown[], strategy.mergeKey, at));
+      const merge = (current: unknown, item: unknown) => strategicMerge(current, item, at);
+      setField(
+        result,
+        key,
+        mergeByKey(own(result, key), value as unknown[], strategy.mergeKey, merge),
+      );
     } else {
       const merged = strategicMerge(own(result, key), value, at);
       if (merged === DELETE) delete result[key];
       else setField(result, key, merged);
     }
   }
-
-  // Directives about this object's lists and keys, applied after the merge.
-  for (const [key, value] of Object.entries(patch)) {
-    if (!Array.isArray(value)) continue;
-    const deleteFrom = /^\$deleteFromPrimitiveList\/(.+)$/.exec(key)?.[1];
-    if (deleteFrom !== undefined && Array.isArray(own(result, deleteFrom))) {
-      setField(
-        result,
-        deleteFrom,
-        (own(result, deleteFrom) as unknown[]).filter(
-          (item) => !value.some((gone) => sameJson(gone, item)),
-        ),
-      );
-    }
-    const ordered = /^\$setElementOrder\/(.+)$/.exec(key)?.[1];
-    if (ordered !== undefined && Array.isArray(own(result, ordered))) {
-      const strategy = listStrategy([...path, ordered]);
-      const mergeKey = typeof strategy === 'object' ? strategy.mergeKey : undefined;
-      setField(result, ordered, reorder(own(result, ordered) as unknown[], value, mergeKey));
-    }
-  }
-  const retainKeys = patch.$retainKeys;
-  if (Array.isArray(retainKeys)) {
-    for (const key of Object.keys(result)) if (!retainKeys.includes(key)) delete result[key];
-  }
-  return result;
+  return applyDirectives(result, patch, path);
 }
 
 /**

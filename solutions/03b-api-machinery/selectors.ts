@@ -35,8 +35,11 @@ function badSelector(kind: 'labelSelector' | 'fieldSelector', text: string, why:
   return new ApiError(400, 'BadRequest', `unable to parse ${kind} "${text}": ${why}`);
 }
 
-/** The words of a label selector: punctuation, operators, and everything else as a name. */
-function tokenize(text: string): string[] {
+/**
+ * The words of a label selector, spaces dropped: "==", "!=", "=", "!", "(", ")", ",", "<" and ">"
+ * are words of their own, and any other run of characters that are not spaces is a name.
+ */
+export function tokenizeLabelSelector(text: string): string[] {
   const tokens: string[] = [];
   let i = 0;
   while (i < text.length) {
@@ -59,79 +62,92 @@ function tokenize(text: string): string[] {
   return tokens;
 }
 
+/**
+ * The words of each requirement: the selector's words cut at every comma that is not inside
+ * parentheses (`env in (a,b)` is one requirement). No words, no requirements; an empty one (a
+ * comma first, last or twice) is a 400 BadRequest.
+ */
+export function splitRequirements(tokens: string[], text: string): string[][] {
+  if (tokens.length === 0) return [];
+  const requirements: string[][] = [[]];
+  let depth = 0;
+  for (const token of tokens) {
+    if (token === '(') depth++;
+    if (token === ')') depth--;
+    if (token === ',' && depth === 0) requirements.push([]);
+    else requirements.at(-1)!.push(token);
+  }
+  if (requirements.some((words) => words.length === 0)) {
+    throw badSelector('labelSelector', text, 'expected a requirement before and after each ","');
+  }
+  return requirements;
+}
+
 const OPERATOR_TOKENS = new Set(['=', '==', '!=', '!', '(', ')', ',', '<', '>']);
 const isName = (token: string | undefined): token is string =>
   token !== undefined && !OPERATOR_TOKENS.has(token);
 
 /**
- * Parses a label selector into its requirements. Throws ApiError 400 (BadRequest) when it does
- * not parse. An empty selector has no requirements: it selects everything.
+ * One requirement from its words: `!key`, `key`, `key=value` (also `==`, `!=`; `key=` is the
+ * value ""), `key in (a,b)`, `key notin (a,b)`, `key>5`, `key<5`. Anything else is a 400
+ * BadRequest that quotes the whole selector, `text`.
+ */
+export function parseLabelRequirement(words: string[], text: string): LabelRequirement {
+  const fail = (why: string) => badSelector('labelSelector', text, why);
+  const name = (word: string | undefined, what: string): string => {
+    if (isName(word)) return word;
+    throw fail(`expected ${what}, found ${word === undefined ? 'the end' : `"${word}"`}`);
+  };
+  if (words[0] === '!') {
+    const key = name(words[1], 'a label key after "!"');
+    if (words.length > 2) throw fail(`unexpected "${words[2]}" after "!${key}"`);
+    return { key, operator: 'DoesNotExist', values: [] };
+  }
+  const [first, operator, ...rest] = words;
+  const key = name(first, 'a label key');
+  if (operator === undefined) return { key, operator: 'Exists', values: [] };
+  if (operator === '=' || operator === '==' || operator === '!=') {
+    if (rest.length > 1 || (rest.length === 1 && !isName(rest[0]))) {
+      throw fail(`expected one value after "${key}${operator}"`);
+    }
+    return { key, operator: operator === '!=' ? 'NotEquals' : 'Equals', values: [rest[0] ?? ''] };
+  }
+  if (operator === 'in' || operator === 'notin') {
+    const values = valueList(rest, operator, fail);
+    return { key, operator: operator === 'in' ? 'In' : 'NotIn', values };
+  }
+  if (operator === '>' || operator === '<') {
+    const number = name(rest[0], 'a number');
+    if (rest.length > 1 || !/^-?\d+$/.test(number)) throw fail(`"${number}" is not an integer`);
+    return { key, operator: operator === '>' ? 'GreaterThan' : 'LessThan', values: [number] };
+  }
+  throw fail(`expected an operator after "${key}", found "${operator}"`);
+}
+
+/** The values of `in (a,b)`: names in parentheses, separated by commas; a left-out one is "". */
+function valueList(words: string[], operator: string, fail: (why: string) => ApiError): string[] {
+  if (words[0] !== '(' || words.length < 2 || words.at(-1) !== ')') {
+    throw fail(`expected a list of values in parentheses after "${operator}"`);
+  }
+  const inside = words.slice(1, -1);
+  if (inside.length === 0) throw fail(`"${operator}" needs at least one value`);
+  const values = [''];
+  for (const word of inside) {
+    if (word === ',') values.push('');
+    else if (isName(word) && values.at(-1) === '') values[values.length - 1] = word;
+    else throw fail(`unexpected "${word}" in a list of values`);
+  }
+  return values;
+}
+
+/**
+ * Parses a label selector into its requirements, in order: words, then the words of each
+ * requirement, then each requirement. An empty selector has no requirements: it selects
+ * everything. Throws ApiError 400 (BadRequest) when it does not parse.
  */
 export function parseLabelSelector(text: string): LabelRequirement[] {
-  const tokens = tokenize(text);
-  const requirements: LabelRequirement[] = [];
-  let at = 0;
-  const fail = (why: string) => badSelector('labelSelector', text, why);
-  const expectName = (what: string): string => {
-    const token = tokens[at++];
-    if (!isName(token))
-      throw fail(`expected ${what}, found ${token === undefined ? 'the end' : `"${token}"`}`);
-    return token;
-  };
-  const value = (): string => (isName(tokens[at]) ? tokens[at++]! : ''); // `key=` means the value ""
-
-  while (at < tokens.length) {
-    if (tokens[at] === '!') {
-      at++;
-      requirements.push({
-        key: expectName('a label key after "!"'),
-        operator: 'DoesNotExist',
-        values: [],
-      });
-    } else {
-      const key = expectName('a label key');
-      const operator = tokens[at];
-      if (operator === undefined || operator === ',') {
-        requirements.push({ key, operator: 'Exists', values: [] });
-      } else if (operator === '=' || operator === '==' || operator === '!=') {
-        at++;
-        requirements.push({
-          key,
-          operator: operator === '!=' ? 'NotEquals' : 'Equals',
-          values: [value()],
-        });
-      } else if (operator === 'in' || operator === 'notin') {
-        at++;
-        if (tokens[at++] !== '(') throw fail(`expected "(" after ${operator}`);
-        const values: string[] = [];
-        while (tokens[at] !== ')') {
-          if (values.length > 0 && tokens[at++] !== ',')
-            throw fail('expected "," or ")" in a value list');
-          if (tokens[at] === undefined) throw fail('the value list is not closed with ")"');
-          values.push(value());
-        }
-        at++;
-        if (values.length === 0) throw fail(`"${operator}" needs at least one value`);
-        requirements.push({ key, operator: operator === 'in' ? 'In' : 'NotIn', values });
-      } else if (operator === '>' || operator === '<') {
-        at++;
-        const number = expectName('a number');
-        if (!/^-?\d+$/.test(number)) throw fail(`"${number}" is not an integer`);
-        requirements.push({
-          key,
-          operator: operator === '>' ? 'GreaterThan' : 'LessThan',
-          values: [number],
-        });
-      } else {
-        throw fail(`expected an operator after "${key}", found "${operator}"`);
-      }
-    }
-    if (at < tokens.length) {
-      if (tokens[at++] !== ',') throw fail('expected "," after a requirement');
-      if (at === tokens.length) throw fail('expected a requirement after ","');
-    }
-  }
-  return requirements;
+  const words = splitRequirements(tokenizeLabelSelector(text), text);
+  return words.map((requirement) => parseLabelRequirement(requirement, text));
 }
 
 /**

@@ -5,6 +5,8 @@
 //
 // An index is a function from an object to the values it is filed under: a pod on node-1 is filed
 // under "node-1" in the nodeName index. byIndex("nodeName", "node-1") then answers without a scan.
+// The objects and their indexes live in an Indexer; the SharedInformer around it fills it from a
+// reflector and tells handlers what changed.
 import type { KubeObject, Pod } from '../../harness/api/types.ts';
 import type {
   EventHandlers,
@@ -30,11 +32,71 @@ export const indexByNodeName: IndexFunction = (object) => {
 export const indexByOwnerUid: IndexFunction = (object) =>
   (object.metadata.ownerReferences ?? []).map((owner) => owner.uid);
 
-export class SharedInformer<T extends KubeObject> implements Informer<T>, ReflectorStore<T> {
+/**
+ * The cache's store: objects by key, and indexes over them. An index files each object under the
+ * values its function gives; for each index, a map from value to the keys filed there. client-go
+ * calls this an Indexer (tools/cache, over a "thread-safe store").
+ */
+export class Indexer<T extends KubeObject> {
   private readonly objects = new Map<string, T>();
   /** index name → value → keys of the objects filed under it. */
   private readonly indexes = new Map<string, Map<string, Set<string>>>();
   private readonly indexers: Record<string, IndexFunction>;
+
+  constructor(indexers: Record<string, IndexFunction>) {
+    this.indexers = indexers;
+    for (const name of Object.keys(indexers)) this.indexes.set(name, new Map());
+  }
+
+  /** Stores `object` under `key`, filed in every index; answers the object it replaced, if any. */
+  put(key: string, object: T): T | undefined {
+    const old = this.objects.get(key);
+    // The old version may be filed under other values (a pod before and after it was bound).
+    if (old) this.file(key, old, false);
+    this.objects.set(key, object);
+    this.file(key, object, true);
+    return old;
+  }
+
+  /** Takes the object under `key` out of the store and every index; answers it, if there was one. */
+  remove(key: string): T | undefined {
+    const old = this.objects.get(key);
+    if (old === undefined) return undefined;
+    this.file(key, old, false);
+    this.objects.delete(key);
+    return old;
+  }
+
+  get(key: string): T | undefined {
+    return this.objects.get(key);
+  }
+
+  list(): T[] {
+    return [...this.objects.values()];
+  }
+
+  byIndex(index: string, value: string): T[] {
+    const keys = this.indexes.get(index)?.get(value) ?? new Set<string>();
+    return [...keys].map((key) => this.objects.get(key)!);
+  }
+
+  /** Files `key` under each value every index gives for `object`, or (filed = false) takes it out. */
+  private file(key: string, object: T, filed: boolean): void {
+    for (const [name, indexer] of Object.entries(this.indexers)) {
+      const index = this.indexes.get(name)!;
+      for (const value of indexer(object)) {
+        const keys = index.get(value) ?? new Set<string>();
+        if (filed) keys.add(key);
+        else keys.delete(key);
+        if (keys.size > 0) index.set(value, keys);
+        else index.delete(value);
+      }
+    }
+  }
+}
+
+export class SharedInformer<T extends KubeObject> implements Informer<T>, ReflectorStore<T> {
+  private readonly cache: Indexer<T>;
   private readonly handlers: EventHandlers<T>[] = [];
   private readonly reflector: Reflector<T>;
   private readonly clock: TimerClock;
@@ -44,16 +106,11 @@ export class SharedInformer<T extends KubeObject> implements Informer<T>, Reflec
   private readonly syncWaiters: (() => void)[] = [];
 
   constructor(client: ResourceClient<T>, options: InformerOptions = {}) {
-    this.indexers = { namespace: indexByNamespace, ...options.indexers };
-    for (const name of Object.keys(this.indexers)) this.indexes.set(name, new Map());
+    this.cache = new Indexer<T>({ namespace: indexByNamespace, ...options.indexers });
     this.clock = options.clock ?? systemClock;
     this.resyncMs = options.resyncMs ?? 0;
-    this.reflector = new Reflector(client, this, {
-      labelSelector: options.labelSelector,
-      fieldSelector: options.fieldSelector,
-      clock: this.clock,
-      random: options.random,
-    });
+    // The reflector takes the selectors and random from the options, and our clock.
+    this.reflector = new Reflector(client, this, { ...options, clock: this.clock });
   }
 
   /**
@@ -62,7 +119,7 @@ export class SharedInformer<T extends KubeObject> implements Informer<T>, Reflec
    */
   addEventHandlers(handlers: EventHandlers<T>): void {
     this.handlers.push(handlers);
-    if (this.synced) for (const object of this.objects.values()) handlers.add?.(object);
+    if (this.synced) for (const object of this.cache.list()) handlers.add?.(object);
   }
 
   /** Starts the reflector (once, however many controllers call it) and the resync timer. */
@@ -91,16 +148,15 @@ export class SharedInformer<T extends KubeObject> implements Informer<T>, Reflec
   }
 
   get(key: string): T | undefined {
-    return this.objects.get(key);
+    return this.cache.get(key);
   }
 
   list(): T[] {
-    return [...this.objects.values()];
+    return this.cache.list();
   }
 
   byIndex(index: string, value: string): T[] {
-    const keys = this.indexes.get(index)?.get(value) ?? new Set<string>();
-    return [...keys].map((key) => this.objects.get(key)!);
+    return this.cache.byIndex(index, value);
   }
 
   lastSyncResourceVersion(): string {
@@ -114,14 +170,14 @@ export class SharedInformer<T extends KubeObject> implements Informer<T>, Reflec
    * resourceVersion changed, the rest are new. Handlers hear each as it is.
    */
   replace(objects: T[], _resourceVersion: string): void {
-    const listed = new Map(objects.map((object) => [keyOf(object), object]));
-    for (const [key, old] of [...this.objects]) {
-      if (!listed.has(key)) this.remove(key, old);
+    const listed = new Set(objects.map(keyOf));
+    for (const old of this.cache.list()) {
+      if (!listed.has(keyOf(old))) this.removeAndNotify(old);
     }
     for (const object of objects) {
-      const old = this.objects.get(keyOf(object));
+      const old = this.cache.get(keyOf(object));
       if (old && old.metadata.resourceVersion === object.metadata.resourceVersion) continue;
-      this.put(object);
+      this.putAndNotify(object);
     }
     if (!this.synced) {
       this.synced = true;
@@ -130,60 +186,31 @@ export class SharedInformer<T extends KubeObject> implements Informer<T>, Reflec
   }
 
   add(object: T): void {
-    this.put(object);
+    this.putAndNotify(object);
   }
 
   update(object: T): void {
-    this.put(object);
+    this.putAndNotify(object);
   }
 
   delete(object: T): void {
-    const key = keyOf(object);
     // The cache's copy may be older than the deleted object; handlers get the newest we have.
-    this.remove(key, object);
+    this.removeAndNotify(object);
   }
 
   /** Stores an object and tells the handlers whether it was new or changed. */
-  private put(object: T): void {
-    const key = keyOf(object);
-    const old = this.objects.get(key);
-    if (old) this.unindex(key, old);
-    this.objects.set(key, object);
-    this.index(key, object);
+  private putAndNotify(object: T): void {
+    const old = this.cache.put(keyOf(object), object);
     for (const handlers of this.handlers) {
       if (old) handlers.update?.(old, object);
       else handlers.add?.(object);
     }
   }
 
-  private remove(key: string, object: T): void {
-    const old = this.objects.get(key);
-    if (!old) return;
-    this.unindex(key, old);
-    this.objects.delete(key);
+  /** Forgets an object and, if it was cached, tells the handlers. */
+  private removeAndNotify(object: T): void {
+    if (this.cache.remove(keyOf(object)) === undefined) return;
     for (const handlers of this.handlers) handlers.delete?.(object);
-  }
-
-  private index(key: string, object: T): void {
-    for (const [name, indexer] of Object.entries(this.indexers)) {
-      const index = this.indexes.get(name)!;
-      for (const value of indexer(object)) {
-        let keys = index.get(value);
-        if (!keys) index.set(value, (keys = new Set()));
-        keys.add(key);
-      }
-    }
-  }
-
-  private unindex(key: string, object: T): void {
-    for (const [name, indexer] of Object.entries(this.indexers)) {
-      const index = this.indexes.get(name)!;
-      for (const value of indexer(object)) {
-        const keys = index.get(value);
-        keys?.delete(key);
-        if (keys?.size === 0) index.delete(value);
-      }
-    }
   }
 
   /**
@@ -193,7 +220,7 @@ export class SharedInformer<T extends KubeObject> implements Informer<T>, Reflec
   private scheduleResync(signal: AbortSignal): void {
     let timer: Timer;
     const tick = () => {
-      for (const object of this.objects.values()) {
+      for (const object of this.cache.list()) {
         for (const handlers of this.handlers) handlers.update?.(object, object);
       }
       timer = this.clock.setTimeout(tick, this.resyncMs);

@@ -23,6 +23,29 @@ export function microTime(milliseconds: number): string {
   return new Date(milliseconds).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
+/**
+ * The spec a candidate writes to hold the Lease at `now`: itself as holder, renewTime now, the lease
+ * duration in whole seconds. Renewing its own Lease keeps acquireTime and leaseTransitions; taking
+ * one over (from another holder, or from nobody after a release) starts acquireTime now and counts
+ * one more transition; creating it (no `current`) counts none.
+ */
+export function leaseSpecFor(
+  current: LeaseSpec | undefined,
+  identity: string,
+  now: number,
+  leaseDurationMs: number,
+): LeaseSpec {
+  const renewing = current?.holderIdentity === identity;
+  const transitions = current?.leaseTransitions ?? 0;
+  return {
+    holderIdentity: identity,
+    leaseDurationSeconds: Math.ceil(leaseDurationMs / 1000),
+    acquireTime: renewing ? current.acquireTime : microTime(now),
+    renewTime: microTime(now),
+    leaseTransitions: current === undefined || renewing ? transitions : transitions + 1,
+  };
+}
+
 export class LeaseLeaderElector implements LeaderElector {
   private readonly options: LeaderElectionOptions;
   private readonly leases: ResourceClient<Lease>;
@@ -74,54 +97,41 @@ export class LeaseLeaderElector implements LeaderElector {
     if (signal.aborted) await this.release();
   }
 
-  /** One attempt: create the Lease, renew our hold, or take over an expired one. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  /**
+   * One attempt: create the Lease, renew our hold, or take over one its holder has not renewed for
+   * a lease duration. True when we hold the Lease afterwards.
+   */
+  async tryAcquireOrRenew(): Promise<boolean> {
     const now = this.clock.now();
-    const me = this.options.identity;
-    const spec: LeaseSpec = {
-      holderIdentity: me,
-      leaseDurationSeconds: Math.ceil(this.leaseDurationMs / 1000),
-      acquireTime: microTime(now),
-      renewTime: microTime(now),
-      leaseTransitions: 0,
-    };
-    let lease: Lease;
+    let lease: Lease | undefined;
     try {
       lease = await this.leases.get(this.options.name);
     } catch (error) {
       if (!isNotFound(error)) return false;
-      try {
-        await this.leases.create({
-          apiVersion: 'coordination.k8s.io/v1',
-          kind: 'Lease',
-          metadata: { name: this.options.name, namespace: this.options.namespace },
-          spec,
-        });
-        this.see(spec, now);
-        return true;
-      } catch {
-        return false;
-      }
     }
-
-    const current = lease.spec ?? {};
-    this.see(current, now);
-    const holder = current.holderIdentity;
-    if (holder && holder !== me && now < this.observedAt + this.leaseDurationMs) return false;
-    if (holder === me) {
-      spec.acquireTime = current.acquireTime;
-      spec.leaseTransitions = current.leaseTransitions ?? 0;
-    } else {
-      spec.leaseTransitions = (current.leaseTransitions ?? 0) + 1;
+    const current = lease ? (lease.spec ?? {}) : undefined;
+    if (current) {
+      this.see(current, now);
+      const holder = current.holderIdentity;
+      // Held by another, and seen renewed less than a lease duration ago by our own clock: wait.
+      const expired = now >= this.observedAt + this.leaseDurationMs;
+      if (holder && holder !== this.options.identity && !expired) return false;
     }
+    const spec = leaseSpecFor(current, this.options.identity, now, this.leaseDurationMs);
     try {
-      await this.leases.update({ ...lease, spec });
+      if (lease) await this.leases.update({ ...lease, spec });
+      else await this.leases.create({ ...this.newLease(), spec });
       this.see(spec, now);
       return true;
     } catch {
       // 409 Conflict: another candidate wrote first. Anything else: try again next period.
       return false;
     }
+  }
+
+  private newLease(): Lease {
+    const { name, namespace } = this.options;
+    return { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace } };
   }
 
   /** Notes the Lease as seen at `now`, restarting the expiry count when it changed. */

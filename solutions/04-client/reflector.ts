@@ -75,8 +75,8 @@ export class Reflector<T extends KubeObject> {
   async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
-        if (!this.resourceVersion) await this.list();
-        await this.watch(signal);
+        if (!this.resourceVersion) await this.relist();
+        await this.watchOnce(signal);
         this.failures = 0;
       } catch (error) {
         if (signal.aborted) break;
@@ -91,7 +91,7 @@ export class Reflector<T extends KubeObject> {
     }
   }
 
-  private async list(): Promise<void> {
+  private async relist(): Promise<void> {
     const { labelSelector, fieldSelector } = this.options;
     const list = await this.client.list({ labelSelector, fieldSelector });
     this.store.replace(list.items, list.metadata.resourceVersion ?? '');
@@ -100,7 +100,7 @@ export class Reflector<T extends KubeObject> {
   }
 
   /** One watch, from the last version seen, until the server ends it. */
-  private async watch(signal: AbortSignal): Promise<void> {
+  private async watchOnce(signal: AbortSignal): Promise<void> {
     const { labelSelector, fieldSelector } = this.options;
     const events = this.client.watch({
       resourceVersion: this.resourceVersion,
