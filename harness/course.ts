@@ -289,11 +289,11 @@ export const course: Chapter[] = [
         'Draw 32 hex digits with Math.floor(random() * 16), then fix digit 12 to "4" and digit 16 to one of "89ab". Lesson: § Object metadata.',
       'Object metadata > generation moves by one when the spec changes, not when only metadata does':
         'Compare everything but apiVersion, kind, metadata and status with sameJson. Lesson: § Object metadata.',
-      'Defaults and validation > a pod restarts Always, gets 30 s to stop, and is scheduled by the default scheduler':
+      'Defaults > a pod restarts Always, gets 30 s to stop, and is scheduled by the default scheduler':
         'Use `??=` so that a field the client set is never changed. Lesson: § Defaults and validation.',
-      'Defaults and validation > the example objects are valid':
+      'Validation > the example objects are valid':
         'validateObject returns a list of FieldErrors, [] when all is well; start with the name rule, then each kind. Lesson: § Defaults and validation.',
-      "Defaults and validation > a deployment needs a selector that selects its own template's pods":
+      "Validation > a deployment needs a selector that selects its own template's pods":
         'Write selectorMatches for matchLabels and matchExpressions, and check it against spec.template.metadata.labels. Lesson: § Defaults and validation.',
       'Create, get and list > POST a pod: 201 with the stored pod':
         'createApiServer: express(), express.raw({ type: () => true }), one handler that parses the path and routes on the method, one error handler that answers statusOf(error). Lesson: § Create, get and list.',
@@ -305,9 +305,9 @@ export const course: Chapter[] = [
         'Keep the resourceVersion of the body on the object you hand back from tryUpdate: storage.update compares it. Lesson: § Update and delete.',
       "Update and delete > PUT on a deployment cannot change its status: that is the controller's half":
         'prepareForUpdate without a subresource keeps the stored status when the resource has a status subresource. Lesson: § Object metadata.',
-      'Bodies and errors > a body over 3 MiB is a 413':
+      'Bad input > a body over 3 MiB is a 413':
         'express.raw({ limit }) throws an error whose `type` is "entity.too.large": turn it into requestEntityTooLarge in the error handler. Lesson: § Bodies and errors.',
-      'Bodies and errors > nothing a client sends is a 500, and refused writes change nothing':
+      'Bad input > nothing a client sends is a 500, and refused writes change nothing':
         'Check the shape of what you read before you use it: a metadata that is a string, labels that are a list, containers that are not objects. Lesson: § Bodies and errors.',
       'Watch > ?watch=true answers 200 with a stream of JSON events':
         'writeHead(200, ...) then flushHeaders(): the client must know the watch started before anything changes. Lesson: § Watch.',
