@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
 import type { Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { bytes } from '../../harness/store/bytes.ts';
+import { bytes, text } from '../../harness/store/bytes.ts';
 import type { StoreClient } from '../../harness/store/client.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
@@ -29,6 +29,82 @@ async function setup(
 const PODS = '/api/v1/namespaces/default/pods';
 
 describe('Create, get and list', () => {
+  test('at start, the store holds the namespaces every cluster has', async () => {
+    const { store } = await setup();
+    const keys = store
+      .range({ key: bytes('/registry/namespaces/'), rangeEnd: bytes('/registry/namespaces0') })
+      .kvs.map((kv) => text(kv.key));
+    expect(keys, 'the keys under /registry/namespaces/ once createApiServer resolved').toEqual([
+      '/registry/namespaces/default',
+      '/registry/namespaces/kube-node-lease',
+      '/registry/namespaces/kube-public',
+      '/registry/namespaces/kube-system',
+    ]);
+  });
+
+  test('each of them is stored as a create would store it: uid, creation time, defaults', async () => {
+    const { store } = await setup();
+    const [kv] = store.range({ key: bytes('/registry/namespaces/kube-system') }).kvs;
+    const namespace = kv && JSON.parse(text(kv.value));
+    expect(
+      [namespace?.kind, namespace?.metadata.name, namespace?.metadata.creationTimestamp],
+      'kind, name and creationTimestamp of the stored kube-system',
+    ).toEqual(['Namespace', 'kube-system', '2024-01-02T03:04:05Z']);
+    expect(namespace?.metadata.uid, 'its uid').toMatch(/^[0-9a-f-]{36}$/);
+    expect([namespace?.spec, namespace?.status], 'its spec and status (the defaults)').toEqual([
+      { finalizers: ['kubernetes'] },
+      { phase: 'Active' },
+    ]);
+  });
+
+  test('started again on the same store, the server finds its namespaces there and writes nothing', async () => {
+    const { store } = await setup();
+    const revision = store.revision;
+    await setup(undefined, store);
+    expect(store.revision, 'store revision after a second server started on the same store').toBe(
+      revision,
+    );
+  });
+
+  test('a store that refuses writes at start makes createApiServer fail with its error', async () => {
+    const refusing = (client: StoreClient) => {
+      const failing = Object.create(client) as StoreClient;
+      failing.txn = () => Promise.reject(new Error('disk full'));
+      return failing;
+    };
+    const outcome = await setup(refusing).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(outcome, 'createApiServer over a store whose every txn fails').toBe('disk full');
+  });
+
+  test("the body reader's refusals are Statuses too: too large is a 413, an unknown encoding a 415", async () => {
+    const server = await createApiServer({
+      store: new MemoryStoreClient(new Store()),
+      compactionIntervalMs: 0,
+      maxBodyBytes: 1024,
+    });
+    const api = request(server.app);
+    const large = await api
+      .post(PODS)
+      .set('content-type', 'application/json')
+      .send('x'.repeat(2000));
+    expect(
+      [large.status, large.body.kind, large.body.reason],
+      `POST ${PODS} 2000 bytes to a server whose maxBodyBytes is 1024`,
+    ).toEqual([413, 'Status', 'RequestEntityTooLarge']);
+    const encoded = await api
+      .post(PODS)
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'compress')
+      .send('{}');
+    expect(
+      [encoded.status, encoded.body.kind, encoded.body.reason],
+      `POST ${PODS} with Content-Encoding: compress`,
+    ).toEqual([415, 'Status', 'UnsupportedMediaType']);
+  });
+
   test('a path that names no resource is a 404 Status', async () => {
     const { api } = await setup();
     for (const path of [
@@ -75,7 +151,7 @@ describe('Create, get and list', () => {
     });
   });
 
-  test('default, kube-system, kube-public and kube-node-lease exist from the start', async () => {
+  test('GET /api/v1/namespaces/<name> finds each of them', async () => {
     const { api } = await setup();
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       const response = await api.get(`/api/v1/namespaces/${name}`);
@@ -87,15 +163,18 @@ describe('Create, get and list', () => {
     }
   });
 
-  test('started again on the same store, the server finds its namespaces there and writes nothing', async () => {
-    const { store } = await setup();
-    const revision = store.revision;
-    const again = await setup(undefined, store);
-    expect(store.revision, 'store revision after a second server started on the same store').toBe(
-      revision,
-    );
-    const response = await again.api.get('/api/v1/namespaces/kube-system');
-    expect(response.status, 'GET /api/v1/namespaces/kube-system from the second server').toBe(200);
+  test("GET answers what is stored at the object's key, with its modRevision as resourceVersion", async () => {
+    const { api, store } = await setup();
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' } };
+    store.put({ key: bytes('/registry/pods/default/web'), value: bytes(JSON.stringify(pod)) });
+    const response = await api.get(`${PODS}/web`);
+    expect(
+      [response.status, response.body],
+      `GET ${PODS}/web after putting a pod at /registry/pods/default/web (revision ${store.revision})`,
+    ).toEqual([
+      200,
+      { ...pod, metadata: { ...pod.metadata, resourceVersion: String(store.revision) } },
+    ]);
   });
 
   test('when the store fails, the answer is a 500 InternalError Status, not a crash', async () => {
@@ -378,7 +457,10 @@ describe('Create, get and list', () => {
 
   test('over the network, a GET answers the same bytes as the app itself, found or not', async () => {
     const store = new Store();
-    const server = await createApiServer({ store: new MemoryStoreClient(store) });
+    const server = await createApiServer({
+      store: new MemoryStoreClient(store),
+      compactionIntervalMs: 0,
+    });
     const url = await server.listen(0);
     try {
       await request(server.app).post(PODS).send(examplePod('web'));

@@ -388,4 +388,24 @@ describe('Watch', () => {
     timers.fire(300_000);
     await waitFor(() => store.compactRevision === early, `a compaction to revision ${early}`);
   });
+
+  test('compaction stops with the server, and a compactionIntervalMs of 0 turns it off', async () => {
+    const store = new Store();
+    const timers = new ManualTimers();
+    const server = await createApiServer({
+      store: new MemoryStoreClient(store),
+      timers,
+      compactionIntervalMs: 60_000,
+    });
+    expect(timers.delays(), 'timers waiting once the server is up').toEqual([60_000]);
+    await server.close();
+    expect(timers.delays(), 'timers waiting after close()').toEqual([]);
+    const off = await createApiServer({
+      store: new MemoryStoreClient(new Store()),
+      timers,
+      compactionIntervalMs: 0,
+    });
+    running.push({ server: off, readers: [] });
+    expect(timers.delays(), 'timers waiting for a server with compactionIntervalMs 0').toEqual([]);
+  });
 });

@@ -116,8 +116,6 @@ export interface ServerContext {
 // Create, get and list: the server, its routing, and the verbs that read and create
 // ---------------------------------------------------------------------------------------------
 
-const create = '§ Create, get and list';
-
 /**
  * Builds the server and makes sure the namespaces every cluster starts with exist.
  *
@@ -130,15 +128,12 @@ const create = '§ Create, get and list';
  *   request to routeRequest (a rejection goes to next()); and an error handler that answers every
  *   error with its Status (statusOf), as JSON with the Status's code. An error of the body reader
  *   carries a `type`: give it to bodyReaderError first.
- * - createInitialNamespaces; with options.serviceAllocator, startServiceAllocator.
- * - Compaction, unless compactionIntervalMs is 0: a timer (context.timers, every
- *   compactionIntervalMs, 5 minutes by default) that calls compactStore with the revision noted
- *   the time before (0 the first time), notes what it returns, and sets itself again; never
- *   again once closed.
+ * - createInitialNamespaces; with options.serviceAllocator, startServiceAllocator; unless
+ *   compactionIntervalMs is 0, startCompaction with it (5 minutes by default).
  * - The ApiServer: the app, listen → listenOn, close → closeServer.
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
-  throw new NotImplemented('createApiServer', create);
+  throw new NotImplemented('createApiServer', '§ Create, get and list');
 }
 
 /**
@@ -159,7 +154,7 @@ export async function routeRequest(
   request: Request,
   response: Response,
 ): Promise<void> {
-  throw new NotImplemented('routeRequest', create);
+  throw new NotImplemented('routeRequest', '§ Create, get and list');
 }
 
 /**
@@ -168,7 +163,7 @@ export async function routeRequest(
  * would. One that exists already (AlreadyExists) is fine: the store may be an old one.
  */
 export async function createInitialNamespaces(context: ServerContext): Promise<void> {
-  throw new NotImplemented('createInitialNamespaces', create);
+  throw new NotImplemented('createInitialNamespaces', '§ Create, get and list');
 }
 
 /**
@@ -181,7 +176,7 @@ export async function getObject(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<KubeObject | Table> {
-  throw new NotImplemented('getObject', create);
+  throw new NotImplemented('getObject', '§ Create, get and list');
 }
 
 /**
@@ -204,7 +199,7 @@ export async function createObject(
   request: Request,
   info: RequestInfo,
 ): Promise<KubeObject> {
-  throw new NotImplemented('createObject', create);
+  throw new NotImplemented('createObject', '§ Create, get and list');
 }
 
 /**
@@ -225,7 +220,7 @@ export async function listObjects(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<List | Table> {
-  throw new NotImplemented('listObjects', create);
+  throw new NotImplemented('listObjects', '§ Create, get and list');
 }
 
 /**
@@ -239,7 +234,7 @@ export function tableOf(
   query: URLSearchParams,
   listMeta?: List['metadata'],
 ): Table {
-  throw new NotImplemented('tableOf', create);
+  throw new NotImplemented('tableOf', '§ Create, get and list');
 }
 
 /**
@@ -248,7 +243,7 @@ export function tableOf(
  * URL, http://<address>:<port> (an IPv6 address in brackets). Rejects if it cannot listen.
  */
 export function listenOn(context: ServerContext, port: number, host: string): Promise<string> {
-  throw new NotImplemented('listenOn', create);
+  throw new NotImplemented('listenOn', '§ Create, get and list');
 }
 
 /**
@@ -262,7 +257,7 @@ export function serveHotPath(
   request: http.IncomingMessage,
   response: http.ServerResponse,
 ): void {
-  throw new NotImplemented('serveHotPath', create);
+  throw new NotImplemented('serveHotPath', '§ Create, get and list');
 }
 
 /**
@@ -271,14 +266,12 @@ export function serveHotPath(
  * open watches do not hold it up). Resolves once they are closed.
  */
 export async function closeServer(context: ServerContext): Promise<void> {
-  throw new NotImplemented('closeServer', create);
+  throw new NotImplemented('closeServer', '§ Create, get and list');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Update and delete
 // ---------------------------------------------------------------------------------------------
-
-const updateAndDelete = '§ Update and delete';
 
 /**
  * PUT of an object; returns it as stored.
@@ -297,7 +290,7 @@ export async function replaceObject(
   request: Request,
   info: RequestInfo,
 ): Promise<KubeObject> {
-  throw new NotImplemented('replaceObject', updateAndDelete);
+  throw new NotImplemented('replaceObject', '§ Update and delete');
 }
 
 /**
@@ -318,7 +311,7 @@ export async function deleteObject(
   request: Request,
   info: RequestInfo,
 ): Promise<KubeObject | Status> {
-  throw new NotImplemented('deleteObject', updateAndDelete);
+  throw new NotImplemented('deleteObject', '§ Update and delete');
 }
 
 /**
@@ -328,7 +321,7 @@ export async function deleteObject(
  * spec.terminationGracePeriodSeconds, else 30 (never below 0).
  */
 export function gracePeriodOf(pod: KubeObject, options: DeleteOptions): number {
-  throw new NotImplemented('gracePeriodOf', updateAndDelete);
+  throw new NotImplemented('gracePeriodOf', '§ Update and delete');
 }
 
 /**
@@ -345,7 +338,7 @@ export function markForDeletion(
   grace: number,
   preconditions: { uid?: string; resourceVersion?: string },
 ): Promise<KubeObject> {
-  throw new NotImplemented('markForDeletion', updateAndDelete);
+  throw new NotImplemented('markForDeletion', '§ Update and delete');
 }
 
 /**
@@ -359,7 +352,7 @@ export async function deleteCollection(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<List> {
-  throw new NotImplemented('deleteCollection', updateAndDelete);
+  throw new NotImplemented('deleteCollection', '§ Update and delete');
 }
 
 /**
@@ -373,7 +366,7 @@ export function markForOrphaning(
   info: RequestInfo,
   preconditions: { uid?: string; resourceVersion?: string },
 ): Promise<KubeObject> {
-  throw new NotImplemented('markForOrphaning', updateAndDelete);
+  throw new NotImplemented('markForOrphaning', '§ Update and delete');
 }
 
 /**
@@ -386,22 +379,19 @@ export async function removeIfFinalized(
   info: RequestInfo,
   stored: KubeObject,
 ): Promise<KubeObject> {
-  throw new NotImplemented('removeIfFinalized', updateAndDelete);
+  throw new NotImplemented('removeIfFinalized', '§ Update and delete');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Watch
 // ---------------------------------------------------------------------------------------------
 
-const watch = '§ Watch';
-
 /**
  * GET on a collection with ?watch: serveWatch with parseWatchParameters(query) and a
  * WatchContext of the context's watch source, the resource and namespace, the query's selection
- * (as listObjects makes it), timers, random and bookmarkIntervalMs (one minute by default).
- * When the Accept header asks for a Table, a transform sends each object as tableOf that one
- * object (listMeta: its resourceVersion), with columnDefinitions [] after the first. The stop()
- * serveWatch returns goes into context.watches until the response closes.
+ * (as listObjects makes it), timers, random and bookmarkIntervalMs (one minute by default);
+ * when the Accept header asks for a Table, watchTables as its transform. The stop() serveWatch
+ * returns goes into context.watches until the response closes.
  */
 export async function watchCollection(
   context: ServerContext,
@@ -410,24 +400,37 @@ export async function watchCollection(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<void> {
-  throw new NotImplemented('watchCollection', watch);
+  throw new NotImplemented('watchCollection', '§ Watch');
 }
 
 /**
- * One compaction: reads the store's current revision (a range's header; countOnly is enough),
- * compacts the store to `notedRevision` when it is above 0 (a failure there is fine: another API
- * server may have compacted further), and returns the current revision, to be noted for next
- * time.
+ * The transform of a watch for `kubectl get -w`: each object as tableOf that one object, with
+ * listMeta { resourceVersion: the object's }, and columnDefinitions [] in every Table after the
+ * first (`first` says which), as kube-apiserver saves sending them again.
  */
-export async function compactStore(store: StoreClient, notedRevision: number): Promise<number> {
-  throw new NotImplemented('compactStore', watch);
+export function watchTables(
+  context: ServerContext,
+  info: RequestInfo,
+  query: URLSearchParams,
+): (object: KubeObject, first: boolean) => Table {
+  throw new NotImplemented('watchTables', '§ Watch');
+}
+
+/**
+ * Compaction: every `intervalMs` (a context.timers timer, set again each time, none once the
+ * server is closed; keep it in context.compactionTimer for close), read the store's current
+ * revision (a range's header; countOnly is enough), compact the store to the revision noted the
+ * time before (not the first time; a failure to compact is fine: another API server on the same
+ * store may have compacted further), and note the current one. History one interval old stays
+ * readable. If reading the revision fails, keep the old note and try again next interval.
+ */
+export function startCompaction(context: ServerContext, intervalMs: number): void {
+  throw new NotImplemented('startCompaction', '§ Watch');
 }
 
 // ---------------------------------------------------------------------------------------------
 // Collaborators (chapter 03b provides them)
 // ---------------------------------------------------------------------------------------------
-
-const collaborators = '§ Collaborators';
 
 /**
  * PATCH of an object; returns it as stored.
@@ -444,7 +447,7 @@ export async function patchObject(
   request: Request,
   info: RequestInfo,
 ): Promise<KubeObject> {
-  throw new NotImplemented('patchObject', collaborators);
+  throw new NotImplemented('patchObject', '§ Collaborators');
 }
 
 /**
@@ -469,7 +472,7 @@ export async function serveSubresource(
   info: RequestInfo,
   subresource: Subresource,
 ): Promise<void> {
-  throw new NotImplemented('serveSubresource', collaborators);
+  throw new NotImplemented('serveSubresource', '§ Collaborators');
 }
 
 /**
@@ -484,7 +487,7 @@ export function serveDiscovery(
   response: Response,
   path: string,
 ): boolean {
-  throw new NotImplemented('serveDiscovery', collaborators);
+  throw new NotImplemented('serveDiscovery', '§ Collaborators');
 }
 
 /**
@@ -497,7 +500,7 @@ export async function startServiceAllocator(
   context: ServerContext,
   allocator: ServiceAllocator,
 ): Promise<void> {
-  throw new NotImplemented('startServiceAllocator', collaborators);
+  throw new NotImplemented('startServiceAllocator', '§ Collaborators');
 }
 
 /**
@@ -521,5 +524,5 @@ export async function serveLog(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<void> {
-  throw new NotImplemented('serveLog', collaborators);
+  throw new NotImplemented('serveLog', '§ Collaborators');
 }

@@ -207,15 +207,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   await createInitialNamespaces(context);
   if (options.serviceAllocator) await startServiceAllocator(context, options.serviceAllocator);
 
-  // Compaction: every interval, compact to the revision noted one interval before.
-  const interval = options.compactionIntervalMs ?? 5 * 60 * 1000;
-  const compactEvery = (noted: number) => {
-    if (context.closed) return;
-    context.compactionTimer = context.timers.setTimeout(() => {
-      compactStore(options.store, noted).then(compactEvery, () => compactEvery(noted));
-    }, interval);
-  };
-  if (interval > 0) compactEvery(0);
+  const compactionIntervalMs = options.compactionIntervalMs ?? 5 * 60 * 1000;
+  if (compactionIntervalMs > 0) startCompaction(context, compactionIntervalMs);
 
   return {
     app,
@@ -738,8 +731,7 @@ export async function removeIfFinalized(
 
 /**
  * GET on a collection with ?watch: serves the watch (serveWatch) from the watch source, with the
- * query's selection; for `kubectl get -w` (a Table Accept header), each object as a one-row
- * Table, the column definitions only in the first. The watch is remembered until it ends, so
+ * query's selection, and Tables for `kubectl get -w`. The watch is remembered until it ends, so
  * that close() can end it.
  */
 export async function watchCollection(
@@ -749,7 +741,6 @@ export async function watchCollection(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<void> {
-  const table = wantsTable(request.get('accept'));
   const stop = await serveWatch(response, parseWatchParameters(query), {
     storage: context.watchSource,
     resource: info.resource,
@@ -758,27 +749,51 @@ export async function watchCollection(
     timers: context.timers,
     random: context.makers.random,
     bookmarkIntervalMs: context.options.bookmarkIntervalMs ?? 60_000,
-    transform: table
-      ? (object, first) => {
-          const listMeta = { resourceVersion: object.metadata.resourceVersion };
-          const row = tableOf(context, info, [object], query, listMeta);
-          return first ? row : { ...row, columnDefinitions: [] };
-        }
-      : undefined,
+    transform: wantsTable(request.get('accept')) ? watchTables(context, info, query) : undefined,
   });
   context.watches.add(stop);
   response.on('close', () => context.watches.delete(stop));
 }
 
 /**
- * One compaction: compacts the store to `notedRevision` (the revision noted one interval ago;
- * nothing when 0), and returns the store's current revision, to be noted for the next one.
+ * `kubectl get -w` asks for Tables: each object goes out as a one-row Table (with its own
+ * resourceVersion as the Table's), and only the first carries the column definitions, as
+ * kube-apiserver saves sending them again.
  */
-export async function compactStore(store: StoreClient, notedRevision: number): Promise<number> {
-  const { header } = await store.range({ key: bytes('/registry/'), countOnly: true });
-  // Already compacted further (by another API server on the same etcd): nothing to do.
-  if (notedRevision > 0) await store.compact(notedRevision).catch(() => {});
-  return header.revision;
+export function watchTables(
+  context: ServerContext,
+  info: RequestInfo,
+  query: URLSearchParams,
+): (object: KubeObject, first: boolean) => Table {
+  return (object, first) => {
+    const listMeta = { resourceVersion: object.metadata.resourceVersion };
+    const row = tableOf(context, info, [object], query, listMeta);
+    return first ? row : { ...row, columnDefinitions: [] };
+  };
+}
+
+/**
+ * Compaction: the store keeps every revision until told to forget, so every `intervalMs` the
+ * server compacts it to the revision it noted one interval before, then notes the current one.
+ * History one interval old stays readable: a watch or a continue token up to one interval old
+ * still resumes, and the store does not grow without end. Stops once the server is closed.
+ */
+export function startCompaction(context: ServerContext, intervalMs: number): void {
+  const { store } = context.options;
+  const compactEvery = (noted: number) => {
+    if (context.closed) return;
+    context.compactionTimer = context.timers.setTimeout(async () => {
+      try {
+        const { header } = await store.range({ key: bytes('/registry/'), countOnly: true });
+        // Compacted further already (by another API server on the same etcd): nothing to do.
+        if (noted > 0) await store.compact(noted).catch(() => {});
+        compactEvery(header.revision);
+      } catch {
+        compactEvery(noted);
+      }
+    }, intervalMs);
+  };
+  compactEvery(0);
 }
 
 // ---------------------------------------------------------------------------------------------
