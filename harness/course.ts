@@ -479,6 +479,8 @@ export const course: Chapter[] = [
         'Each error reads "<field>: <body>"; the value is JSON.stringify-ed; one error stands alone, several go in [..., ...]. Lesson: § Status errors.',
       'Status errors > the request errors have their own codes and reasons':
         'One small constructor each: 400 BadRequest, 404 NotFound, 405 MethodNotAllowed, 413 RequestEntityTooLarge, 415 UnsupportedMediaType, 410 Expired; their doc comments give the messages. Lesson: § Status errors.',
+      "Status errors > the request errors say what went wrong in Kubernetes' words":
+        'Copy the messages from the doc comments exactly: kubectl prints them after "Error from server", and scripts match on them. Lesson: § Status errors.',
       'Status errors > Expired says which resourceVersion was too old':
         'The message is `too old resource version: <requested> (<compacted>)`, the words clients look for before they list again. Lesson: § Status errors.',
       'Status errors > any other error becomes a 500 InternalError: the server failed, not the client':
@@ -593,6 +595,8 @@ export const course: Chapter[] = [
         'A name that is not a string or fails checkName(name, "label") is FieldValueInvalid, with checkName\'s reason as its detail. Lesson: § Validation.',
       'Validation > ports are a list, and each has a whole containerPort':
         'ports that is not an array is Invalid at `.ports`; a port without containerPort is Required, one that is not a whole number in range is Invalid. Lesson: § Validation.',
+      'Validation > a port that is null or a number is a missing containerPort, not a crash':
+        "Read each port's containerPort with `port?.containerPort` (a number has none either): undefined is Required, never a TypeError. Lesson: § Validation.",
       'Validation > a pod needs containers':
         'A spec that is not an object is Required at `<field>.containers` and nothing more; otherwise checkContainers(spec.containers, `<field>.containers`, errors, true). Lesson: § Validation.',
       'Validation > restartPolicy is one of Always, OnFailure and Never':
@@ -711,6 +715,8 @@ export const course: Chapter[] = [
         "Read limit and continue from the query, pass them to storage.list, and copy continue and remainingItemCount into the List's metadata when there is a next page. A limit that is not a non-negative integer is a 400. Lesson: § Create, get and list.",
       "Create, get and list > kubectl's Accept asks for a Table: the columns to print, and a row per object":
         "In getObject and listObjects, check wantsTable(request.get('accept')); if so, answer tableOf: toTable(resource, objects, { now, includeObject, listMeta }) from harness/api/tables.ts. Lesson: § Create, get and list.",
+      "Create, get and list > a Table of a list carries the list's resourceVersion; ?includeObject=None leaves the objects out":
+        'Give tableOf the List\'s metadata as listMeta, and pass query.get("includeObject") through to toTable, which leaves rows without objects for None. Lesson: § Create, get and list.',
       'Create, get and list > listen(0) picks a free port and answers with its URL; close() stops serving':
         'listenOn: http.createServer, listen(port, host), resolve with http://<address>:<port> from server.address(); remember the server. closeServer: server.close() plus closeAllConnections(). Lesson: § Create, get and list.',
       'Create, get and list > over the network, a GET answers the same bytes as the app itself, found or not':
@@ -869,6 +875,8 @@ export const course: Chapter[] = [
         'serveDiscovery: ask options.discovery(path, { resources, serverAddress }); send a string body as it is with its content type, anything else as JSON; answer false when it does not know the path. Lesson: § Collaborators.',
       'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
         'At start: rebuild from the stored Services, then create default/kubernetes through onCreate. In create, pass a Service through onCreate before storage.create; in delete, tell onDelete. Lesson: § Collaborators.',
+      "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
+        'In PUT and PATCH of a Service, tryUpdate returns allocator.onUpdate(current, prepared); when the write fails, rebuild the allocator from storage.list of the Services before you rethrow. Lesson: § Collaborators.',
       "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer":
         'serveLog: read the pod and its Node, then http.get http://<InternalIP>:<kubelet port>/containerLogs/<ns>/<pod>/<container> with only follow and tailLines, and pipe a 200 into the response as text/plain. Lesson: § Collaborators.',
       'Collaborators > a pod with several containers needs ?container=, one of its own; only GET reads a log':
@@ -877,6 +885,8 @@ export const course: Chapter[] = [
         'No spec.nodeName: badRequest "is waiting to start: not scheduled". A Node whose status.addresses has no InternalIP: badRequest naming the node. Lesson: § Collaborators.',
       "Collaborators > the kubelet's own refusal is a 400 with its words; a kubelet that does not answer is a 500":
         'A non-200 answer: read its text and reject with badRequest(text.trim()); the request\'s own "error" event (nobody listening) rejects with internalError. Lesson: § Collaborators.',
+      'Collaborators > with ?follow=true the log streams: each line arrives as the kubelet writes it':
+        "Pipe the kubelet's answer into the response (answerFromNode.pipe(response)) instead of reading it whole: each chunk goes out as it comes, and the request ends when the kubelet's answer does. Lesson: § Collaborators.",
     },
   },
   {

@@ -182,6 +182,17 @@ describe('Validation', () => {
     ]);
   });
 
+  test('a port that is null or a number is a missing containerPort, not a crash', () => {
+    const containers = [{ name: 'a', image: 'x', ports: [null, 8080, { containerPort: 80 }] }];
+    expect(
+      reported((errors) => checkContainers(containers, 'spec.containers', errors, true)),
+      'checkContainers of ports [null, 8080, { containerPort: 80 }]',
+    ).toEqual([
+      'FieldValueRequired spec.containers[0].ports[0].containerPort',
+      'FieldValueRequired spec.containers[0].ports[1].containerPort',
+    ]);
+  });
+
   test('a pod needs containers', () => {
     const spec = examplePod('web').spec;
     spec.containers = [];

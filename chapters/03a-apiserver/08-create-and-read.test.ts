@@ -441,6 +441,23 @@ describe('Create, get and list', () => {
     ]);
   });
 
+  test("a Table of a list carries the list's resourceVersion; ?includeObject=None leaves the objects out", async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+    const list = await api.get(PODS).set('accept', accept);
+    const plain = await api.get(PODS);
+    expect(
+      list.body.metadata.resourceVersion,
+      "the Table's resourceVersion, against the PodList's",
+    ).toBe(plain.body.metadata.resourceVersion);
+    expect(list.body.rows[0].object.metadata.name, 'a row carries its object by default').toBe(
+      'web',
+    );
+    const bare = await api.get(`${PODS}?includeObject=None`).set('accept', accept);
+    expect(bare.body.rows[0].object, `a row of GET ${PODS}?includeObject=None`).toBeUndefined();
+  });
+
   test('listen(0) picks a free port and answers with its URL; close() stops serving', async () => {
     const { server } = await setup();
     const url = await server.listen(0);

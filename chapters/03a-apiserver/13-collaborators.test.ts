@@ -124,13 +124,20 @@ async function setup(options: Partial<ApiServerOptions> = {}) {
 
 const PODS = '/api/v1/namespaces/default/pods';
 
-/** A stand-in kubelet on a free port: answers every request with `status` and `body`. */
-async function fakeKubelet(status: number, body: string) {
+/**
+ * A stand-in kubelet on a free port: answers every request with `status` and `body`, or lets
+ * `body` write the answer as it likes.
+ */
+async function fakeKubelet(
+  status: number,
+  body: string | ((response: http.ServerResponse) => Promise<void>),
+) {
   const seen: string[] = [];
   const server = http.createServer((request, response) => {
     seen.push(request.url ?? '');
     response.writeHead(status, { 'content-type': 'text/plain' });
-    response.end(body);
+    if (typeof body === 'string') response.end(body);
+    else void body(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -429,6 +436,34 @@ describe('Collaborators', () => {
     expect(calls, 'what the allocator was asked by a second start').toEqual(['rebuild 1']);
   });
 
+  test("a Service's update goes through the allocator; a refused one has it learn again what is taken", async () => {
+    const calls: string[] = [];
+    const serviceAllocator = {
+      rebuild: (services: KubeObject[]) => void calls.push(`rebuild ${services.length}`),
+      kubernetesIp: () => '127.96.0.1',
+      onCreate: (service: KubeObject) => service,
+      onUpdate: (_old: KubeObject, service: KubeObject) => {
+        calls.push(`update ${service.metadata.name}`);
+        return service;
+      },
+      onDelete: () => {},
+    };
+    const { api } = await setup({ serviceAllocator });
+    const web = await api.post('/api/v1/namespaces/default/services').send({
+      metadata: { name: 'web' },
+      spec: { clusterIP: '127.96.0.9', ports: [{ port: 80 }] },
+    });
+    calls.length = 0;
+    const moved = { ...web.body, spec: { ...web.body.spec, ports: [{ port: 81 }] } };
+    const updated = await api.put('/api/v1/namespaces/default/services/web').send(moved);
+    expect(updated.status, `PUT the Service web with port 81: ${updated.text}`).toBe(200);
+    const refused = await api
+      .put('/api/v1/namespaces/default/services/web')
+      .send({ ...updated.body, spec: { ...updated.body.spec, ports: [] } });
+    expect(refused.status, 'PUT the Service web without ports').toBe(422);
+    expect(calls, 'what the allocator was asked').toEqual(['update web', 'rebuild 2']);
+  });
+
   test("pods/log passes the request on to the kubelet of the pod's node, and streams its answer", async () => {
     const { api } = await setup();
     const kubelet = await fakeKubelet(200, 'line 1\nline 2\n');
@@ -508,5 +543,32 @@ describe('Collaborators', () => {
       [unreachable.status, unreachable.body.reason],
       `GET ${PODS}/orphan/log, nobody listens on node-2's kubelet port`,
     ).toEqual([500, 'InternalError']);
+  });
+
+  test('with ?follow=true the log streams: each line arrives as the kubelet writes it', async () => {
+    const { server, api } = await setup();
+    let release = () => {};
+    const more = new Promise<void>((resolve) => (release = resolve));
+    const kubelet = await fakeKubelet(200, async (response) => {
+      response.write('one\n');
+      await more;
+      response.end('two\n');
+    });
+    await api.post('/api/v1/nodes').send(nodeAt(kubelet.port));
+    await api.post(PODS).send(podOn('talker', 'node-1'));
+    const url = await server.listen(0);
+    const answer = await fetch(`${url}${PODS}/talker/log?follow=true`);
+    const reader = answer.body!.getReader();
+    const first = await reader.read();
+    expect(
+      new TextDecoder().decode(first.value),
+      'the first chunk, while the kubelet has written one line and waits',
+    ).toBe('one\n');
+    release();
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += new TextDecoder().decode(chunk.value);
+    }
+    expect(rest, 'what follows once the kubelet writes its second line and ends').toBe('two\n');
   });
 });
