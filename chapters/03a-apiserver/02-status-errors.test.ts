@@ -152,6 +152,27 @@ describe('Status errors', () => {
     ]);
   });
 
+  test("the request errors say what went wrong in Kubernetes' words", () => {
+    expect(
+      [noSuchPath().message, methodNotAllowed().message],
+      'the messages of noSuchPath() and methodNotAllowed()',
+    ).toEqual([
+      'the server could not find the requested resource',
+      'the server does not allow this method on the requested resource',
+    ]);
+    expect(
+      unsupportedMediaType('text/plain', ['application/json', 'application/yaml']).message,
+      'unsupportedMediaType("text/plain", [json, yaml]).message',
+    ).toBe(
+      'the body of the request was in an unknown format (text/plain) - accepted media types ' +
+        'include: application/json, application/yaml',
+    );
+    expect(
+      [requestEntityTooLarge(1024).message, badRequest('limit is -1').message],
+      'the messages of requestEntityTooLarge(1024) and badRequest("limit is -1")',
+    ).toEqual(['Request entity too large: limit is 1024', 'limit is -1']);
+  });
+
   test('Expired says which resourceVersion was too old', () => {
     expect(expired(5, 9).message, 'expired(5, 9)').toBe('too old resource version: 5 (9)');
   });

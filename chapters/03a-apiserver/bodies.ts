@@ -5,10 +5,11 @@
 // not parse is 400, and a body over 3 MiB is 413 before it is even read in full (the limit
 // kube-apiserver uses). The object must be of the kind the URL names: a Deployment sent to the
 // pods collection is refused, not stored as a pod.
+import type { ApiError } from '../../harness/api/errors.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
-const section = '§ Bodies and errors';
+const section = '§ Request bodies';
 
 /** The largest body the server reads: 3 MiB, as kube-apiserver. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -47,4 +48,15 @@ export function objectFromBody(
   expected?: { apiVersion: string; kind: string },
 ): KubeObject {
   throw new NotImplemented('objectFromBody', section);
+}
+
+/**
+ * The ApiError for an error of the body reader (Express's express.raw), which carries a `type`:
+ * a body over the limit ("entity.too.large") is requestEntityTooLarge(maxBodyBytes) (413); an
+ * encoding or charset the reader does not know ("encoding.unsupported", "charset.unsupported")
+ * is a 415 UnsupportedMediaType with the error's message; any other is badRequest (400) with the
+ * error's message.
+ */
+export function bodyReaderError(error: unknown, maxBodyBytes: number): ApiError {
+  throw new NotImplemented('bodyReaderError', section);
 }

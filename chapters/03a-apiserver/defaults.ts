@@ -7,7 +7,7 @@ import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject, PodSpec } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
-const section = '§ Defaults and validation';
+const section = '§ Defaults';
 
 /**
  * A pod spec's defaults, in place; used for pods and for the pod templates of ReplicaSets and

@@ -11,10 +11,10 @@
 // them with toEqual, so leave out `value` and `detail` where the rules below do not give them.
 import type { FieldError } from '../../harness/api/errors.ts';
 import type { NameRule, ResourceType } from '../../harness/api/resources.ts';
-import type { KubeObject, LabelSelector } from '../../harness/api/types.ts';
+import type { KubeObject, LabelSelector, PodSpec, Service } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
-const section = '§ Defaults and validation';
+const section = '§ Validation';
 
 // A label key is an optional DNS-subdomain prefix and "/", then a name of at most 63 characters
 // matching LABEL_NAME; a value is at most 63 characters matching LABEL_VALUE.
@@ -32,6 +32,63 @@ export function checkName(name: string, rule: NameRule): string | undefined {
 }
 
 /**
+ * Appends to `errors` what is wrong with `labels` (the labels found at `field`, such as
+ * "metadata.labels"); nothing when they are undefined.
+ * - labels that are not a map (an array, a string, null): one FieldValueInvalid at `field`
+ *   (value: the labels, detail "must be a map").
+ * - a bad key: FieldValueInvalid at `field` (value: the key). A key is an optional prefix that is
+ *   an RFC 1123 subdomain and a "/", then a name of at most 63 characters matching LABEL_NAME.
+ * - a bad value: FieldValueInvalid at `<field>[<key>]` (value: the value). A value is a string of
+ *   at most 63 characters matching LABEL_VALUE (the empty string is fine).
+ * The details are Kubernetes' long explanations; the tests compare types, fields and values.
+ */
+export function checkLabels(labels: unknown, field: string, errors: FieldError[]): void {
+  throw new NotImplemented('checkLabels', section);
+}
+
+/**
+ * Appends to `errors` what is wrong with a list of containers found at `field`
+ * ("spec.containers"). Missing or empty: FieldValueRequired at `field` when `required`, else
+ * nothing. Not a list: FieldValueInvalid at `field` (detail "must be a list"). Then for each
+ * `<field>[i]`:
+ * - not an object: FieldValueInvalid at `<field>[i]` (detail "must be an object"), and nothing
+ *   more about it;
+ * - name: FieldValueRequired when missing or empty, FieldValueInvalid (value: the name, detail:
+ *   checkName's reason) unless an RFC 1123 label, FieldValueDuplicate (value: the name) when an
+ *   earlier container has it, at `<field>[i].name`;
+ * - image: FieldValueRequired at `<field>[i].image` when missing or empty;
+ * - ports: FieldValueInvalid at `<field>[i].ports` (detail "must be a list") unless a list; then
+ *   each `<field>[i].ports[j].containerPort` is FieldValueRequired when missing, or
+ *   FieldValueInvalid (value: the port, detail "must be between 1 and 65535, inclusive") unless
+ *   a whole number in that range.
+ */
+export function checkContainers(
+  containers: unknown,
+  field: string,
+  errors: FieldError[],
+  required: boolean,
+): void {
+  throw new NotImplemented('checkContainers', section);
+}
+
+/**
+ * Appends to `errors` what is wrong with a pod spec found at `field` ("spec", or
+ * "spec.template.spec" in a workload). No spec (or not an object): FieldValueRequired at
+ * `<field>.containers`, and nothing more. Otherwise: `<field>.containers` (required) and
+ * `<field>.initContainers` (optional) as checkContainers says, then `<field>.restartPolicy`:
+ * FieldValueNotSupported (value: the policy, detail `supported values: "Always", "OnFailure",
+ * "Never"`, listing `allowedRestartPolicies`) unless it is one of them.
+ */
+export function checkPodSpec(
+  spec: PodSpec | undefined,
+  field: string,
+  errors: FieldError[],
+  allowedRestartPolicies: string[] = ['Always', 'OnFailure', 'Never'],
+): void {
+  throw new NotImplemented('checkPodSpec', section);
+}
+
+/**
  * Whether an object-form label selector selects `labels`: every matchLabels pair is present, and
  * every matchExpression holds (In: the key is there with one of the values; NotIn: the key is
  * missing or has none of them; Exists; DoesNotExist).
@@ -41,29 +98,44 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
 }
 
 /**
+ * Appends to `errors` what is wrong with a Deployment or ReplicaSet, in this order. No spec:
+ * FieldValueRequired at spec.selector and at spec.template.spec.containers, and nothing more.
+ * - spec.replicas: FieldValueInvalid (value: it, detail "must be greater than or equal to 0")
+ *   unless a whole number of at least 0 (or absent).
+ * - spec.selector: FieldValueRequired when missing or with neither matchLabels nor
+ *   matchExpressions.
+ * - spec.template.metadata.labels: checkLabels; then, with a selector, FieldValueInvalid (value:
+ *   the labels, {} when none, detail "`selector` does not match template `labels`") unless the
+ *   selector selects them.
+ * - spec.template.spec: checkPodSpec, where only "Always" is supported: a controller's pods must
+ *   come back when they exit.
+ */
+export function checkWorkload(object: KubeObject, errors: FieldError[]): void {
+  throw new NotImplemented('checkWorkload', section);
+}
+
+/**
+ * Appends to `errors` what is wrong with a Service, in this order. No spec: FieldValueRequired at
+ * spec.ports, and nothing more.
+ * - spec.type: FieldValueNotSupported (value: it, detail `supported values: "ClusterIP",
+ *   "NodePort", "LoadBalancer", "ExternalName"`) unless one of them (or absent). An ExternalName
+ *   Service needs nothing more.
+ * - spec.ports: FieldValueRequired unless a non-empty list. With more than one port, each
+ *   spec.ports[i].name is FieldValueRequired when missing, and FieldValueDuplicate (value: the
+ *   name) when an earlier port has it. Each spec.ports[i].port is checked like a containerPort.
+ */
+export function checkService(object: Service, errors: FieldError[]): void {
+  throw new NotImplemented('checkService', section);
+}
+
+/**
  * Every rule `object` breaks as a new object of `resource`, in this order; [] when it is valid.
- *
- * All kinds:
- * - metadata.name: Required (detail "name or generateName is required"), or Invalid (value: the
- *   name, detail: checkName's reason for the resource's nameRule).
- * - metadata.labels: a bad key is Invalid at metadata.labels (value: the key); a bad value is
- *   Invalid at metadata.labels[<key>] (value: the value).
- * Pods (and, under spec.template.spec, the templates of deployments and replicasets):
- * - spec.containers: Required when missing or empty (also when there is no spec).
- * - each spec.containers[i]: name Required, Invalid (not an RFC 1123 label) or Duplicate (value:
- *   the name); image Required; each ports[j].containerPort Required, or Invalid (value: the
- *   port, detail "must be between 1 and 65535, inclusive").
- * - spec.restartPolicy: NotSupported unless Always, OnFailure or Never (detail `supported
- *   values: "Always", "OnFailure", "Never"`). In templates only "Always" is supported.
- * Deployments and replicasets:
- * - spec.replicas: Invalid when negative (detail "must be greater than or equal to 0").
- * - spec.selector: Required when missing or with neither matchLabels nor matchExpressions.
- * - spec.template.metadata.labels: Invalid (value: the labels, detail "`selector` does not match
- *   template `labels`") when the selector does not select them.
- * Services:
- * - spec.type: NotSupported unless ClusterIP, NodePort, LoadBalancer or ExternalName.
- * - spec.ports: Required (not for ExternalName); with several ports each spec.ports[i].name is
- *   Required, and Duplicate when repeated; each port in 1-65535 as for containerPort.
+ * - metadata.name: FieldValueRequired (detail "name or generateName is required") when missing
+ *   or empty, else FieldValueInvalid (value: the name, detail: checkName's reason) unless it keeps
+ *   the resource's nameRule.
+ * - metadata.labels: checkLabels.
+ * - then the kind's own rules: pods checkPodSpec(spec, "spec"), deployments and replicasets
+ *   checkWorkload, services checkService; other kinds have none.
  */
 export function validateObject(resource: ResourceType, object: KubeObject): FieldError[] {
   throw new NotImplemented('validateObject', section);

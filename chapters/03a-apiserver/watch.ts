@@ -71,6 +71,23 @@ export function watchLine(event: WatchEvent<KubeObject | Table>): string {
 }
 
 /**
+ * How long a watch lasts, in milliseconds: timeoutSeconds when the client gave it, otherwise a
+ * random 30 to 60 minutes in whole seconds (1800 + floor(random() × 1800) seconds, as
+ * kube-apiserver), so that clients that connected together do not all reconnect at once.
+ */
+export function watchTimeoutMs(parameters: WatchParameters, random: () => number): number {
+  throw new NotImplemented('watchTimeoutMs', section);
+}
+
+/**
+ * A BOOKMARK event: an object of the resource's kind and apiVersion whose metadata holds only
+ * the resourceVersion `revision`, saying "you have seen everything up to here".
+ */
+export function bookmarkEvent(resource: ResourceType, revision: number): WatchEvent<KubeObject> {
+  throw new NotImplemented('bookmarkEvent', section);
+}
+
+/**
  * Serves one watch on `response` until the timeout, the client leaving, the store ending the
  * watch, or the returned stop() (the server closing). Resolves once the stream has started.
  *
@@ -81,10 +98,10 @@ export function watchLine(event: WatchEvent<KubeObject | Table>): string {
  *    and in step 1) through context.transform(object, first) when there is one. When the store ends
  *    the watch, write one ERROR event whose object is the Status of expired(resourceVersion,
  *    compactRevision) (or of internalError for a failure), then end the stream.
- * 4. timers.setTimeout(stop, timeoutSeconds × 1000), or (1800 + floor(random() × 1800)) seconds.
+ * 4. timers.setTimeout(stop, watchTimeoutMs(parameters, random)).
  * 5. With allowWatchBookmarks, every bookmarkIntervalMs (one timers.setTimeout after another) a
- *    BOOKMARK event: { kind, apiVersion, metadata: { resourceVersion } } with the last revision the
- *    store watch reported (onRevision), or the starting one.
+ *    bookmarkEvent with the last revision the store watch reported (onRevision), or the starting
+ *    one.
  * stop() cancels the store watch and the timers and ends the response; call it too when the
  * response closes (the client left). Calling it twice does nothing.
  */

@@ -7,7 +7,8 @@
 // pods collection is refused, not stored as a pod.
 import { parseDocument } from 'yaml';
 import type { KubeObject } from '../../harness/api/types.ts';
-import { badRequest, unsupportedMediaType } from './status.ts';
+import { ApiError } from '../../harness/api/errors.ts';
+import { badRequest, requestEntityTooLarge, unsupportedMediaType } from './status.ts';
 
 /** The largest body the server reads: 3 MiB, as kube-apiserver. */
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -112,4 +113,18 @@ export function objectFromBody(
     return { apiVersion: expected.apiVersion, kind: expected.kind, ...object } as KubeObject;
   }
   return object as KubeObject;
+}
+
+/**
+ * The ApiError for an error of the body reader (Express's express.raw), which carries a `type`:
+ * a body over the limit ("entity.too.large") is 413, one in an encoding or charset the reader
+ * does not know ("encoding.unsupported", "charset.unsupported") is 415, and any other is 400.
+ */
+export function bodyReaderError(error: unknown, maxBodyBytes: number): ApiError {
+  const { type, message } = error as { type?: string; message?: string };
+  if (type === 'entity.too.large') return requestEntityTooLarge(maxBodyBytes);
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
+    return new ApiError(415, 'UnsupportedMediaType', message ?? type);
+  }
+  return badRequest(message ?? 'the request body could not be read');
 }

@@ -33,7 +33,7 @@ export function checkName(name: string, rule: NameRule): string | undefined {
 const LABEL_VALUE = '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?';
 const LABEL_NAME = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
 
-function checkLabels(labels: unknown, field: string, errors: FieldError[]): void {
+export function checkLabels(labels: unknown, field: string, errors: FieldError[]): void {
   if (labels === undefined) return;
   if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
     errors.push({ type: 'FieldValueInvalid', field, value: labels, detail: 'must be a map' });
@@ -94,7 +94,7 @@ function checkPort(value: unknown, field: string, errors: FieldError[]): void {
   }
 }
 
-function checkContainers(
+export function checkContainers(
   containers: unknown,
   field: string,
   errors: FieldError[],
@@ -152,7 +152,7 @@ function checkContainers(
   });
 }
 
-function checkPodSpec(
+export function checkPodSpec(
   spec: PodSpec | undefined,
   field: string,
   errors: FieldError[],
@@ -193,7 +193,7 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
 }
 
 /** A ReplicaSet or Deployment: replicas, a selector, and a template the selector selects. */
-function checkWorkload(object: KubeObject, errors: FieldError[]): void {
+export function checkWorkload(object: KubeObject, errors: FieldError[]): void {
   const spec = object.spec as
     | {
         replicas?: unknown;
@@ -240,7 +240,7 @@ function checkWorkload(object: KubeObject, errors: FieldError[]): void {
   checkPodSpec(spec.template?.spec, 'spec.template.spec', errors, ['Always']);
 }
 
-function checkService(object: Service, errors: FieldError[]): void {
+export function checkService(object: Service, errors: FieldError[]): void {
   const spec = object.spec;
   if (typeof spec !== 'object' || spec === null) {
     errors.push({ type: 'FieldValueRequired', field: 'spec.ports' });

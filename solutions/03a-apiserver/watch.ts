@@ -87,6 +87,31 @@ export function watchLine(event: WatchEvent<KubeObject | Table>): string {
 }
 
 /**
+ * How long a watch lasts, in milliseconds: timeoutSeconds when the client gave it, otherwise a
+ * random 30 to 60 minutes (kube-apiserver's default), so that clients that connected together do
+ * not all reconnect, and list again, at the same moment.
+ */
+export function watchTimeoutMs(parameters: WatchParameters, random: () => number): number {
+  if (parameters.timeoutSeconds !== undefined) return parameters.timeoutSeconds * 1000;
+  return (1800 + Math.floor(random() * 1800)) * 1000;
+}
+
+/**
+ * A BOOKMARK event: an object of the watched kind that carries only a resourceVersion, saying
+ * "you have seen everything up to this revision".
+ */
+export function bookmarkEvent(resource: ResourceType, revision: number): WatchEvent<KubeObject> {
+  return {
+    type: 'BOOKMARK',
+    object: {
+      kind: resource.kind,
+      apiVersion: apiVersionOf(resource),
+      metadata: { resourceVersion: String(revision) },
+    },
+  };
+}
+
+/**
  * Serves one watch on `response` until the timeout, the client leaving, the store ending the
  * watch, or `stop()` (the server closing). Resolves once the stream has started; returns stop().
  */
@@ -152,23 +177,11 @@ export async function serveWatch(
   );
   response.on('close', stop);
 
-  // Ends after timeoutSeconds, or after a random 30 to 60 minutes (kube-apiserver's default).
-  const timeoutMs =
-    parameters.timeoutSeconds !== undefined
-      ? parameters.timeoutSeconds * 1000
-      : (1800 + Math.floor(context.random() * 1800)) * 1000;
-  timeout = timers.setTimeout(stop, timeoutMs);
+  timeout = timers.setTimeout(stop, watchTimeoutMs(parameters, context.random));
 
   if (parameters.allowWatchBookmarks) {
     const bookmark = () => {
-      write({
-        type: 'BOOKMARK',
-        object: {
-          kind: resource.kind,
-          apiVersion: apiVersionOf(resource),
-          metadata: { resourceVersion: String(lastRevision) },
-        },
-      });
+      write(bookmarkEvent(resource, lastRevision));
       nextBookmark = timers.setTimeout(bookmark, context.bookmarkIntervalMs);
     };
     nextBookmark = timers.setTimeout(bookmark, context.bookmarkIntervalMs);

@@ -3,27 +3,206 @@ import { describe, expect, test } from 'vitest';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
 import type { Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { bytes } from '../../harness/store/bytes.ts';
+import { bytes, text } from '../../harness/store/bytes.ts';
+import type { StoreClient } from '../../harness/store/client.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer } from './server.ts';
 
 const JAN_2 = Date.UTC(2024, 0, 2, 3, 4, 5);
 
-async function setup() {
-  const store = new Store();
+/** A server over a fresh store (or `store`), with `wrap` around its client if given. */
+async function setup(
+  wrap: (client: StoreClient) => StoreClient = (client) => client,
+  store = new Store(),
+) {
   let n = 0;
   const server = await createApiServer({
-    store: new MemoryStoreClient(store),
+    store: wrap(new MemoryStoreClient(store)),
     clock: new FakeClock(JAN_2),
     random: () => (((n++ * 0.618) % 1) + 1) % 1,
+    compactionIntervalMs: 0,
   });
-  return { store, api: request(server.app) };
+  return { store, server, api: request(server.app) };
 }
 
 const PODS = '/api/v1/namespaces/default/pods';
 
 describe('Create, get and list', () => {
+  test('at start, the store holds the namespaces every cluster has', async () => {
+    const { store } = await setup();
+    const keys = store
+      .range({ key: bytes('/registry/namespaces/'), rangeEnd: bytes('/registry/namespaces0') })
+      .kvs.map((kv) => text(kv.key));
+    expect(keys, 'the keys under /registry/namespaces/ once createApiServer resolved').toEqual([
+      '/registry/namespaces/default',
+      '/registry/namespaces/kube-node-lease',
+      '/registry/namespaces/kube-public',
+      '/registry/namespaces/kube-system',
+    ]);
+  });
+
+  test('each of them is stored as a create would store it: uid, creation time, defaults', async () => {
+    const { store } = await setup();
+    const [kv] = store.range({ key: bytes('/registry/namespaces/kube-system') }).kvs;
+    const namespace = kv && JSON.parse(text(kv.value));
+    expect(
+      [namespace?.kind, namespace?.metadata.name, namespace?.metadata.creationTimestamp],
+      'kind, name and creationTimestamp of the stored kube-system',
+    ).toEqual(['Namespace', 'kube-system', '2024-01-02T03:04:05Z']);
+    expect(namespace?.metadata.uid, 'its uid').toMatch(/^[0-9a-f-]{36}$/);
+    expect([namespace?.spec, namespace?.status], 'its spec and status (the defaults)').toEqual([
+      { finalizers: ['kubernetes'] },
+      { phase: 'Active' },
+    ]);
+  });
+
+  test('started again on the same store, the server finds its namespaces there and writes nothing', async () => {
+    const { store } = await setup();
+    const revision = store.revision;
+    await setup(undefined, store);
+    expect(store.revision, 'store revision after a second server started on the same store').toBe(
+      revision,
+    );
+  });
+
+  test('a store that refuses writes at start makes createApiServer fail with its error', async () => {
+    const refusing = (client: StoreClient) => {
+      const failing = Object.create(client) as StoreClient;
+      failing.txn = () => Promise.reject(new Error('disk full'));
+      return failing;
+    };
+    const outcome = await setup(refusing).then(
+      () => 'started',
+      (error: Error) => error.message,
+    );
+    expect(outcome, 'createApiServer over a store whose every txn fails').toBe('disk full');
+  });
+
+  test("the body reader's refusals are Statuses too: too large is a 413, an unknown encoding a 415", async () => {
+    const server = await createApiServer({
+      store: new MemoryStoreClient(new Store()),
+      compactionIntervalMs: 0,
+      maxBodyBytes: 1024,
+    });
+    const api = request(server.app);
+    const large = await api
+      .post(PODS)
+      .set('content-type', 'application/json')
+      .send('x'.repeat(2000));
+    expect(
+      [large.status, large.body.kind, large.body.reason],
+      `POST ${PODS} 2000 bytes to a server whose maxBodyBytes is 1024`,
+    ).toEqual([413, 'Status', 'RequestEntityTooLarge']);
+    const encoded = await api
+      .post(PODS)
+      .set('content-type', 'application/json')
+      .set('content-encoding', 'compress')
+      .send('{}');
+    expect(
+      [encoded.status, encoded.body.kind, encoded.body.reason],
+      `POST ${PODS} with Content-Encoding: compress`,
+    ).toEqual([415, 'Status', 'UnsupportedMediaType']);
+  });
+
+  test('a path that names no resource is a 404 Status', async () => {
+    const { api } = await setup();
+    for (const path of [
+      '/api/v1/widgets',
+      '/apis/apps/v1/namespaces/default/pods',
+      '/nothing/here',
+      '/api/v1/namespaces/default/pods/web/nonsense',
+    ]) {
+      const response = await api.get(path);
+      expect([response.status, response.body.kind, response.body.reason], `GET ${path}`).toEqual([
+        404,
+        'Status',
+        'NotFound',
+      ]);
+    }
+  });
+
+  test('a verb a path does not take is a 405 Status', async () => {
+    const { api } = await setup();
+    const tries = {
+      [`PUT ${PODS}`]: api.put(PODS).send(examplePod('web')),
+      [`POST ${PODS}/web`]: api.post(`${PODS}/web`).send(examplePod('web')),
+      [`OPTIONS ${PODS}/web`]: api.options(`${PODS}/web`),
+    };
+    for (const [what, call] of Object.entries(tries)) {
+      const response = await call;
+      expect([response.status, response.body.reason], what).toEqual([405, 'MethodNotAllowed']);
+    }
+  });
+
+  test('GET of a missing object is a 404 Status', async () => {
+    const { api } = await setup();
+    const response = await api.get(`${PODS}/nope`);
+    expect(response.status, `GET ${PODS}/nope`).toBe(404);
+    expect(response.body, 'the answer').toEqual({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'pods "nope" not found',
+      reason: 'NotFound',
+      details: { name: 'nope', kind: 'pods' },
+      code: 404,
+    });
+  });
+
+  test('GET /api/v1/namespaces/<name> finds each of them', async () => {
+    const { api } = await setup();
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      const response = await api.get(`/api/v1/namespaces/${name}`);
+      expect(
+        [response.status, response.body.kind, response.body.metadata?.name],
+        `GET /api/v1/namespaces/${name} on a new server`,
+      ).toEqual([200, 'Namespace', name]);
+      expect(response.body.status, `the status of namespace ${name}`).toEqual({ phase: 'Active' });
+    }
+  });
+
+  test("GET answers what is stored at the object's key, with its modRevision as resourceVersion", async () => {
+    const { api, store } = await setup();
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default' } };
+    store.put({ key: bytes('/registry/pods/default/web'), value: bytes(JSON.stringify(pod)) });
+    const response = await api.get(`${PODS}/web`);
+    expect(
+      [response.status, response.body],
+      `GET ${PODS}/web after putting a pod at /registry/pods/default/web (revision ${store.revision})`,
+    ).toEqual([
+      200,
+      { ...pod, metadata: { ...pod.metadata, resourceVersion: String(store.revision) } },
+    ]);
+  });
+
+  test('when the store fails, the answer is a 500 InternalError Status, not a crash', async () => {
+    const { api } = await setup((client) => {
+      const failing = Object.create(client) as StoreClient;
+      failing.range = () => Promise.reject(new Error('connection refused'));
+      return failing;
+    });
+    const response = await api.get(`${PODS}/web`);
+    expect(
+      [response.status, response.body.reason, response.body.message],
+      `GET ${PODS}/web with the store down`,
+    ).toEqual([500, 'InternalError', 'Internal error occurred: connection refused']);
+  });
+
+  test('every answer is JSON, with its length', async () => {
+    const { api } = await setup();
+    for (const path of ['/api/v1/namespaces/default', `${PODS}/nope`, '/nothing']) {
+      const response = await api.get(path);
+      expect(response.headers['content-type'], `Content-Type of GET ${path}`).toMatch(
+        /^application\/json/,
+      );
+      expect(Number(response.headers['content-length']), `Content-Length of GET ${path}`).toBe(
+        Buffer.byteLength(response.text),
+      );
+    }
+  });
+
   test('POST a pod: 201 with the stored pod', async () => {
     const { api } = await setup();
     const response = await api.post(PODS).send(examplePod('web'));
@@ -64,22 +243,6 @@ describe('Create, get and list', () => {
     const response = await api.get(`${PODS}/web`);
     expect(response.status, `GET ${PODS}/web`).toBe(200);
     expect(response.body, 'the pod read back').toEqual(created.body);
-  });
-
-  test('GET of a missing object is a 404 Status', async () => {
-    const { api } = await setup();
-    const response = await api.get(`${PODS}/nope`);
-    expect(response.status, `GET ${PODS}/nope`).toBe(404);
-    expect(response.body, 'the answer').toEqual({
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'pods "nope" not found',
-      reason: 'NotFound',
-      details: { name: 'nope', kind: 'pods' },
-      code: 404,
-    });
   });
 
   test('generateName: the server picks the rest of the name', async () => {
@@ -142,14 +305,19 @@ describe('Create, get and list', () => {
     ).toEqual(['default/web', 'kube-system/dns']);
   });
 
-  test('default, kube-system, kube-public and kube-node-lease exist from the start', async () => {
+  test('named groups work the same way: a Deployment under /apis/apps/v1, with its defaults', async () => {
     const { api } = await setup();
-    const response = await api.get('/api/v1/namespaces');
-    expect(
-      response.body.items.map((ns: { metadata: { name: string } }) => ns.metadata.name).sort(),
-      'GET /api/v1/namespaces',
-    ).toEqual(['default', 'kube-node-lease', 'kube-public', 'kube-system']);
-    expect(response.body.items[0].status, "a namespace's status").toEqual({ phase: 'Active' });
+    const path = '/apis/apps/v1/namespaces/default/deployments';
+    const response = await api.post(path).send(exampleDeployment('web'));
+    expect(response.status, `POST ${path}: ${response.text}`).toBe(201);
+    expect(response.body.spec.strategy.type, "the stored deployment's strategy").toBe(
+      'RollingUpdate',
+    );
+    const list = await api.get(path);
+    expect([list.body.kind, list.body.apiVersion], `GET ${path}`).toEqual([
+      'DeploymentList',
+      'apps/v1',
+    ]);
   });
 
   test('creating in a namespace that does not exist is a 404 for the namespace', async () => {
@@ -183,21 +351,6 @@ describe('Create, get and list', () => {
     expect(created.body.metadata.namespace, "a node's namespace (ignored)").toBeUndefined();
     const read = await api.get('/api/v1/nodes/node-1');
     expect(read.body.metadata.name, 'GET /api/v1/nodes/node-1').toBe('node-1');
-  });
-
-  test('named groups work the same way: a Deployment under /apis/apps/v1, with its defaults', async () => {
-    const { api } = await setup();
-    const path = '/apis/apps/v1/namespaces/default/deployments';
-    const response = await api.post(path).send(exampleDeployment('web'));
-    expect(response.status, `POST ${path}: ${response.text}`).toBe(201);
-    expect(response.body.spec.strategy.type, "the stored deployment's strategy").toBe(
-      'RollingUpdate',
-    );
-    const list = await api.get(path);
-    expect([list.body.kind, list.body.apiVersion], `GET ${path}`).toEqual([
-      'DeploymentList',
-      'apps/v1',
-    ]);
   });
 
   test('an invalid object is a 422 Invalid naming every bad field, and is not stored', async () => {
@@ -288,9 +441,43 @@ describe('Create, get and list', () => {
     ]);
   });
 
+  test("a Table of a list carries the list's resourceVersion; ?includeObject=None leaves the objects out", async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+    const list = await api.get(PODS).set('accept', accept);
+    const plain = await api.get(PODS);
+    expect(
+      list.body.metadata.resourceVersion,
+      "the Table's resourceVersion, against the PodList's",
+    ).toBe(plain.body.metadata.resourceVersion);
+    expect(list.body.rows[0].object.metadata.name, 'a row carries its object by default').toBe(
+      'web',
+    );
+    const bare = await api.get(`${PODS}?includeObject=None`).set('accept', accept);
+    expect(bare.body.rows[0].object, `a row of GET ${PODS}?includeObject=None`).toBeUndefined();
+  });
+
+  test('listen(0) picks a free port and answers with its URL; close() stops serving', async () => {
+    const { server } = await setup();
+    const url = await server.listen(0);
+    expect(url, 'what listen(0) resolves with').toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const served = await fetch(`${url}/api/v1/namespaces/default`);
+    expect(served.status, `GET ${url}/api/v1/namespaces/default`).toBe(200);
+    await server.close();
+    const refused = await fetch(`${url}/api/v1/namespaces/default`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    expect(refused, 'a GET after close()').toBe('refused');
+  });
+
   test('over the network, a GET answers the same bytes as the app itself, found or not', async () => {
     const store = new Store();
-    const server = await createApiServer({ store: new MemoryStoreClient(store) });
+    const server = await createApiServer({
+      store: new MemoryStoreClient(store),
+      compactionIntervalMs: 0,
+    });
     const url = await server.listen(0);
     try {
       await request(server.app).post(PODS).send(examplePod('web'));

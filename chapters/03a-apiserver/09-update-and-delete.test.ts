@@ -5,7 +5,7 @@ import type { Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
-import { createApiServer } from './server.ts';
+import { createApiServer, gracePeriodOf } from './server.ts';
 
 async function setup() {
   const store = new Store();
@@ -14,6 +14,7 @@ async function setup() {
     store: new MemoryStoreClient(store),
     clock: new FakeClock(Date.UTC(2024, 0, 2)),
     random: () => (((n++ * 0.618) % 1) + 1) % 1,
+    compactionIntervalMs: 0,
   });
   return { store, api: request(server.app) };
 }
@@ -198,6 +199,34 @@ describe('Update and delete', () => {
     ]);
   });
 
+  test("a pod on a node waits for its grace period: the request's, else its own, else 30 s", () => {
+    const pod = examplePod('web');
+    pod.spec.nodeName = 'node-1';
+    expect(gracePeriodOf(pod, {}), 'a pod on node-1, no grace anywhere').toBe(30);
+    pod.spec.terminationGracePeriodSeconds = 20;
+    expect(gracePeriodOf(pod, {}), 'a pod on node-1 with terminationGracePeriodSeconds 20').toBe(
+      20,
+    );
+    expect(
+      gracePeriodOf(pod, { gracePeriodSeconds: 5 }),
+      'the same pod, deleted with gracePeriodSeconds 5',
+    ).toBe(5);
+    expect(
+      gracePeriodOf(pod, { gracePeriodSeconds: 0 }),
+      'the same pod, deleted with gracePeriodSeconds 0',
+    ).toBe(0);
+  });
+
+  test('a pod on no node, or one that has finished, has nothing to stop: it goes at once', () => {
+    const unscheduled = examplePod('web');
+    expect(gracePeriodOf(unscheduled, {}), 'a pod without a nodeName').toBe(0);
+    for (const phase of ['Succeeded', 'Failed']) {
+      const finished = { ...examplePod('done'), status: { phase } } as Pod;
+      finished.spec.nodeName = 'node-1';
+      expect(gracePeriodOf(finished, {}), `a pod on node-1 in phase ${phase}`).toBe(0);
+    }
+  });
+
   test('DELETE on a collection deletes every object in it and answers the List of them', async () => {
     const { api } = await setup();
     for (const name of ['a', 'b']) await api.post(PODS).send(examplePod(name));
@@ -217,6 +246,16 @@ describe('Update and delete', () => {
       (await api.get('/api/v1/namespaces/other/pods')).body.items.length,
       'pods in other',
     ).toBe(1);
+  });
+
+  test('namespaces cannot be deleted all at once: DELETE on their collection is a 405', async () => {
+    const { api } = await setup();
+    const response = await api.delete('/api/v1/namespaces');
+    expect([response.status, response.body.reason], 'DELETE /api/v1/namespaces').toEqual([
+      405,
+      'MethodNotAllowed',
+    ]);
+    expect((await api.get('/api/v1/namespaces')).body.items.length, 'namespaces left').toBe(4);
   });
 
   test('DELETE of a pod on a node marks it for its grace period; a second one with no grace removes it', async () => {
@@ -242,6 +281,32 @@ describe('Update and delete', () => {
     expect((await api.get(`${PODS}/running`)).status, 'after the second delete').toBe(404);
   });
 
+  test('a second DELETE with a shorter grace brings the deadline forward; a longer one does not', async () => {
+    const { api } = await setup();
+    const pod = examplePod('running');
+    pod.spec.nodeName = 'node-1';
+    await api.post(PODS).send(pod);
+    const deadline = async (gracePeriodSeconds: number) => {
+      const response = await api.delete(`${PODS}/running`).send({ gracePeriodSeconds });
+      return [
+        response.body.metadata.deletionTimestamp,
+        response.body.metadata.deletionGracePeriodSeconds,
+      ];
+    };
+    expect(await deadline(30), 'DELETE with gracePeriodSeconds 30').toEqual([
+      '2024-01-02T00:00:30Z',
+      30,
+    ]);
+    expect(await deadline(60), 'then DELETE with gracePeriodSeconds 60').toEqual([
+      '2024-01-02T00:00:30Z',
+      30,
+    ]);
+    expect(await deadline(10), 'then DELETE with gracePeriodSeconds 10').toEqual([
+      '2024-01-02T00:00:10Z',
+      10,
+    ]);
+  });
+
   test('DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it', async () => {
     const { api } = await setup();
     await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
@@ -261,5 +326,35 @@ describe('Update and delete', () => {
       .send({ ...marked.body, metadata: { ...marked.body.metadata, finalizers: [] } });
     expect(done.status, 'the PUT that takes the finalizer off').toBe(200);
     expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'afterwards').toBe(404);
+  });
+
+  test('an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    const response = await api.delete(`${DEPLOYMENTS}/web`).send({
+      propagationPolicy: 'Orphan',
+      preconditions: { resourceVersion: String(Number(created.metadata.resourceVersion) - 1) },
+    });
+    expect(
+      [response.status, response.body.reason],
+      'DELETE Orphan with an old resourceVersion',
+    ).toEqual([409, 'Conflict']);
+    const stored = await api.get(`${DEPLOYMENTS}/web`);
+    expect(
+      [stored.body.metadata.finalizers, stored.body.metadata.deletionTimestamp],
+      'finalizers and deletionTimestamp afterwards',
+    ).toEqual([undefined, undefined]);
+  });
+
+  test('taking the finalizers off an object that is not being deleted keeps it', async () => {
+    const { api } = await setup();
+    const deployment = exampleDeployment('web');
+    deployment.metadata.finalizers = ['example.com/keep'];
+    const { body: created } = await api.post(DEPLOYMENTS).send(deployment);
+    const released = await api
+      .put(`${DEPLOYMENTS}/web`)
+      .send({ ...created, metadata: { ...created.metadata, finalizers: [] } });
+    expect(released.status, 'the PUT that takes the finalizer off').toBe(200);
+    expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'GET afterwards').toBe(200);
   });
 });

@@ -2,12 +2,14 @@
 // patches, subresources and discovery. These tests hand the server tiny stand-ins, to check the
 // server's half of each: it calls them at the right moment, and stores what they return with the
 // same care as any write (defaults, validation, a compare on the resourceVersion).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
-import type { Patcher, Selectors, Subresource } from '../../harness/api/machinery.ts';
-import type { KubeObject } from '../../harness/api/types.ts';
+import type { Discovery, Patcher, Selectors, Subresource } from '../../harness/api/machinery.ts';
+import type { KubeObject, Pod } from '../../harness/api/types.ts';
 import { WatchReader } from '../../harness/api/watch-reader.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
@@ -62,6 +64,14 @@ const readOnlyScale: Subresource = {
   }),
 };
 
+/** Answers /healthz (as text) and /api (as JSON); nothing else. */
+const discovery: Discovery = (path) =>
+  path === '/healthz'
+    ? { contentType: 'text/plain', body: 'ok' }
+    : path === '/api'
+      ? { body: { kind: 'APIVersions', versions: ['v1'] } }
+      : undefined;
+
 /** A binding-like subresource: POST sets spec.nodeName, answers a Success Status. */
 const binding: Subresource = {
   name: 'binding',
@@ -101,12 +111,7 @@ async function setup(options: Partial<ApiServerOptions> = {}) {
         },
       },
     ],
-    discovery: (path) =>
-      path === '/healthz'
-        ? { contentType: 'text/plain', body: 'ok' }
-        : path === '/api'
-          ? { body: { kind: 'APIVersions', versions: ['v1'] } }
-          : undefined,
+    compactionIntervalMs: 0,
     ...options,
   });
   servers.push(server);
@@ -118,10 +123,78 @@ async function setup(options: Partial<ApiServerOptions> = {}) {
 }
 
 const PODS = '/api/v1/namespaces/default/pods';
+
+/**
+ * A stand-in kubelet on a free port: answers every request with `status` and `body`, or lets
+ * `body` write the answer as it likes.
+ */
+async function fakeKubelet(
+  status: number,
+  body: string | ((response: http.ServerResponse) => Promise<void>),
+) {
+  const seen: string[] = [];
+  const server = http.createServer((request, response) => {
+    seen.push(request.url ?? '');
+    response.writeHead(status, { 'content-type': 'text/plain' });
+    if (typeof body === 'string') response.end(body);
+    else void body(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  servers.push({ close });
+  return { port, seen, close };
+}
+
+/** Node node-1, whose kubelet listens on 127.0.0.1:<port>. */
+function nodeAt(port: number): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'node-1' },
+    status: {
+      addresses: [{ type: 'InternalIP', address: '127.0.0.1' }],
+      daemonEndpoints: { kubeletEndpoint: { Port: port } },
+    },
+  };
+}
+
+/** examplePod bound to `node`. */
+function podOn(name: string, node: string): Pod {
+  const pod = examplePod(name);
+  pod.spec.nodeName = node;
+  return pod;
+}
+
 const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
 const names = (list: { items: KubeObject[] }) => list.items.map((item) => item.metadata.name);
 
 describe('Collaborators', () => {
+  test("without chapter 03b's collaborators: a PATCH is a 415 and a selector a 400", async () => {
+    const bare = await createApiServer({
+      store: new MemoryStoreClient(new Store()),
+      compactionIntervalMs: 0,
+    });
+    servers.push(bare);
+    const api = request(bare.app);
+    await api.post(PODS).send(examplePod('web'));
+    const patch = await api
+      .patch(`${PODS}/web`)
+      .set('content-type', 'application/merge-patch+json')
+      .send('{}');
+    expect([patch.status, patch.body.reason], `PATCH ${PODS}/web`).toEqual([
+      415,
+      'UnsupportedMediaType',
+    ]);
+    const selected = await api.get(`${PODS}?labelSelector=app%3Dweb`);
+    expect([selected.status, selected.body.reason], `GET ${PODS}?labelSelector=app=web`).toEqual([
+      400,
+      'BadRequest',
+    ]);
+    const status = await api.get(`${PODS}/web/status`);
+    expect(status.status, `GET ${PODS}/web/status`).toBe(404);
+  });
+
   test('a list keeps only what the labelSelector and fieldSelector select', async () => {
     const { api } = await setup();
     expect(
@@ -315,7 +388,7 @@ describe('Collaborators', () => {
   });
 
   test('GETs the resources do not answer go to discovery; a string body is sent as text', async () => {
-    const { api } = await setup();
+    const { api } = await setup({ discovery });
     const health = await api.get('/healthz');
     expect([health.status, health.headers['content-type'], health.text], 'GET /healthz').toEqual([
       200,
@@ -361,5 +434,141 @@ describe('Collaborators', () => {
     calls.length = 0;
     await setup({ serviceAllocator, store: new MemoryStoreClient(store) });
     expect(calls, 'what the allocator was asked by a second start').toEqual(['rebuild 1']);
+  });
+
+  test("a Service's update goes through the allocator; a refused one has it learn again what is taken", async () => {
+    const calls: string[] = [];
+    const serviceAllocator = {
+      rebuild: (services: KubeObject[]) => void calls.push(`rebuild ${services.length}`),
+      kubernetesIp: () => '127.96.0.1',
+      onCreate: (service: KubeObject) => service,
+      onUpdate: (_old: KubeObject, service: KubeObject) => {
+        calls.push(`update ${service.metadata.name}`);
+        return service;
+      },
+      onDelete: () => {},
+    };
+    const { api } = await setup({ serviceAllocator });
+    const web = await api.post('/api/v1/namespaces/default/services').send({
+      metadata: { name: 'web' },
+      spec: { clusterIP: '127.96.0.9', ports: [{ port: 80 }] },
+    });
+    calls.length = 0;
+    const moved = { ...web.body, spec: { ...web.body.spec, ports: [{ port: 81 }] } };
+    const updated = await api.put('/api/v1/namespaces/default/services/web').send(moved);
+    expect(updated.status, `PUT the Service web with port 81: ${updated.text}`).toBe(200);
+    const refused = await api
+      .put('/api/v1/namespaces/default/services/web')
+      .send({ ...updated.body, spec: { ...updated.body.spec, ports: [] } });
+    expect(refused.status, 'PUT the Service web without ports').toBe(422);
+    expect(calls, 'what the allocator was asked').toEqual(['update web', 'rebuild 2']);
+  });
+
+  test("pods/log passes the request on to the kubelet of the pod's node, and streams its answer", async () => {
+    const { api } = await setup();
+    const kubelet = await fakeKubelet(200, 'line 1\nline 2\n');
+    await api.post('/api/v1/nodes').send(nodeAt(kubelet.port));
+    await api.post(PODS).send(podOn('talker', 'node-1'));
+    const response = await api.get(`${PODS}/talker/log?tailLines=2&follow=false&previous=x`);
+    expect(
+      [response.status, response.headers['content-type'], response.text],
+      `GET ${PODS}/talker/log?tailLines=2&follow=false&previous=x`,
+    ).toEqual([200, 'text/plain', 'line 1\nline 2\n']);
+    expect(kubelet.seen, 'what the kubelet on node-1 was asked: follow and tailLines only').toEqual(
+      ['/containerLogs/default/talker/app?follow=false&tailLines=2'],
+    );
+  });
+
+  test('a pod with several containers needs ?container=, one of its own; only GET reads a log', async () => {
+    const { api } = await setup();
+    const kubelet = await fakeKubelet(200, 'from sidecar\n');
+    await api.post('/api/v1/nodes').send(nodeAt(kubelet.port));
+    const pod = podOn('pair', 'node-1');
+    pod.spec.containers.push({ name: 'sidecar', image: 'kata/echo:1.0' });
+    await api.post(PODS).send(pod);
+    const unnamed = await api.get(`${PODS}/pair/log`);
+    expect([unnamed.status, unnamed.body.message], `GET ${PODS}/pair/log`).toEqual([
+      400,
+      'a container name must be specified for pod pair, choose one of: [app sidecar]',
+    ]);
+    const wrong = await api.get(`${PODS}/pair/log?container=db`);
+    expect([wrong.status, wrong.body.message], `GET ${PODS}/pair/log?container=db`).toEqual([
+      400,
+      'container db is not valid for pod pair',
+    ]);
+    const named = await api.get(`${PODS}/pair/log?container=sidecar`);
+    expect([named.status, named.text], `GET ${PODS}/pair/log?container=sidecar`).toEqual([
+      200,
+      'from sidecar\n',
+    ]);
+    const posted = await api.post(`${PODS}/pair/log`).send({});
+    expect(posted.status, `POST ${PODS}/pair/log`).toBe(405);
+  });
+
+  test('a pod on no node has no log yet, and a node without an InternalIP cannot be asked: 400', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('waiting'));
+    const waiting = await api.get(`${PODS}/waiting/log`);
+    expect([waiting.status, waiting.body.message], `GET ${PODS}/waiting/log`).toEqual([
+      400,
+      'container "app" in pod "waiting" is waiting to start: not scheduled',
+    ]);
+    await api
+      .post('/api/v1/nodes')
+      .send({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'bare' } });
+    await api.post(PODS).send(podOn('lost', 'bare'));
+    const lost = await api.get(`${PODS}/lost/log`);
+    expect(
+      [lost.status, lost.body.message],
+      `GET ${PODS}/lost/log (node bare has no address)`,
+    ).toEqual([400, 'node "bare" has no InternalIP to reach its kubelet']);
+  });
+
+  test("the kubelet's own refusal is a 400 with its words; a kubelet that does not answer is a 500", async () => {
+    const { api } = await setup();
+    const kubelet = await fakeKubelet(404, 'container app is not running\n');
+    await api.post('/api/v1/nodes').send(nodeAt(kubelet.port));
+    await api.post(PODS).send(podOn('talker', 'node-1'));
+    const refused = await api.get(`${PODS}/talker/log`);
+    expect(
+      [refused.status, refused.body.message],
+      `GET ${PODS}/talker/log, the kubelet says 404`,
+    ).toEqual([400, 'container app is not running']);
+    const gone = await fakeKubelet(200, '');
+    await gone.close();
+    await api.post('/api/v1/nodes').send({ ...nodeAt(gone.port), metadata: { name: 'node-2' } });
+    await api.post(PODS).send(podOn('orphan', 'node-2'));
+    const unreachable = await api.get(`${PODS}/orphan/log`);
+    expect(
+      [unreachable.status, unreachable.body.reason],
+      `GET ${PODS}/orphan/log, nobody listens on node-2's kubelet port`,
+    ).toEqual([500, 'InternalError']);
+  });
+
+  test('with ?follow=true the log streams: each line arrives as the kubelet writes it', async () => {
+    const { server, api } = await setup();
+    let release = () => {};
+    const more = new Promise<void>((resolve) => (release = resolve));
+    const kubelet = await fakeKubelet(200, async (response) => {
+      response.write('one\n');
+      await more;
+      response.end('two\n');
+    });
+    await api.post('/api/v1/nodes').send(nodeAt(kubelet.port));
+    await api.post(PODS).send(podOn('talker', 'node-1'));
+    const url = await server.listen(0);
+    const answer = await fetch(`${url}${PODS}/talker/log?follow=true`);
+    const reader = answer.body!.getReader();
+    const first = await reader.read();
+    expect(
+      new TextDecoder().decode(first.value),
+      'the first chunk, while the kubelet has written one line and waits',
+    ).toBe('one\n');
+    release();
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      rest += new TextDecoder().decode(chunk.value);
+    }
+    expect(rest, 'what follows once the kubelet writes its second line and ends').toBe('two\n');
   });
 });

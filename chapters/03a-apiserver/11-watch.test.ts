@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterEach, describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
+import { builtinResources } from '../../harness/api/resources.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
 import type { Table } from '../../harness/api/tables.ts';
 import type { KubeObject, Status } from '../../harness/api/types.ts';
@@ -9,6 +10,13 @@ import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts'
 import { waitFor } from '../../harness/testing/wait.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer, type ApiServer } from './server.ts';
+import {
+  bookmarkEvent,
+  isWatchRequest,
+  parseWatchParameters,
+  watchLine,
+  watchTimeoutMs,
+} from './watch.ts';
 
 /** Timers that fire only when the test says so: no test waits for real time to pass. */
 class ManualTimers implements Timers {
@@ -75,6 +83,83 @@ const nameOf = (event: { object: KubeObject | Status } | undefined) =>
   (event?.object as KubeObject | undefined)?.metadata.name;
 
 describe('Watch', () => {
+  test('a request watches when ?watch has any value but "0" or "false"', () => {
+    const watches = ['watch=true', 'watch=1', 'watch=', 'watch=false', 'watch=0', ''].map((query) =>
+      isWatchRequest(new URLSearchParams(query)),
+    );
+    expect(watches, 'isWatchRequest of watch=true, 1, (empty), false, 0, and of no watch').toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  test('parseWatchParameters reads resourceVersion, timeoutSeconds and allowWatchBookmarks', () => {
+    expect(
+      parseWatchParameters(
+        new URLSearchParams('resourceVersion=41&timeoutSeconds=5&allowWatchBookmarks=true'),
+      ),
+      'parseWatchParameters(resourceVersion=41&timeoutSeconds=5&allowWatchBookmarks=true)',
+    ).toEqual({ resourceVersion: 41, timeoutSeconds: 5, allowWatchBookmarks: true });
+  });
+
+  test('no resourceVersion, or "0", means: start from what is there now', () => {
+    for (const query of ['', 'resourceVersion=', 'resourceVersion=0']) {
+      expect(
+        parseWatchParameters(new URLSearchParams(query)),
+        `parseWatchParameters(${query || 'nothing'})`,
+      ).toEqual({ allowWatchBookmarks: false });
+    }
+  });
+
+  test('a resourceVersion or timeoutSeconds that is not a whole number is a 400', () => {
+    for (const query of ['resourceVersion=latest', 'resourceVersion=-1', 'timeoutSeconds=-1']) {
+      let error: unknown;
+      try {
+        parseWatchParameters(new URLSearchParams(query));
+      } catch (thrown) {
+        error = thrown;
+      }
+      expect(
+        [(error as Status | undefined)?.code, (error as Status | undefined)?.reason],
+        `parseWatchParameters(${query}) should throw a 400 BadRequest`,
+      ).toEqual([400, 'BadRequest']);
+    }
+  });
+
+  test('an event goes out as one line of JSON', () => {
+    const event = { type: 'ADDED' as const, object: examplePod('a\nb') };
+    const line = watchLine(event);
+    expect(
+      [line.endsWith('\n'), line.indexOf('\n'), JSON.parse(line)],
+      'watchLine of an ADDED pod whose name holds a newline: ends in one newline, parses back',
+    ).toEqual([true, line.length - 1, event]);
+  });
+
+  test('a watch lasts timeoutSeconds, or else a random 30 to 60 minutes', () => {
+    const given = { timeoutSeconds: 5, allowWatchBookmarks: false };
+    expect(
+      watchTimeoutMs(given, () => 0.5),
+      'watchTimeoutMs with timeoutSeconds 5',
+    ).toBe(5000);
+    const none = { allowWatchBookmarks: false };
+    expect(
+      [0, 0.5, 0.999].map((random) => watchTimeoutMs(none, () => random) / 1000),
+      'seconds without timeoutSeconds, for random 0, 0.5 and 0.999 (whole seconds)',
+    ).toEqual([1800, 2700, 3598]);
+  });
+
+  test('a BOOKMARK carries only the kind and a resourceVersion', () => {
+    const deployments = builtinResources.find((r) => r.resource === 'deployments')!;
+    expect(bookmarkEvent(deployments, 42), 'bookmarkEvent(deployments, 42)').toEqual({
+      type: 'BOOKMARK',
+      object: { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { resourceVersion: '42' } },
+    });
+  });
+
   test('?watch=true answers 200 with a stream of JSON events', async () => {
     const { watch } = await setup();
     const reader = watch(`${PODS}?watch=true`);
@@ -130,28 +215,6 @@ describe('Watch', () => {
     ).toEqual(['DELETED', String(store.revision)]);
   });
 
-  test("kubectl's watch asks for Tables: a row per event, the columns only in the first", async () => {
-    const { api, watch } = await setup();
-    await api.post(PODS).send(examplePod('web'));
-    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
-    const reader = watch(`${PODS}?watch=true`, { accept });
-    await reader.started;
-    await api.post(PODS).send(examplePod('db'));
-    const events = [await reader.next('ADDED web'), await reader.next('ADDED db')];
-    const tables = events.map((event) => event?.object as unknown as Table);
-    expect(
-      tables.map((table) => [table.kind, table.rows.map((row) => row.cells[0])]),
-      'each event',
-    ).toEqual([
-      ['Table', ['web']],
-      ['Table', ['db']],
-    ]);
-    expect(
-      tables.map((table) => table.columnDefinitions.length > 0),
-      'column definitions in each event',
-    ).toEqual([true, false]);
-  });
-
   test('from a resourceVersion, only changes after it: no ADDED for what was already there', async () => {
     const { api, watch } = await setup();
     await api.post(PODS).send(examplePod('a'));
@@ -186,6 +249,28 @@ describe('Watch', () => {
     await api.post('/api/v1/namespaces/kube-system/pods').send(examplePod('elsewhere'));
     await api.post(PODS).send(examplePod('here'));
     expect(nameOf(await reader.next('an event')), 'the first event seen in default').toBe('here');
+  });
+
+  test("kubectl's watch asks for Tables: a row per event, the columns only in the first", async () => {
+    const { api, watch } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const accept = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
+    const reader = watch(`${PODS}?watch=true`, { accept });
+    await reader.started;
+    await api.post(PODS).send(examplePod('db'));
+    const events = [await reader.next('ADDED web'), await reader.next('ADDED db')];
+    const tables = events.map((event) => event?.object as unknown as Table);
+    expect(
+      tables.map((table) => [table.kind, table.rows.map((row) => row.cells[0])]),
+      'each event',
+    ).toEqual([
+      ['Table', ['web']],
+      ['Table', ['db']],
+    ]);
+    expect(
+      tables.map((table) => table.columnDefinitions.length > 0),
+      'column definitions in each event',
+    ).toEqual([true, false]);
   });
 
   test('a compacted resourceVersion gets one ERROR event with a 410 Expired Status, then the end', async () => {
@@ -264,13 +349,15 @@ describe('Watch', () => {
     }
   });
 
-  test('a resourceVersion that is not a number is a 400', async () => {
+  test('a watch whose parameters are not numbers is a 400 before it starts', async () => {
     const { api } = await setup();
-    const response = await api.get(`${PODS}?watch=true&resourceVersion=latest`);
-    expect(
-      [response.status, response.body.reason],
-      `GET ${PODS}?watch=true&resourceVersion=latest`,
-    ).toEqual([400, 'BadRequest']);
+    for (const query of ['resourceVersion=latest', 'timeoutSeconds=-1']) {
+      const response = await api.get(`${PODS}?watch=true&${query}`);
+      expect([response.status, response.body.reason], `GET ${PODS}?watch=true&${query}`).toEqual([
+        400,
+        'BadRequest',
+      ]);
+    }
   });
 
   test('closing the server ends every open watch', async () => {
@@ -300,5 +387,25 @@ describe('Watch', () => {
     await api.post(PODS).send(examplePod('late'));
     timers.fire(300_000);
     await waitFor(() => store.compactRevision === early, `a compaction to revision ${early}`);
+  });
+
+  test('compaction stops with the server, and a compactionIntervalMs of 0 turns it off', async () => {
+    const store = new Store();
+    const timers = new ManualTimers();
+    const server = await createApiServer({
+      store: new MemoryStoreClient(store),
+      timers,
+      compactionIntervalMs: 60_000,
+    });
+    expect(timers.delays(), 'timers waiting once the server is up').toEqual([60_000]);
+    await server.close();
+    expect(timers.delays(), 'timers waiting after close()').toEqual([]);
+    const off = await createApiServer({
+      store: new MemoryStoreClient(new Store()),
+      timers,
+      compactionIntervalMs: 0,
+    });
+    running.push({ server: off, readers: [] });
+    expect(timers.delays(), 'timers waiting for a server with compactionIntervalMs 0').toEqual([]);
   });
 });
