@@ -58,12 +58,14 @@ async function dispatch(request: Request): Promise<number> {
       const { watchChapter } = await import('./watch.ts');
       const chosen = chapter ?? defaultChapter() ?? course[course.length - 1]!;
       // The current stage unless told otherwise: its tests answer faster than the whole chapter's.
-      const stageNumber = request.stage ?? (chapter ? undefined : defaultStage(chosen)?.number);
+      // It is worked out again at every run, so finishing a stage moves the watch to the next.
+      const stageNumber = () =>
+        request.stage ?? (chapter ? undefined : defaultStage(chosen)?.number);
       return watchChapter(
         chosen,
         async () => {
           if (process.stdout.isTTY) console.clear();
-          await test(chosen, false, colour, stageNumber);
+          await test(chosen, false, colour, stageNumber());
         },
         { poll: request.flags.poll === true, colour },
       );
