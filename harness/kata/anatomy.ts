@@ -15,7 +15,7 @@ import ts from 'typescript';
 import { folderOf, type Chapter } from '../course.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { lessonPath } from './lesson.ts';
-import { chapterFigures, logicLines, maxLogicLinesPerTest, testsOf } from './stages.ts';
+import { chapterFigures, logicLines, maxLogicLinesPerTest, sitting, testsOf } from './stages.ts';
 
 /** Every test has a hint in the manifest. */
 export function hintProblems(chapter: Chapter, root = repoRoot): string[] {
@@ -78,6 +78,14 @@ export function stageProblems(chapter: Chapter, root = repoRoot): string[] {
   const tests = testsOf(chapter, root).length;
   const lines = chapterLogicLines(chapter, root);
   const problems = [...figures.problems];
+  const [shortest, longest] = sitting.bounds;
+  for (const stage of figures.stages) {
+    if (stage.minutes < shortest || stage.minutes > longest) {
+      problems.push(
+        `stage ${stage.id} ${stage.title} takes ${stage.minutes} minutes by the estimate, outside ${shortest} to ${longest}: one sitting is 30 to 60 (move its first test, or split its functions)`,
+      );
+    }
+  }
   if (tests && lines / tests > maxLogicLinesPerTest) {
     problems.push(
       `${lines} reference logic lines for ${tests} tests is ${(lines / tests).toFixed(1)} a test, over ${maxLogicLinesPerTest}: add the intermediate tests a learner needs (npx kata stages ${chapter.id} shows where)`,

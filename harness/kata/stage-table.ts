@@ -7,6 +7,7 @@ import {
   duration,
   maxLogicLinesPerTest,
   rates,
+  sitting,
   type ChapterFigures,
 } from './stages.ts';
 
@@ -27,7 +28,7 @@ export function formatStages(figures: ChapterFigures, colour: Paint): string[] {
       String(stage.tests.length),
       String(stage.logicLines),
       `${perTest(stage.logicLines, stage.tests.length)}${heavy ? ' !' : ''}`,
-      String(stage.minutes),
+      `${stage.minutes}${stage.minutes < sitting.aim[0] || stage.minutes > sitting.aim[1] ? ' ~' : ''}`,
     ]);
   }
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -60,6 +61,8 @@ export function printStages(chapters: Chapter[], colour: Paint): number {
       `(${rates.minutesPerLogicLine} min a logic line, ${rates.minutesPerTest} min a test, ` +
       `${rates.wordsPerMinute} lesson words a minute; harness/kata/stages.ts).`,
   );
-  console.log(`A "!" marks a stage over ${maxLogicLinesPerTest} logic lines a test.`);
+  console.log(
+    `A "!" marks a stage over ${maxLogicLinesPerTest} logic lines a test, a "~" one outside ${sitting.aim[0]} to ${sitting.aim[1]} minutes.`,
+  );
   return all.some((figures) => figures.problems.length) ? 1 : 0;
 }

@@ -32,8 +32,14 @@ export const rates = {
   wordsPerMinute: 200,
 };
 
-/** The most reference logic lines a stage may ask for per test (the integrity check's bound). */
+/** The most reference logic lines a chapter may ask for per test (the integrity check's bound). */
 export const maxLogicLinesPerTest = 15;
+
+/**
+ * How long a stage should take: one sitting of 30 to 60 minutes is the aim (`kata stages` marks a
+ * stage outside it), and the integrity check refuses one outside 20 to 90, which is no sitting.
+ */
+export const sitting = { aim: [30, 60], bounds: [20, 90] } as const;
 
 /** One test of a chapter, in the chapter's order. */
 export interface ListedTest {
