@@ -47,71 +47,162 @@ function mustParse(source: string, file: string): void {
   );
 }
 
-/** The import declarations of a file, by module and by whether they import types only. */
-function importsOf(source: ts.SourceFile) {
-  return source.statements.filter(ts.isImportDeclaration).map((declaration) => ({
-    declaration,
-    module: (declaration.moduleSpecifier as ts.StringLiteral).text,
-    typeOnly: declaration.importClause?.isTypeOnly ?? false,
-    named:
-      declaration.importClause?.namedBindings &&
-      ts.isNamedImports(declaration.importClause.namedBindings)
-        ? declaration.importClause.namedBindings
-        : undefined,
-  }));
+/** One name an import declaration brings in: `a`, `a as b`, with or without `type`. */
+interface ImportedName {
+  /** The local name. */
+  local: string;
+  /** As written between the braces, without `type`: "a", "a as b". */
+  text: string;
+  /** Imported for its type only, by `import type` or an inline `type`. */
+  typeOnly: boolean;
 }
 
-/** The local names a file imports, whatever the declaration. */
-function importedNames(source: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  for (const { declaration, named } of importsOf(source)) {
-    const clause = declaration.importClause;
-    if (clause?.name) names.add(clause.name.text);
-    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) {
-      names.add(clause.namedBindings.name.text);
-    }
-    for (const element of named?.elements ?? []) names.add(element.name.text);
-  }
-  return names;
+/** An import declaration, as parts that can be changed and written back. */
+interface ImportModel {
+  declaration: ts.ImportDeclaration;
+  module: string;
+  /** `import type ...` */
+  typeOnly: boolean;
+  defaultName?: string;
+  namespace?: string;
+  /** The names between braces; undefined when the declaration has no braces. */
+  named?: ImportedName[];
+  changed: boolean;
+}
+
+function importModel(declaration: ts.ImportDeclaration, source: ts.SourceFile): ImportModel {
+  const clause = declaration.importClause;
+  const typeOnly = clause?.isTypeOnly ?? false;
+  const bindings = clause?.namedBindings;
+  return {
+    declaration,
+    module: (declaration.moduleSpecifier as ts.StringLiteral).text,
+    typeOnly,
+    defaultName: clause?.name?.text,
+    namespace: bindings && ts.isNamespaceImport(bindings) ? bindings.name.text : undefined,
+    named:
+      bindings && ts.isNamedImports(bindings)
+        ? bindings.elements.map((element) => ({
+            local: element.name.text,
+            text: element.propertyName
+              ? `${element.propertyName.getText(source)} as ${element.name.text}`
+              : element.name.text,
+            typeOnly: typeOnly || element.isTypeOnly,
+          }))
+        : undefined,
+    changed: false,
+  };
+}
+
+/** The declaration as the model now has it, on one line. */
+function writeImport(model: ImportModel, source: ts.SourceFile): string {
+  const named = model.named?.map(
+    (name) => `${name.typeOnly && !model.typeOnly ? 'type ' : ''}${name.text}`,
+  );
+  const parts = [
+    model.defaultName,
+    model.namespace && `* as ${model.namespace}`,
+    named && `{ ${named.join(', ')} }`,
+  ].filter(Boolean);
+  const attributes = model.declaration.attributes?.getText(source);
+  const from = model.declaration.moduleSpecifier.getText(source);
+  return `import ${model.typeOnly ? 'type ' : ''}${parts.join(', ')} from ${from}${attributes ? ` ${attributes}` : ''};`;
 }
 
 /**
- * Edits that give the learner's file every name the reference imports: added to the learner's
- * import of the same module where there is one, else as a new import of just the missing names.
+ * Edits that give the learner's file every name the reference imports, as the reference imports
+ * it: a missing name is added to the learner's import of the same module where there is one, else
+ * in a new import; a name the learner imports for its type only, where the reference needs its
+ * value, loses its `type`. A declaration none of whose names the learner has is copied whole.
  */
 function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
-  const edits: Edit[] = [];
-  const mine = importsOf(learner);
-  const have = importedNames(learner);
+  const declarations = learner.statements.filter(ts.isImportDeclaration);
+  const mine = declarations.map((declaration) => importModel(declaration, learner));
+  /** The learner's imported names: the model each is in, and its entry between braces if any. */
+  const have = new Map<string, { model: ImportModel; name?: ImportedName }>();
+  for (const model of mine) {
+    if (model.defaultName) have.set(model.defaultName, { model });
+    if (model.namespace) have.set(model.namespace, { model });
+    for (const name of model.named ?? []) have.set(name.local, { model, name });
+  }
+  /** The learner's name, imported for its type only, becomes a value import. */
+  const makeValue = ({ model, name }: { model: ImportModel; name?: ImportedName }) => {
+    // `import type { A, B }` becomes `import { A, type B }`: the others stay types.
+    model.typeOnly = false;
+    if (name) name.typeOnly = false;
+    model.changed = true;
+  };
   const added: string[] = [];
-  for (const theirs of importsOf(reference)) {
-    const clause = theirs.declaration.importClause;
-    if (!theirs.named) {
-      const local =
-        clause?.name?.text ?? (clause?.namedBindings as ts.NamespaceImport | undefined)?.name.text;
-      if (!local || !have.has(local)) added.push(theirs.declaration.getText(reference));
+  for (const declaration of reference.statements.filter(ts.isImportDeclaration)) {
+    const theirs = importModel(declaration, reference);
+    if (!declaration.importClause) {
+      // A side-effect import: any import of the module already runs it.
+      if (!mine.some((own) => own.module === theirs.module)) {
+        added.push(declaration.getText(reference));
+      }
       continue;
     }
-    const missing = theirs.named.elements.filter((element) => !have.has(element.name.text));
+    const locals = [
+      theirs.defaultName,
+      theirs.namespace,
+      ...(theirs.named ?? []).map((n) => n.local),
+    ];
+    if (locals.every((local) => !local || !have.has(local))) {
+      added.push(declaration.getText(reference));
+      continue;
+    }
+    const type = theirs.typeOnly ? 'type ' : '';
+    const mergeable = (own: ImportModel) =>
+      own.module === theirs.module && own.typeOnly === theirs.typeOnly && !own.namespace;
+    if (theirs.defaultName) {
+      const own = have.get(theirs.defaultName);
+      if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
+      if (!own) {
+        const match = mine.find(
+          (model) => mergeable(model) && !model.defaultName && !model.typeOnly,
+        );
+        if (match) {
+          match.defaultName = theirs.defaultName;
+          match.changed = true;
+        } else added.push(`import ${type}${theirs.defaultName} from '${theirs.module}';`);
+      }
+    }
+    if (theirs.namespace) {
+      const own = have.get(theirs.namespace);
+      if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
+      if (!own) added.push(`import ${type}* as ${theirs.namespace} from '${theirs.module}';`);
+    }
+    const missing: ImportedName[] = [];
+    for (const name of theirs.named ?? []) {
+      const own = have.get(name.local);
+      const ownTypeOnly = own && (own.name ? own.name.typeOnly : own.model.typeOnly);
+      if (own && ownTypeOnly && !name.typeOnly) makeValue(own);
+      if (!own) missing.push(name);
+    }
     if (missing.length === 0) continue;
-    const texts = missing.map((element) => element.getText(reference));
     const match = mine.find(
-      (own) => own.module === theirs.module && own.typeOnly === theirs.typeOnly && own.named,
+      (model) => mergeable(model) && (model.named || (!model.typeOnly && model.defaultName)),
     );
-    if (match?.named) {
-      const all = [...match.named.elements.map((element) => element.getText(learner)), ...texts];
-      edits.push({
-        start: match.named.getStart(learner),
-        end: match.named.getEnd(),
-        text: `{ ${all.join(', ')} }`,
-      });
+    if (match) {
+      match.named = [...(match.named ?? []), ...missing];
+      match.changed = true;
+      for (const name of missing) have.set(name.local, { model: match, name });
     } else {
-      const type = theirs.typeOnly ? 'type ' : '';
+      const texts = missing.map(
+        (name) => `${name.typeOnly && !theirs.typeOnly ? 'type ' : ''}${name.text}`,
+      );
       added.push(`import ${type}{ ${texts.join(', ')} } from '${theirs.module}';`);
     }
   }
+  const edits: Edit[] = mine
+    .filter((model) => model.changed)
+    .map((model) => ({
+      start: model.declaration.getStart(learner),
+      end: model.declaration.getEnd(),
+      text: writeImport(model, learner),
+    }));
   if (added.length) {
-    const last = mine[mine.length - 1]?.declaration;
+    const last = declarations[declarations.length - 1];
     const at = last ? last.getEnd() : 0;
     edits.push({
       start: at,
