@@ -213,31 +213,63 @@ function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
   return edits;
 }
 
-/** Where to add a unit the learner's file lacks: after the unit before it in the reference. */
+/** The learner's top-level class of that name. */
+function classIn(source: ts.SourceFile, name: string): ts.ClassDeclaration | undefined {
+  return source.statements.find(
+    (statement): statement is ts.ClassDeclaration =>
+      ts.isClassDeclaration(statement) && statement.name?.text === name,
+  );
+}
+
+/**
+ * Where to add a unit the learner's file lacks: after the unit before it in the reference, in the
+ * same class for a member. A top-level unit (`owner` undefined) whose reference neighbour is a
+ * member of a class goes after that class.
+ */
 function insertionPoint(
   key: string,
+  owner: string | undefined,
   referenceKeys: string[],
   learnerUnits: Map<string, ts.Node>,
   learner: ts.SourceFile,
 ): number {
-  const owner = classOf(key);
   for (let i = referenceKeys.indexOf(key) - 1; i >= 0; i -= 1) {
-    const before = learnerUnits.get(referenceKeys[i]!);
-    if (before && classOf(referenceKeys[i]!) === owner) return before.getEnd();
+    const previous = referenceKeys[i]!;
+    const before = learnerUnits.get(previous);
+    if (!before) continue;
+    if (classOf(previous) === owner) return before.getEnd();
+    if (!owner) return before.parent.getEnd();
   }
-  if (owner) {
-    const declaration = learner.statements.find(
-      (statement) => ts.isClassDeclaration(statement) && statement.name?.text === owner,
-    ) as ts.ClassDeclaration | undefined;
-    if (declaration) return declaration.members.pos;
-  }
+  const declaration = owner ? classIn(learner, owner) : undefined;
+  if (declaration) return declaration.members.pos;
   const firstNonImport = learner.statements.find((statement) => !ts.isImportDeclaration(statement));
   return firstNonImport ? firstNonImport.getFullStart() : learner.getEnd();
 }
 
+/** A class of the reference with only the members named in `take`, for a file that lacks it. */
+function classShell(
+  declaration: ts.ClassDeclaration,
+  owner: string,
+  take: Set<string>,
+  units: Array<{ key: string; node: ts.Node }>,
+  reference: ts.SourceFile,
+): string {
+  const start = declaration.getFullStart();
+  let text = declaration.getFullText(reference);
+  const left = units.filter(
+    (unit) =>
+      unit.node.parent === declaration && classOf(unit.key) === owner && !take.has(unit.key),
+  );
+  for (const unit of left.reverse()) {
+    text = text.slice(0, unit.node.getFullStart() - start) + text.slice(unit.node.getEnd() - start);
+  }
+  return text;
+}
+
 /**
  * The learner's file with the reference's text for the units named in `take`: each replaces the
- * learner's unit of the same key, or is added next to its reference neighbour; imports merged.
+ * learner's unit of the same key, or is added next to its reference neighbour; imports merged. A
+ * member of a class the learner's file lacks comes in that class, with its other members taken.
  */
 export function spliceReference(
   learnerSource: string,
@@ -252,15 +284,24 @@ export function spliceReference(
   const referenceUnits = unitsOf(referenceSource, file);
   const referenceKeys = referenceUnits.map((unit) => unit.key);
   const edits: Edit[] = importEdits(learner, reference);
+  const shells = new Set<string>();
+  const insert = (at: number, text: string) =>
+    edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
   for (const unit of referenceUnits.filter((candidate) => take.has(candidate.key))) {
     // Full texts carry the unit's doc comment and indentation along with it.
     const text = unit.node.getFullText(reference);
     const own = learnerUnits.get(unit.key);
+    const owner = classOf(unit.key);
     if (own) {
       edits.push({ start: own.getFullStart(), end: own.getEnd(), text });
+    } else if (owner && !classIn(learner, owner)) {
+      if (shells.has(owner)) continue;
+      shells.add(owner);
+      const declaration = unit.node.parent as ts.ClassDeclaration;
+      const shell = classShell(declaration, owner, take, referenceUnits, reference);
+      insert(insertionPoint(unit.key, undefined, referenceKeys, learnerUnits, learner), shell);
     } else {
-      const at = insertionPoint(unit.key, referenceKeys, learnerUnits, learner);
-      edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
+      insert(insertionPoint(unit.key, owner, referenceKeys, learnerUnits, learner), text);
     }
   }
   // Apply from the end, so earlier positions stay true. At one place, a replacement goes first and
