@@ -21,6 +21,7 @@ import {
   chapterFigures,
   classOf,
   duration,
+  sameMember,
   unitsOf,
   type ChapterFigures,
   type Unit,
@@ -280,18 +281,32 @@ export function spliceReference(
   mustParse(learnerSource, file);
   const learner = ts.createSourceFile(file, learnerSource, ts.ScriptTarget.Latest, true);
   const reference = ts.createSourceFile(file, referenceSource, ts.ScriptTarget.Latest, true);
-  const learnerUnits = new Map(unitsOf(learnerSource, file).map((unit) => [unit.key, unit.node]));
+  const learnerList = unitsOf(learnerSource, file);
+  const learnerUnits = new Map(learnerList.map((unit) => [unit.key, unit.node]));
   const referenceUnits = unitsOf(referenceSource, file);
   const referenceKeys = referenceUnits.map((unit) => unit.key);
   const edits: Edit[] = importEdits(learner, reference);
+  // The learner's members that the reference writes another way (a getter where it has a field).
+  const replaced = new Set<ts.Node>();
+  const twinsOf = (key: string) =>
+    learnerList.filter(
+      (unit) =>
+        !referenceKeys.includes(unit.key) && !replaced.has(unit.node) && sameMember(unit.key, key),
+    );
   const shells = new Set<string>();
   const insert = (at: number, text: string) =>
     edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
   for (const unit of referenceUnits.filter((candidate) => take.has(candidate.key))) {
     // Full texts carry the unit's doc comment and indentation along with it.
     const text = unit.node.getFullText(reference);
-    const own = learnerUnits.get(unit.key);
+    const twins = learnerUnits.has(unit.key) ? [] : twinsOf(unit.key);
+    const own = learnerUnits.get(unit.key) ?? twins[0]?.node;
     const owner = classOf(unit.key);
+    for (const twin of twins) replaced.add(twin.node);
+    // A getter and a setter become one field: the first is replaced, the others go.
+    for (const twin of twins.slice(1)) {
+      edits.push({ start: twin.node.getFullStart(), end: twin.node.getEnd(), text: '' });
+    }
     if (own) {
       edits.push({ start: own.getFullStart(), end: own.getEnd(), text });
     } else if (owner && !classIn(learner, owner)) {

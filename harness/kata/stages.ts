@@ -293,6 +293,20 @@ function calledAs(key: string): string[] {
 }
 
 /**
+ * Whether two keys name the same member written another way: a getter in one file and a field or
+ * a method of the same name in the other ("Store.get size", "Store.size").
+ */
+export function sameMember(a: string, b: string): boolean {
+  const owner = classOf(a);
+  return (
+    owner !== undefined &&
+    owner === classOf(b) &&
+    calledAs(a).length > 0 &&
+    calledAs(a).join() === calledAs(b).join()
+  );
+}
+
+/**
  * The units the learner writes in one source file: every unit of the reference whose text differs
  * from the stub's, with the stub's NotImplemented name and section where it has one.
  */
@@ -303,8 +317,16 @@ export function unitsToWrite(stubSource: string, referenceSource: string, file: 
   const lineOf = (node: ts.Node) =>
     stubParsed.getLineAndCharacterOfPosition(node.getStart(stubParsed)).line + 1;
   const units: Unit[] = [];
-  for (const reference of unitsOf(referenceSource, file)) {
-    const stub = stubUnits.get(reference.key);
+  const referenceUnits = unitsOf(referenceSource, file);
+  const referenceKeys = new Set(referenceUnits.map((unit) => unit.key));
+  for (const reference of referenceUnits) {
+    // A getter the stub throws from may be a field in the reference: the same unit.
+    const stub =
+      stubUnits.get(reference.key) ??
+      [...stubUnits.values()].find(
+        (candidate) =>
+          !referenceKeys.has(candidate.key) && sameMember(candidate.key, reference.key),
+      );
     if (stub && stub.text === reference.text) continue;
     const thrown = stub ? notImplementedIn(stub.node, constants) : undefined;
     units.push({
