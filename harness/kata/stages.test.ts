@@ -250,6 +250,46 @@ function bump(revision: number): number {
       'the names Store.put uses that are units',
     ).toEqual(['Key', '#revision', 'bump']);
   });
+  test('a statement without a name is one unit in the stub and the reference', () => {
+    const stub = `export type { Event } from './events.ts';
+export * from './more.ts';
+`;
+    const reference = `import { a } from './a.ts';
+
+export type { Event } from './events.ts';
+export * from './more.ts';
+`;
+    expect(
+      unitsOf(reference, 'a.ts').map((unit) => unit.key),
+      'the keys of a re-export and of an export of everything',
+    ).toEqual(['#export type from ./events.ts', '#export from ./more.ts']);
+    expect(
+      unitsToWrite(stub, reference, 'a.ts'),
+      'the units to write where the reference re-exports what the stub does',
+    ).toEqual([]);
+  });
+
+  test('a getter the stub throws from and a field of that name in the reference are one unit', () => {
+    const stub = `export class Counter {
+  get value(): number {
+    throw new NotImplemented('Counter.value', '§ Counting');
+  }
+}
+`;
+    const reference = `export class Counter {
+  value = 0;
+}
+`;
+    expect(
+      unitsToWrite(stub, reference, 'counter.ts').map(({ key, name, section, stubLine }) => ({
+        key,
+        name,
+        section,
+        stubLine,
+      })),
+      'the units to write of a counter whose getter is a field in the reference',
+    ).toEqual([{ key: 'Counter.value', name: 'Counter.value', section: 'Counting', stubLine: 2 }]);
+  });
 });
 
 describe('Stage figures', () => {
