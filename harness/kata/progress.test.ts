@@ -21,7 +21,10 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 describe('Progress', () => {
   test('a missing progress file reads as no progress, silently', () => {
     const warnings: string[] = [];
-    expect(loadProgress(path.join(dir, 'nowhere'), (line) => warnings.push(line))).toEqual({});
+    expect(
+      loadProgress(path.join(dir, 'nowhere'), (line) => warnings.push(line)),
+      'progress from a folder without progress.json',
+    ).toEqual({});
     expect(warnings, 'warnings for a missing file').toEqual([]);
   });
 
