@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { course } from '../course.ts';
-import { helpText, parseCommandLine, verbs } from './args.ts';
+import { helpText, parseCommandLine, resolveStage, verbs } from './args.ts';
 import { UsageError } from './output.ts';
 
 function usageError(argv: string[]): string {
@@ -80,5 +80,71 @@ describe('The command line', () => {
       expect(parseCommandLine([flag]).verb, `kata ${flag}`).toBe('help');
     }
     expect(parseCommandLine(['status', '--help']).help, 'kata status --help').toBe(true);
+  });
+});
+
+// The manifest decides which chapters have stages: take the first with three or more, and (while
+// there is one) a chapter not cut into stages yet.
+const staged = course.find((chapter) => chapter.stages.length >= 3)!;
+const unstaged = course.find((chapter) => chapter.stages.length === 0);
+
+describe('Stages on the command line', () => {
+  test('the manifest has a chapter of three stages or more to try them on', () => {
+    expect(staged, 'a chapter with three stages or more in harness/course.ts').toBeDefined();
+  });
+
+  test('NN.S names a chapter and one of its stages, with or without the zero', () => {
+    expect(resolveStage(`${staged.id}.3`), `${staged.id}.3`).toEqual({ chapter: staged, stage: 3 });
+    expect(resolveStage(`${Number(staged.id)}.2`), `${Number(staged.id)}.2`).toEqual({
+      chapter: staged,
+      stage: 2,
+    });
+    expect(resolveStage(staged.id), `${staged.id} alone`).toEqual({ chapter: staged });
+  });
+
+  test('kata test NN.S runs one stage; kata goto NN goes to a chapter', () => {
+    const request = parseCommandLine(['test', `${staged.id}.3`]);
+    expect(
+      { chapters: request.chapters, stage: request.stage },
+      `kata test ${staged.id}.3`,
+    ).toEqual({ chapters: [staged], stage: 3 });
+    const goto = parseCommandLine(['goto', '01']);
+    expect({ chapters: goto.chapters, stage: goto.stage }, 'kata goto 01').toEqual({
+      chapters: [course[0]],
+      stage: undefined,
+    });
+    expect(
+      parseCommandLine(['catch-up', `${staged.id}.2`]).stage,
+      `kata catch-up ${staged.id}.2`,
+    ).toBe(2);
+  });
+
+  test('kata catch-up needs a stage, and kata goto a chapter', () => {
+    expect(usageError(['catch-up', '01']), 'kata catch-up 01').toBe(
+      'kata catch-up needs a stage, like 01.2; usage: kata catch-up NN.S',
+    );
+    expect(usageError(['goto']), 'kata goto').toContain('kata goto needs a chapter: 01 (store)');
+  });
+
+  test('a stage the chapter does not have is refused with the range it has', () => {
+    const last = `${staged.id}.${staged.stages.length}`;
+    for (const stage of ['99', '0']) {
+      const message = usageError(['goto', `${staged.id}.${stage}`]);
+      expect(message, `kata goto ${staged.id}.${stage}`).toBe(
+        `chapter ${staged.id} has no stage ${Number(stage)}; its stages are ${staged.id}.1 to ${last}`,
+      );
+    }
+  });
+
+  test.skipIf(!unstaged)('a stage of a chapter not cut into stages yet is refused as such', () => {
+    expect(usageError(['test', `${unstaged!.id}.1`]), `kata test ${unstaged!.id}.1`).toBe(
+      `chapter ${unstaged!.id} is not cut into stages yet: name the chapter alone, ${unstaged!.id}`,
+    );
+  });
+
+  test('a verb that takes no stage refuses one as an unknown chapter', () => {
+    expect(usageError(['reset', `${staged.id}.2`]), `kata reset ${staged.id}.2`).toContain(
+      `unknown chapter "${staged.id}.2"`,
+    );
   });
 });

@@ -357,6 +357,11 @@ export function resolveStage(name: string): { chapter: Chapter; stage?: number }
   const chapter = resolveChapter(match[1]!);
   const stage = Number(match[2]);
   const count = chapter.stages.length;
+  if (count === 0) {
+    throw new UsageError(
+      `chapter ${chapter.id} is not cut into stages yet: name the chapter alone, ${chapter.id}`,
+    );
+  }
   if (stage < 1 || stage > count) {
     throw new UsageError(
       `chapter ${chapter.id} has no stage ${stage}; its stages are ${chapter.id}.1 to ${chapter.id}.${count}`,

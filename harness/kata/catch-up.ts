@@ -21,6 +21,7 @@ import {
   chapterFigures,
   classOf,
   duration,
+  sameMember,
   unitsOf,
   type ChapterFigures,
   type Unit,
@@ -47,115 +48,162 @@ function mustParse(source: string, file: string): void {
   );
 }
 
-/** The import declarations of a file, by module and by whether they import types only. */
-function importsOf(source: ts.SourceFile) {
-  return source.statements.filter(ts.isImportDeclaration).map((declaration) => ({
+/** One name an import declaration brings in: `a`, `a as b`, with or without `type`. */
+interface ImportedName {
+  /** The local name. */
+  local: string;
+  /** As written between the braces, without `type`: "a", "a as b". */
+  text: string;
+  /** Imported for its type only, by `import type` or an inline `type`. */
+  typeOnly: boolean;
+}
+
+/** An import declaration, as parts that can be changed and written back. */
+interface ImportModel {
+  declaration: ts.ImportDeclaration;
+  module: string;
+  /** `import type ...` */
+  typeOnly: boolean;
+  defaultName?: string;
+  namespace?: string;
+  /** The names between braces; undefined when the declaration has no braces. */
+  named?: ImportedName[];
+  changed: boolean;
+}
+
+function importModel(declaration: ts.ImportDeclaration, source: ts.SourceFile): ImportModel {
+  const clause = declaration.importClause;
+  const typeOnly = clause?.isTypeOnly ?? false;
+  const bindings = clause?.namedBindings;
+  return {
     declaration,
     module: (declaration.moduleSpecifier as ts.StringLiteral).text,
-    typeOnly: declaration.importClause?.isTypeOnly ?? false,
+    typeOnly,
+    defaultName: clause?.name?.text,
+    namespace: bindings && ts.isNamespaceImport(bindings) ? bindings.name.text : undefined,
     named:
-      declaration.importClause?.namedBindings &&
-      ts.isNamedImports(declaration.importClause.namedBindings)
-        ? declaration.importClause.namedBindings
+      bindings && ts.isNamedImports(bindings)
+        ? bindings.elements.map((element) => ({
+            local: element.name.text,
+            text: element.propertyName
+              ? `${element.propertyName.getText(source)} as ${element.name.text}`
+              : element.name.text,
+            typeOnly: typeOnly || element.isTypeOnly,
+          }))
         : undefined,
-  }));
+    changed: false,
+  };
 }
 
-/** The local names a file imports, whatever the declaration. */
-function importedNames(source: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  for (const { declaration, named } of importsOf(source)) {
-    const clause = declaration.importClause;
-    if (clause?.name) names.add(clause.name.text);
-    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) {
-      names.add(clause.namedBindings.name.text);
-    }
-    for (const element of named?.elements ?? []) names.add(element.name.text);
-  }
-  return names;
-}
-
-/** The local names a file imports as values (not `import type`, not `type X`). */
-function valueNames(source: ts.SourceFile): Set<string> {
-  const names = new Set<string>();
-  for (const { declaration, named, typeOnly } of importsOf(source)) {
-    if (typeOnly) continue;
-    const clause = declaration.importClause;
-    if (clause?.name) names.add(clause.name.text);
-    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) {
-      names.add(clause.namedBindings.name.text);
-    }
-    for (const element of named?.elements ?? []) {
-      if (!element.isTypeOnly) names.add(element.name.text);
-    }
-  }
-  return names;
-}
-
-/** An import specifier without its `type`: "X", "X as Y". */
-function specifierText(element: ts.ImportSpecifier): string {
-  const imported = element.propertyName ? `${element.propertyName.getText()} as ` : '';
-  return `${imported}${element.name.text}`;
+/** The declaration as the model now has it, on one line. */
+function writeImport(model: ImportModel, source: ts.SourceFile): string {
+  const named = model.named?.map(
+    (name) => `${name.typeOnly && !model.typeOnly ? 'type ' : ''}${name.text}`,
+  );
+  const parts = [
+    model.defaultName,
+    model.namespace && `* as ${model.namespace}`,
+    named && `{ ${named.join(', ')} }`,
+  ].filter(Boolean);
+  const attributes = model.declaration.attributes?.getText(source);
+  const from = model.declaration.moduleSpecifier.getText(source);
+  return `import ${model.typeOnly ? 'type ' : ''}${parts.join(', ')} from ${from}${attributes ? ` ${attributes}` : ''};`;
 }
 
 /**
- * Edits that give the learner's file every name the reference imports: added to the learner's
- * import of the same module where there is one, else as a new import of just the missing names.
- * A name the learner imports as a type only and the reference uses as a value becomes a value
- * import (`import type http` becomes `import http`).
+ * Edits that give the learner's file every name the reference imports, as the reference imports
+ * it: a missing name is added to the learner's import of the same module where there is one, else
+ * in a new import; a name the learner imports for its type only, where the reference needs its
+ * value, loses its `type`. A declaration none of whose names the learner has is copied whole.
  */
 function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
-  const edits: Edit[] = [];
-  const mine = importsOf(learner);
-  const have = importedNames(learner);
-  const values = valueNames(reference);
-  const additions = new Map<ts.ImportDeclaration, string[]>();
+  const declarations = learner.statements.filter(ts.isImportDeclaration);
+  const mine = declarations.map((declaration) => importModel(declaration, learner));
+  /** The learner's imported names: the model each is in, and its entry between braces if any. */
+  const have = new Map<string, { model: ImportModel; name?: ImportedName }>();
+  for (const model of mine) {
+    if (model.defaultName) have.set(model.defaultName, { model });
+    if (model.namespace) have.set(model.namespace, { model });
+    for (const name of model.named ?? []) have.set(name.local, { model, name });
+  }
+  /** The learner's name, imported for its type only, becomes a value import. */
+  const makeValue = ({ model, name }: { model: ImportModel; name?: ImportedName }) => {
+    // `import type { A, B }` becomes `import { A, type B }`: the others stay types.
+    model.typeOnly = false;
+    if (name) name.typeOnly = false;
+    model.changed = true;
+  };
   const added: string[] = [];
-  for (const theirs of importsOf(reference)) {
-    const clause = theirs.declaration.importClause;
-    if (!theirs.named) {
-      const local =
-        clause?.name?.text ?? (clause?.namedBindings as ts.NamespaceImport | undefined)?.name.text;
-      if (!local || !have.has(local)) added.push(theirs.declaration.getText(reference));
+  for (const declaration of reference.statements.filter(ts.isImportDeclaration)) {
+    const theirs = importModel(declaration, reference);
+    if (!declaration.importClause) {
+      // A side-effect import: any import of the module already runs it.
+      if (!mine.some((own) => own.module === theirs.module)) {
+        added.push(declaration.getText(reference));
+      }
       continue;
     }
-    const missing = theirs.named.elements.filter((element) => !have.has(element.name.text));
+    const locals = [
+      theirs.defaultName,
+      theirs.namespace,
+      ...(theirs.named ?? []).map((n) => n.local),
+    ];
+    if (locals.every((local) => !local || !have.has(local))) {
+      added.push(declaration.getText(reference));
+      continue;
+    }
+    const type = theirs.typeOnly ? 'type ' : '';
+    const mergeable = (own: ImportModel) =>
+      own.module === theirs.module && own.typeOnly === theirs.typeOnly && !own.namespace;
+    if (theirs.defaultName) {
+      const own = have.get(theirs.defaultName);
+      if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
+      if (!own) {
+        const match = mine.find(
+          (model) => mergeable(model) && !model.defaultName && !model.typeOnly,
+        );
+        if (match) {
+          match.defaultName = theirs.defaultName;
+          match.changed = true;
+        } else added.push(`import ${type}${theirs.defaultName} from '${theirs.module}';`);
+      }
+    }
+    if (theirs.namespace) {
+      const own = have.get(theirs.namespace);
+      if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
+      if (!own) added.push(`import ${type}* as ${theirs.namespace} from '${theirs.module}';`);
+    }
+    const missing: ImportedName[] = [];
+    for (const name of theirs.named ?? []) {
+      const own = have.get(name.local);
+      const ownTypeOnly = own && (own.name ? own.name.typeOnly : own.model.typeOnly);
+      if (own && ownTypeOnly && !name.typeOnly) makeValue(own);
+      if (!own) missing.push(name);
+    }
     if (missing.length === 0) continue;
-    const texts = missing.map((element) =>
-      theirs.typeOnly ? `type ${specifierText(element)}` : element.getText(reference),
+    const match = mine.find(
+      (model) => mergeable(model) && (model.named || (!model.typeOnly && model.defaultName)),
     );
-    const match = mine.find((own) => own.module === theirs.module && own.named);
-    if (match)
-      additions.set(match.declaration, [...(additions.get(match.declaration) ?? []), ...texts]);
-    else added.push(`import { ${texts.join(', ')} } from '${theirs.module}';`);
-  }
-  for (const own of mine) {
-    const extra = additions.get(own.declaration) ?? [];
-    const clause = own.declaration.importClause;
-    const upgrade = (name: string) => values.has(name);
-    if (own.typeOnly && clause?.name && !own.named && upgrade(clause.name.text)) {
-      const text = own.declaration.getText(learner).replace(/^import\s+type\s+/, 'import ');
-      edits.push({ start: own.declaration.getStart(learner), end: own.declaration.getEnd(), text });
-      continue;
+    if (match) {
+      match.named = [...(match.named ?? []), ...missing];
+      match.changed = true;
+      for (const name of missing) have.set(name.local, { model: match, name });
+    } else {
+      const texts = missing.map(
+        (name) => `${name.typeOnly && !theirs.typeOnly ? 'type ' : ''}${name.text}`,
+      );
+      added.push(`import ${type}{ ${texts.join(', ')} } from '${theirs.module}';`);
     }
-    if (!own.named) continue;
-    const changes = own.named.elements.some(
-      (element) => (own.typeOnly || element.isTypeOnly) && upgrade(element.name.text),
-    );
-    if (!changes && extra.length === 0) continue;
-    const elements = own.named.elements.map((element) =>
-      (own.typeOnly || element.isTypeOnly) && upgrade(element.name.text)
-        ? specifierText(element)
-        : own.typeOnly || element.isTypeOnly
-          ? `type ${specifierText(element)}`
-          : element.getText(learner),
-    );
-    const defaultName = clause?.name ? `${clause.name.text}, ` : '';
-    const text = `import ${defaultName}{ ${[...elements, ...extra].join(', ')} } from '${own.module}';`;
-    edits.push({ start: own.declaration.getStart(learner), end: own.declaration.getEnd(), text });
   }
+  const edits: Edit[] = mine
+    .filter((model) => model.changed)
+    .map((model) => ({
+      start: model.declaration.getStart(learner),
+      end: model.declaration.getEnd(),
+      text: writeImport(model, learner),
+    }));
   if (added.length) {
-    const last = mine[mine.length - 1]?.declaration;
+    const last = declarations[declarations.length - 1];
     const at = last ? last.getEnd() : 0;
     edits.push({
       start: at,
@@ -166,31 +214,63 @@ function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
   return edits;
 }
 
-/** Where to add a unit the learner's file lacks: after the unit before it in the reference. */
+/** The learner's top-level class of that name. */
+function classIn(source: ts.SourceFile, name: string): ts.ClassDeclaration | undefined {
+  return source.statements.find(
+    (statement): statement is ts.ClassDeclaration =>
+      ts.isClassDeclaration(statement) && statement.name?.text === name,
+  );
+}
+
+/**
+ * Where to add a unit the learner's file lacks: after the unit before it in the reference, in the
+ * same class for a member. A top-level unit (`owner` undefined) whose reference neighbour is a
+ * member of a class goes after that class.
+ */
 function insertionPoint(
   key: string,
+  owner: string | undefined,
   referenceKeys: string[],
   learnerUnits: Map<string, ts.Node>,
   learner: ts.SourceFile,
 ): number {
-  const owner = classOf(key);
   for (let i = referenceKeys.indexOf(key) - 1; i >= 0; i -= 1) {
-    const before = learnerUnits.get(referenceKeys[i]!);
-    if (before && classOf(referenceKeys[i]!) === owner) return before.getEnd();
+    const previous = referenceKeys[i]!;
+    const before = learnerUnits.get(previous);
+    if (!before) continue;
+    if (classOf(previous) === owner) return before.getEnd();
+    if (!owner) return before.parent.getEnd();
   }
-  if (owner) {
-    const declaration = learner.statements.find(
-      (statement) => ts.isClassDeclaration(statement) && statement.name?.text === owner,
-    ) as ts.ClassDeclaration | undefined;
-    if (declaration) return declaration.members.pos;
-  }
+  const declaration = owner ? classIn(learner, owner) : undefined;
+  if (declaration) return declaration.members.pos;
   const firstNonImport = learner.statements.find((statement) => !ts.isImportDeclaration(statement));
   return firstNonImport ? firstNonImport.getFullStart() : learner.getEnd();
 }
 
+/** A class of the reference with only the members named in `take`, for a file that lacks it. */
+function classShell(
+  declaration: ts.ClassDeclaration,
+  owner: string,
+  take: Set<string>,
+  units: Array<{ key: string; node: ts.Node }>,
+  reference: ts.SourceFile,
+): string {
+  const start = declaration.getFullStart();
+  let text = declaration.getFullText(reference);
+  const left = units.filter(
+    (unit) =>
+      unit.node.parent === declaration && classOf(unit.key) === owner && !take.has(unit.key),
+  );
+  for (const unit of left.reverse()) {
+    text = text.slice(0, unit.node.getFullStart() - start) + text.slice(unit.node.getEnd() - start);
+  }
+  return text;
+}
+
 /**
  * The learner's file with the reference's text for the units named in `take`: each replaces the
- * learner's unit of the same key, or is added next to its reference neighbour; imports merged.
+ * learner's unit of the same key, or is added next to its reference neighbour; imports merged. A
+ * member of a class the learner's file lacks comes in that class, with its other members taken.
  */
 export function spliceReference(
   learnerSource: string,
@@ -201,19 +281,42 @@ export function spliceReference(
   mustParse(learnerSource, file);
   const learner = ts.createSourceFile(file, learnerSource, ts.ScriptTarget.Latest, true);
   const reference = ts.createSourceFile(file, referenceSource, ts.ScriptTarget.Latest, true);
-  const learnerUnits = new Map(unitsOf(learnerSource, file).map((unit) => [unit.key, unit.node]));
+  const learnerList = unitsOf(learnerSource, file);
+  const learnerUnits = new Map(learnerList.map((unit) => [unit.key, unit.node]));
   const referenceUnits = unitsOf(referenceSource, file);
   const referenceKeys = referenceUnits.map((unit) => unit.key);
   const edits: Edit[] = importEdits(learner, reference);
+  // The learner's members that the reference writes another way (a getter where it has a field).
+  const replaced = new Set<ts.Node>();
+  const twinsOf = (key: string) =>
+    learnerList.filter(
+      (unit) =>
+        !referenceKeys.includes(unit.key) && !replaced.has(unit.node) && sameMember(unit.key, key),
+    );
+  const shells = new Set<string>();
+  const insert = (at: number, text: string) =>
+    edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
   for (const unit of referenceUnits.filter((candidate) => take.has(candidate.key))) {
     // Full texts carry the unit's doc comment and indentation along with it.
     const text = unit.node.getFullText(reference);
-    const own = learnerUnits.get(unit.key);
+    const twins = learnerUnits.has(unit.key) ? [] : twinsOf(unit.key);
+    const own = learnerUnits.get(unit.key) ?? twins[0]?.node;
+    const owner = classOf(unit.key);
+    for (const twin of twins) replaced.add(twin.node);
+    // A getter and a setter become one field: the first is replaced, the others go.
+    for (const twin of twins.slice(1)) {
+      edits.push({ start: twin.node.getFullStart(), end: twin.node.getEnd(), text: '' });
+    }
     if (own) {
       edits.push({ start: own.getFullStart(), end: own.getEnd(), text });
+    } else if (owner && !classIn(learner, owner)) {
+      if (shells.has(owner)) continue;
+      shells.add(owner);
+      const declaration = unit.node.parent as ts.ClassDeclaration;
+      const shell = classShell(declaration, owner, take, referenceUnits, reference);
+      insert(insertionPoint(unit.key, undefined, referenceKeys, learnerUnits, learner), shell);
     } else {
-      const at = insertionPoint(unit.key, referenceKeys, learnerUnits, learner);
-      edits.push({ start: at, end: at, text: text.startsWith('\n') ? text : `\n${text}` });
+      insert(insertionPoint(unit.key, owner, referenceKeys, learnerUnits, learner), text);
     }
   }
   // Apply from the end, so earlier positions stay true. At one place, a replacement goes first and

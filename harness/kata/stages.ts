@@ -174,7 +174,12 @@ export function logicLines(text: string): number {
   return text.split('\n').filter(isLogicLine).length;
 }
 
-/** The named units of a file: top-level declarations, and each member of a top-level class. */
+/**
+ * The named units of a file: top-level declarations, and each member of a top-level class. A
+ * statement without a name is keyed by what it is, so that the same statement in the stub and in
+ * the reference is one unit: a re-export by its module (`#export from ./a.ts`), anything else by
+ * its text.
+ */
 export function unitsOf(
   source: string,
   file: string,
@@ -184,18 +189,25 @@ export function unitsOf(
   const nameOf = (node: ts.Node): string | undefined => {
     const name = (node as ts.NamedDeclaration).name;
     if (name && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name))) return name.text;
+    if (name && (ts.isStringLiteral(name) || ts.isNumericLiteral(name))) return name.text;
+    if (name && ts.isComputedPropertyName(name)) return `[${name.expression.getText(parsed)}]`;
     if (ts.isConstructorDeclaration(node)) return 'constructor';
     if (ts.isVariableStatement(node)) {
       return node.declarationList.declarations.map((d) => d.name.getText(parsed)).join(',');
     }
+    if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      const type = node.isTypeOnly ? 'type ' : '';
+      return `#export ${type}from ${(node.moduleSpecifier as ts.StringLiteral).text}`;
+    }
     return undefined;
   };
+  const byText = (node: ts.Node) => `#${node.getText(parsed).replace(/\s+/g, ' ')}`;
   for (const statement of parsed.statements) {
     if (ts.isImportDeclaration(statement)) continue;
     const name = nameOf(statement);
     if (ts.isClassDeclaration(statement) && name) {
       for (const member of statement.members) {
-        const memberName = nameOf(member) ?? `#${member.pos}`;
+        const memberName = nameOf(member) ?? byText(member);
         const accessor = ts.isGetAccessor(member) ? 'get ' : ts.isSetAccessor(member) ? 'set ' : '';
         units.push({
           key: `${name}.${accessor}${memberName}`,
@@ -206,7 +218,7 @@ export function unitsOf(
       continue;
     }
     units.push({
-      key: name ?? `#${statement.pos}`,
+      key: name ?? byText(statement),
       node: statement,
       text: statement.getText(parsed),
     });
@@ -268,16 +280,36 @@ function identifiersIn(node: ts.Node): Set<string> {
 
 /** The class a unit is a member of: "Store" for "Store.put"; undefined for a top-level unit. */
 export function classOf(key: string): string | undefined {
-  return key.includes('.') ? key.slice(0, key.indexOf('.')) : undefined;
+  return /^([\p{L}_$][\p{L}\p{N}_$]*)\./u.exec(key)?.[1];
 }
 
-/** The short name other code calls a unit by: "put" for "Store.put", "encode" for "encode". */
+/** A member's name without its class: "put" for "Store.put", "get size" for "Store.get size". */
+function memberOf(key: string): string {
+  const owner = classOf(key);
+  return owner ? key.slice(owner.length + 1) : key;
+}
+
+/**
+ * The short names other code calls a unit by: "put" for "Store.put", "size" for "Store.get size",
+ * "encode" for "encode", "a" and "b" for "a,b". A unit without a name is called by none.
+ */
 function calledAs(key: string): string[] {
-  const last = key
-    .split('.')
-    .pop()!
-    .replace(/^(get|set) /, '');
-  return last.split(',');
+  const name = memberOf(key).replace(/^(get|set) /, '');
+  return name.startsWith('#') && !/^#[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name) ? [] : name.split(',');
+}
+
+/**
+ * Whether two keys name the same member written another way: a getter in one file and a field or
+ * a method of the same name in the other ("Store.get size", "Store.size").
+ */
+export function sameMember(a: string, b: string): boolean {
+  const owner = classOf(a);
+  return (
+    owner !== undefined &&
+    owner === classOf(b) &&
+    calledAs(a).length > 0 &&
+    calledAs(a).join() === calledAs(b).join()
+  );
 }
 
 /**
@@ -291,8 +323,16 @@ export function unitsToWrite(stubSource: string, referenceSource: string, file: 
   const lineOf = (node: ts.Node) =>
     stubParsed.getLineAndCharacterOfPosition(node.getStart(stubParsed)).line + 1;
   const units: Unit[] = [];
-  for (const reference of unitsOf(referenceSource, file)) {
-    const stub = stubUnits.get(reference.key);
+  const referenceUnits = unitsOf(referenceSource, file);
+  const referenceKeys = new Set(referenceUnits.map((unit) => unit.key));
+  for (const reference of referenceUnits) {
+    // A getter the stub throws from may be a field in the reference: the same unit.
+    const stub =
+      stubUnits.get(reference.key) ??
+      [...stubUnits.values()].find(
+        (candidate) =>
+          !referenceKeys.has(candidate.key) && sameMember(candidate.key, reference.key),
+      );
     if (stub && stub.text === reference.text) continue;
     const thrown = stub ? notImplementedIn(stub.node, constants) : undefined;
     units.push({
