@@ -5,6 +5,7 @@ import {
   lessonAnatomyProblems,
   messageProblems,
   silentExpects,
+  sittingProblems,
   stageProblems,
 } from './anatomy.ts';
 import { fixtureChapter, makeFixture, tallyChapter, tallyLesson, type Fixture } from './fixture.ts';
@@ -99,6 +100,21 @@ export class Counter {
       'stage problems of 76 logic lines for 5 tests',
     ).toEqual([
       '76 reference logic lines for 5 tests is 15.2 a test, over 15: add the intermediate tests a learner needs (npx kata stages 02 shows where)',
+    ]);
+  });
+
+  test('a stage that takes less than 20 or more than 90 minutes is no sitting', () => {
+    // The tally's stages are tiny: 10 and 17 minutes by the estimate.
+    expect(
+      sittingProblems(tallyChapter, fixture.root).map((problem) => problem.split(' takes ')[0]),
+      'the stages of the tally, too short',
+    ).toEqual(['stage 02.1 Adding up', 'stage 02.2 Undo and history']);
+    fixture.write('solutions/02-tally/extra.ts', constants(40));
+    expect(
+      sittingProblems(tallyChapter, fixture.root),
+      'the tally with 40 more logic lines, all in its first stage',
+    ).toEqual([
+      'stage 02.2 Undo and history takes 17 minutes by the estimate, outside 20 to 90: one sitting is 30 to 60 (move its first test, or split its functions)',
     ]);
   });
 

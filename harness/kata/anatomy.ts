@@ -92,20 +92,23 @@ export function stageProblems(chapter: Chapter, root = repoRoot): string[] {
   const tests = testsOf(chapter, root).length;
   const lines = chapterLogicLines(chapter, root);
   const problems = [...figures.problems];
-  const [shortest, longest] = sitting.bounds;
-  for (const stage of figures.stages) {
-    if (stage.minutes < shortest || stage.minutes > longest) {
-      problems.push(
-        `stage ${stage.id} ${stage.title} takes ${stage.minutes} minutes by the estimate, outside ${shortest} to ${longest}: one sitting is 30 to 60 (move its first test, or split its functions)`,
-      );
-    }
-  }
   if (tests && lines / tests > maxLogicLinesPerTest) {
     problems.push(
       `${lines} reference logic lines for ${tests} tests is ${(lines / tests).toFixed(1)} a test, over ${maxLogicLinesPerTest}: add the intermediate tests a learner needs (npx kata stages ${chapter.id} shows where)`,
     );
   }
   return problems;
+}
+
+/** Every stage is a sitting: its minutes by the estimate within `sitting.bounds`. */
+export function sittingProblems(chapter: Chapter, root = repoRoot): string[] {
+  const [shortest, longest] = sitting.bounds;
+  return chapterFigures(chapter, root)
+    .stages.filter((stage) => stage.minutes < shortest || stage.minutes > longest)
+    .map(
+      (stage) =>
+        `stage ${stage.id} ${stage.title} takes ${stage.minutes} minutes by the estimate, outside ${shortest} to ${longest}: one sitting is ${sitting.aim[0]} to ${sitting.aim[1]} (move its first test, or split its functions)`,
+    );
 }
 
 /** A lesson's `##` sections with their bodies, fenced code included. */
@@ -166,6 +169,7 @@ export function lessonAnatomyProblems(chapter: Chapter, root = repoRoot): string
 export function anatomyProblems(chapter: Chapter, root = repoRoot): string[] {
   return [
     ...stageProblems(chapter, root),
+    ...sittingProblems(chapter, root),
     ...hintProblems(chapter, root),
     ...messageProblems(chapter, root),
     ...lessonAnatomyProblems(chapter, root),

@@ -30,7 +30,13 @@ import {
 import { stateDir } from './progress.ts';
 import { chapterTestPath, runTests, type RunResult, type TestResult } from './runner.ts';
 import { folderProblems, lessonProblems, twinProblems } from './structure.ts';
-import { hintProblems, lessonAnatomyProblems, messageProblems, stageProblems } from './anatomy.ts';
+import {
+  hintProblems,
+  lessonAnatomyProblems,
+  messageProblems,
+  sittingProblems,
+  stageProblems,
+} from './anatomy.ts';
 import { writeCaughtUpStubs } from './catch-up.ts';
 import { chapterFigures, maxLogicLinesPerTest } from './stages.ts';
 
@@ -232,9 +238,9 @@ async function checkChapter(
       `${chapter.id} the lesson, test files and hints agree`,
       lessonProblems(chapter, run),
     );
-    const stages = stageProblems(chapter);
+    const stages = [...stageProblems(chapter), ...sittingProblems(chapter)];
     list.record(
-      `${chapter.id} stages cut the tests, at most ${maxLogicLinesPerTest} logic lines a test`,
+      `${chapter.id} stages cut the tests, each a sitting, at most ${maxLogicLinesPerTest} logic lines a test`,
       stages,
     );
     if (stages.length === 0) await checkCaughtUp(chapter, list);
