@@ -264,16 +264,30 @@ describe('Deployments', () => {
     await rolledOut('web');
     kubelet.ready = (pod) => pod.spec.containers[0]?.image !== 'kata/echo:2.0';
     await setImage(deployments, 'web', 'kata/echo:2.0');
+    // A one-second deadline, counted from a whole-second timestamp, may pass before the surge pod
+    // is even counted; its arrival is progress, and Progressing is True again. The rollout is stuck
+    // for good once that pod is counted (updatedReplicas 1) and never ready: read that moment.
+    let stuck: Deployment | undefined;
     await waitFor(
-      async () => progressing(await deployments.get('web'))?.reason === 'ProgressDeadlineExceeded',
-      'the Progressing condition to say ProgressDeadlineExceeded',
+      async () => {
+        stuck = await deployments.get('web');
+        return (
+          stuck.status?.updatedReplicas === 1 &&
+          progressing(stuck)?.reason === 'ProgressDeadlineExceeded'
+        );
+      },
+      'the surge pod counted and the Progressing condition to say ProgressDeadlineExceeded',
       15_000,
     );
-    const stuck = progressing(await deployments.get('web'));
-    expect([stuck?.status, stuck?.message], 'the condition').toEqual([
-      'False',
-      expect.stringMatching(/has timed out progressing/),
-    ]);
+    const condition = progressing(stuck!);
+    expect(
+      [condition?.status, condition?.message],
+      'Progressing after the deadline: False, "ReplicaSet ... has timed out progressing."',
+    ).toEqual(['False', expect.stringMatching(/has timed out progressing/)]);
+    expect(
+      stuck!.status,
+      'the old pods keep serving: 3 pods, 1 updated (never ready), 2 available',
+    ).toMatchObject({ replicas: 3, updatedReplicas: 1, availableReplicas: 2 });
   });
 
   test('paused: a new template waits; resumed, it rolls out', async () => {

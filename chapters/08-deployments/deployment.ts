@@ -134,18 +134,21 @@ export class DeploymentController {
    *   desired-replicas (spec.replicas) and max-replicas (replicas + maxSurge) annotations, skipped
    *   when all three are already so; an Event "ScalingReplicaSet" on the Deployment (recordEvent)
    *   says "Scaled up replica set X from 0 to 3".
-   * - Status (status subresource, when it changed): observedGeneration; replicas, readyReplicas,
-   *   availableReplicas summed over the ReplicaSets' statuses; updatedReplicas the new one's
-   *   status.replicas; unavailableReplicas (their spec.replicas summed) - available, not below 0;
-   *   collisionCount kept; zeros left out. Conditions with setCondition:
+   * - Status (status subresource, when it changed, and only while the stored status is still the
+   *   one it was computed from: a stale cache's status is dropped, not written over a newer one):
+   *   observedGeneration; replicas, readyReplicas, availableReplicas summed over the ReplicaSets'
+   *   statuses; updatedReplicas the new one's status.replicas; unavailableReplicas (their
+   *   spec.replicas summed) - available, not below 0; collisionCount kept; zeros left out.
+   *   Conditions with setCondition:
    *     Available: True "MinimumReplicasAvailable" when available >= replicas - maxUnavailable,
    *       else False "MinimumReplicasUnavailable";
    *     Progressing, the first that applies: paused: Unknown DeploymentPaused; was paused:
    *       Unknown DeploymentResumed; already NewReplicaSetAvailable with nothing new: unchanged;
    *       rolloutComplete: True NewReplicaSetAvailable; a ReplicaSet just created: True
    *       NewReplicaSetCreated; more updated, ready or available, or fewer replicas, than the old
-   *       status: True ReplicaSetUpdated; lastUpdateTime + progressDeadlineSeconds (600) passed:
-   *       False ProgressDeadlineExceeded; none yet: True FoundNewReplicaSet.
+   *       status: True ReplicaSetUpdated; lastUpdateTime + progressDeadlineSeconds (600) passed,
+   *       unless the condition is NewReplicaSetAvailable (the last rollout's time) or already
+   *       timed out: False ProgressDeadlineExceeded; none yet: True FoundNewReplicaSet.
    *   While Progressing is neither False nor done nor paused, queue.addAfter the key for when its
    *   deadline would pass.
    */

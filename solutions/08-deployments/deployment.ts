@@ -516,6 +516,9 @@ export class DeploymentController {
         this.options.client.resource<Deployment>('deployments', deployment.metadata.namespace),
         deployment.metadata.name!,
         (current) => {
+          // Computed from the cache: if the status has moved on since, this one is stale and is
+          // dropped (the newer status's event brings the key back), never written over it.
+          if (JSON.stringify(current.status ?? {}) !== JSON.stringify(before)) return false;
           current.status = status;
         },
         { status: true },
@@ -583,7 +586,14 @@ function progressingCondition(
     return progressing('True', reasons.created, `Created new replica set "${newRS}"`);
   if (madeProgress(state.before, after))
     return progressing('True', reasons.updated, `ReplicaSet "${newRS}" is progressing.`);
-  if (current && current.reason !== reasons.timedOut && state.deadlinePassed)
+  // A deadline counts from the last progress of this rollout: never from a finished rollout's
+  // NewReplicaSetAvailable (its time is the last rollout's), and a timeout is said once.
+  if (
+    current &&
+    current.reason !== reasons.timedOut &&
+    current.reason !== reasons.complete &&
+    state.deadlinePassed
+  )
     return progressing(
       'False',
       reasons.timedOut,
