@@ -61,6 +61,8 @@ async function dispatch(request: Request): Promise<number> {
         { poll: request.flags.poll === true, colour },
       );
     }
+    case 'stages':
+      return (await import('./stage-table.ts')).printStages(request.chapters, colour);
     case 'verify':
       return (await learner()).verify(colour);
     case 'reset':
