@@ -123,6 +123,7 @@ export class DeploymentController {
         ? new Map([[newRS, grown]])
         : oldReplicaSetsScaleDown(deployment, oldRSs, newRS);
     const [current, ...olds] = await this.resize(deployment, all, step);
+    // Nothing left to move and no old pod wanted: the rollout is done, the history may shrink.
     if (step.size === 0 && olds.every((rs) => replicasOf(rs) === 0))
       await this.cleanUp(deployment, olds);
     await this.writeStatus(deployment, current, olds, created);
