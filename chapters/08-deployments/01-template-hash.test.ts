@@ -13,9 +13,10 @@ const template = (
 
 describe('The pod-template-hash', () => {
   test('FNV-1a gives the published values: "" is 0x811c9dc5, "a" is 0xe40c292c', () => {
-    expect([fnv1a32(''), fnv1a32('a'), fnv1a32('foobar')]).toEqual([
-      0x811c9dc5, 0xe40c292c, 0xbf9cf968,
-    ]);
+    expect(
+      [fnv1a32(''), fnv1a32('a'), fnv1a32('foobar')],
+      'fnv1a32 of "", "a" and "foobar" should be the published 0x811c9dc5, 0xe40c292c, 0xbf9cf968',
+    ).toEqual([0x811c9dc5, 0xe40c292c, 0xbf9cf968]);
   });
 
   test('a template hashes the same every time, whatever order its fields are in', () => {
@@ -24,33 +25,52 @@ describe('The pod-template-hash', () => {
       spec: { containers: [{ image: 'kata/echo:1.0', name: 'app' }] },
       metadata: { labels: { tier: 'front', app: 'web' } },
     };
-    expect(podTemplateHash(a), 'the same template twice').toBe(podTemplateHash(structuredClone(a)));
-    expect(podTemplateHash(b), 'the same template, fields in another order').toBe(
-      podTemplateHash(a),
+    expect(podTemplateHash(a), 'the same template hashed twice should hash the same').toBe(
+      podTemplateHash(structuredClone(a)),
     );
+    expect(
+      podTemplateHash(b),
+      'the same template with its fields in another order should hash the same',
+    ).toBe(podTemplateHash(a));
   });
 
   test('the hash is spelled in the safe alphabet: no vowels, no 0, 1 or 3', () => {
     for (const image of ['a', 'b', 'c', 'kata/echo:1.0', 'kata/echo:2.0']) {
-      expect(podTemplateHash(template(image))).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
+      expect(
+        podTemplateHash(template(image)),
+        `the hash of a template with image ${image}: only letters and digits of the alphabet`,
+      ).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]+$/);
     }
   });
 
   test('another template, or another collision count, gives another hash', () => {
     const one = template('kata/echo:1.0');
-    expect(podTemplateHash(template('kata/echo:2.0')), 'another image').not.toBe(
-      podTemplateHash(one),
-    );
-    expect(podTemplateHash(one, 1), 'collisionCount 1').not.toBe(podTemplateHash(one));
+    expect(
+      podTemplateHash(template('kata/echo:2.0')),
+      'a template with another image should hash to another value',
+    ).not.toBe(podTemplateHash(one));
+    expect(
+      podTemplateHash(one, 1),
+      'the same template with collisionCount 1 should hash to another value',
+    ).not.toBe(podTemplateHash(one));
   });
 
   test("a ReplicaSet's copy, with the hash label, is the same template as its Deployment's", () => {
     const deployment = template('kata/echo:1.0');
     const hash = podTemplateHash(deployment);
     const replicaSet = template('kata/echo:1.0', { app: 'web', 'pod-template-hash': hash });
-    expect(withoutHash(replicaSet), 'withoutHash drops the label').toEqual(deployment);
-    expect(podTemplateHash(replicaSet), 'the label does not change the hash').toBe(hash);
-    expect(sameTemplate(replicaSet, deployment), 'sameTemplate').toBe(true);
-    expect(sameTemplate(template('kata/echo:2.0'), deployment), 'another image').toBe(false);
+    expect(
+      withoutHash(replicaSet),
+      "withoutHash of the ReplicaSet's copy should give the Deployment's template back, hash label dropped",
+    ).toEqual(deployment);
+    expect(podTemplateHash(replicaSet), 'the hash label should not change the hash').toBe(hash);
+    expect(
+      sameTemplate(replicaSet, deployment),
+      "sameTemplate of the copy with the label and the Deployment's template",
+    ).toBe(true);
+    expect(
+      sameTemplate(template('kata/echo:2.0'), deployment),
+      'sameTemplate of a template with another image',
+    ).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
 // The Deployment controller: rolls a Deployment's pods from one template to the next through
 // ReplicaSets. It never touches pods itself; it only sizes ReplicaSets, and chapter 07's ReplicaSet
 // controller makes the pods follow. It is a chapter 04 controller over Deployments, with
-// ReplicaSet events mapped to their owner's key.
+// ReplicaSet events mapped to their owner's key. What to write is decided by the pure functions of
+// rollout-math.ts, replica-sets.ts and status.ts; this file reads the caches and writes.
 //
 // reconcile(key), one step toward the spec:
 //   1. the ReplicaSets it owns (controller ownerReference), split into the new one (whose template
@@ -14,18 +15,29 @@
 //   5. status: counters, the Available and Progressing conditions, observedGeneration; a rollout
 //      not complete is looked at again when its progress deadline would pass.
 // Every write of a ReplicaSet names the resourceVersion it read, so a step taken on a stale cache
-// fails with a Conflict and is retried on fresh state, instead of overshooting a bound.
-import type {
-  Deployment,
-  DeploymentCondition,
-  DeploymentStatus,
-  OwnerReference,
-  Pod,
-  ReplicaSet,
-} from '../../harness/api/types.ts';
-import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
+// fails with a Conflict and is retried on fresh state, instead of overshooting a bound; and a
+// status computed from a stale cache is dropped, never written over a newer one.
+import { revisionAnnotation, revisionOf } from '../../harness/api/rollout.ts';
+import type { Deployment, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
+import { recordEvent } from '../../harness/client/events.ts';
+import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
+import {
+  controllerOf,
+  historyToDelete,
+  isScalingEvent,
+  newAndOldReplicaSets,
+  type NewAndOld,
+  newReplicaSetFor,
+  scalingSizes,
+  sizedReplicaSet,
+  withNextRevision,
+} from './replica-sets.ts';
+import { newReplicaSetReplicas, oldReplicaSetsScaleDown, replicasOf } from './rollout-math.ts';
+import { nextStatus, progressCheckDelay } from './status.ts';
+import { sameTemplate } from './template-hash.ts';
 
 const section = '§ Deployments';
 
@@ -38,62 +50,19 @@ export interface DeploymentControllerOptions {
 
 const component = 'deployment-controller';
 
-/** The Progressing condition's reasons, as kubectl and dashboards read them. */
-export const reasons = {
-  created: 'NewReplicaSetCreated',
-  found: 'FoundNewReplicaSet',
-  updated: 'ReplicaSetUpdated',
-  complete: 'NewReplicaSetAvailable',
-  timedOut: 'ProgressDeadlineExceeded',
-  paused: 'DeploymentPaused',
-  resumed: 'DeploymentResumed',
-} as const;
-
-/** The controller ownerReference, if any. */
-function controllerOf(object: ReplicaSet | Pod): OwnerReference | undefined {
-  return object.metadata.ownerReferences?.find((owner) => owner.controller);
-}
-
-/** Whether the rollout is done: every pod updated, available, and no old one left. */
-export function rolloutComplete(deployment: Deployment, status: DeploymentStatus): boolean {
-  const replicas = deployment.spec.replicas ?? 1;
-  return (
-    (status.updatedReplicas ?? 0) === replicas &&
-    (status.replicas ?? 0) === replicas &&
-    (status.availableReplicas ?? 0) === replicas &&
-    (status.observedGeneration ?? 0) >= (deployment.metadata.generation ?? 0)
-  );
-}
-
-/** A condition as a controller states it; setCondition stamps the times. */
-export type NewCondition = Omit<DeploymentCondition, 'lastUpdateTime' | 'lastTransitionTime'>;
-
-/**
- * Puts `condition` into `conditions` (in place), as Kubernetes does: the same status and reason
- * again changes nothing (except ReplicaSetUpdated, whose lastUpdateTime is the time of the last
- * progress, which the deadline counts from); lastTransitionTime moves only when the status does.
- */
-export function setCondition(
-  conditions: DeploymentCondition[],
-  condition: NewCondition,
-  now: string,
-): void {
-  const at = conditions.findIndex((c) => c.type === condition.type);
-  const old = conditions[at];
-  const same = old?.status === condition.status && old.reason === condition.reason;
-  if (same && condition.reason !== reasons.updated) return;
-  const next = {
-    ...condition,
-    lastUpdateTime: now,
-    lastTransitionTime: old?.status === condition.status ? (old.lastTransitionTime ?? now) : now,
-  };
-  if (at >= 0) conditions[at] = next;
-  else conditions.push(next);
+/** The new ReplicaSet, and whether this step created it. */
+interface NewReplicaSet {
+  newRS: ReplicaSet;
+  created: boolean;
 }
 
 export class DeploymentController {
   private readonly options: DeploymentControllerOptions;
   private readonly clock: TimerClock;
+  private deployments: Informer<Deployment> | undefined;
+  private replicaSets: Informer<ReplicaSet> | undefined;
+  private pods: Informer<Pod> | undefined;
+  private controller: Controller | undefined;
 
   constructor(options: DeploymentControllerOptions) {
     this.options = options;
@@ -101,56 +70,130 @@ export class DeploymentController {
   }
 
   /**
-   * Informers on deployments, replicasets and pods (both with the ownerUid index); a controller
-   * named "deployment-controller" (4 workers) running `reconcile`, watching the deployments, the
-   * replicasets mapped to their controlling Deployment's key, and the pods mapped (through their
-   * ReplicaSet) to that key only when the Deployment's strategy is Recreate.
+   * Informers (with this.clock) on deployments, replicasets and pods, the last two with the
+   * ownerUid index (toolkit.indexers.ownerUid); a controller named "deployment-controller"
+   * (options.workers, 4 when unset) running `reconcile`, watching:
+   * - the deployments, by their own key;
+   * - the replicasets, mapped to the key of the Deployment their controller ownerReference names
+   *   (kind Deployment; none otherwise), so each change of a ReplicaSet reconciles its Deployment;
+   * - the pods, mapped through their controlling ReplicaSet (from the cache) to its Deployment's
+   *   key, but only when that Deployment's strategy is Recreate (the only one that waits for pods).
+   * Runs until `signal` aborts.
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('DeploymentController.run', section);
   }
 
   /**
-   * One Deployment, one step (the lesson walks through each):
-   * - gone or being deleted: nothing. Its ReplicaSets: those whose controller ownerReference has
-   *   its uid (ownerUid index), not being deleted; the new one has its template (sameTemplate,
-   *   the oldest if several), the rest are old.
-   * - paused, or a scaling event (a ReplicaSet with replicas > 0 whose desired-replicas annotation
-   *   is not spec.replicas): size them (one running: to replicas; the new one saturated: old ones to
-   *   0; else proportionalSizes), write each ReplicaSet running pods, then status. No rollout.
-   * - Recreate: old ReplicaSets to 0; while any pod of theirs is not Succeeded or Failed, wait;
-   *   then the new ReplicaSet (created if missing) to replicas.
-   * - RollingUpdate: the new ReplicaSet (created if missing) to newReplicaSetReplicas; if that
-   *   changes nothing, the old ones by oldReplicaSetsScaleDown; if neither, the rollout is done:
-   *   delete the oldest old ReplicaSets at 0 beyond revisionHistoryLimit (10).
-   * - A new ReplicaSet: named "<deployment>-<podTemplateHash(template, status.collisionCount)>",
-   *   the hash label added to its selector's matchLabels and its template's labels (and its own
-   *   labels), a controller ownerReference to the Deployment (blockOwnerDeletion true),
-   *   minReadySeconds copied, the Deployment's annotations (but not rolloutAnnotations) plus the
-   *   revision (highest old revision + 1), desired-replicas and max-replicas annotations. An
-   *   existing new ReplicaSet whose revision is not above every old one's (a rollback) gets that
-   *   revision. The Deployment's revision annotation follows its new ReplicaSet's (merge patch).
-   * - Sizing a ReplicaSet: an update (PUT) of the object as read, with spec.replicas and the
-   *   desired-replicas (spec.replicas) and max-replicas (replicas + maxSurge) annotations, skipped
-   *   when all three are already so; an Event "ScalingReplicaSet" on the Deployment (recordEvent)
-   *   says "Scaled up replica set X from 0 to 3".
-   * - Status (status subresource, when it changed): observedGeneration; replicas, readyReplicas,
-   *   availableReplicas summed over the ReplicaSets' statuses; updatedReplicas the new one's
-   *   status.replicas; unavailableReplicas (their spec.replicas summed) - available, not below 0;
-   *   collisionCount kept; zeros left out. Conditions with setCondition:
-   *     Available: True "MinimumReplicasAvailable" when available >= replicas - maxUnavailable,
-   *       else False "MinimumReplicasUnavailable";
-   *     Progressing, the first that applies: paused: Unknown DeploymentPaused; was paused:
-   *       Unknown DeploymentResumed; already NewReplicaSetAvailable with nothing new: unchanged;
-   *       rolloutComplete: True NewReplicaSetAvailable; a ReplicaSet just created: True
-   *       NewReplicaSetCreated; more updated, ready or available, or fewer replicas, than the old
-   *       status: True ReplicaSetUpdated; lastUpdateTime + progressDeadlineSeconds (600) passed:
-   *       False ProgressDeadlineExceeded; none yet: True FoundNewReplicaSet.
-   *   While Progressing is neither False nor done nor paused, queue.addAfter the key for when its
-   *   deadline would pass.
+   * One step for the Deployment under `key`: none in the cache, or being deleted
+   * (deletionTimestamp): nothing. Otherwise its ReplicaSets from the ownerUid index, split by
+   * newAndOldReplicaSets; then paused (spec.paused) or a scaling event (isScalingEvent, over all of
+   * them): `scale`; strategy Recreate: `rolloutRecreate`; otherwise `rolloutRolling`.
    */
   async reconcile(key: string): Promise<void> {
     throw new NotImplemented('DeploymentController.reconcile', section);
+  }
+
+  /**
+   * One step of a rolling update: the new ReplicaSet (`newReplicaSet`); if newReplicaSetReplicas
+   * lets it grow, that one size, else the old ones' oldReplicaSetsScaleDown; `resize` with those
+   * sizes; when there was nothing to size and every old ReplicaSet is at 0, the rollout is done:
+   * `cleanUp`; then `writeStatus` (with `created`), on the ReplicaSets as resize returned them.
+   */
+  private async rolloutRolling(deployment: Deployment, split: NewAndOld): Promise<void> {
+    throw new NotImplemented('DeploymentController.rolloutRolling', section);
+  }
+
+  /**
+   * The ReplicaSet for the Deployment's template, and whether this step created it:
+   * - one found (split.newRS): written (update) when withNextRevision gives a copy (a rollback), then
+   *   `syncRevisionAnnotation`; not created;
+   * - none: create newReplicaSetFor(deployment, split.oldRSs). AlreadyExists: what `nameTaken` returns,
+   *   not created. Created: a `scaled` Event from 0 to its replicas (when above 0), then
+   *   `syncRevisionAnnotation`.
+   */
+  private async newReplicaSet(deployment: Deployment, split: NewAndOld): Promise<NewReplicaSet> {
+    throw new NotImplemented('DeploymentController.newReplicaSet', section);
+  }
+
+  /**
+   * The new ReplicaSet's name is taken. Read that ReplicaSet: ours (controller uid the
+   * Deployment's, sameTemplate) means our cache is behind: return it. Another template's is a hash
+   * collision: write status.collisionCount, one above the Deployment's (status subresource,
+   * toolkit.updateWithRetry), so the next try hashes to another name; then throw an Error.
+   */
+  private async nameTaken(deployment: Deployment, wanted: ReplicaSet): Promise<ReplicaSet> {
+    throw new NotImplemented('DeploymentController.nameTaken', section);
+  }
+
+  /**
+   * The Deployment's revision annotation follows its new ReplicaSet's: when they differ, a merge
+   * patch of metadata.annotations with the ReplicaSet's revision.
+   */
+  private async syncRevisionAnnotation(deployment: Deployment, newRS: ReplicaSet): Promise<void> {
+    throw new NotImplemented('DeploymentController.syncRevisionAnnotation', section);
+  }
+
+  /**
+   * Writes each ReplicaSet of `all` that `sizes` gives a size, as sizedReplicaSet makes it (nothing
+   * when it returns undefined), with update(): the resourceVersion it was read at, so a stale read
+   * gets a Conflict. A size that changed is a `scaled` Event. Returns `all`, in order, each as
+   * written or as it was.
+   */
+  private async resize(
+    deployment: Deployment,
+    all: ReplicaSet[],
+    sizes: Map<ReplicaSet, number>,
+  ): Promise<ReplicaSet[]> {
+    throw new NotImplemented('DeploymentController.resize', section);
+  }
+
+  /**
+   * The Event `kubectl describe deployment` lists (recordEvent, from "deployment-controller", on the
+   * Deployment): Normal, reason ScalingReplicaSet, message
+   * "Scaled up replica set web-5d59d67564 from 0 to 3" ("down" when `to` < `from`).
+   */
+  private scaled(deployment: Deployment, rs: ReplicaSet, from: number, to: number): Promise<void> {
+    throw new NotImplemented('DeploymentController.scaled', section);
+  }
+
+  /** Deletes the old ReplicaSets historyToDelete names (one already gone is fine). */
+  private async cleanUp(deployment: Deployment, oldRSs: ReplicaSet[]): Promise<void> {
+    throw new NotImplemented('DeploymentController.cleanUp', section);
+  }
+
+  /**
+   * The status: nextStatus at this.clock.now(). If progressCheckDelay gives a delay, the
+   * Deployment's key goes back on the queue after it (queue.addAfter). Written (status
+   * subresource, toolkit.updateWithRetry) only when it differs from the Deployment's status, and
+   * only while the stored status is still the one it was computed from (the cache's): otherwise it
+   * is stale, and dropped. A Deployment gone meanwhile (NotFound) is fine.
+   */
+  private async writeStatus(
+    deployment: Deployment,
+    newRS: ReplicaSet | undefined,
+    oldRSs: ReplicaSet[],
+    created = false,
+  ): Promise<void> {
+    throw new NotImplemented('DeploymentController.writeStatus', section);
+  }
+
+  /**
+   * Recreate: every old ReplicaSet running pods to 0 (`resize`), then `writeStatus` and stop. While
+   * any pod of an old ReplicaSet (pods informer, ownerUid index) is not Succeeded or Failed:
+   * `writeStatus` and stop. Then the new ReplicaSet (`newReplicaSet`) at once to replicas
+   * (`resize`); `cleanUp` when it already was; `writeStatus`.
+   */
+  private async rolloutRecreate(deployment: Deployment, split: NewAndOld): Promise<void> {
+    throw new NotImplemented('DeploymentController.rolloutRecreate', section);
+  }
+
+  /**
+   * Paused or scaled, no rollout step: `resize` by scalingSizes; unless paused, `cleanUp` the old
+   * ones; `writeStatus`. No ReplicaSet is created.
+   */
+  private async scale(deployment: Deployment, split: NewAndOld): Promise<void> {
+    throw new NotImplemented('DeploymentController.scale', section);
   }
 }
 

@@ -60,7 +60,7 @@ async function rolledOut(): Promise<void> {
   const result = await kubectl('rollout', 'status', 'deployment/web', '--timeout=45s');
   expect(
     [result.code, result.stdout.trim().split('\n').at(-1)],
-    `kubectl rollout status: ${result.stderr}`,
+    `kubectl rollout status deployment/web should exit 0 saying it rolled out (stderr: ${result.stderr})`,
   ).toEqual([0, 'deployment "web" successfully rolled out']);
 }
 
@@ -78,38 +78,44 @@ describe('Rollouts with kubectl', () => {
       '--image=kata/echo:1.0',
       '--replicas=3',
     );
-    expect([created.code, created.stdout.trim()], created.stderr).toEqual([
-      0,
-      'deployment.apps/web created',
-    ]);
+    expect(
+      [created.code, created.stdout.trim()],
+      `kubectl create deployment web --image=kata/echo:1.0 --replicas=3 should exit 0 (stderr: ${created.stderr})`,
+    ).toEqual([0, 'deployment.apps/web created']);
     await rolledOut();
   });
 
   it('kubectl set image starts a rollout; rollout history lists both revisions', async () => {
     await start();
     const set = await kubectl('set', 'image', 'deployment/web', 'echo=kata/echo:2.0');
-    expect([set.code, set.stdout.trim()], set.stderr).toEqual([
-      0,
-      'deployment.apps/web image updated',
-    ]);
+    expect(
+      [set.code, set.stdout.trim()],
+      `kubectl set image deployment/web echo=kata/echo:2.0 should exit 0 (stderr: ${set.stderr})`,
+    ).toEqual([0, 'deployment.apps/web image updated']);
     await rolledOut();
     const history = await kubectl('rollout', 'history', 'deployment/web');
-    expect(history.code, history.stderr).toBe(0);
+    expect(
+      history.code,
+      `kubectl rollout history deployment/web should exit 0 (stderr: ${history.stderr})`,
+    ).toBe(0);
     const rows = history.stdout
       .trim()
       .split('\n')
       .slice(2)
       .map((line) => line.split(/\s+/)[0]);
-    expect(rows, 'the REVISION column').toEqual(['1', '2']);
+    expect(rows, 'rollout history after one set image: the REVISION column lists 1 and 2').toEqual([
+      '1',
+      '2',
+    ]);
   });
 
   it('kubectl rollout undo --to-revision=1 puts the first template back', async () => {
     await start();
     const undo = await kubectl('rollout', 'undo', 'deployment/web', '--to-revision=1');
-    expect([undo.code, undo.stdout.trim()], undo.stderr).toEqual([
-      0,
-      'deployment.apps/web rolled back',
-    ]);
+    expect(
+      [undo.code, undo.stdout.trim()],
+      `kubectl rollout undo deployment/web --to-revision=1 should exit 0 (stderr: ${undo.stderr})`,
+    ).toEqual([0, 'deployment.apps/web rolled back']);
     await rolledOut();
     const image = await kubectl(
       'get',
@@ -117,28 +123,30 @@ describe('Rollouts with kubectl', () => {
       '-o',
       'jsonpath={.spec.template.spec.containers[0].image}',
     );
-    expect(image.stdout, 'the image after undo').toBe('kata/echo:1.0');
+    expect(image.stdout, "the Deployment's image after undo to revision 1: revision 1's").toBe(
+      'kata/echo:1.0',
+    );
   });
 
   it('kubectl rollout pause, scale and resume', async () => {
     await start();
     const pause = await kubectl('rollout', 'pause', 'deployment/web');
-    expect([pause.code, pause.stdout.trim()], pause.stderr).toEqual([
-      0,
-      'deployment.apps/web paused',
-    ]);
+    expect(
+      [pause.code, pause.stdout.trim()],
+      `kubectl rollout pause deployment/web should exit 0 (stderr: ${pause.stderr})`,
+    ).toEqual([0, 'deployment.apps/web paused']);
     const scale = await kubectl('scale', 'deployment/web', '--replicas=4');
-    expect([scale.code, scale.stdout.trim()], scale.stderr).toEqual([
-      0,
-      'deployment.apps/web scaled',
-    ]);
+    expect(
+      [scale.code, scale.stdout.trim()],
+      `kubectl scale deployment/web --replicas=4 should exit 0 (stderr: ${scale.stderr})`,
+    ).toEqual([0, 'deployment.apps/web scaled']);
     const resume = await kubectl('rollout', 'resume', 'deployment/web');
-    expect([resume.code, resume.stdout.trim()], resume.stderr).toEqual([
-      0,
-      'deployment.apps/web resumed',
-    ]);
+    expect(
+      [resume.code, resume.stdout.trim()],
+      `kubectl rollout resume deployment/web should exit 0 (stderr: ${resume.stderr})`,
+    ).toEqual([0, 'deployment.apps/web resumed']);
     await rolledOut();
     const ready = await kubectl('get', 'deployment/web', '-o', 'jsonpath={.status.readyReplicas}');
-    expect(ready.stdout, 'ready replicas').toBe('4');
+    expect(ready.stdout, 'status.readyReplicas after scaling to 4 and resuming').toBe('4');
   });
 });
