@@ -138,11 +138,17 @@ export const verbs: Record<string, Verb> = {
     passThrough: true,
   },
   check: {
-    usage: 'kata check [NN...] [--only coverage]',
+    usage: 'kata check [NN...] [--only coverage] [--repeat N [--load] [--harness]]',
     summary:
       "the repository's own checks (npm test): types, format, every chapter, the harness; naming chapters checks only those",
     flags: {
       only: { type: 'string', description: 'run one step only: coverage' },
+      repeat: {
+        type: 'string',
+        description: "hunt flakes: run the chapters' tests on solutions/ N times, count failures",
+      },
+      load: { type: 'boolean', description: 'with --repeat: keep every core busy meanwhile' },
+      harness: { type: 'boolean', description: "with --repeat: the harness's tests too (slow)" },
     },
     positional: 'chapters',
   },
@@ -470,6 +476,9 @@ export function parseCommandLine(argv: string[]): Request {
   }
   if (verbName === 'check' && flags.only !== undefined && flags.only !== 'coverage') {
     throw new UsageError(`--only takes "coverage", not "${String(flags.only)}"`);
+  }
+  if (verbName === 'check' && flags.repeat === undefined && (flags.load || flags.harness)) {
+    throw new UsageError('--load and --harness go with --repeat N: kata check --repeat 5 --load');
   }
   return request;
 }

@@ -91,6 +91,10 @@ async function dispatch(request: Request): Promise<number> {
     case 'bench':
       return (await import('./programs.ts')).runBenchmarks(request.name, request.rest);
     case 'check':
+      if (request.flags.repeat !== undefined) {
+        const { hunt, huntOptions } = await import('./flakes.ts');
+        return hunt(huntOptions(request.flags, request.chapters), colour);
+      }
       return (await import('./check.ts')).check({
         chapters: request.chapters,
         only: request.flags.only === 'coverage' ? 'coverage' : undefined,
