@@ -43,7 +43,7 @@ import type {
 } from '../../harness/store/types.ts';
 import { ChangeLog } from './change-log.ts';
 import { checkKey, checkPut, checkTxn, compareKeyValue } from './checks.ts';
-import { KeyIndex, keyInterval } from './key-index.ts';
+import { KeyIndex, keyInterval, type KeyInterval } from './key-index.ts';
 import { Lessor, type Lease } from './lessor.ts';
 
 export interface StoreOptions {
@@ -57,8 +57,8 @@ export interface StoreOptions {
   snapshot?: StoreSnapshot;
 }
 
-/** Every key, as an interval: from the smallest key (one zero byte) on. */
-const ALL_KEYS = keyInterval(ALL_KEYS_FROM, ALL_KEYS_FROM);
+/** Every key, as an interval: from the smallest key (one zero byte) on, with no end. */
+const ALL_KEYS: KeyInterval = { start: ALL_KEYS_FROM, end: undefined };
 
 /**
  * One write transaction in progress. Everything it changes gets the same revision, one more than
