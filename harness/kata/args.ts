@@ -14,6 +14,8 @@ interface Verb {
   positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout' | 'object';
   /** A required positional: `kata reset` must be told which chapter. */
   required?: boolean;
+  /** The chapter may name one of its stages too: `kata test 01.3`. */
+  stages?: boolean | 'required';
   /** Everything after the positional goes to the program untouched (`kata run store --data-dir`). */
   passThrough?: boolean;
 }
@@ -38,17 +40,19 @@ export const verbs: Record<string, Verb> = {
     flags: {},
   },
   test: {
-    usage: 'kata test [NN] [--solutions]',
+    usage: 'kata test [NN[.S]] [--solutions]',
     summary:
-      "run a chapter's tests on your code (default: the current chapter) and record progress",
+      "run a chapter's tests, or one stage's (01.3), on your code (default: the current chapter) and record progress",
     flags: {
       solutions: { type: 'boolean', description: 'run the same tests on the reference instead' },
     },
     positional: 'chapter',
+    stages: true,
   },
   watch: {
-    usage: 'kata watch [NN] [--poll]',
-    summary: "rerun a chapter's tests every time you save a file in it",
+    usage: 'kata watch [NN[.S]] [--poll]',
+    summary:
+      "rerun a stage's tests every time you save a file in its chapter (default: the current stage)",
     flags: {
       poll: {
         type: 'boolean',
@@ -56,6 +60,32 @@ export const verbs: Record<string, Verb> = {
       },
     },
     positional: 'chapter',
+    stages: true,
+  },
+  stages: {
+    usage: 'kata stages [NN...]',
+    summary:
+      "a chapter's stages (default: every chapter): tests, reference logic lines and minutes each",
+    flags: {},
+    positional: 'chapters',
+  },
+  goto: {
+    usage: 'kata goto NN[.S]',
+    summary:
+      'set where you are in the course: a chapter, or one of its stages (a workshop moves on)',
+    flags: {},
+    positional: 'chapter',
+    required: true,
+    stages: true,
+  },
+  'catch-up': {
+    usage: 'kata catch-up NN.S',
+    summary:
+      "back up your chapter's files, then fill in the reference for every stage before S; your code for S on stays",
+    flags: {},
+    positional: 'chapter',
+    required: true,
+    stages: 'required',
   },
   hint: {
     usage: 'kata hint [NN]',
@@ -290,6 +320,8 @@ export interface Request {
   verb: string;
   /** The chapters named on the line, resolved against the manifest. */
   chapters: Chapter[];
+  /** The stage named with the chapter ("01.3" gives 3), for the verbs that take one. */
+  stage?: number;
   /** The component or benchmark name, for `run` and `bench`. */
   name?: string;
   /** Arguments passed through untouched to a component or benchmark. */
@@ -308,6 +340,21 @@ export function resolveChapter(name: string): Chapter {
   if (!chapter)
     throw new UsageError(`unknown chapter "${name}"; choose one of ${chapterChoices()}`);
   return chapter;
+}
+
+/** "01.3": chapter 01 and its third stage; "01": chapter 01 alone. */
+export function resolveStage(name: string): { chapter: Chapter; stage?: number } {
+  const match = /^(.+)\.(\d+)$/.exec(name);
+  if (!match) return { chapter: resolveChapter(name) };
+  const chapter = resolveChapter(match[1]!);
+  const stage = Number(match[2]);
+  const count = chapter.stages.length;
+  if (stage < 1 || stage > count) {
+    throw new UsageError(
+      `chapter ${chapter.id} has no stage ${stage}; its stages are ${chapter.id}.1 to ${chapter.id}.${count}`,
+    );
+  }
+  return { chapter, stage };
 }
 
 export function parseCommandLine(argv: string[]): Request {
@@ -393,7 +440,15 @@ export function parseCommandLine(argv: string[]): Request {
               : 'a name';
     throw new UsageError(`kata ${verbName} needs ${what}; usage: ${verb.usage}`);
   }
-  if (verb.positional === 'chapter' || verb.positional === 'chapters') {
+  if (verb.positional === 'chapter' && verb.stages) {
+    const named = positionals.map(resolveStage);
+    request.chapters = named.map((entry) => entry.chapter);
+    request.stage = named[0]?.stage;
+    if (verb.stages === 'required' && named.length && request.stage === undefined) {
+      const id = request.chapters[0]!.id;
+      throw new UsageError(`kata ${verbName} needs a stage, like ${id}.2; usage: ${verb.usage}`);
+    }
+  } else if (verb.positional === 'chapter' || verb.positional === 'chapters') {
     request.chapters = positionals.map(resolveChapter);
   } else {
     request.name = positionals[0];

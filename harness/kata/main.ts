@@ -45,22 +45,35 @@ async function dispatch(request: Request): Promise<number> {
     case 'status':
       return (await learner()).status(colour);
     case 'test':
-      return (await learner()).test(chapter, request.flags.solutions === true, colour);
+      return (await learner()).test(
+        chapter,
+        request.flags.solutions === true,
+        colour,
+        request.stage,
+      );
     case 'hint':
       return (await learner()).hint(chapter, colour);
     case 'watch': {
-      const { defaultChapter, test } = await learner();
+      const { defaultChapter, defaultStage, test } = await learner();
       const { watchChapter } = await import('./watch.ts');
       const chosen = chapter ?? defaultChapter() ?? course[course.length - 1]!;
+      // The current stage unless told otherwise: its tests answer faster than the whole chapter's.
+      const stageNumber = request.stage ?? (chapter ? undefined : defaultStage(chosen)?.number);
       return watchChapter(
         chosen,
         async () => {
           if (process.stdout.isTTY) console.clear();
-          await test(chosen, false, colour);
+          await test(chosen, false, colour, stageNumber);
         },
         { poll: request.flags.poll === true, colour },
       );
     }
+    case 'stages':
+      return (await import('./stage-table.ts')).printStages(request.chapters, colour);
+    case 'goto':
+      return (await learner()).goto(chapter!, request.stage, colour);
+    case 'catch-up':
+      return (await import('./catch-up.ts')).catchUp(chapter!, request.stage!, colour);
     case 'verify':
       return (await learner()).verify(colour);
     case 'reset':

@@ -18,6 +18,8 @@ export interface ChapterProgress {
   lastRunAt: string;
   /** When every test first passed. */
   doneAt?: string;
+  /** The full names of the tests passing on the learner's code, so stages can be marked done. */
+  passing?: string[];
 }
 
 /** Chapter id ("01") → its progress. */
@@ -41,7 +43,9 @@ function isChapterProgress(value: unknown): value is ChapterProgress {
     Number.isInteger(entry.total) &&
     typeof entry.done === 'boolean' &&
     typeof entry.firstRunAt === 'string' &&
-    typeof entry.lastRunAt === 'string'
+    typeof entry.lastRunAt === 'string' &&
+    (entry.passing === undefined ||
+      (Array.isArray(entry.passing) && entry.passing.every((name) => typeof name === 'string')))
   );
 }
 
@@ -85,7 +89,7 @@ export function saveProgress(progress: Progress, dir: string = stateDir): void {
 /** Records one run of a chapter on the learner's code and returns the chapter's new entry. */
 export function recordRun(
   chapterId: string,
-  result: { passed: number; total: number; done: boolean },
+  result: { passed: number; total: number; done: boolean; passing?: string[] },
   now: Date = new Date(),
   dir: string = stateDir,
 ): ChapterProgress {
@@ -100,6 +104,7 @@ export function recordRun(
     firstRunAt: previous?.firstRunAt ?? at,
     lastRunAt: at,
     ...(done && { doneAt: previous?.doneAt ?? at }),
+    ...(result.passing && { passing: result.passing }),
   };
   saveProgress({ ...progress, [chapterId]: entry }, dir);
   return entry;
@@ -111,4 +116,38 @@ export function forgetChapter(chapterId: string, dir: string = stateDir): void {
   if (!(chapterId in progress)) return;
   delete progress[chapterId];
   saveProgress(progress, dir);
+}
+
+/**
+ * Where the learner has chosen to be (`kata goto`): a chapter id and, optionally, a stage of it
+ * counted from 1. Kept in .kata/position.json; without it, the course decides from progress.
+ */
+export interface Position {
+  chapter: string;
+  stage?: number;
+}
+
+function positionFile(dir: string): string {
+  return path.join(dir, 'position.json');
+}
+
+/** The position set by `kata goto`, or undefined; an unreadable file counts as none. */
+export function loadPosition(dir: string = stateDir): Position | undefined {
+  const file = positionFile(dir);
+  if (!existsSync(file)) return undefined;
+  try {
+    const position = JSON.parse(readFileSync(file, 'utf8')) as Position;
+    if (typeof position?.chapter !== 'string') return undefined;
+    if (position.stage !== undefined && !Number.isInteger(position.stage)) return undefined;
+    return position;
+  } catch {
+    return undefined;
+  }
+}
+
+export function savePosition(position: Position, dir: string = stateDir): void {
+  mkdirSync(dir, { recursive: true });
+  const file = positionFile(dir);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify(position)}\n`);
+  renameSync(`${file}.tmp`, file);
 }

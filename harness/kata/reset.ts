@@ -60,6 +60,24 @@ function removeEmptyFolders(dir: string): void {
   }
 }
 
+/**
+ * Copies a chapter's files into a fresh backup folder named after the chapter and the time, each
+ * copy checked; answers the folder, repository-relative.
+ */
+export function backUpChapter(
+  folder: string,
+  files: string[],
+  options: { now?: Date; root?: string; backups?: string } = {},
+): string {
+  const root = options.root ?? repoRoot;
+  const backupsDir = options.backups ?? path.join(stateDir, 'backups');
+  const name = path.join(backupsDir, `${folder}-${stamp(options.now ?? new Date())}`);
+  let backup = name;
+  for (let n = 2; existsSync(backup); n += 1) backup = `${name}-${n}`;
+  backUp(files, `chapters/${folder}`, backup, root);
+  return path.relative(root, backup).split(path.sep).join('/');
+}
+
 export function resetChapter(
   chapter: Chapter,
   options: { now?: Date; root?: string; backups?: string; record?: Record<string, string> } = {},
@@ -81,13 +99,8 @@ export function resetChapter(
     shipped.map(([file, hash]) => [file, readPristineFile(file, hash, root)]),
   );
 
-  const backupsDir = options.backups ?? path.join(stateDir, 'backups');
-  const name = path.join(backupsDir, `${folder}-${stamp(options.now ?? new Date())}`);
-  let backup = name;
-  for (let n = 2; existsSync(backup); n += 1) backup = `${name}-${n}`;
   const present = listFiles(chapterDir, root);
-  backUp(present, chapterDir, backup, root);
-
+  const backup = backUpChapter(folder, present, { ...options, root });
   const removed = present.filter((file) => !contents.has(file));
   for (const file of removed) rmSync(path.join(root, file));
   removeEmptyFolders(path.join(root, chapterDir));
@@ -96,7 +109,7 @@ export function resetChapter(
     writeFileSync(path.join(root, file), content);
   }
   return {
-    backup: path.relative(root, backup).split(path.sep).join('/'),
+    backup,
     restored: [...contents.keys()],
     removed,
   };

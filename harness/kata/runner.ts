@@ -78,6 +78,16 @@ export interface RunRequest {
   paths: string[];
   /** Measure line coverage of these globs and write an HTML report to `reportsDirectory`. */
   coverage?: { include: string[]; reportsDirectory: string };
+  /** Run only these tests, by full name ("Section > test"): one stage's. */
+  only?: string[];
+}
+
+/** A pattern Vitest matches against "Section test" names, choosing exactly the tests named. */
+export function namePattern(fullNames: string[]): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `^(?:${fullNames.map((name) => escape(name.split(' > ').join(' '))).join('|')})$`,
+  );
 }
 
 /** The folder of a chapter's tests, as a path filter for the runner. */
@@ -114,6 +124,7 @@ export async function runTests(request: RunRequest): Promise<RunResult> {
       watch: false,
       reporters: [collector],
       ...speed,
+      ...(request.only && { testNamePattern: namePattern(request.only) }),
       ...(request.coverage && {
         coverage: {
           enabled: true,
@@ -139,9 +150,11 @@ export async function runTests(request: RunRequest): Promise<RunResult> {
       return {
         target: request.target,
         files: modules.map((module) => fileResult(module, logs)),
-        tests: modules.flatMap((module) =>
-          [...module.children.allTests()].map((test) => testResult(test, logs)),
-        ),
+        tests: modules
+          .flatMap((module) =>
+            [...module.children.allTests()].map((test) => testResult(test, logs)),
+          )
+          .filter((test) => !request.only || request.only.includes(test.fullName)),
         errors: vitest.state.getUnhandledErrors().map(describeUnknownError),
         coverage: coverageMap && coverageOf(coverageMap),
         milliseconds: Math.round(performance.now() - started),
