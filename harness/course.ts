@@ -169,8 +169,10 @@ export const course: Chapter[] = [
         'Give Store a field for the current revision that starts at 1, and return it from the `revision` getter. Lesson: § Revisions.',
       'Revisions > a put adds one to the revision and answers with the new revision':
         'A put is one write: add one to the revision, record the key, and answer with the new revision in the header. Lesson: § Revisions.',
-      'Revisions > prevKv returns the key as it was before the put, and nothing for a new key':
-        'Look the key up in the index before you write it; with prevKv, answer that old state, and nothing when the key did not exist. Lesson: § Revisions.',
+      'Revisions > prevKv returns the key as it was before the put':
+        'Look the key up in the index before you write it; with prevKv, answer that old state. Lesson: § Revisions.',
+      'Revisions > there is no prevKv unless asked for, and none for a key that did not exist':
+        'Set prevKv on the response only when the request asked for it and the key had a live version before the put. Lesson: § Revisions.',
       'Revisions > a put with an empty key is refused with etcd\'s "key is not provided" and changes nothing':
         'Check the request before touching anything: checkKey throws errors.keyNotProvided() for an empty key, and put calls it (through checkPut) before it takes a revision. Lesson: § Revisions.',
       'Revisions > every put is a new revision, even one that writes the same value again':

@@ -90,10 +90,9 @@ describe('Revisions', () => {
     expect(store.revision, 'put foo=bar on a fresh store, then store.revision').toBe(2);
   });
 
-  test('prevKv returns the key as it was before the put, and nothing for a new key', () => {
+  test('prevKv returns the key as it was before the put', () => {
     const store = new Store();
-    const first = store.put({ key: bytes('foo'), value: bytes('one'), prevKv: true });
-    expect(view(first.prevKv), 'put foo=one with prevKv on a fresh store: prevKv').toBeUndefined();
+    put(store, 'foo', 'one');
     const second = store.put({ key: bytes('foo'), value: bytes('two'), prevKv: true });
     expect(view(second.prevKv), 'put foo=one, then put foo=two with prevKv: prevKv').toEqual({
       key: 'foo',
@@ -103,6 +102,16 @@ describe('Revisions', () => {
       version: 1,
       lease: 0n,
     });
+  });
+
+  test('there is no prevKv unless asked for, and none for a key that did not exist', () => {
+    const store = new Store();
+    const first = store.put({ key: bytes('foo'), value: bytes('one'), prevKv: true });
+    const second = put(store, 'foo', 'two');
+    expect(
+      [view(first.prevKv), view(second.prevKv)],
+      'put foo=one with prevKv on a fresh store, then put foo=two without prevKv: both prevKvs',
+    ).toEqual([undefined, undefined]);
   });
 
   test('a put with an empty key is refused with etcd\'s "key is not provided" and changes nothing', () => {

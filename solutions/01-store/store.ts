@@ -47,13 +47,13 @@ import { KeyIndex, keyInterval, type KeyInterval } from './key-index.ts';
 import { Lessor, type Lease } from './lessor.ts';
 
 export interface StoreOptions {
-  /** Where lease deadlines are read from. Default: the system clock. */
+  /** Where lease deadlines are read from. Default: the system clock (harness/clock.ts). */
   clock?: Clock;
   /** Picks lease IDs: a number in [0, 1), like Math.random (the default). */
   random?: () => number;
   /** The shortest TTL granted, in seconds. etcd's is 2 (1.5 election timeouts, rounded up). */
   minLeaseTtl?: number;
-  /** Start from this snapshot instead of empty. */
+  /** Start from this snapshot instead of empty (lesson: § Snapshots). */
   snapshot?: StoreSnapshot;
 }
 
