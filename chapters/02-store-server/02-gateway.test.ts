@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Store } from '../../solutions/01-store/store.ts';
 import { b64, call, post, send } from '../../harness/testing/http.ts';
-import { createStoreServer, type StoreServer } from './server.ts';
+import { createStoreServer, memberHeader, routeOf, type StoreServer } from './server.ts';
 
 let server: StoreServer;
 let url: string;
@@ -24,6 +24,85 @@ const put = (key: string, value: string, extra: object = {}) =>
   call(url, '/v3/kv/put', { key: b64(key), value: b64(value), ...extra });
 
 describe('The gateway', () => {
+  test('routeOf sends each POST endpoint to its kind: unary calls, the watch stream, the keep-alive stream', () => {
+    const paths = [
+      '/v3/kv/put',
+      '/v3/kv/txn',
+      '/v3/lease/grant',
+      '/v3/watch',
+      '/v3/lease/keepalive',
+    ];
+    expect(
+      paths.map((path) => routeOf('POST', path)),
+      `routeOf('POST', path) for ${paths.join(', ')}`,
+    ).toEqual([
+      { kind: 'unary', path: '/v3/kv/put' },
+      { kind: 'unary', path: '/v3/kv/txn' },
+      { kind: 'unary', path: '/v3/lease/grant' },
+      { kind: 'watch' },
+      { kind: 'keepalive' },
+    ]);
+    expect(
+      [routeOf('GET', '/health'), routeOf('GET', '/version')],
+      "routeOf('GET', '/health') and routeOf('GET', '/version')",
+    ).toEqual([{ kind: 'health' }, { kind: 'version' }]);
+  });
+
+  test('routeOf reads /v3beta/ paths as /v3/ ones, /v3/kv/lease/ paths as lease endpoints, and ignores a query string', () => {
+    expect(
+      [
+        routeOf('POST', '/v3beta/kv/range'),
+        routeOf('POST', '/v3/kv/lease/timetolive'),
+        routeOf('POST', '/v3/kv/range?pretty=1'),
+      ],
+      "routeOf('POST', ...) for /v3beta/kv/range, /v3/kv/lease/timetolive and /v3/kv/range?pretty=1",
+    ).toEqual([
+      { kind: 'unary', path: '/v3/kv/range' },
+      { kind: 'unary', path: '/v3/kv/lease/timetolive' },
+      { kind: 'unary', path: '/v3/kv/range' },
+    ]);
+  });
+
+  test('routeOf refuses the wrong method with 405, and says GET is the one allowed on /health', () => {
+    expect(
+      [routeOf('GET', '/v3/kv/put'), routeOf('POST', '/health')],
+      "routeOf('GET', '/v3/kv/put') and routeOf('POST', '/health')",
+    ).toEqual([
+      { kind: 'refused', status: 405, text: 'Method Not Allowed' },
+      { kind: 'refused', status: 405, text: 'Method Not Allowed', allow: 'GET' },
+    ]);
+  });
+
+  test('routeOf refuses an unknown path with 404: "Not Found" under /v3/, "404 page not found" elsewhere', () => {
+    expect(
+      [routeOf('POST', '/v3/kv/nope'), routeOf('GET', '/v3alpha/kv/range')],
+      "routeOf('POST', '/v3/kv/nope') and routeOf('GET', '/v3alpha/kv/range')",
+    ).toEqual([
+      { kind: 'refused', status: 404, text: 'Not Found' },
+      { kind: 'refused', status: 404, text: '404 page not found' },
+    ]);
+  });
+
+  test('memberHeader names the cluster and the member from the name, the same every time, with raft term 1', () => {
+    const header = memberHeader('default')(7);
+    expect(
+      { revision: header.revision, raftTerm: header.raftTerm },
+      "memberHeader('default')(7): revision and raftTerm",
+    ).toEqual({ revision: 7, raftTerm: 1 });
+    expect(
+      [typeof header.clusterId, typeof header.memberId, header.clusterId === header.memberId],
+      "memberHeader('default')(7): clusterId and memberId are 64-bit (bigint) and differ",
+    ).toEqual(['bigint', 'bigint', false]);
+    expect(memberHeader('default')(9), "memberHeader('default') again, at revision 9").toEqual({
+      ...header,
+      revision: 9,
+    });
+    expect(
+      memberHeader('other')(7).memberId === header.memberId,
+      "memberHeader('other')(7).memberId is the same as memberHeader('default')(7)'s",
+    ).toBe(false);
+  });
+
   test('GET /health answers {"health":"true"}', async () => {
     const answer = await send(url, 'GET', '/health');
     expect([answer.status, answer.text], 'GET /health').toEqual([200, '{"health":"true"}']);
