@@ -115,6 +115,18 @@ describe('The gateway', () => {
     expect(version.etcdcluster, 'GET /version: etcdcluster').toMatch(/^3\.4\./);
   });
 
+  test('listen(0) picks a free port and resolves with the URL clients use; close() stops listening', async () => {
+    const other = createStoreServer({ store: new Store() });
+    const address = await other.listen(0);
+    expect(address, 'listen(0): the URL').toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await send(address, 'GET', '/version')).status, 'GET /version at that URL').toBe(200);
+    await other.close();
+    await expect(
+      send(address, 'GET', '/version'),
+      'GET /version after close() should fail: nothing listens there any more',
+    ).rejects.toThrow();
+  });
+
   test('a put answers with the header: cluster_id, member_id, revision and raft_term, as strings', async () => {
     const answer = await post(url, '/v3/kv/put', { key: b64('foo'), value: b64('bar') });
     expect(answer.status, 'POST /v3/kv/put foo=bar: status').toBe(200);
@@ -136,6 +148,16 @@ describe('The gateway', () => {
       ).toMatch(/^\d+$/);
     }
     expect(body.header.revision, 'put foo=bar on a new store: header.revision').toBe('2');
+  });
+
+  test('a server listens on as many addresses as it is asked to, as etcd does for --listen-client-urls', async () => {
+    const second = await server.listen(0);
+    await put('foo', 'bar');
+    const body = await call(second, '/v3/kv/range', { key: b64('foo') });
+    expect(
+      [second === url, body.kvs?.[0]?.value],
+      'listen a second time, put foo=bar on the first URL, range foo on the second: [same URL?, the value]',
+    ).toEqual([false, b64('bar')]);
   });
 
   test('a range returns keys and values in base64 and revisions as strings', async () => {

@@ -474,7 +474,7 @@ export class StreamWriter implements StreamSender {
   send(result: { [name: string]: unknown }, revision: number): void {
     this.start();
     this.queue.push({ line: `${JSON.stringify({ result })}\n`, revision });
-    this.flush();
+    this.writeQueued();
   }
 
   /** Sends a stream error and ends the response. */
@@ -488,11 +488,11 @@ export class StreamWriter implements StreamSender {
   end(): void {
     this.start();
     this.ending = true;
-    this.flush();
+    this.writeQueued();
   }
 
   /** Writes what is queued: at once in memory, through `pump` when the store is durable. */
-  private flush(): void {
+  private writeQueued(): void {
     if (this.durability) {
       void this.pump();
       return;
