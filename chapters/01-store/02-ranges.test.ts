@@ -131,14 +131,15 @@ describe('Ranges', () => {
     const store = storeWith('a');
     expect(
       () => store.range({ key: bytes('a'), revision: 3 }),
-      'one put (revision 2); range a at revision 3',
+      'one put (revision 2); a range of a at revision 3 should throw "etcdserver: mvcc: required revision is a future revision"',
     ).toThrow(errors.futureRevision());
   });
 
   test('a range with an empty key is refused with "key is not provided"', () => {
     const store = storeWith('a');
-    expect(() => store.range({ key: new Uint8Array() }), 'range with an empty key').toThrow(
-      errors.keyNotProvided(),
-    );
+    expect(
+      () => store.range({ key: new Uint8Array() }),
+      'a range with an empty key should throw "etcdserver: key is not provided"',
+    ).toThrow(errors.keyNotProvided());
   });
 });

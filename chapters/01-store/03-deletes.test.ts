@@ -83,8 +83,9 @@ describe('Deletes', () => {
 
   test('a delete with an empty key is refused with "key is not provided"', () => {
     const store = storeWith('a');
-    expect(() => store.deleteRange({ key: new Uint8Array() }), 'delete with an empty key').toThrow(
-      errors.keyNotProvided(),
-    );
+    expect(
+      () => store.deleteRange({ key: new Uint8Array() }),
+      'a delete with an empty key should throw "etcdserver: key is not provided"',
+    ).toThrow(errors.keyNotProvided());
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { bytes, text } from '../../harness/store/bytes.ts';
 import { errors } from '../../harness/store/errors.ts';
 import type { Compare, RequestOp, ResponseOp } from '../../harness/store/types.ts';
+import { checkTxn } from './checks.ts';
 import { Store } from './store.ts';
 
 const put = (key: string, value: string): RequestOp => ({
@@ -34,6 +35,73 @@ function branch(store: Store, compare: Omit<Compare, 'key'> & { key?: string }):
 }
 
 describe('Transactions', () => {
+  test('checkTxn refuses more than 128 compares, or more than 128 operations in one branch', () => {
+    const compares: Compare[] = Array.from({ length: 129 }, (_, i) => ({
+      key: bytes(`key-${i}`),
+      target: 'VERSION',
+      result: 'EQUAL',
+    }));
+    const puts = Array.from({ length: 128 }, (_, i) => put(`key-${i}`, 'x'));
+    expect(
+      () => checkTxn({ compare: compares }),
+      'checkTxn of a txn with 129 compares should throw "etcdserver: too many operations in txn request"',
+    ).toThrow(errors.tooManyOps());
+    expect(
+      () => checkTxn({ success: [...puts, put('one-more', 'x')] }),
+      'checkTxn of a txn with 129 puts in success should throw "etcdserver: too many operations in txn request"',
+    ).toThrow(errors.tooManyOps());
+    expect(
+      () => checkTxn({ success: puts, failure: puts }),
+      'checkTxn of a txn with 128 puts in success and 128 in failure should not throw',
+    ).not.toThrow();
+  });
+
+  test('checkTxn refuses a branch that puts a key twice, or puts a key it also deletes', () => {
+    const range = { requestDeleteRange: { key: bytes('a'), rangeEnd: bytes('c') } };
+    expect(
+      () => checkTxn({ failure: [put('a', '1'), put('a', '2')] }),
+      'checkTxn of a txn whose failure branch puts a twice should throw "etcdserver: duplicate key given in txn request"',
+    ).toThrow(errors.duplicateKey());
+    expect(
+      () => checkTxn({ success: [range, put('b', '1')] }),
+      'checkTxn of a txn that deletes [a, c) and puts b should throw "etcdserver: duplicate key given in txn request"',
+    ).toThrow(errors.duplicateKey());
+    expect(
+      () => checkTxn({ success: [put('a', '1'), del('b')], failure: [put('a', '2')] }),
+      'checkTxn of a txn that puts a in success and a again in failure (only one branch runs) should not throw',
+    ).not.toThrow();
+  });
+
+  test('the two branches of a nested txn may put the same key, but the txn around it may not put it too', () => {
+    const nested: RequestOp = {
+      requestTxn: { success: [put('a', '1')], failure: [put('a', '2')] },
+    };
+    expect(
+      () => checkTxn({ success: [nested, put('b', '1')] }),
+      'checkTxn of a txn holding a nested txn that puts a in both branches should not throw',
+    ).not.toThrow();
+    expect(
+      () => checkTxn({ success: [nested, put('a', '3')] }),
+      'checkTxn of a txn that also puts a beside that nested txn should throw "etcdserver: duplicate key given in txn request"',
+    ).toThrow(errors.duplicateKey());
+  });
+
+  test('checkTxn checks every key: in compares, in operations, and in nested txns', () => {
+    const empty = new Uint8Array();
+    expect(
+      () => checkTxn({ compare: [{ key: empty, target: 'VERSION', result: 'EQUAL' }] }),
+      'checkTxn of a txn with a compare on an empty key should throw "etcdserver: key is not provided"',
+    ).toThrow(errors.keyNotProvided());
+    expect(
+      () => checkTxn({ failure: [{ requestRange: { key: empty } }] }),
+      'checkTxn of a txn whose failure branch ranges an empty key should throw "etcdserver: key is not provided"',
+    ).toThrow(errors.keyNotProvided());
+    expect(
+      () => checkTxn({ success: [{ requestTxn: { success: [{ requestPut: { key: empty } }] } }] }),
+      'checkTxn of a txn with a nested txn that puts an empty key should throw "etcdserver: key is not provided"',
+    ).toThrow(errors.keyNotProvided());
+  });
+
   test('a txn with no compares succeeds and runs its success operations', () => {
     const store = new Store();
     const response = store.txn({ success: [put('a', '1')], failure: [put('b', '1')] });
@@ -78,6 +146,73 @@ describe('Transactions', () => {
       { header: response.header.revision, store: store.revision },
       'put a (revision 2); txn: range a, delete nope',
     ).toEqual({ header: 2, store: 2 });
+  });
+
+  test('an operation sees the writes made before it in the same txn', () => {
+    const store = storeWith('a');
+    const response = store.txn({ success: [put('a', 'new'), get('a')] });
+    const read = response.responses[1]!;
+    expect(
+      'responseRange' in read ? read.responseRange.kvs.map((kv) => text(kv.value)) : read,
+      'a=v-a; txn: put a=new, then range a',
+    ).toEqual(['new']);
+  });
+
+  test('more than 128 operations is refused with "too many operations" and changes nothing', () => {
+    const store = new Store();
+    const ops = Array.from({ length: 129 }, (_, i) => put(`key-${i}`, 'x'));
+    expect(
+      () => store.txn({ success: ops }),
+      'a txn with 129 puts should throw "etcdserver: too many operations in txn request"',
+    ).toThrow(errors.tooManyOps());
+    expect(store.revision, 'a refused txn, then store.revision').toBe(1);
+    store.txn({ success: ops.slice(0, 128) });
+    expect(store.revision, 'then a txn with 128 puts: store.revision').toBe(2);
+  });
+
+  test('a txn may not put a key twice, nor put a key it also deletes: "duplicate key"', () => {
+    const store = new Store();
+    expect(
+      () => store.txn({ success: [put('a', '1'), put('a', '2')] }),
+      'a txn that puts a twice should throw "etcdserver: duplicate key given in txn request"',
+    ).toThrow(errors.duplicateKey());
+    expect(
+      () => store.txn({ success: [del('a'), put('a', '1')] }),
+      'a txn that deletes a and puts a should throw "etcdserver: duplicate key given in txn request"',
+    ).toThrow(errors.duplicateKey());
+    const nested = { requestTxn: { success: [put('a', '1')], failure: [put('a', '2')] } };
+    store.txn({ success: [nested] });
+    expect(
+      valueOf(store, 'a'),
+      "txn with a nested txn that puts a in both of its branches (only one runs): a's value",
+    ).toBe('1');
+  });
+
+  test('an operation that cannot run fails the whole txn, and nothing changes', () => {
+    const store = storeWith('a');
+    expect(
+      () =>
+        store.txn({
+          success: [
+            put('b', '1'),
+            { requestPut: { key: bytes('c'), value: bytes('1'), lease: 42n } },
+          ],
+        }),
+      'a txn that puts b, then c with lease 42 (which does not exist), should throw "etcdserver: requested lease not found"',
+    ).toThrow(errors.leaseNotFound());
+    expect(
+      () =>
+        store.txn({ success: [put('b', '1'), { requestRange: { key: bytes('a'), revision: 9 } }] }),
+      'a txn that puts b, then ranges a at revision 9 (the store is at 2), should throw "etcdserver: mvcc: required revision is a future revision"',
+    ).toThrow(errors.futureRevision());
+    expect(
+      () => store.txn({ compare: [{ key: new Uint8Array(), target: 'VERSION', result: 'EQUAL' }] }),
+      'a txn with a compare on an empty key should throw "etcdserver: key is not provided"',
+    ).toThrow(errors.keyNotProvided());
+    expect(
+      [store.revision, valueOf(store, 'b')],
+      'after three refused txns: [store.revision, value of b]',
+    ).toEqual([2, undefined]);
   });
 
   test('when a compare fails, the failure operations run instead', () => {
@@ -177,16 +312,6 @@ describe('Transactions', () => {
     ).toEqual([true, false, false, true]);
   });
 
-  test('an operation sees the writes made before it in the same txn', () => {
-    const store = storeWith('a');
-    const response = store.txn({ success: [put('a', 'new'), get('a')] });
-    const read = response.responses[1]!;
-    expect(
-      'responseRange' in read ? read.responseRange.kvs.map((kv) => text(kv.value)) : read,
-      'a=v-a; txn: put a=new, then range a',
-    ).toEqual(['new']);
-  });
-
   test('a nested txn decides on its own compares, against the store as it was before the outer txn', () => {
     const store = storeWith('flag'); // flag = v-flag
     store.txn({
@@ -207,58 +332,5 @@ describe('Transactions', () => {
       [valueOf(store, 'flag'), valueOf(store, 'seen'), store.revision],
       'flag=v-flag; txn: put flag=changed, then a nested txn: if value(flag) = "v-flag" put seen=before else put seen=after',
     ).toEqual(['changed', 'before', 3]);
-  });
-
-  test('more than 128 operations is refused with "too many operations" and changes nothing', () => {
-    const store = new Store();
-    const ops = Array.from({ length: 129 }, (_, i) => put(`key-${i}`, 'x'));
-    expect(() => store.txn({ success: ops }), 'txn with 129 puts').toThrow(errors.tooManyOps());
-    expect(store.revision, 'a refused txn, then store.revision').toBe(1);
-    store.txn({ success: ops.slice(0, 128) });
-    expect(store.revision, 'then a txn with 128 puts: store.revision').toBe(2);
-  });
-
-  test('a txn may not put a key twice, nor put a key it also deletes: "duplicate key"', () => {
-    const store = new Store();
-    expect(
-      () => store.txn({ success: [put('a', '1'), put('a', '2')] }),
-      'txn: put a, put a',
-    ).toThrow(errors.duplicateKey());
-    expect(() => store.txn({ success: [del('a'), put('a', '1')] }), 'txn: delete a, put a').toThrow(
-      errors.duplicateKey(),
-    );
-    const nested = { requestTxn: { success: [put('a', '1')], failure: [put('a', '2')] } };
-    store.txn({ success: [nested] });
-    expect(
-      valueOf(store, 'a'),
-      "txn with a nested txn that puts a in both of its branches (only one runs): a's value",
-    ).toBe('1');
-  });
-
-  test('an operation that cannot run fails the whole txn, and nothing changes', () => {
-    const store = storeWith('a');
-    expect(
-      () =>
-        store.txn({
-          success: [
-            put('b', '1'),
-            { requestPut: { key: bytes('c'), value: bytes('1'), lease: 42n } },
-          ],
-        }),
-      'txn: put b, then put c with lease 42, which does not exist',
-    ).toThrow(errors.leaseNotFound());
-    expect(
-      () =>
-        store.txn({ success: [put('b', '1'), { requestRange: { key: bytes('a'), revision: 9 } }] }),
-      'txn: put b, then range a at revision 9 (the store is at 2)',
-    ).toThrow(errors.futureRevision());
-    expect(
-      () => store.txn({ compare: [{ key: new Uint8Array(), target: 'VERSION', result: 'EQUAL' }] }),
-      'txn with a compare on an empty key',
-    ).toThrow(errors.keyNotProvided());
-    expect(
-      [store.revision, valueOf(store, 'b')],
-      'after three refused txns: [store.revision, value of b]',
-    ).toEqual([2, undefined]);
   });
 });

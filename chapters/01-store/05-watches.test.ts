@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { bytes, prefixEnd, text } from '../../harness/store/bytes.ts';
-import type { Event, WatchRequest, WatchResponse } from '../../harness/store/types.ts';
+import type { Event, KeyValue, WatchRequest, WatchResponse } from '../../harness/store/types.ts';
+import { watchedEvents, type WatchFilter } from './change-log.ts';
+import { keyInterval } from './key-index.ts';
 import { Store } from './store.ts';
 
 /** An event as one line: "PUT foo=bar" or "DELETE foo". */
@@ -24,7 +26,76 @@ function put(store: Store, key: string, value: string) {
   store.put({ key: bytes(key), value: bytes(value) });
 }
 
+/** A key-value as a write at `modRevision` leaves it. */
+function kv(key: string, value: string, createRevision: number, modRevision: number): KeyValue {
+  return {
+    key: bytes(key),
+    value: bytes(value),
+    createRevision,
+    modRevision,
+    version: 1,
+    lease: 0n,
+  };
+}
+
+/**
+ * Revision 7 of some store: a txn that updated a (created at 3), created b, and deleted c. Before
+ * it, a was "old" (written at 5) and c was "gone-soon".
+ */
+const change: WatchResponse = {
+  revision: 7,
+  events: [
+    { type: 'PUT', kv: kv('a', 'new', 3, 7) },
+    { type: 'PUT', kv: kv('b', 'first', 7, 7) },
+    { type: 'DELETE', kv: { ...kv('c', '', 0, 7), version: 0 } },
+  ],
+};
+const before: Record<string, KeyValue> = { a: kv('a', 'old', 3, 5), c: kv('c', 'gone-soon', 2, 2) };
+/** Reads a key as it was just before revision 7. */
+const readBefore = (key: Uint8Array, revision: number) =>
+  revision === 7 ? before[text(key)] : undefined;
+
+/** A watch filter on [from, to), with nothing left out and no prevKv unless `more` says so. */
+function filter(from: string, to: string, more: Partial<WatchFilter> = {}): WatchFilter {
+  return {
+    interval: keyInterval(bytes(from), bytes(to)),
+    prevKv: false,
+    noPut: false,
+    noDelete: false,
+    ...more,
+  };
+}
+
 describe('Watches', () => {
+  test("the events a watcher hears of a change are those on its keys, in the change's order", () => {
+    expect(
+      [
+        watchedEvents(filter('a', 'z'), change, readBefore).map(line),
+        watchedEvents(filter('b', 'd'), change, readBefore).map(line),
+        watchedEvents(filter('x', 'z'), change, readBefore).map(line),
+      ],
+      'revision 7 put a, put b, deleted c: watchedEvents for [a, z), [b, d) and [x, z)',
+    ).toEqual([['PUT a=new', 'PUT b=first', 'DELETE c'], ['PUT b=first', 'DELETE c'], []]);
+  });
+
+  test('a filter leaves out PUT events (noPut) or DELETE events (noDelete)', () => {
+    expect(
+      [
+        watchedEvents(filter('a', 'z', { noPut: true }), change, readBefore).map(line),
+        watchedEvents(filter('a', 'z', { noDelete: true }), change, readBefore).map(line),
+      ],
+      'revision 7 put a, put b, deleted c: watchedEvents for [a, z) with noPut, then with noDelete',
+    ).toEqual([['DELETE c'], ['PUT a=new', 'PUT b=first']]);
+  });
+
+  test('with prevKv each event carries the key as it was the revision before; a key the change created has none', () => {
+    const events = watchedEvents(filter('a', 'z', { prevKv: true }), change, readBefore);
+    expect(
+      events.map((event) => `${line(event)} was ${event.prevKv ? text(event.prevKv.value) : '-'}`),
+      'revision 7 updated a (was "old"), created b, deleted c (was "gone-soon"): watchedEvents with prevKv',
+    ).toEqual(['PUT a=new was old', 'PUT b=first was -', 'DELETE c was gone-soon']);
+  });
+
   test('a watch hears a later put: one response with its revision and a PUT event', () => {
     const store = new Store();
     const { heard } = follow(store, { key: bytes('foo') });

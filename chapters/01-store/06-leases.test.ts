@@ -53,12 +53,14 @@ describe('Leases', () => {
   test('an ID already in use is refused with "lease already exists"; a TTL above 9,000,000,000 s with "too large lease TTL"', () => {
     const store = new Store();
     store.leaseGrant({ ttl: 10, id: 7n });
-    expect(() => store.leaseGrant({ ttl: 10, id: 7n }), 'grant ID 7 twice').toThrow(
-      errors.leaseExists(),
-    );
-    expect(() => store.leaseGrant({ ttl: 9_000_000_001 }), 'grant a 9,000,000,001 s lease').toThrow(
-      errors.leaseTtlTooLarge(),
-    );
+    expect(
+      () => store.leaseGrant({ ttl: 10, id: 7n }),
+      'granting lease ID 7 a second time should throw "etcdserver: lease already exists"',
+    ).toThrow(errors.leaseExists());
+    expect(
+      () => store.leaseGrant({ ttl: 9_000_000_001 }),
+      'granting a 9,000,000,001 s lease should throw "etcdserver: too large lease TTL"',
+    ).toThrow(errors.leaseTtlTooLarge());
   });
 
   test('a put with a lease attaches the key to it', () => {
@@ -76,9 +78,10 @@ describe('Leases', () => {
 
   test('a put with a lease that does not exist is refused with "requested lease not found"', () => {
     const store = new Store();
-    expect(() => put(store, 'a', 42n), 'put a with lease 42 on a fresh store').toThrow(
-      errors.leaseNotFound(),
-    );
+    expect(
+      () => put(store, 'a', 42n),
+      'a put of a with lease 42 on a fresh store should throw "etcdserver: requested lease not found"',
+    ).toThrow(errors.leaseNotFound());
   });
 
   test('revoking a lease deletes every key attached to it, in one revision', () => {
@@ -109,7 +112,10 @@ describe('Leases', () => {
     store.leaseGrant({ ttl: 60, id: 7n });
     store.leaseRevoke(7n);
     expect(store.revision, 'grant lease 7, revoke it: store.revision').toBe(1);
-    expect(() => store.leaseRevoke(7n), 'revoke lease 7 again').toThrow(errors.leaseNotFound());
+    expect(
+      () => store.leaseRevoke(7n),
+      'revoking lease 7 a second time should throw "etcdserver: requested lease not found"',
+    ).toThrow(errors.leaseNotFound());
   });
 
   test('writing a key again without its lease takes it off the lease', () => {
@@ -147,15 +153,15 @@ describe('Leases', () => {
     store.leaseGrant({ ttl: 60, id: 7n });
     expect(
       () => store.put({ key: bytes('missing'), ignoreValue: true }),
-      'put missing with ignoreValue',
+      'a put of a missing key with ignoreValue should throw "etcdserver: key not found"',
     ).toThrow(errors.keyNotFound());
     expect(
       () => store.put({ key: bytes('a'), value: bytes('x'), ignoreValue: true }),
-      'put a=x with ignoreValue',
+      'a put of a=x with ignoreValue should throw "etcdserver: value is provided"',
     ).toThrow(errors.valueProvided());
     expect(
       () => store.put({ key: bytes('a'), lease: 7n, ignoreLease: true }),
-      'put a with lease 7 and ignoreLease',
+      'a put of a with lease 7 and ignoreLease should throw "etcdserver: lease is provided"',
     ).toThrow(errors.leaseProvided());
   });
 

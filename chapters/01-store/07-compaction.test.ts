@@ -39,7 +39,7 @@ describe('Compaction', () => {
     store.compact({ revision: 4 });
     expect(
       () => store.range({ key: bytes('a'), revision: 3 }),
-      'compact at 4; range a at revision 3',
+      'after compact at 4, a range of a at revision 3 should throw "etcdserver: mvcc: required revision has been compacted"',
     ).toThrow(errors.compacted());
   });
 
@@ -55,15 +55,18 @@ describe('Compaction', () => {
   test('compacting at or below the compact revision again is refused, and so is compacting the future', () => {
     const store = storeWithHistory();
     store.compact({ revision: 4 });
-    expect(() => store.compact({ revision: 4 }), 'compact at 4, then at 4 again').toThrow(
-      errors.compacted(),
-    );
-    expect(() => store.compact({ revision: 3 }), 'compact at 4, then at 3').toThrow(
-      errors.compacted(),
-    );
-    expect(() => store.compact({ revision: 7 }), 'store at revision 6; compact at 7').toThrow(
-      errors.futureRevision(),
-    );
+    expect(
+      () => store.compact({ revision: 4 }),
+      'compact at 4, then compacting at 4 again should throw "etcdserver: mvcc: required revision has been compacted"',
+    ).toThrow(errors.compacted());
+    expect(
+      () => store.compact({ revision: 3 }),
+      'compact at 4, then compacting at 3 should throw "etcdserver: mvcc: required revision has been compacted"',
+    ).toThrow(errors.compacted());
+    expect(
+      () => store.compact({ revision: 7 }),
+      'at revision 6, compacting at 7 should throw "etcdserver: mvcc: required revision is a future revision"',
+    ).toThrow(errors.futureRevision());
     expect(
       store.compact({ revision: 6 }).header.revision,
       'compact at the current revision, 6',
@@ -76,7 +79,7 @@ describe('Compaction', () => {
     expect(
       () =>
         store.watch({ key: ALL_KEYS_FROM, rangeEnd: ALL_KEYS_FROM, startRevision: 4 }, () => {}),
-      'compact at 5; watch every key from revision 4',
+      'after compact at 5, a watch of every key from revision 4 should throw "etcdserver: mvcc: required revision has been compacted"',
     ).toThrow(errors.compacted());
     const heard: WatchResponse[] = [];
     store.watch({ key: ALL_KEYS_FROM, rangeEnd: ALL_KEYS_FROM, startRevision: 5 }, (response) =>
@@ -117,7 +120,7 @@ describe('Compaction', () => {
             { requestRange: { key: bytes('a'), revision: 2 } },
           ],
         }),
-      'compact at 4; txn: put d, range a at revision 2',
+      'after compact at 4, a txn that puts d and ranges a at revision 2 should throw "etcdserver: mvcc: required revision has been compacted"',
     ).toThrow(errors.compacted());
     expect(store.revision, 'after the refused txn: store.revision').toBe(6);
   });

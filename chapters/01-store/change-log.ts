@@ -8,7 +8,7 @@
 // Watch out for listeners that write to the store (a controller reacting to an event does exactly
 // that): the write comes back into `append` while another change is still being delivered. The
 // lesson's "Watches" section explains how to keep every watcher's order intact anyway.
-import type { KeyValue, WatchResponse, Watcher } from '../../harness/store/types.ts';
+import type { Event, KeyValue, WatchResponse, Watcher } from '../../harness/store/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { KeyInterval } from './key-index.ts';
 
@@ -30,12 +30,22 @@ export class ChangeLog {
   }
 
   /**
-   * Records a change and delivers it to every live watcher: only the events in the watcher's
-   * interval and not filtered out, with prevKv when asked (none for a key the change created, whose
-   * createRevision is its modRevision), and no call at all when no event is left.
+   * Records a change: its revision and events, appended in revision order. When anyone is
+   * watching, hands it to `notify`; with nobody watching there is nothing to deliver (a watch
+   * started later replays the log).
    */
   append(change: WatchResponse): void {
-    throw new NotImplemented('ChangeLog.append', '§ Watches');
+    throw new NotImplemented('ChangeLog.append', '§ Revisions');
+  }
+
+  /**
+   * Delivers a change to every live watcher, as `watchedEvents` selects them for it, skipping a
+   * watcher that already heard this revision and one for which no event is left. A listener that
+   * writes to the store calls back in here while a delivery is still running: queue that change
+   * and let the running delivery get to it next, so every watcher hears the revisions in order.
+   */
+  notify(change: WatchResponse): void {
+    throw new NotImplemented('ChangeLog.notify', '§ Watches');
   }
 
   /**
@@ -63,4 +73,19 @@ export class ChangeLog {
   compact(revision: number, survivors: WatchResponse | undefined): void {
     throw new NotImplemented('ChangeLog.compact', '§ Compaction');
   }
+}
+
+/**
+ * The events of one change that a watcher hears: only those on keys in `filter.interval`, without
+ * PUT events when `filter.noPut` and DELETE events when `filter.noDelete`, in the change's order.
+ * With `filter.prevKv`, each event also carries the key's previous state, `readBefore(key,
+ * change.revision)`, except a PUT that created the key (its createRevision is its modRevision),
+ * which has none.
+ */
+export function watchedEvents(
+  filter: WatchFilter,
+  change: WatchResponse,
+  readBefore: ReadBefore,
+): Event[] {
+  throw new NotImplemented('watchedEvents', '§ Watches');
 }

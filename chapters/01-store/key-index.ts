@@ -41,7 +41,7 @@ export function inInterval(interval: KeyInterval, key: Uint8Array): boolean {
  * compared by identity, not by its bytes). Node's Buffer can do it: `toString('latin1')`.
  */
 export function keyId(key: Uint8Array): string {
-  throw new NotImplemented('keyId', '§ Leases');
+  throw new NotImplemented('keyId', '§ Transactions');
 }
 
 /** One change to a key: its state from `modRevision` on, or `undefined` if it was deleted then. */

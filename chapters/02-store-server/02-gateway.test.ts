@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Store } from '../../solutions/01-store/store.ts';
 import { b64, call, post, send } from '../../harness/testing/http.ts';
-import { createStoreServer, type StoreServer } from './server.ts';
+import { createStoreServer, memberHeader, routeOf, type StoreServer } from './server.ts';
 
 let server: StoreServer;
 let url: string;
@@ -24,6 +24,85 @@ const put = (key: string, value: string, extra: object = {}) =>
   call(url, '/v3/kv/put', { key: b64(key), value: b64(value), ...extra });
 
 describe('The gateway', () => {
+  test('routeOf sends each POST endpoint to its kind: unary calls, the watch stream, the keep-alive stream', () => {
+    const paths = [
+      '/v3/kv/put',
+      '/v3/kv/txn',
+      '/v3/lease/grant',
+      '/v3/watch',
+      '/v3/lease/keepalive',
+    ];
+    expect(
+      paths.map((path) => routeOf('POST', path)),
+      `routeOf('POST', path) for ${paths.join(', ')}`,
+    ).toEqual([
+      { kind: 'unary', path: '/v3/kv/put' },
+      { kind: 'unary', path: '/v3/kv/txn' },
+      { kind: 'unary', path: '/v3/lease/grant' },
+      { kind: 'watch' },
+      { kind: 'keepalive' },
+    ]);
+    expect(
+      [routeOf('GET', '/health'), routeOf('GET', '/version')],
+      "routeOf('GET', '/health') and routeOf('GET', '/version')",
+    ).toEqual([{ kind: 'health' }, { kind: 'version' }]);
+  });
+
+  test('routeOf reads /v3beta/ paths as /v3/ ones, /v3/kv/lease/ paths as lease endpoints, and ignores a query string', () => {
+    expect(
+      [
+        routeOf('POST', '/v3beta/kv/range'),
+        routeOf('POST', '/v3/kv/lease/timetolive'),
+        routeOf('POST', '/v3/kv/range?pretty=1'),
+      ],
+      "routeOf('POST', ...) for /v3beta/kv/range, /v3/kv/lease/timetolive and /v3/kv/range?pretty=1",
+    ).toEqual([
+      { kind: 'unary', path: '/v3/kv/range' },
+      { kind: 'unary', path: '/v3/kv/lease/timetolive' },
+      { kind: 'unary', path: '/v3/kv/range' },
+    ]);
+  });
+
+  test('routeOf refuses the wrong method with 405, and says GET is the one allowed on /health', () => {
+    expect(
+      [routeOf('GET', '/v3/kv/put'), routeOf('POST', '/health')],
+      "routeOf('GET', '/v3/kv/put') and routeOf('POST', '/health')",
+    ).toEqual([
+      { kind: 'refused', status: 405, text: 'Method Not Allowed' },
+      { kind: 'refused', status: 405, text: 'Method Not Allowed', allow: 'GET' },
+    ]);
+  });
+
+  test('routeOf refuses an unknown path with 404: "Not Found" under /v3/, "404 page not found" elsewhere', () => {
+    expect(
+      [routeOf('POST', '/v3/kv/nope'), routeOf('GET', '/v3alpha/kv/range')],
+      "routeOf('POST', '/v3/kv/nope') and routeOf('GET', '/v3alpha/kv/range')",
+    ).toEqual([
+      { kind: 'refused', status: 404, text: 'Not Found' },
+      { kind: 'refused', status: 404, text: '404 page not found' },
+    ]);
+  });
+
+  test('memberHeader names the cluster and the member from the name, the same every time, with raft term 1', () => {
+    const header = memberHeader('default')(7);
+    expect(
+      { revision: header.revision, raftTerm: header.raftTerm },
+      "memberHeader('default')(7): revision and raftTerm",
+    ).toEqual({ revision: 7, raftTerm: 1 });
+    expect(
+      [typeof header.clusterId, typeof header.memberId, header.clusterId === header.memberId],
+      "memberHeader('default')(7): clusterId and memberId are 64-bit (bigint) and differ",
+    ).toEqual(['bigint', 'bigint', false]);
+    expect(memberHeader('default')(9), "memberHeader('default') again, at revision 9").toEqual({
+      ...header,
+      revision: 9,
+    });
+    expect(
+      memberHeader('other')(7).memberId === header.memberId,
+      "memberHeader('other')(7).memberId is the same as memberHeader('default')(7)'s",
+    ).toBe(false);
+  });
+
   test('GET /health answers {"health":"true"}', async () => {
     const answer = await send(url, 'GET', '/health');
     expect([answer.status, answer.text], 'GET /health').toEqual([200, '{"health":"true"}']);
@@ -34,6 +113,18 @@ describe('The gateway', () => {
     const version = JSON.parse(answer.text);
     expect(Object.keys(version), 'GET /version: the fields').toEqual(['etcdserver', 'etcdcluster']);
     expect(version.etcdcluster, 'GET /version: etcdcluster').toMatch(/^3\.4\./);
+  });
+
+  test('listen(0) picks a free port and resolves with the URL clients use; close() stops listening', async () => {
+    const other = createStoreServer({ store: new Store() });
+    const address = await other.listen(0);
+    expect(address, 'listen(0): the URL').toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect((await send(address, 'GET', '/version')).status, 'GET /version at that URL').toBe(200);
+    await other.close();
+    await expect(
+      send(address, 'GET', '/version'),
+      'GET /version after close() should fail: nothing listens there any more',
+    ).rejects.toThrow();
   });
 
   test('a put answers with the header: cluster_id, member_id, revision and raft_term, as strings', async () => {
@@ -57,6 +148,16 @@ describe('The gateway', () => {
       ).toMatch(/^\d+$/);
     }
     expect(body.header.revision, 'put foo=bar on a new store: header.revision').toBe('2');
+  });
+
+  test('a server listens on as many addresses as it is asked to, as etcd does for --listen-client-urls', async () => {
+    const second = await server.listen(0);
+    await put('foo', 'bar');
+    const body = await call(second, '/v3/kv/range', { key: b64('foo') });
+    expect(
+      [second === url, body.kvs?.[0]?.value],
+      'listen a second time, put foo=bar on the first URL, range foo on the second: [same URL?, the value]',
+    ).toEqual([false, b64('bar')]);
   });
 
   test('a range returns keys and values in base64 and revisions as strings', async () => {

@@ -3,7 +3,15 @@ import type { WatchRequest, WatchResponse, Watcher } from '../../harness/store/t
 import { Store } from '../../solutions/01-store/store.ts';
 import { b64, call, LineStream } from '../../harness/testing/http.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
-import { createStoreServer, type StoreServer } from './server.ts';
+import { bytes } from '../../harness/store/bytes.ts';
+import {
+  createStoreServer,
+  JsonSplitter,
+  memberHeader,
+  WatchStream,
+  type ServerState,
+  type StoreServer,
+} from './server.ts';
 
 let store: Store;
 let server: StoreServer;
@@ -41,6 +49,40 @@ async function nextResult(stream: LineStream, what: string) {
   return { header: { revision: header.revision }, ...rest };
 }
 
+/** Feeds chunks to a JsonSplitter and collects every message it hands over, then what end() gives. */
+function split(...chunks: Array<string | Buffer>): {
+  messages: string[];
+  rest: string | undefined;
+} {
+  const splitter = new JsonSplitter(1024);
+  const messages = chunks.flatMap((chunk) =>
+    splitter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk),
+  );
+  return { messages, rest: splitter.end() };
+}
+
+/** A WatchStream on a fresh store, with what it sends collected as [revision, result] pairs. */
+function watchStreamOn(store: Store) {
+  const state: ServerState = {
+    store,
+    durability: undefined,
+    maxRequestBytes: 1024,
+    progressNotifyIntervalMs: 60_000,
+    header: memberHeader('default'),
+  };
+  const sent: Array<{ revision: number; result: any }> = [];
+  const stream = new WatchStream(state, {
+    send: (result, revision) => sent.push({ revision, result }),
+  });
+  /** What was sent, each result's header cut down to its revision. */
+  const messages = () =>
+    sent.map(({ revision, result }) => ({
+      revision,
+      result: { ...result, header: { revision: result.header?.revision } },
+    }));
+  return { stream, messages };
+}
+
 const created = (revision: string, watchId?: string) => ({
   header: { revision },
   ...(watchId ? { watch_id: watchId } : {}),
@@ -48,6 +90,123 @@ const created = (revision: string, watchId?: string) => ({
 });
 
 describe('Watch streams', () => {
+  test('JsonSplitter hands over each message when its outermost brace closes, back to back or one per line', () => {
+    const { messages, rest } = split('{"a":1}{"b":{"c":[2]}}\n{"d":3}\n');
+    expect(
+      { messages: messages.map((message) => message.trim()), rest },
+      'push {"a":1}{"b":{"c":[2]}}, a newline, {"d":3}, a newline; then end(): the messages, trimmed',
+    ).toEqual({ messages: ['{"a":1}', '{"b":{"c":[2]}}', '{"d":3}'], rest: undefined });
+  });
+
+  test('a message may arrive in pieces cut anywhere, even inside a string or a character', () => {
+    const body = Buffer.from('{"key":"é}"}{"x":2}');
+    const pieces = [
+      body.subarray(0, 3),
+      body.subarray(3, 9),
+      body.subarray(9, 10),
+      body.subarray(10),
+    ];
+    expect(
+      split(...pieces),
+      'push {"key":"é}"}{"x":2} in four pieces, one cut inside the two bytes of é',
+    ).toEqual({ messages: ['{"key":"é}"}', '{"x":2}'], rest: undefined });
+  });
+
+  test('braces inside strings do not count, and an escaped quote does not end a string', () => {
+    expect(split('{"a":"}{","b":"say \\"}\\""}'), 'push {"a":"}{","b":"say \\"}\\""}').toEqual({
+      messages: ['{"a":"}{","b":"say \\"}\\""}'],
+      rest: undefined,
+    });
+  });
+
+  test('what is not an object is handed over as it is, to be reported; end() returns an unfinished message', () => {
+    const junk = split('junk {"a":1}').messages;
+    expect(
+      [junk.length > 0, junk[0]?.trim().startsWith('junk')],
+      'push "junk {\\"a\\":1}": is something handed over, starting with junk?',
+    ).toEqual([true, true]);
+    expect(split('{"a":1}{"b":'), 'push {"a":1}{"b": and end the body').toEqual({
+      messages: ['{"a":1}'],
+      rest: '{"b":',
+    });
+  });
+
+  test('a WatchStream answers a create_request "created", at the current revision; watch 0 has no watch_id', () => {
+    const store = new Store();
+    store.put({ key: bytes('foo'), value: bytes('bar') });
+    const { stream, messages } = watchStreamOn(store);
+    stream.handle({ create_request: { key: b64('foo') } });
+    expect(messages(), 'put foo (revision 2), then handle a create_request for foo').toEqual([
+      { revision: 2, result: { header: { revision: '2' }, created: true } },
+    ]);
+  });
+
+  test('each later revision goes out as one message of its events, at that revision', () => {
+    const store = new Store();
+    const { stream, messages } = watchStreamOn(store);
+    stream.handle({ create_request: { key: b64('a'), range_end: b64('c') } });
+    store.put({ key: bytes('a'), value: bytes('1') });
+    store.put({ key: bytes('x'), value: bytes('not watched') });
+    store.deleteRange({ key: bytes('a') });
+    expect(
+      messages().slice(1),
+      'watch [a, c), then put a (revision 2), put x (3), delete a (4): the messages after created',
+    ).toEqual([
+      {
+        revision: 2,
+        result: {
+          header: { revision: '2' },
+          events: [
+            {
+              kv: {
+                key: b64('a'),
+                create_revision: '2',
+                mod_revision: '2',
+                version: '1',
+                value: b64('1'),
+              },
+            },
+          ],
+        },
+      },
+      {
+        revision: 4,
+        result: {
+          header: { revision: '4' },
+          events: [{ type: 'DELETE', kv: { key: b64('a'), mod_revision: '4' } }],
+        },
+      },
+    ]);
+  });
+
+  test('the watches of one stream are numbered 0, 1, 2, ...; a watch_id asked for is used as given', () => {
+    const { stream, messages } = watchStreamOn(new Store());
+    stream.handle({ create_request: { key: b64('a') } });
+    stream.handle({ create_request: { key: b64('b'), watch_id: '1' } });
+    stream.handle({ create_request: { key: b64('c') } });
+    stream.handle({ create_request: { key: b64('d') } });
+    expect(
+      messages().map(({ result }) => result.watch_id),
+      'four create_requests, the second asking for watch_id 1: the IDs of the created messages',
+    ).toEqual([undefined, '1', '2', '3']);
+  });
+
+  test('a message that is none of create, cancel or progress is ignored', () => {
+    const { stream, messages } = watchStreamOn(new Store());
+    stream.handle({});
+    stream.handle(null);
+    expect(messages(), 'handle {} and null').toEqual([]);
+  });
+
+  test('closing a WatchStream cancels its watches in the store', () => {
+    const store = new Store();
+    const { stream, messages } = watchStreamOn(store);
+    stream.handle({ create_request: { key: b64('foo') } });
+    stream.close();
+    store.put({ key: bytes('foo'), value: bytes('bar') });
+    expect(messages().length, 'watch foo, close the stream, put foo: messages sent').toBe(1);
+  });
+
   test('the first message says the watch is created, with the current revision and no watch_id', async () => {
     await put('foo', 'bar');
     const stream = watch({ create_request: { key: b64('foo') } });
@@ -220,6 +379,24 @@ describe('Watch streams', () => {
       header: { revision: '2' },
       watch_id: '-1',
     });
+  });
+
+  test('progress_notify: a watch that heard nothing for an interval is told the current revision', async () => {
+    const quick = createStoreServer({ store, progressNotifyIntervalMs: 20 });
+    try {
+      const quickUrl = await quick.listen(0);
+      await call(quickUrl, '/v3/kv/put', { key: b64('other'), value: b64('x') });
+      const stream = new LineStream(quickUrl, '/v3/watch');
+      streams.push(stream);
+      stream.send({ create_request: { key: b64('foo'), progress_notify: true } });
+      await stream.next('the created message');
+      expect(
+        await nextResult(stream, 'the progress notification'),
+        'watch foo with progress_notify on a server notifying every 20 ms, store at revision 2',
+      ).toEqual({ header: { revision: '2' } });
+    } finally {
+      await quick.close();
+    }
   });
 
   test('cancel_request stops a watch and is answered with canceled', async () => {

@@ -165,4 +165,18 @@ describe('Leases', () => {
     const ttl = await call(url, '/v3/lease/timetolive', { ID });
     expect(ttl.TTL, 'time-to-live of the expired lease').toBe('-1');
   });
+
+  test('malformed lease requests and stream messages are answered with an error, never a 500', async () => {
+    const bodies: Array<[string, string]> = [
+      ['/v3/lease/grant', '{"TTL":{"a":1}}'],
+      ['/v3/lease/revoke', '{"ID":"not a number"}'],
+      ['/v3/watch', '"just a string"'],
+      ['/v3/lease/keepalive', '{"ID":[1]}'],
+    ];
+    for (const [path, body] of bodies) {
+      const answer = await post(url, path, body);
+      expect(answer.status, `POST ${path} ${body}: status`).toBeGreaterThanOrEqual(400);
+      expect(answer.status, `POST ${path} ${body}: status`).toBeLessThan(500);
+    }
+  });
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { frame, readFrames, WriteAheadLog } from './wal.ts';
+import { frame, logFileName, logFileNumbers, readFrames, WriteAheadLog } from './wal.ts';
 
 const record = (text: string) => Buffer.from(text);
 const texts = (records: Uint8Array[]) => records.map((r) => Buffer.from(r).toString());
@@ -85,6 +85,24 @@ describe('The write-ahead log', () => {
     }
   });
 
+  test('log files are named by their number in sixteen digits, and listed in number order', () => {
+    expect(
+      [logFileName(1, 'wal'), logFileName(42, 'snap')],
+      "logFileName(1, 'wal') and logFileName(42, 'snap')",
+    ).toEqual(['0000000000000001.wal', '0000000000000042.snap']);
+    const names = [
+      '0000000000000010.wal',
+      '0000000000000002.wal',
+      '0000000000000001.snap',
+      '0000000000000003.wal.tmp',
+      'notes.txt',
+    ];
+    expect(
+      [logFileNumbers(names, 'wal'), logFileNumbers(names, 'snap')],
+      `logFileNumbers of ${names.join(', ')}: for wal, then for snap`,
+    ).toEqual([[2, 10], [1]]);
+  });
+
   test('a new data directory opens empty, with its log under member/wal', async () => {
     const { replay } = await openLog();
     expect(replay, 'open an empty directory').toEqual({
@@ -93,6 +111,37 @@ describe('The write-ahead log', () => {
       truncatedBytes: 0,
     });
     expect((await segments()).length, 'segment files in member/wal').toBe(1);
+  });
+
+  test('a new segment is created at its full size, 8 MiB of zeros', async () => {
+    await openLog();
+    const data = await readFile(await lastSegment());
+    expect(
+      [data.length, data.every((byte) => byte === 0)],
+      'the segment of a new log: [its size, all zeros?]',
+    ).toEqual([8 * 1024 * 1024, true]);
+  });
+
+  test('opening the log a second time finds the same segment, and adds none', async () => {
+    const { log } = await openLog();
+    await log.close();
+    const first = await segments();
+    const { replay } = await openLog();
+    expect(
+      { segments: await segments(), records: replay.records },
+      'open a new log, close it, open it again',
+    ).toEqual({ segments: first, records: [] });
+  });
+
+  test('a half-written snapshot (a .tmp file) left by a crash is removed on open', async () => {
+    const snapDir = path.join(dataDir, 'member', 'snap');
+    await openLog();
+    await writeFile(path.join(snapDir, '0000000000000001.snap.tmp'), 'half a snapsh');
+    const { replay } = await openLog();
+    expect(
+      { snapshot: replay.snapshot, files: await readdir(snapDir) },
+      'leave 0000000000000001.snap.tmp in member/snap, then open: the snapshot read, and what is left in member/snap',
+    ).toEqual({ snapshot: undefined, files: [] });
   });
 
   test('records appended and synced are replayed, in order, after a restart', async () => {
@@ -140,6 +189,43 @@ describe('The write-ahead log', () => {
       flushes,
       '100 appends in one turn of the event loop, then synced(): flushes to disk',
     ).toBe(1);
+  });
+
+  test('records appended after a restart go after the old ones, in the same segment', async () => {
+    const { log } = await openLog();
+    log.append(record('put a=1'));
+    await log.synced();
+    await log.close();
+    const { log: reopened } = await openLog();
+    reopened.append(record('put b=2'));
+    await reopened.synced();
+    await reopened.close();
+    const { replay } = await openLog();
+    expect(
+      { records: texts(replay.records), segments: (await segments()).length },
+      'append a, restart, append b, restart: the records, and how many segments',
+    ).toEqual({ records: ['put a=1', 'put b=2'], segments: 1 });
+  });
+
+  test('close() waits for the records appended so far to reach the disk', async () => {
+    const { log } = await openLog();
+    log.append(record('put a=1'));
+    log.append(record('put b=2'));
+    await log.close();
+    const { replay } = await openLog();
+    expect(texts(replay.records), 'append two records, close without synced(), reopen').toEqual([
+      'put a=1',
+      'put b=2',
+    ]);
+  });
+
+  test('size counts the bytes of the frames appended since the log was opened', async () => {
+    const { log } = await openLog();
+    log.append(record('put a=1'));
+    log.append(record('put bb=22'));
+    expect(log.size, 'append "put a=1" and "put bb=22" to a new log: size').toBe(
+      frame(record('put a=1')).length + frame(record('put bb=22')).length,
+    );
   });
 
   test('a torn tail is cut on open: the whole records before it survive', async () => {
@@ -259,7 +345,7 @@ describe('The write-ahead log', () => {
     await rm(path.join(dataDir, 'member', 'snap'), { recursive: true });
     await expect(
       WriteAheadLog.open(dataDir),
-      'open with a damaged segment before the last',
+      'opening with a damaged segment before the last should throw an error saying the segment is "corrupt"',
     ).rejects.toThrow(/corrupt/);
   });
 });

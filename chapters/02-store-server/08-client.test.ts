@@ -2,10 +2,10 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { bytes, prefixEnd, text } from '../../harness/store/bytes.ts';
 import type { WatchEnd } from '../../harness/store/client.ts';
 import { StoreError } from '../../harness/store/errors.ts';
-import type { WatchResponse } from '../../harness/store/types.ts';
+import type { Event, WatchResponse } from '../../harness/store/types.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { Store } from '../../solutions/01-store/store.ts';
-import { createStoreClient } from './client.ts';
+import { createStoreClient, errorFrom, HttpStoreClient, revisionsOf } from './client.ts';
 import { createStoreServer, type StoreServer } from './server.ts';
 
 let store: Store;
@@ -55,7 +55,47 @@ function recorder() {
   };
 }
 
+/** A PUT event of `key` at `revision`. */
+const putAt = (key: string, revision: number): Event => ({
+  type: 'PUT',
+  kv: {
+    key: bytes(key),
+    value: bytes('x'),
+    createRevision: revision,
+    modRevision: revision,
+    version: 1,
+    lease: 0n,
+  },
+});
+
+/** Responses as [revision, keys]. */
+const shape = (responses: WatchResponse[]) =>
+  responses.map((response) => [response.revision, response.events.map((e) => text(e.kv.key))]);
+
 describe('The client', () => {
+  test("errorFrom turns etcd's error body into a StoreError with its code and message", () => {
+    const error = errorFrom(
+      404,
+      JSON.stringify({
+        error: 'etcdserver: requested lease not found',
+        message: 'etcdserver: requested lease not found',
+        code: 5,
+      }),
+    );
+    expect(
+      [error instanceof StoreError, (error as StoreError).code, error.message],
+      'errorFrom(404, etcd\'s error body for "requested lease not found")',
+    ).toEqual([true, 5, 'etcdserver: requested lease not found']);
+  });
+
+  test('any other answer becomes an Error that quotes the HTTP status', () => {
+    const error = errorFrom(502, '<html>Bad Gateway</html>');
+    expect(
+      [error instanceof StoreError, error.message.includes('502')],
+      "errorFrom(502, '<html>Bad Gateway</html>'): a StoreError? does the message say 502?",
+    ).toEqual([false, true]);
+  });
+
   test('put, then range, over the wire', async () => {
     const client = connect();
     const put = await client.put({ key: bytes('foo'), value: bytes('bar') });
@@ -89,6 +129,18 @@ describe('The client', () => {
       [(error as StoreError).code, (error as StoreError).message],
       'range at a future revision',
     ).toEqual([11, 'etcdserver: mvcc: required revision is a future revision']);
+  });
+
+  test('a store that cannot be reached fails the call', async () => {
+    const { port } = new URL(url);
+    await server.close();
+    const client = createStoreClient(`http://127.0.0.1:${port}`);
+    clients.push(client);
+    await expect(
+      client.range({ key: bytes('foo') }),
+      'a range with the server gone should fail (connection refused)',
+    ).rejects.toThrow();
+    server = createStoreServer({ store });
   });
 
   test('deleteRange and txn', async () => {
@@ -147,6 +199,26 @@ describe('The client', () => {
     expect((error as StoreError).code, 'revoking the lease a second time').toBe(5);
   });
 
+  test('revisionsOf hands over the events of one message one revision at a time, in order', () => {
+    const events = [putAt('a', 2), putAt('b', 3), putAt('c', 3), putAt('d', 5)];
+    expect(
+      shape(revisionsOf(events, 0)),
+      'events a@2, b@3, c@3, d@5 in one message, nothing handed over yet',
+    ).toEqual([
+      [2, ['a']],
+      [3, ['b', 'c']],
+      [5, ['d']],
+    ]);
+  });
+
+  test('revisionsOf leaves out the revisions already handed over', () => {
+    const events = [putAt('a', 2), putAt('b', 3), putAt('c', 4)];
+    expect(
+      shape(revisionsOf(events, 4)),
+      'events a@2, b@3, c@4, revisions up to 3 already handed over',
+    ).toEqual([[4, ['c']]]);
+  });
+
   test('a watch hands over each revision once, in order, history first', async () => {
     const client = connect();
     await client.put({ key: bytes('a'), value: bytes('1') });
@@ -182,6 +254,73 @@ describe('The client', () => {
     expect(seen, 'watch foo from now, then put foo=bar').toEqual(['2: foo=bar']);
   });
 
+  test('a watch with prevKv gets the state of the key before each change', async () => {
+    const client = connect();
+    await client.put({ key: bytes('foo'), value: bytes('old') });
+    const previous: string[] = [];
+    const watch = client.watch(
+      { key: bytes('foo'), prevKv: true },
+      { onResponse: (response) => previous.push(text(response.events[0]!.prevKv!.value)) },
+    );
+    await watch.created;
+    await client.put({ key: bytes('foo'), value: bytes('new') });
+    await waitFor(() => previous.length === 1, 'the event of put foo=new');
+    expect(previous, 'watch foo with prevKv, then put foo=new over foo=old: prevKv values').toEqual(
+      ['old'],
+    );
+  });
+
+  test('a watch the store refuses ends with an error that gives the reason', async () => {
+    const { ends, handlers } = recorder();
+    connect().watch({ key: bytes('b'), rangeEnd: bytes('a') }, handlers);
+    await waitFor(() => ends.length > 0, 'the watch to end');
+    expect(
+      ends.map((end) => end.error?.message.includes('mvcc: watcher range is empty')),
+      'a watch of [b, a): does the error it ends with give the reason?',
+    ).toEqual([true]);
+  });
+
+  test('close() ends every watch of the client, without calling onEnd', async () => {
+    const client = createStoreClient(url);
+    const { seen, ends, handlers } = recorder();
+    const watch = client.watch({ key: bytes('foo') }, handlers);
+    await watch.created;
+    await client.close();
+    await connect().put({ key: bytes('foo'), value: bytes('bar') });
+    const later = recorder();
+    const check = connect().watch({ key: bytes('foo'), startRevision: 2 }, later.handlers);
+    await waitFor(() => later.seen.length === 1, 'a second client to see the put');
+    check.cancel();
+    expect([seen, ends], 'events and ends of the watch of a closed client').toEqual([[], []]);
+  });
+
+  test('a watch from a compacted revision ends with compactRevision', async () => {
+    const client = connect();
+    await client.put({ key: bytes('foo'), value: bytes('1') });
+    await client.put({ key: bytes('foo'), value: bytes('2') });
+    await client.compact(3);
+    const { ends, handlers } = recorder();
+    client.watch({ key: bytes('foo'), startRevision: 2 }, handlers);
+    await waitFor(() => ends.length > 0, 'the watch to end');
+    expect(ends, 'how a watch from revision 2 ends after compacting at 3').toEqual([
+      { compactRevision: 3 },
+    ]);
+  });
+
+  test('cancel stops a watch without calling onEnd', async () => {
+    const client = connect();
+    const { seen, ends, handlers } = recorder();
+    const watch = client.watch({ key: bytes('foo') }, handlers);
+    await watch.created;
+    watch.cancel();
+    await client.put({ key: bytes('foo'), value: bytes('bar') });
+    const later = recorder();
+    const check = client.watch({ key: bytes('foo'), startRevision: 2 }, later.handlers);
+    await waitFor(() => later.seen.length === 1, 'a second watch to see the put');
+    check.cancel();
+    expect([seen, ends], 'events and ends of the canceled watch').toEqual([[], []]);
+  });
+
   test('after a dropped connection the watch resumes where it stopped: nothing lost, nothing twice', async () => {
     const client = connect();
     const { seen, ends, handlers } = recorder();
@@ -212,42 +351,18 @@ describe('The client', () => {
     expect(ends, 'how the watch ended').toEqual([]);
   });
 
-  test('a watch from a compacted revision ends with compactRevision', async () => {
-    const client = connect();
-    await client.put({ key: bytes('foo'), value: bytes('1') });
-    await client.put({ key: bytes('foo'), value: bytes('2') });
-    await client.compact(3);
+  test('a watch that cannot reconnect for reconnectTimeoutMs ends with an error', async () => {
+    const client = new HttpStoreClient({ endpoint: url, reconnectTimeoutMs: 300 });
+    clients.push(client);
     const { ends, handlers } = recorder();
-    client.watch({ key: bytes('foo'), startRevision: 2 }, handlers);
-    await waitFor(() => ends.length > 0, 'the watch to end');
-    expect(ends, 'how a watch from revision 2 ends after compacting at 3').toEqual([
-      { compactRevision: 3 },
-    ]);
-  });
-
-  test('cancel stops a watch without calling onEnd', async () => {
-    const client = connect();
-    const { seen, ends, handlers } = recorder();
     const watch = client.watch({ key: bytes('foo') }, handlers);
     await watch.created;
-    watch.cancel();
-    await client.put({ key: bytes('foo'), value: bytes('bar') });
-    const later = recorder();
-    const check = client.watch({ key: bytes('foo'), startRevision: 2 }, later.handlers);
-    await waitFor(() => later.seen.length === 1, 'a second watch to see the put');
-    check.cancel();
-    expect([seen, ends], 'events and ends of the canceled watch').toEqual([[], []]);
-  });
-
-  test('a store that cannot be reached fails the call', async () => {
-    const { port } = new URL(url);
     await server.close();
-    const client = createStoreClient(`http://127.0.0.1:${port}`);
-    clients.push(client);
-    await expect(
-      client.range({ key: bytes('foo') }),
-      'range with the server gone',
-    ).rejects.toThrow();
+    await waitFor(() => ends.length > 0, 'the watch to give up', 10_000);
+    expect(
+      ends.map((end) => end.error instanceof Error),
+      'watch foo, then the server goes away for good: does the watch end with an error?',
+    ).toEqual([true]);
     server = createStoreServer({ store });
   });
 });

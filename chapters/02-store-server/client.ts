@@ -12,11 +12,17 @@
 // one it delivered, so nothing is lost or repeated. If that revision has been compacted meanwhile,
 // the watch ends with `compactRevision`: the caller must read the current state again.
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import type { ClientWatch, StoreClient, WatchHandlers } from '../../harness/store/client.ts';
+import type {
+  ClientWatch,
+  StoreClient,
+  WatchEnd,
+  WatchHandlers,
+} from '../../harness/store/client.ts';
 import type {
   CompactionResponse,
   DeleteRangeRequest,
   DeleteRangeResponse,
+  Event,
   LeaseGrantResponse,
   LeaseKeepAliveResponse,
   PutRequest,
@@ -26,6 +32,7 @@ import type {
   TxnRequest,
   TxnResponse,
   WatchRequest,
+  WatchResponse,
 } from '../../harness/store/types.ts';
 
 const section = '§ The client';
@@ -35,6 +42,24 @@ export interface StoreClientOptions {
   endpoint: string;
   /** How long a watch keeps trying to reconnect before it gives up. Default 30 s. */
   reconnectTimeoutMs?: number;
+}
+
+/**
+ * The error an answer that is not 200 stands for: etcd's error body ({"message","code"}, code a
+ * number) is a StoreError with that code and message; anything else (a proxy's HTML, Go's plain
+ * text) is an Error whose message quotes the HTTP status and the start of the body.
+ */
+export function errorFrom(status: number, body: string): Error {
+  throw new NotImplemented('errorFrom', section);
+}
+
+/**
+ * The events of one watch message, one response per revision ({ revision, events }), in order,
+ * leaving out the revisions before `from` (already handed over). An event's revision is its
+ * kv.modRevision; etcd may pack several revisions into one message (a watcher catching up).
+ */
+export function revisionsOf(events: Event[], from: number): WatchResponse[] {
+  throw new NotImplemented('revisionsOf', section);
 }
 
 export class HttpStoreClient implements StoreClient {
@@ -76,12 +101,7 @@ export class HttpStoreClient implements StoreClient {
     throw new NotImplemented('HttpStoreClient.leaseKeepAlive', section);
   }
 
-  /**
-   * POST /v3/watch with one create_request. Hand each revision's events to `onResponse` once, in
-   * order (split a message that holds several revisions). On a dropped connection, reconnect and
-   * ask again from the revision after the last one delivered. A canceled watch with a
-   * compact_revision ends with onEnd({ compactRevision }).
-   */
+  /** A ResumingWatch for this request; close() cancels every watch still running. */
   watch(request: WatchRequest, handlers: WatchHandlers): ClientWatch {
     throw new NotImplemented('HttpStoreClient.watch', section);
   }
@@ -94,4 +114,66 @@ export class HttpStoreClient implements StoreClient {
 /** Shorthand for creating a client: `createStoreClient('http://127.0.0.1:2379')`. */
 export function createStoreClient(options: StoreClientOptions | string): StoreClient {
   return new HttpStoreClient(options);
+}
+
+/**
+ * One watch that survives dropped connections. Hands each revision's events to
+ * `handlers.onResponse` once, in order (revisionsOf). `created` settles once the store confirmed
+ * the watch. It ends, once, through `end`: with onEnd({ compactRevision }) when its start revision
+ * was compacted, with onEnd({ error }) for any other cancel or failure; cancel() ends it without
+ * calling onEnd.
+ */
+export class ResumingWatch implements ClientWatch {
+  readonly created: Promise<void>;
+
+  constructor(
+    client: HttpStoreClient,
+    request: WatchRequest,
+    handlers: WatchHandlers,
+    reconnectTimeoutMs: number,
+    onDone: () => void,
+  ) {
+    // Keep them all, and the first revision not yet delivered (the request's start revision, 0 for
+    // "from now"); make `created` (a caller that never awaits it must not crash the process: give
+    // it a catch), then connect().
+    throw new NotImplemented('ResumingWatch', section);
+  }
+
+  /** Stops the watch without calling onEnd: no more events, the connection closed. */
+  cancel(): void {
+    throw new NotImplemented('ResumingWatch.cancel', section);
+  }
+
+  /**
+   * Opens POST /v3/watch (a connection of its own) and sends one create_request from the first
+   * revision not yet delivered; the request body ends there, the watch goes on. Each line of a 200
+   * answer goes to `receive`; another status ends the watch with errorFrom's error; the answer
+   * ending or failing is `lost`.
+   */
+  connect(): void {
+    throw new NotImplemented('ResumingWatch.connect', section);
+  }
+
+  /**
+   * One line of the answer: an {"error":...} line ends the watch with an error; a result with
+   * compact_revision ends it with { compactRevision }; another canceled one ends it with an error
+   * naming the cancel_reason; `created` settles `created` (and pins "from now" to the revision after
+   * the header's); events are handed over, one revision at a time.
+   */
+  receive(line: string): void {
+    throw new NotImplemented('ResumingWatch.receive', section);
+  }
+
+  /**
+   * The connection dropped: connect again a moment later (100 ms) from the revision after the last
+   * one delivered. After reconnectTimeoutMs of failing, end with an error instead.
+   */
+  lost(): void {
+    throw new NotImplemented('ResumingWatch.lost', section);
+  }
+
+  /** The watch is over, once: `created` fails if it had not settled, and onEnd hears why. */
+  end(end: WatchEnd): void {
+    throw new NotImplemented('ResumingWatch.end', section);
+  }
 }

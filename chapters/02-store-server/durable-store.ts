@@ -15,6 +15,7 @@
 // of serving a store that silently differs. When the log grows past `snapshotBytes`, the whole
 // store is saved as a snapshot and the log starts again, so restart time stays bounded.
 import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { Json } from './codec.ts';
 import type {
   CompactionRequest,
   CompactionResponse,
@@ -57,11 +58,23 @@ export interface DurableStoreOptions {
   snapshotBytes?: number;
 }
 
+/**
+ * One logged change, as the log holds it (JSON): what it was, with its request in etcd's JSON, and
+ * `revision`, the store's revision right after it.
+ */
+export type LogRecord =
+  | { op: 'put'; revision: number; request: Json }
+  | { op: 'delete_range'; revision: number; request: Json }
+  | { op: 'txn'; revision: number; request: Json }
+  | { op: 'compact'; revision: number; request: Json }
+  | { op: 'lease_grant'; revision: number; request: Json }
+  | { op: 'lease_revoke'; revision: number; ids: string[] };
+
 export class DurableStore implements MvccStore, Durability {
   /**
-   * Opens (or creates) the data directory with WriteAheadLog.open, builds the store from the
-   * snapshot (if any) and applies every logged record again. Each record carries the revision it
-   * produced: if replay reaches a different one, throw an error that says so.
+   * Opens (or creates) the data directory with WriteAheadLog.open, builds the store with
+   * `createStore` from the snapshot (parseSnapshot) if there is one, and applies the logged records
+   * again (replayLog) if there are any. If replay fails, close the log before passing the error on.
    */
   static async open(options: DurableStoreOptions): Promise<DurableStore> {
     throw new NotImplemented('DurableStore.open', section);
@@ -80,8 +93,10 @@ export class DurableStore implements MvccStore, Durability {
     throw new NotImplemented('DurableStore.compactRevision', section);
   }
 
-  // Writes: apply to the store, then log what changed, in the same synchronous step. Log only
-  // what changed something, with what replay needs to repeat it exactly.
+  // Writes: apply to the store, then log what changed, in the same synchronous step, as one
+  // LogRecord (JSON bytes appended to the log). Log only what changed something, with what replay
+  // needs to repeat it exactly. When the log has grown past snapshotBytes, start a snapshot:
+  // serializeSnapshot(store.snapshot()), handed to the log's saveSnapshot in the same step.
 
   /** Apply, then log the request. */
   put(request: PutRequest): PutResponse {
@@ -163,4 +178,38 @@ export class DurableStore implements MvccStore, Durability {
   async close(): Promise<void> {
     throw new NotImplemented('DurableStore.close', section);
   }
+}
+
+/**
+ * Applies every logged record (the JSON bytes of a LogRecord) to `store` again, in order: a put,
+ * delete_range, txn, compact or lease_grant decodes its request with the matching schema and calls
+ * the store; a lease_revoke revokes each of its IDs. Each record carries the revision it produced:
+ * if the store is at another revision after it, throw an error that says "revision", instead of
+ * serving a store that silently differs from the one that was logged.
+ */
+export function replayLog(store: MvccStore, records: Uint8Array[]): void {
+  throw new NotImplemented('replayLog', section);
+}
+
+// A snapshot on disk is JSON, with keys, values and events written the way the wire writes them.
+
+export interface SnapshotJson {
+  revision: number;
+  compact_revision: number;
+  base: Json[];
+  changes: Array<{ revision: number; events: Json[] }>;
+  leases: Array<{ ID: string; TTL: number }>;
+}
+
+/**
+ * A store snapshot as the snapshot file holds it: the base key-values (KeyValueMessage) and the
+ * events of each change (EventMessage) encoded as the wire encodes them, lease IDs as strings.
+ */
+export function serializeSnapshot(snapshot: StoreSnapshot): SnapshotJson {
+  throw new NotImplemented('serializeSnapshot', section);
+}
+
+/** The store snapshot a snapshot file holds: the bytes of serializeSnapshot's JSON, read back. */
+export function parseSnapshot(bytes: Uint8Array): StoreSnapshot {
+  throw new NotImplemented('parseSnapshot', section);
 }

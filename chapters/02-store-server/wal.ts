@@ -14,6 +14,10 @@
 //   - group commit: fdatasync is slow (a disk round trip), so appends that arrive while one flush
 //     is running wait and go to disk together in the next one. Many writers share one fdatasync.
 //   - segment: the log is a series of files, member/wal/0000000000000001.wal, ...2.wal, ...
+//     Each is created at its full size up front (8 MiB, as etcd preallocates its own), and frames
+//     are written into that space. A write that makes a file longer changes the file's size, which
+//     fdatasync must then flush as well; a write inside it does not. The zeros after the last
+//     frame read as "no more records".
 //   - snapshot: the whole store in one file, member/snap/<segment>.snap, standing for every
 //     segment up to and including <segment>. Once it is safely on disk those segments are deleted,
 //     so the log (and the time a restart takes) stays bounded.
@@ -37,6 +41,40 @@ export function readFrames(data: Uint8Array): { records: Uint8Array[]; validByte
   throw new NotImplemented('readFrames', section);
 }
 
+/**
+ * The name of log file `n`, its number in sixteen digits: "0000000000000001.wal" for segment 1
+ * (member/wal), "0000000000000001.snap" for the snapshot that covers segments up to 1 (member/snap).
+ */
+export function logFileName(n: number, extension: 'wal' | 'snap'): string {
+  throw new NotImplemented('logFileName', section);
+}
+
+/**
+ * The numbers of the log files of this extension among `names` (a directory listing), smallest
+ * first. Any other name (a .tmp file, a stray file) is left out.
+ */
+export function logFileNumbers(names: string[], extension: 'wal' | 'snap'): number[] {
+  throw new NotImplemented('logFileNumbers', section);
+}
+
+/**
+ * Reads a snapshot file written by saveSnapshot: exactly one whole frame, whose record it returns.
+ * Anything else (a wrong checksum, bytes after the frame) is an error that names the file and says
+ * it is corrupt: a damaged snapshot must stop the open, not be half-read.
+ */
+export async function readSnapshot(file: string): Promise<Uint8Array> {
+  throw new NotImplemented('readSnapshot', section);
+}
+
+/**
+ * Cuts what a crash tore at the end of a segment: every byte from `validBytes` on becomes zero
+ * again (truncate to validBytes, then back to the preallocated size), and the file is synced, so
+ * the next frame starts cleanly.
+ */
+export async function cutTornTail(file: string, validBytes: number): Promise<void> {
+  throw new NotImplemented('cutTornTail', section);
+}
+
 /** What the log held when it was opened: the newest snapshot and the records written after it. */
 export interface Replay {
   snapshot: Uint8Array | undefined;
@@ -48,10 +86,14 @@ export interface Replay {
 export class WriteAheadLog {
   /**
    * Opens the log in `dataDir` (creating member/wal and member/snap if needed) and reads back what
-   * it holds: the newest snapshot and every record in the segments after it, oldest first. A torn
-   * or corrupt tail of the last segment is cut off (truncate the file); damage anywhere else stops
-   * the open with an error, because skipping it would lose writes. Leftovers of a crash in the
-   * middle of a snapshot (*.tmp files, segments a snapshot replaced) are removed.
+   * it holds: the newest snapshot (readSnapshot) and every record in the segments after it, oldest
+   * first. After the last whole frame of a segment come zeros; anything else there is a torn or
+   * corrupt tail: in the last segment it is cut off (cutTornTail, counted in truncatedBytes), in an
+   * earlier one it stops the open with an error that says "corrupt", because skipping it would
+   * lose writes. Leftovers of a crash in the middle of a snapshot (*.tmp files, segments a
+   * snapshot replaced) are removed. Writing continues after the last whole frame of the last
+   * segment, or in a new segment created at its full size (8 MiB of zeros, the file and its
+   * directory synced).
    */
   static async open(dataDir: string): Promise<{ log: WriteAheadLog; replay: Replay }> {
     throw new NotImplemented('WriteAheadLog.open', section);
@@ -82,6 +124,14 @@ export class WriteAheadLog {
    */
   async saveSnapshot(snapshot: Uint8Array): Promise<void> {
     throw new NotImplemented('WriteAheadLog.saveSnapshot', section);
+  }
+
+  /**
+   * Closes the current segment, cut down to the frames it holds, and starts the next one at its
+   * full size: when a segment is full, and when a snapshot starts.
+   */
+  async nextSegment(): Promise<void> {
+    throw new NotImplemented('WriteAheadLog.nextSegment', section);
   }
 
   /** Waits for pending records to reach the disk, then closes the file. */

@@ -45,11 +45,20 @@ export class ChangeLog {
     this.readBefore = readBefore;
   }
 
-  /** Records a change and delivers it to every watcher. */
+  /** Records a change and, when anyone is watching, delivers it. */
   append(change: WatchResponse): void {
     this.changes.push(change);
+    // Nobody watching, nothing to deliver: a watch started later replays the log instead.
+    if (this.subscriptions.size > 0) this.notify(change);
+  }
+
+  /**
+   * Delivers a change to every live watcher. A listener that writes brings the store back here
+   * while a delivery is running: its change waits in the queue, and the running loop below gets
+   * to it next, so every watcher hears each revision in order.
+   */
+  notify(change: WatchResponse): void {
     this.pending.push(change);
-    // A listener that writes brings us back here: its change waits for the loop below.
     if (this.delivering) return;
     this.delivering = true;
     try {
@@ -110,15 +119,11 @@ export class ChangeLog {
     return low;
   }
 
-  /** One change to one watcher: only its keys, without filtered events, never twice. */
+  /** One change to one watcher: only the events it asked for, never twice, never empty. */
   private deliver(subscription: Subscription, change: WatchResponse): void {
     if (subscription.canceled || change.revision < subscription.next) return;
     subscription.next = change.revision + 1;
-    const { filter } = subscription;
-    const events = change.events
-      .filter((event) => inInterval(filter.interval, event.kv.key))
-      .filter((event) => !(event.type === 'PUT' ? filter.noPut : filter.noDelete))
-      .map((event) => (filter.prevKv ? this.withPrevKv(event, change.revision) : event));
+    const events = watchedEvents(subscription.filter, change, this.readBefore);
     // A revision whose events were all filtered out is not delivered at all, as in etcd.
     if (events.length === 0) return;
     try {
@@ -131,11 +136,26 @@ export class ChangeLog {
       });
     }
   }
+}
 
-  /** A key that was just created has no previous state; any other event reads the revision before. */
-  private withPrevKv(event: Event, revision: number): Event {
-    if (event.type === 'PUT' && event.kv.createRevision === event.kv.modRevision) return event;
-    const prevKv = this.readBefore(event.kv.key, revision);
-    return prevKv ? { ...event, prevKv } : event;
-  }
+/**
+ * The events of one change that a watcher hears: those on its keys, without the kinds its filter
+ * leaves out, each with the key's previous state when it asked for prevKv.
+ */
+export function watchedEvents(
+  filter: WatchFilter,
+  change: WatchResponse,
+  readBefore: ReadBefore,
+): Event[] {
+  return change.events
+    .filter((event) => inInterval(filter.interval, event.kv.key))
+    .filter((event) => !(event.type === 'PUT' ? filter.noPut : filter.noDelete))
+    .map((event) => (filter.prevKv ? withPrevKv(event, change.revision, readBefore) : event));
+}
+
+/** A key that was just created has no previous state; any other event reads the revision before. */
+function withPrevKv(event: Event, revision: number, readBefore: ReadBefore): Event {
+  if (event.type === 'PUT' && event.kv.createRevision === event.kv.modRevision) return event;
+  const prevKv = readBefore(event.kv.key, revision);
+  return prevKv ? { ...event, prevKv } : event;
 }

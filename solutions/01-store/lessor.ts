@@ -21,7 +21,7 @@ export interface Lease {
   readonly ttl: number;
   /** When the lease runs out, in the clock's milliseconds. */
   expiresAt: number;
-  /** The attached keys, by `keyId`. */
+  /** The attached keys, by `keyId` (key-index.ts). */
   readonly keys: Map<string, Uint8Array>;
 }
 

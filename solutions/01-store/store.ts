@@ -43,22 +43,22 @@ import type {
 } from '../../harness/store/types.ts';
 import { ChangeLog } from './change-log.ts';
 import { checkKey, checkPut, checkTxn, compareKeyValue } from './checks.ts';
-import { KeyIndex, keyInterval } from './key-index.ts';
+import { KeyIndex, keyInterval, type KeyInterval } from './key-index.ts';
 import { Lessor, type Lease } from './lessor.ts';
 
 export interface StoreOptions {
-  /** Where lease deadlines are read from. Default: the system clock. */
+  /** Where lease deadlines are read from. Default: the system clock (harness/clock.ts). */
   clock?: Clock;
   /** Picks lease IDs: a number in [0, 1), like Math.random (the default). */
   random?: () => number;
   /** The shortest TTL granted, in seconds. etcd's is 2 (1.5 election timeouts, rounded up). */
   minLeaseTtl?: number;
-  /** Start from this snapshot instead of empty. */
+  /** Start from this snapshot instead of empty (lesson: § Snapshots). */
   snapshot?: StoreSnapshot;
 }
 
-/** Every key, as an interval: from the smallest key (one zero byte) on. */
-const ALL_KEYS = keyInterval(ALL_KEYS_FROM, ALL_KEYS_FROM);
+/** Every key, as an interval: from the smallest key (one zero byte) on, with no end. */
+const ALL_KEYS: KeyInterval = { start: ALL_KEYS_FROM, end: undefined };
 
 /**
  * One write transaction in progress. Everything it changes gets the same revision, one more than

@@ -33,6 +33,7 @@ import type {
   TxnRequest,
   TxnResponse,
   WatchRequest,
+  WatchResponse,
 } from '../../harness/store/types.ts';
 import { decode, encode } from './codec.ts';
 import {
@@ -61,8 +62,11 @@ export interface StoreClientOptions {
   reconnectTimeoutMs?: number;
 }
 
-/** An answer that is not 200: etcd's error body, or whatever came instead. */
-function errorFrom(status: number, body: string): Error {
+/**
+ * The error an answer that is not 200 stands for: etcd's error body ({"message","code"}) is a
+ * StoreError with its code and message; anything else is an Error that quotes the status and body.
+ */
+export function errorFrom(status: number, body: string): Error {
   try {
     const json = JSON.parse(body) as { message?: unknown; code?: unknown };
     if (typeof json.message === 'string' && typeof json.code === 'number') {
@@ -257,10 +261,24 @@ export function createStoreClient(options: StoreClientOptions | string): StoreCl
 }
 
 /**
- * One watch that survives dropped connections. etcd may pack the events of several revisions into
- * one message (a watcher catching up); they are handed over one revision at a time.
+ * The events of one watch message, one response per revision, in order, leaving out the revisions
+ * before `from` (already handed over). etcd may pack several revisions into one message (a watcher
+ * catching up on history).
  */
-class ResumingWatch implements ClientWatch {
+export function revisionsOf(events: Event[], from: number): WatchResponse[] {
+  const responses: WatchResponse[] = [];
+  for (const event of events) {
+    const revision = event.kv.modRevision;
+    if (revision < from) continue;
+    const last = responses.at(-1);
+    if (last?.revision === revision) last.events.push(event);
+    else responses.push({ revision, events: [event] });
+  }
+  return responses;
+}
+
+/** One watch that survives dropped connections: what HttpStoreClient.watch returns. */
+export class ResumingWatch implements ClientWatch {
   readonly created: Promise<void>;
   private readonly client: HttpStoreClient;
   private readonly request: WatchRequest;
@@ -301,7 +319,8 @@ class ResumingWatch implements ClientWatch {
     this.finish();
   }
 
-  private connect(): void {
+  /** Opens POST /v3/watch with one create_request, from the first revision not yet delivered. */
+  connect(): void {
     const create = encode(WatchCreateRequestMessage, {
       ...this.request,
       startRevision: this.nextRevision,
@@ -325,7 +344,8 @@ class ResumingWatch implements ClientWatch {
     outgoing.end(JSON.stringify({ create_request: create }));
   }
 
-  private receive(line: string): void {
+  /** One line of the watch's answer. */
+  receive(line: string): void {
     if (this.done) return;
     const message = JSON.parse(line) as { result?: unknown; error?: { message?: string } };
     if (!message.result)
@@ -351,21 +371,15 @@ class ResumingWatch implements ClientWatch {
 
   /** Hands over events one revision at a time, skipping any revision already delivered. */
   private deliver(events: Event[]): void {
-    let start = 0;
-    while (start < events.length && !this.done) {
-      const revision = events[start]!.kv.modRevision;
-      let end = start;
-      while (end < events.length && events[end]!.kv.modRevision === revision) end += 1;
-      if (revision >= this.nextRevision) {
-        this.nextRevision = revision + 1;
-        this.handlers.onResponse({ revision, events: events.slice(start, end) });
-      }
-      start = end;
+    for (const response of revisionsOf(events, this.nextRevision)) {
+      if (this.done) return;
+      this.nextRevision = response.revision + 1;
+      this.handlers.onResponse(response);
     }
   }
 
   /** The connection dropped: try again from the next revision, for a while. */
-  private lost(): void {
+  lost(): void {
     if (this.done || this.retryTimer) return;
     this.outgoing?.destroy();
     const now = Date.now();
@@ -383,7 +397,8 @@ class ResumingWatch implements ClientWatch {
     }, 100);
   }
 
-  private end(end: WatchEnd): void {
+  /** The watch is over: `created` fails if it had not settled, and onEnd hears why. */
+  end(end: WatchEnd): void {
     if (this.done) return;
     this.refuse(
       end.error ?? new Error(`watch start revision was compacted (now ${end.compactRevision})`),

@@ -68,8 +68,11 @@ export interface DurableStoreOptions {
   snapshotBytes?: number;
 }
 
-/** One logged change. `revision` is the store's revision right after it. */
-type LogRecord =
+/**
+ * One logged change, as the log holds it (JSON): what it was, with its request in etcd's JSON, and
+ * `revision`, the store's revision right after it.
+ */
+export type LogRecord =
   | { op: 'put'; revision: number; request: Json }
   | { op: 'delete_range'; revision: number; request: Json }
   | { op: 'txn'; revision: number; request: Json }
@@ -90,16 +93,7 @@ export class DurableStore implements MvccStore, Durability {
     const snapshot = replay.snapshot ? parseSnapshot(replay.snapshot) : undefined;
     const store = options.createStore(snapshot);
     try {
-      for (const [i, bytes] of replay.records.entries()) {
-        const record = JSON.parse(Buffer.from(bytes).toString('utf8')) as LogRecord;
-        apply(store, record);
-        if (store.revision !== record.revision) {
-          throw new Error(
-            `replaying record ${i + 1} (${record.op}) gave revision ${store.revision}, ` +
-              `but it was logged at revision ${record.revision}: the log does not match this store`,
-          );
-        }
-      }
+      if (replay.records.length > 0) replayLog(store, replay.records);
     } catch (error) {
       await log.close();
       throw error;
@@ -112,14 +106,13 @@ export class DurableStore implements MvccStore, Durability {
     );
   }
 
-  /** Bytes the open cut from a torn log tail (0 after a clean shutdown). */
-  readonly truncatedBytes: number;
+  private readonly truncated: number;
   private readonly store: MvccStore;
   private readonly log: WriteAheadLog;
   private readonly snapshotBytes: number;
   private durableRevision: number;
   private loggedRevision: number;
-  private waiters: RevisionWaiter[] = [];
+  private revisionWaiters: RevisionWaiter[] = [];
   private snapshotting: Promise<void> | undefined;
   private failure: StoreError | undefined;
 
@@ -132,9 +125,14 @@ export class DurableStore implements MvccStore, Durability {
     this.store = store;
     this.log = log;
     this.snapshotBytes = snapshotBytes;
-    this.truncatedBytes = truncated;
+    this.truncated = truncated;
     this.durableRevision = store.revision;
     this.loggedRevision = store.revision;
+  }
+
+  /** Bytes the open cut from a torn log tail (0 after a clean shutdown). */
+  get truncatedBytes(): number {
+    return this.truncated;
   }
 
   get revision(): number {
@@ -149,7 +147,7 @@ export class DurableStore implements MvccStore, Durability {
 
   put(request: PutRequest): PutResponse {
     const response = this.store.put(request);
-    this.record({
+    this.logChange({
       op: 'put',
       revision: this.revision,
       request: encode(PutRequestMessage, request),
@@ -161,7 +159,7 @@ export class DurableStore implements MvccStore, Durability {
     const response = this.store.deleteRange(request);
     if (response.deleted > 0) {
       const json = encode(DeleteRangeRequestMessage, request);
-      this.record({ op: 'delete_range', revision: this.revision, request: json });
+      this.logChange({ op: 'delete_range', revision: this.revision, request: json });
     }
     return response;
   }
@@ -171,7 +169,7 @@ export class DurableStore implements MvccStore, Durability {
     const response = this.store.txn(request);
     // A txn that only read, or whose writes changed nothing, leaves nothing to replay.
     if (this.revision !== before) {
-      this.record({
+      this.logChange({
         op: 'txn',
         revision: this.revision,
         request: encode(TxnRequestMessage, request),
@@ -183,7 +181,7 @@ export class DurableStore implements MvccStore, Durability {
   compact(request: CompactionRequest): CompactionResponse {
     const response = this.store.compact(request);
     const json = encode(CompactionRequestMessage, request);
-    this.record({ op: 'compact', revision: this.revision, request: json });
+    this.logChange({ op: 'compact', revision: this.revision, request: json });
     return response;
   }
 
@@ -191,13 +189,13 @@ export class DurableStore implements MvccStore, Durability {
     const response = this.store.leaseGrant(request);
     // Log the ID and TTL the store chose, not the ones asked for: replay must not choose again.
     const granted = encode(LeaseGrantRequestMessage, { id: response.id, ttl: response.ttl });
-    this.record({ op: 'lease_grant', revision: this.revision, request: granted });
+    this.logChange({ op: 'lease_grant', revision: this.revision, request: granted });
     return response;
   }
 
   leaseRevoke(id: bigint): { header: ResponseHeader } {
     const response = this.store.leaseRevoke(id);
-    this.record({ op: 'lease_revoke', revision: this.revision, ids: [id.toString()] });
+    this.logChange({ op: 'lease_revoke', revision: this.revision, ids: [id.toString()] });
     return response;
   }
 
@@ -205,7 +203,7 @@ export class DurableStore implements MvccStore, Durability {
     const expired = this.store.expireLeases();
     if (expired.length > 0) {
       const ids = expired.map(String);
-      this.record({ op: 'lease_revoke', revision: this.revision, ids });
+      this.logChange({ op: 'lease_revoke', revision: this.revision, ids });
     }
     return expired;
   }
@@ -242,7 +240,7 @@ export class DurableStore implements MvccStore, Durability {
   synced(): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
     return this.log.synced().catch((error: Error) => {
-      this.fail(error);
+      this.stopServing(error);
       throw this.failure;
     });
   }
@@ -252,7 +250,9 @@ export class DurableStore implements MvccStore, Durability {
     if (revision <= this.durableRevision) return Promise.resolve();
     // The change may be in the middle of being applied (a watcher hears of it before it is
     // logged), so wait for the revision itself rather than for what is logged right now.
-    return new Promise((resolve, reject) => this.waiters.push({ revision, resolve, reject }));
+    return new Promise((resolve, reject) =>
+      this.revisionWaiters.push({ revision, resolve, reject }),
+    );
   }
 
   /** Waits for the log (and any snapshot being written), then closes it. */
@@ -261,7 +261,7 @@ export class DurableStore implements MvccStore, Durability {
     await this.log.close();
   }
 
-  private record(record: LogRecord): void {
+  private logChange(record: LogRecord): void {
     if (this.failure) throw this.failure;
     this.log.append(Buffer.from(JSON.stringify(record)));
     if (record.revision > this.loggedRevision) {
@@ -269,7 +269,7 @@ export class DurableStore implements MvccStore, Durability {
       this.loggedRevision = revision;
       this.log.synced().then(
         () => this.markDurable(revision),
-        (error: Error) => this.fail(error),
+        (error: Error) => this.stopServing(error),
       );
     }
     if (this.log.size >= this.snapshotBytes && !this.snapshotting) this.startSnapshot();
@@ -278,11 +278,11 @@ export class DurableStore implements MvccStore, Durability {
   private markDurable(revision: number): void {
     this.durableRevision = Math.max(this.durableRevision, revision);
     const waiting: RevisionWaiter[] = [];
-    for (const waiter of this.waiters) {
+    for (const waiter of this.revisionWaiters) {
       if (waiter.revision <= this.durableRevision) waiter.resolve();
       else waiting.push(waiter);
     }
-    this.waiters = waiting;
+    this.revisionWaiters = waiting;
   }
 
   private startSnapshot(): void {
@@ -290,7 +290,7 @@ export class DurableStore implements MvccStore, Durability {
     const bytes = Buffer.from(JSON.stringify(serializeSnapshot(this.store.snapshot())));
     this.snapshotting = this.log
       .saveSnapshot(bytes)
-      .catch((error: Error) => this.fail(error))
+      .catch((error: Error) => this.stopServing(error))
       .finally(() => {
         this.snapshotting = undefined;
       });
@@ -300,12 +300,30 @@ export class DurableStore implements MvccStore, Durability {
    * The disk failed: what is in memory may no longer match what is on disk, so from now on every
    * answer is an error (Unavailable, HTTP 503), as etcd stops rather than serve unlogged state.
    */
-  private fail(error: Error): void {
+  private stopServing(error: Error): void {
     this.failure ??= new StoreError(
       GrpcCode.Unavailable,
       `kata store: ${error.message}; restart the store to recover from its log`,
     );
-    for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
+    for (const waiter of this.revisionWaiters.splice(0)) waiter.reject(this.failure);
+  }
+}
+
+/**
+ * Applies every logged record (JSON bytes) to `store` again, in order. Each record carries the
+ * revision it produced: a replay that reaches another one stops with an error instead of serving a
+ * store that silently differs from the one that was logged.
+ */
+export function replayLog(store: MvccStore, records: Uint8Array[]): void {
+  for (const [i, bytes] of records.entries()) {
+    const record = JSON.parse(Buffer.from(bytes).toString('utf8')) as LogRecord;
+    apply(store, record);
+    if (store.revision !== record.revision) {
+      throw new Error(
+        `replaying record ${i + 1} (${record.op}) gave revision ${store.revision}, ` +
+          `but it was logged at revision ${record.revision}: the log does not match this store`,
+      );
+    }
   }
 }
 
@@ -335,7 +353,7 @@ function apply(store: MvccStore, record: LogRecord): void {
 
 // A snapshot on disk is JSON, with keys, values and events written the way the wire writes them.
 
-interface SnapshotJson {
+export interface SnapshotJson {
   revision: number;
   compact_revision: number;
   base: Json[];
@@ -343,7 +361,8 @@ interface SnapshotJson {
   leases: Array<{ ID: string; TTL: number }>;
 }
 
-function serializeSnapshot(snapshot: StoreSnapshot): SnapshotJson {
+/** A store snapshot as the snapshot file holds it: JSON, with the wire's names and encodings. */
+export function serializeSnapshot(snapshot: StoreSnapshot): SnapshotJson {
   return {
     revision: snapshot.revision,
     compact_revision: snapshot.compactRevision,
@@ -356,7 +375,8 @@ function serializeSnapshot(snapshot: StoreSnapshot): SnapshotJson {
   };
 }
 
-function parseSnapshot(bytes: Uint8Array): StoreSnapshot {
+/** The store snapshot a snapshot file holds (the bytes of serializeSnapshot's JSON). */
+export function parseSnapshot(bytes: Uint8Array): StoreSnapshot {
   const json = JSON.parse(Buffer.from(bytes).toString('utf8')) as SnapshotJson;
   return {
     revision: json.revision,

@@ -73,8 +73,6 @@ export interface Replay {
   truncatedBytes: number;
 }
 
-const SEGMENT = /^(\d{16})\.wal$/;
-const SNAPSHOT = /^(\d{16})\.snap$/;
 const ROTATE = Symbol('start a new segment');
 
 interface Waiter {
@@ -98,32 +96,22 @@ export class WriteAheadLog {
 
     // The newest snapshot says which segments it replaces. Half-written snapshots (*.tmp) and
     // anything it replaces are left-overs of a crash mid-snapshot.
-    const snapshots = numbered(await readdir(snapDir), SNAPSHOT);
-    const covered = snapshots.at(-1) ?? 0;
-    let snapshot: Uint8Array | undefined;
-    if (covered > 0) {
-      const file = path.join(snapDir, snapshotName(covered));
-      const data = await readFile(file);
-      const { records, validBytes } = readFrames(data);
-      if (records.length !== 1 || validBytes !== data.length) {
-        throw new Error(`${file} is corrupt: its checksum does not match; restore from a backup`);
-      }
-      snapshot = records[0];
-    }
-    await removeFiles(
-      snapDir,
-      (name) => name.endsWith('.tmp') || numberOf(name, SNAPSHOT) < covered,
-    );
+    const covered = logFileNumbers(await readdir(snapDir), 'snap').at(-1) ?? 0;
+    const snapshot =
+      covered > 0
+        ? await readSnapshot(path.join(snapDir, logFileName(covered, 'snap')))
+        : undefined;
+    await removeFiles(snapDir, (name) => name.endsWith('.tmp') || numberOf(name, 'snap') < covered);
 
-    const segments = numbered(await readdir(walDir), SEGMENT);
-    await removeFiles(walDir, (name) => numberOf(name, SEGMENT) <= covered);
+    const segments = logFileNumbers(await readdir(walDir), 'wal');
+    await removeFiles(walDir, (name) => numberOf(name, 'wal') <= covered);
     const live = segments.filter((segment) => segment > covered);
 
     const records: Uint8Array[] = [];
     let truncatedBytes = 0;
     let offset = 0;
     for (const [i, segment] of live.entries()) {
-      const file = path.join(walDir, segmentName(segment));
+      const file = path.join(walDir, logFileName(segment, 'wal'));
       const data = await readFile(file);
       const read = readFrames(data);
       records.push(...read.records);
@@ -137,13 +125,8 @@ export class WriteAheadLog {
             'the log cannot be replayed past it without losing writes',
         );
       }
-      // The tail a crash tore: cut it and put zeros back, so the next frame starts cleanly.
       truncatedBytes = torn;
-      const handle = await open(file, 'r+');
-      await handle.truncate(read.validBytes);
-      await handle.truncate(Math.max(SEGMENT_BYTES, read.validBytes));
-      await handle.sync();
-      await handle.close();
+      await cutTornTail(file, read.validBytes);
     }
 
     const segment = live.at(-1) ?? covered + 1;
@@ -216,15 +199,15 @@ export class WriteAheadLog {
     if (this.failure) throw this.failure;
 
     // Write-then-rename: a crash leaves either the old snapshot or the new one, never half of one.
-    const file = path.join(this.snapDir, snapshotName(covered));
+    const file = path.join(this.snapDir, logFileName(covered, 'snap'));
     const handle = await open(`${file}.tmp`, 'w');
     await writeAll(handle, frame(snapshot), 0);
     await handle.sync();
     await handle.close();
     await rename(`${file}.tmp`, file);
     await syncDirectory(this.snapDir);
-    await removeFiles(this.walDir, (name) => numberOf(name, SEGMENT) <= covered);
-    await removeFiles(this.snapDir, (name) => numberOf(name, SNAPSHOT) < covered);
+    await removeFiles(this.walDir, (name) => numberOf(name, 'wal') <= covered);
+    await removeFiles(this.snapDir, (name) => numberOf(name, 'snap') < covered);
   }
 
   /** Waits for pending records to reach the disk, then closes the file. */
@@ -239,10 +222,10 @@ export class WriteAheadLog {
     this.flushing = true;
     // setImmediate, not a microtask: requests that arrived in this same turn of the event loop
     // get to append first, so they share this flush.
-    setImmediate(() => void this.flush());
+    setImmediate(() => void this.flushPending());
   }
 
-  private async flush(): Promise<void> {
+  private async flushPending(): Promise<void> {
     try {
       while (this.pending.length > 0) {
         const batch = this.pending;
@@ -254,17 +237,17 @@ export class WriteAheadLog {
             frames.push(item);
             continue;
           }
-          await this.write(frames);
+          await this.writeFrames(frames);
           frames = [];
           await this.nextSegment();
           for (const resolve of this.rotated.splice(0)) resolve();
         }
-        await this.write(frames);
+        await this.writeFrames(frames);
         this.durable = through;
         this.release();
       }
     } catch (error) {
-      this.fail(error as Error);
+      this.failForGood(error as Error);
     } finally {
       this.flushing = false;
     }
@@ -275,7 +258,7 @@ export class WriteAheadLog {
    * copies bytes into the kernel's page cache, which takes microseconds, less than a round trip
    * through Node's thread pool, so it is done synchronously; the slow part, fdatasync, is not.
    */
-  private async write(frames: Buffer[]): Promise<void> {
+  private async writeFrames(frames: Buffer[]): Promise<void> {
     if (frames.length === 0) return;
     const data = frames.length === 1 ? frames[0]! : Buffer.concat(frames);
     if (this.offset > 0 && this.offset + data.length > SEGMENT_BYTES) await this.nextSegment();
@@ -294,7 +277,7 @@ export class WriteAheadLog {
   }
 
   /** Closes the current segment, trimmed to what it holds, and starts the next one. */
-  private async nextSegment(): Promise<void> {
+  async nextSegment(): Promise<void> {
     await this.file!.truncate(this.offset);
     await this.file!.close();
     this.segment += 1;
@@ -303,7 +286,7 @@ export class WriteAheadLog {
 
   /** Opens a segment to write at `offset`; a new one is first created at its full size. */
   private async openSegment(segment: number, offset: number): Promise<void> {
-    const file = path.join(this.walDir, segmentName(segment));
+    const file = path.join(this.walDir, logFileName(segment, 'wal'));
     this.file = await open(file, offset === 0 ? 'w' : 'r+');
     this.offset = offset;
     if (offset === 0) {
@@ -324,7 +307,7 @@ export class WriteAheadLog {
   }
 
   /** A failed write or fsync leaves the log in an unknown state: refuse everything after it. */
-  private fail(error: Error): void {
+  private failForGood(error: Error): void {
     this.failure = new Error(`write-ahead log failed: ${error.message}`);
     for (const waiter of this.waiters.splice(0)) waiter.reject(this.failure);
     for (const resolve of this.rotated.splice(0)) resolve();
@@ -361,24 +344,45 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
-function segmentName(segment: number): string {
-  return `${String(segment).padStart(16, '0')}.wal`;
+/** The name of log file `n`: member/wal/<n>.wal for a segment, member/snap/<n>.snap for a snapshot. */
+export function logFileName(n: number, extension: 'wal' | 'snap'): string {
+  return `${String(n).padStart(16, '0')}.${extension}`;
 }
 
-function snapshotName(segment: number): string {
-  return `${String(segment).padStart(16, '0')}.snap`;
-}
-
-function numberOf(name: string, pattern: RegExp): number {
-  const match = pattern.exec(name);
+/** The number in a log file's name, or NaN for a name that is not one (a .tmp file, say). */
+function numberOf(name: string, extension: 'wal' | 'snap'): number {
+  const match = new RegExp(`^(\\d{16})\\.${extension}$`).exec(name);
   return match ? Number(match[1]) : Number.NaN;
 }
 
-function numbered(names: string[], pattern: RegExp): number[] {
+/** The numbers of the log files among `names`, smallest first; other names are left out. */
+export function logFileNumbers(names: string[], extension: 'wal' | 'snap'): number[] {
   return names
-    .map((name) => numberOf(name, pattern))
+    .map((name) => numberOf(name, extension))
     .filter((n) => !Number.isNaN(n))
     .sort((a, b) => a - b);
+}
+
+/** Reads a snapshot file: one whole frame, or an error that says the file is damaged. */
+export async function readSnapshot(file: string): Promise<Uint8Array> {
+  const data = await readFile(file);
+  const { records, validBytes } = readFrames(data);
+  if (records.length !== 1 || validBytes !== data.length) {
+    throw new Error(`${file} is corrupt: its checksum does not match; restore from a backup`);
+  }
+  return records[0]!;
+}
+
+/**
+ * Cuts what a crash tore at the end of a segment: everything from `validBytes` on becomes zeros
+ * again (the file keeps its preallocated size), so the next frame starts cleanly.
+ */
+export async function cutTornTail(file: string, validBytes: number): Promise<void> {
+  const handle = await open(file, 'r+');
+  await handle.truncate(validBytes);
+  await handle.truncate(Math.max(SEGMENT_BYTES, validBytes));
+  await handle.sync();
+  await handle.close();
 }
 
 async function removeFiles(dir: string, condemned: (name: string) => boolean): Promise<void> {
