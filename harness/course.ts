@@ -537,6 +537,7 @@ export const course: Chapter[] = [
           'ResumingWatch',
           'ResumingWatch.cancel',
           'ResumingWatch.connect',
+          'ResumingWatch.lost',
           'ResumingWatch.receive',
           'ResumingWatch.end',
         ],
@@ -544,7 +545,6 @@ export const course: Chapter[] = [
       {
         title: 'Watches that resume; the same answers as etcd, and a store that survives a crash',
         from: 'The client > after a dropped connection the watch resumes where it stopped: nothing lost, nothing twice',
-        functions: ['ResumingWatch.lost'],
       },
     ],
     component: 'store',
