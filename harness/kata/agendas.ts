@@ -45,7 +45,10 @@ const debrief: Fixed = {
   what: 'Debrief: what each component owns; the path of `kubectl run` through them',
   minutes: 15,
 };
-const recap: Fixed = { what: 'Recap of the day before, questions', minutes: 15 };
+const recap: Fixed = {
+  what: "Recap of the day before, questions; `npx kata goto` the day's first stage",
+  minutes: 15,
+};
 const stages = (first: string, last: string): Stages => ({ first, last });
 
 /** The plans. Change what a day holds here; the times follow from the stages. */
@@ -53,12 +56,124 @@ export const agendas: Agenda[] = [
   {
     name: 'taster',
     title: 'A half-day taster',
-    days: [[demo, stages('01.1', '01.2'), pause, stages('01.3', '01.3'), debrief]],
+    days: [[demo, stages('01.1', '01.1'), pause, stages('01.2', '01.2'), debrief]],
   },
   {
     name: 'one-day',
     title: 'One day',
-    days: [[demo, stages('01.1', '01.2'), pause, stages('01.3', '01.3'), lunch, debrief]],
+    days: [
+      [
+        demo,
+        stages('01.1', '01.2'),
+        pause,
+        stages('01.3', '01.3'),
+        lunch,
+        stages('01.4', '01.5'),
+        pause,
+        stages('01.6', '01.7'),
+        debrief,
+      ],
+    ],
+  },
+  {
+    name: 'three-days',
+    title: 'Three days: the store, the API server, the scheduler and a controller',
+    days: [
+      [
+        demo,
+        stages('01.1', '01.2'),
+        pause,
+        stages('01.3', '01.3'),
+        lunch,
+        stages('01.4', '01.5'),
+        pause,
+        stages('01.6', '01.7'),
+        debrief,
+      ],
+      [
+        recap,
+        stages('03a.1', '03a.3'),
+        pause,
+        stages('03a.4', '03a.4'),
+        lunch,
+        stages('03a.5', '03a.7'),
+        pause,
+        stages('03a.8', '03a.9'),
+        debrief,
+      ],
+      [
+        recap,
+        stages('05.1', '05.3'),
+        pause,
+        stages('05.4', '05.5'),
+        lunch,
+        stages('05.6', '05.7'),
+        pause,
+        stages('07.1', '07.3'),
+        debrief,
+      ],
+    ],
+  },
+  {
+    name: 'five-days',
+    title: 'Five days: a component a day, each standing on the reference for the others',
+    days: [
+      [
+        demo,
+        stages('01.1', '01.2'),
+        pause,
+        stages('01.3', '01.3'),
+        lunch,
+        stages('01.4', '01.5'),
+        pause,
+        stages('01.6', '01.7'),
+        debrief,
+      ],
+      [
+        recap,
+        stages('03a.1', '03a.3'),
+        pause,
+        stages('03a.4', '03a.4'),
+        lunch,
+        stages('03a.5', '03a.7'),
+        pause,
+        stages('03a.8', '03a.9'),
+        debrief,
+      ],
+      [
+        recap,
+        stages('04.1', '04.3'),
+        pause,
+        stages('04.4', '04.4'),
+        lunch,
+        stages('04.5', '04.7'),
+        pause,
+        stages('04.8', '04.8'),
+        debrief,
+      ],
+      [
+        recap,
+        stages('05.1', '05.3'),
+        pause,
+        stages('05.4', '05.5'),
+        lunch,
+        stages('05.6', '05.8'),
+        pause,
+        stages('05.9', '05.9'),
+        debrief,
+      ],
+      [
+        recap,
+        stages('07.1', '07.3'),
+        pause,
+        stages('07.4', '07.4'),
+        lunch,
+        stages('07.5', '07.6'),
+        pause,
+        stages('09.1', '09.2'),
+        debrief,
+      ],
+    ],
   },
 ];
 
@@ -154,7 +269,7 @@ export function planProblems(all: Map<string, StageFigures>): string[] {
 const guide = 'docs/instructor-guide.md';
 
 function block(name: string): RegExp {
-  return new RegExp(`(<!-- agenda: ${name} -->\\n)([\\s\\S]*?)(\\n<!-- /agenda -->)`);
+  return new RegExp(`(<!-- agenda: ${name} -->)([\\s\\S]*?)(<!-- /agenda -->)`);
 }
 
 /**
@@ -215,7 +330,7 @@ export function printAgendas(write: boolean, root = repoRoot): number {
   for (const agenda of agendas) {
     text = text.replace(
       block(agenda.name),
-      (_, open, _old, close) => `${open}${renderAgenda(agenda, all)}${close}`,
+      (_, open, _old, close) => `${open}\n\n${renderAgenda(agenda, all)}\n\n${close}`,
     );
   }
   writeFileSync(file, text);
