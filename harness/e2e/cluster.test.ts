@@ -58,7 +58,9 @@ function options(dataDir: string, use: ClusterOptions['use']): ClusterOptions {
     kubeletPort: 0,
     nodeIndexBase: NODE_INDEX_BASE,
     serviceClusterIpRange: '127.100.0.0/16',
-    nodeMonitorGracePeriod: '6s',
+    // Well above the kubelets' 10 s Lease renewal: a grace period shorter than the heartbeat
+    // declares healthy nodes unreachable between two renewals, taints them and evicts their pods.
+    nodeMonitorGracePeriod: '20s',
     print: () => {},
   };
 }
