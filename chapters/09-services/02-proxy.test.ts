@@ -62,8 +62,14 @@ function nextData(socket: Socket): Promise<string> {
   return new Promise((resolve) => socket.once('data', (chunk: Buffer) => resolve(String(chunk))));
 }
 
-/** Node and pod addresses for this file, away from the other chapters' tests. */
-const nodeIp = '127.20.9.1';
+/**
+ * Node and pod addresses for this file, away from the other chapters' tests. The node's address
+ * and the ClusterIPs carry an octet of this process's own, so two runs of the file at once (two
+ * terminals, two checkouts) do not take each other's addresses: a proxy that finds its address
+ * taken serves nothing, and the test would wait for it in vain.
+ */
+const run = 1 + (process.pid % 250);
+const nodeIp = `127.20.9.${run}`;
 const podIp = (n: number) => `127.244.9.${n + 2}`;
 /** Each test its own ClusterIP, so a listener closing late never meets the next test's. */
 let nextClusterIp = 10;
@@ -93,7 +99,7 @@ function get(ip: string, port: number, localAddress?: string): Promise<string> {
   });
 }
 
-/** The API server, a proxy for node 127.20.9.1 (unless told it does not know its IP), and helpers to write Services and Endpoints. */
+/** The API server, a proxy for node `nodeIp` (unless told it does not know its IP), and helpers to write Services and Endpoints. */
 async function setUp(knowsNodeIp = true) {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
@@ -108,7 +114,7 @@ async function setUp(knowsNodeIp = true) {
   inBackground(proxy.run(stop.signal));
   const services = client.resource<Service>('services', 'default');
   const endpoints = client.resource<Endpoints>('endpoints', 'default');
-  const clusterIp = `127.96.9.${nextClusterIp++}`;
+  const clusterIp = `127.97.${run}.${nextClusterIp++}`;
   /** Creates Service `web` on clusterIp:8080 with the spec fields given. */
   const createService = (spec: Partial<ServiceSpec> = {}) =>
     services.create({
