@@ -51,6 +51,32 @@ const recap: Fixed = {
 };
 const stages = (first: string, last: string): Stages => ({ first, last });
 
+/** A day on the store, chapter 01's first seven stages: the one-day workshop, and day 1 of longer ones. */
+const theStore: Item[] = [
+  demo,
+  stages('01.1', '01.2'),
+  pause,
+  stages('01.3', '01.3'),
+  lunch,
+  stages('01.4', '01.5'),
+  pause,
+  stages('01.6', '01.7'),
+  debrief,
+];
+
+/** A day on the API server, chapter 03a's first nine stages. */
+const theApiServer: Item[] = [
+  recap,
+  stages('03a.1', '03a.3'),
+  pause,
+  stages('03a.4', '03a.4'),
+  lunch,
+  stages('03a.5', '03a.7'),
+  pause,
+  stages('03a.8', '03a.9'),
+  debrief,
+];
+
 /** The plans. Change what a day holds here; the times follow from the stages. */
 export const agendas: Agenda[] = [
   {
@@ -61,46 +87,14 @@ export const agendas: Agenda[] = [
   {
     name: 'one-day',
     title: 'One day',
-    days: [
-      [
-        demo,
-        stages('01.1', '01.2'),
-        pause,
-        stages('01.3', '01.3'),
-        lunch,
-        stages('01.4', '01.5'),
-        pause,
-        stages('01.6', '01.7'),
-        debrief,
-      ],
-    ],
+    days: [theStore],
   },
   {
     name: 'three-days',
     title: 'Three days: the store, the API server, the scheduler and a controller',
     days: [
-      [
-        demo,
-        stages('01.1', '01.2'),
-        pause,
-        stages('01.3', '01.3'),
-        lunch,
-        stages('01.4', '01.5'),
-        pause,
-        stages('01.6', '01.7'),
-        debrief,
-      ],
-      [
-        recap,
-        stages('03a.1', '03a.3'),
-        pause,
-        stages('03a.4', '03a.4'),
-        lunch,
-        stages('03a.5', '03a.7'),
-        pause,
-        stages('03a.8', '03a.9'),
-        debrief,
-      ],
+      theStore,
+      theApiServer,
       [
         recap,
         stages('05.1', '05.3'),
@@ -118,28 +112,8 @@ export const agendas: Agenda[] = [
     name: 'five-days',
     title: 'Five days: a component a day, each standing on the reference for the others',
     days: [
-      [
-        demo,
-        stages('01.1', '01.2'),
-        pause,
-        stages('01.3', '01.3'),
-        lunch,
-        stages('01.4', '01.5'),
-        pause,
-        stages('01.6', '01.7'),
-        debrief,
-      ],
-      [
-        recap,
-        stages('03a.1', '03a.3'),
-        pause,
-        stages('03a.4', '03a.4'),
-        lunch,
-        stages('03a.5', '03a.7'),
-        pause,
-        stages('03a.8', '03a.9'),
-        debrief,
-      ],
+      theStore,
+      theApiServer,
       [
         recap,
         stages('04.1', '04.3'),

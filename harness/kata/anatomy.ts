@@ -15,7 +15,14 @@ import ts from 'typescript';
 import { folderOf, type Chapter } from '../course.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { lessonPath } from './lesson.ts';
-import { chapterFigures, logicLines, maxLogicLinesPerTest, sitting, testsOf } from './stages.ts';
+import {
+  chapterFigures,
+  logicLines,
+  maxLogicLinesPerTest,
+  sitting,
+  testFilesOf,
+  testsOf,
+} from './stages.ts';
 
 /** Every test has a hint in the manifest. */
 export function hintProblems(chapter: Chapter, root = repoRoot): string[] {
@@ -49,18 +56,12 @@ export function silentExpects(source: string, file: string): number[] {
 }
 
 export function messageProblems(chapter: Chapter, root = repoRoot): string[] {
-  const folder = `chapters/${folderOf(chapter)}`;
-  const dir = path.join(root, folder);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((name) => name.endsWith('.test.ts'))
-    .sort()
-    .flatMap((name) =>
-      silentExpects(readFileSync(path.join(dir, name), 'utf8'), name).map(
-        (line) =>
-          `${folder}/${name}:${line}: an expect without a message (say what was done and what was expected)`,
-      ),
-    );
+  return testFilesOf(chapter, root).flatMap(({ file, source }) =>
+    silentExpects(source, file).map(
+      (line) =>
+        `${file}:${line}: an expect without a message (say what was done and what was expected)`,
+    ),
+  );
 }
 
 /**

@@ -145,17 +145,26 @@ function readIfThere(file: string): string | undefined {
   return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }
 
-/** Every test of a chapter: test files by name, tests as written. */
-export function testsOf(chapter: Chapter, root = repoRoot): ListedTest[] {
+/** A chapter's test files, by name, each with its repository path and its source. */
+export function testFilesOf(
+  chapter: Chapter,
+  root = repoRoot,
+): Array<{ file: string; source: string }> {
   const folder = `chapters/${folderOf(chapter)}`;
   const dir = path.join(root, folder);
   if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .filter((name) => name.endsWith('.test.ts'))
     .sort()
-    .flatMap((name) =>
-      testsInFile(readFileSync(path.join(dir, name), 'utf8'), `${folder}/${name}`),
-    );
+    .map((name) => ({
+      file: `${folder}/${name}`,
+      source: readFileSync(path.join(dir, name), 'utf8'),
+    }));
+}
+
+/** Every test of a chapter: test files by name, tests as written. */
+export function testsOf(chapter: Chapter, root = repoRoot): ListedTest[] {
+  return testFilesOf(chapter, root).flatMap(({ file, source }) => testsInFile(source, file));
 }
 
 // --- Units, stub and reference ------------------------------------------------------------------
