@@ -110,6 +110,87 @@ function writeImport(model: ImportModel, source: ts.SourceFile): string {
   return `import ${model.typeOnly ? 'type ' : ''}${parts.join(', ')} from ${from}${attributes ? ` ${attributes}` : ''};`;
 }
 
+/** The learner's imported names: the model each is in, and its entry between braces if any. */
+type ImportedNames = Map<string, { model: ImportModel; name?: ImportedName }>;
+
+/** A name the learner imports for its type only becomes a value import. */
+function makeValue({ model, name }: { model: ImportModel; name?: ImportedName }): void {
+  // `import type { A, B }` becomes `import { A, type B }`: the others stay types.
+  model.typeOnly = false;
+  if (name) name.typeOnly = false;
+  model.changed = true;
+}
+
+/**
+ * Merges one import declaration of the reference into the learner's: the names the learner lacks
+ * go into their import of the same module, or into `added` as new declarations.
+ */
+function mergeImport(
+  declaration: ts.ImportDeclaration,
+  reference: ts.SourceFile,
+  mine: ImportModel[],
+  have: ImportedNames,
+  added: string[],
+): void {
+  const theirs = importModel(declaration, reference);
+  if (!declaration.importClause) {
+    // A side-effect import: any import of the module already runs it.
+    if (!mine.some((own) => own.module === theirs.module)) {
+      added.push(declaration.getText(reference));
+    }
+    return;
+  }
+  const locals = [
+    theirs.defaultName,
+    theirs.namespace,
+    ...(theirs.named ?? []).map((n) => n.local),
+  ];
+  if (locals.every((local) => !local || !have.has(local))) {
+    added.push(declaration.getText(reference));
+    return;
+  }
+  const type = theirs.typeOnly ? 'type ' : '';
+  const mergeable = (own: ImportModel) =>
+    own.module === theirs.module && own.typeOnly === theirs.typeOnly && !own.namespace;
+  if (theirs.defaultName) {
+    const own = have.get(theirs.defaultName);
+    if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
+    if (!own) {
+      const match = mine.find((model) => mergeable(model) && !model.defaultName && !model.typeOnly);
+      if (match) {
+        match.defaultName = theirs.defaultName;
+        match.changed = true;
+      } else added.push(`import ${type}${theirs.defaultName} from '${theirs.module}';`);
+    }
+  }
+  if (theirs.namespace) {
+    const own = have.get(theirs.namespace);
+    if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
+    if (!own) added.push(`import ${type}* as ${theirs.namespace} from '${theirs.module}';`);
+  }
+  const missing: ImportedName[] = [];
+  for (const name of theirs.named ?? []) {
+    const own = have.get(name.local);
+    const ownTypeOnly = own && (own.name ? own.name.typeOnly : own.model.typeOnly);
+    if (own && ownTypeOnly && !name.typeOnly) makeValue(own);
+    if (!own) missing.push(name);
+  }
+  if (missing.length === 0) return;
+  const match = mine.find(
+    (model) => mergeable(model) && (model.named || (!model.typeOnly && model.defaultName)),
+  );
+  if (match) {
+    match.named = [...(match.named ?? []), ...missing];
+    match.changed = true;
+    for (const name of missing) have.set(name.local, { model: match, name });
+  } else {
+    const texts = missing.map(
+      (name) => `${name.typeOnly && !theirs.typeOnly ? 'type ' : ''}${name.text}`,
+    );
+    added.push(`import ${type}{ ${texts.join(', ')} } from '${theirs.module}';`);
+  }
+}
+
 /**
  * Edits that give the learner's file every name the reference imports, as the reference imports
  * it: a missing name is added to the learner's import of the same module where there is one, else
@@ -119,81 +200,15 @@ function writeImport(model: ImportModel, source: ts.SourceFile): string {
 function importEdits(learner: ts.SourceFile, reference: ts.SourceFile): Edit[] {
   const declarations = learner.statements.filter(ts.isImportDeclaration);
   const mine = declarations.map((declaration) => importModel(declaration, learner));
-  /** The learner's imported names: the model each is in, and its entry between braces if any. */
-  const have = new Map<string, { model: ImportModel; name?: ImportedName }>();
+  const have: ImportedNames = new Map();
   for (const model of mine) {
     if (model.defaultName) have.set(model.defaultName, { model });
     if (model.namespace) have.set(model.namespace, { model });
     for (const name of model.named ?? []) have.set(name.local, { model, name });
   }
-  /** The learner's name, imported for its type only, becomes a value import. */
-  const makeValue = ({ model, name }: { model: ImportModel; name?: ImportedName }) => {
-    // `import type { A, B }` becomes `import { A, type B }`: the others stay types.
-    model.typeOnly = false;
-    if (name) name.typeOnly = false;
-    model.changed = true;
-  };
   const added: string[] = [];
   for (const declaration of reference.statements.filter(ts.isImportDeclaration)) {
-    const theirs = importModel(declaration, reference);
-    if (!declaration.importClause) {
-      // A side-effect import: any import of the module already runs it.
-      if (!mine.some((own) => own.module === theirs.module)) {
-        added.push(declaration.getText(reference));
-      }
-      continue;
-    }
-    const locals = [
-      theirs.defaultName,
-      theirs.namespace,
-      ...(theirs.named ?? []).map((n) => n.local),
-    ];
-    if (locals.every((local) => !local || !have.has(local))) {
-      added.push(declaration.getText(reference));
-      continue;
-    }
-    const type = theirs.typeOnly ? 'type ' : '';
-    const mergeable = (own: ImportModel) =>
-      own.module === theirs.module && own.typeOnly === theirs.typeOnly && !own.namespace;
-    if (theirs.defaultName) {
-      const own = have.get(theirs.defaultName);
-      if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
-      if (!own) {
-        const match = mine.find(
-          (model) => mergeable(model) && !model.defaultName && !model.typeOnly,
-        );
-        if (match) {
-          match.defaultName = theirs.defaultName;
-          match.changed = true;
-        } else added.push(`import ${type}${theirs.defaultName} from '${theirs.module}';`);
-      }
-    }
-    if (theirs.namespace) {
-      const own = have.get(theirs.namespace);
-      if (own && own.model.typeOnly && !theirs.typeOnly) makeValue(own);
-      if (!own) added.push(`import ${type}* as ${theirs.namespace} from '${theirs.module}';`);
-    }
-    const missing: ImportedName[] = [];
-    for (const name of theirs.named ?? []) {
-      const own = have.get(name.local);
-      const ownTypeOnly = own && (own.name ? own.name.typeOnly : own.model.typeOnly);
-      if (own && ownTypeOnly && !name.typeOnly) makeValue(own);
-      if (!own) missing.push(name);
-    }
-    if (missing.length === 0) continue;
-    const match = mine.find(
-      (model) => mergeable(model) && (model.named || (!model.typeOnly && model.defaultName)),
-    );
-    if (match) {
-      match.named = [...(match.named ?? []), ...missing];
-      match.changed = true;
-      for (const name of missing) have.set(name.local, { model: match, name });
-    } else {
-      const texts = missing.map(
-        (name) => `${name.typeOnly && !theirs.typeOnly ? 'type ' : ''}${name.text}`,
-      );
-      added.push(`import ${type}{ ${texts.join(', ')} } from '${theirs.module}';`);
-    }
+    mergeImport(declaration, reference, mine, have, added);
   }
   const edits: Edit[] = mine
     .filter((model) => model.changed)
