@@ -1,0 +1,60 @@
+// A whole reference cluster for the kubectl acceptance suites (`harness/e2e/kubectl-*.test.ts`):
+// each suite starts its own on ephemeral ports, a temporary data directory and node addresses of
+// its own, so suites run side by side and a learner's cluster on the default addresses is never
+// disturbed. The suites check that what a real kubectl shows is true (issue #20): each file owns
+// one topic and its own `nodeIndexBase`, listed here so no two collide.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startCluster, useEverywhere, type RunningCluster } from '../kata/cluster.ts';
+import { kubectlFor, type Kubectl } from '../testing/kubectl.ts';
+
+/** Node address blocks of the suites (the e2e cluster suite uses 200 on). */
+export const suiteNodeIndexBase = {
+  writes: 150,
+  schemas: 160,
+  kubelet: 170,
+  controllers: 180,
+  startOrder: 190,
+} as const;
+
+export interface KubectlCluster {
+  cluster: RunningCluster;
+  kubectl: Kubectl;
+  dataDir: string;
+  /** Stops the cluster and removes its folders. */
+  stop(): Promise<void>;
+}
+
+/** Starts a reference cluster of `nodes` nodes and a kubectl pointed at it. */
+export async function startKubectlCluster(
+  nodes: number,
+  nodeIndexBase: number,
+): Promise<KubectlCluster> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-cluster-'));
+  const cluster = await startCluster({
+    nodes,
+    dataDir,
+    fresh: true,
+    use: useEverywhere('solutions'),
+    storePort: 0,
+    apiserverPort: 0,
+    kubeletPort: 0,
+    nodeIndexBase,
+    serviceClusterIpRange: `127.${nodeIndexBase - 40}.0.0/16`,
+    // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
+    nodeMonitorGracePeriod: '20s',
+    print: () => {},
+  });
+  const kubectl = kubectlFor(cluster.apiserver, 60_000);
+  return {
+    cluster,
+    kubectl,
+    dataDir,
+    stop: async () => {
+      await cluster.stop();
+      kubectl.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
