@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { exampleDeployment, examplePod } from '../api/examples.ts';
 import type { Deployment, Node, Pod } from '../api/types.ts';
 import { startCluster, useEverywhere } from '../kata/cluster.ts';
+import { childEndsWithProgram, endsWithProgram } from '../lifetime.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 
 const NODES = 100;
@@ -34,6 +35,11 @@ const cluster = await startCluster({
   serviceClusterIpRange: '127.101.0.0/16',
   print: () => {},
 });
+// The cluster and the hollow nodes stop however the benchmark ends (harness/lifetime.ts).
+const endCluster = endsWithProgram(async () => {
+  await cluster.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 const hollow = spawn(
   process.execPath,
   [
@@ -46,6 +52,7 @@ const hollow = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+const endHollow = childEndsWithProgram(hollow);
 await new Promise((resolve) => hollow.stdout.once('data', resolve));
 
 const client = toolkit.createClient({ server: cluster.apiserver });
@@ -176,8 +183,6 @@ console.log(
 );
 
 stop.abort();
-hollow.kill('SIGTERM');
-await new Promise((resolve) => hollow.once('exit', resolve));
-await cluster.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await endHollow();
+await endCluster();
 process.exit(0);

@@ -632,8 +632,8 @@ export async function up(
     console.log('\nkata up: stopping the cluster');
     void cluster.stop();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // A closed terminal (SIGHUP) stops it too: the pods' processes run detached, and would stay.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
   await cluster.stopped;
   return 0;
 }
