@@ -22,8 +22,8 @@ import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
-                        [--pod-cidr CIDR] [--root-dir DIR] [--port 10250] [--kube-api-wait-timeout 5m]
-                          [--use solutions|mine|auto]`;
+                        [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
+                        [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
 
 export interface KubeletFlags extends ClientFlags {
   nodeName: string;

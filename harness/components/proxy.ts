@@ -16,8 +16,7 @@ import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
-                      [--node-ip IP] [--kube-api-wait-timeout 5m]
-                          [--use solutions|mine|auto]`;
+                      [--node-ip IP] [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
 
 export interface ProxyFlags extends ClientFlags {
   nodeName: string;
