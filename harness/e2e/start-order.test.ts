@@ -2,8 +2,9 @@
 // starts them and in the wrong order, each wait for what they need and say so, and the cluster
 // comes up once the store is there. The API server starts before the store; the scheduler, the
 // controller-manager, a kubelet and a proxy before the API server; then the store. The node turns
-// Ready and a Deployment's pod runs. The store then stops and starts again under the running
-// cluster, which goes on working; and once everything is stopped, no process of it is left.
+// Ready and a Deployment's pod runs. The store, then the API server, stop and start again under
+// the running cluster, which goes on working; and once everything is stopped, no process of it is
+// left.
 //
 // Ports are chosen free before anything starts (the early components must be told where the late
 // ones will be), the data directory is temporary, and the node's addresses are the suite's own
@@ -97,6 +98,16 @@ describe('Components started in any order', () => {
   let apiserverUrl = '';
   let apiserver: Program;
   let store: Program;
+  /** Programs stopped on purpose, and started again as new ones. */
+  const replaced = new Set<Program>();
+  const apiserverArgs = () => [
+    '--etcd-servers',
+    storeUrl,
+    '--secure-port',
+    new URL(apiserverUrl).port,
+    '--service-cluster-ip-range',
+    `127.${index - 40}.0.0/16`,
+  ];
   const storeArgs = () => [
     '--data-dir',
     path.join(dataDir, 'store'),
@@ -104,17 +115,38 @@ describe('Components started in any order', () => {
     storeUrl,
   ];
 
+  /** Scales the Deployment early (retrying while the cluster recovers) and waits for its pods. */
+  async function scaledAndRunning(replicas: number): Promise<void> {
+    const client = toolkit.createClient({ server: apiserverUrl });
+    await waitFor(
+      async () => {
+        try {
+          await client.resource('deployments', 'default').scale('early', replicas);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      'the API server to take writes again',
+      60_000,
+    );
+    await waitFor(
+      async () => (await runningPods(client, 'early')) === replicas,
+      `the Deployment scaled to ${replicas} to have its pods Running`,
+      90_000,
+    );
+  }
+
+  /** Every program not stopped on purpose still runs. */
+  function expectAllRunning(): void {
+    for (const program of programs.filter((p) => !replaced.has(p)))
+      expect(program.child.exitCode, `the ${program.kind} runs on; ${output(program)}`).toBeNull();
+  }
+
   test('the API server started before the store waits for it, and says so', async () => {
     storeUrl = `http://127.0.0.1:${await freePort()}`;
     apiserverUrl = `http://127.0.0.1:${await freePort()}`;
-    apiserver = run('apiserver', [
-      '--etcd-servers',
-      storeUrl,
-      '--secure-port',
-      new URL(apiserverUrl).port,
-      '--service-cluster-ip-range',
-      `127.${index - 40}.0.0/16`,
-    ]);
+    apiserver = run('apiserver', apiserverArgs());
     await waitFor(
       () => said(apiserver, /waiting for the store at/) || apiserver.child.exitCode !== null,
       'the API server to say it waits for the store',
@@ -194,28 +226,24 @@ describe('Components started in any order', () => {
 
   test('a store that stops and starts again under the running cluster: everything goes on', async () => {
     await stopProgram(store);
+    replaced.add(store);
     store = run('store', storeArgs());
     await waitFor(() => said(store, /serving client requests on/), 'the store to serve', 30_000);
-    const client = toolkit.createClient({ server: apiserverUrl });
+    await scaledAndRunning(2);
+    expectAllRunning();
+  }, 180_000);
+
+  test('an API server that stops and starts again: the components it left go on', async () => {
+    await stopProgram(apiserver);
+    replaced.add(apiserver);
+    apiserver = run('apiserver', apiserverArgs());
     await waitFor(
-      async () => {
-        try {
-          await client.resource('deployments', 'default').scale('early', 2);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      'the API server to take writes again',
+      () => said(apiserver, /serving the Kubernetes API on/),
+      'the API server to serve again',
       60_000,
     );
-    await waitFor(
-      async () => (await runningPods(client, 'early')) === 2,
-      'the Deployment scaled to 2 to have both pods Running',
-      90_000,
-    );
-    for (const program of programs.filter((p) => p.child.exitCode === null || p === store))
-      expect(program.child.exitCode, `the ${program.kind} runs on; ${output(program)}`).toBeNull();
+    await scaledAndRunning(3);
+    expectAllRunning();
   }, 180_000);
 
   test('stopped, nothing of the cluster is left', async () => {
