@@ -266,3 +266,83 @@ async function runningPods(
     (pod) => pod.status?.phase === 'Running' && !pod.metadata.deletionTimestamp,
   ).length;
 }
+
+describe('kata up stopped by a signal', () => {
+  /** `npx kata up` of one node on its own ports, folder and addresses; its output kept. */
+  function up() {
+    const folder = mkdtempSync(path.join(os.tmpdir(), 'kata-up-signal-'));
+    const child = spawn(
+      process.execPath,
+      [
+        'harness/bin/kata.mjs',
+        'up',
+        '--nodes',
+        '1',
+        '--data-dir',
+        folder,
+        '--use',
+        'solutions',
+        '--store-port',
+        '0',
+        '--apiserver-port',
+        '0',
+        '--kubelet-port',
+        '0',
+        '--node-index-base',
+        String(index + 1),
+        '--service-cluster-ip-range',
+        `127.${index - 39}.0.0/16`,
+      ],
+      { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } },
+    );
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return { folder, child, exited, output: () => text };
+  }
+
+  test('a closed terminal (SIGHUP) stops the cluster and its pods', async () => {
+    const cluster = up();
+    try {
+      await waitFor(
+        () => cluster.output().includes('kata cluster is up') || cluster.child.exitCode !== null,
+        'the cluster to come up',
+        120_000,
+      );
+      const apiserver = /serving the Kubernetes API on (http:\/\/\S+)/.exec(cluster.output())?.[1];
+      expect(apiserver, `kata up said where the API server is:\n${cluster.output()}`).toBeDefined();
+      const client = toolkit.createClient({ server: apiserver! });
+      await client.resource('deployments', 'default').create(exampleDeployment('hup', 1));
+      await waitFor(
+        async () => (await runningPods(client, 'hup')) === 1,
+        'a pod of the cluster to run',
+        90_000,
+      );
+      cluster.child.kill('SIGHUP');
+      expect(await cluster.exited, `kata up ends well:\n${cluster.output()}`).toBe(0);
+      expect(processesOf(cluster.folder), 'no component, shim or container is left').toEqual([]);
+    } finally {
+      cluster.child.kill('SIGKILL');
+      rmSync(cluster.folder, { recursive: true, force: true });
+    }
+  }, 240_000);
+
+  test('SIGTERM while the cluster starts stops what has started', async () => {
+    const cluster = up();
+    try {
+      await waitFor(
+        () =>
+          /serving client requests on/.test(cluster.output()) || cluster.child.exitCode !== null,
+        'the store to have started',
+        60_000,
+      );
+      cluster.child.kill('SIGTERM');
+      expect(await cluster.exited, `kata up ends well:\n${cluster.output()}`).toBe(0);
+      expect(processesOf(cluster.folder), 'no process of the cluster is left').toEqual([]);
+    } finally {
+      cluster.child.kill('SIGKILL');
+      rmSync(cluster.folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

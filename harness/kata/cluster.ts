@@ -59,6 +59,8 @@ export interface ClusterOptions {
   nodeMonitorGracePeriod?: string;
   /** Where component lines go (the terminal), besides their log files. */
   print?: (line: string) => void;
+  /** Stops the cluster when it aborts, while it starts too. */
+  signal?: AbortSignal;
   colour?: boolean;
 }
 
@@ -394,6 +396,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     resolveStopped();
   }
 
+  if (options.signal?.aborted) await stop();
+  options.signal?.addEventListener('abort', () => void stop(), { once: true });
+
   onUnexpectedExit = (component) => {
     if (component.kind === 'store' || component.kind === 'apiserver') {
       print(
@@ -413,6 +418,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
   /** Starts a component's process; resolves once it says it is up. */
   const begin = (component: Component) => {
+    // Nothing starts once the cluster stops: stop() may have passed this kind already.
+    if (stopping) return Promise.reject(new KataError('the cluster is stopping'));
     launch(component);
     return started(component, readyLine[component.kind]);
   };
@@ -627,14 +634,20 @@ export async function up(
   colour: boolean,
 ): Promise<number> {
   const options = parseUpFlags(flags);
-  const cluster = await startCluster({ ...options, colour });
+  // Ctrl-C, SIGTERM or a closed terminal (SIGHUP) stop the cluster, while it starts too: the pods'
+  // processes run detached, and would stay.
+  const stopping = new AbortController();
   const onSignal = () => {
     console.log('\nkata up: stopping the cluster');
-    void cluster.stop();
+    stopping.abort();
   };
-  // A closed terminal (SIGHUP) stops it too: the pods' processes run detached, and would stay.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
-  await cluster.stopped;
+  try {
+    const cluster = await startCluster({ ...options, colour, signal: stopping.signal });
+    await cluster.stopped;
+  } catch (error) {
+    if (!stopping.signal.aborted) throw error;
+  }
   return 0;
 }
 
