@@ -2,8 +2,10 @@
 // component is its own `kata run` program (harness/components/), started in order: the store, the
 // API server, the controller-manager and the scheduler, then per node a kubelet and a kube-proxy.
 // Every line a component prints comes out here with its name in front, and goes to its log file
-// under the data directory. Ctrl-C stops everything, nodes first, store last, and then the pods'
-// processes too: no process outlives the cluster.
+// under the data directory. Ctrl-C (or SIGTERM, or a closed terminal's SIGHUP, while it starts
+// too) stops everything, nodes first, store last, and then the pods' processes too: no process
+// outlives the cluster. Each component would also wait for what it needs if started early (see
+// harness/components/waiting.ts); starting them in order is only quicker.
 //
 // While it runs, a small control endpoint on loopback (its address in <data dir>/cluster.json)
 // answers `kata components`, `kata kill` and `kata restart`, for failure drills.
