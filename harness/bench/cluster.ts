@@ -23,7 +23,10 @@ const NODES = 100;
 const PODS = 1000;
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-bench-cluster-'));
-const cluster = await startCluster({
+// The cluster and the hollow nodes stop however the benchmark ends, while starting too
+// (harness/lifetime.ts).
+const stopping = new AbortController();
+const starting = startCluster({
   nodes: 0,
   dataDir,
   fresh: true,
@@ -34,12 +37,17 @@ const cluster = await startCluster({
   nodeIndexBase: 0,
   serviceClusterIpRange: '127.101.0.0/16',
   print: () => {},
+  signal: stopping.signal,
 });
-// The cluster and the hollow nodes stop however the benchmark ends (harness/lifetime.ts).
 const endCluster = endsWithProgram(async () => {
-  await cluster.stop();
+  stopping.abort();
+  await starting.then(
+    (running) => running.stopped,
+    () => {},
+  );
   rmSync(dataDir, { recursive: true, force: true });
 });
+const cluster = await starting;
 const hollow = spawn(
   process.execPath,
   [
