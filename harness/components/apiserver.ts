@@ -25,7 +25,7 @@ import { repoRoot } from '../vitest/target.ts';
 import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
 import { parseDuration } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
-import { waitForDependency } from './waiting.ts';
+import { GaveUpWaiting, waitForDependency } from './waiting.ts';
 
 export interface ApiServerFlags {
   etcdServers: URL[];
@@ -190,7 +190,10 @@ async function waitForStore(
     });
   } catch (error) {
     await store.close();
-    throw error;
+    if (error instanceof GaveUpWaiting) throw error;
+    throw new Error(
+      `the store at ${endpoint} answered a read with an error: ${(error as Error).message}`,
+    );
   }
 }
 
