@@ -16,13 +16,17 @@ import { fileURLToPath } from 'node:url';
 import { exampleDeployment, examplePod } from '../api/examples.ts';
 import type { Deployment, Node, Pod } from '../api/types.ts';
 import { startCluster, useEverywhere } from '../kata/cluster.ts';
+import { childEndsWithProgram, endsWithProgram } from '../lifetime.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 
 const NODES = 100;
 const PODS = 1000;
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-bench-cluster-'));
-const cluster = await startCluster({
+// The cluster and the hollow nodes stop however the benchmark ends, while starting too
+// (harness/lifetime.ts).
+const stopping = new AbortController();
+const starting = startCluster({
   nodes: 0,
   dataDir,
   fresh: true,
@@ -33,7 +37,17 @@ const cluster = await startCluster({
   nodeIndexBase: 0,
   serviceClusterIpRange: '127.101.0.0/16',
   print: () => {},
+  signal: stopping.signal,
 });
+const endCluster = endsWithProgram(async () => {
+  stopping.abort();
+  await starting.then(
+    (running) => running.stopped,
+    () => {},
+  );
+  rmSync(dataDir, { recursive: true, force: true });
+});
+const cluster = await starting;
 const hollow = spawn(
   process.execPath,
   [
@@ -46,6 +60,7 @@ const hollow = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+const endHollow = childEndsWithProgram(hollow);
 await new Promise((resolve) => hollow.stdout.once('data', resolve));
 
 const client = toolkit.createClient({ server: cluster.apiserver });
@@ -176,8 +191,6 @@ console.log(
 );
 
 stop.abort();
-hollow.kill('SIGTERM');
-await new Promise((resolve) => hollow.once('exit', resolve));
-await cluster.stop();
-rmSync(dataDir, { recursive: true, force: true });
+await endHollow();
+await endCluster();
 process.exit(0);

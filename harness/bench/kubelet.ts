@@ -6,11 +6,15 @@
 //      and the ratio of p99 to the SLO;
 //   2. one kubelet on the process runtime, 50 pods of kata/echo (real processes): p50, p99, and the
 //      memory each pod's processes take (resident set size of the container and its shim).
+//
+// `npx kata bench kubelet --pods N` runs N pods in each instead (a quick run, or a test's). Every
+// pod's processes are stopped before it ends, by an error or Ctrl-C too (harness/lifetime.ts).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { examplePod } from '../api/examples.ts';
+import { endsWithProgram } from '../lifetime.ts';
 import type { Pod } from '../api/types.ts';
 import type { ContainerRuntime } from '../runtime/cri.ts';
 import { FakeRuntime } from '../runtime/fake-runtime.ts';
@@ -20,6 +24,12 @@ import { toolkit } from '../../solutions/04-client/index.ts';
 import { createKubelet } from '../../solutions/06-kubelet/kubelet.ts';
 
 const SLO_MS = 5000;
+const podsFlag = process.argv.indexOf('--pods');
+const pods = podsFlag > 0 ? Number(process.argv[podsFlag + 1]) : undefined;
+if (pods !== undefined && !(Number.isInteger(pods) && pods > 0 && pods <= 110)) {
+  console.error('kata bench kubelet: --pods takes a whole number from 1 to 110');
+  process.exit(2);
+}
 
 function percentile(values: number[], fraction: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -31,7 +41,7 @@ async function startLatencies(runtime: ContainerRuntime, podCidr: string, count:
   const server = await startApiServer();
   const client = toolkit.createClient({ server: server.url });
   const stop = new AbortController();
-  void createKubelet({
+  const kubelet = createKubelet({
     nodeName: 'node-1',
     nodeIp: '127.20.0.1',
     podCidr,
@@ -58,34 +68,35 @@ async function startLatencies(runtime: ContainerRuntime, podCidr: string, count:
   watcher.run(stop.signal);
   await watcher.waitForSync();
 
-  const pods = client.resource<Pod>('pods', 'default');
+  // The kubelet stops (and starts nothing more) before the API server goes.
+  const close = endsWithProgram(async () => {
+    stop.abort();
+    await kubelet;
+    await server.close();
+  });
+  const podsApi = client.resource<Pod>('pods', 'default');
   await Promise.all(
     Array.from({ length: count }, async (_, n) => {
       const pod = examplePod(`pod-${n}`);
       pod.spec.nodeName = 'node-1';
       pod.spec.containers[0]!.ports = [{ containerPort: 8080 }];
       boundAt.set(pod.metadata.name!, performance.now());
-      await pods.create(pod);
+      await podsApi.create(pod);
     }),
   );
   await allRunning;
-  return {
-    latencies,
-    close: async () => {
-      stop.abort();
-      await server.close();
-    },
-  };
+  return { latencies, close };
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;
 
 // 1. The fake runtime: the kubelet's own cost.
 {
-  const { latencies, close } = await startLatencies(new FakeRuntime(), '127.244.0.0/24', 110);
+  const count = pods ?? 110;
+  const { latencies, close } = await startLatencies(new FakeRuntime(), '127.244.0.0/24', count);
   const p99 = percentile(latencies, 0.99);
   console.log(
-    'one kubelet, fake runtime, 110 pods (from binding to Running, seen through a watch)',
+    `one kubelet, fake runtime, ${count} pods (from binding to Running, seen through a watch)`,
   );
   console.log(
     `  p50 ${ms(percentile(latencies, 0.5))}, p99 ${ms(p99)}  ->  ${(p99 / SLO_MS).toFixed(3)}x ` +
@@ -98,20 +109,25 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'kata-bench-kubelet-'));
   const runtime = new ProcessRuntime({ stateDir, podCidr: '127.244.210.0/24' });
-  const { latencies, close } = await startLatencies(runtime, '127.244.210.0/24', 50);
+  // Registered first, so it runs last: after the kubelet has stopped, every pod's processes.
+  const stopPods = endsWithProgram(async () => {
+    await runtime.close({ stopAll: true, timeoutSeconds: 2 });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+  const count = pods ?? 50;
+  const { latencies, close } = await startLatencies(runtime, '127.244.210.0/24', count);
   // Resident memory of every container and shim process, from ps (Linux and macOS both have it).
   const pids = (await runtime.listContainers()).map((container) => container.pid).filter(Boolean);
   const shimAndProgram = execFileSync('ps', ['-eo', 'rss=,args='], { encoding: 'utf8' })
     .split('\n')
     .filter((line) => line.includes(stateDir) || pids.some((pid) => line.includes(String(pid))))
     .reduce((sum, line) => sum + Number(line.trim().split(/\s+/)[0] ?? 0), 0);
-  console.log('one kubelet, process runtime, 50 kata/echo pods (real processes)');
+  console.log(`one kubelet, process runtime, ${count} kata/echo pods (real processes)`);
   console.log(
     `  p50 ${ms(percentile(latencies, 0.5))}, p99 ${ms(percentile(latencies, 0.99))}; ` +
       `about ${(shimAndProgram / 1024 / latencies.length).toFixed(0)} MiB resident per pod ` +
       '(its program and its shim)',
   );
   await close();
-  await runtime.close({ stopAll: true, timeoutSeconds: 2 });
-  rmSync(stateDir, { recursive: true, force: true });
+  await stopPods();
 }

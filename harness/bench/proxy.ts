@@ -17,6 +17,7 @@ import { createConnection, type Socket } from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Endpoints, Service } from '../api/types.ts';
+import { childEndsWithProgram } from '../lifetime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 
@@ -40,6 +41,7 @@ const pod = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+const endPod = childEndsWithProgram(pod);
 const { sink: sinkPort, echo: echoPort } = await new Promise<{ sink: number; echo: number }>(
   (resolve) => pod.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
 );
@@ -56,6 +58,7 @@ const relay = spawn(
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+const endRelay = childEndsWithProgram(relay);
 const relayPort = await new Promise<number>((resolve) =>
   relay.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
 );
@@ -100,6 +103,7 @@ const program = spawn(
   ],
   { stdio: 'ignore' },
 );
+const endProgram = childEndsWithProgram(program);
 for (;;) {
   try {
     (await connect(clusterIp, 9001)).destroy();
@@ -212,8 +216,7 @@ console.log(
     `(+${(proxied.p50 - direct.p50).toFixed(0)} µs)`,
 );
 
-program.kill('SIGTERM');
-await new Promise((resolve) => program.once('exit', resolve));
+await endProgram();
 await api.close();
-pod.kill('SIGTERM');
-relay.kill('SIGTERM');
+await endPod();
+await endRelay();

@@ -16,6 +16,7 @@ import type { StoreClient } from '../store/client.ts';
 import { createStoreClient } from '../../solutions/02-store-server/client.ts';
 import { etcdVersion, startEtcd } from '../testing/etcd.ts';
 import { waitFor } from '../testing/wait.ts';
+import { endsWithProgram } from '../lifetime.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const secondsFlag = process.argv.indexOf('--seconds');
@@ -56,11 +57,12 @@ async function startKata(): Promise<Target> {
   return {
     name: 'kata store',
     url: /serving client requests on (\S+)/.exec(output)![1]!,
-    stop: async () => {
+    // It stops however the benchmark ends (harness/lifetime.ts).
+    stop: endsWithProgram(async () => {
       child.kill('SIGTERM');
       await exited;
       await rm(dataDir, { recursive: true, force: true });
-    },
+    }),
   };
 }
 
@@ -145,7 +147,11 @@ const targets: Target[] = [await startKata()];
 const version = etcdVersion();
 if (version) {
   const etcd = await startEtcd();
-  targets.push({ name: `etcd ${version}`, url: etcd.url, stop: () => etcd.stop() });
+  targets.push({
+    name: `etcd ${version}`,
+    url: etcd.url,
+    stop: endsWithProgram(() => etcd.stop()),
+  });
 } else {
   console.log(
     'etcd: skipped, no etcd on PATH (install etcd 3.4, e.g. Debian etcd-server, for the baseline)',

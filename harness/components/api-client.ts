@@ -1,17 +1,26 @@
 // What every component that talks to the API server shares: the flags that say where it is
-// (--kubeconfig or --master) and whose code runs (--use), and a first request that turns "cannot
-// connect" into one line naming the fix, instead of a component retrying in silence.
+// (--kubeconfig or --master), whose code runs (--use) and how long to wait for it
+// (--kube-api-wait-timeout), and a first request that waits for the API server, saying so in one
+// line, instead of a component failing because it started first or retrying in silence.
 import os from 'node:os';
 import type { ApiClient, ClientConfig, Toolkit } from '../client/types.ts';
-import { UsageError } from './flags.ts';
+import { parseDuration, UsageError } from './flags.ts';
 import { isUse, uses, type Use } from './implementation.ts';
+import { GaveUpWaiting, waitForDependency, type WaitClock } from './waiting.ts';
 
-export const clientFlagKinds = { kubeconfig: 'string', master: 'string', use: 'string' } as const;
+export const clientFlagKinds = {
+  kubeconfig: 'string',
+  master: 'string',
+  use: 'string',
+  'kube-api-wait-timeout': 'string',
+} as const;
 
 export interface ClientFlags {
   kubeconfig?: string;
   master?: string;
   use: Use;
+  /** How long to wait for the API server to answer at start (--kube-api-wait-timeout, 5m). */
+  kubeApiWaitTimeoutMs: number;
 }
 
 /** Reads the shared flags from parsed values; one of --kubeconfig and --master is required. */
@@ -22,22 +31,41 @@ export function clientFlags(values: Map<string, string | boolean>): ClientFlags 
   if (!text('kubeconfig') && !text('master')) {
     throw new UsageError('say where the API server is: --kubeconfig FILE or --master URL');
   }
-  return { kubeconfig: text('kubeconfig'), master: text('master'), use };
+  return {
+    kubeconfig: text('kubeconfig'),
+    master: text('master'),
+    use,
+    kubeApiWaitTimeoutMs: parseDuration(
+      text('kube-api-wait-timeout') ?? '5m',
+      'kube-api-wait-timeout',
+    ),
+  };
 }
 
-/** A client for the API server, once a first request has reached it. */
+/**
+ * A client for the API server, once a first request has reached it: until then it waits,
+ * saying so on `log`, for up to `timeoutMs`; a failure other than "not there yet" is one line.
+ */
 export async function connect(
   toolkit: Toolkit,
   config: ClientConfig,
   userAgent: string,
+  waiting: { timeoutMs: number; log: (line: string) => void; clock?: WaitClock },
 ): Promise<ApiClient> {
   const client = toolkit.createClient({ ...config, userAgent });
+  const hint = 'start it with `npx kata run apiserver`, or check --master / --kubeconfig';
   try {
-    await client.resource('namespaces').get('kube-system');
+    await waitForDependency(() => client.resource('namespaces').get('kube-system'), {
+      what: 'the API server',
+      address: config.server,
+      hint,
+      timeoutFlag: '--kube-api-wait-timeout',
+      ...waiting,
+    });
   } catch (error) {
+    if (error instanceof GaveUpWaiting) throw error;
     throw new Error(
-      `cannot reach the API server at ${config.server} (${(error as Error).message}); start it ` +
-        'with `npx kata run apiserver`, or check --master / --kubeconfig',
+      `cannot use the API server at ${config.server} (${(error as Error).message}); ${hint}`,
     );
   }
   return client;

@@ -3,9 +3,11 @@
 //   npx kata run apiserver --etcd-servers http://127.0.0.1:2379 --secure-port 6443 --bind-address 127.0.0.1
 //
 // It connects to the store named by --etcd-servers (the kata store, or a real etcd: the wire
-// format is etcd's) with chapter 02's client, builds chapter 03a's server with chapter 03b's
-// selectors, patches, subresources and discovery (and harness/api/protobuf.ts for the protobuf
-// bodies kubectl's `create` commands send), and serves the Kubernetes API. Unlike
+// format is etcd's) with chapter 02's client, waiting for it if it is not up yet (saying so, for
+// up to --storage-initialization-timeout, as kube-apiserver keeps dialling etcd), builds chapter
+// 03a's server with chapter 03b's selectors, patches, subresources and discovery (and
+// harness/api/protobuf.ts for the protobuf bodies kubectl's `create` commands send), and serves
+// the Kubernetes API. Unlike
 // kube-apiserver it serves plain HTTP, not TLS, and says so: authentication is a later chapter,
 // and on loopback nobody else can listen in. --use picks the reference (solutions), the learner's
 // own chapters 03a and 03b (mine), or by default each of the two chapters from the learner once its
@@ -21,7 +23,9 @@ import { protobufDecoder } from '../api/protobuf.ts';
 import type { StoreClient } from '../store/client.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { parseDuration } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
+import { GaveUpWaiting, waitForDependency } from './waiting.ts';
 
 export interface ApiServerFlags {
   etcdServers: URL[];
@@ -33,6 +37,8 @@ export interface ApiServerFlags {
   serviceNodePortRange: string;
   /** Recent changes the watch cache keeps of each resource; 0 turns the cache off. */
   defaultWatchCacheSize: number;
+  /** How long to wait for the store to answer at start (--storage-initialization-timeout). */
+  storageInitializationTimeoutMs: number;
   use: Use;
 }
 
@@ -41,7 +47,8 @@ export class UsageError extends Error {}
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP] [--advertise-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
-                          [--default-watch-cache-size N] [--use solutions|mine|auto]`;
+                          [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
+                          [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags: `--flag value` or `--flag=value`. */
 export function parseFlags(argv: string[]): ApiServerFlags {
@@ -53,6 +60,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'service-cluster-ip-range',
     'service-node-port-range',
     'default-watch-cache-size',
+    'storage-initialization-timeout',
     'use',
   ];
   const values = new Map<string, string>();
@@ -103,6 +111,10 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     serviceClusterIpRange: values.get('service-cluster-ip-range') ?? '127.96.0.0/12',
     serviceNodePortRange: values.get('service-node-port-range') ?? '30000-32767',
     defaultWatchCacheSize: Number(cacheText),
+    storageInitializationTimeoutMs: parseDuration(
+      values.get('storage-initialization-timeout') ?? '5m',
+      'storage-initialization-timeout',
+    ),
     use,
   };
 }
@@ -157,6 +169,34 @@ function listenProblem(address: string, port: number, error: NodeJS.ErrnoExcepti
   return `cannot listen on ${address}:${port} (${error.code ?? error.message}); check --bind-address and --secure-port`;
 }
 
+/**
+ * Waits until the store answers a read, as kube-apiserver keeps dialling etcd until it answers:
+ * the store may start after the API server. Closes the client when it gives up.
+ */
+async function waitForStore(
+  store: StoreClient,
+  endpoint: string,
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    await waitForDependency(() => store.range({ key: new TextEncoder().encode('health') }), {
+      what: 'the store',
+      address: endpoint,
+      hint: 'start it with `npx kata run store`, or point --etcd-servers at a running etcd',
+      timeoutMs: flags.storageInitializationTimeoutMs,
+      timeoutFlag: '--storage-initialization-timeout',
+      log,
+    });
+  } catch (error) {
+    await store.close();
+    if (error instanceof GaveUpWaiting) throw error;
+    throw new Error(
+      `the store at ${endpoint} answered a read with an error: ${(error as Error).message}`,
+    );
+  }
+}
+
 /** Connects to the store and starts serving. Throws an Error with a one-line message. */
 export async function startApiServer(
   flags: ApiServerFlags,
@@ -171,6 +211,7 @@ export async function startApiServer(
     log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
   }
   const store = implementation.createStoreClient(endpoint);
+  await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;
   try {
     const allocatorFolder = chapterSource('09', flags.use);

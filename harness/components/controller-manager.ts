@@ -11,9 +11,15 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
-import { clientFlagKinds, clientFlags, connect, runLeading } from './api-client.ts';
-import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, type Use } from './implementation.ts';
+import {
+  clientFlagKinds,
+  clientFlags,
+  connect,
+  type ClientFlags,
+  runLeading,
+} from './api-client.ts';
+import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
+import { chapterSource, describeSource } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -29,22 +35,13 @@ const controllerNames = [
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
-                          [--node-monitor-grace-period 50s] [--use solutions|mine|auto]`;
+                          [--node-monitor-grace-period 50s] [--kube-api-wait-timeout 5m]
+                          [--use solutions|mine|auto]`;
 
-export interface ControllerManagerFlags {
-  kubeconfig?: string;
-  master?: string;
+export interface ControllerManagerFlags extends ClientFlags {
   controllers: string[];
   leaderElect: boolean;
   nodeMonitorGracePeriodMs: number;
-  use: Use;
-}
-
-/** A duration as Kubernetes flags write it: "50s", "5m", "300ms". */
-function durationMs(text: string, flag: string): number {
-  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
-  if (!match) throw new UsageError(`--${flag} takes a duration like 50s or 5m, not "${text}"`);
-  return Number(match[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2]!]!;
 }
 
 export function parseFlags(argv: string[]): ControllerManagerFlags {
@@ -68,7 +65,7 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     ...shared,
     controllers,
     leaderElect: values.get('leader-elect') === true,
-    nodeMonitorGracePeriodMs: durationMs(
+    nodeMonitorGracePeriodMs: parseDuration(
       text('node-monitor-grace-period') ?? '50s',
       'node-monitor-grace-period',
     ),
@@ -104,7 +101,10 @@ export async function startControllerManager(
     pathToFileURL(path.join(deploymentsFolder, 'deployment.ts')).href
   )) as typeof import('../../solutions/08-deployments/deployment.ts');
   log(`chapter 08, the deployment controller: ${describeSource(deploymentsFolder)}`);
-  const client = await connect(toolkit, config, 'kata-controller-manager');
+  const client = await connect(toolkit, config, 'kata-controller-manager', {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
   const makers: Record<string, () => { run(signal: AbortSignal): Promise<void> }> = {
     deployment: () => createDeploymentController({ toolkit, client }),
     replicaset: () => createReplicaSetController({ toolkit, client }),

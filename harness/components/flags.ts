@@ -35,3 +35,27 @@ export function parseComponentFlags(
   }
   return values;
 }
+
+const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/**
+ * A duration as Kubernetes flags write it (Go's form): "50s", "5m", "1m30s", "300ms", or "0".
+ * Returns milliseconds; anything else is a UsageError naming the flag.
+ */
+export function parseDuration(text: string, flag: string): number {
+  if (text === '0') return 0;
+  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((part) => part[0]).join('') !== text) {
+    throw new UsageError(`--${flag} takes a duration like 50s, 5m or 1m30s, not "${text}"`);
+  }
+  return parts.reduce((total, part) => total + Number(part[1]) * unitMs[part[2]!]!, 0);
+}
+
+/** Milliseconds written as Go writes a duration, to the second: "5m0s", "1m30s", "12s". */
+export function formatDuration(milliseconds: number): string {
+  if (milliseconds < 1000) return `${Math.round(milliseconds)}ms`;
+  const seconds = Math.round(milliseconds / 1000);
+  const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
+  if (h > 0) return `${h}h${m}m${s}s`;
+  return m > 0 ? `${m}m${s}s` : `${s}s`;
+}

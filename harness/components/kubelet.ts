@@ -15,25 +15,23 @@ import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { cidrContains, nodeIp, parseCidr, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../vitest/target.ts';
-import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
+import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, type Use } from './implementation.ts';
+import { chapterSource, describeSource } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
-                        [--pod-cidr CIDR] [--root-dir DIR] [--port 10250] [--use solutions|mine|auto]`;
+                        [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
+                        [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
 
-export interface KubeletFlags {
-  kubeconfig?: string;
-  master?: string;
+export interface KubeletFlags extends ClientFlags {
   nodeName: string;
   nodeIp: string;
   podCidr: string;
   rootDir: string;
   /** The kubelet API's port. 10250. */
   port: number;
-  use: Use;
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -79,7 +77,10 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     pathToFileURL(path.join(folder, 'kubelet.ts')).href
   )) as typeof import('../../solutions/06-kubelet/kubelet.ts');
   log(`chapter 06, the kubelet: ${describeSource(folder)}`);
-  const client = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`);
+  const client = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`, {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
   const runtime = new ProcessRuntime({
     stateDir: path.join(flags.rootDir, 'runtime'),
     podCidr: flags.podCidr,

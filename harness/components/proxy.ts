@@ -9,21 +9,18 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
-import { clientFlagKinds, clientFlags, connect } from './api-client.ts';
+import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, type Use } from './implementation.ts';
+import { chapterSource, describeSource } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
-                      [--node-ip IP] [--use solutions|mine|auto]`;
+                      [--node-ip IP] [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
 
-export interface ProxyFlags {
-  kubeconfig?: string;
-  master?: string;
+export interface ProxyFlags extends ClientFlags {
   nodeName: string;
   nodeIp?: string;
-  use: Use;
 }
 
 export function parseFlags(argv: string[]): ProxyFlags {
@@ -51,7 +48,10 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
     pathToFileURL(path.join(folder, 'proxy.ts')).href
   )) as typeof import('../../solutions/09-services/proxy.ts');
   log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
-  const client = await connect(toolkit, config, 'kata-proxy');
+  const client = await connect(toolkit, config, 'kata-proxy', {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
   const proxy = createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
   const stop = new AbortController();
   const done = proxy.run(stop.signal);

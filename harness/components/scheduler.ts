@@ -10,21 +10,25 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
-import { clientFlagKinds, clientFlags, connect, runLeading } from './api-client.ts';
+import {
+  clientFlagKinds,
+  clientFlags,
+  connect,
+  type ClientFlags,
+  runLeading,
+} from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource, type Use } from './implementation.ts';
+import { chapterSource, describeSource } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run scheduler (--kubeconfig FILE | --master URL) [--scheduler-name NAME]
-                          [--leader-elect] [--use solutions|mine|auto]`;
+                          [--leader-elect] [--kube-api-wait-timeout 5m]
+                          [--use solutions|mine|auto]`;
 
-export interface SchedulerFlags {
-  kubeconfig?: string;
-  master?: string;
+export interface SchedulerFlags extends ClientFlags {
   schedulerName: string;
   leaderElect: boolean;
-  use: Use;
 }
 
 export function parseFlags(argv: string[]): SchedulerFlags {
@@ -50,7 +54,10 @@ export async function startScheduler(flags: SchedulerFlags, log: (line: string) 
     pathToFileURL(path.join(folder, 'scheduler.ts')).href
   )) as typeof import('../../solutions/05-scheduler/scheduler.ts');
   log(`chapter 05, the scheduler: ${describeSource(folder)}`);
-  const client = await connect(toolkit, config, 'kata-scheduler');
+  const client = await connect(toolkit, config, 'kata-scheduler', {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
   const scheduler = createScheduler({ toolkit, client, schedulerName: flags.schedulerName });
   const stop = new AbortController();
   const done = runLeading(

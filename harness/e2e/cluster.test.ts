@@ -8,7 +8,6 @@
 // left behind. It runs twice: on the reference solutions, and
 // with the scheduler taken from a learner's chapters folder (a copy of the solution), to show
 // that learner and reference components mix.
-import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -32,6 +31,7 @@ import {
 } from '../kata/cluster.ts';
 import { readManifests } from '../kata/object-verbs.ts';
 import { nodeIp } from '../network.ts';
+import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
@@ -114,12 +114,6 @@ function mayListenOn(port: number): boolean {
   if (process.getuid?.() === 0) return true;
   const sysctl = '/proc/sys/net/ipv4/ip_unprivileged_port_start';
   return port >= (existsSync(sysctl) ? Number(readFileSync(sysctl, 'utf8')) : 1024);
-}
-
-/** Every process whose command line mentions the data directory: the cluster's, and its pods'. */
-function processesOf(dataDir: string): string[] {
-  const listing = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  return listing.split('\n').filter((line) => line.includes(dataDir) && !line.includes(' ps '));
 }
 
 /** The pid of a pod's running container process, from its node's runtime records. */

@@ -2,8 +2,10 @@
 // component is its own `kata run` program (harness/components/), started in order: the store, the
 // API server, the controller-manager and the scheduler, then per node a kubelet and a kube-proxy.
 // Every line a component prints comes out here with its name in front, and goes to its log file
-// under the data directory. Ctrl-C stops everything, nodes first, store last, and then the pods'
-// processes too: no process outlives the cluster.
+// under the data directory. Ctrl-C (or SIGTERM, or a closed terminal's SIGHUP, while it starts
+// too) stops everything, nodes first, store last, and then the pods' processes too: no process
+// outlives the cluster. Each component would also wait for what it needs if started early (see
+// harness/components/waiting.ts); starting them in order is only quicker.
 //
 // While it runs, a small control endpoint on loopback (its address in <data dir>/cluster.json)
 // answers `kata components`, `kata kill` and `kata restart`, for failure drills.
@@ -59,6 +61,8 @@ export interface ClusterOptions {
   nodeMonitorGracePeriod?: string;
   /** Where component lines go (the terminal), besides their log files. */
   print?: (line: string) => void;
+  /** Stops the cluster when it aborts, while it starts too. */
+  signal?: AbortSignal;
   colour?: boolean;
 }
 
@@ -394,6 +398,9 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     resolveStopped();
   }
 
+  if (options.signal?.aborted) await stop();
+  options.signal?.addEventListener('abort', () => void stop(), { once: true });
+
   onUnexpectedExit = (component) => {
     if (component.kind === 'store' || component.kind === 'apiserver') {
       print(
@@ -413,6 +420,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
 
   /** Starts a component's process; resolves once it says it is up. */
   const begin = (component: Component) => {
+    // Nothing starts once the cluster stops: stop() may have passed this kind already.
+    if (stopping) return Promise.reject(new KataError('the cluster is stopping'));
     launch(component);
     return started(component, readyLine[component.kind]);
   };
@@ -627,14 +636,20 @@ export async function up(
   colour: boolean,
 ): Promise<number> {
   const options = parseUpFlags(flags);
-  const cluster = await startCluster({ ...options, colour });
+  // Ctrl-C, SIGTERM or a closed terminal (SIGHUP) stop the cluster, while it starts too: the pods'
+  // processes run detached, and would stay.
+  const stopping = new AbortController();
   const onSignal = () => {
     console.log('\nkata up: stopping the cluster');
-    void cluster.stop();
+    stopping.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  await cluster.stopped;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
+  try {
+    const cluster = await startCluster({ ...options, colour, signal: stopping.signal });
+    await cluster.stopped;
+  } catch (error) {
+    if (!stopping.signal.aborted) throw error;
+  }
   return 0;
 }
 

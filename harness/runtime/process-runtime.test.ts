@@ -447,4 +447,44 @@ describe('The process runtime', () => {
       'SANDBOX_NOTREADY',
     ]);
   });
+  test('what a container started in the background ends when its main process ends', async () => {
+    const runtime = openRuntime();
+    const pod = await runPod(runtime, {
+      image: 'busybox',
+      command: ['sh', '-c', 'sleep 600 & echo "background $!"; exit 0'],
+    });
+    await waitFor(() => exited(runtime, pod.containerId), 'the main process to exit');
+    const line = (await logLines(runtime, pod.containerId)).find((l) =>
+      l.content.startsWith('background '),
+    );
+    const pid = Number(line?.content.split(' ')[1]);
+    expect(pid, 'the script logged the pid of its background sleep').toBeGreaterThan(0);
+    await waitFor(() => !isAlive(pid), `the background sleep ${pid} to end with its container`);
+  });
+
+  test('a container still starting when the runtime closes does not outlive it', async () => {
+    const runtime = openRuntime();
+    const sandboxId = await runtime.runPodSandbox({
+      metadata: { name: 'late', namespace: 'default', uid: 'late', attempt: 0 },
+    });
+    const containerId = await runtime.createContainer(sandboxId, {
+      metadata: { name: 'main', attempt: 0 },
+      image: 'kata/sleep',
+    });
+    const starting = runtime.startContainer(containerId).catch(() => {});
+    await runtime.close({ stopAll: true });
+    await starting;
+    const { pid } = await runtime.containerStatus(containerId);
+    expect(pid, 'the container is not left running').toBe(0);
+    const started = readFileSync(
+      join(stateDirs.at(-1)!, 'containers', containerId, 'started.json'),
+      'utf8',
+    );
+    const programPid = (JSON.parse(started) as { pid: number }).pid;
+    expect(isAlive(programPid), `the program ${programPid} after close`).toBe(false);
+    await expect(
+      runtime.startContainer(containerId),
+      'a closed runtime starts nothing more',
+    ).rejects.toThrow(/shutting down|already started/);
+  });
 });

@@ -104,6 +104,8 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly pulled = new Map<string, ImageStatus>();
   /** Sandboxes being made, whose IP is taken though not yet on disk. */
   private readonly reservedIps = new Set<string>();
+  /** Set by close({ stopAll }): from then on no container starts. */
+  private closing = false;
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
@@ -264,6 +266,12 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async startContainer(containerId: string): Promise<void> {
     const container = this.container(containerId);
+    // A runtime stopping everything starts nothing more: what it started now would outlive it.
+    if (this.closing)
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `the runtime is shutting down: cannot start container ${containerId}`,
+      );
     if (container.shimPid !== 0)
       throw new RuntimeError('FailedPrecondition', `container ${containerId} was already started`);
     const { program, argv, env, cwd, logPath } = container;
@@ -287,6 +295,15 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
     const container = this.container(containerId);
+    // A shim just spawned has not said yet which process it started: wait until it has, or the
+    // program it is about to start would outlive this stop.
+    await this.waitUntil(
+      () =>
+        this.started(containerId) !== undefined ||
+        this.exited(containerId) !== undefined ||
+        !this.shimAlive(this.containers.get(containerId) ?? container),
+      shimDeadlineMs,
+    );
     const started = this.started(containerId);
     if (!started || this.exited(containerId)) return;
     signalGroup(started.pid, 'SIGTERM');
@@ -416,6 +433,7 @@ export class ProcessRuntime implements ContainerRuntime {
   /** Lets go of the state directory; with `stopAll`, stops every container and sandbox first. */
   async close(options: CloseOptions = {}): Promise<void> {
     if (!options.stopAll) return;
+    this.closing = true;
     const timeout = options.timeoutSeconds ?? 0;
     await Promise.all([...this.containers.keys()].map((id) => this.stopContainer(id, timeout)));
     // Wait for the shims too, so that no process of ours is left once close resolves.

@@ -12,7 +12,8 @@
 //                        { exitCode, reason, message, finishedAt } (reason Completed, Error, StartError)
 //
 // The program runs in its own process group (its pid is the group id), so the runtime's signals
-// reach everything it started, and the shim itself is left to write the exit record.
+// reach everything it started, and the shim itself is left to write the exit record. When the
+// program ends, the shim ends the rest of its group: nothing a container started outlives it.
 import { spawn } from 'node:child_process';
 import { openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -96,13 +97,20 @@ child.on('error', (error) =>
   end({ exitCode: 128, reason: 'StartError', message: `failed to start: ${error.message}` }),
 );
 child.on('exit', (code, signal) => {
+  // A container ends with its main process: what it started in the background ends too, as the
+  // processes of a container's PID namespace do when its first process exits.
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Nothing of it is left.
+  }
   const exitCode = code ?? 128 + (constants.signals[signal] ?? 0);
   const exit = {
     exitCode,
     reason: exitCode === 0 ? 'Completed' : 'Error',
     message: signal ? `killed by ${signal}` : '',
   };
-  // Wait for the last output, unless something the program started still holds its stdout.
+  // Wait for the last output (what is in the pipes is still read after its writers are gone).
   child.on('close', () => end(exit));
   setTimeout(() => end(exit), 2000).unref();
 });

@@ -1,0 +1,61 @@
+// The kubelet benchmark leaves no process behind: a short run (--pods) to its end, and a run
+// stopped by SIGTERM while its pods run. Each runs with a temporary folder of its own as TMPDIR, so
+// every shim (its command line) and every container (its working directory) of the run is found
+// there, and no other test's processes are mistaken for its.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { processesOf } from '../testing/processes.ts';
+import { waitFor } from '../testing/wait.ts';
+import { repoRoot } from '../vitest/target.ts';
+
+const folders: string[] = [];
+afterAll(() => {
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+});
+
+/** `kata bench kubelet --pods N` with its own TMPDIR; the exit code once it ends, and the folder. */
+function benchKubelet(pods: number) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kata-bench-test-'));
+  folders.push(tmp);
+  const child = spawn(
+    process.execPath,
+    ['harness/bin/kata.mjs', 'bench', 'kubelet', '--pods', String(pods)],
+    { cwd: repoRoot, env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))),
+  );
+  return { child, tmp, exited, output: () => output };
+}
+
+describe('The kubelet benchmark', () => {
+  test('a short run leaves no process behind', async () => {
+    const run = benchKubelet(3);
+    expect(await run.exited, `the benchmark ends well; it said:\n${run.output()}`).toBe(0);
+    expect(run.output(), 'it ran 3 real pods').toContain('3 kata/echo pods');
+    expect(processesOf(run.tmp), 'no shim or container of the run is left').toEqual([]);
+  }, 60_000);
+
+  test('a run stopped by SIGTERM while its pods run leaves no process behind', async () => {
+    const run = benchKubelet(20);
+    await waitFor(
+      () => processesOf(run.tmp).some((line) => line.includes('shim.mjs')),
+      'the first pod of the process runtime to start',
+      60_000,
+    );
+    // `kata bench` passes the signal on to the benchmark, which ends its pods before it exits.
+    run.child.kill('SIGTERM');
+    expect(await run.exited, 'stopped by SIGTERM: 128 + 15').toBe(143);
+    await waitFor(
+      () => processesOf(run.tmp).length === 0,
+      'every shim and container of the stopped run to be gone',
+      30_000,
+    );
+  }, 90_000);
+});
