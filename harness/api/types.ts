@@ -366,11 +366,19 @@ export interface ServiceSpec {
   clusterIPs?: string[];
   sessionAffinity?: 'None' | 'ClientIP';
   externalName?: string;
+  /** Addresses outside the cluster that also lead to the Service (no one allocates them). */
+  externalIPs?: string[];
+}
+
+/** Where a load balancer serves a LoadBalancer Service: an IP, or a host name. */
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
 }
 
 export interface Service extends KubeObject {
   spec: ServiceSpec;
-  status?: { loadBalancer?: Record<string, unknown> };
+  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
 }
 
 export interface EndpointAddress {
