@@ -969,7 +969,7 @@ export const course: Chapter[] = [
       {
         title: 'Defaults for every kind',
         from: 'Defaults > a deployment gets 1 replica, a 25%/25% rolling update, 10 old ReplicaSets and 600 s to progress',
-        functions: ['applyDefaults'],
+        functions: ['applyDefaults', 'defaultPodTemplate', 'defaultTolerations'],
       },
       {
         title: 'Names and labels',
@@ -1218,12 +1218,20 @@ export const course: Chapter[] = [
         'Default each container: terminationMessagePath, terminationMessagePolicy "File", and protocol "TCP" on each of its ports. Lesson: § Defaults.',
       'Defaults > init containers get the same defaults as containers':
         'Run the same container defaulting over spec.initContainers as over spec.containers, when it is a list. Lesson: § Defaults.',
+      'Defaults > unset resources and securityContext are stored as {}, the way Go writes an empty struct':
+        'container.resources ??= {} beside the other container defaults, and spec.securityContext ??= {} beside the pod ones. Lesson: § Defaults.',
       'Defaults > a spec of the wrong shape is left as it is, for validation to report':
         'Return early when the spec is not an object, skip containers that are not objects, and guess a pull policy only for a string image: defaults never throw. Lesson: § Defaults.',
       'Defaults > a deployment gets 1 replica, a 25%/25% rolling update, 10 old ReplicaSets and 600 s to progress':
-        "Keep one defaulting function per resource in a table keyed by resource name; a deployment's also defaults its template's pod spec with defaultPodSpec. Lesson: § Defaults.",
+        "Keep one defaulting function per resource in a table keyed by resource name; a deployment's also defaults its template with defaultPodTemplate (which calls defaultPodSpec). Lesson: § Defaults.",
       "Defaults > a replica set gets 1 replica, and its template's pod spec the pod defaults":
-        'replicas ??= 1, then defaultPodSpec on spec.template.spec when there is one. Lesson: § Defaults.',
+        'replicas ??= 1, then defaultPodTemplate on spec.template when there is one. Lesson: § Defaults.',
+      'Defaults > every pod tolerates the not-ready and unreachable NoExecute taints for 300 s, unless it already tolerates them':
+        'defaultTolerations, called from the pods entry only: for each of defaultTolerationKeys, push an Exists/NoExecute/300 toleration unless one already has that key (or none) and effect NoExecute (or none). Lesson: § Defaults.',
+      'Defaults > a pod template is defaulted exactly as a pod, and a null creationTimestamp in it means none':
+        'defaultPodTemplate: delete metadata.creationTimestamp when it is null (=== null), then defaultPodSpec(template.spec). Lesson: § Defaults.',
+      'Defaults > a template sent back by a Go client (kubectl rollout undo) is stored as the one first stored':
+        'Default the templates of deployments and replicasets with defaultPodTemplate, so the null creationTimestamp goes and every default already there stays as it is. Lesson: § Defaults.',
       'Defaults > a service is a ClusterIP service whose ports target the same port number over TCP':
         'type ClusterIP, sessionAffinity None, and for each port object protocol TCP and targetPort ??= port. Lesson: § Defaults.',
       'Defaults > a namespace starts Active with the finalizer kubernetes; a secret is Opaque':

@@ -228,6 +228,8 @@ export interface PodSpec {
   tolerations?: Toleration[];
   affinity?: { nodeAffinity?: NodeAffinity };
   priority?: number;
+  /** Who the pod's processes run as (runAsUser, runAsNonRoot, fsGroup, ...); `{}` when unset. */
+  securityContext?: Record<string, unknown>;
 }
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
