@@ -3007,6 +3007,10 @@ export const course: Chapter[] = [
         'Append String(collisionCount) to the canonical text before hashing, but only when it is not 0, so the first hash stays the plain one. Lesson: § The pod-template-hash.',
       "The pod-template-hash > a ReplicaSet's copy, with the hash label, is the same template as its Deployment's":
         'withoutHash: structuredClone, delete labels["pod-template-hash"], and drop labels when it is left empty. Lesson: § The pod-template-hash.',
+      'The pod-template-hash > null, {} and [] count as absent, at every depth, as they do in Go':
+        'withoutEmptyFields: map lists element by element; for an object, clean each field first, then keep it only when it is not null, undefined, an empty list or an object with no keys (setField, given). semanticTemplate is withoutHash, then that. Lesson: § The pod-template-hash.',
+      'The pod-template-hash > a template sent back by kubectl rollout undo (creationTimestamp: null, resources: {}) is the one first stored':
+        'Hash canonicalJson(semanticTemplate(template)) instead of withoutHash alone, and compare semanticTemplate(a) with semanticTemplate(b). Lesson: § The pod-template-hash.',
       'Rollout arithmetic > a percentage of replicas: maxSurge rounds up, maxUnavailable rounds down':
         '/^(\\d+)%$/ gives the percentage; percent * total / 100, then Math.ceil for roundUp, Math.floor otherwise. Lesson: § Rollout arithmetic.',
       'Rollout arithmetic > both zero could never progress, so one pod may be unavailable; Recreate takes all down':
