@@ -2765,11 +2765,14 @@ export const course: Chapter[] = [
         functions: ['noExecuteTaints', 'toleratesTaint', 'secondsToStay'],
       },
       {
-        title: 'The taint eviction controller',
+        title: 'A pod evicted',
         from: 'Taint eviction > evict records TaintManagerEviction, marks the pod DisruptionTarget, and deletes it',
+        functions: ['disruptionTarget', 'TaintEvictionController.evict'],
+      },
+      {
+        title: 'The taint eviction controller',
+        from: 'Taint eviction > a NoExecute taint evicts at once the pods that do not tolerate it, and only those',
         functions: [
-          'disruptionTarget',
-          'TaintEvictionController.evict',
           'TaintEvictionController.run',
           'TaintEvictionController.reconcile',
           'TaintEvictionController.cancel',

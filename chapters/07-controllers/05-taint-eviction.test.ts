@@ -138,12 +138,14 @@ describe('Taint eviction', () => {
     const { controller, pods, gone, events } = await setUp();
     const pod = await pods.create(podOnNode('web'));
     const seen: Pod[] = [];
+    const { signal } = scope.stopper();
     const watching = (async () => {
-      for await (const event of pods.watch({ resourceVersion: pod.metadata.resourceVersion })) {
+      const since = pod.metadata.resourceVersion;
+      for await (const event of pods.watch({ resourceVersion: since, signal })) {
         seen.push(event.object);
         if (event.object.metadata.deletionTimestamp || event.type === 'DELETED') return;
       }
-    })();
+    })().catch(() => {});
     await controller.evict(pod);
     expect(await gone('web'), 'pod web after evict').toBe(true);
     expect(await events(), 'the TaintManagerEviction events').toEqual([
