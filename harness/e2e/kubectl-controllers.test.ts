@@ -91,6 +91,17 @@ describe('kubectl and the controllers', () => {
       'the three pods Running on node-1',
       60_000,
     );
+    const tolerations = JSON.parse(
+      await kubectl('get', 'pod', 'plain', '-o', 'jsonpath={.spec.tolerations}'),
+    ) as unknown[];
+    expect(tolerations, "pod plain's tolerations: the API server's two defaults").toEqual(
+      ['not-ready', 'unreachable'].map((key) => ({
+        key: `node.kubernetes.io/${key}`,
+        operator: 'Exists',
+        effect: 'NoExecute',
+        tolerationSeconds: 300,
+      })),
+    );
     const tainted = Date.now();
     await kubectl('taint', 'node', 'node-1', 'k=v:NoExecute');
     await waitFor(() => evicted('plain'), 'pod plain (no toleration) evicted', 30_000);
