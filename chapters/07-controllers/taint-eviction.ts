@@ -60,6 +60,8 @@ export function disruptionTarget(now: number): PodCondition {
 
 /** An eviction waiting for its time: when the pod was first seen to have to go. */
 interface Scheduled {
+  /** Which pod: one deleted and made again under the same name starts afresh. */
+  uid: string | undefined;
   since: number;
   /** The pod was deleted: nothing more to do, and nothing to cancel. */
   evicted: boolean;
@@ -89,8 +91,9 @@ export class TaintEvictionController {
   /**
    * One pod, by key: secondsToStay for its node's NoExecute taints and its tolerations (Infinity
    * for a pod that is gone, being deleted, or on no node). Infinity: cancel. An eviction already
-   * done: nothing. Otherwise the eviction runs from `since` (kept in `scheduled`, now on the clock
-   * when the pod is first seen to have to go): before `since + seconds`, add the key back after
+   * done for this pod (same uid): nothing. Otherwise the eviction runs from `since` (kept in
+   * `scheduled` with the pod's uid; now on the clock when the pod, by that uid, is first seen to
+   * have to go): before `since + seconds`, add the key back after
    * the time left (queue.addAfter); at or after it, evict, and remember it as evicted.
    */
   async reconcile(key: string): Promise<void> {

@@ -71,6 +71,8 @@ export function disruptionTarget(now: number): PodCondition {
 
 /** An eviction waiting for its time: when the pod was first seen to have to go. */
 interface Scheduled {
+  /** Which pod: one deleted and made again under the same name starts afresh. */
+  uid: string | undefined;
   since: number;
   /** The pod was deleted: nothing more to do, and nothing to cancel. */
   evicted: boolean;
@@ -127,16 +129,18 @@ export class TaintEvictionController {
       pod && !pod.metadata.deletionTimestamp
         ? secondsToStay(noExecuteTaints(node), pod.spec.tolerations ?? [])
         : Infinity;
-    const scheduled = this.scheduled.get(key);
     if (seconds === Infinity || !pod) return this.cancel(key, pod);
+    const uid = pod.metadata.uid;
+    const entry = this.scheduled.get(key);
+    const scheduled = entry?.uid === uid ? entry : undefined;
     if (scheduled?.evicted) return;
     const now = this.clock.now();
     const since = scheduled?.since ?? now;
-    this.scheduled.set(key, { since, evicted: false });
+    this.scheduled.set(key, { uid, since, evicted: false });
     const due = since + seconds * 1000;
     if (now < due) return this.controller?.queue.addAfter(key, due - now);
     await this.evict(pod);
-    this.scheduled.set(key, { since, evicted: true });
+    this.scheduled.set(key, { uid, since, evicted: true });
   }
 
   /** Forgets a pod's eviction; one still waiting is cancelled with an event, as Kubernetes does. */
