@@ -1225,7 +1225,7 @@ export const course: Chapter[] = [
       'Defaults > a deployment gets 1 replica, a 25%/25% rolling update, 10 old ReplicaSets and 600 s to progress':
         "Keep one defaulting function per resource in a table keyed by resource name; a deployment's also defaults its template with defaultPodTemplate (which calls defaultPodSpec). Lesson: § Defaults.",
       "Defaults > a replica set gets 1 replica, and its template's pod spec the pod defaults":
-        'replicas ??= 1, then defaultPodTemplate on spec.template when there is one. Lesson: § Defaults.',
+        'replicas ??= 1, then defaultPodTemplate on spec.template when there is one; replicationcontrollers share the replicasets entry. Lesson: § Defaults.',
       'Defaults > every pod tolerates the not-ready and unreachable NoExecute taints for 300 s, unless it already tolerates them':
         'defaultTolerations, called from the pods entry only: for each of defaultTolerationKeys, push an Exists/NoExecute/300 toleration unless one already has that key (or none) and effect NoExecute (or none). Lesson: § Defaults.',
       'Defaults > a pod template is defaulted exactly as a pod, and a null creationTimestamp in it means none':

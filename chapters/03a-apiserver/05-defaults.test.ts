@@ -139,6 +139,16 @@ describe('Defaults', () => {
       [spec.replicas, spec.template.spec.schedulerName],
       'replicas and the template schedulerName of a replica set that sets neither',
     ).toEqual([1, 'default-scheduler']);
+    const controller = defaulted('replicationcontrollers', {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, template: exampleReplicaSet('web').spec.template },
+    } as KubeObject & { spec: { replicas?: number; template: { spec: PodSpec } } });
+    expect(
+      [controller.spec.replicas, controller.spec.template.spec.schedulerName],
+      'replicas and the template schedulerName of a replication controller that sets neither',
+    ).toEqual([1, 'default-scheduler']);
   });
 
   test('every pod tolerates the not-ready and unreachable NoExecute taints for 300 s, unless it already tolerates them', () => {

@@ -53,7 +53,8 @@ export function defaultTolerations(spec: PodSpec): void {
  * Fills in the defaults of `object`'s kind, in place. Fields that are present are never changed,
  * and fields of the wrong type (a spec that is a string, say) are left for validation to report.
  * - pods: defaultPodSpec(spec), then defaultTolerations(spec)
- * - replicasets: spec.replicas 1; the template (defaultPodTemplate)
+ * - replicasets, and replicationcontrollers alike: spec.replicas 1; the template
+ *   (defaultPodTemplate)
  * - deployments: spec.replicas 1; strategy type "RollingUpdate" and, for a rolling update,
  *   rollingUpdate.maxUnavailable "25%" and maxSurge "25%"; revisionHistoryLimit 10;
  *   progressDeadlineSeconds 600; the template (defaultPodTemplate)

@@ -112,6 +112,7 @@ const byResource: Record<string, (object: KubeObject) => void> = {
     spec.replicas ??= 1;
     defaultTemplate(spec);
   },
+  replicationcontrollers: (object) => byResource.replicasets!(object),
   deployments: (object) => {
     const spec = (object as Deployment).spec;
     if (typeof spec !== 'object' || spec === null) return;
