@@ -3132,8 +3132,8 @@ export const course: Chapter[] = [
         'kubectl rollout status reads observedGeneration, updatedReplicas, replicas and availableReplicas: write all of them. Lesson: § Rollouts with kubectl.',
       'Rollouts with kubectl > kubectl set image starts a rollout; rollout history lists both revisions':
         'rollout history lists the ReplicaSets the Deployment controls, by their revision annotation: revision 1 kept at 0 replicas, revision 2 running. Lesson: § Rollouts with kubectl.',
-      'Rollouts with kubectl > kubectl rollout undo --to-revision=1 puts the first template back':
-        "kubectl finds the ReplicaSets by selector and keeps those whose controller ownerReference uid is the Deployment's, then reads their revision annotations. Lesson: § Rollouts with kubectl.",
+      'Rollouts with kubectl > kubectl rollout undo --to-revision=1 puts the first template back, on its first ReplicaSet':
+        "kubectl finds the ReplicaSets by selector and keeps those whose controller ownerReference uid is the Deployment's, then reads their revision annotations; it sends the old template back with creationTimestamp: null and resources: {}, which sameTemplate must see as the same. Lesson: § Rollouts with kubectl.",
       'Rollouts with kubectl > kubectl rollout pause, scale and resume':
         'Paused, kubectl scale is a scaling event (scale(), no rollout); resumed, the Progressing reason goes DeploymentPaused, DeploymentResumed, and the rollout completes. Lesson: § Rollouts with kubectl.',
     },
