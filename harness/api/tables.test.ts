@@ -71,14 +71,18 @@ describe('Tables', () => {
       const column = table.columnDefinitions.findIndex((c) => c.name === 'External-IP');
       return table.rows[0]!.cells[column];
     };
-    expect(externalIp(() => {}), 'a ClusterIP Service').toBe('<none>');
+    expect(
+      externalIp(() => {}),
+      'a ClusterIP Service',
+    ).toBe('<none>');
     expect(
       externalIp((s) => (s.spec.externalIPs = ['198.51.100.7'])),
       'a ClusterIP Service with spec.externalIPs',
     ).toBe('198.51.100.7');
-    expect(externalIp((s) => (s.spec.type = 'LoadBalancer')), 'a LoadBalancer not served').toBe(
-      '<pending>',
-    );
+    expect(
+      externalIp((s) => (s.spec.type = 'LoadBalancer')),
+      'a LoadBalancer not served',
+    ).toBe('<pending>');
     expect(
       externalIp((s) => {
         s.spec.type = 'LoadBalancer';
