@@ -969,7 +969,7 @@ export const course: Chapter[] = [
       {
         title: 'Defaults for every kind',
         from: 'Defaults > a deployment gets 1 replica, a 25%/25% rolling update, 10 old ReplicaSets and 600 s to progress',
-        functions: ['applyDefaults'],
+        functions: ['applyDefaults', 'defaultPodTemplate', 'defaultTolerations'],
       },
       {
         title: 'Names and labels',
@@ -1218,12 +1218,20 @@ export const course: Chapter[] = [
         'Default each container: terminationMessagePath, terminationMessagePolicy "File", and protocol "TCP" on each of its ports. Lesson: § Defaults.',
       'Defaults > init containers get the same defaults as containers':
         'Run the same container defaulting over spec.initContainers as over spec.containers, when it is a list. Lesson: § Defaults.',
+      'Defaults > unset resources and securityContext are stored as {}, the way Go writes an empty struct':
+        'container.resources ??= {} beside the other container defaults, and spec.securityContext ??= {} beside the pod ones. Lesson: § Defaults.',
       'Defaults > a spec of the wrong shape is left as it is, for validation to report':
         'Return early when the spec is not an object, skip containers that are not objects, and guess a pull policy only for a string image: defaults never throw. Lesson: § Defaults.',
       'Defaults > a deployment gets 1 replica, a 25%/25% rolling update, 10 old ReplicaSets and 600 s to progress':
-        "Keep one defaulting function per resource in a table keyed by resource name; a deployment's also defaults its template's pod spec with defaultPodSpec. Lesson: § Defaults.",
+        "Keep one defaulting function per resource in a table keyed by resource name; a deployment's also defaults its template with defaultPodTemplate (which calls defaultPodSpec). Lesson: § Defaults.",
       "Defaults > a replica set gets 1 replica, and its template's pod spec the pod defaults":
-        'replicas ??= 1, then defaultPodSpec on spec.template.spec when there is one. Lesson: § Defaults.',
+        'replicas ??= 1, then defaultPodTemplate on spec.template when there is one; replicationcontrollers share the replicasets entry. Lesson: § Defaults.',
+      'Defaults > every pod tolerates the not-ready and unreachable NoExecute taints for 300 s, unless it already tolerates them':
+        'defaultTolerations, called from the pods entry only: for each of defaultTolerationKeys, push an Exists/NoExecute/300 toleration unless one already has that key (or none) and effect NoExecute (or none). Lesson: § Defaults.',
+      'Defaults > a pod template is defaulted exactly as a pod, and a null creationTimestamp in it means none':
+        'defaultPodTemplate: delete metadata.creationTimestamp when it is null (=== null), then defaultPodSpec(template.spec). Lesson: § Defaults.',
+      'Defaults > a template sent back by a Go client (kubectl rollout undo) is stored as the one first stored':
+        'Default the templates of deployments and replicasets with defaultPodTemplate, so the null creationTimestamp goes and every default already there stays as it is. Lesson: § Defaults.',
       'Defaults > a service is a ClusterIP service whose ports target the same port number over TCP':
         'type ClusterIP, sessionAffinity None, and for each port object protocol TCP and targetPort ??= port. Lesson: § Defaults.',
       'Defaults > a namespace starts Active with the finalizer kubernetes; a secret is Opaque':
@@ -2647,7 +2655,7 @@ export const course: Chapter[] = [
     slug: 'controllers',
     title: 'The controllers',
     builds:
-      'the reconcile loops of kube-controller-manager: ReplicaSets (with expectations and adoption), Endpoints, garbage collection, node lifecycle',
+      'the reconcile loops of kube-controller-manager: ReplicaSets (with expectations and adoption), Endpoints, garbage collection, node lifecycle, taint eviction',
     stages: [
       {
         title: 'Label selectors and the pods that count',
@@ -2728,10 +2736,9 @@ export const course: Chapter[] = [
         functions: ['GarbageCollector.run', 'GarbageCollector.reconcile'],
       },
       {
-        title: 'Tolerations, heartbeats and the verdict on a node',
-        from: 'Node lifecycle > a pod tolerates an unreachable node for its tolerationSeconds, or 300 s',
+        title: 'Heartbeats and the verdict on a node',
+        from: "Node lifecycle > heartbeats: a node is heard when its Lease's renewTime changes, on the controller's clock",
         functions: [
-          'tolerationSecondsFor',
           'Heartbeats.leaseSeen',
           'Heartbeats.nodeSeen',
           'Heartbeats.lastHeard',
@@ -2740,18 +2747,36 @@ export const course: Chapter[] = [
         ],
       },
       {
-        title: 'Nodes marked, cleared, and their pods evicted',
+        title: 'Nodes marked and cleared',
         from: 'Node lifecycle > markUnreachable makes every condition Unknown and adds the unreachable taint, once',
         functions: [
           'NodeLifecycleController.markUnreachable',
           'NodeLifecycleController.clearUnreachable',
-          'NodeLifecycleController.evict',
         ],
       },
       {
         title: 'The node lifecycle controller',
         from: 'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable',
         functions: ['NodeLifecycleController.run', 'NodeLifecycleController.monitor'],
+      },
+      {
+        title: 'Taints, tolerations and how long a pod may stay',
+        from: 'Taint eviction > only NoExecute taints evict',
+        functions: ['noExecuteTaints', 'toleratesTaint', 'secondsToStay'],
+      },
+      {
+        title: 'A pod evicted',
+        from: 'Taint eviction > evict records TaintManagerEviction, marks the pod DisruptionTarget, and deletes it',
+        functions: ['disruptionTarget', 'TaintEvictionController.evict'],
+      },
+      {
+        title: 'The taint eviction controller',
+        from: 'Taint eviction > a NoExecute taint evicts at once the pods that do not tolerate it, and only those',
+        functions: [
+          'TaintEvictionController.run',
+          'TaintEvictionController.reconcile',
+          'TaintEvictionController.cancel',
+        ],
       },
       {
         title: 'Namespaces emptied',
@@ -2876,32 +2901,42 @@ export const course: Chapter[] = [
         "The old owner's delete event queues its dependents; collect asks ownerExists, which compares uids, so the new ReplicaSet web does not save the old pod. Lesson: § Garbage collection.",
       'Garbage collection > deleting an owner with propagationPolicy Orphan keeps its dependents, without the reference':
         'An owner with a deletionTimestamp and the finalizer "orphan": reconcile calls orphanDependents with the dependents from every informer\'s ownerUid index. Lesson: § Garbage collection.',
-      'Node lifecycle > a pod tolerates an unreachable node for its tolerationSeconds, or 300 s':
-        'tolerationSecondsFor: the first toleration whose key is unset or unreachableTaintKey, effect unset or NoExecute, operator Exists (or Equal with that key) wins: its tolerationSeconds ?? Infinity; none: the default. Lesson: § Node lifecycle.',
-      'Node lifecycle > a toleration of another taint key, or of another effect, does not count':
-        'A toleration with key node.kubernetes.io/not-ready, or effect NoSchedule, tolerates another taint: skip it and keep looking. An unset key with Exists matches every key. Lesson: § Node lifecycle.',
       "Node lifecycle > heartbeats: a node is heard when its Lease's renewTime changes, on the controller's clock":
         "Heartbeats: a Map name -> { renewTime, at }. leaseSeen: if an entry exists with the same renewTime, return; else set { renewTime, at: clock.now() }. lastHeard: the entry's at. Lesson: § Node lifecycle.",
       'Node lifecycle > a node with no Lease is heard from when it is first seen, and only then':
         'nodeSeen: set { at: clock.now() } only when the map has no entry for the node; a later Lease (a renewTime different from undefined) is heard. Lesson: § Node lifecycle.',
       'Node lifecycle > a silent node\'s conditions all become Unknown: NodeStatusUnknown, "Kubelet stopped posting node status."':
         'unknownConditions: conditions.map(c => ({ ...c, status: "Unknown", reason: "NodeStatusUnknown", message: "Kubelet stopped posting node status.", lastTransitionTime: rfc3339(now) })). Lesson: § Node lifecycle.',
-      'Node lifecycle > one look at a node: mark it when silent, evict once tainted, clear the taint when heard again':
-        'nodeAction: silent = now - (lastHeard ?? now) > gracePeriodMs (strictly more); tainted = a taint with key unreachableTaintKey. silent: tainted ? "evict" : "mark"; else tainted ? "clear" : "none". Lesson: § Node lifecycle.',
+      'Node lifecycle > one look at a node: mark it when silent, once; clear the taint when heard again':
+        'nodeAction: silent = now - (lastHeard ?? now) > gracePeriodMs (strictly more); tainted = a taint with key unreachableTaintKey. silent: tainted ? "none" : "mark"; else tainted ? "clear" : "none". Lesson: § Node lifecycle.',
       'Node lifecycle > markUnreachable makes every condition Unknown and adds the unreachable taint, once':
         'Two writes with toolkit.updateWithRetry: the status (status: true) with unknownConditions, then the spec with the NoExecute taint, timeAdded rfc3339(now); return false when the taint is there already. Lesson: § Node lifecycle.',
       'Node lifecycle > clearUnreachable takes the unreachable taint off, and only that one':
         'updateWithRetry the node: spec.taints filtered to those whose key is not unreachableTaintKey. Lesson: § Node lifecycle.',
-      'Node lifecycle > evict deletes the pods whose toleration has run out since the taint, not those being deleted':
-        'For each pod: skip it with a deletionTimestamp, or while now - taintedAt < tolerationSecondsFor(pod, default) * 1000; else delete it (NotFound is fine). Lesson: § Node lifecycle.',
       'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable':
-        'run: informers on nodes, kube-node-lease leases and pods (nodeName index); feed heartbeats from Lease add/update and node add; after sync, clock.setTimeout(tick, monitorPeriodMs), each tick running monitor() and setting the next. Lesson: § Node lifecycle.',
-      'Node lifecycle > its pods are evicted once their toleration runs out':
-        'monitor: for "evict", hand evict the pods of pods.byIndex("nodeName", name) and the taint\'s timeAdded (Date.parse), now if it has none. Lesson: § Node lifecycle.',
+        'run: informers on nodes and kube-node-lease leases; feed heartbeats from Lease add/update and node add; after sync, clock.setTimeout(tick, monitorPeriodMs), each tick running monitor() and setting the next. Lesson: § Node lifecycle.',
       'Node lifecycle > when the Lease moves again the taint comes off':
         'The Lease informer\'s update handler must call heartbeats.leaseSeen too, not only add: then nodeAction says "clear" and monitor calls clearUnreachable. Lesson: § Node lifecycle.',
       'Node lifecycle > run resolves once its signal aborts':
         'End run with a promise that resolves on the signal\'s "abort" event, clearing the pending timer; set no new timer once signal.aborted. Lesson: § Node lifecycle.',
+      'Taint eviction > only NoExecute taints evict':
+        'noExecuteTaints: (node?.spec?.taints ?? []).filter on effect "NoExecute". Lesson: § Taint eviction.',
+      'Taint eviction > a toleration tolerates a taint: same effect (or none), same key (or none), then Exists, or Equal with the same value':
+        'toleratesTaint: a set effect that differs, or a set key that differs, means false; then Exists means true, and anything else compares value ?? "" with the taint\'s value ?? "". Lesson: § Taint eviction.',
+      'Taint eviction > a pod that does not tolerate every NoExecute taint must go at once':
+        'secondsToStay: for each taint, find the first toleration that tolerates it; none found: return 0. A tolerationSeconds of 0 or less counts as 0 (Math.max). Lesson: § Taint eviction.',
+      'Taint eviction > a pod that tolerates them all stays the smallest tolerationSeconds of the tolerations it uses, or for ever':
+        'Start from Infinity and take Math.min with the tolerationSeconds of each toleration used (skip those without). Only the first toleration that fits a taint counts. Lesson: § Taint eviction.',
+      'Taint eviction > evict records TaintManagerEviction, marks the pod DisruptionTarget, and deletes it':
+        'recordEvent(client, component, { ...pod, apiVersion: "v1", kind: "Pod" }, { type: "Normal", reason: "TaintManagerEviction", message }), then updateWithRetry with status: true adding disruptionTarget(clock.now()), then delete; catch NotFound around both. Lesson: § Taint eviction.',
+      'Taint eviction > a NoExecute taint evicts at once the pods that do not tolerate it, and only those':
+        'run: informers (pods with the nodeName index), a controller with queue createWorkQueue({ clock }); watch pods, and nodes mapped to pods.byIndex("nodeName", name) keys when they have NoExecute taints. reconcile: secondsToStay 0 means evict now. Lesson: § Taint eviction.',
+      "Taint eviction > a pod that tolerates the taint for 30 s goes 30 s later, on the controller's clock":
+        'Keep since in scheduled (set it the first time, keep it after); due = since + seconds * 1000; before due, queue.addAfter(key, due - now) and return; at due, evict and mark the entry evicted. Lesson: § Taint eviction.',
+      'Taint eviction > a taint taken off in time cancels the eviction: "Cancelling deletion of Pod"':
+        'secondsToStay is Infinity once no NoExecute taint is left: cancel(key, pod) deletes the entry and, when it was not evicted yet, records "Cancelling deletion of Pod <key>". Lesson: § Taint eviction.',
+      'Taint eviction > a pod that arrives on a node tainted already is evicted too':
+        "The pod informer feeds the queue with the pod's own key (controller.watch(pods)); reconcile reads its node from the node informer by spec.nodeName. Lesson: § Taint eviction.",
       'Namespaces > reconcile of a namespace that is gone deletes every namespaced object left in it':
         'reconcile(name): for each of builtinResources with namespaced true, client.resource(type.resource, name).list(), then delete each item by name (NotFound is fine). Lesson: § Namespaces.',
       'Namespaces > deleting a namespace deletes what was in it, and nothing elsewhere':
@@ -2999,6 +3034,10 @@ export const course: Chapter[] = [
         'Append String(collisionCount) to the canonical text before hashing, but only when it is not 0, so the first hash stays the plain one. Lesson: § The pod-template-hash.',
       "The pod-template-hash > a ReplicaSet's copy, with the hash label, is the same template as its Deployment's":
         'withoutHash: structuredClone, delete labels["pod-template-hash"], and drop labels when it is left empty. Lesson: § The pod-template-hash.',
+      'The pod-template-hash > null, {} and [] count as absent, at every depth, as they do in Go':
+        'withoutEmptyFields: map lists element by element; for an object, clean each field first, then keep it only when it is not null, undefined, an empty list or an object with no keys (setField, given). semanticTemplate is withoutHash, then that. Lesson: § The pod-template-hash.',
+      'The pod-template-hash > a template sent back by kubectl rollout undo (creationTimestamp: null, resources: {}) is the one first stored':
+        'Hash canonicalJson(semanticTemplate(template)) instead of withoutHash alone, and compare semanticTemplate(a) with semanticTemplate(b). Lesson: § The pod-template-hash.',
       'Rollout arithmetic > a percentage of replicas: maxSurge rounds up, maxUnavailable rounds down':
         '/^(\\d+)%$/ gives the percentage; percent * total / 100, then Math.ceil for roundUp, Math.floor otherwise. Lesson: § Rollout arithmetic.',
       'Rollout arithmetic > both zero could never progress, so one pod may be unavailable; Recreate takes all down':
@@ -3093,8 +3132,8 @@ export const course: Chapter[] = [
         'kubectl rollout status reads observedGeneration, updatedReplicas, replicas and availableReplicas: write all of them. Lesson: § Rollouts with kubectl.',
       'Rollouts with kubectl > kubectl set image starts a rollout; rollout history lists both revisions':
         'rollout history lists the ReplicaSets the Deployment controls, by their revision annotation: revision 1 kept at 0 replicas, revision 2 running. Lesson: § Rollouts with kubectl.',
-      'Rollouts with kubectl > kubectl rollout undo --to-revision=1 puts the first template back':
-        "kubectl finds the ReplicaSets by selector and keeps those whose controller ownerReference uid is the Deployment's, then reads their revision annotations. Lesson: § Rollouts with kubectl.",
+      'Rollouts with kubectl > kubectl rollout undo --to-revision=1 puts the first template back, on its first ReplicaSet':
+        "kubectl finds the ReplicaSets by selector and keeps those whose controller ownerReference uid is the Deployment's, then reads their revision annotations; it sends the old template back with creationTimestamp: null and resources: {}, which sameTemplate must see as the same. Lesson: § Rollouts with kubectl.",
       'Rollouts with kubectl > kubectl rollout pause, scale and resume':
         'Paused, kubectl scale is a scaling event (scale(), no rollout); resumed, the Progressing reason goes DeploymentPaused, DeploymentResumed, and the rollout completes. Lesson: § Rollouts with kubectl.',
     },

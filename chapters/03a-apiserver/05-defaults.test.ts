@@ -7,7 +7,7 @@ import {
 } from '../../harness/api/examples.ts';
 import { builtinResources } from '../../harness/api/resources.ts';
 import type { KubeObject, Namespace, PodSpec, Secret } from '../../harness/api/types.ts';
-import { applyDefaults, defaultPodSpec } from './defaults.ts';
+import { applyDefaults, defaultPodSpec, defaultPodTemplate } from './defaults.ts';
 
 const resource = (name: string) => builtinResources.find((r) => r.resource === name)!;
 
@@ -73,10 +73,25 @@ describe('Defaults', () => {
         name: 'setup',
         image: 'busybox',
         imagePullPolicy: 'Always',
+        resources: {},
         terminationMessagePath: '/dev/termination-log',
         terminationMessagePolicy: 'File',
       },
     ]);
+  });
+
+  test('unset resources and securityContext are stored as {}, the way Go writes an empty struct', () => {
+    const spec = defaultedSpec(examplePod('web').spec);
+    expect(
+      [spec.containers[0]?.resources, spec.securityContext],
+      "a container's resources and the pod's securityContext, neither of them set",
+    ).toEqual([{}, {}]);
+    const limited = examplePod('web').spec;
+    limited.containers[0]!.resources = { limits: { cpu: '500m' } };
+    expect(
+      defaultedSpec(limited).containers[0]?.resources,
+      'resources given as limits cpu 500m',
+    ).toEqual({ limits: { cpu: '500m' } });
   });
 
   test('a spec of the wrong shape is left as it is, for validation to report', () => {
@@ -124,6 +139,75 @@ describe('Defaults', () => {
       [spec.replicas, spec.template.spec.schedulerName],
       'replicas and the template schedulerName of a replica set that sets neither',
     ).toEqual([1, 'default-scheduler']);
+    const controller = defaulted('replicationcontrollers', {
+      apiVersion: 'v1',
+      kind: 'ReplicationController',
+      metadata: { name: 'web' },
+      spec: { selector: { app: 'web' }, template: exampleReplicaSet('web').spec.template },
+    } as KubeObject & { spec: { replicas?: number; template: { spec: PodSpec } } });
+    expect(
+      [controller.spec.replicas, controller.spec.template.spec.schedulerName],
+      'replicas and the template schedulerName of a replication controller that sets neither',
+    ).toEqual([1, 'default-scheduler']);
+  });
+
+  test('every pod tolerates the not-ready and unreachable NoExecute taints for 300 s, unless it already tolerates them', () => {
+    const added = (key: string) => ({
+      key: `node.kubernetes.io/${key}`,
+      operator: 'Exists',
+      effect: 'NoExecute',
+      tolerationSeconds: 300,
+    });
+    expect(
+      defaulted('pods', examplePod('web')).spec.tolerations,
+      'tolerations of a pod that sets none',
+    ).toEqual([added('not-ready'), added('unreachable')]);
+    const own = {
+      key: 'node.kubernetes.io/unreachable',
+      operator: 'Exists' as const,
+      effect: 'NoExecute' as const,
+      tolerationSeconds: 5,
+    };
+    const pod = examplePod('web');
+    pod.spec.tolerations = [own];
+    expect(
+      defaulted('pods', pod).spec.tolerations,
+      'a pod that tolerates unreachable:NoExecute for 5 s: only not-ready is added',
+    ).toEqual([own, added('not-ready')]);
+    pod.spec.tolerations = [{ operator: 'Exists' }];
+    expect(
+      defaulted('pods', pod).spec.tolerations,
+      'a pod that tolerates every taint: nothing is added',
+    ).toEqual([{ operator: 'Exists' }]);
+    expect(
+      defaulted('deployments', exampleDeployment('web')).spec.template.spec.tolerations,
+      "a deployment's template: only pods get them",
+    ).toBeUndefined();
+  });
+
+  test('a pod template is defaulted exactly as a pod, and a null creationTimestamp in it means none', () => {
+    const template = structuredClone(exampleDeployment('web').spec.template);
+    (template.metadata as Record<string, unknown>).creationTimestamp = null;
+    defaultPodTemplate(template);
+    expect(template.metadata, "the template's metadata, sent with creationTimestamp: null").toEqual(
+      {
+        labels: exampleDeployment('web').spec.template.metadata?.labels,
+      },
+    );
+    expect(template.spec, "the template's pod spec").toEqual(
+      defaultedSpec(exampleDeployment('web').spec.template.spec),
+    );
+  });
+
+  test('a template sent back by a Go client (kubectl rollout undo) is stored as the one first stored', () => {
+    const stored = defaulted('deployments', exampleDeployment('web'));
+    const roundTripped = structuredClone(stored);
+    (roundTripped.spec.template.metadata as Record<string, unknown>).creationTimestamp = null;
+    const again = defaulted('deployments', roundTripped);
+    expect(
+      again.spec.template,
+      'the stored template, sent again with creationTimestamp: null and every default written out',
+    ).toEqual(stored.spec.template);
   });
 
   test('a service is a ClusterIP service whose ports target the same port number over TCP', () => {

@@ -1,10 +1,10 @@
-// The node lifecycle controller: first its pure steps (tolerations, heartbeats on its own clock,
-// what one look at a node decides), then each of its API calls on its own, then the loop against
-// the reference API server. There the test plays the kubelet: it registers a node and renews (or
+// The node lifecycle controller: first its pure steps (heartbeats on its own clock, what one look
+// at a node decides), then each of its API calls on its own, then the loop against the reference
+// API server. There the test plays the kubelet: it registers a node and renews (or
 // stops renewing) its Lease, and moves the controller's clock.
 import { describe, expect, test } from 'vitest';
-import { exampleNode, examplePod } from '../../harness/api/examples.ts';
-import type { Lease, Node, Pod, Taint } from '../../harness/api/types.ts';
+import { exampleNode } from '../../harness/api/examples.ts';
+import type { Lease, Node, Taint } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
@@ -13,7 +13,6 @@ import {
   createNodeLifecycleController,
   Heartbeats,
   nodeAction,
-  tolerationSecondsFor,
   unknownConditions,
 } from './node-lifecycle.ts';
 
@@ -21,30 +20,12 @@ const scope = testScope();
 const start = Date.parse('2026-01-01T00:00:00Z');
 const unreachable = 'node.kubernetes.io/unreachable';
 
-/** A pod on node-1 that tolerates the unreachable taint for `seconds` (none: the default). */
-function podOnNode(name: string, seconds?: number | 'forever'): Pod {
-  const pod = examplePod(name);
-  pod.spec.nodeName = 'node-1';
-  if (seconds !== undefined) {
-    pod.spec.tolerations = [
-      {
-        key: unreachable,
-        operator: 'Exists',
-        effect: 'NoExecute',
-        ...(seconds === 'forever' ? {} : { tolerationSeconds: seconds }),
-      },
-    ];
-  }
-  return pod;
-}
-
 async function setUp() {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   const clock = new FakeClock(start);
   const nodes = client.resource<Node>('nodes');
   const leases = client.resource<Lease>('leases', 'kube-node-lease');
-  const pods = client.resource<Pod>('pods', 'default');
   await nodes.create(exampleNode('node-1'));
   let beat = 0;
   const renew = async () => {
@@ -72,51 +53,10 @@ async function setUp() {
     return running;
   };
   const tick = () => clock.advance(5000);
-  const gone = async (name: string) => {
-    const pod = await pods.get(name).catch(() => undefined);
-    return pod === undefined || pod.metadata.deletionTimestamp !== undefined;
-  };
-  return { clock, controller, nodes, pods, node, taintOf, tainted, renew, run, tick, gone };
+  return { clock, controller, nodes, node, taintOf, tainted, renew, run, tick };
 }
 
 describe('Node lifecycle', () => {
-  test('a pod tolerates an unreachable node for its tolerationSeconds, or 300 s', () => {
-    const pod = examplePod('p');
-    expect(tolerationSecondsFor(pod, 300), 'no toleration').toBe(300);
-    pod.spec.tolerations = [
-      {
-        key: 'node.kubernetes.io/unreachable',
-        operator: 'Exists',
-        effect: 'NoExecute',
-        tolerationSeconds: 30,
-      },
-    ];
-    expect(tolerationSecondsFor(pod, 300), 'tolerationSeconds 30').toBe(30);
-    pod.spec.tolerations = [{ operator: 'Exists' }];
-    expect(tolerationSecondsFor(pod, 300), 'tolerates everything, for ever').toBe(Infinity);
-  });
-
-  test('a toleration of another taint key, or of another effect, does not count', () => {
-    const pod = examplePod('p');
-    pod.spec.tolerations = [
-      {
-        key: 'node.kubernetes.io/not-ready',
-        operator: 'Exists',
-        effect: 'NoExecute',
-        tolerationSeconds: 5,
-      },
-      { key: unreachable, operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 10 },
-    ];
-    expect(
-      tolerationSecondsFor(pod, 300),
-      'tolerations of not-ready:NoExecute and of unreachable:NoSchedule only',
-    ).toBe(300);
-    pod.spec.tolerations.push({ operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 20 });
-    expect(tolerationSecondsFor(pod, 300), 'then one of every key with NoExecute, for 20 s').toBe(
-      20,
-    );
-  });
-
   test("heartbeats: a node is heard when its Lease's renewTime changes, on the controller's clock", () => {
     const clock = new FakeClock(start);
     const heartbeats = new Heartbeats(clock);
@@ -169,7 +109,7 @@ describe('Node lifecycle', () => {
     ]);
   });
 
-  test('one look at a node: mark it when silent, evict once tainted, clear the taint when heard again', () => {
+  test('one look at a node: mark it when silent, once; clear the taint when heard again', () => {
     const plain = exampleNode('n');
     const tainted = exampleNode('n');
     const taint: Taint = { key: unreachable, effect: 'NoExecute' };
@@ -182,7 +122,10 @@ describe('Node lifecycle', () => {
     expect(nodeAction(plain, now - 50_001, now, grace), 'heard 50.001 s ago, no taint').toBe(
       'mark',
     );
-    expect(nodeAction(tainted, now - 60_000, now, grace), 'heard 60 s ago, tainted').toBe('evict');
+    expect(
+      nodeAction(tainted, now - 60_000, now, grace),
+      'heard 60 s ago, tainted already: the taint eviction controller takes it from there',
+    ).toBe('none');
     expect(nodeAction(tainted, now - 1_000, now, grace), 'heard 1 s ago, still tainted').toBe(
       'clear',
     );
@@ -219,23 +162,6 @@ describe('Node lifecycle', () => {
     ]);
   });
 
-  test('evict deletes the pods whose toleration has run out since the taint, not those being deleted', async () => {
-    const { controller, pods, gone } = await setUp();
-    const quick = await pods.create(podOnNode('quick', 30));
-    const patient = await pods.create(podOnNode('patient'));
-    const leaving = await pods.create(podOnNode('leaving', 0));
-    const marked = { ...leaving, metadata: { ...leaving.metadata, deletionTimestamp: 'now' } };
-    await controller.evict([quick, patient, marked], start, start + 29_000);
-    expect(await gone('quick'), 'quick (30 s) after 29 s').toBe(false);
-    await controller.evict([quick, patient, marked], start, start + 30_000);
-    expect(await gone('quick'), 'quick (30 s) after 30 s').toBe(true);
-    expect(await gone('patient'), 'patient (the default, 300 s) after 30 s').toBe(false);
-    expect(
-      await gone('leaving'),
-      'leaving (0 s), handed in with a deletionTimestamp: not deleted again',
-    ).toBe(false);
-  });
-
   test('a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable', async () => {
     const { node, taintOf, tainted, run, tick } = await setUp();
     run();
@@ -254,22 +180,6 @@ describe('Node lifecycle', () => {
       'NodeStatusUnknown',
       'Kubelet stopped posting node status.',
     ]);
-  });
-
-  test('its pods are evicted once their toleration runs out', async () => {
-    const { pods, tainted, run, tick, gone } = await setUp();
-    await pods.create(podOnNode('quick', 30));
-    await pods.create(podOnNode('forever', 'forever'));
-    run();
-    await waitFor(async () => {
-      tick();
-      return tainted();
-    }, 'the taint');
-    await waitFor(async () => {
-      tick();
-      return gone('quick');
-    }, 'quick evicted after 30 s');
-    expect(await gone('forever'), 'a pod that tolerates the taint for ever').toBe(false);
   });
 
   test('when the Lease moves again the taint comes off', async () => {

@@ -2,13 +2,14 @@
 // Lease every 10 s (chapter 06); this controller watches the Leases, and a node whose Lease has not
 // moved for the grace period (50 s) is marked: every condition Unknown, "Kubelet stopped posting
 // node status.", and the taint node.kubernetes.io/unreachable:NoExecute. The taint is what moves
-// the pods: a pod tolerates it for its tolerationSeconds (300 s by default), and is then evicted
-// (deleted), so its ReplicaSet makes a new one that the scheduler puts on a healthy node. When the
-// Lease moves again, the taint is taken off.
+// the pods, through the taint eviction controller (taint-eviction.ts): a pod tolerates it for its
+// tolerationSeconds (300 s unless it says otherwise), and is then evicted (deleted), so its
+// ReplicaSet makes a new one that the scheduler puts on a healthy node. When the Lease moves
+// again, the taint is taken off.
 //
 // "Not moved for 50 s" is measured on this controller's clock, from when it saw the Lease change,
 // never by comparing renewTime with its own clock (see leader election, chapter 04).
-import type { Node, NodeCondition, Pod } from '../../harness/api/types.ts';
+import type { Node, NodeCondition } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type Clock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -23,19 +24,9 @@ export interface NodeLifecycleOptions {
   gracePeriodMs?: number;
   /** How often nodes are looked at. 5 s. */
   monitorPeriodMs?: number;
-  /** How long pods tolerate an unreachable node unless they say otherwise. 300 s. */
-  defaultTolerationSeconds?: number;
 }
 
 export const unreachableTaintKey = 'node.kubernetes.io/unreachable';
-
-/**
- * How long a pod stays on an unreachable node: the tolerationSeconds of its first toleration that
- * tolerates the unreachable NoExecute taint (Infinity when it gives none), else `defaultSeconds`.
- */
-export function tolerationSecondsFor(pod: Pod, defaultSeconds: number): number {
-  throw new NotImplemented('tolerationSecondsFor', section);
-}
 
 /**
  * When each node was last heard from, on the controller's own clock: the moment its Lease's
@@ -78,12 +69,12 @@ export function unknownConditions(conditions: NodeCondition[], now: number): Nod
 }
 
 /** What one look at a node does. */
-export type NodeAction = 'mark' | 'clear' | 'evict' | 'none';
+export type NodeAction = 'mark' | 'clear' | 'none';
 
 /**
  * Silent (last heard more than `gracePeriodMs` before `now`; never heard of counts as heard now):
- * "mark" it, or, when it already carries the taint unreachableTaintKey, "evict". Not silent:
- * "clear" when it carries that taint, else "none".
+ * "mark" it, unless it already carries the taint unreachableTaintKey ("none": the taint eviction
+ * controller takes it from there). Not silent: "clear" when it carries that taint, else "none".
  */
 export function nodeAction(
   node: Node,
@@ -106,9 +97,9 @@ export class NodeLifecycleController {
   }
 
   /**
-   * Informers on nodes, on leases in kube-node-lease, and on pods (nodeName index). A Lease added
-   * or updated: heartbeats.leaseSeen(its name, spec.renewTime); a node added:
-   * heartbeats.nodeSeen. Once all have synced, call monitor() every monitorPeriodMs (5 s) on the
+   * Informers on nodes and on leases in kube-node-lease. A Lease added or updated:
+   * heartbeats.leaseSeen(its name, spec.renewTime); a node added: heartbeats.nodeSeen. Once both
+   * have synced, call monitor() every monitorPeriodMs (5 s) on the
    * clock (setTimeout, set again when each pass ends, a failed pass ignored) until the signal
    * aborts; then clear the timer and resolve.
    */
@@ -119,8 +110,7 @@ export class NodeLifecycleController {
   /**
    * One look at every node of the informer, at now on the clock: nodeAction with
    * heartbeats.lastHeard and gracePeriodMs (50 s). "mark": markUnreachable; "clear":
-   * clearUnreachable; "evict": evict the node's pods (nodeName index) with the unreachable
-   * taint's timeAdded (now if it has none).
+   * clearUnreachable.
    */
   async monitor(): Promise<void> {
     throw new NotImplemented('NodeLifecycleController.monitor', section);
@@ -138,15 +128,6 @@ export class NodeLifecycleController {
   /** Takes the taint with key unreachableTaintKey off the node, leaving its other taints. */
   async clearUnreachable(name: string): Promise<void> {
     throw new NotImplemented('NodeLifecycleController.clearUnreachable', section);
-  }
-
-  /**
-   * `pods` run on a node tainted unreachable at `taintedAt`: delete each one (NotFound is fine)
-   * whose tolerationSecondsFor (defaultTolerationSeconds, 300) has run out by `now`; leave alone
-   * those being deleted already (deletionTimestamp).
-   */
-  async evict(pods: Pod[], taintedAt: number, now: number): Promise<void> {
-    throw new NotImplemented('NodeLifecycleController.evict', section);
   }
 }
 

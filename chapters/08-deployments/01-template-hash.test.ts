@@ -1,7 +1,14 @@
 // The pod-template-hash: pure functions, no server.
 import { describe, expect, test } from 'vitest';
 import type { PodTemplateSpec } from '../../harness/api/types.ts';
-import { fnv1a32, podTemplateHash, sameTemplate, withoutHash } from './template-hash.ts';
+import {
+  fnv1a32,
+  podTemplateHash,
+  sameTemplate,
+  semanticTemplate,
+  withoutEmptyFields,
+  withoutHash,
+} from './template-hash.ts';
 
 const template = (
   image: string,
@@ -72,5 +79,45 @@ describe('The pod-template-hash', () => {
       sameTemplate(template('kata/echo:2.0'), deployment),
       'sameTemplate of a template with another image',
     ).toBe(false);
+  });
+
+  test('null, {} and [] count as absent, at every depth, as they do in Go', () => {
+    expect(
+      withoutEmptyFields({
+        a: null,
+        b: {},
+        c: [],
+        d: { e: { f: null } },
+        g: [{ h: [] }, 'x'],
+        i: 0,
+        j: '',
+        k: false,
+      }),
+      'withoutEmptyFields of null, {}, [] and a map holding only null, beside 0, "" and false',
+    ).toEqual({ g: [{}, 'x'], i: 0, j: '', k: false });
+    const sent = template('kata/echo:1.0', { app: 'web', 'pod-template-hash': 'abc' });
+    (sent.metadata as Record<string, unknown>).annotations = {};
+    expect(
+      semanticTemplate(sent),
+      'semanticTemplate of a template with the hash label and empty annotations',
+    ).toEqual(template('kata/echo:1.0'));
+  });
+
+  test('a template sent back by kubectl rollout undo (creationTimestamp: null, resources: {}) is the one first stored', () => {
+    const stored = template('kata/echo:1.0');
+    const hash = podTemplateHash(stored);
+    const replicaSetCopy = template('kata/echo:1.0', { app: 'web', 'pod-template-hash': hash });
+    const sentBack = structuredClone(stored);
+    (sentBack.metadata as Record<string, unknown>).creationTimestamp = null;
+    sentBack.spec.containers[0]!.resources = {};
+    sentBack.spec.securityContext = {};
+    expect(
+      podTemplateHash(sentBack),
+      'the hash of the template as kubectl sends it back, against the hash first given',
+    ).toBe(hash);
+    expect(
+      sameTemplate(replicaSetCopy, sentBack),
+      "sameTemplate of the old ReplicaSet's copy and the template kubectl sent back",
+    ).toBe(true);
   });
 });

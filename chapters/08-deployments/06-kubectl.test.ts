@@ -109,7 +109,7 @@ describe('Rollouts with kubectl', () => {
     ]);
   });
 
-  it('kubectl rollout undo --to-revision=1 puts the first template back', async () => {
+  it('kubectl rollout undo --to-revision=1 puts the first template back, on its first ReplicaSet', async () => {
     await start();
     const undo = await kubectl('rollout', 'undo', 'deployment/web', '--to-revision=1');
     expect(
@@ -126,6 +126,16 @@ describe('Rollouts with kubectl', () => {
     expect(image.stdout, "the Deployment's image after undo to revision 1: revision 1's").toBe(
       'kata/echo:1.0',
     );
+    const replicaSets = await kubectl(
+      'get',
+      'rs',
+      '-o',
+      'jsonpath={range .items[*]}{.spec.template.spec.containers[0].image}={.spec.replicas} {end}',
+    );
+    expect(
+      replicaSets.stdout.trim().split(' ').sort(),
+      'image=replicas of each ReplicaSet after the undo: the first scaled back up, no third made (kubectl sends the template back with creationTimestamp: null and resources: {})',
+    ).toEqual(['kata/echo:1.0=3', 'kata/echo:2.0=0']);
   });
 
   it('kubectl rollout pause, scale and resume', async () => {

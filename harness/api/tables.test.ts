@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { exampleDeployment, exampleNode, examplePod } from './examples.ts';
+import { exampleDeployment, exampleNode, examplePod, exampleService } from './examples.ts';
 import { builtinResources } from './resources.ts';
 import { humanDuration, podStatus, toTable, wantsTable } from './tables.ts';
 
@@ -61,5 +61,44 @@ describe('Tables', () => {
     expect(deployments.rows[0]).toEqual({
       cells: ['web', '0/3', 0, 0, '<none>', 'app', 'kata/echo:1.0', 'app=web'],
     });
+  });
+
+  test("a Service's EXTERNAL-IP: <pending> for a LoadBalancer nobody serves yet, its ingress once served", () => {
+    const externalIp = (change: (service: ReturnType<typeof exampleService>) => void) => {
+      const service = exampleService('web');
+      change(service);
+      const table = toTable(resource('services'), [service], { now: 0, includeObject: 'None' });
+      const column = table.columnDefinitions.findIndex((c) => c.name === 'External-IP');
+      return table.rows[0]!.cells[column];
+    };
+    expect(
+      externalIp(() => {}),
+      'a ClusterIP Service',
+    ).toBe('<none>');
+    expect(
+      externalIp((s) => (s.spec.externalIPs = ['198.51.100.7'])),
+      'a ClusterIP Service with spec.externalIPs',
+    ).toBe('198.51.100.7');
+    expect(
+      externalIp((s) => (s.spec.type = 'LoadBalancer')),
+      'a LoadBalancer not served',
+    ).toBe('<pending>');
+    expect(
+      externalIp((s) => {
+        s.spec.type = 'LoadBalancer';
+        s.spec.externalIPs = ['198.51.100.7'];
+        s.status = {
+          loadBalancer: { ingress: [{ ip: '203.0.113.9' }, { hostname: 'lb.example.com' }] },
+        };
+      }),
+      'a LoadBalancer served at an IP and a host name, with an external IP too',
+    ).toBe('203.0.113.9,lb.example.com,198.51.100.7');
+    expect(
+      externalIp((s) => {
+        s.spec.type = 'ExternalName';
+        s.spec.externalName = 'db.example.com';
+      }),
+      'an ExternalName Service',
+    ).toBe('db.example.com');
   });
 });

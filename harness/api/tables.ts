@@ -179,11 +179,27 @@ const selectorText = (selector: Record<string, string> | undefined): string =>
     .map(([key, value]) => `${key}=${value}`)
     .join(',') || NONE;
 
+/**
+ * What kubectl shows as a Service's EXTERNAL-IP (kube's printer): the load balancer's ingress IPs
+ * (or host names), sorted, then spec.externalIPs; a LoadBalancer with neither is `<pending>` until
+ * a controller serves it; an ExternalName Service shows its name.
+ */
+function serviceExternalIp(service: Service): string {
+  const externalIPs = service.spec?.externalIPs ?? [];
+  if (service.spec?.type === 'ExternalName') return service.spec.externalName ?? '';
+  if (service.spec?.type !== 'LoadBalancer') return externalIPs.join(',') || NONE;
+  const ingress = (service.status?.loadBalancer?.ingress ?? [])
+    .map((entry) => entry.ip || entry.hostname || '')
+    .filter((address) => address !== '');
+  const served = [...new Set(ingress)].sort();
+  return [...served, ...externalIPs].join(',') || '<pending>';
+}
+
 const serviceColumns: Column<Service>[] = [
   nameColumn,
   { name: 'Type', cell: (service) => service.spec?.type ?? 'ClusterIP' },
   { name: 'Cluster-IP', cell: (service) => service.spec?.clusterIP ?? NONE },
-  { name: 'External-IP', cell: () => NONE },
+  { name: 'External-IP', cell: serviceExternalIp },
   { name: 'Port(s)', cell: servicePorts },
   ageColumn,
   { name: 'Selector', priority: 1, cell: (service) => selectorText(service.spec?.selector) },

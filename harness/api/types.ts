@@ -228,6 +228,8 @@ export interface PodSpec {
   tolerations?: Toleration[];
   affinity?: { nodeAffinity?: NodeAffinity };
   priority?: number;
+  /** Who the pod's processes run as (runAsUser, runAsNonRoot, fsGroup, ...); `{}` when unset. */
+  securityContext?: Record<string, unknown>;
 }
 
 export type ConditionStatus = 'True' | 'False' | 'Unknown';
@@ -366,11 +368,19 @@ export interface ServiceSpec {
   clusterIPs?: string[];
   sessionAffinity?: 'None' | 'ClientIP';
   externalName?: string;
+  /** Addresses outside the cluster that also lead to the Service (no one allocates them). */
+  externalIPs?: string[];
+}
+
+/** Where a load balancer serves a LoadBalancer Service: an IP, or a host name. */
+export interface LoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
 }
 
 export interface Service extends KubeObject {
   spec: ServiceSpec;
-  status?: { loadBalancer?: Record<string, unknown> };
+  status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
 }
 
 export interface EndpointAddress {

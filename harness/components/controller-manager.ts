@@ -30,6 +30,7 @@ const controllerNames = [
   'endpoints',
   'garbagecollector',
   'nodelifecycle',
+  'taint-eviction-controller',
   'namespace',
 ];
 
@@ -95,6 +96,9 @@ export async function startControllerManager(
   const { createNodeLifecycleController } = (await load(
     'node-lifecycle.ts',
   )) as typeof import('../../solutions/07-controllers/node-lifecycle.ts');
+  const { createTaintEvictionController } = (await load(
+    'taint-eviction.ts',
+  )) as typeof import('../../solutions/07-controllers/taint-eviction.ts');
   log(`chapter 07, the controllers: ${describeSource(folder)}`);
   const deploymentsFolder = chapterSource('08', flags.use);
   const { createDeploymentController } = (await import(
@@ -119,6 +123,7 @@ export async function startControllerManager(
         client,
         gracePeriodMs: flags.nodeMonitorGracePeriodMs,
       }),
+    'taint-eviction-controller': () => createTaintEvictionController({ toolkit, client }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

@@ -3,6 +3,7 @@
 // defaulted object, so every reader (kubectl, a controller, a kubelet) sees the same values and
 // none of them has to guess: a pod without a restartPolicy restarts Always, a Deployment without a
 // strategy rolls 25% at a time.
+import { isObject } from '../../harness/api/json.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type {
   Container,
@@ -11,6 +12,7 @@ import type {
   Namespace,
   Pod,
   PodSpec,
+  PodTemplateSpec,
   ReplicaSet,
   Secret,
   Service,
@@ -29,6 +31,8 @@ function defaultContainer(container: Container): void {
   if (typeof container.image === 'string' && container.imagePullPolicy === undefined) {
     container.imagePullPolicy = pullPolicyFor(container.image);
   }
+  // Go writes a struct field it has no value for as {}: kube's stored containers all say so.
+  container.resources ??= {};
   container.terminationMessagePath ??= '/dev/termination-log';
   container.terminationMessagePolicy ??= 'File';
   if (Array.isArray(container.ports)) {
@@ -44,24 +48,71 @@ export function defaultPodSpec(spec: PodSpec): void {
   spec.restartPolicy ??= 'Always';
   spec.terminationGracePeriodSeconds ??= 30;
   spec.dnsPolicy ??= 'ClusterFirst';
+  spec.securityContext ??= {};
   spec.schedulerName ??= 'default-scheduler';
   for (const list of [spec.containers, spec.initContainers]) {
     if (Array.isArray(list)) list.forEach(defaultContainer);
   }
 }
 
-function defaultTemplate(spec: { template?: { spec?: PodSpec } } | undefined): void {
-  if (spec?.template?.spec) defaultPodSpec(spec.template.spec);
+/**
+ * A pod template's defaults: its pod spec's, exactly as a pod's. A template that went through a
+ * Go client (kubectl rollout undo copies a ReplicaSet's) says `creationTimestamp: null`, which
+ * means no timestamp: it is dropped, so the template reads as the one first stored.
+ */
+export function defaultPodTemplate(template: PodTemplateSpec): void {
+  if (typeof template !== 'object' || template === null) return;
+  const metadata = template.metadata as Record<string, unknown> | undefined;
+  if (isObject(metadata) && metadata.creationTimestamp === null) delete metadata.creationTimestamp;
+  defaultPodSpec(template.spec);
+}
+
+/** The node taints every pod tolerates for 300 s unless it says otherwise (DefaultTolerationSeconds). */
+export const defaultTolerationKeys = [
+  'node.kubernetes.io/not-ready',
+  'node.kubernetes.io/unreachable',
+];
+
+/**
+ * What kube-apiserver's DefaultTolerationSeconds admission adds to every pod: a toleration of the
+ * not-ready and the unreachable NoExecute taints for 300 s, each unless the pod already tolerates
+ * that taint (a toleration of its key, or of every key, with effect NoExecute or any effect). So
+ * a node that goes silent keeps its pods five minutes before they are evicted.
+ */
+export function defaultTolerations(spec: PodSpec): void {
+  if (typeof spec !== 'object' || spec === null) return;
+  if (spec.tolerations !== undefined && !Array.isArray(spec.tolerations)) return;
+  const tolerations = spec.tolerations ?? [];
+  for (const key of defaultTolerationKeys) {
+    const covered = tolerations.some(
+      (toleration) =>
+        isObject(toleration) &&
+        (!toleration.key || toleration.key === key) &&
+        (!toleration.effect || toleration.effect === 'NoExecute'),
+    );
+    if (!covered) {
+      tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+    }
+  }
+  spec.tolerations = tolerations;
+}
+
+function defaultTemplate(spec: { template?: PodTemplateSpec } | undefined): void {
+  if (spec?.template) defaultPodTemplate(spec.template);
 }
 
 const byResource: Record<string, (object: KubeObject) => void> = {
-  pods: (object) => defaultPodSpec((object as Pod).spec),
+  pods: (object) => {
+    defaultPodSpec((object as Pod).spec);
+    defaultTolerations((object as Pod).spec);
+  },
   replicasets: (object) => {
     const spec = (object as ReplicaSet).spec;
     if (typeof spec !== 'object' || spec === null) return;
     spec.replicas ??= 1;
     defaultTemplate(spec);
   },
+  replicationcontrollers: (object) => byResource.replicasets!(object),
   deployments: (object) => {
     const spec = (object as Deployment).spec;
     if (typeof spec !== 'object' || spec === null) return;

@@ -2,14 +2,14 @@
 // Lease every 10 s (chapter 06); this controller watches the Leases, and a node whose Lease has not
 // moved for the grace period (50 s) is marked: every condition Unknown, "Kubelet stopped posting
 // node status.", and the taint node.kubernetes.io/unreachable:NoExecute. The taint is what moves
-// the pods: a pod tolerates it for its tolerationSeconds (300 s by default), and is then evicted
-// (deleted), so its ReplicaSet makes a new one that the scheduler puts on a healthy node. When the
-// Lease moves again, the taint is taken off.
+// the pods, through the taint eviction controller (taint-eviction.ts): a pod tolerates it for its
+// tolerationSeconds (300 s unless it says otherwise), and is then evicted (deleted), so its
+// ReplicaSet makes a new one that the scheduler puts on a healthy node. When the Lease moves
+// again, the taint is taken off.
 //
 // "Not moved for 50 s" is measured on this controller's clock, from when it saw the Lease change,
 // never by comparing renewTime with its own clock (see leader election, chapter 04).
-import type { Lease, Node, NodeCondition, Pod, Taint } from '../../harness/api/types.ts';
-import { isNotFound } from '../../harness/client/errors.ts';
+import type { Lease, Node, NodeCondition, Taint } from '../../harness/api/types.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import {
   rfc3339,
@@ -27,22 +27,9 @@ export interface NodeLifecycleOptions {
   gracePeriodMs?: number;
   /** How often nodes are looked at. 5 s. */
   monitorPeriodMs?: number;
-  /** How long pods tolerate an unreachable node unless they say otherwise. 300 s. */
-  defaultTolerationSeconds?: number;
 }
 
 export const unreachableTaintKey = 'node.kubernetes.io/unreachable';
-
-/** How long a pod stays on an unreachable node: its toleration's seconds, or the default. */
-export function tolerationSecondsFor(pod: Pod, defaultSeconds: number): number {
-  for (const toleration of pod.spec.tolerations ?? []) {
-    const key = toleration.key === undefined || toleration.key === unreachableTaintKey;
-    const effect = toleration.effect === undefined || toleration.effect === 'NoExecute';
-    const operator = toleration.operator === 'Exists' || toleration.key === unreachableTaintKey;
-    if (key && effect && operator) return toleration.tolerationSeconds ?? Infinity;
-  }
-  return defaultSeconds;
-}
 
 /**
  * When each node was last heard from, on the controller's own clock: the moment its Lease's
@@ -86,11 +73,11 @@ export function unknownConditions(conditions: NodeCondition[], now: number): Nod
 }
 
 /** What one look at a node does. */
-export type NodeAction = 'mark' | 'clear' | 'evict' | 'none';
+export type NodeAction = 'mark' | 'clear' | 'none';
 
 /**
- * Silent (last heard more than `gracePeriodMs` before `now`): mark it, or, once it carries the
- * unreachable taint, evict. Heard from: clear the taint if it has one, else nothing. A node never
+ * Silent (last heard more than `gracePeriodMs` before `now`): mark it, unless it carries the
+ * unreachable taint already. Heard from: clear the taint if it has one, else nothing. A node never
  * heard from counts as heard now.
  */
 export function nodeAction(
@@ -101,7 +88,7 @@ export function nodeAction(
 ): NodeAction {
   const silent = now - (lastHeard ?? now) > gracePeriodMs;
   const tainted = node.spec?.taints?.some((taint) => taint.key === unreachableTaintKey) ?? false;
-  if (silent) return tainted ? 'evict' : 'mark';
+  if (silent) return tainted ? 'none' : 'mark';
   return tainted ? 'clear' : 'none';
 }
 
@@ -110,7 +97,6 @@ export class NodeLifecycleController {
   private readonly clock: TimerClock;
   readonly heartbeats: Heartbeats;
   private nodes: Informer<Node> | undefined;
-  private pods: Informer<Pod> | undefined;
 
   constructor(options: NodeLifecycleOptions) {
     this.options = options;
@@ -124,17 +110,12 @@ export class NodeLifecycleController {
     const leases = toolkit.createInformer(client.resource<Lease>('leases', 'kube-node-lease'), {
       clock: this.clock,
     });
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
-      clock: this.clock,
-      indexers: { nodeName: toolkit.indexers.nodeName },
-    });
     this.nodes = nodes;
-    this.pods = pods;
     const hear = (lease: Lease) =>
       this.heartbeats.leaseSeen(lease.metadata.name!, lease.spec?.renewTime);
     leases.addEventHandlers({ add: hear, update: (_old, lease) => hear(lease) });
     nodes.addEventHandlers({ add: (node) => this.heartbeats.nodeSeen(node.metadata.name!) });
-    const informers = [nodes, leases, pods] as Informer[];
+    const informers = [nodes, leases] as Informer[];
     for (const informer of informers) informer.run(signal);
     await Promise.all(informers.map((informer) => informer.waitForSync(signal)));
 
@@ -156,7 +137,7 @@ export class NodeLifecycleController {
     );
   }
 
-  /** One look at every node: mark the silent, clear the heard, evict what has waited long enough. */
+  /** One look at every node: mark the silent, clear the heard. */
   async monitor(): Promise<void> {
     const now = this.clock.now();
     const grace = this.options.gracePeriodMs ?? 50_000;
@@ -165,11 +146,6 @@ export class NodeLifecycleController {
       const action = nodeAction(node, this.heartbeats.lastHeard(name), now, grace);
       if (action === 'mark') await this.markUnreachable(name, now);
       if (action === 'clear') await this.clearUnreachable(name);
-      if (action === 'evict') {
-        const taint = node.spec?.taints?.find((candidate) => candidate.key === unreachableTaintKey);
-        const taintedAt = Date.parse(taint?.timeAdded ?? '') || now;
-        await this.evict(this.pods?.byIndex('nodeName', name) ?? [], taintedAt, now);
-      }
     }
   }
 
@@ -209,24 +185,6 @@ export class NodeLifecycleController {
         };
       },
     );
-  }
-
-  /**
-   * Deletes those of `pods` (the pods of a node tainted at `taintedAt`) whose toleration of the
-   * taint has run out by `now`, leaving alone the ones being deleted already.
-   */
-  async evict(pods: Pod[], taintedAt: number, now: number): Promise<void> {
-    const defaultSeconds = this.options.defaultTolerationSeconds ?? 300;
-    for (const pod of pods) {
-      if (pod.metadata.deletionTimestamp) continue;
-      if (now - taintedAt < tolerationSecondsFor(pod, defaultSeconds) * 1000) continue;
-      await this.options.client
-        .resource('pods', pod.metadata.namespace)
-        .delete(pod.metadata.name!)
-        .catch((error: unknown) => {
-          if (!isNotFound(error)) throw error;
-        });
-    }
   }
 }
 
