@@ -1533,7 +1533,7 @@ export const course: Chapter[] = [
       "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
         'In PUT and PATCH of a Service, tryUpdate returns allocator.onUpdate(current, prepared); when the write fails, rebuild the allocator from storage.list of the Services before you rethrow. Lesson: § Collaborators.',
       "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer":
-        'serveLog: read the pod and its Node, then http.get http://<InternalIP>:<kubelet port>/containerLogs/<ns>/<pod>/<container> with only follow and tailLines, and pipe a 200 into the response as text/plain. Lesson: § Collaborators.',
+        'serveLog: read the pod and its Node, then http.get http://<InternalIP>:<kubelet port>/containerLogs/<ns>/<pod>/<container> with only the log options the kubelet reads (follow, tailLines, previous, sinceSeconds, sinceTime, timestamps, limitBytes), and pipe a 200 into the response as text/plain. Lesson: § Collaborators.',
       'Collaborators > a pod with several containers needs ?container=, one of its own; only GET reads a log':
         "The container is ?container or the only one; check it against the pod's container names before asking any node. Anything but GET is methodNotAllowed. Lesson: § Collaborators.",
       'Collaborators > a pod on no node has no log yet, and a node without an InternalIP cannot be asked: 400':

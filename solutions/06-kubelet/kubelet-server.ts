@@ -1,7 +1,9 @@
 // The kubelet's own API, on the node's IP, port 10250. The API server comes here for what only the
 // node has: a container's log (`kubectl logs` is the API server's pods/log, passed on to this). A
 // log is read from the runtime's log file, the last `tailLines` lines or all of them, and with
-// `follow` it keeps coming until the container exits or the client goes away.
+// `follow` it keeps coming until the container exits or the client goes away. The rest of kube's
+// log options are honoured here too: `previous` (the attempt before this restart, kept by the
+// runtime), `sinceSeconds` or `sinceTime`, `timestamps` and `limitBytes`.
 //
 //   GET /containerLogs/<namespace>/<pod>/<container>?tailLines=N&follow=true   the log, plain text
 //   GET /healthz                                                               "ok"
@@ -12,6 +14,7 @@ import {
   podNameLabel,
   podNamespaceLabel,
   type ContainerRuntime,
+  type ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
 import { newestAttempt } from './containers.ts';
 
@@ -64,10 +67,66 @@ export async function serveKubeletApi(
   };
 }
 
+/** What a log request asks for (kube's PodLogOptions, as the API server passes them on). */
+export interface LogRequest {
+  /** The attempt before the newest: the container that ran before this restart. */
+  previous: boolean;
+  follow: boolean;
+  tailLines?: number;
+  /** Only lines written at or after this time (ms since the epoch): sinceSeconds or sinceTime. */
+  since?: number;
+  /** Each line prefixed with its time, RFC 3339 with nanoseconds, and a space. */
+  timestamps: boolean;
+  /** At most this many bytes of log. */
+  limitBytes?: number;
+}
+
+/** The log request in a query; sinceSeconds counts back from `now` (ms). */
+export function logRequest(query: URLSearchParams, now: number): LogRequest {
+  const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
+  const sinceSeconds = number('sinceSeconds');
+  const sinceTime = query.get('sinceTime');
+  return {
+    previous: query.get('previous') === 'true',
+    follow: query.get('follow') === 'true',
+    tailLines: number('tailLines'),
+    since:
+      sinceSeconds !== undefined
+        ? now - sinceSeconds * 1000
+        : sinceTime
+          ? Date.parse(sinceTime)
+          : undefined,
+    timestamps: query.get('timestamps') === 'true',
+    limitBytes: number('limitBytes'),
+  };
+}
+
 /**
- * Answers a GET /containerLogs request: the log of the newest attempt of one container, as plain
- * lines, the last `tailLines` of them or all; with `follow`, new lines as they come, until the
- * container exits or the client goes away.
+ * A CRI log time as kube prints it (Go's RFC3339Nano): the fraction of a second without its
+ * trailing zeros, and no dot at all for a whole second.
+ */
+export function rfc3339Nano(time: string): string {
+  return time.replace(/\.(\d*?)0*Z$/, (_, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+}
+
+/**
+ * The attempt a request reads: the newest, or with `previous` the one before it (by attempt
+ * number). None: undefined.
+ */
+export function attemptToRead(
+  attempts: RuntimeContainerStatus[],
+  previous: boolean,
+): RuntimeContainerStatus | undefined {
+  const newest = newestAttempt(attempts);
+  if (!previous || !newest) return newest;
+  return newestAttempt(attempts.filter((attempt) => attempt !== newest));
+}
+
+/**
+ * Answers a GET /containerLogs request: the log of the newest attempt of one container (or with
+ * `previous` the one before), as plain lines, the last `tailLines` of them or all, those since a
+ * time, each with its time when asked, up to limitBytes; with `follow`, new lines as they come,
+ * until the container exits or the client goes away.
  */
 export async function streamLog(
   runtime: ContainerRuntime,
@@ -75,6 +134,7 @@ export async function streamLog(
   which: { namespace: string; pod: string; container: string },
   query: URLSearchParams,
 ): Promise<void> {
+  const options = logRequest(query, Date.now());
   const attempts = await runtime.listContainers({
     labelSelector: {
       [podNamespaceLabel]: which.namespace,
@@ -82,24 +142,37 @@ export async function streamLog(
       [containerNameLabel]: which.container,
     },
   });
-  const latest = newestAttempt(attempts);
-  if (!latest) {
+  const attempt = attemptToRead(attempts, options.previous);
+  if (!attempt) {
+    const { container, pod } = which;
+    if (options.previous && attempts.length > 0) {
+      return answer(
+        response,
+        400,
+        `previous terminated container "${container}" in pod "${pod}" not found`,
+      );
+    }
     return answer(
       response,
       404,
-      `container "${which.container}" in pod "${which.pod}" is not running on this node`,
+      `container "${container}" in pod "${pod}" is not running on this node`,
     );
   }
-  const tail = query.get('tailLines');
   const stop = new AbortController();
   response.on('close', () => stop.abort());
   response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-  for await (const line of runtime.readLogs(latest.id, {
-    tailLines: tail === null ? undefined : Number(tail),
-    follow: query.get('follow') === 'true',
+  let budget = options.limitBytes ?? Infinity;
+  for await (const line of runtime.readLogs(attempt.id, {
+    tailLines: options.tailLines,
+    follow: options.follow,
     signal: stop.signal,
   })) {
-    response.write(line.partial ? line.content : `${line.content}\n`);
+    if (options.since !== undefined && Date.parse(line.time) < options.since) continue;
+    const stamp = options.timestamps ? `${rfc3339Nano(line.time)} ` : '';
+    const text = Buffer.from(`${stamp}${line.content}${line.partial ? '' : '\n'}`);
+    response.write(text.subarray(0, budget));
+    budget -= text.length;
+    if (budget <= 0) break;
   }
   response.end();
 }
