@@ -121,9 +121,16 @@ export class Kubelet {
     this.recorder = eventRecorder(options.client, this.clock);
   }
 
-  /** Records an Event about the pod, or one of its containers. Best effort: never awaited. */
-  private record(pod: Pick<Pod, 'metadata'>, note: EventNote, container?: string): void {
-    void this.recorder.record(events.kubeletEvent(pod, this.nodeName, note, container));
+  /**
+   * Records an Event about the pod, or one of its containers (the note made here, so that nothing
+   * about an Event can fail a sync). Best effort: never awaited, and an error is let go.
+   */
+  private record(pod: Pick<Pod, 'metadata'>, note: () => EventNote, container?: string): void {
+    try {
+      void this.recorder.record(events.kubeletEvent(pod, this.nodeName, note(), container));
+    } catch {
+      // An Event that cannot be written is a line missing from `kubectl describe`, nothing more.
+    }
   }
 
   get nodeName(): string {
@@ -277,18 +284,18 @@ export class Kubelet {
     const name = container.name;
     if (pullWait > 0) {
       this.enqueue(keyOf(pod), pullWait);
-      this.record(pod, events.pullBackOff(container.image), name);
-      this.record(pod, events.failed(ImagePullBackOff), name);
+      this.record(pod, () => events.pullBackOff(container.image), name);
+      this.record(pod, () => events.failed(ImagePullBackOff), name);
       return { reason: ImagePullBackOff, message: `Back-off pulling image "${container.image}"` };
     }
     try {
       await this.runtime.pullImage(container.image);
       this.pullFailures.delete(pullKey);
-      this.record(pod, events.pulled(container.image), name);
+      this.record(pod, () => events.pulled(container.image), name);
     } catch (error) {
       if (!(error instanceof ImagePullError)) throw error;
-      this.record(pod, events.failedPull(container.image, error.message), name);
-      this.record(pod, events.failed(error.reason), name);
+      this.record(pod, () => events.failedPull(container.image, error.message), name);
+      this.record(pod, () => events.failed(error.reason), name);
       const backoffMs = this.options.imageBackoffMs ?? 10_000;
       this.pullFailures.set(pullKey, this.clock.now() + backoffMs);
       this.enqueue(keyOf(pod), backoffMs);
@@ -298,11 +305,11 @@ export class Kubelet {
     const config = containerConfig(pod, container, attempt, services);
     try {
       const id = await this.runtime.createContainer(sandbox.id, config);
-      this.record(pod, events.created(name), name);
+      this.record(pod, () => events.created(name), name);
       await this.runtime.startContainer(id);
-      this.record(pod, events.started(name), name);
+      this.record(pod, () => events.started(name), name);
     } catch (error) {
-      this.record(pod, events.failed((error as Error).message), name);
+      this.record(pod, () => events.failed((error as Error).message), name);
       throw error;
     }
     return undefined;
@@ -367,7 +374,7 @@ export class Kubelet {
     if (step.action === 'none') return undefined;
     if (step.action === 'start') return this.startContainer(pod, sandbox, container, step.attempt);
     this.enqueue(keyOf(pod), step.waitMs);
-    this.record(pod, events.backOff(pod, container.name), container.name);
+    this.record(pod, () => events.backOff(pod, container.name), container.name);
     const message = crashLoopMessage(pod, container.name, step.backoffMs);
     return { reason: 'CrashLoopBackOff', message };
   }
@@ -419,11 +426,11 @@ export class Kubelet {
     const probes = new ContainerProbes(container, target, this.clock, {
       onChange: () => this.enqueue(keyOf(pod)),
       onUnhealthy: (kind, output) =>
-        this.record(pod, events.unhealthy(kind, output), container.name),
+        this.record(pod, () => events.unhealthy(kind, output), container.name),
       // A failed liveness probe kills the container; the next sync restarts it (restartPolicy).
       onFailure: () => {
         const failed = probes.started ? 'liveness' : 'startup';
-        this.record(pod, events.killing(container.name, failed), container.name);
+        this.record(pod, () => events.killing(container.name, failed), container.name);
         probes.stop();
         void this.runtime.stopContainer(running, grace).finally(() => this.enqueue(keyOf(pod)));
       },
@@ -450,7 +457,7 @@ export class Kubelet {
       const running = containers.filter((container) => container.state === 'CONTAINER_RUNNING');
       for (const container of running) {
         const pod = { metadata: { name, namespace, uid: container.labels[podUidLabel] } };
-        this.record(pod, events.killing(container.metadata.name), container.metadata.name);
+        this.record(pod, () => events.killing(container.metadata.name), container.metadata.name);
       }
       await Promise.all(
         running.map((container) => this.runtime.stopContainer(container.id, graceSeconds)),
