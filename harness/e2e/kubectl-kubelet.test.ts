@@ -117,7 +117,9 @@ describe('kubectl and the kubelet', { timeout: 180_000 }, () => {
 
   it('kubectl events --for pod/crashy lists its Events', async () => {
     const listed = await output('events', '--for', 'pod/crashy');
-    expect(listed, 'kubectl events --for pod/crashy').toMatch(/Started\s+pod\/crashy/);
+    expect(listed, 'kubectl events --for pod/crashy').toMatch(
+      /Started\s+Pod\/crashy\s+Started container crashy/,
+    );
   });
 
   it('a pod nothing can schedule has one FailedScheduling Event, whose count grows', async () => {
