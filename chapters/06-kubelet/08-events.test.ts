@@ -109,7 +109,7 @@ describe('Events', () => {
       'each note, as "type reason: message"',
     ).toEqual([
       'Normal Pulled: Container image "kata/echo" already present on machine',
-      'Normal Created: Created container: app',
+      'Normal Created: Created container app',
       'Normal Started: Started container app',
       'Normal Killing: Stopping container app',
       'Normal Killing: Container app failed liveness probe, will be restarted',

@@ -1,7 +1,7 @@
 // The kubelet's Events: what `kubectl describe pod` lists under Events, in the kubelet's words.
 //
 //   Normal   Pulled     Container image "kata/crash" already present on machine
-//   Normal   Created    Created container: app
+//   Normal   Created    Created container app
 //   Normal   Started    Started container app
 //   Warning  BackOff    Back-off restarting failed container app in pod web_default(6a1f...)
 //   Warning  Unhealthy  Liveness probe failed: HTTP probe failed with statuscode: 500
@@ -54,7 +54,7 @@ export function pullBackOff(image: string): EventNote {
   throw new NotImplemented('pullBackOff', section);
 }
 
-/** The runtime created the container: Normal Created, `Created container: <name>`. */
+/** The runtime created the container: Normal Created, `Created container <name>`. */
 export function created(container: string): EventNote {
   throw new NotImplemented('created', section);
 }

@@ -63,7 +63,7 @@ describe('kubectl and the kubelet', { timeout: 180_000 }, () => {
       90_000,
     );
     for (const [reason, message] of [
-      ['Created', 'Created container: crashy'],
+      ['Created', 'Created container crashy'],
       ['Started', 'Started container crashy'],
       ['BackOff', 'Back-off restarting failed container crashy in pod crashy_default('],
     ]) {
