@@ -2666,6 +2666,8 @@ export const course: Chapter[] = [
         'Give the Kubelet an EventRecorder (eventRecorder(client, clock) from harness/client/events.ts) and a record(pod, note, container) that does not await it. startContainer records pulled after pullImage, created after createContainer, started after startContainer (and failed with the error\'s message if either throws). Lesson: § Events.',
       'Events > a crash loop: BackOff, one Event whose count grows at each back-off':
         'syncContainer records backOff(pod, name) whenever it holds a container in CrashLoopBackOff. The recorder turns the repeats into one Event whose count grows: nothing to count yourself. Lesson: § Events.',
+      'Events > a liveness probe that fails: Unhealthy with its output, then Killing, "will be restarted"':
+        'In syncProbes, give ContainerProbes an onUnhealthy that records unhealthy(kind, output), and make onFailure record killing(name, "liveness") (or "startup" while the container has not started) before it stops the container. Lesson: § Events.',
       'Events > a pod deleted: Killing, "Stopping container", for each running container':
         'killPod records killing(name) for each running container before it stops them. It has no Pod, only the key and the container\'s labels: { metadata: { name, namespace, uid: labels[podUidLabel] } } is enough for kubeletEvent. Lesson: § Events.',
     },

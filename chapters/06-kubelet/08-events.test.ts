@@ -165,6 +165,35 @@ describe('Events', () => {
     expect((await backOffs()).length, 'BackOff Events after two back-offs: still one').toBe(1);
   });
 
+  test('a liveness probe that fails: Unhealthy with its output, then Killing, "will be restarted"', async () => {
+    const { run, status, runtime, clock, events } = await setUp();
+    runtime.execHandler = () => ({ exitCode: 1, stdout: 'stuck', stderr: '', timedOut: false });
+    const pod = storedPod('stuck');
+    pod.spec.containers[0]!.livenessProbe = { exec: { command: ['alive'] }, failureThreshold: 3 };
+    await run(pod);
+    await waitFor(async () => (await status('stuck'))?.phase === 'Running', 'Running');
+    const about = async (reason: string) =>
+      (await events('stuck')).filter((event) => event.reason === reason);
+    // Time moves a second per look: each probe runs after the one before has finished.
+    await waitFor(async () => {
+      clock.advance(1000);
+      return (await about('Killing')).length === 1;
+    }, 'a Killing Event after three failed probes');
+    expect(
+      (await about('Killing')).map((event) => event.message),
+      'the Killing Event of a container whose liveness probe failed',
+    ).toEqual(['Container app failed liveness probe, will be restarted']);
+    const [unhealthyEvent] = await about('Unhealthy');
+    expect(
+      [unhealthyEvent?.type, unhealthyEvent?.message],
+      'the Unhealthy Event of a failed liveness probe whose command printed "stuck"',
+    ).toEqual(['Warning', 'Liveness probe failed: stuck']);
+    expect(
+      unhealthyEvent?.count,
+      'its count: the three failures before the kill (and any of the new run) in one Event',
+    ).toBeGreaterThanOrEqual(3);
+  });
+
   test('a pod deleted: Killing, "Stopping container", for each running container', async () => {
     const { run, status, pods, reasons, events } = await setUp();
     await run(storedPod('gone'));
