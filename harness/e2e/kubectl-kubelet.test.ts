@@ -115,6 +115,14 @@ describe('kubectl and the kubelet', { timeout: 180_000 }, () => {
     expect(future, 'kubectl logs crashy --previous --since-time in the year 2999').toBe('');
   });
 
+  it('kubectl logs --tail and --limit-bytes still cut the log', async () => {
+    await waitFor(async () => (await restarts('crashy')) >= 1, 'crashy to restart', 90_000);
+    const last = await output('logs', 'crashy', '--previous', '--tail=1');
+    expect(last, 'kubectl logs crashy --previous --tail=1').toBe('crashing with exit code 1\n');
+    const first = await output('logs', 'crashy', '--previous', '--limit-bytes=7');
+    expect(first, 'kubectl logs crashy --previous --limit-bytes=7').toBe('running');
+  });
+
   it('kubectl events --for pod/crashy lists its Events', async () => {
     const listed = await output('events', '--for', 'pod/crashy');
     expect(listed, 'kubectl events --for pod/crashy').toMatch(
