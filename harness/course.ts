@@ -2664,6 +2664,8 @@ export const course: Chapter[] = [
         'One small function per note, each answering { type, reason, message } with the exact words in its doc comment: clients and people search for them. The pod in BackOff is written name_namespace(uid). Lesson: § Events.',
       'Events > a pod that starts: Pulled, Created and Started, about its container':
         'Give the Kubelet an EventRecorder (eventRecorder(client, clock) from harness/client/events.ts) and a record(pod, note, container) that does not await it. startContainer records pulled after pullImage, created after createContainer, started after startContainer (and failed with the error\'s message if either throws). Lesson: § Events.',
+      "Events > a container the runtime cannot start: Failed, \"Error: \" and the runtime's reason":
+        'Wrap createContainer and startContainer in startContainer: when either throws, record failed(error.message) about the container, then throw the error on (the sync fails and is tried again; the exited attempt goes through the crash back-off). Lesson: § Events.',
       'Events > a crash loop: BackOff, one Event whose count grows at each back-off':
         'syncContainer records backOff(pod, name) whenever it holds a container in CrashLoopBackOff. The recorder turns the repeats into one Event whose count grows: nothing to count yourself. Lesson: § Events.',
       'Events > a liveness probe that fails: Unhealthy with its output, then Killing, "will be restarted"':

@@ -137,6 +137,22 @@ describe('Events', () => {
     ).toEqual(['spec.containers{app}', { component: 'kubelet', host: 'node-1' }]);
   });
 
+  test('a container the runtime cannot start: Failed, "Error: " and the runtime\'s reason', async () => {
+    const { run, runtime, reasons, events } = await setUp();
+    runtime.failNextStart('app', 'exec: "serve": executable file not found in $PATH');
+    await run(storedPod('broken'));
+    await waitFor(async () => (await reasons('broken')).includes('Failed'), 'a Failed Event');
+    const failedEvent = (await events('broken')).find((event) => event.reason === 'Failed');
+    expect(
+      [failedEvent?.type, failedEvent?.message, failedEvent?.involvedObject.fieldPath],
+      'the Failed Event of a container whose start failed',
+    ).toEqual([
+      'Warning',
+      'Error: exec: "serve": executable file not found in $PATH',
+      'spec.containers{app}',
+    ]);
+  });
+
   test('a crash loop: BackOff, one Event whose count grows at each back-off', async () => {
     const { run, status, runtime, clock, events } = await setUp();
     const { metadata } = await run(storedPod('crashy'));
