@@ -2650,6 +2650,8 @@ export const course: Chapter[] = [
         'Each attempt has a log of its own: pick the attempt with the highest attempt number (newestAttempt), as kubectl logs shows the current run (and --previous the one before). Lesson: § Logs.',
       "Logs > previous reads the attempt before the newest; without one, a 400 in kube's words":
         'attemptToRead: newestAttempt of all, or with previous newestAttempt of the others. streamLog reads logRequest(query, Date.now()); no attempt to read while the container has some is the 400 `previous terminated container "<c>" in pod "<p>" not found`. Lesson: § Logs.',
+      'Logs > previous, while a crashed container waits to run again, is the run that just ended':
+        "kube reads previous from the pod status's lastState. While a container waits out its back-off, that is the newest attempt itself: with previous, an exited newest attempt that shouldRestart(restartPolicy, exitCode) is the one to read. serveKubeletApi passes restartPolicyOf(namespace, pod) to streamLog, streamLog to attemptToRead. Lesson: § Logs.",
       "Logs > sinceSeconds and sinceTime leave older lines out; timestamps puts each line's time first":
         'logRequest turns sinceSeconds (now minus that many seconds) or sinceTime (Date.parse) into `since`; streamLog skips a line whose Date.parse(line.time) is before it. With timestamps, write rfc3339Nano(line.time) and a space first: strip the trailing zeros of the fraction, and the dot when nothing is left. Lesson: § Logs.',
       'Logs > limitBytes ends the log after that many bytes':

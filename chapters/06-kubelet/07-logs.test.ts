@@ -138,6 +138,27 @@ describe('Logs', () => {
     }
   });
 
+  test('previous, while a crashed container waits to run again, is the run that just ended', async () => {
+    const runtime = await runtimeWithLog();
+    const [first] = await runtime.listContainers();
+    runtime.exitContainer(first!.id, 1);
+    for (const [policy, expected] of [
+      ['Always', [200, 'one\ntwo\nthree\n']],
+      ['Never', [400, 'previous terminated container "app" in pod "web" not found']],
+    ] as const) {
+      const api = await serveKubeletApi(runtime, '127.0.0.1', 0, () => policy);
+      try {
+        const answer = await fetch(`${api.url}/containerLogs/default/web/app?previous=true`);
+        expect(
+          [answer.status, await answer.text()],
+          `GET ...?previous=true after the only attempt exited 1, restartPolicy ${policy}`,
+        ).toEqual(expected);
+      } finally {
+        await api.close();
+      }
+    }
+  });
+
   test("sinceSeconds and sinceTime leave older lines out; timestamps puts each line's time first", async () => {
     const start = Date.parse('2026-01-01T00:00:00Z');
     const clock = new FakeClock(start);

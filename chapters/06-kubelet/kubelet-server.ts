@@ -8,11 +8,15 @@
 //   GET /containerLogs/<namespace>/<pod>/<container>?tailLines=N&follow=true   the log, plain text
 //   GET /healthz                                                               "ok"
 import type http from 'node:http';
+import type { PodSpec } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type {
   ContainerRuntime,
   ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
+
+/** The restartPolicy of a pod on this node, as the kubelet knows it (Always when unknown). */
+export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
 
 export interface KubeletServer {
   /** http://<address>:<port> */
@@ -24,14 +28,15 @@ export interface KubeletServer {
  * Serves the kubelet API for `runtime` on `address`:`port` (port 0: any free one), with node's
  * http module; resolves once listening, with the url it listens on (the port it really got).
  * GET /healthz answers 200 "ok". GET /containerLogs/<ns>/<pod>/<container> (each part
- * URI-decoded) is answered by streamLog, with the query; an error there before anything was
- * sent: 500 with its message. Anything else: 404, text/plain. close() stops the server and
+ * URI-decoded) is answered by streamLog, with the query and restartPolicyOf(namespace, pod); an
+ * error there before anything was sent: 500 with its message. Anything else: 404, text/plain. close() stops the server and
  * closes its connections (a follow would keep it open otherwise).
  */
 export async function serveKubeletApi(
   runtime: ContainerRuntime,
   address: string,
   port = 10250,
+  restartPolicyOf: RestartPolicyOf = () => undefined,
 ): Promise<KubeletServer> {
   throw new NotImplemented('serveKubeletApi', '§ Logs');
 }
@@ -68,12 +73,15 @@ export function rfc3339Nano(time: string): string {
 }
 
 /**
- * The attempt a request reads: the newest (newestAttempt), or with `previous` the newest of the
- * others (the one before it). None: undefined.
+ * The attempt a request reads: the newest (newestAttempt), or with `previous` the one the pod's
+ * status shows as lastState: the newest itself when it exited and will run again (shouldRestart of
+ * the restartPolicy and its exit code: it waits out a back-off), else the newest of the others
+ * (the one before it). None: undefined.
  */
 export function attemptToRead(
   attempts: RuntimeContainerStatus[],
   previous: boolean,
+  restartPolicy?: PodSpec['restartPolicy'],
 ): RuntimeContainerStatus | undefined {
   throw new NotImplemented('attemptToRead', '§ Logs');
 }
@@ -81,8 +89,8 @@ export function attemptToRead(
 /**
  * Answers a GET /containerLogs request (serveKubeletApi calls it), as logRequest(query, now) asks:
  * finds the attempt to read among those of `which` container (labels podNamespaceLabel,
- * podNameLabel, containerNameLabel; attemptToRead). None: with previous and some attempt, 400
- * 'previous terminated container "<container>" in pod "<pod>" not found'; else 404,
+ * podNameLabel, containerNameLabel; attemptToRead with the restartPolicy). None: with previous
+ * and some attempt, 400 'previous terminated container "<container>" in pod "<pod>" not found'; else 404,
  * 'container "<container>" in pod "<pod>" is not running on this node' (both text/plain).
  * Else 200, text/plain, and each line of runtime.readLogs(id, { tailLines, follow, signal }) that
  * is not older than `since`, with rfc3339Nano(time) and a space first when timestamps is asked,
@@ -95,6 +103,7 @@ export async function streamLog(
   response: http.ServerResponse,
   which: { namespace: string; pod: string; container: string },
   query: URLSearchParams,
+  restartPolicy?: PodSpec['restartPolicy'],
 ): Promise<void> {
   throw new NotImplemented('streamLog', '§ Logs');
 }

@@ -119,7 +119,7 @@ export class Kubelet {
   /**
    * Runs the kubelet until `signal` aborts (and then resolves: being stopped is no failure).
    * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
-   * closed when the signal aborts; the Node registered names the port it really got. Then
+   * telling it each pod's restartPolicy as the pod informer has it, closed when the signal aborts; the Node registered names the port it really got. Then
    * keepAlive; an informer on services (waited for: containers find Services by them); an
    * informer on the pods with fieldSelector spec.nodeName=<this node>; a controller whose
    * reconcile is reconcile(key), with enqueue set to its queue; every relistMs (1 s) the runtime's

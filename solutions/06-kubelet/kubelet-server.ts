@@ -2,8 +2,8 @@
 // node has: a container's log (`kubectl logs` is the API server's pods/log, passed on to this). A
 // log is read from the runtime's log file, the last `tailLines` lines or all of them, and with
 // `follow` it keeps coming until the container exits or the client goes away. The rest of kube's
-// log options are honoured here too: `previous` (the attempt before this restart, kept by the
-// runtime), `sinceSeconds` or `sinceTime`, `timestamps` and `limitBytes`.
+// log options are honoured here too: `previous` (the run that ended last, whose log the runtime
+// keeps), `sinceSeconds` or `sinceTime`, `timestamps` and `limitBytes`.
 //
 //   GET /containerLogs/<namespace>/<pod>/<container>?tailLines=N&follow=true   the log, plain text
 //   GET /healthz                                                               "ok"
@@ -16,7 +16,12 @@ import {
   type ContainerRuntime,
   type ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
+import type { PodSpec } from '../../harness/api/types.ts';
 import { newestAttempt } from './containers.ts';
+import { shouldRestart } from './restarts.ts';
+
+/** The restartPolicy of a pod on this node, as the kubelet knows it (Always when unknown). */
+export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
 
 export interface KubeletServer {
   /** http://<address>:<port> */
@@ -29,11 +34,15 @@ function answer(response: http.ServerResponse, code: number, text: string): void
   response.end(text);
 }
 
-/** Serves the kubelet API for `runtime` on `address`:`port` (port 0: any free one). */
+/**
+ * Serves the kubelet API for `runtime` on `address`:`port` (port 0: any free one); the kubelet
+ * tells it each pod's restartPolicy, which decides what `previous` reads.
+ */
 export async function serveKubeletApi(
   runtime: ContainerRuntime,
   address: string,
   port = 10250,
+  restartPolicyOf: RestartPolicyOf = () => undefined,
 ): Promise<KubeletServer> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
@@ -45,12 +54,12 @@ export async function serveKubeletApi(
       string,
       string,
     ];
-    void streamLog(runtime, response, { namespace, pod, container }, url.searchParams).catch(
-      (error: Error) => {
-        if (!response.headersSent) answer(response, 500, error.message);
-        else response.end();
-      },
-    );
+    const which = { namespace, pod, container };
+    const policy = restartPolicyOf(namespace, pod);
+    void streamLog(runtime, response, which, url.searchParams, policy).catch((error: Error) => {
+      if (!response.headersSent) answer(response, 500, error.message);
+      else response.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -110,21 +119,25 @@ export function rfc3339Nano(time: string): string {
 }
 
 /**
- * The attempt a request reads: the newest, or with `previous` the one before it (by attempt
- * number). None: undefined.
+ * The attempt a request reads: the newest, or with `previous` the pod status's lastState: the
+ * newest itself when it exited and waits to run again (its restartPolicy restarts it), else the
+ * one before it. None: undefined.
  */
 export function attemptToRead(
   attempts: RuntimeContainerStatus[],
   previous: boolean,
+  restartPolicy?: PodSpec['restartPolicy'],
 ): RuntimeContainerStatus | undefined {
   const newest = newestAttempt(attempts);
   if (!previous || !newest) return newest;
+  const exited = newest.state === 'CONTAINER_EXITED';
+  if (exited && shouldRestart(restartPolicy, newest.exitCode)) return newest;
   return newestAttempt(attempts.filter((attempt) => attempt !== newest));
 }
 
 /**
  * Answers a GET /containerLogs request: the log of the newest attempt of one container (or with
- * `previous` the one before), as plain lines, the last `tailLines` of them or all, those since a
+ * `previous` the one that ended last), as plain lines, the last `tailLines` of them or all, those since a
  * time, each with its time when asked, up to limitBytes; with `follow`, new lines as they come,
  * until the container exits or the client goes away.
  */
@@ -133,6 +146,7 @@ export async function streamLog(
   response: http.ServerResponse,
   which: { namespace: string; pod: string; container: string },
   query: URLSearchParams,
+  restartPolicy?: PodSpec['restartPolicy'],
 ): Promise<void> {
   const options = logRequest(query, Date.now());
   const attempts = await runtime.listContainers({
@@ -142,7 +156,7 @@ export async function streamLog(
       [containerNameLabel]: which.container,
     },
   });
-  const attempt = attemptToRead(attempts, options.previous);
+  const attempt = attemptToRead(attempts, options.previous, restartPolicy);
   if (!attempt) {
     const { container, pod } = which;
     if (options.previous && attempts.length > 0) {

@@ -204,7 +204,10 @@ export class Kubelet {
   private async start(signal: AbortSignal): Promise<void> {
     const { toolkit, client } = this.options;
     if (this.options.port !== undefined) {
-      const api = await serveKubeletApi(this.runtime, this.options.nodeIp, this.options.port);
+      const { nodeIp, port } = this.options;
+      const policyOf = (namespace: string, name: string) =>
+        this.pods?.get(`${namespace}/${name}`)?.spec.restartPolicy;
+      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf);
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
       signal.addEventListener('abort', () => void api.close());
