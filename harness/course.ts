@@ -2655,7 +2655,7 @@ export const course: Chapter[] = [
       "Logs > sinceSeconds and sinceTime leave older lines out; timestamps puts each line's time first":
         'logRequest turns sinceSeconds (now minus that many seconds) or sinceTime (Date.parse) into `since`; streamLog skips a line whose Date.parse(line.time) is before it. With timestamps, write rfc3339Nano(line.time) and a space first: strip the trailing zeros of the fraction, and the dot when nothing is left. Lesson: § Logs.',
       'Logs > limitBytes ends the log after that many bytes':
-        'Keep a budget of limitBytes (Infinity without it): write at most that much of each line (a Buffer\'s subarray), take its length off, and stop reading once the budget is spent. Lesson: § Logs.',
+        "Keep a budget of limitBytes (Infinity without it): write at most that much of each line (a Buffer's subarray), take its length off, and stop reading once the budget is spent. Lesson: § Logs.",
       'Logs > follow keeps the answer open and sends each new line as the container prints it':
         "Pass follow: query.get('follow') === 'true' to readLogs and write each line as it comes (response.write, not one end() with everything). Abort readLogs' signal on the response's 'close', or a reader stays behind when the client leaves. Lesson: § Logs.",
       "Logs > kubectl logs' request: the API server passes pods/log on to the pod's node":
@@ -2665,15 +2665,15 @@ export const course: Chapter[] = [
       "Events > the kubelet's reasons and messages, in its words":
         'One small function per note, each answering { type, reason, message } with the exact words in its doc comment: clients and people search for them. The pod in BackOff is written name_namespace(uid). Lesson: § Events.',
       'Events > a pod that starts: Pulled, Created and Started, about its container':
-        'Give the Kubelet an EventRecorder (eventRecorder(client, clock) from harness/client/events.ts) and a record(pod, note, container) that does not await it. startContainer records pulled after pullImage, created after createContainer, started after startContainer (and failed with the error\'s message if either throws). Lesson: § Events.',
-      "Events > a container the runtime cannot start: Failed, \"Error: \" and the runtime's reason":
+        "Give the Kubelet an EventRecorder (eventRecorder(client, clock) from harness/client/events.ts) and a record(pod, note, container) that does not await it. startContainer records pulled after pullImage, created after createContainer, started after startContainer (and failed with the error's message if either throws). Lesson: § Events.",
+      'Events > a container the runtime cannot start: Failed, "Error: " and the runtime\'s reason':
         'Wrap createContainer and startContainer in startContainer: when either throws, record failed(error.message) about the container, then throw the error on (the sync fails and is tried again; the exited attempt goes through the crash back-off). Lesson: § Events.',
       'Events > a crash loop: BackOff, one Event whose count grows at each back-off':
         'syncContainer records backOff(pod, name) whenever it holds a container in CrashLoopBackOff. The recorder turns the repeats into one Event whose count grows: nothing to count yourself. Lesson: § Events.',
       'Events > a liveness probe that fails: Unhealthy with its output, then Killing, "will be restarted"':
         'In syncProbes, give ContainerProbes an onUnhealthy that records unhealthy(kind, output), and make onFailure record killing(name, "liveness") (or "startup" while the container has not started) before it stops the container. Lesson: § Events.',
       'Events > a pod deleted: Killing, "Stopping container", for each running container':
-        'killPod records killing(name) for each running container before it stops them. It has no Pod, only the key and the container\'s labels: { metadata: { name, namespace, uid: labels[podUidLabel] } } is enough for kubeletEvent. Lesson: § Events.',
+        "killPod records killing(name) for each running container before it stops them. It has no Pod, only the key and the container's labels: { metadata: { name, namespace, uid: labels[podUidLabel] } } is enough for kubeletEvent. Lesson: § Events.",
     },
   },
   {

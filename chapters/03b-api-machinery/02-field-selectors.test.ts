@@ -120,7 +120,12 @@ describe('Field selectors', () => {
       apiVersion: 'v1',
       kind: 'Event',
       metadata: { name: 'web.1', namespace: 'default' },
-      involvedObject: { apiVersion: 'v1', kind: 'Pod', name: 'web', fieldPath: 'spec.containers{app}' },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: 'web',
+        fieldPath: 'spec.containers{app}',
+      },
       reportingComponent: 'kubelet',
     } as KubeObject;
     const selector =

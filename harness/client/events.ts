@@ -100,7 +100,11 @@ export class EventRecorder {
       firstTimestamp: event.firstTimestamp ?? now,
       lastTimestamp: now,
     });
-    this.remember(key, { name: created.metadata.name!, namespace: event.metadata.namespace, count });
+    this.remember(key, {
+      name: created.metadata.name!,
+      namespace: event.metadata.namespace,
+      count,
+    });
   }
 
   /** Remembers the newest `rememberedEvents` events, forgetting the least recently seen first. */
