@@ -13,7 +13,8 @@
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
 // The pure steps live beside it: node.ts (the Node), pod-status.ts (the status), restarts.ts
-// (whether and when to restart), containers.ts (the runtime's configs), probes.ts.
+// (whether and when to restart), containers.ts (the runtime's configs), probes.ts, and events.ts
+// (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
 import type { Container, Lease, Node, Pod, Service } from '../../harness/api/types.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import { eventRecorder, type EventNote, type EventRecorder } from '../../harness/client/events.ts';
