@@ -1541,7 +1541,7 @@ export const course: Chapter[] = [
       "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
         'In PUT and PATCH of a Service, tryUpdate returns allocator.onUpdate(current, prepared); when the write fails, rebuild the allocator from storage.list of the Services before you rethrow. Lesson: § Collaborators.',
       "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer":
-        'serveLog: read the pod and its Node, then http.get http://<InternalIP>:<kubelet port>/containerLogs/<ns>/<pod>/<container> with only follow and tailLines, and pipe a 200 into the response as text/plain. Lesson: § Collaborators.',
+        'serveLog: read the pod and its Node, then http.get http://<InternalIP>:<kubelet port>/containerLogs/<ns>/<pod>/<container> with only the log options the kubelet reads (follow, tailLines, previous, sinceSeconds, sinceTime, timestamps, limitBytes), and pipe a 200 into the response as text/plain. Lesson: § Collaborators.',
       'Collaborators > a pod with several containers needs ?container=, one of its own; only GET reads a log':
         "The container is ?container or the only one; check it against the pod's container names before asking any node. Anything but GET is methodNotAllowed. Lesson: § Collaborators.",
       'Collaborators > a pod on no node has no log yet, and a node without an InternalIP cannot be asked: 400':
@@ -1698,6 +1698,8 @@ export const course: Chapter[] = [
         'checkFields: metadata.name and metadata.namespace always pass; any other field must be in selectableFields[resource.resource]. Lesson: § Field selectors.',
       "Field selectors > any other field is a 400 in Kubernetes' words":
         'Two messages: "field label not supported: <field>" for a resource with its own list in selectableFields, and "\\"<field>\\" is not a known field selector: only \\"metadata.name\\", \\"metadata.namespace\\"" for one without. Lesson: § Field selectors.',
+      "Field selectors > events are selected by every field of kube's event strategy; source is the component, else reportingComponent":
+        'selectableFields.events lists them all already; matchesFields takes the resource as a third argument and, for a field in derivedFields[resource], reads each of its paths and keeps the first that is not "". fieldSelector passes resource.resource. Lesson: § Field selectors.',
       'Field selectors > a list with ?labelSelector= has only the selected objects':
         "Nothing new if createSelectors().labelSelector works: the API server calls it and keeps the list's resourceVersion. Lesson: § Label selectors.",
       'Field selectors > a list with ?fieldSelector= has only the selected objects':
@@ -2368,7 +2370,7 @@ export const course: Chapter[] = [
       {
         title: 'The Node and its Lease',
         from: 'Registering the node > the Node names its addresses, what it offers, its pod range and its kubelet port',
-        functions: ['healthyConditions', 'nodeObject', 'nodeLease'],
+        functions: ['healthyConditions', 'goPlatform', 'nodeObject', 'nodeLease'],
       },
       {
         title: 'Registration and heartbeats',
@@ -2435,7 +2437,7 @@ export const course: Chapter[] = [
       {
         title: 'Probing once',
         from: 'Probes > httpGet: 200 to 399 is a success',
-        functions: ['probeOnce'],
+        functions: ['runProbe', 'probeOnce'],
       },
       {
         title: "A probe's verdict",
@@ -2461,7 +2463,11 @@ export const course: Chapter[] = [
       {
         title: 'Container logs',
         from: "Logs > the kubelet API serves a container's log, all of it or its last lines",
-        functions: ['streamLog'],
+        functions: ['streamLog', 'logRequest', 'rfc3339Nano', 'attemptToRead'],
+      },
+      {
+        title: "The kubelet's Events",
+        from: 'Events > an Event about a container names its pod, the container by fieldPath, and the kubelet on its node',
       },
     ],
     component: 'kubelet',
@@ -2470,6 +2476,8 @@ export const course: Chapter[] = [
         'Build the Node from the config: metadata.name, status.addresses (InternalIP, then Hostname), capacity and allocatable (both the configured capacity), spec.podCIDR, and status.daemonEndpoints.kubeletEndpoint.Port (config.port, else 10250). Lesson: § Registering the node.',
       'Registering the node > the Node carries the labels and the version kubectl shows':
         'Give metadata.labels the well-known kubernetes.io/hostname (the node name; os and arch too), and status.nodeInfo the exported kubeletVersion. Lesson: § Registering the node.',
+      "Registering the node > the os and the architecture are in Go's names, the same in the labels and in nodeInfo":
+        'goPlatform: a small table for the names that differ (x64 is amd64, ia32 is 386, win32 is windows), anything else as it is. nodeObject calls it once and uses the answer for the labels kubernetes.io/os and kubernetes.io/arch and for nodeInfo.operatingSystem and architecture. Lesson: § Registering the node.',
       "Registering the node > a new node is Ready, with no memory, disk or PID pressure, in Kubernetes' words":
         "healthyConditions(now): four conditions in this order, MemoryPressure, DiskPressure and PIDPressure False, Ready True, each with its exact reason and message (the stub's doc comment lists them). nodeObject puts them in status.conditions. Lesson: § Registering the node.",
       'Registering the node > every condition was last heard from and last changed at the time given':
@@ -2612,6 +2620,8 @@ export const course: Chapter[] = [
         'runtime.exec(target.containerId, probe.exec.command, timeoutSeconds ?? 1): exit code 0 is a success. Lesson: § Probes.',
       'Probes > exec: a command that timed out is a failure, whatever its exit code':
         'Check result.timedOut as well as the exit code; an exec the runtime refuses (the container is not running) rejects: that is a failure too, not an error. Lesson: § Probes.',
+      "Probes > a failed probe says why, in kube's words":
+        'runProbe answers { success, output } and probeOnce is its success. The output of a failure is what kube prints after "probe failed:": the status code of an HTTP answer, Go\'s "dial tcp <host>:<port>: connect: connection refused" for a refused connection (the error\'s code, or its cause\'s, is ECONNREFUSED), an exec command\'s stdout then stderr, or `command "<command>" timed out`. Lesson: § Probes.',
       'Probes > the verdict turns after failureThreshold failures in a row, and back after successThreshold successes':
         'Count successes and failures in a row (each resets the other); turn the verdict when the count reaches its threshold, and answer true only on the result that turned it. Lesson: § Probes.',
       'Probes > by default one success makes the verdict healthy, and three failures in a row unhealthy':
@@ -2626,6 +2636,8 @@ export const course: Chapter[] = [
         "After recording a readiness result, call events.onChange() when record() answered true (the verdict turned): the kubelet writes the pod's status again. Lesson: § Probes.",
       'Probes > liveness failing failureThreshold times in a row calls onFailure':
         'A liveness verdict that turns unhealthy calls events.onFailure() (the kubelet kills the container). A liveness verdict that turns healthy again calls nothing. Lesson: § Probes.',
+      'Probes > each failed run calls onUnhealthy with the kind of probe and its output':
+        'In the scheduled run, use runProbe instead of probeOnce, and on a failure call events.onUnhealthy?.(kind, output) before recording the result, every time (not only when the verdict turns). Each schedule needs to know its kind: Startup, Readiness or Liveness. Lesson: § Probes.',
       'Probes > readiness and liveness wait until the startup probe has passed':
         'Readiness and liveness timers keep their schedule, but while `started` is false they skip the check. The startup verdict turning healthy calls onChange. Lesson: § Probes.',
       'Probes > a startup probe that never passes calls onFailure once it reaches failureThreshold':
@@ -2644,10 +2656,32 @@ export const course: Chapter[] = [
         "streamLog: listContainers by the namespace, pod and container name labels, newestAttempt; none: 404 with the message. Else 200 text/plain, and for await over runtime.readLogs(id, { tailLines, follow, signal }) write each line's content and a newline. Lesson: § Logs.",
       "Logs > after a restart, the log is the newest attempt's":
         'Each attempt has a log of its own: pick the attempt with the highest attempt number (newestAttempt), as kubectl logs shows the current run (and --previous the one before). Lesson: § Logs.',
+      "Logs > previous reads the attempt before the newest; without one, a 400 in kube's words":
+        'attemptToRead: newestAttempt of all, or with previous newestAttempt of the others. streamLog reads logRequest(query, Date.now()); no attempt to read while the container has some is the 400 `previous terminated container "<c>" in pod "<p>" not found`. Lesson: § Logs.',
+      'Logs > previous, while a crashed container waits to run again, is the run that just ended':
+        "kube reads previous from the pod status's lastState. While a container waits out its back-off, that is the newest attempt itself: with previous, an exited newest attempt that shouldRestart(restartPolicy, exitCode) is the one to read. serveKubeletApi passes restartPolicyOf(namespace, pod) to streamLog, streamLog to attemptToRead. Lesson: § Logs.",
+      "Logs > sinceSeconds and sinceTime leave older lines out; timestamps puts each line's time first":
+        'logRequest turns sinceSeconds (now minus that many seconds) or sinceTime (Date.parse) into `since`; streamLog skips a line whose Date.parse(line.time) is before it. With timestamps, write rfc3339Nano(line.time) and a space first: strip the trailing zeros of the fraction, and the dot when nothing is left. Lesson: § Logs.',
+      'Logs > limitBytes ends the log after that many bytes':
+        "Keep a budget of limitBytes (Infinity without it): write at most that much of each line (a Buffer's subarray), take its length off, and stop reading once the budget is spent. Lesson: § Logs.",
       'Logs > follow keeps the answer open and sends each new line as the container prints it':
         "Pass follow: query.get('follow') === 'true' to readLogs and write each line as it comes (response.write, not one end() with everything). Abort readLogs' signal on the response's 'close', or a reader stays behind when the client leaves. Lesson: § Logs.",
       "Logs > kubectl logs' request: the API server passes pods/log on to the pod's node":
         'In run(), with options.port set, serve the kubelet API before registering, and register the Node with the port it got: the API server reads daemonEndpoints.kubeletEndpoint.Port to reach it. Lesson: § Logs.',
+      'Events > an Event about a container names its pod, the container by fieldPath, and the kubelet on its node':
+        'kubeletEvent: a core/v1 Event with generateName "<pod>.", involvedObject the Pod (apiVersion v1, kind Pod, namespace, name, uid) plus fieldPath spec.containers{<name>} only when a container is given, the note\'s type, reason and message, source { component: "kubelet", host: the node } and reportingComponent "kubelet". Lesson: § Events.',
+      "Events > the kubelet's reasons and messages, in its words":
+        'One small function per note, each answering { type, reason, message } with the exact words in its doc comment: clients and people search for them. The pod in BackOff is written name_namespace(uid). Lesson: § Events.',
+      'Events > a pod that starts: Pulled, Created and Started, about its container':
+        "Give the Kubelet an EventRecorder (eventRecorder(client, clock) from harness/client/events.ts) and a record(pod, note, container) that does not await it. startContainer records pulled after pullImage, created after createContainer, started after startContainer (and failed with the error's message if either throws). Lesson: § Events.",
+      'Events > a container the runtime cannot start: Failed, "Error: " and the runtime\'s reason':
+        'Wrap createContainer and startContainer in startContainer: when either throws, record failed(error.message) about the container, then throw the error on (the sync fails and is tried again; the exited attempt goes through the crash back-off). Lesson: § Events.',
+      'Events > a crash loop: BackOff, one Event whose count grows at each back-off':
+        'syncContainer records backOff(pod, name) whenever it holds a container in CrashLoopBackOff. The recorder turns the repeats into one Event whose count grows: nothing to count yourself. Lesson: § Events.',
+      'Events > a liveness probe that fails: Unhealthy with its output, then Killing, "will be restarted"':
+        'In syncProbes, give ContainerProbes an onUnhealthy that records unhealthy(kind, output), and make onFailure record killing(name, "liveness") (or "startup" while the container has not started) before it stops the container. Lesson: § Events.',
+      'Events > a pod deleted: Killing, "Stopping container", for each running container':
+        "killPod records killing(name) for each running container before it stops them. It has no Pod, only the key and the container's labels: { metadata: { name, namespace, uid: labels[podUidLabel] } } is enough for kubeletEvent. Lesson: § Events.",
     },
   },
   {

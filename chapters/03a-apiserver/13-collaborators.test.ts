@@ -469,14 +469,18 @@ describe('Collaborators', () => {
     const kubelet = await fakeKubelet(200, 'line 1\nline 2\n');
     await api.post('/api/v1/nodes').send(nodeAt(kubelet.port));
     await api.post(PODS).send(podOn('talker', 'node-1'));
-    const response = await api.get(`${PODS}/talker/log?tailLines=2&follow=false&previous=x`);
+    const query = 'tailLines=2&follow=false&previous=true&timestamps=true&limitBytes=9&pretty=x';
+    const response = await api.get(`${PODS}/talker/log?${query}`);
     expect(
       [response.status, response.headers['content-type'], response.text],
-      `GET ${PODS}/talker/log?tailLines=2&follow=false&previous=x`,
+      `GET ${PODS}/talker/log?${query}`,
     ).toEqual([200, 'text/plain', 'line 1\nline 2\n']);
-    expect(kubelet.seen, 'what the kubelet on node-1 was asked: follow and tailLines only').toEqual(
-      ['/containerLogs/default/talker/app?follow=false&tailLines=2'],
-    );
+    expect(
+      kubelet.seen,
+      "what the kubelet on node-1 was asked: kube's log options, in the server's order, no pretty",
+    ).toEqual([
+      '/containerLogs/default/talker/app?follow=false&tailLines=2&previous=true&timestamps=true&limitBytes=9',
+    ]);
   });
 
   test('a pod with several containers needs ?container=, one of its own; only GET reads a log', async () => {

@@ -512,8 +512,8 @@ export async function startServiceAllocator(
  * - A pod on no node: 400 `container "<name>" in pod "<pod>" is waiting to start: not scheduled`.
  * - The node's status.addresses InternalIP (400 `node "<node>" has no InternalIP to reach its
  *   kubelet` without one) and status.daemonEndpoints.kubeletEndpoint.Port (10250 by default).
- * - GET http://<ip>:<port>/containerLogs/<namespace>/<pod>/<container>?<follow, tailLines from
- *   the query, when given>. A 200 is piped back as text/plain; any other answer is a 400 whose
+ * - GET http://<ip>:<port>/containerLogs/<namespace>/<pod>/<container>?<follow, tailLines,
+ *   previous, sinceSeconds, sinceTime, timestamps, limitBytes from the query, when given>. A 200 is piped back as text/plain; any other answer is a 400 whose
  *   message is the kubelet's text (trimmed); a kubelet that cannot be reached is a 500
  *   (internalError naming it). When the client goes away, stop reading from the kubelet.
  */

@@ -115,6 +115,36 @@ describe('Field selectors', () => {
     );
   });
 
+  test("events are selected by every field of kube's event strategy; source is the component, else reportingComponent", () => {
+    const event = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web.1', namespace: 'default' },
+      involvedObject: {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        name: 'web',
+        fieldPath: 'spec.containers{app}',
+      },
+      reportingComponent: 'kubelet',
+    } as KubeObject;
+    const selector =
+      'involvedObject.apiVersion=v1,involvedObject.kind=Pod,involvedObject.fieldPath=spec.containers{app},source=kubelet,reportingComponent=kubelet';
+    const requirements = parseFieldSelector(selector);
+    expect(
+      () => checkFields(requirements, resource('events')),
+      `checkFields of ${selector} on events should not throw`,
+    ).not.toThrow();
+    expect(
+      matchesFields(requirements, event, 'events'),
+      `${selector} on an Event with no source, reportingComponent kubelet`,
+    ).toBe(true);
+    expect(
+      matchesFields(parseFieldSelector('source=scheduler'), event, 'events'),
+      'source=scheduler on an Event reported by kubelet',
+    ).toBe(false);
+  });
+
   test('a list with ?labelSelector= has only the selected objects', async () => {
     const { api } = await setup();
     await api.post(PODS).send(pod('web-1', undefined, { app: 'web', tier: 'front' }));

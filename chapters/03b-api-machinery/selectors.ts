@@ -138,22 +138,41 @@ export const selectableFields: Record<string, string[]> = {
   namespaces: ['status.phase'],
   services: ['spec.type', 'spec.clusterIP'],
   secrets: ['type'],
+  // Every field of kube's event strategy: `kubectl events --for pod/web` asks by most of them.
   events: [
     'involvedObject.kind',
     'involvedObject.namespace',
     'involvedObject.name',
     'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
     'reason',
+    'reportingComponent',
+    'source',
     'type',
   ],
 };
 
 /**
+ * Fields that are not one path in the object: the paths each reads, the first with a value
+ * counting. An Event's `source` is its source.component, or else its reportingComponent.
+ */
+export const derivedFields: Record<string, Record<string, string[]>> = {
+  events: { source: ['source.component', 'reportingComponent'] },
+};
+
+/**
  * Whether `object` meets every field requirement. A field is read by its dotted path
  * (spec.nodeName); a field that is absent reads as "" (spec.unschedulable as "false"), so
- * `spec.nodeName=` selects pods that are not scheduled yet. Other values compare as strings.
+ * `spec.nodeName=` selects pods that are not scheduled yet. Other values compare as strings. A
+ * field of derivedFields[resource] reads the first of its paths that has a value.
  */
-export function matchesFields(requirements: FieldRequirement[], object: KubeObject): boolean {
+export function matchesFields(
+  requirements: FieldRequirement[],
+  object: KubeObject,
+  resource = '',
+): boolean {
   throw new NotImplemented('matchesFields', '§ Field selectors');
 }
 
@@ -170,7 +189,7 @@ export function checkFields(requirements: FieldRequirement[], resource: Resource
 /**
  * The selectors the API server is given (harness/api/machinery.ts): labelSelector(text) parses
  * and returns a test of an object's labels (none means {}); fieldSelector(text, resource) parses,
- * checks the fields, and returns a test of the object.
+ * checks the fields, and returns a test of the object (matchesFields with resource.resource).
  */
 export function createSelectors(): Selectors {
   throw new NotImplemented('createSelectors', '§ Label selectors');

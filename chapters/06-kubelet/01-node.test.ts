@@ -8,7 +8,7 @@ import { testScope } from '../../harness/testing/scope.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createKubelet, repeatEvery } from './kubelet.ts';
-import { healthyConditions, kubeletVersion, nodeLease, nodeObject } from './node.ts';
+import { goPlatform, healthyConditions, kubeletVersion, nodeLease, nodeObject } from './node.ts';
 
 const scope = testScope();
 const config = {
@@ -68,6 +68,27 @@ describe('Registering the node', () => {
       node.status?.nodeInfo?.kubeletVersion,
       'status.nodeInfo.kubeletVersion (the VERSION column of kubectl get nodes)',
     ).toBe(kubeletVersion);
+  });
+
+  test("the os and the architecture are in Go's names, the same in the labels and in nodeInfo", () => {
+    expect(
+      [goPlatform('linux', 'x64'), goPlatform('win32', 'ia32'), goPlatform('darwin', 'arm64')],
+      "goPlatform of Node.js's linux/x64, win32/ia32 and darwin/arm64",
+    ).toEqual([
+      { os: 'linux', arch: 'amd64' },
+      { os: 'windows', arch: '386' },
+      { os: 'darwin', arch: 'arm64' },
+    ]);
+    const node = nodeObject(config, NOW);
+    const here = goPlatform(process.platform, process.arch);
+    expect(
+      [node.metadata.labels?.['kubernetes.io/os'], node.metadata.labels?.['kubernetes.io/arch']],
+      'the labels kubernetes.io/os and kubernetes.io/arch of this machine',
+    ).toEqual([here.os, here.arch]);
+    expect(
+      [node.status?.nodeInfo?.operatingSystem, node.status?.nodeInfo?.architecture],
+      'status.nodeInfo operatingSystem and architecture (kubectl describe node), as the labels',
+    ).toEqual([here.os, here.arch]);
   });
 
   test("a new node is Ready, with no memory, disk or PID pressure, in Kubernetes' words", () => {

@@ -12,7 +12,7 @@ import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createKubelet } from './kubelet.ts';
-import { ContainerProbes, probeOnce, ProbeTracker } from './probes.ts';
+import { ContainerProbes, probeOnce, ProbeTracker, runProbe } from './probes.ts';
 
 const scope = testScope();
 const container: Container = {
@@ -76,14 +76,20 @@ async function probed(
   const runs: Record<string, number> = {};
   runtime.execHandler = (_container, command) => {
     runs[command[0]!] = (runs[command[0]!] ?? 0) + 1;
-    return { exitCode: passing[command[0]!] ? 0 : 1, stdout: '', stderr: '', timedOut: false };
+    const ok = passing[command[0]!];
+    const stdout = ok ? '' : `${command[0]} failed`;
+    return { exitCode: ok ? 0 : 1, stdout, stderr: '', timedOut: false };
   };
-  const events = { changes: 0, failures: 0 };
+  const events = { changes: 0, failures: 0, unhealthy: [] as string[] };
   const subject = new ContainerProbes(
     { name: 'app', image: 'kata/echo', ...probes },
     { podIP: '127.0.0.1', containerId: id, runtime },
     clock,
-    { onChange: () => events.changes++, onFailure: () => events.failures++ },
+    {
+      onChange: () => events.changes++,
+      onFailure: () => events.failures++,
+      onUnhealthy: (kind, output) => events.unhealthy.push(`${kind}: ${output}`),
+    },
   );
   /** Moves the clock on `ms`, then waits until every probe that ran has set its next run. */
   const advance = async (ms: number) => {
@@ -207,6 +213,37 @@ describe('Probes', () => {
       await probeOnce({ exec: { command: ['true'] } }, container, stopped),
       'an exec probe in a container the runtime does not run (it should answer false, not throw)',
     ).toBe(false);
+  });
+
+  test("a failed probe says why, in kube's words", async () => {
+    const broken = await answering(500);
+    try {
+      expect(
+        await runProbe({ httpGet: { port: broken.port } }, container, target()),
+        'runProbe of an httpGet probe answered 500',
+      ).toEqual({ success: false, output: 'HTTP probe failed with statuscode: 500' });
+    } finally {
+      await broken.close();
+    }
+    expect(
+      await runProbe({ tcpSocket: { port: broken.port } }, container, target()),
+      'runProbe of a tcpSocket probe to a port nobody listens on',
+    ).toEqual({
+      success: false,
+      output: `dial tcp 127.0.0.1:${broken.port}: connect: connection refused`,
+    });
+    const { runtime, id } = await runningContainer();
+    const at = { ...target(runtime), containerId: id };
+    runtime.execHandler = () => ({ exitCode: 1, stdout: 'no ', stderr: 'file', timedOut: false });
+    expect(
+      await runProbe({ exec: { command: ['cat', '/tmp/ok'] } }, container, at),
+      'runProbe of an exec probe that printed "no " and "file" to stderr, and exited 1',
+    ).toEqual({ success: false, output: 'no file' });
+    runtime.execHandler = () => ({ exitCode: 0, stdout: '', stderr: '', timedOut: true });
+    expect(
+      await runProbe({ exec: { command: ['sleep', '9'] } }, container, at),
+      'runProbe of an exec probe that ran out of time',
+    ).toEqual({ success: false, output: 'command "sleep 9" timed out' });
   });
 
   test('the verdict turns after failureThreshold failures in a row, and back after successThreshold successes', () => {
@@ -337,6 +374,23 @@ describe('Probes', () => {
     ).toEqual([3, 0]);
     await advance(10_000);
     expect(events.failures, 'onFailure calls after the third failure in a row').toBe(1);
+    subject.stop();
+  });
+
+  test('each failed run calls onUnhealthy with the kind of probe and its output', async () => {
+    const { subject, passing, events, advance } = await probed({
+      livenessProbe: execProbe('alive'),
+    });
+    passing.alive = true;
+    subject.start();
+    await advance(0);
+    passing.alive = false;
+    await advance(10_000);
+    await advance(10_000);
+    expect(
+      events.unhealthy,
+      'onUnhealthy calls after one liveness success and two failures (the command prints "alive failed")',
+    ).toEqual(['Liveness: alive failed', 'Liveness: alive failed']);
     subject.stop();
   });
 

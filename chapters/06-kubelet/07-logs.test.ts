@@ -110,6 +110,105 @@ describe('Logs', () => {
     }
   });
 
+  test("previous reads the attempt before the newest; without one, a 400 in kube's words", async () => {
+    const runtime = await runtimeWithLog();
+    const api = await serveKubeletApi(runtime, '127.0.0.1', 0);
+    try {
+      const none = await fetch(`${api.url}/containerLogs/default/web/app?previous=true`);
+      expect(
+        [none.status, await none.text()],
+        'GET ...?previous=true of a container that never restarted',
+      ).toEqual([400, 'previous terminated container "app" in pod "web" not found']);
+      const [first] = await runtime.listContainers();
+      runtime.exitContainer(first!.id, 1);
+      const again = await runtime.createContainer(first!.podSandboxId, {
+        metadata: { name: 'app', attempt: 1 },
+        image: 'kata/echo',
+        labels: first!.labels,
+      });
+      await runtime.startContainer(again);
+      runtime.writeLog(again, 'second run');
+      const previous = await fetch(`${api.url}/containerLogs/default/web/app?previous=true`);
+      expect(
+        [previous.status, await previous.text()],
+        'GET ...?previous=true after attempt 0 wrote three lines and attempt 1 one',
+      ).toEqual([200, 'one\ntwo\nthree\n']);
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('previous, while a crashed container waits to run again, is the run that just ended', async () => {
+    const runtime = await runtimeWithLog();
+    const [first] = await runtime.listContainers();
+    runtime.exitContainer(first!.id, 1);
+    for (const [policy, expected] of [
+      ['Always', [200, 'one\ntwo\nthree\n']],
+      ['Never', [400, 'previous terminated container "app" in pod "web" not found']],
+    ] as const) {
+      const api = await serveKubeletApi(runtime, '127.0.0.1', 0, () => policy);
+      try {
+        const answer = await fetch(`${api.url}/containerLogs/default/web/app?previous=true`);
+        expect(
+          [answer.status, await answer.text()],
+          `GET ...?previous=true after the only attempt exited 1, restartPolicy ${policy}`,
+        ).toEqual(expected);
+      } finally {
+        await api.close();
+      }
+    }
+  });
+
+  test("sinceSeconds and sinceTime leave older lines out; timestamps puts each line's time first", async () => {
+    const start = Date.parse('2026-01-01T00:00:00Z');
+    const clock = new FakeClock(start);
+    const runtime = new FakeRuntime({ clock });
+    const sandbox = await runtime.runPodSandbox({
+      metadata: { name: 'web', namespace: 'default', uid: 'u1', attempt: 0 },
+    });
+    await runtime.pullImage('kata/echo');
+    const id = await runtime.createContainer(sandbox, {
+      metadata: { name: 'app', attempt: 0 },
+      image: 'kata/echo',
+      labels: {
+        [podNameLabel]: 'web',
+        [podNamespaceLabel]: 'default',
+        [containerNameLabel]: 'app',
+      },
+    });
+    await runtime.startContainer(id);
+    runtime.writeLog(id, 'at midnight');
+    clock.advance(1500);
+    runtime.writeLog(id, 'a second and a half later');
+    clock.advance(Date.now() - 60_000 - clock.now());
+    runtime.writeLog(id, 'a minute ago');
+    const api = await serveKubeletApi(runtime, '127.0.0.1', 0);
+    const log = async (query: string) =>
+      (await fetch(`${api.url}/containerLogs/default/web/app?${query}`)).text();
+    try {
+      expect(
+        await log('sinceTime=2026-01-01T00:00:01Z'),
+        'the log since 2026-01-01T00:00:01Z',
+      ).toBe('a second and a half later\na minute ago\n');
+      expect(await log('sinceSeconds=3600'), 'the log of the last hour').toBe('a minute ago\n');
+      expect(await log('timestamps=true&tailLines=3'), 'the log with timestamps=true').toMatch(
+        /^2026-01-01T00:00:00Z at midnight\n2026-01-01T00:00:01\.5Z a second and a half later\n\S+Z a minute ago\n$/,
+      );
+    } finally {
+      await api.close();
+    }
+  });
+
+  test('limitBytes ends the log after that many bytes', async () => {
+    const api = await serveKubeletApi(await runtimeWithLog(), '127.0.0.1', 0);
+    try {
+      const cut = await fetch(`${api.url}/containerLogs/default/web/app?limitBytes=6`);
+      expect(await cut.text(), 'the log (one, two, three) with limitBytes=6').toBe('one\ntw');
+    } finally {
+      await api.close();
+    }
+  });
+
   test('follow keeps the answer open and sends each new line as the container prints it', async () => {
     const runtime = await runtimeWithLog();
     const [container] = await runtime.listContainers();

@@ -13,7 +13,8 @@
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
 // The pure steps live beside it: node.ts (the Node), pod-status.ts (the status), restarts.ts
-// (whether and when to restart), containers.ts (the runtime's configs), probes.ts.
+// (whether and when to restart), containers.ts (the runtime's configs), probes.ts, and events.ts
+// (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
 import type { Container, Pod } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
@@ -119,7 +120,7 @@ export class Kubelet {
   /**
    * Runs the kubelet until `signal` aborts (and then resolves: being stopped is no failure).
    * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
-   * closed when the signal aborts; the Node registered names the port it really got. Then
+   * telling it each pod's restartPolicy as the pod informer has it, closed when the signal aborts; the Node registered names the port it really got. Then
    * keepAlive; an informer on services (waited for: containers find Services by them); an
    * informer on the pods with fieldSelector spec.nodeName=<this node>; a controller whose
    * reconcile is reconcile(key), with enqueue set to its queue; every relistMs (1 s) the runtime's
@@ -158,7 +159,10 @@ export class Kubelet {
    * the error's reason and message, and the pod key queued again after imageBackoffMs (10 s);
    * until that time has passed (per pod uid, container and image), held back as ImagePullBackOff
    * with the message 'Back-off pulling image "<image>"', without pulling. A pull that succeeds
-   * forgets the failure.
+   * forgets the failure. (§ Events: each step records its Event about the container, best effort,
+   * not awaited: pulled, created, started; failedPull and failed(reason) for a failed pull;
+   * pullBackOff and failed(ImagePullBackOff) while it waits; failed(message) when createContainer
+   * or startContainer throws, and the error is thrown on.)
    */
   async startContainer(
     pod: Pod,
@@ -186,7 +190,8 @@ export class Kubelet {
    * One container of the pod: its newest attempt in the sandbox, then nextStep (with the pod's
    * restartPolicy, this.backoff, the key "<pod uid>/<container name>" and the time now). none:
    * undefined. start: startContainer with that attempt (and what it answers). wait: the pod key
-   * queued again for when the wait ends, and held back as CrashLoopBackOff with crashLoopMessage.
+   * queued again for when the wait ends, and held back as CrashLoopBackOff with crashLoopMessage
+   * (§ Events: and a backOff Event about the container).
    */
   async syncContainer(
     pod: Pod,
@@ -215,7 +220,9 @@ export class Kubelet {
    * start it; onChange queues the pod; onFailure stops the probes and the container
    * (stopContainer with terminationGracePeriodSeconds, 30 by default), then queues the pod, whose
    * next sync restarts it as its restartPolicy says. The attempt watched is no longer the newest
-   * running one: stop its probes (and make new ones if a newer attempt runs).
+   * running one: stop its probes (and make new ones if a newer attempt runs). (§ Events: onUnhealthy
+   * records unhealthy(kind, output); onFailure first records killing(name, "liveness"), or
+   * "startup" while the probes say the container has not started.)
    */
   async syncProbes(pod: Pod, sandbox: PodSandboxStatus, container: Container): Promise<void> {
     throw new NotImplemented('Kubelet.syncProbes', '§ Probes');
@@ -226,7 +233,9 @@ export class Kubelet {
   /**
    * Stops the pod of `key` ("namespace/name"): for each sandbox labelled with its namespace and
    * name, stop the probes of its containers, stop its running containers (stopContainer with
-   * `graceSeconds`: SIGTERM, then SIGKILL), then remove the sandbox.
+   * `graceSeconds`: SIGTERM, then SIGKILL), then remove the sandbox. (§ Events: a killing Event
+   * about each running container before it stops, the pod named by the key and the container's
+   * podUidLabel.)
    */
   async killPod(key: string, graceSeconds: number): Promise<void> {
     throw new NotImplemented('Kubelet.killPod', section);

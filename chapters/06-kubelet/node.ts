@@ -38,10 +38,20 @@ export function healthyConditions(now: string): NodeCondition[] {
 }
 
 /**
+ * The platform in Go's names, as Kubernetes writes it: Node.js's x64 is amd64, ia32 is 386, win32
+ * is windows; any other name (linux, darwin, arm64) is the same in both.
+ */
+export function goPlatform(platform: string, arch: string): { os: string; arch: string } {
+  throw new NotImplemented('goPlatform', section);
+}
+
+/**
  * The Node as the kubelet registers it: metadata.name and the label kubernetes.io/hostname;
  * spec.podCIDR (and podCIDRs); status.capacity and status.allocatable (both the configured
  * capacity); healthyConditions(now); addresses InternalIP (nodeIp) then Hostname (nodeName);
- * daemonEndpoints.kubeletEndpoint.Port (config.port, 10250); nodeInfo.kubeletVersion.
+ * daemonEndpoints.kubeletEndpoint.Port (config.port, 10250); nodeInfo.kubeletVersion; the labels
+ * kubernetes.io/os and kubernetes.io/arch and nodeInfo.operatingSystem and architecture, all
+ * goPlatform(process.platform, process.arch).
  */
 export function nodeObject(config: NodeConfig, now: string): Node {
   throw new NotImplemented('nodeObject', section);

@@ -22,15 +22,33 @@ export interface ProbeTarget {
 
 const section = '§ Probes';
 
+/** A probe's result: success or not, and what it said (the output an Unhealthy event quotes). */
+export interface ProbeOutcome {
+  success: boolean;
+  output: string;
+}
+
 /**
- * Runs a probe once; true for a success. Never throws: an error is a failure. Within
+ * Runs a probe once and says how it went. Never throws: an error is a failure. Within
  * timeoutSeconds (1 by default):
  * - httpGet: GET http://<host, else the pod IP>:<port><path, "/"> answers 200 to 399 (node's fetch
- *   with AbortSignal.timeout);
- * - tcpSocket: a TCP connection to <host, else the pod IP>:<port> is accepted (net.connect);
- * - exec: runtime.exec(containerId, command, timeoutSeconds) exits 0 without timing out.
- * A port may be a number or the name of one of the container's ports.
+ *   with AbortSignal.timeout); else the output is `HTTP probe failed with statuscode: <code>`, or
+ *   for a refused connection `Get "<url>": dial tcp <host>:<port>: connect: connection refused`;
+ * - tcpSocket: a TCP connection to <host, else the pod IP>:<port> is accepted (net.connect); else
+ *   `dial tcp <host>:<port>: connect: connection refused` (or `i/o timeout`);
+ * - exec: runtime.exec(containerId, command, timeoutSeconds) exits 0 without timing out; the output
+ *   is its stdout then stderr, or `command "<command joined by spaces>" timed out`.
+ * A port may be a number or the name of one of the container's ports. A success's output is "".
  */
+export async function runProbe(
+  probe: Probe,
+  container: Container,
+  target: ProbeTarget,
+): Promise<ProbeOutcome> {
+  throw new NotImplemented('runProbe', section);
+}
+
+/** Runs a probe once; true for a success (runProbe's success). */
 export async function probeOnce(
   probe: Probe,
   container: Container,
@@ -63,14 +81,20 @@ export interface ContainerProbesEvents {
   onChange(): void;
   /** Liveness (or startup) failed for good: the container must be killed. */
   onFailure(): void;
+  /** A probe failed once: its kind (Liveness, Readiness, Startup) and its output. */
+  onUnhealthy?(kind: ProbeKind, output: string): void;
 }
+
+/** The kinds of probe, as kube names them in an Unhealthy event. */
+export type ProbeKind = 'Liveness' | 'Readiness' | 'Startup';
 
 /**
  * The probes of one running container, each on its own schedule on the clock: first after
  * initialDelaySeconds (0), then every periodSeconds (10) after the previous run finished.
  * Readiness and liveness run only once the container has started (its startup probe passed, or it
  * has none). A readiness or startup verdict that changes calls onChange; liveness turning
- * unhealthy, or a startup probe failing for good, calls onFailure.
+ * unhealthy, or a startup probe failing for good, calls onFailure. Every failed run calls
+ * onUnhealthy (when given) with the probe's kind and runProbe's output.
  */
 export class ContainerProbes {
   constructor(

@@ -254,6 +254,29 @@ describe('The process runtime', () => {
     ).toEqual(['c', 'done']);
   });
 
+  test('an exited attempt keeps its log after the next attempt ran (what kubectl logs --previous reads)', async () => {
+    const runtime = openRuntime();
+    const pod = await runPod(runtime, { image: 'kata/job', args: ['first'] });
+    await waitFor(() => exited(runtime, pod.containerId), 'attempt 0 to exit');
+    const next = await runtime.createContainer(pod.sandboxId, {
+      metadata: { name: 'main', attempt: 1 },
+      labels: { [podUidLabel]: pod.uid },
+      image: 'kata/job',
+      args: ['second'],
+    });
+    await runtime.startContainer(next);
+    await waitFor(() => exited(runtime, next), 'attempt 1 to exit');
+    const contents = async (id: string) =>
+      (await logLines(runtime, id)).map((line) => line.content);
+    expect(
+      [await contents(pod.containerId), await contents(next)],
+      'the logs of attempt 0 (kata/job first) and attempt 1 (kata/job second)',
+    ).toEqual([
+      ['first', 'done'],
+      ['second', 'done'],
+    ]);
+  });
+
   test('following logs yields new lines as they come and ends when the container exits', async () => {
     const runtime = openRuntime();
     const port = await freePort('127.244.201.2');

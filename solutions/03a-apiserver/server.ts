@@ -1090,7 +1090,9 @@ export async function serveLog(
   const port = status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
   if (!address) throw badRequest(`node "${spec.nodeName}" has no InternalIP to reach its kubelet`);
   const forward = new URLSearchParams();
-  for (const name of ['follow', 'tailLines']) {
+  // kube's PodLogOptions the kubelet reads; anything else stays here.
+  const passed = ['follow', 'tailLines', 'previous', 'sinceSeconds', 'sinceTime', 'timestamps'];
+  for (const name of [...passed, 'limitBytes']) {
     const value = query.get(name);
     if (value !== null) forward.set(name, value);
   }

@@ -283,20 +283,39 @@ export const selectableFields: Record<string, string[]> = {
   namespaces: ['status.phase'],
   services: ['spec.type', 'spec.clusterIP'],
   secrets: ['type'],
+  // Every field of kube's event strategy: `kubectl events --for pod/web` asks by most of them.
   events: [
     'involvedObject.kind',
     'involvedObject.namespace',
     'involvedObject.name',
     'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
     'reason',
+    'reportingComponent',
+    'source',
     'type',
   ],
 };
 
-/** Whether `object` meets every field requirement. */
-export function matchesFields(requirements: FieldRequirement[], object: KubeObject): boolean {
+/**
+ * Fields that are not one path in the object: the paths each reads, the first with a value
+ * counting. An Event's `source` is its source.component, or else its reportingComponent.
+ */
+export const derivedFields: Record<string, Record<string, string[]>> = {
+  events: { source: ['source.component', 'reportingComponent'] },
+};
+
+/** Whether `object`, of `resource` (pods, events), meets every field requirement. */
+export function matchesFields(
+  requirements: FieldRequirement[],
+  object: KubeObject,
+  resource = '',
+): boolean {
   return requirements.every(({ field, operator, value }) => {
-    const actual = read(object, field);
+    const paths = derivedFields[resource]?.[field] ?? [field];
+    const actual = paths.map((path) => read(object, path)).find((text) => text !== '') ?? '';
     return operator === 'Equals' ? actual === value : actual !== value;
   });
 }
@@ -332,7 +351,7 @@ export function createSelectors(): Selectors {
     fieldSelector(text, resource) {
       const requirements = parseFieldSelector(text);
       checkFields(requirements, resource);
-      return (object) => matchesFields(requirements, object);
+      return (object) => matchesFields(requirements, object, resource.resource);
     },
   };
 }

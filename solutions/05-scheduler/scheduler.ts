@@ -14,6 +14,7 @@
 // 10 s), or at once when a node appears or changes.
 import type { Binding, KubeEvent, Node, Pod } from '../../harness/api/types.ts';
 import { isConflict, isNotFound } from '../../harness/client/errors.ts';
+import { eventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit, WorkQueue } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { SchedulerCache } from './cache.ts';
@@ -297,15 +298,14 @@ export class Scheduler {
     await this.recordEvent(pod, 'Warning', 'FailedScheduling', message);
   }
 
-  /** Writes an Event about the pod. Best effort. */
+  /**
+   * Writes an Event about the pod, through the client's event recorder: a pod retried and still
+   * unschedulable is one FailedScheduling Event whose count grows. Best effort.
+   */
   private async recordEvent(pod: Pod, type: EventType, reason: string, message: string) {
     const now = timestamp(this.clock);
     const event = schedulerEvent(pod, type, reason, message, this.schedulerName, now);
-    try {
-      await this.options.client.resource('events', pod.metadata.namespace).create(event);
-    } catch {
-      // An event lost is a line missing from `kubectl describe`, not a reason to fail scheduling.
-    }
+    await eventRecorder(this.options.client, this.clock).record(event);
   }
 }
 

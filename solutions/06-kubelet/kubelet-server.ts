@@ -1,7 +1,9 @@
 // The kubelet's own API, on the node's IP, port 10250. The API server comes here for what only the
 // node has: a container's log (`kubectl logs` is the API server's pods/log, passed on to this). A
 // log is read from the runtime's log file, the last `tailLines` lines or all of them, and with
-// `follow` it keeps coming until the container exits or the client goes away.
+// `follow` it keeps coming until the container exits or the client goes away. The rest of kube's
+// log options are honoured here too: `previous` (the run that ended last, whose log the runtime
+// keeps), `sinceSeconds` or `sinceTime`, `timestamps` and `limitBytes`.
 //
 //   GET /containerLogs/<namespace>/<pod>/<container>?tailLines=N&follow=true   the log, plain text
 //   GET /healthz                                                               "ok"
@@ -12,8 +14,14 @@ import {
   podNameLabel,
   podNamespaceLabel,
   type ContainerRuntime,
+  type ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
+import type { PodSpec } from '../../harness/api/types.ts';
 import { newestAttempt } from './containers.ts';
+import { shouldRestart } from './restarts.ts';
+
+/** The restartPolicy of a pod on this node, as the kubelet knows it (Always when unknown). */
+export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
 
 export interface KubeletServer {
   /** http://<address>:<port> */
@@ -26,11 +34,15 @@ function answer(response: http.ServerResponse, code: number, text: string): void
   response.end(text);
 }
 
-/** Serves the kubelet API for `runtime` on `address`:`port` (port 0: any free one). */
+/**
+ * Serves the kubelet API for `runtime` on `address`:`port` (port 0: any free one); the kubelet
+ * tells it each pod's restartPolicy, which decides what `previous` reads.
+ */
 export async function serveKubeletApi(
   runtime: ContainerRuntime,
   address: string,
   port = 10250,
+  restartPolicyOf: RestartPolicyOf = () => undefined,
 ): Promise<KubeletServer> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
@@ -42,12 +54,12 @@ export async function serveKubeletApi(
       string,
       string,
     ];
-    void streamLog(runtime, response, { namespace, pod, container }, url.searchParams).catch(
-      (error: Error) => {
-        if (!response.headersSent) answer(response, 500, error.message);
-        else response.end();
-      },
-    );
+    const which = { namespace, pod, container };
+    const policy = restartPolicyOf(namespace, pod);
+    void streamLog(runtime, response, which, url.searchParams, policy).catch((error: Error) => {
+      if (!response.headersSent) answer(response, 500, error.message);
+      else response.end();
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,17 +76,79 @@ export async function serveKubeletApi(
   };
 }
 
+/** What a log request asks for (kube's PodLogOptions, as the API server passes them on). */
+export interface LogRequest {
+  /** The attempt before the newest: the container that ran before this restart. */
+  previous: boolean;
+  follow: boolean;
+  tailLines?: number;
+  /** Only lines written at or after this time (ms since the epoch): sinceSeconds or sinceTime. */
+  since?: number;
+  /** Each line prefixed with its time, RFC 3339 with nanoseconds, and a space. */
+  timestamps: boolean;
+  /** At most this many bytes of log. */
+  limitBytes?: number;
+}
+
+/** The log request in a query; sinceSeconds counts back from `now` (ms). */
+export function logRequest(query: URLSearchParams, now: number): LogRequest {
+  const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
+  const sinceSeconds = number('sinceSeconds');
+  const sinceTime = query.get('sinceTime');
+  return {
+    previous: query.get('previous') === 'true',
+    follow: query.get('follow') === 'true',
+    tailLines: number('tailLines'),
+    since:
+      sinceSeconds !== undefined
+        ? now - sinceSeconds * 1000
+        : sinceTime
+          ? Date.parse(sinceTime)
+          : undefined,
+    timestamps: query.get('timestamps') === 'true',
+    limitBytes: number('limitBytes'),
+  };
+}
+
 /**
- * Answers a GET /containerLogs request: the log of the newest attempt of one container, as plain
- * lines, the last `tailLines` of them or all; with `follow`, new lines as they come, until the
- * container exits or the client goes away.
+ * A CRI log time as kube prints it (Go's RFC3339Nano): the fraction of a second without its
+ * trailing zeros, and no dot at all for a whole second.
+ */
+export function rfc3339Nano(time: string): string {
+  return time.replace(/\.(\d*?)0*Z$/, (_, digits: string) => (digits ? `.${digits}Z` : 'Z'));
+}
+
+/**
+ * The attempt a request reads: the newest, or with `previous` the pod status's lastState: the
+ * newest itself when it exited and waits to run again (its restartPolicy restarts it), else the
+ * one before it. None: undefined.
+ */
+export function attemptToRead(
+  attempts: RuntimeContainerStatus[],
+  previous: boolean,
+  restartPolicy?: PodSpec['restartPolicy'],
+): RuntimeContainerStatus | undefined {
+  const newest = newestAttempt(attempts);
+  if (!previous || !newest) return newest;
+  const exited = newest.state === 'CONTAINER_EXITED';
+  if (exited && shouldRestart(restartPolicy, newest.exitCode)) return newest;
+  return newestAttempt(attempts.filter((attempt) => attempt !== newest));
+}
+
+/**
+ * Answers a GET /containerLogs request: the log of the newest attempt of one container (or with
+ * `previous` the one that ended last), as plain lines, the last `tailLines` of them or all, those since a
+ * time, each with its time when asked, up to limitBytes; with `follow`, new lines as they come,
+ * until the container exits or the client goes away.
  */
 export async function streamLog(
   runtime: ContainerRuntime,
   response: http.ServerResponse,
   which: { namespace: string; pod: string; container: string },
   query: URLSearchParams,
+  restartPolicy?: PodSpec['restartPolicy'],
 ): Promise<void> {
+  const options = logRequest(query, Date.now());
   const attempts = await runtime.listContainers({
     labelSelector: {
       [podNamespaceLabel]: which.namespace,
@@ -82,24 +156,37 @@ export async function streamLog(
       [containerNameLabel]: which.container,
     },
   });
-  const latest = newestAttempt(attempts);
-  if (!latest) {
+  const attempt = attemptToRead(attempts, options.previous, restartPolicy);
+  if (!attempt) {
+    const { container, pod } = which;
+    if (options.previous && attempts.length > 0) {
+      return answer(
+        response,
+        400,
+        `previous terminated container "${container}" in pod "${pod}" not found`,
+      );
+    }
     return answer(
       response,
       404,
-      `container "${which.container}" in pod "${which.pod}" is not running on this node`,
+      `container "${container}" in pod "${pod}" is not running on this node`,
     );
   }
-  const tail = query.get('tailLines');
   const stop = new AbortController();
   response.on('close', () => stop.abort());
   response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-  for await (const line of runtime.readLogs(latest.id, {
-    tailLines: tail === null ? undefined : Number(tail),
-    follow: query.get('follow') === 'true',
+  let budget = options.limitBytes ?? Infinity;
+  for await (const line of runtime.readLogs(attempt.id, {
+    tailLines: options.tailLines,
+    follow: options.follow,
     signal: stop.signal,
   })) {
-    response.write(line.partial ? line.content : `${line.content}\n`);
+    if (options.since !== undefined && Date.parse(line.time) < options.since) continue;
+    const stamp = options.timestamps ? `${rfc3339Nano(line.time)} ` : '';
+    const text = Buffer.from(`${stamp}${line.content}${line.partial ? '' : '\n'}`);
+    response.write(text.subarray(0, budget));
+    budget -= text.length;
+    if (budget <= 0) break;
   }
   response.end();
 }

@@ -13,9 +13,11 @@
 // real processes in a cluster, a fake in unit tests. Besides pods, the kubelet registers its Node
 // and renews its Lease in kube-node-lease every 10 s: the heartbeat the control plane watches.
 // The pure steps live beside it: node.ts (the Node), pod-status.ts (the status), restarts.ts
-// (whether and when to restart), containers.ts (the runtime's configs), probes.ts.
+// (whether and when to restart), containers.ts (the runtime's configs), probes.ts, and events.ts
+// (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
 import type { Container, Lease, Node, Pod, Service } from '../../harness/api/types.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
+import { eventRecorder, type EventNote, type EventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { rfc3339, systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
 import {
@@ -30,6 +32,7 @@ import {
   type PodSandboxStatus,
 } from '../../harness/runtime/cri.ts';
 import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
+import * as events from './events.ts';
 import { serveKubeletApi } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { podStatus, type ContainerObservation } from './pod-status.ts';
@@ -96,6 +99,8 @@ export class Kubelet {
   private readonly runtime: ContainerRuntime;
   private readonly clock: TimerClock;
   private readonly backoff: CrashBackoff;
+  /** Writes the kubelet's Events, a repeat counted into the Event first written. */
+  private readonly recorder: EventRecorder;
   /** Each probed container's probes (key: pod uid/container name), and the attempt they watch. */
   private readonly probes = new Map<string, { containerId: string; probes: ContainerProbes }>();
   /** When each failed image pull (per pod, container and image) may be tried again. */
@@ -114,6 +119,19 @@ export class Kubelet {
     this.runtime = options.runtime;
     this.clock = options.clock ?? systemClock;
     this.backoff = new CrashBackoff(options.backoff);
+    this.recorder = eventRecorder(options.client, this.clock);
+  }
+
+  /**
+   * Records an Event about the pod, or one of its containers (the note made here, so that nothing
+   * about an Event can fail a sync). Best effort: never awaited, and an error is let go.
+   */
+  private record(pod: Pick<Pod, 'metadata'>, note: () => EventNote, container?: string): void {
+    try {
+      void this.recorder.record(events.kubeletEvent(pod, this.nodeName, note(), container));
+    } catch {
+      // An Event that cannot be written is a line missing from `kubectl describe`, nothing more.
+    }
   }
 
   get nodeName(): string {
@@ -187,7 +205,10 @@ export class Kubelet {
   private async start(signal: AbortSignal): Promise<void> {
     const { toolkit, client } = this.options;
     if (this.options.port !== undefined) {
-      const api = await serveKubeletApi(this.runtime, this.options.nodeIp, this.options.port);
+      const { nodeIp, port } = this.options;
+      const policyOf = (namespace: string, name: string) =>
+        this.pods?.get(`${namespace}/${name}`)?.spec.restartPolicy;
+      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf);
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
       signal.addEventListener('abort', () => void api.close());
@@ -264,15 +285,21 @@ export class Kubelet {
   ): Promise<Held | undefined> {
     const pullKey = `${pod.metadata.uid}/${container.name}/${container.image}`;
     const pullWait = (this.pullFailures.get(pullKey) ?? 0) - this.clock.now();
+    const name = container.name;
     if (pullWait > 0) {
       this.enqueue(keyOf(pod), pullWait);
+      this.record(pod, () => events.pullBackOff(container.image), name);
+      this.record(pod, () => events.failed(ImagePullBackOff), name);
       return { reason: ImagePullBackOff, message: `Back-off pulling image "${container.image}"` };
     }
     try {
       await this.runtime.pullImage(container.image);
       this.pullFailures.delete(pullKey);
+      this.record(pod, () => events.pulled(container.image), name);
     } catch (error) {
       if (!(error instanceof ImagePullError)) throw error;
+      this.record(pod, () => events.failedPull(container.image, error.message), name);
+      this.record(pod, () => events.failed(error.reason), name);
       const backoffMs = this.options.imageBackoffMs ?? 10_000;
       this.pullFailures.set(pullKey, this.clock.now() + backoffMs);
       this.enqueue(keyOf(pod), backoffMs);
@@ -280,7 +307,15 @@ export class Kubelet {
     }
     const services = this.services?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [];
     const config = containerConfig(pod, container, attempt, services);
-    await this.runtime.startContainer(await this.runtime.createContainer(sandbox.id, config));
+    try {
+      const id = await this.runtime.createContainer(sandbox.id, config);
+      this.record(pod, () => events.created(name), name);
+      await this.runtime.startContainer(id);
+      this.record(pod, () => events.started(name), name);
+    } catch (error) {
+      this.record(pod, () => events.failed((error as Error).message), name);
+      throw error;
+    }
     return undefined;
   }
 
@@ -343,6 +378,7 @@ export class Kubelet {
     if (step.action === 'none') return undefined;
     if (step.action === 'start') return this.startContainer(pod, sandbox, container, step.attempt);
     this.enqueue(keyOf(pod), step.waitMs);
+    this.record(pod, () => events.backOff(pod, container.name), container.name);
     const message = crashLoopMessage(pod, container.name, step.backoffMs);
     return { reason: 'CrashLoopBackOff', message };
   }
@@ -393,8 +429,12 @@ export class Kubelet {
     const target = { podIP: sandbox.ip, containerId: running, runtime: this.runtime };
     const probes = new ContainerProbes(container, target, this.clock, {
       onChange: () => this.enqueue(keyOf(pod)),
+      onUnhealthy: (kind, output) =>
+        this.record(pod, () => events.unhealthy(kind, output), container.name),
       // A failed liveness probe kills the container; the next sync restarts it (restartPolicy).
       onFailure: () => {
+        const failed = probes.started ? 'liveness' : 'startup';
+        this.record(pod, () => events.killing(container.name, failed), container.name);
         probes.stop();
         void this.runtime.stopContainer(running, grace).finally(() => this.enqueue(keyOf(pod)));
       },
@@ -418,10 +458,13 @@ export class Kubelet {
         this.probes.get(probeKey)?.probes.stop();
         this.probes.delete(probeKey);
       }
+      const running = containers.filter((container) => container.state === 'CONTAINER_RUNNING');
+      for (const container of running) {
+        const pod = { metadata: { name, namespace, uid: container.labels[podUidLabel] } };
+        this.record(pod, () => events.killing(container.metadata.name), container.metadata.name);
+      }
       await Promise.all(
-        containers
-          .filter((container) => container.state === 'CONTAINER_RUNNING')
-          .map((container) => this.runtime.stopContainer(container.id, graceSeconds)),
+        running.map((container) => this.runtime.stopContainer(container.id, graceSeconds)),
       );
       await this.runtime.removePodSandbox(sandbox.id);
     }

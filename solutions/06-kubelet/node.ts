@@ -47,8 +47,19 @@ export function healthyConditions(now: string): NodeCondition[] {
   }));
 }
 
+/**
+ * Node.js names platforms its own way (x64, win32); Kubernetes uses Go's (amd64, windows), in the
+ * labels kubernetes.io/os and kubernetes.io/arch and in status.nodeInfo alike.
+ */
+export function goPlatform(platform: string, arch: string): { os: string; arch: string } {
+  const goArch: Record<string, string> = { x64: 'amd64', ia32: '386' };
+  const goOs: Record<string, string> = { win32: 'windows' };
+  return { os: goOs[platform] ?? platform, arch: goArch[arch] ?? arch };
+}
+
 /** The Node as the kubelet registers it. `now`: an RFC 3339 time. */
 export function nodeObject(config: NodeConfig, now: string): Node {
+  const { os, arch } = goPlatform(process.platform, process.arch);
   return {
     apiVersion: 'v1',
     kind: 'Node',
@@ -56,8 +67,8 @@ export function nodeObject(config: NodeConfig, now: string): Node {
       name: config.nodeName,
       labels: {
         'kubernetes.io/hostname': config.nodeName,
-        'kubernetes.io/os': process.platform,
-        'kubernetes.io/arch': process.arch === 'x64' ? 'amd64' : process.arch,
+        'kubernetes.io/os': os,
+        'kubernetes.io/arch': arch,
       },
     },
     spec: { podCIDR: config.podCidr, podCIDRs: [config.podCidr] },
@@ -73,8 +84,8 @@ export function nodeObject(config: NodeConfig, now: string): Node {
       nodeInfo: {
         kubeletVersion,
         kubeProxyVersion: kubeletVersion,
-        operatingSystem: process.platform,
-        architecture: process.arch,
+        operatingSystem: os,
+        architecture: arch,
         osImage: 'kata',
         kernelVersion: '',
         containerRuntimeVersion: 'kata-process://1',

@@ -27,47 +27,92 @@ function portOf(port: number | string, container: Container): number {
   return named?.containerPort ?? Number(port);
 }
 
-/** Runs a probe once; true for a success. Never throws: an error is a failure. */
+/** A probe's result: success or not, and what it said (the output an Unhealthy event quotes). */
+export interface ProbeOutcome {
+  success: boolean;
+  output: string;
+}
+
+/** What Go's HTTP client says of an answer that did not come in time. */
+const httpTimeout = 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
+
+/** Why a connection failed, in the words of Go's net package (kube's probe output). */
+function dialError(error: unknown, host: string, port: number): string {
+  const code =
+    (error as { code?: string; cause?: { code?: string } }).cause?.code ??
+    (error as { code?: string }).code;
+  const why = code === 'ECONNREFUSED' ? 'connect: connection refused' : 'i/o timeout';
+  return `dial tcp ${host}:${port}: ${why}`;
+}
+
+/**
+ * Runs a probe once and says how it went, with kube's output for a failure: `HTTP probe failed
+ * with statuscode: 500`, `dial tcp <ip>:<port>: connect: connection refused`, an exec command's
+ * output, or `command "<command>" timed out`. Never throws: an error is a failure.
+ */
+export async function runProbe(
+  probe: Probe,
+  container: Container,
+  target: ProbeTarget,
+): Promise<ProbeOutcome> {
+  const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
+  if (probe.httpGet) {
+    const { host = target.podIP, path = '/', port: given } = probe.httpGet;
+    const port = portOf(given, container);
+    const url = `http://${host}:${port}${path}`;
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      await response.body?.cancel();
+      const success = response.status >= 200 && response.status < 400;
+      return {
+        success,
+        output: success ? '' : `HTTP probe failed with statuscode: ${response.status}`,
+      };
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      const why = timedOut ? httpTimeout : dialError(error, host, port);
+      return { success: false, output: `Get "${url}": ${why}` };
+    }
+  }
+  if (probe.tcpSocket) {
+    const port = portOf(probe.tcpSocket.port, container);
+    const host = probe.tcpSocket.host ?? target.podIP;
+    return new Promise<ProbeOutcome>((resolve) => {
+      const socket = net.connect({ host, port, timeout: timeoutMs });
+      const end = (output?: string) => {
+        socket.destroy();
+        resolve({ success: output === undefined, output: output ?? '' });
+      };
+      socket.once('connect', () => end());
+      socket.once('timeout', () => end(`dial tcp ${host}:${port}: i/o timeout`));
+      socket.once('error', (error) => end(dialError(error, host, port)));
+    });
+  }
+  if (probe.exec) {
+    const { command } = probe.exec;
+    try {
+      const result = await target.runtime.exec(
+        target.containerId,
+        command,
+        probe.timeoutSeconds ?? 1,
+      );
+      if (result.timedOut)
+        return { success: false, output: `command "${command.join(' ')}" timed out` };
+      return { success: result.exitCode === 0, output: result.stdout + result.stderr };
+    } catch (error) {
+      return { success: false, output: (error as Error).message };
+    }
+  }
+  return { success: false, output: 'the probe has no handler' };
+}
+
+/** Runs a probe once; true for a success. */
 export async function probeOnce(
   probe: Probe,
   container: Container,
   target: ProbeTarget,
 ): Promise<boolean> {
-  const timeoutMs = (probe.timeoutSeconds ?? 1) * 1000;
-  try {
-    if (probe.httpGet) {
-      const { host, path = '/', port } = probe.httpGet;
-      const url = `http://${host ?? target.podIP}:${portOf(port, container)}${path}`;
-      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      await response.body?.cancel();
-      return response.status >= 200 && response.status < 400;
-    }
-    if (probe.tcpSocket) {
-      const port = portOf(probe.tcpSocket.port, container);
-      const host = probe.tcpSocket.host ?? target.podIP;
-      return await new Promise<boolean>((resolve) => {
-        const socket = net.connect({ host, port, timeout: timeoutMs });
-        const end = (ok: boolean) => {
-          socket.destroy();
-          resolve(ok);
-        };
-        socket.once('connect', () => end(true));
-        socket.once('timeout', () => end(false));
-        socket.once('error', () => end(false));
-      });
-    }
-    if (probe.exec) {
-      const result = await target.runtime.exec(
-        target.containerId,
-        probe.exec.command,
-        probe.timeoutSeconds ?? 1,
-      );
-      return result.exitCode === 0 && !result.timedOut;
-    }
-  } catch {
-    return false;
-  }
-  return false;
+  return (await runProbe(probe, container, target)).success;
 }
 
 /** One probe's verdict, which moves only after enough results in a row. */
@@ -111,7 +156,12 @@ export interface ContainerProbesEvents {
   onChange(): void;
   /** Liveness (or startup) failed for good: the container must be killed. */
   onFailure(): void;
+  /** A probe failed once: its kind (Liveness, Readiness, Startup) and its output. */
+  onUnhealthy?(kind: ProbeKind, output: string): void;
 }
+
+/** The kinds of probe, as kube names them in an Unhealthy event. */
+export type ProbeKind = 'Liveness' | 'Readiness' | 'Startup';
 
 /** The probes of one running container, each on its own schedule on the clock. */
 export class ContainerProbes {
@@ -153,6 +203,7 @@ export class ContainerProbes {
 
   start(): void {
     this.schedule(
+      'Startup',
       this.container.startupProbe,
       this.startup,
       () => true,
@@ -163,6 +214,7 @@ export class ContainerProbes {
       },
     );
     this.schedule(
+      'Readiness',
       this.container.readinessProbe,
       this.readiness,
       () => this.started,
@@ -171,6 +223,7 @@ export class ContainerProbes {
       },
     );
     this.schedule(
+      'Liveness',
       this.container.livenessProbe,
       this.liveness,
       () => this.started,
@@ -186,8 +239,12 @@ export class ContainerProbes {
     this.timers.clear();
   }
 
-  /** Runs `probe` after its initial delay, then every period, while `active()` says so. */
+  /**
+   * Runs `probe` after its initial delay, then every period, while `active()` says so; each
+   * failure is told to onUnhealthy.
+   */
   private schedule(
+    kind: ProbeKind,
     probe: Probe | undefined,
     tracker: ProbeTracker | undefined,
     active: () => boolean,
@@ -199,8 +256,9 @@ export class ContainerProbes {
         this.timers.delete(timer);
         if (this.stopped) return;
         if (active()) {
-          const success = await probeOnce(probe, this.container, this.target);
+          const { success, output } = await runProbe(probe, this.container, this.target);
           if (this.stopped) return;
+          if (!success) this.events.onUnhealthy?.(kind, output);
           recorded(tracker.record(success));
         }
         every((probe.periodSeconds ?? 10) * 1000);
