@@ -129,7 +129,11 @@ describe('Field validation', () => {
     expect(goType(spec), 'a PodSpec').toBe(goType(containers));
     expect(goType(spec), 'a named type').toBe('v1.PodSpec');
     expect(
-      goType({ type: 'array', items: { type: 'object', ref: `${CORE}Container`, description: '' }, description: '' }),
+      goType({
+        type: 'array',
+        items: { type: 'object', ref: `${CORE}Container`, description: '' },
+        description: '',
+      }),
       'a list of containers',
     ).toBe('[]v1.Container');
     expect(goType({ type: 'map', description: '' }), 'a map of strings').toBe('map[string]string');
@@ -152,12 +156,10 @@ describe('Field validation', () => {
     pod.extra = 1;
     pod.metadata = { ...pod.metadata, nickname: 'x' } as KubeObject['metadata'];
     (pod.spec as Record<string, unknown>).nodeSelectr = { disk: 'ssd' };
-    expect(dropUnknownFields(typeField(`${CORE}Pod`), pod, '', 'Pod'), 'the unknown fields').toEqual([
-      'metadata.nickname',
-      'spec.containers[0].imagee',
-      'spec.nodeSelectr',
-      'extra',
-    ]);
+    expect(
+      dropUnknownFields(typeField(`${CORE}Pod`), pod, '', 'Pod'),
+      'the unknown fields',
+    ).toEqual(['metadata.nickname', 'spec.containers[0].imagee', 'spec.nodeSelectr', 'extra']);
   });
 
   test('inside maps (labels, annotations, data) and free-form fields any key is fine', () => {
@@ -188,7 +190,9 @@ describe('Field validation', () => {
     expect(
       thrown(() => dropUnknownFields(typeField(`${CORE}Pod`), list, '', 'Pod'))?.message,
       'containers given as an object',
-    ).toBe('json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container');
+    ).toBe(
+      'json: cannot unmarshal object into Go struct field PodSpec.spec.containers of type []v1.Container',
+    );
   });
 
   test('a key given twice in one JSON object is a duplicate field, named by its path', () => {
@@ -228,28 +232,55 @@ describe('Field validation', () => {
   test('Warn returns one warning per problem and Ignore none; both drop the unknown fields', () => {
     const warned = typoPod();
     expect(
-      checkFields(pods, warned, { directive: 'Warn', duplicates: ['spec.containers[0].imagee.x', 'kind'], wholeObject: true }),
+      checkFields(pods, warned, {
+        directive: 'Warn',
+        duplicates: ['spec.containers[0].imagee.x', 'kind'],
+        wholeObject: true,
+      }),
       'checkFields with Warn (a duplicate inside an unknown field is only unknown)',
     ).toEqual(['duplicate field "kind"', 'unknown field "spec.containers[0].imagee"']);
     const ignored = typoPod();
-    expect(checkFields(pods, ignored, { directive: 'Ignore', wholeObject: true }), 'with Ignore').toEqual([]);
-    for (const [directive, pod] of [['Warn', warned], ['Ignore', ignored]] as const) {
+    expect(
+      checkFields(pods, ignored, { directive: 'Ignore', wholeObject: true }),
+      'with Ignore',
+    ).toEqual([]);
+    for (const [directive, pod] of [
+      ['Warn', warned],
+      ['Ignore', ignored],
+    ] as const) {
       const container = (pod.spec as { containers: object[] }).containers[0];
-      expect(container, `after ${directive}, the container has no imagee`).not.toHaveProperty('imagee');
+      expect(container, `after ${directive}, the container has no imagee`).not.toHaveProperty(
+        'imagee',
+      );
     }
   });
 
   test('a wrong type is a 400 whatever fieldValidation says; a kind without a description is not checked', () => {
     const pod = examplePod('web') as KubeObject;
     (pod.spec as Record<string, unknown>).containers = 'app';
-    const error = thrown(() => checkFields(pods, pod, { directive: 'Ignore', wholeObject: true })) as ApiError;
+    const error = thrown(() =>
+      checkFields(pods, pod, { directive: 'Ignore', wholeObject: true }),
+    ) as ApiError;
     expect([error?.code, error?.message], 'checkFields of containers: "app", with Ignore').toEqual([
       400,
       'Pod in version "v1" cannot be handled as a Pod: json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container',
     ]);
-    const widgets: ResourceType = { ...pods, group: 'example.com', resource: 'widgets', kind: 'Widget' };
-    const widget: KubeObject = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, size: 3 };
-    expect(checkFields(widgets, widget, { directive: 'Strict', wholeObject: true }), 'a Widget').toEqual([]);
+    const widgets: ResourceType = {
+      ...pods,
+      group: 'example.com',
+      resource: 'widgets',
+      kind: 'Widget',
+    };
+    const widget: KubeObject = {
+      apiVersion: 'example.com/v1',
+      kind: 'Widget',
+      metadata: { name: 'w' },
+      size: 3,
+    };
+    expect(
+      checkFields(widgets, widget, { directive: 'Strict', wholeObject: true }),
+      'a Widget',
+    ).toEqual([]);
     expect(widget.size, 'the Widget keeps its fields').toBe(3);
   });
 
@@ -336,10 +367,10 @@ describe('Field validation', () => {
       .patch(path)
       .set('content-type', 'application/merge-patch+json')
       .send(patch);
-    expect([warned.status, warned.headers.warning], 'the same PATCH without fieldValidation').toEqual([
-      200,
-      '299 - "unknown field \\"spec.containers[0].imagee\\""',
-    ]);
+    expect(
+      [warned.status, warned.headers.warning],
+      'the same PATCH without fieldValidation',
+    ).toEqual([200, '299 - "unknown field \\"spec.containers[0].imagee\\""']);
   });
 
   test('fieldValidation=Loose on a POST is a 422 Invalid of CreateOptions', async () => {
@@ -347,9 +378,9 @@ describe('Field validation', () => {
     const response = await api
       .post('/api/v1/namespaces/default/pods?fieldValidation=Loose')
       .send(examplePod('web'));
-    expect([response.status, response.body.details?.kind], 'POST with fieldValidation=Loose').toEqual([
-      422,
-      'CreateOptions',
-    ]);
+    expect(
+      [response.status, response.body.details?.kind],
+      'POST with fieldValidation=Loose',
+    ).toEqual([422, 'CreateOptions']);
   });
 });

@@ -117,7 +117,11 @@ export interface FieldCheck {
  * With `wholeObject`, a 400's message starts `<Kind> in version "<version>" cannot be handled as
  * a <Kind>: `.
  */
-export function checkFields(resource: ResourceType, object: KubeObject, check: FieldCheck): string[] {
+export function checkFields(
+  resource: ResourceType,
+  object: KubeObject,
+  check: FieldCheck,
+): string[] {
   throw new NotImplemented('checkFields', section);
 }
 

@@ -63,7 +63,8 @@ describe('kubectl and the schemas', { timeout: 120_000 }, () => {
 
   it('kubectl explain <kind> prints the fields of every kind the server serves', async () => {
     for (const resource of builtinResources) {
-      const name = resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
+      const name =
+        resource.group === '' ? resource.resource : `${resource.resource}.${resource.group}`;
       const result = await kubectl('explain', name);
       expect(result.code, `kubectl explain ${name}: ${result.stderr}`).toBe(0);
       expect(result.stdout, `kubectl explain ${name} names the kind`).toContain(
@@ -93,7 +94,7 @@ describe('kubectl and the schemas', { timeout: 120_000 }, () => {
     const result = await kubectl('apply', '-f', file, '--validate=warn');
     expect(result.code, `kubectl apply --validate=warn: ${result.stderr}`).toBe(0);
     expect(result.stdout, 'kubectl says the pod was created').toContain('pod/warned created');
-    expect(result.stderr, 'kubectl prints the server\'s warning').toContain(
+    expect(result.stderr, "kubectl prints the server's warning").toContain(
       'Warning: unknown field "spec.containers[0].imagee"',
     );
     const stored = await kubectl('get', 'pod', 'warned', '-o', 'jsonpath={.spec.containers[0]}');

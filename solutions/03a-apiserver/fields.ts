@@ -225,7 +225,11 @@ export interface FieldCheck {
  * each; Ignore returns none. A value of the wrong type is a 400 whatever the directive. A kind
  * with no description is not checked.
  */
-export function checkFields(resource: ResourceType, object: KubeObject, check: FieldCheck): string[] {
+export function checkFields(
+  resource: ResourceType,
+  object: KubeObject,
+  check: FieldCheck,
+): string[] {
   const typeName = kindTypeName(resource.group, resource.version, resource.kind);
   const decoding = (message: string) =>
     badRequest(

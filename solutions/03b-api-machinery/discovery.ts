@@ -17,12 +17,7 @@
 // newer aggregated format accept it too (fact sheet B3).
 import type { Discovery } from '../../harness/api/machinery.ts';
 import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts';
-import {
-  kindTypeName,
-  META,
-  schemas,
-  type FieldSchema,
-} from '../../harness/api/schemas.ts';
+import { kindTypeName, META, schemas, type FieldSchema } from '../../harness/api/schemas.ts';
 
 /**
  * The Content-Type of /openapi/v2 as protobuf. (kubectl asks for
