@@ -1676,14 +1676,19 @@ export const course: Chapter[] = [
         functions: ['apiVersions', 'apiGroupList', 'apiResourceList'],
       },
       {
-        title: '/version and the OpenAPI documents kubectl checks',
+        title: '/version and the index of the OpenAPI documents',
         from: 'Discovery > /version says which Kubernetes this is: 1.32',
-        functions: ['versionInfo', 'openApiIndex', 'openApiDocument'],
+        functions: ['versionInfo', 'openApiIndex'],
       },
       {
-        title: 'Schemas for kubectl explain and apply',
+        title: 'The description of the kinds, as OpenAPI schemas',
         from: 'Discovery > a field as OpenAPI: a named type is a $ref in allOf, a list has items, a map additionalProperties',
-        functions: ['openApiSchema', 'openApiComponents', 'openApiV2'],
+        functions: ['openApiSchema', 'openApiComponents'],
+      },
+      {
+        title: 'The OpenAPI documents kubectl reads',
+        from: "Discovery > /openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter",
+        functions: ['openApiDocument', 'openApiV2'],
       },
       {
         title: 'kubectl and the JavaScript client against your server',
@@ -1857,6 +1862,8 @@ export const course: Chapter[] = [
         'A plain object: major "1", minor "32", gitVersion "v1.32.0+kata", and the build fields as you like. Lesson: § Discovery.',
       'Discovery > /openapi/v3 is an index of one document per group version':
         'For each resource, the key is "api/v1" for the core group or "apis/<group>/<version>", with serverRelativeURL "/openapi/v3/" + key. Lesson: § Discovery.',
+      'Discovery > components: a type reached by many fields is written once; a name not described is left out':
+        'Skip a name that is already in components or that schemas does not have: the work list then ends even when types refer to each other. Lesson: § Discovery.',
       "Discovery > /openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter":
         'One path per resource of the group version, /api/v1 or /apis/<gv>, then /namespaces/{namespace} when namespaced, then /<resource>/{name}; each with a patch operation naming the kind and the fieldValidation query parameter. Lesson: § Discovery.',
       'Discovery > a field as OpenAPI: a named type is a $ref in allOf, a list has items, a map additionalProperties':

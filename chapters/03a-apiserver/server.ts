@@ -486,7 +486,8 @@ export async function serveSubresource(
  * A GET on a path that may be discovery's (/api, /version, /healthz...): ask
  * options.discovery(path, { resources, serverAddress: the Host header }). When it answers,
  * send its status (200 by default) and content type (application/json by default) with its
- * body (a string or bytes, a Uint8Array, as they are; anything else as JSON) and return true; otherwise return false.
+ * body (a string or bytes, a Uint8Array, as they are; anything else as JSON) and return true;
+ * otherwise return false.
  */
 export function serveDiscovery(
   context: ServerContext,

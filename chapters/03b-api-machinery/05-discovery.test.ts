@@ -137,43 +137,6 @@ describe('Discovery', () => {
     });
   });
 
-  test("/openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter", () => {
-    const apps = openApiDocument(builtinResources, 'apps/v1') as {
-      paths: Record<
-        string,
-        {
-          patch: {
-            parameters: Array<{ name: string }>;
-            'x-kubernetes-group-version-kind': unknown;
-          };
-        }
-      >;
-    };
-    const deployment = apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
-    expect(
-      deployment?.patch['x-kubernetes-group-version-kind'],
-      "the deployment PATCH operation's kind",
-    ).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
-    expect(
-      deployment?.patch.parameters.map((p) => p.name),
-      'the parameters of the deployment PATCH operation',
-    ).toEqual(['fieldValidation']);
-    const core = openApiDocument(builtinResources, 'v1') as { paths: Record<string, unknown> };
-    expect(
-      Object.keys(core.paths),
-      'the v1 document names nodes without a namespace, pods with one',
-    ).toEqual(
-      expect.arrayContaining([
-        '/api/v1/nodes/{name}',
-        '/api/v1/namespaces/{namespace}/pods/{name}',
-      ]),
-    );
-    expect(
-      openApiDocument(builtinResources, 'batch/v1'),
-      'openApiDocument for batch/v1, which the server does not serve',
-    ).toBeUndefined();
-  });
-
   test('a field as OpenAPI: a named type is a $ref in allOf, a list has items, a map additionalProperties', () => {
     const spec: FieldSchema = { type: 'object', ref: `${CORE}PodSpec`, description: 'The spec.' };
     expect(openApiSchema(spec), 'openApiSchema of a PodSpec field').toEqual({
@@ -280,6 +243,60 @@ describe('Discovery', () => {
     ).toBeUndefined();
   });
 
+  test('components: a type reached by many fields is written once; a name not described is left out', () => {
+    const components = openApiComponents([
+      `${CORE}Pod`,
+      `${CORE}Pod`,
+      'io.k8s.api.example.v1.Widget',
+    ]);
+    expect(
+      components['io.k8s.api.example.v1.Widget'],
+      'a name the description does not have',
+    ).toBeUndefined();
+    expect(
+      (components[`${META}ObjectMeta`] as { description: string }).description,
+      'ObjectMeta, reached from several fields, is there once',
+    ).toBe(schemas[`${META}ObjectMeta`]!.description);
+    expect(openApiComponents([]), 'no types at all').toEqual({});
+  });
+
+  test("/openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter", () => {
+    const apps = openApiDocument(builtinResources, 'apps/v1') as {
+      paths: Record<
+        string,
+        {
+          patch: {
+            parameters: Array<{ name: string }>;
+            'x-kubernetes-group-version-kind': unknown;
+          };
+        }
+      >;
+    };
+    const deployment = apps.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'];
+    expect(
+      deployment?.patch['x-kubernetes-group-version-kind'],
+      "the deployment PATCH operation's kind",
+    ).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment' });
+    expect(
+      deployment?.patch.parameters.map((p) => p.name),
+      'the parameters of the deployment PATCH operation',
+    ).toEqual(['fieldValidation']);
+    const core = openApiDocument(builtinResources, 'v1') as { paths: Record<string, unknown> };
+    expect(
+      Object.keys(core.paths),
+      'the v1 document names nodes without a namespace, pods with one',
+    ).toEqual(
+      expect.arrayContaining([
+        '/api/v1/nodes/{name}',
+        '/api/v1/namespaces/{namespace}/pods/{name}',
+      ]),
+    );
+    expect(
+      openApiDocument(builtinResources, 'batch/v1'),
+      'openApiDocument for batch/v1, which the server does not serve',
+    ).toBeUndefined();
+  });
+
   test("the document of a group version carries its kinds' schemas, and PATCH takes a strategic merge", () => {
     const core = openApiDocument(builtinResources, 'v1') as {
       paths: Record<string, { patch: { requestBody: { content: Record<string, unknown> } } }>;
@@ -322,11 +339,6 @@ describe('Discovery', () => {
         info,
       ]).toString('hex'),
     );
-    const answer = createDiscovery()('/openapi/v2', {
-      resources: builtinResources,
-      serverAddress: 'here:1',
-    });
-    expect(answer?.contentType, 'GET /openapi/v2: its Content-Type').toBe(OPENAPI_V2_PROTOBUF);
   });
 
   test('createDiscovery answers its paths and no others', () => {
@@ -339,6 +351,10 @@ describe('Discovery', () => {
     expect(discovery('/api/v1/', context)?.body, 'GET /api/v1/ (trailing slash)').toEqual(
       apiResourceList(builtinResources, 'v1'),
     );
+    expect(discovery('/openapi/v2', context), 'GET /openapi/v2: protobuf bytes').toEqual({
+      contentType: OPENAPI_V2_PROTOBUF,
+      body: openApiV2(),
+    });
     for (const path of [
       '/api/v1/pods',
       '/apis/apps',
