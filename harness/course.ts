@@ -1012,6 +1012,21 @@ export const course: Chapter[] = [
         functions: ['objectFromBody', 'bodyReaderError'],
       },
       {
+        title: 'What fieldValidation asks, and the types of values',
+        from: 'Field validation > fieldValidation is Strict, Warn or Ignore; absent or empty means Warn',
+        functions: ['fieldValidationOf', 'fitsType', 'goType'],
+      },
+      {
+        title: 'Unknown fields, found by the description of the kinds',
+        from: 'Field validation > an unknown field is dropped from the object and named by its path, list positions and all',
+        functions: ['dropUnknownFields'],
+      },
+      {
+        title: 'Duplicate keys, and Strict, Warn and Ignore',
+        from: 'Field validation > a key given twice in one JSON object is a duplicate field, named by its path',
+        functions: ['duplicateFields', 'checkFields', 'warningHeader'],
+      },
+      {
         title: 'A server that starts with its namespaces',
         from: 'Create, get and list > at start, the store holds the namespaces every cluster has',
         functions: ['createApiServer', 'createInitialNamespaces'],
@@ -1092,14 +1107,8 @@ export const course: Chapter[] = [
         functions: ['serveLog'],
       },
       {
-        title: 'Unknown fields, found by the description of the kinds',
-        from: 'Field validation > fieldValidation is Strict, Warn or Ignore; absent or empty means Warn',
-        functions: ['fieldValidationOf', 'fitsType', 'goType', 'dropUnknownFields'],
-      },
-      {
-        title: 'Strict, Warn and Ignore on every write',
-        from: 'Field validation > a key given twice in one JSON object is a duplicate field, named by its path',
-        functions: ['duplicateFields', 'checkFields', 'warningHeader'],
+        title: 'Field validation on every write',
+        from: 'Field validation on every write > POST with fieldValidation=Strict and imagee: is a 400, and nothing is stored',
       },
     ],
     component: 'apiserver',
@@ -1557,8 +1566,12 @@ export const course: Chapter[] = [
         'query.get("fieldValidation") ?? "": the empty string is Warn, the three names are themselves. Lesson: § Field validation.',
       "Field validation > any other fieldValidation is a 422 Invalid of the verb's options":
         'Throw new ApiError(422, "Invalid", ...) with the options\' name in the message and in details.kind, group "meta.k8s.io", and one FieldValueNotSupported cause at fieldValidation. Lesson: § Field validation.',
-      "Field validation > a JSON value fits its field's type: strings, whole numbers, lists, objects; null always":
+      "Field validation > a JSON value fits its field's type: strings, whole numbers, booleans; null always":
         'A switch on field.type: typeof for strings and booleans, Number.isInteger for integers, Array.isArray for arrays; objects and maps want a non-null object that is not an array. null fits anything. Lesson: § Field validation.',
+      'Field validation > lists, objects, maps and the named strings fit only their own JSON shapes':
+        'Arrays want Array.isArray; objects and maps a non-null object that is not an array; int-or-string and quantity a string or a whole number; free-form anything. Lesson: § Field validation.',
+      'Field validation > Go names the named strings by their packages: intstr.IntOrString, resource.Quantity, v1.Time':
+        'int-or-string, quantity, time and micro-time each have one fixed Go name; a number is float64; an inline object is struct. Lesson: § Field validation.',
       "Field validation > Go names a field's type as decoding errors do: int32, int64, []v1.Container, map[string]string":
         'A switch on field.type; arrays and maps call goType again on their items or values; a named type is "v1." plus what follows the last dot of its ref. Lesson: § Field validation.',
       'Field validation > an unknown field is dropped from the object and named by its path, list positions and all':
@@ -1579,18 +1592,26 @@ export const course: Chapter[] = [
         'Catch WrongType around the walk and throw badRequest with its message (prefixed for a whole object) before looking at the directive; with no kindTypeName, skip the walk. Lesson: § Field validation.',
       'Field validation > a warning goes out in a Warning header: 299 - "<text>", quotes escaped':
         'JSON.stringify the text: it adds the quotes and escapes the ones inside. Lesson: § Field validation.',
-      'Field validation > POST with fieldValidation=Strict and imagee: is a 400, and nothing is stored':
-        'In createObject, once the body is an object: fieldValidationOf(the query, "CreateOptions"), then checkFields(resource, object, { directive, duplicates, wholeObject: true }) before anything is stored. Lesson: § Field validation.',
-      'Field validation > POST without fieldValidation stores the pod without the field, with a Warning header':
-        'Set the warnings checkFields returns on the response before answering: request.res.setHeader("warning", warnings.map(warningHeader)). Lesson: § Field validation.',
-      'Field validation > POST reports a duplicate key of its JSON body; Ignore stores quietly':
-        'For a JSON body, pass duplicateFields(the raw body text) as duplicates; JSON.parse alone keeps only the last value. Lesson: § Field validation.',
-      'Field validation > PUT checks its body as POST does':
-        'replaceObject makes its object from the body as createObject does: call the same check there, with "UpdateOptions". Lesson: § Field validation.',
-      'Field validation > PATCH checks the object as patched: an unknown field it adds is refused with Strict':
-        'In patchObject, check what patcher.apply returns (wholeObject: false, "PatchOptions"), inside tryUpdate, before defaults and validation. Lesson: § Field validation.',
-      'Field validation > fieldValidation=Loose on a POST is a 422 Invalid of CreateOptions':
-        'fieldValidationOf throws before anything is stored; nothing new if the check is in createObject. Lesson: § Field validation.',
+      'Field validation on every write > POST with fieldValidation=Strict and imagee: is a 400, and nothing is stored':
+        'In createObject, once the body is an object: fieldValidationOf(the query, "CreateOptions"), then checkFields(resource, object, { directive, duplicates, wholeObject: true }) before anything is stored. Lesson: § Field validation on every write.',
+      'Field validation on every write > POST without fieldValidation stores the pod without the field, with a Warning header':
+        'Set the warnings checkFields returns on the response before answering: request.res.setHeader("warning", warnings.map(warningHeader)). Lesson: § Field validation on every write.',
+      'Field validation on every write > two unknown fields are two Warning headers, in the order they come':
+        'Give setHeader the list of warnings (warnings.map(warningHeader)): Node sends one header line per element. Lesson: § Field validation on every write.',
+      'Field validation on every write > POST reports a duplicate key of its JSON body; Ignore stores quietly':
+        'For a JSON body, pass duplicateFields(the raw body text) as duplicates; JSON.parse alone keeps only the last value. Lesson: § Field validation on every write.',
+      'Field validation on every write > PUT checks its body as POST does':
+        'replaceObject makes its object from the body as createObject does: call the same check there, with "UpdateOptions". Lesson: § Field validation on every write.',
+      'Field validation on every write > PATCH checks the object as patched: an unknown field it adds is refused with Strict':
+        'In patchObject, check what patcher.apply returns (wholeObject: false, "PatchOptions"), inside tryUpdate, before defaults and validation. Lesson: § Field validation on every write.',
+      'Field validation on every write > a value of the wrong type in a POST is a 400, even with fieldValidation=Ignore':
+        'Nothing new if createObject calls checkFields: the WrongType becomes the 400 before the directive is looked at. Lesson: § Field validation on every write.',
+      'Field validation on every write > a YAML body is checked as a JSON one is':
+        'The check runs on the object, whatever format it came in; only the duplicate keys need the JSON text. Lesson: § Field validation on every write.',
+      'Field validation on every write > an object of a kind the description does not know is stored as sent':
+        'checkFields finds no kindTypeName for a Widget and checks nothing: nothing new. Lesson: § Field validation on every write.',
+      'Field validation on every write > fieldValidation=Loose on a POST is a 422 Invalid of CreateOptions':
+        'fieldValidationOf throws before anything is stored; nothing new if the check is in createObject. Lesson: § Field validation on every write.',
     },
   },
   {
