@@ -349,6 +349,14 @@ function objectOf(context: ServerContext, request: Request, info: RequestInfo): 
   return object;
 }
 
+/** The bodies whose text is JSON, where duplicate keys can be found. */
+const JSON_BODIES = [
+  '',
+  'application/json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
+
 /** The query option sets of the writing verbs, by HTTP method. */
 const VERB_OPTIONS: Record<string, VerbOptions> = {
   POST: 'CreateOptions',
@@ -369,11 +377,9 @@ function validateFields(
 ): void {
   const query = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
   const directive = fieldValidationOf(query, VERB_OPTIONS[request.method] ?? 'CreateOptions');
-  const mediaType = mediaTypeOf(request.get('content-type'));
-  const json = ['', 'application/json', 'application/merge-patch+json'].includes(mediaType);
   const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-  const duplicates =
-    json || mediaType === 'application/strategic-merge-patch+json' ? duplicateFields(raw) : [];
+  const json = JSON_BODIES.includes(mediaTypeOf(request.get('content-type')));
+  const duplicates = json ? duplicateFields(raw) : [];
   const warnings = checkFields(resource, object, { directive, duplicates, wholeObject });
   if (warnings.length > 0) request.res?.setHeader('warning', warnings.map(warningHeader));
 }
@@ -1031,8 +1037,7 @@ export async function serveSubresource(
 /**
  * A GET on a path that is not a resource (/api, /version, /healthz...): answered by discovery
  * if it knows the path (a string or bytes as they are, with their content type; anything else as
- * JSON).
- * Returns whether it answered.
+ * JSON). Returns whether it answered.
  */
 export function serveDiscovery(
   context: ServerContext,
