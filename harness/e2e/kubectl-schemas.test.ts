@@ -103,6 +103,14 @@ describe('kubectl and the schemas', { timeout: 120_000 }, () => {
     expect(container, 'the stored container has no imagee').not.toHaveProperty('imagee');
   });
 
+  it('kubectl apply -f again, without --validate=warn, refuses the patch that would add imagee:', async () => {
+    const result = await kubectl('apply', '-f', path.join(running!.kubectl.home, 'warn.yaml'));
+    expect(result.code, `kubectl apply -f warn.yaml again fails: ${result.stdout}`).not.toBe(0);
+    expect(result.stderr, 'the server checked the pod as patched').toContain(
+      'strict decoding error: unknown field "spec.containers[0].imagee"',
+    );
+  });
+
   it('kubectl apply -f twice configures a Deployment with a strategic merge from the schemas', async () => {
     const deployment = (image: string) => `apiVersion: apps/v1
 kind: Deployment
