@@ -1012,6 +1012,21 @@ export const course: Chapter[] = [
         functions: ['objectFromBody', 'bodyReaderError'],
       },
       {
+        title: 'What fieldValidation asks, and the types of values',
+        from: 'Field validation > fieldValidation is Strict, Warn or Ignore; absent or empty means Warn',
+        functions: ['fieldValidationOf', 'fitsType', 'goType'],
+      },
+      {
+        title: 'Unknown fields, found by the description of the kinds',
+        from: 'Field validation > an unknown field is dropped from the object and named by its path, list positions and all',
+        functions: ['dropUnknownFields'],
+      },
+      {
+        title: 'Duplicate keys, and Strict, Warn and Ignore',
+        from: 'Field validation > a key given twice in one JSON object is a duplicate field, named by its path',
+        functions: ['duplicateFields', 'checkFields', 'warningHeader'],
+      },
+      {
         title: 'A server that starts with its namespaces',
         from: 'Create, get and list > at start, the store holds the namespaces every cluster has',
         functions: ['createApiServer', 'createInitialNamespaces'],
@@ -1090,6 +1105,10 @@ export const course: Chapter[] = [
         title: 'Logs from the kubelet',
         from: "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer",
         functions: ['serveLog'],
+      },
+      {
+        title: 'Field validation on every write',
+        from: 'Field validation on every write > POST with fieldValidation=Strict and imagee: is a 400, and nothing is stored',
       },
     ],
     component: 'apiserver',
@@ -1535,7 +1554,7 @@ export const course: Chapter[] = [
       'Collaborators > a body in a format a body decoder reads goes through it; others still go to parseBody':
         "Before parseBody, look for the options.bodyDecoders entry whose mediaType is the request's, and decode with it. Lesson: § Collaborators.",
       'Collaborators > GETs the resources do not answer go to discovery; a string body is sent as text':
-        'serveDiscovery: ask options.discovery(path, { resources, serverAddress }); send a string body as it is with its content type, anything else as JSON; answer false when it does not know the path. Lesson: § Collaborators.',
+        'serveDiscovery: ask options.discovery(path, { resources, serverAddress }); send a string or bytes body as it is with its content type, anything else as JSON; answer false when it does not know the path. Lesson: § Collaborators.',
       'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
         'At start: rebuild from the stored Services, then create default/kubernetes through onCreate. In create, pass a Service through onCreate before storage.create; in delete, tell onDelete. Lesson: § Collaborators.',
       "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
@@ -1550,6 +1569,57 @@ export const course: Chapter[] = [
         'A non-200 answer: read its text and reject with badRequest(text.trim()); the request\'s own "error" event (nobody listening) rejects with internalError. Lesson: § Collaborators.',
       'Collaborators > with ?follow=true the log streams: each line arrives as the kubelet writes it':
         "Pipe the kubelet's answer into the response (answerFromNode.pipe(response)) instead of reading it whole: each chunk goes out as it comes, and the request ends when the kubelet's answer does. Lesson: § Collaborators.",
+      // Field validation
+      'Field validation > fieldValidation is Strict, Warn or Ignore; absent or empty means Warn':
+        'query.get("fieldValidation") ?? "": the empty string is Warn, the three names are themselves. Lesson: § Field validation.',
+      "Field validation > any other fieldValidation is a 422 Invalid of the verb's options":
+        'Throw new ApiError(422, "Invalid", ...) with the options\' name in the message and in details.kind, group "meta.k8s.io", and one FieldValueNotSupported cause at fieldValidation. Lesson: § Field validation.',
+      "Field validation > a JSON value fits its field's type: strings, whole numbers, booleans; null always":
+        'A switch on field.type: typeof for strings and booleans, Number.isInteger for integers, Array.isArray for arrays; objects and maps want a non-null object that is not an array. null fits anything. Lesson: § Field validation.',
+      'Field validation > lists, objects, maps and the named strings fit only their own JSON shapes':
+        'Arrays want Array.isArray; objects and maps a non-null object that is not an array; int-or-string and quantity a string or a whole number; free-form anything. Lesson: § Field validation.',
+      'Field validation > Go names the named strings by their packages: intstr.IntOrString, resource.Quantity, v1.Time':
+        'int-or-string, quantity, time and micro-time each have one fixed Go name; a number is float64; an inline object is struct. Lesson: § Field validation.',
+      "Field validation > Go names a field's type as decoding errors do: int32, int64, []v1.Container, map[string]string":
+        'A switch on field.type; arrays and maps call goType again on their items or values; a named type is "v1." plus what follows the last dot of its ref. Lesson: § Field validation.',
+      'Field validation > an unknown field is dropped from the object and named by its path, list positions and all':
+        "dropUnknownFields: an object field's known fields are schemas[field.ref].fields; for each key of the value, recurse into a known one with path.key, or record the path and delete the key. A list recurses into each element with path[i]. Lesson: § Field validation.",
+      'Field validation > several unknown fields, at every depth, in the order they come':
+        'Walk the keys in the order Object.keys gives them and concatenate what each recursion returns: the paths come out in document order. Lesson: § Field validation.',
+      'Field validation > inside maps (labels, annotations, data) and free-form fields any key is fine':
+        "A map recurses into each value with its values' field (a string when none) and never drops a key; a free-form field or a scalar returns [] at once. Lesson: § Field validation.",
+      'Field validation > a value of the wrong type cannot be decoded: Go says which field and which type':
+        'Check fitsType first; when it fails, throw new WrongType with the JSON type of the value, the struct (the last named type entered; the kind at the root), the path without [i], and goType(field). Lesson: § Field validation.',
+      'Field validation > a key given twice in one JSON object is a duplicate field, named by its path':
+        'Scan the text once with a stack of frames: "{" pushes an object frame with a Set of keys, "[" a list frame with an index; a string read where a key is expected is a key (JSON.parse it); "," moves to the next key or index. Lesson: § Field validation.',
+      'Field validation > Strict refuses unknown and duplicate fields with one 400 strict decoding error':
+        'checkFields: kindTypeName → dropUnknownFields(typeField(name), object, "", kind); build the problems (duplicates first), and with Strict throw badRequest("strict decoding error: " + problems.join(", ")), prefixed for a whole object. Lesson: § Field validation.',
+      'Field validation > Warn returns one warning per problem and Ignore none; both drop the unknown fields':
+        'The fields were dropped by the walk already; Warn returns the problems, Ignore returns []. Leave out a duplicate whose path is an unknown field or inside one. Lesson: § Field validation.',
+      'Field validation > a wrong type is a 400 whatever fieldValidation says; a kind without a description is not checked':
+        'Catch WrongType around the walk and throw badRequest with its message (prefixed for a whole object) before looking at the directive; with no kindTypeName, skip the walk. Lesson: § Field validation.',
+      'Field validation > a warning goes out in a Warning header: 299 - "<text>", quotes escaped':
+        'JSON.stringify the text: it adds the quotes and escapes the ones inside. Lesson: § Field validation.',
+      'Field validation on every write > POST with fieldValidation=Strict and imagee: is a 400, and nothing is stored':
+        'In createObject, once the body is an object: fieldValidationOf(the query, "CreateOptions"), then checkFields(resource, object, { directive, duplicates, wholeObject: true }) before anything is stored. Lesson: § Field validation on every write.',
+      'Field validation on every write > POST without fieldValidation stores the pod without the field, with a Warning header':
+        'Set the warnings checkFields returns on the response before answering: request.res.setHeader("warning", warnings.map(warningHeader)). Lesson: § Field validation on every write.',
+      'Field validation on every write > two unknown fields are two Warning headers, in the order they come':
+        'Give setHeader the list of warnings (warnings.map(warningHeader)): Node sends one header line per element. Lesson: § Field validation on every write.',
+      'Field validation on every write > POST reports a duplicate key of its JSON body; Ignore stores quietly':
+        'For a JSON body, pass duplicateFields(the raw body text) as duplicates; JSON.parse alone keeps only the last value. Lesson: § Field validation on every write.',
+      'Field validation on every write > PUT checks its body as POST does':
+        'replaceObject makes its object from the body as createObject does: call the same check there, with "UpdateOptions". Lesson: § Field validation on every write.',
+      'Field validation on every write > PATCH checks the object as patched: an unknown field it adds is refused with Strict':
+        'In patchObject, check what patcher.apply returns (wholeObject: false, "PatchOptions"), inside tryUpdate, before defaults and validation. Lesson: § Field validation on every write.',
+      'Field validation on every write > a value of the wrong type in a POST is a 400, even with fieldValidation=Ignore':
+        'Nothing new if createObject calls checkFields: the WrongType becomes the 400 before the directive is looked at. Lesson: § Field validation on every write.',
+      'Field validation on every write > a YAML body is checked as a JSON one is':
+        'The check runs on the object, whatever format it came in; only the duplicate keys need the JSON text. Lesson: § Field validation on every write.',
+      'Field validation on every write > an object of a kind the description does not know is stored as sent':
+        'checkFields finds no kindTypeName for a Widget and checks nothing: nothing new. Lesson: § Field validation on every write.',
+      'Field validation on every write > fieldValidation=Loose on a POST is a 422 Invalid of CreateOptions':
+        'fieldValidationOf throws before anything is stored; nothing new if the check is in createObject. Lesson: § Field validation on every write.',
     },
   },
   {
@@ -1635,9 +1705,19 @@ export const course: Chapter[] = [
         functions: ['apiVersions', 'apiGroupList', 'apiResourceList'],
       },
       {
-        title: '/version and the OpenAPI documents kubectl checks',
+        title: '/version and the index of the OpenAPI documents',
         from: 'Discovery > /version says which Kubernetes this is: 1.32',
-        functions: ['versionInfo', 'openApiIndex', 'openApiDocument'],
+        functions: ['versionInfo', 'openApiIndex'],
+      },
+      {
+        title: 'The description of the kinds, as OpenAPI schemas',
+        from: 'Discovery > a field as OpenAPI: a named type is a $ref in allOf, a list has items, a map additionalProperties',
+        functions: ['openApiSchema', 'openApiComponents'],
+      },
+      {
+        title: 'The OpenAPI documents kubectl reads',
+        from: "Discovery > /openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter",
+        functions: ['openApiDocument', 'openApiV2'],
       },
       {
         title: 'kubectl and the JavaScript client against your server',
@@ -1813,10 +1893,22 @@ export const course: Chapter[] = [
         'A plain object: major "1", minor "32", gitVersion "v1.32.0+kata", and the build fields as you like. Lesson: § Discovery.',
       'Discovery > /openapi/v3 is an index of one document per group version':
         'For each resource, the key is "api/v1" for the core group or "apis/<group>/<version>", with serverRelativeURL "/openapi/v3/" + key. Lesson: § Discovery.',
+      'Discovery > components: a type reached by many fields is written once; a name not described is left out':
+        'Skip a name that is already in components or that schemas does not have: the work list then ends even when types refer to each other. Lesson: § Discovery.',
       "Discovery > /openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter":
         'One path per resource of the group version, /api/v1 or /apis/<gv>, then /namespaces/{namespace} when namespaced, then /<resource>/{name}; each with a patch operation naming the kind and the fieldValidation query parameter. Lesson: § Discovery.',
+      'Discovery > a field as OpenAPI: a named type is a $ref in allOf, a list has items, a map additionalProperties':
+        'openApiSchema: start with the description (when not ""), then switch on field.type: a ref becomes allOf: [{ $ref: "#/components/schemas/" + ref }] with default {}, an array gets items, a map additionalProperties, a scalar its type and format. Lesson: § Discovery.',
+      'Discovery > named strings, inline objects, free-form fields, enums, and the strategic merge facts':
+        'int-or-string, quantity and the times are $refs to namedScalars; an inline object gets properties and required; free-form says x-kubernetes-preserve-unknown-fields. Copy enum, patchMergeKey and patchStrategy into enum and the two x-kubernetes-patch- keys. Lesson: § Discovery.',
+      "Discovery > components.schemas: every type a kind reaches, by Kubernetes' name; the kind's own says which kind":
+        'A work list of type names: take one, skip it if done, write { description, type: "object", properties, required } (and x-kubernetes-group-version-kind: [type.kind] for a kind), then push every ref its fields reach, through items, values and inline fields. Lesson: § Discovery.',
+      "Discovery > the document of a group version carries its kinds' schemas, and PATCH takes a strategic merge":
+        'Collect kindTypeName of each resource of the group version, pass them to openApiComponents, add the Patch type, and give each patch operation a requestBody with one content entry per patch type. Lesson: § Discovery.',
+      'Discovery > /openapi/v2 is an empty Swagger 2.0 document, in protobuf':
+        'A length-delimited protobuf field is one byte (field << 3 | 2), one byte of length, then the bytes: build info from its two fields, then the document from swagger and info. Buffer.concat helps. Lesson: § Discovery.',
       'Discovery > createDiscovery answers its paths and no others':
-        'Strip one trailing slash, then match: health paths, /version, /api, /apis, /openapi/v3, /openapi/v3/..., /api/v1, /apis/<group>/<version>. Return undefined for any path you do not own, so the server can go on to resources. Lesson: § Discovery.',
+        'Strip one trailing slash, then match: health paths, /version, /api, /apis, /openapi/v3, /openapi/v3/..., /openapi/v2, /api/v1, /apis/<group>/<version>. Return undefined for any path you do not own, so the server can go on to resources. Lesson: § Discovery.',
       'Discovery > over HTTP: /api, /apis, /api/v1, /apis/apps/v1 and /version are JSON':
         'Answer { body } without a contentType: the server sends it as JSON. The serverAddress comes from the context the server passes. Lesson: § Discovery.',
       'Discovery > over HTTP: /healthz, /livez and /readyz answer "ok"':

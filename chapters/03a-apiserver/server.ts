@@ -187,6 +187,10 @@ export async function getObject(
  *   else parseBody; then objectFromBody with the resource's apiVersion and kind. Its namespace
  *   is the URL's (a different one in the body is a 400 `the namespace of the provided object
  *   does not match the namespace sent on the request`); a cluster-scoped object has none.
+ * - Field validation (fields.ts): fieldValidationOf(the query, "CreateOptions"), then
+ *   checkFields(resource, object, { directive, duplicates, wholeObject: true }), where duplicates
+ *   is duplicateFields(the raw body) for a JSON body; each warning it returns goes out in a
+ *   `warning` response header (warningHeader), all in one setHeader on request.res.
  * - The namespace must exist: notFound for the namespace (404) otherwise.
  * - prepareForCreate → applyDefaults → validateObject (a non-empty list is invalid, 422) →
  *   storage.create.
@@ -278,6 +282,7 @@ export async function closeServer(context: ServerContext): Promise<void> {
  * - The body as createObject reads it; the name in the body must be the URL's (400 `the name of
  *   the object (<body's>) does not match the name on the URL (<URL's>)`), and is the URL's when
  *   left out.
+ * - Field validation of the body as in createObject, with "UpdateOptions".
  * - In storage.update's tryUpdate, on a copy of the body: applyDefaults → prepareForUpdate →
  *   validateObject plus validateUpdate (422 invalid). The body's resourceVersion, if any, stays
  *   on what tryUpdate returns: storage.update compares it.
@@ -438,7 +443,9 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
  *   listing them otherwise (an empty list without a patcher). The body is parsed as JSON.
  * - In storage.update's tryUpdate: patcher.apply(contentType, current, patch, resource); the
  *   result must have a metadata object (400 otherwise) and keep the name and namespace (400
- *   `a patch may not change metadata.name or metadata.namespace`); then, as replaceObject does:
+ *   `a patch may not change metadata.name or metadata.namespace`); its field validation as in
+ *   createObject, with "PatchOptions" and wholeObject false (duplicates from a merge or strategic
+ *   merge patch's body); then, as replaceObject does:
  *   applyDefaults → prepareForUpdate → validateObject plus validateUpdate, the allocator's
  *   onUpdate for Services, and removeIfFinalized when the object had finalizers.
  */
@@ -479,7 +486,8 @@ export async function serveSubresource(
  * A GET on a path that may be discovery's (/api, /version, /healthz...): ask
  * options.discovery(path, { resources, serverAddress: the Host header }). When it answers,
  * send its status (200 by default) and content type (application/json by default) with its
- * body (a string as it is, anything else as JSON) and return true; otherwise return false.
+ * body (a string or bytes, a Uint8Array, as they are; anything else as JSON) and return true;
+ * otherwise return false.
  */
 export function serveDiscovery(
   context: ServerContext,

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { builtinResources } from '../../harness/api/resources.ts';
+import { APPS, CORE, META, schemas, type FieldSchema } from '../../harness/api/schemas.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
@@ -9,8 +10,12 @@ import {
   apiResourceList,
   apiVersions,
   createDiscovery,
+  openApiComponents,
   openApiDocument,
   openApiIndex,
+  openApiSchema,
+  openApiV2,
+  OPENAPI_V2_PROTOBUF,
   versionInfo,
 } from './discovery.ts';
 
@@ -132,6 +137,129 @@ describe('Discovery', () => {
     });
   });
 
+  test('a field as OpenAPI: a named type is a $ref in allOf, a list has items, a map additionalProperties', () => {
+    const spec: FieldSchema = { type: 'object', ref: `${CORE}PodSpec`, description: 'The spec.' };
+    expect(openApiSchema(spec), 'openApiSchema of a PodSpec field').toEqual({
+      description: 'The spec.',
+      allOf: [{ $ref: `#/components/schemas/${CORE}PodSpec` }],
+      default: {},
+    });
+    const args: FieldSchema = {
+      type: 'array',
+      items: { type: 'string', description: '' },
+      description: 'Args.',
+    };
+    expect(openApiSchema(args), 'a list of strings').toEqual({
+      description: 'Args.',
+      type: 'array',
+      items: { type: 'string' },
+    });
+    expect(openApiSchema({ type: 'map', description: 'Labels.' }), 'a map of strings').toEqual({
+      description: 'Labels.',
+      type: 'object',
+      additionalProperties: { type: 'string' },
+    });
+    expect(
+      openApiSchema({ type: 'integer', format: 'int64', description: '' }),
+      'an int64',
+    ).toEqual({
+      type: 'integer',
+      format: 'int64',
+    });
+  });
+
+  test('named strings, inline objects, free-form fields, enums, and the strategic merge facts', () => {
+    const fields = schemas[`${CORE}PodSpec`]!.fields;
+    expect(openApiSchema(fields.containers!), 'PodSpec.containers').toMatchObject({
+      type: 'array',
+      items: { allOf: [{ $ref: `#/components/schemas/${CORE}Container` }] },
+      'x-kubernetes-patch-merge-key': 'name',
+      'x-kubernetes-patch-strategy': 'merge',
+    });
+    expect(
+      openApiSchema(fields.tolerations!),
+      'PodSpec.tolerations: replaced whole',
+    ).not.toHaveProperty('x-kubernetes-patch-merge-key');
+    expect(openApiSchema(fields.restartPolicy!).enum, 'PodSpec.restartPolicy').toEqual([
+      'Always',
+      'Never',
+      'OnFailure',
+    ]);
+    expect(openApiSchema({ type: 'int-or-string', description: '' }), 'an int-or-string').toEqual({
+      allOf: [{ $ref: '#/components/schemas/io.k8s.apimachinery.pkg.util.intstr.IntOrString' }],
+    });
+    const inline: FieldSchema = {
+      type: 'object',
+      description: '',
+      fields: { seconds: { type: 'integer', description: '' } },
+      required: ['seconds'],
+    };
+    expect(openApiSchema(inline), 'an inline object').toEqual({
+      type: 'object',
+      properties: { seconds: { type: 'integer' } },
+      required: ['seconds'],
+    });
+    expect(openApiSchema({ type: 'free-form', description: '' }), 'a free-form field').toEqual({
+      type: 'object',
+      'x-kubernetes-preserve-unknown-fields': true,
+    });
+  });
+
+  test("components.schemas: every type a kind reaches, by Kubernetes' name; the kind's own says which kind", () => {
+    const components = openApiComponents([`${APPS}Deployment`]) as Record<
+      string,
+      Record<string, unknown>
+    >;
+    for (const name of [
+      `${APPS}Deployment`,
+      `${APPS}DeploymentSpec`,
+      `${APPS}DeploymentStrategy`,
+      `${CORE}PodSpec`,
+      `${CORE}Container`,
+      `${META}ObjectMeta`,
+      `${META}LabelSelector`,
+      'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
+      `${META}Time`,
+    ]) {
+      expect(components[name], `components.schemas["${name}"]`).toBeDefined();
+    }
+    expect(components[`${CORE}Service`], 'a type no Deployment reaches').toBeUndefined();
+    const deployment = components[`${APPS}Deployment`]!;
+    expect(
+      deployment['x-kubernetes-group-version-kind'],
+      'the Deployment type names its kind',
+    ).toEqual([{ group: 'apps', version: 'v1', kind: 'Deployment' }]);
+    expect(deployment.type, 'a type is an object').toBe('object');
+    expect(Object.keys(deployment.properties as object), 'with the fields of a Deployment').toEqual(
+      ['apiVersion', 'kind', 'metadata', 'spec', 'status'],
+    );
+    expect(components[`${APPS}DeploymentSpec`]!.required, 'what a DeploymentSpec needs').toEqual([
+      'selector',
+      'template',
+    ]);
+    expect(
+      components[`${CORE}PodSpec`]!['x-kubernetes-group-version-kind'],
+      'a PodSpec is no kind',
+    ).toBeUndefined();
+  });
+
+  test('components: a type reached by many fields is written once; a name not described is left out', () => {
+    const components = openApiComponents([
+      `${CORE}Pod`,
+      `${CORE}Pod`,
+      'io.k8s.api.example.v1.Widget',
+    ]);
+    expect(
+      components['io.k8s.api.example.v1.Widget'],
+      'a name the description does not have',
+    ).toBeUndefined();
+    expect(
+      (components[`${META}ObjectMeta`] as { description: string }).description,
+      'ObjectMeta, reached from several fields, is there once',
+    ).toBe(schemas[`${META}ObjectMeta`]!.description);
+    expect(openApiComponents([]), 'no types at all').toEqual({});
+  });
+
   test("/openapi/v3/apis/apps/v1 lists each kind's PATCH with its fieldValidation parameter", () => {
     const apps = openApiDocument(builtinResources, 'apps/v1') as {
       paths: Record<
@@ -169,6 +297,50 @@ describe('Discovery', () => {
     ).toBeUndefined();
   });
 
+  test("the document of a group version carries its kinds' schemas, and PATCH takes a strategic merge", () => {
+    const core = openApiDocument(builtinResources, 'v1') as {
+      paths: Record<string, { patch: { requestBody: { content: Record<string, unknown> } } }>;
+      components: { schemas: Record<string, object> };
+    };
+    for (const kind of ['Pod', 'Node', 'Namespace', 'Service', 'ConfigMap', 'Event']) {
+      expect(
+        core.components.schemas[`${CORE}${kind}`],
+        `the v1 document has the ${kind} type`,
+      ).toBeDefined();
+    }
+    expect(
+      core.components.schemas[`${APPS}Deployment`],
+      'but not the types of apps/v1',
+    ).toBeUndefined();
+    const patch = core.paths['/api/v1/namespaces/{namespace}/pods/{name}']!.patch;
+    expect(Object.keys(patch.requestBody.content).sort(), 'the bodies a pod PATCH takes').toEqual([
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+    ]);
+  });
+
+  test('/openapi/v2 is an empty Swagger 2.0 document, in protobuf', () => {
+    const bytes = Buffer.from(openApiV2());
+    const info = Buffer.concat([
+      Buffer.from([0x0a, 10]),
+      Buffer.from('Kubernetes'),
+      Buffer.from([0x12, 12]),
+      Buffer.from('v1.32.0+kata'),
+    ]);
+    expect(
+      bytes.toString('hex'),
+      'openApiV2(): swagger "2.0", then info with title and version',
+    ).toBe(
+      Buffer.concat([
+        Buffer.from([0x0a, 3]),
+        Buffer.from('2.0'),
+        Buffer.from([0x12, info.length]),
+        info,
+      ]).toString('hex'),
+    );
+  });
+
   test('createDiscovery answers its paths and no others', () => {
     const discovery = createDiscovery();
     const context = { resources: builtinResources, serverAddress: 'here:1' };
@@ -179,6 +351,10 @@ describe('Discovery', () => {
     expect(discovery('/api/v1/', context)?.body, 'GET /api/v1/ (trailing slash)').toEqual(
       apiResourceList(builtinResources, 'v1'),
     );
+    expect(discovery('/openapi/v2', context), 'GET /openapi/v2: protobuf bytes').toEqual({
+      contentType: OPENAPI_V2_PROTOBUF,
+      body: openApiV2(),
+    });
     for (const path of [
       '/api/v1/pods',
       '/apis/apps',

@@ -77,7 +77,7 @@ export interface DiscoveryContext {
 export interface DiscoveryAnswer {
   /** 200 when absent. */
   status?: number;
-  /** application/json when absent; a string body is sent as it is. */
+  /** application/json when absent; a string or bytes body is sent as it is. */
   contentType?: string;
   body: unknown;
 }

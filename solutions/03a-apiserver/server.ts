@@ -49,6 +49,13 @@ import {
   parseBody,
 } from './bodies.ts';
 import { applyDefaults } from './defaults.ts';
+import {
+  checkFields,
+  duplicateFields,
+  fieldValidationOf,
+  warningHeader,
+  type VerbOptions,
+} from './fields.ts';
 import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
 import { parseResourcePath, type RequestInfo } from './paths.ts';
 import {
@@ -338,7 +345,43 @@ function objectOf(context: ServerContext, request: Request, info: RequestInfo): 
     }
     metadata.name = info.name;
   }
+  validateFields(request, resource, object, true);
   return object;
+}
+
+/** The bodies whose text is JSON, where duplicate keys can be found. */
+const JSON_BODIES = [
+  '',
+  'application/json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
+
+/** The query option sets of the writing verbs, by HTTP method. */
+const VERB_OPTIONS: Record<string, VerbOptions> = {
+  POST: 'CreateOptions',
+  PUT: 'UpdateOptions',
+  PATCH: 'PatchOptions',
+};
+
+/**
+ * Field validation (fields.ts) of an object made from the body: its unknown fields dropped and,
+ * as ?fieldValidation asks, refused (400) or told in one Warning header each. `wholeObject`: the
+ * body was the object (create, update), not a patch of it. Duplicate keys are found in JSON bodies.
+ */
+function validateFields(
+  request: Request,
+  resource: ResourceType,
+  object: KubeObject,
+  wholeObject: boolean,
+): void {
+  const query = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
+  const directive = fieldValidationOf(query, VERB_OPTIONS[request.method] ?? 'CreateOptions');
+  const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+  const json = JSON_BODIES.includes(mediaTypeOf(request.get('content-type')));
+  const duplicates = json ? duplicateFields(raw) : [];
+  const warnings = checkFields(resource, object, { directive, duplicates, wholeObject });
+  if (warnings.length > 0) request.res?.setHeader('warning', warnings.map(warningHeader));
 }
 
 /** 422 Invalid listing every rule the object breaks (and, for an update, what may not change). */
@@ -872,6 +915,7 @@ export async function patchObject(
       hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
       const next = patcher.apply(contentType, current, patch, resource);
       keepIdentity(next, current);
+      validateFields(request, resource, next, false);
       applyDefaults(resource, next);
       const prepared = prepareForUpdate(resource, current, next);
       checkValid(resource, prepared, current);
@@ -992,8 +1036,8 @@ export async function serveSubresource(
 
 /**
  * A GET on a path that is not a resource (/api, /version, /healthz...): answered by discovery
- * if it knows the path (a string body as it is, with its content type; anything else as JSON).
- * Returns whether it answered.
+ * if it knows the path (a string or bytes as they are, with their content type; anything else as
+ * JSON). Returns whether it answered.
  */
 export function serveDiscovery(
   context: ServerContext,
@@ -1007,7 +1051,8 @@ export function serveDiscovery(
   });
   if (!found) return false;
   response.status(found.status ?? 200).type(found.contentType ?? 'application/json');
-  response.send(typeof found.body === 'string' ? found.body : JSON.stringify(found.body));
+  const asIs = typeof found.body === 'string' || found.body instanceof Uint8Array;
+  response.send(asIs ? found.body : JSON.stringify(found.body));
   return true;
 }
 

@@ -17,6 +17,14 @@
 // newer aggregated format accept it too (fact sheet B3).
 import type { Discovery } from '../../harness/api/machinery.ts';
 import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts';
+import { kindTypeName, META, schemas, type FieldSchema } from '../../harness/api/schemas.ts';
+
+/**
+ * The Content-Type of /openapi/v2 as protobuf. (kubectl asks for
+ * application/com.github.proto-openapi.spec.v2@v1.0+protobuf, a name with an "@" that Go cannot
+ * read back as a Content-Type, so the answer is plain bytes.)
+ */
+export const OPENAPI_V2_PROTOBUF = 'application/octet-stream';
 
 /** The verbs every resource here takes; namespaces, as in Kubernetes, have no deletecollection. */
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
@@ -116,8 +124,8 @@ export function versionInfo(): object {
 
 /**
  * /openapi/v3: the index of OpenAPI documents, one per group version. kubectl reads it before
- * `create -f` and `apply -f` to learn whether the server checks fields itself (then kubectl does
- * not need the full schemas). Without it, those commands need --validate=false.
+ * `create -f` and `apply -f` (does the server check fields itself?), for `kubectl explain`, and
+ * for how `apply` merges lists.
  */
 export function openApiIndex(resources: ResourceType[]): object {
   const paths: Record<string, { serverRelativeURL: string }> = {};
@@ -129,10 +137,113 @@ export function openApiIndex(resources: ResourceType[]): object {
   return { paths };
 }
 
+/** Where the schemas of a document are, for a $ref. */
+const REF = '#/components/schemas/';
+
+/** The types Kubernetes names for its strings with a meaning, and what OpenAPI says of each. */
+export const namedScalars: Record<string, { name: string; schema: object }> = {
+  'int-or-string': {
+    name: 'io.k8s.apimachinery.pkg.util.intstr.IntOrString',
+    schema: { type: 'string', format: 'int-or-string', description: 'A number or a string.' },
+  },
+  quantity: {
+    name: 'io.k8s.apimachinery.pkg.api.resource.Quantity',
+    schema: { type: 'string', description: 'An amount with a unit: "500m", "128Mi", "2".' },
+  },
+  time: {
+    name: `${META}Time`,
+    schema: { type: 'string', format: 'date-time', description: 'A time, RFC 3339, in seconds.' },
+  },
+  'micro-time': {
+    name: `${META}MicroTime`,
+    schema: { type: 'string', format: 'date-time', description: 'A time with microseconds.' },
+  },
+};
+
 /**
- * /openapi/v3/api/v1 and /openapi/v3/apis/<group>/<version>: a minimal OpenAPI document that
- * lists, for each kind, the PATCH operation and its `fieldValidation` parameter: what kubectl looks
- * for (cli-runtime query_param_verifier_v3.go). Schemas are left out: the server validates.
+ * One field of the description (harness/api/schemas.ts) as an OpenAPI v3 schema, the way
+ * kube-apiserver writes it: a named type is `allOf: [{$ref}]`, a list has `items`, a map has
+ * `additionalProperties`, free-form says `x-kubernetes-preserve-unknown-fields`, and the
+ * strategic merge facts go in `x-kubernetes-patch-merge-key` and `x-kubernetes-patch-strategy`.
+ */
+export function openApiSchema(field: FieldSchema): Record<string, unknown> {
+  const schema: Record<string, unknown> = {};
+  if (field.description) schema.description = field.description;
+  const named = namedScalars[field.type];
+  if (named) {
+    schema.allOf = [{ $ref: REF + named.name }];
+  } else if (field.type === 'object' && field.ref) {
+    schema.allOf = [{ $ref: REF + field.ref }];
+    schema.default = {};
+  } else if (field.type === 'object') {
+    Object.assign(schema, objectSchema(field.fields ?? {}, field.required));
+  } else if (field.type === 'array') {
+    Object.assign(schema, { type: 'array', items: openApiSchema(field.items!) });
+  } else if (field.type === 'map') {
+    const values = field.values ?? { type: 'string', description: '' };
+    Object.assign(schema, { type: 'object', additionalProperties: openApiSchema(values) });
+  } else if (field.type === 'free-form') {
+    Object.assign(schema, { type: 'object', 'x-kubernetes-preserve-unknown-fields': true });
+  } else {
+    schema.type = field.type;
+    if (field.format) schema.format = field.format;
+  }
+  if (field.enum) schema.enum = field.enum;
+  if (field.patchMergeKey) schema['x-kubernetes-patch-merge-key'] = field.patchMergeKey;
+  if (field.patchStrategy) schema['x-kubernetes-patch-strategy'] = field.patchStrategy;
+  return schema;
+}
+
+/** An object's fields as `properties`, with `required` when some are. */
+function objectSchema(fields: Record<string, FieldSchema>, required?: string[]): object {
+  const properties: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(fields)) properties[name] = openApiSchema(field);
+  return { type: 'object', properties, ...(required?.length ? { required } : {}) };
+}
+
+/**
+ * `components.schemas` for a document about these kinds: each named type they reach, through
+ * their fields, by its Kubernetes name, with `x-kubernetes-group-version-kind` on the kinds' own
+ * types (where `kubectl explain` finds a kind), and the named strings the fields use.
+ */
+export function openApiComponents(typeNames: string[]): Record<string, object> {
+  const components: Record<string, object> = {};
+  const pending = [...typeNames];
+  const reach = (field: FieldSchema) => {
+    if (field.ref) pending.push(field.ref);
+    const named = namedScalars[field.type];
+    if (named) components[named.name] = named.schema;
+    for (const inner of [field.items, field.values, ...Object.values(field.fields ?? {})]) {
+      if (inner) reach(inner);
+    }
+  };
+  while (pending.length > 0) {
+    const name = pending.pop()!;
+    const type = schemas[name];
+    if (components[name] || !type) continue;
+    const schema: Record<string, unknown> = {
+      description: type.description,
+      ...objectSchema(type.fields, type.required),
+    };
+    if (type.kind) schema['x-kubernetes-group-version-kind'] = [type.kind];
+    components[name] = schema;
+    Object.values(type.fields).forEach(reach);
+  }
+  return components;
+}
+
+/** The body types a PATCH takes: kubectl apply merges strategically when it finds the third. */
+const PATCH_BODIES = [
+  'application/json-patch+json',
+  'application/merge-patch+json',
+  'application/strategic-merge-patch+json',
+];
+
+/**
+ * /openapi/v3/api/v1 and /openapi/v3/apis/<group>/<version>: the OpenAPI document of one group
+ * version, or undefined when nothing is served there. For each resource, the PATCH operation of
+ * an object with its kind, its `fieldValidation` parameter (what kubectl's query-param verifier
+ * looks for) and the patch bodies it takes; and in `components.schemas`, the kinds' types.
  */
 export function openApiDocument(
   resources: ResourceType[],
@@ -141,9 +252,11 @@ export function openApiDocument(
   const inVersion = resources.filter((resource) => apiVersionOf(resource) === groupVersion);
   if (inVersion.length === 0) return undefined;
   const paths: Record<string, object> = {};
+  const kinds: string[] = [];
   for (const resource of inVersion) {
     const base = resource.group === '' ? '/api/v1' : `/apis/${groupVersion}`;
     const scope = resource.namespaced ? '/namespaces/{namespace}' : '';
+    const body = { schema: { $ref: `${REF}${META}Patch` } };
     paths[`${base}${scope}/${resource.resource}/{name}`] = {
       patch: {
         'x-kubernetes-group-version-kind': {
@@ -152,15 +265,36 @@ export function openApiDocument(
           kind: resource.kind,
         },
         parameters: [{ name: 'fieldValidation', in: 'query', schema: { type: 'string' } }],
+        requestBody: { content: Object.fromEntries(PATCH_BODIES.map((type) => [type, body])) },
         responses: {},
       },
     };
+    const typeName = kindTypeName(resource.group, resource.version, resource.kind);
+    if (typeName) kinds.push(typeName);
   }
+  const components = openApiComponents(kinds);
+  components[`${META}Patch`] = { type: 'object', description: 'A patch, in one of the formats.' };
   return {
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.32.0+kata' },
     paths,
+    components: { schemas: components },
   };
+}
+
+/**
+ * /openapi/v2: the older, single document, which kubectl reads as protobuf. This server
+ * publishes its schemas in v3 only, so v2 is an empty Swagger 2.0 document (swagger "2.0" and
+ * its title): kubectl, finding no schema there for a kind it does not know, leaves the kind to
+ * the server, which answers `no matches for kind`, as a real cluster does.
+ */
+export function openApiV2(): Uint8Array {
+  const text = (field: number, value: string) => {
+    const bytes = Buffer.from(value);
+    return Buffer.concat([Buffer.from([(field << 3) | 2, bytes.length]), bytes]);
+  };
+  const info = Buffer.concat([text(1, 'Kubernetes'), text(2, 'v1.32.0+kata')]);
+  return Buffer.concat([text(1, '2.0'), Buffer.from([(2 << 3) | 2, info.length]), info]);
 }
 
 /** The discovery the API server is given: answers GETs on the paths above, and only those. */
@@ -174,6 +308,7 @@ export function createDiscovery(): Discovery {
     if (route === '/api') return { body: apiVersions(serverAddress) };
     if (route === '/apis') return { body: apiGroupList(resources) };
     if (route === '/openapi/v3') return { body: openApiIndex(resources) };
+    if (route === '/openapi/v2') return { contentType: OPENAPI_V2_PROTOBUF, body: openApiV2() };
     const openApi = /^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))$/.exec(route);
     if (openApi) {
       const document = openApiDocument(resources, openApi[1] ?? openApi[2]!);
