@@ -2618,6 +2618,8 @@ export const course: Chapter[] = [
         'Look the condition up in `previous`: same status, keep its lastTransitionTime; otherwise it is `now`. Lesson: § Pod status.',
       "Pod status > the whole status: phase, conditions, the pod's and the node's IP, the start time":
         'podStatus: containerStatus of each observation, then podPhase and podConditions of those; hostIP, startTime, and podIP plus podIPs [{ ip }] when there is a pod IP. Times as rfc3339(inputs.now). Lesson: § Pod status.',
+      'Pod status > conditions the kubelet does not own, such as DisruptionTarget, are kept as they were':
+        'After your four conditions, append every previous condition whose type is not one of them, unchanged. Lesson: § Pod status.',
       'Pod status > the start time is kept from the previous status; a pod with no IP yet shows none':
         "startTime is the previous status's when there is one, else now; leave podIP and podIPs out altogether when inputs.podIP is undefined. Lesson: § Pod status.",
       'Restarts > Always restarts every exit, OnFailure only failures, Never none':

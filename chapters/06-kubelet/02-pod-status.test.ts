@@ -235,6 +235,25 @@ describe('Pod status', () => {
     ).toBe('2026-01-01T00:05:00Z');
   });
 
+  test('conditions the kubelet does not own, such as DisruptionTarget, are kept as they were', () => {
+    const running = containerStatus(observe(runtime('CONTAINER_RUNNING')));
+    const disruption = {
+      type: 'DisruptionTarget',
+      status: 'True',
+      reason: 'DeletionByTaintManager',
+      lastTransitionTime: '2026-01-01T00:01:00Z',
+    };
+    const conditions = podConditions([running], [disruption], '2026-01-01T00:05:00Z');
+    expect(
+      conditions.find((c) => c.type === 'DisruptionTarget'),
+      'podConditions with a DisruptionTarget condition in the previous status: it is kept unchanged',
+    ).toEqual(disruption);
+    expect(
+      conditions.map((c) => c.type),
+      'podConditions: the four kubelet conditions, then the others',
+    ).toEqual(['Initialized', 'Ready', 'ContainersReady', 'PodScheduled', 'DisruptionTarget']);
+  });
+
   test("the whole status: phase, conditions, the pod's and the node's IP, the start time", () => {
     const status = podStatus({
       spec: spec(),

@@ -102,7 +102,8 @@ export function podPhase(spec: PodSpec, statuses: ContainerStatus[]): PodPhase {
 /**
  * The pod's conditions: PodScheduled and Initialized hold once the kubelet has the pod;
  * ContainersReady and Ready when every container is ready. A condition keeps its
- * lastTransitionTime until its status changes.
+ * lastTransitionTime until its status changes. Conditions others own (DisruptionTarget, written by
+ * the taint eviction controller before it deletes the pod) are kept as they were.
  */
 export function podConditions(
   statuses: ContainerStatus[],
@@ -126,13 +127,18 @@ export function podConditions(
   };
   const why = allReady ? undefined : 'ContainersNotReady';
   const which = allReady ? undefined : `containers with unready status: [${notReady.join(' ')}]`;
-  return [
+  const owned = [
     make('Initialized', true),
     make('Ready', allReady, why, which),
     make('ContainersReady', allReady, why, which),
     make('PodScheduled', true),
   ];
+  const others = previous.filter((condition) => !kubeletConditions.includes(condition.type));
+  return [...owned, ...others];
 }
+
+/** The pod condition types the kubelet writes; any other belongs to someone else. */
+const kubeletConditions = ['Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
 
 export interface PodStatusInputs {
   spec: PodSpec;
