@@ -1,0 +1,160 @@
+// Server-side dry run: every write with ?dryRun=All goes through every step (defaults, metadata,
+// validation, the checks of the store) and answers as if it stored, but the store is not touched.
+// `kubectl create --dry-run=server`, `kubectl apply --dry-run=server` and `kubectl diff` rely on it.
+import request from 'supertest';
+import { describe, expect, test } from 'vitest';
+import { exampleDeployment, examplePod, exampleService } from '../../harness/api/examples.ts';
+import type { ServiceAllocator, Subresource } from '../../harness/api/machinery.ts';
+import type { KubeObject } from '../../harness/api/types.ts';
+import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
+import { Store } from '../../solutions/01-store/store.ts';
+import { createApiServer, type ApiServerOptions } from './server.ts';
+
+async function setup(options: Partial<ApiServerOptions> = {}) {
+  const store = new Store();
+  const server = await createApiServer({
+    store: new MemoryStoreClient(store),
+    compactionIntervalMs: 0,
+    ...options,
+  });
+  return { store, api: request(server.app) };
+}
+
+const PODS = '/api/v1/namespaces/default/pods';
+const DEPLOYMENTS = '/apis/apps/v1/namespaces/default/deployments';
+
+/** A status subresource stand-in: PUT takes the body's status. */
+const status: Subresource = {
+  name: 'status',
+  get: (parent) => parent,
+  update: (parent, body) => ({ ...parent, status: body.status }),
+};
+
+/** Hands out 127.96.0.<n> and remembers what it holds, to see that a dry run keeps nothing. */
+function countingAllocator(): ServiceAllocator & { held: Set<string> } {
+  const held = new Set<string>();
+  let next = 1;
+  return {
+    held,
+    rebuild: (services) => {
+      held.clear();
+      for (const service of services) held.add((service.spec as { clusterIP: string }).clusterIP);
+    },
+    kubernetesIp: () => '127.96.0.1',
+    onCreate: (service) => {
+      const clusterIP = `127.96.0.${++next}`;
+      held.add(clusterIP);
+      return { ...service, spec: { ...(service.spec as object), clusterIP } };
+    },
+    onUpdate: (_old, service) => service,
+    onDelete: (service) => held.delete((service.spec as { clusterIP: string }).clusterIP),
+  };
+}
+
+describe('Dry run', () => {
+  test("a dryRun other than All is a 422 Invalid on the verb's options, as kube-apiserver answers", async () => {
+    const { api } = await setup();
+    const response = await api.post(`${PODS}?dryRun=Maybe`).send(examplePod('web'));
+    expect(response.status, `POST ${PODS}?dryRun=Maybe: ${response.text}`).toBe(422);
+    expect(response.body.message, 'the message').toBe(
+      'CreateOptions.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"Maybe"}: ' +
+        'supported values: "All"',
+    );
+    expect(response.body.details, 'details name the options kind').toMatchObject({
+      group: 'meta.k8s.io',
+      kind: 'CreateOptions',
+      causes: [{ reason: 'FieldValueNotSupported', field: 'dryRun' }],
+    });
+  });
+
+  test('a dry-run create answers 201 with the object completed (uid, creationTimestamp), and stores nothing', async () => {
+    const { api } = await setup();
+    const response = await api.post(`${PODS}?dryRun=All`).send(examplePod('web'));
+    expect(response.status, `POST ${PODS}?dryRun=All: ${response.text}`).toBe(201);
+    expect(response.body.metadata.uid, 'the answered uid').toMatch(/^[0-9a-f-]{36}$/);
+    expect(response.body.metadata.creationTimestamp, 'creationTimestamp').toBeDefined();
+    expect(response.body.spec.restartPolicy, 'defaults applied').toBe('Always');
+    const get = await api.get(`${PODS}/web`);
+    expect(get.status, 'GET the pod after a dry-run create').toBe(404);
+  });
+
+  test('a dry-run create is still validated: an invalid object is a 422, a taken name a 409', async () => {
+    const { api } = await setup();
+    const invalid = await api
+      .post(`${PODS}?dryRun=All`)
+      .send({ metadata: { name: 'web' }, spec: {} });
+    expect(invalid.status, `a dry-run create of a pod without containers: ${invalid.text}`).toBe(
+      422,
+    );
+    await api.post(PODS).send(examplePod('web'));
+    const taken = await api.post(`${PODS}?dryRun=All`).send(examplePod('web'));
+    expect(taken.status, `a dry-run create of a taken name: ${taken.text}`).toBe(409);
+  });
+
+  test('a dry-run PUT answers the changed object and leaves the stored one as it was', async () => {
+    const { api } = await setup();
+    const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web', 2));
+    created.spec.replicas = 5;
+    const response = await api.put(`${DEPLOYMENTS}/web?dryRun=All`).send(created);
+    expect(response.status, `PUT ?dryRun=All: ${response.text}`).toBe(200);
+    expect(response.body.spec.replicas, 'replicas answered').toBe(5);
+    expect(response.body.metadata.generation, 'generation answered').toBe(2);
+    const { body: stored } = await api.get(`${DEPLOYMENTS}/web`);
+    expect(stored.spec.replicas, 'replicas stored after a dry-run PUT').toBe(2);
+    expect(stored.metadata.resourceVersion, 'resourceVersion').toBe(
+      created.metadata.resourceVersion,
+    );
+  });
+
+  test('a dry-run DELETE answers as a delete would, and the object stays', async () => {
+    const { api } = await setup();
+    await api.post(DEPLOYMENTS).send(exampleDeployment('web'));
+    const response = await api.delete(`${DEPLOYMENTS}/web?dryRun=All`);
+    expect(response.status, `DELETE ?dryRun=All: ${response.text}`).toBe(200);
+    expect(response.body.status, 'the answered Status').toBe('Success');
+    const get = await api.get(`${DEPLOYMENTS}/web`);
+    expect(get.status, 'GET after a dry-run DELETE').toBe(200);
+  });
+
+  test('a DELETE whose DeleteOptions say dryRun: ["All"] deletes nothing, nor marks a pod', async () => {
+    const { api } = await setup();
+    const pod = { ...examplePod('web'), spec: { ...examplePod('web').spec, nodeName: 'n1' } };
+    await api.post(PODS).send(pod);
+    const response = await api.delete(`${PODS}/web`).send({ dryRun: ['All'] });
+    expect(response.status, `DELETE with DeleteOptions dryRun: ${response.text}`).toBe(200);
+    expect(response.body.metadata.deletionTimestamp, 'the pod answered is marked').toBeDefined();
+    const { body: stored } = await api.get(`${PODS}/web`);
+    expect(stored.metadata.deletionTimestamp, 'the stored pod is not marked').toBeUndefined();
+  });
+
+  test('a dry-run deletecollection answers what it would delete, and deletes nothing', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('a'));
+    await api.post(PODS).send(examplePod('b'));
+    const response = await api.delete(`${PODS}?dryRun=All`);
+    expect(response.body.items?.length, `DELETE ${PODS}?dryRun=All: ${response.text}`).toBe(2);
+    const { body: list } = await api.get(PODS);
+    expect(list.items.length, 'pods left after a dry-run deletecollection').toBe(2);
+  });
+
+  test('a dry-run write through a subresource stores nothing', async () => {
+    const { api } = await setup({ subresources: [status] });
+    await api.post(PODS).send(examplePod('web'));
+    const { body: pod } = await api.get(`${PODS}/web`);
+    const changed: KubeObject = { ...pod, status: { phase: 'Running' } };
+    const response = await api.put(`${PODS}/web/status?dryRun=All`).send(changed);
+    expect(response.body.status?.phase, `PUT status ?dryRun=All: ${response.text}`).toBe('Running');
+    const { body: stored } = await api.get(`${PODS}/web`);
+    expect(stored.status?.phase, 'the stored phase').toBe('Pending');
+  });
+
+  test('a dry-run Service create shows the address it would get, and keeps none', async () => {
+    const allocator = countingAllocator();
+    const { api } = await setup({ serviceAllocator: allocator });
+    const held = allocator.held.size;
+    const SERVICES = '/api/v1/namespaces/default/services';
+    const response = await api.post(`${SERVICES}?dryRun=All`).send(exampleService('web'));
+    expect(response.body.spec?.clusterIP, `POST ?dryRun=All: ${response.text}`).toMatch(/^127\./);
+    expect(allocator.held.size, 'addresses held after a dry-run create').toBe(held);
+  });
+});
