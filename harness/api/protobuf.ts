@@ -185,6 +185,14 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
   },
   Namespace: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'NamespaceSpec') },
   NamespaceSpec: { 1: s('finalizers', true) },
+  // `kubectl create pdb` (policy/v1).
+  PodDisruptionBudget: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodDisruptionBudgetSpec') },
+  PodDisruptionBudgetSpec: {
+    1: { name: 'minAvailable', type: 'intOrString' },
+    2: m('selector', 'LabelSelector'),
+    3: { name: 'maxUnavailable', type: 'intOrString' },
+    4: s('unhealthyPodEvictionPolicy'),
+  },
   // What `kubectl drain` and `kubectl delete` send: the body of a DELETE, and an Eviction.
   DeleteOptions: {
     1: i('gracePeriodSeconds'),
@@ -206,6 +214,7 @@ export const PROTOBUF_KINDS = [
   'ConfigMap',
   'Secret',
   'Namespace',
+  'PodDisruptionBudget',
   'DeleteOptions',
   'Eviction',
 ];
