@@ -1085,7 +1085,12 @@ export const course: Chapter[] = [
       {
         title: 'Subresources',
         from: 'Collaborators > GET on a subresource shows what the subresource shows',
-        functions: ['serveSubresource', 'subresourceActions'],
+        functions: ['serveSubresource'],
+      },
+      {
+        title: 'Subresources that act',
+        from: "Collaborators > POST on an acting subresource gets the server's verbs: list, write a status, delete the parent",
+        functions: ['subresourceActions'],
       },
       {
         title: 'Body decoders, discovery and Services',
@@ -1114,8 +1119,8 @@ export const course: Chapter[] = [
         'checkTaints: an empty key is "name part must be non-empty" and then fails the label-key pattern too (reuse checkLabels); the effect is required and one of three. Wire it into validateObject for nodes. Lesson: § Validation.',
       'Validation > a toleration with no key must say Exists; its operator and effect are from short lists':
         'checkTolerations: no key needs operator Exists (Invalid); a key needs Equal or Exists (NotSupported); an effect may be empty, else it is a taint effect. Call it from checkPodSpec. Lesson: § Validation.',
-      'Bad input > a resourceVersion that is not a revision is a 400, on a get, a list and a watch':
-        'parseResourceVersion: absent, "" and "0" are undefined; digits are a number; anything else a badRequest in kube\'s words. Call it from getObject, listObjects and parseWatchParameters. Lesson: § Bad input.',
+      'Bad input > a resourceVersion that is not a revision is a 400, on a get and on a list':
+        'parseResourceVersion: absent, "" and "0" are undefined; digits are a number; anything else a badRequest in kube\'s words. Call it from getObject and listObjects (parseWatchParameters uses it too). Lesson: § Bad input.',
       'Bad input > a namespace or name "." or ".." in the path is a 400, never a key of the store':
         'pathSegmentProblem says why a segment cannot be one; checkPathSegments throws badRequest for the namespace, then the name; routeRequest calls it right after parseResourcePath. Lesson: § Bad input.',
       "Collaborators > POST on an acting subresource gets the server's verbs: list, write a status, delete the parent":
