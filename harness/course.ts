@@ -984,7 +984,7 @@ export const course: Chapter[] = [
       {
         title: 'Pod specs and selectors',
         from: 'Validation > a pod needs containers',
-        functions: ['checkPodSpec', 'selectorMatches', 'checkTolerations'],
+        functions: ['checkPodSpec', 'selectorMatches'],
       },
       {
         title: 'Deployments and ReplicaSets',
@@ -994,7 +994,7 @@ export const course: Chapter[] = [
       {
         title: 'Services, and every kind held to its rules',
         from: 'Validation > a service needs ports in 1-65535, and names for them when it has several',
-        functions: ['checkService', 'validateObject', 'checkTaints'],
+        functions: ['checkService', 'validateObject', 'checkTaints', 'checkTolerations'],
       },
       {
         title: 'What an update may not change',
@@ -1104,17 +1104,17 @@ export const course: Chapter[] = [
       },
       {
         title: 'Dry run: every step but the write',
-        from: "Dry run > a dryRun other than All is a 422 Invalid on the verb's options, as kube-apiserver answers",
+        from: 'Dry run > a dry-run create checks the name is free, answers the object, and writes nothing',
       },
     ],
     component: 'apiserver',
     hints: {
-      'Objects in the store > a dry-run create checks the name is free, answers the object, and writes nothing':
-        'With options.dryRun, read the key instead of writing it: taken is alreadyExists; free, return the object as it would be stored, without a resourceVersion. Lesson: § Objects in the store (Dry run).',
-      'Objects in the store > a dry-run update answers the new state at the current resourceVersion, and writes nothing':
-        'Run the loop as always up to the txn; with options.dryRun return next decoded at the modRevision you read, instead of writing. Lesson: § Objects in the store (Dry run).',
-      'Objects in the store > a dry-run delete checks the preconditions, answers the object, and it stays':
-        'Read and check the preconditions as always; with options.dryRun return the object you read instead of sending the txn. Lesson: § Objects in the store (Dry run).',
+      'Dry run > a dry-run create checks the name is free, answers the object, and writes nothing':
+        'With options.dryRun, read the key instead of writing it: taken is alreadyExists; free, return the object as it would be stored, without a resourceVersion. Lesson: § Dry run.',
+      'Dry run > a dry-run update answers the new state at the current resourceVersion, and writes nothing':
+        'Run the loop as always up to the txn; with options.dryRun return next decoded at the modRevision you read, instead of writing. Lesson: § Dry run.',
+      'Dry run > a dry-run delete checks the preconditions, answers the object, and it stays':
+        'Read and check the preconditions as always; with options.dryRun return the object you read instead of sending the txn. Lesson: § Dry run.',
       "Validation > a node's taint needs a key that is a label key and an effect the scheduler knows":
         'checkTaints: an empty key is "name part must be non-empty" and then fails the label-key pattern too (reuse checkLabels); the effect is required and one of three. Wire it into validateObject for nodes. Lesson: § Validation.',
       'Validation > a toleration with no key must say Exists; its operator and effect are from short lists':

@@ -268,51 +268,6 @@ describe('Objects in the store', () => {
     ).toBe(404);
   });
 
-  test('a dry-run create checks the name is free, answers the object, and writes nothing', async () => {
-    const { store, storage } = setup();
-    const before = store.revision;
-    const answered = await storage.create(pods, pod('web'), { dryRun: true });
-    expect(answered.metadata.name, 'the object a dry-run create answers').toBe('web');
-    expect(
-      answered.metadata.resourceVersion,
-      'it was not stored: no resourceVersion',
-    ).toBeUndefined();
-    expect(store.revision, 'the store revision after a dry-run create').toBe(before);
-    await storage.create(pods, pod('taken'));
-    const taken = await rejection(storage.create(pods, pod('taken'), { dryRun: true }));
-    expect(taken.code, 'a dry-run create of a taken name').toBe(409);
-  });
-
-  test('a dry-run update answers the new state at the current resourceVersion, and writes nothing', async () => {
-    const { store, storage } = setup();
-    const created = await storage.create(pods, pod('web'));
-    const answered = await storage.update(
-      pods,
-      'default',
-      'web',
-      (current) => ({ ...current, metadata: { ...current.metadata, labels: { v: '2' } } }),
-      { dryRun: true },
-    );
-    expect(answered.metadata.labels, 'labels the dry-run update answers').toEqual({ v: '2' });
-    expect(answered.metadata.resourceVersion, 'its resourceVersion').toBe(
-      created.metadata.resourceVersion,
-    );
-    const stored = await storage.get(pods, 'default', 'web');
-    expect(stored.metadata.labels, 'labels stored after a dry-run update').toEqual({ app: 'web' });
-    expect(store.revision, 'store revision').toBe(Number(created.metadata.resourceVersion));
-  });
-
-  test('a dry-run delete checks the preconditions, answers the object, and it stays', async () => {
-    const { storage } = setup();
-    await storage.create(pods, pod('web'));
-    const answered = await storage.delete(pods, 'default', 'web', {}, { dryRun: true });
-    expect(answered.metadata.name, 'the object a dry-run delete answers').toBe('web');
-    const still = await storage.get(pods, 'default', 'web');
-    expect(still.metadata.name, 'the object after a dry-run delete').toBe('web');
-    const wrongUid = storage.delete(pods, 'default', 'web', { uid: 'other' }, { dryRun: true });
-    expect((await rejection(wrongUid)).code, 'a dry-run delete with a wrong uid').toBe(409);
-  });
-
   test('watch turns store changes into ADDED, MODIFIED and DELETED events', async () => {
     const { store, storage } = setup();
     const events: ObjectEvent[] = [];

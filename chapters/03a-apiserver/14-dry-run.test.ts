@@ -1,14 +1,18 @@
 // Server-side dry run: every write with ?dryRun=All goes through every step (defaults, metadata,
 // validation, the checks of the store) and answers as if it stored, but the store is not touched.
+// First the storage, the one place that decides whether anything is written; then the verbs.
 // `kubectl create --dry-run=server`, `kubectl apply --dry-run=server` and `kubectl diff` rely on it.
 import request from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { exampleDeployment, examplePod, exampleService } from '../../harness/api/examples.ts';
 import type { ServiceAllocator, Subresource } from '../../harness/api/machinery.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
+import { ApiError } from '../../harness/api/errors.ts';
+import { builtinResources } from '../../harness/api/resources.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer, type ApiServerOptions } from './server.ts';
+import { ObjectStorage } from './storage.ts';
 
 async function setup(options: Partial<ApiServerOptions> = {}) {
   const store = new Store();
@@ -18,6 +22,32 @@ async function setup(options: Partial<ApiServerOptions> = {}) {
     ...options,
   });
   return { store, api: request(server.app) };
+}
+
+const pods = builtinResources.find((r) => r.resource === 'pods')!;
+
+/** The storage alone, over a fresh store. */
+function storageSetup() {
+  const store = new Store();
+  const storage = new ObjectStorage(new MemoryStoreClient(store));
+  return { store, storage };
+}
+
+/** A pod in the default namespace, as the server would hand it to storage. */
+function pod(name: string): KubeObject {
+  const object = examplePod(name);
+  object.metadata.namespace = 'default';
+  return object;
+}
+
+/** The error a promise rejects with, or a failure when it resolves. */
+async function rejection(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as ApiError;
+  }
+  throw new Error('expected an error, but the call succeeded');
 }
 
 const PODS = '/api/v1/namespaces/default/pods';
@@ -52,6 +82,51 @@ function countingAllocator(): ServiceAllocator & { held: Set<string> } {
 }
 
 describe('Dry run', () => {
+  test('a dry-run create checks the name is free, answers the object, and writes nothing', async () => {
+    const { store, storage } = storageSetup();
+    const before = store.revision;
+    const answered = await storage.create(pods, pod('web'), { dryRun: true });
+    expect(answered.metadata.name, 'the object a dry-run create answers').toBe('web');
+    expect(
+      answered.metadata.resourceVersion,
+      'it was not stored: no resourceVersion',
+    ).toBeUndefined();
+    expect(store.revision, 'the store revision after a dry-run create').toBe(before);
+    await storage.create(pods, pod('taken'));
+    const taken = await rejection(storage.create(pods, pod('taken'), { dryRun: true }));
+    expect(taken.code, 'a dry-run create of a taken name').toBe(409);
+  });
+
+  test('a dry-run update answers the new state at the current resourceVersion, and writes nothing', async () => {
+    const { store, storage } = storageSetup();
+    const created = await storage.create(pods, pod('web'));
+    const answered = await storage.update(
+      pods,
+      'default',
+      'web',
+      (current) => ({ ...current, metadata: { ...current.metadata, labels: { v: '2' } } }),
+      { dryRun: true },
+    );
+    expect(answered.metadata.labels, 'labels the dry-run update answers').toEqual({ v: '2' });
+    expect(answered.metadata.resourceVersion, 'its resourceVersion').toBe(
+      created.metadata.resourceVersion,
+    );
+    const stored = await storage.get(pods, 'default', 'web');
+    expect(stored.metadata.labels, 'labels stored after a dry-run update').toEqual({ app: 'web' });
+    expect(store.revision, 'store revision').toBe(Number(created.metadata.resourceVersion));
+  });
+
+  test('a dry-run delete checks the preconditions, answers the object, and it stays', async () => {
+    const { storage } = storageSetup();
+    await storage.create(pods, pod('web'));
+    const answered = await storage.delete(pods, 'default', 'web', {}, { dryRun: true });
+    expect(answered.metadata.name, 'the object a dry-run delete answers').toBe('web');
+    const still = await storage.get(pods, 'default', 'web');
+    expect(still.metadata.name, 'the object after a dry-run delete').toBe('web');
+    const wrongUid = storage.delete(pods, 'default', 'web', { uid: 'other' }, { dryRun: true });
+    expect((await rejection(wrongUid)).code, 'a dry-run delete with a wrong uid').toBe(409);
+  });
+
   test("a dryRun other than All is a 422 Invalid on the verb's options, as kube-apiserver answers", async () => {
     const { api } = await setup();
     const response = await api.post(`${PODS}?dryRun=Maybe`).send(examplePod('web'));

@@ -75,8 +75,8 @@ export function checkContainers(
  * Appends to `errors` what is wrong with a pod spec found at `field` ("spec", or
  * "spec.template.spec" in a workload). No spec (or not an object): FieldValueRequired at
  * `<field>.containers`, and nothing more. Otherwise: `<field>.containers` (required) and
- * `<field>.initContainers` (optional) as checkContainers says, `<field>.tolerations` as
- * checkTolerations says, then `<field>.restartPolicy`:
+ * `<field>.initContainers` (optional) as checkContainers says, `<field>.tolerations`, when
+ * there are any, as checkTolerations says, then `<field>.restartPolicy`:
  * FieldValueNotSupported (value: the policy, detail `supported values: "Always", "OnFailure",
  * "Never"`, listing `allowedRestartPolicies`) unless it is one of them.
  */

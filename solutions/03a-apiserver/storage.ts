@@ -107,11 +107,9 @@ export class ObjectStorage {
     const name = object.metadata.name!;
     const key = bytes(storageKey(resource, object.metadata.namespace, name));
     const value = encodeObject(object);
-    if (options.dryRun) {
-      const existing = await this.store.range({ key, countOnly: true });
-      if (existing.count > 0) throw alreadyExists(resource, name);
-      return JSON.parse(text(value)) as KubeObject;
-    }
+    const taken = options.dryRun && (await this.store.range({ key, countOnly: true })).count > 0;
+    if (taken) throw alreadyExists(resource, name);
+    if (options.dryRun) return JSON.parse(text(value)) as KubeObject;
     const answer = await this.store.txn({
       compare: [{ key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
       success: [{ requestPut: { key, value } }],

@@ -241,7 +241,9 @@ export function checkPodSpec(
   }
   checkContainers(spec.containers, `${field}.containers`, errors, true);
   checkContainers(spec.initContainers, `${field}.initContainers`, errors, false);
-  checkTolerations(spec.tolerations, `${field}.tolerations`, errors);
+  if (spec.tolerations !== undefined) {
+    checkTolerations(spec.tolerations, `${field}.tolerations`, errors);
+  }
   if (spec.restartPolicy !== undefined && !allowedRestartPolicies.includes(spec.restartPolicy)) {
     errors.push({
       type: 'FieldValueNotSupported',
