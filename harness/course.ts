@@ -994,7 +994,12 @@ export const course: Chapter[] = [
       {
         title: 'Services, and every kind held to its rules',
         from: 'Validation > a service needs ports in 1-65535, and names for them when it has several',
-        functions: ['checkService', 'validateObject', 'checkTaints', 'checkTolerations'],
+        functions: ['checkService', 'validateObject'],
+      },
+      {
+        title: 'Taints and tolerations',
+        from: "Validation > a node's taint needs a key that is a label key and an effect the scheduler knows",
+        functions: ['checkTaints', 'checkTolerations'],
       },
       {
         title: 'What an update may not change',

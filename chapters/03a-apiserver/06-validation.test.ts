@@ -375,6 +375,55 @@ describe('Validation', () => {
     ).toEqual(['FieldValueRequired spec.ports']);
   });
 
+  test('the example objects are valid', () => {
+    expect(problems('pods', examplePod('web')), 'validate a pod').toEqual([]);
+    expect(problems('deployments', exampleDeployment('web')), 'validate a deployment').toEqual([]);
+    expect(problems('replicasets', exampleReplicaSet('web')), 'validate a replica set').toEqual([]);
+    expect(problems('services', exampleService('web')), 'validate a service').toEqual([]);
+  });
+
+  test('an object needs a name', () => {
+    const [error] = validateObject(resource('pods'), examplePod(''));
+    expect(error, 'validate a pod without a name').toEqual({
+      type: 'FieldValueRequired',
+      field: 'metadata.name',
+      detail: 'name or generateName is required',
+    });
+  });
+
+  test("each resource's names follow its own rule, and every kind's labels are checked", () => {
+    expect(problems('pods', examplePod('Web_1')), 'validate pod "Web_1"').toEqual([
+      'FieldValueInvalid metadata.name',
+    ]);
+    expect(
+      problems('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } }),
+      'validate namespace "team.a"',
+    ).toEqual(['FieldValueInvalid metadata.name']);
+    expect(problems('services', exampleService('1st')), 'validate service "1st"').toEqual([
+      'FieldValueInvalid metadata.name',
+    ]);
+    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n', labels: { a: 'b c' } } };
+    expect(problems('nodes', node), 'validate a node labelled a="b c"').toEqual([
+      'FieldValueInvalid metadata.labels[a]',
+    ]);
+  });
+
+  test('each kind is held to its own rules', () => {
+    const pod = examplePod('web');
+    pod.spec.containers = [];
+    const deployment = exampleDeployment('web', -1);
+    const service = exampleService('web');
+    service.spec.ports = [];
+    expect(
+      [problems('pods', pod), problems('deployments', deployment), problems('services', service)],
+      'validate a pod without containers, a deployment of -1 replicas, a service without ports',
+    ).toEqual([
+      ['FieldValueRequired spec.containers'],
+      ['FieldValueInvalid spec.replicas'],
+      ['FieldValueRequired spec.ports'],
+    ]);
+  });
+
   test("a node's taint needs a key that is a label key and an effect the scheduler knows", () => {
     const node = {
       apiVersion: 'v1',
@@ -422,55 +471,6 @@ describe('Validation', () => {
     pod.spec.tolerations = [{ key: 'a', effect: 'Sometimes' as never }];
     expect(problems('pods', pod), "a pod's tolerations are checked").toEqual([
       'FieldValueNotSupported spec.tolerations[0].effect',
-    ]);
-  });
-
-  test('the example objects are valid', () => {
-    expect(problems('pods', examplePod('web')), 'validate a pod').toEqual([]);
-    expect(problems('deployments', exampleDeployment('web')), 'validate a deployment').toEqual([]);
-    expect(problems('replicasets', exampleReplicaSet('web')), 'validate a replica set').toEqual([]);
-    expect(problems('services', exampleService('web')), 'validate a service').toEqual([]);
-  });
-
-  test('an object needs a name', () => {
-    const [error] = validateObject(resource('pods'), examplePod(''));
-    expect(error, 'validate a pod without a name').toEqual({
-      type: 'FieldValueRequired',
-      field: 'metadata.name',
-      detail: 'name or generateName is required',
-    });
-  });
-
-  test("each resource's names follow its own rule, and every kind's labels are checked", () => {
-    expect(problems('pods', examplePod('Web_1')), 'validate pod "Web_1"').toEqual([
-      'FieldValueInvalid metadata.name',
-    ]);
-    expect(
-      problems('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team.a' } }),
-      'validate namespace "team.a"',
-    ).toEqual(['FieldValueInvalid metadata.name']);
-    expect(problems('services', exampleService('1st')), 'validate service "1st"').toEqual([
-      'FieldValueInvalid metadata.name',
-    ]);
-    const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n', labels: { a: 'b c' } } };
-    expect(problems('nodes', node), 'validate a node labelled a="b c"').toEqual([
-      'FieldValueInvalid metadata.labels[a]',
-    ]);
-  });
-
-  test('each kind is held to its own rules', () => {
-    const pod = examplePod('web');
-    pod.spec.containers = [];
-    const deployment = exampleDeployment('web', -1);
-    const service = exampleService('web');
-    service.spec.ports = [];
-    expect(
-      [problems('pods', pod), problems('deployments', deployment), problems('services', service)],
-      'validate a pod without containers, a deployment of -1 replicas, a service without ports',
-    ).toEqual([
-      ['FieldValueRequired spec.containers'],
-      ['FieldValueInvalid spec.replicas'],
-      ['FieldValueRequired spec.ports'],
     ]);
   });
 

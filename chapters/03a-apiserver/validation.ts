@@ -163,8 +163,8 @@ export function checkTolerations(tolerations: unknown, field: string, errors: Fi
  *   the resource's nameRule.
  * - metadata.labels: checkLabels.
  * - then the kind's own rules: pods checkPodSpec(spec, "spec"), deployments and replicasets
- *   checkWorkload, services checkService, nodes checkTaints(spec.taints, "spec.taints"); other
- *   kinds have none.
+ *   checkWorkload, services checkService, nodes with spec.taints checkTaints(them,
+ *   "spec.taints"); other kinds have none.
  */
 export function validateObject(resource: ResourceType, object: KubeObject): FieldError[] {
   throw new NotImplemented('validateObject', section);

@@ -359,7 +359,10 @@ const byResource: Record<string, (object: KubeObject, errors: FieldError[]) => v
   replicasets: checkWorkload,
   deployments: checkWorkload,
   services: (object, errors) => checkService(object as Service, errors),
-  nodes: (object, errors) => checkTaints((object.spec as NodeSpec)?.taints, 'spec.taints', errors),
+  nodes: (object, errors) => {
+    const taints = (object.spec as NodeSpec | undefined)?.taints;
+    if (taints !== undefined) checkTaints(taints, 'spec.taints', errors);
+  },
 };
 
 /**
