@@ -154,7 +154,12 @@ describe.skipIf(!hasKubectl)('kubectl writes: dry run, diff, drain and disruptio
     expect(drain.stdout + drain.stderr, 'what drain says').toContain('disruption budget');
     await ok('uncordon', node);
     const pdb = await json<PodDisruptionBudget>('get', 'pdb', 'web');
-    expect(pdb.spec.minAvailable, 'the budget kubectl created').toBe(2);
+    expect(pdb.spec.minAvailable, 'the budget kubectl created (a protobuf body)').toBe(2);
+    const printed = await ok('get', 'pdb', 'web');
+    expect(printed, 'kubectl get pdb').toMatch(
+      /MIN AVAILABLE\s+MAX UNAVAILABLE\s+ALLOWED DISRUPTIONS/,
+    );
+    expect(printed, 'kubectl get pdb').toMatch(/web\s+2\s+N\/A\s+0\s/);
     await ok('delete', 'pdb', 'web');
   });
 
