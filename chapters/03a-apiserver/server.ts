@@ -9,6 +9,9 @@
 // client's mistake is always a 4xx with a Status; nothing a client sends can crash the server or
 // touch stored data it should not.
 //
+// A write with ?dryRun=All takes the same path and answers the same way, but the storage is told
+// not to write (WriteOptions): `kubectl --dry-run=server` and `kubectl diff` see what would be.
+//
 // The file reads in the order of the lesson: the server and its routing, then one function per
 // verb (create, get, list; update and delete), the watch, and last the collaborators chapter 03b
 // hands in (selectors, patches, subresources, discovery; see harness/api/machinery.ts). Without
