@@ -1718,6 +1718,8 @@ export const course: Chapter[] = [
         "checkBudgets: list the namespace's budgets and pods, work out budgetStatus, and with no disruption allowed throw an ApiError 429 TooManyRequests with a DisruptionBudget cause. Lesson: § Eviction and disruption budgets.",
       "Eviction and disruption budgets > a granted eviction is written in the budget's status: one disruption fewer, the pod noted":
         'When the budget allows it, actions.updateStatus the budget: disruptionsAllowed minus one, the pod in disruptedPods at now, the DisruptionAllowed condition. Lesson: § Eviction and disruption budgets.',
+      'Eviction and disruption budgets > two evictions at the same moment cannot both spend the last disruption':
+        "A 409 from checkBudgets (the budget's status changed since it was read) is not the end: run checkBudgets again, a few times, and it sees the other eviction's pod disrupted. Lesson: § Eviction and disruption budgets.",
       "Eviction and disruption budgets > the Eviction's deleteOptions are the delete's: its grace period and preconditions":
         "Hand the Eviction's deleteOptions to actions.deleteParent as they are: the server's DELETE honours grace periods and preconditions. Lesson: § Eviction and disruption budgets.",
       'Eviction and disruption budgets > a dry-run eviction checks the budget but deletes nothing and writes no status':

@@ -518,8 +518,8 @@ export async function serveSubresource(
  * What an acting subresource (pods/eviction) may do within one request (SubresourceActions in
  * harness/api/machinery.ts): the resource and the clock; dryRun, from writeOptionsOf(query,
  * "CreateOptions", the dryRun of the body's deleteOptions); list (storage.list's items);
- * updateStatus (storage.update of the object, its status replaced, through prepareForUpdate with
- * "status"); deleteParent(options), the DELETE deleteObject does with these DeleteOptions, and a
+ * updateStatus (storage.update of the object, its status replaced and its resourceVersion the
+ * precondition, through prepareForUpdate with "status"); deleteParent(options), the DELETE deleteObject does with these DeleteOptions, and a
  * dry run when the request is one.
  */
 export function subresourceActions(

@@ -3,7 +3,10 @@
 // covers it can afford one more pod down. Otherwise it answers 429, and drain waits and asks again.
 import request from 'supertest';
 import { describe, expect, test } from 'vitest';
+import { ApiError } from '../../harness/api/errors.ts';
 import { examplePod } from '../../harness/api/examples.ts';
+import type { SubresourceActions } from '../../harness/api/machinery.ts';
+import { builtinResources } from '../../harness/api/resources.ts';
 import type { KubeObject, PodDisruptionBudget } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
@@ -11,7 +14,13 @@ import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
 import { createPatcher } from './patch.ts';
 import { createSelectors } from './selectors.ts';
-import { budgetSelects, budgetStatus, createSubresources, scaledBound } from './subresources.ts';
+import {
+  budgetSelects,
+  budgetStatus,
+  createSubresources,
+  evictionSubresource,
+  scaledBound,
+} from './subresources.ts';
 
 const NOW = Date.UTC(2024, 0, 2, 3, 4, 5);
 const PODS = '/api/v1/namespaces/default/pods';
@@ -168,6 +177,42 @@ describe('Eviction and disruption budgets', () => {
     });
     const second = await api.post(`${PODS}/b/eviction`).send(eviction('b'));
     expect(second.status, 'a second eviction, with a being deleted').toBe(429);
+  });
+
+  test('two evictions at the same moment cannot both spend the last disruption', async () => {
+    // The budget's status write is a 409 the first time: another eviction, of b, wrote it first.
+    let current = budget({ minAvailable: 2, selector: { matchLabels: { app: 'web' } } });
+    let writes = 0;
+    let deleted = false;
+    const actions: SubresourceActions = {
+      resource: builtinResources.find((r) => r.resource === 'pods')!,
+      clock: new FakeClock(NOW),
+      dryRun: false,
+      list: async (resource) =>
+        resource.resource === 'pods' ? [pod('a'), pod('b'), pod('c')] : [current],
+      updateStatus: async (_resource, object) => {
+        if (++writes === 1) {
+          current = {
+            ...current,
+            status: {
+              ...(object as PodDisruptionBudget).status!,
+              disruptedPods: { b: '2024-01-02T03:04:05Z' },
+            },
+          };
+          throw new ApiError(409, 'Conflict', 'the object has been modified');
+        }
+        return object;
+      },
+      deleteParent: async () => {
+        deleted = true;
+        return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' };
+      },
+    };
+    const refusal = await evictionSubresource.act!(pod('a'), eviction('a'), actions).catch(
+      (error: ApiError) => error,
+    );
+    expect((refusal as ApiError).code, 'evicting a after b took the last disruption').toBe(429);
+    expect(deleted, 'whether pod a was deleted').toBe(false);
   });
 
   test("the Eviction's deleteOptions are the delete's: its grace period and preconditions", async () => {

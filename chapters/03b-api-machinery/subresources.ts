@@ -148,7 +148,8 @@ export async function checkBudgets(pod: Pod, actions: SubresourceActions): Promi
  * - Its metadata.name, when given, must be the pod's: 400 BadRequest `name in URL does not match
  *   name in Eviction object` otherwise.
  * - A pod being deleted, or in phase Succeeded, Failed or Pending, needs no budget; any other
- *   goes through checkBudgets.
+ *   goes through checkBudgets. A 409 Conflict from it (the budget changed between its read and
+ *   the write of its status) runs the check again, up to five times in all.
  * - Then actions.deleteParent(the Eviction's deleteOptions, or {}): the pod is deleted as a
  *   DELETE with those options would (grace period, preconditions, dry run).
  * - Answers { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", code: 201 }.

@@ -85,7 +85,10 @@ export interface SubresourceActions extends SubresourceContext {
   dryRun: boolean;
   /** The objects of one resource in one namespace. */
   list(resource: ResourceType, namespace: string): Promise<KubeObject[]>;
-  /** Stores an object's new status (as a PUT on its status subresource would). */
+  /**
+   * Stores an object's new status, as a PUT on its status subresource would: its resourceVersion
+   * is the precondition (409 Conflict when the object changed since).
+   */
   updateStatus(resource: ResourceType, object: KubeObject): Promise<KubeObject>;
   /** Deletes the parent as a DELETE with these options would; a dry run stores nothing. */
   deleteParent(options: DeleteOptions): Promise<KubeObject | Status>;

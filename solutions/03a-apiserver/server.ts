@@ -1138,6 +1138,9 @@ export function subresourceActions(
       const { namespace, name } = object.metadata;
       return context.storage.update(resource, namespace, name!, (current) => {
         const next = { ...current, status: structuredClone(object.status) };
+        // The object's resourceVersion is the precondition: a status worked out from an older
+        // state is a 409, not a lost update.
+        next.metadata = { ...current.metadata, resourceVersion: object.metadata.resourceVersion };
         return prepareForUpdate(resource, current, next, 'status');
       });
     },

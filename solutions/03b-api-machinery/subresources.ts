@@ -311,7 +311,9 @@ export async function checkBudgets(pod: Pod, actions: SubresourceActions): Promi
  * eviction (pods): POST an Eviction (policy/v1, or v1beta1) to delete a pod the way `kubectl
  * drain` does, politely: the pod's budget must allow it (checkBudgets), then the pod is deleted
  * with the Eviction's deleteOptions (grace period, preconditions) as a DELETE would. A pod that is
- * finished, not yet running or already being deleted needs no budget. Answers 201 with Success.
+ * finished, not yet running or already being deleted needs no budget. When the budget changed
+ * between its read and the write of its status (409), the check runs again, up to five times.
+ * Answers 201 with Success.
  */
 export const evictionSubresource: Subresource = {
   name: 'eviction',
@@ -324,7 +326,15 @@ export const evictionSubresource: Subresource = {
     const phase = pod.status?.phase;
     const needsBudget =
       !pod.metadata.deletionTimestamp && !['Succeeded', 'Failed', 'Pending'].includes(phase ?? '');
-    if (needsBudget) await checkBudgets(pod, actions);
+    // Another eviction may spend the budget between our read and our write (409): look again.
+    for (let attempt = 1; needsBudget; attempt++) {
+      try {
+        await checkBudgets(pod, actions);
+        break;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 409) || attempt >= 5) throw error;
+      }
+    }
     await actions.deleteParent(eviction.deleteOptions ?? {});
     return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
   },
