@@ -126,8 +126,11 @@ describe('Eviction and disruption budgets', () => {
   test('an eviction of a pod no budget covers deletes it as a DELETE would: 201 and a Success Status', async () => {
     const api = await setup();
     await api.post(PODS).send(examplePod('web'));
-    const response = await api.post(`${PODS}/web/eviction`).send(eviction('web'));
-    expect(response.status, `POST ${PODS}/web/eviction: ${response.text}`).toBe(201);
+    const older = { ...eviction('web'), apiVersion: 'policy/v1beta1' };
+    const response = await api.post(`${PODS}/web/eviction`).send(older);
+    expect(response.status, `POST ${PODS}/web/eviction (policy/v1beta1): ${response.text}`).toBe(
+      201,
+    );
     expect(response.body, 'the answer').toMatchObject({ kind: 'Status', status: 'Success' });
     const get = await api.get(`${PODS}/web`);
     expect(get.status, 'GET the pod (on no node: removed at once) after its eviction').toBe(404);
