@@ -1138,6 +1138,8 @@ export const course: Chapter[] = [
         'Nothing is skipped but the write: validation runs before storage, and storage.create still checks the name is free in a dry run. Lesson: § Dry run.',
       'Dry run > a dry-run PUT answers the changed object and leaves the stored one as it was':
         'replaceObject (and patchObject) read writeOptionsOf(query, "UpdateOptions" / "PatchOptions") and pass it to storage.update. Lesson: § Dry run.',
+      'Dry run > a dry-run PATCH answers the patched object and leaves the stored one as it was':
+        'patchObject reads writeOptionsOf(query, "PatchOptions") and passes it to storage.update, as replaceObject does. Lesson: § Dry run.',
       'Dry run > a dry-run DELETE answers as a delete would, and the object stays':
         'deleteObject passes writeOptionsOf(query, "DeleteOptions", ...) to storage.delete. Lesson: § Dry run.',
       'Dry run > a DELETE whose DeleteOptions say dryRun: ["All"] deletes nothing, nor marks a pod':
@@ -1874,6 +1876,8 @@ export const course: Chapter[] = [
         'Check spec.nodeName of the stored pod before you set it: a scheduler must never move a pod. The message is Kubernetes\': Operation cannot be fulfilled on pods/binding "<name>": pod <name> is already assigned to node "<node>". Lesson: § Subresources.',
       'Subresources > a binding without a target is a 422; a pod cannot be bound by a PUT of its spec':
         'A Binding whose target.name is missing or "" throws ApiError 422 Invalid. The PUT half is chapter 03a\'s rule: spec.nodeName can change only through binding. Lesson: § Subresources.',
+      'Subresources > with ?dryRun=All, a scale or a binding answers as it would and stores nothing':
+        "Nothing to add here if chapter 03a's server passes ?dryRun to storage for subresource writes: your subresources only say what the parent becomes. Lesson: § Subresources.",
       // Discovery
       "Discovery > /api lists the core group's one version, v1, and where the server is":
         'Discovery documents are plain objects: APIVersions with versions ["v1"] and one serverAddressByClientCIDRs entry for 0.0.0.0/0. Lesson: § Discovery.',

@@ -5,7 +5,7 @@
 import request from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { exampleDeployment, examplePod, exampleService } from '../../harness/api/examples.ts';
-import type { ServiceAllocator, Subresource } from '../../harness/api/machinery.ts';
+import type { Patcher, ServiceAllocator, Subresource } from '../../harness/api/machinery.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import { ApiError } from '../../harness/api/errors.ts';
 import { builtinResources } from '../../harness/api/resources.ts';
@@ -58,6 +58,18 @@ const status: Subresource = {
   name: 'status',
   get: (parent) => parent,
   update: (parent, body) => ({ ...parent, status: body.status }),
+};
+
+/** A patcher stand-in: the body is labels to add. */
+const labelPatcher: Patcher = {
+  contentTypes: ['application/x-labels+json'],
+  apply: (_type, current, patch) => ({
+    ...current,
+    metadata: {
+      ...current.metadata,
+      labels: { ...current.metadata.labels, ...(patch as Record<string, string>) },
+    },
+  }),
 };
 
 /** Hands out 127.96.0.<n> and remembers what it holds, to see that a dry run keeps nothing. */
@@ -179,6 +191,21 @@ describe('Dry run', () => {
     expect(stored.metadata.resourceVersion, 'resourceVersion').toBe(
       created.metadata.resourceVersion,
     );
+  });
+
+  test('a dry-run PATCH answers the patched object and leaves the stored one as it was', async () => {
+    const { api } = await setup({ patcher: labelPatcher });
+    await api.post(PODS).send(examplePod('web'));
+    const response = await api
+      .patch(`${PODS}/web?dryRun=All`)
+      .set('content-type', 'application/x-labels+json')
+      .send({ tier: 'front' });
+    expect(response.body.metadata?.labels, `PATCH ?dryRun=All: ${response.text}`).toEqual({
+      app: 'web',
+      tier: 'front',
+    });
+    const { body: stored } = await api.get(`${PODS}/web`);
+    expect(stored.metadata.labels, 'labels stored after a dry-run PATCH').toEqual({ app: 'web' });
   });
 
   test('a dry-run DELETE answers as a delete would, and the object stays', async () => {
