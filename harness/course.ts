@@ -997,6 +997,11 @@ export const course: Chapter[] = [
         functions: ['checkService', 'validateObject'],
       },
       {
+        title: 'Taints and tolerations',
+        from: "Validation > a node's taint needs a key that is a label key and an effect the scheduler knows",
+        functions: ['checkTaints', 'checkTolerations'],
+      },
+      {
         title: 'What an update may not change',
         from: "Validation > a deployment's selector cannot change after creation",
         functions: ['validateUpdate'],
@@ -1034,12 +1039,18 @@ export const course: Chapter[] = [
       {
         title: 'Routing, GET, and every error a Status',
         from: 'Create, get and list > a path that names no resource is a 404 Status',
-        functions: ['routeRequest', 'getObject'],
+        functions: [
+          'routeRequest',
+          'getObject',
+          'checkPathSegments',
+          'pathSegmentProblem',
+          'parseResourceVersion',
+        ],
       },
       {
         title: 'POST creates',
         from: 'Create, get and list > POST a pod: 201 with the stored pod',
-        functions: ['createObject'],
+        functions: ['createObject', 'writeOptionsOf'],
       },
       {
         title: 'Lists, and the rules of create',
@@ -1097,6 +1108,11 @@ export const course: Chapter[] = [
         functions: ['serveSubresource'],
       },
       {
+        title: 'Subresources that act',
+        from: "Collaborators > POST on an acting subresource gets the server's verbs: list, write a status, delete the parent",
+        functions: ['subresourceActions'],
+      },
+      {
         title: 'Body decoders, discovery and Services',
         from: 'Collaborators > a body in a format a body decoder reads goes through it; others still go to parseBody',
         functions: ['serveDiscovery', 'startServiceAllocator'],
@@ -1107,12 +1123,52 @@ export const course: Chapter[] = [
         functions: ['serveLog'],
       },
       {
+        title: 'Dry run: every step but the write',
+        from: 'Dry run > a dry-run create checks the name is free, answers the object, and writes nothing',
+      },
+      {
         title: 'Field validation on every write',
         from: 'Field validation on every write > POST with fieldValidation=Strict and imagee: is a 400, and nothing is stored',
       },
     ],
     component: 'apiserver',
     hints: {
+      'Dry run > a dry-run create checks the name is free, answers the object, and writes nothing':
+        'With options.dryRun, read the key instead of writing it: taken is alreadyExists; free, return the object as it would be stored, without a resourceVersion. Lesson: § Dry run.',
+      'Dry run > a dry-run update answers the new state at the current resourceVersion, and writes nothing':
+        'Run the loop as always up to the txn; with options.dryRun return next decoded at the modRevision you read, instead of writing. Lesson: § Dry run.',
+      'Dry run > a dry-run delete checks the preconditions, answers the object, and it stays':
+        'Read and check the preconditions as always; with options.dryRun return the object you read instead of sending the txn. Lesson: § Dry run.',
+      "Validation > a node's taint needs a key that is a label key and an effect the scheduler knows":
+        'checkTaints: an empty key is "name part must be non-empty" and then fails the label-key pattern too (reuse checkLabels); the effect is required and one of three. Wire it into validateObject for nodes. Lesson: § Validation.',
+      'Validation > a toleration with no key must say Exists; its operator and effect are from short lists':
+        'checkTolerations: no key needs operator Exists (Invalid); a key needs Equal or Exists (NotSupported); an effect may be empty, else it is a taint effect. Call it from checkPodSpec. Lesson: § Validation.',
+      'Bad input > a resourceVersion that is not a revision is a 400, on a get and on a list':
+        'parseResourceVersion: absent, "" and "0" are undefined; digits are a number; anything else a badRequest in kube\'s words. Call it from getObject and listObjects (parseWatchParameters uses it too). Lesson: § Bad input.',
+      'Bad input > a namespace or name "." or ".." in the path is a 400, never a key of the store':
+        'pathSegmentProblem says why a segment cannot be one; checkPathSegments throws badRequest for the namespace, then the name; routeRequest calls it right after parseResourcePath. Lesson: § Bad input.',
+      "Collaborators > POST on an acting subresource gets the server's verbs: list, write a status, delete the parent":
+        "A subresource with act: read the parent, build subresourceActions (dryRun from the query and the body's deleteOptions; deleteParent is deleteObject's work with those options) and answer 201 with what act returns. Lesson: § Collaborators.",
+      "Dry run > a dryRun other than All is a 422 Invalid on the verb's options, as kube-apiserver answers":
+        'writeOptionsOf: every dryRun value must be "All"; otherwise throw an ApiError 422 Invalid naming CreateOptions.meta.k8s.io, the values as Go prints a []string. createObject calls it first. Lesson: § Dry run.',
+      'Dry run > a dry-run create answers 201 with the object completed (uid, creationTimestamp), and stores nothing':
+        "createObject does every step as always and hands writeOptionsOf's answer to storage.create, which skips the write. Lesson: § Dry run.",
+      'Dry run > a dry-run create is still validated: an invalid object is a 422, a taken name a 409':
+        'Nothing is skipped but the write: validation runs before storage, and storage.create still checks the name is free in a dry run. Lesson: § Dry run.',
+      'Dry run > a dry-run PUT answers the changed object and leaves the stored one as it was':
+        'replaceObject (and patchObject) read writeOptionsOf(query, "UpdateOptions" / "PatchOptions") and pass it to storage.update. Lesson: § Dry run.',
+      'Dry run > a dry-run PATCH answers the patched object and leaves the stored one as it was':
+        'patchObject reads writeOptionsOf(query, "PatchOptions") and passes it to storage.update, as replaceObject does. Lesson: § Dry run.',
+      'Dry run > a dry-run DELETE answers as a delete would, and the object stays':
+        'deleteObject passes writeOptionsOf(query, "DeleteOptions", ...) to storage.delete. Lesson: § Dry run.',
+      'Dry run > a DELETE whose DeleteOptions say dryRun: ["All"] deletes nothing, nor marks a pod':
+        "The body's DeleteOptions.dryRun counts too (writeOptionsOf's fromBody), and markForDeletion and markForOrphaning take the write options for their storage.update. Lesson: § Dry run.",
+      'Dry run > a dry-run deletecollection answers what it would delete, and deletes nothing':
+        'deleteCollection passes writeOptionsOf(query, "DeleteOptions") to each storage.delete. Lesson: § Dry run.',
+      'Dry run > a dry-run write through a subresource stores nothing':
+        "serveSubresource's write goes through storage.update too: give it writeOptionsOf(query, the verb's options kind). Lesson: § Dry run.",
+      'Dry run > a dry-run Service create shows the address it would get, and keeps none':
+        "After a dry-run create, give the Service's addresses back (onDelete); after a dry-run update, rebuild the allocator from the stored Services. Lesson: § Dry run.",
       'Resources and paths > a core collection in a namespace: /api/v1/namespaces/<ns>/<resource>':
         'Split the path on "/", read the group and version (/api/v1 or /apis/<group>/<version>), then find the resource in `resources` by group, version and plural name. Lesson: § Resources and paths.',
       'Resources and paths > an object is the collection plus its name':
@@ -1724,8 +1780,42 @@ export const course: Chapter[] = [
         from: 'Discovery > createDiscovery answers its paths and no others',
         functions: ['createDiscovery'],
       },
+      {
+        title: 'Disruption budgets worked out',
+        from: 'Eviction and disruption budgets > a budget covers the pods its selector selects; {} selects every pod, no selector none',
+        functions: ['budgetSelects', 'scaledBound', 'budgetStatus'],
+      },
+      {
+        title: 'Evictions that keep the budget',
+        from: 'Eviction and disruption budgets > an eviction of a pod no budget covers deletes it as a DELETE would: 201 and a Success Status',
+        functions: ['checkBudgets', 'evictionSubresource.act'],
+      },
     ],
     hints: {
+      'Discovery > pods/eviction is a policy/v1 Eviction, and policy/v1 serves pdb: what kubectl drain looks for':
+        'subresourceDiscovery gives eviction its kind, group and version; poddisruptionbudgets is in harness/api/resources.ts, so the policy group appears by itself. Lesson: § Discovery.',
+      'Eviction and disruption budgets > a budget covers the pods its selector selects; {} selects every pod, no selector none':
+        "budgetSelects: no spec.selector selects nothing; otherwise turn it into text (labelSelectorText), parse it and match the pod's labels. Lesson: § Eviction and disruption budgets.",
+      'Eviction and disruption budgets > a bound is a number of pods, or a percentage of the expected pods rounded up':
+        'scaledBound: a number as it is; "N%" is ceil(N * expected / 100). Lesson: § Eviction and disruption budgets.',
+      'Eviction and disruption budgets > minAvailable: the Ready pods not being deleted are counted against it':
+        'budgetStatus: expected pods are the selected ones not being deleted; healthy ones are also Ready and not in disruptedPods; allowed is healthy minus desired, at least 0. Lesson: § Eviction and disruption budgets.',
+      'Eviction and disruption budgets > maxUnavailable: the pods that must stay healthy are the expected ones less those allowed down':
+        'With maxUnavailable, desiredHealthy is expectedPods minus scaledBound(maxUnavailable, expectedPods), at least 0. Lesson: § Eviction and disruption budgets.',
+      'Eviction and disruption budgets > an eviction of a pod no budget covers deletes it as a DELETE would: 201 and a Success Status':
+        "evictionSubresource.act: checkBudgets, then actions.deleteParent(the Eviction's deleteOptions or {}), then a Success Status; createSubresources must list it. Lesson: § Eviction and disruption budgets.",
+      "Eviction and disruption budgets > an eviction the budget cannot afford is a 429 TooManyRequests naming the budget's need":
+        "checkBudgets: list the namespace's budgets and pods, work out budgetStatus, and with no disruption allowed throw an ApiError 429 TooManyRequests with a DisruptionBudget cause. Lesson: § Eviction and disruption budgets.",
+      "Eviction and disruption budgets > a granted eviction is written in the budget's status: one disruption fewer, the pod noted":
+        'When the budget allows it, actions.updateStatus the budget: disruptionsAllowed minus one, the pod in disruptedPods at now, the DisruptionAllowed condition. Lesson: § Eviction and disruption budgets.',
+      'Eviction and disruption budgets > two evictions at the same moment cannot both spend the last disruption':
+        "A 409 from checkBudgets (the budget's status changed since it was read) is not the end: run checkBudgets again, a few times, and it sees the other eviction's pod disrupted. Lesson: § Eviction and disruption budgets.",
+      "Eviction and disruption budgets > the Eviction's deleteOptions are the delete's: its grace period and preconditions":
+        "Hand the Eviction's deleteOptions to actions.deleteParent as they are: the server's DELETE honours grace periods and preconditions. Lesson: § Eviction and disruption budgets.",
+      'Eviction and disruption budgets > a dry-run eviction checks the budget but deletes nothing and writes no status':
+        'actions.dryRun says so: check the budget as always, but skip updateStatus; deleteParent already does a dry run. Lesson: § Eviction and disruption budgets.',
+      'Eviction and disruption budgets > a pod that two budgets cover cannot be evicted: kube-apiserver supports only one':
+        "More than one budget selecting the pod is a 500 InternalError with kube's message. Lesson: § Eviction and disruption budgets.",
       // Label selectors: words, then requirements, then matching
       'Label selectors > a selector is read as words: names, operators and parentheses, spaces dropped':
         'Walk the text with an index: skip spaces; "==" and "!=" are two-character words; each of = ! ( ) , < > is a word alone; anything else runs up to the next space or sign. Lesson: § Label selectors.',
@@ -1876,6 +1966,8 @@ export const course: Chapter[] = [
         'Check spec.nodeName of the stored pod before you set it: a scheduler must never move a pod. The message is Kubernetes\': Operation cannot be fulfilled on pods/binding "<name>": pod <name> is already assigned to node "<node>". Lesson: § Subresources.',
       'Subresources > a binding without a target is a 422; a pod cannot be bound by a PUT of its spec':
         'A Binding whose target.name is missing or "" throws ApiError 422 Invalid. The PUT half is chapter 03a\'s rule: spec.nodeName can change only through binding. Lesson: § Subresources.',
+      'Subresources > with ?dryRun=All, a scale or a binding answers as it would and stores nothing':
+        "Nothing to add here if chapter 03a's server passes ?dryRun to storage for subresource writes: your subresources only say what the parent becomes. Lesson: § Subresources.",
       // Discovery
       "Discovery > /api lists the core group's one version, v1, and where the server is":
         'Discovery documents are plain objects: APIVersions with versions ["v1"] and one serverAddressByClientCIDRs entry for 0.0.0.0/0. Lesson: § Discovery.',

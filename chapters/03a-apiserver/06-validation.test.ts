@@ -14,6 +14,8 @@ import {
   checkName,
   checkPodSpec,
   checkService,
+  checkTaints,
+  checkTolerations,
   checkWorkload,
   selectorMatches,
   validateObject,
@@ -419,6 +421,56 @@ describe('Validation', () => {
       ['FieldValueRequired spec.containers'],
       ['FieldValueInvalid spec.replicas'],
       ['FieldValueRequired spec.ports'],
+    ]);
+  });
+
+  test("a node's taint needs a key that is a label key and an effect the scheduler knows", () => {
+    const node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'n1' },
+      spec: { taints: [{ key: '', effect: 'Sometimes' }] },
+    };
+    const errors = validateObject(resource('nodes'), node);
+    expect(
+      errors.map((error) => `${error.type} ${error.field}: ${error.detail}`),
+      'a taint with no key and effect "Sometimes"',
+    ).toEqual([
+      'FieldValueInvalid spec.taints[0].key: name part must be non-empty',
+      expect.stringMatching(/^FieldValueInvalid spec\.taints\[0\]\.key: name part must consist/),
+      'FieldValueNotSupported spec.taints[0].effect: supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+    ]);
+    expect(
+      reported((e) => checkTaints([{ key: 'dedicated', effect: 'NoSchedule' }], 'spec.taints', e)),
+      'a taint with a key and a known effect',
+    ).toEqual([]);
+  });
+
+  test('a toleration with no key must say Exists; its operator and effect are from short lists', () => {
+    expect(
+      reported((e) =>
+        checkTolerations(
+          [
+            { operator: 'Exists' },
+            { key: 'a', operator: 'Equal', value: 'b', effect: 'NoExecute' },
+            { effect: 'NoSchedule' },
+            { key: 'a', operator: 'Above' },
+            { key: 'a', effect: 'Sometimes' },
+          ],
+          'spec.tolerations',
+          e,
+        ),
+      ),
+      'five tolerations, the first two valid',
+    ).toEqual([
+      'FieldValueInvalid spec.tolerations[2].operator',
+      'FieldValueNotSupported spec.tolerations[3].operator',
+      'FieldValueNotSupported spec.tolerations[4].effect',
+    ]);
+    const pod = examplePod('web');
+    pod.spec.tolerations = [{ key: 'a', effect: 'Sometimes' as never }];
+    expect(problems('pods', pod), "a pod's tolerations are checked").toEqual([
+      'FieldValueNotSupported spec.tolerations[0].effect',
     ]);
   });
 

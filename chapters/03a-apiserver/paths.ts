@@ -64,3 +64,35 @@ export function storageKey(
 export function collectionKey(resource: ResourceType, namespace?: string): string {
   throw new NotImplemented('collectionKey', section);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Bad input in the URL
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Why a namespace or a name taken from a path cannot be one (apimachinery's
+ * IsValidPathSegmentName), or undefined when it can: "." and ".." are `may not be '.'` (or
+ * '..'); a segment holding "/" or "%" is `may not contain '/'` (or '%'), joined with ";" when it
+ * holds both.
+ */
+export function pathSegmentProblem(segment: string): string | undefined {
+  throw new NotImplemented('pathSegmentProblem', '§ Bad input');
+}
+
+/**
+ * Throws 400 BadRequest when the request's namespace or name is refused by pathSegmentProblem:
+ * `Namespace parameter invalid: "..": may not be '..'` (or `Name parameter invalid: ...`), the
+ * segment quoted as JSON.
+ */
+export function checkPathSegments(info: RequestInfo): void {
+  throw new NotImplemented('checkPathSegments', '§ Bad input');
+}
+
+/**
+ * The ?resourceVersion of a get, list or watch as a store revision: undefined when absent, empty
+ * or "0". Anything but digits is a 400 BadRequest worded as kube-apiserver words it:
+ * `resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax`.
+ */
+export function parseResourceVersion(query: URLSearchParams): number | undefined {
+  throw new NotImplemented('parseResourceVersion', '§ Bad input');
+}

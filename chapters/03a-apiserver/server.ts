@@ -9,6 +9,9 @@
 // client's mistake is always a 4xx with a Status; nothing a client sends can crash the server or
 // touch stored data it should not.
 //
+// A write with ?dryRun=All takes the same path and answers the same way, but the storage is told
+// not to write (WriteOptions): `kubectl --dry-run=server` and `kubectl diff` see what would be.
+//
 // The file reads in the order of the lesson: the server and its routing, then one function per
 // verb (create, get, list; update and delete), the watch, and last the collaborators chapter 03b
 // hands in (selectors, patches, subresources, discovery; see harness/api/machinery.ts). Without
@@ -27,6 +30,7 @@ import type {
   Selectors,
   ServiceAllocator,
   Subresource,
+  SubresourceActions,
   Timers,
 } from '../../harness/api/machinery.ts';
 import type { WatchSource } from '../../harness/api/object-watch.ts';
@@ -39,7 +43,7 @@ import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { StoreClient } from '../../harness/store/client.ts';
 import type { Makers } from './metadata.ts';
 import type { RequestInfo } from './paths.ts';
-import type { ObjectStorage } from './storage.ts';
+import type { ObjectStorage, WriteOptions } from './storage.ts';
 
 export interface ApiServerOptions {
   /** Where objects live: chapter 02's client (kata store or etcd), or an in-process double. */
@@ -139,7 +143,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
 /**
  * Routes one request. The path and the query come from request.originalUrl. In this order:
  * - a GET that options.discovery answers (serveDiscovery returns true): done.
- * - parseResourcePath; nothing there is noSuchPath (404).
+ * - parseResourcePath; nothing there is noSuchPath (404); then checkPathSegments (400 for a
+ *   namespace or name "." or "..").
  * - a subresource: "log" of pods goes to serveLog; another one must be in the resource's
  *   subresources and among options.subresources (by name), else noSuchPath (404); it goes to
  *   serveSubresource.
@@ -168,7 +173,8 @@ export async function createInitialNamespaces(context: ServerContext): Promise<v
 
 /**
  * GET of one object: the object as stored, or, when the Accept header asks for a Table
- * (wantsTable in harness/api/tables.ts), tableOf it.
+ * (wantsTable in harness/api/tables.ts), tableOf it. A ?resourceVersion that parseResourceVersion
+ * refuses is a 400.
  */
 export async function getObject(
   context: ServerContext,
@@ -197,6 +203,8 @@ export async function getObject(
  * - A name drawn from generateName that is taken (AlreadyExists) is drawn again, up to 8 tries.
  * - Services, with options.serviceAllocator: store what onCreate answers; if the write fails,
  *   onDelete it.
+ * - ?dryRun (§ Dry run): writeOptionsOf(query, "CreateOptions") go to storage.create; after a dry
+ *   run, a Service's addresses are given back (onDelete), so a dry run keeps none.
  */
 export async function createObject(
   context: ServerContext,
@@ -217,6 +225,7 @@ export async function createObject(
  *   every predicate accepts it. Without options.selectors, a selector is a 400 (say that
  *   chapter 03b adds them).
  * - When the Accept header asks for a Table: tableOf the items, with the list's metadata.
+ * - A ?resourceVersion that parseResourceVersion refuses is a 400.
  */
 export async function listObjects(
   context: ServerContext,
@@ -278,6 +287,24 @@ export async function closeServer(context: ServerContext): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 
 /**
+ * A write's options from its ?dryRun (every value, query.getAll) and, for a DELETE, the dryRun of
+ * its body (`fromBody`): any value at all makes { dryRun: true }; none, {}. "All" is the only
+ * value kube-apiserver knows: any other is a 422 Invalid on the verb's options kind
+ * (`optionsKind`: CreateOptions, UpdateOptions, PatchOptions or DeleteOptions), worded
+ * `<kind>.meta.k8s.io "" is invalid: dryRun: Unsupported value: []string{"x"}: supported values:
+ * "All"` (the values as Go prints a []string: quoted, joined by ", "), with details { name: "",
+ * group: "meta.k8s.io", kind: <kind>, causes: [{ reason: "FieldValueNotSupported", message: the
+ * part after "dryRun: ", field: "dryRun" }] }.
+ */
+export function writeOptionsOf(
+  query: URLSearchParams,
+  optionsKind: string,
+  fromBody: string[] = [],
+): WriteOptions {
+  throw new NotImplemented('writeOptionsOf', '§ Dry run');
+}
+
+/**
  * PUT of an object; returns it as stored.
  * - The body as createObject reads it; the name in the body must be the URL's (400 `the name of
  *   the object (<body's>) does not match the name on the URL (<URL's>)`), and is the URL's when
@@ -289,6 +316,8 @@ export async function closeServer(context: ServerContext): Promise<void> {
  * - Services, with options.serviceAllocator: tryUpdate returns onUpdate(current, prepared); if
  *   the write fails, rebuild the allocator from the stored Services.
  * - If the object had finalizers before the update: removeIfFinalized.
+ * - ?dryRun (§ Dry run): writeOptionsOf(query, "UpdateOptions") go to storage.update; after a
+ *   dry run, no removeIfFinalized, and the allocator is rebuilt from the stored Services.
  */
 export async function replaceObject(
   context: ServerContext,
@@ -310,6 +339,9 @@ export async function replaceObject(
  *   onDelete. Pods (resource.returnsDeletedObject) answer with the deleted object, others with a
  *   Status { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name,
  *   group (not for the core group), kind: the resource, uid } }.
+ * - ?dryRun, and the body's dryRun (§ Dry run): writeOptionsOf(query, "DeleteOptions", the
+ *   body's dryRun) go to each write (markForOrphaning, markForDeletion, storage.delete); after
+ *   a dry run the allocator gives nothing back.
  */
 export async function deleteObject(
   context: ServerContext,
@@ -342,6 +374,7 @@ export function markForDeletion(
   info: RequestInfo,
   grace: number,
   preconditions: { uid?: string; resourceVersion?: string },
+  writeOptions: WriteOptions = {},
 ): Promise<KubeObject> {
   throw new NotImplemented('markForDeletion', '§ Update and delete');
 }
@@ -350,7 +383,8 @@ export function markForDeletion(
  * DELETE on a collection (deletecollection): every object the query's selectors choose (as
  * listObjects chooses them), deleted one by one (one deleted meanwhile by someone else is
  * fine). Answers the `<Kind>List` of what was deleted, at the revision of the list it read.
- * Namespaces have no such verb (methodNotAllowed, 405).
+ * Namespaces have no such verb (methodNotAllowed, 405). With ?dryRun (writeOptionsOf(query,
+ * "DeleteOptions")), each delete is a dry run: the list answered, nothing deleted.
  */
 export async function deleteCollection(
   context: ServerContext,
@@ -370,6 +404,7 @@ export function markForOrphaning(
   context: ServerContext,
   info: RequestInfo,
   preconditions: { uid?: string; resourceVersion?: string },
+  writeOptions: WriteOptions = {},
 ): Promise<KubeObject> {
   throw new NotImplemented('markForOrphaning', '§ Update and delete');
 }
@@ -448,6 +483,7 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
  *   merge patch's body); then, as replaceObject does:
  *   applyDefaults → prepareForUpdate → validateObject plus validateUpdate, the allocator's
  *   onUpdate for Services, and removeIfFinalized when the object had finalizers.
+ * - ?dryRun (§ Dry run): as replaceObject, with writeOptionsOf(query, "PatchOptions").
  */
 export async function patchObject(
   context: ServerContext,
@@ -465,12 +501,15 @@ export async function patchObject(
  *   without get).
  * - PATCH (405 without get or update): patch what get shows (as patchObject: the patcher, the
  *   same name and namespace), then update(parent, patched); answers as PUT does.
- * - POST: subresource.create(parent, body) (405 without create): store its parent, answer 201
- *   with its answer.
+ * - POST: with subresource.act (pods/eviction), read the parent and answer 201 with what
+ *   act(parent, body, subresourceActions(...)) returns. Else subresource.create(parent, body)
+ *   (405 without create): store its parent, answer 201 with its answer.
  * - anything else: 405.
  * Every write goes through storage.update: applyDefaults → prepareForUpdate with the
  * subresource's name → validateObject. The resourceVersion of the body (or of the patched view)
- * is the precondition: set it on the parent to store, or remove it when there is none.
+ * is the precondition: set it on the parent to store, or remove it when there is none. ?dryRun
+ * (§ Dry run): writeOptionsOf(query, "UpdateOptions" for PUT, "PatchOptions" for PATCH,
+ * "CreateOptions" for POST) go to storage.update.
  */
 export async function serveSubresource(
   context: ServerContext,
@@ -480,6 +519,23 @@ export async function serveSubresource(
   subresource: Subresource,
 ): Promise<void> {
   throw new NotImplemented('serveSubresource', '§ Collaborators');
+}
+
+/**
+ * What an acting subresource (pods/eviction) may do within one request (SubresourceActions in
+ * harness/api/machinery.ts): the resource and the clock; dryRun, from writeOptionsOf(query,
+ * "CreateOptions", the dryRun of the body's deleteOptions); list (storage.list's items);
+ * updateStatus (storage.update of the object, its status replaced and its resourceVersion the
+ * precondition, through prepareForUpdate with "status"); deleteParent(options), the DELETE deleteObject does with these DeleteOptions, and a
+ * dry run when the request is one.
+ */
+export function subresourceActions(
+  context: ServerContext,
+  info: RequestInfo,
+  query: URLSearchParams,
+  body: KubeObject,
+): SubresourceActions {
+  throw new NotImplemented('subresourceActions', '§ Collaborators');
 }
 
 /**

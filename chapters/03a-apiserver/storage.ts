@@ -35,6 +35,12 @@ export interface StoredList {
   remainingItemCount?: number;
 }
 
+/** How a write is done. */
+export interface WriteOptions {
+  /** Check everything, answer as if stored, store nothing (?dryRun=All). */
+  dryRun?: boolean;
+}
+
 /** One page of a list: at most `limit` objects (0: all), from where `continue` says. */
 export interface ListPage {
   limit?: number;
@@ -68,8 +74,15 @@ export class ObjectStorage {
    * Stores a new object at storageKey(resource, its namespace, its name) with one txn: compare
    * createRevision = 0 (the key does not exist), then put. AlreadyExists (409) when the compare
    * fails. Returns the object with the txn's revision as its resourceVersion.
+   *
+   * With options.dryRun (§ Dry run): check the key is free (AlreadyExists if not), write nothing,
+   * and return the object as it would be stored, without a resourceVersion.
    */
-  async create(resource: ResourceType, object: KubeObject): Promise<KubeObject> {
+  async create(
+    resource: ResourceType,
+    object: KubeObject,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
     throw new NotImplemented('ObjectStorage.create', section);
   }
 
@@ -107,12 +120,16 @@ export class ObjectStorage {
    *    nothing and return the current object;
    * 5. txn: compare modRevision = the one read, then put. If the compare failed, someone wrote in
    *    between: go back to 1. Otherwise return next with the txn's revision as resourceVersion.
+   *
+   * With options.dryRun (§ Dry run), step 5 writes nothing: return next, as stored, with the
+   * current modRevision as its resourceVersion.
    */
   async update(
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
     tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
     throw new NotImplemented('ObjectStorage.update', section);
   }
@@ -121,12 +138,16 @@ export class ObjectStorage {
    * Deletes the object if it still matches the preconditions (a uid or resourceVersion that
    * differs is a Conflict), with a txn that compares the modRevision read (read again if it
    * fails). Returns its last state with the delete's revision as its resourceVersion.
+   *
+   * With options.dryRun (§ Dry run): read and check the preconditions the same way, delete
+   * nothing, and return the object as it is.
    */
   async delete(
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
     preconditions: { uid?: string; resourceVersion?: string } = {},
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
     throw new NotImplemented('ObjectStorage.delete', section);
   }

@@ -75,7 +75,8 @@ export function checkContainers(
  * Appends to `errors` what is wrong with a pod spec found at `field` ("spec", or
  * "spec.template.spec" in a workload). No spec (or not an object): FieldValueRequired at
  * `<field>.containers`, and nothing more. Otherwise: `<field>.containers` (required) and
- * `<field>.initContainers` (optional) as checkContainers says, then `<field>.restartPolicy`:
+ * `<field>.initContainers` (optional) as checkContainers says, `<field>.tolerations`, when
+ * there are any, as checkTolerations says, then `<field>.restartPolicy`:
  * FieldValueNotSupported (value: the policy, detail `supported values: "Always", "OnFailure",
  * "Never"`, listing `allowedRestartPolicies`) unless it is one of them.
  */
@@ -129,13 +130,41 @@ export function checkService(object: Service, errors: FieldError[]): void {
 }
 
 /**
+ * Appends to `errors` what is wrong with a Node's spec.taints (a list; anything else is left
+ * alone). For each taint, at `<field>[i]`:
+ * - .key is a label key: an empty (or missing) key is FieldValueInvalid (value "", detail "name
+ *   part must be non-empty"), and then, like any key that breaks the name rule, gets the
+ *   FieldValueInvalid checkLabels reports for a bad key.
+ * - .effect: FieldValueRequired when missing or empty; FieldValueNotSupported (value: it, detail
+ *   `supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"`) unless one of them.
+ */
+export function checkTaints(taints: unknown, field: string, errors: FieldError[]): void {
+  throw new NotImplemented('checkTaints', section);
+}
+
+/**
+ * Appends to `errors` what is wrong with a pod's tolerations (a list; anything else is left
+ * alone). For each toleration, at `<field>[i]`, in this order:
+ * - .key, when given, is checked like a taint's key.
+ * - .operator (Equal when absent): with no key it must be Exists, else FieldValueInvalid (value:
+ *   the operator, detail 'operator must be Exists when `key` is empty, which means "match all
+ *   values and all keys"'); with a key, FieldValueNotSupported (detail `supported values:
+ *   "Equal", "Exists"`) unless Equal or Exists.
+ * - .effect may be empty (any effect); otherwise it is checked like a taint's.
+ */
+export function checkTolerations(tolerations: unknown, field: string, errors: FieldError[]): void {
+  throw new NotImplemented('checkTolerations', section);
+}
+
+/**
  * Every rule `object` breaks as a new object of `resource`, in this order; [] when it is valid.
  * - metadata.name: FieldValueRequired (detail "name or generateName is required") when missing
  *   or empty, else FieldValueInvalid (value: the name, detail: checkName's reason) unless it keeps
  *   the resource's nameRule.
  * - metadata.labels: checkLabels.
  * - then the kind's own rules: pods checkPodSpec(spec, "spec"), deployments and replicasets
- *   checkWorkload, services checkService; other kinds have none.
+ *   checkWorkload, services checkService, nodes with spec.taints checkTaints(them,
+ *   "spec.taints"); other kinds have none.
  */
 export function validateObject(resource: ResourceType, object: KubeObject): FieldError[] {
   throw new NotImplemented('validateObject', section);

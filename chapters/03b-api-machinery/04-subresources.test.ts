@@ -256,4 +256,21 @@ describe('Subresources', () => {
       'Invalid',
     ]);
   });
+
+  test('with ?dryRun=All, a scale or a binding answers as it would and stores nothing', async () => {
+    const api = await setup();
+    await api.post(DEPLOYMENTS).send(exampleDeployment('web', 2));
+    const scaled = await api
+      .patch(`${DEPLOYMENTS}/web/scale?dryRun=All`)
+      .set('content-type', 'application/merge-patch+json')
+      .send({ spec: { replicas: 7 } });
+    expect(scaled.body.spec?.replicas, `PATCH scale ?dryRun=All: ${scaled.text}`).toBe(7);
+    const { body: deployment } = await api.get(`${DEPLOYMENTS}/web`);
+    expect(deployment.spec.replicas, 'replicas after a dry-run scale').toBe(2);
+    await api.post(PODS).send(examplePod('web'));
+    const bound = await api.post(`${PODS}/web/binding?dryRun=All`).send(binding('node-1'));
+    expect(bound.status, `POST binding ?dryRun=All: ${bound.text}`).toBe(201);
+    const { body: pod } = await api.get(`${PODS}/web`);
+    expect(pod.spec.nodeName, 'nodeName after a dry-run binding').toBeUndefined();
+  });
 });

@@ -59,7 +59,7 @@ describe('Discovery', () => {
     expect(
       list.groups.map((group) => group.name),
       'the names of the groups in /apis (the core group is not one of them)',
-    ).toEqual(['apps', 'coordination.k8s.io']);
+    ).toEqual(['apps', 'policy', 'coordination.k8s.io']);
     expect(list.groups[0], 'the apps group, with v1 as its one and preferred version').toEqual({
       name: 'apps',
       versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
@@ -112,6 +112,30 @@ describe('Discovery', () => {
       version: 'v1',
       kind: 'Scale',
       verbs: ['get', 'patch', 'update'],
+    });
+  });
+
+  test('pods/eviction is a policy/v1 Eviction, and policy/v1 serves pdb: what kubectl drain looks for', () => {
+    const core = apiResourceList(builtinResources, 'v1');
+    expect(entry(core, 'pods/eviction'), 'the pods/eviction entry of /api/v1').toMatchObject({
+      group: 'policy',
+      version: 'v1',
+      kind: 'Eviction',
+      verbs: ['create'],
+    });
+    const groups = (apiGroupList(builtinResources) as { groups: { name: string }[] }).groups;
+    expect(
+      groups.map((group) => group.name),
+      'the groups /apis lists',
+    ).toContain('policy');
+    const policy = apiResourceList(builtinResources, 'policy/v1');
+    expect(
+      entry(policy, 'poddisruptionbudgets'),
+      'poddisruptionbudgets in /apis/policy/v1',
+    ).toMatchObject({
+      kind: 'PodDisruptionBudget',
+      namespaced: true,
+      shortNames: ['pdb'],
     });
   });
 

@@ -40,6 +40,7 @@ export const subresourceDiscovery: Record<
   status: { verbs: ['get', 'patch', 'update'] },
   scale: { kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: ['get', 'patch', 'update'] },
   binding: { kind: 'Binding', verbs: ['create'] },
+  eviction: { kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
 };
 
 /**

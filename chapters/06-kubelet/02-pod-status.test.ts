@@ -1,6 +1,6 @@
 // A pod's status from what the runtime says: pure functions, no server.
 import { describe, expect, test } from 'vitest';
-import type { ContainerStatus, PodSpec } from '../../harness/api/types.ts';
+import type { ContainerStatus, PodCondition, PodSpec } from '../../harness/api/types.ts';
 import type { ContainerStatus as RuntimeStatus } from '../../harness/runtime/cri.ts';
 import { containerStatus, podConditions, podPhase, podStatus } from './pod-status.ts';
 
@@ -237,7 +237,7 @@ describe('Pod status', () => {
 
   test('conditions the kubelet does not own, such as DisruptionTarget, are kept as they were', () => {
     const running = containerStatus(observe(runtime('CONTAINER_RUNNING')));
-    const disruption = {
+    const disruption: PodCondition = {
       type: 'DisruptionTarget',
       status: 'True',
       reason: 'DeletionByTaintManager',

@@ -5,7 +5,8 @@
 //
 //   selectors     ?labelSelector= and ?fieldSelector= compiled into predicates on objects
 //   patcher       PATCH bodies (merge, JSON patch, strategic merge) applied to an object
-//   subresources  status, scale and binding: views of an object and how writes to them land
+//   subresources  status, scale and binding: views of an object and how writes to them land;
+//                 eviction: an action on the cluster (read budgets, delete the pod)
 //   discovery     /api, /apis, /version, /healthz: what a client asks before anything else
 //   bodyDecoders  request bodies in formats besides JSON and YAML (kubectl's protobuf)
 //   timers        when a watch times out or sends a bookmark, so tests need not wait
@@ -13,7 +14,7 @@
 // A collaborator reports a client's mistake by throwing an ApiError (harness/api/errors.ts).
 import type { Clock } from '../clock.ts';
 import type { ResourceType } from './resources.ts';
-import type { KubeObject, Status } from './types.ts';
+import type { DeleteOptions, KubeObject, Status } from './types.ts';
 
 /** A compiled selector: whether one object is selected. */
 export type ObjectPredicate = (object: KubeObject) => boolean;
@@ -66,6 +67,31 @@ export interface Subresource {
     body: KubeObject,
     context: SubresourceContext,
   ): { parent: KubeObject; answer: KubeObject | Status };
+  /**
+   * POST that acts on the cluster instead of rewriting its parent (pods/eviction): it may read
+   * and write other objects and delete the parent, through `actions`. Answers 201 with what it
+   * returns; throws an ApiError to refuse.
+   */
+  act?(
+    parent: KubeObject,
+    body: KubeObject,
+    actions: SubresourceActions,
+  ): Promise<KubeObject | Status>;
+}
+
+/** What the server lets an acting subresource do, within the request it serves. */
+export interface SubresourceActions extends SubresourceContext {
+  /** Whether the request is a dry run (?dryRun=All, or dryRun in the body's deleteOptions). */
+  dryRun: boolean;
+  /** The objects of one resource in one namespace. */
+  list(resource: ResourceType, namespace: string): Promise<KubeObject[]>;
+  /**
+   * Stores an object's new status, as a PUT on its status subresource would: its resourceVersion
+   * is the precondition (409 Conflict when the object changed since).
+   */
+  updateStatus(resource: ResourceType, object: KubeObject): Promise<KubeObject>;
+  /** Deletes the parent as a DELETE with these options would; a dry run stores nothing. */
+  deleteParent(options: DeleteOptions): Promise<KubeObject | Status>;
 }
 
 export interface DiscoveryContext {

@@ -26,6 +26,32 @@ function failure(run: () => unknown): ApiError {
   throw new Error('expected decoding to fail');
 }
 
+/** Protobuf by hand, for the messages below: a varint field, a length-delimited one, a message. */
+const varint = (value: number): number[] => {
+  const out: number[] = [];
+  do {
+    out.push((value & 0x7f) | (value > 0x7f ? 0x80 : 0));
+    value >>>= 7;
+  } while (value > 0);
+  return out;
+};
+const varintField = (field: number, value: number) => [...varint(field << 3), ...varint(value)];
+const bytesField = (field: number, value: string | number[]) => {
+  const payload = typeof value === 'string' ? [...Buffer.from(value)] : value;
+  return [...varint((field << 3) | 2), ...varint(payload.length), ...payload];
+};
+const message = (fields: number[][]) => fields.flat();
+/** "k8s\0" and a runtime.Unknown around a message of this apiVersion and kind. */
+const envelope = (apiVersion: string, kind: string, raw: number[]) =>
+  Buffer.from([
+    0x6b,
+    0x38,
+    0x73,
+    0x00,
+    ...bytesField(1, message([bytesField(1, apiVersion), bytesField(2, kind)])),
+    ...bytesField(2, raw),
+  ]);
+
 describe('Protobuf request bodies', () => {
   test("kubectl create deployment: the Deployment as JSON, without Go's empty fields", () => {
     expect(decode(recorded.deployment), 'the decoded deployment').toEqual({
@@ -73,6 +99,34 @@ describe('Protobuf request bodies', () => {
       metadata: { name: 's1' },
       data: { k: 'dg==' },
     });
+  });
+
+  test("kubectl drain's Eviction and DeleteOptions: grace period (0 kept), preconditions, dryRun", () => {
+    const deleteOptions = message([
+      varintField(1, 0),
+      bytesField(2, message([bytesField(1, 'uid-1'), bytesField(2, '42')])),
+      bytesField(5, 'All'),
+    ]);
+    const eviction = envelope(
+      'policy/v1',
+      'Eviction',
+      message([
+        bytesField(1, message([bytesField(1, 'web'), bytesField(3, 'default')])),
+        bytesField(2, deleteOptions),
+      ]),
+    );
+    expect(decodeProtobufObject(eviction), 'the decoded Eviction').toEqual({
+      apiVersion: 'policy/v1',
+      kind: 'Eviction',
+      metadata: { name: 'web', namespace: 'default' },
+      deleteOptions: {
+        gracePeriodSeconds: 0,
+        preconditions: { uid: 'uid-1', resourceVersion: '42' },
+        dryRun: ['All'],
+      },
+    });
+    const alone = envelope('meta.k8s.io/v1', 'DeleteOptions', deleteOptions);
+    expect(decodeProtobufObject(alone).gracePeriodSeconds, 'a DELETE body alone').toBe(0);
   });
 
   test('a body without the k8s prefix, or cut short, is a 400', () => {

@@ -1,4 +1,5 @@
 // Reading Kubernetes protobuf request bodies, for the objects kubectl builds itself.
+// (`kubectl drain` and `kubectl delete` send their DeleteOptions and Evictions this way too.)
 //
 // kubectl 1.32 sends the objects its `create` generators build (`kubectl create deployment`,
 // `create namespace`, `create configmap`, `create secret`, `create service`) as protobuf
@@ -184,6 +185,24 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
   },
   Namespace: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'NamespaceSpec') },
   NamespaceSpec: { 1: s('finalizers', true) },
+  // `kubectl create pdb` (policy/v1).
+  PodDisruptionBudget: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'PodDisruptionBudgetSpec') },
+  PodDisruptionBudgetSpec: {
+    1: { name: 'minAvailable', type: 'intOrString' },
+    2: m('selector', 'LabelSelector'),
+    3: { name: 'maxUnavailable', type: 'intOrString' },
+    4: s('unhealthyPodEvictionPolicy'),
+  },
+  // What `kubectl drain` and `kubectl delete` send: the body of a DELETE, and an Eviction.
+  DeleteOptions: {
+    1: i('gracePeriodSeconds'),
+    2: m('preconditions', 'Preconditions'),
+    3: b('orphanDependents'),
+    4: s('propagationPolicy'),
+    5: s('dryRun', true),
+  },
+  Preconditions: { 1: s('uid'), 2: s('resourceVersion') },
+  Eviction: { 1: m('metadata', 'ObjectMeta'), 2: m('deleteOptions', 'DeleteOptions') },
 };
 
 /** The kinds whose protobuf bodies can be read (those kubectl's generators send). */
@@ -195,6 +214,9 @@ export const PROTOBUF_KINDS = [
   'ConfigMap',
   'Secret',
   'Namespace',
+  'PodDisruptionBudget',
+  'DeleteOptions',
+  'Eviction',
 ];
 
 const bad = (why: string) =>

@@ -68,7 +68,7 @@ export const builtinResources: ResourceType[] = [
     namespaced: true,
     shortNames: ['po'],
     categories: ['all'],
-    subresources: ['status', 'binding'],
+    subresources: ['status', 'binding', 'eviction'],
     returnsDeletedObject: true,
   }),
   core('services', 'Service', {
@@ -111,6 +111,18 @@ export const builtinResources: ResourceType[] = [
     shortNames: ['rs'],
     categories: ['all'],
     subresources: ['status', 'scale'],
+    nameRule: 'subdomain',
+  },
+  {
+    group: 'policy',
+    version: 'v1',
+    resource: 'poddisruptionbudgets',
+    singular: 'poddisruptionbudget',
+    kind: 'PodDisruptionBudget',
+    namespaced: true,
+    shortNames: ['pdb'],
+    categories: [],
+    subresources: ['status'],
     nameRule: 'subdomain',
   },
   {

@@ -15,6 +15,7 @@ import type {
   Lease,
   Node,
   Pod,
+  PodDisruptionBudget,
   ReplicaSet,
   Service,
 } from './types.ts';
@@ -293,6 +294,19 @@ const eventColumns: Column<KubeEvent>[] = [
   { name: 'Message', cell: (event) => event.message ?? '' },
 ];
 
+/** A PodDisruptionBudget's figures, as `kubectl get pdb` prints them (N/A for a bound not set). */
+const budgetColumns: Column<PodDisruptionBudget>[] = [
+  nameColumn,
+  { name: 'Min Available', cell: (pdb) => String(pdb.spec?.minAvailable ?? 'N/A') },
+  { name: 'Max Unavailable', cell: (pdb) => String(pdb.spec?.maxUnavailable ?? 'N/A') },
+  {
+    name: 'Allowed Disruptions',
+    type: 'integer',
+    cell: (pdb) => pdb.status?.disruptionsAllowed ?? 0,
+  },
+  ageColumn,
+];
+
 /** The columns of each resource; anything not listed gets Name and Age. */
 const columnsByResource: Record<string, Column<never>[]> = {
   pods: podColumns,
@@ -317,6 +331,7 @@ const columnsByResource: Record<string, Column<never>[]> = {
     ageColumn,
   ],
   events: eventColumns,
+  poddisruptionbudgets: budgetColumns,
   leases: [
     nameColumn,
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },

@@ -121,6 +121,8 @@ export interface DeleteOptions extends TypeMeta {
   gracePeriodSeconds?: number;
   propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
   preconditions?: { uid?: string; resourceVersion?: string };
+  /** ["All"]: check everything, store nothing. */
+  dryRun?: string[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -523,6 +525,47 @@ export interface Deployment extends KubeObject {
 export interface Scale extends KubeObject {
   spec: { replicas?: number };
   status: { replicas: number; selector?: string };
+}
+
+// ---------------------------------------------------------------------------------------------
+// policy/v1: PodDisruptionBudgets and Evictions
+// ---------------------------------------------------------------------------------------------
+
+export interface PodDisruptionBudgetSpec {
+  /** How many selected pods must stay healthy: a number, or a percentage ("50%"). */
+  minAvailable?: number | string;
+  /** How many selected pods may be unhealthy: a number, or a percentage. */
+  maxUnavailable?: number | string;
+  /** Which pods the budget covers; {} selects every pod of the namespace. */
+  selector?: LabelSelector;
+}
+
+export interface PodDisruptionBudgetStatus {
+  observedGeneration?: number;
+  /** Pods an eviction was granted for, by name, with when: not counted healthy meanwhile. */
+  disruptedPods?: Record<string, string>;
+  disruptionsAllowed: number;
+  currentHealthy: number;
+  desiredHealthy: number;
+  expectedPods: number;
+  conditions?: Array<{
+    type: string;
+    status: ConditionStatus;
+    reason?: string;
+    message?: string;
+    lastTransitionTime?: string;
+    observedGeneration?: number;
+  }>;
+}
+
+export interface PodDisruptionBudget extends KubeObject {
+  spec: PodDisruptionBudgetSpec;
+  status?: PodDisruptionBudgetStatus;
+}
+
+/** What `kubectl drain` POSTs to pods/<name>/eviction: delete this pod if the budgets allow. */
+export interface Eviction extends KubeObject {
+  deleteOptions?: DeleteOptions;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@
 // /registry/<resource>/<name>), which is where kube-apiserver keeps it in etcd. One prefix read
 // then lists a namespace, or every namespace.
 import type { ResourceType } from '../../harness/api/resources.ts';
+import { badRequest } from './status.ts';
 
 /** What a resource URL names. */
 export interface RequestInfo {
@@ -97,4 +98,53 @@ export function collectionKey(resource: ResourceType, namespace?: string): strin
     return `/registry/${resource.resource}/${namespace}/`;
   }
   return `/registry/${resource.resource}/`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input in the URL
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Why a namespace or a name taken from a path cannot be one (apimachinery's
+ * IsValidPathSegmentName): "." and ".." would climb the store's keys, "/" and "%" would split or
+ * disguise them. Undefined when the segment is fine.
+ */
+export function pathSegmentProblem(segment: string): string | undefined {
+  if (segment === '.' || segment === '..') return `may not be '${segment}'`;
+  const problems = ['/', '%']
+    .filter((character) => segment.includes(character))
+    .map((character) => `may not contain '${character}'`);
+  return problems.length > 0 ? problems.join(';') : undefined;
+}
+
+/** 400 for a namespace or name in the URL that pathSegmentProblem refuses, in kube's words. */
+export function checkPathSegments(info: RequestInfo): void {
+  const parts = [
+    ['Namespace', info.namespace],
+    ['Name', info.name],
+  ] as const;
+  for (const [what, segment] of parts) {
+    const problem = segment === undefined ? undefined : pathSegmentProblem(segment);
+    if (problem) {
+      throw badRequest(`${what} parameter invalid: ${JSON.stringify(segment)}: ${problem}`);
+    }
+  }
+}
+
+/**
+ * The ?resourceVersion of a get, list or watch as a store revision: undefined when absent, empty
+ * or "0" (the current state). A resourceVersion is opaque to clients, but this server's are
+ * revision numbers, so anything else is a 400 worded as kube-apiserver words it (it parses with
+ * Go's strconv.ParseUint).
+ */
+export function parseResourceVersion(query: URLSearchParams): number | undefined {
+  const text = query.get('resourceVersion');
+  if (text === null || text === '' || text === '0') return undefined;
+  if (!/^\d+$/.test(text)) {
+    throw badRequest(
+      `resourceVersion: Invalid value: ${JSON.stringify(text)}: strconv.ParseUint: ` +
+        `parsing ${JSON.stringify(text)}: invalid syntax`,
+    );
+  }
+  return Number(text);
 }

@@ -9,6 +9,9 @@
 // client's mistake is always a 4xx with a Status; nothing a client sends can crash the server or
 // touch stored data it should not.
 //
+// A write with ?dryRun=All takes the same path and answers the same way, but the storage is told
+// not to write (WriteOptions): `kubectl --dry-run=server` and `kubectl diff` see what would be.
+//
 // The file reads in the order of the lesson: the server and its routing, then one function per
 // verb (create, get, list; update and delete), the watch, and last the collaborators chapter 03b
 // hands in (selectors, patches, subresources, discovery; see harness/api/machinery.ts). Without
@@ -28,6 +31,7 @@ import type {
   Selectors,
   ServiceAllocator,
   Subresource,
+  SubresourceActions,
   Timers,
 } from '../../harness/api/machinery.ts';
 import type { WatchSource } from '../../harness/api/object-watch.ts';
@@ -57,7 +61,12 @@ import {
   type VerbOptions,
 } from './fields.ts';
 import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
-import { parseResourcePath, type RequestInfo } from './paths.ts';
+import {
+  checkPathSegments,
+  parseResourcePath,
+  parseResourceVersion,
+  type RequestInfo,
+} from './paths.ts';
 import {
   badRequest,
   conflict,
@@ -69,7 +78,7 @@ import {
   statusOf,
   unsupportedMediaType,
 } from './status.ts';
-import { ObjectStorage } from './storage.ts';
+import { ObjectStorage, type WriteOptions } from './storage.ts';
 import { validateObject, validateUpdate } from './validation.ts';
 import { isWatchRequest, parseWatchParameters, serveWatch } from './watch.ts';
 
@@ -244,6 +253,7 @@ export async function routeRequest(
   }
   const info = parseResourcePath(path, context.resources);
   if (!info) throw noSuchPath();
+  checkPathSegments(info);
   if (info.subresource !== undefined) {
     if (info.subresource === 'log' && isCore(info.resource, 'pods')) {
       return serveLog(context, request, response, info, query);
@@ -307,6 +317,7 @@ export async function getObject(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<KubeObject | Table> {
+  parseResourceVersion(query);
   const object = await context.storage.get(info.resource, info.namespace, info.name!);
   return wantsTable(request.get('accept')) ? tableOf(context, info, [object], query) : object;
 }
@@ -349,6 +360,42 @@ function objectOf(context: ServerContext, request: Request, info: RequestInfo): 
   return object;
 }
 
+/** The query of a request, as URLSearchParams. */
+function queryOf(request: Request): URLSearchParams {
+  const mark = request.originalUrl.indexOf('?');
+  return new URLSearchParams(mark < 0 ? '' : request.originalUrl.slice(mark + 1));
+}
+
+/**
+ * A write's options from its ?dryRun (and, for a DELETE, its body's dryRun): "All" makes it a dry
+ * run, which the storage carries out without writing. kube-apiserver knows no other value and
+ * refuses one with 422 Invalid on the verb's options (CreateOptions, UpdateOptions, PatchOptions,
+ * DeleteOptions), the value quoted as Go prints a []string.
+ */
+export function writeOptionsOf(
+  query: URLSearchParams,
+  optionsKind: string,
+  fromBody: string[] = [],
+): WriteOptions {
+  const values = [...query.getAll('dryRun'), ...fromBody];
+  if (values.some((value) => value !== 'All')) {
+    const shown = `[]string{${values.map((value) => JSON.stringify(value)).join(', ')}}`;
+    const message = `Unsupported value: ${shown}: supported values: "All"`;
+    throw new ApiError(
+      422,
+      'Invalid',
+      `${optionsKind}.meta.k8s.io "" is invalid: dryRun: ${message}`,
+      {
+        name: '',
+        group: 'meta.k8s.io',
+        kind: optionsKind,
+        causes: [{ reason: 'FieldValueNotSupported', message, field: 'dryRun' }],
+      },
+    );
+  }
+  return values.length > 0 ? { dryRun: true } : {};
+}
+
 /** The bodies whose text is JSON, where duplicate keys can be found. */
 const JSON_BODIES = [
   '',
@@ -375,8 +422,10 @@ function validateFields(
   object: KubeObject,
   wholeObject: boolean,
 ): void {
-  const query = new URLSearchParams(request.originalUrl.split('?')[1] ?? '');
-  const directive = fieldValidationOf(query, VERB_OPTIONS[request.method] ?? 'CreateOptions');
+  const directive = fieldValidationOf(
+    queryOf(request),
+    VERB_OPTIONS[request.method] ?? 'CreateOptions',
+  );
   const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
   const json = JSON_BODIES.includes(mediaTypeOf(request.get('content-type')));
   const duplicates = json ? duplicateFields(raw) : [];
@@ -404,6 +453,7 @@ export async function createObject(
   const { storage, makers } = context;
   // Objects are created inside a namespace, never in the list across all of them.
   if (resource.namespaced && info.namespace === undefined) throw methodNotAllowed();
+  const writeOptions = writeOptionsOf(queryOf(request), 'CreateOptions');
   const object = objectOf(context, request, info);
   if (resource.namespaced) {
     const namespaces = core(context, 'namespaces');
@@ -421,7 +471,10 @@ export async function createObject(
     const allocator = isCore(resource, 'services') ? context.options.serviceAllocator : undefined;
     if (allocator) prepared = allocator.onCreate(prepared);
     try {
-      return await storage.create(resource, prepared);
+      const stored = await storage.create(resource, prepared, writeOptions);
+      // A dry run shows the addresses a Service would get, but keeps none of them.
+      if (writeOptions.dryRun) allocator?.onDelete(prepared);
+      return stored;
     } catch (error) {
       allocator?.onDelete(prepared);
       const taken = error instanceof ApiError && error.reason === 'AlreadyExists';
@@ -449,6 +502,7 @@ export async function listObjects(
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<List | Table> {
+  parseResourceVersion(query);
   const selected = selectionOf(context, query, info.resource);
   const page = await context.storage.list(info.resource, info.namespace, {
     limit: limitOf(query),
@@ -564,19 +618,26 @@ export async function replaceObject(
   info: RequestInfo,
 ): Promise<KubeObject> {
   const { resource } = info;
+  const writeOptions = writeOptionsOf(queryOf(request), 'UpdateOptions');
   const object = objectOf(context, request, info);
   let hadFinalizers = false;
-  const stored = await allocated(context, resource, () =>
-    context.storage.update(resource, info.namespace, info.name!, (current) => {
-      hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
-      const next = structuredClone(object);
-      applyDefaults(resource, next);
-      const prepared = prepareForUpdate(resource, current, next);
-      checkValid(resource, prepared, current);
-      return reallocate(context, resource, current, prepared);
-    }),
+  const stored = await allocated(context, resource, writeOptions, () =>
+    context.storage.update(
+      resource,
+      info.namespace,
+      info.name!,
+      (current) => {
+        hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
+        const next = structuredClone(object);
+        applyDefaults(resource, next);
+        const prepared = prepareForUpdate(resource, current, next);
+        checkValid(resource, prepared, current);
+        return reallocate(context, resource, current, prepared);
+      },
+      writeOptions,
+    ),
   );
-  return hadFinalizers ? removeIfFinalized(context, info, stored) : stored;
+  return hadFinalizers && !writeOptions.dryRun ? removeIfFinalized(context, info, stored) : stored;
 }
 
 /** The Status of a successful delete of an object that is not returned itself. */
@@ -615,9 +676,19 @@ export async function deleteObject(
   request: Request,
   info: RequestInfo,
 ): Promise<KubeObject | Status> {
+  return deleteWithOptions(context, info, deleteOptionsOf(context, request), queryOf(request));
+}
+
+/** A DELETE of one object with these DeleteOptions (and the query's dryRun), as deleteObject. */
+async function deleteWithOptions(
+  context: ServerContext,
+  info: RequestInfo,
+  options: DeleteOptions,
+  query: URLSearchParams,
+): Promise<KubeObject | Status> {
   const { resource } = info;
-  const options = deleteOptionsOf(context, request);
   const preconditions = options.preconditions ?? {};
+  const writeOptions = writeOptionsOf(query, 'DeleteOptions', options.dryRun);
   if (
     isCore(resource, 'namespaces') &&
     ['default', 'kube-system', 'kube-public'].includes(info.name!)
@@ -629,14 +700,24 @@ export async function deleteObject(
       { name: info.name, kind: 'namespaces' },
     );
   }
-  if (options.propagationPolicy === 'Orphan') return markForOrphaning(context, info, preconditions);
+  if (options.propagationPolicy === 'Orphan') {
+    return markForOrphaning(context, info, preconditions, writeOptions);
+  }
   if (isCore(resource, 'pods')) {
     const pod = await context.storage.get(resource, info.namespace, info.name!);
     const grace = gracePeriodOf(pod, options);
-    if (grace > 0) return markForDeletion(context, info, grace, preconditions);
+    if (grace > 0) return markForDeletion(context, info, grace, preconditions, writeOptions);
   }
-  const last = await context.storage.delete(resource, info.namespace, info.name!, preconditions);
-  if (isCore(resource, 'services')) context.options.serviceAllocator?.onDelete(last);
+  const { namespace, name } = info;
+  const last = await context.storage.delete(
+    resource,
+    namespace,
+    name!,
+    preconditions,
+    writeOptions,
+  );
+  const allocator = isCore(resource, 'services') ? context.options.serviceAllocator : undefined;
+  if (!writeOptions.dryRun) allocator?.onDelete(last);
   return resource.returnsDeletedObject ? last : deleted(resource, last);
 }
 
@@ -682,16 +763,24 @@ export function markForDeletion(
   info: RequestInfo,
   grace: number,
   preconditions: { uid?: string; resourceVersion?: string },
+  writeOptions: WriteOptions = {},
 ): Promise<KubeObject> {
-  return context.storage.update(info.resource, info.namespace, info.name!, (current) => {
-    checkPreconditions(info, current, preconditions);
-    const before = current.metadata.deletionGracePeriodSeconds;
-    if (before !== undefined && before <= grace) return current;
-    current.metadata.deletionTimestamp = rfc3339(context.makers.clock.now() + grace * 1000);
-    current.metadata.deletionGracePeriodSeconds = grace;
-    delete current.metadata.resourceVersion;
-    return current;
-  });
+  const { resource, namespace, name } = info;
+  return context.storage.update(
+    resource,
+    namespace,
+    name!,
+    (current) => {
+      checkPreconditions(info, current, preconditions);
+      const before = current.metadata.deletionGracePeriodSeconds;
+      if (before !== undefined && before <= grace) return current;
+      current.metadata.deletionTimestamp = rfc3339(context.makers.clock.now() + grace * 1000);
+      current.metadata.deletionGracePeriodSeconds = grace;
+      delete current.metadata.resourceVersion;
+      return current;
+    },
+    writeOptions,
+  );
 }
 
 /**
@@ -706,13 +795,14 @@ export async function deleteCollection(
 ): Promise<List> {
   const { resource } = info;
   if (isCore(resource, 'namespaces')) throw methodNotAllowed();
+  const writeOptions = writeOptionsOf(query, 'DeleteOptions');
   const selected = selectionOf(context, query, resource);
   const { items, revision } = await context.storage.list(resource, info.namespace);
   const removed: KubeObject[] = [];
   for (const object of items.filter(selected)) {
     const { namespace, name } = object.metadata;
     try {
-      removed.push(await context.storage.delete(resource, namespace, name!, {}));
+      removed.push(await context.storage.delete(resource, namespace, name!, {}, writeOptions));
     } catch (error) {
       // Deleted meanwhile by someone else: that is what was asked.
       if (!(error instanceof ApiError && error.code === 404)) throw error;
@@ -736,16 +826,24 @@ export function markForOrphaning(
   context: ServerContext,
   info: RequestInfo,
   preconditions: { uid?: string; resourceVersion?: string },
+  writeOptions: WriteOptions = {},
 ): Promise<KubeObject> {
-  return context.storage.update(info.resource, info.namespace, info.name!, (current) => {
-    checkPreconditions(info, current, preconditions);
-    const finalizers = current.metadata.finalizers ?? [];
-    if (!finalizers.includes('orphan')) current.metadata.finalizers = [...finalizers, 'orphan'];
-    current.metadata.deletionTimestamp ??= rfc3339(context.makers.clock.now());
-    current.metadata.deletionGracePeriodSeconds ??= 0;
-    delete current.metadata.resourceVersion;
-    return current;
-  });
+  const { resource, namespace, name } = info;
+  return context.storage.update(
+    resource,
+    namespace,
+    name!,
+    (current) => {
+      checkPreconditions(info, current, preconditions);
+      const finalizers = current.metadata.finalizers ?? [];
+      if (!finalizers.includes('orphan')) current.metadata.finalizers = [...finalizers, 'orphan'];
+      current.metadata.deletionTimestamp ??= rfc3339(context.makers.clock.now());
+      current.metadata.deletionGracePeriodSeconds ??= 0;
+      delete current.metadata.resourceVersion;
+      return current;
+    },
+    writeOptions,
+  );
 }
 
 /**
@@ -908,21 +1006,28 @@ export async function patchObject(
   info: RequestInfo,
 ): Promise<KubeObject> {
   const { resource } = info;
+  const writeOptions = writeOptionsOf(queryOf(request), 'PatchOptions');
   const { contentType, patch, patcher } = patchOf(context, request);
   let hadFinalizers = false;
-  const stored = await allocated(context, resource, () =>
-    context.storage.update(resource, info.namespace, info.name!, (current) => {
-      hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
-      const next = patcher.apply(contentType, current, patch, resource);
-      keepIdentity(next, current);
-      validateFields(request, resource, next, false);
-      applyDefaults(resource, next);
-      const prepared = prepareForUpdate(resource, current, next);
-      checkValid(resource, prepared, current);
-      return reallocate(context, resource, current, prepared);
-    }),
+  const stored = await allocated(context, resource, writeOptions, () =>
+    context.storage.update(
+      resource,
+      info.namespace,
+      info.name!,
+      (current) => {
+        hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
+        const next = patcher.apply(contentType, current, patch, resource);
+        keepIdentity(next, current);
+        validateFields(request, resource, next, false);
+        applyDefaults(resource, next);
+        const prepared = prepareForUpdate(resource, current, next);
+        checkValid(resource, prepared, current);
+        return reallocate(context, resource, current, prepared);
+      },
+      writeOptions,
+    ),
   );
-  return hadFinalizers ? removeIfFinalized(context, info, stored) : stored;
+  return hadFinalizers && !writeOptions.dryRun ? removeIfFinalized(context, info, stored) : stored;
 }
 
 /** A Service's update, seen by the allocator (a change of type frees or takes ports). */
@@ -937,19 +1042,23 @@ function reallocate(
 }
 
 /**
- * Runs a write of Services; if it fails after the allocator moved, the stored Services say
- * again what is taken.
+ * Runs a write of Services; if it fails after the allocator moved, or was only a dry run, the
+ * stored Services say again what is taken.
  */
 async function allocated(
   context: ServerContext,
   resource: ResourceType,
+  writeOptions: WriteOptions,
   write: () => Promise<KubeObject>,
 ): Promise<KubeObject> {
+  const allocator = isCore(resource, 'services') ? context.options.serviceAllocator : undefined;
+  const rebuild = async () => allocator?.rebuild((await context.storage.list(resource)).items);
   try {
-    return await write();
+    const stored = await write();
+    if (writeOptions.dryRun) await rebuild();
+    return stored;
   } catch (error) {
-    const allocator = isCore(resource, 'services') ? context.options.serviceAllocator : undefined;
-    if (allocator) allocator.rebuild((await context.storage.list(resource)).items);
+    await rebuild();
     throw error;
   }
 }
@@ -970,16 +1079,28 @@ export async function serveSubresource(
 ): Promise<void> {
   const { resource } = info;
   const subresourceContext = { resource, clock: context.makers.clock };
+  const query = queryOf(request);
+  // Only writes read ?dryRun, each with its verb's options.
+  const optionsKind = { PUT: 'UpdateOptions', PATCH: 'PatchOptions', POST: 'CreateOptions' }[
+    request.method
+  ];
+  const writeOptions = optionsKind ? writeOptionsOf(query, optionsKind) : {};
 
   /** Stores what `change` makes of the parent, checked like any update; returns it stored. */
   const write = (change: (current: KubeObject) => KubeObject) =>
-    context.storage.update(resource, info.namespace, info.name!, (current) => {
-      const next = change(current);
-      applyDefaults(resource, next);
-      const prepared = prepareForUpdate(resource, current, next, subresource.name);
-      checkValid(resource, prepared);
-      return prepared;
-    });
+    context.storage.update(
+      resource,
+      info.namespace,
+      info.name!,
+      (current) => {
+        const next = change(current);
+        applyDefaults(resource, next);
+        const prepared = prepareForUpdate(resource, current, next, subresource.name);
+        checkValid(resource, prepared);
+        return prepared;
+      },
+      writeOptions,
+    );
   /** The precondition a body carries, if any, on the parent about to be stored. */
   const withPrecondition = (parent: KubeObject, body: KubeObject) => {
     const wanted = body.metadata.resourceVersion;
@@ -1019,6 +1140,12 @@ export async function serveSubresource(
     }
     case 'POST': {
       const create = subresource.create;
+      if (subresource.act) {
+        const body = objectFromBody(bodyOf(context, request));
+        const parent = await context.storage.get(resource, info.namespace, info.name!);
+        const actions = subresourceActions(context, info, query, body);
+        return answer(response, 201, await subresource.act(parent, body, actions));
+      }
       if (!create) throw methodNotAllowed();
       const body = objectFromBody(bodyOf(context, request));
       let reply: KubeObject | Status | undefined;
@@ -1032,6 +1159,42 @@ export async function serveSubresource(
     default:
       throw methodNotAllowed();
   }
+}
+
+/**
+ * What an acting subresource (pods/eviction) may do: list objects, write a status, delete its
+ * parent, each as the server's own verbs would, and in a dry run when the request is one (its
+ * ?dryRun, or the dryRun of the body's deleteOptions).
+ */
+export function subresourceActions(
+  context: ServerContext,
+  info: RequestInfo,
+  query: URLSearchParams,
+  body: KubeObject,
+): SubresourceActions {
+  const deleteOptions = (body.deleteOptions ?? {}) as DeleteOptions;
+  const writeOptions = writeOptionsOf(query, 'CreateOptions', deleteOptions.dryRun);
+  const dryRun = writeOptions.dryRun === true;
+  return {
+    resource: info.resource,
+    clock: context.makers.clock,
+    dryRun,
+    list: async (resource, namespace) => (await context.storage.list(resource, namespace)).items,
+    updateStatus: (resource, object) => {
+      const { namespace, name } = object.metadata;
+      return context.storage.update(resource, namespace, name!, (current) => {
+        const next = { ...current, status: structuredClone(object.status) };
+        // The object's resourceVersion is the precondition: a status worked out from an older
+        // state is a 409, not a lost update.
+        next.metadata = { ...current.metadata, resourceVersion: object.metadata.resourceVersion };
+        return prepareForUpdate(resource, current, next, 'status');
+      });
+    },
+    deleteParent: (options) => {
+      const dryRunQuery = new URLSearchParams(dryRun ? 'dryRun=All' : '');
+      return deleteWithOptions(context, { ...info, subresource: undefined }, options, dryRunQuery);
+    },
+  };
 }
 
 /**

@@ -11,6 +11,11 @@
 // is still at the modRevision we read. If someone else wrote in between, the compare fails and we
 // read again: either the caller's object names an older resourceVersion (409 Conflict, the client
 // must re-read), or it names none and the change is simply tried again on the newer object.
+//
+// Dry run: every write takes WriteOptions, and with { dryRun: true } it does all its reading and
+// checking (the name is free, the preconditions hold, the update applies) and answers with the
+// object it would have stored, but writes nothing. This is the one place a dry run is decided,
+// as kube-apiserver's DryRunnableStorage does: the handlers above run in full either way.
 import { decodeContinue, encodeContinue } from '../../harness/api/continue.ts';
 import { ApiError } from '../../harness/api/errors.ts';
 import { prefixEnd, bytes, text } from '../../harness/store/bytes.ts';
@@ -38,6 +43,12 @@ export interface StoredList {
   continue?: string;
   /** When a limit cut the list short: how many objects the later pages hold. */
   remainingItemCount?: number;
+}
+
+/** How a write is done. */
+export interface WriteOptions {
+  /** Check everything, answer as if stored, store nothing (?dryRun=All). */
+  dryRun?: boolean;
 }
 
 /** One page of a list: at most `limit` objects (0: all), from where `continue` says. */
@@ -84,11 +95,21 @@ export class ObjectStorage {
     this.store = store;
   }
 
-  /** Stores a new object; AlreadyExists (409) when its name is taken. Returns it as stored. */
-  async create(resource: ResourceType, object: KubeObject): Promise<KubeObject> {
+  /**
+   * Stores a new object; AlreadyExists (409) when its name is taken. Returns it as stored. A dry
+   * run checks the name is free and returns the object as it is, without a resourceVersion.
+   */
+  async create(
+    resource: ResourceType,
+    object: KubeObject,
+    options: WriteOptions = {},
+  ): Promise<KubeObject> {
     const name = object.metadata.name!;
     const key = bytes(storageKey(resource, object.metadata.namespace, name));
     const value = encodeObject(object);
+    const taken = options.dryRun && (await this.store.range({ key, countOnly: true })).count > 0;
+    if (taken) throw alreadyExists(resource, name);
+    if (options.dryRun) return JSON.parse(text(value)) as KubeObject;
     const answer = await this.store.txn({
       compare: [{ key, target: 'CREATE', result: 'EQUAL', createRevision: 0 }],
       success: [{ requestPut: { key, value } }],
@@ -147,13 +168,15 @@ export class ObjectStorage {
    * between (kube-apiserver calls this GuaranteedUpdate). When `tryUpdate` returns an object that
    * names a resourceVersion, it must be the current one, or the update fails with Conflict (409).
    * An object that names none is retried on the newer state. An update that changes nothing is
-   * not written. Returns the object as stored.
+   * not written. Returns the object as stored; a dry run returns it as it would be, at the
+   * current resourceVersion.
    */
   async update(
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
     tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
     for (;;) {
       const kv = await this.read(resource, namespace, name);
@@ -163,6 +186,7 @@ export class ObjectStorage {
       if (wanted && wanted !== current.metadata.resourceVersion) throw conflict(resource, name);
       const value = encodeObject(next);
       if (sameJson(JSON.parse(text(value)), JSON.parse(text(kv.value)))) return current;
+      if (options.dryRun) return decodeObject(value, kv.modRevision);
       const answer = await this.store.txn({
         compare: [{ key: kv.key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
         success: [{ requestPut: { key: kv.key, value } }],
@@ -173,13 +197,15 @@ export class ObjectStorage {
 
   /**
    * Deletes the object if it still matches the preconditions (Conflict otherwise) and returns its
-   * last state, with the delete's revision as its resourceVersion.
+   * last state, with the delete's revision as its resourceVersion. A dry run checks the same and
+   * returns the object as it is, still stored.
    */
   async delete(
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
     preconditions: { uid?: string; resourceVersion?: string } = {},
+    options: WriteOptions = {},
   ): Promise<KubeObject> {
     for (;;) {
       const kv = await this.read(resource, namespace, name);
@@ -191,6 +217,7 @@ export class ObjectStorage {
       ) {
         throw conflict(resource, name);
       }
+      if (options.dryRun) return current;
       const answer = await this.store.txn({
         compare: [{ key: kv.key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],
         success: [{ requestDeleteRange: { key: kv.key } }],

@@ -13,6 +13,7 @@ import type {
   Container,
   KubeObject,
   LabelSelector,
+  NodeSpec,
   PodSpec,
   Service,
 } from '../../harness/api/types.ts';
@@ -80,6 +81,82 @@ export function checkLabels(labels: unknown, field: string, errors: FieldError[]
 // ---------------------------------------------------------------------------------------------
 // Pieces shared by several kinds
 // ---------------------------------------------------------------------------------------------
+
+/** A taint's or toleration's key is a label key: an empty one breaks both rules of its name part. */
+function checkLabelKey(key: unknown, field: string, errors: FieldError[]): void {
+  const text = typeof key === 'string' ? key : '';
+  if (text === '') {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field,
+      value: text,
+      detail: 'name part must be non-empty',
+    });
+  }
+  const keyErrors: FieldError[] = [];
+  checkLabels({ [text]: '' }, field, keyErrors);
+  errors.push(...keyErrors.filter((error) => error.field === field));
+}
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
+
+/** A taint effect must be one of TAINT_EFFECTS; a toleration may leave it empty (any effect). */
+function checkTaintEffect(
+  effect: unknown,
+  field: string,
+  errors: FieldError[],
+  allowEmpty: boolean,
+) {
+  if (effect === undefined || effect === '') {
+    if (!allowEmpty) errors.push({ type: 'FieldValueRequired', field });
+  } else if (!TAINT_EFFECTS.includes(effect as string)) {
+    errors.push({
+      type: 'FieldValueNotSupported',
+      field,
+      value: effect,
+      detail: `supported values: ${TAINT_EFFECTS.map((e) => `"${e}"`).join(', ')}`,
+    });
+  }
+}
+
+/** A Node's taints: each with a key that is a label key and an effect the scheduler knows. */
+export function checkTaints(taints: unknown, field: string, errors: FieldError[]): void {
+  if (!Array.isArray(taints)) return;
+  taints.forEach((taint: { key?: unknown; effect?: unknown }, i) => {
+    checkLabelKey(taint?.key, `${field}[${i}].key`, errors);
+    checkTaintEffect(taint?.effect, `${field}[${i}].effect`, errors, false);
+  });
+}
+
+/**
+ * A pod's tolerations: a key, when given, is a label key (an empty key needs operator Exists: it
+ * tolerates everything); the operator is Equal or Exists; an effect, when given, is a taint's.
+ */
+export function checkTolerations(tolerations: unknown, field: string, errors: FieldError[]): void {
+  if (!Array.isArray(tolerations)) return;
+  tolerations.forEach((toleration: { key?: string; operator?: string; effect?: unknown }, i) => {
+    const at = `${field}[${i}]`;
+    const { key, operator = 'Equal', effect } = toleration ?? {};
+    if (key) checkLabelKey(key, `${at}.key`, errors);
+    if (!key && operator !== 'Exists') {
+      errors.push({
+        type: 'FieldValueInvalid',
+        field: `${at}.operator`,
+        value: operator,
+        detail:
+          'operator must be Exists when `key` is empty, which means "match all values and all keys"',
+      });
+    } else if (operator !== 'Equal' && operator !== 'Exists') {
+      errors.push({
+        type: 'FieldValueNotSupported',
+        field: `${at}.operator`,
+        value: operator,
+        detail: 'supported values: "Equal", "Exists"',
+      });
+    }
+    checkTaintEffect(effect, `${at}.effect`, errors, true);
+  });
+}
 
 function checkPort(value: unknown, field: string, errors: FieldError[]): void {
   if (value === undefined) {
@@ -164,6 +241,9 @@ export function checkPodSpec(
   }
   checkContainers(spec.containers, `${field}.containers`, errors, true);
   checkContainers(spec.initContainers, `${field}.initContainers`, errors, false);
+  if (spec.tolerations !== undefined) {
+    checkTolerations(spec.tolerations, `${field}.tolerations`, errors);
+  }
   if (spec.restartPolicy !== undefined && !allowedRestartPolicies.includes(spec.restartPolicy)) {
     errors.push({
       type: 'FieldValueNotSupported',
@@ -279,6 +359,10 @@ const byResource: Record<string, (object: KubeObject, errors: FieldError[]) => v
   replicasets: checkWorkload,
   deployments: checkWorkload,
   services: (object, errors) => checkService(object as Service, errors),
+  nodes: (object, errors) => {
+    const taints = (object.spec as NodeSpec | undefined)?.taints;
+    if (taints !== undefined) checkTaints(taints, 'spec.taints', errors);
+  },
 };
 
 /**

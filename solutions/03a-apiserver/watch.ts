@@ -22,6 +22,7 @@ import { apiVersionOf, type ResourceType } from '../../harness/api/resources.ts'
 import type { Table } from '../../harness/api/tables.ts';
 import type { KubeObject, Status, WatchEvent } from '../../harness/api/types.ts';
 import { badRequest, expired, internalError } from './status.ts';
+import { parseResourceVersion } from './paths.ts';
 
 /** Whether a request asks to watch: `watch` with any value but "0" or "false". */
 export function isWatchRequest(query: URLSearchParams): boolean {
@@ -42,15 +43,8 @@ export function parseWatchParameters(query: URLSearchParams): WatchParameters {
   const parameters: WatchParameters = {
     allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
   };
-  const resourceVersion = query.get('resourceVersion');
-  if (resourceVersion !== null && resourceVersion !== '' && resourceVersion !== '0') {
-    if (!/^\d+$/.test(resourceVersion)) {
-      throw badRequest(
-        `resourceVersion: Invalid value: "${resourceVersion}": must be a revision number`,
-      );
-    }
-    parameters.resourceVersion = Number(resourceVersion);
-  }
+  const resourceVersion = parseResourceVersion(query);
+  if (resourceVersion !== undefined) parameters.resourceVersion = resourceVersion;
   const timeout = query.get('timeoutSeconds');
   if (timeout !== null && timeout !== '') {
     if (!/^\d+$/.test(timeout)) {

@@ -7,13 +7,25 @@
 //                                             what `kubectl scale` and autoscalers use
 //   pods/web/binding                          POST a Binding to put the pod on a node: what the
 //                                             scheduler does, once, and never twice
+//   pods/web/eviction                         POST an Eviction to delete the pod only if its
+//                                             PodDisruptionBudget allows: what `kubectl drain` does
 //
 // Each is a plain object of functions (harness/api/machinery.ts): the API server reads the parent,
 // calls them, then validates and stores the parent with a compare on its resourceVersion.
 import { ApiError } from '../../harness/api/errors.ts';
-import type { Subresource } from '../../harness/api/machinery.ts';
-import type { Binding, KubeObject, PodCondition, Scale } from '../../harness/api/types.ts';
-import { labelSelectorText } from './selectors.ts';
+import type { Subresource, SubresourceActions } from '../../harness/api/machinery.ts';
+import { resourceForKind } from '../../harness/api/resources.ts';
+import type {
+  Binding,
+  Eviction,
+  KubeObject,
+  Pod,
+  PodCondition,
+  PodDisruptionBudget,
+  PodDisruptionBudgetStatus,
+  Scale,
+} from '../../harness/api/types.ts';
+import { labelSelectorText, matchesLabels, parseLabelSelector } from './selectors.ts';
 
 /** RFC 3339 in UTC with seconds precision. */
 const timestamp = (milliseconds: number) =>
@@ -155,7 +167,180 @@ export const bindingSubresource: Subresource = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Eviction and PodDisruptionBudgets
+// ---------------------------------------------------------------------------------------------
+
+const budgets = resourceForKind('policy/v1', 'PodDisruptionBudget')!;
+
+/** How long a pod an eviction was granted for is counted as disrupted: kube's two minutes. */
+const DISRUPTION_TIMEOUT_MS = 2 * 60 * 1000;
+
+/** Whether a budget covers a pod: its selector selects the pod's labels ({} selects all). */
+export function budgetSelects(budget: PodDisruptionBudget, pod: KubeObject): boolean {
+  const selector = budget.spec?.selector;
+  if (!selector) return false;
+  const requirements = parseLabelSelector(labelSelectorText(selector));
+  return matchesLabels(requirements, pod.metadata.labels ?? {});
+}
+
+/** A budget bound (3, or "50%") as a number of pods out of `expected`, rounding up. */
+export function scaledBound(bound: number | string, expected: number): number {
+  if (typeof bound === 'number') return bound;
+  const percent = /^(\d+)%$/.exec(bound);
+  return percent ? Math.ceil((Number(percent[1]) * expected) / 100) : 0;
+}
+
+/** Whether a pod counts as healthy: Ready, and not on its way out. */
+function healthy(pod: Pod, disrupted: Record<string, string>): boolean {
+  if (pod.metadata.deletionTimestamp || disrupted[pod.metadata.name!]) return false;
+  const ready = pod.status?.conditions?.find((condition) => condition.type === 'Ready');
+  return ready?.status === 'True';
+}
+
+/**
+ * A budget's status worked out from the pods of its namespace, as kube's disruption controller
+ * keeps it: the pods it expects (here, the selected pods not being deleted), how many must stay
+ * healthy (minAvailable, or expected minus maxUnavailable), how many are healthy, and so how many
+ * may be disrupted now. Pods granted an eviction within two minutes stay counted as disrupted.
+ */
+export function budgetStatus(
+  budget: PodDisruptionBudget,
+  pods: KubeObject[],
+  now: number,
+): PodDisruptionBudgetStatus {
+  const selected = (pods as Pod[]).filter((pod) => budgetSelects(budget, pod));
+  const present = new Set(selected.map((pod) => pod.metadata.name));
+  const disruptedPods = Object.fromEntries(
+    Object.entries(budget.status?.disruptedPods ?? {}).filter(
+      ([name, at]) => present.has(name) && now - Date.parse(at) < DISRUPTION_TIMEOUT_MS,
+    ),
+  );
+  const expectedPods = selected.filter((pod) => !pod.metadata.deletionTimestamp).length;
+  const { minAvailable, maxUnavailable } = budget.spec ?? {};
+  let desiredHealthy = 0;
+  if (maxUnavailable !== undefined) {
+    desiredHealthy = Math.max(0, expectedPods - scaledBound(maxUnavailable, expectedPods));
+  } else if (minAvailable !== undefined) {
+    desiredHealthy = scaledBound(minAvailable, expectedPods);
+  }
+  const currentHealthy = selected.filter((pod) => healthy(pod, disruptedPods)).length;
+  return {
+    observedGeneration: budget.metadata.generation,
+    disruptedPods,
+    disruptionsAllowed: Math.max(0, currentHealthy - desiredHealthy),
+    currentHealthy,
+    desiredHealthy,
+    expectedPods,
+  };
+}
+
+/** 429: the budget allows no disruption now, with kube's words and a DisruptionBudget cause. */
+function budgetViolated(budget: PodDisruptionBudget, status: PodDisruptionBudgetStatus): ApiError {
+  return new ApiError(
+    429,
+    'TooManyRequests',
+    "Cannot evict pod as it would violate the pod's disruption budget.",
+    {
+      causes: [
+        {
+          reason: 'DisruptionBudget',
+          message:
+            `The disruption budget ${budget.metadata.name} needs ${status.desiredHealthy} ` +
+            `healthy pods and has ${status.currentHealthy} currently`,
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * The status a budget is left with after it granted the eviction of `pod`: one disruption fewer,
+ * the pod noted in disruptedPods, and the DisruptionAllowed condition.
+ */
+function afterEviction(status: PodDisruptionBudgetStatus, pod: string, now: number) {
+  const allowed = status.disruptionsAllowed - 1;
+  return {
+    ...status,
+    disruptionsAllowed: allowed,
+    disruptedPods: { ...status.disruptedPods, [pod]: timestamp(now) },
+    conditions: [
+      {
+        type: 'DisruptionAllowed',
+        status: allowed > 0 ? ('True' as const) : ('False' as const),
+        reason: allowed > 0 ? 'SufficientPods' : 'InsufficientPods',
+        message: '',
+        lastTransitionTime: timestamp(now),
+        observedGeneration: status.observedGeneration,
+      },
+    ],
+  };
+}
+
+/**
+ * Checks the budgets that cover `pod` before it is evicted: none, fine; more than one, kube
+ * refuses (500); one, it must allow a disruption (else 429), and then its status records the
+ * eviction (not in a dry run). A pod that is not healthy may go while the budget is met.
+ */
+export async function checkBudgets(pod: Pod, actions: SubresourceActions): Promise<void> {
+  const now = actions.clock.now();
+  const all = (await actions.list(budgets, pod.metadata.namespace!)) as PodDisruptionBudget[];
+  const covering = all.filter((budget) => budgetSelects(budget, pod));
+  if (covering.length === 0) return;
+  if (covering.length > 1) {
+    throw new ApiError(
+      500,
+      'InternalError',
+      'Internal error occurred: This pod has more than one PodDisruptionBudget, which the ' +
+        'eviction subresource does not support.',
+    );
+  }
+  const budget = covering[0]!;
+  const pods = await actions.list(actions.resource, pod.metadata.namespace!);
+  const status = budgetStatus(budget, pods, now);
+  if (!healthy(pod, status.disruptedPods ?? {}) && status.currentHealthy >= status.desiredHealthy) {
+    return;
+  }
+  if (status.disruptionsAllowed <= 0) throw budgetViolated(budget, status);
+  if (actions.dryRun) return;
+  const granted = afterEviction(status, pod.metadata.name!, now);
+  await actions.updateStatus(budgets, { ...budget, status: granted });
+}
+
+/**
+ * eviction (pods): POST an Eviction (policy/v1, or v1beta1) to delete a pod the way `kubectl
+ * drain` does, politely: the pod's budget must allow it (checkBudgets), then the pod is deleted
+ * with the Eviction's deleteOptions (grace period, preconditions) as a DELETE would. A pod that is
+ * finished, not yet running or already being deleted needs no budget. When the budget changed
+ * between its read and the write of its status (409), the check runs again, up to five times.
+ * Answers 201 with Success.
+ */
+export const evictionSubresource: Subresource = {
+  name: 'eviction',
+  act: async (parent, body, actions) => {
+    const eviction = body as Eviction;
+    const pod = parent as Pod;
+    if (eviction.metadata?.name && eviction.metadata.name !== pod.metadata.name) {
+      throw new ApiError(400, 'BadRequest', 'name in URL does not match name in Eviction object');
+    }
+    const phase = pod.status?.phase;
+    const needsBudget =
+      !pod.metadata.deletionTimestamp && !['Succeeded', 'Failed', 'Pending'].includes(phase ?? '');
+    // Another eviction may spend the budget between our read and our write (409): look again.
+    for (let attempt = 1; needsBudget; attempt++) {
+      try {
+        await checkBudgets(pod, actions);
+        break;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 409) || attempt >= 5) throw error;
+      }
+    }
+    await actions.deleteParent(eviction.deleteOptions ?? {});
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 };
+  },
+};
+
 /** The subresources the API server is given; each resource says which of them it has. */
 export function createSubresources(): Subresource[] {
-  return [statusSubresource, scaleSubresource, bindingSubresource];
+  return [statusSubresource, scaleSubresource, bindingSubresource, evictionSubresource];
 }

@@ -3,6 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
+import { pathSegmentProblem, parseResourceVersion } from './paths.ts';
 import { createApiServer } from './server.ts';
 
 async function setup() {
@@ -111,6 +112,35 @@ describe('Bad input', () => {
     const deep = `{"metadata":{"name":"web"},"spec":${'['.repeat(5000)}${']'.repeat(5000)}}`;
     const response = await api.post(PODS).set('content-type', 'application/json').send(deep);
     expect(response.status, `POST ${PODS} a body nested 5000 deep`).toBe(400);
+  });
+
+  test('a resourceVersion that is not a revision is a 400, on a get and on a list', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('web'));
+    const message =
+      'resourceVersion: Invalid value: "abc": strconv.ParseUint: parsing "abc": invalid syntax';
+    for (const path of [`${PODS}?resourceVersion=abc`, `${PODS}/web?resourceVersion=abc`]) {
+      const response = await api.get(path);
+      expect([response.status, response.body.message], `GET ${path}`).toEqual([400, message]);
+    }
+    expect(parseResourceVersion(new URLSearchParams('resourceVersion=42')), 'a revision').toBe(42);
+    expect(parseResourceVersion(new URLSearchParams('resourceVersion=0')), '"0"').toBeUndefined();
+  });
+
+  test('a namespace or name "." or ".." in the path is a 400, never a key of the store', async () => {
+    const { api } = await setup();
+    const inNamespace = await api.get('/api/v1/namespaces/../pods');
+    expect(
+      [inNamespace.status, inNamespace.body.message],
+      'GET /api/v1/namespaces/../pods',
+    ).toEqual([400, `Namespace parameter invalid: "..": may not be '..'`]);
+    const named = await api.delete(`${PODS}/.`);
+    expect([named.status, named.body.message], `DELETE ${PODS}/.`).toEqual([
+      400,
+      `Name parameter invalid: ".": may not be '.'`,
+    ]);
+    expect(pathSegmentProblem('a%2f'), 'a segment with a %').toBe("may not contain '%'");
+    expect(pathSegmentProblem('web'), 'a plain name').toBeUndefined();
   });
 
   test('nothing a client sends is a 500, and refused writes change nothing', async () => {

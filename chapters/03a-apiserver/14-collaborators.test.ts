@@ -9,7 +9,8 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
 import type { Discovery, Patcher, Selectors, Subresource } from '../../harness/api/machinery.ts';
-import type { KubeObject, Pod } from '../../harness/api/types.ts';
+import { builtinResources } from '../../harness/api/resources.ts';
+import type { DeleteOptions, KubeObject, Pod } from '../../harness/api/types.ts';
 import { WatchReader } from '../../harness/api/watch-reader.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
@@ -84,6 +85,28 @@ const binding: Subresource = {
   }),
 };
 
+/**
+ * An eviction-like subresource that acts: it counts the namespace's pods into the deployment
+ * "app"'s status, deletes its parent with the body's deleteOptions, and says if it was a dry run.
+ */
+const eviction: Subresource = {
+  name: 'eviction',
+  act: async (parent, body, actions) => {
+    const pods = await actions.list(actions.resource, parent.metadata.namespace!);
+    const deployments = builtinResources.find((r) => r.resource === 'deployments')!;
+    const [app] = await actions.list(deployments, parent.metadata.namespace!);
+    await actions.updateStatus(deployments, { ...app!, status: { replicas: pods.length } });
+    await actions.deleteParent((body.deleteOptions ?? {}) as DeleteOptions);
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Success',
+      message: `dryRun ${actions.dryRun}`,
+    };
+  },
+};
+
 const servers: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   for (const server of servers.splice(0)) await server.close();
@@ -95,7 +118,7 @@ async function setup(options: Partial<ApiServerOptions> = {}) {
     store: new MemoryStoreClient(store),
     selectors: hasLabel,
     patcher: simplePatcher,
-    subresources: [status, readOnlyScale, binding],
+    subresources: [status, readOnlyScale, binding, eviction],
     // Reads "name=image" bodies: a stand-in for kubectl's protobuf.
     bodyDecoders: [
       {
@@ -355,6 +378,30 @@ describe('Collaborators', () => {
       `POST ${PODS}/web/binding: ${response.text}`,
     ).toEqual([201, 'Success']);
     expect((await api.get(`${PODS}/web`)).body.spec.nodeName, "the pod's nodeName").toBe('node-1');
+  });
+
+  test("POST on an acting subresource gets the server's verbs: list, write a status, delete the parent", async () => {
+    const { api } = await setup();
+    const dry = await api
+      .post(`${PODS}/db/eviction`)
+      .send({ kind: 'Eviction', deleteOptions: { dryRun: ['All'], gracePeriodSeconds: 0 } });
+    expect([dry.status, dry.body.message], `a dry-run POST ${PODS}/db/eviction`).toEqual([
+      201,
+      'dryRun true',
+    ]);
+    expect((await api.get(`${PODS}/db`)).status, 'the pod after a dry run').toBe(200);
+    const real = await api
+      .post(`${PODS}/db/eviction`)
+      .send({ kind: 'Eviction', deleteOptions: { gracePeriodSeconds: 0 } });
+    expect([real.status, real.body.message], `POST ${PODS}/db/eviction`).toEqual([
+      201,
+      'dryRun false',
+    ]);
+    expect((await api.get(`${PODS}/db`)).status, 'the pod after the POST').toBe(404);
+    const { body: app } = await api.get(`${DEPLOYMENTS}/app`);
+    expect(app.status, 'the status the subresource wrote on deployment app').toEqual({
+      replicas: 2,
+    });
   });
 
   test('a verb the subresource does not have is a 405; a subresource the resource does not have is a 404', async () => {
