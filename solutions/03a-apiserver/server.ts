@@ -330,8 +330,16 @@ function bodyOf(context: ServerContext, request: Request): unknown {
   return decoder ? decoder.decode(raw) : parseBody(request.get('content-type'), raw);
 }
 
-/** The body as an object of the URL's resource, in the namespace and with the name the URL gives. */
-function objectOf(context: ServerContext, request: Request, info: RequestInfo): KubeObject {
+/**
+ * The body as an object of the URL's resource, in the namespace and with the name the URL gives;
+ * `options` names the verb's query options (CreateOptions, UpdateOptions) for field validation.
+ */
+function objectOf(
+  context: ServerContext,
+  request: Request,
+  info: RequestInfo,
+  options: VerbOptions,
+): KubeObject {
   const { resource } = info;
   const object = objectFromBody(bodyOf(context, request), {
     apiVersion: apiVersionOf(resource),
@@ -356,7 +364,7 @@ function objectOf(context: ServerContext, request: Request, info: RequestInfo): 
     }
     metadata.name = info.name;
   }
-  validateFields(request, resource, object, true);
+  validateFields(request, options, resource, object, true);
   return object;
 }
 
@@ -396,39 +404,28 @@ export function writeOptionsOf(
   return values.length > 0 ? { dryRun: true } : {};
 }
 
-/** The bodies whose text is JSON, where duplicate keys can be found. */
-const JSON_BODIES = [
-  '',
-  'application/json',
-  'application/merge-patch+json',
-  'application/strategic-merge-patch+json',
-];
-
-/** The query option sets of the writing verbs, by HTTP method. */
-const VERB_OPTIONS: Record<string, VerbOptions> = {
-  POST: 'CreateOptions',
-  PUT: 'UpdateOptions',
-  PATCH: 'PatchOptions',
-};
+/**
+ * The bodies whose text is an object in JSON, where duplicate keys can be found: no type (JSON),
+ * application/json, and the merge and strategic merge patches.
+ */
+const JSON_OBJECT_BODY = /^(application\/((strategic-)?merge-patch\+)?json)?$/;
 
 /**
  * Field validation (fields.ts) of an object made from the body: its unknown fields dropped and,
  * as ?fieldValidation asks, refused (400) or told in one Warning header each. `wholeObject`: the
  * body was the object (create, update), not a patch of it. Duplicate keys are found in JSON bodies.
+ * `options` names the verb's query options, which a bad ?fieldValidation is refused on.
  */
 function validateFields(
   request: Request,
+  options: VerbOptions,
   resource: ResourceType,
   object: KubeObject,
   wholeObject: boolean,
 ): void {
-  const directive = fieldValidationOf(
-    queryOf(request),
-    VERB_OPTIONS[request.method] ?? 'CreateOptions',
-  );
-  const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
-  const json = JSON_BODIES.includes(mediaTypeOf(request.get('content-type')));
-  const duplicates = json ? duplicateFields(raw) : [];
+  const directive = fieldValidationOf(queryOf(request), options);
+  const json = JSON_OBJECT_BODY.test(mediaTypeOf(request.get('content-type')));
+  const duplicates = json ? duplicateFields(String(request.body ?? '')) : [];
   const warnings = checkFields(resource, object, { directive, duplicates, wholeObject });
   if (warnings.length > 0) request.res?.setHeader('warning', warnings.map(warningHeader));
 }
@@ -454,7 +451,7 @@ export async function createObject(
   // Objects are created inside a namespace, never in the list across all of them.
   if (resource.namespaced && info.namespace === undefined) throw methodNotAllowed();
   const writeOptions = writeOptionsOf(queryOf(request), 'CreateOptions');
-  const object = objectOf(context, request, info);
+  const object = objectOf(context, request, info, 'CreateOptions');
   if (resource.namespaced) {
     const namespaces = core(context, 'namespaces');
     await storage.get(namespaces, undefined, info.namespace!).catch((error: unknown) => {
@@ -619,7 +616,7 @@ export async function replaceObject(
 ): Promise<KubeObject> {
   const { resource } = info;
   const writeOptions = writeOptionsOf(queryOf(request), 'UpdateOptions');
-  const object = objectOf(context, request, info);
+  const object = objectOf(context, request, info, 'UpdateOptions');
   let hadFinalizers = false;
   const stored = await allocated(context, resource, writeOptions, () =>
     context.storage.update(
@@ -1018,7 +1015,7 @@ export async function patchObject(
         hadFinalizers = (current.metadata.finalizers?.length ?? 0) > 0;
         const next = patcher.apply(contentType, current, patch, resource);
         keepIdentity(next, current);
-        validateFields(request, resource, next, false);
+        validateFields(request, 'PatchOptions', resource, next, false);
         applyDefaults(resource, next);
         const prepared = prepareForUpdate(resource, current, next);
         checkValid(resource, prepared, current);
