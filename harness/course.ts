@@ -1139,6 +1139,8 @@ export const course: Chapter[] = [
         'checkTaints: an empty key is "name part must be non-empty" and then fails the label-key pattern too (reuse checkLabels); the effect is required and one of three. Wire it into validateObject for nodes. Lesson: § Validation.',
       'Validation > a toleration with no key must say Exists; its operator and effect are from short lists':
         'checkTolerations: no key needs operator Exists (Invalid); a key needs Equal or Exists (NotSupported); an effect may be empty, else it is a taint effect. Call it from checkPodSpec. Lesson: § Validation.',
+      'Validation > a disruption budget sets minAvailable or maxUnavailable, not both, each a count or a percentage':
+        'checkDisruptionBudget: first the both-set error at "spec", then each of minAvailable and maxUnavailable: a number must not be negative, a string must match /^\\d+%$/ and be at most 100. validateObject calls it for poddisruptionbudgets. Lesson: § Validation.',
       'Bad input > a resourceVersion that is not a revision is a 400, on a get and on a list':
         'parseResourceVersion: absent, "" and "0" are undefined; digits are a number; anything else a badRequest in kube\'s words. Call it from getObject and listObjects (parseWatchParameters uses it too). Lesson: § Bad input.',
       'Bad input > a namespace or name "." or ".." in the path is a 400, never a key of the store':

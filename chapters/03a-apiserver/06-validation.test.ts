@@ -10,6 +10,7 @@ import { builtinResources } from '../../harness/api/resources.ts';
 import type { Deployment, KubeObject, PodSpec, Service } from '../../harness/api/types.ts';
 import {
   checkContainers,
+  checkDisruptionBudget,
   checkLabels,
   checkName,
   checkPodSpec,
@@ -472,6 +473,40 @@ describe('Validation', () => {
     expect(problems('pods', pod), "a pod's tolerations are checked").toEqual([
       'FieldValueNotSupported spec.tolerations[0].effect',
     ]);
+  });
+
+  test('a disruption budget sets minAvailable or maxUnavailable, not both, each a count or a percentage', () => {
+    const budget = (spec: Record<string, unknown>) => ({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'web', namespace: 'default' },
+      spec: { selector: { matchLabels: { app: 'web' } }, ...spec },
+    });
+    const details = (spec: Record<string, unknown>) => {
+      const errors: FieldError[] = [];
+      checkDisruptionBudget(budget(spec), errors);
+      return errors.map((error) => `${error.field}: ${error.detail}`);
+    };
+    expect(details({ minAvailable: 2 }), 'minAvailable 2 alone').toEqual([]);
+    expect(details({ maxUnavailable: '25%' }), 'maxUnavailable "25%" alone').toEqual([]);
+    expect(details({ minAvailable: 1, maxUnavailable: 1 }), 'both set').toEqual([
+      'spec: minAvailable and maxUnavailable cannot be both set',
+    ]);
+    expect(
+      details({ minAvailable: -1, maxUnavailable: 'half' }),
+      'minAvailable -1 and maxUnavailable "half"',
+    ).toEqual([
+      'spec: minAvailable and maxUnavailable cannot be both set',
+      'spec.minAvailable: must be greater than or equal to 0',
+      "spec.maxUnavailable: a valid percent string must be a numeric string followed by an ending '%'",
+    ]);
+    expect(details({ minAvailable: '150%' }), 'minAvailable "150%"').toEqual([
+      'spec.minAvailable: must not be greater than 100%',
+    ]);
+    expect(
+      problems('poddisruptionbudgets', budget({ minAvailable: 1, maxUnavailable: 1 })),
+      'validateObject of a budget with both set',
+    ).toEqual(['FieldValueInvalid spec']);
   });
 
   test("a deployment's selector cannot change after creation", () => {

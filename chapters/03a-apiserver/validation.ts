@@ -157,6 +157,19 @@ export function checkTolerations(tolerations: unknown, field: string, errors: Fi
 }
 
 /**
+ * Appends to `errors` what is wrong with a PodDisruptionBudget's spec, in this order:
+ * - both minAvailable and maxUnavailable set: FieldValueInvalid at `spec` (no value), detail
+ *   "minAvailable and maxUnavailable cannot be both set";
+ * - then for spec.minAvailable, then spec.maxUnavailable, when set (FieldValueInvalid, value: it):
+ *   a negative number, "must be greater than or equal to 0"; a string that is not digits and "%",
+ *   "a valid percent string must be a numeric string followed by an ending '%'"; a percentage
+ *   over 100, "must not be greater than 100%".
+ */
+export function checkDisruptionBudget(object: KubeObject, errors: FieldError[]): void {
+  throw new NotImplemented('checkDisruptionBudget', section);
+}
+
+/**
  * Every rule `object` breaks as a new object of `resource`, in this order; [] when it is valid.
  * - metadata.name: FieldValueRequired (detail "name or generateName is required") when missing
  *   or empty, else FieldValueInvalid (value: the name, detail: checkName's reason) unless it keeps

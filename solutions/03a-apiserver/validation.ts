@@ -14,6 +14,7 @@ import type {
   KubeObject,
   LabelSelector,
   NodeSpec,
+  PodDisruptionBudget,
   PodSpec,
   Service,
 } from '../../harness/api/types.ts';
@@ -354,6 +355,44 @@ export function checkService(object: Service, errors: FieldError[]): void {
   });
 }
 
+/**
+ * A PodDisruptionBudget's spec: minAvailable or maxUnavailable, never both; each a number of pods
+ * (0 or more) or a percentage ("50%") of at most 100%.
+ */
+export function checkDisruptionBudget(object: KubeObject, errors: FieldError[]): void {
+  const spec = (object as PodDisruptionBudget).spec ?? {};
+  if (spec.minAvailable !== undefined && spec.maxUnavailable !== undefined) {
+    const detail = 'minAvailable and maxUnavailable cannot be both set';
+    errors.push({ type: 'FieldValueInvalid', field: 'spec', detail });
+  }
+  for (const name of ['minAvailable', 'maxUnavailable'] as const) {
+    const value = spec[name];
+    const field = `spec.${name}`;
+    const percent = typeof value === 'string' ? /^(\d+)%$/.exec(value) : null;
+    if (typeof value === 'number' && value < 0)
+      errors.push({
+        type: 'FieldValueInvalid',
+        field,
+        value,
+        detail: 'must be greater than or equal to 0',
+      });
+    else if (typeof value === 'string' && !percent)
+      errors.push({
+        type: 'FieldValueInvalid',
+        field,
+        value,
+        detail: "a valid percent string must be a numeric string followed by an ending '%'",
+      });
+    else if (percent && Number(percent[1]) > 100)
+      errors.push({
+        type: 'FieldValueInvalid',
+        field,
+        value,
+        detail: 'must not be greater than 100%',
+      });
+  }
+}
+
 const byResource: Record<string, (object: KubeObject, errors: FieldError[]) => void> = {
   pods: (object, errors) => checkPodSpec(object.spec as PodSpec, 'spec', errors),
   replicasets: checkWorkload,
@@ -363,6 +402,7 @@ const byResource: Record<string, (object: KubeObject, errors: FieldError[]) => v
     const taints = (object.spec as NodeSpec | undefined)?.taints;
     if (taints !== undefined) checkTaints(taints, 'spec.taints', errors);
   },
+  poddisruptionbudgets: checkDisruptionBudget,
 };
 
 /**
