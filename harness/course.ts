@@ -1908,7 +1908,7 @@ export const course: Chapter[] = [
       'Patches > a JSON patch that is not a list of operations is a 400':
         'Check the shape before applying: a list; each op an object with string op and path; value for add, replace and test; from for move and copy; a known op. Otherwise ApiError 400 BadRequest. Lesson: § Patches.',
       "Patches > strategic merge knows each list's key: env by name, container ports by number, service ports by port":
-        'Look at the last field of the path, and at its parent when the same name means different things (ports in a container list by containerPort, spec.ports of a Service by port). Lesson: § Patches.',
+        "Read the list's description: if its patchStrategy (split on commas) includes 'merge', answer { mergeKey: patchMergeKey }, or 'union' when it has no key; anything else, undefined. Lesson: § Patches.",
       'Patches > mergeByKey merges the elements whose keys match, and appends the new ones':
         'Clone current; for each patch element find the index of the element with the same mergeKey value (sameJson); merge into it with merge(old, element), or push merge(undefined, element). Lesson: § Patches.',
       'Patches > mergeByKey: $patch: delete removes an element, and $patch: replace makes the list the patch':
@@ -1916,19 +1916,19 @@ export const course: Chapter[] = [
       'Patches > setElementOrder puts a list in the given order by merge key; the others go last':
         "An element's rank is the index of its key among the order's keys, or order.length when absent; sort by rank, then by the old index so the sort keeps ties in place. Lesson: § Patches.",
       'Patches > applyDirectives: $setElementOrder orders a list on the merge key listStrategy gives':
-        'For each "$setElementOrder/<list>" key of the patch, get the list from the merged object, its merge key from listStrategy([...path, list]), and setField the reordered list. Return the object. Lesson: § Patches.',
+        'For each "$setElementOrder/<list>" key of the patch, get the list from the merged object, its merge key from listStrategy(fieldOf(object, list)), and setField the reordered list. Return the object. Lesson: § Patches.',
       'Patches > applyDirectives: $deleteFromPrimitiveList removes values; $retainKeys drops unnamed keys':
         '"$deleteFromPrimitiveList/<list>": filter out the values the patch names (sameJson). "$retainKeys": delete every key of the merged object not in the list. Lesson: § Patches.',
       'Patches > strategic merge: containers merge by name, so patching one keeps the others':
-        'Like mergePatch, but when the patch value is a list and listStrategy(path) gives a merge key, use mergeByKey with a merge that recurses strategically one level deeper. Lesson: § Patches.',
+        "Like mergePatch, but carry the description along: start at typeField(type), and for each key take fieldOf(field, key). When the patch value is a list and listStrategy of that field gives a merge key, use mergeByKey with a merge that recurses strategically on the field's items. Lesson: § Patches.",
       "Patches > strategic merge: a Service's ports merge by port number":
-        'Pass the path down as you recurse ([...path, key]): listStrategy tells spec.ports (a Service) from spec.containers.ports only by it. Lesson: § Patches.',
+        "Pass the description down as you recurse (fieldOf(field, key), and a list's items for its elements): the Service's spec.ports and a container's ports differ only in where they sit, so only the walk from the kind's type tells them apart. Lesson: § Patches.",
       'Patches > strategic merge: $patch: delete removes a list element, $patch: replace replaces the list':
         "These are mergeByKey's rules: nothing new if the strategic merge hands keyed lists to it. Lesson: § Patches.",
       'Patches > strategic merge: null deletes, finalizers are unioned, and lists without a key are replaced':
         "A 'union' list gets each patch value it does not have yet, at the end; a list listStrategy does not know is replaced whole, as in a merge patch. Lesson: § Patches.",
       "Patches > strategic merge follows kubectl apply's directives: $setElementOrder, $retainKeys, $deleteFromPrimitiveList":
-        'Skip keys that start with "$" while merging, then call applyDirectives(result, patch, path) on every object you merged. Lesson: § Patches.',
+        'Skip keys that start with "$" while merging, then call applyDirectives(result, patch, field) on every object you merged, with that object\'s description. Lesson: § Patches.',
       'Patches > a patch cannot reach Object.prototype':
         'Never `object[key] = value` with a key from a client: use the given setField (Object.defineProperty), and read with own(). Lesson: § Patches.',
       'Patches > PATCH with application/merge-patch+json changes only what it names':
@@ -1936,7 +1936,7 @@ export const course: Chapter[] = [
       'Patches > PATCH with application/json-patch+json, as client libraries send by default':
         'apply calls jsonPatch for json-patch+json, before any check that the patch is an object (a JSON patch is a list). Lesson: § Patches.',
       'Patches > PATCH with application/strategic-merge-patch+json, as kubectl sends':
-        'apply calls strategicMergePatch for strategic-merge-patch+json. Lesson: § Patches.',
+        "apply calls strategicMergePatch for strategic-merge-patch+json, with the type of the resource's kind: kindTypeName(resource.group, resource.version, resource.kind). Lesson: § Patches.",
       'Patches > a patch whose result is invalid is a 422; one with an old resourceVersion a 409':
         'Nothing new: the server validates the patched object and stores it with a compare on the resourceVersion the patch carries. Lesson: § Patches.',
       'Patches > a merge patch that is not an object is a 400; server-side apply is a 415':

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
 import { exampleDeployment, examplePod, exampleService } from '../../harness/api/examples.ts';
+import { APPS, CORE, fieldAt, META } from '../../harness/api/schemas.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
 import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
@@ -209,23 +210,29 @@ describe('Patches', () => {
   });
 
   test("strategic merge knows each list's key: env by name, container ports by number, service ports by port", () => {
-    expect(listStrategy(['spec', 'containers']), 'spec.containers').toEqual({ mergeKey: 'name' });
+    const pod = (...path: string[]) => listStrategy(fieldAt(CORE + 'Pod', path));
+    expect(pod('spec', 'containers'), "a pod's spec.containers").toEqual({ mergeKey: 'name' });
     expect(
-      listStrategy(['spec', 'template', 'spec', 'containers', 'env']),
-      "a template container's env",
+      listStrategy(fieldAt(APPS + 'Deployment', ['spec', 'template', 'spec', 'containers', 'env'])),
+      "a Deployment's template container's env",
     ).toEqual({ mergeKey: 'name' });
-    expect(listStrategy(['spec', 'containers', 'ports']), "a container's ports").toEqual({
+    expect(pod('spec', 'containers', 'ports'), "a container's ports").toEqual({
       mergeKey: 'containerPort',
     });
-    expect(listStrategy(['spec', 'ports']), "a service's ports").toEqual({ mergeKey: 'port' });
-    expect(listStrategy(['status', 'conditions']), 'status.conditions').toEqual({
-      mergeKey: 'type',
-    });
-    expect(listStrategy(['metadata', 'ownerReferences']), 'metadata.ownerReferences').toEqual({
+    expect(
+      listStrategy(fieldAt(CORE + 'Service', ['spec', 'ports'])),
+      "a Service's spec.ports",
+    ).toEqual({ mergeKey: 'port' });
+    expect(pod('status', 'conditions'), "a pod's status.conditions").toEqual({ mergeKey: 'type' });
+    expect(pod('metadata', 'ownerReferences'), 'metadata.ownerReferences').toEqual({
       mergeKey: 'uid',
     });
-    expect(listStrategy(['metadata', 'finalizers']), 'metadata.finalizers').toBe('union');
-    expect(listStrategy(['spec', 'containers', 'args']), "a container's args").toBeUndefined();
+    expect(pod('metadata', 'finalizers'), 'metadata.finalizers').toBe('union');
+    expect(pod('spec', 'volumes'), "'merge,retainKeys' on a pod's volumes").toEqual({
+      mergeKey: 'name',
+    });
+    expect(pod('spec', 'containers', 'args'), "a container's args").toBeUndefined();
+    expect(pod('spec', 'imagee'), 'a field the description does not know').toBeUndefined();
   });
 
   test('mergeByKey merges the elements whose keys match, and appends the new ones', () => {
@@ -279,7 +286,7 @@ describe('Patches', () => {
     const result = applyDirectives(
       merged,
       { '$setElementOrder/containers': [{ name: 'b' }, { name: 'app' }] },
-      ['spec'],
+      fieldAt(CORE + 'Pod', ['spec']),
     );
     expect(result, 'applyDirectives answers the object it was given').toBe(merged);
     expect(
@@ -290,21 +297,31 @@ describe('Patches', () => {
 
   test('applyDirectives: $deleteFromPrimitiveList removes values; $retainKeys drops unnamed keys', () => {
     const metadata = { finalizers: ['x', 'y'] };
-    applyDirectives(metadata, { '$deleteFromPrimitiveList/finalizers': ['x'] }, ['metadata']);
+    applyDirectives(
+      metadata,
+      { '$deleteFromPrimitiveList/finalizers': ['x'] },
+      fieldAt(META + 'ObjectMeta', []),
+    );
     expect(metadata.finalizers, 'finalizers [x, y] after $deleteFromPrimitiveList [x]').toEqual([
       'y',
     ]);
     const strategy = { type: 'Recreate', rollingUpdate: { maxSurge: 1 } };
-    applyDirectives(strategy, { $retainKeys: ['type'] }, ['spec', 'strategy']);
+    applyDirectives(
+      strategy,
+      { $retainKeys: ['type'] },
+      fieldAt(APPS + 'Deployment', ['spec', 'strategy']),
+    );
     expect(strategy, 'a strategy after $retainKeys [type]').toEqual({ type: 'Recreate' });
   });
 
   test('strategic merge: containers merge by name, so patching one keeps the others', () => {
     const pod = examplePod('web');
     pod.spec.containers.push({ name: 'sidecar', image: 'kata/proxy:1.0' });
-    const patched = strategicMergePatch(pod, {
-      spec: { containers: [{ name: 'app', image: 'kata/echo:2.0' }] },
-    }) as typeof pod;
+    const patched = strategicMergePatch(
+      pod,
+      { spec: { containers: [{ name: 'app', image: 'kata/echo:2.0' }] } },
+      CORE + 'Pod',
+    ) as typeof pod;
     expect(patched.spec.containers, "containers after patching app's image").toEqual([
       { name: 'app', image: 'kata/echo:2.0' },
       { name: 'sidecar', image: 'kata/proxy:1.0' },
@@ -313,9 +330,11 @@ describe('Patches', () => {
 
   test("strategic merge: a Service's ports merge by port number", () => {
     const service = exampleService('web');
-    const patched = strategicMergePatch(service, {
-      spec: { ports: [{ port: 443, name: 'https' }] },
-    }) as typeof service;
+    const patched = strategicMergePatch(
+      service,
+      { spec: { ports: [{ port: 443, name: 'https' }] } },
+      CORE + 'Service',
+    ) as typeof service;
     expect(
       patched.spec.ports?.map((port) => port.port),
       'service ports [80] after a patch with port 443',
@@ -325,16 +344,20 @@ describe('Patches', () => {
   test('strategic merge: $patch: delete removes a list element, $patch: replace replaces the list', () => {
     const pod = examplePod('web');
     pod.spec.containers.push({ name: 'sidecar', image: 'kata/proxy:1.0' });
-    const removed = strategicMergePatch(pod, {
-      spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] },
-    }) as typeof pod;
+    const removed = strategicMergePatch(
+      pod,
+      { spec: { containers: [{ name: 'sidecar', $patch: 'delete' }] } },
+      CORE + 'Pod',
+    ) as typeof pod;
     expect(
       removed.spec.containers.map((c) => c.name),
       'containers after deleting sidecar',
     ).toEqual(['app']);
-    const replaced = strategicMergePatch(pod, {
-      spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'x' }] },
-    }) as typeof pod;
+    const replaced = strategicMergePatch(
+      pod,
+      { spec: { containers: [{ $patch: 'replace' }, { name: 'only', image: 'x' }] } },
+      CORE + 'Pod',
+    ) as typeof pod;
     expect(replaced.spec.containers, 'containers after replacing the list').toEqual([
       { name: 'only', image: 'x' },
     ]);
@@ -343,15 +366,19 @@ describe('Patches', () => {
   test('strategic merge: null deletes, finalizers are unioned, and lists without a key are replaced', () => {
     const target = {
       metadata: { finalizers: ['a'], labels: { x: '1', y: '2' } },
-      spec: { args: ['1', '2'] },
+      spec: { containers: [{ name: 'app', args: ['1', '2'] }] },
     };
-    const patched = strategicMergePatch(target, {
-      metadata: { finalizers: ['b', 'a'], labels: { x: null } },
-      spec: { args: ['3'] },
-    });
-    expect(patched, 'the target after finalizers [b, a], labels.x null and args [3]').toEqual({
+    const patched = strategicMergePatch(
+      target,
+      {
+        metadata: { finalizers: ['b', 'a'], labels: { x: null } },
+        spec: { containers: [{ name: 'app', args: ['3'] }] },
+      },
+      CORE + 'Pod',
+    );
+    expect(patched, "a pod after finalizers [b, a], labels.x null and app's args [3]").toEqual({
       metadata: { finalizers: ['a', 'b'], labels: { y: '2' } },
-      spec: { args: ['3'] },
+      spec: { containers: [{ name: 'app', args: ['3'] }] },
     });
   });
 
@@ -359,13 +386,17 @@ describe('Patches', () => {
     const deployment = exampleDeployment('web');
     deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } };
     deployment.spec.template.spec.containers.push({ name: 'b', image: 'b' });
-    const patched = strategicMergePatch(deployment, {
-      metadata: { finalizers: ['x', 'y'], '$deleteFromPrimitiveList/finalizers': ['x'] },
-      spec: {
-        strategy: { $retainKeys: ['type'], type: 'Recreate' },
-        template: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'app' }] } },
+    const patched = strategicMergePatch(
+      deployment,
+      {
+        metadata: { finalizers: ['x', 'y'], '$deleteFromPrimitiveList/finalizers': ['x'] },
+        spec: {
+          strategy: { $retainKeys: ['type'], type: 'Recreate' },
+          template: { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'app' }] } },
+        },
       },
-    }) as typeof deployment;
+      APPS + 'Deployment',
+    ) as typeof deployment;
     expect(patched.spec.strategy, 'strategy after $retainKeys: [type]').toEqual({
       type: 'Recreate',
     });
@@ -381,7 +412,7 @@ describe('Patches', () => {
       '{"__proto__": {"polluted": true}, "a": {"__proto__": {"polluted": true}}}',
     );
     mergePatch({}, patch);
-    strategicMergePatch({}, patch);
+    strategicMergePatch({}, patch, CORE + 'Pod');
     jsonPatch({}, [{ op: 'add', path: '/__proto__', value: { polluted: true } }]);
     expect(({} as Record<string, unknown>).polluted, 'Object.prototype.polluted').toBeUndefined();
   });

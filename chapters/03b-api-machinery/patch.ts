@@ -13,8 +13,10 @@
 //
 // The third exists because of lists. `kubectl apply` changing one container's image must not
 // drop the other containers, and a merge patch would replace the whole list. Kubernetes' Go types
-// say which lists merge, and on which key (the patchMergeKey tags in kubernetes/api); this file
-// keeps that table for the lists kubectl patches. See apimachinery pkg/util/strategicpatch.
+// say which lists merge, and on which key (the patchMergeKey tags in kubernetes/api). The API
+// server publishes those tags in its OpenAPI documents, and so does this course: the description
+// of the served kinds (harness/api/schemas.ts) carries them, and the strategic merge here walks
+// that description beside the object. See apimachinery pkg/util/strategicpatch.
 //
 // Patch bodies come from clients: never assign a key to an object with `object[key] = value`,
 // which for the key "__proto__" changes the object's prototype: harness/api/json.ts has the
@@ -24,6 +26,7 @@
 // patch that is not well formed, new ApiError(422, 'Invalid', message) for one that cannot apply.
 import { isObject, own, sameJson, setField, type JsonObject } from '../../harness/api/json.ts';
 import type { Patcher } from '../../harness/api/machinery.ts';
+import { fieldOf, kindTypeName, typeField, type FieldSchema } from '../../harness/api/schemas.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -109,17 +112,19 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 
 /**
- * How a list at `path` (field names from the object's root, list positions left out:
- * ["spec", "template", "spec", "containers", "ports"]) is patched, from Kubernetes' patchMergeKey
- * tags:
- * - containers, initContainers, ephemeralContainers, env, volumes, imagePullSecrets: by "name"
- * - volumeMounts: by "mountPath"
- * - ports inside a container list: by "containerPort"; a Service's spec.ports: by "port"
- * - conditions: by "type"; status.addresses: by "type"; ownerReferences: by "uid"
- * - metadata.finalizers: 'union' (a list of strings, merged as a set)
- * - anything else: undefined, replaced whole as in a merge patch.
+ * How a list is patched, from its description in harness/api/schemas.ts (`list`, which the
+ * strategic merge finds with fieldOf(objectField, listName)):
+ * - `{ mergeKey }` when its `patchStrategy` includes "merge" and it has a `patchMergeKey`
+ *   (containers by "name", a container's ports by "containerPort", a Service's ports by "port");
+ * - 'union' when its `patchStrategy` includes "merge" without a key (finalizers: strings merged
+ *   as a set);
+ * - undefined otherwise, and for a list the description does not know (or undefined, or not an
+ *   'array'): the list is replaced whole, as in a merge patch.
+ * patchStrategy may name several strategies, comma-separated: "merge,retainKeys".
  */
-export function listStrategy(path: string[]): { mergeKey: string } | 'union' | undefined {
+export function listStrategy(
+  list: FieldSchema | undefined,
+): { mergeKey: string } | 'union' | undefined {
   throw new NotImplemented('listStrategy', '§ Patches');
 }
 
@@ -157,27 +162,38 @@ export function setElementOrder(
 
 /**
  * The directives of kubectl apply that act on an object once its keys are merged, applied to
- * `merged` in place (and returned). `path` is where the object is, as for listStrategy.
+ * `merged` in place (and returned). `object` is the object's description (a FieldSchema).
  * - `$deleteFromPrimitiveList/<list>: [...]` removes those values from the list;
  * - `$setElementOrder/<list>: [...]` orders the list with setElementOrder, on the merge key
- *   listStrategy gives for `[...path, <list>]`;
+ *   listStrategy gives for the list's description, fieldOf(object, <list>);
  * - `$retainKeys: [...]` drops every key of the object it does not name.
  * A directive about a list the object does not have does nothing.
  */
-export function applyDirectives(merged: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+export function applyDirectives(
+  merged: JsonObject,
+  patch: JsonObject,
+  object: FieldSchema | undefined,
+): JsonObject {
   throw new NotImplemented('applyDirectives', '§ Patches');
 }
 
 /**
- * `target` with a strategic merge patch applied, as a new value. Like mergePatch, except:
- * - a list with a merge key (listStrategy of its path) is merged with mergeByKey, each element
+ * `target`, an object of the type named `type` ("io.k8s.api.core.v1.Pod"), with a strategic
+ * merge patch applied, as a new value. Walk the description beside the object: start from
+ * typeField(type) (or undefined when `type` is), and for each key go to fieldOf(field, key); a
+ * merged list's elements are described by its field's `items`. Like mergePatch, except:
+ * - a list with a merge key (listStrategy of its field) is merged with mergeByKey, each element
  *   strategically; a 'union' list gets the patch's values it lacks, at the end.
  * - in an object, `"$patch": "replace"` replaces it with the patch, `"$patch": "delete"` removes it
  *   (another `$patch` value is a 400).
  * - once an object's keys are merged, applyDirectives runs its directives.
  * - keys starting with "$" are never copied into the result.
  */
-export function strategicMergePatch(target: unknown, patch: unknown): unknown {
+export function strategicMergePatch(
+  target: unknown,
+  patch: unknown,
+  type: string | undefined,
+): unknown {
   throw new NotImplemented('strategicMergePatch', '§ Patches');
 }
 
@@ -191,7 +207,8 @@ export const PATCH_TYPES = {
 /**
  * The patcher the API server is given (harness/api/machinery.ts): contentTypes are the three
  * PATCH_TYPES; apply picks the patch by content type. A merge or strategic merge patch that is
- * not a JSON object is a 400.
+ * not a JSON object is a 400. A strategic merge needs the type of the resource's kind:
+ * kindTypeName(resource.group, resource.version, resource.kind).
  */
 export function createPatcher(): Patcher {
   throw new NotImplemented('createPatcher', '§ Patches');

@@ -16,7 +16,15 @@ import {
   exampleService,
 } from './examples.ts';
 import { builtinResources } from './resources.ts';
-import { kindTypeName, schemas, typeField, type FieldSchema } from './schemas.ts';
+import {
+  CORE,
+  fieldAt,
+  kindTypeName,
+  META,
+  schemas,
+  typeField,
+  type FieldSchema,
+} from './schemas.ts';
 import type { KubeObject } from './types.ts';
 
 /** Every field of every type, with where it is, for the checks below. */
@@ -93,5 +101,24 @@ describe('The description of the served kinds', () => {
         );
       }
     }
+  });
+
+  test('a walk finds a field by its path, through named types, lists and maps', () => {
+    expect(
+      fieldAt(CORE + 'Pod', ['spec', 'containers', 'ports'])?.patchMergeKey,
+      "the merge key of a pod's spec.containers[].ports",
+    ).toBe('containerPort');
+    expect(
+      fieldAt(CORE + 'Service', ['spec', 'ports'])?.patchMergeKey,
+      "the merge key of a Service's spec.ports",
+    ).toBe('port');
+    expect(
+      fieldAt(META + 'ObjectMeta', ['labels', 'app'])?.type,
+      'a label value, inside the labels map',
+    ).toBe('string');
+    expect(fieldAt(CORE + 'Pod', ['spec', 'imagee']), 'a field the pod does not have').toBe(
+      undefined,
+    );
+    expect(fieldAt(CORE + 'Pod', ['__proto__']), 'the walk at __proto__').toBe(undefined);
   });
 });

@@ -1560,3 +1560,23 @@ export function kindTypeName(group: string, version: string, kind: string): stri
 export function typeField(name: string): FieldSchema {
   return { type: 'object', ref: name, description: schemas[name]?.description ?? '' };
 }
+
+/**
+ * The field `key` inside `field`: an object's field (its own, or its named type's), or a map's
+ * values. A list stands for its elements, so a walk can name lists without positions. Undefined
+ * when the description has no such field; `__proto__` and the like are never fields.
+ */
+export function fieldOf(field: FieldSchema | undefined, key: string): FieldSchema | undefined {
+  const element = field?.type === 'array' ? field.items : field;
+  if (element?.type === 'map') return element.values ?? { type: 'string', description: '' };
+  const fields = element?.ref ? schemas[element.ref]?.fields : element?.fields;
+  return fields && Object.hasOwn(fields, key) ? fields[key] : undefined;
+}
+
+/** The field at `path` (field names from the root, list positions left out) of the named type. */
+export function fieldAt(typeName: string, path: string[]): FieldSchema | undefined {
+  return path.reduce<FieldSchema | undefined>(
+    (field, key) => fieldOf(field, key),
+    typeField(typeName),
+  );
+}

@@ -13,11 +13,14 @@
 //
 // The third exists because of lists. `kubectl apply` changing one container's image must not
 // drop the other containers, and a merge patch would replace the whole list. Kubernetes' Go types
-// say which lists merge, and on which key (the patchMergeKey tags in kubernetes/api); this file
-// keeps that table for the lists kubectl patches. See apimachinery pkg/util/strategicpatch.
+// say which lists merge, and on which key (the patchMergeKey tags in kubernetes/api). The API
+// server publishes those tags in its OpenAPI documents, and so does this course: the description
+// of the served kinds (harness/api/schemas.ts) carries them, and the strategic merge here walks
+// that description beside the object. See apimachinery pkg/util/strategicpatch.
 import { ApiError } from '../../harness/api/errors.ts';
 import { isObject, own, sameJson, setField, type JsonObject } from '../../harness/api/json.ts';
 import type { Patcher } from '../../harness/api/machinery.ts';
+import { fieldOf, kindTypeName, typeField, type FieldSchema } from '../../harness/api/schemas.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 
 const badPatch = (message: string) => new ApiError(400, 'BadRequest', message);
@@ -202,28 +205,17 @@ export function jsonPatch(target: unknown, operations: unknown): unknown {
 // Strategic merge patch
 // ---------------------------------------------------------------------------------------------
 
-const CONTAINER_LISTS = ['containers', 'initContainers', 'ephemeralContainers'];
-
 /**
- * How a list at `path` (field names from the object's root, list positions left out) is patched:
- * merged by a key, unioned (a list of strings), or, when undefined, replaced whole as in a merge
- * patch. The keys are Kubernetes' patchMergeKey tags.
+ * How a list is patched, from its description (`list`, found with fieldOf): merged by its
+ * `patchMergeKey` when its `patchStrategy` includes "merge"; unioned as a set when it merges
+ * without a key (a list of strings, such as finalizers); otherwise (undefined) replaced whole,
+ * as in a merge patch. A list the description does not know is replaced too.
  */
-export function listStrategy(path: string[]): { mergeKey: string } | 'union' | undefined {
-  const field = path.at(-1)!;
-  const parent = path.at(-2);
-  if ([...CONTAINER_LISTS, 'env', 'volumes', 'imagePullSecrets'].includes(field))
-    return { mergeKey: 'name' };
-  if (field === 'volumeMounts') return { mergeKey: 'mountPath' };
-  if (field === 'ports' && parent !== undefined && CONTAINER_LISTS.includes(parent))
-    return { mergeKey: 'containerPort' };
-  // A Service's spec.ports merge by port number.
-  if (field === 'ports' && path.length === 2 && parent === 'spec') return { mergeKey: 'port' };
-  if (field === 'conditions') return { mergeKey: 'type' };
-  if (field === 'addresses' && parent === 'status') return { mergeKey: 'type' };
-  if (field === 'ownerReferences') return { mergeKey: 'uid' };
-  if (field === 'finalizers' && parent === 'metadata') return 'union';
-  return undefined;
+export function listStrategy(
+  list: FieldSchema | undefined,
+): { mergeKey: string } | 'union' | undefined {
+  if (list?.type !== 'array' || !list.patchStrategy?.split(',').includes('merge')) return undefined;
+  return list.patchMergeKey ? { mergeKey: list.patchMergeKey } : 'union';
 }
 
 /** Marks "delete this field" coming back from a nested `$patch: delete`. */
@@ -291,11 +283,15 @@ export function setElementOrder(
 /**
  * The directives of kubectl apply that act on an object once its keys are merged, applied to
  * `merged` in place (and returned): `$deleteFromPrimitiveList/<list>: [...]` removes those values
- * from the list, `$setElementOrder/<list>: [...]` orders the list (on its merge key, from
- * listStrategy at `path` + the list's name), and `$retainKeys: [...]` drops every key of the
- * object it does not name.
+ * from the list, `$setElementOrder/<list>: [...]` orders the list (on the merge key listStrategy
+ * gives for the list's field in `object`, the object's description), and `$retainKeys: [...]`
+ * drops every key of the object it does not name.
  */
-export function applyDirectives(merged: JsonObject, patch: JsonObject, path: string[]): JsonObject {
+export function applyDirectives(
+  merged: JsonObject,
+  patch: JsonObject,
+  object: FieldSchema | undefined,
+): JsonObject {
   for (const [key, value] of Object.entries(patch)) {
     const [, directive, name] =
       /^\$(deleteFromPrimitiveList|setElementOrder)\/(.+)$/.exec(key) ?? [];
@@ -305,7 +301,7 @@ export function applyDirectives(merged: JsonObject, patch: JsonObject, path: str
       const kept = list.filter((item) => !value.some((gone) => sameJson(gone, item)));
       setField(merged, name!, kept);
     } else {
-      const strategy = listStrategy([...path, name!]);
+      const strategy = listStrategy(fieldOf(object, name!));
       const mergeKey = typeof strategy === 'object' ? strategy.mergeKey : undefined;
       setField(merged, name!, setElementOrder(list, value, mergeKey));
     }
@@ -317,24 +313,25 @@ export function applyDirectives(merged: JsonObject, patch: JsonObject, path: str
   return merged;
 }
 
-function strategicMerge(target: unknown, patch: unknown, path: string[]): unknown {
+/** The strategic merge of one value, whose description is `field`. */
+function strategicMerge(target: unknown, patch: unknown, field: FieldSchema | undefined): unknown {
   if (!isObject(patch)) return structuredClone(patch);
   const directive = patch.$patch;
   if (directive === 'delete') return DELETE;
   if (directive === 'replace')
-    return strategicMerge(undefined, { ...patch, $patch: undefined }, path);
+    return strategicMerge(undefined, { ...patch, $patch: undefined }, field);
   if (directive !== undefined && directive !== 'merge')
     throw badPatch(`unknown $patch directive "${String(directive)}"`);
 
   const result: JsonObject = isObject(target) ? structuredClone(target) : {};
   for (const [key, value] of Object.entries(patch)) {
     if (key.startsWith('$') || value === undefined) continue;
-    const at = [...path, key];
     if (value === null) {
       delete result[key];
       continue;
     }
-    const strategy = Array.isArray(value) ? listStrategy(at) : undefined;
+    const inner = fieldOf(field, key);
+    const strategy = Array.isArray(value) ? listStrategy(inner) : undefined;
     if (strategy === 'union') {
       const current = own(result, key);
       const union = Array.isArray(current) ? [...current] : [];
@@ -342,32 +339,39 @@ function strategicMerge(target: unknown, patch: unknown, path: string[]): unknow
         if (!union.some((existing) => sameJson(existing, item))) union.push(item);
       setField(result, key, union);
     } else if (strategy) {
-      const merge = (current: unknown, item: unknown) => strategicMerge(current, item, at);
+      const merge = (current: unknown, item: unknown) =>
+        strategicMerge(current, item, inner?.items);
       setField(
         result,
         key,
         mergeByKey(own(result, key), value as unknown[], strategy.mergeKey, merge),
       );
     } else {
-      const merged = strategicMerge(own(result, key), value, at);
+      const merged = strategicMerge(own(result, key), value, inner);
       if (merged === DELETE) delete result[key];
       else setField(result, key, merged);
     }
   }
-  return applyDirectives(result, patch, path);
+  return applyDirectives(result, patch, field);
 }
 
 /**
- * `target` with a strategic merge patch applied, as a new value. Like mergePatch, except:
- * - lists that listStrategy() says merge by a key are merged element by element (an element with
- *   `"$patch": "delete"` is removed; one with `"$patch": "replace"` makes the list exactly the
- *   patch's elements), and lists of strings it says union are unioned;
+ * `target`, an object of the type named `type` ("io.k8s.api.core.v1.Pod"; see kindTypeName),
+ * with a strategic merge patch applied, as a new value. Like mergePatch, except (for a type that
+ * is not described, undefined, every list is replaced whole):
+ * - lists whose description says they merge by a key (listStrategy) are merged element by
+ *   element (an element with `"$patch": "delete"` is removed; one with `"$patch": "replace"`
+ *   makes the list exactly the patch's elements), and lists of strings that merge are unioned;
  * - `"$patch": "replace"` in an object replaces it, `"$patch": "delete"` removes it;
  * - `$setElementOrder/<list>` orders a merged list, `$deleteFromPrimitiveList/<list>` removes
  *   strings from one, and `$retainKeys` drops every key of the object it does not list.
  */
-export function strategicMergePatch(target: unknown, patch: unknown): unknown {
-  const result = strategicMerge(target, patch, []);
+export function strategicMergePatch(
+  target: unknown,
+  patch: unknown,
+  type: string | undefined,
+): unknown {
+  const result = strategicMerge(target, patch, type === undefined ? undefined : typeField(type));
   return result === DELETE ? {} : result;
 }
 
@@ -382,11 +386,12 @@ export const PATCH_TYPES = {
 export function createPatcher(): Patcher {
   return {
     contentTypes: Object.values(PATCH_TYPES),
-    apply(contentType, current, patch) {
+    apply(contentType, current, patch, resource) {
       if (contentType === PATCH_TYPES.json) return jsonPatch(current, patch) as KubeObject;
       if (!isObject(patch)) throw badPatch('a merge patch must be a JSON object');
       if (contentType === PATCH_TYPES.merge) return mergePatch(current, patch) as KubeObject;
-      return strategicMergePatch(current, patch) as KubeObject;
+      const type = kindTypeName(resource.group, resource.version, resource.kind);
+      return strategicMergePatch(current, patch, type) as KubeObject;
     },
   };
 }
