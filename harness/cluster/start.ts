@@ -28,7 +28,7 @@ import { nodeIp, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../vitest/target.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
-import { KataError, paint, UsageError } from './output.ts';
+import { KataError, paint, UsageError } from '../kata/output.ts';
 
 /** The kinds of component, and the chapters whose code each runs (04, the toolkit, in all). */
 export const componentChapters = {

@@ -28,8 +28,8 @@ import {
   type ClusterOptions,
   type RunningCluster,
   useEverywhere,
-} from '../kata/cluster.ts';
-import { readManifests } from '../kata/object-verbs.ts';
+} from '../cluster/start.ts';
+import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { nodeIp } from '../network.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';

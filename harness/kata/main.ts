@@ -8,7 +8,13 @@
 import { course } from '../course.ts';
 import { helpText, parseCommandLine, type Request } from './args.ts';
 import { colourWanted, exitCodes, KataError, paint, plural, UsageError } from './output.ts';
-import { drift, driftCount, hashTree, readPristine, writePristine } from './pristine.ts';
+import {
+  drift,
+  driftCount,
+  hashTree,
+  readPristine,
+  writePristine,
+} from './course-check/pristine.ts';
 
 function pristine(update: boolean): number {
   const before = readPristine();
@@ -40,7 +46,7 @@ function pristine(update: boolean): number {
 async function dispatch(request: Request): Promise<number> {
   const colour = paint(colourWanted());
   const chapter = request.chapters[0];
-  const learner = () => import('./learner.ts');
+  const learner = () => import('./learn/learner.ts');
   switch (request.verb) {
     case 'status':
       return (await learner()).status(colour);
@@ -55,7 +61,7 @@ async function dispatch(request: Request): Promise<number> {
       return (await learner()).hint(chapter, colour);
     case 'watch': {
       const { defaultChapter, defaultStage, test } = await learner();
-      const { watchChapter } = await import('./watch.ts');
+      const { watchChapter } = await import('./learn/watch.ts');
       const chosen = chapter ?? defaultChapter() ?? course[course.length - 1]!;
       // The current stage unless told otherwise: its tests answer faster than the whole chapter's.
       // It is worked out again at every run, so finishing a stage moves the watch to the next.
@@ -71,31 +77,31 @@ async function dispatch(request: Request): Promise<number> {
       );
     }
     case 'stages':
-      return (await import('./stage-table.ts')).printStages(request.chapters, colour);
+      return (await import('./course-check/stage-table.ts')).printStages(request.chapters, colour);
     case 'agendas':
-      return (await import('./agendas.ts')).printAgendas(request.flags.write === true);
+      return (await import('./course-check/agendas.ts')).printAgendas(request.flags.write === true);
     case 'goto':
       return (await learner()).goto(chapter!, request.stage, colour);
     case 'catch-up':
-      return (await import('./catch-up.ts')).catchUp(chapter!, request.stage!, colour);
+      return (await import('./learn/catch-up.ts')).catchUp(chapter!, request.stage!, colour);
     case 'verify':
       return (await learner()).verify(colour);
     case 'reset':
-      return (await import('./reset.ts')).reset(chapter!);
+      return (await import('./learn/reset.ts')).reset(chapter!);
     case 'solution': {
-      const { solution } = await import('./solution.ts');
+      const { solution } = await import('./learn/solution.ts');
       return solution(chapter!, { yes: request.flags.yes === true, colour: colourWanted() });
     }
     case 'run':
-      return (await import('./programs.ts')).runComponent(request.name!, request.rest);
+      return (await import('./cluster/programs.ts')).runComponent(request.name!, request.rest);
     case 'bench':
-      return (await import('./programs.ts')).runBenchmarks(request.name, request.rest);
+      return (await import('./cluster/programs.ts')).runBenchmarks(request.name, request.rest);
     case 'check':
       if (request.flags.repeat !== undefined) {
-        const { hunt, huntOptions } = await import('./flakes.ts');
+        const { hunt, huntOptions } = await import('./course-check/flakes.ts');
         return hunt(huntOptions(request.flags, request.chapters), colour);
       }
-      return (await import('./check.ts')).check({
+      return (await import('./course-check/check.ts')).check({
         chapters: request.chapters,
         only: request.flags.only === 'coverage' ? 'coverage' : undefined,
         colour,
@@ -103,48 +109,48 @@ async function dispatch(request: Request): Promise<number> {
     case 'pristine':
       return pristine(request.flags.update === true);
     case 'logs':
-      return (await import('./cluster-verbs.ts')).logs(request.name!, request.flags);
+      return (await import('./cluster/cluster-verbs.ts')).logs(request.name!, request.flags);
     case 'get':
-      return (await import('./object-verbs.ts')).get(
+      return (await import('./cluster/object-verbs.ts')).get(
         [request.name, ...request.rest],
         request.flags,
       );
     case 'apply':
-      return (await import('./object-verbs.ts')).apply(request.flags);
+      return (await import('./cluster/object-verbs.ts')).apply(request.flags);
     case 'delete':
-      return (await import('./object-verbs.ts')).remove(
+      return (await import('./cluster/object-verbs.ts')).remove(
         [request.name, ...request.rest],
         request.flags,
       );
     case 'describe':
-      return (await import('./object-verbs.ts')).describe(
+      return (await import('./cluster/object-verbs.ts')).describe(
         [request.name, ...request.rest],
         request.flags,
       );
     case 'scale':
-      return (await import('./object-verbs.ts')).scale(
+      return (await import('./cluster/object-verbs.ts')).scale(
         [request.name, ...request.rest],
         request.flags,
       );
     case 'up':
-      return (await import('./cluster.ts')).up(request.flags, colourWanted());
+      return (await import('../cluster/start.ts')).up(request.flags, colourWanted());
     case 'components':
-      return (await import('./cluster.ts')).listComponents(request.flags);
+      return (await import('../cluster/start.ts')).listComponents(request.flags);
     case 'kill':
     case 'restart':
-      return (await import('./cluster.ts')).controlComponent(
+      return (await import('../cluster/start.ts')).controlComponent(
         request.verb,
         request.name!,
         request.flags,
       );
     case 'rollout':
-      return (await import('./cluster-verbs.ts')).rollout(
+      return (await import('./cluster/cluster-verbs.ts')).rollout(
         request.name!,
         request.rest[0],
         request.flags,
       );
     case 'kubeconfig':
-      return (await import('./cluster-verbs.ts')).writeKubeconfig(request.flags);
+      return (await import('./cluster/cluster-verbs.ts')).writeKubeconfig(request.flags);
     default:
       console.log(helpText(request.name));
       return exitCodes.ok;

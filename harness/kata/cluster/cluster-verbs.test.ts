@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { logs, serverFrom } from './cluster-verbs.ts';
-import { KataError } from './output.ts';
+import { KataError } from '../output.ts';
 
 let server: http.Server;
 let url: string;

@@ -4,10 +4,10 @@
 // must never stand between them and their cluster.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { kubeconfigFor, readKubeconfig } from '../client/kubeconfig.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { KataError, UsageError } from './output.ts';
+import { kubeconfigFor, readKubeconfig } from '../../client/kubeconfig.ts';
+import { toolkit } from '../../../solutions/04-client/index.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { KataError, UsageError } from '../output.ts';
 import {
   rolloutHistory,
   rolloutPause,

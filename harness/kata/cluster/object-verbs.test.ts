@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { examplePod } from '../api/examples.ts';
-import type { Pod } from '../api/types.ts';
-import { testScope } from '../testing/scope.ts';
-import { waitFor } from '../testing/wait.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
-import { parseUpFlags } from './cluster.ts';
+import { examplePod } from '../../api/examples.ts';
+import type { Pod } from '../../api/types.ts';
+import { testScope } from '../../testing/scope.ts';
+import { waitFor } from '../../testing/wait.ts';
+import { toolkit } from '../../../solutions/04-client/index.ts';
+import { parseUpFlags } from '../../cluster/start.ts';
 import {
   apply,
   describe as describeObject,
@@ -18,7 +18,7 @@ import {
   remove,
   scale,
 } from './object-verbs.ts';
-import { KataError, UsageError } from './output.ts';
+import { KataError, UsageError } from '../output.ts';
 
 const scope = testScope();
 const folder = mkdtempSync(path.join(os.tmpdir(), 'kata-verbs-'));

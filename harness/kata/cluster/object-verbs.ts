@@ -8,21 +8,21 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebStream } from 'node:stream/web';
 import { parseAllDocuments, stringify } from 'yaml';
-import { isObject, own, sameJson } from '../api/json.ts';
+import { isObject, own, sameJson } from '../../api/json.ts';
 import {
   apiVersionOf,
   builtinResources,
   resourceForKind,
   type ResourceType,
-} from '../api/resources.ts';
-import { lastAppliedAnnotation } from '../api/rollout.ts';
-import type { KubeEvent, KubeObject } from '../api/types.ts';
-import type { Table } from '../api/tables.ts';
-import { isNotFound } from '../client/errors.ts';
-import type { ApiClient } from '../client/types.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+} from '../../api/resources.ts';
+import { lastAppliedAnnotation } from '../../api/rollout.ts';
+import type { KubeEvent, KubeObject } from '../../api/types.ts';
+import type { Table } from '../../api/tables.ts';
+import { isNotFound } from '../../client/errors.ts';
+import type { ApiClient } from '../../client/types.ts';
+import { toolkit } from '../../../solutions/04-client/index.ts';
 import { isConnectionFailure, requestApi, serverFrom, unreachable } from './cluster-verbs.ts';
-import { KataError, UsageError } from './output.ts';
+import { KataError, UsageError } from '../output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 type Print = (line: string) => void;

@@ -10,9 +10,9 @@ import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { course } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { KataError, UsageError } from './output.ts';
+import { course } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { KataError, UsageError } from '../output.ts';
 
 /** The programs in a harness folder: file names without `.ts`, tests left out. */
 export function programsIn(folder: string): string[] {

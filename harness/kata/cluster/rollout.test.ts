@@ -1,12 +1,12 @@
 // kata rollout, against the reference API server with Deployments and ReplicaSets written by hand
 // (the Deployment controller is chapter 08's business; here only what the commands send and print).
 import { describe, expect, test } from 'vitest';
-import { exampleDeployment } from '../api/examples.ts';
-import type { Deployment, ReplicaSet } from '../api/types.ts';
-import { testScope } from '../testing/scope.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { exampleDeployment } from '../../api/examples.ts';
+import type { Deployment, ReplicaSet } from '../../api/types.ts';
+import { testScope } from '../../testing/scope.ts';
+import { toolkit } from '../../../solutions/04-client/index.ts';
 import { rollout } from './cluster-verbs.ts';
-import { KataError, UsageError } from './output.ts';
+import { KataError, UsageError } from '../output.ts';
 import { rolloutHistory, rolloutPause, rolloutStatusLine, rolloutUndo } from './rollout.ts';
 
 const scope = testScope();

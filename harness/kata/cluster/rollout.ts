@@ -10,18 +10,18 @@
 //
 // Each takes an ApiClient and a `print` function, so tests drive them as the CLI does.
 import { stringify } from 'yaml';
-import { sameJson } from '../api/json.ts';
+import { sameJson } from '../../api/json.ts';
 import {
   changeCauseAnnotation,
   restartedAtAnnotation,
   revisionOf,
   rolloutAnnotations,
-} from '../api/rollout.ts';
-import type { Deployment, PodTemplateSpec, ReplicaSet } from '../api/types.ts';
-import { isNotFound } from '../client/errors.ts';
-import type { ApiClient } from '../client/types.ts';
-import { rfc3339 } from '../clock.ts';
-import { KataError } from './output.ts';
+} from '../../api/rollout.ts';
+import type { Deployment, PodTemplateSpec, ReplicaSet } from '../../api/types.ts';
+import { isNotFound } from '../../client/errors.ts';
+import type { ApiClient } from '../../client/types.ts';
+import { rfc3339 } from '../../clock.ts';
+import { KataError } from '../output.ts';
 
 export type Print = (line: string) => void;
 

@@ -6,8 +6,8 @@
 // table there no longer matches what the stages' minutes give, or a day runs past its end.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { course, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { course, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
 import { chapterFigures, duration, type StageFigures } from './stages.ts';
 
 /** Something on a day that is not a stage: a demo, a break, lunch, a debrief. */
@@ -233,7 +233,7 @@ export function planProblems(all: Map<string, StageFigures>): string[] {
       const end = last ? last.start + last.minutes : dayStart;
       return end > dayEnd
         ? [
-            `agenda "${agenda.title}", day ${index + 1}, ends at ${clock(end)}, past ${clock(dayEnd)} (${duration(end - dayEnd)} over): change its plan in harness/kata/agendas.ts`,
+            `agenda "${agenda.title}", day ${index + 1}, ends at ${clock(end)}, past ${clock(dayEnd)} (${duration(end - dayEnd)} over): change its plan in harness/kata/course-check/agendas.ts`,
           ]
         : [];
     }),
@@ -274,7 +274,7 @@ export function agendaProblems(root = repoRoot, all = stagesById(course, root)):
   try {
     problems = planProblems(all);
   } catch (error) {
-    return [`harness/kata/agendas.ts: ${(error as Error).message}`];
+    return [`harness/kata/course-check/agendas.ts: ${(error as Error).message}`];
   }
   for (const agenda of agendas) {
     const found = block(agenda.name).exec(text);

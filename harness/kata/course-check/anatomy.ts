@@ -12,9 +12,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { folderOf, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { lessonPath } from './lesson.ts';
+import { folderOf, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { lessonPath } from '../learn/lesson.ts';
 import {
   chapterFigures,
   logicLines,

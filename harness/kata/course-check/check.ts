@@ -16,9 +16,9 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { course as manifest, folderOf, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { indent, type Paint, plural, symbols } from './output.ts';
+import { course as manifest, folderOf, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { indent, type Paint, plural, symbols } from '../output.ts';
 import {
   drift,
   driftCount,
@@ -27,8 +27,8 @@ import {
   readPristine,
   type PristineRecord,
 } from './pristine.ts';
-import { stateDir } from './progress.ts';
-import { chapterTestPath, runTests, type RunResult, type TestResult } from './runner.ts';
+import { stateDir } from '../learn/progress.ts';
+import { chapterTestPath, runTests, type RunResult, type TestResult } from '../learn/runner.ts';
 import { folderProblems, lessonProblems, twinProblems } from './structure.ts';
 import {
   hintProblems,
@@ -37,7 +37,7 @@ import {
   sittingProblems,
   stageProblems,
 } from './anatomy.ts';
-import { writeCaughtUpStubs } from './catch-up.ts';
+import { writeCaughtUpStubs } from '../learn/catch-up.ts';
 import { chapterFigures, maxLogicLinesPerTest } from './stages.ts';
 
 export const coverageThreshold = 90;

@@ -10,10 +10,10 @@
 //   - every chapter of the course appears in docs/cert-prep.md.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { course, folderOf } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { course, folderOf } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
 import { agendaProblems } from './agendas.ts';
-import { verbs } from './args.ts';
+import { verbs } from '../args.ts';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 export function anchorOf(heading: string): string {

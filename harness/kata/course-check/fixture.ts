@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Chapter } from '../course.ts';
+import type { Chapter } from '../../course.ts';
 import { hashTree, writePristine } from './pristine.ts';
 
 export const fixtureChapter: Chapter = {
@@ -18,7 +18,7 @@ export const fixtureChapter: Chapter = {
   hints: { 'Counting > a new counter is at zero': 'Start at 0. Lesson: § Counting.' },
 };
 
-export const stub = `import { NotImplemented } from '../../harness/not-implemented.ts';
+export const stub = `import { NotImplemented } from '../../not-implemented.ts';
 
 export class Counter {
   get value(): number {
@@ -85,7 +85,7 @@ export const tallyChapter: Chapter = {
   },
 };
 
-export const tallyStub = `import { NotImplemented } from '../../harness/not-implemented.ts';
+export const tallyStub = `import { NotImplemented } from '../../not-implemented.ts';
 
 const adding = '§ Adding';
 

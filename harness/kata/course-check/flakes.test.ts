@@ -1,12 +1,12 @@
 // The flake hunt's pure parts: its options, the tally over rounds and the report, plus the one
 // promise its load makes: stopped, no busy process is left behind.
 import { describe, expect, test } from 'vitest';
-import { course } from '../course.ts';
-import { waitFor } from '../testing/wait.ts';
-import { parseCommandLine } from './args.ts';
+import { course } from '../../course.ts';
+import { waitFor } from '../../testing/wait.ts';
+import { parseCommandLine } from '../args.ts';
 import { huntOptions, huntReport, newTally, recordRound, roundLine, startLoad } from './flakes.ts';
-import { paint, UsageError } from './output.ts';
-import type { RunResult, TestResult } from './runner.ts';
+import { paint, UsageError } from '../output.ts';
+import type { RunResult, TestResult } from '../learn/runner.ts';
 
 const plain = paint(false);
 const file = 'chapters/01-counter/01-counting.test.ts';

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { makeFixture, stub, type Fixture } from './fixture.ts';
-import { KataError } from './output.ts';
+import { KataError } from '../output.ts';
 import {
   blobHash,
   drift,

@@ -19,8 +19,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../vitest/target.ts';
-import { KataError } from './output.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { KataError } from '../output.ts';
 
 export const pristineFile = path.join(repoRoot, 'harness', 'pristine.json');
 

@@ -1,7 +1,7 @@
 // `kata stages`: each chapter's stages as a table, with the figures their minutes come from, so a
 // learner can plan a sitting and an author can see where a stage asks too much per test.
-import { course, type Chapter } from '../course.ts';
-import type { Paint } from './output.ts';
+import { course, type Chapter } from '../../course.ts';
+import type { Paint } from '../output.ts';
 import {
   chapterFigures,
   duration,
@@ -59,7 +59,7 @@ export function printStages(chapters: Chapter[], colour: Paint): number {
   console.log(
     `${chosen.length === course.length ? 'The course' : 'These chapters'}: ${duration(total)} by the estimate ` +
       `(${rates.minutesPerLogicLine} min a logic line, ${rates.minutesPerTest} min a test, ` +
-      `${rates.wordsPerMinute} lesson words a minute; harness/kata/stages.ts).`,
+      `${rates.wordsPerMinute} lesson words a minute; harness/kata/course-check/stages.ts).`,
   );
   console.log(
     `A "!" marks a stage over ${maxLogicLinesPerTest} logic lines a test, a "~" one outside ${sitting.aim[0]} to ${sitting.aim[1]} minutes.`,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import type { Chapter } from '../course.ts';
+import type { Chapter } from '../../course.ts';
 import { makeFixture, tallyChapter, tallyLesson, type Fixture } from './fixture.ts';
 import {
   chapterFigures,
@@ -182,7 +182,7 @@ export class Store {
   });
 
   test('the units to write are stub functions, named by their NotImplemented, and helpers', () => {
-    const stub = `import { NotImplemented } from '../../harness/not-implemented.ts';
+    const stub = `import { NotImplemented } from '../../not-implemented.ts';
 
 const section = '§ Revisions';
 

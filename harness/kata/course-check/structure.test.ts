@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { lineRanges } from './check.ts';
 import { fixtureChapter, makeFixture, type Fixture } from './fixture.ts';
-import type { RunResult } from './runner.ts';
+import type { RunResult } from '../learn/runner.ts';
 import { exportedNames, folderProblems, lessonProblems, twinProblems } from './structure.ts';
 
 let fixture: Fixture;

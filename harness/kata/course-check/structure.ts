@@ -11,11 +11,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { folderOf, requiredLessonSections, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { lessonPath, sectionsOf } from './lesson.ts';
+import { folderOf, requiredLessonSections, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { lessonPath, sectionsOf } from '../learn/lesson.ts';
 import { listFiles } from './pristine.ts';
-import type { RunResult } from './runner.ts';
+import type { RunResult } from '../learn/runner.ts';
 
 function folders(parent: string, root: string): string[] {
   const dir = path.join(root, parent);

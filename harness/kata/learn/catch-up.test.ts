@@ -9,9 +9,9 @@ import {
   tallySolved,
   tallyStub,
   type Fixture,
-} from './fixture.ts';
-import { KataError } from './output.ts';
-import { unitsOf } from './stages.ts';
+} from '../course-check/fixture.ts';
+import { KataError } from '../output.ts';
+import { unitsOf } from '../course-check/stages.ts';
 
 /** A file's units, key → text. */
 const unitTexts = (source: string) =>

@@ -11,10 +11,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
-import { folderOf, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { KataError, type Paint } from './output.ts';
-import { listFiles, materialise, readPristine } from './pristine.ts';
+import { folderOf, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { KataError, type Paint } from '../output.ts';
+import { listFiles, materialise, readPristine } from '../course-check/pristine.ts';
 import { savePosition } from './progress.ts';
 import { backUpChapter } from './reset.ts';
 import {
@@ -25,7 +25,7 @@ import {
   unitsOf,
   type ChapterFigures,
   type Unit,
-} from './stages.ts';
+} from '../course-check/stages.ts';
 
 interface Edit {
   start: number;

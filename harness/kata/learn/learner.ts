@@ -6,9 +6,9 @@
 // while it is not done; otherwise the first one the learner has started and not finished, or else
 // the first not done: a workshop attendee who began at chapter 03 lands on 03, a self-paced learner
 // on the next chapter in order. Within it, the *current stage* is the first stage not done.
-import { course, folderOf, type Chapter } from '../course.ts';
-import { shown, symbols, type Paint, plural } from './output.ts';
-import { isPristine, readPristine, type PristineRecord } from './pristine.ts';
+import { course, folderOf, type Chapter } from '../../course.ts';
+import { shown, symbols, type Paint, plural } from '../output.ts';
+import { isPristine, readPristine, type PristineRecord } from '../course-check/pristine.ts';
 import {
   loadPosition,
   loadProgress,
@@ -26,7 +26,7 @@ import {
   testsOf,
   type ChapterFigures,
   type StageFigures,
-} from './stages.ts';
+} from '../course-check/stages.ts';
 import {
   courseOverview,
   currentStage,

@@ -5,7 +5,7 @@
 // progress.json.bad (kept, in case the learner wants to look) and started afresh.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../../vitest/target.ts';
 
 export const stateDir = path.join(repoRoot, '.kata');
 

@@ -1,10 +1,10 @@
 // What a learner reads after a run: the steps that pass, ticked; the first one that does not, with
 // what was expected and what came back, its hint and the lesson section that explains it; the rest
 // in one line per section. Pure functions from results to text, so they can be tested on their own.
-import type { Chapter } from '../course.ts';
-import { folderOf } from '../course.ts';
+import type { Chapter } from '../../course.ts';
+import { folderOf } from '../../course.ts';
 import { sectionReference } from './lesson.ts';
-import { indent, type Paint, plural, symbols } from './output.ts';
+import { indent, type Paint, plural, symbols } from '../output.ts';
 import type { FileResult, RunResult, TestResult } from './runner.ts';
 
 /** A run counted the way the learner sees it. */

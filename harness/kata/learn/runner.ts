@@ -8,10 +8,10 @@
 // Results come back in the order a learner works: test files by name, tests in the order written.
 import path from 'node:path';
 import { createVitest, type Reporter, type TestCase, type TestModule } from 'vitest/node';
-import type { Chapter } from '../course.ts';
-import { folderOf } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { shown, stripColour } from './output.ts';
+import type { Chapter } from '../../course.ts';
+import { folderOf } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { shown, stripColour } from '../output.ts';
 
 export type TestState = 'passed' | 'failed' | 'skipped';
 

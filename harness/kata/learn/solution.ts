@@ -6,10 +6,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { folderOf, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { KataError, UsageError } from './output.ts';
-import { listFiles } from './pristine.ts';
+import { folderOf, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import { KataError, UsageError } from '../output.ts';
+import { listFiles } from '../course-check/pristine.ts';
 import { loadProgress } from './progress.ts';
 
 async function ask(question: string): Promise<boolean> {

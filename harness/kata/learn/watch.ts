@@ -6,10 +6,10 @@
 // Windows drive, network mounts); --poll asks for each file's modification time instead.
 import { watch as watchFolder, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { folderOf, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
-import type { Paint } from './output.ts';
-import { listFiles } from './pristine.ts';
+import { folderOf, type Chapter } from '../../course.ts';
+import { repoRoot } from '../../vitest/target.ts';
+import type { Paint } from '../output.ts';
+import { listFiles } from '../course-check/pristine.ts';
 
 /**
  * Calls `run` once now, then after each quiet spell of `quietMs` following a `poke()`. Never runs

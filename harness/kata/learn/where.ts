@@ -1,11 +1,16 @@
 // Where a learner stands, in stages: which stages are done, which one is current, and the course as
 // a whole (tests passing of all, a progress bar, the time left by the estimate). Pure functions
 // from progress and stage figures to answers and text, so `kata status` stays easy to test.
-import type { Chapter } from '../course.ts';
-import { symbols, type Paint } from './output.ts';
+import type { Chapter } from '../../course.ts';
+import { symbols, type Paint } from '../output.ts';
 import type { Position, Progress } from './progress.ts';
 import type { TestResult } from './runner.ts';
-import { duration, type ChapterFigures, type StageFigures, type Unit } from './stages.ts';
+import {
+  duration,
+  type ChapterFigures,
+  type StageFigures,
+  type Unit,
+} from '../course-check/stages.ts';
 
 /** The tests passing on the learner's code in a chapter, as far as the recorded runs know. */
 export function passingIn(chapter: Chapter, progress: Progress): Set<string> {
