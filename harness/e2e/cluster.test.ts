@@ -23,12 +23,12 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Deployment, Node, Pod, Service } from '../api/types.ts';
 import {
-  controlComponent,
   startCluster,
   type ClusterOptions,
   type RunningCluster,
   useEverywhere,
 } from '../cluster/start.ts';
+import { controlComponent } from '../kata/cluster/components.ts';
 import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { nodeIp } from '../network.ts';
 import { processesOf } from '../testing/processes.ts';

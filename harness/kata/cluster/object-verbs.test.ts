@@ -8,7 +8,7 @@ import type { Pod } from '../../api/types.ts';
 import { testScope } from '../../testing/scope.ts';
 import { waitFor } from '../../testing/wait.ts';
 import { toolkit } from '../../../solutions/04-client/index.ts';
-import { parseUpFlags } from '../../cluster/start.ts';
+import { parseUpFlags } from './up.ts';
 import {
   apply,
   describe as describeObject,

@@ -10,7 +10,7 @@ import { readdirSync } from 'node:fs';
 import { constants } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { course } from '../../course.ts';
+import { componentsInCourseOrder } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
 import { KataError, UsageError } from '../output.ts';
 
@@ -24,16 +24,10 @@ export function programsIn(folder: string): string[] {
 
 type Component = { main?: (argv: string[]) => Promise<number | void> };
 
-/**
- * The components `kata run` starts: the ones the course's chapters provide, in course order. The
- * other files of harness/components/ are their shared support, not programs.
- */
-export function componentNames(): string[] {
-  return [...new Set(course.flatMap((chapter) => (chapter.component ? [chapter.component] : [])))];
-}
-
 export async function runComponent(name: string, argv: string[]): Promise<number> {
-  const components = componentNames();
+  // The components of the manifest, in course order; the other files of harness/components/ are
+  // their shared support, not programs.
+  const components: string[] = componentsInCourseOrder();
   if (!components.includes(name)) {
     throw new UsageError(`unknown component "${name}"; choose one of ${components.join(', ')}`);
   }

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { course, folderOf } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
 import { agendaProblems } from './agendas.ts';
-import { verbs } from '../args.ts';
+import { verbs } from '../verbs.ts';
 
 /** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens. */
 export function anchorOf(heading: string): string {

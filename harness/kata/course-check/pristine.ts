@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../../vitest/target.ts';
-import { KataError } from '../output.ts';
+import { KataError, plural } from '../output.ts';
 
 export const pristineFile = path.join(repoRoot, 'harness', 'pristine.json');
 
@@ -175,4 +175,35 @@ export function materialise(folder: string, record: PristineRecord, into: string
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+}
+
+/**
+ * `kata pristine`: whether chapters/ still matches the record, file by file; with --update
+ * (`npm run pristine`), records chapters/ as it is now.
+ */
+export function comparePristine(update: boolean): number {
+  const before = readPristine();
+  const difference = drift(before, hashTree('chapters'));
+  if (update) {
+    const files = writePristine();
+    const changed = driftCount(difference);
+    console.log(
+      `Recorded ${plural(Object.keys(files).length, 'file')} of chapters/ in harness/pristine.json` +
+        (changed
+          ? ` (${plural(changed, 'file')} changed since the last record).`
+          : ' (no change).'),
+    );
+    return 0;
+  }
+  if (driftCount(difference) === 0) {
+    console.log('harness/pristine.json matches chapters/.');
+    return 0;
+  }
+  for (const file of difference.changed) console.log(`  changed: ${file}`);
+  for (const file of difference.added) console.log(`  not recorded: ${file}`);
+  for (const file of difference.missing) console.log(`  missing: ${file}`);
+  console.log(
+    'chapters/ differs from harness/pristine.json; authors record it with npm run pristine.',
+  );
+  return 1;
 }
