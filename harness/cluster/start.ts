@@ -28,7 +28,7 @@ import { nodesReady, readiness, readinessTimeoutMs } from './readiness.ts';
 import { processAlive, readClusterState, removeClusterState, writeClusterState } from './state.ts';
 import { Supervisor, type Component } from './supervision.ts';
 
-export { ClusterError, defaultDataDir, useEverywhere, type ClusterOptions } from './options.ts';
+export { useEverywhere, type ClusterOptions } from './options.ts';
 
 /** A running cluster: its API server's URL, its control endpoint, and stop(). */
 export interface RunningCluster {
@@ -86,14 +86,10 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     kubeconfig: plan.kubeconfig,
   });
   const kubeconfig = sharedKubeconfig(options, plan);
-  for (const line of bannerLines({
-    options,
-    components: supervisor.components,
-    startedAt,
-    kubeconfig,
-    logDir,
-  }))
-    print(line);
+  const { components } = supervisor;
+  bannerLines({ options, components, startedAt, kubeconfig, logDir }).forEach((line) =>
+    print(line),
+  );
   return {
     apiserver: plan.apiserverUrl,
     controlUrl: control,
