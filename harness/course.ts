@@ -37,7 +37,7 @@ export interface Chapter {
   builds: string;
   /**
    * The chapter cut into stages, in order: each one sitting for a newcomer (30 to 60 minutes). How
-   * long each takes is computed from the work behind it (harness/kata/course-check/stages.ts), never typed.
+   * long each takes is computed from the work behind it (harness/kata/course/stages.ts), never typed.
    */
   stages: Stage[];
   /**

@@ -11,7 +11,7 @@ import {
   stagesById,
   tableCells,
 } from './agendas.ts';
-import type { StageFigures } from './stages.ts';
+import type { StageFigures } from '../course/stages.ts';
 
 let root: string;
 beforeEach(() => {

@@ -8,7 +8,13 @@ import {
   sittingProblems,
   stageProblems,
 } from './anatomy.ts';
-import { fixtureChapter, makeFixture, tallyChapter, tallyLesson, type Fixture } from './fixture.ts';
+import {
+  fixtureChapter,
+  makeFixture,
+  tallyChapter,
+  tallyLesson,
+  type Fixture,
+} from '../course/fixture.ts';
 
 let fixture: Fixture;
 beforeEach(() => {

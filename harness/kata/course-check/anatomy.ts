@@ -14,7 +14,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
-import { lessonPath } from '../learn/lesson.ts';
+import { lessonPath } from '../course/lesson.ts';
 import {
   chapterFigures,
   logicLines,
@@ -22,7 +22,7 @@ import {
   sitting,
   testFilesOf,
   testsOf,
-} from './stages.ts';
+} from '../course/stages.ts';
 
 /** Every test has a hint in the manifest. */
 export function hintProblems(chapter: Chapter, root = repoRoot): string[] {

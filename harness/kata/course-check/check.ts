@@ -26,9 +26,9 @@ import {
   materialise,
   readPristine,
   type PristineRecord,
-} from './pristine.ts';
+} from '../course/pristine.ts';
 import { stateDir } from '../learn/progress.ts';
-import { chapterTestPath, runTests, type RunResult, type TestResult } from '../learn/runner.ts';
+import { chapterTestPath, runTests, type RunResult, type TestResult } from '../course/runner.ts';
 import { folderProblems, lessonProblems, twinProblems } from './structure.ts';
 import {
   hintProblems,
@@ -38,7 +38,7 @@ import {
   stageProblems,
 } from './anatomy.ts';
 import { writeCaughtUpStubs } from '../learn/catch-up.ts';
-import { chapterFigures, maxLogicLinesPerTest } from './stages.ts';
+import { chapterFigures, maxLogicLinesPerTest } from '../course/stages.ts';
 
 export const coverageThreshold = 90;
 

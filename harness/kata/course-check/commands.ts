@@ -21,5 +21,5 @@ export const courseCheckCommands: Record<string, Command> = {
     });
   },
   pristine: async ({ flags }) =>
-    (await import('./pristine.ts')).comparePristine(flags.update === true),
+    (await import('../course/pristine.ts')).comparePristine(flags.update === true),
 };

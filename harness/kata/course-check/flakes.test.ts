@@ -6,7 +6,7 @@ import { waitFor } from '../../testing/wait.ts';
 import { parseCommandLine } from '../args.ts';
 import { huntOptions, huntReport, newTally, recordRound, roundLine, startLoad } from './flakes.ts';
 import { paint, UsageError } from '../output.ts';
-import type { RunResult, TestResult } from '../learn/runner.ts';
+import type { RunResult, TestResult } from '../course/runner.ts';
 
 const plain = paint(false);
 const file = 'chapters/01-counter/01-counting.test.ts';

@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import os from 'node:os';
 import { course as manifest, type Chapter } from '../../course.ts';
 import { indent, type Paint, plural, symbols, UsageError } from '../output.ts';
-import type { RunResult } from '../learn/runner.ts';
+import type { RunResult } from '../course/runner.ts';
 
 export interface HuntOptions {
   rounds: number;
@@ -201,7 +201,7 @@ export function startLoad(processes = os.availableParallelism()): Load {
 // The hunt.
 
 async function runRound(options: HuntOptions): Promise<RunResult[]> {
-  const { chapterTestPath, runTests } = await import('../learn/runner.ts');
+  const { chapterTestPath, runTests } = await import('../course/runner.ts');
   const chapters = options.chapters.length ? options.chapters : manifest;
   const runs = [await runTests({ target: 'solutions', paths: chapters.map(chapterTestPath) })];
   // The harness's tests run on the learner's target, as `kata check` runs them.

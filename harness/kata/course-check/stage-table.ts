@@ -9,7 +9,7 @@ import {
   rates,
   sitting,
   type ChapterFigures,
-} from './stages.ts';
+} from '../course/stages.ts';
 
 function perTest(lines: number, tests: number): string {
   return tests ? (lines / tests).toFixed(1) : '-';
@@ -59,7 +59,7 @@ export function printStages(chapters: Chapter[], colour: Paint): number {
   console.log(
     `${chosen.length === course.length ? 'The course' : 'These chapters'}: ${duration(total)} by the estimate ` +
       `(${rates.minutesPerLogicLine} min a logic line, ${rates.minutesPerTest} min a test, ` +
-      `${rates.wordsPerMinute} lesson words a minute; harness/kata/course-check/stages.ts).`,
+      `${rates.wordsPerMinute} lesson words a minute; harness/kata/course/stages.ts).`,
   );
   console.log(
     `A "!" marks a stage over ${maxLogicLinesPerTest} logic lines a test, a "~" one outside ${sitting.aim[0]} to ${sitting.aim[1]} minutes.`,

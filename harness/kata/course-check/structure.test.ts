@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { lineRanges } from './check.ts';
-import { fixtureChapter, makeFixture, type Fixture } from './fixture.ts';
-import type { RunResult } from '../learn/runner.ts';
+import { fixtureChapter, makeFixture, type Fixture } from '../course/fixture.ts';
+import type { RunResult } from '../course/runner.ts';
 import { exportedNames, folderProblems, lessonProblems, twinProblems } from './structure.ts';
 
 let fixture: Fixture;

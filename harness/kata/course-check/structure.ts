@@ -13,9 +13,9 @@ import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, requiredLessonSections, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
-import { lessonPath, sectionsOf } from '../learn/lesson.ts';
-import { listFiles } from './pristine.ts';
-import type { RunResult } from '../learn/runner.ts';
+import { lessonPath, sectionsOf } from '../course/lesson.ts';
+import { listFiles } from '../course/pristine.ts';
+import type { RunResult } from '../course/runner.ts';
 
 function folders(parent: string, root: string): string[] {
   const dir = path.join(root, parent);

@@ -18,7 +18,7 @@ import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, type Chapter, type Stage } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
-import { sectionsOf } from '../learn/lesson.ts';
+import { sectionsOf } from './lesson.ts';
 import { readPristine, readPristineFile } from './pristine.ts';
 
 /**

@@ -9,9 +9,9 @@ import {
   tallySolved,
   tallyStub,
   type Fixture,
-} from '../course-check/fixture.ts';
+} from '../course/fixture.ts';
 import { KataError } from '../output.ts';
-import { unitsOf } from '../course-check/stages.ts';
+import { unitsOf } from '../course/stages.ts';
 
 /** A file's units, key → text. */
 const unitTexts = (source: string) =>

@@ -14,7 +14,7 @@ import ts from 'typescript';
 import { folderOf, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
 import { KataError, type Paint } from '../output.ts';
-import { listFiles, materialise, readPristine } from '../course-check/pristine.ts';
+import { listFiles, materialise, readPristine } from '../course/pristine.ts';
 import { savePosition } from './progress.ts';
 import { backUpChapter } from './reset.ts';
 import {
@@ -25,7 +25,7 @@ import {
   unitsOf,
   type ChapterFigures,
   type Unit,
-} from '../course-check/stages.ts';
+} from '../course/stages.ts';
 
 interface Edit {
   start: number;

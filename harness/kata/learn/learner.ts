@@ -8,7 +8,7 @@
 // on the next chapter in order. Within it, the *current stage* is the first stage not done.
 import { course, folderOf, type Chapter } from '../../course.ts';
 import { shown, symbols, type Paint, plural } from '../output.ts';
-import { isPristine, readPristine, type PristineRecord } from '../course-check/pristine.ts';
+import { isPristine, readPristine, type PristineRecord } from '../course/pristine.ts';
 import {
   loadPosition,
   loadProgress,
@@ -19,14 +19,14 @@ import {
   type Progress,
 } from './progress.ts';
 import { formatRun, nextStep, progressLine, tally, type Tally } from './report.ts';
-import { chapterTestPath, runTests, type RunResult } from './runner.ts';
+import { chapterTestPath, runTests, type RunResult } from '../course/runner.ts';
 import {
   chapterFigures,
   duration,
   testsOf,
   type ChapterFigures,
   type StageFigures,
-} from '../course-check/stages.ts';
+} from '../course/stages.ts';
 import {
   courseOverview,
   currentStage,

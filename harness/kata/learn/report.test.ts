@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { Chapter } from '../../course.ts';
-import { fixtureChapter, makeFixture, type Fixture } from '../course-check/fixture.ts';
+import { fixtureChapter, makeFixture, type Fixture } from '../course/fixture.ts';
 import { chapterState, currentChapter, formatStatus, type ChapterState } from './learner.ts';
-import { sectionReference, sectionsOf } from './lesson.ts';
+import { sectionReference, sectionsOf } from '../course/lesson.ts';
 import { paint } from '../output.ts';
 import { formatRun, tally } from './report.ts';
-import type { RunResult, TestResult } from './runner.ts';
+import type { RunResult, TestResult } from '../course/runner.ts';
 
 const plain = paint(false);
 const second: Chapter = {

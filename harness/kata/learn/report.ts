@@ -3,9 +3,9 @@
 // in one line per section. Pure functions from results to text, so they can be tested on their own.
 import type { Chapter } from '../../course.ts';
 import { folderOf } from '../../course.ts';
-import { sectionReference } from './lesson.ts';
+import { sectionReference } from '../course/lesson.ts';
 import { indent, type Paint, plural, symbols } from '../output.ts';
-import type { FileResult, RunResult, TestResult } from './runner.ts';
+import type { FileResult, RunResult, TestResult } from '../course/runner.ts';
 
 /** A run counted the way the learner sees it. */
 export interface Tally {

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { fixtureChapter, makeFixture, stub, type Fixture } from '../course-check/fixture.ts';
+import { fixtureChapter, makeFixture, stub, type Fixture } from '../course/fixture.ts';
 import { KataError } from '../output.ts';
-import { isPristine } from '../course-check/pristine.ts';
+import { isPristine } from '../course/pristine.ts';
 import { resetChapter, stamp } from './reset.ts';
 
 let fixture: Fixture;

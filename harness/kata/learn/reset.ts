@@ -19,7 +19,7 @@ import path from 'node:path';
 import { folderOf, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
 import { KataError } from '../output.ts';
-import { isPristine, listFiles, readPristine, readPristineFile } from '../course-check/pristine.ts';
+import { isPristine, listFiles, readPristine, readPristineFile } from '../course/pristine.ts';
 import { forgetChapter, stateDir } from './progress.ts';
 
 /** "2025-01-31-142500", in local time: the learner reads it next to their own clock. */

@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline/promises';
 import { folderOf, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
 import { KataError, UsageError } from '../output.ts';
-import { listFiles } from '../course-check/pristine.ts';
+import { listFiles } from '../course/pristine.ts';
 import { loadProgress } from './progress.ts';
 
 async function ask(question: string): Promise<boolean> {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { folderOf, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../vitest/target.ts';
 import type { Paint } from '../output.ts';
-import { listFiles } from '../course-check/pristine.ts';
+import { listFiles } from '../course/pristine.ts';
 
 /**
  * Calls `run` once now, then after each quiet spell of `quietMs` following a `poke()`. Never runs

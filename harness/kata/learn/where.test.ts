@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { Chapter } from '../../course.ts';
-import { fixtureChapter, tallyChapter } from '../course-check/fixture.ts';
+import { fixtureChapter, tallyChapter } from '../course/fixture.ts';
 import { paint, stripColour } from '../output.ts';
 import type { Progress } from './progress.ts';
-import type { TestResult } from './runner.ts';
-import type { ChapterFigures, ListedTest, StageFigures, Unit } from '../course-check/stages.ts';
+import type { TestResult } from '../course/runner.ts';
+import type { ChapterFigures, ListedTest, StageFigures, Unit } from '../course/stages.ts';
 import {
   courseOverview,
   currentStage,

@@ -4,13 +4,8 @@
 import type { Chapter } from '../../course.ts';
 import { symbols, type Paint } from '../output.ts';
 import type { Position, Progress } from './progress.ts';
-import type { TestResult } from './runner.ts';
-import {
-  duration,
-  type ChapterFigures,
-  type StageFigures,
-  type Unit,
-} from '../course-check/stages.ts';
+import type { TestResult } from '../course/runner.ts';
+import { duration, type ChapterFigures, type StageFigures, type Unit } from '../course/stages.ts';
 
 /** The tests passing on the learner's code in a chapter, as far as the recorded runs know. */
 export function passingIn(chapter: Chapter, progress: Progress): Set<string> {
