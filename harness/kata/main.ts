@@ -4,9 +4,10 @@
 // unknown verb, chapter or flag). Errors are one line; --verbose adds the stack trace.
 //
 // The verbs live in three rooms, each with its table of commands: the learner loop (learn/), the
-// course integrity check (course-check/), and the programs and cluster verbs (cluster/). A verb
-// loads its modules when it runs: Vitest and the TypeScript compiler take a while to import, and
-// `kata help` or `kata reset` should not wait for them.
+// course integrity check (course-check/), and the programs and cluster verbs (cluster/); what the
+// first two both read of the course (lessons, stages, pristine stubs, the runner) is in course/.
+// A verb loads its modules when it runs: Vitest and the TypeScript compiler take a while to
+// import, and `kata help` or `kata reset` should not wait for them.
 import { helpText, parseCommandLine, type Command, type Request } from './args.ts';
 import { clusterCommands } from './cluster/commands.ts';
 import { courseCheckCommands } from './course-check/commands.ts';
