@@ -28,7 +28,7 @@ const servers: net.Server[] = [];
 afterAll(() => servers.forEach((server) => server.close()));
 
 describe('The plan', () => {
-  test('ports of 0 become free ones, and every component is told the others’ addresses', async () => {
+  test('ports of 0 become free ones; each component is told where the others are', async () => {
     const plan = await planCluster(options);
     const [store, apiserver, controllerManager, scheduler, ...nodes] = plan.components;
     expect(plan.components.map((component) => component.name)).toEqual([

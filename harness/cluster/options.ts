@@ -51,7 +51,7 @@ export function useEverywhere(use: Use): Record<ComponentKind, Use> {
   >;
 }
 
-/** The chapters a component runs (harness/course.ts), each with whether it is the learner's code. */
+/** The chapters a component runs (harness/course.ts), each marked when it is the learner's code. */
 export function chaptersRun(kind: ComponentKind, use: Use): { id: string; yours: boolean }[] {
   return componentChapters[kind].map((id) => ({
     id,
