@@ -37,11 +37,9 @@ export interface Chapter {
   builds: string;
   /**
    * The chapter cut into stages, in order: each one sitting for a newcomer (30 to 60 minutes). How
-   * long each takes is computed from the work behind it (harness/kata/course-time.ts), never typed.
+   * long each takes is computed from the work behind it (harness/kata/course/stages.ts), never typed.
    */
   stages: Stage[];
-  /** The `kata run` component this chapter provides, if it provides one. */
-  component?: string;
   /**
    * Hints, keyed by a test's full name: its lesson section (the top-level `describe`), " > ", then
    * the test's name. Shown when that test is the learner's next failing one.
@@ -547,7 +545,6 @@ export const course: Chapter[] = [
         from: 'The client > after a dropped connection the watch resumes where it stopped: nothing lost, nothing twice',
       },
     ],
-    component: 'store',
     hints: {
       'The wire format > a key-value is written with base64 bytes, 64-bit integers as strings and snake_case names':
         'Write `encode`: walk `schema.fields` in order, read `value[field.property]`, write it under `field.name`. bytes become base64, int64 and id become strings. Lesson: § The wire format.',
@@ -1127,7 +1124,6 @@ export const course: Chapter[] = [
         from: 'Dry run > a dry-run create checks the name is free, answers the object, and writes nothing',
       },
     ],
-    component: 'apiserver',
     hints: {
       'Dry run > a dry-run create checks the name is free, answers the object, and writes nothing':
         'With options.dryRun, read the key instead of writing it: taken is alreadyExists; free, return the object as it would be stored, without a resourceVersion. Lesson: § Dry run.',
@@ -2430,7 +2426,6 @@ export const course: Chapter[] = [
         functions: ['markUnschedulable', 'Scheduler.reportUnschedulable'],
       },
     ],
-    component: 'scheduler',
     hints: {
       "Filters > a pod's requests are its containers' sum, and at least its largest init container's":
         "Add milliCpu(...) and quantityValue(...) (harness/api/quantity.ts) of each container's resources.requests; then take the max with each init container's. Lesson: § Filters.",
@@ -2652,7 +2647,6 @@ export const course: Chapter[] = [
         from: 'Events > an Event about a container names its pod, the container by fieldPath, and the kubelet on its node',
       },
     ],
-    component: 'kubelet',
     hints: {
       'Registering the node > the Node names its addresses, what it offers, its pod range and its kubelet port':
         'Build the Node from the config: metadata.name, status.addresses (InternalIP, then Hostname), capacity and allocatable (both the configured capacity), spec.podCIDR, and status.daemonEndpoints.kubeletEndpoint.Port (config.port, else 10250). Lesson: § Registering the node.',
@@ -3001,7 +2995,6 @@ export const course: Chapter[] = [
         from: 'Namespaces > reconcile of a namespace that is gone deletes every namespaced object left in it',
       },
     ],
-    component: 'controller-manager',
     hints: {
       "ReplicaSets > a selector's matchLabels hold when the labels have every pair":
         'matchesSelector: for each [key, value] of Object.entries(selector.matchLabels ?? {}), labels[key] must equal value; treat missing labels as {}. Lesson: § ReplicaSets.',
@@ -3240,7 +3233,6 @@ export const course: Chapter[] = [
         ],
       },
     ],
-    component: 'controller-manager',
     hints: {
       'The pod-template-hash > FNV-1a gives the published values: "" is 0x811c9dc5, "a" is 0xe40c292c':
         'let hash = 0x811c9dc5; for each byte of new TextEncoder().encode(text): hash ^= byte; hash = Math.imul(hash, 0x01000193) >>> 0. Lesson: § The pod-template-hash.',
@@ -3426,7 +3418,6 @@ export const course: Chapter[] = [
         functions: ['Proxy.accept', 'Proxy.openSockets', 'Proxy.close'],
       },
     ],
-    component: 'proxy',
     hints: {
       'Allocation > a port range reads as first-last':
         'A regular expression /^(\\d+)-(\\d+)$/, then check 1 <= first <= last <= 65535; anything else throws an Error starting "invalid port range". Lesson: § Allocation.',
@@ -3537,6 +3528,44 @@ export const course: Chapter[] = [
     },
   },
 ];
+
+/**
+ * The components of a cluster, each a `kata run` program (harness/components/<kind>.ts), in the
+ * order `kata up` starts them: the store, the API server, the control loops, then per node a
+ * kubelet and a kube-proxy.
+ */
+export const componentKinds = [
+  'store',
+  'apiserver',
+  'controller-manager',
+  'scheduler',
+  'kubelet',
+  'proxy',
+] as const;
+
+export type ComponentKind = (typeof componentKinds)[number];
+
+/**
+ * The chapters whose code each component runs: the one component → chapter map, which `kata run`,
+ * `kata up`'s banner and `kata components` read. Chapter 04, the controller toolkit, runs inside
+ * every component that talks to the API server and is listed for none.
+ */
+export const componentChapters: Record<ComponentKind, readonly string[]> = {
+  store: ['01', '02'],
+  apiserver: ['03a', '03b', '09'],
+  'controller-manager': ['07', '08'],
+  scheduler: ['05'],
+  kubelet: ['06'],
+  proxy: ['09'],
+};
+
+/** The components in course order: first the one whose chapter comes first. */
+export function componentsInCourseOrder(): ComponentKind[] {
+  const kinds = course.flatMap((chapter) =>
+    componentKinds.filter((kind) => componentChapters[kind].includes(chapter.id)),
+  );
+  return [...new Set(kinds)];
+}
 
 export function folderOf(chapter: Chapter): string {
   return `${chapter.id}-${chapter.slug}`;

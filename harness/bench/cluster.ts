@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exampleDeployment, examplePod } from '../api/examples.ts';
 import type { Deployment, Node, Pod } from '../api/types.ts';
-import { startCluster, useEverywhere } from '../kata/cluster.ts';
+import { startCluster, useEverywhere } from '../cluster/start.ts';
 import { childEndsWithProgram, endsWithProgram } from '../lifetime.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 

@@ -3,7 +3,7 @@
 // is chosen on its own, so a learner's store server can run over the reference store.
 import path from 'node:path';
 import { findChapter, folderOf } from '../course.ts';
-import { loadProgress, type Progress } from '../kata/progress.ts';
+import { loadProgress, type Progress } from '../kata/learn/progress.ts';
 import { repoRoot } from '../vitest/target.ts';
 
 export type Use = 'solutions' | 'mine' | 'auto';

@@ -23,13 +23,13 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Deployment, Node, Pod, Service } from '../api/types.ts';
 import {
-  controlComponent,
   startCluster,
   type ClusterOptions,
   type RunningCluster,
   useEverywhere,
-} from '../kata/cluster.ts';
-import { readManifests } from '../kata/object-verbs.ts';
+} from '../cluster/start.ts';
+import { controlComponent } from '../kata/cluster/components.ts';
+import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { nodeIp } from '../network.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster, useEverywhere, type RunningCluster } from '../kata/cluster.ts';
+import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 
 /** Node address blocks of the suites (the e2e cluster suite uses 200 on). */

@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { course } from '../course.ts';
-import { helpText, parseCommandLine, resolveStage, verbs } from './args.ts';
+import { helpText, parseCommandLine, resolveStage } from './args.ts';
+import { verbs } from './verbs.ts';
 import { UsageError } from './output.ts';
 
 function usageError(argv: string[]): string {

@@ -1,0 +1,89 @@
+// The composer's plan: every address chosen before anything starts, each component's arguments
+// pointing at the others' addresses, and a health endpoint where the component serves one.
+import net from 'node:net';
+import { afterAll, describe, expect, test } from 'vitest';
+import { componentChapters, componentKinds } from '../course.ts';
+import { nodeIp } from '../network.ts';
+import { choosePort, planCluster, portFree, type ComponentPlan } from './arguments.ts';
+import { useEverywhere, type ClusterOptions } from './options.ts';
+
+const options: ClusterOptions = {
+  nodes: 2,
+  dataDir: '/tmp/kata-plan',
+  fresh: false,
+  use: useEverywhere('solutions'),
+  storePort: 0,
+  apiserverPort: 0,
+  kubeletPort: 0,
+  nodeIndexBase: 210,
+  serviceClusterIpRange: '127.102.0.0/16',
+  nodeMonitorGracePeriod: '20s',
+};
+
+/** The value after `flag` in a command line. */
+const flag = (component: ComponentPlan, name: string) =>
+  component.args[component.args.indexOf(name) + 1];
+
+const servers: net.Server[] = [];
+afterAll(() => servers.forEach((server) => server.close()));
+
+describe('The plan', () => {
+  test('ports of 0 become free ones; each component is told where the others are', async () => {
+    const plan = await planCluster(options);
+    const [store, apiserver, controllerManager, scheduler, ...nodes] = plan.components;
+    expect(plan.components.map((component) => component.name)).toEqual([
+      'store',
+      'apiserver',
+      'controller-manager',
+      'scheduler',
+      'kubelet-node-1',
+      'proxy-node-1',
+      'kubelet-node-2',
+      'proxy-node-2',
+    ]);
+    expect(plan.storeUrl).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
+    expect(flag(store!, '--listen-client-urls')).toBe(plan.storeUrl);
+    expect(store!.health).toBe(`${plan.storeUrl}/health`);
+    expect(flag(apiserver!, '--etcd-servers')).toBe(plan.storeUrl);
+    expect(`http://127.0.0.1:${flag(apiserver!, '--secure-port')}`).toBe(plan.apiserverUrl);
+    expect(flag(apiserver!, '--service-cluster-ip-range')).toBe('127.102.0.0/16');
+    expect(apiserver!.health).toBe(`${plan.apiserverUrl}/readyz`);
+    expect(flag(controllerManager!, '--node-monitor-grace-period')).toBe('20s');
+    for (const component of [controllerManager!, scheduler!, ...nodes])
+      expect(flag(component, '--kubeconfig')).toBe(plan.kubeconfig);
+    const kubelet = nodes[0]!;
+    expect(flag(kubelet, '--node-ip')).toBe(nodeIp(210));
+    expect(Number(flag(kubelet, '--port'))).toBeGreaterThan(0);
+    expect(kubelet.health).toBe(`http://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
+    expect(nodes[3]!.address).toBe(nodeIp(211));
+    expect([controllerManager, scheduler, nodes[1]].map((c) => c.health)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  test('with --etcd-servers there is no store, and the API server is pointed there', async () => {
+    const plan = await planCluster({ ...options, etcdServers: 'http://127.0.0.1:23790' });
+    expect(plan.components[0]!.name).toBe('apiserver');
+    expect(flag(plan.components[0]!, '--etcd-servers')).toBe('http://127.0.0.1:23790');
+  });
+
+  test('a port asked for is kept; a busy one is seen busy', async () => {
+    expect(await choosePort('127.0.0.1', 6443)).toBe(6443);
+    const server = net.createServer();
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    expect(await portFree('127.0.0.1', port)).toBe(false);
+    expect(await portFree('127.0.0.1', 0)).toBe(true);
+  });
+});
+
+describe('The component → chapter map', () => {
+  test('names every component, and only chapters of the course', () => {
+    expect(Object.keys(componentChapters).sort()).toEqual([...componentKinds].sort());
+    for (const chapters of Object.values(componentChapters))
+      for (const id of chapters) expect(id).toMatch(/^\d\d[a-z]?$/);
+  });
+});

@@ -1,0 +1,52 @@
+// What `kata up` prints once the cluster is up: how long it took, each component with its address
+// and whose code it runs, and what to try next.
+import path from 'node:path';
+import type { Paint } from '../kata/output.ts';
+import { chaptersRun, type ClusterOptions } from './options.ts';
+import type { Component } from './supervision.ts';
+
+export interface Banner {
+  options: ClusterOptions;
+  components: Component[];
+  startedAt: number;
+  /** The kubeconfig to show in the kubectl line. */
+  kubeconfig: string;
+  logDir: string;
+}
+
+const plain = (text: string) => text;
+const plainPaint: Paint = { green: plain, red: plain, yellow: plain, bold: plain, dim: plain };
+
+/** The component table: name, address, and each chapter it runs, the learner's or the reference. */
+function componentTable(banner: Banner, colour: Paint): string[] {
+  const rows = banner.components.map((component) => [
+    component.name,
+    component.address ?? '',
+    chaptersRun(component.kind, banner.options.use[component.kind])
+      .map((chapter) => `${chapter.id} ${chapter.yours ? colour.yellow('yours') : 'reference'}`)
+      .join(', '),
+  ]);
+  const widths = [0, 1].map((column) => Math.max(...rows.map((row) => row[column]!.length), 9));
+  const line = (row: string[]) =>
+    `  ${row[0]!.padEnd(widths[0]!)}  ${row[1]!.padEnd(widths[1]!)}  ${row[2]}`;
+  return [line(['COMPONENT', 'ADDRESS', 'CHAPTERS']), ...rows.map(line)];
+}
+
+export function bannerLines(banner: Banner): string[] {
+  const colour = banner.options.paint ?? plainPaint;
+  const { nodes } = banner.options;
+  const seconds = ((Date.now() - banner.startedAt) / 1000).toFixed(1);
+  const up = `kata cluster is up: ${nodes} ${nodes === 1 ? 'node' : 'nodes'} Ready after ${seconds} s`;
+  return [
+    '',
+    colour.green(colour.bold(up)),
+    '',
+    ...componentTable(banner, colour),
+    '',
+    `  kubectl --kubeconfig ${path.relative(process.cwd(), banner.kubeconfig)} get nodes`,
+    '  npx kata apply -f harness/examples/hello.yaml      (then: npx kata get pods -o wide)',
+    '  npx kata components | kill <component> | restart <component>',
+    `  logs in ${path.relative(process.cwd(), banner.logDir)}/; Ctrl-C stops the cluster`,
+    '',
+  ];
+}

@@ -1,0 +1,75 @@
+// The control endpoint of a running cluster, on loopback: what `kata components`, `kata kill` and
+// `kata restart` ask, for failure drills.
+//
+//   GET  /components       each process: name, kind, pid, state, restarts, whose chapters
+//   POST /kill/<name>      SIGKILL; it stays down
+//   POST /restart/<name>   SIGTERM, then started again and waited for as at start
+import http from 'node:http';
+import type { Use } from '../components/implementation.ts';
+import { chaptersRun, type ComponentKind } from './options.ts';
+import type { Component, Supervisor } from './supervision.ts';
+
+/** What the control endpoint needs of the cluster. */
+export interface Controlled {
+  supervisor: Supervisor;
+  use: Record<ComponentKind, Use>;
+  /** Starts a component's process again and resolves once it is up. */
+  begin(component: Component): Promise<void>;
+}
+
+/** A component as GET /components lists it. */
+function listed(component: Component, use: Use) {
+  const alive = component.state === 'running' || component.state === 'starting';
+  return {
+    name: component.name,
+    kind: component.kind,
+    pid: alive ? component.child?.pid : undefined,
+    state: component.state,
+    restarts: component.restarts,
+    chapters: chaptersRun(component.kind, use).map(
+      (chapter) => `${chapter.id} ${chapter.yours ? 'yours' : 'reference'}`,
+    ),
+  };
+}
+
+/** Answers one request: a status code and a JSON body. */
+async function answer(
+  cluster: Controlled,
+  method: string | undefined,
+  url: string,
+): Promise<[number, unknown]> {
+  const { components } = cluster.supervisor;
+  const [, verb, name] = url.split('/');
+  if (method === 'GET' && verb === 'components')
+    return [200, components.map((component) => listed(component, cluster.use[component.kind]))];
+  if (method !== 'POST' || !['kill', 'restart'].includes(verb ?? ''))
+    return [404, { message: `no such request: ${method} ${url}` }];
+  const component = components.find((candidate) => candidate.name === name);
+  if (!component) {
+    const names = components.map((candidate) => candidate.name).join(', ');
+    return [404, { message: `no component "${name}"; choose one of ${names}` }];
+  }
+  if (verb === 'kill') {
+    cluster.supervisor.kill(component);
+    return [200, { message: `${component.name} killed` }];
+  }
+  component.state = 'killed';
+  await cluster.supervisor.terminate(component);
+  component.restarts++;
+  try {
+    await cluster.begin(component);
+  } catch (error) {
+    return [500, { message: (error as Error).message }];
+  }
+  return [200, { message: `${component.name} restarted` }];
+}
+
+/** Serves the control endpoint on a free loopback port; resolves once it listens. */
+export function serveControl(cluster: Controlled): Promise<http.Server> {
+  const server = http.createServer(async (request, response) => {
+    const [code, body] = await answer(cluster, request.method, request.url ?? '');
+    response.writeHead(code, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}

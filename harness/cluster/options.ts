@@ -1,0 +1,60 @@
+// What a cluster is started with: how many nodes, where its files go, whose code each component
+// runs, and the ports it listens on. `kata up` reads them from its flags (harness/kata/cluster/
+// up.ts); the end-to-end tests and the cluster benchmark write them out.
+import path from 'node:path';
+import { componentChapters, componentKinds, type ComponentKind } from '../course.ts';
+import { chapterSource, isLearnerSource, type Use } from '../components/implementation.ts';
+import type { Paint } from '../kata/output.ts';
+import { repoRoot } from '../vitest/target.ts';
+
+export type { ComponentKind } from '../course.ts';
+
+export interface ClusterOptions {
+  nodes: number;
+  dataDir: string;
+  fresh: boolean;
+  /** Whose code each kind of component runs. */
+  use: Record<ComponentKind, Use>;
+  /** An etcd (or kata store) to use instead of starting the store. */
+  etcdServers?: string;
+  /** The store's port; 0 for any free one. */
+  storePort: number;
+  /** The API server's port; 0 for any free one. */
+  apiserverPort: number;
+  /** The kubelets' API port, on each node's own IP; 0 for any free one. */
+  kubeletPort: number;
+  /** Node i is the (base + i)th node of the address plan: two clusters on one machine differ. */
+  nodeIndexBase: number;
+  serviceClusterIpRange?: string;
+  nodeMonitorGracePeriod?: string;
+  /** Where component lines go (the terminal), besides their log files. */
+  print?: (line: string) => void;
+  /** Stops the cluster when it aborts, while it starts too. */
+  signal?: AbortSignal;
+  /** Colours for the banner and the component names before their lines; plain text without. */
+  paint?: Paint;
+}
+
+/** Why a cluster could not start, in one line that says what to do. */
+export class ClusterError extends Error {
+  override name = 'ClusterError';
+}
+
+/** Where `kata up` keeps a cluster's store, nodes and logs unless told otherwise. */
+export const defaultDataDir = path.join(repoRoot, '.kata', 'cluster');
+
+/** The same choice of code for every kind of component. */
+export function useEverywhere(use: Use): Record<ComponentKind, Use> {
+  return Object.fromEntries(componentKinds.map((kind) => [kind, use])) as Record<
+    ComponentKind,
+    Use
+  >;
+}
+
+/** The chapters a component runs (harness/course.ts), each marked when it is the learner's code. */
+export function chaptersRun(kind: ComponentKind, use: Use): { id: string; yours: boolean }[] {
+  return componentChapters[kind].map((id) => ({
+    id,
+    yours: isLearnerSource(chapterSource(id, use)),
+  }));
+}

@@ -1,0 +1,200 @@
+// The finished chapters composed into one cluster of real processes: what `kata up` (npm start)
+// runs, and the end-to-end tests and the cluster benchmark with it. Each component is its own
+// `kata run` program (harness/components/), started in order: the store, the API server, then the
+// controller-manager and the scheduler, and per node a kubelet and a kube-proxy. Each component
+// would also wait for what it needs if started early (harness/components/waiting.ts); starting
+// them in order is only quicker.
+//
+// The parts: every address and argument is chosen first (arguments.ts), each process is supervised
+// (supervision.ts), each is waited for at its health endpoint and the cluster until its nodes are
+// Ready (readiness.ts), and the banner says what runs where (banner.ts). While the cluster runs, a
+// small control endpoint on loopback (control.ts, its address in cluster.json, state.ts) answers
+// `kata components`, `kata kill` and `kata restart`. Stopping (stop(), the signal, or the store or
+// the API server exiting) stops everything, nodes first, store last, and then the pods' processes
+// too: no process outlives the cluster.
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import type http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { kubeconfigFor } from '../client/kubeconfig.ts';
+import { componentKinds } from '../course.ts';
+import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import { repoRoot } from '../vitest/target.ts';
+import { planCluster, refuseBusyPorts, type ClusterPlan } from './arguments.ts';
+import { bannerLines } from './banner.ts';
+import { serveControl } from './control.ts';
+import { ClusterError, defaultDataDir, type ClusterOptions } from './options.ts';
+import { nodesReady, readiness, readinessTimeoutMs } from './readiness.ts';
+import { processAlive, readClusterState, removeClusterState, writeClusterState } from './state.ts';
+import { Supervisor, type Component } from './supervision.ts';
+
+export { useEverywhere, type ClusterOptions } from './options.ts';
+
+/** A running cluster: its API server's URL, its control endpoint, and stop(). */
+export interface RunningCluster {
+  apiserver: string;
+  controlUrl: string;
+  stop(): Promise<void>;
+  /** Resolves when the cluster has stopped (by stop(), a signal, or a failure). */
+  stopped: Promise<void>;
+}
+
+/** Empties the data directory if asked, and refuses one a live cluster runs from. */
+function prepareDataDir(options: ClusterOptions): void {
+  if (options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
+  mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
+  const running = readClusterState(options.dataDir);
+  if (running && running.pid !== process.pid && processAlive(running.pid))
+    throw new ClusterError(
+      `a cluster already runs from ${path.relative(process.cwd(), options.dataDir) || '.'} (process ${running.pid}); stop it with Ctrl-C where it runs, or start another with --data-dir`,
+    );
+}
+
+/** The default cluster's kubeconfig is also .kata/kubeconfig, where the CLI and kubectl look. */
+function sharedKubeconfig(options: ClusterOptions, plan: ClusterPlan): string {
+  if (path.resolve(options.dataDir) !== defaultDataDir) return plan.kubeconfig;
+  const shared = path.join(repoRoot, '.kata', 'kubeconfig');
+  writeFileSync(shared, kubeconfigFor(plan.apiserverUrl));
+  return shared;
+}
+
+export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
+  const startedAt = Date.now();
+  const print = options.print ?? ((line: string) => console.log(line));
+  const logDir = path.join(options.dataDir, 'logs');
+  prepareDataDir(options);
+  await refuseBusyPorts(options);
+  const plan = await planCluster(options);
+  writeFileSync(plan.kubeconfig, kubeconfigFor(plan.apiserverUrl));
+  const supervisor = new Supervisor({ logDir, use: options.use, print, paint: options.paint });
+  for (const component of plan.components) supervisor.add(component);
+  const cluster = new Cluster(options, plan, supervisor);
+
+  if (options.signal?.aborted) await cluster.stop();
+  options.signal?.addEventListener('abort', () => void cluster.stop(), { once: true });
+  try {
+    await cluster.bringUp();
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  const control = await cluster.serveControl();
+  writeClusterState(options.dataDir, {
+    pid: process.pid,
+    control,
+    apiserver: plan.apiserverUrl,
+    kubeconfig: plan.kubeconfig,
+  });
+  const kubeconfig = sharedKubeconfig(options, plan);
+  const { components } = supervisor;
+  bannerLines({ options, components, startedAt, kubeconfig, logDir }).forEach((line) =>
+    print(line),
+  );
+  return {
+    apiserver: plan.apiserverUrl,
+    controlUrl: control,
+    stop: () => cluster.stop(),
+    stopped: cluster.stopped,
+  };
+}
+
+/** The cluster while it runs: bringing it up, its control endpoint, and stopping it. */
+class Cluster {
+  readonly stopped: Promise<void>;
+  private resolveStopped: () => void = () => {};
+  /** Aborts when the cluster stops: whatever waits for it to come up gives up. */
+  private readonly halted = new AbortController();
+  private control?: http.Server;
+  private readonly options: ClusterOptions;
+  private readonly plan: ClusterPlan;
+  private readonly supervisor: Supervisor;
+
+  constructor(options: ClusterOptions, plan: ClusterPlan, supervisor: Supervisor) {
+    this.options = options;
+    this.plan = plan;
+    this.supervisor = supervisor;
+    this.stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
+  }
+
+  /** Starts a component's process; resolves once it is up (readiness.ts). */
+  readonly begin = async (component: Component): Promise<void> => {
+    // Nothing starts once the cluster stops: stop() may have passed this kind already.
+    if (this.supervisor.stopping) throw new ClusterError('the cluster is stopping');
+    this.supervisor.launch(component);
+    const outcome = await readiness(component.health, component.exited);
+    if (outcome === 'exited')
+      throw this.supervisor.startFailure(component, 'exited while starting');
+    if (outcome === 'timed out') {
+      const seconds = readinessTimeoutMs.component / 1000;
+      throw this.supervisor.startFailure(component, `no sign of life within ${seconds} s`);
+    }
+    if (component.state === 'starting') component.state = 'running';
+  };
+
+  /**
+   * The store, then the API server, then everything else at once; resolves once every node is
+   * Ready. Any component exiting meanwhile fails the start with the reason it gave.
+   */
+  async bringUp(): Promise<void> {
+    let failed: (error: Error) => void = () => {};
+    const exitedEarly = new Promise<never>((_, reject) => (failed = reject));
+    this.supervisor.onUnexpectedExit = (component) =>
+      failed(this.supervisor.startFailure(component, 'exited while starting'));
+    const { components } = this.supervisor;
+    const first = components.filter(({ kind }) => kind === 'store' || kind === 'apiserver');
+    const sequence = async () => {
+      for (const component of first) await this.begin(component);
+      await Promise.all(components.filter((c) => !first.includes(c)).map(this.begin));
+      const names = this.plan.nodes.map((node) => node.name);
+      await nodesReady(this.plan.apiserverUrl, names, this.halted.signal);
+    };
+    await Promise.race([sequence(), exitedEarly]);
+    this.supervisor.onUnexpectedExit = (component) => this.lost(component);
+  }
+
+  /** A component exited while the cluster runs: without the store or API server, it stops. */
+  private lost(component: Component): void {
+    if (component.kind !== 'store' && component.kind !== 'apiserver') return;
+    const log = path.relative(process.cwd(), this.supervisor.logFile(component));
+    const red = this.options.paint?.red ?? ((text: string) => text);
+    const print = this.options.print ?? ((line: string) => console.log(line));
+    print(red(`kata up: the ${component.kind} stopped; stopping the cluster (log: ${log})`));
+    void this.stop();
+  }
+
+  /** Serves the control endpoint; resolves with its URL. */
+  async serveControl(): Promise<string> {
+    const { supervisor, begin } = this;
+    this.control = await serveControl({ supervisor, use: this.options.use, begin });
+    return `http://127.0.0.1:${(this.control.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    if (this.supervisor.stopping) return this.stopped;
+    this.supervisor.stopping = true;
+    this.halted.abort();
+    // Nodes first, the store last: each stops while what it talks to is still there.
+    for (const kind of [...componentKinds].reverse()) {
+      const ofKind = this.supervisor.components.filter((component) => component.kind === kind);
+      await Promise.all(ofKind.map((component) => this.supervisor.terminate(component)));
+    }
+    await this.stopPods();
+    this.control?.close();
+    removeClusterState(this.options.dataDir);
+    this.resolveStopped();
+  }
+
+  /**
+   * The kubelets leave their pods running (so a restarted kubelet adopts them); the cluster
+   * stopping stops them too.
+   */
+  private async stopPods(): Promise<void> {
+    for (const node of this.plan.nodes) {
+      const stateDir = path.join(node.rootDir, 'runtime');
+      if (existsSync(stateDir))
+        await new ProcessRuntime({ stateDir, podCidr: node.podCidr })
+          .close({ stopAll: true })
+          .catch(() => {});
+    }
+  }
+}

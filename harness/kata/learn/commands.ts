@@ -1,0 +1,45 @@
+// The learner loop's verbs, each loading its module when it runs (Vitest takes a while to import,
+// and `kata reset` should not wait for it).
+import { course } from '../../course.ts';
+import type { Command } from '../args.ts';
+import { colourWanted, paint } from '../output.ts';
+
+const learner = () => import('./learner.ts');
+const colour = () => paint(colourWanted());
+
+/** `kata watch`: the chapter's tests again at every save, the current stage's unless told. */
+const watch: Command = async (request) => {
+  const chapter = request.chapters[0];
+  const { defaultChapter, defaultStage, test } = await learner();
+  const { watchChapter } = await import('./watch.ts');
+  const chosen = chapter ?? defaultChapter() ?? course[course.length - 1]!;
+  // The current stage unless told otherwise: its tests answer faster than the whole chapter's.
+  // It is worked out again at every run, so finishing a stage moves the watch to the next.
+  const stageNumber = () => request.stage ?? (chapter ? undefined : defaultStage(chosen)?.number);
+  return watchChapter(
+    chosen,
+    async () => {
+      if (process.stdout.isTTY) console.clear();
+      await test(chosen, false, colour(), stageNumber());
+    },
+    { poll: request.flags.poll === true, colour: colour() },
+  );
+};
+
+export const learnCommands: Record<string, Command> = {
+  status: async () => (await learner()).status(colour()),
+  test: async ({ chapters, flags, stage }) =>
+    (await learner()).test(chapters[0], flags.solutions === true, colour(), stage),
+  hint: async ({ chapters }) => (await learner()).hint(chapters[0], colour()),
+  watch,
+  goto: async ({ chapters, stage }) => (await learner()).goto(chapters[0]!, stage, colour()),
+  'catch-up': async ({ chapters, stage }) =>
+    (await import('./catch-up.ts')).catchUp(chapters[0]!, stage!, colour()),
+  verify: async () => (await learner()).verify(colour()),
+  reset: async ({ chapters }) => (await import('./reset.ts')).reset(chapters[0]!),
+  solution: async ({ chapters, flags }) =>
+    (await import('./solution.ts')).solution(chapters[0]!, {
+      yes: flags.yes === true,
+      colour: colourWanted(),
+    }),
+};
