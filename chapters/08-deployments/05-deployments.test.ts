@@ -6,7 +6,7 @@ import { exampleDeployment } from '../../harness/api/examples.ts';
 import { revisionOf } from '../../harness/api/rollout.ts';
 import type { Deployment, KubeEvent, Namespace, Pod, ReplicaSet } from '../../harness/api/types.ts';
 import type { ResourceClient } from '../../harness/client/types.ts';
-import { rolloutPause, rolloutUndo } from '../../harness/kata/rollout.ts';
+import { rolloutPause, rolloutUndo } from '../../harness/kata/cluster/rollout.ts';
 import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
