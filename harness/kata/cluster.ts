@@ -26,7 +26,7 @@ import { kubeconfigFor } from '../client/kubeconfig.ts';
 import { chapterSource, isLearnerSource, isUse, type Use } from '../components/implementation.ts';
 import { nodeIp, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { KataError, paint, UsageError } from './output.ts';
 

@@ -12,7 +12,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, requiredLessonSections, type Chapter } from '../course.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import { lessonPath, sectionsOf } from './lesson.ts';
 import { listFiles } from './pristine.ts';
 import type { RunResult } from './runner.ts';

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Chapter } from '../course.ts';
 import { fixtureChapter, tallyChapter } from './fixture.ts';
 import { paint, stripColour } from './output.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from '../progress.ts';
 import type { TestResult } from './runner.ts';
 import type { ChapterFigures, ListedTest, StageFigures, Unit } from './stages.ts';
 import {
