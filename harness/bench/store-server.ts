@@ -13,10 +13,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytes } from '../store/bytes.ts';
 import type { StoreClient } from '../store/client.ts';
-import { createStoreClient } from '../../solutions/02-store-server/client.ts';
 import { etcdVersion, startEtcd } from '../testing/etcd.ts';
 import { waitFor } from '../testing/wait.ts';
 import { endsWithProgram } from '../lifetime.ts';
+import { loadReference } from '../components/implementation.ts';
+
+const { createStoreClient } = await loadReference('02', 'client.ts');
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const secondsFlag = process.argv.indexOf('--seconds');

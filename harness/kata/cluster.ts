@@ -27,7 +27,7 @@ import { chapterSource, isLearnerSource, isUse, type Use } from '../components/i
 import { nodeIp, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 import { KataError, paint, UsageError } from './output.ts';
 
 /** The kinds of component, and the chapters whose code each runs (04, the toolkit, in all). */
