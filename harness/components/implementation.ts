@@ -120,8 +120,11 @@ export type ChapterWithModules = keyof ChapterModules;
 /** The files of a chapter the harness loads. */
 export type ModuleFile<C extends ChapterWithModules> = keyof ChapterModules[C] & string;
 
-/** The same table at run time: each chapter's files (the structure test checks both twins exist). */
-export const chapterModuleFiles: { [C in ChapterWithModules]: ModuleFile<C>[] } = {
+/**
+ * The same table at run time: each chapter's files. harness/contracts/conformance.test.ts checks
+ * that it names every file of ChapterModules, and that both twins of each exist.
+ */
+export const chapterModuleFiles = {
   '01': ['store.ts'],
   '02': ['durable-store.ts', 'server.ts', 'client.ts'],
   '03a': ['server.ts'],
@@ -139,7 +142,7 @@ export const chapterModuleFiles: { [C in ChapterWithModules]: ModuleFile<C>[] } 
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
-};
+} as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**
  * Loads one of a chapter's files from `folder` (one chapterSource gave, or a folder under test),

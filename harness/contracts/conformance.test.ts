@@ -3,7 +3,8 @@
 // loads is listed twice below, the reference's and the stub's, and each list must extend the
 // loader's table of contracts (ChapterModules in harness/components/implementation.ts). A stub
 // whose signature drifts from its contract fails to compile here, naming the chapter, the file and
-// the export. At run time, the test checks that the table names files both twins have.
+// the export. The loader's run-time list of those files must name them all, and at run time the
+// test checks that both twins of each exist.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -11,6 +12,7 @@ import {
   chapterModuleFiles,
   type ChapterModules,
   type ChapterWithModules,
+  type ModuleFile,
 } from '../components/implementation.ts';
 import { findChapter, folderOf } from '../course.ts';
 import { chaptersDir, solutionsDir } from '../paths.ts';
@@ -81,6 +83,12 @@ export type StubsConform = Conforms<{
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
   };
 }>;
+
+/** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */
+type Unlisted = {
+  [C in ChapterWithModules]: Exclude<ModuleFile<C>, (typeof chapterModuleFiles)[C][number]>;
+}[ChapterWithModules];
+export const everyFileListed: [Unlisted] extends [never] ? true : Unlisted = true;
 
 describe('Module contracts', () => {
   test('every file the loader reads by contract exists in solutions/ and in chapters/', () => {
