@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { waitFor } from './testing/wait.ts';
-import { repoRoot } from './vitest/target.ts';
+import { repoRoot } from './paths.ts';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'kata-lifetime-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -9,7 +9,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { main } from '../../harness/components/store.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { b64, call, send } from '../../harness/testing/http.ts';
-import { repoRoot, targetDir } from '../../harness/vitest/target.ts';
+import { repoRoot } from '../../harness/paths.ts';
+import { targetDir } from '../../harness/vitest/target.ts';
 
 // The chapter 02 code under test: the learner's, the reference or the stubs, as the target says.
 const serverDir = path.join(targetDir(process.env.KATA_TARGET ?? 'chapters'), '02-store-server');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { dropUnknownFields } from '../../solutions/03a-apiserver/fields.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import {
   exampleDeployment,
   exampleNode,

@@ -2,7 +2,7 @@
 // answer one line (one JSON event) at a time. Tests use it to see exactly what a client sees,
 // with deadlines instead of sleeps.
 import http from 'node:http';
-import { LineQueue } from '../testing/lines.ts';
+import { LineQueue } from '../lines.ts';
 import type { WatchEvent } from './types.ts';
 
 export class WatchReader {

@@ -17,7 +17,7 @@ import { exampleDeployment, examplePod } from '../api/examples.ts';
 import type { Deployment, Node, Pod } from '../api/types.ts';
 import { startCluster, useEverywhere } from '../cluster/start.ts';
 import { childEndsWithProgram, endsWithProgram } from '../lifetime.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 
 const NODES = 100;
 const PODS = 1000;

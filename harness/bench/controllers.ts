@@ -10,8 +10,10 @@
 import { examplePod, exampleReplicaSet } from '../api/examples.ts';
 import type { Pod, ReplicaSet } from '../api/types.ts';
 import { startApiServer } from '../testing/apiserver.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
-import { ReplicaSetController } from '../../solutions/07-controllers/replicaset.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
+import { loadReference } from '../components/implementation.ts';
+
+const { createReplicaSetController } = await loadReference('07', 'replicaset.ts');
 
 const PODS = 1000;
 
@@ -49,7 +51,7 @@ async function scenario(replicaSets: number, replicas: number) {
   const stop = new AbortController();
   const seen = podsSeen(server, 'default', replicaSets * replicas, stop.signal);
   let reconciles = 0;
-  const controller = new ReplicaSetController({ toolkit, client });
+  const controller = createReplicaSetController({ toolkit, client });
   const reconcile = controller.reconcile.bind(controller);
   controller.reconcile = (key) => {
     reconciles++;

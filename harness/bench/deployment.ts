@@ -14,9 +14,11 @@ import type { Deployment, KubeObject, Pod, ReplicaSet } from '../api/types.ts';
 import type { ApiClient, ResourceClient } from '../client/types.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { FakeKubelet } from '../testing/fake-kubelet.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
-import { createReplicaSetController } from '../../solutions/07-controllers/replicaset.ts';
-import { createDeploymentController } from '../../solutions/08-deployments/deployment.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
+import { loadReference } from '../components/implementation.ts';
+
+const { createReplicaSetController } = await loadReference('07', 'replicaset.ts');
+const { createDeploymentController } = await loadReference('08', 'deployment.ts');
 
 const REPLICAS = 1000;
 

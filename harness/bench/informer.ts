@@ -14,7 +14,7 @@ import { examplePod } from '../api/examples.ts';
 import type { Pod } from '../api/types.ts';
 import type { ResourceClient } from '../client/types.ts';
 import { startApiServer } from '../testing/apiserver.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 
 const PODS = 10_000;
 const CONCURRENCY = 32;

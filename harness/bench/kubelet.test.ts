@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 
 const folders: string[] = [];
 afterAll(() => {

@@ -20,8 +20,10 @@ import type { ContainerRuntime } from '../runtime/cri.ts';
 import { FakeRuntime } from '../runtime/fake-runtime.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
-import { createKubelet } from '../../solutions/06-kubelet/kubelet.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
+import { loadReference } from '../components/implementation.ts';
+
+const { createKubelet } = await loadReference('06', 'kubelet.ts');
 
 const SLO_MS = 5000;
 const podsFlag = process.argv.indexOf('--pods');

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import type { Endpoints, Service } from '../api/types.ts';
 import { childEndsWithProgram } from '../lifetime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 
 const BULK_BYTES = 256 * 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);

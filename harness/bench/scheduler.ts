@@ -10,8 +10,10 @@ import { exampleNode, examplePod } from '../api/examples.ts';
 import type { Node, Pod } from '../api/types.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { seededRandom } from '../testing/random.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
-import { createScheduler } from '../../solutions/05-scheduler/scheduler.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
+import { loadReference } from '../components/implementation.ts';
+
+const { createScheduler } = await loadReference('05', 'scheduler.ts');
 
 const NODES = 5_000;
 const PODS = 10_000;

@@ -10,15 +10,16 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { bytes } from '../store/bytes.ts';
 import type { StoreClient } from '../store/client.ts';
-import { createStoreClient } from '../../solutions/02-store-server/client.ts';
 import { etcdVersion, startEtcd } from '../testing/etcd.ts';
 import { waitFor } from '../testing/wait.ts';
 import { endsWithProgram } from '../lifetime.ts';
+import { repoRoot } from '../paths.ts';
+import { loadReference } from '../components/implementation.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const { createStoreClient } = await loadReference('02', 'client.ts');
+
 const secondsFlag = process.argv.indexOf('--seconds');
 const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 3;
 const CONCURRENCY = [1, 64];

@@ -9,8 +9,10 @@
 //
 //   npx tsx harness/bench/store.ts
 import { performance } from 'node:perf_hooks';
-import { Store } from '../../solutions/01-store/store.ts';
 import { ALL_KEYS_FROM, bytes, prefixEnd } from '../store/bytes.ts';
+import { loadReference } from '../components/implementation.ts';
+
+const { Store } = await loadReference('01', 'store.ts');
 
 const NAMESPACES = 100;
 const PODS_PER_NAMESPACE = 1_000;

@@ -6,7 +6,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 
 const clone = mkdtempSync(path.join(os.tmpdir(), 'kata-fresh-clone-'));
 afterAll(() => rmSync(clone, { recursive: true, force: true }));

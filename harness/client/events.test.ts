@@ -4,7 +4,7 @@ import { examplePod } from '../api/examples.ts';
 import type { KubeEvent } from '../api/types.ts';
 import { FakeClock } from '../clock.ts';
 import { testScope } from '../testing/scope.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 import { eventAbout, EventRecorder } from './events.ts';
 
 const scope = testScope();

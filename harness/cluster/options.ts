@@ -5,7 +5,7 @@ import path from 'node:path';
 import { componentChapters, componentKinds, type ComponentKind } from '../course.ts';
 import { chapterSource, isLearnerSource, type Use } from '../components/implementation.ts';
 import type { Paint } from '../kata/output.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 
 export type { ComponentKind } from '../course.ts';
 

@@ -5,7 +5,7 @@
 // cluster starts. The cluster is up once every node is Ready, as its kubelet reports it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Node } from '../api/types.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 import { ClusterError } from './options.ts';
 
 /** How a component's start ended: up, gone, or silent past the deadline. */

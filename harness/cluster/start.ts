@@ -19,7 +19,7 @@ import path from 'node:path';
 import { kubeconfigFor } from '../client/kubeconfig.ts';
 import { componentKinds } from '../course.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import { planCluster, refuseBusyPorts, type ClusterPlan } from './arguments.ts';
 import { bannerLines } from './banner.ts';
 import { serveControl } from './control.ts';

@@ -8,7 +8,7 @@ import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import type { Use } from '../components/implementation.ts';
 import type { Paint } from '../kata/output.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import type { ComponentPlan } from './arguments.ts';
 import { chaptersRun, ClusterError, type ComponentKind } from './options.ts';
 

@@ -18,11 +18,17 @@ import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
-import type { Discovery, Patcher, Selectors, Subresource } from '../api/machinery.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import type { StoreClient } from '../store/client.ts';
-import { repoRoot } from '../vitest/target.ts';
-import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import {
+  chapterSource,
+  describeSource,
+  isUse,
+  loadModule,
+  loadReference,
+  uses,
+  type Use,
+} from './implementation.ts';
 import { parseDuration } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { GaveUpWaiting, waitForDependency } from './waiting.ts';
@@ -133,20 +139,19 @@ export function implementationDirs(use: Use): ImplementationDirs {
 
 /** Chapters 03a and 03b from their folders, and chapter 02's client from the reference. */
 async function loadImplementation({ serverDir, machineryDir }: ImplementationDirs) {
-  const load = (dir: string, file: string) => import(pathToFileURL(path.join(dir, file)).href);
-  const client = await load(path.join(repoRoot, 'solutions/02-store-server'), 'client.ts');
-  const server = await load(serverDir, 'server.ts');
-  const selectors = await load(machineryDir, 'selectors.ts');
-  const patch = await load(machineryDir, 'patch.ts');
-  const subresources = await load(machineryDir, 'subresources.ts');
-  const discovery = await load(machineryDir, 'discovery.ts');
+  const client = await loadReference('02', 'client.ts');
+  const server = await loadModule('03a', 'server.ts', serverDir);
+  const selectors = await loadModule('03b', 'selectors.ts', machineryDir);
+  const patch = await loadModule('03b', 'patch.ts', machineryDir);
+  const subresources = await loadModule('03b', 'subresources.ts', machineryDir);
+  const discovery = await loadModule('03b', 'discovery.ts', machineryDir);
   return {
-    createStoreClient: client.createStoreClient as (endpoint: string) => StoreClient,
-    createApiServer: server.createApiServer as (options: ApiServerOptions) => Promise<ApiServer>,
-    selectors: selectors.createSelectors() as Selectors,
-    patcher: patch.createPatcher() as Patcher,
-    subresources: subresources.createSubresources() as Subresource[],
-    discovery: discovery.createDiscovery() as Discovery,
+    createStoreClient: client.createStoreClient,
+    createApiServer: server.createApiServer,
+    selectors: selectors.createSelectors(),
+    patcher: patch.createPatcher(),
+    subresources: subresources.createSubresources(),
+    discovery: discovery.createDiscovery(),
   };
 }
 
@@ -215,9 +220,7 @@ export async function startApiServer(
   let server: ApiServer;
   try {
     const allocatorFolder = chapterSource('09', flags.use);
-    const { ServiceAllocator } = (await import(
-      pathToFileURL(path.join(allocatorFolder, 'allocator.ts')).href
-    )) as typeof import('../../solutions/09-services/allocator.ts');
+    const { ServiceAllocator } = await loadModule('09', 'allocator.ts', allocatorFolder);
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
     server = await implementation.createApiServer({
       store,

@@ -19,7 +19,7 @@ import {
   runLeading,
 } from './api-client.ts';
 import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
-import { chapterSource, describeSource } from './implementation.ts';
+import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -80,30 +80,15 @@ export async function startControllerManager(
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
   const folder = chapterSource('07', flags.use);
-  const load = (file: string) => import(pathToFileURL(path.join(folder, file)).href);
-  const { createReplicaSetController } = (await load(
-    'replicaset.ts',
-  )) as typeof import('../../solutions/07-controllers/replicaset.ts');
-  const { createEndpointsController } = (await load(
-    'endpoints.ts',
-  )) as typeof import('../../solutions/07-controllers/endpoints.ts');
-  const { createGarbageCollector } = (await load(
-    'garbage-collector.ts',
-  )) as typeof import('../../solutions/07-controllers/garbage-collector.ts');
-  const { createNamespaceController } = (await load(
-    'namespace.ts',
-  )) as typeof import('../../solutions/07-controllers/namespace.ts');
-  const { createNodeLifecycleController } = (await load(
-    'node-lifecycle.ts',
-  )) as typeof import('../../solutions/07-controllers/node-lifecycle.ts');
-  const { createTaintEvictionController } = (await load(
-    'taint-eviction.ts',
-  )) as typeof import('../../solutions/07-controllers/taint-eviction.ts');
+  const { createReplicaSetController } = await loadModule('07', 'replicaset.ts', folder);
+  const { createEndpointsController } = await loadModule('07', 'endpoints.ts', folder);
+  const { createGarbageCollector } = await loadModule('07', 'garbage-collector.ts', folder);
+  const { createNamespaceController } = await loadModule('07', 'namespace.ts', folder);
+  const { createNodeLifecycleController } = await loadModule('07', 'node-lifecycle.ts', folder);
+  const { createTaintEvictionController } = await loadModule('07', 'taint-eviction.ts', folder);
   log(`chapter 07, the controllers: ${describeSource(folder)}`);
   const deploymentsFolder = chapterSource('08', flags.use);
-  const { createDeploymentController } = (await import(
-    pathToFileURL(path.join(deploymentsFolder, 'deployment.ts')).href
-  )) as typeof import('../../solutions/08-deployments/deployment.ts');
+  const { createDeploymentController } = await loadModule('08', 'deployment.ts', deploymentsFolder);
   log(`chapter 08, the deployment controller: ${describeSource(deploymentsFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,

@@ -3,7 +3,7 @@
 // addresses used here, and the clock is the test's own, so a five-minute deadline takes no time.
 import { describe, expect, test } from 'vitest';
 import { freePort } from '../testing/etcd.ts';
-import { toolkit } from '../../solutions/04-client/index.ts';
+import { toolkit } from './reference-toolkit.ts';
 import { clientFlags, connect } from './api-client.ts';
 import { parseFlags as parseApiServerFlags, startApiServer } from './apiserver.ts';
 import { parseComponentFlags } from './flags.ts';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { ChapterProgress } from '../kata/learn/progress.ts';
+import type { ChapterProgress } from '../progress.ts';
 import { chapterSource, describeSource, isUse } from './implementation.ts';
 
 const done: ChapterProgress = {

@@ -1,10 +1,45 @@
 // Which code a component runs: the reference in solutions/, the learner's in chapters/, or (auto)
 // the learner's for every chapter they have finished and the reference for the rest. Each chapter
 // is chosen on its own, so a learner's store server can run over the reference store.
+//
+// This is the one place the harness reaches into solutions/ and chapters/: everything else loads a
+// chapter's file through loadModule (or loadReference, for the harness's own tools: benchmarks, the
+// test helpers' API server, the CLI's clients) and sees it through its contract in
+// harness/contracts/, which the reference and the stubs both meet (harness/contracts/conformance
+// .test.ts has the type checker say so).
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+// The API server's contract moves to harness/contracts/apiserver.ts; until then it is read here.
+import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { AllocatorModule } from '../contracts/allocator.ts';
+import type {
+  DiscoveryModule,
+  PatchModule,
+  SelectorsModule,
+  SubresourcesModule,
+} from '../contracts/api-machinery.ts';
+import type { ToolkitModule } from '../contracts/client.ts';
+import type {
+  EndpointsModule,
+  GarbageCollectorModule,
+  NamespaceModule,
+  NodeLifecycleModule,
+  ReplicaSetModule,
+  TaintEvictionModule,
+} from '../contracts/controllers.ts';
+import type { DeploymentModule } from '../contracts/deployments.ts';
+import type { KubeletModule } from '../contracts/kubelet.ts';
+import type { ProxyModule } from '../contracts/proxy.ts';
+import type { SchedulerModule } from '../contracts/scheduler.ts';
+import type {
+  DurableStoreModule,
+  StoreClientModule,
+  StoreServerModule,
+} from '../contracts/store-server.ts';
+import type { StoreModule } from '../contracts/store.ts';
 import { findChapter, folderOf } from '../course.ts';
-import { loadProgress, type Progress } from '../kata/learn/progress.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot, solutionsDir } from '../paths.ts';
+import { loadProgress, type Progress } from '../progress.ts';
 
 export type Use = 'solutions' | 'mine' | 'auto';
 
@@ -36,14 +71,98 @@ export function chapterSource(
   const chapter = findChapter(chapterId);
   if (!chapter) throw new Error(`no chapter ${chapterId} in harness/course.ts`);
   const mine = use === 'mine' || (use === 'auto' && progress()[chapter.id]?.done === true);
-  return path.join(
-    mine ? learnerChaptersDir() : path.join(repoRoot, 'solutions'),
-    folderOf(chapter),
-  );
+  return path.join(mine ? learnerChaptersDir() : solutionsDir, folderOf(chapter));
 }
 
 /** "reference" or "yours", for a component's start-up log. */
 export function describeSource(folder: string): string {
   const relative = path.relative(repoRoot, folder);
   return isLearnerSource(folder) ? `yours (${relative})` : `the reference (${relative})`;
+}
+
+/** Chapter 03a's server.ts, until its contract is in harness/contracts/. */
+interface ApiServerModule {
+  createApiServer: (options: ApiServerOptions) => Promise<ApiServer>;
+}
+
+/** Every chapter file the harness loads, by chapter id and file name, and the contract it meets. */
+export interface ChapterModules {
+  '01': { 'store.ts': StoreModule };
+  '02': {
+    'durable-store.ts': DurableStoreModule;
+    'server.ts': StoreServerModule;
+    'client.ts': StoreClientModule;
+  };
+  '03a': { 'server.ts': ApiServerModule };
+  '03b': {
+    'selectors.ts': SelectorsModule;
+    'patch.ts': PatchModule;
+    'subresources.ts': SubresourcesModule;
+    'discovery.ts': DiscoveryModule;
+  };
+  '04': { 'index.ts': ToolkitModule };
+  '05': { 'scheduler.ts': SchedulerModule };
+  '06': { 'kubelet.ts': KubeletModule };
+  '07': {
+    'replicaset.ts': ReplicaSetModule;
+    'endpoints.ts': EndpointsModule;
+    'garbage-collector.ts': GarbageCollectorModule;
+    'namespace.ts': NamespaceModule;
+    'node-lifecycle.ts': NodeLifecycleModule;
+    'taint-eviction.ts': TaintEvictionModule;
+  };
+  '08': { 'deployment.ts': DeploymentModule };
+  '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+}
+
+export type ChapterWithModules = keyof ChapterModules;
+
+/** The files of a chapter the harness loads. */
+export type ModuleFile<C extends ChapterWithModules> = keyof ChapterModules[C] & string;
+
+/**
+ * The same table at run time: each chapter's files. harness/contracts/conformance.test.ts checks
+ * that it names every file of ChapterModules, and that both twins of each exist.
+ */
+export const chapterModuleFiles = {
+  '01': ['store.ts'],
+  '02': ['durable-store.ts', 'server.ts', 'client.ts'],
+  '03a': ['server.ts'],
+  '03b': ['selectors.ts', 'patch.ts', 'subresources.ts', 'discovery.ts'],
+  '04': ['index.ts'],
+  '05': ['scheduler.ts'],
+  '06': ['kubelet.ts'],
+  '07': [
+    'replicaset.ts',
+    'endpoints.ts',
+    'garbage-collector.ts',
+    'namespace.ts',
+    'node-lifecycle.ts',
+    'taint-eviction.ts',
+  ],
+  '08': ['deployment.ts'],
+  '09': ['proxy.ts', 'allocator.ts'],
+} as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
+
+/**
+ * Loads one of a chapter's files from `folder` (one chapterSource gave, or a folder under test),
+ * typed by the contract it meets.
+ */
+export async function loadModule<C extends ChapterWithModules, F extends ModuleFile<C>>(
+  chapterId: C,
+  file: F,
+  folder: string,
+): Promise<ChapterModules[C][F]> {
+  return (await import(pathToFileURL(path.join(folder, file)).href)) as ChapterModules[C][F];
+}
+
+/**
+ * Loads one of a chapter's files from the reference: what the harness's own tools run on (the
+ * benchmarks, the API server test helpers start, the CLI's clients), whoever's code is under test.
+ */
+export function loadReference<C extends ChapterWithModules, F extends ModuleFile<C>>(
+  chapterId: C,
+  file: F,
+): Promise<ChapterModules[C][F]> {
+  return loadModule(chapterId, file, chapterSource(chapterId, 'solutions'));
 }

@@ -14,10 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { cidrContains, nodeIp, parseCidr, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource } from './implementation.ts';
+import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -73,9 +73,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
   const folder = chapterSource('06', flags.use);
-  const { createKubelet } = (await import(
-    pathToFileURL(path.join(folder, 'kubelet.ts')).href
-  )) as typeof import('../../solutions/06-kubelet/kubelet.ts');
+  const { createKubelet } = await loadModule('06', 'kubelet.ts', folder);
   log(`chapter 06, the kubelet: ${describeSource(folder)}`);
   const client = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`, {
     timeoutMs: flags.kubeApiWaitTimeoutMs,

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource } from './implementation.ts';
+import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -44,9 +44,7 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
   const folder = chapterSource('09', flags.use);
-  const { createProxy } = (await import(
-    pathToFileURL(path.join(folder, 'proxy.ts')).href
-  )) as typeof import('../../solutions/09-services/proxy.ts');
+  const { createProxy } = await loadModule('09', 'proxy.ts', folder);
   log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
   const client = await connect(toolkit, config, 'kata-proxy', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,

@@ -18,7 +18,7 @@ import {
   runLeading,
 } from './api-client.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
-import { chapterSource, describeSource } from './implementation.ts';
+import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -50,9 +50,7 @@ export async function startScheduler(flags: SchedulerFlags, log: (line: string) 
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
   const folder = chapterSource('05', flags.use);
-  const { createScheduler } = (await import(
-    pathToFileURL(path.join(folder, 'scheduler.ts')).href
-  )) as typeof import('../../solutions/05-scheduler/scheduler.ts');
+  const { createScheduler } = await loadModule('05', 'scheduler.ts', folder);
   log(`chapter 05, the scheduler: ${describeSource(folder)}`);
   const client = await connect(toolkit, config, 'kata-scheduler', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,

@@ -12,7 +12,14 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
-import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import {
+  chapterSource,
+  describeSource,
+  isUse,
+  loadModule,
+  uses,
+  type Use,
+} from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 
 export interface StoreFlags {
@@ -91,16 +98,13 @@ export function implementationDirs(use: Use): ImplementationDirs {
 }
 
 async function loadImplementation({ storeDir, serverDir }: ImplementationDirs) {
-  const load = (dir: string, file: string) => import(pathToFileURL(path.join(dir, file)).href);
-  const { Store } = await load(storeDir, 'store.ts');
-  const { DurableStore } = await load(serverDir, 'durable-store.ts');
-  const { createStoreServer } = await load(serverDir, 'server.ts');
+  const { Store } = await loadModule('01', 'store.ts', storeDir);
+  const { DurableStore } = await loadModule('02', 'durable-store.ts', serverDir);
+  const { createStoreServer } = await loadModule('02', 'server.ts', serverDir);
   return {
     createStore: (snapshot?: StoreSnapshot): MvccStore => new Store({ snapshot }),
-    DurableStore:
-      DurableStore as typeof import('../../solutions/02-store-server/durable-store.ts').DurableStore,
-    createStoreServer:
-      createStoreServer as typeof import('../../solutions/02-store-server/server.ts').createStoreServer,
+    DurableStore,
+    createStoreServer,
   };
 }
 

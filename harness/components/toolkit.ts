@@ -1,10 +1,8 @@
 // The controller toolkit a component runs on: chapter 04's, from the learner's folder or the
 // reference, chosen like every other chapter (harness/components/implementation.ts). Components
 // receive it; none of them imports chapter 04 directly.
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Toolkit } from '../client/types.ts';
-import { chapterSource, describeSource, type Use } from './implementation.ts';
+import { chapterSource, describeSource, loadModule, type Use } from './implementation.ts';
 
 /**
  * Loads chapter 04's `toolkit` (its index.ts) and says where it came from. Its controllers log
@@ -15,9 +13,7 @@ export async function loadToolkit(
   log: (line: string) => void = () => {},
 ): Promise<Toolkit> {
   const folder = chapterSource('04', use);
-  const { toolkit } = (await import(pathToFileURL(path.join(folder, 'index.ts')).href)) as {
-    toolkit: Toolkit;
-  };
+  const { toolkit } = await loadModule('04', 'index.ts', folder);
   log(`chapter 04, the controller toolkit: ${describeSource(folder)}`);
   return {
     ...toolkit,

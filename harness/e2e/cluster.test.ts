@@ -33,7 +33,7 @@ import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { nodeIp } from '../network.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 
 const NODES = 3;

@@ -21,7 +21,7 @@ import { isAlive, ProcessRuntime } from '../runtime/process-runtime.ts';
 import { freePort } from '../testing/etcd.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { suiteNodeIndexBase } from './kubectl-cluster.ts';
 

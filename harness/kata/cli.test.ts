@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 
 function kata(...args: string[]) {
   const result = spawnSync(

@@ -5,7 +5,7 @@
 // piped output and CI logs stay plain text. An error the learner can fix is one line; the stack
 // trace is for --verbose.
 import path from 'node:path';
-import { repoRoot } from '../vitest/target.ts';
+import { repoRoot } from '../paths.ts';
 
 /** A mistake on the command line: the verb, chapter or flag does not exist. Exit code 2. */
 export class UsageError extends Error {

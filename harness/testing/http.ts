@@ -2,7 +2,7 @@
 // would: raw requests, raw answers. Tests check status codes, headers and bodies byte for byte,
 // so nothing here interprets what comes back beyond splitting lines.
 import http from 'node:http';
-import { LineQueue } from './lines.ts';
+import { LineQueue } from '../lines.ts';
 
 export interface Answer {
   status: number;

@@ -4,16 +4,15 @@
 //
 //   node --import tsx harness/testing/store-process.ts <02-store-server folder> [store flags...]
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { chapterSource } from '../components/implementation.ts';
 import { main } from '../components/store.ts';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [serverDir, ...flags] = process.argv.slice(2);
 if (!serverDir) {
   console.error('usage: store-process.ts <02-store-server folder> [store flags...]');
   process.exit(2);
 }
 process.exitCode = await main(flags, {
-  storeDir: path.join(repoRoot, 'solutions', '01-store'),
+  storeDir: chapterSource('01', 'solutions'),
   serverDir: path.resolve(serverDir),
 });

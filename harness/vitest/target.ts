@@ -7,12 +7,8 @@
 // always come from chapters/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const chaptersDir = path.join(repoRoot, 'chapters');
-export const solutionsDir = path.join(repoRoot, 'solutions');
+import { chaptersDir, repoRoot, solutionsDir } from '../paths.ts';
 
 /** Where a target's chapter folders live: `chapters`, `solutions` or an absolute directory. */
 export function targetDir(target: string): string {

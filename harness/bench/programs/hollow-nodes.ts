@@ -8,8 +8,10 @@
 import { setMaxListeners } from 'node:events';
 import { nodeIp, podCidrForNode } from '../../network.ts';
 import { FakeRuntime } from '../../runtime/fake-runtime.ts';
-import { toolkit } from '../../../solutions/04-client/index.ts';
-import { createKubelet } from '../../../solutions/06-kubelet/kubelet.ts';
+import { toolkit } from '../../components/reference-toolkit.ts';
+import { loadReference } from '../../components/implementation.ts';
+
+const { createKubelet } = await loadReference('06', 'kubelet.ts');
 
 const [master = 'http://127.0.0.1:6443', count = '100', base = '0'] = process.argv.slice(2);
 const stop = new AbortController();

@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeconfigFor, readKubeconfig } from '../../client/kubeconfig.ts';
-import { toolkit } from '../../../solutions/04-client/index.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { toolkit } from '../../components/reference-toolkit.ts';
+import { repoRoot } from '../../paths.ts';
 import { KataError, UsageError } from '../output.ts';
 import {
   rolloutHistory,

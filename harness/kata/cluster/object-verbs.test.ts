@@ -7,7 +7,7 @@ import { examplePod } from '../../api/examples.ts';
 import type { Pod } from '../../api/types.ts';
 import { testScope } from '../../testing/scope.ts';
 import { waitFor } from '../../testing/wait.ts';
-import { toolkit } from '../../../solutions/04-client/index.ts';
+import { toolkit } from '../../components/reference-toolkit.ts';
 import { parseUpFlags } from './up.ts';
 import {
   apply,

@@ -20,7 +20,7 @@ import type { KubeEvent, KubeObject } from '../../api/types.ts';
 import type { Table } from '../../api/tables.ts';
 import { isNotFound } from '../../client/errors.ts';
 import type { ApiClient } from '../../client/types.ts';
-import { toolkit } from '../../../solutions/04-client/index.ts';
+import { toolkit } from '../../components/reference-toolkit.ts';
 import { isConnectionFailure, requestApi, serverFrom, unreachable } from './cluster-verbs.ts';
 import { KataError, UsageError } from '../output.ts';
 

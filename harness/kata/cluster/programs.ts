@@ -11,7 +11,7 @@ import { constants } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { componentsInCourseOrder } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { KataError, UsageError } from '../output.ts';
 
 /** The programs in a harness folder: file names without `.ts`, tests left out. */

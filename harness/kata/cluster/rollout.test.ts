@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { exampleDeployment } from '../../api/examples.ts';
 import type { Deployment, ReplicaSet } from '../../api/types.ts';
 import { testScope } from '../../testing/scope.ts';
-import { toolkit } from '../../../solutions/04-client/index.ts';
+import { toolkit } from '../../components/reference-toolkit.ts';
 import { rollout } from './cluster-verbs.ts';
 import { KataError, UsageError } from '../output.ts';
 import { rolloutHistory, rolloutPause, rolloutStatusLine, rolloutUndo } from './rollout.ts';

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { course, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { chapterFigures, duration, type StageFigures } from '../course/stages.ts';
 
 /** Something on a day that is not a stage: a demo, a break, lunch, a debrief. */

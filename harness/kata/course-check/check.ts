@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { course as manifest, folderOf, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { indent, type Paint, plural, symbols } from '../output.ts';
 import {
   drift,
@@ -27,7 +27,7 @@ import {
   readPristine,
   type PristineRecord,
 } from '../course/pristine.ts';
-import { stateDir } from '../learn/progress.ts';
+import { stateDir } from '../../progress.ts';
 import { chapterTestPath, runTests, type RunResult, type TestResult } from '../course/runner.ts';
 import { folderProblems, lessonProblems, twinProblems } from './structure.ts';
 import {

@@ -4,7 +4,14 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { lineRanges } from './check.ts';
 import { fixtureChapter, makeFixture, type Fixture } from '../course/fixture.ts';
 import type { RunResult } from '../course/runner.ts';
-import { exportedNames, folderProblems, lessonProblems, twinProblems } from './structure.ts';
+import {
+  exportedNames,
+  folderProblems,
+  implementationLoader,
+  lessonProblems,
+  solutionImportProblems,
+  twinProblems,
+} from './structure.ts';
 
 let fixture: Fixture;
 beforeEach(() => {
@@ -104,6 +111,35 @@ describe('Chapter structure', () => {
     const chapter = { ...fixtureChapter, hints: { 'Counting > a test nobody wrote': 'hint' } };
     expect(lessonProblems(chapter, solutionRun(), fixture.root), 'a hint for no test').toEqual([
       'the hint for "Counting > a test nobody wrote" names no test of chapter 01',
+    ]);
+  });
+
+  test('the harness reaches solutions/ only through the implementation loader', () => {
+    expect(solutionImportProblems(), 'imports of solutions/ in harness/').toEqual([]);
+    fixture.write(
+      'harness/bench/direct.ts',
+      [
+        "import { toolkit } from '../../solutions/04-client/index.ts';",
+        "export type Module = typeof import('../../solutions/05-scheduler/scheduler.ts');",
+        "export const later = () => import('../../solutions/06-kubelet/kubelet.ts');",
+        "import { rfc3339 } from '../clock.ts';",
+      ].join('\n'),
+    );
+    fixture.write(
+      implementationLoader,
+      "export const m = import('../../solutions/01-counter/counter.ts');",
+    );
+    fixture.write(
+      'harness/bench/direct.test.ts',
+      "import '../../solutions/01-counter/counter.ts';",
+    );
+    const imported = (file: string) =>
+      `harness/bench/direct.ts imports ../../solutions/${file}: the harness reaches solutions/ ` +
+      `only through ${implementationLoader} (loadModule, loadReference)`;
+    expect(solutionImportProblems(fixture.root), 'the loader and tests aside').toEqual([
+      imported('04-client/index.ts'),
+      imported('05-scheduler/scheduler.ts'),
+      imported('06-kubelet/kubelet.ts'),
     ]);
   });
 

@@ -5,14 +5,16 @@
 // - every stub has a solution twin exporting the same names, and the reverse;
 // - test files are named NN-section.test.ts and each has one top-level describe, which is a `##`
 //   heading of the lesson; the lesson also has the headings every lesson needs;
-// - every hint, and every test allowed to pass on the stubs, names a test that exists.
+// - every hint, and every test allowed to pass on the stubs, names a test that exists;
+// - the harness reaches solutions/ only through the implementation loader: no other file in
+//   harness/ (tests aside) imports from it.
 //
 // Each function answers with a list of problems, one readable line each; an empty list is a pass.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, requiredLessonSections, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { lessonPath, sectionsOf } from '../course/lesson.ts';
 import { listFiles } from '../course/pristine.ts';
 import type { RunResult } from '../course/runner.ts';
@@ -182,6 +184,77 @@ export function lessonProblems(
     for (const key of keys) {
       if (!names.has(key))
         problems.push(`the ${what} for "${key}" names no test of chapter ${chapter.id}`);
+    }
+  }
+  return problems;
+}
+
+/** The one harness file that may import from solutions/: it picks the learner's or the reference. */
+export const implementationLoader = 'harness/components/implementation.ts';
+
+/**
+ * The API server's contract moves from solutions/03a-apiserver/server.ts to
+ * harness/contracts/apiserver.ts; until it has, these files may import its types from there.
+ */
+const apiServerContract = 'solutions/03a-apiserver/server.ts';
+const contractOnItsWay = new Set([
+  'harness/components/apiserver.ts',
+  'harness/testing/apiserver.ts',
+  'harness/testing/scope.ts',
+]);
+
+/** A module a source file names, and whether only its types are taken. */
+export interface ImportedModule {
+  specifier: string;
+  typeOnly: boolean;
+}
+
+/** Every module a source file names: imports, re-exports, `import('…')` and `typeof import('…')`. */
+export function importedModules(source: string, fileName = 'module.ts'): ImportedModule[] {
+  const file = ts.createSourceFile(fileName, source, ts.ScriptTarget.Latest, true);
+  const found: ImportedModule[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      const typeOnly = node.importClause?.isTypeOnly === true;
+      found.push({ specifier: node.moduleSpecifier.text, typeOnly });
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier) {
+      const specifier = (node.moduleSpecifier as ts.StringLiteral).text;
+      found.push({ specifier, typeOnly: node.isTypeOnly });
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+      const specifier = (node.argument.literal as ts.StringLiteral).text;
+      found.push({ specifier, typeOnly: true });
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteralLike(node.arguments[0])
+    ) {
+      found.push({ specifier: node.arguments[0].text, typeOnly: false });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/** Files in harness/, tests aside, that import from solutions/ other than through the loader. */
+export function solutionImportProblems(root = repoRoot): string[] {
+  const problems: string[] = [];
+  const sources = listFiles('harness', root).filter(
+    (file) => /\.(ts|mts|mjs)$/.test(file) && !file.endsWith('.test.ts'),
+  );
+  for (const file of sources) {
+    if (file === implementationLoader) continue;
+    const source = readFileSync(path.join(root, file), 'utf8');
+    for (const { specifier, typeOnly } of importedModules(source, file)) {
+      if (!specifier.startsWith('.')) continue;
+      const target = path.posix.join(path.posix.dirname(file), specifier);
+      if (!target.startsWith('solutions/')) continue;
+      if (typeOnly && target === apiServerContract && contractOnItsWay.has(file)) continue;
+      problems.push(
+        `${file} imports ${specifier}: the harness reaches solutions/ only through ` +
+          `${implementationLoader} (loadModule, loadReference)`,
+      );
     }
   }
   return problems;

@@ -3,7 +3,7 @@
 // integrity check can tell whether every section the course needs is there.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 
 export interface LessonSection {
   heading: string;

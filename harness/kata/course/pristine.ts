@@ -19,7 +19,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { KataError, plural } from '../output.ts';
 
 export const pristineFile = path.join(repoRoot, 'harness', 'pristine.json');

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { createVitest, type Reporter, type TestCase, type TestModule } from 'vitest/node';
 import type { Chapter } from '../../course.ts';
 import { folderOf } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { shown, stripColour } from '../output.ts';
 
 export type TestState = 'passed' | 'failed' | 'skipped';

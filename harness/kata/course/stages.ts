@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, type Chapter, type Stage } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { sectionsOf } from './lesson.ts';
 import { readPristine, readPristineFile } from './pristine.ts';
 

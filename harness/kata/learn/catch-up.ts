@@ -12,10 +12,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { folderOf, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { KataError, type Paint } from '../output.ts';
 import { listFiles, materialise, readPristine } from '../course/pristine.ts';
-import { savePosition } from './progress.ts';
+import { savePosition } from '../../progress.ts';
 import { backUpChapter } from './reset.ts';
 import {
   chapterFigures,

@@ -17,7 +17,7 @@ import {
   type ChapterProgress,
   type Position,
   type Progress,
-} from './progress.ts';
+} from '../../progress.ts';
 import { formatRun, nextStep, progressLine, tally, type Tally } from './report.ts';
 import { chapterTestPath, runTests, type RunResult } from '../course/runner.ts';
 import {

@@ -17,10 +17,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { folderOf, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { KataError } from '../output.ts';
 import { isPristine, listFiles, readPristine, readPristineFile } from '../course/pristine.ts';
-import { forgetChapter, stateDir } from './progress.ts';
+import { forgetChapter, stateDir } from '../../progress.ts';
 
 /** "2025-01-31-142500", in local time: the learner reads it next to their own clock. */
 export function stamp(now: Date): string {

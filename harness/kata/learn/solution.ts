@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { folderOf, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import { KataError, UsageError } from '../output.ts';
 import { listFiles } from '../course/pristine.ts';
-import { loadProgress } from './progress.ts';
+import { loadProgress } from '../../progress.ts';
 
 async function ask(question: string): Promise<boolean> {
   const readline = createInterface({ input: process.stdin, output: process.stdout });

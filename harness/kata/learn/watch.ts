@@ -7,7 +7,7 @@
 import { watch as watchFolder, watchFile, unwatchFile, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { folderOf, type Chapter } from '../../course.ts';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from '../../paths.ts';
 import type { Paint } from '../output.ts';
 import { listFiles } from '../course/pristine.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { Chapter } from '../../course.ts';
 import { fixtureChapter, tallyChapter } from '../course/fixture.ts';
 import { paint, stripColour } from '../output.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from '../../progress.ts';
 import type { TestResult } from '../course/runner.ts';
 import type { ChapterFigures, ListedTest, StageFigures, Unit } from '../course/stages.ts';
 import {

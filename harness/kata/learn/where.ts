@@ -3,7 +3,7 @@
 // from progress and stage figures to answers and text, so `kata status` stays easy to test.
 import type { Chapter } from '../../course.ts';
 import { symbols, type Paint } from '../output.ts';
-import type { Position, Progress } from './progress.ts';
+import type { Position, Progress } from '../../progress.ts';
 import type { TestResult } from '../course/runner.ts';
 import { duration, type ChapterFigures, type StageFigures, type Unit } from '../course/stages.ts';
 

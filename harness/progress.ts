@@ -1,11 +1,13 @@
-// The learner's progress: each chapter's last result on their own code, in .kata/progress.json.
+// The learner's progress: each chapter's last result on their own code, in .kata/progress.json. The
+// CLI records it after every run; the implementation loader (harness/components/implementation.ts)
+// reads it to pick, chapter by chapter, the learner's code once its tests pass.
 //
 // The file belongs to the learner and git ignores it. It is only ever a cache of test results, so
 // losing it loses nothing: a missing file starts empty, and a corrupt one is moved aside to
 // progress.json.bad (kept, in case the learner wants to look) and started afresh.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { repoRoot } from '../../vitest/target.ts';
+import { repoRoot } from './paths.ts';
 
 export const stateDir = path.join(repoRoot, '.kata');
 

@@ -1,5 +1,6 @@
 // A streamed HTTP answer read one line at a time, with a deadline instead of a sleep: etcd's watch
-// sends one `{"result":...}` per line and Kubernetes' watch one event per line. Tests wait on
+// sends one `{"result":...}` per line and Kubernetes' watch one event per line. Readers of such
+// streams (harness/api/watch-reader.ts, the test helpers in harness/testing/http.ts) wait on
 // `next()`, which fails with a message naming what was awaited.
 import type http from 'node:http';
 

@@ -1,0 +1,108 @@
+// The reference and the stubs both meet the contracts the loader reads them by. The type checker
+// does the work (`npx tsc --noEmit -p .`, as `kata check` runs it): each chapter file the harness
+// loads is listed twice below, the reference's and the stub's, and each list must extend the
+// loader's table of contracts (ChapterModules in harness/components/implementation.ts). A stub
+// whose signature drifts from its contract fails to compile here, naming the chapter, the file and
+// the export. The loader's run-time list of those files must name them all, and at run time the
+// test checks that both twins of each exist.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import {
+  chapterModuleFiles,
+  type ChapterModules,
+  type ChapterWithModules,
+  type ModuleFile,
+} from '../components/implementation.ts';
+import { findChapter, folderOf } from '../course.ts';
+import { chaptersDir, solutionsDir } from '../paths.ts';
+
+/** Compiles only when every listed module meets its contract. */
+type Conforms<Modules extends ChapterModules> = Modules;
+
+export type ReferenceConforms = Conforms<{
+  '01': { 'store.ts': typeof import('../../solutions/01-store/store.ts') };
+  '02': {
+    'durable-store.ts': typeof import('../../solutions/02-store-server/durable-store.ts');
+    'server.ts': typeof import('../../solutions/02-store-server/server.ts');
+    'client.ts': typeof import('../../solutions/02-store-server/client.ts');
+  };
+  '03a': { 'server.ts': typeof import('../../solutions/03a-apiserver/server.ts') };
+  '03b': {
+    'selectors.ts': typeof import('../../solutions/03b-api-machinery/selectors.ts');
+    'patch.ts': typeof import('../../solutions/03b-api-machinery/patch.ts');
+    'subresources.ts': typeof import('../../solutions/03b-api-machinery/subresources.ts');
+    'discovery.ts': typeof import('../../solutions/03b-api-machinery/discovery.ts');
+  };
+  '04': { 'index.ts': typeof import('../../solutions/04-client/index.ts') };
+  '05': { 'scheduler.ts': typeof import('../../solutions/05-scheduler/scheduler.ts') };
+  '06': { 'kubelet.ts': typeof import('../../solutions/06-kubelet/kubelet.ts') };
+  '07': {
+    'replicaset.ts': typeof import('../../solutions/07-controllers/replicaset.ts');
+    'endpoints.ts': typeof import('../../solutions/07-controllers/endpoints.ts');
+    'garbage-collector.ts': typeof import('../../solutions/07-controllers/garbage-collector.ts');
+    'namespace.ts': typeof import('../../solutions/07-controllers/namespace.ts');
+    'node-lifecycle.ts': typeof import('../../solutions/07-controllers/node-lifecycle.ts');
+    'taint-eviction.ts': typeof import('../../solutions/07-controllers/taint-eviction.ts');
+  };
+  '08': { 'deployment.ts': typeof import('../../solutions/08-deployments/deployment.ts') };
+  '09': {
+    'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
+    'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
+  };
+}>;
+
+export type StubsConform = Conforms<{
+  '01': { 'store.ts': typeof import('../../chapters/01-store/store.ts') };
+  '02': {
+    'durable-store.ts': typeof import('../../chapters/02-store-server/durable-store.ts');
+    'server.ts': typeof import('../../chapters/02-store-server/server.ts');
+    'client.ts': typeof import('../../chapters/02-store-server/client.ts');
+  };
+  '03a': { 'server.ts': typeof import('../../chapters/03a-apiserver/server.ts') };
+  '03b': {
+    'selectors.ts': typeof import('../../chapters/03b-api-machinery/selectors.ts');
+    'patch.ts': typeof import('../../chapters/03b-api-machinery/patch.ts');
+    'subresources.ts': typeof import('../../chapters/03b-api-machinery/subresources.ts');
+    'discovery.ts': typeof import('../../chapters/03b-api-machinery/discovery.ts');
+  };
+  '04': { 'index.ts': typeof import('../../chapters/04-client/index.ts') };
+  '05': { 'scheduler.ts': typeof import('../../chapters/05-scheduler/scheduler.ts') };
+  '06': { 'kubelet.ts': typeof import('../../chapters/06-kubelet/kubelet.ts') };
+  '07': {
+    'replicaset.ts': typeof import('../../chapters/07-controllers/replicaset.ts');
+    'endpoints.ts': typeof import('../../chapters/07-controllers/endpoints.ts');
+    'garbage-collector.ts': typeof import('../../chapters/07-controllers/garbage-collector.ts');
+    'namespace.ts': typeof import('../../chapters/07-controllers/namespace.ts');
+    'node-lifecycle.ts': typeof import('../../chapters/07-controllers/node-lifecycle.ts');
+    'taint-eviction.ts': typeof import('../../chapters/07-controllers/taint-eviction.ts');
+  };
+  '08': { 'deployment.ts': typeof import('../../chapters/08-deployments/deployment.ts') };
+  '09': {
+    'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
+    'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+}>;
+
+/** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */
+type Unlisted = {
+  [C in ChapterWithModules]: Exclude<ModuleFile<C>, (typeof chapterModuleFiles)[C][number]>;
+}[ChapterWithModules];
+export const everyFileListed: [Unlisted] extends [never] ? true : Unlisted = true;
+
+describe('Module contracts', () => {
+  test('every file the loader reads by contract exists in solutions/ and in chapters/', () => {
+    const missing: string[] = [];
+    for (const [id, files] of Object.entries(chapterModuleFiles)) {
+      const chapter = findChapter(id as ChapterWithModules);
+      expect(chapter, `chapter ${id} in harness/course.ts`).toBeDefined();
+      for (const file of files) {
+        for (const parent of [solutionsDir, chaptersDir]) {
+          const twin = path.join(parent, folderOf(chapter!), file);
+          if (!existsSync(twin)) missing.push(path.relative(path.dirname(parent), twin));
+        }
+      }
+    }
+    expect(missing, 'files named in chapterModuleFiles').toEqual([]);
+  });
+});
