@@ -16,6 +16,9 @@ function chaptersLoaded(kind: string): string[] {
 
 describe('The component → chapter map', () => {
   test.each([...componentKinds])('%s loads the chapters the manifest says it runs', (kind) => {
-    expect(chaptersLoaded(kind)).toEqual([...componentChapters[kind]].sort());
+    expect(
+      chaptersLoaded(kind),
+      `the chapters harness/components/${kind}.ts loads, against componentChapters in the manifest`,
+    ).toEqual([...componentChapters[kind]].sort());
   });
 });
