@@ -99,7 +99,7 @@ export class Kubelet {
 
   /**
    * Renews the node's Lease in kube-node-lease: spec.renewTime now, as a MicroTime (six fractional
-   * digits: 2026-01-01T00:00:10.000000Z), holderIdentity the node; creates it (nodeLease, with
+   * digits: 2026-01-01T00:00:10.000000Z; microTime in harness/clock.ts), holderIdentity the node; creates it (nodeLease, with
    * leaseDurationSeconds) when it does not exist (isNotFound). Then, if the Node's Ready condition
    * is not True (the node lifecycle controller marks a silent node Unknown), registers again.
    */

@@ -19,7 +19,7 @@ import type { Container, Lease, Node, Pod, Service } from '../../harness/api/typ
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import { eventRecorder, type EventNote, type EventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { rfc3339, systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
+import { microTime, rfc3339, systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
 import {
   containerNameLabel,
   ImagePullBackOff,
@@ -60,10 +60,6 @@ export interface KubeletOptions extends NodeConfig {
 
 /** The key of a pod: "namespace/name". */
 const keyOf = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
-
-/** A MicroTime, for Lease times. */
-const microTime = (milliseconds: number) =>
-  new Date(milliseconds).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 /** Why the kubelet holds a container back instead of running it: CrashLoopBackOff, ErrImagePull. */
 export interface Held {
