@@ -2675,7 +2675,7 @@ export const course: Chapter[] = [
       'Registering the node > a kubelet that restarts registers again without an error':
         'A create that fails with isAlreadyExists (harness/client/errors.ts) means the node is back: write its status (and spec) with toolkit.updateWithRetry(nodes, name, change, { status: true }) instead. Lesson: § Registering the node.',
       'Registering the node > the first heartbeat creates the Lease; the next ones renew it':
-        "heartbeat(): update the Lease in kube-node-lease with toolkit.updateWithRetry, setting spec.renewTime to now as a MicroTime (six fractional digits: microTime in harness/clock.ts) and holderIdentity; on isNotFound, create it with nodeLease. Lesson: § Registering the node.",
+        'heartbeat(): update the Lease in kube-node-lease with toolkit.updateWithRetry, setting spec.renewTime to now as a MicroTime (six fractional digits: microTime in harness/clock.ts) and holderIdentity; on isNotFound, create it with nodeLease. Lesson: § Registering the node.',
       'Registering the node > it renews its Lease every 10 seconds':
         'keepAlive(signal): register(), heartbeat() once, then repeatEvery(this.clock, heartbeatMs ?? 10 000, signal, () => this.heartbeat()). Resolve once the first heartbeat is done. Lesson: § Registering the node.',
       'Registering the node > a node marked Unknown by the control plane is posted Ready again at the next heartbeat':

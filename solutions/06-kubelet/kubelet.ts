@@ -19,7 +19,13 @@ import type { Container, Lease, Node, Pod, Service } from '../../harness/api/typ
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import { eventRecorder, type EventNote, type EventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { microTime, rfc3339, systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
+import {
+  microTime,
+  rfc3339,
+  systemClock,
+  type Timer,
+  type TimerClock,
+} from '../../harness/clock.ts';
 import {
   containerNameLabel,
   ImagePullBackOff,
