@@ -13,6 +13,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
 import { chapterSource, describeSource, isUse, uses, type Use } from './implementation.ts';
+import { UsageError } from '../usage.ts';
 import { serveUntilSignal } from './process.ts';
 
 export interface StoreFlags {
@@ -23,9 +24,6 @@ export interface StoreFlags {
   listenPeerUrls: URL[];
   use: Use;
 }
-
-/** A mistake on the command line: one line of explanation, exit code 2. */
-export class UsageError extends Error {}
 
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
                       [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine|auto]`;
