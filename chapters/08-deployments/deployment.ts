@@ -17,6 +17,7 @@
 // Every write of a ReplicaSet names the resourceVersion it read, so a step taken on a stale cache
 // fails with a Conflict and is retried on fresh state, instead of overshooting a bound; and a
 // status computed from a stale cache is dropped, never written over a newer one.
+import { controllerOf } from '../../harness/api/owners.ts';
 import { revisionAnnotation, revisionOf } from '../../harness/api/rollout.ts';
 import type { Deployment, Pod, ReplicaSet } from '../../harness/api/types.ts';
 import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
@@ -25,7 +26,6 @@ import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/cli
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
-  controllerOf,
   historyToDelete,
   isScalingEvent,
   newAndOldReplicaSets,
