@@ -3066,7 +3066,7 @@ export const course: Chapter[] = [
       "ReplicaSets > a pod's change concerns its controller; an orphan's, every ReplicaSet of its namespace that selects it":
         'replicaSetKeysFor: with a controller, [`${pod namespace}/${owner.name}`] if owner.kind === kind, else []; an orphan: the replicaSets of its namespace whose selectorOf matches, as keys. Lesson: § ReplicaSets.',
       'ReplicaSets > a new ReplicaSet gets its pods: named after it, owned by it, counted in its status':
-        'run: informers on replicasets and pods, createController with reconcile, watch both. reconcile: claimPods, keep isActive, createPods for the missing, then writeStatus. Lesson: § ReplicaSets.',
+        'The constructor makes the informers on replicasets and pods; run: createController with reconcile, watch both. reconcile: claimPods, keep isActive, createPods for the missing, then writeStatus. Lesson: § ReplicaSets.',
       'ReplicaSets > a pod that is deleted is replaced':
         "Map pod events to the owner's key (controller.watch(pods, pod => replicaSetKeysFor(...))), and lower expectations in the pod informer's add and delete handlers, or the ReplicaSet waits five minutes. Lesson: § ReplicaSets.",
       'ReplicaSets > scaling down deletes the pod that is not ready first':
@@ -3092,7 +3092,7 @@ export const course: Chapter[] = [
       'Endpoints > a Service selects the pods of its namespace that carry its labels; one without a selector, none':
         'selects: false without spec.selector or when namespaces differ; else matchesSelector({ matchLabels: service.spec.selector }, pod.metadata.labels). Lesson: § Endpoints.',
       "Endpoints > a Service's Endpoints list its pods as they start, and follow their readiness":
-        'Watch pods mapped to the Services that select them; reconcile builds the subsets and calls writeEndpoints. Lesson: § Endpoints.',
+        'The constructor makes the informers on services and pods; run watches the services, and the pods mapped to the Services that select them; reconcile builds the subsets and calls writeEndpoints. Lesson: § Endpoints.',
       'Endpoints > a Service without a selector keeps the Endpoints written by hand':
         'In reconcile, return before computing anything when the Service has no spec.selector: its Endpoints belong to whoever wrote them. Lesson: § Endpoints.',
       'Endpoints > deleting the Service deletes its Endpoints':
@@ -3132,7 +3132,7 @@ export const course: Chapter[] = [
       'Node lifecycle > clearUnreachable takes the unreachable taint off, and only that one':
         'updateWithRetry the node: spec.taints filtered to those whose key is not unreachableTaintKey. Lesson: § Node lifecycle.',
       'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable':
-        'run: informers on nodes and kube-node-lease leases; feed heartbeats from Lease add/update and node add; after sync, clock.setTimeout(tick, monitorPeriodMs), each tick running monitor() and setting the next. Lesson: § Node lifecycle.',
+        'The constructor makes informers on nodes and kube-node-lease leases; run feeds heartbeats from Lease add/update and node add; after sync, clock.setTimeout(tick, monitorPeriodMs), each tick running monitor() and setting the next. Lesson: § Node lifecycle.',
       'Node lifecycle > when the Lease moves again the taint comes off':
         'The Lease informer\'s update handler must call heartbeats.leaseSeen too, not only add: then nodeAction says "clear" and monitor calls clearUnreachable. Lesson: § Node lifecycle.',
       'Node lifecycle > run resolves once its signal aborts':
@@ -3148,7 +3148,7 @@ export const course: Chapter[] = [
       'Taint eviction > evict records TaintManagerEviction, marks the pod DisruptionTarget, and deletes it':
         'recordEvent(client, component, { ...pod, apiVersion: "v1", kind: "Pod" }, { type: "Normal", reason: "TaintManagerEviction", message }), then updateWithRetry with status: true adding disruptionTarget(clock.now()), then delete; catch NotFound around both. Lesson: § Taint eviction.',
       'Taint eviction > a NoExecute taint evicts at once the pods that do not tolerate it, and only those':
-        'run: informers (pods with the nodeName index), a controller with queue createWorkQueue({ clock }); watch pods, and nodes mapped to pods.byIndex("nodeName", name) keys when they have NoExecute taints. reconcile: secondsToStay 0 means evict now. Lesson: § Taint eviction.',
+        'The constructor makes the informers (pods with the nodeName index) and a controller with queue createWorkQueue({ clock }); run watches pods, and nodes mapped to pods.byIndex("nodeName", name) keys when they have NoExecute taints. reconcile: secondsToStay 0 means evict now. Lesson: § Taint eviction.',
       "Taint eviction > a pod that tolerates the taint for 30 s goes 30 s later, on the controller's clock":
         'Keep since in scheduled (set it the first time, keep it after); due = since + seconds * 1000; before due, queue.addAfter(key, due - now) and return; at due, evict and mark the entry evicted. Lesson: § Taint eviction.',
       'Taint eviction > a taint taken off in time cancels the eviction: "Cancelling deletion of Pod"':
@@ -3158,9 +3158,9 @@ export const course: Chapter[] = [
       'Namespaces > reconcile of a namespace that is gone deletes every namespaced object left in it':
         'reconcile(name): for each of builtinResources with namespaced true, client.resource(type.resource, name).list(), then delete each item by name (NotFound is fine). Lesson: § Namespaces.',
       'Namespaces > deleting a namespace deletes what was in it, and nothing elsewhere':
-        "run: an informer on namespaces and a controller watching it, whose reconcile is reconcile(name): the informer's keys of cluster-scoped objects are their names. Lesson: § Namespaces.",
+        "The constructor makes an informer on namespaces; run: a controller watching it, whose reconcile is reconcile(name): the informer's keys of cluster-scoped objects are their names. Lesson: § Namespaces.",
       'Namespaces > a namespace that still exists is left alone':
-        'Start reconcile with: if this.namespaces?.get(name) exists, return. Only a namespace gone from the informer is emptied. Lesson: § Namespaces.',
+        'Start reconcile with: if this.namespaces.get(name) exists, return. Only a namespace gone from the informer is emptied. Lesson: § Namespaces.',
     },
   },
   {
@@ -3315,7 +3315,7 @@ export const course: Chapter[] = [
       'Status and conditions > a rollout under way is looked at again a second after its deadline; a finished, failed or paused one is not':
         'Math.max(1, lastUpdateTime + deadline - now + 1000) for a Progressing condition that is not False, NewReplicaSetAvailable or DeploymentPaused; undefined otherwise. Lesson: § Status and conditions.',
       "Deployments > a Deployment gets a ReplicaSet named after its template's hash, owned by it, whose pods carry the hash":
-        'run: informers and a controller as in chapter 07; reconcile: newAndOldReplicaSets of the ownerUid index, then rolloutRolling, whose newReplicaSet creates newReplicaSetFor(deployment, oldRSs) when none was found. Lesson: § Deployments.',
+        'The constructor makes the informers and the controller, as in chapter 07; run watches through the controller; reconcile: newAndOldReplicaSets of the ownerUid index, then rolloutRolling, whose newReplicaSet creates newReplicaSetFor(deployment, oldRSs) when none was found. Lesson: § Deployments.',
       'Deployments > two Deployments side by side: each counts only its own ReplicaSets (the first of each is revision 1)':
         "Take the ReplicaSets from the replicasets informer's ownerUid index with the Deployment's uid, not the whole list: another Deployment's ReplicaSet is not an old one of yours. Lesson: § Deployments.",
       'Deployments > a Deployment in another namespace gets its ReplicaSet in that namespace':

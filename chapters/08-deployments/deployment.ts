@@ -59,20 +59,19 @@ interface NewReplicaSet {
 export class DeploymentController {
   private readonly options: DeploymentControllerOptions;
   private readonly clock: TimerClock;
-  private deployments: Informer<Deployment> | undefined;
-  private replicaSets: Informer<ReplicaSet> | undefined;
-  private pods: Informer<Pod> | undefined;
-  private controller: Controller | undefined;
 
+  /**
+   * Make here, once, what reconcile reads: informers (with this.clock) on deployments, replicasets
+   * and pods, the last two with the ownerUid index (toolkit.indexers.ownerUid), and a controller
+   * named "deployment-controller" (options.workers, 4 when unset) running `reconcile`.
+   */
   constructor(options: DeploymentControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 
   /**
-   * Informers (with this.clock) on deployments, replicasets and pods, the last two with the
-   * ownerUid index (toolkit.indexers.ownerUid); a controller named "deployment-controller"
-   * (options.workers, 4 when unset) running `reconcile`, watching:
+   * The controller watches:
    * - the deployments, by their own key;
    * - the replicasets, mapped to the key of the Deployment their controller ownerReference names
    *   (kind Deployment; none otherwise), so each change of a ReplicaSet reconciles its Deployment;
