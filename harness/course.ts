@@ -2521,7 +2521,7 @@ export const course: Chapter[] = [
       'Scheduling pods > addEventHandlers: a node added puts the pods no node could take back in the queue at once':
         'In the node add and update handlers, after setNode, queue.add every key of this.unschedulable and clear the set; skip an update whose old and new objects are the same (a resync). Lesson: § Scheduling pods.',
       'Scheduling pods > a pod is bound to the node that can take it':
-        "run: two informers with the clock, a controller (queue with the back-off options, reconcile scheduleOne, 16 workers), addEventHandlers, watch pods keyed only when unbound and this scheduler's. scheduleOne: schedulePod, cache.assume, then client.bind(bindingFor(...)). Lesson: § Scheduling pods.",
+        "The constructor makes two informers with the clock; run: a controller (queue with the back-off options, reconcile scheduleOne, 16 workers), addEventHandlers, watch pods keyed only when unbound and this scheduler's. scheduleOne: schedulePod, cache.assume, then client.bind(bindingFor(...)). Lesson: § Scheduling pods.",
       'Scheduling pods > a bound pod gets a Scheduled event that names its node':
         'After a successful bind, create schedulerEvent(pod, "Normal", "Scheduled", `Successfully assigned ${key} to ${node}`, ...) in the pod\'s namespace; do not await it in the way of the next pod, and ignore its errors. Lesson: § Scheduling pods.',
       'Scheduling pods > equal pods spread evenly over equal nodes':

@@ -118,13 +118,17 @@ export class Scheduler {
   readonly unschedulable = new Set<string>();
   /** Where the next search through the nodes starts, so that pods spread over all of them. */
   private nextStart = 0;
-  private pods: Informer<Pod> | undefined;
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
 
   constructor(options: SchedulerOptions) {
     this.options = options;
     this.schedulerName = options.schedulerName ?? 'default-scheduler';
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    const { toolkit, client } = options;
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
+    this.nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
   }
 
   /** Whether a pod is this scheduler's to place. */
@@ -134,10 +138,8 @@ export class Scheduler {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
-    const nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
-    this.pods = pods;
+    const { toolkit } = this.options;
+    const { pods, nodes } = this;
     const controller = toolkit.createController({
       name: this.schedulerName,
       queue: toolkit.createWorkQueue({
@@ -232,7 +234,7 @@ export class Scheduler {
 
   /** One pod: decide, assume, bind. Throws to be retried with back-off. */
   async scheduleOne(key: string): Promise<void> {
-    const pod = this.pods?.get(key);
+    const pod = this.pods.get(key);
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
     if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) return;
 
