@@ -2767,7 +2767,7 @@ export const course: Chapter[] = [
       'Running pods > syncPod restarts an exited container at once, then holds it in CrashLoopBackOff for 10 s':
         "syncContainer passes nextStep the pod's restartPolicy, this.backoff and the key '<pod uid>/<container name>'. On 'wait': enqueue the pod key after waitMs and answer { reason: 'CrashLoopBackOff', message: crashLoopMessage(...) }. Lesson: § Restarts.",
       'Running pods > a pod bound to this node gets a sandbox and its containers, and is Running with its IPs':
-        'run(): keepAlive, an informer on services (run, waitForSync), an informer on pods with fieldSelector spec.nodeName=<node>, and toolkit.createController whose reconcile is this.reconcile; set this.enqueue to its queue. reconcile(key): the pod from the informer, then syncPod. Lesson: § Running pods.',
+        'The constructor makes an informer on pods with fieldSelector spec.nodeName=<node> and one on services. run(): keepAlive, the services informer (run, waitForSync), and toolkit.createController whose reconcile is this.reconcile; set this.enqueue to its queue. reconcile(key): the pod from the informer, then syncPod. Lesson: § Running pods.',
       'Running pods > a pod bound to another node is not this kubelet’s':
         "The pod informer's fieldSelector spec.nodeName=<this node> lets the API server send only this node's pods: the kubelet never sees the others. Lesson: § Running pods.",
       'Running pods > the containers get the env the pod spec gives them':
