@@ -11,7 +11,7 @@ import {
   rolloutAnnotations,
 } from '../../harness/api/rollout.ts';
 import { controllerOf } from '../../harness/api/owners.ts';
-import type { Deployment, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import type { Deployment, ReplicaSet } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   availableOf,
