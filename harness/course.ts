@@ -3112,7 +3112,7 @@ export const course: Chapter[] = [
       'Garbage collection > a dependent with a second owner keeps that reference when the first one orphans it':
         "Filter by uid, do not clear the list: a merge patch replaces ownerReferences whole, so send every reference except the orphaning owner's. Lesson: § Garbage collection.",
       "Garbage collection > deleting an owner deletes its dependents; others' stay":
-        "When an object is deleted, queue what byIndex('ownerUid', its uid) finds in every informer; reconcile finds the object in its informer and calls collect. Lesson: § Garbage collection.",
+        "The constructor makes one informer per resource. When an object is deleted, queue what byIndex('ownerUid', its uid) finds in every informer; reconcile finds the object in its informer and calls collect. Lesson: § Garbage collection.",
       'Garbage collection > a dependent whose owner never existed is deleted; one whose owner lives is kept':
         'Queue every object that has ownerReferences when it is added or updated (controller.watch with a mapping that returns "<resource>|<key>" or nothing), not only on an owner\'s deletion. Lesson: § Garbage collection.',
       'Garbage collection > an owner recreated with the same name is not the owner: its uid differs':
