@@ -121,3 +121,11 @@ export class FakeClock implements TimerClock {
 export function rfc3339(milliseconds: number): string {
   return new Date(milliseconds).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/**
+ * A time as Kubernetes writes it in Leases and Events (metav1.MicroTime): RFC 3339, UTC, six
+ * fractional digits, "2026-01-02T03:04:05.678000Z". A millisecond clock fills the last three with 0.
+ */
+export function microTime(milliseconds: number): string {
+  return new Date(milliseconds).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}

@@ -2516,7 +2516,7 @@ export const course: Chapter[] = [
       'Scheduling pods > addEventHandlers: a node added puts the pods no node could take back in the queue at once':
         'In the node add and update handlers, after setNode, queue.add every key of this.unschedulable and clear the set; skip an update whose old and new objects are the same (a resync). Lesson: § Scheduling pods.',
       'Scheduling pods > a pod is bound to the node that can take it':
-        "run: two informers with the clock, a controller (queue with the back-off options, reconcile scheduleOne, 16 workers), addEventHandlers, watch pods keyed only when unbound and this scheduler's. scheduleOne: schedulePod, cache.assume, then client.bind(bindingFor(...)). Lesson: § Scheduling pods.",
+        "The constructor makes two informers with the clock; run: a controller (queue with the back-off options, reconcile scheduleOne, 16 workers), addEventHandlers, watch pods keyed only when unbound and this scheduler's. scheduleOne: schedulePod, cache.assume, then client.bind(bindingFor(...)). Lesson: § Scheduling pods.",
       'Scheduling pods > a bound pod gets a Scheduled event that names its node':
         'After a successful bind, create schedulerEvent(pod, "Normal", "Scheduled", `Successfully assigned ${key} to ${node}`, ...) in the pod\'s namespace; do not await it in the way of the next pod, and ignore its errors. Lesson: § Scheduling pods.',
       'Scheduling pods > equal pods spread evenly over equal nodes':
@@ -2669,7 +2669,7 @@ export const course: Chapter[] = [
       'Registering the node > a kubelet that restarts registers again without an error':
         'A create that fails with isAlreadyExists (harness/client/errors.ts) means the node is back: write its status (and spec) with toolkit.updateWithRetry(nodes, name, change, { status: true }) instead. Lesson: § Registering the node.',
       'Registering the node > the first heartbeat creates the Lease; the next ones renew it':
-        "heartbeat(): update the Lease in kube-node-lease with toolkit.updateWithRetry, setting spec.renewTime to now as a MicroTime (six fractional digits: the ISO time's .000Z becomes .000000Z) and holderIdentity; on isNotFound, create it with nodeLease. Lesson: § Registering the node.",
+        'heartbeat(): update the Lease in kube-node-lease with toolkit.updateWithRetry, setting spec.renewTime to now as a MicroTime (six fractional digits: microTime in harness/clock.ts) and holderIdentity; on isNotFound, create it with nodeLease. Lesson: § Registering the node.',
       'Registering the node > it renews its Lease every 10 seconds':
         'keepAlive(signal): register(), heartbeat() once, then repeatEvery(this.clock, heartbeatMs ?? 10 000, signal, () => this.heartbeat()). Resolve once the first heartbeat is done. Lesson: § Registering the node.',
       'Registering the node > a node marked Unknown by the control plane is posted Ready again at the next heartbeat':
@@ -2761,7 +2761,7 @@ export const course: Chapter[] = [
       'Running pods > syncPod restarts an exited container at once, then holds it in CrashLoopBackOff for 10 s':
         "syncContainer passes nextStep the pod's restartPolicy, this.backoff and the key '<pod uid>/<container name>'. On 'wait': enqueue the pod key after waitMs and answer { reason: 'CrashLoopBackOff', message: crashLoopMessage(...) }. Lesson: § Restarts.",
       'Running pods > a pod bound to this node gets a sandbox and its containers, and is Running with its IPs':
-        'run(): keepAlive, an informer on services (run, waitForSync), an informer on pods with fieldSelector spec.nodeName=<node>, and toolkit.createController whose reconcile is this.reconcile; set this.enqueue to its queue. reconcile(key): the pod from the informer, then syncPod. Lesson: § Running pods.',
+        'The constructor makes an informer on pods with fieldSelector spec.nodeName=<node> and one on services. run(): keepAlive, the services informer (run, waitForSync), and toolkit.createController whose reconcile is this.reconcile; set this.enqueue to its queue. reconcile(key): the pod from the informer, then syncPod. Lesson: § Running pods.',
       'Running pods > a pod bound to another node is not this kubelet’s':
         "The pod informer's fieldSelector spec.nodeName=<this node> lets the API server send only this node's pods: the kubelet never sees the others. Lesson: § Running pods.",
       'Running pods > the containers get the env the pod spec gives them':
@@ -3059,7 +3059,7 @@ export const course: Chapter[] = [
       "ReplicaSets > a pod's change concerns its controller; an orphan's, every ReplicaSet of its namespace that selects it":
         'replicaSetKeysFor: with a controller, [`${pod namespace}/${owner.name}`] if owner.kind === kind, else []; an orphan: the replicaSets of its namespace whose selectorOf matches, as keys. Lesson: § ReplicaSets.',
       'ReplicaSets > a new ReplicaSet gets its pods: named after it, owned by it, counted in its status':
-        'run: informers on replicasets and pods, createController with reconcile, watch both. reconcile: claimPods, keep isActive, createPods for the missing, then writeStatus. Lesson: § ReplicaSets.',
+        'The constructor makes the informers on replicasets and pods; run: createController with reconcile, watch both. reconcile: claimPods, keep isActive, createPods for the missing, then writeStatus. Lesson: § ReplicaSets.',
       'ReplicaSets > a pod that is deleted is replaced':
         "Map pod events to the owner's key (controller.watch(pods, pod => replicaSetKeysFor(...))), and lower expectations in the pod informer's add and delete handlers, or the ReplicaSet waits five minutes. Lesson: § ReplicaSets.",
       'ReplicaSets > scaling down deletes the pod that is not ready first':
@@ -3085,7 +3085,7 @@ export const course: Chapter[] = [
       'Endpoints > a Service selects the pods of its namespace that carry its labels; one without a selector, none':
         'selects: false without spec.selector or when namespaces differ; else matchesSelector({ matchLabels: service.spec.selector }, pod.metadata.labels). Lesson: § Endpoints.',
       "Endpoints > a Service's Endpoints list its pods as they start, and follow their readiness":
-        'Watch pods mapped to the Services that select them; reconcile builds the subsets and calls writeEndpoints. Lesson: § Endpoints.',
+        'The constructor makes the informers on services and pods; run watches the services, and the pods mapped to the Services that select them; reconcile builds the subsets and calls writeEndpoints. Lesson: § Endpoints.',
       'Endpoints > a Service without a selector keeps the Endpoints written by hand':
         'In reconcile, return before computing anything when the Service has no spec.selector: its Endpoints belong to whoever wrote them. Lesson: § Endpoints.',
       'Endpoints > deleting the Service deletes its Endpoints':
@@ -3105,7 +3105,7 @@ export const course: Chapter[] = [
       'Garbage collection > a dependent with a second owner keeps that reference when the first one orphans it':
         "Filter by uid, do not clear the list: a merge patch replaces ownerReferences whole, so send every reference except the orphaning owner's. Lesson: § Garbage collection.",
       "Garbage collection > deleting an owner deletes its dependents; others' stay":
-        "When an object is deleted, queue what byIndex('ownerUid', its uid) finds in every informer; reconcile finds the object in its informer and calls collect. Lesson: § Garbage collection.",
+        "The constructor makes one informer per resource. When an object is deleted, queue what byIndex('ownerUid', its uid) finds in every informer; reconcile finds the object in its informer and calls collect. Lesson: § Garbage collection.",
       'Garbage collection > a dependent whose owner never existed is deleted; one whose owner lives is kept':
         'Queue every object that has ownerReferences when it is added or updated (controller.watch with a mapping that returns "<resource>|<key>" or nothing), not only on an owner\'s deletion. Lesson: § Garbage collection.',
       'Garbage collection > an owner recreated with the same name is not the owner: its uid differs':
@@ -3125,7 +3125,7 @@ export const course: Chapter[] = [
       'Node lifecycle > clearUnreachable takes the unreachable taint off, and only that one':
         'updateWithRetry the node: spec.taints filtered to those whose key is not unreachableTaintKey. Lesson: § Node lifecycle.',
       'Node lifecycle > a node whose Lease stops for 50 s becomes Unknown and is tainted unreachable':
-        'run: informers on nodes and kube-node-lease leases; feed heartbeats from Lease add/update and node add; after sync, clock.setTimeout(tick, monitorPeriodMs), each tick running monitor() and setting the next. Lesson: § Node lifecycle.',
+        'The constructor makes informers on nodes and kube-node-lease leases; run feeds heartbeats from Lease add/update and node add; after sync, clock.setTimeout(tick, monitorPeriodMs), each tick running monitor() and setting the next. Lesson: § Node lifecycle.',
       'Node lifecycle > when the Lease moves again the taint comes off':
         'The Lease informer\'s update handler must call heartbeats.leaseSeen too, not only add: then nodeAction says "clear" and monitor calls clearUnreachable. Lesson: § Node lifecycle.',
       'Node lifecycle > run resolves once its signal aborts':
@@ -3141,7 +3141,7 @@ export const course: Chapter[] = [
       'Taint eviction > evict records TaintManagerEviction, marks the pod DisruptionTarget, and deletes it':
         'recordEvent(client, component, { ...pod, apiVersion: "v1", kind: "Pod" }, { type: "Normal", reason: "TaintManagerEviction", message }), then updateWithRetry with status: true adding disruptionTarget(clock.now()), then delete; catch NotFound around both. Lesson: § Taint eviction.',
       'Taint eviction > a NoExecute taint evicts at once the pods that do not tolerate it, and only those':
-        'run: informers (pods with the nodeName index), a controller with queue createWorkQueue({ clock }); watch pods, and nodes mapped to pods.byIndex("nodeName", name) keys when they have NoExecute taints. reconcile: secondsToStay 0 means evict now. Lesson: § Taint eviction.',
+        'The constructor makes the informers (pods with the nodeName index) and a controller with queue createWorkQueue({ clock }); run watches pods, and nodes mapped to pods.byIndex("nodeName", name) keys when they have NoExecute taints. reconcile: secondsToStay 0 means evict now. Lesson: § Taint eviction.',
       "Taint eviction > a pod that tolerates the taint for 30 s goes 30 s later, on the controller's clock":
         'Keep since in scheduled (set it the first time, keep it after); due = since + seconds * 1000; before due, queue.addAfter(key, due - now) and return; at due, evict and mark the entry evicted. Lesson: § Taint eviction.',
       'Taint eviction > a taint taken off in time cancels the eviction: "Cancelling deletion of Pod"':
@@ -3151,9 +3151,9 @@ export const course: Chapter[] = [
       'Namespaces > reconcile of a namespace that is gone deletes every namespaced object left in it':
         'reconcile(name): for each of builtinResources with namespaced true, client.resource(type.resource, name).list(), then delete each item by name (NotFound is fine). Lesson: § Namespaces.',
       'Namespaces > deleting a namespace deletes what was in it, and nothing elsewhere':
-        "run: an informer on namespaces and a controller watching it, whose reconcile is reconcile(name): the informer's keys of cluster-scoped objects are their names. Lesson: § Namespaces.",
+        "The constructor makes an informer on namespaces; run: a controller watching it, whose reconcile is reconcile(name): the informer's keys of cluster-scoped objects are their names. Lesson: § Namespaces.",
       'Namespaces > a namespace that still exists is left alone':
-        'Start reconcile with: if this.namespaces?.get(name) exists, return. Only a namespace gone from the informer is emptied. Lesson: § Namespaces.',
+        'Start reconcile with: if this.namespaces.get(name) exists, return. Only a namespace gone from the informer is emptied. Lesson: § Namespaces.',
     },
   },
   {
@@ -3307,7 +3307,7 @@ export const course: Chapter[] = [
       'Status and conditions > a rollout under way is looked at again a second after its deadline; a finished, failed or paused one is not':
         'Math.max(1, lastUpdateTime + deadline - now + 1000) for a Progressing condition that is not False, NewReplicaSetAvailable or DeploymentPaused; undefined otherwise. Lesson: § Status and conditions.',
       "Deployments > a Deployment gets a ReplicaSet named after its template's hash, owned by it, whose pods carry the hash":
-        'run: informers and a controller as in chapter 07; reconcile: newAndOldReplicaSets of the ownerUid index, then rolloutRolling, whose newReplicaSet creates newReplicaSetFor(deployment, oldRSs) when none was found. Lesson: § Deployments.',
+        'The constructor makes the informers and the controller, as in chapter 07; run watches through the controller; reconcile: newAndOldReplicaSets of the ownerUid index, then rolloutRolling, whose newReplicaSet creates newReplicaSetFor(deployment, oldRSs) when none was found. Lesson: § Deployments.',
       'Deployments > two Deployments side by side: each counts only its own ReplicaSets (the first of each is revision 1)':
         "Take the ReplicaSets from the replicasets informer's ownerUid index with the Deployment's uid, not the whole list: another Deployment's ReplicaSet is not an old one of yours. Lesson: § Deployments.",
       'Deployments > a Deployment in another namespace gets its ReplicaSet in that namespace':

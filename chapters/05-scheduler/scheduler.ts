@@ -98,6 +98,10 @@ export class Scheduler {
   /** Keys of the pods no node could take, waiting for a node to be added or to change. */
   readonly unschedulable = new Set<string>();
 
+  /**
+   * Make here, once, with the toolkit, the informers on all pods and on nodes (with the clock):
+   * scheduleOne reads the pods; run runs both.
+   */
   constructor(options: SchedulerOptions) {
     this.options = options;
     this.schedulerName = options.schedulerName ?? 'default-scheduler';
@@ -111,11 +115,10 @@ export class Scheduler {
   }
 
   /**
-   * Runs until `signal` aborts. With the toolkit: informers on all pods and on nodes (with the
-   * clock), and a controller whose queue backs off from initialBackoffMs to maxBackoffMs, whose
-   * reconcile is scheduleOne, with 16 workers (bindings wait on the network; decisions stay one
-   * at a time as long as scheduleOne assumes before its first await). addEventHandlers with the
-   * two informers and the controller's queue; then the controller watches the pod informer, keyed
+   * Runs until `signal` aborts. With the toolkit: a controller whose queue backs off from
+   * initialBackoffMs to maxBackoffMs, whose reconcile is scheduleOne, with 16 workers (bindings
+   * wait on the network; decisions stay one at a time as long as scheduleOne assumes before its
+   * first await). addEventHandlers with the two informers and the controller's queue; then the controller watches the pod informer, keyed
    * only for this scheduler's pods without a node, and the node informer (with no keys, so it is
    * run and synced too).
    */

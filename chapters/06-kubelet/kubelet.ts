@@ -75,6 +75,11 @@ export class Kubelet {
    */
   private enqueue: (key: string, afterMs?: number) => void = () => {};
 
+  /**
+   * Make the informers here, once, with the clock: on the pods with fieldSelector
+   * spec.nodeName=<this node>, and on services. reconcile and startContainer read them; run runs
+   * them.
+   */
   constructor(options: KubeletOptions) {
     this.options = options;
     this.runtime = options.runtime;
@@ -99,9 +104,10 @@ export class Kubelet {
 
   /**
    * Renews the node's Lease in kube-node-lease: spec.renewTime now, as a MicroTime (six fractional
-   * digits: 2026-01-01T00:00:10.000000Z), holderIdentity the node; creates it (nodeLease, with
-   * leaseDurationSeconds) when it does not exist (isNotFound). Then, if the Node's Ready condition
-   * is not True (the node lifecycle controller marks a silent node Unknown), registers again.
+   * digits: 2026-01-01T00:00:10.000000Z; microTime in harness/clock.ts), holderIdentity the node;
+   * creates it (nodeLease, with leaseDurationSeconds) when it does not exist (isNotFound). Then, if
+   * the Node's Ready condition is not True (the node lifecycle controller marks a silent node
+   * Unknown), registers again.
    */
   async heartbeat(): Promise<void> {
     throw new NotImplemented('Kubelet.heartbeat', '§ Registering the node');
@@ -120,10 +126,10 @@ export class Kubelet {
   /**
    * Runs the kubelet until `signal` aborts (and then resolves: being stopped is no failure).
    * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
-   * telling it each pod's restartPolicy as the pod informer has it, closed when the signal aborts; the Node registered names the port it really got. Then
-   * keepAlive; an informer on services (waited for: containers find Services by them); an
-   * informer on the pods with fieldSelector spec.nodeName=<this node>; a controller whose
-   * reconcile is reconcile(key), with enqueue set to its queue; every relistMs (1 s) the runtime's
+   * telling it each pod's restartPolicy as the pod informer has it, closed when the signal
+   * aborts; the Node registered names the port it really got. Then keepAlive; the services
+   * informer run and waited for (containers find Services by them); a controller whose reconcile
+   * is reconcile(key), with enqueue set to its queue, watching the pod informer; every relistMs (1 s) the runtime's
    * containers through changedPods, each changed pod's key queued. Remember each pod's
    * terminationGracePeriodSeconds (30 by default) as the informer sees it, for killPod once the
    * pod is gone; when the signal aborts, stop every container's probes.

@@ -18,11 +18,6 @@ import type { ContainerStatus as RuntimeContainerStatus } from '../../harness/ru
 
 const section = '§ Pod status';
 
-/** An RFC 3339 time, seconds precision, as status fields are written. */
-export function rfc3339(milliseconds: number): string {
-  return new Date(milliseconds).toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
 /** What the kubelet knows of one container of the pod spec. */
 export interface ContainerObservation {
   /** The container's name and image, from the pod spec. */
@@ -48,7 +43,7 @@ export interface ContainerObservation {
  * - the latest attempt exited: terminated { exitCode, reason (the runtime's, else Completed for 0
  *   and Error otherwise), message if any, startedAt, finishedAt };
  * - nothing yet: waiting, ContainerCreating.
- * Times as rfc3339.
+ * Times as rfc3339 (harness/clock.ts).
  */
 export function containerStatus(observation: ContainerObservation): ContainerStatus {
   throw new NotImplemented('containerStatus', section);

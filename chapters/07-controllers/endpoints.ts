@@ -74,15 +74,15 @@ export class EndpointsController {
   private readonly options: EndpointsControllerOptions;
   private readonly clock: TimerClock;
 
+  /** Make the informers on services and pods (with this.clock) here, once: reconcile reads them. */
   constructor(options: EndpointsControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 
   /**
-   * Informers on services and pods; a controller whose reconcile is `reconcile`, watching the
-   * services, and the pods, a pod mapped to the keys of the Services of its namespace that
-   * select it.
+   * A controller whose reconcile is `reconcile`, watching the services, and the pods, a pod
+   * mapped to the keys of the Services of its namespace that select it.
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('EndpointsController.run', section);

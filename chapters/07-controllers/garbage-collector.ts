@@ -40,14 +40,17 @@ export class GarbageCollector {
   private readonly options: GarbageCollectorOptions;
   private readonly clock: TimerClock;
 
+  /**
+   * Make the informers here, once, with this.clock: one (with the ownerUid index) per resource
+   * (pods, replicasets, replicationcontrollers, deployments by default). reconcile reads them.
+   */
   constructor(options: GarbageCollectorOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 
   /**
-   * One informer (with the ownerUid index) per resource (pods, replicasets, replicationcontrollers,
-   * deployments by default) and a controller whose keys are "<resource>|<namespace/name>": every
+   * A controller whose keys are "<resource>|<namespace/name>", watching every informer: each
    * object that has ownerReferences, or isOrphaning, is queued when it appears or changes; and when
    * any object is deleted, the objects of every informer filed under its uid (its dependents) are
    * queued.

@@ -16,12 +16,13 @@ export class NamespaceController {
   private readonly options: NamespaceControllerOptions;
   private readonly clock: TimerClock;
 
+  /** Make the informer on namespaces (with this.clock) here, once: reconcile reads it, run runs it. */
   constructor(options: NamespaceControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 
-  /** An informer on namespaces, and a controller (keys: namespace names) whose reconcile is `reconcile`. */
+  /** A controller (keys: namespace names) whose reconcile is `reconcile`, watching the informer. */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('NamespaceController.run', '§ Namespaces');
   }

@@ -90,6 +90,10 @@ export class NodeLifecycleController {
   private readonly options: NodeLifecycleOptions;
   private readonly clock: TimerClock;
 
+  /**
+   * Make the informers on nodes and on leases in kube-node-lease (with this.clock) here, once:
+   * monitor reads the nodes.
+   */
   constructor(options: NodeLifecycleOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
@@ -97,7 +101,7 @@ export class NodeLifecycleController {
   }
 
   /**
-   * Informers on nodes and on leases in kube-node-lease. A Lease added or updated:
+   * Runs the informers. A Lease added or updated:
    * heartbeats.leaseSeen(its name, spec.renewTime); a node added: heartbeats.nodeSeen. Once both
    * have synced, call monitor() every monitorPeriodMs (5 s) on the
    * clock (setTimeout, set again when each pass ends, a failed pass ignored) until the signal

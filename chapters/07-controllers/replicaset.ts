@@ -153,6 +153,10 @@ export class ReplicaSetController {
   private readonly options: ReplicaSetControllerOptions;
   private readonly clock: TimerClock;
 
+  /**
+   * Make the informers here, once, with this.clock: on replicasets (or replicationcontrollers, for
+   * that kind) and on pods (with the ownerUid index). reconcile reads them; run runs them.
+   */
   constructor(options: ReplicaSetControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
@@ -160,11 +164,10 @@ export class ReplicaSetController {
   }
 
   /**
-   * Informers on replicasets (or replicationcontrollers, for that kind) and on pods (with the
-   * ownerUid index); a controller (options.workers, 4 by default) whose reconcile is `reconcile`,
-   * watching the ReplicaSets, and the pods mapped with replicaSetKeysFor (the ReplicaSets of the
-   * pod's namespace from the informer). A pod added lowers its controller's expected creations
-   * (creationObserved), a pod deleted its expected deletions (deletionObserved with its uid).
+   * A controller (options.workers, 4 by default) whose reconcile is `reconcile`, watching the
+   * ReplicaSets, and the pods mapped with replicaSetKeysFor (the ReplicaSets of the pod's namespace
+   * from the informer). A pod added lowers its controller's expected creations (creationObserved),
+   * a pod deleted its expected deletions (deletionObserved with its uid).
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('ReplicaSetController.run', section);

@@ -73,16 +73,20 @@ export class TaintEvictionController {
   private readonly options: TaintEvictionOptions;
   private readonly clock: TimerClock;
 
+  /**
+   * Make here, once, what reconcile reads: the informers on nodes and on pods (nodeName index), on
+   * the clock, and a controller named `component` whose queue is toolkit.createWorkQueue({ clock }),
+   * reconciling pod keys.
+   */
   constructor(options: TaintEvictionOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 
   /**
-   * Informers on nodes and on pods (nodeName index), on the clock; a controller named `component`
-   * whose queue is toolkit.createWorkQueue({ clock }), reconciling pod keys. It watches the pods
-   * (their own keys) and the nodes: a node with NoExecute taints maps to the keys of its pods, one
-   * without to none. Resolves once the signal aborts and the controller stops.
+   * The controller watches the pods (their own keys) and the nodes: a node with NoExecute taints
+   * maps to the keys of its pods, one without to none. Resolves once the signal aborts and the
+   * controller stops.
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('TaintEvictionController.run', section);

@@ -17,6 +17,7 @@
 // Every write of a ReplicaSet names the resourceVersion it read, so a step taken on a stale cache
 // fails with a Conflict and is retried on fresh state, instead of overshooting a bound; and a
 // status computed from a stale cache is dropped, never written over a newer one.
+import { controllerOf } from '../../harness/api/owners.ts';
 import { revisionAnnotation, revisionOf } from '../../harness/api/rollout.ts';
 import type { Deployment, Pod, ReplicaSet } from '../../harness/api/types.ts';
 import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
@@ -25,7 +26,6 @@ import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/cli
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
-  controllerOf,
   historyToDelete,
   isScalingEvent,
   newAndOldReplicaSets,
@@ -59,20 +59,19 @@ interface NewReplicaSet {
 export class DeploymentController {
   private readonly options: DeploymentControllerOptions;
   private readonly clock: TimerClock;
-  private deployments: Informer<Deployment> | undefined;
-  private replicaSets: Informer<ReplicaSet> | undefined;
-  private pods: Informer<Pod> | undefined;
-  private controller: Controller | undefined;
 
+  /**
+   * Make here, once, what reconcile reads: informers (with this.clock) on deployments, replicasets
+   * and pods, the last two with the ownerUid index (toolkit.indexers.ownerUid), and a controller
+   * named "deployment-controller" (options.workers, 4 when unset) running `reconcile`.
+   */
   constructor(options: DeploymentControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
   }
 
   /**
-   * Informers (with this.clock) on deployments, replicasets and pods, the last two with the
-   * ownerUid index (toolkit.indexers.ownerUid); a controller named "deployment-controller"
-   * (options.workers, 4 when unset) running `reconcile`, watching:
+   * The controller watches:
    * - the deployments, by their own key;
    * - the replicasets, mapped to the key of the Deployment their controller ownerReference names
    *   (kind Deployment; none otherwise), so each change of a ReplicaSet reconciles its Deployment;

@@ -10,7 +10,8 @@ import {
   revisionOf,
   rolloutAnnotations,
 } from '../../harness/api/rollout.ts';
-import type { Deployment, OwnerReference, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import { controllerOf } from '../../harness/api/owners.ts';
+import type { Deployment, ReplicaSet } from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   availableOf,
@@ -23,11 +24,6 @@ import {
 import { podTemplateHash, podTemplateHashLabel, sameTemplate } from './template-hash.ts';
 
 const section = '§ The ReplicaSets of a Deployment';
-
-/** The controller ownerReference, if any. Given. */
-export function controllerOf(object: ReplicaSet | Pod): OwnerReference | undefined {
-  return object.metadata.ownerReferences?.find((owner) => owner.controller);
-}
 
 /** A Deployment's ReplicaSets: the new one (if any), which runs its template, and the old ones. */
 export interface NewAndOld {

@@ -15,6 +15,7 @@
 // messages, and maps as repeated {key: 1, value: 2} entries. Only the kinds and fields below are
 // read; unknown fields are skipped, as protobuf readers do. Go writes every non-pointer field, even
 // when empty, so empty strings, false and empty messages are left out, as Go's JSON would.
+import { rfc3339 } from '../clock.ts';
 import { ApiError } from './errors.ts';
 import type { BodyDecoder } from './machinery.ts';
 
@@ -281,9 +282,7 @@ function decodeScalar(type: FieldType, wireType: number, reader: Reader): unknow
     const time = decodeMessage({ 1: i('seconds'), 2: i('nanos') }, bytes, 0) as {
       seconds?: number;
     };
-    return time.seconds
-      ? new Date(time.seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')
-      : undefined;
+    return time.seconds ? rfc3339(time.seconds * 1000) : undefined;
   }
   if (type === 'quantity')
     return (decodeMessage({ 1: s('string') }, bytes, 0) as { string?: string }).string;

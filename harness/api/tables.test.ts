@@ -21,6 +21,44 @@ describe('Tables', () => {
     ).toEqual(['45s', '5m30s', '47m', '3h15m', '26h', '3d4h', '210d']);
   });
 
+  test("ages change form where apimachinery's HumanDuration does", () => {
+    const s = 1000;
+    const m = 60 * s;
+    const h = 60 * m;
+    const d = 24 * h;
+    const y = 365 * d;
+    const cases: [number, string][] = [
+      [-2 * s, '<invalid>'],
+      [-1999, '0s'],
+      [-1 * s, '0s'],
+      [0, '0s'],
+      [999, '0s'],
+      [119 * s, '119s'],
+      [120 * s, '2m'],
+      [121 * s, '2m1s'],
+      [10 * m - 1, '9m59s'],
+      [10 * m, '10m'],
+      [180 * m - 1, '179m'],
+      [3 * h, '3h'],
+      [3 * h + 59 * m, '3h59m'],
+      [8 * h - 1, '7h59m'],
+      [8 * h, '8h'],
+      [48 * h - 1, '47h'],
+      [48 * h, '2d'],
+      [7 * d + 23 * h, '7d23h'],
+      [8 * d, '8d'],
+      [2 * y - 1, '729d'],
+      [2 * y, '2y'],
+      [2 * y + 45 * d, '2y45d'],
+      [8 * y - 1, '7y364d'],
+      [8 * y, '8y'],
+      [9 * y + 100 * d, '9y'],
+    ];
+    for (const [milliseconds, age] of cases) {
+      expect(humanDuration(milliseconds), `the age of ${milliseconds} ms`).toBe(age);
+    }
+  });
+
   test("kubectl's Accept header asks for a Table; -o yaml's does not", () => {
     expect(wantsTable('application/json;as=Table;v=v1;g=meta.k8s.io,application/json')).toBe(true);
     expect(wantsTable('application/json')).toBe(false);

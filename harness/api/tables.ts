@@ -49,23 +49,29 @@ export function wantsTable(accept: string | undefined): boolean {
 }
 
 /**
- * How long ago, the way kubectl's AGE column says it (apimachinery's HumanDuration): "45s",
- * "5m30s", "47m", "3h15m", "26h", "3d4h", "210d", "3y45d".
+ * How long ago, the way kubectl's AGE column says it (apimachinery's duration.HumanDuration), two
+ * or three figures at most: "45s", "5m30s", "47m", "3h15m", "26h", "3d4h", "210d", "3y45d", "9y".
+ * A second or less in the future (clocks a little apart) is "0s"; further ahead is "<invalid>".
  */
 export function humanDuration(milliseconds: number): string {
-  const seconds = Math.max(0, Math.floor(milliseconds / 1000));
+  const seconds = Math.trunc(milliseconds / 1000);
+  if (seconds < -1) return '<invalid>';
+  if (seconds < 0) return '0s';
+  if (seconds < 120) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
   const hours = Math.floor(minutes / 60);
   const days = Math.floor(hours / 24);
-  if (seconds < 120) return `${seconds}s`;
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (days < 365 * 2) return `${days}d`;
   const years = Math.floor(days / 365);
-  return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
+  /** `big` and `small` units ("5m30s"), or `big` alone when `small` is 0 ("5m"). */
+  const two = (big: string, small: number, unit: string) => (small ? `${big}${small}${unit}` : big);
+  if (minutes < 10) return two(`${minutes}m`, seconds % 60, 's');
+  if (minutes < 180) return `${minutes}m`;
+  if (hours < 8) return two(`${hours}h`, minutes % 60, 'm');
+  if (hours < 48) return `${hours}h`;
+  if (hours < 24 * 8) return two(`${days}d`, hours % 24, 'h');
+  if (days < 365 * 2) return `${days}d`;
+  if (days < 365 * 8) return two(`${years}y`, days % 365, 'd');
+  return `${years}y`;
 }
 
 const NONE = '<none>';

@@ -10,7 +10,7 @@ import { examplePod } from './examples.ts';
 import type { ObjectPredicate } from './machinery.ts';
 import type { ObjectEvent, ObjectWatch, ObjectWatchHandlers, WatchSource } from './object-watch.ts';
 import { builtinResources } from './resources.ts';
-import type { KubeObject, Pod } from './types.ts';
+import type { Pod } from './types.ts';
 import { WatchCache } from './watch-cache.ts';
 
 const pods = builtinResources.find((r) => r.group === '' && r.resource === 'pods')!;

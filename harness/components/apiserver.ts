@@ -29,7 +29,7 @@ import {
   uses,
   type Use,
 } from './implementation.ts';
-import { parseDuration } from './flags.ts';
+import { parseDuration, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { GaveUpWaiting, waitForDependency } from './waiting.ts';
 
@@ -47,9 +47,6 @@ export interface ApiServerFlags {
   storageInitializationTimeoutMs: number;
   use: Use;
 }
-
-/** A mistake on the command line: one line of explanation, exit code 2. */
-export class UsageError extends Error {}
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP] [--advertise-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]

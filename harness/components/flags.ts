@@ -1,9 +1,9 @@
 // Command-line flags as Kubernetes components take them: `--flag value`, `--flag=value`, and
 // boolean flags alone (`--leader-elect`) or with `=true`/`=false`. A mistake is a UsageError whose
 // one line names the flags there are.
+import { UsageError } from '../usage.ts';
 
-/** A mistake on the command line: one line of explanation, exit code 2. */
-export class UsageError extends Error {}
+export { UsageError };
 
 export type FlagKinds = Record<string, 'string' | 'boolean'>;
 

@@ -17,7 +17,7 @@ import {
   type ClientFlags,
   runLeading,
 } from './api-client.ts';
-import { parseComponentFlags, UsageError } from './flags.ts';
+import { parseComponentFlags } from './flags.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';

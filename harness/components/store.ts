@@ -20,6 +20,7 @@ import {
   uses,
   type Use,
 } from './implementation.ts';
+import { UsageError } from '../usage.ts';
 import { serveUntilSignal } from './process.ts';
 
 export interface StoreFlags {
@@ -30,9 +31,6 @@ export interface StoreFlags {
   listenPeerUrls: URL[];
   use: Use;
 }
-
-/** A mistake on the command line: one line of explanation, exit code 2. */
-export class UsageError extends Error {}
 
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
                       [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine|auto]`;

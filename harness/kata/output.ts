@@ -8,9 +8,7 @@ import path from 'node:path';
 import { repoRoot } from '../paths.ts';
 
 /** A mistake on the command line: the verb, chapter or flag does not exist. Exit code 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from '../usage.ts';
 
 /** Something the learner or author can fix (a missing file, a refused question). Exit code 1. */
 export class KataError extends Error {

@@ -848,6 +848,75 @@ export function serveKeepAlive(
 
 const MiB = 1024 * 1024;
 
+/**
+ * GET /health, as etcd answers it: {"health":"true"} once what the store wrote is on disk, 503 with
+ * "false" when the disk failed.
+ */
+async function serveHealth(state: ServerState, response: http.ServerResponse): Promise<void> {
+  const healthy = await (state.durability?.synced() ?? Promise.resolve()).then(
+    () => true,
+    () => false,
+  );
+  response.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(JSON.stringify({ health: String(healthy) }));
+}
+
+/** One request, routed. A stream (a watch, a keep-alive) stays in `streams` until it closes. */
+async function serveRequest(
+  state: ServerState,
+  streams: Set<http.ServerResponse>,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): Promise<void> {
+  const route = routeOf(request.method ?? 'GET', request.url ?? '/');
+  if (route.kind === 'refused') return sendText(response, route.status, route.text, route.allow);
+  if (route.kind === 'version') return sendJson(response, 200, JSON.stringify(VERSION));
+  if (route.kind === 'health') return serveHealth(state, response);
+  if (route.kind === 'unary') return serveUnary(state, route.path, request, response);
+  streams.add(response);
+  response.on('close', () => streams.delete(response));
+  if (route.kind === 'watch') serveWatch(state, request, response);
+  else serveKeepAlive(state, request, response);
+}
+
+/** Serves a request, answering what it throws as etcd's error JSON. */
+function handleRequest(
+  state: ServerState,
+  streams: Set<http.ServerResponse>,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+): void {
+  serveRequest(state, streams, request, response).catch((error: unknown) => {
+    if (response.headersSent) return response.destroy();
+    // A body cut short by the limit is not read further: close the connection instead.
+    if (error instanceof StoreError && error.message === requestTooLarge().message) {
+      response.setHeader('connection', 'close');
+    }
+    sendError(response, error);
+  });
+}
+
+/**
+ * Revokes the expired leases every `intervalMs`, as etcd's lessor does on a timer: a lease with no
+ * keep-alive dies within it. Answers the timer, to clear on close.
+ */
+function expireLeasesEvery(store: MvccStore, intervalMs: number): NodeJS.Timeout {
+  let lastProblem = '';
+  const expiry = setInterval(() => {
+    try {
+      store.expireLeases();
+    } catch (error) {
+      // Say it once, not twice a second: a store that failed keeps failing.
+      const problem = (error as Error).message;
+      if (problem !== lastProblem)
+        console.error(`kata store: revoking expired leases failed: ${problem}`);
+      lastProblem = problem;
+    }
+  }, intervalMs);
+  expiry.unref();
+  return expiry;
+}
+
 export function createStoreServer(options: StoreServerOptions): StoreServer {
   const state: ServerState = {
     store: options.store,
@@ -857,52 +926,10 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     header: memberHeader(options.name ?? 'default'),
   };
   const streams = new Set<http.ServerResponse>();
-
-  const serve = async (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const route = routeOf(request.method ?? 'GET', request.url ?? '/');
-    if (route.kind === 'refused') return sendText(response, route.status, route.text, route.allow);
-    if (route.kind === 'version') return sendJson(response, 200, JSON.stringify(VERSION));
-    if (route.kind === 'health') {
-      const healthy = await (state.durability?.synced() ?? Promise.resolve()).then(
-        () => true,
-        () => false,
-      );
-      response.writeHead(healthy ? 200 : 503, { 'content-type': 'text/plain; charset=utf-8' });
-      return response.end(JSON.stringify({ health: String(healthy) }));
-    }
-    if (route.kind === 'unary') return serveUnary(state, route.path, request, response);
-    streams.add(response);
-    response.on('close', () => streams.delete(response));
-    if (route.kind === 'watch') serveWatch(state, request, response);
-    else serveKeepAlive(state, request, response);
-  };
-
-  const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
-    serve(request, response).catch((error: unknown) => {
-      if (response.headersSent) return response.destroy();
-      // A body cut short by the limit is not read further: close the connection instead.
-      if (error instanceof StoreError && error.message === requestTooLarge().message) {
-        response.setHeader('connection', 'close');
-      }
-      sendError(response, error);
-    });
-  };
+  const handle = (request: http.IncomingMessage, response: http.ServerResponse) =>
+    handleRequest(state, streams, request, response);
   const servers: http.Server[] = [];
-
-  // etcd's lessor revokes expired leases on a timer; a lease with no keep-alive dies within it.
-  let lastExpiryProblem = '';
-  const expiry = setInterval(() => {
-    try {
-      options.store.expireLeases();
-    } catch (error) {
-      // Say it once, not twice a second: a store that failed keeps failing.
-      const problem = (error as Error).message;
-      if (problem !== lastExpiryProblem)
-        console.error(`kata store: revoking expired leases failed: ${problem}`);
-      lastExpiryProblem = problem;
-    }
-  }, options.leaseExpiryIntervalMs ?? 500);
-  expiry.unref();
+  const expiry = expireLeasesEvery(options.store, options.leaseExpiryIntervalMs ?? 500);
 
   return {
     listen(port = 0, host = '127.0.0.1') {

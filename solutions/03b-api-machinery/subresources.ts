@@ -25,11 +25,8 @@ import type {
   PodDisruptionBudgetStatus,
   Scale,
 } from '../../harness/api/types.ts';
+import { rfc3339 } from '../../harness/clock.ts';
 import { labelSelectorText, matchesLabels, parseLabelSelector } from './selectors.ts';
-
-/** RFC 3339 in UTC with seconds precision. */
-const timestamp = (milliseconds: number) =>
-  new Date(milliseconds).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /**
  * status: GET shows the whole object (as Kubernetes does); PUT keeps everything of the stored
@@ -153,7 +150,7 @@ export const bindingSubresource: Subresource = {
       type: 'PodScheduled',
       status: 'True',
       lastProbeTime: null,
-      lastTransitionTime: timestamp(context.clock.now()),
+      lastTransitionTime: rfc3339(context.clock.now()),
     };
     bound.status ??= {};
     bound.status.conditions = [
@@ -263,14 +260,14 @@ function afterEviction(status: PodDisruptionBudgetStatus, pod: string, now: numb
   return {
     ...status,
     disruptionsAllowed: allowed,
-    disruptedPods: { ...status.disruptedPods, [pod]: timestamp(now) },
+    disruptedPods: { ...status.disruptedPods, [pod]: rfc3339(now) },
     conditions: [
       {
         type: 'DisruptionAllowed',
         status: allowed > 0 ? ('True' as const) : ('False' as const),
         reason: allowed > 0 ? 'SufficientPods' : 'InsufficientPods',
         message: '',
-        lastTransitionTime: timestamp(now),
+        lastTransitionTime: rfc3339(now),
         observedGeneration: status.observedGeneration,
       },
     ],

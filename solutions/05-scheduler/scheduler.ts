@@ -14,9 +14,9 @@
 // 10 s), or at once when a node appears or changes.
 import type { Binding, KubeEvent, Node, Pod } from '../../harness/api/types.ts';
 import { isConflict, isNotFound } from '../../harness/client/errors.ts';
-import { eventRecorder } from '../../harness/client/events.ts';
+import { eventAbout, eventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit, WorkQueue } from '../../harness/client/types.ts';
-import { systemClock, type TimerClock } from '../../harness/clock.ts';
+import { rfc3339, systemClock, type TimerClock } from '../../harness/clock.ts';
 import { SchedulerCache } from './cache.ts';
 import { defaultFilters, filterNode, unschedulableMessage, type Filter } from './filters.ts';
 import type { NodeInfo } from './node-info.ts';
@@ -52,10 +52,6 @@ export function numFeasibleNodesToFind(nodeCount: number, percentage = 0): numbe
   const share = percentage > 0 ? percentage : Math.max(5, 50 - nodeCount / 125);
   return Math.min(nodeCount, Math.max(100, Math.floor((nodeCount * share) / 100)));
 }
-
-/** The time of day in the format Event timestamps use. */
-const timestamp = (clock: TimerClock) =>
-  new Date(clock.now()).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** The Binding that places a pod on a node: POSTed to the pod's `binding` subresource. */
 export function bindingFor(pod: Pod, nodeName: string): Binding {
@@ -106,26 +102,10 @@ export function schedulerEvent(
   component: string,
   now: string,
 ): KubeEvent {
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
-    involvedObject: {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      namespace: pod.metadata.namespace,
-      name: pod.metadata.name,
-      uid: pod.metadata.uid,
-    },
-    reason,
-    message,
-    type,
-    source: { component },
-    reportingComponent: component,
-    count: 1,
-    firstTimestamp: now,
-    lastTimestamp: now,
-  };
+  // An informer's pods may lack apiVersion and kind (a list's items do): the event names them.
+  const about = { ...pod, apiVersion: 'v1', kind: 'Pod' };
+  const event = eventAbout(about, component, { type, reason, message });
+  return { ...event, count: 1, firstTimestamp: now, lastTimestamp: now };
 }
 
 export class Scheduler {
@@ -138,13 +118,17 @@ export class Scheduler {
   readonly unschedulable = new Set<string>();
   /** Where the next search through the nodes starts, so that pods spread over all of them. */
   private nextStart = 0;
-  private pods: Informer<Pod> | undefined;
+  private readonly pods: Informer<Pod>;
+  private readonly nodes: Informer<Node>;
 
   constructor(options: SchedulerOptions) {
     this.options = options;
     this.schedulerName = options.schedulerName ?? 'default-scheduler';
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
+    const { toolkit, client } = options;
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
+    this.nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
   }
 
   /** Whether a pod is this scheduler's to place. */
@@ -154,10 +138,8 @@ export class Scheduler {
 
   /** Runs until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
-    const nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
-    this.pods = pods;
+    const { toolkit } = this.options;
+    const { pods, nodes } = this;
     const controller = toolkit.createController({
       name: this.schedulerName,
       queue: toolkit.createWorkQueue({
@@ -252,7 +234,7 @@ export class Scheduler {
 
   /** One pod: decide, assume, bind. Throws to be retried with back-off. */
   async scheduleOne(key: string): Promise<void> {
-    const pod = this.pods?.get(key);
+    const pod = this.pods.get(key);
     if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
     if (!this.responsibleFor(pod) || this.cache.isAssumed(pod)) return;
 
@@ -284,7 +266,7 @@ export class Scheduler {
   async reportUnschedulable(pod: Pod, message: string): Promise<void> {
     const { toolkit, client } = this.options;
     const pods = client.resource<Pod>('pods', pod.metadata.namespace);
-    const now = timestamp(this.clock);
+    const now = rfc3339(this.clock.now());
     try {
       await toolkit.updateWithRetry(
         pods,
@@ -299,13 +281,14 @@ export class Scheduler {
   }
 
   /**
-   * Writes an Event about the pod, through the client's event recorder: a pod retried and still
-   * unschedulable is one FailedScheduling Event whose count grows. Best effort.
+   * Writes an Event about the pod, through the client's event recorder (harness/client/events.ts):
+   * a pod retried and still unschedulable is one FailedScheduling Event whose count grows. Best
+   * effort: the recorder never throws.
    */
-  private async recordEvent(pod: Pod, type: EventType, reason: string, message: string) {
-    const now = timestamp(this.clock);
+  private recordEvent(pod: Pod, type: EventType, reason: string, message: string): Promise<void> {
+    const now = rfc3339(this.clock.now());
     const event = schedulerEvent(pod, type, reason, message, this.schedulerName, now);
-    await eventRecorder(this.options.client, this.clock).record(event);
+    return eventRecorder(this.options.client, this.clock).record(event);
   }
 }
 

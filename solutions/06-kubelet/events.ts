@@ -11,7 +11,7 @@
 // spec.containers{app}. The source is the kubelet on its node (source.host), so `kubectl events`
 // shows which node said it. The writing, and the counting of repeats (a crash loop's BackOff is
 // one Event whose count grows), is the event recorder's (harness/client/events.ts).
-import type { EventNote } from '../../harness/client/events.ts';
+import { eventAbout, type EventNote } from '../../harness/client/events.ts';
 import type { KubeEvent, Pod } from '../../harness/api/types.ts';
 
 /** The component the kubelet's events come from. */
@@ -27,24 +27,9 @@ export function kubeletEvent(
   note: EventNote,
   container?: string,
 ): KubeEvent {
-  return {
-    apiVersion: 'v1',
-    kind: 'Event',
-    metadata: { generateName: `${pod.metadata.name}.`, namespace: pod.metadata.namespace },
-    involvedObject: {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      namespace: pod.metadata.namespace,
-      name: pod.metadata.name,
-      uid: pod.metadata.uid,
-      ...(container === undefined ? {} : { fieldPath: `spec.containers{${container}}` }),
-    },
-    type: note.type,
-    reason: note.reason,
-    message: note.message,
-    source: { component: kubeletComponent, host: nodeName },
-    reportingComponent: kubeletComponent,
-  };
+  const about = { ...pod, apiVersion: 'v1', kind: 'Pod' };
+  const fieldPath = container === undefined ? undefined : `spec.containers{${container}}`;
+  return eventAbout(about, kubeletComponent, note, { host: nodeName, fieldPath });
 }
 
 /** The image is on the node already (images here are programs shipped with the kata). */

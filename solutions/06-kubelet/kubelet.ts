@@ -19,7 +19,13 @@ import type { Container, Lease, Node, Pod, Service } from '../../harness/api/typ
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import { eventRecorder, type EventNote, type EventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { rfc3339, systemClock, type Timer, type TimerClock } from '../../harness/clock.ts';
+import {
+  microTime,
+  rfc3339,
+  systemClock,
+  type Timer,
+  type TimerClock,
+} from '../../harness/clock.ts';
 import {
   containerNameLabel,
   ImagePullBackOff,
@@ -60,10 +66,6 @@ export interface KubeletOptions extends NodeConfig {
 
 /** The key of a pod: "namespace/name". */
 const keyOf = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
-
-/** A MicroTime, for Lease times. */
-const microTime = (milliseconds: number) =>
-  new Date(milliseconds).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 /** Why the kubelet holds a container back instead of running it: CrashLoopBackOff, ErrImagePull. */
 export interface Held {
@@ -107,8 +109,9 @@ export class Kubelet {
   private readonly pullFailures = new Map<string, number>();
   /** The grace period of each pod last seen, for stopping it once it is gone. */
   private readonly gracePeriods = new Map<string, number>();
-  private pods: Informer<Pod> | undefined;
-  private services: Informer<Service> | undefined;
+  /** This node's pods (the API server sends no others), and the Services. */
+  private readonly pods: Informer<Pod>;
+  private readonly services: Informer<Service>;
   /** The port the kubelet API listens on, once it does. */
   private apiPort: number | undefined;
   /** Queues a pod key for a sync, now or later; a no-op until run() has a queue. */
@@ -120,6 +123,15 @@ export class Kubelet {
     this.clock = options.clock ?? systemClock;
     this.backoff = new CrashBackoff(options.backoff);
     this.recorder = eventRecorder(options.client, this.clock);
+    const { toolkit, client } = options;
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), {
+      fieldSelector: `spec.nodeName=${options.nodeName}`,
+      clock: this.clock,
+    });
+    // Services, for the environment variables a container finds them by (without DNS).
+    this.services = toolkit.createInformer(client.resource<Service>('services'), {
+      clock: this.clock,
+    });
   }
 
   /**
@@ -203,11 +215,11 @@ export class Kubelet {
   }
 
   private async start(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
+    const { toolkit } = this.options;
     if (this.options.port !== undefined) {
       const { nodeIp, port } = this.options;
       const policyOf = (namespace: string, name: string) =>
-        this.pods?.get(`${namespace}/${name}`)?.spec.restartPolicy;
+        this.pods.get(`${namespace}/${name}`)?.spec.restartPolicy;
       const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf);
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
@@ -218,17 +230,10 @@ export class Kubelet {
     });
     await this.keepAlive(signal);
 
-    // Services, for the environment variables a container finds them by (without DNS).
-    this.services = toolkit.createInformer(client.resource<Service>('services'), {
-      clock: this.clock,
-    });
+    // A container's environment names the Services there were when it started: have them first.
     this.services.run(signal);
     await this.services.waitForSync(signal);
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
-      fieldSelector: `spec.nodeName=${this.nodeName}`,
-      clock: this.clock,
-    });
-    this.pods = pods;
+    const { pods } = this;
     const controller = toolkit.createController({
       name: `kubelet-${this.nodeName}`,
       queue: toolkit.createWorkQueue({ clock: this.clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
@@ -255,7 +260,7 @@ export class Kubelet {
 
   /** The controller's reconcile: the pod of `key` as the informer has it, gone, or going. */
   async reconcile(key: string): Promise<void> {
-    const pod = this.pods?.get(key);
+    const pod = this.pods.get(key);
     if (!pod) return this.killPod(key, this.gracePeriods.get(key) ?? 30);
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod);
     return this.syncPod(pod);
@@ -305,7 +310,7 @@ export class Kubelet {
       this.enqueue(keyOf(pod), backoffMs);
       return { reason: error.reason, message: error.message };
     }
-    const services = this.services?.byIndex('namespace', pod.metadata.namespace ?? '') ?? [];
+    const services = this.services.byIndex('namespace', pod.metadata.namespace ?? '');
     const config = containerConfig(pod, container, attempt, services);
     try {
       const id = await this.runtime.createContainer(sandbox.id, config);

@@ -13,12 +13,8 @@ import type {
   PodSpec,
   PodStatus,
 } from '../../harness/api/types.ts';
+import { rfc3339 } from '../../harness/clock.ts';
 import type { ContainerStatus as RuntimeContainerStatus } from '../../harness/runtime/cri.ts';
-
-/** An RFC 3339 time, seconds precision, as status fields are written. */
-export function rfc3339(milliseconds: number): string {
-  return new Date(milliseconds).toISOString().replace(/\.\d+Z$/, 'Z');
-}
 
 /** What the kubelet knows of one container of the pod spec. */
 export interface ContainerObservation {

@@ -207,8 +207,8 @@ export class ContainerProbes {
       this.container.startupProbe,
       this.startup,
       () => true,
-      (changed) => {
-        if (this.startup!.healthy) {
+      (changed, healthy) => {
+        if (healthy) {
           if (changed) this.events.onChange();
         } else if (changed) this.events.onFailure();
       },
@@ -227,8 +227,8 @@ export class ContainerProbes {
       this.container.livenessProbe,
       this.liveness,
       () => this.started,
-      (changed) => {
-        if (changed && !this.liveness!.healthy) this.events.onFailure();
+      (changed, healthy) => {
+        if (changed && !healthy) this.events.onFailure();
       },
     );
   }
@@ -241,14 +241,15 @@ export class ContainerProbes {
 
   /**
    * Runs `probe` after its initial delay, then every period, while `active()` says so; each
-   * failure is told to onUnhealthy.
+   * failure is told to onUnhealthy, and each result to `recorded`: whether the tracker's verdict
+   * changed, and what it is now.
    */
   private schedule(
     kind: ProbeKind,
     probe: Probe | undefined,
     tracker: ProbeTracker | undefined,
     active: () => boolean,
-    recorded: (changed: boolean) => void,
+    recorded: (changed: boolean, healthy: boolean) => void,
   ): void {
     if (!probe || !tracker) return;
     const every = (milliseconds: number) => {
@@ -259,7 +260,7 @@ export class ContainerProbes {
           const { success, output } = await runProbe(probe, this.container, this.target);
           if (this.stopped) return;
           if (!success) this.events.onUnhealthy?.(kind, output);
-          recorded(tracker.record(success));
+          recorded(tracker.record(success), tracker.healthy);
         }
         every((probe.periodSeconds ?? 10) * 1000);
       }, milliseconds);

@@ -107,22 +107,22 @@ export function selects(service: Service, pod: Pod): boolean {
 export class EndpointsController {
   private readonly options: EndpointsControllerOptions;
   private readonly clock: TimerClock;
-  private services: Informer<Service> | undefined;
-  private pods: Informer<Pod> | undefined;
+  private readonly services: Informer<Service>;
+  private readonly pods: Informer<Pod>;
 
   constructor(options: EndpointsControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    const { toolkit, client } = options;
+    this.services = toolkit.createInformer(client.resource<Service>('services'), {
+      clock: this.clock,
+    });
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const services = toolkit.createInformer(client.resource<Service>('services'), {
-      clock: this.clock,
-    });
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), { clock: this.clock });
-    this.services = services;
-    this.pods = pods;
+    const { toolkit } = this.options;
+    const { services, pods } = this;
     const controller = toolkit.createController({
       name: 'endpoints-controller',
       workers: 4,
@@ -141,7 +141,7 @@ export class EndpointsController {
 
   async reconcile(key: string): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
-    const service = this.services?.get(key);
+    const service = this.services.get(key);
     if (!service) {
       await this.options.client
         .resource<Endpoints>('endpoints', namespace)
@@ -153,9 +153,9 @@ export class EndpointsController {
     }
     // A Service without a selector has Endpoints someone writes by hand: leave them alone.
     if (!service.spec.selector) return;
-    const selected = (this.pods?.byIndex('namespace', namespace) ?? []).filter((pod) =>
-      selects(service, pod),
-    );
+    const selected = this.pods
+      .byIndex('namespace', namespace)
+      .filter((pod) => selects(service, pod));
     await this.writeEndpoints(service, endpointSubsets(service, selected));
   }
 

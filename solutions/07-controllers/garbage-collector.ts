@@ -41,31 +41,36 @@ export interface Dependent {
 export class GarbageCollector {
   private readonly options: GarbageCollectorOptions;
   private readonly clock: TimerClock;
+  /** One informer per resource it follows, by resource. */
   private readonly informers = new Map<string, Informer>();
 
   constructor(options: GarbageCollectorOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const controller = toolkit.createController({
-      name: 'garbage-collector',
-      workers: 4,
-      reconcile: (key) => this.reconcile(key),
-    });
-    for (const resource of this.options.resources ?? [
+    const { toolkit, client } = options;
+    const resources = options.resources ?? [
       'pods',
       'replicasets',
       'replicationcontrollers',
       'deployments',
-    ]) {
+    ];
+    for (const resource of resources) {
       const informer = toolkit.createInformer(client.resource(resource), {
         clock: this.clock,
         indexers: { ownerUid: toolkit.indexers.ownerUid },
       });
       this.informers.set(resource, informer);
+    }
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit } = this.options;
+    const controller = toolkit.createController({
+      name: 'garbage-collector',
+      workers: 4,
+      reconcile: (key) => this.reconcile(key),
+    });
+    for (const [resource, informer] of this.informers) {
       // An object with owners is looked at when it appears or changes, and so is one being
       // deleted with the finalizer "orphan" (its dependents must be let go first)...
       controller.watch(informer, (object) =>

@@ -17,30 +17,29 @@ export interface NamespaceControllerOptions {
 export class NamespaceController {
   private readonly options: NamespaceControllerOptions;
   private readonly clock: TimerClock;
-  private namespaces: Informer<Namespace> | undefined;
+  private readonly namespaces: Informer<Namespace>;
 
   constructor(options: NamespaceControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    const { toolkit, client } = options;
+    this.namespaces = toolkit.createInformer(client.resource<Namespace>('namespaces'), {
+      clock: this.clock,
+    });
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const namespaces = toolkit.createInformer(client.resource<Namespace>('namespaces'), {
-      clock: this.clock,
-    });
-    this.namespaces = namespaces;
-    const controller = toolkit.createController({
+    const controller = this.options.toolkit.createController({
       name: 'namespace-controller',
       reconcile: (name) => this.reconcile(name),
     });
-    controller.watch(namespaces);
+    controller.watch(this.namespaces);
     await controller.run(signal);
   }
 
   /** A namespace that is gone: delete every namespaced object still in it. */
   async reconcile(name: string): Promise<void> {
-    if (this.namespaces?.get(name)) return;
+    if (this.namespaces.get(name)) return;
     for (const resource of builtinResources.filter((type) => type.namespaced)) {
       const objects = this.options.client.resource(resource.resource, name);
       for (const object of (await objects.list()).items) {

@@ -96,21 +96,22 @@ export class NodeLifecycleController {
   private readonly options: NodeLifecycleOptions;
   private readonly clock: TimerClock;
   readonly heartbeats: Heartbeats;
-  private nodes: Informer<Node> | undefined;
+  private readonly nodes: Informer<Node>;
+  private readonly leases: Informer<Lease>;
 
   constructor(options: NodeLifecycleOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
     this.heartbeats = new Heartbeats(this.clock);
+    const { toolkit, client } = options;
+    this.nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
+    this.leases = toolkit.createInformer(client.resource<Lease>('leases', 'kube-node-lease'), {
+      clock: this.clock,
+    });
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
-    const leases = toolkit.createInformer(client.resource<Lease>('leases', 'kube-node-lease'), {
-      clock: this.clock,
-    });
-    this.nodes = nodes;
+    const { nodes, leases } = this;
     const hear = (lease: Lease) =>
       this.heartbeats.leaseSeen(lease.metadata.name!, lease.spec?.renewTime);
     leases.addEventHandlers({ add: hear, update: (_old, lease) => hear(lease) });
@@ -141,7 +142,7 @@ export class NodeLifecycleController {
   async monitor(): Promise<void> {
     const now = this.clock.now();
     const grace = this.options.gracePeriodMs ?? 50_000;
-    for (const node of this.nodes?.list() ?? []) {
+    for (const node of this.nodes.list()) {
       const name = node.metadata.name!;
       const action = nodeAction(node, this.heartbeats.lastHeard(name), now, grace);
       if (action === 'mark') await this.markUnreachable(name, now);

@@ -183,12 +183,11 @@ export class ReplicaSetController {
   private readonly options: ReplicaSetControllerOptions;
   private readonly clock: TimerClock;
   readonly expectations: Expectations;
-  private replicaSets: Informer<ReplicaSet> | undefined;
-  private pods: Informer<Pod> | undefined;
-
   private readonly kind: 'ReplicaSet' | 'ReplicationController';
   /** Where objects of that kind live: replicasets or replicationcontrollers. */
   private readonly resource: string;
+  private readonly replicaSets: Informer<ReplicaSet>;
+  private readonly pods: Informer<Pod>;
 
   constructor(options: ReplicaSetControllerOptions) {
     this.options = options;
@@ -196,19 +195,19 @@ export class ReplicaSetController {
     this.expectations = new Expectations(this.clock);
     this.kind = options.kind ?? 'ReplicaSet';
     this.resource = this.kind === 'ReplicaSet' ? 'replicasets' : 'replicationcontrollers';
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const replicaSets = toolkit.createInformer(client.resource<ReplicaSet>(this.resource), {
+    const { toolkit, client } = options;
+    this.replicaSets = toolkit.createInformer(client.resource<ReplicaSet>(this.resource), {
       clock: this.clock,
     });
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), {
       clock: this.clock,
       indexers: { ownerUid: toolkit.indexers.ownerUid },
     });
-    this.replicaSets = replicaSets;
-    this.pods = pods;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit } = this.options;
+    const { replicaSets, pods } = this;
     const controller = toolkit.createController({
       name: `${this.kind.toLowerCase()}-controller`,
       workers: this.options.workers ?? 4,
@@ -240,14 +239,14 @@ export class ReplicaSetController {
   }
 
   async reconcile(key: string): Promise<void> {
-    const rs = this.replicaSets?.get(key);
+    const rs = this.replicaSets.get(key);
     if (!rs) {
       this.expectations.forget(key);
       return;
     }
     // Being deleted: its pods are the garbage collector's business now (deleted or orphaned).
     if (!this.expectations.satisfied(key) || rs.metadata.deletionTimestamp) return;
-    const inNamespace = this.pods?.byIndex('namespace', rs.metadata.namespace ?? '') ?? [];
+    const inNamespace = this.pods.byIndex('namespace', rs.metadata.namespace ?? '');
     const active = (await this.claimPods(rs, inNamespace)).filter(isActive);
     const wanted = rs.spec.replicas ?? 1;
     const burst = this.options.burstReplicas ?? 500;

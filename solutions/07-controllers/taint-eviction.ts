@@ -81,32 +81,31 @@ interface Scheduled {
 export class TaintEvictionController {
   private readonly options: TaintEvictionOptions;
   private readonly clock: TimerClock;
-  private nodes: Informer<Node> | undefined;
-  private pods: Informer<Pod> | undefined;
-  private controller: Controller | undefined;
+  private readonly nodes: Informer<Node>;
+  private readonly pods: Informer<Pod>;
+  private readonly controller: Controller;
   /** Evictions under way, by pod key. */
   readonly scheduled = new Map<string, Scheduled>();
 
   constructor(options: TaintEvictionOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
-    const pods = toolkit.createInformer(client.resource<Pod>('pods'), {
+    const { toolkit, client } = options;
+    this.nodes = toolkit.createInformer(client.resource<Node>('nodes'), { clock: this.clock });
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), {
       clock: this.clock,
       indexers: { nodeName: toolkit.indexers.nodeName },
     });
-    this.nodes = nodes;
-    this.pods = pods;
-    const controller = toolkit.createController({
+    this.controller = toolkit.createController({
       name: component,
       queue: toolkit.createWorkQueue({ clock: this.clock }),
       reconcile: (key) => this.reconcile(key),
     });
-    this.controller = controller;
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const { toolkit } = this.options;
+    const { nodes, pods, controller } = this;
     controller.watch(pods);
     // A node concerns the pods on it, while it has NoExecute taints (an update hands in the node
     // before and after, so taking the last taint off still reaches them).
@@ -123,8 +122,8 @@ export class TaintEvictionController {
    * while; its eviction cancelled if it may stay for ever (or is gone, or being deleted).
    */
   async reconcile(key: string): Promise<void> {
-    const pod = this.pods?.get(key);
-    const node = pod?.spec.nodeName ? this.nodes?.get(pod.spec.nodeName) : undefined;
+    const pod = this.pods.get(key);
+    const node = pod?.spec.nodeName ? this.nodes.get(pod.spec.nodeName) : undefined;
     const seconds =
       pod && !pod.metadata.deletionTimestamp
         ? secondsToStay(noExecuteTaints(node), pod.spec.tolerations ?? [])
@@ -138,7 +137,7 @@ export class TaintEvictionController {
     const since = scheduled?.since ?? now;
     this.scheduled.set(key, { uid, since, evicted: false });
     const due = since + seconds * 1000;
-    if (now < due) return this.controller?.queue.addAfter(key, due - now);
+    if (now < due) return this.controller.queue.addAfter(key, due - now);
     await this.evict(pod);
     this.scheduled.set(key, { uid, since, evicted: true });
   }

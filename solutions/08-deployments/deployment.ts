@@ -17,6 +17,7 @@
 // Every write of a ReplicaSet names the resourceVersion it read, so a step taken on a stale cache
 // fails with a Conflict and is retried on fresh state, instead of overshooting a bound; and a
 // status computed from a stale cache is dropped, never written over a newer one.
+import { controllerOf } from '../../harness/api/owners.ts';
 import { revisionAnnotation, revisionOf } from '../../harness/api/rollout.ts';
 import type { Deployment, Pod, ReplicaSet } from '../../harness/api/types.ts';
 import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
@@ -24,7 +25,6 @@ import { recordEvent } from '../../harness/client/events.ts';
 import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import {
-  controllerOf,
   historyToDelete,
   isScalingEvent,
   newAndOldReplicaSets,
@@ -56,27 +56,27 @@ interface NewReplicaSet {
 export class DeploymentController {
   private readonly options: DeploymentControllerOptions;
   private readonly clock: TimerClock;
-  private deployments: Informer<Deployment> | undefined;
-  private replicaSets: Informer<ReplicaSet> | undefined;
-  private pods: Informer<Pod> | undefined;
-  private controller: Controller | undefined;
+  private readonly deployments: Informer<Deployment>;
+  private readonly replicaSets: Informer<ReplicaSet>;
+  private readonly pods: Informer<Pod>;
+  private readonly controller: Controller;
 
   constructor(options: DeploymentControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+    const { toolkit, client } = options;
+    const informed = { clock: this.clock, indexers: { ownerUid: toolkit.indexers.ownerUid } };
+    this.deployments = toolkit.createInformer(client.resource<Deployment>('deployments'), informed);
+    this.replicaSets = toolkit.createInformer(client.resource<ReplicaSet>('replicasets'), informed);
+    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), informed);
+    this.controller = toolkit.createController({
+      name: component,
+      workers: options.workers ?? 4,
+      reconcile: (key) => this.reconcile(key),
+    });
   }
 
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit, client } = this.options;
-    const options = { clock: this.clock, indexers: { ownerUid: toolkit.indexers.ownerUid } };
-    this.deployments = toolkit.createInformer(client.resource<Deployment>('deployments'), options);
-    this.replicaSets = toolkit.createInformer(client.resource<ReplicaSet>('replicasets'), options);
-    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), options);
-    this.controller = toolkit.createController({
-      name: component,
-      workers: this.options.workers ?? 4,
-      reconcile: (key) => this.reconcile(key),
-    });
     this.controller.watch(this.deployments);
     this.controller.watch(this.replicaSets, (rs) => this.ownerKeys(rs));
     this.controller.watch(this.pods, (pod) => this.recreateKeys(pod));
@@ -92,16 +92,16 @@ export class DeploymentController {
   /** A pod's Deployment, through its ReplicaSet: only a Recreate one waits for pods to go. */
   private recreateKeys(pod: Pod): string[] {
     const rs = controllerOf(pod);
-    const owner = rs && this.replicaSets!.get(`${pod.metadata.namespace}/${rs.name}`);
+    const owner = rs && this.replicaSets.get(`${pod.metadata.namespace}/${rs.name}`);
     const keys = owner ? this.ownerKeys(owner) : [];
-    return keys.filter((key) => this.deployments!.get(key)?.spec.strategy?.type === 'Recreate');
+    return keys.filter((key) => this.deployments.get(key)?.spec.strategy?.type === 'Recreate');
   }
 
   async reconcile(key: string): Promise<void> {
-    const deployment = this.deployments?.get(key);
+    const deployment = this.deployments.get(key);
     // Gone, or going: its ReplicaSets are the garbage collector's now.
     if (!deployment || deployment.metadata.deletionTimestamp) return;
-    const owned = this.replicaSets?.byIndex('ownerUid', deployment.metadata.uid!) ?? [];
+    const owned = this.replicaSets.byIndex('ownerUid', deployment.metadata.uid!);
     const split = newAndOldReplicaSets(deployment, owned);
     if (deployment.spec.paused || isScalingEvent(deployment, owned)) {
       await this.scale(deployment, split);
@@ -253,7 +253,7 @@ export class DeploymentController {
     const status = nextStatus(deployment, newRS, oldRSs, { created, now });
     const delay = progressCheckDelay(deployment, status, now);
     if (delay !== undefined)
-      this.controller?.queue.addAfter(this.options.toolkit.keyOf(deployment), delay);
+      this.controller.queue.addAfter(this.options.toolkit.keyOf(deployment), delay);
     const before = JSON.stringify(deployment.status ?? {});
     if (before === JSON.stringify(status)) return;
     await this.options.toolkit
@@ -284,7 +284,7 @@ export class DeploymentController {
       const olds = await this.resize(deployment, oldRSs, new Map(running.map((rs) => [rs, 0])));
       return this.writeStatus(deployment, found, olds);
     }
-    const oldPods = oldRSs.flatMap((rs) => this.pods?.byIndex('ownerUid', rs.metadata.uid!) ?? []);
+    const oldPods = oldRSs.flatMap((rs) => this.pods.byIndex('ownerUid', rs.metadata.uid!));
     const finished = (pod: Pod) => ['Succeeded', 'Failed'].includes(pod.status?.phase ?? '');
     if (!oldPods.every(finished)) return this.writeStatus(deployment, found, oldRSs);
     const { newRS, created } = await this.newReplicaSet(deployment, split);

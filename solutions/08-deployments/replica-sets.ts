@@ -10,7 +10,8 @@ import {
   revisionOf,
   rolloutAnnotations,
 } from '../../harness/api/rollout.ts';
-import type { Deployment, OwnerReference, Pod, ReplicaSet } from '../../harness/api/types.ts';
+import { controllerOf } from '../../harness/api/owners.ts';
+import type { Deployment, ReplicaSet } from '../../harness/api/types.ts';
 import {
   availableOf,
   byCreation,
@@ -20,11 +21,6 @@ import {
   resolveFenceposts,
 } from './rollout-math.ts';
 import { podTemplateHash, podTemplateHashLabel, sameTemplate } from './template-hash.ts';
-
-/** The controller ownerReference, if any. */
-export function controllerOf(object: ReplicaSet | Pod): OwnerReference | undefined {
-  return object.metadata.ownerReferences?.find((owner) => owner.controller);
-}
 
 /** A Deployment's ReplicaSets: the new one (if any), which runs its template, and the old ones. */
 export interface NewAndOld {

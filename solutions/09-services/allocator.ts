@@ -170,15 +170,15 @@ export function requestedIpError(
 export class ServiceAllocator {
   readonly serviceCidr: Cidr;
   readonly nodePorts: PortRange;
-  readonly #random: () => number;
+  private readonly random: () => number;
   /** Taken addresses (as numbers) and ports. */
-  readonly #ips = new Set<number>();
-  readonly #ports = new Set<number>();
+  private readonly ips = new Set<number>();
+  private readonly ports = new Set<number>();
 
   constructor(options: ServiceAllocatorOptions = {}) {
     this.serviceCidr = parseCidr(options.serviceCidr ?? defaultServiceCidr);
     this.nodePorts = parsePortRange(options.nodePortRange ?? defaultNodePortRange);
-    this.#random = options.random ?? Math.random;
+    this.random = options.random ?? Math.random;
   }
 
   /** The address kept for the `default/kubernetes` Service: the range's first usable one. */
@@ -187,25 +187,25 @@ export class ServiceAllocator {
   }
 
   isIpAllocated(ip: string): boolean {
-    return this.#ips.has(parseIp(ip));
+    return this.ips.has(parseIp(ip));
   }
 
   isPortAllocated(port: number): boolean {
-    return this.#ports.has(port);
+    return this.ports.has(port);
   }
 
   /** Forgets everything, then marks taken what the existing Services hold (after a restart). */
   rebuild(services: Service[]): void {
-    this.#ips.clear();
-    this.#ports.clear();
+    this.ips.clear();
+    this.ports.clear();
     for (const service of services) {
       const ip = service.spec.clusterIP;
       if (wantsClusterIp(service) && ip && cidrContains(this.serviceCidr, ip))
-        this.#ips.add(parseIp(ip));
+        this.ips.add(parseIp(ip));
       if (!wantsNodePorts(service)) continue;
       for (const port of service.spec.ports ?? [])
-        if (port.nodePort !== undefined && this.#inPortRange(port.nodePort))
-          this.#ports.add(port.nodePort);
+        if (port.nodePort !== undefined && this.inPortRange(port.nodePort))
+          this.ports.add(port.nodePort);
     }
   }
 
@@ -219,20 +219,20 @@ export class ServiceAllocator {
     const requested = service.spec.clusterIP || service.spec.clusterIPs?.[0];
     let ip: number;
     if (requested) {
-      const error = requestedIpError(service, requested, this.serviceCidr, (n) => this.#ips.has(n));
+      const error = requestedIpError(service, requested, this.serviceCidr, (n) => this.ips.has(n));
       if (error) throw error;
       ip = parseIp(requested);
     } else {
       // Offsets 2 .. size-2: not the network address, not the `kubernetes` one, not broadcast.
       const size = cidrSize(this.serviceCidr);
-      const isTaken = (n: number) => this.#ips.has(this.serviceCidr.base + n);
-      const offset = findFree(2, size - 2, isTaken, this.#random);
+      const isTaken = (n: number) => this.ips.has(this.serviceCidr.base + n);
+      const offset = findFree(2, size - 2, isTaken, this.random);
       if (offset === undefined)
         throw new ApiError(500, 'InternalError', 'range is full: no ClusterIP left to allocate');
       ip = this.serviceCidr.base + offset;
     }
-    this.#ips.add(ip);
-    undo.push(() => this.#ips.delete(ip));
+    this.ips.add(ip);
+    undo.push(() => this.ips.delete(ip));
     service.spec.clusterIP = formatIp(ip);
     service.spec.clusterIPs = [formatIp(ip)];
   }
@@ -254,13 +254,13 @@ export class ServiceAllocator {
             [{ type: 'FieldValueInvalid', field: `spec.ports[${i}].nodePort` }],
             [`Invalid value: ${nodePort}: ${detail}`],
           );
-        if (!this.#inPortRange(nodePort))
+        if (!this.inPortRange(nodePort))
           throw fail(
             'provided port is not in the valid range. The range of valid ports is ' +
               `${this.nodePorts.first}-${this.nodePorts.last}`,
           );
         if (own.has(nodePort)) return;
-        if (this.#ports.has(nodePort)) throw fail('provided port is already allocated');
+        if (this.ports.has(nodePort)) throw fail('provided port is already allocated');
       } else {
         const before = oldPorts.find((old) => old.port === port.port && old.nodePort !== undefined);
         if (before) {
@@ -269,14 +269,14 @@ export class ServiceAllocator {
           return;
         }
         const { first, last } = this.nodePorts;
-        const offset = findFree(0, last - first, (n) => this.#ports.has(first + n), this.#random);
+        const offset = findFree(0, last - first, (n) => this.ports.has(first + n), this.random);
         if (offset === undefined)
           throw new ApiError(500, 'InternalError', 'range is full: no node port left to allocate');
         nodePort = first + offset;
       }
       const allocated = nodePort;
-      this.#ports.add(allocated);
-      undo.push(() => this.#ports.delete(allocated));
+      this.ports.add(allocated);
+      undo.push(() => this.ports.delete(allocated));
       port.nodePort = allocated;
     });
   }
@@ -339,25 +339,25 @@ export class ServiceAllocator {
       const kept = new Set((result.spec.ports ?? []).map((port) => port.nodePort));
       for (const port of oldPorts)
         if (port.nodePort !== undefined && !kept.has(port.nodePort))
-          this.#ports.delete(port.nodePort);
+          this.ports.delete(port.nodePort);
     } catch (error) {
       for (const release of undo) release();
       throw error;
     }
-    for (const ip of released) this.#ips.delete(ip);
+    for (const ip of released) this.ips.delete(ip);
     return result;
   }
 
   /** A Service deleted: its address and ports are free again. */
   onDelete(service: Service): void {
     if (wantsClusterIp(service) && service.spec.clusterIP)
-      this.#ips.delete(parseIp(service.spec.clusterIP));
+      this.ips.delete(parseIp(service.spec.clusterIP));
     if (wantsNodePorts(service))
       for (const port of service.spec.ports ?? [])
-        if (port.nodePort !== undefined) this.#ports.delete(port.nodePort);
+        if (port.nodePort !== undefined) this.ports.delete(port.nodePort);
   }
 
-  #inPortRange(port: number): boolean {
+  private inPortRange(port: number): boolean {
     return Number.isInteger(port) && port >= this.nodePorts.first && port <= this.nodePorts.last;
   }
 }

@@ -120,34 +120,34 @@ export async function listenTcp(
 }
 
 export class Proxy {
-  readonly #options: ProxyOptions;
-  readonly #random: () => number;
-  readonly #services: Informer<Service>;
-  readonly #endpoints: Informer<Endpoints>;
-  readonly #listeners = new Map<string, Listener>();
+  private readonly options: ProxyOptions;
+  private readonly random: () => number;
+  private readonly services: Informer<Service>;
+  private readonly endpoints: Informer<Endpoints>;
+  private readonly listeners = new Map<string, Listener>();
   /** ClientIP affinity: "service key|port name|client ip" -> the endpoint it went to. */
-  readonly #affinity = new Map<string, string>();
+  private readonly affinity = new Map<string, string>();
   /** Every socket open through the proxy, both sides, so close() can end them and tests count them. */
-  readonly #sockets = new Set<Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(options: ProxyOptions) {
-    this.#options = options;
-    this.#random = options.random ?? Math.random;
+    this.options = options;
+    this.random = options.random ?? Math.random;
     const { toolkit, client } = options;
-    this.#services = toolkit.createInformer(client.resource<Service>('services'));
-    this.#endpoints = toolkit.createInformer(client.resource<Endpoints>('endpoints'));
+    this.services = toolkit.createInformer(client.resource<Service>('services'));
+    this.endpoints = toolkit.createInformer(client.resource<Endpoints>('endpoints'));
   }
 
   /** Watches, and keeps the listeners in step, until `signal` aborts; then closes everything. */
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit } = this.#options;
+    const { toolkit } = this.options;
     const controller = toolkit.createController({
-      name: `kube-proxy-${this.#options.nodeName}`,
+      name: `kube-proxy-${this.options.nodeName}`,
       reconcile: (key) => this.sync(key),
     });
-    controller.watch(this.#services);
+    controller.watch(this.services);
     // An Endpoints object has its Service's name: its key is the Service's key.
-    controller.watch(this.#endpoints);
+    controller.watch(this.endpoints);
     try {
       await controller.run(signal);
     } finally {
@@ -157,17 +157,17 @@ export class Proxy {
 
   /** The addresses this proxy listens on itself (not those a peer serves). */
   listening(): string[] {
-    return [...this.#listeners].filter(([, l]) => l.server).map(([address]) => address);
+    return [...this.listeners].filter(([, l]) => l.server).map(([address]) => address);
   }
 
   /** The addresses this proxy should serve but a peer proxy on this host already does. */
   servedByPeer(): string[] {
-    return [...this.#listeners].filter(([, l]) => !l.server).map(([address]) => address);
+    return [...this.listeners].filter(([, l]) => !l.server).map(([address]) => address);
   }
 
   /** How many sockets (client and endpoint sides) are open through the proxy. */
   openSockets(): number {
-    return this.#sockets.size;
+    return this.sockets.size;
   }
 
   /**
@@ -175,29 +175,29 @@ export class Proxy {
    * does not stop the others; throw after trying them all, so the controller retries the key.
    */
   async sync(key: string): Promise<void> {
-    const service = this.#services.get(key);
-    const wanted = service ? serviceListeners(service, this.#options.nodeIp) : new Map();
-    for (const [address, listener] of this.#listeners) {
+    const service = this.services.get(key);
+    const wanted = service ? serviceListeners(service, this.options.nodeIp) : new Map();
+    for (const [address, listener] of this.listeners) {
       if (listener.serviceKey !== key || wanted.has(address)) continue;
-      this.#listeners.delete(address);
+      this.listeners.delete(address);
       await closeServer(listener.server);
     }
     const failures: string[] = [];
     for (const [address, port] of wanted) {
-      const listener = this.#listeners.get(address);
+      const listener = this.listeners.get(address);
       if (listener?.server) {
         listener.port = port;
         continue;
       }
       const entry: Listener = { serviceKey: key, port, server: null };
-      this.#listeners.set(address, entry);
+      this.listeners.set(address, entry);
       try {
         // The port is read at each connection: a Service updated in place keeps its listener.
         const accept = (socket: Socket) => this.accept(socket, entry.serviceKey, entry.port);
         entry.server = await listenTcp(address, accept);
       } catch (error) {
         // Served by nobody: forgotten, so that the retry of this key tries it again.
-        this.#listeners.delete(address);
+        this.listeners.delete(address);
         failures.push((error as Error).message);
       }
     }
@@ -210,21 +210,21 @@ export class Proxy {
    * connect, then pipe both ways; an endpoint that refuses is skipped for another.
    */
   accept(client: Socket, serviceKey: string, port: ServicePort): void {
-    this.#track(client);
+    this.track(client);
     client.on('error', () => client.destroy());
-    const endpoints = readyEndpoints(this.#endpoints.get(serviceKey), port);
-    const service = this.#services.get(serviceKey);
+    const endpoints = readyEndpoints(this.endpoints.get(serviceKey), port);
+    const service = this.services.get(serviceKey);
     const affinityKey = `${serviceKey}|${port.name ?? ''}|${client.remoteAddress}`;
     const sticky = service?.spec.sessionAffinity === 'ClientIP';
-    const remembered = sticky ? this.#affinity.get(affinityKey) : undefined;
+    const remembered = sticky ? this.affinity.get(affinityKey) : undefined;
     const tryNext = (candidates: string[]): void => {
       if (candidates.length === 0 || client.destroyed) {
         client.destroy();
         return;
       }
-      const endpoint = pickEndpoint(candidates, this.#random, remembered);
+      const endpoint = pickEndpoint(candidates, this.random, remembered);
       const upstream = createConnection({ ...splitAddress(endpoint), allowHalfOpen: true });
-      this.#track(upstream);
+      this.track(upstream);
       // An error before 'connect' is a failed connect (refused, most often): try another.
       upstream.once('error', () => {
         upstream.destroy();
@@ -235,7 +235,7 @@ export class Proxy {
         // the client's delayed ACK, adding tens of milliseconds per round trip (Go's default too).
         client.setNoDelay(true);
         upstream.setNoDelay(true);
-        if (sticky) this.#affinity.set(affinityKey, endpoint);
+        if (sticky) this.affinity.set(affinityKey, endpoint);
         upstream.removeAllListeners('error');
         pipe(client, upstream);
         client.resume();
@@ -244,16 +244,16 @@ export class Proxy {
     tryNext(endpoints);
   }
 
-  #track(socket: Socket): void {
-    this.#sockets.add(socket);
-    socket.once('close', () => this.#sockets.delete(socket));
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   }
 
   /** Closes every listener and every connection. */
   async close(): Promise<void> {
-    const listeners = [...this.#listeners.values()];
-    this.#listeners.clear();
-    for (const socket of this.#sockets) socket.destroy();
+    const listeners = [...this.listeners.values()];
+    this.listeners.clear();
+    for (const socket of this.sockets) socket.destroy();
     await Promise.all(listeners.map((listener) => closeServer(listener.server)));
   }
 }

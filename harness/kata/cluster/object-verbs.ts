@@ -17,7 +17,7 @@ import {
 } from '../../api/resources.ts';
 import { lastAppliedAnnotation } from '../../api/rollout.ts';
 import type { KubeEvent, KubeObject } from '../../api/types.ts';
-import type { Table } from '../../api/tables.ts';
+import { humanDuration, type Table } from '../../api/tables.ts';
 import { isNotFound } from '../../client/errors.ts';
 import type { ApiClient } from '../../client/types.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
@@ -431,10 +431,7 @@ export async function describe(
   return 0;
 }
 
+/** How long ago `time` was, as kubectl's describe prints an event's age. */
 function ageOf(time: string | undefined): string {
-  if (!time) return '<unknown>';
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(time)) / 1000));
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.floor(seconds / 60)}m`;
-  return `${Math.floor(seconds / 3600)}h`;
+  return time ? humanDuration(Date.now() - Date.parse(time)) : '<unknown>';
 }

@@ -10,6 +10,7 @@
 //
 // Each takes an ApiClient and a `print` function, so tests drive them as the CLI does.
 import { stringify } from 'yaml';
+import { controllerOf } from '../../api/owners.ts';
 import { sameJson } from '../../api/json.ts';
 import {
   changeCauseAnnotation,
@@ -43,11 +44,7 @@ async function replicaSetsOf(client: ApiClient, deployment: Deployment): Promise
   const list = await client
     .resource<ReplicaSet>('replicasets', deployment.metadata.namespace)
     .list();
-  return list.items.filter((rs) =>
-    rs.metadata.ownerReferences?.some(
-      (owner) => owner.controller && owner.uid === deployment.metadata.uid,
-    ),
-  );
+  return list.items.filter((rs) => controllerOf(rs)?.uid === deployment.metadata.uid);
 }
 
 /** A ReplicaSet's template as its Deployment wrote it: without the pod-template-hash label. */
