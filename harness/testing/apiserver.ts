@@ -3,7 +3,8 @@
 // listening on an ephemeral loopback port. Tests talk to it over real HTTP, as components do.
 import { protobufDecoder } from '../api/protobuf.ts';
 import { Store } from '../../solutions/01-store/store.ts';
-import { createApiServer, type ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { ApiServerOptions } from '../contracts/apiserver.ts';
+import { createApiServer } from '../../solutions/03a-apiserver/server.ts';
 import { createDiscovery } from '../../solutions/03b-api-machinery/discovery.ts';
 import { createPatcher } from '../../solutions/03b-api-machinery/patch.ts';
 import { createSelectors } from '../../solutions/03b-api-machinery/selectors.ts';
