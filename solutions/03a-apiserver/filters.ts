@@ -20,21 +20,18 @@ import { isWatchRequest } from './watch.ts';
 
 /** What a request does, in kube's words (RequestInfo.Verb); RBAC rules name these. */
 export type Verb =
-  | 'get'
-  | 'list'
-  | 'watch'
-  | 'create'
-  | 'update'
-  | 'patch'
-  | 'delete'
-  | 'deletecollection';
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 /**
  * The verb of a request: its method, and whether it names one object. GET of a collection is
  * list, or watch with ?watch; POST is create; DELETE of a collection is deletecollection.
  * Undefined for a method kube has no verb for (HEAD, OPTIONS...).
  */
-export function verbOf(method: string, info: RequestInfo, query: URLSearchParams): Verb | undefined {
+export function verbOf(
+  method: string,
+  info: RequestInfo,
+  query: URLSearchParams,
+): Verb | undefined {
   const named = info.name !== undefined;
   switch (method) {
     case 'GET':
@@ -94,40 +91,54 @@ export interface AdmissionPlugin {
 }
 
 /** Runs every admission plugin of the server on one write, in order; the first refusal wins. */
-export async function admit(context: ServerContext, attributes: AdmissionAttributes): Promise<void> {
+export async function admit(
+  context: ServerContext,
+  attributes: AdmissionAttributes,
+): Promise<void> {
   for (const plugin of context.admission) await plugin.admit(context, attributes);
 }
 
 /** The namespaces a cluster cannot do without. */
 const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
 
+/** An object is created only in a namespace that exists: 404 for the namespace otherwise. */
+export async function checkNamespaceExists(
+  context: ServerContext,
+  info: RequestInfo,
+): Promise<void> {
+  const namespaces = coreResource(context, 'namespaces');
+  await context.storage.get(namespaces, undefined, info.namespace!).catch((error: unknown) => {
+    throw error instanceof ApiError && error.code === 404
+      ? notFound(namespaces, info.namespace!)
+      : error;
+  });
+}
+
+/** The namespaces a cluster cannot do without are never deleted: 403 Forbidden. */
+export function checkNamespaceDeletable(context: ServerContext, info: RequestInfo): void {
+  if (
+    info.resource === coreResource(context, 'namespaces') &&
+    IMMORTAL_NAMESPACES.includes(info.name!)
+  ) {
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `namespaces "${info.name}" is forbidden: this namespace may not be deleted`,
+      { name: info.name, kind: 'namespaces' },
+    );
+  }
+}
+
 /**
- * NamespaceLifecycle, as kube-apiserver's admission plugin of that name: an object is created
- * only in a namespace that exists (404 for the namespace otherwise), and the namespaces a
- * cluster cannot do without are never deleted (403).
+ * NamespaceLifecycle, as kube-apiserver's admission plugin of that name: objects are created in
+ * namespaces that exist, and the namespaces a cluster cannot do without stay.
  */
 export const namespaceLifecycle: AdmissionPlugin = {
   name: 'NamespaceLifecycle',
   async admit(context, { operation, info }) {
-    const namespaces = coreResource(context, 'namespaces');
     if (operation === 'CREATE' && info.resource.namespaced) {
-      await context.storage.get(namespaces, undefined, info.namespace!).catch((error: unknown) => {
-        throw error instanceof ApiError && error.code === 404
-          ? notFound(namespaces, info.namespace!)
-          : error;
-      });
+      await checkNamespaceExists(context, info);
     }
-    if (
-      operation === 'DELETE' &&
-      info.resource === namespaces &&
-      IMMORTAL_NAMESPACES.includes(info.name!)
-    ) {
-      throw new ApiError(
-        403,
-        'Forbidden',
-        `namespaces "${info.name}" is forbidden: this namespace may not be deleted`,
-        { name: info.name, kind: 'namespaces' },
-      );
-    }
+    if (operation === 'DELETE') checkNamespaceDeletable(context, info);
   },
 };

@@ -288,10 +288,19 @@ export async function deleteWithOptions(
   const marked = await hooks.beforeDelete(info, options, writeOptions);
   if (marked) return marked;
   if (strategy.gracePeriod) {
-    const grace = strategy.gracePeriod(await context.storage.get(resource, namespace, name!), options);
+    const grace = strategy.gracePeriod(
+      await context.storage.get(resource, namespace, name!),
+      options,
+    );
     if (grace > 0) return markForDeletion(context, info, grace, preconditions, writeOptions);
   }
-  const last = await context.storage.delete(resource, namespace, name!, preconditions, writeOptions);
+  const last = await context.storage.delete(
+    resource,
+    namespace,
+    name!,
+    preconditions,
+    writeOptions,
+  );
   if (!writeOptions.dryRun) hooks.afterDelete(last);
   return resource.returnsDeletedObject ? last : deleted(resource, last);
 }

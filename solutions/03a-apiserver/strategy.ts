@@ -130,7 +130,8 @@ export function registerResources(
   const registry = new Map<ResourceType, ResourceRegistration>();
   for (const resource of resources) {
     const applying = extensions.filter(
-      (extension) => extension.resource === undefined || extension.resource === resourcePath(resource),
+      (extension) =>
+        extension.resource === undefined || extension.resource === resourcePath(resource),
     );
     registry.set(resource, {
       strategy: Object.assign(

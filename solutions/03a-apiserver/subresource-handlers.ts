@@ -54,33 +54,34 @@ export async function routeSubresource(
     ? context.options.subresources?.find((candidate) => candidate.name === info.subresource)
     : undefined;
   if (!subresource) throw noSuchPath();
-  return serveSubresource(context, request, response, info, subresource);
+  return serveSubresource({ context, request, response, info, subresource });
 }
 
-/** What one method of a collaborator subresource does; it answers the request itself. */
-type SubresourceMethod = (
-  context: ServerContext,
-  request: Request,
-  response: Response,
-  info: RequestInfo,
-  subresource: Subresource,
-) => Promise<void>;
+/** One request to a collaborator subresource: what each method's handler needs. */
+export interface SubresourceCall {
+  context: ServerContext;
+  request: Request;
+  response: Response;
+  info: RequestInfo;
+  subresource: Subresource;
+}
 
 /**
- * A subresource of an object, served by its collaborator: GET shows subresource.get(parent); PUT
- * stores subresource.update(parent, body); PATCH patches what get shows, then update; POST
- * stores create(...).parent and answers 201 with its answer, or acts. A method it lacks is 405.
+ * A subresource of an object, served by its collaborator: each method has its handler below, and
+ * a method with none is 405. GET shows subresource.get(parent); PUT stores
+ * subresource.update(parent, body); PATCH patches what get shows, then updates; POST stores
+ * create(...).parent and answers 201 with its answer, or acts.
  */
-export async function serveSubresource(
-  context: ServerContext,
-  request: Request,
-  response: Response,
-  info: RequestInfo,
-  subresource: Subresource,
-): Promise<void> {
-  const method = subresourceMethods[request.method];
-  if (!method) throw methodNotAllowed();
-  return method(context, request, response, info, subresource);
+export async function serveSubresource(call: SubresourceCall): Promise<void> {
+  const handlers: Record<string, (call: SubresourceCall) => Promise<void>> = {
+    GET: getSubresource,
+    PUT: putSubresource,
+    PATCH: patchSubresource,
+    POST: postSubresource,
+  };
+  const handler = handlers[call.request.method];
+  if (!handler) throw methodNotAllowed();
+  return handler(call);
 }
 
 /**
@@ -88,26 +89,19 @@ export async function serveSubresource(
  * through this subresource; returns it stored.
  */
 function writeParent(
-  context: ServerContext,
-  info: RequestInfo,
-  subresource: Subresource,
+  { context, info, subresource }: SubresourceCall,
   writeOptions: WriteOptions,
   change: (current: KubeObject) => KubeObject,
 ): Promise<KubeObject> {
   const { resource } = info;
   const { strategy } = context.registry.get(resource)!;
-  return context.storage.update(
-    resource,
-    info.namespace,
-    info.name!,
-    (current) => {
-      const prepared = strategy.prepareForUpdate(current, change(current), subresource.name);
-      const errors = strategy.validate(prepared);
-      if (errors.length > 0) throw invalid(resource, prepared.metadata.name ?? '', errors);
-      return prepared;
-    },
-    writeOptions,
-  );
+  const tryUpdate = (current: KubeObject) => {
+    const prepared = strategy.prepareForUpdate(current, change(current), subresource.name);
+    const errors = strategy.validate(prepared);
+    if (errors.length > 0) throw invalid(resource, prepared.metadata.name ?? '', errors);
+    return prepared;
+  };
+  return context.storage.update(resource, info.namespace, info.name!, tryUpdate, writeOptions);
 }
 
 /** The precondition a body carries, if any, on the parent about to be stored. */
@@ -119,77 +113,76 @@ function withPrecondition(parent: KubeObject, body: KubeObject): KubeObject {
 }
 
 /** What a collaborator is told of the request: the resource, and the clock. */
-function contextOf(context: ServerContext, info: RequestInfo): SubresourceContext {
+function contextOf({ context, info }: SubresourceCall): SubresourceContext {
   return { resource: info.resource, clock: context.makers.clock };
 }
 
 /** What the subresource shows of a parent: its get, or the parent itself. */
-function view(context: ServerContext, info: RequestInfo, subresource: Subresource) {
-  const shown = contextOf(context, info);
-  return (parent: KubeObject) => (subresource.get ? subresource.get(parent, shown) : parent);
+function view(call: SubresourceCall, parent: KubeObject): KubeObject {
+  return call.subresource.get ? call.subresource.get(parent, contextOf(call)) : parent;
 }
 
-/** The write options of a subresource write, from ?dryRun, with its verb's options kind. */
-function writeOptionsFor(request: Request, optionsKind: string): WriteOptions {
-  return writeOptionsOf(queryOf(request.originalUrl), optionsKind);
+/** GET: what the subresource shows of the parent (405 when it shows nothing). */
+export async function getSubresource(call: SubresourceCall): Promise<void> {
+  const { context, response, info } = call;
+  if (!call.subresource.get) throw methodNotAllowed();
+  const parent = await context.storage.get(info.resource, info.namespace, info.name!);
+  answer(response, 200, view(call, parent));
 }
 
-const subresourceMethods: Record<string, SubresourceMethod> = {
-  async GET(context, _request, response, info, subresource) {
-    if (!subresource.get) throw methodNotAllowed();
+/** PUT: the parent as subresource.update makes it from the body, stored; answers its view. */
+export async function putSubresource(call: SubresourceCall): Promise<void> {
+  const { context, request, response, subresource } = call;
+  const writeOptions = writeOptionsOf(queryOf(request.originalUrl), 'UpdateOptions');
+  const update = subresource.update;
+  if (!update) throw methodNotAllowed();
+  const body = objectFromBody(bodyOf(context, request));
+  const stored = await writeParent(call, writeOptions, (current) =>
+    withPrecondition(update(current, body, contextOf(call)), body),
+  );
+  answer(response, 200, view(call, stored));
+}
+
+/** PATCH: what the subresource shows, patched, then written back as a PUT would write it. */
+export async function patchSubresource(call: SubresourceCall): Promise<void> {
+  const { context, request, response, info, subresource } = call;
+  const writeOptions = writeOptionsOf(queryOf(request.originalUrl), 'PatchOptions');
+  const { get, update } = subresource;
+  if (!get || !update) throw methodNotAllowed();
+  const { contentType, patch, patcher } = patchOf(context, request);
+  const stored = await writeParent(call, writeOptions, (current) => {
+    const shown = get(current, contextOf(call));
+    const patched = patcher.apply(contentType, shown, patch, info.resource);
+    keepIdentity(patched, shown);
+    return withPrecondition(update(current, patched, contextOf(call)), patched);
+  });
+  answer(response, 200, view(call, stored));
+}
+
+/**
+ * POST: an acting subresource acts, with the server's verbs (subresourceActions); another one
+ * creates, the parent it makes stored. Either answers 201 with what the subresource says.
+ */
+export async function postSubresource(call: SubresourceCall): Promise<void> {
+  const { context, request, response, info } = call;
+  const query = queryOf(request.originalUrl);
+  const writeOptions = writeOptionsOf(query, 'CreateOptions');
+  const { act, create } = call.subresource;
+  if (!act && !create) throw methodNotAllowed();
+  const body = objectFromBody(bodyOf(context, request));
+  if (act) {
     const parent = await context.storage.get(info.resource, info.namespace, info.name!);
-    answer(response, 200, view(context, info, subresource)(parent));
-  },
-
-  async PUT(context, request, response, info, subresource) {
-    const writeOptions = writeOptionsFor(request, 'UpdateOptions');
-    const update = subresource.update;
-    if (!update) throw methodNotAllowed();
-    const body = objectFromBody(bodyOf(context, request));
-    const shown = contextOf(context, info);
-    const stored = await writeParent(context, info, subresource, writeOptions, (current) =>
-      withPrecondition(update(current, body, shown), body),
-    );
-    answer(response, 200, view(context, info, subresource)(stored));
-  },
-
-  async PATCH(context, request, response, info, subresource) {
-    const writeOptions = writeOptionsFor(request, 'PatchOptions');
-    const { get, update } = subresource;
-    if (!get || !update) throw methodNotAllowed();
-    const { contentType, patch, patcher } = patchOf(context, request);
-    const shown = contextOf(context, info);
-    const stored = await writeParent(context, info, subresource, writeOptions, (current) => {
-      const before = get(current, shown);
-      const patched = patcher.apply(contentType, before, patch, info.resource);
-      keepIdentity(patched, before);
-      return withPrecondition(update(current, patched, shown), patched);
-    });
-    answer(response, 200, view(context, info, subresource)(stored));
-  },
-
-  async POST(context, request, response, info, subresource) {
-    const query = queryOf(request.originalUrl);
-    const writeOptions = writeOptionsOf(query, 'CreateOptions');
-    const { act, create } = subresource;
-    if (act) {
-      const body = objectFromBody(bodyOf(context, request));
-      const parent = await context.storage.get(info.resource, info.namespace, info.name!);
-      const actions = subresourceActions(context, info, query, body);
-      return answer(response, 201, await act(parent, body, actions));
-    }
-    if (!create) throw methodNotAllowed();
-    const body = objectFromBody(bodyOf(context, request));
-    const shown = contextOf(context, info);
-    let reply: KubeObject | Status | undefined;
-    await writeParent(context, info, subresource, writeOptions, (current) => {
-      const made = create(current, body, shown);
-      reply = made.answer;
-      return withPrecondition(made.parent, body);
-    });
-    answer(response, 201, reply);
-  },
-};
+    const actions = subresourceActions(context, info, query, body);
+    return answer(response, 201, await act(parent, body, actions));
+  }
+  let reply: KubeObject | Status | undefined;
+  await writeParent(call, writeOptions, (current) => {
+    const made = create!(current, body, contextOf(call));
+    reply = made.answer;
+    return withPrecondition(made.parent, body);
+  });
+  answer(response, 201, reply);
+}
 
 /**
  * What an acting subresource (pods/eviction) may do: list objects, write a status, delete its
