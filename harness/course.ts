@@ -1051,6 +1051,8 @@ export const course: Chapter[] = [
         functions: [
           'routeRequest',
           'verbOf',
+          'isWatchRequest',
+          'routeSubresource',
           'getObject',
           'checkPathSegments',
           'pathSegmentProblem',
@@ -1060,18 +1062,12 @@ export const course: Chapter[] = [
       {
         title: 'POST creates',
         from: 'Create, get and list > POST a pod: 201 with the stored pod',
-        functions: [
-          'createObject',
-          'admit',
-          'checkNamespaceExists',
-          'objectOf',
-          'validateFields',
-        ],
+        functions: ['createObject', 'admit', 'checkNamespaceExists', 'objectOf', 'validateFields'],
       },
       {
         title: 'Lists, and the rules of create',
         from: "Create, get and list > a list is a PodList with the store's revision as its resourceVersion",
-        functions: ['listObjects', 'isWatchRequest', 'selectionOf'],
+        functions: ['listObjects', 'selectionOf'],
       },
       {
         title: 'Pages, Tables and a real port',
@@ -1125,9 +1121,9 @@ export const course: Chapter[] = [
         functions: ['patchObject', 'patchOf', 'keepIdentity'],
       },
       {
-        title: 'Subresources: their own handlers, GET and PUT',
+        title: 'Subresources: GET and PUT through a collaborator',
         from: 'Collaborators > GET on a subresource shows what the subresource shows',
-        functions: ['routeSubresource', 'serveSubresource', 'getSubresource', 'putSubresource'],
+        functions: ['serveSubresource', 'getSubresource', 'putSubresource'],
       },
       {
         title: 'PATCH and POST through a subresource',

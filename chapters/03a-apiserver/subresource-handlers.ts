@@ -34,15 +34,9 @@ export function subresourcePath(resource: ResourceType, subresource: string): st
  * subresourcePath) if there is one; else the collaborator of options.subresources with that
  * name, when the resource's `subresources` list it, to serveSubresource; else noSuchPath (404).
  */
-export async function routeSubresource(
-  context: ServerContext,
-  request: Request,
-  response: Response,
-  info: RequestInfo,
-  query: URLSearchParams,
-): Promise<void> {
-  throw new NotImplemented('routeSubresource', '§ Collaborators');
-}
+export const routeSubresource: VerbHandler = async (context, request, response, info, query) => {
+  throw new NotImplemented('routeSubresource', '§ Create, get and list');
+};
 
 /** One request to a collaborator subresource: what each method's handler needs. */
 export interface SubresourceCall {

@@ -22,6 +22,9 @@ import { isWatchRequest } from './watch.ts';
 export type Verb =
   'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
+/** The verbs of the methods that write, whatever the path names. */
+const writeVerbs: Record<string, Verb> = { POST: 'create', PUT: 'update', PATCH: 'patch' };
+
 /**
  * The verb of a request: its method, and whether it names one object. GET of a collection is
  * list, or watch with ?watch; POST is create; DELETE of a collection is deletecollection.
@@ -33,20 +36,9 @@ export function verbOf(
   query: URLSearchParams,
 ): Verb | undefined {
   const named = info.name !== undefined;
-  switch (method) {
-    case 'GET':
-      return named ? 'get' : isWatchRequest(query) ? 'watch' : 'list';
-    case 'POST':
-      return 'create';
-    case 'PUT':
-      return 'update';
-    case 'PATCH':
-      return 'patch';
-    case 'DELETE':
-      return named ? 'delete' : 'deletecollection';
-    default:
-      return undefined;
-  }
+  if (method === 'GET') return named ? 'get' : isWatchRequest(query) ? 'watch' : 'list';
+  if (method === 'DELETE') return named ? 'delete' : 'deletecollection';
+  return writeVerbs[method];
 }
 
 /** Who sends a request (kube's user.Info). */

@@ -79,13 +79,12 @@ export function createContext(options: ApiServerOptions): ServerContext {
     options.watchCacheSize === 0
       ? undefined
       : new WatchCache(storage, options.store, options.watchCacheSize);
-  const resources = options.resources ?? builtinResources;
   const context: ServerContext = {
     options,
     storage,
     watchSource: watchCache ?? storage,
     watchCache,
-    resources,
+    resources: options.resources ?? builtinResources,
     registry: new Map(),
     admission: [namespaceLifecycle],
     subresourceHandlers: new Map([['pods/log', serveLog]]),
@@ -100,7 +99,7 @@ export function createContext(options: ApiServerOptions): ServerContext {
   const extensions = [...builtinExtensions, finalizerExtension(context)];
   const allocator = options.serviceAllocator;
   if (allocator) extensions.push(serviceAllocation(context, allocator));
-  context.registry = registerResources(resources, extensions);
+  context.registry = registerResources(context.resources, extensions);
   setUpApp(context);
   return context;
 }

@@ -41,13 +41,7 @@ export function subresourcePath(resource: ResourceType, subresource: string): st
  * A request for a subresource: the server's own handler for it if there is one, else the
  * collaborator of that name, when the resource has that subresource (404 otherwise).
  */
-export async function routeSubresource(
-  context: ServerContext,
-  request: Request,
-  response: Response,
-  info: RequestInfo,
-  query: URLSearchParams,
-): Promise<void> {
+export const routeSubresource: VerbHandler = async (context, request, response, info, query) => {
   const own = context.subresourceHandlers.get(subresourcePath(info.resource, info.subresource!));
   if (own) return own(context, request, response, info, query);
   const subresource = info.resource.subresources.includes(info.subresource!)
@@ -55,7 +49,7 @@ export async function routeSubresource(
     : undefined;
   if (!subresource) throw noSuchPath();
   return serveSubresource({ context, request, response, info, subresource });
-}
+};
 
 /** One request to a collaborator subresource: what each method's handler needs. */
 export interface SubresourceCall {
