@@ -53,8 +53,9 @@ export interface Preconditions {
 /**
  * Conflict (409, conflict(resource, the object's name)) unless `current` still is the object the
  * preconditions name: a uid or a resourceVersion given that differs from current's. The one
- * check of preconditions: ObjectStorage.delete uses it, and so do the deletes that only mark an
- * object (markForDeletion, markForOrphaning).
+ * check of preconditions: ObjectStorage.delete uses it, ObjectStorage.update for the
+ * resourceVersion its tryUpdate's object names, and so do the deletes that only mark an object
+ * (markForDeletion, markForOrphaning).
  */
 export function checkPreconditions(
   resource: ResourceType,

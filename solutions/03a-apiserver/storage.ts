@@ -206,8 +206,7 @@ export class ObjectStorage {
       const kv = await this.read(resource, namespace, name);
       const current = decodeObject(kv.value, kv.modRevision);
       const next = await tryUpdate(structuredClone(current));
-      const wanted = next.metadata.resourceVersion;
-      if (wanted && wanted !== current.metadata.resourceVersion) throw conflict(resource, name);
+      checkPreconditions(resource, current, { resourceVersion: next.metadata.resourceVersion });
       const value = encodeObject(next);
       if (sameJson(JSON.parse(text(value)), JSON.parse(text(kv.value)))) return current;
       if (options.dryRun) return decodeObject(value, kv.modRevision);
