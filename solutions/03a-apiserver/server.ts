@@ -96,6 +96,7 @@ export function createContext(options: ApiServerOptions): ServerContext {
     servers: [],
     closed: false,
   };
+  // The extensions work on the context (its storage, its clock): the registry is made once it is.
   const extensions = [...builtinExtensions, finalizerExtension(context)];
   const allocator = options.serviceAllocator;
   if (allocator) extensions.push(serviceAllocation(context, allocator));
