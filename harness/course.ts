@@ -1160,6 +1160,8 @@ export const course: Chapter[] = [
         'Read and check the preconditions as always; with options.dryRun return the object you read instead of sending the txn. Lesson: § Dry run.',
       "Validation > a node's taint needs a key that is a label key and an effect the scheduler knows":
         'checkTaints: an empty key is "name part must be non-empty" and then fails the label-key pattern too (reuse checkLabels); the effect is required and one of three. Wire it into validateObject for nodes. Lesson: § Validation.',
+      'Validation > a taint needs its effect; a toleration may leave it out, to tolerate every effect':
+        'One check of an effect serves both: missing or empty is FieldValueRequired for a taint and fine for a toleration (any effect); anything else must be NoSchedule, PreferNoSchedule or NoExecute. Lesson: § Validation.',
       'Validation > a toleration with no key must say Exists; its operator and effect are from short lists':
         'checkTolerations: no key needs operator Exists (Invalid); a key needs Equal or Exists (NotSupported); an effect may be empty, else it is a taint effect. Call it from checkPodSpec. Lesson: § Validation.',
       'Validation > a disruption budget sets minAvailable or maxUnavailable, not both, each a count or a percentage':

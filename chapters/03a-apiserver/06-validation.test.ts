@@ -449,6 +449,19 @@ describe('Validation', () => {
     ).toEqual([]);
   });
 
+  test('a taint needs its effect; a toleration may leave it out, to tolerate every effect', () => {
+    expect(
+      reported((e) => checkTaints([{ key: 'dedicated' }], 'spec.taints', e)),
+      'a taint with a key and no effect',
+    ).toEqual(['FieldValueRequired spec.taints[0].effect']);
+    expect(
+      reported((e) =>
+        checkTolerations([{ key: 'dedicated', operator: 'Exists' }], 'spec.tolerations', e),
+      ),
+      'a toleration with a key, operator Exists and no effect',
+    ).toEqual([]);
+  });
+
   test('a toleration with no key must say Exists; its operator and effect are from short lists', () => {
     expect(
       reported((e) =>
