@@ -941,7 +941,7 @@ export const course: Chapter[] = [
       {
         title: 'Updates and deletes that compare first',
         from: 'Objects in the store > update writes the new state when the resourceVersion is current',
-        functions: ['ObjectStorage.update', 'ObjectStorage.delete'],
+        functions: ['ObjectStorage.update', 'ObjectStorage.delete', 'checkPreconditions'],
       },
       {
         title: 'Store changes as Kubernetes events',
@@ -1001,7 +1001,7 @@ export const course: Chapter[] = [
       {
         title: 'What an update may not change',
         from: "Validation > a deployment's selector cannot change after creation",
-        functions: ['validateUpdate'],
+        functions: ['validateUpdate', 'defaultStrategy'],
       },
       {
         title: 'JSON and YAML bodies',
@@ -1031,13 +1031,25 @@ export const course: Chapter[] = [
       {
         title: 'A server that starts with its namespaces',
         from: 'Create, get and list > at start, the store holds the namespaces every cluster has',
-        functions: ['createApiServer', 'createInitialNamespaces'],
+        functions: [
+          'createApiServer',
+          'createContext',
+          'setUpApp',
+          'createInitialNamespaces',
+          'bodyOf',
+          'answer',
+          'queryOf',
+          'coreResource',
+        ],
       },
       {
         title: 'Routing, GET, and every error a Status',
         from: 'Create, get and list > a path that names no resource is a 404 Status',
         functions: [
           'routeRequest',
+          'verbOf',
+          'isWatchRequest',
+          'routeSubresource',
           'getObject',
           'checkPathSegments',
           'pathSegmentProblem',
@@ -1047,12 +1059,12 @@ export const course: Chapter[] = [
       {
         title: 'POST creates',
         from: 'Create, get and list > POST a pod: 201 with the stored pod',
-        functions: ['createObject'],
+        functions: ['createObject', 'admit', 'checkNamespaceExists', 'objectOf', 'validateFields'],
       },
       {
         title: 'Lists, and the rules of create',
         from: "Create, get and list > a list is a PodList with the store's revision as its resourceVersion",
-        functions: ['listObjects', 'isWatchRequest'],
+        functions: ['listObjects', 'selectionOf'],
       },
       {
         title: 'Pages, Tables and a real port',
@@ -1067,7 +1079,13 @@ export const course: Chapter[] = [
       {
         title: 'DELETE removes',
         from: 'Update and delete > DELETE of a pod answers with the pod; then it is gone',
-        functions: ['deleteObject', 'gracePeriodOf'],
+        functions: [
+          'deleteObject',
+          'deleteWithOptions',
+          'deleteOptionsOf',
+          'checkNamespaceDeletable',
+          'gracePeriodOf',
+        ],
       },
       {
         title: 'Collections, and pods that stop gracefully',
@@ -1097,12 +1115,17 @@ export const course: Chapter[] = [
       {
         title: 'Selectors and PATCH',
         from: "Collaborators > without chapter 03b's collaborators: a PATCH is a 415 and a selector a 400",
-        functions: ['patchObject'],
+        functions: ['patchObject', 'patchOf', 'keepIdentity'],
       },
       {
-        title: 'Subresources',
+        title: 'Subresources: GET and PUT through a collaborator',
         from: 'Collaborators > GET on a subresource shows what the subresource shows',
-        functions: ['serveSubresource'],
+        functions: ['serveSubresource', 'getSubresource', 'putSubresource'],
+      },
+      {
+        title: 'PATCH and POST through a subresource',
+        from: 'Collaborators > PATCH on a subresource patches what GET shows, then writes it back through the subresource',
+        functions: ['patchSubresource', 'postSubresource'],
       },
       {
         title: 'Subresources that act',
@@ -1112,7 +1135,7 @@ export const course: Chapter[] = [
       {
         title: 'Body decoders, discovery and Services',
         from: 'Collaborators > a body in a format a body decoder reads goes through it; others still go to parseBody',
-        functions: ['serveDiscovery', 'startServiceAllocator'],
+        functions: ['serveDiscovery', 'serviceAllocation', 'startServiceAllocator'],
       },
       {
         title: 'Logs from the kubelet',
@@ -1133,6 +1156,8 @@ export const course: Chapter[] = [
         'Read and check the preconditions as always; with options.dryRun return the object you read instead of sending the txn. Lesson: § Dry run.',
       "Validation > a node's taint needs a key that is a label key and an effect the scheduler knows":
         'checkTaints: an empty key is "name part must be non-empty" and then fails the label-key pattern too (reuse checkLabels); the effect is required and one of three. Wire it into validateObject for nodes. Lesson: § Validation.',
+      'Validation > a taint needs its effect; a toleration may leave it out, to tolerate every effect':
+        'One check of an effect serves both: missing or empty is FieldValueRequired for a taint and fine for a toleration (any effect); anything else must be NoSchedule, PreferNoSchedule or NoExecute. Lesson: § Validation.',
       'Validation > a toleration with no key must say Exists; its operator and effect are from short lists':
         'checkTolerations: no key needs operator Exists (Invalid); a key needs Equal or Exists (NotSupported); an effect may be empty, else it is a taint effect. Call it from checkPodSpec. Lesson: § Validation.',
       'Validation > a disruption budget sets minAvailable or maxUnavailable, not both, each a count or a percentage':
@@ -1359,6 +1384,8 @@ export const course: Chapter[] = [
         'A small table from resource name to check: pods → checkPodSpec(spec, "spec"), deployments and replicasets → checkWorkload, services → checkService. Lesson: § Validation.',
       "Validation > a deployment's selector cannot change after creation":
         'For deployments and replicasets, when !sameJson(next.spec.selector, current.spec.selector): FieldValueInvalid at spec.selector, detail "field is immutable". Lesson: § Validation.',
+      "Validation > a resource's strategy puts it together: fields and defaults at create, the rules, and what an update may not change":
+        'defaultStrategy(resource): prepareForCreate then applyDefaults; validate is validateObject; prepareForUpdate is applyDefaults on next, then prepareForUpdate; validateUpdate is validateObject then validateUpdate. Lesson: § Validation.',
       "Validation > a pod's spec cannot change after creation, except its images":
         'Compare the two specs with the images blanked out (in containers and initContainers); any other difference is FieldValueForbidden at spec. Lesson: § Validation.',
       "Validation > a pod's deadline, tolerations and grace period may change; its restartPolicy may not":
@@ -1388,9 +1415,9 @@ export const course: Chapter[] = [
       "Request bodies > the body reader's errors: too large is a 413, an unknown charset a 415, the rest 400":
         'Switch on error.type: "entity.too.large" → requestEntityTooLarge(maxBodyBytes), "encoding.unsupported" or "charset.unsupported" → a 415 ApiError with the error\'s message, anything else badRequest. Lesson: § Request bodies.',
       'Create, get and list > at start, the store holds the namespaces every cluster has':
-        "createApiServer builds the ServerContext (a new ObjectStorage, the options' defaults) and awaits createInitialNamespaces: prepareForCreate, applyDefaults and storage.create for each of initialNamespaces. Lesson: § Create, get and list.",
+        "createApiServer: createContext (a new ObjectStorage, the options' defaults, the registry of strategies, the Express app), then await createInitialNamespaces: the namespaces' strategy.prepareForCreate and storage.create for each of initialNamespaces. Lesson: § Create, get and list.",
       'Create, get and list > each of them is stored as a create would store it: uid, creation time, defaults':
-        'Give createInitialNamespaces a Namespace object { apiVersion: "v1", kind: "Namespace", metadata: { name } } and the context\'s makers: prepareForCreate and applyDefaults do the rest. Lesson: § Create, get and list.',
+        "Give the namespaces' strategy a Namespace object { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } and the context's makers: its prepareForCreate (the server's fields, then the defaults) does the rest. Lesson: § Create, get and list.",
       'Create, get and list > started again on the same store, the server finds its namespaces there and writes nothing':
         "Catch the error of storage.create and let an AlreadyExists pass: the store may be an old one. The create's compare keeps it from writing. Lesson: § Create, get and list.",
       'Create, get and list > a store that refuses writes at start makes createApiServer fail with its error':
@@ -1398,9 +1425,11 @@ export const course: Chapter[] = [
       "Create, get and list > the body reader's refusals are Statuses too: too large is a 413, an unknown encoding a 415":
         'app.use(express.raw({ type: () => true, limit: maxBodyBytes })), and an error handler (four parameters) that answers statusOf of bodyReaderError(error) when the error has a `type`, of the error itself otherwise. Lesson: § Create, get and list.',
       'Create, get and list > a path that names no resource is a 404 Status':
-        'In routeRequest: split request.originalUrl into path and query, parseResourcePath; undefined is noSuchPath(). An unknown subresource is noSuchPath too. Lesson: § Create, get and list.',
+        'In routeRequest: split request.originalUrl into path and query, parseResourcePath; undefined is noSuchPath(). An unknown subresource is noSuchPath too (routeSubresource). Lesson: § Create, get and list.',
       'Create, get and list > a verb a path does not take is a 405 Status':
-        'Switch on request.method, one switch for a collection (no name) and one for an object; the default of each throws methodNotAllowed(). Lesson: § Create, get and list.',
+        'verbOf names the verb; look it up in verbHandlers.collection or verbHandlers.object (handlers.ts) as the path names one or not: no handler (PUT on a collection, POST on an object, OPTIONS) is methodNotAllowed(). Lesson: § Create, get and list.',
+      "Create, get and list > each request has kube's verb: get, list, watch, create, update, patch, delete, deletecollection":
+        'verbOf: switch on the method; GET is get with a name, else watch when isWatchRequest(query), else list; DELETE is delete with a name, else deletecollection; any other method undefined. Lesson: § Create, get and list.',
       'Create, get and list > GET of a missing object is a 404 Status':
         'getObject is storage.get: its notFound reaches the error handler, which answers the Status with its code. Lesson: § Create, get and list.',
       'Create, get and list > GET /api/v1/namespaces/<name> finds each of them':
@@ -1412,7 +1441,7 @@ export const course: Chapter[] = [
       'Create, get and list > every answer is JSON, with its length':
         'Answer through one helper: JSON.stringify, writeHead(code, { "content-type": "application/json", "content-length": Buffer.byteLength(json) }), end(json). The error handler uses it too. Lesson: § Create, get and list.',
       'Create, get and list > POST a pod: 201 with the stored pod':
-        "createObject: objectFromBody(parseBody(...), { apiVersion, kind }) with the URL's namespace, then prepareForCreate, applyDefaults, validateObject, storage.create; routeRequest answers it with 201. Lesson: § Create, get and list.",
+        "createObject: objectOf (the body as an object, with the URL's namespace), admit, then the resource's strategy: prepareForCreate, validate, hooks.beginCreate, storage.create; the create handler answers it with 201. Lesson: § Create, get and list.",
       "Create, get and list > the stored pod has the server's fields: namespace, uid, creationTimestamp, generation, resourceVersion":
         'Set metadata.namespace from the URL before prepareForCreate; the uid, creationTimestamp and generation come from prepareForCreate, the resourceVersion from storage.create. Lesson: § Create, get and list.',
       "Create, get and list > the resourceVersion is the store's modRevision of the pod's key":
@@ -1420,9 +1449,9 @@ export const course: Chapter[] = [
       'Create, get and list > GET returns the object as stored':
         "Nothing new if createObject answers storage.create's result and getObject storage.get's: both are the stored JSON with its resourceVersion. Lesson: § Create, get and list.",
       'Create, get and list > generateName: the server picks the rest of the name':
-        'prepareForCreate draws the name; validate after it, so a body with only generateName is not "name required". Lesson: § Create, get and list.',
+        'strategy.prepareForCreate draws the name; validate after it, so a body with only generateName is not "name required". Lesson: § Create, get and list.',
       'Create, get and list > creating a name that is taken is a 409 AlreadyExists':
-        'storage.create throws alreadyExists; let it through, unless the name was generated: then draw again (prepareForCreate once more), up to 8 tries. Lesson: § Create, get and list.',
+        'storage.create throws alreadyExists; let it through (after hooks.revertCreate), unless the name was generated: then draw again (prepareForCreate once more), up to 8 tries. Lesson: § Create, get and list.',
       "Create, get and list > a list is a PodList with the store's revision as its resourceVersion":
         'listObjects: storage.list, then { apiVersion: apiVersionOf(resource), kind: `${resource.kind}List`, metadata: { resourceVersion: String(revision) }, items }. routeRequest needs isWatchRequest to tell a list from a watch. Lesson: § Create, get and list.',
       'Create, get and list > an empty list still has items: []':
@@ -1432,13 +1461,13 @@ export const course: Chapter[] = [
       'Create, get and list > named groups work the same way: a Deployment under /apis/apps/v1, with its defaults':
         'Nothing specific to pods may remain: apiVersionOf(resource) and resource.kind give apps/v1 and Deployment. Lesson: § Create, get and list.',
       'Create, get and list > creating in a namespace that does not exist is a 404 for the namespace':
-        'Read the namespace object before creating a namespaced object, and answer notFound(namespaces, name) if it is missing. Lesson: § Create, get and list.',
+        'That is admission: createObject awaits admit(context, { operation: "CREATE", info, object }), and NamespaceLifecycle calls checkNamespaceExists, which reads the namespace and answers notFound(namespaces, name) if it is missing. Lesson: § Create, get and list.',
       'Create, get and list > a new namespace can hold objects':
         'A namespace created by POST is stored like the initial ones, so the namespace check finds it. Lesson: § Create, get and list.',
       'Create, get and list > cluster-scoped objects live outside namespaces':
-        'For a resource that is not namespaced, delete metadata.namespace from the body and skip the namespace check. Lesson: § Create, get and list.',
+        'For a resource that is not namespaced, objectOf deletes metadata.namespace from the body, and NamespaceLifecycle checks no namespace. Lesson: § Create, get and list.',
       'Create, get and list > an invalid object is a 422 Invalid naming every bad field, and is not stored':
-        'After applyDefaults: const errors = validateObject(resource, object); when there are any, throw invalid(resource, name, errors) before anything reaches the store. Lesson: § Create, get and list.',
+        'After strategy.prepareForCreate: const errors = strategy.validate(prepared); when there are any, throw invalid(resource, name, errors) before anything reaches the store. Lesson: § Create, get and list.',
       "Create, get and list > an object for another namespace than the URL's is a 400":
         'When the body names a namespace and the URL another: badRequest("the namespace of the provided object does not match the namespace sent on the request"). Lesson: § Create, get and list.',
       'Create, get and list > objects are created in a namespace, not in the list across namespaces: 405':
@@ -1454,13 +1483,13 @@ export const course: Chapter[] = [
       'Create, get and list > over the network, a GET answers the same bytes as the app itself, found or not':
         "serveHotPath answers only a GET of one object with no query and no Table, and hands everything else, a missing object included, to context.app, so that the error answers are Express's own. Lesson: § Create, get and list.",
       'Update and delete > PUT with the current resourceVersion replaces the object and gives it a newer one':
-        'replaceObject: read the body as createObject does, then storage.update with a tryUpdate that applies defaults, prepareForUpdate and validation to a copy of it. Lesson: § Update and delete.',
+        'replaceObject: objectOf with "UpdateOptions", then storage.update with a tryUpdate that hands a copy of it to strategy.prepareForUpdate and strategy.validateUpdate. Write that update once: PATCH uses it too. Lesson: § Update and delete.',
       'Update and delete > PUT with an old resourceVersion is a 409 Conflict, and changes nothing':
         'Keep the resourceVersion of the body on the object you hand back from tryUpdate: storage.update compares it. Lesson: § Update and delete.',
       'Update and delete > PUT without a resourceVersion is unconditional: the last writer wins':
         "Nothing to add: a body without a resourceVersion gives tryUpdate's result none, and storage.update then writes over whatever is current. Lesson: § Update and delete.",
       "Update and delete > PUT keeps the server's fields, whatever the body says":
-        'prepareForUpdate(resource, current, next) inside tryUpdate copies uid and creationTimestamp back from the stored object. Lesson: § Update and delete.',
+        'strategy.prepareForUpdate(current, next) inside tryUpdate copies uid and creationTimestamp back from the stored object. Lesson: § Update and delete.',
       'Update and delete > generation counts changes to the spec, not to labels':
         'prepareForUpdate moves generation; make sure it sees the stored object as `current`, inside tryUpdate. Lesson: § Update and delete.',
       "Update and delete > PUT on a deployment cannot change its status: that is the controller's half":
@@ -1470,9 +1499,9 @@ export const course: Chapter[] = [
       'Update and delete > PUT of a missing object is a 404':
         'storage.update reads first and throws notFound: let it through. Lesson: § Update and delete.',
       "Update and delete > an update is validated too: changing a deployment's selector is a 422":
-        'In tryUpdate: validateObject(next) plus validateUpdate(next, current), and throw invalid when the list is not empty. Lesson: § Update and delete.',
+        'In tryUpdate: strategy.validateUpdate(prepared, current) (validateObject plus validateUpdate), and throw invalid when the list is not empty. Lesson: § Update and delete.',
       'Update and delete > DELETE of a pod answers with the pod; then it is gone':
-        "deleteObject: storage.delete with the DeleteOptions' preconditions, and answer the deleted object when resource.returnsDeletedObject (pods). Read the pod first: gracePeriodOf decides whether it goes now. Lesson: § Update and delete.",
+        "deleteObject is deleteWithOptions with the body's DeleteOptions: storage.delete with their preconditions, and the deleted object when resource.returnsDeletedObject (pods). A strategy with a gracePeriod (pods) reads the object first: gracePeriodOf decides whether it goes now. Lesson: § Update and delete.",
       'Update and delete > DELETE of a deployment answers with a Success Status naming it':
         'Other resources answer a Status with status "Success" and details { name, group (not for core), kind: the resource, uid }. The body is DeleteOptions: parse it when there is one. Lesson: § Update and delete.',
       'Update and delete > DELETE with preconditions deletes only that version of the object':
@@ -1480,7 +1509,7 @@ export const course: Chapter[] = [
       'Update and delete > DELETE of a missing object is a 404':
         'storage.delete (or the read of a pod) throws notFound: let it through. Lesson: § Update and delete.',
       'Update and delete > the default namespace cannot be deleted':
-        'Before deleting a namespace named default, kube-system or kube-public: throw new ApiError(403, "Forbidden", `namespaces "<name>" is forbidden: this namespace may not be deleted`, details). Lesson: § Update and delete.',
+        'deleteWithOptions awaits admit(context, { operation: "DELETE", info }); NamespaceLifecycle calls checkNamespaceDeletable, which throws new ApiError(403, "Forbidden", `namespaces "<name>" is forbidden: this namespace may not be deleted`, details) for default, kube-system and kube-public. Lesson: § Update and delete.',
       "Update and delete > a pod on a node waits for its grace period: the request's, else its own, else 30 s":
         'gracePeriodOf: options.gracePeriodSeconds ?? spec.terminationGracePeriodSeconds ?? 30, never below 0. Lesson: § Update and delete.',
       'Update and delete > a pod on no node, or one that has finished, has nothing to stop: it goes at once':
@@ -1488,13 +1517,13 @@ export const course: Chapter[] = [
       'Update and delete > DELETE on a collection deletes every object in it and answers the List of them':
         'DELETE without a name: list the collection, keep what the selectors choose, delete each one, and answer a <Kind>List of the deleted objects. Lesson: § Update and delete.',
       'Update and delete > namespaces cannot be deleted all at once: DELETE on their collection is a 405':
-        'First thing in deleteCollection: the namespaces resource is methodNotAllowed(). Lesson: § Update and delete.',
+        'First thing in deleteCollection: a resource whose strategy says deleteCollection: false (the namespaces, in builtinExtensions) is methodNotAllowed(). Lesson: § Update and delete.',
       'Update and delete > DELETE of a pod on a node marks it for its grace period; a second one with no grace removes it':
         'For a pod with spec.nodeName that has not finished, and a grace above 0, do not delete: storage.update it with metadata.deletionTimestamp (now + grace) and deletionGracePeriodSeconds, and answer it. Lesson: § Update and delete.',
       'Update and delete > a second DELETE with a shorter grace brings the deadline forward; a longer one does not':
         "In markForDeletion's tryUpdate: when the pod already has deletionGracePeriodSeconds no longer than this grace, return it unchanged (storage.update then writes nothing). Lesson: § Update and delete.",
       'Update and delete > DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it':
-        'In DELETE, propagationPolicy Orphan: storage.update the object with the finalizer "orphan" and a deletionTimestamp instead of deleting it. In update and patch: when the object had finalizers and has none now, with a deletionTimestamp, delete it. Lesson: § Update and delete.',
+        'The orphan finalizer is a hook of every resource (finalizerExtension): hooks.beforeDelete marks with markForOrphaning (the finalizer "orphan" and a deletionTimestamp) instead of deleting; hooks.afterUpdate calls removeIfFinalized when the object had finalizers. Call both hooks from your handlers. Lesson: § Update and delete.',
       'Update and delete > an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing':
         "Check the preconditions inside markForOrphaning's tryUpdate, against the object just read, and throw conflict before changing it. Lesson: § Update and delete.",
       'Update and delete > taking the finalizers off an object that is not being deleted keeps it':
@@ -1584,31 +1613,37 @@ export const course: Chapter[] = [
       'Collaborators > a watch with a selector sees only selected objects, from the first ADDED on':
         'watchCollection passes the same predicate to serveWatch as `selected`: it filters the initial list and the store watch. Lesson: § Collaborators.',
       'Collaborators > PATCH hands the stored object and the parsed body to the patcher, and stores the result':
-        'patchObject: parse the body as JSON, then storage.update with a tryUpdate that calls patcher.apply(contentType, current, patch, resource) and completes the result as replaceObject does. Lesson: § Collaborators.',
+        'patchObject: patchOf reads the body, then the update replaceObject uses, with a next state that patcher.apply(contentType, current, patch, resource) makes. Lesson: § Collaborators.',
       'Collaborators > a PATCH in a format the patcher does not take is a 415 that lists the ones it does':
         'Check mediaTypeOf(Content-Type) against patcher.contentTypes first: unsupportedMediaType(type, patcher.contentTypes). Lesson: § Collaborators.',
       'Collaborators > a patched object is checked like any update: no renaming, no invalid labels':
         'After patcher.apply: a result without a metadata object, or with another name or namespace, is badRequest; then prepareForUpdate and validation as for PUT. Lesson: § Collaborators.',
       'Collaborators > GET on a subresource shows what the subresource shows':
-        'serveSubresource: for GET, storage.get the parent and answer subresource.get(parent, { resource, clock }). Lesson: § Collaborators.',
+        'routeSubresource finds the collaborator of that name; serveSubresource picks the handler for the method; getSubresource: storage.get the parent and answer subresource.get(parent, { resource, clock }). Lesson: § Collaborators.',
       'Collaborators > PUT on /status changes the status and nothing else':
-        'Store subresource.update(current, body) through storage.update, with prepareForUpdate(resource, current, next, subresource.name): a status write keeps generation. Lesson: § Collaborators.',
+        'putSubresource: store subresource.update(current, body) through storage.update, with strategy.prepareForUpdate(current, next, subresource.name): a status write keeps generation. Lesson: § Collaborators.',
       'Collaborators > a write to a subresource with an old resourceVersion is a 409':
         "The parent you return from tryUpdate carries the body's resourceVersion (or none): storage.update compares it, as for a PUT. Lesson: § Collaborators.",
+      "Collaborators > a write through /status keeps the server's fields, whatever the body says":
+        'Every subresource write goes through the strategy: strategy.prepareForUpdate(current, next, subresource.name) copies uid and creationTimestamp back from the stored parent. Lesson: § Collaborators.',
+      'Collaborators > a subresource of a missing object is a 404, on a GET and on a PUT':
+        'getSubresource reads the parent with storage.get, putSubresource with storage.update: both throw notFound for a missing parent; let it through. Lesson: § Collaborators.',
       'Collaborators > PATCH on a subresource patches what GET shows, then writes it back through the subresource':
         'In storage.update: shown = get(current); patched = patcher.apply(type, shown, patch); next = update(current, patched). Lesson: § Collaborators.',
+      'Collaborators > a PATCH through a subresource may not rename its parent: 400, and nothing changes':
+        'The patched view must keep its identity: keepIdentity(patched, shown) inside the write, before update(current, patched); its badRequest stops the write. Lesson: § Collaborators.',
       'Collaborators > POST on a subresource stores the new parent and answers 201 with what it says':
         'create(current, body) gives { parent, answer }: store the parent through storage.update, then answer 201 with `answer`. Lesson: § Collaborators.',
       'Collaborators > a verb the subresource does not have is a 405; a subresource the resource does not have is a 404':
-        'A method whose function the subresource lacks is methodNotAllowed; routeRequest already answers noSuchPath when resource.subresources does not list the name. Lesson: § Collaborators.',
+        'A method whose function the subresource lacks is methodNotAllowed; routeSubresource answers noSuchPath when resource.subresources does not list the name. Lesson: § Collaborators.',
       'Collaborators > a body in a format a body decoder reads goes through it; others still go to parseBody':
         "Before parseBody, look for the options.bodyDecoders entry whose mediaType is the request's, and decode with it. Lesson: § Collaborators.",
       'Collaborators > GETs the resources do not answer go to discovery; a string body is sent as text':
         'serveDiscovery: ask options.discovery(path, { resources, serverAddress }); send a string or bytes body as it is with its content type, anything else as JSON; answer false when it does not know the path. Lesson: § Collaborators.',
       'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
-        'At start: rebuild from the stored Services, then create default/kubernetes through onCreate. In create, pass a Service through onCreate before storage.create; in delete, tell onDelete. Lesson: § Collaborators.',
+        'serviceAllocation: hooks of the services (beginCreate onCreate, revertCreate and afterDelete onDelete); createContext adds it with an allocator. startServiceAllocator: rebuild from the stored Services, then create default/kubernetes through onCreate. Lesson: § Collaborators.',
       "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
-        'In PUT and PATCH of a Service, tryUpdate returns allocator.onUpdate(current, prepared); when the write fails, rebuild the allocator from storage.list of the Services before you rethrow. Lesson: § Collaborators.',
+        'beginUpdate is allocator.onUpdate(current, prepared); revertUpdate rebuilds the allocator from storage.list of the Services, and your update calls it when the write fails. Lesson: § Collaborators.',
       "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer":
         'serveLog: read the pod and its Node, then http.get http://<InternalIP>:<kubelet port>/containerLogs/<ns>/<pod>/<container> with only the log options the kubelet reads (follow, tailLines, previous, sinceSeconds, sinceTime, timestamps, limitBytes), and pipe a 200 into the response as text/plain. Lesson: § Collaborators.',
       'Collaborators > a pod with several containers needs ?container=, one of its own; only GET reads a log':

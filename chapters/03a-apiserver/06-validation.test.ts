@@ -8,6 +8,8 @@ import {
 } from '../../harness/api/examples.ts';
 import { builtinResources } from '../../harness/api/resources.ts';
 import type { Deployment, KubeObject, PodSpec, Service } from '../../harness/api/types.ts';
+import { FakeClock } from '../../harness/clock.ts';
+import { defaultStrategy } from './strategy.ts';
 import {
   checkContainers,
   checkDisruptionBudget,
@@ -447,6 +449,19 @@ describe('Validation', () => {
     ).toEqual([]);
   });
 
+  test('a taint needs its effect; a toleration may leave it out, to tolerate every effect', () => {
+    expect(
+      reported((e) => checkTaints([{ key: 'dedicated' }], 'spec.taints', e)),
+      'a taint with a key and no effect',
+    ).toEqual(['FieldValueRequired spec.taints[0].effect']);
+    expect(
+      reported((e) =>
+        checkTolerations([{ key: 'dedicated', operator: 'Exists' }], 'spec.tolerations', e),
+      ),
+      'a toleration with a key, operator Exists and no effect',
+    ).toEqual([]);
+  });
+
   test('a toleration with no key must say Exists; its operator and effect are from short lists', () => {
     expect(
       reported((e) =>
@@ -566,5 +581,35 @@ describe('Validation', () => {
       validateUpdate(resource('services'), moved, service),
       "update a service's ports",
     ).toEqual([]);
+  });
+
+  test("a resource's strategy puts it together: fields and defaults at create, the rules, and what an update may not change", () => {
+    const strategy = defaultStrategy(resource('deployments'));
+    const makers = { clock: new FakeClock(Date.UTC(2024, 0, 2)), random: () => 0 };
+    const deployment = exampleDeployment('web');
+    delete deployment.spec.replicas;
+    const created = strategy.prepareForCreate(deployment, makers);
+    expect(
+      [created.metadata.uid, created.metadata.generation, (created as Deployment).spec.replicas],
+      'prepareForCreate of a deployment without replicas: uid, generation, replicas',
+    ).toEqual(['00000000-0000-4000-8000-000000000000', 1, 1]);
+    const nameless = structuredClone(created);
+    nameless.metadata.name = 'Web!';
+    expect(
+      strategy.validate(nameless).map((e) => `${e.type} ${e.field}`),
+      'validate a deployment named "Web!"',
+    ).toEqual(['FieldValueInvalid metadata.name']);
+    const next = structuredClone(created) as Deployment;
+    next.spec.selector = { matchLabels: { app: 'api' } };
+    next.metadata.uid = 'another';
+    const updated = strategy.prepareForUpdate(created, next);
+    expect(updated.metadata.uid, 'prepareForUpdate keeps the uid').toBe(created.metadata.uid);
+    expect(
+      strategy.validateUpdate(updated, created).map((e) => `${e.type} ${e.field}`),
+      'validateUpdate of a deployment whose selector changed',
+    ).toEqual([
+      'FieldValueInvalid spec.template.metadata.labels',
+      'FieldValueInvalid spec.selector',
+    ]);
   });
 });

@@ -7,6 +7,8 @@ import { bytes, text } from '../../harness/store/bytes.ts';
 import type { StoreClient } from '../../harness/store/client.ts';
 import { MemoryStoreClient } from '../../harness/testing/memory-store-client.ts';
 import { Store } from '../../solutions/01-store/store.ts';
+import { builtinResources } from '../../harness/api/resources.ts';
+import { verbOf } from './filters.ts';
 import { createApiServer } from './server.ts';
 
 const JAN_2 = Date.UTC(2024, 0, 2, 3, 4, 5);
@@ -133,6 +135,38 @@ describe('Create, get and list', () => {
       const response = await call;
       expect([response.status, response.body.reason], what).toEqual([405, 'MethodNotAllowed']);
     }
+  });
+
+  test("each request has kube's verb: get, list, watch, create, update, patch, delete, deletecollection", () => {
+    const pods = builtinResources.find((r) => r.group === '' && r.resource === 'pods')!;
+    const collection = { resource: pods, namespace: 'default' };
+    const object = { ...collection, name: 'web' };
+    const none = new URLSearchParams();
+    const verbs = [
+      verbOf('GET', object, none),
+      verbOf('GET', collection, none),
+      verbOf('GET', collection, new URLSearchParams('watch=true')),
+      verbOf('POST', collection, none),
+      verbOf('PUT', object, none),
+      verbOf('PATCH', object, none),
+      verbOf('DELETE', object, none),
+      verbOf('DELETE', collection, none),
+      verbOf('OPTIONS', object, none),
+    ];
+    expect(
+      verbs,
+      'verbOf of GET web, GET pods, GET pods?watch=true, POST pods, PUT, PATCH and DELETE web, DELETE pods, OPTIONS web',
+    ).toEqual([
+      'get',
+      'list',
+      'watch',
+      'create',
+      'update',
+      'patch',
+      'delete',
+      'deletecollection',
+      undefined,
+    ]);
   });
 
   test('GET of a missing object is a 404 Status', async () => {

@@ -352,6 +352,32 @@ describe('Collaborators', () => {
     ]);
   });
 
+  test("a write through /status keeps the server's fields, whatever the body says", async () => {
+    const { api } = await setup();
+    const { body: current } = await api.get(`${DEPLOYMENTS}/app`);
+    const response = await api.put(`${DEPLOYMENTS}/app/status`).send({
+      ...current,
+      metadata: { ...current.metadata, uid: 'forged', creationTimestamp: '2000-01-01T00:00:00Z' },
+      status: { replicas: 2 },
+    });
+    expect(
+      [response.status, response.body.metadata.uid, response.body.metadata.creationTimestamp],
+      `PUT ${DEPLOYMENTS}/app/status with another uid and creationTimestamp`,
+    ).toEqual([200, current.metadata.uid, current.metadata.creationTimestamp]);
+  });
+
+  test('a subresource of a missing object is a 404, on a GET and on a PUT', async () => {
+    const { api } = await setup();
+    const get = await api.get(`${DEPLOYMENTS}/nope/scale`);
+    const put = await api
+      .put(`${DEPLOYMENTS}/nope/status`)
+      .send({ metadata: { name: 'nope' }, status: { replicas: 1 } });
+    expect(
+      [get.status, get.body.reason, put.status, put.body.reason],
+      `GET ${DEPLOYMENTS}/nope/scale, PUT ${DEPLOYMENTS}/nope/status`,
+    ).toEqual([404, 'NotFound', 404, 'NotFound']);
+  });
+
   test('PATCH on a subresource patches what GET shows, then writes it back through the subresource', async () => {
     const { api } = await setup();
     const response = await api
@@ -363,6 +389,20 @@ describe('Collaborators', () => {
       [response.body.status, response.body.metadata.labels],
       'status and labels (a status write keeps only the status)',
     ).toEqual([{ replicas: 1 }, { app: 'app' }]);
+  });
+
+  test('a PATCH through a subresource may not rename its parent: 400, and nothing changes', async () => {
+    const { api } = await setup();
+    const response = await api
+      .patch(`${DEPLOYMENTS}/app/status`)
+      .set('content-type', 'application/x-simple+json')
+      .send('{"name":"other","status":{"replicas":1}}');
+    expect(
+      [response.status, response.body.reason],
+      `PATCH ${DEPLOYMENTS}/app/status renaming it to "other"`,
+    ).toEqual([400, 'BadRequest']);
+    const { body: app } = await api.get(`${DEPLOYMENTS}/app`);
+    expect(app.status, 'the status of deployment app after the refused PATCH').toEqual({});
   });
 
   test('POST on a subresource stores the new parent and answers 201 with what it says', async () => {

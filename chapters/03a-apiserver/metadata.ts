@@ -21,7 +21,10 @@ export interface Makers {
   random: () => number;
 }
 
-/** RFC 3339 in UTC with seconds precision, as Kubernetes writes times: 2024-01-02T03:04:05Z. */
+/**
+ * RFC 3339 in UTC with seconds precision, as Kubernetes writes times: 2024-01-02T03:04:05Z.
+ * Every chapter writes times this way: harness/clock.ts's rfc3339 does it; use it.
+ */
 export function timestamp(milliseconds: number): string {
   throw new NotImplemented('timestamp', section);
 }

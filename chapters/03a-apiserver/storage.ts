@@ -41,6 +41,30 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
+/**
+ * What a delete may require of the object it deletes (DeleteOptions.preconditions): that it is
+ * still the one with this uid, or still at this resourceVersion.
+ */
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/**
+ * Conflict (409, conflict(resource, the object's name)) unless `current` still is the object the
+ * preconditions name: a uid or a resourceVersion given that differs from current's. The one
+ * check of preconditions: ObjectStorage.delete uses it, ObjectStorage.update for the
+ * resourceVersion its tryUpdate's object names, and so do the deletes that only mark an object
+ * (markForDeletion, markForOrphaning).
+ */
+export function checkPreconditions(
+  resource: ResourceType,
+  current: KubeObject,
+  preconditions: Preconditions,
+): void {
+  throw new NotImplemented('checkPreconditions', section);
+}
+
 /** One page of a list: at most `limit` objects (0: all), from where `continue` says. */
 export interface ListPage {
   limit?: number;
@@ -135,8 +159,7 @@ export class ObjectStorage {
   }
 
   /**
-   * Deletes the object if it still matches the preconditions (a uid or resourceVersion that
-   * differs is a Conflict), with a txn that compares the modRevision read (read again if it
+   * Deletes the object if it still matches the preconditions (checkPreconditions), with a txn that compares the modRevision read (read again if it
    * fails). Returns its last state with the delete's revision as its resourceVersion.
    *
    * With options.dryRun (§ Dry run): read and check the preconditions the same way, delete
@@ -146,7 +169,7 @@ export class ObjectStorage {
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
-    preconditions: { uid?: string; resourceVersion?: string } = {},
+    preconditions: Preconditions = {},
     options: WriteOptions = {},
   ): Promise<KubeObject> {
     throw new NotImplemented('ObjectStorage.delete', section);

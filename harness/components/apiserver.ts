@@ -17,7 +17,7 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import type { StoreClient } from '../store/client.ts';
 import {

@@ -9,8 +9,7 @@
 // .test.ts has the type checker say so).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-// The API server's contract moves to harness/contracts/apiserver.ts; until then it is read here.
-import type { ApiServer, ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { ApiServerModule } from '../contracts/apiserver.ts';
 import type { AllocatorModule } from '../contracts/allocator.ts';
 import type {
   DiscoveryModule,
@@ -78,11 +77,6 @@ export function chapterSource(
 export function describeSource(folder: string): string {
   const relative = path.relative(repoRoot, folder);
   return isLearnerSource(folder) ? `yours (${relative})` : `the reference (${relative})`;
-}
-
-/** Chapter 03a's server.ts, until its contract is in harness/contracts/. */
-interface ApiServerModule {
-  createApiServer: (options: ApiServerOptions) => Promise<ApiServer>;
 }
 
 /** Every chapter file the harness loads, by chapter id and file name, and the contract it meets. */

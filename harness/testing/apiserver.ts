@@ -8,7 +8,7 @@
 import { protobufDecoder } from '../api/protobuf.ts';
 import { loadReference } from '../components/implementation.ts';
 import type { MvccStore } from '../store/types.ts';
-import type { ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { ApiServerOptions } from '../contracts/apiserver.ts';
 import { MemoryStoreClient } from './memory-store-client.ts';
 
 export interface RunningApiServer {

@@ -2,7 +2,7 @@
 // (informers, controllers, schedulers), each given a signal that aborts when the test ends. A test
 // file calls testScope() once, at the top.
 import { afterEach } from 'vitest';
-import type { ApiServerOptions } from '../../solutions/03a-apiserver/server.ts';
+import type { ApiServerOptions } from '../contracts/apiserver.ts';
 import { startApiServer, type RunningApiServer } from './apiserver.ts';
 import { endTest } from './wait.ts';
 

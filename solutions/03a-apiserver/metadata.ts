@@ -11,7 +11,7 @@
 import { sameJson } from '../../harness/api/json.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
-import type { Clock } from '../../harness/clock.ts';
+import { rfc3339, type Clock } from '../../harness/clock.ts';
 
 /** What the server needs to make objects: a clock, and a random source in [0, 1). */
 export interface Makers {
@@ -21,7 +21,7 @@ export interface Makers {
 
 /** RFC 3339 in UTC with seconds precision, as Kubernetes writes times: 2024-01-02T03:04:05Z. */
 export function timestamp(milliseconds: number): string {
-  return new Date(milliseconds).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return rfc3339(milliseconds);
 }
 
 /** A random (version 4) UUID, drawn from `random` so tests can make it predictable. */

@@ -51,6 +51,30 @@ export interface WriteOptions {
   dryRun?: boolean;
 }
 
+/**
+ * What a delete may require of the object it deletes (DeleteOptions.preconditions): that it is
+ * still the one with this uid, or still at this resourceVersion.
+ */
+export interface Preconditions {
+  uid?: string;
+  resourceVersion?: string;
+}
+
+/** Conflict (409) unless `current` still is the object the preconditions name. */
+export function checkPreconditions(
+  resource: ResourceType,
+  current: KubeObject,
+  preconditions: Preconditions,
+): void {
+  const { uid, resourceVersion } = preconditions;
+  if (
+    (uid && uid !== current.metadata.uid) ||
+    (resourceVersion && resourceVersion !== current.metadata.resourceVersion)
+  ) {
+    throw conflict(resource, current.metadata.name!);
+  }
+}
+
 /** One page of a list: at most `limit` objects (0: all), from where `continue` says. */
 export interface ListPage {
   limit?: number;
@@ -182,8 +206,7 @@ export class ObjectStorage {
       const kv = await this.read(resource, namespace, name);
       const current = decodeObject(kv.value, kv.modRevision);
       const next = await tryUpdate(structuredClone(current));
-      const wanted = next.metadata.resourceVersion;
-      if (wanted && wanted !== current.metadata.resourceVersion) throw conflict(resource, name);
+      checkPreconditions(resource, current, { resourceVersion: next.metadata.resourceVersion });
       const value = encodeObject(next);
       if (sameJson(JSON.parse(text(value)), JSON.parse(text(kv.value)))) return current;
       if (options.dryRun) return decodeObject(value, kv.modRevision);
@@ -204,19 +227,13 @@ export class ObjectStorage {
     resource: ResourceType,
     namespace: string | undefined,
     name: string,
-    preconditions: { uid?: string; resourceVersion?: string } = {},
+    preconditions: Preconditions = {},
     options: WriteOptions = {},
   ): Promise<KubeObject> {
     for (;;) {
       const kv = await this.read(resource, namespace, name);
       const current = decodeObject(kv.value, kv.modRevision);
-      if (
-        (preconditions.uid && preconditions.uid !== current.metadata.uid) ||
-        (preconditions.resourceVersion &&
-          preconditions.resourceVersion !== current.metadata.resourceVersion)
-      ) {
-        throw conflict(resource, name);
-      }
+      checkPreconditions(resource, current, preconditions);
       if (options.dryRun) return current;
       const answer = await this.store.txn({
         compare: [{ key: kv.key, target: 'MOD', result: 'EQUAL', modRevision: kv.modRevision }],

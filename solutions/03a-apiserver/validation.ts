@@ -451,6 +451,43 @@ function podSpecShape(spec: PodSpec | undefined): unknown {
   };
 }
 
+/** The selector of a Deployment or ReplicaSet is immutable: changing it would orphan its pods. */
+function checkSelectorKept(next: KubeObject, current: KubeObject, errors: FieldError[]): void {
+  const selector = (next.spec as { selector?: unknown } | undefined)?.selector;
+  if (!sameJson(selector, (current.spec as { selector?: unknown } | undefined)?.selector)) {
+    errors.push({
+      type: 'FieldValueInvalid',
+      field: 'spec.selector',
+      value: selector,
+      detail: 'field is immutable',
+    });
+  }
+}
+
+/** A pod's spec is fixed once created, except its images and a few timing fields. */
+function checkPodSpecKept(next: KubeObject, current: KubeObject, errors: FieldError[]): void {
+  if (!sameJson(podSpecShape(next.spec as PodSpec), podSpecShape(current.spec as PodSpec))) {
+    errors.push({
+      type: 'FieldValueForbidden',
+      field: 'spec',
+      detail:
+        'pod updates may not change fields other than `spec.containers[*].image`, ' +
+        '`spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` or ' +
+        '`spec.terminationGracePeriodSeconds`',
+    });
+  }
+}
+
+/** What each kind forbids an update to change, by resource (kube's ValidateUpdate of each kind). */
+const updateRules: Record<
+  string,
+  (next: KubeObject, current: KubeObject, errors: FieldError[]) => void
+> = {
+  deployments: checkSelectorKept,
+  replicasets: checkSelectorKept,
+  pods: checkPodSpecKept,
+};
+
 /**
  * Every rule an update from `current` to `next` breaks, beyond validateObject(next): the fields
  * that never change once set. A ReplicaSet's or Deployment's selector is immutable (changing it
@@ -462,31 +499,6 @@ export function validateUpdate(
   current: KubeObject,
 ): FieldError[] {
   const errors: FieldError[] = [];
-  const spec = next.spec as Record<string, unknown> | undefined;
-  const was = current.spec as Record<string, unknown> | undefined;
-  if (resource.resource === 'deployments' || resource.resource === 'replicasets') {
-    if (!sameJson(spec?.selector, was?.selector)) {
-      errors.push({
-        type: 'FieldValueInvalid',
-        field: 'spec.selector',
-        value: spec?.selector,
-        detail: 'field is immutable',
-      });
-    }
-  }
-  if (resource.resource === 'pods') {
-    if (
-      !sameJson(podSpecShape(spec as unknown as PodSpec), podSpecShape(was as unknown as PodSpec))
-    ) {
-      errors.push({
-        type: 'FieldValueForbidden',
-        field: 'spec',
-        detail:
-          'pod updates may not change fields other than `spec.containers[*].image`, ' +
-          '`spec.initContainers[*].image`, `spec.activeDeadlineSeconds`, `spec.tolerations` or ' +
-          '`spec.terminationGracePeriodSeconds`',
-      });
-    }
-  }
+  updateRules[resource.resource]?.(next, current, errors);
   return errors;
 }

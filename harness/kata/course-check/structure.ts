@@ -192,17 +192,6 @@ export function lessonProblems(
 /** The one harness file that may import from solutions/: it picks the learner's or the reference. */
 export const implementationLoader = 'harness/components/implementation.ts';
 
-/**
- * The API server's contract moves from solutions/03a-apiserver/server.ts to
- * harness/contracts/apiserver.ts; until it has, these files may import its types from there.
- */
-const apiServerContract = 'solutions/03a-apiserver/server.ts';
-const contractOnItsWay = new Set([
-  'harness/components/apiserver.ts',
-  'harness/testing/apiserver.ts',
-  'harness/testing/scope.ts',
-]);
-
 /** A module a source file names, and whether only its types are taken. */
 export interface ImportedModule {
   specifier: string;
@@ -246,11 +235,10 @@ export function solutionImportProblems(root = repoRoot): string[] {
   for (const file of sources) {
     if (file === implementationLoader) continue;
     const source = readFileSync(path.join(root, file), 'utf8');
-    for (const { specifier, typeOnly } of importedModules(source, file)) {
+    for (const { specifier } of importedModules(source, file)) {
       if (!specifier.startsWith('.')) continue;
       const target = path.posix.join(path.posix.dirname(file), specifier);
       if (!target.startsWith('solutions/')) continue;
-      if (typeOnly && target === apiServerContract && contractOnItsWay.has(file)) continue;
       problems.push(
         `${file} imports ${specifier}: the harness reaches solutions/ only through ` +
           `${implementationLoader} (loadModule, loadReference)`,

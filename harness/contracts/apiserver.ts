@@ -1,0 +1,64 @@
+// The API server's module contract: what chapter 03a's server.ts exports, as the harness sees it.
+// harness/components/apiserver.ts (the program) and harness/testing (the server tests start)
+// build a server through these types, so they need not reach into solutions/ or chapters/ for
+// them; the learner's server.ts and the reference re-export them.
+import type express from 'express';
+import type {
+  BodyDecoder,
+  Discovery,
+  Patcher,
+  Selectors,
+  ServiceAllocator,
+  Subresource,
+  Timers,
+} from '../api/machinery.ts';
+import type { ResourceType } from '../api/resources.ts';
+import type { Clock } from '../clock.ts';
+import type { StoreClient } from '../store/client.ts';
+
+export interface ApiServerOptions {
+  /** Where objects live: chapter 02's client (kata store or etcd), or an in-process double. */
+  store: StoreClient;
+  clock?: Clock;
+  /** Random numbers in [0, 1) for uids, generated names and watch timeouts. Math.random. */
+  random?: () => number;
+  /** The resources served; harness/api/resources.ts's builtinResources by default. */
+  resources?: ResourceType[];
+  selectors?: Selectors;
+  patcher?: Patcher;
+  subresources?: Subresource[];
+  discovery?: Discovery;
+  /** Readers for body formats besides JSON and YAML, by Content-Type. */
+  bodyDecoders?: BodyDecoder[];
+  timers?: Timers;
+  /** How often a watch that allows bookmarks gets one. One minute, like kube-apiserver. */
+  bookmarkIntervalMs?: number;
+  /** The largest request body. 3 MiB. */
+  maxBodyBytes?: number;
+  /** Gives Services their ClusterIPs and node ports (chapter 09); without it, none are given. */
+  serviceAllocator?: ServiceAllocator;
+  /**
+   * How often the server compacts the store's history, keeping one interval of it (kube-apiserver's
+   * --etcd-compaction-interval). 5 minutes; 0 turns compaction off.
+   */
+  compactionIntervalMs?: number;
+  /**
+   * How many recent changes of each resource the watch cache keeps (kube-apiserver's
+   * --default-watch-cache-size). 1000; 0 turns the cache off (--watch-cache=false).
+   */
+  watchCacheSize?: number;
+}
+
+export interface ApiServer {
+  /** The request handler: give it to supertest, or to http.createServer. */
+  readonly app: express.Express;
+  /** Starts listening (port 0 picks a free one); resolves with the URL to use. */
+  listen(port?: number, host?: string): Promise<string>;
+  /** Ends every watch and stops listening. The store client stays open: it is the caller's. */
+  close(): Promise<void>;
+}
+
+/** The module chapter 03a's server.ts is: the one function the harness calls. */
+export interface ApiServerModule {
+  createApiServer(options: ApiServerOptions): Promise<ApiServer>;
+}

@@ -1,0 +1,136 @@
+// The stages every request passes before a handler touches the store, in kube-apiserver's order
+// (k8s.io/apiserver pkg/server/filters and pkg/endpoints/filters):
+//
+//   request info (paths.ts) → authenticate → authorize → handler → admit → strategy → store
+//
+// Request info says what the request asks: the resource, namespace, name and subresource, and
+// the verb (verbOf). Authentication says who asks, authorization whether they may, and admission,
+// which a write handler calls once it has the object, whether the write may happen as asked
+// (and may refuse it with the reason). Today nobody logs in: everyone is the anonymous user and
+// may do everything. These are the places chapter 11 (security) fills: client certificates and
+// tokens in authenticate, RBAC in authorize, ServiceAccount and ResourceQuota admission plugins
+// beside NamespaceLifecycle.
+import type http from 'node:http';
+import { ApiError } from '../../harness/api/errors.ts';
+import type { KubeObject } from '../../harness/api/types.ts';
+import { coreResource, type ServerContext } from './context.ts';
+import type { RequestInfo } from './paths.ts';
+import { notFound } from './status.ts';
+import { isWatchRequest } from './watch.ts';
+
+/** What a request does, in kube's words (RequestInfo.Verb); RBAC rules name these. */
+export type Verb =
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
+
+/** The verbs of the methods that write, whatever the path names. */
+const writeVerbs: Record<string, Verb> = { POST: 'create', PUT: 'update', PATCH: 'patch' };
+
+/**
+ * The verb of a request: its method, and whether it names one object. GET of a collection is
+ * list, or watch with ?watch; POST is create; DELETE of a collection is deletecollection.
+ * Undefined for a method kube has no verb for (HEAD, OPTIONS...).
+ */
+export function verbOf(
+  method: string,
+  info: RequestInfo,
+  query: URLSearchParams,
+): Verb | undefined {
+  const named = info.name !== undefined;
+  if (method === 'GET') return named ? 'get' : isWatchRequest(query) ? 'watch' : 'list';
+  if (method === 'DELETE') return named ? 'delete' : 'deletecollection';
+  return writeVerbs[method];
+}
+
+/** Who sends a request (kube's user.Info). */
+export interface UserInfo {
+  username: string;
+  groups: string[];
+}
+
+/** The user of a request that proves no identity. */
+export const anonymous: UserInfo = {
+  username: 'system:anonymous',
+  groups: ['system:unauthenticated'],
+};
+
+/**
+ * Authentication: who sends this request. Nothing here checks an identity yet, so everyone is
+ * the anonymous user; chapter 11 reads client certificates and bearer tokens here, and refuses
+ * a bad one with 401.
+ */
+export function authenticate(_request: http.IncomingMessage): UserInfo {
+  return anonymous;
+}
+
+/**
+ * Authorization: whether `user` may do `verb` on what `info` names. Every request is allowed
+ * (kube-apiserver's AlwaysAllow); chapter 11 asks RBAC here, and refuses with 403 Forbidden.
+ */
+export function authorize(_user: UserInfo, _verb: Verb | undefined, _info: RequestInfo): void {}
+
+/** One write as admission sees it (kube's admission.Attributes). */
+export interface AdmissionAttributes {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  info: RequestInfo;
+  /** The object about to be stored, for CREATE and UPDATE. */
+  object?: KubeObject;
+}
+
+/** An admission plugin: lets a write pass, or refuses it by throwing an ApiError. */
+export interface AdmissionPlugin {
+  readonly name: string;
+  admit(context: ServerContext, attributes: AdmissionAttributes): Promise<void>;
+}
+
+/** Runs every admission plugin of the server on one write, in order; the first refusal wins. */
+export async function admit(
+  context: ServerContext,
+  attributes: AdmissionAttributes,
+): Promise<void> {
+  for (const plugin of context.admission) await plugin.admit(context, attributes);
+}
+
+/** The namespaces a cluster cannot do without. */
+const IMMORTAL_NAMESPACES = ['default', 'kube-system', 'kube-public'];
+
+/** An object is created only in a namespace that exists: 404 for the namespace otherwise. */
+export async function checkNamespaceExists(
+  context: ServerContext,
+  info: RequestInfo,
+): Promise<void> {
+  const namespaces = coreResource(context, 'namespaces');
+  await context.storage.get(namespaces, undefined, info.namespace!).catch((error: unknown) => {
+    throw error instanceof ApiError && error.code === 404
+      ? notFound(namespaces, info.namespace!)
+      : error;
+  });
+}
+
+/** The namespaces a cluster cannot do without are never deleted: 403 Forbidden. */
+export function checkNamespaceDeletable(context: ServerContext, info: RequestInfo): void {
+  if (
+    info.resource === coreResource(context, 'namespaces') &&
+    IMMORTAL_NAMESPACES.includes(info.name!)
+  ) {
+    throw new ApiError(
+      403,
+      'Forbidden',
+      `namespaces "${info.name}" is forbidden: this namespace may not be deleted`,
+      { name: info.name, kind: 'namespaces' },
+    );
+  }
+}
+
+/**
+ * NamespaceLifecycle, as kube-apiserver's admission plugin of that name: objects are created in
+ * namespaces that exist, and the namespaces a cluster cannot do without stay.
+ */
+export const namespaceLifecycle: AdmissionPlugin = {
+  name: 'NamespaceLifecycle',
+  async admit(context, { operation, info }) {
+    if (operation === 'CREATE' && info.resource.namespaced) {
+      await checkNamespaceExists(context, info);
+    }
+    if (operation === 'DELETE') checkNamespaceDeletable(context, info);
+  },
+};
