@@ -29,7 +29,7 @@ import {
   uses,
   type Use,
 } from './implementation.ts';
-import { parseDuration, UsageError } from './flags.ts';
+import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { GaveUpWaiting, waitForDependency } from './waiting.ts';
 
@@ -53,69 +53,60 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
                           [--use solutions|mine|auto]`;
 
-/** Reads kube-apiserver-style flags: `--flag value` or `--flag=value`. */
+/** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
 export function parseFlags(argv: string[]): ApiServerFlags {
-  const known = [
-    'etcd-servers',
-    'secure-port',
-    'bind-address',
-    'advertise-address',
-    'service-cluster-ip-range',
-    'service-node-port-range',
-    'default-watch-cache-size',
-    'storage-initialization-timeout',
-    'use',
-  ];
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--?([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (!match || !known.includes(match[1]!)) {
-      throw new UsageError(`unknown flag ${argv[i]}; the flags are --${known.join(', --')}`);
-    }
-    const value = match[2] ?? argv[++i];
-    if (value === undefined) throw new UsageError(`--${match[1]} needs a value`);
-    values.set(match[1]!, value);
-  }
-  const etcdServers = (values.get('etcd-servers') ?? 'http://127.0.0.1:2379')
+  const values = parseComponentFlags(argv, {
+    'etcd-servers': 'string',
+    'secure-port': 'string',
+    'bind-address': 'string',
+    'advertise-address': 'string',
+    'service-cluster-ip-range': 'string',
+    'service-node-port-range': 'string',
+    'default-watch-cache-size': 'string',
+    'storage-initialization-timeout': 'string',
+    use: 'string',
+  });
+  const text = (name: string) => values.get(name) as string | undefined;
+  const etcdServers = (text('etcd-servers') ?? 'http://127.0.0.1:2379')
     .split(',')
-    .map((text) => {
+    .map((entry) => {
       try {
-        const url = new URL(text.trim());
+        const url = new URL(entry.trim());
         if (url.protocol !== 'http:') throw new Error('only http:// is supported');
         return url;
       } catch (error) {
         throw new UsageError(
-          `--etcd-servers: "${text}" is not a usable URL (${(error as Error).message})`,
+          `--etcd-servers: "${entry}" is not a usable URL (${(error as Error).message})`,
         );
       }
     });
-  const portText = values.get('secure-port') ?? '6443';
+  const portText = text('secure-port') ?? '6443';
   const securePort = Number(portText);
   if (!/^\d+$/.test(portText) || securePort > 65535) {
     throw new UsageError(`--secure-port must be a port number (0-65535), not "${portText}"`);
   }
-  const cacheText = values.get('default-watch-cache-size') ?? '1000';
+  const cacheText = text('default-watch-cache-size') ?? '1000';
   if (!/^\d+$/.test(cacheText)) {
     throw new UsageError(
       `--default-watch-cache-size must be a whole number of changes (0 turns the cache off), not "${cacheText}"`,
     );
   }
-  const advertiseAddress = values.get('advertise-address');
+  const advertiseAddress = text('advertise-address');
   if (advertiseAddress !== undefined && !isIP(advertiseAddress)) {
     throw new UsageError(`--advertise-address must be an IP address, not "${advertiseAddress}"`);
   }
-  const use = values.get('use') ?? 'auto';
+  const use = text('use') ?? 'auto';
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   return {
     etcdServers,
     securePort,
-    bindAddress: values.get('bind-address') ?? '127.0.0.1',
+    bindAddress: text('bind-address') ?? '127.0.0.1',
     advertiseAddress,
-    serviceClusterIpRange: values.get('service-cluster-ip-range') ?? '127.96.0.0/12',
-    serviceNodePortRange: values.get('service-node-port-range') ?? '30000-32767',
+    serviceClusterIpRange: text('service-cluster-ip-range') ?? '127.96.0.0/12',
+    serviceNodePortRange: text('service-node-port-range') ?? '30000-32767',
     defaultWatchCacheSize: Number(cacheText),
     storageInitializationTimeoutMs: parseDuration(
-      values.get('storage-initialization-timeout') ?? '5m',
+      text('storage-initialization-timeout') ?? '5m',
       'storage-initialization-timeout',
     ),
     use,

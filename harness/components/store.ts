@@ -20,7 +20,7 @@ import {
   uses,
   type Use,
 } from './implementation.ts';
-import { UsageError } from '../usage.ts';
+import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 
 export interface StoreFlags {
@@ -35,45 +35,36 @@ export interface StoreFlags {
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
                       [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine|auto]`;
 
-/** Reads etcd-style flags: `--flag value` or `--flag=value`; URL lists are comma-separated. */
+/** Reads etcd-style flags with the shared parser; URL lists are comma-separated. */
 export function parseFlags(argv: string[]): StoreFlags {
-  const values = new Map<string, string>();
-  const known = [
-    'name',
-    'data-dir',
-    'listen-client-urls',
-    'advertise-client-urls',
-    'listen-peer-urls',
-    'use',
-  ];
-  for (let i = 0; i < argv.length; i++) {
-    const match = /^--?([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (!match || !known.includes(match[1]!)) {
-      throw new UsageError(`unknown flag ${argv[i]}; the flags are --${known.join(', --')}`);
-    }
-    const value = match[2] ?? argv[++i];
-    if (value === undefined) throw new UsageError(`--${match[1]} needs a value`);
-    values.set(match[1]!, value);
-  }
+  const values = parseComponentFlags(argv, {
+    name: 'string',
+    'data-dir': 'string',
+    'listen-client-urls': 'string',
+    'advertise-client-urls': 'string',
+    'listen-peer-urls': 'string',
+    use: 'string',
+  });
+  const text = (name: string) => values.get(name) as string | undefined;
   const urls = (flag: string, fallback: string) =>
-    (values.get(flag) ?? fallback).split(',').map((text) => {
+    (text(flag) ?? fallback).split(',').map((entry) => {
       try {
-        const url = new URL(text.trim());
+        const url = new URL(entry.trim());
         if (url.protocol !== 'http:') throw new Error('only http:// is served');
         return url;
       } catch (error) {
         throw new UsageError(
-          `--${flag}: "${text}" is not a usable URL (${(error as Error).message})`,
+          `--${flag}: "${entry}" is not a usable URL (${(error as Error).message})`,
         );
       }
     });
-  const use = values.get('use') ?? 'auto';
+  const use = text('use') ?? 'auto';
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
-  const name = values.get('name') ?? 'default';
+  const name = text('name') ?? 'default';
   const listenClientUrls = urls('listen-client-urls', 'http://127.0.0.1:2379');
   return {
     name,
-    dataDir: values.get('data-dir') ?? `${name}.etcd`,
+    dataDir: text('data-dir') ?? `${name}.etcd`,
     listenClientUrls,
     advertiseClientUrls: values.has('advertise-client-urls')
       ? urls('advertise-client-urls', '')
