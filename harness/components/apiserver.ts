@@ -67,19 +67,17 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
-  const etcdServers = (text('etcd-servers') ?? 'http://127.0.0.1:2379')
-    .split(',')
-    .map((entry) => {
-      try {
-        const url = new URL(entry.trim());
-        if (url.protocol !== 'http:') throw new Error('only http:// is supported');
-        return url;
-      } catch (error) {
-        throw new UsageError(
-          `--etcd-servers: "${entry}" is not a usable URL (${(error as Error).message})`,
-        );
-      }
-    });
+  const etcdServers = (text('etcd-servers') ?? 'http://127.0.0.1:2379').split(',').map((entry) => {
+    try {
+      const url = new URL(entry.trim());
+      if (url.protocol !== 'http:') throw new Error('only http:// is supported');
+      return url;
+    } catch (error) {
+      throw new UsageError(
+        `--etcd-servers: "${entry}" is not a usable URL (${(error as Error).message})`,
+      );
+    }
+  });
   const portText = text('secure-port') ?? '6443';
   const securePort = Number(portText);
   if (!/^\d+$/.test(portText) || securePort > 65535) {
