@@ -1642,6 +1642,8 @@ export const course: Chapter[] = [
         'serveDiscovery: ask options.discovery(path, { resources, serverAddress }); send a string or bytes body as it is with its content type, anything else as JSON; answer false when it does not know the path. Lesson: § Collaborators.',
       'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
         'serviceAllocation: hooks of the services (beginCreate onCreate, revertCreate and afterDelete onDelete); createContext adds it with an allocator. startServiceAllocator: rebuild from the stored Services, then create default/kubernetes through onCreate. Lesson: § Collaborators.',
+      'Collaborators > a DELETE on the services collection gives back the addresses of each Service it deletes; a dry run gives back none':
+        "deleteCollection removes each object as deleteWithOptions's last step does: storage.delete, then, unless writeOptions.dryRun, the resource's hooks.afterDelete (serviceAllocation's onDelete). Kube's DeleteCollection calls Delete for each object. Lesson: § Update and delete, § Collaborators.",
       "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
         'beginUpdate is allocator.onUpdate(current, prepared); revertUpdate rebuilds the allocator from storage.list of the Services, and your update calls it when the write fails. Lesson: § Collaborators.',
       "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer":

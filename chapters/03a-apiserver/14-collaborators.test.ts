@@ -523,6 +523,36 @@ describe('Collaborators', () => {
     expect(calls, 'what the allocator was asked by a second start').toEqual(['rebuild 1']);
   });
 
+  test('a DELETE on the services collection gives back the addresses of each Service it deletes; a dry run gives back none', async () => {
+    const released: string[] = [];
+    const serviceAllocator = {
+      rebuild: () => {},
+      kubernetesIp: () => '127.96.0.1',
+      onCreate: (service: KubeObject) => service,
+      onUpdate: (_old: KubeObject, service: KubeObject) => service,
+      onDelete: (service: KubeObject) => void released.push(service.metadata.name!),
+    };
+    const { api } = await setup({ serviceAllocator });
+    const services = '/api/v1/namespaces/default/services';
+    for (const name of ['db', 'web']) {
+      await api
+        .post(services)
+        .send({ metadata: { name, labels: { tier: name } }, spec: { ports: [{ port: 80 }] } });
+    }
+    const dryRun = await api.delete(`${services}?labelSelector=tier&dryRun=All`);
+    expect(dryRun.status, `a dry-run DELETE on the collection: ${dryRun.text}`).toBe(200);
+    expect(released, 'what a dry-run DELETE on the collection gave back').toEqual([]);
+    const deleted = await api.delete(`${services}?labelSelector=tier`);
+    expect(
+      deleted.body.items?.map((service: KubeObject) => service.metadata.name),
+      `the Services a DELETE on the collection deleted: ${deleted.text}`,
+    ).toEqual(['db', 'web']);
+    expect(released, 'what the allocator got back from a DELETE on the collection').toEqual([
+      'db',
+      'web',
+    ]);
+  });
+
   test("a Service's update goes through the allocator; a refused one has it learn again what is taken", async () => {
     const calls: string[] = [];
     const serviceAllocator = {

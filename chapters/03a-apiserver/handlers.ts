@@ -201,7 +201,9 @@ export function markForDeletion(
 
 /**
  * DELETE on a collection (deletecollection): every object the query's selection chooses,
- * deleted one by one (one deleted meanwhile by someone else is fine). Answers the `<Kind>List`
+ * deleted one by one as deleteWithOptions ends: storage.delete, then (unless a dry run)
+ * hooks.afterDelete, so a Service gives back its addresses (one deleted meanwhile by someone
+ * else is fine). Answers the `<Kind>List`
  * of what was deleted, at the revision of the list it read. A resource whose strategy says
  * deleteCollection: false (namespaces) has no such verb (methodNotAllowed, 405). With ?dryRun
  * (writeOptionsOf(query, "DeleteOptions")), each delete is a dry run.

@@ -294,6 +294,22 @@ export async function deleteWithOptions(
     );
     if (grace > 0) return markForDeletion(context, info, grace, preconditions, writeOptions);
   }
+  const last = await removeObject(context, info, preconditions, writeOptions);
+  return resource.returnsDeletedObject ? last : deleted(resource, last);
+}
+
+/**
+ * The last step of every delete, of one object or of each in a collection: the object leaves the
+ * store, then (unless a dry run) the hooks' afterDelete runs (the Service allocator gives the
+ * addresses back), as kube's generic store runs AfterDelete for each object DeleteCollection
+ * deletes. Returns the object as it was last stored.
+ */
+async function removeObject(
+  context: ServerContext,
+  { resource, namespace, name }: RequestInfo,
+  preconditions: Preconditions,
+  writeOptions: WriteOptions,
+): Promise<KubeObject> {
   const last = await context.storage.delete(
     resource,
     namespace,
@@ -301,8 +317,8 @@ export async function deleteWithOptions(
     preconditions,
     writeOptions,
   );
-  if (!writeOptions.dryRun) hooks.afterDelete(last);
-  return resource.returnsDeletedObject ? last : deleted(resource, last);
+  if (!writeOptions.dryRun) registrationOf(context, resource).hooks.afterDelete(last);
+  return last;
 }
 
 /**
@@ -338,7 +354,7 @@ export function markForDeletion(
 
 /**
  * DELETE on a collection (deletecollection): every object the selectors choose, one by one,
- * each as a plain delete would. Answers the List of what was deleted, as kube-apiserver does.
+ * each removed as a plain delete removes it (removeObject, its afterDelete hooks too). Answers the List of what was deleted, as kube-apiserver does.
  * A resource whose strategy does not serve it (namespaces) answers 405.
  */
 export async function deleteCollection(
@@ -355,7 +371,7 @@ export async function deleteCollection(
   for (const object of items.filter(selected)) {
     const { namespace, name } = object.metadata;
     try {
-      removed.push(await context.storage.delete(resource, namespace, name!, {}, writeOptions));
+      removed.push(await removeObject(context, { ...info, namespace, name }, {}, writeOptions));
     } catch (error) {
       // Deleted meanwhile by someone else: that is what was asked.
       if (!(error instanceof ApiError && error.code === 404)) throw error;
