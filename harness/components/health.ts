@@ -3,7 +3,7 @@
 // whether they are up instead of guessing from their output.
 //
 // The scheduler and the controller-manager answer as every Kubernetes control-plane server does
-// (apiserver's healthz package): /healthz, /livez and /readyz each run a list of named checks and
+// (k8s.io/apiserver's healthz package): /healthz, /livez and /readyz each run a list of named checks and
 // answer 200 "ok" when all pass, 500 listing the failed ones when not, and every check with
 // `?verbose`. /readyz waits for one more check than the others: the component has started its
 // loops. kube-proxy answers its own way: /healthz and /livez as a line of JSON saying when its
@@ -110,7 +110,7 @@ export function proxyEndpoints(now: () => number = Date.now): HealthEndpoints {
 
 /** A health server while it listens. */
 export interface HealthServer extends Closable {
-  /** http://<address>:<port>, the port the one bound when 0 was asked for. */
+  /** http://<address>:<port>, with the port bound when 0 was asked for. */
   url: string;
 }
 
