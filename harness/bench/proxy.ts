@@ -98,6 +98,8 @@ const program = spawn(
     api.url,
     '--node-name',
     'bench',
+    '--healthz-bind-address',
+    '127.0.0.1:0',
     '--use',
     'solutions',
   ],

@@ -1,5 +1,6 @@
 // The composer's plan: every address chosen before anything starts, each component's arguments
-// pointing at the others' addresses, and a health endpoint where the component serves one.
+// pointing at the others' addresses, and each component's health endpoint where it was told to
+// serve it.
 import net from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
 import { componentChapters, componentKinds } from '../course.ts';
@@ -56,11 +57,14 @@ describe('The plan', () => {
     expect(Number(flag(kubelet, '--port'))).toBeGreaterThan(0);
     expect(kubelet.health).toBe(`http://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
     expect(nodes[3]!.address).toBe(nodeIp(211));
-    expect([controllerManager, scheduler, nodes[1]].map((c) => c.health)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-    ]);
+    for (const component of [controllerManager!, scheduler!]) {
+      expect(flag(component, '--bind-address')).toBe('127.0.0.1');
+      expect(Number(flag(component, '--secure-port'))).toBeGreaterThan(0);
+      expect(component.health).toBe(`http://127.0.0.1:${flag(component, '--secure-port')}/readyz`);
+    }
+    const proxy = nodes[1]!;
+    expect(flag(proxy, '--healthz-bind-address')).toMatch(new RegExp(`^${nodeIp(210)}:[1-9]\\d*$`));
+    expect(proxy.health).toBe(`http://${flag(proxy, '--healthz-bind-address')}/healthz`);
   });
 
   test('with --etcd-servers there is no store, and the API server is pointed there', async () => {

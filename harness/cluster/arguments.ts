@@ -1,12 +1,13 @@
 // Each component's command line, as the composer chooses it. Every address is decided here, before
 // anything starts: a port of 0 ("any free one") is replaced by a port found free now, so the
 // composer knows where each component will answer, writes the kubeconfig at once, and asks each
-// component's health endpoint where it said to listen. Nothing is learnt later from what a
-// component prints.
+// component's health endpoint where it said to listen: the store's /health, the API server's and
+// the scheduler's and controller-manager's /readyz, a kubelet's and a kube-proxy's /healthz.
+// Nothing is learnt later from what a component prints.
 import net from 'node:net';
 import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
-import { nodeIp, podCidrForNode } from '../network.ts';
+import { loopbackAliasCommand, nodeIp, podCidrForNode } from '../network.ts';
 import { ClusterError, type ClusterOptions } from './options.ts';
 
 /** One process of the cluster, before it starts. */
@@ -17,8 +18,8 @@ export interface ComponentPlan {
   args: string[];
   /** Where it can be reached, for the banner. */
   address?: string;
-  /** The URL that answers 200 once it serves (/health, /readyz, /healthz); none for some. */
-  health?: string;
+  /** The URL that answers 200 once it serves (/health, /readyz, /healthz). */
+  health: string;
 }
 
 /** A node of the cluster: a kubelet and a proxy on their own IP and pod range. */
@@ -26,8 +27,10 @@ export interface NodePlan {
   name: string;
   ip: string;
   podCidr: string;
-  /** The kubelet API's port; 0 when no free one could be found ahead (the kubelet picks one). */
+  /** The kubelet API's port, on the node's IP. */
   kubeletPort: number;
+  /** kube-proxy's /healthz port, on the node's IP. */
+  proxyHealthzPort: number;
   rootDir: string;
 }
 
@@ -63,16 +66,26 @@ export function apiserverArguments(storeUrl: string, port: number, serviceRange?
   ];
 }
 
-export function controllerManagerArguments(kubeconfig: string, gracePeriod?: string): string[] {
+/** The controller-manager's and the scheduler's health: their port, on loopback. */
+function servingArguments(port: number): string[] {
+  return ['--bind-address', '127.0.0.1', '--secure-port', String(port)];
+}
+
+export function controllerManagerArguments(
+  kubeconfig: string,
+  port: number,
+  gracePeriod?: string,
+): string[] {
   return [
     '--kubeconfig',
     kubeconfig,
+    ...servingArguments(port),
     ...(gracePeriod ? ['--node-monitor-grace-period', gracePeriod] : []),
   ];
 }
 
-export function schedulerArguments(kubeconfig: string): string[] {
-  return ['--kubeconfig', kubeconfig];
+export function schedulerArguments(kubeconfig: string, port: number): string[] {
+  return ['--kubeconfig', kubeconfig, ...servingArguments(port)];
 }
 
 export function kubeletArguments(kubeconfig: string, node: NodePlan): string[] {
@@ -93,7 +106,16 @@ export function kubeletArguments(kubeconfig: string, node: NodePlan): string[] {
 }
 
 export function proxyArguments(kubeconfig: string, node: NodePlan): string[] {
-  return ['--kubeconfig', kubeconfig, '--node-name', node.name, '--node-ip', node.ip];
+  return [
+    '--kubeconfig',
+    kubeconfig,
+    '--node-name',
+    node.name,
+    '--node-ip',
+    node.ip,
+    '--healthz-bind-address',
+    `${node.ip}:${node.proxyHealthzPort}`,
+  ];
 }
 
 /** Whether nothing listens on host:port; port 0 is always free. */
@@ -134,6 +156,16 @@ export async function refuseBusyPorts(options: ClusterOptions): Promise<void> {
     );
 }
 
+/** A free port on a node's IP; none at all means the IP is not this machine's, said now. */
+async function nodePort(ip: string, port: number): Promise<number> {
+  const chosen = await choosePort(ip, port);
+  if (chosen === 0)
+    throw new ClusterError(
+      `cannot listen on the node address ${ip}; on macOS add it first: ${loopbackAliasCommand(ip)}`,
+    );
+  return chosen;
+}
+
 /** The nodes: node-1 on, each the (base + n)th of the address plan. */
 async function planNodes(options: ClusterOptions): Promise<NodePlan[]> {
   const nodes: NodePlan[] = [];
@@ -145,11 +177,28 @@ async function planNodes(options: ClusterOptions): Promise<NodePlan[]> {
       name,
       ip,
       podCidr: podCidrForNode(index),
-      kubeletPort: await choosePort(ip, options.kubeletPort),
+      kubeletPort: await nodePort(ip, options.kubeletPort),
+      proxyHealthzPort: await nodePort(ip, 0),
       rootDir: path.join(options.dataDir, 'nodes', name),
     });
   }
   return nodes;
+}
+
+/** The controller-manager or the scheduler, serving its health on a free loopback port. */
+async function controlPlaneComponent(
+  kind: 'controller-manager' | 'scheduler',
+  argumentsFor: (port: number) => string[],
+): Promise<ComponentPlan> {
+  const port = await choosePort('127.0.0.1', 0);
+  const address = `127.0.0.1:${port}`;
+  return {
+    name: kind,
+    kind,
+    args: argumentsFor(port),
+    address,
+    health: `http://${address}/readyz`,
+  };
 }
 
 /** Every component of the cluster with its arguments, address and health endpoint. */
@@ -179,28 +228,27 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       address: apiserverUrl,
       health: `${apiserverUrl}/readyz`,
     },
-    {
-      name: 'controller-manager',
-      kind: 'controller-manager',
-      args: controllerManagerArguments(kubeconfig, options.nodeMonitorGracePeriod),
-    },
-    { name: 'scheduler', kind: 'scheduler', args: schedulerArguments(kubeconfig) },
+    await controlPlaneComponent('controller-manager', (port) =>
+      controllerManagerArguments(kubeconfig, port, options.nodeMonitorGracePeriod),
+    ),
+    await controlPlaneComponent('scheduler', (port) => schedulerArguments(kubeconfig, port)),
   );
   for (const node of nodes) {
-    const kubelet = `${node.ip}:${node.kubeletPort || 'any port'}`;
+    const kubelet = `${node.ip}:${node.kubeletPort}`;
     components.push(
       {
         name: `kubelet-${node.name}`,
         kind: 'kubelet',
         args: kubeletArguments(kubeconfig, node),
         address: kubelet,
-        health: node.kubeletPort ? `http://${kubelet}/healthz` : undefined,
+        health: `http://${kubelet}/healthz`,
       },
       {
         name: `proxy-${node.name}`,
         kind: 'proxy',
         args: proxyArguments(kubeconfig, node),
         address: node.ip,
+        health: `http://${node.ip}:${node.proxyHealthzPort}/healthz`,
       },
     );
   }

@@ -1,7 +1,8 @@
 // The control endpoint of a running cluster, on loopback: what `kata components`, `kata kill` and
 // `kata restart` ask, for failure drills.
 //
-//   GET  /components       each process: name, kind, pid, state, restarts, whose chapters
+//   GET  /components       each process: name, kind, pid, state, restarts, whose chapters, and
+//                          the health endpoint it is waited for at
 //   POST /kill/<name>      SIGKILL; it stays down
 //   POST /restart/<name>   SIGTERM, then started again and waited for as at start
 import http from 'node:http';
@@ -26,6 +27,7 @@ function listed(component: Component, use: Use) {
     pid: alive ? component.child?.pid : undefined,
     state: component.state,
     restarts: component.restarts,
+    health: component.health,
     chapters: chaptersRun(component.kind, use).map(
       (chapter) => `${chapter.id} ${chapter.yours ? 'yours' : 'reference'}`,
     ),

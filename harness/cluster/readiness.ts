@@ -1,8 +1,8 @@
 // When a component is up: its health endpoint answers 200, as kubeadm waits for a control plane
-// (the store's /health, the API server's /readyz, a kubelet's /healthz, each at the address the
-// composer gave it). The controller-manager, the scheduler and kube-proxy serve no health endpoint
-// here; they are up once started, and the composer watches that they do not exit while the
-// cluster starts. The cluster is up once every node is Ready, as its kubelet reports it.
+// (the store's /health; the API server's, the controller-manager's and the scheduler's /readyz;
+// a kubelet's and a kube-proxy's /healthz; each at the address the composer gave it). A process
+// that exits first is not up. The cluster is up once every node is Ready, as its kubelet reports
+// it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Node } from '../api/types.ts';
 import { toolkit } from '../components/reference-toolkit.ts';
@@ -42,15 +42,14 @@ async function untilHealthy(url: string, signal: AbortSignal, timeoutMs: number)
 }
 
 /**
- * Whether a component came up: its health endpoint answered (at once when it has none), or its
- * process exited first, or the deadline passed.
+ * Whether a component came up: its health endpoint answered, or its process exited first, or the
+ * deadline passed.
  */
 export async function readiness(
-  health: string | undefined,
+  health: string,
   exited: Promise<void>,
   timeoutMs = readinessTimeoutMs.component,
 ): Promise<Readiness> {
-  if (!health) return 'ready';
   const done = new AbortController();
   try {
     return await Promise.race([

@@ -6,7 +6,8 @@
 //
 // Each controller is a reconcile loop on chapter 04's toolkit; each chapter comes from the learner
 // once their tests pass (--use auto). With --leader-elect, several may run and the one holding the
-// Lease kube-system/kube-controller-manager acts.
+// Lease kube-system/kube-controller-manager acts. It answers /healthz, /livez and /readyz on
+// --bind-address:--secure-port (10257; plain HTTP here), /readyz once its controllers run.
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,6 +20,13 @@ import {
   runLeading,
 } from './api-client.ts';
 import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
+import {
+  controlPlaneEndpoints,
+  servingFlagKinds,
+  servingFlags,
+  type ServingFlags,
+  withHealth,
+} from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
@@ -36,10 +44,11 @@ const controllerNames = [
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
-                          [--node-monitor-grace-period 50s] [--kube-api-wait-timeout 5m]
+                          [--node-monitor-grace-period 50s] [--secure-port 10257]
+                          [--bind-address IP] [--kube-api-wait-timeout 5m]
                           [--use solutions|mine|auto]`;
 
-export interface ControllerManagerFlags extends ClientFlags {
+export interface ControllerManagerFlags extends ClientFlags, ServingFlags {
   controllers: string[];
   leaderElect: boolean;
   nodeMonitorGracePeriodMs: number;
@@ -48,6 +57,7 @@ export interface ControllerManagerFlags extends ClientFlags {
 export function parseFlags(argv: string[]): ControllerManagerFlags {
   const values = parseComponentFlags(argv, {
     ...clientFlagKinds,
+    ...servingFlagKinds,
     controllers: 'string',
     'leader-elect': 'boolean',
     'node-monitor-grace-period': 'string',
@@ -64,6 +74,7 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
   }
   return {
     ...shared,
+    ...servingFlags(values, 10257),
     controllers,
     leaderElect: values.get('leader-elect') === true,
     nodeMonitorGracePeriodMs: parseDuration(
@@ -141,7 +152,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const running = await startControllerManager(flags, log);
+    const running = await withHealth(
+      {
+        address: flags.bindAddress,
+        port: flags.securePort,
+        flag: '--bind-address and --secure-port',
+        endpoints: (started) => controlPlaneEndpoints('controllers-started', started),
+        log,
+      },
+      () => startControllerManager(flags, log),
+    );
     return await serveUntilSignal('controller-manager', running, log);
   } catch (error) {
     console.error(`kata controller-manager: ${(error as Error).message}`);

@@ -1,6 +1,7 @@
 // Command-line flags as Kubernetes components take them: `--flag value`, `--flag=value`, and
 // boolean flags alone (`--leader-elect`) or with `=true`/`=false`. A mistake is a UsageError whose
 // one line names the flags there are.
+import { isIP } from 'node:net';
 import { UsageError } from '../usage.ts';
 
 export { UsageError };
@@ -34,6 +35,29 @@ export function parseComponentFlags(
     values.set(name, value);
   }
   return values;
+}
+
+/** A port as a flag gives it: 0 (any free one) to 65535; anything else is a UsageError. */
+export function parsePort(text: string, flag: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) {
+    throw new UsageError(`--${flag} must be a port number (0-65535), not "${text}"`);
+  }
+  return port;
+}
+
+/**
+ * An address and port as kube-proxy's --healthz-bind-address takes them: "0.0.0.0:10256",
+ * "127.0.0.1:0", "[::1]:10256". Anything else is a UsageError naming the flag.
+ */
+export function parseHostPort(text: string, flag: string): { address: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d+)$/.exec(text);
+  if (!match) {
+    throw new UsageError(`--${flag} takes an address and port like 0.0.0.0:10256, not "${text}"`);
+  }
+  const address = match[1] ?? match[2]!;
+  if (!isIP(address)) throw new UsageError(`--${flag}: "${address}" is not an IP address`);
+  return { address, port: parsePort(match[3]!, flag) };
 }
 
 const unitMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };

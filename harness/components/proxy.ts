@@ -5,22 +5,27 @@
 //
 // It builds chapter 09's proxy on chapter 04's toolkit, each from the learner's chapter once that
 // chapter passes and from the reference until then (--use auto, the default), and runs until
-// SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node.
+// SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node. It answers
+// /healthz and /livez, as kube-proxy does, on --healthz-bind-address (0.0.0.0:10256; port 0: any).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
-import { parseComponentFlags, UsageError } from './flags.ts';
+import { parseComponentFlags, parseHostPort, UsageError } from './flags.ts';
+import { proxyEndpoints, withHealth } from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
-                      [--node-ip IP] [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
+                      [--node-ip IP] [--healthz-bind-address 0.0.0.0:10256]
+                      [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
 
 export interface ProxyFlags extends ClientFlags {
   nodeName: string;
   nodeIp?: string;
+  /** Where /healthz and /livez are served (--healthz-bind-address). */
+  healthz: { address: string; port: number };
 }
 
 export function parseFlags(argv: string[]): ProxyFlags {
@@ -28,6 +33,7 @@ export function parseFlags(argv: string[]): ProxyFlags {
     ...clientFlagKinds,
     'node-name': 'string',
     'node-ip': 'string',
+    'healthz-bind-address': 'string',
   });
   const shared = clientFlags(values);
   const nodeName = values.get('node-name') as string | undefined;
@@ -36,6 +42,10 @@ export function parseFlags(argv: string[]): ProxyFlags {
     ...shared,
     nodeName,
     nodeIp: values.get('node-ip') as string | undefined,
+    healthz: parseHostPort(
+      (values.get('healthz-bind-address') as string | undefined) ?? '0.0.0.0:10256',
+      'healthz-bind-address',
+    ),
   };
   return flags;
 }
@@ -75,7 +85,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const running = await startProxy(flags, log);
+    const running = await withHealth(
+      { ...flags.healthz, flag: '--healthz-bind-address', endpoints: () => proxyEndpoints(), log },
+      () => startProxy(flags, log),
+    );
     return await serveUntilSignal('proxy', running, log);
   } catch (error) {
     console.error(`kata proxy: ${(error as Error).message}`);

@@ -1,12 +1,13 @@
 // `npx kata run scheduler`: the scheduler as a program, with kube-scheduler's flag names.
 //
 //   npx kata run scheduler --kubeconfig .kata/kubeconfig
-//   npx kata run scheduler --master http://127.0.0.1:6443 --leader-elect
+//   npx kata run scheduler --master http://127.0.0.1:6443 --leader-elect --secure-port 0
 //
 // It builds chapter 05's scheduler on chapter 04's toolkit, each from the learner's chapter once
 // that chapter passes and from the reference until then (--use auto, the default), and runs until
 // SIGINT or SIGTERM. With --leader-elect, several can run and the one holding the Lease
-// kube-system/kube-scheduler schedules; the others wait to take over.
+// kube-system/kube-scheduler schedules; the others wait to take over. It answers /healthz, /livez
+// and /readyz on --bind-address:--secure-port (10259; plain HTTP here), /readyz once it schedules.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
@@ -18,15 +19,23 @@ import {
   runLeading,
 } from './api-client.ts';
 import { parseComponentFlags } from './flags.ts';
+import {
+  controlPlaneEndpoints,
+  servingFlagKinds,
+  servingFlags,
+  type ServingFlags,
+  withHealth,
+} from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run scheduler (--kubeconfig FILE | --master URL) [--scheduler-name NAME]
-                          [--leader-elect] [--kube-api-wait-timeout 5m]
+                          [--leader-elect] [--secure-port 10259] [--bind-address IP]
+                          [--kube-api-wait-timeout 5m]
                           [--use solutions|mine|auto]`;
 
-export interface SchedulerFlags extends ClientFlags {
+export interface SchedulerFlags extends ClientFlags, ServingFlags {
   schedulerName: string;
   leaderElect: boolean;
 }
@@ -34,12 +43,14 @@ export interface SchedulerFlags extends ClientFlags {
 export function parseFlags(argv: string[]): SchedulerFlags {
   const values = parseComponentFlags(argv, {
     ...clientFlagKinds,
+    ...servingFlagKinds,
     'scheduler-name': 'string',
     'leader-elect': 'boolean',
   });
   const shared = clientFlags(values);
   const flags: SchedulerFlags = {
     ...shared,
+    ...servingFlags(values, 10259),
     schedulerName: (values.get('scheduler-name') as string | undefined) ?? 'default-scheduler',
     leaderElect: values.get('leader-elect') === true,
   };
@@ -82,7 +93,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const running = await startScheduler(flags, log);
+    const running = await withHealth(
+      {
+        address: flags.bindAddress,
+        port: flags.securePort,
+        flag: '--bind-address and --secure-port',
+        endpoints: (started) => controlPlaneEndpoints('sched-handler-sync', started),
+        log,
+      },
+      () => startScheduler(flags, log),
+    );
     return await serveUntilSignal('scheduler', running, log);
   } catch (error) {
     console.error(`kata scheduler: ${(error as Error).message}`);

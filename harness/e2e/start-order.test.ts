@@ -165,8 +165,14 @@ describe('Components started in any order', () => {
   test('the scheduler, the controller-manager, a kubelet and a proxy started before the API server wait for it', async () => {
     const master = ['--master', apiserverUrl];
     const early = [
-      run('scheduler', master),
-      run('controller-manager', [...master, '--node-monitor-grace-period', '20s']),
+      run('scheduler', [...master, '--secure-port', '0']),
+      run('controller-manager', [
+        ...master,
+        '--node-monitor-grace-period',
+        '20s',
+        '--secure-port',
+        '0',
+      ]),
       run('kubelet', [
         ...master,
         '--node-name',
@@ -180,7 +186,15 @@ describe('Components started in any order', () => {
         '--port',
         '0',
       ]),
-      run('proxy', [...master, '--node-name', 'node-1', '--node-ip', nodeIp(index)]),
+      run('proxy', [
+        ...master,
+        '--node-name',
+        'node-1',
+        '--node-ip',
+        nodeIp(index),
+        '--healthz-bind-address',
+        `${nodeIp(index)}:0`,
+      ]),
     ];
     for (const program of early) {
       await waitFor(
