@@ -2,11 +2,12 @@
 // removed afterwards. Conformance suites run the same requests against it and against the kata
 // store; benchmarks use it as the baseline. When no `etcd` is on PATH, `etcdVersion()` says so and
 // the suites skip (CI installs Debian's etcd-server, so there they always run).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnTethered, stopTethered } from './tethered.ts';
 import { waitFor } from './wait.ts';
 
 export interface RunningEtcd {
@@ -57,22 +58,18 @@ export async function startEtcd(extraFlags: string[] = []): Promise<RunningEtcd>
     const [clientPort, peerPort] = [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${clientPort}`;
     const peer = `http://127.0.0.1:${peerPort}`;
-    const child = spawn(
-      'etcd',
-      [
-        '--name=kata',
-        `--data-dir=${path.join(dataDir, `data-${attempt}`)}`,
-        `--listen-client-urls=${url}`,
-        `--advertise-client-urls=${url}`,
-        `--listen-peer-urls=${peer}`,
-        `--initial-advertise-peer-urls=${peer}`,
-        `--initial-cluster=kata=${peer}`,
-        '--log-level=error',
-        '--logger=zap',
-        ...extraFlags,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawnTethered('etcd', [
+      '--name=kata',
+      `--data-dir=${path.join(dataDir, `data-${attempt}`)}`,
+      `--listen-client-urls=${url}`,
+      `--advertise-client-urls=${url}`,
+      `--listen-peer-urls=${peer}`,
+      `--initial-advertise-peer-urls=${peer}`,
+      `--initial-cluster=kata=${peer}`,
+      '--log-level=error',
+      '--logger=zap',
+      ...extraFlags,
+    ]);
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -82,7 +79,7 @@ export async function startEtcd(extraFlags: string[] = []): Promise<RunningEtcd>
     try {
       await waitFor(async () => gone || (await healthy(url)), 'etcd to answer /health', 15_000);
     } catch (error) {
-      await stopChild(child, exited);
+      await stopTethered(child);
       throw error;
     }
     if (!gone) {
@@ -91,7 +88,7 @@ export async function startEtcd(extraFlags: string[] = []): Promise<RunningEtcd>
         dataDir,
         log: () => output,
         stop: async () => {
-          await stopChild(child, exited);
+          await stopTethered(child);
           await rm(dataDir, { recursive: true, force: true });
         },
       };
@@ -101,12 +98,4 @@ export async function startEtcd(extraFlags: string[] = []): Promise<RunningEtcd>
       throw new Error(`etcd exited before it was ready:\n${output}`);
     }
   }
-}
-
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
 }
