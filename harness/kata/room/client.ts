@@ -58,11 +58,12 @@ async function call(
     });
     text = await response.text();
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
+    // fetch says only "fetch failed"; its cause names what happened (ECONNREFUSED, "bad port").
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
     const timedOut = (error as Error).name === 'TimeoutError';
     const reason = timedOut
       ? `no answer within ${timeoutMs} ms`
-      : (cause ?? (error as Error).message);
+      : (cause?.code ?? cause?.message ?? (error as Error).message);
     return { kind: 'unreachable', reason };
   }
   let answer: unknown;
@@ -76,7 +77,10 @@ async function call(
     return {
       kind: 'refused',
       status: response.status,
-      error: typeof error === 'string' ? error : `HTTP ${response.status}`,
+      error:
+        typeof error === 'string'
+          ? error
+          : `HTTP ${response.status}, and not as a kata room answers: is it the room's address?`,
     };
   }
   if (typeof answer !== 'object' || answer === null)

@@ -13,6 +13,15 @@ import { startRoomServer, type RoomTokens } from './server.ts';
 /** The room's port unless --port says otherwise: free of the cluster's ports and macOS's 5000/7000. */
 export const defaultRoomPort = 7070;
 
+/**
+ * Ports above 1024 that browsers and Node's fetch refuse to connect to (the Fetch standard's "bad
+ * ports"): a room there would open, and nobody could reach it.
+ */
+const refusedPorts = [
+  1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669,
+  6679, 6697, 10080,
+];
+
 export function newTokens(): RoomTokens {
   return {
     room: randomBytes(12).toString('base64url'),
@@ -47,6 +56,10 @@ export async function hostRoom(
   colour: Paint,
 ): Promise<number> {
   const port = flags.port === undefined ? defaultRoomPort : parsePort(flags.port, 'port');
+  if (refusedPorts.includes(port))
+    throw new UsageError(
+      `--port ${port} is one browsers and fetch refuse to connect to; choose another`,
+    );
   const address = flags.address ?? '0.0.0.0';
   if (!isIP(address)) throw new UsageError(`--address takes an IP address, not "${address}"`);
   const tokens = newTokens();
