@@ -39,7 +39,7 @@ export function readJoinAddress(text: string): RoomAddress {
 /** One request to the room, its answer read as JSON, within `timeoutMs`. */
 async function call(
   room: RoomAddress,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
   body: unknown,
   timeoutMs: number,
@@ -100,4 +100,13 @@ export function postReport(
 /** Asks the room where it is, without reporting anything. */
 export function askRoom(room: RoomAddress, timeoutMs = roomTimeoutMs): Promise<RoomOutcome> {
   return call(room, 'GET', '/api/room', undefined, timeoutMs);
+}
+
+/** Tells the room this learner leaves, so their row goes. */
+export function leave(
+  room: RoomAddress,
+  learner: string,
+  timeoutMs = roomTimeoutMs,
+): Promise<RoomOutcome> {
+  return call(room, 'DELETE', `/api/learners/${encodeURIComponent(learner)}`, undefined, timeoutMs);
 }

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { stateDir } from '../../progress.ts';
 import { KataError, UsageError, type Paint } from '../output.ts';
-import { askRoom, readJoinAddress, roomTimeoutMs } from './client.ts';
+import { askRoom, leave, readJoinAddress, roomTimeoutMs } from './client.ts';
 import { forgetMembership, loadMembership, saveMembership } from './membership.ts';
 import { tellRoom } from './tell.ts';
 import { BadReport, checkName } from './wire.ts';
@@ -54,13 +54,24 @@ export async function joinRoom(
   return 0;
 }
 
-export function leaveRoom(dir: string = stateDir): number {
+/** `kata room leave`: forgets the room, and tells it (if it can be reached) to drop the row. */
+export async function leaveRoom(dir: string = stateDir): Promise<number> {
   const membership = loadMembership(dir, () => {});
-  const left = forgetMembership(dir);
-  console.log(
-    left
-      ? `Left the room${membership ? ` at ${membership.url}` : ''}: kata sends nothing to it any more.`
-      : 'This clone is in no room: kata sends nothing anywhere.',
-  );
+  if (!forgetMembership(dir)) {
+    console.log('This clone is in no room: kata sends nothing anywhere.');
+    return 0;
+  }
+  if (!membership) {
+    console.log('Left the room: kata sends nothing to it any more.');
+    return 0;
+  }
+  const outcome = await leave(membership, membership.learner);
+  const told =
+    outcome.kind === 'answered'
+      ? 'your row is gone from its page'
+      : outcome.kind === 'refused'
+        ? `it kept your row: ${outcome.error}`
+        : `out of reach, ${outcome.reason}: your row stays on its page`;
+  console.log(`Left the room at ${membership.url} (${told}): kata sends nothing to it any more.`);
   return 0;
 }

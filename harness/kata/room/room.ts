@@ -125,6 +125,13 @@ export class Room {
     return true;
   }
 
+  /** A learner left (`kata room leave`); false when the room did not know them. */
+  remove(learner: string): boolean {
+    const removed = this.learners.delete(learner);
+    if (removed) this.changed();
+    return removed;
+  }
+
   setPosition(position: RoomPosition): void {
     this.position = position;
     this.changed();

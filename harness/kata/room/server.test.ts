@@ -64,11 +64,13 @@ describe('The room server', () => {
     ['POST', '/api/reports', 'guess', 'wrong token'],
     ['POST', '/api/reports', tokens.instructor, 'wrong token'],
     ['GET', '/api/room', 'guess', 'wrong token'],
+    ['DELETE', '/api/learners/00000000', tokens.instructor, 'wrong token'],
     ['PUT', '/api/room', tokens.room, 'this needs the instructor token'],
     ['GET', '/api/view', tokens.room, 'this needs the instructor token'],
     ['GET', '/api/events', undefined, 'this needs the instructor token'],
   ])('%s %s with token %s is refused with 403', async (method, path, token, message) => {
-    const body = method === 'GET' ? undefined : JSON.stringify(report('Eve'));
+    const body =
+      method === 'GET' || method === 'DELETE' ? undefined : JSON.stringify(report('Eve'));
     const answer = await send(method, path, token, body);
     expect(answer.status, `${method} ${path}`).toBe(403);
     expect(answer.json.error, 'the reason').toContain(message.replace('this needs', ''));
@@ -90,6 +92,20 @@ describe('The room server', () => {
     expect(extra.json.error, 'its reason').toContain('unknown field "code"');
     const stage = await send('PUT', '/api/room', tokens.instructor, '{"chapter":"04","stage":99}');
     expect(stage.json.error, 'a stage the chapter lacks').toMatch(/has stages 1 to \d+, not 99/);
+  });
+
+  test('a learner who leaves loses their row; an id the room does not know gets 404', async () => {
+    const dan = report('Dan');
+    await send('POST', '/api/reports', tokens.room, JSON.stringify(dan));
+    const left = await send('DELETE', `/api/learners/${dan.learner}`, tokens.room);
+    expect(left.status, 'DELETE /api/learners/ID').toBe(200);
+    const names = running.room.view().learners.map((row) => row.name);
+    expect(names, 'the rows after Dan left').not.toContain('Dan');
+    const again = await send('DELETE', `/api/learners/${dan.learner}`, tokens.room);
+    expect(again, 'the same DELETE again').toEqual({
+      status: 404,
+      json: { error: 'no learner with that id is in the room' },
+    });
   });
 
   test('an unknown path gets 404 in JSON', async () => {

@@ -11,6 +11,7 @@
 //   GET  /join/ROOM-TOKEN      what a learner who opened the join address in a browser should do
 //   GET  /api/room             the room's position (either token)
 //   POST /api/reports          a learner's report (room token); answers the room's position
+//   DELETE /api/learners/ID    a learner leaves: their row goes (room token)
 //   PUT  /api/room             set the room's position (instructor token)
 //   GET  /api/view             the room as the page draws it (instructor token)
 //   GET  /api/events?token=T   that view as Server-Sent Events, again at every change (instructor)
@@ -135,6 +136,11 @@ export function roomApp(room: Room, tokens: RoomTokens): express.Express {
     const report = readReport(request.body);
     if (!room.report(report))
       return refuse(response, 409, 'the room is full: it keeps at most 500 learners');
+    response.json(reply());
+  });
+  app.delete('/api/learners/:learner', learner, (request, response) => {
+    if (!room.remove(String(request.params.learner)))
+      return refuse(response, 404, 'no learner with that id is in the room');
     response.json(reply());
   });
   app.put('/api/room', instructor, readJson, (request, response) => {

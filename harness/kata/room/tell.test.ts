@@ -119,8 +119,10 @@ describe("A learner's kata and the room", () => {
       expect(loadMembership(dir)?.name, 'room.json').toBe('Grace');
       const names = running.room.view().learners.map((row) => row.name);
       expect(names, 'the room, right after the join').toContain('Grace');
-      expect(leaveRoom(dir), 'leaving').toBe(0);
+      expect(await leaveRoom(dir), 'leaving').toBe(0);
       expect(loadMembership(dir), 'room.json after leaving').toBeUndefined();
+      const after = running.room.view().learners.map((row) => row.name);
+      expect(after, 'the room, after Grace left').not.toContain('Grace');
     } finally {
       log.mockRestore();
     }
