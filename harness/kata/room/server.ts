@@ -3,9 +3,10 @@
 //
 // Two tokens guard it. The *room token* is in the join address every learner gets: it lets a
 // learner post reports and read the room's position. The *instructor token* is in the page's
-// address (after the #, so it never reaches a log or another site): it lets the page read the whole
-// room and set the room's position. Every refusal and mistake is answered in JSON, `{ "error": ... }`:
-// a missing or wrong token 403, a body too large or not a report 400, an unknown path 404.
+// address after the # (a browser never sends that part; the page's script presents the token
+// itself): it lets the page read the whole room and set the room's position. Every refusal and mistake is answered in JSON, `{ "error": ... }`:
+// a missing or wrong token 403, a body too large or not a report 400, an unknown path 404, a
+// new learner in a full room 409.
 //
 //   GET  /                     the page (static; it reads the instructor token from its address)
 //   GET  /join/ROOM-TOKEN      what a learner who opened the join address in a browser should do
@@ -19,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Room, type RoomView } from './room.ts';
+import { mostLearners, Room, type RoomView } from './room.ts';
 import { BadReport, bodyLimitBytes, readPosition, readReport, type RoomReply } from './wire.ts';
 
 export interface RoomTokens {
@@ -72,8 +73,11 @@ function requireToken(tokens: RoomTokens, ...allowed: Array<keyof RoomTokens>) {
 /** Every body is read as JSON, whatever its Content-Type says, so a mistake gets one clear answer. */
 const readJson = express.json({ limit: bodyLimitBytes, type: () => true });
 
-/** Turns the body reader's and the wire format's errors into a 400 that says what was wrong. */
-function answerMistakes(error: unknown, _request: Request, response: Response, next: NextFunction) {
+/**
+ * Turns the body reader's and the wire format's errors into a 400 that says what was wrong; any
+ * other failure is a 500, in JSON too.
+ */
+function answerMistakes(error: unknown, request: Request, response: Response, next: NextFunction) {
   const kind = (error as { type?: string }).type;
   if (kind === 'entity.too.large')
     return refuse(
@@ -85,8 +89,12 @@ function answerMistakes(error: unknown, _request: Request, response: Response, n
     return refuse(response, 400, `the body is not JSON: ${(error as Error).message}`);
   if (error instanceof BadReport) return refuse(response, 400, error.message);
   const status = (error as { status?: number }).status;
-  if (status && status >= 400 && status < 500) return refuse(response, status, String(error));
-  next(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (status && status >= 400 && status < 500) return refuse(response, status, message);
+  // The room's own fault: said in the instructor's terminal, and in JSON to the caller.
+  console.error(`kata room: ${request.method} ${request.path}: ${message}`);
+  if (response.headersSent) return next(error);
+  refuse(response, 500, `the room failed: ${message}`);
 }
 
 /** Sends the room's view to one page now and at every change, until the page goes away. */
@@ -135,7 +143,7 @@ export function roomApp(room: Room, tokens: RoomTokens): express.Express {
   app.post('/api/reports', learner, readJson, (request, response) => {
     const report = readReport(request.body);
     if (!room.report(report))
-      return refuse(response, 409, 'the room is full: it keeps at most 500 learners');
+      return refuse(response, 409, `the room is full: it keeps at most ${mostLearners} learners`);
     response.json(reply());
   });
   app.delete('/api/learners/:learner', learner, (request, response) => {
