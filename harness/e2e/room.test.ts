@@ -161,6 +161,16 @@ describe.skipIf(!chromiumPath)('The room view in a real browser', () => {
     const printed = await reports(ada, { chapter: '04', stage: 3, chapters: {} });
     expect(printed, "what Ada's kata prints").toHaveLength(1);
     expect(printed[0], "Ada's room line").toMatch(/^Room: the instructor is at 04\.3 \S/);
+    // Ada's report is on its way to the page: wait until only Bob is behind, then read it.
+    const behind = page.locator('tr.learner .stage.behind');
+    await page.waitForFunction(
+      "document.querySelectorAll('tr.learner .stage.behind').length === 1",
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await behind.allInnerTexts(), 'the stages marked behind the room').toEqual([
+      expect.stringMatching(/^04\.2 /),
+    ]);
   });
 
   test('the page, as a screenshot, is not blank, and it raised no error', async () => {
