@@ -114,6 +114,8 @@ describe('The room', () => {
     ).toEqual(['Ada 3', 'Bob 2', 'Cy 2']);
     expect(view.learners[0]?.lastSeen, 'when Ada was heard').toBe('2026-12-03T10:00:00.000Z');
     expect(view.position, 'the room position').toEqual({ chapter: '04', stage: 3 });
+    const behind = view.learners.filter((row) => row.behind).map((row) => row.name);
+    expect(behind, 'the learners behind the room at 04.3').toEqual(['Bob', 'Cy']);
   });
 
   test('a full room takes no new learner, but still hears those in it', () => {

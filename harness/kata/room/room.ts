@@ -10,6 +10,11 @@ export interface LearnerRow extends LearnerReport {
   lastSeen: string;
 }
 
+/** A row as the page gets it: whether the learner is behind the room's position, too. */
+export interface LearnerView extends LearnerRow {
+  behind: boolean;
+}
+
 /** A chapter as the page needs it: its id, title and stage titles, in course order. */
 export interface ChapterOutline {
   id: string;
@@ -35,7 +40,7 @@ export interface StuckTest {
 export interface RoomView {
   position?: RoomPosition;
   course: ChapterOutline[];
-  learners: LearnerRow[];
+  learners: LearnerView[];
   stages: StageCount[];
   stuck: StuckTest[];
 }
@@ -63,6 +68,13 @@ export function positionTitle(position: RoomPosition): string {
   const title =
     position.stage === undefined ? chapter?.title : chapter?.stages[position.stage - 1]?.title;
   return title ? `${positionLabel(position)} ${title}` : positionLabel(position);
+}
+
+/** Whether position `a` comes before `b` in the course (a chapter alone counts as its start). */
+export function comesBefore(a: RoomPosition, b: RoomPosition): boolean {
+  const place = (position: RoomPosition) =>
+    course.findIndex((chapter) => chapter.id === position.chapter) * 1000 + (position.stage ?? 0);
+  return place(a) < place(b);
 }
 
 /** The learners at each stage, in course order; stages nobody is at are left out. */
@@ -144,10 +156,14 @@ export class Room {
   view(): RoomView {
     // Rows in the order learners joined: a row does not jump about as its learner moves on.
     const learners = [...this.learners.values()];
+    const position = this.position;
     return {
-      ...(this.position && { position: this.position }),
+      ...(position && { position }),
       course: courseOutline,
-      learners,
+      learners: learners.map((row) => ({
+        ...row,
+        behind: position !== undefined && comesBefore(row, position),
+      })),
       stages: stageDistribution(learners),
       stuck: stuckTests(learners),
     };

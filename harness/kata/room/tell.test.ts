@@ -66,6 +66,13 @@ describe("A learner's kata and the room", () => {
     const printed = await tell();
     expect(printed, 'after').toHaveLength(1);
     expect(printed[0], 'the room line').toMatch(/^Room: the instructor is at 04\.2 \S/);
+    running.room.setPosition({ chapter: '04', stage: 5 });
+    const behind = await tell();
+    expect(behind[1], 'the line for a learner behind the room').toBe(
+      '  You are at 04.2: npx kata goto 04.5 moves you there, npx kata catch-up 04.5 fills in the stages before it with the reference.',
+    );
+    running.room.setPosition({ chapter: '03b' });
+    expect((await tell())[1], 'a learner ahead of the room').toBeUndefined();
   });
 
   test('a room out of reach is said once, and said again when it answers again', async () => {

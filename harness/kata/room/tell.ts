@@ -8,11 +8,18 @@ import { stateDir } from '../../progress.ts';
 import { postReport, roomTimeoutMs, type RoomOutcome } from './client.ts';
 import { learnerReport } from './learner-report.ts';
 import { loadMembership, saveMembership, type Membership, type Reach } from './membership.ts';
-import { positionTitle } from './room.ts';
-import { BadReport, readPosition, type LearnerReport } from './wire.ts';
+import { comesBefore, positionLabel, positionTitle } from './room.ts';
+import { BadReport, readPosition, type LearnerReport, type RoomPosition } from './wire.ts';
 
-/** What `kata` prints of the room's answer, given how the room answered the time before. */
-export function roomLines(membership: Membership, outcome: RoomOutcome): string[] {
+/**
+ * What `kata` prints of the room's answer, given how the room answered the time before and, when
+ * given, where the learner is (to point a learner behind the room at the way to catch up).
+ */
+export function roomLines(
+  membership: Membership,
+  outcome: RoomOutcome,
+  learner?: RoomPosition,
+): string[] {
   const before = membership.reach;
   if (outcome.kind === 'unreachable') {
     if (before === 'unreachable') return [];
@@ -31,6 +38,15 @@ export function roomLines(membership: Membership, outcome: RoomOutcome): string[
     if (outcome.reply.position !== undefined) {
       const position = readPosition(outcome.reply.position);
       lines.push(`Room: the instructor is at ${positionTitle(position)}.`);
+      if (learner && comesBefore(learner, position)) {
+        const target = positionLabel(position);
+        lines.push(
+          `  You are at ${positionLabel(learner)}: npx kata goto ${target} moves you there` +
+            (position.stage && position.stage > 1
+              ? `, npx kata catch-up ${target} fills in the stages before it with the reference.`
+              : '.'),
+        );
+      }
     }
   } catch (error) {
     if (!(error instanceof BadReport)) throw error;
@@ -61,7 +77,7 @@ export async function tellRoom(chapter?: Chapter, options: TellOptions = {}): Pr
     return;
   }
   const outcome = await postReport(membership, report, options.timeoutMs ?? roomTimeoutMs);
-  for (const line of roomLines(membership, outcome)) print(line);
+  for (const line of roomLines(membership, outcome, report)) print(line);
   const reach: Reach = outcome.kind;
   if (reach !== membership.reach) saveMembership({ ...membership, reach }, dir);
 }
