@@ -63,7 +63,8 @@ export async function hostRoom(
   const address = flags.address ?? '0.0.0.0';
   if (!isIP(address)) throw new UsageError(`--address takes an IP address, not "${address}"`);
   const tokens = newTokens();
-  const running = await startRoomServer({ port, address, tokens }).catch((error: unknown) => {
+  const log = (line: string) => console.log(`${new Date().toTimeString().slice(0, 8)}  ${line}`);
+  const running = await startRoomServer({ port, address, tokens, log }).catch((error: unknown) => {
     throw new KataError(listenProblem(address, port, error as NodeJS.ErrnoException));
   });
   const everywhere = address === '0.0.0.0' || address === '::';
@@ -82,6 +83,6 @@ export async function hostRoom(
     console.log('  (this machine has no network address but loopback: only this machine can join)');
   console.log("\nYour page (keep its address to yourself: it sets the room's stage):");
   console.log(`  ${at(pageHost)}/#${tokens.instructor}`);
-  console.log('\nThe room keeps nothing on disk; Ctrl-C closes it.');
+  console.log('\nThe room keeps nothing on disk; Ctrl-C closes it. Who joins and leaves:\n');
   return serveUntilSignal('room', running, (line) => console.log(line));
 }

@@ -122,7 +122,9 @@ describe('The room', () => {
     const room = new Room();
     for (let index = 0; index < mostLearners; index++)
       room.report({ ...report('Ada'), learner: index.toString(16).padStart(8, '0') });
-    expect(room.report(report('Newcomer')), 'a new learner in a full room').toBe(false);
-    expect(room.report({ ...report('Ada'), learner: '00000000' }), 'one already in').toBe(true);
+    expect(room.report(report('Newcomer')), 'a new learner in a full room').toBe('full');
+    expect(room.report({ ...report('Ada'), learner: '00000000' }), 'one already in').toBe(
+      'updated',
+    );
   });
 });

@@ -129,12 +129,21 @@ export class Room {
     this.now = now;
   }
 
-  /** Takes a learner's report; false when the room is full and the learner is new to it. */
-  report(report: LearnerReport): boolean {
-    if (!this.learners.has(report.learner) && this.learners.size >= mostLearners) return false;
+  /**
+   * Takes a learner's report: 'joined' for a learner new to the room, 'updated' for one in it,
+   * 'full' (and nothing kept) for a new learner when the room is full.
+   */
+  report(report: LearnerReport): 'joined' | 'updated' | 'full' {
+    const known = this.learners.has(report.learner);
+    if (!known && this.learners.size >= mostLearners) return 'full';
     this.learners.set(report.learner, { ...report, lastSeen: this.now().toISOString() });
     this.changed();
-    return true;
+    return known ? 'updated' : 'joined';
+  }
+
+  /** The name a learner reported last, if the room knows them. */
+  nameOf(learner: string): string | undefined {
+    return this.learners.get(learner)?.name;
   }
 
   /** A learner left (`kata room leave`); false when the room did not know them. */

@@ -108,6 +108,34 @@ describe('The room server', () => {
     });
   });
 
+  test("tells the instructor's terminal who joins and who leaves, once each", async () => {
+    const heard: string[] = [];
+    const own = await startRoomServer({
+      port: 0,
+      address: '127.0.0.1',
+      tokens,
+      log: (line) => heard.push(line),
+    });
+    try {
+      const eve = report('Eve');
+      const post = () =>
+        fetch(`${own.url}/api/reports`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${tokens.room}` },
+          body: JSON.stringify(eve),
+        });
+      await post();
+      await post();
+      await fetch(`${own.url}/api/learners/${eve.learner}`, {
+        method: 'DELETE',
+        headers: { Authorization: `Bearer ${tokens.room}` },
+      });
+      expect(heard, 'the lines logged').toEqual(['Eve joined, at 04.2', 'Eve left']);
+    } finally {
+      await own.close();
+    }
+  });
+
   test('an unknown path gets 404 in JSON', async () => {
     const answer = await send('GET', '/api/nothing', tokens.room);
     expect(answer, 'GET /api/nothing').toEqual({

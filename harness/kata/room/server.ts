@@ -20,7 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { mostLearners, Room, type RoomView } from './room.ts';
+import { mostLearners, positionLabel, Room, type RoomView } from './room.ts';
 import { BadReport, bodyLimitBytes, readPosition, readReport, type RoomReply } from './wire.ts';
 
 export interface RoomTokens {
@@ -114,8 +114,15 @@ function streamEvents(room: Room, request: Request, response: Response): void {
   });
 }
 
-/** The room's routes over `room`, guarded by `tokens`. */
-export function roomApp(room: Room, tokens: RoomTokens): express.Express {
+/**
+ * The room's routes over `room`, guarded by `tokens`. `log` hears who joins and leaves, for the
+ * instructor's terminal.
+ */
+export function roomApp(
+  room: Room,
+  tokens: RoomTokens,
+  log: (line: string) => void = () => {},
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const learner = requireToken(tokens, 'room');
@@ -142,13 +149,17 @@ export function roomApp(room: Room, tokens: RoomTokens): express.Express {
   });
   app.post('/api/reports', learner, readJson, (request, response) => {
     const report = readReport(request.body);
-    if (!room.report(report))
+    const taken = room.report(report);
+    if (taken === 'full')
       return refuse(response, 409, `the room is full: it keeps at most ${mostLearners} learners`);
+    if (taken === 'joined') log(`${report.name} joined, at ${positionLabel(report)}`);
     response.json(reply());
   });
   app.delete('/api/learners/:learner', learner, (request, response) => {
+    const name = room.nameOf(String(request.params.learner));
     if (!room.remove(String(request.params.learner)))
       return refuse(response, 404, 'no learner with that id is in the room');
+    log(`${name} left`);
     response.json(reply());
   });
   app.put('/api/room', instructor, readJson, (request, response) => {
@@ -180,9 +191,10 @@ export async function startRoomServer(options: {
   address: string;
   tokens: RoomTokens;
   room?: Room;
+  log?: (line: string) => void;
 }): Promise<RunningRoom> {
   const room = options.room ?? new Room();
-  const server = roomApp(room, options.tokens).listen(options.port, options.address);
+  const server = roomApp(room, options.tokens, options.log).listen(options.port, options.address);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

@@ -1,8 +1,8 @@
 // The one call the learner's verbs make after their work (`kata`, `kata test`, each `kata watch`
 // run, `kata goto`): tell the room where the learner stands, and say where the instructor is. Not
-// joined, it does nothing at all, not even a look at the network. Joined, it waits at most a
-// moment for the room and never fails the verb: a room out of reach is said once, and said again
-// when it answers again (the last outcome is kept in .kata/room.json).
+// joined, it does nothing at all, not even a look at the network. Joined, it waits for the room at
+// most a second and a half (roomTimeoutMs) and never fails the verb: a room out of reach is said
+// once, and said again when it answers again (the last outcome is kept in .kata/room.json).
 import type { Chapter } from '../../course.ts';
 import { stateDir } from '../../progress.ts';
 import { postReport, roomTimeoutMs, type RoomOutcome } from './client.ts';
