@@ -75,7 +75,8 @@ function passedThrough(verb: Verb, words: string[]): [own: string[], rest: strin
 /** How many positional arguments a verb takes at most. */
 function mostPositionals(verb: Verb): number {
   if (verb.positional === 'chapters') return Infinity;
-  if (verb.positional === 'rollout' || verb.positional === 'object') return 2;
+  if (verb.positional === 'rollout' || verb.positional === 'object' || verb.positional === 'action')
+    return 2;
   return verb.positional ? 1 : 0;
 }
 
@@ -88,6 +89,7 @@ const needed: Record<NonNullable<Verb['positional']>, string | undefined> = {
   pod: 'a pod name',
   rollout: 'an action and a deployment',
   object: 'a resource type: pods, deployments, services, nodes, ...',
+  action: undefined,
 };
 
 /** Fills in the request's chapters, stage or name from the positional arguments. */
@@ -113,7 +115,11 @@ function readPositionals(request: Request, verb: Verb, positionals: string[]): v
     request.chapters = positionals.map(resolveChapter);
   } else {
     request.name = positionals[0];
-    if (verb.positional === 'rollout' || verb.positional === 'object')
+    if (
+      verb.positional === 'rollout' ||
+      verb.positional === 'object' ||
+      verb.positional === 'action'
+    )
       request.rest = positionals.slice(1);
   }
 }

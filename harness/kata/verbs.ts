@@ -9,7 +9,8 @@ export interface Verb {
   summary: string;
   flags: Record<string, Flag>;
   /** What the positional argument is, if the verb takes one. */
-  positional?: 'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout' | 'object';
+  positional?:
+    'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout' | 'object' | 'action';
   /** A required positional: `kata reset` must be told which chapter. */
   required?: boolean;
   /** The chapter may name one of its stages too: `kata test 01.3`. */
@@ -122,6 +123,17 @@ export const verbs: Record<string, Verb> = {
     },
     positional: 'chapter',
     required: true,
+  },
+  room: {
+    usage: 'kata room [--port N] [--address A] | room join URL --name NAME | room leave',
+    summary:
+      "a workshop's live view: open a room and its page (instructor); join it or leave it (learner)",
+    flags: {
+      port: { type: 'string', description: "the room's port; 7070" },
+      address: { type: 'string', description: 'the address the room listens on; 0.0.0.0' },
+      name: { type: 'string', description: 'join: the name the instructor sees' },
+    },
+    positional: 'action',
   },
   run: {
     usage: 'kata run <component> [flags]',

@@ -1,11 +1,17 @@
 // The learner loop's verbs, each loading its module when it runs (Vitest takes a while to import,
 // and `kata reset` should not wait for it).
-import { course } from '../../course.ts';
+import { course, type Chapter } from '../../course.ts';
 import type { Command } from '../args.ts';
 import { colourWanted, paint } from '../output.ts';
 
 const learner = () => import('./learner.ts');
 const colour = () => paint(colourWanted());
+
+/** After a verb: a clone that joined a room tells it where the learner stands (room/tell.ts). */
+async function tellRoom(code: number, chapter?: Chapter): Promise<number> {
+  await (await import('../room/tell.ts')).tellRoom(chapter);
+  return code;
+}
 
 /** `kata watch`: the chapter's tests again at every save, the current stage's unless told. */
 const watch: Command = async (request) => {
@@ -20,19 +26,25 @@ const watch: Command = async (request) => {
     chosen,
     async () => {
       if (process.stdout.isTTY) console.clear();
-      await test(chosen, false, colour(), stageNumber());
+      await tellRoom(await test(chosen, false, colour(), stageNumber()), chosen);
     },
     { poll: request.flags.poll === true, colour: colour() },
   );
 };
 
 export const learnCommands: Record<string, Command> = {
-  status: async () => (await learner()).status(colour()),
-  test: async ({ chapters, flags, stage }) =>
-    (await learner()).test(chapters[0], flags.solutions === true, colour(), stage),
+  status: async () => tellRoom(await (await learner()).status(colour())),
+  test: async ({ chapters, flags, stage }) => {
+    const code = await (
+      await learner()
+    ).test(chapters[0], flags.solutions === true, colour(), stage);
+    // A run on the reference says nothing of the learner's own progress.
+    return flags.solutions === true ? code : tellRoom(code, chapters[0]);
+  },
   hint: async ({ chapters }) => (await learner()).hint(chapters[0], colour()),
   watch,
-  goto: async ({ chapters, stage }) => (await learner()).goto(chapters[0]!, stage, colour()),
+  goto: async ({ chapters, stage }) =>
+    tellRoom((await learner()).goto(chapters[0]!, stage, colour()), chapters[0]),
   'catch-up': async ({ chapters, stage }) =>
     (await import('./catch-up.ts')).catchUp(chapters[0]!, stage!, colour()),
   verify: async () => (await learner()).verify(colour()),
