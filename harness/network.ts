@@ -134,3 +134,68 @@ export function canBind(ip: string): Promise<boolean> {
     server.listen(0, ip, () => server.close(() => resolve(true)));
   });
 }
+
+// --- The addresses a learner's machine must bind ------------------------------------------------
+//
+// On Linux every address above is bindable as it is. On macOS each one the course or a cluster
+// listens on needs its loopback alias, so the list has to be finite and known before the workshop:
+// `kata doctor` checks it, and `kata network setup` (or `sudo npx kata doctor --fix`) adds it.
+//
+//   nodes     127.20.0.1 to 127.20.0.3, the nodes of a default 3-node cluster
+//   pods      the first podAddressesPerNode pod addresses of each node's podCIDR (the runtime hands
+//             out the lowest free one, so a workshop's pods stay at the bottom of each /24)
+//   services  aliasServiceCidr: the ClusterIP allocator picks at random across its whole range, and
+//             a /12 cannot be aliased, so where aliases stand in for Linux's routing (macOS) the
+//             cluster's Services use this /24 instead of the /12
+//   course    the fixed addresses the chapters' tests listen on beyond those
+
+/** How many pod addresses of each node the aliases cover: more pods than a workshop runs. */
+export const podAddressesPerNode = 32;
+
+/** The ClusterIP range of a cluster on aliases: 254 addresses, each one aliased. */
+export const aliasServiceCidr = '127.96.0.0/24';
+
+/** The Service range `kata up` gives the API server by default on this platform (none: its own). */
+export function defaultServiceRangeFor(platform: NodeJS.Platform): string | undefined {
+  return platform === 'darwin' ? aliasServiceCidr : undefined;
+}
+
+/** One address of the plan and what listens on it, for the lines that name it. */
+export interface PlannedAddress {
+  ip: string;
+  use: 'node' | 'pod' | 'service' | 'course';
+}
+
+/** The addresses chapters 06 and 09's tests listen on that no default cluster uses. */
+const courseTestAddresses = [
+  // Chapter 06's real processes: two podCIDRs of their own.
+  ...['127.244.203', '127.244.204'].flatMap((net) => [2, 3, 4, 5].map((n) => `${net}.${n}`)),
+  // Chapter 09's proxy: its pods, and the ClusterIPs of its listening tests.
+  ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.244.9.${n}`),
+  '127.96.9.200',
+  '127.96.9.201',
+];
+
+/**
+ * Every address the course and a cluster of `nodes` nodes (from `nodeIndexBase` on) listen on,
+ * each once, in the order above.
+ */
+export function loopbackPlan(nodes = 3, nodeIndexBase = 0): PlannedAddress[] {
+  const plan = new Map<string, PlannedAddress['use']>();
+  const add = (ip: string, use: PlannedAddress['use']) => {
+    if (!plan.has(ip)) plan.set(ip, use);
+  };
+  const indexes = Array.from({ length: nodes }, (_, n) => nodeIndexBase + n);
+  for (const index of indexes) add(nodeIp(index), 'node');
+  for (const index of indexes)
+    for (let n = 0; n < podAddressesPerNode; n++)
+      add(nthAddress(podCidrForNode(index), firstPodAddressIndex + n), 'pod');
+  for (const ip of usableAddresses(aliasServiceCidr)) add(ip, 'service');
+  for (const ip of courseTestAddresses) add(ip, 'course');
+  return [...plan].map(([ip, use]) => ({ ip, use }));
+}
+
+/** The command that removes what loopbackAliasCommand added. */
+export function loopbackUnaliasCommand(ip: string): string {
+  return `sudo ifconfig lo0 -alias ${ip}`;
+}

@@ -11,6 +11,7 @@
 import { helpText, parseCommandLine, type Command, type Request } from './args.ts';
 import { clusterCommands } from './cluster/commands.ts';
 import { courseCheckCommands } from './course-check/commands.ts';
+import { doctorCommands } from './doctor/commands.ts';
 import { learnCommands } from './learn/commands.ts';
 import { exitCodes, KataError, UsageError } from './output.ts';
 
@@ -18,6 +19,7 @@ const commands: Record<string, Command> = {
   ...learnCommands,
   ...courseCheckCommands,
   ...clusterCommands,
+  ...doctorCommands,
 };
 
 /** Prints an error in one line (with its stack under --verbose); returns the exit code. */
