@@ -3,8 +3,8 @@
 //
 // macOS answers only 127.0.0.1 on lo0 until each other address is added as an alias, and forgets
 // the aliases at the next restart. Linux routes the whole of 127.0.0.0/8 to loopback, so there is
-// nothing to do. What to run is planned by pure functions (tested for darwin on any machine); only
-// `applyAliases` runs ifconfig, and only on a Mac, as root.
+// nothing to do. What to run is planned by pure functions, and the machine that runs it can be
+// replaced, so the tests play a Mac on any machine and never run ifconfig.
 import { spawnSync } from 'node:child_process';
 import { loopbackPlan, type PlannedAddress } from '../../network.ts';
 import { KataError, plural } from '../output.ts';
@@ -41,19 +41,21 @@ export function teardownAdvice(count: number): string {
   return `The ${plural(count, 'alias', 'aliases')} last until the Mac restarts. To remove them sooner: sudo npx kata network teardown (or sudo ifconfig lo0 -alias <address> for one; \`npx kata network teardown --dry-run\` prints every line).`;
 }
 
-/** Runs one ifconfig line; whether it succeeded. Tests never reach here. */
+/** Runs one ifconfig line; whether it succeeded. */
 type Runner = (argv: string[]) => boolean;
 
-const runIfconfig: Runner = (argv) =>
-  spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore' }).status === 0;
-
-/**
- * Runs the commands; the addresses whose command failed. Removing an alias that is not there
- * fails too, which a teardown does not count.
- */
-export function applyAliases(commands: string[][], runner: Runner = runIfconfig): string[] {
-  return commands.filter((argv) => !runner(argv)).map((argv) => argv[3]!);
+/** The machine the aliases are changed on; tests bring a Mac of their own that runs nothing. */
+export interface AliasMachine {
+  platform: NodeJS.Platform;
+  isRoot: boolean;
+  run: Runner;
 }
+
+const thisMachine = (): AliasMachine => ({
+  platform: process.platform,
+  isRoot: process.getuid?.() === 0,
+  run: (argv) => spawnSync(argv[0]!, argv.slice(1), { stdio: 'ignore' }).status === 0,
+});
 
 export interface AliasRequest {
   action: AliasAction;
@@ -67,26 +69,28 @@ export interface AliasRequest {
 export function changeAliases(
   request: AliasRequest,
   print: (line: string) => void = console.log,
-  platform: NodeJS.Platform = process.platform,
+  machine: AliasMachine = thisMachine(),
 ): number {
+  const { action } = request;
   const plan = loopbackPlan(request.nodes, request.nodeIndexBase);
-  const wanted = aliasPlanFor(platform, request.action, plan);
+  const wanted = aliasPlanFor(machine.platform, action, plan);
   if ('nothing' in wanted) {
-    print(`kata network ${request.action}: ${wanted.nothing}.`);
+    print(`kata network ${action}: ${wanted.nothing}.`);
     return 0;
   }
   if (request.dryRun) {
     for (const argv of wanted.commands) print(`sudo ${argv.join(' ')}`);
     return 0;
   }
-  if (process.getuid?.() !== 0)
+  if (!machine.isRoot)
     throw new KataError(
-      `changing loopback aliases needs root: sudo npx kata network ${request.action}${request.action === 'setup' ? ' (or sudo npx kata doctor --fix)' : ''}`,
+      `changing loopback aliases needs root: sudo npx kata network ${action}${action === 'setup' ? ' (or sudo npx kata doctor --fix)' : ''}`,
     );
-  const failed = applyAliases(wanted.commands);
-  if (request.action === 'teardown') {
+  // Removing an alias that is not there fails, which a teardown does not count.
+  const failed = wanted.commands.filter((argv) => !machine.run(argv)).map((argv) => argv[3]!);
+  if (action === 'teardown') {
     print(
-      `kata network teardown: removed the loopback aliases of the course (${plan.length - failed.length} were there).`,
+      `kata network teardown: removed the course's loopback aliases (${plan.length - failed.length} of ${plan.length} were there).`,
     );
     return 0;
   }

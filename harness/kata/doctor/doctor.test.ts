@@ -1,0 +1,100 @@
+// `kata doctor` as a learner runs it, on this machine: every check passes, a port taken by another
+// process is a ✗ naming the flag that moves it, and the single-address mode is a ✓ with its note.
+//
+// The doctor checks the ports its flags name, as `npm start` would use them. So that no test here
+// fights another suite (or a learner's cluster) for 2379, 6443 or 10250, each run points it at
+// ports found free just now and at nodes of an address block no other suite uses.
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { repoRoot } from '../../paths.ts';
+import { hasKubectl, noKubectl } from '../../testing/kubectl.ts';
+
+/** Node addresses 127.20.0.241 on: no other suite's block (harness/e2e/kubectl-cluster.ts). */
+const nodeIndexBase = '240';
+
+/** A port free on 127.0.0.1 now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `kata doctor` with these flags and free ports of its own; its exit code and lines. */
+async function doctor(...flags: string[]) {
+  const ports = ['--store-port', '--apiserver-port', '--kubelet-port'];
+  const chosen: string[] = [];
+  for (const flag of ports) if (!flags.includes(flag)) chosen.push(flag, String(await freePort()));
+  const args = ['doctor', '--node-index-base', nodeIndexBase, ...chosen, ...flags];
+  const child = spawn(process.execPath, [path.join(repoRoot, 'harness/bin/kata.mjs'), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk) => (stdout += chunk));
+  child.stderr.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, lines: stdout.split('\n').filter(Boolean), stderr };
+}
+
+const it = test.skipIf(!hasKubectl);
+
+describe('kata doctor on this machine', () => {
+  if (!hasKubectl) test.skip(noKubectl, () => {});
+
+  it('every check passes: each line a ✓, or a · for what is optional, and exit 0', async () => {
+    const result = await doctor();
+    const checks = result.lines.slice(0, -1);
+    expect(
+      checks.filter((line) => !line.startsWith('✓ ') && !line.startsWith('· ')),
+      `lines that are not ✓ or ·, of:\n${result.lines.join('\n')}\n${result.stderr}`,
+    ).toEqual([]);
+    for (const check of [
+      /^✓ Node\.js/,
+      /^✓ npm install/,
+      /^✓ kubectl/,
+      /^✓ loopback/,
+      /^✓ the API server/,
+    ])
+      expect(
+        checks.some((line) => check.test(line)),
+        `a line like ${check}`,
+      ).toBe(true);
+    expect(result.lines.at(-1), 'the last line').toMatch(/^Ready/);
+    expect(result.code, 'the exit code').toBe(0);
+  });
+
+  it('a port another process listens on is a ✗ naming the flag that moves it, and exit 1', async () => {
+    const squatter = net.createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (squatter.address() as net.AddressInfo).port;
+      const result = await doctor('--apiserver-port', String(port));
+      expect(
+        result.lines.filter((line) => line.startsWith('✗ ')),
+        `the ✗ lines, of:\n${result.lines.join('\n')}`,
+      ).toEqual([
+        `✗ the API server: 127.0.0.1:${port} is in use; stop what listens there, or choose another port with \`npm start -- --apiserver-port ${port + 1}\``,
+      ]);
+      expect(result.code, 'the exit code').toBe(1);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+    }
+  });
+
+  it('--network single: its ✓ and note, and no alias check', async () => {
+    const result = await doctor('--network', 'single');
+    expect(result.lines.filter((line) => /network|loopback/.test(line))).toEqual([
+      expect.stringMatching(/^✓ network: the single-address mode .*per-pod IPs skip/),
+    ]);
+    expect(result.code, 'the exit code').toBe(0);
+  });
+});
