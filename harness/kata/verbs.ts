@@ -207,7 +207,7 @@ export const verbs: Record<string, Verb> = {
     },
   },
   doctor: {
-    usage: "kata doctor [--fix] [--network auto|loopback|single] [npm start's port flags]",
+    usage: 'kata doctor [--fix] [--network auto|loopback|single] [--apiserver-port 6443 ...]',
     summary:
       "is this machine ready? Node.js, npm install, kubectl, loopback addresses, the cluster's ports; each ✗ says what to do",
     flags: {

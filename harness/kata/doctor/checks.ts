@@ -135,16 +135,20 @@ export function checkNetwork(facts: NetworkFacts): CheckLine {
     );
   const missing = facts.unbindable;
   const what = `loopback: ${missing.length} of ${total} addresses cannot be bound (${someAddresses(missing)})`;
+  const partly =
+    missing.length < total
+      ? '; with only some of them, a pod or Service given a missing address cannot listen'
+      : '';
   const fallback =
     facts.network === 'loopback'
       ? 'without them `npm start -- --network loopback` cannot start'
       : 'without them `npm start` falls back to the single-address mode and the chapter tests that need per-pod IPs skip (`npx kata doctor --network single` checks that mode)';
   if (facts.platform === 'darwin')
     return fail(
-      `${what}: run \`sudo npx kata doctor --fix\` to add every alias (each is \`${loopbackAliasCommand(missing[0]!.ip)}\`); ${fallback}`,
+      `${what}: run \`sudo npx kata doctor --fix\` to add every alias (each is \`${loopbackAliasCommand(missing[0]!.ip)}\`); ${fallback}${partly}`,
     );
   return fail(
-    `${what}: this system does not route 127.0.0.0/8 to loopback as Linux does; ${fallback}`,
+    `${what}: this system does not route 127.0.0.0/8 to loopback as Linux does; ${fallback}${partly}`,
   );
 }
 

@@ -4,7 +4,7 @@
 // The doctor checks the ports its flags name, as `npm start` would use them. So that no test here
 // fights another suite (or a learner's cluster) for 2379, 6443 or 10250, each run points it at
 // ports found free just now and at nodes of an address block no other suite uses.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -97,4 +97,44 @@ describe('kata doctor on this machine', () => {
     ]);
     expect(result.code, 'the exit code').toBe(0);
   });
+});
+
+describe('kata network and bad flags', () => {
+  /** `kata` with these arguments: exit code, stdout and stderr. */
+  function kata(...args: string[]) {
+    const result = spawnSync(
+      process.execPath,
+      [path.join(repoRoot, 'harness/bin/kata.mjs'), ...args],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
+  }
+
+  test('kata network needs setup or teardown; --network takes a mode', () => {
+    expect(kata('network'), 'kata network').toMatchObject({
+      code: 2,
+      stderr:
+        'kata: kata network needs an action; usage: kata network setup|teardown [--dry-run] [--nodes 3]',
+    });
+    expect(kata('network', 'up').stderr, 'kata network up').toBe(
+      'kata: kata network takes setup or teardown, not "up"',
+    );
+    expect(kata('doctor', '--network', 'wide'), 'kata doctor --network wide').toMatchObject({
+      code: 2,
+      stderr: 'kata: --network takes auto, loopback or single, not "wide"',
+    });
+  });
+
+  test.runIf(process.platform === 'linux')(
+    'on Linux, kata network setup says nothing is needed',
+    () => {
+      const result = kata('network', 'setup');
+      expect(result.code, 'the exit code').toBe(0);
+      expect(result.stdout, 'what it says').toMatch(/^kata network setup: nothing to do on Linux/);
+    },
+  );
 });

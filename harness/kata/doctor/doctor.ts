@@ -39,7 +39,7 @@ type Flags = Record<string, string | boolean | undefined>;
 export function parseDoctorFlags(flags: Flags): DoctorOptions {
   const network = (flags.network ?? 'auto') as string;
   if (!(networkChoices as readonly string[]).includes(network))
-    throw new UsageError(`--network takes ${networkChoices.join(', ')}, not "${network}"`);
+    throw new UsageError(`--network takes auto, loopback or single, not "${network}"`);
   const cluster = parseUpFlags(flags);
   return {
     network: network as NetworkChoice,
