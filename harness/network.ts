@@ -121,20 +121,6 @@ export function podCidrForNode(index: number): string {
  */
 export const firstPodAddressIndex = 2;
 
-/** The command that makes `ip` usable on macOS, for error messages. */
-export function loopbackAliasCommand(ip: string): string {
-  return `sudo ifconfig lo0 alias ${ip} up`;
-}
-
-/** Whether this machine lets a program listen on `ip` (false on macOS until the alias exists). */
-export function canBind(ip: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(0, ip, () => server.close(() => resolve(true)));
-  });
-}
-
 // --- The addresses a learner's machine must bind ------------------------------------------------
 //
 // On Linux every address above is bindable as it is. On macOS each one the course or a cluster
@@ -198,4 +184,18 @@ export function loopbackPlan(nodes = 3, nodeIndexBase = 0): PlannedAddress[] {
 /** The command that removes what loopbackAliasCommand added. */
 export function loopbackUnaliasCommand(ip: string): string {
   return `sudo ifconfig lo0 -alias ${ip}`;
+}
+
+/** The command that makes `ip` usable on macOS, for error messages. */
+export function loopbackAliasCommand(ip: string): string {
+  return `sudo ifconfig lo0 alias ${ip} up`;
+}
+
+/** Whether this machine lets a program listen on `ip` (false on macOS until the alias exists). */
+export function canBind(ip: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(0, ip, () => server.close(() => resolve(true)));
+  });
 }

@@ -1,7 +1,12 @@
 // The loopback aliases for macOS: which addresses, which ifconfig lines, and what `kata network`
 // says. The Mac here is a stand-in that records the lines it is asked to run: no test runs ifconfig.
 import { describe, expect, test } from 'vitest';
-import { aliasServiceCidr, loopbackPlan, podAddressesPerNode } from '../../network.ts';
+import {
+  aliasServiceCidr,
+  defaultServiceRangeFor,
+  loopbackPlan,
+  podAddressesPerNode,
+} from '../../network.ts';
 import { aliasCommands, aliasPlanFor, changeAliases, type AliasMachine } from './aliases.ts';
 
 /** A Mac that runs nothing and remembers what it was asked to run. */
@@ -33,6 +38,11 @@ describe('The loopback plan', () => {
     expect(of('service')[0], 'the `kubernetes` Service').toBe('127.96.0.1');
     expect(of('course'), "chapter 09's proxy test").toContain('127.96.9.200');
     expect(new Set(plan.map((a) => a.ip)).size, 'each address once').toBe(plan.length);
+  });
+
+  test("a cluster on macOS takes its ClusterIPs from the aliased /24; elsewhere from the API server's default", () => {
+    expect(defaultServiceRangeFor('darwin'), 'the Service range on macOS').toBe(aliasServiceCidr);
+    expect(defaultServiceRangeFor('linux'), 'the Service range on Linux').toBeUndefined();
   });
 
   test('follows --nodes and --node-index-base', () => {

@@ -6,7 +6,7 @@
 // nothing to do. What to run is planned by pure functions, and the machine that runs it can be
 // replaced, so the tests play a Mac on any machine and never run ifconfig.
 import { spawnSync } from 'node:child_process';
-import { loopbackPlan, type PlannedAddress } from '../../network.ts';
+import { loopbackPlan, loopbackUnaliasCommand, type PlannedAddress } from '../../network.ts';
 import { KataError, plural } from '../output.ts';
 
 export type AliasAction = 'setup' | 'teardown';
@@ -38,7 +38,7 @@ export function aliasPlanFor(
 
 /** How to undo a setup: the one command, and where the single lines are. */
 export function teardownAdvice(count: number): string {
-  return `The ${plural(count, 'alias', 'aliases')} last until the Mac restarts. To remove them sooner: sudo npx kata network teardown (or sudo ifconfig lo0 -alias <address> for one; \`npx kata network teardown --dry-run\` prints every line).`;
+  return `The ${plural(count, 'alias', 'aliases')} last until the Mac restarts. To remove them sooner: sudo npx kata network teardown (or ${loopbackUnaliasCommand('<address>')} for one; \`npx kata network teardown --dry-run\` prints every line).`;
 }
 
 /** Runs one ifconfig line; whether it succeeded. */
