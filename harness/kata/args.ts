@@ -88,7 +88,7 @@ const needed: Record<NonNullable<Verb['positional']>, string | undefined> = {
   pod: 'a pod name',
   rollout: 'an action and a deployment',
   object: 'a resource type: pods, deployments, services, nodes, ...',
-  action: 'an action',
+  action: undefined,
 };
 
 /** Fills in the request's chapters, stage or name from the positional arguments. */

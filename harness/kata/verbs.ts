@@ -249,7 +249,6 @@ export const verbs: Record<string, Verb> = {
       },
     },
     positional: 'action',
-    required: true,
   },
   components: {
     usage: 'kata components [--data-dir DIR]',

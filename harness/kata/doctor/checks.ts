@@ -76,16 +76,13 @@ export function checkInstall(facts: InstallFacts): CheckLine {
     return ok(
       `npm install: all ${names.length} dependencies present, as package-lock.json has them`,
     );
-  const problems = [
-    ...(missing.length
-      ? [`${plural(missing.length, 'dependency', 'dependencies')} missing (${missing.join(', ')})`]
-      : []),
-    ...(stale.length
-      ? [
-          `${stale.map((name) => `${name} ${facts.installed[name]} installed, ${facts.locked[name]} locked`).join(', ')}`,
-        ]
-      : []),
-  ];
+  const problems: string[] = [];
+  if (missing.length > 0)
+    problems.push(
+      `${plural(missing.length, 'dependency', 'dependencies')} missing (${missing.join(', ')})`,
+    );
+  for (const name of stale)
+    problems.push(`${name} ${facts.installed[name]} installed, ${facts.locked[name]} locked`);
   return fail(`npm install: ${problems.join('; ')}; run \`npm install\` in the repository`);
 }
 

@@ -10,7 +10,11 @@ export const doctorCommands: Record<string, Command> = {
     const { parseDoctorFlags } = await import('./doctor.ts');
     const action = aliasActions.find((choice) => choice === name);
     if (!action)
-      throw new UsageError(`kata network takes ${aliasActions.join(' or ')}, not "${name}"`);
+      throw new UsageError(
+        name === undefined
+          ? 'kata network needs setup or teardown; usage: kata network setup|teardown [--dry-run] [--nodes 3]'
+          : `kata network takes setup or teardown, not "${name}"`,
+      );
     const { nodes, nodeIndexBase } = parseDoctorFlags(flags);
     return changeAliases({ action, nodes, nodeIndexBase, dryRun: flags['dry-run'] === true });
   },

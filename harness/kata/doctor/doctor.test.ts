@@ -118,7 +118,7 @@ describe('kata network and bad flags', () => {
     expect(kata('network'), 'kata network').toMatchObject({
       code: 2,
       stderr:
-        'kata: kata network needs an action; usage: kata network setup|teardown [--dry-run] [--nodes 3]',
+        'kata: kata network needs setup or teardown; usage: kata network setup|teardown [--dry-run] [--nodes 3]',
     });
     expect(kata('network', 'up').stderr, 'kata network up').toBe(
       'kata: kata network takes setup or teardown, not "up"',
