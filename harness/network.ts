@@ -156,10 +156,13 @@ export interface PlannedAddress {
 const courseTestAddresses = [
   // Chapter 06's real processes: two podCIDRs of their own.
   ...['127.244.203', '127.244.204'].flatMap((net) => [2, 3, 4, 5].map((n) => `${net}.${n}`)),
-  // Chapter 09's proxy: its pods, and the ClusterIPs of its listening tests.
+  // Chapter 09's proxy: its pods, the ClusterIPs of its listening tests, and the two client
+  // addresses its session-affinity test connects from.
   ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.244.9.${n}`),
   '127.96.9.200',
   '127.96.9.201',
+  '127.0.9.1',
+  '127.0.9.2',
 ];
 
 /**
