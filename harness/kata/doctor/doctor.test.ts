@@ -4,45 +4,39 @@
 // The doctor checks the ports its flags name, as `npm start` would use them. So that no test here
 // fights another suite (or a learner's cluster) for 2379, 6443 or 10250, each run points it at
 // ports found free just now and at nodes of an address block no other suite uses.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { repoRoot } from '../../paths.ts';
+import { freePort } from '../../testing/etcd.ts';
 import { hasKubectl, noKubectl } from '../../testing/kubectl.ts';
 
 /** Node addresses 127.20.0.241 on: no other suite's block (harness/e2e/kubectl-cluster.ts). */
 const nodeIndexBase = '240';
 
-/** A port free on 127.0.0.1 now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+/** `kata` with these arguments, as a separate process: its exit code, stdout and stderr. */
+function kata(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'harness/bin/kata.mjs'), ...args],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+      timeout: 60_000,
+    },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
 }
 
 /** `kata doctor` with these flags and free ports of its own; its exit code and lines. */
 async function doctor(...flags: string[]) {
-  const ports = ['--store-port', '--apiserver-port', '--kubelet-port'];
   const chosen: string[] = [];
-  for (const flag of ports) if (!flags.includes(flag)) chosen.push(flag, String(await freePort()));
-  const args = ['doctor', '--node-index-base', nodeIndexBase, ...chosen, ...flags];
-  const child = spawn(process.execPath, [path.join(repoRoot, 'harness/bin/kata.mjs'), ...args], {
-    cwd: repoRoot,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { code, lines: stdout.split('\n').filter(Boolean), stderr };
+  for (const flag of ['--store-port', '--apiserver-port', '--kubelet-port'])
+    if (!flags.includes(flag)) chosen.push(flag, String(await freePort()));
+  const result = kata('doctor', '--node-index-base', nodeIndexBase, ...chosen, ...flags);
+  return { ...result, lines: result.stdout.split('\n').filter(Boolean) };
 }
 
 const it = test.skipIf(!hasKubectl);
@@ -100,20 +94,6 @@ describe('kata doctor on this machine', () => {
 });
 
 describe('kata network and bad flags', () => {
-  /** `kata` with these arguments: exit code, stdout and stderr. */
-  function kata(...args: string[]) {
-    const result = spawnSync(
-      process.execPath,
-      [path.join(repoRoot, 'harness/bin/kata.mjs'), ...args],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-      },
-    );
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr.trim() };
-  }
-
   test('kata network needs setup or teardown; --network takes a mode', () => {
     expect(kata('network'), 'kata network').toMatchObject({
       code: 2,
