@@ -142,7 +142,7 @@ export function checkNetwork(facts: NetworkFacts): CheckLine {
       : 'without them `npm start` falls back to the single-address mode and the chapter tests that need per-pod IPs skip (`npx kata doctor --network single` checks that mode)';
   if (facts.platform === 'darwin')
     return fail(
-      `${what}: run \`sudo npx kata doctor --fix\` to add every alias (each is \`${loopbackAliasCommand(missing[0]!.ip)}\`); ${fallback}${partly}`,
+      `${what}: run \`sudo npx kata doctor --fix\` to add every alias (by hand, one each: \`${loopbackAliasCommand(missing[0]!.ip)}\`, ...; \`npx kata network setup --dry-run\` lists them all); ${fallback}${partly}`,
     );
   return fail(
     `${what}: this system does not route 127.0.0.0/8 to loopback as Linux does; ${fallback}${partly}`,
