@@ -129,7 +129,7 @@ describe('The ports', () => {
   test('the kubelets and NodePorts are checked on every node IP, each with its flag', () => {
     const kubelets = checkPorts(looked(/kubelets/, 'busy', 2));
     expect(kubelets.text, 'a busy kubelet port').toMatch(
-      /127\.20\.0\.3:10250 is in use.*--kubelet-port 10251/,
+      /127\.20\.0\.3:10250 is in use.*--kubelet-port 10260/,
     );
     const nodePort = checkPorts(looked(/NodePort 30080/, 'busy'));
     expect(nodePort.text, 'a busy NodePort').toMatch(
@@ -148,7 +148,7 @@ describe('The ports', () => {
     expect(line.text).toContain('see the loopback line');
   });
 
-  test('with --etcd-servers there is no store port, and in the single mode no node IPs', () => {
+  test('with --etcd-servers there is no store port; in the single mode no node IPs, and a kubelet port per node', () => {
     const onEtcd = plannedPorts({ ...defaults, etcdServers: 'http://127.0.0.1:2379' }, []);
     expect(
       onEtcd.some((group) => group.what === 'the store'),
@@ -163,6 +163,10 @@ describe('The ports', () => {
         .every((host) => host === '127.0.0.1'),
       'every port of the single mode on 127.0.0.1',
     ).toBe(true);
+    expect(
+      single.find((group) => group.what === 'the kubelets')?.ports.map((port) => port.port),
+      'the kubelets of the single mode, one port each',
+    ).toEqual([10250, 10251, 10252]);
   });
 });
 

@@ -64,13 +64,19 @@ export function plannedPorts(options: DoctorOptions, nodePorts: ExampleNodePort[
     ports: loopback(options.apiserverPort),
     move: `choose another port with \`npm start -- --apiserver-port ${options.apiserverPort + 1}\``,
   });
-  // In the single-address mode the kubelets share 127.0.0.1, and each takes a port of its own.
-  if (options.network !== 'single')
-    groups.push({
-      what: 'the kubelets',
-      ports: onNodes(options.kubeletPort),
-      move: `choose another port with \`npm start -- --kubelet-port ${options.kubeletPort + 1}\``,
-    });
+  // In the single-address mode the kubelets share 127.0.0.1, one port each from --kubelet-port on.
+  const kubeletPorts =
+    options.network === 'single'
+      ? Array.from({ length: options.nodes }, (_, n) => ({
+          host: '127.0.0.1',
+          port: options.kubeletPort + n,
+        }))
+      : onNodes(options.kubeletPort);
+  groups.push({
+    what: 'the kubelets',
+    ports: kubeletPorts,
+    move: `choose other ports with \`npm start -- --kubelet-port ${options.kubeletPort + 10}\``,
+  });
   for (const { port, files } of nodePorts)
     groups.push({
       what: `NodePort ${port} (${files.join(', ')})`,
