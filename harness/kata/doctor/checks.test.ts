@@ -9,6 +9,7 @@ import {
   checkNode,
   checkOptional,
   checkPorts,
+  checkWsl,
   doctorExitCode,
   formatLine,
   summary,
@@ -167,6 +168,20 @@ describe('The ports', () => {
       single.find((group) => group.what === 'the kubelets')?.ports.map((port) => port.port),
       'the kubelets of the single mode, one port each',
     ).toEqual([10250, 10251, 10252]);
+  });
+});
+
+describe('WSL', () => {
+  test('a repository on a Windows drive is worth a line; on Linux proper nothing is said', () => {
+    const release = '5.15.167.4-microsoft-standard-WSL2';
+    expect(checkWsl(release, '/mnt/c/Users/ada/kubekata')).toMatchObject({
+      verdict: 'info',
+      text: expect.stringMatching(/Windows drive.*npx kata watch --poll/),
+    });
+    expect(checkWsl(release, '/home/ada/kubekata')?.verdict, 'on the Linux file system').toBe(
+      'info',
+    );
+    expect(checkWsl('6.8.0-45-generic', '/mnt/c/x'), 'not WSL').toBeUndefined();
   });
 });
 

@@ -233,6 +233,21 @@ export function checkOptional(
   );
 }
 
+// --- WSL ----------------------------------------------------------------------------------------
+
+/**
+ * On WSL, a repository on a Windows drive (/mnt/c/...) gets no file events and starts processes
+ * slowly: worth a · line, since everything still works with `kata watch --poll`. Nothing elsewhere.
+ */
+export function checkWsl(kernelRelease: string, repository: string): CheckLine | undefined {
+  if (!/microsoft/i.test(kernelRelease)) return undefined;
+  if (!/^\/mnt\/[a-z]\//.test(repository))
+    return info(`WSL: the repository is on the Linux file system (${repository})`);
+  return info(
+    `WSL: the repository is on a Windows drive (${repository}): saves are not noticed and processes start slowly; use \`npx kata watch --poll\`, or clone it under ~ instead`,
+  );
+}
+
 // --- The report ---------------------------------------------------------------------------------
 
 /** 0 when no line is a ✗: the course and the cluster will work. */

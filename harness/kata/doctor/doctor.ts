@@ -1,10 +1,13 @@
 // `kata doctor`: is this machine ready for the course and a cluster? One line per check, in the
-// order a learner would fix them: Node.js, `npm install`, kubectl, the loopback addresses, the
-// cluster's ports, then the optional programs. Exit 0 only when no line is a ✗.
+// order a learner would fix them: Node.js, `npm install` (on WSL, where the repository sits),
+// kubectl, the loopback addresses, the cluster's ports, then the optional programs. Exit 0 only
+// when no line is a ✗.
 //
 // It takes `npm start`'s own flags for addresses and ports (--network, --nodes, --node-index-base,
 // --store-port, --apiserver-port, --kubelet-port, --etcd-servers), so the cluster it checks is the
 // one those flags would start; --fix first adds the loopback aliases macOS needs (aliases.ts).
+import os from 'node:os';
+import { repoRoot } from '../../paths.ts';
 import { parseUpFlags } from '../cluster/up.ts';
 import { colourWanted, paint, UsageError } from '../output.ts';
 import { changeAliases } from './aliases.ts';
@@ -15,6 +18,7 @@ import {
   checkNode,
   checkOptional,
   checkPorts,
+  checkWsl,
   doctorExitCode,
   formatLine,
   networkChoices,
@@ -64,6 +68,8 @@ export async function runChecks(
   };
   add(checkNode(process.version, enginesNode()));
   add(checkInstall(installFacts()));
+  const wsl = checkWsl(os.release(), repoRoot);
+  if (wsl) add(wsl);
   add(checkKubectl(await kubectlFacts()));
   const planned = plannedAddresses(options);
   add(
