@@ -131,8 +131,8 @@ export const firstPodAddressIndex = 2;
 //   pods      the first podAddressesPerNode pod addresses of each node's podCIDR (the runtime hands
 //             out the lowest free one, so a workshop's pods stay at the bottom of each /24)
 //   services  aliasServiceCidr: the ClusterIP allocator picks at random across its whole range, and
-//             a /12 cannot be aliased, so where aliases stand in for Linux's routing (macOS) the
-//             cluster's Services use this /24 instead of the /12
+//             a /12 cannot be aliased, so on macOS the API server's default range is this /24
+//             (defaultServiceRangeFor), for `npm start` and `kata run apiserver` alike
 //   course    the fixed addresses the chapters' tests listen on beyond those
 
 /** How many pod addresses of each node the aliases cover: more pods than a workshop runs. */
@@ -141,9 +141,9 @@ export const podAddressesPerNode = 32;
 /** The ClusterIP range of a cluster on aliases: 254 addresses, each one aliased. */
 export const aliasServiceCidr = '127.96.0.0/24';
 
-/** The Service range `kata up` gives the API server by default on this platform (none: its own). */
-export function defaultServiceRangeFor(platform: NodeJS.Platform): string | undefined {
-  return platform === 'darwin' ? aliasServiceCidr : undefined;
+/** The Service range an API server takes when none is given: the /12, or on macOS the aliased /24. */
+export function defaultServiceRangeFor(platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? aliasServiceCidr : defaultServiceCidr;
 }
 
 /** One address of the plan and what listens on it, for the lines that name it. */

@@ -6,7 +6,6 @@ import { componentKinds, type ComponentKind } from '../../course.ts';
 import { isUse, type Use } from '../../components/implementation.ts';
 import { ClusterError, defaultDataDir, type ClusterOptions } from '../../cluster/options.ts';
 import { startCluster } from '../../cluster/start.ts';
-import { defaultServiceRangeFor } from '../../network.ts';
 import { KataError, paint, UsageError } from '../output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -49,8 +48,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     apiserverPort: number('apiserver-port', 6443),
     kubeletPort: number('kubelet-port', 10250),
     nodeIndexBase,
-    serviceClusterIpRange:
-      text('service-cluster-ip-range') ?? defaultServiceRangeFor(process.platform),
+    serviceClusterIpRange: text('service-cluster-ip-range'),
     nodeMonitorGracePeriod: text('node-monitor-grace-period'),
   };
 }

@@ -40,9 +40,9 @@ describe('The loopback plan', () => {
     expect(new Set(plan.map((a) => a.ip)).size, 'each address once').toBe(plan.length);
   });
 
-  test("a cluster on macOS takes its ClusterIPs from the aliased /24; elsewhere from the API server's default", () => {
+  test('a cluster on macOS takes its ClusterIPs from the aliased /24; elsewhere from the /12', () => {
     expect(defaultServiceRangeFor('darwin'), 'the Service range on macOS').toBe(aliasServiceCidr);
-    expect(defaultServiceRangeFor('linux'), 'the Service range on Linux').toBeUndefined();
+    expect(defaultServiceRangeFor('linux'), 'the Service range on Linux').toBe('127.96.0.0/12');
   });
 
   test('follows --nodes and --node-index-base', () => {
