@@ -18,8 +18,8 @@ import { exitCodes, KataError, UsageError } from './output.ts';
 const commands: Record<string, Command> = {
   ...learnCommands,
   ...courseCheckCommands,
-  ...clusterCommands,
   ...doctorCommands,
+  ...clusterCommands,
 };
 
 /** Prints an error in one line (with its stack under --verbose); returns the exit code. */
