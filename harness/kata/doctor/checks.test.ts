@@ -14,7 +14,7 @@ import {
   formatLine,
   summary,
 } from './checks.ts';
-import { plannedAddresses, plannedPorts, type DoctorOptions } from './plan.ts';
+import { planFlags, plannedAddresses, plannedPorts, type DoctorOptions } from './plan.ts';
 import { paint } from '../output.ts';
 
 const defaults: DoctorOptions = {
@@ -70,6 +70,20 @@ describe('The loopback addresses', () => {
     expect(line.text, 'the line says what happens without them').toMatch(
       /falls back to the single-address mode/,
     );
+  });
+
+  test('a plan made with other flags gives its commands with the same flags', () => {
+    const options = { ...defaults, nodes: 5 };
+    expect(planFlags(options), 'the flags of a 5-node plan').toBe(' --nodes 5');
+    const planned = plannedAddresses(options);
+    const line = checkNetwork({
+      platform: 'darwin',
+      network: 'auto',
+      planned,
+      unbindable: planned,
+      planFlags: planFlags(options),
+    });
+    expect(line.text, 'the fix of a 5-node plan').toContain('sudo npx kata doctor --fix --nodes 5');
   });
 
   test('forcing the loopback plan without the addresses says the cluster cannot start', () => {

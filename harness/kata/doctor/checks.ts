@@ -102,6 +102,8 @@ export interface NetworkFacts {
   planned: PlannedAddress[];
   /** The planned addresses this machine refused to listen on. */
   unbindable: PlannedAddress[];
+  /** The flags that made the plan (" --nodes 5"), repeated in the commands the line gives. */
+  planFlags?: string;
 }
 
 /** "127.20.0.1, 127.20.0.2, 127.20.0.3 and 290 more". */
@@ -140,9 +142,10 @@ export function checkNetwork(facts: NetworkFacts): CheckLine {
     facts.network === 'loopback'
       ? 'without them `npm start -- --network loopback` cannot start'
       : 'without them `npm start` falls back to the single-address mode and the chapter tests that need per-pod IPs skip (`npx kata doctor --network single` checks that mode)';
+  const flags = facts.planFlags ?? '';
   if (facts.platform === 'darwin')
     return fail(
-      `${what}: run \`sudo npx kata doctor --fix\` to add every alias (by hand, one each: \`${loopbackAliasCommand(missing[0]!.ip)}\`, ...; \`npx kata network setup --dry-run\` lists them all); ${fallback}${partly}`,
+      `${what}: run \`sudo npx kata doctor --fix${flags}\` to add every alias (by hand, one each: \`${loopbackAliasCommand(missing[0]!.ip)}\`, ...; \`npx kata network setup --dry-run${flags}\` lists them all); ${fallback}${partly}`,
     );
   return fail(
     `${what}: this system does not route 127.0.0.0/8 to loopback as Linux does; ${fallback}${partly}`,

@@ -35,7 +35,7 @@ import {
   programVersion,
   unbindableAddresses,
 } from './machine.ts';
-import { plannedAddresses, plannedPorts, type DoctorOptions } from './plan.ts';
+import { planFlags, plannedAddresses, plannedPorts, type DoctorOptions } from './plan.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -78,6 +78,7 @@ export async function runChecks(
       network: options.network,
       planned,
       unbindable: await unbindableAddresses(planned),
+      planFlags: planFlags(options),
     }),
   );
   for (const group of await lookAtPorts(plannedPorts(options, exampleNodePorts())))

@@ -40,6 +40,14 @@ export function plannedAddresses(options: DoctorOptions): PlannedAddress[] {
   return loopbackPlan(options.nodes, options.nodeIndexBase);
 }
 
+/** The flags that change the address plan, as the learner would repeat them: " --nodes 5". */
+export function planFlags(options: DoctorOptions): string {
+  return [
+    ...(options.nodes !== 3 ? [` --nodes ${options.nodes}`] : []),
+    ...(options.nodeIndexBase !== 0 ? [` --node-index-base ${options.nodeIndexBase}`] : []),
+  ].join('');
+}
+
 /** The node IPs: each node's own in the loopback plan, 127.0.0.1 for all in the single mode. */
 function nodeHosts(options: DoctorOptions): string[] {
   if (options.network === 'single') return ['127.0.0.1'];
