@@ -3,7 +3,7 @@
 // 7443` needs), and the NodePorts the course's examples ask for. Pure: the plan is made from the
 // flags alone, and machine.ts finds out which of its ports are free.
 import { loopbackPlan, nodeIp, type PlannedAddress } from '../../network.ts';
-import type { NetworkChoice } from './checks.ts';
+import type { NetworkChoice, PortGroup } from './checks.ts';
 
 /** The part of `npm start`'s flags that decides addresses and ports. */
 export interface DoctorOptions {
@@ -23,13 +23,8 @@ export interface ExampleNodePort {
   files: string[];
 }
 
-/** A group of ports the cluster listens on, before anyone looked at them. */
-export interface PlannedPorts {
-  what: string;
-  ports: { host: string; port: number }[];
-  move: string;
-  optional?: boolean;
-}
+/** A group of ports the cluster listens on (checks.ts's PortGroup), before anyone looked at them. */
+export type PlannedPorts = Omit<PortGroup, 'ports'> & { ports: { host: string; port: number }[] };
 
 /** The component defaults `kata run` uses, which `npm start` replaces with free ports. */
 export const healthPorts = { proxy: 10256, controllerManager: 10257, scheduler: 10259 } as const;
