@@ -7,16 +7,30 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import type { Service } from '../../api/types.ts';
 import { loadReference } from '../../components/implementation.ts';
 import { canBind, type PlannedAddress } from '../../network.ts';
 import { repoRoot } from '../../paths.ts';
 import type { InstallFacts, KubectlFacts, PortGroup, PortState } from './checks.ts';
 import type { ExampleNodePort, PlannedPorts } from './plan.ts';
 
+/** What the doctor reads of a package.json (the repository's, or an installed package's). */
+interface PackageManifest {
+  version?: string;
+  engines?: { node?: string };
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+/** What it reads of package-lock.json: each installed package's locked version. */
+interface Lockfile {
+  packages?: Record<string, { version?: string }>;
+}
+
 /** A JSON file's content, or undefined when it is missing or unreadable. */
-function readJson(file: string): any {
+function readJson<T>(file: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
   } catch {
     return undefined;
   }
@@ -24,13 +38,13 @@ function readJson(file: string): any {
 
 /** package.json's engines.node. */
 export function enginesNode(root = repoRoot): string | undefined {
-  return readJson(path.join(root, 'package.json'))?.engines?.node;
+  return readJson<PackageManifest>(path.join(root, 'package.json'))?.engines?.node;
 }
 
 /** The direct dependencies, their locked versions and what node_modules holds of them. */
 export function installFacts(root = repoRoot): InstallFacts {
-  const manifest = readJson(path.join(root, 'package.json')) ?? {};
-  const lock = readJson(path.join(root, 'package-lock.json'));
+  const manifest = readJson<PackageManifest>(path.join(root, 'package.json')) ?? {};
+  const lock = readJson<Lockfile>(path.join(root, 'package-lock.json'));
   const wanted: Record<string, string> = {
     ...manifest.dependencies,
     ...manifest.devDependencies,
@@ -39,7 +53,9 @@ export function installFacts(root = repoRoot): InstallFacts {
   const installed: InstallFacts['installed'] = {};
   for (const name of Object.keys(wanted)) {
     locked[name] = lock?.packages?.[`node_modules/${name}`]?.version;
-    installed[name] = readJson(path.join(root, 'node_modules', name, 'package.json'))?.version;
+    installed[name] = readJson<PackageManifest>(
+      path.join(root, 'node_modules', name, 'package.json'),
+    )?.version;
   }
   return { wanted, locked, installed };
 }
@@ -51,7 +67,7 @@ export function exampleNodePorts(folder = path.join(repoRoot, 'harness', 'exampl
   for (const file of files.sort()) {
     const shownPath = path.relative(repoRoot, path.join(folder, file)).split(path.sep).join('/');
     for (const document of parseAllDocuments(readFileSync(path.join(folder, file), 'utf8'))) {
-      const object = (document as { toJS(): any }).toJS();
+      const object = document.toJS() as Partial<Service> | null;
       if (object?.kind !== 'Service') continue;
       for (const port of object.spec?.ports ?? []) {
         if (typeof port.nodePort !== 'number') continue;
@@ -109,7 +125,10 @@ export async function kubectlFacts(): Promise<KubectlFacts> {
   const output = run('kubectl', ['version', '--client', '-o', 'json']);
   let client: string | undefined;
   try {
-    client = output ? JSON.parse(output).clientVersion?.gitVersion : undefined;
+    const version = output
+      ? (JSON.parse(output) as { clientVersion?: { gitVersion?: string } })
+      : undefined;
+    client = version?.clientVersion?.gitVersion;
   } catch {
     client = undefined;
   }
