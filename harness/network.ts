@@ -121,6 +121,74 @@ export function podCidrForNode(index: number): string {
  */
 export const firstPodAddressIndex = 2;
 
+// --- The addresses a learner's machine must bind ------------------------------------------------
+//
+// On Linux every address above is bindable as it is. On macOS each one the course or a cluster
+// listens on needs its loopback alias, so the list has to be finite and known before the workshop:
+// `kata doctor` checks it, and `kata network setup` (or `sudo npx kata doctor --fix`) adds it.
+//
+//   nodes     127.20.0.1 to 127.20.0.3, the nodes of a default 3-node cluster
+//   pods      the first podAddressesPerNode pod addresses of each node's podCIDR (the runtime hands
+//             out the lowest free one, so a workshop's pods stay at the bottom of each /24)
+//   services  aliasServiceCidr: the ClusterIP allocator picks at random across its whole range, and
+//             a /12 cannot be aliased, so on macOS the API server's default range is this /24
+//             (defaultServiceRangeFor), for `npm start` and `kata run apiserver` alike
+//   course    the fixed addresses the chapters' tests listen on beyond those
+
+/** How many pod addresses of each node the aliases cover: more pods than a workshop runs. */
+export const podAddressesPerNode = 32;
+
+/** The ClusterIP range of a cluster on aliases: 254 addresses, each one aliased. */
+export const aliasServiceCidr = '127.96.0.0/24';
+
+/** The Service range an API server takes when none is given: the /12, or on macOS the aliased /24. */
+export function defaultServiceRangeFor(platform: NodeJS.Platform): string {
+  return platform === 'darwin' ? aliasServiceCidr : defaultServiceCidr;
+}
+
+/** One address of the plan and what listens on it, for the lines that name it. */
+export interface PlannedAddress {
+  ip: string;
+  use: 'node' | 'pod' | 'service' | 'course';
+}
+
+/** The addresses chapters 06 and 09's tests listen on that no default cluster uses. */
+const courseTestAddresses = [
+  // Chapter 06's real processes: two podCIDRs of their own.
+  ...['127.244.203', '127.244.204'].flatMap((net) => [2, 3, 4, 5].map((n) => `${net}.${n}`)),
+  // Chapter 09's proxy: its pods, the ClusterIPs of its listening tests, and the two client
+  // addresses its session-affinity test connects from.
+  ...[2, 3, 4, 5, 6, 7, 8, 9].map((n) => `127.244.9.${n}`),
+  '127.96.9.200',
+  '127.96.9.201',
+  '127.0.9.1',
+  '127.0.9.2',
+];
+
+/**
+ * Every address the course and a cluster of `nodes` nodes (from `nodeIndexBase` on) listen on,
+ * each once, in the order above.
+ */
+export function loopbackPlan(nodes = 3, nodeIndexBase = 0): PlannedAddress[] {
+  const plan = new Map<string, PlannedAddress['use']>();
+  const add = (ip: string, use: PlannedAddress['use']) => {
+    if (!plan.has(ip)) plan.set(ip, use);
+  };
+  const indexes = Array.from({ length: nodes }, (_, n) => nodeIndexBase + n);
+  for (const index of indexes) add(nodeIp(index), 'node');
+  for (const index of indexes)
+    for (let n = 0; n < podAddressesPerNode; n++)
+      add(nthAddress(podCidrForNode(index), firstPodAddressIndex + n), 'pod');
+  for (const ip of usableAddresses(aliasServiceCidr)) add(ip, 'service');
+  for (const ip of courseTestAddresses) add(ip, 'course');
+  return [...plan].map(([ip, use]) => ({ ip, use }));
+}
+
+/** The command that removes what loopbackAliasCommand added. */
+export function loopbackUnaliasCommand(ip: string): string {
+  return `sudo ifconfig lo0 -alias ${ip}`;
+}
+
 /** The command that makes `ip` usable on macOS, for error messages. */
 export function loopbackAliasCommand(ip: string): string {
   return `sudo ifconfig lo0 alias ${ip} up`;

@@ -19,6 +19,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
+import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
   chapterSource,
@@ -100,7 +101,8 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     securePort,
     bindAddress: text('bind-address') ?? '127.0.0.1',
     advertiseAddress,
-    serviceClusterIpRange: text('service-cluster-ip-range') ?? '127.96.0.0/12',
+    serviceClusterIpRange:
+      text('service-cluster-ip-range') ?? defaultServiceRangeFor(process.platform),
     serviceNodePortRange: text('service-node-port-range') ?? '30000-32767',
     defaultWatchCacheSize: Number(cacheText),
     storageInitializationTimeoutMs: parseDuration(

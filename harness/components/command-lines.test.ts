@@ -32,7 +32,7 @@ describe('The API server command line', () => {
       securePort: 6443,
       bindAddress: '127.0.0.1',
       advertiseAddress: undefined,
-      serviceClusterIpRange: '127.96.0.0/12',
+      serviceClusterIpRange: process.platform === 'darwin' ? '127.96.0.0/24' : '127.96.0.0/12',
       serviceNodePortRange: '30000-32767',
       defaultWatchCacheSize: 1000,
       storageInitializationTimeoutMs: 300_000,

@@ -12,6 +12,7 @@
 import { helpText, parseCommandLine, type Command, type Request } from './args.ts';
 import { clusterCommands } from './cluster/commands.ts';
 import { courseCheckCommands } from './course-check/commands.ts';
+import { doctorCommands } from './doctor/commands.ts';
 import { learnCommands } from './learn/commands.ts';
 import { roomCommands } from './room/commands.ts';
 import { exitCodes, KataError, UsageError } from './output.ts';
@@ -19,6 +20,7 @@ import { exitCodes, KataError, UsageError } from './output.ts';
 const commands: Record<string, Command> = {
   ...learnCommands,
   ...courseCheckCommands,
+  ...doctorCommands,
   ...clusterCommands,
   ...roomCommands,
 };

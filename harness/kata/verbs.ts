@@ -209,13 +209,57 @@ export const verbs: Record<string, Verb> = {
       },
       'service-cluster-ip-range': {
         type: 'string',
-        description: 'the ClusterIP range; 127.96.0.0/12',
+        description: 'the ClusterIP range; 127.96.0.0/12 (127.96.0.0/24 on macOS, each aliased)',
       },
       'node-monitor-grace-period': {
         type: 'string',
         description: 'how long a silent node stays Ready; 50s',
       },
     },
+  },
+  doctor: {
+    usage: 'kata doctor [--fix] [--network auto|loopback|single] [--apiserver-port 6443 ...]',
+    summary:
+      "is this machine ready? Node.js, npm install, kubectl, loopback addresses, the cluster's ports; each ✗ says what to do",
+    flags: {
+      fix: {
+        type: 'boolean',
+        description: 'first add the loopback aliases macOS needs (sudo npx kata doctor --fix)',
+      },
+      network: {
+        type: 'string',
+        description: 'the network mode to check, as npm start takes it: auto, loopback or single',
+      },
+      nodes: { type: 'string', description: 'how many nodes the cluster will have; 3' },
+      'node-index-base': {
+        type: 'string',
+        description: 'where the nodes start in the address plan, as for npm start',
+      },
+      'store-port': { type: 'string', description: "the store's port to check; 2379" },
+      'apiserver-port': { type: 'string', description: "the API server's port to check; 6443" },
+      'kubelet-port': { type: 'string', description: "the kubelets' port to check; 10250" },
+      'etcd-servers': {
+        type: 'string',
+        description: 'the cluster runs on this etcd: no store port',
+      },
+    },
+  },
+  network: {
+    usage: 'kata network setup|teardown [--dry-run] [--nodes 3]',
+    summary:
+      'macOS: add (setup) or remove (teardown) the loopback aliases the course and a cluster use; run with sudo',
+    flags: {
+      'dry-run': {
+        type: 'boolean',
+        description: 'print the ifconfig lines instead of running them',
+      },
+      nodes: { type: 'string', description: 'how many nodes to make addresses for; 3' },
+      'node-index-base': {
+        type: 'string',
+        description: 'where the nodes start in the address plan, as for npm start',
+      },
+    },
+    positional: 'action',
   },
   components: {
     usage: 'kata components [--data-dir DIR]',

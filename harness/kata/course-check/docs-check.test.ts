@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { anchorOf, commandProblems, linkProblems } from './docs-check.ts';
+import { anchorOf, commandProblems, linkProblems, stageNameProblems } from './docs-check.ts';
+import type { Chapter } from '../../course.ts';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'kata-docs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -47,6 +48,21 @@ describe('The documentation check', () => {
     expect(commandProblems('docs/guide.md', root)).toEqual([
       'docs/guide.md:7: "kata frobnicate" is no kata verb',
       'docs/guide.md:8: "npm run deploy" is no script',
+    ]);
+  });
+
+  test('a stage named in bold must exist and still be called that, its words possibly cut short', () => {
+    writeFileSync(
+      path.join(root, 'docs', 'stuck.md'),
+      '- **01.1 Revisions** and **01.2 Ranges of keys**, then **01.3 Anything**.\n',
+    );
+    const stage = (title: string) => ({ title, from: 'x' });
+    const chapters = [
+      { id: '01', stages: [stage('Revisions and puts'), stage('Ranges')] } as unknown as Chapter,
+    ];
+    expect(stageNameProblems('docs/stuck.md', root, chapters)).toEqual([
+      'docs/stuck.md:1: stage 01.2 is "Ranges", not "Ranges of keys"',
+      'docs/stuck.md:1: stage 01.3 does not exist',
     ]);
   });
 });

@@ -7,7 +7,10 @@
 //     exists, and a #heading that exists in it;
 //   - every `npx kata <verb>` and `npm run <script>` in a ```bash or ```sh block of README.md and
 //     docs/*.md names a real verb or script;
-//   - every chapter of the course appears in docs/cert-prep.md.
+//   - every chapter of the course appears in docs/cert-prep.md;
+//   - every stage a guide names in bold, "**06.8 A sandbox and a first start**", exists and is
+//     still called that (the words may stop early): the instructor guide's advice follows the
+//     manifest when its stages move.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { course, folderOf } from '../../course.ts';
@@ -117,6 +120,23 @@ export function certMapProblems(root = repoRoot): string[] {
     .map((chapter) => `docs/cert-prep.md does not mention chapter ${folderOf(chapter)}`);
 }
 
+/** Stages named in bold ("**01.2 Puts**") that do not exist, or whose title is no longer that. */
+export function stageNameProblems(file: string, root = repoRoot, chapters = course): string[] {
+  const text = readFileSync(path.join(root, file), 'utf8');
+  const problems: string[] = [];
+  text.split('\n').forEach((line, index) => {
+    for (const match of line.matchAll(/\*\*(\d\d[a-z]?)\.(\d+) ([^*]+)\*\*/g)) {
+      const [, id, place, words] = match as unknown as [string, string, string, string];
+      const stage = chapters.find((chapter) => chapter.id === id)?.stages[Number(place) - 1];
+      const where = `${file}:${index + 1}`;
+      if (!stage) problems.push(`${where}: stage ${id}.${place} does not exist`);
+      else if (!stage.title.startsWith(words.trim()))
+        problems.push(`${where}: stage ${id}.${place} is "${stage.title}", not "${words.trim()}"`);
+    }
+  });
+  return problems;
+}
+
 /** Every problem the documentation check finds. */
 export function documentationProblems(root = repoRoot): string[] {
   const files = documents(root);
@@ -124,6 +144,7 @@ export function documentationProblems(root = repoRoot): string[] {
   return [
     ...files.flatMap((file) => linkProblems(file, root)),
     ...guides.flatMap((file) => commandProblems(file, root)),
+    ...guides.flatMap((file) => stageNameProblems(file, root)),
     ...certMapProblems(root),
     ...(root === repoRoot ? agendaProblems(root) : []),
   ];
