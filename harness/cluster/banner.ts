@@ -1,7 +1,8 @@
 // What `kata up` prints once the cluster is up: how long it took, each component with its address
-// and whose code it runs, and what to try next.
+// and whose code it runs, and what to try next; in the single-address network mode, what that means.
 import path from 'node:path';
 import type { Paint } from '../kata/output.ts';
+import type { NetworkMode } from '../network.ts';
 import { chaptersRun, type ClusterOptions } from './options.ts';
 import type { Component } from './supervision.ts';
 
@@ -12,10 +13,17 @@ export interface Banner {
   /** The kubeconfig to show in the kubectl line. */
   kubeconfig: string;
   logDir: string;
+  network: NetworkMode;
 }
 
 const plain = (text: string) => text;
 const plainPaint: Paint = { green: plain, red: plain, yellow: plain, bold: plain, dim: plain };
+
+/** What the single-address mode changes, for the learner who did not ask for it. */
+const singleAddressLines = [
+  '  network: single address. Nodes, pods and NodePorts are all on 127.0.0.1; each pod port is',
+  '  published on a free port (annotation kata.dev/host-ports); curl http://127.0.0.1:<nodePort>/',
+];
 
 /** The component table: name, address, and each chapter it runs, the learner's or the reference. */
 function componentTable(banner: Banner, colour: Paint): string[] {
@@ -43,6 +51,7 @@ export function bannerLines(banner: Banner): string[] {
     '',
     ...componentTable(banner, colour),
     '',
+    ...(banner.network === 'single' ? [...singleAddressLines, ''] : []),
     `  kubectl --kubeconfig ${path.relative(process.cwd(), banner.kubeconfig)} get nodes`,
     '  npx kata apply -f harness/examples/hello.yaml      (then: npx kata get pods -o wide)',
     '  npx kata components | kill <component> | restart <component>',

@@ -203,6 +203,10 @@ export const verbs: Record<string, Verb> = {
         type: 'string',
         description: 'how long a silent node stays Ready; 50s',
       },
+      network: {
+        type: 'string',
+        description: 'auto, loopback (an IP per node and pod) or single (all on 127.0.0.1); auto',
+      },
     },
   },
   components: {
