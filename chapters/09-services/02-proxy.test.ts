@@ -7,6 +7,7 @@ import { request, createServer, type Server } from 'node:http';
 import { createConnection, createServer as createTcpServer, type Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import type { Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
+import { sayWhyOwnIpTestsSkip, testWithOwnIps } from '../../harness/testing/network-mode.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
@@ -144,6 +145,7 @@ async function pods(n: number) {
 }
 
 describe('The proxy', () => {
+  sayWhyOwnIpTestsSkip();
   test("a port's ready endpoints are the subsets' addresses, with the port of the same name", () => {
     const endpoints: Endpoints = {
       metadata: { name: 'web', namespace: 'default' },
@@ -267,34 +269,40 @@ describe('The proxy', () => {
     ).toBe('a:1');
   });
 
-  test('listenTcp listens on the address and hands each connection over paused, half-open allowed', async () => {
-    const handed: Socket[] = [];
-    const server = await listenTcp('127.96.9.200:0', (socket) => handed.push(socket));
-    expect(server, 'what listenTcp on a free address resolves with').not.toBeNull();
-    scope.stopper().signal.addEventListener('abort', () => {
-      for (const socket of handed) socket.destroy();
-      server?.close();
-    });
-    const { port } = server!.address() as { port: number };
-    const client = createConnection({ host: '127.96.9.200', port });
-    client.on('error', () => {});
-    await waitFor(() => handed.length === 1, 'the connection to be handed over');
-    client.destroy();
-    expect(
-      [handed[0]!.isPaused(), handed[0]!.allowHalfOpen],
-      'whether the socket handed over is paused, and allows half-open',
-    ).toEqual([true, true]);
-  });
+  testWithOwnIps(
+    'listenTcp listens on the address and hands each connection over paused, half-open allowed',
+    async () => {
+      const handed: Socket[] = [];
+      const server = await listenTcp('127.96.9.200:0', (socket) => handed.push(socket));
+      expect(server, 'what listenTcp on a free address resolves with').not.toBeNull();
+      scope.stopper().signal.addEventListener('abort', () => {
+        for (const socket of handed) socket.destroy();
+        server?.close();
+      });
+      const { port } = server!.address() as { port: number };
+      const client = createConnection({ host: '127.96.9.200', port });
+      client.on('error', () => {});
+      await waitFor(() => handed.length === 1, 'the connection to be handed over');
+      client.destroy();
+      expect(
+        [handed[0]!.isPaused(), handed[0]!.allowHalfOpen],
+        'whether the socket handed over is paused, and allows half-open',
+      ).toEqual([true, true]);
+    },
+  );
 
-  test('an address already listened on answers null: a peer proxy serves it', async () => {
-    const first = await listenTcp('127.96.9.201:0', (socket) => socket.destroy());
-    scope.stopper().signal.addEventListener('abort', () => first?.close());
-    const { port } = first!.address() as { port: number };
-    expect(
-      await listenTcp(`127.96.9.201:${port}`, (socket) => socket.destroy()),
-      `listenTcp on 127.96.9.201:${port}, where a server listens already`,
-    ).toBeNull();
-  });
+  testWithOwnIps(
+    'an address already listened on answers null: a peer proxy serves it',
+    async () => {
+      const first = await listenTcp('127.96.9.201:0', (socket) => socket.destroy());
+      scope.stopper().signal.addEventListener('abort', () => first?.close());
+      const { port } = first!.address() as { port: number };
+      expect(
+        await listenTcp(`127.96.9.201:${port}`, (socket) => socket.destroy()),
+        `listenTcp on 127.96.9.201:${port}, where a server listens already`,
+      ).toBeNull();
+    },
+  );
 
   test('an address on no interface cannot be listened on', async () => {
     // 192.0.2.10, an address kept for documentation, is on no interface here.
@@ -360,7 +368,7 @@ describe('The proxy', () => {
     expect(received, 'bytes the pod received of an 8 MiB upload').toBe(size);
   });
 
-  test('the proxy listens on the ClusterIP port of each Service', async () => {
+  testWithOwnIps('the proxy listens on the ClusterIP port of each Service', async () => {
     const { createService, clusterIp, listening } = await setUp();
     await createService();
     await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
@@ -369,7 +377,7 @@ describe('The proxy', () => {
     );
   });
 
-  test('a NodePort Service is listened on at the node IP and its nodePort', async () => {
+  testWithOwnIps('a NodePort Service is listened on at the node IP and its nodePort', async () => {
     const { createService, clusterIp, listening } = await setUp();
     await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30908 }] });
     await waitFor(
@@ -378,17 +386,23 @@ describe('The proxy', () => {
     );
   });
 
-  test('a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only', async () => {
-    const { createService, clusterIp, listening, proxy } = await setUp(false);
-    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30911 }] });
-    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
-    expect(
-      proxy.listening(),
-      'the addresses a proxy started without a node IP listens on, for a NodePort Service',
-    ).toEqual([`${clusterIp}:8080`]);
-  });
+  testWithOwnIps(
+    'a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only',
+    async () => {
+      const { createService, clusterIp, listening, proxy } = await setUp(false);
+      await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30911 }] });
+      await waitFor(
+        () => listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${clusterIp}:8080`,
+      );
+      expect(
+        proxy.listening(),
+        'the addresses a proxy started without a node IP listens on, for a NodePort Service',
+      ).toEqual([`${clusterIp}:8080`]);
+    },
+  );
 
-  test('listeners follow a Service created, updated and deleted', async () => {
+  testWithOwnIps('listeners follow a Service created, updated and deleted', async () => {
     const { createService, services, clusterIp, listening } = await setUp();
     await createService();
     await waitFor(() => listening(`${clusterIp}:8080`), 'the listener on create');
@@ -407,44 +421,53 @@ describe('The proxy', () => {
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 
-  test("an address that cannot be listened on does not keep the Service's others away", async () => {
-    const { createService, listening } = await setUp();
-    // 192.0.2.10, an address kept for documentation, is on no interface here: its listen fails.
-    await createService({
-      clusterIP: '192.0.2.10',
-      type: 'NodePort',
-      ports: [{ port: 8080, nodePort: 30910 }],
-    });
-    await waitFor(() => listening(`${nodeIp}:30910`), `the node port ${nodeIp}:30910 all the same`);
-    expect(listening('192.0.2.10:8080'), 'whether the proxy listens on 192.0.2.10:8080').toBe(
-      false,
-    );
-  });
+  testWithOwnIps(
+    "an address that cannot be listened on does not keep the Service's others away",
+    async () => {
+      const { createService, listening } = await setUp();
+      // 192.0.2.10, an address kept for documentation, is on no interface here: its listen fails.
+      await createService({
+        clusterIP: '192.0.2.10',
+        type: 'NodePort',
+        ports: [{ port: 8080, nodePort: 30910 }],
+      });
+      await waitFor(
+        () => listening(`${nodeIp}:30910`),
+        `the node port ${nodeIp}:30910 all the same`,
+      );
+      expect(listening('192.0.2.10:8080'), 'whether the proxy listens on 192.0.2.10:8080').toBe(
+        false,
+      );
+    },
+  );
 
-  test('two proxies on one host: a peer serving an address counts as served; the other takes over later', async () => {
-    const { client, stop, services, createService, clusterIp, listening } = await setUp();
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the first proxy to listen');
-    const peer = createProxy({ toolkit, client, nodeName: 'node-10', random: seededRandom(3) });
-    const peerStop = scope.stopper();
-    inBackground(peer.run(peerStop.signal));
-    // The peer finds the address taken (EADDRINUSE) and leaves it to the first proxy.
-    await waitFor(
-      () => peer.servedByPeer().includes(`${clusterIp}:8080`),
-      'the peer to find the address served',
-    );
-    expect(peer.listening(), 'what the peer listens on while the first proxy serves').toEqual([]);
-    stop.abort();
-    await waitFor(() => !listening(`${clusterIp}:8080`), 'the first proxy to stop');
-    // At its next sync of the Service (here: an update), the peer binds the address itself.
-    const service = await services.get('web');
-    service.metadata.labels = { touched: 'yes' };
-    await services.update(service);
-    await waitFor(() => peer.listening().includes(`${clusterIp}:8080`), 'the peer to take over');
-    expect(peer.servedByPeer(), 'what the peer leaves to others once it took over').toEqual([]);
-  });
+  testWithOwnIps(
+    'two proxies on one host: a peer serving an address counts as served; the other takes over later',
+    async () => {
+      const { client, stop, services, createService, clusterIp, listening } = await setUp();
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the first proxy to listen');
+      const peer = createProxy({ toolkit, client, nodeName: 'node-10', random: seededRandom(3) });
+      const peerStop = scope.stopper();
+      inBackground(peer.run(peerStop.signal));
+      // The peer finds the address taken (EADDRINUSE) and leaves it to the first proxy.
+      await waitFor(
+        () => peer.servedByPeer().includes(`${clusterIp}:8080`),
+        'the peer to find the address served',
+      );
+      expect(peer.listening(), 'what the peer listens on while the first proxy serves').toEqual([]);
+      stop.abort();
+      await waitFor(() => !listening(`${clusterIp}:8080`), 'the first proxy to stop');
+      // At its next sync of the Service (here: an update), the peer binds the address itself.
+      const service = await services.get('web');
+      service.metadata.labels = { touched: 'yes' };
+      await services.update(service);
+      await waitFor(() => peer.listening().includes(`${clusterIp}:8080`), 'the peer to take over');
+      expect(peer.servedByPeer(), 'what the peer leaves to others once it took over').toEqual([]);
+    },
+  );
 
-  test('a connection to the ClusterIP reaches the pod behind it', async () => {
+  testWithOwnIps('a connection to the ClusterIP reaches the pod behind it', async () => {
     const { createService, setEndpoints, clusterIp, listening } = await setUp();
     await setEndpoints(await pods(1));
     await createService();
@@ -452,7 +475,7 @@ describe('The proxy', () => {
     expect(await get(clusterIp, 8080), `GET http://${clusterIp}:8080/`).toBe('pod-0');
   });
 
-  test('a NodePort Service answers on the node IP and its nodePort', async () => {
+  testWithOwnIps('a NodePort Service answers on the node IP and its nodePort', async () => {
     const { createService, setEndpoints, listening } = await setUp();
     await setEndpoints(await pods(1));
     await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30909 }] });
@@ -460,7 +483,7 @@ describe('The proxy', () => {
     expect(await get(nodeIp, 30909), `GET http://${nodeIp}:30909/`).toBe('pod-0');
   });
 
-  test('300 connections spread over 3 endpoints, each getting 20% to 47%', async () => {
+  testWithOwnIps('300 connections spread over 3 endpoints, each getting 20% to 47%', async () => {
     const { createService, setEndpoints, clusterIp, listening } = await setUp();
     await setEndpoints(await pods(3));
     await createService();
@@ -481,7 +504,7 @@ describe('The proxy', () => {
       );
   });
 
-  test('sessionAffinity ClientIP keeps each client on one endpoint', async () => {
+  testWithOwnIps('sessionAffinity ClientIP keeps each client on one endpoint', async () => {
     const { createService, setEndpoints, clusterIp, listening } = await setUp();
     await setEndpoints(await pods(3));
     await createService({ sessionAffinity: 'ClientIP' });
@@ -493,7 +516,7 @@ describe('The proxy', () => {
     }
   });
 
-  test('an endpoint that refuses the connection is skipped for another', async () => {
+  testWithOwnIps('an endpoint that refuses the connection is skipped for another', async () => {
     const { createService, setEndpoints, clusterIp, listening } = await setUp();
     const [alive] = await pods(1);
     const dead = await echoServer('dead', podIp(1));
@@ -505,7 +528,7 @@ describe('The proxy', () => {
       expect(await get(clusterIp, 8080), `GET ${n + 1} with one endpoint refusing`).toBe('pod-0');
   });
 
-  test('an endpoint removed from Endpoints gets no new connections', async () => {
+  testWithOwnIps('an endpoint removed from Endpoints gets no new connections', async () => {
     const { createService, setEndpoints, clusterIp, listening } = await setUp();
     const [first, second] = await pods(2);
     await setEndpoints([first!, second!]);
@@ -521,33 +544,39 @@ describe('The proxy', () => {
       expect(await get(clusterIp, 8080), `GET ${n + 1} after pod-0 left`).toBe('pod-1');
   });
 
-  test('half-close: a client that ends its side still gets the whole answer', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(1));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    const socket = createConnection({ host: clusterIp, port: 8080, allowHalfOpen: true });
-    socket.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    let reply = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
-    await new Promise((resolve) => socket.on('end', resolve));
-    expect(reply, 'a request sent with end()').toMatch(/pod-0$/);
-  });
+  testWithOwnIps(
+    'half-close: a client that ends its side still gets the whole answer',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(1));
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      const socket = createConnection({ host: clusterIp, port: 8080, allowHalfOpen: true });
+      socket.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      let reply = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
+      await new Promise((resolve) => socket.on('end', resolve));
+      expect(reply, 'a request sent with end()').toMatch(/pod-0$/);
+    },
+  );
 
-  test('no sockets are left open once the clients are done, and close() stops everything', async () => {
-    const { proxy, stop, createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(2));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    await Promise.all(Array.from({ length: 50 }, () => get(clusterIp, 8080)));
-    await waitFor(
-      () => proxy.openSockets() === 0,
-      `open sockets to reach 0 (${proxy.openSockets()})`,
-    );
-    const held = createConnection({ host: clusterIp, port: 8080 });
-    await waitFor(() => proxy.openSockets() === 2, 'a held connection: client and pod sides');
-    stop.abort();
-    await waitFor(() => proxy.listening().length === 0 && proxy.openSockets() === 0, 'close()');
-    held.destroy();
-  });
+  testWithOwnIps(
+    'no sockets are left open once the clients are done, and close() stops everything',
+    async () => {
+      const { proxy, stop, createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(2));
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      await Promise.all(Array.from({ length: 50 }, () => get(clusterIp, 8080)));
+      await waitFor(
+        () => proxy.openSockets() === 0,
+        `open sockets to reach 0 (${proxy.openSockets()})`,
+      );
+      const held = createConnection({ host: clusterIp, port: 8080 });
+      await waitFor(() => proxy.openSockets() === 2, 'a held connection: client and pod sides');
+      stop.abort();
+      await waitFor(() => proxy.listening().length === 0 && proxy.openSockets() === 0, 'close()');
+      held.destroy();
+    },
+  );
 });
