@@ -2,6 +2,8 @@
 import { describe, expect, test } from 'vitest';
 import {
   canBind,
+  chooseNetworkMode,
+  isNetworkChoice,
   cidrContains,
   defaultPodCidr,
   defaultServiceCidr,
@@ -52,5 +54,20 @@ describe('The address plan', () => {
   test('canBind tells whether this machine lets a program listen on an address', async () => {
     expect(await canBind('127.0.0.1')).toBe(true);
     expect(await canBind('192.0.2.1'), 'TEST-NET-1 is on no interface').toBe(false);
+  });
+});
+
+describe('The network mode', () => {
+  test('a mode asked for is kept; auto is single when an address of the plan cannot be bound', async () => {
+    expect(await chooseNetworkMode('single')).toBe('single');
+    expect(await chooseNetworkMode('loopback', ['192.0.2.10'])).toBe('loopback');
+    expect(await chooseNetworkMode('auto', ['127.0.0.1'])).toBe('loopback');
+    // 192.0.2.10, an address kept for documentation, is on no interface: as 127.20.0.1 on macOS.
+    expect(await chooseNetworkMode('auto', ['127.0.0.1', '192.0.2.10'])).toBe('single');
+    expect([isNetworkChoice('auto'), isNetworkChoice('single'), isNetworkChoice('one')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
   });
 });

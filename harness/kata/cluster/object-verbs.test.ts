@@ -182,5 +182,10 @@ describe('kata up', () => {
     expect(() => parseUpFlags({ nodes: '200', 'node-index-base': '100' })).toThrow(
       /room for 255 nodes/,
     );
+    expect(parseUpFlags({}).network, '--network by default').toBe('auto');
+    expect(parseUpFlags({ network: 'single' }).network).toBe('single');
+    expect(() => parseUpFlags({ network: 'one' })).toThrow(
+      '--network takes auto, loopback, single, not "one"',
+    );
   });
 });
