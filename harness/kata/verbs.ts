@@ -162,7 +162,7 @@ export const verbs: Record<string, Verb> = {
   },
   up: {
     usage:
-      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL]',
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single]',
     summary: 'start a cluster of your finished components and the reference ones (npm start)',
     flags: {
       nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
