@@ -7,7 +7,7 @@ import { request, createServer, type Server } from 'node:http';
 import { createConnection, createServer as createTcpServer, type Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import type { Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
-import { sayWhyOwnIpTestsSkip, testWithOwnIps } from '../../harness/testing/network-mode.ts';
+import { sayWhyOwnIpTestsSkip, singleAddressMode } from '../../harness/testing/network-mode.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
@@ -269,7 +269,7 @@ describe('The proxy', () => {
     ).toBe('a:1');
   });
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
     'listenTcp listens on the address and hands each connection over paused, half-open allowed',
     async () => {
       const handed: Socket[] = [];
@@ -291,7 +291,7 @@ describe('The proxy', () => {
     },
   );
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
     'an address already listened on answers null: a peer proxy serves it',
     async () => {
       const first = await listenTcp('127.96.9.201:0', (socket) => socket.destroy());
@@ -368,25 +368,34 @@ describe('The proxy', () => {
     expect(received, 'bytes the pod received of an 8 MiB upload').toBe(size);
   });
 
-  testWithOwnIps('the proxy listens on the ClusterIP port of each Service', async () => {
-    const { createService, clusterIp, listening } = await setUp();
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
-    expect(listening(`${clusterIp}:8080`), `whether the proxy listens on ${clusterIp}:8080`).toBe(
-      true,
-    );
-  });
+  test.skipIf(singleAddressMode)(
+    'the proxy listens on the ClusterIP port of each Service',
+    async () => {
+      const { createService, clusterIp, listening } = await setUp();
+      await createService();
+      await waitFor(
+        () => listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${clusterIp}:8080`,
+      );
+      expect(listening(`${clusterIp}:8080`), `whether the proxy listens on ${clusterIp}:8080`).toBe(
+        true,
+      );
+    },
+  );
 
-  testWithOwnIps('a NodePort Service is listened on at the node IP and its nodePort', async () => {
-    const { createService, clusterIp, listening } = await setUp();
-    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30908 }] });
-    await waitFor(
-      () => listening(`${nodeIp}:30908`) && listening(`${clusterIp}:8080`),
-      `the proxy to listen on ${nodeIp}:30908 and ${clusterIp}:8080`,
-    );
-  });
+  test.skipIf(singleAddressMode)(
+    'a NodePort Service is listened on at the node IP and its nodePort',
+    async () => {
+      const { createService, clusterIp, listening } = await setUp();
+      await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30908 }] });
+      await waitFor(
+        () => listening(`${nodeIp}:30908`) && listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${nodeIp}:30908 and ${clusterIp}:8080`,
+      );
+    },
+  );
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
     'a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only',
     async () => {
       const { createService, clusterIp, listening, proxy } = await setUp(false);
@@ -402,26 +411,29 @@ describe('The proxy', () => {
     },
   );
 
-  testWithOwnIps('listeners follow a Service created, updated and deleted', async () => {
-    const { createService, services, clusterIp, listening } = await setUp();
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener on create');
-    const service = await services.get('web');
-    service.spec.ports = [{ port: 9090 }];
-    await services.update(service);
-    await waitFor(
-      () => listening(`${clusterIp}:9090`) && !listening(`${clusterIp}:8080`),
-      'the listener to move from 8080 to 9090 on update',
-    );
-    await services.delete('web');
-    await waitFor(() => !listening(`${clusterIp}:9090`), 'no listener after delete');
-    await expect(
-      get(clusterIp, 9090),
-      'a GET after the delete should be refused (ECONNREFUSED): nobody listens',
-    ).rejects.toThrow(/ECONNREFUSED/);
-  });
+  test.skipIf(singleAddressMode)(
+    'listeners follow a Service created, updated and deleted',
+    async () => {
+      const { createService, services, clusterIp, listening } = await setUp();
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener on create');
+      const service = await services.get('web');
+      service.spec.ports = [{ port: 9090 }];
+      await services.update(service);
+      await waitFor(
+        () => listening(`${clusterIp}:9090`) && !listening(`${clusterIp}:8080`),
+        'the listener to move from 8080 to 9090 on update',
+      );
+      await services.delete('web');
+      await waitFor(() => !listening(`${clusterIp}:9090`), 'no listener after delete');
+      await expect(
+        get(clusterIp, 9090),
+        'a GET after the delete should be refused (ECONNREFUSED): nobody listens',
+      ).rejects.toThrow(/ECONNREFUSED/);
+    },
+  );
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
     "an address that cannot be listened on does not keep the Service's others away",
     async () => {
       const { createService, listening } = await setUp();
@@ -441,7 +453,7 @@ describe('The proxy', () => {
     },
   );
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
     'two proxies on one host: a peer serving an address counts as served; the other takes over later',
     async () => {
       const { client, stop, services, createService, clusterIp, listening } = await setUp();
@@ -467,84 +479,105 @@ describe('The proxy', () => {
     },
   );
 
-  testWithOwnIps('a connection to the ClusterIP reaches the pod behind it', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(1));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
-    expect(await get(clusterIp, 8080), `GET http://${clusterIp}:8080/`).toBe('pod-0');
-  });
-
-  testWithOwnIps('a NodePort Service answers on the node IP and its nodePort', async () => {
-    const { createService, setEndpoints, listening } = await setUp();
-    await setEndpoints(await pods(1));
-    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30909 }] });
-    await waitFor(() => listening(`${nodeIp}:30909`), `the proxy to listen on ${nodeIp}:30909`);
-    expect(await get(nodeIp, 30909), `GET http://${nodeIp}:30909/`).toBe('pod-0');
-  });
-
-  testWithOwnIps('300 connections spread over 3 endpoints, each getting 20% to 47%', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(3));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    const counts: Record<string, number> = {};
-    for (let n = 0; n < 300; n++) {
-      const name = await get(clusterIp, 8080);
-      counts[name] = (counts[name] ?? 0) + 1;
-    }
-    expect(Object.keys(counts).sort(), 'which pods answered 300 GETs').toEqual([
-      'pod-0',
-      'pod-1',
-      'pod-2',
-    ]);
-    for (const [name, count] of Object.entries(counts))
-      expect(count, `${name}'s share of 300 (all: ${JSON.stringify(counts)})`).toSatisfy(
-        (c: number) => c >= 60 && c <= 141,
+  test.skipIf(singleAddressMode)(
+    'a connection to the ClusterIP reaches the pod behind it',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(1));
+      await createService();
+      await waitFor(
+        () => listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${clusterIp}:8080`,
       );
-  });
+      expect(await get(clusterIp, 8080), `GET http://${clusterIp}:8080/`).toBe('pod-0');
+    },
+  );
 
-  testWithOwnIps('sessionAffinity ClientIP keeps each client on one endpoint', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(3));
-    await createService({ sessionAffinity: 'ClientIP' });
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    for (const client of ['127.0.9.1', '127.0.9.2']) {
-      const answers = new Set<string>();
-      for (let n = 0; n < 20; n++) answers.add(await get(clusterIp, 8080, client));
-      expect(answers.size, `pods that answered 20 GETs from ${client}`).toBe(1);
-    }
-  });
+  test.skipIf(singleAddressMode)(
+    'a NodePort Service answers on the node IP and its nodePort',
+    async () => {
+      const { createService, setEndpoints, listening } = await setUp();
+      await setEndpoints(await pods(1));
+      await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30909 }] });
+      await waitFor(() => listening(`${nodeIp}:30909`), `the proxy to listen on ${nodeIp}:30909`);
+      expect(await get(nodeIp, 30909), `GET http://${nodeIp}:30909/`).toBe('pod-0');
+    },
+  );
 
-  testWithOwnIps('an endpoint that refuses the connection is skipped for another', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    const [alive] = await pods(1);
-    const dead = await echoServer('dead', podIp(1));
-    await new Promise((resolve) => dead.server.close(resolve));
-    await setEndpoints([alive!, { ip: podIp(1), port: dead.port }]);
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    for (let n = 0; n < 20; n++)
-      expect(await get(clusterIp, 8080), `GET ${n + 1} with one endpoint refusing`).toBe('pod-0');
-  });
+  test.skipIf(singleAddressMode)(
+    '300 connections spread over 3 endpoints, each getting 20% to 47%',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(3));
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      const counts: Record<string, number> = {};
+      for (let n = 0; n < 300; n++) {
+        const name = await get(clusterIp, 8080);
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+      expect(Object.keys(counts).sort(), 'which pods answered 300 GETs').toEqual([
+        'pod-0',
+        'pod-1',
+        'pod-2',
+      ]);
+      for (const [name, count] of Object.entries(counts))
+        expect(count, `${name}'s share of 300 (all: ${JSON.stringify(counts)})`).toSatisfy(
+          (c: number) => c >= 60 && c <= 141,
+        );
+    },
+  );
 
-  testWithOwnIps('an endpoint removed from Endpoints gets no new connections', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    const [first, second] = await pods(2);
-    await setEndpoints([first!, second!]);
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    await setEndpoints([second!]);
-    // The proxy reads Endpoints through its informer: wait until pod-0 is out of its choice.
-    await waitFor(async () => {
-      for (let n = 0; n < 10; n++) if ((await get(clusterIp, 8080)) === 'pod-0') return false;
-      return true;
-    }, 'pod-0 to stop receiving connections');
-    for (let n = 0; n < 30; n++)
-      expect(await get(clusterIp, 8080), `GET ${n + 1} after pod-0 left`).toBe('pod-1');
-  });
+  test.skipIf(singleAddressMode)(
+    'sessionAffinity ClientIP keeps each client on one endpoint',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(3));
+      await createService({ sessionAffinity: 'ClientIP' });
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      for (const client of ['127.0.9.1', '127.0.9.2']) {
+        const answers = new Set<string>();
+        for (let n = 0; n < 20; n++) answers.add(await get(clusterIp, 8080, client));
+        expect(answers.size, `pods that answered 20 GETs from ${client}`).toBe(1);
+      }
+    },
+  );
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
+    'an endpoint that refuses the connection is skipped for another',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      const [alive] = await pods(1);
+      const dead = await echoServer('dead', podIp(1));
+      await new Promise((resolve) => dead.server.close(resolve));
+      await setEndpoints([alive!, { ip: podIp(1), port: dead.port }]);
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      for (let n = 0; n < 20; n++)
+        expect(await get(clusterIp, 8080), `GET ${n + 1} with one endpoint refusing`).toBe('pod-0');
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'an endpoint removed from Endpoints gets no new connections',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      const [first, second] = await pods(2);
+      await setEndpoints([first!, second!]);
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      await setEndpoints([second!]);
+      // The proxy reads Endpoints through its informer: wait until pod-0 is out of its choice.
+      await waitFor(async () => {
+        for (let n = 0; n < 10; n++) if ((await get(clusterIp, 8080)) === 'pod-0') return false;
+        return true;
+      }, 'pod-0 to stop receiving connections');
+      for (let n = 0; n < 30; n++)
+        expect(await get(clusterIp, 8080), `GET ${n + 1} after pod-0 left`).toBe('pod-1');
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
     'half-close: a client that ends its side still gets the whole answer',
     async () => {
       const { createService, setEndpoints, clusterIp, listening } = await setUp();
@@ -560,7 +593,7 @@ describe('The proxy', () => {
     },
   );
 
-  testWithOwnIps(
+  test.skipIf(singleAddressMode)(
     'no sockets are left open once the clients are done, and close() stops everything',
     async () => {
       const { proxy, stop, createService, setEndpoints, clusterIp, listening } = await setUp();
