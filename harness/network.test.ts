@@ -4,6 +4,7 @@ import {
   canBind,
   chooseNetworkMode,
   isNetworkChoice,
+  networkModeFromEnvironment,
   cidrContains,
   defaultPodCidr,
   defaultServiceCidr,
@@ -69,5 +70,22 @@ describe('The network mode', () => {
       true,
       false,
     ]);
+  });
+
+  test('KATA_NETWORK names a mode, or nothing; another value is an error that says so', () => {
+    const before = process.env.KATA_NETWORK;
+    try {
+      delete process.env.KATA_NETWORK;
+      expect(networkModeFromEnvironment()).toBeUndefined();
+      process.env.KATA_NETWORK = 'single';
+      expect(networkModeFromEnvironment()).toBe('single');
+      process.env.KATA_NETWORK = 'auto';
+      expect(() => networkModeFromEnvironment()).toThrow(
+        'KATA_NETWORK takes loopback or single, not "auto"',
+      );
+    } finally {
+      if (before === undefined) delete process.env.KATA_NETWORK;
+      else process.env.KATA_NETWORK = before;
+    }
   });
 });

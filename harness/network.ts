@@ -151,8 +151,10 @@ export function canBind(ip: string): Promise<boolean> {
 //             bind them (Linux can; macOS cannot without aliases: use the NodePort there).
 //
 // `auto` (the default of `kata up`) is loopback when this machine can bind the plan's addresses and
-// single when it cannot. The cluster tells its processes the mode in KATA_NETWORK, so a chapter
-// test that needs per-pod IPs can skip with a reason (harness/testing/network-mode.ts).
+// single when it cannot; the cluster passes the mode on to its kubelets and proxies (--network).
+// KATA_NETWORK=single (or loopback) is everyone's default instead: `kata up`, `kata run kubelet`
+// and `proxy`, and the tests, where a chapter test that needs per-pod IPs then skips with a reason
+// (harness/testing/network-mode.ts).
 
 /** How the cluster's addresses are laid out. */
 export type NetworkMode = 'loopback' | 'single';
@@ -175,6 +177,19 @@ export function isNetworkChoice(value: string): value is NetworkChoice {
 /** Whether `value` names a mode itself (what a kubelet's or a proxy's `--network` accepts). */
 export function isNetworkMode(value: string): value is NetworkMode {
   return value === 'loopback' || value === 'single';
+}
+
+/**
+ * The mode KATA_NETWORK names (loopback or single), undefined when it is unset; any other value is
+ * an error that says so. `kata up`, `kata run kubelet`/`proxy` and the tests take it as their
+ * default, so one `export KATA_NETWORK=single` steers a learner's whole machine.
+ */
+export function networkModeFromEnvironment(): NetworkMode | undefined {
+  const value = process.env[networkModeVariable];
+  if (value === undefined || value === '') return undefined;
+  if (!isNetworkMode(value))
+    throw new Error(`${networkModeVariable} takes loopback or single, not "${value}"`);
+  return value;
 }
 
 /**

@@ -21,6 +21,7 @@ function usageProblem(parse: () => unknown): string {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 describe('The API server command line', () => {
@@ -197,5 +198,16 @@ describe("The kubelet's and the proxy's --network", () => {
       expect(usageProblem(() => parse([...master, '--network', 'auto']))).toBe(
         '--network takes loopback or single, not "auto"',
       );
+  });
+
+  test('KATA_NETWORK is the default; a wrong one is one line too', () => {
+    vi.stubEnv('KATA_NETWORK', 'single');
+    expect(parseKubeletFlags(master).nodeIp).toBe('127.0.0.1');
+    expect(parseProxyFlags(master).network).toBe('single');
+    expect(parseKubeletFlags([...master, '--network', 'loopback']).network).toBe('loopback');
+    vi.stubEnv('KATA_NETWORK', 'one');
+    expect(usageProblem(() => parseKubeletFlags(master))).toBe(
+      'KATA_NETWORK takes loopback or single, not "one"',
+    );
   });
 });

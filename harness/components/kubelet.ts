@@ -19,6 +19,7 @@ import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import {
   cidrContains,
   isNetworkMode,
+  networkModeFromEnvironment,
   nodeIp,
   parseCidr,
   podCidrForNode,
@@ -37,7 +38,7 @@ import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
-                        [--network loopback|single] [--kube-api-wait-timeout 5m]
+                        [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                         [--use solutions|mine|auto]`;
 
 export interface KubeletFlags extends ClientFlags {
@@ -47,8 +48,17 @@ export interface KubeletFlags extends ClientFlags {
   rootDir: string;
   /** The kubelet API's port. 10250. */
   port: number;
-  /** single: pods on 127.0.0.1 with published ports (../network.ts). loopback by default. */
+  /** single: pods on 127.0.0.1 with published ports (../network.ts). loopback unless KATA_NETWORK says. */
   network: NetworkMode;
+}
+
+/** KATA_NETWORK, the default of --network; a wrong value is a mistake on the command line. */
+function environmentMode(): NetworkMode | undefined {
+  try {
+    return networkModeFromEnvironment();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -64,7 +74,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
   const nodeName = text('node-name') ?? 'node-1';
-  const network = text('network') ?? 'loopback';
+  const network = text('network') ?? environmentMode() ?? 'loopback';
   if (!isNetworkMode(network))
     throw new UsageError(`--network takes loopback or single, not "${network}"`);
   const single = network === 'single';

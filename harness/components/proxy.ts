@@ -15,7 +15,7 @@ import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseHostPort, UsageError } from './flags.ts';
 import { reachingClient } from './host-ports.ts';
-import { isNetworkMode, type NetworkMode } from '../network.ts';
+import { isNetworkMode, networkModeFromEnvironment, type NetworkMode } from '../network.ts';
 import { proxyEndpoints, withHealth } from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
@@ -23,7 +23,7 @@ import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
                       [--node-ip IP] [--healthz-bind-address 0.0.0.0:10256]
-                      [--network loopback|single] [--kube-api-wait-timeout 5m]
+                      [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                       [--use solutions|mine|auto]`;
 
 export interface ProxyFlags extends ClientFlags {
@@ -31,8 +31,17 @@ export interface ProxyFlags extends ClientFlags {
   nodeIp?: string;
   /** Where /healthz and /livez are served (--healthz-bind-address). */
   healthz: { address: string; port: number };
-  /** single: Endpoints are dialled on the pods' published ports. loopback by default. */
+  /** single: Endpoints are dialled on the pods' published ports. loopback unless KATA_NETWORK says. */
   network: NetworkMode;
+}
+
+/** KATA_NETWORK, the default of --network; a wrong value is a mistake on the command line. */
+function environmentMode(): NetworkMode | undefined {
+  try {
+    return networkModeFromEnvironment();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 export function parseFlags(argv: string[]): ProxyFlags {
@@ -43,7 +52,7 @@ export function parseFlags(argv: string[]): ProxyFlags {
     'healthz-bind-address': 'string',
     network: 'string',
   });
-  const network = (values.get('network') as string | undefined) ?? 'loopback';
+  const network = (values.get('network') as string | undefined) ?? environmentMode() ?? 'loopback';
   if (!isNetworkMode(network))
     throw new UsageError(`--network takes loopback or single, not "${network}"`);
   const shared = clientFlags(values);

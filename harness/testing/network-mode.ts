@@ -8,19 +8,11 @@
 // shows what a Mac without loopback aliases sees), and otherwise what `kata up --network auto`
 // would pick on this machine.
 import { test } from 'vitest';
-import {
-  chooseNetworkMode,
-  isNetworkMode,
-  networkModeVariable,
-  type NetworkMode,
-} from '../network.ts';
+import { chooseNetworkMode, networkModeFromEnvironment, type NetworkMode } from '../network.ts';
 
 /** The mode the tests run in. */
-export const networkMode: NetworkMode = await (async () => {
-  const forced = process.env[networkModeVariable];
-  if (forced !== undefined && isNetworkMode(forced)) return forced;
-  return chooseNetworkMode('auto');
-})();
+export const networkMode: NetworkMode =
+  networkModeFromEnvironment() ?? (await chooseNetworkMode('auto'));
 
 /** Whether the tests run in the single-address mode. */
 export const singleAddressMode = networkMode === 'single';

@@ -6,7 +6,7 @@ import { componentKinds, type ComponentKind } from '../../course.ts';
 import { isUse, type Use } from '../../components/implementation.ts';
 import { ClusterError, defaultDataDir, type ClusterOptions } from '../../cluster/options.ts';
 import { startCluster } from '../../cluster/start.ts';
-import { isNetworkChoice, networkChoices } from '../../network.ts';
+import { isNetworkChoice, networkChoices, networkModeFromEnvironment } from '../../network.ts';
 import { KataError, paint, UsageError } from '../output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -37,7 +37,12 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
   ) as Record<ComponentKind, Use>;
   const nodes = number('nodes', 3, 1);
   const nodeIndexBase = number('node-index-base', 0);
-  const network = text('network') ?? 'auto';
+  let network = text('network');
+  try {
+    network ??= networkModeFromEnvironment() ?? 'auto';
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
   if (!isNetworkChoice(network))
     throw new UsageError(`--network takes ${networkChoices.join(', ')}, not "${network}"`);
   if (nodeIndexBase + nodes > 255)
