@@ -105,6 +105,10 @@ describe('Published ports', () => {
     );
     expect(stored.spec.containers[0]!.ports![0]!.containerPort, 'the pod as written').toBe(8080);
     expect(seen.spec.containers[0]!.ports![0]!.containerPort).toBe(published.get(8080));
+    expect(
+      seen.metadata.resourceVersion,
+      'the kubelet sees the pod as recorded, annotation and all',
+    ).toBe(stored.metadata.resourceVersion);
     const again = await kubelet.resource<Pod>('pods', 'default').get('web');
     expect(again.spec.containers[0]!.ports![0]!.containerPort, 'the same ports twice').toBe(
       published.get(8080),

@@ -155,13 +155,19 @@ async function* seenEvents<T extends KubeObject>(
     yield event.type === 'BOOKMARK' ? event : { ...event, object: await see(event.object) };
 }
 
+/** A pod's published ports, and the pod as it was once they were recorded (when this node did). */
+interface Publication {
+  ports: HostPorts;
+  recorded?: Pod;
+}
+
 /**
  * The kubelet's client in the single-address mode: pods come with their ports published. A pod
  * seen for the first time has its ports chosen (free on 127.0.0.1 now) and recorded in its
  * annotation before the kubelet sees it.
  */
 export function publishingClient(client: ApiClient, log: (line: string) => void): ApiClient {
-  const publishing = new Map<string, Promise<HostPorts>>();
+  const publishing = new Map<string, Promise<Publication>>();
   const handedOut = new Set<number>();
   const freePort = async (): Promise<number> => {
     for (;;) {
@@ -170,27 +176,37 @@ export function publishingClient(client: ApiClient, log: (line: string) => void)
       if (!handedOut.has(port)) return (handedOut.add(port), port);
     }
   };
-  const publish = async (pod: Pod): Promise<HostPorts> => {
-    const recorded = hostPortsOf(pod);
-    if (recorded.size > 0 || declaredPorts(pod).length === 0) return recorded;
+  const publish = async (pod: Pod): Promise<Publication> => {
+    const known = hostPortsOf(pod);
+    if (known.size > 0 || declaredPorts(pod).length === 0) return { ports: known };
     const ports: HostPorts = new Map();
     for (const containerPort of declaredPorts(pod)) ports.set(containerPort, await freePort());
     const { name, namespace } = pod.metadata;
     const annotation = formatHostPorts(ports);
-    await client
+    const recorded = await client
       .resource<Pod>('pods', namespace)
       .patch(name!, { metadata: { annotations: { [hostPortsAnnotation]: annotation } } }, 'merge')
       .then(
-        () => log(`pod ${namespace}/${name}: published ${annotation}`),
+        (patched) => (log(`pod ${namespace}/${name}: published ${annotation}`), patched),
         (error: Error) =>
-          log(`pod ${namespace}/${name}: cannot record ${annotation}: ${error.message}`),
+          void log(`pod ${namespace}/${name}: cannot record ${annotation}: ${error.message}`),
       );
-    return ports;
+    return { ports, recorded };
   };
   return viewOf<Pod>(client, 'pods', async (pod) => {
     const uid = pod.metadata.uid ?? '';
-    if (!publishing.has(uid)) publishing.set(uid, publish(pod));
-    return withPublishedPorts(pod, await publishing.get(uid)!);
+    let publication = publishing.get(uid);
+    if (!publication) {
+      publication = publish(pod);
+      publishing.set(uid, publication);
+      // A failure is tried again the next time the pod is seen.
+      publication.catch(() => publishing.delete(uid));
+    }
+    const { ports, recorded } = await publication;
+    // A copy from before the ports were recorded: the recorded pod is newer, and the kubelet's
+    // status writes then carry its resourceVersion.
+    const newest = recorded && hostPortsOf(pod).size === 0 ? recorded : pod;
+    return withPublishedPorts(newest, ports);
   });
 }
 
