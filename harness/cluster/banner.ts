@@ -19,11 +19,17 @@ export interface Banner {
 const plain = (text: string) => text;
 const plainPaint: Paint = { green: plain, red: plain, yellow: plain, bold: plain, dim: plain };
 
-/** What the single-address mode changes, for the learner who did not ask for it. */
-const singleAddressLines = [
-  '  network: single address. Nodes, pods and NodePorts are all on 127.0.0.1; each pod port is',
-  '  published on a free port (annotation kata.dev/host-ports); curl http://127.0.0.1:<nodePort>/',
-];
+/** What the single-address mode changes, and why it runs when the learner did not ask for it. */
+function singleAddressLines(options: Banner['options']): string[] {
+  const chosen = (options.network ?? 'auto') === 'auto';
+  return [
+    '  network: single address. Nodes, pods and NodePorts are all on 127.0.0.1; each pod port is',
+    '  published on a free port (annotation kata.dev/host-ports); curl http://127.0.0.1:<nodePort>/',
+    ...(chosen
+      ? ['  (chosen because this machine cannot bind the loopback plan: see npx kata doctor)']
+      : []),
+  ];
+}
 
 /** The component table: name, address, and each chapter it runs, the learner's or the reference. */
 function componentTable(banner: Banner, colour: Paint): string[] {
@@ -51,7 +57,7 @@ export function bannerLines(banner: Banner): string[] {
     '',
     ...componentTable(banner, colour),
     '',
-    ...(banner.network === 'single' ? [...singleAddressLines, ''] : []),
+    ...(banner.network === 'single' ? [...singleAddressLines(banner.options), ''] : []),
     `  kubectl --kubeconfig ${path.relative(process.cwd(), banner.kubeconfig)} get nodes`,
     '  npx kata apply -f harness/examples/hello.yaml      (then: npx kata get pods -o wide)',
     '  npx kata components | kill <component> | restart <component>',
