@@ -19,8 +19,9 @@
 // with EADDRNOTAVAIL. Either add each address once per boot (`sudo ifconfig lo0 alias 127.244.0.2 up`,
 // see `loopbackAliasCommand`), or run the cluster in the single-address network mode (the last
 // section of this file): nodes, pods and Services all on 127.0.0.1, told apart by port, which loses
-// "every pod has its own IP". `kata up --network auto` (the default) picks that mode by itself when
-// `canBind` says the loopback plan cannot be bound; `--network single` forces it, so Linux tests it.
+// "every pod has its own IP". `kata up --network auto` (the default) picks that mode by itself
+// when `canBind` says the loopback plan cannot be bound; `--network single` forces it, so Linux
+// tests it.
 
 import { createServer } from 'node:net';
 
@@ -141,14 +142,15 @@ export function canBind(ip: string): Promise<boolean> {
 // A cluster runs in one of two network modes:
 //
 //   loopback  the address plan above: every node, pod and ClusterIP has its own 127.x.y.z.
-//   single    everything on 127.0.0.1, which every machine has. Nodes share it, each kubelet on a
-//             port of its own; every pod's IP is 127.0.0.1, and each port a pod declares is published
-//             on a free port of 127.0.0.1 (as `docker run -P` publishes a container's ports). The
-//             kubelet's node records each pod's published ports in the annotation `kata.dev/host-ports`
-//             ("127.0.0.1:40123->8080/TCP"), and kube-proxy sends a Service's connections there.
-//             NodePorts answer on 127.0.0.1:<nodePort>, served by whichever node's proxy bound the
-//             port first. ClusterIPs stay in the Service range and are served where the machine can
-//             bind them (Linux can; macOS cannot without aliases: use the NodePort there).
+//   single    everything on 127.0.0.1, which every machine has. Nodes share it, each kubelet on
+//             a port of its own; every pod's IP is 127.0.0.1, and each port a pod declares is
+//             published on a free port of 127.0.0.1 (as `docker run -P` publishes a container's
+//             ports). The node records a pod's published ports in its annotation
+//             `kata.dev/host-ports` ("127.0.0.1:40123->8080/TCP", components/host-ports.ts), and
+//             kube-proxy sends a Service's connections there. NodePorts answer on
+//             127.0.0.1:<nodePort>, served by whichever node's proxy bound the port first.
+//             ClusterIPs stay in the Service range and are served where the machine can bind them
+//             (Linux can; macOS cannot without aliases: use the NodePort there).
 //
 // `auto` (the default of `kata up`) is loopback when this machine can bind the plan's addresses and
 // single when it cannot; the cluster passes the mode on to its kubelets and proxies (--network).
@@ -166,7 +168,7 @@ export const networkChoices: readonly NetworkChoice[] = ['auto', 'loopback', 'si
 export const singleAddress = '127.0.0.1';
 /** Each node's podCIDR in the single-address mode: its pods all have the one address. */
 export const singleAddressPodCidr = `${singleAddress}/32`;
-/** The environment variable that carries the mode to a cluster's processes and to tests. */
+/** The environment variable whose mode `kata up`, `kata run` and the tests take by default. */
 export const networkModeVariable = 'KATA_NETWORK';
 
 /** Whether `value` is something `--network` accepts. */

@@ -1,5 +1,5 @@
 // What `kata up` prints once the cluster is up: how long it took, each component with its address
-// and whose code it runs, and what to try next; in the single-address network mode, what that means.
+// and whose code it runs, and what to try next; in the single-address network mode, what it means.
 import path from 'node:path';
 import type { Paint } from '../kata/output.ts';
 import type { NetworkMode } from '../network.ts';

@@ -1,6 +1,6 @@
 // What a cluster is started with: how many nodes, where its files go, whose code each component
-// runs, the ports it listens on, and its network mode (../network.ts). `kata up` reads them from its flags (harness/kata/cluster/
-// up.ts); the end-to-end tests and the cluster benchmark write them out.
+// runs, the ports it listens on, and its network mode (../network.ts). `kata up` reads them from its
+// flags (harness/kata/cluster/up.ts); the end-to-end tests and the cluster benchmark write them out.
 import path from 'node:path';
 import { componentChapters, componentKinds, type ComponentKind } from '../course.ts';
 import { chapterSource, isLearnerSource, type Use } from '../components/implementation.ts';

@@ -116,7 +116,7 @@ export function reachableSubsets(
   });
 }
 
-// --- Views of a client ----------------------------------------------------------------------------
+// --- Views of a client --------------------------------------------------------------------------
 
 /** A client whose reads of one resource go through `see` (get, list, watch, and write answers). */
 function viewOf<T extends KubeObject>(

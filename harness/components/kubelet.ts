@@ -48,7 +48,7 @@ export interface KubeletFlags extends ClientFlags {
   rootDir: string;
   /** The kubelet API's port. 10250. */
   port: number;
-  /** single: pods on 127.0.0.1 with published ports (../network.ts). loopback unless KATA_NETWORK says. */
+  /** single: pods on 127.0.0.1, ports published. Default: KATA_NETWORK, else loopback. */
   network: NetworkMode;
 }
 

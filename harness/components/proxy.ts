@@ -31,7 +31,7 @@ export interface ProxyFlags extends ClientFlags {
   nodeIp?: string;
   /** Where /healthz and /livez are served (--healthz-bind-address). */
   healthz: { address: string; port: number };
-  /** single: Endpoints are dialled on the pods' published ports. loopback unless KATA_NETWORK says. */
+  /** single: pods dialled on their published ports. Default: KATA_NETWORK, else loopback. */
   network: NetworkMode;
 }
 
