@@ -185,7 +185,7 @@ describe('kata up', () => {
     expect(parseUpFlags({}).network, '--network by default').toBe('auto');
     expect(parseUpFlags({ network: 'single' }).network).toBe('single');
     expect(() => parseUpFlags({ network: 'one' })).toThrow(
-      '--network takes auto, loopback, single, not "one"',
+      '--network takes auto, loopback or single, not "one"',
     );
   });
 });
