@@ -1,10 +1,11 @@
 // The single-address network mode, end to end, as a learner on a Mac without loopback aliases gets
 // it: `kata up --network single` (what `--network auto` picks there) started as a real process,
-// in a temporary data directory, on ephemeral store, API server and kubelet ports. The scenario:
-// three Ready nodes, all on 127.0.0.1; the hello example's pods Running and Ready, each with IP
-// 127.0.0.1 and a port of its own recorded in kata.dev/host-ports; the NodePort on 127.0.0.1
-// answered by every pod; a kubelet restarted and its pod still answering on the same port; what
-// kubectl shows (skipped without kubectl); and Ctrl-C (SIGINT) leaving no process behind.
+// in a temporary data directory, on ephemeral store, API server and kubelet ports, with a Service
+// range and a NodePort of its own. The scenario: three Ready nodes, all on 127.0.0.1; the hello
+// example's pods Running and Ready, each with IP 127.0.0.1 and a port of its own recorded in
+// kata.dev/host-ports; the NodePort on 127.0.0.1 answered by every pod; a kubelet restarted and
+// its pod still answering on the same port; what kubectl shows (skipped without kubectl); and
+// Ctrl-C (SIGINT) leaving no process behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -52,6 +53,10 @@ beforeAll(async () => {
       '0',
       '--kubelet-port',
       '0',
+      // A Service range of its own (the cluster suite has 127.100/16): a learner's cluster on the
+      // default range keeps its ClusterIPs.
+      '--service-cluster-ip-range',
+      '127.103.0.0/16',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } },
   );
