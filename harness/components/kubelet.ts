@@ -18,8 +18,6 @@ import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import {
   cidrContains,
-  isNetworkMode,
-  networkModeFromEnvironment,
   nodeIp,
   parseCidr,
   podCidrForNode,
@@ -30,7 +28,7 @@ import {
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
-import { parseComponentFlags, UsageError } from './flags.ts';
+import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
@@ -52,15 +50,6 @@ export interface KubeletFlags extends ClientFlags {
   network: NetworkMode;
 }
 
-/** KATA_NETWORK, the default of --network; a wrong value is a mistake on the command line. */
-function environmentMode(): NetworkMode | undefined {
-  try {
-    return networkModeFromEnvironment();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 export function parseFlags(argv: string[]): KubeletFlags {
   const values = parseComponentFlags(argv, {
     ...clientFlagKinds,
@@ -74,9 +63,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
   const nodeName = text('node-name') ?? 'node-1';
-  const network = text('network') ?? environmentMode() ?? 'loopback';
-  if (!isNetworkMode(network))
-    throw new UsageError(`--network takes loopback or single, not "${network}"`);
+  const network = parseNetworkMode(text('network'));
   const single = network === 'single';
   const podCidr = text('pod-cidr') ?? (single ? singleAddressPodCidr : podCidrForNode(0));
   try {

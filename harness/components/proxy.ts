@@ -13,9 +13,9 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
-import { parseComponentFlags, parseHostPort, UsageError } from './flags.ts';
+import { parseComponentFlags, parseHostPort, parseNetworkMode, UsageError } from './flags.ts';
 import { reachingClient } from './host-ports.ts';
-import { isNetworkMode, networkModeFromEnvironment, type NetworkMode } from '../network.ts';
+import type { NetworkMode } from '../network.ts';
 import { proxyEndpoints, withHealth } from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
@@ -35,15 +35,6 @@ export interface ProxyFlags extends ClientFlags {
   network: NetworkMode;
 }
 
-/** KATA_NETWORK, the default of --network; a wrong value is a mistake on the command line. */
-function environmentMode(): NetworkMode | undefined {
-  try {
-    return networkModeFromEnvironment();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 export function parseFlags(argv: string[]): ProxyFlags {
   const values = parseComponentFlags(argv, {
     ...clientFlagKinds,
@@ -52,9 +43,7 @@ export function parseFlags(argv: string[]): ProxyFlags {
     'healthz-bind-address': 'string',
     network: 'string',
   });
-  const network = (values.get('network') as string | undefined) ?? environmentMode() ?? 'loopback';
-  if (!isNetworkMode(network))
-    throw new UsageError(`--network takes loopback or single, not "${network}"`);
+  const network = parseNetworkMode(values.get('network') as string | undefined);
   const shared = clientFlags(values);
   const nodeName = values.get('node-name') as string | undefined;
   if (!nodeName) throw new UsageError('say which node this proxy serves: --node-name NAME');
