@@ -137,6 +137,11 @@ describe('Published ports', () => {
     const proxy = reachingClient(client, () => {});
     const endpoints = await proxy.resource<Endpoints>('endpoints', 'default').get('web');
     expect(endpoints.subsets?.[0]?.ports).toEqual([{ name: 'http', port: published.get(8080) }]);
+    await kubelet.resource<Pod>('pods', 'default').delete('web', { gracePeriodSeconds: 0 });
+    expect(
+      (await client.resource<Pod>('pods', 'default').list()).items,
+      'the view deletes too (every verb, not only the reads)',
+    ).toEqual([]);
   });
 
   test('the proxy leaves out a ClusterIP this machine cannot bind, and says so once', async () => {

@@ -124,8 +124,11 @@ function viewOf<T extends KubeObject>(
   resource: string,
   see: (object: T) => Promise<T>,
 ): ApiClient {
+  // Every verb spelled out: a resource client may be a class, whose methods a spread would lose.
   const view = (inner: ResourceClient<T>): ResourceClient<T> => ({
-    ...inner,
+    delete: (name, options) => inner.delete(name, options),
+    getScale: (name) => inner.getScale(name),
+    scale: (name, replicas) => inner.scale(name, replicas),
     get: async (name) => see(await inner.get(name)),
     list: async (options) => {
       const list = await inner.list(options);
@@ -147,6 +150,7 @@ function viewOf<T extends KubeObject>(
   };
 }
 
+/** A watch's events, each object (but a BOOKMARK's) through `see`. */
 async function* seenEvents<T extends KubeObject>(
   events: AsyncIterable<ObjectEvent<T>>,
   see: (object: T) => Promise<T>,

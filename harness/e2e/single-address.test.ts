@@ -4,8 +4,8 @@
 // range and a NodePort of its own. The scenario: three Ready nodes, all on 127.0.0.1; the hello
 // example's pods Running and Ready, each with IP 127.0.0.1 and a port of its own recorded in
 // kata.dev/host-ports; the NodePort on 127.0.0.1 answered by every pod; a kubelet restarted and
-// its pod still answering on the same port; what kubectl shows (skipped without kubectl); and
-// Ctrl-C (SIGINT) leaving no process behind.
+// its pod still answering on the same port; what kubectl shows (skipped without kubectl); a pod
+// deleted for good on a scale-down; and Ctrl-C (SIGINT) leaving no process behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
-import type { KubeObject, Node, Pod, Service } from '../api/types.ts';
+import type { Deployment, KubeObject, Node, Pod, Service } from '../api/types.ts';
 import type { ApiClient } from '../client/types.ts';
 import { portFree } from '../cluster/arguments.ts';
 import { readClusterState } from '../cluster/state.ts';
@@ -209,6 +209,20 @@ describe('The single-address network mode, end to end', () => {
       60_000,
     );
   });
+
+  test('scaled down to two: the third pod is removed for good, and the two left still answer', async () => {
+    await client.resource<Deployment>('deployments', 'default').scale('hello', 2);
+    const pods = client.resource<Pod>('pods', 'default');
+    await waitFor(
+      async () => (await pods.list()).items.length === 2,
+      'two hello pods left, the third one gone from the API',
+      60_000,
+    );
+    await everyPodAnswers(
+      (await readyPods()).map((pod) => pod.metadata.name!),
+      `the two pods left answering on ${singleAddress}:${nodePort}`,
+    );
+  }, 120_000);
 
   test('Ctrl-C (SIGINT) stops the cluster and its pods: no process is left', async () => {
     up.kill('SIGINT');
