@@ -2,6 +2,9 @@
 import { describe, expect, test } from 'vitest';
 import {
   canBind,
+  chooseNetworkMode,
+  isNetworkChoice,
+  networkModeFromEnvironment,
   cidrContains,
   defaultPodCidr,
   defaultServiceCidr,
@@ -52,5 +55,37 @@ describe('The address plan', () => {
   test('canBind tells whether this machine lets a program listen on an address', async () => {
     expect(await canBind('127.0.0.1')).toBe(true);
     expect(await canBind('192.0.2.1'), 'TEST-NET-1 is on no interface').toBe(false);
+  });
+});
+
+describe('The network mode', () => {
+  test('a mode asked for is kept; auto is single when an address of the plan cannot be bound', async () => {
+    expect(await chooseNetworkMode('single')).toBe('single');
+    expect(await chooseNetworkMode('loopback', ['192.0.2.10'])).toBe('loopback');
+    expect(await chooseNetworkMode('auto', ['127.0.0.1'])).toBe('loopback');
+    // 192.0.2.10, an address kept for documentation, is on no interface: as 127.20.0.1 on macOS.
+    expect(await chooseNetworkMode('auto', ['127.0.0.1', '192.0.2.10'])).toBe('single');
+    expect([isNetworkChoice('auto'), isNetworkChoice('single'), isNetworkChoice('one')]).toEqual([
+      true,
+      true,
+      false,
+    ]);
+  });
+
+  test('KATA_NETWORK names a mode, or nothing; another value is an error that says so', () => {
+    const before = process.env.KATA_NETWORK;
+    try {
+      delete process.env.KATA_NETWORK;
+      expect(networkModeFromEnvironment()).toBeUndefined();
+      process.env.KATA_NETWORK = 'single';
+      expect(networkModeFromEnvironment()).toBe('single');
+      process.env.KATA_NETWORK = 'auto';
+      expect(() => networkModeFromEnvironment()).toThrow(
+        'KATA_NETWORK takes loopback or single, not "auto"',
+      );
+    } finally {
+      if (before === undefined) delete process.env.KATA_NETWORK;
+      else process.env.KATA_NETWORK = before;
+    }
   });
 });

@@ -17,9 +17,11 @@
 //
 // What differs on macOS: only 127.0.0.1 is up by default, and binding another loopback address fails
 // with EADDRNOTAVAIL. Either add each address once per boot (`sudo ifconfig lo0 alias 127.244.0.2 up`,
-// see `loopbackAliasCommand`), or fall back to one address for everything (node, pods and Services
-// all on 127.0.0.1, told apart by port), which loses "every pod has its own IP". `canBind` lets a
-// component find out which case it is in and say so.
+// see `loopbackAliasCommand`), or run the cluster in the single-address network mode (the last
+// section of this file): nodes, pods and Services all on 127.0.0.1, told apart by port, which loses
+// "every pod has its own IP". `kata up --network auto` (the default) picks that mode by itself
+// when `canBind` says the loopback plan cannot be bound; `--network single` forces it, so Linux
+// tests it.
 
 import { createServer } from 'node:net';
 
@@ -201,4 +203,79 @@ export function canBind(ip: string): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(0, ip, () => server.close(() => resolve(true)));
   });
+}
+
+// --- The network mode ---------------------------------------------------------------------------
+//
+// A cluster runs in one of two network modes:
+//
+//   loopback  the address plan above: every node, pod and ClusterIP has its own 127.x.y.z.
+//   single    everything on 127.0.0.1, which every machine has. Nodes share it, each kubelet on
+//             a port of its own; every pod's IP is 127.0.0.1, and each port a pod declares is
+//             published on a free port of 127.0.0.1 (as `docker run -P` publishes a container's
+//             ports). The node records a pod's published ports in its annotation
+//             `kata.dev/host-ports` ("127.0.0.1:40123->8080/TCP", components/host-ports.ts), and
+//             kube-proxy sends a Service's connections there. NodePorts answer on
+//             127.0.0.1:<nodePort>, served by whichever node's proxy bound the port first.
+//             ClusterIPs stay in the Service range and are served where the machine can bind them
+//             (Linux can; macOS cannot without aliases: use the NodePort there).
+//
+// `auto` (the default of `kata up`) is loopback when this machine can bind the plan's addresses and
+// single when it cannot; the cluster passes the mode on to its kubelets and proxies (--network).
+// KATA_NETWORK=single (or loopback) is everyone's default instead: `kata up`, `kata run kubelet`
+// and `proxy`, and the tests, where a chapter test that needs per-pod IPs then skips with a reason
+// (harness/testing/network-mode.ts).
+
+/** How the cluster's addresses are laid out. */
+export type NetworkMode = 'loopback' | 'single';
+/** What `--network` accepts: a mode, or `auto` to let this machine decide. */
+export type NetworkChoice = NetworkMode | 'auto';
+export const networkChoices: readonly NetworkChoice[] = ['auto', 'loopback', 'single'];
+
+/** The one address of the single-address mode. */
+export const singleAddress = '127.0.0.1';
+/** Each node's podCIDR in the single-address mode: its pods all have the one address. */
+export const singleAddressPodCidr = `${singleAddress}/32`;
+/** The environment variable whose mode `kata up`, `kata run` and the tests take by default. */
+export const networkModeVariable = 'KATA_NETWORK';
+
+/** Whether `value` is something `--network` accepts. */
+export function isNetworkChoice(value: string): value is NetworkChoice {
+  return (networkChoices as readonly string[]).includes(value);
+}
+
+/** Whether `value` names a mode itself (what a kubelet's or a proxy's `--network` accepts). */
+export function isNetworkMode(value: string): value is NetworkMode {
+  return value === 'loopback' || value === 'single';
+}
+
+/**
+ * The mode KATA_NETWORK names (loopback or single), undefined when it is unset; any other value is
+ * an error that says so. `kata up`, `kata run kubelet`/`proxy` and the tests take it as their
+ * default, so one `export KATA_NETWORK=single` steers a learner's whole machine.
+ */
+export function networkModeFromEnvironment(): NetworkMode | undefined {
+  const value = process.env[networkModeVariable];
+  if (value === undefined || value === '') return undefined;
+  if (!isNetworkMode(value))
+    throw new Error(`${networkModeVariable} takes loopback or single, not "${value}"`);
+  return value;
+}
+
+/**
+ * The mode to run in: `choice` itself unless it is auto; then loopback when every address in
+ * `probe` can be bound here (by default the first node's IP, its first pod IP and the
+ * `kubernetes` ClusterIP), single when one cannot.
+ */
+export async function chooseNetworkMode(
+  choice: NetworkChoice,
+  probe: string[] = [
+    nodeIp(0),
+    nthAddress(podCidrForNode(0), firstPodAddressIndex),
+    kubernetesServiceIp,
+  ],
+): Promise<NetworkMode> {
+  if (choice !== 'auto') return choice;
+  for (const ip of probe) if (!(await canBind(ip))) return 'single';
+  return 'loopback';
 }

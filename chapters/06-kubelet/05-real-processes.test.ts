@@ -8,6 +8,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import type { Pod } from '../../harness/api/types.ts';
 import { isAlive, ProcessRuntime } from '../../harness/runtime/process-runtime.ts';
+import { sayWhyOwnIpTestsSkip, singleAddressMode } from '../../harness/testing/network-mode.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
@@ -65,7 +66,8 @@ function echoPod(name: string): Pod {
   return pod;
 }
 
-describe('Real processes', () => {
+describe.skipIf(singleAddressMode)('Real processes', () => {
+  sayWhyOwnIpTestsSkip();
   test('an echo pod answers HTTP on its own pod IP, with its name', async () => {
     // Pod ranges of this file's own, one per test, so no two tests ever share an IP.
     const { pods } = await setUp('127.244.203.0/24');

@@ -7,6 +7,7 @@ import { request, createServer, type Server } from 'node:http';
 import { createConnection, createServer as createTcpServer, type Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import type { Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
+import { sayWhyOwnIpTestsSkip, singleAddressMode } from '../../harness/testing/network-mode.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
@@ -144,6 +145,7 @@ async function pods(n: number) {
 }
 
 describe('The proxy', () => {
+  sayWhyOwnIpTestsSkip();
   test("a port's ready endpoints are the subsets' addresses, with the port of the same name", () => {
     const endpoints: Endpoints = {
       metadata: { name: 'web', namespace: 'default' },
@@ -267,34 +269,40 @@ describe('The proxy', () => {
     ).toBe('a:1');
   });
 
-  test('listenTcp listens on the address and hands each connection over paused, half-open allowed', async () => {
-    const handed: Socket[] = [];
-    const server = await listenTcp('127.96.9.200:0', (socket) => handed.push(socket));
-    expect(server, 'what listenTcp on a free address resolves with').not.toBeNull();
-    scope.stopper().signal.addEventListener('abort', () => {
-      for (const socket of handed) socket.destroy();
-      server?.close();
-    });
-    const { port } = server!.address() as { port: number };
-    const client = createConnection({ host: '127.96.9.200', port });
-    client.on('error', () => {});
-    await waitFor(() => handed.length === 1, 'the connection to be handed over');
-    client.destroy();
-    expect(
-      [handed[0]!.isPaused(), handed[0]!.allowHalfOpen],
-      'whether the socket handed over is paused, and allows half-open',
-    ).toEqual([true, true]);
-  });
+  test.skipIf(singleAddressMode)(
+    'listenTcp listens on the address and hands each connection over paused, half-open allowed',
+    async () => {
+      const handed: Socket[] = [];
+      const server = await listenTcp('127.96.9.200:0', (socket) => handed.push(socket));
+      expect(server, 'what listenTcp on a free address resolves with').not.toBeNull();
+      scope.stopper().signal.addEventListener('abort', () => {
+        for (const socket of handed) socket.destroy();
+        server?.close();
+      });
+      const { port } = server!.address() as { port: number };
+      const client = createConnection({ host: '127.96.9.200', port });
+      client.on('error', () => {});
+      await waitFor(() => handed.length === 1, 'the connection to be handed over');
+      client.destroy();
+      expect(
+        [handed[0]!.isPaused(), handed[0]!.allowHalfOpen],
+        'whether the socket handed over is paused, and allows half-open',
+      ).toEqual([true, true]);
+    },
+  );
 
-  test('an address already listened on answers null: a peer proxy serves it', async () => {
-    const first = await listenTcp('127.96.9.201:0', (socket) => socket.destroy());
-    scope.stopper().signal.addEventListener('abort', () => first?.close());
-    const { port } = first!.address() as { port: number };
-    expect(
-      await listenTcp(`127.96.9.201:${port}`, (socket) => socket.destroy()),
-      `listenTcp on 127.96.9.201:${port}, where a server listens already`,
-    ).toBeNull();
-  });
+  test.skipIf(singleAddressMode)(
+    'an address already listened on answers null: a peer proxy serves it',
+    async () => {
+      const first = await listenTcp('127.96.9.201:0', (socket) => socket.destroy());
+      scope.stopper().signal.addEventListener('abort', () => first?.close());
+      const { port } = first!.address() as { port: number };
+      expect(
+        await listenTcp(`127.96.9.201:${port}`, (socket) => socket.destroy()),
+        `listenTcp on 127.96.9.201:${port}, where a server listens already`,
+      ).toBeNull();
+    },
+  );
 
   test('an address on no interface cannot be listened on', async () => {
     // 192.0.2.10, an address kept for documentation, is on no interface here.
@@ -360,194 +368,248 @@ describe('The proxy', () => {
     expect(received, 'bytes the pod received of an 8 MiB upload').toBe(size);
   });
 
-  test('the proxy listens on the ClusterIP port of each Service', async () => {
-    const { createService, clusterIp, listening } = await setUp();
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
-    expect(listening(`${clusterIp}:8080`), `whether the proxy listens on ${clusterIp}:8080`).toBe(
-      true,
-    );
-  });
-
-  test('a NodePort Service is listened on at the node IP and its nodePort', async () => {
-    const { createService, clusterIp, listening } = await setUp();
-    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30908 }] });
-    await waitFor(
-      () => listening(`${nodeIp}:30908`) && listening(`${clusterIp}:8080`),
-      `the proxy to listen on ${nodeIp}:30908 and ${clusterIp}:8080`,
-    );
-  });
-
-  test('a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only', async () => {
-    const { createService, clusterIp, listening, proxy } = await setUp(false);
-    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30911 }] });
-    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
-    expect(
-      proxy.listening(),
-      'the addresses a proxy started without a node IP listens on, for a NodePort Service',
-    ).toEqual([`${clusterIp}:8080`]);
-  });
-
-  test('listeners follow a Service created, updated and deleted', async () => {
-    const { createService, services, clusterIp, listening } = await setUp();
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener on create');
-    const service = await services.get('web');
-    service.spec.ports = [{ port: 9090 }];
-    await services.update(service);
-    await waitFor(
-      () => listening(`${clusterIp}:9090`) && !listening(`${clusterIp}:8080`),
-      'the listener to move from 8080 to 9090 on update',
-    );
-    await services.delete('web');
-    await waitFor(() => !listening(`${clusterIp}:9090`), 'no listener after delete');
-    await expect(
-      get(clusterIp, 9090),
-      'a GET after the delete should be refused (ECONNREFUSED): nobody listens',
-    ).rejects.toThrow(/ECONNREFUSED/);
-  });
-
-  test("an address that cannot be listened on does not keep the Service's others away", async () => {
-    const { createService, listening } = await setUp();
-    // 192.0.2.10, an address kept for documentation, is on no interface here: its listen fails.
-    await createService({
-      clusterIP: '192.0.2.10',
-      type: 'NodePort',
-      ports: [{ port: 8080, nodePort: 30910 }],
-    });
-    await waitFor(() => listening(`${nodeIp}:30910`), `the node port ${nodeIp}:30910 all the same`);
-    expect(listening('192.0.2.10:8080'), 'whether the proxy listens on 192.0.2.10:8080').toBe(
-      false,
-    );
-  });
-
-  test('two proxies on one host: a peer serving an address counts as served; the other takes over later', async () => {
-    const { client, stop, services, createService, clusterIp, listening } = await setUp();
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the first proxy to listen');
-    const peer = createProxy({ toolkit, client, nodeName: 'node-10', random: seededRandom(3) });
-    const peerStop = scope.stopper();
-    inBackground(peer.run(peerStop.signal));
-    // The peer finds the address taken (EADDRINUSE) and leaves it to the first proxy.
-    await waitFor(
-      () => peer.servedByPeer().includes(`${clusterIp}:8080`),
-      'the peer to find the address served',
-    );
-    expect(peer.listening(), 'what the peer listens on while the first proxy serves').toEqual([]);
-    stop.abort();
-    await waitFor(() => !listening(`${clusterIp}:8080`), 'the first proxy to stop');
-    // At its next sync of the Service (here: an update), the peer binds the address itself.
-    const service = await services.get('web');
-    service.metadata.labels = { touched: 'yes' };
-    await services.update(service);
-    await waitFor(() => peer.listening().includes(`${clusterIp}:8080`), 'the peer to take over');
-    expect(peer.servedByPeer(), 'what the peer leaves to others once it took over').toEqual([]);
-  });
-
-  test('a connection to the ClusterIP reaches the pod behind it', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(1));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), `the proxy to listen on ${clusterIp}:8080`);
-    expect(await get(clusterIp, 8080), `GET http://${clusterIp}:8080/`).toBe('pod-0');
-  });
-
-  test('a NodePort Service answers on the node IP and its nodePort', async () => {
-    const { createService, setEndpoints, listening } = await setUp();
-    await setEndpoints(await pods(1));
-    await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30909 }] });
-    await waitFor(() => listening(`${nodeIp}:30909`), `the proxy to listen on ${nodeIp}:30909`);
-    expect(await get(nodeIp, 30909), `GET http://${nodeIp}:30909/`).toBe('pod-0');
-  });
-
-  test('300 connections spread over 3 endpoints, each getting 20% to 47%', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(3));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    const counts: Record<string, number> = {};
-    for (let n = 0; n < 300; n++) {
-      const name = await get(clusterIp, 8080);
-      counts[name] = (counts[name] ?? 0) + 1;
-    }
-    expect(Object.keys(counts).sort(), 'which pods answered 300 GETs').toEqual([
-      'pod-0',
-      'pod-1',
-      'pod-2',
-    ]);
-    for (const [name, count] of Object.entries(counts))
-      expect(count, `${name}'s share of 300 (all: ${JSON.stringify(counts)})`).toSatisfy(
-        (c: number) => c >= 60 && c <= 141,
+  test.skipIf(singleAddressMode)(
+    'the proxy listens on the ClusterIP port of each Service',
+    async () => {
+      const { createService, clusterIp, listening } = await setUp();
+      await createService();
+      await waitFor(
+        () => listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${clusterIp}:8080`,
       );
-  });
+      expect(listening(`${clusterIp}:8080`), `whether the proxy listens on ${clusterIp}:8080`).toBe(
+        true,
+      );
+    },
+  );
 
-  test('sessionAffinity ClientIP keeps each client on one endpoint', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(3));
-    await createService({ sessionAffinity: 'ClientIP' });
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    for (const client of ['127.0.9.1', '127.0.9.2']) {
-      const answers = new Set<string>();
-      for (let n = 0; n < 20; n++) answers.add(await get(clusterIp, 8080, client));
-      expect(answers.size, `pods that answered 20 GETs from ${client}`).toBe(1);
-    }
-  });
+  test.skipIf(singleAddressMode)(
+    'a NodePort Service is listened on at the node IP and its nodePort',
+    async () => {
+      const { createService, clusterIp, listening } = await setUp();
+      await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30908 }] });
+      await waitFor(
+        () => listening(`${nodeIp}:30908`) && listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${nodeIp}:30908 and ${clusterIp}:8080`,
+      );
+    },
+  );
 
-  test('an endpoint that refuses the connection is skipped for another', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    const [alive] = await pods(1);
-    const dead = await echoServer('dead', podIp(1));
-    await new Promise((resolve) => dead.server.close(resolve));
-    await setEndpoints([alive!, { ip: podIp(1), port: dead.port }]);
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    for (let n = 0; n < 20; n++)
-      expect(await get(clusterIp, 8080), `GET ${n + 1} with one endpoint refusing`).toBe('pod-0');
-  });
+  test.skipIf(singleAddressMode)(
+    'a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only',
+    async () => {
+      const { createService, clusterIp, listening, proxy } = await setUp(false);
+      await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30911 }] });
+      await waitFor(
+        () => listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${clusterIp}:8080`,
+      );
+      expect(
+        proxy.listening(),
+        'the addresses a proxy started without a node IP listens on, for a NodePort Service',
+      ).toEqual([`${clusterIp}:8080`]);
+    },
+  );
 
-  test('an endpoint removed from Endpoints gets no new connections', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    const [first, second] = await pods(2);
-    await setEndpoints([first!, second!]);
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    await setEndpoints([second!]);
-    // The proxy reads Endpoints through its informer: wait until pod-0 is out of its choice.
-    await waitFor(async () => {
-      for (let n = 0; n < 10; n++) if ((await get(clusterIp, 8080)) === 'pod-0') return false;
-      return true;
-    }, 'pod-0 to stop receiving connections');
-    for (let n = 0; n < 30; n++)
-      expect(await get(clusterIp, 8080), `GET ${n + 1} after pod-0 left`).toBe('pod-1');
-  });
+  test.skipIf(singleAddressMode)(
+    'listeners follow a Service created, updated and deleted',
+    async () => {
+      const { createService, services, clusterIp, listening } = await setUp();
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener on create');
+      const service = await services.get('web');
+      service.spec.ports = [{ port: 9090 }];
+      await services.update(service);
+      await waitFor(
+        () => listening(`${clusterIp}:9090`) && !listening(`${clusterIp}:8080`),
+        'the listener to move from 8080 to 9090 on update',
+      );
+      await services.delete('web');
+      await waitFor(() => !listening(`${clusterIp}:9090`), 'no listener after delete');
+      await expect(
+        get(clusterIp, 9090),
+        'a GET after the delete should be refused (ECONNREFUSED): nobody listens',
+      ).rejects.toThrow(/ECONNREFUSED/);
+    },
+  );
 
-  test('half-close: a client that ends its side still gets the whole answer', async () => {
-    const { createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(1));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    const socket = createConnection({ host: clusterIp, port: 8080, allowHalfOpen: true });
-    socket.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
-    let reply = '';
-    socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
-    await new Promise((resolve) => socket.on('end', resolve));
-    expect(reply, 'a request sent with end()').toMatch(/pod-0$/);
-  });
+  test.skipIf(singleAddressMode)(
+    "an address that cannot be listened on does not keep the Service's others away",
+    async () => {
+      const { createService, listening } = await setUp();
+      // 192.0.2.10, an address kept for documentation, is on no interface here: its listen fails.
+      await createService({
+        clusterIP: '192.0.2.10',
+        type: 'NodePort',
+        ports: [{ port: 8080, nodePort: 30910 }],
+      });
+      await waitFor(
+        () => listening(`${nodeIp}:30910`),
+        `the node port ${nodeIp}:30910 all the same`,
+      );
+      expect(listening('192.0.2.10:8080'), 'whether the proxy listens on 192.0.2.10:8080').toBe(
+        false,
+      );
+    },
+  );
 
-  test('no sockets are left open once the clients are done, and close() stops everything', async () => {
-    const { proxy, stop, createService, setEndpoints, clusterIp, listening } = await setUp();
-    await setEndpoints(await pods(2));
-    await createService();
-    await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
-    await Promise.all(Array.from({ length: 50 }, () => get(clusterIp, 8080)));
-    await waitFor(
-      () => proxy.openSockets() === 0,
-      `open sockets to reach 0 (${proxy.openSockets()})`,
-    );
-    const held = createConnection({ host: clusterIp, port: 8080 });
-    await waitFor(() => proxy.openSockets() === 2, 'a held connection: client and pod sides');
-    stop.abort();
-    await waitFor(() => proxy.listening().length === 0 && proxy.openSockets() === 0, 'close()');
-    held.destroy();
-  });
+  test.skipIf(singleAddressMode)(
+    'two proxies on one host: a peer serving an address counts as served; the other takes over later',
+    async () => {
+      const { client, stop, services, createService, clusterIp, listening } = await setUp();
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the first proxy to listen');
+      const peer = createProxy({ toolkit, client, nodeName: 'node-10', random: seededRandom(3) });
+      const peerStop = scope.stopper();
+      inBackground(peer.run(peerStop.signal));
+      // The peer finds the address taken (EADDRINUSE) and leaves it to the first proxy.
+      await waitFor(
+        () => peer.servedByPeer().includes(`${clusterIp}:8080`),
+        'the peer to find the address served',
+      );
+      expect(peer.listening(), 'what the peer listens on while the first proxy serves').toEqual([]);
+      stop.abort();
+      await waitFor(() => !listening(`${clusterIp}:8080`), 'the first proxy to stop');
+      // At its next sync of the Service (here: an update), the peer binds the address itself.
+      const service = await services.get('web');
+      service.metadata.labels = { touched: 'yes' };
+      await services.update(service);
+      await waitFor(() => peer.listening().includes(`${clusterIp}:8080`), 'the peer to take over');
+      expect(peer.servedByPeer(), 'what the peer leaves to others once it took over').toEqual([]);
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'a connection to the ClusterIP reaches the pod behind it',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(1));
+      await createService();
+      await waitFor(
+        () => listening(`${clusterIp}:8080`),
+        `the proxy to listen on ${clusterIp}:8080`,
+      );
+      expect(await get(clusterIp, 8080), `GET http://${clusterIp}:8080/`).toBe('pod-0');
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'a NodePort Service answers on the node IP and its nodePort',
+    async () => {
+      const { createService, setEndpoints, listening } = await setUp();
+      await setEndpoints(await pods(1));
+      await createService({ type: 'NodePort', ports: [{ port: 8080, nodePort: 30909 }] });
+      await waitFor(() => listening(`${nodeIp}:30909`), `the proxy to listen on ${nodeIp}:30909`);
+      expect(await get(nodeIp, 30909), `GET http://${nodeIp}:30909/`).toBe('pod-0');
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    '300 connections spread over 3 endpoints, each getting 20% to 47%',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(3));
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      const counts: Record<string, number> = {};
+      for (let n = 0; n < 300; n++) {
+        const name = await get(clusterIp, 8080);
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+      expect(Object.keys(counts).sort(), 'which pods answered 300 GETs').toEqual([
+        'pod-0',
+        'pod-1',
+        'pod-2',
+      ]);
+      for (const [name, count] of Object.entries(counts))
+        expect(count, `${name}'s share of 300 (all: ${JSON.stringify(counts)})`).toSatisfy(
+          (c: number) => c >= 60 && c <= 141,
+        );
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'sessionAffinity ClientIP keeps each client on one endpoint',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(3));
+      await createService({ sessionAffinity: 'ClientIP' });
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      for (const client of ['127.0.9.1', '127.0.9.2']) {
+        const answers = new Set<string>();
+        for (let n = 0; n < 20; n++) answers.add(await get(clusterIp, 8080, client));
+        expect(answers.size, `pods that answered 20 GETs from ${client}`).toBe(1);
+      }
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'an endpoint that refuses the connection is skipped for another',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      const [alive] = await pods(1);
+      const dead = await echoServer('dead', podIp(1));
+      await new Promise((resolve) => dead.server.close(resolve));
+      await setEndpoints([alive!, { ip: podIp(1), port: dead.port }]);
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      for (let n = 0; n < 20; n++)
+        expect(await get(clusterIp, 8080), `GET ${n + 1} with one endpoint refusing`).toBe('pod-0');
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'an endpoint removed from Endpoints gets no new connections',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      const [first, second] = await pods(2);
+      await setEndpoints([first!, second!]);
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      await setEndpoints([second!]);
+      // The proxy reads Endpoints through its informer: wait until pod-0 is out of its choice.
+      await waitFor(async () => {
+        for (let n = 0; n < 10; n++) if ((await get(clusterIp, 8080)) === 'pod-0') return false;
+        return true;
+      }, 'pod-0 to stop receiving connections');
+      for (let n = 0; n < 30; n++)
+        expect(await get(clusterIp, 8080), `GET ${n + 1} after pod-0 left`).toBe('pod-1');
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'half-close: a client that ends its side still gets the whole answer',
+    async () => {
+      const { createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(1));
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      const socket = createConnection({ host: clusterIp, port: 8080, allowHalfOpen: true });
+      socket.end('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      let reply = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (reply += chunk));
+      await new Promise((resolve) => socket.on('end', resolve));
+      expect(reply, 'a request sent with end()').toMatch(/pod-0$/);
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    'no sockets are left open once the clients are done, and close() stops everything',
+    async () => {
+      const { proxy, stop, createService, setEndpoints, clusterIp, listening } = await setUp();
+      await setEndpoints(await pods(2));
+      await createService();
+      await waitFor(() => listening(`${clusterIp}:8080`), 'the listener');
+      await Promise.all(Array.from({ length: 50 }, () => get(clusterIp, 8080)));
+      await waitFor(
+        () => proxy.openSockets() === 0,
+        `open sockets to reach 0 (${proxy.openSockets()})`,
+      );
+      const held = createConnection({ host: clusterIp, port: 8080 });
+      await waitFor(() => proxy.openSockets() === 2, 'a held connection: client and pod sides');
+      stop.abort();
+      await waitFor(() => proxy.listening().length === 0 && proxy.openSockets() === 0, 'close()');
+      held.destroy();
+    },
+  );
 });

@@ -73,6 +73,27 @@ describe('The plan', () => {
     expect(flag(plan.components[0]!, '--etcd-servers')).toBe('http://127.0.0.1:23790');
   });
 
+  test('in the single-address mode every node is 127.0.0.1, each kubelet on a port of its own', async () => {
+    const plan = await planCluster({ ...options, network: 'single' });
+    expect(plan.network).toBe('single');
+    const kubelets = plan.components.filter((component) => component.kind === 'kubelet');
+    const proxies = plan.components.filter((component) => component.kind === 'proxy');
+    for (const component of [...kubelets, ...proxies]) {
+      expect(flag(component, '--node-ip'), component.name).toBe('127.0.0.1');
+      expect(flag(component, '--network'), component.name).toBe('single');
+    }
+    expect(kubelets.map((kubelet) => flag(kubelet, '--pod-cidr'))).toEqual([
+      '127.0.0.1/32',
+      '127.0.0.1/32',
+    ]);
+    const ports = kubelets.map((kubelet) => flag(kubelet, '--port'));
+    expect(new Set(ports).size, `kubelet ports ${ports.join(', ')}`).toBe(2);
+    const loopback = await planCluster({ ...options, network: 'loopback' });
+    expect(loopback.components.some((component) => component.args.includes('--network'))).toBe(
+      false,
+    );
+  });
+
   test('a port asked for is kept; a busy one is seen busy', async () => {
     expect(await choosePort('127.0.0.1', 6443)).toBe(6443);
     const server = net.createServer();

@@ -3,11 +3,23 @@
 // composer knows where each component will answer, writes the kubeconfig at once, and asks each
 // component's health endpoint where it said to listen: the store's /health, the API server's and
 // the scheduler's and controller-manager's /readyz, a kubelet's and a kube-proxy's /healthz.
-// Nothing is learnt later from what a component prints.
+// Nothing is learnt later from what a component prints. The network mode is chosen here too: in the
+// single-address mode (../network.ts) every node is 127.0.0.1 and the kubelets differ by port.
 import net from 'node:net';
 import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
-import { loopbackAliasCommand, nodeIp, podCidrForNode } from '../network.ts';
+import {
+  chooseNetworkMode,
+  firstPodAddressIndex,
+  kubernetesServiceIp,
+  loopbackAliasCommand,
+  nodeIp,
+  nthAddress,
+  podCidrForNode,
+  singleAddress,
+  singleAddressPodCidr,
+  type NetworkMode,
+} from '../network.ts';
 import { ClusterError, type ClusterOptions } from './options.ts';
 
 /** One process of the cluster, before it starts. */
@@ -32,12 +44,15 @@ export interface NodePlan {
   /** kube-proxy's /healthz port, on the node's IP. */
   proxyHealthzPort: number;
   rootDir: string;
+  /** Passed to the kubelet and the proxy as --network. */
+  network: NetworkMode;
 }
 
 export interface ClusterPlan {
   storeUrl: string;
   apiserverUrl: string;
   kubeconfig: string;
+  network: NetworkMode;
   nodes: NodePlan[];
   /** In start order: the store, the API server, then the rest. */
   components: ComponentPlan[];
@@ -102,6 +117,7 @@ export function kubeletArguments(kubeconfig: string, node: NodePlan): string[] {
     node.rootDir,
     '--port',
     String(node.kubeletPort),
+    ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }
 
@@ -115,6 +131,7 @@ export function proxyArguments(kubeconfig: string, node: NodePlan): string[] {
     node.ip,
     '--healthz-bind-address',
     `${node.ip}:${node.proxyHealthzPort}`,
+    ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }
 
@@ -166,20 +183,54 @@ async function nodePort(ip: string, port: number): Promise<number> {
   return chosen;
 }
 
-/** The nodes: node-1 on, each the (base + n)th of the address plan. */
-async function planNodes(options: ClusterOptions): Promise<NodePlan[]> {
+/**
+ * The mode the cluster runs in: --network, or for auto, loopback when this machine can bind the
+ * plan's addresses for this cluster (its first node, that node's first pod, the first ClusterIP).
+ */
+function networkFor(options: ClusterOptions): Promise<NetworkMode> {
+  const index = options.nodeIndexBase;
+  const firstClusterIp = options.serviceClusterIpRange
+    ? nthAddress(options.serviceClusterIpRange, 1)
+    : kubernetesServiceIp;
+  return chooseNetworkMode(options.network ?? 'auto', [
+    nodeIp(index),
+    nthAddress(podCidrForNode(index), firstPodAddressIndex),
+    firstClusterIp,
+  ]);
+}
+
+/**
+ * Node n's kubelet port when every node shares 127.0.0.1: --kubelet-port plus n (10250, 10251,
+ * ...), each checked free now, or any free port for 0.
+ */
+async function sharedAddressKubeletPort(options: ClusterOptions, n: number): Promise<number> {
+  if (options.kubeletPort === 0) return nodePort(singleAddress, 0);
+  const port = options.kubeletPort + n;
+  if (!(await portFree(singleAddress, port)))
+    throw new ClusterError(
+      `port ${singleAddress}:${port} (node-${n + 1}'s kubelet) is already in use: choose other ports with --kubelet-port`,
+    );
+  return port;
+}
+
+/** The nodes: node-1 on, each the (base + n)th of the address plan, or all on 127.0.0.1. */
+async function planNodes(options: ClusterOptions, network: NetworkMode): Promise<NodePlan[]> {
   const nodes: NodePlan[] = [];
   for (let n = 0; n < options.nodes; n++) {
     const index = options.nodeIndexBase + n;
     const name = `node-${n + 1}`;
-    const ip = nodeIp(index);
+    const single = network === 'single';
+    const ip = single ? singleAddress : nodeIp(index);
     nodes.push({
       name,
       ip,
-      podCidr: podCidrForNode(index),
-      kubeletPort: await nodePort(ip, options.kubeletPort),
+      podCidr: single ? singleAddressPodCidr : podCidrForNode(index),
+      kubeletPort: single
+        ? await sharedAddressKubeletPort(options, n)
+        : await nodePort(ip, options.kubeletPort),
       proxyHealthzPort: await nodePort(ip, 0),
       rootDir: path.join(options.dataDir, 'nodes', name),
+      network,
     });
   }
   return nodes;
@@ -208,7 +259,8 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   const apiserverPort = await choosePort('127.0.0.1', options.apiserverPort);
   const apiserverUrl = `http://127.0.0.1:${apiserverPort}`;
   const kubeconfig = path.join(options.dataDir, 'kubeconfig');
-  const nodes = await planNodes(options);
+  const network = await networkFor(options);
+  const nodes = await planNodes(options, network);
   const components: ComponentPlan[] = [];
   if (!options.etcdServers) {
     const args = storeArguments(options.dataDir, storeUrl);
@@ -252,5 +304,5 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       },
     );
   }
-  return { storeUrl, apiserverUrl, kubeconfig, nodes, components };
+  return { storeUrl, apiserverUrl, kubeconfig, network, nodes, components };
 }

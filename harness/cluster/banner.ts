@@ -1,7 +1,8 @@
 // What `kata up` prints once the cluster is up: how long it took, each component with its address
-// and whose code it runs, and what to try next.
+// and whose code it runs, and what to try next; in the single-address network mode, what it means.
 import path from 'node:path';
 import type { Paint } from '../kata/output.ts';
+import type { NetworkMode } from '../network.ts';
 import { chaptersRun, type ClusterOptions } from './options.ts';
 import type { Component } from './supervision.ts';
 
@@ -12,10 +13,23 @@ export interface Banner {
   /** The kubeconfig to show in the kubectl line. */
   kubeconfig: string;
   logDir: string;
+  network: NetworkMode;
 }
 
 const plain = (text: string) => text;
 const plainPaint: Paint = { green: plain, red: plain, yellow: plain, bold: plain, dim: plain };
+
+/** What the single-address mode changes, and why it runs when the learner did not ask for it. */
+function singleAddressLines(options: Banner['options']): string[] {
+  const chosen = (options.network ?? 'auto') === 'auto';
+  return [
+    '  network: single address. Nodes, pods and NodePorts are all on 127.0.0.1; each pod port is',
+    '  published on a free port (annotation kata.dev/host-ports); curl http://127.0.0.1:<nodePort>/',
+    ...(chosen
+      ? ['  (chosen because this machine cannot bind the loopback plan: see npx kata doctor)']
+      : []),
+  ];
+}
 
 /** The component table: name, address, and each chapter it runs, the learner's or the reference. */
 function componentTable(banner: Banner, colour: Paint): string[] {
@@ -43,6 +57,7 @@ export function bannerLines(banner: Banner): string[] {
     '',
     ...componentTable(banner, colour),
     '',
+    ...(banner.network === 'single' ? [...singleAddressLines(banner.options), ''] : []),
     `  kubectl --kubeconfig ${path.relative(process.cwd(), banner.kubeconfig)} get nodes`,
     '  npx kata apply -f harness/examples/hello.yaml      (then: npx kata get pods -o wide)',
     '  npx kata components | kill <component> | restart <component>',

@@ -1,10 +1,11 @@
 // What a cluster is started with: how many nodes, where its files go, whose code each component
-// runs, and the ports it listens on. `kata up` reads them from its flags (harness/kata/cluster/
-// up.ts); the end-to-end tests and the cluster benchmark write them out.
+// runs, the ports it listens on, and its network mode (../network.ts). `kata up` reads them from its
+// flags (harness/kata/cluster/up.ts); the end-to-end tests and the cluster benchmark write them out.
 import path from 'node:path';
 import { componentChapters, componentKinds, type ComponentKind } from '../course.ts';
 import { chapterSource, isLearnerSource, type Use } from '../components/implementation.ts';
 import type { Paint } from '../kata/output.ts';
+import type { NetworkChoice } from '../network.ts';
 import { repoRoot } from '../paths.ts';
 
 export type { ComponentKind } from '../course.ts';
@@ -27,6 +28,8 @@ export interface ClusterOptions {
   nodeIndexBase: number;
   serviceClusterIpRange?: string;
   nodeMonitorGracePeriod?: string;
+  /** loopback, single (everything on 127.0.0.1), or auto (single where loopback cannot bind). */
+  network?: NetworkChoice;
   /** Where component lines go (the terminal), besides their log files. */
   print?: (line: string) => void;
   /** Stops the cluster when it aborts, while it starts too. */

@@ -87,7 +87,8 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   });
   const kubeconfig = sharedKubeconfig(options, plan);
   const { components } = supervisor;
-  bannerLines({ options, components, startedAt, kubeconfig, logDir }).forEach((line) =>
+  const { network } = plan;
+  bannerLines({ options, components, startedAt, kubeconfig, logDir, network }).forEach((line) =>
     print(line),
   );
   return {

@@ -1,9 +1,11 @@
-// The API server's and the store's command lines, read by the one parser every component uses
+// The API server's and the store's command lines (and the kubelet's and proxy's --network), read by the one parser every component uses
 // (flags.ts): kube-apiserver's and etcd's flag names, their defaults, and a mistake as one line
 // (a UsageError) that the program prints above its usage and answers with exit code 2.
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { UsageError } from '../usage.ts';
 import { main as apiServerMain, parseFlags as parseApiServerFlags } from './apiserver.ts';
+import { parseFlags as parseKubeletFlags } from './kubelet.ts';
+import { parseFlags as parseProxyFlags } from './proxy.ts';
 import { main as storeMain, parseFlags as parseStoreFlags } from './store.ts';
 
 /** The UsageError's message a parse throws, or "no error". */
@@ -19,6 +21,7 @@ function usageProblem(parse: () => unknown): string {
 
 afterEach(() => {
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 describe('The API server command line', () => {
@@ -169,5 +172,42 @@ describe('The store command line', () => {
       'kata store: unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --use',
       'usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]',
     ]);
+  });
+});
+
+describe("The kubelet's and the proxy's --network", () => {
+  const master = ['--master', 'http://127.0.0.1:6443', '--node-name', 'node-1'];
+  test('single puts the node and its pods on 127.0.0.1; loopback is the default', () => {
+    const single = parseKubeletFlags([...master, '--network', 'single']);
+    expect([single.network, single.nodeIp, single.podCidr]).toEqual([
+      'single',
+      '127.0.0.1',
+      '127.0.0.1/32',
+    ]);
+    const loopback = parseKubeletFlags(master);
+    expect([loopback.network, loopback.nodeIp, loopback.podCidr]).toEqual([
+      'loopback',
+      '127.20.0.1',
+      '127.244.0.0/24',
+    ]);
+    expect(parseProxyFlags([...master, '--network', 'single']).network).toBe('single');
+  });
+
+  test('anything else, auto included, is one line', () => {
+    for (const parse of [parseKubeletFlags, parseProxyFlags])
+      expect(usageProblem(() => parse([...master, '--network', 'auto']))).toBe(
+        '--network takes loopback or single, not "auto"',
+      );
+  });
+
+  test('KATA_NETWORK is the default; a wrong one is one line too', () => {
+    vi.stubEnv('KATA_NETWORK', 'single');
+    expect(parseKubeletFlags(master).nodeIp).toBe('127.0.0.1');
+    expect(parseProxyFlags(master).network).toBe('single');
+    expect(parseKubeletFlags([...master, '--network', 'loopback']).network).toBe('loopback');
+    vi.stubEnv('KATA_NETWORK', 'one');
+    expect(usageProblem(() => parseKubeletFlags(master))).toBe(
+      'KATA_NETWORK takes loopback or single, not "one"',
+    );
   });
 });

@@ -2,6 +2,7 @@
 // boolean flags alone (`--leader-elect`) or with `=true`/`=false`. A mistake is a UsageError whose
 // one line names the flags there are.
 import { isIP } from 'node:net';
+import { isNetworkMode, networkModeFromEnvironment, type NetworkMode } from '../network.ts';
 import { UsageError } from '../usage.ts';
 
 export { UsageError };
@@ -82,4 +83,21 @@ export function formatDuration(milliseconds: number): string {
   const [h, m, s] = [Math.floor(seconds / 3600), Math.floor(seconds / 60) % 60, seconds % 60];
   if (h > 0) return `${h}h${m}m${s}s`;
   return m > 0 ? `${m}m${s}s` : `${s}s`;
+}
+
+/**
+ * A kubelet's or a proxy's --network (../network.ts): loopback or single, KATA_NETWORK's mode when
+ * the flag is missing, loopback when both are. A wrong value of either is a UsageError.
+ */
+export function parseNetworkMode(text: string | undefined): NetworkMode {
+  let fromEnvironment: NetworkMode | undefined;
+  try {
+    fromEnvironment = networkModeFromEnvironment();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const network = text ?? fromEnvironment ?? 'loopback';
+  if (!isNetworkMode(network))
+    throw new UsageError(`--network takes loopback or single, not "${network}"`);
+  return network;
 }

@@ -8,22 +8,36 @@
 // passes, --use auto) and on the process runtime: every container a real child process, its state
 // and logs under --root-dir, so a kubelet started again adopts what runs. Ctrl-C stops the kubelet
 // and leaves the pods running, as stopping a real kubelet does.
+//
+// With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
+// --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
+// free port of 127.0.0.1 and recorded on the pod (host-ports.ts) before the kubelet starts it.
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
-import { cidrContains, nodeIp, parseCidr, podCidrForNode } from '../network.ts';
+import {
+  cidrContains,
+  nodeIp,
+  parseCidr,
+  podCidrForNode,
+  singleAddress,
+  singleAddressPodCidr,
+  type NetworkMode,
+} from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
-import { parseComponentFlags, UsageError } from './flags.ts';
+import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
+import { publishingClient } from './host-ports.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
-                        [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
+                        [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
+                        [--use solutions|mine|auto]`;
 
 export interface KubeletFlags extends ClientFlags {
   nodeName: string;
@@ -32,6 +46,8 @@ export interface KubeletFlags extends ClientFlags {
   rootDir: string;
   /** The kubelet API's port. 10250. */
   port: number;
+  /** single: pods on 127.0.0.1, ports published. Default: KATA_NETWORK, else loopback. */
+  network: NetworkMode;
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -42,11 +58,14 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'pod-cidr': 'string',
     'root-dir': 'string',
     port: 'string',
+    network: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
   const nodeName = text('node-name') ?? 'node-1';
-  const podCidr = text('pod-cidr') ?? podCidrForNode(0);
+  const network = parseNetworkMode(text('network'));
+  const single = network === 'single';
+  const podCidr = text('pod-cidr') ?? (single ? singleAddressPodCidr : podCidrForNode(0));
   try {
     parseCidr(podCidr);
   } catch (error) {
@@ -55,10 +74,11 @@ export function parseFlags(argv: string[]): KubeletFlags {
   const flags: KubeletFlags = {
     ...shared,
     nodeName,
-    nodeIp: text('node-ip') ?? nodeIp(0),
+    nodeIp: text('node-ip') ?? (single ? singleAddress : nodeIp(0)),
     podCidr,
     rootDir: text('root-dir') ?? path.join(repoRoot, '.kata', 'kubelet', nodeName),
     port: Number(text('port') ?? 10250),
+    network,
   };
   if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
     throw new UsageError(`--port must be a port number, not "${text('port')}"`);
@@ -75,13 +95,15 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const folder = chapterSource('06', flags.use);
   const { createKubelet } = await loadModule('06', 'kubelet.ts', folder);
   log(`chapter 06, the kubelet: ${describeSource(folder)}`);
-  const client = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`, {
+  const connected = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`, {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
   });
+  const client = flags.network === 'single' ? publishingClient(connected, log) : connected;
   const runtime = new ProcessRuntime({
     stateDir: path.join(flags.rootDir, 'runtime'),
     podCidr: flags.podCidr,
+    network: flags.network,
   });
   const kubelet = createKubelet({
     nodeName: flags.nodeName,
@@ -100,7 +122,9 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);
   log(
-    `node ${flags.nodeName} (${flags.nodeIp}), pods in ${flags.podCidr}, state in ${flags.rootDir}`,
+    `node ${flags.nodeName} (${flags.nodeIp}), pods in ${flags.podCidr}` +
+      (flags.network === 'single' ? ' with published ports' : '') +
+      `, state in ${flags.rootDir}`,
   );
   return {
     close: async () => {

@@ -7,11 +7,15 @@
 // chapter passes and from the reference until then (--use auto, the default), and runs until
 // SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node. It answers
 // /healthz and /livez, as kube-proxy does, on --healthz-bind-address (0.0.0.0:10256; port 0: any).
+// With --network single (../network.ts) it sends a Service's connections to the ports each pod was
+// published on (host-ports.ts), and leaves out ClusterIPs this machine cannot bind.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
-import { parseComponentFlags, parseHostPort, UsageError } from './flags.ts';
+import { parseComponentFlags, parseHostPort, parseNetworkMode, UsageError } from './flags.ts';
+import { reachingClient } from './host-ports.ts';
+import type { NetworkMode } from '../network.ts';
 import { proxyEndpoints, withHealth } from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
@@ -19,13 +23,16 @@ import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
                       [--node-ip IP] [--healthz-bind-address 0.0.0.0:10256]
-                      [--kube-api-wait-timeout 5m] [--use solutions|mine|auto]`;
+                      [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
+                      [--use solutions|mine|auto]`;
 
 export interface ProxyFlags extends ClientFlags {
   nodeName: string;
   nodeIp?: string;
   /** Where /healthz and /livez are served (--healthz-bind-address). */
   healthz: { address: string; port: number };
+  /** single: pods dialled on their published ports. Default: KATA_NETWORK, else loopback. */
+  network: NetworkMode;
 }
 
 export function parseFlags(argv: string[]): ProxyFlags {
@@ -34,7 +41,9 @@ export function parseFlags(argv: string[]): ProxyFlags {
     'node-name': 'string',
     'node-ip': 'string',
     'healthz-bind-address': 'string',
+    network: 'string',
   });
+  const network = parseNetworkMode(values.get('network') as string | undefined);
   const shared = clientFlags(values);
   const nodeName = values.get('node-name') as string | undefined;
   if (!nodeName) throw new UsageError('say which node this proxy serves: --node-name NAME');
@@ -46,6 +55,7 @@ export function parseFlags(argv: string[]): ProxyFlags {
       (values.get('healthz-bind-address') as string | undefined) ?? '0.0.0.0:10256',
       'healthz-bind-address',
     ),
+    network,
   };
   return flags;
 }
@@ -56,10 +66,11 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
   const folder = chapterSource('09', flags.use);
   const { createProxy } = await loadModule('09', 'proxy.ts', folder);
   log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
-  const client = await connect(toolkit, config, 'kata-proxy', {
+  const connected = await connect(toolkit, config, 'kata-proxy', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
   });
+  const client = flags.network === 'single' ? reachingClient(connected, log) : connected;
   const proxy = createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
   const stop = new AbortController();
   const done = proxy.run(stop.signal);

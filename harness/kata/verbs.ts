@@ -174,7 +174,7 @@ export const verbs: Record<string, Verb> = {
   },
   up: {
     usage:
-      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL]',
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single]',
     summary: 'start a cluster of your finished components and the reference ones (npm start)',
     flags: {
       nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
@@ -214,6 +214,10 @@ export const verbs: Record<string, Verb> = {
       'node-monitor-grace-period': {
         type: 'string',
         description: 'how long a silent node stays Ready; 50s',
+      },
+      network: {
+        type: 'string',
+        description: 'auto, loopback (an IP per node and pod) or single (all on 127.0.0.1); auto',
       },
     },
   },

@@ -3,7 +3,9 @@
 // Each container is a Node program from the image table (images/table.ts), started through a shim
 // (shim.mjs) that writes its logs in the CRI format and records its exit. Each pod sandbox gets an
 // IP from the node's podCIDR on loopback (see ../network.ts), which its containers listen on, as a
-// CNI plugin would give it an address on the pod network.
+// CNI plugin would give it an address on the pod network. In the single-address network mode every
+// sandbox's IP is 127.0.0.1, and the ports a container is given (KATA_CONTAINER_PORTS) are the ones
+// its pod's ports were published on (../components/host-ports.ts).
 //
 // Everything the runtime knows is kept in its state directory, so a new runtime object (after a
 // kubelet restart) opening the same directory sees the same sandboxes and the containers still
@@ -30,7 +32,15 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cidrSize, firstPodAddressIndex, nthAddress, parseCidr, type Cidr } from '../network.ts';
+import {
+  cidrSize,
+  firstPodAddressIndex,
+  nthAddress,
+  parseCidr,
+  singleAddress,
+  type Cidr,
+  type NetworkMode,
+} from '../network.ts';
 import {
   matchesLabels,
   RuntimeError,
@@ -57,6 +67,8 @@ export interface ProcessRuntimeOptions {
   podCidr: string;
   /** Which program each image runs; the default table unless a test brings its own. */
   images?: ImageTable;
+  /** single: every sandbox's IP is 127.0.0.1, whatever the podCIDR. loopback by default. */
+  network?: NetworkMode;
 }
 
 /** What the runtime remembers about a container; its state comes from the shim's files. */
@@ -99,6 +111,7 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly stateDir: string;
   private readonly podCidr: Cidr;
   private readonly images: ImageTable;
+  private readonly network: NetworkMode;
   private readonly sandboxes = new Map<string, PodSandboxStatus>();
   private readonly containers = new Map<string, ContainerRecord>();
   private readonly pulled = new Map<string, ImageStatus>();
@@ -111,6 +124,7 @@ export class ProcessRuntime implements ContainerRuntime {
     this.stateDir = options.stateDir;
     this.podCidr = parseCidr(options.podCidr);
     this.images = options.images ?? defaultImageTable;
+    this.network = options.network ?? 'loopback';
     mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
     mkdirSync(join(this.stateDir, 'containers'), { recursive: true });
     this.load();
@@ -161,8 +175,9 @@ export class ProcessRuntime implements ContainerRuntime {
     return sandbox.id;
   }
 
-  /** The first address of the podCIDR no READY sandbox holds. */
+  /** The first address of the podCIDR no READY sandbox holds; the one address in single mode. */
   private allocateIp(): string {
+    if (this.network === 'single') return singleAddress;
     const taken = new Set(this.reservedIps);
     for (const sandbox of this.sandboxes.values())
       if (sandbox.state === 'SANDBOX_READY') taken.add(sandbox.ip);

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { examplePod } from '../../api/examples.ts';
 import type { Pod } from '../../api/types.ts';
 import { testScope } from '../../testing/scope.ts';
@@ -182,5 +182,17 @@ describe('kata up', () => {
     expect(() => parseUpFlags({ nodes: '200', 'node-index-base': '100' })).toThrow(
       /room for 255 nodes/,
     );
+    expect(parseUpFlags({}).network, '--network by default').toBe('auto');
+    expect(parseUpFlags({ network: 'single' }).network).toBe('single');
+    expect(() => parseUpFlags({ network: 'one' })).toThrow(
+      '--network takes auto, loopback or single, not "one"',
+    );
+    vi.stubEnv('KATA_NETWORK', 'single');
+    try {
+      expect(parseUpFlags({}).network, "KATA_NETWORK, the flag's default").toBe('single');
+      expect(parseUpFlags({ network: 'auto' }).network, 'the flag wins').toBe('auto');
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 });

@@ -6,6 +6,7 @@ import { componentKinds, type ComponentKind } from '../../course.ts';
 import { isUse, type Use } from '../../components/implementation.ts';
 import { ClusterError, defaultDataDir, type ClusterOptions } from '../../cluster/options.ts';
 import { startCluster } from '../../cluster/start.ts';
+import { isNetworkChoice, networkModeFromEnvironment } from '../../network.ts';
 import { KataError, paint, UsageError } from '../output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -36,6 +37,14 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
   ) as Record<ComponentKind, Use>;
   const nodes = number('nodes', 3, 1);
   const nodeIndexBase = number('node-index-base', 0);
+  let network = text('network');
+  try {
+    network ??= networkModeFromEnvironment() ?? 'auto';
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (!isNetworkChoice(network))
+    throw new UsageError(`--network takes auto, loopback or single, not "${network}"`);
   if (nodeIndexBase + nodes > 255)
     throw new UsageError('--nodes and --node-index-base: the address plan has room for 255 nodes');
   return {
@@ -50,6 +59,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     nodeIndexBase,
     serviceClusterIpRange: text('service-cluster-ip-range'),
     nodeMonitorGracePeriod: text('node-monitor-grace-period'),
+    network,
   };
 }
 
