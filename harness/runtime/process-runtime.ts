@@ -1,7 +1,8 @@
 // The process runtime: a container runtime whose containers are real processes on this machine.
 //
-// Each container is a Node program from the image table (images/table.ts), started through a shim
-// (shim.mjs) that writes its logs in the CRI format and records its exit. Each pod sandbox gets an
+// Each container is a Node program from the image table (images/table.ts), started through the
+// node's shim (shim.mjs, one process for all the containers of this state directory) that writes
+// their logs in the CRI format and records their exits. Each pod sandbox gets an
 // IP from the node's podCIDR on loopback (see ../network.ts), which its containers listen on, as a
 // CNI plugin would give it an address on the pod network.
 //
@@ -12,22 +13,27 @@
 //   <stateDir>/sandboxes/<id>.json                   a sandbox's status
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
+//   <stateDir>/shim.json, shim.sock, shim.log        the node's shim: its pid and socket, its errors
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
 //                                                    kubelet lays out /var/log/pods
 //
 // One runtime object per state directory at a time; a second one is for after the first is closed.
 
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createConnection, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cidrSize, firstPodAddressIndex, nthAddress, parseCidr, type Cidr } from '../network.ts';
@@ -73,7 +79,7 @@ interface ContainerRecord {
   createdAt: number;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** The shim's pid once started (0 before). */
+  /** The pid of the shim that started it, once started (0 before). */
   shimPid: number;
 }
 
@@ -87,6 +93,18 @@ interface ExitFile {
   reason: string;
   message: string;
   finishedAt: number;
+}
+
+/** <stateDir>/shim.json, written by the node's shim once it listens. */
+interface ShimFile {
+  pid: number;
+  socket: string;
+}
+
+/** A runtime's connection to the node's shim. */
+interface ShimConnection {
+  pid: number;
+  socket: Socket;
 }
 
 const shimProgram = fileURLToPath(new URL('./shim.mjs', import.meta.url));
@@ -106,6 +124,12 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly reservedIps = new Set<string>();
   /** Set by close({ stopAll }): from then on no container starts. */
   private closing = false;
+  /** Containers being started, until the shim has said it runs them (or could not). */
+  private readonly starting = new Map<string, Promise<void>>();
+  /** The connection to the node's shim, made at the first start. */
+  private shim: Promise<ShimConnection> | undefined;
+  /** That connection once open, until it closes. */
+  private shimOpen: ShimConnection | undefined;
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
@@ -272,19 +296,32 @@ export class ProcessRuntime implements ContainerRuntime {
         'FailedPrecondition',
         `the runtime is shutting down: cannot start container ${containerId}`,
       );
-    if (container.shimPid !== 0)
+    if (container.shimPid !== 0 || this.starting.has(containerId))
       throw new RuntimeError('FailedPrecondition', `container ${containerId} was already started`);
+    // close({ stopAll }) waits for starts under way, then stops what they started.
+    const starting = this.startThroughShim(container);
+    this.starting.set(containerId, starting);
+    try {
+      await starting;
+    } finally {
+      this.starting.delete(containerId);
+    }
+  }
+
+  /** Hands a container to the node's shim, and waits until it runs or has failed to start. */
+  private async startThroughShim(container: ContainerRecord): Promise<void> {
+    const containerId = container.id;
+    const shim = await this.connectShim();
     const { program, argv, env, cwd, logPath } = container;
     writeJson(this.containerFile(containerId, 'spec.json'), { program, argv, env, cwd, logPath });
-    const shim = spawn(process.execPath, [shimProgram, this.containerFile(containerId, '')], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    shim.unref();
-    this.saveContainer({ ...container, shimPid: shim.pid ?? -1 });
+    this.saveContainer({ ...container, shimPid: shim.pid });
+    shim.socket.write(`${JSON.stringify({ start: this.containerFile(containerId, '') })}\n`);
     // Started means running or already ended; a start error is both an exit record and an error.
     await this.waitUntil(
-      () => this.started(containerId) !== undefined || this.exited(containerId) !== undefined,
+      () =>
+        this.started(containerId) !== undefined ||
+        this.exited(containerId) !== undefined ||
+        !isAlive(shim.pid),
       shimDeadlineMs,
     );
     const exit = this.exited(containerId);
@@ -301,7 +338,7 @@ export class ProcessRuntime implements ContainerRuntime {
       () =>
         this.started(containerId) !== undefined ||
         this.exited(containerId) !== undefined ||
-        !this.shimAlive(this.containers.get(containerId) ?? container),
+        !this.supervised(this.containers.get(containerId) ?? container),
       shimDeadlineMs,
     );
     const started = this.started(containerId);
@@ -309,7 +346,7 @@ export class ProcessRuntime implements ContainerRuntime {
     signalGroup(started.pid, 'SIGTERM');
     const ended = () =>
       this.exited(containerId) !== undefined ||
-      (!this.shimAlive(container) && !isAlive(started.pid));
+      (!this.supervised(container) && !isAlive(started.pid));
     await this.waitUntil(ended, Math.max(0, timeoutSeconds) * 1000);
     if (ended()) return;
     signalGroup(started.pid, 'SIGKILL');
@@ -320,7 +357,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const container = this.containers.get(containerId);
     if (!container) return;
     await this.stopContainer(containerId, 0);
-    await this.waitUntil(() => !this.shimAlive(container), shimDeadlineMs);
+    await this.waitUntil(() => !this.supervised(container), shimDeadlineMs);
     rmSync(this.containerFile(containerId, ''), { recursive: true, force: true });
     this.containers.delete(containerId);
   }
@@ -344,7 +381,7 @@ export class ProcessRuntime implements ContainerRuntime {
   /** A container's status, read from the shim's files and whether its processes are alive. */
   private status(container: ContainerRecord): ContainerStatus {
     const started = this.started(container.id);
-    const exit = this.exited(container.id);
+    const exit = this.exited(container.id) ?? this.endOrphan(container, started);
     const base: ContainerStatus = {
       id: container.id,
       podSandboxId: container.podSandboxId,
@@ -364,9 +401,9 @@ export class ProcessRuntime implements ContainerRuntime {
     };
     if (exit) return { ...base, state: 'CONTAINER_EXITED', ...exit };
     if (container.shimPid === 0) return base;
-    if (started && (isAlive(started.pid) || this.shimAlive(container)))
+    if (started && (isAlive(started.pid) || this.supervised(container)))
       return { ...base, state: 'CONTAINER_RUNNING', pid: started.pid };
-    if (!started && this.shimAlive(container)) return base;
+    if (!started && this.supervised(container)) return base;
     // The shim is gone without an exit record (killed from outside): nobody knows how it ended.
     return {
       ...base,
@@ -430,18 +467,25 @@ export class ProcessRuntime implements ContainerRuntime {
     });
   }
 
-  /** Lets go of the state directory; with `stopAll`, stops every container and sandbox first. */
+  /**
+   * Lets go of the state directory (the node's shim runs on while it has containers); with
+   * `stopAll`, stops every container and sandbox first, and the node's shim too.
+   */
   async close(options: CloseOptions = {}): Promise<void> {
-    if (!options.stopAll) return;
+    if (!options.stopAll) {
+      void this.shim?.then(
+        ({ socket }) => socket.destroy(),
+        () => {},
+      );
+      this.shim = undefined;
+      return;
+    }
     this.closing = true;
+    await Promise.allSettled(this.starting.values());
     const timeout = options.timeoutSeconds ?? 0;
     await Promise.all([...this.containers.keys()].map((id) => this.stopContainer(id, timeout)));
-    // Wait for the shims too, so that no process of ours is left once close resolves.
-    await Promise.all(
-      [...this.containers.values()].map((container) =>
-        this.waitUntil(() => !this.shimAlive(container), shimDeadlineMs),
-      ),
-    );
+    // Wait for the shim too, so that no process of ours is left once close resolves.
+    await this.stopShim();
     for (const sandbox of this.sandboxes.values())
       if (sandbox.state === 'SANDBOX_READY')
         this.saveSandbox({ ...sandbox, state: 'SANDBOX_NOTREADY' });
@@ -493,8 +537,97 @@ export class ProcessRuntime implements ContainerRuntime {
     return readJson<ExitFile>(this.containerFile(id, 'exit.json'));
   }
 
-  private shimAlive(container: ContainerRecord): boolean {
-    return container.shimPid > 0 && isAlive(container.shimPid);
+  // --- The node's shim ---------------------------------------------------------------------------
+
+  /** Whether a shim still looks after the container: it runs, and has not recorded an exit. */
+  private supervised(container: ContainerRecord): boolean {
+    return container.shimPid > 0 && isAlive(container.shimPid) && !this.exited(container.id);
+  }
+
+  /**
+   * A container whose shim is gone (killed from outside) without recording its exit: nothing reads
+   * its output any more nor will learn how it ends, so it is ended now and recorded as killed, as
+   * containerd records a container whose shim died. Undefined while its shim lives.
+   */
+  private endOrphan(container: ContainerRecord, started?: StartedFile): ExitFile | undefined {
+    if (!started || container.shimPid <= 0 || isAlive(container.shimPid)) return undefined;
+    // The shim may have written the record just before it ended.
+    const recorded = this.exited(container.id);
+    if (recorded) return recorded;
+    signalGroup(started.pid, 'SIGKILL');
+    const exit: ExitFile = {
+      exitCode: 137,
+      reason: 'Error',
+      message: `its shim (pid ${container.shimPid}) ended unexpectedly; the container was killed`,
+      finishedAt: Date.now(),
+    };
+    writeJson(this.containerFile(container.id, 'exit.json'), exit);
+    return exit;
+  }
+
+  /** The node's shim: a connection to the one running, or to one started now. Shared by all. */
+  private connectShim(): Promise<ShimConnection> {
+    this.shim ??= this.openShim().catch((error: unknown) => {
+      this.shim = undefined;
+      throw error;
+    });
+    return this.shim;
+  }
+
+  private async openShim(): Promise<ShimConnection> {
+    const running = readJson<ShimFile>(join(this.stateDir, 'shim.json'));
+    if (running && isAlive(running.pid)) {
+      const socket = await connectTo(running.socket).catch(() => undefined);
+      if (socket) return this.attach(socket, running.pid);
+    }
+    // A shim that is gone leaves its containers behind: end them before a new shim starts.
+    for (const container of this.containers.values())
+      this.endOrphan(container, this.started(container.id));
+    rmSync(join(this.stateDir, 'shim.json'), { force: true });
+    const log = openSync(join(this.stateDir, 'shim.log'), 'a');
+    const child = spawn(process.execPath, [shimProgram, this.stateDir, shimSocket(this.stateDir)], {
+      detached: true,
+      stdio: ['ignore', log, log],
+    });
+    closeSync(log);
+    child.unref();
+    const pid = child.pid ?? -1;
+    const listening = () => readJson<ShimFile>(join(this.stateDir, 'shim.json'))?.pid === pid;
+    await this.waitUntil(() => listening() || !isAlive(pid), shimDeadlineMs);
+    const socket = listening()
+      ? await connectTo(shimSocket(this.stateDir)).catch(() => undefined)
+      : undefined;
+    if (!socket)
+      throw new RuntimeError(
+        'Unknown',
+        `the container shim did not start (see ${join(this.stateDir, 'shim.log')})`,
+      );
+    return this.attach(socket, pid);
+  }
+
+  /** Keeps a connection to the shim without keeping this program alive; forgets it once closed. */
+  private attach(socket: Socket, pid: number): ShimConnection {
+    socket.unref();
+    const connection = { socket, pid };
+    this.shimOpen = connection;
+    socket.on('error', () => {});
+    socket.on('close', () => {
+      if (this.shimOpen !== connection) return;
+      this.shimOpen = undefined;
+      this.shim = undefined;
+    });
+    return connection;
+  }
+
+  /** Tells the node's shim to end (killing what still runs), and waits until it has. */
+  private async stopShim(): Promise<void> {
+    const running = readJson<ShimFile>(join(this.stateDir, 'shim.json'));
+    if (!running || !isAlive(running.pid)) return;
+    const connection = await this.connectShim().catch(() => undefined);
+    if (!connection) return;
+    connection.socket.end(`${JSON.stringify({ exit: true })}\n`);
+    this.shim = undefined;
+    await this.waitUntil(() => !isAlive(connection.pid), shimDeadlineMs);
   }
 
   private async waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
@@ -522,6 +655,29 @@ function readJson<T>(path: string): T | undefined {
 function writeJson(path: string, value: unknown): void {
   writeFileSync(`${path}.tmp`, JSON.stringify(value));
   renameSync(`${path}.tmp`, path);
+}
+
+/**
+ * Where the node's shim listens: in the state directory when the path is short enough for a Unix
+ * socket (macOS allows 104 bytes), else in the system's temporary folder, named after the directory.
+ */
+function shimSocket(stateDir: string): string {
+  const inside = join(stateDir, 'shim.sock');
+  if (Buffer.byteLength(inside) <= 100) return inside;
+  const hash = createHash('sha256').update(stateDir).digest('hex').slice(0, 16);
+  return join(tmpdir(), `kata-shim-${hash}.sock`);
+}
+
+/** A connection to a Unix socket, once it is open. */
+function connectTo(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
 }
 
 /** Whether a process exists (signal 0 checks without sending anything). */
