@@ -39,6 +39,9 @@ describe('The kubelet benchmark', () => {
     const run = benchKubelet(3);
     expect(await run.exited, `the benchmark ends well; it said:\n${run.output()}`).toBe(0);
     expect(run.output(), 'it ran 3 real pods').toContain('3 kata/echo pods');
+    expect(run.output(), "it measured the shim's memory beside the program's").toMatch(
+      /memory per pod: kata\/echo's own program [\d.]+ MiB; the node's shim [\d.]+ MiB/,
+    );
     expect(processesOf(run.tmp), 'no shim or container of the run is left').toEqual([]);
   }, 60_000);
 

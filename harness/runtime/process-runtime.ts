@@ -467,6 +467,11 @@ export class ProcessRuntime implements ContainerRuntime {
     });
   }
 
+  /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */
+  async shimProcess(): Promise<number> {
+    return (await this.connectShim()).pid;
+  }
+
   /**
    * Lets go of the state directory (the node's shim runs on while it has containers); with
    * `stopAll`, stops every container and sandbox first, and the node's shim too.
