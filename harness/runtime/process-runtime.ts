@@ -326,8 +326,13 @@ export class ProcessRuntime implements ContainerRuntime {
     );
     const exit = this.exited(containerId);
     if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
-    if (!this.started(containerId) && !exit)
-      throw new RuntimeError('Unknown', `container ${containerId} did not start within 10 s`);
+    if (this.started(containerId) || exit) return;
+    throw new RuntimeError(
+      'Unknown',
+      isAlive(shim.pid)
+        ? `container ${containerId} did not start within 10 s`
+        : `the container shim (pid ${shim.pid}) ended before starting container ${containerId}`,
+    );
   }
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {

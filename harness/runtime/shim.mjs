@@ -134,8 +134,10 @@ function startContainer(dir) {
     startError(error);
     return;
   }
-  child.stdout.setEncoding('utf8').on('data', (chunk) => stdout.add(chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk) => stderr.add(chunk));
+  // Output after the end (a background process still writing when the 2 s below ran out) is
+  // dropped: the log's file descriptor is closed, and its number may be another container's log now.
+  child.stdout.setEncoding('utf8').on('data', (chunk) => ended || stdout.add(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => ended || stderr.add(chunk));
   child.on('spawn', () => {
     container.pid = child.pid;
     record(join(dir, 'started.json'), { pid: child.pid, startedAt: Date.now() });

@@ -6,7 +6,7 @@
 //
 // Each test gets its own state directory and waits on conditions; every process is ended after it.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -63,9 +63,15 @@ function shimsOf(stateDir: string): string[] {
   return processesOf(stateDir).filter((line) => line.includes('shim.mjs'));
 }
 
-function shimPid(stateDir: string): number {
-  return (JSON.parse(readFileSync(join(stateDir, 'shim.json'), 'utf8')) as { pid: number }).pid;
+/** What the shim of a state directory wrote of itself: its pid and where it listens. */
+function shimFile(stateDir: string): { pid: number; socket: string } {
+  return JSON.parse(readFileSync(join(stateDir, 'shim.json'), 'utf8')) as {
+    pid: number;
+    socket: string;
+  };
 }
+
+const shimPid = (stateDir: string) => shimFile(stateDir).pid;
 
 async function exited(runtime: ProcessRuntime, id: string): Promise<boolean> {
   return (await runtime.containerStatus(id)).state === 'CONTAINER_EXITED';
@@ -151,17 +157,20 @@ describe('The node shim', () => {
     ]);
   });
 
-  test('containers outlive a kubelet killed outright; the next runtime adopts them and the same shim', async () => {
+  test('containers outlive a kubelet killed outright, and are still logged; the next runtime adopts them and the same shim', async () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'kata-shim-'));
     stateDirs.push(stateDir);
     // A kubelet of its own: a program that starts a container through its runtime and then runs on.
+    // The container says "tick N" five times a second.
+    const ticking = 'i=0; while :; do i=$((i+1)); echo "tick $i"; sleep 0.2; done';
     const program = [
       `const { ProcessRuntime } = await import(${JSON.stringify(join(repoRoot, 'harness/runtime/process-runtime.ts'))});`,
       `const runtime = new ProcessRuntime({ stateDir: ${JSON.stringify(stateDir)}, podCidr: ${JSON.stringify(podCidr)} });`,
       `const sandbox = await runtime.runPodSandbox({ metadata: { name: 'p', namespace: 'default', uid: 'u', attempt: 0 } });`,
-      `const id = await runtime.createContainer(sandbox, { metadata: { name: 'main', attempt: 0 }, image: 'kata/sleep' });`,
+      `const id = await runtime.createContainer(sandbox, { metadata: { name: 'main', attempt: 0 }, image: 'busybox', command: ['sh', '-c', ${JSON.stringify(ticking)}] });`,
       `await runtime.startContainer(id);`,
-      `console.log(JSON.stringify({ id, pid: (await runtime.containerStatus(id)).pid }));`,
+      `const { pid, logPath } = await runtime.containerStatus(id);`,
+      `console.log(JSON.stringify({ id, pid, logPath }));`,
       `setInterval(() => {}, 60000);`,
     ].join('\n');
     const kubelet = spawn(
@@ -176,11 +185,18 @@ describe('The node shim', () => {
     let said = '';
     kubelet.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
     await waitFor(() => said.includes('\n'), 'the kubelet to start its container', 30_000);
-    const { id, pid } = JSON.parse(said) as { id: string; pid: number };
+    const { id, pid, logPath } = JSON.parse(said) as { id: string; pid: number; logPath: string };
+    const ticks = () =>
+      readFileSync(logPath, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(' tick ')).length;
+    await waitFor(() => ticks() > 0, 'the container to tick');
     const shim = shimPid(stateDir);
 
     kubelet.kill('SIGKILL');
     await waitFor(() => !isAlive(kubelet.pid!), 'the kubelet to be gone');
+    const ticksThen = ticks();
+    await waitFor(() => ticks() >= ticksThen + 3, 'the container to go on ticking, into its log');
     expect(isAlive(pid), 'the container runs on without its kubelet').toBe(true);
     expect(isAlive(shim), 'and so does its shim').toBe(true);
 
@@ -192,11 +208,11 @@ describe('The node shim', () => {
     ]);
     expect((await runtime.containerStatus(next)).state).toBe('CONTAINER_RUNNING');
     await runtime.stopContainer(id, 10);
-    expect(await runtime.containerStatus(id), 'the adopted container, stopped').toMatchObject({
-      state: 'CONTAINER_EXITED',
-      exitCode: 0,
-      reason: 'Completed',
-    });
+    expect(
+      await runtime.containerStatus(id),
+      'the adopted container, stopped by SIGTERM (its shell has no trap for it)',
+    ).toMatchObject({ state: 'CONTAINER_EXITED', exitCode: 143, reason: 'Error' });
+    expect(isAlive(pid)).toBe(false);
   }, 60_000);
 
   test('a shim killed from outside: its containers are ended and recorded as killed; the next start brings a new shim', async () => {
@@ -218,6 +234,32 @@ describe('The node shim', () => {
     const next = await runPod(runtime, { image: 'kata/sleep' });
     expect((await runtime.containerStatus(next)).state).toBe('CONTAINER_RUNNING');
     expect(shimPid(stateDir), 'a new shim').not.toBe(shim);
+  });
+
+  test('signals a terminal or a process manager sends do not end the shim', async () => {
+    const runtime = openRuntime();
+    const stateDir = stateDirs.at(-1)!;
+    const id = await runPod(runtime, { image: 'kata/sleep' });
+    const shim = shimPid(stateDir);
+    for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.kill(shim, signal);
+    const job = await runPod(runtime, { image: 'kata/job', args: ['still here'] });
+    await waitFor(() => exited(runtime, job), 'a job started after the signals to end');
+    expect(isAlive(shim), 'the shim after SIGTERM, SIGINT and SIGHUP').toBe(true);
+    expect((await runtime.containerStatus(id)).state).toBe('CONTAINER_RUNNING');
+  });
+
+  test('a state directory too deep for a socket path: the shim listens in the temporary folder', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'kata-shim-'));
+    stateDirs.push(base);
+    const stateDir = join(base, 'n'.repeat(60), 'runtime', 'x'.repeat(40));
+    const runtime = openRuntime(stateDir);
+    const id = await runPod(runtime, { image: 'kata/sleep' });
+    expect((await runtime.containerStatus(id)).state).toBe('CONTAINER_RUNNING');
+    const { socket } = shimFile(stateDir);
+    expect(socket, 'the socket path').toMatch(/kata-shim-[0-9a-f]{16}\.sock$/);
+    expect(socket.startsWith(tmpdir())).toBe(true);
+    await runtime.close({ stopAll: true });
+    expect(existsSync(socket), 'the shim takes its socket away as it ends').toBe(false);
   });
 
   test('stopping everything leaves no shim and no container; nor does a runtime let go with nothing running', async () => {
