@@ -13,7 +13,7 @@
 //   <stateDir>/sandboxes/<id>.json                   a sandbox's status
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
-//   <stateDir>/shim.json, shim.sock, shim.log        the node's shim: its pid and socket, its errors
+//   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
 //                                                    kubelet lays out /var/log/pods
 //
@@ -668,14 +668,14 @@ function writeJson(path: string, value: unknown): void {
 }
 
 /**
- * Where the node's shim listens: in the state directory when the path is short enough for a Unix
- * socket (macOS allows 104 bytes), else in the system's temporary folder, named after the directory.
+ * Where the node's shim listens: a Unix socket in the system's temporary folder, named after the
+ * state directory. Not in the state directory itself: its path may be too long for a socket (macOS
+ * allows 104 bytes), or on a file system without sockets (WSL's /mnt/c).
  */
 function shimSocket(stateDir: string): string {
-  const inside = join(stateDir, 'shim.sock');
-  if (Buffer.byteLength(inside) <= 100) return inside;
-  const hash = createHash('sha256').update(stateDir).digest('hex').slice(0, 16);
-  return join(tmpdir(), `kata-shim-${hash}.sock`);
+  const name = `kata-shim-${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.sock`;
+  const inTemporary = join(tmpdir(), name);
+  return Buffer.byteLength(inTemporary) <= 100 ? inTemporary : join('/tmp', name);
 }
 
 /** A connection to a Unix socket, once it is open. */

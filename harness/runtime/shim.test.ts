@@ -248,7 +248,7 @@ describe('The node shim', () => {
     expect((await runtime.containerStatus(id)).state).toBe('CONTAINER_RUNNING');
   });
 
-  test('a state directory too deep for a socket path: the shim listens in the temporary folder', async () => {
+  test('the shim listens in the temporary folder, even for a state directory too deep for a socket path', async () => {
     const base = mkdtempSync(join(tmpdir(), 'kata-shim-'));
     stateDirs.push(base);
     const stateDir = join(base, 'n'.repeat(60), 'runtime', 'x'.repeat(40));
