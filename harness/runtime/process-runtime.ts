@@ -308,31 +308,38 @@ export class ProcessRuntime implements ContainerRuntime {
     }
   }
 
-  /** Hands a container to the node's shim, and waits until it runs or has failed to start. */
+  /**
+   * Hands a container to the node's shim, and waits until it runs or has failed to start. A shim
+   * that ends meanwhile (it was idle and ending as this runtime connected, or it was killed) loses
+   * the request: a new shim gets it, once.
+   */
   private async startThroughShim(container: ContainerRecord): Promise<void> {
     const containerId = container.id;
-    const shim = await this.connectShim();
     const { program, argv, env, cwd, logPath } = container;
     writeJson(this.containerFile(containerId, 'spec.json'), { program, argv, env, cwd, logPath });
-    this.saveContainer({ ...container, shimPid: shim.pid });
-    shim.socket.write(`${JSON.stringify({ start: this.containerFile(containerId, '') })}\n`);
-    // Started means running or already ended; a start error is both an exit record and an error.
-    await this.waitUntil(
-      () =>
-        this.started(containerId) !== undefined ||
-        this.exited(containerId) !== undefined ||
-        !isAlive(shim.pid),
-      shimDeadlineMs,
-    );
-    const exit = this.exited(containerId);
-    if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
-    if (this.started(containerId) || exit) return;
-    throw new RuntimeError(
-      'Unknown',
-      isAlive(shim.pid)
-        ? `container ${containerId} did not start within 10 s`
-        : `the container shim (pid ${shim.pid}) ended before starting container ${containerId}`,
-    );
+    for (let attempt = 1; ; attempt++) {
+      const shim = await this.connectShim();
+      this.saveContainer({ ...container, shimPid: shim.pid });
+      shim.socket.write(`${JSON.stringify({ start: this.containerFile(containerId, '') })}\n`);
+      // Started means running or already ended; a start error is both an exit record and an error.
+      await this.waitUntil(
+        () =>
+          this.started(containerId) !== undefined ||
+          this.exited(containerId) !== undefined ||
+          !isAlive(shim.pid),
+        shimDeadlineMs,
+      );
+      const exit = this.exited(containerId);
+      if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
+      if (this.started(containerId) || exit) return;
+      if (isAlive(shim.pid))
+        throw new RuntimeError('Unknown', `container ${containerId} did not start within 10 s`);
+      if (attempt === 2)
+        throw new RuntimeError(
+          'Unknown',
+          `the container shim (pid ${shim.pid}) ended before starting container ${containerId}`,
+        );
+    }
   }
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
@@ -409,7 +416,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (started && (isAlive(started.pid) || this.supervised(container)))
       return { ...base, state: 'CONTAINER_RUNNING', pid: started.pid };
     if (!started && this.supervised(container)) return base;
-    // The shim is gone without an exit record (killed from outside): nobody knows how it ended.
+    // The shim ended before it started the program (killed from outside): it never ran.
     return {
       ...base,
       state: 'CONTAINER_UNKNOWN',

@@ -236,6 +236,18 @@ describe('The node shim', () => {
     expect(shimPid(stateDir), 'a new shim').not.toBe(shim);
   });
 
+  test('a start as the shim is killed goes to a new shim', async () => {
+    const runtime = openRuntime();
+    const stateDir = stateDirs.at(-1)!;
+    await runPod(runtime, { image: 'kata/sleep' });
+    const shim = shimPid(stateDir);
+    // No wait between: the runtime may not have seen its connection close yet.
+    process.kill(shim, 'SIGKILL');
+    const next = await runPod(runtime, { image: 'kata/sleep' });
+    expect((await runtime.containerStatus(next)).state).toBe('CONTAINER_RUNNING');
+    expect(shimPid(stateDir), 'a new shim').not.toBe(shim);
+  });
+
   test('signals a terminal or a process manager sends do not end the shim', async () => {
     const runtime = openRuntime();
     const stateDir = stateDirs.at(-1)!;
