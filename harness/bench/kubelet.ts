@@ -8,7 +8,7 @@
 //      memory per pod (resident set size): kata/echo's own program, and the node's container shim
 //      (one process for all the node's containers, see harness/runtime/README.md) shared out over
 //      the pods, target at most 5 MiB. The baseline, measured in the same run, is the shim idle:
-//      what a shim per container, the design before it, cost each container.
+//      the least a shim per container, the design before it, cost each container.
 //
 // `npx kata bench kubelet --pods N` runs N pods in each instead (a quick run, or a test's). Every
 // pod's processes are stopped before it ends, by an error or Ctrl-C too (harness/lifetime.ts).
@@ -145,7 +145,7 @@ function residentKiB(pids: number[]): number {
   );
   console.log(
     `  the node's shim: ${mib(busyShim)} for ${count} containers = ${mib(idleShim)} idle ` +
-      `(what a shim per container cost each) + ${mib(Math.max(0, busyShim - idleShim) / count)} ` +
+      `(a shim per container cost at least that each) + ${mib(Math.max(0, busyShim - idleShim) / count)} ` +
       'for each container',
   );
   await close();
