@@ -108,6 +108,12 @@ interface ShimConnection {
 }
 
 const shimProgram = fileURLToPath(new URL('./shim.mjs', import.meta.url));
+/**
+ * The shim's young generation kept small (V8's default lets it grow to tens of MiB): every line a
+ * container writes passes through it as a short-lived string, and with several containers logging
+ * hard it would otherwise keep 30 MiB or more it no longer needs.
+ */
+const shimFlags = ['--max-semi-space-size=1'];
 /** How often the runtime looks at a shim's files while waiting for a start or an exit. */
 const pollMs = 10;
 /** How long a shim may take to start its program, or to report an exit after SIGKILL. */
@@ -602,10 +608,14 @@ export class ProcessRuntime implements ContainerRuntime {
       this.endOrphan(container, this.started(container.id));
     rmSync(join(this.stateDir, 'shim.json'), { force: true });
     const log = openSync(join(this.stateDir, 'shim.log'), 'a');
-    const child = spawn(process.execPath, [shimProgram, this.stateDir, shimSocket(this.stateDir)], {
-      detached: true,
-      stdio: ['ignore', log, log],
-    });
+    const child = spawn(
+      process.execPath,
+      [...shimFlags, shimProgram, this.stateDir, shimSocket(this.stateDir)],
+      {
+        detached: true,
+        stdio: ['ignore', log, log],
+      },
+    );
     closeSync(log);
     child.unref();
     const pid = child.pid ?? -1;
@@ -638,9 +648,11 @@ export class ProcessRuntime implements ContainerRuntime {
 
   /** Tells the node's shim to end (killing what still runs), and waits until it has. */
   private async stopShim(): Promise<void> {
+    // A shim this runtime is starting right now is waited for, and stopped too.
+    const starting = await this.shim?.catch(() => undefined);
     const running = readJson<ShimFile>(join(this.stateDir, 'shim.json'));
-    if (!running || !isAlive(running.pid)) return;
-    const connection = await this.connectShim().catch(() => undefined);
+    if (!starting && (!running || !isAlive(running.pid))) return;
+    const connection = starting ?? (await this.connectShim().catch(() => undefined));
     if (!connection) return;
     connection.socket.end(`${JSON.stringify({ exit: true })}\n`);
     this.shim = undefined;

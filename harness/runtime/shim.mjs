@@ -57,32 +57,36 @@ function record(path, value) {
 /** A line longer than this many characters is written in pieces tagged P (runtimes use 16 KiB). */
 const maxLine = 16 * 1024;
 
-/** Writes one stream of a container to its log: full lines F, pieces of long lines P. */
+/**
+ * Writes one stream of a container to its log: full lines F, pieces of long lines P. What one read
+ * brings is written at once, its lines stamped with the time it came.
+ */
 function lineWriter(log, stream) {
   let pending = '';
-  const writeLine = (partial, content) =>
-    writeSync(log, `${new Date().toISOString()} ${stream} ${partial ? 'P' : 'F'} ${content}\n`);
-  /** Writes a long text's leading pieces as P; returns what is left (at most maxLine). */
-  const writePieces = (text) => {
-    while (text.length > maxLine) {
-      writeLine(true, text.slice(0, maxLine));
-      text = text.slice(maxLine);
+  /** `line` as log lines: pieces of maxLine characters tagged P, then the rest tagged F. */
+  const format = (time, line) => {
+    let text = '';
+    while (line.length > maxLine) {
+      text += `${time} ${stream} P ${line.slice(0, maxLine)}\n`;
+      line = line.slice(maxLine);
     }
-    return text;
+    return `${text}${time} ${stream} F ${line}\n`;
   };
   return {
     add(chunk) {
-      pending += chunk;
-      let newline;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        writeLine(false, writePieces(pending.slice(0, newline)));
-        pending = pending.slice(newline + 1);
-      }
+      const time = new Date().toISOString();
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop();
+      let text = lines.map((line) => format(time, line)).join('');
       // A line still growing: its full pieces can be written now.
-      pending = writePieces(pending);
+      while (pending.length > maxLine) {
+        text += `${time} ${stream} P ${pending.slice(0, maxLine)}\n`;
+        pending = pending.slice(maxLine);
+      }
+      if (text) writeSync(log, text);
     },
     flush() {
-      if (pending) writeLine(false, writePieces(pending));
+      if (pending) writeSync(log, format(new Date().toISOString(), pending));
       pending = '';
     },
   };
@@ -221,9 +225,9 @@ server.on('error', (error) => {
 // A socket left by a shim that was killed is in the way; nothing listens on it any more.
 rmSync(socketPath, { force: true });
 server.listen(socketPath, () => {
-  record(join(stateDir, 'shim.json'), { pid: process.pid, socket: socketPath });
   // Started for a runtime that never connected (it stopped meanwhile): nothing to wait for.
   setTimeout(exitWhenIdle, 10_000);
+  record(join(stateDir, 'shim.json'), { pid: process.pid, socket: socketPath });
 });
 
 // The shim outlives the runtime and its programs, never the other way round: signals a terminal

@@ -274,6 +274,15 @@ describe('The node shim', () => {
     expect(existsSync(socket), 'the shim takes its socket away as it ends').toBe(false);
   });
 
+  test('a shim still starting when the runtime stops everything does not outlive it', async () => {
+    const runtime = openRuntime();
+    const stateDir = stateDirs.at(-1)!;
+    const starting = runtime.shimProcess();
+    await runtime.close({ stopAll: true });
+    await starting;
+    expect(shimsOf(stateDir), 'no shim left').toEqual([]);
+  });
+
   test('stopping everything leaves no shim and no container; nor does a runtime let go with nothing running', async () => {
     const runtime = openRuntime();
     const stateDir = stateDirs.at(-1)!;
