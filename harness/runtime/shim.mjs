@@ -105,8 +105,20 @@ function startContainer(dir) {
     existsSync(join(dir, 'exit.json'))
   )
     return;
-  const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8'));
-  const log = openSync(spec.logPath, 'a');
+  let spec, log;
+  try {
+    spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8'));
+    log = openSync(spec.logPath, 'a');
+  } catch (error) {
+    const message = `failed to start: ${error.message}`;
+    record(join(dir, 'exit.json'), {
+      exitCode: 128,
+      reason: 'StartError',
+      message,
+      finishedAt: Date.now(),
+    });
+    return;
+  }
   const stdout = lineWriter(log, 'stdout');
   const stderr = lineWriter(log, 'stderr');
   const container = { pid: 0 };
@@ -179,14 +191,20 @@ let exiting = false;
 
 function exitWhenIdle() {
   if (running.size > 0 || (clients.size > 0 && !exiting)) return;
-  // shim.json goes first: a runtime that reads it afterwards starts a new shim instead.
-  rmSync(join(stateDir, 'shim.json'), { force: true });
+  // shim.json goes first (if it is still this shim's): a runtime that reads it afterwards starts
+  // a new shim instead.
+  const file = join(stateDir, 'shim.json');
+  try {
+    if (JSON.parse(readFileSync(file, 'utf8')).pid === process.pid) rmSync(file);
+  } catch {
+    // Not there any more.
+  }
   server.close();
   process.exit(0);
 }
 
 function handle(request) {
-  if (typeof request.start === 'string') startContainer(request.start);
+  if (typeof request.start === 'string' && !exiting) startContainer(request.start);
   if (request.exit === true) {
     exiting = true;
     for (const container of running.values()) if (container.pid) killGroup(container.pid);
