@@ -1,8 +1,7 @@
 // The process runtime: a container runtime whose containers are real processes on this machine.
 //
-// Each container is a Node program from the image table (images/table.ts), started through the
-// node's shim (shim.mjs, one process for all the containers of this state directory) that writes
-// their logs in the CRI format and records their exits. Each pod sandbox gets an
+// Each container is a Node program from the image table (images/table.ts), started through a shim
+// (shim.mjs) that writes its logs in the CRI format and records its exit. Each pod sandbox gets an
 // IP from the node's podCIDR on loopback (see ../network.ts), which its containers listen on, as a
 // CNI plugin would give it an address on the pod network.
 //
@@ -14,28 +13,24 @@
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
 //   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
+//                                                    (one shim for all the containers of the node)
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
 //                                                    kubelet lays out /var/log/pods
 //
 // One runtime object per state directory at a time; a second one is for after the first is closed.
 
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
-  closeSync,
   existsSync,
   mkdirSync,
-  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { cidrSize, firstPodAddressIndex, nthAddress, parseCidr, type Cidr } from '../network.ts';
 import {
   matchesLabels,
@@ -55,6 +50,9 @@ import {
 } from './cri.ts';
 import { readLogFile } from './cri-log.ts';
 import { defaultImageTable, imageStatusOf, resolveImage, type ImageTable } from './images/table.ts';
+import { isAlive, NodeShim, shimDeadlineMs, waitUntil } from './node-shim.ts';
+
+export { isAlive } from './node-shim.ts';
 
 export interface ProcessRuntimeOptions {
   /** Where records, shim files and logs live; created if missing. */
@@ -95,30 +93,6 @@ interface ExitFile {
   finishedAt: number;
 }
 
-/** <stateDir>/shim.json, written by the node's shim once it listens. */
-interface ShimFile {
-  pid: number;
-  socket: string;
-}
-
-/** A runtime's connection to the node's shim. */
-interface ShimConnection {
-  pid: number;
-  socket: Socket;
-}
-
-const shimProgram = fileURLToPath(new URL('./shim.mjs', import.meta.url));
-/**
- * The shim's young generation kept small (V8's default lets it grow to tens of MiB): every line a
- * container writes passes through it as a short-lived string, and with several containers logging
- * hard it would otherwise keep 30 MiB or more it no longer needs.
- */
-const shimFlags = ['--max-semi-space-size=1'];
-/** How often the runtime looks at a shim's files while waiting for a start or an exit. */
-const pollMs = 10;
-/** How long a shim may take to start its program, or to report an exit after SIGKILL. */
-const shimDeadlineMs = 10_000;
-
 export class ProcessRuntime implements ContainerRuntime {
   private readonly stateDir: string;
   private readonly podCidr: Cidr;
@@ -132,15 +106,17 @@ export class ProcessRuntime implements ContainerRuntime {
   private closing = false;
   /** Containers being started, until the shim has said it runs them (or could not). */
   private readonly starting = new Map<string, Promise<void>>();
-  /** The connection to the node's shim, made at the first start. */
-  private shim: Promise<ShimConnection> | undefined;
-  /** That connection once open, until it closes. */
-  private shimOpen: ShimConnection | undefined;
+  /** The node's shim; before a new one starts, the containers of one that is gone are ended. */
+  private readonly shim: NodeShim;
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
     this.podCidr = parseCidr(options.podCidr);
     this.images = options.images ?? defaultImageTable;
+    this.shim = new NodeShim(this.stateDir, () => {
+      for (const container of this.containers.values())
+        this.endOrphan(container, this.started(container.id));
+    });
     mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
     mkdirSync(join(this.stateDir, 'containers'), { recursive: true });
     this.load();
@@ -324,26 +300,25 @@ export class ProcessRuntime implements ContainerRuntime {
     const { program, argv, env, cwd, logPath } = container;
     writeJson(this.containerFile(containerId, 'spec.json'), { program, argv, env, cwd, logPath });
     for (let attempt = 1; ; attempt++) {
-      const shim = await this.connectShim();
-      this.saveContainer({ ...container, shimPid: shim.pid });
-      shim.socket.write(`${JSON.stringify({ start: this.containerFile(containerId, '') })}\n`);
+      const shimPid = await this.shim.start(this.containerFile(containerId, ''));
+      this.saveContainer({ ...container, shimPid });
       // Started means running or already ended; a start error is both an exit record and an error.
       await this.waitUntil(
         () =>
           this.started(containerId) !== undefined ||
           this.exited(containerId) !== undefined ||
-          !isAlive(shim.pid),
+          !isAlive(shimPid),
         shimDeadlineMs,
       );
       const exit = this.exited(containerId);
       if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
       if (this.started(containerId) || exit) return;
-      if (isAlive(shim.pid))
+      if (isAlive(shimPid))
         throw new RuntimeError('Unknown', `container ${containerId} did not start within 10 s`);
       if (attempt === 2)
         throw new RuntimeError(
           'Unknown',
-          `the container shim (pid ${shim.pid}) ended before starting container ${containerId}`,
+          `the container shim (pid ${shimPid}) ended before starting container ${containerId}`,
         );
     }
   }
@@ -487,7 +462,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */
   async shimProcess(): Promise<number> {
-    return (await this.connectShim()).pid;
+    return this.shim.pid();
   }
 
   /**
@@ -496,11 +471,7 @@ export class ProcessRuntime implements ContainerRuntime {
    */
   async close(options: CloseOptions = {}): Promise<void> {
     if (!options.stopAll) {
-      void this.shim?.then(
-        ({ socket }) => socket.destroy(),
-        () => {},
-      );
-      this.shim = undefined;
+      this.shim.letGo();
       return;
     }
     this.closing = true;
@@ -508,7 +479,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const timeout = options.timeoutSeconds ?? 0;
     await Promise.all([...this.containers.keys()].map((id) => this.stopContainer(id, timeout)));
     // Wait for the shim too, so that no process of ours is left once close resolves.
-    await this.stopShim();
+    await this.shim.stop();
     for (const sandbox of this.sandboxes.values())
       if (sandbox.state === 'SANDBOX_READY')
         this.saveSandbox({ ...sandbox, state: 'SANDBOX_NOTREADY' });
@@ -588,81 +559,8 @@ export class ProcessRuntime implements ContainerRuntime {
     return exit;
   }
 
-  /** The node's shim: a connection to the one running, or to one started now. Shared by all. */
-  private connectShim(): Promise<ShimConnection> {
-    this.shim ??= this.openShim().catch((error: unknown) => {
-      this.shim = undefined;
-      throw error;
-    });
-    return this.shim;
-  }
-
-  private async openShim(): Promise<ShimConnection> {
-    const running = readJson<ShimFile>(join(this.stateDir, 'shim.json'));
-    if (running && isAlive(running.pid)) {
-      const socket = await connectTo(running.socket).catch(() => undefined);
-      if (socket) return this.attach(socket, running.pid);
-    }
-    // A shim that is gone leaves its containers behind: end them before a new shim starts.
-    for (const container of this.containers.values())
-      this.endOrphan(container, this.started(container.id));
-    rmSync(join(this.stateDir, 'shim.json'), { force: true });
-    const log = openSync(join(this.stateDir, 'shim.log'), 'a');
-    const child = spawn(
-      process.execPath,
-      [...shimFlags, shimProgram, this.stateDir, shimSocket(this.stateDir)],
-      {
-        detached: true,
-        stdio: ['ignore', log, log],
-      },
-    );
-    closeSync(log);
-    child.unref();
-    const pid = child.pid ?? -1;
-    const listening = () => readJson<ShimFile>(join(this.stateDir, 'shim.json'))?.pid === pid;
-    await this.waitUntil(() => listening() || !isAlive(pid), shimDeadlineMs);
-    const socket = listening()
-      ? await connectTo(shimSocket(this.stateDir)).catch(() => undefined)
-      : undefined;
-    if (!socket)
-      throw new RuntimeError(
-        'Unknown',
-        `the container shim did not start (see ${join(this.stateDir, 'shim.log')})`,
-      );
-    return this.attach(socket, pid);
-  }
-
-  /** Keeps a connection to the shim without keeping this program alive; forgets it once closed. */
-  private attach(socket: Socket, pid: number): ShimConnection {
-    socket.unref();
-    const connection = { socket, pid };
-    this.shimOpen = connection;
-    socket.on('error', () => {});
-    socket.on('close', () => {
-      if (this.shimOpen !== connection) return;
-      this.shimOpen = undefined;
-      this.shim = undefined;
-    });
-    return connection;
-  }
-
-  /** Tells the node's shim to end (killing what still runs), and waits until it has. */
-  private async stopShim(): Promise<void> {
-    // A shim this runtime is starting right now is waited for, and stopped too.
-    const starting = await this.shim?.catch(() => undefined);
-    const running = readJson<ShimFile>(join(this.stateDir, 'shim.json'));
-    if (!starting && (!running || !isAlive(running.pid))) return;
-    const connection = starting ?? (await this.connectShim().catch(() => undefined));
-    if (!connection) return;
-    connection.socket.end(`${JSON.stringify({ exit: true })}\n`);
-    this.shim = undefined;
-    await this.waitUntil(() => !isAlive(connection.pid), shimDeadlineMs);
-  }
-
-  private async waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition() && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+  private waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+    return waitUntil(condition, timeoutMs);
   }
 }
 
@@ -684,39 +582,6 @@ function readJson<T>(path: string): T | undefined {
 function writeJson(path: string, value: unknown): void {
   writeFileSync(`${path}.tmp`, JSON.stringify(value));
   renameSync(`${path}.tmp`, path);
-}
-
-/**
- * Where the node's shim listens: a Unix socket in the system's temporary folder, named after the
- * state directory. Not in the state directory itself: its path may be too long for a socket (macOS
- * allows 104 bytes), or on a file system without sockets (WSL's /mnt/c).
- */
-function shimSocket(stateDir: string): string {
-  const name = `kata-shim-${createHash('sha256').update(stateDir).digest('hex').slice(0, 16)}.sock`;
-  const inTemporary = join(tmpdir(), name);
-  return Buffer.byteLength(inTemporary) <= 100 ? inTemporary : join('/tmp', name);
-}
-
-/** A connection to a Unix socket, once it is open. */
-function connectTo(path: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection(path);
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
-/** Whether a process exists (signal 0 checks without sending anything). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Signals a container's whole process group (its pid is the group id), so children stop too. */
