@@ -1,8 +1,8 @@
 // The runtime's side of the node's container shim (shim.mjs): finding the shim that runs for a
 // state directory or starting one, handing it containers, and telling it to end.
 //
-// One shim serves every container of a node, so that a container costs its own program and a few
-// hundred KiB of the shim, not a whole Node process more (README.md, "The node's shim"). The shim
+// One shim serves every container of a node, so that a container costs its own program and about
+// a hundred KiB of the shim, not a whole Node process more (README.md, "The node's shim"). The shim
 // runs detached and outlives the runtime that started it; a runtime opened later on the same
 // directory (a restarted kubelet) finds it through <stateDir>/shim.json, { pid, socket }, and
 // connects to its Unix socket. A request is one line of JSON: { start: <container dir> } or

@@ -6,8 +6,8 @@
 // stop and start again while containers keep running. Something must still read each container's
 // stdout, and still be its parent to learn its exit code; containerd's shim and CRI-O's conmon do
 // exactly this, one per container. Here one shim serves all the containers of a node, so that a
-// container costs its program and a few hundred KiB of the shim, not a whole Node process more
-// (a Node process takes about 40 MiB; see README.md, "The shim's memory").
+// container costs its program and about a hundred KiB of the shim, not a whole Node process more
+// (a Node process takes about 40 MiB; see README.md, "The node's shim").
 //
 // The runtime starts this program detached, with its state directory and a socket path:
 //
