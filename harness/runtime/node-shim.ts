@@ -118,7 +118,9 @@ export class NodeShim {
     });
     closeSync(log);
     child.unref();
-    const pid = child.pid ?? -1;
+    child.on('error', () => {});
+    const pid = child.pid;
+    if (pid === undefined) throw new RuntimeError('Unknown', 'the container shim could not start');
     const listening = () => this.shimFile()?.pid === pid;
     await waitUntil(() => listening() || !isAlive(pid), shimDeadlineMs);
     const socket = listening() ? await connectTo(socketPath).catch(() => undefined) : undefined;
