@@ -34,7 +34,11 @@ function openRuntime(stateDir = mkdtempSync(join(tmpdir(), 'kata-shim-'))): Proc
 afterEach(async () => {
   for (const pid of kubelets.splice(0)) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   for (const runtime of runtimes.splice(0)) await runtime.close({ stopAll: true });
-  for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const stateDir of stateDirs.splice(0)) {
+    // What no runtime of the test holds (the killed kubelet's containers, if the test failed early).
+    await new ProcessRuntime({ stateDir, podCidr }).close({ stopAll: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });
 
 let podCount = 0;
