@@ -3,7 +3,7 @@
 // every shim (its command line) and every container (its working directory) of the run is found
 // there, and no other test's processes are mistaken for its.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -34,18 +34,32 @@ function benchKubelet(pods: number) {
   return { child, tmp, exited, output: () => output };
 }
 
+/** Whether a container of the run's process runtime has started (its shim wrote started.json). */
+function aContainerStarted(tmp: string): boolean {
+  return readdirSync(tmp)
+    .filter((name) => name.startsWith('kata-bench-kubelet-'))
+    .map((name) => path.join(tmp, name, 'containers'))
+    .filter((containers) => existsSync(containers))
+    .some((containers) =>
+      readdirSync(containers).some((id) => existsSync(path.join(containers, id, 'started.json'))),
+    );
+}
+
 describe('The kubelet benchmark', () => {
   test('a short run leaves no process behind', async () => {
     const run = benchKubelet(3);
     expect(await run.exited, `the benchmark ends well; it said:\n${run.output()}`).toBe(0);
     expect(run.output(), 'it ran 3 real pods').toContain('3 kata/echo pods');
+    expect(run.output(), "it measured the shim's memory beside the program's").toMatch(
+      /memory per pod: kata\/echo's own program [\d.]+ MiB; the node's shim [\d.]+ MiB/,
+    );
     expect(processesOf(run.tmp), 'no shim or container of the run is left').toEqual([]);
   }, 60_000);
 
   test('a run stopped by SIGTERM while its pods run leaves no process behind', async () => {
     const run = benchKubelet(20);
     await waitFor(
-      () => processesOf(run.tmp).some((line) => line.includes('shim.mjs')),
+      () => aContainerStarted(run.tmp),
       'the first pod of the process runtime to start',
       60_000,
     );

@@ -14,6 +14,8 @@
 //   <stateDir>/sandboxes/<id>.json                   a sandbox's status
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
+//   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
+//                                                    (one shim for all the containers of the node)
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
 //                                                    kubelet lays out /var/log/pods
 //
@@ -31,7 +33,6 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   cidrSize,
   firstPodAddressIndex,
@@ -59,6 +60,9 @@ import {
 } from './cri.ts';
 import { readLogFile } from './cri-log.ts';
 import { defaultImageTable, imageStatusOf, resolveImage, type ImageTable } from './images/table.ts';
+import { isAlive, NodeShim, shimDeadlineMs, waitUntil } from './node-shim.ts';
+
+export { isAlive } from './node-shim.ts';
 
 export interface ProcessRuntimeOptions {
   /** Where records, shim files and logs live; created if missing. */
@@ -85,7 +89,7 @@ interface ContainerRecord {
   createdAt: number;
   labels: Record<string, string>;
   annotations: Record<string, string>;
-  /** The shim's pid once started (0 before). */
+  /** The pid of the shim that started it, once started (0 before). */
   shimPid: number;
 }
 
@@ -101,12 +105,6 @@ interface ExitFile {
   finishedAt: number;
 }
 
-const shimProgram = fileURLToPath(new URL('./shim.mjs', import.meta.url));
-/** How often the runtime looks at a shim's files while waiting for a start or an exit. */
-const pollMs = 10;
-/** How long a shim may take to start its program, or to report an exit after SIGKILL. */
-const shimDeadlineMs = 10_000;
-
 export class ProcessRuntime implements ContainerRuntime {
   private readonly stateDir: string;
   private readonly podCidr: Cidr;
@@ -119,12 +117,20 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly reservedIps = new Set<string>();
   /** Set by close({ stopAll }): from then on no container starts. */
   private closing = false;
+  /** Containers being started, until the shim has said it runs them (or could not). */
+  private readonly starting = new Map<string, Promise<void>>();
+  /** The node's shim; before a new one starts, the containers of one that is gone are ended. */
+  private readonly shim: NodeShim;
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
     this.podCidr = parseCidr(options.podCidr);
     this.images = options.images ?? defaultImageTable;
     this.network = options.network ?? 'loopback';
+    this.shim = new NodeShim(this.stateDir, () => {
+      for (const container of this.containers.values())
+        this.endOrphan(container, this.started(container.id));
+    });
     mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
     mkdirSync(join(this.stateDir, 'containers'), { recursive: true });
     this.load();
@@ -287,25 +293,49 @@ export class ProcessRuntime implements ContainerRuntime {
         'FailedPrecondition',
         `the runtime is shutting down: cannot start container ${containerId}`,
       );
-    if (container.shimPid !== 0)
+    if (container.shimPid !== 0 || this.starting.has(containerId))
       throw new RuntimeError('FailedPrecondition', `container ${containerId} was already started`);
+    // close({ stopAll }) waits for starts under way, then stops what they started.
+    const starting = this.startThroughShim(container);
+    this.starting.set(containerId, starting);
+    try {
+      await starting;
+    } finally {
+      this.starting.delete(containerId);
+    }
+  }
+
+  /**
+   * Hands a container to the node's shim, and waits until it runs or has failed to start. A shim
+   * that ends meanwhile (it was idle and ending as this runtime connected, or it was killed) loses
+   * the request: a new shim gets it, once.
+   */
+  private async startThroughShim(container: ContainerRecord): Promise<void> {
+    const containerId = container.id;
     const { program, argv, env, cwd, logPath } = container;
     writeJson(this.containerFile(containerId, 'spec.json'), { program, argv, env, cwd, logPath });
-    const shim = spawn(process.execPath, [shimProgram, this.containerFile(containerId, '')], {
-      detached: true,
-      stdio: 'ignore',
-    });
-    shim.unref();
-    this.saveContainer({ ...container, shimPid: shim.pid ?? -1 });
-    // Started means running or already ended; a start error is both an exit record and an error.
-    await this.waitUntil(
-      () => this.started(containerId) !== undefined || this.exited(containerId) !== undefined,
-      shimDeadlineMs,
-    );
-    const exit = this.exited(containerId);
-    if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
-    if (!this.started(containerId) && !exit)
-      throw new RuntimeError('Unknown', `container ${containerId} did not start within 10 s`);
+    for (let attempt = 1; ; attempt++) {
+      const shimPid = await this.shim.start(this.containerFile(containerId, ''));
+      this.saveContainer({ ...container, shimPid });
+      // Started means running or already ended; a start error is both an exit record and an error.
+      await this.waitUntil(
+        () =>
+          this.started(containerId) !== undefined ||
+          this.exited(containerId) !== undefined ||
+          !isAlive(shimPid),
+        shimDeadlineMs,
+      );
+      const exit = this.exited(containerId);
+      if (exit?.reason === 'StartError') throw new RuntimeError('Unknown', exit.message);
+      if (this.started(containerId) || exit) return;
+      if (isAlive(shimPid))
+        throw new RuntimeError('Unknown', `container ${containerId} did not start within 10 s`);
+      if (attempt === 2)
+        throw new RuntimeError(
+          'Unknown',
+          `the container shim (pid ${shimPid}) ended before starting container ${containerId}`,
+        );
+    }
   }
 
   async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
@@ -316,7 +346,7 @@ export class ProcessRuntime implements ContainerRuntime {
       () =>
         this.started(containerId) !== undefined ||
         this.exited(containerId) !== undefined ||
-        !this.shimAlive(this.containers.get(containerId) ?? container),
+        !this.supervised(this.containers.get(containerId) ?? container),
       shimDeadlineMs,
     );
     const started = this.started(containerId);
@@ -324,7 +354,7 @@ export class ProcessRuntime implements ContainerRuntime {
     signalGroup(started.pid, 'SIGTERM');
     const ended = () =>
       this.exited(containerId) !== undefined ||
-      (!this.shimAlive(container) && !isAlive(started.pid));
+      (!this.supervised(container) && !isAlive(started.pid));
     await this.waitUntil(ended, Math.max(0, timeoutSeconds) * 1000);
     if (ended()) return;
     signalGroup(started.pid, 'SIGKILL');
@@ -335,7 +365,7 @@ export class ProcessRuntime implements ContainerRuntime {
     const container = this.containers.get(containerId);
     if (!container) return;
     await this.stopContainer(containerId, 0);
-    await this.waitUntil(() => !this.shimAlive(container), shimDeadlineMs);
+    await this.waitUntil(() => !this.supervised(container), shimDeadlineMs);
     rmSync(this.containerFile(containerId, ''), { recursive: true, force: true });
     this.containers.delete(containerId);
   }
@@ -359,7 +389,7 @@ export class ProcessRuntime implements ContainerRuntime {
   /** A container's status, read from the shim's files and whether its processes are alive. */
   private status(container: ContainerRecord): ContainerStatus {
     const started = this.started(container.id);
-    const exit = this.exited(container.id);
+    const exit = this.exited(container.id) ?? this.endOrphan(container, started);
     const base: ContainerStatus = {
       id: container.id,
       podSandboxId: container.podSandboxId,
@@ -379,10 +409,10 @@ export class ProcessRuntime implements ContainerRuntime {
     };
     if (exit) return { ...base, state: 'CONTAINER_EXITED', ...exit };
     if (container.shimPid === 0) return base;
-    if (started && (isAlive(started.pid) || this.shimAlive(container)))
+    if (started && (isAlive(started.pid) || this.supervised(container)))
       return { ...base, state: 'CONTAINER_RUNNING', pid: started.pid };
-    if (!started && this.shimAlive(container)) return base;
-    // The shim is gone without an exit record (killed from outside): nobody knows how it ended.
+    if (!started && this.supervised(container)) return base;
+    // The shim ended before it started the program (killed from outside): it never ran.
     return {
       ...base,
       state: 'CONTAINER_UNKNOWN',
@@ -445,18 +475,26 @@ export class ProcessRuntime implements ContainerRuntime {
     });
   }
 
-  /** Lets go of the state directory; with `stopAll`, stops every container and sandbox first. */
+  /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */
+  async shimProcess(): Promise<number> {
+    return this.shim.pid();
+  }
+
+  /**
+   * Lets go of the state directory (the node's shim runs on while it has containers); with
+   * `stopAll`, stops every container and sandbox first, and the node's shim too.
+   */
   async close(options: CloseOptions = {}): Promise<void> {
-    if (!options.stopAll) return;
+    if (!options.stopAll) {
+      this.shim.letGo();
+      return;
+    }
     this.closing = true;
+    await Promise.allSettled(this.starting.values());
     const timeout = options.timeoutSeconds ?? 0;
     await Promise.all([...this.containers.keys()].map((id) => this.stopContainer(id, timeout)));
-    // Wait for the shims too, so that no process of ours is left once close resolves.
-    await Promise.all(
-      [...this.containers.values()].map((container) =>
-        this.waitUntil(() => !this.shimAlive(container), shimDeadlineMs),
-      ),
-    );
+    // Wait for the shim too, so that no process of ours is left once close resolves.
+    await this.shim.stop();
     for (const sandbox of this.sandboxes.values())
       if (sandbox.state === 'SANDBOX_READY')
         this.saveSandbox({ ...sandbox, state: 'SANDBOX_NOTREADY' });
@@ -508,14 +546,36 @@ export class ProcessRuntime implements ContainerRuntime {
     return readJson<ExitFile>(this.containerFile(id, 'exit.json'));
   }
 
-  private shimAlive(container: ContainerRecord): boolean {
-    return container.shimPid > 0 && isAlive(container.shimPid);
+  // --- The node's shim ---------------------------------------------------------------------------
+
+  /** Whether a shim still looks after the container: it runs, and has not recorded an exit. */
+  private supervised(container: ContainerRecord): boolean {
+    return container.shimPid > 0 && isAlive(container.shimPid) && !this.exited(container.id);
   }
 
-  private async waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!condition() && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+  /**
+   * A container whose shim is gone (killed from outside) without recording its exit: nothing reads
+   * its output any more nor will learn how it ends, so it is ended now and recorded as killed, as
+   * containerd records a container whose shim died. Undefined while its shim lives.
+   */
+  private endOrphan(container: ContainerRecord, started?: StartedFile): ExitFile | undefined {
+    if (!started || container.shimPid <= 0 || isAlive(container.shimPid)) return undefined;
+    // The shim may have written the record just before it ended.
+    const recorded = this.exited(container.id);
+    if (recorded) return recorded;
+    signalGroup(started.pid, 'SIGKILL');
+    const exit: ExitFile = {
+      exitCode: 137,
+      reason: 'Error',
+      message: `its shim (pid ${container.shimPid}) ended unexpectedly; the container was killed`,
+      finishedAt: Date.now(),
+    };
+    writeJson(this.containerFile(container.id, 'exit.json'), exit);
+    return exit;
+  }
+
+  private waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
+    return waitUntil(condition, timeoutMs);
   }
 }
 
@@ -537,16 +597,6 @@ function readJson<T>(path: string): T | undefined {
 function writeJson(path: string, value: unknown): void {
   writeFileSync(`${path}.tmp`, JSON.stringify(value));
   renameSync(`${path}.tmp`, path);
-}
-
-/** Whether a process exists (signal 0 checks without sending anything). */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Signals a container's whole process group (its pid is the group id), so children stop too. */

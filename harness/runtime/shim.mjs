@@ -1,121 +1,257 @@
-// The container shim: one small process per container that starts the container's program, writes
-// its output to the log file in the CRI log format, and records how it ended.
+// The container shim: one small process per node (per runtime state directory) that starts every
+// container's program, writes its output to the log file in the CRI log format, and records how it
+// ended.
 //
-// Why a shim between the runtime and the container: the runtime (and the kubelet that owns it) may
-// stop and start again while containers keep running. Something must still read the container's
+// Why a shim between the runtime and the containers: the runtime (and the kubelet that owns it) may
+// stop and start again while containers keep running. Something must still read each container's
 // stdout, and still be its parent to learn its exit code; containerd's shim and CRI-O's conmon do
-// exactly this. The runtime starts this program detached, then only reads the files it writes:
+// exactly this, one per container. Here one shim serves all the containers of a node, so that a
+// container costs its program and about a hundred KiB of the shim, not a whole Node process more
+// (a Node process takes about 40 MiB; see README.md, "The node's shim").
+//
+// The runtime starts this program detached, with its state directory and a socket path:
+//
+//   node shim.mjs <stateDir> <socket>
+//
+// It listens on the socket, writes <stateDir>/shim.json ({ pid, socket }) once it does, and takes
+// one request a line, in JSON:
+//
+//   { "start": "<container dir>" }   start the container described there (once; again is a no-op)
+//   { "exit": true }                 kill what still runs, record it, and exit (the runtime
+//                                    stopping everything)
+//
+// Everything else goes through files, so a runtime started later reads what an earlier one asked:
 //
 //   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath }
 //   <dir>/started.json   written here once the program runs: { pid, startedAt }
 //   <dir>/exit.json      written here once it has ended:
 //                        { exitCode, reason, message, finishedAt } (reason Completed, Error, StartError)
 //
-// The program runs in its own process group (its pid is the group id), so the runtime's signals
+// Each program runs in its own process group (its pid is the group id), so the runtime's signals
 // reach everything it started, and the shim itself is left to write the exit record. When the
 // program ends, the shim ends the rest of its group: nothing a container started outlives it.
+//
+// The shim ends by itself once no container runs and no runtime is connected: a node whose pods are
+// all gone keeps no process.
 import { spawn } from 'node:child_process';
-import { openSync, readFileSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { writeFileSync, writeSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 
-const dir = process.argv[2];
-const spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8'));
+const [stateDir, socketPath] = process.argv.slice(2);
+if (!stateDir || !socketPath) {
+  console.error('usage: node shim.mjs <stateDir> <socket>');
+  process.exit(2);
+}
 
 /** Writes a JSON record whole: readers never see half a file. */
-function record(name, value) {
-  const path = join(dir, name);
+function record(path, value) {
   writeFileSync(`${path}.tmp`, JSON.stringify(value));
   renameSync(`${path}.tmp`, path);
 }
 
 // --- The log --------------------------------------------------------------------------------------
 
-const log = openSync(spec.logPath, 'a');
 /** A line longer than this many characters is written in pieces tagged P (runtimes use 16 KiB). */
 const maxLine = 16 * 1024;
 
-function writeLine(stream, partial, content) {
-  writeSync(log, `${new Date().toISOString()} ${stream} ${partial ? 'P' : 'F'} ${content}\n`);
-}
-
-/** Writes a long text's leading pieces as P; returns what is left (at most maxLine). */
-function writePieces(stream, text) {
-  while (text.length > maxLine) {
-    writeLine(stream, true, text.slice(0, maxLine));
-    text = text.slice(maxLine);
-  }
-  return text;
-}
-
-/** Cuts a stream into lines; what is left without a newline waits for more, or for `flush`. */
-function lineWriter(stream) {
+/**
+ * Writes one stream of a container to its log: full lines F, pieces of long lines P. What one read
+ * brings is written at once, its lines stamped with the time it came.
+ */
+function lineWriter(log, stream) {
   let pending = '';
+  /** `line` as log lines: pieces of maxLine characters tagged P, then the rest tagged F. */
+  const format = (time, line) => {
+    let text = '';
+    while (line.length > maxLine) {
+      text += `${time} ${stream} P ${line.slice(0, maxLine)}\n`;
+      line = line.slice(maxLine);
+    }
+    return `${text}${time} ${stream} F ${line}\n`;
+  };
   return {
     add(chunk) {
-      pending += chunk;
-      let newline;
-      while ((newline = pending.indexOf('\n')) >= 0) {
-        writeLine(stream, false, writePieces(stream, pending.slice(0, newline)));
-        pending = pending.slice(newline + 1);
-      }
+      const time = new Date().toISOString();
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop();
+      let text = lines.map((line) => format(time, line)).join('');
       // A line still growing: its full pieces can be written now.
-      pending = writePieces(stream, pending);
+      while (pending.length > maxLine) {
+        text += `${time} ${stream} P ${pending.slice(0, maxLine)}\n`;
+        pending = pending.slice(maxLine);
+      }
+      if (text) writeSync(log, text);
     },
     flush() {
-      if (pending) writeLine(stream, false, writePieces(stream, pending));
+      if (pending) writeSync(log, format(new Date().toISOString(), pending));
       pending = '';
     },
   };
 }
 
-// --- The program ----------------------------------------------------------------------------------
+// --- The containers -------------------------------------------------------------------------------
 
-const child = spawn(process.execPath, [spec.program, ...spec.argv], {
-  cwd: spec.cwd,
-  env: spec.env,
-  detached: true,
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-const stdout = lineWriter('stdout');
-const stderr = lineWriter('stderr');
-child.stdout.setEncoding('utf8').on('data', (chunk) => stdout.add(chunk));
-child.stderr.setEncoding('utf8').on('data', (chunk) => stderr.add(chunk));
+/** Container dirs whose program runs (or is being started), each with the pid once known. */
+const running = new Map();
 
-let ended = false;
-function end(exit) {
-  if (ended) return;
-  ended = true;
-  stdout.flush();
-  stderr.flush();
-  record('exit.json', { ...exit, finishedAt: Date.now() });
-  process.exit(0);
+/** Starts the container described in `dir`, unless it was started before. */
+function startContainer(dir) {
+  if (
+    running.has(dir) ||
+    existsSync(join(dir, 'started.json')) ||
+    existsSync(join(dir, 'exit.json'))
+  )
+    return;
+  let spec, log;
+  try {
+    spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8'));
+    log = openSync(spec.logPath, 'a');
+  } catch (error) {
+    const message = `failed to start: ${error.message}`;
+    record(join(dir, 'exit.json'), {
+      exitCode: 128,
+      reason: 'StartError',
+      message,
+      finishedAt: Date.now(),
+    });
+    return;
+  }
+  const stdout = lineWriter(log, 'stdout');
+  const stderr = lineWriter(log, 'stderr');
+  const container = { pid: 0 };
+  running.set(dir, container);
+
+  let ended = false;
+  const end = (exit) => {
+    if (ended) return;
+    ended = true;
+    stdout.flush();
+    stderr.flush();
+    closeSync(log);
+    record(join(dir, 'exit.json'), { ...exit, finishedAt: Date.now() });
+    running.delete(dir);
+    exitWhenIdle();
+  };
+  const startError = (error) =>
+    end({ exitCode: 128, reason: 'StartError', message: `failed to start: ${error.message}` });
+
+  let child;
+  try {
+    child = spawn(process.execPath, [spec.program, ...spec.argv], {
+      cwd: spec.cwd,
+      env: spec.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    startError(error);
+    return;
+  }
+  // Output after the end (a background process still writing when the 2 s below ran out) is
+  // dropped: the log's file descriptor is closed, and its number may be another container's log now.
+  child.stdout.setEncoding('utf8').on('data', (chunk) => ended || stdout.add(chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk) => ended || stderr.add(chunk));
+  child.on('spawn', () => {
+    container.pid = child.pid;
+    record(join(dir, 'started.json'), { pid: child.pid, startedAt: Date.now() });
+  });
+  child.on('error', startError);
+  child.on('exit', (code, signal) => {
+    // A container ends with its main process: what it started in the background ends too, as the
+    // processes of a container's PID namespace do when its first process exits.
+    killGroup(child.pid);
+    const exitCode = code ?? 128 + (constants.signals[signal] ?? 0);
+    const exit = {
+      exitCode,
+      reason: exitCode === 0 ? 'Completed' : 'Error',
+      message: signal ? `killed by ${signal}` : '',
+    };
+    // Wait for the last output (what is in the pipes is still read after its writers are gone).
+    child.on('close', () => end(exit));
+    setTimeout(() => end(exit), 2000).unref();
+  });
 }
 
-child.on('spawn', () => record('started.json', { pid: child.pid, startedAt: Date.now() }));
-child.on('error', (error) =>
-  end({ exitCode: 128, reason: 'StartError', message: `failed to start: ${error.message}` }),
-);
-child.on('exit', (code, signal) => {
-  // A container ends with its main process: what it started in the background ends too, as the
-  // processes of a container's PID namespace do when its first process exits.
+function killGroup(pid) {
   try {
-    process.kill(-child.pid, 'SIGKILL');
+    process.kill(-pid, 'SIGKILL');
   } catch {
     // Nothing of it is left.
   }
-  const exitCode = code ?? 128 + (constants.signals[signal] ?? 0);
-  const exit = {
-    exitCode,
-    reason: exitCode === 0 ? 'Completed' : 'Error',
-    message: signal ? `killed by ${signal}` : '',
-  };
-  // Wait for the last output (what is in the pipes is still read after its writers are gone).
-  child.on('close', () => end(exit));
-  setTimeout(() => end(exit), 2000).unref();
+}
+
+// --- Requests, and when to end --------------------------------------------------------------------
+
+const clients = new Set();
+/** Set by an exit request: from then on the shim ends as soon as its containers have. */
+let exiting = false;
+
+function exitWhenIdle() {
+  if (running.size > 0 || (clients.size > 0 && !exiting)) return;
+  // shim.json goes first (if it is still this shim's): a runtime that reads it afterwards starts
+  // a new shim instead.
+  const file = join(stateDir, 'shim.json');
+  try {
+    if (JSON.parse(readFileSync(file, 'utf8')).pid === process.pid) rmSync(file);
+  } catch {
+    // Not there any more.
+  }
+  server.close();
+  process.exit(0);
+}
+
+function handle(request) {
+  if (typeof request.start === 'string' && !exiting) startContainer(request.start);
+  if (request.exit === true) {
+    exiting = true;
+    for (const container of running.values()) if (container.pid) killGroup(container.pid);
+    exitWhenIdle();
+  }
+}
+
+const server = createServer((socket) => {
+  clients.add(socket);
+  let pending = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk) => {
+    pending += chunk;
+    let newline;
+    while ((newline = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, newline);
+      pending = pending.slice(newline + 1);
+      try {
+        handle(JSON.parse(line));
+      } catch (error) {
+        console.error(`shim: request ${line}: ${error.message}`);
+      }
+    }
+  });
+  socket.on('error', () => {});
+  socket.on('close', () => {
+    clients.delete(socket);
+    exitWhenIdle();
+  });
 });
 
-// The shim outlives its program, never the other way round: signals to the shim are ignored.
+server.on('error', (error) => {
+  console.error(`shim: cannot listen on ${socketPath}: ${error.message}`);
+  process.exit(1);
+});
+// A socket left by a shim that was killed is in the way; nothing listens on it any more.
+rmSync(socketPath, { force: true });
+server.listen(socketPath, () => {
+  // Started for a runtime that never connected (it stopped meanwhile): nothing to wait for.
+  setTimeout(exitWhenIdle, 10_000);
+  record(join(stateDir, 'shim.json'), { pid: process.pid, socket: socketPath });
+});
+
+// The shim outlives the runtime and its programs, never the other way round: signals a terminal
+// or a process manager sends are ignored, and an error in one container's handling is written to
+// the shim's log (shim.log in the state directory) rather than ending every container.
 process.on('SIGTERM', () => {});
 process.on('SIGINT', () => {});
 process.on('SIGHUP', () => {});
+process.on('uncaughtException', (error) => console.error(`shim: ${error.stack ?? error}`));
