@@ -7,6 +7,7 @@ import {
   aliasServiceCidr,
   defaultServiceCidr,
   loopbackAliasCommand,
+  type NetworkChoice,
   type PlannedAddress,
 } from '../../network.ts';
 import { plural, symbols, type Paint } from '../output.ts';
@@ -87,13 +88,6 @@ export function checkInstall(facts: InstallFacts): CheckLine {
 }
 
 // --- Loopback addresses -------------------------------------------------------------------------
-
-/**
- * What `--network` says, as `npm start` reads it: the loopback plan, one address for everything
- * (single), or auto, loopback when this machine can bind the plan and single when not.
- */
-export type NetworkChoice = 'auto' | 'loopback' | 'single';
-export const networkChoices: readonly NetworkChoice[] = ['auto', 'loopback', 'single'];
 
 export interface NetworkFacts {
   platform: NodeJS.Platform;

@@ -9,7 +9,7 @@
 import os from 'node:os';
 import { repoRoot } from '../../paths.ts';
 import { parseUpFlags } from '../cluster/up.ts';
-import { colourWanted, paint, UsageError } from '../output.ts';
+import { colourWanted, paint } from '../output.ts';
 import { changeAliases } from './aliases.ts';
 import {
   checkInstall,
@@ -21,10 +21,8 @@ import {
   checkWsl,
   doctorExitCode,
   formatLine,
-  networkChoices,
   summary,
   type CheckLine,
-  type NetworkChoice,
 } from './checks.ts';
 import {
   enginesNode,
@@ -39,14 +37,11 @@ import { planFlags, plannedAddresses, plannedPorts, type DoctorOptions } from '.
 
 type Flags = Record<string, string | boolean | undefined>;
 
-/** Reads the doctor's flags: `npm start`'s, read the way `kata up` reads them, and --network. */
+/** Reads the doctor's flags: `npm start`'s (--network and KATA_NETWORK too), as `kata up` reads them. */
 export function parseDoctorFlags(flags: Flags): DoctorOptions {
-  const network = (flags.network ?? 'auto') as string;
-  if (!(networkChoices as readonly string[]).includes(network))
-    throw new UsageError(`--network takes auto, loopback or single, not "${network}"`);
   const cluster = parseUpFlags(flags);
   return {
-    network: network as NetworkChoice,
+    network: cluster.network ?? 'auto',
     nodes: cluster.nodes,
     nodeIndexBase: cluster.nodeIndexBase,
     storePort: cluster.storePort,

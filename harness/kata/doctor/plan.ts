@@ -3,7 +3,8 @@
 // 7443` needs), and the NodePorts the course's examples ask for. Pure: the plan is made from the
 // flags alone, and machine.ts finds out which of its ports are free.
 import { loopbackPlan, nodeIp, type PlannedAddress } from '../../network.ts';
-import type { NetworkChoice, PortGroup } from './checks.ts';
+import type { NetworkChoice } from '../../network.ts';
+import type { PortGroup } from './checks.ts';
 
 /** The part of `npm start`'s flags that decides addresses and ports. */
 export interface DoctorOptions {
