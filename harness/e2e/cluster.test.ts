@@ -17,7 +17,6 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -31,6 +30,7 @@ import {
 import { controlComponent } from '../kata/cluster/components.ts';
 import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { nodeIp } from '../network.ts';
+import { answeringPod } from '../testing/answering-pod.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
 import { repoRoot } from '../paths.ts';
@@ -86,28 +86,6 @@ function learnerChaptersWithScheduler(): string {
 }
 
 const nodeIps = Array.from({ length: NODES }, (_, n) => nodeIp(NODE_INDEX_BASE + n));
-
-/**
- * Which pod answers a request on a new connection (a Service balances connections, not requests:
- * a kept-alive connection would meet the same pod every time).
- */
-function answeringPod(host: string, port: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const request = http.get({ host, port, path: '/', agent: false, timeout: 5000 }, (response) => {
-      let body = '';
-      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      response.on('end', () => {
-        try {
-          resolve((JSON.parse(body) as { pod?: string }).pod);
-        } catch {
-          resolve(undefined);
-        }
-      });
-    });
-    request.on('error', () => resolve(undefined));
-    request.on('timeout', () => request.destroy());
-  });
-}
 
 /** Whether this process may listen on a port: ports below 1024 need root, unless the sysctl allows. */
 function mayListenOn(port: number): boolean {

@@ -8,7 +8,6 @@
 // deleted for good on a scale-down; and Ctrl-C (SIGINT) leaving no process behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -22,6 +21,7 @@ import { controlComponent } from '../kata/cluster/components.ts';
 import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { singleAddress } from '../network.ts';
 import { repoRoot } from '../paths.ts';
+import { answeringPod } from '../testing/answering-pod.ts';
 import { hasKubectl, kubectlFor, noKubectl, type Kubectl } from '../testing/kubectl.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
@@ -84,28 +84,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-/** Which pod answers a request on a new connection (a Service balances connections). */
-function answeringPod(port: number): Promise<string | undefined> {
-  return new Promise((resolve) => {
-    const request = http.get(
-      { host: singleAddress, port, path: '/', agent: false, timeout: 5000 },
-      (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => {
-          try {
-            resolve((JSON.parse(body) as { pod?: string }).pod);
-          } catch {
-            resolve(undefined);
-          }
-        });
-      },
-    );
-    request.on('error', () => resolve(undefined));
-    request.on('timeout', () => request.destroy());
-  });
-}
-
 const ready = (pod: Pod) =>
   !pod.metadata.deletionTimestamp &&
   pod.status?.phase === 'Running' &&
@@ -120,7 +98,7 @@ async function everyPodAnswers(names: string[], what: string): Promise<void> {
   const answered = new Set<string>();
   await waitFor(
     async () => {
-      const pod = await answeringPod(nodePort);
+      const pod = await answeringPod(singleAddress, nodePort);
       if (pod) answered.add(pod);
       return names.every((name) => answered.has(name));
     },
