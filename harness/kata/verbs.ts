@@ -377,6 +377,15 @@ export const verbs: Record<string, Verb> = {
     positional: 'rollout',
     required: true,
   },
+  exam: {
+    usage: 'kata exam start|status|score|end|reset [--data-dir DIR]',
+    summary:
+      'a timed mock exam on the running cluster: fifteen CKA/CKAD tasks, two hours, scored by checking the cluster',
+    flags: {
+      'data-dir': dataDirFlag,
+    },
+    positional: 'action',
+  },
   kubeconfig: {
     usage: 'kata kubeconfig [--server URL]',
     summary: 'write .kata/kubeconfig, so kubectl and the components find your API server',
