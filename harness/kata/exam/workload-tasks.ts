@@ -115,7 +115,7 @@ export const requestsTask: Task = {
     'The scheduler (chapter 05) places a pod only where its requests fit what the node has left.',
   prepare: (scene) => createDeployment(scene, deploymentOf('exam-requests', 'nginx:1.27', 1)),
   verify: async (scene) => {
-    const problems = await deploymentProblems(scene.client, 'exam-requests', { replicas: 1 });
+    const problems: string[] = [];
     const deployment = await find<Deployment>(
       scene.client,
       'deployments',
@@ -124,9 +124,10 @@ export const requestsTask: Task = {
     );
     const requests = deployment?.spec.template.spec?.containers[0]?.resources?.requests ?? {};
     if (deployment && !['100m', '0.1'].includes(requests.cpu ?? ''))
-      problems.unshift(`exam-requests requests cpu ${requests.cpu ?? '(none)'}, not 100m`);
+      problems.push(`exam-requests requests cpu ${requests.cpu ?? '(none)'}, not 100m`);
     if (deployment && !['64Mi', '67108864'].includes(requests.memory ?? ''))
-      problems.unshift(`exam-requests requests memory ${requests.memory ?? '(none)'}, not 64Mi`);
+      problems.push(`exam-requests requests memory ${requests.memory ?? '(none)'}, not 64Mi`);
+    problems.push(...(await deploymentProblems(scene.client, 'exam-requests', { replicas: 1 })));
     return verdictOf(problems);
   },
   fix: (scene) =>
