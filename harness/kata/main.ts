@@ -3,10 +3,10 @@
 // Exit codes: 0 success, 1 failure (a failing test, a failed check, a refused action), 2 usage (an
 // unknown verb, chapter or flag). Errors are one line; --verbose adds the stack trace.
 //
-// The verbs live in four rooms, each with its table of commands: the learner loop (learn/), the
-// course integrity check (course-check/), the programs and cluster verbs (cluster/), and the
-// workshop's live view (room/); what the first two both read of the course (lessons, stages,
-// pristine stubs, the runner) is in course/.
+// The verbs live in rooms, each with its table of commands: the learner loop (learn/), the
+// course integrity check (course-check/), the programs and cluster verbs (cluster/), the
+// workshop's live view (room/) and the mock exam (exam/); what the first two both read of the
+// course (lessons, stages, pristine stubs, the runner) is in course/.
 // A verb loads its modules when it runs: Vitest and the TypeScript compiler take a while to
 // import, and `kata help` or `kata reset` should not wait for them.
 import { helpText, parseCommandLine, type Command, type Request } from './args.ts';
