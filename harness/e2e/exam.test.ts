@@ -1,13 +1,15 @@
 // `kata exam` end to end, on one real cluster: the exam starts (every scene set, the clock
 // recorded), a scripted candidate solves half of it by weight (eight of the fifteen tasks, through
 // kubectl where it is on PATH and through each task's fix otherwise), and the score says 50%, not
-// passed, with ✓ for exactly the tasks solved. Then reset clears the scenes. The cluster has node
-// addresses of its own (127.20.0.135 on, nodeIndexBase 134) and its own Service range, so it never
-// meets a learner's cluster or another suite's.
+// passed, with ✓ for exactly the tasks solved. The other tasks' fixes then bring it to 100%, end
+// ends the exam, and reset clears the scenes. The cluster has node addresses of its own
+// (127.20.0.135 on, nodeIndexBase 134) and its own Service range, so it never meets a learner's
+// cluster or another suite's.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Node } from '../api/types.ts';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { examTasks, readExamRecord } from '../kata/exam/exam.ts';
 import { exam, sceneOf, verifyAll } from '../kata/exam/run.ts';
@@ -104,22 +106,41 @@ describe('kata exam on a running cluster', () => {
       150_000,
     );
     printed.length = 0;
-    expect(await exam('end', {}, options)).toBe(0);
+    expect(await exam('score', {}, options)).toBe(0);
     const lines = printed.join('\n');
     for (const { task, weight } of examTasks) {
       const mark = solved.includes(task.name) ? '✓' : '✗';
       expect(lines).toContain(`${mark} ${task.name} (${weight}%)`);
     }
     expect(lines).toContain('score 50% (8 of 15 tasks); the pass mark is 66%: not passed');
+  }, 240_000);
+
+  test("every other task's fix brings the score to 100%, and end ends the exam", async () => {
+    const scene = sceneOf(dataDir);
+    const rest = examTasks.filter(({ task }) => !solved.includes(task.name));
+    for (const { task } of rest) await task.fix(scene);
+    await waitFor(
+      async () => (await verifyAll(scene)).every((outcome) => outcome.verdict.passed),
+      'every task to verify',
+      180_000,
+    );
+    printed.length = 0;
+    expect(await exam('end', {}, options)).toBe(0);
+    expect(printed.join('\n')).toContain(
+      'score 100% (15 of 15 tasks); the pass mark is 66%: passed',
+    );
     expect(readExamRecord(examFile)).toBeUndefined();
   }, 240_000);
 
-  test('reset clears the scenes from the cluster', async () => {
+  test('reset clears the scenes, taints and cordons from the cluster', async () => {
     printed.length = 0;
     await exam('reset', { 'data-dir': dataDir }, options);
     expect(printed).toEqual(["the exam's objects are gone from the cluster"]);
     const scene = sceneOf(dataDir);
     expect(await find(scene.client, 'services', 'exam-shop', 'default')).toBeUndefined();
+    const nodes = await scene.client.resource<Node>('nodes').list();
+    expect(nodes.items.flatMap((node) => node.spec?.taints ?? [])).toEqual([]);
+    expect(nodes.items.filter((node) => node.spec?.unschedulable)).toEqual([]);
     await waitFor(
       async () => !(await find(scene.client, 'deployments', 'exam-web', 'default')),
       'the Deployment exam-web to be gone',
