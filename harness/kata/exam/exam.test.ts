@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { clockLine, formatMinutes, readClock } from './clock.ts';
 import { examTasks } from './exam.ts';
-import { exam } from './run.ts';
+import { exam, nodesProblem } from './run.ts';
 import { outcomeLine, passMark, scoreExam, scoreLine, type TaskOutcome } from './score.ts';
 
 const start = new Date('2026-12-03T09:00:00Z');
@@ -90,6 +90,13 @@ describe('the exam', () => {
     const names = examTasks.map(({ task }) => task.name);
     expect(new Set(names).size).toBe(names.length);
     expect(examTasks.reduce((sum, { weight }) => sum + weight, 0)).toBe(100);
+  });
+
+  test('needs three nodes, and says which are missing', () => {
+    expect(nodesProblem(['node-1', 'node-2', 'node-3'])).toBeUndefined();
+    expect(nodesProblem(['node-1'])).toBe(
+      'the exam needs the nodes node-1, node-2, node-3; this cluster has no node-2, node-3 (start it with `npx kata up --nodes 3`)',
+    );
   });
 
   test('fits its tasks in the two hours', () => {

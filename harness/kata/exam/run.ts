@@ -46,6 +46,16 @@ export function sceneOf(dataDir: string): TaskScene {
   return { cluster, client, dataDir };
 }
 
+/** The nodes the tasks use: node-1 for placement, node-2 for a taint, node-3 for a drain. */
+export const examNodes = ['node-1', 'node-2', 'node-3'];
+
+/** Why a cluster with these nodes cannot hold the exam, or undefined when it can. */
+export function nodesProblem(present: string[]): string | undefined {
+  const missing = examNodes.filter((name) => !present.includes(name));
+  if (missing.length === 0) return undefined;
+  return `the exam needs the nodes ${examNodes.join(', ')}; this cluster has no ${missing.join(', ')} (start it with \`npx kata up --nodes 3\`)`;
+}
+
 function dataDirOf(flags: Flags): string {
   return path.resolve(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : defaultDataDir);
 }
@@ -92,6 +102,9 @@ async function start(flags: Flags, file: string, now: Date, print: (line: string
     );
   const dataDir = dataDirOf(flags);
   const scene = sceneOf(dataDir);
+  const nodes = await scene.client.resource('nodes').list();
+  const problem = nodesProblem(nodes.items.map((node) => node.metadata.name!));
+  if (problem) throw new KataError(problem);
   print(`setting the scene of ${examTasks.length} tasks...`);
   for (const { task } of examTasks) await task.prepare(scene);
   writeExamRecord(file, {
