@@ -13,6 +13,7 @@ import { helpText, parseCommandLine, type Command, type Request } from './args.t
 import { clusterCommands } from './cluster/commands.ts';
 import { courseCheckCommands } from './course-check/commands.ts';
 import { doctorCommands } from './doctor/commands.ts';
+import { drillCommands } from './drill/commands.ts';
 import { learnCommands } from './learn/commands.ts';
 import { roomCommands } from './room/commands.ts';
 import { exitCodes, KataError, UsageError } from './output.ts';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   ...doctorCommands,
   ...clusterCommands,
   ...roomCommands,
+  ...drillCommands,
 };
 
 /** Prints an error in one line (with its stack under --verbose); returns the exit code. */

@@ -38,7 +38,9 @@ async function askControl(scene: TaskScene, method: 'GET' | 'POST', route: strin
   try {
     response = await fetch(url, { method });
   } catch (error) {
-    throw new KataError(`cannot reach the cluster's control endpoint ${url}: ${(error as Error).message}`);
+    throw new KataError(
+      `cannot reach the cluster's control endpoint ${url}: ${(error as Error).message}`,
+    );
   }
   const body = (await response.json()) as { message?: string };
   if (!response.ok) throw new KataError(body.message ?? `HTTP ${response.status} from ${url}`);

@@ -136,7 +136,10 @@ export async function deploymentAvailable(
     throw error;
   }
   const metadata = found.metadata as { generation?: number };
-  const spec = found.spec as { replicas?: number; selector: { matchLabels: Record<string, string> } };
+  const spec = found.spec as {
+    replicas?: number;
+    selector: { matchLabels: Record<string, string> };
+  };
   const status = (found.status ?? {}) as Record<string, number | undefined>;
   const wanted = spec.replicas ?? 1;
   const reasons: string[] = [];
@@ -145,7 +148,9 @@ export async function deploymentAvailable(
   if ((status.updatedReplicas ?? 0) < wanted)
     reasons.push(`Deployment ${name}: ${status.updatedReplicas ?? 0} of ${wanted} pods updated`);
   if ((status.availableReplicas ?? 0) < wanted)
-    reasons.push(`Deployment ${name}: ${status.availableReplicas ?? 0} of ${wanted} pods available`);
+    reasons.push(
+      `Deployment ${name}: ${status.availableReplicas ?? 0} of ${wanted} pods available`,
+    );
   if (reasons.length === 0) return [];
   const selector = Object.entries(spec.selector.matchLabels)
     .map(([key, value]) => `${key}=${value}`)
@@ -172,7 +177,8 @@ export async function serviceAnswers(
   try {
     endpoints = (await client.resource('endpoints', namespace).get(name)) as EndpointsView;
   } catch (error) {
-    if (isNotFound(error)) return [`Service ${name} has no Endpoints object in namespace ${namespace}`];
+    if (isNotFound(error))
+      return [`Service ${name} has no Endpoints object in namespace ${namespace}`];
     throw error;
   }
   const targets = (endpoints.subsets ?? []).flatMap((subset) =>

@@ -48,8 +48,8 @@ export const kubeconfigServer: Task = {
   hint: '`kubectl config view --kubeconfig …` shows the server; `kata components` or .kata/kubeconfig where the API server really is.',
   explanation:
     "The file's cluster entry named a port where nothing listens, so kubectl's connection was " +
-    'refused before any request was made. kubectl reads the current context, then its cluster\'s ' +
-    "server, as the client of chapter 04 does (kubeconfig.ts). Every component of this cluster finds " +
+    "refused before any request was made. kubectl reads the current context, then its cluster's " +
+    'server, as the client of chapter 04 does (kubeconfig.ts). Every component of this cluster finds ' +
     'the API server the same way, through .kata/cluster/kubeconfig.',
   async fix(scene) {
     writeFileSync(drillKubeconfig(scene), kubeconfigFor(scene.cluster.apiserver));

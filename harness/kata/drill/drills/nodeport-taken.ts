@@ -34,7 +34,9 @@ export const nodePortTaken: Task = {
   async verify(scene) {
     let found: { spec: { type?: string; ports: { nodePort?: number }[] } };
     try {
-      found = (await scene.client.resource('services', namespace).get('desk')) as unknown as typeof found;
+      found = (await scene.client
+        .resource('services', namespace)
+        .get('desk')) as unknown as typeof found;
     } catch (error) {
       if (isNotFound(error)) return verdictOf([`Service desk does not exist in ${namespace}`]);
       throw error;
@@ -48,14 +50,16 @@ export const nodePortTaken: Task = {
   hint: '`kubectl get svc -A` and look at the PORT(S) column: who holds 30080?',
   explanation:
     `Node port ${nodePort} belonged to Service desk-old. The API server's allocator (chapter 09, ` +
-    "allocator.ts) hands each node port to one Service only and refuses a second with 422 Invalid: " +
+    'allocator.ts) hands each node port to one Service only and refuses a second with 422 Invalid: ' +
     'provided port is already allocated. Deleting desk-old freed the port; then ' +
     '`kubectl expose` or a manifest with nodePort 30080 was accepted.',
   async fix(scene) {
     await scene.client.resource('services', namespace).delete('desk-old');
     await scene.client
       .resource('services', namespace)
-      .create(service(namespace, 'desk', 'desk', { port: 80, targetPort: 8080, nodePort }, 'NodePort'));
+      .create(
+        service(namespace, 'desk', 'desk', { port: 80, targetPort: 8080, nodePort }, 'NodePort'),
+      );
   },
   cleanUp: (scene) => removeNamespace(scene.client, namespace),
 };

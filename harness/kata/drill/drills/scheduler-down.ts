@@ -32,7 +32,7 @@ export const schedulerDown: Task = {
   hint: '`kubectl describe pod` shows no scheduling event at all. Who writes spec.nodeName?',
   explanation:
     'The scheduler was killed. Pods were created (the ReplicaSet controller, chapter 07) but no one ' +
-    'bound them to a node: binding is the scheduler\'s work (chapter 05, its filter and score ' +
+    "bound them to a node: binding is the scheduler's work (chapter 05, its filter and score " +
     'loop). With no scheduler there is no event either, which is the clue. `kata restart scheduler` ' +
     'brought it back; it found the Pending pods and bound them.',
   fix: (scene) => restartComponent(scene, 'scheduler'),

@@ -32,9 +32,9 @@ export const serviceSelector: Task = {
   async verify(scene) {
     return verdictOf(await serviceAnswers(scene.client, namespace, 'web'));
   },
-  hint: '`kubectl get endpoints web -n shop` is empty. Compare the Service\'s selector with `kubectl get pods --show-labels`.',
+  hint: "`kubectl get endpoints web -n shop` is empty. Compare the Service's selector with `kubectl get pods --show-labels`.",
   explanation:
-    "The Service selected app=frontend while the pods are labelled app=web. The endpoints controller " +
+    'The Service selected app=frontend while the pods are labelled app=web. The endpoints controller ' +
     '(chapter 07, endpoints.ts) lists the ready pods a selector matches, and matched none, so the ' +
     'proxies (chapter 09) had nowhere to send traffic. With the selector app=web the Endpoints ' +
     'filled in at once.',

@@ -6,7 +6,8 @@ import { verdictOf } from '../../tasks/workloads.ts';
 
 export const storeStopped: Task = {
   name: 'store-stopped',
-  statement: '`kubectl get pods -A` answers with errors from the API server. Bring the cluster back.',
+  statement:
+    '`kubectl get pods -A` answers with errors from the API server. Bring the cluster back.',
   domain: 'CKA: Troubleshooting',
   difficulty: 'hard',
   minutes: 8,

@@ -43,7 +43,7 @@ export const untoleratedTaint: Task = {
   async verify(scene) {
     return verdictOf(await deploymentAvailable(scene.client, namespace, 'checkout'));
   },
-  hint: '`kubectl describe pod` shows the scheduler\'s FailedScheduling event; then look at the nodes\' taints.',
+  hint: "`kubectl describe pod` shows the scheduler's FailedScheduling event; then look at the nodes' taints.",
   explanation:
     'Every node was tainted maintenance=planned:NoSchedule and the pods had no toleration, so the ' +
     "scheduler's taint filter (chapter 05, filters.ts) left no node, and said so in a FailedScheduling " +

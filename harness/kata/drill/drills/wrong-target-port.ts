@@ -35,7 +35,7 @@ export const wrongTargetPort: Task = {
   hint: 'Which port do the endpoints list, and which port does the container declare and listen on?',
   explanation:
     'The Service sent traffic to targetPort 9090, but the containers listen on 8080. The endpoints ' +
-    "controller (chapter 07) copies the targetPort into the Endpoints as it is, and the proxy " +
+    'controller (chapter 07) copies the targetPort into the Endpoints as it is, and the proxy ' +
     '(chapter 09) forwards to it blindly, so the Service looked healthy while every connection was ' +
     'refused. targetPort 8080 (or a named port) fixed it.',
   fix: (scene) =>
