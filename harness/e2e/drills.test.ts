@@ -1,0 +1,103 @@
+// Every break-fix drill on a real cluster (issue #23's acceptance): start it, see `verify` fail,
+// apply the drill's intended fix as a learner would (through the API, as kubectl does), and see
+// `verify` pass. One reference cluster serves the whole suite, the drills run one after another
+// with each one's cleanUp between. The cluster has node addresses of its own (127.20.0.125 on,
+// nodeIndexBase 124) and its own Service range, so it runs beside the other e2e suites and never
+// disturbs a learner's cluster on the default addresses.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
+import { drills } from '../kata/drill/drills/index.ts';
+import { serviceSelector } from '../kata/drill/drills/service-selector.ts';
+import { sceneFrom } from '../kata/tasks/scene.ts';
+import type { Task, TaskScene, Verdict } from '../kata/tasks/task.ts';
+import { repoRoot } from '../paths.ts';
+
+const NODE_INDEX_BASE = 124;
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-drills-'));
+const dataDir = path.join(workspace, 'cluster');
+let cluster: RunningCluster | undefined;
+
+beforeAll(async () => {
+  mkdirSync(dataDir);
+  cluster = await startCluster({
+    nodes: 2,
+    dataDir,
+    fresh: true,
+    use: useEverywhere('solutions'),
+    storePort: 0,
+    apiserverPort: 0,
+    kubeletPort: 0,
+    nodeIndexBase: NODE_INDEX_BASE,
+    serviceClusterIpRange: '127.84.0.0/16',
+    // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
+    nodeMonitorGracePeriod: '20s',
+    print: () => {},
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(workspace, { recursive: true, force: true });
+});
+
+/** Polls a drill's verify until it passes; fails with its last reasons after the deadline. */
+async function verifiesWithin(drill: Task, scene: TaskScene, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let verdict: Verdict = { passed: false, reasons: ['never verified'] };
+  for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
+    verdict = await drill.verify(scene);
+    if (verdict.passed) return;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  throw new Error(`${drill.name} did not verify after its fix: ${verdict.reasons.join('; ')}`);
+}
+
+function kataDrill(...args: string[]) {
+  const result = spawnSync(
+    process.execPath,
+    [path.join(repoRoot, 'harness/bin/kata.mjs'), 'drill', ...args, '--data-dir', dataDir],
+    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, input: '' },
+  );
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('kata drill on a running cluster', () => {
+  test('start, verify before and after the fix, reset: through the command line', async () => {
+    const started = kataDrill('start', serviceSelector.name);
+    expect(started.stderr, 'kata drill start: stderr').toBe('');
+    expect(started.stdout, 'kata drill start').toContain(serviceSelector.statement);
+    const before = kataDrill('verify');
+    expect(before.code, 'kata drill verify before the fix: exit code').toBe(1);
+    expect(before.stdout, 'kata drill verify before the fix').toMatch(
+      /^Not yet \(0 of 5 minutes\)/,
+    );
+    const scene = sceneFrom(dataDir);
+    await serviceSelector.fix(scene);
+    await verifiesWithin(serviceSelector, scene, 60_000);
+    const after = kataDrill('verify');
+    expect(after.code, 'kata drill verify after the fix: exit code').toBe(0);
+    expect(after.stdout, 'kata drill verify after the fix').toContain(serviceSelector.explanation);
+    const reset = kataDrill('reset');
+    expect(reset.code, `kata drill reset: ${reset.stderr}`).toBe(0);
+    expect(kataDrill('status').code, 'kata drill status after reset').toBe(1);
+  }, 120_000);
+
+  for (const drill of drills)
+    test(`${drill.name}: verify fails once broken and passes after the fix`, async () => {
+      const scene = sceneFrom(dataDir);
+      try {
+        await drill.prepare(scene);
+        const broken = await drill.verify(scene);
+        expect(broken.passed, `${drill.name}: verify right after start`).toBe(false);
+        expect(broken.reasons.length, `${drill.name}: reasons`).toBeGreaterThan(0);
+        await drill.fix(scene);
+        await verifiesWithin(drill, scene, 90_000);
+      } finally {
+        await drill.cleanUp(scene);
+      }
+    }, 180_000);
+});
