@@ -44,6 +44,42 @@ afterAll(async () => {
   rmSync(workspace, { recursive: true, force: true });
 });
 
+/**
+ * What each drill's verify says once its break has shown (the cluster has acted on it): the test
+ * waits for it, so verify is seen to fail for the drill's reason, not only because the cluster has
+ * not yet caught up.
+ */
+const symptoms: Record<string, RegExp> = {
+  'missing-image': /ErrImagePull|ImagePullBackOff/,
+  'crash-loop': /CrashLoopBackOff|Error|not Ready/,
+  'requests-too-big': /Pending, not scheduled/,
+  'service-selector': /has no ready endpoints/,
+  'kubelet-stopped': /kubelet of node-2 is not running/,
+  'scheduler-down': /Pending, not scheduled/,
+  'kubeconfig-server': /does not answer/,
+  'wrong-target-port': /endpoint .* does not answer/,
+  'readiness-probe': /has no ready endpoints/,
+  'untolerated-taint': /Pending, not scheduled/,
+  'nodeport-taken': /Service desk does not exist/,
+  'stuck-rollout': /ErrImagePull|ImagePullBackOff/,
+  'store-stopped': /listing pods fails/,
+};
+
+/** Polls a drill's verify until it fails with its symptom; returns that verdict. */
+async function showsSymptom(drill: Task, scene: TaskScene, timeoutMs: number): Promise<Verdict> {
+  const symptom = symptoms[drill.name];
+  if (!symptom) throw new Error(`drills.test.ts names no symptom for drill ${drill.name}`);
+  const deadline = Date.now() + timeoutMs;
+  let verdict: Verdict = { passed: false, reasons: ['never verified'] };
+  for (let delay = 50; Date.now() < deadline; delay = Math.min(delay * 2, 500)) {
+    verdict = await drill.verify(scene);
+    if (verdict.passed) throw new Error(`${drill.name} verified before any fix`);
+    if (verdict.reasons.some((reason) => symptom.test(reason))) return verdict;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+  }
+  throw new Error(`${drill.name} never showed ${symptom}: ${verdict.reasons.join('; ')}`);
+}
+
 /** Polls a drill's verify until it passes; fails with its last reasons after the deadline. */
 async function verifiesWithin(drill: Task, scene: TaskScene, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -91,9 +127,8 @@ describe('kata drill on a running cluster', () => {
       const scene = sceneFrom(dataDir);
       try {
         await drill.prepare(scene);
-        const broken = await drill.verify(scene);
-        expect(broken.passed, `${drill.name}: verify right after start`).toBe(false);
-        expect(broken.reasons.length, `${drill.name}: reasons`).toBeGreaterThan(0);
+        const broken = await showsSymptom(drill, scene, 60_000);
+        expect(broken.passed, `${drill.name}: verify once broken`).toBe(false);
         await drill.fix(scene);
         await verifiesWithin(drill, scene, 90_000);
       } finally {
