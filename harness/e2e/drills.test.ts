@@ -4,16 +4,18 @@
 // with each one's cleanUp between. The cluster has node addresses of its own (127.20.0.125 on,
 // nodeIndexBase 124) and its own Service range, so it runs beside the other e2e suites and never
 // disturbs a learner's cluster on the default addresses.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { drills } from '../kata/drill/drills/index.ts';
+import { nodePort, nodePortTaken } from '../kata/drill/drills/nodeport-taken.ts';
 import { serviceSelector } from '../kata/drill/drills/service-selector.ts';
 import { sceneFrom } from '../kata/tasks/scene.ts';
 import type { Task, TaskScene, Verdict } from '../kata/tasks/task.ts';
+import { service } from '../kata/tasks/workloads.ts';
 import { repoRoot } from '../paths.ts';
 
 const NODE_INDEX_BASE = 124;
@@ -92,21 +94,32 @@ async function verifiesWithin(drill: Task, scene: TaskScene, timeoutMs: number):
   throw new Error(`${drill.name} did not verify after its fix: ${verdict.reasons.join('; ')}`);
 }
 
-function kataDrill(...args: string[]) {
-  const result = spawnSync(
-    process.execPath,
-    [path.join(repoRoot, 'harness/bin/kata.mjs'), 'drill', ...args, '--data-dir', dataDir],
-    { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, input: '' },
-  );
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/**
+ * Runs `kata drill ...` as a learner does. Asynchronously: a blocked event loop would leave the
+ * suite's own idle connections to the API server half-closed, to fail on their next use.
+ */
+function kataDrill(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const argv = [
+    path.join(repoRoot, 'harness/bin/kata.mjs'),
+    'drill',
+    ...args,
+    '--data-dir',
+    dataDir,
+  ];
+  const env = { ...process.env, NO_COLOR: '1' };
+  return new Promise((resolve) => {
+    execFile(process.execPath, argv, { cwd: repoRoot, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }
 
 describe('kata drill on a running cluster', () => {
   test('start, verify before and after the fix, reset: through the command line', async () => {
-    const started = kataDrill('start', serviceSelector.name);
+    const started = await kataDrill('start', serviceSelector.name);
     expect(started.stderr, 'kata drill start: stderr').toBe('');
     expect(started.stdout, 'kata drill start').toContain(serviceSelector.statement);
-    const before = kataDrill('verify');
+    const before = await kataDrill('verify');
     expect(before.code, 'kata drill verify before the fix: exit code').toBe(1);
     expect(before.stdout, 'kata drill verify before the fix').toMatch(
       /^Not yet \(0 of 5 minutes\)/,
@@ -114,12 +127,31 @@ describe('kata drill on a running cluster', () => {
     const scene = sceneFrom(dataDir);
     await serviceSelector.fix(scene);
     await verifiesWithin(serviceSelector, scene, 60_000);
-    const after = kataDrill('verify');
+    const after = await kataDrill('verify');
     expect(after.code, 'kata drill verify after the fix: exit code').toBe(0);
     expect(after.stdout, 'kata drill verify after the fix').toContain(serviceSelector.explanation);
-    const reset = kataDrill('reset');
+    const reset = await kataDrill('reset');
     expect(reset.code, `kata drill reset: ${reset.stderr}`).toBe(0);
-    expect(kataDrill('status').code, 'kata drill status after reset').toBe(1);
+    expect((await kataDrill('status')).code, 'kata drill status after reset').toBe(1);
+  }, 120_000);
+
+  test('nodeport-taken: the API server refuses the Service while the old one holds the port', async () => {
+    const scene = sceneFrom(dataDir);
+    try {
+      await nodePortTaken.prepare(scene);
+      const taken = { port: 80, targetPort: 8080, nodePort };
+      const refused = await scene.client
+        .resource('services', 'tickets')
+        .create(service('tickets', 'desk', 'desk', taken, 'NodePort'))
+        .then(
+          () => undefined,
+          (error: unknown) => error as { code?: number; message: string },
+        );
+      expect(refused?.code, 'creating Service desk on a taken node port').toBe(422);
+      expect(refused?.message).toMatch(/already allocated/);
+    } finally {
+      await nodePortTaken.cleanUp(scene);
+    }
   }, 120_000);
 
   for (const drill of drills)

@@ -14,7 +14,8 @@ import {
 } from '../../tasks/workloads.ts';
 
 const namespace = 'tickets';
-const nodePort = 30080;
+/** The node port the drill is about (clear of the examples' 30080 and 30081). */
+export const nodePort = 30480;
 
 export const nodePortTaken: Task = {
   name: 'nodeport-taken',
@@ -47,12 +48,12 @@ export const nodePortTaken: Task = {
       reasons.push(`Service desk does not use node port ${nodePort}`);
     return verdictOf([...reasons, ...(await serviceAnswers(scene.client, namespace, 'desk'))]);
   },
-  hint: '`kubectl get svc -A` and look at the PORT(S) column: who holds 30080?',
+  hint: '`kubectl get svc -A` and look at the PORT(S) column: who holds 30480?',
   explanation:
     `Node port ${nodePort} belonged to Service desk-old. The API server's allocator (chapter 09, ` +
     'allocator.ts) hands each node port to one Service only and refuses a second with 422 Invalid: ' +
     'provided port is already allocated. Deleting desk-old freed the port; then ' +
-    '`kubectl expose` or a manifest with nodePort 30080 was accepted.',
+    '`kubectl expose` or a manifest with nodePort 30480 was accepted.',
   async fix(scene) {
     await scene.client.resource('services', namespace).delete('desk-old');
     await scene.client
