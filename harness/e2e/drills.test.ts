@@ -11,12 +11,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { drills } from '../kata/drill/drills/index.ts';
+import { missingImage } from '../kata/drill/drills/missing-image.ts';
 import { nodePort, nodePortTaken } from '../kata/drill/drills/nodeport-taken.ts';
 import { serviceSelector } from '../kata/drill/drills/service-selector.ts';
+import { wrongTargetPort } from '../kata/drill/drills/wrong-target-port.ts';
 import { sceneFrom } from '../kata/tasks/scene.ts';
 import type { Task, TaskScene, Verdict } from '../kata/tasks/task.ts';
 import { service } from '../kata/tasks/workloads.ts';
 import { repoRoot } from '../paths.ts';
+import { hasKubectl, kubectlFor, noKubectl } from '../testing/kubectl.ts';
 
 const NODE_INDEX_BASE = 124;
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-drills-'));
@@ -167,4 +170,45 @@ describe('kata drill on a running cluster', () => {
         await drill.cleanUp(scene);
       }
     }, 180_000);
+});
+
+/** Drills fixed with the real kubectl's imperative forms, the way a learner types them. */
+const kubectlFixes: [Task, string[]][] = [
+  [missingImage, ['set', 'image', 'deployment/thumbs', 'thumbs=nginx:1.27', '-n', 'media']],
+  [
+    wrongTargetPort,
+    [
+      'patch',
+      'service',
+      'search',
+      '-n',
+      'catalog',
+      '--type',
+      'json',
+      '-p',
+      '[{"op":"replace","path":"/spec/ports/0/targetPort","value":8080}]',
+    ],
+  ],
+];
+
+describe.skipIf(!hasKubectl)('drills fixed with kubectl', () => {
+  for (const [drill, args] of kubectlFixes)
+    test(`${drill.name}: kubectl ${args.slice(0, 2).join(' ')} fixes it`, async () => {
+      const scene = sceneFrom(dataDir);
+      const kubectl = kubectlFor(scene.cluster.apiserver, 60_000);
+      try {
+        await drill.prepare(scene);
+        await showsSymptom(drill, scene, 60_000);
+        const result = await kubectl.run(...args);
+        expect(result.code, `kubectl ${args.join(' ')}: ${result.stderr}`).toBe(0);
+        await verifiesWithin(drill, scene, 90_000);
+      } finally {
+        kubectl.close();
+        await drill.cleanUp(scene);
+      }
+    }, 180_000);
+});
+
+describe.skipIf(hasKubectl)('drills fixed with kubectl', () => {
+  test(noKubectl, () => {});
 });

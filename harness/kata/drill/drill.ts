@@ -70,7 +70,11 @@ async function start(name: string | undefined, dataDir: string, print: Print): P
   if (under)
     throw new KataError(`drill ${under.name} is under way; \`kata drill reset\` ends it first`);
   const scene = sceneFrom(dataDir);
-  await drill.prepare(scene);
+  try {
+    await drill.prepare(scene);
+  } catch (error) {
+    throw new KataError(`drill ${drill.name} could not start: ${(error as Error).message}`);
+  }
   writeTaskRecord(file, { name: drill.name, startedAt: new Date().toISOString() });
   print(`Drill ${drill.name} (${drill.difficulty}, ${drill.minutes} minutes at the exam's pace):`);
   print('');

@@ -2,7 +2,7 @@
 // a kata image, a Service; whether a Deployment is available, whether a Service's endpoints answer.
 // Each check returns reasons a learner can act on, never a bare "failed".
 import type { KubeObject } from '../../api/types.ts';
-import { isConflict, isNotFound } from '../../client/errors.ts';
+import { isAlreadyExists, isConflict, isNotFound } from '../../client/errors.ts';
 import type { ApiClient } from '../../client/types.ts';
 import type { Verdict } from './task.ts';
 
@@ -16,7 +16,14 @@ export function verdictOf(reasons: string[]): Verdict {
 
 export async function createNamespace(client: ApiClient, name: string): Promise<void> {
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
-  await client.resource('namespaces').create(namespace as KubeObject);
+  try {
+    await client.resource('namespaces').create(namespace as KubeObject);
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw error;
+    throw new Error(
+      `namespace ${name} already exists, and the task sets up its own: if an earlier task left it, \`kubectl delete namespace ${name}\``,
+    );
+  }
 }
 
 /** Deletes a namespace and waits until it is gone, so the next task may create it again. */
@@ -194,6 +201,37 @@ export async function serviceAnswers(
     } catch {
       reasons.push(`Service ${name}'s endpoint ${target} does not answer`);
     }
+  }
+  return reasons;
+}
+
+interface ContainerStatusView {
+  name: string;
+  state?: { running?: { startedAt?: string } };
+}
+
+/**
+ * Pods of a selector whose containers have not all been running for `seconds`: a crashing
+ * container can be Running, even Ready, for a moment between two restarts.
+ */
+export async function notSteady(
+  client: ApiClient,
+  namespace: string,
+  selector: string,
+  seconds: number,
+): Promise<string[]> {
+  const pods = await client.resource('pods', namespace).list({ labelSelector: selector });
+  const reasons: string[] = [];
+  for (const pod of pods.items) {
+    const statuses = ((pod.status as { containerStatuses?: ContainerStatusView[] } | undefined)
+      ?.containerStatuses ?? []) as ContainerStatusView[];
+    const steady =
+      statuses.length > 0 &&
+      statuses.every((status) => {
+        const since = Date.parse(status.state?.running?.startedAt ?? '');
+        return Date.now() - since >= seconds * 1000;
+      });
+    if (!steady) reasons.push(`pod ${pod.metadata.name} has not kept running for ${seconds} s`);
   }
   return reasons;
 }

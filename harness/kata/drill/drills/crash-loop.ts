@@ -6,6 +6,7 @@ import {
   deployment,
   deploymentAvailable,
   edit,
+  notSteady,
   removeNamespace,
   verdictOf,
 } from '../../tasks/workloads.ts';
@@ -26,7 +27,9 @@ export const crashLoop: Task = {
       .create(deployment(namespace, 'worker', container, { replicas: 1 }));
   },
   async verify(scene) {
-    return verdictOf(await deploymentAvailable(scene.client, namespace, 'worker'));
+    const reasons = await deploymentAvailable(scene.client, namespace, 'worker');
+    if (reasons.length > 0) return verdictOf(reasons);
+    return verdictOf(await notSteady(scene.client, namespace, 'app=worker', 5));
   },
   hint: '`kubectl logs` of a worker pod (add --previous once it has restarted) says what went wrong.',
   explanation:

@@ -20,8 +20,8 @@ export const schedulerDown: Task = {
   difficulty: 'easy',
   minutes: 6,
   async prepare(scene) {
-    await killComponent(scene, 'scheduler');
     await createNamespace(scene.client, namespace);
+    await killComponent(scene, 'scheduler');
     await scene.client
       .resource('deployments', namespace)
       .create(deployment(namespace, 'api', webContainer));

@@ -34,8 +34,8 @@ export const untoleratedTaint: Task = {
   difficulty: 'medium',
   minutes: 7,
   async prepare(scene) {
-    await taintNodes(scene, true);
     await createNamespace(scene.client, namespace);
+    await taintNodes(scene, true);
     await scene.client
       .resource('deployments', namespace)
       .create(deployment(namespace, 'checkout', webContainer));
