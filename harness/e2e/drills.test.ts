@@ -122,6 +122,14 @@ describe('kata drill on a running cluster', () => {
     const started = await kataDrill('start', serviceSelector.name);
     expect(started.stderr, 'kata drill start: stderr').toBe('');
     expect(started.stdout, 'kata drill start').toContain(serviceSelector.statement);
+    const status = await kataDrill('status');
+    expect(status.stdout, 'kata drill status').toContain('0 of 5 minutes');
+    expect(status.stdout, 'kata drill status').toContain(serviceSelector.statement);
+    expect((await kataDrill('hint')).stdout.trim(), 'kata drill hint').toBe(serviceSelector.hint);
+    const again = await kataDrill('start', serviceSelector.name);
+    expect(again.stderr.trim(), 'a second kata drill start').toBe(
+      'kata: drill service-selector is under way; `kata drill reset` ends it first',
+    );
     const before = await kataDrill('verify');
     expect(before.code, 'kata drill verify before the fix: exit code').toBe(1);
     expect(before.stdout, 'kata drill verify before the fix').toMatch(

@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../../paths.ts';
+import { defaultDataDir } from '../../cluster/options.ts';
 import { pace } from '../tasks/clock.ts';
+import { recordFile } from '../tasks/record.ts';
 import { drills } from './drills/index.ts';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'kata-drill-cli-'));
@@ -77,4 +79,8 @@ describe("the exam's pace", () => {
       "11 of 8 minutes: over the exam's pace",
     );
   });
+});
+
+test('the drill under way is recorded in .kata/drill.json, beside the default data directory', () => {
+  expect(recordFile(defaultDataDir)).toBe(path.join(repoRoot, '.kata', 'drill.json'));
 });
