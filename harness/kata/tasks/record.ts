@@ -3,6 +3,7 @@
 // clock keeps running between commands.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { KataError } from '../output.ts';
 
 export interface TaskRecord {
   name: string;
@@ -17,7 +18,11 @@ export function recordFile(dataDir: string, kind = 'drill'): string {
 
 export function readTaskRecord(file: string): TaskRecord | undefined {
   if (!existsSync(file)) return undefined;
-  return JSON.parse(readFileSync(file, 'utf8')) as TaskRecord;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as TaskRecord;
+  } catch (error) {
+    throw new KataError(`${file} is no task record (${(error as Error).message}); remove it`);
+  }
 }
 
 export function writeTaskRecord(file: string, record: TaskRecord): void {

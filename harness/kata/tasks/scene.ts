@@ -6,6 +6,7 @@ import path from 'node:path';
 import { defaultDataDir } from '../../cluster/options.ts';
 import { processAlive, readClusterState } from '../../cluster/state.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
+import { ask } from '../cluster/components.ts';
 import { KataError } from '../output.ts';
 import type { TaskScene } from './task.ts';
 
@@ -22,7 +23,7 @@ export function dataDirOf(flags: Record<string, string | boolean | undefined>): 
 export function sceneFrom(dataDir: string): TaskScene {
   const cluster = readClusterState(dataDir);
   if (!cluster || !processAlive(cluster.pid)) throw new KataError(noCluster);
-  const client = toolkit.createClient({ server: cluster.apiserver, userAgent: 'kata-drill' });
+  const client = toolkit.createClient({ server: cluster.apiserver, userAgent: 'kata-task' });
   return { cluster, client, dataDir };
 }
 
@@ -32,19 +33,8 @@ export interface ComponentStatus {
   state: 'starting' | 'running' | 'exited' | 'killed';
 }
 
-async function askControl(scene: TaskScene, method: 'GET' | 'POST', route: string) {
-  const url = `${scene.cluster.control}/${route}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { method });
-  } catch (error) {
-    throw new KataError(
-      `cannot reach the cluster's control endpoint ${url}: ${(error as Error).message}`,
-    );
-  }
-  const body = (await response.json()) as { message?: string };
-  if (!response.ok) throw new KataError(body.message ?? `HTTP ${response.status} from ${url}`);
-  return body as unknown;
+function askControl(scene: TaskScene, method: 'GET' | 'POST', route: string) {
+  return ask(`${scene.cluster.control}/${route}`, method);
 }
 
 /** Every component of the cluster and its state. */
