@@ -5,7 +5,7 @@
 //
 // The verbs live in rooms, each with its table of commands: the learner loop (learn/), the
 // course integrity check (course-check/), the programs and cluster verbs (cluster/), the
-// workshop's live view (room/) and the mock exam (exam/); what the first two both read of the
+// workshop's live view (room/), break-fix drills (drill/) and the mock exam (exam/); what the first two both read of the
 // course (lessons, stages, pristine stubs, the runner) is in course/.
 // A verb loads its modules when it runs: Vitest and the TypeScript compiler take a while to
 // import, and `kata help` or `kata reset` should not wait for them.
@@ -13,6 +13,7 @@ import { helpText, parseCommandLine, type Command, type Request } from './args.t
 import { clusterCommands } from './cluster/commands.ts';
 import { courseCheckCommands } from './course-check/commands.ts';
 import { doctorCommands } from './doctor/commands.ts';
+import { drillCommands } from './drill/commands.ts';
 import { examCommands } from './exam/commands.ts';
 import { learnCommands } from './learn/commands.ts';
 import { roomCommands } from './room/commands.ts';
@@ -24,6 +25,7 @@ const commands: Record<string, Command> = {
   ...doctorCommands,
   ...clusterCommands,
   ...roomCommands,
+  ...drillCommands,
   ...examCommands,
 };
 

@@ -290,6 +290,15 @@ export const verbs: Record<string, Verb> = {
     positional: 'component',
     required: true,
   },
+  drill: {
+    usage: 'kata drill list|start NAME|status|verify|hint|reveal|reset [--data-dir DIR]',
+    summary:
+      'break-fix drills: break the running cluster in one realistic way, then fix it against the clock',
+    flags: {
+      'data-dir': dataDirFlag,
+    },
+    positional: 'action',
+  },
   logs: {
     usage: 'kata logs POD [-c CONTAINER] [-n NAMESPACE] [-f] [--tail N] [--server URL]',
     summary: "a pod's container log, as kubectl logs prints it, from your cluster",

@@ -24,7 +24,8 @@ function controlOf(flags: Flags): string {
   return state.control;
 }
 
-async function ask(url: string, method: 'GET' | 'POST'): Promise<unknown> {
+/** One question to a control endpoint; its JSON answer, or a one-line KataError. */
+export async function ask(url: string, method: 'GET' | 'POST'): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(url, { method });

@@ -1,0 +1,59 @@
+// The scene a task plays on: the cluster `kata up` runs from a data directory (its record,
+// harness/cluster/state.ts), a client for its API server, and its control endpoint's kill and
+// restart (harness/cluster/control.ts), which drills use to stop a component and learners to bring
+// it back.
+import path from 'node:path';
+import { defaultDataDir } from '../../cluster/options.ts';
+import { processAlive, readClusterState } from '../../cluster/state.ts';
+import { toolkit } from '../../components/reference-toolkit.ts';
+import { ask } from '../cluster/components.ts';
+import { KataError } from '../output.ts';
+import type { TaskScene } from './task.ts';
+
+/** The one line a task verb prints when no cluster runs. */
+export const noCluster = 'no cluster is running; start one with npm start';
+
+/** The data directory a verb's --data-dir names, or the default `.kata/cluster`. */
+export function dataDirOf(flags: Record<string, string | boolean | undefined>): string {
+  const given = flags['data-dir'];
+  return path.resolve(typeof given === 'string' ? given : defaultDataDir);
+}
+
+/** The running cluster of a data directory, or a KataError saying none runs. */
+export function sceneFrom(dataDir: string): TaskScene {
+  const cluster = readClusterState(dataDir);
+  if (!cluster || !processAlive(cluster.pid)) throw new KataError(noCluster);
+  const client = toolkit.createClient({ server: cluster.apiserver, userAgent: 'kata-task' });
+  return { cluster, client, dataDir };
+}
+
+/** A component as the control endpoint lists it. */
+export interface ComponentStatus {
+  name: string;
+  state: 'starting' | 'running' | 'exited' | 'killed';
+}
+
+function askControl(scene: TaskScene, method: 'GET' | 'POST', route: string) {
+  return ask(`${scene.cluster.control}/${route}`, method);
+}
+
+/** Every component of the cluster and its state. */
+export async function componentsOf(scene: TaskScene): Promise<ComponentStatus[]> {
+  return (await askControl(scene, 'GET', 'components')) as ComponentStatus[];
+}
+
+/** SIGKILL to a component (`kata kill NAME`); it stays down. */
+export async function killComponent(scene: TaskScene, name: string): Promise<void> {
+  await askControl(scene, 'POST', `kill/${encodeURIComponent(name)}`);
+}
+
+/** Starts a component again (`kata restart NAME`); resolves once it is up. */
+export async function restartComponent(scene: TaskScene, name: string): Promise<void> {
+  await askControl(scene, 'POST', `restart/${encodeURIComponent(name)}`);
+}
+
+/** Restarts a component only if it is not running: cleaning up after a drill that killed it. */
+export async function ensureRunning(scene: TaskScene, name: string): Promise<void> {
+  const component = (await componentsOf(scene)).find((candidate) => candidate.name === name);
+  if (component && component.state !== 'running') await restartComponent(scene, name);
+}
