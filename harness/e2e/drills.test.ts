@@ -20,8 +20,9 @@ import type { Task, TaskScene, Verdict } from '../kata/tasks/task.ts';
 import { service } from '../kata/tasks/workloads.ts';
 import { repoRoot } from '../paths.ts';
 import { hasKubectl, kubectlFor, noKubectl } from '../testing/kubectl.ts';
+import { suiteNodeIndexBase } from './kubectl-cluster.ts';
 
-const NODE_INDEX_BASE = 124;
+const NODE_INDEX_BASE = suiteNodeIndexBase.drills;
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-drills-'));
 const dataDir = path.join(workspace, 'cluster');
 let cluster: RunningCluster | undefined;

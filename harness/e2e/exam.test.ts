@@ -12,12 +12,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Node } from '../api/types.ts';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { examTasks, readExamRecord } from '../kata/exam/exam.ts';
-import { exam, sceneOf, verifyAll } from '../kata/exam/run.ts';
+import { exam, verifyAll } from '../kata/exam/run.ts';
+import { sceneFrom } from '../kata/tasks/scene.ts';
 import { find } from '../kata/exam/scene.ts';
 import { hasKubectl, kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
+import { suiteNodeIndexBase } from './kubectl-cluster.ts';
 
-const NODE_INDEX_BASE = 134;
+const NODE_INDEX_BASE = suiteNodeIndexBase.exam;
 
 /** The tasks the candidate solves: weights 6+4+5+7+6+5+8+9 = 50. */
 const solved = [
@@ -89,7 +91,7 @@ describe('kata exam on a running cluster', () => {
   }, 180_000);
 
   test('a candidate who solves half the exam scores half, and fails it', async () => {
-    const scene = sceneOf(dataDir);
+    const scene = sceneFrom(dataDir);
     for (const name of solved) {
       const commands = kubectl ? kubectlSolutions[name] : undefined;
       if (commands)
@@ -116,7 +118,7 @@ describe('kata exam on a running cluster', () => {
   }, 240_000);
 
   test("every other task's fix brings the score to 100%, and end ends the exam", async () => {
-    const scene = sceneOf(dataDir);
+    const scene = sceneFrom(dataDir);
     const rest = examTasks.filter(({ task }) => !solved.includes(task.name));
     for (const { task } of rest) await task.fix(scene);
     await waitFor(
@@ -136,7 +138,7 @@ describe('kata exam on a running cluster', () => {
     printed.length = 0;
     await exam('reset', { 'data-dir': dataDir }, options);
     expect(printed).toEqual(["the exam's objects are gone from the cluster"]);
-    const scene = sceneOf(dataDir);
+    const scene = sceneFrom(dataDir);
     expect(await find(scene.client, 'services', 'exam-shop', 'default')).toBeUndefined();
     const nodes = await scene.client.resource<Node>('nodes').list();
     expect(nodes.items.flatMap((node) => node.spec?.taints ?? [])).toEqual([]);

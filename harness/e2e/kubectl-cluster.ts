@@ -11,6 +11,8 @@ import { kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 
 /** Node address blocks of the suites (the e2e cluster suite uses 200 on). */
 export const suiteNodeIndexBase = {
+  drills: 124,
+  exam: 134,
   writes: 150,
   schemas: 160,
   kubelet: 170,

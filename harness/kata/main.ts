@@ -5,8 +5,8 @@
 //
 // The verbs live in rooms, each with its table of commands: the learner loop (learn/), the
 // course integrity check (course-check/), the programs and cluster verbs (cluster/), the
-// workshop's live view (room/), break-fix drills (drill/) and the mock exam (exam/); what the first two both read of the
-// course (lessons, stages, pristine stubs, the runner) is in course/.
+// workshop's live view (room/), break-fix drills (drill/) and the mock exam (exam/); what the
+// first two both read of the course (lessons, stages, pristine stubs, the runner) is in course/.
 // A verb loads its modules when it runs: Vitest and the TypeScript compiler take a while to
 // import, and `kata help` or `kata reset` should not wait for them.
 import { helpText, parseCommandLine, type Command, type Request } from './args.ts';

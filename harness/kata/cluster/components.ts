@@ -2,26 +2,32 @@
 // the cluster running from a data directory (harness/cluster/control.ts), for failure drills.
 import path from 'node:path';
 import { defaultDataDir } from '../../cluster/options.ts';
-import { processAlive, readClusterState } from '../../cluster/state.ts';
+import { processAlive, readClusterState, type ClusterState } from '../../cluster/state.ts';
 import { KataError } from '../output.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-/** The control endpoint of the cluster running from a data directory, or a one-line error. */
-function controlOf(flags: Flags): string {
-  const dataDir = path.resolve(
-    typeof flags['data-dir'] === 'string' ? flags['data-dir'] : defaultDataDir,
-  );
+/** The data directory a verb's --data-dir names, or the default `.kata/cluster`. */
+export function dataDirOf(flags: Flags): string {
+  const given = flags['data-dir'];
+  return path.resolve(typeof given === 'string' ? given : defaultDataDir);
+}
+
+/** The record of the cluster running from a data directory, or a one-line error. */
+export function runningCluster(dataDir: string): ClusterState {
+  const shown = path.relative(process.cwd(), dataDir) || '.';
   const state = readClusterState(dataDir);
-  if (!state)
-    throw new KataError(
-      `no cluster runs from ${path.relative(process.cwd(), dataDir) || '.'}; start one with \`npm start\``,
-    );
+  if (!state) throw new KataError(`no cluster runs from ${shown}; start one with \`npm start\``);
   if (!processAlive(state.pid))
     throw new KataError(
-      `the cluster of ${path.relative(process.cwd(), dataDir)} is not running (process ${state.pid} is gone); start it with \`npm start\``,
+      `the cluster of ${shown} is not running (process ${state.pid} is gone); start it with \`npm start\``,
     );
-  return state.control;
+  return state;
+}
+
+/** The control endpoint of the cluster running from a data directory, or a one-line error. */
+function controlOf(flags: Flags): string {
+  return runningCluster(dataDirOf(flags)).control;
 }
 
 /** One question to a control endpoint; its JSON answer, or a one-line KataError. */

@@ -14,6 +14,7 @@ import type {
   Service,
   Taint,
 } from '../../api/types.ts';
+import { verdictOf } from '../tasks/workloads.ts';
 import type { Task, TaskScene } from '../tasks/task.ts';
 import {
   createDeployment,
@@ -25,7 +26,6 @@ import {
   podOf,
   podProblems,
   remove,
-  verdictOf,
   waitGone,
 } from './scene.ts';
 

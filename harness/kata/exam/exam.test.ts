@@ -117,7 +117,7 @@ describe('the verbs without an exam or a cluster', () => {
 
   test('start says no cluster runs from the data directory', async () => {
     await expect(exam('start', { 'data-dir': folder }, { examFile })).rejects.toThrow(
-      /^no cluster runs from .*kata up/,
+      /^no cluster runs from .*npm start/,
     );
   });
 

@@ -8,6 +8,7 @@ import { defaultDataDir } from '../../cluster/options.ts';
 import { processAlive, readClusterState } from '../../cluster/state.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
 import { KataError, UsageError } from '../output.ts';
+import { dataDirOf, sceneFrom } from '../tasks/scene.ts';
 import type { TaskScene, Verdict } from '../tasks/task.ts';
 import { clockLine, examMinutes, readClock } from './clock.ts';
 import {
@@ -32,20 +33,6 @@ export interface ExamOptions {
 
 export const examActions = ['start', 'status', 'score', 'end', 'reset'] as const;
 
-/** The scene of the cluster running from a data directory, or a one-line error. */
-export function sceneOf(dataDir: string): TaskScene {
-  const shown = path.relative(process.cwd(), dataDir) || '.';
-  const cluster = readClusterState(dataDir);
-  if (!cluster)
-    throw new KataError(`no cluster runs from ${shown}; start one with \`npx kata up\` first`);
-  if (!processAlive(cluster.pid))
-    throw new KataError(
-      `the cluster of ${shown} is not running (process ${cluster.pid} is gone); start it with \`npx kata up\``,
-    );
-  const client = toolkit.createClient({ server: cluster.apiserver, userAgent: 'kata-exam' });
-  return { cluster, client, dataDir };
-}
-
 /** The nodes the tasks use: node-1 for placement, node-2 for a taint, node-3 for a drain. */
 export const examNodes = ['node-1', 'node-2', 'node-3'];
 
@@ -54,10 +41,6 @@ export function nodesProblem(present: string[]): string | undefined {
   const missing = examNodes.filter((name) => !present.includes(name));
   if (missing.length === 0) return undefined;
   return `the exam needs the nodes ${examNodes.join(', ')}; this cluster has no ${missing.join(', ')} (start it with \`npx kata up --nodes 3\`)`;
-}
-
-function dataDirOf(flags: Flags): string {
-  return path.resolve(typeof flags['data-dir'] === 'string' ? flags['data-dir'] : defaultDataDir);
 }
 
 /** The tasks, numbered, with weight, minutes, domain and statement. */
@@ -101,7 +84,7 @@ async function start(flags: Flags, file: string, now: Date, print: (line: string
       `an exam is running since ${running.startedAt}; \`npx kata exam end\` scores it, \`npx kata exam reset\` forgets it`,
     );
   const dataDir = dataDirOf(flags);
-  const scene = sceneOf(dataDir);
+  const scene = sceneFrom(dataDir);
   const nodes = await scene.client.resource('nodes').list();
   const problem = nodesProblem(nodes.items.map((node) => node.metadata.name!));
   if (problem) throw new KataError(problem);
@@ -129,7 +112,7 @@ async function score(
   end: boolean,
 ): Promise<ExamScore> {
   const record = recordOf(file);
-  const outcomes = await verifyAll(sceneOf(record.dataDir));
+  const outcomes = await verifyAll(sceneFrom(record.dataDir));
   print(clockLine(readClock(new Date(record.startedAt), now)));
   for (const outcome of outcomes) print(outcomeLine(outcome));
   const result = scoreExam(outcomes);
@@ -143,7 +126,7 @@ async function score(
 
 async function reset(flags: Flags, file: string, print: (line: string) => void) {
   const record = readExamRecord(file);
-  const scene = sceneOf(record?.dataDir ?? dataDirOf(flags));
+  const scene = sceneFrom(record?.dataDir ?? dataDirOf(flags));
   for (const { task } of examTasks) await task.cleanUp(scene);
   removeExamRecord(file);
   print(

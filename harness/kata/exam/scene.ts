@@ -145,8 +145,3 @@ export async function podProblems(
 export async function nodeNamed(client: ApiClient, name: string): Promise<Node | undefined> {
   return find<Node>(client, 'nodes', name);
 }
-
-/** A verdict from a list of problems. */
-export function verdictOf(problems: string[]): { passed: boolean; reasons: string[] } {
-  return { passed: problems.length === 0, reasons: problems };
-}

@@ -3,6 +3,7 @@
 // default namespace under a name of its own (exam-...), so all of them stand side by side.
 import type { Deployment, Endpoints, Service } from '../../api/types.ts';
 import { rolloutUndo } from '../cluster/rollout.ts';
+import { verdictOf } from '../tasks/workloads.ts';
 import type { Task, TaskScene } from '../tasks/task.ts';
 import {
   createDeployment,
@@ -11,7 +12,6 @@ import {
   examNamespace,
   find,
   remove,
-  verdictOf,
 } from './scene.ts';
 
 const deployments = (scene: TaskScene) =>

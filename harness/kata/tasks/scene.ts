@@ -2,27 +2,15 @@
 // harness/cluster/state.ts), a client for its API server, and its control endpoint's kill and
 // restart (harness/cluster/control.ts), which drills use to stop a component and learners to bring
 // it back.
-import path from 'node:path';
-import { defaultDataDir } from '../../cluster/options.ts';
-import { processAlive, readClusterState } from '../../cluster/state.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
-import { ask } from '../cluster/components.ts';
-import { KataError } from '../output.ts';
+import { ask, dataDirOf, runningCluster } from '../cluster/components.ts';
 import type { TaskScene } from './task.ts';
 
-/** The one line a task verb prints when no cluster runs. */
-export const noCluster = 'no cluster is running; start one with npm start';
+export { dataDirOf };
 
-/** The data directory a verb's --data-dir names, or the default `.kata/cluster`. */
-export function dataDirOf(flags: Record<string, string | boolean | undefined>): string {
-  const given = flags['data-dir'];
-  return path.resolve(typeof given === 'string' ? given : defaultDataDir);
-}
-
-/** The running cluster of a data directory, or a KataError saying none runs. */
+/** The running cluster of a data directory with a client for it, or a one-line KataError. */
 export function sceneFrom(dataDir: string): TaskScene {
-  const cluster = readClusterState(dataDir);
-  if (!cluster || !processAlive(cluster.pid)) throw new KataError(noCluster);
+  const cluster = runningCluster(dataDir);
   const client = toolkit.createClient({ server: cluster.apiserver, userAgent: 'kata-task' });
   return { cluster, client, dataDir };
 }
