@@ -95,12 +95,14 @@ const report = await runChaos({
   pods: flags.pods,
   durationMs: flags.durationMs,
   seed: flags.seed,
+  victims: 'random',
   settleTimeoutMs: Math.max(180_000, flags.pods * 3_000),
   print: (line) => console.log(line),
 });
 for (const line of chaosSummary(report)) console.log(line);
 const failed =
   report.lost.length > 0 ||
+  report.notRunning.length > 0 ||
   report.storeRevisions.backwards.length > 0 ||
   report.listRevisions.backwards.length > 0;
 await endCluster();

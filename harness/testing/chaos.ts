@@ -28,8 +28,12 @@ export interface ChaosOptions {
   /** How long the killing goes on, from the start of the rolling update. */
   durationMs: number;
   seed: number;
-  /** Kills no more than this many components (the end-to-end run's few); unbounded if unset. */
-  maxKills?: number;
+  /**
+   * Whom to kill: `random`, any component each time until the time is up; or `each kind once`,
+   * one component of every kind (store, apiserver, ...) in a seeded order, however long it takes,
+   * which the end-to-end run uses so that every kind is seen to recover.
+   */
+  victims: 'random' | 'each kind once';
   /** How long the cluster has to settle, before the chaos and after it. */
   settleTimeoutMs: number;
   print: (line: string) => void;
@@ -45,6 +49,8 @@ export interface ChaosKill {
 /** What a chaos run did and found. */
 export interface ChaosReport {
   kills: ChaosKill[];
+  /** Components not running at the end (none, when every one recovered). */
+  notRunning: string[];
   /** Seconds from the last restart to the Deployment and the Endpoints both right. */
   convergedAfter: number;
   acknowledged: number;
@@ -345,21 +351,39 @@ async function rollOut(apiserver: string, seed: number): Promise<void> {
   if (!response.ok) throw new Error(`the rolling update was refused: ${await response.text()}`);
 }
 
+/** One component of each kind, in a seeded random order. */
+function oneOfEachKind(listed: Listed[], random: () => number): string[] {
+  const kinds = [...new Set(listed.map((component) => component.kind))];
+  const chosen = kinds.map((kind) => {
+    const ofKind = listed.filter((component) => component.kind === kind);
+    return ofKind[Math.floor(random() * ofKind.length)]!.name;
+  });
+  for (let i = chosen.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [chosen[i], chosen[j]] = [chosen[j]!, chosen[i]!];
+  }
+  return chosen;
+}
+
 /**
- * Kills a seeded random component every one to four seconds until the time is up, leaves it down
- * up to two seconds, and restarts it (the control endpoint answers once it is up again).
+ * Kills a seeded random component every one to four seconds (options.victims says which and
+ * until when), leaves it down up to two seconds, and restarts it: the control endpoint answers
+ * once it is up again.
  */
 async function killAtRandom(options: ChaosOptions, startedAt: number): Promise<ChaosKill[]> {
   const random = seededRandom(options.seed);
-  const victims = (await components(options.controlUrl)).map((component) => component.name);
+  const listed = await components(options.controlUrl);
+  const queue = options.victims === 'each kind once' ? oneOfEachKind(listed, random) : [];
+  const next = () =>
+    options.victims === 'each kind once'
+      ? queue.shift()
+      : performance.now() - startedAt < options.durationMs
+        ? listed[Math.floor(random() * listed.length)]!.name
+        : undefined;
   const kills: ChaosKill[] = [];
   const stamp = (seconds: number) => `t+${seconds.toFixed(1).padStart(6)} s`;
-  while (
-    performance.now() - startedAt < options.durationMs &&
-    kills.length < (options.maxKills ?? Infinity)
-  ) {
+  for (let component = next(); component !== undefined; component = next()) {
     await pause(1000 + random() * 3000);
-    const component = victims[Math.floor(random() * victims.length)]!;
     const downMs = random() * 2000;
     const killedAt = since(startedAt);
     await control(options.controlUrl, 'kill', component);
@@ -398,8 +422,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     background.abort();
     await Promise.all(running);
     const lost = await lostWrites(apiserver, writer.run, writer.acknowledged);
+    const notRunning = (await components(controlUrl))
+      .filter((component) => component.state !== 'running')
+      .map((component) => `${component.name} (${component.state})`);
     return {
       kills,
+      notRunning,
       convergedAfter,
       acknowledged: writer.acknowledged.length,
       failedWrites: writer.failed,
@@ -423,8 +451,13 @@ export function chaosSummary(report: ChaosReport): string[] {
       ? 'never backwards'
       : `backwards ${series.backwards.length} times (first at t+${series.backwards[0]!.at} s: ` +
         `${series.backwards[0]!.from}→${series.backwards[0]!.to})`);
+  const down = report.notRunning.length;
   return [
-    `  ${report.kills.length} components killed and restarted; converged in ` +
+    `  ${report.kills.length} components killed and restarted, ` +
+      (down === 0
+        ? 'every one running again'
+        : `${down} not running: ${report.notRunning.join(', ')}`),
+    `  converged in ` +
       `${report.convergedAfter} s after the last restart: the Deployment complete, every ` +
       `Service's Endpoints exactly its Ready pods`,
     `  ${thousands(report.acknowledged)} acknowledged writes, ${report.lost.length} lost` +
