@@ -1,5 +1,5 @@
 // The chaos run, short: `kata up`'s composer starts a cluster of real processes (three nodes, on
-// ephemeral ports, a temporary data directory and node addresses of their own, 127.20.0.220 on),
+// ephemeral ports, a temporary data directory and node addresses of their own, 127.20.0.221 on),
 // a Deployment of 20 pods rolls to a new template, and one component of every kind (the store,
 // the API server, the controller-manager, the scheduler, a kubelet, a proxy) is killed with
 // SIGKILL and restarted, in an order the seed decides (harness/testing/chaos.ts). Then the
