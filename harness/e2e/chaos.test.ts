@@ -49,6 +49,8 @@ describe('The cluster under chaos', () => {
       apiserver: cluster.apiserver,
       controlUrl: cluster.controlUrl,
       pods: 20,
+      // One pod at a time, so that the rolling update is still going when most kills land.
+      rollingUpdate: { maxSurge: 1, maxUnavailable: 0 },
       durationMs: 0,
       seed: SEED,
       victims: 'each kind once',

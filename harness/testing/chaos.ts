@@ -25,6 +25,8 @@ export interface ChaosOptions {
   controlUrl: string;
   /** Replicas of the Deployment that rolls. */
   pods: number;
+  /** Its rolling update's pace; Kubernetes' default (25% and 25%) if unset. */
+  rollingUpdate?: { maxSurge: number | string; maxUnavailable: number | string };
   /** How long the killing goes on, from the start of the rolling update. */
   durationMs: number;
   seed: number;
@@ -51,6 +53,8 @@ export interface ChaosReport {
   kills: ChaosKill[];
   /** Components not running at the end (none, when every one recovered). */
   notRunning: string[];
+  /** When the rolling update was first seen complete, in seconds from the start. */
+  rolloutCompleteAt: number;
   /** Seconds from the last restart to the Deployment and the Endpoints both right. */
   convergedAfter: number;
   acknowledged: number;
@@ -335,6 +339,8 @@ async function prepare(options: ChaosOptions): Promise<void> {
   await create(`${apiserver}/api/v1/namespaces/default/services`, exampleService(NAME));
   const deployment = exampleDeployment(NAME, options.pods);
   deployment.spec.template.spec.containers[0]!.ports = [{ containerPort: 8080 }];
+  if (options.rollingUpdate)
+    deployment.spec.strategy = { type: 'RollingUpdate', rollingUpdate: options.rollingUpdate };
   await create(`${apiserver}/apis/apps/v1/namespaces/default/deployments`, deployment);
   await converged(apiserver, options.pods, options.settleTimeoutMs);
 }
@@ -397,6 +403,20 @@ async function killAtRandom(options: ChaosOptions, startedAt: number): Promise<C
   return kills;
 }
 
+/** Polls the Deployment until it is first seen complete; resolves with when, in seconds. */
+async function rolloutCompletion(
+  options: ChaosOptions,
+  startedAt: number,
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  while (!signal.aborted) {
+    if ((await deploymentIncomplete(options.apiserver, options.pods)) === undefined)
+      return since(startedAt);
+    await pause(500, signal);
+  }
+  return undefined;
+}
+
 /** The whole run: prepare, roll out under chaos, converge, and check. */
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const { apiserver, controlUrl } = options;
@@ -408,17 +428,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const writer = new Writer(apiserver, `seed-${options.seed}-${Date.now()}`);
   const storeSampler = new RevisionSampler(storeRevision(new URL(store.health).origin), startedAt);
   const listSampler = new RevisionSampler(listRevision(apiserver), startedAt);
-  const running = [
+  const running: Promise<unknown>[] = [
     writer.write(background.signal),
     storeSampler.sample(background.signal),
     listSampler.sample(background.signal),
   ];
   try {
     await rollOut(apiserver, options.seed);
+    // After the patch, the Deployment's generation is ahead of what its status observed: complete
+    // from now on means the new template.
+    const rollout = rolloutCompletion(options, startedAt, background.signal);
+    running.push(rollout);
     const kills = await killAtRandom(options, startedAt);
     const calm = performance.now();
     await converged(apiserver, options.pods, options.settleTimeoutMs);
     const convergedAfter = Math.round((performance.now() - calm) / 100) / 10;
+    const convergedAt = since(startedAt);
     background.abort();
     await Promise.all(running);
     const lost = await lostWrites(apiserver, writer.run, writer.acknowledged);
@@ -427,6 +452,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       .map((component) => `${component.name} (${component.state})`);
     return {
       kills,
+      rolloutCompleteAt: ((await rollout) as number | undefined) ?? convergedAt,
       notRunning,
       convergedAfter,
       acknowledged: writer.acknowledged.length,
@@ -452,7 +478,12 @@ export function chaosSummary(report: ChaosReport): string[] {
       : `backwards ${series.backwards.length} times (first at t+${series.backwards[0]!.at} s: ` +
         `${series.backwards[0]!.from}→${series.backwards[0]!.to})`);
   const down = report.notRunning.length;
+  const lastKill = report.kills.at(-1)?.killedAt ?? 0;
+  const rollout =
+    `the rolling update completed at t+${report.rolloutCompleteAt} s` +
+    (report.rolloutCompleteAt > lastKill ? ', after the last kill' : ', during the chaos');
   return [
+    `  ${rollout}`,
     `  ${report.kills.length} components killed and restarted, ` +
       (down === 0
         ? 'every one running again'
