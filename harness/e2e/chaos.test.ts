@@ -39,7 +39,7 @@ describe('The cluster under chaos', () => {
       apiserverPort: 0,
       kubeletPort: 0,
       nodeIndexBase: 220,
-      serviceClusterIpRange: '127.102.0.0/16',
+      serviceClusterIpRange: '127.104.0.0/16',
       // Above the kubelets' 10 s Lease renewal (see cluster.test.ts).
       nodeMonitorGracePeriod: '20s',
       print: () => {},
