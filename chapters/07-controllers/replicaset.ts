@@ -208,7 +208,8 @@ export class ReplicaSetController {
 
   /**
    * Expects the deletions of the victims (their uids) for `key`, then deletes them all at once. A
-   * victim already gone (NotFound) will never be seen deleted: count it as observed.
+   * deletion that failed will never be seen: count it as observed; then a victim already gone
+   * (NotFound) is fine, and any other failure is thrown (the work queue retries).
    */
   async deletePods(rs: ReplicaSet, key: string, victims: Pod[]): Promise<void> {
     throw new NotImplemented('ReplicaSetController.deletePods', section);

@@ -309,7 +309,12 @@ export class ReplicaSetController {
     }
   }
 
-  /** Deletes the victims, expecting their deletions first; one already gone counts as seen. */
+  /**
+   * Deletes the victims, expecting their deletions first. A deletion that failed will never be
+   * seen: it counts as seen at once, or the ReplicaSet would wait out the expectations' five
+   * minutes (the API server restarting mid-rollout, say); one already gone (NotFound) is fine, any
+   * other failure is thrown for the work queue to retry.
+   */
   async deletePods(rs: ReplicaSet, key: string, victims: Pod[]): Promise<void> {
     const pods = this.options.client.resource<Pod>('pods', rs.metadata.namespace);
     this.expectations.expectDeletions(
@@ -321,8 +326,8 @@ export class ReplicaSetController {
         try {
           await pods.delete(pod.metadata.name!);
         } catch (error) {
-          if (!isNotFound(error)) throw error;
           this.expectations.deletionObserved(key, pod.metadata.uid!);
+          if (!isNotFound(error)) throw error;
         }
       }),
     );
