@@ -3093,6 +3093,8 @@ export const course: Chapter[] = [
         "After each batch, if any result is rejected: call creationObserved once per failure and once per pod of the batches not sent, then throw the first failure's reason. Lesson: § ReplicaSets.",
       'ReplicaSets > deletePods deletes the victims and expects their deletions by uid':
         "expectations.expectDeletions(key, victims' uids) first, then delete each by name (Promise.all); a NotFound means it is gone already: deletionObserved(key, uid). Lesson: § ReplicaSets.",
+      'ReplicaSets > a deletion that fails counts as seen at once, and its error is thrown for a retry':
+        "A delete that fails in any other way will never be seen by the informer: call deletionObserved(key, uid) for it as well, then throw the error so the work queue retries. Otherwise the ReplicaSet waits out the expectations' five minutes. Lesson: § ReplicaSets.",
       "ReplicaSets > a pod's change concerns its controller; an orphan's, every ReplicaSet of its namespace that selects it":
         'replicaSetKeysFor: with a controller, [`${pod namespace}/${owner.name}`] if owner.kind === kind, else []; an orphan: the replicaSets of its namespace whose selectorOf matches, as keys. Lesson: § ReplicaSets.',
       'ReplicaSets > a new ReplicaSet gets its pods: named after it, owned by it, counted in its status':

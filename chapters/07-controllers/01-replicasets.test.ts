@@ -136,6 +136,24 @@ function countingCreates(counter: { creates: number }) {
   });
 }
 
+/** A client whose every delete fails as a fetch to a restarting API server does. */
+function refusingDeletes(real: ApiClient): ApiClient {
+  return {
+    config: real.config,
+    bind: (binding) => real.bind(binding),
+    resource: <T extends KubeObject>(resource: string, namespace?: string) => {
+      const inner = real.resource<T>(resource, namespace);
+      return new Proxy(inner, {
+        get(target, property) {
+          if (property === 'delete') return () => Promise.reject(new TypeError('fetch failed'));
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    },
+  };
+}
+
 describe('ReplicaSets', () => {
   test("a selector's matchLabels hold when the labels have every pair", () => {
     const labels = { app: 'web', tier: 'front' };
@@ -602,6 +620,23 @@ describe('ReplicaSets', () => {
     );
     controller.expectations.deletionObserved('default/web', doomed.metadata.uid!);
     expect(controller.expectations.satisfied('default/web'), "doomed's uid seen").toBe(true);
+  });
+
+  test('a deletion that fails counts as seen at once, and its error is thrown for a retry', async () => {
+    const { controller, pods } = await steps(refusingDeletes);
+    const doomed = await pods.create(examplePod('doomed', { app: 'web' }));
+    await expect(
+      controller.deletePods(stored('web'), 'default/web', [doomed]),
+      'deletePods([doomed]) while every delete fails (the API server restarting) should throw that failure',
+    ).rejects.toThrow(/fetch failed/);
+    expect(
+      controller.expectations.satisfied('default/web'),
+      'expectations after the failed delete: it will never be seen, so nothing may be left waiting for it',
+    ).toBe(true);
+    expect(
+      (await pods.list()).items.map((pod) => pod.metadata.name),
+      'pods left after the failed delete',
+    ).toEqual(['doomed']);
   });
 
   test("a pod's change concerns its controller; an orphan's, every ReplicaSet of its namespace that selects it", () => {

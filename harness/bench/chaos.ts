@@ -69,7 +69,7 @@ const starting = startCluster({
   apiserverPort: 0,
   kubeletPort: 0,
   nodeIndexBase: 240,
-  serviceClusterIpRange: '127.103.0.0/16',
+  serviceClusterIpRange: '127.105.0.0/16',
   // Above the kubelets' 10 s Lease renewal, as the end-to-end suite has it.
   nodeMonitorGracePeriod: '20s',
   print: () => {},

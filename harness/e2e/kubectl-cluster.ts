@@ -9,7 +9,10 @@ import path from 'node:path';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 
-/** Node address blocks of the suites (the e2e cluster suite uses 200 on). */
+/**
+ * Node address blocks of the suites (the e2e cluster suite uses 200 on, the chaos suite 220 on, the
+ * chaos benchmark 240 on).
+ */
 export const suiteNodeIndexBase = {
   drills: 124,
   exam: 134,
