@@ -6,12 +6,10 @@
 // what it checked, with figures: the time to converge after the last restart, the acknowledged
 // writes and how many were lost, and the store's revision from first to last sample and whether
 // it ever went backwards. It exits 1 if any check fails. The same --seed makes the same choices.
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { startCluster, useEverywhere } from '../cluster/start.ts';
+import { startProgramCluster } from '../cluster/for-program.ts';
+import { useEverywhere } from '../cluster/start.ts';
 import { parseComponentFlags, UsageError } from '../components/flags.ts';
-import { endsWithProgram } from '../lifetime.ts';
 import { chaosSummary, runChaos } from '../testing/chaos.ts';
 
 const USAGE = 'usage: kata bench chaos [--pods N] [--duration 60s] [--seed N] [--nodes N]';
@@ -58,12 +56,8 @@ try {
   process.exit(2);
 }
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-bench-chaos-'));
-const stopping = new AbortController();
-const starting = startCluster({
+const { cluster, end: endCluster } = await startProgramCluster('kata-bench-chaos-', {
   nodes: flags.nodes,
-  dataDir,
-  fresh: true,
   use: useEverywhere('solutions'),
   storePort: 0,
   apiserverPort: 0,
@@ -73,17 +67,7 @@ const starting = startCluster({
   // Above the kubelets' 10 s Lease renewal, as the end-to-end suite has it.
   nodeMonitorGracePeriod: '20s',
   print: () => {},
-  signal: stopping.signal,
 });
-const endCluster = endsWithProgram(async () => {
-  stopping.abort();
-  await starting.then(
-    (running) => running.stopped,
-    () => {},
-  );
-  rmSync(dataDir, { recursive: true, force: true });
-});
-const cluster = await starting;
 
 console.log(
   `  a cluster of ${flags.nodes} nodes; a Deployment of ${flags.pods} pods rolls while a random ` +

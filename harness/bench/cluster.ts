@@ -9,27 +9,20 @@
 //   2. pod startup latency p50 and p99 (Kubernetes' SLO: p99 under 5 s), beside the baseline's;
 //   3. the peak memory of the cluster: the sum of each process's peak resident set.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { exampleDeployment, examplePod } from '../api/examples.ts';
 import type { Deployment, Node, Pod } from '../api/types.ts';
-import { startCluster, useEverywhere } from '../cluster/start.ts';
-import { childEndsWithProgram, endsWithProgram } from '../lifetime.ts';
+import { startProgramCluster } from '../cluster/for-program.ts';
+import { useEverywhere } from '../cluster/start.ts';
+import { childEndsWithProgram } from '../lifetime.ts';
 import { toolkit } from '../components/reference-toolkit.ts';
 
 const NODES = 100;
 const PODS = 1000;
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-bench-cluster-'));
-// The cluster and the hollow nodes stop however the benchmark ends, while starting too
-// (harness/lifetime.ts).
-const stopping = new AbortController();
-const starting = startCluster({
+const { cluster, end: endCluster } = await startProgramCluster('kata-bench-cluster-', {
   nodes: 0,
-  dataDir,
-  fresh: true,
   use: useEverywhere('solutions'),
   storePort: 0,
   apiserverPort: 0,
@@ -37,17 +30,7 @@ const starting = startCluster({
   nodeIndexBase: 0,
   serviceClusterIpRange: '127.101.0.0/16',
   print: () => {},
-  signal: stopping.signal,
 });
-const endCluster = endsWithProgram(async () => {
-  stopping.abort();
-  await starting.then(
-    (running) => running.stopped,
-    () => {},
-  );
-  rmSync(dataDir, { recursive: true, force: true });
-});
-const cluster = await starting;
 const hollow = spawn(
   process.execPath,
   [
