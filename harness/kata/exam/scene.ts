@@ -5,6 +5,7 @@ import { ApiError } from '../../api/errors.ts';
 import type { Deployment, KubeObject, Node, Pod } from '../../api/types.ts';
 import type { ApiClient } from '../../client/types.ts';
 import type { TaskScene } from '../tasks/task.ts';
+import { deployment } from '../tasks/workloads.ts';
 
 /** Where the exam's objects live, unless a task says otherwise. */
 export const examNamespace = 'default';
@@ -46,27 +47,12 @@ export function deploymentOf(
   replicas: number,
   port?: number,
 ): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: examNamespace, labels: { app: name } },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            {
-              name: containerName(image),
-              image,
-              ...(port ? { ports: [{ containerPort: port }] } : {}),
-            },
-          ],
-        },
-      },
-    },
+  const container = {
+    name: containerName(image),
+    image,
+    ...(port ? { ports: [{ containerPort: port }] } : {}),
   };
+  return deployment(examNamespace, name, container, { replicas }) as Deployment;
 }
 
 /** The container's name kubectl gives: the image's last path part, without tag. */
