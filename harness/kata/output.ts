@@ -17,12 +17,17 @@ export class KataError extends Error {
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
 
-/** Whether to colour what goes to `stream`: a terminal, and NO_COLOR unset or empty. */
+/**
+ * Whether to colour what goes to `stream`: a terminal, and NO_COLOR unset or empty. FORCE_COLOR
+ * (set and not 0) asks for colour on a pipe too, as Node's own tools read it: `kata check` sets it
+ * for the chapter checks it runs as child processes when its own output is coloured.
+ */
 export function colourWanted(
   stream: { isTTY?: boolean } = process.stdout,
   env: NodeJS.ProcessEnv = process.env,
 ): boolean {
   if (env.NO_COLOR) return false;
+  if (env.FORCE_COLOR && env.FORCE_COLOR !== '0') return true;
   return stream.isTTY === true;
 }
 

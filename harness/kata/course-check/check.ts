@@ -15,6 +15,7 @@
 // line is exactly "N passed, N failed": CI reads it.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { course as manifest, folderOf, type Chapter } from '../../course.ts';
 import { repoRoot } from '../../paths.ts';
@@ -65,6 +66,12 @@ class Checklist {
     const shown = problems.slice(0, 20);
     for (const problem of shown) console.log(indent(problem, 6));
     if (problems.length > shown.length) console.log(`      ... and ${problems.length - 20} more`);
+  }
+
+  /** Counts checks that ran elsewhere (a chapter checked in a child process). */
+  add(passed: number, failed: number) {
+    this.passed += passed;
+    this.failed += failed;
   }
 
   warn(line: string) {
@@ -269,7 +276,10 @@ async function checkCaughtUp(chapter: Chapter, list: Checklist): Promise<void> {
   for (const stage of chapterFigures(chapter).stages) {
     writeCaughtUpStubs(chapter, stage.number + 1, caughtUpDir);
     const only = stage.tests.map((test) => test.fullName);
-    const run = await runTests({ target: caughtUpDir, paths: [chapterTestPath(chapter)], only });
+    // Only the files holding the stage's tests: loading the chapter's other files costs a run
+    // more than the stage's few tests do.
+    const paths = [...new Set(stage.tests.map((test) => test.file))];
+    const run = await runTests({ target: caughtUpDir, paths, only });
     const failing = run.tests.filter((test) => test.state === 'failed');
     problems.push(
       ...brokenFiles(run).map((line) => `stage ${stage.id}: ${line}`),
@@ -314,6 +324,70 @@ function checkFreshness(record: PristineRecord, list: Checklist): void {
   }
 }
 
+/** The last line of every `kata check`: "N passed, N failed". */
+const countsLine = /^(\d+) passed, (\d+) failed$/;
+
+/** `kata check NN` in a child process: its output, and its counts from its last line. */
+function checkInChild(
+  chapter: Chapter,
+  colour: boolean,
+): Promise<{ output: string; passed: number; failed: number }> {
+  const kata = path.join(repoRoot, 'harness', 'bin', 'kata.mjs');
+  const env = { ...process.env, ...(colour && { FORCE_COLOR: '1' }) };
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [kata, 'check', chapter.id], { cwd: repoRoot, env });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('close', (code) => {
+      const lines = output.trimEnd().split('\n');
+      const counts = countsLine.exec(lines.at(-1) ?? '');
+      if (!counts) {
+        const reason = `kata check ${chapter.id} ended (exit code ${code}) without its counts`;
+        resolve({ output: `${output}\n  ${reason}`, passed: 0, failed: 1 });
+        return;
+      }
+      // The child's own timing line gives way to the whole run's (ANSI codes aside, "in 39.1s").
+      const plainText = (line: string) => line.replace(/\u001b\[\d+m/g, '').trim();
+      const body = lines.slice(0, -1);
+      while (body.length && /^(in \d.*)?$/.test(plainText(body.at(-1)!))) body.pop();
+      resolve({ output: body.join('\n'), passed: Number(counts[1]), failed: Number(counts[2]) });
+    });
+  });
+}
+
+/**
+ * Steps c and d for many chapters, `concurrency` at a time, each in a child process of its own (one
+ * chapter's tests keep about one core busy; on a machine with two, two chapters take little longer
+ * than one). Each chapter's lines are printed whole and in course order; chapters write to folders
+ * of their own (.kata/pristine/NN-slug, .kata/caught-up/NN-slug, coverage/NN-slug), so they do not
+ * meet.
+ */
+async function checkChaptersAlongside(
+  chapters: Chapter[],
+  list: Checklist,
+  concurrency: number,
+  colour: boolean,
+): Promise<void> {
+  const results = new Array<ReturnType<typeof checkInChild> | undefined>(chapters.length);
+  let next = 0;
+  const startNext = () => {
+    if (next < chapters.length) results[next] = checkInChild(chapters[next++]!, colour);
+  };
+  for (let i = 0; i < concurrency; i += 1) startNext();
+  for (let i = 0; i < chapters.length; i += 1) {
+    const result = await results[i]!;
+    startNext();
+    console.log(result.output.replace(/^\n+/, '\n'));
+    list.add(result.passed, result.failed);
+  }
+}
+
+/** How many chapter checks run at once: one per core, at most two (the tests use the rest). */
+export function chapterConcurrency(cores = os.availableParallelism()): number {
+  return Math.max(1, Math.min(2, cores));
+}
+
 export interface CheckOptions {
   /** Only these chapters in steps c and d (default: every chapter). */
   chapters: Chapter[];
@@ -355,8 +429,13 @@ export async function check(options: CheckOptions): Promise<number> {
     checkFreshness(record, list);
   }
 
-  for (const chapter of chapters) {
-    await checkChapter(chapter, record, list, withStructure, options.only === 'coverage');
+  const concurrency = chapterConcurrency();
+  if (whole && concurrency > 1) {
+    await checkChaptersAlongside(chapters, list, concurrency, options.colour.bold('x') !== 'x');
+  } else {
+    for (const chapter of chapters) {
+      await checkChapter(chapter, record, list, withStructure, options.only === 'coverage');
+    }
   }
 
   if (whole) {
