@@ -10,7 +10,9 @@ import { repoRoot } from '../../paths.ts';
 import { defaultDataDir } from '../../cluster/options.ts';
 import { pace } from '../tasks/clock.ts';
 import { recordFile } from '../tasks/record.ts';
+import { setScene } from './drill.ts';
 import { drills } from './drills/index.ts';
+import type { Task, TaskScene } from '../tasks/task.ts';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'kata-drill-cli-'));
 const dataDir = path.join(workspace, 'cluster');
@@ -69,6 +71,46 @@ describe('kata drill', () => {
       result.stderr,
       'kata drill start with no cluster record: one line saying how to start one',
     ).toMatch(/^kata: no cluster runs from .*; start one with `npm start`$/);
+  });
+});
+
+describe('a drill that cannot set its scene', () => {
+  const scene = {} as TaskScene;
+  function failingDrill(cleanUp: () => Promise<void>): Task & { made: string[] } {
+    const made: string[] = [];
+    return {
+      ...drills[0]!,
+      name: 'half-set',
+      made,
+      async prepare() {
+        made.push('namespace');
+        throw new Error('the API server refused the Deployment');
+      },
+      async cleanUp() {
+        await cleanUp();
+        made.length = 0;
+      },
+    };
+  }
+
+  test('undoes what it had set up, and says why it could not start', async () => {
+    const drill = failingDrill(async () => {});
+    await expect(
+      setScene(drill, scene),
+      'a prepare that fails after creating a namespace',
+    ).rejects.toThrow(
+      'drill half-set could not start: the API server refused the Deployment; what it had set up is removed',
+    );
+    expect(drill.made, 'what the half-set scene left behind').toEqual([]);
+  });
+
+  test('says so when the clean-up fails too', async () => {
+    const drill = failingDrill(async () => {
+      throw new Error('no cluster answers');
+    });
+    await expect(setScene(drill, scene), 'a prepare and a clean-up that both fail').rejects.toThrow(
+      'the API server refused the Deployment; and its clean-up failed too (no cluster answers)',
+    );
   });
 });
 

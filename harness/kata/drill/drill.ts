@@ -15,7 +15,7 @@ import { pace } from '../tasks/clock.ts';
 import { readTaskRecord, recordFile, removeTaskRecord, writeTaskRecord } from '../tasks/record.ts';
 import type { TaskRecord } from '../tasks/record.ts';
 import { dataDirOf, sceneFrom } from '../tasks/scene.ts';
-import type { Task } from '../tasks/task.ts';
+import type { Task, TaskScene } from '../tasks/task.ts';
 import { KataError, UsageError } from '../output.ts';
 import { drills, findDrill } from './drills/index.ts';
 
@@ -65,23 +65,35 @@ function list(print: Print): number {
 
 async function start(name: string | undefined, dataDir: string, print: Print): Promise<number> {
   const drill = drillNamed(name);
-  const file = recordFile(dataDir);
-  const under = readTaskRecord(file);
+  const under = readTaskRecord(recordFile(dataDir));
   if (under)
     throw new KataError(`drill ${under.name} is under way; \`kata drill reset\` ends it first`);
-  const scene = sceneFrom(dataDir);
-  try {
-    await drill.prepare(scene);
-  } catch (error) {
-    throw new KataError(`drill ${drill.name} could not start: ${(error as Error).message}`);
-  }
-  writeTaskRecord(file, { name: drill.name, startedAt: new Date().toISOString() });
+  await setScene(drill, sceneFrom(dataDir));
+  writeTaskRecord(recordFile(dataDir), { name: drill.name, startedAt: new Date().toISOString() });
   print(`Drill ${drill.name} (${drill.difficulty}, ${drill.minutes} minutes at the exam's pace):`);
   print('');
   print(`  ${drill.statement}`);
   print('');
   print('`kata drill verify` when you think it is fixed; `kata drill hint` for a nudge.');
   return 0;
+}
+
+/**
+ * Prepares a drill's scene. A scene half set is undone at once: no drill is recorded as under way,
+ * so `kata drill reset` could not find it later.
+ */
+export async function setScene(drill: Task, scene: TaskScene): Promise<void> {
+  try {
+    await drill.prepare(scene);
+  } catch (error) {
+    const undone = await drill.cleanUp(scene).then(
+      () => 'what it had set up is removed',
+      (cleanUpError: Error) => `and its clean-up failed too (${cleanUpError.message})`,
+    );
+    throw new KataError(
+      `drill ${drill.name} could not start: ${(error as Error).message}; ${undone}`,
+    );
+  }
 }
 
 async function verify(dataDir: string, print: Print): Promise<number> {
