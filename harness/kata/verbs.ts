@@ -267,7 +267,7 @@ export const verbs: Record<string, Verb> = {
   },
   components: {
     usage: 'kata components [--data-dir DIR]',
-    summary: "the running cluster's processes: state, pid, restarts, whose code",
+    summary: "the running cluster's processes: state, health, pid, restarts, whose code",
     flags: {
       'data-dir': dataDirFlag,
     },

@@ -45,33 +45,63 @@ export async function ask(url: string, method: 'GET' | 'POST'): Promise<unknown>
   return body;
 }
 
-/** `kata components`: each process of the running cluster. */
-export async function listComponents(flags: Flags): Promise<number> {
-  const rows = (await ask(`${controlOf(flags)}/components`, 'GET')) as {
-    name: string;
-    pid?: number;
-    state: string;
-    restarts: number;
-    chapters: string[];
-  }[];
+/** A component as the control endpoint lists it (harness/cluster/control.ts). */
+export interface ListedComponent {
+  name: string;
+  pid?: number;
+  state: string;
+  restarts: number;
+  /** The URL it is waited for at: /readyz, /healthz or the store's /health. */
+  health?: string;
+  chapters: string[];
+}
+
+/**
+ * What a component's health endpoint says now, in a word or two: "ok" (200), the status code
+ * when it answers otherwise (a 500 names its failed checks in its body: `curl` it), "no answer"
+ * within `timeoutMs`, "-" when it has none.
+ */
+export async function healthOf(url: string | undefined, timeoutMs = 2000): Promise<string> {
+  if (!url) return '-';
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    await response.arrayBuffer();
+    return response.ok ? 'ok' : `HTTP ${response.status}`;
+  } catch {
+    return 'no answer';
+  }
+}
+
+/** The table `kata components` prints, columns padded to their widest cell. */
+export function componentTable(rows: ListedComponent[], health: string[]): string[] {
   const table = [
-    ['COMPONENT', 'STATE', 'PID', 'RESTARTS', 'CHAPTERS'],
-    ...rows.map((row) => [
+    ['COMPONENT', 'STATE', 'HEALTH', 'PID', 'RESTARTS', 'CHAPTERS'],
+    ...rows.map((row, index) => [
       row.name,
       row.state,
+      health[index] ?? '-',
       String(row.pid ?? '-'),
       String(row.restarts),
       row.chapters.join(', '),
     ]),
   ];
   const widths = table[0]!.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  for (const row of table)
-    console.log(
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('   ')
-        .trimEnd(),
-    );
+  return table.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('   ')
+      .trimEnd(),
+  );
+}
+
+/** `kata components`: each process of the running cluster, and what its health endpoint says. */
+export async function listComponents(flags: Flags): Promise<number> {
+  const rows = (await ask(`${controlOf(flags)}/components`, 'GET')) as ListedComponent[];
+  // A component that is down or killed is not asked: its state already says it.
+  const health = await Promise.all(
+    rows.map((row) => (row.state === 'running' ? healthOf(row.health) : Promise.resolve('-'))),
+  );
+  for (const line of componentTable(rows, health)) console.log(line);
   return 0;
 }
 
