@@ -307,6 +307,31 @@ describe('Update and delete', () => {
     ]);
   });
 
+  test('DELETE on a collection deletes each object as a DELETE of it would: a pod on a node is marked for its grace period', async () => {
+    const { api } = await setup();
+    const onNode = examplePod('running');
+    onNode.spec.nodeName = 'node-1';
+    onNode.spec.terminationGracePeriodSeconds = 20;
+    await api.post(PODS).send(onNode);
+    await api.post(PODS).send(examplePod('pending'));
+    // Preconditions name one object: a collection's DELETE leaves them out.
+    const response = await api.delete(PODS).send({ preconditions: { uid: 'not-a-pod-here' } });
+    expect(
+      response.body.items?.map((item: Pod) => [
+        item.metadata.name,
+        item.metadata.deletionTimestamp,
+      ]),
+      `DELETE ${PODS} (one pod bound to node-1, one pending): ${response.text}`,
+    ).toEqual([
+      ['pending', undefined],
+      ['running', '2024-01-02T00:00:20Z'],
+    ]);
+    const left = (await api.get(PODS)).body.items.map((item: Pod) => item.metadata.name);
+    expect(left, 'pods left: the one on a node, marked, for its kubelet to stop').toEqual([
+      'running',
+    ]);
+  });
+
   test('DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it', async () => {
     const { api } = await setup();
     await api.post(DEPLOYMENTS).send(exampleDeployment('web'));

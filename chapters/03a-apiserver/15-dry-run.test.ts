@@ -239,6 +239,18 @@ describe('Dry run', () => {
     expect(list.items.length, 'pods left after a dry-run deletecollection').toBe(2);
   });
 
+  test('a deletecollection with dryRun in its DeleteOptions body deletes nothing', async () => {
+    const { api } = await setup();
+    await api.post(PODS).send(examplePod('a'));
+    const response = await api.delete(PODS).send({ kind: 'DeleteOptions', dryRun: ['All'] });
+    expect(
+      response.body.items?.length,
+      `DELETE ${PODS} with body dryRun All: ${response.text}`,
+    ).toBe(1);
+    const { body: list } = await api.get(PODS);
+    expect(list.items.length, 'pods left after it').toBe(1);
+  });
+
   test('a dry-run write through a subresource stores nothing', async () => {
     const { api } = await setup({ subresources: [status] });
     await api.post(PODS).send(examplePod('web'));

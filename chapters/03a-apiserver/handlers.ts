@@ -38,8 +38,8 @@ export const verbHandlers: {
       watchCollection(context, request, response, info, query),
     create: async (context, request, response, info) =>
       answer(response, 201, await createObject(context, request, info)),
-    deletecollection: async (context, _request, response, info, query) =>
-      answer(response, 200, await deleteCollection(context, info, query)),
+    deletecollection: async (context, request, response, info, query) =>
+      answer(response, 200, await deleteCollection(context, request, info, query)),
   },
   object: {
     get: async (context, request, response, info, query) =>
@@ -201,15 +201,18 @@ export function markForDeletion(
 
 /**
  * DELETE on a collection (deletecollection): every object the query's selection chooses,
- * deleted one by one as deleteWithOptions ends: storage.delete, then (unless a dry run)
- * hooks.afterDelete, so a Service gives back its addresses (one deleted meanwhile by someone
- * else is fine). Answers the `<Kind>List`
- * of what was deleted, at the revision of the list it read. A resource whose strategy says
- * deleteCollection: false (namespaces) has no such verb (methodNotAllowed, 405). With ?dryRun
- * (writeOptionsOf(query, "DeleteOptions")), each delete is a dry run.
+ * deleted one by one as a DELETE of it would be (deleteWithOptions, with the DeleteOptions of the
+ * request's body, less their preconditions, which name one object): a pod on a node is marked for
+ * its grace period, propagationPolicy Orphan leaves its finalizer, a dryRun in the body or the
+ * query deletes nothing, and a Service gives back its addresses. One deleted meanwhile by someone
+ * else is fine. Answers the `<Kind>List` of what was deleted (each object as deleteWithOptions
+ * answered it, or as listed when that answer is a Status), at the revision of the list it read.
+ * A resource whose strategy says deleteCollection: false (namespaces) has no such verb
+ * (methodNotAllowed, 405).
  */
 export async function deleteCollection(
   context: ServerContext,
+  request: Request,
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<List> {

@@ -294,7 +294,9 @@ export const chapter3A: Chapter = {
     'Dry run > a DELETE whose DeleteOptions say dryRun: ["All"] deletes nothing, nor marks a pod':
       "The body's DeleteOptions.dryRun counts too (writeOptionsOf's fromBody), and markForDeletion and markForOrphaning take the write options for their storage.update. Lesson: § Dry run.",
     'Dry run > a dry-run deletecollection answers what it would delete, and deletes nothing':
-      'deleteCollection passes writeOptionsOf(query, "DeleteOptions") to each storage.delete. Lesson: § Dry run.',
+      'deleteCollection deletes each object through deleteWithOptions, which reads ?dryRun with writeOptionsOf(query, "DeleteOptions", ...). Lesson: § Dry run.',
+    'Dry run > a deletecollection with dryRun in its DeleteOptions body deletes nothing':
+      "deleteCollection reads the request's DeleteOptions with deleteOptionsOf and hands them to deleteWithOptions for each object: their dryRun then counts as the query's does. Lesson: § Dry run.",
     'Dry run > a dry-run write through a subresource stores nothing':
       "serveSubresource's write goes through storage.update too: give it writeOptionsOf(query, the verb's options kind). Lesson: § Dry run.",
     'Dry run > a dry-run Service create shows the address it would get, and keeps none':
@@ -633,6 +635,8 @@ export const chapter3A: Chapter = {
       'For a pod with spec.nodeName that has not finished, and a grace above 0, do not delete: storage.update it with metadata.deletionTimestamp (now + grace) and deletionGracePeriodSeconds, and answer it. Lesson: § Update and delete.',
     'Update and delete > a second DELETE with a shorter grace brings the deadline forward; a longer one does not':
       "In markForDeletion's tryUpdate: when the pod already has deletionGracePeriodSeconds no longer than this grace, return it unchanged (storage.update then writes nothing). Lesson: § Update and delete.",
+    'Update and delete > DELETE on a collection deletes each object as a DELETE of it would: a pod on a node is marked for its grace period':
+      "Delete each selected object with deleteWithOptions and the body's DeleteOptions (deleteOptionsOf) less their preconditions; put in the List what it answers, or the listed object when that answer is a Status. Lesson: § Update and delete.",
     'Update and delete > DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it':
       'The orphan finalizer is a hook of every resource (finalizerExtension): hooks.beforeDelete marks with markForOrphaning (the finalizer "orphan" and a deletionTimestamp) instead of deleting; hooks.afterUpdate calls removeIfFinalized when the object had finalizers. Call both hooks from your handlers. Lesson: § Update and delete.',
     'Update and delete > an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing':
@@ -754,7 +758,7 @@ export const chapter3A: Chapter = {
     'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
       'serviceAllocation: hooks of the services (beginCreate onCreate, revertCreate and afterDelete onDelete); createContext adds it with an allocator. startServiceAllocator: rebuild from the stored Services, then create default/kubernetes through onCreate. Lesson: § Collaborators.',
     'Collaborators > a DELETE on the services collection gives back the addresses of each Service it deletes; a dry run gives back none':
-      "deleteCollection removes each object as deleteWithOptions's last step does: storage.delete, then, unless writeOptions.dryRun, the resource's hooks.afterDelete (serviceAllocation's onDelete). Kube's DeleteCollection calls Delete for each object. Lesson: § Update and delete, § Collaborators.",
+      "deleteCollection deletes each object with deleteWithOptions, whose last step is storage.delete, then, unless writeOptions.dryRun, the resource's hooks.afterDelete (serviceAllocation's onDelete). Kube's DeleteCollection calls Delete for each object. Lesson: § Update and delete, § Collaborators.",
     "Collaborators > a Service's update goes through the allocator; a refused one has it learn again what is taken":
       'beginUpdate is allocator.onUpdate(current, prepared); revertUpdate rebuilds the allocator from storage.list of the Services, and your update calls it when the write fails. Lesson: § Collaborators.',
     "Collaborators > pods/log passes the request on to the kubelet of the pod's node, and streams its answer":

@@ -50,8 +50,8 @@ export const verbHandlers: {
       watchCollection(context, request, response, info, query),
     create: async (context, request, response, info) =>
       answer(response, 201, await createObject(context, request, info)),
-    deletecollection: async (context, _request, response, info, query) =>
-      answer(response, 200, await deleteCollection(context, info, query)),
+    deletecollection: async (context, request, response, info, query) =>
+      answer(response, 200, await deleteCollection(context, request, info, query)),
   },
   object: {
     get: async (context, request, response, info, query) =>
@@ -299,10 +299,9 @@ export async function deleteWithOptions(
 }
 
 /**
- * The last step of every delete, of one object or of each in a collection: the object leaves the
- * store, then (unless a dry run) the hooks' afterDelete runs (the Service allocator gives the
- * addresses back), as kube's generic store runs AfterDelete for each object DeleteCollection
- * deletes. Returns the object as it was last stored.
+ * The last step of a delete: the object leaves the store, then (unless a dry run) the hooks'
+ * afterDelete runs (the Service allocator gives the addresses back), as kube's generic store runs
+ * AfterDelete. Returns the object as it was last stored.
  */
 async function removeObject(
   context: ServerContext,
@@ -353,25 +352,29 @@ export function markForDeletion(
 }
 
 /**
- * DELETE on a collection (deletecollection): every object the selectors choose, one by one,
- * each removed as a plain delete removes it (removeObject, its afterDelete hooks too). Answers the List of what was deleted, as kube-apiserver does.
- * A resource whose strategy does not serve it (namespaces) answers 405.
+ * DELETE on a collection (deletecollection): every object the selectors choose, deleted one by
+ * one as a DELETE of it would be, with the body's DeleteOptions (less their preconditions, which
+ * name one object): pods on a node are marked for their grace, finalizers and dry runs apply, as
+ * kube's DeleteCollection calls Delete for each object. Answers the List of what was deleted, as
+ * kube-apiserver does. A resource whose strategy does not serve it (namespaces) answers 405.
  */
 export async function deleteCollection(
   context: ServerContext,
+  request: Request,
   info: RequestInfo,
   query: URLSearchParams,
 ): Promise<List> {
   const { resource } = info;
   if (!registrationOf(context, resource).strategy.deleteCollection) throw methodNotAllowed();
-  const writeOptions = writeOptionsOf(query, 'DeleteOptions');
+  const options = { ...deleteOptionsOf(context, request), preconditions: undefined };
   const selected = selectionOf(context, query, resource);
   const { items, revision } = await context.storage.list(resource, info.namespace);
   const removed: KubeObject[] = [];
   for (const object of items.filter(selected)) {
     const { namespace, name } = object.metadata;
     try {
-      removed.push(await removeObject(context, { ...info, namespace, name }, {}, writeOptions));
+      const answer = await deleteWithOptions(context, { ...info, namespace, name }, options, query);
+      removed.push(answer.kind === 'Status' ? object : (answer as KubeObject));
     } catch (error) {
       // Deleted meanwhile by someone else: that is what was asked.
       if (!(error instanceof ApiError && error.code === 404)) throw error;
