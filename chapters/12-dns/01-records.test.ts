@@ -1,6 +1,6 @@
 // Records on their own: names read into their parts, then the answer to each kind of question,
 // from plain lists of Services and Endpoints. No sockets, no server.
-import type { Question } from 'dns-packet';
+import type { Answer, Question } from 'dns-packet';
 import { describe, expect, test } from 'vitest';
 import type { Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
 import {
@@ -22,6 +22,9 @@ import {
   srvTargets,
   type ClusterObjects,
 } from './records.ts';
+
+/** A record's data (an OPT record, the one kind without, has none). */
+const dataOf = (record: Answer) => (record as { data?: unknown }).data;
 
 const zone = 'cluster.local';
 const ttl = 5;
@@ -182,7 +185,7 @@ describe('Records', () => {
   test('a headless Service answers with each ready endpoint, and NXDOMAIN while none is ready', () => {
     const reply = serviceReply('db.default.svc.cluster.local', 'A', headless, dbEndpoints, ttl);
     expect(
-      reply.answers.map((record) => record.data),
+      reply.answers.map(dataOf),
       'an A question for headless db (two ready endpoints, one not ready)',
     ).toEqual(['127.244.0.5', '127.244.0.6']);
     const none = serviceReply(
@@ -225,15 +228,13 @@ describe('Records', () => {
       'db-1',
       ttl,
     );
-    expect(
-      byHostname.answers.map((record) => record.data),
-      'db-1.db: the endpoint with hostname db-1',
-    ).toEqual(['127.244.0.6']);
+    expect(byHostname.answers.map(dataOf), 'db-1.db: the endpoint with hostname db-1').toEqual([
+      '127.244.0.6',
+    ]);
     const byIp = endpointReply('x', 'A', headless, dbEndpoints, '127-244-0-5', ttl);
-    expect(
-      byIp.answers.map((record) => record.data),
-      '127-244-0-5.db: the endpoint by its dashed IP',
-    ).toEqual(['127.244.0.5']);
+    expect(byIp.answers.map(dataOf), '127-244-0-5.db: the endpoint by its dashed IP').toEqual([
+      '127.244.0.5',
+    ]);
     expect(
       endpointReply('x', 'A', headless, dbEndpoints, '127-244-0-7', ttl).rcode,
       'a not-ready endpoint',
@@ -345,7 +346,7 @@ describe('Records', () => {
       'SRV _HTTP._TCP.web',
     ).toBe(1);
     expect(
-      ask('127-244-1-9.default.pod.cluster.local').answers[0]?.data,
+      ask('127-244-1-9.default.pod.cluster.local').answers.map(dataOf)[0],
       'A for a pod by its dashed IP',
     ).toBe('127.244.1.9');
     expect(
@@ -354,9 +355,10 @@ describe('Records', () => {
     ).toEqual([
       { name: 'dns-version.cluster.local', type: 'TXT', class: 'IN', ttl, data: [schemaVersion] },
     ]);
-    expect(ask('20.0.96.127.in-addr.arpa', 'PTR').answers[0]?.data, "PTR for web's ClusterIP").toBe(
-      'web.default.svc.cluster.local',
-    );
+    expect(
+      ask('20.0.96.127.in-addr.arpa', 'PTR').answers.map(dataOf)[0],
+      "PTR for web's ClusterIP",
+    ).toBe('web.default.svc.cluster.local');
   });
 
   test("answer: names that are not the cluster's are not authoritative: REFUSED outside the zone, NXDOMAIN for an unknown IP", () => {

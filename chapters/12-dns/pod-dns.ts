@@ -21,6 +21,9 @@
 // search domains, as glibc's resolver reads no more.
 import type { Pod, PodDnsConfig } from '../../harness/api/types.ts';
 import type { DnsConfig } from '../../harness/runtime/cri.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Pod DNS';
 
 /** What the kubelet knows about DNS: its flags and the node's own resolver configuration. */
 export interface ClusterDnsSettings {
@@ -38,7 +41,7 @@ export const maxSearchDomains = 32;
 
 /** The search domains of a pod in `namespace`: <ns>.svc.<domain>, svc.<domain>, <domain>. */
 export function clusterSearches(namespace: string, domain: string): string[] {
-  return [`${namespace}.svc.${domain}`, `svc.${domain}`, domain];
+  throw new NotImplemented('clusterSearches', section);
 }
 
 /**
@@ -46,11 +49,11 @@ export function clusterSearches(namespace: string, domain: string): string[] {
  * host's network is Default; ClusterFirstWithHostNet is ClusterFirst. ClusterFirst without a
  * cluster DNS to point at falls back to Default, as the kubelet does.
  */
-export function effectivePolicy(pod: Pod, clusterDns: string[]): 'ClusterFirst' | 'Default' | 'None' {
-  const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
-  if (policy === 'None' || policy === 'Default') return policy;
-  if (policy === 'ClusterFirst' && pod.spec.hostNetwork) return 'Default';
-  return clusterDns.length > 0 ? 'ClusterFirst' : 'Default';
+export function effectivePolicy(
+  pod: Pod,
+  clusterDns: string[],
+): 'ClusterFirst' | 'Default' | 'None' {
+  throw new NotImplemented('effectivePolicy', section);
 }
 
 /** "ndots:5" for { name: 'ndots', value: '5' }, "edns0" for { name: 'edns0' }. */
@@ -64,31 +67,10 @@ function formatOption(option: { name: string; value?: string }): string {
  * maxNameservers and maxSearchDomains.
  */
 export function mergeDnsConfig(base: DnsConfig, pod: PodDnsConfig | undefined): DnsConfig {
-  const servers = [...new Set([...base.servers, ...(pod?.nameservers ?? [])])];
-  const searches = [...new Set([...base.searches, ...(pod?.searches ?? [])])];
-  const options = new Map(base.options.map((option) => [option.split(':')[0]!, option]));
-  for (const option of pod?.options ?? []) options.set(option.name, formatOption(option));
-  return {
-    servers: servers.slice(0, maxNameservers),
-    searches: searches.slice(0, maxSearchDomains),
-    options: [...options.values()],
-  };
+  throw new NotImplemented('mergeDnsConfig', section);
 }
 
 /** The resolver configuration of a pod's sandbox, by its dnsPolicy and dnsConfig. */
 export function podDnsConfig(pod: Pod, settings: ClusterDnsSettings): DnsConfig {
-  const policy = effectivePolicy(pod, settings.clusterDns);
-  let base: DnsConfig;
-  if (policy === 'None') base = { servers: [], searches: [], options: [] };
-  else if (policy === 'Default') base = settings.host;
-  else
-    base = {
-      servers: settings.clusterDns,
-      searches: [
-        ...clusterSearches(pod.metadata.namespace ?? 'default', settings.clusterDomain),
-        ...settings.host.searches,
-      ],
-      options: ['ndots:5'],
-    };
-  return mergeDnsConfig(base, pod.spec.dnsConfig);
+  throw new NotImplemented('podDnsConfig', section);
 }

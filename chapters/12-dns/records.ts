@@ -24,6 +24,9 @@
 // caches, or plain lists in a test) and answer with dns-packet's record objects.
 import type { Answer, Question } from 'dns-packet';
 import type { EndpointAddress, Endpoints, Service } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Records';
 
 /** What the server knows of the cluster: its informers' caches, or plain lists in a test. */
 export interface ClusterObjects {
@@ -60,7 +63,7 @@ export const schemaVersion = '1.1.0';
 
 /** A name as compared: lower case, without the trailing dot. */
 export function normalize(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
+  throw new NotImplemented('normalize', section);
 }
 
 /**
@@ -68,11 +71,7 @@ export function normalize(name: string): string {
  * is ["web", "default", "svc"]; the zone itself is []. Undefined for a name outside the zone.
  */
 export function labelsIn(name: string, zone: string): string[] | undefined {
-  const wanted = normalize(name);
-  const suffix = normalize(zone);
-  if (wanted === suffix) return [];
-  if (!wanted.endsWith(`.${suffix}`)) return undefined;
-  return wanted.slice(0, -suffix.length - 1).split('.');
+  throw new NotImplemented('labelsIn', section);
 }
 
 /** What a name in the zone is about, read from its labels. */
@@ -86,63 +85,34 @@ export type ClusterName =
 
 /** Reads the labels labelsIn gave; undefined when no name of the schema has that shape. */
 export function parseClusterName(labels: string[]): ClusterName | undefined {
-  const [first, second, third, fourth] = labels;
-  const last = labels.at(-1);
-  if (labels.length === 0) return { kind: 'exists' };
-  if (labels.length === 1 && first === 'dns-version') return { kind: 'version' };
-  if (last === 'pod') {
-    if (labels.length === 1) return { kind: 'exists' };
-    const ip = labels.length === 3 ? dashedIp(first!) : undefined;
-    return ip ? { kind: 'pod', namespace: second!, ip } : undefined;
-  }
-  if (last !== 'svc') return undefined;
-  if (labels.length <= 2) return { kind: 'exists' };
-  if (labels.length === 3) return { kind: 'service', namespace: second!, service: first! };
-  if (labels.length === 4)
-    return { kind: 'endpoint', namespace: third!, service: second!, endpoint: first! };
-  if (labels.length === 5 && first!.startsWith('_') && second!.startsWith('_'))
-    return {
-      kind: 'port',
-      port: first!.slice(1),
-      protocol: second!.slice(1),
-      service: third!,
-      namespace: fourth!,
-    };
-  return undefined;
+  throw new NotImplemented('parseClusterName', section);
 }
 
 /** "10-244-0-5" as 10.244.0.5; undefined when it is not an IPv4 address with dashes. */
 export function dashedIp(label: string): string | undefined {
-  const parts = label.split('-');
-  if (parts.length !== 4) return undefined;
-  if (!parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255)) return undefined;
-  return parts.map(Number).join('.');
+  throw new NotImplemented('dashedIp', section);
 }
 
 // --- Records ----------------------------------------------------------------------------------
 
 /** One A record. */
 export function aRecord(name: string, ip: string, ttl: number): Answer {
-  return { name, type: 'A', class: 'IN', ttl, data: ip };
+  throw new NotImplemented('aRecord', section);
 }
 
 /** The ready addresses of a Service's Endpoints (each IP once): the ones DNS gives out. */
 export function readyAddresses(endpoints: Endpoints | undefined): EndpointAddress[] {
-  const seen = new Map<string, EndpointAddress>();
-  for (const subset of endpoints?.subsets ?? [])
-    for (const address of subset.addresses ?? [])
-      if (!seen.has(address.ip)) seen.set(address.ip, address);
-  return [...seen.values()];
+  throw new NotImplemented('readyAddresses', section);
 }
 
 /** An endpoint's name inside its Service: its hostname, or else its IP with dashes. */
 export function endpointHostname(address: EndpointAddress): string {
-  return address.hostname || address.ip.replaceAll('.', '-');
+  throw new NotImplemented('endpointHostname', section);
 }
 
 /** Whether a Service is headless: it asked for no ClusterIP (clusterIP: None). */
 export function isHeadless(service: Service): boolean {
-  return service.spec.type !== 'ExternalName' && (service.spec.clusterIP ?? 'None') === 'None';
+  throw new NotImplemented('isHeadless', section);
 }
 
 /** A name that exists, with no record of the type asked: NOERROR and no answers (NODATA). */
@@ -172,14 +142,7 @@ export function serviceReply(
   endpoints: Endpoints | undefined,
   ttl: number,
 ): Reply {
-  const { externalName, type: kind, clusterIP } = service.spec;
-  if (kind === 'ExternalName')
-    return found([{ name, type: 'CNAME', class: 'IN', ttl, data: normalize(externalName ?? '') }]);
-  if (!isHeadless(service))
-    return type === 'A' ? found([aRecord(name, clusterIP!, ttl)]) : noData();
-  const ready = readyAddresses(endpoints);
-  if (ready.length === 0) return noSuchName();
-  return type === 'A' ? found(ready.map((address) => aRecord(name, address.ip, ttl))) : noData();
+  throw new NotImplemented('serviceReply', section);
 }
 
 /**
@@ -195,12 +158,7 @@ export function endpointReply(
   endpoint: string,
   ttl: number,
 ): Reply {
-  if (!isHeadless(service)) return noSuchName();
-  const matching = readyAddresses(endpoints).filter(
-    (address) => endpointHostname(address).toLowerCase() === endpoint,
-  );
-  if (matching.length === 0) return noSuchName();
-  return type === 'A' ? found(matching.map((address) => aRecord(name, address.ip, ttl))) : noData();
+  throw new NotImplemented('endpointReply', section);
 }
 
 /** Where a named port is: a port number and a target name. */
@@ -221,53 +179,19 @@ export function srvTargets(
   protocol: string,
   zone: string,
 ): SrvTarget[] {
-  const servicePort = (service.spec.ports ?? []).find(
-    (port) =>
-      port.name?.toLowerCase() === portName &&
-      (port.protocol ?? 'TCP').toLowerCase() === protocol,
-  );
-  if (!servicePort || service.spec.type === 'ExternalName') return [];
-  const serviceName = `${service.metadata.name}.${service.metadata.namespace}.svc.${zone}`;
-  if (!isHeadless(service))
-    return [{ port: servicePort.port, target: serviceName, ip: service.spec.clusterIP! }];
-  const targets: SrvTarget[] = [];
-  for (const subset of endpoints?.subsets ?? []) {
-    const port = (subset.ports ?? []).find((p) => (p.name ?? '') === (servicePort.name ?? ''));
-    if (!port) continue;
-    for (const address of subset.addresses ?? [])
-      targets.push({
-        port: port.port,
-        target: `${endpointHostname(address)}.${serviceName}`,
-        ip: address.ip,
-      });
-  }
-  return targets;
+  throw new NotImplemented('srvTargets', section);
 }
 
 /** SRV records for the targets (priority 0, weight 100), with their A records as additionals. */
 export function srvReply(name: string, type: string, targets: SrvTarget[], ttl: number): Reply {
-  if (targets.length === 0) return noSuchName();
-  if (type !== 'SRV') return noData();
-  const answers: Answer[] = targets.map(({ port, target }) => ({
-    name,
-    type: 'SRV',
-    class: 'IN',
-    ttl,
-    data: { priority: 0, weight: 100, port, target },
-  }));
-  return found(
-    answers,
-    targets.map(({ target, ip }) => aRecord(target, ip, ttl)),
-  );
+  throw new NotImplemented('srvReply', section);
 }
 
 // --- Reverse names ----------------------------------------------------------------------------
 
 /** The IPv4 address a reverse name stands for: 10.0.96.127.in-addr.arpa is 127.96.0.10. */
 export function reverseIp(name: string): string | undefined {
-  const labels = labelsIn(name, 'in-addr.arpa');
-  if (!labels || labels.length !== 4) return undefined;
-  return dashedIp(labels.reverse().join('-'));
+  throw new NotImplemented('reverseIp', section);
 }
 
 /**
@@ -275,17 +199,7 @@ export function reverseIp(name: string): string | undefined {
  * headless Service that has it (`<hostname>.<service>.<ns>.svc.<zone>`). Undefined when neither.
  */
 export function ptrTarget(ip: string, objects: ClusterObjects, zone: string): string | undefined {
-  for (const service of objects.services())
-    if (service.spec.clusterIP === ip)
-      return `${service.metadata.name}.${service.metadata.namespace}.svc.${zone}`;
-  for (const endpoints of objects.allEndpoints()) {
-    const { name, namespace } = endpoints.metadata;
-    const service = objects.service(namespace!, name!);
-    if (!service || !isHeadless(service)) continue;
-    const address = readyAddresses(endpoints).find((candidate) => candidate.ip === ip);
-    if (address) return `${endpointHostname(address)}.${name}.${namespace}.svc.${zone}`;
-  }
-  return undefined;
+  throw new NotImplemented('ptrTarget', section);
 }
 
 // --- The question -----------------------------------------------------------------------------
@@ -296,35 +210,7 @@ export function ptrTarget(ip: string, objects: ClusterObjects, zone: string): st
  * upstream when it has an upstream.
  */
 export function answer(question: Question, objects: ClusterObjects, options: ZoneOptions): Reply {
-  const { name, type } = question;
-  const { zone, ttl } = options;
-  const ip = reverseIp(name);
-  if (ip !== undefined) {
-    const target = ptrTarget(ip, objects, zone);
-    if (target === undefined) return { ...noSuchName(), authoritative: false };
-    return type === 'PTR'
-      ? found([{ name, type: 'PTR', class: 'IN', ttl, data: target }])
-      : noData();
-  }
-  const labels = labelsIn(name, zone);
-  if (labels === undefined) return { ...noData(), rcode: 'REFUSED', authoritative: false };
-  const parsed = parseClusterName(labels);
-  if (parsed === undefined) return noSuchName();
-  if (parsed.kind === 'exists') return noData();
-  if (parsed.kind === 'version')
-    return type === 'TXT'
-      ? found([{ name, type: 'TXT', class: 'IN', ttl, data: [schemaVersion] }])
-      : noData();
-  if (parsed.kind === 'pod')
-    return type === 'A' ? found([aRecord(name, parsed.ip, ttl)]) : noData();
-  const service = objects.service(parsed.namespace, parsed.service);
-  if (!service) return noSuchName();
-  const endpoints = objects.endpoints(parsed.namespace, parsed.service);
-  if (parsed.kind === 'service') return serviceReply(name, type, service, endpoints, ttl);
-  if (parsed.kind === 'endpoint')
-    return endpointReply(name, type, service, endpoints, parsed.endpoint, ttl);
-  const targets = srvTargets(service, endpoints, parsed.port, parsed.protocol, zone);
-  return srvReply(name, type, targets, ttl);
+  throw new NotImplemented('answer', section);
 }
 
 /**
@@ -332,19 +218,5 @@ export function answer(question: Question, objects: ClusterObjects, options: Zon
  * (minimum) tells resolvers how long to cache that the name or record does not exist.
  */
 export function soaRecord(zone: string, ttl: number): Answer {
-  return {
-    name: zone,
-    type: 'SOA',
-    class: 'IN',
-    ttl,
-    data: {
-      mname: `ns.dns.${zone}`,
-      rname: `hostmaster.${zone}`,
-      serial: 1,
-      refresh: 7200,
-      retry: 1800,
-      expire: 86400,
-      minimum: ttl,
-    },
-  };
+  throw new NotImplemented('soaRecord', section);
 }

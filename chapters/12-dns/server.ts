@@ -15,12 +15,12 @@
 //
 // The answers come from the informers' caches: a question costs no request to the API server, and
 // a Service created is answered as soon as its watch event arrives.
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { createServer, type Server, type Socket } from 'node:net';
-import dnsPacket, { type Answer, type Packet } from 'dns-packet';
-import type { Endpoints, Service } from '../../harness/api/types.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { answer, soaRecord, type ClusterObjects, type Rcode, type Reply } from './records.ts';
+import type { Packet } from 'dns-packet';
+import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { ClusterObjects, Rcode, Reply } from './records.ts';
+
+const section = '§ The server';
 
 export interface DnsServerOptions {
   toolkit: Toolkit;
@@ -54,67 +54,27 @@ export const rcodeNumbers: Record<Rcode, number> = {
 
 /**
  * The response to `query` from the reply to its question: the query's id and question, QR and AA
- * set (AA only for an authoritative reply), RD copied, the rcode in the low bits; the zone's SOA
- * in the authority section when the reply has no answers; an OPT record when the query had one.
+ * set (AA only for an authoritative reply: dnsPacket.AUTHORITATIVE_ANSWER), RD copied
+ * (dnsPacket.RECURSION_DESIRED), the rcode in the low four bits of the flags; the zone's SOA
+ * (soaRecord) in the authority section of an authoritative reply with no answers; after the
+ * reply's additionals, an OPT record (EDNS0, udpPayloadSize 1232) when the query had one.
  */
 export function responseFor(query: Packet, reply: Reply, zone: string, ttl: number): Packet {
-  let flags = rcodeNumbers[reply.rcode];
-  if (reply.authoritative) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
-  flags |= (query.flags ?? 0) & dnsPacket.RECURSION_DESIRED;
-  const negative = reply.authoritative && reply.answers.length === 0;
-  const additionals: Answer[] = [...reply.additionals];
-  if (ednsOf(query)) additionals.push(optRecord());
-  return {
-    id: query.id,
-    type: 'response',
-    flags,
-    questions: query.questions,
-    answers: reply.answers,
-    authorities: negative ? [soaRecord(zone, ttl)] : [],
-    additionals,
-  };
-}
-
-/** The query's EDNS0 OPT record, if it has one. */
-function ednsOf(query: Packet): { udpPayloadSize: number } | undefined {
-  const opt = (query.additionals ?? []).find((record) => record.type === 'OPT');
-  return opt as { udpPayloadSize: number } | undefined;
-}
-
-/** The OPT record this server answers with: EDNS0, 1232-byte UDP answers (the DNS flag day's size). */
-function optRecord(): Answer {
-  return {
-    name: '.',
-    type: 'OPT',
-    udpPayloadSize: 1232,
-    extendedRcode: 0,
-    ednsVersion: 0,
-    flags: 0,
-    flag_do: false,
-    options: [],
-  };
+  throw new NotImplemented('responseFor', section);
 }
 
 /** The largest UDP answer the client takes: the size in its OPT record (at least 512), else 512. */
 export function udpLimit(query: Packet): number {
-  const edns = ednsOf(query);
-  return Math.max(classicUdpSize, edns?.udpPayloadSize ?? classicUdpSize);
+  throw new NotImplemented('udpLimit', section);
 }
 
 /**
- * A response as a UDP datagram: whole when it fits in `limit` bytes; else its header and question
- * only, TC set, so that the client asks again over TCP.
+ * A response as a UDP datagram: whole (dnsPacket.encode) when it fits in `limit` bytes; else its
+ * header and question only, with dnsPacket.TRUNCATED_RESPONSE set, so that the client asks again
+ * over TCP.
  */
 export function encodeForUdp(response: Packet, limit: number): Buffer {
-  const whole = dnsPacket.encode(response);
-  if (whole.length <= limit) return whole;
-  return dnsPacket.encode({
-    ...response,
-    flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
-    answers: [],
-    authorities: [],
-    additionals: [],
-  });
+  throw new NotImplemented('encodeForUdp', section);
 }
 
 /**
@@ -123,213 +83,63 @@ export function encodeForUdp(response: Packet, limit: number): Buffer {
  * completed.
  */
 export class TcpFramer {
-  private pending = Buffer.alloc(0);
-
   push(chunk: Buffer): Buffer[] {
-    this.pending = Buffer.concat([this.pending, chunk]);
-    const messages: Buffer[] = [];
-    while (this.pending.length >= 2) {
-      const length = this.pending.readUInt16BE(0);
-      if (this.pending.length < 2 + length) break;
-      messages.push(this.pending.subarray(2, 2 + length));
-      this.pending = this.pending.subarray(2 + length);
-    }
-    return messages;
+    throw new NotImplemented('TcpFramer.push', section);
   }
 }
 
 /** A message as TCP sends it: its length in two bytes, then the message. */
 export function frameForTcp(message: Buffer): Buffer {
-  const length = Buffer.alloc(2);
-  length.writeUInt16BE(message.length);
-  return Buffer.concat([length, message]);
+  throw new NotImplemented('frameForTcp', section);
 }
 
 /** A FORMERR answer to a message that could not be read; undefined when not even its id came. */
 export function formatErrorFor(message: Buffer): Buffer | undefined {
-  if (message.length < 2) return undefined;
-  const id = message.readUInt16BE(0);
-  return dnsPacket.encode({ id, type: 'response', flags: rcodeNumbers.FORMERR });
-}
-
-/** A reply with only a response code: a question this server cannot answer at all. */
-function failure(rcode: Rcode): Reply {
-  return { rcode, answers: [], additionals: [], authoritative: false };
-}
-
-/** "127.0.0.53:53" as its host and port; 53 when no port is given. */
-function splitHostPort(address: string): { host: string; port: number } {
-  const colon = address.lastIndexOf(':');
-  if (colon < 0) return { host: address, port: 53 };
-  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
+  throw new NotImplemented('formatErrorFor', section);
 }
 
 export class DnsServer {
   private readonly options: DnsServerOptions;
   readonly zone: string;
   readonly ttl: number;
-  private readonly services: Informer<Service>;
-  private readonly endpoints: Informer<Endpoints>;
-  private readonly stop = new AbortController();
-  private udp?: UdpSocket;
-  private tcp?: Server;
-  /** Open TCP connections, ended by close(). */
-  private readonly connections = new Set<Socket>();
 
+  /** Keeps the options; the informers on Services and Endpoints (all namespaces) are yours to add. */
   constructor(options: DnsServerOptions) {
     this.options = options;
     this.zone = options.zone ?? 'cluster.local';
     this.ttl = options.ttl ?? 5;
-    const { toolkit, client } = options;
-    this.services = toolkit.createInformer(client.resource<Service>('services'));
-    this.endpoints = toolkit.createInformer(client.resource<Endpoints>('endpoints'));
   }
 
   /** What the server knows of the cluster, as records.ts reads it: the informers' caches. */
   objects(): ClusterObjects {
-    return {
-      service: (namespace, name) => this.services.get(`${namespace}/${name}`),
-      endpoints: (namespace, name) => this.endpoints.get(`${namespace}/${name}`),
-      services: () => this.services.list(),
-      allEndpoints: () => this.endpoints.list(),
-    };
+    throw new NotImplemented('DnsServer.objects', section);
   }
 
   /**
    * The answer to one message, as the bytes to send back over `transport`; undefined when nothing
-   * should be sent (an answer, not a question, or a message too short to have an id).
+   * should be sent (an answer, not a question, or a message too short to have an id). A message
+   * that cannot be decoded gets formatErrorFor; an opcode other than 0 (a query) NOTIMP; not
+   * exactly one question FORMERR. A reply that is not authoritative goes to the upstream, when
+   * there is one, as the message came; its answer is the answer (SERVFAIL when none comes in
+   * upstreamTimeoutMs). Over UDP the response is cut to udpLimit(query).
    */
   async handle(message: Buffer, transport: 'udp' | 'tcp'): Promise<Buffer | undefined> {
-    let query: Packet;
-    try {
-      query = dnsPacket.decode(message);
-    } catch {
-      return formatErrorFor(message);
-    }
-    if (query.type === 'response') return undefined;
-    const opcode = ((query.flags ?? 0) >> 11) & 0xf;
-    const questions = query.questions ?? [];
-    let reply: Reply;
-    if (opcode !== 0) reply = failure('NOTIMP');
-    else if (questions.length !== 1) reply = failure('FORMERR');
-    else reply = answer(questions[0]!, this.objects(), this);
-    if (
-      !reply.authoritative &&
-      reply.rcode !== 'NOTIMP' &&
-      reply.rcode !== 'FORMERR' &&
-      this.options.upstream
-    )
-      return this.forward(message, query);
-    const response = responseFor(query, reply, this.zone, this.ttl);
-    return transport === 'udp'
-      ? encodeForUdp(response, udpLimit(query))
-      : dnsPacket.encode(response);
-  }
-
-  /** Sends the message as it came to the upstream resolver, and its answer back; SERVFAIL when none comes. */
-  private forward(message: Buffer, query: Packet): Promise<Buffer> {
-    const { host, port } = splitHostPort(this.options.upstream!);
-    return new Promise((resolve) => {
-      const socket = createSocket('udp4');
-      const finish = (answer: Buffer) => {
-        clearTimeout(timer);
-        socket.close();
-        resolve(answer);
-      };
-      const servfail = () =>
-        finish(dnsPacket.encode(responseFor(query, failure('SERVFAIL'), this.zone, this.ttl)));
-      const timer = setTimeout(servfail, this.options.upstreamTimeoutMs ?? 2000);
-      socket.on('message', finish);
-      socket.on('error', servfail);
-      socket.send(message, port, host);
-    });
+    throw new NotImplemented('DnsServer.handle', section);
   }
 
   /**
    * Starts the informers and waits for their first list (a server that answered before would say
-   * NXDOMAIN for Services that exist), then listens on the address for UDP and TCP on one port.
-   * Resolves with that port.
+   * NXDOMAIN for Services that exist), then listens on the address for UDP and TCP on one port
+   * (UDP first: with port 0 it picks the port, and TCP takes the same). Resolves with that port.
+   * Every TCP connection is answered message by message, in order, each framed.
    */
   async start(): Promise<number> {
-    this.services.run(this.stop.signal);
-    this.endpoints.run(this.stop.signal);
-    await Promise.all([
-      this.services.waitForSync(this.stop.signal),
-      this.endpoints.waitForSync(this.stop.signal),
-    ]);
-    const { address } = this.options;
-    const udp = createSocket('udp4');
-    this.udp = udp;
-    await listening(address, this.options.port, (done) => {
-      udp.once('error', done);
-      udp.bind(this.options.port, address, () => done());
-    });
-    udp.on('error', () => {});
-    udp.on('message', (message, from) => {
-      void this.handle(message, 'udp').then((reply) => {
-        if (reply) udp.send(reply, from.port, from.address);
-      });
-    });
-    const port = udp.address().port;
-    const tcp = createServer((socket) => this.serveConnection(socket));
-    this.tcp = tcp;
-    await listening(address, port, (done) => {
-      tcp.once('error', done);
-      tcp.listen(port, address, () => done());
-    });
-    return port;
-  }
-
-  /** One TCP connection: every message framed in it is answered, in order, on it. */
-  private serveConnection(socket: Socket): void {
-    this.connections.add(socket);
-    socket.once('close', () => this.connections.delete(socket));
-    socket.on('error', () => socket.destroy());
-    socket.setTimeout(30_000, () => socket.destroy());
-    const framer = new TcpFramer();
-    let answered = Promise.resolve();
-    socket.on('data', (chunk: Buffer) => {
-      for (const message of framer.push(chunk)) {
-        const reply = this.handle(message, 'tcp');
-        answered = answered.then(async () => {
-          const bytes = await reply;
-          if (bytes && !socket.destroyed) socket.write(frameForTcp(bytes));
-        });
-      }
-    });
+    throw new NotImplemented('DnsServer.start', section);
   }
 
   /** Stops answering: the informers, both sockets and every open connection. */
   async close(): Promise<void> {
-    this.stop.abort();
-    for (const socket of this.connections) socket.destroy();
-    await new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
-  }
-}
-
-/**
- * Runs `listen` (which calls `done` with the error, if any) and says clearly why it failed: a port
- * below 1024 needs privileges, and a port in use names itself.
- */
-async function listening(
-  address: string,
-  port: number,
-  listen: (done: (error?: Error) => void) => void,
-): Promise<void> {
-  try {
-    await new Promise<void>((resolve, reject) =>
-      listen((error) => (error ? reject(error) : resolve())),
-    );
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EACCES' && port < 1024)
-      throw new Error(
-        `cannot listen on ${address}:${port}: ports below 1024 need privileges (root, or the sysctl net.ipv4.ip_unprivileged_port_start); use a port above 1023`,
-      );
-    if (code === 'EADDRINUSE')
-      throw new Error(`cannot listen on ${address}:${port}: the address is in use`);
-    throw error;
+    throw new NotImplemented('DnsServer.close', section);
   }
 }
 
