@@ -111,6 +111,35 @@ async function setUp(options: Partial<DnsServerOptions> = {}) {
   return { dns, port, services, endpoints };
 }
 
+/** A DNS server never started: its informers are empty, and it never calls the API server. */
+function unstarted(options: Partial<DnsServerOptions> = {}) {
+  const client = toolkit.createClient({ server: 'http://127.0.0.1:1' });
+  return createDnsServer({ toolkit, client, address: '127.0.0.1', port: 0, ...options });
+}
+
+/** A query's bytes. */
+const encoded = (name: string, type: Question['type'] = 'A') => dnsPacket.encode(query(name, type));
+
+/** An upstream resolver on 127.0.0.1 answering every A question with `ip`; it notes the names asked. */
+async function fakeUpstream(ip: string) {
+  const socket = createSocket('udp4');
+  const asked: string[] = [];
+  socket.on('message', (message, from) => {
+    const question = dnsPacket.decode(message);
+    const name = question.questions![0]!.name;
+    asked.push(name);
+    const answers = [{ name, type: 'A' as const, ttl: 60, data: ip }];
+    socket.send(
+      dnsPacket.encode({ ...question, type: 'response', answers }),
+      from.port,
+      from.address,
+    );
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  scope.stopper().signal.addEventListener('abort', () => socket.close());
+  return { port: socket.address().port, asked };
+}
+
 describe('The server', () => {
   test('a response repeats the id and question, sets QR and AA, copies RD and carries the rcode', () => {
     const answers = [
@@ -216,6 +245,51 @@ describe('The server', () => {
     expect(formatErrorFor(Buffer.from([1])), 'one byte').toBeUndefined();
   });
 
+  test("handle answers a query's bytes with the response's bytes; what the cluster does not hold is NXDOMAIN", async () => {
+    const dns = unstarted();
+    const version = dnsPacket.decode(
+      (await dns.handle(encoded('dns-version.cluster.local', 'TXT'), 'udp'))!,
+    );
+    expect(
+      [version.id, version.answers?.map((record) => String(dataOf(record)))],
+      'handle a TXT query (id 4242) for dns-version.cluster.local',
+    ).toEqual([4242, ['1.1.0']]);
+    const missing = dnsPacket.decode(
+      (await dns.handle(encoded('web.default.svc.cluster.local'), 'tcp'))!,
+    );
+    expect(rcodeOf(missing), 'handle an A query for a Service the server has not seen').toBe(
+      'NXDOMAIN',
+    );
+    expect(
+      dns.objects().services(),
+      'objects() of a server not started: its informers are empty',
+    ).toEqual([]);
+  });
+
+  test('handle: garbage is FORMERR, and a response gets no answer at all', async () => {
+    const dns = unstarted();
+    const garbage = dnsPacket.decode((await dns.handle(Buffer.from([0, 7, 1, 2, 3]), 'udp'))!);
+    expect([garbage.id, rcodeOf(garbage)], 'five bytes of garbage starting 0x0007').toEqual([
+      7,
+      'FORMERR',
+    ]);
+    const response = dnsPacket.encode({ ...query('x'), type: 'response' });
+    expect(await dns.handle(response, 'udp'), 'a response sent to the server').toBeUndefined();
+  });
+
+  test('handle: two questions are FORMERR, another opcode than QUERY is NOTIMP', async () => {
+    const dns = unstarted();
+    const rcode = async (message: Buffer) =>
+      rcodeOf(dnsPacket.decode((await dns.handle(message, 'udp'))!));
+    const two = {
+      ...query('a.cluster.local'),
+      questions: [...query('a.cluster.local').questions!, ...query('b.cluster.local').questions!],
+    };
+    expect(await rcode(dnsPacket.encode(two)), 'a query with two questions').toBe('FORMERR');
+    const notify = { ...query('cluster.local'), flags: 4 << 11 };
+    expect(await rcode(dnsPacket.encode(notify)), 'opcode 4 (NOTIFY)').toBe('NOTIMP');
+  });
+
   test("over UDP it answers from the Services it watches, and a new Service's name resolves as it is created", async () => {
     const { port, services } = await setUp();
     await services.create({
@@ -237,7 +311,35 @@ describe('The server', () => {
     );
   });
 
-  test('over UDP, garbage gets FORMERR and a response gets no answer', async () => {
+  test("a headless Service's answer follows its Endpoints as pods become ready and go", async () => {
+    const { port, services, endpoints } = await setUp();
+    await services.create({
+      metadata: { name: 'db', namespace: 'default' },
+      spec: { clusterIP: 'None', ports: [{ port: 80 }] },
+    });
+    const ips = async () =>
+      ((await ask(port, 'db.default.svc.cluster.local')).answers ?? []).map(dataOf).sort();
+    const setReady = async (ready: string[]) => {
+      const subsets = [{ addresses: ready.map((ip) => ({ ip })), ports: [{ port: 80 }] }];
+      const object: Endpoints = { metadata: { name: 'db', namespace: 'default' }, subsets };
+      const current = await endpoints.get('db').catch(() => undefined);
+      if (current) await endpoints.update({ ...object, metadata: current.metadata });
+      else await endpoints.create(object);
+    };
+    await setReady(['127.244.2.1', '127.244.2.2']);
+    await waitFor(async () => (await ips()).length === 2, 'db.default to answer with two pods');
+    expect(await ips(), 'A db.default with pods 127.244.2.1 and .2 ready').toEqual([
+      '127.244.2.1',
+      '127.244.2.2',
+    ]);
+    await setReady(['127.244.2.2']);
+    await waitFor(async () => (await ips()).length === 1, 'db.default to answer with one pod');
+    expect(await ips(), 'A db.default once 127.244.2.1 is no longer ready').toEqual([
+      '127.244.2.2',
+    ]);
+  });
+
+  test('over UDP, garbage gets FORMERR and a response gets no answer, from the socket', async () => {
     const { port } = await setUp();
     const garbage = dnsPacket.decode(await overUdp(port, Buffer.from([0, 7, 1, 2, 3])));
     expect([garbage.id, rcodeOf(garbage)], 'five bytes of garbage over UDP').toEqual([
@@ -281,30 +383,67 @@ describe('The server', () => {
     );
   });
 
-  test('names outside the cluster are REFUSED without an upstream, and forwarded to one', async () => {
-    const plain = await setUp();
-    expect(rcodeOf(await ask(plain.port, 'example.com')), 'A example.com, no upstream').toBe(
-      'REFUSED',
+  test('several questions on one TCP connection are answered in the order asked', async () => {
+    const { port } = await setUp();
+    const socket = createConnection({ host: '127.0.0.1', port });
+    scope.stopper().signal.addEventListener('abort', () => socket.destroy());
+    const framer = new TcpFramer();
+    const ids: number[] = [];
+    const three = new Promise<void>((resolve) =>
+      socket.on('data', (chunk: Buffer) => {
+        for (const message of framer.push(chunk)) ids.push(dnsPacket.decode(message).id!);
+        if (ids.length === 3) resolve();
+      }),
     );
-    const upstream = createSocket('udp4');
-    upstream.on('message', (message, from) => {
-      const asked = dnsPacket.decode(message);
-      const answers = [
-        { name: asked.questions![0]!.name, type: 'A' as const, ttl: 60, data: '203.0.113.7' },
-      ];
-      upstream.send(
-        dnsPacket.encode({ ...asked, type: 'response', answers }),
-        from.port,
-        from.address,
-      );
+    const names = ['dns-version.cluster.local', 'example.com', 'nothing.default.svc.cluster.local'];
+    const messages = names.map((name, i) =>
+      frameForTcp(dnsPacket.encode({ ...query(name), id: i + 1 })),
+    );
+    socket.write(Buffer.concat(messages));
+    await three;
+    expect(ids, 'three queries (ids 1, 2, 3) written at once on one connection').toEqual([1, 2, 3]);
+  });
+
+  test('close ends the connections and frees the port', async () => {
+    const { dns, port } = await setUp();
+    const connection = createConnection({ host: '127.0.0.1', port });
+    await new Promise((resolve) => connection.once('connect', resolve));
+    const closed = new Promise((resolve) => connection.once('close', resolve));
+    await dns.close();
+    await closed;
+    const again = createSocket('udp4');
+    await new Promise<void>((resolve, reject) => {
+      again.once('error', reject);
+      again.bind(port, '127.0.0.1', resolve);
     });
-    await new Promise<void>((resolve) => upstream.bind(0, '127.0.0.1', resolve));
-    scope.stopper().signal.addEventListener('abort', () => upstream.close());
-    const forwarding = await setUp({ upstream: `127.0.0.1:${upstream.address().port}` });
-    const answer = await ask(forwarding.port, 'example.com');
+    again.close();
+    expect(connection.destroyed, 'a TCP connection open when the server closed').toBe(true);
+  });
+  test('names outside the cluster are REFUSED without an upstream, and forwarded to one as they came', async () => {
+    const refused = dnsPacket.decode((await unstarted().handle(encoded('example.com'), 'udp'))!);
+    expect(rcodeOf(refused), 'A example.com, no upstream').toBe('REFUSED');
+    const upstream = await fakeUpstream('203.0.113.7');
+    const dns = unstarted({ upstream: `127.0.0.1:${upstream.port}` });
+    const answer = dnsPacket.decode((await dns.handle(encoded('example.com'), 'udp'))!);
     expect(
       answer.answers?.map(dataOf),
       'A example.com, forwarded to an upstream answering 203.0.113.7',
     ).toEqual(['203.0.113.7']);
+    expect(upstream.asked, 'what the upstream was asked').toEqual(['example.com']);
+  });
+
+  test('an upstream that does not answer in time: SERVFAIL', async () => {
+    const silent = createSocket('udp4');
+    await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', resolve));
+    scope.stopper().signal.addEventListener('abort', () => silent.close());
+    const dns = unstarted({
+      upstream: `127.0.0.1:${silent.address().port}`,
+      upstreamTimeoutMs: 50,
+    });
+    const answer = dnsPacket.decode((await dns.handle(encoded('example.com'), 'udp'))!);
+    expect(
+      [answer.id, rcodeOf(answer)],
+      'A example.com (id 4242), the upstream silent for 50 ms',
+    ).toEqual([4242, 'SERVFAIL']);
   });
 });

@@ -128,13 +128,38 @@ export class DnsServer {
   }
 
   /**
+   * Sends `message` as it came, from a new udp4 socket, to options.upstream ("ip:port", port 53
+   * when none is given); the first datagram back is the answer. When none comes within
+   * upstreamTimeoutMs (2000 by default), the answer is a SERVFAIL response to `query`.
+   */
+  forward(message: Buffer, query: Packet): Promise<Buffer> {
+    throw new NotImplemented('DnsServer.forward', section);
+  }
+
+  /**
    * Starts the informers and waits for their first list (a server that answered before would say
-   * NXDOMAIN for Services that exist), then listens on the address for UDP and TCP on one port
-   * (UDP first: with port 0 it picks the port, and TCP takes the same). Resolves with that port.
-   * Every TCP connection is answered message by message, in order, each framed.
+   * NXDOMAIN for Services that exist), then listens on the address for UDP (listenUdp, with the
+   * port of the options), and for TCP on the port UDP got (listenTcp). Resolves with that port.
    */
   async start(): Promise<number> {
     throw new NotImplemented('DnsServer.start', section);
+  }
+
+  /**
+   * Binds a udp4 socket to the address and `port` (0: any free one); each datagram goes to
+   * handle(message, 'udp') and what it answers back to the sender (nothing for undefined).
+   * Resolves with the port bound. A port below 1024 refused for want of privilege says so.
+   */
+  async listenUdp(port: number): Promise<number> {
+    throw new NotImplemented('DnsServer.listenUdp', section);
+  }
+
+  /**
+   * Listens for TCP on the address and `port`. Each connection's bytes go through a TcpFramer;
+   * each message is answered with handle(message, 'tcp'), framed, in the order the messages came.
+   */
+  async listenTcp(port: number): Promise<void> {
+    throw new NotImplemented('DnsServer.listenTcp', section);
   }
 
   /** Stops answering: the informers, both sockets and every open connection. */

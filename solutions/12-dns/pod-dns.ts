@@ -46,7 +46,10 @@ export function clusterSearches(namespace: string, domain: string): string[] {
  * host's network is Default; ClusterFirstWithHostNet is ClusterFirst. ClusterFirst without a
  * cluster DNS to point at falls back to Default, as the kubelet does.
  */
-export function effectivePolicy(pod: Pod, clusterDns: string[]): 'ClusterFirst' | 'Default' | 'None' {
+export function effectivePolicy(
+  pod: Pod,
+  clusterDns: string[],
+): 'ClusterFirst' | 'Default' | 'None' {
   const policy = pod.spec.dnsPolicy ?? 'ClusterFirst';
   if (policy === 'None' || policy === 'Default') return policy;
   if (policy === 'ClusterFirst' && pod.spec.hostNetwork) return 'Default';

@@ -223,8 +223,7 @@ export function srvTargets(
 ): SrvTarget[] {
   const servicePort = (service.spec.ports ?? []).find(
     (port) =>
-      port.name?.toLowerCase() === portName &&
-      (port.protocol ?? 'TCP').toLowerCase() === protocol,
+      port.name?.toLowerCase() === portName && (port.protocol ?? 'TCP').toLowerCase() === protocol,
   );
   if (!servicePort || service.spec.type === 'ExternalName') return [];
   const serviceName = `${service.metadata.name}.${service.metadata.namespace}.svc.${zone}`;

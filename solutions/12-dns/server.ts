@@ -227,7 +227,7 @@ export class DnsServer {
   }
 
   /** Sends the message as it came to the upstream resolver, and its answer back; SERVFAIL when none comes. */
-  private forward(message: Buffer, query: Packet): Promise<Buffer> {
+  forward(message: Buffer, query: Packet): Promise<Buffer> {
     const { host, port } = splitHostPort(this.options.upstream!);
     return new Promise((resolve) => {
       const socket = createSocket('udp4');
@@ -247,8 +247,8 @@ export class DnsServer {
 
   /**
    * Starts the informers and waits for their first list (a server that answered before would say
-   * NXDOMAIN for Services that exist), then listens on the address for UDP and TCP on one port.
-   * Resolves with that port.
+   * NXDOMAIN for Services that exist), then listens on the address for UDP, and for TCP on the
+   * same port. Resolves with that port.
    */
   async start(): Promise<number> {
     this.services.run(this.stop.signal);
@@ -257,12 +257,18 @@ export class DnsServer {
       this.services.waitForSync(this.stop.signal),
       this.endpoints.waitForSync(this.stop.signal),
     ]);
-    const { address } = this.options;
+    const port = await this.listenUdp(this.options.port);
+    await this.listenTcp(port);
+    return port;
+  }
+
+  /** Binds a UDP socket to the address and `port` (0: any free one); each datagram answered to its sender. */
+  async listenUdp(port: number): Promise<number> {
     const udp = createSocket('udp4');
     this.udp = udp;
-    await listening(address, this.options.port, (done) => {
+    await listening(this.options.address, port, (done) => {
       udp.once('error', done);
-      udp.bind(this.options.port, address, () => done());
+      udp.bind(port, this.options.address, () => done());
     });
     udp.on('error', () => {});
     udp.on('message', (message, from) => {
@@ -270,14 +276,17 @@ export class DnsServer {
         if (reply) udp.send(reply, from.port, from.address);
       });
     });
-    const port = udp.address().port;
+    return udp.address().port;
+  }
+
+  /** Listens for TCP on the address and `port`; each connection served by serveConnection. */
+  async listenTcp(port: number): Promise<void> {
     const tcp = createServer((socket) => this.serveConnection(socket));
     this.tcp = tcp;
-    await listening(address, port, (done) => {
+    await listening(this.options.address, port, (done) => {
       tcp.once('error', done);
-      tcp.listen(port, address, () => done());
+      tcp.listen(port, this.options.address, () => done());
     });
-    return port;
   }
 
   /** One TCP connection: every message framed in it is answered, in order, on it. */
@@ -299,12 +308,15 @@ export class DnsServer {
     });
   }
 
-  /** Stops answering: the informers, both sockets and every open connection. */
+  /** Stops answering: the informers, both sockets and every open connection. Twice is once. */
   async close(): Promise<void> {
     this.stop.abort();
     for (const socket of this.connections) socket.destroy();
-    await new Promise<void>((resolve) => (this.udp ? this.udp.close(() => resolve()) : resolve()));
-    await new Promise<void>((resolve) => (this.tcp ? this.tcp.close(() => resolve()) : resolve()));
+    const { udp, tcp } = this;
+    this.udp = undefined;
+    this.tcp = undefined;
+    if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (tcp) await new Promise<void>((resolve) => tcp.close(() => resolve()));
   }
 }
 
