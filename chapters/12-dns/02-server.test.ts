@@ -104,7 +104,7 @@ async function setUp(options: Partial<DnsServerOptions> = {}) {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   const dns = createDnsServer({ toolkit, client, address: '127.0.0.1', port: 0, ...options });
-  scope.stopper().signal.addEventListener('abort', () => void dns.close());
+  scope.stopper().signal.addEventListener('abort', () => void dns.close().catch(() => {}));
   const port = await dns.start();
   const services = client.resource<Service>('services', 'default');
   const endpoints = client.resource<Endpoints>('endpoints', 'default');

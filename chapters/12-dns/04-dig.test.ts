@@ -30,7 +30,7 @@ async function cluster(): Promise<{ dns: DnsServer; port: number }> {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   const dns = createDnsServer({ toolkit, client, address: '127.0.0.1', port: 0 });
-  scope.stopper().signal.addEventListener('abort', () => void dns.close());
+  scope.stopper().signal.addEventListener('abort', () => void dns.close().catch(() => {}));
   const port = await dns.start();
   const services = client.resource<Service>('services', 'default');
   const ports = [{ name: 'http', port: 80, protocol: 'TCP' as const }];

@@ -15,6 +15,7 @@
 //
 // The answers come from the informers' caches: a question costs no request to the API server, and
 // a Service created is answered as soon as its watch event arrives.
+import type { Socket } from 'node:net';
 import type { Packet } from 'dns-packet';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -154,12 +155,18 @@ export class DnsServer {
     throw new NotImplemented('DnsServer.listenUdp', section);
   }
 
-  /**
-   * Listens for TCP on the address and `port`. Each connection's bytes go through a TcpFramer;
-   * each message is answered with handle(message, 'tcp'), framed, in the order the messages came.
-   */
+  /** Listens for TCP on the address and `port`; each connection goes to serveConnection. */
   async listenTcp(port: number): Promise<void> {
     throw new NotImplemented('DnsServer.listenTcp', section);
+  }
+
+  /**
+   * One TCP connection: its bytes go through a TcpFramer; each message is answered with
+   * handle(message, 'tcp'), framed, in the order the messages came (an answer that is ready early
+   * waits for the ones before it). Keep the socket, so that close() can end it.
+   */
+  serveConnection(socket: Socket): void {
+    throw new NotImplemented('DnsServer.serveConnection', section);
   }
 
   /** Stops answering: the informers, both sockets and every open connection. */

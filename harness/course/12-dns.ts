@@ -53,12 +53,12 @@ export const chapter12: Chapter = {
     {
       title: 'Listening on UDP',
       from: "The server > over UDP it answers from the Services it watches, and a new Service's name resolves as it is created",
-      functions: ['DnsServer.start', 'DnsServer.listenUdp'],
+      functions: ['DnsServer.start', 'DnsServer.listenUdp', 'DnsServer.listenTcp'],
     },
     {
       title: 'TCP, closing, and forwarding upstream',
       from: 'The server > a large answer is truncated over UDP and comes whole over TCP',
-      functions: ['DnsServer.listenTcp', 'DnsServer.close', 'DnsServer.forward'],
+      functions: ['DnsServer.serveConnection', 'DnsServer.close', 'DnsServer.forward'],
     },
     {
       title: "Each pod's resolver configuration, and the real dig",
@@ -131,7 +131,7 @@ export const chapter12: Chapter = {
     'The server > over UDP, garbage gets FORMERR and a response gets no answer, from the socket':
       'The UDP handler sends what handle answered, and nothing when it answered undefined. Lesson: § The server.',
     'The server > a large answer is truncated over UDP and comes whole over TCP':
-      "start: after UDP, a net server on the same port; each connection's data through a TcpFramer, each message's answer written with frameForTcp, in order. Over TCP, encode whole. Lesson: § The server.",
+      "serveConnection: the socket's data through a TcpFramer; each message's answer from handle(message, 'tcp') written with frameForTcp. Over TCP, handle encodes the response whole. Lesson: § The server.",
     'Pod DNS > the search domains of a namespace: <ns>.svc, svc, then the cluster domain':
       'Three strings: `${namespace}.svc.${domain}`, `svc.${domain}`, domain. Lesson: § Pod DNS.',
     'Pod DNS > ClusterFirst by default; on the host network it is Default, unless ClusterFirstWithHostNet':

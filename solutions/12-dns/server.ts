@@ -290,7 +290,7 @@ export class DnsServer {
   }
 
   /** One TCP connection: every message framed in it is answered, in order, on it. */
-  private serveConnection(socket: Socket): void {
+  serveConnection(socket: Socket): void {
     this.connections.add(socket);
     socket.once('close', () => this.connections.delete(socket));
     socket.on('error', () => socket.destroy());
