@@ -94,14 +94,15 @@ export const course: Chapter[] = [
 
 /**
  * The components of a cluster, each a `kata run` program (harness/components/<kind>.ts), in the
- * order `kata up` starts them: the store, the API server, the control loops, then per node a
- * kubelet and a kube-proxy.
+ * order `kata up` starts them: the store, the API server, the control loops, the cluster DNS, then
+ * per node a kubelet and a kube-proxy.
  */
 export const componentKinds = [
   'store',
   'apiserver',
   'controller-manager',
   'scheduler',
+  'dns',
   'kubelet',
   'proxy',
 ] as const;
@@ -118,7 +119,8 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   apiserver: ['03a', '03b', '09'],
   'controller-manager': ['07', '08'],
   scheduler: ['05'],
-  kubelet: ['06'],
+  dns: ['12'],
+  kubelet: ['06', '12'],
   proxy: ['09'],
 };
 
