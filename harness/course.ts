@@ -13,6 +13,7 @@ import { chapter6 } from './course/06-kubelet.ts';
 import { chapter7 } from './course/07-controllers.ts';
 import { chapter8 } from './course/08-deployments.ts';
 import { chapter9 } from './course/09-services.ts';
+import { chapter12 } from './course/12-dns.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -88,18 +89,20 @@ export const course: Chapter[] = [
   chapter7,
   chapter8,
   chapter9,
+  chapter12,
 ];
 
 /**
  * The components of a cluster, each a `kata run` program (harness/components/<kind>.ts), in the
- * order `kata up` starts them: the store, the API server, the control loops, then per node a
- * kubelet and a kube-proxy.
+ * order `kata up` starts them: the store, the API server, the control loops, the cluster DNS, then
+ * per node a kubelet and a kube-proxy.
  */
 export const componentKinds = [
   'store',
   'apiserver',
   'controller-manager',
   'scheduler',
+  'dns',
   'kubelet',
   'proxy',
 ] as const;
@@ -116,7 +119,8 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   apiserver: ['03a', '03b', '09'],
   'controller-manager': ['07', '08'],
   scheduler: ['05'],
-  kubelet: ['06'],
+  dns: ['12'],
+  kubelet: ['06', '12'],
   proxy: ['09'],
 };
 

@@ -8,7 +8,7 @@
 //
 //   nodes     127.20.0.0/16    node i (counting from 0) is 127.20.0.(i+1)
 //   pods      127.244.0.0/16   node i's podCIDR is 127.244.i.0/24
-//   services  127.96.0.0/12    127.96.0.1 is the `kubernetes` Service
+//   services  127.96.0.0/12    127.96.0.1 is the `kubernetes` Service, 127.96.0.10 the cluster DNS
 //
 // Why loopback works without root: on Linux the whole of 127.0.0.0/8 is routed to the loopback
 // interface, so a program may bind 127.244.0.2:8080 and connect to it without creating an interface
@@ -23,6 +23,7 @@
 // when `canBind` says the loopback plan cannot be bound; `--network single` forces it, so Linux
 // tests it.
 
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 /** An IPv4 range: its first address as a 32-bit number, and its prefix length. */
@@ -104,6 +105,26 @@ export const defaultPodCidr = '127.244.0.0/16';
 export const defaultServiceCidr = '127.96.0.0/12';
 /** The ClusterIP of the `kubernetes` Service in the default namespace: the range's first address. */
 export const kubernetesServiceIp = nthAddress(defaultServiceCidr, 1);
+
+/** The ClusterIP of the cluster DNS (kube-dns) in a Service range: its tenth address, as kubeadm's 10.96.0.10. */
+export function clusterDnsIp(serviceRange: string): string {
+  return nthAddress(serviceRange, 10);
+}
+
+/** The port the cluster DNS takes when it may not have 53. */
+export const unprivilegedDnsPort = 1053;
+
+/** 53 when this process may bind it (root, or the sysctl lets everyone), 1053 otherwise. */
+export function clusterDnsPort(): number {
+  if (process.getuid?.() === 0) return 53;
+  try {
+    const start = Number(readFileSync('/proc/sys/net/ipv4/ip_unprivileged_port_start', 'utf8'));
+    if (start <= 53) return 53;
+  } catch {
+    // Not Linux: ports below 1024 need root.
+  }
+  return unprivilegedDnsPort;
+}
 
 /** The IP of node i, counting from 0: 127.20.0.(i+1). */
 export function nodeIp(index: number): string {

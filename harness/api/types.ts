@@ -212,6 +212,14 @@ export interface NodeAffinity {
   };
 }
 
+/** A pod's own resolver settings (spec.dnsConfig). */
+export interface PodDnsConfig {
+  nameservers?: string[];
+  searches?: string[];
+  /** resolv.conf options: { name: 'ndots', value: '2' }, { name: 'edns0' }. */
+  options?: Array<{ name: string; value?: string }>;
+}
+
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
@@ -221,7 +229,10 @@ export interface PodSpec {
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
+  /** ClusterFirst (the default), ClusterFirstWithHostNet, Default (the node's resolver) or None. */
   dnsPolicy?: string;
+  /** Resolver settings added to what dnsPolicy gives (all of it, with dnsPolicy None). */
+  dnsConfig?: PodDnsConfig;
   schedulerName?: string;
   serviceAccountName?: string;
   hostNetwork?: boolean;

@@ -31,12 +31,13 @@ afterAll(() => servers.forEach((server) => server.close()));
 describe('The plan', () => {
   test('ports of 0 become free ones; each component is told where the others are', async () => {
     const plan = await planCluster(options);
-    const [store, apiserver, controllerManager, scheduler, ...nodes] = plan.components;
+    const [store, apiserver, controllerManager, scheduler, dns, ...nodes] = plan.components;
     expect(plan.components.map((component) => component.name)).toEqual([
       'store',
       'apiserver',
       'controller-manager',
       'scheduler',
+      'dns',
       'kubelet-node-1',
       'proxy-node-1',
       'kubelet-node-2',
@@ -62,6 +63,10 @@ describe('The plan', () => {
       expect(Number(flag(component, '--secure-port'))).toBeGreaterThan(0);
       expect(component.health).toBe(`http://127.0.0.1:${flag(component, '--secure-port')}/readyz`);
     }
+    expect(flag(dns!, '--address')).toBe('127.102.0.10');
+    expect(flag(dns!, '--service-cluster-ip-range')).toBe('127.102.0.0/16');
+    expect(dns!.address).toBe(`127.102.0.10:${flag(dns!, '--port')}`);
+    expect(flag(kubelet, '--cluster-dns')).toBe(plan.clusterDns);
     const proxy = nodes[1]!;
     expect(flag(proxy, '--healthz-bind-address')).toMatch(new RegExp(`^${nodeIp(210)}:[1-9]\\d*$`));
     expect(proxy.health).toBe(`http://${flag(proxy, '--healthz-bind-address')}/healthz`);

@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
 import {
   chooseNetworkMode,
+  clusterDnsIp,
+  clusterDnsPort,
+  defaultServiceRangeFor,
   firstPodAddressIndex,
   kubernetesServiceIp,
   loopbackAliasCommand,
@@ -49,6 +52,8 @@ export interface NodePlan {
 }
 
 export interface ClusterPlan {
+  /** Where the cluster DNS answers, "ip:port": what the kubelets give pods as their name server. */
+  clusterDns: string;
   storeUrl: string;
   apiserverUrl: string;
   kubeconfig: string;
@@ -103,8 +108,40 @@ export function schedulerArguments(kubeconfig: string, port: number): string[] {
   return ['--kubeconfig', kubeconfig, ...servingArguments(port)];
 }
 
-export function kubeletArguments(kubeconfig: string, node: NodePlan): string[] {
+/** The cluster DNS's flags: the Service range (kube-dns is its tenth address), the port, health. */
+export function dnsArguments(
+  kubeconfig: string,
+  serviceRange: string,
+  address: string,
+  port: number,
+  healthPort: number,
+): string[] {
   return [
+    '--kubeconfig',
+    kubeconfig,
+    '--service-cluster-ip-range',
+    serviceRange,
+    '--address',
+    address,
+    '--port',
+    String(port),
+    '--health-bind-address',
+    `127.0.0.1:${healthPort}`,
+  ];
+}
+
+/** A name server as the kubelet's --cluster-dns takes it: the IP, with ":port" unless it is 53. */
+export function nameServer(ip: string, port: number): string {
+  return port === 53 ? ip : `${ip}:${port}`;
+}
+
+export function kubeletArguments(
+  kubeconfig: string,
+  node: NodePlan,
+  clusterDns?: string,
+): string[] {
+  return [
+    ...(clusterDns ? ['--cluster-dns', clusterDns] : []),
     '--kubeconfig',
     kubeconfig,
     '--node-name',
@@ -252,6 +289,27 @@ async function controlPlaneComponent(
   };
 }
 
+/**
+ * The cluster DNS: on kube-dns's ClusterIP (the tenth address of the Service range) and port 53
+ * when this process may bind it, else 1053; in the single-address mode on 127.0.0.1 and a free
+ * port. Ready once its informers have synced and it listens (/ready).
+ */
+async function dnsComponent(options: ClusterOptions, kubeconfig: string, network: NetworkMode) {
+  const range = options.serviceClusterIpRange ?? defaultServiceRangeFor(process.platform);
+  const single = network === 'single';
+  const address = single ? singleAddress : clusterDnsIp(range);
+  const port = single ? await choosePort(singleAddress, 0) : clusterDnsPort();
+  const healthPort = await choosePort('127.0.0.1', 0);
+  const plan: ComponentPlan = {
+    name: 'dns',
+    kind: 'dns',
+    args: dnsArguments(kubeconfig, range, address, port, healthPort),
+    address: `${address}:${port}`,
+    health: `http://127.0.0.1:${healthPort}/ready`,
+  };
+  return { plan, clusterDns: nameServer(address, port) };
+}
+
 /** Every component of the cluster with its arguments, address and health endpoint. */
 export async function planCluster(options: ClusterOptions): Promise<ClusterPlan> {
   const storeUrl =
@@ -285,13 +343,15 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     ),
     await controlPlaneComponent('scheduler', (port) => schedulerArguments(kubeconfig, port)),
   );
+  const dns = await dnsComponent(options, kubeconfig, network);
+  components.push(dns.plan);
   for (const node of nodes) {
     const kubelet = `${node.ip}:${node.kubeletPort}`;
     components.push(
       {
         name: `kubelet-${node.name}`,
         kind: 'kubelet',
-        args: kubeletArguments(kubeconfig, node),
+        args: kubeletArguments(kubeconfig, node, dns.clusterDns),
         address: kubelet,
         health: `http://${kubelet}/healthz`,
       },
@@ -304,5 +364,13 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       },
     );
   }
-  return { storeUrl, apiserverUrl, kubeconfig, network, nodes, components };
+  return {
+    clusterDns: dns.clusterDns,
+    storeUrl,
+    apiserverUrl,
+    kubeconfig,
+    network,
+    nodes,
+    components,
+  };
 }

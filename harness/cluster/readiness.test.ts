@@ -56,6 +56,7 @@ describe('Readiness', () => {
       '/readyz',
       '/readyz',
       '/readyz',
+      '/ready',
       '/healthz',
       '/healthz',
       '/healthz',

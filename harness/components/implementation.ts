@@ -27,6 +27,7 @@ import type {
   TaintEvictionModule,
 } from '../contracts/controllers.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
+import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
@@ -107,6 +108,7 @@ export interface ChapterModules {
   };
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+  '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -136,6 +138,7 @@ export const chapterModuleFiles = {
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
+  '12': ['server.ts', 'pod-dns.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -9,9 +9,15 @@
 // and logs under --root-dir, so a kubelet started again adopts what runs. Ctrl-C stops the kubelet
 // and leaves the pods running, as stopping a real kubelet does.
 //
+// With --cluster-dns (kube-dns's ClusterIP, with :port when it is not 53) each pod gets a resolver
+// configuration from its dnsPolicy (chapter 12's pod-dns.ts), which the process runtime makes the
+// resolver of the pod's programs; --cluster-domain is its domain, --resolv-conf the node's own
+// resolver configuration (what dnsPolicy Default gives). Without --cluster-dns pods use the host's.
+//
 // With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
 // free port of 127.0.0.1 and recorded on the pod (host-ports.ts) before the kubelet starts it.
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,6 +31,9 @@ import {
   singleAddressPodCidr,
   type NetworkMode,
 } from '../network.ts';
+import type { Pod } from '../api/types.ts';
+import type { DnsConfig } from '../runtime/cri.ts';
+import { parseResolvConf } from '../runtime/images/pod-resolver.mjs';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
@@ -36,6 +45,8 @@ import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
+                        [--cluster-dns IP[:PORT],...] [--cluster-domain cluster.local]
+                        [--resolv-conf /etc/resolv.conf]
                         [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                         [--use solutions|mine|auto]`;
 
@@ -48,6 +59,11 @@ export interface KubeletFlags extends ClientFlags {
   port: number;
   /** single: pods on 127.0.0.1, ports published. Default: KATA_NETWORK, else loopback. */
   network: NetworkMode;
+  /** The cluster DNS servers pods ask (--cluster-dns); none: pods use the host's resolver. */
+  clusterDns: string[];
+  clusterDomain: string;
+  /** The node's resolver configuration (--resolv-conf): what dnsPolicy Default gives. */
+  resolvConf: string;
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -59,6 +75,9 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'root-dir': 'string',
     port: 'string',
     network: 'string',
+    'cluster-dns': 'string',
+    'cluster-domain': 'string',
+    'resolv-conf': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -79,6 +98,9 @@ export function parseFlags(argv: string[]): KubeletFlags {
     rootDir: text('root-dir') ?? path.join(repoRoot, '.kata', 'kubelet', nodeName),
     port: Number(text('port') ?? 10250),
     network,
+    clusterDns: (text('cluster-dns') ?? '').split(',').filter(Boolean),
+    clusterDomain: text('cluster-domain') ?? 'cluster.local',
+    resolvConf: text('resolv-conf') ?? '/etc/resolv.conf',
   };
   if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
     throw new UsageError(`--port must be a port number, not "${text('port')}"`);
@@ -118,6 +140,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     toolkit,
     client,
     runtime,
+    podDnsConfig: await podDnsFor(flags, log),
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);
@@ -133,6 +156,32 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       await runtime.close();
     },
   };
+}
+
+/**
+ * The kubelet's podDnsConfig: chapter 12's pod-dns.ts (the learner's once that chapter passes)
+ * with the flags and the node's resolv.conf. Undefined without --cluster-dns.
+ */
+async function podDnsFor(
+  flags: KubeletFlags,
+  log: (line: string) => void,
+): Promise<((pod: Pod) => DnsConfig) | undefined> {
+  if (flags.clusterDns.length === 0) return undefined;
+  const folder = chapterSource('12', flags.use);
+  const { podDnsConfig } = await loadModule('12', 'pod-dns.ts', folder);
+  let host: DnsConfig = { servers: [], searches: [], options: [] };
+  try {
+    host = parseResolvConf(readFileSync(flags.resolvConf, 'utf8'));
+  } catch (error) {
+    log(
+      `--resolv-conf ${flags.resolvConf}: ${(error as Error).message}; dnsPolicy Default gives nothing`,
+    );
+  }
+  log(
+    `chapter 12, pods' DNS: ${describeSource(folder)}; cluster DNS ${flags.clusterDns.join(', ')}, domain ${flags.clusterDomain}`,
+  );
+  const settings = { clusterDns: flags.clusterDns, clusterDomain: flags.clusterDomain, host };
+  return (pod) => podDnsConfig(pod, settings);
 }
 
 export async function main(argv: string[]): Promise<number> {

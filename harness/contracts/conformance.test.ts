@@ -50,6 +50,10 @@ export type ReferenceConforms = Conforms<{
     'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
     'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
   };
+  '12': {
+    'server.ts': typeof import('../../solutions/12-dns/server.ts');
+    'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -81,6 +85,10 @@ export type StubsConform = Conforms<{
   '09': {
     'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+  '12': {
+    'server.ts': typeof import('../../chapters/12-dns/server.ts');
+    'pod-dns.ts': typeof import('../../chapters/12-dns/pod-dns.ts');
   };
 }>;
 

@@ -2,7 +2,8 @@
 // process runtime; the kubelet benchmark and the cluster benchmark's hollow nodes build many over
 // the fake one.
 import type { ApiClient, Toolkit } from '../client/types.ts';
-import type { ContainerRuntime } from '../runtime/cri.ts';
+import type { Pod } from '../api/types.ts';
+import type { ContainerRuntime, DnsConfig } from '../runtime/cri.ts';
 
 export interface KubeletOptions {
   nodeName: string;
@@ -18,6 +19,8 @@ export interface KubeletOptions {
   runtime: ContainerRuntime;
   /** How often the runtime is listed for containers that changed (kubelet's PLEG). */
   relistMs?: number;
+  /** A pod's resolver configuration, for its sandbox (chapter 12's podDnsConfig). */
+  podDnsConfig?: (pod: Pod) => DnsConfig;
 }
 
 export interface Kubelet {

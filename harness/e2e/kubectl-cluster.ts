@@ -21,6 +21,7 @@ export const suiteNodeIndexBase = {
   kubelet: 170,
   controllers: 180,
   startOrder: 190,
+  dns: 114,
 } as const;
 
 export interface KubectlCluster {

@@ -189,6 +189,7 @@ export const verbs: Record<string, Verb> = {
         description: 'the same, for the controller-manager',
       },
       'use-scheduler': { type: 'string', description: 'the same, for the scheduler alone' },
+      'use-dns': { type: 'string', description: 'the same, for the cluster DNS alone' },
       'use-kubelet': { type: 'string', description: 'the same, for the kubelets' },
       'use-proxy': { type: 'string', description: 'the same, for the proxies' },
       'data-dir': dataDirFlag,

@@ -43,10 +43,25 @@ export interface PodSandboxMetadata {
   attempt: number;
 }
 
+/**
+ * A pod's resolver configuration, as the CRI's DNSConfig: the kubelet computes it from the pod's
+ * dnsPolicy and dnsConfig, the runtime writes it as the sandbox's resolv.conf.
+ */
+export interface DnsConfig {
+  /** Name servers, in order: IPs, or "ip:port" for one that does not answer on 53 (kata's own). */
+  servers: string[];
+  /** Search domains, in order: "default.svc.cluster.local". */
+  searches: string[];
+  /** resolv.conf options: "ndots:5". */
+  options: string[];
+}
+
 export interface PodSandboxConfig {
   metadata: PodSandboxMetadata;
   /** The pod's hostname; the pod name when empty. Containers see it as $HOSTNAME. */
   hostname?: string;
+  /** The pod's resolver configuration; without it, the pod's programs use the node's resolver. */
+  dnsConfig?: DnsConfig;
   labels?: Labels;
   annotations?: Labels;
 }

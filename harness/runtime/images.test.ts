@@ -22,6 +22,7 @@ describe('The image table', () => {
       'kata/job',
       'kata/ignore-sigterm',
       'kata/sleep',
+      'kata/curl',
       'nginx:1.27',
       'httpd',
       'busybox:1.36',

@@ -12,6 +12,8 @@
 // running, and the kubelet can adopt them:
 //
 //   <stateDir>/sandboxes/<id>.json                   a sandbox's status
+//   <stateDir>/sandboxes/<id>.resolv.conf            its resolver configuration, when the kubelet
+//                                                    gave one (images/pod-resolver.mjs reads it)
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
 //   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
@@ -60,9 +62,13 @@ import {
 } from './cri.ts';
 import { readLogFile } from './cri-log.ts';
 import { defaultImageTable, imageStatusOf, resolveImage, type ImageTable } from './images/table.ts';
+import { formatResolvConf } from './images/pod-resolver.mjs';
 import { isAlive, NodeShim, shimDeadlineMs, waitUntil } from './node-shim.ts';
 
 export { isAlive } from './node-shim.ts';
+
+/** The pod resolver, as NODE_OPTIONS --import takes it: a file URL. */
+const podResolver = new URL('./images/pod-resolver.mjs', import.meta.url).href;
 
 export interface ProcessRuntimeOptions {
   /** Where records, shim files and logs live; created if missing. */
@@ -176,6 +182,8 @@ export class ProcessRuntime implements ContainerRuntime {
       annotations: { ...config.annotations },
     };
     mkdirSync(this.podLogDir(sandbox), { recursive: true });
+    if (config.dnsConfig)
+      writeFileSync(this.resolvConfPath(sandbox.id), formatResolvConf(config.dnsConfig));
     this.saveSandbox(sandbox);
     this.reservedIps.delete(ip);
     return sandbox.id;
@@ -217,6 +225,7 @@ export class ProcessRuntime implements ContainerRuntime {
     for (const container of this.containersOf(sandboxId)) await this.removeContainer(container.id);
     rmSync(this.podLogDir(sandbox), { recursive: true, force: true });
     rmSync(join(this.stateDir, 'sandboxes', `${sandboxId}.json`), { force: true });
+    rmSync(this.resolvConfPath(sandboxId), { force: true });
     this.sandboxes.delete(sandboxId);
   }
 
@@ -270,6 +279,7 @@ export class ProcessRuntime implements ContainerRuntime {
         POD_NAMESPACE: sandbox.metadata.namespace,
         POD_IP: sandbox.ip,
         KATA_CONTAINER_PORTS: ports.join(','),
+        ...this.resolverEnv(sandbox.id),
         ...Object.fromEntries(
           (config.env ?? []).map((variable) => [variable.name, variable.value]),
         ),
@@ -530,6 +540,21 @@ export class ProcessRuntime implements ContainerRuntime {
 
   private containerFile(id: string, name: string): string {
     return join(this.stateDir, 'containers', id, name);
+  }
+
+  /** Where a sandbox's resolv.conf is, when it has one. */
+  private resolvConfPath(sandboxId: string): string {
+    return join(this.stateDir, 'sandboxes', `${sandboxId}.resolv.conf`);
+  }
+
+  /**
+   * The environment that makes a sandbox's resolv.conf the resolver of its Node programs: the
+   * pod resolver imported first (images/pod-resolver.mjs), told where the file is. None without one.
+   */
+  private resolverEnv(sandboxId: string): Record<string, string> {
+    const file = this.resolvConfPath(sandboxId);
+    if (!existsSync(file)) return {};
+    return { KATA_RESOLV_CONF: file, NODE_OPTIONS: `--import ${podResolver}` };
   }
 
   /** Kubernetes' layout: /var/log/pods/<namespace>_<name>_<uid>/. */

@@ -35,6 +35,7 @@ import {
   podUidLabel,
   type ContainerRuntime,
   type ContainerStatus as RuntimeContainerStatus,
+  type DnsConfig,
   type PodSandboxStatus,
 } from '../../harness/runtime/cri.ts';
 import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
@@ -62,6 +63,8 @@ export interface KubeletOptions extends NodeConfig {
   backoff?: BackoffOptions;
   /** How long a failed image pull waits before the next try. 10 s. */
   imageBackoffMs?: number;
+  /** A pod's resolver configuration (chapter 12's podDnsConfig); without it, pods get none. */
+  podDnsConfig?: (pod: Pod) => DnsConfig;
 }
 
 /** The key of a pod: "namespace/name". */
@@ -275,7 +278,8 @@ export class Kubelet {
       state: 'SANDBOX_READY',
     });
     if (sandbox) return sandbox;
-    return this.runtime.podSandboxStatus(await this.runtime.runPodSandbox(sandboxConfig(pod)));
+    const config = { ...sandboxConfig(pod), dnsConfig: this.options.podDnsConfig?.(pod) };
+    return this.runtime.podSandboxStatus(await this.runtime.runPodSandbox(config));
   }
 
   /**

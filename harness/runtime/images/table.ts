@@ -42,6 +42,7 @@ export const kataImages: Image[] = [
   image('kata/job', './job.mjs'),
   image('kata/ignore-sigterm', './ignore-sigterm.mjs'),
   image('kata/sleep', './sleep.mjs'),
+  image('kata/curl', './curl.mjs'),
 ];
 
 /** Public names mapped onto kata programs, so everyday examples run. */
