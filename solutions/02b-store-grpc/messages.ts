@@ -58,11 +58,16 @@ export function keyValueMessage(kv: KeyValue): ProtoKeyValue {
   return message;
 }
 
+/** Bytes the loader gave as a Buffer, as the plain Uint8Array the store keeps. */
+function plainBytes(value: Uint8Array | undefined): Uint8Array {
+  return value ? new Uint8Array(value) : EMPTY;
+}
+
 /** mvccpb.KeyValue back into the store's KeyValue, every field filled in. */
 export function keyValueOf(message: ProtoKeyValue): KeyValue {
   return {
-    key: message.key ?? EMPTY,
-    value: message.value ?? EMPTY,
+    key: plainBytes(message.key),
+    value: plainBytes(message.value),
     createRevision: numberOf(message.createRevision),
     modRevision: numberOf(message.modRevision),
     version: numberOf(message.version),
