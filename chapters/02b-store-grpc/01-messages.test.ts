@@ -68,7 +68,7 @@ describe('Messages', () => {
     });
   });
 
-  test('a range request becomes the store\'s; sorting other than by key is refused', () => {
+  test("a range request becomes the store's; sorting other than by key is refused", () => {
     const request = rangeRequestOf({ key: bytes('a'), rangeEnd: bytes('b'), limit: '2' });
     expect(request, 'rangeRequestOf a..b limit 2').toEqual({
       key: bytes('a'),
@@ -98,7 +98,12 @@ describe('Messages', () => {
 
   test('a compare takes its operand from the field its target names; absent compares with zero', () => {
     const mod = compareOf({ key: bytes('k'), target: 'MOD', result: 'LESS', modRevision: '5' });
-    expect(mod, 'MOD < 5').toEqual({ key: bytes('k'), target: 'MOD', result: 'LESS', modRevision: 5 });
+    expect(mod, 'MOD < 5').toEqual({
+      key: bytes('k'),
+      target: 'MOD',
+      result: 'LESS',
+      modRevision: 5,
+    });
     const version = compareOf({ key: bytes('k') });
     expect(version, 'a compare with nothing set: VERSION = 0').toEqual({
       key: bytes('k'),
@@ -108,7 +113,7 @@ describe('Messages', () => {
     });
   });
 
-  test('a txn request becomes the store\'s, nested txns included; an empty operation is refused', () => {
+  test("a txn request becomes the store's, nested txns included; an empty operation is refused", () => {
     const request = txnRequestOf({
       compare: [{ key: bytes('k'), target: 'VALUE', value: bytes('v') }],
       success: [{ request: 'requestTxn', requestTxn: { failure: [] } }],
@@ -117,7 +122,9 @@ describe('Messages', () => {
     expect(request.success, 'the success branch: one nested txn').toEqual([
       { requestTxn: { compare: [], success: [], failure: [] } },
     ]);
-    expect(Object.keys(request.failure![0]!), 'the failure branch: one put').toEqual(['requestPut']);
+    expect(Object.keys(request.failure![0]!), 'the failure branch: one put').toEqual([
+      'requestPut',
+    ]);
     const empty = () => txnRequestOf({ success: [{}] });
     expect(empty, 'an operation with no request throws "key is not provided"').toThrow(
       'etcdserver: key is not provided',

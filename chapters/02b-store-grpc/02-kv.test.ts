@@ -56,11 +56,19 @@ describe('The KV service', () => {
 
   test('Range with a prefix, a limit and an old revision', async () => {
     for (const key of ['a/1', 'a/2', 'a/3', 'b']) await kv('Put', { key: bytes(key) });
-    const limited = await kv('Range', { key: bytes('a/'), rangeEnd: prefixEnd(bytes('a/')), limit: 2 });
+    const limited = await kv('Range', {
+      key: bytes('a/'),
+      rangeEnd: prefixEnd(bytes('a/')),
+      limit: 2,
+    });
     expect(limited.kvs.length, 'prefix a/ limit 2: two keys').toBe(2);
     expect(limited.more, 'prefix a/ limit 2: more').toBe(true);
     expect(limited.count, 'prefix a/ limit 2: count of all three').toBe('3');
-    const old = await kv('Range', { key: bytes('a/'), rangeEnd: prefixEnd(bytes('a/')), revision: 3 });
+    const old = await kv('Range', {
+      key: bytes('a/'),
+      rangeEnd: prefixEnd(bytes('a/')),
+      revision: 3,
+    });
     expect(old.count, 'prefix a/ at revision 3: a/1 and a/2').toBe('2');
   });
 
@@ -88,11 +96,17 @@ describe('The KV service', () => {
   test('Compact, then a range below it fails as etcd fails it', async () => {
     for (const value of ['1', '2', '3']) await kv('Put', { key: bytes('k'), value: bytes(value) });
     await kv('Compact', { revision: 3 });
-    expect(await failure('Range', { key: bytes('k'), revision: 2 }), 'range at 2 after compact 3').toEqual({
+    expect(
+      await failure('Range', { key: bytes('k'), revision: 2 }),
+      'range at 2 after compact 3',
+    ).toEqual({
       code: 11,
       details: 'etcdserver: mvcc: required revision has been compacted',
     });
-    expect(await failure('Range', { key: bytes('k'), revision: 9 }), 'range at a future revision').toEqual({
+    expect(
+      await failure('Range', { key: bytes('k'), revision: 9 }),
+      'range at a future revision',
+    ).toEqual({
       code: 11,
       details: 'etcdserver: mvcc: required revision is a future revision',
     });

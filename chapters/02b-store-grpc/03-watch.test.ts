@@ -65,10 +65,10 @@ describe('The Watch service', () => {
     store.put({ key: bytes('k'), value: bytes('2') });
     create({ key: bytes('k'), startRevision: 2 });
     const history = await message(2);
-    expect(history.events.map((e: any) => text(e.kv.value)), 'history from revision 2').toEqual([
-      '1',
-      '2',
-    ]);
+    expect(
+      history.events.map((e: any) => text(e.kv.value)),
+      'history from revision 2',
+    ).toEqual(['1', '2']);
   });
 
   test('a start revision below the compaction is canceled with the compact revision', async () => {

@@ -68,7 +68,10 @@ describe('The Lease service', () => {
     await waitFor(() => answers.length === 2, 'two keep-alive answers');
     stream.end();
     expect(answers[0].TTL, 'keep-alive of lease 42: the full TTL again').toBe('60');
-    expect(Number(answers[1].TTL ?? 0), 'keep-alive of a lease that does not exist: TTL 0, not an error').toBe(0);
+    expect(
+      Number(answers[1].TTL ?? 0),
+      'keep-alive of a lease that does not exist: TTL 0, not an error',
+    ).toBe(0);
     expect(store.leaseTimeToLive(42n).ttl, 'lease 42 renewed in the store').toBe(60);
   });
 });

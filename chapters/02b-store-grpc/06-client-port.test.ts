@@ -1,9 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { Store } from '../../solutions/01-store/store.ts';
-import {
-  createStoreServer,
-  type StoreServer,
-} from '../../solutions/02-store-server/server.ts';
+import { createStoreServer, type StoreServer } from '../../solutions/02-store-server/server.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { callUnary, etcdGrpcClients } from '../../harness/store/grpc.ts';
 import { call } from '../../harness/testing/http.ts';

@@ -7,6 +7,7 @@
 // same with its cmux package, which matches the preface and the content-type.) gRPC clients such as
 // etcdctl speak HTTP/2 without TLS from their first byte ("prior knowledge"), so the preface is
 // always there.
+import { NotImplemented } from '../../harness/not-implemented.ts';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -18,9 +19,7 @@ export const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'la
  * there, 'http' as soon as a byte differs from it, undefined while more bytes are needed.
  */
 export function protocolOf(start: Uint8Array): 'grpc' | 'http' | undefined {
-  const compared = Math.min(start.length, HTTP2_PREFACE.length);
-  for (let i = 0; i < compared; i++) if (start[i] !== HTTP2_PREFACE[i]) return 'http';
-  return compared === HTTP2_PREFACE.length ? 'grpc' : undefined;
+  throw new NotImplemented('protocolOf', '§ One port, two protocols');
 }
 
 /** Where the listener hands each connection. */
@@ -34,19 +33,7 @@ export interface ClientPortHandlers {
  * hands the connection over, paused: the server that takes it reads them again.
  */
 export function sniffConnection(socket: net.Socket, handlers: ClientPortHandlers): void {
-  let start: Buffer = Buffer.alloc(0);
-  const onData = (chunk: Buffer) => {
-    start = start.length === 0 ? chunk : Buffer.concat([start, chunk]);
-    const protocol = protocolOf(start);
-    if (!protocol) return;
-    socket.off('data', onData);
-    socket.pause();
-    socket.unshift(start);
-    if (protocol === 'grpc') handlers.grpc(socket);
-    else handlers.http(socket);
-  };
-  socket.on('data', onData);
-  socket.on('error', () => socket.destroy()); // a client that resets is no server error
+  throw new NotImplemented('sniffConnection', '§ One port, two protocols');
 }
 
 /** The listening port. */
@@ -63,27 +50,5 @@ export function listenClientPort(
   host: string,
   handlers: ClientPortHandlers,
 ): Promise<ClientPort> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.setNoDelay(true);
-    sniffConnection(socket, handlers);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const address = server.address() as net.AddressInfo;
-      const printable = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({
-        url: `http://${printable}:${address.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            for (const socket of sockets) socket.destroy();
-          }),
-      });
-    });
-  });
+  throw new NotImplemented('listenClientPort', '§ One port, two protocols');
 }

@@ -5,6 +5,7 @@
 // disk when the store is durable (an answer never tells a client about a change that could still
 // be lost), and fail with etcd's own gRPC code and message, which clients match on. The Watch
 // service, a stream of its own, is in watch.ts.
+import { NotImplemented } from '../../harness/not-implemented.ts';
 import { crc32 } from 'node:zlib';
 import type * as grpc from '@grpc/grpc-js';
 import type { Durability } from '../../harness/contracts/store-server.ts';
@@ -54,8 +55,7 @@ const INTERNAL = 13;
  * clients such as etcdctl match on word for word; anything else is Internal.
  */
 export function statusOf(error: unknown): Partial<grpc.StatusObject> {
-  if (error instanceof StoreError) return { code: error.code, details: error.message };
-  return { code: INTERNAL, details: `internal error: ${(error as Error)?.message ?? error}` };
+  throw new NotImplemented('statusOf', '§ The KV service');
 }
 
 /**
@@ -66,127 +66,28 @@ export function unaryCall(
   state: ServiceState,
   serve: (request: ProtoMessage) => ProtoMessage,
 ): grpc.handleUnaryCall<ProtoMessage, ProtoMessage> {
-  return (call, callback) => {
-    let answer: ProtoMessage;
-    try {
-      answer = serve(call.request);
-    } catch (error) {
-      return callback(statusOf(error));
-    }
-    if (!state.durability) return callback(null, answer);
-    state.durability.synced().then(
-      () => callback(null, answer),
-      (error: unknown) => callback(statusOf(error)),
-    );
-  };
+  throw new NotImplemented('unaryCall', '§ The KV service');
 }
 
 // ---------------------------------------------------------------------------------------------
 // § The KV service
 
 export function kvService(state: ServiceState): grpc.UntypedServiceImplementation {
-  const { store } = state;
-  const header = (revision: number) => headerMessage(state.member, revision);
-  return {
-    Range: unaryCall(state, (request) => {
-      const response = store.range(rangeRequestOf(request));
-      return rangeResponseMessage(response, header(response.header.revision));
-    }),
-    Put: unaryCall(state, (request) => {
-      const response = store.put(putRequestOf(request));
-      const message: ProtoMessage = { header: header(response.header.revision) };
-      if (response.prevKv) message.prevKv = keyValueMessage(response.prevKv);
-      return message;
-    }),
-    DeleteRange: unaryCall(state, (request) => {
-      const response = store.deleteRange(deleteRangeRequestOf(request));
-      return {
-        header: header(response.header.revision),
-        deleted: response.deleted,
-        prevKvs: response.prevKvs.map(keyValueMessage),
-      };
-    }),
-    Txn: unaryCall(state, (request) => {
-      const response = store.txn(txnRequestOf(request));
-      return txnResponseMessage(response, header(response.header.revision));
-    }),
-    Compact: unaryCall(state, (request) => {
-      const response = store.compact({ revision: numberOf(request.revision) });
-      return { header: header(response.header.revision) };
-    }),
-  };
+  throw new NotImplemented('kvService', '§ The KV service');
 }
 
 // ---------------------------------------------------------------------------------------------
 // § The Lease service
 
 export function leaseService(state: ServiceState): grpc.UntypedServiceImplementation {
-  const { store } = state;
-  const header = (revision: number) => headerMessage(state.member, revision);
-  return {
-    LeaseGrant: unaryCall(state, (request) => {
-      const granted = store.leaseGrant({ ttl: numberOf(request.TTL), id: idOf(request.ID) });
-      return { header: header(granted.header.revision), ID: String(granted.id), TTL: granted.ttl };
-    }),
-    LeaseRevoke: unaryCall(state, (request) => {
-      const revoked = store.leaseRevoke(idOf(request.ID));
-      return { header: header(revoked.header.revision) };
-    }),
-    LeaseTimeToLive: unaryCall(state, (request) => {
-      const lease = store.leaseTimeToLive(idOf(request.ID), { keys: request.keys ?? false });
-      return {
-        header: header(lease.header.revision),
-        ID: String(lease.id),
-        TTL: lease.ttl,
-        grantedTTL: lease.grantedTtl,
-        keys: lease.keys,
-      };
-    }),
-    LeaseLeases: unaryCall(state, () => {
-      const { header: at, leases } = store.leases();
-      return { header: header(at.revision), leases: leases.map((id) => ({ ID: String(id) })) };
-    }),
-    LeaseKeepAlive: keepAlive(state),
-  };
-}
-
-/**
- * LeaseKeepAlive: a stream on which each request renews one lease and is answered with its new
- * TTL (0 when the lease is gone, which is an answer, not an error). It ends when the client ends.
- */
-function keepAlive(state: ServiceState): grpc.handleBidiStreamingCall<ProtoMessage, ProtoMessage> {
-  return (call) => {
-    call.on('data', (request: ProtoMessage) => {
-      try {
-        const renewed = state.store.leaseKeepAlive(idOf(request.ID));
-        const header = headerMessage(state.member, renewed.header.revision);
-        call.write({ header, ID: String(renewed.id), TTL: renewed.ttl });
-      } catch (error) {
-        call.emit('error', statusOf(error));
-      }
-    });
-    call.on('end', () => call.end());
-    call.on('error', () => undefined); // the client went away; nothing to clean up
-  };
+  throw new NotImplemented('leaseService', '§ The Lease service');
 }
 
 // ---------------------------------------------------------------------------------------------
 // § Cluster and Maintenance
 
 export function clusterService(state: ServiceState): grpc.UntypedServiceImplementation {
-  return {
-    MemberList: unaryCall(state, () => ({
-      header: headerMessage(state.member, state.store.revision),
-      members: [
-        {
-          ID: String(state.member.memberId),
-          name: state.name,
-          peerURLs: state.peerUrls,
-          clientURLs: state.clientUrls,
-        },
-      ],
-    })),
-  };
+  throw new NotImplemented('clusterService', '§ Cluster and Maintenance');
 }
 
 /**
@@ -195,83 +96,12 @@ export function clusterService(state: ServiceState): grpc.UntypedServiceImplemen
  * hashes each key with its value and revisions.
  */
 export function hashAt(store: MvccStore, revision: number): number {
-  const all = new Uint8Array([0]);
-  const { kvs } = store.range({ key: all, rangeEnd: all, revision });
-  let hash = 0;
-  for (const kv of kvs) {
-    hash = crc32(kv.key, hash);
-    hash = crc32(kv.value, hash);
-    hash = crc32(`${kv.createRevision}/${kv.modRevision}/${kv.version}/${kv.lease}`, hash);
-  }
-  return hash;
+  throw new NotImplemented('hashAt', '§ Cluster and Maintenance');
 }
 
 /** The snapshot stream sends the file in pieces of this many bytes, as etcd does. */
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
 
 export function maintenanceService(state: ServiceState): grpc.UntypedServiceImplementation {
-  const { store } = state;
-  const header = (revision: number) => headerMessage(state.member, revision);
-  return {
-    Status: unaryCall(state, () => {
-      const revision = store.revision;
-      const dbSize = writeSnapshotFile(store.snapshot()).length;
-      const memberId = String(state.member.memberId);
-      return {
-        header: header(revision),
-        version: SERVER_VERSION,
-        dbSize,
-        leader: memberId,
-        raftIndex: revision,
-        raftTerm: 1,
-        raftAppliedIndex: revision,
-        dbSizeInUse: dbSize,
-      };
-    }),
-    Defragment: unaryCall(state, () => {
-      state.log('defragment: nothing to do, the kata store keeps no database file with free pages');
-      return { header: header(store.revision) };
-    }),
-    HashKV: unaryCall(state, (request) => {
-      const revision = numberOf(request.revision) || store.revision;
-      const hash = hashAt(store, revision);
-      return { header: header(store.revision), hash, compactRevision: store.compactRevision };
-    }),
-    Alarm: unaryCall(state, (request) => alarm(state, request)),
-    Snapshot: snapshot(state),
-  };
-}
-
-/** Alarm: GET lists the raised alarms, ACTIVATE raises one, DEACTIVATE clears it. */
-function alarm(state: ServiceState, request: ProtoMessage): ProtoMessage {
-  const memberId = String(state.member.memberId);
-  const kind = request.alarm ?? 'NONE';
-  if (request.action === 'ACTIVATE' && kind !== 'NONE') state.alarms.add(`${memberId}:${kind}`);
-  if (request.action === 'DEACTIVATE') state.alarms.delete(`${memberId}:${kind}`);
-  const alarms = [...state.alarms].map((entry) => {
-    const [member, type] = entry.split(':');
-    return { memberID: member, alarm: type };
-  });
-  return { header: headerMessage(state.member, state.store.revision), alarms };
-}
-
-/**
- * Snapshot: the whole store as a kata snapshot file (snapshot-file.ts), once what it holds is on
- * disk, sent in pieces that each say how many bytes are still to come.
- */
-function snapshot(state: ServiceState): grpc.handleServerStreamingCall<ProtoMessage, ProtoMessage> {
-  return (call) => {
-    const revision = state.store.revision;
-    const file = writeSnapshotFile(state.store.snapshot());
-    const send = () => {
-      const header = headerMessage(state.member, revision);
-      for (let at = 0; at < file.length; at += SNAPSHOT_CHUNK_BYTES) {
-        const blob = file.subarray(at, at + SNAPSHOT_CHUNK_BYTES);
-        call.write({ header, remainingBytes: file.length - at - blob.length, blob });
-      }
-      call.end();
-    };
-    if (!state.durability) return send();
-    state.durability.synced().then(send, (error: unknown) => call.emit('error', statusOf(error)));
-  };
+  throw new NotImplemented('maintenanceService', '§ Cluster and Maintenance');
 }

@@ -6,6 +6,7 @@
 // revision as one message; a start revision below the compaction is answered canceled with the
 // compact revision; a progress request is answered with the current revision for watch -1. An
 // event goes out only once its revision is on disk.
+import { NotImplemented } from '../../harness/not-implemented.ts';
 import type * as grpc from '@grpc/grpc-js';
 import { compareBytes } from '../../harness/store/bytes.ts';
 import { errors, StoreError } from '../../harness/store/errors.ts';
@@ -34,16 +35,12 @@ export class WatchStream {
 
   /** One WatchRequest: a create, a cancel or a progress request; anything else is ignored. */
   handle(request: ProtoMessage): void {
-    if (request.requestUnion === 'createRequest') this.create(request.createRequest);
-    else if (request.requestUnion === 'cancelRequest')
-      this.cancel(numberOf(request.cancelRequest.watchId));
-    else if (request.requestUnion === 'progressRequest') this.progress();
+    throw new NotImplemented('WatchStream.handle', '§ The Watch service');
   }
 
   /** The client went away: every watch of this stream is canceled in the store. */
   close(): void {
-    for (const watcher of this.watchers.values()) watcher.cancel();
-    this.watchers.clear();
+    throw new NotImplemented('WatchStream.close', '§ The Watch service');
   }
 
   private header(revision: number): ProtoMessage {
@@ -55,39 +52,7 @@ export class WatchStream {
    * the history from its start revision in batches, then each new revision as it happens.
    */
   create(message: ProtoMessage): void {
-    const { store } = this.state;
-    const revision = store.revision;
-    const request = watchRequestOf(message);
-    if (request.key.length === 0) request.key = new Uint8Array([0]);
-    const rangeEnd = request.rangeEnd?.length ? request.rangeEnd : undefined;
-    const fromKey = rangeEnd?.length === 1 && rangeEnd[0] === 0;
-    if (rangeEnd && !fromKey && compareBytes(request.key, rangeEnd) >= 0) {
-      return this.refuse('mvcc: watcher range is empty', revision);
-    }
-    const asked = numberOf(message.watchId);
-    if (asked !== 0 && this.watchers.has(asked)) {
-      return this.refuse('mvcc: duplicate watch ID provided on the WatchStream', revision);
-    }
-    const watchId = asked !== 0 ? asked : this.freeId();
-    this.send({ header: this.header(revision), watchId, created: true }, revision);
-    const history: WatchResponse[] = [];
-    let replaying = true;
-    try {
-      const watcher = store.watch({ ...request, rangeEnd }, (response) => {
-        if (replaying) history.push(response);
-        else this.events(watchId, response.events, response.revision);
-      });
-      this.watchers.set(watchId, watcher);
-    } catch (error) {
-      if (!(error instanceof StoreError) || error.message !== errors.compacted().message)
-        throw error;
-      return this.compacted(watchId, revision);
-    }
-    replaying = false;
-    for (let i = 0; i < history.length; i += WATCH_BATCH_MAX_REVISIONS) {
-      const batch = history.slice(i, i + WATCH_BATCH_MAX_REVISIONS);
-      this.events(watchId, batch.flatMap((response) => response.events), store.revision);
-    }
+    throw new NotImplemented('WatchStream.create', '§ The Watch service');
   }
 
   /** The lowest watch ID not in use on this stream, counting up from 0. */
@@ -105,16 +70,7 @@ export class WatchStream {
 
   /** A watch that cannot be created: created and canceled at once, watch_id -1, and why. */
   refuse(reason: string, revision: number): void {
-    this.send(
-      {
-        header: this.header(revision),
-        watchId: -1,
-        created: true,
-        canceled: true,
-        cancelReason: reason,
-      },
-      revision,
-    );
+    throw new NotImplemented('WatchStream.refuse', '§ The Watch service');
   }
 
   /**
@@ -122,28 +78,17 @@ export class WatchStream {
    * knows where history now starts (etcdctl says "required revision has been compacted").
    */
   compacted(watchId: number, revision: number): void {
-    const { compactRevision } = this.state.store;
-    const reason = errors.compacted().message;
-    this.send(
-      { header: this.header(0), watchId, canceled: true, compactRevision, cancelReason: reason },
-      revision,
-    );
+    throw new NotImplemented('WatchStream.compacted', '§ The Watch service');
   }
 
   /** A cancel request: the watch stops and says so; an ID it does not know is ignored. */
   cancel(watchId: number): void {
-    const watcher = this.watchers.get(watchId);
-    if (!watcher) return;
-    watcher.cancel();
-    this.watchers.delete(watchId);
-    const revision = this.state.store.revision;
-    this.send({ header: this.header(revision), watchId, canceled: true }, revision);
+    throw new NotImplemented('WatchStream.cancel', '§ The Watch service');
   }
 
   /** A progress request: the current revision, for the whole stream (watch_id -1). */
   progress(): void {
-    const revision = this.state.store.revision;
-    this.send({ header: this.header(revision), watchId: -1 }, revision);
+    throw new NotImplemented('WatchStream.progress', '§ The Watch service');
   }
 }
 
@@ -155,21 +100,7 @@ export function orderedSender(
   call: grpc.ServerDuplexStream<ProtoMessage, ProtoMessage>,
   state: ServiceState,
 ): WatchSender {
-  const { durability } = state;
-  if (!durability) return (message) => call.write(message);
-  let previous = Promise.resolve();
-  return (message, revision) => {
-    previous = previous
-      .then(() => durability.durableThrough(revision))
-      .then(
-        () => {
-          call.write(message);
-        },
-        (error: unknown) => {
-          call.emit('error', statusOf(error));
-        },
-      );
-  };
+  throw new NotImplemented('orderedSender', '§ The Watch service');
 }
 
 /** The Watch service: each stream gets a WatchStream, closed when the client goes away. */
@@ -177,24 +108,5 @@ export function watchService(
   state: ServiceState,
   streams: Set<grpc.ServerDuplexStream<ProtoMessage, ProtoMessage>>,
 ): grpc.UntypedServiceImplementation {
-  const watch: grpc.handleBidiStreamingCall<ProtoMessage, ProtoMessage> = (call) => {
-    const stream = new WatchStream(state, orderedSender(call, state));
-    streams.add(call);
-    const close = () => {
-      stream.close();
-      streams.delete(call);
-    };
-    call.on('data', (request: ProtoMessage) => {
-      try {
-        stream.handle(request);
-      } catch (error) {
-        call.emit('error', statusOf(error));
-      }
-    });
-    call.on('end', () => call.end());
-    call.on('cancelled', close);
-    call.on('close', close);
-    call.on('error', close);
-  };
-  return { Watch: watch };
+  throw new NotImplemented('watchService', '§ The Watch service');
 }

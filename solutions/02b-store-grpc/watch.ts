@@ -86,7 +86,11 @@ export class WatchStream {
     replaying = false;
     for (let i = 0; i < history.length; i += WATCH_BATCH_MAX_REVISIONS) {
       const batch = history.slice(i, i + WATCH_BATCH_MAX_REVISIONS);
-      this.events(watchId, batch.flatMap((response) => response.events), store.revision);
+      this.events(
+        watchId,
+        batch.flatMap((response) => response.events),
+        store.revision,
+      );
     }
   }
 
