@@ -2,6 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { bytes } from '../../harness/store/bytes.ts';
 import {
   compareOf,
+  deleteRangeRequestOf,
+  eventMessage,
+  eventOf,
   headerMessage,
   idOf,
   keyValueMessage,
@@ -11,6 +14,7 @@ import {
   rangeRequestOf,
   txnRequestOf,
   txnResponseMessage,
+  watchRequestOf,
 } from './messages.ts';
 
 const kv = {
@@ -58,6 +62,16 @@ describe('Messages', () => {
     });
   });
 
+  test('an event carries its type, its kv, and prev_kv when there is one', () => {
+    const put = { type: 'PUT' as const, kv, prevKv: { ...kv, value: bytes('old') } };
+    const message = eventMessage(put);
+    expect(message.type, 'eventMessage of a PUT: its type').toBe('PUT');
+    expect(message.prevKv?.value, 'eventMessage of a PUT with prev_kv').toEqual(bytes('old'));
+    expect(eventOf(message), 'eventOf(eventMessage(event))').toEqual(put);
+    const deleted = eventOf({ type: 'DELETE', kv: { key: bytes('k'), modRevision: '4' } });
+    expect(deleted.prevKv, 'a DELETE without prev_kv has none').toBeUndefined();
+  });
+
   test("the header carries the member's IDs as strings, the revision and raft term 1", () => {
     const header = headerMessage({ clusterId: 1n, memberId: 18446744073709551615n }, 7);
     expect(header, 'headerMessage at revision 7').toEqual({
@@ -93,6 +107,22 @@ describe('Messages', () => {
       prevKv: true,
       ignoreValue: false,
       ignoreLease: false,
+    });
+  });
+
+  test("delete and watch requests become the store's, with their zero fields filled in", () => {
+    expect(deleteRangeRequestOf({ key: bytes('a') }), 'deleteRangeRequestOf key a').toEqual({
+      key: bytes('a'),
+      rangeEnd: undefined,
+      prevKv: false,
+    });
+    const watch = watchRequestOf({ key: bytes('a'), startRevision: '3', filters: ['NOPUT'] });
+    expect(watch, 'watchRequestOf from revision 3 without puts').toEqual({
+      key: bytes('a'),
+      rangeEnd: undefined,
+      startRevision: 3,
+      prevKv: false,
+      filters: ['NOPUT'],
     });
   });
 
