@@ -20,6 +20,7 @@ import { waitFor } from '../../harness/testing/wait.ts';
 import { targetDir } from '../../harness/vitest/target.ts';
 
 const ready = etcdVersion() !== undefined && etcdctlVersion() !== undefined;
+const missing = 'skipped: needs etcd and etcdctl 3.4 on PATH (Debian etcd-server, etcd-client)';
 const grpcDir = path.join(targetDir(process.env.KATA_TARGET ?? 'chapters'), '02b-store-grpc');
 
 /**
@@ -55,8 +56,7 @@ async function startKata(dataDir: string, ...flags: string[]): Promise<RunningSt
 }
 
 describe('Conformance with etcdctl', () => {
-  if (!ready)
-    test.skip('skipped: needs etcd and etcdctl 3.4 on PATH (Debian etcd-server, etcd-client)', () => {});
+  if (!ready) test.skip(missing, () => {});
   const it = test.skipIf(!ready);
 
   let etcd: RunningEtcd;

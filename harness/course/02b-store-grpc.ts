@@ -72,19 +72,14 @@ export const chapter2B: Chapter = {
       functions: ['clusterService', 'hashAt', 'maintenanceService'],
     },
     {
-      title: 'Snapshot files, and one port for two protocols',
+      title: 'Snapshot files',
       from: 'Cluster and Maintenance > a snapshot file holds the store, and reads back to the same snapshot',
-      functions: [
-        'writeSnapshotFile',
-        'readSnapshotFile',
-        'protocolOf',
-        'sniffConnection',
-        'listenClientPort',
-      ],
+      functions: ['writeSnapshotFile', 'readSnapshotFile'],
     },
     {
-      title: 'etcdctl against the kata store and a real etcd',
-      from: 'Conformance with etcdctl > put, get with --prefix, --keys-only, --limit and --rev, and del print as with etcd',
+      title: 'One port for two protocols, and etcdctl on it',
+      from: 'One port, two protocols > protocolOf tells HTTP/2 from HTTP/1.1 by the first bytes, waiting while it cannot tell',
+      functions: ['protocolOf', 'sniffConnection', 'listenClientPort'],
     },
   ],
   hints: {
