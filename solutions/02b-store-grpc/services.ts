@@ -206,6 +206,20 @@ export function hashAt(store: MvccStore, revision: number): number {
   return hash;
 }
 
+/**
+ * What Status reports as the database size: the bytes of every key and value the store keeps,
+ * history included (etcd reports the size of its database file, which the kata store has not).
+ */
+function storedBytes(store: MvccStore): number {
+  const { base, changes } = store.snapshot();
+  let bytes = 0;
+  for (const kv of base) bytes += kv.key.length + kv.value.length;
+  for (const { events } of changes) {
+    for (const { kv } of events) bytes += kv.key.length + kv.value.length;
+  }
+  return bytes;
+}
+
 /** The snapshot stream sends the file in pieces of this many bytes, as etcd does. */
 const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
 
@@ -215,7 +229,7 @@ export function maintenanceService(state: ServiceState): grpc.UntypedServiceImpl
   return {
     Status: unaryCall(state, () => {
       const revision = store.revision;
-      const dbSize = writeSnapshotFile(store.snapshot()).length;
+      const dbSize = storedBytes(store);
       const memberId = String(state.member.memberId);
       return {
         header: header(revision),
