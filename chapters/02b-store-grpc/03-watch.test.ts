@@ -11,15 +11,17 @@ let server: GrpcStoreServer;
 let clients: EtcdGrpcClients;
 let stream: grpc.ClientDuplexStream<any, any>;
 let seen: any[];
+let failed: Error | undefined;
 
 beforeEach(async () => {
   store = new Store();
   server = createGrpcStoreServer({ store });
   clients = etcdGrpcClients(await server.listen(0));
   seen = [];
+  failed = undefined;
   stream = clients.watch.Watch();
   stream.on('data', (message: any) => seen.push(message));
-  stream.on('error', () => undefined);
+  stream.on('error', (error: Error) => (failed ??= error));
 });
 
 afterEach(async () => {
@@ -30,7 +32,11 @@ afterEach(async () => {
 
 /** Waits for the nth message (from 1) of the stream. */
 async function message(n: number) {
-  await waitFor(() => seen.length >= n, `watch message ${n}`);
+  await waitFor(() => {
+    // A stream that failed (a Watch service not written yet) fails the test at once.
+    if (failed && seen.length < n) throw failed;
+    return seen.length >= n;
+  }, `watch message ${n}`);
   return seen[n - 1];
 }
 
