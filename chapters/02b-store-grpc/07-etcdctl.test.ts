@@ -6,7 +6,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { parseFlags, startStore, type RunningStore } from '../../harness/components/store.ts';
 import { chapterSource } from '../../harness/components/implementation.ts';
 import { etcdVersion, startEtcd, type RunningEtcd } from '../../harness/testing/etcd.ts';
@@ -62,13 +62,23 @@ describe('Conformance with etcdctl', () => {
   let etcd: RunningEtcd;
   let kata: RunningStore;
   let folder: string;
+  let kataProblem: unknown;
 
   beforeAll(async () => {
     if (!ready) return;
     folder = await mkdtemp(path.join(os.tmpdir(), 'kata-etcdctl-'));
     etcd = await startEtcd();
-    kata = await startKata(path.join(folder, 'kata.etcd'));
+    // A store that cannot start fails every test below (with its own error), not the hook.
+    try {
+      kata = await startKata(path.join(folder, 'kata.etcd'));
+    } catch (error) {
+      kataProblem = error;
+    }
   }, 30_000);
+
+  beforeEach(() => {
+    if (kataProblem) throw kataProblem;
+  });
 
   afterAll(async () => {
     await kata?.close();

@@ -140,7 +140,9 @@ async function restoreDataDir(implementation: Implementation, file: string, data
   try {
     bytes = await readFile(file);
   } catch (error) {
-    throw new Error(`--restore-from: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`);
+    throw new Error(
+      `--restore-from: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`,
+    );
   }
   let snapshot: StoreSnapshot;
   try {
