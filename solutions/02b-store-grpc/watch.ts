@@ -195,7 +195,8 @@ export function watchService(
         call.emit('error', statusOf(error));
       }
     });
-    call.on('end', () => call.end());
+    // A client that stops sending (half-closes) keeps its watches, as in etcd; they end when it
+    // cancels the call or goes away.
     call.on('cancelled', close);
     call.on('close', close);
     call.on('error', close);
