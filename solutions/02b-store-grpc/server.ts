@@ -65,7 +65,8 @@ export function createGrpcStoreServer(options: GrpcStoreServerOptions): GrpcStor
     log: options.log ?? (() => undefined),
   };
   const streams = new Set<grpc.ServerDuplexStream<ProtoMessage, ProtoMessage>>();
-  const server = new grpc.Server();
+  // channelz (gRPC's live introspection) keeps statistics on every call; nothing here reads them.
+  const server = new grpc.Server({ 'grpc.enable_channelz': 0 });
   const services: Record<ServiceName, () => grpc.UntypedServiceImplementation> = {
     KV: () => kvService(state),
     Watch: () => watchService(state, streams),
