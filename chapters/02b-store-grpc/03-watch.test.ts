@@ -15,7 +15,8 @@ let failed: Error | undefined;
 
 beforeEach(async () => {
   store = new Store();
-  server = createGrpcStoreServer({ store });
+  // Watches with progress_notify hear the revision every 20 ms here, not every 10 minutes.
+  server = createGrpcStoreServer({ store, progressNotifyIntervalMs: 20 });
   clients = etcdGrpcClients(await server.listen(0));
   seen = [];
   failed = undefined;
@@ -113,5 +114,15 @@ describe('The Watch service', () => {
     const progress = await message(3);
     expect(progress.watchId, 'progress is for the whole stream: watch -1').toBe('-1');
     expect(progress.header.revision, 'progress: the current revision, no event of k').toBe('2');
+  });
+
+  test('a watch with progress_notify that hears nothing is told the current revision', async () => {
+    create({ key: bytes('quiet'), progressNotify: true });
+    await message(1);
+    store.put({ key: bytes('elsewhere') });
+    const progress = await message(2);
+    expect(progress.events, 'a progress notification: no events').toBeUndefined();
+    expect(Number(progress.watchId ?? 0), 'for the watch itself, ID 0').toBe(0);
+    expect(progress.header.revision, 'at the current revision').toBe('2');
   });
 });

@@ -32,6 +32,8 @@ export interface GrpcStoreServerOptions {
   /** What MemberList reports: the client URLs (--advertise-client-urls) and peer URLs. */
   clientUrls?: string[];
   peerUrls?: string[];
+  /** How often a watch with progress_notify hears the current revision. etcd: 10 minutes. */
+  progressNotifyIntervalMs?: number;
   /** Where the server says what it did that a client cannot see (a defragment that had no work). */
   log?: (line: string) => void;
 }
@@ -61,6 +63,7 @@ export function createGrpcStoreServer(options: GrpcStoreServerOptions): GrpcStor
     name,
     clientUrls: options.clientUrls ?? ['http://localhost:2379'],
     peerUrls: options.peerUrls ?? ['http://localhost:2380'],
+    progressNotifyIntervalMs: options.progressNotifyIntervalMs ?? 10 * 60 * 1000,
     alarms: new Set(),
     log: options.log ?? (() => undefined),
   };

@@ -36,6 +36,8 @@ export interface ServiceState {
   name: string;
   clientUrls: string[];
   peerUrls: string[];
+  /** How often a watch with progress_notify hears the current revision. */
+  progressNotifyIntervalMs: number;
   /** The alarms raised on this member (Maintenance.Alarm), as "memberID:alarm". */
   alarms: Set<string>;
   log(line: string): void;

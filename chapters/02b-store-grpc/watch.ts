@@ -21,12 +21,20 @@ export type WatchSender = (message: ProtoMessage, revision: number) => void;
 /** At most this many revisions of replayed history go in one message, as in etcd. */
 const WATCH_BATCH_MAX_REVISIONS = 1000;
 
+interface WatchEntry {
+  watcher: Watcher;
+  progressNotify: boolean;
+  /** Nothing was sent on this watch since the last progress tick. */
+  quiet: boolean;
+}
+
 /** One Watch stream: the watches a client made on it, by ID. It knows nothing of gRPC. */
 export class WatchStream {
   private readonly state: ServiceState;
   private readonly send: WatchSender;
-  private readonly watchers = new Map<number, Watcher>();
+  private readonly watchers = new Map<number, WatchEntry>();
   private nextId = 0;
+  private progressTimer: NodeJS.Timeout | undefined;
 
   constructor(state: ServiceState, send: WatchSender) {
     this.state = state;
@@ -64,6 +72,8 @@ export class WatchStream {
 
   private events(watchId: number, events: Event[], revision: number): void {
     if (events.length === 0) return;
+    const entry = this.watchers.get(watchId);
+    if (entry) entry.quiet = false;
     const message = { header: this.header(revision), watchId, events: events.map(eventMessage) };
     this.send(message, revision);
   }
@@ -89,6 +99,15 @@ export class WatchStream {
   /** A progress request: the current revision, for the whole stream (watch_id -1). */
   progress(): void {
     throw new NotImplemented('WatchStream.progress', '§ The Watch service');
+  }
+
+  /**
+   * progress_notify: every interval, each such watch that heard nothing since the last tick is
+   * told the current revision (a message with its watch ID and no events), so a client knows how
+   * far it is up to date. etcd's interval is 10 minutes.
+   */
+  startProgressTimer(): void {
+    throw new NotImplemented('WatchStream.startProgressTimer', '§ The Watch service');
   }
 }
 

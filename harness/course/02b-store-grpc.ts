@@ -60,6 +60,7 @@ export const chapter2B: Chapter = {
         'WatchStream.compacted',
         'WatchStream.cancel',
         'WatchStream.progress',
+        'WatchStream.startProgressTimer',
       ],
     },
     {
@@ -143,6 +144,8 @@ export const chapter2B: Chapter = {
       'refuse sends created and canceled together, watch_id -1, with etcd\'s reason ("mvcc: duplicate watch ID provided on the WatchStream", "mvcc: watcher range is empty"). Lesson: § The Watch service.',
     'The Watch service > a cancel request stops the watch and says so; a progress request gets the revision':
       'cancel: watcher.cancel(), then { watchId, canceled: true }; progress: { header at the current revision, watchId: -1 }. Lesson: § The Watch service.',
+    'The Watch service > a watch with progress_notify that hears nothing is told the current revision':
+      'Keep, per watch, whether it asked for progress_notify and whether anything was sent since the last tick; one setInterval per stream sends { header, watchId } to the quiet ones. Lesson: § The Watch service.',
     'The Lease service > LeaseGrant answers the ID the store chose, all 64 bits, and the TTL':
       'Grant with { ttl: numberOf(request.TTL), id: idOf(request.ID) } and answer ID as String(bigint): the proto names are ID and TTL, capitals included. Lesson: § The Lease service.',
     'The Lease service > LeaseTimeToLive lists the attached keys; LeaseLeases lists the leases':

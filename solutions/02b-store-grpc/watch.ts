@@ -20,12 +20,20 @@ export type WatchSender = (message: ProtoMessage, revision: number) => void;
 /** At most this many revisions of replayed history go in one message, as in etcd. */
 const WATCH_BATCH_MAX_REVISIONS = 1000;
 
+interface WatchEntry {
+  watcher: Watcher;
+  progressNotify: boolean;
+  /** Nothing was sent on this watch since the last progress tick. */
+  quiet: boolean;
+}
+
 /** One Watch stream: the watches a client made on it, by ID. It knows nothing of gRPC. */
 export class WatchStream {
   private readonly state: ServiceState;
   private readonly send: WatchSender;
-  private readonly watchers = new Map<number, Watcher>();
+  private readonly watchers = new Map<number, WatchEntry>();
   private nextId = 0;
+  private progressTimer: NodeJS.Timeout | undefined;
 
   constructor(state: ServiceState, send: WatchSender) {
     this.state = state;
@@ -42,8 +50,9 @@ export class WatchStream {
 
   /** The client went away: every watch of this stream is canceled in the store. */
   close(): void {
-    for (const watcher of this.watchers.values()) watcher.cancel();
+    for (const { watcher } of this.watchers.values()) watcher.cancel();
     this.watchers.clear();
+    clearInterval(this.progressTimer);
   }
 
   private header(revision: number): ProtoMessage {
@@ -77,7 +86,8 @@ export class WatchStream {
         if (replaying) history.push(response);
         else this.events(watchId, response.events, response.revision);
       });
-      this.watchers.set(watchId, watcher);
+      const progressNotify = message.progressNotify ?? false;
+      this.watchers.set(watchId, { watcher, progressNotify, quiet: true });
     } catch (error) {
       if (!(error instanceof StoreError) || error.message !== errors.compacted().message)
         throw error;
@@ -92,6 +102,7 @@ export class WatchStream {
         store.revision,
       );
     }
+    if (message.progressNotify) this.startProgressTimer();
   }
 
   /** The lowest watch ID not in use on this stream, counting up from 0. */
@@ -103,6 +114,8 @@ export class WatchStream {
 
   private events(watchId: number, events: Event[], revision: number): void {
     if (events.length === 0) return;
+    const entry = this.watchers.get(watchId);
+    if (entry) entry.quiet = false;
     const message = { header: this.header(revision), watchId, events: events.map(eventMessage) };
     this.send(message, revision);
   }
@@ -136,9 +149,9 @@ export class WatchStream {
 
   /** A cancel request: the watch stops and says so; an ID it does not know is ignored. */
   cancel(watchId: number): void {
-    const watcher = this.watchers.get(watchId);
-    if (!watcher) return;
-    watcher.cancel();
+    const entry = this.watchers.get(watchId);
+    if (!entry) return;
+    entry.watcher.cancel();
     this.watchers.delete(watchId);
     const revision = this.state.store.revision;
     this.send({ header: this.header(revision), watchId, canceled: true }, revision);
@@ -148,6 +161,25 @@ export class WatchStream {
   progress(): void {
     const revision = this.state.store.revision;
     this.send({ header: this.header(revision), watchId: -1 }, revision);
+  }
+
+  /**
+   * progress_notify: every interval, each such watch that heard nothing since the last tick is
+   * told the current revision (a message with its watch ID and no events), so a client knows how
+   * far it is up to date. etcd's interval is 10 minutes.
+   */
+  startProgressTimer(): void {
+    if (this.progressTimer) return;
+    this.progressTimer = setInterval(() => {
+      const revision = this.state.store.revision;
+      for (const [watchId, entry] of this.watchers) {
+        if (entry.progressNotify && entry.quiet) {
+          this.send({ header: this.header(revision), watchId }, revision);
+        }
+        entry.quiet = true;
+      }
+    }, this.state.progressNotifyIntervalMs);
+    this.progressTimer.unref();
   }
 }
 
