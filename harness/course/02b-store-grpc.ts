@@ -160,8 +160,10 @@ export const chapter2B: Chapter = {
       'A single member leads itself: leader is its memberId; raftIndex and raftAppliedIndex are the revision; dbSize the size of a snapshot file. Lesson: § Cluster and Maintenance.',
     'Cluster and Maintenance > HashKV hashes the keys at a revision: the same store, the same hash':
       'Range every key (key and range end both [0]) at the revision and crc32 each key, value and revisions into one running hash. Lesson: § Cluster and Maintenance.',
-    'Cluster and Maintenance > Defragment has nothing to do and says so; Alarm lists, raises and clears alarms':
-      'Defragment logs a line through state.log and answers a header; Alarm keeps "memberID:alarm" entries in state.alarms. Lesson: § Cluster and Maintenance.',
+    'Cluster and Maintenance > Defragment has nothing to do, and says so in the log':
+      'Defragment logs a line through state.log (say "defragment" in it) and answers a header. Lesson: § Cluster and Maintenance.',
+    'Cluster and Maintenance > Alarm lists, raises and clears alarms':
+      'Keep "memberID:alarm" entries in state.alarms: ACTIVATE adds, DEACTIVATE removes, every action answers the list. Lesson: § Cluster and Maintenance.',
     'Cluster and Maintenance > a snapshot file holds the store, and reads back to the same snapshot':
       'Encode kata.Snapshot with snapshotMessage.encode, prefix its 4-byte length, pad to 512-byte pages, append sha256 of it all; read it back the same way. Lesson: § Cluster and Maintenance.',
     'Cluster and Maintenance > a damaged snapshot file is refused':
