@@ -5,6 +5,7 @@
 
 import { chapter1 } from './course/01-store.ts';
 import { chapter2 } from './course/02-store-server.ts';
+import { chapter2B } from './course/02b-store-grpc.ts';
 import { chapter3A } from './course/03a-apiserver.ts';
 import { chapter3B } from './course/03b-api-machinery.ts';
 import { chapter4 } from './course/04-client.ts';
@@ -81,6 +82,7 @@ export const requiredLessonSections = [
 export const course: Chapter[] = [
   chapter1,
   chapter2,
+  chapter2B,
   chapter3A,
   chapter3B,
   chapter4,
@@ -115,7 +117,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  * every component that talks to the API server and is listed for none.
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
-  store: ['01', '02'],
+  store: ['01', '02', '02b'],
   apiserver: ['03a', '03b', '09'],
   'controller-manager': ['07', '08'],
   scheduler: ['05'],

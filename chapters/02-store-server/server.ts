@@ -18,6 +18,7 @@
 // endpoints and keep-alive (§ Leases); createStoreServer at the end ties them together. Two small
 // helpers that only write HTTP answers, sendJson and sendText, are given.
 import type http from 'node:http';
+import type { Duplex } from 'node:stream';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { MvccStore, WatchResponse } from '../../harness/store/types.ts';
 import type { Message, WatchCreateRequest, WireHeader } from '../../harness/store/wire.ts';
@@ -43,6 +44,12 @@ export interface StoreServer {
    * use. Call it once per address, as etcd listens on every URL of --listen-client-urls.
    */
   listen(port?: number, host?: string): Promise<string>;
+  /**
+   * Serves one connection another listener accepted: chapter 02b's client port, which gives gRPC
+   * connections to the gRPC server and HTTP/1.1 ones here. Optional: chapter 02's tests do not ask
+   * for it; without it the store program serves JSON only. serveConnectionOn does the work.
+   */
+  serveConnection?(connection: Duplex): void;
   /** Stops listening, ends open streams and the lease timer. */
   close(): Promise<void>;
 }
@@ -386,6 +393,15 @@ export function serveKeepAlive(
  * every leaseExpiryIntervalMs (500 by default; unref it). close() stops the timer, ends open
  * streams and closes every listening server.
  */
+/**
+ * Hands a connection accepted elsewhere (chapter 02b's client port) to an HTTP server that does
+ * not listen itself, with the bytes already read put back on it. Given.
+ */
+export function serveConnectionOn(server: http.Server, connection: Duplex): void {
+  server.emit('connection', connection);
+  connection.resume();
+}
+
 export function createStoreServer(options: StoreServerOptions): StoreServer {
   throw new NotImplemented('createStoreServer', '§ The gateway');
 }

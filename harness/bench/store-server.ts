@@ -1,7 +1,9 @@
-// Benchmark: the kata store (the reference, durable, fsync on) against a real etcd on this machine,
-// driven by the same client (solutions/02-store-server/client.ts), with 1 and with 64 concurrent
-// writers. Prints puts/s and ranges/s for each and the ratio kata/etcd; absolute numbers on a shared
-// machine mean little, the ratio measured in one run does.
+// Benchmark: the kata store (durable, fsync on) against a real etcd on this machine, over both of
+// their protocols, each driven by the same client on both sides: etcd's JSON gateway with chapter
+// 02's client (solutions/02-store-server/client.ts), and gRPC with @grpc/grpc-js (chapter 02b),
+// with 1 and with 64 concurrent callers. Prints puts/s and ranges/s for each and the ratio
+// kata/etcd per protocol; absolute numbers on a shared machine mean little, the ratio measured in
+// one run does.
 //
 //   npx tsx harness/bench/store-server.ts [--seconds 3]      (about a minute)
 //
@@ -11,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { bytes } from '../store/bytes.ts';
-import type { StoreClient } from '../store/client.ts';
+import { callUnary, etcdGrpcClients } from '../store/grpc.ts';
 import { etcdVersion, startEtcd } from '../testing/etcd.ts';
 import { waitFor } from '../testing/wait.ts';
 import { endsWithProgram } from '../lifetime.ts';
@@ -30,6 +32,33 @@ interface Target {
   url: string;
   stop(): Promise<void>;
 }
+
+/** What the benchmark asks of a client, whichever protocol it speaks. */
+interface BenchClient {
+  put(key: Uint8Array, value: Uint8Array): Promise<unknown>;
+  range(key: Uint8Array): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+/** The two protocols, each with the one client library both stores are driven by. */
+const protocols: Record<string, (url: string) => BenchClient> = {
+  JSON: (url) => {
+    const client = createStoreClient(url);
+    return {
+      put: (key, value) => client.put({ key, value }),
+      range: (key) => client.range({ key }),
+      close: () => client.close(),
+    };
+  },
+  gRPC: (url) => {
+    const clients = etcdGrpcClients(url);
+    return {
+      put: (key, value) => callUnary(clients.kv, 'Put', { key, value }),
+      range: (key) => callUnary(clients.kv, 'Range', { key }),
+      close: async () => clients.close(),
+    };
+  },
+};
 
 /** The kata store as `kata run store` starts it: reference code, a fresh data dir, fsync on. */
 async function startKata(): Promise<Target> {
@@ -96,24 +125,25 @@ const cells = CONCURRENCY.flatMap((concurrency) => [
  * the two rounds counts: a machine that gets busier for a moment (other work on a shared host)
  * then costs neither side its result.
  */
-async function benchAll(targets: Target[]): Promise<Array<Record<string, number>>> {
+async function benchAll(
+  targets: Target[],
+  connect: (url: string) => BenchClient,
+): Promise<Array<Record<string, number>>> {
   const value = bytes('x'.repeat(256));
-  const clients: StoreClient[] = targets.map((target) => createStoreClient(target.url));
+  const clients = targets.map((target) => connect(target.url));
   const results: Array<Record<string, number>> = targets.map(() => ({}));
   try {
     for (const client of clients) {
       // Warm up connections and code paths first.
-      await measure(8, (worker, n) =>
-        client.put({ key: bytes(`warm/${worker}/${n % 100}`), value }),
-      );
+      await measure(8, (worker, n) => client.put(bytes(`warm/${worker}/${n % 100}`), value));
     }
     for (const cell of cells) {
       for (let round = 0; round < ROUNDS; round++) {
         for (const [i, client] of clients.entries()) {
           const rate = await measure(cell.concurrency, (worker, n) =>
             cell.put
-              ? client.put({ key: bytes(`bench/${worker}/${n % 1000}`), value })
-              : client.range({ key: bytes(`bench/${worker}/${n % 100}`) }),
+              ? client.put(bytes(`bench/${worker}/${n % 1000}`), value)
+              : client.range(bytes(`bench/${worker}/${n % 100}`)),
           );
           results[i]![cell.column] = Math.max(results[i]![cell.column] ?? 0, rate);
         }
@@ -130,10 +160,10 @@ function table(
   columns: string[],
 ): string {
   const cell = (text: string) => text.padStart(14);
-  const lines = [`${''.padEnd(16)}${columns.map(cell).join('')}`];
+  const lines = [`${''.padEnd(20)}${columns.map(cell).join('')}`];
   for (const [name, values] of rows) {
     lines.push(
-      `${name.padEnd(16)}${columns.map((c) => cell(values ? Math.round(values[c]!).toLocaleString('en-US') : '-')).join('')}`,
+      `${name.padEnd(20)}${columns.map((c) => cell(values ? Math.round(values[c]!).toLocaleString('en-US') : '-')).join('')}`,
     );
   }
   return lines.join('\n');
@@ -158,20 +188,23 @@ if (version) {
     'etcd: skipped, no etcd on PATH (install etcd 3.4, e.g. Debian etcd-server, for the baseline)',
   );
 }
-let results: Array<Record<string, number>>;
+const results: Record<string, Array<Record<string, number>>> = {};
 try {
-  results = await benchAll(targets);
+  for (const [protocol, connect] of Object.entries(protocols)) {
+    results[protocol] = await benchAll(targets, connect);
+  }
 } finally {
   for (const target of targets) await target.stop();
 }
-console.log(
-  table(
-    targets.map((target, i) => [target.name, results[i]]),
-    columns,
-  ),
-);
-if (results.length === 2) {
-  const [kata, etcd] = results as [Record<string, number>, Record<string, number>];
+const rows: Array<[string, Record<string, number> | undefined]> = [];
+for (const [protocol, measured] of Object.entries(results)) {
+  for (const [i, target] of targets.entries())
+    rows.push([`${target.name} ${protocol}`, measured[i]]);
+}
+console.log(table(rows, columns));
+for (const [protocol, measured] of Object.entries(results)) {
+  if (measured.length !== 2) continue;
+  const [kata, etcd] = measured as [Record<string, number>, Record<string, number>];
   const ratios = columns.map((c) => `${(kata[c]! / etcd[c]!).toFixed(2)}x`.padStart(14));
-  console.log(`${'kata / etcd'.padEnd(16)}${ratios.join('')}`);
+  console.log(`${`kata / etcd ${protocol}`.padEnd(20)}${ratios.join('')}`);
 }

@@ -35,7 +35,13 @@ import type {
   DurableStoreModule,
   StoreClientModule,
   StoreServerModule,
+  WalModule,
 } from '../contracts/store-server.ts';
+import type {
+  ClientPortModule,
+  GrpcServerModule,
+  SnapshotFileModule,
+} from '../contracts/store-grpc.ts';
 import type { StoreModule } from '../contracts/store.ts';
 import { findChapter, folderOf } from '../course.ts';
 import { repoRoot, solutionsDir } from '../paths.ts';
@@ -87,6 +93,12 @@ export interface ChapterModules {
     'durable-store.ts': DurableStoreModule;
     'server.ts': StoreServerModule;
     'client.ts': StoreClientModule;
+    'wal.ts': WalModule;
+  };
+  '02b': {
+    'server.ts': GrpcServerModule;
+    'client-port.ts': ClientPortModule;
+    'snapshot-file.ts': SnapshotFileModule;
   };
   '03a': { 'server.ts': ApiServerModule };
   '03b': {
@@ -122,7 +134,8 @@ export type ModuleFile<C extends ChapterWithModules> = keyof ChapterModules[C] &
  */
 export const chapterModuleFiles = {
   '01': ['store.ts'],
-  '02': ['durable-store.ts', 'server.ts', 'client.ts'],
+  '02': ['durable-store.ts', 'server.ts', 'client.ts', 'wal.ts'],
+  '02b': ['server.ts', 'client-port.ts', 'snapshot-file.ts'],
   '03a': ['server.ts'],
   '03b': ['selectors.ts', 'patch.ts', 'subresources.ts', 'discovery.ts'],
   '04': ['index.ts'],

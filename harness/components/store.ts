@@ -5,12 +5,17 @@
 // It loads chapter 01's store and chapter 02's durable store and server: the reference
 // (--use solutions), the learner's own (--use mine), or by default the learner's for each of the two
 // chapters whose tests all pass and the reference otherwise (--use auto). It opens the data directory and serves etcd's
-// JSON API on every --listen-client-urls address. Port 2380 (--listen-peer-urls) is where etcd
+// JSON API and, with chapter 02b, etcd's gRPC API (what etcdctl speaks) on every --listen-client-urls
+// address, one port for both. --restore-from starts a new data directory from a snapshot file
+// that `etcdctl snapshot save` took of a kata store. Port 2380 (--listen-peer-urls) is where etcd
 // members talk to each other; it is reserved for the replicated store of a later chapter and
 // nothing listens there yet. It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/store.ts --data-dir /tmp/x --listen-client-urls http://127.0.0.1:0
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { DurableStore } from '../contracts/store-server.ts';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
 import {
   chapterSource,
@@ -29,11 +34,14 @@ export interface StoreFlags {
   listenClientUrls: URL[];
   advertiseClientUrls: URL[];
   listenPeerUrls: URL[];
+  /** A kata snapshot file (etcdctl snapshot save) to start a new data directory from. */
+  restoreFrom?: string;
   use: Use;
 }
 
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
-                      [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--use solutions|mine|auto]`;
+                      [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--restore-from FILE]
+                      [--use solutions|mine|auto]`;
 
 /** Reads etcd-style flags with the shared parser; URL lists are comma-separated. */
 export function parseFlags(argv: string[]): StoreFlags {
@@ -43,6 +51,7 @@ export function parseFlags(argv: string[]): StoreFlags {
     'listen-client-urls': 'string',
     'advertise-client-urls': 'string',
     'listen-peer-urls': 'string',
+    'restore-from': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -70,31 +79,82 @@ export function parseFlags(argv: string[]): StoreFlags {
       ? urls('advertise-client-urls', '')
       : listenClientUrls,
     listenPeerUrls: urls('listen-peer-urls', 'http://127.0.0.1:2380'),
+    restoreFrom: text('restore-from'),
     use,
   };
 }
 
-/** Where chapter 01's store and chapter 02's server come from. */
+/** Where chapter 01's store, chapter 02's server and chapter 02b's gRPC come from. */
 export interface ImplementationDirs {
   /** The folder holding store.ts (a 01-store folder). */
   storeDir: string;
   /** The folder holding server.ts and durable-store.ts (a 02-store-server folder). */
   serverDir: string;
+  /** The folder holding the gRPC server and the client port (a 02b-store-grpc folder). */
+  grpcDir?: string;
 }
 
 export function implementationDirs(use: Use): ImplementationDirs {
-  return { storeDir: chapterSource('01', use), serverDir: chapterSource('02', use) };
+  return {
+    storeDir: chapterSource('01', use),
+    serverDir: chapterSource('02', use),
+    grpcDir: chapterSource('02b', use),
+  };
 }
 
-async function loadImplementation({ storeDir, serverDir }: ImplementationDirs) {
+async function loadImplementation({ storeDir, serverDir, grpcDir }: ImplementationDirs) {
   const { Store } = await loadModule('01', 'store.ts', storeDir);
-  const { DurableStore } = await loadModule('02', 'durable-store.ts', serverDir);
+  const durable = await loadModule('02', 'durable-store.ts', serverDir);
   const { createStoreServer } = await loadModule('02', 'server.ts', serverDir);
   return {
     createStore: (snapshot?: StoreSnapshot): MvccStore => new Store({ snapshot }),
-    DurableStore,
+    DurableStore: durable.DurableStore,
+    serializeSnapshot: durable.serializeSnapshot,
     createStoreServer,
+    wal: await loadModule('02', 'wal.ts', serverDir),
+    grpc: grpcDir
+      ? {
+          ...(await loadModule('02b', 'server.ts', grpcDir)),
+          ...(await loadModule('02b', 'client-port.ts', grpcDir)),
+          ...(await loadModule('02b', 'snapshot-file.ts', grpcDir)),
+        }
+      : undefined,
   };
+}
+
+type Implementation = Awaited<ReturnType<typeof loadImplementation>>;
+
+/**
+ * --restore-from: a new data directory whose log starts with the snapshot's store, as `etcdctl
+ * snapshot restore` makes a new data directory for etcd. A directory that already holds a store
+ * is refused, so a restore never overwrites one.
+ */
+async function restoreDataDir(implementation: Implementation, file: string, dataDir: string) {
+  if (!implementation.grpc) throw new Error('--restore-from needs chapter 02b (snapshot-file.ts)');
+  if (existsSync(path.join(dataDir, 'member'))) {
+    throw new Error(
+      `--restore-from needs a new --data-dir: ${dataDir} already holds a store; choose another`,
+    );
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw new Error(
+      `--restore-from: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  let snapshot: StoreSnapshot;
+  try {
+    snapshot = implementation.grpc.readSnapshotFile(bytes);
+  } catch (error) {
+    throw new Error(`--restore-from: ${file} is ${(error as Error).message}`);
+  }
+  const { log } = await implementation.wal.WriteAheadLog.open(dataDir);
+  const json = implementation.serializeSnapshot(snapshot);
+  await log.saveSnapshot(Buffer.from(JSON.stringify(json)));
+  await log.close();
+  return snapshot.revision;
 }
 
 export interface RunningStore {
@@ -125,6 +185,11 @@ export async function startStore(
   log(`data dir = ${flags.dataDir}`);
   log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
   log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
+  if (dirs.grpcDir) log(`chapter 02b, gRPC: ${describeSource(dirs.grpcDir)}`);
+  if (flags.restoreFrom) {
+    const revision = await restoreDataDir(implementation, flags.restoreFrom, flags.dataDir);
+    log(`restored ${flags.dataDir} from ${flags.restoreFrom} at revision ${revision}`);
+  }
   const store = await implementation.DurableStore.open({
     dataDir: flags.dataDir,
     createStore: implementation.createStore,
@@ -136,29 +201,69 @@ export async function startStore(
   }
   log(`recovered the store at revision ${store.revision}`);
   const server = implementation.createStoreServer({ store, durability: store, name: flags.name });
+  const grpcServer = grpcServerFor(implementation, server, flags, store, log);
+  const ports: Array<{ close(): Promise<void> }> = [];
+  const closeAll = async () => {
+    await Promise.all(ports.map((port) => port.close()));
+    await grpcServer?.close();
+    await server.close();
+    await store.close();
+  };
   const urls: string[] = [];
   for (const url of flags.listenClientUrls) {
+    const port = Number(url.port || 80);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
     try {
-      urls.push(await server.listen(Number(url.port || 80), url.hostname.replace(/^\[|\]$/g, '')));
+      if (grpcServer && server.serveConnection) {
+        const serveHttp = server.serveConnection.bind(server);
+        const clientPort = await implementation.grpc!.listenClientPort(port, host, {
+          grpc: (connection) => grpcServer.serveConnection(connection),
+          http: serveHttp,
+        });
+        ports.push(clientPort);
+        urls.push(clientPort.url);
+      } else {
+        urls.push(await server.listen(port, host));
+      }
     } catch (error) {
-      await server.close();
-      await store.close();
+      await closeAll();
       throw new Error(listenProblem(url, error as NodeJS.ErrnoException));
     }
   }
-  for (const url of urls) log(`serving client requests on ${url}`);
+  const protocols = ports.length > 0 ? 'gRPC and JSON' : 'JSON only';
+  for (const url of urls) log(`serving client requests on ${url} (${protocols})`);
   log(`advertise client URLs = ${flags.advertiseClientUrls.map((url) => url.origin).join(',')}`);
   log(
     `peer URLs ${flags.listenPeerUrls.map((url) => url.origin).join(',')} are reserved for the ` +
       'replicated store (a later chapter); nothing listens there yet',
   );
-  return {
-    urls,
-    close: async () => {
-      await server.close();
-      await store.close();
-    },
-  };
+  return { urls, close: closeAll };
+}
+
+/**
+ * Chapter 02b's gRPC server over the same store, when both it and chapter 02's serveConnection
+ * are there; otherwise undefined, and the store serves its JSON gateway alone (and says so).
+ */
+function grpcServerFor(
+  implementation: Implementation,
+  server: { serveConnection?: unknown },
+  flags: StoreFlags,
+  store: DurableStore,
+  log: (line: string) => void,
+) {
+  if (!implementation.grpc) return undefined;
+  if (!server.serveConnection) {
+    log('chapter 02 has no serveConnection: serving the JSON gateway only, without gRPC');
+    return undefined;
+  }
+  return implementation.grpc.createGrpcStoreServer({
+    store,
+    durability: store,
+    name: flags.name,
+    clientUrls: flags.advertiseClientUrls.map((url) => url.origin),
+    peerUrls: flags.listenPeerUrls.map((url) => url.origin),
+    log,
+  });
 }
 
 /**

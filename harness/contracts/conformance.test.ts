@@ -26,6 +26,12 @@ export type ReferenceConforms = Conforms<{
     'durable-store.ts': typeof import('../../solutions/02-store-server/durable-store.ts');
     'server.ts': typeof import('../../solutions/02-store-server/server.ts');
     'client.ts': typeof import('../../solutions/02-store-server/client.ts');
+    'wal.ts': typeof import('../../solutions/02-store-server/wal.ts');
+  };
+  '02b': {
+    'server.ts': typeof import('../../solutions/02b-store-grpc/server.ts');
+    'client-port.ts': typeof import('../../solutions/02b-store-grpc/client-port.ts');
+    'snapshot-file.ts': typeof import('../../solutions/02b-store-grpc/snapshot-file.ts');
   };
   '03a': { 'server.ts': typeof import('../../solutions/03a-apiserver/server.ts') };
   '03b': {
@@ -62,6 +68,12 @@ export type StubsConform = Conforms<{
     'durable-store.ts': typeof import('../../chapters/02-store-server/durable-store.ts');
     'server.ts': typeof import('../../chapters/02-store-server/server.ts');
     'client.ts': typeof import('../../chapters/02-store-server/client.ts');
+    'wal.ts': typeof import('../../chapters/02-store-server/wal.ts');
+  };
+  '02b': {
+    'server.ts': typeof import('../../chapters/02b-store-grpc/server.ts');
+    'client-port.ts': typeof import('../../chapters/02b-store-grpc/client-port.ts');
+    'snapshot-file.ts': typeof import('../../chapters/02b-store-grpc/snapshot-file.ts');
   };
   '03a': { 'server.ts': typeof import('../../chapters/03a-apiserver/server.ts') };
   '03b': {

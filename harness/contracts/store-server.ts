@@ -1,6 +1,7 @@
 // Chapter 02's modules, as the harness uses them: the store made durable (durable-store.ts),
 // served over etcd's JSON gateway (server.ts), and the client the API server talks to it with
 // (client.ts). `kata run store` composes the first two; `kata run apiserver` uses the third.
+import type { Duplex } from 'node:stream';
 import type { StoreClient } from '../store/client.ts';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
 
@@ -30,6 +31,17 @@ export interface DurableStore extends MvccStore, Durability {
 /** durable-store.ts. */
 export interface DurableStoreModule {
   DurableStore: { open(options: DurableStoreOptions): Promise<DurableStore> };
+  /** A store snapshot as the JSON a snapshot file of the log holds (a restore writes one). */
+  serializeSnapshot(snapshot: StoreSnapshot): unknown;
+}
+
+/** wal.ts: what a restore needs of the log, to start a new data directory from a snapshot. */
+export interface WalModule {
+  WriteAheadLog: {
+    open(dataDir: string): Promise<{
+      log: { saveSnapshot(snapshot: Uint8Array): Promise<void>; close(): Promise<void> };
+    }>;
+  };
 }
 
 export interface StoreServerOptions {
@@ -43,6 +55,8 @@ export interface StoreServerOptions {
 export interface StoreServer {
   /** Starts listening on one address (port 0 picks a free one); resolves with its URL. */
   listen(port?: number, host?: string): Promise<string>;
+  /** Serves one connection another listener accepted (chapter 02b's client port); optional. */
+  serveConnection?(connection: Duplex): void;
   /** Stops listening, ends open streams and the lease timer. */
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { compareBytes } from '../../harness/store/bytes.ts';
 import { errors, GrpcCode, StoreError } from '../../harness/store/errors.ts';
@@ -70,6 +71,12 @@ export interface StoreServer {
    * use. Call it once per address, as etcd listens on every URL of --listen-client-urls.
    */
   listen(port?: number, host?: string): Promise<string>;
+  /**
+   * Serves one connection another listener accepted: chapter 02b's client port, which gives gRPC
+   * connections to the gRPC server and HTTP/1.1 ones here. Optional: chapter 02's tests do not ask
+   * for it; without it the store program serves JSON only. serveConnectionOn does the work.
+   */
+  serveConnection?(connection: Duplex): void;
   /** Stops listening, ends open streams and the lease timer. */
   close(): Promise<void>;
 }
@@ -917,6 +924,15 @@ function expireLeasesEvery(store: MvccStore, intervalMs: number): NodeJS.Timeout
   return expiry;
 }
 
+/**
+ * Hands a connection accepted elsewhere (chapter 02b's client port) to an HTTP server that does
+ * not listen itself, with the bytes already read put back on it. Given.
+ */
+export function serveConnectionOn(server: http.Server, connection: Duplex): void {
+  server.emit('connection', connection);
+  connection.resume();
+}
+
 export function createStoreServer(options: StoreServerOptions): StoreServer {
   const state: ServerState = {
     store: options.store,
@@ -929,9 +945,18 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   const handle = (request: http.IncomingMessage, response: http.ServerResponse) =>
     handleRequest(state, streams, request, response);
   const servers: http.Server[] = [];
+  // Connections another listener hands over share one server that never listens.
+  let shared: http.Server | undefined;
   const expiry = expireLeasesEvery(options.store, options.leaseExpiryIntervalMs ?? 500);
 
   return {
+    serveConnection(connection) {
+      if (!shared) {
+        shared = http.createServer({ requestTimeout: 0 }, handle);
+        servers.push(shared);
+      }
+      serveConnectionOn(shared, connection);
+    },
     listen(port = 0, host = '127.0.0.1') {
       // No request timeout: a watch's request body may stay open for as long as the watch does.
       const server = http.createServer({ requestTimeout: 0 }, handle);
@@ -953,6 +978,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
         servers.map(
           (server) =>
             new Promise<void>((resolve) => {
+              // The shared server never listened: its close answers at once, with an error.
               server.close(() => resolve());
               server.closeAllConnections();
             }),
