@@ -91,6 +91,18 @@ export interface ContainerPort {
   protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
+/**
+ * A path of the host the container sees at `containerPath` (the CRI's Mount). A real runtime
+ * bind-mounts it in the container's mount namespace; the process runtime links it into the
+ * container's root directory ($KATA_ROOT, see images/container-files.mjs).
+ */
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+  /** Read-only: a real runtime mounts it so; here it is recorded and left to the images. */
+  readonly?: boolean;
+}
+
 export interface ContainerConfig {
   metadata: ContainerMetadata;
   image: string;
@@ -101,6 +113,8 @@ export interface ContainerConfig {
   env?: EnvVar[];
   ports?: ContainerPort[];
   workingDir?: string;
+  /** The volumes it sees, at their paths in the container. */
+  mounts?: Mount[];
   labels?: Labels;
   annotations?: Labels;
 }
@@ -187,6 +201,21 @@ export class ImagePullError extends Error {
     this.name = 'ImagePullError';
     this.image = image;
     this.reason = reason;
+  }
+}
+
+/** Why the kubelet could not make a container's config (a missing ConfigMap, Secret or key). */
+export const CreateContainerConfigError = 'CreateContainerConfigError';
+
+/**
+ * The container's configuration cannot be made: the kubelet does not start it, reports it waiting
+ * with the reason CreateContainerConfigError and this message, records an Event, and tries again.
+ */
+export class ContainerConfigError extends Error {
+  readonly reason = CreateContainerConfigError;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerConfigError';
   }
 }
 

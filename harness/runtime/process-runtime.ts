@@ -14,6 +14,9 @@
 //   <stateDir>/sandboxes/<id>.json                   a sandbox's status
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
+//   <stateDir>/containers/<id>/root/                 the container's root ($KATA_ROOT): each mount
+//                                                    a symlink at its path, e.g. root/etc/app ->
+//                                                    the pod's configMap volume
 //   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
 //                                                    (one shim for all the containers of the node)
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
@@ -30,9 +33,10 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   cidrSize,
   firstPodAddressIndex,
@@ -54,6 +58,7 @@ import {
   type ImageStatus,
   type LogLine,
   type LogOptions,
+  type Mount,
   type PodSandboxConfig,
   type PodSandboxFilter,
   type PodSandboxStatus,
@@ -250,6 +255,7 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirSync(logDir, { recursive: true });
     mkdirSync(this.containerFile(id, ''), { recursive: true });
     const ports = (config.ports ?? []).map((port) => port.containerPort);
+    const root = containerRoot(this.containerFile(id, 'root'), config.mounts ?? []);
     const container: ContainerRecord = {
       id,
       podSandboxId: sandboxId,
@@ -270,11 +276,12 @@ export class ProcessRuntime implements ContainerRuntime {
         POD_NAMESPACE: sandbox.metadata.namespace,
         POD_IP: sandbox.ip,
         KATA_CONTAINER_PORTS: ports.join(','),
+        KATA_ROOT: root,
         ...Object.fromEntries(
           (config.env ?? []).map((variable) => [variable.name, variable.value]),
         ),
       },
-      cwd: config.workingDir || logDir,
+      cwd: workingDirectory(root, config.workingDir) ?? logDir,
       logPath: join(logDir, `${config.metadata.attempt}.log`),
       createdAt: Date.now(),
       labels: { ...config.labels },
@@ -577,6 +584,35 @@ export class ProcessRuntime implements ContainerRuntime {
   private waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
     return waitUntil(condition, timeoutMs);
   }
+}
+
+/**
+ * Makes a container's root directory: each mount a symlink at its container path, pointing at the
+ * host path (a real runtime bind-mounts it in the container's own mount namespace). Mounts are
+ * linked shortest path first, so /data/cache lands inside the /data volume, as a nested mount does.
+ */
+function containerRoot(root: string, mounts: Mount[]): string {
+  mkdirSync(root, { recursive: true });
+  const ordered = [...mounts].sort((a, b) => a.containerPath.length - b.containerPath.length);
+  for (const mount of ordered) {
+    const link = join(root, mount.containerPath);
+    if (link === root || !link.startsWith(`${root}/`))
+      throw new RuntimeError(
+        'InvalidArgument',
+        `mount path ${JSON.stringify(mount.containerPath)} must be a path under the container's root`,
+      );
+    mkdirSync(dirname(link), { recursive: true });
+    rmSync(link, { recursive: true, force: true });
+    symlinkSync(mount.hostPath, link);
+  }
+  return root;
+}
+
+/** The working directory under the root when it is there (a mount), else the host path named. */
+function workingDirectory(root: string, workingDir: string | undefined): string | undefined {
+  if (!workingDir) return undefined;
+  const underRoot = join(root, workingDir);
+  return existsSync(underRoot) ? underRoot : workingDir;
 }
 
 /** 64 hex digits, like a containerd id. */
