@@ -8,10 +8,10 @@ import { Store } from '../../solutions/01-store/store.ts';
 import {
   decryptValue,
   encryptValue,
-  encryptingStore,
   openValue,
   parseEncryptionConfig,
   sealValue,
+  storeWithEncryption,
   type EncryptionConfig,
 } from './encryption.ts';
 
@@ -107,7 +107,7 @@ describe('Secrets at rest', () => {
 
   test('the encrypting store: the store holds ciphertext; puts, ranges, transactions and watches see plain text', async () => {
     const raw = new Store();
-    const store = encryptingStore(new MemoryStoreClient(raw), parseEncryptionConfig(configText));
+    const store = storeWithEncryption(new MemoryStoreClient(raw), configText);
     const seen: string[] = [];
     const watch = store.watch(
       { key: secretKey },

@@ -24,6 +24,9 @@ import type {
   Secret,
 } from '../../harness/api/types.ts';
 import { ContainerConfigError, type EnvVar as RuntimeEnvVar } from '../../harness/runtime/cri.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Configuration into containers';
 
 /** What the kubelet knows besides the pod: its caches of ConfigMaps and Secrets, the pod's IPs. */
 export interface ConfigSources {
@@ -38,15 +41,12 @@ export interface ConfigSources {
 
 /** The value of `key` in a Secret: `data` is base64 (stringData is merged into it on write). */
 export function secretValue(secret: Secret, key: string): string | undefined {
-  const encoded = secret.data?.[key];
-  if (encoded !== undefined) return Buffer.from(encoded, 'base64').toString('utf8');
-  return secret.stringData?.[key];
+  throw new NotImplemented('secretValue', section);
 }
 
 /** Every key of a Secret with its decoded value. */
 export function secretEntries(secret: Secret): Record<string, string> {
-  const keys = [...Object.keys(secret.data ?? {}), ...Object.keys(secret.stringData ?? {})];
-  return Object.fromEntries(keys.map((key) => [key, secretValue(secret, key)!]));
+  throw new NotImplemented('secretEntries', section);
 }
 
 /**
@@ -60,24 +60,7 @@ export function keyValue(
   namespace: string,
   sources: ConfigSources,
 ): string | undefined {
-  const found =
-    kind === 'ConfigMap'
-      ? sources.configMap(namespace, selector.name)?.data
-      : mapOf(sources.secret(namespace, selector.name));
-  if (!found) {
-    if (selector.optional) return undefined;
-    throw new ContainerConfigError(`${kind.toLowerCase()} "${selector.name}" not found`);
-  }
-  const value = found[selector.key];
-  if (value === undefined && !selector.optional)
-    throw new ContainerConfigError(
-      `couldn't find key ${selector.key} in ${kind} ${namespace}/${selector.name}`,
-    );
-  return value;
-}
-
-function mapOf(secret: Secret | undefined): Record<string, string> | undefined {
-  return secret && secretEntries(secret);
+  throw new NotImplemented('keyValue', section);
 }
 
 /**
@@ -86,32 +69,7 @@ function mapOf(secret: Secret | undefined): Record<string, string> | undefined {
  * as a downward API file shows them), spec.nodeName, spec.serviceAccountName, status.podIP, hostIP.
  */
 export function podField(pod: Pod, selector: ObjectFieldSelector, sources: ConfigSources): string {
-  const path = selector.fieldPath;
-  const subscript = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
-  if (subscript) {
-    const map = pod.metadata[subscript[1] as 'labels' | 'annotations'] ?? {};
-    return map[subscript[2]!] ?? '';
-  }
-  if (path === 'metadata.labels' || path === 'metadata.annotations') {
-    const map = pod.metadata[path === 'metadata.labels' ? 'labels' : 'annotations'] ?? {};
-    const lines = Object.keys(map)
-      .sort()
-      .map((key) => `${key}=${JSON.stringify(map[key])}`);
-    return lines.join('\n');
-  }
-  const fields: Record<string, string | undefined> = {
-    'metadata.name': pod.metadata.name,
-    'metadata.namespace': pod.metadata.namespace,
-    'metadata.uid': pod.metadata.uid,
-    'spec.nodeName': pod.spec.nodeName,
-    'spec.serviceAccountName': pod.spec.serviceAccountName,
-    'status.podIP': sources.podIP,
-    'status.podIPs': sources.podIP,
-    'status.hostIP': sources.hostIP,
-    'status.hostIPs': sources.hostIP,
-  };
-  if (!(path in fields)) throw new ContainerConfigError(`unsupported fieldPath: ${path}`);
-  return fields[path] ?? '';
+  throw new NotImplemented('podField', section);
 }
 
 /**
@@ -125,21 +83,7 @@ export function resourceField(
   selector: ResourceFieldSelector,
   sources: ConfigSources,
 ): string {
-  const named = selector.containerName
-    ? pod.spec.containers.find((candidate) => candidate.name === selector.containerName)
-    : container;
-  const [kind, resource] = selector.resource.split('.') as [string, string];
-  if ((kind !== 'limits' && kind !== 'requests') || !resource)
-    throw new ContainerConfigError(`unsupported container resource: ${selector.resource}`);
-  const limits = named?.resources?.limits ?? {};
-  const requests = named?.resources?.requests ?? {};
-  const quantity =
-    kind === 'limits'
-      ? (limits[resource] ?? sources.allocatable[resource])
-      : (requests[resource] ?? limits[resource]);
-  const value = quantity === undefined ? 0 : parseQuantity(quantity);
-  const divisor = parseQuantity(selector.divisor ?? '1');
-  return String(Math.ceil(value / divisor - 1e-9));
+  throw new NotImplemented('resourceField', section);
 }
 
 /**
@@ -147,10 +91,7 @@ export function resourceField(
  * $(NAME) stays as written, and $$ is a lone $ (so $$(NAME) is the text "$(NAME)").
  */
 export function expand(text: string, defined: ReadonlyMap<string, string>): string {
-  return text.replace(/\$\$|\$\(([^)]*)\)/g, (match, name: string | undefined) => {
-    if (name === undefined) return '$';
-    return defined.get(name) ?? match;
-  });
+  throw new NotImplemented('expand', section);
 }
 
 /** The variables one envFrom source gives: every key of its ConfigMap or Secret, prefixed. */
@@ -159,18 +100,7 @@ export function variablesFrom(
   namespace: string,
   sources: ConfigSources,
 ): [string, string][] {
-  const reference = source.configMapRef ?? source.secretRef;
-  if (!reference) return [];
-  const kind = source.configMapRef ? 'configmap' : 'secret';
-  const entries = source.configMapRef
-    ? sources.configMap(namespace, reference.name)?.data
-    : mapOf(sources.secret(namespace, reference.name));
-  if (!entries) {
-    if (reference.optional) return [];
-    throw new ContainerConfigError(`${kind} "${reference.name}" not found`);
-  }
-  const prefix = source.prefix ?? '';
-  return Object.entries(entries).map(([key, value]) => [`${prefix}${key}`, value]);
+  throw new NotImplemented('variablesFrom', section);
 }
 
 /** One `env` entry's value: its $(VAR)-expanded value, or its source's; undefined to leave out. */
@@ -181,14 +111,7 @@ export function variableValue(
   defined: ReadonlyMap<string, string>,
   sources: ConfigSources,
 ): string | undefined {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const from = variable.valueFrom;
-  if (!from) return expand(variable.value ?? '', defined);
-  if (from.configMapKeyRef) return keyValue('ConfigMap', from.configMapKeyRef, namespace, sources);
-  if (from.secretKeyRef) return keyValue('Secret', from.secretKeyRef, namespace, sources);
-  if (from.fieldRef) return podField(pod, from.fieldRef, sources);
-  if (from.resourceFieldRef) return resourceField(pod, container, from.resourceFieldRef, sources);
-  return '';
+  throw new NotImplemented('variableValue', section);
 }
 
 /**
@@ -202,18 +125,7 @@ export function containerEnvironment(
   serviceEnv: RuntimeEnvVar[],
   sources: ConfigSources,
 ): RuntimeEnvVar[] {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const own = new Map<string, string>();
-  for (const source of container.envFrom ?? [])
-    for (const [name, value] of variablesFrom(source, namespace, sources)) own.set(name, value);
-  const services = new Map(serviceEnv.map(({ name, value }) => [name, value]));
-  for (const variable of container.env ?? []) {
-    const defined = new Map([...services, ...own]);
-    const value = variableValue(variable, pod, container, defined, sources);
-    if (value !== undefined) own.set(variable.name, value);
-  }
-  const rest = serviceEnv.filter(({ name }) => !own.has(name));
-  return [...[...own].map(([name, value]) => ({ name, value })), ...rest];
+  throw new NotImplemented('containerEnvironment', section);
 }
 
 /** command and args with $(NAME) expanded from the container's environment, as Kubernetes does. */
@@ -221,7 +133,5 @@ export function expandCommand(
   words: string[] | undefined,
   environment: RuntimeEnvVar[],
 ): string[] | undefined {
-  if (!words) return undefined;
-  const defined = new Map(environment.map(({ name, value }) => [name, value]));
-  return words.map((word) => expand(word, defined));
+  throw new NotImplemented('expandCommand', section);
 }

@@ -19,10 +19,13 @@ import type {
 } from '../../harness/api/types.ts';
 import type { InitPlan } from '../../harness/contracts/kubelet.ts';
 import type { ContainerStatus as RuntimeContainerStatus } from '../../harness/runtime/cri.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Init containers and sidecars';
 
 /** A sidecar: an init container with restartPolicy Always (Kubernetes 1.29 on). */
 export function isSidecar(container: Container): boolean {
-  return container.restartPolicy === 'Always';
+  throw new NotImplemented('isSidecar', section);
 }
 
 /**
@@ -33,12 +36,8 @@ export function initRestartPolicy(
   container: Container,
   podPolicy: PodSpec['restartPolicy'],
 ): NonNullable<PodSpec['restartPolicy']> {
-  if (isSidecar(container)) return 'Always';
-  return podPolicy === 'Never' ? 'Never' : 'OnFailure';
+  throw new NotImplemented('initRestartPolicy', section);
 }
-
-const completed = (latest: RuntimeContainerStatus | undefined) =>
-  latest?.state === 'CONTAINER_EXITED' && latest.exitCode === 0;
 
 /**
  * Which init containers the kubelet syncs now, from the newest attempt of each: every sidecar
@@ -49,36 +48,17 @@ export function initPlan(
   pod: Pod,
   latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
 ): InitPlan {
-  const sync: InitPlan['sync'] = [];
-  for (const container of pod.spec.initContainers ?? []) {
-    const attempt = latest.get(container.name);
-    if (!isSidecar(container) && completed(attempt)) continue;
-    sync.push({ container, restartPolicy: initRestartPolicy(container, pod.spec.restartPolicy) });
-    if (isSidecar(container) && attempt?.state === 'CONTAINER_RUNNING') continue;
-    return { sync, initialized: false };
-  }
-  return { sync, initialized: true };
-}
-
-/** Whether one init container is done: a regular one completed, a sidecar runs. */
-function done(container: Container, statuses: ContainerStatus[]): boolean {
-  const status = statuses.find((candidate) => candidate.name === container.name);
-  if (isSidecar(container)) return status?.state?.running !== undefined;
-  return status?.state?.terminated?.exitCode === 0;
+  throw new NotImplemented('initPlan', section);
 }
 
 /** Whether the init containers are all done. */
 export function initialized(spec: PodSpec, statuses: ContainerStatus[]): boolean {
-  return (spec.initContainers ?? []).every((container) => done(container, statuses));
+  throw new NotImplemented('initialized', section);
 }
 
 /** Whether an init container failed for good: it exited non-zero and the pod's policy is Never. */
 export function initFailed(spec: PodSpec, statuses: ContainerStatus[]): boolean {
-  if (spec.restartPolicy !== 'Never') return false;
-  return statuses.some((status) => {
-    const terminated = status.state?.terminated;
-    return terminated !== undefined && terminated.exitCode !== 0;
-  });
+  throw new NotImplemented('initFailed', section);
 }
 
 /** The Initialized condition: True, or False naming the init containers not done yet. */
@@ -88,22 +68,7 @@ export function initializedCondition(
   previous: PodCondition | undefined,
   now: string,
 ): PodCondition {
-  const complete = initialized(spec, statuses);
-  const status = complete ? 'True' : 'False';
-  const since = previous?.status === status ? (previous.lastTransitionTime ?? now) : now;
-  const condition: PodCondition = {
-    type: 'Initialized',
-    status,
-    lastProbeTime: null,
-    lastTransitionTime: since,
-  };
-  if (complete) return condition;
-  const pending = (spec.initContainers ?? []).filter((container) => !done(container, statuses));
-  return {
-    ...condition,
-    reason: 'ContainersNotInitialized',
-    message: `containers with incomplete status: [${pending.map((c) => c.name).join(' ')}]`,
-  };
+  throw new NotImplemented('initializedCondition', section);
 }
 
 /**
@@ -117,27 +82,7 @@ export function completeStatus(
   initStatuses: ContainerStatus[],
   now: string,
 ): PodStatus {
-  const { spec } = pod;
-  if ((spec.initContainers ?? []).length === 0) return status;
-  const statuses = initStatuses.map((initStatus) => {
-    const container = spec.initContainers!.find((c) => c.name === initStatus.name)!;
-    if (!isSidecar(container) || !initStatus.state?.running) return initStatus;
-    return { ...initStatus, started: true, ready: true };
-  });
-  const previous = pod.status?.conditions?.find((condition) => condition.type === 'Initialized');
-  const condition = initializedCondition(spec, statuses, previous, now);
-  const conditions = (status.conditions ?? []).map((c) =>
-    c.type === 'Initialized' ? condition : c,
-  );
-  const result: PodStatus = { ...status, conditions, initContainerStatuses: statuses };
-  if (condition.status === 'True') return result;
-  result.phase = initFailed(spec, statuses) ? 'Failed' : 'Pending';
-  result.containerStatuses = (status.containerStatuses ?? []).map((containerStatus) =>
-    containerStatus.state?.waiting?.reason === 'ContainerCreating'
-      ? { ...containerStatus, state: { waiting: { reason: 'PodInitializing' } } }
-      : containerStatus,
-  );
-  return result;
+  throw new NotImplemented('completeStatus', section);
 }
 
 /**
@@ -145,9 +90,5 @@ export function completeStatus(
  * reverse of their start order, each wave once the one before has ended.
  */
 export function stopOrder(pod: Pod | undefined, names: string[]): string[][] {
-  const sidecars = (pod?.spec.initContainers ?? []).filter(isSidecar).map((c) => c.name);
-  const apps = names.filter((name) => !sidecars.includes(name));
-  const waves = [apps];
-  for (const sidecar of [...sidecars].reverse()) if (names.includes(sidecar)) waves.push([sidecar]);
-  return waves.filter((wave) => wave.length > 0);
+  throw new NotImplemented('stopOrder', section);
 }

@@ -19,9 +19,10 @@ import type {
   Secret,
   ConfigMap,
 } from '../../harness/api/types.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { rfc3339, systemClock, type Clock } from '../../harness/clock.ts';
+import type { Informer } from '../../harness/client/types.ts';
+import { rfc3339, systemClock } from '../../harness/clock.ts';
 import type { InitPlan, PodConfiguration } from '../../harness/contracts/kubelet.ts';
+import type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
 import {
   ContainerConfigError,
   type ContainerConfig,
@@ -31,115 +32,24 @@ import {
 import { containerEnvironment, expandCommand, type ConfigSources } from './environment.ts';
 import * as init from './init-containers.ts';
 import { containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
-export interface PodConfigOptions {
-  client: ApiClient;
-  toolkit: Toolkit;
-  /** Where the pods' volumes live: the kubelet's <root-dir>/pods. */
-  podsDir: string;
-  /** The node's IP (status.hostIP) and what it has (limits not set default to it). */
-  nodeIp: string;
-  allocatable: Record<string, string>;
-  clock?: Clock;
-}
+const section = '§ Inside the kubelet';
+
+export type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
 
 /** The objects a pod consumes, as "configmap/<namespace>/<name>" and "secret/<namespace>/<name>". */
 export function consumedObjects(pod: Pod): string[] {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const found = new Set<string>();
-  const add = (kind: string, name: string | undefined) =>
-    name && found.add(`${kind}/${namespace}/${name}`);
-  const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
-  for (const container of containers) {
-    for (const source of container.envFrom ?? []) {
-      add('configmap', source.configMapRef?.name);
-      add('secret', source.secretRef?.name);
-    }
-    for (const variable of container.env ?? []) {
-      add('configmap', variable.valueFrom?.configMapKeyRef?.name);
-      add('secret', variable.valueFrom?.secretKeyRef?.name);
-    }
-  }
-  for (const volume of pod.spec.volumes ?? []) {
-    add('configmap', volume.configMap?.name);
-    add('secret', volume.secret?.secretName);
-    for (const source of volume.projected?.sources ?? []) {
-      add('configmap', source.configMap?.name);
-      add('secret', source.secret?.name);
-    }
-  }
-  return [...found];
+  throw new NotImplemented('consumedObjects', section);
 }
 
 export class PodConfigurator implements PodConfiguration {
-  private readonly options: PodConfigOptions;
-  private readonly configMaps: Informer<ConfigMap>;
-  private readonly secrets: Informer<Secret>;
-  /** The pods (keys) consuming each object, as consumedObjects names it. */
-  private readonly consumers = new Map<string, Set<string>>();
-  /** Each pod's volumes on the node, by volume name (key: the pod's uid). */
-  private readonly volumes = new Map<string, Map<string, string>>();
-  /** Settles once both caches are filled (run() was called). */
-  private synced: Promise<void> | undefined;
-
-  constructor(options: PodConfigOptions) {
-    this.options = options;
-    const { toolkit, client } = options;
-    this.configMaps = toolkit.createInformer(client.resource<ConfigMap>('configmaps'));
-    this.secrets = toolkit.createInformer(client.resource<Secret>('secrets'));
-  }
-
   async run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
-    const changed = (kind: string) => (object: ConfigMap | Secret) => {
-      const { namespace, name } = object.metadata;
-      for (const key of this.consumers.get(`${kind}/${namespace}/${name}`) ?? []) resync(key);
-    };
-    for (const [kind, informer] of [
-      ['configmap', this.configMaps],
-      ['secret', this.secrets],
-    ] as const) {
-      const handler = changed(kind);
-      informer.addEventHandlers({
-        add: handler,
-        update: (_, object) => handler(object),
-        delete: handler,
-      });
-      informer.run(signal);
-    }
-    this.synced = Promise.all([
-      this.configMaps.waitForSync(signal),
-      this.secrets.waitForSync(signal),
-    ]).then(() => {});
-    await this.synced.catch(() => {});
-  }
-
-  /** The caches and the pod's addresses, as environment.ts and volumes.ts read them. */
-  private sources(sandbox: PodSandboxStatus): ConfigSources {
-    return {
-      configMap: (namespace, name) => this.configMaps.get(`${namespace}/${name}`),
-      secret: (namespace, name) => this.secrets.get(`${namespace}/${name}`),
-      podIP: sandbox.ip,
-      hostIP: this.options.nodeIp,
-      allocatable: this.options.allocatable,
-    };
+    throw new NotImplemented('PodConfigurator.run', section);
   }
 
   async preparePod(pod: Pod, sandbox: PodSandboxStatus): Promise<string | undefined> {
-    if (!this.synced) throw new Error('PodConfigurator.run must be called before pods are synced');
-    await this.synced;
-    const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-    for (const object of consumedObjects(pod)) {
-      const pods = this.consumers.get(object) ?? new Set();
-      this.consumers.set(object, pods.add(key));
-    }
-    try {
-      const dirs = setUpVolumes(pod, this.options.podsDir, this.sources(sandbox));
-      this.volumes.set(pod.metadata.uid!, dirs);
-      return undefined;
-    } catch (error) {
-      if (error instanceof ContainerConfigError) return error.message;
-      throw error;
-    }
+    throw new NotImplemented('PodConfigurator.preparePod', section);
   }
 
   async configureContainer(
@@ -148,39 +58,26 @@ export class PodConfigurator implements PodConfiguration {
     config: ContainerConfig,
     sandbox: PodSandboxStatus,
   ): Promise<ContainerConfig> {
-    // The kubelet's config has the Services' variables, then env's plain values: keep the first.
-    const own = new Set((container.env ?? []).map((variable) => variable.name));
-    const serviceEnv = (config.env ?? []).filter((variable) => !own.has(variable.name));
-    const env = containerEnvironment(pod, container, serviceEnv, this.sources(sandbox));
-    const dirs = this.volumes.get(pod.metadata.uid!) ?? new Map<string, string>();
-    return {
-      ...config,
-      env,
-      command: expandCommand(config.command, env),
-      args: expandCommand(config.args, env),
-      mounts: containerMounts(container, dirs),
-    };
+    throw new NotImplemented('PodConfigurator.configureContainer', section);
   }
 
   initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan {
-    return init.initPlan(pod, latest);
+    throw new NotImplemented('PodConfigurator.initPlan', section);
   }
 
   completeStatus(pod: Pod, status: PodStatus, initStatuses: ContainerStatus[]): PodStatus {
-    const now = rfc3339((this.options.clock ?? systemClock).now());
-    return init.completeStatus(pod, status, initStatuses, now);
+    throw new NotImplemented('PodConfigurator.completeStatus', section);
   }
 
   stopOrder(pod: Pod | undefined, names: string[]): string[][] {
-    return init.stopOrder(pod, names);
+    throw new NotImplemented('PodConfigurator.stopOrder', section);
   }
 
   async cleanupPod(uid: string): Promise<void> {
-    this.volumes.delete(uid);
-    removePodVolumes(this.options.podsDir, uid);
+    throw new NotImplemented('PodConfigurator.cleanupPod', section);
   }
 }
 
 export function createPodConfiguration(options: PodConfigOptions): PodConfiguration {
-  return new PodConfigurator(options);
+  throw new NotImplemented('createPodConfiguration', section);
 }

@@ -42,6 +42,9 @@ import type {
 } from '../../harness/api/types.ts';
 import { ContainerConfigError, type Mount } from '../../harness/runtime/cri.ts';
 import { podField, resourceField, secretEntries, type ConfigSources } from './environment.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Volumes';
 
 /** A volume's files: path inside the volume → content and permission bits. */
 export type Payload = Map<string, { content: string; mode: number }>;
@@ -51,20 +54,12 @@ export const defaultFileMode = 0o644;
 
 /** The volume plugin's name, as in the kubelet's directory names: configmap, empty-dir, ... */
 export function volumePlugin(volume: Volume): string {
-  if (volume.emptyDir) return 'empty-dir';
-  if (volume.configMap) return 'configmap';
-  if (volume.secret) return 'secret';
-  if (volume.projected) return 'projected';
-  if (volume.downwardAPI) return 'downward-api';
-  if (volume.hostPath) return 'host-path';
-  // No source at all is an emptyDir, as the API server defaults it.
-  return 'empty-dir';
+  throw new NotImplemented('volumePlugin', section);
 }
 
 /** Where a volume of the pod `uid` lives on the node. */
 export function volumeDir(podsDir: string, uid: string, volume: Volume): string {
-  if (volume.hostPath) return volume.hostPath.path;
-  return join(podsDir, uid, 'volumes', `kubernetes.io~${volumePlugin(volume)}`, volume.name);
+  throw new NotImplemented('volumeDir', section);
 }
 
 /**
@@ -77,18 +72,7 @@ export function projectKeys(
   mode: number,
   kind: string,
 ): Payload {
-  const payload: Payload = new Map();
-  if (!items) {
-    for (const [key, content] of Object.entries(entries)) payload.set(key, { content, mode });
-    return payload;
-  }
-  for (const item of items) {
-    const content = entries[item.key];
-    if (content === undefined)
-      throw new ContainerConfigError(`${kind} references non-existent config key: ${item.key}`);
-    payload.set(item.path, { content, mode: item.mode ?? mode });
-  }
-  return payload;
+  throw new NotImplemented('projectKeys', section);
 }
 
 /** The files of downward API items: each a pod field or a container resource. */
@@ -98,30 +82,7 @@ export function downwardFiles(
   mode: number,
   sources: ConfigSources,
 ): Payload {
-  const payload: Payload = new Map();
-  for (const item of items) {
-    const content = item.fieldRef
-      ? podField(pod, item.fieldRef, sources)
-      : resourceField(pod, undefined, item.resourceFieldRef!, sources);
-    payload.set(item.path, { content, mode: item.mode ?? mode });
-  }
-  return payload;
-}
-
-/** A ConfigMap's or Secret's keys, or undefined when it is missing and optional; else an error. */
-function objectEntries(
-  kind: 'configmap' | 'secret',
-  name: string,
-  optional: boolean | undefined,
-  pod: Pod,
-  sources: ConfigSources,
-): Record<string, string> | undefined {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const object =
-    kind === 'configmap' ? sources.configMap(namespace, name) : sources.secret(namespace, name);
-  if (object) return kind === 'configmap' ? (object.data ?? {}) : secretEntries(object);
-  if (optional) return undefined;
-  throw new ContainerConfigError(`${kind} "${name}" not found`);
+  throw new NotImplemented('downwardFiles', section);
 }
 
 /**
@@ -134,82 +95,7 @@ export function volumePayload(
   volume: Volume,
   sources: ConfigSources,
 ): Payload | undefined {
-  const { configMap, secret, downwardAPI, projected } = volume;
-  const empty: Payload = new Map();
-  if (configMap) {
-    const entries = objectEntries('configmap', configMap.name, configMap.optional, pod, sources);
-    const mode = configMap.defaultMode ?? defaultFileMode;
-    return entries ? projectKeys(entries, configMap.items, mode, 'configmap') : empty;
-  }
-  if (secret) {
-    const entries = objectEntries('secret', secret.secretName, secret.optional, pod, sources);
-    const mode = secret.defaultMode ?? defaultFileMode;
-    return entries ? projectKeys(entries, secret.items, mode, 'secret') : empty;
-  }
-  if (downwardAPI)
-    return downwardFiles(
-      pod,
-      downwardAPI.items ?? [],
-      downwardAPI.defaultMode ?? defaultFileMode,
-      sources,
-    );
-  if (!projected) return undefined;
-  const payload: Payload = new Map();
-  const mode = projected.defaultMode ?? defaultFileMode;
-  for (const source of projected.sources) {
-    let files: Payload = empty;
-    if (source.configMap) {
-      const { name, optional, items } = source.configMap;
-      const entries = objectEntries('configmap', name, optional, pod, sources);
-      if (entries) files = projectKeys(entries, items, mode, 'configmap');
-    } else if (source.secret) {
-      const { name, optional, items } = source.secret;
-      const entries = objectEntries('secret', name, optional, pod, sources);
-      if (entries) files = projectKeys(entries, items, mode, 'secret');
-    } else if (source.downwardAPI) {
-      files = downwardFiles(pod, source.downwardAPI.items ?? [], mode, sources);
-    }
-    for (const [path, file] of files) payload.set(path, file);
-  }
-  return payload;
-}
-
-/** The directory `..data` points at now, if any. */
-function currentVersion(dir: string): string | undefined {
-  try {
-    return join(dir, readlinkSync(join(dir, '..data')));
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the version in `versionDir` holds exactly `payload`. */
-function holds(versionDir: string, payload: Payload): boolean {
-  const written = listFiles(versionDir, '');
-  if (written.length !== payload.size) return false;
-  return written.every((path) => {
-    const file = payload.get(path);
-    const full = join(versionDir, path);
-    return (
-      file !== undefined &&
-      readFileSync(full, 'utf8') === file.content &&
-      (statSync(full).mode & 0o777) === file.mode
-    );
-  });
-}
-
-function listFiles(dir: string, prefix: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory()
-      ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`)
-      : [`${prefix}${entry.name}`],
-  );
-}
-
-/** A version directory's name, as the kubelet's: ..<date and time>.<random>. */
-function versionName(now: Date): string {
-  const stamp = now.toISOString().replace(/[-:T]/g, '_').replace(/\..*$/, '');
-  return `..${stamp}.${randomBytes(4).toString('hex')}`;
+  throw new NotImplemented('volumePayload', section);
 }
 
 /**
@@ -218,27 +104,7 @@ function versionName(now: Date): string {
  * removed. Answers whether anything changed (an unchanged payload is not written again).
  */
 export function writeAtomically(dir: string, payload: Payload, now = new Date()): boolean {
-  mkdirSync(dir, { recursive: true });
-  const previous = currentVersion(dir);
-  if (previous && holds(previous, payload)) return false;
-  const version = versionName(now);
-  for (const [path, file] of payload) {
-    const target = join(dir, version, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, file.content);
-    chmodSync(target, file.mode);
-  }
-  mkdirSync(join(dir, version), { recursive: true });
-  rmSync(join(dir, '..data_tmp'), { force: true });
-  symlinkSync(version, join(dir, '..data_tmp'));
-  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
-  const names = new Set([...payload.keys()].map((path) => path.split('/')[0]!));
-  for (const name of names)
-    if (!existsSync(join(dir, name))) symlinkSync(join('..data', name), join(dir, name));
-  for (const entry of readdirSync(dir))
-    if (!entry.startsWith('..') && !names.has(entry)) rmSync(join(dir, entry), { force: true });
-  if (previous) rmSync(previous, { recursive: true, force: true });
-  return true;
+  throw new NotImplemented('writeAtomically', section);
 }
 
 /**
@@ -252,22 +118,7 @@ export function setUpVolumes(
   sources: ConfigSources,
   now = new Date(),
 ): Map<string, string> {
-  const dirs = new Map<string, string>();
-  for (const volume of pod.spec.volumes ?? []) {
-    const dir = volumeDir(podsDir, pod.metadata.uid!, volume);
-    try {
-      const payload = volumePayload(pod, volume, sources);
-      if (payload) writeAtomically(dir, payload, now);
-      else mkdirSync(dir, { recursive: true });
-    } catch (error) {
-      const why = (error as Error).message;
-      throw new ContainerConfigError(
-        `MountVolume.SetUp failed for volume "${volume.name}" : ${why}`,
-      );
-    }
-    dirs.set(volume.name, dir);
-  }
-  return dirs;
+  throw new NotImplemented('setUpVolumes', section);
 }
 
 /**
@@ -276,32 +127,10 @@ export function setUpVolumes(
  * mount it does not follow later updates of a configMap volume. A subPath may not leave its volume.
  */
 export function containerMounts(container: Container, dirs: ReadonlyMap<string, string>): Mount[] {
-  return (container.volumeMounts ?? []).map((volumeMount) => {
-    const dir = dirs.get(volumeMount.name);
-    if (dir === undefined)
-      throw new ContainerConfigError(
-        `cannot find volume "${volumeMount.name}" to mount into container "${container.name}"`,
-      );
-    let hostPath = dir;
-    if (volumeMount.subPath) {
-      const sub = normalize(volumeMount.subPath);
-      if (sub.startsWith('..') || sub.startsWith('/'))
-        throw new ContainerConfigError(
-          `subPath "${volumeMount.subPath}" must be a relative path inside the volume, without ".."`,
-        );
-      hostPath = join(dir, sub);
-      if (!existsSync(hostPath)) mkdirSync(hostPath, { recursive: true });
-      hostPath = realpathSync(hostPath);
-    }
-    return {
-      containerPath: volumeMount.mountPath,
-      hostPath,
-      readonly: volumeMount.readOnly ?? false,
-    };
-  });
+  throw new NotImplemented('containerMounts', section);
 }
 
 /** Removes every volume of the pod `uid` (never a hostPath: that is the node's own directory). */
 export function removePodVolumes(podsDir: string, uid: string): void {
-  rmSync(join(podsDir, uid), { recursive: true, force: true });
+  throw new NotImplemented('removePodVolumes', section);
 }

@@ -116,7 +116,11 @@ export function resourceOf(etcdKey: Uint8Array): string {
 }
 
 /** A value on its way to the store: as the resource's first provider writes it. */
-export function sealValue(config: EncryptionConfig, etcdKey: Uint8Array, value: Uint8Array) {
+export function sealValue(
+  config: EncryptionConfig,
+  etcdKey: Uint8Array,
+  value: Uint8Array,
+): Uint8Array {
   const first = config.get(resourceOf(etcdKey))?.[0];
   if (!first || 'identity' in first) return value;
   return encryptValue(first.aesgcm[0]!, value, etcdKey);
@@ -126,7 +130,11 @@ export function sealValue(config: EncryptionConfig, etcdKey: Uint8Array, value: 
  * A value read from the store: decrypted by the key its prefix names, or (with an identity
  * provider, or for a resource not configured) taken as it is. A prefix no provider knows is an error.
  */
-export function openValue(config: EncryptionConfig, etcdKey: Uint8Array, value: Uint8Array) {
+export function openValue(
+  config: EncryptionConfig,
+  etcdKey: Uint8Array,
+  value: Uint8Array,
+): Uint8Array {
   const providers = config.get(resourceOf(etcdKey));
   if (!providers) return value;
   const text = Buffer.from(value.subarray(0, 64)).toString('latin1');
@@ -220,4 +228,9 @@ export function encryptingStore(store: StoreClient, config: EncryptionConfig): S
     leaseRevoke: (id) => store.leaseRevoke(id),
     close: () => store.close(),
   };
+}
+
+/** The store the API server uses with --encryption-provider-config: the file read, then applied. */
+export function storeWithEncryption(store: StoreClient, configText: string): StoreClient {
+  return encryptingStore(store, parseEncryptionConfig(configText));
 }

@@ -19,9 +19,10 @@ import type {
   Secret,
   ConfigMap,
 } from '../../harness/api/types.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { rfc3339, systemClock, type Clock } from '../../harness/clock.ts';
+import type { Informer } from '../../harness/client/types.ts';
+import { rfc3339, systemClock } from '../../harness/clock.ts';
 import type { InitPlan, PodConfiguration } from '../../harness/contracts/kubelet.ts';
+import type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
 import {
   ContainerConfigError,
   type ContainerConfig,
@@ -32,16 +33,7 @@ import { containerEnvironment, expandCommand, type ConfigSources } from './envir
 import * as init from './init-containers.ts';
 import { containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
 
-export interface PodConfigOptions {
-  client: ApiClient;
-  toolkit: Toolkit;
-  /** Where the pods' volumes live: the kubelet's <root-dir>/pods. */
-  podsDir: string;
-  /** The node's IP (status.hostIP) and what it has (limits not set default to it). */
-  nodeIp: string;
-  allocatable: Record<string, string>;
-  clock?: Clock;
-}
+export type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
 
 /** The objects a pod consumes, as "configmap/<namespace>/<name>" and "secret/<namespace>/<name>". */
 export function consumedObjects(pod: Pod): string[] {
