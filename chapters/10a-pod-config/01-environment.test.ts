@@ -126,13 +126,21 @@ describe('Configuration into containers', () => {
       ],
       'podField of name, namespace, uid, a label, an annotation, nodeName, podIP, hostIP',
     ).toEqual(['web', 'default', 'u-1', 'front', 'team-a', 'node-1', '127.244.0.7', '127.20.0.1']);
-    expect(field('metadata.labels'), 'podField of metadata.labels: key="value" lines, sorted').toBe(
-      'app="web"\ntier="front"',
-    );
     expect(
       errorOf(() => field('spec.containers')),
       'podField of spec.containers, which the downward API does not offer',
     ).toBeInstanceOf(ContainerConfigError);
+  });
+
+  test('the whole labels or annotations are key="value" lines, sorted, as a downward API file shows them', () => {
+    expect(
+      podField(pod(), { fieldPath: 'metadata.labels' }, sources()),
+      'podField of metadata.labels',
+    ).toBe('app="web"\ntier="front"');
+    expect(
+      podField(pod(), { fieldPath: 'metadata.annotations' }, sources()),
+      'podField of metadata.annotations',
+    ).toBe('owner="team-a"');
   });
 
   test("a resourceFieldRef is the container's limit or request, in units of its divisor, rounded up", () => {

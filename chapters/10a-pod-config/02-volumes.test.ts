@@ -17,6 +17,7 @@ import type { Container, Pod, Volume } from '../../harness/api/types.ts';
 import { ContainerConfigError } from '../../harness/runtime/cri.ts';
 import type { ConfigSources } from './environment.ts';
 import {
+  consumedObjects,
   containerMounts,
   projectKeys,
   removePodVolumes,
@@ -104,7 +105,7 @@ describe('Volumes', () => {
     ).toThrow('configmap references non-existent config key: size');
   });
 
-  test('configMap, secret, downwardAPI and projected volumes hold files; a missing optional object, none', () => {
+  test('configMap and secret volumes hold a file per key; a missing optional object, none', () => {
     expect(
       files(volumePayload(pod([]), { name: 'c', configMap: { name: 'app' } }, sources)),
       'a configMap volume of app',
@@ -113,6 +114,18 @@ describe('Volumes', () => {
       files(volumePayload(pod([]), { name: 's', secret: { secretName: 'db' } }, sources)),
       'a secret volume of db',
     ).toEqual({ password: 's3cret' });
+    const optional: Volume = { name: 'o', configMap: { name: 'nope', optional: true } };
+    expect(
+      files(volumePayload(pod([]), optional, sources)),
+      'a configMap volume of a missing, optional ConfigMap',
+    ).toEqual({});
+    expect(
+      volumePayload(pod([]), { name: 'e', emptyDir: {} }, sources),
+      'an emptyDir volume',
+    ).toBeUndefined();
+  });
+
+  test("downwardAPI volumes hold the pod's fields; projected ones, several sources in one", () => {
     const downward: Volume = {
       name: 'info',
       downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] },
@@ -135,15 +148,6 @@ describe('Volumes', () => {
       files(volumePayload(pod([]), projected, sources)),
       'a projected volume of app (one item), db and the pod name',
     ).toEqual({ greeting: 'hi', password: 's3cret', name: 'web' });
-    const optional: Volume = { name: 'o', configMap: { name: 'nope', optional: true } };
-    expect(
-      files(volumePayload(pod([]), optional, sources)),
-      'a configMap volume of a missing, optional ConfigMap',
-    ).toEqual({});
-    expect(
-      volumePayload(pod([]), { name: 'e', emptyDir: {} }, sources),
-      'an emptyDir volume',
-    ).toBeUndefined();
   });
 
   test('files are written under a version directory that ..data points at, each key a link through ..data', () => {
@@ -279,5 +283,28 @@ describe('Volumes', () => {
     expect(existsSync(dirs.get('scratch')!), 'the emptyDir after removePodVolumes').toBe(false);
     expect(existsSync(join(podsDir, 'u-1')), "the pod's folder after removePodVolumes").toBe(false);
     expect(existsSync(hostDir), 'the hostPath directory after removePodVolumes').toBe(true);
+  });
+
+  test('a pod consumes the ConfigMaps and Secrets its env, envFrom and volumes name', () => {
+    const container: Container = {
+      name: 'app',
+      image: 'kata/echo',
+      envFrom: [{ configMapRef: { name: 'app' } }],
+      env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } }],
+    };
+    const pod: Pod = {
+      metadata: { name: 'web', namespace: 'shop' },
+      spec: {
+        containers: [container],
+        volumes: [
+          { name: 'config', configMap: { name: 'app' } },
+          { name: 'all', projected: { sources: [{ secret: { name: 'tls' } }] } },
+        ],
+      },
+    };
+    expect(
+      consumedObjects(pod).sort(),
+      'consumedObjects of a pod with envFrom app, a secretKeyRef db, volumes app and tls',
+    ).toEqual(['configmap/shop/app', 'secret/shop/db', 'secret/shop/tls']);
   });
 });

@@ -81,23 +81,14 @@ describe('Secrets at rest', () => {
     ).not.toEqual(encryptValue(key, bytes('x'), secretKey));
   });
 
-  test('writes use the first provider; reads find the key by prefix, take plain text with identity, refuse an unknown prefix', () => {
+  test('a write uses the first provider: aesgcm seals a Secret; identity, or a resource not configured, stays plain', () => {
     const config = parseEncryptionConfig(configText);
     const sealed = sealValue(config, secretKey, bytes('hello'));
     expect(text(sealed).startsWith('k8s:enc:aesgcm:v1:key1:'), 'a Secret sealed').toBe(true);
-    expect(text(openValue(config, secretKey, sealed)), 'the sealed Secret opened').toBe('hello');
-    expect(
-      text(openValue(config, secretKey, bytes('{"plain":1}'))),
-      'a Secret written before encryption, opened',
-    ).toBe('{"plain":1}');
     expect(
       text(sealValue(config, configMapKey, bytes('cm'))),
       'a ConfigMap (not configured) sealed',
     ).toBe('cm');
-    expect(
-      () => openValue(config, secretKey, bytes('k8s:enc:aesgcm:v1:key9:xxxx')),
-      'a value sealed with an unknown key9 throws "no matching prefix found"',
-    ).toThrow('no matching prefix found');
     const identityFirst: EncryptionConfig = new Map([['secrets', [{ identity: true }]]]);
     expect(
       text(sealValue(identityFirst, secretKey, bytes('plain'))),
@@ -105,15 +96,28 @@ describe('Secrets at rest', () => {
     ).toBe('plain');
   });
 
-  test('the encrypting store: the store holds ciphertext; puts, ranges, transactions and watches see plain text', async () => {
+  test('a read finds the key by its prefix, takes plain text with identity, and refuses an unknown prefix', () => {
+    const config = parseEncryptionConfig(configText);
+    const sealed = sealValue(config, secretKey, bytes('hello'));
+    expect(text(openValue(config, secretKey, sealed)), 'the sealed Secret opened').toBe('hello');
+    expect(
+      text(openValue(config, secretKey, bytes('{"plain":1}'))),
+      'a Secret written before encryption, opened',
+    ).toBe('{"plain":1}');
+    expect(
+      () => openValue(config, secretKey, bytes('k8s:enc:aesgcm:v1:key9:xxxx')),
+      'a value sealed with an unknown key9 throws "no matching prefix found"',
+    ).toThrow('no matching prefix found');
+    const aesOnly: EncryptionConfig = new Map([['secrets', config.get('secrets')!.slice(0, 1)]]);
+    expect(
+      () => openValue(aesOnly, secretKey, bytes('{"plain":1}')),
+      'plain text with no identity provider throws',
+    ).toThrow('no matching prefix found');
+  });
+
+  test('the encrypting store seals a put: the store holds ciphertext, a range through it reads plain text', async () => {
     const raw = new Store();
     const store = storeWithEncryption(new MemoryStoreClient(raw), configText);
-    const seen: string[] = [];
-    const watch = store.watch(
-      { key: secretKey },
-      { onResponse: (r) => seen.push(...r.events.map((e) => text(e.kv.value))) },
-    );
-    await watch.created;
     await store.put({ key: secretKey, value: bytes('v1') });
     expect(
       text(raw.range({ key: secretKey }).kvs[0]!.value).startsWith('k8s:enc:aesgcm:v1:key1:'),
@@ -122,6 +126,14 @@ describe('Secrets at rest', () => {
     expect(text((await store.range({ key: secretKey })).kvs[0]!.value), 'a range through it').toBe(
       'v1',
     );
+    const previous = await store.put({ key: secretKey, value: bytes('v2'), prevKv: true });
+    expect(text(previous.prevKv!.value), "a second put's prevKv").toBe('v1');
+    await store.close();
+  });
+
+  test("a transaction's puts are sealed and its reads opened", async () => {
+    const raw = new Store();
+    const store = storeWithEncryption(new MemoryStoreClient(raw), configText);
     const answer = await store.txn({
       success: [
         { requestPut: { key: secretKey, value: bytes('v2') } },
@@ -137,6 +149,21 @@ describe('Secrets at rest', () => {
       text(raw.range({ key: secretKey }).kvs[0]!.value).includes('v2'),
       'the raw value after the transaction shows v2',
     ).toBe(false);
+    const deleted = await store.deleteRange({ key: secretKey, prevKv: true });
+    expect(text(deleted.prevKvs[0]!.value), "a delete's prevKvs").toBe('v2');
+    await store.close();
+  });
+
+  test('a watch through the encrypting store delivers plain values', async () => {
+    const store = storeWithEncryption(new MemoryStoreClient(new Store()), configText);
+    const seen: string[] = [];
+    const watch = store.watch(
+      { key: secretKey },
+      { onResponse: (r) => seen.push(...r.events.map((e) => text(e.kv.value))) },
+    );
+    await watch.created;
+    await store.put({ key: secretKey, value: bytes('v1') });
+    await store.put({ key: secretKey, value: bytes('v2') });
     await waitFor(() => seen.length === 2, 'the watch saw both writes');
     expect(seen, 'the values the watch delivered').toEqual(['v1', 'v2']);
     watch.cancel();

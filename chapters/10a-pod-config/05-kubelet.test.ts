@@ -14,7 +14,7 @@ import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createKubelet } from '../../solutions/06-kubelet/kubelet.ts';
-import { consumedObjects, createPodConfiguration } from './pod-config.ts';
+import { createPodConfiguration } from './pod-config.ts';
 
 const scope = testScope();
 const folders: string[] = [];
@@ -83,20 +83,6 @@ const appPod = (change: (pod: Pod) => void = () => {}): Pod => {
 };
 
 describe('Inside the kubelet', () => {
-  test('a pod consumes the ConfigMaps and Secrets its env, envFrom and volumes name', () => {
-    const pod = appPod((p) => {
-      p.spec.containers[0]!.env = [
-        { name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
-      ];
-      p.spec.volumes!.push({ name: 'all', projected: { sources: [{ secret: { name: 'tls' } }] } });
-    });
-    pod.metadata.namespace = 'shop';
-    expect(
-      consumedObjects(pod).sort(),
-      'consumedObjects of a pod with envFrom app, a secretKeyRef db, volumes app and tls',
-    ).toEqual(['configmap/shop/app', 'secret/shop/db', 'secret/shop/tls']);
-  });
-
   test("a container starts with its ConfigMap's keys in its env and its volume mounted", async () => {
     const { configMaps, run, created } = await setUp();
     await configMaps.create({ metadata: { name: 'app' }, data: { greeting: 'hi' } });
@@ -152,6 +138,22 @@ describe('Inside the kubelet', () => {
       name: 'GREETING',
       value: 'hi',
     });
+  });
+
+  test('a volume whose ConfigMap is missing starts no container and records FailedMount, until it is there', async () => {
+    const { configMaps, run, created, events } = await setUp();
+    await run(appPod((p) => (p.spec.containers[0]!.envFrom = [])));
+    await waitFor(
+      async () => (await events()).some((e) => e.reason === 'FailedMount'),
+      'a FailedMount Event was recorded',
+    );
+    const failedMount = (await events()).find((e) => e.reason === 'FailedMount');
+    expect(failedMount?.message, "the FailedMount Event's message").toBe(
+      'MountVolume.SetUp failed for volume "config" : configmap "app" not found',
+    );
+    expect(created('app'), 'the container app, while its volume cannot be set up').toBeUndefined();
+    await configMaps.create({ metadata: { name: 'app' }, data: { greeting: 'hi' } });
+    await waitFor(() => created('app') !== undefined, 'app is created once ConfigMap app exists');
   });
 
   test('the app container starts only after the init container completed; the pod shows it', async () => {

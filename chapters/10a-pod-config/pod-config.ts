@@ -31,17 +31,12 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { containerEnvironment, expandCommand, type ConfigSources } from './environment.ts';
 import * as init from './init-containers.ts';
-import { containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
+import { consumedObjects, containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
 const section = '§ Inside the kubelet';
 
 export type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
-
-/** The objects a pod consumes, as "configmap/<namespace>/<name>" and "secret/<namespace>/<name>". */
-export function consumedObjects(pod: Pod): string[] {
-  throw new NotImplemented('consumedObjects', section);
-}
 
 export class PodConfigurator implements PodConfiguration {
   async run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {

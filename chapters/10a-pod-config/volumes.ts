@@ -134,3 +134,11 @@ export function containerMounts(container: Container, dirs: ReadonlyMap<string, 
 export function removePodVolumes(podsDir: string, uid: string): void {
   throw new NotImplemented('removePodVolumes', section);
 }
+
+/**
+ * The objects a pod consumes, through its env and envFrom (init containers' too) and its volumes:
+ * the kubelet watches them, and syncs the pod again when one changes.
+ */
+export function consumedObjects(pod: Pod): string[] {
+  throw new NotImplemented('consumedObjects', section);
+}

@@ -31,37 +31,9 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { containerEnvironment, expandCommand, type ConfigSources } from './environment.ts';
 import * as init from './init-containers.ts';
-import { containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
+import { consumedObjects, containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
 
 export type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
-
-/** The objects a pod consumes, as "configmap/<namespace>/<name>" and "secret/<namespace>/<name>". */
-export function consumedObjects(pod: Pod): string[] {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const found = new Set<string>();
-  const add = (kind: string, name: string | undefined) =>
-    name && found.add(`${kind}/${namespace}/${name}`);
-  const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
-  for (const container of containers) {
-    for (const source of container.envFrom ?? []) {
-      add('configmap', source.configMapRef?.name);
-      add('secret', source.secretRef?.name);
-    }
-    for (const variable of container.env ?? []) {
-      add('configmap', variable.valueFrom?.configMapKeyRef?.name);
-      add('secret', variable.valueFrom?.secretKeyRef?.name);
-    }
-  }
-  for (const volume of pod.spec.volumes ?? []) {
-    add('configmap', volume.configMap?.name);
-    add('secret', volume.secret?.secretName);
-    for (const source of volume.projected?.sources ?? []) {
-      add('configmap', source.configMap?.name);
-      add('secret', source.secret?.name);
-    }
-  }
-  return [...found];
-}
 
 export class PodConfigurator implements PodConfiguration {
   private readonly options: PodConfigOptions;

@@ -305,3 +305,34 @@ export function containerMounts(container: Container, dirs: ReadonlyMap<string, 
 export function removePodVolumes(podsDir: string, uid: string): void {
   rmSync(join(podsDir, uid), { recursive: true, force: true });
 }
+
+/**
+ * The objects a pod consumes, through its env and envFrom (init containers' too) and its volumes:
+ * the kubelet watches them, and syncs the pod again when one changes.
+ */
+export function consumedObjects(pod: Pod): string[] {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const found = new Set<string>();
+  const add = (kind: string, name: string | undefined) =>
+    name && found.add(`${kind}/${namespace}/${name}`);
+  const containers = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])];
+  for (const container of containers) {
+    for (const source of container.envFrom ?? []) {
+      add('configmap', source.configMapRef?.name);
+      add('secret', source.secretRef?.name);
+    }
+    for (const variable of container.env ?? []) {
+      add('configmap', variable.valueFrom?.configMapKeyRef?.name);
+      add('secret', variable.valueFrom?.secretKeyRef?.name);
+    }
+  }
+  for (const volume of pod.spec.volumes ?? []) {
+    add('configmap', volume.configMap?.name);
+    add('secret', volume.secret?.secretName);
+    for (const source of volume.projected?.sources ?? []) {
+      add('configmap', source.configMap?.name);
+      add('secret', source.secret?.name);
+    }
+  }
+  return [...found];
+}
