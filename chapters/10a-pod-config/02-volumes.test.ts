@@ -150,6 +150,57 @@ describe('Volumes', () => {
     ).toEqual({ greeting: 'hi', password: 's3cret', name: 'web' });
   });
 
+  test("a volume's defaultMode applies to its files, an item's own mode wins; a resource can be a file too", () => {
+    const modes = (volume: Volume) =>
+      Object.fromEntries(
+        [...(volumePayload(pod([]), volume, sources) ?? [])].map(([path, file]) => [
+          path,
+          file.mode,
+        ]),
+      );
+    const secret: Volume = {
+      name: 's',
+      secret: { secretName: 'db', defaultMode: 0o400, items: [{ key: 'password', path: 'pw' }] },
+    };
+    expect(modes(secret), 'a secret volume with defaultMode 0400').toEqual({ pw: 0o400 });
+    const projected: Volume = {
+      name: 'p',
+      projected: {
+        defaultMode: 0o440,
+        sources: [
+          {
+            configMap: {
+              name: 'app',
+              items: [
+                { key: 'greeting', path: 'g', mode: 0o600 },
+                { key: 'color', path: 'c' },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    expect(
+      modes(projected),
+      'a projected volume with defaultMode 0440 and one item of mode 0600',
+    ).toEqual({ g: 0o600, c: 0o440 });
+    const limits: Volume = {
+      name: 'l',
+      downwardAPI: {
+        items: [
+          {
+            path: 'mem',
+            resourceFieldRef: { containerName: 'app', resource: 'limits.memory', divisor: '1Gi' },
+          },
+        ],
+      },
+    };
+    expect(
+      files(volumePayload(pod([]), limits, sources)),
+      "a downwardAPI file of app's memory limit (none set: the node's 8Gi)",
+    ).toEqual({ mem: '8' });
+  });
+
   test('files are written under a version directory that ..data points at, each key a link through ..data', () => {
     const dir = join(temporaryFolder(), 'config');
     const payload: Payload = new Map([['greeting', { content: 'hi', mode: 0o640 }]]);

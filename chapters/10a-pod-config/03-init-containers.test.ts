@@ -194,6 +194,25 @@ describe('Init containers and sidecars', () => {
     ).toEqual(['first', 'second']);
   });
 
+  test('the Initialized condition keeps the time it last changed, and names every init container not done', () => {
+    const spec = pod([init('first'), sidecar('proxy')]);
+    const earlier = '2026-12-03T09:00:00Z';
+    const previous: PodStatus = {
+      conditions: [
+        { type: 'Initialized', status: 'False', lastProbeTime: null, lastTransitionTime: earlier },
+      ],
+    };
+    const status = completeStatus({ ...spec, status: previous }, appStatus(), [], now);
+    expect(
+      status.conditions?.find((c) => c.type === 'Initialized'),
+      'Initialized when it was already False, nothing run yet',
+    ).toMatchObject({
+      status: 'False',
+      lastTransitionTime: earlier,
+      message: 'containers with incomplete status: [first proxy]',
+    });
+  });
+
   test('an init container that failed under restartPolicy Never fails the pod; once all are done, Initialized is True', () => {
     const failed = completeStatus(
       pod([init('first')], 'Never'),

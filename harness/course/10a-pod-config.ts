@@ -116,6 +116,8 @@ export const chapter10A: Chapter = {
       "volumePayload: by source; defaultMode ?? 0o644; a Secret's values decoded (secretEntries); a missing object that is optional gives an empty payload; emptyDir and hostPath answer undefined. Lesson: § Volumes.",
     "Volumes > downwardAPI volumes hold the pod's fields; projected ones, several sources in one":
       "downwardFiles: each item's fieldRef through podField (or its resourceFieldRef through resourceField) at item.path. A projected volume merges the files of its sources, one Map. Lesson: § Volumes.",
+    "Volumes > a volume's defaultMode applies to its files, an item's own mode wins; a resource can be a file too":
+      "The mode of each file: item.mode ?? the volume's defaultMode ?? 0o644 (a projected volume's defaultMode for all its sources). A downwardAPI item with a resourceFieldRef goes through resourceField, its containerName naming the container. Lesson: § Volumes.",
     'Volumes > files are written under a version directory that ..data points at, each key a link through ..data':
       'writeAtomically: write every file under dir/..<time>.<random>/, chmod each, symlink ..data_tmp to that name, renameSync it onto ..data, then symlink each top-level name to ..data/<name>. Lesson: § Volumes.',
     'Volumes > an update switches ..data to a new version, drops keys that went and the old version; the same payload writes nothing':
@@ -136,6 +138,8 @@ export const chapter10A: Chapter = {
       'A sidecar is always pushed (to keep it running); when its attempt is CONTAINER_RUNNING, go on to the next init container instead of stopping. Lesson: § Init containers and sidecars.',
     'Init containers and sidecars > while initializing: phase Pending, Initialized False naming who is not done, the apps PodInitializing':
       'completeStatus: replace the Initialized condition (False, ContainersNotInitialized, "containers with incomplete status: [a b]"), set phase Pending, and turn each app waiting ContainerCreating into PodInitializing. Lesson: § Init containers and sidecars.',
+    'Init containers and sidecars > the Initialized condition keeps the time it last changed, and names every init container not done':
+      'initializedCondition: take the previous condition from pod.status; keep its lastTransitionTime when the status is the same, else now. The message lists, space-separated, every init container not done (a sidecar is done when it runs). Lesson: § Init containers and sidecars.',
     'Init containers and sidecars > an init container that failed under restartPolicy Never fails the pod; once all are done, Initialized is True':
       "Under Never, an init status terminated with a non-zero exit code makes the phase Failed. When every init container is done, keep chapter 06's phase and set Initialized True. Lesson: § Init containers and sidecars.",
     'Init containers and sidecars > a running sidecar is started and ready; a pod stops its app containers first, then its sidecars in reverse':
