@@ -281,7 +281,7 @@ export class ProcessRuntime implements ContainerRuntime {
           (config.env ?? []).map((variable) => [variable.name, variable.value]),
         ),
       },
-      cwd: workingDirectory(root, config.workingDir) ?? logDir,
+      cwd: workingDirectory(root, config.workingDir) ?? root,
       logPath: join(logDir, `${config.metadata.attempt}.log`),
       createdAt: Date.now(),
       labels: { ...config.labels },
@@ -608,7 +608,10 @@ function containerRoot(root: string, mounts: Mount[]): string {
   return root;
 }
 
-/** The working directory under the root when it is there (a mount), else the host path named. */
+/**
+ * The working directory: the container's root when none is named (its "/"), the named one under
+ * the root when it is there (a mount), else the host path named.
+ */
 function workingDirectory(root: string, workingDir: string | undefined): string | undefined {
   if (!workingDir) return undefined;
   const underRoot = join(root, workingDir);
