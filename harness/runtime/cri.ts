@@ -274,6 +274,14 @@ export interface ContainerRuntime {
   /** Runs `command` beside a running container, with its env (for exec probes). */
   exec(containerId: string, command: string[], timeoutSeconds: number): Promise<ExecResult>;
 
+  /**
+   * Optional: calls `listener` with a container's status as soon as it exits, as the CRI's
+   * GetContainerEvents stream does for the kubelet's evented PLEG (CONTAINER_STOPPED_EVENT). An
+   * addition to listing, never a replacement: an exit may go unreported (the kubelet relists).
+   * Returns how to stop listening.
+   */
+  watchContainerExits?(listener: (container: ContainerStatus) => void): () => void;
+
   /** Lets go of the runtime; with `stopAll`, no container outlives it. */
   close(options?: CloseOptions): Promise<void>;
 }

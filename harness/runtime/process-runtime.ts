@@ -36,7 +36,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   cidrSize,
   firstPodAddressIndex,
@@ -126,16 +126,22 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly starting = new Map<string, Promise<void>>();
   /** The node's shim; before a new one starts, the containers of one that is gone are ended. */
   private readonly shim: NodeShim;
+  /** Who wants to hear of each container's exit at once (watchContainerExits). */
+  private readonly exitListeners = new Set<(container: ContainerStatus) => void>();
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
     this.podCidr = parseCidr(options.podCidr);
     this.images = options.images ?? defaultImageTable;
     this.network = options.network ?? 'loopback';
-    this.shim = new NodeShim(this.stateDir, () => {
-      for (const container of this.containers.values())
-        this.endOrphan(container, this.started(container.id));
-    });
+    this.shim = new NodeShim(
+      this.stateDir,
+      () => {
+        for (const container of this.containers.values())
+          this.endOrphan(container, this.started(container.id));
+      },
+      (dir) => this.reportExit(basename(dir)),
+    );
     mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
     mkdirSync(join(this.stateDir, 'containers'), { recursive: true });
     this.load();
@@ -480,6 +486,19 @@ export class ProcessRuntime implements ContainerRuntime {
         resolve({ exitCode: code ?? (signal === 'SIGKILL' ? 137 : 143), stdout, stderr, timedOut });
       });
     });
+  }
+
+  watchContainerExits(listener: (container: ContainerStatus) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Tells the exit listeners that the container `id` ended (the shim said so). */
+  private reportExit(id: string): void {
+    const container = this.containers.get(id);
+    if (!container) return;
+    const status = this.status(container);
+    for (const listener of this.exitListeners) listener(status);
   }
 
   /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */

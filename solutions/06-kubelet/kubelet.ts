@@ -265,6 +265,11 @@ export class Kubelet {
     // Containers change on their own (they exit): list the runtime and look at the pods whose
     // containers did, like the kubelet's pod lifecycle event generator.
     let last = new Map<string, string>();
+    // A runtime that reports exits as they happen (the evented PLEG) saves waiting for the relist.
+    const unwatch = this.runtime.watchContainerExits?.((container) =>
+      this.enqueue(`${container.labels[podNamespaceLabel]}/${container.labels[podNameLabel]}`),
+    );
+    if (unwatch) signal.addEventListener('abort', unwatch, { once: true });
     repeatEvery(this.clock, this.options.relistMs ?? 1000, signal, async () => {
       const { keys, states } = changedPods(last, await this.runtime.listContainers());
       last = states;
