@@ -172,6 +172,18 @@ describe('The process runtime', () => {
     expect(status.finishedAt).toBeGreaterThanOrEqual(status.startedAt);
   });
 
+  test("a container's exit is reported at once to whoever watches for exits", async () => {
+    const runtime = openRuntime();
+    const exits: string[] = [];
+    const unwatch = runtime.watchContainerExits((container) =>
+      exits.push(`${container.id} ${container.state} ${container.exitCode}`),
+    );
+    const pod = await runPod(runtime, { image: 'kata/job', args: ['--code=3'] });
+    await waitFor(() => exits.length === 1, 'the exit of kata/job is reported');
+    expect(exits, 'the exits reported').toEqual([`${pod.containerId} CONTAINER_EXITED 3`]);
+    unwatch();
+  });
+
   test('a crash container exits 1 and its status says so', async () => {
     const runtime = openRuntime();
     const pod = await runPod(runtime, { image: 'kata/crash', args: ['--after=0'] });
