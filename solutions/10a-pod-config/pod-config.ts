@@ -54,26 +54,21 @@ export class PodConfigurator implements PodConfiguration {
   }
 
   async run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
-    const changed = (kind: string) => (object: ConfigMap | Secret) => {
-      const { namespace, name } = object.metadata;
-      for (const key of this.consumers.get(`${kind}/${namespace}/${name}`) ?? []) resync(key);
-    };
-    for (const [kind, informer] of [
-      ['configmap', this.configMaps],
-      ['secret', this.secrets],
-    ] as const) {
-      const handler = changed(kind);
+    const watched = { configmap: this.configMaps, secret: this.secrets };
+    for (const [kind, informer] of Object.entries(watched)) {
+      const changed = ({ metadata }: ConfigMap | Secret) => {
+        const consumers = this.consumers.get(`${kind}/${metadata.namespace}/${metadata.name}`);
+        for (const key of consumers ?? []) resync(key);
+      };
       informer.addEventHandlers({
-        add: handler,
-        update: (_, object) => handler(object),
-        delete: handler,
+        add: changed,
+        update: (_, now) => changed(now),
+        delete: changed,
       });
       informer.run(signal);
     }
-    this.synced = Promise.all([
-      this.configMaps.waitForSync(signal),
-      this.secrets.waitForSync(signal),
-    ]).then(() => {});
+    const caches = Object.values(watched).map((informer) => informer.waitForSync(signal));
+    this.synced = Promise.all(caches).then(() => {});
     await this.synced.catch(() => {});
   }
 
