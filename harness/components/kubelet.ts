@@ -32,7 +32,7 @@ import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
-import { chapterSource, describeSource, loadModule } from './implementation.ts';
+import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -115,6 +115,12 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const podConfigFolder = chapterSource('10a', flags.use);
   const { createPodConfiguration } = await loadModule('10a', 'pod-config.ts', podConfigFolder);
   log(`chapter 10a, inside a pod: ${describeSource(podConfigFolder)}`);
+  if (isLearnerSource(folder))
+    log(
+      'your kubelet gets chapter 10a as options.podConfiguration: one that does not call it runs ' +
+        'pods without volumes, env from ConfigMaps and Secrets, or init containers ' +
+        '(chapters/10a-pod-config/README.md, "Inside the kubelet")',
+    );
   const podConfiguration = createPodConfiguration({
     client,
     toolkit,
