@@ -621,7 +621,13 @@ function containerRoot(root: string, mounts: Mount[]): string {
         `mount path ${JSON.stringify(mount.containerPath)} must be a path under the container's root`,
       );
     mkdirSync(dirname(link), { recursive: true });
-    rmSync(link, { recursive: true, force: true });
+    // A link can only be made where nothing is: a path inside another mount that the volume
+    // already has cannot be covered as a real mount would cover it, and is never deleted.
+    if (existsSync(link))
+      throw new RuntimeError(
+        'InvalidArgument',
+        `mount path ${mount.containerPath} is already there in another mount: nested mounts over a volume's own files are not supported`,
+      );
     symlinkSync(mount.hostPath, link);
   }
   return root;
