@@ -14,6 +14,7 @@ import { chapter6 } from './course/06-kubelet.ts';
 import { chapter7 } from './course/07-controllers.ts';
 import { chapter8 } from './course/08-deployments.ts';
 import { chapter9 } from './course/09-services.ts';
+import { chapter10A } from './course/10a-pod-config.ts';
 import { chapter12 } from './course/12-dns.ts';
 
 /**
@@ -91,6 +92,7 @@ export const course: Chapter[] = [
   chapter7,
   chapter8,
   chapter9,
+  chapter10A,
   chapter12,
 ];
 
@@ -118,11 +120,11 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
-  apiserver: ['03a', '03b', '09'],
+  apiserver: ['03a', '03b', '09', '10a'],
   'controller-manager': ['07', '08'],
   scheduler: ['05'],
   dns: ['12'],
-  kubelet: ['06', '12'],
+  kubelet: ['06', '10a', '12'],
   proxy: ['09'],
 };
 

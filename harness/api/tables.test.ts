@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { exampleDeployment, exampleNode, examplePod, exampleService } from './examples.ts';
+import type { ContainerStatus } from './types.ts';
 import { builtinResources } from './resources.ts';
 import { humanDuration, podStatus, toTable, wantsTable } from './tables.ts';
 
@@ -83,6 +84,38 @@ describe('Tables', () => {
     expect(podStatus(pod)).toBe('CrashLoopBackOff');
     pod.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
     expect(podStatus(pod)).toBe('Terminating');
+  });
+
+  test("a pod's STATUS while it initializes: Init:N/M, Init:<reason>, then the app containers'", () => {
+    const pod = examplePod('p');
+    pod.spec.nodeName = 'n';
+    pod.spec.initContainers = [
+      { name: 'first', image: 'x' },
+      { name: 'second', image: 'x' },
+    ];
+    const init = (name: string, state: ContainerStatus['state']) =>
+      ({ name, image: 'x', ready: false, restartCount: 0, state }) as ContainerStatus;
+    const done = init('first', { terminated: { exitCode: 0, reason: 'Completed' } });
+    pod.status = {
+      phase: 'Pending',
+      initContainerStatuses: [done, init('second', { running: {} })],
+    };
+    expect(podStatus(pod), 'the STATUS while second runs').toBe('Init:1/2');
+    pod.status.initContainerStatuses = [
+      done,
+      init('second', { waiting: { reason: 'CrashLoopBackOff' } }),
+    ];
+    expect(podStatus(pod), 'the STATUS while second waits to restart').toBe(
+      'Init:CrashLoopBackOff',
+    );
+    pod.status.initContainerStatuses = [
+      done,
+      init('second', { terminated: { exitCode: 1, reason: 'Error' } }),
+    ];
+    expect(podStatus(pod), 'the STATUS after second failed').toBe('Init:Error');
+    pod.status.conditions = [{ type: 'Initialized', status: 'True' }];
+    pod.status.phase = 'Running';
+    expect(podStatus(pod), 'the STATUS once Initialized').toBe('Running');
   });
 
   test('rows carry the cells and, by default, the metadata; wide columns have priority 1', () => {

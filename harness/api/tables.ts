@@ -96,11 +96,41 @@ const nameColumn: Column<KubeObject> = {
 };
 const ageColumn: Column<KubeObject> = { name: 'Age', cell: age };
 
+/** Whether an init container of the pod is a sidecar (restartPolicy Always). */
+function isSidecar(pod: Pod, name: string): boolean {
+  return pod.spec.initContainers?.find((c) => c.name === name)?.restartPolicy === 'Always';
+}
+
+/**
+ * While a pod initializes, its STATUS as kubectl prints it: Init:N/M (N of M init containers
+ * done), or Init:<reason> for the one that failed or waits (Init:CrashLoopBackOff, Init:Error).
+ * Undefined once the pod is Initialized.
+ */
+export function initStatus(pod: Pod): string | undefined {
+  const initialized = pod.status?.conditions?.find((c) => c.type === 'Initialized');
+  if (initialized?.status === 'True') return undefined;
+  const total = pod.spec.initContainers?.length ?? 0;
+  for (const [index, status] of (pod.status?.initContainerStatuses ?? []).entries()) {
+    const { terminated, waiting } = status.state ?? {};
+    if (terminated?.exitCode === 0) continue;
+    if (isSidecar(pod, status.name) && status.started) continue;
+    if (terminated)
+      return terminated.reason
+        ? `Init:${terminated.reason}`
+        : `Init:ExitCode:${terminated.exitCode}`;
+    if (waiting?.reason && waiting.reason !== 'PodInitializing') return `Init:${waiting.reason}`;
+    return `Init:${index}/${total}`;
+  }
+  return undefined;
+}
+
 /** A pod's STATUS as kubectl shows it: a waiting or terminated container's reason beats the phase. */
 export function podStatus(pod: Pod): string {
   if (pod.metadata.deletionTimestamp) return 'Terminating';
   let reason: string = pod.status?.reason ?? pod.status?.phase ?? 'Pending';
   if (!pod.spec.nodeName && reason === 'Pending') return 'Pending';
+  const initializing = initStatus(pod);
+  if (initializing) return initializing;
   for (const container of pod.status?.containerStatuses ?? []) {
     const state = container.state;
     if (state?.waiting?.reason && state.waiting.reason !== '') reason = state.waiting.reason;
@@ -114,15 +144,30 @@ const podColumns: Column<Pod>[] = [
   nameColumn,
   {
     name: 'Ready',
-    cell: (pod) =>
-      `${(pod.status?.containerStatuses ?? []).filter((c) => c.ready).length}/${pod.spec.containers.length}`,
+    // Sidecars count with the app containers, as kubectl counts them.
+    cell: (pod) => {
+      const sidecars = (pod.status?.initContainerStatuses ?? []).filter((c) =>
+        isSidecar(pod, c.name),
+      );
+      const statuses = [...(pod.status?.containerStatuses ?? []), ...sidecars];
+      const total =
+        pod.spec.containers.length +
+        (pod.spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').length;
+      return `${statuses.filter((c) => c.ready).length}/${total}`;
+    },
   },
   { name: 'Status', cell: podStatus },
   {
     name: 'Restarts',
     type: 'integer',
-    cell: (pod) =>
-      (pod.status?.containerStatuses ?? []).reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
+    // While initializing, the init containers' restarts; then the apps' and the sidecars'.
+    cell: (pod) => {
+      const init = pod.status?.initContainerStatuses ?? [];
+      const counted = initStatus(pod)
+        ? init
+        : [...(pod.status?.containerStatuses ?? []), ...init.filter((c) => isSidecar(pod, c.name))];
+      return counted.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
+    },
   },
   ageColumn,
   { name: 'IP', priority: 1, cell: (pod) => pod.status?.podIP ?? NONE },

@@ -154,6 +154,102 @@ export interface ContainerPort {
 export interface EnvVar {
   name: string;
   value?: string;
+  /** Where the value comes from, instead of `value` (chapter 10a). */
+  valueFrom?: EnvVarSource;
+}
+
+/** A key of a ConfigMap or a Secret; `optional`: a missing object or key is no error. */
+export interface KeySelector {
+  name: string;
+  key: string;
+  optional?: boolean;
+}
+
+/** A field of the pod (the downward API), e.g. metadata.name or metadata.labels['app']. */
+export interface ObjectFieldSelector {
+  apiVersion?: string;
+  fieldPath: string;
+}
+
+/** A container's resource request or limit, in units of `divisor` (1 by default). */
+export interface ResourceFieldSelector {
+  containerName?: string;
+  resource: string;
+  divisor?: string;
+}
+
+export interface EnvVarSource {
+  configMapKeyRef?: KeySelector;
+  secretKeyRef?: KeySelector;
+  fieldRef?: ObjectFieldSelector;
+  resourceFieldRef?: ResourceFieldSelector;
+}
+
+/** Every key of a ConfigMap or Secret as variables, each name prefixed with `prefix`. */
+export interface EnvFromSource {
+  prefix?: string;
+  configMapRef?: { name: string; optional?: boolean };
+  secretRef?: { name: string; optional?: boolean };
+}
+
+/** Where a volume of the pod appears in a container. */
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  subPath?: string;
+  readOnly?: boolean;
+}
+
+/** A key of a ConfigMap or Secret projected as a file at `path`, with its own mode. */
+export interface KeyToPath {
+  key: string;
+  path: string;
+  mode?: number;
+}
+
+/** A downward API file: a pod field or a container resource, at `path`. */
+export interface DownwardApiFile {
+  path: string;
+  fieldRef?: ObjectFieldSelector;
+  resourceFieldRef?: ResourceFieldSelector;
+  mode?: number;
+}
+
+export interface ConfigMapVolumeSource {
+  name: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
+}
+
+export interface SecretVolumeSource {
+  secretName: string;
+  items?: KeyToPath[];
+  defaultMode?: number;
+  optional?: boolean;
+}
+
+export interface DownwardApiVolumeSource {
+  items?: DownwardApiFile[];
+  defaultMode?: number;
+}
+
+/** One source of a projected volume. */
+export interface VolumeProjection {
+  configMap?: Omit<ConfigMapVolumeSource, 'defaultMode'>;
+  secret?: { name: string; items?: KeyToPath[]; optional?: boolean };
+  downwardAPI?: { items?: DownwardApiFile[] };
+}
+
+/** A volume of the pod: one of the sources below. */
+export interface Volume {
+  name: string;
+  emptyDir?: { medium?: '' | 'Memory'; sizeLimit?: string };
+  hostPath?: { path: string; type?: string };
+  configMap?: ConfigMapVolumeSource;
+  secret?: SecretVolumeSource;
+  downwardAPI?: DownwardApiVolumeSource;
+  projected?: { sources: VolumeProjection[]; defaultMode?: number };
 }
 
 export interface Probe {
@@ -179,8 +275,12 @@ export interface Container {
   args?: string[];
   workingDir?: string;
   env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  volumeMounts?: VolumeMount[];
   ports?: ContainerPort[];
   resources?: ResourceRequirements;
+  /** Only on an init container: Always makes it a sidecar (it runs beside the app containers). */
+  restartPolicy?: 'Always';
   readinessProbe?: Probe;
   livenessProbe?: Probe;
   startupProbe?: Probe;
@@ -223,6 +323,7 @@ export interface PodDnsConfig {
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
+  volumes?: Volume[];
   /** The node the pod is bound to; set by the scheduler through pods/binding. */
   nodeName?: string;
   nodeSelector?: Record<string, string>;
@@ -290,6 +391,7 @@ export interface PodStatus {
   podIPs?: Array<{ ip: string }>;
   startTime?: string;
   containerStatuses?: ContainerStatus[];
+  initContainerStatuses?: ContainerStatus[];
   reason?: string;
   message?: string;
 }

@@ -75,15 +75,29 @@ export function storeArguments(dataDir: string, storeUrl: string): string[] {
   ];
 }
 
-/** kube-apiserver's flags: the store, its port, and the Service range when one is asked for. */
-export function apiserverArguments(storeUrl: string, port: number, serviceRange?: string) {
+/**
+ * kube-apiserver's flags: the store, its port, the Service range when one is asked for, and the
+ * EncryptionConfiguration that keeps Secrets encrypted in the store.
+ */
+export function apiserverArguments(
+  storeUrl: string,
+  port: number,
+  serviceRange?: string,
+  encryptionConfig?: string,
+) {
   return [
     '--etcd-servers',
     storeUrl,
     '--secure-port',
     String(port),
     ...(serviceRange ? ['--service-cluster-ip-range', serviceRange] : []),
+    ...(encryptionConfig ? ['--encryption-provider-config', encryptionConfig] : []),
   ];
+}
+
+/** Where a cluster keeps its EncryptionConfiguration: the data directory (start.ts writes it). */
+export function encryptionConfigPath(dataDir: string): string {
+  return path.join(dataDir, 'encryption-config.yaml');
 }
 
 /** The controller-manager's and the scheduler's health: their port, on loopback. */
@@ -334,7 +348,12 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     {
       name: 'apiserver',
       kind: 'apiserver',
-      args: apiserverArguments(storeUrl, apiserverPort, options.serviceClusterIpRange),
+      args: apiserverArguments(
+        storeUrl,
+        apiserverPort,
+        options.serviceClusterIpRange,
+        encryptionConfigPath(options.dataDir),
+      ),
       address: apiserverUrl,
       health: `${apiserverUrl}/readyz`,
     },

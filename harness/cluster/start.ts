@@ -12,6 +12,7 @@
 // `kata components`, `kata kill` and `kata restart`. Stopping (stop(), the signal, or the store or
 // the API server exiting) stops everything, nodes first, store last, and then the pods' processes
 // too: no process outlives the cluster.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,12 @@ import { kubeconfigFor } from '../client/kubeconfig.ts';
 import { componentKinds } from '../course.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
-import { planCluster, refuseBusyPorts, type ClusterPlan } from './arguments.ts';
+import {
+  encryptionConfigPath,
+  planCluster,
+  refuseBusyPorts,
+  type ClusterPlan,
+} from './arguments.ts';
 import { bannerLines } from './banner.ts';
 import { serveControl } from './control.ts';
 import { ClusterError, defaultDataDir, type ClusterOptions } from './options.ts';
@@ -50,6 +56,32 @@ function prepareDataDir(options: ClusterOptions): void {
     );
 }
 
+/**
+ * The cluster's EncryptionConfiguration: Secrets sealed with aesgcm under a key made once per data
+ * directory (a new key would leave the Secrets already stored unreadable), identity to read what was
+ * stored before. The key is on the same disk as the store: enough to show the mechanism, not a
+ * protection (a real cluster keeps the key elsewhere, or uses a KMS provider).
+ */
+function writeEncryptionConfig(dataDir: string): void {
+  const file = encryptionConfigPath(dataDir);
+  if (existsSync(file)) return;
+  const secret = randomBytes(32).toString('base64');
+  const config = [
+    'apiVersion: apiserver.config.k8s.io/v1',
+    'kind: EncryptionConfiguration',
+    'resources:',
+    '  - resources: [secrets]',
+    '    providers:',
+    '      - aesgcm:',
+    '          keys:',
+    '            - name: key1',
+    `              secret: ${secret}`,
+    '      - identity: {}',
+    '',
+  ];
+  writeFileSync(file, config.join('\n'), { mode: 0o600 });
+}
+
 /** The default cluster's kubeconfig is also .kata/kubeconfig, where the CLI and kubectl look. */
 function sharedKubeconfig(options: ClusterOptions, plan: ClusterPlan): string {
   if (path.resolve(options.dataDir) !== defaultDataDir) return plan.kubeconfig;
@@ -66,6 +98,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   await refuseBusyPorts(options);
   const plan = await planCluster(options);
   writeFileSync(plan.kubeconfig, kubeconfigFor(plan.apiserverUrl));
+  writeEncryptionConfig(options.dataDir);
   const supervisor = new Supervisor({ logDir, use: options.use, print, paint: options.paint });
   for (const component of plan.components) supervisor.add(component);
   const cluster = new Cluster(options, plan, supervisor);

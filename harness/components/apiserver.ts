@@ -14,6 +14,7 @@
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -46,13 +47,15 @@ export interface ApiServerFlags {
   defaultWatchCacheSize: number;
   /** How long to wait for the store to answer at start (--storage-initialization-timeout). */
   storageInitializationTimeoutMs: number;
+  /** An EncryptionConfiguration file: the resources it names are encrypted in the store. */
+  encryptionProviderConfig?: string;
   use: Use;
 }
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP] [--advertise-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
-                          [--use solutions|mine|auto]`;
+                          [--encryption-provider-config FILE] [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
 export function parseFlags(argv: string[]): ApiServerFlags {
@@ -65,6 +68,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'service-node-port-range': 'string',
     'default-watch-cache-size': 'string',
     'storage-initialization-timeout': 'string',
+    'encryption-provider-config': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -109,6 +113,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
       text('storage-initialization-timeout') ?? '5m',
       'storage-initialization-timeout',
     ),
+    encryptionProviderConfig: text('encryption-provider-config'),
     use,
   };
 }
@@ -190,6 +195,38 @@ async function waitForStore(
   }
 }
 
+/**
+ * The store client with --encryption-provider-config applied (chapter 10a's encryption.ts): what
+ * the file names is sealed on its way to the store. Without the flag, the client as it is.
+ */
+async function encryptedAtRest(
+  store: StoreClient,
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<StoreClient> {
+  const file = flags.encryptionProviderConfig;
+  if (!file) return store;
+  const folder = chapterSource('10a', flags.use);
+  const { storeWithEncryption } = await loadModule('10a', 'encryption.ts', folder);
+  let configText: string;
+  try {
+    configText = readFileSync(file, 'utf8');
+  } catch (error) {
+    await store.close();
+    throw new Error(
+      `--encryption-provider-config: cannot read ${file} (${(error as Error).message})`,
+    );
+  }
+  try {
+    const encrypting = storeWithEncryption(store, configText);
+    log(`chapter 10a, encryption at rest: ${describeSource(folder)}, as ${file} says`);
+    return encrypting;
+  } catch (error) {
+    await store.close();
+    throw new Error(`--encryption-provider-config ${file}: ${(error as Error).message}`);
+  }
+}
+
 /** Connects to the store and starts serving. Throws an Error with a one-line message. */
 export async function startApiServer(
   flags: ApiServerFlags,
@@ -203,7 +240,7 @@ export async function startApiServer(
   if (flags.etcdServers.length > 1) {
     log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
   }
-  const store = implementation.createStoreClient(endpoint);
+  const store = await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log);
   await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;
   try {

@@ -39,6 +39,7 @@ describe('The API server command line', () => {
       serviceNodePortRange: '30000-32767',
       defaultWatchCacheSize: 1000,
       storageInitializationTimeoutMs: 300_000,
+      encryptionProviderConfig: undefined,
       use: 'auto',
     });
   });
@@ -52,9 +53,14 @@ describe('The API server command line', () => {
       '--default-watch-cache-size',
       '0',
       '--storage-initialization-timeout=1m30s',
+      '--encryption-provider-config',
+      '/etc/kata/encryption.yaml',
       '--use',
       'mine',
     ]);
+    expect(flags.encryptionProviderConfig, 'the --encryption-provider-config file').toBe(
+      '/etc/kata/encryption.yaml',
+    );
     expect(
       [flags.etcdServers.map((url) => url.origin), flags.securePort, flags.advertiseAddress],
       'the servers, the port and the advertised address',
@@ -78,7 +84,7 @@ describe('The API server command line', () => {
       ['--storage-initialization-timeout', '5'],
     ].map((argv) => usageProblem(() => parseApiServerFlags(argv)));
     expect(problems, 'the messages of nine mistakes').toEqual([
-      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --use',
+      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --use',
       '--secure-port needs a value',
       '--secure-port must be a port number (0-65535), not "x"',
       '--secure-port must be a port number (0-65535), not "99999"',

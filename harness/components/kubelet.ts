@@ -6,7 +6,9 @@
 //
 // It runs chapter 06's kubelet on chapter 04's toolkit (each the learner's once that chapter
 // passes, --use auto) and on the process runtime: every container a real child process, its state
-// and logs under --root-dir, so a kubelet started again adopts what runs. Ctrl-C stops the kubelet
+// and logs under --root-dir, so a kubelet started again adopts what runs. Chapter 10a fills the
+// kubelet's PodConfiguration seam: env from ConfigMaps and Secrets, volumes under
+// <root-dir>/pods/<uid>/volumes, init containers and sidecars. Ctrl-C stops the kubelet
 // and leaves the pods running, as stopping a real kubelet does.
 //
 // With --cluster-dns (kube-dns's ClusterIP, with :port when it is not 53) each pod gets a resolver
@@ -39,7 +41,7 @@ import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
-import { chapterSource, describeSource, loadModule } from './implementation.ts';
+import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -127,15 +129,33 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     podCidr: flags.podCidr,
     network: flags.network,
   });
+  const capacity = {
+    cpu: String(os.cpus().length),
+    memory: `${Math.floor(os.totalmem() / 1024 / 1024)}Mi`,
+    pods: '110',
+  };
+  const podConfigFolder = chapterSource('10a', flags.use);
+  const { createPodConfiguration } = await loadModule('10a', 'pod-config.ts', podConfigFolder);
+  log(`chapter 10a, inside a pod: ${describeSource(podConfigFolder)}`);
+  if (isLearnerSource(folder))
+    log(
+      'your kubelet gets chapter 10a as options.podConfiguration: one that does not call it runs ' +
+        'pods without volumes, env from ConfigMaps and Secrets, or init containers ' +
+        '(chapters/10a-pod-config/README.md, "Inside the kubelet")',
+    );
+  const podConfiguration = createPodConfiguration({
+    client,
+    toolkit,
+    podsDir: path.join(flags.rootDir, 'pods'),
+    nodeIp: flags.nodeIp,
+    allocatable: capacity,
+  });
   const kubelet = createKubelet({
     nodeName: flags.nodeName,
     nodeIp: flags.nodeIp,
     podCidr: flags.podCidr,
-    capacity: {
-      cpu: String(os.cpus().length),
-      memory: `${Math.floor(os.totalmem() / 1024 / 1024)}Mi`,
-      pods: '110',
-    },
+    capacity,
+    podConfiguration,
     port: flags.port,
     toolkit,
     client,

@@ -56,6 +56,10 @@ export type ReferenceConforms = Conforms<{
     'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
     'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
   };
+  '10a': {
+    'pod-config.ts': typeof import('../../solutions/10a-pod-config/pod-config.ts');
+    'encryption.ts': typeof import('../../solutions/10a-pod-config/encryption.ts');
+  };
   '12': {
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
@@ -97,6 +101,10 @@ export type StubsConform = Conforms<{
   '09': {
     'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+  '10a': {
+    'pod-config.ts': typeof import('../../chapters/10a-pod-config/pod-config.ts');
+    'encryption.ts': typeof import('../../chapters/10a-pod-config/encryption.ts');
   };
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');

@@ -1,9 +1,56 @@
 // Chapter 06's module, as the harness uses it: `kata run kubelet` builds one kubelet over the
 // process runtime; the kubelet benchmark and the cluster benchmark's hollow nodes build many over
-// the fake one.
+// the fake one. Two seams let later chapters in: chapter 10a's pod-config.ts fills PodConfiguration
+// (what happens inside a pod, below), chapter 12's pod-dns.ts podDnsConfig (a pod's resolver).
+import type { Container, ContainerStatus, Pod, PodSpec, PodStatus } from '../api/types.ts';
 import type { ApiClient, Toolkit } from '../client/types.ts';
-import type { Pod } from '../api/types.ts';
-import type { ContainerRuntime, DnsConfig } from '../runtime/cri.ts';
+import type {
+  ContainerConfig,
+  ContainerRuntime,
+  DnsConfig,
+  ContainerStatus as RuntimeContainerStatus,
+  PodSandboxStatus,
+} from '../runtime/cri.ts';
+
+/** What the init containers allow this sync: which of them to run, and whether the apps may. */
+export interface InitPlan {
+  /** The init containers to sync now (start, restart, or leave running), each with its policy. */
+  sync: Array<{ container: Container; restartPolicy: NonNullable<PodSpec['restartPolicy']> }>;
+  /** Every regular init container completed and every sidecar runs: the app containers may start. */
+  initialized: boolean;
+}
+
+/**
+ * The kubelet's seam for what happens inside a pod (chapter 10a): volumes, the configuration
+ * containers consume, and init containers. A kubelet without it runs chapter 06's pods: env
+ * values only, no volumes, init containers ignored. Each method is called from the kubelet's sync
+ * of one pod; an error thrown by preparePod or configureContainer that is a ContainerConfigError
+ * (harness/runtime/cri.ts) holds the container back with CreateContainerConfigError.
+ */
+export interface PodConfiguration {
+  /** Watches what pods consume (ConfigMaps, Secrets); calls resync(key) for a pod using a change. */
+  run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void>;
+  /**
+   * Makes (or brings up to date) the pod's volumes on disk. Answers why a volume cannot be set up
+   * (the message of a FailedMount Event: no container starts meanwhile), or undefined.
+   */
+  preparePod(pod: Pod, sandbox: PodSandboxStatus): Promise<string | undefined>;
+  /** The container's config with its env resolved, $(VAR)s expanded and its volumes mounted. */
+  configureContainer(
+    pod: Pod,
+    container: Container,
+    config: ContainerConfig,
+    sandbox: PodSandboxStatus,
+  ): Promise<ContainerConfig>;
+  /** Which init containers run now, from the newest attempt of each. */
+  initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan;
+  /** The pod's status with its init containers' statuses, phase and Initialized condition. */
+  completeStatus(pod: Pod, status: PodStatus, initStatuses: ContainerStatus[]): PodStatus;
+  /** Groups a going pod's containers (by name) into waves stopped one after the other. */
+  stopOrder(pod: Pod | undefined, names: string[]): string[][];
+  /** Removes the pod's volumes once its sandbox is gone. */
+  cleanupPod(uid: string): Promise<void>;
+}
 
 export interface KubeletOptions {
   nodeName: string;
@@ -19,6 +66,8 @@ export interface KubeletOptions {
   runtime: ContainerRuntime;
   /** How often the runtime is listed for containers that changed (kubelet's PLEG). */
   relistMs?: number;
+  /** Volumes, configuration and init containers (chapter 10a); without it, chapter 06's pods. */
+  podConfiguration?: PodConfiguration;
   /** A pod's resolver configuration, for its sandbox (chapter 12's podDnsConfig). */
   podDnsConfig?: (pod: Pod) => DnsConfig;
 }

@@ -106,6 +106,18 @@ export interface ContainerPort {
   protocol?: 'TCP' | 'UDP' | 'SCTP';
 }
 
+/**
+ * A path of the host the container sees at `containerPath` (the CRI's Mount). A real runtime
+ * bind-mounts it in the container's mount namespace; the process runtime links it into the
+ * container's root directory ($KATA_ROOT, see images/container-files.mjs).
+ */
+export interface Mount {
+  containerPath: string;
+  hostPath: string;
+  /** Read-only: a real runtime mounts it so; here it is recorded and left to the images. */
+  readonly?: boolean;
+}
+
 export interface ContainerConfig {
   metadata: ContainerMetadata;
   image: string;
@@ -116,6 +128,8 @@ export interface ContainerConfig {
   env?: EnvVar[];
   ports?: ContainerPort[];
   workingDir?: string;
+  /** The volumes it sees, at their paths in the container. */
+  mounts?: Mount[];
   labels?: Labels;
   annotations?: Labels;
 }
@@ -205,6 +219,21 @@ export class ImagePullError extends Error {
   }
 }
 
+/** Why the kubelet could not make a container's config (a missing ConfigMap, Secret or key). */
+export const CreateContainerConfigError = 'CreateContainerConfigError';
+
+/**
+ * The container's configuration cannot be made: the kubelet does not start it, reports it waiting
+ * with the reason CreateContainerConfigError and this message, records an Event, and tries again.
+ */
+export class ContainerConfigError extends Error {
+  readonly reason = CreateContainerConfigError;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerConfigError';
+  }
+}
+
 /** Error kinds, named as the gRPC codes a CRI runtime answers with. */
 export type RuntimeErrorCode = 'NotFound' | 'InvalidArgument' | 'FailedPrecondition' | 'Unknown';
 
@@ -259,6 +288,14 @@ export interface ContainerRuntime {
   readLogs(containerId: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Runs `command` beside a running container, with its env (for exec probes). */
   exec(containerId: string, command: string[], timeoutSeconds: number): Promise<ExecResult>;
+
+  /**
+   * Optional: calls `listener` with a container's status as soon as it exits, as the CRI's
+   * GetContainerEvents stream does for the kubelet's evented PLEG (CONTAINER_STOPPED_EVENT). An
+   * addition to listing, never a replacement: an exit may go unreported (the kubelet relists).
+   * Returns how to stop listening.
+   */
+  watchContainerExits?(listener: (container: ContainerStatus) => void): () => void;
 
   /** Lets go of the runtime; with `stopAll`, no container outlives it. */
   close(options?: CloseOptions): Promise<void>;

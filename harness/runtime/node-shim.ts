@@ -49,15 +49,23 @@ export class NodeShim {
 
   private readonly stateDir: string;
   private readonly beforeStart: () => void;
+  private readonly exited: (containerDir: string) => void;
 
   /**
    * @param stateDir the runtime's state directory
    * @param beforeStart runs before a new shim starts: what a shim that is gone left behind (its
    *   containers) is the runtime's to end first
+   * @param exited runs when the shim says a container ended (its exit record is written), while
+   *   this runtime is connected to it
    */
-  constructor(stateDir: string, beforeStart: () => void) {
+  constructor(
+    stateDir: string,
+    beforeStart: () => void,
+    exited: (containerDir: string) => void = () => {},
+  ) {
     this.stateDir = stateDir;
     this.beforeStart = beforeStart;
+    this.exited = exited;
   }
 
   /** The pid of the shim running for this directory, started now if none is. */
@@ -138,6 +146,19 @@ export class NodeShim {
     const connection = { socket, pid };
     this.open = connection;
     socket.on('error', () => {});
+    let pending = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        try {
+          const said = JSON.parse(line) as { exited?: string };
+          if (said.exited) this.exited(said.exited);
+        } catch {
+          // Not a line of ours: the exit is learnt at the next relist all the same.
+        }
+      }
+    });
     socket.on('close', () => {
       if (this.open !== connection) return;
       this.open = undefined;

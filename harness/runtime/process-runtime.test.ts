@@ -1,7 +1,7 @@
 // The process runtime, end to end: real child processes on loopback pod IPs, real log files, a
 // second runtime adopting what the first one started. Each test gets its own state directory and
 // free ports, waits on conditions, and leaves no process behind.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,32 @@ describe('The process runtime', () => {
     expect(health.status, 'GET /healthz').toBe(200);
   });
 
+  test("a container's mounts are links in its root ($KATA_ROOT); echo answers its env and a file it sees", async () => {
+    const runtime = openRuntime();
+    const volume = mkdtempSync(join(tmpdir(), 'kata-volume-'));
+    stateDirs.push(volume);
+    writeFileSync(join(volume, 'greeting'), 'hi');
+    const port = await freePort('127.244.201.2');
+    const pod = await runPod(runtime, {
+      image: 'kata/echo',
+      ports: [{ containerPort: port }],
+      env: [{ name: 'GREETING', value: 'hi' }],
+      mounts: [{ containerPath: '/etc/app', hostPath: volume, readonly: true }],
+    });
+    const { containerId } = pod;
+    await waitFor(() => logged(runtime, containerId, 'listening on'), 'the echo server to listen');
+    const env = await send(`http://${pod.ip}:${port}`, 'GET', '/env');
+    expect(env.text, 'GET /env of a container with env GREETING=hi').toContain('GREETING=hi\n');
+    const root = /^KATA_ROOT=(.*)$/m.exec(env.text)?.[1];
+    expect(root && readlinkSync(join(root, 'etc/app')), 'the link at $KATA_ROOT/etc/app').toBe(
+      volume,
+    );
+    const file = await send(`http://${pod.ip}:${port}`, 'GET', '/files/etc/app/greeting');
+    expect([file.status, file.text], 'GET /files/etc/app/greeting').toEqual([200, 'hi']);
+    const missing = await send(`http://${pod.ip}:${port}`, 'GET', '/files/etc/app/nope');
+    expect(missing.status, 'GET /files/etc/app/nope, a file that is not there').toBe(404);
+  });
+
   test('an echo container stops gracefully on SIGTERM and exits 0', async () => {
     const runtime = openRuntime();
     const port = await freePort('127.244.201.2');
@@ -144,6 +170,18 @@ describe('The process runtime', () => {
       reason: 'Completed',
     });
     expect(status.finishedAt).toBeGreaterThanOrEqual(status.startedAt);
+  });
+
+  test("a container's exit is reported at once to whoever watches for exits", async () => {
+    const runtime = openRuntime();
+    const exits: string[] = [];
+    const unwatch = runtime.watchContainerExits((container) =>
+      exits.push(`${container.id} ${container.state} ${container.exitCode}`),
+    );
+    const pod = await runPod(runtime, { image: 'kata/job', args: ['--code=3'] });
+    await waitFor(() => exits.length === 1, 'the exit of kata/job is reported');
+    expect(exits, 'the exits reported').toEqual([`${pod.containerId} CONTAINER_EXITED 3`]);
+    unwatch();
   });
 
   test('a crash container exits 1 and its status says so', async () => {

@@ -16,6 +16,9 @@
 //                                                    gave one (images/pod-resolver.mjs reads it)
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
+//   <stateDir>/containers/<id>/root/                 the container's root ($KATA_ROOT): each mount
+//                                                    a symlink at its path, e.g. root/etc/app ->
+//                                                    the pod's configMap volume
 //   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
 //                                                    (one shim for all the containers of the node)
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
@@ -32,9 +35,10 @@ import {
   readFileSync,
   renameSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   cidrSize,
   firstPodAddressIndex,
@@ -56,6 +60,7 @@ import {
   type ImageStatus,
   type LogLine,
   type LogOptions,
+  type Mount,
   type PodSandboxConfig,
   type PodSandboxFilter,
   type PodSandboxStatus,
@@ -127,16 +132,22 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly starting = new Map<string, Promise<void>>();
   /** The node's shim; before a new one starts, the containers of one that is gone are ended. */
   private readonly shim: NodeShim;
+  /** Who wants to hear of each container's exit at once (watchContainerExits). */
+  private readonly exitListeners = new Set<(container: ContainerStatus) => void>();
 
   constructor(options: ProcessRuntimeOptions) {
     this.stateDir = options.stateDir;
     this.podCidr = parseCidr(options.podCidr);
     this.images = options.images ?? defaultImageTable;
     this.network = options.network ?? 'loopback';
-    this.shim = new NodeShim(this.stateDir, () => {
-      for (const container of this.containers.values())
-        this.endOrphan(container, this.started(container.id));
-    });
+    this.shim = new NodeShim(
+      this.stateDir,
+      () => {
+        for (const container of this.containers.values())
+          this.endOrphan(container, this.started(container.id));
+      },
+      (dir) => this.reportExit(basename(dir)),
+    );
     mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
     mkdirSync(join(this.stateDir, 'containers'), { recursive: true });
     this.load();
@@ -259,6 +270,7 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirSync(logDir, { recursive: true });
     mkdirSync(this.containerFile(id, ''), { recursive: true });
     const ports = (config.ports ?? []).map((port) => port.containerPort);
+    const root = containerRoot(this.containerFile(id, 'root'), config.mounts ?? []);
     const container: ContainerRecord = {
       id,
       podSandboxId: sandboxId,
@@ -279,12 +291,13 @@ export class ProcessRuntime implements ContainerRuntime {
         POD_NAMESPACE: sandbox.metadata.namespace,
         POD_IP: sandbox.ip,
         KATA_CONTAINER_PORTS: ports.join(','),
+        KATA_ROOT: root,
         ...this.resolverEnv(sandbox.id),
         ...Object.fromEntries(
           (config.env ?? []).map((variable) => [variable.name, variable.value]),
         ),
       },
-      cwd: config.workingDir || logDir,
+      cwd: workingDirectory(root, config.workingDir) ?? root,
       logPath: join(logDir, `${config.metadata.attempt}.log`),
       createdAt: Date.now(),
       labels: { ...config.labels },
@@ -485,6 +498,19 @@ export class ProcessRuntime implements ContainerRuntime {
     });
   }
 
+  watchContainerExits(listener: (container: ContainerStatus) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
+  /** Tells the exit listeners that the container `id` ended (the shim said so). */
+  private reportExit(id: string): void {
+    const container = this.containers.get(id);
+    if (!container) return;
+    const status = this.status(container);
+    for (const listener of this.exitListeners) listener(status);
+  }
+
   /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */
   async shimProcess(): Promise<number> {
     return this.shim.pid();
@@ -602,6 +628,44 @@ export class ProcessRuntime implements ContainerRuntime {
   private waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
     return waitUntil(condition, timeoutMs);
   }
+}
+
+/**
+ * Makes a container's root directory: each mount a symlink at its container path, pointing at the
+ * host path (a real runtime bind-mounts it in the container's own mount namespace). Mounts are
+ * linked shortest path first, so /data/cache lands inside the /data volume, as a nested mount does.
+ */
+function containerRoot(root: string, mounts: Mount[]): string {
+  mkdirSync(root, { recursive: true });
+  const ordered = [...mounts].sort((a, b) => a.containerPath.length - b.containerPath.length);
+  for (const mount of ordered) {
+    const link = join(root, mount.containerPath);
+    if (link === root || !link.startsWith(`${root}/`))
+      throw new RuntimeError(
+        'InvalidArgument',
+        `mount path ${JSON.stringify(mount.containerPath)} must be a path under the container's root`,
+      );
+    mkdirSync(dirname(link), { recursive: true });
+    // A link can only be made where nothing is: a path inside another mount that the volume
+    // already has cannot be covered as a real mount would cover it, and is never deleted.
+    if (existsSync(link))
+      throw new RuntimeError(
+        'InvalidArgument',
+        `mount path ${mount.containerPath} is already there in another mount: nested mounts over a volume's own files are not supported`,
+      );
+    symlinkSync(mount.hostPath, link);
+  }
+  return root;
+}
+
+/**
+ * The working directory: the container's root when none is named (its "/"), the named one under
+ * the root when it is there (a mount), else the host path named.
+ */
+function workingDirectory(root: string, workingDir: string | undefined): string | undefined {
+  if (!workingDir) return undefined;
+  const underRoot = join(root, workingDir);
+  return existsSync(underRoot) ? underRoot : workingDir;
 }
 
 /** 64 hex digits, like a containerd id. */

@@ -20,6 +20,10 @@
 //   { "exit": true }                 kill what still runs, record it, and exit (the runtime
 //                                    stopping everything)
 //
+// and tells every connected runtime when a container has ended, one line each, once its exit
+// record is written: { "exited": "<container dir>" } (so a kubelet learns it at once, as from the
+// CRI's container events, instead of at its next relist).
+//
 // Everything else goes through files, so a runtime started later reads what an earlier one asked:
 //
 //   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath }
@@ -132,6 +136,7 @@ function startContainer(dir) {
     stderr.flush();
     closeSync(log);
     record(join(dir, 'exit.json'), { ...exit, finishedAt: Date.now() });
+    for (const client of clients) client.write(`${JSON.stringify({ exited: dir })}\n`);
     running.delete(dir);
     exitWhenIdle();
   };

@@ -15,7 +15,16 @@
 // The pure steps live beside it: node.ts (the Node), pod-status.ts (the status), restarts.ts
 // (whether and when to restart), containers.ts (the runtime's configs), probes.ts, and events.ts
 // (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
-import type { Container, Lease, Node, Pod, Service } from '../../harness/api/types.ts';
+// What happens inside a pod beyond that (volumes, env from ConfigMaps and Secrets, init containers)
+// comes through one seam, the optional PodConfiguration that chapter 10a fills.
+import type {
+  Container,
+  ContainerStatus,
+  Lease,
+  Node,
+  Pod,
+  Service,
+} from '../../harness/api/types.ts';
 import { isAlreadyExists, isConflict, isNotFound } from '../../harness/client/errors.ts';
 import { eventRecorder, type EventNote, type EventRecorder } from '../../harness/client/events.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
@@ -26,8 +35,10 @@ import {
   type Timer,
   type TimerClock,
 } from '../../harness/clock.ts';
+import type { PodConfiguration } from '../../harness/contracts/kubelet.ts';
 import {
   containerNameLabel,
+  ContainerConfigError,
   ImagePullBackOff,
   ImagePullError,
   podNameLabel,
@@ -42,7 +53,7 @@ import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './co
 import * as events from './events.ts';
 import { serveKubeletApi } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
-import { podStatus, type ContainerObservation } from './pod-status.ts';
+import { containerStatus, podStatus, type ContainerObservation } from './pod-status.ts';
 import { ContainerProbes } from './probes.ts';
 import { CrashBackoff, crashLoopMessage, nextStep, type BackoffOptions } from './restarts.ts';
 
@@ -63,6 +74,8 @@ export interface KubeletOptions extends NodeConfig {
   backoff?: BackoffOptions;
   /** How long a failed image pull waits before the next try. 10 s. */
   imageBackoffMs?: number;
+  /** Volumes, configuration and init containers (chapter 10a); without it, none of them. */
+  podConfiguration?: PodConfiguration;
   /** A pod's resolver configuration (chapter 12's podDnsConfig); without it, pods get none. */
   podDnsConfig?: (pod: Pod) => DnsConfig;
 }
@@ -250,9 +263,16 @@ export class Kubelet {
       this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30);
     pods.addEventHandlers({ add: remember, delete: remember });
     controller.watch(pods);
+    // A ConfigMap or Secret a pod consumes changed: sync that pod (its files, a held container).
+    void this.options.podConfiguration?.run(signal, (key) => this.enqueue(key));
     // Containers change on their own (they exit): list the runtime and look at the pods whose
     // containers did, like the kubelet's pod lifecycle event generator.
     let last = new Map<string, string>();
+    // A runtime that reports exits as they happen (the evented PLEG) saves waiting for the relist.
+    const unwatch = this.runtime.watchContainerExits?.((container) =>
+      this.enqueue(`${container.labels[podNamespaceLabel]}/${container.labels[podNameLabel]}`),
+    );
+    if (unwatch) signal.addEventListener('abort', unwatch, { once: true });
     repeatEvery(this.clock, this.options.relistMs ?? 1000, signal, async () => {
       const { keys, states } = changedPods(last, await this.runtime.listContainers());
       last = states;
@@ -315,7 +335,16 @@ export class Kubelet {
       return { reason: error.reason, message: error.message };
     }
     const services = this.services.byIndex('namespace', pod.metadata.namespace ?? '');
-    const config = containerConfig(pod, container, attempt, services);
+    let config = containerConfig(pod, container, attempt, services);
+    try {
+      const configuration = this.options.podConfiguration;
+      if (configuration)
+        config = await configuration.configureContainer(pod, container, config, sandbox);
+    } catch (error) {
+      if (!(error instanceof ContainerConfigError)) throw error;
+      this.record(pod, () => events.failed(error.message), name);
+      return { reason: error.reason, message: error.message };
+    }
     try {
       const id = await this.runtime.createContainer(sandbox.id, config);
       this.record(pod, () => events.created(name), name);
@@ -344,7 +373,7 @@ export class Kubelet {
         ready: probes?.ready,
       });
     }
-    const status = podStatus({
+    let status = podStatus({
       spec: pod.spec,
       previous: pod.status,
       containers,
@@ -352,6 +381,16 @@ export class Kubelet {
       hostIP: this.options.nodeIp,
       now: this.clock.now(),
     });
+    const configuration = this.options.podConfiguration;
+    if (configuration) {
+      const initStatuses: ContainerStatus[] = [];
+      for (const container of pod.spec.initContainers ?? []) {
+        const latest = await this.latestAttempt(sandbox.id, container.name);
+        const { name, image } = container;
+        initStatuses.push(containerStatus({ name, image, latest, waiting: held.get(name) }));
+      }
+      status = configuration.completeStatus(pod, status, initStatuses);
+    }
     // The same status as the pod shows already: no write (the API server would work for nothing).
     if (sameStatus(pod.status, status)) return;
     const pods = this.options.client.resource<Pod>('pods', pod.metadata.namespace);
@@ -379,11 +418,12 @@ export class Kubelet {
     pod: Pod,
     sandbox: PodSandboxStatus,
     container: Container,
+    restartPolicy = pod.spec.restartPolicy,
   ): Promise<Held | undefined> {
     const latest = await this.latestAttempt(sandbox.id, container.name);
     const backoffKey = `${pod.metadata.uid}/${container.name}`;
     const now = this.clock.now();
-    const step = nextStep(pod.spec.restartPolicy, latest, this.backoff, backoffKey, now);
+    const step = nextStep(restartPolicy, latest, this.backoff, backoffKey, now);
     if (step.action === 'none') return undefined;
     if (step.action === 'start') return this.startContainer(pod, sandbox, container, step.attempt);
     this.enqueue(keyOf(pod), step.waitMs);
@@ -396,7 +436,8 @@ export class Kubelet {
   async syncPod(pod: Pod): Promise<void> {
     const sandbox = await this.ensureSandbox(pod);
     const held = new Map<string, Held>();
-    for (const container of pod.spec.containers) {
+    const ready = await this.preparePod(pod, sandbox, held);
+    for (const container of ready ? pod.spec.containers : []) {
       const why = await this.syncContainer(pod, sandbox, container);
       if (why) held.set(container.name, why);
       const { livenessProbe, readinessProbe, startupProbe } = container;
@@ -405,6 +446,33 @@ export class Kubelet {
       }
     }
     await this.writeStatus(pod, sandbox, held);
+  }
+
+  /**
+   * Chapter 10a's part of a sync, with a PodConfiguration: the pod's volumes, then its init
+   * containers in order. Whether the app containers may run now; when not, `held` says why.
+   */
+  private async preparePod(
+    pod: Pod,
+    sandbox: PodSandboxStatus,
+    held: Map<string, Held>,
+  ): Promise<boolean> {
+    const configuration = this.options.podConfiguration;
+    if (!configuration) return true;
+    const failedMount = await configuration.preparePod(pod, sandbox);
+    if (failedMount) {
+      this.record(pod, () => ({ type: 'Warning', reason: 'FailedMount', message: failedMount }));
+      return false;
+    }
+    const latest = new Map<string, RuntimeContainerStatus | undefined>();
+    for (const { name } of pod.spec.initContainers ?? [])
+      latest.set(name, await this.latestAttempt(sandbox.id, name));
+    const plan = configuration.initPlan(pod, latest);
+    for (const { container, restartPolicy } of plan.sync) {
+      const why = await this.syncContainer(pod, sandbox, container, restartPolicy);
+      if (why) held.set(container.name, why);
+    }
+    return plan.initialized;
   }
 
   /** The newest attempt of a container in a sandbox. */
@@ -472,10 +540,18 @@ export class Kubelet {
         const pod = { metadata: { name, namespace, uid: container.labels[podUidLabel] } };
         this.record(pod, () => events.killing(container.metadata.name), container.metadata.name);
       }
-      await Promise.all(
-        running.map((container) => this.runtime.stopContainer(container.id, graceSeconds)),
-      );
+      // One wave, or (chapter 10a) the app containers first and the sidecars after them.
+      const names = running.map((container) => container.metadata.name);
+      const configuration = this.options.podConfiguration;
+      const waves = configuration?.stopOrder(this.pods.get(key), names) ?? [names];
+      for (const wave of waves) {
+        const stopping = running.filter((container) => wave.includes(container.metadata.name));
+        await Promise.all(
+          stopping.map((container) => this.runtime.stopContainer(container.id, graceSeconds)),
+        );
+      }
       await this.runtime.removePodSandbox(sandbox.id);
+      await configuration?.cleanupPod(sandbox.metadata.uid);
     }
     this.gracePeriods.delete(key);
   }

@@ -2,9 +2,14 @@
 // It listens on the pod IP and on each of the container's ports, and answers every request with
 // who it is (pod name, namespace, IP) and what was asked (method, path), so a test or a learner
 // with curl can see which pod a Service sent them to. GET /healthz answers 200 "ok" for probes.
+// What a container was given can be asked for too: GET /env answers its environment (NAME=value
+// lines, sorted), and GET /files/<path> the contents of <path> as the container sees it (its
+// volumes, under KATA_ROOT: /files/etc/app/greeting reads the file the pod mounted at /etc/app).
 // On SIGTERM it stops accepting connections, finishes what is in flight and exits 0, as a
 // well-behaved server does in its termination grace period.
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import { hostPathOf } from './container-files.mjs';
 
 /** `--name=value` arguments as a map of lists (a flag may repeat, e.g. --port). */
 export function flags(argv) {
@@ -29,6 +34,23 @@ function portsToServe(options) {
   return ports.map(Number);
 }
 
+/** The environment as `env` prints it, sorted: NAME=value, one a line. */
+function environmentLines() {
+  const names = Object.keys(process.env).sort();
+  return names.map((name) => `${name}=${process.env[name]}\n`).join('');
+}
+
+/** Answers the contents of `path` as the container sees it, or 404 saying why not. */
+async function answerFile(path, response) {
+  try {
+    const contents = await readFile(hostPathOf(path));
+    response.writeHead(200, { 'content-type': 'text/plain' }).end(contents);
+  } catch (error) {
+    const why = error.code === 'ENOENT' ? 'No such file or directory' : error.message;
+    response.writeHead(404, { 'content-type': 'text/plain' }).end(`${path}: ${why}\n`);
+  }
+}
+
 export function serveEcho(argv) {
   const options = flags(argv);
   const ip = options.get('listen')?.[0] ?? process.env.POD_IP ?? '127.0.0.1';
@@ -43,6 +65,14 @@ export function serveEcho(argv) {
     const server = createServer((request, response) => {
       if (request.url === '/healthz') {
         response.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+        return;
+      }
+      if (request.url === '/env') {
+        response.writeHead(200, { 'content-type': 'text/plain' }).end(environmentLines());
+        return;
+      }
+      if (request.url?.startsWith('/files/')) {
+        void answerFile(decodeURIComponent(request.url.slice('/files'.length)), response);
         return;
       }
       const answer = { ...who, port, method: request.method, path: request.url };
