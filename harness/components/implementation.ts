@@ -28,6 +28,7 @@ import type {
 } from '../contracts/controllers.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
+import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
 import type {
@@ -107,6 +108,7 @@ export interface ChapterModules {
   };
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+  '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -136,6 +138,7 @@ export const chapterModuleFiles = {
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
+  '10b': ['streaming-server.ts', 'connect.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -105,6 +105,9 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     podCidr: flags.podCidr,
     network: flags.network,
   });
+  const streamsFolder = chapterSource('10b', flags.use);
+  const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
+  log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);
   const kubelet = createKubelet({
     nodeName: flags.nodeName,
     nodeIp: flags.nodeIp,
@@ -118,6 +121,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     toolkit,
     client,
     runtime,
+    streaming: streams.createStreamingServer(runtime),
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);

@@ -50,6 +50,10 @@ export type ReferenceConforms = Conforms<{
     'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
     'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
   };
+  '10b': {
+    'streaming-server.ts': typeof import('../../solutions/10b-pod-streams/streaming-server.ts');
+    'connect.ts': typeof import('../../solutions/10b-pod-streams/connect.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -81,6 +85,10 @@ export type StubsConform = Conforms<{
   '09': {
     'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+  '10b': {
+    'streaming-server.ts': typeof import('../../chapters/10b-pod-streams/streaming-server.ts');
+    'connect.ts': typeof import('../../chapters/10b-pod-streams/connect.ts');
   };
 }>;
 

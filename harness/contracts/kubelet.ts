@@ -3,6 +3,7 @@
 // the fake one.
 import type { ApiClient, Toolkit } from '../client/types.ts';
 import type { ContainerRuntime } from '../runtime/cri.ts';
+import type { StreamingServer } from './pod-streams.ts';
 
 export interface KubeletOptions {
   nodeName: string;
@@ -18,6 +19,8 @@ export interface KubeletOptions {
   runtime: ContainerRuntime;
   /** How often the runtime is listed for containers that changed (kubelet's PLEG). */
   relistMs?: number;
+  /** exec, attach and port-forward on the kubelet API (chapter 10b's streaming server). */
+  streaming?: StreamingServer;
 }
 
 export interface Kubelet {

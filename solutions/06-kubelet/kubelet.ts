@@ -39,7 +39,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
 import * as events from './events.ts';
-import { serveKubeletApi } from './kubelet-server.ts';
+import { serveKubeletApi, type StreamingServer } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { podStatus, type ContainerObservation } from './pod-status.ts';
 import { ContainerProbes } from './probes.ts';
@@ -62,6 +62,8 @@ export interface KubeletOptions extends NodeConfig {
   backoff?: BackoffOptions;
   /** How long a failed image pull waits before the next try. 10 s. */
   imageBackoffMs?: number;
+  /** exec, attach and port-forward on the kubelet API (chapter 10b); without it, none. */
+  streaming?: StreamingServer;
 }
 
 /** The key of a pod: "namespace/name". */
@@ -220,7 +222,8 @@ export class Kubelet {
       const { nodeIp, port } = this.options;
       const policyOf = (namespace: string, name: string) =>
         this.pods.get(`${namespace}/${name}`)?.spec.restartPolicy;
-      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf);
+      const { streaming } = this.options;
+      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf, streaming);
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
       signal.addEventListener('abort', () => void api.close());
