@@ -200,10 +200,17 @@ export async function serveAttach(
   socket.close(1000);
 }
 
+/**
+ * ws holds a subprotocol's name to the HTTP token grammar, which has no "/", so it would refuse
+ * "SPDY/3.1+portforward.k8s.io" outright. The kubelet checks that offer itself (offers), and
+ * hands ws this token in its place; the answer names the real protocol.
+ */
+const spdyTunnelToken = 'kata-spdy-tunnel';
+
 /** The subprotocol to accept: remote command v5 or tunneled SPDY, whichever is offered. */
 function chooseProtocol(protocols: Set<string>): string | false {
   if (protocols.has(remoteCommandProtocol)) return remoteCommandProtocol;
-  if (protocols.has(spdyTunnelProtocol)) return spdyTunnelProtocol;
+  if (protocols.has(spdyTunnelToken)) return spdyTunnelProtocol;
   return false;
 }
 
@@ -284,6 +291,7 @@ async function forwardPorts(upgrading: Upgrading, route: StreamingRoute, address
   if ((request.headers.upgrade ?? '').toLowerCase() === 'websocket') {
     if (!offers(request, spdyTunnelProtocol))
       throw new StreamingError(400, `port-forward needs a WebSocket with ${spdyTunnelProtocol}`);
+    request.headers['sec-websocket-protocol'] = spdyTunnelToken;
     const webSocket = await upgrading.accept(request, socket, head);
     const session = new PortForwardSession({ send: (bytes) => webSocket.send(bytes), dial, pod });
     webSocket.on('message', (bytes: Buffer) => session.receive(bytes));
