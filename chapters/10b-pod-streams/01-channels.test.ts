@@ -10,11 +10,8 @@ import {
 } from './channels.ts';
 
 describe('Remote command channels', () => {
-  test('kubectl 1.32 asks for v5.channel.k8s.io', () => {
+  test('a message (of v5.channel.k8s.io) is its channel byte, then the bytes', () => {
     expect(remoteCommandProtocol, 'the remote command subprotocol').toBe('v5.channel.k8s.io');
-  });
-
-  test('a message is its channel byte, then the bytes', () => {
     expect([...frame(1, 'hi')], 'stdout (1) carrying "hi"').toEqual([1, 0x68, 0x69]);
     expect([...frame(255, Buffer.from([0]))], 'close (255) of stdin (0)').toEqual([255, 0]);
   });

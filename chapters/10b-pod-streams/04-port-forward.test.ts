@@ -119,7 +119,9 @@ describe('Port forwarding', () => {
     await openRequest(0, port);
     await waitFor(() => kubectl.stream(1).ended, 'the error stream to end');
     expect(kubectl.stream(1).text, 'the error stream').toMatch(
-      new RegExp(`^error forwarding port ${port} to pod default/web \\(127.0.0.1\\): .*ECONNREFUSED`),
+      new RegExp(
+        `^error forwarding port ${port} to pod default/web \\(127.0.0.1\\): .*ECONNREFUSED`,
+      ),
     );
   });
 
@@ -161,7 +163,7 @@ describe('Port forwarding', () => {
     await waitFor(() => kubectl.stream(1).ended, 'the error stream to end');
   });
 
-  test("closing the session ends every connection to the pod, and bytes that come after are dropped", async () => {
+  test('closing the session ends every connection to the pod, and bytes that come after are dropped', async () => {
     await openRequest(0);
     await waitFor(() => podConnections.length === 1, 'the connection to the pod');
     session.close();

@@ -274,7 +274,11 @@ describe("The kubelet's streaming server", () => {
 
   test('other paths are not taken; close() ends every session', async () => {
     expect(
-      streaming.upgrade(new http.IncomingMessage(new net.Socket()), new PassThrough(), Buffer.alloc(0)),
+      streaming.upgrade(
+        new http.IncomingMessage(new net.Socket()),
+        new PassThrough(),
+        Buffer.alloc(0),
+      ),
       'an upgrade for /',
     ).toBe(false);
     const client = open('/exec/default/web/app?command=cat&stdin=true&stdout=true');

@@ -37,7 +37,9 @@ export function streamContainer(pod: KubeObject, query: URLSearchParams, verb: s
   const name = pod.metadata.name!;
   const { phase, names } = podFacts(pod);
   if (phase === 'Succeeded' || phase === 'Failed')
-    throw badRequest(`cannot ${verb} into a container in a completed pod; current phase is ${phase}`);
+    throw badRequest(
+      `cannot ${verb} into a container in a completed pod; current phase is ${phase}`,
+    );
   const container = query.get('container') ?? (names.length === 1 ? names[0] : undefined);
   if (!container)
     throw badRequest(
@@ -62,7 +64,8 @@ export function kubeletUrl(pod: KubeObject, node: KubeObject | undefined): URL {
     | undefined;
   const address = status?.addresses?.find((entry) => entry.type === 'InternalIP')?.address;
   const port = status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
-  if (!address) throw badRequest(`node "${node.metadata.name}" has no InternalIP to reach its kubelet`);
+  if (!address)
+    throw badRequest(`node "${node.metadata.name}" has no InternalIP to reach its kubelet`);
   return new URL(`http://${address}:${port}`);
 }
 
@@ -109,9 +112,7 @@ export async function proxyUpgrade(upgrade: UpgradeRequest, location: URL): Prom
   await new Promise<void>((resolve, reject) => {
     upstream.once('connect', resolve);
     upstream.once('error', (error) =>
-      reject(
-        new ApiError(500, 'InternalError', `error dialing backend: ${error.message}`),
-      ),
+      reject(new ApiError(500, 'InternalError', `error dialing backend: ${error.message}`)),
     );
   });
   const client = upgrade.hijack();

@@ -304,7 +304,8 @@ function connecterHandler(connecter: PodConnecter): SubresourceHandler {
  * disabled for this cluster" (without details it would fail reading them).
  */
 const noEphemeralContainers: SubresourceHandler = async () => {
-  const message = 'the server could not find the requested resource (kata runs no ephemeral containers)';
+  const message =
+    'the server could not find the requested resource (kata runs no ephemeral containers)';
   throw new ApiError(404, 'NotFound', message, {});
 };
 

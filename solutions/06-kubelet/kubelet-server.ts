@@ -71,7 +71,9 @@ export async function serveKubeletApi(
   // exec, attach, port-forward: upgraded connections, for the streaming server when there is one.
   server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!streaming?.upgrade(request, socket, head))
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found');
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found',
+      );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -147,14 +147,16 @@ const dictionaryTail =
   'gzip,deflate,sdchcharset=utf-8charset=iso-8859-1,utf-,*,enq=0.';
 
 /** The dictionary both ends prime zlib with: 1423 bytes. */
-export const headerDictionary: Buffer = Buffer.concat([
-  ...dictionaryWords.map((word) => {
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(word.length);
-    return Buffer.concat([length, Buffer.from(word, 'latin1')]);
-  }),
-  Buffer.from(dictionaryTail, 'latin1'),
-]);
+export function headerDictionary(): Buffer {
+  return Buffer.concat([
+    ...dictionaryWords.map((word) => {
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(word.length);
+      return Buffer.concat([length, Buffer.from(word, 'latin1')]);
+    }),
+    Buffer.from(dictionaryTail, 'latin1'),
+  ]);
+}
 
 /** Writes `input` through a zlib stream and collects what a sync flush gives out. */
 function throughZlib(stream: zlib.Deflate | zlib.Inflate, input: Buffer): Promise<Buffer> {
@@ -178,8 +180,8 @@ function throughZlib(stream: zlib.Deflate | zlib.Inflate, input: Buffer): Promis
  * before).
  */
 export class HeaderCompression {
-  private readonly deflate = zlib.createDeflate({ dictionary: headerDictionary });
-  private readonly inflate = zlib.createInflate({ dictionary: headerDictionary });
+  private readonly deflate = zlib.createDeflate({ dictionary: headerDictionary() });
+  private readonly inflate = zlib.createInflate({ dictionary: headerDictionary() });
   private compressing: Promise<unknown> = Promise.resolve();
   private decompressing: Promise<unknown> = Promise.resolve();
 

@@ -104,7 +104,10 @@ export async function runningContainer(
 }
 
 /** The pod's IP, from its ready sandbox, or a 404. */
-export async function podAddress(runtime: ContainerRuntime, route: StreamingRoute): Promise<string> {
+export async function podAddress(
+  runtime: ContainerRuntime,
+  route: StreamingRoute,
+): Promise<string> {
   const [sandbox] = await runtime.listPodSandbox({
     state: 'SANDBOX_READY',
     labelSelector: { [podNamespaceLabel]: route.namespace, [podNameLabel]: route.pod },
@@ -226,14 +229,22 @@ export function createStreamingServer(runtime: ContainerRuntime): StreamingServe
         resolve(webSocket);
       }),
     );
-  const serve = async (route: StreamingRoute, request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  const serve = async (
+    route: StreamingRoute,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
     if (route.kind === 'portForward') {
       const address = await podAddress(runtime, route);
       return forwardPorts({ request, socket, head, accept, sessions }, route, address);
     }
     if (!offers(request, remoteCommandProtocol))
-      throw new StreamingError(400, `${route.kind} needs a WebSocket with ${remoteCommandProtocol}`);
+      throw new StreamingError(
+        400,
+        `${route.kind} needs a WebSocket with ${remoteCommandProtocol}`,
+      );
     const streams = parseStreamRequest(url.searchParams, route);
     const containerId = await runningContainer(runtime, route);
     if (route.kind === 'attach')

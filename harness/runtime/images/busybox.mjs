@@ -118,7 +118,8 @@ async function wget(args) {
     const arg = args[index];
     if (arg === '-q') quiet = true;
     else if (arg === '-qO-' || arg === '-O-') [quiet, output] = [quiet || arg === '-qO-', '-'];
-    else if (arg === '-O' || arg === '-qO') [quiet, output] = [quiet || arg === '-qO', args[++index]];
+    else if (arg === '-O' || arg === '-qO')
+      [quiet, output] = [quiet || arg === '-qO', args[++index]];
     else if (arg === '-T') index++;
     else operands.push(arg);
   }
@@ -131,7 +132,8 @@ async function wget(args) {
   } catch (error) {
     return fail(`can't connect to remote host: ${error.cause?.code ?? error.message}`);
   }
-  if (!response.ok) return fail(`server returned error: HTTP/1.1 ${response.status} ${response.statusText}`);
+  if (!response.ok)
+    return fail(`server returned error: HTTP/1.1 ${response.status} ${response.statusText}`);
   const body = Buffer.from(await response.arrayBuffer());
   const file = output ?? (basename(new URL(target).pathname) || 'index.html');
   if (file === '-') return void process.stdout.write(body);
