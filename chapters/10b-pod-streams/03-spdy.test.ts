@@ -13,6 +13,7 @@ import {
   rstStream,
   streamIdOf,
   synReply,
+  type SpdyHeaders,
 } from './spdy.ts';
 
 /**
@@ -93,7 +94,7 @@ describe('SPDY frames', () => {
   test('what one end compresses, the other decompresses', async () => {
     const sender = new HeaderCompression();
     const receiver = new HeaderCompression();
-    const sent = [{ streamtype: 'data' }, { streamtype: 'data', port: '9' }];
+    const sent: SpdyHeaders[] = [{ streamtype: 'data' }, { streamtype: 'data', port: '9' }];
     const received = [];
     for (const headers of sent)
       received.push(await receiver.decompress(await sender.compress(headers)));

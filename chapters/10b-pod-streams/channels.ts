@@ -15,6 +15,9 @@
 // The query of the request says what the client wants: `command` (repeated, one per word),
 // `container`, and `stdin`, `stdout`, `stderr`, `tty` as booleans.
 import type { Status } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Remote command channels';
 
 /** The WebSocket subprotocol kubectl 1.32 asks for first. */
 export const remoteCommandProtocol = 'v5.channel.k8s.io';
@@ -28,13 +31,12 @@ export const closeChannel = 255;
 
 /** One message: the channel byte, then the bytes. */
 export function frame(channel: number, bytes: Uint8Array | string): Buffer {
-  return Buffer.concat([Buffer.from([channel]), Buffer.from(bytes)]);
+  throw new NotImplemented('frame', section);
 }
 
 /** A message read back: its channel and its bytes. An empty message has no channel: an error. */
 export function readFrame(message: Buffer): { channel: number; bytes: Buffer } {
-  if (message.length === 0) throw new Error('an empty message names no channel');
-  return { channel: message[0]!, bytes: message.subarray(1) };
+  throw new NotImplemented('readFrame', section);
 }
 
 /** What an exec or attach asks for, read from its query. */
@@ -47,30 +49,12 @@ export interface StreamRequest {
   tty: boolean;
 }
 
-/** A query boolean as kube reads it: "true" or "1". */
-function flag(query: URLSearchParams, name: string): boolean {
-  const value = query.get(name);
-  return value === 'true' || value === '1';
-}
-
 /**
  * The request in a query. At least one stream must be asked for; a tty has no stderr (kube
  * rejects both together).
  */
 export function streamRequest(query: URLSearchParams): StreamRequest {
-  const request: StreamRequest = {
-    command: query.getAll('command'),
-    container: query.get('container') ?? undefined,
-    stdin: flag(query, 'stdin'),
-    stdout: flag(query, 'stdout'),
-    stderr: flag(query, 'stderr'),
-    tty: flag(query, 'tty'),
-  };
-  if (!request.stdin && !request.stdout && !request.stderr)
-    throw new Error('you must specify at least 1 of stdin, stdout, stderr');
-  if (request.tty && request.stderr)
-    throw new Error('stdout and stderr must not both be requested with tty');
-  return request;
+  throw new NotImplemented('streamRequest', section);
 }
 
 /**
@@ -79,20 +63,10 @@ export function streamRequest(query: URLSearchParams): StreamRequest {
  * kubectl turns into "command terminated with exit code N" and its own exit code.
  */
 export function exitStatus(exitCode: number): Status {
-  if (exitCode === 0) return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success' };
-  return {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: `command terminated with non-zero exit code: exit status ${exitCode}`,
-    reason: 'NonZeroExitCode',
-    details: { causes: [{ reason: 'ExitCode', message: String(exitCode) }] },
-  };
+  throw new NotImplemented('exitStatus', section);
 }
 
 /** A terminal's new size, from a resize message's JSON. */
 export function readResize(bytes: Buffer): { width: number; height: number } {
-  const size = JSON.parse(bytes.toString('utf8')) as { Width?: number; Height?: number };
-  return { width: size.Width ?? 0, height: size.Height ?? 0 };
+  throw new NotImplemented('readResize', section);
 }

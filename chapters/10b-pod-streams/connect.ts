@@ -15,39 +15,18 @@ import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../harness/api/errors.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type { PodConnecter, UpgradeRequest } from '../../harness/contracts/pod-streams.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Passing the connection on';
 
 export type { PodConnecter } from '../../harness/contracts/pod-streams.ts';
-
-function badRequest(message: string): ApiError {
-  return new ApiError(400, 'BadRequest', message);
-}
-
-/** The pod's phase and container names, as the connecters read them. */
-function podFacts(pod: KubeObject) {
-  const spec = pod.spec as { containers: { name: string }[] };
-  const status = pod.status as { phase?: string } | undefined;
-  return { phase: status?.phase, names: spec.containers.map((c) => c.name) };
-}
 
 /**
  * The container an exec or attach is for: ?container, or the pod's only one. A pod that has
  * ended cannot take one (400), nor can a container it does not have.
  */
 export function streamContainer(pod: KubeObject, query: URLSearchParams, verb: string): string {
-  const name = pod.metadata.name!;
-  const { phase, names } = podFacts(pod);
-  if (phase === 'Succeeded' || phase === 'Failed')
-    throw badRequest(
-      `cannot ${verb} into a container in a completed pod; current phase is ${phase}`,
-    );
-  const container = query.get('container') ?? (names.length === 1 ? names[0] : undefined);
-  if (!container)
-    throw badRequest(
-      `a container name must be specified for pod ${name}, choose one of: [${names.join(' ')}]`,
-    );
-  if (!names.includes(container))
-    throw badRequest(`container ${container} is not valid for pod ${name}`);
-  return container;
+  throw new NotImplemented('streamContainer', section);
 }
 
 /**
@@ -55,18 +34,7 @@ export function streamContainer(pod: KubeObject, query: URLSearchParams, verb: s
  * unless it says>. A pod on no node, or a node with no address, cannot be reached (400).
  */
 export function kubeletUrl(pod: KubeObject, node: KubeObject | undefined): URL {
-  if (!node) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
-  const status = node.status as
-    | {
-        addresses?: { type: string; address: string }[];
-        daemonEndpoints?: { kubeletEndpoint?: { Port?: number } };
-      }
-    | undefined;
-  const address = status?.addresses?.find((entry) => entry.type === 'InternalIP')?.address;
-  const port = status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
-  if (!address)
-    throw badRequest(`node "${node.metadata.name}" has no InternalIP to reach its kubelet`);
-  return new URL(`http://${address}:${port}`);
+  throw new NotImplemented('kubeletUrl', section);
 }
 
 /**
@@ -80,11 +48,7 @@ export function kubeletLocation(
   query: URLSearchParams,
   container?: string,
 ): URL {
-  const parts = [route, pod.metadata.namespace!, pod.metadata.name!];
-  if (container !== undefined) parts.push(container);
-  const location = new URL(`/${parts.map(encodeURIComponent).join('/')}`, base);
-  location.search = query.toString();
-  return location;
+  throw new NotImplemented('kubeletLocation', section);
 }
 
 /**
@@ -92,15 +56,7 @@ export function kubeletLocation(
  * included), the kubelet's path, its own Host, and no credentials of the client's.
  */
 export function requestHead(request: IncomingMessage, location: URL): string {
-  const path = `${location.pathname}${location.search}`;
-  const lines = [`${request.method} ${path} HTTP/1.1`, `Host: ${location.host}`];
-  const raw = request.rawHeaders;
-  for (let index = 0; index < raw.length; index += 2) {
-    const name = raw[index]!;
-    if (['host', 'authorization'].includes(name.toLowerCase())) continue;
-    lines.push(`${name}: ${raw[index + 1]}`);
-  }
-  return `${lines.join('\r\n')}\r\n\r\n`;
+  throw new NotImplemented('requestHead', section);
 }
 
 /**
@@ -108,46 +64,10 @@ export function requestHead(request: IncomingMessage, location: URL): string {
  * taken), sends it the request, then pipes the two connections together until either ends.
  */
 export async function proxyUpgrade(upgrade: UpgradeRequest, location: URL): Promise<void> {
-  const upstream = net.connect(Number(location.port), location.hostname);
-  await new Promise<void>((resolve, reject) => {
-    upstream.once('connect', resolve);
-    upstream.once('error', (error) =>
-      reject(new ApiError(500, 'InternalError', `error dialing backend: ${error.message}`)),
-    );
-  });
-  const client = upgrade.hijack();
-  upstream.write(requestHead(upgrade.request, location));
-  if (upgrade.head.length > 0) upstream.write(upgrade.head);
-  client.pipe(upstream);
-  upstream.pipe(client);
-  const end = () => {
-    client.destroy();
-    upstream.destroy();
-  };
-  for (const side of [client, upstream]) {
-    side.on('close', end);
-    side.on('error', end);
-  }
+  throw new NotImplemented('proxyUpgrade', section);
 }
 
 /** The three connecters, as the API server registers them. */
 export function podConnecters(): PodConnecter[] {
-  const stream = (subresource: string): PodConnecter => ({
-    subresource,
-    location: (pod, node, query) => {
-      const container = streamContainer(pod, query, subresource);
-      return kubeletLocation(kubeletUrl(pod, node), subresource, pod, query, container);
-    },
-    connect: proxyUpgrade,
-  });
-  return [
-    stream('exec'),
-    stream('attach'),
-    {
-      subresource: 'portforward',
-      location: (pod, node, query) =>
-        kubeletLocation(kubeletUrl(pod, node), 'portForward', pod, query),
-      connect: proxyUpgrade,
-    },
-  ];
+  throw new NotImplemented('podConnecters', section);
 }

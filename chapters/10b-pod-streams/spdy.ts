@@ -16,6 +16,9 @@
 // SPDY/3 specification gives (section 2.6.10.1), one compression stream per direction for the
 // whole connection, flushed after each block.
 import zlib from 'node:zlib';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ SPDY frames';
 
 export const spdyVersion = 3;
 
@@ -43,18 +46,11 @@ export type SpdyFrame =
 
 /** The 8-byte header then the payload. */
 export function controlFrame(type: number, flags: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt16BE(0x8000 | spdyVersion, 0);
-  header.writeUInt16BE(type, 2);
-  header.writeUInt32BE(((flags & 0xff) << 24) | payload.length, 4);
-  return Buffer.concat([header, payload]);
+  throw new NotImplemented('controlFrame', section);
 }
 
 export function dataFrame(streamId: number, flags: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(8);
-  header.writeUInt32BE(streamId & 0x7fffffff, 0);
-  header.writeUInt32BE(((flags & 0xff) << 24) | payload.length, 4);
-  return Buffer.concat([header, payload]);
+  throw new NotImplemented('dataFrame', section);
 }
 
 /**
@@ -62,27 +58,8 @@ export function dataFrame(streamId: number, flags: number, payload: Buffer): Buf
  * `push` returns every frame completed so far and keeps the rest for later.
  */
 export class FrameReader {
-  private pending = Buffer.alloc(0);
-
   push(bytes: Buffer): SpdyFrame[] {
-    this.pending = Buffer.concat([this.pending, bytes]);
-    const frames: SpdyFrame[] = [];
-    while (this.pending.length >= 8) {
-      const length = this.pending.readUInt32BE(4) & 0xffffff;
-      if (this.pending.length < 8 + length) break;
-      const flags = this.pending[4]!;
-      const payload = this.pending.subarray(8, 8 + length);
-      const first = this.pending.readUInt32BE(0);
-      if (first & 0x80000000) {
-        const version = (first >>> 16) & 0x7fff;
-        if (version !== spdyVersion) throw new Error(`unsupported SPDY version ${version}`);
-        frames.push({ control: true, type: first & 0xffff, flags, payload });
-      } else {
-        frames.push({ control: false, streamId: first & 0x7fffffff, flags, payload });
-      }
-      this.pending = this.pending.subarray(8 + length);
-    }
-    return frames;
+    throw new NotImplemented('FrameReader.push', section);
   }
 }
 
@@ -91,36 +68,11 @@ export type SpdyHeaders = Record<string, string>;
 
 /** An uncompressed header block: the count of pairs, then each name and value with its length. */
 export function encodeHeaderBlock(headers: SpdyHeaders): Buffer {
-  const parts: Buffer[] = [];
-  const pairs = Object.entries(headers);
-  const count = Buffer.alloc(4);
-  count.writeUInt32BE(pairs.length);
-  parts.push(count);
-  for (const [name, value] of pairs) {
-    for (const text of [name.toLowerCase(), value]) {
-      const bytes = Buffer.from(text, 'utf8');
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(bytes.length);
-      parts.push(length, bytes);
-    }
-  }
-  return Buffer.concat(parts);
+  throw new NotImplemented('encodeHeaderBlock', section);
 }
 
 export function decodeHeaderBlock(block: Buffer): SpdyHeaders {
-  const headers: SpdyHeaders = {};
-  let offset = 4;
-  const read = () => {
-    const length = block.readUInt32BE(offset);
-    const text = block.toString('utf8', offset + 4, offset + 4 + length);
-    offset += 4 + length;
-    return text;
-  };
-  for (let pair = block.readUInt32BE(0); pair > 0; pair--) {
-    const name = read();
-    headers[name] = read();
-  }
-  return headers;
+  throw new NotImplemented('decodeHeaderBlock', section);
 }
 
 /** The SPDY/3 header dictionary: these names, each after its 4-byte length, then `dictionaryTail`. */
@@ -148,30 +100,7 @@ const dictionaryTail =
 
 /** The dictionary both ends prime zlib with: 1423 bytes. */
 export function headerDictionary(): Buffer {
-  return Buffer.concat([
-    ...dictionaryWords.map((word) => {
-      const length = Buffer.alloc(4);
-      length.writeUInt32BE(word.length);
-      return Buffer.concat([length, Buffer.from(word, 'latin1')]);
-    }),
-    Buffer.from(dictionaryTail, 'latin1'),
-  ]);
-}
-
-/** Writes `input` through a zlib stream and collects what a sync flush gives out. */
-function throughZlib(stream: zlib.Deflate | zlib.Inflate, input: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const collect = (chunk: Buffer) => chunks.push(chunk);
-    stream.on('data', collect);
-    stream.once('error', reject);
-    stream.write(input);
-    stream.flush(zlib.constants.Z_SYNC_FLUSH, () => {
-      stream.off('data', collect);
-      stream.off('error', reject);
-      resolve(Buffer.concat(chunks));
-    });
-  });
+  throw new NotImplemented('headerDictionary', section);
 }
 
 /**
@@ -180,52 +109,34 @@ function throughZlib(stream: zlib.Deflate | zlib.Inflate, input: Buffer): Promis
  * before).
  */
 export class HeaderCompression {
-  private readonly deflate = zlib.createDeflate({ dictionary: headerDictionary() });
-  private readonly inflate = zlib.createInflate({ dictionary: headerDictionary() });
-  private compressing: Promise<unknown> = Promise.resolve();
-  private decompressing: Promise<unknown> = Promise.resolve();
-
   compress(headers: SpdyHeaders): Promise<Buffer> {
-    const block = encodeHeaderBlock(headers);
-    const next = this.compressing.then(() => throughZlib(this.deflate, block));
-    this.compressing = next.catch(() => {});
-    return next;
+    throw new NotImplemented('HeaderCompression.compress', section);
   }
 
   decompress(bytes: Buffer): Promise<SpdyHeaders> {
-    const next = this.decompressing.then(async () =>
-      decodeHeaderBlock(await throughZlib(this.inflate, bytes)),
-    );
-    this.decompressing = next.catch(() => {});
-    return next;
+    throw new NotImplemented('HeaderCompression.decompress', section);
   }
 
   close(): void {
-    this.deflate.destroy();
-    this.inflate.destroy();
+    throw new NotImplemented('HeaderCompression.close', section);
   }
 }
 
 /** SYN_STREAM's payload: stream id, associated stream id, priority, slot, then the header block. */
 export function readSynStream(payload: Buffer): { streamId: number; headerBlock: Buffer } {
-  return { streamId: payload.readUInt32BE(0) & 0x7fffffff, headerBlock: payload.subarray(10) };
+  throw new NotImplemented('readSynStream', section);
 }
 
 /** SYN_REPLY: the stream id, then the compressed header block. */
 export function synReply(streamId: number, headerBlock: Buffer): Buffer {
-  const id = Buffer.alloc(4);
-  id.writeUInt32BE(streamId & 0x7fffffff);
-  return controlFrame(frameTypes.synReply, 0, Buffer.concat([id, headerBlock]));
+  throw new NotImplemented('synReply', section);
 }
 
 export function rstStream(streamId: number, status: number): Buffer {
-  const payload = Buffer.alloc(8);
-  payload.writeUInt32BE(streamId & 0x7fffffff, 0);
-  payload.writeUInt32BE(status, 4);
-  return controlFrame(frameTypes.rstStream, 0, payload);
+  throw new NotImplemented('rstStream', section);
 }
 
 /** The stream id a RST_STREAM (or WINDOW_UPDATE, HEADERS) is about. */
 export function streamIdOf(payload: Buffer): number {
-  return payload.readUInt32BE(0) & 0x7fffffff;
+  throw new NotImplemented('streamIdOf', section);
 }

@@ -39,6 +39,9 @@ import {
 } from './channels.ts';
 import { PortForwardSession } from './port-forward.ts';
 import { LineDiscipline, terminalOutput } from './terminal.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = "§ The kubelet's streaming server";
 
 export type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 
@@ -56,13 +59,7 @@ export interface StreamingRoute {
 
 /** The route a path names, or undefined for a path that is not a streaming one. */
 export function streamingRoute(path: string): StreamingRoute | undefined {
-  const parts = path.split('/').slice(1).map(decodeURIComponent);
-  const [kind, namespace, pod, container] = parts;
-  if ((kind === 'exec' || kind === 'attach') && parts.length === 4)
-    return { kind, namespace: namespace!, pod: pod!, container: container! };
-  if (kind === 'portForward' && parts.length === 3)
-    return { kind, namespace: namespace!, pod: pod! };
-  return undefined;
+  throw new NotImplemented('streamingRoute', section);
 }
 
 /** An error answered before any upgrade, with its HTTP status code. */
@@ -77,12 +74,7 @@ export class StreamingError extends Error {
 
 /** Answers `error` on a socket not upgraded yet, as plain text, and closes it. */
 export function refuse(socket: Duplex, error: StreamingError): void {
-  const body = Buffer.from(error.message);
-  const reason = error.code === 404 ? 'Not Found' : error.code === 400 ? 'Bad Request' : 'Error';
-  socket.end(
-    `HTTP/1.1 ${error.code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  throw new NotImplemented('refuse', section);
 }
 
 /** The id of the container a route names, running now (its newest attempt), or a 404. */
@@ -90,17 +82,7 @@ export async function runningContainer(
   runtime: ContainerRuntime,
   route: StreamingRoute,
 ): Promise<string> {
-  const attempts = await runtime.listContainers({
-    state: 'CONTAINER_RUNNING',
-    labelSelector: {
-      [podNamespaceLabel]: route.namespace,
-      [podNameLabel]: route.pod,
-      [containerNameLabel]: route.container!,
-    },
-  });
-  const newest = attempts.sort((a, b) => b.metadata.attempt - a.metadata.attempt)[0];
-  if (!newest) throw new StreamingError(404, `container not found ("${route.container}")`);
-  return newest.id;
+  throw new NotImplemented('runningContainer', section);
 }
 
 /** The pod's IP, from its ready sandbox, or a 404. */
@@ -108,34 +90,7 @@ export async function podAddress(
   runtime: ContainerRuntime,
   route: StreamingRoute,
 ): Promise<string> {
-  const [sandbox] = await runtime.listPodSandbox({
-    state: 'SANDBOX_READY',
-    labelSelector: { [podNamespaceLabel]: route.namespace, [podNameLabel]: route.pod },
-  });
-  if (!sandbox) throw new StreamingError(404, `pod not found ("${route.pod}_${route.namespace}")`);
-  return sandbox.ip;
-}
-
-/** Whether a request offers a WebSocket subprotocol. */
-function offers(request: IncomingMessage, protocol: string): boolean {
-  const offered = request.headers['sec-websocket-protocol'] ?? '';
-  return offered.split(',').some((entry) => entry.trim() === protocol);
-}
-
-/** Sends one channel's bytes, while the WebSocket is open. */
-function sender(socket: WebSocket): (channel: number, bytes: Uint8Array | string) => void {
-  return (channel, bytes) => {
-    if (socket.readyState === WebSocket.OPEN) socket.send(frame(channel, bytes));
-  };
-}
-
-/** Resolves once a stream has given all its data. */
-function drained(stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve) => {
-    stream.once('end', resolve);
-    stream.once('close', resolve);
-    stream.once('error', () => resolve());
-  });
+  throw new NotImplemented('podAddress', section);
 }
 
 /**
@@ -148,36 +103,7 @@ export async function serveExec(
   session: ExecSession,
   request: StreamRequest,
 ): Promise<void> {
-  const send = sender(socket);
-  const terminal = request.tty ? new LineDiscipline() : undefined;
-  if (terminal) session.stdout.setEncoding('utf8');
-  session.stdout.on('data', (chunk: string | Buffer) =>
-    send(stdoutChannel, terminal ? terminalOutput(String(chunk)) : chunk),
-  );
-  session.stderr.on('data', (chunk: Buffer) => send(stderrChannel, chunk));
-  socket.on('message', (message: Buffer) => {
-    const { channel, bytes } = readFrame(message);
-    if (channel === stdinChannel && terminal) {
-      const typed = terminal.input(bytes.toString('utf8'));
-      if (typed.echo) send(stdoutChannel, typed.echo);
-      for (const line of typed.lines) session.stdin?.write(line);
-      if (typed.interrupt) session.kill('SIGINT');
-      if (typed.endOfInput) session.stdin?.end();
-    } else if (channel === stdinChannel) session.stdin?.write(bytes);
-    else if (channel === closeChannel && bytes[0] === stdinChannel) session.stdin?.end();
-  });
-  let ended = false;
-  socket.on('close', () => {
-    if (!ended) session.kill('SIGKILL');
-  });
-  const [exitCode] = await Promise.all([
-    session.exited,
-    drained(session.stdout),
-    drained(session.stderr),
-  ]);
-  ended = true;
-  send(errorChannel, JSON.stringify(exitStatus(exitCode)));
-  socket.close(1000);
+  throw new NotImplemented('serveExec', section);
 }
 
 /**
@@ -191,99 +117,16 @@ export async function serveAttach(
   containerId: string,
   request: StreamRequest,
 ): Promise<void> {
-  const send = sender(socket);
-  const stop = new AbortController();
-  socket.on('close', () => stop.abort());
-  for await (const line of runtime.readLogs(containerId, { follow: true, signal: stop.signal })) {
-    const text = `${line.content}${line.partial ? '' : '\n'}`;
-    const toStderr = line.stream === 'stderr' && request.stderr;
-    send(toStderr ? stderrChannel : stdoutChannel, request.tty ? terminalOutput(text) : text);
-  }
-  send(errorChannel, JSON.stringify(exitStatus(0)));
-  socket.close(1000);
-}
-
-/**
- * ws holds a subprotocol's name to the HTTP token grammar, which has no "/", so it would refuse
- * "SPDY/3.1+portforward.k8s.io" outright. The kubelet checks that offer itself (offers), and
- * hands ws this token in its place; the answer names the real protocol.
- */
-const spdyTunnelToken = 'kata-spdy-tunnel';
-
-/** The subprotocol to accept: remote command v5 or tunneled SPDY, whichever is offered. */
-function chooseProtocol(protocols: Set<string>): string | false {
-  if (protocols.has(remoteCommandProtocol)) return remoteCommandProtocol;
-  if (protocols.has(spdyTunnelToken)) return spdyTunnelProtocol;
-  return false;
+  throw new NotImplemented('serveAttach', section);
 }
 
 /** Serves exec, attach and port-forward over upgraded connections, for one runtime. */
 export function createStreamingServer(runtime: ContainerRuntime): StreamingServer {
-  const webSockets = new WebSocketServer({ noServer: true, handleProtocols: chooseProtocol });
-  const sessions = new Set<{ close(): void }>();
-  const accept = (request: IncomingMessage, socket: Duplex, head: Buffer) =>
-    new Promise<WebSocket>((resolve) =>
-      webSockets.handleUpgrade(request, socket, head, (webSocket) => {
-        sessions.add(webSocket);
-        webSocket.on('close', () => sessions.delete(webSocket));
-        resolve(webSocket);
-      }),
-    );
-  const serve = async (
-    route: StreamingRoute,
-    request: IncomingMessage,
-    socket: Duplex,
-    head: Buffer,
-  ) => {
-    const url = new URL(request.url ?? '/', 'http://kubelet');
-    if (route.kind === 'portForward') {
-      const address = await podAddress(runtime, route);
-      return forwardPorts({ request, socket, head, accept, sessions }, route, address);
-    }
-    if (!offers(request, remoteCommandProtocol))
-      throw new StreamingError(
-        400,
-        `${route.kind} needs a WebSocket with ${remoteCommandProtocol}`,
-      );
-    const streams = parseStreamRequest(url.searchParams, route);
-    const containerId = await runningContainer(runtime, route);
-    if (route.kind === 'attach')
-      return serveAttach(await accept(request, socket, head), runtime, containerId, streams);
-    const session = await runtime.execStream(containerId, streams.command, streams);
-    await serveExec(await accept(request, socket, head), session, streams);
-  };
-  return {
-    upgrade(request, socket, head) {
-      const route = streamingRoute(new URL(request.url ?? '/', 'http://kubelet').pathname);
-      if (!route) return false;
-      serve(route, request, socket, head).catch((error: Error) => {
-        const known = error instanceof StreamingError;
-        if (socket.writable) refuse(socket, known ? error : new StreamingError(500, error.message));
-      });
-      return true;
-    },
-    close() {
-      for (const session of sessions) session.close();
-      webSockets.close();
-    },
-  };
-}
-
-/** The query's stream request, a 400 when it is not one; exec needs a command. */
-function parseStreamRequest(query: URLSearchParams, route: StreamingRoute): StreamRequest {
-  let streams: StreamRequest;
-  try {
-    streams = streamRequest(query);
-  } catch (error) {
-    throw new StreamingError(400, (error as Error).message);
-  }
-  if (route.kind === 'exec' && streams.command.length === 0)
-    throw new StreamingError(400, 'you must specify at least one command for the container');
-  return streams;
+  throw new NotImplemented('createStreamingServer', section);
 }
 
 /** What forwardPorts needs of the server: the request, and how to accept a WebSocket. */
-interface Upgrading {
+export interface Upgrading {
   request: IncomingMessage;
   socket: Duplex;
   head: Buffer;
@@ -295,28 +138,10 @@ interface Upgrading {
  * Port-forward to the pod at `address`: a SPDY session over the WebSocket's binary messages
  * (kubectl 1.32's way), or over the socket itself after a plain SPDY/3.1 upgrade (its fallback).
  */
-async function forwardPorts(upgrading: Upgrading, route: StreamingRoute, address: string) {
-  const { request, socket, head } = upgrading;
-  const pod = `${route.namespace}/${route.pod} (${address})`;
-  const dial = (port: number) => net.connect(port, address);
-  if ((request.headers.upgrade ?? '').toLowerCase() === 'websocket') {
-    if (!offers(request, spdyTunnelProtocol))
-      throw new StreamingError(400, `port-forward needs a WebSocket with ${spdyTunnelProtocol}`);
-    request.headers['sec-websocket-protocol'] = spdyTunnelToken;
-    const webSocket = await upgrading.accept(request, socket, head);
-    const session = new PortForwardSession({ send: (bytes) => webSocket.send(bytes), dial, pod });
-    webSocket.on('message', (bytes: Buffer) => session.receive(bytes));
-    webSocket.on('close', () => session.close());
-    return;
-  }
-  socket.write(
-    'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\n' +
-      `X-Stream-Protocol-Version: ${portForwardProtocol}\r\n\r\n`,
-  );
-  const session = new PortForwardSession({ send: (bytes) => socket.write(bytes), dial, pod });
-  upgrading.sessions.add({ close: () => socket.destroy() });
-  socket.on('data', (bytes: Buffer) => session.receive(bytes));
-  socket.on('close', () => session.close());
-  socket.on('error', () => session.close());
-  if (head.length > 0) session.receive(head);
+export async function forwardPorts(
+  upgrading: Upgrading,
+  route: StreamingRoute,
+  address: string,
+): Promise<void> {
+  throw new NotImplemented('forwardPorts', section);
 }

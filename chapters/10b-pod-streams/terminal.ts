@@ -7,6 +7,10 @@
 // and writes "\n" as "\r\n". Node has no pseudo-terminals without a native module, so the kubelet
 // does those few things itself, here, between the WebSocket and the command's pipes.
 
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ A terminal without a terminal';
+
 /** What one chunk of typed input comes to. */
 export interface TypedInput {
   /** Bytes to show the user (the echo). */
@@ -19,44 +23,15 @@ export interface TypedInput {
   endOfInput: boolean;
 }
 
-const ctrlC = '\x03';
-const ctrlD = '\x04';
-const erase = ['\x7f', '\b'];
-
 /** The line discipline of one terminal: the line being typed, and the rules above. */
 export class LineDiscipline {
-  private line = '';
-
   /** Takes keys as typed; says what to echo, which lines are complete, and which signals. */
   input(keys: string): TypedInput {
-    const typed: TypedInput = { echo: '', lines: [], interrupt: false, endOfInput: false };
-    for (const key of keys) {
-      if (key === '\r' || key === '\n') {
-        typed.echo += '\r\n';
-        typed.lines.push(`${this.line}\n`);
-        this.line = '';
-      } else if (erase.includes(key)) {
-        if (this.line.length === 0) continue;
-        this.line = this.line.slice(0, -1);
-        typed.echo += '\b \b';
-      } else if (key === ctrlC) {
-        typed.echo += '^C\r\n';
-        typed.interrupt = true;
-        this.line = '';
-      } else if (key === ctrlD) {
-        if (this.line.length === 0) typed.endOfInput = true;
-        else typed.lines.push(this.line);
-        this.line = '';
-      } else {
-        this.line += key;
-        typed.echo += key;
-      }
-    }
-    return typed;
+    throw new NotImplemented('LineDiscipline.input', section);
   }
 }
 
 /** The command's output as a terminal shows it: each "\n" not after a "\r" becomes "\r\n". */
 export function terminalOutput(text: string): string {
-  return text.replace(/(?<!\r)\n/g, '\r\n');
+  throw new NotImplemented('terminalOutput', section);
 }

@@ -283,7 +283,7 @@ function parseStreamRequest(query: URLSearchParams, route: StreamingRoute): Stre
 }
 
 /** What forwardPorts needs of the server: the request, and how to accept a WebSocket. */
-interface Upgrading {
+export interface Upgrading {
   request: IncomingMessage;
   socket: Duplex;
   head: Buffer;
@@ -295,7 +295,11 @@ interface Upgrading {
  * Port-forward to the pod at `address`: a SPDY session over the WebSocket's binary messages
  * (kubectl 1.32's way), or over the socket itself after a plain SPDY/3.1 upgrade (its fallback).
  */
-async function forwardPorts(upgrading: Upgrading, route: StreamingRoute, address: string) {
+export async function forwardPorts(
+  upgrading: Upgrading,
+  route: StreamingRoute,
+  address: string,
+): Promise<void> {
   const { request, socket, head } = upgrading;
   const pod = `${route.namespace}/${route.pod} (${address})`;
   const dial = (port: number) => net.connect(port, address);
