@@ -72,8 +72,9 @@ function upgradeTo(url: string, early = ''): Promise<{ head: string; socket: net
     `GET ${pathname}${search} HTTP/1.1\r\nHost: ${hostname}\r\nAuthorization: Bearer secret\r\n` +
       `Connection: Upgrade\r\nUpgrade: test\r\n\r\n${early}`,
   );
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let answer = '';
+    socket.on('close', () => reject(new Error(`the connection closed after "${answer}"`)));
     socket.on('data', (chunk: Buffer) => {
       answer += chunk.toString('latin1');
       const end = answer.indexOf('\r\n\r\n');
@@ -154,7 +155,10 @@ describe('Passing the connection on', () => {
     const front = http.createServer();
     front.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
       const location = new URL(`http://127.0.0.1:${kubeletPort}/exec/default/web/app`);
-      void proxyUpgrade({ request, head, hijack: () => socket }, location);
+      const upgrade = { request, head, hijack: () => socket };
+      Promise.resolve()
+        .then(() => proxyUpgrade(upgrade, location))
+        .catch(() => socket.destroy());
     });
     await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
     const { port } = front.address() as net.AddressInfo;

@@ -72,6 +72,19 @@ export class StreamingError extends Error {
   }
 }
 
+/** Whether a request offers a WebSocket subprotocol. */
+export function offers(request: IncomingMessage, protocol: string): boolean {
+  throw new NotImplemented('offers', section);
+}
+
+/**
+ * What an exec or attach request asks for: it must offer v5.channel.k8s.io, and its query must
+ * be a stream request (400 otherwise); exec needs a command.
+ */
+export function parseStreamRequest(request: IncomingMessage, route: StreamingRoute): StreamRequest {
+  throw new NotImplemented('parseStreamRequest', section);
+}
+
 /** Answers `error` on a socket not upgraded yet, as plain text, and closes it. */
 export function refuse(socket: Duplex, error: StreamingError): void {
   throw new NotImplemented('refuse', section);

@@ -50,7 +50,14 @@ export const chapter10B: Chapter = {
     {
       title: "The kubelet's routes, refusals and containers",
       from: "The kubelet's streaming server > its routes: /exec and /attach name a container, /portForward a pod",
-      functions: ['streamingRoute', 'refuse', 'runningContainer', 'podAddress'],
+      functions: [
+        'streamingRoute',
+        'refuse',
+        'runningContainer',
+        'podAddress',
+        'offers',
+        'parseStreamRequest',
+      ],
     },
     {
       title: 'exec over a WebSocket',

@@ -92,14 +92,13 @@ export class PortForwardSession {
     const { streamId, headerBlock } = readSynStream(payload);
     const headers: SpdyHeaders = await this.compression.decompress(headerBlock);
     this.ends.send(synReply(streamId, await this.compression.compress({})));
-    const requestId = headers.requestid;
+    const { requestid: requestId, streamtype: type } = headers;
     const port = Number(headers.port);
-    if (requestId === undefined || !Number.isInteger(port) || port < 1 || port > 65535)
+    const valid = Number.isInteger(port) && port > 0 && port < 65536;
+    if (requestId === undefined || !valid || (type !== 'error' && type !== 'data'))
       return this.ends.send(rstStream(streamId, rstStatus.protocolError));
     const request = this.requests.get(requestId) ?? { port };
-    if (headers.streamtype === 'error') request.errorStream = streamId;
-    else if (headers.streamtype === 'data') request.dataStream = streamId;
-    else return this.ends.send(rstStream(streamId, rstStatus.protocolError));
+    request[type === 'error' ? 'errorStream' : 'dataStream'] = streamId;
     this.requests.set(requestId, request);
     this.streams.set(streamId, requestId);
     if (request.errorStream !== undefined && request.dataStream !== undefined)
@@ -135,8 +134,7 @@ export class PortForwardSession {
 
   /** Bytes for a stream: the data stream's go to the pod; FIN ends the pod's input. */
   private onData(streamId: number, flags: number, payload: Buffer): void {
-    const requestId = this.streams.get(streamId);
-    const request = requestId === undefined ? undefined : this.requests.get(requestId);
+    const request = this.requests.get(this.streams.get(streamId) ?? '');
     if (!request || streamId !== request.dataStream) return;
     if (payload.length > 0) request.connection?.write(payload);
     if (flags & flagFin) request.connection?.end();
@@ -145,9 +143,7 @@ export class PortForwardSession {
   /** kubectl is done with a stream: drop the pod's connection. */
   private onReset(streamId: number): void {
     const requestId = this.streams.get(streamId);
-    this.streams.delete(streamId);
-    if (requestId === undefined) return;
-    this.requests.get(requestId)?.connection?.destroy();
+    if (requestId !== undefined) this.requests.get(requestId)?.connection?.destroy();
   }
 
   /** Ends every forwarded connection. */

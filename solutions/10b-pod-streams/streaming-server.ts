@@ -117,7 +117,7 @@ export async function podAddress(
 }
 
 /** Whether a request offers a WebSocket subprotocol. */
-function offers(request: IncomingMessage, protocol: string): boolean {
+export function offers(request: IncomingMessage, protocol: string): boolean {
   const offered = request.headers['sec-websocket-protocol'] ?? '';
   return offered.split(',').some((entry) => entry.trim() === protocol);
 }
@@ -167,9 +167,7 @@ export async function serveExec(
     else if (channel === closeChannel && bytes[0] === stdinChannel) session.stdin?.end();
   });
   let ended = false;
-  socket.on('close', () => {
-    if (!ended) session.kill('SIGKILL');
-  });
+  socket.on('close', () => ended || session.kill('SIGKILL'));
   const [exitCode] = await Promise.all([
     session.exited,
     drained(session.stdout),
@@ -235,17 +233,11 @@ export function createStreamingServer(runtime: ContainerRuntime): StreamingServe
     socket: Duplex,
     head: Buffer,
   ) => {
-    const url = new URL(request.url ?? '/', 'http://kubelet');
     if (route.kind === 'portForward') {
       const address = await podAddress(runtime, route);
       return forwardPorts({ request, socket, head, accept, sessions }, route, address);
     }
-    if (!offers(request, remoteCommandProtocol))
-      throw new StreamingError(
-        400,
-        `${route.kind} needs a WebSocket with ${remoteCommandProtocol}`,
-      );
-    const streams = parseStreamRequest(url.searchParams, route);
+    const streams = parseStreamRequest(request, route);
     const containerId = await runningContainer(runtime, route);
     if (route.kind === 'attach')
       return serveAttach(await accept(request, socket, head), runtime, containerId, streams);
@@ -257,8 +249,9 @@ export function createStreamingServer(runtime: ContainerRuntime): StreamingServe
       const route = streamingRoute(new URL(request.url ?? '/', 'http://kubelet').pathname);
       if (!route) return false;
       serve(route, request, socket, head).catch((error: Error) => {
-        const known = error instanceof StreamingError;
-        if (socket.writable) refuse(socket, known ? error : new StreamingError(500, error.message));
+        const refusal =
+          error instanceof StreamingError ? error : new StreamingError(500, error.message);
+        if (socket.writable) refuse(socket, refusal);
       });
       return true;
     },
@@ -269,11 +262,16 @@ export function createStreamingServer(runtime: ContainerRuntime): StreamingServe
   };
 }
 
-/** The query's stream request, a 400 when it is not one; exec needs a command. */
-function parseStreamRequest(query: URLSearchParams, route: StreamingRoute): StreamRequest {
+/**
+ * What an exec or attach request asks for: it must offer v5.channel.k8s.io, and its query must
+ * be a stream request (400 otherwise); exec needs a command.
+ */
+export function parseStreamRequest(request: IncomingMessage, route: StreamingRoute): StreamRequest {
+  if (!offers(request, remoteCommandProtocol))
+    throw new StreamingError(400, `${route.kind} needs a WebSocket with ${remoteCommandProtocol}`);
   let streams: StreamRequest;
   try {
-    streams = streamRequest(query);
+    streams = streamRequest(new URL(request.url ?? '/', 'http://kubelet').searchParams);
   } catch (error) {
     throw new StreamingError(400, (error as Error).message);
   }
