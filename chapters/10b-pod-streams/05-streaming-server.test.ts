@@ -28,7 +28,7 @@ const podLabels = { [podNamespaceLabel]: 'default', [podNameLabel]: 'web' };
 
 let runtime: FakeRuntime;
 let streaming: StreamingServer;
-let server: http.Server;
+let server: http.Server | undefined;
 let base: string;
 let containerId: string;
 
@@ -50,19 +50,27 @@ async function startPod(): Promise<void> {
 beforeEach(async () => {
   runtime = new FakeRuntime();
   await startPod();
-  streaming = createStreamingServer(runtime);
-  server = http.createServer((_, response) => response.end('not a stream'));
-  server.on('upgrade', (request, socket, head) => {
-    if (!streaming.upgrade(request, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `ws://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
 });
 
+/** The streaming server for `runtime`, behind an HTTP server that gives it every upgrade. */
+async function startServer(): Promise<void> {
+  streaming = createStreamingServer(runtime);
+  const listening = http.createServer((_, response) => response.end('not a stream'));
+  server = listening;
+  listening.on('upgrade', (request, socket, head) => {
+    if (!streaming.upgrade(request, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  base = `ws://127.0.0.1:${(listening.address() as net.AddressInfo).port}`;
+}
+
 afterEach(async () => {
+  const running = server;
+  if (!running) return;
+  server = undefined;
   streaming.close();
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
 });
 
 /** A client's WebSocket: every message by channel, and how it ended (or why it was refused). */
@@ -148,6 +156,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('exec: the output on stdout, then Success on the error channel, then a normal close', async () => {
+    await startServer();
     runtime.execHandler = (_, command) => ({
       exitCode: 0,
       stdout: `ran ${command.join(' ')}\n`,
@@ -161,6 +170,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('a failing command: its stderr, and NonZeroExitCode with its code', async () => {
+    await startServer();
     runtime.execHandler = () => ({ exitCode: 2, stdout: '', stderr: 'no\n', timedOut: false });
     const client = open('/exec/default/web/app?command=false&stdout=true&stderr=true');
     await client.closed;
@@ -172,6 +182,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test("stdin: what the client sends reaches the command; close on stdin's channel ends it", async () => {
+    await startServer();
     const client = open('/exec/default/web/app?command=cat&stdin=true&stdout=true');
     await opened(client);
     client.socket.send(Buffer.from([0, ...Buffer.from('abc')]));
@@ -182,6 +193,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('with a tty, keys are echoed, lines reach the command, output ends "\\r\\n"', async () => {
+    await startServer();
     const client = open('/exec/default/web/app?command=cat&stdin=true&stdout=true&tty=true');
     await opened(client);
     client.socket.send(Buffer.from([0, ...Buffer.from('hi\r')]));
@@ -192,6 +204,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('a client that goes away kills the command', async () => {
+    await startServer();
     let session: ExecSession | undefined;
     const execStream = runtime.execStream.bind(runtime);
     runtime.execStream = async (...args) => (session = await execStream(...args));
@@ -202,6 +215,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('a container not running here, no command, or no v5 protocol: refused before the upgrade', async () => {
+    await startServer();
     const missing = open('/exec/default/web/db?command=ls&stdout=true');
     expect(await missing.refused, 'exec in db').toEqual({
       code: 404,
@@ -214,6 +228,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test("attach: the container's output as it comes, and Success once it ends", async () => {
+    await startServer();
     const client = open('/attach/default/web/app?stdout=true&stderr=true');
     await opened(client);
     runtime.writeLog(containerId, 'one');
@@ -228,6 +243,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('port-forward: SPDY inside a WebSocket with SPDY/3.1+portforward.k8s.io', async () => {
+    await startServer();
     // ws's client refuses a subprotocol with a "/", as its server does: this handshake is by hand.
     const request = http.get(`${base.replace('ws:', 'http:')}/portForward/default/web`, {
       headers: {
@@ -255,6 +271,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('port-forward: or SPDY on the socket itself, after a plain SPDY/3.1 upgrade', async () => {
+    await startServer();
     const socket = net.connect(Number(new URL(base).port), '127.0.0.1');
     let answer = Buffer.alloc(0);
     socket.on('data', (chunk: Buffer) => (answer = Buffer.concat([answer, chunk])));
@@ -273,6 +290,7 @@ describe("The kubelet's streaming server", () => {
   });
 
   test('other paths are not taken; close() ends every session', async () => {
+    await startServer();
     expect(
       streaming.upgrade(
         new http.IncomingMessage(new net.Socket()),
