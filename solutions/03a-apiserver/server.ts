@@ -18,7 +18,7 @@
 // Express app and its routing, the namespaces every cluster has, the `kubernetes` Service,
 // compaction; then listening, with a fast path for the commonest request, and closing.
 import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../../harness/api/errors.ts';
@@ -28,18 +28,16 @@ import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
-import type { PodConnecter, UpgradeRequest } from '../../harness/contracts/pod-streams.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
 import { answer, coreResource, queryOf, type ServerContext } from './context.ts';
 import { authenticate, authorize, namespaceLifecycle, verbOf } from './filters.ts';
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
-import { serveLog } from './logs.ts';
+import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
 import { checkPathSegments, parseResourcePath } from './paths.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
-import { badRequest, methodNotAllowed, noSuchPath, statusOf } from './status.ts';
-import type { SubresourceHandler } from './subresource-handlers.ts';
+import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
 import { builtinExtensions, gracePeriodOf, registerResources } from './strategy.ts';
 import { routeSubresource } from './subresource-handlers.ts';
@@ -92,7 +90,7 @@ export function createContext(options: ApiServerOptions): ServerContext {
     admission: [namespaceLifecycle],
     subresourceHandlers: new Map([
       ['pods/log', serveLog],
-      ['pods/ephemeralcontainers', noEphemeralContainers],
+      ['pods/ephemeralcontainers', serveEphemeralContainers],
       ...(options.connecters ?? []).map(
         (connecter) => [`pods/${connecter.subresource}`, connecterHandler(connecter)] as const,
       ),
@@ -253,61 +251,6 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
     });
   });
 }
-
-/** Upgrade requests being served: what a connecter that takes one needs besides the request. */
-const upgrades = new WeakMap<http.IncomingMessage, UpgradeRequest>();
-
-/**
- * A request to switch protocols (kubectl exec, attach, port-forward) goes through the app like
- * any other, with a response on its socket, so a refusal is an ordinary Status. A connecter
- * that takes the request over finds its socket through `upgrades`.
- */
-function serveUpgrade(
-  context: ServerContext,
-  request: http.IncomingMessage,
-  socket: Duplex,
-  head: Buffer,
-): void {
-  const response = new http.ServerResponse(request);
-  response.assignSocket(socket as Socket);
-  response.shouldKeepAlive = false;
-  response.on('finish', () => socket.end());
-  const hijack = () => {
-    response.detachSocket(socket as Socket);
-    return socket;
-  };
-  upgrades.set(request, { request, head, hijack });
-  context.app(request, response);
-}
-
-/**
- * pods/exec, pods/attach, pods/portforward (chapter 10b's connecters): the pod and its node, the
- * connecter's location on that node's kubelet, then the upgraded connection handed on to it.
- */
-function connecterHandler(connecter: PodConnecter): SubresourceHandler {
-  return async (context, request, _response, info, query) => {
-    if (request.method !== 'GET' && request.method !== 'POST') throw methodNotAllowed();
-    const pod = await context.storage.get(info.resource, info.namespace, info.name!);
-    const nodeName = (pod.spec as { nodeName?: string }).nodeName;
-    const nodes = coreResource(context, 'nodes');
-    const node = nodeName ? await context.storage.get(nodes, undefined, nodeName) : undefined;
-    const location = connecter.location(pod, node, query);
-    const upgrade = upgrades.get(request);
-    if (!upgrade) throw badRequest('Upgrade request required');
-    await connecter.connect(upgrade, location);
-  };
-}
-
-/**
- * pods/ephemeralcontainers (`kubectl debug`): kata runs none. The 404 has empty details, as
- * kube-apiserver's when the feature is off, which kubectl reads as "ephemeral containers are
- * disabled for this cluster" (without details it would fail reading them).
- */
-const noEphemeralContainers: SubresourceHandler = async () => {
-  const message =
-    'the server could not find the requested resource (kata runs no ephemeral containers)';
-  throw new ApiError(404, 'NotFound', message, {});
-};
 
 /**
  * The hot path: a GET of one object, with no query, answered without Express. For so small a
