@@ -21,6 +21,8 @@ export const suiteNodeIndexBase = {
   kubelet: 170,
   controllers: 180,
   startOrder: 190,
+  /** 10b: exec, attach, cp, port-forward (the pod range allows node indexes up to 255). */
+  streams: 114,
 } as const;
 
 export interface KubectlCluster {
@@ -31,10 +33,14 @@ export interface KubectlCluster {
   stop(): Promise<void>;
 }
 
-/** Starts a reference cluster of `nodes` nodes and a kubectl pointed at it. */
+/**
+ * Starts a reference cluster of `nodes` nodes and a kubectl pointed at it; its Services get
+ * ClusterIPs from `serviceClusterIpRange`, one of the suite's own by default.
+ */
 export async function startKubectlCluster(
   nodes: number,
   nodeIndexBase: number,
+  serviceClusterIpRange = `127.${nodeIndexBase - 40}.0.0/16`,
 ): Promise<KubectlCluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-cluster-'));
   const cluster = await startCluster({
@@ -46,7 +52,7 @@ export async function startKubectlCluster(
     apiserverPort: 0,
     kubeletPort: 0,
     nodeIndexBase,
-    serviceClusterIpRange: `127.${nodeIndexBase - 40}.0.0/16`,
+    serviceClusterIpRange,
     // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
     nodeMonitorGracePeriod: '20s',
     print: () => {},
