@@ -130,7 +130,8 @@ async function wget(args) {
   try {
     response = await fetch(target);
   } catch (error) {
-    return fail(`can't connect to remote host: ${error.cause?.code ?? error.message}`);
+    const cause = error.cause?.code ?? error.cause?.errors?.[0]?.code ?? error.cause?.message;
+    return fail(`can't connect to remote host: ${cause ?? error.message}`);
   }
   if (!response.ok)
     return fail(`server returned error: HTTP/1.1 ${response.status} ${response.statusText}`);
