@@ -9,11 +9,14 @@
 //   GET /healthz                                                               "ok"
 import type http from 'node:http';
 import type { PodSpec } from '../../harness/api/types.ts';
+import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type {
   ContainerRuntime,
   ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
+
+export type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 
 /** The restartPolicy of a pod on this node, as the kubelet knows it (Always when unknown). */
 export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
@@ -37,6 +40,7 @@ export async function serveKubeletApi(
   address: string,
   port = 10250,
   restartPolicyOf: RestartPolicyOf = () => undefined,
+  streaming?: StreamingServer,
 ): Promise<KubeletServer> {
   throw new NotImplemented('serveKubeletApi', '§ Logs');
 }

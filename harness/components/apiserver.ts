@@ -247,6 +247,8 @@ export async function startApiServer(
     const allocatorFolder = chapterSource('09', flags.use);
     const { ServiceAllocator } = await loadModule('09', 'allocator.ts', allocatorFolder);
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
+    const streamsFolder = chapterSource('10b', flags.use);
+    log(`chapter 10b, exec and port-forward: ${describeSource(streamsFolder)}`);
     server = await implementation.createApiServer({
       store,
       serviceAllocator: new ServiceAllocator({
@@ -260,6 +262,7 @@ export async function startApiServer(
       // kubectl's `create` generators send protobuf; harness/api/protobuf.ts reads it.
       bodyDecoders: [protobufDecoder],
       watchCacheSize: flags.defaultWatchCacheSize,
+      connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(),
     });
   } catch (error) {
     await store.close();

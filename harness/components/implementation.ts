@@ -29,6 +29,7 @@ import type {
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
+import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
 import type { ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
@@ -122,6 +123,7 @@ export interface ChapterModules {
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
   '10a': { 'pod-config.ts': PodConfigModule; 'encryption.ts': EncryptionModule };
+  '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
 }
 
@@ -154,6 +156,7 @@ export const chapterModuleFiles = {
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
   '10a': ['pod-config.ts', 'encryption.ts'],
+  '10b': ['streaming-server.ts', 'connect.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 

@@ -150,6 +150,9 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     nodeIp: flags.nodeIp,
     allocatable: capacity,
   });
+  const streamsFolder = chapterSource('10b', flags.use);
+  const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
+  log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);
   const kubelet = createKubelet({
     nodeName: flags.nodeName,
     nodeIp: flags.nodeIp,
@@ -161,6 +164,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     client,
     runtime,
     podDnsConfig: await podDnsFor(flags, log),
+    streaming: streams.createStreamingServer(runtime),
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);

@@ -14,6 +14,7 @@ import type {
 } from '../api/machinery.ts';
 import type { ResourceType } from '../api/resources.ts';
 import type { Clock } from '../clock.ts';
+import type { PodConnecter } from './pod-streams.ts';
 import type { StoreClient } from '../store/client.ts';
 
 export interface ApiServerOptions {
@@ -35,6 +36,11 @@ export interface ApiServerOptions {
   bookmarkIntervalMs?: number;
   /** The largest request body. 3 MiB. */
   maxBodyBytes?: number;
+  /**
+   * pods/exec, pods/attach and pods/portforward (chapter 10b): each hands the client's upgraded
+   * connection on to the pod's kubelet. Without them those paths are 404.
+   */
+  connecters?: PodConnecter[];
   /** Gives Services their ClusterIPs and node ports (chapter 09); without it, none are given. */
   serviceAllocator?: ServiceAllocator;
   /**

@@ -60,6 +60,10 @@ export type ReferenceConforms = Conforms<{
     'pod-config.ts': typeof import('../../solutions/10a-pod-config/pod-config.ts');
     'encryption.ts': typeof import('../../solutions/10a-pod-config/encryption.ts');
   };
+  '10b': {
+    'streaming-server.ts': typeof import('../../solutions/10b-pod-streams/streaming-server.ts');
+    'connect.ts': typeof import('../../solutions/10b-pod-streams/connect.ts');
+  };
   '12': {
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
@@ -105,6 +109,10 @@ export type StubsConform = Conforms<{
   '10a': {
     'pod-config.ts': typeof import('../../chapters/10a-pod-config/pod-config.ts');
     'encryption.ts': typeof import('../../chapters/10a-pod-config/encryption.ts');
+  };
+  '10b': {
+    'streaming-server.ts': typeof import('../../chapters/10b-pod-streams/streaming-server.ts');
+    'connect.ts': typeof import('../../chapters/10b-pod-streams/connect.ts');
   };
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');

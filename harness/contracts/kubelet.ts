@@ -51,6 +51,7 @@ export interface PodConfiguration {
   /** Removes the pod's volumes once its sandbox is gone. */
   cleanupPod(uid: string): Promise<void>;
 }
+import type { StreamingServer } from './pod-streams.ts';
 
 export interface KubeletOptions {
   nodeName: string;
@@ -70,6 +71,8 @@ export interface KubeletOptions {
   podConfiguration?: PodConfiguration;
   /** A pod's resolver configuration, for its sandbox (chapter 12's podDnsConfig). */
   podDnsConfig?: (pod: Pod) => DnsConfig;
+  /** exec, attach and port-forward on the kubelet API (chapter 10b's streaming server). */
+  streaming?: StreamingServer;
 }
 
 export interface Kubelet {

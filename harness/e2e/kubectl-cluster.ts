@@ -23,6 +23,8 @@ export const suiteNodeIndexBase = {
   startOrder: 190,
   podConfig: 250,
   dns: 114,
+  /** 10b: exec, attach, cp, port-forward. */
+  streams: 104,
 } as const;
 
 export interface KubectlCluster {
@@ -34,8 +36,8 @@ export interface KubectlCluster {
 }
 
 /**
- * Starts a reference cluster of `nodes` nodes and a kubectl pointed at it; its Services take
- * their ClusterIPs from `serviceClusterIpRange` when given (a suite's own range).
+ * Starts a reference cluster of `nodes` nodes and a kubectl pointed at it; its Services get
+ * ClusterIPs from `serviceClusterIpRange`, one of the suite's own by default.
  */
 export async function startKubectlCluster(
   nodes: number,

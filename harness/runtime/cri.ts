@@ -185,6 +185,32 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * What a streaming exec asks for (the CRI's ExecRequest): whether the command gets a terminal,
+ * and whether its stdin is kept open for the caller to write to.
+ */
+export interface ExecStreamOptions {
+  tty: boolean;
+  stdin: boolean;
+}
+
+/**
+ * A command running in a container, its streams handed to the caller (`kubectl exec`). A real
+ * runtime answers the CRI's Exec with the URL of its streaming server; this runtime lives in the
+ * kubelet's process, so it hands over the streams themselves.
+ */
+export interface ExecSession {
+  /** The command's stdin; absent unless asked for. Ending it is end of input (a terminal's ^D). */
+  stdin?: NodeJS.WritableStream;
+  /** Its output; with a tty, stderr is merged into it, as a terminal has one output. */
+  stdout: NodeJS.ReadableStream;
+  stderr: NodeJS.ReadableStream;
+  /** Resolves with its exit code (127: no such command) once it ended and its output was read. */
+  exited: Promise<number>;
+  /** Sends it a signal: a terminal's ^C is SIGINT; the caller going away is SIGKILL. */
+  kill(signal: NodeJS.Signals): void;
+}
+
 export interface ExecResult {
   exitCode: number;
   stdout: string;
@@ -288,6 +314,15 @@ export interface ContainerRuntime {
   readLogs(containerId: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Runs `command` beside a running container, with its env (for exec probes). */
   exec(containerId: string, command: string[], timeoutSeconds: number): Promise<ExecResult>;
+  /**
+   * Starts `command` in a running container with streams (the CRI's Exec, where exec above is
+   * ExecSync): its env and working directory, its files as the container sees them.
+   */
+  execStream(
+    containerId: string,
+    command: string[],
+    options: ExecStreamOptions,
+  ): Promise<ExecSession>;
 
   /**
    * Optional: calls `listener` with a container's status as soon as it exits, as the CRI's

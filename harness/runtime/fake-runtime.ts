@@ -7,6 +7,7 @@
 // read back every call it received. Times come from an injected clock; ids and pids are counters.
 // It is never the default runtime of anything: real nodes use ProcessRuntime.
 
+import { PassThrough } from 'node:stream';
 import { systemClock, type Clock } from '../clock.ts';
 import {
   cidrSize,
@@ -26,6 +27,8 @@ import {
   type ContainerRuntime,
   type ContainerStatus,
   type ExecResult,
+  type ExecSession,
+  type ExecStreamOptions,
   type ImageStatus,
   type LogLine,
   type LogOptions,
@@ -333,6 +336,49 @@ export class FakeRuntime implements ContainerRuntime {
     if (container.status.state !== 'CONTAINER_RUNNING')
       throw new RuntimeError('FailedPrecondition', `container ${containerId} is not running`);
     return this.execHandler(structuredClone(container.status), command);
+  }
+
+  /**
+   * A streaming exec, in memory: `cat` copies stdin to stdout until stdin ends; any other command
+   * answers what execHandler says, its exit code once its output is written. With a tty, stderr
+   * joins stdout. kill() ends it with 128 + 9 (SIGKILL) or 130 (SIGINT); stdin stays open.
+   */
+  async execStream(
+    containerId: string,
+    command: string[],
+    options: ExecStreamOptions,
+  ): Promise<ExecSession> {
+    this.record('execStream', containerId, command, options);
+    const container = this.container(containerId);
+    if (container.status.state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} is not running`);
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const stderr = options.tty ? stdout : new PassThrough();
+    let end: (code: number) => void = () => {};
+    const exited = new Promise<number>((resolve) => {
+      end = (code) => {
+        stdout.end();
+        if (stderr !== stdout) stderr.end();
+        resolve(code);
+      };
+    });
+    if (command[0] === 'cat') {
+      stdin.pipe(stdout, { end: false });
+      stdin.on('end', () => end(0));
+    } else {
+      const result = this.execHandler(structuredClone(container.status), command);
+      stdout.write(result.stdout);
+      stderr.write(result.stderr);
+      end(result.exitCode);
+    }
+    return {
+      stdin: options.stdin ? stdin : undefined,
+      stdout,
+      stderr: options.tty ? new PassThrough().end() : stderr,
+      exited,
+      kill: (signal) => end(signal === 'SIGINT' ? 130 : 137),
+    };
   }
 
   async close(options: CloseOptions = {}): Promise<void> {

@@ -38,7 +38,9 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { constants } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import {
   cidrSize,
   firstPodAddressIndex,
@@ -57,6 +59,8 @@ import {
   type ContainerRuntime,
   type ContainerStatus,
   type ExecResult,
+  type ExecSession,
+  type ExecStreamOptions,
   type ImageStatus,
   type LogLine,
   type LogOptions,
@@ -74,6 +78,9 @@ export { isAlive } from './node-shim.ts';
 
 /** The pod resolver, as NODE_OPTIONS --import takes it: a file URL. */
 const podResolver = new URL('./images/pod-resolver.mjs', import.meta.url).href;
+
+/** Signal numbers by name, for an exit code of 128 + the signal that ended a command. */
+const osSignals: Record<string, number> = constants.signals;
 
 export interface ProcessRuntimeOptions {
   /** Where records, shim files and logs live; created if missing. */
@@ -509,6 +516,59 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!container) return;
     const status = this.status(container);
     for (const listener of this.exitListeners) listener(status);
+  }
+
+  /**
+   * Starts `command` in a running container, with streams (kubectl exec). The container's own
+   * programs are the kata busybox's applets (images/busybox.mjs: sh, env, cat, ls, tar, ...), so
+   * the command runs as `node busybox.mjs <command...>` with the container's environment (its
+   * KATA_ROOT included, so paths meet its volumes) and working directory. With a tty the applets
+   * are told so (KATA_TTY=1, TERM), and stderr joins stdout. The command and all it starts are one
+   * process group, which kill() signals as a whole.
+   */
+  async execStream(
+    containerId: string,
+    command: string[],
+    options: ExecStreamOptions,
+  ): Promise<ExecSession> {
+    const container = this.container(containerId);
+    if (this.status(container).state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `container ${containerId} is not running: cannot exec ${JSON.stringify(command)}`,
+      );
+    if (command.length === 0) throw new RuntimeError('InvalidArgument', 'exec needs a command');
+    const busybox = (this.images.get('busybox') ?? defaultImageTable.get('busybox')!).program;
+    const terminal = options.tty ? { KATA_TTY: '1', TERM: 'xterm' } : {};
+    const child = spawn(process.execPath, [busybox, ...command], {
+      env: { ...container.env, ...terminal },
+      cwd: container.cwd,
+      stdio: [options.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const stdout = child.stdout!;
+    const stderr = child.stderr!;
+    const merged = new PassThrough();
+    if (options.tty) {
+      stdout.pipe(merged, { end: false });
+      stderr.pipe(merged, { end: false });
+    }
+    const exited = new Promise<number>((resolve) => {
+      child.on('error', () => resolve(127));
+      child.on('close', (code, signal) => {
+        if (options.tty) merged.end();
+        resolve(code ?? 128 + (signal ? (osSignals[signal] ?? 15) : 15));
+      });
+    });
+    return {
+      stdin: child.stdin ?? undefined,
+      stdout: options.tty ? merged : stdout,
+      stderr: options.tty ? new PassThrough().end() : stderr,
+      exited,
+      kill: (signal) => {
+        if (child.pid !== undefined) signalGroup(child.pid, signal);
+      },
+    };
   }
 
   /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */

@@ -2,12 +2,23 @@
 // kubelet API of the pod's node (chapter 06 writes that kubelet) and streams its answer back, as
 // kube-apiserver's pod log REST (a "connecter": pkg/registry/core/pod/rest/log.go) does. The
 // server serves it as a subresource of its own: createApiServer registers serveLog for pods/log.
+//
+// The streams into a pod go to the node too: pods/exec, pods/attach and pods/portforward upgrade
+// the connection, and chapter 10b's connecters hand it on to the kubelet (its lesson explains
+// this part; the stub gives it complete). Here is what the server does for them: an upgrade request goes through the app like any other (serveUpgrade), and each
+// connecter is a subresource handler (connecterHandler). pods/ephemeralcontainers (kubectl debug)
+// is answered honestly: kata runs none.
 import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
+import { ApiError } from '../../harness/api/errors.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
+import type { PodConnecter, UpgradeRequest } from '../../harness/contracts/pod-streams.ts';
 import { coreResource, type ServerContext } from './context.ts';
 import type { RequestInfo } from './paths.ts';
 import { badRequest, internalError, methodNotAllowed } from './status.ts';
+import type { SubresourceHandler } from './subresource-handlers.ts';
 
 /** The container whose log is asked for: ?container, or the pod's only one (else 400). */
 function containerOf(pod: KubeObject, query: URLSearchParams): string {
@@ -102,4 +113,59 @@ function streamFromKubelet(target: string, kubelet: string, response: Response):
     );
     response.on('close', () => upstream.destroy());
   });
+}
+
+/** Upgrade requests being served: what a connecter that takes one needs besides the request. */
+const upgrades = new WeakMap<http.IncomingMessage, UpgradeRequest>();
+
+/**
+ * A request to switch protocols (kubectl exec, attach, port-forward) goes through the app like
+ * any other, with a response on its socket, so a refusal is an ordinary Status. A connecter
+ * that takes the request over finds its socket through `upgrades`.
+ */
+export function serveUpgrade(
+  context: ServerContext,
+  request: http.IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+): void {
+  const response = new http.ServerResponse(request);
+  response.assignSocket(socket as Socket);
+  response.shouldKeepAlive = false;
+  response.on('finish', () => socket.end());
+  const hijack = () => {
+    response.detachSocket(socket as Socket);
+    return socket;
+  };
+  upgrades.set(request, { request, head, hijack });
+  context.app(request, response);
+}
+
+/**
+ * pods/exec, pods/attach, pods/portforward (chapter 10b's connecters): the pod and its node, the
+ * connecter's location on that node's kubelet, then the upgraded connection handed on to it.
+ */
+export function connecterHandler(connecter: PodConnecter): SubresourceHandler {
+  return async (context, request, _response, info, query) => {
+    if (request.method !== 'GET' && request.method !== 'POST') throw methodNotAllowed();
+    const pod = await context.storage.get(info.resource, info.namespace, info.name!);
+    const nodeName = (pod.spec as { nodeName?: string }).nodeName;
+    const nodes = coreResource(context, 'nodes');
+    const node = nodeName ? await context.storage.get(nodes, undefined, nodeName) : undefined;
+    const location = connecter.location(pod, node, query);
+    const upgrade = upgrades.get(request);
+    if (!upgrade) throw badRequest('Upgrade request required');
+    await connecter.connect(upgrade, location);
+  };
+}
+
+/**
+ * pods/ephemeralcontainers (`kubectl debug`): kata runs none. The 404 has empty details, as
+ * kube-apiserver's when the feature is off, which kubectl reads as "ephemeral containers are
+ * disabled for this cluster" (without details it would fail reading them).
+ */
+export async function serveEphemeralContainers(): Promise<void> {
+  const message =
+    'the server could not find the requested resource (kata runs no ephemeral containers)';
+  throw new ApiError(404, 'NotFound', message, {});
 }

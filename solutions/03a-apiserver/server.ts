@@ -19,6 +19,7 @@
 // compaction; then listening, with a fast path for the commonest request, and closing.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { ApiError } from '../../harness/api/errors.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
@@ -33,7 +34,7 @@ import { answer, coreResource, queryOf, type ServerContext } from './context.ts'
 import { authenticate, authorize, namespaceLifecycle, verbOf } from './filters.ts';
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
-import { serveLog } from './logs.ts';
+import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
 import { checkPathSegments, parseResourcePath } from './paths.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
@@ -87,7 +88,13 @@ export function createContext(options: ApiServerOptions): ServerContext {
     resources: options.resources ?? builtinResources,
     registry: new Map(),
     admission: [namespaceLifecycle],
-    subresourceHandlers: new Map([['pods/log', serveLog]]),
+    subresourceHandlers: new Map([
+      ['pods/log', serveLog],
+      ['pods/ephemeralcontainers', serveEphemeralContainers],
+      ...(options.connecters ?? []).map(
+        (connecter) => [`pods/${connecter.subresource}`, connecterHandler(connecter)] as const,
+      ),
+    ]),
     makers: { clock: options.clock ?? systemClock, random: options.random ?? Math.random },
     timers: options.timers ?? globalTimers,
     maxBodyBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
@@ -229,6 +236,9 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
 export function listenOn(context: ServerContext, port: number, host: string): Promise<string> {
   const server = http.createServer({ requestTimeout: 0 }, (request, response) =>
     serveHotPath(context, request, response),
+  );
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
+    serveUpgrade(context, request, socket, head),
   );
   context.servers.push(server);
   return new Promise((resolve, reject) => {

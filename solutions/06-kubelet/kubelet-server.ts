@@ -7,8 +7,11 @@
 //
 //   GET /containerLogs/<namespace>/<pod>/<container>?tailLines=N&follow=true   the log, plain text
 //   GET /healthz                                                               "ok"
+//
+// With a streaming server (chapter 10b), upgrade requests go to it: /exec, /attach, /portForward.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import {
   containerNameLabel,
   podNameLabel,
@@ -17,8 +20,11 @@ import {
   type ContainerStatus as RuntimeContainerStatus,
 } from '../../harness/runtime/cri.ts';
 import type { PodSpec } from '../../harness/api/types.ts';
+import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 import { newestAttempt } from './containers.ts';
 import { shouldRestart } from './restarts.ts';
+
+export type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 
 /** The restartPolicy of a pod on this node, as the kubelet knows it (Always when unknown). */
 export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
@@ -43,6 +49,7 @@ export async function serveKubeletApi(
   address: string,
   port = 10250,
   restartPolicyOf: RestartPolicyOf = () => undefined,
+  streaming?: StreamingServer,
 ): Promise<KubeletServer> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
@@ -61,6 +68,13 @@ export async function serveKubeletApi(
       else response.end();
     });
   });
+  // exec, attach, port-forward: upgraded connections, for the streaming server when there is one.
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!streaming?.upgrade(request, socket, head))
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found',
+      );
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, address, () => resolve());
@@ -70,6 +84,7 @@ export async function serveKubeletApi(
     url: `http://${address}:${bound}`,
     close: () =>
       new Promise((resolve) => {
+        streaming?.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

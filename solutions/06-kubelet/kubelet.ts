@@ -51,7 +51,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
 import * as events from './events.ts';
-import { serveKubeletApi } from './kubelet-server.ts';
+import { serveKubeletApi, type StreamingServer } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { containerStatus, podStatus, type ContainerObservation } from './pod-status.ts';
 import { ContainerProbes } from './probes.ts';
@@ -78,6 +78,8 @@ export interface KubeletOptions extends NodeConfig {
   podConfiguration?: PodConfiguration;
   /** A pod's resolver configuration (chapter 12's podDnsConfig); without it, pods get none. */
   podDnsConfig?: (pod: Pod) => DnsConfig;
+  /** exec, attach and port-forward on the kubelet API (chapter 10b); without it, none. */
+  streaming?: StreamingServer;
 }
 
 /** The key of a pod: "namespace/name". */
@@ -236,7 +238,8 @@ export class Kubelet {
       const { nodeIp, port } = this.options;
       const policyOf = (namespace: string, name: string) =>
         this.pods.get(`${namespace}/${name}`)?.spec.restartPolicy;
-      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf);
+      const { streaming } = this.options;
+      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf, streaming);
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
       signal.addEventListener('abort', () => void api.close());

@@ -12,8 +12,9 @@
 // Decisions worth knowing:
 // - nginx and httpd run kata/echo. They listen on the container's ports, so a pod that declares
 //   containerPort 80 fails with a message that ports below 1024 need privileges: use 8080.
-// - busybox is minimal (see busybox.mjs): sleep, echo, true, false, env, and `sh -c` through the
-//   host's /bin/sh.
+// - busybox is minimal (see busybox.mjs): sleep, echo, true, false, env, cat, ls, test, mkdir,
+//   tar, wget, and `sh -c` through the host's /bin/sh. It is also every container's userland for
+//   `kubectl exec` (the process runtime's execStream runs commands as its applets).
 // - registry.k8s.io/pause runs kata/sleep.
 
 import { fileURLToPath } from 'node:url';
