@@ -157,6 +157,40 @@ describe('The process runtime', () => {
     expect(missing.status, 'GET /files/etc/app/nope, a file that is not there').toBe(404);
   });
 
+  test("a sandbox's resolv.conf is at /etc/resolv.conf in each container's root, unless a volume is at /etc", async () => {
+    const stateDir = newStateDir();
+    const runtime = openRuntime(stateDir);
+    const sandboxId = await runtime.runPodSandbox({
+      metadata: { name: 'resolving', namespace: 'shop', uid: 'uid-resolving', attempt: 0 },
+      dnsConfig: {
+        servers: ['127.96.0.10'],
+        searches: ['shop.svc.cluster.local'],
+        options: ['ndots:5'],
+      },
+    });
+    const rootOf = async (mounts: ContainerConfig['mounts']) => {
+      const id = await runtime.createContainer(sandboxId, {
+        metadata: { name: `c${mounts?.length ?? 0}`, attempt: 0 },
+        image: 'kata/sleep',
+        mounts,
+      });
+      // Where the runtime keeps a container's root (the layout in process-runtime.ts's header).
+      return join(stateDir, 'containers', id, 'root');
+    };
+    const plain = await rootOf([]);
+    expect(
+      readFileSync(join(plain, 'etc/resolv.conf'), 'utf8'),
+      'the resolv.conf a container of a sandbox with a dnsConfig sees',
+    ).toContain('nameserver 127.96.0.10\nsearch shop.svc.cluster.local\n');
+    const volume = mkdtempSync(join(tmpdir(), 'kata-volume-'));
+    stateDirs.push(volume);
+    const covered = await rootOf([{ containerPath: '/etc', hostPath: volume }]);
+    expect(
+      readlinkSync(join(covered, 'etc')),
+      'with a volume at /etc: the volume, nothing added',
+    ).toBe(volume);
+  });
+
   test('an echo container stops gracefully on SIGTERM and exits 0', async () => {
     const runtime = openRuntime();
     const port = await freePort('127.244.201.2');

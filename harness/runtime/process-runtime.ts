@@ -277,7 +277,11 @@ export class ProcessRuntime implements ContainerRuntime {
     mkdirSync(logDir, { recursive: true });
     mkdirSync(this.containerFile(id, ''), { recursive: true });
     const ports = (config.ports ?? []).map((port) => port.containerPort);
-    const root = containerRoot(this.containerFile(id, 'root'), config.mounts ?? []);
+    const mounts = [
+      ...(config.mounts ?? []),
+      ...this.sandboxFiles(sandbox.id, config.mounts ?? []),
+    ];
+    const root = containerRoot(this.containerFile(id, 'root'), mounts);
     const container: ContainerRecord = {
       id,
       podSandboxId: sandboxId,
@@ -626,6 +630,21 @@ export class ProcessRuntime implements ContainerRuntime {
 
   private containerFile(id: string, name: string): string {
     return join(this.stateDir, 'containers', id, name);
+  }
+
+  /**
+   * The files a runtime gives every container of a sandbox, as containerd bind-mounts the pod's
+   * /etc/resolv.conf: here the sandbox's resolv.conf, linked at /etc/resolv.conf in the container's
+   * root, so `kubectl exec … -- cat /etc/resolv.conf` shows what the pod resolves with. Left out
+   * when the pod mounts a volume at /etc or at that file itself.
+   */
+  private sandboxFiles(sandboxId: string, mounts: Mount[]): Mount[] {
+    const file = this.resolvConfPath(sandboxId);
+    const taken = mounts.some((mount) =>
+      ['/etc', '/etc/resolv.conf'].includes(mount.containerPath.replace(/\/+$/, '')),
+    );
+    if (taken || !existsSync(file)) return [];
+    return [{ containerPath: '/etc/resolv.conf', hostPath: file, readonly: true }];
   }
 
   /** Where a sandbox's resolv.conf is, when it has one. */
