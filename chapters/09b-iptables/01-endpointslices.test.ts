@@ -114,9 +114,10 @@ describe('EndpointSlices', () => {
   test('250 endpoints make three new slices of at most 100, labelled with the Service and the controller', () => {
     const service = webService();
     const plan = planSlices(service, [], endpointGroups(service, manyPods(250)));
-    expect(plan.create.map((s) => s.endpoints.length), 'endpoints per new slice').toEqual([
-      100, 100, 50,
-    ]);
+    expect(
+      plan.create.map((s) => s.endpoints.length),
+      'endpoints per new slice',
+    ).toEqual([100, 100, 50]);
     const [slice] = plan.create;
     expect(slice!.metadata.labels, 'the labels of a new slice').toEqual({
       [serviceNameLabel]: 'web',
@@ -126,12 +127,14 @@ describe('EndpointSlices', () => {
       [slice!.metadata.generateName, slice!.addressType, slice!.ports],
       'generateName, addressType and ports of a new slice',
     ).toEqual(['web-', 'IPv4', [{ name: 'http', port: 8080, protocol: 'TCP' }]]);
-    expect(slice!.metadata.ownerReferences?.[0], 'the slice is owned by its Service').toMatchObject({
-      kind: 'Service',
-      name: 'web',
-      uid: 'uid-web',
-      controller: true,
-    });
+    expect(slice!.metadata.ownerReferences?.[0], 'the slice is owned by its Service').toMatchObject(
+      {
+        kind: 'Service',
+        name: 'web',
+        uid: 'uid-web',
+        controller: true,
+      },
+    );
   });
 
   test('one pod gone rewrites only its slice; a new pod fills a slice with room', () => {
@@ -153,7 +156,11 @@ describe('EndpointSlices', () => {
       'a 151st pod goes into the slice of 50, not a new one',
     ).toEqual([0, ['web-1']]);
     const same = planSlices(service, first, endpointGroups(service, pods));
-    expect(same, 'nothing changed: nothing to write').toEqual({ create: [], update: [], delete: [] });
+    expect(same, 'nothing changed: nothing to write').toEqual({
+      create: [],
+      update: [],
+      delete: [],
+    });
   });
 
   test('a slice left empty, or whose ports no endpoint has any more, is deleted', () => {
@@ -181,7 +188,8 @@ describe('EndpointSlices', () => {
     const pods = client.resource<Pod>('pods', 'default');
     const slices = client.resource<EndpointSlice>('endpointslices', 'default');
     await client.resource<Service>('services', 'default').create(exampleService('web'));
-    for (const name of ['web-a', 'web-b', 'web-c']) await pods.create(examplePod(name, { app: 'web' }));
+    for (const name of ['web-a', 'web-b', 'web-c'])
+      await pods.create(examplePod(name, { app: 'web' }));
     const webSlices = async () =>
       (await slices.list({ labelSelector: `${serviceNameLabel}=web` })).items;
     const ready = async () =>
