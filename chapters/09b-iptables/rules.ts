@@ -117,6 +117,8 @@ export function baseRules(): ProxyRules {
     nat: {
       chains: ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'],
       rules: [
+        // Not in kube-proxy: masquerading on lo breaks the connection, and on lo it is never needed.
+        `-A KUBE-POSTROUTING -o lo ${comment('kubekata: loopback traffic is never masqueraded')} -j RETURN`,
         `-A KUBE-POSTROUTING -m mark ! --mark ${masqueradeMark}/${masqueradeMark} -j RETURN`,
         `-A KUBE-POSTROUTING -j MARK --xor-mark ${masqueradeMark}`,
         `-A KUBE-POSTROUTING ${comment('kubernetes service traffic requiring SNAT')} -j MASQUERADE --random-fully`,

@@ -20,23 +20,16 @@ import type {
   Pod,
   Service,
 } from '../../harness/api/types.ts';
-import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/client/types.ts';
+import type { Controller, Informer } from '../../harness/client/types.ts';
+import type {
+  Iptables,
+  IptablesProxyOptions,
+  IptablesResult,
+} from '../../harness/contracts/proxy.ts';
 import { policiesChain, policyRules } from './network-policy.ts';
 import { proxyRules, restoreText, savedChains } from './rules.ts';
 
-/** What one iptables command answered. */
-export interface IptablesResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs one of iptables' programs with arguments and, for iptables-restore, its input text. */
-export type Iptables = (
-  program: 'iptables' | 'iptables-save' | 'iptables-restore',
-  args: string[],
-  input?: string,
-) => Promise<IptablesResult>;
+export type { Iptables, IptablesProxyOptions, IptablesResult };
 
 /**
  * The real programs, each started after `prefix` (["ip", "netns", "exec", "name"] runs them in a
@@ -123,10 +116,11 @@ export function cleanupText(saved: string): string {
   return lines.join('\n') + '\n';
 }
 
-/** Takes everything away: the jumps first (while any copy is there), then our chains. */
+/** Takes everything away: the jumps first, then our chains. */
 export async function removeRules(iptables: Iptables): Promise<void> {
+  // ensureJumps never inserts a rule twice: one delete each (a missing one fails harmlessly).
   for (const { table, chain, rule } of jumpRules) {
-    while ((await iptables('iptables', ['-w', '-t', table, '-D', chain, ...rule])).code === 0);
+    await iptables('iptables', ['-w', '-t', table, '-D', chain, ...rule]);
   }
   const saved = await iptables('iptables-save', []);
   await iptables('iptables-restore', ['-w', '--noflush'], cleanupText(saved.stdout));
@@ -149,18 +143,6 @@ export async function checkIptables(iptables: Iptables): Promise<void> {
         saved.stderr.trim().split('\n')[0],
     );
   }
-}
-
-export interface IptablesProxyOptions {
-  toolkit: Toolkit;
-  client: ApiClient;
-  nodeName: string;
-  /** The programs to run; the host's by default (iptablesCommand()). */
-  iptables?: Iptables;
-  /** A full sync at least this often, changes or not (--iptables-sync-period). 30 s. */
-  syncPeriodMs?: number;
-  /** Told each restore text once it is in place: tests and the benchmark watch the rules here. */
-  onSync?: (text: string) => void;
 }
 
 /** The one key of the sync loop: every change asks for the same whole sync. */

@@ -1,0 +1,197 @@
+// The rules applied: first with a recording stand-in for the iptables programs (what is run, in
+// which order, and the one-line refusals), then, as root with iptables, the kernel itself: each
+// test in a network namespace of its own (harness/testing/netns.ts), never the host's tables, with
+// real TCP through ClusterIPs and NodePorts to pods served inside the namespace. Services get
+// their ClusterIPs by hand and slices are written by hand: no allocator, no controller.
+import { describe, expect, test } from 'vitest';
+import type {
+  EndpointSlice,
+  NetworkPolicy,
+  Pod,
+  Service,
+  ServiceSpec,
+} from '../../harness/api/types.ts';
+import type { Iptables, IptablesResult } from '../../harness/contracts/proxy.ts';
+import { kernelTestsSkipReason, NetworkNamespace } from '../../harness/testing/netns.ts';
+import { testScope } from '../../harness/testing/scope.ts';
+import { inBackground, waitFor } from '../../harness/testing/wait.ts';
+import { toolkit } from '../../solutions/04-client/index.ts';
+import {
+  checkIptables,
+  cleanupText,
+  createIptablesProxy,
+  ensureJumps,
+  jumpRules,
+} from './iptables-proxy.ts';
+
+const scope = testScope();
+
+/** A stand-in for the iptables programs: records each call, answers with `answer`. */
+function recording(
+  answer: (program: string, args: string[]) => Partial<IptablesResult> = () => ({}),
+) {
+  const calls: Array<{ program: string; args: string[]; input?: string }> = [];
+  const iptables: Iptables = async (program, args, input) => {
+    calls.push({ program, args, input });
+    return { code: 0, stdout: '', stderr: '', ...answer(program, args) };
+  };
+  return { calls, iptables };
+}
+
+/** The Service `name` in default with ClusterIP `ip`, port 80 named http. */
+function service(name: string, ip: string, spec: Partial<ServiceSpec> = {}): Service {
+  return {
+    metadata: { name, namespace: 'default' },
+    spec: { clusterIP: ip, ports: [{ name: 'http', port: 80 }], ...spec },
+  };
+}
+
+/** The slice `name`-slice of the Service `name`: its endpoints' IPs, port http 8080, all ready. */
+function slice(name: string, ips: string[]): EndpointSlice {
+  return {
+    metadata: { name: `${name}-slice`, labels: { 'kubernetes.io/service-name': name } },
+    addressType: 'IPv4',
+    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+  };
+}
+
+/** An API server and a client to it, with the default namespace's resources at hand. */
+async function cluster() {
+  const server = await scope.apiServer();
+  const client = toolkit.createClient({ server: server.url });
+  return {
+    client,
+    services: client.resource<Service>('services', 'default'),
+    slices: client.resource<EndpointSlice>('endpointslices', 'default'),
+    pods: client.resource<Pod>('pods', 'default'),
+    policies: client.resource<NetworkPolicy>('networkpolicies', 'default'),
+  };
+}
+
+describe('The iptables proxy', () => {
+  test('without the iptables programs, or without CAP_NET_ADMIN, it says so in one line', async () => {
+    const missing = recording(() => ({ code: 127, stderr: 'spawn iptables-save ENOENT' }));
+    await expect(checkIptables(missing.iptables), 'iptables-save cannot start').rejects.toThrow(
+      /^the iptables proxy mode needs the iptables programs \(Debian: apt-get install iptables\); use --proxy-mode userspace$/,
+    );
+    const denied = recording(() => ({
+      code: 1,
+      stderr:
+        'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n',
+    }));
+    await expect(
+      checkIptables(denied.iptables),
+      'iptables-save refused for want of root',
+    ).rejects.toThrow(
+      /^the iptables proxy mode needs CAP_NET_ADMIN \(run as root\); use --proxy-mode userspace: [^\n]*Permission denied[^\n]*$/,
+    );
+  });
+
+  test('the jumps from the built-in chains are inserted only when missing', async () => {
+    let present = false;
+    const { calls, iptables } = recording((_, args) => ({
+      code: args.includes('-C') && !present ? 1 : 0,
+    }));
+    await ensureJumps(iptables);
+    const inserted = calls.filter((call) => call.args.includes('-I'));
+    expect(inserted.length, 'inserts on a node without them: one per jump rule').toBe(
+      jumpRules.length,
+    );
+    expect(inserted[1]!.args, 'the second insert: nat OUTPUT to KUBE-SERVICES').toEqual([
+      '-w',
+      '-t',
+      'nat',
+      '-I',
+      'OUTPUT',
+      '-m',
+      'comment',
+      '--comment',
+      'kubernetes service portals',
+      '-j',
+      'KUBE-SERVICES',
+    ]);
+    present = true;
+    calls.length = 0;
+    await ensureJumps(iptables);
+    expect(
+      calls.filter((call) => call.args.includes('-I')),
+      'inserts once they are there',
+    ).toEqual([]);
+  });
+
+  test("on exit, our chains are flushed and deleted; no one else's", () => {
+    const saved = [
+      '*nat',
+      ':OUTPUT ACCEPT [0:0]',
+      ':KUBE-SERVICES - [0:0]',
+      ':KUBE-SEP-AAAAAAAAAAAAAAAA - [0:0]',
+      ':DOCKER - [0:0]',
+      'COMMIT',
+      '*filter',
+      ':KATA-NETWORK-POLICIES - [0:0]',
+      'COMMIT',
+    ].join('\n');
+    expect(cleanupText(saved), 'cleanupText of a node with Docker chains too').toBe(
+      [
+        '*filter',
+        ':KATA-NETWORK-POLICIES - [0:0]',
+        '-X KATA-NETWORK-POLICIES',
+        'COMMIT',
+        '*nat',
+        ':KUBE-SERVICES - [0:0]',
+        ':KUBE-SEP-AAAAAAAAAAAAAAAA - [0:0]',
+        '-X KUBE-SERVICES',
+        '-X KUBE-SEP-AAAAAAAAAAAAAAAA',
+        'COMMIT',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('the proxy writes the rules with iptables-restore --noflush, again on each change, and cleans up on exit', async () => {
+    const { services, slices, client } = await cluster();
+    const { calls, iptables } = recording();
+    const proxy = createIptablesProxy({ toolkit, client, nodeName: 'node-1', iptables });
+    const stop = scope.stopper();
+    const running = proxy.run(stop.signal);
+    await services.create(service('web', '127.96.0.10'));
+    await slices.create(slice('web', ['127.244.0.2']));
+    const restores = () => calls.filter((call) => call.program === 'iptables-restore');
+    await waitFor(
+      () => restores().some((call) => call.input?.includes('--to-destination 127.244.0.2:8080')),
+      'a restore with the DNAT to 127.244.0.2:8080',
+    );
+    expect(restores()[0]!.args, 'the arguments of iptables-restore').toEqual(['-w', '--noflush']);
+    const current = await slices.get('web-slice');
+    await slices.update({ ...current, endpoints: slice('web', ['127.244.0.3']).endpoints });
+    await waitFor(
+      () => restores().at(-1)!.input!.includes('--to-destination 127.244.0.3:8080'),
+      'a new restore once the slice changed',
+    );
+    stop.abort();
+    await running;
+    expect(
+      calls.filter((call) => call.args.includes('-D')).length >= jumpRules.length,
+      'on exit, each jump rule is deleted',
+    ).toBe(true);
+    expect(
+      calls.at(-1)!.program,
+      'the last command on exit: the restore that removes our chains',
+    ).toBe('iptables-restore');
+  });
+
+  test('the proxy refuses to start, in one line, where iptables cannot run', async () => {
+    const { client } = await cluster();
+    const missing = recording(() => ({ code: 127, stderr: 'spawn iptables-save ENOENT' }));
+    const proxy = createIptablesProxy({
+      toolkit,
+      client,
+      nodeName: 'node-1',
+      iptables: missing.iptables,
+    });
+    await expect(proxy.run(scope.stopper().signal), 'run without iptables').rejects.toThrow(
+      /needs the iptables programs/,
+    );
+  });
+});
