@@ -21,6 +21,7 @@ import {
   cleanupText,
   createIptablesProxy,
   ensureJumps,
+  iptablesCommand,
   jumpRules,
 } from './iptables-proxy.ts';
 
@@ -86,6 +87,17 @@ describe('The iptables proxy', () => {
     ).rejects.toThrow(
       /^the iptables proxy mode needs CAP_NET_ADMIN \(run as root\); use --proxy-mode userspace: [^\n]*Permission denied[^\n]*$/,
     );
+  });
+
+  test('iptablesCommand runs a program after its prefix, feeding it the input; one that cannot start answers 127', async () => {
+    const echo = iptablesCommand(['sh', '-c', 'cat; echo " $0 $1"; exit 3']);
+    expect(
+      await echo('iptables-save', ['-t'], 'fed'),
+      'sh -c as the prefix: what it read, then its $0 and $1 (the program and its argument)',
+    ).toEqual({ code: 3, stdout: 'fed iptables-save -t\n', stderr: '' });
+    const missing = await iptablesCommand(['/nonexistent/kata-program'])('iptables-save', []);
+    expect(missing.code, 'the code when the program cannot start').toBe(127);
+    expect(missing.stderr, 'what it says then').toMatch(/ENOENT/);
   });
 
   test('the jumps from the built-in chains are inserted only when missing', async () => {
@@ -166,8 +178,11 @@ describe('The iptables proxy', () => {
     const current = await slices.get('web-slice');
     await slices.update({ ...current, endpoints: slice('web', ['127.244.0.3']).endpoints });
     await waitFor(
-      () => restores().at(-1)!.input!.includes('--to-destination 127.244.0.3:8080'),
-      'a new restore once the slice changed',
+      () => proxy.rules().includes('--to-destination 127.244.0.3:8080'),
+      'rules in place (proxy.rules()) with the new endpoint once the slice changed',
+    );
+    expect(restores().at(-1)!.input, 'the last restore: the rules the proxy says it has').toBe(
+      proxy.rules(),
     );
     stop.abort();
     await running;

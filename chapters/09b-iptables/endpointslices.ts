@@ -21,8 +21,10 @@ import type {
   Pod,
   Service,
 } from '../../harness/api/types.ts';
-import { isNotFound } from '../../harness/client/errors.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ EndpointSlices';
 
 /** The label that names a slice's Service. */
 export const serviceNameLabel = 'kubernetes.io/service-name';
@@ -40,55 +42,30 @@ export interface EndpointSliceControllerOptions {
   maxEndpointsPerSlice?: number;
 }
 
-/** Whether a pod's Ready condition is True. */
-function podReady(pod: Pod): boolean {
-  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
-}
-
 /**
- * The conditions of a pod's endpoint: serving while the pod is ready, terminating once it is being
- * deleted, and ready only when serving and not terminating.
+ * The conditions of a pod's endpoint: serving while the pod's Ready condition is True,
+ * terminating once it has a deletionTimestamp, and ready only when serving and not terminating.
  */
 export function endpointConditions(pod: Pod): EndpointConditions {
-  const serving = podReady(pod);
-  const terminating = Boolean(pod.metadata.deletionTimestamp);
-  return { ready: serving && !terminating, serving, terminating };
-}
-
-/** A pod as an endpoint: its IP, conditions, node and a reference back to it. */
-export function podEndpoint(pod: Pod): Endpoint {
-  return {
-    addresses: [pod.status?.podIP ?? ''],
-    conditions: endpointConditions(pod),
-    ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
-    targetRef: {
-      kind: 'Pod',
-      namespace: pod.metadata.namespace,
-      name: pod.metadata.name,
-      uid: pod.metadata.uid,
-    },
-  };
+  throw new NotImplemented('endpointConditions', section);
 }
 
 /**
- * The ports a Service reaches on one pod, named as the Service's ports ('' for an unnamed one): a
- * numeric targetPort as it is, a named one looked up in the pod's containers (skipped when the pod
- * has none of that name), no targetPort meaning the Service port itself.
+ * A pod as an endpoint: addresses [its podIP], its conditions, nodeName (when bound) and a
+ * targetRef { kind: 'Pod', namespace, name, uid }.
+ */
+export function podEndpoint(pod: Pod): Endpoint {
+  throw new NotImplemented('podEndpoint', section);
+}
+
+/**
+ * The ports a Service reaches on one pod, named as the Service's ports ('' for an unnamed one),
+ * with their protocol (TCP by default): a numeric targetPort as it is, a named one looked up in the
+ * pod's containers' ports (the port is left out when the pod has none of that name), no
+ * targetPort meaning the Service port itself.
  */
 export function slicePorts(service: Service, pod: Pod): EndpointSlicePort[] {
-  const ports: EndpointSlicePort[] = [];
-  for (const port of service.spec.ports ?? []) {
-    const target = port.targetPort ?? port.port;
-    const number =
-      typeof target === 'number'
-        ? target
-        : pod.spec.containers
-            .flatMap((container) => container.ports ?? [])
-            .find((candidate) => candidate.name === target)?.containerPort;
-    if (number === undefined) continue;
-    ports.push({ name: port.name ?? '', port: number, protocol: port.protocol ?? 'TCP' });
-  }
-  return ports;
+  throw new NotImplemented('slicePorts', section);
 }
 
 /** The endpoints that share one set of ports. */
@@ -99,25 +76,11 @@ export interface EndpointGroup {
 
 /**
  * What a Service's slices should hold: its pods with an IP, grouped by the ports they resolve to
- * (a named targetPort may be a different number on different pods), each group sorted by IP. The
- * key of a group is its ports as JSON.
+ * (a named targetPort may be a different number on different pods), each group's endpoints sorted
+ * by IP as numbers (localeCompare with { numeric: true }). The key of a group is its ports as JSON.
  */
 export function endpointGroups(service: Service, pods: Pod[]): Map<string, EndpointGroup> {
-  const groups = new Map<string, EndpointGroup>();
-  for (const pod of pods) {
-    if (!pod.status?.podIP) continue;
-    const ports = slicePorts(service, pod);
-    const key = JSON.stringify(ports);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = { ports, endpoints: [] }));
-    group.endpoints.push(podEndpoint(pod));
-  }
-  for (const group of groups.values()) group.endpoints.sort(byAddress);
-  return groups;
-}
-
-function byAddress(a: Endpoint, b: Endpoint): number {
-  return a.addresses[0]!.localeCompare(b.addresses[0]!, 'en', { numeric: true });
+  throw new NotImplemented('endpointGroups', section);
 }
 
 /** The writes that bring a Service's slices to what it should have. */
@@ -127,34 +90,21 @@ export interface SlicePlan {
   delete: EndpointSlice[];
 }
 
-/** A new, empty slice of a Service for one set of ports; the API server completes its name. */
+/**
+ * A new, empty slice of a Service for one set of ports: generateName "<service>-" (the API server
+ * completes the name), the Service's namespace, both labels (serviceNameLabel, managedByLabel), an
+ * ownerReference to the Service (controller: true), addressType IPv4, no endpoints, the ports.
+ */
 export function newSlice(service: Service, ports: EndpointSlicePort[]): EndpointSlice {
-  const { name, namespace, uid } = service.metadata;
-  return {
-    apiVersion: 'discovery.k8s.io/v1',
-    kind: 'EndpointSlice',
-    metadata: {
-      generateName: `${name}-`,
-      namespace,
-      labels: { [serviceNameLabel]: name!, [managedByLabel]: controllerName },
-      ownerReferences: [
-        { apiVersion: 'v1', kind: 'Service', name: name!, uid: uid!, controller: true },
-      ],
-    },
-    addressType: 'IPv4',
-    endpoints: [],
-    ports,
-  };
+  throw new NotImplemented('newSlice', section);
 }
 
-const portsKey = (slice: EndpointSlice) => JSON.stringify(slice.ports ?? []);
-const addressOf = (endpoint: Endpoint) => endpoint.addresses[0] ?? '';
-
 /**
- * The writes that turn `existing` (the Service's managed slices) into slices holding `groups`: an
- * endpoint stays in the slice that has it (updated in place when it changed), slices with room
- * take the new ones, new slices of at most `max` take the rest, and a slice left empty, or whose
- * ports no group has, is deleted. A slice that needs no change is not written.
+ * The writes that turn `existing` (the Service's managed slices) into slices holding `groups`
+ * (slices and groups match by their ports as JSON): an endpoint stays in the slice that has it
+ * (updated in place when it changed), slices with room take the new ones (sorted by address
+ * again), new slices of at most `max` take the rest, and a slice left empty, or whose ports no
+ * group has, is deleted. A slice that needs no change is not written.
  */
 export function planSlices(
   service: Service,
@@ -162,132 +112,36 @@ export function planSlices(
   groups: Map<string, EndpointGroup>,
   max = maxEndpointsPerSlice,
 ): SlicePlan {
-  const plan: SlicePlan = { create: [], update: [], delete: [] };
-  plan.delete.push(...existing.filter((slice) => !groups.has(portsKey(slice))));
-  for (const [key, group] of groups) {
-    const wanted = new Map(group.endpoints.map((endpoint) => [addressOf(endpoint), endpoint]));
-    const kept = existing
-      .filter((slice) => portsKey(slice) === key)
-      .map((slice) => {
-        const endpoints = slice.endpoints.filter((e) => wanted.has(addressOf(e)));
-        const next = { ...slice, endpoints: endpoints.map((e) => wanted.get(addressOf(e))!) };
-        for (const endpoint of endpoints) wanted.delete(addressOf(endpoint));
-        return { before: JSON.stringify(slice.endpoints), slice: next };
-      });
-    const rest = [...wanted.values()];
-    for (const { slice } of kept) {
-      slice.endpoints.push(...rest.splice(0, Math.max(0, max - slice.endpoints.length)));
-      slice.endpoints.sort(byAddress);
-    }
-    while (rest.length > 0) {
-      plan.create.push({ ...newSlice(service, group.ports), endpoints: rest.splice(0, max) });
-    }
-    for (const { before, slice } of kept) {
-      if (slice.endpoints.length === 0) plan.delete.push(slice);
-      else if (JSON.stringify(slice.endpoints) !== before) plan.update.push(slice);
-    }
-  }
-  return plan;
+  throw new NotImplemented('planSlices', section);
 }
 
+/**
+ * The controller: informers on services, pods and the endpointslices this controller manages
+ * (label selector managedByLabel=controllerName, with an index by serviceKeyOf), feeding a
+ * controller whose reconcile is reconcile(key), a Service's key.
+ */
 export class EndpointSliceController {
-  private readonly options: EndpointSliceControllerOptions;
-  private readonly services: Informer<Service>;
-  private readonly pods: Informer<Pod>;
-  private readonly slices: Informer<EndpointSlice>;
-  /**
-   * Writes not yet seen in the cache, by Service key: slice name -> the resourceVersion written
-   * (-1: deleted). Until the cache shows them, a reconcile would plan from stale slices and write
-   * twice (kube's controller calls these "expectations").
-   */
-  private readonly unseen = new Map<string, Map<string, number>>();
-
   constructor(options: EndpointSliceControllerOptions) {
-    this.options = options;
-    const { toolkit, client } = options;
-    this.services = toolkit.createInformer(client.resource<Service>('services'));
-    this.pods = toolkit.createInformer(client.resource<Pod>('pods'));
-    // Only the slices this controller manages: hand-written ones are someone else's.
-    this.slices = toolkit.createInformer(client.resource<EndpointSlice>('endpointslices'), {
-      labelSelector: `${managedByLabel}=${controllerName}`,
-      indexers: { service: (slice) => [serviceKeyOf(slice as EndpointSlice)] },
-    });
-    const seen = (slice: EndpointSlice, gone: boolean) => {
-      const expected = this.unseen.get(serviceKeyOf(slice));
-      const version = expected?.get(slice.metadata.name!);
-      if (version === undefined) return;
-      if (gone || (version >= 0 && Number(slice.metadata.resourceVersion) >= version))
-        expected!.delete(slice.metadata.name!);
-    };
-    this.slices.addEventHandlers({
-      add: (slice) => seen(slice, false),
-      update: (_, slice) => seen(slice, false),
-      delete: (slice) => seen(slice, true),
-    });
+    void options;
   }
 
-  /** Remembers a write until the cache shows it. */
-  private expect(key: string, slice: EndpointSlice, version: number): void {
-    let expected = this.unseen.get(key);
-    if (!expected) this.unseen.set(key, (expected = new Map()));
-    expected.set(slice.metadata.name!, version);
-  }
-
+  /**
+   * Watches until `signal` aborts: a Service is its own key, a pod is the keys of the Services of
+   * its namespace that select it, a slice is its Service's key.
+   */
   async run(signal: AbortSignal): Promise<void> {
-    const { toolkit } = this.options;
-    const { services, pods, slices } = this;
-    const controller = toolkit.createController({
-      name: 'endpointslice-controller',
-      workers: 4,
-      reconcile: (key) => this.reconcile(key),
-    });
-    controller.watch(services);
-    // A pod concerns every Service of its namespace that selects it.
-    controller.watch(pods, (pod) =>
-      services
-        .byIndex('namespace', pod.metadata.namespace ?? '')
-        .filter((service) => selects(service, pod))
-        .map((service) => toolkit.keyOf(service)),
-    );
-    // A slice changed or deleted by someone else is put back.
-    controller.watch(slices, (slice) => [serviceKeyOf(slice)]);
-    await controller.run(signal);
+    throw new NotImplemented('EndpointSliceController.run', section);
   }
 
-  /** One Service: write the slice changes planSlices finds; a Service gone loses its slices. */
+  /**
+   * One Service: create, update and delete what planSlices finds (a Service gone: delete all its
+   * slices; a Service without a selector: leave its slices alone). Its own writes reach the cache
+   * only later: remember each (name and resourceVersion written, or deleted) until the informer
+   * shows it, and until then throw, so the controller retries this key instead of planning from
+   * stale slices and writing twice.
+   */
   async reconcile(key: string): Promise<void> {
-    const [namespace] = key.split('/') as [string, string];
-    if (this.unseen.get(key)?.size) throw new Error(`slices of ${key}: waiting for the cache`);
-    const service = this.services.get(key);
-    const existing = this.slices.byIndex('service', key);
-    const resource = this.options.client.resource<EndpointSlice>('endpointslices', namespace);
-    // A Service without a selector has slices someone writes by hand.
-    if (service && !service.spec.selector) return;
-    const plan = service
-      ? planSlices(
-          service,
-          existing,
-          endpointGroups(service, this.selectedPods(service)),
-          this.options.maxEndpointsPerSlice,
-        )
-      : { create: [], update: [], delete: existing };
-    for (const slice of [...plan.create, ...plan.update]) {
-      const written = await (slice.metadata.name ? resource.update(slice) : resource.create(slice));
-      this.expect(key, written, Number(written.metadata.resourceVersion));
-    }
-    for (const slice of plan.delete) {
-      this.expect(key, slice, -1);
-      await resource.delete(slice.metadata.name!).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-        this.unseen.get(key)?.delete(slice.metadata.name!);
-      });
-    }
-  }
-
-  private selectedPods(service: Service): Pod[] {
-    return this.pods
-      .byIndex('namespace', service.metadata.namespace ?? '')
-      .filter((pod) => selects(service, pod));
+    throw new NotImplemented('EndpointSliceController.reconcile', section);
   }
 }
 

@@ -12,43 +12,26 @@
 // iptables program, the proxy says so in one line and stops; the userspace mode (chapter 09) needs
 // neither. The commands go through an `Iptables` runner, so tests can run them inside a network
 // namespace of their own (`ip netns exec`), never on the host's tables.
-import { spawn } from 'node:child_process';
-import type {
-  EndpointSlice,
-  Namespace,
-  NetworkPolicy,
-  Pod,
-  Service,
-} from '../../harness/api/types.ts';
-import type { Controller, Informer } from '../../harness/client/types.ts';
 import type {
   Iptables,
   IptablesProxyOptions,
   IptablesResult,
 } from '../../harness/contracts/proxy.ts';
-import { policiesChain, policyRules } from './network-policy.ts';
-import { proxyRules, restoreText, savedChains } from './rules.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+import { policiesChain } from './network-policy.ts';
 
 export type { Iptables, IptablesProxyOptions, IptablesResult };
 
+const section = '§ The iptables proxy';
+
 /**
- * The real programs, each started after `prefix` (["ip", "netns", "exec", "name"] runs them in a
- * network namespace). A program that cannot be started answers code 127 and says why.
+ * The real programs, each started (node:child_process spawn) after `prefix` (["unshare", "-n"]
+ * runs them in a new network namespace): the input written to stdin, stdout and stderr collected,
+ * the exit code answered. A program that cannot be started answers code 127 with the error's
+ * message as stderr.
  */
 export function iptablesCommand(prefix: string[] = []): Iptables {
-  return (program, args, input) =>
-    new Promise((resolve) => {
-      const [command, ...rest] = [...prefix, program, ...args];
-      const child = spawn(command!, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-      child.on('error', (error) => resolve({ code: 127, stdout, stderr: error.message }));
-      child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.on('error', () => {});
-      child.stdin.end(input ?? '');
-    });
+  throw new NotImplemented('iptablesCommand', section);
 }
 
 /** A rule in a built-in chain that leads into ours. */
@@ -85,138 +68,77 @@ export const jumpRules: JumpRule[] = [
   { table: 'filter', chain: 'FORWARD', rule: ['-j', policiesChain] },
 ];
 
-/** Inserts each jump rule that is missing (`-C` checks, `-I` inserts first in the chain). */
+/**
+ * Inserts each jump rule that is missing: `iptables -w -t <table> -C <chain> <rule...>` checks
+ * (exit code 0: there), `-I` inserts it first in the chain; a failed insert throws.
+ */
 export async function ensureJumps(iptables: Iptables): Promise<void> {
-  for (const { table, chain, rule } of jumpRules) {
-    if ((await iptables('iptables', ['-w', '-t', table, '-C', chain, ...rule])).code === 0)
-      continue;
-    const inserted = await iptables('iptables', ['-w', '-t', table, '-I', chain, ...rule]);
-    if (inserted.code !== 0) throw new Error(`iptables -I ${chain}: ${inserted.stderr.trim()}`);
-  }
-}
-
-/** The chains this proxy makes, fixed ones and per-Service ones: what it removes on exit. */
-export function isOwnChain(chain: string): boolean {
-  const fixed = ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ'];
-  const more = ['KUBE-EXTERNAL-SERVICES', policiesChain];
-  return (
-    [...fixed, ...more].includes(chain) ||
-    ['KUBE-SVC-', 'KUBE-SEP-', 'KUBE-EXT-', 'KATA-NP-'].some((prefix) => chain.startsWith(prefix))
-  );
-}
-
-/** The text that removes our chains that `saved` shows: each declared (so flushed), then -X. */
-export function cleanupText(saved: string): string {
-  const lines: string[] = [];
-  for (const table of ['filter', 'nat']) {
-    const ours = savedChains(saved, table).filter(isOwnChain);
-    lines.push(`*${table}`, ...ours.map((chain) => `:${chain} - [0:0]`));
-    lines.push(...ours.map((chain) => `-X ${chain}`), 'COMMIT');
-  }
-  return lines.join('\n') + '\n';
-}
-
-/** Takes everything away: the jumps first, then our chains. */
-export async function removeRules(iptables: Iptables): Promise<void> {
-  // ensureJumps never inserts a rule twice: one delete each (a missing one fails harmlessly).
-  for (const { table, chain, rule } of jumpRules) {
-    await iptables('iptables', ['-w', '-t', table, '-D', chain, ...rule]);
-  }
-  const saved = await iptables('iptables-save', []);
-  await iptables('iptables-restore', ['-w', '--noflush'], cleanupText(saved.stdout));
+  throw new NotImplemented('ensureJumps', section);
 }
 
 /**
- * Whether the iptables mode can run: the programs exist and may read the tables. Throws one line
- * saying what is missing and what to do instead.
+ * The chains this proxy makes: KUBE-SERVICES, KUBE-NODEPORTS, KUBE-POSTROUTING, KUBE-MARK-MASQ,
+ * KUBE-EXTERNAL-SERVICES, the policies chain, and those starting with KUBE-SVC-, KUBE-SEP-,
+ * KUBE-EXT- or KATA-NP-.
  */
-export async function checkIptables(iptables: Iptables): Promise<void> {
-  const saved = await iptables('iptables-save', ['-t', 'nat']);
-  if (saved.code === 127) {
-    throw new Error(
-      'the iptables proxy mode needs the iptables programs (Debian: apt-get install iptables); use --proxy-mode userspace',
-    );
-  }
-  if (saved.code !== 0) {
-    throw new Error(
-      'the iptables proxy mode needs CAP_NET_ADMIN (run as root); use --proxy-mode userspace: ' +
-        saved.stderr.trim().split('\n')[0],
-    );
-  }
+export function isOwnChain(chain: string): boolean {
+  throw new NotImplemented('isOwnChain', section);
 }
 
-/** The one key of the sync loop: every change asks for the same whole sync. */
-const syncKey = 'sync';
+/**
+ * The restore text that removes our chains `saved` (iptables-save's output) shows: per table
+ * (filter, then nat) "*table", each of ours declared (so flushed), then "-X" each, then COMMIT.
+ */
+export function cleanupText(saved: string): string {
+  throw new NotImplemented('cleanupText', section);
+}
 
+/** Takes everything away: each jump rule deleted (-D) once, then iptables-restore -w --noflush of cleanupText. */
+export async function removeRules(iptables: Iptables): Promise<void> {
+  throw new NotImplemented('removeRules', section);
+}
+
+/**
+ * Whether the iptables mode can run: `iptables-save -t nat` answers code 0. Code 127 throws "the
+ * iptables proxy mode needs the iptables programs (Debian: apt-get install iptables); use
+ * --proxy-mode userspace"; any other failure "the iptables proxy mode needs CAP_NET_ADMIN (run as
+ * root); use --proxy-mode userspace: " and the first line of its stderr.
+ */
+export async function checkIptables(iptables: Iptables): Promise<void> {
+  throw new NotImplemented('checkIptables', section);
+}
+
+/**
+ * One proxy: informers on services, endpointslices, networkpolicies, pods and namespaces, all
+ * feeding one controller under one key ("sync"), since every change asks for the same whole sync.
+ */
 export class IptablesProxy {
-  private readonly options: IptablesProxyOptions;
-  private readonly iptables: Iptables;
-  private readonly services: Informer<Service>;
-  private readonly slices: Informer<EndpointSlice>;
-  private readonly policies: Informer<NetworkPolicy>;
-  private readonly pods: Informer<Pod>;
-  private readonly namespaces: Informer<Namespace>;
-  private controller?: Controller;
-  private written = '';
-
   constructor(options: IptablesProxyOptions) {
-    this.options = options;
-    this.iptables = options.iptables ?? iptablesCommand();
-    const { toolkit, client } = options;
-    this.services = toolkit.createInformer(client.resource<Service>('services'));
-    this.slices = toolkit.createInformer(client.resource<EndpointSlice>('endpointslices'));
-    this.policies = toolkit.createInformer(client.resource<NetworkPolicy>('networkpolicies'));
-    this.pods = toolkit.createInformer(client.resource<Pod>('pods'));
-    this.namespaces = toolkit.createInformer(client.resource<Namespace>('namespaces'));
+    void options;
   }
 
   /** The restore text last put in place ('' before the first sync). */
   rules(): string {
-    return this.written;
+    throw new NotImplemented('IptablesProxy.rules', section);
   }
 
   /**
-   * Checks that iptables may run, then syncs after every change and every period until `signal`
-   * aborts; then removes its rules and chains.
+   * Checks that iptables may run (checkIptables), then syncs at once, after every change and
+   * every period, until `signal` aborts; then removes its rules and chains (removeRules).
    */
   async run(signal: AbortSignal): Promise<void> {
-    await checkIptables(this.iptables);
-    const controller = this.options.toolkit.createController({
-      name: `kube-proxy-iptables-${this.options.nodeName}`,
-      reconcile: () => this.sync(),
-    });
-    this.controller = controller;
-    for (const informer of [this.services, this.slices, this.policies, this.pods, this.namespaces])
-      controller.watch(informer as Informer, () => [syncKey]);
-    controller.queue.add(syncKey);
-    try {
-      await controller.run(signal);
-    } finally {
-      await removeRules(this.iptables);
-    }
+    throw new NotImplemented('IptablesProxy.run', section);
   }
 
   /**
-   * One whole sync: the rules of every Service and policy, written with iptables-restore
-   * --noflush (chains of ours that are no longer wanted are deleted in the same write), the jumps
-   * into them ensured, and the next periodic sync asked for.
+   * One whole sync: proxyRules of the Services and slices, with policyRules' chains and rules added
+   * to the filter table; iptables-save for the chains that exist, restoreText, then
+   * iptables-restore -w --noflush with it (a failure throws, so the controller retries);
+   * ensureJumps; remember the text and tell onSync; and ask for the next sync after syncPeriodMs
+   * (30 s by default).
    */
   async sync(): Promise<void> {
-    const rules = proxyRules(this.services.list(), this.slices.list());
-    const policy = policyRules(this.policies.list(), {
-      pods: this.pods.list(),
-      namespaces: this.namespaces.list(),
-    });
-    rules.filter.chains.push(...policy.chains);
-    rules.filter.rules.push(...policy.rules);
-    const saved = await this.iptables('iptables-save', []);
-    const text = restoreText(rules, saved.stdout);
-    const restored = await this.iptables('iptables-restore', ['-w', '--noflush'], text);
-    if (restored.code !== 0) throw new Error(`iptables-restore failed: ${restored.stderr.trim()}`);
-    await ensureJumps(this.iptables);
-    this.written = text;
-    this.options.onSync?.(text);
-    this.controller?.queue.addAfter(syncKey, this.options.syncPeriodMs ?? 30_000);
+    throw new NotImplemented('IptablesProxy.sync', section);
   }
 }
 

@@ -26,167 +26,80 @@ import type {
   NetworkPolicyPort,
   Pod,
 } from '../../harness/api/types.ts';
-import { cidrSize, formatCidr, parseCidr, type Cidr } from '../../harness/network.ts';
-import { chainHash, comment, type TableRules } from './rules.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { TableRules } from './rules.ts';
+
+const section = '§ NetworkPolicy';
 
 /** The chain the filter table's OUTPUT and FORWARD jump to. */
 export const policiesChain = 'KATA-NETWORK-POLICIES';
 
 /**
- * Whether labels match a selector: every matchLabels pair present, every expression true (In,
- * NotIn, Exists, DoesNotExist). The empty selector matches everything.
+ * Whether labels match a selector: every matchLabels pair present, every expression true (In: the
+ * key has one of the values; NotIn: it has none of them, or no such key; Exists; DoesNotExist).
+ * The empty selector matches everything.
  */
 export function matchesSelector(
   selector: LabelSelector,
   labels: Record<string, string> = {},
 ): boolean {
-  const pairs = Object.entries(selector.matchLabels ?? {});
-  if (!pairs.every(([key, value]) => labels[key] === value)) return false;
-  return (selector.matchExpressions ?? []).every(({ key, operator, values = [] }) => {
-    const has = Object.hasOwn(labels, key);
-    if (operator === 'Exists') return has;
-    if (operator === 'DoesNotExist') return !has;
-    if (operator === 'In') return has && values.includes(labels[key]!);
-    return !has || !values.includes(labels[key]!);
-  });
+  throw new NotImplemented('matchesSelector', section);
 }
 
-/** A policy's types: as given, else Ingress, plus Egress when it has egress rules. */
+/** A policy's types: spec.policyTypes when given, else Ingress, plus Egress when it has egress rules. */
 export function policyTypes(policy: NetworkPolicy): Array<'Ingress' | 'Egress'> {
-  if (policy.spec.policyTypes?.length) return policy.spec.policyTypes;
-  return policy.spec.egress ? ['Ingress', 'Egress'] : ['Ingress'];
+  throw new NotImplemented('policyTypes', section);
 }
 
-/** The blocks of `cidr` outside every block of `except`, largest first: what ipBlock allows. */
+/**
+ * The blocks of `cidr` outside every block of `except` (parseCidr, cidrSize and formatCidr from
+ * harness/network.ts): a block inside a hole is dropped, a block touching no hole is kept, any
+ * other is cut in two halves that are looked at the same way, lower half first.
+ */
 export function subtractCidrs(cidr: string, except: string[] = []): string[] {
-  const holes = except.map(parseCidr);
-  const end = (c: Cidr) => c.base + cidrSize(c);
-  const split = (block: Cidr): Cidr[] => {
-    if (holes.some((hole) => hole.base <= block.base && end(block) <= end(hole))) return [];
-    if (!holes.some((hole) => hole.base < end(block) && block.base < end(hole))) return [block];
-    const half = { base: block.base, prefixLength: block.prefixLength + 1 };
-    return [...split(half), ...split({ ...half, base: block.base + cidrSize(half) })];
-  };
-  return split(parseCidr(cidr)).map(formatCidr);
+  throw new NotImplemented('subtractCidrs', section);
 }
 
-/** Who the policies talk about: every pod with its namespace's labels at hand. */
+/** Who the policies talk about: every pod, and every namespace with its labels. */
 export interface PolicyWorld {
   pods: Pod[];
   namespaces: Namespace[];
 }
 
-/** A namespace's labels, with kubernetes.io/metadata.name=<name>, which every namespace has. */
-function namespaceLabels(world: PolicyWorld, name: string): Record<string, string> {
-  const found = world.namespaces.find((namespace) => namespace.metadata.name === name);
-  return { ...found?.metadata.labels, 'kubernetes.io/metadata.name': name };
-}
-
 /**
- * The source (or destination) blocks one peer of a policy allows: its ipBlock's blocks, or the
- * pod IPs (as /32) of the pods its selectors pick: a podSelector alone looks in the policy's own
- * namespace, a namespaceSelector in every namespace it matches.
+ * The blocks one peer of a policy allows: its ipBlock's blocks (subtractCidrs), or the pod IPs
+ * (as "ip/32") of the pods with an IP its selectors pick: a podSelector alone looks in the
+ * policy's own namespace; a namespaceSelector in every namespace whose labels (with
+ * kubernetes.io/metadata.name=<name>, which every namespace has) it matches, with the podSelector
+ * (or every pod, without one).
  */
 export function peerBlocks(
   peer: NetworkPolicyPeer,
   policy: NetworkPolicy,
   world: PolicyWorld,
 ): string[] {
-  if (peer.ipBlock) return subtractCidrs(peer.ipBlock.cidr, peer.ipBlock.except);
-  const picked = world.pods.filter((pod) => {
-    const namespace = pod.metadata.namespace ?? '';
-    const inNamespace = peer.namespaceSelector
-      ? matchesSelector(peer.namespaceSelector, namespaceLabels(world, namespace))
-      : namespace === policy.metadata.namespace;
-    return inNamespace && matchesSelector(peer.podSelector ?? {}, pod.metadata.labels);
-  });
-  return picked.filter((pod) => pod.status?.podIP).map((pod) => `${pod.status!.podIP}/32`);
-}
-
-/** The port matches of a rule: one per port ("-p tcp -m tcp --dport 8080"), or [''] for any. */
-export function portMatches(ports: NetworkPolicyPort[] | undefined): string[] {
-  if (!ports?.length) return [''];
-  return ports.map((port) => {
-    const protocol = (port.protocol ?? 'TCP').toLowerCase();
-    if (port.port === undefined) return ` -p ${protocol}`;
-    const range = port.endPort ? `${port.port}:${port.endPort}` : `${port.port}`;
-    return ` -p ${protocol} -m ${protocol} --dport ${range}`;
-  });
-}
-
-/** The policies of a pod's namespace that select it for a direction. */
-function selecting(
-  pod: Pod,
-  policies: NetworkPolicy[],
-  type: 'Ingress' | 'Egress',
-): NetworkPolicy[] {
-  return policies.filter(
-    (policy) =>
-      policy.metadata.namespace === pod.metadata.namespace &&
-      policyTypes(policy).includes(type) &&
-      matchesSelector(policy.spec.podSelector ?? {}, pod.metadata.labels),
-  );
+  throw new NotImplemented('peerBlocks', section);
 }
 
 /**
- * One isolated pod's chain for one direction: a RETURN for each peer block and port a selecting
- * policy allows (`-s` for ingress, `-d` for egress), then REJECT for everything else.
+ * The port matches of a rule, each starting with a space: " -p tcp -m tcp --dport 8080" (the
+ * protocol in lower case, TCP by default; "a:b" with endPort), " -p tcp" for a protocol without a
+ * port; no ports at all is [''], any port.
  */
-function podChain(
-  chain: string,
-  type: 'Ingress' | 'Egress',
-  policies: NetworkPolicy[],
-  world: PolicyWorld,
-): string[] {
-  const rules: string[] = [];
-  for (const policy of policies) {
-    const why = comment(`${policy.metadata.namespace}/${policy.metadata.name}`);
-    const allowed =
-      type === 'Ingress'
-        ? (policy.spec.ingress ?? []).map((rule) => ({ peers: rule.from, ports: rule.ports }))
-        : (policy.spec.egress ?? []).map((rule) => ({ peers: rule.to, ports: rule.ports }));
-    for (const { peers, ports } of allowed) {
-      // No peers: any source (or destination); a peer list that picks nobody allows nothing.
-      const blocks = peers?.length
-        ? peers.flatMap((peer) => peerBlocks(peer, policy, world))
-        : [''];
-      const flag = type === 'Ingress' ? '-s' : '-d';
-      for (const block of blocks) {
-        for (const port of portMatches(ports)) {
-          rules.push(`-A ${chain} ${why}${block ? ` ${flag} ${block}` : ''}${port} -j RETURN`);
-        }
-      }
-    }
-  }
-  rules.push(`-A ${chain} ${comment(`default deny ${type.toLowerCase()}`)} -j REJECT`);
-  return rules;
+export function portMatches(ports: NetworkPolicyPort[] | undefined): string[] {
+  throw new NotImplemented('portMatches', section);
 }
 
 /**
- * The filter rules that enforce the policies: the policies chain (established connections first),
- * and for every pod with an IP that some policy isolates, its egress and ingress chains.
+ * The filter rules that enforce the policies. The policies chain starts with an ACCEPT of
+ * RELATED,ESTABLISHED connections (conntrack); then first for egress (-s), then for ingress (-d),
+ * each pod with an IP that a policy of its namespace selects for that direction gets a chain
+ * KATA-NP-OUT-<hash> or KATA-NP-IN-<hash> (chainHash of "namespace/pod" and the type), a jump to
+ * it from the policies chain (comment "namespace/pod"), and in it: a RETURN (comment
+ * "namespace/policy") for each allowed block and port match of each rule of each selecting policy
+ * (-s the block for ingress, -d for egress; a rule without peers allows any), then a REJECT with
+ * the comment "default deny ingress" (or egress).
  */
 export function policyRules(policies: NetworkPolicy[], world: PolicyWorld): TableRules {
-  const table: TableRules = {
-    chains: [policiesChain],
-    rules: [`-A ${policiesChain} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`],
-  };
-  const pods = world.pods.filter((pod) => pod.status?.podIP);
-  for (const [type, suffix, flag] of [
-    ['Egress', 'OUT', '-s'],
-    ['Ingress', 'IN', '-d'],
-  ] as const) {
-    for (const pod of pods) {
-      const chosen = selecting(pod, policies, type);
-      if (chosen.length === 0) continue;
-      const name = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      const chain = `KATA-NP-${suffix}-${chainHash(name + type)}`;
-      table.chains.push(chain);
-      table.rules.push(
-        `-A ${policiesChain} ${comment(name)} ${flag} ${pod.status!.podIP} -j ${chain}`,
-        ...podChain(chain, type, chosen, world),
-      );
-    }
-  }
-  return table;
+  throw new NotImplemented('policyRules', section);
 }

@@ -16,82 +16,64 @@
 // endpoints gets a REJECT in the filter table, so a client hears "refused" at once rather than
 // waiting for a timeout. Chain names hash the Service port's name (and the endpoint) the way
 // kube-proxy does, so the names here are the names a real node would have.
-import { createHash } from 'node:crypto';
 import type { EndpointSlice, Service, ServicePort } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ The rules';
 
 /** The mark KUBE-MARK-MASQ sets: bit 14, kube-proxy's --iptables-masquerade-bit default. */
 export const masqueradeMark = '0x4000';
 /** How long a ClientIP affinity lasts without a timeout given: 10800 s, 3 hours. */
 export const defaultAffinitySeconds = 10800;
 
-const base32Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-
-/** RFC 4648 base32 with padding, as Go's base32.StdEncoding writes it. */
+/**
+ * RFC 4648 base32 with padding, as Go's base32.StdEncoding writes it: the alphabet A-Z then 2-7,
+ * five bits a character, the last group padded with '=' to a multiple of 8 characters.
+ */
 export function base32(bytes: Uint8Array): string {
-  let bits = 0;
-  let value = 0;
-  let text = '';
-  for (const byte of bytes) {
-    value = (value << 8) | byte;
-    bits += 8;
-    while (bits >= 5) {
-      text += base32Alphabet[(value >>> (bits - 5)) & 31];
-      bits -= 5;
-    }
-  }
-  if (bits > 0) text += base32Alphabet[(value << (5 - bits)) & 31];
-  return text.padEnd(Math.ceil(text.length / 8) * 8, '=');
+  throw new NotImplemented('base32', section);
 }
 
-/** The first 16 base32 characters of sha256(text): the hash in kube-proxy's chain names. */
+/** The first 16 base32 characters of sha256(text) (node:crypto): the hash in kube-proxy's chain names. */
 export function chainHash(text: string): string {
-  return base32(createHash('sha256').update(text).digest()).slice(0, 16);
+  throw new NotImplemented('chainHash', section);
 }
 
 /** A Service port's name as kube-proxy writes it: "namespace/name:port", or without ":port". */
 export function servicePortName(service: Service, port: ServicePort): string {
-  const { namespace, name } = service.metadata;
-  return `${namespace}/${name}${port.name ? `:${port.name}` : ''}`;
+  throw new NotImplemented('servicePortName', section);
 }
 
-/** KUBE-SVC-<hash of the Service port's name and its protocol, lower case>. */
+/** KUBE-SVC-<chainHash of the Service port's name followed by its protocol, lower case>. */
 export function serviceChain(portName: string, protocol = 'tcp'): string {
-  return `KUBE-SVC-${chainHash(portName + protocol)}`;
+  throw new NotImplemented('serviceChain', section);
 }
 
-/** KUBE-SEP-<hash of the Service port's name, the protocol and "ip:port">. */
+/** KUBE-SEP-<chainHash of the Service port's name, the protocol and "ip:port", one after the other>. */
 export function endpointChain(portName: string, endpoint: string, protocol = 'tcp'): string {
-  return `KUBE-SEP-${chainHash(portName + protocol + endpoint)}`;
+  throw new NotImplemented('endpointChain', section);
 }
 
 /**
- * The probability of the i-th of n endpoint rules (from 0), as kube-proxy prints it ("%0.10f"): of
- * the connections that reach it, 1/(n-i) stop there, so each endpoint gets 1/n of all. The last
- * rule matches always: undefined, no statistic match.
+ * The probability of the i-th of n endpoint rules (from 0), as kube-proxy prints it ("%0.10f",
+ * toFixed(10)): of the connections that reach it, 1/(n-i) stop there, so each endpoint gets 1/n
+ * of all. The last rule matches always: undefined, no statistic match.
  */
 export function probability(i: number, n: number): string | undefined {
-  return i === n - 1 ? undefined : (1 / (n - i)).toFixed(10);
+  throw new NotImplemented('probability', section);
 }
 
-/** The ready endpoints ("ip:port") of one Service port: its slices' ready endpoints, sorted. */
+/**
+ * The ready endpoints ("ip:port") of one Service port, sorted as numbers: from the slices of its
+ * Service (same namespace, label kubernetes.io/service-name), the port of the same name ('' when
+ * unnamed), every address of each endpoint whose ready condition is not false, once each.
+ */
 export function readyEndpoints(
   service: Service,
   port: ServicePort,
   slices: EndpointSlice[],
 ): string[] {
-  const found = new Set<string>();
-  for (const slice of slices) {
-    if (slice.metadata.namespace !== service.metadata.namespace) continue;
-    if (slice.metadata.labels?.['kubernetes.io/service-name'] !== service.metadata.name) continue;
-    const match = (slice.ports ?? []).find((p) => (p.name ?? '') === (port.name ?? ''));
-    if (match?.port === undefined) continue;
-    for (const endpoint of slice.endpoints ?? []) {
-      // A missing ready condition counts as ready.
-      if (endpoint.conditions?.ready === false) continue;
-      for (const address of endpoint.addresses) found.add(`${address}:${match.port}`);
-    }
-  }
-  return [...found].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  throw new NotImplemented('readyEndpoints', section);
 }
 
 /** `--comment X`, quoted when X has a space, as iptables-save prints it. */
@@ -129,75 +111,15 @@ export function baseRules(): ProxyRules {
   };
 }
 
-/** The node port of a Service port, when its type gives it one. */
-function nodePortOf(service: Service, port: ServicePort): number | undefined {
-  const { type } = service.spec;
-  return (type === 'NodePort' || type === 'LoadBalancer') && port.nodePort
-    ? port.nodePort
-    : undefined;
-}
-
 /**
- * A Service port without endpoints: REJECT in the filter table, on its ClusterIP and, for a
- * NodePort Service, on its node port at every local address.
- */
-function rejectRules(service: Service, port: ServicePort, into: ProxyRules): void {
-  const name = servicePortName(service, port);
-  const why = comment(`${name} has no endpoints`);
-  const clusterIp = service.spec.clusterIP!;
-  into.filter.rules.push(
-    `-A KUBE-SERVICES ${why} -m tcp -p tcp -d ${clusterIp} --dport ${port.port} -j REJECT`,
-  );
-  const nodePort = nodePortOf(service, port);
-  if (nodePort) {
-    into.filter.rules.push(
-      `-A KUBE-EXTERNAL-SERVICES ${why} -m addrtype --dst-type LOCAL -m tcp -p tcp --dport ${nodePort} -j REJECT`,
-    );
-  }
-}
-
-/**
- * The endpoint chains of a Service port, and the rules in its KUBE-SVC chain that pick one: with
- * ClientIP affinity first the `recent` checks (a client seen at an endpoint goes there again),
- * then one rule per endpoint with the probability that makes the pick uniform.
- */
-function endpointRules(
-  service: Service,
-  port: ServicePort,
-  endpoints: string[],
-  into: ProxyRules,
-): void {
-  const name = servicePortName(service, port);
-  const svc = serviceChain(name);
-  const sticky = service.spec.sessionAffinity === 'ClientIP';
-  const seps = endpoints.map((endpoint) => endpointChain(name, endpoint));
-  into.nat.chains.push(...seps);
-  if (sticky) {
-    endpoints.forEach((endpoint, i) =>
-      into.nat.rules.push(
-        `-A ${svc} ${comment(`${name} -> ${endpoint}`)} -m recent --name ${seps[i]} --rcheck --seconds ${defaultAffinitySeconds} --reap -j ${seps[i]}`,
-      ),
-    );
-  }
-  endpoints.forEach((endpoint, i) => {
-    const chance = probability(i, endpoints.length);
-    const statistic = chance ? ` -m statistic --mode random --probability ${chance}` : '';
-    into.nat.rules.push(`-A ${svc} ${comment(`${name} -> ${endpoint}`)}${statistic} -j ${seps[i]}`);
-  });
-  endpoints.forEach((endpoint, i) => {
-    const ip = endpoint.slice(0, endpoint.lastIndexOf(':'));
-    const remember = sticky ? ` -m recent --name ${seps[i]} --set` : '';
-    into.nat.rules.push(
-      `-A ${seps[i]} ${comment(name)} -s ${ip} -j KUBE-MARK-MASQ`,
-      `-A ${seps[i]} ${comment(name)} -m tcp -p tcp${remember} -j DNAT --to-destination ${endpoint}`,
-    );
-  });
-}
-
-/**
- * The rules of one TCP port of a Service with a ClusterIP: the jump from KUBE-SERVICES to its
- * KUBE-SVC chain, and for a NodePort Service a KUBE-EXT chain from KUBE-NODEPORTS that marks the
- * connection for masquerading first; then its endpoints, or REJECT when it has none.
+ * The rules of one TCP port of a Service with a ClusterIP, added to `into` (golden/*.rules show
+ * them): no endpoints, a REJECT in the filter table's KUBE-SERVICES for the ClusterIP and port,
+ * and in KUBE-EXTERNAL-SERVICES for a node port. Otherwise in the nat table: the jump from
+ * KUBE-SERVICES to its KUBE-SVC chain; for a NodePort (or LoadBalancer) Service a KUBE-EXT-<hash>
+ * chain (the same hash as KUBE-SVC's) jumped to from KUBE-NODEPORTS, which marks for masquerade
+ * and goes on to KUBE-SVC; in KUBE-SVC, with ClientIP affinity first a `recent --rcheck` rule per
+ * endpoint, then one rule per endpoint with its probability; and per endpoint a KUBE-SEP chain:
+ * the hairpin mark (-s its IP), then the DNAT (with `recent --set` under affinity).
  */
 export function servicePortRules(
   service: Service,
@@ -205,91 +127,30 @@ export function servicePortRules(
   endpoints: string[],
   into: ProxyRules,
 ): void {
-  if (endpoints.length === 0) {
-    rejectRules(service, port, into);
-    return;
-  }
-  const name = servicePortName(service, port);
-  const svc = serviceChain(name);
-  into.nat.chains.push(svc);
-  into.nat.rules.push(
-    `-A KUBE-SERVICES ${comment(`${name} cluster IP`)} -m tcp -p tcp -d ${service.spec.clusterIP} --dport ${port.port} -j ${svc}`,
-  );
-  const nodePort = nodePortOf(service, port);
-  if (nodePort) {
-    const ext = `KUBE-EXT-${chainHash(name + 'tcp')}`;
-    into.nat.chains.push(ext);
-    into.nat.rules.push(
-      `-A KUBE-NODEPORTS ${comment(name)} -m tcp -p tcp --dport ${nodePort} -j ${ext}`,
-      `-A ${ext} ${comment(`masquerade traffic for ${name} external destinations`)} -j KUBE-MARK-MASQ`,
-      `-A ${ext} -j ${svc}`,
-    );
-  }
-  endpointRules(service, port, endpoints, into);
-}
-
-/** Whether the proxy serves a Service: it has a ClusterIP (not headless, not ExternalName). */
-function servesClusterIp(service: Service): boolean {
-  const { clusterIP, type } = service.spec;
-  return type !== 'ExternalName' && Boolean(clusterIP) && clusterIP !== 'None';
+  throw new NotImplemented('servicePortRules', section);
 }
 
 /**
- * All the rules for these Services and slices: the base chains, then each TCP port of each Service
- * with a ClusterIP in a stable order (by namespace/name, then port), and last the jump to
- * KUBE-NODEPORTS, which must come after every ClusterIP rule.
+ * All the rules for these Services and slices: baseRules(), then each TCP port of each Service
+ * with a ClusterIP (not headless, not ExternalName) sorted by "namespace/name", then the jump to
+ * KUBE-NODEPORTS for local destinations, which must be the last rule of KUBE-SERVICES.
  */
 export function proxyRules(services: Service[], slices: EndpointSlice[]): ProxyRules {
-  const rules = baseRules();
-  const ordered = [...services].sort((a, b) =>
-    `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(
-      `${b.metadata.namespace}/${b.metadata.name}`,
-    ),
-  );
-  for (const service of ordered.filter(servesClusterIp)) {
-    for (const port of service.spec.ports ?? []) {
-      if ((port.protocol ?? 'TCP') !== 'TCP') continue;
-      servicePortRules(service, port, readyEndpoints(service, port, slices), rules);
-    }
-  }
-  rules.nat.rules.push(
-    `-A KUBE-SERVICES ${comment('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS`,
-  );
-  return rules;
+  throw new NotImplemented('proxyRules', section);
 }
 
-/** The chains kube-proxy makes per Service or endpoint (and the policy chains): deleted when no longer wanted. */
-const ownedPrefixes = ['KUBE-SVC-', 'KUBE-SEP-', 'KUBE-EXT-', 'KATA-NP-'];
-
-/** The chains of one table in `iptables-save` output: its ":NAME POLICY [p:b]" lines. */
+/** The chains of one table in `iptables-save` output: the names of its ":NAME POLICY [p:b]" lines. */
 export function savedChains(saved: string, table: string): string[] {
-  const chains: string[] = [];
-  let current = '';
-  for (const line of saved.split('\n')) {
-    if (line.startsWith('*')) current = line.slice(1).trim();
-    else if (line.startsWith(':') && current === table) chains.push(line.slice(1).split(' ')[0]!);
-  }
-  return chains;
+  throw new NotImplemented('savedChains', section);
 }
 
 /**
- * The text for `iptables-restore --noflush`: per table, each chain declared (made, or flushed if
- * it exists), its rules, then the chains of ours that `saved` (iptables-save's output) has but the
- * rules no longer want: declared, so flushed, then deleted with -X. Other chains are not touched.
+ * The text for `iptables-restore --noflush`: for the filter table, then the nat table, "*table",
+ * each chain declared (":NAME - [0:0]"), the rules, then the chains `saved` (iptables-save's
+ * output) has whose names start with KUBE-SVC-, KUBE-SEP-, KUBE-EXT- or KATA-NP- and that the
+ * rules no longer want: declared too (so flushed), then deleted ("-X NAME"); then "COMMIT". The
+ * text ends with a newline.
  */
 export function restoreText(rules: ProxyRules, saved = ''): string {
-  const lines: string[] = [];
-  for (const table of ['filter', 'nat'] as const) {
-    const { chains, rules: tableRules } = rules[table];
-    const wanted = new Set(chains);
-    const stale = savedChains(saved, table).filter(
-      (chain) => !wanted.has(chain) && ownedPrefixes.some((prefix) => chain.startsWith(prefix)),
-    );
-    lines.push(`*${table}`);
-    for (const chain of [...chains, ...stale]) lines.push(`:${chain} - [0:0]`);
-    lines.push(...tableRules);
-    for (const chain of stale) lines.push(`-X ${chain}`);
-    lines.push('COMMIT');
-  }
-  return lines.join('\n') + '\n';
+  throw new NotImplemented('restoreText', section);
 }
