@@ -16,6 +16,7 @@ import {
   planSlices,
   podEndpoint,
   serviceNameLabel,
+  SliceExpectations,
   slicePorts,
 } from './endpointslices.ts';
 
@@ -51,7 +52,40 @@ function manyPods(count: number): Pod[] {
   );
 }
 
-const addresses = (slice: EndpointSlice) => slice.endpoints.map((e) => e.addresses[0]);
+/** A managed slice `name` of the Service web, at `resourceVersion`. */
+function slice(name: string, resourceVersion: string): EndpointSlice {
+  const labels = { [serviceNameLabel]: 'web', [managedByLabel]: 'endpointslice-controller.k8s.io' };
+  return {
+    metadata: { name, namespace: 'default', resourceVersion, labels },
+    addressType: 'IPv4',
+    endpoints: [],
+  };
+}
+
+/**
+ * The reference API server, the fake kubelet, the controller (at most `max` endpoints a slice) and
+ * the Service web; `ready()` lists the names of the pods ready in web's slices.
+ */
+async function controllerSetUp(max?: number) {
+  const server = await scope.apiServer();
+  const client = toolkit.createClient({ server: server.url });
+  const kubelet = new FakeKubelet({ toolkit, client });
+  inBackground(kubelet.run(scope.stopper().signal));
+  const controller = createEndpointSliceController({ toolkit, client, maxEndpointsPerSlice: max });
+  inBackground(controller.run(scope.stopper().signal));
+  const services = client.resource<Service>('services', 'default');
+  await services.create(exampleService('web'));
+  const slices = client.resource<EndpointSlice>('endpointslices', 'default');
+  const webSlices = async () =>
+    (await slices.list({ labelSelector: `${serviceNameLabel}=web` })).items;
+  const ready = async () =>
+    (await webSlices())
+      .flatMap((s) => s.endpoints)
+      .filter((e) => e.conditions?.ready)
+      .map((e) => e.targetRef?.name)
+      .sort();
+  return { kubelet, services, webSlices, ready, pods: client.resource<Pod>('pods', 'default') };
+}
 
 describe('EndpointSlices', () => {
   test('a ready pod is ready and serving; a terminating one only serving; an unready one neither', () => {
@@ -179,25 +213,53 @@ describe('EndpointSlices', () => {
     ).toEqual([['web-0'], 1]);
   });
 
-  test('the controller keeps slices in step with pods coming, going and turning unready', async () => {
+  test('a write is pending until the cache shows the slice at that resourceVersion or later', () => {
+    const expectations = new SliceExpectations();
+    const written = slice('web-abcde', '12');
+    expectations.expectWritten(written);
+    expect(expectations.pending('default/web'), 'right after the write').toBe(true);
+    expectations.observe(slice('web-abcde', '11'), false);
+    expect(expectations.pending('default/web'), 'the cache shows version 11 of it').toBe(true);
+    expectations.observe(slice('web-abcde', '12'), false);
+    expect(expectations.pending('default/web'), 'the cache shows version 12').toBe(false);
+    expect(expectations.pending('default/other'), 'a Service this controller never wrote').toBe(
+      false,
+    );
+  });
+
+  test('a delete is pending until the cache reports the slice deleted', () => {
+    const expectations = new SliceExpectations();
+    expectations.expectDeleted(slice('web-abcde', '12'));
+    expectations.observe(slice('web-abcde', '13'), false);
+    expect(expectations.pending('default/web'), 'the cache still has the slice').toBe(true);
+    expectations.observe(slice('web-abcde', '13'), true);
+    expect(expectations.pending('default/web'), 'the cache saw it deleted').toBe(false);
+  });
+
+  test('writePlan creates, updates and deletes; a slice already gone is no error', async () => {
     const server = await scope.apiServer();
     const client = toolkit.createClient({ server: server.url });
-    const kubelet = new FakeKubelet({ toolkit, client });
-    inBackground(kubelet.run(scope.stopper().signal));
-    inBackground(createEndpointSliceController({ toolkit, client }).run(scope.stopper().signal));
-    const pods = client.resource<Pod>('pods', 'default');
+    const controller = createEndpointSliceController({ toolkit, client });
+    const service = webService();
+    const [fresh] = planSlices(service, [], endpointGroups(service, manyPods(2))).create;
+    await controller.writePlan('default', { create: [fresh!], update: [], delete: [] });
     const slices = client.resource<EndpointSlice>('endpointslices', 'default');
-    await client.resource<Service>('services', 'default').create(exampleService('web'));
+    const [made] = (await slices.list()).items;
+    expect(made?.metadata.name, 'the name the API server gave the new slice').toMatch(/^web-/);
+    const fewer = { ...made!, endpoints: made!.endpoints.slice(1) };
+    await controller.writePlan('default', { create: [], update: [fewer], delete: [] });
+    expect(
+      (await slices.get(made!.metadata.name!)).endpoints.length,
+      'endpoints of the slice after an update with one of its two',
+    ).toBe(1);
+    await controller.writePlan('default', { create: [], update: [], delete: [made!, made!] });
+    expect((await slices.list()).items, 'slices after deleting it (twice)').toEqual([]);
+  });
+
+  test('the controller keeps slices in step with pods coming and going', async () => {
+    const { pods, webSlices, ready } = await controllerSetUp();
     for (const name of ['web-a', 'web-b', 'web-c'])
       await pods.create(examplePod(name, { app: 'web' }));
-    const webSlices = async () =>
-      (await slices.list({ labelSelector: `${serviceNameLabel}=web` })).items;
-    const ready = async () =>
-      (await webSlices())
-        .flatMap((s) => s.endpoints)
-        .filter((e) => e.conditions?.ready)
-        .map((e) => e.targetRef?.name)
-        .sort();
     await waitFor(
       async () => JSON.stringify(await ready()) === '["web-a","web-b","web-c"]',
       'a slice with the three pods, ready',
@@ -208,14 +270,32 @@ describe('EndpointSlices', () => {
       async () => JSON.stringify(await ready()) === '["web-a","web-c"]',
       'web-b gone from the slice',
     );
+  });
+
+  test('a pod that turns unready stays in its slice, not ready; a Service deleted takes its slices', async () => {
+    const { pods, services, kubelet, webSlices, ready } = await controllerSetUp();
+    for (const name of ['web-a', 'web-b']) await pods.create(examplePod(name, { app: 'web' }));
+    await waitFor(async () => (await ready()).length === 2, 'both pods ready in the slice');
     kubelet.ready = (pod) => pod.metadata.name !== 'web-a';
     kubelet.resync();
     await waitFor(
-      async () => JSON.stringify(await ready()) === '["web-c"]',
+      async () => JSON.stringify(await ready()) === '["web-b"]',
       'web-a no longer ready in the slice',
     );
-    await client.resource<Service>('services', 'default').delete('web');
+    const all = (await webSlices()).flatMap((s) => s.endpoints.map((e) => e.targetRef?.name));
+    expect(all.sort(), 'every endpoint of the slices, ready or not').toEqual(['web-a', 'web-b']);
+    await services.delete('web');
     await waitFor(async () => (await webSlices()).length === 0, 'the slices gone with the Service');
+  });
+
+  test('five pods with at most two endpoints a slice make three slices, never a duplicate', async () => {
+    const { pods, webSlices, ready } = await controllerSetUp(2);
+    for (let i = 0; i < 5; i++) await pods.create(examplePod(`web-${i}`, { app: 'web' }));
+    await waitFor(async () => (await ready()).length === 5, 'five ready endpoints');
+    expect(
+      (await webSlices()).map((s) => s.endpoints.length).sort(),
+      'endpoints per slice, once all five are in',
+    ).toEqual([1, 2, 2]);
   });
 
   test("slices written by hand, without the controller's label, are left alone", async () => {

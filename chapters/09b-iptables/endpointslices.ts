@@ -116,6 +116,35 @@ export function planSlices(
 }
 
 /**
+ * This controller's writes that its cache has not shown yet, by Service key (serviceKeyOf). A
+ * create or update is seen once the informer holds that slice at the resourceVersion written or
+ * later (compared as numbers); a delete once the informer reports the slice deleted. Until then a
+ * reconcile would plan from stale slices and write twice (kube's controller calls these
+ * "expectations").
+ */
+export class SliceExpectations {
+  /** A slice this controller created or updated, as the API server answered it. */
+  expectWritten(slice: EndpointSlice): void {
+    throw new NotImplemented('SliceExpectations.expectWritten', section);
+  }
+
+  /** A slice this controller deleted. */
+  expectDeleted(slice: EndpointSlice): void {
+    throw new NotImplemented('SliceExpectations.expectDeleted', section);
+  }
+
+  /** What the informer shows: a slice added or updated, or (gone) deleted. */
+  observe(slice: EndpointSlice, gone: boolean): void {
+    throw new NotImplemented('SliceExpectations.observe', section);
+  }
+
+  /** Whether a Service has writes its cache does not show yet. */
+  pending(key: string): boolean {
+    throw new NotImplemented('SliceExpectations.pending', section);
+  }
+}
+
+/**
  * The controller: informers on services, pods and the endpointslices this controller manages
  * (label selector managedByLabel=controllerName, with an index by serviceKeyOf), feeding a
  * controller whose reconcile is reconcile(key), a Service's key.
@@ -136,12 +165,20 @@ export class EndpointSliceController {
   /**
    * One Service: create, update and delete what planSlices finds (a Service gone: delete all its
    * slices; a Service without a selector: leave its slices alone). Its own writes reach the cache
-   * only later: remember each (name and resourceVersion written, or deleted) until the informer
-   * shows it, and until then throw, so the controller retries this key instead of planning from
-   * stale slices and writing twice.
+   * only later: tell a SliceExpectations of each (and feed it the informer's events), and while a
+   * Service has writes pending, throw, so the controller retries the key later.
    */
   async reconcile(key: string): Promise<void> {
     throw new NotImplemented('EndpointSliceController.reconcile', section);
+  }
+
+  /**
+   * Carries out a plan in one namespace: creates (the slices without a name) and updates, then
+   * deletes (a slice already gone is fine), telling this controller's SliceExpectations of each
+   * write: expectWritten with what the API server answered, expectDeleted before a delete.
+   */
+  async writePlan(namespace: string, plan: SlicePlan): Promise<void> {
+    throw new NotImplemented('EndpointSliceController.writePlan', section);
   }
 }
 

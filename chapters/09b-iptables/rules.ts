@@ -112,14 +112,29 @@ export function baseRules(): ProxyRules {
 }
 
 /**
+ * The endpoint chains of one Service port (`endpoints` as "ip:port"), added to into.nat: a
+ * KUBE-SEP chain each; in the port's KUBE-SVC chain, with sessionAffinity ClientIP first a
+ * `-m recent --name <SEP> --rcheck --seconds 10800 --reap` rule per endpoint, then one rule per
+ * endpoint with `-m statistic --mode random --probability` (none on the last); in each KUBE-SEP
+ * chain the hairpin mark (-s its IP -j KUBE-MARK-MASQ), then the DNAT (`-m recent --name <SEP>
+ * --set` before it under affinity). golden/nodeport-affinity.rules shows every form.
+ */
+export function endpointRules(
+  service: Service,
+  port: ServicePort,
+  endpoints: string[],
+  into: ProxyRules,
+): void {
+  throw new NotImplemented('endpointRules', section);
+}
+
+/**
  * The rules of one TCP port of a Service with a ClusterIP, added to `into` (golden/*.rules show
  * them): no endpoints, a REJECT in the filter table's KUBE-SERVICES for the ClusterIP and port,
  * and in KUBE-EXTERNAL-SERVICES for a node port. Otherwise in the nat table: the jump from
  * KUBE-SERVICES to its KUBE-SVC chain; for a NodePort (or LoadBalancer) Service a KUBE-EXT-<hash>
  * chain (the same hash as KUBE-SVC's) jumped to from KUBE-NODEPORTS, which marks for masquerade
- * and goes on to KUBE-SVC; in KUBE-SVC, with ClientIP affinity first a `recent --rcheck` rule per
- * endpoint, then one rule per endpoint with its probability; and per endpoint a KUBE-SEP chain:
- * the hairpin mark (-s its IP), then the DNAT (with `recent --set` under affinity).
+ * and goes on to KUBE-SVC; then endpointRules.
  */
 export function servicePortRules(
   service: Service,

@@ -190,17 +190,54 @@ export function planSlices(
   return plan;
 }
 
+/**
+ * This controller's writes that its cache has not shown yet, by Service key. A create or update
+ * is seen once the informer holds that slice at the resourceVersion written or later; a delete
+ * once the informer reports the slice deleted. Until then a reconcile would plan from stale
+ * slices and write twice (kube's controller calls these "expectations").
+ */
+export class SliceExpectations {
+  /** Service key -> slice name -> resourceVersion written (-1: deleted). */
+  private readonly unseen = new Map<string, Map<string, number>>();
+
+  private remember(slice: EndpointSlice, version: number): void {
+    const key = serviceKeyOf(slice);
+    let expected = this.unseen.get(key);
+    if (!expected) this.unseen.set(key, (expected = new Map()));
+    expected.set(slice.metadata.name!, version);
+  }
+
+  /** A slice this controller created or updated, as the API server answered it. */
+  expectWritten(slice: EndpointSlice): void {
+    this.remember(slice, Number(slice.metadata.resourceVersion));
+  }
+
+  /** A slice this controller deleted. */
+  expectDeleted(slice: EndpointSlice): void {
+    this.remember(slice, -1);
+  }
+
+  /** What the informer shows: a slice added or updated, or (gone) deleted. */
+  observe(slice: EndpointSlice, gone: boolean): void {
+    const expected = this.unseen.get(serviceKeyOf(slice));
+    const version = expected?.get(slice.metadata.name!);
+    if (version === undefined) return;
+    if (gone || (version >= 0 && Number(slice.metadata.resourceVersion) >= version))
+      expected!.delete(slice.metadata.name!);
+  }
+
+  /** Whether a Service has writes its cache does not show yet. */
+  pending(key: string): boolean {
+    return (this.unseen.get(key)?.size ?? 0) > 0;
+  }
+}
+
 export class EndpointSliceController {
   private readonly options: EndpointSliceControllerOptions;
   private readonly services: Informer<Service>;
   private readonly pods: Informer<Pod>;
   private readonly slices: Informer<EndpointSlice>;
-  /**
-   * Writes not yet seen in the cache, by Service key: slice name -> the resourceVersion written
-   * (-1: deleted). Until the cache shows them, a reconcile would plan from stale slices and write
-   * twice (kube's controller calls these "expectations").
-   */
-  private readonly unseen = new Map<string, Map<string, number>>();
+  private readonly expectations = new SliceExpectations();
 
   constructor(options: EndpointSliceControllerOptions) {
     this.options = options;
@@ -212,25 +249,12 @@ export class EndpointSliceController {
       labelSelector: `${managedByLabel}=${controllerName}`,
       indexers: { service: (slice) => [serviceKeyOf(slice as EndpointSlice)] },
     });
-    const seen = (slice: EndpointSlice, gone: boolean) => {
-      const expected = this.unseen.get(serviceKeyOf(slice));
-      const version = expected?.get(slice.metadata.name!);
-      if (version === undefined) return;
-      if (gone || (version >= 0 && Number(slice.metadata.resourceVersion) >= version))
-        expected!.delete(slice.metadata.name!);
-    };
+    // The cache catching up with this controller's own writes.
     this.slices.addEventHandlers({
-      add: (slice) => seen(slice, false),
-      update: (_, slice) => seen(slice, false),
-      delete: (slice) => seen(slice, true),
+      add: (slice) => this.expectations.observe(slice, false),
+      update: (_, slice) => this.expectations.observe(slice, false),
+      delete: (slice) => this.expectations.observe(slice, true),
     });
-  }
-
-  /** Remembers a write until the cache shows it. */
-  private expect(key: string, slice: EndpointSlice, version: number): void {
-    let expected = this.unseen.get(key);
-    if (!expected) this.unseen.set(key, (expected = new Map()));
-    expected.set(slice.metadata.name!, version);
   }
 
   async run(signal: AbortSignal): Promise<void> {
@@ -256,11 +280,9 @@ export class EndpointSliceController {
 
   /** One Service: write the slice changes planSlices finds; a Service gone loses its slices. */
   async reconcile(key: string): Promise<void> {
-    const [namespace] = key.split('/') as [string, string];
-    if (this.unseen.get(key)?.size) throw new Error(`slices of ${key}: waiting for the cache`);
+    if (this.expectations.pending(key)) throw new Error(`slices of ${key}: waiting for the cache`);
     const service = this.services.get(key);
     const existing = this.slices.byIndex('service', key);
-    const resource = this.options.client.resource<EndpointSlice>('endpointslices', namespace);
     // A Service without a selector has slices someone writes by hand.
     if (service && !service.spec.selector) return;
     const plan = service
@@ -271,15 +293,24 @@ export class EndpointSliceController {
           this.options.maxEndpointsPerSlice,
         )
       : { create: [], update: [], delete: existing };
+    await this.writePlan(key.split('/')[0]!, plan);
+  }
+
+  /**
+   * Carries out a plan in one namespace: creates (slices without a name) and updates, then
+   * deletes (one already gone is fine), telling the expectations of each write.
+   */
+  async writePlan(namespace: string, plan: SlicePlan): Promise<void> {
+    const resource = this.options.client.resource<EndpointSlice>('endpointslices', namespace);
     for (const slice of [...plan.create, ...plan.update]) {
       const written = await (slice.metadata.name ? resource.update(slice) : resource.create(slice));
-      this.expect(key, written, Number(written.metadata.resourceVersion));
+      this.expectations.expectWritten(written);
     }
     for (const slice of plan.delete) {
-      this.expect(key, slice, -1);
+      this.expectations.expectDeleted(slice);
       await resource.delete(slice.metadata.name!).catch((error: unknown) => {
         if (!isNotFound(error)) throw error;
-        this.unseen.get(key)?.delete(slice.metadata.name!);
+        this.expectations.observe(slice, true);
       });
     }
   }

@@ -161,7 +161,7 @@ function rejectRules(service: Service, port: ServicePort, into: ProxyRules): voi
  * ClientIP affinity first the `recent` checks (a client seen at an endpoint goes there again),
  * then one rule per endpoint with the probability that makes the pick uniform.
  */
-function endpointRules(
+export function endpointRules(
   service: Service,
   port: ServicePort,
   endpoints: string[],
