@@ -7,6 +7,7 @@ import type { EndpointSlice, Service, ServiceSpec } from '../../harness/api/type
 import {
   base32,
   chainHash,
+  comment,
   endpointChain,
   endpointRules,
   probability,
@@ -69,6 +70,16 @@ describe('The rules', () => {
       ],
       'the names of an unnamed and a named port',
     ).toEqual(['default/web', 'default/web:http']);
+  });
+
+  test('a comment is quoted only when it has a space, as iptables-save prints it', () => {
+    expect(
+      [comment('default/web:http'), comment('default/web:http cluster IP')],
+      'comment() of a text without and with a space',
+    ).toEqual([
+      '-m comment --comment default/web:http',
+      '-m comment --comment "default/web:http cluster IP"',
+    ]);
   });
 
   test('the probabilities are 1/n, 1/(n-1), ... and none for the last', () => {

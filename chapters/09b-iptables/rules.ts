@@ -76,9 +76,9 @@ export function readyEndpoints(
   throw new NotImplemented('readyEndpoints', section);
 }
 
-/** `--comment X`, quoted when X has a space, as iptables-save prints it. */
+/** `-m comment --comment X`, X in double quotes when it has a space, as iptables-save prints it. */
 export function comment(text: string): string {
-  return `-m comment --comment ${text.includes(' ') ? `"${text}"` : text}`;
+  throw new NotImplemented('comment', section);
 }
 
 /** One table's share of the rules: the chains it declares (iptables-restore flushes them) and the rules. */

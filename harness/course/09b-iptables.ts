@@ -35,7 +35,7 @@ export const chapter9B: Chapter = {
       functions: ['EndpointSliceController.run', 'EndpointSliceController.reconcile'],
     },
     {
-      title: "kube-proxy's chain names, probabilities and ready endpoints",
+      title: "kube-proxy's chain names and probabilities",
       from: 'The rules > base32 encodes as Go does, with padding',
       functions: [
         'base32',
@@ -43,14 +43,14 @@ export const chapter9B: Chapter = {
         'servicePortName',
         'serviceChain',
         'endpointChain',
+        'comment',
         'probability',
-        'readyEndpoints',
       ],
     },
     {
-      title: 'Picking an endpoint: statistic and recent',
-      from: 'The rules > endpointRules: a KUBE-SEP chain per endpoint, and a statistic rule for each but the last',
-      functions: ['endpointRules'],
+      title: 'Ready endpoints, and picking one: statistic and recent',
+      from: "The rules > a port's ready endpoints come from its Service's slices, with the port of the same name",
+      functions: ['readyEndpoints', 'endpointRules'],
     },
     {
       title: "One Service port's chains",
@@ -88,6 +88,7 @@ export const chapter9B: Chapter = {
       title: 'The sync loop, and real TCP through the kernel',
       from: 'The iptables proxy > the proxy writes the rules with iptables-restore --noflush, again on each change, and cleans up on exit',
       functions: ['IptablesProxy.rules', 'IptablesProxy.run', 'IptablesProxy.sync'],
+      long: 'run and sync pass nothing until both are written, and the kernel tests that follow need no new code; the stage also carries the closing sections of the lesson (certification notes, Try it, review)',
     },
   ],
   hints: {
@@ -121,6 +122,8 @@ export const chapter9B: Chapter = {
       "Keep a bit buffer: add 8 bits per byte, take 5 at a time from the top as an index into 'A'..'Z','2'..'7'; left-over bits are shifted up to 5; pad with '=' to a multiple of 8. Lesson: § The rules.",
     "The rules > chain names hash the Service port's name as kube-proxy does":
       "chainHash: base32(createHash('sha256').update(text).digest()).slice(0, 16). serviceChain hashes portName + protocol; endpointChain portName + protocol + endpoint. The port name: namespace/name, plus :port when the port has a name. Lesson: § The rules.",
+    'The rules > a comment is quoted only when it has a space, as iptables-save prints it':
+      "'-m comment --comment ' followed by the text, wrapped in double quotes when text.includes(' '). Lesson: § The rules.",
     'The rules > the probabilities are 1/n, 1/(n-1), ... and none for the last':
       '(1 / (n - i)).toFixed(10), and undefined when i is n - 1. Lesson: § The rules.',
     "The rules > a port's ready endpoints come from its Service's slices, with the port of the same name":
