@@ -116,10 +116,10 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02'],
   apiserver: ['03a', '03b', '09'],
-  'controller-manager': ['07', '08'],
+  'controller-manager': ['07', '08', '09b'],
   scheduler: ['05'],
   kubelet: ['06'],
-  proxy: ['09'],
+  proxy: ['09', '09b'],
 };
 
 /** The components in course order: first the one whose chapter comes first. */

@@ -28,7 +28,7 @@ import type {
 } from '../contracts/controllers.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
-import type { ProxyModule } from '../contracts/proxy.ts';
+import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
 import type {
   DurableStoreModule,
@@ -107,6 +107,7 @@ export interface ChapterModules {
   };
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+  '09b': { 'endpointslices.ts': EndpointSliceModule; 'iptables-proxy.ts': IptablesProxyModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -136,6 +137,7 @@ export const chapterModuleFiles = {
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
+  '09b': ['endpointslices.ts', 'iptables-proxy.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -50,6 +50,10 @@ export type ReferenceConforms = Conforms<{
     'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
     'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
   };
+  '09b': {
+    'endpointslices.ts': typeof import('../../solutions/09b-iptables/endpointslices.ts');
+    'iptables-proxy.ts': typeof import('../../solutions/09b-iptables/iptables-proxy.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -81,6 +85,10 @@ export type StubsConform = Conforms<{
   '09': {
     'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+  '09b': {
+    'endpointslices.ts': typeof import('../../chapters/09b-iptables/endpointslices.ts');
+    'iptables-proxy.ts': typeof import('../../chapters/09b-iptables/iptables-proxy.ts');
   };
 }>;
 

@@ -52,9 +52,15 @@ export interface IptablesProxyOptions {
 /** 09b's iptables-proxy.ts. */
 export interface IptablesProxyModule {
   createIptablesProxy: (options: IptablesProxyOptions) => Proxy;
+  /** The host's iptables programs (after `prefix`, when given). */
+  iptablesCommand: (prefix?: string[]) => Iptables;
+  /** Rejects with one line when the iptables mode cannot run: no programs, no CAP_NET_ADMIN. */
+  checkIptables: (iptables: Iptables) => Promise<void>;
 }
 
 /** 09b's endpointslices.ts: the controller-manager's endpointslice controller. */
 export interface EndpointSliceModule {
-  createEndpointSliceController: (options: { toolkit: Toolkit; client: ApiClient }) => Proxy;
+  createEndpointSliceController: (options: { toolkit: Toolkit; client: ApiClient }) => {
+    run(signal: AbortSignal): Promise<void>;
+  };
 }
