@@ -1,18 +1,10 @@
-// The rules applied: first with a recording stand-in for the iptables programs (what is run, in
-// which order, and the one-line refusals), then, as root with iptables, the kernel itself: each
-// test in a network namespace of its own (harness/testing/netns.ts), never the host's tables, with
-// real TCP through ClusterIPs and NodePorts to pods served inside the namespace. Services get
-// their ClusterIPs by hand and slices are written by hand: no allocator, no controller.
+// The rules applied, with a recording stand-in for the iptables programs: what is run, in which
+// order, and the one-line refusals; then the whole proxy against the reference API server
+// (05-kernel.test.ts then lets the kernel run the rules). Services get their ClusterIPs by hand
+// and slices are written by hand: no allocator, no controller.
 import { describe, expect, test } from 'vitest';
-import type {
-  EndpointSlice,
-  NetworkPolicy,
-  Pod,
-  Service,
-  ServiceSpec,
-} from '../../harness/api/types.ts';
+import type { EndpointSlice, Service, ServiceSpec } from '../../harness/api/types.ts';
 import type { Iptables, IptablesResult } from '../../harness/contracts/proxy.ts';
-import { kernelTestsSkipReason, NetworkNamespace } from '../../harness/testing/netns.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
@@ -65,8 +57,6 @@ async function cluster() {
     client,
     services: client.resource<Service>('services', 'default'),
     slices: client.resource<EndpointSlice>('endpointslices', 'default'),
-    pods: client.resource<Pod>('pods', 'default'),
-    policies: client.resource<NetworkPolicy>('networkpolicies', 'default'),
   };
 }
 
@@ -167,6 +157,7 @@ describe('The iptables proxy', () => {
     const proxy = createIptablesProxy({ toolkit, client, nodeName: 'node-1', iptables });
     const stop = scope.stopper();
     const running = proxy.run(stop.signal);
+    inBackground(running);
     await services.create(service('web', '127.96.0.10'));
     await slices.create(slice('web', ['127.244.0.2']));
     const restores = () => calls.filter((call) => call.program === 'iptables-restore');

@@ -58,10 +58,11 @@ async function setUp(podIps: string[]) {
   const stop = scope.stopper();
   const running = proxy.run(stop.signal);
   inBackground(running);
-  // The namespace ends once the proxy has taken its rules away.
+  // The namespace ends once the proxy has taken its rules away (or failed to start).
+  const stopNamespace = () => namespace.stop();
   scope
     .stopper()
-    .signal.addEventListener('abort', () => void running.finally(() => namespace.stop()));
+    .signal.addEventListener('abort', () => void running.then(stopNamespace, stopNamespace));
   const synced = (text: string, what: string) => waitFor(() => rules.includes(text), what);
   return {
     namespace,
