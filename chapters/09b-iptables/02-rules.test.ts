@@ -241,6 +241,10 @@ describe('The rules', () => {
       'the -X lines of a sync with no Services left',
     ).toEqual(['-X KATA-NP-IN-OLDOLDOLDOLDOLDO', '-X KUBE-SVC-GONEGONEGONEGONE']);
     expect(text, 'a chain of someone else (DOCKER) is never declared').not.toContain('DOCKER');
+    expect(
+      savedChains(text, 'nat'),
+      'the nat chains the text itself leaves (read back as a saved text)',
+    ).toEqual(['KUBE-SERVICES']);
   });
   test('a ClusterIP Service with two endpoints: golden/two-endpoints.rules', () => {
     const rules = proxyRules([service('web')], [slice('web', ['127.244.0.2', '127.244.0.3'])]);

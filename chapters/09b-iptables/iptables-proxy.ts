@@ -132,10 +132,11 @@ export class IptablesProxy {
 
   /**
    * One whole sync: proxyRules of the Services and slices, with policyRules' chains and rules added
-   * to the filter table; iptables-save for the chains that exist, restoreText, then
-   * iptables-restore -w --noflush with it (a failure throws, so the controller retries);
-   * ensureJumps; remember the text and tell onSync; and ask for the next sync after syncPeriodMs
-   * (30 s by default).
+   * to the filter table; restoreText, then iptables-restore -w --noflush with it (a failure throws,
+   * so the controller retries); remember the text and tell onSync; and ask for the next sync after
+   * syncPeriodMs (30 s by default). At the first sync and then once a period, the chains that
+   * exist come from iptables-save and ensureJumps runs after the restore; in between, the text
+   * written last says which chains exist, so a sync is one command.
    */
   async sync(): Promise<void> {
     throw new NotImplemented('IptablesProxy.sync', section);

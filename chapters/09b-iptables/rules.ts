@@ -154,7 +154,10 @@ export function proxyRules(services: Service[], slices: EndpointSlice[]): ProxyR
   throw new NotImplemented('proxyRules', section);
 }
 
-/** The chains of one table in `iptables-save` output: the names of its ":NAME POLICY [p:b]" lines. */
+/**
+ * The chains of one table in `iptables-save` output (or in a restore text written before): the
+ * names of its ":NAME POLICY [p:b]" lines, less the chains a "-X NAME" line of that table deletes.
+ */
 export function savedChains(saved: string, table: string): string[] {
   throw new NotImplemented('savedChains', section);
 }

@@ -13,17 +13,14 @@
 //
 // The proxy runs as `kata run proxy` in a process of its own, and so does the pod; the client is
 // this one.
-import { createConnection, type Socket } from 'node:net';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Endpoints, Service } from '../api/types.ts';
 import { childEndsWithProgram } from '../lifetime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { toolkit } from '../components/reference-toolkit.ts';
+import { BULK_BYTES, bulk, connect, median, requestResponse } from './programs/tcp-measure.ts';
 
-const BULK_BYTES = 256 * 1024 * 1024;
-const CHUNK = Buffer.alloc(64 * 1024, 7);
-const ROUND_TRIPS = 10_000;
 const podIp = '127.244.99.2';
 const clusterIp = '127.96.99.10';
 const componentFile = fileURLToPath(new URL('../components/proxy.ts', import.meta.url));
@@ -115,56 +112,6 @@ for (;;) {
   }
 }
 
-function connect(host: string, port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = createConnection({ host, port }, () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-/** Writes BULK_BYTES with back-pressure, waits for the sink's answer; bytes per second. */
-async function bulk(host: string, port: number): Promise<number> {
-  const socket = await connect(host, port);
-  const started = performance.now();
-  const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-  for (let sent = 0; sent < BULK_BYTES; sent += CHUNK.length) {
-    if (!socket.write(CHUNK)) await new Promise((resolve) => socket.once('drain', resolve));
-  }
-  await answered;
-  const seconds = (performance.now() - started) / 1000;
-  socket.destroy();
-  return BULK_BYTES / seconds;
-}
-
-/** ROUND_TRIPS 64-byte ping-pongs on one connection: rate per second and p50 in microseconds. */
-async function requestResponse(host: string, port: number) {
-  const socket = await connect(host, port);
-  socket.setNoDelay(true);
-  const message = Buffer.alloc(64, 1);
-  const times: number[] = [];
-  const started = performance.now();
-  for (let n = 0; n < ROUND_TRIPS; n++) {
-    const sent = performance.now();
-    await new Promise<void>((resolve) => {
-      let got = 0;
-      const onData = (chunk: Buffer) => {
-        got += chunk.length;
-        if (got >= 64) {
-          socket.off('data', onData);
-          resolve();
-        }
-      };
-      socket.on('data', onData);
-      socket.write(message);
-    });
-    times.push(performance.now() - sent);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  socket.destroy();
-  times.sort((a, b) => a - b);
-  return { rate: ROUND_TRIPS / seconds, p50: times[Math.floor(times.length / 2)]! * 1000 };
-}
-
 // Warm up both paths, then measure them in turns, ROUNDS times each, and compare the medians: the
 // machine's load drifts during a run, and turns spread the drift over both sides.
 const ROUNDS = 5;
@@ -189,7 +136,6 @@ for (let round = 0; round < ROUNDS; round++) {
   }
   roundTrips.relayed.push((await requestResponse('127.0.0.1', relayPort)).rate);
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 const directBulk = median(bulkRates.direct);
 const proxiedBulk = median(bulkRates.proxied);
 const direct = { rate: median(roundTrips.direct), p50: median(latencies.direct) };

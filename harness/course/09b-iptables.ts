@@ -151,7 +151,7 @@ export const chapter9B: Chapter = {
     'The rules > headless, ExternalName and UDP ports get no rules':
       "Skip Services of type ExternalName, and those whose clusterIP is missing or 'None'; skip ports whose protocol is not TCP. Lesson: § The rules.",
     'The rules > a sync deletes the chains of ours that are no longer wanted, and only those':
-      "savedChains: track the current table from '*name' lines and collect names of ':' lines in it. In restoreText, stale chains (ours by prefix, not wanted) are declared after the wanted ones and get an -X line before COMMIT. Lesson: § The rules.",
+      "savedChains: track the current table from '*name' lines, collect the names of its ':' lines, and leave out those an '-X NAME' line deletes. In restoreText, stale chains (ours by prefix, not wanted) are declared after the wanted ones and get an -X line before COMMIT. Lesson: § The rules.",
     'NetworkPolicy > label selectors: matchLabels and the four operators; the empty selector matches all':
       'Every matchLabels pair must be present; then each expression: Exists (has the key), DoesNotExist, In (has it with one of the values), NotIn (has it not, or with another value). Lesson: § NetworkPolicy.',
     'NetworkPolicy > a policy is for Ingress unless it says otherwise, and for Egress too when it has egress rules':
@@ -177,7 +177,7 @@ export const chapter9B: Chapter = {
     "The iptables proxy > on exit, our chains are flushed and deleted; no one else's":
       'isOwnChain knows the fixed names and the prefixes; cleanupText declares each of ours savedChains finds, then -X each, per table, filter first. Lesson: § The iptables proxy.',
     'The iptables proxy > the proxy writes the rules with iptables-restore --noflush, again on each change, and cleans up on exit':
-      "One controller, every informer watched with () => ['sync'], queue.add('sync') at the start. sync: proxyRules plus policyRules in the filter table, iptables-save, restoreText, iptables-restore -w --noflush, ensureJumps. run's finally: removeRules. Lesson: § The iptables proxy.",
+      "One controller, every informer watched with () => ['sync'], queue.add('sync') at the start. sync: proxyRules plus policyRules in the filter table, restoreText (from iptables-save at the first sync, from the text written last after), iptables-restore -w --noflush, ensureJumps at the first sync. run's finally: removeRules. Lesson: § The iptables proxy.",
     'The iptables proxy > the proxy refuses to start, in one line, where iptables cannot run':
       'run calls checkIptables before anything else, and lets its error through. Lesson: § The iptables proxy.',
     'In the kernel > a connection to the ClusterIP reaches the pod, with nothing listening on the ClusterIP':

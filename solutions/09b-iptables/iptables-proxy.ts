@@ -158,6 +158,8 @@ export class IptablesProxy {
   private readonly namespaces: Informer<Namespace>;
   private controller?: Controller;
   private written = '';
+  /** When the tables were last read and the jumps checked (Date.now()). */
+  private checkedAt = -Infinity;
 
   constructor(options: IptablesProxyOptions) {
     this.options = options;
@@ -199,7 +201,7 @@ export class IptablesProxy {
   /**
    * One whole sync: the rules of every Service and policy, written with iptables-restore
    * --noflush (chains of ours that are no longer wanted are deleted in the same write), the jumps
-   * into them ensured, and the next periodic sync asked for.
+   * into them ensured once a period, and the next periodic sync asked for.
    */
   async sync(): Promise<void> {
     const rules = proxyRules(this.services.list(), this.slices.list());
@@ -209,14 +211,21 @@ export class IptablesProxy {
     });
     rules.filter.chains.push(...policy.chains);
     rules.filter.rules.push(...policy.rules);
-    const saved = await this.iptables('iptables-save', []);
-    const text = restoreText(rules, saved.stdout);
+    // At the first sync and once a period, what the tables really hold, and the jumps checked;
+    // in between, the text written last says which of our chains exist: a sync is one command.
+    const period = this.options.syncPeriodMs ?? 30_000;
+    const full = Date.now() - this.checkedAt >= period;
+    const saved = full ? (await this.iptables('iptables-save', [])).stdout : this.written;
+    const text = restoreText(rules, saved);
     const restored = await this.iptables('iptables-restore', ['-w', '--noflush'], text);
     if (restored.code !== 0) throw new Error(`iptables-restore failed: ${restored.stderr.trim()}`);
-    await ensureJumps(this.iptables);
+    if (full) {
+      await ensureJumps(this.iptables);
+      this.checkedAt = Date.now();
+    }
     this.written = text;
     this.options.onSync?.(text);
-    this.controller?.queue.addAfter(syncKey, this.options.syncPeriodMs ?? 30_000);
+    this.controller?.queue.addAfter(syncKey, period);
   }
 }
 

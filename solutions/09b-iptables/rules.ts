@@ -261,15 +261,21 @@ export function proxyRules(services: Service[], slices: EndpointSlice[]): ProxyR
 /** The chains kube-proxy makes per Service or endpoint (and the policy chains): deleted when no longer wanted. */
 const ownedPrefixes = ['KUBE-SVC-', 'KUBE-SEP-', 'KUBE-EXT-', 'KATA-NP-'];
 
-/** The chains of one table in `iptables-save` output: its ":NAME POLICY [p:b]" lines. */
+/**
+ * The chains of one table in `iptables-save` output (or in a restore text written before): its
+ * ":NAME POLICY [p:b]" lines, less the chains a "-X NAME" line deletes.
+ */
 export function savedChains(saved: string, table: string): string[] {
   const chains: string[] = [];
+  const deleted = new Set<string>();
   let current = '';
   for (const line of saved.split('\n')) {
     if (line.startsWith('*')) current = line.slice(1).trim();
-    else if (line.startsWith(':') && current === table) chains.push(line.slice(1).split(' ')[0]!);
+    else if (current !== table) continue;
+    else if (line.startsWith(':')) chains.push(line.slice(1).split(' ')[0]!);
+    else if (line.startsWith('-X ')) deleted.add(line.slice(3).trim());
   }
-  return chains;
+  return chains.filter((chain) => !deleted.has(chain));
 }
 
 /**
