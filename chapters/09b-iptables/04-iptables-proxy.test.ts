@@ -15,6 +15,7 @@ import {
   ensureJumps,
   iptablesCommand,
   jumpRules,
+  jumpsPresent,
 } from './iptables-proxy.ts';
 
 const scope = testScope();
@@ -79,12 +80,17 @@ describe('The iptables proxy', () => {
     );
   });
 
-  test('iptablesCommand runs a program after its prefix, feeding it the input; one that cannot start answers 127', async () => {
+  test("iptablesCommand runs a program (or a backend's) after its prefix, feeding it the input; one that cannot start answers 127", async () => {
     const echo = iptablesCommand(['sh', '-c', 'cat; echo " $0 $1"; exit 3']);
     expect(
       await echo('iptables-save', ['-t'], 'fed'),
       'sh -c as the prefix: what it read, then its $0 and $1 (the program and its argument)',
     ).toEqual({ code: 3, stdout: 'fed iptables-save -t\n', stderr: '' });
+    const legacy = iptablesCommand(['sh', '-c', 'echo $0'], 'legacy');
+    expect(
+      (await legacy('iptables-restore', [])).stdout,
+      'the program started for iptables-restore with the legacy backend',
+    ).toBe('iptables-legacy-restore\n');
     const missing = await iptablesCommand(['/nonexistent/kata-program'])('iptables-save', []);
     expect(missing.code, 'the code when the program cannot start').toBe(127);
     expect(missing.stderr, 'what it says then').toMatch(/ENOENT/);
@@ -120,6 +126,31 @@ describe('The iptables proxy', () => {
       calls.filter((call) => call.args.includes('-I')),
       'inserts once they are there',
     ).toEqual([]);
+  });
+
+  test('jumpsPresent reads the jumps from iptables-save output', () => {
+    const all = [
+      '*nat',
+      '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
+      'COMMIT',
+      '*filter',
+      '-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES',
+      '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-A FORWARD -j KATA-NETWORK-POLICIES',
+      '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-A OUTPUT -j KATA-NETWORK-POLICIES',
+      'COMMIT',
+    ];
+    expect(jumpsPresent(all.join('\n')), 'every jump saved').toBe(true);
+    const noOutput = all.filter((line) => line !== '-A OUTPUT -j KATA-NETWORK-POLICIES');
+    expect(
+      jumpsPresent(noOutput.join('\n')),
+      'without the filter OUTPUT jump to the policies',
+    ).toBe(false);
+    const wrongTable = all.map((line) => (line === '*nat' ? '*mangle' : line));
+    expect(jumpsPresent(wrongTable.join('\n')), 'the nat jumps saved under mangle').toBe(false);
   });
 
   test("on exit, our chains are flushed and deleted; no one else's", () => {

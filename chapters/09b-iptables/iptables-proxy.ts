@@ -28,9 +28,10 @@ const section = '§ The iptables proxy';
  * The real programs, each started (node:child_process spawn) after `prefix` (["unshare", "-n"]
  * runs them in a new network namespace): the input written to stdin, stdout and stderr collected,
  * the exit code answered. A program that cannot be started answers code 127 with the error's
- * message as stderr.
+ * message as stderr. With a `backend`, its programs instead: iptables-legacy-save for
+ * iptables-save, iptables-nft-restore for iptables-restore, and so on.
  */
-export function iptablesCommand(prefix: string[] = []): Iptables {
+export function iptablesCommand(prefix: string[] = [], backend?: 'legacy' | 'nft'): Iptables {
   throw new NotImplemented('iptablesCommand', section);
 }
 
@@ -74,6 +75,15 @@ export const jumpRules: JumpRule[] = [
  */
 export async function ensureJumps(iptables: Iptables): Promise<void> {
   throw new NotImplemented('ensureJumps', section);
+}
+
+/**
+ * Whether `saved` (iptables-save's output) has every jump of jumpRules: in its table (the "*nat"
+ * or "*filter" section), an "-A <chain> " line that ends with " -j <target>" (the rule's last
+ * word). Then a periodic sync need not run `iptables -C` for each.
+ */
+export function jumpsPresent(saved: string): boolean {
+  throw new NotImplemented('jumpsPresent', section);
 }
 
 /**
@@ -135,8 +145,9 @@ export class IptablesProxy {
    * to the filter table; restoreText, then iptables-restore -w --noflush with it (a failure throws,
    * so the controller retries); remember the text and tell onSync; and ask for the next sync after
    * syncPeriodMs (30 s by default). At the first sync and then once a period, the chains that
-   * exist come from iptables-save and ensureJumps runs after the restore; in between, the text
-   * written last says which chains exist, so a sync is one command.
+   * exist come from iptables-save, and ensureJumps runs after the restore unless jumpsPresent
+   * finds them all in it; in between, the text written last says which chains exist, so a sync
+   * is one command.
    */
   async sync(): Promise<void> {
     throw new NotImplemented('IptablesProxy.sync', section);

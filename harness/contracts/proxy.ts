@@ -52,8 +52,8 @@ export interface IptablesProxyOptions {
 /** 09b's iptables-proxy.ts. */
 export interface IptablesProxyModule {
   createIptablesProxy: (options: IptablesProxyOptions) => Proxy;
-  /** The host's iptables programs (after `prefix`, when given). */
-  iptablesCommand: (prefix?: string[]) => Iptables;
+  /** The host's iptables programs (after `prefix`, when given), or one backend's. */
+  iptablesCommand: (prefix?: string[], backend?: 'legacy' | 'nft') => Iptables;
   /** Rejects with one line when the iptables mode cannot run: no programs, no CAP_NET_ADMIN. */
   checkIptables: (iptables: Iptables) => Promise<void>;
 }

@@ -79,6 +79,7 @@ export const chapter9B: Chapter = {
         'checkIptables',
         'iptablesCommand',
         'ensureJumps',
+        'jumpsPresent',
         'isOwnChain',
         'cleanupText',
         'removeRules',
@@ -170,10 +171,12 @@ export const chapter9B: Chapter = {
       'Egress is the mirror image: the jump matches -s the pod IP, into KATA-NP-OUT-..., and the RETURN rules use -d for the allowed blocks (rule.to). Do egress before ingress. Lesson: § NetworkPolicy.',
     'The iptables proxy > without the iptables programs, or without CAP_NET_ADMIN, it says so in one line':
       'checkIptables runs iptables-save -t nat: code 127 means the program is missing; any other non-zero code means no privilege; say the first line of stderr. Lesson: § The iptables proxy.',
-    'The iptables proxy > iptablesCommand runs a program after its prefix, feeding it the input; one that cannot start answers 127':
-      "spawn(first, [...rest, program, ...args]), collect stdout and stderr, write input to stdin and end it; resolve on 'close' with the code, and on 'error' with 127 and the error's message. Lesson: § The iptables proxy.",
+    "The iptables proxy > iptablesCommand runs a program (or a backend's) after its prefix, feeding it the input; one that cannot start answers 127":
+      "spawn(first, [...rest, program, ...args]), collect stdout and stderr, write input to stdin and end it; resolve on 'close' with the code, and on 'error' with 127 and the error's message. With a backend, replace 'iptables' in the program's name by 'iptables-' + backend. Lesson: § The iptables proxy.",
     'The iptables proxy > the jumps from the built-in chains are inserted only when missing':
       'For each of jumpRules: iptables -w -t table -C chain ...rule; when its code is not 0, the same with -I. Lesson: § The iptables proxy.',
+    'The iptables proxy > jumpsPresent reads the jumps from iptables-save output':
+      "Split the saved text into lines per table ('*name' starts one); each jump rule needs a line of its table starting with '-A ' + chain + ' ' and ending with ' -j ' + its target (rule.at(-1)). Lesson: § The iptables proxy.",
     "The iptables proxy > on exit, our chains are flushed and deleted; no one else's":
       'isOwnChain knows the fixed names and the prefixes; cleanupText declares each of ours savedChains finds, then -X each, per table, filter first. Lesson: § The iptables proxy.',
     'The iptables proxy > the proxy writes the rules with iptables-restore --noflush, again on each change, and cleans up on exit':

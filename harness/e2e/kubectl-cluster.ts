@@ -21,6 +21,7 @@ export const suiteNodeIndexBase = {
   kubelet: 170,
   controllers: 180,
   startOrder: 190,
+  endpointSlices: 116,
 } as const;
 
 export interface KubectlCluster {
@@ -31,10 +32,14 @@ export interface KubectlCluster {
   stop(): Promise<void>;
 }
 
-/** Starts a reference cluster of `nodes` nodes and a kubectl pointed at it. */
+/**
+ * Starts a reference cluster of `nodes` nodes and a kubectl pointed at it; its Services get
+ * ClusterIPs from `serviceClusterIpRange` (by default a /16 of the suite's own).
+ */
 export async function startKubectlCluster(
   nodes: number,
   nodeIndexBase: number,
+  serviceClusterIpRange = `127.${nodeIndexBase - 40}.0.0/16`,
 ): Promise<KubectlCluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-cluster-'));
   const cluster = await startCluster({
@@ -46,7 +51,7 @@ export async function startKubectlCluster(
     apiserverPort: 0,
     kubeletPort: 0,
     nodeIndexBase,
-    serviceClusterIpRange: `127.${nodeIndexBase - 40}.0.0/16`,
+    serviceClusterIpRange,
     // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
     nodeMonitorGracePeriod: '20s',
     print: () => {},

@@ -33,12 +33,14 @@ export type { Iptables, IptablesProxyOptions, IptablesResult };
 
 /**
  * The real programs, each started after `prefix` (["ip", "netns", "exec", "name"] runs them in a
- * network namespace). A program that cannot be started answers code 127 and says why.
+ * network namespace): the system's default, or those of one backend (iptables-legacy-restore,
+ * iptables-nft-restore, ...). A program that cannot be started answers code 127 and says why.
  */
-export function iptablesCommand(prefix: string[] = []): Iptables {
+export function iptablesCommand(prefix: string[] = [], backend?: 'legacy' | 'nft'): Iptables {
   return (program, args, input) =>
     new Promise((resolve) => {
-      const [command, ...rest] = [...prefix, program, ...args];
+      const name = backend ? program.replace('iptables', `iptables-${backend}`) : program;
+      const [command, ...rest] = [...prefix, name, ...args];
       const child = spawn(command!, rest, { stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
@@ -93,6 +95,24 @@ export async function ensureJumps(iptables: Iptables): Promise<void> {
     const inserted = await iptables('iptables', ['-w', '-t', table, '-I', chain, ...rule]);
     if (inserted.code !== 0) throw new Error(`iptables -I ${chain}: ${inserted.stderr.trim()}`);
   }
+}
+
+/**
+ * Whether `saved` (iptables-save's output) has every jump: in its table, a rule of its chain that
+ * ends by jumping to the same target. Then a periodic sync need not run `iptables -C` eight times.
+ */
+export function jumpsPresent(saved: string): boolean {
+  const lines = new Map<string, string[]>();
+  let table = '';
+  for (const line of saved.split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1).trim();
+    else if (line.startsWith('-A ')) lines.set(table, [...(lines.get(table) ?? []), line]);
+  }
+  return jumpRules.every(({ table: name, chain, rule }) =>
+    (lines.get(name) ?? []).some(
+      (line) => line.startsWith(`-A ${chain} `) && line.endsWith(` -j ${rule.at(-1)}`),
+    ),
+  );
 }
 
 /** The chains this proxy makes, fixed ones and per-Service ones: what it removes on exit. */
@@ -220,7 +240,7 @@ export class IptablesProxy {
     const restored = await this.iptables('iptables-restore', ['-w', '--noflush'], text);
     if (restored.code !== 0) throw new Error(`iptables-restore failed: ${restored.stderr.trim()}`);
     if (full) {
-      await ensureJumps(this.iptables);
+      if (!jumpsPresent(saved)) await ensureJumps(this.iptables);
       this.checkedAt = Date.now();
     }
     this.written = text;

@@ -1,9 +1,11 @@
 // The iptables rows of the proxy benchmark (../proxy.ts), run inside a network namespace of its
 // own (`unshare -n`, as root): the kernel tables it changes are that namespace's, gone when it
 // exits. Chapter 09b's reference proxy writes the rules; a pod (proxy-pod.ts) serves a sink and an
-// echo; this program is the client, directly and through the ClusterIP, in turns. Then 1,000
-// Services with a slice each, and the time from a slice's change to the rules holding it. It
-// prints one line of JSON with the figures.
+// echo; this program is the client, directly and through the ClusterIP, in turns (with the
+// argument `rates`). Then 1,000 Services with a slice each, and the time from a slice's change to
+// the rules holding it. It prints one line of JSON with the figures.
+//
+//   unshare -n node --import tsx iptables-row.ts [default|legacy|nft] [rates]
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { EndpointSlice, Service } from '../../api/types.ts';
@@ -18,6 +20,9 @@ const clusterIp = '127.96.99.10';
 const ROUNDS = 5;
 const SERVICES = 1000;
 const CHANGES = 100;
+const backendArgument = process.argv[2] ?? 'default';
+const backend = backendArgument === 'default' ? undefined : (backendArgument as 'legacy' | 'nft');
+const withRates = process.argv[3] === 'rates';
 
 spawnSync('ip', ['link', 'set', 'lo', 'up']);
 const api = await startApiServer();
@@ -33,7 +38,7 @@ const proxy = createIptablesProxy({
   toolkit,
   client,
   nodeName: 'bench',
-  iptables: iptablesCommand(),
+  iptables: iptablesCommand([], backend),
   onSync: (text) => {
     rules = text;
     for (const check of waiting) check();
@@ -101,21 +106,23 @@ await serviceWithSlice('bench', clusterIp, { sink, echo }, podIp);
 await rulesWith(`--to-destination ${podIp}:${echo}`);
 
 // Both paths, warmed up, then in turns.
-await bulk(podIp, sink);
-await bulk(clusterIp, 9000);
-await requestResponse(podIp, echo);
-await requestResponse(clusterIp, 9001);
 const measured = {
   bulkDirect: [] as number[],
   bulkRules: [] as number[],
   rrDirect: [] as number[],
   rrRules: [] as number[],
 };
-for (let round = 0; round < ROUNDS; round++) {
-  measured.bulkDirect.push(await bulk(podIp, sink));
-  measured.bulkRules.push(await bulk(clusterIp, 9000));
-  measured.rrDirect.push((await requestResponse(podIp, echo)).rate);
-  measured.rrRules.push((await requestResponse(clusterIp, 9001)).rate);
+if (withRates) {
+  await bulk(podIp, sink);
+  await bulk(clusterIp, 9000);
+  await requestResponse(podIp, echo);
+  await requestResponse(clusterIp, 9001);
+  for (let round = 0; round < ROUNDS; round++) {
+    measured.bulkDirect.push(await bulk(podIp, sink));
+    measured.bulkRules.push(await bulk(clusterIp, 9000));
+    measured.rrDirect.push((await requestResponse(podIp, echo)).rate);
+    measured.rrRules.push((await requestResponse(clusterIp, 9001)).rate);
+  }
 }
 await endPod();
 
@@ -144,10 +151,15 @@ await running;
 await api.close();
 console.log(
   JSON.stringify({
-    bulkDirect: median(measured.bulkDirect),
-    bulkRules: median(measured.bulkRules),
-    rrDirect: median(measured.rrDirect),
-    rrRules: median(measured.rrRules),
+    backend: backendArgument,
+    ...(withRates
+      ? {
+          bulkDirect: median(measured.bulkDirect),
+          bulkRules: median(measured.bulkRules),
+          rrDirect: median(measured.rrDirect),
+          rrRules: median(measured.rrRules),
+        }
+      : {}),
     ruleLines: rules.split('\n').length,
     changeP50: delays[Math.floor(delays.length / 2)],
     changeP99: delays[Math.ceil(delays.length * 0.99) - 1],
