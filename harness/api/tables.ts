@@ -265,7 +265,9 @@ const endpointSliceColumns: Column<EndpointSlice>[] = [
 
 /** A label selector as one line: "app=web,tier in (a,b)"; the empty selector is <none>. */
 const labelSelectorText = (selector: NetworkPolicy['spec']['podSelector'] | undefined): string => {
-  const parts = Object.entries(selector?.matchLabels ?? {}).map(([key, value]) => `${key}=${value}`);
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(
+    ([key, value]) => `${key}=${value}`,
+  );
   for (const { key, operator, values } of selector?.matchExpressions ?? []) {
     if (operator === 'Exists') parts.push(key);
     else if (operator === 'DoesNotExist') parts.push(`!${key}`);
