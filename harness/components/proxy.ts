@@ -131,6 +131,8 @@ async function userspaceProxy(
   const folder = chapterSource('09', flags.use);
   const { createProxy } = await loadModule('09', 'proxy.ts', folder);
   log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
+  // Said once, so nobody takes a stored NetworkPolicy for an enforced one.
+  log('userspace mode: NetworkPolicies are stored but not enforced (--proxy-mode iptables does)');
   const connected = await connect(toolkit, config, 'kata-proxy', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
