@@ -14,6 +14,7 @@ import { chapter6 } from './course/06-kubelet.ts';
 import { chapter7 } from './course/07-controllers.ts';
 import { chapter8 } from './course/08-deployments.ts';
 import { chapter9 } from './course/09-services.ts';
+import { chapter9B } from './course/09b-iptables.ts';
 import { chapter10A } from './course/10a-pod-config.ts';
 import { chapter10B } from './course/10b-pod-streams.ts';
 import { chapter12 } from './course/12-dns.ts';
@@ -93,6 +94,7 @@ export const course: Chapter[] = [
   chapter7,
   chapter8,
   chapter9,
+  chapter9B,
   chapter10A,
   chapter10B,
   chapter12,
@@ -123,11 +125,11 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
   apiserver: ['03a', '03b', '09', '10a', '10b'],
-  'controller-manager': ['07', '08'],
+  'controller-manager': ['07', '08', '09b'],
   scheduler: ['05'],
   dns: ['12'],
   kubelet: ['06', '10a', '10b', '12'],
-  proxy: ['09'],
+  proxy: ['09', '09b'],
 };
 
 /** The components in course order: first the one whose chapter comes first. */

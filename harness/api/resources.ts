@@ -137,6 +137,32 @@ export const builtinResources: ResourceType[] = [
     subresources: [],
     nameRule: 'subdomain',
   },
+  // Chapter 09b: a Service's endpoints in parts of at most 100, which kubectl 1.32 and kube-proxy
+  // read; and the policies that say which pods may talk to which.
+  {
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    resource: 'endpointslices',
+    singular: 'endpointslice',
+    kind: 'EndpointSlice',
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    subresources: [],
+    nameRule: 'subdomain',
+  },
+  {
+    group: 'networking.k8s.io',
+    version: 'v1',
+    resource: 'networkpolicies',
+    singular: 'networkpolicy',
+    kind: 'NetworkPolicy',
+    namespaced: true,
+    shortNames: ['netpol'],
+    categories: [],
+    subresources: [],
+    nameRule: 'subdomain',
+  },
 ];
 
 /** "v1" for the core group, "<group>/<version>" for the others: what objects carry. */

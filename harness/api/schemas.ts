@@ -78,6 +78,8 @@ export const CORE = 'io.k8s.api.core.v1.';
 export const APPS = 'io.k8s.api.apps.v1.';
 export const COORDINATION = 'io.k8s.api.coordination.v1.';
 export const POLICY = 'io.k8s.api.policy.v1.';
+export const DISCOVERY = 'io.k8s.api.discovery.v1.';
+export const NETWORKING = 'io.k8s.api.networking.v1.';
 
 type More = Partial<FieldSchema>;
 const string = (description: string, more: More = {}): FieldSchema => ({
@@ -1540,12 +1542,124 @@ const workloadTypes: Record<string, TypeSchema> = {
   ),
 };
 
+// ---------------------------------------------------------------------------------------------
+// discovery.k8s.io/v1 and networking.k8s.io/v1 (chapter 09b)
+// ---------------------------------------------------------------------------------------------
+
+const networkTypes: Record<string, TypeSchema> = {
+  [DISCOVERY + 'EndpointSlice']: kindType(
+    'discovery.k8s.io',
+    'v1',
+    'EndpointSlice',
+    "A part of a Service's endpoints, at most 100, that share the same ports.",
+    {
+      addressType: string('The kind of addresses: IPv4, IPv6 or FQDN.', {
+        enum: ['FQDN', 'IPv4', 'IPv6'],
+      }),
+      endpoints: listOf(DISCOVERY + 'Endpoint', 'The endpoints of this slice.'),
+      ports: listOf(DISCOVERY + 'EndpointPort', 'The ports every endpoint of this slice has.'),
+    },
+    ['addressType', 'endpoints'],
+  ),
+  [DISCOVERY + 'Endpoint']: {
+    description: 'One endpoint: a pod, with its addresses and conditions.',
+    fields: {
+      addresses: strings('Its addresses; a pod has one.'),
+      conditions: ref(
+        DISCOVERY + 'EndpointConditions',
+        'Whether it is ready, serving, terminating.',
+      ),
+      hostname: string('Its host name, for DNS.'),
+      nodeName: string('The node it runs on.'),
+      zone: string('The zone it runs in.'),
+      targetRef: ref(CORE + 'ObjectReference', 'The pod it is.'),
+    },
+    required: ['addresses'],
+  },
+  [DISCOVERY + 'EndpointConditions']: {
+    description: "What is known of an endpoint's health.",
+    fields: {
+      ready: boolean('Ready for new connections; missing means ready.'),
+      serving: boolean('Answering, even while terminating.'),
+      terminating: boolean('Being deleted.'),
+    },
+  },
+  [DISCOVERY + 'EndpointPort']: {
+    description: "A port of a slice's endpoints.",
+    fields: {
+      name: string("The Service port's name; empty for an unnamed one."),
+      port: int32('The port number on the endpoints.'),
+      protocol: string('TCP, UDP or SCTP.', { enum: ['SCTP', 'TCP', 'UDP'] }),
+      appProtocol: string('The application protocol.'),
+    },
+  },
+  [NETWORKING + 'NetworkPolicy']: kindType(
+    'networking.k8s.io',
+    'v1',
+    'NetworkPolicy',
+    'Which traffic the pods it selects may receive and send.',
+    { spec: ref(NETWORKING + 'NetworkPolicySpec', 'The pods, and what they may talk to.') },
+  ),
+  [NETWORKING + 'NetworkPolicySpec']: {
+    description: 'The pods a policy isolates, and what it allows them.',
+    fields: {
+      podSelector: ref(META + 'LabelSelector', 'The pods of this namespace it selects; {} is all.'),
+      policyTypes: strings('Ingress, Egress or both.'),
+      ingress: listOf(NETWORKING + 'NetworkPolicyIngressRule', 'Traffic allowed in.'),
+      egress: listOf(NETWORKING + 'NetworkPolicyEgressRule', 'Traffic allowed out.'),
+    },
+    required: ['podSelector'],
+  },
+  [NETWORKING + 'NetworkPolicyIngressRule']: {
+    description: 'Traffic allowed in: from these peers, to these ports.',
+    fields: {
+      from: listOf(NETWORKING + 'NetworkPolicyPeer', 'The sources; none means any.'),
+      ports: listOf(NETWORKING + 'NetworkPolicyPort', 'The ports; none means any.'),
+    },
+  },
+  [NETWORKING + 'NetworkPolicyEgressRule']: {
+    description: 'Traffic allowed out: to these peers, on these ports.',
+    fields: {
+      to: listOf(NETWORKING + 'NetworkPolicyPeer', 'The destinations; none means any.'),
+      ports: listOf(NETWORKING + 'NetworkPolicyPort', 'The ports; none means any.'),
+    },
+  },
+  [NETWORKING + 'NetworkPolicyPeer']: {
+    description: 'Pods (by pod and namespace selectors) or a block of addresses.',
+    fields: {
+      podSelector: ref(
+        META + 'LabelSelector',
+        "Pods, in the policy's namespace unless a namespaceSelector is given.",
+      ),
+      namespaceSelector: ref(META + 'LabelSelector', 'Namespaces whose pods it picks.'),
+      ipBlock: ref(NETWORKING + 'IPBlock', 'A range of addresses.'),
+    },
+  },
+  [NETWORKING + 'IPBlock']: {
+    description: 'A CIDR, minus some blocks inside it.',
+    fields: {
+      cidr: string('The range: "10.0.0.0/24".'),
+      except: strings('Blocks inside it that are not allowed.'),
+    },
+    required: ['cidr'],
+  },
+  [NETWORKING + 'NetworkPolicyPort']: {
+    description: 'A port, or a range of ports, with a protocol.',
+    fields: {
+      protocol: string('TCP, UDP or SCTP; TCP by default.', { enum: ['SCTP', 'TCP', 'UDP'] }),
+      port: intOrString('A port number or name.'),
+      endPort: int32('With port, the last port of a range.'),
+    },
+  },
+};
+
 /** Every type, by its full name. */
 export const schemas: Record<string, TypeSchema> = {
   ...metaTypes,
   ...coreTypes,
   ...otherCoreTypes,
   ...workloadTypes,
+  ...networkTypes,
 };
 
 /** The full name of the type of a kind ("io.k8s.api.core.v1.Pod"), or undefined if none. */

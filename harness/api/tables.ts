@@ -10,9 +10,11 @@ import type { ResourceType } from './resources.ts';
 import type {
   Deployment,
   Endpoints,
+  EndpointSlice,
   KubeEvent,
   KubeObject,
   Lease,
+  NetworkPolicy,
   Node,
   Pod,
   PodDisruptionBudget,
@@ -276,6 +278,55 @@ const endpointsColumns: Column<Endpoints>[] = [
   ageColumn,
 ];
 
+/** At most three items, then "+ N more...", as kube's printers cut long lists. */
+const firstThree = (items: string[], empty: string): string => {
+  if (items.length === 0) return empty;
+  const shown = items.slice(0, 3).join(',');
+  return items.length > 3 ? `${shown} + ${items.length - 3} more...` : shown;
+};
+
+/** An EndpointSlice, as `kubectl get endpointslices` prints it (chapter 09b). */
+const endpointSliceColumns: Column<EndpointSlice>[] = [
+  nameColumn,
+  { name: 'AddressType', cell: (slice) => slice.addressType ?? '' },
+  {
+    name: 'Ports',
+    cell: (slice) =>
+      firstThree(
+        (slice.ports ?? []).map((port) => String(port.port ?? port.name ?? '*')),
+        '<unset>',
+      ),
+  },
+  {
+    name: 'Endpoints',
+    cell: (slice) =>
+      firstThree(
+        (slice.endpoints ?? []).flatMap((endpoint) => endpoint.addresses ?? []),
+        '<unset>',
+      ),
+  },
+  ageColumn,
+];
+
+/** A label selector as one line: "app=web,tier in (a,b)"; the empty selector is <none>. */
+const labelSelectorText = (selector: NetworkPolicy['spec']['podSelector'] | undefined): string => {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(
+    ([key, value]) => `${key}=${value}`,
+  );
+  for (const { key, operator, values } of selector?.matchExpressions ?? []) {
+    if (operator === 'Exists') parts.push(key);
+    else if (operator === 'DoesNotExist') parts.push(`!${key}`);
+    else parts.push(`${key} ${operator === 'In' ? 'in' : 'notin'} (${(values ?? []).join(',')})`);
+  }
+  return parts.join(',') || NONE;
+};
+
+const networkPolicyColumns: Column<NetworkPolicy>[] = [
+  nameColumn,
+  { name: 'Pod-Selector', cell: (policy) => labelSelectorText(policy.spec?.podSelector) },
+  ageColumn,
+];
+
 type Workload = Deployment | ReplicaSet;
 const containersOf = (workload: Workload) => workload.spec?.template?.spec?.containers ?? [];
 const workloadWide: Column<Workload>[] = [
@@ -364,6 +415,8 @@ const columnsByResource: Record<string, Column<never>[]> = {
   nodes: nodeColumns,
   services: serviceColumns,
   endpoints: endpointsColumns,
+  endpointslices: endpointSliceColumns,
+  networkpolicies: networkPolicyColumns,
   deployments: deploymentColumns,
   replicasets: replicaSetColumns,
   namespaces: [

@@ -697,3 +697,91 @@ export interface LeaseSpec {
 export interface Lease extends KubeObject {
   spec?: LeaseSpec;
 }
+
+// ---------------------------------------------------------------------------------------------
+// discovery.k8s.io/v1: EndpointSlices (chapter 09b)
+// ---------------------------------------------------------------------------------------------
+
+/** What is known of one endpoint's health. A missing `ready` counts as ready (kube's rule). */
+export interface EndpointConditions {
+  /** Ready for new connections: the pod is ready and not terminating. */
+  ready?: boolean;
+  /** Answering, whether terminating or not: the pod is ready. */
+  serving?: boolean;
+  /** The pod is being deleted. */
+  terminating?: boolean;
+}
+
+/** One endpoint of a slice: a pod, with its addresses (one IP for a pod) and where it runs. */
+export interface Endpoint {
+  addresses: string[];
+  conditions?: EndpointConditions;
+  hostname?: string;
+  nodeName?: string;
+  zone?: string;
+  targetRef?: { kind?: string; namespace?: string; name?: string; uid?: string };
+}
+
+/** One port of a slice: its name matches the Service port's name ('' when that has none). */
+export interface EndpointSlicePort {
+  name?: string;
+  port?: number;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  appProtocol?: string;
+}
+
+/**
+ * A part of a Service's endpoints: at most 100 endpoints that share the same ports, labelled
+ * kubernetes.io/service-name=<service> so clients find a Service's slices with a label selector.
+ */
+export interface EndpointSlice extends KubeObject {
+  addressType: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints: Endpoint[];
+  ports?: EndpointSlicePort[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// networking.k8s.io/v1: NetworkPolicies (chapter 09b)
+// ---------------------------------------------------------------------------------------------
+
+export interface NetworkPolicyPort {
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  /** A number (a named port is not supported here). */
+  port?: number | string;
+  /** With `port`, the last port of a range. */
+  endPort?: number;
+}
+
+export interface IPBlock {
+  cidr: string;
+  except?: string[];
+}
+
+/** Who may talk: pods (in the policy's namespace, or in namespaces a selector picks), or addresses. */
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: IPBlock;
+}
+
+export interface NetworkPolicyIngressRule {
+  from?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
+export interface NetworkPolicyEgressRule {
+  to?: NetworkPolicyPeer[];
+  ports?: NetworkPolicyPort[];
+}
+
+export interface NetworkPolicySpec {
+  /** The pods the policy isolates, in its namespace; {} is all of them. */
+  podSelector: LabelSelector;
+  policyTypes?: Array<'Ingress' | 'Egress'>;
+  ingress?: NetworkPolicyIngressRule[];
+  egress?: NetworkPolicyEgressRule[];
+}
+
+export interface NetworkPolicy extends KubeObject {
+  spec: NetworkPolicySpec;
+}

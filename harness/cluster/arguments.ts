@@ -49,6 +49,8 @@ export interface NodePlan {
   rootDir: string;
   /** Passed to the kubelet and the proxy as --network. */
   network: NetworkMode;
+  /** Passed to the proxy as --proxy-mode. */
+  proxyMode: 'userspace' | 'iptables';
 }
 
 export interface ClusterPlan {
@@ -183,6 +185,7 @@ export function proxyArguments(kubeconfig: string, node: NodePlan): string[] {
     '--healthz-bind-address',
     `${node.ip}:${node.proxyHealthzPort}`,
     ...(node.network === 'single' ? ['--network', 'single'] : []),
+    ...(node.proxyMode === 'iptables' ? ['--proxy-mode', 'iptables'] : []),
   ];
 }
 
@@ -282,6 +285,7 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
       proxyHealthzPort: await nodePort(ip, 0),
       rootDir: path.join(options.dataDir, 'nodes', name),
       network,
+      proxyMode: options.proxyMode ?? 'userspace',
     });
   }
   return nodes;

@@ -30,6 +30,8 @@ export interface ClusterOptions {
   nodeMonitorGracePeriod?: string;
   /** loopback, single (everything on 127.0.0.1), or auto (single where loopback cannot bind). */
   network?: NetworkChoice;
+  /** kube-proxy's mode on every node: userspace (chapter 09, the default) or iptables (09b). */
+  proxyMode?: 'userspace' | 'iptables';
   /** Where component lines go (the terminal), besides their log files. */
   print?: (line: string) => void;
   /** Stops the cluster when it aborts, while it starts too. */

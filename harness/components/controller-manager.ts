@@ -1,5 +1,6 @@
-// `npx kata run controller-manager`: chapter 07's controllers and chapter 08's in one program, as
-// kube-controller-manager runs them, with its flag names.
+// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's and chapter 09b's
+// EndpointSlice controller in one program, as kube-controller-manager runs them, with its flag
+// names.
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -36,6 +37,7 @@ const controllerNames = [
   'replicaset',
   'replicationcontroller',
   'endpoints',
+  'endpointslice',
   'garbagecollector',
   'nodelifecycle',
   'taint-eviction-controller',
@@ -101,6 +103,13 @@ export async function startControllerManager(
   const deploymentsFolder = chapterSource('08', flags.use);
   const { createDeploymentController } = await loadModule('08', 'deployment.ts', deploymentsFolder);
   log(`chapter 08, the deployment controller: ${describeSource(deploymentsFolder)}`);
+  const slicesFolder = chapterSource('09b', flags.use);
+  const { createEndpointSliceController } = await loadModule(
+    '09b',
+    'endpointslices.ts',
+    slicesFolder,
+  );
+  log(`chapter 09b, the endpointslice controller: ${describeSource(slicesFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -111,6 +120,7 @@ export async function startControllerManager(
     replicationcontroller: () =>
       createReplicaSetController({ toolkit, client, kind: 'ReplicationController' }),
     endpoints: () => createEndpointsController({ toolkit, client }),
+    endpointslice: () => createEndpointSliceController({ toolkit, client }),
     garbagecollector: () => createGarbageCollector({ toolkit, client }),
     namespace: () => createNamespaceController({ toolkit, client }),
     nodelifecycle: () =>

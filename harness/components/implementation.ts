@@ -31,7 +31,7 @@ import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
-import type { ProxyModule } from '../contracts/proxy.ts';
+import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
 import type {
   DurableStoreModule,
@@ -122,6 +122,7 @@ export interface ChapterModules {
   };
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+  '09b': { 'endpointslices.ts': EndpointSliceModule; 'iptables-proxy.ts': IptablesProxyModule };
   '10a': { 'pod-config.ts': PodConfigModule; 'encryption.ts': EncryptionModule };
   '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
@@ -155,6 +156,7 @@ export const chapterModuleFiles = {
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
+  '09b': ['endpointslices.ts', 'iptables-proxy.ts'],
   '10a': ['pod-config.ts', 'encryption.ts'],
   '10b': ['streaming-server.ts', 'connect.ts'],
   '12': ['server.ts', 'pod-dns.ts'],

@@ -1,8 +1,13 @@
-// `npx kata run proxy`: kube-proxy (userspace mode) as a program, with kube-proxy's flag names.
+// `npx kata run proxy`: kube-proxy as a program, with kube-proxy's flag names.
 //
 //   npx kata run proxy --kubeconfig .kata/kubeconfig --node-name node-0 --node-ip 127.20.0.1
 //   npx kata run proxy --master http://127.0.0.1:6443 --node-name node-1
+//   sudo npx kata run proxy --proxy-mode iptables --kubeconfig .kata/kubeconfig --node-name node-1
 //
+// --proxy-mode userspace (the default) runs chapter 09's proxy, which carries every connection
+// itself; --proxy-mode iptables runs chapter 09b's, which writes iptables rules and lets the kernel
+// carry them. That needs root (CAP_NET_ADMIN) and the iptables programs, and changes the tables
+// of the network namespace it runs in; without them it stops with one line saying so.
 // It builds chapter 09's proxy on chapter 04's toolkit, each from the learner's chapter once that
 // chapter passes and from the reference until then (--use auto, the default), and runs until
 // SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node. It answers
@@ -13,7 +18,13 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
-import { parseComponentFlags, parseHostPort, parseNetworkMode, UsageError } from './flags.ts';
+import {
+  parseComponentFlags,
+  parseDuration,
+  parseHostPort,
+  parseNetworkMode,
+  UsageError,
+} from './flags.ts';
 import { reachingClient } from './host-ports.ts';
 import type { NetworkMode } from '../network.ts';
 import { proxyEndpoints, withHealth } from './health.ts';
@@ -22,12 +33,19 @@ import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
+                      [--proxy-mode userspace|iptables] [--iptables-sync-period 30s]
                       [--node-ip IP] [--healthz-bind-address 0.0.0.0:10256]
                       [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                       [--use solutions|mine|auto]`;
 
+/** Who carries a Service's connections: the proxy itself (chapter 09), or the kernel (09b). */
+export type ProxyMode = 'userspace' | 'iptables';
+
 export interface ProxyFlags extends ClientFlags {
   nodeName: string;
+  proxyMode: ProxyMode;
+  /** --iptables-sync-period: a full sync at least this often, in iptables mode. */
+  syncPeriodMs: number;
   nodeIp?: string;
   /** Where /healthz and /livez are served (--healthz-bind-address). */
   healthz: { address: string; port: number };
@@ -40,6 +58,8 @@ export function parseFlags(argv: string[]): ProxyFlags {
     ...clientFlagKinds,
     'node-name': 'string',
     'node-ip': 'string',
+    'proxy-mode': 'string',
+    'iptables-sync-period': 'string',
     'healthz-bind-address': 'string',
     network: 'string',
   });
@@ -47,9 +67,22 @@ export function parseFlags(argv: string[]): ProxyFlags {
   const shared = clientFlags(values);
   const nodeName = values.get('node-name') as string | undefined;
   if (!nodeName) throw new UsageError('say which node this proxy serves: --node-name NAME');
+  const proxyMode = (values.get('proxy-mode') as string | undefined) ?? 'userspace';
+  if (proxyMode !== 'userspace' && proxyMode !== 'iptables')
+    throw new UsageError(`--proxy-mode takes userspace or iptables, not "${proxyMode}"`);
+  if (proxyMode === 'iptables' && network === 'single') {
+    throw new UsageError(
+      '--proxy-mode iptables needs the loopback network (pods on their own IPs), not --network single',
+    );
+  }
   const flags: ProxyFlags = {
     ...shared,
     nodeName,
+    proxyMode,
+    syncPeriodMs: parseDuration(
+      (values.get('iptables-sync-period') as string | undefined) ?? '30s',
+      'iptables-sync-period',
+    ),
     nodeIp: values.get('node-ip') as string | undefined,
     healthz: parseHostPort(
       (values.get('healthz-bind-address') as string | undefined) ?? '0.0.0.0:10256',
@@ -63,20 +96,19 @@ export function parseFlags(argv: string[]): ProxyFlags {
 export async function startProxy(flags: ProxyFlags, log: (line: string) => void) {
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
-  const folder = chapterSource('09', flags.use);
-  const { createProxy } = await loadModule('09', 'proxy.ts', folder);
-  log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
-  const connected = await connect(toolkit, config, 'kata-proxy', {
-    timeoutMs: flags.kubeApiWaitTimeoutMs,
-    log,
-  });
-  const client = flags.network === 'single' ? reachingClient(connected, log) : connected;
-  const proxy = createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
+  const proxy =
+    flags.proxyMode === 'iptables'
+      ? await iptablesProxy(flags, toolkit, config, log)
+      : await userspaceProxy(flags, toolkit, config, log);
   const stop = new AbortController();
   const done = proxy.run(stop.signal);
   log(
-    `proxying Services for node ${flags.nodeName}` +
-      (flags.nodeIp ? ` (NodePorts on ${flags.nodeIp})` : ' (no --node-ip: no NodePorts)'),
+    `proxying Services for node ${flags.nodeName} in ${flags.proxyMode} mode` +
+      (flags.proxyMode === 'iptables'
+        ? ' (NodePorts on every local address)'
+        : flags.nodeIp
+          ? ` (NodePorts on ${flags.nodeIp})`
+          : ' (no --node-ip: no NodePorts)'),
   );
   return {
     close: async () => {
@@ -84,6 +116,59 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
       await done;
     },
   };
+}
+
+type Toolkit = Awaited<ReturnType<typeof loadToolkit>>;
+type ClientConfig = ReturnType<typeof clientConfigFromFlags>;
+
+/** Chapter 09's proxy: listeners on Service addresses, each connection piped to a pod. */
+async function userspaceProxy(
+  flags: ProxyFlags,
+  toolkit: Toolkit,
+  config: ClientConfig,
+  log: (line: string) => void,
+) {
+  const folder = chapterSource('09', flags.use);
+  const { createProxy } = await loadModule('09', 'proxy.ts', folder);
+  log(`chapter 09, kube-proxy: ${describeSource(folder)}`);
+  // Said once, so nobody takes a stored NetworkPolicy for an enforced one.
+  log('userspace mode: NetworkPolicies are stored but not enforced (--proxy-mode iptables does)');
+  const connected = await connect(toolkit, config, 'kata-proxy', {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
+  const client = flags.network === 'single' ? reachingClient(connected, log) : connected;
+  return createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
+}
+
+/** Chapter 09b's proxy: iptables rules in this network namespace's tables. */
+async function iptablesProxy(
+  flags: ProxyFlags,
+  toolkit: Toolkit,
+  config: ClientConfig,
+  log: (line: string) => void,
+) {
+  const folder = chapterSource('09b', flags.use);
+  const { createIptablesProxy, iptablesCommand, checkIptables } = await loadModule(
+    '09b',
+    'iptables-proxy.ts',
+    folder,
+  );
+  log(`chapter 09b, kube-proxy in iptables mode: ${describeSource(folder)}`);
+  // Without CAP_NET_ADMIN or the programs, one line now rather than a proxy that never syncs.
+  const iptables = iptablesCommand();
+  await checkIptables(iptables);
+  const client = await connect(toolkit, config, 'kata-proxy', {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
+  return createIptablesProxy({
+    toolkit,
+    client,
+    nodeName: flags.nodeName,
+    iptables,
+    syncPeriodMs: flags.syncPeriodMs,
+  });
 }
 
 export async function main(argv: string[]): Promise<number> {

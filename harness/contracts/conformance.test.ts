@@ -56,6 +56,10 @@ export type ReferenceConforms = Conforms<{
     'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
     'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
   };
+  '09b': {
+    'endpointslices.ts': typeof import('../../solutions/09b-iptables/endpointslices.ts');
+    'iptables-proxy.ts': typeof import('../../solutions/09b-iptables/iptables-proxy.ts');
+  };
   '10a': {
     'pod-config.ts': typeof import('../../solutions/10a-pod-config/pod-config.ts');
     'encryption.ts': typeof import('../../solutions/10a-pod-config/encryption.ts');
@@ -105,6 +109,10 @@ export type StubsConform = Conforms<{
   '09': {
     'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+  '09b': {
+    'endpointslices.ts': typeof import('../../chapters/09b-iptables/endpointslices.ts');
+    'iptables-proxy.ts': typeof import('../../chapters/09b-iptables/iptables-proxy.ts');
   };
   '10a': {
     'pod-config.ts': typeof import('../../chapters/10a-pod-config/pod-config.ts');

@@ -25,6 +25,7 @@ export const suiteNodeIndexBase = {
   dns: 114,
   /** 10b: exec, attach, cp, port-forward. */
   streams: 104,
+  endpointSlices: 116,
 } as const;
 
 export interface KubectlCluster {

@@ -174,7 +174,7 @@ export const verbs: Record<string, Verb> = {
   },
   up: {
     usage:
-      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single]',
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables]',
     summary: 'start a cluster of your finished components and the reference ones (npm start)',
     flags: {
       nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
@@ -219,6 +219,11 @@ export const verbs: Record<string, Verb> = {
       network: {
         type: 'string',
         description: 'auto, loopback (an IP per node and pod) or single (all on 127.0.0.1); auto',
+      },
+      'proxy-mode': {
+        type: 'string',
+        description:
+          "userspace (chapter 09, the default) or iptables (chapter 09b: needs root, changes this network namespace's tables)",
       },
     },
   },

@@ -45,6 +45,9 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
   }
   if (!isNetworkChoice(network))
     throw new UsageError(`--network takes auto, loopback or single, not "${network}"`);
+  const proxyMode = text('proxy-mode') ?? 'userspace';
+  if (proxyMode !== 'userspace' && proxyMode !== 'iptables')
+    throw new UsageError(`--proxy-mode takes userspace or iptables, not "${proxyMode}"`);
   if (nodeIndexBase + nodes > 255)
     throw new UsageError('--nodes and --node-index-base: the address plan has room for 255 nodes');
   return {
@@ -60,6 +63,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     serviceClusterIpRange: text('service-cluster-ip-range'),
     nodeMonitorGracePeriod: text('node-monitor-grace-period'),
     network,
+    proxyMode,
   };
 }
 

@@ -1,0 +1,90 @@
+// What the real kubectl shows of EndpointSlices and NetworkPolicies is true (chapter 09b), on a
+// two-node reference cluster: the hello example's slice lists its three pods under kube's
+// columns, `kubectl describe svc` (which reads slices since kubectl 1.31) lists the endpoints and
+// follows a scale-down, and `kubectl get netpol` shows a policy's pod selector. The kernel side of
+// the iptables mode is chapter 09b's own kernel tests. Skipped, with the reason, without kubectl.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { repoRoot } from '../paths.ts';
+import { hasKubectl, noKubectl, type KubectlResult } from '../testing/kubectl.ts';
+import { waitFor } from '../testing/wait.ts';
+import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
+
+let cluster: KubectlCluster | undefined;
+
+beforeAll(async () => {
+  if (hasKubectl)
+    cluster = await startKubectlCluster(2, suiteNodeIndexBase.endpointSlices, '127.109.0.0/24');
+}, 120_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+}, 60_000);
+
+/** Runs kubectl; fails the test with what it printed when it does not exit 0. */
+async function kubectl(...args: string[]): Promise<string> {
+  const result: KubectlResult = await cluster!.kubectl.run(...args);
+  expect(result.code, `kubectl ${args.join(' ')} should exit 0 (stderr: ${result.stderr})`).toBe(0);
+  return result.stdout;
+}
+
+/** The `Endpoints:` line of `kubectl describe svc hello`, without the label. */
+async function describedEndpoints(): Promise<string> {
+  const described = await kubectl('describe', 'svc', 'hello');
+  return /^Endpoints:\s+(.*)$/m.exec(described)?.[1]?.trim() ?? '';
+}
+
+describe.skipIf(!hasKubectl)(
+  `EndpointSlices through kubectl${hasKubectl ? '' : ` (${noKubectl})`}`,
+  () => {
+    test('the hello Service gets a slice of its pods, and kubectl describe svc lists them', async () => {
+      await kubectl('apply', '-f', path.join(repoRoot, 'harness', 'examples', 'hello.yaml'));
+      await waitFor(
+        async () =>
+          (await describedEndpoints()).split(',').filter((e) => e.endsWith(':8080')).length === 3,
+        'kubectl describe svc hello to list three endpoints on port 8080',
+        45_000,
+      );
+      const table = await kubectl(
+        'get',
+        'endpointslices',
+        '-l',
+        'kubernetes.io/service-name=hello',
+      );
+      const [header, row] = table.trim().split('\n');
+      expect(header!.split(/\s+/), 'the columns of kubectl get endpointslices').toEqual([
+        'NAME',
+        'ADDRESSTYPE',
+        'PORTS',
+        'ENDPOINTS',
+        'AGE',
+      ]);
+      expect(row, 'the slice of hello: IPv4, port 8080, three pod addresses').toMatch(
+        /^hello-\w{5}\s+IPv4\s+8080\s+127\.244\.\d+\.\d+,127\.244\.\d+\.\d+,127\.244\.\d+\.\d+\s/,
+      );
+      await kubectl('scale', 'deployment', 'hello', '--replicas', '1');
+      await waitFor(
+        async () => (await describedEndpoints()).split(',').length === 1,
+        'kubectl describe svc hello to list one endpoint after scaling to 1',
+        30_000,
+      );
+    }, 90_000);
+
+    test('kubectl get netpol shows a policy and its pod selector', async () => {
+      const policy = JSON.stringify({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: { name: 'backend-only', namespace: 'default' },
+        spec: { podSelector: { matchLabels: { app: 'hello' } }, ingress: [{}] },
+      });
+      const file = path.join(cluster!.dataDir, 'backend-only.json');
+      writeFileSync(file, policy);
+      await kubectl('apply', '-f', file);
+      const table = await kubectl('get', 'netpol');
+      expect(table, 'kubectl get netpol after applying backend-only').toMatch(
+        /NAME\s+POD-SELECTOR\s+AGE\nbackend-only\s+app=hello\s/,
+      );
+    });
+  },
+);
