@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { componentKinds } from '../course.ts';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { chaosSummary, runChaos } from '../testing/chaos.ts';
 import { processesOf } from '../testing/processes.ts';
@@ -65,9 +66,7 @@ describe('The cluster under chaos', () => {
     expect(
       new Set(report.kills.map((kill) => kill.component.replace(/-node-\d+$/, ''))),
       story,
-    ).toEqual(
-      new Set(['store', 'apiserver', 'controller-manager', 'scheduler', 'kubelet', 'proxy']),
-    );
+    ).toEqual(new Set(componentKinds));
     expect(report.notRunning, story).toEqual([]);
     expect(report.acknowledged, story).toBeGreaterThan(0);
     expect(report.lost, story).toEqual([]);
