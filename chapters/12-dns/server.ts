@@ -141,6 +141,8 @@ export class DnsServer {
    * Starts the informers and waits for their first list (a server that answered before would say
    * NXDOMAIN for Services that exist), then listens on the address for UDP (listenUdp, with the
    * port of the options), and for TCP on the port UDP got (listenTcp). Resolves with that port.
+   * Asked for any port (0), it tries again (closing the UDP socket) when the port UDP got is taken
+   * for TCP: the kernel picks a free UDP port, not one free for both.
    */
   async start(): Promise<number> {
     throw new NotImplemented('DnsServer.start', section);

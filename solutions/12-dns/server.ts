@@ -248,7 +248,8 @@ export class DnsServer {
   /**
    * Starts the informers and waits for their first list (a server that answered before would say
    * NXDOMAIN for Services that exist), then listens on the address for UDP, and for TCP on the
-   * same port. Resolves with that port.
+   * same port. Resolves with that port. Asked for any port (0), it tries again when the port UDP
+   * got is taken for TCP by another program: the kernel picks the two kinds of port apart.
    */
   async start(): Promise<number> {
     this.services.run(this.stop.signal);
@@ -257,9 +258,16 @@ export class DnsServer {
       this.services.waitForSync(this.stop.signal),
       this.endpoints.waitForSync(this.stop.signal),
     ]);
-    const port = await this.listenUdp(this.options.port);
-    await this.listenTcp(port);
-    return port;
+    for (let attempt = 1; ; attempt++) {
+      const port = await this.listenUdp(this.options.port);
+      try {
+        await this.listenTcp(port);
+        return port;
+      } catch (error) {
+        this.udp?.close();
+        if (this.options.port !== 0 || attempt === 10) throw error;
+      }
+    }
   }
 
   /** Binds a UDP socket to the address and `port` (0: any free one); each datagram answered to its sender. */
