@@ -15,6 +15,7 @@ import type {
 import type { ResourceType } from '../api/resources.ts';
 import type { Clock } from '../clock.ts';
 import type { StoreClient } from '../store/client.ts';
+import type { SecurityOptions } from './security.ts';
 
 export interface ApiServerOptions {
   /** Where objects live: chapter 02's client (kata store or etcd), or an in-process double. */
@@ -47,6 +48,11 @@ export interface ApiServerOptions {
    * --default-watch-cache-size). 1000; 0 turns the cache off (--watch-cache=false).
    */
   watchCacheSize?: number;
+  /**
+   * Authentication, authorization, admission plugins and reviews (chapter 11); without it every
+   * request is system:anonymous's and allowed.
+   */
+  security?: SecurityOptions;
 }
 
 export interface ApiServer {

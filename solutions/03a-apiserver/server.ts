@@ -27,6 +27,7 @@ import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
+import { reviewOf, startSecurity } from '../../harness/api/security.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
 import { answer, coreResource, queryOf, type ServerContext } from './context.ts';
@@ -35,6 +36,7 @@ import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
 import { serveLog } from './logs.ts';
 import { checkPathSegments, parseResourcePath } from './paths.ts';
+import { objectOf } from './requests.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
@@ -52,13 +54,19 @@ const globalTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** Builds the server and starts it: namespaces, the `kubernetes` Service, compaction. */
+/**
+ * Builds the server and starts it: namespaces, the `kubernetes` Service, compaction, and chapter
+ * 11's security when options.security is given (its default objects, feeds and controllers).
+ */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const context = createContext(options);
   await createInitialNamespaces(context);
   if (options.serviceAllocator) await startServiceAllocator(context, options.serviceAllocator);
   const compactionIntervalMs = options.compactionIntervalMs ?? 5 * 60 * 1000;
   if (compactionIntervalMs > 0) startCompaction(context, compactionIntervalMs);
+  await startSecurity(options.security, context.watchSource, context.storage, context.resources, (resource, object) =>
+    context.registry.get(resource)!.strategy.prepareForCreate(object, context.makers),
+  );
   return {
     app: context.app,
     listen: (port = 0, host = '127.0.0.1') => listenOn(context, port, host),
@@ -127,10 +135,11 @@ export function setUpApp(context: ServerContext): void {
 }
 
 /**
- * Routes one request down the pipeline: discovery answers the paths it knows; any other path
- * must name a resource (404 otherwise); the user is authenticated and authorized for the verb;
- * then a subresource goes to its handler, and a verb on a collection or an object to the verb's
- * handler (405 for a verb the path does not take).
+ * Routes one request down the pipeline: the user is authenticated; discovery answers the paths
+ * it knows; any other path must name a resource (404 otherwise); the user is authorized for the
+ * verb and recorded on the request info; a create of a review chapter 11 answers (a
+ * SelfSubjectAccessReview) is answered at once; then a subresource goes to its handler, and a
+ * verb on a collection or an object to the verb's handler (405 for a verb the path does not take).
  */
 export async function routeRequest(
   context: ServerContext,
@@ -142,7 +151,7 @@ export async function routeRequest(
   const mark = target.indexOf('?');
   const path = mark < 0 ? target : target.slice(0, mark);
   const query = queryOf(target);
-  const user = authenticate(request);
+  const user = authenticate(context, request);
   if (request.method === 'GET' && context.options.discovery) {
     if (serveDiscovery(context, request, response, path)) return;
   }
@@ -150,7 +159,12 @@ export async function routeRequest(
   if (!info) throw noSuchPath();
   checkPathSegments(info);
   const verb = verbOf(request.method, info, query);
-  authorize(user, verb, info);
+  authorize(context, user, verb, info);
+  info.user = user;
+  const review = verb === 'create' ? reviewOf(context.options.security, info.resource) : undefined;
+  if (review) {
+    return answer(response, 201, review.review(objectOf(context, request, info, 'CreateOptions'), user));
+  }
   if (info.subresource !== undefined) {
     return routeSubresource(context, request, response, info, query);
   }
@@ -264,7 +278,13 @@ export function serveHotPath(
     context.app(request, response);
     return;
   }
-  authorize(authenticate(request), 'get', info);
+  try {
+    authorize(context, authenticate(context, request), 'get', info);
+  } catch {
+    // Refused: Express answers it in full, with the Status.
+    context.app(request, response);
+    return;
+  }
   context.storage.get(info.resource, info.namespace, info.name).then(
     (object) => answer(response, 200, object),
     () => context.app(request, response),
