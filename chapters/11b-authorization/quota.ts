@@ -223,7 +223,7 @@ export class ResourceQuotas {
     await feed.follow('resourcequotas', (event) => {
       if (event.type !== 'DELETED') void this.fillStatus(event.object).catch(() => {});
     });
-    for (const name of RELEASED) {
+    for (const name of RELEASED.filter((each) => store.resourceOf(each))) {
       await feed.follow(name, (event) => {
         if (event.type === 'DELETED') void this.release(store.resourceOf(name)!, event.object).catch(() => {});
       });
