@@ -13,6 +13,7 @@ import { chapter6 } from './course/06-kubelet.ts';
 import { chapter7 } from './course/07-controllers.ts';
 import { chapter8 } from './course/08-deployments.ts';
 import { chapter9 } from './course/09-services.ts';
+import { chapter11B } from './course/11b-authorization.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -88,6 +89,7 @@ export const course: Chapter[] = [
   chapter7,
   chapter8,
   chapter9,
+  chapter11B,
 ];
 
 /**
@@ -113,7 +115,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02'],
-  apiserver: ['03a', '03b', '09'],
+  apiserver: ['03a', '03b', '09', '11b'],
   'controller-manager': ['07', '08'],
   scheduler: ['05'],
   kubelet: ['06'],

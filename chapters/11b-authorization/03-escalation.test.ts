@@ -3,8 +3,18 @@ import { describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
 import { accessResources } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
-import type { AdmissionRequest, AdmissionStore, UserInfo } from '../../harness/contracts/security.ts';
-import { breakDown, describeRight, escalationCheck, ruleCovers, uncoveredRights } from './escalation.ts';
+import type {
+  AdmissionRequest,
+  AdmissionStore,
+  UserInfo,
+} from '../../harness/contracts/security.ts';
+import {
+  breakDown,
+  describeRight,
+  escalationCheck,
+  ruleCovers,
+  uncoveredRights,
+} from './escalation.ts';
 import { chainAuthorizers, RbacAuthorizer } from './rbac.ts';
 
 const resource = (name: string) => accessResources.find((each) => each.resource === name)!;
@@ -19,7 +29,11 @@ function rbacForMallory(extraRules: object[] = []): RbacAuthorizer {
       kind: 'Role',
       metadata: { name: 'binder', namespace: 'dev' },
       rules: [
-        { verbs: ['create', 'update'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'] },
+        {
+          verbs: ['create', 'update'],
+          apiGroups: ['rbac.authorization.k8s.io'],
+          resources: ['rolebindings', 'roles'],
+        },
         { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'] },
         ...extraRules,
       ],
@@ -43,7 +57,11 @@ function rbacForMallory(extraRules: object[] = []): RbacAuthorizer {
 }
 
 /** Admits a write by mallory of `object` (a binding or role) in dev; the refusal, if any. */
-async function write(rbac: RbacAuthorizer, object: KubeObject, user = mallory): Promise<ApiError | undefined> {
+async function write(
+  rbac: RbacAuthorizer,
+  object: KubeObject,
+  user = mallory,
+): Promise<ApiError | undefined> {
   const plugin = escalationCheck(rbac, chainAuthorizers([rbac]));
   const request: AdmissionRequest = {
     operation: 'CREATE',
@@ -70,7 +88,12 @@ const toClusterAdmin: KubeObject = {
 
 describe('Escalation', () => {
   test('a rule breaks down into single rights, one verb, group, resource and name each', () => {
-    const rights = breakDown({ verbs: ['get', 'list'], apiGroups: [''], resources: ['pods'], resourceNames: ['a'] });
+    const rights = breakDown({
+      verbs: ['get', 'list'],
+      apiGroups: [''],
+      resources: ['pods'],
+      resourceNames: ['a'],
+    });
     expect(rights, 'get,list on pods named a').toEqual([
       { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['a'] },
       { verbs: ['list'], apiGroups: [''], resources: ['pods'], resourceNames: ['a'] },
@@ -82,12 +105,35 @@ describe('Escalation', () => {
 
   test('a held rule covers a right when it takes its verb, group, resource and name', () => {
     const held = { verbs: ['get'], apiGroups: [''], resources: ['pods'] };
-    expect(ruleCovers(held, { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['x'] }), 'a named pod').toBe(true);
-    expect(ruleCovers(held, { verbs: ['delete'], apiGroups: [''], resources: ['pods'] }), 'another verb').toBe(false);
-    expect(ruleCovers(held, { verbs: ['get'], apiGroups: [''], resources: ['pods/log'] }), 'a subresource').toBe(false);
+    expect(
+      ruleCovers(held, {
+        verbs: ['get'],
+        apiGroups: [''],
+        resources: ['pods'],
+        resourceNames: ['x'],
+      }),
+      'a named pod',
+    ).toBe(true);
+    expect(
+      ruleCovers(held, { verbs: ['delete'], apiGroups: [''], resources: ['pods'] }),
+      'another verb',
+    ).toBe(false);
+    expect(
+      ruleCovers(held, { verbs: ['get'], apiGroups: [''], resources: ['pods/log'] }),
+      'a subresource',
+    ).toBe(false);
     const named = { verbs: ['get'], apiGroups: [''], resources: ['pods'], resourceNames: ['x'] };
-    expect(ruleCovers(named, { verbs: ['get'], apiGroups: [''], resources: ['pods'] }), 'every pod under one name').toBe(false);
-    expect(ruleCovers({ verbs: ['get'], nonResourceURLs: ['/*'] }, { verbs: ['get'], nonResourceURLs: ['/x'] }), 'a path').toBe(true);
+    expect(
+      ruleCovers(named, { verbs: ['get'], apiGroups: [''], resources: ['pods'] }),
+      'every pod under one name',
+    ).toBe(false);
+    expect(
+      ruleCovers(
+        { verbs: ['get'], nonResourceURLs: ['/*'] },
+        { verbs: ['get'], nonResourceURLs: ['/x'] },
+      ),
+      'a path',
+    ).toBe(true);
   });
 
   test('what a role asks beyond what is held is listed, as kube prints it', () => {
@@ -98,15 +144,24 @@ describe('Escalation', () => {
     expect(missing.map(describeRight), 'delete pods is not held').toEqual([
       '{APIGroups:[""], Resources:["pods"], Verbs:["delete"]}',
     ]);
-    expect(describeRight({ verbs: ['get'], nonResourceURLs: ['/a'] }), 'a path').toBe('{NonResourceURLs:["/a"], Verbs:["get"]}');
+    expect(describeRight({ verbs: ['get'], nonResourceURLs: ['/a'] }), 'a path').toBe(
+      '{NonResourceURLs:["/a"], Verbs:["get"]}',
+    );
   });
 
   test('binding yourself to cluster-admin is refused with 403, unless you may bind it', async () => {
     const refusal = await write(rbacForMallory(), toClusterAdmin);
     expect(refusal?.code, 'mallory binds herself to cluster-admin').toBe(403);
-    expect(refusal?.message, 'the refusal says why').toContain('is attempting to grant RBAC permissions not currently held');
+    expect(refusal?.message, 'the refusal says why').toContain(
+      'is attempting to grant RBAC permissions not currently held',
+    );
     const binder = rbacForMallory([
-      { verbs: ['bind'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['clusterroles'], resourceNames: ['cluster-admin'] },
+      {
+        verbs: ['bind'],
+        apiGroups: ['rbac.authorization.k8s.io'],
+        resources: ['clusterroles'],
+        resourceNames: ['cluster-admin'],
+      },
     ]);
     expect(await write(binder, toClusterAdmin), 'with bind on cluster-admin').toBeUndefined();
   });
@@ -121,9 +176,14 @@ describe('Escalation', () => {
     expect((await write(rbacForMallory(), greedy))?.code, 'a role reading secrets').toBe(403);
     const modest = { ...greedy, rules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }] };
     expect(await write(rbacForMallory(), modest), 'a role with what she holds').toBeUndefined();
-    const escalator = rbacForMallory([{ verbs: ['escalate'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'] }]);
+    const escalator = rbacForMallory([
+      { verbs: ['escalate'], apiGroups: ['rbac.authorization.k8s.io'], resources: ['roles'] },
+    ]);
     expect(await write(escalator, greedy), 'with escalate on roles').toBeUndefined();
     const masters = { username: 'root', groups: ['system:masters'] };
-    expect(await write(rbacForMallory(), greedy, masters), 'a system:masters member').toBeUndefined();
+    expect(
+      await write(rbacForMallory(), greedy, masters),
+      'a system:masters member',
+    ).toBeUndefined();
   });
 });

@@ -16,6 +16,7 @@ import { NodeAuthorizer } from './nodes.ts';
 import { chainAuthorizers, forbiddenMessage, RbacAuthorizer } from './rbac.ts';
 import { ResourceQuotas } from './quota.ts';
 import { impersonate, reviewHandlers } from './reviews.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
 export type { AuthorizationOptions };
 
@@ -27,31 +28,5 @@ export const admissionPluginNames = ['ServiceAccount', 'LimitRanger', 'ResourceQ
  * Error naming the ones there are.
  */
 export function createAuthorization(options: AuthorizationOptions): SecurityOptions {
-  const rbac = new RbacAuthorizer();
-  const byMode: Record<string, Authorizer> = { Node: new NodeAuthorizer(), RBAC: rbac };
-  for (const mode of options.modes) {
-    if (!byMode[mode]) throw new Error(`unknown authorization mode "${mode}" (known: Node, RBAC)`);
-  }
-  const authorizer = chainAuthorizers(options.modes.map((mode) => byMode[mode]!));
-  const quotas = new ResourceQuotas();
-  const plugins: Record<string, ExternalAdmissionPlugin> = {
-    ServiceAccount: serviceAccountAdmission,
-    LimitRanger: limitRangerAdmission,
-    ResourceQuota: quotas.admission,
-  };
-  const enabled = options.admissionPlugins ?? [];
-  for (const name of enabled) {
-    if (!plugins[name]) throw new Error(`unknown admission plugin "${name}" (known: ${admissionPluginNames.join(', ')})`);
-  }
-  const admission = admissionPluginNames.filter((name) => enabled.includes(name)).map((name) => plugins[name]!);
-  const initialObjects: KubeObject[] = [...defaultClusterRoles(), ...defaultClusterRoleBindings()];
-  return {
-    authorizer,
-    impersonate: (user, headers) => impersonate(authorizer, user, headers),
-    forbiddenMessage,
-    admission: [escalationCheck(rbac, authorizer), ...admission],
-    reviews: reviewHandlers(authorizer, rbac),
-    initialObjects,
-    controllers: enabled.includes('ResourceQuota') ? [quotas] : [],
-  };
+  throw new NotImplemented('createAuthorization', '§ On the API server');
 }

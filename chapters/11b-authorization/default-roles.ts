@@ -40,14 +40,30 @@ const workloadResources: [string, string[]][] = [
       'serviceaccounts',
     ],
   ],
-  ['apps', ['deployments', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'daemonsets']],
+  [
+    'apps',
+    [
+      'deployments',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'daemonsets',
+    ],
+  ],
   ['policy', ['poddisruptionbudgets']],
 ];
 
 /** view: read what is in a namespace, except Secrets. */
 const viewRules: PolicyRule[] = [
   ...workloadResources.map(([group, resources]) => rule(READ, group, resources)),
-  rule(READ, '', ['events', 'limitranges', 'resourcequotas', 'resourcequotas/status', 'namespaces']),
+  rule(READ, '', [
+    'events',
+    'limitranges',
+    'resourcequotas',
+    'resourcequotas/status',
+    'namespaces',
+  ]),
 ];
 
 /** edit: view, plus writing workloads and reading and writing Secrets. */
@@ -119,7 +135,11 @@ function clusterRole(
       annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
     },
     ...(fields.aggregateFrom
-      ? { aggregationRule: { clusterRoleSelectors: [{ matchLabels: { [fields.aggregateFrom]: 'true' } }] } }
+      ? {
+          aggregationRule: {
+            clusterRoleSelectors: [{ matchLabels: { [fields.aggregateFrom]: 'true' } }],
+          },
+        }
       : {}),
     rules: rules ?? [],
   };
@@ -164,11 +184,17 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:aggregate-to-edit', editRules, { labels: labelled(all.slice(0, 2)) }),
     clusterRole('system:aggregate-to-view', viewRules, { labels: labelled(all) }),
     clusterRole('system:basic-user', [
-      rule(['create'], 'authorization.k8s.io', ['selfsubjectaccessreviews', 'selfsubjectrulesreviews']),
+      rule(['create'], 'authorization.k8s.io', [
+        'selfsubjectaccessreviews',
+        'selfsubjectrulesreviews',
+      ]),
       rule(['create'], 'authentication.k8s.io', ['selfsubjectreviews']),
     ]),
     clusterRole('system:public-info-viewer', [
-      { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },
+      {
+        verbs: ['get'],
+        nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'],
+      },
     ]),
     clusterRole('system:kube-scheduler', schedulerRules),
     clusterRole('system:kube-controller-manager', controllerManagerRules),

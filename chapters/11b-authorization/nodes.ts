@@ -16,16 +16,14 @@ import type {
 } from '../../harness/contracts/security.ts';
 import { nodeRules } from './default-roles.ts';
 import { ruleAllows } from './rbac.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
 /** The group every kubelet is in. */
 export const NODES_GROUP = 'system:nodes';
 
 /** The node a user is the kubelet of, or undefined for anyone else. */
 export function nodeNameOf(user: UserInfo): string | undefined {
-  if (!user.groups.includes(NODES_GROUP) || !user.username.startsWith('system:node:')) {
-    return undefined;
-  }
-  return user.username.slice('system:node:'.length) || undefined;
+  throw new NotImplemented('nodeNameOf', '§ The Node authorizer');
 }
 
 /** The resources a pod references by name, which only its node may read. */
@@ -37,45 +35,7 @@ const GRAPH_RESOURCES = ['secrets', 'configmaps', 'persistentvolumeclaims', 'ser
  * secrets.
  */
 export function referencesOf(pod: KubeObject): string[] {
-  const namespace = pod.metadata.namespace ?? 'default';
-  const key = (resource: string, name: string | undefined) =>
-    name ? [`${resource}/${namespace}/${name}`] : [];
-  type Named = { name?: string };
-  type Source = { secretRef?: Named; configMapRef?: Named };
-  type EnvVar = { valueFrom?: { secretKeyRef?: Named; configMapKeyRef?: Named } };
-  type Volume = {
-    secret?: { secretName?: string };
-    configMap?: Named;
-    persistentVolumeClaim?: { claimName?: string };
-    projected?: { sources?: { secret?: Named; configMap?: Named }[] };
-  };
-  const spec = (pod.spec ?? {}) as {
-    serviceAccountName?: string;
-    volumes?: Volume[];
-    imagePullSecrets?: Named[];
-    containers?: { env?: EnvVar[]; envFrom?: Source[] }[];
-    initContainers?: { env?: EnvVar[]; envFrom?: Source[] }[];
-  };
-  const references = key('serviceaccounts', spec.serviceAccountName ?? 'default');
-  for (const volume of spec.volumes ?? []) {
-    references.push(...key('secrets', volume.secret?.secretName));
-    references.push(...key('configmaps', volume.configMap?.name));
-    references.push(...key('persistentvolumeclaims', volume.persistentVolumeClaim?.claimName));
-    for (const source of volume.projected?.sources ?? []) {
-      references.push(...key('secrets', source.secret?.name), ...key('configmaps', source.configMap?.name));
-    }
-  }
-  for (const secret of spec.imagePullSecrets ?? []) references.push(...key('secrets', secret.name));
-  for (const container of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
-    for (const variable of container.env ?? []) {
-      references.push(...key('secrets', variable.valueFrom?.secretKeyRef?.name));
-      references.push(...key('configmaps', variable.valueFrom?.configMapKeyRef?.name));
-    }
-    for (const source of container.envFrom ?? []) {
-      references.push(...key('secrets', source.secretRef?.name), ...key('configmaps', source.configMapRef?.name));
-    }
-  }
-  return references;
+  throw new NotImplemented('referencesOf', '§ The Node authorizer');
 }
 
 /**
@@ -83,57 +43,21 @@ export function referencesOf(pod: KubeObject): string[] {
  * Answers only for kubelets; no opinion for anyone else, so RBAC decides for them.
  */
 export class NodeAuthorizer implements Authorizer {
-  /** Pod "<namespace>/<name>" → its node and its references. */
-  private readonly pods = new Map<string, { node: string; references: string[] }>();
-  /** "<node>|<reference>" → how many of the node's pods reference it. */
-  private readonly edges = new Map<string, number>();
-
   async start(feed: ObjectFeed): Promise<void> {
-    await feed.follow('pods', (event) => this.observe(event));
+    throw new NotImplemented('NodeAuthorizer.start', '§ The Node authorizer');
   }
 
   /** Takes one change of a pod: its old edges go, its new ones (once bound) come. */
   observe({ type, object }: ObjectEvent): void {
-    const podKey = `${object.metadata.namespace}/${object.metadata.name}`;
-    const before = this.pods.get(podKey);
-    for (const reference of before?.references ?? []) this.addEdge(before!.node, reference, -1);
-    this.pods.delete(podKey);
-    const node = (object.spec as { nodeName?: string } | undefined)?.nodeName;
-    if (type === 'DELETED' || !node) return;
-    const references = referencesOf(object);
-    this.pods.set(podKey, { node, references });
-    for (const reference of references) this.addEdge(node, reference, 1);
-  }
-
-  private addEdge(node: string, reference: string, change: number): void {
-    const key = `${node}|${reference}`;
-    const count = (this.edges.get(key) ?? 0) + change;
-    if (count > 0) this.edges.set(key, count);
-    else this.edges.delete(key);
+    throw new NotImplemented('NodeAuthorizer.observe', '§ The Node authorizer');
   }
 
   /** Whether some pod bound to `node` references this object. */
   hasPathTo(node: string, resource: string, namespace: string, name: string): boolean {
-    return this.edges.has(`${node}|${resource}/${namespace}/${name}`);
+    throw new NotImplemented('NodeAuthorizer.hasPathTo', '§ The Node authorizer');
   }
 
   authorize(attributes: RequestAttributes): Decision {
-    const node = nodeNameOf(attributes.user);
-    if (node === undefined || !attributes.resourceRequest) {
-      return { decision: 'no-opinion', reason: '' };
-    }
-    if (attributes.apiGroup === '' && GRAPH_RESOURCES.includes(attributes.resource) && !attributes.subresource) {
-      const { namespace, name } = attributes;
-      if (attributes.verb === 'get' && namespace && name && this.hasPathTo(node, attributes.resource, namespace, name)) {
-        return { decision: 'allow', reason: `a pod on node '${node}' uses it` };
-      }
-      return {
-        decision: 'no-opinion',
-        reason: `no relationship found between node '${node}' and this object`,
-      };
-    }
-    return nodeRules.some((rule) => ruleAllows(rule, attributes))
-      ? { decision: 'allow', reason: 'allowed by the node rules' }
-      : { decision: 'no-opinion', reason: '' };
+    throw new NotImplemented('NodeAuthorizer.authorize', '§ The Node authorizer');
   }
 }

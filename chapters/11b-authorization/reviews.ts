@@ -18,6 +18,7 @@ import type {
   UserInfo,
 } from '../../harness/contracts/security.ts';
 import { forbiddenMessage, type PolicyRule, type RbacAuthorizer } from './rbac.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
 /** A review's spec.resourceAttributes or spec.nonResourceAttributes (authorization/v1). */
 interface ReviewSpec {
@@ -38,83 +39,26 @@ interface ReviewSpec {
 
 /** The request a review's spec describes, for `user`. */
 export function attributesOfReview(spec: ReviewSpec, user: UserInfo): RequestAttributes {
-  const resource = spec.resourceAttributes;
-  if (resource) {
-    return {
-      user,
-      verb: resource.verb ?? '',
-      resourceRequest: true,
-      apiGroup: resource.group ?? '',
-      resource: resource.resource ?? '',
-      subresource: resource.subresource || undefined,
-      namespace: resource.namespace || undefined,
-      name: resource.name || undefined,
-    };
-  }
-  const path = spec.nonResourceAttributes;
-  if (!path) {
-    throw new ApiError(422, 'Invalid', 'spec.resourceAttributes: Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified');
-  }
-  return { user, verb: path.verb ?? '', resourceRequest: false, apiGroup: '', resource: '', path: path.path ?? '' };
+  throw new NotImplemented('attributesOfReview', '§ Reviews and impersonation');
 }
 
 /** The posted review with its status: allowed, and the authorizer's reason when there is one. */
-export function accessReviewAnswer(review: KubeObject, authorizer: Authorizer, user: UserInfo): KubeObject {
-  const decision = authorizer.authorize(attributesOfReview(review.spec as ReviewSpec, user));
-  const status: Record<string, unknown> = { allowed: decision.decision === 'allow' };
-  if (decision.decision === 'deny') status.denied = true;
-  if (decision.reason) status.reason = decision.reason;
-  return { ...review, status };
+export function accessReviewAnswer(
+  review: KubeObject,
+  authorizer: Authorizer,
+  user: UserInfo,
+): KubeObject {
+  throw new NotImplemented('accessReviewAnswer', '§ Reviews and impersonation');
 }
 
 /** A SelfSubjectRulesReview's status: the user's rules in the namespace, as RBAC holds them. */
 export function rulesReviewStatus(rules: PolicyRule[]): Record<string, unknown> {
-  const resourceRules = rules
-    .filter((rule) => rule.resources?.length)
-    .map((rule) => ({
-      verbs: rule.verbs,
-      apiGroups: rule.apiGroups ?? [],
-      resources: rule.resources,
-      ...(rule.resourceNames?.length ? { resourceNames: rule.resourceNames } : {}),
-    }));
-  const nonResourceRules = rules
-    .filter((rule) => rule.nonResourceURLs?.length)
-    .map((rule) => ({ verbs: rule.verbs, nonResourceURLs: rule.nonResourceURLs }));
-  return { resourceRules, nonResourceRules, incomplete: false };
+  throw new NotImplemented('rulesReviewStatus', '§ Reviews and impersonation');
 }
 
 /** The four review resources, answered from the authorizer chain and RBAC's rules. */
 export function reviewHandlers(authorizer: Authorizer, rbac: RbacAuthorizer): ReviewHandler[] {
-  return [
-    {
-      resource: 'authorization.k8s.io/selfsubjectaccessreviews',
-      review: (object, user) => accessReviewAnswer(object, authorizer, user),
-    },
-    {
-      resource: 'authorization.k8s.io/subjectaccessreviews',
-      review: (object, _user) => {
-        const spec = object.spec as ReviewSpec;
-        const subject = { username: spec.user ?? '', groups: spec.groups ?? [], uid: spec.uid };
-        return accessReviewAnswer(object, authorizer, subject);
-      },
-    },
-    {
-      resource: 'authorization.k8s.io/selfsubjectrulesreviews',
-      review: (object, user) => {
-        const namespace = (object.spec as ReviewSpec | undefined)?.namespace || undefined;
-        const rules = [...rbac.rulesFor(user, undefined), ...(namespace ? rbac.rulesFor(user, namespace) : [])];
-        const unique = [...new Map(rules.map((rule) => [JSON.stringify(rule), rule])).values()];
-        return { ...object, status: rulesReviewStatus(unique) };
-      },
-    },
-    {
-      resource: 'authentication.k8s.io/selfsubjectreviews',
-      review: (object, user) => ({
-        ...object,
-        status: { userInfo: { username: user.username, groups: user.groups, ...(user.uid ? { uid: user.uid } : {}), ...(user.extra ? { extra: user.extra } : {}) } },
-      }),
-    },
-  ];
+  throw new NotImplemented('reviewHandlers', '§ Reviews and impersonation');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,30 +71,12 @@ export function impersonationAttributes(
   kind: 'user' | 'group',
   name: string,
 ): RequestAttributes {
-  const serviceAccount = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(name);
-  if (kind === 'user' && serviceAccount) {
-    return {
-      user,
-      verb: 'impersonate',
-      resourceRequest: true,
-      apiGroup: '',
-      resource: 'serviceaccounts',
-      namespace: serviceAccount[1],
-      name: serviceAccount[2],
-    };
-  }
-  return { user, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: kind === 'user' ? 'users' : 'groups', name };
+  throw new NotImplemented('impersonationAttributes', '§ Reviews and impersonation');
 }
 
 /** The groups an impersonated user ends with: the asked ones, and those every such user has. */
 export function impersonatedGroups(username: string, asked: string[]): string[] {
-  const groups = [...asked];
-  const serviceAccount = /^system:serviceaccount:([^:]+):/.exec(username);
-  if (serviceAccount) groups.push('system:serviceaccounts', `system:serviceaccounts:${serviceAccount[1]}`);
-  if (username !== 'system:anonymous' && !groups.includes('system:authenticated')) {
-    groups.push('system:authenticated');
-  }
-  return groups;
+  throw new NotImplemented('impersonatedGroups', '§ Reviews and impersonation');
 }
 
 /**
@@ -162,27 +88,5 @@ export function impersonate(
   user: UserInfo,
   headers: Record<string, string | string[] | undefined>,
 ): UserInfo {
-  const all = (name: string) => [headers[name] ?? []].flat();
-  const [username] = all('impersonate-user');
-  const groups = all('impersonate-group');
-  if (username === undefined) {
-    if (groups.length > 0) {
-      throw new ApiError(400, 'BadRequest', `requested ${JSON.stringify(groups)} without impersonating a user`);
-    }
-    return user;
-  }
-  const wanted = [
-    impersonationAttributes(user, 'user', username),
-    ...groups.map((group) => impersonationAttributes(user, 'group', group)),
-  ];
-  for (const attributes of wanted) {
-    const decision = authorizer.authorize(attributes);
-    if (decision.decision !== 'allow') {
-      throw new ApiError(403, 'Forbidden', forbiddenMessage(attributes, decision.reason), {
-        name: attributes.name,
-        kind: attributes.resource,
-      });
-    }
-  }
-  return { username, groups: impersonatedGroups(username, groups) };
+  throw new NotImplemented('impersonate', '§ Reviews and impersonation');
 }

@@ -5,52 +5,29 @@
 // Chapter 11a adds client certificates and ServiceAccount tokens; this is enough to try RBAC.
 import { ApiError } from '../../harness/api/errors.ts';
 import type { Authenticator, UserInfo } from '../../harness/contracts/security.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
 /** The 401 every refused credential gets: kube says no more than this, on purpose. */
 export function unauthorized(): ApiError {
-  return new ApiError(401, 'Unauthorized', 'Unauthorized');
+  throw new NotImplemented('unauthorized', '§ Admission');
 }
 
 /** Splits one CSV line, honouring double quotes around a field that holds commas. */
 export function csvFields(line: string): string[] {
-  const fields: string[] = [];
-  for (const match of line.matchAll(/\s*(?:"([^"]*)"|([^,]*))\s*(?:,|$)/g)) {
-    if (match.index >= line.length && fields.length > 0) break;
-    fields.push((match[1] ?? match[2] ?? '').trim());
-  }
-  return fields;
+  throw new NotImplemented('csvFields', '§ Admission');
 }
 
 /** Reads a token file into token → user. Throws naming the line that has too few fields. */
 export function parseTokenFile(text: string): Map<string, UserInfo> {
-  const users = new Map<string, UserInfo>();
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '' || line.trim().startsWith('#')) return;
-    const [token, username, uid, groups] = csvFields(line);
-    if (!token || !username || uid === undefined) {
-      throw new Error(`token file line ${index + 1}: expected token,user,uid[,"groups"]`);
-    }
-    const listed = (groups ?? '').split(',').filter((group) => group !== '');
-    users.set(token, { username, uid, groups: [...listed, 'system:authenticated'] });
-  });
-  return users;
+  throw new NotImplemented('parseTokenFile', '§ Admission');
 }
 
 /** The bearer token of an Authorization header, or undefined for another scheme or none. */
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  return match?.[1];
+  throw new NotImplemented('bearerToken', '§ Admission');
 }
 
 /** The token file's authenticator: a known bearer token is its user; an unknown one, 401. */
 export function tokenFileAuthenticator(users: Map<string, UserInfo>): Authenticator {
-  return {
-    authenticate({ authorization }) {
-      if (authorization === undefined) return undefined;
-      const token = bearerToken(authorization);
-      const user = token === undefined ? undefined : users.get(token);
-      if (!user) throw unauthorized();
-      return user;
-    },
-  };
+  throw new NotImplemented('tokenFileAuthenticator', '§ Admission');
 }

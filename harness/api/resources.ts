@@ -70,17 +70,35 @@ function grouped(
  * bindings, and the reviews the server answers without storing (create only).
  */
 export const accessResources: ResourceType[] = [
-  core('serviceaccounts', 'ServiceAccount', { namespaced: true, shortNames: ['sa'], subresources: ['token'] }),
-  core('resourcequotas', 'ResourceQuota', { namespaced: true, shortNames: ['quota'], subresources: ['status'] }),
+  core('serviceaccounts', 'ServiceAccount', {
+    namespaced: true,
+    shortNames: ['sa'],
+    subresources: ['token'],
+  }),
+  core('resourcequotas', 'ResourceQuota', {
+    namespaced: true,
+    shortNames: ['quota'],
+    subresources: ['status'],
+  }),
   core('limitranges', 'LimitRange', { namespaced: true, shortNames: ['limits'] }),
-  grouped('rbac.authorization.k8s.io', 'clusterrolebindings', 'ClusterRoleBinding', { namespaced: false }),
+  grouped('rbac.authorization.k8s.io', 'clusterrolebindings', 'ClusterRoleBinding', {
+    namespaced: false,
+  }),
   grouped('rbac.authorization.k8s.io', 'clusterroles', 'ClusterRole', { namespaced: false }),
   grouped('rbac.authorization.k8s.io', 'rolebindings', 'RoleBinding', { namespaced: true }),
   grouped('rbac.authorization.k8s.io', 'roles', 'Role', { namespaced: true }),
-  grouped('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', { namespaced: false }),
-  grouped('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', { namespaced: false }),
-  grouped('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', { namespaced: false }),
-  grouped('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', { namespaced: false }),
+  grouped('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', {
+    namespaced: false,
+  }),
+  grouped('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', {
+    namespaced: false,
+  }),
+  grouped('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', {
+    namespaced: false,
+  }),
+  grouped('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', {
+    namespaced: false,
+  }),
 ];
 
 /** The resources of this course's API server, in the order discovery lists them. */

@@ -31,8 +31,7 @@ export function credentialsOf(request: http.IncomingMessage): Credentials {
   const socket = request.socket as Partial<TLSSocket>;
   if (socket.authorized && socket.getPeerCertificate) {
     const subject = socket.getPeerCertificate().subject as
-      | { CN?: string | string[]; O?: string | string[] }
-      | undefined;
+      { CN?: string | string[]; O?: string | string[] } | undefined;
     const commonName = [subject?.CN ?? []].flat()[0];
     if (commonName) {
       credentials.certificate = { commonName, organizations: [subject?.O ?? []].flat() };
@@ -63,7 +62,11 @@ export interface ResourceRequest {
 }
 
 /** The RequestAttributes of a resource request. */
-export function attributesOf(user: UserInfo, verb: string, asked: ResourceRequest): RequestAttributes {
+export function attributesOf(
+  user: UserInfo,
+  verb: string,
+  asked: ResourceRequest,
+): RequestAttributes {
   return {
     user,
     verb,
@@ -115,7 +118,8 @@ export function findResource(resources: ResourceType[], name: string): ResourceT
 export function objectFeed(source: WatchSource, resources: ResourceType[]): ObjectFeed {
   const follow = async (name: string, onEvent: (event: ObjectEvent) => void): Promise<void> => {
     const resource = findResource(resources, name);
-    if (!resource) throw new Error(`the API server does not serve ${name}, which chapter 11 follows`);
+    if (!resource)
+      throw new Error(`the API server does not serve ${name}, which chapter 11 follows`);
     const { items, revision } = await source.list(resource);
     for (const object of items) onEvent({ type: 'ADDED', object });
     const watch = source.watch(resource, undefined, revision, {
@@ -142,7 +146,10 @@ export interface StorageForAdmission {
 }
 
 /** The server's storage as admission plugins and chapter 11's controllers see it. */
-export function admissionStore(storage: StorageForAdmission, resources: ResourceType[]): AdmissionStore {
+export function admissionStore(
+  storage: StorageForAdmission,
+  resources: ResourceType[],
+): AdmissionStore {
   return {
     resourceOf: (name) => findResource(resources, name),
     get: (resource, namespace, name) => storage.get(resource, namespace, name),
@@ -159,14 +166,17 @@ export function admissionStore(storage: StorageForAdmission, resources: Resource
 export async function startSecurity(
   security: SecurityOptions | undefined,
   source: WatchSource,
-  storage: StorageForAdmission & { create(resource: ResourceType, object: KubeObject): Promise<KubeObject> },
+  storage: StorageForAdmission & {
+    create(resource: ResourceType, object: KubeObject): Promise<KubeObject>;
+  },
   resources: ResourceType[],
   prepare: (resource: ResourceType, object: KubeObject) => KubeObject,
 ): Promise<void> {
   if (!security) return;
   for (const object of security.initialObjects ?? []) {
     const resource = resourceForKind(object.apiVersion ?? '', object.kind ?? '', resources);
-    if (!resource) throw new Error(`the API server does not serve ${object.apiVersion} ${object.kind}`);
+    if (!resource)
+      throw new Error(`the API server does not serve ${object.apiVersion} ${object.kind}`);
     await storage.create(resource, prepare(resource, object)).catch((error: unknown) => {
       if (!(error instanceof ApiError && error.reason === 'AlreadyExists')) throw error;
     });

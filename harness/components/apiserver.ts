@@ -14,11 +14,15 @@
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
+import { accessResources, builtinResources } from '../api/resources.ts';
+import type { SecurityOptions, UserInfo } from '../contracts/security.ts';
 import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
@@ -46,12 +50,20 @@ export interface ApiServerFlags {
   defaultWatchCacheSize: number;
   /** How long to wait for the store to answer at start (--storage-initialization-timeout). */
   storageInitializationTimeoutMs: number;
+  /** --authorization-mode: AlwaysAllow, or Node and RBAC in order (chapter 11b). */
+  authorizationModes: string[];
+  /** --token-auth-file: a static token file (token,user,uid,"groups"); none by default. */
+  tokenAuthFile?: string;
+  /** --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger, ResourceQuota. */
+  admissionPlugins: string[];
   use: Use;
 }
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP] [--advertise-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
+                          [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
+                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota]
                           [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
@@ -65,6 +77,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'service-node-port-range': 'string',
     'default-watch-cache-size': 'string',
     'storage-initialization-timeout': 'string',
+    'authorization-mode': 'string',
+    'token-auth-file': 'string',
+    'enable-admission-plugins': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -94,6 +109,24 @@ export function parseFlags(argv: string[]): ApiServerFlags {
   if (advertiseAddress !== undefined && !isIP(advertiseAddress)) {
     throw new UsageError(`--advertise-address must be an IP address, not "${advertiseAddress}"`);
   }
+  const list = (name: string, fallback: string) =>
+    (text(name) ?? fallback)
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  const authorizationModes = list('authorization-mode', 'AlwaysAllow');
+  for (const mode of authorizationModes) {
+    if (!['AlwaysAllow', 'Node', 'RBAC'].includes(mode)) {
+      throw new UsageError(
+        `--authorization-mode: unknown mode "${mode}" (known: AlwaysAllow, Node, RBAC)`,
+      );
+    }
+  }
+  if (authorizationModes.includes('AlwaysAllow') && authorizationModes.length > 1) {
+    throw new UsageError(
+      '--authorization-mode: AlwaysAllow allows everything; it cannot be combined with Node or RBAC',
+    );
+  }
   const use = text('use') ?? 'auto';
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   return {
@@ -108,6 +141,11 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     storageInitializationTimeoutMs: parseDuration(
       text('storage-initialization-timeout') ?? '5m',
       'storage-initialization-timeout',
+    ),
+    authorizationModes,
+    tokenAuthFile: text('token-auth-file'),
+    admissionPlugins: list('enable-admission-plugins', '').filter(
+      (name) => name !== 'NamespaceLifecycle',
     ),
     use,
   };
@@ -146,6 +184,65 @@ async function loadImplementation({ serverDir, machineryDir }: ImplementationDir
 export interface RunningApiServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** Chapter 11b's part of the server, and the token its own requests use. */
+interface LoadedSecurity {
+  security: SecurityOptions;
+  /**
+   * A token only this process knows, for the server's requests to itself (the `kubernetes`
+   * Service's Endpoints): system:masters, as kube-apiserver's loopback client is.
+   */
+  loopbackToken: string;
+}
+
+/**
+ * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
+ * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
+ * of them: every request is then allowed, as in the early chapters.
+ */
+async function loadSecurity(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<LoadedSecurity | undefined> {
+  const modes = flags.authorizationModes.filter((mode) => mode !== 'AlwaysAllow');
+  if (modes.length === 0 && !flags.tokenAuthFile && flags.admissionPlugins.length === 0) {
+    return undefined;
+  }
+  const folder = chapterSource('11b', flags.use);
+  const tokens = await loadModule('11b', 'tokens.ts', folder);
+  const authorization = await loadModule('11b', 'authorization.ts', folder);
+  log(`chapter 11b, authorization and admission: ${describeSource(folder)}`);
+  let users = new Map<string, UserInfo>();
+  if (flags.tokenAuthFile) {
+    try {
+      users = tokens.parseTokenFile(readFileSync(flags.tokenAuthFile, 'utf8'));
+    } catch (error) {
+      throw new Error(`--token-auth-file ${flags.tokenAuthFile}: ${(error as Error).message}`);
+    }
+  }
+  const loopbackToken = randomBytes(24).toString('hex');
+  users.set(loopbackToken, {
+    username: 'system:apiserver',
+    groups: ['system:masters', 'system:authenticated'],
+  });
+  const created = authorization.createAuthorization({
+    modes,
+    admissionPlugins: flags.admissionPlugins,
+  });
+  const authenticator = tokens.tokenFileAuthenticator(users);
+  if (modes.length > 0) return { security: { ...created, authenticator }, loopbackToken };
+  // AlwaysAllow: who asks is known, and admission runs, but nothing is refused for who it is.
+  const admission = (created.admission ?? []).filter((plugin) => plugin.name !== 'RBACEscalation');
+  return {
+    security: {
+      authenticator,
+      admission,
+      controllers: created.controllers,
+      reviews: created.reviews,
+    },
+    loopbackToken,
+  };
 }
 
 /** Why a listen failed, in one line that names the flag to change. */
@@ -206,7 +303,9 @@ export async function startApiServer(
   const store = implementation.createStoreClient(endpoint);
   await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;
+  let loaded: LoadedSecurity | undefined;
   try {
+    loaded = await loadSecurity(flags, log);
     const allocatorFolder = chapterSource('09', flags.use);
     const { ServiceAllocator } = await loadModule('09', 'allocator.ts', allocatorFolder);
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
@@ -223,6 +322,9 @@ export async function startApiServer(
       // kubectl's `create` generators send protobuf; harness/api/protobuf.ts reads it.
       bodyDecoders: [protobufDecoder],
       watchCacheSize: flags.defaultWatchCacheSize,
+      ...(loaded
+        ? { security: loaded.security, resources: [...builtinResources, ...accessResources] }
+        : {}),
     });
   } catch (error) {
     await store.close();
@@ -254,15 +356,18 @@ export async function startApiServer(
       : '127.0.0.1');
   const port = Number(new URL(url).port);
   try {
-    await advertise(url, advertised, port);
+    await advertise(url, advertised, port, loaded?.loopbackToken);
     log(`the kubernetes Service leads here: its Endpoints name ${advertised}:${port}`);
   } catch (error) {
     log(`could not point the kubernetes Service here: ${(error as Error).message}`);
   }
   log(`storing objects in ${endpoint} under /registry`);
   log(
-    `serving the Kubernetes API on ${url} over plain HTTP, not TLS (authentication comes in a ` +
-      'later chapter; keep it on loopback)',
+    `serving the Kubernetes API on ${url} over plain HTTP, not TLS (keep it on loopback)` +
+      (loaded
+        ? `; authorization: ${flags.authorizationModes.join(',')}` +
+          (flags.tokenAuthFile ? `, tokens from ${flags.tokenAuthFile}` : '')
+        : '; every request is allowed'),
   );
   log(`try: kubectl --server ${url} get namespaces`);
   log(
@@ -284,7 +389,15 @@ export async function startApiServer(
  * endpoints controller leaves them alone); with them, pods reach the API at
  * KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, where in-cluster clients look for it.
  */
-export async function advertise(url: string, ip: string, port: number): Promise<void> {
+export async function advertise(
+  url: string,
+  ip: string,
+  port: number,
+  loopbackToken?: string,
+): Promise<void> {
+  const authorization: Record<string, string> = loopbackToken
+    ? { authorization: `Bearer ${loopbackToken}` }
+    : {};
   const collection = `${url}/api/v1/namespaces/default/endpoints`;
   const subsets = [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }];
   /** A failed answer as an Error carrying the Status's message. */
@@ -297,12 +410,12 @@ export async function advertise(url: string, ip: string, port: number): Promise<
     check(
       await fetch(target, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authorization },
         body: JSON.stringify(body),
       }),
       method,
     );
-  const current = await fetch(`${collection}/kubernetes`);
+  const current = await fetch(`${collection}/kubernetes`, { headers: authorization });
   if (current.status === 404) {
     await send('POST', collection, {
       apiVersion: 'v1',

@@ -30,6 +30,7 @@ import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
+import type { AuthorizationModule, TokenFileModule } from '../contracts/security.ts';
 import type {
   DurableStoreModule,
   StoreClientModule,
@@ -107,6 +108,7 @@ export interface ChapterModules {
   };
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+  '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -136,6 +138,7 @@ export const chapterModuleFiles = {
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
+  '11b': ['authorization.ts', 'tokens.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -139,3 +139,9 @@ export interface AuthorizationOptions {
 export interface AuthorizationModule {
   createAuthorization(options: AuthorizationOptions): SecurityOptions;
 }
+
+/** Chapter 11b's tokens.ts: the static token file (--token-auth-file). */
+export interface TokenFileModule {
+  parseTokenFile(text: string): Map<string, UserInfo>;
+  tokenFileAuthenticator(users: Map<string, UserInfo>): Authenticator;
+}

@@ -64,8 +64,13 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   if (options.serviceAllocator) await startServiceAllocator(context, options.serviceAllocator);
   const compactionIntervalMs = options.compactionIntervalMs ?? 5 * 60 * 1000;
   if (compactionIntervalMs > 0) startCompaction(context, compactionIntervalMs);
-  await startSecurity(options.security, context.watchSource, context.storage, context.resources, (resource, object) =>
-    context.registry.get(resource)!.strategy.prepareForCreate(object, context.makers),
+  await startSecurity(
+    options.security,
+    context.watchSource,
+    context.storage,
+    context.resources,
+    (resource, object) =>
+      context.registry.get(resource)!.strategy.prepareForCreate(object, context.makers),
   );
   return {
     app: context.app,
@@ -163,7 +168,11 @@ export async function routeRequest(
   info.user = user;
   const review = verb === 'create' ? reviewOf(context.options.security, info.resource) : undefined;
   if (review) {
-    return answer(response, 201, review.review(objectOf(context, request, info, 'CreateOptions'), user));
+    return answer(
+      response,
+      201,
+      review.review(objectOf(context, request, info, 'CreateOptions'), user),
+    );
   }
   if (info.subresource !== undefined) {
     return routeSubresource(context, request, response, info, query);

@@ -9,7 +9,10 @@
 // Both run before ResourceQuota, so a quota counts the requests a LimitRange filled in.
 import { ApiError } from '../../harness/api/errors.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
-import type { AdmissionRequest, ExternalAdmissionPlugin } from '../../harness/contracts/security.ts';
+import type {
+  AdmissionRequest,
+  ExternalAdmissionPlugin,
+} from '../../harness/contracts/security.ts';
 import { formatAmount, parseAmount } from './quota.ts';
 
 /** A pod's containers as the plugins read them. */
@@ -92,16 +95,22 @@ export function limitViolations(container: Container, limit: LimitRangeItem): st
   const { requests = {}, limits = {} } = container.resources ?? {};
   for (const [name, text] of Object.entries(limit.max ?? {})) {
     const value = limits[name];
-    if (value === undefined) problems.push(`maximum ${name} usage per Container is ${text}.  No limit is specified`);
+    if (value === undefined)
+      problems.push(`maximum ${name} usage per Container is ${text}.  No limit is specified`);
     else if (parseAmount(name, value) > parseAmount(name, text)) {
-      problems.push(`maximum ${name} usage per Container is ${text}, but limit is ${formatAmount(name, parseAmount(name, value))}`);
+      problems.push(
+        `maximum ${name} usage per Container is ${text}, but limit is ${formatAmount(name, parseAmount(name, value))}`,
+      );
     }
   }
   for (const [name, text] of Object.entries(limit.min ?? {})) {
     const value = requests[name];
-    if (value === undefined) problems.push(`minimum ${name} usage per Container is ${text}.  No request is specified`);
+    if (value === undefined)
+      problems.push(`minimum ${name} usage per Container is ${text}.  No request is specified`);
     else if (parseAmount(name, value) < parseAmount(name, text)) {
-      problems.push(`minimum ${name} usage per Container is ${text}, but request is ${formatAmount(name, parseAmount(name, value))}`);
+      problems.push(
+        `minimum ${name} usage per Container is ${text}, but request is ${formatAmount(name, parseAmount(name, value))}`,
+      );
     }
   }
   return problems;

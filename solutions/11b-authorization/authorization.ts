@@ -41,9 +41,14 @@ export function createAuthorization(options: AuthorizationOptions): SecurityOpti
   };
   const enabled = options.admissionPlugins ?? [];
   for (const name of enabled) {
-    if (!plugins[name]) throw new Error(`unknown admission plugin "${name}" (known: ${admissionPluginNames.join(', ')})`);
+    if (!plugins[name])
+      throw new Error(
+        `unknown admission plugin "${name}" (known: ${admissionPluginNames.join(', ')})`,
+      );
   }
-  const admission = admissionPluginNames.filter((name) => enabled.includes(name)).map((name) => plugins[name]!);
+  const admission = admissionPluginNames
+    .filter((name) => enabled.includes(name))
+    .map((name) => plugins[name]!);
   const initialObjects: KubeObject[] = [...defaultClusterRoles(), ...defaultClusterRoleBindings()];
   return {
     authorizer,

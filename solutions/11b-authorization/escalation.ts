@@ -29,7 +29,8 @@ import {
 export function breakDown(rule: PolicyRule): PolicyRule[] {
   const rights: PolicyRule[] = [];
   for (const verb of rule.verbs) {
-    for (const path of rule.nonResourceURLs ?? []) rights.push({ verbs: [verb], nonResourceURLs: [path] });
+    for (const path of rule.nonResourceURLs ?? [])
+      rights.push({ verbs: [verb], nonResourceURLs: [path] });
     for (const group of rule.apiGroups ?? []) {
       for (const resource of rule.resources ?? []) {
         const names = rule.resourceNames?.length ? rule.resourceNames : [undefined];
@@ -53,7 +54,10 @@ export function ruleCovers(owner: PolicyRule, right: PolicyRule): boolean {
   if (right.nonResourceURLs) return pathMatches(owner, right.nonResourceURLs[0]!);
   if (!matchesAny(owner.apiGroups, right.apiGroups![0]!)) return false;
   const [resource, subresource] = right.resources![0]!.split('/') as [string, string | undefined];
-  if (!(owner.resources ?? []).includes(right.resources![0]!) && !resourceMatches(owner, resource, subresource)) {
+  if (
+    !(owner.resources ?? []).includes(right.resources![0]!) &&
+    !resourceMatches(owner, resource, subresource)
+  ) {
     return false;
   }
   const ownedNames = owner.resourceNames ?? [];
@@ -63,7 +67,9 @@ export function ruleCovers(owner: PolicyRule, right: PolicyRule): boolean {
 
 /** The rights of `wanted` that none of `owned` grants: empty when the owner holds them all. */
 export function uncoveredRights(owned: PolicyRule[], wanted: PolicyRule[]): PolicyRule[] {
-  return wanted.flatMap(breakDown).filter((right) => !owned.some((rule) => ruleCovers(rule, right)));
+  return wanted
+    .flatMap(breakDown)
+    .filter((right) => !owned.some((rule) => ruleCovers(rule, right)));
 }
 
 /** One right as kube prints it in the refusal: {APIGroups:["apps"], Resources:["pods"], Verbs:["get"]}. */
@@ -99,19 +105,31 @@ export function escalationRefused(
  * The escalation check, as an admission plugin on writes of RBAC objects. `rbac` knows what the
  * author holds; `authorizer` (the whole chain) answers whether they may `escalate` or `bind`.
  */
-export function escalationCheck(rbac: RbacAuthorizer, authorizer: Authorizer): ExternalAdmissionPlugin {
+export function escalationCheck(
+  rbac: RbacAuthorizer,
+  authorizer: Authorizer,
+): ExternalAdmissionPlugin {
   return {
     name: 'RBACEscalation',
     async admit(request) {
       const object = request.object;
-      if (!object || request.resource.group !== RBAC_GROUP || request.operation === 'DELETE') return;
+      if (!object || request.resource.group !== RBAC_GROUP || request.operation === 'DELETE')
+        return;
       const { user } = request;
       if (user.groups.includes(MASTERS_GROUP)) return;
       const namespace = request.namespace;
-      const isRole = request.resource.resource === 'roles' || request.resource.resource === 'clusterroles';
+      const isRole =
+        request.resource.resource === 'roles' || request.resource.resource === 'clusterroles';
       const allowed = (verb: string, resource: string, name?: string) =>
-        authorizer.authorize({ user, verb, resourceRequest: true, apiGroup: RBAC_GROUP, resource, namespace, name })
-          .decision === 'allow';
+        authorizer.authorize({
+          user,
+          verb,
+          resourceRequest: true,
+          apiGroup: RBAC_GROUP,
+          resource,
+          namespace,
+          name,
+        }).decision === 'allow';
       let wanted: PolicyRule[];
       if (isRole) {
         if (allowed('escalate', request.resource.resource)) return;

@@ -62,7 +62,10 @@ export function referencesOf(pod: KubeObject): string[] {
     references.push(...key('configmaps', volume.configMap?.name));
     references.push(...key('persistentvolumeclaims', volume.persistentVolumeClaim?.claimName));
     for (const source of volume.projected?.sources ?? []) {
-      references.push(...key('secrets', source.secret?.name), ...key('configmaps', source.configMap?.name));
+      references.push(
+        ...key('secrets', source.secret?.name),
+        ...key('configmaps', source.configMap?.name),
+      );
     }
   }
   for (const secret of spec.imagePullSecrets ?? []) references.push(...key('secrets', secret.name));
@@ -72,7 +75,10 @@ export function referencesOf(pod: KubeObject): string[] {
       references.push(...key('configmaps', variable.valueFrom?.configMapKeyRef?.name));
     }
     for (const source of container.envFrom ?? []) {
-      references.push(...key('secrets', source.secretRef?.name), ...key('configmaps', source.configMapRef?.name));
+      references.push(
+        ...key('secrets', source.secretRef?.name),
+        ...key('configmaps', source.configMapRef?.name),
+      );
     }
   }
   return references;
@@ -122,9 +128,18 @@ export class NodeAuthorizer implements Authorizer {
     if (node === undefined || !attributes.resourceRequest) {
       return { decision: 'no-opinion', reason: '' };
     }
-    if (attributes.apiGroup === '' && GRAPH_RESOURCES.includes(attributes.resource) && !attributes.subresource) {
+    if (
+      attributes.apiGroup === '' &&
+      GRAPH_RESOURCES.includes(attributes.resource) &&
+      !attributes.subresource
+    ) {
       const { namespace, name } = attributes;
-      if (attributes.verb === 'get' && namespace && name && this.hasPathTo(node, attributes.resource, namespace, name)) {
+      if (
+        attributes.verb === 'get' &&
+        namespace &&
+        name &&
+        this.hasPathTo(node, attributes.resource, namespace, name)
+      ) {
         return { decision: 'allow', reason: `a pod on node '${node}' uses it` };
       }
       return {

@@ -20,11 +20,21 @@ import type {
 export type Usage = Record<string, number>;
 
 /** The resources whose quota also has a plain name besides count/<resource>. */
-const LEGACY_COUNTS = ['pods', 'services', 'configmaps', 'secrets', 'replicationcontrollers', 'resourcequotas', 'persistentvolumeclaims'];
+const LEGACY_COUNTS = [
+  'pods',
+  'services',
+  'configmaps',
+  'secrets',
+  'replicationcontrollers',
+  'resourcequotas',
+  'persistentvolumeclaims',
+];
 
 /** "count/deployments.apps": the object-count name of a resource. */
 export function countName(resource: ResourceType): string {
-  return resource.group ? `count/${resource.resource}.${resource.group}` : `count/${resource.resource}`;
+  return resource.group
+    ? `count/${resource.resource}.${resource.group}`
+    : `count/${resource.resource}`;
 }
 
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
@@ -33,7 +43,8 @@ type Resources = { requests?: Record<string, string>; limits?: Record<string, st
 function addContainer(usage: Usage, resources: Resources | undefined): void {
   for (const kind of ['requests', 'limits'] as const) {
     const amounts = resources?.[kind] ?? {};
-    if (amounts.cpu !== undefined) usage[`${kind}.cpu`] = (usage[`${kind}.cpu`] ?? 0) + milliCpu(amounts.cpu);
+    if (amounts.cpu !== undefined)
+      usage[`${kind}.cpu`] = (usage[`${kind}.cpu`] ?? 0) + milliCpu(amounts.cpu);
     if (amounts.memory !== undefined) {
       usage[`${kind}.memory`] = (usage[`${kind}.memory`] ?? 0) + quantityValue(amounts.memory);
     }
@@ -46,11 +57,13 @@ function addContainer(usage: Usage, resources: Resources | undefined): void {
  */
 export function usageOf(resource: ResourceType, object: KubeObject): Usage {
   const usage: Usage = { [countName(resource)]: 1 };
-  if (resource.group === '' && LEGACY_COUNTS.includes(resource.resource)) usage[resource.resource] = 1;
+  if (resource.group === '' && LEGACY_COUNTS.includes(resource.resource))
+    usage[resource.resource] = 1;
   if (resource.group === '' && resource.resource === 'pods') {
     const phase = (object.status as { phase?: string } | undefined)?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') return {};
-    const containers = (object.spec as { containers?: { resources?: Resources }[] } | undefined)?.containers;
+    const containers = (object.spec as { containers?: { resources?: Resources }[] } | undefined)
+      ?.containers;
     for (const container of containers ?? []) addContainer(usage, container.resources);
     if (usage['requests.cpu'] !== undefined) usage.cpu = usage['requests.cpu'];
     if (usage['requests.memory'] !== undefined) usage.memory = usage['requests.memory'];
@@ -67,7 +80,11 @@ export function parseAmount(name: string, text: string): number {
 export function formatAmount(name: string, amount: number): string {
   if (name.endsWith('cpu')) return amount % 1000 === 0 ? `${amount / 1000}` : `${amount}m`;
   if (name.endsWith('memory') || name.endsWith('storage')) {
-    for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+    for (const [suffix, size] of [
+      ['Gi', 2 ** 30],
+      ['Mi', 2 ** 20],
+      ['Ki', 2 ** 10],
+    ] as const) {
       if (amount > 0 && amount % size === 0) return `${amount / size}${suffix}`;
     }
   }
@@ -106,7 +123,9 @@ export function exceededQuota(
 /** A quota's hard limits as numbers. */
 export function hardOf(quota: KubeObject): Usage {
   const hard = (quota.spec as { hard?: Record<string, string> } | undefined)?.hard ?? {};
-  return Object.fromEntries(Object.entries(hard).map(([name, text]) => [name, parseAmount(name, text)]));
+  return Object.fromEntries(
+    Object.entries(hard).map(([name, text]) => [name, parseAmount(name, text)]),
+  );
 }
 
 /** The resource whose objects a quota name counts: pods for requests.cpu, the resource of count/x. */
@@ -120,10 +139,15 @@ export function resourceNameOf(name: string): string {
 }
 
 /** What a namespace uses of each of `names`, counted from its objects. */
-export async function countUsage(store: AdmissionStore, namespace: string, names: string[]): Promise<Usage> {
+export async function countUsage(
+  store: AdmissionStore,
+  namespace: string,
+  names: string[],
+): Promise<Usage> {
   const used: Usage = Object.fromEntries(names.map((name) => [name, 0]));
   const byResource = new Map<string, string[]>();
-  for (const name of names) byResource.set(resourceNameOf(name), [...(byResource.get(resourceNameOf(name)) ?? []), name]);
+  for (const name of names)
+    byResource.set(resourceNameOf(name), [...(byResource.get(resourceNameOf(name)) ?? []), name]);
   for (const [resourceName, counted] of byResource) {
     const resource = store.resourceOf(resourceName);
     if (!resource) continue;
@@ -140,13 +164,20 @@ async function usedOf(store: AdmissionStore, quota: KubeObject, names: string[])
   const status = (quota.status as { used?: Record<string, string> } | undefined)?.used ?? {};
   const missing = names.filter((name) => status[name] === undefined);
   const counted = missing.length ? await countUsage(store, quota.metadata.namespace!, missing) : {};
-  return Object.fromEntries(names.map((name) => [name, status[name] !== undefined ? parseAmount(name, status[name]) : counted[name]!]));
+  return Object.fromEntries(
+    names.map((name) => [
+      name,
+      status[name] !== undefined ? parseAmount(name, status[name]) : counted[name]!,
+    ]),
+  );
 }
 
 /** A quota with status.hard and status.used written out as quantities. */
 export function withStatus(quota: KubeObject, used: Usage): KubeObject {
   const hard = (quota.spec as { hard?: Record<string, string> }).hard ?? {};
-  const printed = Object.fromEntries(Object.entries(used).map(([name, amount]) => [name, formatAmount(name, amount)]));
+  const printed = Object.fromEntries(
+    Object.entries(used).map(([name, amount]) => [name, formatAmount(name, amount)]),
+  );
   return { ...quota, status: { hard, used: printed } };
 }
 
@@ -158,7 +189,9 @@ export class NamespaceLocks {
     const previous = this.tails.get(namespace) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(work);
     this.tails.set(namespace, next);
-    void next.finally(() => this.tails.get(namespace) === next && this.tails.delete(namespace)).catch(() => {});
+    void next
+      .finally(() => this.tails.get(namespace) === next && this.tails.delete(namespace))
+      .catch(() => {});
     return next;
   }
 }
@@ -168,7 +201,11 @@ export class NamespaceLocks {
  * them all; refuses with the first quota it would exceed. A quota changed meanwhile (409) is read
  * again and the check repeated.
  */
-export async function chargeQuotas(store: AdmissionStore, resource: ResourceType, object: KubeObject): Promise<void> {
+export async function chargeQuotas(
+  store: AdmissionStore,
+  resource: ResourceType,
+  object: KubeObject,
+): Promise<void> {
   const requested = usageOf(resource, object);
   const quotas = store.resourceOf('resourcequotas')!;
   for (let attempt = 1; ; attempt++) {
@@ -181,7 +218,14 @@ export async function chargeQuotas(store: AdmissionStore, resource: ResourceType
       const over = names.filter((name) => used[name]! + requested[name]! > hard[name]!);
       if (over.length > 0) {
         const pick = (usage: Usage) => Object.fromEntries(over.map((name) => [name, usage[name]!]));
-        throw exceededQuota(resource, object.metadata.name, quota.metadata.name!, pick(requested), pick(used), pick(hard));
+        throw exceededQuota(
+          resource,
+          object.metadata.name,
+          quota.metadata.name!,
+          pick(requested),
+          pick(used),
+          pick(hard),
+        );
       }
       for (const name of names) used[name]! += requested[name]!;
       charges.push(withStatus(quota, used));
@@ -196,7 +240,14 @@ export async function chargeQuotas(store: AdmissionStore, resource: ResourceType
 }
 
 /** The resources whose deletes give quota back. */
-const RELEASED = ['pods', 'services', 'configmaps', 'secrets', 'replicationcontrollers', 'persistentvolumeclaims'];
+const RELEASED = [
+  'pods',
+  'services',
+  'configmaps',
+  'secrets',
+  'replicationcontrollers',
+  'persistentvolumeclaims',
+];
 
 /**
  * ResourceQuota, both halves sharing one lock per namespace: the admission plugin charges
@@ -211,7 +262,13 @@ export class ResourceQuotas {
   readonly admission: ExternalAdmissionPlugin = {
     name: 'ResourceQuota',
     admit: async (request, store) => {
-      if (request.operation !== 'CREATE' || !request.namespace || !request.object || request.subresource) return;
+      if (
+        request.operation !== 'CREATE' ||
+        !request.namespace ||
+        !request.object ||
+        request.subresource
+      )
+        return;
       const { resource, object } = request;
       await this.locks.run(request.namespace, () => chargeQuotas(store, resource, object));
     },
@@ -225,7 +282,8 @@ export class ResourceQuotas {
     });
     for (const name of RELEASED.filter((each) => store.resourceOf(each))) {
       await feed.follow(name, (event) => {
-        if (event.type === 'DELETED') void this.release(store.resourceOf(name)!, event.object).catch(() => {});
+        if (event.type === 'DELETED')
+          void this.release(store.resourceOf(name)!, event.object).catch(() => {});
       });
     }
   }
@@ -239,7 +297,10 @@ export class ResourceQuotas {
       const hard = (current.spec as { hard?: Record<string, string> }).hard ?? {};
       const status = current.status as { hard?: Record<string, string> } | undefined;
       if (JSON.stringify(status?.hard) === JSON.stringify(hard)) return;
-      await store.update(quotas, withStatus(current, await usedOf(store, current, Object.keys(hard))));
+      await store.update(
+        quotas,
+        withStatus(current, await usedOf(store, current, Object.keys(hard))),
+      );
     });
   }
 

@@ -70,7 +70,8 @@ export function resourceMatches(rule: PolicyRule, resource: string, subresource?
 /** Whether a rule's nonResourceURLs take a path: exactly, or by a prefix ending in "*". */
 export function pathMatches(rule: PolicyRule, path: string): boolean {
   return (rule.nonResourceURLs ?? []).some(
-    (each) => each === '*' || each === path || (each.endsWith('*') && path.startsWith(each.slice(0, -1))),
+    (each) =>
+      each === '*' || each === path || (each.endsWith('*') && path.startsWith(each.slice(0, -1))),
   );
 }
 
@@ -130,10 +131,12 @@ export function labelsMatch(
  * ClusterRole some selector of it picks by label (admin, edit and view are built this way, so a
  * ClusterRole labelled rbac.authorization.k8s.io/aggregate-to-view adds to view).
  */
-export function aggregatedRules(role: KubeObject, clusterRoles: Iterable<KubeObject>): PolicyRule[] {
+export function aggregatedRules(
+  role: KubeObject,
+  clusterRoles: Iterable<KubeObject>,
+): PolicyRule[] {
   const aggregation = role.aggregationRule as
-    | { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] }
-    | undefined;
+    { clusterRoleSelectors?: { matchLabels?: Record<string, string> }[] } | undefined;
   if (!aggregation) return (role.rules as PolicyRule[] | undefined) ?? [];
   const rules: PolicyRule[] = [];
   for (const other of clusterRoles) {

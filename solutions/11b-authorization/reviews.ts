@@ -53,13 +53,28 @@ export function attributesOfReview(spec: ReviewSpec, user: UserInfo): RequestAtt
   }
   const path = spec.nonResourceAttributes;
   if (!path) {
-    throw new ApiError(422, 'Invalid', 'spec.resourceAttributes: Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified');
+    throw new ApiError(
+      422,
+      'Invalid',
+      'spec.resourceAttributes: Required value: exactly one of nonResourceAttributes or resourceAttributes must be specified',
+    );
   }
-  return { user, verb: path.verb ?? '', resourceRequest: false, apiGroup: '', resource: '', path: path.path ?? '' };
+  return {
+    user,
+    verb: path.verb ?? '',
+    resourceRequest: false,
+    apiGroup: '',
+    resource: '',
+    path: path.path ?? '',
+  };
 }
 
 /** The posted review with its status: allowed, and the authorizer's reason when there is one. */
-export function accessReviewAnswer(review: KubeObject, authorizer: Authorizer, user: UserInfo): KubeObject {
+export function accessReviewAnswer(
+  review: KubeObject,
+  authorizer: Authorizer,
+  user: UserInfo,
+): KubeObject {
   const decision = authorizer.authorize(attributesOfReview(review.spec as ReviewSpec, user));
   const status: Record<string, unknown> = { allowed: decision.decision === 'allow' };
   if (decision.decision === 'deny') status.denied = true;
@@ -102,7 +117,10 @@ export function reviewHandlers(authorizer: Authorizer, rbac: RbacAuthorizer): Re
       resource: 'authorization.k8s.io/selfsubjectrulesreviews',
       review: (object, user) => {
         const namespace = (object.spec as ReviewSpec | undefined)?.namespace || undefined;
-        const rules = [...rbac.rulesFor(user, undefined), ...(namespace ? rbac.rulesFor(user, namespace) : [])];
+        const rules = [
+          ...rbac.rulesFor(user, undefined),
+          ...(namespace ? rbac.rulesFor(user, namespace) : []),
+        ];
         const unique = [...new Map(rules.map((rule) => [JSON.stringify(rule), rule])).values()];
         return { ...object, status: rulesReviewStatus(unique) };
       },
@@ -111,7 +129,14 @@ export function reviewHandlers(authorizer: Authorizer, rbac: RbacAuthorizer): Re
       resource: 'authentication.k8s.io/selfsubjectreviews',
       review: (object, user) => ({
         ...object,
-        status: { userInfo: { username: user.username, groups: user.groups, ...(user.uid ? { uid: user.uid } : {}), ...(user.extra ? { extra: user.extra } : {}) } },
+        status: {
+          userInfo: {
+            username: user.username,
+            groups: user.groups,
+            ...(user.uid ? { uid: user.uid } : {}),
+            ...(user.extra ? { extra: user.extra } : {}),
+          },
+        },
       }),
     },
   ];
@@ -139,14 +164,22 @@ export function impersonationAttributes(
       name: serviceAccount[2],
     };
   }
-  return { user, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: kind === 'user' ? 'users' : 'groups', name };
+  return {
+    user,
+    verb: 'impersonate',
+    resourceRequest: true,
+    apiGroup: '',
+    resource: kind === 'user' ? 'users' : 'groups',
+    name,
+  };
 }
 
 /** The groups an impersonated user ends with: the asked ones, and those every such user has. */
 export function impersonatedGroups(username: string, asked: string[]): string[] {
   const groups = [...asked];
   const serviceAccount = /^system:serviceaccount:([^:]+):/.exec(username);
-  if (serviceAccount) groups.push('system:serviceaccounts', `system:serviceaccounts:${serviceAccount[1]}`);
+  if (serviceAccount)
+    groups.push('system:serviceaccounts', `system:serviceaccounts:${serviceAccount[1]}`);
   if (username !== 'system:anonymous' && !groups.includes('system:authenticated')) {
     groups.push('system:authenticated');
   }
@@ -167,7 +200,11 @@ export function impersonate(
   const groups = all('impersonate-group');
   if (username === undefined) {
     if (groups.length > 0) {
-      throw new ApiError(400, 'BadRequest', `requested ${JSON.stringify(groups)} without impersonating a user`);
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `requested ${JSON.stringify(groups)} without impersonating a user`,
+      );
     }
     return user;
   }
