@@ -261,6 +261,29 @@ describe('RBAC', () => {
     ).toEqual([]);
   });
 
+  test('a binding changed to other subjects is indexed again: the old subject loses the grant', () => {
+    const toAlice = binding(
+      'read',
+      { kind: 'Role', name: 'pod-reader' },
+      [{ kind: 'User', name: 'alice' }],
+      'dev',
+    );
+    const rbac = rbacWith(podReader, toAlice);
+    rbac.observe({
+      type: 'MODIFIED',
+      object: { ...toAlice, subjects: [{ kind: 'User', name: 'bob' }] },
+    });
+    const bob = { username: 'bob', groups: [] };
+    expect(
+      rbac.authorize(ask('get', 'pods', { namespace: 'dev' })).decision,
+      'alice, no longer a subject',
+    ).toBe('no-opinion');
+    expect(
+      rbac.authorize(ask('get', 'pods', { namespace: 'dev', user: bob })).decision,
+      'bob, the new subject',
+    ).toBe('allow');
+  });
+
   test('rulesFor lists what a user holds in a namespace; the allow names the binding', () => {
     const rbac = rbacWith(
       podReader,

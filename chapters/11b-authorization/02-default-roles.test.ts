@@ -6,7 +6,7 @@ import {
   defaultClusterRoleBindings,
   defaultClusterRoles,
   nodeRules,
-} from './default-roles.ts';
+} from '../../harness/api/default-roles.ts';
 import { RbacAuthorizer, ruleAllows } from './rbac.ts';
 
 /** RBAC with the defaults, and a RoleBinding of `clusterRole` to jane in the namespace dev. */

@@ -186,4 +186,21 @@ describe('Escalation', () => {
       'a system:masters member',
     ).toBeUndefined();
   });
+
+  test("deletes, and writes of other groups, are not the check's business", async () => {
+    const plugin = escalationCheck(rbacForMallory(), chainAuthorizers([rbacForMallory()]));
+    const base = { namespace: 'dev', user: mallory, object: toClusterAdmin };
+    await plugin.admit(
+      { ...base, operation: 'DELETE', resource: resource('rolebindings') },
+      {} as AdmissionStore,
+    );
+    const pods = {
+      group: '',
+      version: 'v1',
+      resource: 'pods',
+      kind: 'Pod',
+    } as AdmissionRequest['resource'];
+    await plugin.admit({ ...base, operation: 'CREATE', resource: pods }, {} as AdmissionStore);
+    expect(true, 'neither a delete nor a pod create was refused').toBe(true);
+  });
 });

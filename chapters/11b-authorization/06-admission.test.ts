@@ -183,4 +183,26 @@ describe('Admission', () => {
       requests: { cpu: '100m', memory: '32Mi' },
     });
   });
+
+  test('the pod plugins leave alone what is not a pod create', async () => {
+    const update = {
+      ...creates(pod({}, { serviceAccountName: 'ghost' })),
+      operation: 'UPDATE' as const,
+    };
+    await serviceAccountAdmission.admit(update, storeOf([]));
+    const service: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's', namespace: 'dev' },
+    };
+    await limitRangerAdmission.admit(
+      { ...creates(service), resource: find('services') },
+      storeOf([limits]),
+    );
+    expect(service, 'a service create passes unchanged').toEqual({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 's', namespace: 'dev' },
+    });
+  });
 });

@@ -181,6 +181,26 @@ describe('ResourceQuota', () => {
     ).toEqual({ pods: '1', 'requests.cpu': '500m' });
   });
 
+  test('a quota on count/deployments.apps limits deployments, and not pods', async () => {
+    const store = memoryStore([quota({ 'count/deployments.apps': '1' })]);
+    const deployment = (name: string): KubeObject => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'dev' },
+    });
+    await chargeQuotas(store, find('deployments'), deployment('a'));
+    await expect(
+      chargeQuotas(store, find('deployments'), deployment('b')),
+      'a second deployment',
+    ).rejects.toThrow(
+      'deployments.apps "b" is forbidden: exceeded quota: q, requested: count/deployments.apps=1, used: count/deployments.apps=1, limited: count/deployments.apps=1',
+    );
+    await chargeQuotas(store, find('pods'), pod('p'));
+    expect((store.objects[0]!.status as { used: unknown }).used, 'the pod is not counted').toEqual({
+      'count/deployments.apps': '1',
+    });
+  });
+
   test('creates racing for the last slot: exactly the limit pass, the rest are refused', async () => {
     const quotas = new ResourceQuotas();
     const store = memoryStore([quota({ pods: '2' })]);

@@ -13,6 +13,13 @@ n1-token,system:node:n1,4,"system:nodes"
 `;
 
 let server: RunningApiServer;
+let starting: Promise<void> | undefined;
+
+/** Starts the server once, with chapter 11b's security and the objects every test reads. */
+function ready(): Promise<void> {
+  starting ??= startServer();
+  return starting;
+}
 
 /** A request to the server with `token`'s credential; the answer's status and JSON body. */
 async function call(
@@ -49,7 +56,7 @@ const pod = (name: string, fields: object = {}) => ({
 const rbacPath = (namespace: string, resource: string) =>
   `/apis/rbac.authorization.k8s.io/v1/namespaces/${namespace}/${resource}`;
 
-beforeAll(async () => {
+async function startServer(): Promise<void> {
   server = await startApiServer({
     resources: [...builtinResources, ...accessResources],
     compactionIntervalMs: 0,
@@ -70,6 +77,11 @@ beforeAll(async () => {
     roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
     subjects: [{ kind: 'User', name: 'viewer' }],
   });
+}
+
+beforeAll(async () => {
+  // Started by the first test, so that a failing start fails each test with its reason.
+  await ready().catch(() => {});
 });
 
 afterAll(async () => {
@@ -78,6 +90,7 @@ afterAll(async () => {
 
 describe('On the API server', () => {
   test('the admin (system:masters) may do anything, and the default roles are there', async () => {
+    await ready();
     expect((await admin('GET', '/api/v1/namespaces/dev/pods')).status, 'the admin lists pods').toBe(
       200,
     );
@@ -91,6 +104,7 @@ describe('On the API server', () => {
   });
 
   test("a user bound to view in dev reads there, and gets kube's 403 elsewhere and for writes", async () => {
+    await ready();
     expect(
       (await call('view-token', 'GET', '/api/v1/namespaces/dev/pods')).status,
       'viewer lists pods in dev',
@@ -116,6 +130,7 @@ describe('On the API server', () => {
   });
 
   test('a bad token is 401 Unauthorized, and no token at all is system:anonymous', async () => {
+    await ready();
     const bad = await call('forged', 'GET', '/api/v1/namespaces/dev/pods/web');
     expect(bad, 'an unknown token').toMatchObject({
       status: 401,
@@ -128,6 +143,7 @@ describe('On the API server', () => {
   });
 
   test('binding yourself to cluster-admin is refused and nothing is stored', async () => {
+    await ready();
     await admin('POST', rbacPath('dev', 'roles'), {
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'Role',
@@ -166,6 +182,7 @@ describe('On the API server', () => {
   });
 
   test("a kubelet reads its own pod's Secret, not another node's", async () => {
+    await ready();
     const secret = (name: string) => ({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -189,6 +206,7 @@ describe('On the API server', () => {
   });
 
   test('impersonation needs the impersonate verb; can-i answers for the user acted as', async () => {
+    await ready();
     const review = {
       apiVersion: 'authorization.k8s.io/v1',
       kind: 'SelfSubjectAccessReview',
@@ -210,6 +228,7 @@ describe('On the API server', () => {
   });
 
   test('a quota of 2 pods holds against 6 concurrent creates', async () => {
+    await ready();
     await admin('POST', '/api/v1/namespaces', namespace('tight'));
     await admin('POST', '/api/v1/namespaces/tight/resourcequotas', {
       apiVersion: 'v1',

@@ -10,7 +10,10 @@ import type {
   SecurityOptions,
 } from '../../harness/contracts/security.ts';
 import { limitRangerAdmission, serviceAccountAdmission } from './admission.ts';
-import { defaultClusterRoleBindings, defaultClusterRoles } from './default-roles.ts';
+import {
+  defaultClusterRoleBindings,
+  defaultClusterRoles,
+} from '../../harness/api/default-roles.ts';
 import { escalationCheck } from './escalation.ts';
 import { NodeAuthorizer } from './nodes.ts';
 import { chainAuthorizers, forbiddenMessage, RbacAuthorizer } from './rbac.ts';

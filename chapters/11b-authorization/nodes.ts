@@ -14,7 +14,7 @@ import type {
   RequestAttributes,
   UserInfo,
 } from '../../harness/contracts/security.ts';
-import { nodeRules } from './default-roles.ts';
+import { nodeRules } from '../../harness/api/default-roles.ts';
 import { ruleAllows } from './rbac.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 

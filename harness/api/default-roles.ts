@@ -1,4 +1,4 @@
-// The roles and bindings every cluster starts with (kube-apiserver's bootstrap policy,
+// Given to chapter 11b: the roles and bindings every cluster starts with (kube-apiserver's bootstrap policy,
 // plugin/pkg/auth/authorizer/rbac/bootstrappolicy). The API server creates them at start if they
 // are missing, so `kubectl get clusterroles` lists them and an administrator can read, and
 // extend, what each component may do:
@@ -7,9 +7,27 @@
 //   admin, edit, view        for people, granted in a namespace by a RoleBinding; aggregated
 //   system:basic-user        every signed-in user may ask what they themselves may do
 //   system:kube-scheduler, system:kube-controller-manager, system:node-proxier: the components
-//   system:node              a kubelet's rules (the Node authorizer applies them, see nodes.ts)
-import type { KubeObject } from '../../harness/api/types.ts';
-import { RBAC_GROUP, type PolicyRule, type Subject } from './rbac.ts';
+//   system:node              a kubelet's rules (chapter 11b's Node authorizer applies them)
+import type { KubeObject } from './types.ts';
+
+/** The RBAC API group. */
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** One rule of a role (rbac/v1 PolicyRule), as chapter 11b's rbac.ts reads it. */
+interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+/** Who a binding grants its role to (rbac/v1 Subject). */
+interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+}
 
 /** The label that marks a ClusterRole whose rules aggregate into the role of that name. */
 export const AGGREGATE_TO = (role: 'admin' | 'edit' | 'view') =>
