@@ -11,17 +11,20 @@
 // certificates and tokens in authenticate, RBAC in authorize, the ServiceAccount, LimitRanger and
 // ResourceQuota admission plugins after NamespaceLifecycle (harness/api/security.ts calls them).
 import type http from 'node:http';
+import type { Request, Response } from 'express';
 import {
   admissionStore,
   anonymous,
   authenticateRequest,
   authorizeRequest,
+  reviewOf,
 } from '../../harness/api/security.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type { UserInfo } from '../../harness/contracts/security.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import type { ServerContext } from './context.ts';
+import { answer, type ServerContext } from './context.ts';
 import type { RequestInfo } from './paths.ts';
+import { objectOf } from './requests.ts';
 
 /** What a request does, in kube's words (RequestInfo.Verb); RBAC rules name these. */
 export type Verb =
@@ -58,7 +61,8 @@ export function authenticate(context: ServerContext, request: http.IncomingMessa
 /**
  * Authorization: whether `user` may do `verb` on what `info` names. Without chapter 11 every
  * request is allowed (kube-apiserver's AlwaysAllow); with it, its authorizer (RBAC) decides, and
- * a refusal is 403 Forbidden in kube-apiserver's words.
+ * a refusal is 403 Forbidden in kube-apiserver's words. Once allowed, the user is recorded on
+ * the request info, where admission reads it.
  */
 export function authorize(
   context: ServerContext,
@@ -67,6 +71,25 @@ export function authorize(
   info: RequestInfo,
 ): void {
   authorizeRequest(context.options.security, user, verb, info);
+  info.user = user;
+}
+
+/**
+ * A create of a review chapter 11 answers itself (a SelfSubjectAccessReview, `kubectl auth
+ * can-i`): answered 201 with the review's status, never stored. Returns whether it answered.
+ */
+export function serveReview(
+  context: ServerContext,
+  request: Request,
+  response: Response,
+  info: RequestInfo,
+  verb: Verb | undefined,
+): boolean {
+  const review = verb === 'create' ? reviewOf(context.options.security, info.resource) : undefined;
+  if (!review) return false;
+  const object = objectOf(context, request, info, 'CreateOptions');
+  answer(response, 201, review.review(object, info.user ?? anonymous));
+  return true;
 }
 
 /** One write as admission sees it (kube's admission.Attributes). */

@@ -82,11 +82,8 @@ export function setUpApp(context: ServerContext): void {
  * - a GET that options.discovery answers (serveDiscovery returns true): done;
  * - parseResourcePath; nothing there is noSuchPath (404); then checkPathSegments (400 for a
  *   namespace or name "." or "..");
- * - verbOf the request; authorize(context, user, verb, info); then record the user on the info
- *   (info.user = user: admission reads it);
- * - a create (POST) of a resource reviewOf(context.options.security, info.resource) names (a
- *   SelfSubjectAccessReview, harness/api/security.ts): answer 201 with review.review(the body's
- *   object (objectOf, requests.ts), user), and stop;
+ * - verbOf the request; authorize(context, user, verb, info);
+ * - serveReview (filters.ts) answered it (a SelfSubjectAccessReview): done;
  * - a subresource: routeSubresource;
  * - else the verb's handler in verbHandlers (handlers.ts), collection or object as the path
  *   names one; none is methodNotAllowed (405).

@@ -27,16 +27,15 @@ import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
-import { reviewOf, startSecurity } from '../../harness/api/security.ts';
+import { startSecurity } from '../../harness/api/security.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
 import { answer, coreResource, queryOf, type ServerContext } from './context.ts';
-import { authenticate, authorize, namespaceLifecycle, verbOf } from './filters.ts';
+import { authenticate, authorize, namespaceLifecycle, serveReview, verbOf } from './filters.ts';
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
 import { serveLog } from './logs.ts';
 import { checkPathSegments, parseResourcePath } from './paths.ts';
-import { objectOf } from './requests.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
@@ -142,8 +141,8 @@ export function setUpApp(context: ServerContext): void {
 /**
  * Routes one request down the pipeline: the user is authenticated; discovery answers the paths
  * it knows; any other path must name a resource (404 otherwise); the user is authorized for the
- * verb and recorded on the request info; a create of a review chapter 11 answers (a
- * SelfSubjectAccessReview) is answered at once; then a subresource goes to its handler, and a
+ * verb (and recorded on the request info); a create of a review chapter 11 answers (a
+ * SelfSubjectAccessReview) is answered at once by serveReview; then a subresource goes to its handler, and a
  * verb on a collection or an object to the verb's handler (405 for a verb the path does not take).
  */
 export async function routeRequest(
@@ -165,15 +164,7 @@ export async function routeRequest(
   checkPathSegments(info);
   const verb = verbOf(request.method, info, query);
   authorize(context, user, verb, info);
-  info.user = user;
-  const review = verb === 'create' ? reviewOf(context.options.security, info.resource) : undefined;
-  if (review) {
-    return answer(
-      response,
-      201,
-      review.review(objectOf(context, request, info, 'CreateOptions'), user),
-    );
-  }
+  if (serveReview(context, request, response, info, verb)) return;
   if (info.subresource !== undefined) {
     return routeSubresource(context, request, response, info, query);
   }
@@ -290,9 +281,7 @@ export function serveHotPath(
   try {
     authorize(context, authenticate(context, request), 'get', info);
   } catch {
-    // Refused: Express answers it in full, with the Status.
-    context.app(request, response);
-    return;
+    return context.app(request, response); // refused: Express answers with the Status
   }
   context.storage.get(info.resource, info.namespace, info.name).then(
     (object) => answer(response, 200, object),
