@@ -50,7 +50,12 @@ export function authenticateRequest(
 ): UserInfo {
   if (!security) return anonymous;
   const user = security.authenticator?.authenticate(credentialsOf(request)) ?? anonymous;
-  return security.impersonate ? security.impersonate(user, request.headersDistinct) : user;
+  const { headers } = request;
+  const impersonating =
+    headers['impersonate-user'] !== undefined || headers['impersonate-group'] !== undefined;
+  return impersonating && security.impersonate
+    ? security.impersonate(user, request.headersDistinct)
+    : user;
 }
 
 /** What a request on a resource asks, as the authorizer reads it. */

@@ -178,6 +178,8 @@ export class RbacAuthorizer implements Authorizer {
   private readonly bindingKeys = new Map<string, string[]>();
   /** Subject key → binding uid → the binding. */
   private readonly bySubject = new Map<string, Map<string, IndexedBinding>>();
+  /** Each ClusterRole's rules with aggregation done, until a ClusterRole changes. */
+  private readonly clusterRules = new Map<string, PolicyRule[]>();
 
   /** Follows the four RBAC resources through the feed. */
   async start(feed: ObjectFeed): Promise<void> {
@@ -192,6 +194,7 @@ export class RbacAuthorizer implements Authorizer {
     const gone = type === 'DELETED';
     if (object.kind === 'Role' || object.kind === 'ClusterRole') {
       const roles = object.kind === 'Role' ? this.roles : this.clusterRoles;
+      if (object.kind === 'ClusterRole') this.clusterRules.clear();
       if (gone) roles.delete(roleKey(namespace, name!));
       else roles.set(roleKey(namespace, name!), object);
       return;
@@ -230,8 +233,13 @@ export class RbacAuthorizer implements Authorizer {
     if (roleRef.kind === 'Role') {
       return (this.roles.get(roleKey(namespace, roleRef.name))?.rules as PolicyRule[]) ?? [];
     }
-    const role = this.clusterRoles.get(roleKey(undefined, roleRef.name));
-    return role ? aggregatedRules(role, this.clusterRoles.values()) : [];
+    let rules = this.clusterRules.get(roleRef.name);
+    if (rules === undefined) {
+      const role = this.clusterRoles.get(roleKey(undefined, roleRef.name));
+      rules = role ? aggregatedRules(role, this.clusterRoles.values()) : [];
+      this.clusterRules.set(roleRef.name, rules);
+    }
+    return rules;
   }
 
   /** Each binding that applies to this user in this namespace (cluster-wide ones always). */
