@@ -134,9 +134,11 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
 }
 
 /**
- * Starts an HTTP server (http.createServer({ requestTimeout: 0 }), each request handed to
- * serveHotPath) on `port` and `host`, remembers it in context.servers, and resolves with its
- * URL, http://<address>:<port> (an IPv6 address in brackets). Rejects if it cannot listen.
+ * Starts an HTTP server (createServer(context.options.security, handler) from
+ * harness/api/security.ts: plain HTTP, or HTTPS when chapter 11 gives a certificate; each
+ * request handed to serveHotPath) on `port` and `host`, remembers it in context.servers, and
+ * resolves with its URL, <schemeOf(context.options.security)>://<address>:<port> (an IPv6
+ * address in brackets). Rejects if it cannot listen.
  */
 export function listenOn(context: ServerContext, port: number, host: string): Promise<string> {
   throw new NotImplemented('listenOn', '§ Create, get and list');

@@ -11,7 +11,14 @@ import {
   limitViolations,
   serviceAccountAdmission,
 } from './admission.ts';
-import { bearerToken, csvFields, parseTokenFile, tokenFileAuthenticator } from './tokens.ts';
+import {
+  bearerToken,
+  certificateAuthenticator,
+  csvFields,
+  parseTokenFile,
+  tokenFileAuthenticator,
+  unionAuthenticator,
+} from './tokens.ts';
 
 const resources = [...builtinResources, ...accessResources];
 const find = (name: string) => resources.find((each) => each.resource === name)!;
@@ -113,6 +120,37 @@ describe('Admission', () => {
       () => authenticator.authenticate({ authorization: 'Bearer nope' }),
       'an unknown token is 401 Unauthorized',
     ).toThrow('Unauthorized');
+  });
+
+  test('a client certificate is its Common Name, in its Organizations; one from another CA is 401', () => {
+    const certificates = certificateAuthenticator();
+    const node = { commonName: 'system:node:n1', organizations: ['system:nodes'] };
+    expect(certificates.authenticate({ certificate: node }), 'a kubelet certificate').toEqual({
+      username: 'system:node:n1',
+      groups: ['system:nodes', 'system:authenticated'],
+    });
+    expect(certificates.authenticate({}), 'no certificate').toBeUndefined();
+    expect(
+      () => certificates.authenticate({ certificateError: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }),
+      'another CA',
+    ).toThrow('Unauthorized');
+  });
+
+  test('authenticators in turn: the certificate first, then the token; none is anonymous', async () => {
+    const union = unionAuthenticator([
+      certificateAuthenticator(),
+      tokenFileAuthenticator(parseTokenFile('abc,alice,1\n')),
+    ]);
+    await union.start!({ follow: async () => {} });
+    const both = {
+      certificate: { commonName: 'bob', organizations: [] },
+      authorization: 'Bearer abc',
+    };
+    expect(union.authenticate(both)?.username, 'a certificate and a token').toBe('bob');
+    expect(union.authenticate({ authorization: 'Bearer abc' })?.username, 'a token only').toBe(
+      'alice',
+    );
+    expect(union.authenticate({}), 'nothing').toBeUndefined();
   });
 
   test('ServiceAccount fills serviceAccountName with default, and refuses an account that does not exist', async () => {

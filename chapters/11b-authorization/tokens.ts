@@ -31,3 +31,20 @@ export function bearerToken(authorization: string | undefined): string | undefin
 export function tokenFileAuthenticator(users: Map<string, UserInfo>): Authenticator {
   throw new NotImplemented('tokenFileAuthenticator', '§ Admission');
 }
+
+/**
+ * The client certificate's authenticator (kube-apiserver's x509): the Common Name is the user,
+ * each Organization a group, and system:authenticated. A certificate the cluster's CA did not
+ * sign (another CA, expired) is refused with 401; no certificate is no opinion.
+ */
+export function certificateAuthenticator(): Authenticator {
+  throw new NotImplemented('certificateAuthenticator', '§ Admission');
+}
+
+/**
+ * Authenticators in kube-apiserver's order (client certificate, then bearer token): the first
+ * that finds a user wins; a refusal (401) from any ends the request; none: anonymous.
+ */
+export function unionAuthenticator(authenticators: Authenticator[]): Authenticator {
+  throw new NotImplemented('unionAuthenticator', '§ Admission');
+}

@@ -3,7 +3,8 @@
 // options.security (harness/contracts/security.ts), and how the server feeds chapter 11 the
 // objects it decides from. Without options.security nothing here changes a request: everyone is
 // system:anonymous and may do everything, as in the early chapters.
-import type http from 'node:http';
+import http from 'node:http';
+import https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { ApiError } from './errors.ts';
 import type { ObjectEvent, WatchSource } from './object-watch.ts';
@@ -24,11 +25,42 @@ export const anonymous: UserInfo = {
   groups: ['system:unauthenticated'],
 };
 
-/** The Authorization header and the verified client certificate of a request. */
+/**
+ * The server a request handler listens with: HTTPS with the serving certificate when chapter 11
+ * gives one (asking clients for a certificate when a client CA is given, and leaving the verdict
+ * to authentication), plain HTTP otherwise. (An https.Server is used as an http.Server: the
+ * same listen, close and closeAllConnections.)
+ */
+export function createServer(
+  security: SecurityOptions | undefined,
+  handler: http.RequestListener,
+): http.Server {
+  const tls = security?.tls;
+  if (!tls) return http.createServer({ requestTimeout: 0 }, handler);
+  const options = { cert: tls.cert, key: tls.key, requestTimeout: 0 };
+  const clients = tls.clientCa
+    ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false }
+    : {};
+  return https.createServer({ ...options, ...clients }, handler) as unknown as http.Server;
+}
+
+/** "https" when the server serves TLS, "http" otherwise. */
+export function schemeOf(security: SecurityOptions | undefined): string {
+  return security?.tls ? 'https' : 'http';
+}
+
+/**
+ * The Authorization header and the client certificate of a request: its subject when the
+ * client CA verified it, the reason when it did not.
+ */
 export function credentialsOf(request: http.IncomingMessage): Credentials {
   const credentials: Credentials = {};
   if (request.headers.authorization) credentials.authorization = request.headers.authorization;
   const socket = request.socket as Partial<TLSSocket>;
+  const presented = socket.getPeerCertificate?.();
+  if (presented && Object.keys(presented).length > 0 && !socket.authorized) {
+    credentials.certificateError = String(socket.authorizationError ?? 'not verified');
+  }
   if (socket.authorized && socket.getPeerCertificate) {
     const subject = socket.getPeerCertificate().subject as
       { CN?: string | string[]; O?: string | string[] } | undefined;

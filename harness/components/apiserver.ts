@@ -16,6 +16,7 @@
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -54,6 +55,11 @@ export interface ApiServerFlags {
   authorizationModes: string[];
   /** --token-auth-file: a static token file (token,user,uid,"groups"); none by default. */
   tokenAuthFile?: string;
+  /** --tls-cert-file and --tls-private-key-file: serve HTTPS with this certificate. */
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** --client-ca-file: trust client certificates this CA signed (user = CN, groups = O). */
+  clientCaFile?: string;
   /** --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger, ResourceQuota. */
   admissionPlugins: string[];
   use: Use;
@@ -63,6 +69,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
+                          [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota]
                           [--use solutions|mine|auto]`;
 
@@ -80,6 +87,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'authorization-mode': 'string',
     'token-auth-file': 'string',
     'enable-admission-plugins': 'string',
+    'tls-cert-file': 'string',
+    'tls-private-key-file': 'string',
+    'client-ca-file': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -122,6 +132,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
       );
     }
   }
+  if ((text('tls-cert-file') === undefined) !== (text('tls-private-key-file') === undefined)) {
+    throw new UsageError('--tls-cert-file and --tls-private-key-file go together');
+  }
   if (authorizationModes.includes('AlwaysAllow') && authorizationModes.length > 1) {
     throw new UsageError(
       '--authorization-mode: AlwaysAllow allows everything; it cannot be combined with Node or RBAC',
@@ -144,6 +157,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     ),
     authorizationModes,
     tokenAuthFile: text('token-auth-file'),
+    tlsCertFile: text('tls-cert-file'),
+    tlsPrivateKeyFile: text('tls-private-key-file'),
+    clientCaFile: text('client-ca-file'),
     admissionPlugins: list('enable-admission-plugins', '').filter(
       (name) => name !== 'NamespaceLifecycle',
     ),
@@ -206,7 +222,8 @@ async function loadSecurity(
   log: (line: string) => void,
 ): Promise<LoadedSecurity | undefined> {
   const modes = flags.authorizationModes.filter((mode) => mode !== 'AlwaysAllow');
-  if (modes.length === 0 && !flags.tokenAuthFile && flags.admissionPlugins.length === 0) {
+  const authenticating = flags.tokenAuthFile || flags.clientCaFile || flags.tlsCertFile;
+  if (modes.length === 0 && !authenticating && flags.admissionPlugins.length === 0) {
     return undefined;
   }
   const folder = chapterSource('11b', flags.use);
@@ -230,8 +247,18 @@ async function loadSecurity(
     modes,
     admissionPlugins: flags.admissionPlugins,
   });
-  const authenticator = tokens.tokenFileAuthenticator(users);
-  if (modes.length > 0) return { security: { ...created, authenticator }, loopbackToken };
+  const authenticator = tokens.unionAuthenticator([
+    tokens.certificateAuthenticator(),
+    tokens.tokenFileAuthenticator(users),
+  ]);
+  const tls = flags.tlsCertFile
+    ? {
+        cert: readFileSync(flags.tlsCertFile, 'utf8'),
+        key: readFileSync(flags.tlsPrivateKeyFile!, 'utf8'),
+        clientCa: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
+      }
+    : undefined;
+  if (modes.length > 0) return { security: { ...created, authenticator, tls }, loopbackToken };
   // AlwaysAllow: who asks is known, and admission runs, but nothing is refused for who it is.
   const admission = (created.admission ?? []).filter((plugin) => plugin.name !== 'RBACEscalation');
   return {
@@ -356,14 +383,19 @@ export async function startApiServer(
       : '127.0.0.1');
   const port = Number(new URL(url).port);
   try {
-    await advertise(url, advertised, port, loaded?.loopbackToken);
+    const tls = loaded?.security.tls;
+    const loopback = tls
+      ? fetchTrusting(flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : tls.cert)
+      : fetch;
+    await advertise(url, advertised, port, loaded?.loopbackToken, loopback);
     log(`the kubernetes Service leads here: its Endpoints name ${advertised}:${port}`);
   } catch (error) {
     log(`could not point the kubernetes Service here: ${(error as Error).message}`);
   }
   log(`storing objects in ${endpoint} under /registry`);
   log(
-    `serving the Kubernetes API on ${url} over plain HTTP, not TLS (keep it on loopback)` +
+    `serving the Kubernetes API on ${url}` +
+      (url.startsWith('https') ? '' : ' over plain HTTP, not TLS (keep it on loopback)') +
       (loaded
         ? `; authorization: ${flags.authorizationModes.join(',')}` +
           (flags.tokenAuthFile ? `, tokens from ${flags.tokenAuthFile}` : '')
@@ -394,6 +426,7 @@ export async function advertise(
   ip: string,
   port: number,
   loopbackToken?: string,
+  fetch: typeof globalThis.fetch = globalThis.fetch,
 ): Promise<void> {
   const authorization: Record<string, string> = loopbackToken
     ? { authorization: `Bearer ${loopbackToken}` }
@@ -429,6 +462,29 @@ export async function advertise(
   if (JSON.stringify(endpoints.subsets) === JSON.stringify(subsets)) return;
   // The resourceVersion read above guards the write: a conflict means someone else wrote it.
   await send('PUT', `${collection}/kubernetes`, { ...endpoints, subsets });
+}
+
+/**
+ * fetch for the server's requests to itself over HTTPS: trusts the CA that signed its serving
+ * certificate (the global fetch trusts only the system's CAs).
+ */
+export function fetchTrusting(ca: string): typeof globalThis.fetch {
+  return (input, init = {}) =>
+    new Promise((resolve, reject) => {
+      const request = https.request(
+        String(input),
+        { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, ca },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve(new Response(Buffer.concat(chunks), { status: response.statusCode })),
+          );
+        },
+      );
+      request.on('error', reject);
+      request.end(init.body as string | undefined);
+    });
 }
 
 /** The program: starts the API server, runs until SIGINT or SIGTERM. Returns the exit code. */

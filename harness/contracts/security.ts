@@ -60,6 +60,8 @@ export interface Credentials {
   authorization?: string;
   /** The verified client certificate's subject, if the client sent one over TLS. */
   certificate?: { commonName: string; organizations: string[] };
+  /** Why a client certificate that was sent is not trusted (another CA, expired). */
+  certificateError?: string;
 }
 
 /** What an authenticator is to the API server. */
@@ -110,6 +112,8 @@ export interface ReviewHandler {
 
 /** What chapter 11 hands the API server; each part is optional. */
 export interface SecurityOptions {
+  /** Serve HTTPS with this certificate (PEM); ask clients for one signed by clientCa. */
+  tls?: { cert: string; key: string; clientCa?: string };
   authenticator?: Authenticator;
   authorizer?: Authorizer;
   /** Turns impersonation headers into the user to act as; checked by the authorizer. */
@@ -144,4 +148,6 @@ export interface AuthorizationModule {
 export interface TokenFileModule {
   parseTokenFile(text: string): Map<string, UserInfo>;
   tokenFileAuthenticator(users: Map<string, UserInfo>): Authenticator;
+  certificateAuthenticator(): Authenticator;
+  unionAuthenticator(authenticators: Authenticator[]): Authenticator;
 }

@@ -89,6 +89,8 @@ export const chapter11B: Chapter = {
         'parseTokenFile',
         'bearerToken',
         'tokenFileAuthenticator',
+        'certificateAuthenticator',
+        'unionAuthenticator',
         'podForbidden',
         'serviceAccountAdmission.admit',
       ],
@@ -136,6 +138,10 @@ export const chapter11B: Chapter = {
     },
   ],
   hints: {
+    'Admission > a client certificate is its Common Name, in its Organizations; one from another CA is 401':
+      "certificateAuthenticator: a certificateError means 401; a certificate's subject gives the user and groups. § Admission.",
+    'Admission > authenticators in turn: the certificate first, then the token; none is anonymous':
+      'unionAuthenticator asks each in order and returns the first user; start starts each that has a start. § Admission.',
     'RBAC > a binding changed to other subjects is indexed again: the old subject loses the grant':
       'observe unindexes a binding before indexing it again, so MODIFIED replaces its subjects. § RBAC, The index.',
     "Escalation > deletes, and writes of other groups, are not the check's business":

@@ -27,7 +27,7 @@ import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
-import { startSecurity } from '../../harness/api/security.ts';
+import { createServer, schemeOf, startSecurity } from '../../harness/api/security.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
 import { answer, coreResource, queryOf, type ServerContext } from './context.ts';
@@ -239,9 +239,12 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
   compactEvery(0);
 }
 
-/** Starts an HTTP server for the app (port 0 picks a free one); resolves with its URL. */
+/**
+ * Starts an HTTP server for the app (HTTPS with chapter 11's certificate; port 0 picks a free
+ * one); resolves with its URL.
+ */
 export function listenOn(context: ServerContext, port: number, host: string): Promise<string> {
-  const server = http.createServer({ requestTimeout: 0 }, (request, response) =>
+  const server = createServer(context.options.security, (request, response) =>
     serveHotPath(context, request, response),
   );
   context.servers.push(server);
@@ -251,7 +254,7 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const printable = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${printable}:${address.port}`);
+      resolve(`${schemeOf(context.options.security)}://${printable}:${address.port}`);
     });
   });
 }

@@ -54,3 +54,38 @@ export function tokenFileAuthenticator(users: Map<string, UserInfo>): Authentica
     },
   };
 }
+
+/**
+ * The client certificate's authenticator (kube-apiserver's x509): the Common Name is the user,
+ * each Organization a group, and system:authenticated. A certificate the cluster's CA did not
+ * sign (another CA, expired) is refused with 401; no certificate is no opinion.
+ */
+export function certificateAuthenticator(): Authenticator {
+  return {
+    authenticate({ certificate, certificateError }) {
+      if (certificateError !== undefined) throw unauthorized();
+      if (!certificate) return undefined;
+      const groups = [...certificate.organizations, 'system:authenticated'];
+      return { username: certificate.commonName, groups };
+    },
+  };
+}
+
+/**
+ * Authenticators in kube-apiserver's order (client certificate, then bearer token): the first
+ * that finds a user wins; a refusal (401) from any ends the request; none: anonymous.
+ */
+export function unionAuthenticator(authenticators: Authenticator[]): Authenticator {
+  return {
+    async start(feed) {
+      for (const authenticator of authenticators) await authenticator.start?.(feed);
+    },
+    authenticate(credentials) {
+      for (const authenticator of authenticators) {
+        const user = authenticator.authenticate(credentials);
+        if (user) return user;
+      }
+      return undefined;
+    },
+  };
+}
