@@ -39,6 +39,12 @@ describe('The API server command line', () => {
       serviceNodePortRange: '30000-32767',
       defaultWatchCacheSize: 1000,
       storageInitializationTimeoutMs: 300_000,
+      authorizationModes: ['AlwaysAllow'],
+      tokenAuthFile: undefined,
+      tlsCertFile: undefined,
+      tlsPrivateKeyFile: undefined,
+      clientCaFile: undefined,
+      admissionPlugins: [],
       use: 'auto',
     });
   });
@@ -78,7 +84,7 @@ describe('The API server command line', () => {
       ['--storage-initialization-timeout', '5'],
     ].map((argv) => usageProblem(() => parseApiServerFlags(argv)));
     expect(problems, 'the messages of nine mistakes').toEqual([
-      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --use',
+      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --authorization-mode, --token-auth-file, --enable-admission-plugins, --tls-cert-file, --tls-private-key-file, --client-ca-file, --use',
       '--secure-port needs a value',
       '--secure-port must be a port number (0-65535), not "x"',
       '--secure-port must be a port number (0-65535), not "99999"',
