@@ -13,6 +13,7 @@ import { chapter6 } from './course/06-kubelet.ts';
 import { chapter7 } from './course/07-controllers.ts';
 import { chapter8 } from './course/08-deployments.ts';
 import { chapter9 } from './course/09-services.ts';
+import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
 
 /**
@@ -89,6 +90,7 @@ export const course: Chapter[] = [
   chapter7,
   chapter8,
   chapter9,
+  chapter11A,
   chapter11B,
 ];
 
@@ -115,7 +117,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02'],
-  apiserver: ['03a', '03b', '09', '11b'],
+  apiserver: ['03a', '03b', '09', '11a', '11b'],
   'controller-manager': ['07', '08'],
   scheduler: ['05'],
   kubelet: ['06'],

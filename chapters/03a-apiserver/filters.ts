@@ -24,7 +24,7 @@ import type { UserInfo } from '../../harness/contracts/security.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import { answer, type ServerContext } from './context.ts';
 import type { RequestInfo } from './paths.ts';
-import { objectOf } from './requests.ts';
+import { bodyOf, objectOf } from './requests.ts';
 
 /** What a request does, in kube's words (RequestInfo.Verb); RBAC rules name these. */
 export type Verb =
@@ -85,10 +85,17 @@ export function serveReview(
   info: RequestInfo,
   verb: Verb | undefined,
 ): boolean {
-  const review = verb === 'create' ? reviewOf(context.options.security, info.resource) : undefined;
+  const review =
+    verb === 'create'
+      ? reviewOf(context.options.security, info.resource, info.subresource)
+      : undefined;
   if (!review) return false;
-  const object = objectOf(context, request, info, 'CreateOptions');
-  answer(response, 201, review.review(object, info.user ?? anonymous));
+  // A subresource's body is of its own kind (a TokenRequest posted to a ServiceAccount).
+  const object =
+    info.subresource === undefined
+      ? objectOf(context, request, info, 'CreateOptions')
+      : (bodyOf(context, request) as KubeObject);
+  answer(response, 201, review.review(object, info.user ?? anonymous, info));
   return true;
 }
 

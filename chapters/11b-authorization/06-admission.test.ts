@@ -40,6 +40,7 @@ function storeOf(objects: KubeObject[]): AdmissionStore {
     },
     list: async (resource, namespace) =>
       objects.filter((o) => o.kind === kindOf(resource) && o.metadata.namespace === namespace),
+    create: async (_resource, object) => object,
     update: async (_resource, object) => object,
   };
 }

@@ -41,6 +41,7 @@ function memoryStore(objects: KubeObject[]): AdmissionStore & { objects: KubeObj
       objects
         .filter((o) => o.kind === resource.kind && o.metadata.namespace === namespace)
         .map((o) => structuredClone(o)),
+    create: async (_resource, object) => object,
     update: async (_resource, object) => {
       const index = objects.findIndex((o) => same(o, object));
       if (objects[index]!.metadata.resourceVersion !== object.metadata.resourceVersion)

@@ -259,6 +259,8 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
   },
   SelfSubjectRulesReviewSpec: { 1: s('namespace') },
   SelfSubjectReview: { 1: m('metadata', 'ObjectMeta') },
+  TokenRequest: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'TokenRequestSpec') },
+  TokenRequestSpec: { 1: s('audiences', true), 4: i('expirationSeconds') },
 };
 
 /** The kinds whose protobuf bodies can be read (those kubectl's generators send). */
@@ -282,6 +284,7 @@ export const PROTOBUF_KINDS = [
   'SelfSubjectAccessReview',
   'SelfSubjectRulesReview',
   'SelfSubjectReview',
+  'TokenRequest',
 ];
 
 const bad = (why: string) =>

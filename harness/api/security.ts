@@ -172,6 +172,7 @@ export function objectFeed(source: WatchSource, resources: ResourceType[]): Obje
 
 /** What AdmissionStore needs of the server's storage (chapter 03a's ObjectStorage). */
 export interface StorageForAdmission {
+  create(resource: ResourceType, object: KubeObject): Promise<KubeObject>;
   get(resource: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject>;
   list(resource: ResourceType, namespace?: string): Promise<{ items: KubeObject[] }>;
   update(
@@ -186,8 +187,11 @@ export interface StorageForAdmission {
 export function admissionStore(
   storage: StorageForAdmission,
   resources: ResourceType[],
+  prepare: (resource: ResourceType, object: KubeObject) => KubeObject = (_resource, object) =>
+    object,
 ): AdmissionStore {
   return {
+    create: (resource, object) => storage.create(resource, prepare(resource, object)),
     resourceOf: (name) => findResource(resources, name),
     get: (resource, namespace, name) => storage.get(resource, namespace, name),
     list: async (resource, namespace) => (await storage.list(resource, namespace)).items,
@@ -221,12 +225,17 @@ export async function startSecurity(
   const feed = objectFeed(source, resources);
   await security.authenticator?.start?.(feed);
   await security.authorizer?.start(feed);
-  const store = admissionStore(storage, resources);
+  const store = admissionStore(storage, resources, prepare);
   for (const controller of security.controllers ?? []) await controller.start(feed, store);
 }
 
-/** The review a POST asks for, if the resource is one the server answers itself. */
-export function reviewOf(security: SecurityOptions | undefined, resource: ResourceType) {
+/** The review a POST asks for, if the resource (or subresource) is one the server answers itself. */
+export function reviewOf(
+  security: SecurityOptions | undefined,
+  resource: ResourceType,
+  subresource?: string,
+) {
   const name = resource.group ? `${resource.group}/${resource.resource}` : resource.resource;
-  return security?.reviews?.find((review) => review.resource === name);
+  const wanted = subresource ? `${name}/${subresource}` : name;
+  return security?.reviews?.find((review) => review.resource === wanted);
 }

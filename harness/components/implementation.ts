@@ -30,7 +30,11 @@ import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
-import type { AuthorizationModule, TokenFileModule } from '../contracts/security.ts';
+import type {
+  AuthorizationModule,
+  ServiceAccountsModule,
+  TokenFileModule,
+} from '../contracts/security.ts';
 import type {
   DurableStoreModule,
   StoreClientModule,
@@ -108,6 +112,7 @@ export interface ChapterModules {
   };
   '08': { 'deployment.ts': DeploymentModule };
   '09': { 'proxy.ts': ProxyModule; 'allocator.ts': AllocatorModule };
+  '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
 }
 
@@ -138,6 +143,7 @@ export const chapterModuleFiles = {
   ],
   '08': ['deployment.ts'],
   '09': ['proxy.ts', 'allocator.ts'],
+  '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 

@@ -50,6 +50,9 @@ export type ReferenceConforms = Conforms<{
     'proxy.ts': typeof import('../../solutions/09-services/proxy.ts');
     'allocator.ts': typeof import('../../solutions/09-services/allocator.ts');
   };
+  '11a': {
+    'service-accounts.ts': typeof import('../../solutions/11a-service-accounts/service-accounts.ts');
+  };
   '11b': {
     'authorization.ts': typeof import('../../solutions/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../solutions/11b-authorization/tokens.ts');
@@ -85,6 +88,9 @@ export type StubsConform = Conforms<{
   '09': {
     'proxy.ts': typeof import('../../chapters/09-services/proxy.ts');
     'allocator.ts': typeof import('../../chapters/09-services/allocator.ts');
+  };
+  '11a': {
+    'service-accounts.ts': typeof import('../../chapters/11a-service-accounts/service-accounts.ts');
   };
   '11b': {
     'authorization.ts': typeof import('../../chapters/11b-authorization/authorization.ts');

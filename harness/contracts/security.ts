@@ -94,6 +94,8 @@ export interface AdmissionStore {
   list(resource: ResourceType, namespace?: string): Promise<KubeObject[]>;
   /** Writes `object` if its resourceVersion is still the stored one; a 409 ApiError if not. */
   update(resource: ResourceType, object: KubeObject): Promise<KubeObject>;
+  /** Creates `object`, made ready as a create through the API would; a 409 if it exists. */
+  create(resource: ResourceType, object: KubeObject): Promise<KubeObject>;
 }
 
 /** An admission plugin from a later chapter: lets a write pass (perhaps changed), or throws. */
@@ -104,10 +106,20 @@ export interface ExternalAdmissionPlugin {
 
 /** A create-only resource the server answers itself (SelfSubjectAccessReview, ...). */
 export interface ReviewHandler {
-  /** `[group/]resource`, as in discovery: "authorization.k8s.io/selfsubjectaccessreviews". */
+  /**
+   * `[group/]resource`, as in discovery: "authorization.k8s.io/selfsubjectaccessreviews"; or a
+   * subresource of an object, "serviceaccounts/token" (TokenRequest).
+   */
   resource: string;
-  /** The object answered (201), from the posted one and the user who posted it. */
-  review(object: KubeObject, user: UserInfo): KubeObject;
+  /**
+   * The object answered (201), from the posted one, the user who posted it, and for a
+   * subresource the object it was posted to.
+   */
+  review(
+    object: KubeObject,
+    user: UserInfo,
+    target?: { namespace?: string; name?: string },
+  ): KubeObject;
 }
 
 /** What chapter 11 hands the API server; each part is optional. */
@@ -150,4 +162,20 @@ export interface TokenFileModule {
   tokenFileAuthenticator(users: Map<string, UserInfo>): Authenticator;
   certificateAuthenticator(): Authenticator;
   unionAuthenticator(authenticators: Authenticator[]): Authenticator;
+}
+
+/** What chapter 11a hands the API server for ServiceAccounts. */
+export interface ServiceAccountSecurity {
+  authenticator: Authenticator;
+  reviews: ReviewHandler[];
+  controllers: { start(feed: ObjectFeed, store: AdmissionStore): Promise<void> }[];
+}
+
+/** Chapter 11a's service-accounts.ts. */
+export interface ServiceAccountsModule {
+  createServiceAccountSecurity(settings: {
+    privateKey: import('node:crypto').KeyObject;
+    issuer: string;
+    now: () => number;
+  }): ServiceAccountSecurity;
 }

@@ -24,7 +24,7 @@ import type { KubeObject } from '../../harness/api/types.ts';
 import type { UserInfo } from '../../harness/contracts/security.ts';
 import { answer, coreResource, type ServerContext } from './context.ts';
 import type { RequestInfo } from './paths.ts';
-import { objectOf } from './requests.ts';
+import { bodyOf, objectOf } from './requests.ts';
 import { notFound } from './status.ts';
 import { isWatchRequest } from './watch.ts';
 
@@ -91,10 +91,17 @@ export function serveReview(
   info: RequestInfo,
   verb: Verb | undefined,
 ): boolean {
-  const review = verb === 'create' ? reviewOf(context.options.security, info.resource) : undefined;
+  const review =
+    verb === 'create'
+      ? reviewOf(context.options.security, info.resource, info.subresource)
+      : undefined;
   if (!review) return false;
-  const object = objectOf(context, request, info, 'CreateOptions');
-  answer(response, 201, review.review(object, info.user ?? anonymous));
+  // A subresource's body is of its own kind (a TokenRequest posted to a ServiceAccount).
+  const object =
+    info.subresource === undefined
+      ? objectOf(context, request, info, 'CreateOptions')
+      : (bodyOf(context, request) as KubeObject);
+  answer(response, 201, review.review(object, info.user ?? anonymous, info));
   return true;
 }
 
