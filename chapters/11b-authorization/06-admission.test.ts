@@ -137,7 +137,7 @@ describe('Admission', () => {
     ).toThrow('Unauthorized');
   });
 
-  test('authenticators in turn: the certificate first, then the token; none is anonymous', async () => {
+  test('authenticators in turn: the first user wins, a refusal stands only if no one knows the credential', async () => {
     const union = unionAuthenticator([
       certificateAuthenticator(),
       tokenFileAuthenticator(parseTokenFile('abc,alice,1\n')),
@@ -152,6 +152,21 @@ describe('Admission', () => {
       'alice',
     );
     expect(union.authenticate({}), 'nothing').toBeUndefined();
+    const knowsJwt = {
+      authenticate: () => ({ username: 'system:serviceaccount:dev:ci', groups: [] }),
+    };
+    const tokens = unionAuthenticator([tokenFileAuthenticator(new Map()), knowsJwt]);
+    expect(
+      tokens.authenticate({ authorization: 'Bearer jwt' })?.username,
+      'a token the file refuses, another knows',
+    ).toBe('system:serviceaccount:dev:ci');
+    expect(
+      () =>
+        unionAuthenticator([tokenFileAuthenticator(new Map())]).authenticate({
+          authorization: 'Bearer x',
+        }),
+      'nobody knows it',
+    ).toThrow('Unauthorized');
   });
 
   test('ServiceAccount fills serviceAccountName with default, and refuses an account that does not exist', async () => {

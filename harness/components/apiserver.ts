@@ -14,7 +14,7 @@
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
-import { randomBytes } from 'node:crypto';
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { isIP } from 'node:net';
@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
-import type { SecurityOptions, UserInfo } from '../contracts/security.ts';
+import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
 import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
@@ -60,6 +60,10 @@ export interface ApiServerFlags {
   tlsPrivateKeyFile?: string;
   /** --client-ca-file: trust client certificates this CA signed (user = CN, groups = O). */
   clientCaFile?: string;
+  /** --service-account-signing-key-file: the PEM private key ServiceAccount tokens are signed with. */
+  serviceAccountSigningKeyFile?: string;
+  /** --service-account-issuer: the `iss` of ServiceAccount tokens. */
+  serviceAccountIssuer: string;
   /** --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger, ResourceQuota. */
   admissionPlugins: string[];
   use: Use;
@@ -70,6 +74,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
+                          [--service-account-signing-key-file FILE] [--service-account-issuer URL]
                           [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota]
                           [--use solutions|mine|auto]`;
 
@@ -90,6 +95,8 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'tls-cert-file': 'string',
     'tls-private-key-file': 'string',
     'client-ca-file': 'string',
+    'service-account-signing-key-file': 'string',
+    'service-account-issuer': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -160,6 +167,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     tlsCertFile: text('tls-cert-file'),
     tlsPrivateKeyFile: text('tls-private-key-file'),
     clientCaFile: text('client-ca-file'),
+    serviceAccountSigningKeyFile: text('service-account-signing-key-file'),
+    serviceAccountIssuer:
+      text('service-account-issuer') ?? 'https://kubernetes.default.svc.cluster.local',
     admissionPlugins: list('enable-admission-plugins', '').filter(
       (name) => name !== 'NamespaceLifecycle',
     ),
@@ -213,6 +223,30 @@ interface LoadedSecurity {
 }
 
 /**
+ * Chapter 11a for --service-account-signing-key-file: ServiceAccount tokens, TokenRequest and the
+ * `default` account. Undefined without the flag.
+ */
+async function loadServiceAccounts(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<ServiceAccountSecurity | undefined> {
+  if (!flags.serviceAccountSigningKeyFile) return undefined;
+  const folder = chapterSource('11a', flags.use);
+  const { createServiceAccountSecurity } = await loadModule('11a', 'service-accounts.ts', folder);
+  log(`chapter 11a, ServiceAccounts: ${describeSource(folder)}`);
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(readFileSync(flags.serviceAccountSigningKeyFile, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `--service-account-signing-key-file ${flags.serviceAccountSigningKeyFile}: ${(error as Error).message}`,
+    );
+  }
+  const now = () => Math.floor(Date.now() / 1000);
+  return createServiceAccountSecurity({ privateKey, issuer: flags.serviceAccountIssuer, now });
+}
+
+/**
  * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
  * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
  * of them: every request is then allowed, as in the early chapters.
@@ -222,7 +256,11 @@ async function loadSecurity(
   log: (line: string) => void,
 ): Promise<LoadedSecurity | undefined> {
   const modes = flags.authorizationModes.filter((mode) => mode !== 'AlwaysAllow');
-  const authenticating = flags.tokenAuthFile || flags.clientCaFile || flags.tlsCertFile;
+  const authenticating =
+    flags.tokenAuthFile ||
+    flags.clientCaFile ||
+    flags.tlsCertFile ||
+    flags.serviceAccountSigningKeyFile;
   if (modes.length === 0 && !authenticating && flags.admissionPlugins.length === 0) {
     return undefined;
   }
@@ -247,10 +285,14 @@ async function loadSecurity(
     modes,
     admissionPlugins: flags.admissionPlugins,
   });
+  const accounts = await loadServiceAccounts(flags, log);
   const authenticator = tokens.unionAuthenticator([
     tokens.certificateAuthenticator(),
     tokens.tokenFileAuthenticator(users),
+    ...(accounts ? [accounts.authenticator] : []),
   ]);
+  created.reviews = [...(created.reviews ?? []), ...(accounts?.reviews ?? [])];
+  created.controllers = [...(created.controllers ?? []), ...(accounts?.controllers ?? [])];
   const tls = flags.tlsCertFile
     ? {
         cert: readFileSync(flags.tlsCertFile, 'utf8'),

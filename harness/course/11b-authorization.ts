@@ -140,8 +140,8 @@ export const chapter11B: Chapter = {
   hints: {
     'Admission > a client certificate is its Common Name, in its Organizations; one from another CA is 401':
       "certificateAuthenticator: a certificateError means 401; a certificate's subject gives the user and groups. § Admission.",
-    'Admission > authenticators in turn: the certificate first, then the token; none is anonymous':
-      'unionAuthenticator asks each in order and returns the first user; start starts each that has a start. § Admission.',
+    'Admission > authenticators in turn: the first user wins, a refusal stands only if no one knows the credential':
+      'unionAuthenticator asks each in order and returns the first user; keep the first refusal and throw it only when no one found a user. § Admission.',
     'RBAC > a binding changed to other subjects is indexed again: the old subject loses the grant':
       'observe unindexes a binding before indexing it again, so MODIFIED replaces its subjects. § RBAC, The index.',
     "Escalation > deletes, and writes of other groups, are not the check's business":

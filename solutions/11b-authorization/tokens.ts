@@ -72,8 +72,10 @@ export function certificateAuthenticator(): Authenticator {
 }
 
 /**
- * Authenticators in kube-apiserver's order (client certificate, then bearer token): the first
- * that finds a user wins; a refusal (401) from any ends the request; none: anonymous.
+ * Authenticators in kube-apiserver's order (client certificate, then bearer tokens): the first
+ * that finds a user wins. One that refuses the credential (a token file that does not know a
+ * ServiceAccount's token) does not stop the others; when none finds a user, its refusal (401)
+ * stands, and with no refusal either the request is anonymous.
  */
 export function unionAuthenticator(authenticators: Authenticator[]): Authenticator {
   return {
@@ -81,10 +83,16 @@ export function unionAuthenticator(authenticators: Authenticator[]): Authenticat
       for (const authenticator of authenticators) await authenticator.start?.(feed);
     },
     authenticate(credentials) {
+      let refusal: unknown;
       for (const authenticator of authenticators) {
-        const user = authenticator.authenticate(credentials);
-        if (user) return user;
+        try {
+          const user = authenticator.authenticate(credentials);
+          if (user) return user;
+        } catch (error) {
+          refusal ??= error;
+        }
       }
+      if (refusal !== undefined) throw refusal;
       return undefined;
     },
   };
