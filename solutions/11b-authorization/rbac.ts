@@ -155,8 +155,8 @@ export function aggregatedRules(
 
 /** One binding, as the index keeps it. */
 interface IndexedBinding {
-  /** "RoleBinding default/readers" or "ClusterRoleBinding admins": for the decision's reason. */
-  label: string;
+  /** The reason of the decisions it allows, written once: 'RBAC: allowed by RoleBinding dev/x of Role "y"'. */
+  reason: string;
   /** Where it grants: its namespace, or undefined for a ClusterRoleBinding (everywhere). */
   namespace?: string;
   roleRef: RoleRef;
@@ -206,10 +206,12 @@ export class RbacAuthorizer implements Authorizer {
   /** Indexes a binding under each of its subjects. */
   private index(binding: KubeObject): void {
     const namespace = binding.metadata.namespace;
+    const roleRef = binding.roleRef as RoleRef;
+    const label = `${binding.kind} ${namespace ? `${namespace}/` : ''}${binding.metadata.name}`;
     const indexed: IndexedBinding = {
-      label: `${binding.kind} ${namespace ? `${namespace}/` : ''}${binding.metadata.name}`,
+      reason: `RBAC: allowed by ${label} of ${roleRef.kind} "${roleRef.name}"`,
       namespace,
-      roleRef: binding.roleRef as RoleRef,
+      roleRef,
     };
     const keys = ((binding.subjects as Subject[] | undefined) ?? []).map((subject) =>
       subjectKey(subject, namespace),
@@ -263,10 +265,7 @@ export class RbacAuthorizer implements Authorizer {
     for (const binding of this.bindingsFor(attributes.user, attributes.namespace)) {
       const rules = this.rulesOfRole(binding.roleRef, binding.namespace);
       if (rules.some((rule) => ruleAllows(rule, attributes))) {
-        return {
-          decision: 'allow',
-          reason: `RBAC: allowed by ${binding.label} of ${binding.roleRef.kind} "${binding.roleRef.name}"`,
-        };
+        return { decision: 'allow', reason: binding.reason };
       }
     }
     return { decision: 'no-opinion', reason: '' };
