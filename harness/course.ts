@@ -17,6 +17,8 @@ import { chapter9 } from './course/09-services.ts';
 import { chapter9B } from './course/09b-iptables.ts';
 import { chapter10A } from './course/10a-pod-config.ts';
 import { chapter10B } from './course/10b-pod-streams.ts';
+import { chapter11A } from './course/11a-service-accounts.ts';
+import { chapter11B } from './course/11b-authorization.ts';
 import { chapter12 } from './course/12-dns.ts';
 
 /**
@@ -97,6 +99,8 @@ export const course: Chapter[] = [
   chapter9B,
   chapter10A,
   chapter10B,
+  chapter11A,
+  chapter11B,
   chapter12,
 ];
 
@@ -124,7 +128,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
-  apiserver: ['03a', '03b', '09', '10a', '10b'],
+  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b'],
   'controller-manager': ['07', '08', '09b'],
   scheduler: ['05'],
   dns: ['12'],

@@ -6,15 +6,25 @@
 // Request info says what the request asks: the resource, namespace, name and subresource, and
 // the verb (verbOf). Authentication says who asks, authorization whether they may, and admission,
 // which a write handler calls once it has the object, whether the write may happen as asked
-// (and may refuse it with the reason). Today nobody logs in: everyone is the anonymous user and
-// may do everything. These are the places chapter 11 (security) fills: client certificates and
-// tokens in authenticate, RBAC in authorize, ServiceAccount and ResourceQuota admission plugins
-// beside NamespaceLifecycle.
+// (and may refuse it with the reason). Until chapter 11 nobody logs in: everyone is the anonymous
+// user and may do everything. Chapter 11 fills these places through options.security: client
+// certificates and tokens in authenticate, RBAC in authorize, the ServiceAccount, LimitRanger and
+// ResourceQuota admission plugins after NamespaceLifecycle (harness/api/security.ts calls them).
 import type http from 'node:http';
+import type { Request, Response } from 'express';
+import {
+  admissionStore,
+  anonymous,
+  authenticateRequest,
+  authorizeRequest,
+  reviewOf,
+} from '../../harness/api/security.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
+import type { UserInfo } from '../../harness/contracts/security.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import type { ServerContext } from './context.ts';
+import { answer, type ServerContext } from './context.ts';
 import type { RequestInfo } from './paths.ts';
+import { bodyOf, objectOf } from './requests.ts';
 
 /** What a request does, in kube's words (RequestInfo.Verb); RBAC rules name these. */
 export type Verb =
@@ -35,32 +45,59 @@ export function verbOf(
   throw new NotImplemented('verbOf', '§ Create, get and list');
 }
 
-/** Who sends a request (kube's user.Info). */
-export interface UserInfo {
-  username: string;
-  groups: string[];
-}
-
-/** The user of a request that proves no identity. */
-export const anonymous: UserInfo = {
-  username: 'system:anonymous',
-  groups: ['system:unauthenticated'],
-};
+/** Who sends a request (kube's user.Info), and the user of a request that proves none. */
+export type { UserInfo };
+export { anonymous };
 
 /**
- * Authentication: who sends this request. Nothing here checks an identity yet, so everyone is
- * the anonymous user; chapter 11 reads client certificates and bearer tokens here, and refuses
- * a bad one with 401.
+ * Authentication: who sends this request. Without chapter 11 (options.security) everyone is the
+ * anonymous user; with it, client certificates and bearer tokens say who, a bad one is refused
+ * with 401, and Impersonate-* headers are honoured for those allowed to (harness/api/security.ts).
  */
-export function authenticate(_request: http.IncomingMessage): UserInfo {
-  return anonymous;
+export function authenticate(context: ServerContext, request: http.IncomingMessage): UserInfo {
+  return authenticateRequest(context.options.security, request);
 }
 
 /**
- * Authorization: whether `user` may do `verb` on what `info` names. Every request is allowed
- * (kube-apiserver's AlwaysAllow); chapter 11 asks RBAC here, and refuses with 403 Forbidden.
+ * Authorization: whether `user` may do `verb` on what `info` names. Without chapter 11 every
+ * request is allowed (kube-apiserver's AlwaysAllow); with it, its authorizer (RBAC) decides, and
+ * a refusal is 403 Forbidden in kube-apiserver's words. Once allowed, the user is recorded on
+ * the request info, where admission reads it.
  */
-export function authorize(_user: UserInfo, _verb: Verb | undefined, _info: RequestInfo): void {}
+export function authorize(
+  context: ServerContext,
+  user: UserInfo,
+  verb: Verb | undefined,
+  info: RequestInfo,
+): void {
+  authorizeRequest(context.options.security, user, verb, info);
+  info.user = user;
+}
+
+/**
+ * A create of a review chapter 11 answers itself (a SelfSubjectAccessReview, `kubectl auth
+ * can-i`): answered 201 with the review's status, never stored. Returns whether it answered.
+ */
+export function serveReview(
+  context: ServerContext,
+  request: Request,
+  response: Response,
+  info: RequestInfo,
+  verb: Verb | undefined,
+): boolean {
+  const review =
+    verb === 'create'
+      ? reviewOf(context.options.security, info.resource, info.subresource)
+      : undefined;
+  if (!review) return false;
+  // A subresource's body is of its own kind (a TokenRequest posted to a ServiceAccount).
+  const object =
+    info.subresource === undefined
+      ? objectOf(context, request, info, 'CreateOptions')
+      : (bodyOf(context, request) as KubeObject);
+  answer(response, 201, review.review(object, info.user ?? anonymous, info));
+  return true;
+}
 
 /** One write as admission sees it (kube's admission.Attributes). */
 export interface AdmissionAttributes {
@@ -68,6 +105,21 @@ export interface AdmissionAttributes {
   info: RequestInfo;
   /** The object about to be stored, for CREATE and UPDATE. */
   object?: KubeObject;
+}
+
+/**
+ * Chapter 11's admission plugins (options.security.admission), after the server's own: each sees
+ * the write, who asks (info.user) and the stored objects, and may change the object or refuse.
+ */
+export async function admitExternal(
+  context: ServerContext,
+  { operation, info, object }: AdmissionAttributes,
+): Promise<void> {
+  const plugins = context.options.security?.admission ?? [];
+  if (plugins.length === 0) return;
+  const store = admissionStore(context.storage, context.resources);
+  const request = { ...info, operation, object, user: info.user ?? anonymous };
+  for (const plugin of plugins) await plugin.admit(request, store);
 }
 
 /** An admission plugin: lets a write pass, or refuses it by throwing an ApiError. */
@@ -78,7 +130,7 @@ export interface AdmissionPlugin {
 
 /**
  * Runs every admission plugin of the server (context.admission) on one write, in order, each
- * awaited; the first refusal (a thrown ApiError) wins.
+ * awaited, then admitExternal's; the first refusal (a thrown ApiError) wins.
  */
 export async function admit(
   context: ServerContext,

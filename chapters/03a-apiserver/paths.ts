@@ -14,6 +14,7 @@
 // /registry/<resource>/<name>), which is where kube-apiserver keeps it in etcd. One prefix read
 // then lists a namespace, or every namespace.
 import type { ResourceType } from '../../harness/api/resources.ts';
+import type { UserInfo } from '../../harness/contracts/security.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
 const section = '§ Resources and paths';
@@ -26,6 +27,8 @@ export interface RequestInfo {
   /** Absent for a collection. */
   name?: string;
   subresource?: string;
+  /** Who asks: set once the request is authenticated (admission plugins read it). */
+  user?: UserInfo;
 }
 
 /**

@@ -39,7 +39,9 @@ const globalTimers: Timers = {
 /**
  * Builds the server and starts it, in this order: createContext; createInitialNamespaces; with
  * options.serviceAllocator, startServiceAllocator; unless compactionIntervalMs is 0,
- * startCompaction with it (5 minutes by default). Returns the ApiServer: the context's app,
+ * startCompaction with it (5 minutes by default); then startSecurity (harness/api/security.ts)
+ * with options.security, the context's watchSource, storage and resources, and a prepare that
+ * is the resource's strategy.prepareForCreate. Returns the ApiServer: the context's app,
  * listen → listenOn (port 0 and host 127.0.0.1 by default), close → closeServer.
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
@@ -76,11 +78,12 @@ export function setUpApp(context: ServerContext): void {
 /**
  * Routes one request down the pipeline. The path and the query come from request.originalUrl. In
  * this order:
- * - authenticate (filters.ts) the request;
+ * - authenticate (filters.ts) the request: authenticate(context, request);
  * - a GET that options.discovery answers (serveDiscovery returns true): done;
  * - parseResourcePath; nothing there is noSuchPath (404); then checkPathSegments (400 for a
  *   namespace or name "." or "..");
- * - verbOf the request; authorize the user for it;
+ * - verbOf the request; authorize(context, user, verb, info);
+ * - serveReview (filters.ts) answered it (a SelfSubjectAccessReview): done;
  * - a subresource: routeSubresource;
  * - else the verb's handler in verbHandlers (handlers.ts), collection or object as the path
  *   names one; none is methodNotAllowed (405).
@@ -131,9 +134,11 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
 }
 
 /**
- * Starts an HTTP server (http.createServer({ requestTimeout: 0 }), each request handed to
- * serveHotPath) on `port` and `host`, remembers it in context.servers, and resolves with its
- * URL, http://<address>:<port> (an IPv6 address in brackets). Rejects if it cannot listen.
+ * Starts an HTTP server (createServer(context.options.security, handler) from
+ * harness/api/security.ts: plain HTTP, or HTTPS when chapter 11 gives a certificate; each
+ * request handed to serveHotPath) on `port` and `host`, remembers it in context.servers, and
+ * resolves with its URL, <schemeOf(context.options.security)>://<address>:<port> (an IPv6
+ * address in brackets). Rejects if it cannot listen.
  */
 export function listenOn(context: ServerContext, port: number, host: string): Promise<string> {
   throw new NotImplemented('listenOn', '§ Create, get and list');
@@ -142,8 +147,9 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
 /**
  * The hot path: a GET of one object, with no query and no Table asked for, authenticated and
  * authorized as every request is, and answered with the stored object without going through
- * Express. Anything else, and any failure to read the object, goes to context.app, which answers
- * it in full: the bytes a client gets must be the same either way.
+ * Express. Anything else, a refusal by authenticate or authorize (they throw), and any failure to
+ * read the object, goes to context.app, which answers it in full: the bytes a client gets must be
+ * the same either way.
  */
 export function serveHotPath(
   context: ServerContext,

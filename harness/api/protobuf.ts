@@ -204,6 +204,63 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
   },
   Preconditions: { 1: s('uid'), 2: s('resourceVersion') },
   Eviction: { 1: m('metadata', 'ObjectMeta'), 2: m('deleteOptions', 'DeleteOptions') },
+  // Who may do what (chapter 11): `kubectl create role|clusterrole|rolebinding|clusterrolebinding
+  // |quota|serviceaccount`, and the reviews `kubectl auth can-i` and `auth whoami` post.
+  Role: { 1: m('metadata', 'ObjectMeta'), 2: m('rules', 'PolicyRule', true) },
+  ClusterRole: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('rules', 'PolicyRule', true),
+    3: m('aggregationRule', 'AggregationRule'),
+  },
+  AggregationRule: { 1: m('clusterRoleSelectors', 'LabelSelector', true) },
+  PolicyRule: {
+    1: s('verbs', true),
+    2: s('apiGroups', true),
+    3: s('resources', true),
+    4: s('resourceNames', true),
+    5: s('nonResourceURLs', true),
+  },
+  RoleBinding: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('subjects', 'Subject', true),
+    3: m('roleRef', 'RoleRef'),
+  },
+  ClusterRoleBinding: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('subjects', 'Subject', true),
+    3: m('roleRef', 'RoleRef'),
+  },
+  Subject: { 1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: s('namespace') },
+  RoleRef: { 1: s('apiGroup'), 2: s('kind'), 3: s('name') },
+  ResourceQuota: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'ResourceQuotaSpec') },
+  ResourceQuotaSpec: { 1: map('hard', 'quantity'), 2: s('scopes', true) },
+  ServiceAccount: { 1: m('metadata', 'ObjectMeta'), 3: b('automountServiceAccountToken') },
+  SelfSubjectAccessReview: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('spec', 'SelfSubjectAccessReviewSpec'),
+  },
+  SelfSubjectAccessReviewSpec: {
+    1: m('resourceAttributes', 'ResourceAttributes'),
+    2: m('nonResourceAttributes', 'NonResourceAttributes'),
+  },
+  ResourceAttributes: {
+    1: s('namespace'),
+    2: s('verb'),
+    3: s('group'),
+    4: s('version'),
+    5: s('resource'),
+    6: s('subresource'),
+    7: s('name'),
+  },
+  NonResourceAttributes: { 1: s('path'), 2: s('verb') },
+  SelfSubjectRulesReview: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('spec', 'SelfSubjectRulesReviewSpec'),
+  },
+  SelfSubjectRulesReviewSpec: { 1: s('namespace') },
+  SelfSubjectReview: { 1: m('metadata', 'ObjectMeta') },
+  TokenRequest: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'TokenRequestSpec') },
+  TokenRequestSpec: { 1: s('audiences', true), 4: i('expirationSeconds') },
 };
 
 /** The kinds whose protobuf bodies can be read (those kubectl's generators send). */
@@ -218,6 +275,16 @@ export const PROTOBUF_KINDS = [
   'PodDisruptionBudget',
   'DeleteOptions',
   'Eviction',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ResourceQuota',
+  'ServiceAccount',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'SelfSubjectReview',
+  'TokenRequest',
 ];
 
 const bad = (why: string) =>

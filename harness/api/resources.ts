@@ -55,6 +55,52 @@ function core(
   };
 }
 
+/** A resource of a named API group (not core), version v1. */
+function grouped(
+  group: string,
+  resource: string,
+  kind: string,
+  fields: Partial<ResourceType> & { namespaced: boolean },
+): ResourceType {
+  return { ...core(resource, kind, fields), group, version: 'v1' };
+}
+
+/**
+ * Who may do what (chapter 11): ServiceAccounts, quotas and limit ranges, RBAC's roles and
+ * bindings, and the reviews the server answers without storing (create only).
+ */
+export const accessResources: ResourceType[] = [
+  core('serviceaccounts', 'ServiceAccount', {
+    namespaced: true,
+    shortNames: ['sa'],
+    subresources: ['token'],
+  }),
+  core('resourcequotas', 'ResourceQuota', {
+    namespaced: true,
+    shortNames: ['quota'],
+    subresources: ['status'],
+  }),
+  core('limitranges', 'LimitRange', { namespaced: true, shortNames: ['limits'] }),
+  grouped('rbac.authorization.k8s.io', 'clusterrolebindings', 'ClusterRoleBinding', {
+    namespaced: false,
+  }),
+  grouped('rbac.authorization.k8s.io', 'clusterroles', 'ClusterRole', { namespaced: false }),
+  grouped('rbac.authorization.k8s.io', 'rolebindings', 'RoleBinding', { namespaced: true }),
+  grouped('rbac.authorization.k8s.io', 'roles', 'Role', { namespaced: true }),
+  grouped('authorization.k8s.io', 'selfsubjectaccessreviews', 'SelfSubjectAccessReview', {
+    namespaced: false,
+  }),
+  grouped('authorization.k8s.io', 'selfsubjectrulesreviews', 'SelfSubjectRulesReview', {
+    namespaced: false,
+  }),
+  grouped('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview', {
+    namespaced: false,
+  }),
+  grouped('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', {
+    namespaced: false,
+  }),
+];
+
 /** The resources of this course's API server, in the order discovery lists them. */
 export const builtinResources: ResourceType[] = [
   core('namespaces', 'Namespace', {

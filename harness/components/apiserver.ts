@@ -14,12 +14,16 @@
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
+import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
+import { accessResources, builtinResources } from '../api/resources.ts';
+import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
 import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
@@ -49,13 +53,33 @@ export interface ApiServerFlags {
   storageInitializationTimeoutMs: number;
   /** An EncryptionConfiguration file: the resources it names are encrypted in the store. */
   encryptionProviderConfig?: string;
+  /** --authorization-mode: AlwaysAllow, or Node and RBAC in order (chapter 11b). */
+  authorizationModes: string[];
+  /** --token-auth-file: a static token file (token,user,uid,"groups"); none by default. */
+  tokenAuthFile?: string;
+  /** --tls-cert-file and --tls-private-key-file: serve HTTPS with this certificate. */
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** --client-ca-file: trust client certificates this CA signed (user = CN, groups = O). */
+  clientCaFile?: string;
+  /** --service-account-signing-key-file: the PEM private key ServiceAccount tokens are signed with. */
+  serviceAccountSigningKeyFile?: string;
+  /** --service-account-issuer: the `iss` of ServiceAccount tokens. */
+  serviceAccountIssuer: string;
+  /** --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger, ResourceQuota. */
+  admissionPlugins: string[];
   use: Use;
 }
 
 const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PORT] [--bind-address IP] [--advertise-address IP]
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
-                          [--encryption-provider-config FILE] [--use solutions|mine|auto]`;
+                          [--encryption-provider-config FILE]
+                          [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
+                          [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
+                          [--service-account-signing-key-file FILE] [--service-account-issuer URL]
+                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota]
+                          [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
 export function parseFlags(argv: string[]): ApiServerFlags {
@@ -69,6 +93,14 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'default-watch-cache-size': 'string',
     'storage-initialization-timeout': 'string',
     'encryption-provider-config': 'string',
+    'authorization-mode': 'string',
+    'token-auth-file': 'string',
+    'enable-admission-plugins': 'string',
+    'tls-cert-file': 'string',
+    'tls-private-key-file': 'string',
+    'client-ca-file': 'string',
+    'service-account-signing-key-file': 'string',
+    'service-account-issuer': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -98,6 +130,27 @@ export function parseFlags(argv: string[]): ApiServerFlags {
   if (advertiseAddress !== undefined && !isIP(advertiseAddress)) {
     throw new UsageError(`--advertise-address must be an IP address, not "${advertiseAddress}"`);
   }
+  const list = (name: string, fallback: string) =>
+    (text(name) ?? fallback)
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '');
+  const authorizationModes = list('authorization-mode', 'AlwaysAllow');
+  for (const mode of authorizationModes) {
+    if (!['AlwaysAllow', 'Node', 'RBAC'].includes(mode)) {
+      throw new UsageError(
+        `--authorization-mode: unknown mode "${mode}" (known: AlwaysAllow, Node, RBAC)`,
+      );
+    }
+  }
+  if ((text('tls-cert-file') === undefined) !== (text('tls-private-key-file') === undefined)) {
+    throw new UsageError('--tls-cert-file and --tls-private-key-file go together');
+  }
+  if (authorizationModes.includes('AlwaysAllow') && authorizationModes.length > 1) {
+    throw new UsageError(
+      '--authorization-mode: AlwaysAllow allows everything; it cannot be combined with Node or RBAC',
+    );
+  }
   const use = text('use') ?? 'auto';
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   return {
@@ -114,6 +167,17 @@ export function parseFlags(argv: string[]): ApiServerFlags {
       'storage-initialization-timeout',
     ),
     encryptionProviderConfig: text('encryption-provider-config'),
+    authorizationModes,
+    tokenAuthFile: text('token-auth-file'),
+    tlsCertFile: text('tls-cert-file'),
+    tlsPrivateKeyFile: text('tls-private-key-file'),
+    clientCaFile: text('client-ca-file'),
+    serviceAccountSigningKeyFile: text('service-account-signing-key-file'),
+    serviceAccountIssuer:
+      text('service-account-issuer') ?? 'https://kubernetes.default.svc.cluster.local',
+    admissionPlugins: list('enable-admission-plugins', '').filter(
+      (name) => name !== 'NamespaceLifecycle',
+    ),
     use,
   };
 }
@@ -151,6 +215,108 @@ async function loadImplementation({ serverDir, machineryDir }: ImplementationDir
 export interface RunningApiServer {
   url: string;
   close(): Promise<void>;
+}
+
+/** Chapter 11b's part of the server, and the token its own requests use. */
+interface LoadedSecurity {
+  security: SecurityOptions;
+  /**
+   * A token only this process knows, for the server's requests to itself (the `kubernetes`
+   * Service's Endpoints): system:masters, as kube-apiserver's loopback client is.
+   */
+  loopbackToken: string;
+}
+
+/**
+ * Chapter 11a for --service-account-signing-key-file: ServiceAccount tokens, TokenRequest and the
+ * `default` account. Undefined without the flag.
+ */
+async function loadServiceAccounts(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<ServiceAccountSecurity | undefined> {
+  if (!flags.serviceAccountSigningKeyFile) return undefined;
+  const folder = chapterSource('11a', flags.use);
+  const { createServiceAccountSecurity } = await loadModule('11a', 'service-accounts.ts', folder);
+  log(`chapter 11a, ServiceAccounts: ${describeSource(folder)}`);
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(readFileSync(flags.serviceAccountSigningKeyFile, 'utf8'));
+  } catch (error) {
+    throw new Error(
+      `--service-account-signing-key-file ${flags.serviceAccountSigningKeyFile}: ${(error as Error).message}`,
+    );
+  }
+  const now = () => Math.floor(Date.now() / 1000);
+  return createServiceAccountSecurity({ privateKey, issuer: flags.serviceAccountIssuer, now });
+}
+
+/**
+ * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
+ * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
+ * of them: every request is then allowed, as in the early chapters.
+ */
+async function loadSecurity(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<LoadedSecurity | undefined> {
+  const modes = flags.authorizationModes.filter((mode) => mode !== 'AlwaysAllow');
+  const authenticating =
+    flags.tokenAuthFile ||
+    flags.clientCaFile ||
+    flags.tlsCertFile ||
+    flags.serviceAccountSigningKeyFile;
+  if (modes.length === 0 && !authenticating && flags.admissionPlugins.length === 0) {
+    return undefined;
+  }
+  const folder = chapterSource('11b', flags.use);
+  const tokens = await loadModule('11b', 'tokens.ts', folder);
+  const authorization = await loadModule('11b', 'authorization.ts', folder);
+  log(`chapter 11b, authorization and admission: ${describeSource(folder)}`);
+  let users = new Map<string, UserInfo>();
+  if (flags.tokenAuthFile) {
+    try {
+      users = tokens.parseTokenFile(readFileSync(flags.tokenAuthFile, 'utf8'));
+    } catch (error) {
+      throw new Error(`--token-auth-file ${flags.tokenAuthFile}: ${(error as Error).message}`);
+    }
+  }
+  const loopbackToken = randomBytes(24).toString('hex');
+  users.set(loopbackToken, {
+    username: 'system:apiserver',
+    groups: ['system:masters', 'system:authenticated'],
+  });
+  const created = authorization.createAuthorization({
+    modes,
+    admissionPlugins: flags.admissionPlugins,
+  });
+  const accounts = await loadServiceAccounts(flags, log);
+  const authenticator = tokens.unionAuthenticator([
+    tokens.certificateAuthenticator(),
+    tokens.tokenFileAuthenticator(users),
+    ...(accounts ? [accounts.authenticator] : []),
+  ]);
+  created.reviews = [...(created.reviews ?? []), ...(accounts?.reviews ?? [])];
+  created.controllers = [...(created.controllers ?? []), ...(accounts?.controllers ?? [])];
+  const tls = flags.tlsCertFile
+    ? {
+        cert: readFileSync(flags.tlsCertFile, 'utf8'),
+        key: readFileSync(flags.tlsPrivateKeyFile!, 'utf8'),
+        clientCa: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
+      }
+    : undefined;
+  if (modes.length > 0) return { security: { ...created, authenticator, tls }, loopbackToken };
+  // AlwaysAllow: who asks is known, and admission runs, but nothing is refused for who it is.
+  const admission = (created.admission ?? []).filter((plugin) => plugin.name !== 'RBACEscalation');
+  return {
+    security: {
+      authenticator,
+      admission,
+      controllers: created.controllers,
+      reviews: created.reviews,
+    },
+    loopbackToken,
+  };
 }
 
 /** Why a listen failed, in one line that names the flag to change. */
@@ -243,7 +409,9 @@ export async function startApiServer(
   const store = await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log);
   await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;
+  let loaded: LoadedSecurity | undefined;
   try {
+    loaded = await loadSecurity(flags, log);
     const allocatorFolder = chapterSource('09', flags.use);
     const { ServiceAllocator } = await loadModule('09', 'allocator.ts', allocatorFolder);
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
@@ -263,6 +431,9 @@ export async function startApiServer(
       bodyDecoders: [protobufDecoder],
       watchCacheSize: flags.defaultWatchCacheSize,
       connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(),
+      ...(loaded
+        ? { security: loaded.security, resources: [...builtinResources, ...accessResources] }
+        : {}),
     });
   } catch (error) {
     await store.close();
@@ -294,15 +465,23 @@ export async function startApiServer(
       : '127.0.0.1');
   const port = Number(new URL(url).port);
   try {
-    await advertise(url, advertised, port);
+    const tls = loaded?.security.tls;
+    const loopback = tls
+      ? fetchTrusting(flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : tls.cert)
+      : fetch;
+    await advertise(url, advertised, port, loaded?.loopbackToken, loopback);
     log(`the kubernetes Service leads here: its Endpoints name ${advertised}:${port}`);
   } catch (error) {
     log(`could not point the kubernetes Service here: ${(error as Error).message}`);
   }
   log(`storing objects in ${endpoint} under /registry`);
   log(
-    `serving the Kubernetes API on ${url} over plain HTTP, not TLS (authentication comes in a ` +
-      'later chapter; keep it on loopback)',
+    `serving the Kubernetes API on ${url}` +
+      (url.startsWith('https') ? '' : ' over plain HTTP, not TLS (keep it on loopback)') +
+      (loaded
+        ? `; authorization: ${flags.authorizationModes.join(',')}` +
+          (flags.tokenAuthFile ? `, tokens from ${flags.tokenAuthFile}` : '')
+        : '; every request is allowed'),
   );
   log(`try: kubectl --server ${url} get namespaces`);
   log(
@@ -324,7 +503,16 @@ export async function startApiServer(
  * endpoints controller leaves them alone); with them, pods reach the API at
  * KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, where in-cluster clients look for it.
  */
-export async function advertise(url: string, ip: string, port: number): Promise<void> {
+export async function advertise(
+  url: string,
+  ip: string,
+  port: number,
+  loopbackToken?: string,
+  fetch: typeof globalThis.fetch = globalThis.fetch,
+): Promise<void> {
+  const authorization: Record<string, string> = loopbackToken
+    ? { authorization: `Bearer ${loopbackToken}` }
+    : {};
   const collection = `${url}/api/v1/namespaces/default/endpoints`;
   const subsets = [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }];
   /** A failed answer as an Error carrying the Status's message. */
@@ -337,12 +525,12 @@ export async function advertise(url: string, ip: string, port: number): Promise<
     check(
       await fetch(target, {
         method,
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...authorization },
         body: JSON.stringify(body),
       }),
       method,
     );
-  const current = await fetch(`${collection}/kubernetes`);
+  const current = await fetch(`${collection}/kubernetes`, { headers: authorization });
   if (current.status === 404) {
     await send('POST', collection, {
       apiVersion: 'v1',
@@ -356,6 +544,29 @@ export async function advertise(url: string, ip: string, port: number): Promise<
   if (JSON.stringify(endpoints.subsets) === JSON.stringify(subsets)) return;
   // The resourceVersion read above guards the write: a conflict means someone else wrote it.
   await send('PUT', `${collection}/kubernetes`, { ...endpoints, subsets });
+}
+
+/**
+ * fetch for the server's requests to itself over HTTPS: trusts the CA that signed its serving
+ * certificate (the global fetch trusts only the system's CAs).
+ */
+export function fetchTrusting(ca: string): typeof globalThis.fetch {
+  return (input, init = {}) =>
+    new Promise((resolve, reject) => {
+      const request = https.request(
+        String(input),
+        { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, ca },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve(new Response(Buffer.concat(chunks), { status: response.statusCode })),
+          );
+        },
+      );
+      request.on('error', reject);
+      request.end(init.body as string | undefined);
+    });
 }
 
 /** The program: starts the API server, runs until SIGINT or SIGTERM. Returns the exit code. */

@@ -40,6 +40,14 @@ describe('The API server command line', () => {
       defaultWatchCacheSize: 1000,
       storageInitializationTimeoutMs: 300_000,
       encryptionProviderConfig: undefined,
+      authorizationModes: ['AlwaysAllow'],
+      tokenAuthFile: undefined,
+      tlsCertFile: undefined,
+      tlsPrivateKeyFile: undefined,
+      clientCaFile: undefined,
+      serviceAccountSigningKeyFile: undefined,
+      serviceAccountIssuer: 'https://kubernetes.default.svc.cluster.local',
+      admissionPlugins: [],
       use: 'auto',
     });
   });
@@ -84,7 +92,7 @@ describe('The API server command line', () => {
       ['--storage-initialization-timeout', '5'],
     ].map((argv) => usageProblem(() => parseApiServerFlags(argv)));
     expect(problems, 'the messages of nine mistakes').toEqual([
-      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --use',
+      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --authorization-mode, --token-auth-file, --enable-admission-plugins, --tls-cert-file, --tls-private-key-file, --client-ca-file, --service-account-signing-key-file, --service-account-issuer, --use',
       '--secure-port needs a value',
       '--secure-port must be a port number (0-65535), not "x"',
       '--secure-port must be a port number (0-65535), not "99999"',

@@ -34,6 +34,11 @@ import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
 import type {
+  AuthorizationModule,
+  ServiceAccountsModule,
+  TokenFileModule,
+} from '../contracts/security.ts';
+import type {
   DurableStoreModule,
   StoreClientModule,
   StoreServerModule,
@@ -125,6 +130,8 @@ export interface ChapterModules {
   '09b': { 'endpointslices.ts': EndpointSliceModule; 'iptables-proxy.ts': IptablesProxyModule };
   '10a': { 'pod-config.ts': PodConfigModule; 'encryption.ts': EncryptionModule };
   '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
+  '11a': { 'service-accounts.ts': ServiceAccountsModule };
+  '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
 }
 
@@ -159,6 +166,8 @@ export const chapterModuleFiles = {
   '09b': ['endpointslices.ts', 'iptables-proxy.ts'],
   '10a': ['pod-config.ts', 'encryption.ts'],
   '10b': ['streaming-server.ts', 'connect.ts'],
+  '11a': ['service-accounts.ts'],
+  '11b': ['authorization.ts', 'tokens.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 

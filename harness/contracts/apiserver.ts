@@ -16,6 +16,7 @@ import type { ResourceType } from '../api/resources.ts';
 import type { Clock } from '../clock.ts';
 import type { PodConnecter } from './pod-streams.ts';
 import type { StoreClient } from '../store/client.ts';
+import type { SecurityOptions } from './security.ts';
 
 export interface ApiServerOptions {
   /** Where objects live: chapter 02's client (kata store or etcd), or an in-process double. */
@@ -53,6 +54,11 @@ export interface ApiServerOptions {
    * --default-watch-cache-size). 1000; 0 turns the cache off (--watch-cache=false).
    */
   watchCacheSize?: number;
+  /**
+   * Authentication, authorization, admission plugins and reviews (chapter 11); without it every
+   * request is system:anonymous's and allowed.
+   */
+  security?: SecurityOptions;
 }
 
 export interface ApiServer {

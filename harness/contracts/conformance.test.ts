@@ -68,6 +68,13 @@ export type ReferenceConforms = Conforms<{
     'streaming-server.ts': typeof import('../../solutions/10b-pod-streams/streaming-server.ts');
     'connect.ts': typeof import('../../solutions/10b-pod-streams/connect.ts');
   };
+  '11a': {
+    'service-accounts.ts': typeof import('../../solutions/11a-service-accounts/service-accounts.ts');
+  };
+  '11b': {
+    'authorization.ts': typeof import('../../solutions/11b-authorization/authorization.ts');
+    'tokens.ts': typeof import('../../solutions/11b-authorization/tokens.ts');
+  };
   '12': {
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
@@ -121,6 +128,13 @@ export type StubsConform = Conforms<{
   '10b': {
     'streaming-server.ts': typeof import('../../chapters/10b-pod-streams/streaming-server.ts');
     'connect.ts': typeof import('../../chapters/10b-pod-streams/connect.ts');
+  };
+  '11a': {
+    'service-accounts.ts': typeof import('../../chapters/11a-service-accounts/service-accounts.ts');
+  };
+  '11b': {
+    'authorization.ts': typeof import('../../chapters/11b-authorization/authorization.ts');
+    'tokens.ts': typeof import('../../chapters/11b-authorization/tokens.ts');
   };
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');

@@ -14,6 +14,7 @@
 // /registry/<resource>/<name>), which is where kube-apiserver keeps it in etcd. One prefix read
 // then lists a namespace, or every namespace.
 import type { ResourceType } from '../../harness/api/resources.ts';
+import type { UserInfo } from '../../harness/contracts/security.ts';
 import { badRequest } from './status.ts';
 
 /** What a resource URL names. */
@@ -24,6 +25,8 @@ export interface RequestInfo {
   /** Absent for a collection. */
   name?: string;
   subresource?: string;
+  /** Who asks: set once the request is authenticated (admission plugins read it). */
+  user?: UserInfo;
 }
 
 /**

@@ -28,10 +28,11 @@ import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
+import { createServer, schemeOf, startSecurity } from '../../harness/api/security.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
 import { answer, coreResource, queryOf, type ServerContext } from './context.ts';
-import { authenticate, authorize, namespaceLifecycle, verbOf } from './filters.ts';
+import { authenticate, authorize, namespaceLifecycle, serveReview, verbOf } from './filters.ts';
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
 import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
@@ -53,13 +54,24 @@ const globalTimers: Timers = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** Builds the server and starts it: namespaces, the `kubernetes` Service, compaction. */
+/**
+ * Builds the server and starts it: namespaces, the `kubernetes` Service, compaction, and chapter
+ * 11's security when options.security is given (its default objects, feeds and controllers).
+ */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const context = createContext(options);
   await createInitialNamespaces(context);
   if (options.serviceAllocator) await startServiceAllocator(context, options.serviceAllocator);
   const compactionIntervalMs = options.compactionIntervalMs ?? 5 * 60 * 1000;
   if (compactionIntervalMs > 0) startCompaction(context, compactionIntervalMs);
+  await startSecurity(
+    options.security,
+    context.watchSource,
+    context.storage,
+    context.resources,
+    (resource, object) =>
+      context.registry.get(resource)!.strategy.prepareForCreate(object, context.makers),
+  );
   return {
     app: context.app,
     listen: (port = 0, host = '127.0.0.1') => listenOn(context, port, host),
@@ -134,10 +146,11 @@ export function setUpApp(context: ServerContext): void {
 }
 
 /**
- * Routes one request down the pipeline: discovery answers the paths it knows; any other path
- * must name a resource (404 otherwise); the user is authenticated and authorized for the verb;
- * then a subresource goes to its handler, and a verb on a collection or an object to the verb's
- * handler (405 for a verb the path does not take).
+ * Routes one request down the pipeline: the user is authenticated; discovery answers the paths
+ * it knows; any other path must name a resource (404 otherwise); the user is authorized for the
+ * verb (and recorded on the request info); a create of a review chapter 11 answers (a
+ * SelfSubjectAccessReview) is answered at once by serveReview; then a subresource goes to its handler, and a
+ * verb on a collection or an object to the verb's handler (405 for a verb the path does not take).
  */
 export async function routeRequest(
   context: ServerContext,
@@ -149,7 +162,7 @@ export async function routeRequest(
   const mark = target.indexOf('?');
   const path = mark < 0 ? target : target.slice(0, mark);
   const query = queryOf(target);
-  const user = authenticate(request);
+  const user = authenticate(context, request);
   if (request.method === 'GET' && context.options.discovery) {
     if (serveDiscovery(context, request, response, path)) return;
   }
@@ -157,7 +170,8 @@ export async function routeRequest(
   if (!info) throw noSuchPath();
   checkPathSegments(info);
   const verb = verbOf(request.method, info, query);
-  authorize(user, verb, info);
+  authorize(context, user, verb, info);
+  if (serveReview(context, request, response, info, verb)) return;
   if (info.subresource !== undefined) {
     return routeSubresource(context, request, response, info, query);
   }
@@ -232,9 +246,12 @@ export function startCompaction(context: ServerContext, intervalMs: number): voi
   compactEvery(0);
 }
 
-/** Starts an HTTP server for the app (port 0 picks a free one); resolves with its URL. */
+/**
+ * Starts an HTTP server for the app (HTTPS with chapter 11's certificate; port 0 picks a free
+ * one); resolves with its URL.
+ */
 export function listenOn(context: ServerContext, port: number, host: string): Promise<string> {
-  const server = http.createServer({ requestTimeout: 0 }, (request, response) =>
+  const server = createServer(context.options.security, (request, response) =>
     serveHotPath(context, request, response),
   );
   server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) =>
@@ -247,7 +264,7 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
       server.off('error', reject);
       const address = server.address() as AddressInfo;
       const printable = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve(`http://${printable}:${address.port}`);
+      resolve(`${schemeOf(context.options.security)}://${printable}:${address.port}`);
     });
   });
 }
@@ -274,7 +291,11 @@ export function serveHotPath(
     context.app(request, response);
     return;
   }
-  authorize(authenticate(request), 'get', info);
+  try {
+    authorize(context, authenticate(context, request), 'get', info);
+  } catch {
+    return context.app(request, response); // refused: Express answers with the Status
+  }
   context.storage.get(info.resource, info.namespace, info.name).then(
     (object) => answer(response, 200, object),
     () => context.app(request, response),

@@ -1,0 +1,127 @@
+// A cluster's certificates, made as kubeadm makes them (`kubeadm init phase certs`): one cluster
+// CA, the API server's serving certificate with its names (SANs), and a client certificate per
+// user whose subject says who it is: the Common Name is the user, each Organization a group
+// (CN=system:node:n1, O=system:nodes; the admin's O=system:masters). The API server trusts any
+// client certificate the CA signed (--client-ca-file) and reads the user from it.
+//
+// Keys are ECDSA P-256, from node:crypto; the X.509 encoding is @peculiar/x509's (which needs
+// reflect-metadata loaded first).
+import { webcrypto } from 'node:crypto';
+import { isIP } from 'node:net';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+const algorithm = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+
+/** A certificate and its private key, both PEM. */
+export interface KeyPair {
+  cert: string;
+  key: string;
+}
+
+/** What a certificate is issued for. */
+export interface CertificateRequest {
+  commonName: string;
+  organizations?: string[];
+  /** DNS names and IP addresses the server answers as (serving certificates only). */
+  hosts?: string[];
+  usage: 'server' | 'client';
+  /** How long it is valid; a year by default (kubeadm's). */
+  days?: number;
+}
+
+/** A subject name: CN=<name>, then O=<group> for each group. */
+export function subjectOf(commonName: string, organizations: string[] = []): string {
+  const escape = (value: string) => value.replace(/([,+"\\<>;=])/g, '\\$1');
+  return [`CN=${escape(commonName)}`, ...organizations.map((group) => `O=${escape(group)}`)].join(
+    ', ',
+  );
+}
+
+async function newKeys(): Promise<webcrypto.CryptoKeyPair> {
+  return (await webcrypto.subtle.generateKey(algorithm, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+}
+
+async function privatePem(keys: webcrypto.CryptoKeyPair): Promise<string> {
+  const pkcs8 = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey as webcrypto.CryptoKey);
+  return x509.PemConverter.encode(pkcs8, 'PRIVATE KEY');
+}
+
+function serialNumber(): string {
+  return webcrypto
+    .getRandomValues(new Uint8Array(16))
+    .reduce((hex, byte) => hex + byte.toString(16).padStart(2, '0'), '7');
+}
+
+function validity(days: number) {
+  const notBefore = new Date(Date.now() - 5 * 60 * 1000);
+  return { notBefore, notAfter: new Date(notBefore.getTime() + days * 24 * 60 * 60 * 1000) };
+}
+
+/** A new cluster CA: self-signed, for signing certificates only (CN=kubernetes, ten years). */
+export async function createCertificateAuthority(commonName = 'kubernetes'): Promise<KeyPair> {
+  const keys = await newKeys();
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: subjectOf(commonName),
+    ...validity(3650),
+    signingAlgorithm: algorithm,
+    keys: keys as never,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.keyCertSign |
+          x509.KeyUsageFlags.cRLSign |
+          x509.KeyUsageFlags.digitalSignature,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey as never),
+    ],
+  });
+  return { cert: certificate.toString('pem'), key: await privatePem(keys) };
+}
+
+/** A certificate the CA signs: a server's with its SANs, or a client's naming a user. */
+export async function issueCertificate(ca: KeyPair, request: CertificateRequest): Promise<KeyPair> {
+  const authority = new x509.X509Certificate(ca.cert);
+  const caKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    x509.PemConverter.decode(ca.key)[0]!,
+    algorithm,
+    false,
+    ['sign'],
+  );
+  const keys = await newKeys();
+  const names = (request.hosts ?? []).map((host) => ({
+    type: isIP(host) ? ('ip' as const) : ('dns' as const),
+    value: host,
+  }));
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: subjectOf(request.commonName, request.organizations),
+    issuer: authority.subject,
+    ...validity(request.days ?? 365),
+    signingAlgorithm: algorithm,
+    publicKey: keys.publicKey as never,
+    signingKey: caKey as never,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.keyEncipherment,
+        true,
+      ),
+      new x509.ExtendedKeyUsageExtension([
+        request.usage === 'server'
+          ? x509.ExtendedKeyUsage.serverAuth
+          : x509.ExtendedKeyUsage.clientAuth,
+      ]),
+      ...(names.length ? [new x509.SubjectAlternativeNameExtension(names)] : []),
+    ],
+  });
+  return { cert: certificate.toString('pem'), key: await privatePem(keys) };
+}

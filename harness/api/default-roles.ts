@@ -1,0 +1,239 @@
+// Given to chapter 11b: the roles and bindings every cluster starts with (kube-apiserver's bootstrap policy,
+// plugin/pkg/auth/authorizer/rbac/bootstrappolicy). The API server creates them at start if they
+// are missing, so `kubectl get clusterroles` lists them and an administrator can read, and
+// extend, what each component may do:
+//
+//   cluster-admin            everything; bound to the group system:masters (kubeadm's admin)
+//   admin, edit, view        for people, granted in a namespace by a RoleBinding; aggregated
+//   system:basic-user        every signed-in user may ask what they themselves may do
+//   system:kube-scheduler, system:kube-controller-manager, system:node-proxier: the components
+//   system:node              a kubelet's rules (chapter 11b's Node authorizer applies them)
+import type { KubeObject } from './types.ts';
+
+/** The RBAC API group. */
+const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** One rule of a role (rbac/v1 PolicyRule), as chapter 11b's rbac.ts reads it. */
+interface PolicyRule {
+  verbs: string[];
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+}
+
+/** Who a binding grants its role to (rbac/v1 Subject). */
+interface Subject {
+  kind: 'User' | 'Group' | 'ServiceAccount';
+  name: string;
+  namespace?: string;
+}
+
+/** The label that marks a ClusterRole whose rules aggregate into the role of that name. */
+export const AGGREGATE_TO = (role: 'admin' | 'edit' | 'view') =>
+  `${RBAC_GROUP}/aggregate-to-${role}`;
+
+const READ = ['get', 'list', 'watch'];
+const WRITE = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+
+/** A rule of `verbs` on `resources` of one API group. */
+function rule(verbs: string[], apiGroup: string, resources: string[]): PolicyRule {
+  return { verbs, apiGroups: [apiGroup], resources };
+}
+
+/** What people work with in a namespace, by API group (secrets aside: view may not read them). */
+const workloadResources: [string, string[]][] = [
+  [
+    '',
+    [
+      'pods',
+      'pods/log',
+      'pods/status',
+      'services',
+      'endpoints',
+      'configmaps',
+      'persistentvolumeclaims',
+      'replicationcontrollers',
+      'replicationcontrollers/scale',
+      'serviceaccounts',
+    ],
+  ],
+  [
+    'apps',
+    [
+      'deployments',
+      'deployments/scale',
+      'replicasets',
+      'replicasets/scale',
+      'statefulsets',
+      'daemonsets',
+    ],
+  ],
+  ['policy', ['poddisruptionbudgets']],
+];
+
+/** view: read what is in a namespace, except Secrets. */
+const viewRules: PolicyRule[] = [
+  ...workloadResources.map(([group, resources]) => rule(READ, group, resources)),
+  rule(READ, '', [
+    'events',
+    'limitranges',
+    'resourcequotas',
+    'resourcequotas/status',
+    'namespaces',
+  ]),
+];
+
+/** edit: view, plus writing workloads and reading and writing Secrets. */
+const editRules: PolicyRule[] = [
+  ...workloadResources.map(([group, resources]) => rule(WRITE, group, resources)),
+  rule([...READ, ...WRITE], '', ['secrets']),
+  rule(['create'], '', ['pods/exec', 'pods/attach', 'pods/portforward', 'serviceaccounts/token']),
+  rule(['impersonate'], '', ['serviceaccounts']),
+];
+
+/** admin: edit, plus the namespace's own Roles and RoleBindings, and its quotas' reading. */
+const adminRules: PolicyRule[] = [
+  rule([...READ, ...WRITE], RBAC_GROUP, ['roles', 'rolebindings']),
+  rule(['create'], 'authorization.k8s.io', ['localsubjectaccessreviews']),
+];
+
+/** A kubelet's rules (kube's NodeRules): its node, the pods bound to it, their events. */
+export const nodeRules: PolicyRule[] = [
+  rule([...READ, 'create', 'update', 'patch', 'delete'], '', ['nodes', 'nodes/status']),
+  rule([...READ, 'create', 'delete'], '', ['pods']),
+  rule(['update', 'patch'], '', ['pods/status']),
+  rule(['create'], '', ['pods/eviction', 'serviceaccounts/token']),
+  rule(READ, '', ['services', 'endpoints']),
+  rule(['create', 'update', 'patch'], '', ['events']),
+  rule([...READ, 'create', 'update', 'patch', 'delete'], 'coordination.k8s.io', ['leases']),
+  rule(['create'], 'authorization.k8s.io', ['subjectaccessreviews']),
+  rule(['create'], 'authentication.k8s.io', ['tokenreviews']),
+];
+
+/** The controllers' rules: they read everything and write the workloads they reconcile. */
+const controllerManagerRules: PolicyRule[] = [
+  rule(['*'], '', ['*']),
+  rule(['*'], 'apps', ['*']),
+  rule(['*'], 'policy', ['*']),
+  rule(['*'], 'coordination.k8s.io', ['*']),
+  rule(['*'], 'discovery.k8s.io', ['*']),
+  rule(READ, RBAC_GROUP, ['*']),
+];
+
+/** The scheduler's rules: it reads pods and nodes, binds pods and records events. */
+const schedulerRules: PolicyRule[] = [
+  rule(READ, '', ['pods', 'nodes', 'namespaces', 'persistentvolumeclaims', 'services']),
+  rule(['create'], '', ['pods/binding', 'bindings']),
+  rule(['update', 'patch'], '', ['pods/status']),
+  rule(['delete'], '', ['pods']),
+  rule(['create', 'update', 'patch'], '', ['events']),
+  rule([...READ, 'create', 'update'], 'coordination.k8s.io', ['leases']),
+];
+
+/** kube-proxy's rules: it follows Services and their endpoints. */
+const proxierRules: PolicyRule[] = [
+  rule(READ, '', ['services', 'endpoints', 'nodes']),
+  rule(READ, 'discovery.k8s.io', ['endpointslices']),
+  rule(['create', 'update', 'patch'], '', ['events']),
+];
+
+/** A bootstrap ClusterRole, labelled as kube labels its defaults. */
+function clusterRole(
+  name: string,
+  rules: PolicyRule[] | undefined,
+  fields: { labels?: Record<string, string>; aggregateFrom?: string } = {},
+): KubeObject {
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRole',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults', ...fields.labels },
+      annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
+    },
+    ...(fields.aggregateFrom
+      ? {
+          aggregationRule: {
+            clusterRoleSelectors: [{ matchLabels: { [fields.aggregateFrom]: 'true' } }],
+          },
+        }
+      : {}),
+    rules: rules ?? [],
+  };
+}
+
+/** A bootstrap ClusterRoleBinding of a ClusterRole of the same name to `subjects`. */
+function clusterRoleBinding(name: string, subjects: Subject[]): KubeObject {
+  return {
+    apiVersion: `${RBAC_GROUP}/v1`,
+    kind: 'ClusterRoleBinding',
+    metadata: {
+      name,
+      labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' },
+      annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' },
+    },
+    roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name },
+    subjects: subjects.map((subject) =>
+      subject.kind === 'ServiceAccount' ? subject : { apiGroup: RBAC_GROUP, ...subject },
+    ),
+  };
+}
+
+/** The default ClusterRoles, in the order they are created. */
+export function defaultClusterRoles(): KubeObject[] {
+  const all = [AGGREGATE_TO('admin'), AGGREGATE_TO('edit'), AGGREGATE_TO('view')];
+  const labelled = (labels: string[]) => Object.fromEntries(labels.map((label) => [label, 'true']));
+  return [
+    clusterRole('cluster-admin', [
+      { verbs: ['*'], apiGroups: ['*'], resources: ['*'] },
+      { verbs: ['*'], nonResourceURLs: ['*'] },
+    ]),
+    clusterRole('admin', undefined, { aggregateFrom: AGGREGATE_TO('admin') }),
+    clusterRole('edit', undefined, {
+      aggregateFrom: AGGREGATE_TO('edit'),
+      labels: labelled([all[0]!]),
+    }),
+    clusterRole('view', undefined, {
+      aggregateFrom: AGGREGATE_TO('view'),
+      labels: labelled([all[0]!, all[1]!]),
+    }),
+    clusterRole('system:aggregate-to-admin', adminRules, { labels: labelled([all[0]!]) }),
+    clusterRole('system:aggregate-to-edit', editRules, { labels: labelled(all.slice(0, 2)) }),
+    clusterRole('system:aggregate-to-view', viewRules, { labels: labelled(all) }),
+    clusterRole('system:basic-user', [
+      rule(['create'], 'authorization.k8s.io', [
+        'selfsubjectaccessreviews',
+        'selfsubjectrulesreviews',
+      ]),
+      rule(['create'], 'authentication.k8s.io', ['selfsubjectreviews']),
+    ]),
+    clusterRole('system:public-info-viewer', [
+      {
+        verbs: ['get'],
+        nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'],
+      },
+    ]),
+    clusterRole('system:kube-scheduler', schedulerRules),
+    clusterRole('system:kube-controller-manager', controllerManagerRules),
+    clusterRole('system:node-proxier', proxierRules),
+    clusterRole('system:node', nodeRules),
+  ];
+}
+
+/** The default ClusterRoleBindings: who holds the default roles from the start. */
+export function defaultClusterRoleBindings(): KubeObject[] {
+  const group = (name: string): Subject => ({ kind: 'Group', name });
+  const user = (name: string): Subject => ({ kind: 'User', name });
+  return [
+    clusterRoleBinding('cluster-admin', [group('system:masters')]),
+    clusterRoleBinding('system:basic-user', [group('system:authenticated')]),
+    clusterRoleBinding('system:public-info-viewer', [
+      group('system:authenticated'),
+      group('system:unauthenticated'),
+    ]),
+    clusterRoleBinding('system:kube-scheduler', [user('system:kube-scheduler')]),
+    clusterRoleBinding('system:kube-controller-manager', [user('system:kube-controller-manager')]),
+    clusterRoleBinding('system:node-proxier', [user('system:kube-proxy')]),
+  ];
+}
