@@ -142,6 +142,7 @@ export const chapter3A: Chapter = {
     {
       title: 'A server that starts with its namespaces',
       from: 'Create, get and list > at start, the store holds the namespaces every cluster has',
+      long: "The server's assembly cannot be cut: its first test needs the context, the app and the first namespaces together, and the seams later chapters fill (10b's connecters, 11's security) are lines in those same functions.",
       functions: [
         'createApiServer',
         'createContext',
