@@ -102,6 +102,8 @@ describe.skipIf(skip !== undefined)('In the kernel', () => {
     const ports = [{ name: 'http', port: 80, nodePort: 30080 }];
     await services.create(service('web', '127.96.0.10', { type: 'NodePort', ports }));
     await slices.create(slice('web', ['127.244.0.2']));
+    // The Service alone already has a node port rule (a REJECT): wait for the endpoint's DNAT.
+    await synced('--to-destination 127.244.0.2:8080', 'the DNAT rule for web');
     await synced('--dport 30080', 'the node port rule');
     expect(await namespace.dial('127.20.0.1:30080'), 'what 127.20.0.1:30080 heard').toEqual([
       '127.244.0.2:8080',
