@@ -113,6 +113,20 @@ describe('Endpoints', () => {
     expect(endpointAddress(pod).nodeName, 'the nodeName of pod a, bound to node-1').toBe('node-1');
   });
 
+  test('a pod whose subdomain names the Service is reached by its hostname too', () => {
+    const pod = withStatus(webPod('a'), '127.244.0.3', true);
+    pod.spec.hostname = 'web-0';
+    pod.spec.subdomain = 'web';
+    expect(
+      endpointAddress(pod, exampleService('web')).hostname,
+      'the address of pod a (hostname web-0, subdomain web) for Service web',
+    ).toBe('web-0');
+    expect(
+      endpointAddress(pod, exampleService('other')).hostname,
+      'the same pod in the Endpoints of Service other',
+    ).toBeUndefined();
+  });
+
   test('ready pods are addresses, others notReadyAddresses; pods whose named port differs get their own subset', () => {
     const service = exampleService('web');
     service.spec.ports = [{ port: 80, targetPort: 'http' }];

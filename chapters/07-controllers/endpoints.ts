@@ -44,10 +44,11 @@ export function endpointPorts(service: Service, pod: Pod): EndpointPort[] {
 }
 
 /**
- * Where a pod is reached: { ip: its status.podIP, nodeName (only once it is bound), targetRef:
- * { kind: "Pod", namespace, name, uid } }.
+ * Where a pod is reached: { ip: its status.podIP, hostname (only when the pod has a
+ * spec.hostname and its spec.subdomain is the Service's name), nodeName (only once it is bound),
+ * targetRef: { kind: "Pod", namespace, name, uid } }.
  */
-export function endpointAddress(pod: Pod): EndpointAddress {
+export function endpointAddress(pod: Pod, service?: Service): EndpointAddress {
   throw new NotImplemented('endpointAddress', section);
 }
 

@@ -215,6 +215,8 @@ export const chapter7: Chapter = {
       'endpointPorts: for each Service port, resolveTargetPort; skip undefined; push { name only if the Service port has one, port: the number, protocol: port.protocol ?? "TCP" }. Lesson: § Endpoints.',
     "Endpoints > an address: the pod's IP, its node, and a targetRef to the pod":
       'endpointAddress: { ip: status.podIP, nodeName only when spec.nodeName is set, targetRef: { kind: "Pod", namespace, name, uid } }. Lesson: § Endpoints.',
+    'Endpoints > a pod whose subdomain names the Service is reached by its hostname too':
+      "endpointAddress(pod, service) adds hostname: pod.spec.hostname when the pod has one and its spec.subdomain is the Service's name; endpointSubsets passes the Service. Lesson: § Endpoints.",
     'Endpoints > ready pods are addresses, others notReadyAddresses; pods whose named port differs get their own subset':
       'Group pods in a Map keyed by JSON.stringify(endpointPorts(...)); push endpointAddress to addresses when isReady, else notReadyAddresses; leave a list out when it stays empty. Lesson: § Endpoints.',
     'Endpoints > pods without an IP, being deleted, or with no port that resolves are left out; addresses sort by IP as numbers':

@@ -59,10 +59,16 @@ export function endpointPorts(service: Service, pod: Pod): EndpointPort[] {
   return ports;
 }
 
-/** Where a pod is reached: its IP, its node (once bound), and a reference to the pod itself. */
-export function endpointAddress(pod: Pod): EndpointAddress {
+/**
+ * Where a pod is reached: its IP, its node (once bound), and a reference to the pod itself. A pod
+ * whose subdomain names the Service gives its hostname too: cluster DNS answers
+ * <hostname>.<service>.<ns>.svc for it (a StatefulSet's pods are found so).
+ */
+export function endpointAddress(pod: Pod, service?: Service): EndpointAddress {
+  const named = pod.spec.hostname && pod.spec.subdomain === service?.metadata.name;
   return {
     ip: pod.status?.podIP ?? '',
+    ...(named ? { hostname: pod.spec.hostname } : {}),
     ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     targetRef: {
       kind: 'Pod',
@@ -87,7 +93,7 @@ export function endpointSubsets(service: Service, pods: Pod[]): EndpointSubset[]
     let subset = groups.get(key);
     if (!subset) groups.set(key, (subset = { ports }));
     const list = isReady(pod) ? 'addresses' : 'notReadyAddresses';
-    (subset[list] ??= []).push(endpointAddress(pod));
+    (subset[list] ??= []).push(endpointAddress(pod, service));
   }
   const byIp = (a: EndpointAddress, b: EndpointAddress) =>
     a.ip.localeCompare(b.ip, 'en', { numeric: true });
