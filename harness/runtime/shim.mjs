@@ -19,6 +19,7 @@
 //   { "start": "<container dir>" }   start the container described there (once; again is a no-op)
 //   { "exit": true }                 kill what still runs, record it, and exit (the runtime
 //                                    stopping everything)
+//   { "closeStdin": "<container dir>" }  end the container's stdin (an attach with stdinOnce ended)
 //
 // and tells every connected runtime when a container has ended, one line each, once its exit
 // record is written: { "exited": "<container dir>" } (so a kubelet learns it at once, as from the
@@ -26,7 +27,12 @@
 //
 // Everything else goes through files, so a runtime started later reads what an earlier one asked:
 //
-//   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath }
+//   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath, stdin? }
+//   <dir>/stdin          a FIFO, when spec.stdin names it: the container's stdin. The shim holds it
+//                        open (read and write) for the program's whole life, so an attach opens it
+//                        to write at any time, and the program never reads end of input between
+//                        two attaches; what comes in is copied to the program's stdin, a pipe,
+//                        which ends only on closeStdin (stdinOnce) or with the program.
 //   <dir>/started.json   written here once the program runs: { pid, startedAt }
 //   <dir>/exit.json      written here once it has ended:
 //                        { exitCode, reason, message, finishedAt } (reason Completed, Error, StartError)
@@ -38,9 +44,17 @@
 // The shim ends by itself once no container runs and no runtime is connected: a node whose pods are
 // all gone keeps no process.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { writeFileSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { constants as files, writeFileSync, writeSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 
@@ -96,6 +110,41 @@ function lineWriter(log, stream) {
   };
 }
 
+// --- Stdin ---------------------------------------------------------------------------------------
+
+/**
+ * Copies what is written into the FIFO at `path` to `input`, the program's stdin, until close():
+ * that copies what the FIFO still holds (an attach wrote it all before asking to close), then
+ * ends the program's stdin. Opened read and write, the FIFO never reads as ended by itself.
+ */
+function stdinRelay(path, input) {
+  const fifo = openSync(path, files.O_RDWR | files.O_NONBLOCK);
+  const reader = new Socket({ fd: fifo, readable: true, writable: false });
+  input.on('error', () => {});
+  reader.on('data', (chunk) => input.write(chunk));
+  reader.on('error', () => {});
+  let closed = false;
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        let count = 0;
+        try {
+          count = readSync(fifo, buffer);
+        } catch {
+          break; // EAGAIN: nothing left.
+        }
+        if (count === 0) break;
+        input.write(Buffer.from(buffer.subarray(0, count)));
+      }
+      input.end();
+      reader.destroy();
+    },
+  };
+}
+
 // --- The containers -------------------------------------------------------------------------------
 
 /** Container dirs whose program runs (or is being started), each with the pid once known. */
@@ -125,7 +174,7 @@ function startContainer(dir) {
   }
   const stdout = lineWriter(log, 'stdout');
   const stderr = lineWriter(log, 'stderr');
-  const container = { pid: 0 };
+  const container = { pid: 0, stdin: undefined };
   running.set(dir, container);
 
   let ended = false;
@@ -135,6 +184,7 @@ function startContainer(dir) {
     stdout.flush();
     stderr.flush();
     closeSync(log);
+    container.stdin?.close();
     record(join(dir, 'exit.json'), { ...exit, finishedAt: Date.now() });
     for (const client of clients) client.write(`${JSON.stringify({ exited: dir })}\n`);
     running.delete(dir);
@@ -149,8 +199,9 @@ function startContainer(dir) {
       cwd: spec.cwd,
       env: spec.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    if (spec.stdin) container.stdin = stdinRelay(spec.stdin, child.stdin);
   } catch (error) {
     startError(error);
     return;
@@ -210,6 +261,7 @@ function exitWhenIdle() {
 
 function handle(request) {
   if (typeof request.start === 'string' && !exiting) startContainer(request.start);
+  if (typeof request.closeStdin === 'string') running.get(request.closeStdin)?.stdin?.close();
   if (request.exit === true) {
     exiting = true;
     for (const container of running.values()) if (container.pid) killGroup(container.pid);
