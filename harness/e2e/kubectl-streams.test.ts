@@ -1,6 +1,7 @@
 // Streams into a pod with the real kubectl 1.32 (chapter 10b), on a one-node reference cluster:
 // `kubectl exec` with its exit code and stdin, `cp` both ways (tar over exec), `port-forward` to a
-// pod and to a Service, `run -i --rm`, `attach`, and an honest error from `kubectl debug`.
+// pod and to a Service, `run -i --rm` (a command's output, and `sh` fed a script on stdin),
+// `attach` (output, and `-i` into a container's stdin), and an honest error from `kubectl debug`.
 // Skipped, with the reason, without kubectl.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -119,6 +120,29 @@ describe.skipIf(!hasKubectl)(
       expect(output, 'kubectl run -i --rm once -- echo one-off').toMatch(
         /one-off[\s\S]*pod "once" deleted/,
       );
+    });
+
+    test('run -i --rm -- sh runs the script fed on stdin in the pod, then deletes it', async () => {
+      const script = 'echo fed $((6 * 7)) from $HOSTNAME\nexit 0\n';
+      const result = await withInput(
+        script, 'run', 'sh1', '--rm', '-i', '--image=busybox', '--restart=Never', '--', 'sh',
+      ); // prettier-ignore
+      expect(result, 'a script | kubectl run sh1 -i --rm --image=busybox -- sh').toEqual({
+        code: 0,
+        out: expect.stringMatching(/fed 42 from sh1[\s\S]*pod "sh1" deleted/),
+      });
+    });
+
+    test("attach -i writes to the container's stdin: cat echoes it and ends with it", async () => {
+      await kubectl(
+        'run', 'cat', '-i', '--attach=false', '--image=busybox', '--restart=Never', '--', 'cat',
+      ); // prettier-ignore
+      await kubectl('wait', '--for=condition=Ready', 'pod/cat', '--timeout=60s');
+      const result = await withInput('meow\n', 'attach', '-i', 'cat');
+      expect(result, 'echo meow | kubectl attach -i cat (stdinOnce)').toEqual({
+        code: 0,
+        out: 'meow\n',
+      });
     });
 
     test("attach streams a running container's output", async () => {
