@@ -136,8 +136,8 @@ describe('A streaming exec', () => {
   });
 });
 
-/** A running busybox container `args` with a stdin (stdinOnce as asked), on a runtime of its own. */
-async function withStdin(args: string[], stdinOnce: boolean) {
+/** A running busybox container `args` with a stdin (stdinOnce, tty as asked), on a runtime of its own. */
+async function withStdin(args: string[], stdinOnce: boolean, tty = false) {
   stateDir = mkdtempSync(join(tmpdir(), 'kata-stdin-'));
   runtime = new ProcessRuntime({ stateDir, podCidr });
   const sandbox = await runtime.runPodSandbox({
@@ -149,6 +149,7 @@ async function withStdin(args: string[], stdinOnce: boolean) {
     args,
     stdin: true,
     stdinOnce,
+    tty,
   });
   await runtime.startContainer(id);
   return { runtime, id, stateDir };
@@ -210,6 +211,17 @@ describe("A container's stdin", () => {
     await attachWrite(runtime, first.id, 'after restart\n');
     const again = runtime;
     await waitFor(async () => (await logOf(again, first.id)) === 'after restart\n', 'cat echoing');
+  });
+
+  test('with a tty, sh is interactive: its prompt is in the log before a line is typed', async () => {
+    const { runtime, id } = await withStdin(['sh'], true, true);
+    const prompt = async () => {
+      for await (const line of runtime.readLogs(id)) if (line.partial) return line.content;
+      return undefined;
+    };
+    await waitFor(async () => /[#$] $/.test((await prompt()) ?? ''), "sh's prompt, a partial line");
+    await attachWrite(runtime, id, 'echo typed\n');
+    await waitFor(async () => /^typed$/m.test(await logOf(runtime, id)), 'the echo of the line');
   });
 
   test('a container without stdin refuses an attach that writes', async () => {

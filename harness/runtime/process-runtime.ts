@@ -117,6 +117,8 @@ interface ContainerRecord {
   /** It has a stdin (a FIFO in its directory); stdinOnce: it ends after the first attach. */
   stdin?: boolean;
   stdinOnce?: boolean;
+  /** It has a terminal: the shim writes its output to the log as it comes, partial lines too. */
+  tty?: boolean;
 }
 
 interface StartedFile {
@@ -325,6 +327,7 @@ export class ProcessRuntime implements ContainerRuntime {
       shimPid: 0,
       stdin: config.stdin === true,
       stdinOnce: config.stdin === true && config.stdinOnce === true,
+      tty: config.tty === true,
     };
     if (container.stdin) execFileSync('mkfifo', [this.containerFile(id, 'stdin')]);
     this.saveContainer(container);
@@ -363,6 +366,7 @@ export class ProcessRuntime implements ContainerRuntime {
     writeJson(this.containerFile(containerId, 'spec.json'), {
       ...{ program, argv, env, cwd, logPath },
       stdin,
+      tty: container.tty,
     });
     for (let attempt = 1; ; attempt++) {
       const shimPid = await this.shim.start(this.containerFile(containerId, ''));

@@ -27,7 +27,7 @@
 //
 // Everything else goes through files, so a runtime started later reads what an earlier one asked:
 //
-//   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath, stdin? }
+//   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath, stdin?, tty? }
 //   <dir>/stdin          a FIFO, when spec.stdin names it: the container's stdin. The shim holds it
 //                        open (read and write) for the program's whole life, so an attach opens it
 //                        to write at any time, and the program never reads end of input between
@@ -77,9 +77,11 @@ const maxLine = 16 * 1024;
 
 /**
  * Writes one stream of a container to its log: full lines F, pieces of long lines P. What one read
- * brings is written at once, its lines stamped with the time it came.
+ * brings is written at once, its lines stamped with the time it came. With `eager` (a container
+ * with a terminal) a line still growing is written too, as a piece P: a shell's prompt has no
+ * newline, and an attach should show it before the user types.
  */
-function lineWriter(log, stream) {
+function lineWriter(log, stream, eager = false) {
   let pending = '';
   /** `line` as log lines: pieces of maxLine characters tagged P, then the rest tagged F. */
   const format = (time, line) => {
@@ -100,6 +102,10 @@ function lineWriter(log, stream) {
       while (pending.length > maxLine) {
         text += `${time} ${stream} P ${pending.slice(0, maxLine)}\n`;
         pending = pending.slice(maxLine);
+      }
+      if (eager && pending) {
+        text += `${time} ${stream} P ${pending}\n`;
+        pending = '';
       }
       if (text) writeSync(log, text);
     },
@@ -172,8 +178,8 @@ function startContainer(dir) {
     });
     return;
   }
-  const stdout = lineWriter(log, 'stdout');
-  const stderr = lineWriter(log, 'stderr');
+  const stdout = lineWriter(log, 'stdout', spec.tty === true);
+  const stderr = lineWriter(log, 'stderr', spec.tty === true);
   const container = { pid: 0, stdin: undefined };
   running.set(dir, container);
 
