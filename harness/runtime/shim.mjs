@@ -118,13 +118,17 @@ function lineWriter(log, stream, eager = false) {
 
 // --- Stdin ---------------------------------------------------------------------------------------
 
+/** Opens a container's stdin FIFO read and write: then it never reads as ended by itself. */
+function openFifo(path) {
+  return openSync(path, files.O_RDWR | files.O_NONBLOCK);
+}
+
 /**
- * Copies what is written into the FIFO at `path` to `input`, the program's stdin, until close():
- * that copies what the FIFO still holds (an attach wrote it all before asking to close), then
- * ends the program's stdin. Opened read and write, the FIFO never reads as ended by itself.
+ * Copies what is written into the open FIFO `fifo` to `input`, the program's stdin, until
+ * close(): that copies what the FIFO still holds (an attach wrote it all before asking to close),
+ * then ends the program's stdin.
  */
-function stdinRelay(path, input) {
-  const fifo = openSync(path, files.O_RDWR | files.O_NONBLOCK);
+function stdinRelay(fifo, input) {
   const reader = new Socket({ fd: fifo, readable: true, writable: false });
   input.on('error', () => {});
   reader.on('data', (chunk) => input.write(chunk));
@@ -164,11 +168,13 @@ function startContainer(dir) {
     existsSync(join(dir, 'exit.json'))
   )
     return;
-  let spec, log;
+  let spec, log, fifo;
   try {
     spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8'));
     log = openSync(spec.logPath, 'a');
+    if (spec.stdin) fifo = openFifo(spec.stdin);
   } catch (error) {
+    if (log !== undefined) closeSync(log);
     const message = `failed to start: ${error.message}`;
     record(join(dir, 'exit.json'), {
       exitCode: 128,
@@ -207,8 +213,9 @@ function startContainer(dir) {
       detached: true,
       stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
-    if (spec.stdin) container.stdin = stdinRelay(spec.stdin, child.stdin);
+    if (fifo !== undefined) container.stdin = stdinRelay(fifo, child.stdin);
   } catch (error) {
+    if (fifo !== undefined) closeSync(fifo);
     startError(error);
     return;
   }
