@@ -145,7 +145,7 @@ describe.skipIf(!hasKubectl)(
 
     // `-t` needs a terminal on kubectl's stdin: script(1) gives it one (util-linux, on every CI image).
     test.skipIf(!hasScript)(
-      'run -it --rm -- sh is an interactive shell: a prompt, a line, ^D',
+      `run -it --rm -- sh is an interactive shell: a prompt, a line, ^D${hasScript ? '' : ' (skipped: needs script(1), from util-linux)'}`,
       async () => {
         const command = `kubectl --server ${cluster!.cluster.apiserver} run -it --rm tty1 --image=busybox --restart=Never -- sh`;
         const home = cluster!.kubectl.home;
