@@ -182,10 +182,13 @@ describe('Running pods', () => {
       args: ['--text=hi'],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' as const }],
       workingDir: '/srv',
+      stdin: true,
+      stdinOnce: true,
+      tty: true,
     };
     expect(
       containerConfig(pod, container, 2, []),
-      'containerConfig of app (image, command, args, one port, workingDir), attempt 2',
+      'containerConfig of app (image, command, args, one port, workingDir, stdin, tty), attempt 2',
     ).toMatchObject({
       metadata: { name: 'app', attempt: 2 },
       image: 'kata/echo:1.0',
@@ -193,6 +196,9 @@ describe('Running pods', () => {
       args: ['--text=hi'],
       ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
       workingDir: '/srv',
+      stdin: true,
+      stdinOnce: true,
+      tty: true,
     });
   });
 

@@ -45,7 +45,8 @@ export function serviceEnvironment(services: Service[]): { name: string; value: 
 
 /**
  * One attempt of a container as the runtime is asked to create it: metadata { name, attempt };
- * the spec's image, command, args, workingDir, and ports ({ containerPort, name, protocol });
+ * the spec's image, command, args, workingDir, stdin, stdinOnce, tty (what `kubectl run -it`
+ * sets, for attach), and ports ({ containerPort, name, protocol });
  * env: serviceEnvironment(services) first, then the container's own ({ name, value }, "" for a
  * value it lacks), so a variable of its own wins; labels: the pod's labels and
  * containerNameLabel set to the container's name.

@@ -242,6 +242,42 @@ describe("The kubelet's streaming server", () => {
     ]);
   });
 
+  test("attach with stdin: what the client types reaches the container's stdin", async () => {
+    await startServer();
+    const sandbox = (await runtime.listPodSandbox())[0]!.id;
+    /** A running container `name` of pod web, made with a stdin (stdinOnce, tty as asked). */
+    const withStdin = async (name: string, tty: boolean) => {
+      const id = await runtime.createContainer(sandbox, {
+        metadata: { name, attempt: 0 },
+        image: 'kata/echo',
+        stdin: true,
+        stdinOnce: true,
+        tty,
+        labels: { ...podLabels, [containerNameLabel]: name },
+      });
+      await runtime.startContainer(id);
+      return id;
+    };
+    const shell = await withStdin('shell', false);
+    const plain = open('/attach/default/web/shell?stdin=true&stdout=true&stderr=true');
+    await opened(plain);
+    plain.socket.send(Buffer.from([0, ...Buffer.from('echo hi\n')]));
+    plain.socket.send(Buffer.from([255, 0]));
+    await waitFor(() => runtime.stdinOf(shell).ended, "the shell's stdin to end (stdinOnce)");
+    expect(runtime.stdinOf(shell).text, 'stdin after "echo hi\\n" and a close').toBe('echo hi\n');
+    const terminal = await withStdin('terminal', true);
+    const typed = open('/attach/default/web/terminal?stdin=true&stdout=true&tty=true');
+    await opened(typed);
+    typed.socket.send(Buffer.from([0, ...Buffer.from('ls\r'), 4]));
+    await waitFor(() => runtime.stdinOf(terminal).ended, 'the terminal to take ^D');
+    expect(
+      [typed.text(1), runtime.stdinOf(terminal).text],
+      'the echo, and the stdin after typing "ls", Enter, ^D',
+    ).toEqual(['ls\r\n', 'ls\n']);
+    runtime.exitContainer(terminal, 0);
+    await typed.closed;
+  });
+
   test('port-forward: SPDY inside a WebSocket with SPDY/3.1+portforward.k8s.io', async () => {
     await startServer();
     // ws's client refuses a subprotocol with a "/", as its server does: this handshake is by hand.

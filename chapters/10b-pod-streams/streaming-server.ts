@@ -121,8 +121,11 @@ export async function serveExec(
 
 /**
  * Runs an attach over a WebSocket: the container's output, from its log, as it comes, until the
- * container ends (then Success on the error channel) or the client goes away. A kata container's
- * stdin is not connected to anything, so what the client types is dropped.
+ * container ends (then Success on the error channel) or the client goes away. With stdin asked
+ * for, what the client types goes to the container's stdin (runtime.openStdin; through the line
+ * discipline with a tty) until the client ends its input or goes away; a container created with
+ * stdinOnce then reads end of input. A container without stdin (its spec does not set stdin)
+ * drops the input.
  */
 export async function serveAttach(
   socket: WebSocket,

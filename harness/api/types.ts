@@ -287,6 +287,12 @@ export interface Container {
   imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   terminationMessagePath?: string;
   terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
+  /** Keep a stdin open that attach writes to (`kubectl run -i`, `kubectl attach -i`). */
+  stdin?: boolean;
+  /** Close that stdin once the first attach ends: the program reads end of input. */
+  stdinOnce?: boolean;
+  /** The container gets a terminal (`kubectl run -t`). */
+  tty?: boolean;
 }
 
 export interface Toleration {

@@ -199,7 +199,7 @@ export const chapter6: Chapter = {
     'Running pods > each named port gets a variable of its own; a headless Service or one without ports, none':
       "Add <PREFIX>_SERVICE_PORT_<NAME> for each port that has a name (same upper-casing); skip a Service whose clusterIP is empty or 'None', or that has no ports. Lesson: § Running pods.",
     "Running pods > a container's config carries its image, command, args, ports and working directory":
-      "containerConfig: metadata { name, attempt }, and the spec's image, command, args, workingDir as they are; ports mapped to { containerPort, name, protocol }. Lesson: § Running pods.",
+      "containerConfig: metadata { name, attempt }, and the spec's image, command, args, workingDir, stdin, stdinOnce, tty as they are; ports mapped to { containerPort, name, protocol }. Lesson: § Running pods.",
     "Running pods > a container's env has the Services' variables, then its own; its labels name its pod and itself":
       "env: serviceEnvironment(services) first, then the container's own as { name, value } ('' when it has no value), so its own win. labels: podLabels(pod) plus containerNameLabel. Lesson: § Running pods.",
     'Running pods > the relist names the pods whose containers are new or changed state since the last look':

@@ -1,8 +1,9 @@
 // Streams into a pod with the real kubectl 1.32 (chapter 10b), on a one-node reference cluster:
 // `kubectl exec` with its exit code and stdin, `cp` both ways (tar over exec), `port-forward` to a
-// pod and to a Service, `run -i --rm`, `attach`, and an honest error from `kubectl debug`.
+// pod and to a Service, `run -i --rm` (a command's output, and `sh` fed a script on stdin),
+// `attach` (output, and `-i` into a container's stdin), and an honest error from `kubectl debug`.
 // Skipped, with the reason, without kubectl.
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,16 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
+
+/** Whether script(1) is there, to give `kubectl run -it` a terminal. */
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 let cluster: KubectlCluster | undefined;
 let files: string;
@@ -119,6 +130,51 @@ describe.skipIf(!hasKubectl)(
       expect(output, 'kubectl run -i --rm once -- echo one-off').toMatch(
         /one-off[\s\S]*pod "once" deleted/,
       );
+    });
+
+    test('run -i --rm -- sh runs the script fed on stdin in the pod, then deletes it', async () => {
+      const script = 'echo fed $((6 * 7)) from $HOSTNAME\nexit 0\n';
+      const result = await withInput(
+        script, 'run', 'sh1', '--rm', '-i', '--image=busybox', '--restart=Never', '--', 'sh',
+      ); // prettier-ignore
+      expect(result, 'a script | kubectl run sh1 -i --rm --image=busybox -- sh').toEqual({
+        code: 0,
+        out: expect.stringMatching(/fed 42 from sh1[\s\S]*pod "sh1" deleted/),
+      });
+    });
+
+    // `-t` needs a terminal on kubectl's stdin: script(1) gives it one (util-linux, on every CI image).
+    test.skipIf(!hasScript)(
+      `run -it --rm -- sh is an interactive shell: a prompt, a line, ^D${hasScript ? '' : ' (skipped: needs script(1), from util-linux)'}`,
+      async () => {
+        const command = `kubectl --server ${cluster!.cluster.apiserver} run -it --rm tty1 --image=busybox --restart=Never -- sh`;
+        const home = cluster!.kubectl.home;
+        const env = { ...process.env, HOME: home, KUBECONFIG: path.join(home, 'config') };
+        const child = spawn('script', ['-qfc', command, '/dev/null'], { env });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+        const closed = new Promise((resolve) => child.on('close', resolve));
+        await waitFor(() => /^[#$] $/m.test(out), `the shell's prompt (so far: ${out})`, 30_000);
+        child.stdin.write('echo typed-$((2 + 3))\r');
+        await waitFor(() => out.includes('typed-5\r\n'), `the command's output (so far: ${out})`);
+        child.stdin.write('\x04');
+        expect(await closed, 'kubectl run -it after ^D').toBe(0);
+        expect(out, 'what the terminal showed').toMatch(
+          /# echo typed-\$\(\(2 \+ 3\)\)\r\ntyped-5\r\n[\s\S]*pod "tty1" deleted/,
+        );
+      },
+    );
+
+    test("attach -i writes to the container's stdin: cat echoes it and ends with it", async () => {
+      await kubectl(
+        'run', 'cat', '-i', '--attach=false', '--image=busybox', '--restart=Never', '--', 'cat',
+      ); // prettier-ignore
+      await kubectl('wait', '--for=condition=Ready', 'pod/cat', '--timeout=60s');
+      const result = await withInput('meow\n', 'attach', '-i', 'cat');
+      expect(result, 'echo meow | kubectl attach -i cat (stdinOnce)').toEqual({
+        code: 0,
+        out: 'meow\n',
+      });
     });
 
     test("attach streams a running container's output", async () => {

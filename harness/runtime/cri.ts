@@ -130,6 +130,12 @@ export interface ContainerConfig {
   workingDir?: string;
   /** The volumes it sees, at their paths in the container. */
   mounts?: Mount[];
+  /** It has a stdin that attach writes to (openStdin), open until the container ends. */
+  stdin?: boolean;
+  /** That stdin ends after the first attach that wrote to it: the program reads end of input. */
+  stdinOnce?: boolean;
+  /** It has a terminal: its programs run interactive, and its stderr joins its stdout. */
+  tty?: boolean;
   labels?: Labels;
   annotations?: Labels;
 }
@@ -323,6 +329,15 @@ export interface ContainerRuntime {
     command: string[],
     options: ExecStreamOptions,
   ): Promise<ExecSession>;
+
+  /**
+   * The stdin of a running container created with `stdin` (the CRI's Attach, its stdin part), for
+   * an attach to write what its client types. Ending the stream ends this attach's input: with
+   * `stdinOnce` the container's program then reads end of input, and later attaches get an error;
+   * without it the stdin stays open for the next attach. Throws FailedPrecondition for a container
+   * without stdin (or whose stdin was closed), or not running.
+   */
+  openStdin(containerId: string): Promise<NodeJS.WritableStream>;
 
   /**
    * Optional: calls `listener` with a container's status as soon as it exits, as the CRI's

@@ -9,6 +9,7 @@ import { podCidrForNode } from '../network.ts';
 import type { ExecSession } from './cri.ts';
 import { FakeRuntime } from './fake-runtime.ts';
 import { ProcessRuntime } from './process-runtime.ts';
+import { waitFor } from '../testing/wait.ts';
 
 // A podCIDR of its own, so pods of this file never share an IP with pods of other test files.
 const podCidr = podCidrForNode(203);
@@ -132,5 +133,101 @@ describe('A streaming exec', () => {
       stderr: '',
       exitCode: 2,
     });
+  });
+});
+
+/** A running busybox container `args` with a stdin (stdinOnce, tty as asked), on a runtime of its own. */
+async function withStdin(args: string[], stdinOnce: boolean, tty = false) {
+  stateDir = mkdtempSync(join(tmpdir(), 'kata-stdin-'));
+  runtime = new ProcessRuntime({ stateDir, podCidr });
+  const sandbox = await runtime.runPodSandbox({
+    metadata: { name: 'in', namespace: 'default', uid: 'uid-in', attempt: 0 },
+  });
+  const id = await runtime.createContainer(sandbox, {
+    metadata: { name: 'in', attempt: 0 },
+    image: 'busybox',
+    args,
+    stdin: true,
+    stdinOnce,
+    tty,
+  });
+  await runtime.startContainer(id);
+  return { runtime, id, stateDir };
+}
+
+/** The container's log so far, its lines joined. */
+async function logOf(runtime: ProcessRuntime, id: string): Promise<string> {
+  let text = '';
+  for await (const line of runtime.readLogs(id)) text += `${line.content}\n`;
+  return text;
+}
+
+/** Writes `text` to the container's stdin as one attach, and ends that attach's input. */
+async function attachWrite(runtime: ProcessRuntime, id: string, text: string): Promise<void> {
+  const stdin = await runtime.openStdin(id);
+  await new Promise((resolve) => stdin.end(text, () => resolve(undefined)));
+}
+
+describe("A container's stdin", () => {
+  test('stays open between attaches without stdinOnce: cat gets what each writes', async () => {
+    const { runtime, id } = await withStdin(['cat'], false);
+    await attachWrite(runtime, id, 'one\n');
+    await attachWrite(runtime, id, 'two\n');
+    await waitFor(async () => (await logOf(runtime, id)) === 'one\ntwo\n', 'cat echoing both');
+    expect((await runtime.containerStatus(id)).state, 'cat after two attaches ended').toBe(
+      'CONTAINER_RUNNING',
+    );
+  });
+
+  test('ends with the first attach with stdinOnce: sh runs the script it was fed, then exits', async () => {
+    const { runtime, id } = await withStdin(['sh'], true);
+    await attachWrite(runtime, id, 'echo fed-$((1 + 2))\nexit 3\n');
+    await waitFor(
+      async () => (await runtime.containerStatus(id)).state === 'CONTAINER_EXITED',
+      'sh to exit',
+    );
+    expect(
+      [(await runtime.containerStatus(id)).exitCode, await logOf(runtime, id)],
+      "sh's exit code and output after the script on stdin",
+    ).toEqual([3, 'fed-3\n']);
+    await expect(runtime.openStdin(id), 'a second attach to the ended sh').rejects.toThrow(
+      /not running|closed/,
+    );
+  });
+
+  test('reads end of input once a stdinOnce attach ends, and a later attach is refused', async () => {
+    const { runtime, id } = await withStdin(['sh', '-c', 'cat; echo done; sleep 60'], true);
+    await attachWrite(runtime, id, 'last\n');
+    await waitFor(async () => (await logOf(runtime, id)) === 'last\ndone\n', 'cat to end');
+    await expect(runtime.openStdin(id), 'a second attach with stdinOnce').rejects.toThrow(
+      /is closed/,
+    );
+  });
+
+  test("is the shim's: a runtime opened after a restart writes to the same program", async () => {
+    const first = await withStdin(['cat'], false);
+    await first.runtime.close();
+    runtime = new ProcessRuntime({ stateDir: first.stateDir, podCidr });
+    await attachWrite(runtime, first.id, 'after restart\n');
+    const again = runtime;
+    await waitFor(async () => (await logOf(again, first.id)) === 'after restart\n', 'cat echoing');
+  });
+
+  test('with a tty, sh is interactive: its prompt is in the log before a line is typed', async () => {
+    const { runtime, id } = await withStdin(['sh'], true, true);
+    const prompt = async () => {
+      for await (const line of runtime.readLogs(id)) if (line.partial) return line.content;
+      return undefined;
+    };
+    await waitFor(async () => /[#$] $/.test((await prompt()) ?? ''), "sh's prompt, a partial line");
+    await attachWrite(runtime, id, 'echo typed\n');
+    await waitFor(async () => /^typed$/m.test(await logOf(runtime, id)), 'the echo of the line');
+  });
+
+  test('a container without stdin refuses an attach that writes', async () => {
+    const { runtime, id } = await busyboxContainer();
+    await expect(runtime.openStdin(id), 'openStdin of sleep infinity').rejects.toThrow(
+      /has no stdin/,
+    );
   });
 });

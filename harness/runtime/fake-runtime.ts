@@ -7,7 +7,7 @@
 // read back every call it received. Times come from an injected clock; ids and pids are counters.
 // It is never the default runtime of anything: real nodes use ProcessRuntime.
 
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { systemClock, type Clock } from '../clock.ts';
 import {
   cidrSize,
@@ -54,6 +54,8 @@ interface FakeContainer {
   status: ContainerStatus;
   config: ContainerConfig;
   log: LogLine[];
+  /** What attaches wrote to its stdin; ended once a stdinOnce attach has ended it. */
+  stdin: { text: string; ended: boolean };
 }
 
 export class FakeRuntime implements ContainerRuntime {
@@ -216,6 +218,7 @@ export class FakeRuntime implements ContainerRuntime {
     this.containers.set(id, {
       config: structuredClone(config),
       log: [],
+      stdin: { text: '', ended: false },
       status: {
         id,
         podSandboxId: sandboxId,
@@ -379,6 +382,40 @@ export class FakeRuntime implements ContainerRuntime {
       exited,
       kill: (signal) => end(signal === 'SIGINT' ? 130 : 137),
     };
+  }
+
+  /**
+   * The stdin of a container created with stdin, in memory: what is written shows in stdinOf();
+   * with stdinOnce, ending it ends the container's stdin, and a later open fails.
+   */
+  async openStdin(containerId: string): Promise<NodeJS.WritableStream> {
+    this.record('openStdin', containerId);
+    const container = this.container(containerId);
+    if (!container.config.stdin)
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} has no stdin`);
+    if (container.status.state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} is not running`);
+    const stdin = container.stdin;
+    if (stdin.ended)
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `the stdin of container ${containerId} is closed`,
+      );
+    return new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        stdin.text += chunk.toString();
+        done();
+      },
+      final(done) {
+        if (container.config.stdinOnce) stdin.ended = true;
+        done();
+      },
+    });
+  }
+
+  /** What attaches wrote to a container's stdin so far, and whether it has ended (stdinOnce). */
+  stdinOf(containerId: string): { text: string; ended: boolean } {
+    return { ...this.container(containerId).stdin };
   }
 
   async close(options: CloseOptions = {}): Promise<void> {

@@ -5,8 +5,8 @@
 // a hundred KiB of the shim, not a whole Node process more (README.md, "The node's shim"). The shim
 // runs detached and outlives the runtime that started it; a runtime opened later on the same
 // directory (a restarted kubelet) finds it through <stateDir>/shim.json, { pid, socket }, and
-// connects to its Unix socket. A request is one line of JSON: { start: <container dir> } or
-// { exit: true }; everything the shim answers it writes to the container's files.
+// connects to its Unix socket. A request is one line of JSON: { start: <container dir> },
+// { closeStdin: <container dir> } or { exit: true }; everything the shim answers it writes to the container's files.
 
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -78,6 +78,12 @@ export class NodeShim {
     const connection = await this.connect();
     connection.socket.write(`${JSON.stringify({ start: dir })}\n`);
     return connection.pid;
+  }
+
+  /** Asks the shim to end the stdin of the container in `dir` (an attach with stdinOnce ended). */
+  async closeStdin(dir: string): Promise<void> {
+    const connection = await this.connect();
+    connection.socket.write(`${JSON.stringify({ closeStdin: dir })}\n`);
   }
 
   /** Lets go of the shim: it runs on while it has containers, and ends once it has none. */

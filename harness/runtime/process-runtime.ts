@@ -16,6 +16,8 @@
 //                                                    gave one (images/pod-resolver.mjs reads it)
 //   <stateDir>/containers/<id>/container.json        a container's record (what to run, labels)
 //   <stateDir>/containers/<id>/{spec,started,exit}.json   the shim's files
+//   <stateDir>/containers/<id>/stdin                 a FIFO, for a container with stdin: the shim
+//                                                    copies it to the program; attach writes to it
 //   <stateDir>/containers/<id>/root/                 the container's root ($KATA_ROOT): each mount
 //                                                    a symlink at its path, e.g. root/etc/app ->
 //                                                    the pod's configMap volume
@@ -26,11 +28,13 @@
 //
 // One runtime object per state directory at a time; a second one is for after the first is closed.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
+  constants as files,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -39,6 +43,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { constants } from 'node:os';
+import { Socket } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import {
@@ -109,6 +114,11 @@ interface ContainerRecord {
   annotations: Record<string, string>;
   /** The pid of the shim that started it, once started (0 before). */
   shimPid: number;
+  /** It has a stdin (a FIFO in its directory); stdinOnce: it ends after the first attach. */
+  stdin?: boolean;
+  stdinOnce?: boolean;
+  /** It has a terminal: the shim writes its output to the log as it comes, partial lines too. */
+  tty?: boolean;
 }
 
 interface StartedFile {
@@ -304,6 +314,7 @@ export class ProcessRuntime implements ContainerRuntime {
         KATA_CONTAINER_PORTS: ports.join(','),
         KATA_ROOT: root,
         ...this.resolverEnv(sandbox.id),
+        ...(config.tty ? { KATA_TTY: '1', TERM: 'xterm' } : {}),
         ...Object.fromEntries(
           (config.env ?? []).map((variable) => [variable.name, variable.value]),
         ),
@@ -314,7 +325,11 @@ export class ProcessRuntime implements ContainerRuntime {
       labels: { ...config.labels },
       annotations: { ...config.annotations },
       shimPid: 0,
+      stdin: config.stdin === true,
+      stdinOnce: config.stdin === true && config.stdinOnce === true,
+      tty: config.tty === true,
     };
+    if (container.stdin) execFileSync('mkfifo', [this.containerFile(id, 'stdin')]);
     this.saveContainer(container);
     return id;
   }
@@ -347,7 +362,12 @@ export class ProcessRuntime implements ContainerRuntime {
   private async startThroughShim(container: ContainerRecord): Promise<void> {
     const containerId = container.id;
     const { program, argv, env, cwd, logPath } = container;
-    writeJson(this.containerFile(containerId, 'spec.json'), { program, argv, env, cwd, logPath });
+    const stdin = container.stdin ? this.containerFile(containerId, 'stdin') : undefined;
+    writeJson(this.containerFile(containerId, 'spec.json'), {
+      ...{ program, argv, env, cwd, logPath },
+      stdin,
+      tty: container.tty,
+    });
     for (let attempt = 1; ; attempt++) {
       const shimPid = await this.shim.start(this.containerFile(containerId, ''));
       this.saveContainer({ ...container, shimPid });
@@ -573,6 +593,39 @@ export class ProcessRuntime implements ContainerRuntime {
         if (child.pid !== undefined) signalGroup(child.pid, signal);
       },
     };
+  }
+
+  /**
+   * The stdin of a container created with stdin: its FIFO, opened to write (the shim holds its
+   * other end as long as the program runs). Ending the stream closes this writer; for a stdinOnce
+   * container the shim is then told to end the program's stdin, once all was written.
+   */
+  async openStdin(containerId: string): Promise<NodeJS.WritableStream> {
+    const container = this.container(containerId);
+    if (!container.stdin)
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `container ${containerId} has no stdin (its spec does not set stdin: true)`,
+      );
+    if (this.status(container).state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} is not running`);
+    let fd: number;
+    try {
+      // Non-blocking: with nobody reading (the stdin was closed), this fails instead of waiting.
+      fd = openSync(this.containerFile(containerId, 'stdin'), files.O_WRONLY | files.O_NONBLOCK);
+    } catch {
+      throw new RuntimeError(
+        'FailedPrecondition',
+        `the stdin of container ${containerId} is closed (stdinOnce: an attach already ended it)`,
+      );
+    }
+    const writer = new Socket({ fd, readable: false, writable: true });
+    writer.on('error', () => {});
+    if (container.stdinOnce)
+      writer.once('close', () => {
+        this.shim.closeStdin(this.containerFile(containerId, '')).catch(() => {});
+      });
+    return writer;
   }
 
   /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */

@@ -19,6 +19,7 @@
 //   { "start": "<container dir>" }   start the container described there (once; again is a no-op)
 //   { "exit": true }                 kill what still runs, record it, and exit (the runtime
 //                                    stopping everything)
+//   { "closeStdin": "<container dir>" }  end the container's stdin (an attach with stdinOnce ended)
 //
 // and tells every connected runtime when a container has ended, one line each, once its exit
 // record is written: { "exited": "<container dir>" } (so a kubelet learns it at once, as from the
@@ -26,7 +27,12 @@
 //
 // Everything else goes through files, so a runtime started later reads what an earlier one asked:
 //
-//   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath }
+//   <dir>/spec.json      written by the runtime: { program, argv, env, cwd, logPath, stdin?, tty? }
+//   <dir>/stdin          a FIFO, when spec.stdin names it: the container's stdin. The shim holds it
+//                        open (read and write) for the program's whole life, so an attach opens it
+//                        to write at any time, and the program never reads end of input between
+//                        two attaches; what comes in is copied to the program's stdin, a pipe,
+//                        which ends only on closeStdin (stdinOnce) or with the program.
 //   <dir>/started.json   written here once the program runs: { pid, startedAt }
 //   <dir>/exit.json      written here once it has ended:
 //                        { exitCode, reason, message, finishedAt } (reason Completed, Error, StartError)
@@ -38,9 +44,17 @@
 // The shim ends by itself once no container runs and no runtime is connected: a node whose pods are
 // all gone keeps no process.
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { writeFileSync, writeSync } from 'node:fs';
-import { createServer } from 'node:net';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+} from 'node:fs';
+import { constants as files, writeFileSync, writeSync } from 'node:fs';
+import { createServer, Socket } from 'node:net';
 import { constants } from 'node:os';
 import { join } from 'node:path';
 
@@ -63,9 +77,11 @@ const maxLine = 16 * 1024;
 
 /**
  * Writes one stream of a container to its log: full lines F, pieces of long lines P. What one read
- * brings is written at once, its lines stamped with the time it came.
+ * brings is written at once, its lines stamped with the time it came. With `eager` (a container
+ * with a terminal) a line still growing is written too, as a piece P: a shell's prompt has no
+ * newline, and an attach should show it before the user types.
  */
-function lineWriter(log, stream) {
+function lineWriter(log, stream, eager = false) {
   let pending = '';
   /** `line` as log lines: pieces of maxLine characters tagged P, then the rest tagged F. */
   const format = (time, line) => {
@@ -87,11 +103,54 @@ function lineWriter(log, stream) {
         text += `${time} ${stream} P ${pending.slice(0, maxLine)}\n`;
         pending = pending.slice(maxLine);
       }
+      if (eager && pending) {
+        text += `${time} ${stream} P ${pending}\n`;
+        pending = '';
+      }
       if (text) writeSync(log, text);
     },
     flush() {
       if (pending) writeSync(log, format(new Date().toISOString(), pending));
       pending = '';
+    },
+  };
+}
+
+// --- Stdin ---------------------------------------------------------------------------------------
+
+/** Opens a container's stdin FIFO read and write: then it never reads as ended by itself. */
+function openFifo(path) {
+  return openSync(path, files.O_RDWR | files.O_NONBLOCK);
+}
+
+/**
+ * Copies what is written into the open FIFO `fifo` to `input`, the program's stdin, until
+ * close(): that copies what the FIFO still holds (an attach wrote it all before asking to close),
+ * then ends the program's stdin.
+ */
+function stdinRelay(fifo, input) {
+  const reader = new Socket({ fd: fifo, readable: true, writable: false });
+  input.on('error', () => {});
+  reader.on('data', (chunk) => input.write(chunk));
+  reader.on('error', () => {});
+  let closed = false;
+  return {
+    close() {
+      if (closed) return;
+      closed = true;
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        let count = 0;
+        try {
+          count = readSync(fifo, buffer);
+        } catch {
+          break; // EAGAIN: nothing left.
+        }
+        if (count === 0) break;
+        input.write(Buffer.from(buffer.subarray(0, count)));
+      }
+      input.end();
+      reader.destroy();
     },
   };
 }
@@ -109,11 +168,13 @@ function startContainer(dir) {
     existsSync(join(dir, 'exit.json'))
   )
     return;
-  let spec, log;
+  let spec, log, fifo;
   try {
     spec = JSON.parse(readFileSync(join(dir, 'spec.json'), 'utf8'));
     log = openSync(spec.logPath, 'a');
+    if (spec.stdin) fifo = openFifo(spec.stdin);
   } catch (error) {
+    if (log !== undefined) closeSync(log);
     const message = `failed to start: ${error.message}`;
     record(join(dir, 'exit.json'), {
       exitCode: 128,
@@ -123,9 +184,9 @@ function startContainer(dir) {
     });
     return;
   }
-  const stdout = lineWriter(log, 'stdout');
-  const stderr = lineWriter(log, 'stderr');
-  const container = { pid: 0 };
+  const stdout = lineWriter(log, 'stdout', spec.tty === true);
+  const stderr = lineWriter(log, 'stderr', spec.tty === true);
+  const container = { pid: 0, stdin: undefined };
   running.set(dir, container);
 
   let ended = false;
@@ -135,6 +196,7 @@ function startContainer(dir) {
     stdout.flush();
     stderr.flush();
     closeSync(log);
+    container.stdin?.close();
     record(join(dir, 'exit.json'), { ...exit, finishedAt: Date.now() });
     for (const client of clients) client.write(`${JSON.stringify({ exited: dir })}\n`);
     running.delete(dir);
@@ -149,9 +211,11 @@ function startContainer(dir) {
       cwd: spec.cwd,
       env: spec.env,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [spec.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
+    if (fifo !== undefined) container.stdin = stdinRelay(fifo, child.stdin);
   } catch (error) {
+    if (fifo !== undefined) closeSync(fifo);
     startError(error);
     return;
   }
@@ -210,6 +274,7 @@ function exitWhenIdle() {
 
 function handle(request) {
   if (typeof request.start === 'string' && !exiting) startContainer(request.start);
+  if (typeof request.closeStdin === 'string') running.get(request.closeStdin)?.stdin?.close();
   if (request.exit === true) {
     exiting = true;
     for (const container of running.values()) if (container.pid) killGroup(container.pid);

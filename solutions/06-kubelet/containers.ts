@@ -83,6 +83,9 @@ export function containerConfig(
       protocol,
     })),
     workingDir: container.workingDir,
+    stdin: container.stdin,
+    stdinOnce: container.stdinOnce,
+    tty: container.tty,
     labels: { ...podLabels(pod), [containerNameLabel]: container.name },
   };
 }

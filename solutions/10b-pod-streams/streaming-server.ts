@@ -14,7 +14,7 @@
 // kubelet's process, so the kubelet streams itself.
 import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import type { Duplex } from 'node:stream';
+import { PassThrough, type Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 import {
@@ -138,6 +138,29 @@ function drained(stream: NodeJS.ReadableStream): Promise<void> {
   });
 }
 
+/** A stream a client's input is written to: an exec's stdin, a container's. */
+type Writable = NodeJS.WritableStream;
+
+/**
+ * Takes the client's stdin channel into `stdin`: as it comes, or through the line discipline
+ * with a tty (echo, whole lines, ^C as `interrupt`, ^D as end of input). A close frame for stdin
+ * ends it.
+ */
+function takeInput(socket: WebSocket, tty: boolean, stdin?: Writable, interrupt?: () => void) {
+  const terminal = tty ? new LineDiscipline() : undefined;
+  socket.on('message', (message: Buffer) => {
+    const { channel, bytes } = readFrame(message);
+    if (channel === stdinChannel && terminal) {
+      const typed = terminal.input(bytes.toString('utf8'));
+      if (typed.echo) sender(socket)(stdoutChannel, typed.echo);
+      for (const line of typed.lines) stdin?.write(line);
+      if (typed.interrupt) interrupt?.();
+      if (typed.endOfInput) stdin?.end();
+    } else if (channel === stdinChannel) stdin?.write(bytes);
+    else if (channel === closeChannel && bytes[0] === stdinChannel) stdin?.end();
+  });
+}
+
 /**
  * Runs an exec session over a WebSocket: stdout and stderr out on their channels (through the
  * line discipline with a tty), stdin in, and when the command has ended and its output is sent,
@@ -149,23 +172,12 @@ export async function serveExec(
   request: StreamRequest,
 ): Promise<void> {
   const send = sender(socket);
-  const terminal = request.tty ? new LineDiscipline() : undefined;
-  if (terminal) session.stdout.setEncoding('utf8');
+  if (request.tty) session.stdout.setEncoding('utf8');
   session.stdout.on('data', (chunk: string | Buffer) =>
-    send(stdoutChannel, terminal ? terminalOutput(String(chunk)) : chunk),
+    send(stdoutChannel, request.tty ? terminalOutput(String(chunk)) : chunk),
   );
   session.stderr.on('data', (chunk: Buffer) => send(stderrChannel, chunk));
-  socket.on('message', (message: Buffer) => {
-    const { channel, bytes } = readFrame(message);
-    if (channel === stdinChannel && terminal) {
-      const typed = terminal.input(bytes.toString('utf8'));
-      if (typed.echo) send(stdoutChannel, typed.echo);
-      for (const line of typed.lines) session.stdin?.write(line);
-      if (typed.interrupt) session.kill('SIGINT');
-      if (typed.endOfInput) session.stdin?.end();
-    } else if (channel === stdinChannel) session.stdin?.write(bytes);
-    else if (channel === closeChannel && bytes[0] === stdinChannel) session.stdin?.end();
-  });
+  takeInput(socket, request.tty, session.stdin, () => session.kill('SIGINT'));
   let ended = false;
   socket.on('close', () => ended || session.kill('SIGKILL'));
   const [exitCode] = await Promise.all([
@@ -180,8 +192,10 @@ export async function serveExec(
 
 /**
  * Runs an attach over a WebSocket: the container's output, from its log, as it comes, until the
- * container ends (then Success on the error channel) or the client goes away. A kata container's
- * stdin is not connected to anything, so what the client types is dropped.
+ * container ends (then Success on the error channel) or the client goes away. With stdin asked
+ * for, what the client types goes to the container's stdin (through the line discipline with a
+ * tty) until the client ends its input or goes away; a container created with stdinOnce then
+ * reads end of input. A container without stdin (its spec does not set stdin) drops the input.
  */
 export async function serveAttach(
   socket: WebSocket,
@@ -191,7 +205,16 @@ export async function serveAttach(
 ): Promise<void> {
   const send = sender(socket);
   const stop = new AbortController();
-  socket.on('close', () => stop.abort());
+  // What the client types from the first message on, kept until the container's stdin is open.
+  const input = new PassThrough();
+  takeInput(socket, request.tty, input);
+  socket.on('close', () => {
+    input.end();
+    stop.abort();
+  });
+  void containerStdin(runtime, containerId, request).then((stdin) =>
+    stdin ? input.pipe(stdin) : input.resume(),
+  );
   for await (const line of runtime.readLogs(containerId, { follow: true, signal: stop.signal })) {
     const text = `${line.content}${line.partial ? '' : '\n'}`;
     const toStderr = line.stream === 'stderr' && request.stderr;
@@ -199,6 +222,19 @@ export async function serveAttach(
   }
   send(errorChannel, JSON.stringify(exitStatus(0)));
   socket.close(1000);
+}
+
+/**
+ * The container's stdin for an attach that asks for it; undefined when it does not, or when the
+ * container has none (its spec does not set stdin, or stdinOnce closed it, or it ended).
+ */
+async function containerStdin(
+  runtime: ContainerRuntime,
+  containerId: string,
+  request: StreamRequest,
+): Promise<NodeJS.WritableStream | undefined> {
+  if (!request.stdin) return undefined;
+  return runtime.openStdin(containerId).catch(() => undefined);
 }
 
 /**
