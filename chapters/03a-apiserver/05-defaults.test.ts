@@ -6,7 +6,13 @@ import {
   exampleService,
 } from '../../harness/api/examples.ts';
 import { builtinResources } from '../../harness/api/resources.ts';
-import type { KubeObject, Namespace, PodSpec, Secret } from '../../harness/api/types.ts';
+import type {
+  KubeObject,
+  Namespace,
+  NetworkPolicy,
+  PodSpec,
+  Secret,
+} from '../../harness/api/types.ts';
 import { applyDefaults, defaultPodSpec, defaultPodTemplate } from './defaults.ts';
 
 const resource = (name: string) => builtinResources.find((r) => r.resource === name)!;
@@ -239,6 +245,29 @@ describe('Defaults', () => {
       metadata: { name: 'token' },
     });
     expect(secret.type, 'type of a secret that sets none').toBe('Opaque');
+  });
+
+  test('a network policy is for Ingress, and for Egress too when it has egress rules, unless it names its types', () => {
+    const policy = (spec: Partial<NetworkPolicy['spec']>): NetworkPolicy => ({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'p' },
+      spec: { podSelector: {}, ...spec },
+    });
+    const typesOf = (spec: Partial<NetworkPolicy['spec']>) =>
+      defaulted('networkpolicies', policy(spec)).spec.policyTypes;
+    expect(typesOf({}), 'policyTypes of a policy with no rules and no types').toEqual(['Ingress']);
+    expect(typesOf({ egress: [{}] }), 'policyTypes of a policy with one egress rule').toEqual([
+      'Ingress',
+      'Egress',
+    ]);
+    expect(typesOf({ egress: [] }), 'policyTypes of a policy with an empty egress list').toEqual([
+      'Ingress',
+    ]);
+    expect(
+      typesOf({ policyTypes: ['Egress'], ingress: [{}] }),
+      'policyTypes ["Egress"] given by the client, with an ingress rule',
+    ).toEqual(['Egress']);
   });
 
   test('defaults never change a field the client set', () => {

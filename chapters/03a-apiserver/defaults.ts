@@ -62,6 +62,8 @@ export function defaultTolerations(spec: PodSpec): void {
  *   targetPort = its port
  * - namespaces: spec.finalizers ["kubernetes"], status.phase "Active"
  * - secrets: type "Opaque"
+ * - networkpolicies: when spec.policyTypes is missing or empty, ["Ingress"], with "Egress" after
+ *   it when spec.egress has at least one rule
  */
 export function applyDefaults(resource: ResourceType, object: KubeObject): void {
   throw new NotImplemented('applyDefaults', section);

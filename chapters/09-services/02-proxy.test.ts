@@ -1,12 +1,12 @@
 // The proxy: first its pure parts (which addresses, which endpoint), then sockets on their own
 // (listening, piping), then the whole proxy with real TCP: the reference API server, Services with
-// their clusterIP set by hand (the allocator is not plugged into this server), Endpoints written
-// by hand (no endpoints controller runs), and echo servers on pod addresses answering with their
+// their clusterIP set by hand (the allocator is not plugged into this server), EndpointSlices
+// written by hand (no EndpointSlice controller runs), and echo servers on pod addresses answering with their
 // own name.
 import { request, createServer, type Server } from 'node:http';
 import { createConnection, createServer as createTcpServer, type Socket } from 'node:net';
 import { describe, expect, test } from 'vitest';
-import type { Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
+import type { EndpointSlice, Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
 import { sayWhyOwnIpTestsSkip, singleAddressMode } from '../../harness/testing/network-mode.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
 import { testScope } from '../../harness/testing/scope.ts';
@@ -14,6 +14,7 @@ import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import {
   createProxy,
+  endpointsFromSlices,
   listenAddress,
   listenTcp,
   pickEndpoint,
@@ -100,7 +101,7 @@ function get(ip: string, port: number, localAddress?: string): Promise<string> {
   });
 }
 
-/** The API server, a proxy for node `nodeIp` (unless told it does not know its IP), and helpers to write Services and Endpoints. */
+/** The API server, a proxy for node `nodeIp` (unless told it does not know its IP), and helpers to write Services and EndpointSlices. */
 async function setUp(knowsNodeIp = true) {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
@@ -114,7 +115,7 @@ async function setUp(knowsNodeIp = true) {
   const stop = scope.stopper();
   inBackground(proxy.run(stop.signal));
   const services = client.resource<Service>('services', 'default');
-  const endpoints = client.resource<Endpoints>('endpoints', 'default');
+  const slices = client.resource<EndpointSlice>('endpointslices', 'default');
   const clusterIp = `127.97.${run}.${nextClusterIp++}`;
   /** Creates Service `web` on clusterIp:8080 with the spec fields given. */
   const createService = (spec: Partial<ServiceSpec> = {}) =>
@@ -122,16 +123,19 @@ async function setUp(knowsNodeIp = true) {
       metadata: { name: 'web', namespace: 'default' },
       spec: { clusterIP: clusterIp, ports: [{ port: 8080 }], ...spec },
     });
-  /** Writes Endpoints `web`: the pods at these ip:port pairs are ready. */
+  /** Writes the EndpointSlices of `web`, one a pod: the pods at these ip:port pairs are ready. */
   const setEndpoints = async (ready: Array<{ ip: string; port: number }>) => {
-    const subsets = ready.map(({ ip, port }) => ({ addresses: [{ ip }], ports: [{ port }] }));
-    const object: Endpoints = { metadata: { name: 'web', namespace: 'default' }, subsets };
-    try {
-      const current = await endpoints.get('web');
-      await endpoints.update({ ...object, metadata: current.metadata });
-    } catch {
-      await endpoints.create(object);
-    }
+    const labels = { 'kubernetes.io/service-name': 'web' };
+    for (const old of (await slices.list({ labelSelector: 'kubernetes.io/service-name=web' }))
+      .items)
+      await slices.delete(old.metadata.name!);
+    for (const [i, { ip, port }] of ready.entries())
+      await slices.create({
+        metadata: { name: `web-${i}`, namespace: 'default', labels },
+        addressType: 'IPv4',
+        endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+        ports: [{ name: '', port, protocol: 'TCP' }],
+      });
   };
   const listening = (address: string) => proxy.listening().includes(address);
   return { client, proxy, stop, services, clusterIp, createService, setEndpoints, listening };
@@ -198,6 +202,38 @@ describe('The proxy', () => {
       ),
       'a subset with ports but no ready addresses',
     ).toEqual([]);
+  });
+
+  test("a Service's EndpointSlices read as Endpoints: ready endpoints as addresses, other Services' slices left out", () => {
+    const slice = (service: string, ips: string[], ready = true): EndpointSlice => ({
+      metadata: {
+        name: `${service}-${ips[0]}`,
+        namespace: 'default',
+        labels: { 'kubernetes.io/service-name': service },
+      },
+      addressType: 'IPv4',
+      endpoints: ips.map((ip) => ({ addresses: [ip], conditions: { ready } })),
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    });
+    const slices = [
+      slice('web', ['127.244.0.2', '127.244.1.2']),
+      slice('web', ['127.244.2.2'], false),
+      slice('db', ['127.244.3.2']),
+      { ...slice('web', ['fd00::2']), addressType: 'IPv6' as const },
+    ];
+    const made = endpointsFromSlices('default', 'web', slices);
+    expect(
+      readyEndpoints(made, { name: 'http', port: 80 }),
+      "web's two ready endpoints; the not-ready one, db's and the IPv6 slice left out",
+    ).toEqual(['127.244.0.2:8080', '127.244.1.2:8080']);
+    expect(
+      made?.subsets?.flatMap((subset) => subset.notReadyAddresses ?? []),
+      'the endpoint whose ready condition is false',
+    ).toEqual([{ ip: '127.244.2.2' }]);
+    expect(
+      endpointsFromSlices('other', 'web', slices),
+      'Service web in another namespace: no slice of its own',
+    ).toBeUndefined();
   });
 
   test('a Service is served on its ClusterIP, once per TCP port', () => {

@@ -2,7 +2,7 @@
 // to a pod.
 //
 // A ClusterIP is virtual: nothing answers on it until the proxy does. One proxy runs per node; it
-// watches Services and Endpoints and keeps listeners in step with them: <clusterIP>:<port> for each
+// watches Services and their EndpointSlices and keeps listeners in step with them: <clusterIP>:<port> for each
 // Service port, and <node IP>:<nodePort> for NodePort Services. Each new connection goes to a ready
 // endpoint chosen at random (as iptables mode does with its probability rules), or to the same one
 // as before for a client when the Service asks for sessionAffinity: ClientIP. A refused connection
@@ -12,8 +12,14 @@
 // rules would match them. The first proxy to bind an address serves it for the host; a listen
 // that fails with EADDRINUSE means a peer already serves it, which counts as served. The proxy
 // tries to bind again at its next sync of that Service, so a peer that went away is replaced.
+//
+// Endpoints or slices: a Service's endpoints were once one Endpoints object (chapter 07), rewritten
+// whole at every change; kube-proxy now reads EndpointSlices, parts of at most 100 endpoints
+// labelled kubernetes.io/service-name=<service>, each endpoint with a `ready` condition. The proxy
+// turns a Service's slices into the shape of Endpoints (endpointsFromSlices), and picks from the
+// ready addresses of that (readyEndpoints).
 import type { Server, Socket } from 'node:net';
-import type { Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
+import type { EndpointSlice, Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
@@ -32,6 +38,24 @@ export interface ProxyOptions {
 /** "address:port", the key of a listener. */
 export function listenAddress(ip: string, port: number): string {
   throw new NotImplemented('listenAddress', section);
+}
+
+/** The label that names an EndpointSlice's Service. */
+export const serviceNameLabel = 'kubernetes.io/service-name';
+
+/**
+ * The endpoints of Service `namespace/name` from the slices labelled with its name: one subset a
+ * slice, with the slice's ports; an endpoint whose ready condition is not false (a missing one
+ * counts as ready) among the addresses, the others among the notReadyAddresses. Slices of IPv6 or
+ * FQDN addresses are left out: the proxy connects over IPv4. Undefined when the Service has no
+ * slice.
+ */
+export function endpointsFromSlices(
+  namespace: string,
+  name: string,
+  slices: EndpointSlice[],
+): Endpoints | undefined {
+  throw new NotImplemented('endpointsFromSlices', section);
 }
 
 /** The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name. */
@@ -85,8 +109,9 @@ export function pipe(client: Socket, upstream: Socket): void {
 }
 
 /**
- * One proxy: a Service informer and an Endpoints informer feeding a controller whose reconcile is
- * sync(key); net.Server listeners (allowHalfOpen, pauseOnConnect) keyed by "ip:port"; a set of open
+ * One proxy: a Service informer and an EndpointSlice informer (indexed by the Service's key,
+ * "namespace/<service-name label>") feeding a controller whose reconcile is sync(key), a slice
+ * mapped to its Service's key; net.Server listeners (allowHalfOpen, pauseOnConnect) keyed by "ip:port"; a set of open
  * sockets; a map for ClientIP affinity.
  */
 export class Proxy {
@@ -129,7 +154,7 @@ export class Proxy {
   /**
    * A new connection to a port of the Service `serviceKey` (sync hands each listener's sockets
    * here, paused). Count the socket as open until it closes. Its candidates are the ready
-   * endpoints of the Service's Endpoints for that port; pickEndpoint among them (with the
+   * endpoints for that port of what endpointsFromSlices makes of the Service's slices; pickEndpoint among them (with the
    * endpoint remembered for "<service key>|<port name>|<client address>" when the Service has
    * sessionAffinity ClientIP), connect with allowHalfOpen, and count that socket too. A connection
    * that fails before 'connect' (refused) tries the other candidates; none left (or none at all),

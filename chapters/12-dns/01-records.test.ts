@@ -1,13 +1,15 @@
 // Records on their own: names read into their parts, then the answer to each kind of question,
-// from plain lists of Services and Endpoints. No sockets, no server.
+// from plain lists of Services and endpoints (in the shape of Endpoints, and made from
+// EndpointSlices as the server watches them). No sockets, no server.
 import type { Answer, Question } from 'dns-packet';
 import { describe, expect, test } from 'vitest';
-import type { Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
+import type { EndpointSlice, Endpoints, Service, ServiceSpec } from '../../harness/api/types.ts';
 import {
   answer,
   dashedIp,
   endpointHostname,
   endpointReply,
+  endpointsFromSlices,
   isHeadless,
   labelsIn,
   normalize,
@@ -165,6 +167,63 @@ describe('Records', () => {
       '127-244-0-5',
       'db-1',
     ]);
+  });
+
+  test("a Service's EndpointSlices read as Endpoints: ready ones as addresses, hostname kept, other Services' slices left out", () => {
+    const slice = (
+      name: string,
+      service: string,
+      endpoints: EndpointSlice['endpoints'],
+      addressType: EndpointSlice['addressType'] = 'IPv4',
+    ): EndpointSlice => ({
+      metadata: {
+        name,
+        namespace: 'default',
+        labels: { 'kubernetes.io/service-name': service },
+      },
+      addressType,
+      endpoints,
+      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    });
+    const slices = [
+      slice('db-abc', 'db', [
+        { addresses: ['127.244.0.5'], conditions: { ready: true } },
+        { addresses: ['127.244.0.6'], hostname: 'db-1' },
+      ]),
+      slice('db-def', 'db', [
+        { addresses: ['127.244.0.7'], conditions: { ready: false, serving: true } },
+      ]),
+      slice('db-v6', 'db', [{ addresses: ['fd00::5'] }], 'IPv6'),
+      slice('web-abc', 'web', [{ addresses: ['127.244.0.9'] }]),
+      {
+        ...slice('db-other', 'db', [{ addresses: ['127.244.0.8'] }]),
+        metadata: {
+          name: 'db-other',
+          namespace: 'other',
+          labels: { 'kubernetes.io/service-name': 'db' },
+        },
+      },
+    ];
+    const made = endpointsFromSlices('default', 'db', slices);
+    expect(
+      made?.subsets?.flatMap((subset) => subset.addresses ?? []),
+      "db's ready endpoints (one without conditions); web's, other's and the IPv6 slice left out",
+    ).toEqual([{ ip: '127.244.0.5' }, { ip: '127.244.0.6', hostname: 'db-1' }]);
+    expect(
+      made?.subsets?.flatMap((subset) => subset.notReadyAddresses ?? []),
+      'the endpoint whose ready condition is false',
+    ).toEqual([{ ip: '127.244.0.7' }]);
+    expect(made?.subsets?.[0]?.ports, "the slice's ports, as Endpoints name them").toEqual([
+      { name: 'http', port: 8080, protocol: 'TCP' },
+    ]);
+    expect(
+      readyAddresses(made).map((address) => address.ip),
+      'readyAddresses of what endpointsFromSlices made, as the server answers from it',
+    ).toEqual(['127.244.0.5', '127.244.0.6']);
+    expect(
+      endpointsFromSlices('default', 'cache', slices),
+      'a Service with no slice has no endpoints',
+    ).toBeUndefined();
   });
 
   test("a Service's name answers with its ClusterIP; another type is NODATA", () => {

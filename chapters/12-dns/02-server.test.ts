@@ -1,11 +1,12 @@
 // The server: first the message handling on its own (headers, sizes, TCP framing), then the whole
-// server on real sockets, over the reference API server, with Services and Endpoints written by
-// hand (no allocator or endpoints controller runs here, so each Service names its own ClusterIP).
+// server on real sockets, over the reference API server, with Services and EndpointSlices written
+// by hand (no allocator or EndpointSlice controller runs here, so each Service names its own
+// ClusterIP).
 import { createSocket } from 'node:dgram';
 import { createConnection } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet, type Question } from 'dns-packet';
 import { describe, expect, test } from 'vitest';
-import type { Endpoints, Service } from '../../harness/api/types.ts';
+import type { Endpoint, EndpointSlice, Service } from '../../harness/api/types.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
@@ -107,8 +108,18 @@ async function setUp(options: Partial<DnsServerOptions> = {}) {
   scope.stopper().signal.addEventListener('abort', () => void dns.close().catch(() => {}));
   const port = await dns.start();
   const services = client.resource<Service>('services', 'default');
-  const endpoints = client.resource<Endpoints>('endpoints', 'default');
-  return { dns, port, services, endpoints };
+  const slices = client.resource<EndpointSlice>('endpointslices', 'default');
+  return { dns, port, services, slices };
+}
+
+/** An EndpointSlice of Service `service` (labelled with its name), with port 80. */
+function sliceOf(service: string, name: string, endpoints: Endpoint[]): EndpointSlice {
+  return {
+    metadata: { name, namespace: 'default', labels: { 'kubernetes.io/service-name': service } },
+    addressType: 'IPv4',
+    endpoints,
+    ports: [{ name: '', port: 80, protocol: 'TCP' }],
+  };
 }
 
 /** A DNS server never started: its informers are empty, and it never calls the API server. */
@@ -312,21 +323,25 @@ describe('The server', () => {
   });
 
   test("a headless Service's answer follows its Endpoints as pods become ready and go", async () => {
-    const { port, services, endpoints } = await setUp();
+    const { port, services, slices } = await setUp();
     await services.create({
       metadata: { name: 'db', namespace: 'default' },
       spec: { clusterIP: 'None', ports: [{ port: 80 }] },
     });
     const ips = async () =>
       ((await ask(port, 'db.default.svc.cluster.local')).answers ?? []).map(dataOf).sort();
+    const pods = ['127.244.2.1', '127.244.2.2'];
     const setReady = async (ready: string[]) => {
-      const subsets = [{ addresses: ready.map((ip) => ({ ip })), ports: [{ port: 80 }] }];
-      const object: Endpoints = { metadata: { name: 'db', namespace: 'default' }, subsets };
-      const current = await endpoints.get('db').catch(() => undefined);
-      if (current) await endpoints.update({ ...object, metadata: current.metadata });
-      else await endpoints.create(object);
+      const endpoints = pods.map((ip) => ({
+        addresses: [ip],
+        conditions: { ready: ready.includes(ip) },
+      }));
+      const object = sliceOf('db', 'db-abcde', endpoints);
+      const current = await slices.get('db-abcde').catch(() => undefined);
+      if (current) await slices.update({ ...object, metadata: current.metadata });
+      else await slices.create(object);
     };
-    await setReady(['127.244.2.1', '127.244.2.2']);
+    await setReady(pods);
     await waitFor(async () => (await ips()).length === 2, 'db.default to answer with two pods');
     expect(await ips(), 'A db.default with pods 127.244.2.1 and .2 ready').toEqual([
       '127.244.2.1',
@@ -361,16 +376,14 @@ describe('The server', () => {
   });
 
   test('a large answer is truncated over UDP and comes whole over TCP', async () => {
-    const { port, services, endpoints } = await setUp();
+    const { port, services, slices } = await setUp();
     await services.create({
       metadata: { name: 'db', namespace: 'default' },
       spec: { clusterIP: 'None', ports: [{ port: 80 }] },
     });
-    const addresses = Array.from({ length: 40 }, (_, i) => ({ ip: `127.244.3.${i + 1}` }));
-    await endpoints.create({
-      metadata: { name: 'db', namespace: 'default' },
-      subsets: [{ addresses, ports: [{ port: 80 }] }],
-    });
+    const endpoints = Array.from({ length: 40 }, (_, i) => ({ addresses: [`127.244.3.${i + 1}`] }));
+    await slices.create(sliceOf('db', 'db-first', endpoints.slice(0, 20)));
+    await slices.create(sliceOf('db', 'db-second', endpoints.slice(20)));
     await waitFor(
       async () => (await ask(port, 'db.default.svc.cluster.local')).flag_tc,
       'db.default to answer truncated',
@@ -378,9 +391,10 @@ describe('The server', () => {
     const tcp = dnsPacket.decode(
       await overTcp(port, dnsPacket.encode(query('db.default.svc.cluster.local'))),
     );
-    expect(tcp.answers?.length, 'A db.default.svc.cluster.local over TCP, 40 ready endpoints').toBe(
-      40,
-    );
+    expect(
+      tcp.answers?.length,
+      'A db.default.svc.cluster.local over TCP, 40 ready endpoints in two slices',
+    ).toBe(40);
   });
 
   test('several questions on one TCP connection are answered in the order asked', async () => {

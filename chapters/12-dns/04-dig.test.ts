@@ -2,7 +2,7 @@
 // ones records.ts gives. Skips, saying why, without dig on PATH (Debian: bind9-dnsutils).
 import type { Answer, Question } from 'dns-packet';
 import { describe, expect, test } from 'vitest';
-import type { Endpoints, Service } from '../../harness/api/types.ts';
+import type { EndpointSlice, Service } from '../../harness/api/types.ts';
 import { dig, hasDig, noDig } from '../../harness/testing/dig.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
@@ -46,14 +46,19 @@ async function cluster(): Promise<{ dns: DnsServer; port: number }> {
     metadata: { name: 'search', namespace: 'default' },
     spec: { type: 'ExternalName', externalName: 'search.example.com' },
   });
-  const addresses = [{ ip: '127.244.0.5', hostname: 'db-0' }, { ip: '127.244.0.6' }];
-  await client.resource<Endpoints>('endpoints', 'default').create({
-    metadata: { name: 'db', namespace: 'default' },
-    subsets: [{ addresses, ports: [{ name: 'http', port: 8080 }] }],
+  await client.resource<EndpointSlice>('endpointslices', 'default').create({
+    metadata: {
+      name: 'db-abcde',
+      namespace: 'default',
+      labels: { 'kubernetes.io/service-name': 'db' },
+    },
+    addressType: 'IPv4',
+    endpoints: [{ addresses: ['127.244.0.5'], hostname: 'db-0' }, { addresses: ['127.244.0.6'] }],
+    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
   });
   await waitFor(
     () => dns.objects().endpoints('default', 'db') !== undefined,
-    'the server to see Endpoints db',
+    "the server to see db's EndpointSlice",
   );
   return { dns, port };
 }

@@ -1,4 +1,4 @@
-// The records of cluster DNS: which answer a question gets, from the Services and Endpoints the
+// The records of cluster DNS: which answer a question gets, from the Services and endpoints the
 // DNS server knows.
 //
 // This is the heart of CoreDNS's kubernetes plugin, after the Kubernetes DNS specification
@@ -21,9 +21,17 @@
 // case, and answers carry the name as it was asked.
 //
 // The functions here are pure: they read the cluster through ClusterObjects (the server's informer
-// caches, or plain lists in a test) and answer with dns-packet's record objects.
+// caches, or plain lists in a test) and answer with dns-packet's record objects. A Service's
+// endpoints are read in the shape of the older Endpoints object (chapter 07): subsets of ready and
+// not-ready addresses with their ports. The server watches EndpointSlices, as CoreDNS does, and
+// endpointsFromSlices turns a Service's slices into that shape.
 import type { Answer, Question } from 'dns-packet';
-import type { EndpointAddress, Endpoints, Service } from '../../harness/api/types.ts';
+import type {
+  EndpointAddress,
+  Endpoints,
+  EndpointSlice,
+  Service,
+} from '../../harness/api/types.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 
 const section = '§ Records';
@@ -91,6 +99,26 @@ export function parseClusterName(labels: string[]): ClusterName | undefined {
 /** "10-244-0-5" as 10.244.0.5; undefined when it is not an IPv4 address with dashes. */
 export function dashedIp(label: string): string | undefined {
   throw new NotImplemented('dashedIp', section);
+}
+
+// --- Endpoints from EndpointSlices ------------------------------------------------------------
+
+/** The label that names an EndpointSlice's Service. */
+export const serviceNameLabel = 'kubernetes.io/service-name';
+
+/**
+ * The endpoints of Service `namespace/name` from the slices labelled with its name: one subset a
+ * slice, with the slice's ports; an endpoint whose ready condition is not false (a missing one
+ * counts as ready) among the addresses, hostname kept, the others among the notReadyAddresses.
+ * Slices of IPv6 or FQDN addresses are left out: A records hold IPv4. Undefined when the Service
+ * has no slice.
+ */
+export function endpointsFromSlices(
+  namespace: string,
+  name: string,
+  slices: EndpointSlice[],
+): Endpoints | undefined {
+  throw new NotImplemented('endpointsFromSlices', section);
 }
 
 // --- Records ----------------------------------------------------------------------------------

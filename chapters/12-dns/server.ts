@@ -104,7 +104,10 @@ export class DnsServer {
   readonly zone: string;
   readonly ttl: number;
 
-  /** Keeps the options; the informers on Services and Endpoints (all namespaces) are yours to add. */
+  /**
+   * Keeps the options; the informers on Services and EndpointSlices (all namespaces) are yours to
+   * add.
+   */
   constructor(options: DnsServerOptions) {
     this.options = options;
     this.zone = options.zone ?? 'cluster.local';

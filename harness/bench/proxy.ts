@@ -24,7 +24,7 @@
 //      p99 (target p99 under 1 s), with the system's iptables and with the legacy backend.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Endpoints, Service } from '../api/types.ts';
+import type { EndpointSlice, Service } from '../api/types.ts';
 import { childEndsWithProgram } from '../lifetime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { kernelTestsSkipReason } from '../testing/netns.ts';
@@ -82,16 +82,18 @@ await client.resource<Service>('services', 'default').create({
     ],
   },
 });
-await client.resource<Endpoints>('endpoints', 'default').create({
-  metadata: { name: 'bench', namespace: 'default' },
-  subsets: [
-    {
-      addresses: [{ ip: podIp }],
-      ports: [
-        { name: 'sink', port: sinkPort },
-        { name: 'echo', port: echoPort },
-      ],
-    },
+// The proxy reads the Service's EndpointSlices (labelled with its name), as kube-proxy does.
+await client.resource<EndpointSlice>('endpointslices', 'default').create({
+  metadata: {
+    name: 'bench-1',
+    namespace: 'default',
+    labels: { 'kubernetes.io/service-name': 'bench' },
+  },
+  addressType: 'IPv4',
+  endpoints: [{ addresses: [podIp], conditions: { ready: true } }],
+  ports: [
+    { name: 'sink', port: sinkPort, protocol: 'TCP' },
+    { name: 'echo', port: echoPort, protocol: 'TCP' },
   ],
 });
 // The proxy runs as its own program, `kata run proxy`, as kube-proxy is a process of its own.

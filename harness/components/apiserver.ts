@@ -470,7 +470,9 @@ export async function startApiServer(
       ? fetchTrusting(flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : tls.cert)
       : fetch;
     await advertise(url, advertised, port, loaded?.loopbackToken, loopback);
-    log(`the kubernetes Service leads here: its Endpoints name ${advertised}:${port}`);
+    log(
+      `the kubernetes Service leads here: its Endpoints and EndpointSlice name ${advertised}:${port}`,
+    );
   } catch (error) {
     log(`could not point the kubernetes Service here: ${(error as Error).message}`);
   }
@@ -499,9 +501,11 @@ export async function startApiServer(
 
 /**
  * Points the `kubernetes` Service at this server, as kube-apiserver's endpoint reconciler does at
- * start. The Service has no selector, so its Endpoints are the API server's to write (the
- * endpoints controller leaves them alone); with them, pods reach the API at
- * KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, where in-cluster clients look for it.
+ * start. The Service has no selector, so its Endpoints and its EndpointSlice (named `kubernetes`,
+ * labelled with the Service's name) are the API server's to write (the endpoints and EndpointSlice
+ * controllers leave them alone); with them, pods reach the API at
+ * KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, where in-cluster clients look for it, and
+ * `kubectl describe svc kubernetes` lists this address.
  */
 export async function advertise(
   url: string,
@@ -510,11 +514,50 @@ export async function advertise(
   loopbackToken?: string,
   fetch: typeof globalThis.fetch = globalThis.fetch,
 ): Promise<void> {
+  const writer: Writer = { fetch, loopbackToken };
+  const ports = [{ name: 'https', port, protocol: 'TCP' }];
+  await writeUnlessSame(writer, `${url}/api/v1/namespaces/default/endpoints`, {
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'kubernetes', namespace: 'default' },
+    subsets: [{ addresses: [{ ip }], ports }],
+  });
+  await writeUnlessSame(
+    writer,
+    `${url}/apis/discovery.k8s.io/v1/namespaces/default/endpointslices`,
+    {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [ip], conditions: { ready: true } }],
+      ports,
+    },
+  );
+}
+
+/** How the server writes to itself: its fetch (trusting its own CA over HTTPS) and its token. */
+interface Writer {
+  fetch: typeof globalThis.fetch;
+  loopbackToken?: string;
+}
+
+/**
+ * Creates `object` in `collection`, or, when one of its name exists, replaces its fields other than
+ * metadata (its resourceVersion guards the write) unless they are already the same.
+ */
+async function writeUnlessSame(
+  { fetch, loopbackToken }: Writer,
+  collection: string,
+  object: { metadata: { name: string } & Record<string, unknown> } & Record<string, unknown>,
+): Promise<void> {
   const authorization: Record<string, string> = loopbackToken
     ? { authorization: `Bearer ${loopbackToken}` }
     : {};
-  const collection = `${url}/api/v1/namespaces/default/endpoints`;
-  const subsets = [{ addresses: [{ ip }], ports: [{ name: 'https', port, protocol: 'TCP' }] }];
   /** A failed answer as an Error carrying the Status's message. */
   const check = async (response: Response, method: string) => {
     if (response.ok) return response;
@@ -530,20 +573,22 @@ export async function advertise(
       }),
       method,
     );
-  const current = await fetch(`${collection}/kubernetes`, { headers: authorization });
+  const target = `${collection}/${object.metadata.name}`;
+  const current = await fetch(target, { headers: authorization });
   if (current.status === 404) {
-    await send('POST', collection, {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: 'kubernetes', namespace: 'default' },
-      subsets,
-    });
+    await send('POST', collection, object);
     return;
   }
-  const endpoints = (await (await check(current, 'GET')).json()) as { subsets?: unknown };
-  if (JSON.stringify(endpoints.subsets) === JSON.stringify(subsets)) return;
+  const stored = (await (await check(current, 'GET')).json()) as Record<string, unknown>;
+  const { metadata: _metadata, ...fields } = object;
+  if (
+    Object.entries(fields).every(
+      ([key, value]) => JSON.stringify(stored[key]) === JSON.stringify(value),
+    )
+  )
+    return;
   // The resourceVersion read above guards the write: a conflict means someone else wrote it.
-  await send('PUT', `${collection}/kubernetes`, { ...endpoints, subsets });
+  await send('PUT', target, { ...stored, ...fields });
 }
 
 /**

@@ -14,14 +14,24 @@
 //   pod with the published ports in place of the declared ones: the runtime gives the container
 //   the published port to listen on (KATA_CONTAINER_PORTS), and the probes knock on it. The pod in
 //   the API keeps what its author wrote; only the kubelet's copy differs.
-// - The proxy's view (`reachingClient`, in kube-proxy's process): the Endpoints list each pod as
-//   127.0.0.1 and its containerPort, as Kubernetes does; the proxy sees, for every address with a
-//   targetRef to a pod, that pod's published port instead. A ClusterIP this machine cannot bind
+// - The proxy's view (`reachingClient`, in kube-proxy's process): the Endpoints and EndpointSlices
+//   list each pod as 127.0.0.1 and its containerPort, as Kubernetes does; the proxy sees, for every
+//   address with a targetRef to a pod, that pod's published port instead. A slice holds one set of
+//   ports for all its endpoints, and published ports differ from pod to pod, so the proxy sees each
+//   endpoint of a slice as a slice of its own (`<slice>-<n>`). A ClusterIP this machine cannot bind
 //   (macOS without aliases) is left out of the proxy's copy, said once: the NodePort still answers.
 //
 // A pod's published ports never change once recorded, so a kubelet started again reads them back
 // from the annotation and adopts the running containers on the ports they already listen on.
-import type { Endpoints, EndpointSubset, KubeObject, Pod, Probe, Service } from '../api/types.ts';
+import type {
+  EndpointSlice,
+  Endpoints,
+  EndpointSubset,
+  KubeObject,
+  Pod,
+  Probe,
+  Service,
+} from '../api/types.ts';
 import type { ApiClient, ObjectEvent, ResourceClient } from '../client/types.ts';
 import { choosePort } from '../cluster/arguments.ts';
 import { canBind, singleAddress } from '../network.ts';
@@ -116,6 +126,28 @@ export function reachableSubsets(
   });
 }
 
+/**
+ * Each endpoint of a slice as a slice of its own, named `<slice>-<n>`, whose ports are the ones its
+ * pod publishes (the slice's own ports for an endpoint without a pod, or a pod not published).
+ */
+export function reachableSlices(
+  slice: EndpointSlice,
+  portsOf: (uid: string) => HostPorts | undefined,
+): EndpointSlice[] {
+  return (slice.endpoints ?? []).map((endpoint, n) => {
+    const published = endpoint.targetRef?.uid ? portsOf(endpoint.targetRef.uid) : undefined;
+    return {
+      ...slice,
+      metadata: { ...slice.metadata, name: `${slice.metadata.name}-${n}` },
+      endpoints: [endpoint],
+      ports: slice.ports?.map((port) => ({
+        ...port,
+        port: (port.port !== undefined && published?.get(port.port)) || port.port,
+      })),
+    };
+  });
+}
+
 // --- Views of a client --------------------------------------------------------------------------
 
 /** A client whose reads of one resource go through `see` (get, list, watch, and write answers). */
@@ -146,6 +178,71 @@ function viewOf<T extends KubeObject>(
     resource: <R extends KubeObject>(name: string, namespace?: string) => {
       const inner = client.resource<R>(name, namespace);
       return (name === resource ? view(inner as never) : inner) as ResourceClient<R>;
+    },
+  };
+}
+
+/**
+ * A client whose list and watch of EndpointSlices show each slice as the parts `split` makes of it.
+ * A watch event on a slice becomes events on its parts: ADDED or MODIFIED for the parts it has now,
+ * DELETED for those it had before and no longer has (the count of each slice's parts is kept from
+ * the list and the events seen).
+ */
+function slicePartsView(
+  client: ApiClient,
+  split: (slice: EndpointSlice) => Promise<EndpointSlice[]>,
+): ApiClient {
+  const partCounts = new Map<string, number>();
+  const keyOf = (slice: EndpointSlice) => `${slice.metadata.namespace}/${slice.metadata.name}`;
+  async function* partEvents(
+    events: AsyncIterable<ObjectEvent<EndpointSlice>>,
+  ): AsyncIterable<ObjectEvent<EndpointSlice>> {
+    for await (const event of events) {
+      if (event.type === 'BOOKMARK') {
+        yield event;
+        continue;
+      }
+      const slice = event.object;
+      const parts = event.type === 'DELETED' ? [] : await split(slice);
+      const before = partCounts.get(keyOf(slice)) ?? 0;
+      for (const [n, part] of parts.entries())
+        yield { type: n < before ? 'MODIFIED' : 'ADDED', object: part };
+      for (let n = parts.length; n < before; n++) {
+        const metadata = { ...slice.metadata, name: `${slice.metadata.name}-${n}` };
+        yield { type: 'DELETED', object: { ...slice, metadata } };
+      }
+      partCounts.set(keyOf(slice), parts.length);
+    }
+  }
+  return {
+    config: client.config,
+    bind: (binding) => client.bind(binding),
+    resource: <R extends KubeObject>(name: string, namespace?: string) => {
+      const inner = client.resource<R>(name, namespace);
+      if (name !== 'endpointslices') return inner;
+      const slices = inner as unknown as ResourceClient<EndpointSlice>;
+      const view: ResourceClient<EndpointSlice> = {
+        get: (sliceName) => slices.get(sliceName),
+        create: (object) => slices.create(object),
+        update: (object) => slices.update(object),
+        updateStatus: (object) => slices.updateStatus(object),
+        patch: (sliceName, patch, type) => slices.patch(sliceName, patch, type),
+        delete: (sliceName, options) => slices.delete(sliceName, options),
+        getScale: (sliceName) => slices.getScale(sliceName),
+        scale: (sliceName, replicas) => slices.scale(sliceName, replicas),
+        list: async (options) => {
+          const list = await slices.list(options);
+          const items: EndpointSlice[] = [];
+          for (const slice of list.items) {
+            const parts = await split(slice);
+            partCounts.set(keyOf(slice), parts.length);
+            items.push(...parts);
+          }
+          return { ...list, items };
+        },
+        watch: (options) => partEvents(slices.watch(options)),
+      };
+      return view as unknown as ResourceClient<R>;
     },
   };
 }
@@ -215,7 +312,8 @@ export function publishingClient(client: ApiClient, log: (line: string) => void)
 }
 
 /**
- * kube-proxy's client in the single-address mode: Endpoints carry each pod's published port, and
+ * kube-proxy's client in the single-address mode: Endpoints and EndpointSlices carry each pod's
+ * published port (a slice seen as one slice an endpoint), and
  * a Service whose ClusterIP this machine cannot bind is seen without one (NodePorts only).
  */
 export function reachingClient(client: ApiClient, log: (line: string) => void): ApiClient {
@@ -242,8 +340,13 @@ export function reachingClient(client: ApiClient, log: (line: string) => void): 
       subsets: reachableSubsets(endpoints.subsets, (uid) => published.get(uid)),
     };
   });
+  const slicesView = slicePartsView(endpointsView, async (slice) => {
+    const references = (slice.endpoints ?? []).flatMap((endpoint) => endpoint.targetRef ?? []);
+    await Promise.all(references.filter((reference) => reference.uid).map(portsOf));
+    return reachableSlices(slice, (uid) => published.get(uid));
+  });
   const bindable = new Map<string, Promise<boolean>>();
-  return viewOf<Service>(endpointsView, 'services', async (service) => {
+  return viewOf<Service>(slicesView, 'services', async (service) => {
     const ip = service.spec.clusterIP;
     if (!ip || ip === 'None') return service;
     if (!bindable.has(ip)) {

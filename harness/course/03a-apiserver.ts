@@ -442,6 +442,8 @@ export const chapter3A: Chapter = {
       'Default the templates of deployments and replicasets with defaultPodTemplate, so the null creationTimestamp goes and every default already there stays as it is. Lesson: § Defaults.',
     'Defaults > a service is a ClusterIP service whose ports target the same port number over TCP':
       'type ClusterIP, sessionAffinity None, and for each port object protocol TCP and targetPort ??= port. Lesson: § Defaults.',
+    'Defaults > a network policy is for Ingress, and for Egress too when it has egress rules, unless it names its types':
+      'networkpolicies: leave a non-empty spec.policyTypes alone; else ["Ingress"], and push "Egress" when spec.egress is a list with at least one rule (an empty list is no rule, as Kubernetes counts them). Lesson: § Defaults.',
     'Defaults > a namespace starts Active with the finalizer kubernetes; a secret is Opaque':
       'namespaces: spec.finalizers ["kubernetes"] and status.phase "Active" (creating spec and status when missing); secrets: type "Opaque". Lesson: § Defaults.',
     'Defaults > defaults never change a field the client set':

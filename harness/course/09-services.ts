@@ -48,7 +48,13 @@ export const chapter9: Chapter = {
     {
       title: 'Which addresses to serve, and which endpoint to pick',
       from: "The proxy > a port's ready endpoints are the subsets' addresses, with the port of the same name",
-      functions: ['listenAddress', 'readyEndpoints', 'serviceListeners', 'pickEndpoint'],
+      functions: [
+        'listenAddress',
+        'readyEndpoints',
+        'endpointsFromSlices',
+        'serviceListeners',
+        'pickEndpoint',
+      ],
     },
     {
       title: 'Listening on an address',
@@ -126,6 +132,8 @@ export const chapter9: Chapter = {
       'Nothing new to write: the API server calls onCreate, onUpdate, onDelete and rebuild. If this fails alone, compare the ClusterIP range and what kubernetesIp answers. Lesson: § Allocation.',
     "The proxy > a port's ready endpoints are the subsets' addresses, with the port of the same name":
       "For each subset, find the port whose name equals the Service port's name ('' when missing); then every address of the subset with that port, as listenAddress(ip, port). Lesson: § The proxy.",
+    "The proxy > a Service's EndpointSlices read as Endpoints: ready endpoints as addresses, other Services' slices left out":
+      'Keep the slices in the namespace whose kubernetes.io/service-name label is the name (none: undefined), addressType IPv4. One subset a slice: each endpoint\'s addresses go to addresses unless conditions.ready is false (then notReadyAddresses); the ports as { name: name ?? "", port, protocol: protocol ?? "TCP" }. Lesson: § The proxy.',
     'The proxy > no Endpoints, or no port of that name in them, means no endpoints':
       'Guard every optional list with ?? []: no Endpoints, no subsets, no ports, no addresses. A subset without a matching port contributes nothing. Lesson: § The proxy.',
     'The proxy > a Service is served on its ClusterIP, once per TCP port':
@@ -151,7 +159,7 @@ export const chapter9: Chapter = {
     'The proxy > a large transfer arrives whole':
       "Respect back-pressure: when to.write returns false, pause `from` until `to` emits 'drain'. Lesson: § The proxy.",
     'The proxy > the proxy listens on the ClusterIP port of each Service':
-      "Constructor: informers on services and endpoints. run: a controller whose reconcile is sync, watching both informers (an Endpoints has its Service's key). sync: listenTcp each address of serviceListeners, keep the servers in a Map by address. Lesson: § The proxy.",
+      'Constructor: informers on services and endpointslices (the slices with an index "service" by "namespace/<kubernetes.io/service-name label>"). run: a controller whose reconcile is sync, watching both informers (a slice mapped to its Service\'s key). sync: listenTcp each address of serviceListeners, keep the servers in a Map by address. Lesson: § The proxy.',
     'The proxy > a NodePort Service is listened on at the node IP and its nodePort':
       'Pass options.nodeIp to serviceListeners; listening() answers the addresses whose server is not null. Lesson: § The proxy.',
     'The proxy > a proxy that does not know its node IP serves a NodePort Service on its ClusterIP only':
@@ -163,17 +171,17 @@ export const chapter9: Chapter = {
     'The proxy > two proxies on one host: a peer serving an address counts as served; the other takes over later':
       'Keep an entry with server null when listenTcp answers null (servedByPeer lists them), and try again at the next sync. close() closes every server and destroys every socket; run calls it when the signal aborts. Lesson: § The proxy.',
     'The proxy > a connection to the ClusterIP reaches the pod behind it':
-      'accept: readyEndpoints from the Endpoints informer, pickEndpoint, createConnection({ host, port, allowHalfOpen: true }); on connect, pipe and resume the client (it was handed over paused). Lesson: § The proxy.',
+      'accept: readyEndpoints of endpointsFromSlices of the Service\'s slices (byIndex("service", key)), pickEndpoint, createConnection({ host, port, allowHalfOpen: true }); on connect, pipe and resume the client (it was handed over paused). Lesson: § The proxy.',
     'The proxy > a NodePort Service answers on the node IP and its nodePort':
       "sync hands every listener's connections to accept with the Service's key and port, whichever address they arrived on. Lesson: § The proxy.",
     'The proxy > 300 connections spread over 3 endpoints, each getting 20% to 47%':
-      'Read the ready endpoints from the Endpoints informer at each new connection and pick with the random source, not round robin from a fixed start. Lesson: § The proxy.',
+      'Read the ready endpoints from the EndpointSlice informer at each new connection and pick with the random source, not round robin from a fixed start. Lesson: § The proxy.',
     'The proxy > sessionAffinity ClientIP keeps each client on one endpoint':
       'With sessionAffinity ClientIP, remember the endpoint under "serviceKey|portName|client.remoteAddress" once connected, and pass it to pickEndpoint next time. Lesson: § The proxy.',
     'The proxy > an endpoint that refuses the connection is skipped for another':
       "An 'error' before 'connect' is a refused connection: destroy that socket and try again with the other candidates; none left, destroy the client. Lesson: § The proxy.",
     'The proxy > an endpoint removed from Endpoints gets no new connections':
-      'Never cache the endpoints in the listener: ask the Endpoints informer at every accept. Lesson: § The proxy.',
+      'Never cache the endpoints in the listener: ask the EndpointSlice informer at every accept (the test deletes the slices and writes new ones). Lesson: § The proxy.',
     'The proxy > half-close: a client that ends its side still gets the whole answer':
       'Both sockets need allowHalfOpen: the server (listenTcp) and the connection to the pod (createConnection). Lesson: § The proxy.',
     'The proxy > no sockets are left open once the clients are done, and close() stops everything':

@@ -20,6 +20,7 @@ export const chapter12: Chapter = {
         'readyAddresses',
         'endpointHostname',
         'isHeadless',
+        'endpointsFromSlices',
         'aRecord',
         'serviceReply',
         'endpointReply',
@@ -67,11 +68,11 @@ export const chapter12: Chapter = {
   ],
   hints: {
     "The server > a headless Service's answer follows its Endpoints as pods become ready and go":
-      'Nothing new if objects() reads the informers at each question: never copy the Endpoints when the server starts. Lesson: § The server.',
+      'Nothing new if objects() reads the informers at each question: never copy the endpoints when the server starts. The test writes an EndpointSlice whose endpoints turn ready: false; endpointsFromSlices puts those among notReadyAddresses. Lesson: § The server.',
     'The server > several questions on one TCP connection are answered in the order asked':
       "Answers may be ready out of order (a forwarded one takes longer): chain each connection's writes on one promise, so each is written after the one before. Lesson: § The server.",
     "The server > handle answers a query's bytes with the response's bytes; what the cluster does not hold is NXDOMAIN":
-      'Informers on services and endpoints (all namespaces) made in the constructor; objects() reads them by "namespace/name". handle: decode, answer(questions[0], objects(), this), responseFor, then encodeForUdp or encode. Lesson: § The server.',
+      'Informers on services and endpointslices (all namespaces) made in the constructor, the slices with an index by "namespace/<kubernetes.io/service-name label>"; objects() reads a Service by "namespace/name" and its endpoints as endpointsFromSlices of its slices. handle: decode, answer(questions[0], objects(), this), responseFor, then encodeForUdp or encode. Lesson: § The server.',
     'The server > handle: garbage is FORMERR, and a response gets no answer at all':
       "dnsPacket.decode in a try (catch: formatErrorFor); a decoded packet of type 'response' answers undefined. Lesson: § The server.",
     'The server > handle: two questions are FORMERR, another opcode than QUERY is NOTIMP':
@@ -92,6 +93,8 @@ export const chapter12: Chapter = {
       'readyAddresses: every subset\'s addresses (never notReadyAddresses), each IP once. endpointHostname: hostname, else the IP with "." replaced by "-". isHeadless: not ExternalName and clusterIP None (or missing). Lesson: § Records.',
     "Records > a Service's name answers with its ClusterIP; another type is NODATA":
       'serviceReply for a ClusterIP Service: type A gives one A record (name as asked, class IN, the ttl, data the ClusterIP); any other type NOERROR with no answers. authoritative is true, additionals []. Lesson: § Records.',
+    "Records > a Service's EndpointSlices read as Endpoints: ready ones as addresses, hostname kept, other Services' slices left out":
+      'Keep the slices in the namespace whose kubernetes.io/service-name label is the name (none: undefined) and whose addressType is IPv4. One subset a slice: each endpoint\'s addresses go to addresses unless conditions.ready is false (then notReadyAddresses), with its hostname; the ports as { name: name ?? "", port, protocol: protocol ?? "TCP" }. Lesson: § Records.',
     'Records > a headless Service answers with each ready endpoint, and NXDOMAIN while none is ready':
       'A headless Service: readyAddresses; none is NXDOMAIN (as CoreDNS answers); otherwise one A record per address for type A. Lesson: § Records.',
     'Records > an ExternalName Service is a CNAME to its external name, whatever the type asked':

@@ -1,7 +1,8 @@
 // What the real kubectl shows of EndpointSlices and NetworkPolicies is true (chapter 09b), on a
 // two-node reference cluster: the hello example's slice lists its three pods under kube's
 // columns, `kubectl describe svc` (which reads slices since kubectl 1.31) lists the endpoints and
-// follows a scale-down, and `kubectl get netpol` shows a policy's pod selector. The kernel side of
+// follows a scale-down (and lists the `kubernetes` Service's endpoint, a slice the API server
+// writes), and `kubectl get netpol` shows a policy's pod selector, its policyTypes defaulted. The kernel side of
 // the iptables mode is chapter 09b's own kernel tests. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -69,6 +70,11 @@ describe.skipIf(!hasKubectl)(
         'kubectl describe svc hello to list one endpoint after scaling to 1',
         30_000,
       );
+      const kubernetes = await kubectl('describe', 'svc', 'kubernetes');
+      expect(
+        /^Endpoints:\s+(.*)$/m.exec(kubernetes)?.[1],
+        "kubectl describe svc kubernetes: the API server's address, from the slice it writes",
+      ).toMatch(/^127\.0\.0\.1:\d+$/);
     }, 90_000);
 
     test('kubectl get netpol shows a policy and its pod selector', async () => {
@@ -85,6 +91,10 @@ describe.skipIf(!hasKubectl)(
       expect(table, 'kubectl get netpol after applying backend-only').toMatch(
         /NAME\s+POD-SELECTOR\s+AGE\nbackend-only\s+app=hello\s/,
       );
+      expect(
+        await kubectl('get', 'netpol', 'backend-only', '-o', 'jsonpath={.spec.policyTypes}'),
+        'the policyTypes the API server gave backend-only (ingress rules only, no types)',
+      ).toBe('["Ingress"]');
     });
   },
 );

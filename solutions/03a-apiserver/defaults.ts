@@ -10,6 +10,7 @@ import type {
   Deployment,
   KubeObject,
   Namespace,
+  NetworkPolicy,
   Pod,
   PodSpec,
   PodTemplateSpec,
@@ -150,6 +151,14 @@ const byResource: Record<string, (object: KubeObject) => void> = {
   },
   secrets: (object) => {
     (object as Secret).type ??= 'Opaque';
+  },
+  // Every policy isolates ingress unless it says otherwise; egress only when it has egress rules.
+  networkpolicies: (object) => {
+    const spec = (object as NetworkPolicy).spec;
+    if (typeof spec !== 'object' || spec === null) return;
+    if (Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0) return;
+    spec.policyTypes = ['Ingress'];
+    if (Array.isArray(spec.egress) && spec.egress.length > 0) spec.policyTypes.push('Egress');
   },
 };
 

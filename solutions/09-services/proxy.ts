@@ -2,7 +2,7 @@
 // to a pod.
 //
 // A ClusterIP is virtual: nothing answers on it until the proxy does. One proxy runs per node; it
-// watches Services and Endpoints and keeps listeners in step with them: <clusterIP>:<port> for each
+// watches Services and their EndpointSlices and keeps listeners in step with them: <clusterIP>:<port> for each
 // Service port, and <node IP>:<nodePort> for NodePort Services. Each new connection goes to a ready
 // endpoint chosen at random (as iptables mode does with its probability rules), or to the same one
 // as before for a client when the Service asks for sessionAffinity: ClientIP. A refused connection
@@ -12,8 +12,22 @@
 // rules would match them. The first proxy to bind an address serves it for the host; a listen
 // that fails with EADDRINUSE means a peer already serves it, which counts as served. The proxy
 // tries to bind again at its next sync of that Service, so a peer that went away is replaced.
+//
+// Endpoints or slices: a Service's endpoints were once one Endpoints object (chapter 07), rewritten
+// whole at every change; kube-proxy now reads EndpointSlices, parts of at most 100 endpoints
+// labelled kubernetes.io/service-name=<service>, each endpoint with a `ready` condition. The proxy
+// turns a Service's slices into the shape of Endpoints (endpointsFromSlices), and picks from the
+// ready addresses of that (readyEndpoints).
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import type { Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
+import type {
+  EndpointAddress,
+  EndpointSlice,
+  Endpoints,
+  EndpointSubset,
+  KubeObject,
+  Service,
+  ServicePort,
+} from '../../harness/api/types.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 
 export interface ProxyOptions {
@@ -37,6 +51,49 @@ interface Listener {
 /** "address:port", the key of a listener. */
 export function listenAddress(ip: string, port: number): string {
   return `${ip}:${port}`;
+}
+
+/** The label that names an EndpointSlice's Service. */
+export const serviceNameLabel = 'kubernetes.io/service-name';
+
+/**
+ * The endpoints of Service `namespace/name` from the slices labelled with its name: one subset a
+ * slice, with the slice's ports; an endpoint whose ready condition is not false (a missing one
+ * counts as ready) among the addresses, the others among the notReadyAddresses. Slices of IPv6 or
+ * FQDN addresses are left out: the proxy connects over IPv4. Undefined when the Service has no
+ * slice.
+ */
+export function endpointsFromSlices(
+  namespace: string,
+  name: string,
+  slices: EndpointSlice[],
+): Endpoints | undefined {
+  const mine = slices.filter(
+    (slice) =>
+      slice.metadata.namespace === namespace && slice.metadata.labels?.[serviceNameLabel] === name,
+  );
+  if (mine.length === 0) return undefined;
+  const subsets: EndpointSubset[] = [];
+  for (const slice of mine) {
+    if (slice.addressType !== 'IPv4') continue;
+    const addresses: EndpointAddress[] = [];
+    const notReadyAddresses: EndpointAddress[] = [];
+    for (const endpoint of slice.endpoints ?? []) {
+      const ready = endpoint.conditions?.ready !== false;
+      for (const ip of endpoint.addresses) (ready ? addresses : notReadyAddresses).push({ ip });
+    }
+    const ports = (slice.ports ?? []).flatMap(({ name: portName, port, protocol }) =>
+      port === undefined ? [] : [{ name: portName ?? '', port, protocol: protocol ?? 'TCP' }],
+    );
+    subsets.push({ addresses, notReadyAddresses, ports });
+  }
+  return { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace }, subsets };
+}
+
+/** The key of a slice's Service, "namespace/name", from its label; none for a slice without one. */
+function sliceService(slice: KubeObject): string[] {
+  const name = slice.metadata.labels?.[serviceNameLabel];
+  return name ? [`${slice.metadata.namespace}/${name}`] : [];
 }
 
 /** The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name. */
@@ -123,7 +180,7 @@ export class Proxy {
   private readonly options: ProxyOptions;
   private readonly random: () => number;
   private readonly services: Informer<Service>;
-  private readonly endpoints: Informer<Endpoints>;
+  private readonly slices: Informer<EndpointSlice>;
   private readonly listeners = new Map<string, Listener>();
   /** ClientIP affinity: "service key|port name|client ip" -> the endpoint it went to. */
   private readonly affinity = new Map<string, string>();
@@ -135,7 +192,9 @@ export class Proxy {
     this.random = options.random ?? Math.random;
     const { toolkit, client } = options;
     this.services = toolkit.createInformer(client.resource<Service>('services'));
-    this.endpoints = toolkit.createInformer(client.resource<Endpoints>('endpoints'));
+    this.slices = toolkit.createInformer(client.resource<EndpointSlice>('endpointslices'), {
+      indexers: { service: sliceService },
+    });
   }
 
   /** Watches, and keeps the listeners in step, until `signal` aborts; then closes everything. */
@@ -146,8 +205,8 @@ export class Proxy {
       reconcile: (key) => this.sync(key),
     });
     controller.watch(this.services);
-    // An Endpoints object has its Service's name: its key is the Service's key.
-    controller.watch(this.endpoints);
+    // A slice is its Service's: its key is the Service's key, from its label.
+    controller.watch(this.slices, sliceService);
     try {
       await controller.run(signal);
     } finally {
@@ -212,7 +271,9 @@ export class Proxy {
   accept(client: Socket, serviceKey: string, port: ServicePort): void {
     this.track(client);
     client.on('error', () => client.destroy());
-    const endpoints = readyEndpoints(this.endpoints.get(serviceKey), port);
+    const [namespace, name] = serviceKey.split('/') as [string, string];
+    const slices = this.slices.byIndex('service', serviceKey);
+    const endpoints = readyEndpoints(endpointsFromSlices(namespace, name, slices), port);
     const service = this.services.get(serviceKey);
     const affinityKey = `${serviceKey}|${port.name ?? ''}|${client.remoteAddress}`;
     const sticky = service?.spec.sessionAffinity === 'ClientIP';

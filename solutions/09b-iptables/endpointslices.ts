@@ -148,7 +148,8 @@ export function newSlice(service: Service, ports: EndpointSlicePort[]): Endpoint
 }
 
 const portsKey = (slice: EndpointSlice) => JSON.stringify(slice.ports ?? []);
-const addressOf = (endpoint: Endpoint) => endpoint.addresses[0] ?? '';
+/** An endpoint's identity: its pod (pods may share an IP, as in kata's single-address mode), else its address. */
+const addressOf = (endpoint: Endpoint) => endpoint.targetRef?.uid ?? endpoint.addresses[0] ?? '';
 
 /**
  * The writes that turn `existing` (the Service's managed slices) into slices holding `groups`: an

@@ -1,4 +1,4 @@
-// The records of cluster DNS: which answer a question gets, from the Services and Endpoints the
+// The records of cluster DNS: which answer a question gets, from the Services and endpoints the
 // DNS server knows.
 //
 // This is the heart of CoreDNS's kubernetes plugin, after the Kubernetes DNS specification
@@ -21,9 +21,18 @@
 // case, and answers carry the name as it was asked.
 //
 // The functions here are pure: they read the cluster through ClusterObjects (the server's informer
-// caches, or plain lists in a test) and answer with dns-packet's record objects.
+// caches, or plain lists in a test) and answer with dns-packet's record objects. A Service's
+// endpoints are read in the shape of the older Endpoints object (chapter 07): subsets of ready and
+// not-ready addresses with their ports. The server watches EndpointSlices, as CoreDNS does, and
+// endpointsFromSlices turns a Service's slices into that shape.
 import type { Answer, Question } from 'dns-packet';
-import type { EndpointAddress, Endpoints, Service } from '../../harness/api/types.ts';
+import type {
+  EndpointAddress,
+  Endpoints,
+  EndpointSlice,
+  EndpointSubset,
+  Service,
+} from '../../harness/api/types.ts';
 
 /** What the server knows of the cluster: its informers' caches, or plain lists in a test. */
 export interface ClusterObjects {
@@ -117,6 +126,49 @@ export function dashedIp(label: string): string | undefined {
   if (parts.length !== 4) return undefined;
   if (!parts.every((part) => /^\d{1,3}$/.test(part) && Number(part) <= 255)) return undefined;
   return parts.map(Number).join('.');
+}
+
+// --- Endpoints from EndpointSlices ------------------------------------------------------------
+
+/** The label that names an EndpointSlice's Service. */
+export const serviceNameLabel = 'kubernetes.io/service-name';
+
+/**
+ * The endpoints of Service `namespace/name` from the slices labelled with its name: one subset a
+ * slice, with the slice's ports; an endpoint whose ready condition is not false (a missing one
+ * counts as ready) among the addresses, hostname kept, the others among the notReadyAddresses.
+ * Slices of IPv6 or FQDN addresses are left out: A records hold IPv4. Undefined when the Service
+ * has no slice.
+ */
+export function endpointsFromSlices(
+  namespace: string,
+  name: string,
+  slices: EndpointSlice[],
+): Endpoints | undefined {
+  const mine = slices.filter(
+    (slice) =>
+      slice.metadata.namespace === namespace && slice.metadata.labels?.[serviceNameLabel] === name,
+  );
+  if (mine.length === 0) return undefined;
+  const subsets: EndpointSubset[] = [];
+  for (const slice of mine) {
+    if (slice.addressType !== 'IPv4') continue;
+    const addresses: EndpointAddress[] = [];
+    const notReadyAddresses: EndpointAddress[] = [];
+    for (const endpoint of slice.endpoints ?? []) {
+      const ready = endpoint.conditions?.ready !== false;
+      for (const ip of endpoint.addresses)
+        (ready ? addresses : notReadyAddresses).push({
+          ip,
+          ...(endpoint.hostname ? { hostname: endpoint.hostname } : {}),
+        });
+    }
+    const ports = (slice.ports ?? []).flatMap(({ name: portName, port, protocol }) =>
+      port === undefined ? [] : [{ name: portName ?? '', port, protocol: protocol ?? 'TCP' }],
+    );
+    subsets.push({ addresses, notReadyAddresses, ports });
+  }
+  return { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace }, subsets };
 }
 
 // --- Records ----------------------------------------------------------------------------------

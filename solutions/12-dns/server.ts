@@ -13,14 +13,23 @@
 //   that answers.
 // - A negative answer carries the zone's SOA record, whose minimum says how long it may be cached.
 //
-// The answers come from the informers' caches: a question costs no request to the API server, and
-// a Service created is answered as soon as its watch event arrives.
+// The answers come from the informers' caches, of Services and of EndpointSlices (as CoreDNS
+// reads them, not the older Endpoints): a question costs no request to the API server, and a
+// Service created is answered as soon as its watch event arrives.
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type Packet } from 'dns-packet';
-import type { Endpoints, Service } from '../../harness/api/types.ts';
+import type { EndpointSlice, KubeObject, Service } from '../../harness/api/types.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { answer, soaRecord, type ClusterObjects, type Rcode, type Reply } from './records.ts';
+import {
+  answer,
+  endpointsFromSlices,
+  serviceNameLabel,
+  soaRecord,
+  type ClusterObjects,
+  type Rcode,
+  type Reply,
+} from './records.ts';
 
 export interface DnsServerOptions {
   toolkit: Toolkit;
@@ -157,6 +166,12 @@ function failure(rcode: Rcode): Reply {
   return { rcode, answers: [], additionals: [], authoritative: false };
 }
 
+/** The key of a slice's Service, "namespace/name", from its label; none for a slice without one. */
+function sliceService(slice: KubeObject): string[] {
+  const name = slice.metadata.labels?.[serviceNameLabel];
+  return name ? [`${slice.metadata.namespace}/${name}`] : [];
+}
+
 /** "127.0.0.53:53" as its host and port; 53 when no port is given. */
 function splitHostPort(address: string): { host: string; port: number } {
   const colon = address.lastIndexOf(':');
@@ -169,7 +184,7 @@ export class DnsServer {
   readonly zone: string;
   readonly ttl: number;
   private readonly services: Informer<Service>;
-  private readonly endpoints: Informer<Endpoints>;
+  private readonly slices: Informer<EndpointSlice>;
   private readonly stop = new AbortController();
   private udp?: UdpSocket;
   private tcp?: Server;
@@ -182,16 +197,29 @@ export class DnsServer {
     this.ttl = options.ttl ?? 5;
     const { toolkit, client } = options;
     this.services = toolkit.createInformer(client.resource<Service>('services'));
-    this.endpoints = toolkit.createInformer(client.resource<Endpoints>('endpoints'));
+    this.slices = toolkit.createInformer(client.resource<EndpointSlice>('endpointslices'), {
+      indexers: { service: sliceService },
+    });
   }
 
-  /** What the server knows of the cluster, as records.ts reads it: the informers' caches. */
+  /**
+   * What the server knows of the cluster, as records.ts reads it: the informers' caches, a
+   * Service's endpoints made from its slices (found by the "service" index) at each question.
+   */
   objects(): ClusterObjects {
+    const endpoints = (namespace: string, name: string) =>
+      endpointsFromSlices(namespace, name, this.slices.byIndex('service', `${namespace}/${name}`));
     return {
       service: (namespace, name) => this.services.get(`${namespace}/${name}`),
-      endpoints: (namespace, name) => this.endpoints.get(`${namespace}/${name}`),
+      endpoints,
       services: () => this.services.list(),
-      allEndpoints: () => this.endpoints.list(),
+      allEndpoints: () => {
+        const keys = new Set(this.slices.list().flatMap(sliceService));
+        return [...keys].map((key) => {
+          const [namespace, name] = key.split('/') as [string, string];
+          return endpoints(namespace, name)!;
+        });
+      },
     };
   }
 
@@ -253,10 +281,10 @@ export class DnsServer {
    */
   async start(): Promise<number> {
     this.services.run(this.stop.signal);
-    this.endpoints.run(this.stop.signal);
+    this.slices.run(this.stop.signal);
     await Promise.all([
       this.services.waitForSync(this.stop.signal),
-      this.endpoints.waitForSync(this.stop.signal),
+      this.slices.waitForSync(this.stop.signal),
     ]);
     for (let attempt = 1; ; attempt++) {
       const port = await this.listenUdp(this.options.port);
