@@ -117,6 +117,17 @@ describe('EndpointSlices', () => {
     });
   });
 
+  test('a pod whose subdomain names the Service is an endpoint with its hostname', () => {
+    const pod = runningPod('a', '127.244.0.2');
+    pod.spec.hostname = 'web-0';
+    pod.spec.subdomain = 'web';
+    const service = webService();
+    expect(
+      [podEndpoint(pod, service).hostname, podEndpoint(pod).hostname],
+      `podEndpoint of pod a (hostname web-0, subdomain web), for Service ${service.metadata.name}, then for none`,
+    ).toEqual(['web-0', undefined]);
+  });
+
   test("a slice's ports carry the Service ports' names and the numbers they reach on the pod", () => {
     const service = webService();
     service.spec.ports!.push({ port: 9090, targetPort: 'metrics' }, { port: 7070 });

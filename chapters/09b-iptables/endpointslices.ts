@@ -51,10 +51,11 @@ export function endpointConditions(pod: Pod): EndpointConditions {
 }
 
 /**
- * A pod as an endpoint: addresses [its podIP], its conditions, nodeName (when bound) and a
+ * A pod as an endpoint: addresses [its podIP], its conditions, hostname (when the pod has a
+ * spec.hostname and its spec.subdomain is the Service's name), nodeName (when bound) and a
  * targetRef { kind: 'Pod', namespace, name, uid }.
  */
-export function podEndpoint(pod: Pod): Endpoint {
+export function podEndpoint(pod: Pod, service?: Service): Endpoint {
   throw new NotImplemented('podEndpoint', section);
 }
 

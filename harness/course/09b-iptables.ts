@@ -97,6 +97,8 @@ export const chapter9B: Chapter = {
       "serving: the pod's Ready condition has status 'True'; terminating: Boolean(metadata.deletionTimestamp); ready: serving && !terminating. Lesson: § EndpointSlices.",
     'EndpointSlices > a pod is an endpoint with its IP, its node and a reference to it':
       "addresses: [status.podIP], conditions from endpointConditions, nodeName only when spec.nodeName is set, targetRef with kind Pod and the pod's namespace, name and uid. Lesson: § EndpointSlices.",
+    'EndpointSlices > a pod whose subdomain names the Service is an endpoint with its hostname':
+      "podEndpoint(pod, service) adds hostname: the pod's spec.hostname when its spec.subdomain is the Service's name; endpointGroups passes the Service. Lesson: § EndpointSlices.",
     "EndpointSlices > a slice's ports carry the Service ports' names and the numbers they reach on the pod":
       "For each Service port: target = targetPort ?? port; a number as it is, a name looked up in every container's ports (skip the port when none has it). Name '' when the Service port has none; protocol TCP by default. Lesson: § EndpointSlices.",
     'EndpointSlices > endpoints are grouped by their ports and sorted by IP; pods without an IP are left out':

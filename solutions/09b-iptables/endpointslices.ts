@@ -55,11 +55,16 @@ export function endpointConditions(pod: Pod): EndpointConditions {
   return { ready: serving && !terminating, serving, terminating };
 }
 
-/** A pod as an endpoint: its IP, conditions, node and a reference back to it. */
-export function podEndpoint(pod: Pod): Endpoint {
+/**
+ * A pod as an endpoint: its IP, conditions, node and a reference back to it; its hostname too when
+ * its subdomain names the Service, so cluster DNS answers <hostname>.<service>.<ns>.svc for it.
+ */
+export function podEndpoint(pod: Pod, service?: Service): Endpoint {
+  const named = pod.spec.hostname && pod.spec.subdomain === service?.metadata.name;
   return {
     addresses: [pod.status?.podIP ?? ''],
     conditions: endpointConditions(pod),
+    ...(named ? { hostname: pod.spec.hostname } : {}),
     ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
     targetRef: {
       kind: 'Pod',
@@ -110,7 +115,7 @@ export function endpointGroups(service: Service, pods: Pod[]): Map<string, Endpo
     const key = JSON.stringify(ports);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { ports, endpoints: [] }));
-    group.endpoints.push(podEndpoint(pod));
+    group.endpoints.push(podEndpoint(pod, service));
   }
   for (const group of groups.values()) group.endpoints.sort(byAddress);
   return groups;
