@@ -7,6 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { stringify } from 'yaml';
+import type { Service } from '../api/types.ts';
+import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { repoRoot } from '../paths.ts';
 import { hasKubectl, noKubectl, type KubectlResult } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
@@ -40,7 +43,18 @@ describe.skipIf(!hasKubectl)(
   `EndpointSlices through kubectl${hasKubectl ? '' : ` (${noKubectl})`}`,
   () => {
     test('the hello Service gets a slice of its pods, and kubectl describe svc lists them', async () => {
-      await kubectl('apply', '-f', path.join(repoRoot, 'harness', 'examples', 'hello.yaml'));
+      // The example as a ClusterIP Service: its NodePort 30080 would be bound on 127.0.0.1 too,
+      // which a learner's cluster (and the doctor's single-address check) may be using.
+      const objects = readManifests(path.join(repoRoot, 'harness', 'examples', 'hello.yaml'));
+      for (const object of objects)
+        if (object.kind === 'Service') {
+          const spec = (object as Service).spec;
+          spec.type = 'ClusterIP';
+          for (const port of spec.ports ?? []) delete port.nodePort;
+        }
+      const manifest = path.join(cluster!.kubectl.home, 'hello.yaml');
+      writeFileSync(manifest, objects.map((object) => stringify(object)).join('---\n'));
+      await kubectl('apply', '-f', manifest);
       await waitFor(
         async () =>
           (await describedEndpoints()).split(',').filter((e) => e.endsWith(':8080')).length === 3,

@@ -70,7 +70,9 @@ beforeAll(async () => {
   );
   expect(up.exitCode, `kata up exited early:\n${output}`).toBeNull();
   client = toolkit.createClient({ server: readClusterState(dataDir)!.apiserver });
-  for (let port = 30081; port < 30200 && nodePort === 0; port++)
+  // From 30300 on: clear of the examples' 30080 and 30081, which `kata doctor --network single`
+  // (its own suite may run meanwhile) checks on 127.0.0.1, and of the drills' 30480.
+  for (let port = 30300; port < 30400 && nodePort === 0; port++)
     if (await portFree(singleAddress, port)) nodePort = port;
   if (hasKubectl) kubectl = kubectlFor(readClusterState(dataDir)!.apiserver, 60_000);
 }, 150_000);
