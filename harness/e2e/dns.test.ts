@@ -4,46 +4,27 @@
 // each ready pod. One reference cluster of two nodes, on node addresses (nodeIndexBase 114) and a
 // Service range (127.108.0.0/24) no other suite uses.
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { clusterDnsPort } from '../network.ts';
-import { hasKubectl, kubectlFor, noKubectl, type Kubectl } from '../testing/kubectl.ts';
+import { hasKubectl, noKubectl, type Kubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
-import { suiteNodeIndexBase } from './kubectl-cluster.ts';
+import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 
 const serviceRange = '127.108.0.0/24';
 const dnsIp = '127.108.0.10';
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-dns-'));
-let cluster: RunningCluster | undefined;
+let running: KubectlCluster | undefined;
 let kubectl: Kubectl;
 
 beforeAll(async () => {
   if (!hasKubectl) return;
-  cluster = await startCluster({
-    nodes: 2,
-    dataDir,
-    fresh: true,
-    use: useEverywhere('solutions'),
-    storePort: 0,
-    apiserverPort: 0,
-    kubeletPort: 0,
-    nodeIndexBase: suiteNodeIndexBase.dns,
-    serviceClusterIpRange: serviceRange,
-    nodeMonitorGracePeriod: '20s',
-    print: () => {},
-  });
-  kubectl = kubectlFor(cluster.apiserver, 60_000);
+  running = await startKubectlCluster(2, suiteNodeIndexBase.dns, serviceRange);
+  kubectl = running.kubectl;
 }, 120_000);
 
 afterAll(async () => {
-  await cluster?.stop();
-  kubectl?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+  await running?.stop();
+}, 60_000);
 
 /** kubectl, failing the test with its stderr when it exits non-zero. */
 async function run(...args: string[]): Promise<string> {
