@@ -215,9 +215,11 @@ describe("A container's stdin", () => {
 
   test('with a tty, sh is interactive: its prompt is in the log before a line is typed', async () => {
     const { runtime, id } = await withStdin(['sh'], true, true);
+    // The prompt is what the log ends with: a partial line, as sh waits for input after it.
     const prompt = async () => {
-      for await (const line of runtime.readLogs(id)) if (line.partial) return line.content;
-      return undefined;
+      let last: { partial: boolean; content: string } | undefined;
+      for await (const line of runtime.readLogs(id)) last = line;
+      return last?.partial ? last.content : undefined;
     };
     await waitFor(async () => /[#$] $/.test((await prompt()) ?? ''), "sh's prompt, a partial line");
     await attachWrite(runtime, id, 'echo typed\n');

@@ -163,7 +163,9 @@ switch (name) {
     break;
   case 'sh':
     // Without a script, a shell reads commands from stdin; with a terminal it is interactive.
-    runHost('/bin/sh', rest.length === 0 && process.env.KATA_TTY === '1' ? ['-i'] : rest);
+    // Without job control (+m): the terminal is kubectl's, so there is none here to control, and
+    // sh would say so on every start.
+    runHost('/bin/sh', rest.length === 0 && process.env.KATA_TTY === '1' ? ['-i', '+m'] : rest);
     break;
   case 'cat':
     cat(rest);
