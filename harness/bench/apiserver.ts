@@ -16,13 +16,15 @@
 import http from 'node:http';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'node:worker_threads';
 import { examplePod } from '../api/examples.ts';
 import { bytes } from '../store/bytes.ts';
 import { startApiServer } from '../testing/apiserver.ts';
+import { requestsPerSecond } from './programs/get-load.ts';
+import { percentile } from './programs/percentile.ts';
 
 const GET_SECONDS = 2;
 const CONCURRENCY = 32;
+const load = { seconds: GET_SECONDS, concurrency: CONCURRENCY };
 const LIST_SIZE = 10_000;
 const WATCHERS = 100;
 const WRITES = 50;
@@ -46,58 +48,12 @@ function get(url: string): Promise<number> {
   });
 }
 
-/**
- * The load generator: CONCURRENCY loops of back-to-back GETs for GET_SECONDS, in a worker thread of
- * its own. In the servers' thread it would compete with them for one event loop, and the figure
- * would measure the client as much as the server; on its own thread (and core) it measures the
- * server. Plain JavaScript, so the worker needs no TypeScript loader.
- */
-const loadGenerator = `
-const http = require('node:http');
-const { parentPort, workerData } = require('node:worker_threads');
-const { url, seconds, concurrency } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const get = () => new Promise((resolve, reject) => {
-  http.get(url, { agent }, (response) => {
-    response.resume();
-    response.on('end', () => response.statusCode === 200 ? resolve() : reject(new Error('GET ' + url + ': ' + response.statusCode)));
-  }).on('error', reject);
-});
-(async () => {
-  for (let i = 0; i < 200; i++) await get();
-  const deadline = performance.now() + seconds * 1000;
-  let done = 0;
-  const loop = async () => { while (performance.now() < deadline) { await get(); done++; } };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  parentPort.postMessage(done / ((performance.now() - started) / 1000));
-  agent.destroy();
-})().catch((error) => { throw error; });
-`;
-
-/** Requests per second that one load-generating thread gets from `url`. */
-function requestsPerSecond(url: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(loadGenerator, {
-      eval: true,
-      workerData: { url, seconds: GET_SECONDS, concurrency: CONCURRENCY },
-    });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-}
-
 function listen(server: http.Server): Promise<string> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     ),
   );
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
 const row = (what: string, figure: string, note: string) =>
@@ -130,11 +86,11 @@ const expressUrl = await listen(bareExpress);
 // Each measured twice, alternating, and the better run kept: the first runs also warm the JIT.
 const rates = { bare: 0, express: 0, api: 0 };
 for (let round = 0; round < 2; round++) {
-  rates.bare = Math.max(rates.bare, await requestsPerSecond(`${bareUrl}/`));
-  rates.express = Math.max(rates.express, await requestsPerSecond(`${expressUrl}/`));
+  rates.bare = Math.max(rates.bare, await requestsPerSecond(`${bareUrl}/`, load));
+  rates.express = Math.max(rates.express, await requestsPerSecond(`${expressUrl}/`, load));
   rates.api = Math.max(
     rates.api,
-    await requestsPerSecond(`${apiUrl}/api/v1/namespaces/default/pods/web`),
+    await requestsPerSecond(`${apiUrl}/api/v1/namespaces/default/pods/web`, load),
   );
 }
 const { bare: bareRate, express: expressRate, api: apiRate } = rates;

@@ -6,55 +6,20 @@
 // indexes them by subject and looks only at the requesting user's.
 //
 // The load comes from a worker thread, so client and server do not share one event loop.
-import { Worker } from 'node:worker_threads';
 import { examplePod } from '../api/examples.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import { loadReference } from '../components/implementation.ts';
 import type { SecurityOptions } from '../contracts/security.ts';
 import { startApiServer, type RunningApiServer } from '../testing/apiserver.ts';
+import { requestsPerSecond } from './programs/get-load.ts';
 
 const GET_SECONDS = 2;
 const CONCURRENCY = 32;
+const load = { seconds: GET_SECONDS, concurrency: CONCURRENCY };
 const BINDINGS = 1_000;
 const NAMESPACES = 100;
 const TOKEN = 'bench-reader-token';
 const ADMIN_TOKEN = 'bench-admin-token';
-
-/** CONCURRENCY loops of GETs with a header, on a thread of their own; posts requests/second. */
-const loadGenerator = `
-const http = require('node:http');
-const { parentPort, workerData } = require('node:worker_threads');
-const { url, headers, seconds, concurrency } = workerData;
-const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-const get = () => new Promise((resolve, reject) => {
-  http.get(url, { agent, headers }, (response) => {
-    response.resume();
-    response.on('end', () => response.statusCode === 200 ? resolve() : reject(new Error('GET ' + url + ': ' + response.statusCode)));
-  }).on('error', reject);
-});
-(async () => {
-  for (let i = 0; i < 200; i++) await get();
-  const deadline = performance.now() + seconds * 1000;
-  let done = 0;
-  const loop = async () => { while (performance.now() < deadline) { await get(); done++; } };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  parentPort.postMessage(done / ((performance.now() - started) / 1000));
-  agent.destroy();
-})().catch((error) => { throw error; });
-`;
-
-/** Requests per second one load-generating thread gets from `url` with `headers`. */
-function requestsPerSecond(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(loadGenerator, {
-      eval: true,
-      workerData: { url, headers, seconds: GET_SECONDS, concurrency: CONCURRENCY },
-    });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-}
 
 /** POSTs an object as `token`; throws on anything but 201. */
 async function create(server: RunningApiServer, path: string, object: object, token?: string) {
@@ -140,10 +105,13 @@ if (check.status !== 200) throw new Error(`the reader's GET answered ${check.sta
 let openRate = 0;
 let securedRate = 0;
 for (let round = 0; round < 3; round++) {
-  openRate = Math.max(openRate, await requestsPerSecond(`${open.url}${podPath}`, {}));
+  openRate = Math.max(openRate, await requestsPerSecond(`${open.url}${podPath}`, load));
   securedRate = Math.max(
     securedRate,
-    await requestsPerSecond(`${secured.url}${podPath}`, { authorization: `Bearer ${TOKEN}` }),
+    await requestsPerSecond(`${secured.url}${podPath}`, {
+      ...load,
+      headers: { authorization: `Bearer ${TOKEN}` },
+    }),
   );
 }
 // The decision alone, in process: what RBAC adds to each request, whatever the machine's load.

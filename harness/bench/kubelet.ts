@@ -25,6 +25,7 @@ import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { toolkit } from '../components/reference-toolkit.ts';
 import { loadReference } from '../components/implementation.ts';
+import { percentile } from './programs/percentile.ts';
 
 const { createKubelet } = await loadReference('06', 'kubelet.ts');
 
@@ -34,11 +35,6 @@ const pods = podsFlag > 0 ? Number(process.argv[podsFlag + 1]) : undefined;
 if (pods !== undefined && !(Number.isInteger(pods) && pods > 0 && pods <= 110)) {
   console.error('kata bench kubelet: --pods takes a whole number from 1 to 110');
   process.exit(2);
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
 /** Starts `count` pods on one kubelet over `runtime`; resolves with each pod's start latency. */

@@ -30,6 +30,7 @@ import { endsWithProgram } from '../lifetime.ts';
 import { podNameLabel } from '../runtime/cri.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { startApiServer } from '../testing/apiserver.ts';
+import { percentile } from './programs/percentile.ts';
 
 const { createKubelet } = await loadReference('06', 'kubelet.ts');
 const { createPodConfiguration } = await loadReference('10a', 'pod-config.ts');
@@ -39,11 +40,6 @@ const pods = podsFlag > 0 ? Number(process.argv[podsFlag + 1]) : 10;
 if (!(Number.isInteger(pods) && pods > 0 && pods <= 50)) {
   console.error('kata bench pod-config: --pods takes a whole number from 1 to 50');
   process.exit(2);
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;

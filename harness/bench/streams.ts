@@ -18,6 +18,7 @@ import WebSocket from 'ws';
 import { startProgramCluster } from '../cluster/for-program.ts';
 import { useEverywhere } from '../cluster/start.ts';
 import { kubectlFor } from '../testing/kubectl.ts';
+import { percentile } from './programs/percentile.ts';
 
 const ROUNDS = { spawn: 50, kubelet: 50, apiserver: 50, kubectl: 30 };
 const busybox = fileURLToPath(new URL('../runtime/images/busybox.mjs', import.meta.url));
@@ -60,11 +61,6 @@ async function timedInTurns(
       times[name]!.push(performance.now() - start);
     }
   return times;
-}
-
-function percentile(times: number[], fraction: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
 }
 
 /** `true` started as a local process, as the kubelet starts it. */
