@@ -278,6 +278,29 @@ describe("The kubelet's streaming server", () => {
     await typed.closed;
   });
 
+  test('attach with a tty: ^C interrupts the container, as its terminal would', async () => {
+    await startServer();
+    const sandbox = (await runtime.listPodSandbox())[0]!.id;
+    const shell = await runtime.createContainer(sandbox, {
+      metadata: { name: 'shell', attempt: 0 },
+      image: 'kata/echo',
+      stdin: true,
+      tty: true,
+      labels: { ...podLabels, [containerNameLabel]: 'shell' },
+    });
+    await runtime.startContainer(shell);
+    const typed = open('/attach/default/web/shell?stdin=true&stdout=true&tty=true');
+    await opened(typed);
+    typed.socket.send(Buffer.from([0, ...Buffer.from('sleep 9'), 3]));
+    await waitFor(() => runtime.interruptsOf(shell) === 1, 'the runtime to interrupt the shell');
+    expect(
+      [typed.text(1), runtime.stdinOf(shell).text],
+      'the echo and the stdin after typing "sleep 9" then ^C',
+    ).toEqual(['sleep 9^C\r\n', '']);
+    runtime.exitContainer(shell, 130);
+    await typed.closed;
+  });
+
   test('port-forward: SPDY inside a WebSocket with SPDY/3.1+portforward.k8s.io', async () => {
     await startServer();
     // ws's client refuses a subprotocol with a "/", as its server does: this handshake is by hand.

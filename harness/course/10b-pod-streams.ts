@@ -167,6 +167,8 @@ export const chapter10B: Chapter = {
       "runtime.readLogs(id, { follow: true, signal }) until it ends; stderr lines on channel 2 when stderr was asked; then exitStatus(0). Lesson: § The kubelet's streaming server.",
     "The kubelet's streaming server > attach with stdin: what the client types reaches the container's stdin":
       "When the request asks for stdin, runtime.openStdin(id) (undefined when it throws: the input is dropped); take the stdin channel as exec does (through a LineDiscipline with tty), ending that stdin on the close frame, on ^D, or when the client goes away. Keep what comes before the stdin is open (a PassThrough piped into it). Lesson: § The kubelet's streaming server.",
+    "The kubelet's streaming server > attach with a tty: ^C interrupts the container, as its terminal would":
+      "Give takeInput an interrupt for attach too: runtime.interrupt(containerId), its error ignored (the container may have just ended). A real runtime's pseudo-terminal does this in the kernel; kata's runtime stands in for it. Lesson: § The kubelet's streaming server.",
     "The kubelet's streaming server > port-forward: SPDY inside a WebSocket with SPDY/3.1+portforward.k8s.io":
       "ws refuses the '/' in that name: check the offer yourself, put a token of your own in the request's sec-websocket-protocol header, and let handleProtocols answer the real name. Each binary message goes to a PortForwardSession. Lesson: § The kubelet's streaming server.",
     "The kubelet's streaming server > port-forward: or SPDY on the socket itself, after a plain SPDY/3.1 upgrade":

@@ -145,7 +145,7 @@ describe.skipIf(!hasKubectl)(
 
     // `-t` needs a terminal on kubectl's stdin: script(1) gives it one (util-linux, on every CI image).
     test.skipIf(!hasScript)(
-      `run -it --rm -- sh is an interactive shell: a prompt, a line, ^D${hasScript ? '' : ' (skipped: needs script(1), from util-linux)'}`,
+      `run -it --rm -- sh is an interactive shell: a prompt, a line, ^C, ^D${hasScript ? '' : ' (skipped: needs script(1), from util-linux)'}`,
       async () => {
         const command = `kubectl --server ${cluster!.cluster.apiserver} run -it --rm tty1 --image=busybox --restart=Never -- sh`;
         const home = cluster!.kubectl.home;
@@ -157,6 +157,16 @@ describe.skipIf(!hasKubectl)(
         await waitFor(() => /^[#$] $/m.test(out), `the shell's prompt (so far: ${out})`, 30_000);
         child.stdin.write('echo typed-$((2 + 3))\r');
         await waitFor(() => out.includes('typed-5\r\n'), `the command's output (so far: ${out})`);
+        // ^C ends the command running in the shell (repeated: one typed before sleep has started
+        // is ignored by sh, as on any terminal), and the shell takes the next line.
+        child.stdin.write('echo go; sleep 60\r');
+        await waitFor(() => out.includes('go\r\n'), `sleep to start (so far: ${out})`);
+        await waitFor(() => {
+          child.stdin.write('\x03');
+          return /go\r\n[\s\S]*\^C[\s\S]*[#$] /.test(out);
+        }, `the prompt after ^C (so far: ${out})`);
+        child.stdin.write('echo after-$((1 + 1))\r');
+        await waitFor(() => out.includes('after-2\r\n'), `the shell after ^C (so far: ${out})`);
         child.stdin.write('\x04');
         expect(await closed, 'kubectl run -it after ^D').toBe(0);
         expect(out, 'what the terminal showed').toMatch(

@@ -340,6 +340,14 @@ export interface ContainerRuntime {
   openStdin(containerId: string): Promise<NodeJS.WritableStream>;
 
   /**
+   * ^C typed on an attached tty: SIGINT to the container's processes, as a terminal's line
+   * discipline signals its foreground process group. A real runtime has a pseudo-terminal whose
+   * kernel does this; kata's has none, so the runtime stands in for it. Throws FailedPrecondition
+   * for a container without a tty, or not running.
+   */
+  interrupt(containerId: string): Promise<void>;
+
+  /**
    * Optional: calls `listener` with a container's status as soon as it exits, as the CRI's
    * GetContainerEvents stream does for the kubelet's evented PLEG (CONTAINER_STOPPED_EVENT). An
    * addition to listing, never a replacement: an exit may go unreported (the kubelet relists).

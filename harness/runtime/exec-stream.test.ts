@@ -226,10 +226,28 @@ describe("A container's stdin", () => {
     await waitFor(async () => /^typed$/m.test(await logOf(runtime, id)), 'the echo of the line');
   });
 
+  test('with a tty, interrupt is ^C: the running command ends and sh takes the next line', async () => {
+    const { runtime, id } = await withStdin(['sh'], false, true);
+    await attachWrite(runtime, id, 'echo started; sleep 30\n');
+    await waitFor(async () => /^started$/m.test(await logOf(runtime, id)), 'sleep to start');
+    // ^C until sh prompts again: one that comes before sleep has started is ignored by sh, as
+    // it would be on a terminal.
+    await waitFor(async () => {
+      await runtime.interrupt(id);
+      return /started\n[\s\S]*[#$] \n/.test(await logOf(runtime, id));
+    }, "sh's prompt after ^C ended sleep");
+    await attachWrite(runtime, id, 'echo alive\n');
+    await waitFor(async () => /^alive$/m.test(await logOf(runtime, id)), 'sh after ^C');
+    expect((await runtime.containerStatus(id)).state, 'sh after ^C').toBe('CONTAINER_RUNNING');
+  });
+
   test('a container without stdin refuses an attach that writes', async () => {
     const { runtime, id } = await busyboxContainer();
     await expect(runtime.openStdin(id), 'openStdin of sleep infinity').rejects.toThrow(
       /has no stdin/,
+    );
+    await expect(runtime.interrupt(id), 'interrupt of sleep infinity').rejects.toThrow(
+      /has no tty/,
     );
   });
 });

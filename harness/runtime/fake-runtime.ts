@@ -56,6 +56,8 @@ interface FakeContainer {
   log: LogLine[];
   /** What attaches wrote to its stdin; ended once a stdinOnce attach has ended it. */
   stdin: { text: string; ended: boolean };
+  /** How many times ^C was typed on its tty (interrupt). */
+  interrupts: number;
 }
 
 export class FakeRuntime implements ContainerRuntime {
@@ -219,6 +221,7 @@ export class FakeRuntime implements ContainerRuntime {
       config: structuredClone(config),
       log: [],
       stdin: { text: '', ended: false },
+      interrupts: 0,
       status: {
         id,
         podSandboxId: sandboxId,
@@ -411,6 +414,22 @@ export class FakeRuntime implements ContainerRuntime {
         done();
       },
     });
+  }
+
+  /** ^C on a tty container: recorded, and counted in interruptsOf. */
+  async interrupt(containerId: string): Promise<void> {
+    this.record('interrupt', containerId);
+    const container = this.container(containerId);
+    if (!container.config.tty)
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} has no tty`);
+    if (container.status.state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} is not running`);
+    container.interrupts += 1;
+  }
+
+  /** How many times ^C reached a container. */
+  interruptsOf(containerId: string): number {
+    return this.container(containerId).interrupts;
   }
 
   /** What attaches wrote to a container's stdin so far, and whether it has ended (stdinOnce). */

@@ -628,6 +628,17 @@ export class ProcessRuntime implements ContainerRuntime {
     return writer;
   }
 
+  /** SIGINT to a running tty container's process group: its ^C (the group is its pid's). */
+  async interrupt(containerId: string): Promise<void> {
+    const container = this.container(containerId);
+    if (!container.tty)
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} has no tty`);
+    const status = this.status(container);
+    if (status.state !== 'CONTAINER_RUNNING')
+      throw new RuntimeError('FailedPrecondition', `container ${containerId} is not running`);
+    signalGroup(status.pid, 'SIGINT');
+  }
+
   /** The pid of the node's shim, started now if it is not running yet (a benchmark measures it). */
   async shimProcess(): Promise<number> {
     return this.shim.pid();

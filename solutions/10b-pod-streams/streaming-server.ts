@@ -194,8 +194,9 @@ export async function serveExec(
  * Runs an attach over a WebSocket: the container's output, from its log, as it comes, until the
  * container ends (then Success on the error channel) or the client goes away. With stdin asked
  * for, what the client types goes to the container's stdin (through the line discipline with a
- * tty) until the client ends its input or goes away; a container created with stdinOnce then
- * reads end of input. A container without stdin (its spec does not set stdin) drops the input.
+ * tty, where ^C interrupts the container) until the client ends its input or goes away; a
+ * container created with stdinOnce then reads end of input. A container without stdin (its spec
+ * does not set stdin) drops the input.
  */
 export async function serveAttach(
   socket: WebSocket,
@@ -207,7 +208,9 @@ export async function serveAttach(
   const stop = new AbortController();
   // What the client types from the first message on, kept until the container's stdin is open.
   const input = new PassThrough();
-  takeInput(socket, request.tty, input);
+  // ^C on a tty is the runtime's to deliver: it stands in for the terminal kata does not have.
+  const interrupt = () => void runtime.interrupt(containerId).catch(() => undefined);
+  takeInput(socket, request.tty, input, interrupt);
   socket.on('close', () => {
     input.end();
     stop.abort();
