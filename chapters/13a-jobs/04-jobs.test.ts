@@ -249,7 +249,11 @@ describe('Jobs', () => {
 
   test('ttlSecondsAfterFinished: a finished Job is deleted that long after, and its pods with it', async () => {
     const { client, jobs, podsOf, until } = await setUp();
-    inBackground(createGarbageCollector({ toolkit, client, resources: ['pods', 'jobs'] }).run(scope.stopper().signal));
+    inBackground(
+      createGarbageCollector({ toolkit, client, resources: ['pods', 'jobs'] }).run(
+        scope.stopper().signal,
+      ),
+    );
     await jobs.create(aJob('brief', { ttlSecondsAfterFinished: 0 }));
     await waitFor(async () => (await podsOf('brief')).length === 1, 'its pod');
     await finish(client, (await podsOf('brief'))[0]!, 0);

@@ -5,7 +5,8 @@
 // turn a minute in a millisecond.
 //
 // What a run may meet:
-//   startingDeadlineSeconds   a scheduled time missed by longer is skipped (MissSchedule)
+//   startingDeadlineSeconds   a scheduled time missed by longer is skipped: only the times
+//                             within that many seconds before now are looked at
 //   concurrencyPolicy         Allow: Jobs may overlap; Forbid: skip while one is active;
 //                             Replace: delete the active ones, then make the new one
 //   suspend                   no new Jobs (the running ones go on)
@@ -214,11 +215,9 @@ export class CronJobController {
     if (next !== undefined) this.requeueAfter(key, next - now + 100);
     const { scheduledTime } = mostRecentSchedule(cronJob, schedule, now);
     if (scheduledTime === undefined) return;
-    const deadline = cronJob.spec.startingDeadlineSeconds;
-    if (deadline !== undefined && scheduledTime + deadline * 1000 < now) {
-      const message = `Missed scheduled time to start a job: ${rfc3339(scheduledTime)}`;
-      return this.event(cronJob, 'Warning', 'MissSchedule', message);
-    }
+    // Already made (the cache may not show the status that says so yet): nothing to do.
+    const name = jobNameFor(cronJob, scheduledTime);
+    if (status.active!.some((job) => job.name === name)) return;
     const policy = cronJob.spec.concurrencyPolicy ?? 'Allow';
     if (policy === 'Forbid' && status.active!.length > 0) return;
     if (policy === 'Replace' && status.active!.length > 0) {
