@@ -67,7 +67,7 @@ async function setUp() {
   inBackground(createCronJobController({ toolkit, client, clock }).run(scope.stopper().signal));
   const cronJobs = client.resource<CronJob>('cronjobs', 'default');
   const jobs = client.resource<Job>('jobs', 'default');
-  const jobNames = async () => (await jobs.list()).items.map((job) => job.metadata.name).sort();
+  const jobNames = async () => (await jobs.list()).items.map((job) => job.metadata.name!).sort();
   /** Once the controller has asked to come back, turns the clock `ms` forward. */
   const tick = async (ms: number) => {
     await waitFor(() => clock.pendingTimers > 0, 'the controller to ask for its next run');

@@ -11,18 +11,18 @@ import {
   jobNameLabel,
 } from '../../harness/api/batch.ts';
 import type { Job, OwnerReference, Pod } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ The pods of a Job';
 
 /** Whether a pod still runs (or will): not finished, and not being deleted. */
 export function isActive(pod: Pod): boolean {
-  const phase = pod.status?.phase;
-  return !pod.metadata.deletionTimestamp && phase !== 'Succeeded' && phase !== 'Failed';
+  throw new NotImplemented('isActive', section);
 }
 
 /** The Job a pod belongs to: its controller ownerReference's uid is the Job's. */
 export function isOwnedBy(job: Job, pod: Pod): boolean {
-  return (
-    pod.metadata.ownerReferences?.some((o) => o.controller && o.uid === job.metadata.uid) ?? false
-  );
+  throw new NotImplemented('isOwnedBy', section);
 }
 
 /** How a Job's pods stand. */
@@ -39,55 +39,22 @@ export interface PodCounts {
  * failure too, since the back-off limit is about failed tries, whichever way they retry.
  */
 export function countPods(pods: Pod[]): PodCounts {
-  const counts: PodCounts = { active: 0, ready: 0, succeeded: 0, failed: 0 };
-  for (const pod of pods) {
-    if (pod.status?.phase === 'Succeeded') counts.succeeded++;
-    else if (pod.status?.phase === 'Failed') counts.failed++;
-    else if (isActive(pod)) {
-      counts.active++;
-      const ready = pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
-      if (ready) counts.ready++;
-    }
-    if (pod.spec.restartPolicy === 'OnFailure') {
-      counts.failed += (pod.status?.containerStatuses ?? []).reduce(
-        (n, c) => n + c.restartCount,
-        0,
-      );
-    }
-  }
-  return counts;
+  throw new NotImplemented('countPods', section);
 }
 
 /** The completion index a pod of an Indexed Job carries; undefined when it has none or a bad one. */
 export function indexOf(pod: Pod): number | undefined {
-  const text = pod.metadata.annotations?.[completionIndexAnnotation];
-  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+  throw new NotImplemented('indexOf', section);
 }
 
 /** The indexes with a succeeded pod, ascending. */
 export function succeededIndexes(pods: Pod[], completions: number): number[] {
-  const done = new Set<number>();
-  for (const pod of pods) {
-    const index = indexOf(pod);
-    if (pod.status?.phase === 'Succeeded' && index !== undefined && index < completions) {
-      done.add(index);
-    }
-  }
-  return [...done].sort((a, b) => a - b);
+  throw new NotImplemented('succeededIndexes', section);
 }
 
 /** Indexes as status.completedIndexes writes them: runs of three or more as ranges, "0-2,5,7,8". */
 export function formatIndexes(indexes: number[]): string {
-  const parts: string[] = [];
-  for (let start = 0; start < indexes.length;) {
-    let end = start;
-    while (end + 1 < indexes.length && indexes[end + 1] === indexes[end]! + 1) end++;
-    if (end === start) parts.push(String(indexes[start]));
-    else if (end === start + 1) parts.push(`${indexes[start]},${indexes[end]}`);
-    else parts.push(`${indexes[start]}-${indexes[end]}`);
-    start = end + 1;
-  }
-  return parts.join(',');
+  throw new NotImplemented('formatIndexes', section);
 }
 
 /**
@@ -95,15 +62,7 @@ export function formatIndexes(indexes: number[]): string {
  * the successes still missing. Without completions, the first success means no new pods.
  */
 export function podsWanted(job: Job, counts: PodCounts): number {
-  const parallelism = job.spec.parallelism ?? 1;
-  const completions = job.spec.completions;
-  const missing =
-    completions === undefined
-      ? counts.succeeded > 0
-        ? 0
-        : parallelism
-      : completions - counts.succeeded;
-  return Math.max(0, Math.min(parallelism, missing) - counts.active);
+  throw new NotImplemented('podsWanted', section);
 }
 
 /**
@@ -111,28 +70,12 @@ export function podsWanted(job: Job, counts: PodCounts): number {
  * an active pod, as many as parallelism leaves room for.
  */
 export function indexesToStart(job: Job, pods: Pod[]): number[] {
-  const completions = job.spec.completions ?? 1;
-  const taken = new Set(succeededIndexes(pods, completions));
-  const active = pods.filter(isActive);
-  for (const pod of active) taken.add(indexOf(pod) ?? -1);
-  const room = Math.max(0, (job.spec.parallelism ?? 1) - active.length);
-  const free: number[] = [];
-  for (let index = 0; index < completions && free.length < room; index++) {
-    if (!taken.has(index)) free.push(index);
-  }
-  return free;
+  throw new NotImplemented('indexesToStart', section);
 }
 
 /** The controller ownerReference a Job puts on its pods. */
 export function ownerReferenceTo(job: Job): OwnerReference {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    name: job.metadata.name!,
-    uid: job.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  throw new NotImplemented('ownerReferenceTo', section);
 }
 
 /**
@@ -142,38 +85,7 @@ export function ownerReferenceTo(job: Job): OwnerReference {
  * from that annotation through the downward API.
  */
 export function podFor(job: Job, index?: number): Pod {
-  const template = structuredClone(job.spec.template);
-  const metadata = template.metadata ?? {};
-  const pod: Pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      ...metadata,
-      labels: {
-        ...metadata.labels,
-        [controllerUidLabel]: job.metadata.uid!,
-        [jobNameLabel]: job.metadata.name!,
-      },
-      generateName: `${job.metadata.name}-${index === undefined ? '' : `${index}-`}`,
-      namespace: job.metadata.namespace,
-      ownerReferences: [ownerReferenceTo(job)],
-    },
-    spec: template.spec,
-  };
-  if (index === undefined) return pod;
-  pod.metadata.annotations = {
-    ...pod.metadata.annotations,
-    [completionIndexAnnotation]: String(index),
-  };
-  pod.metadata.labels![completionIndexAnnotation] = String(index);
-  for (const container of pod.spec.containers) {
-    const fieldPath = `metadata.annotations['${completionIndexAnnotation}']`;
-    container.env = [
-      ...(container.env ?? []).filter((variable) => variable.name !== 'JOB_COMPLETION_INDEX'),
-      { name: 'JOB_COMPLETION_INDEX', valueFrom: { fieldRef: { fieldPath } } },
-    ];
-  }
-  return pod;
+  throw new NotImplemented('podFor', section);
 }
 
 /** The first back-off, and the longest: kube's DefaultJobPodFailureBackOff and its cap. */
@@ -182,21 +94,10 @@ export const maxBackoffMs = 10 * 60_000;
 
 /** How long to wait after the last failure before a new pod: 0, then 10 s doubling, capped. */
 export function backoffDelay(failures: number): number {
-  if (failures <= 0) return 0;
-  return Math.min(maxBackoffMs, initialBackoffMs * 2 ** (failures - 1));
+  throw new NotImplemented('backoffDelay', section);
 }
 
 /** When the last of the pods failed: the latest finishedAt of a failed pod's containers. */
 export function lastFailureTime(pods: Pod[]): number | undefined {
-  let last: number | undefined;
-  for (const pod of pods) {
-    const statuses = pod.status?.containerStatuses ?? [];
-    for (const status of statuses) {
-      const terminated = status.state?.terminated ?? status.lastState?.terminated;
-      if (!terminated?.finishedAt || terminated.exitCode === 0) continue;
-      const at = Date.parse(terminated.finishedAt);
-      if (!Number.isNaN(at) && (last === undefined || at > last)) last = at;
-    }
-  }
-  return last;
+  throw new NotImplemented('lastFailureTime', section);
 }

@@ -11,15 +11,18 @@
 import { rfc3339 } from '../../harness/clock.ts';
 import type { Job, JobCondition, JobStatus, Pod } from '../../harness/api/types.ts';
 import { countPods, formatIndexes, succeededIndexes, type PodCounts } from './job-pods.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = "§ A Job's status";
 
 /** Whether the Job has a condition of `type` whose status is True. */
 export function hasCondition(job: Job, type: string): boolean {
-  return job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+  throw new NotImplemented('hasCondition', section);
 }
 
 /** Whether the Job has ended: Complete or Failed. */
 export function isFinished(job: Job): boolean {
-  return hasCondition(job, 'Complete') || hasCondition(job, 'Failed');
+  throw new NotImplemented('isFinished', section);
 }
 
 /** Why a Job fails now, if it does: a reason and a message. */
@@ -38,17 +41,7 @@ export function failureOf(
   startTime: number,
   now: number,
 ): Failure | undefined {
-  if (counts.failed > (job.spec.backoffLimit ?? 6)) {
-    return {
-      reason: 'BackoffLimitExceeded',
-      message: 'Job has reached the specified backoff limit',
-    };
-  }
-  const deadline = job.spec.activeDeadlineSeconds;
-  if (deadline !== undefined && now - startTime >= deadline * 1000) {
-    return { reason: 'DeadlineExceeded', message: 'Job was active longer than specified deadline' };
-  }
-  return undefined;
+  throw new NotImplemented('failureOf', section);
 }
 
 /**
@@ -56,12 +49,7 @@ export function failureOf(
  * no completions set, one success and no pod still running.
  */
 export function isComplete(job: Job, pods: Pod[], counts: PodCounts): boolean {
-  const completions = job.spec.completions;
-  if (completions === undefined) return counts.succeeded > 0 && counts.active === 0;
-  if (job.spec.completionMode === 'Indexed') {
-    return succeededIndexes(pods, completions).length >= completions;
-  }
-  return counts.succeeded >= completions;
+  throw new NotImplemented('isComplete', section);
 }
 
 /**
@@ -73,14 +61,7 @@ export function withCondition(
   condition: Omit<JobCondition, 'lastProbeTime' | 'lastTransitionTime'>,
   now: number,
 ): JobCondition[] {
-  const before = conditions?.find((c) => c.type === condition.type);
-  const changed = before?.status !== condition.status;
-  const next: JobCondition = {
-    ...condition,
-    lastProbeTime: rfc3339(now),
-    lastTransitionTime: changed ? rfc3339(now) : (before?.lastTransitionTime ?? rfc3339(now)),
-  };
-  return [...(conditions ?? []).filter((c) => c.type !== condition.type), next];
+  throw new NotImplemented('withCondition', section);
 }
 
 /**
@@ -88,27 +69,10 @@ export function withCondition(
  * when 0, ready always there) and, for an Indexed Job, completedIndexes.
  */
 export function podStatus(job: Job, pods: Pod[]): JobStatus {
-  const counts = countPods(pods);
-  const status: JobStatus = { ready: counts.ready };
-  if (counts.active) status.active = counts.active;
-  if (counts.succeeded) status.succeeded = counts.succeeded;
-  if (counts.failed) status.failed = counts.failed;
-  if (job.spec.completionMode === 'Indexed') {
-    const indexes = formatIndexes(succeededIndexes(pods, job.spec.completions ?? 1));
-    if (indexes) status.completedIndexes = indexes;
-  }
-  return status;
+  throw new NotImplemented('podStatus', section);
 }
 
 /** When a finished Job with ttlSecondsAfterFinished is due to be deleted (milliseconds), if ever. */
 export function expiresAt(job: Job): number | undefined {
-  const ttl = job.spec.ttlSecondsAfterFinished;
-  if (ttl === undefined || !isFinished(job)) return undefined;
-  const finished =
-    job.status?.completionTime ??
-    job.status?.conditions?.find(
-      (c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True',
-    )?.lastTransitionTime;
-  const at = Date.parse(finished ?? '');
-  return Number.isNaN(at) ? undefined : at + ttl * 1000;
+  throw new NotImplemented('expiresAt', section);
 }

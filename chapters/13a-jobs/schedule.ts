@@ -8,6 +8,9 @@
 // A parsed field is the set of values it allows. The day is the one subtle part: when both day
 // fields are restricted ("0 0 13 * FRI"), a day matches if EITHER does (the 13th, and every
 // Friday), as the original Unix cron did; when one of them is "*", both must match.
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Cron schedules';
 
 /** One field's limits, and the names it accepts in place of numbers. */
 interface FieldRange {
@@ -79,60 +82,17 @@ function parseValue(text: string, range: FieldRange, part: string): number {
  * 5 to the maximum, every 15). Errors are robfig/cron's own words.
  */
 export function parsePart(part: string, range: FieldRange): number[] {
-  const [span = '', step, ...extraSlashes] = part.split('/');
-  if (extraSlashes.length > 0) throw new Error(`too many slashes: ${part}`);
-  let start: number;
-  let end: number;
-  if (span === '*' || span === '?') {
-    [start, end] = [range.min, range.max];
-  } else {
-    const [low = '', high, ...extraHyphens] = span.split('-');
-    if (extraHyphens.length > 0) throw new Error(`too many hyphens: ${part}`);
-    start = parseValue(low, range, part);
-    end = high !== undefined ? parseValue(high, range, part) : step ? range.max : start;
-  }
-  const every = step === undefined ? 1 : parseValue(step, range, part);
-  if (start < range.min)
-    throw new Error(`beginning of range (${start}) below minimum (${range.min}): ${part}`);
-  if (end > range.max)
-    throw new Error(`end of range (${end}) above maximum (${range.max}): ${part}`);
-  if (start > end)
-    throw new Error(`beginning of range (${start}) beyond end of range (${end}): ${part}`);
-  if (every <= 0) throw new Error(`step of range should be a positive number: ${part}`);
-  const values: number[] = [];
-  for (let value = start; value <= end; value += every) values.push(value);
-  return values;
+  throw new NotImplemented('parsePart', section);
 }
 
 /** One field: the union of its comma-separated parts. */
 export function parseField(field: string, range: FieldRange): Set<number> {
-  return new Set(field.split(',').flatMap((part) => parsePart(part, range)));
+  throw new NotImplemented('parseField', section);
 }
 
 /** A schedule from its text: five fields, or a macro. Throws robfig/cron's error for bad text. */
 export function parseSchedule(text: string): Schedule {
-  const trimmed = text.trim();
-  if (trimmed === '') throw new Error('empty spec string');
-  if (trimmed.startsWith('@') && macros[trimmed] === undefined) {
-    throw new Error(`unrecognized descriptor: ${trimmed}`);
-  }
-  const fields = (macros[trimmed] ?? trimmed).split(/\s+/);
-  if (fields.length !== 5) {
-    throw new Error(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
-  }
-  const [minutes, hours, daysOfMonth, months, daysOfWeek] = fields.map((field, n) =>
-    parseField(field, fieldRanges[n]!),
-  );
-  const star = (field: string) => field === '*' || field === '?';
-  return {
-    minutes: minutes!,
-    hours: hours!,
-    daysOfMonth: daysOfMonth!,
-    months: months!,
-    daysOfWeek: daysOfWeek!,
-    anyDayOfMonth: star(fields[2]!),
-    anyDayOfWeek: star(fields[4]!),
-  };
+  throw new NotImplemented('parseSchedule', section);
 }
 
 /**
@@ -140,10 +100,7 @@ export function parseSchedule(text: string): Schedule {
  * `date` is a wall-clock time held in a Date's UTC fields.
  */
 export function dayMatches(schedule: Schedule, date: Date): boolean {
-  const byMonth = schedule.daysOfMonth.has(date.getUTCDate());
-  const byWeek = schedule.daysOfWeek.has(date.getUTCDay());
-  if (schedule.anyDayOfMonth || schedule.anyDayOfWeek) return byMonth && byWeek;
-  return byMonth || byWeek;
+  throw new NotImplemented('dayMatches', section);
 }
 
 // Time zones. A schedule names wall-clock times ("9:00 in Paris"); the controller lives in
@@ -154,36 +111,17 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 
 /** Throws "unknown time zone X" unless the IANA database (Intl) knows `timeZone`. */
 export function checkTimeZone(timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
-    throw new Error(`unknown time zone ${timeZone}`);
-  }
+  throw new NotImplemented('checkTimeZone', section);
 }
 
 /** The wall-clock time in `timeZone` at `instant`, to the minute. */
 export function wallClockAt(instant: number, timeZone = 'UTC'): number {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    checkTimeZone(timeZone);
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      ...{ year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' },
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const part = (type: string) =>
-    Number(formatter.formatToParts(instant).find((p) => p.type === type)!.value);
-  return Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'));
+  throw new NotImplemented('wallClockAt', section);
 }
 
 /** The instant at which the wall clock of `timeZone` shows `wall` (its offset found twice over). */
 export function instantOf(wall: number, timeZone = 'UTC'): number {
-  const offsetAt = (instant: number) =>
-    wallClockAt(instant, timeZone) - Math.floor(instant / 60_000) * 60_000;
-  const guess = wall - offsetAt(wall);
-  return wall - offsetAt(guess);
+  throw new NotImplemented('instantOf', section);
 }
 
 /**
@@ -192,25 +130,5 @@ export function instantOf(wall: number, timeZone = 'UTC'): number {
  * month, day or hour that cannot match instead of trying every minute.
  */
 export function nextAfter(schedule: Schedule, after: number, timeZone = 'UTC'): number | undefined {
-  let wall = wallClockAt(after, timeZone) + 60_000;
-  const limit = wall + 5 * 366 * 24 * 3600_000;
-  while (wall < limit) {
-    const date = new Date(wall);
-    const [year, month, day, hour] = [
-      date.getUTCFullYear(),
-      date.getUTCMonth(),
-      date.getUTCDate(),
-      date.getUTCHours(),
-    ];
-    if (!schedule.months.has(month + 1)) wall = Date.UTC(year, month + 1, 1);
-    else if (!dayMatches(schedule, date)) wall = Date.UTC(year, month, day + 1);
-    else if (!schedule.hours.has(hour)) wall = Date.UTC(year, month, day, hour + 1);
-    else if (!schedule.minutes.has(date.getUTCMinutes())) wall += 60_000;
-    else {
-      const instant = instantOf(wall, timeZone);
-      if (instant > after) return instant;
-      wall += 60_000;
-    }
-  }
-  return undefined;
+  throw new NotImplemented('nextAfter', section);
 }
