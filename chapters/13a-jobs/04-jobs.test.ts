@@ -177,6 +177,26 @@ describe('Jobs', () => {
     expect(done.status?.completedIndexes, 'completedIndexes').toBe('0-2');
   });
 
+  test('a pod deleted before it finished is made again; one that finished is not', async () => {
+    const { client, jobs, pods, podsOf, running } = await setUp();
+    await jobs.create(aJob('steady', { completions: 2 }));
+    await waitFor(async () => (await running('steady')).length === 1, 'its first pod');
+    const [first] = await podsOf('steady');
+    await pods.delete(first!.metadata.name!);
+    await waitFor(
+      async () =>
+        (await running('steady')).some((pod) => pod.metadata.name !== first!.metadata.name),
+      'a new pod in place of the deleted one',
+    );
+    const [second] = await running('steady');
+    await finish(client, second!, 0);
+    await waitFor(async () => (await podsOf('steady')).length === 2, "the second completion's pod");
+    expect(
+      (await running('steady')).length,
+      'one pod runs: the finished one is kept, not replaced',
+    ).toBe(1);
+  });
+
   test('a failed pod is replaced only when the back-off after the failure is over', async () => {
     const clock = new FakeClock(Date.now());
     const { client, jobs, podsOf } = await setUp(clock);
@@ -238,9 +258,10 @@ describe('Jobs', () => {
     ).toEqual([0, undefined]);
     await jobs.patch('later', { spec: { suspend: false } });
     await waitFor(async () => (await podsOf('later')).length === 1, 'a pod once resumed');
-    const resumed = (await jobs.get('later')).status?.conditions?.find(
-      (c) => c.type === 'Suspended',
-    );
+    const suspendedCondition = async () =>
+      (await jobs.get('later')).status?.conditions?.find((c) => c.type === 'Suspended');
+    await waitFor(async () => (await suspendedCondition())?.status === 'False', 'Suspended False');
+    const resumed = await suspendedCondition();
     expect([resumed?.status, resumed?.reason], 'Suspended False, JobResumed').toEqual([
       'False',
       'JobResumed',

@@ -155,6 +155,16 @@ describe('CronJobs', () => {
     ).toBeUndefined();
   });
 
+  test("in a time zone, the schedule runs on that zone's wall clock", () => {
+    const paris = aCronJob('a', { schedule: '0 9 * * *', timeZone: 'Europe/Paris' });
+    paris.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
+    expect(
+      mostRecentSchedule(paris, parseSchedule('0 9 * * *'), Date.parse('2026-01-01T08:30:00Z'))
+        .scheduledTime,
+      '"0 9 * * *" in Paris (UTC+1 in winter), now 8:30 UTC: 9:00 in Paris is 8:00 UTC, due',
+    ).toBe(Date.parse('2026-01-01T08:00:00Z'));
+  });
+
   test("a run's Job: the template's labels and spec, the scheduled time, controlled by the CronJob", () => {
     const job = jobFor(aCronJob('backup'), Date.parse('2026-01-01T10:01:00Z'));
     expect(job.metadata.name, 'its name').toBe('backup-29454361');

@@ -1723,7 +1723,7 @@ const batchTypes: Record<string, TypeSchema> = {
     description: 'A Job to make: its metadata and spec.',
     fields: {
       metadata: ref(META + 'ObjectMeta', 'Labels and annotations the Job gets.'),
-      spec: ref(BATCH + 'JobSpec', 'The Job\'s spec.'),
+      spec: ref(BATCH + 'JobSpec', "The Job's spec."),
     },
   },
   [BATCH + 'CronJobStatus']: {

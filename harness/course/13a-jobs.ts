@@ -150,6 +150,8 @@ export const chapter13A: Chapter = {
       'Count before creating, and expect creations first (expectCreations): until the informer has shown them, reconcile must not count again, or it would create twice. Lesson: § Jobs.',
     'Jobs > an Indexed Job runs one pod per index, each told its index, and lists the indexes done':
       'For an Indexed Job, startPods creates podFor(job, index) for each of indexesToStart; podStatus gives completedIndexes. Lesson: § Jobs.',
+    'Jobs > a pod deleted before it finished is made again; one that finished is not':
+      'Count from the pods the informer holds now: a deleted pod is no longer active, so podsWanted asks for one more; a Succeeded pod counts as a success, not as active. Lesson: § Jobs.',
     'Jobs > a failed pod is replaced only when the back-off after the failure is over':
       'startPods: while lastFailureTime + backoffDelay(failed) is after now, create nothing and requeue the key for the rest (queue.addAfter on the clock). Lesson: § Jobs.',
     'Jobs > more failures than backoffLimit: Failed, BackoffLimitExceeded, and its running pods are deleted':
@@ -166,6 +168,8 @@ export const chapter13A: Chapter = {
       'earliest = lastScheduleTime, else creationTimestamp; step with nextAfter from there while the time is <= now, keeping the last and counting the ones before it. Lesson: § CronJobs.',
     'CronJobs > with startingDeadlineSeconds, a time missed by longer is not due':
       'With startingDeadlineSeconds, earliest = max(earliest, now - startingDeadlineSeconds * 1000) before stepping. Lesson: § CronJobs.',
+    "CronJobs > in a time zone, the schedule runs on that zone's wall clock":
+      'Pass spec.timeZone to nextAfter at each step of mostRecentSchedule: the wall clock of the zone is what the schedule names. Lesson: § CronJobs.',
     "CronJobs > a run's Job: the template's labels and spec, the scheduled time, controlled by the CronJob":
       'structuredClone(jobTemplate); metadata: its metadata, the name from jobNameFor, the namespace, the annotation batch.kubernetes.io/cronjob-scheduled-timestamp = rfc3339(time), a controller ownerReference with blockOwnerDeletion. Lesson: § CronJobs.',
     'CronJobs > history keeps the newest 3 completed and 1 failed Jobs (or as the limits say); older ones go, oldest first':
