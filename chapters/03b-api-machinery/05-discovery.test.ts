@@ -148,8 +148,8 @@ describe('Discovery', () => {
 
   test('a group version the server does not serve has no list', () => {
     expect(
-      apiResourceList(builtinResources, 'batch/v1'),
-      'apiResourceList(batch/v1)',
+      apiResourceList(builtinResources, 'autoscaling/v2'),
+      'apiResourceList(autoscaling/v2)',
     ).toBeUndefined();
   });
 
@@ -323,8 +323,8 @@ describe('Discovery', () => {
       ]),
     );
     expect(
-      openApiDocument(builtinResources, 'batch/v1'),
-      'openApiDocument for batch/v1, which the server does not serve',
+      openApiDocument(builtinResources, 'autoscaling/v2'),
+      'openApiDocument for autoscaling/v2, which the server does not serve',
     ).toBeUndefined();
   });
 
@@ -389,8 +389,8 @@ describe('Discovery', () => {
     for (const path of [
       '/api/v1/pods',
       '/apis/apps',
-      '/apis/batch/v1',
-      '/openapi/v3/apis/batch/v1',
+      '/apis/autoscaling/v2',
+      '/openapi/v3/apis/autoscaling/v2',
       '/metrics',
       '/',
     ]) {
