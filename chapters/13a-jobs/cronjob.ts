@@ -112,10 +112,11 @@ export class CronJobController {
 
   /**
    * Asks the queue to come back 100 ms after the next scheduled time. Then the most recent
-   * scheduled time not run (mostRecentSchedule); none: done. Its Job already in status.active:
-   * done. Forbid with Jobs active: done. Replace with Jobs active: deleteJobs of the unfinished
-   * ones. Create jobFor(cronJob, scheduledTime) (AlreadyExists is fine), add it to status.active
-   * with a SuccessfulCreate event ("Created job <name>"), and set status.lastScheduleTime.
+   * scheduled time not run (mostRecentSchedule); none: done. Its Job already in status.active
+   * (the cache lags behind this controller's own writes): set status.lastScheduleTime, done.
+   * Forbid with Jobs active: done. Replace with Jobs active: deleteJobs of the unfinished ones.
+   * Create jobFor(cronJob, scheduledTime) (AlreadyExists is fine), add it to status.active with a
+   * SuccessfulCreate event ("Created job <name>"), and set status.lastScheduleTime.
    */
   async runDue(
     cronJob: CronJob,
@@ -136,7 +137,9 @@ export class CronJobController {
 
   /**
    * Writes `status` (fields undefined and an empty active left out) to the status subresource with
-   * updateWithRetry, unless it is what the CronJob has. A CronJob gone meanwhile is fine.
+   * updateWithRetry, unless it is what the CronJob has; a later lastScheduleTime already stored is
+   * kept (a status computed from a lagging cache must not move it back). A CronJob gone meanwhile
+   * is fine.
    */
   async writeStatus(cronJob: CronJob, status: CronJobStatus): Promise<void> {
     throw new NotImplemented('CronJobController.writeStatus', section);

@@ -217,7 +217,10 @@ export class CronJobController {
     if (scheduledTime === undefined) return;
     // Already made (the cache may not show the status that says so yet): nothing to do.
     const name = jobNameFor(cronJob, scheduledTime);
-    if (status.active!.some((job) => job.name === name)) return;
+    if (status.active!.some((job) => job.name === name)) {
+      status.lastScheduleTime = rfc3339(scheduledTime);
+      return;
+    }
     const policy = cronJob.spec.concurrencyPolicy ?? 'Allow';
     if (policy === 'Forbid' && status.active!.length > 0) return;
     if (policy === 'Replace' && status.active!.length > 0) {
@@ -267,6 +270,9 @@ export class CronJobController {
         this.options.client.resource<CronJob>('cronjobs', cronJob.metadata.namespace),
         cronJob.metadata.name!,
         (current) => {
+          // A status written from a cache that lags keeps the latest run the stored one knows.
+          const stored = current.status?.lastScheduleTime ?? '';
+          if (stored > (next.lastScheduleTime ?? '')) next.lastScheduleTime = stored;
           current.status = next;
         },
         { status: true },
