@@ -164,16 +164,14 @@ export class JobController {
     const results = await Promise.allSettled(
       wanted.map((index) => client.create(podFor(job, index))),
     );
-    for (const result of results) {
-      if (result.status === 'rejected') this.expectations.creationObserved(key);
-      else
-        await this.event(
-          job,
-          'Normal',
-          'SuccessfulCreate',
-          `Created pod: ${result.value.metadata.name}`,
-        );
-    }
+    // Events are told without waiting on each other: they say what happened, they decide nothing.
+    await Promise.all(
+      results.map((result) => {
+        if (result.status === 'rejected') return this.expectations.creationObserved(key);
+        const message = `Created pod: ${result.value.metadata.name}`;
+        return this.event(job, 'Normal', 'SuccessfulCreate', message);
+      }),
+    );
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw (failed as PromiseRejectedResult).reason;
   }
