@@ -1,12 +1,13 @@
 // Jobs and CronJobs through the real kubectl (chapter 13a), on a one-node reference cluster whose
 // kubelet runs the programs: a Job of 5 completions, 2 at a time, completes; an Indexed Job's pods
-// print their index; a Job whose pod exits 3 fails at its back-off limit; `kubectl create job
-// --from=cronjob/...` runs a CronJob's Job now. Skipped, with the reason, without kubectl.
+// print their index; a Job whose pod exits 3 fails at its back-off limit; `kubectl get jobs -w`
+// follows a Job to Complete; `kubectl create job --from=cronjob/...` runs a CronJob's Job now. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 import { hasKubectl, noKubectl, type KubectlResult } from '../testing/kubectl.ts';
+import { waitFor } from '../testing/wait.ts';
 
 let cluster: KubectlCluster | undefined;
 
@@ -94,6 +95,22 @@ describe.skipIf(!hasKubectl)(`Jobs and CronJobs with kubectl${noKubectl}`, () =>
       'jsonpath={.status.conditions[?(@.type=="Failed")].reason}',
     ]);
     expect(reason, "the Failed condition's reason").toBe('BackoffLimitExceeded');
+  });
+
+  test('kubectl get jobs -w shows a Job created with kubectl create job go from Running to Complete', async () => {
+    const watch = cluster!.kubectl.start('get', 'jobs', '-w');
+    let seen = '';
+    watch.stdout.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    try {
+      await kubectl(['create', 'job', 'watched', '--image=kata/job', '--', '--seconds=1']);
+      await waitFor(
+        () => /watched\s+Running\s+0\/1/.test(seen) && /watched\s+Complete\s+1\/1/.test(seen),
+        `kubectl get jobs -w to show watched Running 0/1, then Complete 1/1 (so far: ${seen})`,
+        30_000,
+      );
+    } finally {
+      watch.kill();
+    }
   });
 
   test('kubectl create cronjob, then create job --from=cronjob runs its Job now', async () => {
