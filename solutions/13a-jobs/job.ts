@@ -28,6 +28,7 @@ import {
 import {
   expiresAt,
   failureOf,
+  hasCondition,
   isComplete,
   isFinished,
   podStatus,
@@ -68,6 +69,26 @@ export function jobKeyOf(pod: Pod): string[] {
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller);
   return owner?.kind === 'Job' ? [`${pod.metadata.namespace}/${owner.name}`] : [];
 }
+
+/** The conditions this controller sets, with Kubernetes' reasons and messages. */
+const complete = {
+  type: 'Complete',
+  status: 'True' as const,
+  reason: 'CompletionsReached',
+  message: 'Reached expected number of succeeded pods',
+};
+const suspended = {
+  type: 'Suspended',
+  status: 'True' as const,
+  reason: 'JobSuspended',
+  message: 'Job suspended',
+};
+const resumed = {
+  type: 'Suspended',
+  status: 'False' as const,
+  reason: 'JobResumed',
+  message: 'Job resumed',
+};
 
 export class JobController {
   private readonly options: JobControllerOptions;
@@ -119,7 +140,7 @@ export class JobController {
       return this.suspend(job, status, now);
     }
     status.startTime = job.status?.startTime ?? rfc3339(now);
-    if (hasSuspendedTrue(job)) {
+    if (hasCondition(job, 'Suspended')) {
       // Resumed: the deadline counts from now again.
       status.startTime = rfc3339(now);
       status.conditions = withCondition(status.conditions, resumed, now);
@@ -183,7 +204,7 @@ export class JobController {
   }
 
   private async suspend(job: Job, status: JobStatus, now: number): Promise<void> {
-    if (!hasSuspendedTrue(job)) {
+    if (!hasCondition(job, 'Suspended')) {
       status.conditions = withCondition(status.conditions, suspended, now);
       await this.event(job, 'Normal', 'Suspended', 'Job suspended');
     }
@@ -241,31 +262,6 @@ export class JobController {
       this.clock,
     );
   }
-}
-
-const complete = {
-  type: 'Complete',
-  status: 'True' as const,
-  reason: 'CompletionsReached',
-  message: 'Reached expected number of succeeded pods',
-};
-const suspended = {
-  type: 'Suspended',
-  status: 'True' as const,
-  reason: 'JobSuspended',
-  message: 'Job suspended',
-};
-const resumed = {
-  type: 'Suspended',
-  status: 'False' as const,
-  reason: 'JobResumed',
-  message: 'Job resumed',
-};
-
-function hasSuspendedTrue(job: Job): boolean {
-  return (
-    job.status?.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True') ?? false
-  );
 }
 
 function ignoreNotFound(error: unknown): undefined {
