@@ -59,7 +59,14 @@ describe('Discovery', () => {
     expect(
       list.groups.map((group) => group.name),
       'the names of the groups in /apis (the core group is not one of them)',
-    ).toEqual(['apps', 'policy', 'coordination.k8s.io', 'discovery.k8s.io', 'networking.k8s.io']);
+    ).toEqual([
+      'apps',
+      'batch',
+      'policy',
+      'coordination.k8s.io',
+      'discovery.k8s.io',
+      'networking.k8s.io',
+    ]);
     expect(list.groups[0], 'the apps group, with v1 as its one and preferred version').toEqual({
       name: 'apps',
       versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
@@ -141,8 +148,8 @@ describe('Discovery', () => {
 
   test('a group version the server does not serve has no list', () => {
     expect(
-      apiResourceList(builtinResources, 'batch/v1'),
-      'apiResourceList(batch/v1)',
+      apiResourceList(builtinResources, 'autoscaling/v2'),
+      'apiResourceList(autoscaling/v2)',
     ).toBeUndefined();
   });
 
@@ -316,8 +323,8 @@ describe('Discovery', () => {
       ]),
     );
     expect(
-      openApiDocument(builtinResources, 'batch/v1'),
-      'openApiDocument for batch/v1, which the server does not serve',
+      openApiDocument(builtinResources, 'autoscaling/v2'),
+      'openApiDocument for autoscaling/v2, which the server does not serve',
     ).toBeUndefined();
   });
 
@@ -382,8 +389,8 @@ describe('Discovery', () => {
     for (const path of [
       '/api/v1/pods',
       '/apis/apps',
-      '/apis/batch/v1',
-      '/openapi/v3/apis/batch/v1',
+      '/apis/autoscaling/v2',
+      '/openapi/v3/apis/autoscaling/v2',
       '/metrics',
       '/',
     ]) {

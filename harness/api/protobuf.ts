@@ -261,6 +261,32 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
   SelfSubjectReview: { 1: m('metadata', 'ObjectMeta') },
   TokenRequest: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'TokenRequestSpec') },
   TokenRequestSpec: { 1: s('audiences', true), 4: i('expirationSeconds') },
+  // batch/v1 (chapter 13a): `kubectl create job`, `create job --from=cronjob/x`, `create cronjob`.
+  Job: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'JobSpec') },
+  JobSpec: {
+    1: i('parallelism'),
+    2: i('completions'),
+    3: i('activeDeadlineSeconds'),
+    4: m('selector', 'LabelSelector'),
+    5: b('manualSelector'),
+    6: m('template', 'PodTemplateSpec'),
+    7: i('backoffLimit'),
+    8: i('ttlSecondsAfterFinished'),
+    9: s('completionMode'),
+    10: b('suspend'),
+  },
+  JobTemplateSpec: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'JobSpec') },
+  CronJob: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'CronJobSpec') },
+  CronJobSpec: {
+    1: s('schedule'),
+    2: i('startingDeadlineSeconds'),
+    3: s('concurrencyPolicy'),
+    4: b('suspend'),
+    5: m('jobTemplate', 'JobTemplateSpec'),
+    6: i('successfulJobsHistoryLimit'),
+    7: i('failedJobsHistoryLimit'),
+    8: s('timeZone'),
+  },
 };
 
 /** The kinds whose protobuf bodies can be read (those kubectl's generators send). */
@@ -285,6 +311,8 @@ export const PROTOBUF_KINDS = [
   'SelfSubjectRulesReview',
   'SelfSubjectReview',
   'TokenRequest',
+  'Job',
+  'CronJob',
 ];
 
 const bad = (why: string) =>

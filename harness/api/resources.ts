@@ -159,6 +159,18 @@ export const builtinResources: ResourceType[] = [
     subresources: ['status', 'scale'],
     nameRule: 'subdomain',
   },
+  // Chapter 13a: pods that run to completion, and Jobs made on a schedule.
+  grouped('batch', 'jobs', 'Job', {
+    namespaced: true,
+    categories: ['all'],
+    subresources: ['status'],
+  }),
+  grouped('batch', 'cronjobs', 'CronJob', {
+    namespaced: true,
+    shortNames: ['cj'],
+    categories: ['all'],
+    subresources: ['status'],
+  }),
   {
     group: 'policy',
     version: 'v1',

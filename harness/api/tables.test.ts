@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { exampleDeployment, exampleNode, examplePod, exampleService } from './examples.ts';
-import type { ContainerStatus } from './types.ts';
+import type { ContainerStatus, CronJob, Job } from './types.ts';
 import { builtinResources } from './resources.ts';
 import { humanDuration, podStatus, toTable, wantsTable } from './tables.ts';
 
@@ -171,5 +171,51 @@ describe('Tables', () => {
       }),
       'an ExternalName Service',
     ).toBe('db.example.com');
+  });
+
+  test('Jobs and CronJobs as kubectl get prints them: status, completions, duration; schedule, time zone, active', () => {
+    const template = { spec: { containers: [{ name: 'main', image: 'kata/job' }] } };
+    const job = (status: Job['status'], spec: Partial<Job['spec']> = {}): Job => ({
+      metadata: { name: 'pi', creationTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { template, selector: { matchLabels: { 'job-name': 'pi' } }, ...spec },
+      status,
+    });
+    const now = Date.parse('2026-01-01T00:01:00Z');
+    const row = (object: Job) =>
+      toTable(resource('jobs'), [object], { now, includeObject: 'None' }).rows[0]!.cells;
+    expect(
+      row(job({ succeeded: 2, startTime: '2026-01-01T00:00:00Z' }, { completions: 5 })),
+      'a running Job of 5 completions, 2 done, started a minute ago',
+    ).toEqual(['pi', 'Running', '2/5', '60s', '60s', 'main', 'kata/job', 'job-name=pi']);
+    const complete = job(
+      {
+        succeeded: 1,
+        startTime: '2026-01-01T00:00:00Z',
+        completionTime: '2026-01-01T00:00:07Z',
+        conditions: [{ type: 'Complete', status: 'True' }],
+      },
+      { completions: 1 },
+    );
+    expect(row(complete).slice(1, 4), 'a complete Job: its duration ends at completion').toEqual([
+      'Complete',
+      '1/1',
+      '7s',
+    ]);
+    expect(
+      row(job({}, { parallelism: 3 })).slice(1, 4),
+      'no completions, parallelism 3, not started',
+    ).toEqual(['Running', '0/1 of 3', '']);
+    const cronJob: CronJob = {
+      metadata: { name: 'tick', creationTimestamp: '2026-01-01T00:00:00Z' },
+      spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template } } },
+      status: { active: [{ name: 'tick-1' }], lastScheduleTime: '2026-01-01T00:00:30Z' },
+    };
+    expect(
+      toTable(resource('cronjobs'), [cronJob], { now, includeObject: 'None' }).rows[0]!.cells.slice(
+        0,
+        7,
+      ),
+      'a CronJob: schedule, no time zone, suspend unset, one active, last scheduled 30 s ago',
+    ).toEqual(['tick', '*/5 * * * *', '<none>', '<unset>', 1, '30s', '60s']);
   });
 });

@@ -8,9 +8,11 @@
 // the dozens of formatting rules below.
 import type { ResourceType } from './resources.ts';
 import type {
+  CronJob,
   Deployment,
   Endpoints,
   EndpointSlice,
+  Job,
   KubeEvent,
   KubeObject,
   Lease,
@@ -409,6 +411,89 @@ const budgetColumns: Column<PodDisruptionBudget>[] = [
   ageColumn,
 ];
 
+/** A Job's first finished or waiting condition, as `kubectl get jobs` says it (chapter 13a). */
+const jobStatus = (job: Job): string => {
+  const holds = (type: string) =>
+    job.status?.conditions?.some((c) => c.type === type && c.status === 'True') ?? false;
+  if (holds('Complete')) return 'Complete';
+  if (holds('Failed')) return 'Failed';
+  if (job.metadata.deletionTimestamp) return 'Terminating';
+  if (holds('Suspended')) return 'Suspended';
+  if (holds('FailureTarget')) return 'FailureTarget';
+  if (holds('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
+  return 'Running';
+};
+
+/** "2/5" succeeded of completions; with none set, "0/1", or "0/1 of 3" when 3 run at once. */
+const jobCompletions = (job: Job): string => {
+  const succeeded = job.status?.succeeded ?? 0;
+  if (job.spec?.completions !== undefined) return `${succeeded}/${job.spec.completions}`;
+  const parallelism = job.spec?.parallelism ?? 0;
+  return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
+};
+
+/** From its start to its completion, or to now while it runs; empty before it starts. */
+const jobDuration = (job: Job, now: number): string => {
+  const started = Date.parse(job.status?.startTime ?? '');
+  if (Number.isNaN(started)) return '';
+  const completed = Date.parse(job.status?.completionTime ?? '');
+  return humanDuration((Number.isNaN(completed) ? now : completed) - started);
+};
+
+type Batch = Job | CronJob;
+const batchTemplate = (object: Batch) =>
+  'jobTemplate' in (object.spec ?? {})
+    ? (object as CronJob).spec?.jobTemplate?.spec
+    : (object as Job).spec;
+const batchWide: Column<Batch>[] = [
+  {
+    name: 'Containers',
+    priority: 1,
+    cell: (object) =>
+      (batchTemplate(object)?.template?.spec?.containers ?? []).map((c) => c.name).join(','),
+  },
+  {
+    name: 'Images',
+    priority: 1,
+    cell: (object) =>
+      (batchTemplate(object)?.template?.spec?.containers ?? []).map((c) => c.image).join(','),
+  },
+  {
+    name: 'Selector',
+    priority: 1,
+    cell: (object) => selectorText(batchTemplate(object)?.selector?.matchLabels),
+  },
+];
+
+const jobColumns: Column<Job>[] = [
+  nameColumn,
+  { name: 'Status', cell: jobStatus },
+  { name: 'Completions', cell: jobCompletions },
+  { name: 'Duration', cell: jobDuration },
+  ageColumn,
+  ...(batchWide as Column<Job>[]),
+];
+
+const cronJobColumns: Column<CronJob>[] = [
+  nameColumn,
+  { name: 'Schedule', cell: (cj) => cj.spec?.schedule ?? '' },
+  { name: 'Timezone', cell: (cj) => cj.spec?.timeZone ?? NONE },
+  {
+    name: 'Suspend',
+    cell: (cj) => (cj.spec?.suspend === undefined ? '<unset>' : cj.spec.suspend ? 'True' : 'False'),
+  },
+  { name: 'Active', type: 'integer', cell: (cj) => cj.status?.active?.length ?? 0 },
+  {
+    name: 'Last Schedule',
+    cell: (cj, now) => {
+      const at = Date.parse(cj.status?.lastScheduleTime ?? '');
+      return Number.isNaN(at) ? NONE : humanDuration(now - at);
+    },
+  },
+  ageColumn,
+  ...(batchWide as Column<CronJob>[]),
+];
+
 /** The columns of each resource; anything not listed gets Name and Age. */
 const columnsByResource: Record<string, Column<never>[]> = {
   pods: podColumns,
@@ -419,6 +504,8 @@ const columnsByResource: Record<string, Column<never>[]> = {
   networkpolicies: networkPolicyColumns,
   deployments: deploymentColumns,
   replicasets: replicaSetColumns,
+  jobs: jobColumns,
+  cronjobs: cronJobColumns,
   namespaces: [
     nameColumn,
     {

@@ -1,6 +1,6 @@
-// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's and chapter 09b's
-// EndpointSlice controller in one program, as kube-controller-manager runs them, with its flag
-// names.
+// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
+// EndpointSlice controller and chapter 13a's Job and CronJob controllers in one program, as
+// kube-controller-manager runs them, with its flag names.
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -42,6 +42,8 @@ const controllerNames = [
   'nodelifecycle',
   'taint-eviction-controller',
   'namespace',
+  'job',
+  'cronjob',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -110,6 +112,10 @@ export async function startControllerManager(
     slicesFolder,
   );
   log(`chapter 09b, the endpointslice controller: ${describeSource(slicesFolder)}`);
+  const jobsFolder = chapterSource('13a', flags.use);
+  const { createJobController } = await loadModule('13a', 'job.ts', jobsFolder);
+  const { createCronJobController } = await loadModule('13a', 'cronjob.ts', jobsFolder);
+  log(`chapter 13a, the job and cronjob controllers: ${describeSource(jobsFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -130,6 +136,8 @@ export async function startControllerManager(
         gracePeriodMs: flags.nodeMonitorGracePeriodMs,
       }),
     'taint-eviction-controller': () => createTaintEvictionController({ toolkit, client }),
+    job: () => createJobController({ toolkit, client }),
+    cronjob: () => createCronJobController({ toolkit, client }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

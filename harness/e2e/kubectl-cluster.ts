@@ -26,6 +26,8 @@ export const suiteNodeIndexBase = {
   /** 10b: exec, attach, cp, port-forward. */
   streams: 104,
   endpointSlices: 116,
+  /** 13a: Jobs and CronJobs. */
+  jobs: 80,
 } as const;
 
 export interface KubectlCluster {

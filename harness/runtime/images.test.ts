@@ -1,5 +1,6 @@
 // The image table: references with registries, tags and digests resolve to kata programs; unknown
 // or malformed references fail as a pull would.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { ErrImagePull, InvalidImageName } from './cri.ts';
 import { defaultImageTable, imageName, resolveImage } from './images/table.ts';
@@ -38,5 +39,20 @@ describe('The image table', () => {
     expect(() => resolveImage(defaultImageTable, 'UPPER/case')).toThrow(
       expect.objectContaining({ reason: InvalidImageName }),
     );
+  });
+
+  test("kata/job works --seconds, says its Indexed Job's completion index, and exits with --code", () => {
+    const program = resolveImage(defaultImageTable, 'kata/job').program;
+    const run = spawnSync(process.execPath, [program, '--seconds=0.1', '--code=4'], {
+      encoding: 'utf8',
+      env: { ...process.env, JOB_COMPLETION_INDEX: '3' },
+    });
+    expect(run.stdout.split('\n'), 'what kata/job printed').toEqual([
+      'working',
+      'index 3',
+      'done',
+      '',
+    ]);
+    expect(run.status, 'its exit code, from --code=4').toBe(4);
   });
 });

@@ -14,6 +14,7 @@
 // ResourceExtension changes it for one resource, or for all: pods wait for their containers to
 // stop, namespaces cannot be deleted by the collection, the garbage collector's orphan finalizer
 // (finalizers.ts, chapter 07) and the Service allocator (services.ts, chapter 09) plug in here.
+import { defaultCronJob, defaultJob } from '../../harness/api/batch.ts';
 import type { FieldError } from '../../harness/api/errors.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { DeleteOptions, KubeObject } from '../../harness/api/types.ts';
@@ -115,6 +116,9 @@ export function gracePeriodOf(pod: KubeObject, options: DeleteOptions): number {
 export const builtinExtensions: ResourceExtension[] = [
   { resource: 'pods', strategy: { gracePeriod: gracePeriodOf } },
   { resource: 'namespaces', strategy: { deleteCollection: false } },
+  // Chapter 13a: a Job's generated selector needs its uid, so it is set once the uid is.
+  { resource: 'batch/jobs', hooks: { beginCreate: defaultJob } },
+  { resource: 'batch/cronjobs', hooks: { beginCreate: defaultCronJob } },
 ];
 
 /** A resource as an extension names it: `resource` in the core group, `group/resource` else. */

@@ -53,6 +53,9 @@ export class GarbageCollector {
       'replicasets',
       'replicationcontrollers',
       'deployments',
+      // Chapter 13a: a CronJob's Jobs, and a Job's pods.
+      'jobs',
+      'cronjobs',
     ];
     for (const resource of resources) {
       const informer = toolkit.createInformer(client.resource(resource), {
