@@ -17,6 +17,8 @@ import type {
   ReplicaSet,
   Secret,
   Service,
+  DaemonSet,
+  StatefulSet,
 } from '../../harness/api/types.ts';
 
 /** `latest`, or no tag at all, may change under the same name, so it is pulled every time. */
@@ -127,6 +129,37 @@ const byResource: Record<string, (object: KubeObject) => void> = {
     }
     spec.revisionHistoryLimit ??= 10;
     spec.progressDeadlineSeconds ??= 600;
+    defaultTemplate(spec);
+  },
+  // Chapter 13b's kinds: kubectl's `rollout status` reads the strategy's type, so it is always set.
+  daemonsets: (object) => {
+    const spec = (object as DaemonSet).spec;
+    if (typeof spec !== 'object' || spec === null) return;
+    spec.updateStrategy ??= {};
+    spec.updateStrategy.type ??= 'RollingUpdate';
+    if (spec.updateStrategy.type === 'RollingUpdate') {
+      spec.updateStrategy.rollingUpdate ??= {};
+      spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+      spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+    }
+    spec.revisionHistoryLimit ??= 10;
+    defaultTemplate(spec);
+  },
+  statefulsets: (object) => {
+    const spec = (object as StatefulSet).spec;
+    if (typeof spec !== 'object' || spec === null) return;
+    spec.replicas ??= 1;
+    spec.podManagementPolicy ??= 'OrderedReady';
+    spec.updateStrategy ??= {};
+    spec.updateStrategy.type ??= 'RollingUpdate';
+    if (spec.updateStrategy.type === 'RollingUpdate') {
+      spec.updateStrategy.rollingUpdate ??= {};
+      spec.updateStrategy.rollingUpdate.partition ??= 0;
+    }
+    spec.revisionHistoryLimit ??= 10;
+    spec.persistentVolumeClaimRetentionPolicy ??= {};
+    spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
+    spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
     defaultTemplate(spec);
   },
   services: (object) => {
