@@ -4,7 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import { exampleDaemonSet, exampleNode, examplePod } from '../../harness/api/examples.ts';
 import type { DaemonSet, Node, Pod } from '../../harness/api/types.ts';
-import { rfc3339 } from '../../harness/clock.ts';
+import { FakeClock, rfc3339 } from '../../harness/clock.ts';
 import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
@@ -73,6 +73,24 @@ async function cluster(nodeNames: string[]) {
       .map((pod) => `${pod.spec.nodeName}:${pod.metadata.labels?.['controller-revision-hash']}`)
       .sort();
   return { client, nodes, pods, daemonSets, placed };
+}
+
+/** An API server and a DaemonSet controller that is not running: its steps are called one by one. */
+async function steps() {
+  const server = await scope.apiServer();
+  const client = toolkit.createClient({ server: server.url });
+  const clock = new FakeClock(NOW);
+  const controller = createDaemonSetController({ toolkit, client, clock });
+  const daemonSets = client.resource<DaemonSet>('daemonsets', 'default');
+  const ds = await daemonSets.create(exampleDaemonSet('logs'));
+  return {
+    client,
+    clock,
+    controller,
+    daemonSets,
+    ds,
+    pods: client.resource<Pod>('pods', 'default'),
+  };
 }
 
 describe('DaemonSets', () => {
@@ -232,6 +250,51 @@ describe('DaemonSets', () => {
       numberUnavailable: 2,
       observedGeneration: 3,
     });
+  });
+
+  test('createPods makes a pod pinned to each node, and expects them until the informer shows them', async () => {
+    const { clock, controller, ds, pods } = await steps();
+    await controller.createPods(ds, 'default/logs', 'h1', ['node-1', 'node-2']);
+    const made = (await pods.list()).items;
+    expect(
+      made.map((pod) => nodeOfPod(pod)).sort(),
+      'createPods(logs, hash h1, [node-1, node-2]): the nodes the pods are pinned to',
+    ).toEqual(['node-1', 'node-2']);
+    expect(
+      made.every((pod) => pod.metadata.labels?.['controller-revision-hash'] === 'h1'),
+      'each labelled with the hash',
+    ).toBe(true);
+    expect(
+      controller.creationsObserved('default/logs'),
+      'the informer (not running here) has shown neither pod: still expected',
+    ).toBe(false);
+    expect(controller.creationsObserved('default/other'), 'another DaemonSet expects nothing').toBe(
+      true,
+    );
+    clock.advance(31_000);
+    expect(
+      controller.creationsObserved('default/logs'),
+      'after 31 s on the clock the pods are no longer waited for',
+    ).toBe(true);
+  });
+
+  test('deletePods deletes the victims, a pod already gone is fine; writeStatus writes only a change', async () => {
+    const { controller, daemonSets, ds, pods } = await steps();
+    const pod = await pods.create(examplePod('a'));
+    await controller.deletePods(ds, [pod, podOn('gone', 'n1', 'h')]);
+    expect(
+      (await pods.list()).items,
+      'after deletePods of pod a (bound to no node: deleted at once) and of a pod never made',
+    ).toEqual([]);
+    const status = daemonSetStatus(ds, [view('n1', podOn('b', 'n1', 'h'))], 'h', NOW);
+    await controller.writeStatus(ds, status);
+    const written = await daemonSets.get('logs');
+    expect(written.status, 'the status after writeStatus').toMatchObject(status);
+    await controller.writeStatus(written, status);
+    expect(
+      (await daemonSets.get('logs')).metadata.resourceVersion,
+      'writeStatus again with the same status writes nothing: the resourceVersion stays',
+    ).toBe(written.metadata.resourceVersion);
   });
 
   test('a new DaemonSet gets one pod on each node, and its status says so', async () => {

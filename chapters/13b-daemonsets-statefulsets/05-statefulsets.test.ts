@@ -8,6 +8,8 @@ import { FakeKubelet } from '../../harness/testing/fake-kubelet.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
+import { newRevision } from './controller-revisions.ts';
+import { ownerReferenceToSet } from './stateful-pods.ts';
 import {
   createStatefulSetController,
   hasFinished,
@@ -200,6 +202,32 @@ describe('StatefulSets', () => {
       'new',
       2,
     ]);
+  });
+
+  test('createPod makes the claims first, then the pod of the revision given; twice is fine', async () => {
+    const server = await scope.apiServer();
+    const client = toolkit.createClient({ server: server.url });
+    const controller = createStatefulSetController({ toolkit, client });
+    const sts = exampleStatefulSet('web', 2);
+    sts.spec.volumeClaimTemplates = [
+      { metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } },
+    ];
+    const stored = await client.resource<StatefulSet>('statefulsets', 'default').create(sts);
+    const old = structuredClone(stored);
+    old.spec.template.spec.containers[0]!.image = 'kata/echo:0.9';
+    const revision = newRevision(old, ownerReferenceToSet(stored), 1);
+    await controller.createPod(stored, revision, 1);
+    await controller.createPod(stored, revision, 1);
+    const pod = await client.resource<Pod>('pods', 'default').get('web-1');
+    expect(
+      [pod.spec.containers[0]!.image, pod.metadata.labels?.['controller-revision-hash']],
+      "createPod(web, a revision of image kata/echo:0.9, 1), twice: web-1's image and revision",
+    ).toEqual(['kata/echo:0.9', revision.metadata.name]);
+    const claims = await client.resource('persistentvolumeclaims', 'default').list();
+    expect(
+      claims.items.map((c) => c.metadata.name),
+      'the claims made',
+    ).toEqual(['data-web-1']);
   });
 
   test('a StatefulSet of 3 starts web-0, then web-1, then web-2, each once the one before is ready', async () => {

@@ -17,63 +17,46 @@ import type {
   Taint,
   Toleration,
 } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Daemon pods';
 
 /** The label every pod of a DaemonSet or StatefulSet carries: which ControllerRevision it is of. */
 export const revisionHashLabel = 'controller-revision-hash';
 
-/** One requirement against a map of values (a node's labels, or its fields). */
+/**
+ * One requirement against a map of values (a node's labels, or its fields): In (the value is one
+ * of `values`), NotIn (missing, or none of them), Exists, DoesNotExist, and Gt and Lt comparing
+ * the value and values[0] as integers (a missing value never matches those).
+ */
 export function matchesRequirement(
   values: Record<string, string>,
-  { key, operator, values: wanted = [] }: NodeSelectorRequirement,
+  requirement: NodeSelectorRequirement,
 ): boolean {
-  const value = values[key];
-  if (operator === 'In') return value !== undefined && wanted.includes(value);
-  if (operator === 'NotIn') return value === undefined || !wanted.includes(value);
-  if (operator === 'Exists') return value !== undefined;
-  if (operator === 'DoesNotExist') return value === undefined;
-  const number = Number.parseInt(value ?? '', 10);
-  const bound = Number.parseInt(wanted[0] ?? '', 10);
-  return operator === 'Gt' ? number > bound : operator === 'Lt' ? number < bound : false;
+  throw new NotImplemented('matchesRequirement', section);
 }
 
 /**
  * Whether the node matches the pod's nodeSelector (every label) and its required node affinity
  * (any one term; in a term, every matchExpression on the labels and every matchField on the
- * node's fields, of which there is metadata.name).
+ * node's fields, of which there is metadata.name). No required affinity: no constraint.
  */
 export function matchesNodeAffinity(pod: Pod, node: Node): boolean {
-  const labels = node.metadata.labels ?? {};
-  const fields = { 'metadata.name': node.metadata.name ?? '' };
-  const selected = Object.entries(pod.spec.nodeSelector ?? {}).every(
-    ([key, value]) => labels[key] === value,
-  );
-  const terms =
-    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
-      ?.nodeSelectorTerms;
-  const affine =
-    !terms ||
-    terms.some(
-      (term) =>
-        (term.matchExpressions ?? []).every((r) => matchesRequirement(labels, r)) &&
-        (term.matchFields ?? []).every((r) => matchesRequirement(fields, r)),
-    );
-  return selected && affine;
+  throw new NotImplemented('matchesNodeAffinity', section);
 }
 
-/** Whether one toleration tolerates one taint: effect (if named), then Exists or Equal. */
+/**
+ * Whether one toleration tolerates one taint: a toleration naming an effect must name the taint's;
+ * Exists tolerates the key (or, with no key, every taint); Equal (the default) needs the key and
+ * the value (a missing value is '').
+ */
 export function tolerates(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.operator === 'Exists') return !toleration.key || toleration.key === taint.key;
-  return toleration.key === taint.key && (toleration.value ?? '') === (taint.value ?? '');
+  throw new NotImplemented('tolerates', section);
 }
 
 /** The node's NoSchedule and NoExecute taints that none of the pod's tolerations tolerates. */
 export function untoleratedTaints(pod: Pod, node: Node): Taint[] {
-  return (node.spec?.taints ?? []).filter(
-    (taint) =>
-      taint.effect !== 'PreferNoSchedule' &&
-      !(pod.spec.tolerations ?? []).some((toleration) => tolerates(toleration, taint)),
-  );
+  throw new NotImplemented('untoleratedTaints', section);
 }
 
 /** What a node is to a DaemonSet's pod. */
@@ -85,103 +68,49 @@ export interface NodeFit {
 }
 
 /**
- * Whether a DaemonSet's pod (as daemonPodFor makes it, with the automatic tolerations) belongs on
+ * Whether a DaemonSet's pod (as daemonPod makes it, with the automatic tolerations) belongs on
  * the node. A node that does not match the affinity gets neither; an untolerated NoSchedule taint
  * stops new pods but lets a running one stay; an untolerated NoExecute taint stops both.
  */
 export function nodeFit(pod: Pod, node: Node): NodeFit {
-  if (!matchesNodeAffinity(pod, node)) return { shouldRun: false, shouldContinueRunning: false };
-  const taints = untoleratedTaints(pod, node);
-  return {
-    shouldRun: taints.length === 0,
-    shouldContinueRunning: !taints.some((taint) => taint.effect === 'NoExecute'),
-  };
+  throw new NotImplemented('nodeFit', section);
 }
 
 /**
- * The tolerations every daemon pod gets besides its own (kube's AddOrUpdateDaemonPodTolerations):
- * not-ready and unreachable (NoExecute), the disk, memory and pid pressures and unschedulable
- * (NoSchedule), and network-unavailable when the pod uses the host's network.
+ * The pod's tolerations followed by those every daemon pod gets (kube's
+ * AddOrUpdateDaemonPodTolerations), each `node.kubernetes.io/<name>` with operator Exists:
+ * not-ready and unreachable (NoExecute); disk-pressure, memory-pressure, pid-pressure and
+ * unschedulable (NoSchedule); and network-unavailable (NoSchedule) when the pod uses the host's
+ * network. One the pod already has (same key and effect) is not added again.
  */
 export function daemonTolerations(pod: Pod): Toleration[] {
-  const exists = (key: string, effect: Toleration['effect']): Toleration => ({
-    key: `node.kubernetes.io/${key}`,
-    operator: 'Exists',
-    effect,
-  });
-  const added = [
-    exists('not-ready', 'NoExecute'),
-    exists('unreachable', 'NoExecute'),
-    exists('disk-pressure', 'NoSchedule'),
-    exists('memory-pressure', 'NoSchedule'),
-    exists('pid-pressure', 'NoSchedule'),
-    exists('unschedulable', 'NoSchedule'),
-  ];
-  if (pod.spec.hostNetwork) added.push(exists('network-unavailable', 'NoSchedule'));
-  const own = pod.spec.tolerations ?? [];
-  const missing = added.filter(
-    (toleration) => !own.some((t) => t.key === toleration.key && t.effect === toleration.effect),
-  );
-  return [...own, ...missing];
+  throw new NotImplemented('daemonTolerations', section);
 }
 
 /**
- * The pod pinned to one node: its required node affinity replaced by a single term, matchFields
- * metadata.name In [node] (the node already matched the old terms, so nothing is lost); its
- * preferred affinity, if any, kept. The scheduler then has only that node to choose.
+ * A copy of the pod pinned to one node: its required node affinity replaced by a single term,
+ * matchFields metadata.name In [node] (the node already matched the old terms, so nothing is
+ * lost); the rest of its affinity kept. The pod given is not changed.
  */
 export function pinToNode(pod: Pod, nodeName: string): Pod {
-  const pinned = structuredClone(pod);
-  const required = {
-    nodeSelectorTerms: [
-      { matchFields: [{ key: 'metadata.name', operator: 'In' as const, values: [nodeName] }] },
-    ],
-  };
-  pinned.spec.affinity = {
-    ...pinned.spec.affinity,
-    nodeAffinity: {
-      ...pinned.spec.affinity?.nodeAffinity,
-      requiredDuringSchedulingIgnoredDuringExecution: required,
-    },
-  };
-  return pinned;
+  throw new NotImplemented('pinToNode', section);
 }
 
 /** The controller ownerReference a DaemonSet puts on its pods and ControllerRevisions. */
 export function ownerReferenceTo(ds: DaemonSet): OwnerReference {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'DaemonSet',
-    name: ds.metadata.name!,
-    uid: ds.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  throw new NotImplemented('ownerReferenceTo', section);
 }
 
 /**
- * The DaemonSet's pod, before it is pinned: from the template, generateName "<ds>-", owned by
- * the DaemonSet, labelled with the revision hash `hash`, with the automatic tolerations.
+ * The DaemonSet's pod, before it is pinned: a copy of the template, generateName "<ds>-", the
+ * DaemonSet's namespace, owned by the DaemonSet, labelled also with revisionHashLabel: `hash`,
+ * and with daemonTolerations.
  */
 export function daemonPod(ds: DaemonSet, hash: string): Pod {
-  const template = structuredClone(ds.spec.template);
-  const pod: Pod = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      ...template.metadata,
-      labels: { ...template.metadata?.labels, [revisionHashLabel]: hash },
-      generateName: `${ds.metadata.name}-`,
-      namespace: ds.metadata.namespace,
-      ownerReferences: [ownerReferenceTo(ds)],
-    },
-    spec: template.spec,
-  };
-  pod.spec.tolerations = daemonTolerations(pod);
-  return pod;
+  throw new NotImplemented('daemonPod', section);
 }
 
 /** The daemon pod for one node: daemonPod pinned to it. */
 export function daemonPodFor(ds: DaemonSet, hash: string, nodeName: string): Pod {
-  return pinToNode(daemonPod(ds, hash), nodeName);
+  throw new NotImplemented('daemonPodFor', section);
 }

@@ -13,7 +13,9 @@ import type {
   PodTemplateSpec,
   StatefulSet,
 } from '../../harness/api/types.ts';
-import { revisionHashLabel } from './daemon-pods.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Stateful pods';
 
 /** The label that names a StatefulSet's pod, so a Service can select exactly one. */
 export const podNameLabel = 'statefulset.kubernetes.io/pod-name';
@@ -22,59 +24,43 @@ export const podIndexLabel = 'apps.kubernetes.io/pod-index';
 
 /** The name of the pod with this ordinal: "<set>-<ordinal>". */
 export function podName(set: StatefulSet, ordinal: number): string {
-  return `${set.metadata.name}-${ordinal}`;
+  throw new NotImplemented('podName', section);
 }
 
-/** The ordinal of a pod of the set, from its name; -1 when the name is not "<set>-<number>". */
+/**
+ * The ordinal of a pod of the set, from its name "<set>-<number>" (a number written without
+ * leading zeros); -1 for any other name.
+ */
 export function ordinalOf(set: StatefulSet, pod: Pod): number {
-  const prefix = `${set.metadata.name}-`;
-  const name = pod.metadata.name ?? '';
-  const suffix = name.slice(prefix.length);
-  return name.startsWith(prefix) && /^(0|[1-9][0-9]*)$/.test(suffix) ? Number(suffix) : -1;
+  throw new NotImplemented('ordinalOf', section);
 }
 
 /** The name of the claim a pod gets from one claim template: "<template>-<set>-<ordinal>". */
 export function claimName(templateName: string, set: StatefulSet, ordinal: number): string {
-  return `${templateName}-${podName(set, ordinal)}`;
+  throw new NotImplemented('claimName', section);
 }
 
 /** The controller ownerReference a StatefulSet puts on its pods and revisions. */
 export function ownerReferenceToSet(set: StatefulSet): OwnerReference {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'StatefulSet',
-    name: set.metadata.name!,
-    uid: set.metadata.uid!,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
+  throw new NotImplemented('ownerReferenceToSet', section);
 }
 
 /**
- * The claims of the pod with this ordinal, one per volumeClaimTemplate: named claimName, labelled
- * with the set's matchLabels, in the set's namespace. They outlive the pod; only with the
- * retention policy whenDeleted: Delete are they owned by the set, so they go when it goes.
+ * The claims of the pod with this ordinal, one per volumeClaimTemplate: a v1
+ * PersistentVolumeClaim named claimName, in the set's namespace, labelled with the template's
+ * labels and the set's selector matchLabels, with a copy of the template's spec. Only when
+ * persistentVolumeClaimRetentionPolicy.whenDeleted is Delete are they owned by the set.
  */
 export function claimsFor(set: StatefulSet, ordinal: number): PersistentVolumeClaim[] {
-  const deleteWithSet = set.spec.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete';
-  return (set.spec.volumeClaimTemplates ?? []).map((template) => ({
-    apiVersion: 'v1',
-    kind: 'PersistentVolumeClaim',
-    metadata: {
-      name: claimName(template.metadata.name!, set, ordinal),
-      namespace: set.metadata.namespace,
-      labels: { ...template.metadata.labels, ...set.spec.selector.matchLabels },
-      ...(deleteWithSet ? { ownerReferences: [ownerReferenceToSet(set)] } : {}),
-    },
-    spec: structuredClone(template.spec),
-  }));
+  throw new NotImplemented('claimsFor', section);
 }
 
 /**
- * The pod with this ordinal, from `template` (of the revision named `revision`): its name, its
- * identity labels and the revision's, hostname and subdomain for its DNS name, owned by the set,
- * and a volume per claim template pointing at its own claim (replacing a template volume of the
- * same name).
+ * The pod with this ordinal, from a copy of `template` (of the revision named `revision`): named
+ * podName, in the set's namespace, labelled also with revisionHashLabel: revision, podNameLabel and
+ * podIndexLabel, owned by the set; hostname its name and subdomain the set's serviceName (if any);
+ * its volumes those of the template, less any named like a claim template, followed by one per
+ * claim template: { name: the template's name, persistentVolumeClaim: { claimName } }.
  */
 export function statefulPod(
   set: StatefulSet,
@@ -82,35 +68,5 @@ export function statefulPod(
   revision: string,
   ordinal: number,
 ): Pod {
-  const copy = structuredClone(template);
-  const name = podName(set, ordinal);
-  const claims = (set.spec.volumeClaimTemplates ?? []).map((claim) => ({
-    name: claim.metadata.name!,
-    persistentVolumeClaim: { claimName: claimName(claim.metadata.name!, set, ordinal) },
-  }));
-  const volumes = (copy.spec.volumes ?? []).filter(
-    (volume) => !claims.some((claim) => claim.name === volume.name),
-  );
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      ...copy.metadata,
-      name,
-      namespace: set.metadata.namespace,
-      labels: {
-        ...copy.metadata?.labels,
-        [revisionHashLabel]: revision,
-        [podNameLabel]: name,
-        [podIndexLabel]: String(ordinal),
-      },
-      ownerReferences: [ownerReferenceToSet(set)],
-    },
-    spec: {
-      ...copy.spec,
-      hostname: name,
-      ...(set.spec.serviceName ? { subdomain: set.spec.serviceName } : {}),
-      ...(claims.length > 0 || volumes.length > 0 ? { volumes: [...volumes, ...claims] } : {}),
-    },
-  };
+  throw new NotImplemented('statefulPod', section);
 }

@@ -13,31 +13,24 @@
 // Pods have fixed names, so creating one twice fails with AlreadyExists: no expectations needed.
 import type {
   ControllerRevision,
-  PersistentVolumeClaim,
   Pod,
   StatefulSet,
   StatefulSetStatus,
 } from '../../harness/api/types.ts';
-import { controllerOf } from '../../harness/api/owners.ts';
-import { isAlreadyExists, isNotFound } from '../../harness/client/errors.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { systemClock, type TimerClock } from '../../harness/clock.ts';
-import { syncCurrentRevision, templateOf } from './controller-revisions.ts';
-import { revisionHashLabel } from './daemon-pods.ts';
-import { claimsFor, ordinalOf, ownerReferenceToSet, statefulPod } from './stateful-pods.ts';
+import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
+import type { TimerClock } from '../../harness/clock.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
-/** Running, with its Ready condition True, and not being deleted. */
+const section = '§ StatefulSets';
+
+/** Running (phase), with its Ready condition True, and not being deleted. */
 export function isRunningAndReady(pod: Pod): boolean {
-  return (
-    !pod.metadata.deletionTimestamp &&
-    pod.status?.phase === 'Running' &&
-    (pod.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false)
-  );
+  throw new NotImplemented('isRunningAndReady', section);
 }
 
 /** A pod that finished (Succeeded or Failed): a StatefulSet's pod must run, so it is made again. */
 export function hasFinished(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+  throw new NotImplemented('hasFinished', section);
 }
 
 /** What one pass does: create the pods of these ordinals, delete these pods. */
@@ -46,91 +39,56 @@ export interface SetPlan {
   delete: Pod[];
 }
 
-/** The revision a pod is of: its controller-revision-hash label (a revision's name). */
-const revisionOf = (pod: Pod) => pod.metadata.labels?.[revisionHashLabel];
-
 /**
- * Bringing up ordinals 0 .. replicas-1: a missing pod is created, a finished one deleted. With
- * OrderedReady the walk stops at the first pod that is missing, finished, being deleted or not yet
- * Running and ready: the next pod waits for it. Answers the plan, and whether the walk stopped.
+ * Bringing up ordinals 0 .. replicas-1 (`byOrdinal`: the set's pods by ordinal): a missing pod is
+ * created, a finished one not yet being deleted is deleted. With OrderedReady (the default) the
+ * walk stops at the first pod that is missing or not isRunningAndReady, with waiting true: the
+ * next pod waits for it. Parallel walks them all, waiting false.
  */
 export function scaleUp(
   set: StatefulSet,
   byOrdinal: Map<number, Pod>,
 ): SetPlan & { waiting: boolean } {
-  const plan = { create: [] as number[], delete: [] as Pod[], waiting: false };
-  const ordered = (set.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
-  for (let ordinal = 0; ordinal < (set.spec.replicas ?? 1); ordinal++) {
-    const pod = byOrdinal.get(ordinal);
-    if (!pod) plan.create.push(ordinal);
-    else if (hasFinished(pod) && !pod.metadata.deletionTimestamp) plan.delete.push(pod);
-    if (ordered && (!pod || !isRunningAndReady(pod))) {
-      plan.waiting = true;
-      return plan;
-    }
-  }
-  return plan;
+  throw new NotImplemented('scaleUp', section);
 }
 
 /**
- * Removing the ordinals at and above replicas, highest first. OrderedReady removes one at a time,
- * and only while no pod is being deleted; Parallel removes them all at once.
+ * The pods to remove, those of ordinals at and above replicas, highest first. Parallel: all of
+ * them not already being deleted. OrderedReady: only the highest, and none while any pod of the
+ * set is being deleted.
  */
 export function scaleDown(set: StatefulSet, byOrdinal: Map<number, Pod>): Pod[] {
-  const replicas = set.spec.replicas ?? 1;
-  const condemned = [...byOrdinal]
-    .filter(([ordinal]) => ordinal >= replicas)
-    .sort(([a], [b]) => b - a)
-    .map(([, pod]) => pod);
-  if ((set.spec.podManagementPolicy ?? 'OrderedReady') === 'Parallel') {
-    return condemned.filter((pod) => !pod.metadata.deletionTimestamp);
-  }
-  if ([...byOrdinal.values()].some((pod) => pod.metadata.deletionTimestamp)) return [];
-  return condemned.slice(0, 1);
+  throw new NotImplemented('scaleDown', section);
 }
 
 /**
- * The rolling update's next step: from the highest ordinal down to the partition, the first pod
- * not of `updateRevision` is deleted (it comes back of the new revision), one at a time, and only
- * while every pod is Running and ready.
+ * The rolling update's next step: nothing with OnDelete, nor unless every pod isRunningAndReady.
+ * Else from ordinal replicas-1 down to the partition (0 by default), the first pod whose
+ * revisionHashLabel is not `updateRevision`, alone (it comes back of the new revision).
  */
 export function rollingUpdateStep(
   set: StatefulSet,
   byOrdinal: Map<number, Pod>,
   updateRevision: string,
 ): Pod[] {
-  if (set.spec.updateStrategy?.type === 'OnDelete') return [];
-  const partition = set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
-  if (![...byOrdinal.values()].every(isRunningAndReady)) return [];
-  for (let ordinal = (set.spec.replicas ?? 1) - 1; ordinal >= partition; ordinal--) {
-    const pod = byOrdinal.get(ordinal);
-    if (pod && revisionOf(pod) !== updateRevision) return [pod];
-  }
-  return [];
-}
-
-/** The whole pass: scale up; then (unless OrderedReady is waiting) scale down; then the update. */
-export function planStatefulSet(set: StatefulSet, pods: Pod[], updateRevision: string): SetPlan {
-  const byOrdinal = new Map<number, Pod>();
-  for (const pod of pods) {
-    const ordinal = ordinalOf(set, pod);
-    if (ordinal >= 0) byOrdinal.set(ordinal, pod);
-  }
-  const up = scaleUp(set, byOrdinal);
-  if (up.waiting) return { create: up.create, delete: up.delete };
-  const down = scaleDown(set, byOrdinal);
-  const ordered = (set.spec.podManagementPolicy ?? 'OrderedReady') === 'OrderedReady';
-  if (ordered && down.length > 0) return { create: up.create, delete: down };
-  const update =
-    down.length > 0 || up.create.length > 0
-      ? []
-      : rollingUpdateStep(set, byOrdinal, updateRevision);
-  return { create: up.create, delete: [...up.delete, ...down, ...update] };
+  throw new NotImplemented('rollingUpdateStep', section);
 }
 
 /**
- * The status the pods give the set: the counts, and the revisions. currentRevision moves to
- * updateRevision once every pod is of it.
+ * The whole pass over the set's pods (those whose name has an ordinal, by ordinalOf): scaleUp; if
+ * it waits, only its plan. Else scaleDown: with OrderedReady, a pod to remove is all that is done
+ * (besides scaleUp's creations). The rolling update's step only when neither created nor removed
+ * anything; the deletions are scaleUp's, then scaleDown's, then the update's.
+ */
+export function planStatefulSet(set: StatefulSet, pods: Pod[], updateRevision: string): SetPlan {
+  throw new NotImplemented('planStatefulSet', section);
+}
+
+/**
+ * The status, over the pods not being deleted: observedGeneration, replicas (their number),
+ * readyReplicas and availableReplicas (isRunningAndReady), updatedReplicas (of updateRevision),
+ * and currentRevision: updateRevision once the updated pods are as many as spec.replicas and all
+ * the pods, else `currentRevision`; currentReplicas, the pods of that currentRevision.
  */
 export function statefulSetStatus(
   set: StatefulSet,
@@ -138,20 +96,7 @@ export function statefulSetStatus(
   currentRevision: string,
   updateRevision: string,
 ): StatefulSetStatus {
-  const active = pods.filter((pod) => !pod.metadata.deletionTimestamp);
-  const updated = active.filter((pod) => revisionOf(pod) === updateRevision).length;
-  const done = updated === (set.spec.replicas ?? 1) && updated === active.length;
-  const current = done ? updateRevision : currentRevision;
-  return {
-    observedGeneration: set.metadata.generation,
-    replicas: active.length,
-    readyReplicas: active.filter(isRunningAndReady).length,
-    currentReplicas: active.filter((pod) => revisionOf(pod) === current).length,
-    updatedReplicas: updated,
-    availableReplicas: active.filter(isRunningAndReady).length,
-    currentRevision: current,
-    updateRevision,
-  };
+  throw new NotImplemented('statefulSetStatus', section);
 }
 
 export interface StatefulSetControllerOptions {
@@ -163,112 +108,50 @@ export interface StatefulSetControllerOptions {
 
 export class StatefulSetController {
   private readonly options: StatefulSetControllerOptions;
-  private readonly sets: Informer<StatefulSet>;
-  private readonly pods: Informer<Pod>;
-  private readonly revisions: Informer<ControllerRevision>;
 
+  /**
+   * Make the informers here, once, with the clock (options.clock or systemClock): statefulsets,
+   * and pods and controllerrevisions with the ownerUid index.
+   */
   constructor(options: StatefulSetControllerOptions) {
     this.options = options;
-    const { toolkit, client } = options;
-    const clock = options.clock ?? systemClock;
-    const byOwner = { indexers: { ownerUid: toolkit.indexers.ownerUid }, clock };
-    this.sets = toolkit.createInformer(client.resource<StatefulSet>('statefulsets'), { clock });
-    this.pods = toolkit.createInformer(client.resource<Pod>('pods'), byOwner);
-    this.revisions = toolkit.createInformer(
-      client.resource<ControllerRevision>('controllerrevisions'),
-      byOwner,
-    );
   }
 
+  /**
+   * A controller (options.workers, 2 by default) whose reconcile is `reconcile`, watching the
+   * StatefulSets, and the pods and revisions mapped to their StatefulSet controller's key.
+   */
   async run(signal: AbortSignal): Promise<void> {
-    const controller = this.options.toolkit.createController({
-      name: 'statefulset-controller',
-      workers: this.options.workers ?? 2,
-      reconcile: (key) => this.reconcile(key),
-    });
-    const ownerKey = (object: Pod | ControllerRevision) => {
-      const owner = controllerOf(object);
-      return owner?.kind === 'StatefulSet' ? [`${object.metadata.namespace}/${owner.name}`] : [];
-    };
-    controller.watch(this.sets);
-    controller.watch(this.pods, ownerKey);
-    controller.watch(this.revisions, ownerKey);
-    await controller.run(signal);
+    throw new NotImplemented('StatefulSetController.run', section);
   }
 
+  /**
+   * One StatefulSet, by key: gone or being deleted, nothing. Else the update revision is
+   * syncCurrentRevision's; the current one the revision status.currentRevision names (the update
+   * revision when there is none, or it is gone). planStatefulSet over its pods (ownerUid index):
+   * createPod for each ordinal (of the current revision below a RollingUpdate's partition, else of
+   * the update revision), delete each pod (NotFound is fine), then writeStatus with
+   * statefulSetStatus.
+   */
   async reconcile(key: string): Promise<void> {
-    const set = this.sets.get(key);
-    if (!set || set.metadata.deletionTimestamp) return;
-    const revisions = this.revisions.byIndex('ownerUid', set.metadata.uid!);
-    const update = await syncCurrentRevision(
-      this.options.client,
-      set,
-      ownerReferenceToSet(set),
-      revisions,
-    );
-    const currentName = set.status?.currentRevision ?? update.metadata.name!;
-    const current = revisions.find((r) => r.metadata.name === currentName) ?? update;
-    const pods = this.pods.byIndex('ownerUid', set.metadata.uid!);
-    const plan = planStatefulSet(set, pods, update.metadata.name!);
-    const partition = set.spec.updateStrategy?.rollingUpdate?.partition ?? 0;
-    const rolling = (set.spec.updateStrategy?.type ?? 'RollingUpdate') === 'RollingUpdate';
-    for (const ordinal of plan.create) {
-      const revision = rolling && ordinal < partition ? current : update;
-      await this.createPod(set, revision, ordinal);
-    }
-    const api = this.options.client.resource<Pod>('pods', set.metadata.namespace);
-    for (const pod of plan.delete) await api.delete(pod.metadata.name!).catch(ignoreNotFound);
-    await this.writeStatus(
-      set,
-      statefulSetStatus(set, pods, current.metadata.name!, update.metadata.name!),
-    );
+    throw new NotImplemented('StatefulSetController.reconcile', section);
   }
 
-  /** Creates the pod's claims that are missing, then the pod, of `revision`'s template. */
+  /**
+   * Creates the pod's claims (claimsFor; one that exists already is fine), then
+   * statefulPod(set, templateOf(revision), the revision's name, ordinal) (AlreadyExists is fine).
+   */
   async createPod(set: StatefulSet, revision: ControllerRevision, ordinal: number): Promise<void> {
-    const { client } = this.options;
-    const claims = client.resource<PersistentVolumeClaim>(
-      'persistentvolumeclaims',
-      set.metadata.namespace,
-    );
-    for (const claim of claimsFor(set, ordinal)) {
-      await claims.create(claim).catch(ignoreAlreadyExists);
-    }
-    const pod = statefulPod(set, templateOf(revision), revision.metadata.name!, ordinal);
-    await client
-      .resource<Pod>('pods', set.metadata.namespace)
-      .create(pod)
-      .catch(ignoreAlreadyExists);
+    throw new NotImplemented('StatefulSetController.createPod', section);
   }
 
-  /** Writes the status, unless every field is already so. */
+  /**
+   * Writes `status` into the set's status (the status subresource, updateWithRetry, keeping its
+   * other fields), unless every one of its fields already has that value. Gone: fine.
+   */
   async writeStatus(set: StatefulSet, status: StatefulSetStatus): Promise<void> {
-    const before: Partial<StatefulSetStatus> = set.status ?? {};
-    const same = Object.entries(status).every(
-      ([field, value]) => before[field as keyof StatefulSetStatus] === value,
-    );
-    if (same) return;
-    await this.options.toolkit
-      .updateWithRetry(
-        this.options.client.resource<StatefulSet>('statefulsets', set.metadata.namespace),
-        set.metadata.name!,
-        (latest) => {
-          latest.status = { ...latest.status, ...status };
-        },
-        { status: true },
-      )
-      .catch(ignoreNotFound);
+    throw new NotImplemented('StatefulSetController.writeStatus', section);
   }
-}
-
-function ignoreNotFound(error: unknown): undefined {
-  if (isNotFound(error)) return undefined;
-  throw error;
-}
-
-function ignoreAlreadyExists(error: unknown): undefined {
-  if (isAlreadyExists(error)) return undefined;
-  throw error;
 }
 
 export function createStatefulSetController(
