@@ -1,5 +1,5 @@
-// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's and chapter 09b's
-// EndpointSlice controller in one program, as kube-controller-manager runs them, with its flag
+// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
+// EndpointSlice controller and chapter 13b's DaemonSet and StatefulSet controllers in one program, as kube-controller-manager runs them, with its flag
 // names.
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
@@ -42,6 +42,8 @@ const controllerNames = [
   'nodelifecycle',
   'taint-eviction-controller',
   'namespace',
+  'daemonset',
+  'statefulset',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -110,6 +112,14 @@ export async function startControllerManager(
     slicesFolder,
   );
   log(`chapter 09b, the endpointslice controller: ${describeSource(slicesFolder)}`);
+  const workloadsFolder = chapterSource('13b', flags.use);
+  const { createDaemonSetController } = await loadModule('13b', 'daemonset.ts', workloadsFolder);
+  const { createStatefulSetController } = await loadModule(
+    '13b',
+    'statefulset.ts',
+    workloadsFolder,
+  );
+  log(`chapter 13b, the daemonset and statefulset controllers: ${describeSource(workloadsFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -130,6 +140,8 @@ export async function startControllerManager(
         gracePeriodMs: flags.nodeMonitorGracePeriodMs,
       }),
     'taint-eviction-controller': () => createTaintEvictionController({ toolkit, client }),
+    daemonset: () => createDaemonSetController({ toolkit, client }),
+    statefulset: () => createStatefulSetController({ toolkit, client }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

@@ -28,6 +28,7 @@ import type {
 } from '../contracts/controllers.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
+import type { DaemonSetModule, StatefulSetModule } from '../contracts/workloads.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
@@ -133,6 +134,7 @@ export interface ChapterModules {
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
+  '13b': { 'daemonset.ts': DaemonSetModule; 'statefulset.ts': StatefulSetModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -169,6 +171,7 @@ export const chapterModuleFiles = {
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
+  '13b': ['daemonset.ts', 'statefulset.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

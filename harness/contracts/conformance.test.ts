@@ -79,6 +79,10 @@ export type ReferenceConforms = Conforms<{
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
   };
+  '13b': {
+    'daemonset.ts': typeof import('../../solutions/13b-daemonsets-statefulsets/daemonset.ts');
+    'statefulset.ts': typeof import('../../solutions/13b-daemonsets-statefulsets/statefulset.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -139,6 +143,10 @@ export type StubsConform = Conforms<{
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../chapters/12-dns/pod-dns.ts');
+  };
+  '13b': {
+    'daemonset.ts': typeof import('../../chapters/13b-daemonsets-statefulsets/daemonset.ts');
+    'statefulset.ts': typeof import('../../chapters/13b-daemonsets-statefulsets/statefulset.ts');
   };
 }>;
 
