@@ -26,6 +26,8 @@ export const suiteNodeIndexBase = {
   /** 10b: exec, attach, cp, port-forward. */
   streams: 104,
   endpointSlices: 116,
+  /** 13b: DaemonSets (three nodes, a fourth started later) and StatefulSets. */
+  workloads: 84,
 } as const;
 
 export interface KubectlCluster {
