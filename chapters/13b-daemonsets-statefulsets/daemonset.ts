@@ -173,8 +173,9 @@ export class DaemonSetController {
   }
 
   /**
-   * Creates daemonPodFor(ds, hash, node) for each node at once, noting each created pod's key for
-   * creationsObserved (the set noted before the first is sent); throws the first failure.
+   * Creates daemonPodFor(ds, hash, node) for the nodes in batches of 1, 2, 4, ... (slow start),
+   * each batch's creations at once, noting each created pod's key for creationsObserved (the set
+   * noted before the first is sent); at the first batch with a failure, stop and throw it.
    */
   async createPods(ds: DaemonSet, key: string, hash: string, nodeNames: string[]): Promise<void> {
     throw new NotImplemented('DaemonSetController.createPods', section);
@@ -199,8 +200,9 @@ export class DaemonSetController {
   }
 
   /**
-   * Writes `status` into the DaemonSet's status (the status subresource, updateWithRetry, keeping
-   * its other fields), unless every one of its fields already has that value. Gone: fine.
+   * Writes `status` into the DaemonSet's status, unless every one of its fields already has that
+   * value: one updateStatus of `ds` (the cached copy) with its status merged with `status`; only on
+   * a Conflict, updateWithRetry with { status: true }. A DaemonSet gone meanwhile is fine.
    */
   async writeStatus(ds: DaemonSet, status: DaemonSetStatus): Promise<void> {
     throw new NotImplemented('DaemonSetController.writeStatus', section);

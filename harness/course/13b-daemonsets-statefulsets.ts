@@ -154,9 +154,9 @@ export const chapter13B: Chapter = {
     'DaemonSets > status counts the nodes: desired, current, misscheduled, ready, updated, available':
       'desired = views with shouldRun; count among them those with any pod, a ready pod, a pod of hash, an available pod; misscheduled = views without shouldRun that have pods. Lesson: § DaemonSets.',
     'DaemonSets > createPods makes a pod pinned to each node, and expects them until the informer shows them':
-      'Set this.expected for the key (a Set and the clock\'s now) before creating; add each created pod\'s "namespace/name". creationsObserved drops the keys the pods informer has, and is done when the set is empty or over 30 s old. Lesson: § DaemonSets.',
+      'Set this.expected for the key (a Set and the clock\'s now) before creating; create in batches of 1, 2, 4, ... and add each created pod\'s "namespace/name". creationsObserved drops the keys the pods informer has, and is done when the set is empty or over 30 s old. Lesson: § DaemonSets.',
     'DaemonSets > deletePods deletes the victims, a pod already gone is fine; writeStatus writes only a change':
-      'deletePods: Promise.all of the deletes, catching NotFound. writeStatus: compare every field of the new status with ds.status first; only if one differs, updateWithRetry with { status: true }. Lesson: § DaemonSets.',
+      'deletePods: Promise.all of the deletes, catching NotFound. writeStatus: compare every field of the new status with ds.status first; only if one differs, updateStatus the cached DaemonSet with the merged status, falling back to updateWithRetry on a Conflict. Lesson: § DaemonSets.',
     'DaemonSets > a new DaemonSet gets one pod on each node, and its status says so':
       'Constructor: four informers (pods and revisions with the ownerUid indexer). run: watch daemonsets, pods and revisions by their controller key, nodes as every DaemonSet. reconcile: syncCurrentRevision, nodeViews, manage, create, write status. Lesson: § DaemonSets.',
     'DaemonSets > a node added later gets its pod; a node tainted NoExecute loses it; a deleted pod comes back':

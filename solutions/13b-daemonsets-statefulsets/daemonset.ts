@@ -19,7 +19,7 @@ import type {
   Pod,
 } from '../../harness/api/types.ts';
 import { controllerOf } from '../../harness/api/owners.ts';
-import { isNotFound } from '../../harness/client/errors.ts';
+import { isConflict, isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { revisionsToPrune, syncCurrentRevision } from './controller-revisions.ts';
@@ -309,14 +309,18 @@ export class DaemonSetController {
     const api = this.options.client.resource<Pod>('pods', ds.metadata.namespace);
     const expected = { keys: new Set<string>(), since: this.clock.now() };
     this.expected.set(key, expected);
-    const results = await Promise.allSettled(
-      nodeNames.map(async (node) => {
-        const pod = await api.create(daemonPodFor(ds, hash, node));
-        expected.keys.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
-      }),
-    );
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw (failed as PromiseRejectedResult).reason;
+    // Slow start, as kube's syncNodes: batches of 1, 2, 4, ... so the first pods are on their way
+    // to their nodes while the rest are sent, and a broken template fails once, not a hundred times.
+    for (let start = 0, size = 1; start < nodeNames.length; start += size, size *= 2) {
+      const results = await Promise.allSettled(
+        nodeNames.slice(start, start + size).map(async (node) => {
+          const pod = await api.create(daemonPodFor(ds, hash, node));
+          expected.keys.add(`${pod.metadata.namespace}/${pod.metadata.name}`);
+        }),
+      );
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+    }
   }
 
   async deletePods(ds: DaemonSet, victims: Pod[]): Promise<void> {
@@ -340,23 +344,32 @@ export class DaemonSetController {
     }
   }
 
-  /** Writes the status, unless every field is already so. */
+  /**
+   * Writes the status, unless every field is already so: one PUT of the cached DaemonSet with the
+   * new status (as kube's storeDaemonSetStatus does); only when that conflicts, read and retry.
+   */
   async writeStatus(ds: DaemonSet, status: DaemonSetStatus): Promise<void> {
     const before: Partial<DaemonSetStatus> = ds.status ?? {};
     const same = Object.entries(status).every(
       ([field, value]) => before[field as keyof DaemonSetStatus] === value,
     );
     if (same) return;
-    await this.options.toolkit
-      .updateWithRetry(
-        this.options.client.resource<DaemonSet>('daemonsets', ds.metadata.namespace),
-        ds.metadata.name!,
-        (latest) => {
-          latest.status = { ...latest.status, ...status };
-        },
-        { status: true },
-      )
-      .catch(ignoreNotFound);
+    const api = this.options.client.resource<DaemonSet>('daemonsets', ds.metadata.namespace);
+    try {
+      await api.updateStatus({ ...ds, status: { ...ds.status, ...status } });
+    } catch (error) {
+      if (!isConflict(error)) return ignoreNotFound(error);
+      await this.options.toolkit
+        .updateWithRetry(
+          api,
+          ds.metadata.name!,
+          (latest) => {
+            latest.status = { ...latest.status, ...status };
+          },
+          { status: true },
+        )
+        .catch(ignoreNotFound);
+    }
   }
 }
 
