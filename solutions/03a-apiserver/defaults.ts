@@ -17,9 +17,8 @@ import type {
   ReplicaSet,
   Secret,
   Service,
-  DaemonSet,
-  StatefulSet,
 } from '../../harness/api/types.ts';
+import { workloadDefaults } from '../../harness/api/workload-defaults.ts';
 
 /** `latest`, or no tag at all, may change under the same name, so it is pulled every time. */
 function pullPolicyFor(image: string): Container['imagePullPolicy'] {
@@ -131,37 +130,8 @@ const byResource: Record<string, (object: KubeObject) => void> = {
     spec.progressDeadlineSeconds ??= 600;
     defaultTemplate(spec);
   },
-  // Chapter 13b's kinds: kubectl's `rollout status` reads the strategy's type, so it is always set.
-  daemonsets: (object) => {
-    const spec = (object as DaemonSet).spec;
-    if (typeof spec !== 'object' || spec === null) return;
-    spec.updateStrategy ??= {};
-    spec.updateStrategy.type ??= 'RollingUpdate';
-    if (spec.updateStrategy.type === 'RollingUpdate') {
-      spec.updateStrategy.rollingUpdate ??= {};
-      spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
-      spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
-    }
-    spec.revisionHistoryLimit ??= 10;
-    defaultTemplate(spec);
-  },
-  statefulsets: (object) => {
-    const spec = (object as StatefulSet).spec;
-    if (typeof spec !== 'object' || spec === null) return;
-    spec.replicas ??= 1;
-    spec.podManagementPolicy ??= 'OrderedReady';
-    spec.updateStrategy ??= {};
-    spec.updateStrategy.type ??= 'RollingUpdate';
-    if (spec.updateStrategy.type === 'RollingUpdate') {
-      spec.updateStrategy.rollingUpdate ??= {};
-      spec.updateStrategy.rollingUpdate.partition ??= 0;
-    }
-    spec.revisionHistoryLimit ??= 10;
-    spec.persistentVolumeClaimRetentionPolicy ??= {};
-    spec.persistentVolumeClaimRetentionPolicy.whenDeleted ??= 'Retain';
-    spec.persistentVolumeClaimRetentionPolicy.whenScaled ??= 'Retain';
-    defaultTemplate(spec);
-  },
+  // Chapter 13b's DaemonSets and StatefulSets, given in harness/api/workload-defaults.ts.
+  ...workloadDefaults(defaultTemplate),
   services: (object) => {
     const spec = (object as Service).spec;
     if (typeof spec !== 'object' || spec === null) return;

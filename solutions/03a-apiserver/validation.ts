@@ -397,8 +397,6 @@ const byResource: Record<string, (object: KubeObject, errors: FieldError[]) => v
   pods: (object, errors) => checkPodSpec(object.spec as PodSpec, 'spec', errors),
   replicasets: checkWorkload,
   deployments: checkWorkload,
-  daemonsets: checkWorkload,
-  statefulsets: checkWorkload,
   services: (object, errors) => checkService(object as Service, errors),
   nodes: (object, errors) => {
     const taints = (object.spec as NodeSpec | undefined)?.taints;
@@ -487,8 +485,6 @@ const updateRules: Record<
 > = {
   deployments: checkSelectorKept,
   replicasets: checkSelectorKept,
-  daemonsets: checkSelectorKept,
-  statefulsets: checkSelectorKept,
   pods: checkPodSpecKept,
 };
 
