@@ -21,6 +21,7 @@ import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
 import { chapter12 } from './course/12-dns.ts';
 import { chapter13A } from './course/13a-jobs.ts';
+import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -104,6 +105,7 @@ export const course: Chapter[] = [
   chapter11B,
   chapter12,
   chapter13A,
+  chapter13B,
 ];
 
 /**
@@ -131,7 +133,7 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b'],
-  'controller-manager': ['07', '08', '09b', '13a'],
+  'controller-manager': ['07', '08', '09b', '13a', '13b'],
   scheduler: ['05'],
   dns: ['12'],
   kubelet: ['06', '10a', '10b', '12'],

@@ -317,6 +317,36 @@ describe('Filters', () => {
     ).toEqual([]);
   });
 
+  test('NodeAffinity: matchFields pick a node by its metadata.name, as DaemonSet pods are pinned', () => {
+    const pinned = (nodeName: string): Pod => {
+      const pod = examplePod('p');
+      pod.spec.affinity = {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [
+              { matchFields: [{ key: 'metadata.name', operator: 'In', values: [nodeName] }] },
+            ],
+          },
+        },
+      };
+      return pod;
+    };
+    expect(
+      nodeAffinity(pinned('n1'), info(exampleNode('n1'))),
+      'a pod pinned by matchFields metadata.name In [n1], on node n1',
+    ).toEqual([]);
+    expect(
+      nodeAffinity(pinned('n1'), info(exampleNode('n2'))),
+      'the same pod on node n2 is refused',
+    ).toEqual(["node(s) didn't match Pod's node affinity/selector"]);
+    const labelled = exampleNode('zone');
+    labelled.metadata.labels = { 'metadata.name': 'n1' };
+    expect(
+      nodeAffinity(pinned('n1'), info(labelled)),
+      'a node merely labelled metadata.name=n1 is not node n1: matchFields read fields, not labels',
+    ).toEqual(["node(s) didn't match Pod's node affinity/selector"]);
+  });
+
   test('NodePorts: a host port is used once per node', () => {
     const node = info(exampleNode('n'), withHostPort('a', 8080));
     expect(

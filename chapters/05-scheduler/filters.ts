@@ -49,8 +49,9 @@ export const nodeResourcesFit: Filter = (pod, node) => {
 /**
  * NodeAffinity: every nodeSelector label must be on the node with that value, and, if the pod has
  * required node affinity, at least one of its nodeSelectorTerms must hold (a term holds when all
- * its matchExpressions do: In, NotIn, Exists, DoesNotExist, and Gt and Lt comparing integers).
- * Reason: "node(s) didn't match Pod's node affinity/selector".
+ * its matchExpressions do: In, NotIn, Exists, DoesNotExist, and Gt and Lt comparing integers, and
+ * all its matchFields, the same requirements on the node's fields, of which there is one:
+ * metadata.name). Reason: "node(s) didn't match Pod's node affinity/selector".
  */
 export const nodeAffinity: Filter = (pod, node) => {
   throw new NotImplemented('nodeAffinity', section);

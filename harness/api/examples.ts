@@ -1,7 +1,15 @@
 // Small, valid example objects for tests and lessons: a pod, a deployment, a service. Each test
 // states only what it is about and starts from one of these, so a change to the rules of a kind
 // (a new required field, say) is made here once.
-import type { Deployment, Node, Pod, ReplicaSet, Service } from './types.ts';
+import type {
+  DaemonSet,
+  Deployment,
+  Node,
+  Pod,
+  ReplicaSet,
+  Service,
+  StatefulSet,
+} from './types.ts';
 
 /** A pod with one container named "app". */
 export function examplePod(name: string, labels: Record<string, string> = { app: name }): Pod {
@@ -38,6 +46,28 @@ export function exampleReplicaSet(name: string, replicas = 2): ReplicaSet {
     kind: 'ReplicaSet',
     metadata: { name, labels: { app: name } },
     spec: { replicas, selector: spec.selector, template: spec.template },
+  };
+}
+
+/** A DaemonSet whose selector and template agree on app=<name>: one echo pod per node. */
+export function exampleDaemonSet(name: string): DaemonSet {
+  const { spec } = exampleDeployment(name);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name, labels: { app: name } },
+    spec: { selector: spec.selector, template: spec.template },
+  };
+}
+
+/** A StatefulSet of `replicas` echo pods, app=<name>, named by its headless Service <name>. */
+export function exampleStatefulSet(name: string, replicas = 3): StatefulSet {
+  const { spec } = exampleDeployment(name);
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name, labels: { app: name } },
+    spec: { replicas, serviceName: name, selector: spec.selector, template: spec.template },
   };
 }
 

@@ -1468,6 +1468,227 @@ const workloadTypes: Record<string, TypeSchema> = {
   [APPS + 'ReplicaSetCondition']: conditionType('One condition of a ReplicaSet.', [
     'lastTransitionTime',
   ]),
+  // Chapter 13b: one pod per node, pods with an identity, the revisions of their templates, and
+  // the claims a StatefulSet makes for its pods.
+  [APPS + 'DaemonSet']: kindType(
+    'apps',
+    'v1',
+    'DaemonSet',
+    'Runs one copy of a pod on every node that can take it, a new node included.',
+    {
+      spec: ref(APPS + 'DaemonSetSpec', 'Which pods, from which template, updated how.'),
+      status: ref(APPS + 'DaemonSetStatus', 'How many nodes run the pod.'),
+    },
+  ),
+  [APPS + 'DaemonSetSpec']: {
+    description: 'The desired state of a DaemonSet.',
+    fields: {
+      selector: ref(
+        META + 'LabelSelector',
+        "Which pods are the DaemonSet's; must match the template's labels; cannot change.",
+      ),
+      template: ref(CORE + 'PodTemplateSpec', 'The pod run on each node.'),
+      updateStrategy: ref(
+        APPS + 'DaemonSetUpdateStrategy',
+        'How pods are replaced after a template change.',
+      ),
+      minReadySeconds: int32('Seconds a new pod must be ready before it counts as available.'),
+      revisionHistoryLimit: int32('Old ControllerRevisions kept for rollback. Default 10.'),
+    },
+    required: ['selector', 'template'],
+  },
+  [APPS + 'DaemonSetUpdateStrategy']: {
+    description: 'How a DaemonSet replaces its pods.',
+    fields: {
+      type: string('RollingUpdate (the controller replaces them) or OnDelete (only by hand).', {
+        enum: ['OnDelete', 'RollingUpdate'],
+      }),
+      rollingUpdate: ref(APPS + 'RollingUpdateDaemonSet', 'For RollingUpdate: how many at a time.'),
+    },
+  },
+  [APPS + 'RollingUpdateDaemonSet']: {
+    description: 'The pace of a DaemonSet rolling update.',
+    fields: {
+      maxUnavailable: intOrString(
+        'Nodes whose pod may be unavailable during the update: a number or a percentage. Default 1.',
+      ),
+      maxSurge: intOrString(
+        'Nodes that may run an old and a new pod at once during the update. Default 0.',
+      ),
+    },
+  },
+  [APPS + 'DaemonSetStatus']: {
+    description: 'The state of a DaemonSet.',
+    fields: {
+      currentNumberScheduled: int32('Nodes that run the pod and should.'),
+      numberMisscheduled: int32('Nodes that run the pod and should not.'),
+      desiredNumberScheduled: int32('Nodes that should run the pod.'),
+      numberReady: int32('Nodes whose pod is ready.'),
+      observedGeneration: int64('The generation the controller last acted on.'),
+      updatedNumberScheduled: int32('Nodes that run the pod of the current template.'),
+      numberAvailable: int32('Nodes whose pod has been ready for minReadySeconds.'),
+      numberUnavailable: int32('Nodes that should run an available pod and do not.'),
+      collisionCount: int32('Bumped when a revision name collides, to make a new one.'),
+      conditions: listOf(
+        APPS + 'DaemonSetCondition',
+        'What the controller observed.',
+        mergeOn('type'),
+      ),
+    },
+    required: [
+      'currentNumberScheduled',
+      'numberMisscheduled',
+      'desiredNumberScheduled',
+      'numberReady',
+    ],
+  },
+  [APPS + 'DaemonSetCondition']: conditionType('One condition of a DaemonSet.', [
+    'lastTransitionTime',
+  ]),
+  [APPS + 'StatefulSet']: kindType(
+    'apps',
+    'v1',
+    'StatefulSet',
+    'Runs pods with a stable name, network identity and storage each: web-0, web-1, ...',
+    {
+      spec: ref(APPS + 'StatefulSetSpec', 'How many pods, from which template, with which claims.'),
+      status: ref(APPS + 'StatefulSetStatus', 'How many pods there are, of which revision.'),
+    },
+  ),
+  [APPS + 'StatefulSetSpec']: {
+    description: 'The desired state of a StatefulSet.',
+    fields: {
+      replicas: int32('How many pods. Default 1.'),
+      selector: ref(
+        META + 'LabelSelector',
+        "Which pods are the StatefulSet's; must match the template's labels.",
+      ),
+      template: ref(CORE + 'PodTemplateSpec', 'The pods it makes, each named <set>-<ordinal>.'),
+      volumeClaimTemplates: listOf(
+        CORE + 'PersistentVolumeClaim',
+        'One claim per pod from each template, named <template>-<set>-<ordinal>.',
+      ),
+      serviceName: string('The headless Service that gives each pod its DNS name.'),
+      podManagementPolicy: string('OrderedReady (one at a time, in order) or Parallel.', {
+        enum: ['OrderedReady', 'Parallel'],
+      }),
+      updateStrategy: ref(
+        APPS + 'StatefulSetUpdateStrategy',
+        'How pods are replaced after a template change.',
+      ),
+      revisionHistoryLimit: int32('Old ControllerRevisions kept. Default 10.'),
+      minReadySeconds: int32('Seconds a new pod must be ready before it counts as available.'),
+      persistentVolumeClaimRetentionPolicy: ref(
+        APPS + 'StatefulSetPersistentVolumeClaimRetentionPolicy',
+        'Whether claims are kept when the set is deleted or scaled down.',
+      ),
+      ordinals: ref(APPS + 'StatefulSetOrdinals', 'Where the ordinals start.'),
+    },
+    required: ['selector', 'template'],
+  },
+  [APPS + 'StatefulSetUpdateStrategy']: {
+    description: 'How a StatefulSet replaces its pods.',
+    fields: {
+      type: string('RollingUpdate (highest ordinal first) or OnDelete (only by hand).', {
+        enum: ['OnDelete', 'RollingUpdate'],
+      }),
+      rollingUpdate: ref(
+        APPS + 'RollingUpdateStatefulSetStrategy',
+        'For RollingUpdate: from which ordinal.',
+      ),
+    },
+  },
+  [APPS + 'RollingUpdateStatefulSetStrategy']: {
+    description: 'The reach of a StatefulSet rolling update.',
+    fields: {
+      partition: int32('Ordinals below it keep the old template. Default 0.'),
+      maxUnavailable: intOrString('Pods that may be unavailable during the update. Default 1.'),
+    },
+  },
+  [APPS + 'StatefulSetPersistentVolumeClaimRetentionPolicy']: {
+    description: "What becomes of a StatefulSet's claims.",
+    fields: {
+      whenDeleted: string('Retain or Delete, when the set is deleted. Default Retain.'),
+      whenScaled: string('Retain or Delete, when the set is scaled down. Default Retain.'),
+    },
+  },
+  [APPS + 'StatefulSetOrdinals']: {
+    description: "The numbering of a StatefulSet's pods.",
+    fields: { start: int32('The first ordinal. Default 0.') },
+  },
+  [APPS + 'StatefulSetStatus']: {
+    description: 'The state of a StatefulSet.',
+    fields: {
+      observedGeneration: int64('The generation the controller last acted on.'),
+      replicas: int32('Pods it has.'),
+      readyReplicas: int32('Pods that are ready.'),
+      currentReplicas: int32('Pods of currentRevision.'),
+      updatedReplicas: int32('Pods of updateRevision.'),
+      availableReplicas: int32('Pods ready for at least minReadySeconds.'),
+      currentRevision: string('The ControllerRevision of the pods before the update.'),
+      updateRevision: string('The ControllerRevision being rolled out.'),
+      collisionCount: int32('Bumped when a revision name collides, to make a new one.'),
+      conditions: listOf(
+        APPS + 'StatefulSetCondition',
+        'What the controller observed.',
+        mergeOn('type'),
+      ),
+    },
+    required: ['replicas'],
+  },
+  [APPS + 'StatefulSetCondition']: conditionType('One condition of a StatefulSet.', [
+    'lastTransitionTime',
+  ]),
+  [APPS + 'ControllerRevision']: kindType(
+    'apps',
+    'v1',
+    'ControllerRevision',
+    "An immutable snapshot of a DaemonSet's or StatefulSet's template, numbered for rollback.",
+    {
+      data: {
+        type: 'free-form',
+        description: 'The snapshot: a patch that puts the template back.',
+      },
+      revision: int64('Its number, higher for newer.'),
+    },
+    ['revision'],
+  ),
+  [CORE + 'PersistentVolumeClaim']: kindType(
+    '',
+    'v1',
+    'PersistentVolumeClaim',
+    'A request for storage in a namespace, which a PersistentVolume fills; it outlives the pods that mount it.',
+    {
+      spec: ref(CORE + 'PersistentVolumeClaimSpec', 'What storage is wanted.'),
+      status: ref(CORE + 'PersistentVolumeClaimStatus', 'Whether a volume is bound to it.'),
+    },
+  ),
+  [CORE + 'PersistentVolumeClaimSpec']: {
+    description: 'The storage a claim asks for.',
+    fields: {
+      accessModes: strings('ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod.'),
+      resources: ref(CORE + 'VolumeResourceRequirements', 'How much storage.'),
+      storageClassName: string('The StorageClass that provisions it; the default class if unset.'),
+      volumeName: string('The PersistentVolume bound to it.'),
+      volumeMode: string('Filesystem (the default) or Block.'),
+      selector: ref(META + 'LabelSelector', 'Which PersistentVolumes may fill it.'),
+    },
+  },
+  [CORE + 'VolumeResourceRequirements']: {
+    description: 'Amounts of storage.',
+    fields: {
+      requests: quantities('The least wanted: {storage: 1Gi}.'),
+      limits: quantities('The most wanted.'),
+    },
+  },
+  [CORE + 'PersistentVolumeClaimStatus']: {
+    description: 'The state of a claim.',
+    fields: {
+      phase: string('Pending, Bound or Lost.', { enum: ['Bound', 'Lost', 'Pending'] }),
+      accessModes: strings('The access modes of the bound volume.'),
+      capacity: quantities('The size of the bound volume.'),
+    },
+  },
   [COORDINATION + 'Lease']: kindType(
     'coordination.k8s.io',
     'v1',

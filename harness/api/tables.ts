@@ -9,6 +9,10 @@
 import type { ResourceType } from './resources.ts';
 import type {
   CronJob,
+  ControllerRevision,
+  DaemonSet,
+  PersistentVolumeClaim,
+  StatefulSet,
   Deployment,
   Endpoints,
   EndpointSlice,
@@ -329,7 +333,7 @@ const networkPolicyColumns: Column<NetworkPolicy>[] = [
   ageColumn,
 ];
 
-type Workload = Deployment | ReplicaSet;
+type Workload = Deployment | ReplicaSet | DaemonSet | StatefulSet;
 const containersOf = (workload: Workload) => workload.spec?.template?.spec?.containers ?? [];
 const workloadWide: Column<Workload>[] = [
   {
@@ -375,6 +379,71 @@ const replicaSetColumns: Column<ReplicaSet>[] = [
   ageColumn,
   ...(workloadWide as Column<ReplicaSet>[]),
 ];
+
+// Chapter 13b's kinds, with kube-apiserver's columns for them.
+const daemonSetColumns: Column<DaemonSet>[] = [
+  nameColumn,
+  { name: 'Desired', type: 'integer', cell: (ds) => ds.status?.desiredNumberScheduled ?? 0 },
+  { name: 'Current', type: 'integer', cell: (ds) => ds.status?.currentNumberScheduled ?? 0 },
+  { name: 'Ready', type: 'integer', cell: (ds) => ds.status?.numberReady ?? 0 },
+  { name: 'Up-to-date', type: 'integer', cell: (ds) => ds.status?.updatedNumberScheduled ?? 0 },
+  { name: 'Available', type: 'integer', cell: (ds) => ds.status?.numberAvailable ?? 0 },
+  {
+    name: 'Node Selector',
+    cell: (ds) =>
+      Object.entries(ds.spec?.template?.spec?.nodeSelector ?? {})
+        .map(([key, value]) => `${key}=${value}`)
+        .join(',') || NONE,
+  },
+  ageColumn,
+  ...(workloadWide as Column<DaemonSet>[]),
+];
+
+const statefulSetColumns: Column<StatefulSet>[] = [
+  nameColumn,
+  {
+    name: 'Ready',
+    cell: (sts) => `${sts.status?.readyReplicas ?? 0}/${sts.spec?.replicas ?? 1}`,
+  },
+  ageColumn,
+  ...(workloadWide as Column<StatefulSet>[]),
+];
+
+const controllerRevisionColumns: Column<ControllerRevision>[] = [
+  nameColumn,
+  {
+    name: 'Controller',
+    cell: (revision) => {
+      const owner = revision.metadata.ownerReferences?.find((reference) => reference.controller);
+      if (!owner) return NONE;
+      const group = owner.apiVersion.includes('/') ? owner.apiVersion.split('/')[0] : '';
+      return `${owner.kind.toLowerCase()}${group ? `.${group}` : ''}/${owner.name}`;
+    },
+  },
+  { name: 'Revision', type: 'integer', cell: (revision) => revision.revision ?? 0 },
+  ageColumn,
+];
+
+const claimColumns: Column<PersistentVolumeClaim>[] = [
+  nameColumn,
+  { name: 'Status', cell: (claim) => claim.status?.phase ?? 'Pending' },
+  { name: 'Volume', cell: (claim) => claim.spec?.volumeName ?? '' },
+  { name: 'Capacity', cell: (claim) => claim.status?.capacity?.storage ?? '' },
+  { name: 'Access Modes', cell: (claim) => accessModesText(claim.status?.accessModes) },
+  { name: 'StorageClass', cell: (claim) => claim.spec?.storageClassName ?? NONE },
+  ageColumn,
+];
+
+/** Access modes as kubectl abbreviates them: RWO, ROX, RWX, RWOP. */
+function accessModesText(modes: string[] | undefined): string {
+  const short: Record<string, string> = {
+    ReadWriteOnce: 'RWO',
+    ReadOnlyMany: 'ROX',
+    ReadWriteMany: 'RWX',
+    ReadWriteOncePod: 'RWOP',
+  };
+  return (modes ?? []).map((mode) => short[mode] ?? mode).join(',');
+}
 
 const dataCount = (object: KubeObject) =>
   Object.keys((object.data as object | undefined) ?? {}).length +
@@ -506,6 +575,10 @@ const columnsByResource: Record<string, Column<never>[]> = {
   replicasets: replicaSetColumns,
   jobs: jobColumns,
   cronjobs: cronJobColumns,
+  daemonsets: daemonSetColumns,
+  statefulsets: statefulSetColumns,
+  controllerrevisions: controllerRevisionColumns,
+  persistentvolumeclaims: claimColumns,
   namespaces: [
     nameColumn,
     {

@@ -250,6 +250,8 @@ export interface Volume {
   secret?: SecretVolumeSource;
   downwardAPI?: DownwardApiVolumeSource;
   projected?: { sources: VolumeProjection[]; defaultMode?: number };
+  /** A PersistentVolumeClaim of the pod's namespace, by name: storage that outlives the pod. */
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
 }
 
 export interface Probe {
@@ -310,11 +312,20 @@ export interface NodeSelectorRequirement {
   values?: string[];
 }
 
+/**
+ * One alternative of a node affinity: every requirement on the node's labels (matchExpressions)
+ * and on its fields (matchFields, where only metadata.name is allowed) must hold.
+ */
+export interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
 /** The node affinity of a pod: the required part must hold for a node to be considered at all. */
 export interface NodeAffinity {
   requiredDuringSchedulingIgnoredDuringExecution?: {
     /** Alternatives: a node qualifies when any one term holds (each term: all its expressions). */
-    nodeSelectorTerms: Array<{ matchExpressions?: NodeSelectorRequirement[] }>;
+    nodeSelectorTerms: NodeSelectorTerm[];
   };
 }
 
@@ -733,6 +744,124 @@ export interface CronJobStatus {
 export interface CronJob extends KubeObject {
   spec: CronJobSpec;
   status?: CronJobStatus;
+}
+
+// ---------------------------------------------------------------------------------------------
+// apps/v1: DaemonSets, StatefulSets and ControllerRevisions; core v1: PersistentVolumeClaims
+// ---------------------------------------------------------------------------------------------
+
+/** How a DaemonSet replaces its pods after a template change. */
+export interface DaemonSetUpdateStrategy {
+  /** RollingUpdate (the default): the controller replaces them; OnDelete: only pods deleted by hand. */
+  type?: 'RollingUpdate' | 'OnDelete';
+  rollingUpdate?: { maxUnavailable?: number | string; maxSurge?: number | string };
+}
+
+export interface DaemonSetSpec {
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  updateStrategy?: DaemonSetUpdateStrategy;
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+}
+
+export interface DaemonSetStatus {
+  /** Nodes that should run its pod. */
+  desiredNumberScheduled: number;
+  /** Nodes that run at least one of its pods and should. */
+  currentNumberScheduled: number;
+  /** Nodes that run one of its pods and should not. */
+  numberMisscheduled: number;
+  numberReady: number;
+  /** Nodes whose pod is of the current template. */
+  updatedNumberScheduled?: number;
+  numberAvailable?: number;
+  numberUnavailable?: number;
+  observedGeneration?: number;
+  collisionCount?: number;
+}
+
+export interface DaemonSet extends KubeObject {
+  spec: DaemonSetSpec;
+  status?: DaemonSetStatus;
+}
+
+/** How a StatefulSet replaces its pods: RollingUpdate from the highest ordinal down, or OnDelete. */
+export interface StatefulSetUpdateStrategy {
+  type?: 'RollingUpdate' | 'OnDelete';
+  /** Ordinals below partition keep the old template. */
+  rollingUpdate?: { partition?: number; maxUnavailable?: number | string };
+}
+
+/** A claim template: one PersistentVolumeClaim per pod, named <template>-<set>-<ordinal>. */
+export interface PersistentVolumeClaimTemplate {
+  metadata: ObjectMeta;
+  spec: PersistentVolumeClaimSpec;
+}
+
+export interface StatefulSetSpec {
+  replicas?: number;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  /** The headless Service that gives each pod its DNS name: <pod>.<serviceName>.<ns>.svc. */
+  serviceName?: string;
+  /** OrderedReady (the default): one pod at a time, in order; Parallel: all at once. */
+  podManagementPolicy?: 'OrderedReady' | 'Parallel';
+  updateStrategy?: StatefulSetUpdateStrategy;
+  volumeClaimTemplates?: PersistentVolumeClaimTemplate[];
+  minReadySeconds?: number;
+  revisionHistoryLimit?: number;
+  /** What happens to the claims when the set is deleted or scaled down; Retain both by default. */
+  persistentVolumeClaimRetentionPolicy?: {
+    whenDeleted?: 'Retain' | 'Delete';
+    whenScaled?: 'Retain' | 'Delete';
+  };
+}
+
+export interface StatefulSetStatus {
+  observedGeneration?: number;
+  replicas: number;
+  readyReplicas?: number;
+  currentReplicas?: number;
+  updatedReplicas?: number;
+  availableReplicas?: number;
+  /** The ControllerRevision names of the old template and of the one being rolled out. */
+  currentRevision?: string;
+  updateRevision?: string;
+  collisionCount?: number;
+}
+
+export interface StatefulSet extends KubeObject {
+  spec: StatefulSetSpec;
+  status?: StatefulSetStatus;
+}
+
+/**
+ * A snapshot of a DaemonSet's or StatefulSet's template, numbered: what `kubectl rollout history`
+ * lists and `kubectl rollout undo` patches back. `data` is a strategic merge patch that puts the
+ * template back.
+ */
+export interface ControllerRevision extends KubeObject {
+  data?: unknown;
+  revision: number;
+}
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: string[];
+  resources?: { requests?: Record<string, string> };
+  storageClassName?: string;
+  volumeName?: string;
+  volumeMode?: string;
+  selector?: LabelSelector;
+}
+
+export interface PersistentVolumeClaim extends KubeObject {
+  spec: PersistentVolumeClaimSpec;
+  status?: {
+    phase?: 'Pending' | 'Bound' | 'Lost';
+    accessModes?: string[];
+    capacity?: Record<string, string>;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 // `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
-// EndpointSlice controller and chapter 13a's Job and CronJob controllers in one program, as
-// kube-controller-manager runs them, with its flag names.
+// EndpointSlice controller, chapter 13a's Job and CronJob controllers and chapter 13b's DaemonSet
+// and StatefulSet controllers in one program, as kube-controller-manager runs them, with its flag
+// names.
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -44,6 +45,8 @@ const controllerNames = [
   'namespace',
   'job',
   'cronjob',
+  'daemonset',
+  'statefulset',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -116,6 +119,14 @@ export async function startControllerManager(
   const { createJobController } = await loadModule('13a', 'job.ts', jobsFolder);
   const { createCronJobController } = await loadModule('13a', 'cronjob.ts', jobsFolder);
   log(`chapter 13a, the job and cronjob controllers: ${describeSource(jobsFolder)}`);
+  const workloadsFolder = chapterSource('13b', flags.use);
+  const { createDaemonSetController } = await loadModule('13b', 'daemonset.ts', workloadsFolder);
+  const { createStatefulSetController } = await loadModule(
+    '13b',
+    'statefulset.ts',
+    workloadsFolder,
+  );
+  log(`chapter 13b, the daemonset and statefulset controllers: ${describeSource(workloadsFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -138,6 +149,8 @@ export async function startControllerManager(
     'taint-eviction-controller': () => createTaintEvictionController({ toolkit, client }),
     job: () => createJobController({ toolkit, client }),
     cronjob: () => createCronJobController({ toolkit, client }),
+    daemonset: () => createDaemonSetController({ toolkit, client }),
+    statefulset: () => createStatefulSetController({ toolkit, client }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

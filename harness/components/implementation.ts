@@ -29,6 +29,7 @@ import type {
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
+import type { DaemonSetModule, StatefulSetModule } from '../contracts/workloads.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
@@ -135,6 +136,7 @@ export interface ChapterModules {
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
   '13a': { 'job.ts': JobModule; 'cronjob.ts': CronJobModule };
+  '13b': { 'daemonset.ts': DaemonSetModule; 'statefulset.ts': StatefulSetModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -172,6 +174,7 @@ export const chapterModuleFiles = {
   '11b': ['authorization.ts', 'tokens.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
   '13a': ['job.ts', 'cronjob.ts'],
+  '13b': ['daemonset.ts', 'statefulset.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

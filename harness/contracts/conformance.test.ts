@@ -83,6 +83,10 @@ export type ReferenceConforms = Conforms<{
     'job.ts': typeof import('../../solutions/13a-jobs/job.ts');
     'cronjob.ts': typeof import('../../solutions/13a-jobs/cronjob.ts');
   };
+  '13b': {
+    'daemonset.ts': typeof import('../../solutions/13b-daemonsets-statefulsets/daemonset.ts');
+    'statefulset.ts': typeof import('../../solutions/13b-daemonsets-statefulsets/statefulset.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -147,6 +151,10 @@ export type StubsConform = Conforms<{
   '13a': {
     'job.ts': typeof import('../../chapters/13a-jobs/job.ts');
     'cronjob.ts': typeof import('../../chapters/13a-jobs/cronjob.ts');
+  };
+  '13b': {
+    'daemonset.ts': typeof import('../../chapters/13b-daemonsets-statefulsets/daemonset.ts');
+    'statefulset.ts': typeof import('../../chapters/13b-daemonsets-statefulsets/statefulset.ts');
   };
 }>;
 

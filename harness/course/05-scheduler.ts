@@ -111,6 +111,8 @@ export const chapter5: Chapter = {
       "Parse both the label and values[0] with Number.parseInt(..., 10): as strings, '10' < '9'. A missing label never matches. Lesson: § Filters.",
     'Filters > NodeAffinity: the node needs to match one of the terms, not all':
       'nodeSelectorTerms are ORed (some), the matchExpressions inside one term ANDed (every); no terms at all means no constraint. Lesson: § Filters.',
+    'Filters > NodeAffinity: matchFields pick a node by its metadata.name, as DaemonSet pods are pinned':
+      "Check a term's matchFields with the same requirement function, against { 'metadata.name': the node's name } instead of its labels; a term holds when its expressions and its fields all do. Lesson: § Filters.",
     'Filters > NodePorts: a host port is used once per node':
       'Any of hostPortsOf(pod) already in node.usedPorts refuses the pod; a pod without host ports always fits. Lesson: § Filters.',
     'Filters > a node fails at the first filter that has reasons':

@@ -28,6 +28,8 @@ export const suiteNodeIndexBase = {
   endpointSlices: 116,
   /** 13a: Jobs and CronJobs. */
   jobs: 80,
+  /** 13b: DaemonSets (three nodes, a fourth started later) and StatefulSets. */
+  workloads: 84,
 } as const;
 
 export interface KubectlCluster {

@@ -1,6 +1,7 @@
 // A fake kubelet for controller tests: a test double that plays the scheduler and the kubelets of
 // some nodes at once, through the API, with no processes. It binds every pod that has no node to
-// one of its nodes in turn, and reports each bound pod Running with an IP, ready unless the test
+// one of its nodes in turn (a pod pinned to a node by matchFields metadata.name, as DaemonSet pods
+// are, to that node), and reports each bound pod Running with an IP, ready unless the test
 // says otherwise. Controllers see pods come alive as they would in a cluster, in milliseconds.
 import type { Pod } from '../api/types.ts';
 import type { ApiClient, Toolkit } from '../client/types.ts';
@@ -65,7 +66,7 @@ export class FakeKubelet {
     }
     const pods = this.options.client.resource<Pod>('pods', pod.metadata.namespace);
     if (!pod.spec.nodeName) {
-      const node = this.nodes[this.next++ % this.nodes.length]!;
+      const node = pinnedNode(pod) ?? this.nodes[this.next++ % this.nodes.length]!;
       await this.options.client
         .bind({
           metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
@@ -114,4 +115,15 @@ export class FakeKubelet {
       })
       .catch(() => {});
   }
+}
+
+/** The node a pod is pinned to by required node affinity on metadata.name, if it is. */
+function pinnedNode(pod: Pod): string | undefined {
+  const terms =
+    pod.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution
+      ?.nodeSelectorTerms ?? [];
+  const field = terms[0]?.matchFields?.find(
+    (f) => f.key === 'metadata.name' && f.operator === 'In',
+  );
+  return terms.length === 1 && field?.values?.length === 1 ? field.values[0] : undefined;
 }

@@ -18,6 +18,7 @@ import type {
   Secret,
   Service,
 } from '../../harness/api/types.ts';
+import { workloadDefaults } from '../../harness/api/workload-defaults.ts';
 
 /** `latest`, or no tag at all, may change under the same name, so it is pulled every time. */
 function pullPolicyFor(image: string): Container['imagePullPolicy'] {
@@ -129,6 +130,8 @@ const byResource: Record<string, (object: KubeObject) => void> = {
     spec.progressDeadlineSeconds ??= 600;
     defaultTemplate(spec);
   },
+  // Chapter 13b's DaemonSets and StatefulSets, given in harness/api/workload-defaults.ts.
+  ...workloadDefaults(defaultTemplate),
   services: (object) => {
     const spec = (object as Service).spec;
     if (typeof spec !== 'object' || spec === null) return;

@@ -79,10 +79,13 @@ function matchesRequirement(
 
 /**
  * nodeSelector (every label must match) and required node affinity (any one term, each term all
- * its expressions). Kubernetes reports both under one reason.
+ * its expressions). A term's matchFields look at the node's fields instead of its labels, and the
+ * only field there is metadata.name: that is how a DaemonSet pins each of its pods to one node.
+ * Kubernetes reports both under one reason.
  */
 export const nodeAffinity: Filter = (pod, node) => {
   const labels = node.node.metadata.labels ?? {};
+  const fields = { 'metadata.name': node.node.metadata.name ?? '' };
   const selectorHolds = Object.entries(pod.spec.nodeSelector ?? {}).every(
     ([key, value]) => labels[key] === value,
   );
@@ -91,8 +94,12 @@ export const nodeAffinity: Filter = (pod, node) => {
       ?.nodeSelectorTerms;
   const affinityHolds =
     !terms ||
-    terms.some((term) =>
-      (term.matchExpressions ?? []).every((requirement) => matchesRequirement(labels, requirement)),
+    terms.some(
+      (term) =>
+        (term.matchExpressions ?? []).every((requirement) =>
+          matchesRequirement(labels, requirement),
+        ) &&
+        (term.matchFields ?? []).every((requirement) => matchesRequirement(fields, requirement)),
     );
   return selectorHolds && affinityHolds
     ? []
