@@ -250,6 +250,8 @@ export interface Volume {
   secret?: SecretVolumeSource;
   downwardAPI?: DownwardApiVolumeSource;
   projected?: { sources: VolumeProjection[]; defaultMode?: number };
+  /** The PersistentVolume bound to this claim, in the pod's namespace (chapter 13c). */
+  persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
 }
 
 export interface Probe {
@@ -790,4 +792,73 @@ export interface NetworkPolicySpec {
 
 export interface NetworkPolicy extends KubeObject {
   spec: NetworkPolicySpec;
+}
+
+// Storage (chapter 13c): a PersistentVolume is a piece of storage in the cluster; a
+// PersistentVolumeClaim is a namespace's request for one; a StorageClass says how volumes of a
+// kind are made on demand, and by whom.
+
+export type PersistentVolumeAccessMode =
+  'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+
+export type PersistentVolumeReclaimPolicy = 'Retain' | 'Delete' | 'Recycle';
+
+/** Which nodes can reach a volume: a local volume is on one node only. */
+export interface VolumeNodeAffinity {
+  required?: { nodeSelectorTerms: Array<{ matchExpressions?: NodeSelectorRequirement[] }> };
+}
+
+export interface PersistentVolumeSpec {
+  capacity?: Record<string, string>;
+  accessModes?: PersistentVolumeAccessMode[];
+  persistentVolumeReclaimPolicy?: PersistentVolumeReclaimPolicy;
+  storageClassName?: string;
+  volumeMode?: 'Filesystem' | 'Block';
+  /** The claim this volume is bound to (or reserved for). */
+  claimRef?: ObjectReference;
+  nodeAffinity?: VolumeNodeAffinity;
+  hostPath?: { path: string; type?: string };
+  local?: { path: string };
+  mountOptions?: string[];
+}
+
+export type PersistentVolumePhase = 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';
+
+export interface PersistentVolume extends KubeObject {
+  spec: PersistentVolumeSpec;
+  status?: { phase?: PersistentVolumePhase; message?: string; reason?: string };
+}
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: PersistentVolumeAccessMode[];
+  resources?: ResourceRequirements;
+  /** null or absent: the default class; "": no class, only volumes without one. */
+  storageClassName?: string | null;
+  selector?: LabelSelector;
+  /** The volume this claim is bound to (set by the binder, or by the user to ask for one). */
+  volumeName?: string;
+  volumeMode?: 'Filesystem' | 'Block';
+}
+
+export type PersistentVolumeClaimPhase = 'Pending' | 'Bound' | 'Lost';
+
+export interface PersistentVolumeClaim extends KubeObject {
+  spec: PersistentVolumeClaimSpec;
+  status?: {
+    phase?: PersistentVolumeClaimPhase;
+    accessModes?: PersistentVolumeAccessMode[];
+    capacity?: Record<string, string>;
+  };
+}
+
+export interface StorageClass extends KubeObject {
+  /** Who makes this class's volumes: "kubekata.io/local-path". */
+  provisioner: string;
+  parameters?: Record<string, string>;
+  /** What happens to a volume made for a claim once the claim is gone; Delete by default. */
+  reclaimPolicy?: 'Retain' | 'Delete';
+  /** Immediate (bind when the claim is made) or WaitForFirstConsumer (when a pod uses it). */
+  volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  allowVolumeExpansion?: boolean;
+  mountOptions?: string[];
 }
