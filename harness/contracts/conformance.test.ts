@@ -41,7 +41,10 @@ export type ReferenceConforms = Conforms<{
     'discovery.ts': typeof import('../../solutions/03b-api-machinery/discovery.ts');
   };
   '04': { 'index.ts': typeof import('../../solutions/04-client/index.ts') };
-  '05': { 'scheduler.ts': typeof import('../../solutions/05-scheduler/scheduler.ts') };
+  '05': {
+    'scheduler.ts': typeof import('../../solutions/05-scheduler/scheduler.ts');
+    'filters.ts': typeof import('../../solutions/05-scheduler/filters.ts');
+  };
   '06': { 'kubelet.ts': typeof import('../../solutions/06-kubelet/kubelet.ts') };
   '07': {
     'replicaset.ts': typeof import('../../solutions/07-controllers/replicaset.ts');
@@ -79,6 +82,12 @@ export type ReferenceConforms = Conforms<{
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
   };
+  '13c': {
+    'binder.ts': typeof import('../../solutions/13c-storage/binder.ts');
+    'provisioner.ts': typeof import('../../solutions/13c-storage/provisioner.ts');
+    'volume-binding.ts': typeof import('../../solutions/13c-storage/volume-binding.ts');
+    'claim-volumes.ts': typeof import('../../solutions/13c-storage/claim-volumes.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -102,7 +111,10 @@ export type StubsConform = Conforms<{
     'discovery.ts': typeof import('../../chapters/03b-api-machinery/discovery.ts');
   };
   '04': { 'index.ts': typeof import('../../chapters/04-client/index.ts') };
-  '05': { 'scheduler.ts': typeof import('../../chapters/05-scheduler/scheduler.ts') };
+  '05': {
+    'scheduler.ts': typeof import('../../chapters/05-scheduler/scheduler.ts');
+    'filters.ts': typeof import('../../chapters/05-scheduler/filters.ts');
+  };
   '06': { 'kubelet.ts': typeof import('../../chapters/06-kubelet/kubelet.ts') };
   '07': {
     'replicaset.ts': typeof import('../../chapters/07-controllers/replicaset.ts');
@@ -139,6 +151,12 @@ export type StubsConform = Conforms<{
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../chapters/12-dns/pod-dns.ts');
+  };
+  '13c': {
+    'binder.ts': typeof import('../../chapters/13c-storage/binder.ts');
+    'provisioner.ts': typeof import('../../chapters/13c-storage/provisioner.ts');
+    'volume-binding.ts': typeof import('../../chapters/13c-storage/volume-binding.ts');
+    'claim-volumes.ts': typeof import('../../chapters/13c-storage/claim-volumes.ts');
   };
 }>;
 
