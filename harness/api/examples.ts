@@ -1,7 +1,15 @@
 // Small, valid example objects for tests and lessons: a pod, a deployment, a service. Each test
 // states only what it is about and starts from one of these, so a change to the rules of a kind
 // (a new required field, say) is made here once.
-import type { Deployment, Node, Pod, ReplicaSet, Service } from './types.ts';
+import type {
+  Deployment,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  ReplicaSet,
+  Service,
+} from './types.ts';
 
 /** A pod with one container named "app". */
 export function examplePod(name: string, labels: Record<string, string> = { app: name }): Pod {
@@ -72,4 +80,38 @@ export function podRequesting(name: string, requests: Record<string, string>): P
   const pod = examplePod(name);
   pod.spec.containers[0]!.resources = { requests };
   return pod;
+}
+
+/** A claim in default for `storage` (ReadWriteOnce) of class `className` ("" for none). */
+export function exampleClaim(
+  name: string,
+  storage = '1Gi',
+  className: string | undefined = '',
+): PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage } },
+      ...(className === undefined ? {} : { storageClassName: className }),
+    },
+  };
+}
+
+/** A hostPath volume of `storage` (ReadWriteOnce, Retain) of class `className` ("" for none). */
+export function exampleVolume(name: string, storage = '1Gi', className = ''): PersistentVolume {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: {
+      capacity: { storage },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: className,
+      hostPath: { path: `/tmp/kata-volumes/${name}` },
+    },
+  };
 }

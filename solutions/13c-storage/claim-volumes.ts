@@ -96,11 +96,11 @@ export class ClaimVolumeResolver implements ClaimVolumes, ClaimLookup {
     this.volumes = toolkit.createInformer(client.resource<PersistentVolume>('persistentvolumes'));
   }
 
-  claim(namespace: string, name: string) {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined {
     return this.claims.get(`${namespace}/${name}`);
   }
 
-  volume(name: string) {
+  volume(name: string): PersistentVolume | undefined {
     return this.volumes.get(name);
   }
 

@@ -92,15 +92,15 @@ export class VolumeBinding implements StorageLookup {
     this.classes = toolkit.createInformer(client.resource<StorageClass>('storageclasses'));
   }
 
-  claim(namespace: string, name: string) {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined {
     return this.claims.get(`${namespace}/${name}`);
   }
 
-  volume(name: string) {
+  volume(name: string): PersistentVolume | undefined {
     return this.volumes.get(name);
   }
 
-  storageClass(name: string) {
+  storageClass(name: string): StorageClass | undefined {
     return this.classes.get(name);
   }
 
