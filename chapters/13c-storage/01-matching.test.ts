@@ -29,7 +29,7 @@ describe('Matching claims to volumes', () => {
   });
 
   test('a claim without a class and a claim of class "" both belong to no class', () => {
-    expect(claimClass(exampleClaim('a', '1Gi', undefined)), 'storageClassName absent').toBe('');
+    expect(claimClass(exampleClaim('a', '1Gi', null)), 'storageClassName absent').toBe('');
     expect(claimClass(exampleClaim('b', '1Gi', '')), 'storageClassName ""').toBe('');
     expect(claimClass(exampleClaim('c', '1Gi', 'fast')), 'storageClassName fast').toBe('fast');
   });

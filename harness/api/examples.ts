@@ -82,11 +82,14 @@ export function podRequesting(name: string, requests: Record<string, string>): P
   return pod;
 }
 
-/** A claim in default for `storage` (ReadWriteOnce) of class `className` ("" for none). */
+/**
+ * A claim in default for `storage` (ReadWriteOnce) of class `className`: "" for none, null for a
+ * claim that names no class (it gets the default one).
+ */
 export function exampleClaim(
   name: string,
   storage = '1Gi',
-  className: string | undefined = '',
+  className: string | null = '',
 ): PersistentVolumeClaim {
   return {
     apiVersion: 'v1',
@@ -95,7 +98,7 @@ export function exampleClaim(
     spec: {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage } },
-      ...(className === undefined ? {} : { storageClassName: className }),
+      ...(className === null ? {} : { storageClassName: className }),
     },
   };
 }
