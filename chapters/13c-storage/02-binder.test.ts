@@ -44,7 +44,9 @@ function storageClass(
   isDefault: boolean,
   mode: StorageClass['volumeBindingMode'] = 'Immediate',
 ): StorageClass {
-  const annotations = isDefault ? { 'storageclass.kubernetes.io/is-default-class': 'true' } : {};
+  const annotations: Record<string, string> = isDefault
+    ? { 'storageclass.kubernetes.io/is-default-class': 'true' }
+    : {};
   return {
     apiVersion: 'storage.k8s.io/v1',
     kind: 'StorageClass',
