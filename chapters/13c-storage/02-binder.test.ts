@@ -128,6 +128,23 @@ describe('The binder', () => {
     );
   });
 
+  test('a claim that names a volume in volumeName is bound to that one, even when a smaller one fits', async () => {
+    const { volumes, claims } = await setUp();
+    await volumes.create(exampleVolume('small', '1Gi'));
+    await volumes.create(exampleVolume('chosen', '5Gi'));
+    const claim = exampleClaim('data', '1Gi');
+    claim.spec.volumeName = 'chosen';
+    await claims.create(claim);
+    await waitFor(
+      async () => (await volumes.get('chosen')).spec.claimRef?.name === 'data',
+      "chosen's claimRef naming data",
+    );
+    await waitFor(async () => (await claims.get('data')).status?.phase === 'Bound', 'data Bound');
+    expect((await volumes.get('small')).spec.claimRef, 'the smaller volume nobody asked for').toBe(
+      undefined,
+    );
+  });
+
   test('a claim that names no class is given the default class, then bound to a volume of it', async () => {
     const { volumes, claims, classes } = await setUp();
     await classes.create(storageClass('gold', true));

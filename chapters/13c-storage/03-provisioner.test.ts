@@ -21,6 +21,7 @@ import {
   localVolumeFor,
   localVolumePath,
   nodeToProvisionOn,
+  provisionedVolumeName,
   shouldDelete,
   standardStorageClass,
 } from './provisioner.ts';
@@ -82,11 +83,20 @@ describe('The local provisioner', () => {
     expect(nodeToProvisionOn(bound, standard), 'a claim that has a volume').toBeUndefined();
   });
 
+  test("a claim's volume is named pvc-<the claim's uid>, its directory <volumesDir>/<node>/<volume>_<namespace>_<claim>", () => {
+    const claim = standardClaim('data', 'n1');
+    expect(provisionedVolumeName(claim), 'the volume of the claim with uid uid-data').toBe(
+      'pvc-uid-data',
+    );
+    expect(localVolumePath('/vols', 'n1', claim), 'the directory of default/data on n1').toBe(
+      '/vols/n1/pvc-uid-data_default_data',
+    );
+  });
+
   test('the volume made for a claim is its directory on the node, reachable from that node only, reserved for the claim', () => {
     const claim = standardClaim('data', 'n1');
     const volume = localVolumeFor(claim, standardStorageClass(), 'n1', '/vols');
     const path = localVolumePath('/vols', 'n1', claim);
-    expect(path, 'the directory of default/data on n1').toBe('/vols/n1/pvc-uid-data_default_data');
     expect(volume.metadata.name, "the volume's name").toBe('pvc-uid-data');
     expect(volume.spec.hostPath?.path, 'its hostPath').toBe(path);
     expect(volume.spec.capacity, 'its capacity: what the claim asked').toEqual({ storage: '1Gi' });

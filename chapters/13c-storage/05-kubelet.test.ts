@@ -164,6 +164,15 @@ describe('Mounting a claim', () => {
     );
   });
 
+  test('the resolver refuses to resolve before it runs: its caches would be empty', async () => {
+    const client = toolkit.createClient({ server: 'http://127.0.0.1:9' });
+    const resolver = createClaimVolumes({ toolkit, client });
+    await expect(
+      resolver.resolve(podWithClaim('web', 'data')),
+      'resolve before run rejects with "ClaimVolumeResolver.run must be called before resolve"',
+    ).rejects.toThrow('ClaimVolumeResolver.run must be called before resolve');
+  });
+
   test('the resolver answers from its caches once run, and resyncs a pod when its claim changes', async () => {
     const server = await scope.apiServer();
     const client = toolkit.createClient({ server: server.url });

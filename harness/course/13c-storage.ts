@@ -82,7 +82,7 @@ export const chapter13C: Chapter = {
     },
     {
       title: 'Claims in the kubelet',
-      from: 'Mounting a claim > the resolver answers from its caches once run, and resyncs a pod when its claim changes',
+      from: 'Mounting a claim > the resolver refuses to resolve before it runs: its caches would be empty',
       functions: [
         'ClaimVolumeResolver.claim',
         'ClaimVolumeResolver.volume',
@@ -117,6 +117,8 @@ export const chapter13C: Chapter = {
       'Each volume with persistentVolumeClaim gives "<pod\'s namespace>/<claimName>" (§ The binder).',
     'The binder > a claim and a volume that fits it are bound both ways, and both say Bound':
       "Run a controller over claims and volumes; syncClaim finds the best volume, then bind writes the claimRef, the volume phase, the claim's volumeName and its status (§ The binder).",
+    'The binder > a claim that names a volume in volumeName is bound to that one, even when a smaller one fits':
+      'syncClaim: a claim with spec.volumeName set takes that volume from the cache instead of findBestVolume (§ The binder).',
     'The binder > a claim that names no class is given the default class, then bound to a volume of it':
       "In syncClaim, a claim whose storageClassName is absent gets the default class's name written first; its update brings it back to the queue (§ The binder).",
     'The binder > a deleted claim releases its volume: Retain keeps it Released, Delete without a provisioner fails':
@@ -127,6 +129,8 @@ export const chapter13C: Chapter = {
       "A StorageClass object with the default-class annotation and the provisioner's name (§ The local provisioner).",
     "The local provisioner > a claim is provisioned on its selected node, once, and only for this provisioner's classes":
       "Nothing for a claim with a volumeName or of another provisioner's class; otherwise the selected-node annotation (§ The local provisioner).",
+    "The local provisioner > a claim's volume is named pvc-<the claim's uid>, its directory <volumesDir>/<node>/<volume>_<namespace>_<claim>":
+      'Two small functions; join from node:path (§ The local provisioner).',
     'The local provisioner > the volume made for a claim is its directory on the node, reachable from that node only, reserved for the claim':
       'pvc-<uid>, a hostPath under <volumesDir>/<node>/, nodeAffinity on kubernetes.io/hostname, claimRefFor(claim) from the binder (§ The local provisioner).',
     'The local provisioner > the provisioner erases only its own Released volumes of policy Delete':
@@ -151,6 +155,8 @@ export const chapter13C: Chapter = {
       "A claim is ready when its phase is Bound and it names a volume; the messages are the kubelet's, in the lesson (§ Mounting a claim).",
     "Mounting a claim > a pod's claim volumes become hostPath volumes of their directories; a claim not ready gives the FailedMount message":
       'Build a new volumes list (do not change the pod given); prefix a problem with MountVolume.SetUp failed for volume "<name>" : (§ Mounting a claim).',
+    'Mounting a claim > the resolver refuses to resolve before it runs: its caches would be empty':
+      "run records a promise of the caches' sync; resolve throws when run has not been called (§ Mounting a claim).",
     'Mounting a claim > the resolver answers from its caches once run, and resyncs a pod when its claim changes':
       "run starts the two informers and remembers their sync; resolve records which pods mount which claim, so a claim's change resyncs them (§ Mounting a claim).",
     "Mounting a claim > in the kubelet, a pod waits for its claim, then mounts its volume's directory, which outlives the pod":
