@@ -1,6 +1,7 @@
-// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's and chapter 09b's
-// EndpointSlice controller in one program, as kube-controller-manager runs them, with its flag
-// names.
+// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
+// EndpointSlice controller and chapter 13c's PersistentVolume binder and local provisioner in one
+// program, as kube-controller-manager runs them, with its flag names (--local-path-dir, where the
+// provisioner makes its volumes' directories, is this course's: kind's provisioner is a pod).
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -13,6 +14,7 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { repoRoot } from '../paths.ts';
 import {
   clientFlagKinds,
   clientFlags,
@@ -42,11 +44,14 @@ const controllerNames = [
   'nodelifecycle',
   'taint-eviction-controller',
   'namespace',
+  'persistentvolume-binder',
+  'local-path-provisioner',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
-                          [--node-monitor-grace-period 50s] [--secure-port 10257]
+                          [--node-monitor-grace-period 50s] [--local-path-dir DIR]
+                          [--secure-port 10257]
                           [--bind-address IP] [--kube-api-wait-timeout 5m]
                           [--use solutions|mine|auto]`;
 
@@ -54,6 +59,8 @@ export interface ControllerManagerFlags extends ClientFlags, ServingFlags {
   controllers: string[];
   leaderElect: boolean;
   nodeMonitorGracePeriodMs: number;
+  /** Where the local provisioner makes volumes: <dir>/<node>/<volume>_<namespace>_<claim>. */
+  localPathDir: string;
 }
 
 export function parseFlags(argv: string[]): ControllerManagerFlags {
@@ -63,6 +70,7 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     controllers: 'string',
     'leader-elect': 'boolean',
     'node-monitor-grace-period': 'string',
+    'local-path-dir': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -82,6 +90,9 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     nodeMonitorGracePeriodMs: parseDuration(
       text('node-monitor-grace-period') ?? '50s',
       'node-monitor-grace-period',
+    ),
+    localPathDir: path.resolve(
+      text('local-path-dir') ?? path.join(repoRoot, '.kata', 'local-path-provisioner'),
     ),
   };
 }
@@ -110,6 +121,10 @@ export async function startControllerManager(
     slicesFolder,
   );
   log(`chapter 09b, the endpointslice controller: ${describeSource(slicesFolder)}`);
+  const storageFolder = chapterSource('13c', flags.use);
+  const { createPersistentVolumeBinder } = await loadModule('13c', 'binder.ts', storageFolder);
+  const { createLocalProvisioner } = await loadModule('13c', 'provisioner.ts', storageFolder);
+  log(`chapter 13c, the volume binder and local provisioner: ${describeSource(storageFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -130,6 +145,9 @@ export async function startControllerManager(
         gracePeriodMs: flags.nodeMonitorGracePeriodMs,
       }),
     'taint-eviction-controller': () => createTaintEvictionController({ toolkit, client }),
+    'persistentvolume-binder': () => createPersistentVolumeBinder({ toolkit, client }),
+    'local-path-provisioner': () =>
+      createLocalProvisioner({ toolkit, client, volumesDir: flags.localPathDir }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,
