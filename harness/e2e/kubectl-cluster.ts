@@ -26,6 +26,8 @@ export const suiteNodeIndexBase = {
   /** 10b: exec, attach, cp, port-forward. */
   streams: 104,
   endpointSlices: 116,
+  /** 13c: PersistentVolumes, claims, the local provisioner. */
+  storage: 90,
 } as const;
 
 export interface KubectlCluster {
