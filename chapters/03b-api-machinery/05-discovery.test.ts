@@ -59,7 +59,14 @@ describe('Discovery', () => {
     expect(
       list.groups.map((group) => group.name),
       'the names of the groups in /apis (the core group is not one of them)',
-    ).toEqual(['apps', 'policy', 'coordination.k8s.io', 'discovery.k8s.io', 'networking.k8s.io']);
+    ).toEqual([
+      'apps',
+      'policy',
+      'coordination.k8s.io',
+      'discovery.k8s.io',
+      'networking.k8s.io',
+      'storage.k8s.io',
+    ]);
     expect(list.groups[0], 'the apps group, with v1 as its one and preferred version').toEqual({
       name: 'apps',
       versions: [{ groupVersion: 'apps/v1', version: 'v1' }],
