@@ -106,10 +106,15 @@ describe('The binder', () => {
     expect(claimKeysOf(pod), 'a pod in shop with an emptyDir and claim www').toEqual(['shop/www']);
   });
 
-  test('a claim and a volume that fits it are bound both ways, and both say Bound', async () => {
+  test('a claim no volume fits says Pending; a claim and a volume that fits it are bound both ways, and both say Bound', async () => {
     const { volumes, claims } = await setUp();
     await volumes.create(exampleVolume('small', '1Gi'));
     await volumes.create(exampleVolume('big', '5Gi'));
+    await claims.create(exampleClaim('waiting', '20Gi'));
+    await waitFor(
+      async () => (await claims.get('waiting')).status?.phase === 'Pending',
+      'a claim no volume fits says Pending',
+    );
     await claims.create(exampleClaim('data', '1Gi'));
     await waitFor(async () => (await claims.get('data')).status?.phase === 'Bound', 'data Bound');
     const claim = await claims.get('data');

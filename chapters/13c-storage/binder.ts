@@ -108,6 +108,11 @@ export class PersistentVolumeBinder {
     throw new NotImplemented('PersistentVolumeBinder.syncClaim', section);
   }
 
+  /** A new claim says Pending until it is bound (kube-apiserver sets it; this API server does not). */
+  async markPending(claim: PersistentVolumeClaim): Promise<void> {
+    throw new NotImplemented('PersistentVolumeBinder.markPending', section);
+  }
+
   /**
    * A claim that names no class gets the default class, as Kubernetes does since 1.28 (the
    * DefaultStorageClass admission plugin does it at creation, the binder for claims made before

@@ -31,11 +31,12 @@ export const chapter13C: Chapter = {
     },
     {
       title: 'Binding claims and volumes',
-      from: 'The binder > a claim and a volume that fits it are bound both ways, and both say Bound',
+      from: 'The binder > a claim no volume fits says Pending; a claim and a volume that fits it are bound both ways, and both say Bound',
       functions: [
         'PersistentVolumeBinder.run',
         'PersistentVolumeBinder.reconcile',
         'PersistentVolumeBinder.syncClaim',
+        'PersistentVolumeBinder.markPending',
         'PersistentVolumeBinder.bind',
       ],
     },
@@ -115,7 +116,7 @@ export const chapter13C: Chapter = {
       'Filter on storageclass.kubernetes.io/is-default-class, then sort by creationTimestamp, newest first (§ The binder).',
     'The binder > a pod mounts the claims its persistentVolumeClaim volumes name':
       'Each volume with persistentVolumeClaim gives "<pod\'s namespace>/<claimName>" (§ The binder).',
-    'The binder > a claim and a volume that fits it are bound both ways, and both say Bound':
+    'The binder > a claim no volume fits says Pending; a claim and a volume that fits it are bound both ways, and both say Bound':
       "Run a controller over claims and volumes; syncClaim finds the best volume, then bind writes the claimRef, the volume phase, the claim's volumeName and its status (§ The binder).",
     'The binder > a claim that names a volume in volumeName is bound to that one, even when a smaller one fits':
       'syncClaim: a claim with spec.volumeName set takes that volume from the cache instead of findBestVolume (§ The binder).',

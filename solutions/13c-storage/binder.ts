@@ -143,6 +143,7 @@ export class PersistentVolumeBinder {
   async syncClaim(key: string): Promise<void> {
     const claim = this.claims.get(key);
     if (!claim || claim.metadata.deletionTimestamp) return;
+    if (!claim.status?.phase) await this.markPending(claim);
     if (claim.spec.storageClassName === undefined || claim.spec.storageClassName === null) {
       await this.assignDefaultClass(claim);
       return;
@@ -156,6 +157,19 @@ export class PersistentVolumeBinder {
       return;
     }
     await this.selectNodeForClaim(claim);
+  }
+
+  /** A new claim says Pending until it is bound (kube-apiserver sets it; this API server does not). */
+  async markPending(claim: PersistentVolumeClaim): Promise<void> {
+    await this.update(
+      'persistentvolumeclaims',
+      claim,
+      (current: PersistentVolumeClaim) => {
+        if (current.status?.phase) return false;
+        current.status = { ...current.status, phase: 'Pending' };
+      },
+      true,
+    );
   }
 
   /**
