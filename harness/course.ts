@@ -22,6 +22,7 @@ import { chapter11B } from './course/11b-authorization.ts';
 import { chapter12 } from './course/12-dns.ts';
 import { chapter13A } from './course/13a-jobs.ts';
 import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
+import { chapter13C } from './course/13c-storage.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -106,6 +107,7 @@ export const course: Chapter[] = [
   chapter12,
   chapter13A,
   chapter13B,
+  chapter13C,
 ];
 
 /**
@@ -133,10 +135,10 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b'],
-  'controller-manager': ['07', '08', '09b', '13a', '13b'],
-  scheduler: ['05'],
+  'controller-manager': ['07', '08', '09b', '13a', '13b', '13c'],
+  scheduler: ['05', '13c'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '12'],
+  kubelet: ['06', '10a', '10b', '12', '13c'],
   proxy: ['09', '09b'],
 };
 

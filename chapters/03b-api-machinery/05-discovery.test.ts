@@ -66,6 +66,7 @@ describe('Discovery', () => {
       'coordination.k8s.io',
       'discovery.k8s.io',
       'networking.k8s.io',
+      'storage.k8s.io',
     ]);
     expect(list.groups[0], 'the apps group, with v1 as its one and preferred version').toEqual({
       name: 'apps',

@@ -5,6 +5,8 @@ import type {
   DaemonSet,
   Deployment,
   Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
   Pod,
   ReplicaSet,
   Service,
@@ -102,4 +104,41 @@ export function podRequesting(name: string, requests: Record<string, string>): P
   const pod = examplePod(name);
   pod.spec.containers[0]!.resources = { requests };
   return pod;
+}
+
+/**
+ * A claim in default for `storage` (ReadWriteOnce) of class `className`: "" for none, null for a
+ * claim that names no class (it gets the default one).
+ */
+export function exampleClaim(
+  name: string,
+  storage = '1Gi',
+  className: string | null = '',
+): PersistentVolumeClaim {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage } },
+      ...(className === null ? {} : { storageClassName: className }),
+    },
+  };
+}
+
+/** A hostPath volume of `storage` (ReadWriteOnce, Retain) of class `className` ("" for none). */
+export function exampleVolume(name: string, storage = '1Gi', className = ''): PersistentVolume {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name },
+    spec: {
+      capacity: { storage },
+      accessModes: ['ReadWriteOnce'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      storageClassName: className,
+      hostPath: { path: `/tmp/kata-volumes/${name}` },
+    },
+  };
 }

@@ -209,11 +209,6 @@ export const builtinResources: ResourceType[] = [
     subresources: [],
     nameRule: 'subdomain',
   },
-  core('persistentvolumeclaims', 'PersistentVolumeClaim', {
-    namespaced: true,
-    shortNames: ['pvc'],
-    subresources: ['status'],
-  }),
   {
     group: 'policy',
     version: 'v1',
@@ -264,6 +259,21 @@ export const builtinResources: ResourceType[] = [
     subresources: [],
     nameRule: 'subdomain',
   },
+  // Chapter 13c: storage. Volumes and classes belong to the cluster; claims to a namespace.
+  core('persistentvolumes', 'PersistentVolume', {
+    namespaced: false,
+    shortNames: ['pv'],
+    subresources: ['status'],
+  }),
+  core('persistentvolumeclaims', 'PersistentVolumeClaim', {
+    namespaced: true,
+    shortNames: ['pvc'],
+    subresources: ['status'],
+  }),
+  grouped('storage.k8s.io', 'storageclasses', 'StorageClass', {
+    namespaced: false,
+    shortNames: ['sc'],
+  }),
 ];
 
 /** "v1" for the core group, "<group>/<version>" for the others: what objects carry. */

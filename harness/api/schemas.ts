@@ -81,6 +81,7 @@ export const POLICY = 'io.k8s.api.policy.v1.';
 export const DISCOVERY = 'io.k8s.api.discovery.v1.';
 export const NETWORKING = 'io.k8s.api.networking.v1.';
 export const BATCH = 'io.k8s.api.batch.v1.';
+export const STORAGE = 'io.k8s.api.storage.v1.';
 
 type More = Partial<FieldSchema>;
 const string = (description: string, more: More = {}): FieldSchema => ({
@@ -1653,42 +1654,6 @@ const workloadTypes: Record<string, TypeSchema> = {
     },
     ['revision'],
   ),
-  [CORE + 'PersistentVolumeClaim']: kindType(
-    '',
-    'v1',
-    'PersistentVolumeClaim',
-    'A request for storage in a namespace, which a PersistentVolume fills; it outlives the pods that mount it.',
-    {
-      spec: ref(CORE + 'PersistentVolumeClaimSpec', 'What storage is wanted.'),
-      status: ref(CORE + 'PersistentVolumeClaimStatus', 'Whether a volume is bound to it.'),
-    },
-  ),
-  [CORE + 'PersistentVolumeClaimSpec']: {
-    description: 'The storage a claim asks for.',
-    fields: {
-      accessModes: strings('ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod.'),
-      resources: ref(CORE + 'VolumeResourceRequirements', 'How much storage.'),
-      storageClassName: string('The StorageClass that provisions it; the default class if unset.'),
-      volumeName: string('The PersistentVolume bound to it.'),
-      volumeMode: string('Filesystem (the default) or Block.'),
-      selector: ref(META + 'LabelSelector', 'Which PersistentVolumes may fill it.'),
-    },
-  },
-  [CORE + 'VolumeResourceRequirements']: {
-    description: 'Amounts of storage.',
-    fields: {
-      requests: quantities('The least wanted: {storage: 1Gi}.'),
-      limits: quantities('The most wanted.'),
-    },
-  },
-  [CORE + 'PersistentVolumeClaimStatus']: {
-    description: 'The state of a claim.',
-    fields: {
-      phase: string('Pending, Bound or Lost.', { enum: ['Bound', 'Lost', 'Pending'] }),
-      accessModes: strings('The access modes of the bound volume.'),
-      capacity: quantities('The size of the bound volume.'),
-    },
-  },
   [COORDINATION + 'Lease']: kindType(
     'coordination.k8s.io',
     'v1',
@@ -1957,6 +1922,120 @@ const batchTypes: Record<string, TypeSchema> = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Storage: core v1 PersistentVolumes and claims, storage.k8s.io/v1 StorageClasses (chapter 13c)
+// ---------------------------------------------------------------------------------------------
+
+const accessModes = () =>
+  strings('How it may be mounted: ReadWriteOnce, ReadOnlyMany, ReadWriteMany, ReadWriteOncePod.');
+
+const storageTypes: Record<string, TypeSchema> = {
+  [CORE + 'PersistentVolume']: kindType(
+    '',
+    'v1',
+    'PersistentVolume',
+    'A piece of storage in the cluster, made by an administrator or by a provisioner.',
+    {
+      spec: ref(CORE + 'PersistentVolumeSpec', 'What the volume is and where it lives.'),
+      status: ref(CORE + 'PersistentVolumeStatus', 'Its phase, kept by the binder.'),
+    },
+  ),
+  [CORE + 'PersistentVolumeSpec']: {
+    description: 'A volume: its size, how it may be mounted, its class and its source.',
+    fields: {
+      capacity: quantities('How much it holds: {storage: 1Gi}.'),
+      accessModes: accessModes(),
+      persistentVolumeReclaimPolicy: string('What happens once its claim is gone.', {
+        enum: ['Delete', 'Recycle', 'Retain'],
+      }),
+      storageClassName: string('Its class; only claims of that class bind it.'),
+      volumeMode: string('Filesystem or Block.', { enum: ['Block', 'Filesystem'] }),
+      claimRef: ref(CORE + 'ObjectReference', 'The claim it is bound to.'),
+      nodeAffinity: ref(CORE + 'VolumeNodeAffinity', 'The nodes that can reach it.'),
+      hostPath: ref(CORE + 'HostPathVolumeSource', 'A directory of the node.'),
+      local: ref(CORE + 'LocalVolumeSource', 'A disk or directory of one node.'),
+      mountOptions: strings('Options for mounting it.'),
+    },
+  },
+  [CORE + 'PersistentVolumeStatus']: {
+    description: 'Where a volume is in its life.',
+    fields: {
+      phase: string('Pending, Available, Bound, Released or Failed.', {
+        enum: ['Available', 'Bound', 'Failed', 'Pending', 'Released'],
+      }),
+      message: string('Why it is in this phase.'),
+      reason: string('One CamelCase word for why.'),
+    },
+  },
+  [CORE + 'VolumeNodeAffinity']: {
+    description: 'The nodes a volume can be used from.',
+    fields: { required: ref(CORE + 'NodeSelector', 'Only the nodes these terms select.') },
+  },
+  [CORE + 'LocalVolumeSource']: {
+    description: 'A disk, partition or directory of one node.',
+    fields: {
+      path: string('Its full path on the node.'),
+      fsType: string('Its filesystem type.'),
+    },
+    required: ['path'],
+  },
+  [CORE + 'PersistentVolumeClaim']: kindType(
+    '',
+    'v1',
+    'PersistentVolumeClaim',
+    "A namespace's request for storage, which the binder meets with a PersistentVolume.",
+    {
+      spec: ref(CORE + 'PersistentVolumeClaimSpec', 'What is asked for.'),
+      status: ref(CORE + 'PersistentVolumeClaimStatus', 'Whether it is bound, and to what.'),
+    },
+  ),
+  [CORE + 'PersistentVolumeClaimSpec']: {
+    description: 'The storage a claim asks for.',
+    fields: {
+      accessModes: accessModes(),
+      resources: ref(CORE + 'VolumeResourceRequirements', 'How much: {requests: {storage: 1Gi}}.'),
+      storageClassName: string('The class; absent is the default class, "" is none.'),
+      selector: ref(META + 'LabelSelector', 'Only volumes with these labels.'),
+      volumeName: string('The volume it is bound to.'),
+      volumeMode: string('Filesystem or Block.', { enum: ['Block', 'Filesystem'] }),
+    },
+  },
+  [CORE + 'VolumeResourceRequirements']: {
+    description: 'How much storage a claim asks for, and at most.',
+    fields: {
+      requests: quantities('The least it needs: storage.'),
+      limits: quantities('The most it may have.'),
+    },
+  },
+  [CORE + 'PersistentVolumeClaimStatus']: {
+    description: 'What a claim got.',
+    fields: {
+      phase: string('Pending, Bound or Lost.', { enum: ['Bound', 'Lost', 'Pending'] }),
+      accessModes: accessModes(),
+      capacity: quantities('How much its volume holds.'),
+    },
+  },
+  [STORAGE + 'StorageClass']: kindType(
+    'storage.k8s.io',
+    'v1',
+    'StorageClass',
+    'A kind of storage, and who makes its volumes when a claim asks for one.',
+    {
+      provisioner: string('Who makes its volumes: "kubekata.io/local-path".'),
+      parameters: map('Settings for the provisioner.'),
+      reclaimPolicy: string('The reclaim policy of the volumes it makes; Delete by default.', {
+        enum: ['Delete', 'Retain'],
+      }),
+      volumeBindingMode: string('When claims are bound: Immediate or WaitForFirstConsumer.', {
+        enum: ['Immediate', 'WaitForFirstConsumer'],
+      }),
+      allowVolumeExpansion: boolean('Whether claims may grow.'),
+      mountOptions: strings('Options for mounting its volumes.'),
+    },
+    ['provisioner'],
+  ),
+};
+
 /** Every type, by its full name. */
 export const schemas: Record<string, TypeSchema> = {
   ...metaTypes,
@@ -1965,6 +2044,7 @@ export const schemas: Record<string, TypeSchema> = {
   ...workloadTypes,
   ...networkTypes,
   ...batchTypes,
+  ...storageTypes,
 };
 
 /** The full name of the type of a kind ("io.k8s.api.core.v1.Pod"), or undefined if none. */

@@ -11,7 +11,6 @@ import type {
   CronJob,
   ControllerRevision,
   DaemonSet,
-  PersistentVolumeClaim,
   StatefulSet,
   Deployment,
   Endpoints,
@@ -22,10 +21,13 @@ import type {
   Lease,
   NetworkPolicy,
   Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
   Pod,
   PodDisruptionBudget,
   ReplicaSet,
   Service,
+  StorageClass,
 } from './types.ts';
 
 export interface TableColumnDefinition {
@@ -424,27 +426,6 @@ const controllerRevisionColumns: Column<ControllerRevision>[] = [
   ageColumn,
 ];
 
-const claimColumns: Column<PersistentVolumeClaim>[] = [
-  nameColumn,
-  { name: 'Status', cell: (claim) => claim.status?.phase ?? 'Pending' },
-  { name: 'Volume', cell: (claim) => claim.spec?.volumeName ?? '' },
-  { name: 'Capacity', cell: (claim) => claim.status?.capacity?.storage ?? '' },
-  { name: 'Access Modes', cell: (claim) => accessModesText(claim.status?.accessModes) },
-  { name: 'StorageClass', cell: (claim) => claim.spec?.storageClassName ?? NONE },
-  ageColumn,
-];
-
-/** Access modes as kubectl abbreviates them: RWO, ROX, RWX, RWOP. */
-function accessModesText(modes: string[] | undefined): string {
-  const short: Record<string, string> = {
-    ReadWriteOnce: 'RWO',
-    ReadOnlyMany: 'ROX',
-    ReadWriteMany: 'RWX',
-    ReadWriteOncePod: 'RWOP',
-  };
-  return (modes ?? []).map((mode) => short[mode] ?? mode).join(',');
-}
-
 const dataCount = (object: KubeObject) =>
   Object.keys((object.data as object | undefined) ?? {}).length +
   Object.keys((object.binaryData as object | undefined) ?? {}).length;
@@ -563,6 +544,70 @@ const cronJobColumns: Column<CronJob>[] = [
   ...(batchWide as Column<CronJob>[]),
 ];
 
+/** Access modes as kubectl abbreviates them: RWO, ROX, RWX, RWOP. */
+const accessModesText = (modes: string[] | undefined): string =>
+  (modes ?? [])
+    .map(
+      (mode) =>
+        ({
+          ReadWriteOnce: 'RWO',
+          ReadOnlyMany: 'ROX',
+          ReadWriteMany: 'RWX',
+          ReadWriteOncePod: 'RWOP',
+        })[mode] ?? mode,
+    )
+    .join(',');
+
+const UNSET = '<unset>';
+
+/** `kubectl get pv`: size, modes, policy, phase, the claim as namespace/name, the class. */
+const volumeColumns: Column<PersistentVolume>[] = [
+  nameColumn,
+  { name: 'Capacity', cell: (pv) => pv.spec?.capacity?.storage ?? '' },
+  { name: 'Access Modes', cell: (pv) => accessModesText(pv.spec?.accessModes) },
+  { name: 'Reclaim Policy', cell: (pv) => pv.spec?.persistentVolumeReclaimPolicy ?? '' },
+  { name: 'Status', cell: (pv) => pv.status?.phase ?? '' },
+  {
+    name: 'Claim',
+    cell: (pv) =>
+      pv.spec?.claimRef ? `${pv.spec.claimRef.namespace}/${pv.spec.claimRef.name}` : '',
+  },
+  { name: 'StorageClass', cell: (pv) => pv.spec?.storageClassName ?? '' },
+  { name: 'VolumeAttributesClass', cell: () => UNSET },
+  { name: 'Reason', cell: (pv) => pv.status?.reason ?? '' },
+  ageColumn,
+  { name: 'VolumeMode', priority: 1, cell: (pv) => pv.spec?.volumeMode ?? 'Filesystem' },
+];
+
+/** `kubectl get pvc`: phase, the volume, and what it got (capacity and modes once bound). */
+const claimColumns: Column<PersistentVolumeClaim>[] = [
+  nameColumn,
+  { name: 'Status', cell: (pvc) => pvc.status?.phase ?? '' },
+  { name: 'Volume', cell: (pvc) => pvc.spec?.volumeName ?? '' },
+  { name: 'Capacity', cell: (pvc) => pvc.status?.capacity?.storage ?? '' },
+  { name: 'Access Modes', cell: (pvc) => accessModesText(pvc.status?.accessModes) },
+  { name: 'StorageClass', cell: (pvc) => pvc.spec?.storageClassName ?? '' },
+  { name: 'VolumeAttributesClass', cell: () => UNSET },
+  ageColumn,
+  { name: 'VolumeMode', priority: 1, cell: (pvc) => pvc.spec?.volumeMode ?? 'Filesystem' },
+];
+
+/** `kubectl get sc`: the default class has "(default)" after its name. */
+const storageClassColumns: Column<StorageClass>[] = [
+  {
+    name: 'Name',
+    cell: (sc) =>
+      sc.metadata.annotations?.['storageclass.kubernetes.io/is-default-class'] === 'true'
+        ? `${sc.metadata.name} (default)`
+        : sc.metadata.name!,
+  },
+  { name: 'Provisioner', cell: (sc) => sc.provisioner ?? '' },
+  { name: 'ReclaimPolicy', cell: (sc) => sc.reclaimPolicy ?? 'Delete' },
+  { name: 'VolumeBindingMode', cell: (sc) => sc.volumeBindingMode ?? 'Immediate' },
+  { name: 'AllowVolumeExpansion', cell: (sc) => String(sc.allowVolumeExpansion ?? false) },
+  ageColumn,
+];
+
 /** The columns of each resource; anything not listed gets Name and Age. */
 const columnsByResource: Record<string, Column<never>[]> = {
   pods: podColumns,
@@ -578,7 +623,6 @@ const columnsByResource: Record<string, Column<never>[]> = {
   daemonsets: daemonSetColumns,
   statefulsets: statefulSetColumns,
   controllerrevisions: controllerRevisionColumns,
-  persistentvolumeclaims: claimColumns,
   namespaces: [
     nameColumn,
     {
@@ -596,6 +640,9 @@ const columnsByResource: Record<string, Column<never>[]> = {
   ],
   events: eventColumns,
   poddisruptionbudgets: budgetColumns,
+  persistentvolumes: volumeColumns,
+  persistentvolumeclaims: claimColumns,
+  storageclasses: storageClassColumns,
   leases: [
     nameColumn,
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },

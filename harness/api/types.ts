@@ -250,7 +250,7 @@ export interface Volume {
   secret?: SecretVolumeSource;
   downwardAPI?: DownwardApiVolumeSource;
   projected?: { sources: VolumeProjection[]; defaultMode?: number };
-  /** A PersistentVolumeClaim of the pod's namespace, by name: storage that outlives the pod. */
+  /** A PersistentVolumeClaim of the pod's namespace, by name: the volume bound to it (13c). */
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
 }
 
@@ -747,7 +747,7 @@ export interface CronJob extends KubeObject {
 }
 
 // ---------------------------------------------------------------------------------------------
-// apps/v1: DaemonSets, StatefulSets and ControllerRevisions; core v1: PersistentVolumeClaims
+// apps/v1: DaemonSets, StatefulSets and ControllerRevisions (chapter 13b)
 // ---------------------------------------------------------------------------------------------
 
 /** How a DaemonSet replaces its pods after a template change. */
@@ -844,24 +844,6 @@ export interface StatefulSet extends KubeObject {
 export interface ControllerRevision extends KubeObject {
   data?: unknown;
   revision: number;
-}
-
-export interface PersistentVolumeClaimSpec {
-  accessModes?: string[];
-  resources?: { requests?: Record<string, string> };
-  storageClassName?: string;
-  volumeName?: string;
-  volumeMode?: string;
-  selector?: LabelSelector;
-}
-
-export interface PersistentVolumeClaim extends KubeObject {
-  spec: PersistentVolumeClaimSpec;
-  status?: {
-    phase?: 'Pending' | 'Bound' | 'Lost';
-    accessModes?: string[];
-    capacity?: Record<string, string>;
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1008,4 +990,73 @@ export interface NetworkPolicySpec {
 
 export interface NetworkPolicy extends KubeObject {
   spec: NetworkPolicySpec;
+}
+
+// Storage (chapter 13c): a PersistentVolume is a piece of storage in the cluster; a
+// PersistentVolumeClaim is a namespace's request for one; a StorageClass says how volumes of a
+// kind are made on demand, and by whom.
+
+export type PersistentVolumeAccessMode =
+  'ReadWriteOnce' | 'ReadOnlyMany' | 'ReadWriteMany' | 'ReadWriteOncePod';
+
+export type PersistentVolumeReclaimPolicy = 'Retain' | 'Delete' | 'Recycle';
+
+/** Which nodes can reach a volume: a local volume is on one node only. */
+export interface VolumeNodeAffinity {
+  required?: { nodeSelectorTerms: Array<{ matchExpressions?: NodeSelectorRequirement[] }> };
+}
+
+export interface PersistentVolumeSpec {
+  capacity?: Record<string, string>;
+  accessModes?: PersistentVolumeAccessMode[];
+  persistentVolumeReclaimPolicy?: PersistentVolumeReclaimPolicy;
+  storageClassName?: string;
+  volumeMode?: 'Filesystem' | 'Block';
+  /** The claim this volume is bound to (or reserved for). */
+  claimRef?: ObjectReference;
+  nodeAffinity?: VolumeNodeAffinity;
+  hostPath?: { path: string; type?: string };
+  local?: { path: string };
+  mountOptions?: string[];
+}
+
+export type PersistentVolumePhase = 'Pending' | 'Available' | 'Bound' | 'Released' | 'Failed';
+
+export interface PersistentVolume extends KubeObject {
+  spec: PersistentVolumeSpec;
+  status?: { phase?: PersistentVolumePhase; message?: string; reason?: string };
+}
+
+export interface PersistentVolumeClaimSpec {
+  accessModes?: PersistentVolumeAccessMode[];
+  resources?: ResourceRequirements;
+  /** null or absent: the default class; "": no class, only volumes without one. */
+  storageClassName?: string | null;
+  selector?: LabelSelector;
+  /** The volume this claim is bound to (set by the binder, or by the user to ask for one). */
+  volumeName?: string;
+  volumeMode?: 'Filesystem' | 'Block';
+}
+
+export type PersistentVolumeClaimPhase = 'Pending' | 'Bound' | 'Lost';
+
+export interface PersistentVolumeClaim extends KubeObject {
+  spec: PersistentVolumeClaimSpec;
+  status?: {
+    phase?: PersistentVolumeClaimPhase;
+    accessModes?: PersistentVolumeAccessMode[];
+    capacity?: Record<string, string>;
+  };
+}
+
+export interface StorageClass extends KubeObject {
+  /** Who makes this class's volumes: "kubekata.io/local-path". */
+  provisioner: string;
+  parameters?: Record<string, string>;
+  /** What happens to a volume made for a claim once the claim is gone; Delete by default. */
+  reclaimPolicy?: 'Retain' | 'Delete';
+  /** Immediate (bind when the claim is made) or WaitForFirstConsumer (when a pod uses it). */
+  volumeBindingMode?: 'Immediate' | 'WaitForFirstConsumer';
+  allowVolumeExpansion?: boolean;
+  mountOptions?: string[];
 }

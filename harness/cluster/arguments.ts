@@ -111,12 +111,14 @@ export function controllerManagerArguments(
   kubeconfig: string,
   port: number,
   gracePeriod?: string,
+  localPathDir?: string,
 ): string[] {
   return [
     '--kubeconfig',
     kubeconfig,
     ...servingArguments(port),
     ...(gracePeriod ? ['--node-monitor-grace-period', gracePeriod] : []),
+    ...(localPathDir ? ['--local-path-dir', localPathDir] : []),
   ];
 }
 
@@ -362,7 +364,12 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       health: `${apiserverUrl}/readyz`,
     },
     await controlPlaneComponent('controller-manager', (port) =>
-      controllerManagerArguments(kubeconfig, port, options.nodeMonitorGracePeriod),
+      controllerManagerArguments(
+        kubeconfig,
+        port,
+        options.nodeMonitorGracePeriod,
+        path.join(options.dataDir, 'local-path-provisioner'),
+      ),
     ),
     await controlPlaneComponent('scheduler', (port) => schedulerArguments(kubeconfig, port)),
   );

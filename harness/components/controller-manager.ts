@@ -1,7 +1,8 @@
 // `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
-// EndpointSlice controller, chapter 13a's Job and CronJob controllers and chapter 13b's DaemonSet
-// and StatefulSet controllers in one program, as kube-controller-manager runs them, with its flag
-// names.
+// EndpointSlice controller, chapter 13a's Job and CronJob controllers, chapter 13b's DaemonSet
+// and StatefulSet controllers and chapter 13c's PersistentVolume binder and local provisioner in
+// one program, as kube-controller-manager runs them, with its flag names (--local-path-dir, where
+// the provisioner makes its volumes' directories, is this course's: kind's provisioner is a pod).
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -14,6 +15,7 @@ import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { repoRoot } from '../paths.ts';
 import {
   clientFlagKinds,
   clientFlags,
@@ -47,11 +49,14 @@ const controllerNames = [
   'cronjob',
   'daemonset',
   'statefulset',
+  'persistentvolume-binder',
+  'local-path-provisioner',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
-                          [--node-monitor-grace-period 50s] [--secure-port 10257]
+                          [--node-monitor-grace-period 50s] [--local-path-dir DIR]
+                          [--secure-port 10257]
                           [--bind-address IP] [--kube-api-wait-timeout 5m]
                           [--use solutions|mine|auto]`;
 
@@ -59,6 +64,8 @@ export interface ControllerManagerFlags extends ClientFlags, ServingFlags {
   controllers: string[];
   leaderElect: boolean;
   nodeMonitorGracePeriodMs: number;
+  /** Where the local provisioner makes volumes: <dir>/<node>/<volume>_<namespace>_<claim>. */
+  localPathDir: string;
 }
 
 export function parseFlags(argv: string[]): ControllerManagerFlags {
@@ -68,6 +75,7 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     controllers: 'string',
     'leader-elect': 'boolean',
     'node-monitor-grace-period': 'string',
+    'local-path-dir': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -87,6 +95,9 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     nodeMonitorGracePeriodMs: parseDuration(
       text('node-monitor-grace-period') ?? '50s',
       'node-monitor-grace-period',
+    ),
+    localPathDir: path.resolve(
+      text('local-path-dir') ?? path.join(repoRoot, '.kata', 'local-path-provisioner'),
     ),
   };
 }
@@ -127,6 +138,10 @@ export async function startControllerManager(
     workloadsFolder,
   );
   log(`chapter 13b, the daemonset and statefulset controllers: ${describeSource(workloadsFolder)}`);
+  const storageFolder = chapterSource('13c', flags.use);
+  const { createPersistentVolumeBinder } = await loadModule('13c', 'binder.ts', storageFolder);
+  const { createLocalProvisioner } = await loadModule('13c', 'provisioner.ts', storageFolder);
+  log(`chapter 13c, the volume binder and local provisioner: ${describeSource(storageFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -151,6 +166,9 @@ export async function startControllerManager(
     cronjob: () => createCronJobController({ toolkit, client }),
     daemonset: () => createDaemonSetController({ toolkit, client }),
     statefulset: () => createStatefulSetController({ toolkit, client }),
+    'persistentvolume-binder': () => createPersistentVolumeBinder({ toolkit, client }),
+    'local-path-provisioner': () =>
+      createLocalProvisioner({ toolkit, client, volumesDir: flags.localPathDir }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

@@ -34,7 +34,7 @@ import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
-import type { SchedulerModule } from '../contracts/scheduler.ts';
+import type { SchedulerFiltersModule, SchedulerModule } from '../contracts/scheduler.ts';
 import type {
   AuthorizationModule,
   ServiceAccountsModule,
@@ -51,6 +51,12 @@ import type {
   GrpcServerModule,
   SnapshotFileModule,
 } from '../contracts/store-grpc.ts';
+import type {
+  BinderModule,
+  ClaimVolumesModule,
+  ProvisionerModule,
+  VolumeBindingModule,
+} from '../contracts/storage.ts';
 import type { StoreModule } from '../contracts/store.ts';
 import { findChapter, folderOf } from '../course.ts';
 import { repoRoot, solutionsDir } from '../paths.ts';
@@ -117,7 +123,7 @@ export interface ChapterModules {
     'discovery.ts': DiscoveryModule;
   };
   '04': { 'index.ts': ToolkitModule };
-  '05': { 'scheduler.ts': SchedulerModule };
+  '05': { 'scheduler.ts': SchedulerModule; 'filters.ts': SchedulerFiltersModule };
   '06': { 'kubelet.ts': KubeletModule };
   '07': {
     'replicaset.ts': ReplicaSetModule;
@@ -137,6 +143,12 @@ export interface ChapterModules {
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
   '13a': { 'job.ts': JobModule; 'cronjob.ts': CronJobModule };
   '13b': { 'daemonset.ts': DaemonSetModule; 'statefulset.ts': StatefulSetModule };
+  '13c': {
+    'binder.ts': BinderModule;
+    'provisioner.ts': ProvisionerModule;
+    'volume-binding.ts': VolumeBindingModule;
+    'claim-volumes.ts': ClaimVolumesModule;
+  };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -155,7 +167,7 @@ export const chapterModuleFiles = {
   '03a': ['server.ts'],
   '03b': ['selectors.ts', 'patch.ts', 'subresources.ts', 'discovery.ts'],
   '04': ['index.ts'],
-  '05': ['scheduler.ts'],
+  '05': ['scheduler.ts', 'filters.ts'],
   '06': ['kubelet.ts'],
   '07': [
     'replicaset.ts',
@@ -175,6 +187,7 @@ export const chapterModuleFiles = {
   '12': ['server.ts', 'pod-dns.ts'],
   '13a': ['job.ts', 'cronjob.ts'],
   '13b': ['daemonset.ts', 'statefulset.ts'],
+  '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

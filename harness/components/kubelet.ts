@@ -8,7 +8,9 @@
 // passes, --use auto) and on the process runtime: every container a real child process, its state
 // and logs under --root-dir, so a kubelet started again adopts what runs. Chapter 10a fills the
 // kubelet's PodConfiguration seam: env from ConfigMaps and Secrets, volumes under
-// <root-dir>/pods/<uid>/volumes, init containers and sidecars. Ctrl-C stops the kubelet
+// <root-dir>/pods/<uid>/volumes, init containers and sidecars; chapter 13c goes in front of it,
+// turning each persistentVolumeClaim volume into its PersistentVolume's directory
+// (./claim-mounts.ts). Ctrl-C stops the kubelet
 // and leaves the pods running, as stopping a real kubelet does.
 //
 // With --cluster-dns (kube-dns's ClusterIP, with :port when it is not 53) each pod gets a resolver
@@ -41,6 +43,7 @@ import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
+import { withClaimVolumes } from './claim-mounts.ts';
 import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
@@ -143,13 +146,19 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
         'pods without volumes, env from ConfigMaps and Secrets, or init containers ' +
         '(chapters/10a-pod-config/README.md, "Inside the kubelet")',
     );
-  const podConfiguration = createPodConfiguration({
-    client,
-    toolkit,
-    podsDir: path.join(flags.rootDir, 'pods'),
-    nodeIp: flags.nodeIp,
-    allocatable: capacity,
-  });
+  const storageFolder = chapterSource('13c', flags.use);
+  const { createClaimVolumes } = await loadModule('13c', 'claim-volumes.ts', storageFolder);
+  log(`chapter 13c, claims mounted: ${describeSource(storageFolder)}`);
+  const podConfiguration = withClaimVolumes(
+    createPodConfiguration({
+      client,
+      toolkit,
+      podsDir: path.join(flags.rootDir, 'pods'),
+      nodeIp: flags.nodeIp,
+      allocatable: capacity,
+    }),
+    createClaimVolumes({ toolkit, client }),
+  );
   const streamsFolder = chapterSource('10b', flags.use);
   const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
   log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);

@@ -3,8 +3,10 @@
 //   npx kata run scheduler --kubeconfig .kata/kubeconfig
 //   npx kata run scheduler --master http://127.0.0.1:6443 --leader-elect --secure-port 0
 //
-// It builds chapter 05's scheduler on chapter 04's toolkit, each from the learner's chapter once
-// that chapter passes and from the reference until then (--use auto, the default), and runs until
+// It builds chapter 05's scheduler on chapter 04's toolkit, with chapter 13c's VolumeBinding filter
+// after chapter 05's own filters (a pod goes where its claims' volumes are), each from the
+// learner's chapter once that chapter passes and from the reference until then (--use auto, the
+// default), and runs until
 // SIGINT or SIGTERM. With --leader-elect, several can run and the one holding the Lease
 // kube-system/kube-scheduler schedules; the others wait to take over. It answers /healthz, /livez
 // and /readyz on --bind-address:--secure-port (10259; plain HTTP here), /readyz once it schedules.
@@ -62,16 +64,30 @@ export async function startScheduler(flags: SchedulerFlags, log: (line: string) 
   const toolkit = await loadToolkit(flags.use, log);
   const folder = chapterSource('05', flags.use);
   const { createScheduler } = await loadModule('05', 'scheduler.ts', folder);
+  const { defaultFilters } = await loadModule('05', 'filters.ts', folder);
   log(`chapter 05, the scheduler: ${describeSource(folder)}`);
+  const storageFolder = chapterSource('13c', flags.use);
+  const { createVolumeBinding } = await loadModule('13c', 'volume-binding.ts', storageFolder);
+  log(`chapter 13c, the VolumeBinding filter: ${describeSource(storageFolder)}`);
   const client = await connect(toolkit, config, 'kata-scheduler', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
   });
-  const scheduler = createScheduler({ toolkit, client, schedulerName: flags.schedulerName });
+  const volumeBinding = createVolumeBinding({ toolkit, client });
+  const scheduler = createScheduler({
+    toolkit,
+    client,
+    schedulerName: flags.schedulerName,
+    filters: [...defaultFilters, volumeBinding.filter],
+  });
   const stop = new AbortController();
+  // The filter answers from its informers: they are synced before the first pod is scheduled.
   const done = runLeading(
     { toolkit, client, leaderElect: flags.leaderElect, lease: 'kube-scheduler', log },
-    (signal) => scheduler.run(signal),
+    async (signal) => {
+      await volumeBinding.run(signal);
+      await scheduler.run(signal);
+    },
     stop.signal,
   );
   log(`scheduling pods of ${flags.schedulerName} through ${config.server}`);

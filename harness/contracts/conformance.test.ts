@@ -41,7 +41,10 @@ export type ReferenceConforms = Conforms<{
     'discovery.ts': typeof import('../../solutions/03b-api-machinery/discovery.ts');
   };
   '04': { 'index.ts': typeof import('../../solutions/04-client/index.ts') };
-  '05': { 'scheduler.ts': typeof import('../../solutions/05-scheduler/scheduler.ts') };
+  '05': {
+    'scheduler.ts': typeof import('../../solutions/05-scheduler/scheduler.ts');
+    'filters.ts': typeof import('../../solutions/05-scheduler/filters.ts');
+  };
   '06': { 'kubelet.ts': typeof import('../../solutions/06-kubelet/kubelet.ts') };
   '07': {
     'replicaset.ts': typeof import('../../solutions/07-controllers/replicaset.ts');
@@ -87,6 +90,12 @@ export type ReferenceConforms = Conforms<{
     'daemonset.ts': typeof import('../../solutions/13b-daemonsets-statefulsets/daemonset.ts');
     'statefulset.ts': typeof import('../../solutions/13b-daemonsets-statefulsets/statefulset.ts');
   };
+  '13c': {
+    'binder.ts': typeof import('../../solutions/13c-storage/binder.ts');
+    'provisioner.ts': typeof import('../../solutions/13c-storage/provisioner.ts');
+    'volume-binding.ts': typeof import('../../solutions/13c-storage/volume-binding.ts');
+    'claim-volumes.ts': typeof import('../../solutions/13c-storage/claim-volumes.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -110,7 +119,10 @@ export type StubsConform = Conforms<{
     'discovery.ts': typeof import('../../chapters/03b-api-machinery/discovery.ts');
   };
   '04': { 'index.ts': typeof import('../../chapters/04-client/index.ts') };
-  '05': { 'scheduler.ts': typeof import('../../chapters/05-scheduler/scheduler.ts') };
+  '05': {
+    'scheduler.ts': typeof import('../../chapters/05-scheduler/scheduler.ts');
+    'filters.ts': typeof import('../../chapters/05-scheduler/filters.ts');
+  };
   '06': { 'kubelet.ts': typeof import('../../chapters/06-kubelet/kubelet.ts') };
   '07': {
     'replicaset.ts': typeof import('../../chapters/07-controllers/replicaset.ts');
@@ -155,6 +167,12 @@ export type StubsConform = Conforms<{
   '13b': {
     'daemonset.ts': typeof import('../../chapters/13b-daemonsets-statefulsets/daemonset.ts');
     'statefulset.ts': typeof import('../../chapters/13b-daemonsets-statefulsets/statefulset.ts');
+  };
+  '13c': {
+    'binder.ts': typeof import('../../chapters/13c-storage/binder.ts');
+    'provisioner.ts': typeof import('../../chapters/13c-storage/provisioner.ts');
+    'volume-binding.ts': typeof import('../../chapters/13c-storage/volume-binding.ts');
+    'claim-volumes.ts': typeof import('../../chapters/13c-storage/claim-volumes.ts');
   };
 }>;
 

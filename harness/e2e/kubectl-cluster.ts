@@ -30,6 +30,8 @@ export const suiteNodeIndexBase = {
   jobs: 80,
   /** 13b: DaemonSets (three nodes, a fourth started later) and StatefulSets. */
   workloads: 84,
+  /** 13c: PersistentVolumes, claims, the local provisioner. */
+  storage: 90,
 } as const;
 
 export interface KubectlCluster {

@@ -157,6 +157,26 @@ describe('The process runtime', () => {
     expect(missing.status, 'GET /files/etc/app/nope, a file that is not there').toBe(404);
   });
 
+  test('echo writes what it is sent (PUT /files/<path>) into the volume mounted there', async () => {
+    const runtime = openRuntime();
+    const volume = mkdtempSync(join(tmpdir(), 'kata-volume-'));
+    stateDirs.push(volume);
+    const port = await freePort('127.244.201.2');
+    const pod = await runPod(runtime, {
+      image: 'kata/echo',
+      ports: [{ containerPort: port }],
+      mounts: [{ containerPath: '/data', hostPath: volume, readonly: false }],
+    });
+    await waitFor(() => logged(runtime, pod.containerId, 'listening on'), 'the echo server');
+    const put = await send(`http://${pod.ip}:${port}`, 'PUT', '/files/data/note', 'kept');
+    expect(put.status, `PUT /files/data/note: ${put.text}`).toBe(201);
+    expect(readFileSync(join(volume, 'note'), 'utf8'), 'the file in the volume at /data').toBe(
+      'kept',
+    );
+    const read = await send(`http://${pod.ip}:${port}`, 'GET', '/files/data/note');
+    expect(read.text, 'GET /files/data/note afterwards').toBe('kept');
+  });
+
   test("a sandbox's resolv.conf is at /etc/resolv.conf in each container's root, unless a volume is at /etc", async () => {
     const stateDir = newStateDir();
     const runtime = openRuntime(stateDir);

@@ -10,7 +10,7 @@
 // Without KATA_ROOT (a program run by hand), or for a path nothing is mounted under, the host path
 // is used as it is.
 import { existsSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 
 /** Where `path`, as the container names it, is on the host. */
 export function hostPathOf(path, env = process.env) {
@@ -18,4 +18,15 @@ export function hostPathOf(path, env = process.env) {
   if (!root || !isAbsolute(path)) return path;
   const underRoot = join(root, path);
   return existsSync(underRoot) ? underRoot : path;
+}
+
+/**
+ * Where a file the container writes at `path` goes on the host: under KATA_ROOT when its directory
+ * is there (a volume mounted at /data takes /data/note, which does not exist yet), else the host
+ * path.
+ */
+export function hostPathForWrite(path, env = process.env) {
+  const root = env.KATA_ROOT;
+  if (!root || !isAbsolute(path)) return path;
+  return existsSync(join(root, dirname(path))) ? join(root, path) : path;
 }

@@ -4,12 +4,14 @@
 // with curl can see which pod a Service sent them to. GET /healthz answers 200 "ok" for probes.
 // What a container was given can be asked for too: GET /env answers its environment (NAME=value
 // lines, sorted), and GET /files/<path> the contents of <path> as the container sees it (its
-// volumes, under KATA_ROOT: /files/etc/app/greeting reads the file the pod mounted at /etc/app).
+// volumes, under KATA_ROOT: /files/etc/app/greeting reads the file the pod mounted at /etc/app);
+// PUT /files/<path> writes the request's body there (201), so a test can have a pod leave a file
+// on its PersistentVolume and another pod read it back.
 // On SIGTERM it stops accepting connections, finishes what is in flight and exits 0, as a
 // well-behaved server does in its termination grace period.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { hostPathOf } from './container-files.mjs';
+import { hostPathForWrite, hostPathOf } from './container-files.mjs';
 
 /** `--name=value` arguments as a map of lists (a flag may repeat, e.g. --port). */
 export function flags(argv) {
@@ -51,6 +53,24 @@ async function answerFile(path, response) {
   }
 }
 
+/** Writes the request's body to `path` as the container sees it: 201, or 500 saying why not. */
+function writeFileFrom(path, request, response) {
+  const chunks = [];
+  request.on('data', (chunk) => chunks.push(chunk));
+  request.on('end', async () => {
+    try {
+      const body = Buffer.concat(chunks);
+      await writeFile(hostPathForWrite(path), body);
+      response
+        .writeHead(201, { 'content-type': 'text/plain' })
+        .end(`${path}: ${body.length} bytes\n`);
+    } catch (error) {
+      const why = error.code === 'ENOENT' ? 'No such file or directory' : error.message;
+      response.writeHead(500, { 'content-type': 'text/plain' }).end(`${path}: ${why}\n`);
+    }
+  });
+}
+
 export function serveEcho(argv) {
   const options = flags(argv);
   const ip = options.get('listen')?.[0] ?? process.env.POD_IP ?? '127.0.0.1';
@@ -69,6 +89,10 @@ export function serveEcho(argv) {
       }
       if (request.url === '/env') {
         response.writeHead(200, { 'content-type': 'text/plain' }).end(environmentLines());
+        return;
+      }
+      if (request.url?.startsWith('/files/') && request.method === 'PUT') {
+        writeFileFrom(decodeURIComponent(request.url.slice('/files'.length)), request, response);
         return;
       }
       if (request.url?.startsWith('/files/')) {
