@@ -26,6 +26,8 @@ export const suiteNodeIndexBase = {
   /** 10b: exec, attach, cp, port-forward. */
   streams: 104,
   endpointSlices: 116,
+  /** #25: TLS, authentication, RBAC, the Node authorizer, quota. */
+  security: 140,
 } as const;
 
 export interface KubectlCluster {
