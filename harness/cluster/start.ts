@@ -5,6 +5,10 @@
 // would also wait for what it needs if started early (harness/components/waiting.ts); starting
 // them in order is only quicker.
 //
+// Unless --insecure, the cluster runs over TLS as kubeadm sets it up: a CA, the API server's serving
+// certificate and a kubeconfig with a client certificate per component (pki.ts), written before
+// anything starts; this process presents the admin's certificate (../client/tls.ts).
+//
 // The parts: every address and argument is chosen first (arguments.ts), each process is supervised
 // (supervision.ts), each is waited for at its health endpoint and the cluster until its nodes are
 // Ready (readiness.ts), and the banner says what runs where (banner.ts). While the cluster runs, a
