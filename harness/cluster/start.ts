@@ -24,6 +24,7 @@ import path from 'node:path';
 import { kubeconfigFor } from '../client/kubeconfig.ts';
 import { presentCredentials, type TlsCredentials } from '../client/tls.ts';
 import { componentKinds } from '../course.ts';
+import { grantHostPorts } from '../components/host-ports.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
 import {
@@ -210,6 +211,9 @@ class Cluster {
     const first = components.filter(({ kind }) => kind === 'store' || kind === 'apiserver');
     const sequence = async () => {
       for (const component of first) await this.begin(component);
+      // The single-address mode's views need a little more than the default roles (host-ports.ts).
+      if (this.plan.secure && this.plan.network === 'single')
+        await grantHostPorts(this.plan.apiserverUrl);
       await Promise.all(components.filter((c) => !first.includes(c)).map(this.begin));
       const names = this.plan.nodes.map((node) => node.name);
       await nodesReady(this.plan.apiserverUrl, names, this.halted.signal);
