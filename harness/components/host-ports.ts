@@ -374,17 +374,17 @@ export const hostPortsRbac = [
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRole',
-    metadata: { name: 'kata:host-ports' },
+    metadata: { name: 'kata-host-ports' },
     rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'patch'] }],
   },
   {
     apiVersion: 'rbac.authorization.k8s.io/v1',
     kind: 'ClusterRoleBinding',
-    metadata: { name: 'kata:host-ports' },
+    metadata: { name: 'kata-host-ports' },
     roleRef: {
       apiGroup: 'rbac.authorization.k8s.io',
       kind: 'ClusterRole',
-      name: 'kata:host-ports',
+      name: 'kata-host-ports',
     },
     subjects: [
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:nodes' },
@@ -405,7 +405,7 @@ export async function grantHostPorts(server: string): Promise<void> {
     if (!response.ok && response.status !== 409) {
       const status = (await response.json().catch(() => ({}))) as { message?: string };
       throw new Error(
-        `cannot create ${plural}/kata:host-ports: ${status.message ?? response.status}`,
+        `cannot create ${plural}/kata-host-ports: ${status.message ?? response.status}`,
       );
     }
   }
