@@ -94,9 +94,13 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
         this.forgetUnused();
       },
     });
-    this.synced = this.pods.waitForSync(signal).then(() => this.refresh());
-    const timer = setInterval(() => void this.refresh(), refreshMs);
-    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+    // No abort listeners of its own: the kubelet's signal has many already (Node warns past ten).
+    this.synced = this.pods.waitForSync().then(() => this.refresh());
+    const timer = setInterval(() => {
+      if (signal.aborted) clearInterval(timer);
+      else void this.refresh();
+    }, refreshMs);
+    timer.unref();
   }
 
   /** Every object in use, read again. */
