@@ -76,14 +76,17 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
     this.handlers.push(handlers);
   }
 
+  /** Notes what a pod uses; returns it. */
+  private noteUses(pod: Pod): string[] {
+    const { namespace, name } = pod.metadata;
+    const used = podReferences(pod, this.resource).map((one) => `${namespace}/${one}`);
+    this.usedBy.set(`${namespace}/${name}`, used);
+    return used;
+  }
+
   run(signal: AbortSignal): void {
-    this.runPods(signal);
     const podChanged = (pod: Pod) => {
-      const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
-      const used = podReferences(pod, this.resource).map(
-        (name) => `${pod.metadata.namespace}/${name}`,
-      );
-      this.usedBy.set(key, used);
+      const used = this.noteUses(pod);
       void Promise.all(used.filter((one) => !this.cache.has(one)).map((one) => this.read(one)));
     };
     this.pods.addEventHandlers({
@@ -94,6 +97,7 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
         this.forgetUnused();
       },
     });
+    this.runPods(signal);
     // No abort listeners of its own: the kubelet's signal has many already (Node warns past ten).
     this.synced = this.pods.waitForSync().then(() => this.refresh());
     const timer = setInterval(() => {
@@ -103,8 +107,10 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
     timer.unref();
   }
 
-  /** Every object in use, read again. */
+  /** Every object the node's pods use (as the pods' cache has them now), read again. */
   private async refresh(): Promise<void> {
+    this.usedBy.clear();
+    for (const pod of this.pods.list()) this.noteUses(pod);
     const used = new Set([...this.usedBy.values()].flat());
     await Promise.all([...used].map((key) => this.read(key)));
     this.forgetUnused();
