@@ -126,11 +126,39 @@ describe('The Node authorizer', () => {
     expect(nodes.hasPathTo('n1', 'secrets', 'dev', 'mine'), 'once deleted').toBe(false);
   });
 
+  test('a kubelet gets the PersistentVolume bound to a claim its pod uses, and no other', () => {
+    const nodes = new NodeAuthorizer();
+    const withClaim = pod('db', 'n1', 'mine');
+    (withClaim.spec as { volumes: unknown[] }).volumes.push({
+      name: 'data',
+      persistentVolumeClaim: { claimName: 'data-db' },
+    });
+    nodes.observe({ type: 'ADDED', object: withClaim });
+    const claim = (volumeName?: string): KubeObject => ({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'data-db', namespace: 'dev' },
+      spec: volumeName ? { volumeName } : {},
+    });
+    const getVolume = (node: string, name: string) =>
+      nodes.authorize({ ...getSecret(node, name), resource: 'persistentvolumes', namespace: '' })
+        .decision;
+    nodes.observeClaim({ type: 'ADDED', object: claim() });
+    expect(getVolume('n1', 'pv-1'), 'n1 gets pv-1 before the claim is bound').toBe('no-opinion');
+    nodes.observeClaim({ type: 'MODIFIED', object: claim('pv-1') });
+    expect(getVolume('n1', 'pv-1'), "n1 gets pv-1, bound to its pod's claim").toBe('allow');
+    expect(getVolume('n2', 'pv-1'), 'n2 gets pv-1').toBe('no-opinion');
+    expect(getVolume('n1', 'pv-2'), 'n1 gets another volume').toBe('no-opinion');
+  });
+
   test('a kubelet may do what the node rules say; others get no opinion, so RBAC decides', async () => {
     const nodes = new NodeAuthorizer();
     const followed: string[] = [];
     await nodes.start({ follow: async (resource) => void followed.push(resource) });
-    expect(followed, 'the Node authorizer follows pods').toEqual(['pods']);
+    expect(followed, 'the Node authorizer follows pods and claims').toEqual([
+      'pods',
+      'persistentvolumeclaims',
+    ]);
     const asks = (
       user: RequestAttributes['user'],
       verb: string,

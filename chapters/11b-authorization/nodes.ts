@@ -52,6 +52,16 @@ export class NodeAuthorizer implements Authorizer {
     throw new NotImplemented('NodeAuthorizer.observe', '§ The Node authorizer');
   }
 
+  /** Takes one change of a claim: the volume bound to it, the next step of the graph. */
+  observeClaim({ type, object }: ObjectEvent): void {
+    throw new NotImplemented('NodeAuthorizer.observeClaim', '§ The Node authorizer');
+  }
+
+  /** Whether a pod on `node` uses a claim bound to the PersistentVolume `volume`. */
+  usesVolume(node: string, volume: string): boolean {
+    throw new NotImplemented('NodeAuthorizer.usesVolume', '§ The Node authorizer');
+  }
+
   /** Whether some pod bound to `node` references this object. */
   hasPathTo(node: string, resource: string, namespace: string, name: string): boolean {
     throw new NotImplemented('NodeAuthorizer.hasPathTo', '§ The Node authorizer');

@@ -6,7 +6,8 @@
 //   cluster-admin            everything; bound to the group system:masters (kubeadm's admin)
 //   admin, edit, view        for people, granted in a namespace by a RoleBinding; aggregated
 //   system:basic-user        every signed-in user may ask what they themselves may do
-//   system:kube-scheduler, system:kube-controller-manager, system:node-proxier: the components
+//   system:kube-scheduler, system:kube-controller-manager, system:node-proxier, system:kube-dns:
+//                            the components (each signs in with its client certificate)
 //   system:node              a kubelet's rules (chapter 11b's Node authorizer applies them)
 import type { KubeObject } from './types.ts';
 
@@ -111,19 +112,36 @@ export const nodeRules: PolicyRule[] = [
   rule(['create'], 'authentication.k8s.io', ['tokenreviews']),
 ];
 
-/** The controllers' rules: they read everything and write the workloads they reconcile. */
+/**
+ * The controllers' rules: they write the workloads they reconcile, and read and delete anything
+ * (the namespace controller empties a namespace of every kind, the garbage collector deletes any
+ * object whose owner is gone), as kube's namespace-controller and generic-garbage-collector roles.
+ */
 const controllerManagerRules: PolicyRule[] = [
   rule(['*'], '', ['*']),
   rule(['*'], 'apps', ['*']),
+  rule(['*'], 'batch', ['*']),
   rule(['*'], 'policy', ['*']),
   rule(['*'], 'coordination.k8s.io', ['*']),
   rule(['*'], 'discovery.k8s.io', ['*']),
-  rule(READ, RBAC_GROUP, ['*']),
+  rule(['*'], 'storage.k8s.io', ['*']),
+  rule([...READ, 'delete', 'deletecollection'], '*', ['*']),
 ];
 
 /** The scheduler's rules: it reads pods and nodes, binds pods and records events. */
 const schedulerRules: PolicyRule[] = [
-  rule(READ, '', ['pods', 'nodes', 'namespaces', 'persistentvolumeclaims', 'services']),
+  rule(READ, '', [
+    'pods',
+    'nodes',
+    'namespaces',
+    'persistentvolumeclaims',
+    'persistentvolumes',
+    'services',
+    'replicationcontrollers',
+  ]),
+  rule(READ, 'apps', ['replicasets', 'statefulsets']),
+  rule(READ, 'policy', ['poddisruptionbudgets']),
+  rule(READ, 'storage.k8s.io', ['storageclasses', 'csinodes']),
   rule(['create'], '', ['pods/binding', 'bindings']),
   rule(['update', 'patch'], '', ['pods/status']),
   rule(['delete'], '', ['pods']),
@@ -136,6 +154,17 @@ const proxierRules: PolicyRule[] = [
   rule(READ, '', ['services', 'endpoints', 'nodes']),
   rule(READ, 'discovery.k8s.io', ['endpointslices']),
   rule(['create', 'update', 'patch'], '', ['events']),
+];
+
+/**
+ * The cluster DNS's rules: it follows Services and EndpointSlices (kube's system:kube-dns role), and,
+ * as it installs itself, writes its kube-dns Service and Endpoints in kube-system.
+ */
+const dnsRules: PolicyRule[] = [
+  rule(READ, '', ['services', 'endpoints', 'namespaces', 'pods']),
+  rule(READ, 'discovery.k8s.io', ['endpointslices']),
+  rule(['create', 'update', 'patch'], '', ['services', 'endpoints']),
+  rule(['create'], '', ['namespaces']),
 ];
 
 /** A bootstrap ClusterRole, labelled as kube labels its defaults. */
@@ -217,6 +246,7 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:kube-scheduler', schedulerRules),
     clusterRole('system:kube-controller-manager', controllerManagerRules),
     clusterRole('system:node-proxier', proxierRules),
+    clusterRole('system:kube-dns', dnsRules),
     clusterRole('system:node', nodeRules),
   ];
 }
@@ -235,5 +265,6 @@ export function defaultClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:kube-scheduler', [user('system:kube-scheduler')]),
     clusterRoleBinding('system:kube-controller-manager', [user('system:kube-controller-manager')]),
     clusterRoleBinding('system:node-proxier', [user('system:kube-proxy')]),
+    clusterRoleBinding('system:kube-dns', [user('system:kube-dns')]),
   ];
 }

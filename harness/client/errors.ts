@@ -10,6 +10,9 @@ function hasReason(error: unknown, reason: string): boolean {
 /** 404: the object (or its namespace) does not exist. */
 export const isNotFound = (error: unknown) => hasReason(error, 'NotFound');
 
+/** 403: the server knows who asks, and does not let them do this. */
+export const isForbidden = (error: unknown) => hasReason(error, 'Forbidden');
+
 /** 409 on create: an object of that name exists already. */
 export const isAlreadyExists = (error: unknown) => hasReason(error, 'AlreadyExists');
 

@@ -47,12 +47,14 @@ describe('The plan', () => {
     expect(flag(store!, '--listen-client-urls')).toBe(plan.storeUrl);
     expect(store!.health).toBe(`${plan.storeUrl}/health`);
     expect(flag(apiserver!, '--etcd-servers')).toBe(plan.storeUrl);
-    expect(`http://127.0.0.1:${flag(apiserver!, '--secure-port')}`).toBe(plan.apiserverUrl);
+    expect(`https://127.0.0.1:${flag(apiserver!, '--secure-port')}`).toBe(plan.apiserverUrl);
     expect(flag(apiserver!, '--service-cluster-ip-range')).toBe('127.102.0.0/16');
     expect(apiserver!.health).toBe(`${plan.apiserverUrl}/readyz`);
     expect(flag(controllerManager!, '--node-monitor-grace-period')).toBe('20s');
-    for (const component of [controllerManager!, scheduler!, ...nodes])
-      expect(flag(component, '--kubeconfig')).toBe(plan.kubeconfig);
+    for (const component of [controllerManager!, scheduler!, dns!, ...nodes])
+      expect(flag(component, '--kubeconfig')).toBe(
+        `/tmp/kata-plan/kubeconfigs/${component.identity!.name}.conf`,
+      );
     const kubelet = nodes[0]!;
     expect(flag(kubelet, '--node-ip')).toBe(nodeIp(210));
     expect(Number(flag(kubelet, '--port'))).toBeGreaterThan(0);
@@ -70,6 +72,56 @@ describe('The plan', () => {
     const proxy = nodes[1]!;
     expect(flag(proxy, '--healthz-bind-address')).toMatch(new RegExp(`^${nodeIp(210)}:[1-9]\\d*$`));
     expect(proxy.health).toBe(`http://${flag(proxy, '--healthz-bind-address')}/healthz`);
+  });
+
+  test('over TLS (the default) the API server authenticates, authorizes and admits as kubeadm sets it up; each component signs in as itself', async () => {
+    const plan = await planCluster(options);
+    const apiserver = plan.components.find((component) => component.kind === 'apiserver')!;
+    expect(plan.secure, 'a cluster is secure unless --insecure').toBe(true);
+    expect(flag(apiserver, '--tls-cert-file'), 'the serving certificate').toBe(
+      '/tmp/kata-plan/pki/apiserver.crt',
+    );
+    expect(flag(apiserver, '--client-ca-file'), 'client certificates from the CA').toBe(
+      '/tmp/kata-plan/pki/ca.crt',
+    );
+    expect(flag(apiserver, '--service-account-signing-key-file'), 'ServiceAccount tokens').toBe(
+      '/tmp/kata-plan/pki/sa.key',
+    );
+    expect(flag(apiserver, '--authorization-mode'), 'kubeadm authorizes').toBe('Node,RBAC');
+    expect(flag(apiserver, '--enable-admission-plugins'), 'the admission plugins').toBe(
+      'NamespaceLifecycle,LimitRanger,ServiceAccount,ResourceQuota',
+    );
+    expect(plan.apiserverHosts, "the serving certificate's names").toEqual(
+      expect.arrayContaining(['kubernetes.default.svc', '127.0.0.1', '127.102.0.1']),
+    );
+    const who = Object.fromEntries(
+      plan.components.map((component) => [component.name, component.identity?.commonName]),
+    );
+    expect(who, "the Common Name of each component's client certificate").toMatchObject({
+      'controller-manager': 'system:kube-controller-manager',
+      scheduler: 'system:kube-scheduler',
+      dns: 'system:kube-dns',
+      'kubelet-node-1': 'system:node:node-1',
+      'proxy-node-1': 'system:kube-proxy',
+    });
+    const kubelet = plan.components.find((component) => component.name === 'kubelet-node-2')!;
+    expect(kubelet.identity!.organizations, 'a kubelet is in the group system:nodes').toEqual([
+      'system:nodes',
+    ]);
+  });
+
+  test('with --insecure: plain HTTP, one kubeconfig without credentials, no security flags', async () => {
+    const plan = await planCluster({ ...options, insecure: true });
+    const apiserver = plan.components.find((component) => component.kind === 'apiserver')!;
+    expect(plan.apiserverUrl, 'the API server over plain HTTP').toMatch(/^http:\/\//);
+    expect(apiserver.args, 'no TLS, authorization or admission flags').not.toContain(
+      '--tls-cert-file',
+    );
+    expect(apiserver.args).not.toContain('--authorization-mode');
+    for (const component of plan.components.filter((one) => one.args.includes('--kubeconfig')))
+      expect(flag(component, '--kubeconfig'), `${component.name} uses the one kubeconfig`).toBe(
+        plan.kubeconfig,
+      );
   });
 
   test('with --etcd-servers there is no store, and the API server is pointed there', async () => {

@@ -5,6 +5,9 @@
 // the scheduler's and controller-manager's /readyz, a kubelet's and a kube-proxy's /healthz.
 // Nothing is learnt later from what a component prints. The network mode is chosen here too: in the
 // single-address mode (../network.ts) every node is 127.0.0.1 and the kubelets differ by port.
+// Unless --insecure, the API server serves TLS with authentication, RBAC and the Node authorizer
+// and admission on, and each component has a kubeconfig of its own naming who it is (./pki.ts,
+// which start.ts writes before anything starts).
 import net from 'node:net';
 import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
@@ -24,6 +27,7 @@ import {
   type NetworkMode,
 } from '../network.ts';
 import { ClusterError, type ClusterOptions } from './options.ts';
+import { apiserverHosts, componentIdentity, pkiDir, type ComponentIdentity } from './pki.ts';
 
 /** One process of the cluster, before it starts. */
 export interface ComponentPlan {
@@ -35,6 +39,8 @@ export interface ComponentPlan {
   address?: string;
   /** The URL that answers 200 once it serves (/health, /readyz, /healthz). */
   health: string;
+  /** Who it is to the API server, over TLS: its kubeconfig's client certificate (./pki.ts). */
+  identity?: ComponentIdentity;
 }
 
 /** A node of the cluster: a kubelet and a proxy on their own IP and pod range. */
@@ -58,7 +64,12 @@ export interface ClusterPlan {
   clusterDns: string;
   storeUrl: string;
   apiserverUrl: string;
+  /** The admin's kubeconfig: what kubectl and the `kata` verbs use. */
   kubeconfig: string;
+  /** Whether the API server serves TLS with authentication and authorization (not --insecure). */
+  secure: boolean;
+  /** The names the API server's serving certificate is for. */
+  apiserverHosts: string[];
   network: NetworkMode;
   nodes: NodePlan[];
   /** In start order: the store, the API server, then the rest. */
@@ -78,14 +89,16 @@ export function storeArguments(dataDir: string, storeUrl: string): string[] {
 }
 
 /**
- * kube-apiserver's flags: the store, its port, the Service range when one is asked for, and the
- * EncryptionConfiguration that keeps Secrets encrypted in the store.
+ * kube-apiserver's flags: the store, its port, the Service range when one is asked for, the
+ * EncryptionConfiguration that keeps Secrets encrypted in the store, and with `securityFrom` a data
+ * directory, kubeadm's security flags (securityArguments).
  */
 export function apiserverArguments(
   storeUrl: string,
   port: number,
   serviceRange?: string,
   encryptionConfig?: string,
+  securityFrom?: string,
 ) {
   return [
     '--etcd-servers',
@@ -94,7 +107,49 @@ export function apiserverArguments(
     String(port),
     ...(serviceRange ? ['--service-cluster-ip-range', serviceRange] : []),
     ...(encryptionConfig ? ['--encryption-provider-config', encryptionConfig] : []),
+    ...(securityFrom ? securityArguments(securityFrom) : []),
   ];
+}
+
+/** The admission plugins the cluster runs, in kube-apiserver's order. */
+export const clusterAdmissionPlugins = [
+  'NamespaceLifecycle',
+  'LimitRanger',
+  'ServiceAccount',
+  'ResourceQuota',
+];
+
+/**
+ * The API server's security flags as kubeadm sets them: TLS with the serving certificate, client
+ * certificates the cluster CA signed, ServiceAccount tokens signed with sa.key, the Node and RBAC
+ * authorizers, and the admission plugins.
+ */
+export function securityArguments(dataDir: string): string[] {
+  const pki = (file: string) => path.join(pkiDir(dataDir), file);
+  return [
+    '--tls-cert-file',
+    pki('apiserver.crt'),
+    '--tls-private-key-file',
+    pki('apiserver.key'),
+    '--client-ca-file',
+    pki('ca.crt'),
+    '--service-account-signing-key-file',
+    pki('sa.key'),
+    '--authorization-mode',
+    'Node,RBAC',
+    '--enable-admission-plugins',
+    clusterAdmissionPlugins.join(','),
+  ];
+}
+
+/** A component's kubeconfig: its own over TLS (./pki.ts writes it), else the cluster's one. */
+export function kubeconfigPathFor(
+  dataDir: string,
+  identity: ComponentIdentity | undefined,
+): string {
+  return identity
+    ? path.join(dataDir, 'kubeconfigs', `${identity.name}.conf`)
+    : path.join(dataDir, 'kubeconfig');
 }
 
 /** Where a cluster keeps its EncryptionConfiguration: the data directory (start.ts writes it). */
@@ -293,19 +348,32 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
   return nodes;
 }
 
+/** Who a component is over TLS (undefined with --insecure), and the kubeconfig it is given. */
+function credentialsOf(
+  options: ClusterOptions,
+  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'kubelet',
+  nodeName?: string,
+) {
+  const identity = options.insecure ? undefined : componentIdentity(kind, nodeName);
+  return { identity, kubeconfig: kubeconfigPathFor(options.dataDir, identity) };
+}
+
 /** The controller-manager or the scheduler, serving its health on a free loopback port. */
 async function controlPlaneComponent(
+  options: ClusterOptions,
   kind: 'controller-manager' | 'scheduler',
-  argumentsFor: (port: number) => string[],
+  argumentsFor: (kubeconfig: string, port: number) => string[],
 ): Promise<ComponentPlan> {
   const port = await choosePort('127.0.0.1', 0);
   const address = `127.0.0.1:${port}`;
+  const { identity, kubeconfig } = credentialsOf(options, kind);
   return {
     name: kind,
     kind,
-    args: argumentsFor(port),
+    args: argumentsFor(kubeconfig, port),
     address,
     health: `http://${address}/readyz`,
+    identity,
   };
 }
 
@@ -314,7 +382,8 @@ async function controlPlaneComponent(
  * when this process may bind it, else 1053; in the single-address mode on 127.0.0.1 and a free
  * port. Ready once its informers have synced and it listens (/ready).
  */
-async function dnsComponent(options: ClusterOptions, kubeconfig: string, network: NetworkMode) {
+async function dnsComponent(options: ClusterOptions, network: NetworkMode) {
+  const { identity, kubeconfig } = credentialsOf(options, 'dns');
   const range = options.serviceClusterIpRange ?? defaultServiceRangeFor(process.platform);
   const single = network === 'single';
   const address = single ? singleAddress : clusterDnsIp(range);
@@ -326,6 +395,7 @@ async function dnsComponent(options: ClusterOptions, kubeconfig: string, network
     args: dnsArguments(kubeconfig, range, address, port, healthPort),
     address: `${address}:${port}`,
     health: `http://127.0.0.1:${healthPort}/ready`,
+    identity,
   };
   return { plan, clusterDns: nameServer(address, port) };
 }
@@ -335,8 +405,10 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   const storeUrl =
     options.etcdServers ?? `http://127.0.0.1:${await choosePort('127.0.0.1', options.storePort)}`;
   const apiserverPort = await choosePort('127.0.0.1', options.apiserverPort);
-  const apiserverUrl = `http://127.0.0.1:${apiserverPort}`;
+  const secure = !options.insecure;
+  const apiserverUrl = `${secure ? 'https' : 'http'}://127.0.0.1:${apiserverPort}`;
   const kubeconfig = path.join(options.dataDir, 'kubeconfig');
+  const serviceRange = options.serviceClusterIpRange ?? defaultServiceRangeFor(process.platform);
   const network = await networkFor(options);
   const nodes = await planNodes(options, network);
   const components: ComponentPlan[] = [];
@@ -359,38 +431,43 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
         apiserverPort,
         options.serviceClusterIpRange,
         encryptionConfigPath(options.dataDir),
+        secure ? options.dataDir : undefined,
       ),
       address: apiserverUrl,
       health: `${apiserverUrl}/readyz`,
     },
-    await controlPlaneComponent('controller-manager', (port) =>
+    await controlPlaneComponent(options, 'controller-manager', (file, port) =>
       controllerManagerArguments(
-        kubeconfig,
+        file,
         port,
         options.nodeMonitorGracePeriod,
         path.join(options.dataDir, 'local-path-provisioner'),
       ),
     ),
-    await controlPlaneComponent('scheduler', (port) => schedulerArguments(kubeconfig, port)),
+    await controlPlaneComponent(options, 'scheduler', schedulerArguments),
   );
-  const dns = await dnsComponent(options, kubeconfig, network);
+  const dns = await dnsComponent(options, network);
   components.push(dns.plan);
+  const proxy = credentialsOf(options, 'proxy');
   for (const node of nodes) {
     const kubelet = `${node.ip}:${node.kubeletPort}`;
+    const credentials = credentialsOf(options, 'kubelet', node.name);
     components.push(
       {
         name: `kubelet-${node.name}`,
         kind: 'kubelet',
-        args: kubeletArguments(kubeconfig, node, dns.clusterDns),
+        args: kubeletArguments(credentials.kubeconfig, node, dns.clusterDns),
         address: kubelet,
         health: `http://${kubelet}/healthz`,
+        identity: credentials.identity,
       },
       {
         name: `proxy-${node.name}`,
         kind: 'proxy',
-        args: proxyArguments(kubeconfig, node),
+        args: proxyArguments(proxy.kubeconfig, node),
         address: node.ip,
         health: `http://${node.ip}:${node.proxyHealthzPort}/healthz`,
+        identity: proxy.identity,
       },
     );
   }
@@ -399,6 +476,8 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     storeUrl,
     apiserverUrl,
     kubeconfig,
+    secure,
+    apiserverHosts: apiserverHosts(nthAddress(serviceRange, 1), '127.0.0.1'),
     network,
     nodes,
     components,

@@ -30,6 +30,11 @@ export interface ClusterOptions {
   nodeMonitorGracePeriod?: string;
   /** loopback, single (everything on 127.0.0.1), or auto (single where loopback cannot bind). */
   network?: NetworkChoice;
+  /**
+   * Plain HTTP, everyone allowed (`kata up --insecure`), as before chapter 11; by default the API
+   * server serves TLS with authentication, RBAC, the Node authorizer and admission on.
+   */
+  insecure?: boolean;
   /** kube-proxy's mode on every node: userspace (chapter 09, the default) or iptables (09b). */
   proxyMode?: 'userspace' | 'iptables';
   /** Where component lines go (the terminal), besides their log files. */

@@ -5,6 +5,10 @@
 // would also wait for what it needs if started early (harness/components/waiting.ts); starting
 // them in order is only quicker.
 //
+// Unless --insecure, the cluster runs over TLS as kubeadm sets it up: a CA, the API server's serving
+// certificate and a kubeconfig with a client certificate per component (pki.ts), written before
+// anything starts; this process presents the admin's certificate (../client/tls.ts).
+//
 // The parts: every address and argument is chosen first (arguments.ts), each process is supervised
 // (supervision.ts), each is waited for at its health endpoint and the cluster until its nodes are
 // Ready (readiness.ts), and the banner says what runs where (banner.ts). While the cluster runs, a
@@ -18,7 +22,9 @@ import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { kubeconfigFor } from '../client/kubeconfig.ts';
+import { presentCredentials, type TlsCredentials } from '../client/tls.ts';
 import { componentKinds } from '../course.ts';
+import { grantHostPorts } from '../components/host-ports.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
 import {
@@ -30,6 +36,7 @@ import {
 import { bannerLines } from './banner.ts';
 import { serveControl } from './control.ts';
 import { ClusterError, defaultDataDir, type ClusterOptions } from './options.ts';
+import { componentKubeconfig, createClusterPki } from './pki.ts';
 import { nodesReady, readiness, readinessTimeoutMs } from './readiness.ts';
 import { processAlive, readClusterState, removeClusterState, writeClusterState } from './state.ts';
 import { Supervisor, type Component } from './supervision.ts';
@@ -39,6 +46,8 @@ export { useEverywhere, type ClusterOptions } from './options.ts';
 /** A running cluster: its API server's URL, its control endpoint, and stop(). */
 export interface RunningCluster {
   apiserver: string;
+  /** The admin's kubeconfig (over TLS, a client certificate in system:masters). */
+  kubeconfig: string;
   controlUrl: string;
   stop(): Promise<void>;
   /** Resolves when the cluster has stopped (by stop(), a signal, or a failure). */
@@ -83,11 +92,34 @@ function writeEncryptionConfig(dataDir: string): void {
 }
 
 /** The default cluster's kubeconfig is also .kata/kubeconfig, where the CLI and kubectl look. */
-function sharedKubeconfig(options: ClusterOptions, plan: ClusterPlan): string {
+function sharedKubeconfig(options: ClusterOptions, plan: ClusterPlan, admin?: TlsCredentials) {
   if (path.resolve(options.dataDir) !== defaultDataDir) return plan.kubeconfig;
   const shared = path.join(repoRoot, '.kata', 'kubeconfig');
-  writeFileSync(shared, kubeconfigFor(plan.apiserverUrl));
+  writeFileSync(shared, kubeconfigFor(plan.apiserverUrl, 'kata', admin), { mode: 0o600 });
   return shared;
+}
+
+/**
+ * Over TLS: the cluster's certificates (./pki.ts), a kubeconfig per component, and the admin's
+ * credentials for this process's own requests (waiting for the nodes, the end-to-end tests).
+ * Returns the admin's credentials; none with --insecure.
+ */
+async function writeCredentials(options: ClusterOptions, plan: ClusterPlan) {
+  if (!plan.secure) {
+    writeFileSync(plan.kubeconfig, kubeconfigFor(plan.apiserverUrl));
+    return undefined;
+  }
+  const pki = await createClusterPki(options.dataDir, plan.apiserverHosts);
+  presentCredentials(plan.apiserverUrl, pki.admin);
+  writeFileSync(plan.kubeconfig, kubeconfigFor(plan.apiserverUrl, 'kata', pki.admin), {
+    mode: 0o600,
+  });
+  const identities = new Map(
+    plan.components.flatMap(({ identity }) => (identity ? [[identity.name, identity]] : [])),
+  );
+  for (const identity of identities.values())
+    await componentKubeconfig(options.dataDir, plan.apiserverUrl, identity);
+  return pki.admin;
 }
 
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
@@ -97,7 +129,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   prepareDataDir(options);
   await refuseBusyPorts(options);
   const plan = await planCluster(options);
-  writeFileSync(plan.kubeconfig, kubeconfigFor(plan.apiserverUrl));
+  const admin = await writeCredentials(options, plan);
   writeEncryptionConfig(options.dataDir);
   const supervisor = new Supervisor({ logDir, use: options.use, print, paint: options.paint });
   for (const component of plan.components) supervisor.add(component);
@@ -118,7 +150,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     apiserver: plan.apiserverUrl,
     kubeconfig: plan.kubeconfig,
   });
-  const kubeconfig = sharedKubeconfig(options, plan);
+  const kubeconfig = sharedKubeconfig(options, plan, admin);
   const { components } = supervisor;
   const { network } = plan;
   bannerLines({ options, components, startedAt, kubeconfig, logDir, network }).forEach((line) =>
@@ -126,6 +158,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   );
   return {
     apiserver: plan.apiserverUrl,
+    kubeconfig: plan.kubeconfig,
     controlUrl: control,
     stop: () => cluster.stop(),
     stopped: cluster.stopped,
@@ -178,6 +211,9 @@ class Cluster {
     const first = components.filter(({ kind }) => kind === 'store' || kind === 'apiserver');
     const sequence = async () => {
       for (const component of first) await this.begin(component);
+      // The single-address mode's views need a little more than the default roles (host-ports.ts).
+      if (this.plan.secure && this.plan.network === 'single')
+        await grantHostPorts(this.plan.apiserverUrl);
       await Promise.all(components.filter((c) => !first.includes(c)).map(this.begin));
       const names = this.plan.nodes.map((node) => node.name);
       await nodesReady(this.plan.apiserverUrl, names, this.halted.signal);

@@ -3,6 +3,7 @@
 // (--kube-api-wait-timeout), and a first request that waits for the API server, saying so in one
 // line, instead of a component failing because it started first or retrying in silence.
 import os from 'node:os';
+import { isForbidden } from '../client/errors.ts';
 import type { ApiClient, ClientConfig, Toolkit } from '../client/types.ts';
 import { parseDuration, UsageError } from './flags.ts';
 import { isUse, uses, type Use } from './implementation.ts';
@@ -45,6 +46,8 @@ export function clientFlags(values: Map<string, string | boolean>): ClientFlags 
 /**
  * A client for the API server, once a first request has reached it: until then it waits,
  * saying so on `log`, for up to `timeoutMs`; a failure other than "not there yet" is one line.
+ * A 403 is an answer too: the server knows who this component is (RBAC may not let every
+ * component read kube-system), so it is up.
  */
 export async function connect(
   toolkit: Toolkit,
@@ -55,7 +58,11 @@ export async function connect(
   const client = toolkit.createClient({ ...config, userAgent });
   const hint = 'start it with `npx kata run apiserver`, or check --master / --kubeconfig';
   try {
-    await waitForDependency(() => client.resource('namespaces').get('kube-system'), {
+    const reached = (error: unknown) => {
+      if (!isForbidden(error)) throw error;
+    };
+    const probe = () => client.resource('namespaces').get('kube-system').catch(reached);
+    await waitForDependency(probe, {
       what: 'the API server',
       address: config.server,
       hint,

@@ -7,9 +7,10 @@
 // up to --storage-initialization-timeout, as kube-apiserver keeps dialling etcd), builds chapter
 // 03a's server with chapter 03b's selectors, patches, subresources and discovery (and
 // harness/api/protobuf.ts for the protobuf bodies kubectl's `create` commands send), and serves
-// the Kubernetes API. Unlike
-// kube-apiserver it serves plain HTTP, not TLS, and says so: authentication is a later chapter,
-// and on loopback nobody else can listen in. --use picks the reference (solutions), the learner's
+// the Kubernetes API. Without --tls-cert-file
+// it serves plain HTTP, and says so (the early chapters' tests; on loopback nobody else can listen
+// in); `kata up` gives it kubeadm's flags: TLS, client certificates, Node,RBAC and admission
+// (harness/cluster/arguments.ts). --use picks the reference (solutions), the learner's
 // own chapters 03a and 03b (mine), or by default each of the two chapters from the learner once its
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:

@@ -362,3 +362,51 @@ export function reachingClient(client: ApiClient, log: (line: string) => void): 
       : { ...service, spec: { ...service.spec, clusterIP: '' } };
   });
 }
+
+/**
+ * What the two views need beyond their components' default roles, once a cluster authorizes
+ * (chapter 11b): the kubelets record the annotation (a patch of the pod, which kube's system:node
+ * role does not grant) and kube-proxy reads it (a get of the pod). The composer creates this
+ * ClusterRole and its binding as the admin, after the API server is up and before the nodes start;
+ * they exist only in a single-address cluster.
+ */
+export const hostPortsRbac = [
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { name: 'kata-host-ports' },
+    rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'patch'] }],
+  },
+  {
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { name: 'kata-host-ports' },
+    roleRef: {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
+      name: 'kata-host-ports',
+    },
+    subjects: [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:nodes' },
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-proxy' },
+    ],
+  },
+];
+
+/** Creates hostPortsRbac on the API server at `server` (this process presents the admin's certificate). */
+export async function grantHostPorts(server: string): Promise<void> {
+  for (const object of hostPortsRbac) {
+    const plural = object.kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
+    const response = await fetch(`${server}/apis/rbac.authorization.k8s.io/v1/${plural}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(object),
+    });
+    if (!response.ok && response.status !== 409) {
+      const status = (await response.json().catch(() => ({}))) as { message?: string };
+      throw new Error(
+        `cannot create ${plural}/kata-host-ports: ${status.message ?? response.status}`,
+      );
+    }
+  }
+}

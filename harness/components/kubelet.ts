@@ -46,6 +46,7 @@ import { publishingClient } from './host-ports.ts';
 import { withClaimVolumes } from './claim-mounts.ts';
 import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
+import { mayNotListSecrets, nodeScopedAccess } from './node-objects.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
@@ -146,13 +147,18 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
         'pods without volumes, env from ConfigMaps and Secrets, or init containers ' +
         '(chapters/10a-pod-config/README.md, "Inside the kubelet")',
     );
+  // Under the Node authorizer, chapter 10a reads only what this node's pods use (node-objects.ts).
+  const scoped = (await mayNotListSecrets(client))
+    ? nodeScopedAccess(client, toolkit, flags.nodeName)
+    : { client, toolkit };
+  if (scoped.client !== client)
+    log('the Node authorizer is on: Secrets and ConfigMaps are read one by one, as pods use them');
   const storageFolder = chapterSource('13c', flags.use);
   const { createClaimVolumes } = await loadModule('13c', 'claim-volumes.ts', storageFolder);
   log(`chapter 13c, claims mounted: ${describeSource(storageFolder)}`);
   const podConfiguration = withClaimVolumes(
     createPodConfiguration({
-      client,
-      toolkit,
+      ...scoped,
       podsDir: path.join(flags.rootDir, 'pods'),
       nodeIp: flags.nodeIp,
       allocatable: capacity,

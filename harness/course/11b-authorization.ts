@@ -202,8 +202,10 @@ export const chapter11B: Chapter = {
       "Keep edges node|reference counted; authorize allows get of a graph resource only along an edge, else no-opinion with kube's reason. § The Node authorizer.",
     'The Node authorizer > a pod that moves away or is deleted takes its edges with it; an unbound pod has none':
       "observe removes the pod's old edges first, then adds new ones only when it has a nodeName and is not deleted. § The Node authorizer.",
+    'The Node authorizer > a kubelet gets the PersistentVolume bound to a claim its pod uses, and no other':
+      'observeClaim keeps claim → spec.volumeName (gone when deleted or unbound); authorize allows get of a persistentvolume when usesVolume finds a claim bound to it that a pod on the node references (hasPathTo). § The Node authorizer.',
     'The Node authorizer > a kubelet may do what the node rules say; others get no opinion, so RBAC decides':
-      'start follows "pods"; other requests of a kubelet are checked against nodeRules (default-roles.ts). § The Node authorizer.',
+      'start follows "pods" and then "persistentvolumeclaims"; other requests of a kubelet are checked against nodeRules (default-roles.ts). § The Node authorizer.',
     "Reviews and impersonation > a review's attributes are the request it describes, for the user asking":
       'attributesOfReview maps spec.resourceAttributes (group \u2192 apiGroup) or nonResourceAttributes; neither is a 422. § Reviews and impersonation.',
     'Reviews and impersonation > a SelfSubjectAccessReview answers allowed, as kubectl auth can-i reads it':

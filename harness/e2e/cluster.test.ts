@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Deployment, Node, Pod, Service } from '../api/types.ts';
+import { credentialsFor, presentCredentials } from '../client/tls.ts';
 import {
   startCluster,
   type ClusterOptions,
@@ -178,8 +179,11 @@ async function scenario(use: ClusterOptions['use']) {
   const kubernetes = await client.resource<Service>('services', 'default').get('kubernetes');
   const apiAddress = `${kubernetes.spec.clusterIP}:443`;
   if (mayListenOn(443)) {
+    // Over TLS, as a pod would: the cluster CA vouches for the Service's IP too (a SAN).
+    presentCredentials(`https://${apiAddress}`, credentialsFor(cluster.apiserver)!);
     await waitFor(
-      async () => (await fetch(`http://${apiAddress}/version`).catch(() => undefined))?.ok === true,
+      async () =>
+        (await fetch(`https://${apiAddress}/version`).catch(() => undefined))?.ok === true,
       `the API server answering at the kubernetes Service, ${apiAddress}`,
       30_000,
     );

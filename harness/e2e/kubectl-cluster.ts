@@ -32,6 +32,8 @@ export const suiteNodeIndexBase = {
   workloads: 84,
   /** 13c: PersistentVolumes, claims, the local provisioner. */
   storage: 90,
+  /** #25: TLS, authentication, RBAC, the Node authorizer, quota. */
+  security: 140,
 } as const;
 
 export interface KubectlCluster {

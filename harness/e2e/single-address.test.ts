@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
 import type { Deployment, KubeObject, Node, Pod, Service } from '../api/types.ts';
 import type { ApiClient } from '../client/types.ts';
+import { readKubeconfig } from '../client/kubeconfig.ts';
 import { portFree } from '../cluster/arguments.ts';
 import { readClusterState } from '../cluster/state.ts';
 import { hostPortsOf } from '../components/host-ports.ts';
@@ -69,7 +70,8 @@ beforeAll(async () => {
     120_000,
   );
   expect(up.exitCode, `kata up exited early:\n${output}`).toBeNull();
-  client = toolkit.createClient({ server: readClusterState(dataDir)!.apiserver });
+  // The admin's kubeconfig: over TLS, reading it makes this process present its certificate.
+  client = toolkit.createClient(readKubeconfig(readClusterState(dataDir)!.kubeconfig));
   // From 30300 on: clear of the examples' 30080 and 30081, which `kata doctor --network single`
   // (its own suite may run meanwhile) checks on 127.0.0.1, and of the drills' 30480.
   for (let port = 30300; port < 30400 && nodePort === 0; port++)

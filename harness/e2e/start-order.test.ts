@@ -16,6 +16,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { exampleDeployment } from '../api/examples.ts';
 import type { Node, Pod } from '../api/types.ts';
+import { readKubeconfig } from '../client/kubeconfig.ts';
 import { nodeIp, podCidrForNode } from '../network.ts';
 import { isAlive, ProcessRuntime } from '../runtime/process-runtime.ts';
 import { freePort } from '../testing/etcd.ts';
@@ -324,9 +325,14 @@ describe('kata up stopped by a signal', () => {
         'the cluster to come up',
         120_000,
       );
-      const apiserver = /serving the Kubernetes API on (http:\/\/\S+)/.exec(cluster.output())?.[1];
+      const apiserver = /serving the Kubernetes API on (https?:\/\/[^\s;]+)/.exec(
+        cluster.output(),
+      )?.[1];
       expect(apiserver, `kata up said where the API server is:\n${cluster.output()}`).toBeDefined();
-      const client = toolkit.createClient({ server: apiserver! });
+      // The admin's kubeconfig: over TLS, reading it makes this process present its certificate.
+      const admin = readKubeconfig(path.join(cluster.folder, 'kubeconfig'));
+      expect(admin.server, 'the kubeconfig names the server kata up announced').toBe(apiserver);
+      const client = toolkit.createClient(admin);
       await client.resource('deployments', 'default').create(exampleDeployment('hup', 1));
       await waitFor(
         async () => (await runningPods(client, 'hup')) === 1,

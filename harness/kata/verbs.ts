@@ -174,7 +174,7 @@ export const verbs: Record<string, Verb> = {
   },
   up: {
     usage:
-      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables]',
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables] [--insecure]',
     summary: 'start a cluster of your finished components and the reference ones (npm start)',
     flags: {
       nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
@@ -224,6 +224,11 @@ export const verbs: Record<string, Verb> = {
         type: 'string',
         description:
           "userspace (chapter 09, the default) or iptables (chapter 09b: needs root, changes this network namespace's tables)",
+      },
+      insecure: {
+        type: 'boolean',
+        description:
+          'plain HTTP and everyone allowed, as before chapter 11 (by default: TLS, client certificates, RBAC)',
       },
     },
   },

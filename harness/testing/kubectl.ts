@@ -7,9 +7,11 @@ import {
   spawnSync,
   type ChildProcessWithoutNullStreams,
 } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { kubeconfigFor } from '../client/kubeconfig.ts';
+import { credentialsFor } from '../client/tls.ts';
 
 export const hasKubectl =
   spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -34,9 +36,18 @@ export interface Kubectl {
   close(): void;
 }
 
-/** kubectl for the API server at `server`. */
+/**
+ * kubectl for the API server at `server`. Over TLS it uses what this process presents there (the
+ * cluster's CA and the admin's certificate, which startCluster registers, ../client/tls.ts): its
+ * home's kubeconfig holds them.
+ */
 export function kubectlFor(server: string, timeoutMs = 20_000): Kubectl {
   const home = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-'));
+  const credentials = credentialsFor(server);
+  if (credentials)
+    writeFileSync(path.join(home, 'config'), kubeconfigFor(server, 'kata', credentials), {
+      mode: 0o600,
+    });
   const argv = (args: string[]) => [
     '--server',
     server,

@@ -2,7 +2,8 @@
 // group system:nodes, and needs the Secrets, ConfigMaps and ServiceAccounts of the pods it runs,
 // and nothing else: a node taken over by an attacker must not read every Secret in the cluster.
 // So the authorizer keeps a graph, which pods are bound to which node and what each of them
-// references, and allows a kubelet to get only what a pod on its own node uses. For the rest
+// references (and which PersistentVolume each claim is bound to), and allows a kubelet to get only
+// what a pod on its own node uses. For the rest
 // (its Node, its pods, events, leases) it applies the fixed rules of the system:node role.
 // kube-apiserver's is plugin/pkg/auth/authorizer/node, run first in --authorization-mode=Node,RBAC.
 import type { ObjectEvent } from '../../harness/api/object-watch.ts';
@@ -93,9 +94,30 @@ export class NodeAuthorizer implements Authorizer {
   private readonly pods = new Map<string, { node: string; references: string[] }>();
   /** "<node>|<reference>" → how many of the node's pods reference it. */
   private readonly edges = new Map<string, number>();
+  /** Claim "<namespace>/<name>" → the PersistentVolume bound to it. */
+  private readonly claims = new Map<string, string>();
 
   async start(feed: ObjectFeed): Promise<void> {
     await feed.follow('pods', (event) => this.observe(event));
+    await feed.follow('persistentvolumeclaims', (event) => this.observeClaim(event));
+  }
+
+  /** Takes one change of a claim: the volume bound to it, the next step of the graph. */
+  observeClaim({ type, object }: ObjectEvent): void {
+    const claimKey = `${object.metadata.namespace}/${object.metadata.name}`;
+    const volume = (object.spec as { volumeName?: string } | undefined)?.volumeName;
+    if (type === 'DELETED' || !volume) this.claims.delete(claimKey);
+    else this.claims.set(claimKey, volume);
+  }
+
+  /** Whether a pod on `node` uses a claim bound to the PersistentVolume `volume`. */
+  usesVolume(node: string, volume: string): boolean {
+    for (const [claimKey, bound] of this.claims) {
+      const [namespace, name] = claimKey.split('/') as [string, string];
+      if (bound === volume && this.hasPathTo(node, 'persistentvolumeclaims', namespace, name))
+        return true;
+    }
+    return false;
   }
 
   /** Takes one change of a pod: its old edges go, its new ones (once bound) come. */
@@ -146,6 +168,15 @@ export class NodeAuthorizer implements Authorizer {
         decision: 'no-opinion',
         reason: `no relationship found between node '${node}' and this object`,
       };
+    }
+    if (attributes.apiGroup === '' && attributes.resource === 'persistentvolumes') {
+      const { verb, name } = attributes;
+      return verb === 'get' && name && !attributes.subresource && this.usesVolume(node, name)
+        ? { decision: 'allow', reason: `a pod on node '${node}' uses a claim bound to it` }
+        : {
+            decision: 'no-opinion',
+            reason: `no relationship found between node '${node}' and this object`,
+          };
     }
     return nodeRules.some((rule) => ruleAllows(rule, attributes))
       ? { decision: 'allow', reason: 'allowed by the node rules' }

@@ -2,9 +2,11 @@
 // is (`kata kubeconfig` writes it down, as kubectl reads it), and `kata logs` and `kata rollout`,
 // for machines without kubectl. They use the reference client (chapter 04's solution): a learner's half-built client
 // must never stand between them and their cluster.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeconfigFor, readKubeconfig } from '../../client/kubeconfig.ts';
+import { defaultDataDir } from '../../cluster/options.ts';
+import { readClusterState } from '../../cluster/state.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
 import { repoRoot } from '../../paths.ts';
 import { KataError, UsageError } from '../output.ts';
@@ -62,7 +64,19 @@ export async function requestApi(url: string, init?: RequestInit): Promise<Respo
   throw new KataError(`Error from server: ${message.trim()}`);
 }
 
+/**
+ * `kata kubeconfig`: .kata/kubeconfig for --server, or without it for the cluster running from
+ * .kata/cluster (its admin's, with the CA and client certificate over TLS), else for
+ * http://127.0.0.1:6443.
+ */
 export function writeKubeconfig(flags: Flags): number {
+  const running = readClusterState(defaultDataDir);
+  if (typeof flags.server !== 'string' && running && existsSync(running.kubeconfig)) {
+    mkdirSync(path.dirname(kubeconfigPath), { recursive: true });
+    copyFileSync(running.kubeconfig, kubeconfigPath);
+    console.log(`Wrote ${path.relative(process.cwd(), kubeconfigPath)} for ${running.apiserver}.`);
+    return 0;
+  }
   const server = typeof flags.server === 'string' ? flags.server : 'http://127.0.0.1:6443';
   try {
     new URL(server);

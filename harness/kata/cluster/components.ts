@@ -1,6 +1,8 @@
 // `kata components`, `kata kill NAME` and `kata restart NAME`: questions to the control endpoint of
 // the cluster running from a data directory (harness/cluster/control.ts), for failure drills.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { readKubeconfig } from '../../client/kubeconfig.ts';
 import { defaultDataDir } from '../../cluster/options.ts';
 import { processAlive, readClusterState, type ClusterState } from '../../cluster/state.ts';
 import { KataError } from '../output.ts';
@@ -13,7 +15,10 @@ export function dataDirOf(flags: Flags): string {
   return path.resolve(typeof given === 'string' ? given : defaultDataDir);
 }
 
-/** The record of the cluster running from a data directory, or a one-line error. */
+/**
+ * The record of the cluster running from a data directory, or a one-line error. Over TLS, this
+ * process presents the admin's certificate to its API server from now on (its kubeconfig, read).
+ */
 export function runningCluster(dataDir: string): ClusterState {
   const shown = path.relative(process.cwd(), dataDir) || '.';
   const state = readClusterState(dataDir);
@@ -22,6 +27,7 @@ export function runningCluster(dataDir: string): ClusterState {
     throw new KataError(
       `the cluster of ${shown} is not running (process ${state.pid} is gone); start it with \`npm start\``,
     );
+  if (state.kubeconfig && existsSync(state.kubeconfig)) readKubeconfig(state.kubeconfig);
   return state;
 }
 

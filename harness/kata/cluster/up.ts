@@ -64,6 +64,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     nodeMonitorGracePeriod: text('node-monitor-grace-period'),
     network,
     proxyMode,
+    insecure: flags.insecure === true,
   };
 }
 

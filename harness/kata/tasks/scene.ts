@@ -2,16 +2,25 @@
 // harness/cluster/state.ts), a client for its API server, and its control endpoint's kill and
 // restart (harness/cluster/control.ts), which drills use to stop a component and learners to bring
 // it back.
+import { existsSync } from 'node:fs';
+import { readKubeconfig } from '../../client/kubeconfig.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
 import { ask, dataDirOf, runningCluster } from '../cluster/components.ts';
 import type { TaskScene } from './task.ts';
 
 export { dataDirOf };
 
-/** The running cluster of a data directory with a client for it, or a one-line KataError. */
+/**
+ * The running cluster of a data directory with a client for it, or a one-line KataError. The
+ * client is the admin's: reading the cluster's kubeconfig makes this process present the admin's
+ * certificate over TLS (harness/client/tls.ts).
+ */
 export function sceneFrom(dataDir: string): TaskScene {
   const cluster = runningCluster(dataDir);
-  const client = toolkit.createClient({ server: cluster.apiserver, userAgent: 'kata-task' });
+  const admin = existsSync(cluster.kubeconfig)
+    ? readKubeconfig(cluster.kubeconfig)
+    : { server: cluster.apiserver };
+  const client = toolkit.createClient({ ...admin, userAgent: 'kata-task' });
   return { cluster, client, dataDir };
 }
 

@@ -3,6 +3,7 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { kubeconfigFor, readKubeconfig } from '../../../client/kubeconfig.ts';
+import { credentialsFor } from '../../../client/tls.ts';
 import type { Task, TaskScene } from '../../tasks/task.ts';
 import { verdictOf } from '../../tasks/workloads.ts';
 
@@ -19,6 +20,11 @@ function wrongServer(apiserver: string): string {
   return url.origin;
 }
 
+/** The admin's kubeconfig (its CA and certificate, over TLS) naming `server`. */
+function adminKubeconfig(scene: TaskScene, server: string): string {
+  return kubeconfigFor(server, 'kata', credentialsFor(scene.cluster.apiserver));
+}
+
 export const kubeconfigServer: Task = {
   name: 'kubeconfig-server',
   statement:
@@ -28,7 +34,10 @@ export const kubeconfigServer: Task = {
   difficulty: 'medium',
   minutes: 5,
   async prepare(scene) {
-    writeFileSync(drillKubeconfig(scene), kubeconfigFor(wrongServer(scene.cluster.apiserver)));
+    writeFileSync(
+      drillKubeconfig(scene),
+      adminKubeconfig(scene, wrongServer(scene.cluster.apiserver)),
+    );
   },
   async verify(scene) {
     let server: string;
@@ -50,9 +59,10 @@ export const kubeconfigServer: Task = {
     "The file's cluster entry named a port where nothing listens, so kubectl's connection was " +
     "refused before any request was made. kubectl reads the current context, then its cluster's " +
     'server, as the client of chapter 04 does (kubeconfig.ts). Every component of this cluster finds ' +
-    'the API server the same way, through .kata/cluster/kubeconfig.',
+    'the API server the same way, each through its own kubeconfig in .kata/cluster/kubeconfigs/ ' +
+    '(with its client certificate, as kubeadm writes scheduler.conf and kubelet.conf).',
   async fix(scene) {
-    writeFileSync(drillKubeconfig(scene), kubeconfigFor(scene.cluster.apiserver));
+    writeFileSync(drillKubeconfig(scene), adminKubeconfig(scene, scene.cluster.apiserver));
   },
   async cleanUp(scene) {
     rmSync(drillKubeconfig(scene), { force: true });
