@@ -19,6 +19,7 @@ import { chapter10A } from './course/10a-pod-config.ts';
 import { chapter10B } from './course/10b-pod-streams.ts';
 import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
+import { chapter11C } from './course/11c-webhooks.ts';
 import { chapter12 } from './course/12-dns.ts';
 
 /**
@@ -101,6 +102,7 @@ export const course: Chapter[] = [
   chapter10B,
   chapter11A,
   chapter11B,
+  chapter11C,
   chapter12,
 ];
 
@@ -128,11 +130,11 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
-  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b'],
+  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c'],
   'controller-manager': ['07', '08', '09b'],
   scheduler: ['05'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '12'],
+  kubelet: ['06', '10a', '10b', '11c', '12'],
   proxy: ['09', '09b'],
 };
 

@@ -50,6 +50,7 @@ import type {
   SnapshotFileModule,
 } from '../contracts/store-grpc.ts';
 import type { StoreModule } from '../contracts/store.ts';
+import type { PodTokenModule, WebhooksModule } from '../contracts/webhooks.ts';
 import { findChapter, folderOf } from '../course.ts';
 import { repoRoot, solutionsDir } from '../paths.ts';
 import { loadProgress, type Progress } from '../progress.ts';
@@ -132,6 +133,7 @@ export interface ChapterModules {
   '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
+  '11c': { 'webhooks.ts': WebhooksModule; 'pod-token.ts': PodTokenModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
 }
 
@@ -168,6 +170,7 @@ export const chapterModuleFiles = {
   '10b': ['streaming-server.ts', 'connect.ts'],
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
+  '11c': ['webhooks.ts', 'pod-token.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 

@@ -75,6 +75,10 @@ export type ReferenceConforms = Conforms<{
     'authorization.ts': typeof import('../../solutions/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../solutions/11b-authorization/tokens.ts');
   };
+  '11c': {
+    'webhooks.ts': typeof import('../../solutions/11c-webhooks/webhooks.ts');
+    'pod-token.ts': typeof import('../../solutions/11c-webhooks/pod-token.ts');
+  };
   '12': {
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
@@ -135,6 +139,10 @@ export type StubsConform = Conforms<{
   '11b': {
     'authorization.ts': typeof import('../../chapters/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../chapters/11b-authorization/tokens.ts');
+  };
+  '11c': {
+    'webhooks.ts': typeof import('../../chapters/11c-webhooks/webhooks.ts');
+    'pod-token.ts': typeof import('../../chapters/11c-webhooks/pod-token.ts');
   };
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');

@@ -1,0 +1,35 @@
+// Chapter 11c's modules, as the harness uses them: `kata run apiserver
+// --enable-admission-plugins ...,ValidatingAdmissionWebhook` adds webhooks.ts's plugin (and its
+// caches, started beside the server); `kata run kubelet` wraps chapter 10a's PodConfiguration with
+// pod-token.ts, so every pod gets its ServiceAccount token, the cluster CA and its namespace.
+import type { ApiClient } from '../client/types.ts';
+import type { PodConfiguration } from './kubelet.ts';
+import type { AdmissionStore, ExternalAdmissionPlugin, ObjectFeed } from './security.ts';
+
+/** webhooks.ts. */
+export interface WebhooksModule {
+  createValidatingWebhooks: () => {
+    admission: ExternalAdmissionPlugin;
+    controller: { start(feed: ObjectFeed, store: AdmissionStore): Promise<void> };
+  };
+}
+
+/** What the kubelet hands pod-token.ts. */
+export interface PodTokenSettings {
+  client: ApiClient;
+  /** POSTs a TokenRequest to serviceaccounts/<name>/token; answers it with status filled. */
+  requestToken: (
+    namespace: string,
+    serviceAccountName: string,
+    request: { spec: object },
+  ) => Promise<{ status?: { token: string; expirationTimestamp: string } }>;
+  /** The kubelet's <root-dir>/pods. */
+  podsDir: string;
+  /** Seconds since the epoch. */
+  now: () => number;
+}
+
+/** pod-token.ts. */
+export interface PodTokenModule {
+  withPodTokens: (inner: PodConfiguration, options: PodTokenSettings) => PodConfiguration;
+}
