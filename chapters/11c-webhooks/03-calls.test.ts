@@ -41,8 +41,20 @@ function storeWith(port: number): AdmissionStore {
 
 /** A pod create, labelled as the test says. */
 function podCreate(labels: Record<string, string> = {}): AdmissionRequest {
-  const object = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'dev', labels }, spec: {} };
-  return { operation: 'CREATE', resource: pods, namespace: 'dev', name: 'web', object, user: { username: 'jane', groups: [] } };
+  const object = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web', namespace: 'dev', labels },
+    spec: {},
+  };
+  return {
+    operation: 'CREATE',
+    resource: pods,
+    namespace: 'dev',
+    name: 'web',
+    object,
+    user: { username: 'jane', groups: [] },
+  };
 }
 
 let server: Server;
@@ -55,8 +67,14 @@ const asked: string[] = [];
 function answer(path: string, review: AdmissionReview): AdmissionReview | undefined {
   const labels = (review.request!.object as KubeObject | null)?.metadata.labels ?? {};
   const allowed = labels.deny !== 'yes';
-  const status = allowed ? undefined : { code: 403, reason: 'Forbidden', message: 'pods labelled deny=yes are refused' };
-  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request!.uid, allowed, status } };
+  const status = allowed
+    ? undefined
+    : { code: 403, reason: 'Forbidden', message: 'pods labelled deny=yes are refused' };
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid: review.request!.uid, allowed, status },
+  };
 }
 
 beforeAll(async () => {
@@ -103,39 +121,68 @@ async function refusal(call: Promise<void>): Promise<ApiError | undefined> {
 }
 
 describe('Calling a webhook', () => {
-  test('a review POSTed over HTTPS with the CA of caBundle gets the webhook\'s answer', async () => {
+  test("a review POSTed over HTTPS with the CA of caBundle gets the webhook's answer", async () => {
     const target = { url: `https://127.0.0.1:${port}/validate` };
-    const answered = (await postReview(target, admissionReview(podCreate(), 'u1'), caBundle, 10)) as AdmissionReview;
-    expect(answered.response, 'the webhook allows an unlabelled pod').toEqual({ uid: 'u1', allowed: true });
-    expect(asked.at(-1), 'the path asked carries ?timeout=10s, as kube-apiserver sends it').toBe('/validate?timeout=10s');
+    const answered = (await postReview(
+      target,
+      admissionReview(podCreate(), 'u1'),
+      caBundle,
+      10,
+    )) as AdmissionReview;
+    expect(answered.response, 'the webhook allows an unlabelled pod').toEqual({
+      uid: 'u1',
+      allowed: true,
+    });
+    expect(asked.at(-1), 'the path asked carries ?timeout=10s, as kube-apiserver sends it').toBe(
+      '/validate?timeout=10s',
+    );
   });
 
   test('a webhook whose certificate the caBundle did not sign is not trusted', async () => {
     const other = await createCertificateAuthority('another-ca');
     const target = { url: `https://127.0.0.1:${port}/validate` };
-    const call = postReview(target, admissionReview(podCreate(), 'u2'), Buffer.from(other.cert).toString('base64'), 10);
+    const call = postReview(
+      target,
+      admissionReview(podCreate(), 'u2'),
+      Buffer.from(other.cert).toString('base64'),
+      10,
+    );
     await expect(call, 'a POST trusting another CA fails, naming the URL').rejects.toThrow(
       `Post "https://127.0.0.1:${port}/validate?timeout=10s"`,
     );
   });
 
   test('a Service is called as https://<name>.<namespace>.svc:<port><path>, dialled at its ClusterIP', async () => {
-    const service = hook({ clientConfig: { service: { namespace: 'system', name: 'webhook', port, path: '/validate' }, caBundle } });
+    const service = hook({
+      clientConfig: {
+        service: { namespace: 'system', name: 'webhook', port, path: '/validate' },
+        caBundle,
+      },
+    });
     const target = await webhookTarget(service, storeWith(port));
     expect(target, 'the Service webhook/system, port and path').toEqual({
       url: `https://webhook.system.svc:${port}/validate`,
       connectTo: { host: '127.0.0.1', port },
     });
-    await expect(refusal(callWebhook(service, podCreate(), storeWith(port))), 'the Service webhook allows the pod').resolves.toBeUndefined();
+    await expect(
+      refusal(callWebhook(service, podCreate(), storeWith(port))),
+      'the Service webhook allows the pod',
+    ).resolves.toBeUndefined();
     const missing = hook({ clientConfig: { service: { namespace: 'system', name: 'gone' } } });
-    await expect(webhookTarget(missing, storeWith(port)), 'a Service that does not exist').rejects.toThrow('service "system/gone" not found');
+    await expect(
+      webhookTarget(missing, storeWith(port)),
+      'a Service that does not exist',
+    ).rejects.toThrow('service "system/gone" not found');
   });
 
   test('callWebhook lets an allowed write pass and throws the denial of a refused one', async () => {
     const store = storeWith(port);
-    expect(await refusal(callWebhook(hook(), podCreate(), store)), 'an unlabelled pod passes').toBeUndefined();
+    expect(
+      await refusal(callWebhook(hook(), podCreate(), store)),
+      'an unlabelled pod passes',
+    ).toBeUndefined();
     const denied = await refusal(callWebhook(hook(), podCreate({ deny: 'yes' }), store));
-    expect(denied?.code, 'a pod labelled deny=yes is refused with the webhook\'s 403').toBe(403);
+    expect(denied?.code, "a pod labelled deny=yes is refused with the webhook's 403").toBe(403);
     expect(denied?.message, 'the denial names the webhook').toBe(
       'admission webhook "pods.example.com" denied the request: pods labelled deny=yes are refused',
     );
@@ -143,7 +190,13 @@ describe('Calling a webhook', () => {
 
   test('failurePolicy Fail: a webhook that cannot be called refuses the write with a 500', async () => {
     const store = storeWith(port);
-    const down = await refusal(callWebhook(hook({ clientConfig: { url: 'https://127.0.0.1:1/validate', caBundle } }), podCreate(), store));
+    const down = await refusal(
+      callWebhook(
+        hook({ clientConfig: { url: 'https://127.0.0.1:1/validate', caBundle } }),
+        podCreate(),
+        store,
+      ),
+    );
     expect(down?.code, 'a webhook on a closed port, failurePolicy unset (Fail)').toBe(500);
     expect(down?.reason, 'an InternalError').toBe('InternalError');
     expect(down?.message, 'the webhook named and why').toMatch(
@@ -156,7 +209,9 @@ describe('Calling a webhook', () => {
   });
 
   test('timeoutSeconds: a webhook that does not answer in time is "context deadline exceeded"', async () => {
-    const slow = await refusal(callWebhook(hook({ timeoutSeconds: 1 }, '/slow'), podCreate(), storeWith(port)));
+    const slow = await refusal(
+      callWebhook(hook({ timeoutSeconds: 1 }, '/slow'), podCreate(), storeWith(port)),
+    );
     expect(slow?.message, 'a webhook silent for its 1 second').toBe(
       `Internal error occurred: failed calling webhook "pods.example.com": failed to call webhook: Post "https://127.0.0.1:${port}/slow?timeout=1s": context deadline exceeded`,
     );
@@ -165,9 +220,20 @@ describe('Calling a webhook', () => {
   test('failurePolicy Ignore: a webhook that cannot answer lets the write pass; a denial still refuses', async () => {
     const store = storeWith(port);
     const ignoring = (path: string) => hook({ failurePolicy: 'Ignore', timeoutSeconds: 1 }, path);
-    expect(await refusal(callWebhook(ignoring('/broken'), podCreate(), store)), 'a broken webhook, Ignore').toBeUndefined();
-    expect(await refusal(callWebhook(ignoring('/slow'), podCreate(), store)), 'a silent webhook, Ignore').toBeUndefined();
-    const denied = await refusal(callWebhook(ignoring('/validate'), podCreate({ deny: 'yes' }), store));
-    expect(denied?.code, 'Ignore is about failures, not denials: a deny=yes pod is still refused').toBe(403);
+    expect(
+      await refusal(callWebhook(ignoring('/broken'), podCreate(), store)),
+      'a broken webhook, Ignore',
+    ).toBeUndefined();
+    expect(
+      await refusal(callWebhook(ignoring('/slow'), podCreate(), store)),
+      'a silent webhook, Ignore',
+    ).toBeUndefined();
+    const denied = await refusal(
+      callWebhook(ignoring('/validate'), podCreate({ deny: 'yes' }), store),
+    );
+    expect(
+      denied?.code,
+      'Ignore is about failures, not denials: a deny=yes pod is still refused',
+    ).toBe(403);
   });
 });

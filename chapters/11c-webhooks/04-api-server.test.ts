@@ -25,7 +25,10 @@ async function call(method: string, path: string, body?: object) {
     headers: { 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, body: (await response.json()) as KubeObject & { message?: string } };
+  return {
+    status: response.status,
+    body: (await response.json()) as KubeObject & { message?: string },
+  };
 }
 
 const pod = (name: string, labels: Record<string, string> = {}) => ({
@@ -39,7 +42,11 @@ const configurations = '/apis/admissionregistration.k8s.io/v1/validatingwebhookc
 /** A webhook that refuses pods labelled deny=yes. */
 async function startWebhook(): Promise<void> {
   const ca = await createCertificateAuthority('webhook-ca');
-  const serving = await issueCertificate(ca, { commonName: 'webhook', hosts: ['127.0.0.1'], usage: 'server' });
+  const serving = await issueCertificate(ca, {
+    commonName: 'webhook',
+    hosts: ['127.0.0.1'],
+    usage: 'server',
+  });
   caBundle = Buffer.from(ca.cert).toString('base64');
   webhook = createServer({ cert: serving.cert, key: serving.key }, (request, response) => {
     let body = '';
@@ -51,7 +58,9 @@ async function startWebhook(): Promise<void> {
       const allowed = object.metadata.labels?.deny !== 'yes';
       const status = allowed ? undefined : { code: 403, reason: 'Forbidden', message: 'deny=yes' };
       response.setHeader('content-type', 'application/json');
-      response.end(JSON.stringify({ ...review, response: { uid: review.request!.uid, allowed, status } }));
+      response.end(
+        JSON.stringify({ ...review, response: { uid: review.request!.uid, allowed, status } }),
+      );
     });
   });
   await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
@@ -66,8 +75,15 @@ beforeAll(async () => {
     compactionIntervalMs: 0,
     security: { admission: [webhooks.admission], controllers: [webhooks.controller] },
   });
-  for (const [name, labels] of [['checked', { webhooks: 'on' }], ['free', {}]] as const) {
-    await call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+  for (const [name, labels] of [
+    ['checked', { webhooks: 'on' }],
+    ['free', {}],
+  ] as const) {
+    await call('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name, labels },
+    });
   }
 });
 
@@ -87,14 +103,18 @@ describe('On the API server', () => {
         {
           name: 'deny.example.com',
           clientConfig: { url: `https://127.0.0.1:${webhookPort}/validate`, caBundle },
-          rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] }],
+          rules: [
+            { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] },
+          ],
           namespaceSelector: { matchLabels: { webhooks: 'on' } },
           sideEffects: 'None',
           admissionReviewVersions: ['v1'],
         },
       ],
     });
-    expect(created.status, `POST a ValidatingWebhookConfiguration: ${created.body.message}`).toBe(201);
+    expect(created.status, `POST a ValidatingWebhookConfiguration: ${created.body.message}`).toBe(
+      201,
+    );
     const read = await call('GET', `${configurations}/deny-labelled`);
     expect(read.body.kind, 'GET it back').toBe('ValidatingWebhookConfiguration');
   });
@@ -111,13 +131,15 @@ describe('On the API server', () => {
       'admission webhook "deny.example.com" denied the request: deny=yes',
     );
     const stored = await call('GET', path);
-    const names = (stored.body as unknown as { items: KubeObject[] }).items.map((each) => each.metadata.name);
+    const names = (stored.body as unknown as { items: KubeObject[] }).items.map(
+      (each) => each.metadata.name,
+    );
     expect(names, 'the refused pod was not stored').not.toContain(`bad-${attempt}`);
     const good = await call('POST', path, pod('good'));
     expect(good.status, 'an unlabelled pod in the checked namespace').toBe(201);
   });
 
-  test("the namespaceSelector keeps the webhook out of namespaces it does not select", async () => {
+  test('the namespaceSelector keeps the webhook out of namespaces it does not select', async () => {
     const before = reviewed.length;
     const free = await call('POST', '/api/v1/namespaces/free/pods', pod('loose', { deny: 'yes' }));
     expect(free.status, 'a deny=yes pod in a namespace without webhooks=on is created').toBe(201);

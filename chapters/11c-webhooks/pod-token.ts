@@ -13,9 +13,16 @@
 // kubelet's token manager does), configureContainer mounts them and sets the variables.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, EnvVar, Pod, PodStatus, ContainerStatus } from '../../harness/api/types.ts';
+import type {
+  Container,
+  EnvVar,
+  Pod,
+  PodStatus,
+  ContainerStatus,
+} from '../../harness/api/types.ts';
 import type { InitPlan, PodConfiguration } from '../../harness/contracts/kubelet.ts';
 import type { PodTokenSettings } from '../../harness/contracts/webhooks.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 import type {
   ContainerConfig,
   ContainerStatus as RuntimeContainerStatus,
@@ -45,21 +52,12 @@ export type PodTokenOptions = PodTokenSettings;
 
 /** Whether a pod gets a token: unless spec.automountServiceAccountToken is false. */
 export function mountsToken(pod: Pod): boolean {
-  return (pod.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken !== false;
+  throw new NotImplemented('mountsToken', "§ A pod's token");
 }
 
 /** The TokenRequest for a pod: the API server's audience, TOKEN_SECONDS, bound to the pod. */
 export function podTokenRequest(pod: Pod): TokenRequest {
-  const { name, uid } = pod.metadata;
-  return {
-    apiVersion: 'authentication.k8s.io/v1',
-    kind: 'TokenRequest',
-    spec: {
-      audiences: [],
-      expirationSeconds: TOKEN_SECONDS,
-      boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: name!, uid: uid! },
-    },
-  };
+  throw new NotImplemented('podTokenRequest', "§ A pod's token");
 }
 
 /** A token the kubelet holds for a pod: the JWT, and when it was issued and ends (seconds). */
@@ -71,8 +69,7 @@ export interface HeldToken {
 
 /** Whether a held token is due for renewal: past 80% of its life (or none held yet). */
 export function needsRenewal(held: HeldToken | undefined, now: number): boolean {
-  if (!held) return true;
-  return now >= held.issuedAt + 0.8 * (held.expiresAt - held.issuedAt);
+  throw new NotImplemented('needsRenewal', "§ A pod's token");
 }
 
 /**
@@ -81,97 +78,30 @@ export function needsRenewal(held: HeldToken | undefined, now: number): boolean 
  * KUBERNETES_SERVICE_PORT_HTTPS, KUBERNETES_PORT=tcp://<ip>:<port> and KUBERNETES_PORT_<port>_TCP*.
  */
 export function kubernetesServiceEnv(host: string, port: number): EnvVar[] {
-  const tcp = `KUBERNETES_PORT_${port}_TCP`;
-  return [
-    { name: 'KUBERNETES_SERVICE_HOST', value: host },
-    { name: 'KUBERNETES_SERVICE_PORT', value: String(port) },
-    { name: 'KUBERNETES_SERVICE_PORT_HTTPS', value: String(port) },
-    { name: 'KUBERNETES_PORT', value: `tcp://${host}:${port}` },
-    { name: tcp, value: `tcp://${host}:${port}` },
-    { name: `${tcp}_PROTO`, value: 'tcp' },
-    { name: `${tcp}_PORT`, value: String(port) },
-    { name: `${tcp}_ADDR`, value: host },
-  ];
+  throw new NotImplemented('kubernetesServiceEnv', "§ A pod's token");
 }
-
-/** Writes a file so a reader sees the old content or the new, never half: a write, then a rename. */
-function replaceFile(path: string, content: string): void {
-  writeFileSync(`${path}.tmp`, content, { mode: 0o644 });
-  renameSync(`${path}.tmp`, path);
-}
-
 /** Chapter 10a's PodConfiguration, with a ServiceAccount token in every pod. */
 export class PodTokens implements PodConfiguration {
-  private readonly inner: PodConfiguration;
-  private readonly options: PodTokenOptions;
-  /** The token held for each pod, by uid. */
-  private readonly held = new Map<string, HeldToken>();
-  private apiServer?: { host: string; port: number };
-
   constructor(inner: PodConfiguration, options: PodTokenOptions) {
-    this.inner = inner;
-    this.options = options;
+    throw new NotImplemented('PodTokens.constructor', "§ A pod's token");
   }
 
   /** Where a pod's ServiceAccount files are on the node. */
   tokenDir(pod: Pod): string {
-    const uid = pod.metadata.uid!;
-    return join(this.options.podsDir, uid, 'volumes', 'kubernetes.io~projected', 'kube-api-access');
-  }
-
-  /** The root CA a pod's namespace publishes (kube-root-ca.crt), or '' while there is none. */
-  private async rootCa(namespace: string): Promise<string> {
-    const configMaps = this.options.client.resource('configmaps', namespace);
-    const found = await configMaps.get('kube-root-ca.crt').catch(() => undefined);
-    return (found as { data?: Record<string, string> } | undefined)?.data?.['ca.crt'] ?? '';
-  }
-
-  /**
-   * Asks for the pod's token when it has none or it is due for renewal, and writes the three
-   * files. A refused TokenRequest is why the volume cannot be set up (the kubelet's FailedMount).
-   */
-  private async writeToken(pod: Pod): Promise<string | undefined> {
-    const uid = pod.metadata.uid!;
-    const namespace = pod.metadata.namespace ?? 'default';
-    const now = this.options.now();
-    if (needsRenewal(this.held.get(uid), now)) {
-      const account = pod.spec.serviceAccountName || 'default';
-      let status: { token: string; expirationTimestamp: string } | undefined;
-      try {
-        status = (await this.options.requestToken(namespace, account, podTokenRequest(pod))).status;
-      } catch (error) {
-        return `MountVolume.SetUp failed for volume "kube-api-access": failed to fetch token: ${(error as Error).message}`;
-      }
-      const expiresAt = Math.floor(Date.parse(status!.expirationTimestamp) / 1000);
-      this.held.set(uid, { token: status!.token, issuedAt: now, expiresAt });
-      const dir = this.tokenDir(pod);
-      mkdirSync(dir, { recursive: true });
-      replaceFile(join(dir, 'token'), status!.token);
-      replaceFile(join(dir, 'namespace'), namespace);
-      replaceFile(join(dir, 'ca.crt'), await this.rootCa(namespace));
-    }
-    return undefined;
+    throw new NotImplemented('PodTokens.tokenDir', "§ A pod's token");
   }
 
   run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
-    return this.inner.run(signal, resync);
+    throw new NotImplemented('PodTokens.run', "§ A pod's token");
   }
 
+  /**
+   * Chapter 10a's preparePod, then (unless the pod opts out) the token asked for when none is
+   * held or it is due for renewal, and the three files written. A refused TokenRequest is why the
+   * volume cannot be set up (the kubelet's FailedMount message).
+   */
   async preparePod(pod: Pod, sandbox: PodSandboxStatus): Promise<string | undefined> {
-    const problem = await this.inner.preparePod(pod, sandbox);
-    if (problem || !mountsToken(pod)) return problem;
-    return this.writeToken(pod);
-  }
-
-  /** The `kubernetes` Service's address, looked up once. */
-  private async kubernetesService(): Promise<{ host: string; port: number } | undefined> {
-    if (this.apiServer) return this.apiServer;
-    const services = this.options.client.resource('services', 'default');
-    const found = await services.get('kubernetes').catch(() => undefined);
-    const spec = found?.spec as { clusterIP?: string; ports?: { port: number }[] } | undefined;
-    if (!spec?.clusterIP || !spec.ports?.length) return undefined;
-    this.apiServer = { host: spec.clusterIP, port: spec.ports[0]!.port };
-    return this.apiServer;
+    throw new NotImplemented('PodTokens.preparePod', "§ A pod's token");
   }
 
   /**
@@ -185,40 +115,28 @@ export class PodTokens implements PodConfiguration {
     config: ContainerConfig,
     sandbox: PodSandboxStatus,
   ): Promise<ContainerConfig> {
-    const configured = await this.inner.configureContainer(pod, container, config, sandbox);
-    const mounts = configured.mounts ?? [];
-    if (mountsToken(pod) && !mounts.some((mount) => mount.containerPath === SERVICE_ACCOUNT_DIR)) {
-      mounts.push({ containerPath: SERVICE_ACCOUNT_DIR, hostPath: this.tokenDir(pod), readonly: true });
-    }
-    const env = configured.env ?? [];
-    const service = await this.kubernetesService();
-    if (service) {
-      const taken = new Set(env.map((variable) => variable.name));
-      const added = kubernetesServiceEnv(service.host, service.port);
-      env.unshift(...added.filter((variable) => !taken.has(variable.name)).map(({ name, value }) => ({ name, value: value! })));
-    }
-    return { ...configured, mounts, env };
+    throw new NotImplemented('PodTokens.configureContainer', "§ A pod's token");
   }
 
   initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan {
-    return this.inner.initPlan(pod, latest);
+    throw new NotImplemented('PodTokens.initPlan', "§ A pod's token");
   }
 
   completeStatus(pod: Pod, status: PodStatus, initStatuses: ContainerStatus[]): PodStatus {
-    return this.inner.completeStatus(pod, status, initStatuses);
+    throw new NotImplemented('PodTokens.completeStatus', "§ A pod's token");
   }
 
   stopOrder(pod: Pod | undefined, names: string[]): string[][] {
-    return this.inner.stopOrder(pod, names);
+    throw new NotImplemented('PodTokens.stopOrder', "§ A pod's token");
   }
 
+  /** Forgets the pod's token, then chapter 10a's cleanup. */
   async cleanupPod(uid: string): Promise<void> {
-    this.held.delete(uid);
-    await this.inner.cleanupPod(uid);
+    throw new NotImplemented('PodTokens.cleanupPod', "§ A pod's token");
   }
 }
 
 /** The kubelet's PodConfiguration `inner` with a ServiceAccount token in every pod. */
 export function withPodTokens(inner: PodConfiguration, options: PodTokenOptions): PodConfiguration {
-  return new PodTokens(inner, options);
+  throw new NotImplemented('withPodTokens', "§ A pod's token");
 }

@@ -20,6 +20,7 @@ import type {
   ExternalAdmissionPlugin,
   ObjectFeed,
 } from '../../harness/contracts/security.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Which writes a webhook wants
@@ -60,48 +61,11 @@ export function selectorMatches(
   selector: LabelSelector | undefined,
   labels: Record<string, string>,
 ): boolean {
-  for (const [key, value] of Object.entries(selector?.matchLabels ?? {})) {
-    if (labels[key] !== value) return false;
-  }
-  for (const { key, operator, values = [] } of selector?.matchExpressions ?? []) {
-    const has = key in labels;
-    if (operator === 'In' && !(has && values.includes(labels[key]!))) return false;
-    if (operator === 'NotIn' && has && values.includes(labels[key]!)) return false;
-    if (operator === 'Exists' && !has) return false;
-    if (operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
+  throw new NotImplemented('selectorMatches', '§ Which writes a webhook wants');
 }
-
-/** Whether a list of a rule holds `value`, or "*". */
-function listMatches(list: string[] | undefined, value: string): boolean {
-  return (list ?? []).some((each) => each === '*' || each === value);
-}
-
-/**
- * Whether a rule's resources name this resource and subresource: "pods" is the object only,
- * "pods/status" one subresource, and a "*" on either side of the slash matches anything there
- * (so "pods/*" is pods and every subresource of it, as kube's matcher reads it).
- */
-function resourceListMatches(list: string[] | undefined, resource: string, sub = ''): boolean {
-  return (list ?? []).some((each) => {
-    const [name, subresource = ''] = each.split('/');
-    return (name === '*' || name === resource) && (subresource === '*' || subresource === sub);
-  });
-}
-
 /** Whether one rule matches a write: its operation, group, version, resource and scope. */
 export function ruleMatches(rule: WebhookRule, request: AdmissionRequest): boolean {
-  const { resource, subresource } = request;
-  const scope = rule.scope ?? '*';
-  if (scope === 'Cluster' && resource.namespaced) return false;
-  if (scope === 'Namespaced' && !resource.namespaced) return false;
-  return (
-    listMatches(rule.operations, request.operation) &&
-    listMatches(rule.apiGroups, resource.group) &&
-    listMatches(rule.apiVersions, resource.version) &&
-    resourceListMatches(rule.resources, resource.resource, subresource)
-  );
+  throw new NotImplemented('ruleMatches', '§ Which writes a webhook wants');
 }
 
 /**
@@ -114,9 +78,7 @@ export function webhookWants(
   request: AdmissionRequest,
   namespaceLabels: Record<string, string> | undefined,
 ): boolean {
-  if (!(webhook.rules ?? []).some((rule) => ruleMatches(rule, request))) return false;
-  if (namespaceLabels === undefined) return true;
-  return selectorMatches(webhook.namespaceSelector, namespaceLabels);
+  throw new NotImplemented('webhookWants', '§ Which writes a webhook wants');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -142,31 +104,7 @@ export interface AdmissionReview {
  * (null for a DELETE).
  */
 export function admissionReview(request: AdmissionRequest, uid: string): AdmissionReview {
-  const { group, version, kind, resource } = request.resource;
-  const operationOptions = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions' };
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid,
-      kind: { group, version, kind },
-      resource: { group, version, resource },
-      ...(request.subresource ? { subResource: request.subresource } : {}),
-      requestKind: { group, version, kind },
-      requestResource: { group, version, resource },
-      name: request.name ?? request.object?.metadata.name,
-      namespace: request.namespace,
-      operation: request.operation,
-      userInfo: request.user,
-      object: request.operation === 'DELETE' ? null : (request.object ?? null),
-      oldObject: null,
-      dryRun: false,
-      options: {
-        apiVersion: 'meta.k8s.io/v1',
-        kind: operationOptions[request.operation],
-      },
-    },
-  };
+  throw new NotImplemented('admissionReview', '§ The AdmissionReview');
 }
 
 /** Why a webhook's answer cannot be read: an Error the failurePolicy then decides on. */
@@ -179,18 +117,7 @@ export class InvalidResponse extends Error {}
  * An answer that is not a review for this uid is an InvalidResponse.
  */
 export function reviewVerdict(webhookName: string, answer: unknown, uid: string): void {
-  const response = (answer as AdmissionReview | undefined)?.response;
-  if (!response) throw new InvalidResponse('webhook response was absent');
-  if (response.uid !== uid) {
-    throw new InvalidResponse(`expected response.uid="${uid}", got "${response.uid}"`);
-  }
-  if (response.allowed) return;
-  const status = response.status ?? {};
-  const deniedBy = `admission webhook "${webhookName}" denied the request`;
-  const why = status.message || status.reason;
-  const message = why ? `${deniedBy}: ${why}` : `${deniedBy} without explanation`;
-  const code = status.code && status.code >= 400 ? status.code : 400;
-  throw new ApiError(code, status.reason ?? '', message);
+  throw new NotImplemented('reviewVerdict', '§ The AdmissionReview');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,19 +139,7 @@ export async function webhookTarget(
   webhook: ValidatingWebhook,
   store: AdmissionStore,
 ): Promise<WebhookTarget> {
-  const { url, service } = webhook.clientConfig;
-  if (url) return { url };
-  if (!service) throw new Error('clientConfig names neither a url nor a service');
-  const port = service.port ?? 443;
-  const target = `https://${service.name}.${service.namespace}.svc:${port}${service.path ?? ''}`;
-  const found = await store
-    .get(store.resourceOf('services')!, service.namespace, service.name)
-    .catch(() => undefined);
-  const clusterIP = (found?.spec as { clusterIP?: string } | undefined)?.clusterIP;
-  if (!clusterIP || clusterIP === 'None') {
-    throw new Error(`service "${service.namespace}/${service.name}" not found or has no ClusterIP`);
-  }
-  return { url: target, connectTo: { host: clusterIP, port } };
+  throw new NotImplemented('webhookTarget', '§ Calling a webhook');
 }
 
 /**
@@ -238,40 +153,7 @@ export function postReview(
   caBundle: string | undefined,
   timeoutSeconds: number,
 ): Promise<unknown> {
-  const url = new URL(target.url);
-  url.searchParams.set('timeout', `${timeoutSeconds}s`);
-  const body = JSON.stringify(review);
-  return new Promise((resolve, reject) => {
-    const outgoing = httpsRequest(url, {
-      method: 'POST',
-      hostname: target.connectTo?.host ?? url.hostname,
-      port: target.connectTo?.port ?? url.port,
-      // The name the certificate must hold (an IP address is checked against its IP SANs).
-      servername: isIP(url.hostname) ? undefined : url.hostname,
-      ca: caBundle ? Buffer.from(caBundle, 'base64').toString('utf8') : undefined,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      timeout: timeoutSeconds * 1000,
-    });
-    outgoing.on('timeout', () => outgoing.destroy(new Error('context deadline exceeded')));
-    outgoing.on('error', (error) => reject(new Error(`Post "${url}": ${error.message}`)));
-    outgoing.on('response', (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (text += chunk));
-      response.on('end', () => {
-        if (response.statusCode !== 200) {
-          reject(new InvalidResponse(`the server responded with code ${response.statusCode}`));
-          return;
-        }
-        try {
-          resolve(JSON.parse(text));
-        } catch {
-          reject(new InvalidResponse('the response is not JSON'));
-        }
-      });
-    });
-    outgoing.end(body);
-  });
+  throw new NotImplemented('postReview', '§ Calling a webhook');
 }
 
 /**
@@ -285,24 +167,7 @@ export async function callWebhook(
   request: AdmissionRequest,
   store: AdmissionStore,
 ): Promise<void> {
-  const uid = randomUUID();
-  let answer: unknown;
-  try {
-    const target = await webhookTarget(webhook, store);
-    const timeout = webhook.timeoutSeconds ?? 10;
-    answer = await postReview(target, admissionReview(request, uid), webhook.clientConfig.caBundle, timeout);
-    reviewVerdict(webhook.name, answer, uid);
-  } catch (error) {
-    if (error instanceof ApiError) throw error;
-    if (webhook.failurePolicy === 'Ignore') return;
-    const what =
-      error instanceof InvalidResponse ? 'received invalid webhook response' : 'failed to call webhook';
-    throw new ApiError(
-      500,
-      'InternalError',
-      `Internal error occurred: failed calling webhook "${webhook.name}": ${what}: ${(error as Error).message}`,
-    );
-  }
+  throw new NotImplemented('callWebhook', '§ Calling a webhook');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,52 +175,28 @@ export async function callWebhook(
 // ---------------------------------------------------------------------------------------------
 
 /** The resource of webhook configurations, as the feed and the store name it. */
-export const WEBHOOK_CONFIGURATIONS = 'admissionregistration.k8s.io/validatingwebhookconfigurations';
+export const WEBHOOK_CONFIGURATIONS =
+  'admissionregistration.k8s.io/validatingwebhookconfigurations';
 
 /**
  * The plugin and its caches. start() follows ValidatingWebhookConfigurations and Namespaces (the
  * plugin's informers in kube), so a write costs no read of the store before its calls.
  */
 export class ValidatingWebhooks {
-  private readonly configurations = new Map<string, ValidatingWebhook[]>();
-  private readonly namespaceLabels = new Map<string, Record<string, string>>();
-
   async start(feed: ObjectFeed): Promise<void> {
-    await feed.follow(WEBHOOK_CONFIGURATIONS, ({ type, object }) => {
-      const name = object.metadata.name!;
-      if (type === 'DELETED') this.configurations.delete(name);
-      else this.configurations.set(name, (object as { webhooks?: ValidatingWebhook[] }).webhooks ?? []);
-    });
-    await feed.follow('namespaces', ({ type, object }) => {
-      const name = object.metadata.name!;
-      if (type === 'DELETED') this.namespaceLabels.delete(name);
-      else this.namespaceLabels.set(name, object.metadata.labels ?? {});
-    });
-  }
-
-  /** The labels namespaceSelector reads for a write, or undefined when it has no namespace. */
-  private labelsFor(request: AdmissionRequest): Record<string, string> | undefined {
-    const { resource, namespace, object } = request;
-    if (resource.group === '' && resource.resource === 'namespaces') {
-      return object?.metadata.labels ?? this.namespaceLabels.get(request.name ?? '') ?? {};
-    }
-    return namespace === undefined ? undefined : (this.namespaceLabels.get(namespace) ?? {});
+    throw new NotImplemented('ValidatingWebhooks.start', '§ On the API server');
   }
 
   /** The webhooks that want this write. Webhook configurations themselves are never sent. */
   wanted(request: AdmissionRequest): ValidatingWebhook[] {
-    if (request.resource.group === 'admissionregistration.k8s.io') return [];
-    const labels = this.labelsFor(request);
-    return [...this.configurations.values()]
-      .flat()
-      .filter((webhook) => webhookWants(webhook, request, labels));
+    throw new NotImplemented('ValidatingWebhooks.wanted', '§ On the API server');
   }
 
   /** The admission plugin: every wanted webhook called at once; any refusal refuses. */
   readonly admission: ExternalAdmissionPlugin = {
     name: 'ValidatingAdmissionWebhook',
     admit: async (request, store) => {
-      await Promise.all(this.wanted(request).map((webhook) => callWebhook(webhook, request, store)));
+      throw new NotImplemented('ValidatingWebhooks.admission.admit', '§ On the API server');
     },
   };
 }
@@ -365,6 +206,5 @@ export function createValidatingWebhooks(): {
   admission: ExternalAdmissionPlugin;
   controller: { start(feed: ObjectFeed, store: AdmissionStore): Promise<void> };
 } {
-  const webhooks = new ValidatingWebhooks();
-  return { admission: webhooks.admission, controller: webhooks };
+  throw new NotImplemented('createValidatingWebhooks', '§ On the API server');
 }

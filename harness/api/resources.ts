@@ -100,9 +100,14 @@ export const accessResources: ResourceType[] = [
     namespaced: false,
   }),
   // Which writes are sent to which admission webhooks (chapter 11c).
-  grouped('admissionregistration.k8s.io', 'validatingwebhookconfigurations', 'ValidatingWebhookConfiguration', {
-    namespaced: false,
-  }),
+  grouped(
+    'admissionregistration.k8s.io',
+    'validatingwebhookconfigurations',
+    'ValidatingWebhookConfiguration',
+    {
+      namespaced: false,
+    },
+  ),
 ];
 
 /** The resources of this course's API server, in the order discovery lists them. */

@@ -13,7 +13,13 @@
 // kubelet's token manager does), configureContainer mounts them and sets the variables.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Container, EnvVar, Pod, PodStatus, ContainerStatus } from '../../harness/api/types.ts';
+import type {
+  Container,
+  EnvVar,
+  Pod,
+  PodStatus,
+  ContainerStatus,
+} from '../../harness/api/types.ts';
 import type { InitPlan, PodConfiguration } from '../../harness/contracts/kubelet.ts';
 import type { PodTokenSettings } from '../../harness/contracts/webhooks.ts';
 import type {
@@ -45,7 +51,9 @@ export type PodTokenOptions = PodTokenSettings;
 
 /** Whether a pod gets a token: unless spec.automountServiceAccountToken is false. */
 export function mountsToken(pod: Pod): boolean {
-  return (pod.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken !== false;
+  return (
+    (pod.spec as { automountServiceAccountToken?: boolean }).automountServiceAccountToken !== false
+  );
 }
 
 /** The TokenRequest for a pod: the API server's audience, TOKEN_SECONDS, bound to the pod. */
@@ -188,14 +196,22 @@ export class PodTokens implements PodConfiguration {
     const configured = await this.inner.configureContainer(pod, container, config, sandbox);
     const mounts = configured.mounts ?? [];
     if (mountsToken(pod) && !mounts.some((mount) => mount.containerPath === SERVICE_ACCOUNT_DIR)) {
-      mounts.push({ containerPath: SERVICE_ACCOUNT_DIR, hostPath: this.tokenDir(pod), readonly: true });
+      mounts.push({
+        containerPath: SERVICE_ACCOUNT_DIR,
+        hostPath: this.tokenDir(pod),
+        readonly: true,
+      });
     }
     const env = configured.env ?? [];
     const service = await this.kubernetesService();
     if (service) {
       const taken = new Set(env.map((variable) => variable.name));
       const added = kubernetesServiceEnv(service.host, service.port);
-      env.unshift(...added.filter((variable) => !taken.has(variable.name)).map(({ name, value }) => ({ name, value: value! })));
+      env.unshift(
+        ...added
+          .filter((variable) => !taken.has(variable.name))
+          .map(({ name, value }) => ({ name, value: value! })),
+      );
     }
     return { ...configured, mounts, env };
   }

@@ -143,7 +143,11 @@ export interface AdmissionReview {
  */
 export function admissionReview(request: AdmissionRequest, uid: string): AdmissionReview {
   const { group, version, kind, resource } = request.resource;
-  const operationOptions = { CREATE: 'CreateOptions', UPDATE: 'UpdateOptions', DELETE: 'DeleteOptions' };
+  const operationOptions = {
+    CREATE: 'CreateOptions',
+    UPDATE: 'UpdateOptions',
+    DELETE: 'DeleteOptions',
+  };
   return {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
@@ -290,13 +294,20 @@ export async function callWebhook(
   try {
     const target = await webhookTarget(webhook, store);
     const timeout = webhook.timeoutSeconds ?? 10;
-    answer = await postReview(target, admissionReview(request, uid), webhook.clientConfig.caBundle, timeout);
+    answer = await postReview(
+      target,
+      admissionReview(request, uid),
+      webhook.clientConfig.caBundle,
+      timeout,
+    );
     reviewVerdict(webhook.name, answer, uid);
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (webhook.failurePolicy === 'Ignore') return;
     const what =
-      error instanceof InvalidResponse ? 'received invalid webhook response' : 'failed to call webhook';
+      error instanceof InvalidResponse
+        ? 'received invalid webhook response'
+        : 'failed to call webhook';
     throw new ApiError(
       500,
       'InternalError',
@@ -310,7 +321,8 @@ export async function callWebhook(
 // ---------------------------------------------------------------------------------------------
 
 /** The resource of webhook configurations, as the feed and the store name it. */
-export const WEBHOOK_CONFIGURATIONS = 'admissionregistration.k8s.io/validatingwebhookconfigurations';
+export const WEBHOOK_CONFIGURATIONS =
+  'admissionregistration.k8s.io/validatingwebhookconfigurations';
 
 /**
  * The plugin and its caches. start() follows ValidatingWebhookConfigurations and Namespaces (the
@@ -324,7 +336,11 @@ export class ValidatingWebhooks {
     await feed.follow(WEBHOOK_CONFIGURATIONS, ({ type, object }) => {
       const name = object.metadata.name!;
       if (type === 'DELETED') this.configurations.delete(name);
-      else this.configurations.set(name, (object as { webhooks?: ValidatingWebhook[] }).webhooks ?? []);
+      else
+        this.configurations.set(
+          name,
+          (object as { webhooks?: ValidatingWebhook[] }).webhooks ?? [],
+        );
     });
     await feed.follow('namespaces', ({ type, object }) => {
       const name = object.metadata.name!;
@@ -355,7 +371,9 @@ export class ValidatingWebhooks {
   readonly admission: ExternalAdmissionPlugin = {
     name: 'ValidatingAdmissionWebhook',
     admit: async (request, store) => {
-      await Promise.all(this.wanted(request).map((webhook) => callWebhook(webhook, request, store)));
+      await Promise.all(
+        this.wanted(request).map((webhook) => callWebhook(webhook, request, store)),
+      );
     },
   };
 }
