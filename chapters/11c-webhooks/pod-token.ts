@@ -83,7 +83,7 @@ export function kubernetesServiceEnv(host: string, port: number): EnvVar[] {
 /** Chapter 10a's PodConfiguration, with a ServiceAccount token in every pod. */
 export class PodTokens implements PodConfiguration {
   constructor(inner: PodConfiguration, options: PodTokenOptions) {
-    throw new NotImplemented('PodTokens.constructor', "§ A pod's token");
+    throw new NotImplemented('PodTokens', "§ A pod's token");
   }
 
   /** Where a pod's ServiceAccount files are on the node. */

@@ -4,9 +4,117 @@ import type { Chapter } from '../course.ts';
 export const chapter11C: Chapter = {
   id: '11c',
   slug: 'webhooks',
-  title: 'Beyond the server: admission webhooks and a pod’s own token',
+  title: "Beyond the server: admission webhooks and a pod's own token",
   builds:
-    'the ValidatingAdmissionWebhook plugin (rules, namespaceSelector, AdmissionReview v1 over HTTPS, timeoutSeconds, failurePolicy) and the ServiceAccount token, CA and namespace the kubelet puts in every pod, with the API server’s address in its environment',
-  stages: [],
-  hints: {},
+    "the ValidatingAdmissionWebhook plugin (rules, namespaceSelector, AdmissionReview v1 over HTTPS, timeoutSeconds, failurePolicy) and the ServiceAccount token, CA and namespace the kubelet puts in every pod, with the API server's address in its environment",
+  stages: [
+    {
+      title: 'Label selectors and rules',
+      from: 'Which writes a webhook wants > a label selector matches by matchLabels and by In, NotIn, Exists, DoesNotExist',
+      functions: ['selectorMatches', 'ruleMatches'],
+    },
+    {
+      title: 'What a webhook wants, and the review it is sent',
+      from: 'Which writes a webhook wants > a webhook wants a write one of its rules matches, in a namespace its selector selects',
+      functions: ['webhookWants', 'admissionReview', 'reviewVerdict'],
+    },
+    {
+      title: 'A review over HTTPS, to a URL or a Service',
+      from: "Calling a webhook > a review POSTed over HTTPS with the CA of caBundle gets the webhook's answer",
+      functions: ['postReview', 'webhookTarget'],
+    },
+    {
+      title: 'Denials, failures, timeouts and failurePolicy',
+      from: 'Calling a webhook > callWebhook lets an allowed write pass and throws the denial of a refused one',
+      functions: ['callWebhook'],
+    },
+    {
+      title: 'The plugin on the API server',
+      from: 'On the API server > a ValidatingWebhookConfiguration is stored and read back like any object',
+    },
+    {
+      title: "A TokenRequest, its renewal, and the API server's address",
+      from: "A pod's token > the TokenRequest asks for an hour and seven seconds, bound to the pod",
+      functions: ['podTokenRequest', 'mountsToken', 'needsRenewal', 'kubernetesServiceEnv'],
+    },
+    {
+      title: 'The files on the node',
+      from: "A pod's token > preparePod asks TokenRequest for the pod's account and writes token, ca.crt and namespace",
+      functions: ['withPodTokens', 'PodTokens', 'PodTokens.tokenDir', 'PodTokens.preparePod'],
+    },
+    {
+      title: 'In every container',
+      from: "A pod's token > every container mounts the files read-only at the well-known path and learns the API address",
+      functions: [
+        'PodTokens.configureContainer',
+        'PodTokens.run',
+        'PodTokens.initPlan',
+        'PodTokens.completeStatus',
+        'PodTokens.stopOrder',
+        'PodTokens.cleanupPod',
+      ],
+    },
+  ],
+  hints: {
+    'Which writes a webhook wants > a label selector matches by matchLabels and by In, NotIn, Exists, DoesNotExist':
+      'selectorMatches: every matchLabels pair equal, then each expression by its operator; no selector selects everything. § Which writes a webhook wants.',
+    'Which writes a webhook wants > a rule matches its operations, groups, versions and resources, "*" for any':
+      'ruleMatches: each list of the rule must hold the write\'s value or "*" (the group of the core resources is ""). § Which writes a webhook wants.',
+    'Which writes a webhook wants > a rule names subresources as pods/status, pods/* or */*; a plain name is the object only':
+      'Split each entry of resources at "/": the resource part and the subresource part ("" when absent) each match by equality or "*". § Which writes a webhook wants.',
+    'Which writes a webhook wants > a rule scoped Cluster or Namespaced matches only resources of that scope':
+      'scope Cluster wants resource.namespaced false, Namespaced true, "*" (the default) either. § Which writes a webhook wants.',
+    'Which writes a webhook wants > a webhook wants a write one of its rules matches, in a namespace its selector selects':
+      'webhookWants: some rule matches, then namespaceSelector against the labels given; undefined labels (no namespace) do not filter. § Which writes a webhook wants.',
+    'The AdmissionReview > the review names the write: uid, kind, resource, name, namespace, operation, user, object':
+      'admissionReview: the request fields are listed in § The AdmissionReview; kind and resource come from request.resource, userInfo is request.user.',
+    'The AdmissionReview > a DELETE sends no object, and a subresource is named in subResource':
+      'object is null for DELETE; subResource only when there is one; options.kind follows the operation (CreateOptions, UpdateOptions, DeleteOptions). § The AdmissionReview.',
+    'The AdmissionReview > an answer that allows passes; one that denies is its status with the webhook named':
+      'reviewVerdict: allowed returns; otherwise an ApiError with the status code and reason and the message "admission webhook "<name>" denied the request: <message>". § The AdmissionReview.',
+    'The AdmissionReview > a denial without a code is 400, and without a message is "without explanation"':
+      'A code under 400 becomes 400; the message falls back to the reason, then to "... denied the request without explanation". § The AdmissionReview.',
+    'The AdmissionReview > an answer with no response or another uid cannot be read: an InvalidResponse':
+      'Check response first, then response.uid against the uid sent, before allowed. § The AdmissionReview.',
+    "Calling a webhook > a review POSTed over HTTPS with the CA of caBundle gets the webhook's answer":
+      'postReview: node:https request with ca = the decoded caBundle, the ?timeout=<n>s query, and JSON.parse of a 200 answer. § Calling a webhook.',
+    'Calling a webhook > a webhook whose certificate the caBundle did not sign is not trusted':
+      'Trust only the caBundle (the ca option), and reject with Post "<url>": <why>, as Go\'s client words it. § Calling a webhook.',
+    'Calling a webhook > a Service is called as https://<name>.<namespace>.svc:<port><path>, dialled at its ClusterIP':
+      'webhookTarget: read the Service through the AdmissionStore; the URL names the Service, connectTo its ClusterIP and port (443 by default). § Calling a webhook.',
+    'Calling a webhook > callWebhook lets an allowed write pass and throws the denial of a refused one':
+      'callWebhook: a fresh uid, webhookTarget, postReview, reviewVerdict; an ApiError (the denial) is thrown as it is. § Calling a webhook.',
+    'Calling a webhook > failurePolicy Fail: a webhook that cannot be called refuses the write with a 500':
+      'Any other error is a failure: 500 InternalError, "failed to call webhook" or "received invalid webhook response" for an InvalidResponse. § Calling a webhook.',
+    'Calling a webhook > timeoutSeconds: a webhook that does not answer in time is "context deadline exceeded"':
+      "The request's timeout option is timeoutSeconds (10 by default); on 'timeout', destroy it with the error \"context deadline exceeded\". § Calling a webhook.",
+    'Calling a webhook > failurePolicy Ignore: a webhook that cannot answer lets the write pass; a denial still refuses':
+      'failurePolicy Ignore returns on a failure, never on a denial. § Calling a webhook.',
+    'On the API server > a ValidatingWebhookConfiguration is stored and read back like any object':
+      'The plugin must let writes it has no webhook for pass, starting with Namespaces; createValidatingWebhooks hands back the plugin and its caches. § On the API server.',
+    'On the API server > a pod the webhook denies is refused with its Status and not stored; the others pass':
+      'start() follows validatingwebhookconfigurations and namespaces; admit calls every wanted webhook with Promise.all. § On the API server.',
+    'On the API server > the namespaceSelector keeps the webhook out of namespaces it does not select':
+      "wanted() reads the labels of the write's namespace from the cache (a Namespace's own labels when the write is one). § On the API server.",
+    "A pod's token > the TokenRequest asks for an hour and seven seconds, bound to the pod":
+      "podTokenRequest: audiences [] (the API server's own), TOKEN_SECONDS, boundObjectRef naming the pod; mountsToken reads automountServiceAccountToken. § A pod's token.",
+    "A pod's token > a token is renewed once 80% of its life is gone":
+      "needsRenewal: none held, or now at or past issuedAt + 0.8 × (expiresAt − issuedAt). § A pod's token.",
+    "A pod's token > the kubernetes Service's variables: KUBERNETES_SERVICE_HOST, _PORT and the docker-link forms":
+      "kubernetesServiceEnv lists eight variables in the order the test shows. § A pod's token.",
+    "A pod's token > preparePod asks TokenRequest for the pod's account and writes token, ca.crt and namespace":
+      "preparePod: inner first, then requestToken(namespace, account, podTokenRequest(pod)) and the three files (mode 0644) in tokenDir(pod). § A pod's token.",
+    "A pod's token > a pod that names no account gets the default one; automountServiceAccountToken: false gets nothing":
+      "The account is spec.serviceAccountName or 'default'; skip everything when mountsToken is false. § A pod's token.",
+    "A pod's token > the token is kept while young and renewed, file and all, past 80% of its life":
+      "Keep a HeldToken per pod uid; ask again only when needsRenewal says so, and rewrite the files with a write and a rename. § A pod's token.",
+    "A pod's token > a refused TokenRequest holds the pod back with a FailedMount message":
+      'Return inner\'s problem untouched; a thrown requestToken becomes MountVolume.SetUp failed for volume "kube-api-access": failed to fetch token: <why>. § A pod\'s token.',
+    "A pod's token > every container mounts the files read-only at the well-known path and learns the API address":
+      "configureContainer: inner first, then the read-only mount of tokenDir(pod) at SERVICE_ACCOUNT_DIR and kubernetesServiceEnv of the default/kubernetes Service. § A pod's token.",
+    "A pod's token > a container's own variable or mount at those names wins; an opted-out pod has no mount":
+      "Add only variables the config lacks, and no mount when one is at SERVICE_ACCOUNT_DIR already or the pod opts out. § A pod's token.",
+    "A pod's token > everything else is chapter 10a's, and cleanupPod forgets the pod's token":
+      "run, initPlan, completeStatus and stopOrder hand over to inner; cleanupPod drops the HeldToken, then calls inner. § A pod's token.",
+  },
 };
