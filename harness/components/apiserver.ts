@@ -24,6 +24,7 @@ import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
+import type { WebhooksModule } from '../contracts/webhooks.ts';
 import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
@@ -66,7 +67,10 @@ export interface ApiServerFlags {
   serviceAccountSigningKeyFile?: string;
   /** --service-account-issuer: the `iss` of ServiceAccount tokens. */
   serviceAccountIssuer: string;
-  /** --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger, ResourceQuota. */
+  /**
+   * --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger,
+   * ResourceQuota (chapter 11b), ValidatingAdmissionWebhook (chapter 11c).
+   */
   admissionPlugins: string[];
   use: Use;
 }
@@ -78,7 +82,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--service-account-signing-key-file FILE] [--service-account-issuer URL]
-                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota]
+                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota,ValidatingAdmissionWebhook]
                           [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
@@ -251,6 +255,25 @@ async function loadServiceAccounts(
   return createServiceAccountSecurity({ privateKey, issuer: flags.serviceAccountIssuer, now });
 }
 
+/** kube-apiserver's name for chapter 11c's plugin. */
+const WEBHOOK_PLUGIN = 'ValidatingAdmissionWebhook';
+
+/**
+ * Chapter 11c for --enable-admission-plugins ...,ValidatingAdmissionWebhook: the plugin, run
+ * after chapter 11b's (webhooks see the object as it will be stored), and its caches, started
+ * with the server. Undefined when the flag does not name it.
+ */
+async function loadWebhooks(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<ReturnType<WebhooksModule['createValidatingWebhooks']> | undefined> {
+  if (!flags.admissionPlugins.includes(WEBHOOK_PLUGIN)) return undefined;
+  const folder = chapterSource('11c', flags.use);
+  const { createValidatingWebhooks } = await loadModule('11c', 'webhooks.ts', folder);
+  log(`chapter 11c, admission webhooks: ${describeSource(folder)}`);
+  return createValidatingWebhooks();
+}
+
 /**
  * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
  * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
@@ -288,8 +311,13 @@ async function loadSecurity(
   });
   const created = authorization.createAuthorization({
     modes,
-    admissionPlugins: flags.admissionPlugins,
+    admissionPlugins: flags.admissionPlugins.filter((name) => name !== WEBHOOK_PLUGIN),
   });
+  const webhooks = await loadWebhooks(flags, log);
+  if (webhooks) {
+    created.admission = [...(created.admission ?? []), webhooks.admission];
+    created.controllers = [...(created.controllers ?? []), webhooks.controller];
+  }
   const accounts = await loadServiceAccounts(flags, log);
   const authenticator = tokens.unionAuthenticator([
     tokens.certificateAuthenticator(),

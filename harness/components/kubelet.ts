@@ -34,6 +34,8 @@ import {
   type NetworkMode,
 } from '../network.ts';
 import type { Pod } from '../api/types.ts';
+import type { ApiClient, ClientConfig } from '../client/types.ts';
+import type { PodConfiguration } from '../contracts/kubelet.ts';
 import type { DnsConfig } from '../runtime/cri.ts';
 import { parseResolvConf } from '../runtime/images/pod-resolver.mjs';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
@@ -41,7 +43,13 @@ import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
-import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
+import {
+  chapterSource,
+  describeSource,
+  isLearnerSource,
+  loadModule,
+  type Use,
+} from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
 
@@ -143,13 +151,18 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
         'pods without volumes, env from ConfigMaps and Secrets, or init containers ' +
         '(chapters/10a-pod-config/README.md, "Inside the kubelet")',
     );
-  const podConfiguration = createPodConfiguration({
-    client,
-    toolkit,
-    podsDir: path.join(flags.rootDir, 'pods'),
-    nodeIp: flags.nodeIp,
-    allocatable: capacity,
-  });
+  const podsDir = path.join(flags.rootDir, 'pods');
+  const podConfiguration = await withPodTokens(
+    createPodConfiguration({
+      client,
+      toolkit,
+      podsDir,
+      nodeIp: flags.nodeIp,
+      allocatable: capacity,
+    }),
+    { client, config, podsDir, use: flags.use },
+    log,
+  );
   const streamsFolder = chapterSource('10b', flags.use);
   const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
   log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);
@@ -180,6 +193,50 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       await runtime.close();
     },
   };
+}
+
+/**
+ * `inner` with chapter 11c's ServiceAccount token in every pod, when the API server serves
+ * TokenRequest (serviceaccounts/token: it runs with --service-account-signing-key-file); `inner`
+ * as it is otherwise, said in the log, since pods could not start without their token.
+ */
+async function withPodTokens(
+  inner: PodConfiguration,
+  kubelet: { client: ApiClient; config: ClientConfig; podsDir: string; use: Use },
+  log: (line: string) => void,
+): Promise<PodConfiguration> {
+  const { config } = kubelet;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (config.token) headers.authorization = `Bearer ${config.token}`;
+  const core = await fetch(`${config.server}/api/v1`, { headers }).then(
+    (response) => response.json() as Promise<{ resources?: { name: string }[] }>,
+    () => ({ resources: [] }),
+  );
+  if (!core.resources?.some((resource) => resource.name === 'serviceaccounts/token')) {
+    log(
+      'the API server serves no TokenRequest (no --service-account-signing-key-file): pods get no ServiceAccount token',
+    );
+    return inner;
+  }
+  const folder = chapterSource('11c', kubelet.use);
+  const { withPodTokens: wrap } = await loadModule('11c', 'pod-token.ts', folder);
+  log(`chapter 11c, a pod's token: ${describeSource(folder)}`);
+  return wrap(inner, {
+    client: kubelet.client,
+    podsDir: kubelet.podsDir,
+    now: () => Math.floor(Date.now() / 1000),
+    requestToken: async (namespace, account, request) => {
+      const url = `${config.server}/api/v1/namespaces/${namespace}/serviceaccounts/${account}/token`;
+      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request) });
+      const answer = (await response.json()) as {
+        message?: string;
+        status?: { token: string; expirationTimestamp: string };
+      };
+      if (!response.ok)
+        throw new Error(answer.message ?? `TokenRequest answered ${response.status}`);
+      return answer;
+    },
+  });
 }
 
 /**
