@@ -164,10 +164,16 @@ describe('Calling a webhook', () => {
       url: `https://webhook.system.svc:${port}/validate`,
       connectTo: { host: '127.0.0.1', port },
     });
-    await expect(
-      refusal(callWebhook(service, podCreate(), storeWith(port))),
-      'the Service webhook allows the pod',
-    ).resolves.toBeUndefined();
+    const answered = (await postReview(
+      target,
+      admissionReview(podCreate(), 'u3'),
+      caBundle,
+      10,
+    )) as AdmissionReview;
+    expect(
+      answered.response,
+      'the Service webhook, reached at 127.0.0.1 as webhook.system.svc, allows the pod',
+    ).toEqual({ uid: 'u3', allowed: true });
     const missing = hook({ clientConfig: { service: { namespace: 'system', name: 'gone' } } });
     await expect(
       webhookTarget(missing, storeWith(port)),

@@ -3,7 +3,7 @@
 // not stored.
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { createCertificateAuthority, issueCertificate } from '../../harness/api/certificates.ts';
 import { accessResources, builtinResources } from '../../harness/api/resources.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
@@ -67,34 +67,38 @@ async function startWebhook(): Promise<void> {
   webhookPort = (webhook.address() as AddressInfo).port;
 }
 
-beforeAll(async () => {
-  await startWebhook();
-  const webhooks = createValidatingWebhooks();
-  apiServer = await startApiServer({
-    resources: [...builtinResources, ...accessResources],
-    compactionIntervalMs: 0,
-    security: { admission: [webhooks.admission], controllers: [webhooks.controller] },
-  });
-  for (const [name, labels] of [
-    ['checked', { webhooks: 'on' }],
-    ['free', {}],
-  ] as const) {
-    await call('POST', '/api/v1/namespaces', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: { name, labels },
+let starting: Promise<void> | undefined;
+
+/** Starts the webhook and the server once, with the plugin and two namespaces, one selected. */
+function ready(): Promise<void> {
+  starting ??= (async () => {
+    await startWebhook();
+    const webhooks = createValidatingWebhooks();
+    apiServer = await startApiServer({
+      resources: [...builtinResources, ...accessResources],
+      compactionIntervalMs: 0,
+      security: { admission: [webhooks.admission], controllers: [webhooks.controller] },
     });
-  }
-});
+    for (const [name, labels] of [
+      ['checked', { webhooks: 'on' }],
+      ['free', {}],
+    ] as const) {
+      const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
+      await call('POST', '/api/v1/namespaces', namespace);
+    }
+  })();
+  return starting;
+}
 
 afterAll(async () => {
   await apiServer?.close();
   webhook?.closeAllConnections();
-  await new Promise((resolve) => webhook?.close(resolve));
+  if (webhook) await new Promise((resolve) => webhook.close(resolve));
 });
 
 describe('On the API server', () => {
   test('a ValidatingWebhookConfiguration is stored and read back like any object', async () => {
+    await ready();
     const created = await call('POST', configurations, {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
@@ -120,6 +124,7 @@ describe('On the API server', () => {
   });
 
   test('a pod the webhook denies is refused with its Status and not stored; the others pass', async () => {
+    await ready();
     const path = '/api/v1/namespaces/checked/pods';
     let refused = { status: 0, body: {} as KubeObject & { message?: string } };
     let attempt = 0;
@@ -140,6 +145,7 @@ describe('On the API server', () => {
   });
 
   test('the namespaceSelector keeps the webhook out of namespaces it does not select', async () => {
+    await ready();
     const before = reviewed.length;
     const free = await call('POST', '/api/v1/namespaces/free/pods', pod('loose', { deny: 'yes' }));
     expect(free.status, 'a deny=yes pod in a namespace without webhooks=on is created').toBe(201);
