@@ -143,6 +143,14 @@ export async function webhookTarget(
 }
 
 /**
+ * Why a connection failed, in the words of Go's client (kube-apiserver's), where Node's differ:
+ * a closed port, a certificate no trusted CA signed; Node's own message otherwise.
+ */
+export function dialProblem(error: NodeJS.ErrnoException, address: string): string {
+  throw new NotImplemented('dialProblem', '§ Calling a webhook');
+}
+
+/**
  * POSTs a review over HTTPS, trusting only `caBundle` (base64 PEM) when it is given, and gives
  * up after `timeoutSeconds` with "context deadline exceeded", as Go's client says. The answer's
  * JSON, or an Error saying why there is none.

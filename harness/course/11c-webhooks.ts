@@ -21,7 +21,7 @@ export const chapter11C: Chapter = {
     {
       title: 'A review over HTTPS, to a URL or a Service',
       from: "Calling a webhook > a review POSTed over HTTPS with the CA of caBundle gets the webhook's answer",
-      functions: ['postReview', 'webhookTarget'],
+      functions: ['postReview', 'dialProblem', 'webhookTarget'],
     },
     {
       title: 'Denials, failures, timeouts and failurePolicy',
@@ -79,7 +79,7 @@ export const chapter11C: Chapter = {
     "Calling a webhook > a review POSTed over HTTPS with the CA of caBundle gets the webhook's answer":
       'postReview: node:https request with ca = the decoded caBundle, the ?timeout=<n>s query, and JSON.parse of a 200 answer. § Calling a webhook.',
     'Calling a webhook > a webhook whose certificate the caBundle did not sign is not trusted':
-      'Trust only the caBundle (the ca option), and reject with Post "<url>": <why>, as Go\'s client words it. § Calling a webhook.',
+      'Trust only the caBundle (the ca option), and reject with Post "<url>": <why>, where dialProblem words why as Go\'s client does. § Calling a webhook.',
     'Calling a webhook > a Service is called as https://<name>.<namespace>.svc:<port><path>, dialled at its ClusterIP':
       'webhookTarget: read the Service through the AdmissionStore; the URL names the Service, connectTo its ClusterIP and port (443 by default). § Calling a webhook.',
     'Calling a webhook > callWebhook lets an allowed write pass and throws the denial of a refused one':

@@ -232,6 +232,23 @@ export async function webhookTarget(
 }
 
 /**
+ * Why a connection failed, in the words of Go's client (kube-apiserver's), where Node's differ:
+ * a closed port, a certificate no trusted CA signed; Node's own message otherwise.
+ */
+export function dialProblem(error: NodeJS.ErrnoException, address: string): string {
+  if (error.code === 'ECONNREFUSED') return `dial tcp ${address}: connect: connection refused`;
+  const untrusted = [
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+  ];
+  if (untrusted.includes(error.code ?? '')) {
+    return 'tls: failed to verify certificate: x509: certificate signed by unknown authority';
+  }
+  return error.message;
+}
+
+/**
  * POSTs a review over HTTPS, trusting only `caBundle` (base64 PEM) when it is given, and gives
  * up after `timeoutSeconds` with "context deadline exceeded", as Go's client says. The answer's
  * JSON, or an Error saying why there is none.
@@ -257,7 +274,10 @@ export function postReview(
       timeout: timeoutSeconds * 1000,
     });
     outgoing.on('timeout', () => outgoing.destroy(new Error('context deadline exceeded')));
-    outgoing.on('error', (error) => reject(new Error(`Post "${url}": ${error.message}`)));
+    const address = `${target.connectTo?.host ?? url.hostname}:${target.connectTo?.port ?? url.port}`;
+    outgoing.on('error', (error) =>
+      reject(new Error(`Post "${url}": ${dialProblem(error, address)}`)),
+    );
     outgoing.on('response', (response) => {
       let text = '';
       response.setEncoding('utf8');
