@@ -6,11 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
-import type { Pod } from '../../harness/api/types.ts';
+import type { ResourceType } from '../../harness/api/resources.ts';
+import type { KubeObject, Pod } from '../../harness/api/types.ts';
+import type { AdmissionStore } from '../../harness/contracts/security.ts';
+import { waitFor } from '../../harness/testing/wait.ts';
 import type { ApiClient } from '../../harness/client/types.ts';
 import type { PodConfiguration } from '../../harness/contracts/kubelet.ts';
 import type { ContainerConfig, PodSandboxStatus } from '../../harness/runtime/cri.ts';
 import {
+  createRootCaPublisher,
   kubernetesServiceEnv,
   mountsToken,
   needsRenewal,
@@ -250,5 +254,57 @@ describe("A pod's token", () => {
       'cleanupPod',
       'preparePod',
     ]);
+  });
+
+  test('every namespace gets kube-root-ca.crt with the CA, put back when it differs, none while going away', async () => {
+    const stored = new Map<string, KubeObject>();
+    const configMaps = { group: '', version: 'v1', resource: 'configmaps' } as ResourceType;
+    const store = {
+      resourceOf: () => configMaps,
+      get: async (_resource: ResourceType, namespace: string, name: string) => {
+        const found = stored.get(`${namespace}/${name}`);
+        if (!found) throw new ApiError(404, 'NotFound', `configmaps "${name}" not found`);
+        return found;
+      },
+      create: async (_resource: ResourceType, object: KubeObject) => {
+        stored.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
+        return object;
+      },
+      update: async (_resource: ResourceType, object: KubeObject) => {
+        stored.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
+        return object;
+      },
+    } as unknown as AdmissionStore;
+    const publisher = createRootCaPublisher('CLUSTER CA');
+    const namespace = (name: string, deleting = false) =>
+      ({
+        metadata: { name, ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
+      }) as KubeObject;
+    const caOf = (name: string) =>
+      (stored.get(`${name}/kube-root-ca.crt`) as { data?: Record<string, string> } | undefined)
+        ?.data;
+    await publisher.publish(store, namespace('dev'));
+    expect(caOf('dev'), 'a new namespace dev').toEqual({ 'ca.crt': 'CLUSTER CA' });
+    stored.set('dev/kube-root-ca.crt', {
+      metadata: { name: 'kube-root-ca.crt', namespace: 'dev' },
+      data: { 'ca.crt': 'OLD' },
+    } as KubeObject);
+    await publisher.publish(store, namespace('dev'));
+    expect(caOf('dev'), 'a kube-root-ca.crt someone changed').toEqual({ 'ca.crt': 'CLUSTER CA' });
+    await publisher.publish(store, namespace('old', true));
+    expect(caOf('old'), 'a namespace being deleted').toBeUndefined();
+    const followed: string[] = [];
+    const feed = {
+      follow: async (
+        resource: string,
+        onEvent: (event: { type: string; object: KubeObject }) => void,
+      ) => {
+        followed.push(resource);
+        onEvent({ type: 'ADDED', object: namespace('prod') });
+      },
+    };
+    await publisher.start(feed as never, store);
+    await waitFor(() => caOf('prod') !== undefined, 'the publisher to fill namespace prod');
+    expect(followed, 'the publisher follows namespaces').toEqual(['namespaces']);
   });
 });

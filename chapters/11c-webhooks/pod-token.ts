@@ -10,24 +10,31 @@
 //
 // This wraps the kubelet's PodConfiguration seam (harness/contracts/kubelet.ts) around chapter
 // 10a's: preparePod writes the files (and renews the token once 80% of its life is gone, as the
-// kubelet's token manager does), configureContainer mounts them and sets the variables.
+// kubelet's token manager does), configureContainer mounts them and sets the variables. Last, the
+// publisher that gives every namespace the kube-root-ca.crt ConfigMap ca.crt is read from.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Container,
+  ContainerStatus,
   EnvVar,
+  KubeObject,
   Pod,
   PodStatus,
-  ContainerStatus,
 } from '../../harness/api/types.ts';
+import { ApiError } from '../../harness/api/errors.ts';
 import type { InitPlan, PodConfiguration } from '../../harness/contracts/kubelet.ts';
+import type { AdmissionStore, ObjectFeed } from '../../harness/contracts/security.ts';
 import type { PodTokenSettings } from '../../harness/contracts/webhooks.ts';
-import { NotImplemented } from '../../harness/not-implemented.ts';
 import type {
   ContainerConfig,
   ContainerStatus as RuntimeContainerStatus,
   PodSandboxStatus,
 } from '../../harness/runtime/cri.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+/** The ConfigMap every namespace has, holding the cluster's CA in ca.crt. */
+export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 
 /** Where a container finds its ServiceAccount's files. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -134,6 +141,32 @@ export class PodTokens implements PodConfiguration {
   async cleanupPod(uid: string): Promise<void> {
     throw new NotImplemented('PodTokens.cleanupPod', "§ A pod's token");
   }
+}
+
+/**
+ * The root CA publisher (kube-controller-manager's root-ca-cert-publisher): every namespace has
+ * the ConfigMap kube-root-ca.crt holding the cluster's CA in ca.crt, where the kubelet reads a
+ * pod's ca.crt. It follows namespaces, and makes or mends the ConfigMap of each that is not going
+ * away. Here it runs beside the API server, as chapter 11's other controllers do.
+ */
+export class RootCaPublisher {
+  constructor(caCert: string) {
+    throw new NotImplemented('RootCaPublisher', "§ A pod's token");
+  }
+
+  async start(feed: ObjectFeed, store: AdmissionStore): Promise<void> {
+    throw new NotImplemented('RootCaPublisher.start', "§ A pod's token");
+  }
+
+  /** Creates the namespace's kube-root-ca.crt, or puts the CA back in it if it differs. */
+  async publish(store: AdmissionStore, namespace: KubeObject): Promise<void> {
+    throw new NotImplemented('RootCaPublisher.publish', "§ A pod's token");
+  }
+}
+
+/** The publisher of `caCert` (PEM) as every namespace's kube-root-ca.crt. */
+export function createRootCaPublisher(caCert: string): RootCaPublisher {
+  throw new NotImplemented('createRootCaPublisher', "§ A pod's token");
 }
 
 /** The kubelet's PodConfiguration `inner` with a ServiceAccount token in every pod. */

@@ -275,6 +275,18 @@ async function loadWebhooks(
 }
 
 /**
+ * Chapter 11c's root CA publisher for --client-ca-file (the cluster CA): every namespace's
+ * kube-root-ca.crt, the ca.crt a pod's ServiceAccount files hold. Undefined without the flag.
+ */
+async function loadRootCaPublisher(flags: ApiServerFlags, log: (line: string) => void) {
+  if (!flags.clientCaFile) return undefined;
+  const folder = chapterSource('11c', flags.use);
+  const { createRootCaPublisher } = await loadModule('11c', 'pod-token.ts', folder);
+  log(`chapter 11c, kube-root-ca.crt in every namespace: ${describeSource(folder)}`);
+  return createRootCaPublisher(readFileSync(flags.clientCaFile, 'utf8'));
+}
+
+/**
  * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
  * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
  * of them: every request is then allowed, as in the early chapters.
@@ -325,6 +337,8 @@ async function loadSecurity(
     ...(accounts ? [accounts.authenticator] : []),
   ]);
   created.reviews = [...(created.reviews ?? []), ...(accounts?.reviews ?? [])];
+  const publisher = await loadRootCaPublisher(flags, log);
+  if (publisher) created.controllers = [...(created.controllers ?? []), publisher];
   created.controllers = [...(created.controllers ?? []), ...(accounts?.controllers ?? [])];
   const tls = flags.tlsCertFile
     ? {

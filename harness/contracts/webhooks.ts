@@ -1,7 +1,8 @@
 // Chapter 11c's modules, as the harness uses them: `kata run apiserver
 // --enable-admission-plugins ...,ValidatingAdmissionWebhook` adds webhooks.ts's plugin (and its
 // caches, started beside the server); `kata run kubelet` wraps chapter 10a's PodConfiguration with
-// pod-token.ts, so every pod gets its ServiceAccount token, the cluster CA and its namespace.
+// pod-token.ts, so every pod gets its ServiceAccount token, the cluster CA and its namespace; the
+// API server with --client-ca-file publishes that CA in every namespace (pod-token.ts too).
 import type { ApiClient } from '../client/types.ts';
 import type { PodConfiguration } from './kubelet.ts';
 import type { AdmissionStore, ExternalAdmissionPlugin, ObjectFeed } from './security.ts';
@@ -32,4 +33,8 @@ export interface PodTokenSettings {
 /** pod-token.ts. */
 export interface PodTokenModule {
   withPodTokens: (inner: PodConfiguration, options: PodTokenSettings) => PodConfiguration;
+  /** Every namespace's kube-root-ca.crt, holding `caCert`; started beside the API server. */
+  createRootCaPublisher: (caCert: string) => {
+    start(feed: ObjectFeed, store: AdmissionStore): Promise<void>;
+  };
 }

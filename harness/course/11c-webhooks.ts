@@ -52,6 +52,10 @@ export const chapter11C: Chapter = {
         'PodTokens.completeStatus',
         'PodTokens.stopOrder',
         'PodTokens.cleanupPod',
+        'createRootCaPublisher',
+        'RootCaPublisher',
+        'RootCaPublisher.start',
+        'RootCaPublisher.publish',
       ],
     },
   ],
@@ -116,5 +120,7 @@ export const chapter11C: Chapter = {
       "Add only variables the config lacks, and no mount when one is at SERVICE_ACCOUNT_DIR already or the pod opts out. § A pod's token.",
     "A pod's token > everything else is chapter 10a's, and cleanupPod forgets the pod's token":
       "run, initPlan, completeStatus and stopOrder hand over to inner; cleanupPod drops the HeldToken, then calls inner. § A pod's token.",
+    "A pod's token > every namespace gets kube-root-ca.crt with the CA, put back when it differs, none while going away":
+      "RootCaPublisher.publish: get the ConfigMap; create it on a 404, update it when its ca.crt differs; skip a namespace with a deletionTimestamp. start follows namespaces. § A pod's token.",
   },
 };

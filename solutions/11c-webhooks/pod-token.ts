@@ -10,23 +10,30 @@
 //
 // This wraps the kubelet's PodConfiguration seam (harness/contracts/kubelet.ts) around chapter
 // 10a's: preparePod writes the files (and renews the token once 80% of its life is gone, as the
-// kubelet's token manager does), configureContainer mounts them and sets the variables.
+// kubelet's token manager does), configureContainer mounts them and sets the variables. Last, the
+// publisher that gives every namespace the kube-root-ca.crt ConfigMap ca.crt is read from.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   Container,
+  ContainerStatus,
   EnvVar,
+  KubeObject,
   Pod,
   PodStatus,
-  ContainerStatus,
 } from '../../harness/api/types.ts';
+import { ApiError } from '../../harness/api/errors.ts';
 import type { InitPlan, PodConfiguration } from '../../harness/contracts/kubelet.ts';
+import type { AdmissionStore, ObjectFeed } from '../../harness/contracts/security.ts';
 import type { PodTokenSettings } from '../../harness/contracts/webhooks.ts';
 import type {
   ContainerConfig,
   ContainerStatus as RuntimeContainerStatus,
   PodSandboxStatus,
 } from '../../harness/runtime/cri.ts';
+
+/** The ConfigMap every namespace has, holding the cluster's CA in ca.crt. */
+export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
 
 /** Where a container finds its ServiceAccount's files. */
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -130,7 +137,7 @@ export class PodTokens implements PodConfiguration {
   /** The root CA a pod's namespace publishes (kube-root-ca.crt), or '' while there is none. */
   private async rootCa(namespace: string): Promise<string> {
     const configMaps = this.options.client.resource('configmaps', namespace);
-    const found = await configMaps.get('kube-root-ca.crt').catch(() => undefined);
+    const found = await configMaps.get(ROOT_CA_CONFIGMAP).catch(() => undefined);
     return (found as { data?: Record<string, string> } | undefined)?.data?.['ca.crt'] ?? '';
   }
 
@@ -232,6 +239,54 @@ export class PodTokens implements PodConfiguration {
     this.held.delete(uid);
     await this.inner.cleanupPod(uid);
   }
+}
+
+/**
+ * The root CA publisher (kube-controller-manager's root-ca-cert-publisher): every namespace has
+ * the ConfigMap kube-root-ca.crt holding the cluster's CA in ca.crt, where the kubelet reads a
+ * pod's ca.crt. It follows namespaces, and makes or mends the ConfigMap of each that is not going
+ * away. Here it runs beside the API server, as chapter 11's other controllers do.
+ */
+export class RootCaPublisher {
+  private readonly caCert: string;
+
+  constructor(caCert: string) {
+    this.caCert = caCert;
+  }
+
+  async start(feed: ObjectFeed, store: AdmissionStore): Promise<void> {
+    await feed.follow('namespaces', ({ type, object }) => {
+      if (type !== 'DELETED') void this.publish(store, object).catch(() => {});
+    });
+  }
+
+  /** Creates the namespace's kube-root-ca.crt, or puts the CA back in it if it differs. */
+  async publish(store: AdmissionStore, namespace: KubeObject): Promise<void> {
+    if (namespace.metadata.deletionTimestamp) return;
+    const configMaps = store.resourceOf('configmaps')!;
+    const name = namespace.metadata.name!;
+    const data = { 'ca.crt': this.caCert };
+    const found = await store.get(configMaps, name, ROOT_CA_CONFIGMAP).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 404) return undefined;
+      throw error;
+    });
+    if (!found) {
+      const metadata = { name: ROOT_CA_CONFIGMAP, namespace: name };
+      await store.create(configMaps, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata,
+        data,
+      } as KubeObject);
+    } else if ((found as { data?: Record<string, string> }).data?.['ca.crt'] !== this.caCert) {
+      await store.update(configMaps, { ...found, data } as KubeObject);
+    }
+  }
+}
+
+/** The publisher of `caCert` (PEM) as every namespace's kube-root-ca.crt. */
+export function createRootCaPublisher(caCert: string): RootCaPublisher {
+  return new RootCaPublisher(caCert);
 }
 
 /** The kubelet's PodConfiguration `inner` with a ServiceAccount token in every pod. */
