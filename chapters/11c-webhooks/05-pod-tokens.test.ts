@@ -76,6 +76,9 @@ const client = {
       if (resource === 'configmaps' && namespace === 'dev' && name === 'kube-root-ca.crt') {
         return { metadata: { name }, data: { 'ca.crt': 'CLUSTER CA' } };
       }
+      if (resource === 'configmaps' && namespace === 'locked') {
+        throw new ApiError(403, 'Forbidden', `configmaps "${name}" is forbidden`);
+      }
       throw new ApiError(404, 'NotFound', `${resource} "${name}" not found`);
     },
   }),
@@ -182,7 +185,7 @@ describe("A pod's token", () => {
     expect(file('token'), 'the new token replaced the old in the file').toBe('token-2');
   });
 
-  test('a refused TokenRequest holds the pod back with a FailedMount message', async () => {
+  test('a refused TokenRequest or an unreadable CA holds the pod back with a FailedMount message', async () => {
     const { configuration } = setUp({ refuse: true });
     expect(await configuration.preparePod(pod(), sandbox), 'a TokenRequest answered 404').toBe(
       'MountVolume.SetUp failed for volume "kube-api-access": failed to fetch token: serviceaccounts "builder" not found',
@@ -193,6 +196,22 @@ describe("A pod's token", () => {
       "chapter 10a's own problem comes first",
     ).toBe('configmap "settings" not found');
     expect(held.requests.length, 'no TokenRequest while chapter 10a holds the pod back').toBe(0);
+    const locked = pod();
+    locked.metadata.namespace = 'locked';
+    expect(
+      await setUp().configuration.preparePod(locked, sandbox),
+      'a kube-root-ca.crt the kubelet may not read',
+    ).toBe(
+      'MountVolume.SetUp failed for volume "kube-api-access": configmap "kube-root-ca.crt": configmaps "kube-root-ca.crt" is forbidden',
+    );
+    const bare = setUp();
+    const elsewhere = pod();
+    elsewhere.metadata.namespace = 'prod';
+    await bare.configuration.preparePod(elsewhere, sandbox);
+    expect(
+      bare.file('ca.crt'),
+      'a namespace with no kube-root-ca.crt (a cluster without a CA)',
+    ).toBe('');
   });
 
   test('every container mounts the files read-only at the well-known path and learns the API address', async () => {

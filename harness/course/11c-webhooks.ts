@@ -112,8 +112,8 @@ export const chapter11C: Chapter = {
       "The account is spec.serviceAccountName or 'default'; skip everything when mountsToken is false. § A pod's token.",
     "A pod's token > the token is kept while young and renewed, file and all, past 80% of its life":
       "Keep a HeldToken per pod uid; ask again only when needsRenewal says so, and rewrite the files with a write and a rename. § A pod's token.",
-    "A pod's token > a refused TokenRequest holds the pod back with a FailedMount message":
-      'Return inner\'s problem untouched; a thrown requestToken becomes MountVolume.SetUp failed for volume "kube-api-access": failed to fetch token: <why>. § A pod\'s token.',
+    "A pod's token > a refused TokenRequest or an unreadable CA holds the pod back with a FailedMount message":
+      "Return inner's problem untouched; a thrown requestToken, or a kube-root-ca.crt read failing other than with 404, becomes a MountVolume.SetUp failed message (§ A pod's token shows both); a 404 is an empty ca.crt.",
     "A pod's token > every container mounts the files read-only at the well-known path and learns the API address":
       "configureContainer: inner first, then the read-only mount of tokenDir(pod) at SERVICE_ACCOUNT_DIR and kubernetesServiceEnv of the default/kubernetes Service. § A pod's token.",
     "A pod's token > a container's own variable or mount at those names wins; an opted-out pod has no mount":

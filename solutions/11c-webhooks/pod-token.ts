@@ -134,37 +134,50 @@ export class PodTokens implements PodConfiguration {
     return join(this.options.podsDir, uid, 'volumes', 'kubernetes.io~projected', 'kube-api-access');
   }
 
-  /** The root CA a pod's namespace publishes (kube-root-ca.crt), or '' while there is none. */
+  /**
+   * The root CA a pod's namespace publishes (kube-root-ca.crt), or '' in a cluster that publishes
+   * none (no CA: plain HTTP). Any other failure (a 403) is thrown: the pod waits for it.
+   */
   private async rootCa(namespace: string): Promise<string> {
     const configMaps = this.options.client.resource('configmaps', namespace);
-    const found = await configMaps.get(ROOT_CA_CONFIGMAP).catch(() => undefined);
+    const found = await configMaps.get(ROOT_CA_CONFIGMAP).catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === 404) return undefined;
+      throw error;
+    });
     return (found as { data?: Record<string, string> } | undefined)?.data?.['ca.crt'] ?? '';
   }
 
   /**
    * Asks for the pod's token when it has none or it is due for renewal, and writes the three
-   * files. A refused TokenRequest is why the volume cannot be set up (the kubelet's FailedMount).
+   * files. A refused TokenRequest, or a CA that cannot be read, is why the volume cannot be set
+   * up (the kubelet's FailedMount message).
    */
   private async writeToken(pod: Pod): Promise<string | undefined> {
     const uid = pod.metadata.uid!;
     const namespace = pod.metadata.namespace ?? 'default';
     const now = this.options.now();
-    if (needsRenewal(this.held.get(uid), now)) {
-      const account = pod.spec.serviceAccountName || 'default';
-      let status: { token: string; expirationTimestamp: string } | undefined;
-      try {
-        status = (await this.options.requestToken(namespace, account, podTokenRequest(pod))).status;
-      } catch (error) {
-        return `MountVolume.SetUp failed for volume "kube-api-access": failed to fetch token: ${(error as Error).message}`;
-      }
-      const expiresAt = Math.floor(Date.parse(status!.expirationTimestamp) / 1000);
-      this.held.set(uid, { token: status!.token, issuedAt: now, expiresAt });
-      const dir = this.tokenDir(pod);
-      mkdirSync(dir, { recursive: true });
-      replaceFile(join(dir, 'token'), status!.token);
-      replaceFile(join(dir, 'namespace'), namespace);
-      replaceFile(join(dir, 'ca.crt'), await this.rootCa(namespace));
+    if (!needsRenewal(this.held.get(uid), now)) return undefined;
+    const failed = 'MountVolume.SetUp failed for volume "kube-api-access"';
+    const account = pod.spec.serviceAccountName || 'default';
+    let status: { token: string; expirationTimestamp: string } | undefined;
+    try {
+      status = (await this.options.requestToken(namespace, account, podTokenRequest(pod))).status;
+    } catch (error) {
+      return `${failed}: failed to fetch token: ${(error as Error).message}`;
     }
+    let rootCa: string;
+    try {
+      rootCa = await this.rootCa(namespace);
+    } catch (error) {
+      return `${failed}: configmap "${ROOT_CA_CONFIGMAP}": ${(error as Error).message}`;
+    }
+    const expiresAt = Math.floor(Date.parse(status!.expirationTimestamp) / 1000);
+    this.held.set(uid, { token: status!.token, issuedAt: now, expiresAt });
+    const dir = this.tokenDir(pod);
+    mkdirSync(dir, { recursive: true });
+    replaceFile(join(dir, 'token'), status!.token);
+    replaceFile(join(dir, 'namespace'), namespace);
+    replaceFile(join(dir, 'ca.crt'), rootCa);
     return undefined;
   }
 
