@@ -20,6 +20,7 @@ import { chapter10B } from './course/10b-pod-streams.ts';
 import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
 import { chapter11C } from './course/11c-webhooks.ts';
+import { chapter11D } from './course/11d-pod-tokens.ts';
 import { chapter12 } from './course/12-dns.ts';
 
 /**
@@ -103,6 +104,7 @@ export const course: Chapter[] = [
   chapter11A,
   chapter11B,
   chapter11C,
+  chapter11D,
   chapter12,
 ];
 
@@ -130,11 +132,11 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
-  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c'],
+  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d'],
   'controller-manager': ['07', '08', '09b'],
   scheduler: ['05'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '11c', '12'],
+  kubelet: ['06', '10a', '10b', '11d', '12'],
   proxy: ['09', '09b'],
 };
 

@@ -275,14 +275,14 @@ async function loadWebhooks(
 }
 
 /**
- * Chapter 11c's root CA publisher for --client-ca-file (the cluster CA): every namespace's
+ * Chapter 11d's root CA publisher for --client-ca-file (the cluster CA): every namespace's
  * kube-root-ca.crt, the ca.crt a pod's ServiceAccount files hold. Undefined without the flag.
  */
 async function loadRootCaPublisher(flags: ApiServerFlags, log: (line: string) => void) {
   if (!flags.clientCaFile) return undefined;
-  const folder = chapterSource('11c', flags.use);
-  const { createRootCaPublisher } = await loadModule('11c', 'pod-token.ts', folder);
-  log(`chapter 11c, kube-root-ca.crt in every namespace: ${describeSource(folder)}`);
+  const folder = chapterSource('11d', flags.use);
+  const { createRootCaPublisher } = await loadModule('11d', 'pod-token.ts', folder);
+  log(`chapter 11d, kube-root-ca.crt in every namespace: ${describeSource(folder)}`);
   return createRootCaPublisher(readFileSync(flags.clientCaFile, 'utf8'));
 }
 

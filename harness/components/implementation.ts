@@ -133,7 +133,8 @@ export interface ChapterModules {
   '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
-  '11c': { 'webhooks.ts': WebhooksModule; 'pod-token.ts': PodTokenModule };
+  '11c': { 'webhooks.ts': WebhooksModule };
+  '11d': { 'pod-token.ts': PodTokenModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
 }
 
@@ -170,7 +171,8 @@ export const chapterModuleFiles = {
   '10b': ['streaming-server.ts', 'connect.ts'],
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
-  '11c': ['webhooks.ts', 'pod-token.ts'],
+  '11c': ['webhooks.ts'],
+  '11d': ['pod-token.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 

@@ -196,7 +196,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
 }
 
 /**
- * `inner` with chapter 11c's ServiceAccount token in every pod, when the API server serves
+ * `inner` with chapter 11d's ServiceAccount token in every pod, when the API server serves
  * TokenRequest (serviceaccounts/token: it runs with --service-account-signing-key-file); `inner`
  * as it is otherwise, said in the log, since pods could not start without their token.
  */
@@ -218,9 +218,9 @@ async function withPodTokens(
     );
     return inner;
   }
-  const folder = chapterSource('11c', kubelet.use);
-  const { withPodTokens: wrap } = await loadModule('11c', 'pod-token.ts', folder);
-  log(`chapter 11c, a pod's token: ${describeSource(folder)}`);
+  const folder = chapterSource('11d', kubelet.use);
+  const { withPodTokens: wrap } = await loadModule('11d', 'pod-token.ts', folder);
+  log(`chapter 11d, a pod's token: ${describeSource(folder)}`);
   return wrap(inner, {
     client: kubelet.client,
     podsDir: kubelet.podsDir,

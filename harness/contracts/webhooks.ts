@@ -1,8 +1,8 @@
-// Chapter 11c's modules, as the harness uses them: `kata run apiserver
-// --enable-admission-plugins ...,ValidatingAdmissionWebhook` adds webhooks.ts's plugin (and its
-// caches, started beside the server); `kata run kubelet` wraps chapter 10a's PodConfiguration with
-// pod-token.ts, so every pod gets its ServiceAccount token, the cluster CA and its namespace; the
-// API server with --client-ca-file publishes that CA in every namespace (pod-token.ts too).
+// Chapters 11c and 11d, as the harness uses them: `kata run apiserver --enable-admission-plugins
+// ...,ValidatingAdmissionWebhook` adds 11c's webhooks.ts plugin (and its caches, started beside the
+// server); `kata run kubelet` wraps chapter 10a's PodConfiguration with 11d's pod-token.ts, so every
+// pod gets its ServiceAccount token, the cluster CA and its namespace; the API server with
+// --client-ca-file publishes that CA in every namespace (11d's pod-token.ts too).
 import type { ApiClient } from '../client/types.ts';
 import type { PodConfiguration } from './kubelet.ts';
 import type { AdmissionStore, ExternalAdmissionPlugin, ObjectFeed } from './security.ts';

@@ -4,9 +4,9 @@ import type { Chapter } from '../course.ts';
 export const chapter11C: Chapter = {
   id: '11c',
   slug: 'webhooks',
-  title: "Beyond the server: admission webhooks and a pod's own token",
+  title: 'Beyond the server: admission webhooks',
   builds:
-    "the ValidatingAdmissionWebhook plugin (rules, namespaceSelector, AdmissionReview v1 over HTTPS, timeoutSeconds, failurePolicy) and the ServiceAccount token, CA and namespace the kubelet puts in every pod, with the API server's address in its environment",
+    "the ValidatingAdmissionWebhook plugin: rules and namespaceSelector, AdmissionReview v1 over HTTPS to a URL or a Service, timeoutSeconds, failurePolicy, denials in kube-apiserver's words",
   stages: [
     {
       title: 'Label selectors and rules',
@@ -19,44 +19,18 @@ export const chapter11C: Chapter = {
       functions: ['webhookWants', 'admissionReview', 'reviewVerdict'],
     },
     {
-      title: 'A review over HTTPS, to a URL or a Service',
+      title: 'A review over HTTPS',
       from: "Calling a webhook > a review POSTed over HTTPS with the CA of caBundle gets the webhook's answer",
-      functions: ['postReview', 'dialProblem', 'webhookTarget'],
+      functions: ['postReview', 'dialProblem'],
     },
     {
-      title: 'Denials, failures, timeouts and failurePolicy',
-      from: 'Calling a webhook > callWebhook lets an allowed write pass and throws the denial of a refused one',
-      functions: ['callWebhook'],
+      title: 'Services, denials, failures, timeouts and failurePolicy',
+      from: 'Calling a webhook > a Service is called as https://<name>.<namespace>.svc:<port><path>, dialled at its ClusterIP',
+      functions: ['webhookTarget', 'callWebhook'],
     },
     {
       title: 'The plugin on the API server',
       from: 'On the API server > a ValidatingWebhookConfiguration is stored and read back like any object',
-    },
-    {
-      title: "A TokenRequest, its renewal, and the API server's address",
-      from: "A pod's token > the TokenRequest asks for an hour and seven seconds, bound to the pod",
-      functions: ['podTokenRequest', 'mountsToken', 'needsRenewal', 'kubernetesServiceEnv'],
-    },
-    {
-      title: 'The files on the node',
-      from: "A pod's token > preparePod asks TokenRequest for the pod's account and writes token, ca.crt and namespace",
-      functions: ['withPodTokens', 'PodTokens', 'PodTokens.tokenDir', 'PodTokens.preparePod'],
-    },
-    {
-      title: 'In every container',
-      from: "A pod's token > every container mounts the files read-only at the well-known path and learns the API address",
-      functions: [
-        'PodTokens.configureContainer',
-        'PodTokens.run',
-        'PodTokens.initPlan',
-        'PodTokens.completeStatus',
-        'PodTokens.stopOrder',
-        'PodTokens.cleanupPod',
-        'createRootCaPublisher',
-        'RootCaPublisher',
-        'RootCaPublisher.start',
-        'RootCaPublisher.publish',
-      ],
     },
   ],
   hints: {
@@ -100,27 +74,5 @@ export const chapter11C: Chapter = {
       'start() follows validatingwebhookconfigurations and namespaces; admit calls every wanted webhook with Promise.all. § On the API server.',
     'On the API server > the namespaceSelector keeps the webhook out of namespaces it does not select':
       "wanted() reads the labels of the write's namespace from the cache (a Namespace's own labels when the write is one). § On the API server.",
-    "A pod's token > the TokenRequest asks for an hour and seven seconds, bound to the pod":
-      "podTokenRequest: audiences [] (the API server's own), TOKEN_SECONDS, boundObjectRef naming the pod; mountsToken reads automountServiceAccountToken. § A pod's token.",
-    "A pod's token > a token is renewed once 80% of its life is gone":
-      "needsRenewal: none held, or now at or past issuedAt + 0.8 × (expiresAt − issuedAt). § A pod's token.",
-    "A pod's token > the kubernetes Service's variables: KUBERNETES_SERVICE_HOST, _PORT and the docker-link forms":
-      "kubernetesServiceEnv lists eight variables in the order the test shows. § A pod's token.",
-    "A pod's token > preparePod asks TokenRequest for the pod's account and writes token, ca.crt and namespace":
-      "preparePod: inner first, then requestToken(namespace, account, podTokenRequest(pod)) and the three files (mode 0644) in tokenDir(pod). § A pod's token.",
-    "A pod's token > a pod that names no account gets the default one; automountServiceAccountToken: false gets nothing":
-      "The account is spec.serviceAccountName or 'default'; skip everything when mountsToken is false. § A pod's token.",
-    "A pod's token > the token is kept while young and renewed, file and all, past 80% of its life":
-      "Keep a HeldToken per pod uid; ask again only when needsRenewal says so, and rewrite the files with a write and a rename. § A pod's token.",
-    "A pod's token > a refused TokenRequest or an unreadable CA holds the pod back with a FailedMount message":
-      "Return inner's problem untouched; a thrown requestToken, or a kube-root-ca.crt read failing other than with 404, becomes a MountVolume.SetUp failed message (§ A pod's token shows both); a 404 is an empty ca.crt.",
-    "A pod's token > every container mounts the files read-only at the well-known path and learns the API address":
-      "configureContainer: inner first, then the read-only mount of tokenDir(pod) at SERVICE_ACCOUNT_DIR and kubernetesServiceEnv of the default/kubernetes Service. § A pod's token.",
-    "A pod's token > a container's own variable or mount at those names wins; an opted-out pod has no mount":
-      "Add only variables the config lacks, and no mount when one is at SERVICE_ACCOUNT_DIR already or the pod opts out. § A pod's token.",
-    "A pod's token > everything else is chapter 10a's, and cleanupPod forgets the pod's token":
-      "run, initPlan, completeStatus and stopOrder hand over to inner; cleanupPod drops the HeldToken, then calls inner. § A pod's token.",
-    "A pod's token > every namespace gets kube-root-ca.crt with the CA, put back when it differs, none while going away":
-      "RootCaPublisher.publish: get the ConfigMap; create it on a 404, update it when its ca.crt differs; skip a namespace with a deletionTimestamp. start follows namespaces. § A pod's token.",
   },
 };

@@ -59,7 +59,7 @@ export function referencesOf(pod: KubeObject): string[] {
     initContainers?: { env?: EnvVar[]; envFrom?: Source[] }[];
   };
   const references = key('serviceaccounts', spec.serviceAccountName ?? 'default');
-  // A pod's ServiceAccount files hold the cluster CA from kube-root-ca.crt (chapter 11c).
+  // A pod's ServiceAccount files hold the cluster CA from kube-root-ca.crt (chapter 11d).
   if (spec.automountServiceAccountToken !== false)
     references.push(...key('configmaps', 'kube-root-ca.crt'));
   for (const volume of spec.volumes ?? []) {

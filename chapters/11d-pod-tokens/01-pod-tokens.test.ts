@@ -86,7 +86,7 @@ const client = {
 
 /** The kubelet's configuration with tokens, over a clock the test moves and a counting TokenRequest. */
 function setUp(options: { problem?: string; refuse?: boolean } = {}) {
-  podsDir = mkdtempSync(join(tmpdir(), 'kata-11c-'));
+  podsDir = mkdtempSync(join(tmpdir(), 'kata-11d-'));
   const calls: string[] = [];
   const requests: { namespace: string; account: string; spec: object }[] = [];
   const clock = { now: 1_000_000 };
@@ -143,6 +143,58 @@ describe("A pod's token", () => {
       { name: 'KUBERNETES_PORT_443_TCP_PORT', value: '443' },
       { name: 'KUBERNETES_PORT_443_TCP_ADDR', value: '10.96.0.1' },
     ]);
+  });
+
+  test('every namespace gets kube-root-ca.crt with the CA, put back when it differs, none while going away', async () => {
+    const stored = new Map<string, KubeObject>();
+    const configMaps = { group: '', version: 'v1', resource: 'configmaps' } as ResourceType;
+    const store = {
+      resourceOf: () => configMaps,
+      get: async (_resource: ResourceType, namespace: string, name: string) => {
+        const found = stored.get(`${namespace}/${name}`);
+        if (!found) throw new ApiError(404, 'NotFound', `configmaps "${name}" not found`);
+        return found;
+      },
+      create: async (_resource: ResourceType, object: KubeObject) => {
+        stored.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
+        return object;
+      },
+      update: async (_resource: ResourceType, object: KubeObject) => {
+        stored.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
+        return object;
+      },
+    } as unknown as AdmissionStore;
+    const publisher = createRootCaPublisher('CLUSTER CA');
+    const namespace = (name: string, deleting = false) =>
+      ({
+        metadata: { name, ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
+      }) as KubeObject;
+    const caOf = (name: string) =>
+      (stored.get(`${name}/kube-root-ca.crt`) as { data?: Record<string, string> } | undefined)
+        ?.data;
+    await publisher.publish(store, namespace('dev'));
+    expect(caOf('dev'), 'a new namespace dev').toEqual({ 'ca.crt': 'CLUSTER CA' });
+    stored.set('dev/kube-root-ca.crt', {
+      metadata: { name: 'kube-root-ca.crt', namespace: 'dev' },
+      data: { 'ca.crt': 'OLD' },
+    } as KubeObject);
+    await publisher.publish(store, namespace('dev'));
+    expect(caOf('dev'), 'a kube-root-ca.crt someone changed').toEqual({ 'ca.crt': 'CLUSTER CA' });
+    await publisher.publish(store, namespace('old', true));
+    expect(caOf('old'), 'a namespace being deleted').toBeUndefined();
+    const followed: string[] = [];
+    const feed = {
+      follow: async (
+        resource: string,
+        onEvent: (event: { type: string; object: KubeObject }) => void,
+      ) => {
+        followed.push(resource);
+        onEvent({ type: 'ADDED', object: namespace('prod') });
+      },
+    };
+    await publisher.start(feed as never, store);
+    await waitFor(() => caOf('prod') !== undefined, 'the publisher to fill namespace prod');
+    expect(followed, 'the publisher follows namespaces').toEqual(['namespaces']);
   });
 
   test("preparePod asks TokenRequest for the pod's account and writes token, ca.crt and namespace", async () => {
@@ -273,57 +325,5 @@ describe("A pod's token", () => {
       'cleanupPod',
       'preparePod',
     ]);
-  });
-
-  test('every namespace gets kube-root-ca.crt with the CA, put back when it differs, none while going away', async () => {
-    const stored = new Map<string, KubeObject>();
-    const configMaps = { group: '', version: 'v1', resource: 'configmaps' } as ResourceType;
-    const store = {
-      resourceOf: () => configMaps,
-      get: async (_resource: ResourceType, namespace: string, name: string) => {
-        const found = stored.get(`${namespace}/${name}`);
-        if (!found) throw new ApiError(404, 'NotFound', `configmaps "${name}" not found`);
-        return found;
-      },
-      create: async (_resource: ResourceType, object: KubeObject) => {
-        stored.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
-        return object;
-      },
-      update: async (_resource: ResourceType, object: KubeObject) => {
-        stored.set(`${object.metadata.namespace}/${object.metadata.name}`, object);
-        return object;
-      },
-    } as unknown as AdmissionStore;
-    const publisher = createRootCaPublisher('CLUSTER CA');
-    const namespace = (name: string, deleting = false) =>
-      ({
-        metadata: { name, ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
-      }) as KubeObject;
-    const caOf = (name: string) =>
-      (stored.get(`${name}/kube-root-ca.crt`) as { data?: Record<string, string> } | undefined)
-        ?.data;
-    await publisher.publish(store, namespace('dev'));
-    expect(caOf('dev'), 'a new namespace dev').toEqual({ 'ca.crt': 'CLUSTER CA' });
-    stored.set('dev/kube-root-ca.crt', {
-      metadata: { name: 'kube-root-ca.crt', namespace: 'dev' },
-      data: { 'ca.crt': 'OLD' },
-    } as KubeObject);
-    await publisher.publish(store, namespace('dev'));
-    expect(caOf('dev'), 'a kube-root-ca.crt someone changed').toEqual({ 'ca.crt': 'CLUSTER CA' });
-    await publisher.publish(store, namespace('old', true));
-    expect(caOf('old'), 'a namespace being deleted').toBeUndefined();
-    const followed: string[] = [];
-    const feed = {
-      follow: async (
-        resource: string,
-        onEvent: (event: { type: string; object: KubeObject }) => void,
-      ) => {
-        followed.push(resource);
-        onEvent({ type: 'ADDED', object: namespace('prod') });
-      },
-    };
-    await publisher.start(feed as never, store);
-    await waitFor(() => caOf('prod') !== undefined, 'the publisher to fill namespace prod');
-    expect(followed, 'the publisher follows namespaces').toEqual(['namespaces']);
   });
 });
