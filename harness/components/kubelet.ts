@@ -208,10 +208,15 @@ async function withPodTokens(
   const { config } = kubelet;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (config.token) headers.authorization = `Bearer ${config.token}`;
-  const core = await fetch(`${config.server}/api/v1`, { headers }).then(
-    (response) => response.json() as Promise<{ resources?: { name: string }[] }>,
-    () => ({ resources: [] }),
-  );
+  let core: { resources?: { name: string }[] };
+  try {
+    core = (await (await fetch(`${config.server}/api/v1`, { headers })).json()) as typeof core;
+  } catch (error) {
+    log(
+      `cannot read the API server's resources (${(error as Error).message}): pods get no ServiceAccount token`,
+    );
+    return inner;
+  }
   if (!core.resources?.some((resource) => resource.name === 'serviceaccounts/token')) {
     log(
       'the API server serves no TokenRequest (no --service-account-signing-key-file): pods get no ServiceAccount token',
