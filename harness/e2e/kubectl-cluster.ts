@@ -26,6 +26,8 @@ export const suiteNodeIndexBase = {
   /** 10b: exec, attach, cp, port-forward. */
   streams: 104,
   endpointSlices: 116,
+  /** 11c and 11d: a pod's token and admission webhooks (pod-tokens.test.ts, its own components). */
+  podTokens: 144,
 } as const;
 
 export interface KubectlCluster {
