@@ -9,7 +9,12 @@ import { accessResources, builtinResources } from '../../harness/api/resources.t
 import type { KubeObject } from '../../harness/api/types.ts';
 import { startApiServer, type RunningApiServer } from '../../harness/testing/apiserver.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
-import { createValidatingWebhooks, type AdmissionReview } from './webhooks.ts';
+import {
+  configurationProblems,
+  createValidatingWebhooks,
+  type AdmissionReview,
+  type ValidatingWebhook,
+} from './webhooks.ts';
 
 let apiServer: RunningApiServer;
 let webhook: Server;
@@ -97,6 +102,43 @@ afterAll(async () => {
 });
 
 describe('On the API server', () => {
+  test("a configuration the server could never call has its problems named, in kube's words", () => {
+    const good: ValidatingWebhook = {
+      name: 'ok.example.com',
+      clientConfig: { url: 'https://127.0.0.1:9443/' },
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+    };
+    expect(configurationProblems([good]), 'a webhook with everything it needs').toEqual([]);
+    const bad = [
+      {
+        ...good,
+        name: 'short',
+        clientConfig: { url: 'http://127.0.0.1/' },
+        failurePolicy: 'Maybe',
+      },
+      {
+        ...good,
+        clientConfig: {},
+        sideEffects: undefined,
+        admissionReviewVersions: [],
+        timeoutSeconds: 31,
+      },
+      { ...good, sideEffects: 'Some' },
+    ] as ValidatingWebhook[];
+    expect(configurationProblems(bad), 'every problem of three bad webhooks').toEqual([
+      'webhooks[0].name: Invalid value: "short": should be a domain with at least three segments separated by dots',
+      'webhooks[0].clientConfig.url: Unsupported value: "http": supported values: "https"',
+      'webhooks[0].failurePolicy: Unsupported value: "Maybe": supported values: "Fail", "Ignore"',
+      'webhooks[1].clientConfig: Required value: exactly one of url or service is required',
+      'webhooks[1].sideEffects: Required value: must specify one of None, NoneOnDryRun',
+      'webhooks[1].admissionReviewVersions: Required value: must specify one of v1, v1beta1',
+      'webhooks[1].timeoutSeconds: Invalid value: 31: the timeout value must be between 1 and 30 seconds',
+      'webhooks[2].name: Duplicate value: "ok.example.com"',
+      'webhooks[2].sideEffects: Unsupported value: "Some": supported values: "None", "NoneOnDryRun"',
+    ]);
+  });
+
   test('a ValidatingWebhookConfiguration is stored and read back like any object', async () => {
     await ready();
     const created = await call('POST', configurations, {
@@ -150,5 +192,27 @@ describe('On the API server', () => {
     const free = await call('POST', '/api/v1/namespaces/free/pods', pod('loose', { deny: 'yes' }));
     expect(free.status, 'a deny=yes pod in a namespace without webhooks=on is created').toBe(201);
     expect(reviewed.length, 'the webhook was not asked about it').toBe(before);
+  });
+
+  test('the server refuses such a configuration with 422 Invalid and stores nothing', async () => {
+    await ready();
+    const refused = await call('POST', configurations, {
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'plain-http' },
+      webhooks: [
+        {
+          name: 'plain.example.com',
+          clientConfig: { url: 'http://127.0.0.1:1/' },
+          sideEffects: 'None',
+          admissionReviewVersions: ['v1'],
+        },
+      ],
+    });
+    expect(refused.status, 'a webhook on plain HTTP').toBe(422);
+    expect(refused.body.message, 'the Invalid message names the configuration and the field').toBe(
+      'ValidatingWebhookConfiguration.admissionregistration.k8s.io "plain-http" is invalid: webhooks[0].clientConfig.url: Unsupported value: "http": supported values: "https"',
+    );
+    expect((await call('GET', `${configurations}/plain-http`)).status, 'nothing stored').toBe(404);
   });
 });

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { ApiError } from '../../harness/api/errors.ts';
-import type { LabelSelector } from '../../harness/api/types.ts';
+import type { KubeObject, LabelSelector } from '../../harness/api/types.ts';
 import type {
   AdmissionRequest,
   AdmissionStore,
@@ -200,13 +200,41 @@ export class ValidatingWebhooks {
     throw new NotImplemented('ValidatingWebhooks.wanted', '§ On the API server');
   }
 
-  /** The admission plugin: every wanted webhook called at once; any refusal refuses. */
+  /**
+   * The admission plugin: every wanted webhook called at once; any refusal refuses. A
+   * configuration that could never be called is refused first (kube's validation does that).
+   */
   readonly admission: ExternalAdmissionPlugin = {
     name: 'ValidatingAdmissionWebhook',
     admit: async (request, store) => {
       throw new NotImplemented('ValidatingWebhooks.admission.admit', '§ On the API server');
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configurations the server could never call
+// ---------------------------------------------------------------------------------------------
+
+/** A webhook's name: a domain of at least three segments ("deny.example.com"). */
+const WEBHOOK_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){2,}$/;
+/**
+ * What is wrong with the webhooks of a configuration, in kube's words, one "<field>: <why>" each:
+ * a name that is not a three-part domain or is used twice, a clientConfig without exactly one of
+ * url (https only) and service, an unknown failurePolicy or sideEffects, no admissionReviewVersions,
+ * a timeout outside 1 to 30 seconds.
+ */
+export function configurationProblems(webhooks: ValidatingWebhook[]): string[] {
+  throw new NotImplemented('configurationProblems', '§ On the API server');
+}
+
+/**
+ * Refuses a configuration with problems as the API server refuses an invalid object: 422
+ * Invalid, `ValidatingWebhookConfiguration.admissionregistration.k8s.io "<name>" is invalid: ...`
+ * (several problems in brackets, as kube joins them).
+ */
+export function checkConfiguration(configuration: KubeObject): void {
+  throw new NotImplemented('checkConfiguration', '§ On the API server');
 }
 
 /** What the API server is handed for --enable-admission-plugins=ValidatingAdmissionWebhook. */

@@ -29,8 +29,19 @@ export const chapter11C: Chapter = {
       functions: ['webhookTarget', 'callWebhook'],
     },
     {
+      title: 'Configurations the server refuses',
+      from: "On the API server > a configuration the server could never call has its problems named, in kube's words",
+      functions: ['configurationProblems', 'checkConfiguration'],
+    },
+    {
       title: 'The plugin on the API server',
       from: 'On the API server > a ValidatingWebhookConfiguration is stored and read back like any object',
+      functions: [
+        'createValidatingWebhooks',
+        'ValidatingWebhooks.start',
+        'ValidatingWebhooks.wanted',
+        'ValidatingWebhooks.admission.admit',
+      ],
     },
   ],
   hints: {
@@ -74,5 +85,9 @@ export const chapter11C: Chapter = {
       'start() follows validatingwebhookconfigurations and namespaces; admit calls every wanted webhook with Promise.all. § On the API server.',
     'On the API server > the namespaceSelector keeps the webhook out of namespaces it does not select':
       "wanted() reads the labels of the write's namespace from the cache (a Namespace's own labels when the write is one). § On the API server.",
+    "On the API server > a configuration the server could never call has its problems named, in kube's words":
+      'configurationProblems walks the webhooks in order and checks each field in the order the test lists them; a name seen before is a Duplicate value. § On the API server.',
+    'On the API server > the server refuses such a configuration with 422 Invalid and stores nothing':
+      'admit calls checkConfiguration for a CREATE or UPDATE of validatingwebhookconfigurations before anything else: a 422 Invalid ApiError. § On the API server.',
   },
 };

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { ApiError } from '../../harness/api/errors.ts';
-import type { LabelSelector } from '../../harness/api/types.ts';
+import type { KubeObject, LabelSelector } from '../../harness/api/types.ts';
 import type {
   AdmissionRequest,
   AdmissionStore,
@@ -387,15 +387,108 @@ export class ValidatingWebhooks {
       .filter((webhook) => webhookWants(webhook, request, labels));
   }
 
-  /** The admission plugin: every wanted webhook called at once; any refusal refuses. */
+  /**
+   * The admission plugin: every wanted webhook called at once; any refusal refuses. A
+   * configuration that could never be called is refused first (kube's validation does that).
+   */
   readonly admission: ExternalAdmissionPlugin = {
     name: 'ValidatingAdmissionWebhook',
     admit: async (request, store) => {
+      const { resource, object, operation } = request;
+      if (
+        resource.resource === 'validatingwebhookconfigurations' &&
+        object &&
+        operation !== 'DELETE'
+      ) {
+        checkConfiguration(object);
+      }
       await Promise.all(
         this.wanted(request).map((webhook) => callWebhook(webhook, request, store)),
       );
     },
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configurations the server could never call
+// ---------------------------------------------------------------------------------------------
+
+/** A webhook's name: a domain of at least three segments ("deny.example.com"). */
+const WEBHOOK_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?){2,}$/;
+
+/** Kube's words for a value outside a list: Unsupported value: "x": supported values: "a", "b". */
+function unsupported(field: string, value: unknown, allowed: string[]): string {
+  const list = allowed.map((each) => `"${each}"`).join(', ');
+  return `${field}: Unsupported value: ${JSON.stringify(value)}: supported values: ${list}`;
+}
+
+/**
+ * What is wrong with the webhooks of a configuration, in kube's words, one "<field>: <why>" each:
+ * a name that is not a three-part domain or is used twice, a clientConfig without exactly one of
+ * url (https only) and service, an unknown failurePolicy or sideEffects, no admissionReviewVersions,
+ * a timeout outside 1 to 30 seconds.
+ */
+export function configurationProblems(webhooks: ValidatingWebhook[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  webhooks.forEach((webhook, index) => {
+    const field = `webhooks[${index}]`;
+    const { name = '', clientConfig = {}, failurePolicy, sideEffects, timeoutSeconds } = webhook;
+    if (seen.has(name)) problems.push(`${field}.name: Duplicate value: "${name}"`);
+    else if (!WEBHOOK_NAME.test(name)) {
+      problems.push(
+        `${field}.name: Invalid value: "${name}": should be a domain with at least three segments separated by dots`,
+      );
+    }
+    seen.add(name);
+    if (!clientConfig.url === !clientConfig.service) {
+      problems.push(
+        `${field}.clientConfig: Required value: exactly one of url or service is required`,
+      );
+    } else if (clientConfig.url && !clientConfig.url.startsWith('https://')) {
+      problems.push(
+        unsupported(`${field}.clientConfig.url`, clientConfig.url.split(':')[0], ['https']),
+      );
+    }
+    if (failurePolicy !== undefined && !['Fail', 'Ignore'].includes(failurePolicy)) {
+      problems.push(unsupported(`${field}.failurePolicy`, failurePolicy, ['Fail', 'Ignore']));
+    }
+    if (sideEffects === undefined) {
+      problems.push(`${field}.sideEffects: Required value: must specify one of None, NoneOnDryRun`);
+    } else if (!['None', 'NoneOnDryRun'].includes(sideEffects)) {
+      problems.push(unsupported(`${field}.sideEffects`, sideEffects, ['None', 'NoneOnDryRun']));
+    }
+    if (!webhook.admissionReviewVersions?.length) {
+      problems.push(
+        `${field}.admissionReviewVersions: Required value: must specify one of v1, v1beta1`,
+      );
+    }
+    if (timeoutSeconds !== undefined && !(timeoutSeconds >= 1 && timeoutSeconds <= 30)) {
+      problems.push(
+        `${field}.timeoutSeconds: Invalid value: ${timeoutSeconds}: the timeout value must be between 1 and 30 seconds`,
+      );
+    }
+  });
+  return problems;
+}
+
+/**
+ * Refuses a configuration with problems as the API server refuses an invalid object: 422
+ * Invalid, `ValidatingWebhookConfiguration.admissionregistration.k8s.io "<name>" is invalid: ...`
+ * (several problems in brackets, as kube joins them).
+ */
+export function checkConfiguration(configuration: KubeObject): void {
+  const webhooks = (configuration as { webhooks?: ValidatingWebhook[] }).webhooks ?? [];
+  const problems = configurationProblems(webhooks);
+  if (problems.length === 0) return;
+  const name = configuration.metadata.name ?? '';
+  const why = problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`;
+  throw new ApiError(
+    422,
+    'Invalid',
+    `ValidatingWebhookConfiguration.admissionregistration.k8s.io "${name}" is invalid: ${why}`,
+    { name, group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+  );
 }
 
 /** What the API server is handed for --enable-admission-plugins=ValidatingAdmissionWebhook. */
