@@ -32,6 +32,9 @@ let webhook: Server;
 let caBundle = '';
 let clusterCa = '';
 
+/** What the tests read of an answer: a Status's message, a pod's IP. */
+type Answer = { message?: string; status?: { podIP?: string } };
+
 /** A request to the API server (plain HTTP on loopback, AlwaysAllow); status and JSON body. */
 async function call(method: string, url: string, body?: object) {
   const response = await fetch(`${api}${url}`, {
@@ -39,13 +42,13 @@ async function call(method: string, url: string, body?: object) {
     headers: { 'content-type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as Answer };
 }
 
 /** What kata/echo in pod `name` answers at `path`, or undefined while it cannot. */
 async function ask(name: string, what: string): Promise<string | undefined> {
   const pod = await call('GET', `/api/v1/namespaces/default/pods/${name}`);
-  const ip = pod.body.status?.podIP as string | undefined;
+  const ip = pod.body.status?.podIP;
   if (!ip) return undefined;
   try {
     const response = await fetch(`http://${ip}:8080${what}`);
@@ -198,7 +201,7 @@ describe("A pod's token and admission webhooks on real components", () => {
       'the node to register',
       30_000,
     );
-    let created = { status: 0, body: {} as Record<string, any> };
+    let created = { status: 0, body: {} as Answer };
     await waitFor(
       async () => {
         created = await call('POST', '/api/v1/namespaces/default/pods', echo('identity'));
