@@ -19,6 +19,8 @@ import { chapter10A } from './course/10a-pod-config.ts';
 import { chapter10B } from './course/10b-pod-streams.ts';
 import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
+import { chapter11C } from './course/11c-webhooks.ts';
+import { chapter11D } from './course/11d-pod-tokens.ts';
 import { chapter12 } from './course/12-dns.ts';
 import { chapter13A } from './course/13a-jobs.ts';
 import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
@@ -104,6 +106,8 @@ export const course: Chapter[] = [
   chapter10B,
   chapter11A,
   chapter11B,
+  chapter11C,
+  chapter11D,
   chapter12,
   chapter13A,
   chapter13B,
@@ -134,11 +138,11 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
-  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b'],
+  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d'],
   'controller-manager': ['07', '08', '09b', '13a', '13b', '13c'],
   scheduler: ['05', '13c'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '12', '13c'],
+  kubelet: ['06', '10a', '10b', '11d', '12', '13c'],
   proxy: ['09', '09b'],
 };
 

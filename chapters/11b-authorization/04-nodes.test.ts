@@ -87,6 +87,7 @@ describe('The Node authorizer', () => {
     expect(referencesOf(withEverything).sort(), 'every reference of the pod').toEqual([
       'configmaps/dev/all-cm',
       'configmaps/dev/env-cm',
+      'configmaps/dev/kube-root-ca.crt',
       'configmaps/dev/projcm',
       'configmaps/dev/settings',
       'persistentvolumeclaims/dev/data',

@@ -32,7 +32,8 @@ const GRAPH_RESOURCES = ['secrets', 'configmaps', 'persistentvolumeclaims', 'ser
 /**
  * What a pod references, as "<resource>/<namespace>/<name>" keys: its ServiceAccount, the
  * Secrets, ConfigMaps and claims its volumes and its containers' env name, its image pull
- * secrets.
+ * secrets, and the kube-root-ca.crt ConfigMap its ServiceAccount files read (unless it opts out
+ * with automountServiceAccountToken: false).
  */
 export function referencesOf(pod: KubeObject): string[] {
   throw new NotImplemented('referencesOf', '§ The Node authorizer');

@@ -99,6 +99,15 @@ export const accessResources: ResourceType[] = [
   grouped('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', {
     namespaced: false,
   }),
+  // Which writes are sent to which admission webhooks (chapter 11c).
+  grouped(
+    'admissionregistration.k8s.io',
+    'validatingwebhookconfigurations',
+    'ValidatingWebhookConfiguration',
+    {
+      namespaced: false,
+    },
+  ),
 ];
 
 /** The resources of this course's API server, in the order discovery lists them. */

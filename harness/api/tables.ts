@@ -648,6 +648,16 @@ const columnsByResource: Record<string, Column<never>[]> = {
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },
     ageColumn,
   ],
+  validatingwebhookconfigurations: [
+    nameColumn,
+    {
+      name: 'Webhooks',
+      type: 'integer',
+      cell: (configuration: KubeObject) =>
+        ((configuration as { webhooks?: unknown[] }).webhooks ?? []).length,
+    },
+    ageColumn,
+  ],
 };
 
 export interface TableOptions {

@@ -25,6 +25,7 @@ import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
+import type { WebhooksModule } from '../contracts/webhooks.ts';
 import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
@@ -67,7 +68,10 @@ export interface ApiServerFlags {
   serviceAccountSigningKeyFile?: string;
   /** --service-account-issuer: the `iss` of ServiceAccount tokens. */
   serviceAccountIssuer: string;
-  /** --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger, ResourceQuota. */
+  /**
+   * --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger,
+   * ResourceQuota (chapter 11b), ValidatingAdmissionWebhook (chapter 11c).
+   */
   admissionPlugins: string[];
   use: Use;
 }
@@ -79,7 +83,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--service-account-signing-key-file FILE] [--service-account-issuer URL]
-                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota]
+                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota,ValidatingAdmissionWebhook]
                           [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
@@ -252,6 +256,37 @@ async function loadServiceAccounts(
   return createServiceAccountSecurity({ privateKey, issuer: flags.serviceAccountIssuer, now });
 }
 
+/** kube-apiserver's name for chapter 11c's plugin. */
+const WEBHOOK_PLUGIN = 'ValidatingAdmissionWebhook';
+
+/**
+ * Chapter 11c for --enable-admission-plugins ...,ValidatingAdmissionWebhook: the plugin, run
+ * after chapter 11b's (webhooks see the object as it will be stored), and its caches, started
+ * with the server. Undefined when the flag does not name it.
+ */
+async function loadWebhooks(
+  flags: ApiServerFlags,
+  log: (line: string) => void,
+): Promise<ReturnType<WebhooksModule['createValidatingWebhooks']> | undefined> {
+  if (!flags.admissionPlugins.includes(WEBHOOK_PLUGIN)) return undefined;
+  const folder = chapterSource('11c', flags.use);
+  const { createValidatingWebhooks } = await loadModule('11c', 'webhooks.ts', folder);
+  log(`chapter 11c, admission webhooks: ${describeSource(folder)}`);
+  return createValidatingWebhooks();
+}
+
+/**
+ * Chapter 11d's root CA publisher for --client-ca-file (the cluster CA): every namespace's
+ * kube-root-ca.crt, the ca.crt a pod's ServiceAccount files hold. Undefined without the flag.
+ */
+async function loadRootCaPublisher(flags: ApiServerFlags, log: (line: string) => void) {
+  if (!flags.clientCaFile) return undefined;
+  const folder = chapterSource('11d', flags.use);
+  const { createRootCaPublisher } = await loadModule('11d', 'pod-token.ts', folder);
+  log(`chapter 11d, kube-root-ca.crt in every namespace: ${describeSource(folder)}`);
+  return createRootCaPublisher(readFileSync(flags.clientCaFile, 'utf8'));
+}
+
 /**
  * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
  * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
@@ -289,8 +324,13 @@ async function loadSecurity(
   });
   const created = authorization.createAuthorization({
     modes,
-    admissionPlugins: flags.admissionPlugins,
+    admissionPlugins: flags.admissionPlugins.filter((name) => name !== WEBHOOK_PLUGIN),
   });
+  const webhooks = await loadWebhooks(flags, log);
+  if (webhooks) {
+    created.admission = [...(created.admission ?? []), webhooks.admission];
+    created.controllers = [...(created.controllers ?? []), webhooks.controller];
+  }
   const accounts = await loadServiceAccounts(flags, log);
   const authenticator = tokens.unionAuthenticator([
     tokens.certificateAuthenticator(),
@@ -298,6 +338,8 @@ async function loadSecurity(
     ...(accounts ? [accounts.authenticator] : []),
   ]);
   created.reviews = [...(created.reviews ?? []), ...(accounts?.reviews ?? [])];
+  const publisher = await loadRootCaPublisher(flags, log);
+  if (publisher) created.controllers = [...(created.controllers ?? []), publisher];
   created.controllers = [...(created.controllers ?? []), ...(accounts?.controllers ?? [])];
   const tls = flags.tlsCertFile
     ? {

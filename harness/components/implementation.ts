@@ -58,6 +58,7 @@ import type {
   VolumeBindingModule,
 } from '../contracts/storage.ts';
 import type { StoreModule } from '../contracts/store.ts';
+import type { PodTokenModule, WebhooksModule } from '../contracts/webhooks.ts';
 import { findChapter, folderOf } from '../course.ts';
 import { repoRoot, solutionsDir } from '../paths.ts';
 import { loadProgress, type Progress } from '../progress.ts';
@@ -140,6 +141,8 @@ export interface ChapterModules {
   '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
+  '11c': { 'webhooks.ts': WebhooksModule };
+  '11d': { 'pod-token.ts': PodTokenModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
   '13a': { 'job.ts': JobModule; 'cronjob.ts': CronJobModule };
   '13b': { 'daemonset.ts': DaemonSetModule; 'statefulset.ts': StatefulSetModule };
@@ -184,6 +187,8 @@ export const chapterModuleFiles = {
   '10b': ['streaming-server.ts', 'connect.ts'],
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
+  '11c': ['webhooks.ts'],
+  '11d': ['pod-token.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
   '13a': ['job.ts', 'cronjob.ts'],
   '13b': ['daemonset.ts', 'statefulset.ts'],

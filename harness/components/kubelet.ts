@@ -36,6 +36,8 @@ import {
   type NetworkMode,
 } from '../network.ts';
 import type { Pod } from '../api/types.ts';
+import type { ApiClient, ClientConfig } from '../client/types.ts';
+import type { PodConfiguration } from '../contracts/kubelet.ts';
 import type { DnsConfig } from '../runtime/cri.ts';
 import { parseResolvConf } from '../runtime/images/pod-resolver.mjs';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
@@ -44,7 +46,13 @@ import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-c
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
 import { withClaimVolumes } from './claim-mounts.ts';
-import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
+import {
+  chapterSource,
+  describeSource,
+  isLearnerSource,
+  loadModule,
+  type Use,
+} from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { mayNotListSecrets, nodeScopedAccess } from './node-objects.ts';
 import { loadToolkit } from './toolkit.ts';
@@ -156,13 +164,13 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const storageFolder = chapterSource('13c', flags.use);
   const { createClaimVolumes } = await loadModule('13c', 'claim-volumes.ts', storageFolder);
   log(`chapter 13c, claims mounted: ${describeSource(storageFolder)}`);
+  const podsDir = path.join(flags.rootDir, 'pods');
   const podConfiguration = withClaimVolumes(
-    createPodConfiguration({
-      ...scoped,
-      podsDir: path.join(flags.rootDir, 'pods'),
-      nodeIp: flags.nodeIp,
-      allocatable: capacity,
-    }),
+    await withPodTokens(
+      createPodConfiguration({ ...scoped, podsDir, nodeIp: flags.nodeIp, allocatable: capacity }),
+      { client, config, podsDir, use: flags.use },
+      log,
+    ),
     createClaimVolumes({ toolkit, client }),
   );
   const streamsFolder = chapterSource('10b', flags.use);
@@ -195,6 +203,55 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       await runtime.close();
     },
   };
+}
+
+/**
+ * `inner` with chapter 11d's ServiceAccount token in every pod, when the API server serves
+ * TokenRequest (serviceaccounts/token: it runs with --service-account-signing-key-file); `inner`
+ * as it is otherwise, said in the log, since pods could not start without their token.
+ */
+async function withPodTokens(
+  inner: PodConfiguration,
+  kubelet: { client: ApiClient; config: ClientConfig; podsDir: string; use: Use },
+  log: (line: string) => void,
+): Promise<PodConfiguration> {
+  const { config } = kubelet;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (config.token) headers.authorization = `Bearer ${config.token}`;
+  let core: { resources?: { name: string }[] };
+  try {
+    core = (await (await fetch(`${config.server}/api/v1`, { headers })).json()) as typeof core;
+  } catch (error) {
+    log(
+      `cannot read the API server's resources (${(error as Error).message}): pods get no ServiceAccount token`,
+    );
+    return inner;
+  }
+  if (!core.resources?.some((resource) => resource.name === 'serviceaccounts/token')) {
+    log(
+      'the API server serves no TokenRequest (no --service-account-signing-key-file): pods get no ServiceAccount token',
+    );
+    return inner;
+  }
+  const folder = chapterSource('11d', kubelet.use);
+  const { withPodTokens: wrap } = await loadModule('11d', 'pod-token.ts', folder);
+  log(`chapter 11d, a pod's token: ${describeSource(folder)}`);
+  return wrap(inner, {
+    client: kubelet.client,
+    podsDir: kubelet.podsDir,
+    now: () => Math.floor(Date.now() / 1000),
+    requestToken: async (namespace, account, request) => {
+      const url = `${config.server}/api/v1/namespaces/${namespace}/serviceaccounts/${account}/token`;
+      const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(request) });
+      const answer = (await response.json()) as {
+        message?: string;
+        status?: { token: string; expirationTimestamp: string };
+      };
+      if (!response.ok)
+        throw new Error(answer.message ?? `TokenRequest answered ${response.status}`);
+      return answer;
+    },
+  });
 }
 
 /**

@@ -78,6 +78,8 @@ export type ReferenceConforms = Conforms<{
     'authorization.ts': typeof import('../../solutions/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../solutions/11b-authorization/tokens.ts');
   };
+  '11c': { 'webhooks.ts': typeof import('../../solutions/11c-webhooks/webhooks.ts') };
+  '11d': { 'pod-token.ts': typeof import('../../solutions/11d-pod-tokens/pod-token.ts') };
   '12': {
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
@@ -156,6 +158,8 @@ export type StubsConform = Conforms<{
     'authorization.ts': typeof import('../../chapters/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../chapters/11b-authorization/tokens.ts');
   };
+  '11c': { 'webhooks.ts': typeof import('../../chapters/11c-webhooks/webhooks.ts') };
+  '11d': { 'pod-token.ts': typeof import('../../chapters/11d-pod-tokens/pod-token.ts') };
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../chapters/12-dns/pod-dns.ts');

@@ -197,7 +197,7 @@ export const chapter11B: Chapter = {
     'The Node authorizer > a kubelet is system:node:<name> in system:nodes; anyone else is no node':
       'nodeNameOf needs both the group and the name prefix. § The Node authorizer.',
     'The Node authorizer > a pod references its ServiceAccount and the Secrets and ConfigMaps of its volumes and env':
-      'referencesOf walks serviceAccountName (default: "default"), volumes (secret, configMap, claims, projected), env, envFrom and imagePullSecrets. § The Node authorizer.',
+      'referencesOf walks serviceAccountName (default: "default"), kube-root-ca.crt unless automountServiceAccountToken is false, volumes (secret, configMap, claims, projected), env, envFrom and imagePullSecrets. § The Node authorizer.',
     "The Node authorizer > a kubelet gets a Secret its pod uses, and not another node's pod's Secret":
       "Keep edges node|reference counted; authorize allows get of a graph resource only along an edge, else no-opinion with kube's reason. § The Node authorizer.",
     'The Node authorizer > a pod that moves away or is deleted takes its edges with it; an unbound pod has none':

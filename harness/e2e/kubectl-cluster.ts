@@ -34,6 +34,8 @@ export const suiteNodeIndexBase = {
   storage: 90,
   /** #25: TLS, authentication, RBAC, the Node authorizer, quota. */
   security: 140,
+  /** 11c and 11d: a pod's token and admission webhooks (pod-tokens.test.ts, its own components). */
+  podTokens: 144,
 } as const;
 
 export interface KubectlCluster {

@@ -35,7 +35,8 @@ const GRAPH_RESOURCES = ['secrets', 'configmaps', 'persistentvolumeclaims', 'ser
 /**
  * What a pod references, as "<resource>/<namespace>/<name>" keys: its ServiceAccount, the
  * Secrets, ConfigMaps and claims its volumes and its containers' env name, its image pull
- * secrets.
+ * secrets, and the kube-root-ca.crt ConfigMap its ServiceAccount files read (unless it opts out
+ * with automountServiceAccountToken: false).
  */
 export function referencesOf(pod: KubeObject): string[] {
   const namespace = pod.metadata.namespace ?? 'default';
@@ -52,12 +53,16 @@ export function referencesOf(pod: KubeObject): string[] {
   };
   const spec = (pod.spec ?? {}) as {
     serviceAccountName?: string;
+    automountServiceAccountToken?: boolean;
     volumes?: Volume[];
     imagePullSecrets?: Named[];
     containers?: { env?: EnvVar[]; envFrom?: Source[] }[];
     initContainers?: { env?: EnvVar[]; envFrom?: Source[] }[];
   };
   const references = key('serviceaccounts', spec.serviceAccountName ?? 'default');
+  // A pod's ServiceAccount files hold the cluster CA from kube-root-ca.crt (chapter 11d).
+  if (spec.automountServiceAccountToken !== false)
+    references.push(...key('configmaps', 'kube-root-ca.crt'));
   for (const volume of spec.volumes ?? []) {
     references.push(...key('secrets', volume.secret?.secretName));
     references.push(...key('configmaps', volume.configMap?.name));
