@@ -160,7 +160,9 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     ? nodeScopedAccess(client, toolkit, flags.nodeName)
     : { client, toolkit };
   if (scoped.client !== client)
-    log('the Node authorizer is on: Secrets and ConfigMaps are read one by one, as pods use them');
+    log(
+      'the Node authorizer is on: Secrets, ConfigMaps, claims and volumes are read one by one, as pods use them',
+    );
   const storageFolder = chapterSource('13c', flags.use);
   const { createClaimVolumes } = await loadModule('13c', 'claim-volumes.ts', storageFolder);
   log(`chapter 13c, claims mounted: ${describeSource(storageFolder)}`);
@@ -171,7 +173,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       { client, config, podsDir, use: flags.use },
       log,
     ),
-    createClaimVolumes({ toolkit, client }),
+    createClaimVolumes(scoped),
   );
   const streamsFolder = chapterSource('10b', flags.use);
   const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);

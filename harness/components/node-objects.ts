@@ -1,11 +1,13 @@
-// The Secrets and ConfigMaps a kubelet may read. Under the Node authorizer (chapter 11b) a kubelet
-// may get only the Secrets and ConfigMaps its own pods use, and may list or watch none: a node
+// The Secrets, ConfigMaps, claims and volumes a kubelet may read. Under the Node authorizer
+// (chapter 11b) a kubelet may get only the Secrets, ConfigMaps and PersistentVolumeClaims its own
+// pods use, and the PersistentVolumes bound to those claims, and may list or watch none: a node
 // taken over must not read the cluster's Secrets. Chapter 10a's pod configuration keeps informers
 // on both resources, which list and watch every one; so when the API server refuses this kubelet
 // that list, the kubelet gives chapter 10a instead a cache of the objects its pods use, each read
 // with a GET when a pod naming it arrives and read again every few seconds, as the real kubelet's
 // "Cache" change-detection strategy does (configMapAndSecretChangeDetectionStrategy). Chapter 10a
-// sees an informer like any other, with add, update and delete events.
+// sees an informer like any other, with add, update and delete events; so does chapter 13c's
+// claim mounting, whose volumes are those bound to the claims in the claims' cache.
 import type { KubeObject, Pod } from '../api/types.ts';
 import { isForbidden, isNotFound } from '../client/errors.ts';
 import type {
@@ -17,14 +19,22 @@ import type {
 } from '../client/types.ts';
 
 /** The resources a node reads one object at a time. */
-const nodeScoped = ['secrets', 'configmaps'] as const;
+const nodeScoped = [
+  'secrets',
+  'configmaps',
+  'persistentvolumeclaims',
+  'persistentvolumes',
+] as const;
 type NodeScoped = (typeof nodeScoped)[number];
+
+/** The keys of the objects a pod uses: "<namespace>/<name>", or "<name>" for a volume. */
+type Uses = (pod: Pod) => string[];
 
 /** How often each object in use is read again. */
 export const refreshMs = 2_000;
 
 /** The names of the Secrets or ConfigMaps a pod uses: its volumes, projections and env. */
-export function podReferences(pod: Pod, resource: NodeScoped): string[] {
+export function podReferences(pod: Pod, resource: 'secrets' | 'configmaps'): string[] {
   const names = new Set<string>();
   const secrets = resource === 'secrets';
   const add = (name: string | undefined) => name && names.add(name);
@@ -57,19 +67,22 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
   private readonly client: ApiClient;
   private readonly resource: NodeScoped;
   private readonly pods: Informer<Pod>;
-  /** Runs the pods' informer, shared by both caches, once. */
+  /** Runs the pods' informer, shared by every cache, once. */
   private readonly runPods: (signal: AbortSignal) => void;
+  private readonly uses: Uses;
 
   constructor(
     client: ApiClient,
     resource: NodeScoped,
     pods: Informer<Pod>,
     runPods: (signal: AbortSignal) => void,
+    uses: Uses,
   ) {
     this.client = client;
     this.resource = resource;
     this.pods = pods;
     this.runPods = runPods;
+    this.uses = uses;
   }
 
   addEventHandlers(handlers: EventHandlers<T>): void {
@@ -79,7 +92,7 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
   /** Notes what a pod uses; returns it. */
   private noteUses(pod: Pod): string[] {
     const { namespace, name } = pod.metadata;
-    const used = podReferences(pod, this.resource).map((one) => `${namespace}/${one}`);
+    const used = this.uses(pod);
     this.usedBy.set(`${namespace}/${name}`, used);
     return used;
   }
@@ -118,10 +131,10 @@ class NodeObjectCache<T extends KubeObject> implements Informer<T> {
 
   /** Reads one object and tells the handlers what changed; gone or refused is absent. */
   private async read(key: string): Promise<void> {
-    const [namespace, name] = key.split('/') as [string, string];
+    const [namespace, name] = key.includes('/') ? key.split('/') : [undefined, key];
     let object: T | undefined;
     try {
-      object = await this.client.resource<T>(this.resource, namespace).get(name);
+      object = await this.client.resource<T>(this.resource, namespace).get(name!);
     } catch (error) {
       // Refused: the authorizer has not yet seen the pod that uses it; the next refresh asks again.
       if (!isNotFound(error) && !isForbidden(error)) return;
@@ -186,9 +199,15 @@ export async function mayNotListSecrets(client: ApiClient): Promise<boolean> {
   }
 }
 
+/** The claims a pod mounts, as "<namespace>/<claim>". */
+function podClaims(pod: Pod): string[] {
+  const claims = (pod.spec?.volumes ?? []).map((volume) => volume.persistentVolumeClaim?.claimName);
+  return claims.filter((claim) => claim).map((claim) => `${pod.metadata.namespace}/${claim}`);
+}
+
 /**
- * The client and toolkit chapter 10a is given on a node that may not list Secrets: the same,
- * except that an informer of every Secret or every ConfigMap is a NodeObjectCache.
+ * The client and toolkit chapters 10a and 13c are given on a node that may not list Secrets: the
+ * same, except that an informer of every Secret, ConfigMap, claim or volume is a NodeObjectCache.
  */
 export function nodeScopedAccess(
   client: ApiClient,
@@ -204,14 +223,36 @@ export function nodeScopedAccess(
     podsRunning = true;
   };
   const caches = new Map<ResourceClient, Informer>();
+  // The volumes a pod uses are those bound to its claims, as the claims' cache has them.
+  const claims = new NodeObjectCache<KubeObject>(
+    client,
+    'persistentvolumeclaims',
+    pods,
+    runPods,
+    podClaims,
+  );
+  const uses: Record<NodeScoped, Uses> = {
+    secrets: (pod) =>
+      podReferences(pod, 'secrets').map((name) => `${pod.metadata.namespace}/${name}`),
+    configmaps: (pod) =>
+      podReferences(pod, 'configmaps').map((name) => `${pod.metadata.namespace}/${name}`),
+    persistentvolumeclaims: podClaims,
+    persistentvolumes: (pod) =>
+      podClaims(pod)
+        .map((key) => (claims.get(key)?.spec as { volumeName?: string } | undefined)?.volumeName)
+        .filter((volume): volume is string => Boolean(volume)),
+  };
   const scopedClient: ApiClient = Object.assign(Object.create(client) as ApiClient, {
     resource<T extends KubeObject>(resource: string, namespace?: string): ResourceClient<T> {
       const resourceClient = client.resource<T>(resource, namespace);
-      if (!namespace && (nodeScoped as readonly string[]).includes(resource))
-        caches.set(
-          resourceClient as ResourceClient,
-          new NodeObjectCache(client, resource as NodeScoped, pods, runPods),
-        );
+      if (!namespace && (nodeScoped as readonly string[]).includes(resource)) {
+        const scoped = resource as NodeScoped;
+        const cache =
+          scoped === 'persistentvolumeclaims'
+            ? claims
+            : new NodeObjectCache(client, scoped, pods, runPods, uses[scoped]);
+        caches.set(resourceClient as ResourceClient, cache);
+      }
       return resourceClient;
     },
   });
