@@ -20,6 +20,7 @@ import { chapter10B } from './course/10b-pod-streams.ts';
 import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
 import { chapter12 } from './course/12-dns.ts';
+import { chapter16A } from './course/16a-raft.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -102,6 +103,7 @@ export const course: Chapter[] = [
   chapter11A,
   chapter11B,
   chapter12,
+  chapter16A,
 ];
 
 /**

@@ -1,0 +1,135 @@
+// Faults a cluster must survive: members crashing and starting again from their storage, leaders
+// crashing at the worst moments (the Figure 8 scenario of the Raft paper), and a network that
+// loses, duplicates, delays and reorders messages. After MIT 6.5840's Raft lab; a failure names its
+// seed, and KATA_RAFT_SEED=<seed> replays exactly that run.
+import { describe, expect, test } from 'vitest';
+import {
+  raftSeeds,
+  SimulatedCluster,
+  unreliableNetwork,
+  type ClusterOptions,
+} from '../../harness/testing/raft-network.ts';
+import { seededRandom } from '../../harness/testing/random.ts';
+import { createRaftNode } from './raft.ts';
+
+function cluster(size: number, seed: number, options: Partial<ClusterOptions> = {}) {
+  return new SimulatedCluster({ size, seed, createNode: createRaftNode, ...options });
+}
+
+/** A random integer in [0, n) from the cluster's own seed, so the scenario replays too. */
+function pick(random: () => number, n: number): number {
+  return Math.floor(random() * n);
+}
+
+describe('Faults', () => {
+  test('a member restarted from its storage keeps its term, vote and log', () => {
+    for (const seed of raftSeeds()) {
+      const c = cluster(3, seed);
+      c.one('11', 3, true);
+      for (const id of c.ids) c.crash(id);
+      for (const id of c.ids) c.restart(id);
+      c.one('12', 3, true);
+      const leader1 = c.checkOneLeader();
+      c.crash(leader1);
+      c.restart(leader1);
+      c.one('13', 3, true);
+      const leader2 = c.checkOneLeader();
+      c.crash(leader2);
+      c.one('14', 2, true);
+      c.restart(leader2);
+      const index = c.one('15', 3, true);
+      expect(c.nCommitted(index).count, `15 applied everywhere (${c.describe()})`).toBe(3);
+    }
+  });
+
+  test('crashes of followers and leaders, again and again: what committed stays committed', () => {
+    for (const seed of raftSeeds()) {
+      const c = cluster(5, seed);
+      let index = 1;
+      for (let round = 0; round < 5; round++) {
+        c.one(`${10 + index++}`, 5, true);
+        const leader = c.checkOneLeader();
+        const [a, b] = c.ids.filter((id) => id !== leader) as [number, number];
+        c.crash(a);
+        c.crash(b);
+        c.one(`${10 + index++}`, 3, true);
+        c.crash(leader);
+        c.restart(a);
+        c.restart(b);
+        c.one(`${10 + index++}`, 3, true);
+        c.restart(leader);
+      }
+      c.one('1000', 5, true);
+    }
+  });
+
+  test('Figure 8: a leader never commits an entry of an older term by counting its replicas', () => {
+    for (const seed of raftSeeds()) {
+      const c = cluster(5, seed);
+      const draw = seededRandom(seed);
+      c.one('start', 1, true);
+      let up = 5;
+      for (let round = 0; round < 100; round++) {
+        const leader = c.ids.find(
+          (id) => c.isConnected(id) && c.propose(id, `${pick(draw, 10000)}`),
+        );
+        c.run(draw() < 0.1 ? pick(draw, 10) : pick(draw, 3));
+        if (leader !== undefined) {
+          c.crash(leader);
+          up--;
+        }
+        if (up < 3) {
+          const id = pick(draw, 5) + 1;
+          if (!c.node(id)) {
+            c.restart(id);
+            up++;
+          }
+        }
+      }
+      for (const id of c.ids) if (!c.node(id)) c.restart(id);
+      c.one('end', 5, true);
+    }
+  });
+  test('agreement while messages are lost, duplicated, delayed and reordered', () => {
+    for (const seed of raftSeeds()) {
+      const c = cluster(5, seed, { faults: unreliableNetwork });
+      for (let i = 0; i < 50; i++) c.proposeToLeader(`${i}`) ?? c.run(5);
+      c.run(200);
+      const index = c.one('last', 5, true);
+      expect(
+        c.nCommitted(index).count,
+        `the last command applied everywhere (${c.describe()})`,
+      ).toBe(5);
+    }
+  });
+
+  test('Figure 8 on an unreliable network: leaders cut off at random, the log still agrees', () => {
+    for (const seed of raftSeeds()) {
+      const c = cluster(5, seed, { faults: unreliableNetwork });
+      const draw = seededRandom(seed);
+      c.one('start', 1, true);
+      let up = 5;
+      for (let round = 0; round < 200; round++) {
+        if (round === 50) c.setFaults({ ...unreliableNetwork, maxDelay: 12 });
+        const leader = c.ids.find(
+          (id) => c.isConnected(id) && c.propose(id, `${pick(draw, 10000)}`),
+        );
+        c.run(draw() < 0.1 ? pick(draw, 10) : pick(draw, 3));
+        if (leader !== undefined && draw() < 0.5) {
+          c.disconnect(leader);
+          up--;
+        }
+        if (up < 3) {
+          const id = pick(draw, 5) + 1;
+          if (!c.isConnected(id)) {
+            c.connect(id);
+            up++;
+          }
+        }
+      }
+      c.setFaults(unreliableNetwork);
+      for (const id of c.ids) c.connect(id);
+      c.one('end', 5, true);
+    }
+  });
+});
