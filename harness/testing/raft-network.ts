@@ -18,10 +18,17 @@ import {
 } from '../contracts/raft.ts';
 import { seededRandom } from './random.ts';
 
-/** The seeds a suite runs with: KATA_RAFT_SEED replays one, otherwise these. */
+/**
+ * The seeds a suite runs with: KATA_RAFT_SEED=7 replays one, KATA_RAFT_SEED=1..200 runs a range
+ * (to hunt for a failing seed), otherwise these.
+ */
 export function raftSeeds(defaults: number[] = [1, 2, 3]): number[] {
-  const replay = process.env.KATA_RAFT_SEED;
-  return replay ? [Number(replay)] : defaults;
+  const chosen = process.env.KATA_RAFT_SEED;
+  if (!chosen) return defaults;
+  const range = /^(\d+)\.\.(\d+)$/.exec(chosen);
+  if (!range) return [Number(chosen)];
+  const [first, last] = [Number(range[1]), Number(range[2])];
+  return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
 /** Stable storage kept in memory: the simulated disk, which survives a crash of its member. */
