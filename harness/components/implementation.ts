@@ -32,6 +32,7 @@ import type { KubeletModule } from '../contracts/kubelet.ts';
 import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
+import type { RaftModule } from '../contracts/raft.ts';
 import type { SchedulerModule } from '../contracts/scheduler.ts';
 import type {
   AuthorizationModule,
@@ -133,6 +134,7 @@ export interface ChapterModules {
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
+  '16a': { 'raft.ts': RaftModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -169,6 +171,7 @@ export const chapterModuleFiles = {
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
+  '16a': ['raft.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

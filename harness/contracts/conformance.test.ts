@@ -79,6 +79,7 @@ export type ReferenceConforms = Conforms<{
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
   };
+  '16a': { 'raft.ts': typeof import('../../solutions/16a-raft/raft.ts') };
 }>;
 
 export type StubsConform = Conforms<{
@@ -140,6 +141,7 @@ export type StubsConform = Conforms<{
     'server.ts': typeof import('../../chapters/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../chapters/12-dns/pod-dns.ts');
   };
+  '16a': { 'raft.ts': typeof import('../../chapters/16a-raft/raft.ts') };
 }>;
 
 /** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */

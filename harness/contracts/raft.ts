@@ -126,3 +126,8 @@ export interface RaftNode {
 
 /** The chapter's raft.ts, as the simulated network builds nodes. */
 export type CreateRaftNode = (options: RaftOptions) => RaftNode;
+
+/** raft.ts, as the loader reads it (harness/components/implementation.ts). */
+export interface RaftModule {
+  createRaftNode: CreateRaftNode;
+}
