@@ -10,6 +10,9 @@ import {
   type ClusterOptions,
 } from '../../harness/testing/raft-network.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
+import { checkOperations, describeHistory } from '../../harness/linearizability/check.ts';
+import { kvModel } from '../../harness/linearizability/models.ts';
+import { KvService, runKvClients } from '../../harness/testing/raft-kv.ts';
 import { createRaftNode } from './raft.ts';
 
 function cluster(size: number, seed: number, options: Partial<ClusterOptions> = {}) {
@@ -130,6 +133,49 @@ describe('Faults', () => {
       c.setFaults(unreliableNetwork);
       for (const id of c.ids) c.connect(id);
       c.one('end', 5, true);
+    }
+  });
+
+  test('a key-value store on the cluster: what its clients saw through crashes, cuts and a lossy network is linearizable', () => {
+    for (const seed of raftSeeds()) {
+      const service = new KvService();
+      const c = cluster(5, seed, { faults: unreliableNetwork, onApply: service.apply });
+      const draw = seededRandom(seed);
+      const history = runKvClients({
+        cluster: c,
+        service,
+        clients: 5,
+        operations: 30,
+        nextInput: (client, sequence) => {
+          const key = ['a', 'b', 'c'][pick(draw, 3)]!;
+          const op = (['get', 'put', 'append'] as const)[pick(draw, 3)]!;
+          return op === 'get' ? { op, key } : { op, key, value: `${client}.${sequence} ` };
+        },
+        everyTick: (time) => {
+          if (time % 50 !== 0) return;
+          for (const id of c.ids) {
+            if (!c.node(id)) c.restart(id);
+            c.connect(id);
+          }
+          c.heal();
+          const victim = pick(draw, 5) + 1;
+          const fault = pick(draw, 4);
+          if (fault === 0) c.crash(victim);
+          if (fault === 1)
+            c.disconnect(c.ids.find((id) => c.node(id)?.role === 'leader') ?? victim);
+          if (fault === 2)
+            c.partition(
+              [victim, (victim % 5) + 1],
+              c.ids.filter((id) => id !== victim && id !== (victim % 5) + 1),
+            );
+        },
+      });
+      const checked = checkOperations(kvModel, history);
+      const report = checked.result === 'illegal' ? describeHistory(kvModel, checked.part) : '';
+      expect(
+        checked.result,
+        `150 operations of 5 clients on 3 keys (${c.describe()})\n${report}`,
+      ).toBe('ok');
     }
   });
 });

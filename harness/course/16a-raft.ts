@@ -151,5 +151,7 @@ export const chapter16A: Chapter = {
       'Duplicated and reordered Appends: an old Append must not cut entries (maybeAppend truncates only at a real conflict) and old refusals must not move next below match. Lesson: § Faults.',
     'Faults > Figure 8 on an unreliable network: leaders cut off at random, the log still agrees':
       'Late messages from old terms are dropped in step; late refusals are ignored once the follower is known to match. Replay the seed printed to watch the events. Lesson: § Faults.',
+    'Faults > a key-value store on the cluster: what its clients saw through crashes, cuts and a lossy network is linearizable':
+      'Nothing new in raft.ts if the faults suites pass: every get, put and append is an entry, and an operation is answered once a member applied it. A failure prints the operations of the key that has no linearization: look for a read that missed a write acknowledged before it was called. Lesson: § Faults.',
   },
 };

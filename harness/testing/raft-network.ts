@@ -76,6 +76,8 @@ export interface ClusterOptions {
   electionTick?: number;
   preVote?: boolean;
   checkQuorum?: boolean;
+  /** Called for every entry a member applies, after the cluster checked it (a state machine's hook). */
+  onApply?: (id: NodeId, entry: Entry) => void;
 }
 
 /** One member: its disk, its running node (none while crashed) and what it applied. */
@@ -294,6 +296,7 @@ export class SimulatedCluster {
     }
     member.applied.set(entry.index, entry);
     member.lastApplied = entry.index;
+    this.options.onApply?.(member.id, entry);
   }
 
   // Checks, after 6.5840's config.go
