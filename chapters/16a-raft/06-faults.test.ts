@@ -68,7 +68,7 @@ describe('Faults', () => {
 
   test('Figure 8: a leader never commits an entry of an older term by counting its replicas', () => {
     for (const seed of raftSeeds()) {
-      const c = cluster(5, seed);
+      const c = cluster(5, seed, { maxEntriesPerAppend: 2 });
       const draw = seededRandom(seed);
       c.one('start', 1, true);
       let up = 5;
@@ -108,7 +108,7 @@ describe('Faults', () => {
 
   test('Figure 8 on an unreliable network: leaders cut off at random, the log still agrees', () => {
     for (const seed of raftSeeds()) {
-      const c = cluster(5, seed, { faults: unreliableNetwork });
+      const c = cluster(5, seed, { faults: unreliableNetwork, maxEntriesPerAppend: 2 });
       const draw = seededRandom(seed);
       c.one('start', 1, true);
       let up = 5;

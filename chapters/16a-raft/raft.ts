@@ -20,7 +20,7 @@ import {
 } from '../../harness/contracts/raft.ts';
 import { RaftLog } from './log.ts';
 
-/** The most entries one Append carries. */
+/** The most entries one Append carries, unless the options say otherwise. */
 export const maxEntriesPerAppend = 64;
 
 interface Progress {
@@ -43,6 +43,7 @@ export class Raft implements RaftNode {
   private readonly random: () => number;
   private readonly preVote: boolean;
   private readonly checkQuorum: boolean;
+  private readonly maxEntriesPerAppend: number;
   private electionElapsed = 0;
   private heartbeatElapsed = 0;
   private randomizedElectionTimeout = 0;
@@ -61,6 +62,7 @@ export class Raft implements RaftNode {
     this.random = options.random ?? Math.random;
     this.preVote = options.preVote ?? true;
     this.checkQuorum = options.checkQuorum ?? true;
+    this.maxEntriesPerAppend = options.maxEntriesPerAppend ?? maxEntriesPerAppend;
     const hardState = options.storage.hardState();
     this.term = hardState.term;
     this.vote = hardState.vote;

@@ -103,6 +103,8 @@ export interface RaftOptions {
   preVote?: boolean;
   /** A leader that has not heard from a quorum in an election timeout steps down. */
   checkQuorum?: boolean;
+  /** The most entries one Append carries (etcd bounds it by bytes, MaxSizePerMsg). */
+  maxEntriesPerAppend?: number;
 }
 
 export type Role = 'follower' | 'pre-candidate' | 'candidate' | 'leader';

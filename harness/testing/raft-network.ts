@@ -76,6 +76,8 @@ export interface ClusterOptions {
   electionTick?: number;
   preVote?: boolean;
   checkQuorum?: boolean;
+  /** The most entries one Append carries: small, so followers catch up in several steps. */
+  maxEntriesPerAppend?: number;
   /** Called for every entry a member applies, after the cluster checked it (a state machine's hook). */
   onApply?: (id: NodeId, entry: Entry) => void;
 }
@@ -159,6 +161,9 @@ export class SimulatedCluster {
       random: seededRandom(Math.floor(this.random() * 2 ** 32)),
       preVote: this.options.preVote ?? true,
       checkQuorum: this.options.checkQuorum ?? true,
+      ...(this.options.maxEntriesPerAppend
+        ? { maxEntriesPerAppend: this.options.maxEntriesPerAppend }
+        : {}),
     });
   }
 
