@@ -6,7 +6,6 @@ import { describe, expect, test } from 'vitest';
 import {
   raftSeeds,
   SimulatedCluster,
-  unreliableNetwork,
   type ClusterOptions,
 } from '../../harness/testing/raft-network.ts';
 import { seededRandom } from '../../harness/testing/random.ts';
@@ -16,7 +15,7 @@ function cluster(size: number, seed: number, options: Partial<ClusterOptions> = 
   return new SimulatedCluster({ size, seed, createNode: createRaftNode, ...options });
 }
 
-/** A random integer in [0, n) from the cluster's own seed, so the scenario replays too. */
+/** A random integer in [0, n), drawn from a source seeded like the cluster, so the scenario replays too. */
 function pick(random: () => number, n: number): number {
   return Math.floor(random() * n);
 }

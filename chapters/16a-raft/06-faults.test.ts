@@ -19,7 +19,7 @@ function cluster(size: number, seed: number, options: Partial<ClusterOptions> = 
   return new SimulatedCluster({ size, seed, createNode: createRaftNode, ...options });
 }
 
-/** A random integer in [0, n) from the cluster's own seed, so the scenario replays too. */
+/** A random integer in [0, n), drawn from a source seeded like the cluster, so the scenario replays too. */
 function pick(random: () => number, n: number): number {
   return Math.floor(random() * n);
 }
