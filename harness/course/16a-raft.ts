@@ -145,6 +145,8 @@ export const chapter16A: Chapter = {
       'A member restarted keeps only what ready() handed over and was saved: the hard state and entries must be in the Ready before the messages that depend on them. Lesson: § Faults, § Persistence.',
     'Faults > crashes of followers and leaders, again and again: what committed stays committed':
       'What committed stays committed because a vote needs an up-to-date log (isUpToDate) and the vote is persisted before it is sent. Lesson: § Faults.',
+    'Faults > Figure 8, step by step: an old entry on four of five is not committed until the new term has one there too':
+      "The scenario of the paper's Figure 8, played with crashes and lost Appends: the leader of the newest term holds an old term's entry on four of five members, and its own no-op only on two. maybeCommit must wait for an entry of the current term. Lesson: § Replication (Figure 8), § Faults.",
     'Faults > Figure 8: a leader never commits an entry of an older term by counting its replicas':
       "Check maybeCommit's current-term rule and the election restriction; the failure prints which index two members applied differently. Lesson: § Faults, § Replication.",
     'Faults > agreement while messages are lost, duplicated, delayed and reordered':

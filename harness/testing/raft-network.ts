@@ -114,6 +114,7 @@ export class SimulatedCluster {
   private readonly members: Member[];
   private inFlight: InFlight[] = [];
   private readonly sentCounts = new Map<string, number>();
+  private dropping?: (message: Message) => boolean;
   private faults: NetworkFaults;
   private readonly events: string[] = [];
   private readonly options: ClusterOptions;
@@ -205,6 +206,15 @@ export class SimulatedCluster {
     this.record(`partition ${groups.map((group) => `{${group.join(',')}}`).join(' ')}`);
   }
 
+  /**
+   * Drops every message `drop` answers true for, until called again (without a predicate: none).
+   * For scenarios that need one message lost and not another, as the Figure 8 of the Raft paper.
+   */
+  dropWhere(drop?: (message: Message) => boolean): void {
+    this.dropping = drop;
+    this.record(drop ? 'dropping some messages' : 'dropping no more messages');
+  }
+
   heal(): void {
     for (const member of this.members) member.group = 0;
     this.record('heal');
@@ -258,7 +268,7 @@ export class SimulatedCluster {
     for (const key of [message.type, ...(message.reject ? [`${message.type} rejected`] : [])]) {
       this.sentCounts.set(key, (this.sentCounts.get(key) ?? 0) + 1);
     }
-    if (!this.linked(message.from, message.to)) return;
+    if (!this.linked(message.from, message.to) || this.dropping?.(message)) return;
     if (this.random() < this.faults.drop) return;
     const copies = this.random() < this.faults.duplicate ? 2 : 1;
     for (let i = 0; i < copies; i++) {
