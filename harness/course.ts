@@ -25,6 +25,7 @@ import { chapter12 } from './course/12-dns.ts';
 import { chapter13A } from './course/13a-jobs.ts';
 import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
+import { chapter16A } from './course/16a-raft.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -112,6 +113,7 @@ export const course: Chapter[] = [
   chapter13A,
   chapter13B,
   chapter13C,
+  chapter16A,
 ];
 
 /**

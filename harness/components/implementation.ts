@@ -35,6 +35,7 @@ import type { ConnectModule, StreamingServerModule } from '../contracts/pod-stre
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerFiltersModule, SchedulerModule } from '../contracts/scheduler.ts';
+import type { RaftModule } from '../contracts/raft.ts';
 import type {
   AuthorizationModule,
   ServiceAccountsModule,
@@ -152,6 +153,7 @@ export interface ChapterModules {
     'volume-binding.ts': VolumeBindingModule;
     'claim-volumes.ts': ClaimVolumesModule;
   };
+  '16a': { 'raft.ts': RaftModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -193,6 +195,7 @@ export const chapterModuleFiles = {
   '13a': ['job.ts', 'cronjob.ts'],
   '13b': ['daemonset.ts', 'statefulset.ts'],
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
+  '16a': ['raft.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

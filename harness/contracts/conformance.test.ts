@@ -98,6 +98,7 @@ export type ReferenceConforms = Conforms<{
     'volume-binding.ts': typeof import('../../solutions/13c-storage/volume-binding.ts');
     'claim-volumes.ts': typeof import('../../solutions/13c-storage/claim-volumes.ts');
   };
+  '16a': { 'raft.ts': typeof import('../../solutions/16a-raft/raft.ts') };
 }>;
 
 export type StubsConform = Conforms<{
@@ -178,6 +179,7 @@ export type StubsConform = Conforms<{
     'volume-binding.ts': typeof import('../../chapters/13c-storage/volume-binding.ts');
     'claim-volumes.ts': typeof import('../../chapters/13c-storage/claim-volumes.ts');
   };
+  '16a': { 'raft.ts': typeof import('../../chapters/16a-raft/raft.ts') };
 }>;
 
 /** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */
