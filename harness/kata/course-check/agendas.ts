@@ -73,7 +73,7 @@ const theApiServer: Item[] = [
   lunch,
   stages('03a.5', '03a.7'),
   pause,
-  stages('03a.8', '03a.9'),
+  stages('03a.8', '03a.8'),
   debrief,
 ];
 
