@@ -20,6 +20,7 @@ import { chapter10B } from './course/10b-pod-streams.ts';
 import { chapter11A } from './course/11a-service-accounts.ts';
 import { chapter11B } from './course/11b-authorization.ts';
 import { chapter12 } from './course/12-dns.ts';
+import { chapter14 } from './course/14-autoscaling.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -102,6 +103,7 @@ export const course: Chapter[] = [
   chapter11A,
   chapter11B,
   chapter12,
+  chapter14,
 ];
 
 /**
@@ -129,7 +131,7 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b'],
-  'controller-manager': ['07', '08', '09b'],
+  'controller-manager': ['07', '08', '09b', '14'],
   scheduler: ['05'],
   dns: ['12'],
   kubelet: ['06', '10a', '10b', '12'],

@@ -15,7 +15,7 @@
 //      ScalingActive and ScalingLimited, lastScaleTime.
 // The recommendations and scale events behind the behavior live in memory, per autoscaler, as in
 // kube-controller-manager: a restarted controller starts its windows afresh.
-import { resourceForKind, type ResourceType } from '../../harness/api/resources.ts';
+import type { ResourceType } from '../../harness/api/resources.ts';
 import type {
   ConditionStatus,
   HorizontalPodAutoscaler,
@@ -24,7 +24,6 @@ import type {
   MetricStatus,
   Pod,
 } from '../../harness/api/types.ts';
-import { recordEvent, type EventNote } from '../../harness/client/events.ts';
 import type {
   ApiClient,
   ClientConfig,
@@ -32,16 +31,9 @@ import type {
   Informer,
   Toolkit,
 } from '../../harness/client/types.ts';
-import { rfc3339, systemClock, type TimerClock } from '../../harness/clock.ts';
-import { resourceReplicas, type PodMetrics } from './replica-calculator.ts';
-import {
-  limitRate,
-  remember,
-  stabilize,
-  withDefaults,
-  type ScaleHistory,
-  type TimedRecommendation,
-} from './scaling-behavior.ts';
+import { systemClock, type TimerClock } from '../../harness/clock.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { PodMetrics } from './replica-calculator.ts';
 
 /** Where the controller reads the pods' resource metrics: the metrics API, or a fake in tests. */
 export interface ResourceMetricsSource {
@@ -63,6 +55,8 @@ export interface HorizontalControllerOptions {
 /** The component name Events carry. */
 export const component = 'horizontal-pod-autoscaler';
 
+const section = '§ The autoscaler controller';
+
 /** The metric an autoscaler without metrics follows: CPU at 80% of the request. */
 export const defaultMetrics: MetricSpec[] = [
   {
@@ -73,7 +67,7 @@ export const defaultMetrics: MetricSpec[] = [
 
 /** How a metric is named in reasons and messages: "cpu resource utilization (percentage of request)". */
 export function metricName(metric: MetricSpec): string {
-  return `${metric.resource?.name} resource utilization (percentage of request)`;
+  throw new NotImplemented('metricName', section);
 }
 
 /**
@@ -88,371 +82,64 @@ export function setCondition(
   message: string,
   now: number,
 ): HorizontalPodAutoscalerCondition[] {
-  const old = conditions.find((condition) => condition.type === type);
-  const lastTransitionTime =
-    old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now);
-  const updated = { type, status, lastTransitionTime, reason, message };
-  return old
-    ? conditions.map((condition) => (condition.type === type ? updated : condition))
-    : [...conditions, updated];
+  throw new NotImplemented('setCondition', section);
 }
 
 /** The resource a scaleTargetRef names ("apps/v1" Deployment → deployments); throws for an unknown kind. */
 export function targetResource(hpa: HorizontalPodAutoscaler): ResourceType {
-  const { apiVersion = 'apps/v1', kind } = hpa.spec.scaleTargetRef;
-  const found = resourceForKind(apiVersion, kind);
-  if (!found || !found.subresources.includes('scale')) {
-    throw new Error(
-      `the server could not find the requested resource ${kind} in ${apiVersion} with a scale subresource`,
-    );
-  }
-  return found;
-}
-
-/** What one pass decided, before it is written. */
-interface Decision {
-  desired: number;
-  /** Why the count changes: "cpu resource utilization (percentage of request) above target". */
-  reason: string;
-  currentMetrics: MetricStatus[];
+  throw new NotImplemented('targetResource', section);
 }
 
 export class HorizontalController {
   private readonly options: HorizontalControllerOptions;
   private readonly clock: TimerClock;
-  private readonly syncPeriodMs: number;
-  private readonly autoscalers: Informer<HorizontalPodAutoscaler>;
-  private readonly controller: Controller;
-  /** Each autoscaler's recent recommendations, for the stabilization windows. */
-  private readonly recommendations = new Map<string, TimedRecommendation[]>();
-  /** Each autoscaler's recent rescales, for the rate policies. */
-  private readonly scaleEvents = new Map<string, ScaleHistory>();
 
+  /**
+   * Make here, once, with this.clock: an informer on horizontalpodautoscalers (all namespaces) and
+   * a controller (toolkit.createController, with a work queue on this.clock) whose reconcile is
+   * `reconcile`. Feed its queue from the informer by hand: an added or deleted autoscaler, or one
+   * whose metadata.generation changed, is queued at once; the controller's own status writes are
+   * not (each autoscaler comes back every sync period anyway). Keep, per autoscaler key, its recent
+   * recommendations (TimedRecommendation[]) and its recent rescales (ScaleHistory).
+   */
   constructor(options: HorizontalControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
-    this.syncPeriodMs = options.syncPeriodMs ?? 15_000;
-    const { toolkit, client } = options;
-    this.autoscalers = toolkit.createInformer(
-      client.resource<HorizontalPodAutoscaler>('horizontalpodautoscalers'),
-      { clock: this.clock },
-    );
-    this.controller = toolkit.createController({
-      name: 'horizontal-pod-autoscaler',
-      reconcile: (key) => this.reconcile(key),
-      queue: toolkit.createWorkQueue({ clock: this.clock }),
-    });
-    // A new or deleted autoscaler, or a changed spec, is looked at now; the controller's own
-    // status writes are not (each autoscaler comes back every sync period anyway).
-    const enqueue = (hpa: HorizontalPodAutoscaler) => this.controller.queue.add(toolkit.keyOf(hpa));
-    this.autoscalers.addEventHandlers({
-      add: enqueue,
-      update: (old, hpa) => {
-        if (old.metadata.generation !== hpa.metadata.generation) enqueue(hpa);
-      },
-      delete: enqueue,
-    });
   }
 
+  /** Runs the informer, waits for its sync (returns if `signal` aborts first), then runs the controller. */
   async run(signal: AbortSignal): Promise<void> {
-    this.autoscalers.run(signal);
-    try {
-      await this.autoscalers.waitForSync(signal);
-    } catch {
-      return;
-    }
-    await this.controller.run(signal);
+    throw new NotImplemented('HorizontalController.run', section);
   }
 
-  /** One pass over the autoscaler under `key`, then another one sync period later. */
+  /**
+   * One pass over the autoscaler under `key` (a deleted one: forget its recommendations and
+   * rescales), always followed by another one syncPeriodMs later (queue.addAfter), even when the
+   * pass failed. A pass:
+   *   1. getScale of the target (targetResource): on failure AbleToScale False FailedGetScale, a
+   *      Warning FailedGetScale Event, and the status written;
+   *   2. the desired count: 0 with ScalingActive False ScalingDisabled when the scale is 0 and
+   *      minReplicas is not; maxReplicas or minReplicas when the count is outside them ("Current
+   *      number of replicas above Spec.MaxReplicas" / "below Spec.MinReplicas"); otherwise the
+   *      largest resourceReplicas of the metrics (defaultMetrics when none; only Resource metrics
+   *      with a Utilization target; the pods listed by the scale's status.selector), with
+   *      ScalingActive True ValidMetricFound, or, when they cannot be read, ScalingActive False
+   *      FailedGetResourceMetric, a Warning Event of the same reason, and no change;
+   *   3. the metrics' count through the behavior (withDefaults): stabilize (a key seen for the
+   *      first time starts its history with the current count), AbleToScale True with stabilize's
+   *      reason when it held the count back, else ReadyForNewScale; then limitRate, ScalingLimited
+   *      True with its reason when it changed the count, else False;
+   *   4. a changed count: scale(); AbleToScale True SucceededRescale, a Normal SuccessfulRescale
+   *      Event "New size: N; reason: R" (R: "<metric> above target" or "All metrics below
+   *      target"), the rescale remembered for the policies, lastScaleTime now; a failed scale:
+   *      AbleToScale False FailedUpdateScale and a Warning FailedRescale Event;
+   *   5. the status (observedGeneration, currentReplicas, desiredReplicas, currentMetrics,
+   *      conditions) written with updateStatus when it changed.
+   */
   async reconcile(key: string): Promise<void> {
-    const hpa = this.autoscalers.get(key);
-    if (!hpa) {
-      this.recommendations.delete(key);
-      this.scaleEvents.delete(key);
-      return;
-    }
-    try {
-      await this.reconcileAutoscaler(key, structuredClone(hpa));
-    } finally {
-      this.controller.queue.addAfter(key, this.syncPeriodMs);
-    }
-  }
-
-  /** Steps 1 to 4 for one autoscaler: read the scale, decide, rescale, write the status. */
-  private async reconcileAutoscaler(key: string, hpa: HorizontalPodAutoscaler): Promise<void> {
-    const now = this.clock.now();
-    const before = JSON.stringify(hpa.status ?? {});
-    let conditions = hpa.status?.conditions ?? [];
-    const set = (
-      type: HorizontalPodAutoscalerCondition['type'],
-      status: ConditionStatus,
-      reason: string,
-      message: string,
-    ) => {
-      conditions = setCondition(conditions, type, status, reason, message, this.clock.now());
-    };
-    const namespace = hpa.metadata.namespace!;
-    let scale;
-    let scales;
-    try {
-      scales = this.options.client.resource(targetResource(hpa).resource, namespace);
-      scale = await scales.getScale(hpa.spec.scaleTargetRef.name);
-    } catch (error) {
-      const message = (error as Error).message;
-      set(
-        'AbleToScale',
-        'False',
-        'FailedGetScale',
-        `the HPA controller was unable to get the target's current scale: ${message}`,
-      );
-      await this.event(hpa, { type: 'Warning', reason: 'FailedGetScale', message });
-      return this.writeStatus(hpa, before, {
-        ...hpa.status,
-        desiredReplicas: hpa.status?.desiredReplicas ?? 0,
-        conditions,
-      });
-    }
-    const current = scale.spec.replicas ?? 0;
-    const decision = await this.decide(key, hpa, current, scale.status.selector ?? '', set);
-    const status = {
-      ...hpa.status,
-      observedGeneration: hpa.metadata.generation,
-      currentReplicas: scale.status.replicas,
-      desiredReplicas: decision?.desired ?? current,
-      currentMetrics: decision?.currentMetrics ?? hpa.status?.currentMetrics,
-    };
-    if (decision && decision.desired !== current) {
-      try {
-        await scales.scale(hpa.spec.scaleTargetRef.name, decision.desired);
-      } catch (error) {
-        const message = (error as Error).message;
-        set(
-          'AbleToScale',
-          'False',
-          'FailedUpdateScale',
-          `the HPA controller was unable to update the target scale: ${message}`,
-        );
-        await this.event(hpa, {
-          type: 'Warning',
-          reason: 'FailedRescale',
-          message: `New size: ${decision.desired}; reason: ${decision.reason}; error: ${message}`,
-        });
-        return this.writeStatus(hpa, before, { ...status, desiredReplicas: current, conditions });
-      }
-      set(
-        'AbleToScale',
-        'True',
-        'SucceededRescale',
-        `the HPA controller was able to update the target scale to ${decision.desired}`,
-      );
-      await this.event(hpa, {
-        type: 'Normal',
-        reason: 'SuccessfulRescale',
-        message: `New size: ${decision.desired}; reason: ${decision.reason}`,
-      });
-      this.storeScaleEvent(key, hpa, current, decision.desired, now);
-      return this.writeStatus(hpa, before, { ...status, lastScaleTime: rfc3339(now), conditions });
-    }
-    await this.writeStatus(hpa, before, { ...status, conditions });
-  }
-
-  /**
-   * The count this pass wants, and why; undefined when the metrics could not be read (the count
-   * then stays). `set` records the conditions it finds.
-   */
-  private async decide(
-    key: string,
-    hpa: HorizontalPodAutoscaler,
-    current: number,
-    selector: string,
-    set: ConditionSetter,
-  ): Promise<Decision | undefined> {
-    const minReplicas = hpa.spec.minReplicas ?? 1;
-    const kept = hpa.status?.currentMetrics ?? [];
-    if (current === 0 && minReplicas !== 0) {
-      set(
-        'ScalingActive',
-        'False',
-        'ScalingDisabled',
-        'scaling is disabled since the replica count of the target is zero',
-      );
-      return { desired: 0, reason: '', currentMetrics: kept };
-    }
-    if (current > hpa.spec.maxReplicas) {
-      return {
-        desired: hpa.spec.maxReplicas,
-        reason: 'Current number of replicas above Spec.MaxReplicas',
-        currentMetrics: kept,
-      };
-    }
-    if (current < minReplicas) {
-      return {
-        desired: minReplicas,
-        reason: 'Current number of replicas below Spec.MinReplicas',
-        currentMetrics: kept,
-      };
-    }
-    let proposal;
-    try {
-      proposal = await this.metricReplicas(hpa, current, selector);
-    } catch (error) {
-      const message = (error as Error).message;
-      set(
-        'ScalingActive',
-        'False',
-        'FailedGetResourceMetric',
-        `the HPA was unable to compute the replica count: ${message}`,
-      );
-      await this.event(hpa, { type: 'Warning', reason: 'FailedGetResourceMetric', message });
-      return undefined;
-    }
-    set(
-      'ScalingActive',
-      'True',
-      'ValidMetricFound',
-      `the HPA was able to successfully calculate a replica count from ${proposal.metric}`,
-    );
-    const reason =
-      proposal.replicas > current ? `${proposal.metric} above target` : 'All metrics below target';
-    const desired = this.normalize(key, hpa, current, proposal.replicas, set);
-    return { desired, reason, currentMetrics: proposal.statuses };
-  }
-
-  /** The largest count any of the autoscaler's metrics asks for, with that metric's name and every metric's value. */
-  private async metricReplicas(hpa: HorizontalPodAutoscaler, current: number, selector: string) {
-    if (!selector) throw new Error('selector is required');
-    const namespace = hpa.metadata.namespace!;
-    const pods = (
-      await this.options.client.resource<Pod>('pods', namespace).list({ labelSelector: selector })
-    ).items;
-    let best: { replicas: number; metric: string } | undefined;
-    const statuses: MetricStatus[] = [];
-    for (const metric of hpa.spec.metrics ?? defaultMetrics) {
-      const target = metric.resource?.target;
-      if (metric.type !== 'Resource' || target?.type !== 'Utilization') {
-        throw new Error(
-          `unsupported metric: only Resource metrics with a Utilization target are followed (got ${metric.type}${target ? ` ${target.type}` : ''})`,
-        );
-      }
-      const resource = metric.resource!.name;
-      const recommendation = resourceReplicas({
-        currentReplicas: current,
-        targetUtilization: target.averageUtilization ?? 80,
-        resource,
-        pods,
-        metrics: await this.options.metrics.podMetrics(namespace, selector, resource),
-        now: this.clock.now(),
-        tolerance: this.options.tolerance,
-      });
-      const average =
-        resource === 'cpu'
-          ? `${Math.round(recommendation.rawAverage)}m`
-          : `${Math.round(recommendation.rawAverage / 1000)}`;
-      statuses.push({
-        type: 'Resource',
-        resource: {
-          name: resource,
-          current: { averageUtilization: recommendation.utilization, averageValue: average },
-        },
-      });
-      if (!best || recommendation.replicas > best.replicas) {
-        best = { replicas: recommendation.replicas, metric: metricName(metric) };
-      }
-    }
-    if (!best) throw new Error('no metrics to follow');
-    return { ...best, statuses };
-  }
-
-  /**
-   * The metrics' count through the behavior: stabilized over the windows (AbleToScale says whether
-   * it was held back), then rate-limited and bounded (ScalingLimited says whether it was).
-   */
-  private normalize(
-    key: string,
-    hpa: HorizontalPodAutoscaler,
-    current: number,
-    desired: number,
-    set: ConditionSetter,
-  ): number {
-    const { scaleUp, scaleDown } = withDefaults(hpa.spec.behavior);
-    const now = this.clock.now();
-    // An autoscaler seen for the first time starts with the current count in its window, so a
-    // restarted controller does not scale down at once.
-    const history = this.recommendations.get(key) ?? [{ replicas: current, timestamp: now }];
-    const stable = stabilize(current, desired, history, scaleUp, scaleDown, now);
-    this.recommendations.set(
-      key,
-      remember(history, { replicas: desired, timestamp: now }, scaleUp, scaleDown),
-    );
-    if (stable.replicas !== desired) set('AbleToScale', 'True', stable.reason, stable.message);
-    else set('AbleToScale', 'True', 'ReadyForNewScale', 'recommended size matches current size');
-    const limited = limitRate({
-      current,
-      desired: stable.replicas,
-      minReplicas: hpa.spec.minReplicas ?? 1,
-      maxReplicas: hpa.spec.maxReplicas,
-      events: this.scaleEvents.get(key) ?? { up: [], down: [] },
-      up: scaleUp,
-      down: scaleDown,
-      now,
-    });
-    set(
-      'ScalingLimited',
-      limited.replicas === stable.replicas ? 'False' : 'True',
-      limited.reason,
-      limited.message,
-    );
-    return limited.replicas;
-  }
-
-  /** Remembers a rescale for the rate policies, forgetting those older than the longest period. */
-  private storeScaleEvent(
-    key: string,
-    hpa: HorizontalPodAutoscaler,
-    from: number,
-    to: number,
-    now: number,
-  ): void {
-    const { scaleUp, scaleDown } = withDefaults(hpa.spec.behavior);
-    const periods = [...scaleUp.policies, ...scaleDown.policies].map(
-      (policy) => policy.periodSeconds,
-    );
-    const cutoff = now - Math.max(0, ...periods) * 1000;
-    const history = this.scaleEvents.get(key) ?? { up: [], down: [] };
-    const recent = (events: ScaleHistory['up']) =>
-      events.filter((event) => event.timestamp > cutoff);
-    const event = { change: Math.abs(to - from), timestamp: now };
-    this.scaleEvents.set(key, {
-      up: to > from ? [...recent(history.up), event] : recent(history.up),
-      down: to < from ? [...recent(history.down), event] : recent(history.down),
-    });
-  }
-
-  /** Writes the status when it changed. */
-  private async writeStatus(
-    hpa: HorizontalPodAutoscaler,
-    before: string,
-    status: HorizontalPodAutoscaler['status'],
-  ): Promise<void> {
-    if (JSON.stringify(status) === before) return;
-    await this.options.client
-      .resource<HorizontalPodAutoscaler>('horizontalpodautoscalers', hpa.metadata.namespace)
-      .updateStatus({ ...hpa, status });
-  }
-
-  private event(hpa: HorizontalPodAutoscaler, note: EventNote): Promise<void> {
-    const object = { ...hpa, apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' };
-    return recordEvent(this.options.client, component, object, note, this.clock);
+    throw new NotImplemented('HorizontalController.reconcile', section);
   }
 }
-
-type ConditionSetter = (
-  type: HorizontalPodAutoscalerCondition['type'],
-  status: ConditionStatus,
-  reason: string,
-  message: string,
-) => void;
 
 /** The controller, as the controller-manager builds it. */
 export function createHorizontalController(

@@ -12,6 +12,9 @@
 // Then minReplicas and maxReplicas bound the result. The conditions AbleToScale and ScalingLimited
 // say which step held the count back.
 import type { HorizontalPodAutoscalerBehavior, HPAScalingRules } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Scaling behavior';
 
 /** Rules with every field set, as the API server defaults them. */
 export interface ScalingRules {
@@ -44,27 +47,7 @@ export function withDefaults(behavior: HorizontalPodAutoscalerBehavior | undefin
   scaleUp: ScalingRules;
   scaleDown: ScalingRules;
 } {
-  const fill = (rules: HPAScalingRules | undefined, fallback: ScalingRules): ScalingRules => ({
-    stabilizationWindowSeconds:
-      rules?.stabilizationWindowSeconds ?? fallback.stabilizationWindowSeconds,
-    selectPolicy: rules?.selectPolicy ?? fallback.selectPolicy,
-    policies: rules?.policies ?? fallback.policies,
-  });
-  return {
-    scaleUp: fill(behavior?.scaleUp, {
-      stabilizationWindowSeconds: 0,
-      selectPolicy: 'Max',
-      policies: [
-        { type: 'Pods', value: 4, periodSeconds: 15 },
-        { type: 'Percent', value: 100, periodSeconds: 15 },
-      ],
-    }),
-    scaleDown: fill(behavior?.scaleDown, {
-      stabilizationWindowSeconds: 300,
-      selectPolicy: 'Max',
-      policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }],
-    }),
-  };
+  throw new NotImplemented('withDefaults', section);
 }
 
 /**
@@ -80,28 +63,7 @@ export function stabilize(
   down: ScalingRules,
   now: number,
 ): Verdict {
-  const upCutoff = now - up.stabilizationWindowSeconds * 1000;
-  const downCutoff = now - down.stabilizationWindowSeconds * 1000;
-  let upLimit = desired;
-  let downLimit = desired;
-  for (const past of history) {
-    if (past.timestamp > upCutoff) upLimit = Math.min(upLimit, past.replicas);
-    if (past.timestamp > downCutoff) downLimit = Math.max(downLimit, past.replicas);
-  }
-  const replicas = Math.min(Math.max(current, upLimit), downLimit);
-  return desired >= current
-    ? {
-        replicas,
-        reason: 'ScaleUpStabilized',
-        message:
-          'recent recommendations were lower than current one, applying the lowest recent recommendation',
-      }
-    : {
-        replicas,
-        reason: 'ScaleDownStabilized',
-        message:
-          'recent recommendations were higher than current one, applying the highest recent recommendation',
-      };
+  throw new NotImplemented('stabilize', section);
 }
 
 /**
@@ -114,15 +76,12 @@ export function remember(
   up: ScalingRules,
   down: ScalingRules,
 ): TimedRecommendation[] {
-  const longest = Math.max(up.stabilizationWindowSeconds, down.stabilizationWindowSeconds) * 1000;
-  const kept = history.filter((past) => past.timestamp > recommendation.timestamp - longest);
-  return [...kept, recommendation];
+  throw new NotImplemented('remember', section);
 }
 
 /** The pods added (or removed) by the events within the last `periodSeconds`. */
 export function changeInPeriod(events: ScaleEvent[], periodSeconds: number, now: number): number {
-  const cutoff = now - periodSeconds * 1000;
-  return events.filter((event) => event.timestamp > cutoff).reduce((sum, e) => sum + e.change, 0);
+  throw new NotImplemented('changeInPeriod', section);
 }
 
 /** The events of the last scale-ups and scale-downs, each change counted as a positive number. */
@@ -143,17 +102,7 @@ export function scaleUpLimit(
   rules: ScalingRules,
   now: number,
 ): number {
-  if (rules.selectPolicy === 'Disabled') return current;
-  const proposals = rules.policies.map((policy) => {
-    const start =
-      current -
-      changeInPeriod(events.up, policy.periodSeconds, now) +
-      changeInPeriod(events.down, policy.periodSeconds, now);
-    return policy.type === 'Pods'
-      ? start + policy.value
-      : Math.ceil(start * (1 + policy.value / 100));
-  });
-  return rules.selectPolicy === 'Min' ? Math.min(...proposals) : Math.max(...proposals);
+  throw new NotImplemented('scaleUpLimit', section);
 }
 
 /**
@@ -167,17 +116,7 @@ export function scaleDownLimit(
   rules: ScalingRules,
   now: number,
 ): number {
-  if (rules.selectPolicy === 'Disabled') return current;
-  const proposals = rules.policies.map((policy) => {
-    const start =
-      current -
-      changeInPeriod(events.up, policy.periodSeconds, now) +
-      changeInPeriod(events.down, policy.periodSeconds, now);
-    return policy.type === 'Pods'
-      ? start - policy.value
-      : Math.floor(start * (1 - policy.value / 100));
-  });
-  return rules.selectPolicy === 'Min' ? Math.max(...proposals) : Math.min(...proposals);
+  throw new NotImplemented('scaleDownLimit', section);
 }
 
 export interface RateInput {
@@ -198,41 +137,5 @@ export interface RateInput {
  * DesiredWithinRange.
  */
 export function limitRate(input: RateInput): Verdict {
-  const { current, desired, now } = input;
-  if (desired > current) {
-    const limit = Math.max(scaleUpLimit(current, input.events, input.up, now), current);
-    const [allowed, reason, message] =
-      input.maxReplicas > limit
-        ? [
-            limit,
-            'ScaleUpLimit',
-            'the desired replica count is increasing faster than the maximum scale rate',
-          ]
-        : [
-            input.maxReplicas,
-            'TooManyReplicas',
-            'the desired replica count is more than the maximum replica count',
-          ];
-    if (desired > allowed) return { replicas: allowed, reason, message };
-  } else if (desired < current) {
-    const limit = Math.min(scaleDownLimit(current, input.events, input.down, now), current);
-    const [allowed, reason, message] =
-      input.minReplicas < limit
-        ? [
-            limit,
-            'ScaleDownLimit',
-            'the desired replica count is decreasing faster than the maximum scale rate',
-          ]
-        : [
-            input.minReplicas,
-            'TooFewReplicas',
-            'the desired replica count is less than the minimum replica count',
-          ];
-    if (desired < allowed) return { replicas: allowed, reason, message };
-  }
-  return {
-    replicas: desired,
-    reason: 'DesiredWithinRange',
-    message: 'the desired count is within the acceptable range',
-  };
+  throw new NotImplemented('limitRate', section);
 }
