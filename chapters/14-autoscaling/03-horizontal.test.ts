@@ -16,9 +16,14 @@ import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import {
+  boundsDecision,
   createHorizontalController,
+  metricName,
+  rescaleReason,
+  resourceMetricStatus,
   setCondition,
   targetResource,
+  type ConditionSetter,
   type ResourceMetricsSource,
 } from './horizontal.ts';
 
@@ -49,10 +54,11 @@ function autoscaler(spec: Partial<HorizontalPodAutoscaler['spec']> = {}): Horizo
 
 /**
  * An API server holding Deployment `web` with `replicas` pods, each requesting 100m CPU, Running
- * and Ready for ten minutes; a running controller on a FakeClock whose metrics say each pod uses
- * `usage.milliCpu` (a test changes it, or makes `usage.failure` throw).
+ * and Ready for ten minutes; a controller on a FakeClock, not running, whose metrics say each pod
+ * uses `usage.milliCpu` (a test changes it, or makes `usage.failure` throw); and a recorder of the
+ * conditions normalize sets.
  */
-async function setUp(replicas: number) {
+async function unstarted(replicas = 1) {
   const server = await scope.apiServer();
   const client = toolkit.createClient({ server: server.url });
   const clock = new FakeClock(start);
@@ -91,6 +97,15 @@ async function setUp(replicas: number) {
     },
   };
   const controller = createHorizontalController({ toolkit, client, metrics, clock });
+  const last = new Map<string, string[]>();
+  const set: ConditionSetter = (type, status, reason) => last.set(type, [status, reason]);
+  return { client, clock, usage, deployments, pods, controller, conditions: { set, last } };
+}
+
+/** The same, with the controller running, and readers of what it did. */
+async function setUp(replicas: number) {
+  const world = await unstarted(replicas);
+  const { client, controller, deployments } = world;
   inBackground(controller.run(scope.stopper().signal));
   const autoscalers = client.resource<HorizontalPodAutoscaler>(
     'horizontalpodautoscalers',
@@ -103,19 +118,7 @@ async function setUp(replicas: number) {
     (await client.resource<KubeEvent>('events', 'default').list()).items
       .filter((event) => event.involvedObject.kind === 'HorizontalPodAutoscaler')
       .map((event) => `${event.type} ${event.reason}: ${event.message}`);
-  const sawEvent = (line: string) =>
-    waitFor(async () => (await events()).includes(line), `the Event "${line}"`);
-  return {
-    client,
-    clock,
-    usage,
-    autoscalers,
-    deployments,
-    condition,
-    replicasNow,
-    events,
-    sawEvent,
-  };
+  return { ...world, autoscalers, condition, replicasNow, events };
 }
 
 describe('The autoscaler controller', () => {
@@ -158,6 +161,197 @@ describe('The autoscaler controller', () => {
       () => targetResource(pods),
       'a Pod has no scale subresource: the error names the kind',
     ).toThrow('Pod');
+  });
+
+  test('boundsDecision: a target scaled to 0 is left alone, one outside minReplicas..maxReplicas brought inside', () => {
+    const hpa = autoscaler({ minReplicas: 2, maxReplicas: 5 });
+    expect(boundsDecision(hpa, 0), 'a target at 0').toEqual({
+      desired: 0,
+      reason: '',
+      disabled: true,
+    });
+    expect(boundsDecision(hpa, 7), 'a target at 7, max 5').toEqual({
+      desired: 5,
+      reason: 'Current number of replicas above Spec.MaxReplicas',
+    });
+    expect(boundsDecision(hpa, 1), 'a target at 1, min 2').toEqual({
+      desired: 2,
+      reason: 'Current number of replicas below Spec.MinReplicas',
+    });
+    expect(boundsDecision(hpa, 3), 'a target at 3: the metrics decide').toBeUndefined();
+  });
+
+  test("a metric's name, its status, and the reason a rescale gives", () => {
+    const cpu = autoscaler().spec.metrics![0]!;
+    expect(metricName(cpu), 'the name of a cpu Resource metric').toBe(
+      'cpu resource utilization (percentage of request)',
+    );
+    const recommendation = { replicas: 4, utilization: 90, rawAverage: 90.4, timestamp: start };
+    expect(
+      resourceMetricStatus('cpu', recommendation),
+      'the status of cpu at 90%, 90.4m a pod',
+    ).toEqual({
+      type: 'Resource',
+      resource: { name: 'cpu', current: { averageUtilization: 90, averageValue: '90m' } },
+    });
+    expect(
+      resourceMetricStatus('memory', { ...recommendation, rawAverage: 64_000_000 }).resource
+        ?.current.averageValue,
+      'memory at 64000 bytes a pod, in milli-bytes',
+    ).toBe('64000');
+    expect(rescaleReason('cpu', 4, 2), 'from 2 to 4').toBe('cpu above target');
+    expect(rescaleReason('cpu', 1, 2), 'from 2 to 1').toBe('All metrics below target');
+  });
+
+  test('normalize stabilizes per autoscaler, starting its window with the current count, and says so in AbleToScale', async () => {
+    const { controller, clock, conditions } = await unstarted();
+    const hpa = autoscaler({ behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } });
+    expect(
+      controller.normalize('default/web', hpa, 4, 1, conditions.set),
+      'from 4, 1 wanted, first seen',
+    ).toBe(4);
+    expect(conditions.last.get('AbleToScale'), 'AbleToScale').toEqual([
+      'True',
+      'ScaleDownStabilized',
+    ]);
+    clock.advance(61_000);
+    expect(
+      controller.normalize('default/web', hpa, 4, 1, conditions.set),
+      '61 s later, 1 wanted again',
+    ).toBe(1);
+    expect(conditions.last.get('AbleToScale'), 'AbleToScale').toEqual(['True', 'ReadyForNewScale']);
+    expect(conditions.last.get('ScalingLimited'), 'ScalingLimited').toEqual([
+      'False',
+      'DesiredWithinRange',
+    ]);
+    expect(
+      controller.normalize('default/other', hpa, 4, 1, conditions.set),
+      'another autoscaler has its own window',
+    ).toBe(4);
+  });
+
+  test('normalize limits the rate with the rescales storeScaleEvent remembered', async () => {
+    const { controller, clock, conditions } = await unstarted();
+    const hpa = autoscaler({
+      behavior: { scaleUp: { policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] } },
+    });
+    expect(
+      controller.normalize('default/web', hpa, 2, 9, conditions.set),
+      'from 2, 9 wanted, 2 pods a minute',
+    ).toBe(4);
+    expect(conditions.last.get('ScalingLimited'), 'ScalingLimited').toEqual([
+      'True',
+      'ScaleUpLimit',
+    ]);
+    controller.storeScaleEvent('default/web', hpa, 2, 4);
+    clock.advance(30_000);
+    expect(
+      controller.normalize('default/web', hpa, 4, 9, conditions.set),
+      '30 s after adding 2, from 4',
+    ).toBe(4);
+    clock.advance(31_000);
+    expect(
+      controller.normalize('default/web', hpa, 4, 9, conditions.set),
+      'a minute after adding 2, from 4',
+    ).toBe(6);
+  });
+
+  test("metricReplicas reads the metrics of the pods the scale's selector matches, and the largest count wins", async () => {
+    const { controller, usage, pods } = await unstarted(2);
+    usage.milliCpu = 90;
+    await pods.create({
+      metadata: { name: 'other', labels: { app: 'other' } },
+      spec: { containers: [{ name: 'app', image: 'kata/echo:1.0' }] },
+    });
+    const hpa = autoscaler();
+    hpa.spec.metrics!.push({
+      type: 'Resource',
+      resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } },
+    });
+    expect(
+      await controller.metricReplicas(hpa, 2, 'app=web'),
+      'two pods at 90%, targets of 50% and 80%',
+    ).toEqual({
+      replicas: 4,
+      metric: 'cpu resource utilization (percentage of request)',
+      statuses: [
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', current: { averageUtilization: 90, averageValue: '90m' } },
+        },
+        {
+          type: 'Resource',
+          resource: { name: 'cpu', current: { averageUtilization: 90, averageValue: '90m' } },
+        },
+      ],
+    });
+  });
+
+  test('metricReplicas refuses an empty selector and a metric it does not follow', async () => {
+    const { controller } = await unstarted(1);
+    await expect(
+      controller.metricReplicas(autoscaler(), 1, ''),
+      'an empty selector: "selector is required"',
+    ).rejects.toThrow('selector is required');
+    const pods = autoscaler({ metrics: [{ type: 'Pods' }] });
+    await expect(
+      controller.metricReplicas(pods, 1, 'app=web'),
+      'a Pods metric: the error names it',
+    ).rejects.toThrow('unsupported metric Pods');
+  });
+
+  test('decide: a target at 0 is left there, with ScalingActive False ScalingDisabled', async () => {
+    const { controller, conditions } = await unstarted(1);
+    const status = { desiredReplicas: 0 };
+    const decision = await controller.decide(
+      'default/web',
+      autoscaler(),
+      0,
+      'app=web',
+      status,
+      conditions.set,
+    );
+    expect(decision, 'the decision for a target at 0').toEqual({
+      desired: 0,
+      reason: '',
+      disabled: true,
+    });
+    expect(conditions.last.get('ScalingActive'), 'ScalingActive').toEqual([
+      'False',
+      'ScalingDisabled',
+    ]);
+  });
+
+  test('decide: the metrics through normalize, with the metrics in the status; metrics that fail decide nothing', async () => {
+    const { controller, conditions, usage } = await unstarted(2);
+    usage.milliCpu = 90;
+    const status: HorizontalPodAutoscaler['status'] = { desiredReplicas: 2 };
+    const decision = await controller.decide(
+      'default/web',
+      autoscaler(),
+      2,
+      'app=web',
+      status!,
+      conditions.set,
+    );
+    expect(decision, 'two pods at 90%, target 50%').toEqual({
+      desired: 4,
+      reason: 'cpu resource utilization (percentage of request) above target',
+    });
+    expect(status!.currentMetrics?.length, 'the metric read, in the status').toBe(1);
+    expect(conditions.last.get('ScalingActive'), 'ScalingActive').toEqual([
+      'True',
+      'ValidMetricFound',
+    ]);
+    usage.failure = 'no metrics yet';
+    expect(
+      await controller.decide('default/web', autoscaler(), 2, 'app=web', status!, conditions.set),
+      'metrics failing',
+    ).toBeUndefined();
+    expect(conditions.last.get('ScalingActive'), 'ScalingActive').toEqual([
+      'False',
+      'FailedGetResourceMetric',
+    ]);
   });
 
   test('pods above the target: the Deployment is scaled up through its scale subresource, with an Event and the status', async () => {
@@ -264,6 +458,18 @@ describe('The autoscaler controller', () => {
     expect(await replicasNow(), 'Deployment web').toBe(2);
     expect(await events(), 'the reason given').toContain(
       'Normal SuccessfulRescale: New size: 2; reason: Current number of replicas above Spec.MaxReplicas',
+    );
+  });
+
+  test('a changed spec is looked at at once, without waiting for the sync period', async () => {
+    const { usage, autoscalers, replicasNow } = await setUp(2);
+    usage.milliCpu = 90;
+    await autoscalers.create(autoscaler());
+    await waitFor(async () => (await replicasNow()) === 4, 'Deployment web scaled to 4');
+    await autoscalers.patch('web', { spec: { maxReplicas: 3 } }, 'merge');
+    await waitFor(
+      async () => (await replicasNow()) === 3,
+      'Deployment web scaled to the new maxReplicas, 3',
     );
   });
 

@@ -20,6 +20,7 @@ import type {
   ConditionStatus,
   HorizontalPodAutoscaler,
   HorizontalPodAutoscalerCondition,
+  HorizontalPodAutoscalerStatus,
   MetricSpec,
   MetricStatus,
   Pod,
@@ -33,7 +34,7 @@ import type {
 } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import type { PodMetrics } from './replica-calculator.ts';
+import type { PodMetrics, ReplicaRecommendation } from './replica-calculator.ts';
 
 /** Where the controller reads the pods' resource metrics: the metrics API, or a fake in tests. */
 export interface ResourceMetricsSource {
@@ -90,6 +91,50 @@ export function targetResource(hpa: HorizontalPodAutoscaler): ResourceType {
   throw new NotImplemented('targetResource', section);
 }
 
+/** Sets one condition of the autoscaler being reconciled. */
+export type ConditionSetter = (
+  type: HorizontalPodAutoscalerCondition['type'],
+  status: ConditionStatus,
+  reason: string,
+  message: string,
+) => void;
+
+/** What one pass decided: the count, and why it changes. */
+export interface Decision {
+  desired: number;
+  /** "cpu resource utilization (percentage of request) above target". */
+  reason: string;
+}
+
+/**
+ * The count a target must have whatever its metrics say, or undefined when the metrics decide:
+ * { desired: 0, reason: '', disabled: true } when it was scaled to 0 by hand and minReplicas is
+ * not 0 (autoscaling is off); maxReplicas above it, with the reason "Current number of replicas
+ * above Spec.MaxReplicas"; minReplicas below it ("... below Spec.MinReplicas").
+ */
+export function boundsDecision(
+  hpa: HorizontalPodAutoscaler,
+  current: number,
+): (Decision & { disabled?: boolean }) | undefined {
+  throw new NotImplemented('boundsDecision', section);
+}
+
+/**
+ * A resource metric's status: type Resource, the utilization, and the average as a quantity (cpu
+ * in millicores rounded, "90m"; memory in bytes, the milli-bytes divided by 1000 and rounded).
+ */
+export function resourceMetricStatus(
+  resource: string,
+  recommendation: ReplicaRecommendation,
+): MetricStatus {
+  throw new NotImplemented('resourceMetricStatus', section);
+}
+
+/** Why a metric changes the count: "<metric> above target" going up, "All metrics below target" down. */
+export function rescaleReason(metric: string, desired: number, current: number): string {
+  throw new NotImplemented('rescaleReason', section);
+}
+
 export class HorizontalController {
   private readonly options: HorizontalControllerOptions;
   private readonly clock: TimerClock;
@@ -105,6 +150,67 @@ export class HorizontalController {
   constructor(options: HorizontalControllerOptions) {
     this.options = options;
     this.clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * The metrics' count through the behavior (withDefaults of the spec's): stabilize against the
+   * key's history (a key seen for the first time starts it with { current, now }), then remember
+   * the new recommendation. AbleToScale True with stabilize's reason and message when it held the
+   * count back, else ReadyForNewScale "recommended size matches current size". Then limitRate with
+   * the key's rescales: ScalingLimited True with its reason when it changed the count, else False.
+   */
+  normalize(
+    key: string,
+    hpa: HorizontalPodAutoscaler,
+    current: number,
+    desired: number,
+    set: ConditionSetter,
+  ): number {
+    throw new NotImplemented('HorizontalController.normalize', section);
+  }
+
+  /**
+   * Remembers a rescale of the key from `from` to `to` at the clock's time, in `up` or `down` by its
+   * direction, as a positive change; events older than the longest policy period are dropped.
+   */
+  storeScaleEvent(key: string, hpa: HorizontalPodAutoscaler, from: number, to: number): void {
+    throw new NotImplemented('HorizontalController.storeScaleEvent', section);
+  }
+
+  /**
+   * The largest count any metric asks for (spec.metrics, or defaultMetrics), with that metric's
+   * name (metricName), and every metric's status (resourceMetricStatus). The pods are listed with
+   * `selector` as labelSelector; each metric's samples come from options.metrics; resourceReplicas
+   * does the rest with the clock's time and options.tolerance. Throws "selector is required" for an
+   * empty selector, and "unsupported metric <type> <target type>: ..." for anything but a Resource
+   * metric with a Utilization target.
+   */
+  async metricReplicas(
+    hpa: HorizontalPodAutoscaler,
+    current: number,
+    selector: string,
+  ): Promise<{ replicas: number; metric: string; statuses: MetricStatus[] }> {
+    throw new NotImplemented('HorizontalController.metricReplicas', section);
+  }
+
+  /**
+   * The count this pass wants, and why. boundsDecision first (disabled: ScalingActive False
+   * ScalingDisabled "scaling is disabled since the replica count of the target is zero"); then
+   * metricReplicas: on failure ScalingActive False FailedGetResourceMetric "the HPA was unable to
+   * compute the replica count: <error>", a Warning Event FailedGetResourceMetric with the error's
+   * message, and undefined; on success status.currentMetrics set, ScalingActive True
+   * ValidMetricFound "the HPA was able to successfully calculate a replica count from <metric>",
+   * and the count through normalize, with rescaleReason of the metrics' own count.
+   */
+  async decide(
+    key: string,
+    hpa: HorizontalPodAutoscaler,
+    current: number,
+    selector: string,
+    status: HorizontalPodAutoscalerStatus,
+    set: ConditionSetter,
+  ): Promise<Decision | undefined> {
+    throw new NotImplemented('HorizontalController.decide', section);
   }
 
   /** Runs the informer, waits for its sync (returns if `signal` aborts first), then runs the controller. */

@@ -13,9 +13,14 @@ export const chapter14: Chapter = {
     "the HorizontalPodAutoscaler controller (autoscaling/v2): the replica algorithm with its tolerance and its care for missing and unready pods, behavior's stabilization windows and rate policies, conditions and Events, scaling through the scale subresource",
   stages: [
     {
-      title: 'Requests, utilization and the trust in a sample',
+      title: 'Requests and utilization',
       from: `${calculator}a pod's request is the sum of its containers'; a container without one is an error`,
-      functions: ['podRequest', 'utilizationRatio', 'isUnreadyForCpu', 'groupPods'],
+      functions: ['podRequest', 'utilizationRatio'],
+    },
+    {
+      title: 'Which samples to trust',
+      from: `${calculator}pods are sorted: deleted and failed ignored, without a sample missing, pending unready`,
+      functions: ['isUnreadyForCpu', 'groupPods'],
     },
     {
       title: 'The replica count, missing and unready pods',
@@ -23,12 +28,46 @@ export const chapter14: Chapter = {
       functions: ['resourceReplicas'],
     },
     {
-      title: 'Stabilization windows and rate policies',
+      title: 'Stabilization windows',
       from: `${behavior}the defaults: up at once by 4 pods or 100% per 15 s; down after 300 s by 100% per 15 s; a spec's fields win`,
+      functions: ['withDefaults', 'stabilize', 'remember'],
     },
     {
-      title: 'The controller',
+      title: 'Rate policies and bounds',
+      from: `${behavior}changeInPeriod adds up the events of the last period`,
+      functions: ['changeInPeriod', 'scaleUpLimit', 'scaleDownLimit', 'limitRate'],
+    },
+    {
+      title: 'Conditions, bounds and what a metric says',
       from: `${controller}setCondition replaces a condition by type, and moves lastTransitionTime only when its status flips`,
+      functions: [
+        'setCondition',
+        'targetResource',
+        'boundsDecision',
+        'metricName',
+        'resourceMetricStatus',
+        'rescaleReason',
+      ],
+    },
+    {
+      title: 'The behavior of each autoscaler',
+      from: `${controller}normalize stabilizes per autoscaler, starting its window with the current count, and says so in AbleToScale`,
+      functions: ['HorizontalController.normalize', 'HorizontalController.storeScaleEvent'],
+    },
+    {
+      title: 'The metrics of the target, and the decision',
+      from: `${controller}metricReplicas reads the metrics of the pods the scale's selector matches, and the largest count wins`,
+      functions: ['HorizontalController.metricReplicas', 'HorizontalController.decide'],
+    },
+    {
+      title: 'The loop',
+      from: `${controller}pods above the target: the Deployment is scaled up through its scale subresource, with an Event and the status`,
+      functions: ['HorizontalController.run', 'HorizontalController.reconcile'],
+      long: "the loop's first test needs run, reconcile and the whole pass (scale, decision, rescale, Event, status) before anything passes: a pass that stops short writes nothing a test can see",
+    },
+    {
+      title: 'Reading the resource metrics API',
+      from: "Resource metrics > a pod's sample is its containers' usage added up, in milli-units, with its time and window",
     },
   ],
   hints: {
@@ -78,6 +117,24 @@ export const chapter14: Chapter = {
       'Find the old one by type; keep its lastTransitionTime when the status is the same, else rfc3339(now). Replace it in place, or append. Lesson: § The autoscaler controller.',
     [`${controller}targetResource finds the resource of the scaleTargetRef's kind, which must have a scale subresource`]:
       'resourceForKind(apiVersion ?? "apps/v1", kind) from harness/api/resources.ts; throw when none, or when its subresources lack "scale", naming the kind. Lesson: § The autoscaler controller.',
+    [`${controller}boundsDecision: a target scaled to 0 is left alone, one outside minReplicas..maxReplicas brought inside`]:
+      'minReplicas ?? 1. Check in this order: 0 with a minReplicas not 0, above maxReplicas, below minReplicas; else undefined. Lesson: § The autoscaler controller.',
+    [`${controller}a metric's name, its status, and the reason a rescale gives`]:
+      'metricName: `${resource.name} resource utilization (percentage of request)`. resourceMetricStatus: averageValue is `${Math.round(rawAverage)}m` for cpu, Math.round(rawAverage / 1000) as text otherwise. Lesson: § The autoscaler controller.',
+    [`${controller}normalize stabilizes per autoscaler, starting its window with the current count, and says so in AbleToScale`]:
+      "A Map of histories by key; a missing one is [{ replicas: current, timestamp: now }]. stabilize, then set the key's history to remember(...). AbleToScale True: stabilize's reason when it changed the count, else ReadyForNewScale. Lesson: § The autoscaler controller.",
+    [`${controller}normalize limits the rate with the rescales storeScaleEvent remembered`]:
+      "limitRate with the key's ScaleHistory ({ up: [], down: [] } when none). storeScaleEvent pushes { change: |to − from|, timestamp: now } into up or down, dropping events older than the longest policy period. Lesson: § The autoscaler controller.",
+    [`${controller}metricReplicas reads the metrics of the pods the scale's selector matches, and the largest count wins`]:
+      'List pods with { labelSelector: selector }; for each metric (spec.metrics ?? defaultMetrics) call options.metrics.podMetrics and resourceReplicas; keep every resourceMetricStatus and the metric with the most replicas. Lesson: § The autoscaler controller.',
+    [`${controller}metricReplicas refuses an empty selector and a metric it does not follow`]:
+      'Throw before listing when the selector is empty; inside the loop, a type other than Resource or a target other than Utilization throws with the type in the message. Lesson: § The autoscaler controller.',
+    [`${controller}decide: a target at 0 is left there, with ScalingActive False ScalingDisabled`]:
+      'boundsDecision first; when it says disabled, set ScalingActive False ScalingDisabled; any bounds decision is returned as it is. Lesson: § The autoscaler controller.',
+    [`${controller}decide: the metrics through normalize, with the metrics in the status; metrics that fail decide nothing`]:
+      "metricReplicas in a try: the catch sets ScalingActive False FailedGetResourceMetric, records a Warning Event and answers undefined. Otherwise status.currentMetrics = statuses, ScalingActive True ValidMetricFound, normalize, and rescaleReason(metric, metrics' count, current). Lesson: § The autoscaler controller.",
+    [`${controller}a changed spec is looked at at once, without waiting for the sync period`]:
+      "The informer's update handler queues the key when metadata.generation changed (the API server raises it on a spec change, not on a status write). Lesson: § The autoscaler controller.",
     [`${controller}pods above the target: the Deployment is scaled up through its scale subresource, with an Event and the status`]:
       "The whole pass (see reconcile's doc comment): getScale, list pods by status.selector, podMetrics, resourceReplicas, stabilize and limitRate, scale(), recordEvent (harness/client/events.ts) with apiVersion and kind set, then updateStatus. Lesson: § The autoscaler controller.",
     [`${controller}a large scale-up is held to the scale-up policies: ScalingLimited True, ScaleUpLimit`]:
@@ -92,5 +149,11 @@ export const chapter14: Chapter = {
       'scale.spec.replicas 0 with minReplicas not 0: desired 0, no rescale, ScalingActive False ScalingDisabled. Lesson: § The autoscaler controller.',
     [`${controller}a target that does not exist: AbleToScale False, FailedGetScale, and a Warning Event`]:
       'getScale throws 404: set AbleToScale False FailedGetScale, record a Warning FailedGetScale event and write the status. Lesson: § The autoscaler controller.',
+    "Resource metrics > a pod's sample is its containers' usage added up, in milli-units, with its time and window":
+      'For each item: the sum of parseQuantity(usage[resource] ?? "0") × 1000 over its containers, rounded; Date.parse(timestamp); parseDuration(window) from harness/components/flags.ts. Lesson: § Resource metrics.',
+    'Resource metrics > the source asks the metrics API for the namespace, with the selector and the token':
+      'new URL(config.server + podMetricsPath(namespace)), searchParams labelSelector; fetch with accept application/json and authorization "Bearer <token>" when there is one; podMetricsFrom(body.items). Lesson: § Resource metrics.',
+    'Resource metrics > an error from the API is thrown with its message':
+      'When !response.ok, read the body as a Status and throw with its message after "unable to get metrics for resource <resource>: unable to fetch metrics from resource metrics API: ". Lesson: § Resource metrics.',
   },
 };

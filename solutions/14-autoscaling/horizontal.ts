@@ -20,6 +20,7 @@ import type {
   ConditionStatus,
   HorizontalPodAutoscaler,
   HorizontalPodAutoscalerCondition,
+  HorizontalPodAutoscalerStatus,
   MetricSpec,
   MetricStatus,
   Pod,
@@ -33,7 +34,11 @@ import type {
   Toolkit,
 } from '../../harness/client/types.ts';
 import { rfc3339, systemClock, type TimerClock } from '../../harness/clock.ts';
-import { resourceReplicas, type PodMetrics } from './replica-calculator.ts';
+import {
+  resourceReplicas,
+  type PodMetrics,
+  type ReplicaRecommendation,
+} from './replica-calculator.ts';
 import {
   limitRate,
   remember,
@@ -109,12 +114,64 @@ export function targetResource(hpa: HorizontalPodAutoscaler): ResourceType {
   return found;
 }
 
-/** What one pass decided, before it is written. */
-interface Decision {
+/** Sets one condition of the autoscaler being reconciled. */
+export type ConditionSetter = (
+  type: HorizontalPodAutoscalerCondition['type'],
+  status: ConditionStatus,
+  reason: string,
+  message: string,
+) => void;
+
+/** What one pass decided: the count, and why it changes. */
+export interface Decision {
   desired: number;
-  /** Why the count changes: "cpu resource utilization (percentage of request) above target". */
+  /** "cpu resource utilization (percentage of request) above target". */
   reason: string;
-  currentMetrics: MetricStatus[];
+}
+
+/**
+ * The count a target must have whatever its metrics say, or undefined when the metrics decide:
+ * 0 when it was scaled to 0 by hand and minReplicas is not 0 (autoscaling is off: `disabled`);
+ * maxReplicas above it, minReplicas below it.
+ */
+export function boundsDecision(
+  hpa: HorizontalPodAutoscaler,
+  current: number,
+): (Decision & { disabled?: boolean }) | undefined {
+  const minReplicas = hpa.spec.minReplicas ?? 1;
+  if (current === 0 && minReplicas !== 0) return { desired: 0, reason: '', disabled: true };
+  if (current > hpa.spec.maxReplicas) {
+    return {
+      desired: hpa.spec.maxReplicas,
+      reason: 'Current number of replicas above Spec.MaxReplicas',
+    };
+  }
+  if (current < minReplicas) {
+    return { desired: minReplicas, reason: 'Current number of replicas below Spec.MinReplicas' };
+  }
+  return undefined;
+}
+
+/** A resource metric's status: the utilization, and the average (cpu in millicores, "90m"; memory in bytes). */
+export function resourceMetricStatus(
+  resource: string,
+  recommendation: ReplicaRecommendation,
+): MetricStatus {
+  const average = recommendation.rawAverage;
+  const averageValue =
+    resource === 'cpu' ? `${Math.round(average)}m` : `${Math.round(average / 1000)}`;
+  return {
+    type: 'Resource',
+    resource: {
+      name: resource,
+      current: { averageUtilization: recommendation.utilization, averageValue },
+    },
+  };
+}
+
+/** Why a metric changes the count: "<metric> above target" going up, "All metrics below target" down. */
+export function rescaleReason(metric: string, desired: number, current: number): string {
+  return desired > current ? `${metric} above target` : 'All metrics below target';
 }
 
 export class HorizontalController {
@@ -164,211 +221,11 @@ export class HorizontalController {
     await this.controller.run(signal);
   }
 
-  /** One pass over the autoscaler under `key`, then another one sync period later. */
-  async reconcile(key: string): Promise<void> {
-    const hpa = this.autoscalers.get(key);
-    if (!hpa) {
-      this.recommendations.delete(key);
-      this.scaleEvents.delete(key);
-      return;
-    }
-    try {
-      await this.reconcileAutoscaler(key, structuredClone(hpa));
-    } finally {
-      this.controller.queue.addAfter(key, this.syncPeriodMs);
-    }
-  }
-
-  /** Steps 1 to 4 for one autoscaler: read the scale, decide, rescale, write the status. */
-  private async reconcileAutoscaler(key: string, hpa: HorizontalPodAutoscaler): Promise<void> {
-    const now = this.clock.now();
-    const before = JSON.stringify(hpa.status ?? {});
-    let conditions = hpa.status?.conditions ?? [];
-    const set = (
-      type: HorizontalPodAutoscalerCondition['type'],
-      status: ConditionStatus,
-      reason: string,
-      message: string,
-    ) => {
-      conditions = setCondition(conditions, type, status, reason, message, this.clock.now());
-    };
-    const namespace = hpa.metadata.namespace!;
-    let scale;
-    let scales;
-    try {
-      scales = this.options.client.resource(targetResource(hpa).resource, namespace);
-      scale = await scales.getScale(hpa.spec.scaleTargetRef.name);
-    } catch (error) {
-      const message = (error as Error).message;
-      set(
-        'AbleToScale',
-        'False',
-        'FailedGetScale',
-        `the HPA controller was unable to get the target's current scale: ${message}`,
-      );
-      await this.event(hpa, { type: 'Warning', reason: 'FailedGetScale', message });
-      return this.writeStatus(hpa, before, {
-        ...hpa.status,
-        desiredReplicas: hpa.status?.desiredReplicas ?? 0,
-        conditions,
-      });
-    }
-    const current = scale.spec.replicas ?? 0;
-    const decision = await this.decide(key, hpa, current, scale.status.selector ?? '', set);
-    const status = {
-      ...hpa.status,
-      observedGeneration: hpa.metadata.generation,
-      currentReplicas: scale.status.replicas,
-      desiredReplicas: decision?.desired ?? current,
-      currentMetrics: decision?.currentMetrics ?? hpa.status?.currentMetrics,
-    };
-    if (decision && decision.desired !== current) {
-      try {
-        await scales.scale(hpa.spec.scaleTargetRef.name, decision.desired);
-      } catch (error) {
-        const message = (error as Error).message;
-        set(
-          'AbleToScale',
-          'False',
-          'FailedUpdateScale',
-          `the HPA controller was unable to update the target scale: ${message}`,
-        );
-        await this.event(hpa, {
-          type: 'Warning',
-          reason: 'FailedRescale',
-          message: `New size: ${decision.desired}; reason: ${decision.reason}; error: ${message}`,
-        });
-        return this.writeStatus(hpa, before, { ...status, desiredReplicas: current, conditions });
-      }
-      set(
-        'AbleToScale',
-        'True',
-        'SucceededRescale',
-        `the HPA controller was able to update the target scale to ${decision.desired}`,
-      );
-      await this.event(hpa, {
-        type: 'Normal',
-        reason: 'SuccessfulRescale',
-        message: `New size: ${decision.desired}; reason: ${decision.reason}`,
-      });
-      this.storeScaleEvent(key, hpa, current, decision.desired, now);
-      return this.writeStatus(hpa, before, { ...status, lastScaleTime: rfc3339(now), conditions });
-    }
-    await this.writeStatus(hpa, before, { ...status, conditions });
-  }
-
-  /**
-   * The count this pass wants, and why; undefined when the metrics could not be read (the count
-   * then stays). `set` records the conditions it finds.
-   */
-  private async decide(
-    key: string,
-    hpa: HorizontalPodAutoscaler,
-    current: number,
-    selector: string,
-    set: ConditionSetter,
-  ): Promise<Decision | undefined> {
-    const minReplicas = hpa.spec.minReplicas ?? 1;
-    const kept = hpa.status?.currentMetrics ?? [];
-    if (current === 0 && minReplicas !== 0) {
-      set(
-        'ScalingActive',
-        'False',
-        'ScalingDisabled',
-        'scaling is disabled since the replica count of the target is zero',
-      );
-      return { desired: 0, reason: '', currentMetrics: kept };
-    }
-    if (current > hpa.spec.maxReplicas) {
-      return {
-        desired: hpa.spec.maxReplicas,
-        reason: 'Current number of replicas above Spec.MaxReplicas',
-        currentMetrics: kept,
-      };
-    }
-    if (current < minReplicas) {
-      return {
-        desired: minReplicas,
-        reason: 'Current number of replicas below Spec.MinReplicas',
-        currentMetrics: kept,
-      };
-    }
-    let proposal;
-    try {
-      proposal = await this.metricReplicas(hpa, current, selector);
-    } catch (error) {
-      const message = (error as Error).message;
-      set(
-        'ScalingActive',
-        'False',
-        'FailedGetResourceMetric',
-        `the HPA was unable to compute the replica count: ${message}`,
-      );
-      await this.event(hpa, { type: 'Warning', reason: 'FailedGetResourceMetric', message });
-      return undefined;
-    }
-    set(
-      'ScalingActive',
-      'True',
-      'ValidMetricFound',
-      `the HPA was able to successfully calculate a replica count from ${proposal.metric}`,
-    );
-    const reason =
-      proposal.replicas > current ? `${proposal.metric} above target` : 'All metrics below target';
-    const desired = this.normalize(key, hpa, current, proposal.replicas, set);
-    return { desired, reason, currentMetrics: proposal.statuses };
-  }
-
-  /** The largest count any of the autoscaler's metrics asks for, with that metric's name and every metric's value. */
-  private async metricReplicas(hpa: HorizontalPodAutoscaler, current: number, selector: string) {
-    if (!selector) throw new Error('selector is required');
-    const namespace = hpa.metadata.namespace!;
-    const pods = (
-      await this.options.client.resource<Pod>('pods', namespace).list({ labelSelector: selector })
-    ).items;
-    let best: { replicas: number; metric: string } | undefined;
-    const statuses: MetricStatus[] = [];
-    for (const metric of hpa.spec.metrics ?? defaultMetrics) {
-      const target = metric.resource?.target;
-      if (metric.type !== 'Resource' || target?.type !== 'Utilization') {
-        throw new Error(
-          `unsupported metric: only Resource metrics with a Utilization target are followed (got ${metric.type}${target ? ` ${target.type}` : ''})`,
-        );
-      }
-      const resource = metric.resource!.name;
-      const recommendation = resourceReplicas({
-        currentReplicas: current,
-        targetUtilization: target.averageUtilization ?? 80,
-        resource,
-        pods,
-        metrics: await this.options.metrics.podMetrics(namespace, selector, resource),
-        now: this.clock.now(),
-        tolerance: this.options.tolerance,
-      });
-      const average =
-        resource === 'cpu'
-          ? `${Math.round(recommendation.rawAverage)}m`
-          : `${Math.round(recommendation.rawAverage / 1000)}`;
-      statuses.push({
-        type: 'Resource',
-        resource: {
-          name: resource,
-          current: { averageUtilization: recommendation.utilization, averageValue: average },
-        },
-      });
-      if (!best || recommendation.replicas > best.replicas) {
-        best = { replicas: recommendation.replicas, metric: metricName(metric) };
-      }
-    }
-    if (!best) throw new Error('no metrics to follow');
-    return { ...best, statuses };
-  }
-
   /**
    * The metrics' count through the behavior: stabilized over the windows (AbleToScale says whether
    * it was held back), then rate-limited and bounded (ScalingLimited says whether it was).
    */
-  private normalize(
+  normalize(
     key: string,
     hpa: HorizontalPodAutoscaler,
     current: number,
@@ -407,17 +264,12 @@ export class HorizontalController {
   }
 
   /** Remembers a rescale for the rate policies, forgetting those older than the longest period. */
-  private storeScaleEvent(
-    key: string,
-    hpa: HorizontalPodAutoscaler,
-    from: number,
-    to: number,
-    now: number,
-  ): void {
+  storeScaleEvent(key: string, hpa: HorizontalPodAutoscaler, from: number, to: number): void {
     const { scaleUp, scaleDown } = withDefaults(hpa.spec.behavior);
     const periods = [...scaleUp.policies, ...scaleDown.policies].map(
       (policy) => policy.periodSeconds,
     );
+    const now = this.clock.now();
     const cutoff = now - Math.max(0, ...periods) * 1000;
     const history = this.scaleEvents.get(key) ?? { up: [], down: [] };
     const recent = (events: ScaleHistory['up']) =>
@@ -429,30 +281,212 @@ export class HorizontalController {
     });
   }
 
+  /**
+   * The largest count any of the autoscaler's metrics asks for, with that metric's name, and every
+   * metric's status. The pods are those the scale's selector matches.
+   */
+  async metricReplicas(hpa: HorizontalPodAutoscaler, current: number, selector: string) {
+    if (!selector) throw new Error('selector is required');
+    const namespace = hpa.metadata.namespace!;
+    const pods = this.options.client.resource<Pod>('pods', namespace);
+    const items = (await pods.list({ labelSelector: selector })).items;
+    let best: { replicas: number; metric: string } | undefined;
+    const statuses: MetricStatus[] = [];
+    for (const metric of hpa.spec.metrics ?? defaultMetrics) {
+      const target = metric.resource?.target;
+      if (metric.type !== 'Resource' || target?.type !== 'Utilization') {
+        throw new Error(
+          `unsupported metric ${metric.type} ${target?.type ?? ''}: only Resource metrics with a Utilization target are followed`,
+        );
+      }
+      const resource = metric.resource!.name;
+      const recommendation = resourceReplicas({
+        currentReplicas: current,
+        targetUtilization: target.averageUtilization ?? 80,
+        resource,
+        pods: items,
+        metrics: await this.options.metrics.podMetrics(namespace, selector, resource),
+        now: this.clock.now(),
+        tolerance: this.options.tolerance,
+      });
+      statuses.push(resourceMetricStatus(resource, recommendation));
+      if (!best || recommendation.replicas > best.replicas) {
+        best = { replicas: recommendation.replicas, metric: metricName(metric) };
+      }
+    }
+    return { ...best!, statuses };
+  }
+
+  /** One pass over the autoscaler under `key`, then another one sync period later. */
+  async reconcile(key: string): Promise<void> {
+    const hpa = this.autoscalers.get(key);
+    if (!hpa) {
+      this.recommendations.delete(key);
+      this.scaleEvents.delete(key);
+      return;
+    }
+    try {
+      await this.reconcileAutoscaler(key, structuredClone(hpa));
+    } finally {
+      this.controller.queue.addAfter(key, this.syncPeriodMs);
+    }
+  }
+
+  /** The pass: read the scale, decide, rescale, write the status. */
+  private async reconcileAutoscaler(key: string, hpa: HorizontalPodAutoscaler): Promise<void> {
+    const before = JSON.stringify(hpa.status ?? {});
+    const status: HorizontalPodAutoscalerStatus = { desiredReplicas: 0, ...hpa.status };
+    const set: ConditionSetter = (type, value, reason, message) => {
+      status.conditions = setCondition(
+        status.conditions ?? [],
+        type,
+        value,
+        reason,
+        message,
+        this.clock.now(),
+      );
+    };
+    const write = () => this.writeStatus(hpa, before, status);
+    const name = hpa.spec.scaleTargetRef.name;
+    let scales;
+    let scale;
+    try {
+      scales = this.options.client.resource(targetResource(hpa).resource, hpa.metadata.namespace);
+      scale = await scales.getScale(name);
+    } catch (error) {
+      const message = (error as Error).message;
+      set(
+        'AbleToScale',
+        'False',
+        'FailedGetScale',
+        `the HPA controller was unable to get the target's current scale: ${message}`,
+      );
+      await this.event(hpa, 'Warning', 'FailedGetScale', message);
+      return write();
+    }
+    const current = scale.spec.replicas ?? 0;
+    Object.assign(status, {
+      observedGeneration: hpa.metadata.generation,
+      currentReplicas: scale.status.replicas,
+      desiredReplicas: current,
+    });
+    const decision = await this.decide(key, hpa, current, scale.status.selector ?? '', status, set);
+    if (!decision || decision.desired === current) return write();
+    try {
+      await scales.scale(name, decision.desired);
+    } catch (error) {
+      const message = (error as Error).message;
+      set(
+        'AbleToScale',
+        'False',
+        'FailedUpdateScale',
+        `the HPA controller was unable to update the target scale: ${message}`,
+      );
+      await this.event(
+        hpa,
+        'Warning',
+        'FailedRescale',
+        `New size: ${decision.desired}; reason: ${decision.reason}; error: ${message}`,
+      );
+      return write();
+    }
+    set(
+      'AbleToScale',
+      'True',
+      'SucceededRescale',
+      `the HPA controller was able to update the target scale to ${decision.desired}`,
+    );
+    await this.event(
+      hpa,
+      'Normal',
+      'SuccessfulRescale',
+      `New size: ${decision.desired}; reason: ${decision.reason}`,
+    );
+    this.storeScaleEvent(key, hpa, current, decision.desired);
+    Object.assign(status, {
+      desiredReplicas: decision.desired,
+      lastScaleTime: rfc3339(this.clock.now()),
+    });
+    return write();
+  }
+
+  /**
+   * The count this pass wants, and why: the bounds first, then the metrics through the behavior.
+   * Undefined when the metrics could not be read (the count then stays).
+   */
+  async decide(
+    key: string,
+    hpa: HorizontalPodAutoscaler,
+    current: number,
+    selector: string,
+    status: HorizontalPodAutoscalerStatus,
+    set: ConditionSetter,
+  ): Promise<Decision | undefined> {
+    const bounded = boundsDecision(hpa, current);
+    if (bounded?.disabled) {
+      set(
+        'ScalingActive',
+        'False',
+        'ScalingDisabled',
+        'scaling is disabled since the replica count of the target is zero',
+      );
+    }
+    if (bounded) return bounded;
+    let proposal;
+    try {
+      proposal = await this.metricReplicas(hpa, current, selector);
+    } catch (error) {
+      const message = (error as Error).message;
+      set(
+        'ScalingActive',
+        'False',
+        'FailedGetResourceMetric',
+        `the HPA was unable to compute the replica count: ${message}`,
+      );
+      await this.event(hpa, 'Warning', 'FailedGetResourceMetric', message);
+      return undefined;
+    }
+    status.currentMetrics = proposal.statuses;
+    set(
+      'ScalingActive',
+      'True',
+      'ValidMetricFound',
+      `the HPA was able to successfully calculate a replica count from ${proposal.metric}`,
+    );
+    const desired = this.normalize(key, hpa, current, proposal.replicas, set);
+    return { desired, reason: rescaleReason(proposal.metric, proposal.replicas, current) };
+  }
+
   /** Writes the status when it changed. */
   private async writeStatus(
     hpa: HorizontalPodAutoscaler,
     before: string,
-    status: HorizontalPodAutoscaler['status'],
+    status: HorizontalPodAutoscalerStatus,
   ): Promise<void> {
     if (JSON.stringify(status) === before) return;
-    await this.options.client
-      .resource<HorizontalPodAutoscaler>('horizontalpodautoscalers', hpa.metadata.namespace)
-      .updateStatus({ ...hpa, status });
+    const autoscalers = this.options.client.resource<HorizontalPodAutoscaler>(
+      'horizontalpodautoscalers',
+      hpa.metadata.namespace,
+    );
+    await autoscalers.updateStatus({ ...hpa, status });
   }
 
-  private event(hpa: HorizontalPodAutoscaler, note: EventNote): Promise<void> {
+  private event(
+    hpa: HorizontalPodAutoscaler,
+    type: EventNote['type'],
+    reason: string,
+    message: string,
+  ): Promise<void> {
     const object = { ...hpa, apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' };
-    return recordEvent(this.options.client, component, object, note, this.clock);
+    return recordEvent(
+      this.options.client,
+      component,
+      object,
+      { type, reason, message },
+      this.clock,
+    );
   }
 }
-
-type ConditionSetter = (
-  type: HorizontalPodAutoscalerCondition['type'],
-  status: ConditionStatus,
-  reason: string,
-  message: string,
-) => void;
 
 /** The controller, as the controller-manager builds it. */
 export function createHorizontalController(
