@@ -1,6 +1,6 @@
-// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's and chapter 09b's
-// EndpointSlice controller in one program, as kube-controller-manager runs them, with its flag
-// names.
+// `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
+// EndpointSlice controller and chapter 14's HorizontalPodAutoscaler controller in one program, as
+// kube-controller-manager runs them, with its flag names.
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -42,6 +42,7 @@ const controllerNames = [
   'nodelifecycle',
   'taint-eviction-controller',
   'namespace',
+  'horizontalpodautoscaling',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -110,6 +111,10 @@ export async function startControllerManager(
     slicesFolder,
   );
   log(`chapter 09b, the endpointslice controller: ${describeSource(slicesFolder)}`);
+  const autoscalingFolder = chapterSource('14', flags.use);
+  const { createHorizontalController } = await loadModule('14', 'horizontal.ts', autoscalingFolder);
+  const { metricsApiSource } = await loadModule('14', 'resource-metrics.ts', autoscalingFolder);
+  log(`chapter 14, the horizontal pod autoscaler: ${describeSource(autoscalingFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -130,6 +135,8 @@ export async function startControllerManager(
         gracePeriodMs: flags.nodeMonitorGracePeriodMs,
       }),
     'taint-eviction-controller': () => createTaintEvictionController({ toolkit, client }),
+    horizontalpodautoscaling: () =>
+      createHorizontalController({ toolkit, client, metrics: metricsApiSource(config) }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

@@ -79,6 +79,10 @@ export type ReferenceConforms = Conforms<{
     'server.ts': typeof import('../../solutions/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../solutions/12-dns/pod-dns.ts');
   };
+  '14': {
+    'horizontal.ts': typeof import('../../solutions/14-autoscaling/horizontal.ts');
+    'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -139,6 +143,10 @@ export type StubsConform = Conforms<{
   '12': {
     'server.ts': typeof import('../../chapters/12-dns/server.ts');
     'pod-dns.ts': typeof import('../../chapters/12-dns/pod-dns.ts');
+  };
+  '14': {
+    'horizontal.ts': typeof import('../../chapters/14-autoscaling/horizontal.ts');
+    'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
   };
 }>;
 

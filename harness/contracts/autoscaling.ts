@@ -1,0 +1,39 @@
+// Chapter 14's modules, as the harness uses them: `kata run controller-manager` builds the
+// HorizontalPodAutoscaler controller on the toolkit, a client and a source of pod metrics that
+// reads the resource metrics API (metrics.k8s.io) through the API server.
+import type { ClientConfig } from '../client/types.ts';
+import type { ControllerOptions, RunningController } from './controllers.ts';
+
+/** One pod's sample of one resource, in milli-units, with when its window ended and how long it was (ms). */
+export interface PodMetricSample {
+  value: number;
+  timestamp: number;
+  windowMs: number;
+}
+
+/** Where the autoscaler reads the pods' resource metrics. */
+export interface PodMetricsSource {
+  podMetrics(
+    namespace: string,
+    selector: string,
+    resource: string,
+  ): Promise<Map<string, PodMetricSample>>;
+}
+
+export interface HorizontalControllerOptions extends ControllerOptions {
+  metrics: PodMetricsSource;
+  /** --horizontal-pod-autoscaler-sync-period: 15 s. */
+  syncPeriodMs?: number;
+  /** --horizontal-pod-autoscaler-tolerance: 0.1. */
+  tolerance?: number;
+}
+
+/** horizontal.ts. */
+export interface HorizontalModule {
+  createHorizontalController: (options: HorizontalControllerOptions) => RunningController;
+}
+
+/** resource-metrics.ts. */
+export interface ResourceMetricsModule {
+  metricsApiSource: (config: ClientConfig) => PodMetricsSource;
+}
