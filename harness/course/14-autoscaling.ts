@@ -69,6 +69,26 @@ export const chapter14: Chapter = {
       title: 'Reading the resource metrics API',
       from: "Resource metrics > a pod's sample is its containers' usage added up, in milli-units, with its time and window",
     },
+    {
+      title: 'CPU time, memory and a rate, from /proc',
+      from: 'Resource usage > CPU time is utime + stime, fields 14 and 15 of /proc/<pid>/stat, in ticks of 1/100 s',
+      functions: ['cpuFromStat', 'memoryFromStatm', 'usageNanoCores'],
+    },
+    {
+      title: "The kubelet's summary",
+      from: 'Resource usage > usage stats carry the rate, the cumulative CPU and the memory; addUsage sums them',
+      functions: ['usageStats', 'addUsage', 'readProcess', 'StatsCollector.summary'],
+    },
+    {
+      title: 'Metrics objects',
+      from: 'The metrics server > usage is written in nanocores and kibibytes',
+      functions: ['usageOf', 'nodeMetricsOf', 'podMetricsOf'],
+    },
+    {
+      title: 'The metrics API',
+      from: 'The metrics server > the API answers discovery, lists and single objects, and 404 for a name it has no metrics of',
+      functions: ['metricsResourceList', 'answerMetrics'],
+    },
   ],
   hints: {
     [`${calculator}a pod's request is the sum of its containers'; a container without one is an error`]:
@@ -155,5 +175,33 @@ export const chapter14: Chapter = {
       'new URL(config.server + podMetricsPath(namespace)), searchParams labelSelector; fetch with accept application/json and authorization "Bearer <token>" when there is one; podMetricsFrom(body.items). Lesson: § Resource metrics.',
     'Resource metrics > an error from the API is thrown with its message':
       'When !response.ok, read the body as a Status and throw with its message after "unable to get metrics for resource <resource>: unable to fetch metrics from resource metrics API: ". Lesson: § Resource metrics.',
+    'Resource usage > CPU time is utime + stime, fields 14 and 15 of /proc/<pid>/stat, in ticks of 1/100 s':
+      'Cut after the last ")" (the command may hold spaces and parentheses), split on spaces: utime and stime are the 12th and 13th fields there; (utime + stime) × 1e9 / ticksPerSecond. Lesson: § Resource usage.',
+    'Resource usage > resident memory is the second field of /proc/<pid>/statm, in pages of 4096 bytes':
+      'Split on spaces, Number of the second field, × pageSize; not a number throws. Lesson: § Resource usage.',
+    'Resource usage > the rate between two readings is CPU time over wall time, in nanocores; without an earlier reading, 0':
+      'CPU ns between the readings / wall ns between them (ms × 1e6) is cores; × 1e9 nanocores, rounded. No earlier reading, or no time between: 0. Lesson: § Resource usage.',
+    'Resource usage > usage stats carry the rate, the cumulative CPU and the memory; addUsage sums them':
+      'time is new Date(reading.time).toISOString() for both cpu and memory; workingSetBytes and rssBytes are the resident memory. addUsage adds each number over the parts, at the time given. Lesson: § Resource usage.',
+    'Resource usage > readProcess reads a real process from /proc':
+      'readFile `${proc}/${pid}/stat` and `statm` (utf8), then cpuFromStat and memoryFromStatm. Lesson: § Resource usage.',
+    'Resource usage > the summary lists each running container by pod, with the rate since the previous summary, and the node as their sum':
+      'listPodSandbox({ state: SANDBOX_READY }) and listContainers({ state: CONTAINER_RUNNING }); for each sandbox its containers by podSandboxId, each read by pid; a Map of the previous reading by container id. Lesson: § Resource usage.',
+    'The metrics server > usage is written in nanocores and kibibytes':
+      'cpu: `${Math.round(usageNanoCores)}n`; memory: `${Math.round(workingSetBytes / 1024)}Ki`. Lesson: § The metrics server.',
+    'The metrics server > a summary gives its node NodeMetrics, and each sampled pod PodMetrics with its labels':
+      'timestamp: the cpu time with its fraction cut (.000Z → Z); window: whole seconds + "s". Leave out pods without containers; put labels in metadata only when labelsOf gives some. Lesson: § The metrics server.',
+    'The metrics server > the API answers discovery, lists and single objects, and 404 for a name it has no metrics of':
+      'Strip the /apis/metrics.k8s.io/v1beta1 prefix: empty is discovery; /nodes[/name] and [/namespaces/ns]/pods[/name] by regular expressions; a list is { kind: NodeMetricsList or PodMetricsList, apiVersion, metadata: {}, items }. Lesson: § The metrics server.',
+    'The metrics server > lists are narrowed by the label selector':
+      'Filter the items with matches(metadata.labels ?? {}) before answering. Lesson: § The metrics server.',
+    'Resource usage > a container that can no longer be read has ended: it is left out, and its reading forgotten':
+      "Catch the reader's rejection and skip the container; after the loop delete from the previous readings every container id not seen this time. Lesson: § Resource usage.",
+    'Resource usage > a process whose CPU time went back (a new process under the same container) counts 0, never less':
+      'Math.max(0, current − previous) for the CPU between the readings. Lesson: § Resource usage.',
+    'The metrics server > a pod without labels has none in its metadata; the list of all namespaces has every pod':
+      'Spread labels into metadata only when labelsOf gave some; /pods without a namespace keeps every namespace. Lesson: § The metrics server.',
+    'The metrics server > a pod it has no metrics of is a 404 podmetrics Status; an unknown path is not its own':
+      'The Status: kind Status, apiVersion v1, status Failure, reason NotFound, code 404, message `podmetrics.metrics.k8s.io "<name>" not found`. A path that is neither nodes nor pods answers undefined. Lesson: § The metrics server.',
   },
 };
