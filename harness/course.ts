@@ -134,7 +134,7 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   'controller-manager': ['07', '08', '09b', '14'],
   scheduler: ['05'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '12'],
+  kubelet: ['06', '10a', '10b', '12', '14'],
   proxy: ['09', '09b'],
 };
 

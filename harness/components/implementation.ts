@@ -26,7 +26,11 @@ import type {
   ReplicaSetModule,
   TaintEvictionModule,
 } from '../contracts/controllers.ts';
-import type { HorizontalModule, ResourceMetricsModule } from '../contracts/autoscaling.ts';
+import type {
+  HorizontalModule,
+  ResourceMetricsModule,
+  StatsModule,
+} from '../contracts/autoscaling.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { KubeletModule } from '../contracts/kubelet.ts';
@@ -134,7 +138,11 @@ export interface ChapterModules {
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
   '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
-  '14': { 'horizontal.ts': HorizontalModule; 'resource-metrics.ts': ResourceMetricsModule };
+  '14': {
+    'horizontal.ts': HorizontalModule;
+    'resource-metrics.ts': ResourceMetricsModule;
+    'stats.ts': StatsModule;
+  };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -171,7 +179,7 @@ export const chapterModuleFiles = {
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
-  '14': ['horizontal.ts', 'resource-metrics.ts'],
+  '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

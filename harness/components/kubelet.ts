@@ -41,6 +41,7 @@ import { repoRoot } from '../paths.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
+import type { KubeletRoute } from '../contracts/kubelet.ts';
 import { chapterSource, describeSource, isLearnerSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
@@ -165,6 +166,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     runtime,
     podDnsConfig: await podDnsFor(flags, log),
     streaming: streams.createStreamingServer(runtime),
+    routes: [await statsRoute(flags, runtime, log)],
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);
@@ -178,6 +180,36 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       stop.abort();
       await running;
       await runtime.close();
+    },
+  };
+}
+
+/**
+ * GET /stats/summary: chapter 14's summary of the node's running containers (the learner's once
+ * that chapter passes), which the metrics server scrapes.
+ */
+async function statsRoute(
+  flags: KubeletFlags,
+  runtime: ProcessRuntime,
+  log: (line: string) => void,
+): Promise<KubeletRoute> {
+  const folder = chapterSource('14', flags.use);
+  const { StatsCollector } = await loadModule('14', 'stats.ts', folder);
+  log(`chapter 14, resource usage: ${describeSource(folder)}`);
+  const collector = new StatsCollector(runtime, flags.nodeName);
+  return {
+    path: '/stats/summary',
+    serve: (_request, response) => {
+      collector.summary().then(
+        (summary) => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(summary));
+        },
+        (error: Error) => {
+          response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end(`cannot read the node's resource usage: ${error.message}`);
+        },
+      );
     },
   };
 }

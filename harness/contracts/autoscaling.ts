@@ -1,7 +1,9 @@
 // Chapter 14's modules, as the harness uses them: `kata run controller-manager` builds the
 // HorizontalPodAutoscaler controller on the toolkit, a client and a source of pod metrics that
-// reads the resource metrics API (metrics.k8s.io) through the API server.
+// reads the resource metrics API (metrics.k8s.io) through the API server; `kata run kubelet`
+// serves the StatsCollector's summary on /stats/summary.
 import type { ClientConfig } from '../client/types.ts';
+import type { ContainerRuntime } from '../runtime/cri.ts';
 import type { ControllerOptions, RunningController } from './controllers.ts';
 
 /** One pod's sample of one resource, in milli-units, with when its window ended and how long it was (ms). */
@@ -36,4 +38,14 @@ export interface HorizontalModule {
 /** resource-metrics.ts. */
 export interface ResourceMetricsModule {
   metricsApiSource: (config: ClientConfig) => PodMetricsSource;
+}
+
+/** The kubelet's summary collector (stats.ts): each summary() is /stats/summary's JSON. */
+export interface StatsCollectorLike {
+  summary(): Promise<unknown>;
+}
+
+/** stats.ts. */
+export interface StatsModule {
+  StatsCollector: new (runtime: ContainerRuntime, nodeName: string) => StatsCollectorLike;
 }

@@ -82,6 +82,7 @@ export type ReferenceConforms = Conforms<{
   '14': {
     'horizontal.ts': typeof import('../../solutions/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
+    'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
   };
 }>;
 
@@ -147,6 +148,7 @@ export type StubsConform = Conforms<{
   '14': {
     'horizontal.ts': typeof import('../../chapters/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
+    'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
   };
 }>;
 
