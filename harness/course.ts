@@ -119,6 +119,7 @@ export const componentKinds = [
   'dns',
   'kubelet',
   'proxy',
+  'metrics-server',
 ] as const;
 
 export type ComponentKind = (typeof componentKinds)[number];
@@ -136,6 +137,7 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   dns: ['12'],
   kubelet: ['06', '10a', '10b', '12', '14'],
   proxy: ['09', '09b'],
+  'metrics-server': ['03b', '14'],
 };
 
 /** The components in course order: first the one whose chapter comes first. */

@@ -196,6 +196,19 @@ export const builtinResources: ResourceType[] = [
     subresources: ['status'],
     nameRule: 'subdomain',
   },
+  // Chapter 14: group versions served by another server, behind the API server (API aggregation).
+  {
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    resource: 'apiservices',
+    singular: 'apiservice',
+    kind: 'APIService',
+    namespaced: false,
+    shortNames: [],
+    categories: ['api-extensions'],
+    subresources: ['status'],
+    nameRule: 'subdomain',
+  },
   // Chapter 09b: a Service's endpoints in parts of at most 100, which kubectl 1.32 and kube-proxy
   // read; and the policies that say which pods may talk to which.
   {

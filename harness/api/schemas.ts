@@ -81,6 +81,7 @@ export const POLICY = 'io.k8s.api.policy.v1.';
 export const DISCOVERY = 'io.k8s.api.discovery.v1.';
 export const NETWORKING = 'io.k8s.api.networking.v1.';
 export const AUTOSCALING = 'io.k8s.api.autoscaling.v2.';
+export const APIREGISTRATION = 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.';
 
 type More = Partial<FieldSchema>;
 const string = (description: string, more: More = {}): FieldSchema => ({
@@ -1659,6 +1660,44 @@ const networkTypes: Record<string, TypeSchema> = {
 // ---------------------------------------------------------------------------------------------
 
 const autoscalingTypes: Record<string, TypeSchema> = {
+  [APIREGISTRATION + 'APIService']: kindType(
+    'apiregistration.k8s.io',
+    'v1',
+    'APIService',
+    'A group version served by another server, to which the API server hands its requests.',
+    {
+      spec: ref(
+        APIREGISTRATION + 'APIServiceSpec',
+        'Which group version, and the Service behind it.',
+      ),
+      status: {
+        type: 'object',
+        description: 'Whether the service is available.',
+        fields: { conditions: list({ type: 'free-form', description: '' }, 'Available.') },
+      },
+    },
+  ),
+  [APIREGISTRATION + 'APIServiceSpec']: {
+    description: 'A group version and where it is served.',
+    fields: {
+      group: string('The API group: "metrics.k8s.io".'),
+      version: string('The version: "v1beta1".'),
+      service: {
+        type: 'object',
+        description: 'The Service that serves it; absent, the API server itself.',
+        fields: {
+          namespace: string('Its namespace.'),
+          name: string('Its name.'),
+          port: int32('Its port (443).'),
+        },
+      },
+      insecureSkipTLSVerify: boolean("Do not check the server's certificate."),
+      caBundle: string("The CA that signed the server's certificate, base64.", { format: 'byte' }),
+      groupPriorityMinimum: int32('How early the group comes in discovery.'),
+      versionPriority: int32('How early the version comes in its group.'),
+    },
+    required: ['groupPriorityMinimum', 'versionPriority'],
+  },
   [AUTOSCALING + 'HorizontalPodAutoscaler']: kindType(
     'autoscaling',
     'v2',

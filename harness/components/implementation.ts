@@ -28,6 +28,7 @@ import type {
 } from '../contracts/controllers.ts';
 import type {
   HorizontalModule,
+  MetricsServerModule,
   ResourceMetricsModule,
   StatsModule,
 } from '../contracts/autoscaling.ts';
@@ -142,6 +143,7 @@ export interface ChapterModules {
     'horizontal.ts': HorizontalModule;
     'resource-metrics.ts': ResourceMetricsModule;
     'stats.ts': StatsModule;
+    'metrics-server.ts': MetricsServerModule;
   };
 }
 
@@ -179,7 +181,7 @@ export const chapterModuleFiles = {
   '11a': ['service-accounts.ts'],
   '11b': ['authorization.ts', 'tokens.ts'],
   '12': ['server.ts', 'pod-dns.ts'],
-  '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts'],
+  '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -2,6 +2,7 @@
 // HorizontalPodAutoscaler controller on the toolkit, a client and a source of pod metrics that
 // reads the resource metrics API (metrics.k8s.io) through the API server; `kata run kubelet`
 // serves the StatsCollector's summary on /stats/summary.
+import type { NodeMetrics, PodMetrics } from '../api/types.ts';
 import type { ClientConfig } from '../client/types.ts';
 import type { ContainerRuntime } from '../runtime/cri.ts';
 import type { ControllerOptions, RunningController } from './controllers.ts';
@@ -48,4 +49,19 @@ export interface StatsCollectorLike {
 /** stats.ts. */
 export interface StatsModule {
   StatsCollector: new (runtime: ContainerRuntime, nodeName: string) => StatsCollectorLike;
+}
+
+/** metrics-server.ts: metrics objects from kubelet summaries, and the metrics API's answers. */
+export interface MetricsServerModule {
+  nodeMetricsOf: (summary: never, windowMs: number) => NodeMetrics;
+  podMetricsOf: (
+    summary: never,
+    windowMs: number,
+    labelsOf?: (namespace: string, name: string) => Record<string, string> | undefined,
+  ) => PodMetrics[];
+  answerMetrics: (
+    path: string,
+    latest: { nodes: NodeMetrics[]; pods: PodMetrics[] },
+    matches?: (labels: Record<string, string>) => boolean,
+  ) => { code: number; body: object } | undefined;
 }

@@ -83,6 +83,7 @@ export type ReferenceConforms = Conforms<{
     'horizontal.ts': typeof import('../../solutions/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
     'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
+    'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
   };
 }>;
 
@@ -149,6 +150,7 @@ export type StubsConform = Conforms<{
     'horizontal.ts': typeof import('../../chapters/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
     'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
+    'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
   };
 }>;
 
