@@ -11,6 +11,8 @@
 // APIService created, changed or deleted takes effect at once.
 import http from 'node:http';
 import type { UserInfo } from '../contracts/security.ts';
+import type { Discovery } from './machinery.ts';
+import type { ResourceType } from './resources.ts';
 import type { Endpoints, KubeObject } from './types.ts';
 
 /** apiregistration.k8s.io/v1 APIService: where a group version is served. */
@@ -146,16 +148,17 @@ export interface AggregationHooks {
   path: string;
   target: string;
   user: UserInfo;
-  /** Whether the server serves this group version itself (then it is never aggregated). */
-  servesItself(group: string, version: string): boolean;
-  /** Reads one of the server's objects, undefined when there is none. */
-  read: ObjectReader;
-  /** Every APIService. */
-  listApiServices(): Promise<KubeObject[]>;
-  /** The server's own /apis body. */
-  ownGroups(): { groups: object[] } & Record<string, unknown>;
-  /** Authorizes the caller for a resource request of an aggregated group (throws 403). */
-  authorize(resource: AggregatedResource): void;
+  /** The server: its own resources (never aggregated), its objects, and its discovery for /apis. */
+  server: {
+    resources: ResourceType[];
+    storage: {
+      get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject>;
+      list(type: ResourceType): Promise<{ items: KubeObject[] }>;
+    };
+    options: { discovery?: Discovery };
+  };
+  /** Authorizes the caller for a request of an aggregated resource (throws 403). */
+  authorize(info: { resource: ResourceType; namespace?: string; name?: string }): void;
 }
 
 /** The resource attributes of a request under an aggregated group version. */
@@ -186,20 +189,38 @@ export async function serveAggregated(
   response: http.ServerResponse,
   hooks: AggregationHooks,
 ): Promise<boolean> {
+  const { resources, storage } = hooks.server;
+  const discovery = hooks.server.options.discovery;
+  const typeOf = (name: string) => resources.find((type) => type.resource === name);
+  const apiServices = typeOf('apiservices');
+  if (!apiServices) return false;
   const route = hooks.path.replace(/\/+$/, '');
-  if (route === '/apis' && request.method === 'GET') {
-    const own = hooks.ownGroups();
-    const groups = await aggregator.groups(hooks.listApiServices);
+  if (route === '/apis' && request.method === 'GET' && discovery) {
+    const own = discovery('/apis', { resources, serverAddress: '' })!.body as { groups: object[] };
+    const groups = await aggregator.groups(async () => (await storage.list(apiServices)).items);
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ ...own, groups: [...own.groups, ...groups] }));
     return true;
   }
   const groupVersion = groupVersionOf(hooks.path);
-  if (!groupVersion || hooks.servesItself(groupVersion.group, groupVersion.version)) return false;
-  const backend = await aggregator.backendFor(hooks.path, hooks.read);
+  const own = (type: ResourceType) =>
+    type.group === groupVersion?.group && type.version === groupVersion.version;
+  if (!groupVersion || resources.some(own)) return false;
+  const read: ObjectReader = async (resource, namespace, name) => {
+    const type = typeOf(resource);
+    return type ? storage.get(type, namespace, name).catch(() => undefined) : undefined;
+  };
+  const backend = await aggregator.backendFor(hooks.path, read);
   if (!backend) return false;
-  const resource = aggregatedResourceOf(hooks.path);
-  if (resource) hooks.authorize(resource);
+  const asked = aggregatedResourceOf(hooks.path);
+  if (asked) {
+    const { group, version, resource, namespace, name } = asked;
+    const type: ResourceType = {
+      ...{ group, version, resource, singular: '', kind: '', namespaced: !!namespace },
+      ...{ shortNames: [], categories: [], subresources: [], nameRule: 'subdomain' },
+    };
+    hooks.authorize({ resource: type, namespace, name });
+  }
   await proxyRequest(request, response, backend, hooks.target, hooks.user);
   return true;
 }

@@ -24,16 +24,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { serveAggregated, type AggregationHooks } from '../../harness/api/aggregation.ts';
 import { ApiError } from '../../harness/api/errors.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
-import {
-  builtinResources,
-  initialNamespaces,
-  type ResourceType,
-} from '../../harness/api/resources.ts';
+import { builtinResources, initialNamespaces } from '../../harness/api/resources.ts';
 import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
-import type { UserInfo } from '../../harness/contracts/security.ts';
 import { createServer, schemeOf, startSecurity } from '../../harness/api/security.ts';
 import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
@@ -42,7 +37,7 @@ import { authenticate, authorize, namespaceLifecycle, serveReview, verbOf } from
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
 import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
-import { checkPathSegments, parseResourcePath } from './paths.ts';
+import { checkPathSegments, parseResourcePath, type RequestInfo } from './paths.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
@@ -169,10 +164,11 @@ export async function routeRequest(
   const path = mark < 0 ? target : target.slice(0, mark);
   const query = queryOf(target);
   const user = authenticate(context, request);
-  if (context.options.aggregator) {
-    const hooks = aggregationHooks(context, request, path, target, query, user);
-    if (await serveAggregated(context.options.aggregator, request, response, hooks)) return;
-  }
+  // API aggregation (chapter 14): an APIService's group version is another server's.
+  const { aggregator } = context.options;
+  const asUser = (i: RequestInfo) => authorize(context, user, verbOf(request.method, i, query), i);
+  const hooks = { path, target, user, server: context, authorize: asUser };
+  if (aggregator && (await serveAggregated(aggregator, request, response, hooks))) return;
   if (request.method === 'GET' && context.options.discovery) {
     if (serveDiscovery(context, request, response, path)) return;
   }
@@ -189,43 +185,6 @@ export async function routeRequest(
   const handler = verb && handlers[verb];
   if (!handler) throw methodNotAllowed();
   return handler(context, request, response, info, query);
-}
-
-/**
- * What API aggregation (chapter 14, options.aggregator) may use of this server for one request:
- * its resources, its objects, its own /apis, and its authorizer, with the resource attributes of
- * the aggregated path.
- */
-function aggregationHooks(
-  context: ServerContext,
-  request: Request,
-  path: string,
-  target: string,
-  query: URLSearchParams,
-  user: UserInfo,
-): AggregationHooks {
-  const typeOf = (resource: string) => context.resources.find((r) => r.resource === resource);
-  return {
-    path,
-    target,
-    user,
-    servesItself: (group, version) =>
-      context.resources.some((r) => r.group === group && r.version === version),
-    read: async (resource, namespace, name) =>
-      context.storage.get(typeOf(resource)!, namespace, name).catch(() => undefined),
-    listApiServices: async () => (await context.storage.list(typeOf('apiservices')!)).items,
-    ownGroups: () =>
-      context.options.discovery!('/apis', { resources: context.resources, serverAddress: '' })!
-        .body as ReturnType<AggregationHooks['ownGroups']>,
-    authorize: ({ group, version, resource, namespace, name }) => {
-      const type: ResourceType = {
-        ...{ group, version, resource, singular: '', kind: '', namespaced: !!namespace },
-        ...{ shortNames: [], categories: [], subresources: [], nameRule: 'subdomain' },
-      };
-      const info = { resource: type, namespace, name };
-      authorize(context, user, verbOf(request.method, info, query), info);
-    },
-  };
 }
 
 /**
