@@ -11,6 +11,7 @@
 // APIService created, changed or deleted takes effect at once.
 import http from 'node:http';
 import type { UserInfo } from '../contracts/security.ts';
+import { ApiError } from './errors.ts';
 import type { Discovery } from './machinery.ts';
 import type { ResourceType } from './resources.ts';
 import type { Endpoints, KubeObject } from './types.ts';
@@ -46,7 +47,7 @@ export interface ApiAggregator {
   /**
    * The base URL ("http://127.0.0.1:4443") of the server behind the group version of `path`, when
    * an APIService with a service names it; undefined for anything else. A group version whose
-   * Service has no ready endpoint throws a 503 ApiError-shaped message.
+   * Service has no ready endpoint throws 503 ServiceUnavailable.
    */
   backendFor(path: string, read: ObjectReader): Promise<string | undefined>;
   /** The aggregated groups, for /apis. */
@@ -75,9 +76,10 @@ export function createAggregator(): ApiAggregator {
       const address = subset?.addresses?.[0]?.ip;
       const port = subset?.ports?.[0]?.port ?? service.port ?? 443;
       if (!address) {
-        throw Object.assign(
-          new Error(`service ${service.namespace}/${service.name} has no ready endpoints`),
-          { code: 503 },
+        throw new ApiError(
+          503,
+          'ServiceUnavailable',
+          `the server is currently unable to handle the request (service ${service.namespace}/${service.name} has no ready endpoints)`,
         );
       }
       return `http://${address}:${port}`;
