@@ -26,6 +26,7 @@ import { chapter13A } from './course/13a-jobs.ts';
 import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
+import { chapter14 } from './course/14-autoscaling.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -113,6 +114,7 @@ export const course: Chapter[] = [
   chapter13A,
   chapter13B,
   chapter13C,
+  chapter14,
   chapter16A,
 ];
 
@@ -129,6 +131,7 @@ export const componentKinds = [
   'dns',
   'kubelet',
   'proxy',
+  'metrics-server',
 ] as const;
 
 export type ComponentKind = (typeof componentKinds)[number];
@@ -141,11 +144,12 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d'],
-  'controller-manager': ['07', '08', '09b', '13a', '13b', '13c'],
+  'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14'],
   scheduler: ['05', '13c'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '11d', '12', '13c'],
+  kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14'],
   proxy: ['09', '09b'],
+  'metrics-server': ['03b', '14'],
 };
 
 /** The components in course order: first the one whose chapter comes first. */

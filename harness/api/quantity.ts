@@ -2,7 +2,8 @@
 // the units the scheduler adds up (millicores and bytes). Given material: the scheduler's lesson is
 // in what it adds up, not in parsing suffixes.
 //
-//   cpu      "2" = 2000m, "0.5" = 500m, "250m" = 250m
+//   cpu      "2" = 2000m, "0.5" = 500m, "250m" = 250m, "12500000n" = 12.5m (nanocores, as
+//            metrics-server reports usage)
 //   memory   "128Mi" = 128 * 2^20 bytes, "1Gi" = 2^30, "1G" = 10^9, "1e3" = 1000, "512" = 512 bytes
 //   pods     a plain count: "110"
 
@@ -15,6 +16,8 @@ const binary: Record<string, number> = {
   Ei: 2 ** 60,
 };
 const decimal: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
   m: 1e-3,
   '': 1,
   k: 1e3,
@@ -28,7 +31,7 @@ const decimal: Record<string, number> = {
 /** The value of a quantity in base units (cores, bytes, a count). Throws on anything else. */
 export function parseQuantity(text: string): number {
   const match =
-    /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/.exec(
+    /^([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/.exec(
       text.trim(),
     );
   if (!match) throw new Error(`"${text}" is not a quantity (like 250m, 1.5, 128Mi or 1G)`);

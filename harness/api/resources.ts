@@ -242,6 +242,32 @@ export const builtinResources: ResourceType[] = [
     subresources: [],
     nameRule: 'subdomain',
   },
+  // Chapter 14: what scales a Deployment (or any object with a scale subresource) on its pods' metrics.
+  {
+    group: 'autoscaling',
+    version: 'v2',
+    resource: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    kind: 'HorizontalPodAutoscaler',
+    namespaced: true,
+    shortNames: ['hpa'],
+    categories: ['all'],
+    subresources: ['status'],
+    nameRule: 'subdomain',
+  },
+  // Chapter 14: group versions served by another server, behind the API server (API aggregation).
+  {
+    group: 'apiregistration.k8s.io',
+    version: 'v1',
+    resource: 'apiservices',
+    singular: 'apiservice',
+    kind: 'APIService',
+    namespaced: false,
+    shortNames: [],
+    categories: ['api-extensions'],
+    subresources: ['status'],
+    nameRule: 'subdomain',
+  },
   // Chapter 09b: a Service's endpoints in parts of at most 100, which kubectl 1.32 and kube-proxy
   // read; and the policies that say which pods may talk to which.
   {

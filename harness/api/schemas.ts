@@ -82,6 +82,8 @@ export const DISCOVERY = 'io.k8s.api.discovery.v1.';
 export const NETWORKING = 'io.k8s.api.networking.v1.';
 export const BATCH = 'io.k8s.api.batch.v1.';
 export const STORAGE = 'io.k8s.api.storage.v1.';
+export const AUTOSCALING = 'io.k8s.api.autoscaling.v2.';
+export const APIREGISTRATION = 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.';
 
 type More = Partial<FieldSchema>;
 const string = (description: string, more: More = {}): FieldSchema => ({
@@ -2036,6 +2038,194 @@ const storageTypes: Record<string, TypeSchema> = {
   ),
 };
 
+// ---------------------------------------------------------------------------------------------
+// autoscaling/v2: HorizontalPodAutoscalers (chapter 14)
+// ---------------------------------------------------------------------------------------------
+
+const autoscalingTypes: Record<string, TypeSchema> = {
+  [APIREGISTRATION + 'APIService']: kindType(
+    'apiregistration.k8s.io',
+    'v1',
+    'APIService',
+    'A group version served by another server, to which the API server hands its requests.',
+    {
+      spec: ref(
+        APIREGISTRATION + 'APIServiceSpec',
+        'Which group version, and the Service behind it.',
+      ),
+      status: {
+        type: 'object',
+        description: 'Whether the service is available.',
+        fields: { conditions: list({ type: 'free-form', description: '' }, 'Available.') },
+      },
+    },
+  ),
+  [APIREGISTRATION + 'APIServiceSpec']: {
+    description: 'A group version and where it is served.',
+    fields: {
+      group: string('The API group: "metrics.k8s.io".'),
+      version: string('The version: "v1beta1".'),
+      service: {
+        type: 'object',
+        description: 'The Service that serves it; absent, the API server itself.',
+        fields: {
+          namespace: string('Its namespace.'),
+          name: string('Its name.'),
+          port: int32('Its port (443).'),
+        },
+      },
+      insecureSkipTLSVerify: boolean("Do not check the server's certificate."),
+      caBundle: string("The CA that signed the server's certificate, base64.", { format: 'byte' }),
+      groupPriorityMinimum: int32('How early the group comes in discovery.'),
+      versionPriority: int32('How early the version comes in its group.'),
+    },
+    required: ['groupPriorityMinimum', 'versionPriority'],
+  },
+  [AUTOSCALING + 'HorizontalPodAutoscaler']: kindType(
+    'autoscaling',
+    'v2',
+    'HorizontalPodAutoscaler',
+    "Scales a workload's replicas to keep its pods' metrics near a target.",
+    {
+      spec: ref(
+        AUTOSCALING + 'HorizontalPodAutoscalerSpec',
+        'What to scale, between which bounds, on which metrics.',
+      ),
+      status: ref(
+        AUTOSCALING + 'HorizontalPodAutoscalerStatus',
+        'What the controller saw and did last.',
+      ),
+    },
+  ),
+  [AUTOSCALING + 'HorizontalPodAutoscalerSpec']: {
+    description: 'The desired behaviour of an autoscaler.',
+    fields: {
+      scaleTargetRef: ref(
+        AUTOSCALING + 'CrossVersionObjectReference',
+        'The object scaled, through its scale subresource.',
+      ),
+      minReplicas: int32('The fewest replicas (1 when unset).'),
+      maxReplicas: int32('The most replicas.'),
+      metrics: listOf(
+        AUTOSCALING + 'MetricSpec',
+        'The metrics followed; the largest recommendation wins.',
+      ),
+      behavior: ref(
+        AUTOSCALING + 'HorizontalPodAutoscalerBehavior',
+        'How fast it may scale up and down.',
+      ),
+    },
+    required: ['scaleTargetRef', 'maxReplicas'],
+  },
+  [AUTOSCALING + 'CrossVersionObjectReference']: {
+    description: 'An object by its apiVersion, kind and name.',
+    fields: {
+      apiVersion: string('Its group and version: "apps/v1".'),
+      kind: string('Its kind: "Deployment".'),
+      name: string('Its name.'),
+    },
+    required: ['kind', 'name'],
+  },
+  [AUTOSCALING + 'MetricSpec']: {
+    description: 'One metric and its target.',
+    fields: {
+      type: string('The metric source.', {
+        enum: ['ContainerResource', 'External', 'Object', 'Pods', 'Resource'],
+      }),
+      resource: ref(AUTOSCALING + 'ResourceMetricSource', 'A resource of the pods: cpu or memory.'),
+    },
+    required: ['type'],
+  },
+  [AUTOSCALING + 'ResourceMetricSource']: {
+    description: 'A resource metric of the pods, as the resource metrics API reports it.',
+    fields: {
+      name: string('cpu or memory.'),
+      target: ref(AUTOSCALING + 'MetricTarget', 'The value to keep it near.'),
+    },
+    required: ['name', 'target'],
+  },
+  [AUTOSCALING + 'MetricTarget']: {
+    description: 'A target value: a utilization, an average value per pod, or a value.',
+    fields: {
+      type: string('Which of the values is the target.', {
+        enum: ['AverageValue', 'Utilization', 'Value'],
+      }),
+      averageUtilization: int32("Percent of the pods' requests, averaged over the pods."),
+      averageValue: { type: 'quantity', description: 'A quantity per pod.' },
+      value: { type: 'quantity', description: 'A quantity for the whole object.' },
+    },
+    required: ['type'],
+  },
+  [AUTOSCALING + 'HorizontalPodAutoscalerBehavior']: {
+    description: 'The rules for scaling up and for scaling down.',
+    fields: {
+      scaleUp: ref(AUTOSCALING + 'HPAScalingRules', 'Rules for scaling up.'),
+      scaleDown: ref(AUTOSCALING + 'HPAScalingRules', 'Rules for scaling down.'),
+    },
+  },
+  [AUTOSCALING + 'HPAScalingRules']: {
+    description: 'A stabilization window and the policies that limit the rate of change.',
+    fields: {
+      stabilizationWindowSeconds: int32('How far back recommendations are remembered.'),
+      selectPolicy: string('Which policy wins.', { enum: ['Disabled', 'Max', 'Min'] }),
+      policies: listOf(AUTOSCALING + 'HPAScalingPolicy', 'The limits on change per period.'),
+    },
+  },
+  [AUTOSCALING + 'HPAScalingPolicy']: {
+    description: 'At most this many pods, or percent, of change within a period.',
+    fields: {
+      type: string('Pods or Percent.', { enum: ['Percent', 'Pods'] }),
+      value: int32('How many pods, or what percent.'),
+      periodSeconds: int32('The period the change is counted over.'),
+    },
+    required: ['type', 'value', 'periodSeconds'],
+  },
+  [AUTOSCALING + 'HorizontalPodAutoscalerStatus']: {
+    description: 'What the autoscaler last observed and did.',
+    fields: {
+      observedGeneration: int64('The generation this status is of.'),
+      lastScaleTime: time('When it last changed the replicas.'),
+      currentReplicas: int32('Replicas it saw.'),
+      desiredReplicas: int32('Replicas it wants.'),
+      currentMetrics: listOf(AUTOSCALING + 'MetricStatus', 'The metrics it last read.'),
+      conditions: listOf(
+        AUTOSCALING + 'HorizontalPodAutoscalerCondition',
+        'AbleToScale, ScalingActive, ScalingLimited.',
+        mergeOn('type'),
+      ),
+    },
+    required: ['desiredReplicas'],
+  },
+  [AUTOSCALING + 'MetricStatus']: {
+    description: "A metric's current value.",
+    fields: {
+      type: string('The metric source.'),
+      resource: ref(AUTOSCALING + 'ResourceMetricStatus', 'A resource metric.'),
+    },
+    required: ['type'],
+  },
+  [AUTOSCALING + 'ResourceMetricStatus']: {
+    description: "A resource metric's current value.",
+    fields: {
+      name: string('cpu or memory.'),
+      current: ref(AUTOSCALING + 'MetricValueStatus', 'Its value.'),
+    },
+    required: ['name', 'current'],
+  },
+  [AUTOSCALING + 'MetricValueStatus']: {
+    description: 'A current value: a utilization, an average value, or a value.',
+    fields: {
+      averageUtilization: int32("Percent of the pods' requests."),
+      averageValue: { type: 'quantity', description: 'Per pod.' },
+      value: { type: 'quantity', description: 'For the whole object.' },
+    },
+  },
+  [AUTOSCALING + 'HorizontalPodAutoscalerCondition']: conditionType(
+    'A condition of an autoscaler: AbleToScale, ScalingActive or ScalingLimited.',
+    ['lastTransitionTime'],
+  ),
+};
+
 /** Every type, by its full name. */
 export const schemas: Record<string, TypeSchema> = {
   ...metaTypes,
@@ -2045,6 +2235,7 @@ export const schemas: Record<string, TypeSchema> = {
   ...networkTypes,
   ...batchTypes,
   ...storageTypes,
+  ...autoscalingTypes,
 };
 
 /** The full name of the type of a kind ("io.k8s.api.core.v1.Pod"), or undefined if none. */

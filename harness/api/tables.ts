@@ -25,6 +25,7 @@ import type {
   PersistentVolumeClaim,
   Pod,
   PodDisruptionBudget,
+  HorizontalPodAutoscaler,
   ReplicaSet,
   Service,
   StorageClass,
@@ -608,6 +609,36 @@ const storageClassColumns: Column<StorageClass>[] = [
   ageColumn,
 ];
 
+/**
+ * An autoscaler, as `kubectl get hpa` prints it: its target, each metric's current and target
+ * utilization ("90%/50%", "<unknown>/50%" before the first reading), its bounds and replicas.
+ */
+const autoscalerColumns: Column<HorizontalPodAutoscaler>[] = [
+  nameColumn,
+  {
+    name: 'Reference',
+    cell: (hpa) => `${hpa.spec.scaleTargetRef.kind}/${hpa.spec.scaleTargetRef.name}`,
+  },
+  {
+    name: 'Targets',
+    cell: (hpa) => {
+      const metrics = hpa.spec.metrics ?? [];
+      const current = hpa.status?.currentMetrics ?? [];
+      const targets = metrics.map((metric, index) => {
+        const now = current[index]?.resource?.current.averageUtilization;
+        const name = metric.resource?.name ?? metric.type;
+        const target = metric.resource?.target.averageUtilization;
+        return `${name}: ${now === undefined ? '<unknown>' : `${now}%`}/${target ?? '?'}%`;
+      });
+      return targets.join(', ') || NONE;
+    },
+  },
+  { name: 'MinPods', type: 'integer', cell: (hpa) => hpa.spec.minReplicas ?? 1 },
+  { name: 'MaxPods', type: 'integer', cell: (hpa) => hpa.spec.maxReplicas },
+  { name: 'Replicas', type: 'integer', cell: (hpa) => hpa.status?.currentReplicas ?? 0 },
+  ageColumn,
+];
+
 /** The columns of each resource; anything not listed gets Name and Age. */
 const columnsByResource: Record<string, Column<never>[]> = {
   pods: podColumns,
@@ -643,6 +674,7 @@ const columnsByResource: Record<string, Column<never>[]> = {
   persistentvolumes: volumeColumns,
   persistentvolumeclaims: claimColumns,
   storageclasses: storageClassColumns,
+  horizontalpodautoscalers: autoscalerColumns,
   leases: [
     nameColumn,
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },

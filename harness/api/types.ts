@@ -1060,3 +1060,107 @@ export interface StorageClass extends KubeObject {
   allowVolumeExpansion?: boolean;
   mountOptions?: string[];
 }
+
+// ---------------------------------------------------------------------------------------------
+// autoscaling/v2: HorizontalPodAutoscalers; metrics.k8s.io/v1beta1: resource metrics (chapter 14)
+// ---------------------------------------------------------------------------------------------
+
+/** Which object an autoscaler scales: anything with a scale subresource. */
+export interface CrossVersionObjectReference {
+  apiVersion?: string;
+  kind: string;
+  name: string;
+}
+
+/**
+ * A target for one metric: Utilization (percent of the pods' requests, averaged), AverageValue
+ * (a quantity per pod) or Value (a quantity for the whole object).
+ */
+export interface MetricTarget {
+  type: 'Utilization' | 'Value' | 'AverageValue';
+  averageUtilization?: number;
+  averageValue?: string;
+  value?: string;
+}
+
+/** One metric an autoscaler follows. This course's controller acts on Resource metrics. */
+export interface MetricSpec {
+  type: 'Resource' | 'Pods' | 'Object' | 'External' | 'ContainerResource';
+  resource?: { name: string; target: MetricTarget };
+}
+
+/** A metric's value as the controller last saw it. */
+export interface MetricStatus {
+  type: MetricSpec['type'];
+  resource?: { name: string; current: { averageUtilization?: number; averageValue?: string } };
+}
+
+/** At most `value` pods (or percent) of change within any `periodSeconds`. */
+export interface HPAScalingPolicy {
+  type: 'Pods' | 'Percent';
+  value: number;
+  periodSeconds: number;
+}
+
+export interface HPAScalingRules {
+  stabilizationWindowSeconds?: number;
+  /** Which policy wins when several allow different changes: Max (the default), Min, or Disabled. */
+  selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  policies?: HPAScalingPolicy[];
+}
+
+export interface HorizontalPodAutoscalerBehavior {
+  scaleUp?: HPAScalingRules;
+  scaleDown?: HPAScalingRules;
+}
+
+export interface HorizontalPodAutoscalerSpec {
+  scaleTargetRef: CrossVersionObjectReference;
+  /** 1 when unset. */
+  minReplicas?: number;
+  maxReplicas: number;
+  /** 80% CPU utilization when unset. */
+  metrics?: MetricSpec[];
+  behavior?: HorizontalPodAutoscalerBehavior;
+}
+
+/** AbleToScale, ScalingActive, ScalingLimited. */
+export interface HorizontalPodAutoscalerCondition {
+  type: 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
+  status: ConditionStatus;
+  lastTransitionTime?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface HorizontalPodAutoscalerStatus {
+  observedGeneration?: number;
+  lastScaleTime?: string;
+  currentReplicas?: number;
+  desiredReplicas: number;
+  currentMetrics?: MetricStatus[];
+  conditions?: HorizontalPodAutoscalerCondition[];
+}
+
+export interface HorizontalPodAutoscaler extends KubeObject {
+  spec: HorizontalPodAutoscalerSpec;
+  status?: HorizontalPodAutoscalerStatus;
+}
+
+/** CPU and memory as quantities: cpu "250m" (or nanocores, "123456n"), memory "64Mi" or "12345Ki". */
+export type ResourceUsage = Record<string, string>;
+
+/** metrics.k8s.io/v1beta1 NodeMetrics: what a node used, averaged over `window`, up to `timestamp`. */
+export interface NodeMetrics extends KubeObject {
+  timestamp: string;
+  /** A duration: "10s". */
+  window: string;
+  usage: ResourceUsage;
+}
+
+/** metrics.k8s.io/v1beta1 PodMetrics: each container's usage, over `window`, up to `timestamp`. */
+export interface PodMetrics extends KubeObject {
+  timestamp: string;
+  window: string;
+  containers: Array<{ name: string; usage: ResourceUsage }>;
+}

@@ -42,6 +42,7 @@ describe('The plan', () => {
       'proxy-node-1',
       'kubelet-node-2',
       'proxy-node-2',
+      'metrics-server',
     ]);
     expect(plan.storeUrl).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
     expect(flag(store!, '--listen-client-urls')).toBe(plan.storeUrl);

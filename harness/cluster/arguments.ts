@@ -401,6 +401,11 @@ async function dnsComponent(options: ClusterOptions, network: NetworkMode) {
   return { plan, clusterDns: nameServer(address, port) };
 }
 
+/** The metrics server's arguments: the cluster's kubeconfig, listening on loopback at `port`. */
+export function metricsServerArguments(kubeconfig: string, port: number): string[] {
+  return ['--kubeconfig', kubeconfig, '--bind-address', '127.0.0.1', '--secure-port', String(port)];
+}
+
 /** Every component of the cluster with its arguments, address and health endpoint. */
 export async function planCluster(options: ClusterOptions): Promise<ClusterPlan> {
   const storeUrl =
@@ -472,6 +477,15 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       },
     );
   }
+  // The resource metrics behind `kubectl top` and the autoscaler (chapter 14), on a free port.
+  const metricsPort = await choosePort('127.0.0.1', 0);
+  components.push({
+    name: 'metrics-server',
+    kind: 'metrics-server',
+    args: metricsServerArguments(kubeconfig, metricsPort),
+    address: `127.0.0.1:${metricsPort}`,
+    health: `http://127.0.0.1:${metricsPort}/readyz`,
+  });
   return {
     clusterDns: dns.clusterDns,
     storeUrl,

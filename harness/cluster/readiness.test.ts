@@ -61,6 +61,7 @@ describe('Readiness', () => {
       '/healthz',
       '/healthz',
       '/healthz',
+      '/readyz',
     ]);
     expect(new Set(health.map((url) => url.host)).size).toBe(health.length);
   });

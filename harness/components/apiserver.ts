@@ -23,6 +23,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
+import { createAggregator } from '../api/aggregation.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
 import type { WebhooksModule } from '../contracts/webhooks.ts';
@@ -474,6 +475,8 @@ export async function startApiServer(
       bodyDecoders: [protobufDecoder],
       watchCacheSize: flags.defaultWatchCacheSize,
       connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(),
+      // metrics.k8s.io and any other group an APIService hands to its own server (chapter 14).
+      aggregator: createAggregator(),
       ...(loaded
         ? { security: loaded.security, resources: [...builtinResources, ...accessResources] }
         : {}),

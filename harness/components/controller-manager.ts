@@ -1,8 +1,9 @@
 // `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
 // EndpointSlice controller, chapter 13a's Job and CronJob controllers, chapter 13b's DaemonSet
-// and StatefulSet controllers and chapter 13c's PersistentVolume binder and local provisioner in
-// one program, as kube-controller-manager runs them, with its flag names (--local-path-dir, where
-// the provisioner makes its volumes' directories, is this course's: kind's provisioner is a pod).
+// and StatefulSet controllers, chapter 13c's PersistentVolume binder and local provisioner and
+// chapter 14's HorizontalPodAutoscaler controller in one program, as kube-controller-manager runs
+// them, with its flag names (--local-path-dir, where the provisioner makes its volumes'
+// directories, is this course's: kind's provisioner is a pod).
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -51,6 +52,7 @@ const controllerNames = [
   'statefulset',
   'persistentvolume-binder',
   'local-path-provisioner',
+  'horizontalpodautoscaling',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -142,6 +144,10 @@ export async function startControllerManager(
   const { createPersistentVolumeBinder } = await loadModule('13c', 'binder.ts', storageFolder);
   const { createLocalProvisioner } = await loadModule('13c', 'provisioner.ts', storageFolder);
   log(`chapter 13c, the volume binder and local provisioner: ${describeSource(storageFolder)}`);
+  const autoscalingFolder = chapterSource('14', flags.use);
+  const { createHorizontalController } = await loadModule('14', 'horizontal.ts', autoscalingFolder);
+  const { metricsApiSource } = await loadModule('14', 'resource-metrics.ts', autoscalingFolder);
+  log(`chapter 14, the horizontal pod autoscaler: ${describeSource(autoscalingFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -169,6 +175,8 @@ export async function startControllerManager(
     'persistentvolume-binder': () => createPersistentVolumeBinder({ toolkit, client }),
     'local-path-provisioner': () =>
       createLocalProvisioner({ toolkit, client, volumesDir: flags.localPathDir }),
+    horizontalpodautoscaling: () =>
+      createHorizontalController({ toolkit, client, metrics: metricsApiSource(config) }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

@@ -26,6 +26,12 @@ import type {
   ReplicaSetModule,
   TaintEvictionModule,
 } from '../contracts/controllers.ts';
+import type {
+  HorizontalModule,
+  MetricsServerModule,
+  ResourceMetricsModule,
+  StatsModule,
+} from '../contracts/autoscaling.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
@@ -154,6 +160,12 @@ export interface ChapterModules {
     'claim-volumes.ts': ClaimVolumesModule;
   };
   '16a': { 'raft.ts': RaftModule };
+  '14': {
+    'horizontal.ts': HorizontalModule;
+    'resource-metrics.ts': ResourceMetricsModule;
+    'stats.ts': StatsModule;
+    'metrics-server.ts': MetricsServerModule;
+  };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -196,6 +208,7 @@ export const chapterModuleFiles = {
   '13b': ['daemonset.ts', 'statefulset.ts'],
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
+  '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -46,6 +46,7 @@ import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-c
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
 import { withClaimVolumes } from './claim-mounts.ts';
+import type { KubeletRoute } from '../contracts/kubelet.ts';
 import {
   chapterSource,
   describeSource,
@@ -190,6 +191,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     runtime,
     podDnsConfig: await podDnsFor(flags, log),
     streaming: streams.createStreamingServer(runtime),
+    routes: [await statsRoute(flags, runtime, log)],
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);
@@ -254,6 +256,36 @@ async function withPodTokens(
       return answer;
     },
   });
+}
+
+/**
+ * GET /stats/summary: chapter 14's summary of the node's running containers (the learner's once
+ * that chapter passes), which the metrics server scrapes.
+ */
+async function statsRoute(
+  flags: KubeletFlags,
+  runtime: ProcessRuntime,
+  log: (line: string) => void,
+): Promise<KubeletRoute> {
+  const folder = chapterSource('14', flags.use);
+  const { StatsCollector } = await loadModule('14', 'stats.ts', folder);
+  log(`chapter 14, resource usage: ${describeSource(folder)}`);
+  const collector = new StatsCollector(runtime, flags.nodeName);
+  return {
+    path: '/stats/summary',
+    serve: (_request, response) => {
+      collector.summary().then(
+        (summary) => {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(summary));
+        },
+        (error: Error) => {
+          response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end(`cannot read the node's resource usage: ${error.message}`);
+        },
+      );
+    },
+  };
 }
 
 /**

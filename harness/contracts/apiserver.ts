@@ -12,6 +12,7 @@ import type {
   Subresource,
   Timers,
 } from '../api/machinery.ts';
+import type { ApiAggregator } from '../api/aggregation.ts';
 import type { ResourceType } from '../api/resources.ts';
 import type { Clock } from '../clock.ts';
 import type { PodConnecter } from './pod-streams.ts';
@@ -59,6 +60,11 @@ export interface ApiServerOptions {
    * request is system:anonymous's and allowed.
    */
   security?: SecurityOptions;
+  /**
+   * API aggregation (chapter 14): group versions an APIService hands to another server, proxied
+   * there and listed in discovery (harness/api/aggregation.ts). Without it, only the server's own.
+   */
+  aggregator?: ApiAggregator;
 }
 
 export interface ApiServer {

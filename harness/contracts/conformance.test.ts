@@ -99,6 +99,12 @@ export type ReferenceConforms = Conforms<{
     'claim-volumes.ts': typeof import('../../solutions/13c-storage/claim-volumes.ts');
   };
   '16a': { 'raft.ts': typeof import('../../solutions/16a-raft/raft.ts') };
+  '14': {
+    'horizontal.ts': typeof import('../../solutions/14-autoscaling/horizontal.ts');
+    'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
+    'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
+    'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -180,6 +186,12 @@ export type StubsConform = Conforms<{
     'claim-volumes.ts': typeof import('../../chapters/13c-storage/claim-volumes.ts');
   };
   '16a': { 'raft.ts': typeof import('../../chapters/16a-raft/raft.ts') };
+  '14': {
+    'horizontal.ts': typeof import('../../chapters/14-autoscaling/horizontal.ts');
+    'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
+    'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
+    'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
+  };
 }>;
 
 /** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */

@@ -51,6 +51,7 @@ export interface PodConfiguration {
   /** Removes the pod's volumes once its sandbox is gone. */
   cleanupPod(uid: string): Promise<void>;
 }
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { StreamingServer } from './pod-streams.ts';
 
 export interface KubeletOptions {
@@ -73,6 +74,15 @@ export interface KubeletOptions {
   podDnsConfig?: (pod: Pod) => DnsConfig;
   /** exec, attach and port-forward on the kubelet API (chapter 10b's streaming server). */
   streaming?: StreamingServer;
+  /** More GET paths of the kubelet API, each served whole by a later chapter (14's /stats/summary). */
+  routes?: KubeletRoute[];
+}
+
+/** A GET path of the kubelet API that a later chapter serves: chapter 14's /stats/summary. */
+export interface KubeletRoute {
+  /** The exact path: "/stats/summary". */
+  path: string;
+  serve(request: IncomingMessage, response: ServerResponse): void;
 }
 
 export interface Kubelet {

@@ -90,6 +90,7 @@ const needed: Record<NonNullable<Verb['positional']>, string | undefined> = {
   rollout: 'an action and a deployment',
   object: 'a resource type: pods, deployments, services, nodes, ...',
   action: undefined,
+  url: 'a URL, like http://127.96.0.20:8080/?ms=100',
 };
 
 /** Fills in the request's chapters, stage or name from the positional arguments. */

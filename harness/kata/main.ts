@@ -13,6 +13,7 @@ import { helpText, parseCommandLine, type Command, type Request } from './args.t
 import { clusterCommands } from './cluster/commands.ts';
 import { courseCheckCommands } from './course-check/commands.ts';
 import { doctorCommands } from './doctor/commands.ts';
+import { loadCommands } from './load/commands.ts';
 import { drillCommands } from './drill/commands.ts';
 import { examCommands } from './exam/commands.ts';
 import { learnCommands } from './learn/commands.ts';
@@ -23,6 +24,7 @@ const commands: Record<string, Command> = {
   ...learnCommands,
   ...courseCheckCommands,
   ...doctorCommands,
+  ...loadCommands,
   ...clusterCommands,
   ...roomCommands,
   ...drillCommands,

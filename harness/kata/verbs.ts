@@ -10,7 +10,15 @@ export interface Verb {
   flags: Record<string, Flag>;
   /** What the positional argument is, if the verb takes one. */
   positional?:
-    'chapter' | 'chapters' | 'component' | 'bench' | 'pod' | 'rollout' | 'object' | 'action';
+    | 'chapter'
+    | 'chapters'
+    | 'component'
+    | 'bench'
+    | 'pod'
+    | 'rollout'
+    | 'object'
+    | 'action'
+    | 'url';
   /** A required positional: `kata reset` must be told which chapter. */
   required?: boolean;
   /** The chapter may name one of its stages too: `kata test 01.3`. */
@@ -231,6 +239,18 @@ export const verbs: Record<string, Verb> = {
           'plain HTTP and everyone allowed, as before chapter 11 (by default: TLS, client certificates, RBAC)',
       },
     },
+  },
+  load: {
+    usage: 'kata load <url> [--rps 20] [--for 60s] [--timeout 10s]',
+    summary:
+      'send steady HTTP load to a URL (a Service, a pod) and print what the client sees: rate, errors, p50 and p99 latency',
+    flags: {
+      rps: { type: 'string', description: 'requests a second; 20' },
+      for: { type: 'string', description: 'how long: 60s, 2m; 60s' },
+      timeout: { type: 'string', description: 'how long one request may take; 10s' },
+    },
+    positional: 'url',
+    required: true,
   },
   doctor: {
     usage: 'kata doctor [--fix] [--network auto|loopback|single] [--apiserver-port 6443 ...]',

@@ -21,6 +21,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { serveAggregated, type AggregationHooks } from '../../harness/api/aggregation.ts';
 import { ApiError } from '../../harness/api/errors.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
 import { builtinResources, initialNamespaces } from '../../harness/api/resources.ts';
@@ -36,7 +37,7 @@ import { authenticate, authorize, namespaceLifecycle, serveReview, verbOf } from
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
 import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
-import { checkPathSegments, parseResourcePath } from './paths.ts';
+import { checkPathSegments, parseResourcePath, type RequestInfo } from './paths.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
@@ -163,6 +164,11 @@ export async function routeRequest(
   const path = mark < 0 ? target : target.slice(0, mark);
   const query = queryOf(target);
   const user = authenticate(context, request);
+  // API aggregation (chapter 14): an APIService's group version is another server's.
+  const { aggregator } = context.options;
+  const asUser = (i: RequestInfo) => authorize(context, user, verbOf(request.method, i, query), i);
+  const hooks = { path, target, user, server: context, authorize: asUser };
+  if (aggregator && (await serveAggregated(aggregator, request, response, hooks))) return;
   if (request.method === 'GET' && context.options.discovery) {
     if (serveDiscovery(context, request, response, path)) return;
   }

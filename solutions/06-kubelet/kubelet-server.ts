@@ -8,6 +8,7 @@
 //   GET /containerLogs/<namespace>/<pod>/<container>?tailLines=N&follow=true   the log, plain text
 //   GET /healthz                                                               "ok"
 //
+// Later chapters add GET paths through `routes` (chapter 14's /stats/summary).
 // With a streaming server (chapter 10b), upgrade requests go to it: /exec, /attach, /portForward.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +22,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import type { PodSpec } from '../../harness/api/types.ts';
 import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
+import type { KubeletRoute } from '../../harness/contracts/kubelet.ts';
 import { newestAttempt } from './containers.ts';
 import { shouldRestart } from './restarts.ts';
 
@@ -50,10 +52,13 @@ export async function serveKubeletApi(
   port = 10250,
   restartPolicyOf: RestartPolicyOf = () => undefined,
   streaming?: StreamingServer,
+  routes: KubeletRoute[] = [],
 ): Promise<KubeletServer> {
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
     if (url.pathname === '/healthz') return answer(response, 200, 'ok');
+    const route = routes.find((each) => each.path === url.pathname);
+    if (route && request.method === 'GET') return route.serve(request, response);
     const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!match || request.method !== 'GET') return answer(response, 404, 'not found');
     const [namespace, pod, container] = match.slice(1).map(decodeURIComponent) as [

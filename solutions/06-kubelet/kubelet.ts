@@ -51,6 +51,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
 import * as events from './events.ts';
+import type { KubeletRoute } from '../../harness/contracts/kubelet.ts';
 import { serveKubeletApi, type StreamingServer } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { containerStatus, podStatus, type ContainerObservation } from './pod-status.ts';
@@ -80,6 +81,8 @@ export interface KubeletOptions extends NodeConfig {
   podDnsConfig?: (pod: Pod) => DnsConfig;
   /** exec, attach and port-forward on the kubelet API (chapter 10b); without it, none. */
   streaming?: StreamingServer;
+  /** More GET paths of the kubelet API (chapter 14's /stats/summary); without them, none. */
+  routes?: KubeletRoute[];
 }
 
 /** The key of a pod: "namespace/name". */
@@ -238,8 +241,8 @@ export class Kubelet {
       const { nodeIp, port } = this.options;
       const policyOf = (namespace: string, name: string) =>
         this.pods.get(`${namespace}/${name}`)?.spec.restartPolicy;
-      const { streaming } = this.options;
-      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf, streaming);
+      const { streaming, routes } = this.options;
+      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf, streaming, routes);
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
       signal.addEventListener('abort', () => void api.close());

@@ -25,7 +25,7 @@ export function flags(argv) {
 }
 
 /** The ports to listen on: --port flags, else the containerPorts the runtime passes, else $PORT, else 8080. */
-function portsToServe(options) {
+export function portsToServe(options) {
   const fromFlags = options.get('port') ?? [];
   const fromRuntime = (process.env.KATA_CONTAINER_PORTS ?? '').split(',').filter(Boolean);
   const ports = fromFlags.length

@@ -44,6 +44,7 @@ export const kataImages: Image[] = [
   image('kata/ignore-sigterm', './ignore-sigterm.mjs'),
   image('kata/sleep', './sleep.mjs'),
   image('kata/curl', './curl.mjs'),
+  image('kata/cpu-burner', './cpu-burner.mjs'),
 ];
 
 /** Public names mapped onto kata programs, so everyday examples run. */
