@@ -64,6 +64,8 @@ describe('Discovery', () => {
       'batch',
       'policy',
       'coordination.k8s.io',
+      'autoscaling',
+      'apiregistration.k8s.io',
       'discovery.k8s.io',
       'networking.k8s.io',
       'storage.k8s.io',
@@ -149,8 +151,8 @@ describe('Discovery', () => {
 
   test('a group version the server does not serve has no list', () => {
     expect(
-      apiResourceList(builtinResources, 'autoscaling/v2'),
-      'apiResourceList(autoscaling/v2)',
+      apiResourceList(builtinResources, 'node.k8s.io/v1'),
+      'apiResourceList(node.k8s.io/v1)',
     ).toBeUndefined();
   });
 
@@ -324,8 +326,8 @@ describe('Discovery', () => {
       ]),
     );
     expect(
-      openApiDocument(builtinResources, 'autoscaling/v2'),
-      'openApiDocument for autoscaling/v2, which the server does not serve',
+      openApiDocument(builtinResources, 'node.k8s.io/v1'),
+      'openApiDocument for node.k8s.io/v1, which the server does not serve',
     ).toBeUndefined();
   });
 
@@ -390,8 +392,8 @@ describe('Discovery', () => {
     for (const path of [
       '/api/v1/pods',
       '/apis/apps',
-      '/apis/autoscaling/v2',
-      '/openapi/v3/apis/autoscaling/v2',
+      '/apis/node.k8s.io/v1',
+      '/openapi/v3/apis/node.k8s.io/v1',
       '/metrics',
       '/',
     ]) {
