@@ -121,6 +121,7 @@ const controllerManagerRules: PolicyRule[] = [
   rule(['*'], '', ['*']),
   rule(['*'], 'apps', ['*']),
   rule(['*'], 'batch', ['*']),
+  rule(['*'], 'autoscaling', ['*']),
   rule(['*'], 'policy', ['*']),
   rule(['*'], 'coordination.k8s.io', ['*']),
   rule(['*'], 'discovery.k8s.io', ['*']),
@@ -165,6 +166,17 @@ const dnsRules: PolicyRule[] = [
   rule(READ, 'discovery.k8s.io', ['endpointslices']),
   rule(['create', 'update', 'patch'], '', ['services', 'endpoints']),
   rule(['create'], '', ['namespaces']),
+];
+
+/**
+ * The metrics server's rules: it reads nodes (where each kubelet is) and pods (their labels for
+ * selectors), and, as it installs itself, writes its Service, Endpoints and the APIService that
+ * sends metrics.k8s.io to it (kube's is system:metrics-server; its installer writes the rest).
+ */
+const metricsServerRules: PolicyRule[] = [
+  rule(READ, '', ['nodes', 'pods', 'namespaces']),
+  rule(['get', 'create', 'update', 'patch'], '', ['services', 'endpoints']),
+  rule(['get', 'create', 'update', 'patch'], 'apiregistration.k8s.io', ['apiservices']),
 ];
 
 /** A bootstrap ClusterRole, labelled as kube labels its defaults. */
@@ -247,6 +259,7 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:kube-controller-manager', controllerManagerRules),
     clusterRole('system:node-proxier', proxierRules),
     clusterRole('system:kube-dns', dnsRules),
+    clusterRole('system:metrics-server', metricsServerRules),
     clusterRole('system:node', nodeRules),
   ];
 }
@@ -266,5 +279,6 @@ export function defaultClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:kube-controller-manager', [user('system:kube-controller-manager')]),
     clusterRoleBinding('system:node-proxier', [user('system:kube-proxy')]),
     clusterRoleBinding('system:kube-dns', [user('system:kube-dns')]),
+    clusterRoleBinding('system:metrics-server', [user('system:metrics-server')]),
   ];
 }

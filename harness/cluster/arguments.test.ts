@@ -104,6 +104,7 @@ describe('The plan', () => {
       dns: 'system:kube-dns',
       'kubelet-node-1': 'system:node:node-1',
       'proxy-node-1': 'system:kube-proxy',
+      'metrics-server': 'system:metrics-server',
     });
     const kubelet = plan.components.find((component) => component.name === 'kubelet-node-2')!;
     expect(kubelet.identity!.organizations, 'a kubelet is in the group system:nodes').toEqual([

@@ -352,7 +352,7 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
 /** Who a component is over TLS (undefined with --insecure), and the kubeconfig it is given. */
 function credentialsOf(
   options: ClusterOptions,
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'kubelet',
+  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
   nodeName?: string,
 ) {
   const identity = options.insecure ? undefined : componentIdentity(kind, nodeName);
@@ -479,12 +479,14 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   }
   // The resource metrics behind `kubectl top` and the autoscaler (chapter 14), on a free port.
   const metricsPort = await choosePort('127.0.0.1', 0);
+  const metrics = credentialsOf(options, 'metrics-server');
   components.push({
     name: 'metrics-server',
     kind: 'metrics-server',
-    args: metricsServerArguments(kubeconfig, metricsPort),
+    args: metricsServerArguments(metrics.kubeconfig, metricsPort),
     address: `127.0.0.1:${metricsPort}`,
     health: `http://127.0.0.1:${metricsPort}/readyz`,
+    identity: metrics.identity,
   });
   return {
     clusterDns: dns.clusterDns,

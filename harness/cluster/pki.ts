@@ -126,7 +126,7 @@ export interface ComponentIdentity {
 
 /** The identity of each kind of component; a kubelet's names its node. */
 export function componentIdentity(
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'kubelet',
+  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
   nodeName?: string,
 ): ComponentIdentity {
   switch (kind) {
@@ -138,6 +138,8 @@ export function componentIdentity(
       return { name: kind, commonName: 'system:kube-proxy' };
     case 'dns':
       return { name: kind, commonName: 'system:kube-dns' };
+    case 'metrics-server':
+      return { name: kind, commonName: 'system:metrics-server' };
     case 'kubelet':
       return {
         name: `kubelet-${nodeName}`,

@@ -72,11 +72,17 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
 export async function up(flags: Flags, colour: boolean): Promise<number> {
   const options = parseUpFlags(flags);
   const stopping = new AbortController();
+  // A second Ctrl-C while the cluster stops is answered, not obeyed: ending now would leave the
+  // pods' processes running without a kubelet.
   const onSignal = () => {
+    if (stopping.signal.aborted) {
+      console.log('kata up: still stopping the cluster; its pods are being stopped too');
+      return;
+    }
     console.log('\nkata up: stopping the cluster');
     stopping.abort();
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, onSignal);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   try {
     const painted = colour ? paint(true) : undefined;
     const cluster = await startCluster({ ...options, paint: painted, signal: stopping.signal });
