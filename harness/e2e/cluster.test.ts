@@ -69,13 +69,14 @@ function options(dataDir: string, use: ClusterOptions['use']): ClusterOptions {
 const reference: ClusterOptions['use'] = useEverywhere('solutions');
 
 /**
- * A learner's chapters folder in which chapters 04 and 05 are done (copies of their solutions,
- * imports pointed back at the repository): the scheduler runs on the learner's toolkit too.
+ * A learner's chapters folder in which chapters 04, 05 and 13c are done (copies of their
+ * solutions, imports pointed back at the repository): the scheduler runs on the learner's toolkit
+ * too, with the learner's VolumeBinding filter.
  */
 function learnerChaptersWithScheduler(): string {
   const folder = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-chapters-'));
   temporary.push(folder);
-  for (const name of ['04-client', '05-scheduler']) {
+  for (const name of ['04-client', '05-scheduler', '13c-storage']) {
     const chapter = path.join(folder, name);
     cpSync(path.join(repoRoot, 'solutions', name), chapter, { recursive: true });
     for (const file of readdirSync(chapter).filter((entry) => entry.endsWith('.ts'))) {
@@ -128,7 +129,11 @@ async function scenario(use: ClusterOptions['use']) {
   expect(
     components.find((component) => component.name === 'scheduler')?.chapters,
     'whose scheduler runs',
-  ).toEqual([`05 ${use.scheduler === 'mine' ? 'yours' : 'reference'}`]);
+  ).toEqual(
+    ['05', '13c'].map(
+      (chapter) => `${chapter} ${use.scheduler === 'mine' ? 'yours' : 'reference'}`,
+    ),
+  );
   expect(
     readFileSync(path.join(dataDir, 'logs', 'scheduler.log'), 'utf8'),
     "the scheduler's own account of whose code it runs",
@@ -257,7 +262,7 @@ describe('The cluster, end to end', () => {
     await scenario(reference);
   }, 300_000);
 
-  test("with the learner's scheduler (chapter 05 as copied from its solution) mixed in", async () => {
+  test("with the learner's scheduler (chapters 05 and 13c as copied from their solutions) mixed in", async () => {
     process.env.KATA_CHAPTERS_DIR = learnerChaptersWithScheduler();
     try {
       await scenario({ ...reference, scheduler: 'mine' });
