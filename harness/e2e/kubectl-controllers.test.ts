@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
-import { hasKubectl, noKubectl, type KubectlResult } from '../testing/kubectl.ts';
+import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
 
 let cluster: KubectlCluster | undefined;
@@ -20,12 +20,8 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-/** Runs kubectl; fails the test with what it printed when it does not exit 0. */
-async function kubectl(...args: string[]): Promise<string> {
-  const result: KubectlResult = await cluster!.kubectl.run(...args);
-  expect(result.code, `kubectl ${args.join(' ')} should exit 0 (stderr: ${result.stderr})`).toBe(0);
-  return result.stdout;
-}
+/** kubectl's output; a non-zero exit fails the test with kubectl's stderr. */
+const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
 
 /** Whether a pod is gone, or on its way (a deletionTimestamp). */
 async function evicted(name: string): Promise<boolean> {

@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import type { Service } from '../api/types.ts';
 import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { repoRoot } from '../paths.ts';
-import { hasKubectl, noKubectl, type KubectlResult } from '../testing/kubectl.ts';
+import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 
@@ -26,12 +26,8 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-/** Runs kubectl; fails the test with what it printed when it does not exit 0. */
-async function kubectl(...args: string[]): Promise<string> {
-  const result: KubectlResult = await cluster!.kubectl.run(...args);
-  expect(result.code, `kubectl ${args.join(' ')} should exit 0 (stderr: ${result.stderr})`).toBe(0);
-  return result.stdout;
-}
+/** kubectl's output; a non-zero exit fails the test with kubectl's stderr. */
+const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
 
 /** The `Endpoints:` line of `kubectl describe svc hello`, without the label. */
 async function describedEndpoints(): Promise<string> {

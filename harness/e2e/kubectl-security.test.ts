@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { credentialsFor } from '../client/tls.ts';
-import { hasKubectl, noKubectl, type KubectlResult } from '../testing/kubectl.ts';
+import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 
 let cluster: KubectlCluster | undefined;
@@ -22,12 +22,8 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-/** Runs kubectl as the admin; fails the test with what it printed when it does not exit 0. */
-async function kubectl(...args: string[]): Promise<string> {
-  const result: KubectlResult = await cluster!.kubectl.run(...args);
-  expect(result.code, `kubectl ${args.join(' ')} should exit 0 (stderr: ${result.stderr})`).toBe(0);
-  return result.stdout;
-}
+/** kubectl's output; a non-zero exit fails the test with kubectl's stderr. */
+const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
 
 /** kubectl with no kubeconfig but the cluster's CA and these flags (a token, a certificate). */
 function kubectlWith(...credentials: string[]) {

@@ -40,12 +40,8 @@ afterAll(async () => {
   if (files) rmSync(files, { recursive: true, force: true });
 }, 60_000);
 
-/** Runs kubectl; fails the test with what it printed when it does not exit 0. */
-async function kubectl(...args: string[]): Promise<string> {
-  const result = await cluster!.kubectl.run(...args);
-  expect(result.code, `kubectl ${args.join(' ')} should exit 0 (stderr: ${result.stderr})`).toBe(0);
-  return result.stdout;
-}
+/** kubectl's output; a non-zero exit fails the test with kubectl's stderr. */
+const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
 
 /** Starts kubectl, writes `input` to its stdin and ends it; resolves with its exit and output. */
 function withInput(input: string, ...args: string[]): Promise<{ code: number; out: string }> {

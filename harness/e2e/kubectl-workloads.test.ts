@@ -38,12 +38,8 @@ afterAll(async () => {
   await running?.stop();
 }, 60_000);
 
-/** kubectl, failing the test with its stderr when it exits non-zero. */
-async function run(...args: string[]): Promise<string> {
-  const result = await kubectl.run(...args);
-  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
-  return result.stdout;
-}
+/** kubectl's output; a non-zero exit fails the test with kubectl's stderr. */
+const run = (...args: string[]) => kubectl.output(...args);
 
 /** Applies a manifest written to kubectl's home. */
 async function apply(name: string, manifest: string): Promise<void> {

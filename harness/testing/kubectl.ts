@@ -30,6 +30,8 @@ export interface Kubectl {
   readonly home: string;
   /** Runs kubectl with these arguments until it exits (or after `timeoutMs`, killed). */
   run(...args: string[]): Promise<KubectlResult>;
+  /** Runs kubectl and resolves with what it printed; rejects with its stderr if it exits non-zero. */
+  output(...args: string[]): Promise<string>;
   /** Starts kubectl and leaves it running (`get --watch`): the caller kills it. */
   start(...args: string[]): ChildProcessWithoutNullStreams;
   /** Removes its home. */
@@ -56,18 +58,25 @@ export function kubectlFor(server: string, timeoutMs = 20_000): Kubectl {
     ...args,
   ];
   const env = { ...process.env, KUBECONFIG: path.join(home, 'config'), HOME: home };
+  const run = (...args: string[]) =>
+    new Promise<KubectlResult>((resolve) => {
+      execFile('kubectl', argv(args), { env, timeout: timeoutMs }, (error, stdout, stderr) =>
+        resolve({
+          code: error ? Number((error as { code?: number }).code ?? 1) : 0,
+          stdout,
+          stderr,
+        }),
+      );
+    });
   return {
     home,
-    run: (...args) =>
-      new Promise((resolve) => {
-        execFile('kubectl', argv(args), { env, timeout: timeoutMs }, (error, stdout, stderr) =>
-          resolve({
-            code: error ? Number((error as { code?: number }).code ?? 1) : 0,
-            stdout,
-            stderr,
-          }),
-        );
-      }),
+    run,
+    output: async (...args) => {
+      const result = await run(...args);
+      if (result.code !== 0)
+        throw new Error(`kubectl ${args.join(' ')} exited ${result.code}: ${result.stderr}`);
+      return result.stdout;
+    },
     start: (...args) => spawn('kubectl', argv(args), { env }),
     close: () => rmSync(home, { recursive: true, force: true }),
   };
