@@ -1,6 +1,7 @@
 // A kubelet under the Node authorizer: it may not list Secrets, so chapter 10a is given a cache of
-// the Secrets and ConfigMaps its own pods use, read one by one, on the reference API server with
-// chapter 11b's authorization.
+// the Secrets and ConfigMaps its own pods use, and chapter 13c one of its pods' claims and the
+// volumes bound to them, read one by one, on the reference API server with chapter 11b's
+// authorization.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import type { KubeObject, Pod } from '../api/types.ts';
@@ -77,5 +78,55 @@ describe("A kubelet's Secrets under the Node authorizer", () => {
         .map((secret) => secret.metadata.name)
         .sort(),
     ).toEqual(['s1', 's3']);
+  });
+});
+
+describe("A kubelet's claims and volumes under the Node authorizer", () => {
+  test("informers of every claim and volume hold only its pods' claims and the volumes bound to them", async () => {
+    const admin = toolkit.createClient({ server: server.url, token: 'admin-token' });
+    for (const [claim, volume] of [
+      ['mine', 'pv-mine'],
+      ['theirs', 'pv-theirs'],
+    ] as const) {
+      await admin.resource('persistentvolumes').create({
+        metadata: { name: volume },
+        spec: {
+          capacity: { storage: '1Gi' },
+          accessModes: ['ReadWriteOnce'],
+          hostPath: { path: '/tmp' },
+        },
+      } as KubeObject);
+      await admin.resource('persistentvolumeclaims', 'dev').create({
+        metadata: { name: claim },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          resources: { requests: { storage: '1Gi' } },
+          volumeName: volume,
+        },
+      } as KubeObject);
+    }
+    for (const [pod, node, claim] of [
+      ['db-n1', 'n1', 'mine'],
+      ['db-n2', 'n2', 'theirs'],
+    ] as const)
+      await admin.resource('pods', 'dev').create({
+        metadata: { name: pod },
+        spec: {
+          nodeName: node,
+          containers: [{ name: 'app', image: 'busybox' }],
+          volumes: [{ name: 'data', persistentVolumeClaim: { claimName: claim } }],
+        },
+      } as Pod);
+    const node = toolkit.createClient({ server: server.url, token: 'n1-token' });
+    const scoped = nodeScopedAccess(node, toolkit, 'n1');
+    const claims = scoped.toolkit.createInformer(scoped.client.resource('persistentvolumeclaims'));
+    const volumes = scoped.toolkit.createInformer(scoped.client.resource('persistentvolumes'));
+    claims.run(stop.signal);
+    volumes.run(stop.signal);
+    await waitFor(() => volumes.get('pv-mine') !== undefined, "n1's pod's volume", 10_000);
+    expect(
+      [claims.list(), volumes.list()].map((objects) => objects.map((o) => o.metadata.name)),
+      "the claims and volumes node n1 holds: only its pod's, none of n2's",
+    ).toEqual([['mine'], ['pv-mine']]);
   });
 });
