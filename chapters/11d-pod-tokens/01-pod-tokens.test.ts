@@ -36,10 +36,10 @@ const pod = (fields: object = {}): Pod =>
   }) as Pod;
 
 // The kubelet's side: chapter 10a's configuration stands in as `inner`, the API as a few answers.
-let podsDir: string | undefined;
+// A test may set up twice; every folder it made goes.
+const podsDirs: string[] = [];
 afterEach(() => {
-  if (podsDir) rmSync(podsDir, { recursive: true, force: true });
-  podsDir = undefined;
+  for (const dir of podsDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 const sandbox = { id: 'sandbox', ip: '10.244.0.5' } as PodSandboxStatus;
@@ -86,7 +86,8 @@ const client = {
 
 /** The kubelet's configuration with tokens, over a clock the test moves and a counting TokenRequest. */
 function setUp(options: { problem?: string; refuse?: boolean } = {}) {
-  podsDir = mkdtempSync(join(tmpdir(), 'kata-11d-'));
+  const podsDir = mkdtempSync(join(tmpdir(), 'kata-11d-'));
+  podsDirs.push(podsDir);
   const calls: string[] = [];
   const requests: { namespace: string; account: string; spec: object }[] = [];
   const clock = { now: 1_000_000 };
