@@ -388,6 +388,16 @@ export function chapterConcurrency(cores = os.availableParallelism()): number {
   return Math.max(1, Math.min(2, cores));
 }
 
+/**
+ * How many harness test files run at once. Its end-to-end suites spend most of their time waiting
+ * on their clusters (about a quarter of two cores busy), and each has node addresses, a Service
+ * range and a data directory of its own (suiteNodeIndexBase), so two run side by side even on two
+ * cores, where Vitest would run one.
+ */
+export function harnessWorkers(cores = os.availableParallelism()): number {
+  return Math.max(2, cores - 1);
+}
+
 export interface CheckOptions {
   /** Only these chapters in steps c and d (default: every chapter). */
   chapters: Chapter[];
@@ -443,7 +453,11 @@ export async function check(options: CheckOptions): Promise<number> {
     list.record('chapter folders and the course manifest agree', folderProblems(manifest));
     list.step('e. The harness');
     const harnessStarted = performance.now();
-    const run = await runTests({ target: 'chapters', paths: ['harness/'] });
+    const run = await runTests({
+      target: 'chapters',
+      paths: ['harness/'],
+      workers: harnessWorkers(),
+    });
     const failing = run.tests.filter((test) => test.state === 'failed');
     list.record(
       'the harness tests pass',

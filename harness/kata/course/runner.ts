@@ -80,6 +80,8 @@ export interface RunRequest {
   coverage?: { include: string[]; reportsDirectory: string };
   /** Run only these tests, by full name ("Section > test"): one stage's. */
   only?: string[];
+  /** How many test files at once (Vitest's default: one fewer than the cores). */
+  workers?: number;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function runTests(request: RunRequest): Promise<RunResult> {
       watch: false,
       reporters: [collector],
       ...speed,
+      ...(request.workers && { maxWorkers: request.workers }),
       ...(request.only && { testNamePattern: namePattern(request.only) }),
       ...(request.coverage && {
         coverage: {
