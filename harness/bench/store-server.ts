@@ -5,9 +5,16 @@
 // kata/etcd per protocol; absolute numbers on a shared machine mean little, the ratio measured in
 // one run does.
 //
-//   npx tsx harness/bench/store-server.ts [--seconds 3]      (about a minute)
+//   npx tsx harness/bench/store-server.ts [--seconds 1] [--rounds 7]      (about two minutes)
 //
 // Both stores run as their own processes, so neither shares the client's event loop.
+//
+// On a shared machine one cell's rate swings with whatever else runs (the one-client put rate
+// with the disk's other writers most of all), so a cell is measured in many short rounds, the two
+// stores back to back in each, in alternating order (kata then etcd, then etcd then kata), and
+// each round gives a ratio of two rates measured under nearly the same load. The figure is the
+// median of those ratios, printed with their spread (lowest to highest); the rates printed are
+// each store's median round.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,13 +26,18 @@ import { waitFor } from '../testing/wait.ts';
 import { endsWithProgram } from '../lifetime.ts';
 import { repoRoot } from '../paths.ts';
 import { loadReference } from '../components/implementation.ts';
+import { percentile } from './programs/percentile.ts';
 
 const { createStoreClient } = await loadReference('02', 'client.ts');
 
-const secondsFlag = process.argv.indexOf('--seconds');
-const seconds = secondsFlag > 0 ? Number(process.argv[secondsFlag + 1]) : 3;
+/** A numeric flag's value, or `fallback`. */
+function numberFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+}
+const seconds = numberFlag('--seconds', 1);
+const ROUNDS = numberFlag('--rounds', 7);
 const CONCURRENCY = [1, 64];
-const ROUNDS = 2;
 
 interface Target {
   name: string;
@@ -120,40 +132,54 @@ const cells = CONCURRENCY.flatMap((concurrency) => [
   { column: `ranges/s ${concurrency}`, concurrency, put: false },
 ]);
 
+/** Each target's rate in every round of one cell, in round order. */
+type CellRates = number[][];
+
 /**
- * Measures every cell on every target. Targets take turns, cell by cell, twice, and the better of
- * the two rounds counts: a machine that gets busier for a moment (other work on a shared host)
- * then costs neither side its result.
+ * Measures every cell on every target, ROUNDS times, the targets back to back in each round and
+ * in alternating order (see the top of this file). Returns each cell's rates per target.
  */
 async function benchAll(
   targets: Target[],
   connect: (url: string) => BenchClient,
-): Promise<Array<Record<string, number>>> {
+): Promise<Record<string, CellRates>> {
   const value = bytes('x'.repeat(256));
   const clients = targets.map((target) => connect(target.url));
-  const results: Array<Record<string, number>> = targets.map(() => ({}));
+  const results: Record<string, CellRates> = {};
   try {
     for (const client of clients) {
       // Warm up connections and code paths first.
       await measure(8, (worker, n) => client.put(bytes(`warm/${worker}/${n % 100}`), value));
     }
     for (const cell of cells) {
+      const rates: CellRates = targets.map(() => []);
       for (let round = 0; round < ROUNDS; round++) {
-        for (const [i, client] of clients.entries()) {
-          const rate = await measure(cell.concurrency, (worker, n) =>
-            cell.put
-              ? client.put(bytes(`bench/${worker}/${n % 1000}`), value)
-              : client.range(bytes(`bench/${worker}/${n % 100}`)),
+        const order = [...clients.keys()];
+        if (round % 2 === 1) order.reverse();
+        for (const i of order) {
+          const client = clients[i]!;
+          rates[i]!.push(
+            await measure(cell.concurrency, (worker, n) =>
+              cell.put
+                ? client.put(bytes(`bench/${worker}/${n % 1000}`), value)
+                : client.range(bytes(`bench/${worker}/${n % 100}`)),
+            ),
           );
-          results[i]![cell.column] = Math.max(results[i]![cell.column] ?? 0, rate);
         }
       }
+      results[cell.column] = rates;
     }
   } finally {
     for (const client of clients) await client.close();
   }
   return results;
 }
+
+/** The median of some numbers (the nearest-rank one, a real sample, for an odd count). */
+const median = (values: number[]) => percentile(values, 0.5);
+
+/** kata's rate over etcd's, round by round. */
+const roundRatios = ([kata, etcd]: CellRates) => kata!.map((rate, round) => rate / etcd![round]!);
 
 function table(
   rows: Array<[string, Record<string, number> | undefined]>,
@@ -171,7 +197,7 @@ function table(
 
 const columns = cells.map((cell) => cell.column);
 console.log(
-  `store-server benchmark: best of ${ROUNDS} rounds of ${seconds} s per cell, fsync on, one client process, 256-byte values`,
+  `store-server benchmark: ${ROUNDS} rounds of ${seconds} s per cell and store, interleaved; medians; fsync on, one client process, 256-byte values`,
 );
 
 const targets: Target[] = [await startKata()];
@@ -188,7 +214,7 @@ if (version) {
     'etcd: skipped, no etcd on PATH (install etcd 3.4, e.g. Debian etcd-server, for the baseline)',
   );
 }
-const results: Record<string, Array<Record<string, number>>> = {};
+const results: Record<string, Record<string, CellRates>> = {};
 try {
   for (const [protocol, connect] of Object.entries(protocols)) {
     results[protocol] = await benchAll(targets, connect);
@@ -198,13 +224,22 @@ try {
 }
 const rows: Array<[string, Record<string, number> | undefined]> = [];
 for (const [protocol, measured] of Object.entries(results)) {
-  for (const [i, target] of targets.entries())
-    rows.push([`${target.name} ${protocol}`, measured[i]]);
+  for (const [i, target] of targets.entries()) {
+    const medians = Object.fromEntries(columns.map((c) => [c, median(measured[c]![i]!)]));
+    rows.push([`${target.name} ${protocol}`, medians]);
+  }
 }
 console.log(table(rows, columns));
-for (const [protocol, measured] of Object.entries(results)) {
-  if (measured.length !== 2) continue;
-  const [kata, etcd] = measured as [Record<string, number>, Record<string, number>];
-  const ratios = columns.map((c) => `${(kata[c]! / etcd[c]!).toFixed(2)}x`.padStart(14));
-  console.log(`${`kata / etcd ${protocol}`.padEnd(20)}${ratios.join('')}`);
+if (targets.length === 2) {
+  for (const [protocol, measured] of Object.entries(results)) {
+    const ratios = columns.map((c) => `${median(roundRatios(measured[c]!)).toFixed(2)}x`);
+    const spreads = columns.map((c) => {
+      const all = roundRatios(measured[c]!);
+      return `${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}`;
+    });
+    console.log(
+      `${`kata / etcd ${protocol}`.padEnd(20)}${ratios.map((r) => r.padStart(14)).join('')}`,
+    );
+    console.log(`${'  (lowest-highest)'.padEnd(20)}${spreads.map((r) => r.padStart(14)).join('')}`);
+  }
 }

@@ -78,7 +78,9 @@ describe('HPACK', () => {
 
 /** A Node HTTP/2 server behind admitGrpcConnection, answering each request with its :authority. */
 async function admittingServer(): Promise<string> {
-  const h2 = http2.createServer((request, response) => response.end(request.headers[':authority']));
+  const h2 = http2.createServer((request, response) =>
+    response.end(request.headers[':authority'] ?? ''),
+  );
   const server = net.createServer((socket) => {
     socket.pause();
     admitGrpcConnection(socket, (connection) => h2.emit('connection', connection));
