@@ -188,7 +188,8 @@ export function firstExchange(buffer: Buffer): FirstExchange | undefined {
     if (fields) continue;
     if (frame.type === HEADERS) block = { first: frame, fragments: [fragmentOf(frame)] };
     else if (frame.type === CONTINUATION && block) block.fragments.push(frame.payload);
-    if (block && frame.flags & END_HEADERS && frame.type !== SETTINGS)
+    else continue;
+    if (frame.flags & END_HEADERS)
       fields = new HpackDecoder().decode(Buffer.concat(block.fragments));
   }
   return ack && fields ? { ack, fields } : undefined;
