@@ -84,7 +84,8 @@ export function setUpApp(context: ServerContext): void {
  * - a GET that options.discovery answers (serveDiscovery returns true): done;
  * - parseResourcePath; nothing there is noSuchPath (404); then checkPathSegments (400 for a
  *   namespace or name "." or "..");
- * - verbOf the request; authorize(context, user, verb, info); sendReadWarnings;
+ * - verbOf the request; authorize(context, user, verb, info); with options.readWarnings,
+ *   sendReadWarnings;
  * - serveReview (filters.ts) answered it (a SelfSubjectAccessReview): done;
  * - a subresource: routeSubresource;
  * - else the verb's handler in verbHandlers (handlers.ts), collection or object as the path
@@ -169,7 +170,8 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
 /**
  * The hot path: a GET of one object, with no query and no Table asked for, authenticated and
  * authorized as every request is, and answered with the stored object without going through
- * Express. Anything else (a read of a resource with read warnings too: routeRequest sends them),
+ * Express. Anything else (a read of a resource with read warnings too, when options.readWarnings
+ * has any: routeRequest sends them),
  * a refusal by authenticate or authorize (they throw), and any failure to read the object, goes
  * to context.app, which answers it in full: the bytes a client gets must be
  * the same either way.

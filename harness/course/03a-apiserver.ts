@@ -170,7 +170,7 @@ export const chapter3A: Chapter = {
     },
     {
       title: 'POST creates',
-      from: 'Create, get and list > POST a pod: 201 with the stored pod',
+      from: 'Create, get and list > every answer is JSON, with its length',
       functions: ['createObject', 'admit', 'checkNamespaceExists', 'objectOf', 'validateFields'],
     },
     {
@@ -245,9 +245,15 @@ export const chapter3A: Chapter = {
       functions: ['subresourceActions'],
     },
     {
-      title: 'Body decoders, discovery and Services',
+      title: 'Body decoders, discovery, read warnings and Services',
       from: 'Collaborators > a body in a format a body decoder reads goes through it; others still go to parseBody',
-      functions: ['serveDiscovery', 'serviceAllocation', 'startServiceAllocator'],
+      functions: [
+        'serveDiscovery',
+        'readWarningsOf',
+        'sendReadWarnings',
+        'serviceAllocation',
+        'startServiceAllocator',
+      ],
     },
     {
       title: 'Logs from the kubelet',

@@ -183,7 +183,7 @@ export async function routeRequest(
   checkPathSegments(info);
   const verb = verbOf(request.method, info, query);
   authorize(context, user, verb, info);
-  await sendReadWarnings(context, response, info, verb);
+  if (context.options.readWarnings) await sendReadWarnings(context, response, info, verb);
   if (serveReview(context, request, response, info, verb)) return;
   if (info.subresource !== undefined) {
     return routeSubresource(context, request, response, info, query);
@@ -336,7 +336,7 @@ export function serveHotPath(
     !info ||
     info.name === undefined ||
     info.subresource !== undefined ||
-    readWarningsOf(context, info.resource).length > 0
+    (context.options.readWarnings && readWarningsOf(context, info.resource).length > 0)
   ) {
     context.app(request, response);
     return;
