@@ -12,6 +12,8 @@
 // chapter passes and from the reference until then (--use auto, the default), and runs until
 // SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node. It answers
 // /healthz and /livez, as kube-proxy does, on --healthz-bind-address (0.0.0.0:10256; port 0: any).
+// It writes its mode on its Node (the kata.dev/proxy-mode annotation; the iptables proxy takes it
+// away on exit), so the API server can warn on NetworkPolicy reads where nothing enforces them.
 // With --network single (../network.ts) it sends a Service's connections to the ports each pod was
 // published on (host-ports.ts), and leaves out ClusterIPs this machine cannot bind.
 import path from 'node:path';
@@ -19,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { proxyModeAnnotation } from '../api/policy-enforcement.ts';
 import { systemClock, sleep } from '../clock.ts';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { isNotFound } from '../client/errors.ts';
 import type { ApiClient } from '../client/types.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import {
@@ -189,7 +192,8 @@ const markRetryMs = 2_000;
  * Writes this proxy's mode on its Node, in the annotation harness/api/policy-enforcement.ts
  * reads: the API server's warning on NetworkPolicy reads names the nodes without iptables. The
  * Node may not be registered yet, or may be deleted and made anew, so the mark is checked again
- * every markCheckMs until `signal` aborts; a failure is said once, then tried again.
+ * every markCheckMs until `signal` aborts; a failure other than NotFound is said once, then
+ * tried again.
  */
 export async function markNode(
   client: ApiClient,
@@ -209,7 +213,8 @@ export async function markNode(
       }
       failing = false;
     } catch (error) {
-      if (!failing && !signal.aborted)
+      // A Node not registered yet is expected (its kubelet starts beside this proxy).
+      if (!failing && !signal.aborted && !isNotFound(error))
         log(
           `cannot mark node ${nodeName} with ${proxyModeAnnotation}=${mode} yet: ${(error as Error).message}; trying again`,
         );
