@@ -14,8 +14,10 @@
 // stores back to back in each, in alternating order (kata then etcd, then etcd then kata), and
 // each round gives a ratio of two rates measured under nearly the same load. The figure is the
 // median of those ratios, printed with their spread (lowest to highest); the rates printed are
-// each store's median round.
+// each store's median round. Beside them, on Linux, what load hardly moves: each store process's
+// CPU time (user and system, from /proc) per 1,000 operations of the cell, over all its rounds.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,7 +44,34 @@ const CONCURRENCY = [1, 64];
 interface Target {
   name: string;
   url: string;
+  /** The serving process, whose CPU time is read; none where /proc cannot say. */
+  pid?: number;
   stop(): Promise<void>;
+}
+
+/** A process's CPU time so far, user and system, in milliseconds (/proc/PID/stat, 100 ticks a second). */
+function cpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The process whose command line names `flag` (etcd runs under a small shell: its grandchild). */
+function pidWithFlag(flag: string): number | undefined {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (args.includes(flag) && path.basename(args[0] ?? '') === 'etcd') return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return undefined;
 }
 
 /** What the benchmark asks of a client, whichever protocol it speaks. */
@@ -99,6 +128,7 @@ async function startKata(): Promise<Target> {
   return {
     name: 'kata store',
     url: /serving client requests on (\S+)/.exec(output)![1]!,
+    pid: child.pid,
     // It stops however the benchmark ends (harness/lifetime.ts).
     stop: endsWithProgram(async () => {
       child.kill('SIGTERM');
@@ -108,7 +138,7 @@ async function startKata(): Promise<Target> {
   };
 }
 
-/** Runs `operation` from `concurrency` loops for `seconds`; returns operations per second. */
+/** Runs `operation` from `concurrency` loops for `seconds`; returns operations per second and their count. */
 async function measure(
   concurrency: number,
   operation: (worker: number, n: number) => Promise<unknown>,
@@ -123,7 +153,7 @@ async function measure(
   };
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, (_, worker) => loop(worker)));
-  return done / ((performance.now() - started) / 1000);
+  return { rate: done / ((performance.now() - started) / 1000), operations: done };
 }
 
 /** The cells of the table: an operation at a concurrency. */
@@ -135,6 +165,12 @@ const cells = CONCURRENCY.flatMap((concurrency) => [
 /** Each target's rate in every round of one cell, in round order. */
 type CellRates = number[][];
 
+/** One cell's figures: rates by target and round, and each target's CPU ms per 1,000 operations. */
+interface CellResult {
+  rates: CellRates;
+  cpuPerThousand: Array<number | undefined>;
+}
+
 /**
  * Measures every cell on every target, ROUNDS times, the targets back to back in each round and
  * in alternating order (see the top of this file). Returns each cell's rates per target.
@@ -142,10 +178,10 @@ type CellRates = number[][];
 async function benchAll(
   targets: Target[],
   connect: (url: string) => BenchClient,
-): Promise<Record<string, CellRates>> {
+): Promise<Record<string, CellResult>> {
   const value = bytes('x'.repeat(256));
   const clients = targets.map((target) => connect(target.url));
-  const results: Record<string, CellRates> = {};
+  const results: Record<string, CellResult> = {};
   try {
     for (const client of clients) {
       // Warm up connections and code paths first.
@@ -153,21 +189,29 @@ async function benchAll(
     }
     for (const cell of cells) {
       const rates: CellRates = targets.map(() => []);
+      const cpu = targets.map(() => 0);
+      const operations = targets.map(() => 0);
       for (let round = 0; round < ROUNDS; round++) {
         const order = [...clients.keys()];
         if (round % 2 === 1) order.reverse();
         for (const i of order) {
           const client = clients[i]!;
-          rates[i]!.push(
-            await measure(cell.concurrency, (worker, n) =>
-              cell.put
-                ? client.put(bytes(`bench/${worker}/${n % 1000}`), value)
-                : client.range(bytes(`bench/${worker}/${n % 100}`)),
-            ),
+          const before = cpuMs(targets[i]!.pid);
+          const measured = await measure(cell.concurrency, (worker, n) =>
+            cell.put
+              ? client.put(bytes(`bench/${worker}/${n % 1000}`), value)
+              : client.range(bytes(`bench/${worker}/${n % 100}`)),
           );
+          const after = cpuMs(targets[i]!.pid);
+          rates[i]!.push(measured.rate);
+          cpu[i]! += before === undefined || after === undefined ? NaN : after - before;
+          operations[i]! += measured.operations;
         }
       }
-      results[cell.column] = rates;
+      const cpuPerThousand = cpu.map((ms, i) =>
+        Number.isNaN(ms) ? undefined : (ms / operations[i]!) * 1000,
+      );
+      results[cell.column] = { rates, cpuPerThousand };
     }
   } finally {
     for (const client of clients) await client.close();
@@ -207,6 +251,9 @@ if (version) {
   targets.push({
     name: `etcd ${version}`,
     url: etcd.url,
+    pid: existsSync('/proc/self/stat')
+      ? pidWithFlag(`--listen-client-urls=${etcd.url}`)
+      : undefined,
     stop: endsWithProgram(() => etcd.stop()),
   });
 } else {
@@ -214,7 +261,7 @@ if (version) {
     'etcd: skipped, no etcd on PATH (install etcd 3.4, e.g. Debian etcd-server, for the baseline)',
   );
 }
-const results: Record<string, Record<string, CellRates>> = {};
+const results: Record<string, Record<string, CellResult>> = {};
 try {
   for (const [protocol, connect] of Object.entries(protocols)) {
     results[protocol] = await benchAll(targets, connect);
@@ -225,21 +272,43 @@ try {
 const rows: Array<[string, Record<string, number> | undefined]> = [];
 for (const [protocol, measured] of Object.entries(results)) {
   for (const [i, target] of targets.entries()) {
-    const medians = Object.fromEntries(columns.map((c) => [c, median(measured[c]![i]!)]));
+    const medians = Object.fromEntries(columns.map((c) => [c, median(measured[c]!.rates[i]!)]));
     rows.push([`${target.name} ${protocol}`, medians]);
   }
 }
 console.log(table(rows, columns));
 if (targets.length === 2) {
   for (const [protocol, measured] of Object.entries(results)) {
-    const ratios = columns.map((c) => `${median(roundRatios(measured[c]!)).toFixed(2)}x`);
+    const ratios = columns.map((c) => `${median(roundRatios(measured[c]!.rates)).toFixed(2)}x`);
     const spreads = columns.map((c) => {
-      const all = roundRatios(measured[c]!);
+      const all = roundRatios(measured[c]!.rates);
       return `${Math.min(...all).toFixed(2)}-${Math.max(...all).toFixed(2)}`;
     });
     console.log(
       `${`kata / etcd ${protocol}`.padEnd(20)}${ratios.map((r) => r.padStart(14)).join('')}`,
     );
     console.log(`${'  (lowest-highest)'.padEnd(20)}${spreads.map((r) => r.padStart(14)).join('')}`);
+  }
+}
+const cpuRows = Object.entries(results).flatMap(([protocol, measured]) =>
+  targets.map((target, i): [string, string[]] => [
+    `${target.name} ${protocol}`,
+    columns.map((c) => measured[c]!.cpuPerThousand[i]?.toFixed(0) ?? '-'),
+  ]),
+);
+if (cpuRows.some(([, cells]) => cells.some((cell) => cell !== '-'))) {
+  console.log('\nCPU ms of the store process per 1,000 operations (lower is better):');
+  for (const [name, cells] of cpuRows)
+    console.log(`${name.padEnd(20)}${cells.map((cell) => cell.padStart(14)).join('')}`);
+  if (targets.length === 2) {
+    for (const [protocol, measured] of Object.entries(results)) {
+      const ratios = columns.map((c) => {
+        const [kata, etcd] = measured[c]!.cpuPerThousand;
+        return kata && etcd ? `${(etcd / kata).toFixed(2)}x` : '-';
+      });
+      console.log(
+        `${`etcd / kata ${protocol}`.padEnd(20)}${ratios.map((r) => r.padStart(14)).join('')}`,
+      );
+    }
   }
 }
