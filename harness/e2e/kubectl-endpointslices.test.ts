@@ -88,7 +88,7 @@ describe.skipIf(!hasKubectl)(
       ).toMatch(/^127\.0\.0\.1:\d+$/);
     }, 90_000);
 
-    test('kubectl get netpol shows a policy and its pod selector', async () => {
+    test('kubectl get netpol shows a policy and its pod selector, and warns that the userspace proxies do not enforce it', async () => {
       const policy = JSON.stringify({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
