@@ -8,7 +8,13 @@ import request from 'supertest';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ApiError } from '../../harness/api/errors.ts';
 import { exampleDeployment, examplePod } from '../../harness/api/examples.ts';
-import type { Discovery, Patcher, Selectors, Subresource } from '../../harness/api/machinery.ts';
+import type {
+  Discovery,
+  Patcher,
+  ReadWarning,
+  Selectors,
+  Subresource,
+} from '../../harness/api/machinery.ts';
 import { builtinResources } from '../../harness/api/resources.ts';
 import type { DeleteOptions, KubeObject, Pod } from '../../harness/api/types.ts';
 import { WatchReader } from '../../harness/api/watch-reader.ts';
@@ -485,6 +491,29 @@ describe('Collaborators', () => {
     const versions = await api.get('/api');
     expect(versions.body, 'GET /api').toEqual({ kind: 'APIVersions', versions: ['v1'] });
     expect((await api.get('/apis')).status, 'GET /apis (discovery does not know it)').toBe(404);
+  });
+
+  test('a read warning of pods goes with every read of pods as a Warning header, from what it lists; writes and other resources get none', async () => {
+    const podCount: ReadWarning = {
+      group: '',
+      resource: 'pods',
+      warnings: async (cluster) => [`${(await cluster.list('', 'pods')).length} pods stored`],
+    };
+    const { server, api } = await setup({ readWarnings: [podCount] });
+    const listed = await api.get(PODS);
+    expect(listed.headers.warning, 'GET the pods with a read warning that counts pods').toBe(
+      '299 - "2 pods stored"',
+    );
+    // A GET of one object would take the hot path: with a read warning it goes the full way.
+    const url = await server.listen();
+    const one = await fetch(`${url}${PODS}/web`);
+    expect(one.headers.get('warning'), 'GET pod web over HTTP (the hot path)').toBe(
+      '299 - "2 pods stored"',
+    );
+    const written = await api.post(PODS).send(examplePod('cache'));
+    expect(written.headers.warning, 'POST a pod: a write is no read').toBeUndefined();
+    const other = await api.get(DEPLOYMENTS);
+    expect(other.headers.warning, 'GET the deployments: not the warned resource').toBeUndefined();
   });
 
   test('a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete', async () => {

@@ -19,10 +19,12 @@
 // compaction; then listening, with a fast path for the commonest request, and closing.
 import type http from 'node:http';
 import type { Request, Response } from 'express';
-import type { Timers } from '../../harness/api/machinery.ts';
+import type { ReadWarning, Timers } from '../../harness/api/machinery.ts';
+import type { ResourceType } from '../../harness/api/resources.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { ServerContext } from './context.ts';
+import type { RequestInfo } from './paths.ts';
 import { gracePeriodOf } from './strategy.ts';
 
 // The module's contract lives in harness/contracts/apiserver.ts; the pod grace period, in the
@@ -82,7 +84,8 @@ export function setUpApp(context: ServerContext): void {
  * - a GET that options.discovery answers (serveDiscovery returns true): done;
  * - parseResourcePath; nothing there is noSuchPath (404); then checkPathSegments (400 for a
  *   namespace or name "." or "..");
- * - verbOf the request; authorize(context, user, verb, info);
+ * - verbOf the request; authorize(context, user, verb, info); with options.readWarnings,
+ *   sendReadWarnings;
  * - serveReview (filters.ts) answered it (a SelfSubjectAccessReview): done;
  * - a subresource: routeSubresource;
  * - else the verb's handler in verbHandlers (handlers.ts), collection or object as the path
@@ -94,6 +97,26 @@ export async function routeRequest(
   response: Response,
 ): Promise<void> {
   throw new NotImplemented('routeRequest', '§ Create, get and list');
+}
+
+/** The read warnings of one resource: those of options.readWarnings with its group and name. */
+export function readWarningsOf(context: ServerContext, resource: ResourceType): ReadWarning[] {
+  throw new NotImplemented('readWarningsOf', '§ Collaborators');
+}
+
+/**
+ * On a read (the verb get, list or watch) of a resource with read warnings: ask each for its words,
+ * giving it a ClusterReader whose list(group, resource) is the stored objects of that resource
+ * in every namespace (none for a resource not served), and send them all as one Warning header
+ * (setHeader with the list, each through fields.ts's warningHeader). No words, no header.
+ */
+export async function sendReadWarnings(
+  context: ServerContext,
+  response: Response,
+  info: RequestInfo,
+  verb: string | undefined,
+): Promise<void> {
+  throw new NotImplemented('sendReadWarnings', '§ Collaborators');
 }
 
 /**
@@ -147,8 +170,10 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
 /**
  * The hot path: a GET of one object, with no query and no Table asked for, authenticated and
  * authorized as every request is, and answered with the stored object without going through
- * Express. Anything else, a refusal by authenticate or authorize (they throw), and any failure to
- * read the object, goes to context.app, which answers it in full: the bytes a client gets must be
+ * Express. Anything else (a read of a resource with read warnings too, when options.readWarnings
+ * has any: routeRequest sends them),
+ * a refusal by authenticate or authorize (they throw), and any failure to read the object, goes
+ * to context.app, which answers it in full: the bytes a client gets must be
  * the same either way.
  */
 export function serveHotPath(

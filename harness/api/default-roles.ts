@@ -150,10 +150,17 @@ const schedulerRules: PolicyRule[] = [
   rule([...READ, 'create', 'update'], 'coordination.k8s.io', ['leases']),
 ];
 
-/** kube-proxy's rules: it follows Services and their endpoints. */
+/**
+ * kube-proxy's rules: it follows Services and their endpoints (kube's system:node-proxier). Two
+ * more are kubekata's, for the iptables mode (chapter 09b) enforcing NetworkPolicies, the network
+ * plugin's work in Kubernetes: it reads policies, pods and namespaces, and every proxy writes its
+ * mode on its Node (the kata.dev/proxy-mode annotation, harness/api/policy-enforcement.ts).
+ */
 const proxierRules: PolicyRule[] = [
-  rule(READ, '', ['services', 'endpoints', 'nodes']),
+  rule(READ, '', ['services', 'endpoints', 'nodes', 'pods', 'namespaces']),
   rule(READ, 'discovery.k8s.io', ['endpointslices']),
+  rule(READ, 'networking.k8s.io', ['networkpolicies']),
+  rule(['patch'], '', ['nodes']),
   rule(['create', 'update', 'patch'], '', ['events']),
 ];
 

@@ -9,6 +9,8 @@
 //                 eviction: an action on the cluster (read budgets, delete the pod)
 //   discovery     /api, /apis, /version, /healthz: what a client asks before anything else
 //   bodyDecoders  request bodies in formats besides JSON and YAML (kubectl's protobuf)
+//   readWarnings  words sent with every read of one resource, as Warning headers (kubectl prints
+//                 them): a NetworkPolicy read where no node enforces policies says so
 //   timers        when a watch times out or sends a bookmark, so tests need not wait
 //
 // A collaborator reports a client's mistake by throwing an ApiError (harness/api/errors.ts).
@@ -110,6 +112,23 @@ export interface DiscoveryAnswer {
 
 /** Answers a GET on a path that is not a resource; undefined means "not mine" (404). */
 export type Discovery = (path: string, context: DiscoveryContext) => DiscoveryAnswer | undefined;
+
+/** What a read warning may look at: the objects of one resource, in every namespace. */
+export interface ClusterReader {
+  list(group: string, resource: string): Promise<KubeObject[]>;
+}
+
+/**
+ * Words the server sends with every read (get, list, watch) of one resource, each as a Warning
+ * header (`299 - "text"`), the way kube-apiserver sends its deprecation warnings; kubectl prints
+ * each as "Warning: text". It may read the cluster to decide; no words, no header.
+ */
+export interface ReadWarning {
+  /** The resource's group ("" for the core group) and plural name. */
+  readonly group: string;
+  readonly resource: string;
+  warnings(cluster: ClusterReader): Promise<string[]>;
+}
 
 /** Reads request bodies of one more Content-Type than JSON and YAML. */
 export interface BodyDecoder {

@@ -24,6 +24,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import { createAggregator } from '../api/aggregation.ts';
+import { networkPolicyEnforcement } from '../api/policy-enforcement.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
 import type { WebhooksModule } from '../contracts/webhooks.ts';
@@ -477,6 +478,8 @@ export async function startApiServer(
       connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(),
       // metrics.k8s.io and any other group an APIService hands to its own server (chapter 14).
       aggregator: createAggregator(),
+      // `kubectl get netpol` says where policies are stored but not enforced (chapter 09b).
+      readWarnings: [networkPolicyEnforcement],
       ...(loaded
         ? { security: loaded.security, resources: [...builtinResources, ...accessResources] }
         : {}),

@@ -12,11 +12,17 @@
 // chapter passes and from the reference until then (--use auto, the default), and runs until
 // SIGINT or SIGTERM. Without --node-ip, NodePort Services are not served on this node. It answers
 // /healthz and /livez, as kube-proxy does, on --healthz-bind-address (0.0.0.0:10256; port 0: any).
+// It writes its mode on its Node (the kata.dev/proxy-mode annotation; the iptables proxy takes it
+// away on exit), so the API server can warn on NetworkPolicy reads where nothing enforces them.
 // With --network single (../network.ts) it sends a Service's connections to the ports each pod was
 // published on (host-ports.ts), and leaves out ClusterIPs this machine cannot bind.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { proxyModeAnnotation } from '../api/policy-enforcement.ts';
+import { systemClock, sleep } from '../clock.ts';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
+import { isNotFound } from '../client/errors.ts';
+import type { ApiClient } from '../client/types.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import {
   parseComponentFlags,
@@ -102,6 +108,8 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
       : await userspaceProxy(flags, toolkit, config, log);
   const stop = new AbortController();
   const done = proxy.run(stop.signal);
+  // The API server warns on NetworkPolicy reads where no proxy said iptables (see markNode).
+  const marked = markNode(proxy.client, flags.nodeName, flags.proxyMode, stop.signal, log);
   log(
     `proxying Services for node ${flags.nodeName} in ${flags.proxyMode} mode` +
       (flags.proxyMode === 'iptables'
@@ -113,7 +121,9 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
   return {
     close: async () => {
       stop.abort();
-      await done;
+      await Promise.all([done, marked]);
+      // Its rules are gone: this node enforces no policy any more.
+      if (flags.proxyMode === 'iptables') await unmarkNode(proxy.client, flags.nodeName);
     },
   };
 }
@@ -138,7 +148,8 @@ async function userspaceProxy(
     log,
   });
   const client = flags.network === 'single' ? reachingClient(connected, log) : connected;
-  return createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
+  const proxy = createProxy({ toolkit, client, nodeName: flags.nodeName, nodeIp: flags.nodeIp });
+  return { run: (signal: AbortSignal) => proxy.run(signal), client: connected };
 }
 
 /** Chapter 09b's proxy: iptables rules in this network namespace's tables. */
@@ -162,13 +173,64 @@ async function iptablesProxy(
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
   });
-  return createIptablesProxy({
+  const proxy = createIptablesProxy({
     toolkit,
     client,
     nodeName: flags.nodeName,
     iptables,
     syncPeriodMs: flags.syncPeriodMs,
   });
+  return { run: (signal: AbortSignal) => proxy.run(signal), client };
+}
+
+/** How often a proxy checks that its Node still carries its mode (a Node may be made anew). */
+const markCheckMs = 30_000;
+/** How soon it tries again while the Node is not there yet (its kubelet starts beside it). */
+const markRetryMs = 2_000;
+
+/**
+ * Writes this proxy's mode on its Node, in the annotation harness/api/policy-enforcement.ts
+ * reads: the API server's warning on NetworkPolicy reads names the nodes without iptables. The
+ * Node may not be registered yet, or may be deleted and made anew, so the mark is checked again
+ * every markCheckMs until `signal` aborts; a failure other than NotFound is said once, then
+ * tried again.
+ */
+export async function markNode(
+  client: ApiClient,
+  nodeName: string,
+  mode: ProxyMode,
+  signal: AbortSignal,
+  log: (line: string) => void,
+): Promise<void> {
+  const nodes = client.resource('nodes');
+  let failing = false;
+  while (!signal.aborted) {
+    try {
+      const node = await nodes.get(nodeName);
+      if (node.metadata.annotations?.[proxyModeAnnotation] !== mode) {
+        const annotations = { [proxyModeAnnotation]: mode };
+        await nodes.patch(nodeName, { metadata: { annotations } }, 'merge');
+      }
+      failing = false;
+    } catch (error) {
+      // A Node not registered yet is expected (its kubelet starts beside this proxy).
+      if (!failing && !signal.aborted && !isNotFound(error))
+        log(
+          `cannot mark node ${nodeName} with ${proxyModeAnnotation}=${mode} yet: ${(error as Error).message}; trying again`,
+        );
+      failing = true;
+    }
+    await sleep(systemClock, failing ? markRetryMs : markCheckMs, signal);
+  }
+}
+
+/** Takes the mark away (the iptables proxy's rules are gone); a node already gone is fine. */
+export async function unmarkNode(client: ApiClient, nodeName: string): Promise<void> {
+  const annotations = { [proxyModeAnnotation]: null };
+  await client
+    .resource('nodes')
+    .patch(nodeName, { metadata: { annotations } }, 'merge')
+    .catch(() => {});
 }
 
 export async function main(argv: string[]): Promise<number> {

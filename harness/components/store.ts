@@ -27,6 +27,7 @@ import {
 } from './implementation.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
+import { admitGrpcConnection } from '../store/grpc-authority.ts';
 
 export interface StoreFlags {
   name: string;
@@ -217,7 +218,9 @@ export async function startStore(
       if (grpcServer && server.serveConnection) {
         const serveHttp = server.serveConnection.bind(server);
         const clientPort = await implementation.grpc!.listenClientPort(port, host, {
-          grpc: (connection) => grpcServer.serveConnection(connection),
+          // etcdctl's endpoint commands send an :authority Node's HTTP/2 refuses (grpc-authority.ts).
+          grpc: (connection) =>
+            admitGrpcConnection(connection, (admitted) => grpcServer.serveConnection(admitted)),
           http: serveHttp,
         });
         ports.push(clientPort);

@@ -7,6 +7,7 @@ import type {
   BodyDecoder,
   Discovery,
   Patcher,
+  ReadWarning,
   Selectors,
   ServiceAllocator,
   Subresource,
@@ -31,6 +32,12 @@ export interface ApiServerOptions {
   patcher?: Patcher;
   subresources?: Subresource[];
   discovery?: Discovery;
+  /**
+   * Words sent as Warning headers with every read of a resource (harness/api/machinery.ts):
+   * `kata up` warns there that NetworkPolicies are stored but not enforced where no node enforces
+   * them. None by default.
+   */
+  readWarnings?: ReadWarning[];
   /** Readers for body formats besides JSON and YAML, by Content-Type. */
   bodyDecoders?: BodyDecoder[];
   timers?: Timers;

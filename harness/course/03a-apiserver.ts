@@ -170,7 +170,7 @@ export const chapter3A: Chapter = {
     },
     {
       title: 'POST creates',
-      from: 'Create, get and list > POST a pod: 201 with the stored pod',
+      from: 'Create, get and list > every answer is JSON, with its length',
       functions: ['createObject', 'admit', 'checkNamespaceExists', 'objectOf', 'validateFields'],
     },
     {
@@ -245,9 +245,15 @@ export const chapter3A: Chapter = {
       functions: ['subresourceActions'],
     },
     {
-      title: 'Body decoders, discovery and Services',
+      title: 'Body decoders, discovery, read warnings and Services',
       from: 'Collaborators > a body in a format a body decoder reads goes through it; others still go to parseBody',
-      functions: ['serveDiscovery', 'serviceAllocation', 'startServiceAllocator'],
+      functions: [
+        'serveDiscovery',
+        'readWarningsOf',
+        'sendReadWarnings',
+        'serviceAllocation',
+        'startServiceAllocator',
+      ],
     },
     {
       title: 'Logs from the kubelet',
@@ -758,6 +764,8 @@ export const chapter3A: Chapter = {
       "Before parseBody, look for the options.bodyDecoders entry whose mediaType is the request's, and decode with it. Lesson: § Collaborators.",
     'Collaborators > GETs the resources do not answer go to discovery; a string body is sent as text':
       'serveDiscovery: ask options.discovery(path, { resources, serverAddress }); send a string or bytes body as it is with its content type, anything else as JSON; answer false when it does not know the path. Lesson: § Collaborators.',
+    'Collaborators > a read warning of pods goes with every read of pods as a Warning header, from what it lists; writes and other resources get none':
+      'readWarningsOf picks the options.readWarnings of the resource; sendReadWarnings (in routeRequest, after authorize) runs them only for get, list and watch, with a list(group, resource) over the storage, and sets one Warning header of warningHeader(word) each. serveHotPath hands such a GET to Express. Lesson: § Collaborators.',
     'Collaborators > a ServiceAllocator gives each Service its address before it is stored, and takes it back on delete':
       'serviceAllocation: hooks of the services (beginCreate onCreate, revertCreate and afterDelete onDelete); createContext adds it with an allocator. startServiceAllocator: rebuild from the stored Services, then create default/kubernetes through onCreate. Lesson: § Collaborators.',
     'Collaborators > a DELETE on the services collection gives back the addresses of each Service it deletes; a dry run gives back none':

@@ -2,8 +2,9 @@
 // two-node reference cluster: the hello example's slice lists its three pods under kube's
 // columns, `kubectl describe svc` (which reads slices since kubectl 1.31) lists the endpoints and
 // follows a scale-down (and lists the `kubernetes` Service's endpoint, a slice the API server
-// writes), and `kubectl get netpol` shows a policy's pod selector, its policyTypes defaulted. The kernel side of
-// the iptables mode is chapter 09b's own kernel tests. Skipped, with the reason, without kubectl.
+// writes), and `kubectl get netpol` shows a policy's pod selector, its policyTypes defaulted, and
+// warns, as `describe netpol` does, that the userspace proxies do not enforce it. The kernel side
+// of the iptables mode is chapter 09b's own kernel tests. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -87,7 +88,7 @@ describe.skipIf(!hasKubectl)(
       ).toMatch(/^127\.0\.0\.1:\d+$/);
     }, 90_000);
 
-    test('kubectl get netpol shows a policy and its pod selector', async () => {
+    test('kubectl get netpol shows a policy and its pod selector, and warns that the userspace proxies do not enforce it', async () => {
       const policy = JSON.stringify({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
@@ -97,9 +98,31 @@ describe.skipIf(!hasKubectl)(
       const file = path.join(cluster!.dataDir, 'backend-only.json');
       writeFileSync(file, policy);
       await kubectl('apply', '-f', file);
-      const table = await kubectl('get', 'netpol');
-      expect(table, 'kubectl get netpol after applying backend-only').toMatch(
+      const listed = await cluster!.kubectl.run('get', 'netpol');
+      expect(listed.stdout, 'kubectl get netpol after applying backend-only').toMatch(
         /NAME\s+POD-SELECTOR\s+AGE\nbackend-only\s+app=hello\s/,
+      );
+      // Both nodes' proxies run in userspace mode, where a policy is stored and does nothing.
+      const notEnforced =
+        /^Warning: NetworkPolicies are stored but not enforced on nodes \S+, \S+: their kube-proxy does not run in iptables mode/m;
+      expect(listed.stderr, 'the warning of kubectl get netpol (userspace proxies)').toMatch(
+        notEnforced,
+      );
+      const described = await cluster!.kubectl.run('describe', 'netpol', 'backend-only');
+      expect(described.stderr, 'the warning of kubectl describe netpol').toMatch(notEnforced);
+      // Each proxy said its mode on its Node (kata.dev/proxy-mode), which the warning reads.
+      await waitFor(
+        async () =>
+          (
+            await kubectl(
+              'get',
+              'nodes',
+              '-o',
+              String.raw`jsonpath={.items[*].metadata.annotations.kata\.dev/proxy-mode}`,
+            )
+          ).trim() === 'userspace userspace',
+        'both nodes to carry kata.dev/proxy-mode=userspace',
+        20_000,
       );
       expect(
         await kubectl('get', 'netpol', 'backend-only', '-o', 'jsonpath={.spec.policyTypes}'),

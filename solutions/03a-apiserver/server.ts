@@ -24,7 +24,12 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { serveAggregated, type AggregationHooks } from '../../harness/api/aggregation.ts';
 import { ApiError } from '../../harness/api/errors.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
-import { builtinResources, initialNamespaces } from '../../harness/api/resources.ts';
+import type { ReadWarning } from '../../harness/api/machinery.ts';
+import {
+  builtinResources,
+  initialNamespaces,
+  type ResourceType,
+} from '../../harness/api/resources.ts';
 import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
 import { systemClock } from '../../harness/clock.ts';
@@ -34,6 +39,7 @@ import { bytes } from '../../harness/store/bytes.ts';
 import { bodyReaderError, MAX_BODY_BYTES } from './bodies.ts';
 import { answer, coreResource, queryOf, type ServerContext } from './context.ts';
 import { authenticate, authorize, namespaceLifecycle, serveReview, verbOf } from './filters.ts';
+import { warningHeader } from './fields.ts';
 import { finalizerExtension } from './finalizers.ts';
 import { verbHandlers } from './handlers.ts';
 import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
@@ -177,6 +183,7 @@ export async function routeRequest(
   checkPathSegments(info);
   const verb = verbOf(request.method, info, query);
   authorize(context, user, verb, info);
+  if (context.options.readWarnings) await sendReadWarnings(context, response, info, verb);
   if (serveReview(context, request, response, info, verb)) return;
   if (info.subresource !== undefined) {
     return routeSubresource(context, request, response, info, query);
@@ -185,6 +192,36 @@ export async function routeRequest(
   const handler = verb && handlers[verb];
   if (!handler) throw methodNotAllowed();
   return handler(context, request, response, info, query);
+}
+
+/** The read warnings of one resource: those of options.readWarnings with its group and name. */
+export function readWarningsOf(context: ServerContext, resource: ResourceType): ReadWarning[] {
+  const all = context.options.readWarnings ?? [];
+  return all.filter((w) => w.group === resource.group && w.resource === resource.resource);
+}
+
+/**
+ * On a read (get, list, watch) of a resource with read warnings: each one's words, sent as
+ * Warning headers (`299 - "text"`, fields.ts's warningHeader) before the answer. A warning may
+ * list any served resource, to decide.
+ */
+export async function sendReadWarnings(
+  context: ServerContext,
+  response: Response,
+  info: RequestInfo,
+  verb: string | undefined,
+): Promise<void> {
+  if (verb !== 'get' && verb !== 'list' && verb !== 'watch') return;
+  const warnings = readWarningsOf(context, info.resource);
+  if (warnings.length === 0) return;
+  const cluster = {
+    list: async (group: string, name: string) => {
+      const found = context.resources.find((r) => r.group === group && r.resource === name);
+      return found ? (await context.storage.list(found)).items : [];
+    },
+  };
+  const words = (await Promise.all(warnings.map((w) => w.warnings(cluster)))).flat();
+  if (words.length > 0) response.setHeader('warning', words.map(warningHeader));
 }
 
 /**
@@ -279,8 +316,9 @@ export function listenOn(context: ServerContext, port: number, host: string): Pr
  * The hot path: a GET of one object, with no query, answered without Express. For so small a
  * request, Express's routing and its request and response wrappers cost more than reading the
  * object (harness/bench/apiserver.ts measures it). It passes the same filters (authenticate,
- * authorize) as every request. Anything else, and any failure, goes on to Express, which answers
- * it in full, so the bytes a client gets are the same either way.
+ * authorize) as every request. Anything else (a read of a resource with read warnings too:
+ * routeRequest sends them), and any failure, goes on to Express, which answers it in full, so the
+ * bytes a client gets are the same either way.
  */
 export function serveHotPath(
   context: ServerContext,
@@ -293,7 +331,13 @@ export function serveHotPath(
     plain && !wantsTable(request.headers.accept)
       ? parseResourcePath(target, context.resources)
       : undefined;
-  if (!info || info.name === undefined || info.subresource !== undefined) {
+  // A read with warnings goes the full way, where routeRequest sends them.
+  if (
+    !info ||
+    info.name === undefined ||
+    info.subresource !== undefined ||
+    (context.options.readWarnings && readWarningsOf(context, info.resource).length > 0)
+  ) {
     context.app(request, response);
     return;
   }
