@@ -34,46 +34,7 @@ function thrown(run: () => unknown): Error | undefined {
   }
 }
 
-describe('Mutating webhooks', () => {
-  test('an allowing answer may carry a JSON Patch: base64, with patchType JSONPatch, from a mutating webhook only', () => {
-    const operations = [{ op: 'add', path: '/metadata/labels/team', value: 'blue' }];
-    const patched = allowing({ patch: encoded(operations), patchType: 'JSONPatch' });
-    expect(reviewPatch(patched, true), 'a mutating answer with a JSON Patch').toEqual(operations);
-    expect(reviewPatch(allowing({}), true), 'a mutating answer without a patch').toBeUndefined();
-    expect(reviewPatch(allowing({}), false), 'a validating answer').toBeUndefined();
-    const cases: [object, boolean, string][] = [
-      [
-        { patch: encoded(operations) },
-        true,
-        'webhook returned response.patch but not response.patchType',
-      ],
-      [
-        { patchType: 'JSONPatch' },
-        true,
-        'webhook returned response.patchType but not response.patch',
-      ],
-      [
-        { patch: encoded(operations), patchType: 'MergePatch' },
-        true,
-        'webhook returned invalid response.patchType of "MergePatch"',
-      ],
-      [
-        { patch: encoded(operations), patchType: 'JSONPatch' },
-        false,
-        'validating webhook may not return response.patch',
-      ],
-    ];
-    for (const [fields, mutating, message] of cases) {
-      const error = thrown(() => reviewPatch(allowing(fields), mutating));
-      expect(error, `${JSON.stringify(fields)} (mutating: ${mutating})`).toBeInstanceOf(
-        InvalidResponse,
-      );
-      expect(error!.message, `the words for ${JSON.stringify(fields)}`).toBe(message);
-    }
-  });
-});
-
-// --- On the API server: a webhook server with one path per behaviour -------------------------
+// On the API server: a webhook server with one path per behaviour.
 
 let apiServer: RunningApiServer;
 let webhook: Server;
@@ -217,6 +178,43 @@ const pod = (name: string) => ({
 });
 
 describe('Mutating webhooks', () => {
+  test('an allowing answer may carry a JSON Patch: base64, with patchType JSONPatch, from a mutating webhook only', () => {
+    const operations = [{ op: 'add', path: '/metadata/labels/team', value: 'blue' }];
+    const patched = allowing({ patch: encoded(operations), patchType: 'JSONPatch' });
+    expect(reviewPatch(patched, true), 'a mutating answer with a JSON Patch').toEqual(operations);
+    expect(reviewPatch(allowing({}), true), 'a mutating answer without a patch').toBeUndefined();
+    expect(reviewPatch(allowing({}), false), 'a validating answer').toBeUndefined();
+    const cases: [object, boolean, string][] = [
+      [
+        { patch: encoded(operations) },
+        true,
+        'webhook returned response.patch but not response.patchType',
+      ],
+      [
+        { patchType: 'JSONPatch' },
+        true,
+        'webhook returned response.patchType but not response.patch',
+      ],
+      [
+        { patch: encoded(operations), patchType: 'MergePatch' },
+        true,
+        'webhook returned invalid response.patchType of "MergePatch"',
+      ],
+      [
+        { patch: encoded(operations), patchType: 'JSONPatch' },
+        false,
+        'validating webhook may not return response.patch',
+      ],
+    ];
+    for (const [fields, mutating, message] of cases) {
+      const error = thrown(() => reviewPatch(allowing(fields), mutating));
+      expect(error, `${JSON.stringify(fields)} (mutating: ${mutating})`).toBeInstanceOf(
+        InvalidResponse,
+      );
+      expect(error!.message, `the words for ${JSON.stringify(fields)}`).toBe(message);
+    }
+  });
+
   test("on the API server, each webhook's patch is applied in the order of the configurations' names, before validation and storage", async () => {
     await ready();
     // Created in the reverse of their names' order: the names decide, not the creation.

@@ -205,6 +205,9 @@ export const WEBHOOK_CONFIGURATIONS =
  * plugin's informers in kube), so a write costs no read of the store before its calls.
  */
 export class ValidatingWebhooks {
+  /** The configurations this plugin follows (a mutating plugin follows its own). */
+  protected readonly resource: string = WEBHOOK_CONFIGURATIONS;
+
   async start(feed: ObjectFeed): Promise<void> {
     throw new NotImplemented('ValidatingWebhooks.start', '§ On the API server');
   }
@@ -280,19 +283,15 @@ export type JsonPatcher = (
  * object as the ones before it left it. A patch that cannot be applied refuses the write (500).
  * (It may share most of its code with ValidatingWebhooks, by extending it.)
  */
-export class MutatingWebhooks {
-  constructor(jsonPatch: JsonPatcher) {}
+export class MutatingWebhooks extends ValidatingWebhooks {
+  /** Follows mutatingwebhookconfigurations where ValidatingWebhooks follows its own. */
+  protected override readonly resource: string = MUTATING_CONFIGURATIONS;
 
-  async start(feed: ObjectFeed): Promise<void> {
-    throw new NotImplemented('MutatingWebhooks.start', '§ Mutating webhooks');
+  constructor(jsonPatch: JsonPatcher) {
+    super();
   }
 
-  /** The webhooks that want this write, in the order they are called. */
-  wanted(request: AdmissionRequest): ValidatingWebhook[] {
-    throw new NotImplemented('MutatingWebhooks.wanted', '§ Mutating webhooks');
-  }
-
-  readonly admission: ExternalAdmissionPlugin = {
+  override readonly admission: ExternalAdmissionPlugin = {
     name: 'MutatingAdmissionWebhook',
     admit: async (request, store) => {
       throw new NotImplemented('MutatingWebhooks.admission.admit', '§ Mutating webhooks');

@@ -44,16 +44,14 @@ export const chapter11C: Chapter = {
       ],
     },
     {
-      title: 'Mutating webhooks',
+      title: 'A JSON Patch in the answer',
       from: 'Mutating webhooks > an allowing answer may carry a JSON Patch: base64, with patchType JSONPatch, from a mutating webhook only',
-      functions: [
-        'reviewPatch',
-        'callWebhook',
-        'createMutatingWebhooks',
-        'MutatingWebhooks.start',
-        'MutatingWebhooks.wanted',
-        'MutatingWebhooks.admission.admit',
-      ],
+      functions: ['reviewPatch'],
+    },
+    {
+      title: 'Mutating webhooks on the API server',
+      from: "Mutating webhooks > on the API server, each webhook's patch is applied in the order of the configurations' names, before validation and storage",
+      functions: ['createMutatingWebhooks', 'MutatingWebhooks.admission.admit'],
     },
   ],
   hints: {

@@ -366,7 +366,9 @@ export async function callWebhook(
       timeout,
     );
     reviewVerdict(webhook.name, answer, uid);
-    return reviewPatch(answer, mutating);
+    const { patch, patchType } = (answer as AdmissionReview).response!;
+    const patched = patch !== undefined || patchType !== undefined;
+    return mutating || patched ? reviewPatch(answer, mutating) : undefined;
   } catch (error) {
     if (error instanceof ApiError) throw error;
     if (webhook.failurePolicy === 'Ignore') return undefined;
