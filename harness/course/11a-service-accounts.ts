@@ -6,7 +6,7 @@ export const chapter11A: Chapter = {
   slug: 'service-accounts',
   title: 'Who you are: ServiceAccounts and their tokens',
   builds:
-    'ServiceAccount tokens as ES256 JSON Web Tokens, their authenticator (expiry, signature, revoked accounts), the TokenRequest API behind `kubectl create token`, and the controller that gives every namespace its `default` account',
+    'ServiceAccount tokens as ES256 JSON Web Tokens, their authenticator (expiry, signature, revoked accounts), the TokenRequest API behind `kubectl create token` (tokens bound to a pod die with it), and the controller that gives every namespace its `default` account',
   stages: [
     {
       title: 'Tokens: claims, a signature, and every way they fail',
@@ -15,6 +15,11 @@ export const chapter11A: Chapter = {
     {
       title: 'Accounts, TokenRequest and the default account, on the API server',
       from: 'Accounts and TokenRequest > a ServiceAccount is the user system:serviceaccount:<ns>:<name> in the account groups',
+    },
+    {
+      title: 'Tokens bound to a pod',
+      from: 'Tokens bound to a pod > a token bound to a pod or a secret names it in its claims; the reference comes back in spec',
+      functions: ['boundObject', 'ServiceAccounts.observeBindable'],
     },
   ],
   hints: {
@@ -38,5 +43,11 @@ export const chapter11A: Chapter = {
       'createServiceAccountSecurity hands the server the controller in controllers. § On the API server.',
     "On the API server > TokenRequest answers a token that is the account's user; once the account is deleted, 401":
       'One ServiceAccounts shared by the authenticator and the TokenRequest handler; the handler goes in reviews. § On the API server.',
+    'Tokens bound to a pod > a token bound to a pod or a secret names it in its claims; the reference comes back in spec':
+      'ServiceAccounts.observeBindable keeps "<Kind>/<ns>/<name>" → uid and serviceAccountName (start follows pods and secrets); boundObject returns { pod: {name, uid} } or { secret: ... }; tokenRequestHandler copies it into claims["kubernetes.io"] and echoes spec.boundObjectRef. § Tokens bound to a pod.',
+    "Tokens bound to a pod > what cannot be bound is refused in kube-apiserver's words: no such pod, another uid, another account, another kind":
+      'Check in order: the kind (Pod or Secret of v1, else 400 with "<group>/<version>, Kind=<kind>"), that it exists (404), a pod\'s serviceAccountName (default when unset; 400), the uid when the reference gives one (409 Conflict). § Tokens bound to a pod.',
+    'Tokens bound to a pod > a bound token is its account with the pod in extra, until the pod is deleted or made again':
+      'In the authenticator, after the account check: a pod or secret in the claims must be known with the same uid, else invalidToken("service account token has been invalidated"); a pod goes into user.extra. § Tokens bound to a pod.',
   },
 };
