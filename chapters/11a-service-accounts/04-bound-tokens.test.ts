@@ -74,8 +74,18 @@ function refusal(run: () => unknown): ApiError {
 
 const webRef = { apiVersion: 'v1', kind: 'Pod', name: 'web', uid: 'p-1' };
 
+/** Each reference, asked for: refused with this code and message. */
+function expectRefusals(cases: [BoundObjectRef, number, string][]): void {
+  const accounts = cluster();
+  for (const [ref, code, message] of cases) {
+    const error = refusal(() => requestBound(accounts, ref));
+    expect(error.code, `a token bound to ${JSON.stringify(ref)}: the code`).toBe(code);
+    expect(error.message, `a token bound to ${JSON.stringify(ref)}: the message`).toBe(message);
+  }
+}
+
 describe('Tokens bound to a pod', () => {
-  test('a token bound to a pod or a secret names it in its claims; the reference comes back in spec', () => {
+  test('a token bound to a pod names it in its claims; the reference comes back in spec', () => {
     const accounts = cluster();
     const answer = requestBound(accounts, webRef);
     expect(
@@ -88,6 +98,10 @@ describe('Tokens bound to a pod', () => {
       name: 'web',
       uid: 'p-1',
     });
+  });
+
+  test('a token may be bound to a secret instead, named without a uid', () => {
+    const accounts = cluster();
     const secret = boundObject(accounts, 'dev', 'ci', {
       apiVersion: 'v1',
       kind: 'Secret',
@@ -98,20 +112,9 @@ describe('Tokens bound to a pod', () => {
     });
   });
 
-  test("what cannot be bound is refused in kube-apiserver's words: no such pod, another uid, another account, another kind", () => {
-    const accounts = cluster();
-    const cases: [BoundObjectRef, number, string][] = [
+  test("what cannot be bound is refused in kube-apiserver's words: another kind, no such pod", () => {
+    expectRefusals([
       [{ ...webRef, name: 'gone' }, 404, 'pods "gone" not found'],
-      [
-        { ...webRef, uid: 'p-0' },
-        409,
-        'Operation cannot be fulfilled on Pod "web": the UID in the bound object reference (p-0) does not match the UID in record. The object might have been deleted and then recreated',
-      ],
-      [
-        { ...webRef, name: 'other', uid: 'p-2' },
-        400,
-        'cannot bind token for serviceaccount "ci" to pod running with different serviceaccount name.',
-      ],
       [
         { apiVersion: 'v1', kind: 'Node', name: 'node-1' },
         400,
@@ -122,12 +125,22 @@ describe('Tokens bound to a pod', () => {
         400,
         'cannot bind token to object of type apps/v1, Kind=Deployment',
       ],
-    ];
-    for (const [ref, code, message] of cases) {
-      const error = refusal(() => requestBound(accounts, ref));
-      expect(error.code, `a token bound to ${JSON.stringify(ref)}: the code`).toBe(code);
-      expect(error.message, `a token bound to ${JSON.stringify(ref)}: the message`).toBe(message);
-    }
+    ]);
+  });
+
+  test('a pod of another uid (made again) or running as another account cannot be bound', () => {
+    expectRefusals([
+      [
+        { ...webRef, uid: 'p-0' },
+        409,
+        'Operation cannot be fulfilled on Pod "web": the UID in the bound object reference (p-0) does not match the UID in record. The object might have been deleted and then recreated',
+      ],
+      [
+        { ...webRef, name: 'other', uid: 'p-2' },
+        400,
+        'cannot bind token for serviceaccount "ci" to pod running with different serviceaccount name.',
+      ],
+    ]);
   });
 
   test('a bound token is its account with the pod in extra, until the pod is deleted or made again', () => {
@@ -146,5 +159,25 @@ describe('Tokens bound to a pod', () => {
     accounts.observeBindable('Pod', { type: 'ADDED', object: pod('web', 'p-9') });
     const again = refusal(() => authenticator.authenticate({ authorization: `Bearer ${token}` }));
     expect(again.code, 'the token once a new pod of the same name is made').toBe(401);
+  });
+
+  test("a token bound to a secret dies with the secret, and names no pod in the user's extra", () => {
+    const accounts = cluster();
+    const authenticator = serviceAccountAuthenticator(accounts, settings);
+    const ref = { apiVersion: 'v1', kind: 'Secret', name: 'keys' };
+    const token = (requestBound(accounts, ref).status as { token: string }).token;
+    const user = authenticator.authenticate({ authorization: `Bearer ${token}` });
+    expect(user?.username, 'the token bound to the secret keys').toBe(
+      'system:serviceaccount:dev:ci',
+    );
+    expect(user?.extra, 'no pod in the extra of a secret-bound token').toBeUndefined();
+    const secret = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'keys', namespace: 'dev', uid: 's-1' },
+    };
+    accounts.observeBindable('Secret', { type: 'DELETED', object: secret });
+    const gone = refusal(() => authenticator.authenticate({ authorization: `Bearer ${token}` }));
+    expect(gone.code, 'the token once its secret is deleted').toBe(401);
   });
 });

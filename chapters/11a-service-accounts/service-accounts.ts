@@ -143,6 +143,18 @@ export function serviceAccountAuthenticator(
   throw new NotImplemented('serviceAccountAuthenticator', '§ Accounts and TokenRequest');
 }
 
+/**
+ * The user of a token bound to a pod or a secret, while that object exists with the uid the
+ * token names (a 401 otherwise): the account, with the pod in `extra` as kube names it.
+ */
+export function boundUser(
+  accounts: ServiceAccounts,
+  claims: TokenClaims,
+  user: UserInfo,
+): UserInfo {
+  throw new NotImplemented('boundUser', '§ Tokens bound to a pod');
+}
+
 /** What TokenRequest's spec.boundObjectRef names. */
 export interface BoundObjectRef {
   apiVersion?: string;

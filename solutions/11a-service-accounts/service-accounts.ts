@@ -202,22 +202,35 @@ export function serviceAccountAuthenticator(
       if (accounts.uids.get(`${namespace}/${serviceaccount.name}`) !== serviceaccount.uid) {
         throw invalidToken(`service account ${namespace}/${serviceaccount.name} has been deleted`);
       }
-      for (const [kind, bound] of [
-        ['Pod', pod],
-        ['Secret', secret],
-      ] as const) {
-        if (bound && accounts.bindable.get(`${kind}/${namespace}/${bound.name}`)?.uid !== bound.uid)
-          throw invalidToken('service account token has been invalidated');
-      }
       const user = serviceAccountUser(namespace, serviceaccount.name, serviceaccount.uid);
-      if (!pod) return user;
-      const extra = {
-        'authentication.kubernetes.io/pod-name': [pod.name],
-        'authentication.kubernetes.io/pod-uid': [pod.uid],
-      };
-      return { ...user, extra };
+      return pod || secret ? boundUser(accounts, claims, user) : user;
     },
   };
+}
+
+/**
+ * The user of a token bound to a pod or a secret, while that object exists with the uid the
+ * token names (a 401 otherwise): the account, with the pod in `extra` as kube names it.
+ */
+export function boundUser(
+  accounts: ServiceAccounts,
+  claims: TokenClaims,
+  user: UserInfo,
+): UserInfo {
+  const { namespace, pod, secret } = claims['kubernetes.io'];
+  for (const [kind, bound] of [
+    ['Pod', pod],
+    ['Secret', secret],
+  ] as const) {
+    if (bound && accounts.bindable.get(`${kind}/${namespace}/${bound.name}`)?.uid !== bound.uid)
+      throw invalidToken('service account token has been invalidated');
+  }
+  if (!pod) return user;
+  const extra = {
+    'authentication.kubernetes.io/pod-name': [pod.name],
+    'authentication.kubernetes.io/pod-uid': [pod.uid],
+  };
+  return { ...user, extra };
 }
 
 /** What TokenRequest's spec.boundObjectRef names. */
