@@ -34,7 +34,13 @@ export interface TokenClaims {
   exp: number;
   iat: number;
   nbf: number;
-  'kubernetes.io': { namespace: string; serviceaccount: { name: string; uid: string } };
+  'kubernetes.io': {
+    namespace: string;
+    serviceaccount: { name: string; uid: string };
+    /** The object the token is bound to (TokenRequest's boundObjectRef): it dies with it. */
+    pod?: { name: string; uid: string };
+    secret?: { name: string; uid: string };
+  };
 }
 
 /** base64url of bytes or a string, without padding (JWT's encoding). */
@@ -87,9 +93,23 @@ export function serviceAccountUser(namespace: string, name: string, uid: string)
   throw new NotImplemented('serviceAccountUser', '§ Accounts and TokenRequest');
 }
 
-/** The cluster's ServiceAccounts as the authenticator knows them: "<ns>/<name>" → uid. */
+/** The kinds a token may be bound to, and the resources they are followed as. */
+export const BINDABLE_KINDS: Record<string, string> = { Pod: 'pods', Secret: 'secrets' };
+
+/** An object a token may be bound to, as the authenticator knows it. */
+export interface BindableObject {
+  uid: string;
+  /** A pod's spec.serviceAccountName: a token for another account cannot be bound to it. */
+  serviceAccountName?: string;
+}
+
+/**
+ * The cluster's ServiceAccounts as the authenticator knows them ("<ns>/<name>" → uid), and the
+ * objects tokens may be bound to ("Pod/<ns>/<name>", "Secret/<ns>/<name>").
+ */
 export class ServiceAccounts {
   readonly uids = new Map<string, string>();
+  readonly bindable = new Map<string, BindableObject>();
 
   async start(feed: ObjectFeed): Promise<void> {
     throw new NotImplemented('ServiceAccounts.start', '§ Accounts and TokenRequest');
@@ -97,6 +117,11 @@ export class ServiceAccounts {
 
   observe({ type, object }: ObjectEvent): void {
     throw new NotImplemented('ServiceAccounts.observe', '§ Accounts and TokenRequest');
+  }
+
+  /** A pod or secret came, changed or went. */
+  observeBindable(kind: string, { type, object }: ObjectEvent): void {
+    throw new NotImplemented('ServiceAccounts.observeBindable', '§ Tokens bound to a pod');
   }
 }
 
@@ -119,9 +144,45 @@ export function serviceAccountAuthenticator(
 }
 
 /**
+ * The user of a token bound to a pod or a secret, while that object exists with the uid the
+ * token names (a 401 otherwise): the account, with the pod in `extra` as kube names it.
+ */
+export function boundUser(
+  accounts: ServiceAccounts,
+  claims: TokenClaims,
+  user: UserInfo,
+): UserInfo {
+  throw new NotImplemented('boundUser', '§ Tokens bound to a pod');
+}
+
+/** What TokenRequest's spec.boundObjectRef names. */
+export interface BoundObjectRef {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  uid?: string;
+}
+
+/**
+ * The object a token asked for `account` is bound to, as the claims name it: a Pod or a Secret of
+ * the account's namespace that exists (404 otherwise), with the uid the reference gives, if any
+ * (409: it was deleted and made again), and for a pod, one that runs as this account (400).
+ * Any other kind is a 400, in kube-apiserver's words.
+ */
+export function boundObject(
+  accounts: ServiceAccounts,
+  namespace: string,
+  account: string,
+  ref: BoundObjectRef,
+): { pod?: { name: string; uid: string }; secret?: { name: string; uid: string } } {
+  throw new NotImplemented('boundObject', '§ Tokens bound to a pod');
+}
+
+/**
  * TokenRequest (POST serviceaccounts/<name>/token, `kubectl create token`): a token for an
  * existing account, for the asked audiences (the issuer by default) and lifetime (an hour by
- * default, ten minutes at least), answered in status.token and status.expirationTimestamp.
+ * default, ten minutes at least), answered in status.token and status.expirationTimestamp. With
+ * spec.boundObjectRef the token names that object and is worth nothing once it is gone.
  */
 export function tokenRequestHandler(
   accounts: ServiceAccounts,

@@ -113,7 +113,7 @@ const hook = (fields: Partial<ValidatingWebhook> = {}, path = '/validate'): Vali
 });
 
 /** The error a call throws, or undefined when the write passes. */
-async function refusal(call: Promise<void>): Promise<ApiError | undefined> {
+async function refusal(call: Promise<unknown>): Promise<ApiError | undefined> {
   return call.then(
     () => undefined,
     (error: ApiError) => error,

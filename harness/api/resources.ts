@@ -99,7 +99,13 @@ export const accessResources: ResourceType[] = [
   grouped('authentication.k8s.io', 'selfsubjectreviews', 'SelfSubjectReview', {
     namespaced: false,
   }),
-  // Which writes are sent to which admission webhooks (chapter 11c).
+  // Which writes are sent to which admission webhooks (chapter 11c), mutating and validating.
+  grouped(
+    'admissionregistration.k8s.io',
+    'mutatingwebhookconfigurations',
+    'MutatingWebhookConfiguration',
+    { namespaced: false },
+  ),
   grouped(
     'admissionregistration.k8s.io',
     'validatingwebhookconfigurations',

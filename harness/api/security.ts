@@ -5,6 +5,7 @@
 // system:anonymous and may do everything, as in the early chapters.
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { ApiError } from './errors.ts';
 import type { ObjectEvent, WatchSource } from './object-watch.ts';
@@ -41,7 +42,39 @@ export function createServer(
   const clients = tls.clientCa
     ? { ca: tls.clientCa, requestCert: true, rejectUnauthorized: false }
     : {};
-  return https.createServer({ ...options, ...clients }, handler) as unknown as http.Server;
+  const server = https.createServer({ ...options, ...clients }, handler);
+  return answeringPlainHttp(server) as unknown as http.Server;
+}
+
+/** What Go's server (kube-apiserver's, the kubelet's) answers plain HTTP on a TLS port. */
+export const PLAIN_HTTP_ANSWER =
+  'HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n';
+
+/** The first bytes of a plain HTTP request, as Go's server recognizes one (looksLikeHTTP). */
+const HTTP_STARTS = ['GET /', 'HEAD ', 'POST ', 'PUT /', 'OPTIO'];
+
+/**
+ * A TLS server that answers a plain HTTP request as Go's servers do (400, "Client sent an HTTP
+ * request to an HTTPS server."), where Node would close the connection without a word. Each
+ * connection's first bytes are read before TLS starts: a request line gets the answer; anything
+ * else (a ClientHello) is put back and handed to the TLS server's own connection listener.
+ */
+export function answeringPlainHttp<T extends https.Server>(server: T): T {
+  const startTls = server.listeners('connection') as ((socket: Socket) => void)[];
+  server.removeAllListeners('connection');
+  server.on('connection', (socket: Socket) => {
+    socket.once('error', () => socket.destroy());
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      if (HTTP_STARTS.includes(chunk.subarray(0, 5).toString('latin1'))) {
+        socket.end(PLAIN_HTTP_ANSWER);
+        return;
+      }
+      socket.unshift(chunk);
+      for (const listener of startTls) listener.call(server, socket);
+    });
+  });
+  return server;
 }
 
 /** "https" when the server serves TLS, "http" otherwise. */

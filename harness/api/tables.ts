@@ -639,6 +639,18 @@ const autoscalerColumns: Column<HorizontalPodAutoscaler>[] = [
   ageColumn,
 ];
 
+/** Webhook configurations, mutating and validating: kubectl's NAME, WEBHOOKS, AGE. */
+const webhookColumns: Column<KubeObject>[] = [
+  nameColumn,
+  {
+    name: 'Webhooks',
+    type: 'integer',
+    cell: (configuration: KubeObject) =>
+      ((configuration as { webhooks?: unknown[] }).webhooks ?? []).length,
+  },
+  ageColumn,
+];
+
 /** The columns of each resource; anything not listed gets Name and Age. */
 const columnsByResource: Record<string, Column<never>[]> = {
   pods: podColumns,
@@ -680,16 +692,8 @@ const columnsByResource: Record<string, Column<never>[]> = {
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },
     ageColumn,
   ],
-  validatingwebhookconfigurations: [
-    nameColumn,
-    {
-      name: 'Webhooks',
-      type: 'integer',
-      cell: (configuration: KubeObject) =>
-        ((configuration as { webhooks?: unknown[] }).webhooks ?? []).length,
-    },
-    ageColumn,
-  ],
+  validatingwebhookconfigurations: webhookColumns,
+  mutatingwebhookconfigurations: webhookColumns,
 };
 
 export interface TableOptions {

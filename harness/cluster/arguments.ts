@@ -116,6 +116,7 @@ export const clusterAdmissionPlugins = [
   'NamespaceLifecycle',
   'LimitRanger',
   'ServiceAccount',
+  'MutatingAdmissionWebhook',
   'ValidatingAdmissionWebhook',
   'ResourceQuota',
 ];

@@ -26,8 +26,13 @@ import { protobufDecoder } from '../api/protobuf.ts';
 import { createAggregator } from '../api/aggregation.ts';
 import { networkPolicyEnforcement } from '../api/policy-enforcement.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
-import type { SecurityOptions, ServiceAccountSecurity, UserInfo } from '../contracts/security.ts';
-import type { WebhooksModule } from '../contracts/webhooks.ts';
+import type {
+  ExternalAdmissionPlugin,
+  SecurityOptions,
+  ServiceAccountSecurity,
+  UserInfo,
+} from '../contracts/security.ts';
+import type { JsonPatcher, WebhookPlugin } from '../contracts/webhooks.ts';
 import { defaultServiceRangeFor } from '../network.ts';
 import type { StoreClient } from '../store/client.ts';
 import {
@@ -72,7 +77,7 @@ export interface ApiServerFlags {
   serviceAccountIssuer: string;
   /**
    * --enable-admission-plugins beyond NamespaceLifecycle: ServiceAccount, LimitRanger,
-   * ResourceQuota (chapter 11b), ValidatingAdmissionWebhook (chapter 11c).
+   * ResourceQuota (chapter 11b), MutatingAdmissionWebhook and ValidatingAdmissionWebhook (11c).
    */
   admissionPlugins: string[];
   use: Use;
@@ -85,7 +90,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--service-account-signing-key-file FILE] [--service-account-issuer URL]
-                          [--enable-admission-plugins ServiceAccount,LimitRanger,ResourceQuota,ValidatingAdmissionWebhook]
+                          [--enable-admission-plugins ServiceAccount,LimitRanger,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota]
                           [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
@@ -258,23 +263,43 @@ async function loadServiceAccounts(
   return createServiceAccountSecurity({ privateKey, issuer: flags.serviceAccountIssuer, now });
 }
 
-/** kube-apiserver's name for chapter 11c's plugin. */
-const WEBHOOK_PLUGIN = 'ValidatingAdmissionWebhook';
+/** kube-apiserver's names for chapter 11c's plugins. */
+const WEBHOOK_PLUGINS = ['MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook'];
 
 /**
- * Chapter 11c for --enable-admission-plugins ...,ValidatingAdmissionWebhook: the plugin, run
- * after chapter 11b's (webhooks see the object as it will be stored), and its caches, started
- * with the server. Undefined when the flag does not name it.
+ * Chapter 11c for --enable-admission-plugins ...,MutatingAdmissionWebhook,
+ * ValidatingAdmissionWebhook: each plugin the flag names (mutating first; its patches applied
+ * with the server's own JSON Patch), and their caches, started with the server.
  */
 async function loadWebhooks(
   flags: ApiServerFlags,
+  jsonPatch: JsonPatcher,
   log: (line: string) => void,
-): Promise<ReturnType<WebhooksModule['createValidatingWebhooks']> | undefined> {
-  if (!flags.admissionPlugins.includes(WEBHOOK_PLUGIN)) return undefined;
+): Promise<WebhookPlugin[]> {
+  const enabled = WEBHOOK_PLUGINS.filter((name) => flags.admissionPlugins.includes(name));
+  if (enabled.length === 0) return [];
   const folder = chapterSource('11c', flags.use);
-  const { createValidatingWebhooks } = await loadModule('11c', 'webhooks.ts', folder);
-  log(`chapter 11c, admission webhooks: ${describeSource(folder)}`);
-  return createValidatingWebhooks();
+  const webhooks = await loadModule('11c', 'webhooks.ts', folder);
+  log(`chapter 11c, admission webhooks (${enabled.join(', ')}): ${describeSource(folder)}`);
+  return enabled.map((name) =>
+    name === 'MutatingAdmissionWebhook'
+      ? webhooks.createMutatingWebhooks(jsonPatch)
+      : webhooks.createValidatingWebhooks(),
+  );
+}
+
+/**
+ * The admission plugins in kube-apiserver's order: chapter 11b's mutating ones (ServiceAccount,
+ * LimitRanger), then the webhooks (mutating, then validating: they see the object as it will be
+ * stored), and ResourceQuota last, so a write a webhook refuses or changes is counted as stored.
+ */
+function withWebhooks(
+  plugins: ExternalAdmissionPlugin[],
+  webhooks: WebhookPlugin[],
+): ExternalAdmissionPlugin[] {
+  const quota = plugins.filter((plugin) => plugin.name === 'ResourceQuota');
+  const others = plugins.filter((plugin) => plugin.name !== 'ResourceQuota');
+  return [...others, ...webhooks.map((webhook) => webhook.admission), ...quota];
 }
 
 /**
@@ -296,6 +321,7 @@ async function loadRootCaPublisher(flags: ApiServerFlags, log: (line: string) =>
  */
 async function loadSecurity(
   flags: ApiServerFlags,
+  jsonPatch: JsonPatcher,
   log: (line: string) => void,
 ): Promise<LoadedSecurity | undefined> {
   const modes = flags.authorizationModes.filter((mode) => mode !== 'AlwaysAllow');
@@ -326,13 +352,14 @@ async function loadSecurity(
   });
   const created = authorization.createAuthorization({
     modes,
-    admissionPlugins: flags.admissionPlugins.filter((name) => name !== WEBHOOK_PLUGIN),
+    admissionPlugins: flags.admissionPlugins.filter((name) => !WEBHOOK_PLUGINS.includes(name)),
   });
-  const webhooks = await loadWebhooks(flags, log);
-  if (webhooks) {
-    created.admission = [...(created.admission ?? []), webhooks.admission];
-    created.controllers = [...(created.controllers ?? []), webhooks.controller];
-  }
+  const webhooks = await loadWebhooks(flags, jsonPatch, log);
+  created.admission = withWebhooks(created.admission ?? [], webhooks);
+  created.controllers = [
+    ...(created.controllers ?? []),
+    ...webhooks.map((webhook) => webhook.controller),
+  ];
   const accounts = await loadServiceAccounts(flags, log);
   const authenticator = tokens.unionAuthenticator([
     tokens.certificateAuthenticator(),
@@ -456,7 +483,10 @@ export async function startApiServer(
   let server: ApiServer;
   let loaded: LoadedSecurity | undefined;
   try {
-    loaded = await loadSecurity(flags, log);
+    const { patcher } = implementation;
+    const jsonPatch: JsonPatcher = (object, operations, resource) =>
+      patcher.apply('application/json-patch+json', object, operations, resource);
+    loaded = await loadSecurity(flags, jsonPatch, log);
     const allocatorFolder = chapterSource('09', flags.use);
     const { ServiceAllocator } = await loadModule('09', 'allocator.ts', allocatorFolder);
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);

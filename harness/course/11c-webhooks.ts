@@ -6,7 +6,7 @@ export const chapter11C: Chapter = {
   slug: 'webhooks',
   title: 'Beyond the server: admission webhooks',
   builds:
-    "the ValidatingAdmissionWebhook plugin: rules and namespaceSelector, AdmissionReview v1 over HTTPS to a URL or a Service, timeoutSeconds, failurePolicy, denials in kube-apiserver's words",
+    "the ValidatingAdmissionWebhook plugin: rules and namespaceSelector, AdmissionReview v1 over HTTPS to a URL or a Service, timeoutSeconds, failurePolicy, denials in kube-apiserver's words; MutatingAdmissionWebhook: JSON Patches applied in order, before validation",
   stages: [
     {
       title: 'Label selectors and rules',
@@ -42,6 +42,16 @@ export const chapter11C: Chapter = {
         'ValidatingWebhooks.wanted',
         'ValidatingWebhooks.admission.admit',
       ],
+    },
+    {
+      title: 'A JSON Patch in the answer',
+      from: 'Mutating webhooks > an allowing answer may carry a JSON Patch: base64, with patchType JSONPatch, from a mutating webhook only',
+      functions: ['reviewPatch'],
+    },
+    {
+      title: 'Mutating webhooks on the API server',
+      from: "Mutating webhooks > on the API server, each webhook's patch is applied in the order of the configurations' names, before validation and storage",
+      functions: ['createMutatingWebhooks', 'MutatingWebhooks.admission.admit'],
     },
   ],
   hints: {
@@ -89,5 +99,11 @@ export const chapter11C: Chapter = {
       'configurationProblems walks the webhooks in order and checks each field in the order the test lists them; a name seen before is a Duplicate value. § On the API server.',
     'On the API server > the server refuses such a configuration with 422 Invalid and stores nothing':
       'admit calls checkConfiguration for a CREATE or UPDATE of validatingwebhookconfigurations before anything else: a 422 Invalid ApiError. § On the API server.',
+    'Mutating webhooks > an allowing answer may carry a JSON Patch: base64, with patchType JSONPatch, from a mutating webhook only':
+      'reviewPatch: a validating answer may carry neither patch nor patchType; a mutating one both or neither, patchType "JSONPatch"; then JSON.parse of the base64-decoded patch, an array. Each problem is an InvalidResponse with the words the test lists. Then let callWebhook(..., mutating) return reviewPatch(answer, mutating). § Mutating webhooks.',
+    "Mutating webhooks > on the API server, each webhook's patch is applied in the order of the configurations' names, before validation and storage":
+      'MutatingWebhooks follows mutatingwebhookconfigurations (extend ValidatingWebhooks and change which resource it follows); admit calls the wanted webhooks one by one, configurations sorted by name, and puts jsonPatch(request.object, operations, resource) back into request.object in place. § Mutating webhooks.',
+    'Mutating webhooks > a patch that cannot be applied refuses the write with a 500, and nothing is stored':
+      'Catch what jsonPatch throws and throw an ApiError 500 InternalError, "Internal error occurred: <why>". § Mutating webhooks.',
   },
 };

@@ -1,8 +1,10 @@
 // Acceptance (issue #25, chapters 11c and 11d) on real components: the store, an API server with
 // ServiceAccounts (--service-account-signing-key-file), the cluster CA (--client-ca-file) and
-// --enable-admission-plugins ...,ValidatingAdmissionWebhook, and one kubelet. A pod finds its
-// token, CA and namespace at /var/run/secrets/kubernetes.io/serviceaccount and the API server in
-// its environment, and the token is its account's; an HTTPS webhook refuses the pods it denies.
+// --enable-admission-plugins ...,MutatingAdmissionWebhook,ValidatingAdmissionWebhook, and one
+// kubelet. A pod finds its token, CA and namespace at /var/run/secrets/kubernetes.io/serviceaccount
+// and the API server in its environment, and the token is its account's until the pod is deleted
+// (it is bound to the pod); an HTTPS webhook labels every pod (a JSON Patch) and refuses the pods
+// it denies.
 // kata/echo answers what the container sees (GET /env, GET /files/<path>).
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,8 +34,26 @@ let webhook: Server;
 let caBundle = '';
 let clusterCa = '';
 
-/** What the tests read of an answer: a Status's message, a pod's IP. */
-type Answer = { message?: string; status?: { podIP?: string } };
+/** What the tests read of an answer: a Status's message, a pod's IP and labels. */
+type Answer = {
+  message?: string;
+  status?: { podIP?: string };
+  metadata?: { labels?: Record<string, string> };
+};
+
+/** The token pod identity found in its files. */
+let podToken = '';
+
+/** Who a bearer token is, by a SelfSubjectReview: the HTTP status and the username. */
+async function whoIs(token: string): Promise<{ status: number; username?: string }> {
+  const response = await fetch(`${api}/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
+  });
+  const review = (await response.json()) as { status?: { userInfo?: { username?: string } } };
+  return { status: response.status, username: review.status?.userInfo?.username };
+}
 
 /** A request to the API server (plain HTTP on loopback, AlwaysAllow); status and JSON body. */
 async function call(method: string, url: string, body?: object) {
@@ -58,7 +78,10 @@ async function ask(name: string, what: string): Promise<string | undefined> {
   }
 }
 
-/** An HTTPS webhook that denies pods labelled deny=yes. */
+/**
+ * An HTTPS webhook: at /mutate it labels every pod mutated=yes (a JSON Patch); at /validate it
+ * denies pods labelled deny=yes.
+ */
 async function startWebhook(): Promise<number> {
   const ca = await createCertificateAuthority('webhook-ca');
   const serving = await issueCertificate(ca, {
@@ -72,11 +95,21 @@ async function startWebhook(): Promise<number> {
     request.on('data', (chunk) => (body += chunk));
     request.on('end', () => {
       const review = JSON.parse(body);
-      const allowed = review.request.object?.metadata?.labels?.deny !== 'yes';
+      const labels = review.request.object?.metadata?.labels;
+      const allowed = labels?.deny !== 'yes';
       const status = allowed ? undefined : { code: 403, reason: 'Forbidden', message: 'deny=yes' };
+      const add = labels
+        ? [{ op: 'add', path: '/metadata/labels/mutated', value: 'yes' }]
+        : [{ op: 'add', path: '/metadata/labels', value: { mutated: 'yes' } }];
+      const patch = request.url!.startsWith('/mutate')
+        ? { patchType: 'JSONPatch', patch: Buffer.from(JSON.stringify(add)).toString('base64') }
+        : { allowed, status };
       response.setHeader('content-type', 'application/json');
       response.end(
-        JSON.stringify({ ...review, response: { uid: review.request.uid, allowed, status } }),
+        JSON.stringify({
+          ...review,
+          response: { uid: review.request.uid, allowed: true, ...patch },
+        }),
       );
     });
   });
@@ -120,7 +153,7 @@ beforeAll(async () => {
       '--authorization-mode',
       'AlwaysAllow',
       '--enable-admission-plugins',
-      'ServiceAccount,ValidatingAdmissionWebhook',
+      'ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook',
       '--use',
       'solutions',
     ]),
@@ -159,27 +192,32 @@ beforeAll(async () => {
   });
   const webhookPort = await startWebhook();
   stops.push(() => new Promise((resolve) => webhook.close(() => resolve())));
-  const created = await call(
-    'POST',
-    '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
-    {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingWebhookConfiguration',
-      metadata: { name: 'deny-labelled' },
-      webhooks: [
-        {
-          name: 'deny.example.com',
-          clientConfig: { url: `https://127.0.0.1:${webhookPort}/validate`, caBundle },
-          rules: [
-            { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] },
-          ],
-          sideEffects: 'None',
-          admissionReviewVersions: ['v1'],
-        },
-      ],
-    },
-  );
-  expect(created.status, 'the ValidatingWebhookConfiguration is created').toBe(201);
+  for (const [kind, name, webhookName, url] of [
+    ['Validating', 'deny-labelled', 'deny.example.com', 'validate'],
+    ['Mutating', 'label-pods', 'label.example.com', 'mutate'],
+  ]) {
+    const created = await call(
+      'POST',
+      `/apis/admissionregistration.k8s.io/v1/${kind!.toLowerCase()}webhookconfigurations`,
+      {
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: `${kind}WebhookConfiguration`,
+        metadata: { name },
+        webhooks: [
+          {
+            name: webhookName,
+            clientConfig: { url: `https://127.0.0.1:${webhookPort}/${url}`, caBundle },
+            rules: [
+              { operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['pods'] },
+            ],
+            sideEffects: 'None',
+            admissionReviewVersions: ['v1'],
+          },
+        ],
+      },
+    );
+    expect(created.status, `the ${kind}WebhookConfiguration is created`).toBe(201);
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -201,16 +239,26 @@ describe("A pod's token and admission webhooks on real components", () => {
       'the node to register',
       30_000,
     );
-    let created = { status: 0, body: {} as Answer };
+    // Probe pods (on no node) until the plugins have seen both configurations: a probe is labelled.
+    let probe = 0;
     await waitFor(
       async () => {
-        created = await call('POST', '/api/v1/namespaces/default/pods', echo('identity'));
-        return created.status !== 500;
+        const name = `probe-${++probe}`;
+        const spec = { nodeName: 'nowhere', containers: [{ name: 'p', image: 'kata/echo' }] };
+        const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec };
+        const answer = await call('POST', '/api/v1/namespaces/default/pods', pod);
+        return answer.status === 201 && answer.body.metadata?.labels?.mutated === 'yes';
       },
-      'the webhook plugin to see its configuration',
+      'the webhook plugins to see their configurations',
       30_000,
     );
+    const created = await call('POST', '/api/v1/namespaces/default/pods', echo('identity'));
     expect(created.status, `create pod identity: ${created.body.message}`).toBe(201);
+    const stored = await call('GET', '/api/v1/namespaces/default/pods/identity');
+    expect(
+      stored.body.metadata?.labels,
+      'pod identity, as the mutating webhook patched it',
+    ).toEqual({ mutated: 'yes' });
     const dir = '/files/var/run/secrets/kubernetes.io/serviceaccount';
     await waitFor(
       async () => (await ask('identity', `${dir}/namespace`)) === 'default',
@@ -223,17 +271,31 @@ describe("A pod's token and admission webhooks on real components", () => {
       /KUBERNETES_SERVICE_HOST=127\.117\.0\.1\n/,
     );
     expect(env, 'its port').toContain('KUBERNETES_SERVICE_PORT=443\n');
-    const token = (await ask('identity', `${dir}/token`)) ?? '';
-    const response = await fetch(`${api}/apis/authentication.k8s.io/v1/selfsubjectreviews`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' }),
-    });
-    const review = (await response.json()) as { status?: { userInfo?: { username?: string } } };
-    expect(review.status?.userInfo?.username, "the pod's token is its account's").toBe(
+    podToken = (await ask('identity', `${dir}/token`)) ?? '';
+    expect((await whoIs(podToken)).username, "the pod's token is its account's").toBe(
       'system:serviceaccount:default:default',
     );
   }, 120_000);
+
+  test("the pod's token is bound to it: refused (401) once the pod is deleted", async () => {
+    expect(podToken, 'the token read by the test before').not.toBe('');
+    const deleted = await call('DELETE', '/api/v1/namespaces/default/pods/identity', {
+      apiVersion: 'v1',
+      kind: 'DeleteOptions',
+      gracePeriodSeconds: 0,
+    });
+    expect(deleted.status, `delete pod identity: ${deleted.body.message}`).toBeLessThan(300);
+    await waitFor(
+      async () => (await call('GET', '/api/v1/namespaces/default/pods/identity')).status === 404,
+      'pod identity to be gone',
+      30_000,
+    );
+    await waitFor(
+      async () => (await whoIs(podToken)).status === 401,
+      "the API server to refuse the deleted pod's token",
+      5000,
+    );
+  }, 60_000);
 
   test('the webhook refuses a pod it denies, with its message, and the pod is not stored', async () => {
     const refused = await call(

@@ -33,7 +33,13 @@ export interface TokenClaims {
   exp: number;
   iat: number;
   nbf: number;
-  'kubernetes.io': { namespace: string; serviceaccount: { name: string; uid: string } };
+  'kubernetes.io': {
+    namespace: string;
+    serviceaccount: { name: string; uid: string };
+    /** The object the token is bound to (TokenRequest's boundObjectRef): it dies with it. */
+    pod?: { name: string; uid: string };
+    secret?: { name: string; uid: string };
+  };
 }
 
 /** base64url of bytes or a string, without padding (JWT's encoding). */
@@ -129,18 +135,44 @@ export function serviceAccountUser(namespace: string, name: string, uid: string)
   };
 }
 
-/** The cluster's ServiceAccounts as the authenticator knows them: "<ns>/<name>" → uid. */
+/** The kinds a token may be bound to, and the resources they are followed as. */
+export const BINDABLE_KINDS: Record<string, string> = { Pod: 'pods', Secret: 'secrets' };
+
+/** An object a token may be bound to, as the authenticator knows it. */
+export interface BindableObject {
+  uid: string;
+  /** A pod's spec.serviceAccountName: a token for another account cannot be bound to it. */
+  serviceAccountName?: string;
+}
+
+/**
+ * The cluster's ServiceAccounts as the authenticator knows them ("<ns>/<name>" → uid), and the
+ * objects tokens may be bound to ("Pod/<ns>/<name>", "Secret/<ns>/<name>").
+ */
 export class ServiceAccounts {
   readonly uids = new Map<string, string>();
+  readonly bindable = new Map<string, BindableObject>();
 
   async start(feed: ObjectFeed): Promise<void> {
     await feed.follow('serviceaccounts', (event) => this.observe(event));
+    for (const [kind, resource] of Object.entries(BINDABLE_KINDS)) {
+      await feed.follow(resource, (event) => this.observeBindable(kind, event));
+    }
   }
 
   observe({ type, object }: ObjectEvent): void {
     const key = `${object.metadata.namespace}/${object.metadata.name}`;
     if (type === 'DELETED') this.uids.delete(key);
     else this.uids.set(key, object.metadata.uid ?? '');
+  }
+
+  /** A pod or secret came, changed or went. */
+  observeBindable(kind: string, { type, object }: ObjectEvent): void {
+    const key = `${kind}/${object.metadata.namespace}/${object.metadata.name}`;
+    if (type === 'DELETED') return void this.bindable.delete(key);
+    const serviceAccountName = (object.spec as { serviceAccountName?: string } | undefined)
+      ?.serviceAccountName;
+    this.bindable.set(key, { uid: object.metadata.uid ?? '', serviceAccountName });
   }
 }
 
@@ -166,19 +198,101 @@ export function serviceAccountAuthenticator(
       const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
       if (!token || !looksLikeJwt(token)) return undefined;
       const claims = verifyToken(token, publicKey, settings.issuer, settings.now());
-      const { namespace, serviceaccount } = claims['kubernetes.io'];
+      const { namespace, serviceaccount, pod, secret } = claims['kubernetes.io'];
       if (accounts.uids.get(`${namespace}/${serviceaccount.name}`) !== serviceaccount.uid) {
         throw invalidToken(`service account ${namespace}/${serviceaccount.name} has been deleted`);
       }
-      return serviceAccountUser(namespace, serviceaccount.name, serviceaccount.uid);
+      const user = serviceAccountUser(namespace, serviceaccount.name, serviceaccount.uid);
+      return pod || secret ? boundUser(accounts, claims, user) : user;
     },
   };
 }
 
 /**
+ * The user of a token bound to a pod or a secret, while that object exists with the uid the
+ * token names (a 401 otherwise): the account, with the pod in `extra` as kube names it.
+ */
+export function boundUser(
+  accounts: ServiceAccounts,
+  claims: TokenClaims,
+  user: UserInfo,
+): UserInfo {
+  const { namespace, pod, secret } = claims['kubernetes.io'];
+  for (const [kind, bound] of [
+    ['Pod', pod],
+    ['Secret', secret],
+  ] as const) {
+    if (bound && accounts.bindable.get(`${kind}/${namespace}/${bound.name}`)?.uid !== bound.uid)
+      throw invalidToken('service account token has been invalidated');
+  }
+  if (!pod) return user;
+  const extra = {
+    'authentication.kubernetes.io/pod-name': [pod.name],
+    'authentication.kubernetes.io/pod-uid': [pod.uid],
+  };
+  return { ...user, extra };
+}
+
+/** What TokenRequest's spec.boundObjectRef names. */
+export interface BoundObjectRef {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  uid?: string;
+}
+
+/**
+ * The object a token asked for `account` is bound to, as the claims name it: a Pod or a Secret of
+ * the account's namespace that exists (404 otherwise), with the uid the reference gives, if any
+ * (409: it was deleted and made again), and for a pod, one that runs as this account (400).
+ * Any other kind is a 400, in kube-apiserver's words.
+ */
+export function boundObject(
+  accounts: ServiceAccounts,
+  namespace: string,
+  account: string,
+  ref: BoundObjectRef,
+): { pod?: { name: string; uid: string }; secret?: { name: string; uid: string } } {
+  const { apiVersion = '', kind = '', name = '' } = ref;
+  const resource = BINDABLE_KINDS[kind];
+  if (!resource || apiVersion !== 'v1') {
+    const groupVersion = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `cannot bind token to object of type ${groupVersion}, Kind=${kind}`,
+    );
+  }
+  const found = accounts.bindable.get(`${kind}/${namespace}/${name}`);
+  if (!found) {
+    throw new ApiError(404, 'NotFound', `${resource} "${name}" not found`, {
+      name,
+      kind: resource,
+    });
+  }
+  if (kind === 'Pod' && (found.serviceAccountName ?? 'default') !== account) {
+    throw new ApiError(
+      400,
+      'BadRequest',
+      `cannot bind token for serviceaccount "${account}" to pod running with different serviceaccount name.`,
+    );
+  }
+  if (ref.uid && ref.uid !== found.uid) {
+    throw new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${kind} "${name}": the UID in the bound object reference (${ref.uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+      { name, kind },
+    );
+  }
+  return { [kind.toLowerCase()]: { name, uid: found.uid } };
+}
+
+/**
  * TokenRequest (POST serviceaccounts/<name>/token, `kubectl create token`): a token for an
  * existing account, for the asked audiences (the issuer by default) and lifetime (an hour by
- * default, ten minutes at least), answered in status.token and status.expirationTimestamp.
+ * default, ten minutes at least), answered in status.token and status.expirationTimestamp. With
+ * spec.boundObjectRef the token names that object and is worth nothing once it is gone.
  */
 export function tokenRequestHandler(
   accounts: ServiceAccounts,
@@ -196,19 +310,30 @@ export function tokenRequestHandler(
           kind: 'serviceaccounts',
         });
       }
-      const spec = (request.spec ?? {}) as { audiences?: string[]; expirationSeconds?: number };
+      const spec = (request.spec ?? {}) as {
+        audiences?: string[];
+        expirationSeconds?: number;
+        boundObjectRef?: BoundObjectRef;
+      };
       const audiences = spec.audiences?.length ? spec.audiences : [settings.issuer];
       const seconds = Math.max(600, spec.expirationSeconds ?? 3600);
+      const ref = spec.boundObjectRef;
+      const bound = ref ? boundObject(accounts, namespace, name, ref) : {};
       const now = settings.now();
-      const token = signToken(
-        tokenClaims({ namespace, name, uid }, settings.issuer, audiences, now, seconds),
-        settings.privateKey,
+      const claims = tokenClaims(
+        { namespace, name, uid },
+        settings.issuer,
+        audiences,
+        now,
+        seconds,
       );
+      Object.assign(claims['kubernetes.io'], bound);
+      const token = signToken(claims, settings.privateKey);
       return {
         apiVersion: 'authentication.k8s.io/v1',
         kind: 'TokenRequest',
         metadata: { name, namespace },
-        spec: { audiences, expirationSeconds: seconds },
+        spec: { audiences, expirationSeconds: seconds, ...(ref ? { boundObjectRef: ref } : {}) },
         status: {
           token,
           expirationTimestamp: new Date((now + seconds) * 1000)

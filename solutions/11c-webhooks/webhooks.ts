@@ -8,6 +8,10 @@
 //   write ──▶ mutating plugins ──▶ ValidatingAdmissionWebhook ──┬─▶ POST https://webhook-a  allowed
 //                                                               └─▶ POST https://webhook-b  denied ──▶ 403
 //
+// MutatingAdmissionWebhook, its sibling, runs first, with the other mutating plugins: its webhooks
+// are called one after another, and each may answer with a JSON Patch the server applies to the
+// object before the next one sees it.
+//
 // kube-apiserver's version lives in staging/src/k8s.io/apiserver/pkg/admission/plugin/webhook.
 import { randomUUID } from 'node:crypto';
 import { request as httpsRequest } from 'node:https';
@@ -133,6 +137,9 @@ export interface AdmissionReview {
     allowed: boolean;
     status?: { code?: number; reason?: string; message?: string };
     warnings?: string[];
+    /** A mutating webhook's change: base64 of a JSON Patch (RFC 6902), with patchType JSONPatch. */
+    patch?: string;
+    patchType?: string;
   };
 }
 
@@ -299,7 +306,44 @@ export function postReview(
 }
 
 /**
- * Calls one webhook about one write: passes when it allows, throws its refusal when it denies.
+ * The JSON Patch operations of an allowing answer, or undefined when it has none. Only a mutating
+ * webhook may send one, as base64 in response.patch with response.patchType "JSONPatch"; any
+ * other mix cannot be read (an InvalidResponse, worded as kube-apiserver words it).
+ */
+export function reviewPatch(answer: unknown, mutating: boolean): unknown[] | undefined {
+  const { patch, patchType } = (answer as AdmissionReview).response!;
+  if (!mutating) {
+    if (patch) throw new InvalidResponse('validating webhook may not return response.patch');
+    if (patchType !== undefined) {
+      throw new InvalidResponse('validating webhook may not return response.patchType');
+    }
+    return undefined;
+  }
+  if (patch && patchType === undefined) {
+    throw new InvalidResponse('webhook returned response.patch but not response.patchType');
+  }
+  if (!patch && patchType !== undefined) {
+    throw new InvalidResponse('webhook returned response.patchType but not response.patch');
+  }
+  if (!patch) return undefined;
+  if (patchType !== 'JSONPatch') {
+    throw new InvalidResponse(`webhook returned invalid response.patchType of "${patchType}"`);
+  }
+  let operations: unknown;
+  try {
+    operations = JSON.parse(Buffer.from(patch, 'base64').toString('utf8'));
+  } catch {
+    throw new InvalidResponse('response.patch is not base64 of JSON');
+  }
+  if (!Array.isArray(operations)) {
+    throw new InvalidResponse('response.patch is not a list of JSON Patch operations');
+  }
+  return operations;
+}
+
+/**
+ * Calls one webhook about one write: passes when it allows (with its JSON Patch, for a mutating
+ * one), throws its refusal when it denies.
  * When it cannot be called or its answer cannot be read, failurePolicy decides: Ignore lets the
  * write pass; Fail (the default) refuses it with a 500,
  *   Internal error occurred: failed calling webhook "<name>": failed to call webhook: <why>
@@ -308,7 +352,8 @@ export async function callWebhook(
   webhook: ValidatingWebhook,
   request: AdmissionRequest,
   store: AdmissionStore,
-): Promise<void> {
+  mutating = false,
+): Promise<unknown[] | undefined> {
   const uid = randomUUID();
   let answer: unknown;
   try {
@@ -321,9 +366,12 @@ export async function callWebhook(
       timeout,
     );
     reviewVerdict(webhook.name, answer, uid);
+    const { patch, patchType } = (answer as AdmissionReview).response!;
+    const patched = patch !== undefined || patchType !== undefined;
+    return mutating || patched ? reviewPatch(answer, mutating) : undefined;
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    if (webhook.failurePolicy === 'Ignore') return;
+    if (webhook.failurePolicy === 'Ignore') return undefined;
     const what =
       error instanceof InvalidResponse
         ? 'received invalid webhook response'
@@ -349,11 +397,13 @@ export const WEBHOOK_CONFIGURATIONS =
  * plugin's informers in kube), so a write costs no read of the store before its calls.
  */
 export class ValidatingWebhooks {
-  private readonly configurations = new Map<string, ValidatingWebhook[]>();
+  /** The configurations this plugin follows. */
+  protected readonly resource: string = WEBHOOK_CONFIGURATIONS;
+  protected readonly configurations = new Map<string, ValidatingWebhook[]>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
 
   async start(feed: ObjectFeed): Promise<void> {
-    await feed.follow(WEBHOOK_CONFIGURATIONS, ({ type, object }) => {
+    await feed.follow(this.resource, ({ type, object }) => {
       const name = object.metadata.name!;
       if (type === 'DELETED') this.configurations.delete(name);
       else
@@ -378,11 +428,16 @@ export class ValidatingWebhooks {
     return namespace === undefined ? undefined : (this.namespaceLabels.get(namespace) ?? {});
   }
 
+  /** The webhook lists of the configurations, in the order their webhooks are asked. */
+  protected inOrder(): ValidatingWebhook[][] {
+    return [...this.configurations.values()];
+  }
+
   /** The webhooks that want this write. Webhook configurations themselves are never sent. */
   wanted(request: AdmissionRequest): ValidatingWebhook[] {
     if (request.resource.group === 'admissionregistration.k8s.io') return [];
     const labels = this.labelsFor(request);
-    return [...this.configurations.values()]
+    return this.inOrder()
       .flat()
       .filter((webhook) => webhookWants(webhook, request, labels));
   }
@@ -395,11 +450,7 @@ export class ValidatingWebhooks {
     name: 'ValidatingAdmissionWebhook',
     admit: async (request, store) => {
       const { resource, object, operation } = request;
-      if (
-        resource.resource === 'validatingwebhookconfigurations' &&
-        object &&
-        operation !== 'DELETE'
-      ) {
+      if (resource.resource === this.resource.split('/')[1] && object && operation !== 'DELETE') {
         checkConfiguration(object);
       }
       await Promise.all(
@@ -482,12 +533,13 @@ export function checkConfiguration(configuration: KubeObject): void {
   const problems = configurationProblems(webhooks);
   if (problems.length === 0) return;
   const name = configuration.metadata.name ?? '';
+  const kind = configuration.kind ?? 'ValidatingWebhookConfiguration';
   const why = problems.length === 1 ? problems[0] : `[${problems.join(', ')}]`;
   throw new ApiError(
     422,
     'Invalid',
-    `ValidatingWebhookConfiguration.admissionregistration.k8s.io "${name}" is invalid: ${why}`,
-    { name, group: 'admissionregistration.k8s.io', kind: 'ValidatingWebhookConfiguration' },
+    `${kind}.admissionregistration.k8s.io "${name}" is invalid: ${why}`,
+    { name, group: 'admissionregistration.k8s.io', kind },
   );
 }
 
@@ -497,5 +549,83 @@ export function createValidatingWebhooks(): {
   controller: { start(feed: ObjectFeed, store: AdmissionStore): Promise<void> };
 } {
   const webhooks = new ValidatingWebhooks();
+  return { admission: webhooks.admission, controller: webhooks };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutating webhooks
+// ---------------------------------------------------------------------------------------------
+
+/** The resource of mutating webhook configurations. */
+export const MUTATING_CONFIGURATIONS = 'admissionregistration.k8s.io/mutatingwebhookconfigurations';
+
+/** Applies JSON Patch operations to an object: the API server's own (chapter 03b's), handed in. */
+export type JsonPatcher = (
+  object: KubeObject,
+  operations: unknown[],
+  resource: AdmissionRequest['resource'],
+) => KubeObject;
+
+/** Makes `object` hold exactly what `patched` holds: the write's object is changed in place. */
+function replaceContents(object: KubeObject, patched: KubeObject): void {
+  for (const key of Object.keys(object)) delete (object as unknown as Record<string, unknown>)[key];
+  Object.assign(object, patched);
+}
+
+/**
+ * The MutatingAdmissionWebhook plugin: the same rules, selectors, calls and failurePolicy, but its
+ * webhooks are called one at a time, configurations in the order of their names and webhooks in
+ * their order, and each one's JSON Patch is applied before the next is asked, so each sees the
+ * object as the ones before it left it. A patch that cannot be applied refuses the write (500).
+ */
+export class MutatingWebhooks extends ValidatingWebhooks {
+  protected override readonly resource: string = MUTATING_CONFIGURATIONS;
+
+  private readonly jsonPatch: JsonPatcher;
+
+  constructor(jsonPatch: JsonPatcher) {
+    super();
+    this.jsonPatch = jsonPatch;
+  }
+
+  /** The configurations in the order of their names, as kube-apiserver calls them. */
+  protected override inOrder(): ValidatingWebhook[][] {
+    const names = [...this.configurations.keys()].sort();
+    return names.map((name) => this.configurations.get(name)!);
+  }
+
+  override readonly admission: ExternalAdmissionPlugin = {
+    name: 'MutatingAdmissionWebhook',
+    admit: async (request, store) => {
+      const { resource, object, operation } = request;
+      if (
+        resource.resource === 'mutatingwebhookconfigurations' &&
+        object &&
+        operation !== 'DELETE'
+      ) {
+        checkConfiguration(object);
+      }
+      for (const webhook of this.wanted(request)) {
+        const operations = await callWebhook(webhook, request, store, true);
+        if (!operations || !request.object) continue;
+        let patched: KubeObject;
+        try {
+          patched = this.jsonPatch(request.object, operations, resource);
+        } catch (error) {
+          const why = (error as Error).message;
+          throw new ApiError(500, 'InternalError', `Internal error occurred: ${why}`);
+        }
+        replaceContents(request.object, patched);
+      }
+    },
+  };
+}
+
+/** What the API server is handed for --enable-admission-plugins=MutatingAdmissionWebhook. */
+export function createMutatingWebhooks(jsonPatch: JsonPatcher): {
+  admission: ExternalAdmissionPlugin;
+  controller: { start(feed: ObjectFeed, store: AdmissionStore): Promise<void> };
+} {
+  const webhooks = new MutatingWebhooks(jsonPatch);
   return { admission: webhooks.admission, controller: webhooks };
 }
