@@ -6,8 +6,9 @@
 //
 // A VersionConversion names the resource as served at the other version and gives the two
 // conversions (a chapter writes them: chapter 14's versions.ts for autoscaling/v1). The API
-// server's named extension point for it is ApiServerOptions.conversions: routeRequest hands a
-// request under a converted version to serveConverted, which
+// server's named extension point for it is ApiServerOptions.conversions: routeRequest hands every
+// request to serveOtherVersions first, and one under a converted version goes to serveConverted,
+// which
 //
 //   1. reads the body, if it is an object of the served kind, and converts it to the stored
 //      version (a body of another version is a 400, in kube's words);
@@ -22,7 +23,8 @@
 // resourceVersion), as kube applies a patch in the version the client speaks.
 import type http from 'node:http';
 import { ApiError } from './errors.ts';
-import type { Discovery, Patcher } from './machinery.ts';
+import { serveAggregated, type AggregationHooks, type ApiAggregator } from './aggregation.ts';
+import type { BodyDecoder, Discovery, Patcher } from './machinery.ts';
 import { apiVersionOf, type ResourceType } from './resources.ts';
 import type { KubeObject } from './types.ts';
 
@@ -42,12 +44,54 @@ export interface ConversionHooks {
   /** The path without its query, and the whole target with it. */
   path: string;
   target: string;
-  /** The request's body, read as the server reads bodies (JSON, YAML, protobuf). */
-  body(request: http.IncomingMessage): unknown;
   /** Routes a request down the server's pipeline, as routeRequest does. */
   route(request: http.IncomingMessage, response: http.ServerResponse): Promise<void>;
-  /** The server's patcher (chapter 03b), for a PATCH of the served version. */
+}
+
+/** The server's options serveConverted reads: the conversions, its patcher and body decoders. */
+export interface ConversionOptions {
+  conversions?: VersionConversion[];
   patcher?: Patcher;
+  bodyDecoders?: BodyDecoder[];
+  aggregator?: ApiAggregator;
+}
+
+/**
+ * The API server's one call for what is not its own resources at their own version: a served
+ * version (serveConverted), then an aggregated group version (serveAggregated). Returns whether
+ * one of them answered.
+ */
+export async function serveOtherVersions(
+  options: ConversionOptions,
+  request: http.IncomingMessage,
+  response: http.ServerResponse,
+  hooks: AggregationHooks & ConversionHooks,
+): Promise<boolean> {
+  if (options.conversions && (await serveConverted(options, request, response, hooks))) {
+    return true;
+  }
+  return options.aggregator ? serveAggregated(options.aggregator, request, response, hooks) : false;
+}
+
+/**
+ * A request's body as an object, when it is JSON or in a decoder's format (kubectl's protobuf);
+ * undefined otherwise (no body, or YAML, which kubectl never sends: it goes on unconverted).
+ */
+export function requestObject(
+  request: http.IncomingMessage,
+  decoders: BodyDecoder[] = [],
+): unknown {
+  const raw = (request as { body?: unknown }).body;
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return undefined;
+  const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const decoder = decoders.find((each) => each.mediaType === mediaType);
+  if (decoder) return decoder.decode(raw);
+  if (mediaType !== '' && mediaType !== 'application/json') return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The conversion whose served version a path names, and the path at the stored version. */
@@ -130,24 +174,21 @@ export function convertRequestBody(
  * whether it was one.
  */
 export async function serveConverted(
-  conversions: VersionConversion[],
+  options: ConversionOptions,
   request: http.IncomingMessage,
   response: http.ServerResponse,
   hooks: ConversionHooks,
 ): Promise<boolean> {
-  const found = conversionFor(conversions, hooks.path);
+  const found = conversionFor(options.conversions ?? [], hooks.path);
   if (!found) return false;
   const { conversion, storedPath } = found;
   const storedTarget = storedPath + hooks.target.slice(hooks.path.length);
   if (request.method === 'PATCH') {
-    await patchServedVersion(conversion, request, response, storedTarget, hooks);
+    await patchServedVersion(conversion, request, response, storedTarget, hooks, options.patcher);
     return true;
   }
-  const raw = (request as { body?: unknown }).body;
-  if (Buffer.isBuffer(raw) && raw.length > 0) {
-    const converted = convertRequestBody(conversion, hooks.body(request));
-    if (converted) replaceBody(request, converted);
-  }
+  const converted = convertRequestBody(conversion, requestObject(request, options.bodyDecoders));
+  if (converted) replaceBody(request, converted);
   retarget(request, storedTarget);
   convertAnswers(response, (body) => convertAnswer(conversion, body));
   await hooks.route(request, response);
@@ -218,9 +259,9 @@ async function patchServedVersion(
   response: http.ServerResponse,
   storedTarget: string,
   hooks: ConversionHooks,
+  patcher: Patcher | undefined,
 ): Promise<void> {
   const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
-  const patcher = hooks.patcher;
   if (!patcher || !patcher.contentTypes.includes(contentType)) {
     throw new ApiError(
       415,

@@ -21,9 +21,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { serveAggregated, type AggregationHooks } from '../../harness/api/aggregation.ts';
 import { ApiError } from '../../harness/api/errors.ts';
-import { serveConverted } from '../../harness/api/versions.ts';
+import { serveOtherVersions } from '../../harness/api/versions.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
 import { builtinResources, initialNamespaces } from '../../harness/api/resources.ts';
 import { wantsTable } from '../../harness/api/tables.ts';
@@ -40,7 +39,6 @@ import { verbHandlers } from './handlers.ts';
 import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
 import { checkPathSegments, parseResourcePath, type RequestInfo } from './paths.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
-import { bodyOf } from './requests.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
 import { builtinExtensions, gracePeriodOf, registerResources } from './strategy.ts';
@@ -166,22 +164,12 @@ export async function routeRequest(
   const path = mark < 0 ? target : target.slice(0, mark);
   const query = queryOf(target);
   const user = authenticate(context, request);
-  // API aggregation (chapter 14): an APIService's group version is another server's.
-  const { aggregator } = context.options;
+  // Other versions and other servers (chapter 14): a resource at a version besides its stored one
+  // is converted (harness/api/versions.ts), an APIService's group version proxied (aggregation.ts).
   const asUser = (i: RequestInfo) => authorize(context, user, verbOf(request.method, i, query), i);
-  const versionHooks = {
-    path,
-    target,
-    body: (converted: http.IncomingMessage) => bodyOf(context, converted as Request),
-    route: (again: http.IncomingMessage, answer: http.ServerResponse) =>
-      routeRequest(context, again as Request, answer as Response),
-    patcher: context.options.patcher,
-  };
-  const hooks = { path, target, user, server: context, authorize: asUser };
-  // Served versions (chapter 14): a resource at a version besides its stored one, converted.
-  const { conversions } = context.options;
-  if (conversions && (await serveConverted(conversions, request, response, versionHooks))) return;
-  if (aggregator && (await serveAggregated(aggregator, request, response, hooks))) return;
+  const route = (again: Request, answer: Response) => routeRequest(context, again, answer);
+  const hooks = { path, target, user, server: context, authorize: asUser, route };
+  if (await serveOtherVersions(context.options, request, response, hooks)) return;
   if (request.method === 'GET' && context.options.discovery) {
     if (serveDiscovery(context, request, response, path)) return;
   }
