@@ -287,6 +287,23 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
     7: i('failedJobsHistoryLimit'),
     8: s('timeZone'),
   },
+  // autoscaling/v1, as `kubectl autoscale` sends it (the API server converts it to v2, chapter 14).
+  HorizontalPodAutoscaler: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('spec', 'HorizontalPodAutoscalerSpec'),
+  },
+  HorizontalPodAutoscalerSpec: {
+    1: m('scaleTargetRef', 'CrossVersionObjectReference'),
+    2: i('minReplicas'),
+    3: i('maxReplicas'),
+    4: i('targetCPUUtilizationPercentage'),
+  },
+  CrossVersionObjectReference: { 1: s('kind'), 2: s('name'), 3: s('apiVersion') },
+};
+
+/** Kinds read in one version only: their messages differ between versions. */
+const PROTOBUF_KIND_VERSIONS: Partial<Record<string, string>> = {
+  HorizontalPodAutoscaler: 'autoscaling/v1',
 };
 
 /** The kinds whose protobuf bodies can be read (those kubectl's generators send). */
@@ -313,6 +330,7 @@ export const PROTOBUF_KINDS = [
   'TokenRequest',
   'Job',
   'CronJob',
+  'HorizontalPodAutoscaler',
 ];
 
 const bad = (why: string) =>
@@ -499,7 +517,9 @@ export function decodeProtobufObject(body: Uint8Array): Record<string, unknown> 
     }
   }
   const kind = typeMeta.kind ?? '';
-  if (!PROTOBUF_KINDS.includes(kind) || raw === undefined) {
+  const onlyVersion = PROTOBUF_KIND_VERSIONS[kind];
+  const otherVersion = onlyVersion !== undefined && typeMeta.apiVersion !== onlyVersion;
+  if (!PROTOBUF_KINDS.includes(kind) || raw === undefined || otherVersion) {
     throw new ApiError(
       415,
       'UnsupportedMediaType',

@@ -1147,6 +1147,26 @@ export interface HorizontalPodAutoscaler extends KubeObject {
   status?: HorizontalPodAutoscalerStatus;
 }
 
+/**
+ * autoscaling/v1 HorizontalPodAutoscaler: the first version, with one metric (CPU utilization).
+ * The API server serves it beside v2, converting (chapter 14's versions.ts).
+ */
+export interface HorizontalPodAutoscalerV1 extends KubeObject {
+  spec: {
+    scaleTargetRef: CrossVersionObjectReference;
+    minReplicas?: number;
+    maxReplicas: number;
+    targetCPUUtilizationPercentage?: number;
+  };
+  status?: {
+    observedGeneration?: number;
+    lastScaleTime?: string;
+    currentReplicas?: number;
+    desiredReplicas: number;
+    currentCPUUtilizationPercentage?: number;
+  };
+}
+
 /** CPU and memory as quantities: cpu "250m" (or nanocores, "123456n"), memory "64Mi" or "12345Ki". */
 export type ResourceUsage = Record<string, string>;
 

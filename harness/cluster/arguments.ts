@@ -169,6 +169,7 @@ export function controllerManagerArguments(
   port: number,
   gracePeriod?: string,
   localPathDir?: string,
+  autoscalerSyncPeriod?: string,
 ): string[] {
   return [
     '--kubeconfig',
@@ -176,6 +177,9 @@ export function controllerManagerArguments(
     ...servingArguments(port),
     ...(gracePeriod ? ['--node-monitor-grace-period', gracePeriod] : []),
     ...(localPathDir ? ['--local-path-dir', localPathDir] : []),
+    ...(autoscalerSyncPeriod
+      ? ['--horizontal-pod-autoscaler-sync-period', autoscalerSyncPeriod]
+      : []),
   ];
 }
 
@@ -403,8 +407,15 @@ async function dnsComponent(options: ClusterOptions, network: NetworkMode) {
 }
 
 /** The metrics server's arguments: the cluster's kubeconfig, listening on loopback at `port`. */
-export function metricsServerArguments(kubeconfig: string, port: number): string[] {
-  return ['--kubeconfig', kubeconfig, '--bind-address', '127.0.0.1', '--secure-port', String(port)];
+export function metricsServerArguments(
+  kubeconfig: string,
+  port: number,
+  metricResolution?: string,
+): string[] {
+  return [
+    ...['--kubeconfig', kubeconfig, '--bind-address', '127.0.0.1', '--secure-port', String(port)],
+    ...(metricResolution ? ['--metric-resolution', metricResolution] : []),
+  ];
 }
 
 /** Every component of the cluster with its arguments, address and health endpoint. */
@@ -449,6 +460,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
         port,
         options.nodeMonitorGracePeriod,
         path.join(options.dataDir, 'local-path-provisioner'),
+        options.autoscalerSyncPeriod,
       ),
     ),
     await controlPlaneComponent(options, 'scheduler', schedulerArguments),
@@ -484,7 +496,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   components.push({
     name: 'metrics-server',
     kind: 'metrics-server',
-    args: metricsServerArguments(metrics.kubeconfig, metricsPort),
+    args: metricsServerArguments(metrics.kubeconfig, metricsPort, options.metricResolution),
     address: `127.0.0.1:${metricsPort}`,
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,

@@ -28,6 +28,13 @@ export interface ClusterOptions {
   nodeIndexBase: number;
   serviceClusterIpRange?: string;
   nodeMonitorGracePeriod?: string;
+  /**
+   * How often the autoscaler looks at each HorizontalPodAutoscaler (the controller-manager's
+   * --horizontal-pod-autoscaler-sync-period, 15 s) and how often metrics-server scrapes the
+   * kubelets (its --metric-resolution, 15 s). Shorter in tests.
+   */
+  autoscalerSyncPeriod?: string;
+  metricResolution?: string;
   /** loopback, single (everything on 127.0.0.1), or auto (single where loopback cannot bind). */
   network?: NetworkChoice;
   /**

@@ -25,6 +25,7 @@ import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import { createAggregator } from '../api/aggregation.ts';
 import { networkPolicyEnforcement } from '../api/policy-enforcement.ts';
+import { withServedVersions } from '../api/versions.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
 import type {
   ExternalAdmissionPlugin,
@@ -490,6 +491,10 @@ export async function startApiServer(
     const allocatorFolder = chapterSource('09', flags.use);
     const { ServiceAllocator } = await loadModule('09', 'allocator.ts', allocatorFolder);
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
+    const autoscalingFolder = chapterSource('14', flags.use);
+    const versions = await loadModule('14', 'versions.ts', autoscalingFolder);
+    const conversions = [versions.autoscalingV1Conversion()];
+    log(`chapter 14, autoscaling/v1 beside v2: ${describeSource(autoscalingFolder)}`);
     const streamsFolder = chapterSource('10b', flags.use);
     log(`chapter 10b, exec and port-forward: ${describeSource(streamsFolder)}`);
     server = await implementation.createApiServer({
@@ -501,7 +506,9 @@ export async function startApiServer(
       selectors: implementation.selectors,
       patcher: implementation.patcher,
       subresources: implementation.subresources,
-      discovery: implementation.discovery,
+      // Served versions (chapter 14): resources at a version besides their stored one.
+      discovery: withServedVersions(implementation.discovery, conversions),
+      conversions,
       // kubectl's `create` generators send protobuf; harness/api/protobuf.ts reads it.
       bodyDecoders: [protobufDecoder],
       watchCacheSize: flags.defaultWatchCacheSize,

@@ -58,6 +58,7 @@ const controllerNames = [
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
                           [--node-monitor-grace-period 50s] [--local-path-dir DIR]
+                          [--horizontal-pod-autoscaler-sync-period 15s]
                           [--secure-port 10257]
                           [--bind-address IP] [--kube-api-wait-timeout 5m]
                           [--use solutions|mine|auto]`;
@@ -66,6 +67,8 @@ export interface ControllerManagerFlags extends ClientFlags, ServingFlags {
   controllers: string[];
   leaderElect: boolean;
   nodeMonitorGracePeriodMs: number;
+  /** How often the autoscaler looks at each HorizontalPodAutoscaler: 15 s. */
+  horizontalPodAutoscalerSyncPeriodMs: number;
   /** Where the local provisioner makes volumes: <dir>/<node>/<volume>_<namespace>_<claim>. */
   localPathDir: string;
 }
@@ -78,6 +81,7 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     'leader-elect': 'boolean',
     'node-monitor-grace-period': 'string',
     'local-path-dir': 'string',
+    'horizontal-pod-autoscaler-sync-period': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -97,6 +101,10 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     nodeMonitorGracePeriodMs: parseDuration(
       text('node-monitor-grace-period') ?? '50s',
       'node-monitor-grace-period',
+    ),
+    horizontalPodAutoscalerSyncPeriodMs: parseDuration(
+      text('horizontal-pod-autoscaler-sync-period') ?? '15s',
+      'horizontal-pod-autoscaler-sync-period',
     ),
     localPathDir: path.resolve(
       text('local-path-dir') ?? path.join(repoRoot, '.kata', 'local-path-provisioner'),
@@ -176,7 +184,12 @@ export async function startControllerManager(
     'local-path-provisioner': () =>
       createLocalProvisioner({ toolkit, client, volumesDir: flags.localPathDir }),
     horizontalpodautoscaling: () =>
-      createHorizontalController({ toolkit, client, metrics: metricsApiSource(config) }),
+      createHorizontalController({
+        toolkit,
+        client,
+        metrics: metricsApiSource(config),
+        syncPeriodMs: flags.horizontalPodAutoscalerSyncPeriodMs,
+      }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

@@ -31,6 +31,7 @@ import type {
   MetricsServerModule,
   ResourceMetricsModule,
   StatsModule,
+  VersionsModule,
 } from '../contracts/autoscaling.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
@@ -165,6 +166,7 @@ export interface ChapterModules {
     'resource-metrics.ts': ResourceMetricsModule;
     'stats.ts': StatsModule;
     'metrics-server.ts': MetricsServerModule;
+    'versions.ts': VersionsModule;
   };
 }
 
@@ -208,7 +210,7 @@ export const chapterModuleFiles = {
   '13b': ['daemonset.ts', 'statefulset.ts'],
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
-  '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts'],
+  '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts', 'versions.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

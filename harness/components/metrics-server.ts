@@ -26,6 +26,7 @@ import type { ApiClient } from '../client/types.ts';
 import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-client.ts';
 import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
 import { servingFlagKinds, servingFlags, type ServingFlags } from './health.ts';
+import type { MetricsServerModule } from '../contracts/autoscaling.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
@@ -114,6 +115,38 @@ async function register(client: ApiClient, address: string, port: number): Promi
   });
 }
 
+/**
+ * One scrape: every node's kubelet summary at once, turned into NodeMetrics and PodMetrics by
+ * chapter 14's metrics-server.ts. A node that cannot be read is logged and left out.
+ */
+export async function scrapeKubelets(
+  nodes: Node[],
+  metrics: MetricsServerModule,
+  windowMs: number,
+  labelsOf: (namespace: string, name: string) => Record<string, string> | undefined,
+  log: (line: string) => void,
+): Promise<{ nodes: NodeMetrics[]; pods: PodMetrics[] }> {
+  const found: { nodes: NodeMetrics[]; pods: PodMetrics[] } = { nodes: [], pods: [] };
+  await Promise.all(
+    nodes.map(async (node) => {
+      const url = kubeletUrl(node);
+      if (!url) return;
+      try {
+        const response = await fetch(`${url}/stats/summary`, {
+          signal: AbortSignal.timeout(10_000),
+        });
+        if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
+        const summary = (await response.json()) as never;
+        found.nodes.push(metrics.nodeMetricsOf(summary, windowMs));
+        found.pods.push(...metrics.podMetricsOf(summary, windowMs, labelsOf));
+      } catch (error) {
+        log(`cannot scrape node ${node.metadata.name} at ${url}: ${(error as Error).message}`);
+      }
+    }),
+  );
+  return found;
+}
+
 export async function startMetricsServer(flags: MetricsServerFlags, log: (line: string) => void) {
   const config = clientConfigFromFlags(flags);
   const toolkit = await loadToolkit(flags.use, log);
@@ -137,23 +170,12 @@ export async function startMetricsServer(flags: MetricsServerFlags, log: (line: 
   const labelsOf = (namespace: string, name: string) =>
     pods.get(`${namespace}/${name}`)?.metadata.labels;
   const scrape = async () => {
-    const found: typeof latest = { nodes: [], pods: [] };
-    await Promise.all(
-      nodes.list().map(async (node) => {
-        const url = kubeletUrl(node);
-        if (!url) return;
-        try {
-          const response = await fetch(`${url}/stats/summary`, {
-            signal: AbortSignal.timeout(10_000),
-          });
-          if (!response.ok) throw new Error(`${response.status} ${await response.text()}`);
-          const summary = (await response.json()) as never;
-          found.nodes.push(metrics.nodeMetricsOf(summary, flags.metricResolutionMs));
-          found.pods.push(...metrics.podMetricsOf(summary, flags.metricResolutionMs, labelsOf));
-        } catch (error) {
-          log(`cannot scrape node ${node.metadata.name} at ${url}: ${(error as Error).message}`);
-        }
-      }),
+    const found = await scrapeKubelets(
+      nodes.list(),
+      metrics,
+      flags.metricResolutionMs,
+      labelsOf,
+      log,
     );
     Object.assign(latest, found);
   };

@@ -15,6 +15,7 @@ import type {
 } from '../api/machinery.ts';
 import type { ApiAggregator } from '../api/aggregation.ts';
 import type { ResourceType } from '../api/resources.ts';
+import type { VersionConversion } from '../api/versions.ts';
 import type { Clock } from '../clock.ts';
 import type { PodConnecter } from './pod-streams.ts';
 import type { StoreClient } from '../store/client.ts';
@@ -72,6 +73,12 @@ export interface ApiServerOptions {
    * there and listed in discovery (harness/api/aggregation.ts). Without it, only the server's own.
    */
   aggregator?: ApiAggregator;
+  /**
+   * Served versions (chapter 14): resources served at a version besides the one they are stored
+   * at (autoscaling/v1 HorizontalPodAutoscalers), converted on the way in and out
+   * (harness/api/versions.ts). Discovery lists them when it is given withServedVersions.
+   */
+  conversions?: VersionConversion[];
 }
 
 export interface ApiServer {

@@ -3,6 +3,7 @@
 // reads the resource metrics API (metrics.k8s.io) through the API server; `kata run kubelet`
 // serves the StatsCollector's summary on /stats/summary.
 import type { NodeMetrics, PodMetrics } from '../api/types.ts';
+import type { VersionConversion } from '../api/versions.ts';
 import type { ClientConfig } from '../client/types.ts';
 import type { ContainerRuntime } from '../runtime/cri.ts';
 import type { ControllerOptions, RunningController } from './controllers.ts';
@@ -64,4 +65,9 @@ export interface MetricsServerModule {
     latest: { nodes: NodeMetrics[]; pods: PodMetrics[] },
     matches?: (labels: Record<string, string>) => boolean,
   ) => { code: number; body: object } | undefined;
+}
+
+/** versions.ts: autoscaling/v1 HorizontalPodAutoscalers, served by the API server beside v2. */
+export interface VersionsModule {
+  autoscalingV1Conversion: () => VersionConversion;
 }

@@ -104,6 +104,7 @@ export type ReferenceConforms = Conforms<{
     'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
     'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
+    'versions.ts': typeof import('../../solutions/14-autoscaling/versions.ts');
   };
 }>;
 
@@ -191,6 +192,7 @@ export type StubsConform = Conforms<{
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
     'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
+    'versions.ts': typeof import('../../chapters/14-autoscaling/versions.ts');
   };
 }>;
 

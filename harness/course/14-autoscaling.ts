@@ -4,6 +4,7 @@ import type { Chapter } from '../course.ts';
 const calculator = 'The replica calculator > ';
 const behavior = 'Scaling behavior > ';
 const controller = 'The autoscaler controller > ';
+const versions = 'Served versions > ';
 
 export const chapter14: Chapter = {
   id: '14',
@@ -88,6 +89,16 @@ export const chapter14: Chapter = {
       title: 'The metrics API',
       from: 'The metrics server > the API answers discovery, lists and single objects, and 404 for a name it has no metrics of',
       functions: ['metricsResourceList', 'answerMetrics'],
+    },
+    {
+      title: 'autoscaling/v1: the view of a stored autoscaler',
+      from: `${versions}isCpuUtilization: only a Resource metric of cpu with a Utilization target`,
+      functions: ['isCpuUtilization', 'roundTripAnnotations', 'toAutoscalingV1'],
+    },
+    {
+      title: 'autoscaling/v1: back to the stored version',
+      from: `${versions}from v1: the CPU target becomes a metric; none at all is v1's old default of 80%`,
+      functions: ['fromAutoscalingV1'],
     },
   ],
   hints: {
@@ -203,5 +214,21 @@ export const chapter14: Chapter = {
       'Spread labels into metadata only when labelsOf gave some; /pods without a namespace keeps every namespace. Lesson: § The metrics server.',
     'The metrics server > a pod it has no metrics of is a 404 podmetrics Status; an unknown path is not its own':
       'The Status: kind Status, apiVersion v1, status Failure, reason NotFound, code 404, message `podmetrics.metrics.k8s.io "<name>" not found`. A path that is neither nodes nor pods answers undefined. Lesson: § The metrics server.',
+    [`${versions}isCpuUtilization: only a Resource metric of cpu with a Utilization target`]:
+      "type 'Resource', resource.name 'cpu', resource.target.type 'Utilization' and an averageUtilization. Lesson: § Served versions.",
+    [`${versions}to v1: the CPU utilization target and the current CPU utilization get their fields`]:
+      'targetCPUUtilizationPercentage: the averageUtilization of the first metric of type Resource named cpu; the status keeps its four counts and takes currentCPUUtilizationPercentage from the first cpu current metric. Lesson: § Served versions.',
+    [`${versions}to v1: the target is the first cpu metric, wherever it is; without a status there is none`]:
+      "Find the first metric with type 'Resource' and resource.name 'cpu' (not the first metric); give the v1 object a status only when the stored one has one. Lesson: § Served versions.",
+    [`${versions}to v1: what v1 has no field for travels in annotations; with nothing to keep there are none`]:
+      'roundTripAnnotations: JSON.stringify of the metrics that are not isCpuUtilization, of status.currentMetrics, of status.conditions (each only when not empty) and of spec.behavior (when set). toAutoscalingV1 spreads them over the existing annotations, and deletes the field when the result is empty. Lesson: § Served versions.',
+    [`${versions}from v1: the CPU target becomes a metric; none at all is v1's old default of 80%`]:
+      "spec.metrics: the METRICS_ANNOTATION's list (annotationValue), then cpuUtilization(targetCPUUtilizationPercentage) when set; an empty list gets cpuUtilization(DEFAULT_CPU_UTILIZATION). apiVersion autoscaling/v2. Lesson: § Served versions.",
+    [`${versions}from v1: the annotations go back into their fields and are removed; v2 → v1 → v2 loses nothing`]:
+      'Read the four annotations with annotationValue, delete them from a copy of the annotations (and the field when none is left); behavior into spec, currentMetrics (else the CPU percentage as a Resource metric status) and conditions into status. Lesson: § Served versions.',
+    [`${versions}from v1: without the current-metrics annotation, the current CPU utilization becomes a metric status`]:
+      "currentMetrics: the annotation's list when there is one, else [{ type: 'Resource', resource: { name: 'cpu', current: { averageUtilization: currentCPUUtilizationPercentage } } }] when that is set. Lesson: § Served versions.",
+    [`${versions}from v1: an annotation that is not JSON is a 400`]:
+      'annotationValue throws the ApiError 400 for you: read every annotation through it. Lesson: § Served versions.',
   },
 };

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { ClusterOptions } from '../cluster/options.ts';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 
@@ -36,6 +37,8 @@ export const suiteNodeIndexBase = {
   security: 140,
   /** 11c and 11d: a pod's token and admission webhooks (pod-tokens.test.ts, its own components). */
   podTokens: 144,
+  /** 14: `kubectl autoscale` and a Deployment under load scaled out and back in. */
+  autoscale: 96,
 } as const;
 
 export interface KubectlCluster {
@@ -54,6 +57,7 @@ export async function startKubectlCluster(
   nodes: number,
   nodeIndexBase: number,
   serviceClusterIpRange = `127.${nodeIndexBase - 40}.0.0/16`,
+  more: Partial<ClusterOptions> = {},
 ): Promise<KubectlCluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-cluster-'));
   const cluster = await startCluster({
@@ -69,6 +73,7 @@ export async function startKubectlCluster(
     // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
     nodeMonitorGracePeriod: '20s',
     print: () => {},
+    ...more,
   });
   const kubectl = kubectlFor(cluster.apiserver, 60_000);
   return {

@@ -21,8 +21,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { serveAggregated, type AggregationHooks } from '../../harness/api/aggregation.ts';
 import { ApiError } from '../../harness/api/errors.ts';
+import { serveOtherVersions } from '../../harness/api/versions.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
 import type { ReadWarning } from '../../harness/api/machinery.ts';
 import {
@@ -170,11 +170,12 @@ export async function routeRequest(
   const path = mark < 0 ? target : target.slice(0, mark);
   const query = queryOf(target);
   const user = authenticate(context, request);
-  // API aggregation (chapter 14): an APIService's group version is another server's.
-  const { aggregator } = context.options;
+  // Other versions and other servers (chapter 14): a resource at a version besides its stored one
+  // is converted (harness/api/versions.ts), an APIService's group version proxied (aggregation.ts).
   const asUser = (i: RequestInfo) => authorize(context, user, verbOf(request.method, i, query), i);
-  const hooks = { path, target, user, server: context, authorize: asUser };
-  if (aggregator && (await serveAggregated(aggregator, request, response, hooks))) return;
+  const route = (again: Request, answer: Response) => routeRequest(context, again, answer);
+  const hooks = { path, target, user, server: context, authorize: asUser, route };
+  if (await serveOtherVersions(context.options, request, response, hooks)) return;
   if (request.method === 'GET' && context.options.discovery) {
     if (serveDiscovery(context, request, response, path)) return;
   }
