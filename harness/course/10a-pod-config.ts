@@ -47,7 +47,14 @@ export const chapter10A: Chapter = {
     {
       title: "A pod's volumes, and a container's mounts",
       from: "Volumes > setting up a pod's volumes makes each one; one that cannot be set up is an error naming it",
-      functions: ['setUpVolumes', 'containerMounts', 'removePodVolumes', 'consumedObjects'],
+      functions: [
+        'inMemory',
+        'setUpVolumes',
+        'apiDataVolumes',
+        'containerMounts',
+        'removePodVolumes',
+        'consumedObjects',
+      ],
     },
     {
       title: 'Init containers, one at a time',
@@ -126,6 +133,10 @@ export const chapter10A: Chapter = {
       'setUpVolumes: for each volume, writeAtomically its payload or mkdirSync (recursive) its directory; wrap any error as a ContainerConfigError `MountVolume.SetUp failed for volume "NAME" : <why>`. Lesson: § Volumes.',
     'Volumes > a container sees each volume at its mountPath; a subPath mounts one entry of it, and may not leave it':
       "containerMounts: { containerPath: mountPath, hostPath: the volume's dir, readonly: readOnly ?? false }; a subPath is normalize()d, refused if it starts with .. or /, made if missing, then realpathSync. Lesson: § Volumes.",
+    "Volumes > an emptyDir of medium Memory is made on the host's tmpfs, and goes with the pod":
+      "inMemory: emptyDir?.medium === 'Memory'. setUpVolumes: for such a volume mkdir join(memoryRoot, uid, name) and symlink the volume's own directory to it (once). removePodVolumes: also rmSync join(memoryRoot, uid). Lesson: § Volumes.",
+    'Volumes > volumes whose files come from the API are mounted read-only, whatever the mount says':
+      "apiDataVolumes: the names of the volumes with configMap, secret, downwardAPI or projected. containerMounts: readonly is the mount's readOnly, or its volume is in readOnlyVolumes. Lesson: § Volumes.",
     "Volumes > a pod's volumes go with it; a hostPath stays":
       'removePodVolumes: rmSync(join(podsDir, uid), { recursive: true, force: true }); a hostPath was never under it. Lesson: § Volumes.',
     'Init containers and sidecars > an init container is restarted OnFailure (Never under Never); a sidecar Always':
