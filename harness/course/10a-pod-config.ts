@@ -68,6 +68,7 @@ export const chapter10A: Chapter = {
         'initialized',
         'initFailed',
         'initializedCondition',
+        'withSidecarReadiness',
         'completeStatus',
         'stopOrder',
       ],
@@ -147,6 +148,10 @@ export const chapter10A: Chapter = {
       "Each entry of sync carries initRestartPolicy(container, pod.spec.restartPolicy): the kubelet's syncContainer then restarts (or not) by it. Lesson: § Init containers and sidecars.",
     'Init containers and sidecars > a sidecar starts before the next init container, and keeps being synced once the apps run':
       'A sidecar is always pushed (to keep it running); when its attempt is CONTAINER_RUNNING, go on to the next init container instead of stopping. Lesson: § Init containers and sidecars.',
+    'Init containers and sidecars > a sidecar whose startup probe has not passed holds the next init container back':
+      'initPlan: a running sidecar counts as done only when it is not in `unstarted`; otherwise the plan stops there (initialized false), as for a sidecar not running. Lesson: § Init containers and sidecars.',
+    "Init containers and sidecars > a sidecar's readiness counts in the pod's Ready condition, as its probes say":
+      "completeStatus: a running sidecar whose status has `started` keeps its probes' verdicts; once Initialized is True, return withSidecarReadiness: the unready sidecars (then the unready apps) named in Ready and ContainersReady, False, reason ContainersNotReady. Lesson: § Init containers and sidecars.",
     'Init containers and sidecars > while initializing: phase Pending, Initialized False naming who is not done, the apps PodInitializing':
       'completeStatus: replace the Initialized condition (False, ContainersNotInitialized, "containers with incomplete status: [a b]"), set phase Pending, and turn each app waiting ContainerCreating into PodInitializing. Lesson: § Init containers and sidecars.',
     'Init containers and sidecars > the Initialized condition keeps the time it last changed, and names every init container not done':

@@ -127,8 +127,12 @@ export class PodConfigurator implements PodConfiguration {
     };
   }
 
-  initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan {
-    return init.initPlan(pod, latest);
+  initPlan(
+    pod: Pod,
+    latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
+    unstarted?: ReadonlySet<string>,
+  ): InitPlan {
+    return init.initPlan(pod, latest, unstarted);
   }
 
   completeStatus(pod: Pod, status: PodStatus, initStatuses: ContainerStatus[]): PodStatus {
