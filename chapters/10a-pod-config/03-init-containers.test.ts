@@ -177,34 +177,6 @@ describe('Init containers and sidecars', () => {
     expect(names(started), 'initPlan once it has passed').toEqual(['proxy', 'migrate']);
   });
 
-  test("a sidecar's readiness counts in the pod's Ready condition, as its probes say", () => {
-    const spec = pod([sidecar('proxy')]);
-    const ready = appStatus();
-    ready.containerStatuses = [{ name: 'app', image: 'kata/echo', ready: true, restartCount: 0 }];
-    const probed: ContainerStatus = {
-      name: 'proxy',
-      image: 'kata/echo',
-      ready: false,
-      started: true,
-      restartCount: 0,
-      state: { running: {} },
-    };
-    const status = completeStatus(spec, ready, [probed], '2026-12-03T10:05:00Z');
-    expect(
-      status.conditions?.find((c) => c.type === 'Ready'),
-      'the pod with its app ready and the sidecar proxy running but failing its readiness probe',
-    ).toMatchObject({
-      status: 'False',
-      reason: 'ContainersNotReady',
-      message: 'containers with unready status: [proxy]',
-      lastTransitionTime: '2026-12-03T10:05:00Z',
-    });
-    expect(
-      withSidecarReadiness(spec.spec, ready, [{ ...probed, ready: true }], now),
-      'withSidecarReadiness once proxy is ready: the status as it was',
-    ).toBe(ready);
-  });
-
   test('while initializing: phase Pending, Initialized False naming who is not done, the apps PodInitializing', () => {
     const spec = pod([init('first'), init('second')]);
     const status = completeStatus(
@@ -301,5 +273,33 @@ describe('Init containers and sidecars', () => {
     expect(stopOrder(undefined, ['app', 'log']), 'stopOrder of a pod no longer known').toEqual([
       ['app', 'log'],
     ]);
+  });
+
+  test("a sidecar's readiness counts in the pod's Ready condition, as its probes say", () => {
+    const spec = pod([sidecar('proxy')]);
+    const ready = appStatus();
+    ready.containerStatuses = [{ name: 'app', image: 'kata/echo', ready: true, restartCount: 0 }];
+    const probed: ContainerStatus = {
+      name: 'proxy',
+      image: 'kata/echo',
+      ready: false,
+      started: true,
+      restartCount: 0,
+      state: { running: {} },
+    };
+    const status = completeStatus(spec, ready, [probed], '2026-12-03T10:05:00Z');
+    expect(
+      status.conditions?.find((c) => c.type === 'Ready'),
+      'the pod with its app ready and the sidecar proxy running but failing its readiness probe',
+    ).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [proxy]',
+      lastTransitionTime: '2026-12-03T10:05:00Z',
+    });
+    expect(
+      withSidecarReadiness(spec.spec, ready, [{ ...probed, ready: true }], now),
+      'withSidecarReadiness once proxy is ready: the status as it was',
+    ).toBe(ready);
   });
 });
