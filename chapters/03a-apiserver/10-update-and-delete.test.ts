@@ -353,6 +353,28 @@ describe('Update and delete', () => {
     expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'afterwards').toBe(404);
   });
 
+  test('DELETE of an object that carries a finalizer only marks it; taking the finalizer off removes it', async () => {
+    const { api } = await setup();
+    const deployment = exampleDeployment('web');
+    deployment.metadata.finalizers = ['example.com/keep'];
+    await api.post(DEPLOYMENTS).send(deployment);
+    const marked = await api.delete(`${DEPLOYMENTS}/web`);
+    expect(
+      [
+        marked.status,
+        marked.body.metadata.finalizers,
+        typeof marked.body.metadata.deletionTimestamp,
+      ],
+      'DELETE of a Deployment with the finalizer example.com/keep',
+    ).toEqual([200, ['example.com/keep'], 'string']);
+    await api
+      .put(`${DEPLOYMENTS}/web`)
+      .send({ ...marked.body, metadata: { ...marked.body.metadata, finalizers: [] } });
+    expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'after the PUT that takes it off').toBe(
+      404,
+    );
+  });
+
   test('an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing', async () => {
     const { api } = await setup();
     const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));

@@ -18,6 +18,15 @@ import { defaultCronJob, defaultJob } from '../../harness/api/batch.ts';
 import type { FieldError } from '../../harness/api/errors.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { DeleteOptions, KubeObject } from '../../harness/api/types.ts';
+import {
+  validateCronJob,
+  validateDaemonSet,
+  validateDaemonSetUpdate,
+  validateJob,
+  validateJobUpdate,
+  validateStatefulSet,
+  validateStatefulSetUpdate,
+} from '../../harness/api/workload-validation.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { Makers } from './metadata.ts';
 import type { RequestInfo } from './paths.ts';
@@ -70,6 +79,13 @@ export interface ResourceExtension {
   resource?: string;
   strategy?: Partial<ResourceStrategy>;
   hooks?: WriteHooks;
+  /**
+   * More rules for a new object, after the strategy's own (kube's per-kind validation in
+   * pkg/apis/<group>/validation); they run on every update too.
+   */
+  validate?(object: KubeObject): FieldError[];
+  /** More rules for an update: what may not change from `current`. */
+  validateUpdate?(next: KubeObject, current: KubeObject): FieldError[];
 }
 
 /** A resource's strategy, and the hooks of every extension that applies, as one. */
@@ -106,8 +122,24 @@ export const builtinExtensions: ResourceExtension[] = [
   { resource: 'pods', strategy: { gracePeriod: gracePeriodOf } },
   { resource: 'namespaces', strategy: { deleteCollection: false } },
   // Chapter 13a: a Job's generated selector needs its uid, so it is set once the uid is.
-  { resource: 'batch/jobs', hooks: { beginCreate: defaultJob } },
-  { resource: 'batch/cronjobs', hooks: { beginCreate: defaultCronJob } },
+  {
+    resource: 'batch/jobs',
+    hooks: { beginCreate: defaultJob },
+    validate: validateJob,
+    validateUpdate: validateJobUpdate,
+  },
+  { resource: 'batch/cronjobs', hooks: { beginCreate: defaultCronJob }, validate: validateCronJob },
+  // Chapter 13b's kinds, checked as kube's apps validation checks them.
+  {
+    resource: 'apps/daemonsets',
+    validate: validateDaemonSet,
+    validateUpdate: validateDaemonSetUpdate,
+  },
+  {
+    resource: 'apps/statefulsets',
+    validate: validateStatefulSet,
+    validateUpdate: validateStatefulSetUpdate,
+  },
 ];
 
 /** A resource as an extension names it: `resource` in the core group, `group/resource` else. */
@@ -127,14 +159,41 @@ export function registerResources(
         extension.resource === undefined || extension.resource === resourcePath(resource),
     );
     registry.set(resource, {
-      strategy: Object.assign(
-        defaultStrategy(resource),
-        ...applying.map((extension) => extension.strategy ?? {}),
+      strategy: withValidation(
+        Object.assign(
+          defaultStrategy(resource),
+          ...applying.map((extension) => extension.strategy ?? {}),
+        ),
+        applying,
       ),
       hooks: combineHooks(applying.flatMap((extension) => extension.hooks ?? [])),
     });
   }
   return registry;
+}
+
+/** The strategy with the extensions' own rules checked after its validate and validateUpdate. */
+export function withValidation(
+  strategy: ResourceStrategy,
+  extensions: ResourceExtension[],
+): ResourceStrategy {
+  const adding = extensions.filter((extension) => extension.validate || extension.validateUpdate);
+  if (adding.length === 0) return strategy;
+  const { validate, validateUpdate } = strategy;
+  return {
+    ...strategy,
+    validate: (object) => [
+      ...validate(object),
+      ...adding.flatMap((extension) => extension.validate?.(object) ?? []),
+    ],
+    validateUpdate: (next, current) => [
+      ...validateUpdate(next, current),
+      ...adding.flatMap((extension) => [
+        ...(extension.validate?.(next) ?? []),
+        ...(extension.validateUpdate?.(next, current) ?? []),
+      ]),
+    ],
+  };
 }
 
 /**

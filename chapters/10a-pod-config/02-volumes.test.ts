@@ -17,8 +17,11 @@ import type { Container, Pod, Volume } from '../../harness/api/types.ts';
 import { ContainerConfigError } from '../../harness/runtime/cri.ts';
 import type { ConfigSources } from './environment.ts';
 import {
+  apiDataVolumes,
   consumedObjects,
   containerMounts,
+  inMemory,
+  memoryRoot,
   projectKeys,
   removePodVolumes,
   setUpVolumes,
@@ -334,6 +337,55 @@ describe('Volumes', () => {
     expect(existsSync(dirs.get('scratch')!), 'the emptyDir after removePodVolumes').toBe(false);
     expect(existsSync(join(podsDir, 'u-1')), "the pod's folder after removePodVolumes").toBe(false);
     expect(existsSync(hostDir), 'the hostPath directory after removePodVolumes').toBe(true);
+  });
+
+  test("an emptyDir of medium Memory is made on the host's tmpfs, and goes with the pod", () => {
+    const podsDir = temporaryFolder();
+    const inRam = pod([{ name: 'cache', emptyDir: { medium: 'Memory' } }]);
+    inRam.metadata.uid = `u-memory-${process.pid}-${Date.now()}`;
+    const uid = inRam.metadata.uid;
+    expect(
+      [inMemory(inRam.spec.volumes![0]!), inMemory({ name: 'disk', emptyDir: {} })],
+      'inMemory of an emptyDir of medium Memory, and of one with no medium',
+    ).toEqual([true, false]);
+    const dirs = setUpVolumes(inRam, podsDir, sources);
+    expect(
+      readlinkSync(dirs.get('cache')!),
+      "the kubelet's directory of volume cache: a link to the pod's folder under memoryRoot",
+    ).toBe(join(memoryRoot, uid, 'cache'));
+    expect(statSync(join(memoryRoot, uid, 'cache')).isDirectory(), 'made on the tmpfs').toBe(true);
+    removePodVolumes(podsDir, uid);
+    expect(existsSync(join(memoryRoot, uid)), "the pod's folder under memoryRoot, afterwards").toBe(
+      false,
+    );
+  });
+
+  test('volumes whose files come from the API are mounted read-only, whatever the mount says', () => {
+    const withConfig = pod([
+      { name: 'config', configMap: { name: 'app' } },
+      { name: 'token', projected: { sources: [] } },
+      { name: 'scratch', emptyDir: {} },
+    ]);
+    const readOnly = apiDataVolumes(withConfig);
+    expect([...readOnly].sort(), 'apiDataVolumes of a configMap, a projected, an emptyDir').toEqual(
+      ['config', 'token'],
+    );
+    const container: Container = {
+      name: 'app',
+      image: 'kata/echo',
+      volumeMounts: [
+        { name: 'config', mountPath: '/etc/app' },
+        { name: 'scratch', mountPath: '/scratch' },
+      ],
+    };
+    const dirs = new Map([
+      ['config', '/pods/config'],
+      ['scratch', '/pods/scratch'],
+    ]);
+    expect(
+      containerMounts(container, dirs, readOnly).map((mount) => mount.readonly),
+      'config mounted without readOnly, scratch too: config read-only all the same',
+    ).toEqual([true, false]);
   });
 
   test('a pod consumes the ConfigMaps and Secrets its env, envFrom and volumes name', () => {

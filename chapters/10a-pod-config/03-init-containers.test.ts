@@ -3,7 +3,13 @@
 import { describe, expect, test } from 'vitest';
 import type { Container, ContainerStatus, Pod, PodStatus } from '../../harness/api/types.ts';
 import type { ContainerStatus as RuntimeStatus } from '../../harness/runtime/cri.ts';
-import { completeStatus, initPlan, initRestartPolicy, stopOrder } from './init-containers.ts';
+import {
+  completeStatus,
+  initPlan,
+  initRestartPolicy,
+  stopOrder,
+  withSidecarReadiness,
+} from './init-containers.ts';
 
 const now = '2026-12-03T10:00:00Z';
 
@@ -159,6 +165,18 @@ describe('Init containers and sidecars', () => {
     expect(done.sync[0]?.restartPolicy, "the sidecar's restart policy").toBe('Always');
   });
 
+  test('a sidecar whose startup probe has not passed holds the next init container back', () => {
+    const spec = pod([sidecar('proxy'), init('migrate')]);
+    const running = new Map([['proxy', attempt('proxy')]]);
+    const probing = initPlan(spec, running, new Set(['proxy']));
+    expect(
+      [names(probing), probing.initialized],
+      'initPlan while proxy runs and its startup probe has not passed',
+    ).toEqual([['proxy'], false]);
+    const started = initPlan(spec, running, new Set());
+    expect(names(started), 'initPlan once it has passed').toEqual(['proxy', 'migrate']);
+  });
+
   test('while initializing: phase Pending, Initialized False naming who is not done, the apps PodInitializing', () => {
     const spec = pod([init('first'), init('second')]);
     const status = completeStatus(
@@ -255,5 +273,33 @@ describe('Init containers and sidecars', () => {
     expect(stopOrder(undefined, ['app', 'log']), 'stopOrder of a pod no longer known').toEqual([
       ['app', 'log'],
     ]);
+  });
+
+  test("a sidecar's readiness counts in the pod's Ready condition, as its probes say", () => {
+    const spec = pod([sidecar('proxy')]);
+    const ready = appStatus();
+    ready.containerStatuses = [{ name: 'app', image: 'kata/echo', ready: true, restartCount: 0 }];
+    const probed: ContainerStatus = {
+      name: 'proxy',
+      image: 'kata/echo',
+      ready: false,
+      started: true,
+      restartCount: 0,
+      state: { running: {} },
+    };
+    const status = completeStatus(spec, ready, [probed], '2026-12-03T10:05:00Z');
+    expect(
+      status.conditions?.find((c) => c.type === 'Ready'),
+      'the pod with its app ready and the sidecar proxy running but failing its readiness probe',
+    ).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [proxy]',
+      lastTransitionTime: '2026-12-03T10:05:00Z',
+    });
+    expect(
+      withSidecarReadiness(spec.spec, ready, [{ ...probed, ready: true }], now),
+      'withSidecarReadiness once proxy is ready: the status as it was',
+    ).toBe(ready);
   });
 });

@@ -42,11 +42,14 @@ export function initRestartPolicy(
 /**
  * Which init containers the kubelet syncs now, from the newest attempt of each: every sidecar
  * started so far (to keep it running), and the first init container not done; the app containers
- * may start once every regular one completed and every sidecar runs.
+ * may start once every regular one completed and every sidecar runs and has started. `unstarted`
+ * names the running sidecars whose startup probe has not passed yet: the next init container
+ * waits for them, as for a sidecar not running.
  */
 export function initPlan(
   pod: Pod,
   latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
+  unstarted: ReadonlySet<string> = new Set(),
 ): InitPlan {
   throw new NotImplemented('initPlan', section);
 }
@@ -72,8 +75,24 @@ export function initializedCondition(
 }
 
 /**
+ * The pod's sidecars counted in its Ready and ContainersReady conditions (Kubernetes 1.29): when a
+ * sidecar's status in `statuses` is not ready, both are False, reason ContainersNotReady, message
+ * "containers with unready status: [<the unready sidecars, then the unready app containers>]",
+ * and lastTransitionTime `now` if they were True. Otherwise `status` as it is.
+ */
+export function withSidecarReadiness(
+  spec: PodSpec,
+  status: PodStatus,
+  statuses: ContainerStatus[],
+  now: string,
+): PodStatus {
+  throw new NotImplemented('withSidecarReadiness', section);
+}
+
+/**
  * The pod's status with its init containers: their statuses (a sidecar that runs is started and
- * ready), and until they are done, phase Pending (Failed when one failed for good), the
+ * ready when its status says nothing of `started`, else as its probes say), and once they are
+ * all done, withSidecarReadiness; until then, phase Pending (Failed when one failed for good), the
  * Initialized condition False, and the app containers waiting with the reason PodInitializing.
  */
 export function completeStatus(

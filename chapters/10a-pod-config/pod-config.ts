@@ -56,7 +56,11 @@ export class PodConfigurator implements PodConfiguration {
     throw new NotImplemented('PodConfigurator.configureContainer', section);
   }
 
-  initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan {
+  initPlan(
+    pod: Pod,
+    latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
+    unstarted?: ReadonlySet<string>,
+  ): InitPlan {
     throw new NotImplemented('PodConfigurator.initPlan', section);
   }
 

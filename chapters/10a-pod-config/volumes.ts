@@ -7,6 +7,11 @@
 //                                                                projected, downward-api)
 //   a hostPath volume is the node's own directory, not under the pod's.
 //
+// An emptyDir of `medium: Memory` lives in memory: the kubelet mounts a tmpfs at its directory.
+// Mounting needs privileges a kata node does not have, so here the directory is made on the
+// host's own tmpfs, /dev/shm (memoryRoot), and the kubelet's path is a symlink to it; its files
+// cost RAM, not disk, and go when the pod does.
+//
 // Files from objects (configMap, secret, projected, downwardAPI) are written the way the kubelet's
 // AtomicWriter writes them, so a container never sees half an update:
 //
@@ -51,6 +56,22 @@ export type Payload = Map<string, { content: string; mode: number }>;
 
 /** The permission bits of a projected file when neither the item nor the volume says: 0644. */
 export const defaultFileMode = 0o644;
+
+/** Where memory-backed emptyDirs are made: the host's tmpfs, one directory per pod uid. */
+export const memoryRoot = '/dev/shm/kata-volumes';
+
+/** Whether the volume is an emptyDir kept in memory (emptyDir.medium is "Memory"). */
+export function inMemory(volume: Volume): boolean {
+  throw new NotImplemented('inMemory', section);
+}
+
+/**
+ * The names of the volumes whose files come from the API (configMap, secret, downwardAPI,
+ * projected): the kubelet mounts them read-only whatever the volumeMount says.
+ */
+export function apiDataVolumes(pod: Pod): Set<string> {
+  throw new NotImplemented('apiDataVolumes', section);
+}
 
 /** The volume plugin's name, as in the kubelet's directory names: configmap, empty-dir, ... */
 export function volumePlugin(volume: Volume): string {
@@ -108,7 +129,8 @@ export function writeAtomically(dir: string, payload: Payload, now = new Date())
 }
 
 /**
- * Makes every volume of the pod on disk (or brings its files up to date): an emptyDir's directory,
+ * Makes every volume of the pod on disk (or brings its files up to date): an emptyDir's directory
+ * (for medium Memory: <memoryRoot>/<uid>/<name>, and the volume's own directory a symlink to it),
  * a hostPath's (DirectoryOrCreate), the files of the rest. Answers each volume's host path by name;
  * a volume that cannot be set up is an error naming it, in the words of a FailedMount Event.
  */
@@ -122,15 +144,23 @@ export function setUpVolumes(
 }
 
 /**
- * The container's mounts: each volumeMount's volume at its mountPath. A subPath mounts one entry
+ * The container's mounts: each volumeMount's volume at its mountPath, read-only when the mount
+ * says so or the volume is one of `readOnlyVolumes` (apiDataVolumes). A subPath mounts one entry
  * of the volume (made if missing, as in an emptyDir); it is resolved now, so like a real subPath
  * mount it does not follow later updates of a configMap volume. A subPath may not leave its volume.
  */
-export function containerMounts(container: Container, dirs: ReadonlyMap<string, string>): Mount[] {
+export function containerMounts(
+  container: Container,
+  dirs: ReadonlyMap<string, string>,
+  readOnlyVolumes: ReadonlySet<string> = new Set(),
+): Mount[] {
   throw new NotImplemented('containerMounts', section);
 }
 
-/** Removes every volume of the pod `uid` (never a hostPath: that is the node's own directory). */
+/**
+ * Removes every volume of the pod `uid`: its folder under podsDir and its folder under memoryRoot
+ * (never a hostPath: that is the node's own directory).
+ */
 export function removePodVolumes(podsDir: string, uid: string): void {
   throw new NotImplemented('removePodVolumes', section);
 }

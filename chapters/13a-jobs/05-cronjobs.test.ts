@@ -13,8 +13,10 @@ import {
   historyToDelete,
   jobFor,
   jobNameFor,
+  missedStart,
   mostRecentSchedule,
   referenceTo,
+  rfc1123z,
 } from './cronjob.ts';
 import { parseSchedule } from './schedule.ts';
 
@@ -155,6 +157,32 @@ describe('CronJobs', () => {
     ).toBeUndefined();
   });
 
+  test('the run a deadline put out of reach is the latest scheduled time no later than now minus the deadline', () => {
+    const late = aCronJob('a', { startingDeadlineSeconds: 600 });
+    const hourly = parseSchedule('0 * * * *');
+    expect(
+      missedStart(late, hourly, Date.parse('2026-01-01T13:20:00Z')),
+      'created at 10:00:30, deadline 10 minutes, now 13:20: 11:00 and 12:00 missed, 13:00 too',
+    ).toBe(Date.parse('2026-01-01T13:00:00Z'));
+    expect(
+      missedStart(late, hourly, Date.parse('2026-01-01T11:09:00Z')),
+      'now 11:09: 11:00 is still within reach',
+    ).toBeUndefined();
+    expect(
+      missedStart(aCronJob('a'), hourly, Date.parse('2026-01-01T13:20:00Z')),
+      'without startingDeadlineSeconds nothing is out of reach',
+    ).toBeUndefined();
+    const everyMinute = aCronJob('a', { schedule: '* * * * *', startingDeadlineSeconds: 10 });
+    expect(
+      missedStart(everyMinute, parseSchedule('* * * * *'), Date.parse('2026-03-01T00:00:30Z')),
+      'every minute, deadline 10 s, two months late: the minute that turned 30 s ago',
+    ).toBe(Date.parse('2026-03-01T00:00:00Z'));
+    expect(
+      rfc1123z(Date.parse('2026-01-01T13:00:00Z')),
+      "13:00 UTC, as kube's message writes a time",
+    ).toBe('Thu, 01 Jan 2026 13:00:00 +0000');
+  });
+
   test("in a time zone, the schedule runs on that zone's wall clock", () => {
     const paris = aCronJob('a', { schedule: '0 9 * * *', timeZone: 'Europe/Paris' });
     paris.metadata.creationTimestamp = '2026-01-01T00:00:00Z';
@@ -287,6 +315,32 @@ describe('CronJobs', () => {
       (await jobNames()).filter((name) => name.startsWith('nap')),
       `only the run of 10:03 (now ${new Date(clock.now()).toISOString()})`,
     ).toEqual([nameAt('nap', 3)]);
+  });
+
+  test('a run missed by more than startingDeadlineSeconds is not made, and is a Warning event, MissSchedule', async () => {
+    const { client, cronJobs, jobNames, tick } = await setUp();
+    await cronJobs.create(aCronJob('late', { suspend: true, startingDeadlineSeconds: 10 }));
+    await cronJobs.create(aCronJob('awake'));
+    await tick(80_000);
+    await waitFor(async () => (await jobNames()).length >= 1, "awake's Job of 10:01");
+    await cronJobs.patch('late', { spec: { suspend: false } });
+    const events = client.resource<KubeEvent>('events', 'default');
+    const missed = async () =>
+      (await events.list()).items.filter((e) => e.reason === 'MissSchedule');
+    await waitFor(async () => (await missed()).length > 0, 'a MissSchedule event');
+    const [event] = await missed();
+    expect(
+      [event!.type, event!.involvedObject.name, event!.message],
+      'resumed at 10:01:50, 50 s after the run of 10:01, with a deadline of 10 s',
+    ).toEqual([
+      'Warning',
+      'late',
+      'Missed scheduled time to start a job: Thu, 01 Jan 2026 10:01:00 +0000',
+    ]);
+    expect(
+      (await jobNames()).filter((name) => name.startsWith('late')),
+      'no Job made for the missed run',
+    ).toEqual([]);
   });
 
   test('a schedule that does not parse is a Warning event, InvalidSchedule', async () => {

@@ -51,6 +51,25 @@ export function mostRecentSchedule(cronJob: CronJob, schedule: Schedule, now: nu
 }
 
 /**
+ * The latest scheduled time after the last run (lastScheduleTime, else the CronJob's creation)
+ * that startingDeadlineSeconds put out of reach: no later than `now` minus the deadline. Undefined
+ * when there is none, or no deadline. Look back an hour before `now` minus the deadline first,
+ * then a day, 32 days and 366 days (never before the last run), so that a schedule of every minute
+ * missed for months costs a few dozen steps of nextAfter.
+ */
+export function missedStart(cronJob: CronJob, schedule: Schedule, now: number): number | undefined {
+  throw new NotImplemented('missedStart', section);
+}
+
+/**
+ * A time as Go's RFC1123Z layout writes it in UTC: "Thu, 01 Jan 2026 13:00:00 +0000" (kube's
+ * MissSchedule message uses it).
+ */
+export function rfc1123z(time: number): string {
+  throw new NotImplemented('rfc1123z', section);
+}
+
+/**
  * The Job for the run at `scheduledTime`: its name from jobNameFor, the template's labels,
  * annotations and spec, the scheduled time as an annotation, controlled by the CronJob.
  */
@@ -112,7 +131,8 @@ export class CronJobController {
 
   /**
    * Asks the queue to come back 100 ms after the next scheduled time. Then the most recent
-   * scheduled time not run (mostRecentSchedule); none: done. Its Job already in status.active
+   * scheduled time not run (mostRecentSchedule); none: a Warning event MissSchedule ("Missed
+   * scheduled time to start a job: <rfc1123z>") if missedStart finds one, and done. Its Job already in status.active
    * (the cache lags behind this controller's own writes): set status.lastScheduleTime, done.
    * Forbid with Jobs active: done. Replace with Jobs active: deleteJobs of the unfinished ones.
    * Create jobFor(cronJob, scheduledTime) (AlreadyExists is fine), add it to status.active with a

@@ -297,6 +297,32 @@ describe('DaemonSets', () => {
     ).toBe(written.metadata.resourceVersion);
   });
 
+  test('after its own status write the controller works from what it wrote, until the informer shows newer', async () => {
+    const { controller, daemonSets, ds } = await steps();
+    const first = daemonSetStatus(ds, [view('n1', podOn('b', 'n1', 'h', false))], 'h', NOW);
+    await controller.writeStatus(ds, first);
+    const fresh = controller.newestOf(ds);
+    expect(
+      fresh.metadata.resourceVersion,
+      'newestOf(the copy the write replaced): the DaemonSet the status write stored',
+    ).toBe((await daemonSets.get('logs')).metadata.resourceVersion);
+    const second = daemonSetStatus(ds, [view('n1', podOn('b', 'n1', 'h'))], 'h', NOW);
+    await controller.writeStatus(controller.newestOf(ds), second);
+    const stored = await daemonSets.get('logs');
+    expect(
+      stored.status?.numberReady,
+      'a second write, from newestOf of the same stale copy: stored',
+    ).toBe(1);
+    expect(
+      controller.newestOf(stored),
+      'newestOf(a version no write replaced): that version itself',
+    ).toBe(stored);
+    expect(
+      controller.newestOf(ds),
+      'newestOf(the stale copy) once the newer one was seen: the writes are forgotten',
+    ).toBe(ds);
+  });
+
   test('a new DaemonSet gets one pod on each node, and its status says so', async () => {
     const { daemonSets, placed } = await cluster(['node-1', 'node-2', 'node-3']);
     await daemonSets.create(exampleDaemonSet('logs'));

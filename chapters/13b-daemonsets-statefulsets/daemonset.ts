@@ -162,8 +162,18 @@ export class DaemonSetController {
   }
 
   /**
-   * One DaemonSet, by key: gone, being deleted, or creations not observed: nothing. Else
-   * syncCurrentRevision (its hash is that revision's revisionHashLabel), nodeViews of its active
+   * The DaemonSet to work from: the informer's copy `cached`, unless writeStatus has replaced that
+   * very version (its resourceVersion is one a status write was made over) and the informer does
+   * not show the write yet; then the DaemonSet the last status write stored. Once the informer
+   * shows a version no write replaced, `cached` again, and the remembered writes are forgotten.
+   */
+  newestOf(cached: DaemonSet): DaemonSet {
+    throw new NotImplemented('DaemonSetController.newestOf', section);
+  }
+
+  /**
+   * One DaemonSet, by key: gone, being deleted, or creations not observed: nothing. Else, working
+   * from newestOf(the cached one), syncCurrentRevision (its hash is that revision's revisionHashLabel), nodeViews of its active
    * pods (ownerUid index) on the nodes; manage, or, when manage has nothing to do and the strategy
    * is RollingUpdate (the default), rollingUpdate; createPods, deletePods, pruneRevisions, and
    * writeStatus with daemonSetStatus.
@@ -201,8 +211,9 @@ export class DaemonSetController {
 
   /**
    * Writes `status` into the DaemonSet's status, unless every one of its fields already has that
-   * value: one updateStatus of `ds` (the cached copy) with its status merged with `status`; only on
-   * a Conflict, updateWithRetry with { status: true }. A DaemonSet gone meanwhile is fine.
+   * value: one updateStatus of `ds` with its status merged with `status`, remembering for newestOf
+   * that `ds`'s resourceVersion is stale and what the server stored; only on a Conflict,
+   * updateWithRetry with { status: true }. A DaemonSet gone meanwhile is fine.
    */
   async writeStatus(ds: DaemonSet, status: DaemonSetStatus): Promise<void> {
     throw new NotImplemented('DaemonSetController.writeStatus', section);

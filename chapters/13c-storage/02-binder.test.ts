@@ -18,6 +18,8 @@ import {
   claimRefFor,
   createPersistentVolumeBinder,
   defaultStorageClass,
+  podUsesClaim,
+  pvcProtectionFinalizer,
   selectedNodeAnnotation,
   volumePhase,
 } from './binder.ts';
@@ -104,6 +106,18 @@ describe('The binder', () => {
       { name: 'data', persistentVolumeClaim: { claimName: 'www' } },
     ];
     expect(claimKeysOf(pod), 'a pod in shop with an emptyDir and claim www').toEqual(['shop/www']);
+  });
+
+  test('a pod uses a claim it mounts while it is on a node and has not finished', () => {
+    const pod = examplePod('web');
+    pod.spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'www' } }];
+    expect(podUsesClaim(pod, 'default/www'), 'a pod mounting www, not yet placed').toBe(false);
+    pod.spec.nodeName = 'n1';
+    pod.status = { phase: 'Running' };
+    expect(podUsesClaim(pod, 'default/www'), 'the same pod Running on n1').toBe(true);
+    expect(podUsesClaim(pod, 'default/other'), 'that pod and another claim').toBe(false);
+    pod.status = { phase: 'Succeeded' };
+    expect(podUsesClaim(pod, 'default/www'), 'the pod Succeeded').toBe(false);
   });
 
   test('a claim no volume fits says Pending; a claim and a volume that fits it are bound both ways, and both say Bound', async () => {
@@ -204,5 +218,31 @@ describe('The binder', () => {
       target: { apiVersion: 'v1', kind: 'Node', name: 'n2' },
     });
     await waitFor(async () => (await annotation()) === 'n2', 'selected-node n2 on the claim');
+  });
+
+  test('a claim a running pod uses is protected: deleted, it stays until the pod has finished', async () => {
+    const { claims, pods } = await setUp();
+    await claims.create(exampleClaim('data', '1Gi'));
+    const finalizers = async () => (await claims.get('data')).metadata.finalizers ?? [];
+    await waitFor(
+      async () => (await finalizers()).includes(pvcProtectionFinalizer),
+      'the pvc-protection finalizer on claim data',
+    );
+    const pod = examplePod('web');
+    pod.spec.volumes = [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }];
+    pod.spec.nodeName = 'n1';
+    const running = await pods.create(pod);
+    await pods.updateStatus({ ...running, status: { phase: 'Running' } });
+    await claims.delete('data');
+    const marked = await claims.get('data');
+    expect(
+      [marked.metadata.deletionTimestamp !== undefined, marked.metadata.finalizers],
+      'claim data deleted while pod web, on n1, is Running: marked, kept by its finalizer',
+    ).toEqual([true, [pvcProtectionFinalizer]]);
+    await pods.updateStatus({ ...(await pods.get('web')), status: { phase: 'Succeeded' } });
+    await waitFor(
+      async () => (await claims.list()).items.length === 0,
+      'claim data gone once pod web has Succeeded',
+    );
   });
 });

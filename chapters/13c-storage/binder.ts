@@ -68,6 +68,17 @@ export function claimKeysOf(pod: Pod): string[] {
   throw new NotImplemented('claimKeysOf', section);
 }
 
+/** The finalizer that keeps a claim while a pod uses it (kube's pvc-protection controller). */
+export const pvcProtectionFinalizer = 'kubernetes.io/pvc-protection';
+
+/**
+ * Whether `pod` keeps the claim `key` ("namespace/name") in use: it mounts it (claimKeysOf), it is
+ * on a node, and its phase is not Succeeded or Failed. A pod not yet placed does not.
+ */
+export function podUsesClaim(pod: Pod, key: string): boolean {
+  throw new NotImplemented('podUsesClaim', section);
+}
+
 export class PersistentVolumeBinder {
   private readonly options: BinderOptions;
   readonly claims: Informer<PersistentVolumeClaim>;
@@ -103,9 +114,28 @@ export class PersistentVolumeBinder {
     throw new NotImplemented('PersistentVolumeBinder.reconcile', section);
   }
 
-  /** Brings one claim a step toward Bound. */
+  /**
+   * Brings one claim a step toward Bound. A claim being deleted: releaseProtection, nothing else.
+   * A claim without the pvc-protection finalizer: protect it first.
+   */
   async syncClaim(key: string): Promise<void> {
     throw new NotImplemented('PersistentVolumeBinder.syncClaim', section);
+  }
+
+  /**
+   * Adds pvcProtectionFinalizer to the claim's finalizers, unless it is there already or the claim
+   * is being deleted (kube's pvc-protection controller does this for a claim that lacks it).
+   */
+  async protect(claim: PersistentVolumeClaim): Promise<void> {
+    throw new NotImplemented('PersistentVolumeBinder.protect', section);
+  }
+
+  /**
+   * A claim being deleted that has the finalizer: when no pod uses it (podUsesClaim), first by the
+   * pods informer, then by a live list of its namespace's pods, the finalizer is removed.
+   */
+  async releaseProtection(claim: PersistentVolumeClaim): Promise<void> {
+    throw new NotImplemented('PersistentVolumeBinder.releaseProtection', section);
   }
 
   /** A new claim says Pending until it is bound (kube-apiserver sets it; this API server does not). */

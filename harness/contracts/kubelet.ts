@@ -42,8 +42,15 @@ export interface PodConfiguration {
     config: ContainerConfig,
     sandbox: PodSandboxStatus,
   ): Promise<ContainerConfig>;
-  /** Which init containers run now, from the newest attempt of each. */
-  initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan;
+  /**
+   * Which init containers run now, from the newest attempt of each; `unstarted` names the running
+   * sidecars whose startup probe has not passed yet (the next init container waits for them).
+   */
+  initPlan(
+    pod: Pod,
+    latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
+    unstarted?: ReadonlySet<string>,
+  ): InitPlan;
   /** The pod's status with its init containers' statuses, phase and Initialized condition. */
   completeStatus(pod: Pod, status: PodStatus, initStatuses: ContainerStatus[]): PodStatus;
   /** Groups a going pod's containers (by name) into waves stopped one after the other. */

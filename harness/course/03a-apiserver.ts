@@ -648,6 +648,8 @@ export const chapter3A: Chapter = {
       "Delete each selected object with deleteWithOptions and the body's DeleteOptions (deleteOptionsOf) less their preconditions; put in the List what it answers, or the listed object when that answer is a Status. Lesson: § Update and delete.",
     'Update and delete > DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it':
       'The orphan finalizer is a hook of every resource (finalizerExtension): hooks.beforeDelete marks with markForOrphaning (the finalizer "orphan" and a deletionTimestamp) instead of deleting; hooks.afterUpdate calls removeIfFinalized when the object had finalizers. Call both hooks from your handlers. Lesson: § Update and delete.',
+    'Update and delete > DELETE of an object that carries a finalizer only marks it; taking the finalizer off removes it':
+      'Nothing new to write: the given markIfFinalizers (finalizers.ts) is what hooks.beforeDelete calls when the DELETE is not an Orphan one; it needs your storage.update and checkPreconditions, and your handlers returning what beforeDelete marked. Lesson: § Update and delete.',
     'Update and delete > an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing':
       "Check the preconditions inside markForOrphaning's tryUpdate, against the object just read, and throw conflict before changing it. Lesson: § Update and delete.",
     'Update and delete > taking the finalizers off an object that is not being deleted keeps it':

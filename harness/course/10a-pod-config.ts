@@ -47,7 +47,14 @@ export const chapter10A: Chapter = {
     {
       title: "A pod's volumes, and a container's mounts",
       from: "Volumes > setting up a pod's volumes makes each one; one that cannot be set up is an error naming it",
-      functions: ['setUpVolumes', 'containerMounts', 'removePodVolumes', 'consumedObjects'],
+      functions: [
+        'inMemory',
+        'setUpVolumes',
+        'apiDataVolumes',
+        'containerMounts',
+        'removePodVolumes',
+        'consumedObjects',
+      ],
     },
     {
       title: 'Init containers, one at a time',
@@ -61,6 +68,7 @@ export const chapter10A: Chapter = {
         'initialized',
         'initFailed',
         'initializedCondition',
+        'withSidecarReadiness',
         'completeStatus',
         'stopOrder',
       ],
@@ -126,6 +134,10 @@ export const chapter10A: Chapter = {
       'setUpVolumes: for each volume, writeAtomically its payload or mkdirSync (recursive) its directory; wrap any error as a ContainerConfigError `MountVolume.SetUp failed for volume "NAME" : <why>`. Lesson: § Volumes.',
     'Volumes > a container sees each volume at its mountPath; a subPath mounts one entry of it, and may not leave it':
       "containerMounts: { containerPath: mountPath, hostPath: the volume's dir, readonly: readOnly ?? false }; a subPath is normalize()d, refused if it starts with .. or /, made if missing, then realpathSync. Lesson: § Volumes.",
+    "Volumes > an emptyDir of medium Memory is made on the host's tmpfs, and goes with the pod":
+      "inMemory: emptyDir?.medium === 'Memory'. setUpVolumes: for such a volume mkdir join(memoryRoot, uid, name) and symlink the volume's own directory to it (once). removePodVolumes: also rmSync join(memoryRoot, uid). Lesson: § Volumes.",
+    'Volumes > volumes whose files come from the API are mounted read-only, whatever the mount says':
+      "apiDataVolumes: the names of the volumes with configMap, secret, downwardAPI or projected. containerMounts: readonly is the mount's readOnly, or its volume is in readOnlyVolumes. Lesson: § Volumes.",
     "Volumes > a pod's volumes go with it; a hostPath stays":
       'removePodVolumes: rmSync(join(podsDir, uid), { recursive: true, force: true }); a hostPath was never under it. Lesson: § Volumes.',
     'Init containers and sidecars > an init container is restarted OnFailure (Never under Never); a sidecar Always':
@@ -136,6 +148,10 @@ export const chapter10A: Chapter = {
       "Each entry of sync carries initRestartPolicy(container, pod.spec.restartPolicy): the kubelet's syncContainer then restarts (or not) by it. Lesson: § Init containers and sidecars.",
     'Init containers and sidecars > a sidecar starts before the next init container, and keeps being synced once the apps run':
       'A sidecar is always pushed (to keep it running); when its attempt is CONTAINER_RUNNING, go on to the next init container instead of stopping. Lesson: § Init containers and sidecars.',
+    'Init containers and sidecars > a sidecar whose startup probe has not passed holds the next init container back':
+      'initPlan: a running sidecar counts as done only when it is not in `unstarted`; otherwise the plan stops there (initialized false), as for a sidecar not running. Lesson: § Init containers and sidecars.',
+    "Init containers and sidecars > a sidecar's readiness counts in the pod's Ready condition, as its probes say":
+      "completeStatus: a running sidecar whose status has `started` keeps its probes' verdicts; once Initialized is True, return withSidecarReadiness: the unready sidecars (then the unready apps) named in Ready and ContainersReady, False, reason ContainersNotReady. Lesson: § Init containers and sidecars.",
     'Init containers and sidecars > while initializing: phase Pending, Initialized False naming who is not done, the apps PodInitializing':
       'completeStatus: replace the Initialized condition (False, ContainersNotInitialized, "containers with incomplete status: [a b]"), set phase Pending, and turn each app waiting ContainerCreating into PodInitializing. Lesson: § Init containers and sidecars.',
     'Init containers and sidecars > the Initialized condition keeps the time it last changed, and names every init container not done':

@@ -74,6 +74,8 @@ export const chapter13A: Chapter = {
         'referenceTo',
         'cronJobKeyOf',
         'mostRecentSchedule',
+        'missedStart',
+        'rfc1123z',
         'jobFor',
         'historyToDelete',
       ],
@@ -168,6 +170,8 @@ export const chapter13A: Chapter = {
       'earliest = lastScheduleTime, else creationTimestamp; step with nextAfter from there while the time is <= now, keeping the last and counting the ones before it. Lesson: § CronJobs.',
     'CronJobs > with startingDeadlineSeconds, a time missed by longer is not due':
       'With startingDeadlineSeconds, earliest = max(earliest, now - startingDeadlineSeconds * 1000) before stepping. Lesson: § CronJobs.',
+    'CronJobs > the run a deadline put out of reach is the latest scheduled time no later than now minus the deadline':
+      'No deadline: undefined. reach = now - deadline * 1000; from max(last run, reach - look-back) step nextAfter while the time is <= reach and keep the last; none found and the look-back did not reach the last run: look further back. rfc1123z: toUTCString with GMT as +0000. Lesson: § CronJobs.',
     "CronJobs > in a time zone, the schedule runs on that zone's wall clock":
       'Pass spec.timeZone to nextAfter at each step of mostRecentSchedule: the wall clock of the zone is what the schedule names. Lesson: § CronJobs.',
     "CronJobs > a run's Job: the template's labels and spec, the scheduled time, controlled by the CronJob":
@@ -182,6 +186,8 @@ export const chapter13A: Chapter = {
       'reconcile: deleteJobs(historyToDelete(cronJob, its Jobs)) each time; lastSuccessfulTime is the latest completionTime of a completed Job (or the old value). Watch the Jobs so a Job finishing wakes its CronJob. Lesson: § CronJobs.',
     'CronJobs > suspended, no Jobs; resumed, only the most recent missed run is made':
       'spec.suspend: no runDue. Resumed, mostRecentSchedule finds only the latest time missed: one Job, not one per minute missed. Lesson: § CronJobs.',
+    'CronJobs > a run missed by more than startingDeadlineSeconds is not made, and is a Warning event, MissSchedule':
+      'In runDue, when mostRecentSchedule finds nothing due: missedStart; if it finds a time, recordEvent Warning MissSchedule "Missed scheduled time to start a job: " and rfc1123z of it. Lesson: § CronJobs.',
     'CronJobs > a schedule that does not parse is a Warning event, InvalidSchedule':
       'Catch the error of parseSchedule: recordEvent Warning InvalidSchedule "invalid schedule: <schedule> : <error message>", and make no Job. Lesson: § CronJobs.',
   },

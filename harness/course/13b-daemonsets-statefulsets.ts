@@ -66,6 +66,7 @@ export const chapter13B: Chapter = {
         'DaemonSetController.createPods',
         'DaemonSetController.deletePods',
         'DaemonSetController.writeStatus',
+        'DaemonSetController.newestOf',
       ],
     },
     {
@@ -157,6 +158,8 @@ export const chapter13B: Chapter = {
       'Set this.expected for the key (a Set and the clock\'s now) before creating; create in batches of 1, 2, 4, ... and add each created pod\'s "namespace/name". creationsObserved drops the keys the pods informer has, and is done when the set is empty or over 30 s old. Lesson: § DaemonSets.',
     'DaemonSets > deletePods deletes the victims, a pod already gone is fine; writeStatus writes only a change':
       'deletePods: Promise.all of the deletes, catching NotFound. writeStatus: compare every field of the new status with ds.status first; only if one differs, updateStatus the cached DaemonSet with the merged status, falling back to updateWithRetry on a Conflict. Lesson: § DaemonSets.',
+    'DaemonSets > after its own status write the controller works from what it wrote, until the informer shows newer':
+      'writeStatus: after a successful updateStatus, remember per key the resourceVersion written over (add it to a Set kept while the informer lags) and the DaemonSet the server answered. newestOf(cached): the remembered DaemonSet while cached is one of those stale versions; else forget them and answer cached. Lesson: § DaemonSets.',
     'DaemonSets > a new DaemonSet gets one pod on each node, and its status says so':
       'Constructor: four informers (pods and revisions with the ownerUid indexer). run: watch daemonsets, pods and revisions by their controller key, nodes as every DaemonSet. reconcile: syncCurrentRevision, nodeViews, manage, create, write status. Lesson: § DaemonSets.',
     'DaemonSets > a node added later gets its pod; a node tainted NoExecute loses it; a deleted pod comes back':

@@ -27,7 +27,13 @@ export const chapter13C: Chapter = {
     {
       title: "A volume's phase, and the default class",
       from: "The binder > a volume's claimRef names the claim's kind, namespace, name and uid",
-      functions: ['claimRefFor', 'volumePhase', 'defaultStorageClass', 'claimKeysOf'],
+      functions: [
+        'claimRefFor',
+        'volumePhase',
+        'defaultStorageClass',
+        'claimKeysOf',
+        'podUsesClaim',
+      ],
     },
     {
       title: 'Binding claims and volumes',
@@ -37,6 +43,7 @@ export const chapter13C: Chapter = {
         'PersistentVolumeBinder.reconcile',
         'PersistentVolumeBinder.syncClaim',
         'PersistentVolumeBinder.markPending',
+        'PersistentVolumeBinder.protect',
         'PersistentVolumeBinder.bind',
       ],
     },
@@ -47,6 +54,7 @@ export const chapter13C: Chapter = {
         'PersistentVolumeBinder.assignDefaultClass',
         'PersistentVolumeBinder.syncVolume',
         'PersistentVolumeBinder.selectNodeForClaim',
+        'PersistentVolumeBinder.releaseProtection',
       ],
     },
     {
@@ -116,6 +124,8 @@ export const chapter13C: Chapter = {
       'Filter on storageclass.kubernetes.io/is-default-class, then sort by creationTimestamp, newest first (§ The binder).',
     'The binder > a pod mounts the claims its persistentVolumeClaim volumes name':
       'Each volume with persistentVolumeClaim gives "<pod\'s namespace>/<claimName>" (§ The binder).',
+    'The binder > a pod uses a claim it mounts while it is on a node and has not finished':
+      'claimKeysOf(pod) includes the key, spec.nodeName is set, and status.phase is neither Succeeded nor Failed. Lesson: § The binder.',
     'The binder > a claim no volume fits says Pending; a claim and a volume that fits it are bound both ways, and both say Bound':
       "Run a controller over claims and volumes; syncClaim finds the best volume, then bind writes the claimRef, the volume phase, the claim's volumeName and its status (§ The binder).",
     'The binder > a claim that names a volume in volumeName is bound to that one, even when a smaller one fits':
@@ -162,5 +172,7 @@ export const chapter13C: Chapter = {
       "run starts the two informers and remembers their sync; resolve records which pods mount which claim, so a claim's change resyncs them (§ Mounting a claim).",
     "Mounting a claim > in the kubelet, a pod waits for its claim, then mounts its volume's directory, which outlives the pod":
       'Nothing new to write if the tests above pass: withClaimVolumes puts your resolver in front of chapter 10a; check resolve answers a string while the claim is Pending (§ Mounting a claim).',
+    'The binder > a claim a running pod uses is protected: deleted, it stays until the pod has finished':
+      "syncClaim: a claim with no pvc-protection finalizer gets it (protect, an update); a claim with a deletionTimestamp goes to releaseProtection only, which takes the finalizer off once no pod uses it, by the informer and then by a live list of the namespace's pods. Lesson: § The binder.",
   },
 };

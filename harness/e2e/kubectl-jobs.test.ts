@@ -77,6 +77,21 @@ describe.skipIf(!hasKubectl)(`Jobs and CronJobs with kubectl${noKubectl}`, () =>
     ).toEqual(['index 0', 'index 1']);
   });
 
+  test('a Job kube would refuse is refused: kubectl apply prints the 422 with each field', async () => {
+    const file = path.join(cluster!.kubectl.home, 'negative.yaml');
+    writeFileSync(file, job('negative', '  parallelism: -1\n  completionMode: Sometimes'));
+    const refused = await cluster!.kubectl.run('apply', '-f', file);
+    expect(refused.code, `kubectl apply of a Job with parallelism -1 (${refused.stderr})`).not.toBe(
+      0,
+    );
+    expect(refused.stderr, "kubectl's error: the server's message").toContain(
+      'spec.parallelism: Invalid value: -1: must be greater than or equal to 0',
+    );
+    expect(refused.stderr, 'and the completion mode it does not know').toContain(
+      'spec.completionMode: Unsupported value: "Sometimes": supported values: "NonIndexed", "Indexed"',
+    );
+  });
+
   test('a pod that exits 3 with backoffLimit 0 fails the Job: BackoffLimitExceeded', async () => {
     await apply(
       'broken',

@@ -84,6 +84,13 @@ describe('kubectl and what happens inside a pod', { timeout: 180_000 }, () => {
     expect(await ask('config-demo', '/files/etc/app/greeting'), 'GET /files/etc/app/greeting').toBe(
       'hi',
     );
+    const ip = (await kubectl('get', 'pod', 'config-demo', '-o', 'jsonpath={.status.podIP}'))
+      .stdout;
+    const write = await fetch(`http://${ip}:8080/files/etc/app/note`, { method: 'PUT', body: 'x' });
+    expect(
+      [write.status, await write.text()],
+      'PUT /files/etc/app/note: a configMap volume is read-only',
+    ).toEqual([500, "/etc/app/note: EROFS: read-only file system, open '/etc/app/note'\n"]);
     await output('patch', 'configmap', 'app', '-p', '{"data":{"greeting":"hello"}}');
     await waitFor(
       async () => (await ask('config-demo', '/files/etc/app/greeting')) === 'hello',

@@ -19,10 +19,10 @@ beforeEach(() => {
 
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-/** Runs an applet with KATA_ROOT set; its exit code, stdout and stderr. */
-function applet(args: string[], input?: Buffer | string) {
+/** Runs an applet with KATA_ROOT set (and more env); its exit code, stdout and stderr. */
+function applet(args: string[], input?: Buffer | string, env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, [busybox, ...args], {
-    env: { PATH: process.env.PATH, KATA_ROOT: root },
+    env: { PATH: process.env.PATH, KATA_ROOT: root, ...env },
     input,
   });
   return { code: result.status, stdout: String(result.stdout), stderr: String(result.stderr) };
@@ -68,6 +68,25 @@ describe('The busybox applets', () => {
     expect(readFileSync(join(root, 'data/etc/app/greeting'), 'utf8'), 'the file unpacked').toBe(
       'hi\n',
     );
+  });
+
+  test('a read-only mount refuses writes as the kernel would: mkdir in it, and tar -x into it', () => {
+    const readOnly = { KATA_READONLY_PATHS: '/etc/app:/var/run/secrets' };
+    expect(
+      applet(['mkdir', '/etc/app/more'], undefined, readOnly),
+      'mkdir /etc/app/more with /etc/app read-only',
+    ).toMatchObject({
+      code: 1,
+      stderr: "mkdir: can't create directory '/etc/app/more': Read-only file system\n",
+    });
+    expect(
+      applet(['tar', '-xmf', '-', '-C', '/etc/app'], Buffer.alloc(0), readOnly),
+      'tar -xmf - -C /etc/app (kubectl cp into it)',
+    ).toMatchObject({ code: 2, stderr: 'tar: /etc/app: Cannot open: Read-only file system\n' });
+    expect(
+      applet(['mkdir', '/etc/app'], undefined, { KATA_READONLY_PATHS: '/etc/application' }).stderr,
+      'mkdir /etc/app with only /etc/application read-only: not refused for being read-only',
+    ).not.toContain('Read-only file system');
   });
 
   test('an applet it does not have exits 127, as a shell does', () => {

@@ -20,7 +20,8 @@
 //                                                    copies it to the program; attach writes to it
 //   <stateDir>/containers/<id>/root/                 the container's root ($KATA_ROOT): each mount
 //                                                    a symlink at its path, e.g. root/etc/app ->
-//                                                    the pod's configMap volume
+//                                                    the pod's configMap volume; the read-only
+//                                                    ones listed in $KATA_READONLY_PATHS
 //   <stateDir>/shim.json, shim.log                   the node's shim: its pid and socket, its errors
 //                                                    (one shim for all the containers of the node)
 //   <stateDir>/pods/<namespace>_<name>_<uid>/<container>/<attempt>.log   logs, laid out as the
@@ -313,6 +314,12 @@ export class ProcessRuntime implements ContainerRuntime {
         POD_IP: sandbox.ip,
         KATA_CONTAINER_PORTS: ports.join(','),
         KATA_ROOT: root,
+        // The mounts the container may not write, which the images' view of files refuses
+        // (images/container-files.mjs) as a read-only bind mount would (EROFS).
+        KATA_READONLY_PATHS: mounts
+          .filter((mount) => mount.readonly)
+          .map((mount) => mount.containerPath)
+          .join(':'),
         ...this.resolverEnv(sandbox.id),
         ...(config.tty ? { KATA_TTY: '1', TERM: 'xterm' } : {}),
         ...Object.fromEntries(

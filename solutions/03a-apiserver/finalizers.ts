@@ -65,14 +65,49 @@ export async function removeIfFinalized(
   return stored;
 }
 
-/** The orphan finalizer as hooks of every resource: an Orphan delete marks; the last one off removes. */
+/**
+ * DELETE of an object that already carries finalizers (a claim's kubernetes.io/pvc-protection,
+ * chapter 13c): as kube's generic store does, it is only marked, deletionTimestamp now and
+ * deletionGracePeriodSeconds 0; whoever owns each finalizer takes it off, and the update that
+ * takes the last one off removes the object. Undefined (the delete goes on) when it has none.
+ * Pods are left to their grace period (the strategy's gracePeriod), as before.
+ */
+export async function markIfFinalizers(
+  context: ServerContext,
+  info: RequestInfo,
+  preconditions: Preconditions,
+  writeOptions: WriteOptions = {},
+): Promise<KubeObject | undefined> {
+  const { resource, namespace, name } = info;
+  if (resource.resource === 'pods') return undefined;
+  const current = await context.storage.get(resource, namespace, name!);
+  if ((current.metadata.finalizers ?? []).length === 0) return undefined;
+  return context.storage.update(
+    resource,
+    namespace,
+    name!,
+    (object) => {
+      checkPreconditions(resource, object, preconditions);
+      object.metadata.deletionTimestamp ??= rfc3339(context.makers.clock.now());
+      object.metadata.deletionGracePeriodSeconds ??= 0;
+      delete object.metadata.resourceVersion;
+      return object;
+    },
+    writeOptions,
+  );
+}
+
+/**
+ * Finalizers as hooks of every resource: an Orphan delete marks with `orphan`, a delete of an
+ * object with finalizers marks it; the last one off removes.
+ */
 export function finalizerExtension(context: ServerContext): ResourceExtension {
   return {
     hooks: {
       beforeDelete: async (info, options, writeOptions) =>
         options.propagationPolicy === 'Orphan'
           ? markForOrphaning(context, info, options.preconditions ?? {}, writeOptions)
-          : undefined,
+          : markIfFinalizers(context, info, options.preconditions ?? {}, writeOptions),
       afterUpdate: async (info, before, stored) => {
         if ((before.metadata.finalizers?.length ?? 0) > 0) {
           await removeIfFinalized(context, info, stored);

@@ -393,7 +393,18 @@ export class Kubelet {
       for (const container of pod.spec.initContainers ?? []) {
         const latest = await this.latestAttempt(sandbox.id, container.name);
         const { name, image } = container;
-        initStatuses.push(containerStatus({ name, image, latest, waiting: held.get(name) }));
+        const watched = this.probes.get(`${pod.metadata.uid}/${name}`);
+        const probes = latest && watched?.containerId === latest.id ? watched.probes : undefined;
+        initStatuses.push(
+          containerStatus({
+            name,
+            image,
+            latest,
+            waiting: held.get(name),
+            started: probes?.started,
+            ready: probes?.ready,
+          }),
+        );
       }
       status = configuration.completeStatus(pod, status, initStatuses);
     }
@@ -471,12 +482,22 @@ export class Kubelet {
       return false;
     }
     const latest = new Map<string, RuntimeContainerStatus | undefined>();
-    for (const { name } of pod.spec.initContainers ?? [])
-      latest.set(name, await this.latestAttempt(sandbox.id, name));
-    const plan = configuration.initPlan(pod, latest);
+    const unstarted = new Set<string>();
+    for (const { name } of pod.spec.initContainers ?? []) {
+      const attempt = await this.latestAttempt(sandbox.id, name);
+      latest.set(name, attempt);
+      const watched = this.probes.get(`${pod.metadata.uid}/${name}`);
+      if (watched && watched.containerId === attempt?.id && !watched.probes.started)
+        unstarted.add(name);
+    }
+    const plan = configuration.initPlan(pod, latest, unstarted);
     for (const { container, restartPolicy } of plan.sync) {
       const why = await this.syncContainer(pod, sandbox, container, restartPolicy);
       if (why) held.set(container.name, why);
+      // A sidecar (restartPolicy Always) is probed as an app container is (Kubernetes 1.29).
+      const { livenessProbe, readinessProbe, startupProbe } = container;
+      if (restartPolicy === 'Always' && (livenessProbe || readinessProbe || startupProbe))
+        await this.syncProbes(pod, sandbox, container);
     }
     return plan.initialized;
   }

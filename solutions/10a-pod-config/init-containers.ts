@@ -43,18 +43,22 @@ const completed = (latest: RuntimeContainerStatus | undefined) =>
 /**
  * Which init containers the kubelet syncs now, from the newest attempt of each: every sidecar
  * started so far (to keep it running), and the first init container not done; the app containers
- * may start once every regular one completed and every sidecar runs.
+ * may start once every regular one completed and every sidecar runs and has started. `unstarted`
+ * names the running sidecars whose startup probe has not passed yet: as in Kubernetes, the next
+ * init container waits for them.
  */
 export function initPlan(
   pod: Pod,
   latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
+  unstarted: ReadonlySet<string> = new Set(),
 ): InitPlan {
   const sync: InitPlan['sync'] = [];
   for (const container of pod.spec.initContainers ?? []) {
     const attempt = latest.get(container.name);
     if (!isSidecar(container) && completed(attempt)) continue;
     sync.push({ container, restartPolicy: initRestartPolicy(container, pod.spec.restartPolicy) });
-    if (isSidecar(container) && attempt?.state === 'CONTAINER_RUNNING') continue;
+    const running = attempt?.state === 'CONTAINER_RUNNING';
+    if (isSidecar(container) && running && !unstarted.has(container.name)) continue;
     return { sync, initialized: false };
   }
   return { sync, initialized: true };
@@ -122,7 +126,9 @@ export function completeStatus(
   const statuses = initStatuses.map((initStatus) => {
     const container = spec.initContainers!.find((c) => c.name === initStatus.name)!;
     if (!isSidecar(container) || !initStatus.state?.running) return initStatus;
-    return { ...initStatus, started: true, ready: true };
+    // A status that says nothing of `started` has no probe verdicts: started and ready.
+    if (initStatus.started === undefined) return { ...initStatus, started: true, ready: true };
+    return initStatus;
   });
   const previous = pod.status?.conditions?.find((condition) => condition.type === 'Initialized');
   const condition = initializedCondition(spec, statuses, previous, now);
@@ -130,7 +136,7 @@ export function completeStatus(
     c.type === 'Initialized' ? condition : c,
   );
   const result: PodStatus = { ...status, conditions, initContainerStatuses: statuses };
-  if (condition.status === 'True') return result;
+  if (condition.status === 'True') return withSidecarReadiness(spec, result, statuses, now);
   result.phase = initFailed(spec, statuses) ? 'Failed' : 'Pending';
   result.containerStatuses = (status.containerStatuses ?? []).map((containerStatus) =>
     containerStatus.state?.waiting?.reason === 'ContainerCreating'
@@ -150,4 +156,34 @@ export function stopOrder(pod: Pod | undefined, names: string[]): string[][] {
   const waves = [apps];
   for (const sidecar of [...sidecars].reverse()) if (names.includes(sidecar)) waves.push([sidecar]);
   return waves.filter((wave) => wave.length > 0);
+}
+
+/**
+ * The pod's Ready and ContainersReady conditions with its sidecars counted, as Kubernetes counts
+ * them since 1.29: a running sidecar whose readiness probe fails keeps the pod from Ready (and out
+ * of its Services' endpoints), named in the message with the app containers not ready.
+ */
+export function withSidecarReadiness(
+  spec: PodSpec,
+  status: PodStatus,
+  statuses: ContainerStatus[],
+  now: string,
+): PodStatus {
+  const sidecars = new Set((spec.initContainers ?? []).filter(isSidecar).map((c) => c.name));
+  const unready = statuses.filter((s) => sidecars.has(s.name) && !s.ready).map((s) => s.name);
+  if (unready.length === 0) return status;
+  const apps = (status.containerStatuses ?? []).filter((s) => !s.ready).map((s) => s.name);
+  const message = `containers with unready status: [${[...unready, ...apps].join(' ')}]`;
+  const conditions = (status.conditions ?? []).map((c) =>
+    c.type === 'Ready' || c.type === 'ContainersReady'
+      ? {
+          ...c,
+          status: 'False' as const,
+          reason: 'ContainersNotReady',
+          message,
+          ...(c.status === 'False' ? {} : { lastTransitionTime: now }),
+        }
+      : c,
+  );
+  return { ...status, conditions };
 }

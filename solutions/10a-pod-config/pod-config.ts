@@ -31,7 +31,13 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { containerEnvironment, expandCommand, type ConfigSources } from './environment.ts';
 import * as init from './init-containers.ts';
-import { consumedObjects, containerMounts, removePodVolumes, setUpVolumes } from './volumes.ts';
+import {
+  apiDataVolumes,
+  consumedObjects,
+  containerMounts,
+  removePodVolumes,
+  setUpVolumes,
+} from './volumes.ts';
 
 export type { PodConfigOptions } from '../../harness/contracts/pod-config.ts';
 
@@ -117,12 +123,16 @@ export class PodConfigurator implements PodConfiguration {
       env,
       command: expandCommand(config.command, env),
       args: expandCommand(config.args, env),
-      mounts: containerMounts(container, dirs),
+      mounts: containerMounts(container, dirs, apiDataVolumes(pod)),
     };
   }
 
-  initPlan(pod: Pod, latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>): InitPlan {
-    return init.initPlan(pod, latest);
+  initPlan(
+    pod: Pod,
+    latest: ReadonlyMap<string, RuntimeContainerStatus | undefined>,
+    unstarted?: ReadonlySet<string>,
+  ): InitPlan {
+    return init.initPlan(pod, latest, unstarted);
   }
 
   completeStatus(pod: Pod, status: PodStatus, initStatuses: ContainerStatus[]): PodStatus {

@@ -7,6 +7,11 @@
 //                                                                projected, downward-api)
 //   a hostPath volume is the node's own directory, not under the pod's.
 //
+// An emptyDir of `medium: Memory` lives in memory: the kubelet mounts a tmpfs at its directory.
+// Mounting needs privileges a kata node does not have, so here the directory is made on the
+// host's own tmpfs, /dev/shm (memoryRoot), and the kubelet's path is a symlink to it; its files
+// cost RAM, not disk, and go when the pod does.
+//
 // Files from objects (configMap, secret, projected, downwardAPI) are written the way the kubelet's
 // AtomicWriter writes them, so a container never sees half an update:
 //
@@ -59,6 +64,26 @@ export function volumePlugin(volume: Volume): string {
   if (volume.hostPath) return 'host-path';
   // No source at all is an emptyDir, as the API server defaults it.
   return 'empty-dir';
+}
+
+/** Where memory-backed emptyDirs are made: the host's tmpfs, one directory per pod uid. */
+export const memoryRoot = '/dev/shm/kata-volumes';
+
+/** Whether the volume is an emptyDir kept in memory (medium: Memory). */
+export function inMemory(volume: Volume): boolean {
+  return volume.emptyDir?.medium === 'Memory';
+}
+
+/**
+ * The volumes whose files come from the API (configMap, secret, downwardAPI, projected): the
+ * kubelet mounts them read-only whatever the volumeMount says, so a container can never write
+ * what the next update would overwrite.
+ */
+export function apiDataVolumes(pod: Pod): Set<string> {
+  const names = (pod.spec.volumes ?? [])
+    .filter((volume) => volume.configMap || volume.secret || volume.downwardAPI || volume.projected)
+    .map((volume) => volume.name);
+  return new Set(names);
 }
 
 /** Where a volume of the pod `uid` lives on the node. */
@@ -258,6 +283,8 @@ export function setUpVolumes(
     try {
       const payload = volumePayload(pod, volume, sources);
       if (payload) writeAtomically(dir, payload, now);
+      else if (inMemory(volume))
+        linkToMemory(dir, join(memoryRoot, pod.metadata.uid!, volume.name));
       else mkdirSync(dir, { recursive: true });
     } catch (error) {
       const why = (error as Error).message;
@@ -270,12 +297,25 @@ export function setUpVolumes(
   return dirs;
 }
 
+/** Makes `memoryDir` on the tmpfs, and the kubelet's path `dir` a link to it (once). */
+function linkToMemory(dir: string, memoryDir: string): void {
+  mkdirSync(memoryDir, { recursive: true });
+  if (existsSync(dir)) return;
+  mkdirSync(dirname(dir), { recursive: true });
+  symlinkSync(memoryDir, dir);
+}
+
 /**
- * The container's mounts: each volumeMount's volume at its mountPath. A subPath mounts one entry
+ * The container's mounts: each volumeMount's volume at its mountPath, read-only when the mount
+ * says so or the volume is one of `readOnlyVolumes` (apiDataVolumes). A subPath mounts one entry
  * of the volume (made if missing, as in an emptyDir); it is resolved now, so like a real subPath
  * mount it does not follow later updates of a configMap volume. A subPath may not leave its volume.
  */
-export function containerMounts(container: Container, dirs: ReadonlyMap<string, string>): Mount[] {
+export function containerMounts(
+  container: Container,
+  dirs: ReadonlyMap<string, string>,
+  readOnlyVolumes: ReadonlySet<string> = new Set(),
+): Mount[] {
   return (container.volumeMounts ?? []).map((volumeMount) => {
     const dir = dirs.get(volumeMount.name);
     if (dir === undefined)
@@ -296,14 +336,18 @@ export function containerMounts(container: Container, dirs: ReadonlyMap<string, 
     return {
       containerPath: volumeMount.mountPath,
       hostPath,
-      readonly: volumeMount.readOnly ?? false,
+      readonly: (volumeMount.readOnly ?? false) || readOnlyVolumes.has(volumeMount.name),
     };
   });
 }
 
-/** Removes every volume of the pod `uid` (never a hostPath: that is the node's own directory). */
+/**
+ * Removes every volume of the pod `uid`, its memory-backed ones too (never a hostPath: that is the
+ * node's own directory).
+ */
 export function removePodVolumes(podsDir: string, uid: string): void {
   rmSync(join(podsDir, uid), { recursive: true, force: true });
+  rmSync(join(memoryRoot, uid), { recursive: true, force: true });
 }
 
 /**

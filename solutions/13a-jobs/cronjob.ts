@@ -6,7 +6,8 @@
 //
 // What a run may meet:
 //   startingDeadlineSeconds   a scheduled time missed by longer is skipped: only the times
-//                             within that many seconds before now are looked at
+//                             within that many seconds before now are looked at, and the
+//                             skipped one is told of (a MissSchedule Warning event)
 //   concurrencyPolicy         Allow: Jobs may overlap; Forbid: skip while one is active;
 //                             Replace: delete the active ones, then make the new one
 //   suspend                   no new Jobs (the running ones go on)
@@ -61,6 +62,41 @@ export function mostRecentSchedule(cronJob: CronJob, schedule: Schedule, now: nu
     t = nextAfter(schedule, t, cronJob.spec.timeZone);
   }
   return due;
+}
+
+/** How far back missedStart looks for a run the deadline skipped, nearest first. */
+const LOOK_BACK_MS = [3_600_000, 86_400_000, 32 * 86_400_000, 366 * 86_400_000];
+
+/**
+ * The latest scheduled time since the last run that startingDeadlineSeconds put out of reach (no
+ * later than `now` minus the deadline), or undefined: none, or no deadline. kube's controller
+ * tells of it with a MissSchedule event. It looks back an hour first, then further, so an
+ * every-minute schedule missed for a month costs sixty steps, not forty thousand.
+ */
+export function missedStart(cronJob: CronJob, schedule: Schedule, now: number): number | undefined {
+  const deadline = cronJob.spec.startingDeadlineSeconds;
+  if (deadline === undefined) return undefined;
+  const reach = now - deadline * 1000;
+  const earliest = Date.parse(
+    cronJob.status?.lastScheduleTime ?? cronJob.metadata.creationTimestamp ?? '',
+  );
+  if (Number.isNaN(earliest)) return undefined;
+  const zone = cronJob.spec.timeZone;
+  for (const lookBack of LOOK_BACK_MS) {
+    const from = Math.max(earliest, reach - lookBack);
+    let latest: number | undefined;
+    for (let t = nextAfter(schedule, from, zone); t !== undefined && t <= reach;) {
+      latest = t;
+      t = nextAfter(schedule, t, zone);
+    }
+    if (latest !== undefined || from === earliest) return latest;
+  }
+  return undefined;
+}
+
+/** A time as kube's MissSchedule message gives it: Go's RFC1123Z in UTC. */
+export function rfc1123z(time: number): string {
+  return new Date(time).toUTCString().replace('GMT', '+0000');
 }
 
 /**
@@ -214,7 +250,7 @@ export class CronJobController {
     // A little after the minute turns, so the clock has surely passed it.
     if (next !== undefined) this.requeueAfter(key, next - now + 100);
     const { scheduledTime } = mostRecentSchedule(cronJob, schedule, now);
-    if (scheduledTime === undefined) return;
+    if (scheduledTime === undefined) return this.tellMissed(cronJob, schedule, now);
     // Already made (the cache may not show the status that says so yet): nothing to do.
     const name = jobNameFor(cronJob, scheduledTime);
     if (status.active!.some((job) => job.name === name)) {
@@ -245,6 +281,18 @@ export class CronJobController {
       );
     }
     status.lastScheduleTime = rfc3339(scheduledTime);
+  }
+
+  /**
+   * A Warning event, MissSchedule, when the deadline put a run out of reach. Like kube's, it is
+   * told again at each pass until a run is made (the recorder counts the repeats), since
+   * lastScheduleTime stays where the last run left it.
+   */
+  private async tellMissed(cronJob: CronJob, schedule: Schedule, now: number): Promise<void> {
+    const missed = missedStart(cronJob, schedule, now);
+    if (missed === undefined) return;
+    const message = `Missed scheduled time to start a job: ${rfc1123z(missed)}`;
+    await this.event(cronJob, 'Warning', 'MissSchedule', message);
   }
 
   /** Deletes Jobs with their pods (in the background); one already gone is fine. */

@@ -232,6 +232,11 @@ export class DaemonSetController {
   private readonly revisions: Informer<ControllerRevision>;
   /** Per DaemonSet key: the pods created and not seen yet ("namespace/name"), and since when. */
   private readonly expected = new Map<string, { keys: Set<string>; since: number }>();
+  /**
+   * Per DaemonSet key: this controller's status writes the informer has not shown yet: the
+   * resourceVersions they replaced (stale now), and the DaemonSet the last one stored.
+   */
+  private readonly written = new Map<string, { stale: Set<string>; result: DaemonSet }>();
 
   constructor(options: DaemonSetControllerOptions) {
     this.options = options;
@@ -277,9 +282,25 @@ export class DaemonSetController {
     return done;
   }
 
+  /**
+   * The DaemonSet to work from: the informer's copy `cached`, unless that copy is one this
+   * controller's own status writes have replaced and the informer does not show yet; then the one
+   * its last write stored. A status written over the stale copy would only conflict (409) and cost
+   * a read and a second write, on every pass while pods come up.
+   */
+  newestOf(cached: DaemonSet): DaemonSet {
+    const key = `${cached.metadata.namespace}/${cached.metadata.name}`;
+    const written = this.written.get(key);
+    if (!written) return cached;
+    if (written.stale.has(cached.metadata.resourceVersion!)) return written.result;
+    this.written.delete(key);
+    return cached;
+  }
+
   async reconcile(key: string): Promise<void> {
-    const ds = this.daemonSets.get(key);
-    if (!ds || ds.metadata.deletionTimestamp || !this.creationsObserved(key)) return;
+    const cached = this.daemonSets.get(key);
+    if (!cached || cached.metadata.deletionTimestamp || !this.creationsObserved(key)) return;
+    const ds = this.newestOf(cached);
     const uid = ds.metadata.uid!;
     const revisions = this.revisions.byIndex('ownerUid', uid);
     const current = await syncCurrentRevision(
@@ -345,8 +366,9 @@ export class DaemonSetController {
   }
 
   /**
-   * Writes the status, unless every field is already so: one PUT of the cached DaemonSet with the
-   * new status (as kube's storeDaemonSetStatus does); only when that conflicts, read and retry.
+   * Writes the status, unless every field is already so: one PUT of the DaemonSet with the new
+   * status (as kube's storeDaemonSetStatus does), remembered for newestOf; only when that
+   * conflicts, read and retry.
    */
   async writeStatus(ds: DaemonSet, status: DaemonSetStatus): Promise<void> {
     const before: Partial<DaemonSetStatus> = ds.status ?? {};
@@ -355,8 +377,11 @@ export class DaemonSetController {
     );
     if (same) return;
     const api = this.options.client.resource<DaemonSet>('daemonsets', ds.metadata.namespace);
+    const key = `${ds.metadata.namespace}/${ds.metadata.name}`;
     try {
-      await api.updateStatus({ ...ds, status: { ...ds.status, ...status } });
+      const result = await api.updateStatus({ ...ds, status: { ...ds.status, ...status } });
+      const stale = this.written.get(key)?.stale ?? new Set<string>();
+      this.written.set(key, { stale: stale.add(ds.metadata.resourceVersion!), result });
     } catch (error) {
       if (!isConflict(error)) return ignoreNotFound(error);
       await this.options.toolkit

@@ -7,6 +7,8 @@
 //   claim of a WaitForFirstConsumer class, no volume fits, a pod using it placed on a node
 //                         ──────────▶ annotation volume.kubernetes.io/selected-node: that node
 //                                     (the provisioner, provisioner.ts, makes a volume there)
+//   claim in use by a pod ──────────▶ finalizer kubernetes.io/pvc-protection: a delete only marks
+//                                     it, and it goes when no running pod mounts it any more
 //   claim deleted ──────────────────▶ its volume Released; then its reclaim policy: Retain keeps
 //                                     it Released (an administrator decides), Delete removes it
 //                                     (its provisioner does: the binder cannot erase storage)
@@ -84,6 +86,20 @@ export function claimKeysOf(pod: Pod): string[] {
   );
 }
 
+/** The finalizer that keeps a claim while a pod uses it (kube's pvc-protection controller). */
+export const pvcProtectionFinalizer = 'kubernetes.io/pvc-protection';
+
+/**
+ * Whether `pod` keeps the claim `key` ("namespace/name") in use: it mounts it, it is on a node,
+ * and it has not finished. A pod not yet placed does not: the scheduler places no pod whose claim
+ * is being deleted (chapter 13c's VolumeBinding filter).
+ */
+export function podUsesClaim(pod: Pod, key: string): boolean {
+  const phase = pod.status?.phase;
+  if (!pod.spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return false;
+  return claimKeysOf(pod).includes(key);
+}
+
 export class PersistentVolumeBinder {
   private readonly options: BinderOptions;
   readonly claims: Informer<PersistentVolumeClaim>;
@@ -142,7 +158,9 @@ export class PersistentVolumeBinder {
   /** Brings one claim a step toward Bound. */
   async syncClaim(key: string): Promise<void> {
     const claim = this.claims.get(key);
-    if (!claim || claim.metadata.deletionTimestamp) return;
+    if (!claim) return;
+    if (claim.metadata.deletionTimestamp) return this.releaseProtection(claim);
+    if (!claim.metadata.finalizers?.includes(pvcProtectionFinalizer)) await this.protect(claim);
     if (!claim.status?.phase) await this.markPending(claim);
     if (claim.spec.storageClassName === undefined || claim.spec.storageClassName === null) {
       await this.assignDefaultClass(claim);
@@ -157,6 +175,39 @@ export class PersistentVolumeBinder {
       return;
     }
     await this.selectNodeForClaim(claim);
+  }
+
+  /**
+   * Puts the pvc-protection finalizer on a claim. kube-apiserver's StorageObjectInUseProtection
+   * admission plugin adds it when the claim is created, and kube's pvc-protection controller adds
+   * it to any claim that lacks it; this course's API server has no such plugin, so the binder
+   * does the controller's part (a claim deleted before the binder saw it goes at once).
+   */
+  async protect(claim: PersistentVolumeClaim): Promise<void> {
+    await this.update('persistentvolumeclaims', claim, (current: PersistentVolumeClaim) => {
+      const finalizers = current.metadata.finalizers ?? [];
+      if (current.metadata.deletionTimestamp || finalizers.includes(pvcProtectionFinalizer))
+        return false;
+      current.metadata.finalizers = [...finalizers, pvcProtectionFinalizer];
+    });
+  }
+
+  /**
+   * A claim being deleted loses its pvc-protection finalizer (and so goes) once no pod uses it:
+   * first as the pods informer sees them, then, as kube's controller does, by a live list of the
+   * namespace's pods, since a cache a moment behind could miss a pod that just started.
+   */
+  async releaseProtection(claim: PersistentVolumeClaim): Promise<void> {
+    if (!claim.metadata.finalizers?.includes(pvcProtectionFinalizer)) return;
+    const key = this.options.toolkit.keyOf(claim);
+    if (this.pods.list().some((pod) => podUsesClaim(pod, key))) return;
+    const live = await this.options.client.resource<Pod>('pods', claim.metadata.namespace).list();
+    if (live.items.some((pod) => podUsesClaim(pod, key))) return;
+    await this.update('persistentvolumeclaims', claim, (current: PersistentVolumeClaim) => {
+      const finalizers = current.metadata.finalizers ?? [];
+      if (!finalizers.includes(pvcProtectionFinalizer)) return false;
+      current.metadata.finalizers = finalizers.filter((name) => name !== pvcProtectionFinalizer);
+    });
   }
 
   /** A new claim says Pending until it is bound (kube-apiserver sets it; this API server does not). */

@@ -22,7 +22,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, isAbsolute, relative } from 'node:path';
-import { hostPathOf } from './container-files.mjs';
+import { hostPathForWrite, hostPathOf, readOnlyMountOf } from './container-files.mjs';
 
 const [applet = 'sh', ...rest] = process.argv.slice(2);
 const name = applet.split('/').pop();
@@ -95,10 +95,16 @@ function test([flag, path]) {
  */
 function tar(args) {
   const translated = [];
+  // The mode is in the first word, as kubectl cp gives it: `-xmf` extracts, `cf` creates.
+  const extracting = /^-?[a-z]*x/.test(args[0] ?? '');
   for (let index = 0; index < args.length; index++) {
     const arg = args[index];
     if (arg === '-C' && args[index + 1] !== undefined) {
-      translated.push('-C', hostPathOf(args[++index]));
+      const dir = args[++index];
+      // Extracting (kubectl cp into the pod) into a read-only mount: tar's own complaint.
+      if (extracting && readOnlyMountOf(dir))
+        return fail(`${dir}: Cannot open: Read-only file system`, 2);
+      translated.push('-C', hostPathOf(dir));
     } else if (isAbsolute(arg)) {
       const onHost = hostPathOf(arg);
       const root = onHost === arg ? '/' : onHost.slice(0, onHost.length - arg.length) || '/';
@@ -138,7 +144,13 @@ async function wget(args) {
   const body = Buffer.from(await response.arrayBuffer());
   const file = output ?? (basename(new URL(target).pathname) || 'index.html');
   if (file === '-') return void process.stdout.write(body);
-  writeFileSync(hostPathOf(file), body);
+  try {
+    writeFileSync(hostPathForWrite(file), body);
+  } catch (error) {
+    return fail(
+      `can't open '${file}': ${error.code === 'EROFS' ? 'Read-only file system' : error.message}`,
+    );
+  }
   if (!quiet) console.error(`saving to '${file}'`);
 }
 
@@ -177,8 +189,13 @@ switch (name) {
     test(rest);
     break;
   case 'mkdir':
-    for (const dir of rest.filter((arg) => !arg.startsWith('-')))
+    for (const dir of rest.filter((arg) => !arg.startsWith('-'))) {
+      if (readOnlyMountOf(dir)) {
+        fail(`can't create directory '${dir}': Read-only file system`);
+        continue;
+      }
       mkdirSync(hostPathOf(dir), { recursive: rest.includes('-p') });
+    }
     break;
   case 'pwd':
     console.log(process.cwd());
