@@ -18,6 +18,7 @@ import type {
   SecurityOptions,
   UserInfo,
 } from '../contracts/security.ts';
+import { tracedAuthentication, tracedListener } from '../trace/apiserver-spans.ts';
 
 /** The user of a request that proves no identity. */
 export const anonymous: UserInfo = {
@@ -36,6 +37,8 @@ export function createServer(
   handler: http.RequestListener,
 ): http.Server {
   const tls = security?.tls;
+  // While tracing is on, each request is a span (harness/trace/apiserver-spans.ts).
+  handler = tracedListener(handler);
   if (!tls) return http.createServer({ requestTimeout: 0 }, handler);
   const options = { cert: tls.cert, key: tls.key, requestTimeout: 0 };
   const clients = tls.clientCa
@@ -81,7 +84,9 @@ export function authenticateRequest(
   request: http.IncomingMessage,
 ): UserInfo {
   if (!security) return anonymous;
-  const user = security.authenticator?.authenticate(credentialsOf(request)) ?? anonymous;
+  const user = tracedAuthentication(
+    () => security.authenticator?.authenticate(credentialsOf(request)) ?? anonymous,
+  );
   const { headers } = request;
   const impersonating =
     headers['impersonate-user'] !== undefined || headers['impersonate-group'] !== undefined;

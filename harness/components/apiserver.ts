@@ -41,6 +41,7 @@ import {
 import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { GaveUpWaiting, waitForDependency } from './waiting.ts';
+import { apiserverWrites, tracedAdmission, tracedStore } from '../trace/apiserver-spans.ts';
 
 export interface ApiServerFlags {
   etcdServers: URL[];
@@ -349,6 +350,7 @@ async function loadSecurity(
         clientCa: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
       }
     : undefined;
+  created.admission = (created.admission ?? []).map(tracedAdmission);
   if (modes.length > 0) return { security: { ...created, authenticator, tls }, loopbackToken };
   // AlwaysAllow: who asks is known, and admission runs, but nothing is refused for who it is.
   const admission = (created.admission ?? []).filter((plugin) => plugin.name !== 'RBACEscalation');
@@ -450,7 +452,11 @@ export async function startApiServer(
   if (flags.etcdServers.length > 1) {
     log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
   }
-  const store = await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log);
+  // While tracing is on, each write is a span linked to the write it follows from.
+  const store = tracedStore(
+    await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log),
+    apiserverWrites,
+  );
   await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;
   let loaded: LoadedSecurity | undefined;
