@@ -152,6 +152,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     control,
     apiserver: plan.apiserverUrl,
     kubeconfig: plan.kubeconfig,
+    store: plan.storeUrl,
   });
   const kubeconfig = sharedKubeconfig(options, plan, admin);
   const { components } = supervisor;

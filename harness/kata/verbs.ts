@@ -385,6 +385,27 @@ export const verbs: Record<string, Verb> = {
     },
     positional: 'object',
   },
+  trace: {
+    usage: 'kata trace TYPE/NAME [-n NAMESPACE] [--data-dir DIR]',
+    summary:
+      'what one write set going through the components, as a waterfall (from the traces `kata up` records)',
+    flags: {
+      namespace: namespaceFlag,
+      'data-dir': dataDirFlag,
+    },
+    positional: 'object',
+    required: true,
+  },
+  history: {
+    usage: 'kata history TYPE/NAME [-n NAMESPACE] [--data-dir DIR]',
+    summary: 'every revision of an object the store keeps, who wrote it, and what changed',
+    flags: {
+      namespace: namespaceFlag,
+      'data-dir': dataDirFlag,
+    },
+    positional: 'object',
+    required: true,
+  },
   describe: {
     usage: 'kata describe TYPE NAME [-n NAMESPACE]',
     summary: 'an object in detail, with the events about it',
