@@ -84,7 +84,12 @@ export function diffObjects(before: unknown, after: unknown): string[] {
     if (was === undefined) lines.push(`+ ${path}: ${value}`);
     else if (was !== value) lines.push(`~ ${path}: ${was} → ${value}`);
   }
-  for (const [path, value] of old) if (!now.has(path)) lines.push(`- ${path}: ${value}`);
+  // An empty {} or [] that gained fields is not a removal.
+  const grew = (path: string) =>
+    [...now.keys()].some((key) => key.startsWith(`${path}.`) || key.startsWith(`${path}[`));
+  for (const [path, value] of old) {
+    if (!now.has(path) && !grew(path)) lines.push(`- ${path}: ${value}`);
+  }
   return lines;
 }
 
