@@ -19,6 +19,7 @@ import type {
   UserInfo,
 } from '../contracts/security.ts';
 import { tracedAuthentication, tracedListener } from '../trace/apiserver-spans.ts';
+import { observedListener } from '../components/apiserver-endpoints.ts';
 
 /** The user of a request that proves no identity. */
 export const anonymous: UserInfo = {
@@ -39,6 +40,8 @@ export function createServer(
   const tls = security?.tls;
   // While tracing is on, each request is a span (harness/trace/apiserver-spans.ts).
   handler = tracedListener(handler);
+  // Counted and timed, and /metrics and health beside (harness/components/apiserver-endpoints.ts).
+  handler = observedListener(handler);
   if (!tls) return http.createServer({ requestTimeout: 0 }, handler);
   const options = { cert: tls.cert, key: tls.key, requestTimeout: 0 };
   const clients = tls.clientCa

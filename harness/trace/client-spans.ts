@@ -10,7 +10,8 @@
 // joins them by revision (./waterfall.ts).
 import { context, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { observeRequests, type DispatchOptions } from '../client/tls.ts';
-import { formatTraceparent, tracer } from './tracing.ts';
+import { restClientRequests, scheduleAttempts } from '../components/prometheus.ts';
+import { formatTraceparent, tracer, tracingOn } from './tracing.ts';
 
 /** An API path's resource ("pods", "pods/status", "deployments"), or undefined for another path. */
 export function resourceOfPath(target: string): string | undefined {
@@ -41,36 +42,42 @@ interface Handler {
   onError?(error: Error): void;
 }
 
+/** What is done when a request's answer begins (its status) and when it ends. */
+interface Watching {
+  answered(status: number): void;
+  ended(error?: Error): void;
+  /** On a watch: each event line. */
+  line?(line: string): void;
+}
+
 /**
- * The handler fetch gave, with the span ended when the answer ends and, on a watch, a "watch
- * event" span for each event line. Unwatched methods are the original's (the prototype).
+ * The handler fetch gave, telling `watching` of the answer's status, its end and, on a watch,
+ * each event line. Unwatched methods are the original's (the prototype).
  */
-function tracedHandler(handler: Handler, span: Span, resource: string, watching: boolean) {
-  const traced = Object.create(handler) as Handler;
+function watchedHandler(handler: Handler, watching: Watching): Handler {
+  const watched = Object.create(handler) as Handler;
   let partial = '';
-  traced.onHeaders = function (this: Handler, status, ...rest) {
-    span.setAttribute('http.response.status_code', status);
-    if (watching) span.end();
+  watched.onHeaders = function (this: Handler, status, ...rest) {
+    watching.answered(status);
     return handler.onHeaders!.call(this, status, ...rest);
   };
-  if (watching) {
-    traced.onData = function (this: Handler, chunk) {
+  if (watching.line) {
+    watched.onData = function (this: Handler, chunk) {
       const lines = (partial + chunk.toString('utf8')).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) recordWatchEvent(line, resource);
+      for (const line of lines) watching.line!(line);
       return handler.onData!.call(this, chunk);
     };
   }
-  traced.onComplete = function (this: Handler, ...rest) {
-    if (!watching) span.end();
+  watched.onComplete = function (this: Handler, ...rest) {
+    watching.ended();
     return handler.onComplete!.call(this, ...rest);
   };
-  traced.onError = function (this: Handler, error) {
-    span.recordException(error);
-    if (!watching) span.end();
+  watched.onError = function (this: Handler, error) {
+    watching.ended(error);
     return handler.onError!.call(this, error);
   };
-  return traced;
+  return watched;
 }
 
 function recordWatchEvent(line: string, resource: string): void {
@@ -94,22 +101,53 @@ function addHeader(options: DispatchOptions, name: string, value: string): void 
   else options.headers = { ...(options.headers ?? {}), [name]: value };
 }
 
-/** Records a client span for each API request of this process, and sends its traceparent. */
-export function traceClientRequests(): void {
+/** The scheduler's attempt a request is: a binding, or a pod's status (PodScheduled=False). */
+function scheduleResult(method: string, resource: string, status: number): string | undefined {
+  if (method === 'POST' && resource === 'pods/binding') {
+    return status < 300 ? 'scheduled' : 'error';
+  }
+  if (resource === 'pods/status' && (method === 'PUT' || method === 'PATCH'))
+    return 'unschedulable';
+  return undefined;
+}
+
+/**
+ * Watches every API request of this process: counts it (rest_client_requests_total; in the
+ * scheduler, scheduler_schedule_attempts_total), and, while tracing is on, records a client span
+ * and sends its traceparent, and records each event of a watch.
+ */
+export function observeClientRequests(component: string): void {
   observeRequests((options, handler, send) => {
     const resource = resourceOfPath(options.path ?? '');
     if (!resource) return send(options, handler);
     const method = options.method ?? 'GET';
-    const watching = /[?&]watch=(true|1)/.test(options.path ?? '');
-    const span = tracer().startSpan(
-      `${method} ${resource}${watching ? ' watch' : ''}`,
-      {
-        kind: SpanKind.CLIENT,
-        attributes: { 'http.request.method': method, 'url.path': options.path!.split('?')[0]! },
+    const watch = /[?&]watch=(true|1)/.test(options.path ?? '');
+    const host = options.origin === undefined ? '' : new URL(String(options.origin)).host;
+    const span = tracingOn()
+      ? tracer().startSpan(
+          `${method} ${resource}${watch ? ' watch' : ''}`,
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { 'http.request.method': method, 'url.path': options.path!.split('?')[0]! },
+          },
+          context.active(),
+        )
+      : undefined;
+    if (span) addHeader(options, 'traceparent', formatTraceparent(span.spanContext()));
+    const watching: Watching = {
+      answered(status) {
+        restClientRequests.inc({ code: String(status), method, host });
+        const result = component === 'scheduler' && scheduleResult(method, resource, status);
+        if (result) scheduleAttempts.inc({ result, profile: 'default-scheduler' });
+        span?.setAttribute('http.response.status_code', status);
+        if (watch) span?.end();
       },
-      context.active(),
-    );
-    addHeader(options, 'traceparent', formatTraceparent(span.spanContext()));
-    return send(options, tracedHandler(handler as Handler, span, resource, watching));
+      ended(error) {
+        if (error) span?.recordException(error);
+        if (!watch) span?.end();
+      },
+      ...(watch && span ? { line: (line: string) => recordWatchEvent(line, resource) } : {}),
+    };
+    return send(options, watchedHandler(handler as Handler, watching));
   });
 }

@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import { componentsInCourseOrder } from '../../course.ts';
 import { repoRoot } from '../../paths.ts';
 import { KataError, UsageError } from '../output.ts';
-import { traceClientRequests } from '../../trace/client-spans.ts';
+import { observeClientRequests } from '../../trace/client-spans.ts';
 import { startTracing, stopTracing, takeTraceFile } from '../../trace/tracing.ts';
 
 /** The programs in a harness folder: file names without `.ts`, tests left out. */
@@ -40,10 +40,8 @@ export async function runComponent(name: string, argv: string[]): Promise<number
   }
   // The shared flag --trace-file FILE: this process's spans, as OTLP JSON (harness/trace/).
   const { argv: rest, traceFile } = takeTraceFile(argv);
-  if (traceFile) {
-    startTracing(path.basename(traceFile, '.json'), traceFile);
-    traceClientRequests();
-  }
+  if (traceFile) startTracing(path.basename(traceFile, '.json'), traceFile);
+  observeClientRequests(name);
   try {
     return (await component.main(rest)) ?? 0;
   } finally {
