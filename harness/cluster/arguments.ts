@@ -493,7 +493,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,
   });
-  if (options.tracing !== false) {
+  if (options.tracing === true) {
     for (const component of components) {
       component.args.push(
         '--trace-file',

@@ -36,8 +36,8 @@ export interface ClusterOptions {
    */
   insecure?: boolean;
   /**
-   * Whether each component records spans to <data dir>/traces (harness/trace/); on unless
-   * `kata up --no-tracing`.
+   * Whether each component records spans to <data dir>/traces (harness/trace/): `kata up` says
+   * yes unless --no-tracing; off when unset (the tests, the benchmarks).
    */
   tracing?: boolean;
   /** kube-proxy's mode on every node: userspace (chapter 09, the default) or iptables (09b). */
