@@ -34,6 +34,8 @@ async function hollowCluster(tracing: boolean, base: number, range: string) {
     nodeIndexBase: base,
     serviceClusterIpRange: range,
     tracing,
+    // Plain HTTP, as the hollow nodes' client speaks it (no client certificates).
+    insecure: true,
     print: () => {},
   });
   const program = fileURLToPath(new URL('./programs/hollow-nodes.ts', import.meta.url));
