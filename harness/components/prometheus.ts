@@ -81,3 +81,55 @@ export function requestLabelsOf(method: string, target: string) {
 export async function metricsText(): Promise<{ contentType: string; body: string }> {
   return { contentType: registry.contentType, body: await registry.metrics() };
 }
+
+/** What the kubelet's gauges read: its container runtime (harness/runtime/cri.ts). */
+export interface RuntimeCounts {
+  listPodSandbox(): Promise<{ state: string }[]>;
+  listContainers(): Promise<{ state: string }[]>;
+}
+
+/**
+ * The kubelet's gauges, read from its runtime at each scrape, as kubelet's are: kubelet_running_pods
+ * (pods with a ready sandbox) and kubelet_running_containers by container_state.
+ */
+export function registerKubeletGauges(runtime: RuntimeCounts): void {
+  new client.Gauge({
+    name: 'kubelet_running_pods',
+    help: 'Number of pods that have a running pod sandbox',
+    registers: [registry],
+    async collect() {
+      const sandboxes = await runtime.listPodSandbox();
+      this.set(sandboxes.filter((sandbox) => sandbox.state === 'SANDBOX_READY').length);
+    },
+  });
+  new client.Gauge({
+    name: 'kubelet_running_containers',
+    help: 'Number of containers currently running',
+    labelNames: ['container_state'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const container of await runtime.listContainers()) {
+        const state = container.state.replace(/^CONTAINER_/, '').toLowerCase();
+        this.inc({ container_state: state });
+      }
+    },
+  });
+}
+
+/** A kubelet route (GET /metrics) answering with this process's metrics. */
+export const metricsRoute = {
+  path: '/metrics',
+  serve(_request: unknown, response: import('node:http').ServerResponse): void {
+    metricsText().then(
+      ({ contentType, body }) => {
+        response.writeHead(200, { 'content-type': contentType });
+        response.end(body);
+      },
+      (error: Error) => {
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`${error.message}\n`);
+      },
+    );
+  },
+};
