@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, test } from 'vitest';
 import { apiserverChecks, observedListener } from './apiserver-endpoints.ts';
-import { requestLabelsOf } from './prometheus.ts';
+import { followQueue, requestLabelsOf } from './prometheus.ts';
 
 const server = http.createServer(
   observedListener((_request, response) => {
@@ -34,11 +34,15 @@ describe('the API server as Prometheus sees it', () => {
     }
   });
 
-  test('each request is counted under apiserver_request_total, and /metrics says so', async () => {
+  test('each request is counted under apiserver_request_total, and /metrics says so, with queue depths', async () => {
     await fetch(`${base}/api/v1/namespaces/d/pods`, { method: 'POST', body: '{}' });
+    followQueue('replicaset-controller', { length: () => 3 });
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics, 'GET /metrics after one POST of a pod').toMatch(
       /^apiserver_request_total\{verb="POST",resource="pods",subresource="",scope="namespace",code="201"\} [1-9]/m,
+    );
+    expect(metrics, 'GET /metrics: a controller with 3 keys waiting').toContain(
+      'workqueue_depth{name="replicaset-controller"} 3',
     );
     expect(metrics, 'GET /metrics: the latency histogram').toContain(
       'apiserver_request_duration_seconds_bucket{le="0.005",verb="POST",resource="pods"',

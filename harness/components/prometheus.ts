@@ -8,12 +8,17 @@
 //   the API server    apiserver_request_total{verb,resource,subresource,scope,code} and
 //                     apiserver_request_duration_seconds (the same labels, without code), in
 //                     kube-apiserver's buckets
+//   every controller  workqueue_depth{name}: the keys waiting in its work queue (../components/
+//                     toolkit.ts reports each controller's queue)
+//   the kubelet       kubelet_running_pods, kubelet_running_containers{container_state}, read
+//                     from its runtime at each scrape
 //   the scheduler     scheduler_schedule_attempts_total{result,profile}: counted from what it sends,
 //                     a binding (scheduled, or error when refused) or a PodScheduled=False status
 //                     (unschedulable)
 //
 // The scheduler, the controller-manager, the DNS and kube-proxy serve /metrics beside /healthz
-// (./health.ts), the API server beside its API (harness/api/security.ts).
+// (./health.ts), the kubelet on its port (./kubelet.ts), the API server beside its API
+// (./apiserver-endpoints.ts).
 import client from 'prom-client';
 
 /** This process's metrics. */
@@ -54,6 +59,25 @@ export const scheduleAttempts = new client.Counter({
   labelNames: ['result', 'profile'] as const,
   registers: [registry],
 });
+
+/** The work queues of this process's controllers, by name, for workqueue_depth. */
+const queues = new Map<string, { length(): number }>();
+
+new client.Gauge({
+  name: 'workqueue_depth',
+  help: 'Current depth of workqueue',
+  labelNames: ['name'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const [name, queue] of queues) this.set({ name }, queue.length());
+  },
+});
+
+/** Reports `queue`'s depth under workqueue_depth{name} (the controller's name, as client-go's). */
+export function followQueue(name: string, queue: { length(): number }): void {
+  queues.set(name, queue);
+}
 
 /** A request's labels as kube-apiserver gives them, from its method and path. */
 export function requestLabelsOf(method: string, target: string) {
