@@ -19,6 +19,8 @@ import type {
   SecurityOptions,
   UserInfo,
 } from '../contracts/security.ts';
+import { tracedAuthentication, tracedListener } from '../trace/apiserver-spans.ts';
+import { observedListener } from '../components/apiserver-endpoints.ts';
 
 /** The user of a request that proves no identity. */
 export const anonymous: UserInfo = {
@@ -37,6 +39,10 @@ export function createServer(
   handler: http.RequestListener,
 ): http.Server {
   const tls = security?.tls;
+  // While tracing is on, each request is a span (harness/trace/apiserver-spans.ts).
+  handler = tracedListener(handler);
+  // Counted and timed, and /metrics and health beside (harness/components/apiserver-endpoints.ts).
+  handler = observedListener(handler);
   if (!tls) return http.createServer({ requestTimeout: 0 }, handler);
   const options = { cert: tls.cert, key: tls.key, requestTimeout: 0 };
   const clients = tls.clientCa
@@ -114,7 +120,9 @@ export function authenticateRequest(
   request: http.IncomingMessage,
 ): UserInfo {
   if (!security) return anonymous;
-  const user = security.authenticator?.authenticate(credentialsOf(request)) ?? anonymous;
+  const user = tracedAuthentication(
+    () => security.authenticator?.authenticate(credentialsOf(request)) ?? anonymous,
+  );
   const { headers } = request;
   const impersonating =
     headers['impersonate-user'] !== undefined || headers['impersonate-group'] !== undefined;

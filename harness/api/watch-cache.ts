@@ -19,6 +19,7 @@ import type { ResourceType } from './resources.ts';
 import type { KubeObject } from './types.ts';
 import { bytes } from '../store/bytes.ts';
 import type { StoreClient } from '../store/client.ts';
+import { apiserverWrites, traceDelivery } from '../trace/apiserver-spans.ts';
 
 /** A change as the cache keeps it: the object after it (for DELETED, its last state) and before. */
 interface Change {
@@ -222,6 +223,7 @@ class ResourceCache {
     for (const watcher of this.watchers) {
       if (change.revision > watcher.after) deliver(watcher, change);
     }
+    traceDelivery(apiserverWrites, this.resource.resource, change.revision, this.watchers.size);
   }
 
   /** The store ended the shared watch: every watcher ends with it, and the cache is dropped. */

@@ -21,9 +21,18 @@ export interface TlsCredentials {
   key?: string;
 }
 
+/** What fetch hands a dispatcher for one request (the parts read here and by tracing). */
+export interface DispatchOptions {
+  origin?: string | URL;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string> | string[] | null;
+  body?: unknown;
+}
+
 /** The part of undici's Dispatcher that fetch uses. */
 interface Dispatcher {
-  dispatch(options: { origin?: string | URL }, handler: unknown): boolean;
+  dispatch(options: DispatchOptions, handler: unknown): boolean;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -51,9 +60,7 @@ function originOf(url: string | URL): string {
  */
 const routing: Dispatcher = {
   dispatch(options, handler) {
-    const origin = options.origin === undefined ? undefined : originOf(options.origin);
-    const agent = (origin && agents.get(origin)) || fallback!;
-    return agent.dispatch(options, handler);
+    return observer ? observer(options, handler, send) : send(options, handler);
   },
   async close() {
     await Promise.all([...agents.values(), fallback!].map((agent) => agent.close()));
@@ -62,6 +69,31 @@ const routing: Dispatcher = {
     await Promise.all([...agents.values(), fallback!].map((agent) => agent.destroy()));
   },
 };
+
+/** Sends one request through the Agent of its origin, or the dispatcher fetch had before. */
+function send(options: DispatchOptions, handler: unknown): boolean {
+  const origin = options.origin === undefined ? undefined : originOf(options.origin);
+  const agent = (origin && agents.get(origin)) || fallback!;
+  return agent.dispatch(options, handler);
+}
+
+/**
+ * What sees every request of this process before it goes, and sends it on (tracing adds its
+ * `traceparent` header and watches the answer: ../trace/client-spans.ts).
+ */
+export type RequestObserver = (
+  options: DispatchOptions,
+  handler: unknown,
+  send: (options: DispatchOptions, handler: unknown) => boolean,
+) => boolean;
+
+let observer: RequestObserver | undefined;
+
+/** From now on every fetch of this process goes through `next` (one observer per process). */
+export function observeRequests(next: RequestObserver): void {
+  installRouting();
+  observer = next;
+}
 
 /**
  * Puts the routing dispatcher in fetch's place, once. fetch makes its own Agent when it is first

@@ -418,6 +418,11 @@ export function metricsServerArguments(
   ];
 }
 
+/** Where the components write their spans, one OTLP JSON file each (harness/trace/). */
+export function traceDir(dataDir: string): string {
+  return path.join(dataDir, 'traces');
+}
+
 /** Every component of the cluster with its arguments, address and health endpoint. */
 export async function planCluster(options: ClusterOptions): Promise<ClusterPlan> {
   const storeUrl =
@@ -501,6 +506,14 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,
   });
+  if (options.tracing === true) {
+    for (const component of components) {
+      component.args.push(
+        '--trace-file',
+        path.join(traceDir(options.dataDir), `${component.name}.json`),
+      );
+    }
+  }
   return {
     clusterDns: dns.clusterDns,
     storeUrl,

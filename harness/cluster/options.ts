@@ -42,6 +42,11 @@ export interface ClusterOptions {
    * server serves TLS with authentication, RBAC, the Node authorizer and admission on.
    */
   insecure?: boolean;
+  /**
+   * Whether each component records spans to <data dir>/traces (harness/trace/): `kata up` says
+   * yes unless --no-tracing; off when unset (the tests, the benchmarks).
+   */
+  tracing?: boolean;
   /** kube-proxy's mode on every node: userspace (chapter 09, the default) or iptables (09b). */
   proxyMode?: 'userspace' | 'iptables';
   /** Where component lines go (the terminal), besides their log files. */

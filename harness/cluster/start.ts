@@ -30,6 +30,7 @@ import { repoRoot } from '../paths.ts';
 import {
   encryptionConfigPath,
   planCluster,
+  traceDir,
   refuseBusyPorts,
   type ClusterPlan,
 } from './arguments.ts';
@@ -58,6 +59,8 @@ export interface RunningCluster {
 function prepareDataDir(options: ClusterOptions): void {
   if (options.fresh) rmSync(options.dataDir, { recursive: true, force: true });
   mkdirSync(path.join(options.dataDir, 'logs'), { recursive: true });
+  // Each start records its own traces (harness/trace/): the last run's are dropped.
+  rmSync(traceDir(options.dataDir), { recursive: true, force: true });
   const running = readClusterState(options.dataDir);
   if (running && running.pid !== process.pid && processAlive(running.pid))
     throw new ClusterError(
@@ -149,6 +152,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
     control,
     apiserver: plan.apiserverUrl,
     kubeconfig: plan.kubeconfig,
+    store: plan.storeUrl,
   });
   const kubeconfig = sharedKubeconfig(options, plan, admin);
   const { components } = supervisor;

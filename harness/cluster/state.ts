@@ -10,6 +10,8 @@ export interface ClusterState {
   control: string;
   apiserver: string;
   kubeconfig: string;
+  /** The store's client URL (the kata store or --etcd-servers), for `kata history`. */
+  store?: string;
 }
 
 export function stateFile(dataDir: string): string {

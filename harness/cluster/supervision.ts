@@ -36,6 +36,9 @@ const tints = [36, 33, 35, 32, 34, 91, 92, 93, 94, 95, 96];
 /** How long a component has to stop after SIGTERM before it is killed. */
 const stopGraceMs = 10_000;
 
+/** The module that counts a component's requests and traces them with --trace-file (harness/trace/). */
+const tracePreload = path.join(repoRoot, 'harness', 'trace', 'preload.ts');
+
 export class Supervisor {
   readonly components: Component[] = [];
   /** Set once the cluster stops: exits are then expected. */
@@ -69,9 +72,10 @@ export class Supervisor {
   launch(component: Component): void {
     const file = path.join(repoRoot, 'harness', 'components', `${component.kind}.ts`);
     const use = this.options.use[component.kind];
+    // harness/trace/preload.ts counts its API requests and, with --trace-file, traces them.
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', file, ...component.args, '--use', use],
+      ['--import', 'tsx', '--import', tracePreload, file, ...component.args, '--use', use],
       {
         cwd: repoRoot,
         stdio: ['ignore', 'pipe', 'pipe'],

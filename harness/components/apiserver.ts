@@ -48,6 +48,8 @@ import {
 import { parseComponentFlags, parseDuration, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { GaveUpWaiting, waitForDependency } from './waiting.ts';
+import { apiserverWrites, tracedAdmission, tracedStore } from '../trace/apiserver-spans.ts';
+import { apiserverChecks } from './apiserver-endpoints.ts';
 
 export interface ApiServerFlags {
   etcdServers: URL[];
@@ -378,6 +380,7 @@ async function loadSecurity(
         clientCa: flags.clientCaFile ? readFileSync(flags.clientCaFile, 'utf8') : undefined,
       }
     : undefined;
+  created.admission = (created.admission ?? []).map(tracedAdmission);
   if (modes.length > 0) return { security: { ...created, authenticator, tls }, loopbackToken };
   // AlwaysAllow: who asks is known, and admission runs, but nothing is refused for who it is.
   const admission = (created.admission ?? []).filter((plugin) => plugin.name !== 'RBACEscalation');
@@ -466,6 +469,32 @@ async function encryptedAtRest(
   }
 }
 
+/**
+ * The store client, with the API server's `etcd` health check (/healthz?verbose) passing while
+ * the store's last answer was one: a refused or failed connection makes it fail until the next.
+ */
+function checkedStore(store: StoreClient): StoreClient {
+  let answering = true;
+  if (!apiserverChecks.some((check) => check.name === 'etcd')) {
+    apiserverChecks.push({ name: 'etcd', passes: () => answering });
+  }
+  const checked = Object.create(store) as StoreClient;
+  const follow = <T>(call: Promise<T>): Promise<T> =>
+    call.then(
+      (answer) => {
+        answering = true;
+        return answer;
+      },
+      (error: Error) => {
+        if (/fetch failed|ECONNREFUSED|ECONNRESET|socket/i.test(error.message)) answering = false;
+        throw error;
+      },
+    );
+  checked.range = (request) => follow(store.range(request));
+  checked.txn = (request) => follow(store.txn(request));
+  return checked;
+}
+
 /** Connects to the store and starts serving. Throws an Error with a one-line message. */
 export async function startApiServer(
   flags: ApiServerFlags,
@@ -479,7 +508,14 @@ export async function startApiServer(
   if (flags.etcdServers.length > 1) {
     log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
   }
-  const store = await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log);
+  // While tracing is on, each write is a span linked to the write it follows from; health's etcd
+  // check follows whether the store answers.
+  const store = checkedStore(
+    tracedStore(
+      await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log),
+      apiserverWrites,
+    ),
+  );
   await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;
   let loaded: LoadedSecurity | undefined;

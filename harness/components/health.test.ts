@@ -1,6 +1,6 @@
 // The health endpoints of the scheduler, the controller-manager and kube-proxy: kube's answers
 // ("ok" as text/plain, a 500 naming the failed check, every check with ?verbose, kube-proxy's
-// JSON), a 404 elsewhere, a port of 0 becoming a free one, a busy port a line naming the flag, and
+// JSON), /metrics in Prometheus' text format, a 404 elsewhere, a port of 0 becoming a free one, a busy port a line naming the flag, and
 // /readyz failing until the component has started.
 import { afterEach, describe, expect, test } from 'vitest';
 import {
@@ -47,7 +47,11 @@ describe('Health endpoints', () => {
         type: 'text/plain; charset=utf-8',
         body: 'ok',
       });
-    expect((await get(`${server.url}/metrics`)).status).toBe(404);
+    expect((await get(`${server.url}/debug`)).status, 'GET /debug').toBe(404);
+    const metrics = await get(`${server.url}/metrics`);
+    expect(metrics.body, 'GET /metrics: Prometheus text with the process metrics').toContain(
+      '# TYPE process_cpu_seconds_total counter',
+    );
   });
 
   test('/readyz fails naming its check until the loops run; /healthz is ok meanwhile', async () => {
@@ -108,7 +112,7 @@ describe('Health endpoints', () => {
     );
     await expect.poll(() => lines.length).toBe(1);
     const url = /on (http:\S+)/.exec(lines[0]!)![1]!;
-    expect(lines[0]).toBe(`serving /healthz, /livez, /readyz on ${url}`);
+    expect(lines[0]).toBe(`serving /healthz, /livez, /readyz, /metrics on ${url}`);
     expect((await get(`${url}/readyz`)).status).toBe(500);
     finishStart();
     const component = await running;

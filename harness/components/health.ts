@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { rfc3339 } from '../clock.ts';
 import { parsePort } from './flags.ts';
 import type { Closable } from './process.ts';
+import { metricsText } from './prometheus.ts';
 
 /**
  * The scheduler's and the controller-manager's serving flags, as theirs are named: the port
@@ -128,6 +129,20 @@ export function listenProblem(
   return `${where} (${error.code ?? error.message}); check ${flag}`;
 }
 
+/** /metrics: this process's metrics in Prometheus' text format (./prometheus.ts). */
+function serveMetrics(response: http.ServerResponse): void {
+  metricsText().then(
+    ({ contentType, body }) => {
+      response.writeHead(200, { 'Content-Type': contentType });
+      response.end(body);
+    },
+    (error: Error) => {
+      response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(`${error.message}\n`);
+    },
+  );
+}
+
 /** Serves `endpoints` on address:port (0: any free one); rejects with a line naming `flag`. */
 export async function serveHealth(options: {
   address: string;
@@ -139,6 +154,7 @@ export async function serveHealth(options: {
   const { address, port, endpoints, flag } = options;
   const server = http.createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://health');
+    if (url.pathname === '/metrics') return serveMetrics(response);
     const endpoint = endpoints[url.pathname];
     const answer = endpoint
       ? endpoint(url.searchParams)
@@ -186,7 +202,7 @@ export async function withHealth(
   let started = false;
   const endpoints = serving.endpoints(() => started);
   const health = await serveHealth({ ...serving, endpoints });
-  serving.log(`serving ${Object.keys(endpoints).join(', ')} on ${health.url}`);
+  serving.log(`serving ${[...Object.keys(endpoints), '/metrics'].join(', ')} on ${health.url}`);
   let running: Closable;
   try {
     running = await start();

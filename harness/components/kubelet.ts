@@ -57,6 +57,7 @@ import {
 import { serveUntilSignal } from './process.ts';
 import { mayNotListSecrets, nodeScopedAccess } from './node-objects.ts';
 import { loadToolkit } from './toolkit.ts';
+import { metricsRoute, registerKubeletGauges } from './prometheus.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
@@ -142,6 +143,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     podCidr: flags.podCidr,
     network: flags.network,
   });
+  registerKubeletGauges(runtime);
   const capacity = {
     cpu: String(os.cpus().length),
     memory: `${Math.floor(os.totalmem() / 1024 / 1024)}Mi`,
@@ -191,7 +193,8 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     runtime,
     podDnsConfig: await podDnsFor(flags, log),
     streaming: streams.createStreamingServer(runtime),
-    routes: [await statsRoute(flags, runtime, log)],
+    // /metrics: kubelet_running_pods and the rest (./prometheus.ts), read from the runtime.
+    routes: [await statsRoute(flags, runtime, log), metricsRoute],
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);

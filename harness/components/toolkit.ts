@@ -3,6 +3,7 @@
 // receive it; none of them imports chapter 04 directly.
 import type { Toolkit } from '../client/types.ts';
 import { chapterSource, describeSource, loadModule, type Use } from './implementation.ts';
+import { followQueue } from './prometheus.ts';
 
 /**
  * Loads chapter 04's `toolkit` (its index.ts) and says where it came from. Its controllers log
@@ -17,8 +18,15 @@ export async function loadToolkit(
   log(`chapter 04, the controller toolkit: ${describeSource(folder)}`);
   return {
     ...toolkit,
-    createController: (options) =>
-      toolkit.createController({ onError: logFailures(options.name, log), ...options }),
+    createController: (options) => {
+      const controller = toolkit.createController({
+        onError: logFailures(options.name, log),
+        ...options,
+      });
+      // workqueue_depth{name} on /metrics (./prometheus.ts).
+      followQueue(options.name, controller.queue);
+      return controller;
+    },
   };
 }
 

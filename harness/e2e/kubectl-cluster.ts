@@ -39,6 +39,8 @@ export const suiteNodeIndexBase = {
   podTokens: 144,
   /** 14: `kubectl autoscale` and a Deployment under load scaled out and back in. */
   autoscale: 96,
+  /** #33: traces, history, /metrics (trace.test.ts). */
+  trace: 50,
 } as const;
 
 export interface KubectlCluster {
@@ -57,6 +59,7 @@ export async function startKubectlCluster(
   nodes: number,
   nodeIndexBase: number,
   serviceClusterIpRange = `127.${nodeIndexBase - 40}.0.0/16`,
+  /** More of the cluster's options (`tracing: true`). */
   more: Partial<ClusterOptions> = {},
 ): Promise<KubectlCluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-cluster-'));

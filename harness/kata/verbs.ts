@@ -182,7 +182,7 @@ export const verbs: Record<string, Verb> = {
   },
   up: {
     usage:
-      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables] [--insecure]',
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables] [--insecure] [--no-tracing]',
     summary: 'start a cluster of your finished components and the reference ones (npm start)',
     flags: {
       nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
@@ -237,6 +237,11 @@ export const verbs: Record<string, Verb> = {
         type: 'boolean',
         description:
           'plain HTTP and everyone allowed, as before chapter 11 (by default: TLS, client certificates, RBAC)',
+      },
+      'no-tracing': {
+        type: 'boolean',
+        description:
+          'record no spans (by default each component writes OTLP JSON to <data dir>/traces, for `kata trace`)',
       },
     },
   },
@@ -379,6 +384,27 @@ export const verbs: Record<string, Verb> = {
       server: serverFlag,
     },
     positional: 'object',
+  },
+  trace: {
+    usage: 'kata trace TYPE/NAME [-n NAMESPACE] [--data-dir DIR]',
+    summary:
+      'what one write set going through the components, as a waterfall (from the traces `kata up` records)',
+    flags: {
+      namespace: namespaceFlag,
+      'data-dir': dataDirFlag,
+    },
+    positional: 'object',
+    required: true,
+  },
+  history: {
+    usage: 'kata history TYPE/NAME [-n NAMESPACE] [--data-dir DIR]',
+    summary: 'every revision of an object the store keeps, who wrote it, and what changed',
+    flags: {
+      namespace: namespaceFlag,
+      'data-dir': dataDirFlag,
+    },
+    positional: 'object',
+    required: true,
   },
   describe: {
     usage: 'kata describe TYPE NAME [-n NAMESPACE]',

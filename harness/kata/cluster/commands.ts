@@ -5,6 +5,7 @@ import { colourWanted } from '../output.ts';
 const objects = () => import('./object-verbs.ts');
 const clusterVerbs = () => import('./cluster-verbs.ts');
 const components = () => import('./components.ts');
+const traces = () => import('./trace-verbs.ts');
 
 export const clusterCommands: Record<string, Command> = {
   run: async ({ name, rest }) => (await import('./programs.ts')).runComponent(name!, rest),
@@ -21,5 +22,8 @@ export const clusterCommands: Record<string, Command> = {
   describe: async ({ name, rest, flags }) => (await objects()).describe([name, ...rest], flags),
   scale: async ({ name, rest, flags }) => (await objects()).scale([name, ...rest], flags),
   rollout: async ({ name, rest, flags }) => (await clusterVerbs()).rollout(name!, rest[0], flags),
+  trace: async ({ name, rest, flags }) => (await traces()).traceObject([name, ...rest], flags),
+  history: async ({ name, rest, flags }) =>
+    (await traces()).historyOfObject([name, ...rest], flags),
   kubeconfig: async ({ flags }) => (await clusterVerbs()).writeKubeconfig(flags),
 };

@@ -13,6 +13,8 @@ import { pathToFileURL } from 'node:url';
 import { componentsInCourseOrder } from '../../course.ts';
 import { repoRoot } from '../../paths.ts';
 import { KataError, UsageError } from '../output.ts';
+import { observeClientRequests } from '../../trace/client-spans.ts';
+import { startTracing, stopTracing, takeTraceFile } from '../../trace/tracing.ts';
 
 /** The programs in a harness folder: file names without `.ts`, tests left out. */
 export function programsIn(folder: string): string[] {
@@ -36,7 +38,15 @@ export async function runComponent(name: string, argv: string[]): Promise<number
   if (typeof component.main !== 'function') {
     throw new KataError(`harness/components/${name}.ts does not export main(argv)`);
   }
-  return (await component.main(argv)) ?? 0;
+  // The shared flag --trace-file FILE: this process's spans, as OTLP JSON (harness/trace/).
+  const { argv: rest, traceFile } = takeTraceFile(argv);
+  if (traceFile) startTracing(path.basename(traceFile, '.json'), traceFile);
+  observeClientRequests(name);
+  try {
+    return (await component.main(rest)) ?? 0;
+  } finally {
+    await stopTracing();
+  }
 }
 
 export async function runBenchmarks(name: string | undefined, argv: string[]): Promise<number> {

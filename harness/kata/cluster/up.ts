@@ -65,6 +65,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     network,
     proxyMode,
     insecure: flags.insecure === true,
+    tracing: flags['no-tracing'] !== true,
   };
 }
 
