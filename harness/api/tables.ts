@@ -26,6 +26,8 @@ import type {
   Pod,
   PodDisruptionBudget,
   HorizontalPodAutoscaler,
+  Ingress,
+  IngressClass,
   ReplicaSet,
   Service,
   StorageClass,
@@ -333,6 +335,52 @@ const labelSelectorText = (selector: NetworkPolicy['spec']['podSelector'] | unde
 const networkPolicyColumns: Column<NetworkPolicy>[] = [
   nameColumn,
   { name: 'Pod-Selector', cell: (policy) => labelSelectorText(policy.spec?.podSelector) },
+  ageColumn,
+];
+
+/**
+ * An Ingress as kube's printer shows it: its class, up to three hosts ("*" for none, then
+ * "+ N more..."), its addresses (sorted, unique; the server prints wide, so never cut), and the
+ * ports it is served on: 80, and 443 as well once it has TLS.
+ */
+const ingressHosts = (ingress: Ingress): string => {
+  const rules = ingress.spec?.rules ?? [];
+  const hosts = rules.slice(0, 3).flatMap((rule) => (rule.host ? [rule.host] : []));
+  if (hosts.length === 0) return '*';
+  const more = rules.length > 3 ? ` + ${rules.length - 3} more...` : '';
+  return hosts.join(',') + more;
+};
+
+const ingressColumns: Column<Ingress>[] = [
+  nameColumn,
+  { name: 'Class', cell: (ingress) => ingress.spec?.ingressClassName ?? NONE },
+  { name: 'Hosts', cell: ingressHosts },
+  {
+    name: 'Address',
+    cell: (ingress) => {
+      const addresses = (ingress.status?.loadBalancer?.ingress ?? []).map(
+        (entry) => entry.ip || entry.hostname || '',
+      );
+      return [...new Set(addresses.filter((address) => address !== ''))].sort().join(',');
+    },
+  },
+  { name: 'Ports', cell: (ingress) => ((ingress.spec?.tls ?? []).length ? '80, 443' : '80') },
+  ageColumn,
+];
+
+/** An IngressClass: its controller, and its parameters as Kind[.group]/name. */
+const ingressClassColumns: Column<IngressClass>[] = [
+  nameColumn,
+  { name: 'Controller', cell: (ingressClass) => ingressClass.spec?.controller ?? '' },
+  {
+    name: 'Parameters',
+    cell: (ingressClass) => {
+      const parameters = ingressClass.spec?.parameters;
+      if (!parameters) return NONE;
+      const group = parameters.apiGroup ? `.${parameters.apiGroup}` : '';
+      return `${parameters.kind}${group}/${parameters.name}`;
+    },
+  },
   ageColumn,
 ];
 
@@ -647,6 +695,8 @@ const columnsByResource: Record<string, Column<never>[]> = {
   endpoints: endpointsColumns,
   endpointslices: endpointSliceColumns,
   networkpolicies: networkPolicyColumns,
+  ingresses: ingressColumns,
+  ingressclasses: ingressClassColumns,
   deployments: deploymentColumns,
   replicasets: replicaSetColumns,
   jobs: jobColumns,
