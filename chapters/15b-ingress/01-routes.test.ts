@@ -62,7 +62,7 @@ describe('Host and path rules', () => {
     expect(servesIngress(named, [ours, theirs], controller), 'class kata is ours').toBe(true);
     expect(
       servesIngress(ingress('web', { ingressClassName: 'nginx' }), [ours, theirs], controller),
-      "class nginx belongs to another controller",
+      'class nginx belongs to another controller',
     ).toBe(false);
     const classless = ingress('web', {});
     expect(servesIngress(classless, [ours], controller), 'no class, ours not default').toBe(false);
@@ -136,7 +136,11 @@ describe('Host and path rules', () => {
               ],
             },
           },
-          { http: { paths: [{ path: '/', pathType: 'Exact', backend: { service: { name: 'x' } } }] } },
+          {
+            http: {
+              paths: [{ path: '/', pathType: 'Exact', backend: { service: { name: 'x' } } }],
+            },
+          },
         ],
       }),
     );
@@ -170,7 +174,7 @@ describe('Host and path rules', () => {
     ]);
   });
 
-  test("a request takes the best route of the most specific host that matches, or none", () => {
+  test('a request takes the best route of the most specific host that matches, or none', () => {
     const routes = [
       route('any', '', '/'),
       route('wild', '*.example.com', '/'),

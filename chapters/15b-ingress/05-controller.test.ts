@@ -16,7 +16,12 @@ import type { ApiClient } from '../../harness/client/types.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
-import { proxyTableOf, publishedAddresses, sameAddresses, startIngressController } from './controller.ts';
+import {
+  proxyTableOf,
+  publishedAddresses,
+  sameAddresses,
+  startIngressController,
+} from './controller.ts';
 
 const scope = testScope();
 
@@ -78,7 +83,9 @@ describe('The ingress controller', () => {
     const plain = service('c', { clusterIP: '127.96.0.22' });
     expect(publishedAddresses(plain), 'a ClusterIP Service').toEqual([{ ip: '127.96.0.22' }]);
     const named = service('n', { type: 'ExternalName', externalName: 'edge.example.com' });
-    expect(publishedAddresses(named), 'an ExternalName').toEqual([{ hostname: 'edge.example.com' }]);
+    expect(publishedAddresses(named), 'an ExternalName').toEqual([
+      { hostname: 'edge.example.com' },
+    ]);
   });
 
   test('the status is written only when its addresses differ', () => {
@@ -102,9 +109,7 @@ describe('The ingress controller', () => {
             {
               host: 'shop.example.com',
               http: {
-                paths: [
-                  { path: '/', pathType: 'Prefix', backend: { service: { name: 'web' } } },
-                ],
+                paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web' } } }],
               },
             },
           ],
@@ -113,7 +118,10 @@ describe('The ingress controller', () => {
       (namespace, name) => (namespace === 'shop' && name === 'web' ? web : undefined),
       () => [slice('web', '127.244.1.5', 8080)],
     );
-    expect(table.routes.map((r) => r.host), 'the routes').toEqual(['shop.example.com']);
+    expect(
+      table.routes.map((r) => r.host),
+      'the routes',
+    ).toEqual(['shop.example.com']);
     expect(table.defaultBackend?.backend.name, "the oldest Ingress's default backend").toBe('web');
     expect(
       table.endpoints('shop', { name: 'web', port: { number: 80 } }),
@@ -142,7 +150,11 @@ describe('The ingress controller', () => {
       },
       spec: { controller: 'kubekata.dev/ingress' },
     });
-    await create('services', service('web', { ports: [{ port: 80, targetPort: podPort }] }), 'shop');
+    await create(
+      'services',
+      service('web', { ports: [{ port: 80, targetPort: podPort }] }),
+      'shop',
+    );
     await create('endpointslices', slice('web', '127.0.0.1', podPort), 'shop');
     const front = await create(
       'services',
@@ -219,7 +231,8 @@ async function expectStatus(client: ApiClient, ip: string) {
     addresses = current.status?.loadBalancer?.ingress;
     return addresses !== undefined;
   }, 'the status of Ingress shop/web');
-  expect(addresses, "Ingress shop/web's status, published from NodePort Service shop/front").toEqual(
-    [{ ip }],
-  );
+  expect(
+    addresses,
+    "Ingress shop/web's status, published from NodePort Service shop/front",
+  ).toEqual([{ ip }]);
 }

@@ -9,6 +9,9 @@ import type {
   Service,
   ServicePort,
 } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Backends';
 
 /** The label that ties an EndpointSlice to its Service. */
 export const serviceNameLabel = 'kubernetes.io/service-name';
@@ -18,9 +21,7 @@ export function servicePortOf(
   service: Service,
   port: IngressServiceBackend['port'],
 ): ServicePort | undefined {
-  return (service.spec?.ports ?? []).find((candidate) =>
-    port?.number !== undefined ? candidate.port === port.number : candidate.name === port?.name,
-  );
+  throw new NotImplemented('servicePortOf', section);
 }
 
 /**
@@ -33,31 +34,13 @@ export function endpointsOf(
   slices: EndpointSlice[],
   port: IngressServiceBackend['port'],
 ): string[] {
-  const servicePort = service && servicePortOf(service, port);
-  if (!servicePort) return [];
-  const name = servicePort.name ?? '';
-  const addresses = new Set<string>();
-  for (const slice of slices) {
-    if (slice.metadata.labels?.[serviceNameLabel] !== service.metadata.name) continue;
-    const number = slice.ports?.find((candidate) => (candidate.name ?? '') === name)?.port;
-    if (number === undefined) continue;
-    for (const endpoint of slice.endpoints ?? []) {
-      if (endpoint.conditions?.ready === false) continue;
-      for (const address of endpoint.addresses) addresses.add(`${address}:${number}`);
-    }
-  }
-  return [...addresses].sort();
+  throw new NotImplemented('endpointsOf', section);
 }
 
 /** Spreads requests over a backend's addresses in turn: one counter per backend. */
 export class RoundRobin {
-  private readonly turns = new Map<string, number>();
-
   /** The next address of `addresses` for `backend`, or undefined when there is none. */
   next(backend: string, addresses: string[]): string | undefined {
-    if (addresses.length === 0) return undefined;
-    const turn = this.turns.get(backend) ?? 0;
-    this.turns.set(backend, turn + 1);
-    return addresses[turn % addresses.length];
+    throw new NotImplemented('RoundRobin.next', section);
   }
 }

@@ -3,27 +3,20 @@
 // Ingress's status: the address clients reach it at. That address is not the controller's own
 // listening socket but the Service in front of it (--publish-service, as ingress-nginx names the
 // flag): its load balancer's addresses once a cloud gives it some, else its cluster IP.
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type {
   EndpointSlice,
   Ingress,
-  IngressClass,
   IngressLoadBalancerIngress,
-  Secret,
   Service,
 } from '../../harness/api/types.ts';
-import type { Informer } from '../../harness/client/types.ts';
 import type {
   IngressControllerOptions,
-  ListenAddress,
   RunningIngressController,
 } from '../../harness/contracts/ingress.ts';
-import { endpointsOf } from './backends.ts';
-import { createIngressProxy, type ProxyTable } from './proxy.ts';
-import { routesOf, servesIngress } from './routes.ts';
-import { certificatesOf, sniCallback } from './tls.ts';
+import type { ProxyTable } from './proxy.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ The ingress controller';
 
 /**
  * The addresses a Service publishes for the Ingresses behind it, as ingress-nginx reads them: a
@@ -32,29 +25,12 @@ import { certificatesOf, sniCallback } from './tls.ts';
  * pending.
  */
 export function publishedAddresses(service: Service): IngressLoadBalancerIngress[] {
-  const external = (service.spec?.externalIPs ?? []).map((ip) => ({ ip }));
-  const clusterIp = service.spec?.clusterIP;
-  const cluster = clusterIp && clusterIp !== 'None' ? [{ ip: clusterIp }] : [];
-  switch (service.spec?.type ?? 'ClusterIP') {
-    case 'ExternalName':
-      return [{ hostname: service.spec?.externalName ?? '' }];
-    case 'NodePort':
-      return external.length > 0 ? external : cluster;
-    case 'LoadBalancer': {
-      const balancer = (service.status?.loadBalancer?.ingress ?? []).map((entry) =>
-        entry.ip ? { ip: entry.ip } : { hostname: entry.hostname ?? '' },
-      );
-      return [...balancer, ...external];
-    }
-    default:
-      return cluster;
-  }
+  throw new NotImplemented('publishedAddresses', section);
 }
 
 /** Whether an Ingress's status already lists exactly these addresses, in this order. */
-export function sameAddresses(ingress: Ingress, addresses: IngressLoadBalancerIngress[]) {
-  const current = ingress.status?.loadBalancer?.ingress ?? [];
-  return JSON.stringify(current) === JSON.stringify(addresses);
+export function sameAddresses(ingress: Ingress, addresses: IngressLoadBalancerIngress[]): boolean {
+  throw new NotImplemented('sameAddresses', section);
 }
 
 /**
@@ -66,42 +42,7 @@ export function proxyTableOf(
   serviceOf: (namespace: string, name: string) => Service | undefined,
   slicesIn: (namespace: string) => EndpointSlice[],
 ): ProxyTable {
-  const oldestFirst = [...served].sort((a, b) =>
-    (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
-  );
-  const withDefault = oldestFirst.find((ingress) => ingress.spec?.defaultBackend?.service);
-  return {
-    routes: oldestFirst.flatMap(routesOf),
-    defaultBackend: withDefault && {
-      namespace: withDefault.metadata.namespace ?? 'default',
-      backend: withDefault.spec.defaultBackend!.service!,
-    },
-    endpoints: (namespace, backend) =>
-      endpointsOf(serviceOf(namespace, backend.name), slicesIn(namespace), backend.port),
-  };
-}
-
-/** Listens on `address`, resolving with the port chosen. */
-function listen(server: http.Server, address: ListenAddress): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(address.port, address.host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** The five informers the controller reads, all namespaces. */
-function informersOf(options: IngressControllerOptions) {
-  const { toolkit, client } = options;
-  return {
-    ingresses: toolkit.createInformer(client.resource<Ingress>('ingresses')),
-    classes: toolkit.createInformer(client.resource<IngressClass>('ingressclasses')),
-    services: toolkit.createInformer(client.resource<Service>('services')),
-    slices: toolkit.createInformer(client.resource<EndpointSlice>('endpointslices')),
-    secrets: toolkit.createInformer(client.resource<Secret>('secrets')),
-  };
+  throw new NotImplemented('proxyTableOf', section);
 }
 
 /**
@@ -111,81 +52,5 @@ function informersOf(options: IngressControllerOptions) {
 export async function startIngressController(
   options: IngressControllerOptions,
 ): Promise<RunningIngressController> {
-  const { toolkit, client } = options;
-  const informers = informersOf(options);
-  const served = () =>
-    informers.ingresses
-      .list()
-      .filter((ingress) => servesIngress(ingress, informers.classes.list(), options.controller));
-  const everyIngress = () => informers.ingresses.list().map(toolkit.keyOf);
-  const reconcile = async (key: string) => {
-    const ingress = informers.ingresses.get(key);
-    if (!ingress || !options.publishService) return;
-    if (!servesIngress(ingress, informers.classes.list(), options.controller)) return;
-    const service = informers.services.get(options.publishService);
-    const addresses = service ? publishedAddresses(service) : [];
-    if (sameAddresses(ingress, addresses)) return;
-    await client
-      .resource<Ingress>('ingresses', ingress.metadata.namespace)
-      .updateStatus({ ...ingress, status: { loadBalancer: { ingress: addresses } } });
-  };
-  const status = toolkit.createController({
-    name: 'ingress-status',
-    reconcile,
-    onError: (key, error) => options.log?.(`status of ${key}: ${(error as Error).message}`),
-  });
-  status.watch(informers.ingresses);
-  status.watch(informers.classes, everyIngress);
-  status.watch(informers.services, (service) =>
-    toolkit.keyOf(service) === options.publishService ? everyIngress() : [],
-  );
-  status.watch(informers.slices, () => []);
-  status.watch(informers.secrets, () => []);
-  const stop = new AbortController();
-  const running = status.run(stop.signal);
-  await Promise.all(Object.values(informers).map((informer: Informer) => informer.waitForSync()));
-  return serve(options, informers, served, async () => {
-    stop.abort();
-    await running;
-  });
-}
-
-/** The proxy's two servers over the informers' caches; close() stops them, then `stopLoop`. */
-async function serve(
-  options: IngressControllerOptions,
-  informers: ReturnType<typeof informersOf>,
-  served: () => Ingress[],
-  stopLoop: () => Promise<void>,
-): Promise<RunningIngressController> {
-  const table = () =>
-    proxyTableOf(
-      served(),
-      (namespace, name) => informers.services.get(`${namespace}/${name}`),
-      (namespace) => informers.slices.byIndex('namespace', namespace),
-    );
-  const proxy = createIngressProxy(table);
-  const secretOf = (namespace: string, name: string) => informers.secrets.get(`${namespace}/${name}`);
-  const plain = http.createServer(proxy.handle);
-  const secure = https.createServer(
-    {
-      ...options.defaultCertificate,
-      SNICallback: sniCallback(() => certificatesOf(served(), secretOf), options.defaultCertificate),
-    },
-    proxy.handle,
-  );
-  const httpPort = await listen(plain, options.http);
-  const httpsPort = await listen(secure, options.https);
-  const close = async () => {
-    for (const server of [plain, secure]) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    proxy.close();
-    await stopLoop();
-  };
-  return {
-    httpUrl: `http://${options.http.host}:${httpPort}`,
-    httpsUrl: `https://${options.https.host}:${httpsPort}`,
-    close,
-  };
+  throw new NotImplemented('startIngressController', section);
 }

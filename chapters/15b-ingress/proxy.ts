@@ -7,8 +7,10 @@
 import http from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { IngressServiceBackend } from '../../harness/api/types.ts';
-import { RoundRobin } from './backends.ts';
-import { chooseRoute, requestHost, type Route } from './routes.ts';
+import type { Route } from './routes.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ The reverse proxy';
 
 /** What the proxy routes by, as the controller last built it from the API. */
 export interface ProxyTable {
@@ -26,21 +28,7 @@ export interface ProxyTable {
  * "http") and X-Forwarded-Port (the port the client connected to).
  */
 export function forwardedHeaders(request: http.IncomingMessage): Record<string, string> {
-  const socket = request.socket as Partial<TLSSocket>;
-  const client = socket.remoteAddress ?? '';
-  const earlier = request.headers['x-forwarded-for'];
-  return {
-    'x-forwarded-for': earlier ? `${earlier}, ${client}` : client,
-    'x-forwarded-host': request.headers.host ?? '',
-    'x-forwarded-proto': socket.encrypted ? 'https' : 'http',
-    'x-forwarded-port': String(socket.localPort ?? ''),
-  };
-}
-
-/** Answers a request the proxy itself must refuse, with a short text body. */
-function refuse(response: http.ServerResponse, code: number, text: string) {
-  response.writeHead(code, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end(`${text}\n`);
+  throw new NotImplemented('forwardedHeaders', section);
 }
 
 /** The proxy's request handler, for an HTTP and an HTTPS server alike; close() drops idle connections to pods. */
@@ -55,35 +43,5 @@ export interface IngressProxy {
  * pods open between requests.
  */
 export function createIngressProxy(table: () => ProxyTable): IngressProxy {
-  const agent = new http.Agent({ keepAlive: true });
-  const turns = new RoundRobin();
-  const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
-    const current = table();
-    const route = chooseRoute(current.routes, requestHost(request.headers.host), request.url ?? '/');
-    const target = route ?? current.defaultBackend;
-    if (!target) return refuse(response, 404, 'default backend - 404');
-    const { namespace, backend } = target;
-    const key = `${namespace}/${backend.name}:${backend.port?.number ?? backend.port?.name}`;
-    const address = turns.next(key, current.endpoints(namespace, backend));
-    if (!address) return refuse(response, 503, 'Service Unavailable');
-    const separator = address.lastIndexOf(':');
-    const upstream = http.request({
-      agent,
-      host: address.slice(0, separator),
-      port: Number(address.slice(separator + 1)),
-      method: request.method,
-      path: request.url,
-      headers: { ...request.headers, ...forwardedHeaders(request) },
-    });
-    upstream.on('response', (answer) => {
-      response.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(response);
-    });
-    upstream.on('error', () => {
-      if (!response.headersSent) refuse(response, 502, 'Bad Gateway');
-      else response.destroy();
-    });
-    request.pipe(upstream);
-  };
-  return { handle, close: () => agent.destroy() };
+  throw new NotImplemented('createIngressProxy', section);
 }

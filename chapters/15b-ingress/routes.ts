@@ -9,6 +9,9 @@ import type {
   IngressPathType,
   IngressServiceBackend,
 } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Host and path rules';
 
 /** One path of one rule of one Ingress, flattened: what a request is matched against. */
 export interface Route {
@@ -34,18 +37,17 @@ export const classAnnotation = 'kubernetes.io/ingress.class';
  * annotation) is one of `classes` whose spec.controller is `controller`; an Ingress naming no class
  * is served when one of those classes is marked default.
  */
-export function servesIngress(ingress: Ingress, classes: IngressClass[], controller: string) {
-  const ours = classes.filter((ingressClass) => ingressClass.spec?.controller === controller);
-  const named = ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.[classAnnotation];
-  if (named) return ours.some((ingressClass) => ingressClass.metadata.name === named);
-  return ours.some((c) => c.metadata.annotations?.[defaultClassAnnotation] === 'true');
+export function servesIngress(
+  ingress: Ingress,
+  classes: IngressClass[],
+  controller: string,
+): boolean {
+  throw new NotImplemented('servesIngress', section);
 }
 
 /** The host a request names: its Host header without the port, in lower case. */
 export function requestHost(hostHeader: string | undefined): string {
-  const host = (hostHeader ?? '').toLowerCase();
-  if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
-  return host.replace(/:\d+$/, '');
+  throw new NotImplemented('requestHost', section);
 }
 
 /**
@@ -54,16 +56,8 @@ export function requestHost(hostHeader: string | undefined): string {
  * host only itself.
  */
 export function hostMatches(ruleHost: string, host: string): boolean {
-  if (ruleHost === '') return true;
-  if (!ruleHost.startsWith('*.')) return ruleHost === host;
-  const suffix = ruleHost.slice(1);
-  if (!host.endsWith(suffix)) return false;
-  const label = host.slice(0, -suffix.length);
-  return label !== '' && !label.includes('.');
+  throw new NotImplemented('hostMatches', section);
 }
-
-/** A path's elements: "/foo//bar/" is ["foo", "bar"]. */
-const elements = (path: string) => path.split('/').filter((element) => element !== '');
 
 /**
  * Whether a rule's path takes a request's path. Exact: the same string. Prefix: the rule's path
@@ -72,41 +66,13 @@ const elements = (path: string) => path.split('/').filter((element) => element !
  * in nginx's `location`, a plain string prefix ("/foo" takes "/foobar").
  */
 export function pathMatches(pathType: IngressPathType, rulePath: string, path: string): boolean {
-  if (pathType === 'Exact') return rulePath === path;
-  if (pathType === 'ImplementationSpecific') return path.startsWith(rulePath);
-  const rule = elements(rulePath);
-  const request = elements(path);
-  return rule.length <= request.length && rule.every((element, i) => element === request[i]);
+  throw new NotImplemented('pathMatches', section);
 }
 
 /** Every path of every rule of an Ingress, as routes; a path left out is "/". */
 export function routesOf(ingress: Ingress): Route[] {
-  return (ingress.spec?.rules ?? []).flatMap((rule) =>
-    (rule.http?.paths ?? []).flatMap((path) =>
-      path.backend.service
-        ? [
-            {
-              namespace: ingress.metadata.namespace ?? 'default',
-              ingress: ingress.metadata.name ?? '',
-              host: rule.host ?? '',
-              path: path.path ?? '/',
-              pathType: path.pathType,
-              backend: path.backend.service,
-              created: ingress.metadata.creationTimestamp ?? '',
-            },
-          ]
-        : [],
-    ),
-  );
+  throw new NotImplemented('routesOf', section);
 }
-
-/** How specific a route's host is: 2 for a name, 1 for a wildcard, 0 for any host. */
-const hostRank = (host: string) => (host === '' ? 0 : host.startsWith('*.') ? 1 : 2);
-const typeRank: Record<IngressPathType, number> = {
-  Exact: 0,
-  Prefix: 1,
-  ImplementationSpecific: 2,
-};
 
 /**
  * The order in which routes are tried: the more specific host first, then the longer path, then
@@ -114,13 +80,7 @@ const typeRank: Record<IngressPathType, number> = {
  * namespace/name, so that every controller replica picks the same route.
  */
 export function compareRoutes(a: Route, b: Route): number {
-  return (
-    hostRank(b.host) - hostRank(a.host) ||
-    b.path.length - a.path.length ||
-    typeRank[a.pathType] - typeRank[b.pathType] ||
-    a.created.localeCompare(b.created) ||
-    `${a.namespace}/${a.ingress}`.localeCompare(`${b.namespace}/${b.ingress}`)
-  );
+  throw new NotImplemented('compareRoutes', section);
 }
 
 /**
@@ -129,11 +89,5 @@ export function compareRoutes(a: Route, b: Route): number {
  * host, hide the rules of less specific hosts.
  */
 export function chooseRoute(routes: Route[], host: string, path: string): Route | undefined {
-  const sorted = [...routes].sort(compareRoutes);
-  const hostRule = sorted.find((route) => hostMatches(route.host, host));
-  if (!hostRule) return undefined;
-  return sorted.find(
-    (route) =>
-      route.host === hostRule.host && pathMatches(route.pathType, route.path, path.split('?')[0]!),
-  );
+  throw new NotImplemented('chooseRoute', section);
 }

@@ -6,21 +6,16 @@
 import tls from 'node:tls';
 import type { KeyPair } from '../../harness/api/certificates.ts';
 import type { Ingress, Secret } from '../../harness/api/types.ts';
-import { hostMatches } from './routes.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ TLS and SNI';
 
 /** The Secret type that holds a certificate and its key. */
 export const tlsSecretType = 'kubernetes.io/tls';
 
 /** The certificate and key of a kubernetes.io/tls Secret (base64 in data), or undefined if it is not one. */
 export function keyPairOf(secret: Secret | undefined): KeyPair | undefined {
-  if (secret?.type !== tlsSecretType) return undefined;
-  const cert = secret.data?.['tls.crt'];
-  const key = secret.data?.['tls.key'];
-  if (!cert || !key) return undefined;
-  return {
-    cert: Buffer.from(cert, 'base64').toString('utf8'),
-    key: Buffer.from(key, 'base64').toString('utf8'),
-  };
+  throw new NotImplemented('keyPairOf', section);
 }
 
 /**
@@ -32,18 +27,7 @@ export function certificatesOf(
   ingresses: Ingress[],
   secretOf: (namespace: string, name: string) => Secret | undefined,
 ): Map<string, KeyPair> {
-  const certificates = new Map<string, KeyPair>();
-  for (const ingress of ingresses) {
-    for (const entry of ingress.spec?.tls ?? []) {
-      if (!entry.secretName) continue;
-      const pair = keyPairOf(secretOf(ingress.metadata.namespace ?? 'default', entry.secretName));
-      if (!pair) continue;
-      for (const host of entry.hosts ?? []) {
-        if (!certificates.has(host)) certificates.set(host, pair);
-      }
-    }
-  }
-  return certificates;
+  throw new NotImplemented('certificatesOf', section);
 }
 
 /** The key pair for a server name: its own host's, else a matching wildcard host's. */
@@ -51,13 +35,7 @@ export function certificateFor(
   certificates: Map<string, KeyPair>,
   serverName: string,
 ): KeyPair | undefined {
-  const name = serverName.toLowerCase();
-  const exact = certificates.get(name);
-  if (exact) return exact;
-  for (const [host, pair] of certificates) {
-    if (host.startsWith('*.') && hostMatches(host, name)) return pair;
-  }
-  return undefined;
+  throw new NotImplemented('certificateFor', section);
 }
 
 /**
@@ -68,18 +46,5 @@ export function sniCallback(
   certificates: () => Map<string, KeyPair>,
   fallback: KeyPair,
 ): (serverName: string, done: (error: Error | null, context?: tls.SecureContext) => void) => void {
-  const contexts = new Map<string, tls.SecureContext>();
-  return (serverName, done) => {
-    const pair = certificateFor(certificates(), serverName) ?? fallback;
-    try {
-      let context = contexts.get(pair.cert);
-      if (!context) {
-        context = tls.createSecureContext({ cert: pair.cert, key: pair.key });
-        contexts.set(pair.cert, context);
-      }
-      done(null, context);
-    } catch (error) {
-      done(error as Error);
-    }
-  };
+  throw new NotImplemented('sniCallback', section);
 }

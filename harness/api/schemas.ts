@@ -1874,7 +1874,7 @@ const ingressTypes: Record<string, TypeSchema> = {
     },
   },
   [NETWORKING + 'IngressServiceBackend']: {
-    description: 'A Service of the Ingress\'s namespace and one of its ports.',
+    description: "A Service of the Ingress's namespace and one of its ports.",
     fields: {
       name: string('The Service.'),
       port: ref(NETWORKING + 'ServiceBackendPort', 'Its port, by number or by name.'),

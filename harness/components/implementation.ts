@@ -32,6 +32,7 @@ import type {
   ResourceMetricsModule,
   StatsModule,
 } from '../contracts/autoscaling.ts';
+import type { IngressModule } from '../contracts/ingress.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
@@ -166,6 +167,7 @@ export interface ChapterModules {
     'stats.ts': StatsModule;
     'metrics-server.ts': MetricsServerModule;
   };
+  '15b': { 'controller.ts': IngressModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -209,6 +211,7 @@ export const chapterModuleFiles = {
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts'],
+  '15b': ['controller.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

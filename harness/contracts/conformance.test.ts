@@ -105,6 +105,7 @@ export type ReferenceConforms = Conforms<{
     'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
   };
+  '15b': { 'controller.ts': typeof import('../../solutions/15b-ingress/controller.ts') };
 }>;
 
 export type StubsConform = Conforms<{
@@ -192,6 +193,7 @@ export type StubsConform = Conforms<{
     'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
   };
+  '15b': { 'controller.ts': typeof import('../../chapters/15b-ingress/controller.ts') };
 }>;
 
 /** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */

@@ -52,7 +52,7 @@ export function publishedAddresses(service: Service): IngressLoadBalancerIngress
 }
 
 /** Whether an Ingress's status already lists exactly these addresses, in this order. */
-export function sameAddresses(ingress: Ingress, addresses: IngressLoadBalancerIngress[]) {
+export function sameAddresses(ingress: Ingress, addresses: IngressLoadBalancerIngress[]): boolean {
   const current = ingress.status?.loadBalancer?.ingress ?? [];
   return JSON.stringify(current) === JSON.stringify(addresses);
 }
@@ -164,12 +164,16 @@ async function serve(
       (namespace) => informers.slices.byIndex('namespace', namespace),
     );
   const proxy = createIngressProxy(table);
-  const secretOf = (namespace: string, name: string) => informers.secrets.get(`${namespace}/${name}`);
+  const secretOf = (namespace: string, name: string) =>
+    informers.secrets.get(`${namespace}/${name}`);
   const plain = http.createServer(proxy.handle);
   const secure = https.createServer(
     {
       ...options.defaultCertificate,
-      SNICallback: sniCallback(() => certificatesOf(served(), secretOf), options.defaultCertificate),
+      SNICallback: sniCallback(
+        () => certificatesOf(served(), secretOf),
+        options.defaultCertificate,
+      ),
     },
     proxy.handle,
   );

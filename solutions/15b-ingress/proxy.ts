@@ -59,7 +59,11 @@ export function createIngressProxy(table: () => ProxyTable): IngressProxy {
   const turns = new RoundRobin();
   const handle = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const current = table();
-    const route = chooseRoute(current.routes, requestHost(request.headers.host), request.url ?? '/');
+    const route = chooseRoute(
+      current.routes,
+      requestHost(request.headers.host),
+      request.url ?? '/',
+    );
     const target = route ?? current.defaultBackend;
     if (!target) return refuse(response, 404, 'default backend - 404');
     const { namespace, backend } = target;

@@ -34,7 +34,11 @@ export const classAnnotation = 'kubernetes.io/ingress.class';
  * annotation) is one of `classes` whose spec.controller is `controller`; an Ingress naming no class
  * is served when one of those classes is marked default.
  */
-export function servesIngress(ingress: Ingress, classes: IngressClass[], controller: string) {
+export function servesIngress(
+  ingress: Ingress,
+  classes: IngressClass[],
+  controller: string,
+): boolean {
   const ours = classes.filter((ingressClass) => ingressClass.spec?.controller === controller);
   const named = ingress.spec?.ingressClassName ?? ingress.metadata.annotations?.[classAnnotation];
   if (named) return ours.some((ingressClass) => ingressClass.metadata.name === named);
