@@ -2,9 +2,10 @@
 // controller against the reference API server, routing to a "pod" (an HTTP server on loopback)
 // and writing the Ingress's status from the Service in front of it.
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createCertificateAuthority } from '../../harness/api/certificates.ts';
+import { createCertificateAuthority, issueCertificate } from '../../harness/api/certificates.ts';
 import type {
   EndpointSlice,
   Ingress,
@@ -20,8 +21,10 @@ import {
   proxyTableOf,
   publishedAddresses,
   sameAddresses,
+  serveProxy,
   startIngressController,
 } from './controller.ts';
+import { routesOf } from './routes.ts';
 
 const scope = testScope();
 
@@ -59,6 +62,34 @@ afterEach(async () => {
     pod.closeAllConnections();
     await new Promise((resolve) => pod.close(resolve));
   }
+});
+
+/** A "pod" on loopback that answers with its name and the X-Forwarded-Host it was sent; its port. */
+async function startPod(): Promise<number> {
+  const pod = http.createServer((request, response) =>
+    response.end(`web-1 ${request.headers['x-forwarded-host']}`),
+  );
+  pods.push(pod);
+  await new Promise<void>((resolve) => pod.listen(0, '127.0.0.1', resolve));
+  return (pod.address() as AddressInfo).port;
+}
+
+/** shop.example.com/ to Service web port 80. */
+const shopIngress = ingress('web', '', {
+  rules: [
+    {
+      host: 'shop.example.com',
+      http: {
+        paths: [
+          {
+            path: '/',
+            pathType: 'Prefix',
+            backend: { service: { name: 'web', port: { number: 80 } } },
+          },
+        ],
+      },
+    },
+  ],
 });
 
 describe('The ingress controller', () => {
@@ -129,15 +160,60 @@ describe('The ingress controller', () => {
     ).toEqual(['127.244.1.5:8080']);
   });
 
+  test('the proxy listens on HTTP and on HTTPS, where each host gets its own certificate', async () => {
+    const ca = await createCertificateAuthority('ingress-test-ca');
+    const shop = await issueCertificate(ca, {
+      commonName: 'shop.example.com',
+      hosts: ['shop.example.com'],
+      usage: 'server',
+    });
+    const pod = await startPod();
+    const servers = await serveProxy(
+      {
+        http: { host: '127.0.0.1', port: 0 },
+        https: { host: '127.0.0.1', port: 0 },
+        defaultCertificate: await createCertificateAuthority('ingress.local'),
+      },
+      () => ({
+        routes: routesOf(shopIngress),
+        endpoints: () => [`127.0.0.1:${pod}`],
+      }),
+      () => new Map([['shop.example.com', shop]]),
+    );
+    try {
+      await expectServed(servers.httpUrl);
+      const { port } = new URL(servers.httpsUrl);
+      const answer = await new Promise<string>((resolve, reject) => {
+        const request = https.get(
+          {
+            hostname: '127.0.0.1',
+            port,
+            path: '/',
+            servername: 'shop.example.com',
+            headers: { host: 'shop.example.com' },
+            ca: ca.cert,
+          },
+          (response) => {
+            let body = '';
+            response.on('data', (chunk) => (body += chunk));
+            response.on('end', () => resolve(body));
+          },
+        );
+        request.on('error', reject);
+      });
+      expect(
+        answer,
+        'GET https://shop.example.com/ (SNI shop.example.com, its certificate checked against the CA)',
+      ).toBe('web-1 shop.example.com');
+    } finally {
+      await servers.close();
+    }
+  });
+
   test("an Ingress of the controller's class is served through the proxy, and its status is the published Service's address", async () => {
     const server = await scope.apiServer();
     const client = toolkit.createClient({ server: server.url });
-    const pod = http.createServer((request, response) =>
-      response.end(`web-1 ${request.headers['x-forwarded-host']}`),
-    );
-    pods.push(pod);
-    await new Promise<void>((resolve) => pod.listen(0, '127.0.0.1', resolve));
-    const podPort = (pod.address() as AddressInfo).port;
+    const podPort = await startPod();
     const create = <T extends KubeObject>(resource: string, object: T, namespace?: string) =>
       client.resource<T>(resource, namespace).create(object);
     await create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } });
@@ -165,26 +241,7 @@ describe('The ingress controller', () => {
       }),
       'shop',
     );
-    await create(
-      'ingresses',
-      ingress('web', '', {
-        rules: [
-          {
-            host: 'shop.example.com',
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: 'web', port: { number: 80 } } },
-                },
-              ],
-            },
-          },
-        ],
-      }),
-      'shop',
-    );
+    await create('ingresses', shopIngress, 'shop');
     const controller = await startIngressController({
       toolkit,
       client,

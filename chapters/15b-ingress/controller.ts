@@ -3,6 +3,7 @@
 // Ingress's status: the address clients reach it at. That address is not the controller's own
 // listening socket but the Service in front of it (--publish-service, as ingress-nginx names the
 // flag): its load balancer's addresses once a cloud gives it some, else its cluster IP.
+import type { KeyPair } from '../../harness/api/certificates.ts';
 import type {
   EndpointSlice,
   Ingress,
@@ -43,6 +44,25 @@ export function proxyTableOf(
   slicesIn: (namespace: string) => EndpointSlice[],
 ): ProxyTable {
   throw new NotImplemented('proxyTableOf', section);
+}
+
+/** The proxy's servers: where they listen, and close() to stop both. */
+export interface ProxyServers {
+  httpUrl: string;
+  httpsUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the proxy over `table()` on an HTTP and an HTTPS server, the HTTPS one choosing each
+ * client's certificate from `certificates()` by SNI (the default certificate for names it lacks).
+ */
+export async function serveProxy(
+  addresses: Pick<IngressControllerOptions, 'http' | 'https' | 'defaultCertificate'>,
+  table: () => ProxyTable,
+  certificates: () => Map<string, KeyPair>,
+): Promise<ProxyServers> {
+  throw new NotImplemented('serveProxy', section);
 }
 
 /**

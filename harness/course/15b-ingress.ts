@@ -24,23 +24,31 @@ export const chapter15B: Chapter = {
       functions: ['routesOf', 'compareRoutes', 'chooseRoute'],
     },
     {
-      title: 'Backends and the proxy',
+      title: 'Backends',
       from: `${backends}a backend's port is the Service's port of that number, or of that name`,
-      functions: [
-        'servicePortOf',
-        'endpointsOf',
-        'RoundRobin.next',
-        'forwardedHeaders',
-        'createIngressProxy',
-      ],
+    },
+    {
+      title: 'The reverse proxy',
+      from: `${proxy}X-Forwarded-For appends the client, and Host, Proto and Port say how it asked`,
     },
     {
       title: 'TLS with SNI',
       from: `${tls}a kubernetes.io/tls Secret gives its tls.crt and tls.key, decoded; another type gives nothing`,
     },
     {
-      title: 'The controller',
+      title: 'The published address and the table',
       from: `${controller}the published address: a LoadBalancer's ingress, a NodePort's external IPs or cluster IP, a ClusterIP's`,
+      functions: ['publishedAddresses', 'sameAddresses', 'proxyTableOf'],
+    },
+    {
+      title: 'Serving HTTP and HTTPS',
+      from: `${controller}the proxy listens on HTTP and on HTTPS, where each host gets its own certificate`,
+      functions: ['serveProxy'],
+    },
+    {
+      title: 'The controller',
+      from: `${controller}an Ingress of the controller's class is served through the proxy, and its status is the published Service's address`,
+      functions: ['startIngressController'],
     },
   ],
   hints: {
@@ -79,7 +87,7 @@ export const chapter15B: Chapter = {
     [`${tls}a kubernetes.io/tls Secret gives its tls.crt and tls.key, decoded; another type gives nothing`]:
       'Check type === "kubernetes.io/tls" and both keys in data; Buffer.from(value, "base64").toString(). Lesson: § TLS and SNI.',
     [`${tls}each TLS host gets the key pair of its Ingress's Secret; the first Ingress to claim a host keeps it`]:
-      'For each Ingress, each spec.tls entry: look its secretName up in the Ingress\'s namespace, keyPairOf, and set each of its hosts unless the map has it already. Lesson: § TLS and SNI.',
+      "For each Ingress, each spec.tls entry: look its secretName up in the Ingress's namespace, keyPairOf, and set each of its hosts unless the map has it already. Lesson: § TLS and SNI.",
     [`${tls}a server name's certificate is its own host's, else a matching wildcard's`]:
       'Lower-case the name, try the map directly, then the "*." entries with hostMatches. Lesson: § TLS and SNI.',
     [`${tls}one HTTPS port shows each client the certificate of the name it asked for, or the default`]:
@@ -90,6 +98,8 @@ export const chapter15B: Chapter = {
       'Compare status.loadBalancer.ingress (or []) with the addresses, e.g. as JSON. Lesson: § The ingress controller.',
     [`${controller}the proxy's table: every served Ingress's routes, the oldest default backend, endpoints from slices`]:
       'Sort by creationTimestamp; routes are routesOf each; the first with spec.defaultBackend.service gives the default; endpoints calls endpointsOf(serviceOf(...), slicesIn(namespace), port). Lesson: § The ingress controller.',
+    [`${controller}the proxy listens on HTTP and on HTTPS, where each host gets its own certificate`]:
+      'http.createServer and https.createServer({ ...defaultCertificate, SNICallback: sniCallback(certificates, defaultCertificate) }), both with createIngressProxy(table).handle; listen on the given host and port (0: read the port chosen from server.address()); close() closes both and the proxy. Lesson: § The ingress controller.',
     [`${controller}an Ingress of the controller's class is served through the proxy, and its status is the published Service's address`]:
       'Five informers; a controller whose reconcile(key) writes the status (updateStatus) when it differs, fed by Ingresses, classes and the published Service; wait for the sync, then listen with http and https (SNICallback) over createIngressProxy(() => proxyTableOf(...)). Lesson: § The ingress controller.',
   },

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { KeyPair } from '../../harness/api/certificates.ts';
 import type {
   EndpointSlice,
   Ingress,
@@ -92,6 +93,45 @@ function listen(server: http.Server, address: ListenAddress): Promise<number> {
   });
 }
 
+/** The proxy's servers: where they listen, and close() to stop both. */
+export interface ProxyServers {
+  httpUrl: string;
+  httpsUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves the proxy over `table()` on an HTTP and an HTTPS server, the HTTPS one choosing each
+ * client's certificate from `certificates()` by SNI (the default certificate for names it lacks).
+ */
+export async function serveProxy(
+  addresses: Pick<IngressControllerOptions, 'http' | 'https' | 'defaultCertificate'>,
+  table: () => ProxyTable,
+  certificates: () => Map<string, KeyPair>,
+): Promise<ProxyServers> {
+  const proxy = createIngressProxy(table);
+  const fallback = addresses.defaultCertificate;
+  const plain = http.createServer(proxy.handle);
+  const secure = https.createServer(
+    { ...fallback, SNICallback: sniCallback(certificates, fallback) },
+    proxy.handle,
+  );
+  const httpPort = await listen(plain, addresses.http);
+  const httpsPort = await listen(secure, addresses.https);
+  const close = async () => {
+    for (const server of [plain, secure]) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+    proxy.close();
+  };
+  return {
+    httpUrl: `http://${addresses.http.host}:${httpPort}`,
+    httpsUrl: `https://${addresses.https.host}:${httpsPort}`,
+    close,
+  };
+}
+
 /** The five informers the controller reads, all namespaces. */
 function informersOf(options: IngressControllerOptions) {
   const { toolkit, client } = options;
@@ -144,52 +184,21 @@ export async function startIngressController(
   const stop = new AbortController();
   const running = status.run(stop.signal);
   await Promise.all(Object.values(informers).map((informer: Informer) => informer.waitForSync()));
-  return serve(options, informers, served, async () => {
+  const servers = await serveProxy(
+    options,
+    () =>
+      proxyTableOf(
+        served(),
+        (namespace, name) => informers.services.get(`${namespace}/${name}`),
+        (namespace) => informers.slices.byIndex('namespace', namespace),
+      ),
+    () =>
+      certificatesOf(served(), (namespace, name) => informers.secrets.get(`${namespace}/${name}`)),
+  );
+  const close = async () => {
+    await servers.close();
     stop.abort();
     await running;
-  });
-}
-
-/** The proxy's two servers over the informers' caches; close() stops them, then `stopLoop`. */
-async function serve(
-  options: IngressControllerOptions,
-  informers: ReturnType<typeof informersOf>,
-  served: () => Ingress[],
-  stopLoop: () => Promise<void>,
-): Promise<RunningIngressController> {
-  const table = () =>
-    proxyTableOf(
-      served(),
-      (namespace, name) => informers.services.get(`${namespace}/${name}`),
-      (namespace) => informers.slices.byIndex('namespace', namespace),
-    );
-  const proxy = createIngressProxy(table);
-  const secretOf = (namespace: string, name: string) =>
-    informers.secrets.get(`${namespace}/${name}`);
-  const plain = http.createServer(proxy.handle);
-  const secure = https.createServer(
-    {
-      ...options.defaultCertificate,
-      SNICallback: sniCallback(
-        () => certificatesOf(served(), secretOf),
-        options.defaultCertificate,
-      ),
-    },
-    proxy.handle,
-  );
-  const httpPort = await listen(plain, options.http);
-  const httpsPort = await listen(secure, options.https);
-  const close = async () => {
-    for (const server of [plain, secure]) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    proxy.close();
-    await stopLoop();
   };
-  return {
-    httpUrl: `http://${options.http.host}:${httpPort}`,
-    httpsUrl: `https://${options.https.host}:${httpsPort}`,
-    close,
-  };
+  return { httpUrl: servers.httpUrl, httpsUrl: servers.httpsUrl, close };
 }
