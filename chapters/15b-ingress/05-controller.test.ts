@@ -119,14 +119,6 @@ describe('The ingress controller', () => {
     ]);
   });
 
-  test('the status is written only when its addresses differ', () => {
-    const written = ingress('web', '', {});
-    written.status = { loadBalancer: { ingress: [{ ip: '127.96.0.21' }] } };
-    expect(sameAddresses(written, [{ ip: '127.96.0.21' }]), 'the same address').toBe(true);
-    expect(sameAddresses(written, [{ ip: '127.50.0.1' }]), 'another address').toBe(false);
-    expect(sameAddresses(ingress('new', '', {}), []), 'no status, no address').toBe(true);
-  });
-
   test("the proxy's table: every served Ingress's routes, the oldest default backend, endpoints from slices", () => {
     const web = service('web', { ports: [{ port: 80, targetPort: 8080 }] });
     const table = proxyTableOf(
@@ -158,6 +150,14 @@ describe('The ingress controller', () => {
       table.endpoints('shop', { name: 'web', port: { number: 80 } }),
       'the endpoints of shop/web port 80',
     ).toEqual(['127.244.1.5:8080']);
+  });
+
+  test('the status is written only when its addresses differ', () => {
+    const written = ingress('web', '', {});
+    written.status = { loadBalancer: { ingress: [{ ip: '127.96.0.21' }] } };
+    expect(sameAddresses(written, [{ ip: '127.96.0.21' }]), 'the same address').toBe(true);
+    expect(sameAddresses(written, [{ ip: '127.50.0.1' }]), 'another address').toBe(false);
+    expect(sameAddresses(ingress('new', '', {}), []), 'no status, no address').toBe(true);
   });
 
   test('the proxy listens on HTTP and on HTTPS, where each host gets its own certificate', async () => {

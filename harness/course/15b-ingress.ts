@@ -38,12 +38,12 @@ export const chapter15B: Chapter = {
     {
       title: 'The published address and the table',
       from: `${controller}the published address: a LoadBalancer's ingress, a NodePort's external IPs or cluster IP, a ClusterIP's`,
-      functions: ['publishedAddresses', 'sameAddresses', 'proxyTableOf'],
+      functions: ['publishedAddresses', 'proxyTableOf'],
     },
     {
       title: 'Serving HTTP and HTTPS',
-      from: `${controller}the proxy listens on HTTP and on HTTPS, where each host gets its own certificate`,
-      functions: ['serveProxy'],
+      from: `${controller}the status is written only when its addresses differ`,
+      functions: ['sameAddresses', 'serveProxy'],
     },
     {
       title: 'The controller',
