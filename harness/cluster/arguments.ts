@@ -352,7 +352,8 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
 /** Who a component is over TLS (undefined with --insecure), and the kubeconfig it is given. */
 function credentialsOf(
   options: ClusterOptions,
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
+  kind:
+    'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'ingress' | 'kubelet',
   nodeName?: string,
 ) {
   const identity = options.insecure ? undefined : componentIdentity(kind, nodeName);
@@ -404,6 +405,28 @@ async function dnsComponent(options: ClusterOptions, network: NetworkMode) {
 /** The metrics server's arguments: the cluster's kubeconfig, listening on loopback at `port`. */
 export function metricsServerArguments(kubeconfig: string, port: number): string[] {
   return ['--kubeconfig', kubeconfig, '--bind-address', '127.0.0.1', '--secure-port', String(port)];
+}
+
+/**
+ * The ingress controller's arguments (chapter 15b): HTTP, HTTPS and health on loopback at the
+ * given ports, behind its NodePort Service kube-system/ingress-controller.
+ */
+export function ingressArguments(
+  kubeconfig: string,
+  ports: { http: number; https: number; healthz: number },
+): string[] {
+  return [
+    '--kubeconfig',
+    kubeconfig,
+    '--bind-address',
+    '127.0.0.1',
+    '--http-port',
+    String(ports.http),
+    '--https-port',
+    String(ports.https),
+    '--healthz-port',
+    String(ports.healthz),
+  ];
 }
 
 /** Every component of the cluster with its arguments, address and health endpoint. */
@@ -487,6 +510,21 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     address: `127.0.0.1:${metricsPort}`,
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,
+  });
+  // The ingress controller (chapter 15b), its HTTP, HTTPS and health on free loopback ports.
+  const ingress = credentialsOf(options, 'ingress');
+  const ingressPorts = {
+    http: await choosePort('127.0.0.1', 0),
+    https: await choosePort('127.0.0.1', 0),
+    healthz: await choosePort('127.0.0.1', 0),
+  };
+  components.push({
+    name: 'ingress',
+    kind: 'ingress',
+    args: ingressArguments(ingress.kubeconfig, ingressPorts),
+    address: `127.0.0.1:${ingressPorts.http}`,
+    health: `http://127.0.0.1:${ingressPorts.healthz}/readyz`,
+    identity: ingress.identity,
   });
   return {
     clusterDns: dns.clusterDns,
