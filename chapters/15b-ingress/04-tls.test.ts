@@ -8,6 +8,7 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest';
 import {
   createCertificateAuthority,
   issueCertificate,
+  selfSignedRsaCertificate,
   type KeyPair,
 } from '../../harness/api/certificates.ts';
 import type { Ingress, Secret } from '../../harness/api/types.ts';
@@ -25,7 +26,7 @@ beforeAll(async () => {
     issueCertificate(ca, { commonName, hosts, usage: 'server' });
   shop = await serving('shop.example.com', ['shop.example.com']);
   blogs = await serving('*.blog.test', ['*.blog.test']);
-  fallback = await serving('Kubernetes Ingress Controller Fake Certificate', ['ingress.local']);
+  fallback = await selfSignedRsaCertificate('Kubernetes Ingress Controller Fake Certificate');
 });
 
 function tlsSecret(name: string, pair: KeyPair, type = 'kubernetes.io/tls'): Secret {

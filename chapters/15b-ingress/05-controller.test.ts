@@ -5,7 +5,11 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createCertificateAuthority, issueCertificate } from '../../harness/api/certificates.ts';
+import {
+  createCertificateAuthority,
+  issueCertificate,
+  selfSignedRsaCertificate,
+} from '../../harness/api/certificates.ts';
 import type {
   EndpointSlice,
   Ingress,
@@ -172,7 +176,7 @@ describe('The ingress controller', () => {
       {
         http: { host: '127.0.0.1', port: 0 },
         https: { host: '127.0.0.1', port: 0 },
-        defaultCertificate: await createCertificateAuthority('ingress.local'),
+        defaultCertificate: await selfSignedRsaCertificate('ingress.local'),
       },
       () => ({
         routes: routesOf(shopIngress),

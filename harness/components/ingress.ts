@@ -13,7 +13,7 @@
 //   npx kata run ingress --kubeconfig .kata/kubeconfig [--http-port 80] [--https-port 443]
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createCertificateAuthority } from '../api/certificates.ts';
+import { selfSignedRsaCertificate } from '../api/certificates.ts';
 import type { Endpoints, EndpointSlice, IngressClass, Service } from '../api/types.ts';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { isAlreadyExists, isNotFound } from '../client/errors.ts';
@@ -179,7 +179,7 @@ export async function startIngress(flags: IngressFlags, log: (line: string) => v
       publishService: flags.publishService,
       http: { host: flags.bindAddress, port: flags.httpPort },
       https: { host: flags.bindAddress, port: flags.httpsPort },
-      defaultCertificate: await createCertificateAuthority(
+      defaultCertificate: await selfSignedRsaCertificate(
         'Kubernetes Ingress Controller Fake Certificate',
       ),
       log,

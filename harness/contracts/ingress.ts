@@ -19,7 +19,10 @@ export interface IngressControllerOptions {
   publishService?: string;
   http: ListenAddress;
   https: ListenAddress;
-  /** Served to a TLS client whose server name no Ingress has a certificate for. */
+  /**
+   * Served to a TLS client whose server name no Ingress has a certificate for. RSA, so that SNI
+   * certificates of either key type win over it (selfSignedRsaCertificate says why).
+   */
   defaultCertificate: KeyPair;
   log?: (line: string) => void;
 }
