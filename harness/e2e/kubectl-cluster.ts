@@ -36,6 +36,8 @@ export const suiteNodeIndexBase = {
   security: 140,
   /** 11c and 11d: a pod's token and admission webhooks (pod-tokens.test.ts, its own components). */
   podTokens: 144,
+  /** 15b: Ingress through the ingress controller, by host and path, with TLS. */
+  ingress: 30,
 } as const;
 
 export interface KubectlCluster {
