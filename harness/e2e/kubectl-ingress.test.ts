@@ -116,7 +116,7 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${noKubectl}`, () => {
     expect(row.split(/\s+/).slice(0, 5), 'NAME CLASS HOSTS ADDRESS PORTS').toEqual([
       'shop',
       '<none>',
-      'shop.example.com,shop.example.com,api.example.com',
+      'shop.example.com,api.example.com',
       clusterIp,
       '80',
     ]);
