@@ -184,16 +184,26 @@ export async function startIngressController(
   const stop = new AbortController();
   const running = status.run(stop.signal);
   await Promise.all(Object.values(informers).map((informer: Informer) => informer.waitForSync()));
-  const servers = await serveProxy(
-    options,
-    () =>
-      proxyTableOf(
+  // The table and certificates are rebuilt after a change, not per request.
+  let current: { table: ProxyTable; certificates: Map<string, KeyPair> } | undefined;
+  const changed = () => (current = undefined);
+  for (const informer of Object.values(informers) as Informer[])
+    informer.addEventHandlers({ add: changed, update: changed, delete: changed });
+  const build = () =>
+    (current ??= {
+      table: proxyTableOf(
         served(),
         (namespace, name) => informers.services.get(`${namespace}/${name}`),
         (namespace) => informers.slices.byIndex('namespace', namespace),
       ),
-    () =>
-      certificatesOf(served(), (namespace, name) => informers.secrets.get(`${namespace}/${name}`)),
+      certificates: certificatesOf(served(), (namespace, name) =>
+        informers.secrets.get(`${namespace}/${name}`),
+      ),
+    });
+  const servers = await serveProxy(
+    options,
+    () => build().table,
+    () => build().certificates,
   );
   const close = async () => {
     await servers.close();
