@@ -339,16 +339,20 @@ const networkPolicyColumns: Column<NetworkPolicy>[] = [
 ];
 
 /**
- * An Ingress as kube's printer shows it: its class, up to three hosts ("*" for none, then
- * "+ N more..."), its addresses (sorted, unique; the server prints wide, so never cut), and the
+ * An Ingress as kube's printer shows it: its class, the hosts of its rules up to three ("*" for
+ * none; once three are listed and a rule remains, "+ N more..." with N the rules past three), its addresses (sorted, unique; the server prints wide, so never cut), and the
  * ports it is served on: 80, and 443 as well once it has TLS.
  */
 const ingressHosts = (ingress: Ingress): string => {
   const rules = ingress.spec?.rules ?? [];
-  const hosts = rules.slice(0, 3).flatMap((rule) => (rule.host ? [rule.host] : []));
+  const hosts: string[] = [];
+  let more = false;
+  for (const rule of rules) {
+    if (hosts.length === 3) more = true;
+    if (!more && rule.host) hosts.push(rule.host);
+  }
   if (hosts.length === 0) return '*';
-  const more = rules.length > 3 ? ` + ${rules.length - 3} more...` : '';
-  return hosts.join(',') + more;
+  return hosts.join(',') + (more ? ` + ${rules.length - 3} more...` : '');
 };
 
 const ingressColumns: Column<Ingress>[] = [
