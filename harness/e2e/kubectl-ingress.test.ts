@@ -17,7 +17,9 @@ let cluster: KubectlCluster | undefined;
 
 beforeAll(async () => {
   if (hasKubectl) {
-    cluster = await startKubectlCluster(1, suiteNodeIndexBase.ingress, '127.120.0.0/24');
+    // Not 127.120.0.0/24: the schemas suite's default range (block 160) is 127.120.0.0/16, and both
+    // clusters' DNS would want 127.120.0.10:53.
+    cluster = await startKubectlCluster(1, suiteNodeIndexBase.ingress, '127.120.128.0/24');
   }
 }, 120_000);
 
