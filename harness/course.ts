@@ -27,6 +27,7 @@ import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
+import { chapter15B } from './course/15b-ingress.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -115,6 +116,7 @@ export const course: Chapter[] = [
   chapter13B,
   chapter13C,
   chapter14,
+  chapter15B,
   chapter16A,
 ];
 
@@ -132,6 +134,7 @@ export const componentKinds = [
   'kubelet',
   'proxy',
   'metrics-server',
+  'ingress',
 ] as const;
 
 export type ComponentKind = (typeof componentKinds)[number];
@@ -150,6 +153,7 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14'],
   proxy: ['09', '09b'],
   'metrics-server': ['03b', '14'],
+  ingress: ['15b'],
 };
 
 /** The components in course order: first the one whose chapter comes first. */

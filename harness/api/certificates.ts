@@ -125,3 +125,32 @@ export async function issueCertificate(ca: KeyPair, request: CertificateRequest)
   });
   return { cert: certificate.toString('pem'), key: await privatePem(keys) };
 }
+
+/**
+ * A self-signed RSA serving certificate (2048 bits), such as an ingress controller's default one.
+ * RSA on purpose: a TLS server picks the certificate for a name in the handshake (SNI), and Node
+ * then loads that certificate into the slot of its key type, leaving the default's in the other
+ * slot. With an RSA default, an RSA certificate replaces it and an ECDSA one is preferred over
+ * it; with an ECDSA default, an RSA certificate for the name would lose to the default.
+ */
+export async function selfSignedRsaCertificate(commonName: string, days = 365): Promise<KeyPair> {
+  const rsa = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: 2048,
+  };
+  const keys = (await webcrypto.subtle.generateKey(rsa, true, [
+    'sign',
+    'verify',
+  ])) as webcrypto.CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: subjectOf(commonName),
+    ...validity(days),
+    signingAlgorithm: rsa,
+    keys: keys as never,
+    extensions: [new x509.BasicConstraintsExtension(false, undefined, true)],
+  });
+  return { cert: certificate.toString('pem'), key: await privatePem(keys) };
+}

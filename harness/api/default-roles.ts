@@ -186,6 +186,22 @@ const metricsServerRules: PolicyRule[] = [
   rule(['get', 'create', 'update', 'patch'], 'apiregistration.k8s.io', ['apiservices']),
 ];
 
+/**
+ * The ingress controller's rules (chapter 15b): it follows Ingresses, IngressClasses, Services,
+ * EndpointSlices and Secrets (TLS certificates) everywhere, writes Ingress status, and, as it
+ * installs itself, its IngressClass and the Service, Endpoints and EndpointSlice in front of it.
+ */
+const ingressRules: PolicyRule[] = [
+  rule(READ, 'networking.k8s.io', ['ingresses', 'ingressclasses']),
+  rule(READ, '', ['services', 'endpoints', 'secrets', 'namespaces']),
+  rule(READ, 'discovery.k8s.io', ['endpointslices']),
+  rule(['update', 'patch'], 'networking.k8s.io', ['ingresses/status']),
+  rule(['create'], 'networking.k8s.io', ['ingressclasses']),
+  rule(['create'], '', ['namespaces']),
+  rule(['create', 'update', 'patch'], '', ['services', 'endpoints']),
+  rule(['create', 'update', 'patch'], 'discovery.k8s.io', ['endpointslices']),
+];
+
 /** A bootstrap ClusterRole, labelled as kube labels its defaults. */
 function clusterRole(
   name: string,
@@ -267,6 +283,7 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:node-proxier', proxierRules),
     clusterRole('system:kube-dns', dnsRules),
     clusterRole('system:metrics-server', metricsServerRules),
+    clusterRole('system:ingress-controller', ingressRules),
     clusterRole('system:node', nodeRules),
   ];
 }
@@ -287,5 +304,6 @@ export function defaultClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:node-proxier', [user('system:kube-proxy')]),
     clusterRoleBinding('system:kube-dns', [user('system:kube-dns')]),
     clusterRoleBinding('system:metrics-server', [user('system:metrics-server')]),
+    clusterRoleBinding('system:ingress-controller', [user('system:ingress-controller')]),
   ];
 }

@@ -37,6 +37,8 @@ interface FieldSpec {
   repeated?: boolean;
   /** A number Go leaves out of JSON when it is 0 (not a pointer, and omitempty). */
   omitZero?: boolean;
+  /** A message Go embeds with `json:",inline"`: its fields go into the parent's JSON. */
+  inline?: boolean;
 }
 
 const s = (name: string, repeated = false): FieldSpec => ({ name, type: 'string', repeated });
@@ -287,6 +289,26 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
     7: i('failedJobsHistoryLimit'),
     8: s('timeZone'),
   },
+  // networking.k8s.io/v1 (chapter 15b): `kubectl create ingress`.
+  Ingress: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'IngressSpec') },
+  IngressSpec: {
+    1: m('defaultBackend', 'IngressBackend'),
+    2: m('tls', 'IngressTLS', true),
+    3: m('rules', 'IngressRule', true),
+    4: s('ingressClassName'),
+  },
+  IngressBackend: {
+    3: m('resource', 'TypedLocalObjectReference'),
+    4: m('service', 'IngressServiceBackend'),
+  },
+  TypedLocalObjectReference: { 1: s('apiGroup'), 2: s('kind'), 3: s('name') },
+  IngressServiceBackend: { 1: s('name'), 2: m('port', 'ServiceBackendPort') },
+  ServiceBackendPort: { 1: s('name'), 2: i('number', true) },
+  IngressTLS: { 1: s('hosts', true), 2: s('secretName') },
+  IngressRule: { 1: s('host'), 2: { ...m('ingressRuleValue', 'IngressRuleValue'), inline: true } },
+  IngressRuleValue: { 1: m('http', 'HTTPIngressRuleValue') },
+  HTTPIngressRuleValue: { 1: m('paths', 'HTTPIngressPath', true) },
+  HTTPIngressPath: { 1: s('path'), 2: m('backend', 'IngressBackend'), 3: s('pathType') },
   // autoscaling/v1, as `kubectl autoscale` sends it (the API server converts it to v2, chapter 14).
   HorizontalPodAutoscaler: {
     1: m('metadata', 'ObjectMeta'),
@@ -330,6 +352,7 @@ export const PROTOBUF_KINDS = [
   'TokenRequest',
   'Job',
   'CronJob',
+  'Ingress',
   'HorizontalPodAutoscaler',
 ];
 
@@ -476,6 +499,8 @@ function decodeMessage(
       });
     } else if (spec.repeated) {
       ((result[spec.name] ??= []) as unknown[]).push(value);
+    } else if (spec.inline) {
+      Object.assign(result, value);
     } else if (keepEmpty || !(isEmpty(value) || (spec.omitZero && value === 0))) {
       result[spec.name] = value;
     }

@@ -300,6 +300,13 @@ export const builtinResources: ResourceType[] = [
     subresources: [],
     nameRule: 'subdomain',
   },
+  // Chapter 15b: HTTP(S) from outside, by host and path, and the kinds of controller that serve it.
+  grouped('networking.k8s.io', 'ingresses', 'Ingress', {
+    namespaced: true,
+    shortNames: ['ing'],
+    subresources: ['status'],
+  }),
+  grouped('networking.k8s.io', 'ingressclasses', 'IngressClass', { namespaced: false }),
   // Chapter 13c: storage. Volumes and classes belong to the cluster; claims to a namespace.
   core('persistentvolumes', 'PersistentVolume', {
     namespaced: false,

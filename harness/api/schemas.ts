@@ -1843,6 +1843,145 @@ const networkTypes: Record<string, TypeSchema> = {
 };
 
 // ---------------------------------------------------------------------------------------------
+// networking.k8s.io/v1: Ingress and IngressClass (chapter 15b)
+// ---------------------------------------------------------------------------------------------
+
+const ingressTypes: Record<string, TypeSchema> = {
+  [NETWORKING + 'Ingress']: kindType(
+    'networking.k8s.io',
+    'v1',
+    'Ingress',
+    'Rules by host and path that send HTTP(S) from outside the cluster to Services.',
+    {
+      spec: ref(NETWORKING + 'IngressSpec', 'Its class, rules, default backend and TLS.'),
+      status: ref(NETWORKING + 'IngressStatus', 'The addresses it is served at.'),
+    },
+  ),
+  [NETWORKING + 'IngressSpec']: {
+    description: 'What an Ingress asks of its controller.',
+    fields: {
+      ingressClassName: string('The IngressClass whose controller serves it.'),
+      defaultBackend: ref(NETWORKING + 'IngressBackend', 'Where requests no rule matches go.'),
+      tls: listOf(NETWORKING + 'IngressTLS', 'The hosts served over TLS, and their Secrets.'),
+      rules: listOf(NETWORKING + 'IngressRule', 'Rules by host, each with its paths.'),
+    },
+  },
+  [NETWORKING + 'IngressBackend']: {
+    description: 'A Service and its port, where matching requests go.',
+    fields: {
+      service: ref(NETWORKING + 'IngressServiceBackend', 'The Service.'),
+      resource: ref(CORE + 'TypedLocalObjectReference', 'An object of another API instead.'),
+    },
+  },
+  [NETWORKING + 'IngressServiceBackend']: {
+    description: "A Service of the Ingress's namespace and one of its ports.",
+    fields: {
+      name: string('The Service.'),
+      port: ref(NETWORKING + 'ServiceBackendPort', 'Its port, by number or by name.'),
+    },
+    required: ['name'],
+  },
+  [NETWORKING + 'ServiceBackendPort']: {
+    description: 'A port of a Service: its number or its name, not both.',
+    fields: { name: string("The port's name."), number: int32("The port's number.") },
+  },
+  [CORE + 'TypedLocalObjectReference']: {
+    description: 'An object of the same namespace, by API group, kind and name.',
+    fields: {
+      apiGroup: string('Its API group; empty for the core group.'),
+      kind: string('Its kind.'),
+      name: string('Its name.'),
+    },
+    required: ['kind', 'name'],
+  },
+  [NETWORKING + 'IngressTLS']: {
+    description: 'Hosts whose TLS is terminated with the certificate of a Secret.',
+    fields: {
+      hosts: strings('The hosts, as in the rules.'),
+      secretName: string('A kubernetes.io/tls Secret of the same namespace.'),
+    },
+  },
+  [NETWORKING + 'IngressRule']: {
+    description: 'Requests for a host (any host when unset) and where each path goes.',
+    fields: {
+      host: string('A name ("foo.example.com") or a wildcard of one label ("*.example.com").'),
+      http: ref(NETWORKING + 'HTTPIngressRuleValue', 'The paths.'),
+    },
+  },
+  [NETWORKING + 'HTTPIngressRuleValue']: {
+    description: 'The paths of a rule.',
+    fields: { paths: listOf(NETWORKING + 'HTTPIngressPath', 'Each path and its backend.') },
+    required: ['paths'],
+  },
+  [NETWORKING + 'HTTPIngressPath']: {
+    description: 'A path, how it matches, and where it goes.',
+    fields: {
+      path: string('Starts with "/".'),
+      pathType: string('Exact, Prefix (by path elements) or ImplementationSpecific.', {
+        enum: ['Exact', 'ImplementationSpecific', 'Prefix'],
+      }),
+      backend: ref(NETWORKING + 'IngressBackend', 'Where matching requests go.'),
+    },
+    required: ['pathType', 'backend'],
+  },
+  [NETWORKING + 'IngressStatus']: {
+    description: 'Where an Ingress is served.',
+    fields: {
+      loadBalancer: ref(NETWORKING + 'IngressLoadBalancerStatus', 'Its load balancer.'),
+    },
+  },
+  [NETWORKING + 'IngressLoadBalancerStatus']: {
+    description: 'The addresses of the load balancer in front of an Ingress.',
+    fields: { ingress: listOf(NETWORKING + 'IngressLoadBalancerIngress', 'Its addresses.') },
+  },
+  [NETWORKING + 'IngressLoadBalancerIngress']: {
+    description: 'One address: an IP or a host name.',
+    fields: {
+      ip: string('An IP address.'),
+      hostname: string('A DNS name.'),
+      ports: listOf(NETWORKING + 'IngressPortStatus', 'Its ports, and their errors.'),
+    },
+  },
+  [NETWORKING + 'IngressPortStatus']: {
+    description: 'A port of a load balancer address.',
+    fields: {
+      port: int32('The port number.'),
+      protocol: string('TCP, UDP or SCTP.', { enum: ['SCTP', 'TCP', 'UDP'] }),
+      error: string('Why the port has a problem, if it has one.'),
+    },
+    required: ['port', 'protocol'],
+  },
+  [NETWORKING + 'IngressClass']: kindType(
+    'networking.k8s.io',
+    'v1',
+    'IngressClass',
+    'A kind of Ingress, and the controller that serves it.',
+    { spec: ref(NETWORKING + 'IngressClassSpec', 'Its controller and parameters.') },
+  ),
+  [NETWORKING + 'IngressClassSpec']: {
+    description: 'Which controller serves the Ingresses of a class, and with what configuration.',
+    fields: {
+      controller: string('A domain-prefixed name: "k8s.io/ingress-nginx".'),
+      parameters: ref(
+        NETWORKING + 'IngressClassParametersReference',
+        "An object with the controller's configuration.",
+      ),
+    },
+  },
+  [NETWORKING + 'IngressClassParametersReference']: {
+    description: 'The object that configures an IngressClass.',
+    fields: {
+      apiGroup: string('Its API group.'),
+      kind: string('Its kind.'),
+      name: string('Its name.'),
+      scope: string('Cluster or Namespace.', { enum: ['Cluster', 'Namespace'] }),
+      namespace: string('Its namespace, when scope is Namespace.'),
+    },
+    required: ['kind', 'name'],
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
 // batch/v1: Jobs and CronJobs (chapter 13a)
 // ---------------------------------------------------------------------------------------------
 
@@ -2233,6 +2372,7 @@ export const schemas: Record<string, TypeSchema> = {
   ...otherCoreTypes,
   ...workloadTypes,
   ...networkTypes,
+  ...ingressTypes,
   ...batchTypes,
   ...storageTypes,
   ...autoscalingTypes,

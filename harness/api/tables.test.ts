@@ -134,6 +134,69 @@ describe('Tables', () => {
     });
   });
 
+  test("an Ingress: CLASS, up to three HOSTS, its ADDRESS, PORTS 80 or 80, 443; an IngressClass's CONTROLLER and PARAMETERS", () => {
+    const rule = (host?: string) => ({ ...(host ? { host } : {}), http: { paths: [] } });
+    const ingress = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'shop' },
+      spec: {
+        ingressClassName: 'kata',
+        tls: [{ hosts: ['a.example.com'], secretName: 'a-tls' }],
+        rules: [
+          rule('a.example.com'),
+          rule(),
+          rule('b.example.com'),
+          rule('c.example.com'),
+          rule('d.example.com'),
+        ],
+      },
+      status: { loadBalancer: { ingress: [{ ip: '127.50.0.2' }, { ip: '127.50.0.1' }] } },
+    };
+    const table = toTable(resource('ingresses'), [ingress], { now: 0, includeObject: 'None' });
+    expect(
+      table.columnDefinitions.map((c) => c.name),
+      'the Ingress columns',
+    ).toEqual(['Name', 'Class', 'Hosts', 'Address', 'Ports', 'Age']);
+    expect(
+      table.rows[0]!.cells.slice(0, 5),
+      'an Ingress of five rules (one without host), TLS',
+    ).toEqual([
+      'shop',
+      'kata',
+      'a.example.com,b.example.com,c.example.com + 2 more...',
+      '127.50.0.1,127.50.0.2',
+      '80, 443',
+    ]);
+    const bare = { ...ingress, spec: { rules: [rule()] }, status: {} };
+    const cells = toTable(resource('ingresses'), [bare], { now: 0, includeObject: 'None' }).rows[0]!
+      .cells;
+    expect(cells.slice(1, 5), 'an Ingress without class, host, address or TLS').toEqual([
+      '<none>',
+      '*',
+      '',
+      '80',
+    ]);
+    const ingressClass = {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'IngressClass',
+      metadata: { name: 'kata' },
+      spec: {
+        controller: 'kubekata.dev/ingress',
+        parameters: { apiGroup: 'k8s.example.com', kind: 'IngressParameters', name: 'external' },
+      },
+    };
+    const classRow = toTable(resource('ingressclasses'), [ingressClass], {
+      now: 0,
+      includeObject: 'None',
+    }).rows[0]!.cells;
+    expect(classRow.slice(0, 3), 'an IngressClass with parameters').toEqual([
+      'kata',
+      'kubekata.dev/ingress',
+      'IngressParameters.k8s.example.com/external',
+    ]);
+  });
+
   test("a Service's EXTERNAL-IP: <pending> for a LoadBalancer nobody serves yet, its ingress once served", () => {
     const externalIp = (change: (service: ReturnType<typeof exampleService>) => void) => {
       const service = exampleService('web');

@@ -26,6 +26,8 @@ import type {
   Pod,
   PodDisruptionBudget,
   HorizontalPodAutoscaler,
+  Ingress,
+  IngressClass,
   ReplicaSet,
   Service,
   StorageClass,
@@ -333,6 +335,56 @@ const labelSelectorText = (selector: NetworkPolicy['spec']['podSelector'] | unde
 const networkPolicyColumns: Column<NetworkPolicy>[] = [
   nameColumn,
   { name: 'Pod-Selector', cell: (policy) => labelSelectorText(policy.spec?.podSelector) },
+  ageColumn,
+];
+
+/**
+ * An Ingress as kube's printer shows it: its class, the hosts of its rules up to three ("*" for
+ * none; once three are listed and a rule remains, "+ N more..." with N the rules past three), its addresses (sorted, unique; the server prints wide, so never cut), and the
+ * ports it is served on: 80, and 443 as well once it has TLS.
+ */
+const ingressHosts = (ingress: Ingress): string => {
+  const rules = ingress.spec?.rules ?? [];
+  const hosts: string[] = [];
+  let more = false;
+  for (const rule of rules) {
+    if (hosts.length === 3) more = true;
+    if (!more && rule.host) hosts.push(rule.host);
+  }
+  if (hosts.length === 0) return '*';
+  return hosts.join(',') + (more ? ` + ${rules.length - 3} more...` : '');
+};
+
+const ingressColumns: Column<Ingress>[] = [
+  nameColumn,
+  { name: 'Class', cell: (ingress) => ingress.spec?.ingressClassName ?? NONE },
+  { name: 'Hosts', cell: ingressHosts },
+  {
+    name: 'Address',
+    cell: (ingress) => {
+      const addresses = (ingress.status?.loadBalancer?.ingress ?? []).map(
+        (entry) => entry.ip || entry.hostname || '',
+      );
+      return [...new Set(addresses.filter((address) => address !== ''))].sort().join(',');
+    },
+  },
+  { name: 'Ports', cell: (ingress) => ((ingress.spec?.tls ?? []).length ? '80, 443' : '80') },
+  ageColumn,
+];
+
+/** An IngressClass: its controller, and its parameters as Kind[.group]/name. */
+const ingressClassColumns: Column<IngressClass>[] = [
+  nameColumn,
+  { name: 'Controller', cell: (ingressClass) => ingressClass.spec?.controller ?? '' },
+  {
+    name: 'Parameters',
+    cell: (ingressClass) => {
+      const parameters = ingressClass.spec?.parameters;
+      if (!parameters) return NONE;
+      const group = parameters.apiGroup ? `.${parameters.apiGroup}` : '';
+      return `${parameters.kind}${group}/${parameters.name}`;
+    },
+  },
   ageColumn,
 ];
 
@@ -659,6 +711,8 @@ const columnsByResource: Record<string, Column<never>[]> = {
   endpoints: endpointsColumns,
   endpointslices: endpointSliceColumns,
   networkpolicies: networkPolicyColumns,
+  ingresses: ingressColumns,
+  ingressclasses: ingressClassColumns,
   deployments: deploymentColumns,
   replicasets: replicaSetColumns,
   jobs: jobColumns,

@@ -992,6 +992,83 @@ export interface NetworkPolicy extends KubeObject {
   spec: NetworkPolicySpec;
 }
 
+// ---------------------------------------------------------------------------------------------
+// networking.k8s.io/v1: Ingress and IngressClass (chapter 15b)
+// ---------------------------------------------------------------------------------------------
+
+/** A Service and one of its ports (by number or by name), where an Ingress sends requests. */
+export interface IngressServiceBackend {
+  name: string;
+  port?: { number?: number; name?: string };
+}
+
+/** Where matching requests go: a Service (or, in kube, an object of another API; not served here). */
+export interface IngressBackend {
+  service?: IngressServiceBackend;
+  resource?: { apiGroup?: string; kind: string; name: string };
+}
+
+/** How a rule's path is compared with a request's: whole, by path elements, or as the controller likes. */
+export type IngressPathType = 'Exact' | 'Prefix' | 'ImplementationSpecific';
+
+export interface HTTPIngressPath {
+  /** Starts with "/"; missing means "/". */
+  path?: string;
+  pathType: IngressPathType;
+  backend: IngressBackend;
+}
+
+/** Requests for `host` (any host when unset; "*.example.com" for one label more) go by their path. */
+export interface IngressRule {
+  host?: string;
+  http?: { paths: HTTPIngressPath[] };
+}
+
+/** The hosts whose TLS is terminated with the kubernetes.io/tls Secret `secretName`. */
+export interface IngressTLS {
+  hosts?: string[];
+  secretName?: string;
+}
+
+export interface IngressSpec {
+  /** The IngressClass whose controller serves this Ingress. */
+  ingressClassName?: string;
+  /** Where requests no rule matches go. */
+  defaultBackend?: IngressBackend;
+  tls?: IngressTLS[];
+  rules?: IngressRule[];
+}
+
+/** An address at which an Ingress is served. */
+export interface IngressLoadBalancerIngress {
+  ip?: string;
+  hostname?: string;
+  ports?: Array<{ port: number; protocol: 'TCP' | 'UDP' | 'SCTP'; error?: string }>;
+}
+
+/** Rules by host and path that send HTTP(S) from outside the cluster to Services. */
+export interface Ingress extends KubeObject {
+  spec: IngressSpec;
+  status?: { loadBalancer?: { ingress?: IngressLoadBalancerIngress[] } };
+}
+
+/**
+ * A kind of Ingress and the controller that serves it ("k8s.io/ingress-nginx"); the annotation
+ * ingressclass.kubernetes.io/is-default-class: "true" makes it the class of Ingresses naming none.
+ */
+export interface IngressClass extends KubeObject {
+  spec: {
+    controller?: string;
+    parameters?: {
+      apiGroup?: string;
+      kind: string;
+      name: string;
+      scope?: 'Cluster' | 'Namespace';
+      namespace?: string;
+    };
+  };
+}
+
 // Storage (chapter 13c): a PersistentVolume is a piece of storage in the cluster; a
 // PersistentVolumeClaim is a namespace's request for one; a StorageClass says how volumes of a
 // kind are made on demand, and by whom.

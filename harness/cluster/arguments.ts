@@ -357,7 +357,8 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
 /** Who a component is over TLS (undefined with --insecure), and the kubeconfig it is given. */
 function credentialsOf(
   options: ClusterOptions,
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
+  kind:
+    'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'ingress' | 'kubelet',
   nodeName?: string,
 ) {
   const identity = options.insecure ? undefined : componentIdentity(kind, nodeName);
@@ -421,6 +422,28 @@ export function metricsServerArguments(
 /** Where the components write their spans, one OTLP JSON file each (harness/trace/). */
 export function traceDir(dataDir: string): string {
   return path.join(dataDir, 'traces');
+}
+
+/**
+ * The ingress controller's arguments (chapter 15b): HTTP, HTTPS and health on loopback at the
+ * given ports, behind its NodePort Service kube-system/ingress-controller.
+ */
+export function ingressArguments(
+  kubeconfig: string,
+  ports: { http: number; https: number; healthz: number },
+): string[] {
+  return [
+    '--kubeconfig',
+    kubeconfig,
+    '--bind-address',
+    '127.0.0.1',
+    '--http-port',
+    String(ports.http),
+    '--https-port',
+    String(ports.https),
+    '--healthz-port',
+    String(ports.healthz),
+  ];
 }
 
 /** Every component of the cluster with its arguments, address and health endpoint. */
@@ -505,6 +528,21 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     address: `127.0.0.1:${metricsPort}`,
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,
+  });
+  // The ingress controller (chapter 15b), its HTTP, HTTPS and health on free loopback ports.
+  const ingress = credentialsOf(options, 'ingress');
+  const ingressPorts = {
+    http: await choosePort('127.0.0.1', 0),
+    https: await choosePort('127.0.0.1', 0),
+    healthz: await choosePort('127.0.0.1', 0),
+  };
+  components.push({
+    name: 'ingress',
+    kind: 'ingress',
+    args: ingressArguments(ingress.kubeconfig, ingressPorts),
+    address: `127.0.0.1:${ingressPorts.http}`,
+    health: `http://127.0.0.1:${ingressPorts.healthz}/readyz`,
+    identity: ingress.identity,
   });
   if (options.tracing === true) {
     for (const component of components) {

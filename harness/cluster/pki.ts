@@ -126,7 +126,8 @@ export interface ComponentIdentity {
 
 /** The identity of each kind of component; a kubelet's names its node. */
 export function componentIdentity(
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
+  kind:
+    'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'ingress' | 'kubelet',
   nodeName?: string,
 ): ComponentIdentity {
   switch (kind) {
@@ -140,6 +141,8 @@ export function componentIdentity(
       return { name: kind, commonName: 'system:kube-dns' };
     case 'metrics-server':
       return { name: kind, commonName: 'system:metrics-server' };
+    case 'ingress':
+      return { name: kind, commonName: 'system:ingress-controller' };
     case 'kubelet':
       return {
         name: `kubelet-${nodeName}`,

@@ -33,6 +33,7 @@ import type {
   StatsModule,
   VersionsModule,
 } from '../contracts/autoscaling.ts';
+import type { IngressModule } from '../contracts/ingress.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
@@ -168,6 +169,7 @@ export interface ChapterModules {
     'metrics-server.ts': MetricsServerModule;
     'versions.ts': VersionsModule;
   };
+  '15b': { 'controller.ts': IngressModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -211,6 +213,7 @@ export const chapterModuleFiles = {
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts', 'versions.ts'],
+  '15b': ['controller.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -106,6 +106,7 @@ export type ReferenceConforms = Conforms<{
     'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
     'versions.ts': typeof import('../../solutions/14-autoscaling/versions.ts');
   };
+  '15b': { 'controller.ts': typeof import('../../solutions/15b-ingress/controller.ts') };
 }>;
 
 export type StubsConform = Conforms<{
@@ -194,6 +195,7 @@ export type StubsConform = Conforms<{
     'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
     'versions.ts': typeof import('../../chapters/14-autoscaling/versions.ts');
   };
+  '15b': { 'controller.ts': typeof import('../../chapters/15b-ingress/controller.ts') };
 }>;
 
 /** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */

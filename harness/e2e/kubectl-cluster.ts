@@ -41,6 +41,8 @@ export const suiteNodeIndexBase = {
   autoscale: 96,
   /** #33: traces, history, /metrics (trace.test.ts). */
   trace: 50,
+  /** 15b: Ingress through the ingress controller, by host and path, with TLS. */
+  ingress: 30,
 } as const;
 
 export interface KubectlCluster {

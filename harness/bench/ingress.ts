@@ -1,0 +1,145 @@
+// Benchmark of chapter 15b's ingress controller (the reference), run with `npx kata bench ingress`.
+// The same load (keep-alive GETs, 16 at a time, from a thread of their own) goes to the same pod
+// twice per round: directly at the pod's address, and through the ingress controller with the
+// Host header of an Ingress rule. Three rounds, interleaved, so a busy moment of a shared machine
+// falls on both; it prints the median requests per second of each and their ratio (target at
+// least 0.5x: every request through the controller pays one more HTTP hop, parsed and written
+// again by a Node process, and a route and endpoint lookup). Beside them, a plain Node HTTP relay
+// to the same pod, as a yardstick of what any Node reverse proxy can reach on this machine.
+//
+// The pod and the controller each run as a process of their own, as they do in a cluster; the API
+// server they read is this process's.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { EndpointSlice, Ingress, IngressClass, Service } from '../api/types.ts';
+import { childEndsWithProgram } from '../lifetime.ts';
+import { startApiServer } from '../testing/apiserver.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
+import { requestsPerSecond } from './programs/get-load.ts';
+import { median } from './programs/tcp-measure.ts';
+
+const pod = spawn(
+  process.execPath,
+  [
+    '-e',
+    `const server = require('node:http').createServer((request, response) => response.end('hello from the pod\\n'));
+     server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address().port)));`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const endPod = childEndsWithProgram(pod);
+const podPort = await new Promise<number>((resolve) =>
+  pod.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
+);
+
+const api = await startApiServer();
+const client = toolkit.createClient({ server: api.url });
+const namespace = 'default';
+await client.resource<IngressClass>('ingressclasses').create({
+  metadata: {
+    name: 'kata',
+    annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' },
+  },
+  spec: { controller: 'kubekata.dev/ingress' },
+});
+await client.resource<Service>('services', namespace).create({
+  metadata: { name: 'web', namespace },
+  spec: { clusterIP: '127.96.99.20', ports: [{ port: 80, targetPort: podPort }] },
+});
+await client.resource<EndpointSlice>('endpointslices', namespace).create({
+  metadata: { name: 'web', namespace, labels: { 'kubernetes.io/service-name': 'web' } },
+  addressType: 'IPv4',
+  ports: [{ name: '', port: podPort, protocol: 'TCP' }],
+  endpoints: [{ addresses: ['127.0.0.1'], conditions: { ready: true } }],
+});
+await client.resource<Ingress>('ingresses', namespace).create({
+  metadata: { name: 'web', namespace },
+  spec: {
+    rules: [
+      {
+        host: 'bench.example.com',
+        http: {
+          paths: [
+            {
+              path: '/',
+              pathType: 'Prefix',
+              backend: { service: { name: 'web', port: { number: 80 } } },
+            },
+          ],
+        },
+      },
+    ],
+  },
+});
+
+const controller = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    fileURLToPath(new URL('./programs/ingress-controller.ts', import.meta.url)),
+    api.url,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const endController = childEndsWithProgram(controller);
+const ingressUrl = await new Promise<string>((resolve) =>
+  controller.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()).http)),
+);
+
+// The yardstick: the plainest Node HTTP relay to the same pod (no routing, no headers added), in a
+// process of its own. A reverse proxy written in Node pays what it pays; the controller's own cost
+// is the gap between the two.
+const relay = spawn(
+  process.execPath,
+  [
+    '-e',
+    `const http = require('node:http');
+     const agent = new http.Agent({ keepAlive: true });
+     const server = http.createServer((request, response) => {
+       const upstream = http.request({ agent, host: '127.0.0.1', port: ${podPort}, method: request.method, path: request.url, headers: request.headers },
+         (answer) => { response.writeHead(answer.statusCode, answer.headers); answer.pipe(response); });
+       request.pipe(upstream);
+     });
+     server.listen(0, '127.0.0.1', () => console.log(JSON.stringify(server.address().port)));`,
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const endRelay = childEndsWithProgram(relay);
+const relayPort = await new Promise<number>((resolve) =>
+  relay.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
+);
+
+const load = { seconds: 3, concurrency: 16 };
+const relayed: number[] = [];
+const direct: number[] = [];
+const through: number[] = [];
+for (let round = 1; round <= 3; round++) {
+  direct.push(await requestsPerSecond(`http://127.0.0.1:${podPort}/`, load));
+  through.push(
+    await requestsPerSecond(`${ingressUrl}/`, { ...load, headers: { host: 'bench.example.com' } }),
+  );
+  relayed.push(await requestsPerSecond(`http://127.0.0.1:${relayPort}/`, load));
+  console.log(
+    `round ${round}: direct ${Math.round(direct.at(-1)!)} req/s, through the ingress ${Math.round(through.at(-1)!)} req/s, plain relay ${Math.round(relayed.at(-1)!)} req/s`,
+  );
+}
+const [directRps, ingressRps] = [median(direct), median(through)];
+const ratio = ingressRps / directRps;
+console.log(
+  `\nkeep-alive GETs, ${load.concurrency} at a time, median of 3 interleaved rounds of ${load.seconds} s:`,
+);
+console.log(`  direct to the pod        ${Math.round(directRps)} req/s`);
+console.log(`  through the ingress      ${Math.round(ingressRps)} req/s`);
+console.log(
+  `  ratio                    ${ratio.toFixed(2)}x (target at least 0.5x) ${ratio >= 0.5 ? 'ok' : 'BELOW TARGET'}`,
+);
+const relayRps = median(relayed);
+console.log(
+  `  yardstick: a plain Node HTTP relay ${Math.round(relayRps)} req/s, ${(relayRps / directRps).toFixed(2)}x direct; the ingress is ${(ingressRps / relayRps).toFixed(2)}x the relay`,
+);
+
+await endController();
+await endRelay();
+await endPod();
+await api.close();
