@@ -353,6 +353,28 @@ describe('Update and delete', () => {
     expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'afterwards').toBe(404);
   });
 
+  test('DELETE of an object with finalizers marks it with a deletionTimestamp; taking the last finalizer off removes it', async () => {
+    const { api } = await setup();
+    const web = exampleDeployment('web');
+    await api
+      .post(DEPLOYMENTS)
+      .send({ ...web, metadata: { ...web.metadata, finalizers: ['example.com/cleanup'] } });
+    const marked = await api.delete(`${DEPLOYMENTS}/web`);
+    expect(
+      [
+        marked.status,
+        marked.body.metadata.finalizers,
+        typeof marked.body.metadata.deletionTimestamp,
+      ],
+      'DELETE of a Deployment with the finalizer example.com/cleanup: marked, not removed',
+    ).toEqual([200, ['example.com/cleanup'], 'string']);
+    const done = await api
+      .put(`${DEPLOYMENTS}/web`)
+      .send({ ...marked.body, metadata: { ...marked.body.metadata, finalizers: [] } });
+    expect(done.status, 'the PUT that takes the finalizer off').toBe(200);
+    expect((await api.get(`${DEPLOYMENTS}/web`)).status, 'afterwards').toBe(404);
+  });
+
   test('an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing', async () => {
     const { api } = await setup();
     const { body: created } = await api.post(DEPLOYMENTS).send(exampleDeployment('web'));

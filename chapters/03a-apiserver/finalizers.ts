@@ -42,14 +42,32 @@ export async function removeIfFinalized(
   throw new NotImplemented('removeIfFinalized', '§ Update and delete');
 }
 
-/** The orphan finalizer as hooks of every resource: an Orphan delete marks; the last one off removes. */
+/**
+ * A DELETE of an object that carries finalizers (an operator's, chapter 17): read it; without
+ * finalizers return undefined (delete it now); already marked, return it as it is; otherwise,
+ * inside storage.update, give it a deletionTimestamp (now) and deletionGracePeriodSeconds 0 (if
+ * it has none), with the preconditions checked, and return the marked object.
+ */
+export async function markIfFinalizing(
+  context: ServerContext,
+  info: RequestInfo,
+  preconditions: Preconditions,
+  writeOptions: WriteOptions = {},
+): Promise<KubeObject | undefined> {
+  throw new NotImplemented('markIfFinalizing', '§ Update and delete');
+}
+
+/**
+ * The finalizers as hooks of every resource: an Orphan delete marks with `orphan`, a delete of an
+ * object with finalizers marks it; the update that takes the last one off removes it.
+ */
 export function finalizerExtension(context: ServerContext): ResourceExtension {
   return {
     hooks: {
       beforeDelete: async (info, options, writeOptions) =>
         options.propagationPolicy === 'Orphan'
           ? markForOrphaning(context, info, options.preconditions ?? {}, writeOptions)
-          : undefined,
+          : markIfFinalizing(context, info, options.preconditions ?? {}, writeOptions),
       afterUpdate: async (info, before, stored) => {
         if ((before.metadata.finalizers?.length ?? 0) > 0) {
           await removeIfFinalized(context, info, stored);

@@ -33,6 +33,7 @@ import type {
   StatsModule,
 } from '../contracts/autoscaling.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
+import type { OperatorModule, ServingModule } from '../contracts/apiextensions.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
 import type { DaemonSetModule, StatefulSetModule } from '../contracts/workloads.ts';
@@ -166,6 +167,7 @@ export interface ChapterModules {
     'stats.ts': StatsModule;
     'metrics-server.ts': MetricsServerModule;
   };
+  '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -209,6 +211,7 @@ export const chapterModuleFiles = {
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts'],
+  '17': ['serving.ts', 'webapp.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

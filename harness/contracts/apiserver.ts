@@ -13,6 +13,7 @@ import type {
   Timers,
 } from '../api/machinery.ts';
 import type { ApiAggregator } from '../api/aggregation.ts';
+import type { ServingModule } from './apiextensions.ts';
 import type { ResourceType } from '../api/resources.ts';
 import type { Clock } from '../clock.ts';
 import type { PodConnecter } from './pod-streams.ts';
@@ -65,6 +66,11 @@ export interface ApiServerOptions {
    * there and listed in discovery (harness/api/aggregation.ts). Without it, only the server's own.
    */
   aggregator?: ApiAggregator;
+  /**
+   * CustomResourceDefinitions (chapter 17's serving.ts): the server serves the CRDs and, through
+   * its resource host, the kinds they define. Without it, only the built-in kinds.
+   */
+  apiExtensions?: ServingModule;
 }
 
 export interface ApiServer {

@@ -105,6 +105,10 @@ export type ReferenceConforms = Conforms<{
     'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
   };
+  '17': {
+    'serving.ts': typeof import('../../solutions/17-operators/serving.ts');
+    'webapp.ts': typeof import('../../solutions/17-operators/webapp.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -191,6 +195,10 @@ export type StubsConform = Conforms<{
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
     'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
+  };
+  '17': {
+    'serving.ts': typeof import('../../chapters/17-operators/serving.ts');
+    'webapp.ts': typeof import('../../chapters/17-operators/webapp.ts');
   };
 }>;
 

@@ -65,14 +65,47 @@ export async function removeIfFinalized(
   return stored;
 }
 
-/** The orphan finalizer as hooks of every resource: an Orphan delete marks; the last one off removes. */
+/**
+ * A DELETE of an object that carries finalizers (an operator's, chapter 17): it is not removed but
+ * marked (deletionTimestamp, now), and stays until its finalizers are taken off. Returns the
+ * marked object, or undefined when it has no finalizer (delete it now).
+ */
+export async function markIfFinalizing(
+  context: ServerContext,
+  info: RequestInfo,
+  preconditions: Preconditions,
+  writeOptions: WriteOptions = {},
+): Promise<KubeObject | undefined> {
+  const { resource, namespace, name } = info;
+  const current = await context.storage.get(resource, namespace, name!);
+  if ((current.metadata.finalizers ?? []).length === 0) return undefined;
+  if (current.metadata.deletionTimestamp) return current;
+  return context.storage.update(
+    resource,
+    namespace,
+    name!,
+    (latest) => {
+      checkPreconditions(resource, latest, preconditions);
+      latest.metadata.deletionTimestamp ??= rfc3339(context.makers.clock.now());
+      latest.metadata.deletionGracePeriodSeconds ??= 0;
+      delete latest.metadata.resourceVersion;
+      return latest;
+    },
+    writeOptions,
+  );
+}
+
+/**
+ * The finalizers as hooks of every resource: an Orphan delete marks with `orphan`, a delete of an
+ * object with finalizers marks it; the update that takes the last one off removes it.
+ */
 export function finalizerExtension(context: ServerContext): ResourceExtension {
   return {
     hooks: {
       beforeDelete: async (info, options, writeOptions) =>
         options.propagationPolicy === 'Orphan'
           ? markForOrphaning(context, info, options.preconditions ?? {}, writeOptions)
-          : undefined,
+          : markIfFinalizing(context, info, options.preconditions ?? {}, writeOptions),
       afterUpdate: async (info, before, stored) => {
         if ((before.metadata.finalizers?.length ?? 0) > 0) {
           await removeIfFinalized(context, info, stored);
