@@ -27,6 +27,7 @@ import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
+import { chapter17 } from './course/17-operators.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -116,6 +117,7 @@ export const course: Chapter[] = [
   chapter13C,
   chapter14,
   chapter16A,
+  chapter17,
 ];
 
 /**
