@@ -461,6 +461,8 @@ export async function startApiServer(
     log(`chapter 09, service allocation: ${describeSource(allocatorFolder)}`);
     const streamsFolder = chapterSource('10b', flags.use);
     log(`chapter 10b, exec and port-forward: ${describeSource(streamsFolder)}`);
+    const extensionsFolder = chapterSource('17', flags.use);
+    log(`chapter 17, CustomResourceDefinitions: ${describeSource(extensionsFolder)}`);
     server = await implementation.createApiServer({
       store,
       serviceAllocator: new ServiceAllocator({
@@ -477,6 +479,8 @@ export async function startApiServer(
       connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(),
       // metrics.k8s.io and any other group an APIService hands to its own server (chapter 14).
       aggregator: createAggregator(),
+      // Kinds defined at run time by CustomResourceDefinitions (chapter 17).
+      apiExtensions: await loadModule('17', 'serving.ts', extensionsFolder),
       ...(loaded
         ? { security: loaded.security, resources: [...builtinResources, ...accessResources] }
         : {}),
