@@ -16,19 +16,17 @@ export const chapter17: Chapter = {
     'CustomResourceDefinitions in the API server (served at run time once Established, in discovery and OpenAPI, validated, pruned and defaulted by their schema, with printer columns and the status and scale subresources, their objects deleted with them) and a WebApp operator on the chapter 04 toolkit (owned Deployment and Service, status through the subresource, a Ready condition, a finalizer)',
   stages: [
     {
-      title: 'Types, numbers and strings',
+      title: 'Types',
       from: `${schema}jsonType names a value as schemas do: integer for whole numbers, null, array, object`,
-      functions: [
-        'jsonType',
-        'hasType',
-        'checkNumber',
-        'checkString',
-        'checkEnum',
-        'validateValue',
-      ],
+      functions: ['jsonType', 'hasType', 'validateValue'],
     },
     {
-      title: 'Walking the schema, pruning and defaults',
+      title: 'Numbers, strings and enums',
+      from: `${schema}minimum and maximum, inclusive unless exclusive: "should be greater than or equal to 0"`,
+      functions: ['checkNumber', 'checkString', 'checkEnum'],
+    },
+    {
+      title: 'Walking the schema',
       from: `${schema}objects: a missing required property is Required value; properties are checked below`,
       functions: ['checkChildren', 'validateCustomObject'],
     },
@@ -37,8 +35,19 @@ export const chapter17: Chapter = {
       from: `${pruning}isObject: only plain objects, not arrays or null`,
     },
     {
-      title: 'The definition and its status',
+      title: 'The names of a definition',
       from: `${definition}the name must be <plural>.<group>, and the group a domain with a dot`,
+      functions: ['validateNames'],
+    },
+    {
+      title: 'Structural schemas and versions',
+      from: `${definition}a schema is structural: an object at the root, and a type on every field`,
+      functions: ['checkStructural', 'validateDefinition'],
+    },
+    {
+      title: 'Resources and status',
+      from: `${definition}resourcesOf: one resource per served version, with the CRD's names, scope and facts`,
+      functions: ['resourcesOf', 'namesConflict', 'setCondition', 'definitionStatus'],
     },
     {
       title: 'Printer columns and scale',
@@ -63,6 +72,15 @@ export const chapter17: Chapter = {
     {
       title: 'The operator loop',
       from: `${operator}a WebApp created: the finalizer on, its Deployment and Service made, its directory entry, its status`,
+      functions: [
+        'WebAppOperator constructor',
+        'WebAppOperator.ownerKeys',
+        'WebAppOperator.run',
+        'WebAppOperator.reconcile',
+        'WebAppOperator.ensure',
+        'WebAppOperator.updateDirectory',
+        'runOperator',
+      ],
       long: "the loop's first test needs the constructor, run, reconcile, ensure and updateDirectory before anything passes: a reconcile that stops short leaves no Ready condition to see",
     },
   ],

@@ -209,47 +209,34 @@ export function definitionStatus(
   now: string,
 ): NonNullable<CustomResourceDefinition['status']> {
   const status = structuredClone(crd.status ?? {});
+  const accepted = conflict === undefined;
+  const [namesAccepted, established]: Array<[string, string]> = accepted
+    ? [
+        ['NoConflicts', 'no conflicts found'],
+        ['InitialNamesAccepted', 'the initial names have been accepted'],
+      ]
+    : [
+        ['NameConflict', conflict],
+        ['NotAccepted', 'not all names are accepted'],
+      ];
   let conditions = status.conditions ?? [];
-  const at = { lastTransitionTime: now };
-  if (conflict === undefined) {
+  for (const [type, [reason, message]] of [
+    ['NamesAccepted', namesAccepted],
+    ['Established', established],
+  ] as const) {
+    const condition = { type, status: accepted ? 'True' : 'False', reason, message } as const;
+    conditions = setCondition(conditions, { ...condition, lastTransitionTime: now });
+  }
+  if (accepted) {
     const names = crd.spec.names;
     status.acceptedNames = {
       ...names,
       singular: names.singular ?? names.kind.toLowerCase(),
       listKind: names.listKind ?? `${names.kind}List`,
     };
-    conditions = setCondition(conditions, {
-      type: 'NamesAccepted',
-      status: 'True',
-      reason: 'NoConflicts',
-      message: 'no conflicts found',
-      ...at,
-    });
-    conditions = setCondition(conditions, {
-      type: 'Established',
-      status: 'True',
-      reason: 'InitialNamesAccepted',
-      message: 'the initial names have been accepted',
-      ...at,
-    });
     const storage = crd.spec.versions.find((version) => version.storage)!.name;
     const stored = status.storedVersions ?? [];
     status.storedVersions = stored.includes(storage) ? stored : [...stored, storage];
-  } else {
-    conditions = setCondition(conditions, {
-      type: 'NamesAccepted',
-      status: 'False',
-      reason: 'NameConflict',
-      message: conflict,
-      ...at,
-    });
-    conditions = setCondition(conditions, {
-      type: 'Established',
-      status: 'False',
-      reason: 'NotAccepted',
-      message: 'not all names are accepted',
-      ...at,
-    });
   }
   status.conditions = conditions;
   return status;

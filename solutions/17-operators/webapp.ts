@@ -151,22 +151,16 @@ export function desiredService(webApp: WebApp): Service {
  * replicas or its pod template's container; a Service's selector and ports.
  */
 export function drifted(stored: Deployment | Service, wanted: Deployment | Service): boolean {
-  if (stored.kind === 'Deployment') {
-    const [have, want] = [stored as Deployment, wanted as Deployment];
-    return (
-      have.spec.replicas !== want.spec.replicas ||
-      JSON.stringify(have.spec.template.spec?.containers?.[0]?.image) !==
-        JSON.stringify(want.spec.template.spec?.containers?.[0]?.image) ||
-      JSON.stringify(have.spec.template.spec?.containers?.[0]?.ports?.[0]?.containerPort) !==
-        JSON.stringify(want.spec.template.spec?.containers?.[0]?.ports?.[0]?.containerPort)
-    );
-  }
-  const [have, want] = [stored as Service, wanted as Service];
-  return (
-    JSON.stringify(have.spec.selector) !== JSON.stringify(want.spec.selector) ||
-    JSON.stringify(have.spec.ports?.map((port) => [port.port, port.targetPort])) !==
-      JSON.stringify(want.spec.ports?.map((port) => [port.port, port.targetPort]))
-  );
+  const decided = (object: Deployment | Service) => {
+    if (object.kind === 'Deployment') {
+      const { replicas, template } = (object as Deployment).spec;
+      const container = template.spec?.containers?.[0];
+      return [replicas, container?.image, container?.ports?.[0]?.containerPort];
+    }
+    const { selector, ports = [] } = (object as Service).spec;
+    return [selector, ports.map((port) => [port.port, port.targetPort])];
+  };
+  return JSON.stringify(decided(stored)) !== JSON.stringify(decided(wanted));
 }
 
 /**
