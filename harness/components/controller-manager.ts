@@ -15,6 +15,7 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { kindResolver } from '../client/discover-kind.ts';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { repoRoot } from '../paths.ts';
 import {
@@ -35,6 +36,16 @@ import {
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
+
+/** What the garbage collector follows besides Services: its own default list (chapter 07). */
+const collectedResources = [
+  'pods',
+  'replicasets',
+  'replicationcontrollers',
+  'deployments',
+  'jobs',
+  'cronjobs',
+];
 
 const controllerNames = [
   'deployment',
@@ -159,7 +170,14 @@ export async function startControllerManager(
       createReplicaSetController({ toolkit, client, kind: 'ReplicationController' }),
     endpoints: () => createEndpointsController({ toolkit, client }),
     endpointslice: () => createEndpointSliceController({ toolkit, client }),
-    garbagecollector: () => createGarbageCollector({ toolkit, client }),
+    garbagecollector: () =>
+      createGarbageCollector({
+        toolkit,
+        client,
+        // Services too (a WebApp's, chapter 17), and owners of custom kinds found by discovery.
+        resources: [...collectedResources, 'services'],
+        resolveKind: kindResolver(client.config),
+      }),
     namespace: () => createNamespaceController({ toolkit, client }),
     nodelifecycle: () =>
       createNodeLifecycleController({
