@@ -25,6 +25,11 @@ export interface GarbageCollectorOptions {
    * says; without it, or when it finds none, such an owner counts as existing.
    */
   resolveKind?: (apiVersion: string, kind: string) => Promise<ResourceType | undefined>;
+  /**
+   * Every this many milliseconds every followed object is looked at again (0: never): an owner
+   * of a kind it does not follow sends no delete event, so its dependents wait for this.
+   */
+  resyncMs?: number;
   clock?: TimerClock;
 }
 
@@ -47,7 +52,8 @@ export class GarbageCollector {
   private readonly clock: TimerClock;
 
   /**
-   * Make the informers here, once, with this.clock: one (with the ownerUid index) per resource
+   * Make the informers here, once, with this.clock and options.resyncMs (0 when absent): one
+   * (with the ownerUid index) per resource
    * (pods, replicasets, replicationcontrollers, deployments by default). reconcile reads them.
    */
   constructor(options: GarbageCollectorOptions) {

@@ -177,6 +177,8 @@ export async function startControllerManager(
         // Services too (a WebApp's, chapter 17), and owners of custom kinds found by discovery.
         resources: [...collectedResources, 'services'],
         resolveKind: kindResolver(client.config),
+        // A custom owner's deletion is no event the collector sees: look again every 30 s.
+        resyncMs: 30_000,
       }),
     namespace: () => createNamespaceController({ toolkit, client }),
     nodelifecycle: () =>

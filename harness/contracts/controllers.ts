@@ -43,6 +43,8 @@ export interface GarbageCollectorModule {
       resources?: string[];
       /** Owners of kinds not built in (chapter 17), found by discovery. */
       resolveKind?: (apiVersion: string, kind: string) => Promise<ResourceType | undefined>;
+      /** How often every followed object is looked at again; 0, never. */
+      resyncMs?: number;
     },
   ) => RunningController;
 }

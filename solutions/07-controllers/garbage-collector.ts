@@ -23,6 +23,11 @@ export interface GarbageCollectorOptions {
    * says; without it, or when it finds none, such an owner counts as existing.
    */
   resolveKind?: (apiVersion: string, kind: string) => Promise<ResourceType | undefined>;
+  /**
+   * Every this many milliseconds every followed object is looked at again (0: never): an owner
+   * of a kind it does not follow sends no delete event, so its dependents wait for this.
+   */
+  resyncMs?: number;
   clock?: TimerClock;
 }
 
@@ -65,6 +70,7 @@ export class GarbageCollector {
     for (const resource of resources) {
       const informer = toolkit.createInformer(client.resource(resource), {
         clock: this.clock,
+        resyncMs: options.resyncMs ?? 0,
         indexers: { ownerUid: toolkit.indexers.ownerUid },
       });
       this.informers.set(resource, informer);
