@@ -197,6 +197,8 @@ export const chapter3A: Chapter = {
         'deleteOptionsOf',
         'checkNamespaceDeletable',
         'gracePeriodOf',
+        // Every DELETE asks whether finalizers hold the object (finalizers.ts).
+        'markIfFinalizing',
       ],
     },
     {
@@ -207,7 +209,7 @@ export const chapter3A: Chapter = {
     {
       title: 'Finalizers, and input that cannot hurt',
       from: 'Update and delete > DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it',
-      functions: ['markForOrphaning', 'removeIfFinalized', 'markIfFinalizing'],
+      functions: ['markForOrphaning', 'removeIfFinalized'],
     },
     {
       title: 'Watch parameters and events',
