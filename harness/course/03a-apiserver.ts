@@ -200,6 +200,7 @@ export const chapter3A: Chapter = {
         // Every DELETE asks whether finalizers hold the object (finalizers.ts).
         'markIfFinalizing',
       ],
+      long: 'every DELETE passes the finalizers hook, so markIfFinalizing comes with the first DELETE test: without it no delete works',
     },
     {
       title: 'Collections, and pods that stop gracefully',

@@ -36,6 +36,8 @@ export const suiteNodeIndexBase = {
   security: 140,
   /** 11c and 11d: a pod's token and admission webhooks (pod-tokens.test.ts, its own components). */
   podTokens: 144,
+  /** 17: CustomResourceDefinitions and the WebApp operator. */
+  operators: 40,
 } as const;
 
 export interface KubectlCluster {
