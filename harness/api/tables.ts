@@ -680,6 +680,11 @@ const columnsByResource: Record<string, Column<never>[]> = {
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },
     ageColumn,
   ],
+  // Chapter 17: kube-apiserver shows when a CRD was made, as a time, not an age.
+  customresourcedefinitions: [
+    nameColumn,
+    { name: 'Created At', cell: (crd: KubeObject) => crd.metadata.creationTimestamp ?? '' },
+  ],
   validatingwebhookconfigurations: [
     nameColumn,
     {
