@@ -25,7 +25,19 @@ const CONCURRENCY = 32;
 const ROUNDS = 5;
 
 const { createDefinitionServer } = await loadReference('17', 'serving.ts');
-const { webApps } = await import('../../solutions/17-operators/webapp.ts');
+/** The WebApp resource, as the client needs to know it (harness/examples/webapp-crd.yaml). */
+const webApps: ResourceType = {
+  group: 'example.com',
+  version: 'v1',
+  resource: 'webapps',
+  singular: 'webapp',
+  kind: 'WebApp',
+  namespaced: true,
+  shortNames: ['wa'],
+  categories: [],
+  subresources: ['status', 'scale'],
+  nameRule: 'subdomain',
+};
 const server = await startApiServer({ apiExtensions: { createDefinitionServer } });
 const client = toolkit.createClient({
   server: server.url,
