@@ -12,7 +12,7 @@ import {
   validateValue,
 } from './schema.ts';
 
-/** The WebApp's spec schema, as harness/examples/webapp-crd.yaml has it. */
+/** The WebApp's spec schema, as harness/examples/custom-resources/webapp-crd.yaml has it. */
 const spec: JSONSchemaProps = {
   type: 'object',
   required: ['image'],

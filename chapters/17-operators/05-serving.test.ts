@@ -20,7 +20,10 @@ import { resourcesOf } from './definitions.ts';
 import { behaviourOf, cleanUp, createDefinitionServer, serveDefinition } from './serving.ts';
 
 const webAppCrd = parse(
-  readFileSync(new URL('../../harness/examples/webapp-crd.yaml', import.meta.url), 'utf8'),
+  readFileSync(
+    new URL('../../harness/examples/custom-resources/webapp-crd.yaml', import.meta.url),
+    'utf8',
+  ),
 ) as CustomResourceDefinition;
 const shop = (spec: object): KubeObject =>
   ({

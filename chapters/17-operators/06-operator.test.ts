@@ -52,7 +52,10 @@ async function cluster() {
     const { createDefinitionServer } = await loadReference('17', 'serving.ts');
     const server = await startApiServer({ apiExtensions: { createDefinitionServer } });
     const crd = parse(
-      readFileSync(new URL('../../harness/examples/webapp-crd.yaml', import.meta.url), 'utf8'),
+      readFileSync(
+        new URL('../../harness/examples/custom-resources/webapp-crd.yaml', import.meta.url),
+        'utf8',
+      ),
     );
     await fetch(`${server.url}/apis/apiextensions.k8s.io/v1/customresourcedefinitions`, {
       method: 'POST',

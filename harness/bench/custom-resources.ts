@@ -25,7 +25,7 @@ const CONCURRENCY = 32;
 const ROUNDS = 5;
 
 const { createDefinitionServer } = await loadReference('17', 'serving.ts');
-/** The WebApp resource, as the client needs to know it (harness/examples/webapp-crd.yaml). */
+/** The WebApp resource, as the client needs to know it (harness/examples/custom-resources/webapp-crd.yaml). */
 const webApps: ResourceType = {
   group: 'example.com',
   version: 'v1',
@@ -43,7 +43,9 @@ const client = toolkit.createClient({
   server: server.url,
   resources: [webApps, definitionResource],
 });
-const crd = parse(readFileSync(`${repoRoot}/harness/examples/webapp-crd.yaml`, 'utf8'));
+const crd = parse(
+  readFileSync(`${repoRoot}/harness/examples/custom-resources/webapp-crd.yaml`, 'utf8'),
+);
 await client.resource('customresourcedefinitions').create(crd);
 for (let tries = 0; ; tries++) {
   try {

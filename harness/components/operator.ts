@@ -2,7 +2,7 @@
 // operator from a laptop while writing it: with a kubeconfig, outside the cluster. FILE is a
 // module exporting runOperator(options) (harness/contracts/apiextensions.ts); without it, chapter
 // 17's WebApp operator (webapp.ts) from the learner's folder or the reference, as --use says.
-// The kind it works on must be defined first: `kubectl apply -f harness/examples/webapp-crd.yaml`.
+// The kind it works on must be defined first: `kubectl apply -f harness/examples/custom-resources/webapp-crd.yaml`.
 //
 //   npx kata run operator --kubeconfig .kata/kubeconfig
 //   npx kata run operator my-operator.ts --kubeconfig .kata/kubeconfig

@@ -28,7 +28,7 @@ afterAll(async () => {
 }, 60_000);
 
 const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
-const examples = path.join(repoRoot, 'harness', 'examples');
+const examples = path.join(repoRoot, 'harness', 'examples', 'custom-resources');
 
 describe.skipIf(!hasKubectl)(`Custom resources and an operator with kubectl${noKubectl}`, () => {
   test('the WebApp CRD is Established; kubectl finds webapps, explains them and shows the columns', async () => {
