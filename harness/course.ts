@@ -28,6 +28,7 @@ import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
 import { chapter15B } from './course/15b-ingress.ts';
+import { chapter17 } from './course/17-operators.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -118,6 +119,7 @@ export const course: Chapter[] = [
   chapter14,
   chapter15B,
   chapter16A,
+  chapter17,
 ];
 
 /**
@@ -146,7 +148,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b'],
-  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14'],
+  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14', '17'],
   'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14'],
   scheduler: ['05', '13c'],
   dns: ['12'],

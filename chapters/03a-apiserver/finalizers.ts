@@ -44,40 +44,24 @@ export async function removeIfFinalized(
 }
 
 /**
- * DELETE of an object that already carries finalizers (a claim's kubernetes.io/pvc-protection,
- * chapter 13c): as kube's generic store does, it is only marked, deletionTimestamp now and
- * deletionGracePeriodSeconds 0; whoever owns each finalizer takes it off, and the update that
- * takes the last one off removes the object. Undefined (the delete goes on) when it has none.
- * Pods are left to their grace period (the strategy's gracePeriod), as before.
+ * A DELETE of an object that carries finalizers (an operator's, chapter 17; a claim's
+ * kubernetes.io/pvc-protection, chapter 13c). A pod is left to its grace period: return undefined.
+ * Otherwise read it; without finalizers return undefined (delete it now); already marked, return it as it is; otherwise,
+ * inside storage.update, give it a deletionTimestamp (now) and deletionGracePeriodSeconds 0 (if
+ * it has none), with the preconditions checked, and return the marked object.
  */
-export async function markIfFinalizers(
+export async function markIfFinalizing(
   context: ServerContext,
   info: RequestInfo,
   preconditions: Preconditions,
   writeOptions: WriteOptions = {},
 ): Promise<KubeObject | undefined> {
-  const { resource, namespace, name } = info;
-  if (resource.resource === 'pods') return undefined;
-  const current = await context.storage.get(resource, namespace, name!);
-  if ((current.metadata.finalizers ?? []).length === 0) return undefined;
-  return context.storage.update(
-    resource,
-    namespace,
-    name!,
-    (object) => {
-      checkPreconditions(resource, object, preconditions);
-      object.metadata.deletionTimestamp ??= rfc3339(context.makers.clock.now());
-      object.metadata.deletionGracePeriodSeconds ??= 0;
-      delete object.metadata.resourceVersion;
-      return object;
-    },
-    writeOptions,
-  );
+  throw new NotImplemented('markIfFinalizing', '§ Update and delete');
 }
 
 /**
- * Finalizers as hooks of every resource: an Orphan delete marks with `orphan`, a delete of an
- * object with finalizers marks it; the last one off removes.
+ * The finalizers as hooks of every resource: an Orphan delete marks with `orphan`, a delete of an
+ * object with finalizers marks it; the update that takes the last one off removes it.
  */
 export function finalizerExtension(context: ServerContext): ResourceExtension {
   return {
@@ -85,7 +69,7 @@ export function finalizerExtension(context: ServerContext): ResourceExtension {
       beforeDelete: async (info, options, writeOptions) =>
         options.propagationPolicy === 'Orphan'
           ? markForOrphaning(context, info, options.preconditions ?? {}, writeOptions)
-          : markIfFinalizers(context, info, options.preconditions ?? {}, writeOptions),
+          : markIfFinalizing(context, info, options.preconditions ?? {}, writeOptions),
       afterUpdate: async (info, before, stored) => {
         if ((before.metadata.finalizers?.length ?? 0) > 0) {
           await removeIfFinalized(context, info, stored);

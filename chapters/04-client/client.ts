@@ -97,7 +97,8 @@ export class HttpClient implements ApiClient {
   }
 
   /**
-   * The client for a resource by its plural name, found in builtinResources. An unknown name
+   * The client for a resource by its plural name, found in builtinResources or in the config's
+   * `resources` (custom resources, chapter 17). An unknown name
    * throws an Error naming it, before anything is sent.
    */
   resource<T extends KubeObject = KubeObject>(

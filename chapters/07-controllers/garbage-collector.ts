@@ -7,6 +7,7 @@
 // brand new owner yet, and deleting a live object's dependents is the one mistake a garbage
 // collector must never make. An owner "exists" only with the same uid: a new object with the old
 // name is not the owner.
+import type { ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject, OwnerReference } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
@@ -19,6 +20,16 @@ export interface GarbageCollectorOptions {
   client: ApiClient;
   /** The resources whose objects may be dependents (and owners). */
   resources?: string[];
+  /**
+   * The resource of an owner kind not built in (a custom resource, chapter 17), as discovery
+   * says; without it, or when it finds none, such an owner counts as existing.
+   */
+  resolveKind?: (apiVersion: string, kind: string) => Promise<ResourceType | undefined>;
+  /**
+   * Every this many milliseconds every followed object is looked at again (0: never): an owner
+   * of a kind it does not follow sends no delete event, so its dependents wait for this.
+   */
+  resyncMs?: number;
   clock?: TimerClock;
 }
 
@@ -41,7 +52,8 @@ export class GarbageCollector {
   private readonly clock: TimerClock;
 
   /**
-   * Make the informers here, once, with this.clock: one (with the ownerUid index) per resource
+   * Make the informers here, once, with this.clock and options.resyncMs (0 when absent): one
+   * (with the ownerUid index) per resource
    * (pods, replicasets, replicationcontrollers, deployments by default). reconcile reads them.
    */
   constructor(options: GarbageCollectorOptions) {
@@ -70,8 +82,9 @@ export class GarbageCollector {
 
   /**
    * Whether the owner a reference names exists, asking the API server itself (a GET, never the
-   * cache): its resource from resourceForKind(apiVersion, kind) in harness/api/resources.ts (a
-   * kind it does not know counts as existing: it cannot be checked), in the dependent's namespace
+   * cache): its resource from resourceForKind(apiVersion, kind) in harness/api/resources.ts, else
+   * from options.resolveKind, read with a client made knowing it (a kind neither knows counts as
+   * existing: it cannot be checked), in the dependent's namespace
    * when that resource is namespaced; found with the reference's uid: it exists; NotFound, or
    * another uid (a new object with the old name): it does not.
    */

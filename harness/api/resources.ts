@@ -6,6 +6,12 @@
 // It is data, not logic, so it lives here once: the API server (chapter 03) routes by it, discovery
 // publishes it, and the clients of later chapters build paths from it. The short names and
 // categories are the ones real clusters publish, so `kubectl get po` and `kubectl get all` work.
+import type {
+  CustomResourceColumnDefinition,
+  CustomResourceSubresourceScale,
+  JSONSchemaProps,
+} from './apiextensions.ts';
+import type { KubeObject } from './types.ts';
 
 /** How a resource's object names are checked (apimachinery's name validators). */
 export type NameRule =
@@ -34,6 +40,24 @@ export interface ResourceType {
   nameRule: NameRule;
   /** DELETE answers with the deleted object instead of a Status (pods do, most others don't). */
   returnsDeletedObject?: boolean;
+  /** What a CustomResourceDefinition says of a custom resource (chapter 17); absent when built in. */
+  custom?: CustomResourceFacts;
+}
+
+/** One served version of a custom resource, as its CustomResourceDefinition describes it. */
+export interface CustomResourceFacts {
+  /** The definition's name: "webapps.example.com". */
+  definition: string;
+  /** The version's openAPIV3Schema: what objects are validated, pruned and defaulted by. */
+  schema?: JSONSchemaProps;
+  /** The version's additionalPrinterColumns (`kubectl get`), after Name. */
+  columns: CustomResourceColumnDefinition[];
+  /** Where the replica counts are, when the version has a scale subresource. */
+  scale?: CustomResourceSubresourceScale;
+  /** The version objects are stored in. */
+  storageVersion: string;
+  /** The cells of `columns` for an object (`now` for ages); set by the server once it serves it. */
+  cells?: (object: KubeObject, now: number) => unknown[];
 }
 
 function core(

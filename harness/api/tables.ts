@@ -746,9 +746,33 @@ const columnsByResource: Record<string, Column<never>[]> = {
     { name: 'Holder', cell: (lease: Lease) => lease.spec?.holderIdentity ?? '' },
     ageColumn,
   ],
+  // Chapter 17: kube-apiserver shows when a CRD was made, as a time, not an age.
+  customresourcedefinitions: [
+    nameColumn,
+    { name: 'Created At', cell: (crd: KubeObject) => crd.metadata.creationTimestamp ?? '' },
+  ],
   validatingwebhookconfigurations: webhookColumns,
   mutatingwebhookconfigurations: webhookColumns,
 };
+
+/**
+ * A custom resource's columns (chapter 17): Name, then its CRD's additionalPrinterColumns, whose
+ * cells the server computes; with none, Name and Age, as for any kind. Undefined for built-ins.
+ */
+function customColumns(resource: ResourceType): Column<KubeObject>[] | undefined {
+  const custom = resource.custom;
+  if (!custom?.cells || custom.columns.length === 0) return undefined;
+  return [
+    nameColumn,
+    ...custom.columns.map((column, index) => ({
+      name: column.name,
+      // A date is shown as an age: a string.
+      type: (column.type === 'date' ? 'string' : column.type) as TableColumnDefinition['type'],
+      priority: column.priority ?? 0,
+      cell: (object: KubeObject, now: number) => custom.cells!(object, now)[index] as never,
+    })),
+  ];
+}
 
 export interface TableOptions {
   /** Milliseconds since the epoch, for the AGE column. */
@@ -765,10 +789,8 @@ export function toTable(
   objects: KubeObject[],
   options: TableOptions,
 ): Table {
-  const columns = (columnsByResource[resource.resource] ?? [
-    nameColumn,
-    ageColumn,
-  ]) as Column<KubeObject>[];
+  const columns = (customColumns(resource) ??
+    columnsByResource[resource.resource] ?? [nameColumn, ageColumn]) as Column<KubeObject>[];
   const include = options.includeObject ?? 'Metadata';
   return {
     kind: 'Table',

@@ -17,6 +17,7 @@ import type {
   Scale,
   WatchEventType,
 } from '../api/types.ts';
+import type { ResourceType } from '../api/resources.ts';
 import type { TimerClock } from '../clock.ts';
 
 /** Where the API server is, and how to reach it. */
@@ -27,6 +28,8 @@ export interface ClientConfig {
   token?: string;
   /** Sent as User-Agent, so the server's logs say who asked: "kata-scheduler". */
   userAgent?: string;
+  /** Resources beyond the built-in ones the client may name: custom resources (chapter 17). */
+  resources?: ResourceType[];
 }
 
 export interface ListOptions {

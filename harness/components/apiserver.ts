@@ -533,6 +533,8 @@ export async function startApiServer(
     log(`chapter 14, autoscaling/v1 beside v2: ${describeSource(autoscalingFolder)}`);
     const streamsFolder = chapterSource('10b', flags.use);
     log(`chapter 10b, exec and port-forward: ${describeSource(streamsFolder)}`);
+    const extensionsFolder = chapterSource('17', flags.use);
+    log(`chapter 17, CustomResourceDefinitions: ${describeSource(extensionsFolder)}`);
     server = await implementation.createApiServer({
       store,
       serviceAllocator: new ServiceAllocator({
@@ -553,6 +555,8 @@ export async function startApiServer(
       aggregator: createAggregator(),
       // `kubectl get netpol` says where policies are stored but not enforced (chapter 09b).
       readWarnings: [networkPolicyEnforcement],
+      // Kinds defined at run time by CustomResourceDefinitions (chapter 17).
+      apiExtensions: await loadModule('17', 'serving.ts', extensionsFolder),
       ...(loaded
         ? { security: loaded.security, resources: [...builtinResources, ...accessResources] }
         : {}),

@@ -15,6 +15,7 @@
 import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { kindResolver } from '../client/discover-kind.ts';
 import { clientConfigFromFlags } from '../client/kubeconfig.ts';
 import { repoRoot } from '../paths.ts';
 import {
@@ -35,6 +36,16 @@ import {
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { loadToolkit } from './toolkit.ts';
+
+/** What the garbage collector follows besides Services: its own default list (chapter 07). */
+const collectedResources = [
+  'pods',
+  'replicasets',
+  'replicationcontrollers',
+  'deployments',
+  'jobs',
+  'cronjobs',
+];
 
 const controllerNames = [
   'deployment',
@@ -167,7 +178,16 @@ export async function startControllerManager(
       createReplicaSetController({ toolkit, client, kind: 'ReplicationController' }),
     endpoints: () => createEndpointsController({ toolkit, client }),
     endpointslice: () => createEndpointSliceController({ toolkit, client }),
-    garbagecollector: () => createGarbageCollector({ toolkit, client }),
+    garbagecollector: () =>
+      createGarbageCollector({
+        toolkit,
+        client,
+        // Services too (a WebApp's, chapter 17), and owners of custom kinds found by discovery.
+        resources: [...collectedResources, 'services'],
+        resolveKind: kindResolver(client.config),
+        // A custom owner's deletion is no event the collector sees: look again every 30 s.
+        resyncMs: 30_000,
+      }),
     namespace: () => createNamespaceController({ toolkit, client }),
     nodelifecycle: () =>
       createNodeLifecycleController({

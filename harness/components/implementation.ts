@@ -35,6 +35,7 @@ import type {
 } from '../contracts/autoscaling.ts';
 import type { IngressModule } from '../contracts/ingress.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
+import type { OperatorModule, ServingModule } from '../contracts/apiextensions.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
 import type { DaemonSetModule, StatefulSetModule } from '../contracts/workloads.ts';
@@ -170,6 +171,7 @@ export interface ChapterModules {
     'versions.ts': VersionsModule;
   };
   '15b': { 'controller.ts': IngressModule };
+  '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -214,6 +216,7 @@ export const chapterModuleFiles = {
   '16a': ['raft.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts', 'versions.ts'],
   '15b': ['controller.ts'],
+  '17': ['serving.ts', 'webapp.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -14,6 +14,7 @@ import type {
   Timers,
 } from '../api/machinery.ts';
 import type { ApiAggregator } from '../api/aggregation.ts';
+import type { ServingModule } from './apiextensions.ts';
 import type { ResourceType } from '../api/resources.ts';
 import type { VersionConversion } from '../api/versions.ts';
 import type { Clock } from '../clock.ts';
@@ -79,6 +80,11 @@ export interface ApiServerOptions {
    * (harness/api/versions.ts). Discovery lists them when it is given withServedVersions.
    */
   conversions?: VersionConversion[];
+  /**
+   * CustomResourceDefinitions (chapter 17's serving.ts): the server serves the CRDs and, through
+   * its resource host, the kinds they define. Without it, only the built-in kinds.
+   */
+  apiExtensions?: ServingModule;
 }
 
 export interface ApiServer {

@@ -107,6 +107,10 @@ export type ReferenceConforms = Conforms<{
     'versions.ts': typeof import('../../solutions/14-autoscaling/versions.ts');
   };
   '15b': { 'controller.ts': typeof import('../../solutions/15b-ingress/controller.ts') };
+  '17': {
+    'serving.ts': typeof import('../../solutions/17-operators/serving.ts');
+    'webapp.ts': typeof import('../../solutions/17-operators/webapp.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -196,6 +200,10 @@ export type StubsConform = Conforms<{
     'versions.ts': typeof import('../../chapters/14-autoscaling/versions.ts');
   };
   '15b': { 'controller.ts': typeof import('../../chapters/15b-ingress/controller.ts') };
+  '17': {
+    'serving.ts': typeof import('../../chapters/17-operators/serving.ts');
+    'webapp.ts': typeof import('../../chapters/17-operators/webapp.ts');
+  };
 }>;
 
 /** Files of ChapterModules that chapterModuleFiles leaves out: none, or this does not compile. */

@@ -1,6 +1,7 @@
 // Chapter 07's modules, as the harness uses them: `kata run controller-manager` builds each
 // controller on the toolkit and a client, and runs it until its signal aborts (the leader's, with
 // --leader-elect). The controllers benchmark counts the ReplicaSet controller's reconciles.
+import type { ResourceType } from '../api/resources.ts';
 import type { ApiClient, Toolkit } from '../client/types.ts';
 
 /** What every controller is built with. */
@@ -36,7 +37,16 @@ export interface EndpointsModule {
 
 /** garbage-collector.ts. */
 export interface GarbageCollectorModule {
-  createGarbageCollector: (options: ControllerOptions) => RunningController;
+  createGarbageCollector: (
+    options: ControllerOptions & {
+      /** The resources it follows; its own list when absent. */
+      resources?: string[];
+      /** Owners of kinds not built in (chapter 17), found by discovery. */
+      resolveKind?: (apiVersion: string, kind: string) => Promise<ResourceType | undefined>;
+      /** How often every followed object is looked at again; 0, never. */
+      resyncMs?: number;
+    },
+  ) => RunningController;
 }
 
 /** namespace.ts. */

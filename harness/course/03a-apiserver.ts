@@ -197,7 +197,10 @@ export const chapter3A: Chapter = {
         'deleteOptionsOf',
         'checkNamespaceDeletable',
         'gracePeriodOf',
+        // Every DELETE asks whether finalizers hold the object (finalizers.ts).
+        'markIfFinalizing',
       ],
+      long: 'every DELETE passes the finalizers hook, so markIfFinalizing comes with the first DELETE test: without it no delete works',
     },
     {
       title: 'Collections, and pods that stop gracefully',
@@ -648,8 +651,8 @@ export const chapter3A: Chapter = {
       "Delete each selected object with deleteWithOptions and the body's DeleteOptions (deleteOptionsOf) less their preconditions; put in the List what it answers, or the listed object when that answer is a Status. Lesson: § Update and delete.",
     'Update and delete > DELETE with propagationPolicy Orphan marks the object with the finalizer orphan; taking the last finalizer off removes it':
       'The orphan finalizer is a hook of every resource (finalizerExtension): hooks.beforeDelete marks with markForOrphaning (the finalizer "orphan" and a deletionTimestamp) instead of deleting; hooks.afterUpdate calls removeIfFinalized when the object had finalizers. Call both hooks from your handlers. Lesson: § Update and delete.',
-    'Update and delete > DELETE of an object that carries a finalizer only marks it; taking the finalizer off removes it':
-      'Nothing new to write: the given markIfFinalizers (finalizers.ts) is what hooks.beforeDelete calls when the DELETE is not an Orphan one; it needs your storage.update and checkPreconditions, and your handlers returning what beforeDelete marked. Lesson: § Update and delete.',
+    'Update and delete > DELETE of an object with finalizers marks it with a deletionTimestamp; taking the last finalizer off removes it':
+      'Any finalizer holds an object: hooks.beforeDelete calls markIfFinalizing when the DELETE is not Orphan, which marks an object that has finalizers (a deletionTimestamp, no removal) and answers undefined for one without. Lesson: § Update and delete.',
     'Update and delete > an Orphan DELETE with a stale precondition is a 409 Conflict, and marks nothing':
       "Check the preconditions inside markForOrphaning's tryUpdate, against the object just read, and throw conflict before changing it. Lesson: § Update and delete.",
     'Update and delete > taking the finalizers off an object that is not being deleted keeps it':

@@ -43,6 +43,8 @@ export const suiteNodeIndexBase = {
   trace: 50,
   /** 15b: Ingress through the ingress controller, by host and path, with TLS. */
   ingress: 30,
+  /** 17: CustomResourceDefinitions and the WebApp operator. */
+  operators: 40,
 } as const;
 
 export interface KubectlCluster {

@@ -21,6 +21,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import {
+  definitionResource,
+  followDefinitions,
+  withCustomSchemas,
+  type CustomResourceDefinition,
+} from '../../harness/api/apiextensions.ts';
 import { ApiError } from '../../harness/api/errors.ts';
 import { serveOtherVersions } from '../../harness/api/versions.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
@@ -30,9 +36,11 @@ import {
   initialNamespaces,
   type ResourceType,
 } from '../../harness/api/resources.ts';
+import type { KubeObject } from '../../harness/api/types.ts';
 import { wantsTable } from '../../harness/api/tables.ts';
 import { WatchCache } from '../../harness/api/watch-cache.ts';
-import { systemClock } from '../../harness/clock.ts';
+import { rfc3339, systemClock } from '../../harness/clock.ts';
+import type { ResourceHost, ServingModule } from '../../harness/contracts/apiextensions.ts';
 import type { ApiServer, ApiServerOptions } from '../../harness/contracts/apiserver.ts';
 import { createServer, schemeOf, startSecurity } from '../../harness/api/security.ts';
 import { bytes } from '../../harness/store/bytes.ts';
@@ -41,14 +49,14 @@ import { answer, coreResource, queryOf, type ServerContext } from './context.ts'
 import { authenticate, authorize, namespaceLifecycle, serveReview, verbOf } from './filters.ts';
 import { warningHeader } from './fields.ts';
 import { finalizerExtension } from './finalizers.ts';
-import { verbHandlers } from './handlers.ts';
+import { deleteWithOptions, verbHandlers } from './handlers.ts';
 import { connecterHandler, serveEphemeralContainers, serveLog, serveUpgrade } from './logs.ts';
 import { checkPathSegments, parseResourcePath, type RequestInfo } from './paths.ts';
 import { serviceAllocation, startServiceAllocator } from './services.ts';
 import { methodNotAllowed, noSuchPath, statusOf } from './status.ts';
 import { ObjectStorage } from './storage.ts';
 import { builtinExtensions, gracePeriodOf, registerResources } from './strategy.ts';
-import { routeSubresource } from './subresource-handlers.ts';
+import { routeSubresource, serveSubresource, subresourcePath } from './subresource-handlers.ts';
 
 // The module's contract lives in harness/contracts/apiserver.ts; the pod grace period, in the
 // pods' strategy.
@@ -71,6 +79,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   if (options.serviceAllocator) await startServiceAllocator(context, options.serviceAllocator);
   const compactionIntervalMs = options.compactionIntervalMs ?? 5 * 60 * 1000;
   if (compactionIntervalMs > 0) startCompaction(context, compactionIntervalMs);
+  if (options.apiExtensions) await serveApiExtensions(context, options.apiExtensions);
   await startSecurity(
     options.security,
     context.watchSource,
@@ -84,6 +93,131 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
     listen: (port = 0, host = '127.0.0.1') => listenOn(context, port, host),
     close: () => closeServer(context),
   };
+}
+
+/**
+ * Serves one version of a custom resource (chapter 17): a registration like a built-in kind's,
+ * with the CRD's behaviour after the default strategy (pruned and defaulted objects, validated
+ * by the schema; a create drops the status when there is a status subresource), and its scale
+ * subresource as the server's own handler. It replaces whatever served that version before.
+ */
+function serveCustomResource(
+  context: ServerContext,
+  resource: ResourceType,
+  behaviour: Parameters<ResourceHost['serve']>[1],
+): void {
+  withdrawCustomResource(context, resource);
+  resource = { ...resource, custom: { ...resource.custom!, cells: behaviour.cells } };
+  const extensions = [...builtinExtensions, finalizerExtension(context)];
+  const { strategy, hooks } = registerResources([resource], extensions).get(resource)!;
+  const base = { ...strategy };
+  strategy.prepareForCreate = (object, makers) => {
+    const created = behaviour.prepare(base.prepareForCreate(object, makers));
+    if (resource.subresources.includes('status')) delete created.status;
+    return created;
+  };
+  strategy.prepareForUpdate = (current, next, subresource) =>
+    behaviour.prepare(base.prepareForUpdate(current, next, subresource));
+  strategy.validate = (object) => [...base.validate(object), ...behaviour.validate(object)];
+  strategy.validateUpdate = (next, current) => [
+    ...base.validateUpdate(next, current),
+    ...behaviour.validate(next),
+  ];
+  context.resources.push(resource);
+  context.registry.set(resource, { strategy, hooks });
+  const { scale } = behaviour;
+  if (!scale) return;
+  const subresource = {
+    name: 'scale',
+    get: scale.get,
+    update: (parent: KubeObject, body: KubeObject) =>
+      scale.update(parent, (body.spec as { replicas?: number } | undefined)?.replicas ?? 0),
+  };
+  context.subresourceHandlers.set(
+    subresourcePath(resource, 'scale'),
+    (_, request, response, info) =>
+      serveSubresource({ context, request, response, info, subresource }),
+  );
+}
+
+/** Stops serving one version of a custom resource: routing, discovery and its scale forget it. */
+function withdrawCustomResource(context: ServerContext, resource: ResourceType): void {
+  const index = context.resources.findIndex(
+    (each) =>
+      each.custom &&
+      each.group === resource.group &&
+      each.version === resource.version &&
+      each.resource === resource.resource,
+  );
+  if (index < 0) return;
+  context.registry.delete(context.resources[index]!);
+  context.resources.splice(index, 1);
+  context.subresourceHandlers.delete(subresourcePath(resource, 'scale'));
+}
+
+/**
+ * Stores a CRD as given, if it has not changed since it was read (409 otherwise); one being
+ * deleted whose last finalizer this took off is removed.
+ */
+async function updateDefinition(context: ServerContext, crd: CustomResourceDefinition) {
+  const read = crd.metadata.resourceVersion;
+  const name = crd.metadata.name!;
+  const stored = await context.storage.update(definitionResource, undefined, name, (current) => {
+    if (current.metadata.resourceVersion !== read) {
+      throw new ApiError(409, 'Conflict', `the CustomResourceDefinition "${name}" changed`);
+    }
+    const next = structuredClone(crd);
+    delete next.metadata.resourceVersion;
+    return next;
+  });
+  const { finalizers = [], deletionTimestamp } = stored.metadata;
+  if (deletionTimestamp && finalizers.length === 0) {
+    await context.storage.delete(definitionResource, undefined, name);
+  }
+}
+
+/** The API server's resource host (harness/contracts/apiextensions.ts), over this context. */
+function resourceHost(context: ServerContext): ResourceHost {
+  return {
+    served: () => context.resources,
+    serve: (resource, behaviour) => serveCustomResource(context, resource, behaviour),
+    withdraw: (resource) => withdrawCustomResource(context, resource),
+    list: async (resource) => (await context.storage.list(resource)).items,
+    deleteObject: async (resource, object) => {
+      const { namespace, name } = object.metadata;
+      const info = { resource, namespace, name };
+      await deleteWithOptions(context, info, {}, new URLSearchParams()).catch((error: unknown) => {
+        if (!(error instanceof ApiError && error.code === 404)) throw error;
+      });
+    },
+    updateDefinition: (crd) => updateDefinition(context, crd),
+    now: () => rfc3339(context.makers.clock.now()),
+  };
+}
+
+/**
+ * CustomResourceDefinitions (chapter 17's serving.ts): the CRDs' own strategy (the cleanup
+ * finalizer, validation), each group version's schemas in OpenAPI, and the CRDs followed from
+ * the store, the definition server serving what each defines through the resource host.
+ */
+async function serveApiExtensions(context: ServerContext, module: ServingModule): Promise<void> {
+  const definitions = module.createDefinitionServer(resourceHost(context));
+  const crds = context.registry.get(definitionResource)!.strategy;
+  const base = { ...crds };
+  const asDefinition = (object: KubeObject) => object as CustomResourceDefinition;
+  crds.prepareForCreate = (object, makers) =>
+    definitions.prepareForCreate(asDefinition(base.prepareForCreate(object, makers)));
+  crds.validate = (object) => [
+    ...base.validate(object),
+    ...definitions.validate(asDefinition(object)),
+  ];
+  crds.validateUpdate = (next, current) => [
+    ...base.validateUpdate(next, current),
+    ...definitions.validate(asDefinition(next)),
+  ];
+  const { discovery } = context.options;
+  if (discovery) context.options = { ...context.options, discovery: withCustomSchemas(discovery) };
+  await followDefinitions(context.watchSource, definitions, context.timers, context.watches);
 }
 
 /**
@@ -104,7 +238,10 @@ export function createContext(options: ApiServerOptions): ServerContext {
     storage,
     watchSource: watchCache ?? storage,
     watchCache,
-    resources: options.resources ?? builtinResources,
+    // A copy with the CRDs when they are served: the kinds they define join it at run time.
+    resources: options.apiExtensions
+      ? [...(options.resources ?? builtinResources), definitionResource]
+      : (options.resources ?? builtinResources),
     registry: new Map(),
     admission: [namespaceLifecycle],
     subresourceHandlers: new Map([

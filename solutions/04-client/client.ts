@@ -106,11 +106,13 @@ interface RequestOptions {
 /** The client for the whole API: resource clients share its configuration and connection pool. */
 export class HttpClient implements ApiClient {
   readonly config: ClientConfig;
-  private readonly resources = new Map(builtinResources.map((type) => [type.resource, type]));
+  private readonly resources: Map<string, ResourceType>;
 
   constructor(config: ClientConfig) {
     // A trailing slash would double up with the paths' leading one.
     this.config = { ...config, server: config.server.replace(/\/+$/, '') };
+    const known = [...builtinResources, ...(config.resources ?? [])];
+    this.resources = new Map(known.map((type) => [type.resource, type]));
   }
 
   resource<T extends KubeObject = KubeObject>(

@@ -7,7 +7,7 @@
 // brand new owner yet, and deleting a live object's dependents is the one mistake a garbage
 // collector must never make. An owner "exists" only with the same uid: a new object with the old
 // name is not the owner.
-import { resourceForKind } from '../../harness/api/resources.ts';
+import { resourceForKind, type ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject, OwnerReference } from '../../harness/api/types.ts';
 import { isNotFound } from '../../harness/client/errors.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
@@ -18,6 +18,16 @@ export interface GarbageCollectorOptions {
   client: ApiClient;
   /** The resources whose objects may be dependents (and owners). */
   resources?: string[];
+  /**
+   * The resource of an owner kind not built in (a custom resource, chapter 17), as discovery
+   * says; without it, or when it finds none, such an owner counts as existing.
+   */
+  resolveKind?: (apiVersion: string, kind: string) => Promise<ResourceType | undefined>;
+  /**
+   * Every this many milliseconds every followed object is looked at again (0: never): an owner
+   * of a kind it does not follow sends no delete event, so its dependents wait for this.
+   */
+  resyncMs?: number;
   clock?: TimerClock;
 }
 
@@ -60,6 +70,7 @@ export class GarbageCollector {
     for (const resource of resources) {
       const informer = toolkit.createInformer(client.resource(resource), {
         clock: this.clock,
+        resyncMs: options.resyncMs ?? 0,
         indexers: { ownerUid: toolkit.indexers.ownerUid },
       });
       this.informers.set(resource, informer);
@@ -116,12 +127,16 @@ export class GarbageCollector {
 
   /** Whether the owner a reference names exists, asking the API server itself. */
   async ownerExists(dependent: KubeObject, owner: OwnerReference): Promise<boolean> {
-    const type = resourceForKind(owner.apiVersion, owner.kind);
+    const { toolkit, client, resolveKind } = this.options;
+    const builtIn = resourceForKind(owner.apiVersion, owner.kind);
+    const type = builtIn ?? (await resolveKind?.(owner.apiVersion, owner.kind));
     // An owner of a kind this server does not serve cannot be checked: assume it exists.
     if (!type) return true;
     const namespace = type.namespaced ? dependent.metadata.namespace : undefined;
+    // A custom kind needs a client that knows its resource.
+    const reader = builtIn ? client : toolkit.createClient({ ...client.config, resources: [type] });
     try {
-      const found = await this.options.client.resource(type.resource, namespace).get(owner.name);
+      const found = await reader.resource(type.resource, namespace).get(owner.name);
       return found.metadata.uid === owner.uid;
     } catch (error) {
       if (isNotFound(error)) return false;

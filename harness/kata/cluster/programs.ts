@@ -29,7 +29,8 @@ type Component = { main?: (argv: string[]) => Promise<number | void> };
 export async function runComponent(name: string, argv: string[]): Promise<number> {
   // The components of the manifest, in course order; the other files of harness/components/ are
   // their shared support, not programs.
-  const components: string[] = componentsInCourseOrder();
+  // The operator (chapter 17) is a program too, though no part of `kata up`: the learner runs it.
+  const components: string[] = [...componentsInCourseOrder(), 'operator'];
   if (!components.includes(name)) {
     throw new UsageError(`unknown component "${name}"; choose one of ${components.join(', ')}`);
   }
