@@ -37,7 +37,7 @@ const hollow = spawn(
     '--import',
     'tsx',
     fileURLToPath(new URL('./programs/hollow-nodes.ts', import.meta.url)),
-    cluster.apiserver,
+    cluster.kubeconfig,
     String(NODES),
     '0',
   ],
