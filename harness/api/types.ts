@@ -454,6 +454,8 @@ export interface NodeAddress {
 }
 
 export interface NodeSpec {
+  /** The machine under the node, as its cloud names it: "kata://node-4" (the cloud node controller sets it). */
+  providerID?: string;
   podCIDR?: string;
   podCIDRs?: string[];
   unschedulable?: boolean;
