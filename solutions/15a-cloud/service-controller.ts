@@ -56,6 +56,11 @@ export class ServiceController {
   readonly services: Informer<Service>;
   readonly nodes: Informer<Node>;
   readonly controller: Controller;
+  /**
+   * The last state seen of each Service that has a load balancer: if a Service is gone before the
+   * controller could act on its finalizer, its load balancer is still deleted.
+   */
+  private readonly served = new Map<string, Service>();
 
   constructor(options: CloudControllerOptions) {
     this.options = options;
@@ -94,8 +99,17 @@ export class ServiceController {
   /** Makes the load balancer of the Service under `key` match what the Service asks. */
   async reconcile(key: string): Promise<void> {
     const service = this.services.get(key);
-    if (!service) return;
-    if (wantsLoadBalancer(service)) return this.ensure(structuredClone(service));
+    const gone = this.served.get(key);
+    if (!service) {
+      if (gone) await this.options.cloud.loadBalancers.ensureLoadBalancerDeleted(gone);
+      this.served.delete(key);
+      return;
+    }
+    if (wantsLoadBalancer(service)) {
+      this.served.set(key, service);
+      return this.ensure(structuredClone(service));
+    }
+    this.served.delete(key);
     if (hasCleanupFinalizer(service)) return this.cleanUp(structuredClone(service));
   }
 
@@ -148,9 +162,8 @@ export class ServiceController {
       );
     }
     await toolkit.updateWithRetry(services, name, (current) => {
-      current.metadata.finalizers = current.metadata.finalizers?.filter(
-        (finalizer) => finalizer !== cleanupFinalizer,
-      );
+      const rest = current.metadata.finalizers?.filter((f) => f !== cleanupFinalizer) ?? [];
+      current.metadata.finalizers = rest.length > 0 ? rest : undefined;
     });
   }
 
