@@ -5,15 +5,18 @@
 // cloud node lifecycle controller looks at every node that is not Ready and asks the cloud whether
 // its machine still exists: a Node whose machine was deleted is deleted too, so its pods move on.
 import type { Node } from '../../harness/api/types.ts';
-import { systemClock, sleep, type TimerClock } from '../../harness/clock.ts';
+import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import type { Controller, Informer } from '../../harness/client/types.ts';
 import type {
   CloudControllerOptions,
   InstanceMetadata,
   NodeLifecycleCloudOptions,
 } from '../../harness/contracts/cloud.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
 
 export type { CloudControllerOptions, NodeLifecycleCloudOptions };
+
+const section = '§ The cloud node controllers';
 
 /** The taint a kubelet of an external cloud registers with, until the cloud node controller is done. */
 export const uninitializedTaint = 'node.cloudprovider.kubernetes.io/uninitialized';
@@ -23,40 +26,22 @@ export const instanceTypeLabel = 'node.kubernetes.io/instance-type';
 
 /** Whether the node still waits for the cloud: no providerID yet, or the uninitialized taint. */
 export function needsInitialization(node: Node): boolean {
-  const tainted = node.spec?.taints?.some((taint) => taint.key === uninitializedTaint) ?? false;
-  return tainted || !node.spec?.providerID;
+  throw new NotImplemented('needsInitialization', section);
 }
 
 /**
- * The node as the cloud describes it: providerID set, the zone, region and instance-type labels,
- * the cloud's addresses (those of other types the node had are kept after them), and the
- * uninitialized taint gone. Returns a new object.
+ * A new node, as the cloud describes it: spec.providerID set, the zone, region and instance-type
+ * labels added, the uninitialized taint gone (the others kept, [] when none), and the cloud's
+ * addresses first in status.addresses, followed by the node's own of the types the cloud did not
+ * give. `node` is left as it was.
  */
 export function initializedNode(node: Node, metadata: InstanceMetadata): Node {
-  const next = structuredClone(node);
-  next.metadata.labels = {
-    ...next.metadata.labels,
-    [zoneLabel]: metadata.zone,
-    [regionLabel]: metadata.region,
-    [instanceTypeLabel]: metadata.instanceType,
-  };
-  next.spec = {
-    ...next.spec,
-    providerID: metadata.providerID,
-    taints: (next.spec?.taints ?? []).filter((taint) => taint.key !== uninitializedTaint),
-  };
-  const cloudTypes = new Set(metadata.nodeAddresses.map((address) => address.type));
-  const kept = (next.status?.addresses ?? []).filter((address) => !cloudTypes.has(address.type));
-  next.status = {
-    ...next.status,
-    addresses: [...metadata.nodeAddresses, ...kept],
-  };
-  return next;
+  throw new NotImplemented('initializedNode', section);
 }
 
 /** Whether the node's Ready condition says anything but True (a node with none is not Ready). */
 export function notReady(node: Node): boolean {
-  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True';
+  throw new NotImplemented('notReady', section);
 }
 
 export class CloudNodeController {
@@ -75,30 +60,18 @@ export class CloudNodeController {
     this.controller.watch(this.nodes);
   }
 
+  /** Runs the controller (its informer with it). */
   run(signal: AbortSignal): Promise<void> {
-    return this.controller.run(signal);
+    throw new NotImplemented('CloudNodeController.run', section);
   }
 
-  /** Initializes the node under `key` from the cloud, once; the status first, then the spec. */
+  /**
+   * Initializes the node `name` if it needs it: the cloud's instanceMetadata (its error is this
+   * reconcile's), then initializedNode written in two steps, the status (updateStatus) and then
+   * the labels and spec (update), each with updateWithRetry.
+   */
   async reconcile(name: string): Promise<void> {
-    const node = this.nodes.get(name);
-    if (!node || !needsInitialization(node)) return;
-    const metadata = await this.options.cloud.instances.instanceMetadata(node);
-    const { toolkit, client } = this.options;
-    const nodes = client.resource<Node>('nodes');
-    await toolkit.updateWithRetry(
-      nodes,
-      name,
-      (current) => {
-        current.status = initializedNode(current, metadata).status;
-      },
-      { status: true },
-    );
-    await toolkit.updateWithRetry(nodes, name, (current) => {
-      const next = initializedNode(current, metadata);
-      current.metadata.labels = next.metadata.labels;
-      current.spec = next.spec;
-    });
+    throw new NotImplemented('CloudNodeController.reconcile', section);
   }
 }
 
@@ -109,33 +82,22 @@ export class CloudNodeLifecycleController {
 
   constructor(options: NodeLifecycleCloudOptions) {
     this.options = options;
-    this.clock = (options.clock as TimerClock | undefined) ?? systemClock;
+    this.clock = options.clock ?? systemClock;
     this.nodes = options.toolkit.createInformer(options.client.resource<Node>('nodes'));
   }
 
-  /** Every --node-monitor-period: one pass over the nodes. */
+  /**
+   * Runs the informer and waits for its sync (returns if `signal` aborts first); then, until
+   * `signal` aborts, monitorNodes (a failed pass is tried again next time) every monitorPeriodMs
+   * (5 s) on the clock.
+   */
   async run(signal: AbortSignal): Promise<void> {
-    this.nodes.run(signal);
-    try {
-      await this.nodes.waitForSync(signal);
-    } catch {
-      return;
-    }
-    while (!signal.aborted) {
-      await this.monitorNodes().catch(() => undefined);
-      await sleep(this.clock, this.options.monitorPeriodMs ?? 5000, signal);
-    }
+    throw new NotImplemented('CloudNodeLifecycleController.run', section);
   }
 
-  /** Deletes each Node that is not Ready and whose machine the cloud no longer has. */
+  /** Deletes each Node that is notReady and whose machine the cloud says no longer exists; returns their names. */
   async monitorNodes(): Promise<string[]> {
-    const deleted: string[] = [];
-    for (const node of this.nodes.list().filter(notReady)) {
-      if (await this.options.cloud.instances.instanceExists(node)) continue;
-      await this.options.client.resource<Node>('nodes').delete(node.metadata.name!);
-      deleted.push(node.metadata.name!);
-    }
-    return deleted;
+    throw new NotImplemented('CloudNodeLifecycleController.monitorNodes', section);
   }
 }
 

@@ -109,7 +109,7 @@ export class CloudNodeLifecycleController {
 
   constructor(options: NodeLifecycleCloudOptions) {
     this.options = options;
-    this.clock = (options.clock as TimerClock | undefined) ?? systemClock;
+    this.clock = options.clock ?? systemClock;
     this.nodes = options.toolkit.createInformer(options.client.resource<Node>('nodes'));
   }
 

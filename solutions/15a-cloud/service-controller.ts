@@ -72,11 +72,14 @@ export class ServiceController {
       reconcile: (key) => this.reconcile(key),
     });
     this.controller.watch(this.services);
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
     // A node changing what it is to a load balancer re-syncs every Service that has one.
     const resync = () => {
       for (const service of this.services.list()) {
         if (wantsLoadBalancer(service) || hasCleanupFinalizer(service))
-          this.controller.queue.add(toolkit.keyOf(service));
+          this.controller.queue.add(this.options.toolkit.keyOf(service));
       }
     };
     this.nodes.addEventHandlers({
@@ -84,9 +87,6 @@ export class ServiceController {
       update: (old, node) => backendChanged(old, node) && resync(),
       delete: resync,
     });
-  }
-
-  async run(signal: AbortSignal): Promise<void> {
     this.nodes.run(signal);
     try {
       await this.nodes.waitForSync(signal);
