@@ -27,6 +27,7 @@ import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
+import { chapter15A } from './course/15a-cloud.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -115,6 +116,7 @@ export const course: Chapter[] = [
   chapter13B,
   chapter13C,
   chapter14,
+  chapter15A,
   chapter16A,
 ];
 
