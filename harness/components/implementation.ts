@@ -32,6 +32,13 @@ import type {
   ResourceMetricsModule,
   StatsModule,
 } from '../contracts/autoscaling.ts';
+import type {
+  AddressPoolModule,
+  CloudNodeModule,
+  ClusterAutoscalerModule,
+  LoadBalancerModule,
+  ServiceControllerModule,
+} from '../contracts/cloud.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
@@ -166,6 +173,13 @@ export interface ChapterModules {
     'stats.ts': StatsModule;
     'metrics-server.ts': MetricsServerModule;
   };
+  '15a': {
+    'address-pool.ts': AddressPoolModule;
+    'load-balancer.ts': LoadBalancerModule;
+    'service-controller.ts': ServiceControllerModule;
+    'node-controller.ts': CloudNodeModule;
+    'cluster-autoscaler.ts': ClusterAutoscalerModule;
+  };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -209,6 +223,13 @@ export const chapterModuleFiles = {
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts'],
+  '15a': [
+    'address-pool.ts',
+    'load-balancer.ts',
+    'service-controller.ts',
+    'node-controller.ts',
+    'cluster-autoscaler.ts',
+  ],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

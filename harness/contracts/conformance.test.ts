@@ -105,6 +105,13 @@ export type ReferenceConforms = Conforms<{
     'stats.ts': typeof import('../../solutions/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../solutions/14-autoscaling/metrics-server.ts');
   };
+  '15a': {
+    'address-pool.ts': typeof import('../../solutions/15a-cloud/address-pool.ts');
+    'load-balancer.ts': typeof import('../../solutions/15a-cloud/load-balancer.ts');
+    'service-controller.ts': typeof import('../../solutions/15a-cloud/service-controller.ts');
+    'node-controller.ts': typeof import('../../solutions/15a-cloud/node-controller.ts');
+    'cluster-autoscaler.ts': typeof import('../../solutions/15a-cloud/cluster-autoscaler.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -191,6 +198,13 @@ export type StubsConform = Conforms<{
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
     'stats.ts': typeof import('../../chapters/14-autoscaling/stats.ts');
     'metrics-server.ts': typeof import('../../chapters/14-autoscaling/metrics-server.ts');
+  };
+  '15a': {
+    'address-pool.ts': typeof import('../../chapters/15a-cloud/address-pool.ts');
+    'load-balancer.ts': typeof import('../../chapters/15a-cloud/load-balancer.ts');
+    'service-controller.ts': typeof import('../../chapters/15a-cloud/service-controller.ts');
+    'node-controller.ts': typeof import('../../chapters/15a-cloud/node-controller.ts');
+    'cluster-autoscaler.ts': typeof import('../../chapters/15a-cloud/cluster-autoscaler.ts');
   };
 }>;
 
