@@ -134,6 +134,7 @@ export const componentKinds = [
   'kubelet',
   'proxy',
   'metrics-server',
+  'cloud-controller-manager',
 ] as const;
 
 export type ComponentKind = (typeof componentKinds)[number];
@@ -152,6 +153,7 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14'],
   proxy: ['09', '09b'],
   'metrics-server': ['03b', '14'],
+  'cloud-controller-manager': ['15a'],
 };
 
 /** The components in course order: first the one whose chapter comes first. */

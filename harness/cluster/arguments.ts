@@ -8,6 +8,7 @@
 // Unless --insecure, the API server serves TLS with authentication, RBAC and the Node authorizer
 // and admission on, and each component has a kubeconfig of its own naming who it is (./pki.ts,
 // which start.ts writes before anything starts).
+import type { CloudConfig } from '../cloud/machines.ts';
 import net from 'node:net';
 import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
@@ -352,7 +353,7 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
 /** Who a component is over TLS (undefined with --insecure), and the kubeconfig it is given. */
 function credentialsOf(
   options: ClusterOptions,
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
+  kind: Parameters<typeof componentIdentity>[0],
   nodeName?: string,
 ) {
   const identity = options.insecure ? undefined : componentIdentity(kind, nodeName);
@@ -404,6 +405,63 @@ async function dnsComponent(options: ClusterOptions, network: NetworkMode) {
 /** The metrics server's arguments: the cluster's kubeconfig, listening on loopback at `port`. */
 export function metricsServerArguments(kubeconfig: string, port: number): string[] {
   return ['--kubeconfig', kubeconfig, '--bind-address', '127.0.0.1', '--secure-port', String(port)];
+}
+
+/** The kata cloud's own configuration: the cluster it serves and the machines `kata up` started. */
+export function cloudConfigFor(
+  options: ClusterOptions,
+  plan: Pick<ClusterPlan, 'apiserverUrl' | 'secure' | 'network' | 'clusterDns' | 'nodes'>,
+): CloudConfig {
+  const [minSize, maxSize] = (options.autoscaleNodes ?? '0:2').split(':').map(Number);
+  return {
+    dataDir: options.dataDir,
+    apiserver: plan.apiserverUrl,
+    secure: plan.secure,
+    network: plan.network,
+    proxyMode: options.proxyMode ?? 'userspace',
+    clusterDns: plan.clusterDns,
+    machines: plan.nodes.map(({ name, ip }) => ({ name, ip })),
+    nodeIndexBase: options.nodeIndexBase,
+    nodeGroup: { id: 'kata-pool', minSize: minSize ?? 0, maxSize: maxSize ?? 2 },
+    externalCidr: '127.50.0.0/16',
+    use: { kubelet: options.use.kubelet, proxy: options.use.proxy },
+  };
+}
+
+/**
+ * The cloud-controller-manager: the kata cloud and its controllers, and the cluster autoscaler over
+ * the kata-pool node group, reading <data dir>/cloud-config.json (start.ts writes it).
+ */
+async function cloudControllerManagerComponent(options: ClusterOptions): Promise<ComponentPlan> {
+  const port = await choosePort('127.0.0.1', 0);
+  const { identity, kubeconfig } = credentialsOf(options, 'cloud-controller-manager');
+  const group = options.autoscaleNodes ?? '0:2';
+  return {
+    name: 'cloud-controller-manager',
+    kind: 'cloud-controller-manager',
+    args: [
+      '--kubeconfig',
+      kubeconfig,
+      ...servingArguments(port),
+      '--cloud-provider',
+      'kata',
+      '--cloud-config',
+      cloudConfigPath(options.dataDir),
+      '--nodes',
+      `${group}:kata-pool`,
+      ...(options.scaleDownUnneededTime
+        ? ['--scale-down-unneeded-time', options.scaleDownUnneededTime]
+        : []),
+    ],
+    address: `127.0.0.1:${port}`,
+    health: `http://127.0.0.1:${port}/readyz`,
+    identity,
+  };
+}
+
+/** Where a cluster keeps the kata cloud's configuration. */
+export function cloudConfigPath(dataDir: string): string {
+  return path.join(dataDir, 'cloud-config.json');
 }
 
 /** Every component of the cluster with its arguments, address and health endpoint. */
@@ -488,6 +546,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,
   });
+  components.push(await cloudControllerManagerComponent(options));
   return {
     clusterDns: dns.clusterDns,
     storeUrl,

@@ -28,6 +28,12 @@ export interface ClusterOptions {
   nodeIndexBase: number;
   serviceClusterIpRange?: string;
   nodeMonitorGracePeriod?: string;
+  /**
+   * The cluster autoscaler's node group beyond the first nodes, "MIN:MAX" (its --nodes without the
+   * group's name; "0:2" unless told), and how long a node stays unneeded before it goes ("10m").
+   */
+  autoscaleNodes?: string;
+  scaleDownUnneededTime?: string;
   /** loopback, single (everything on 127.0.0.1), or auto (single where loopback cannot bind). */
   network?: NetworkChoice;
   /**

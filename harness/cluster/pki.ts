@@ -126,7 +126,14 @@ export interface ComponentIdentity {
 
 /** The identity of each kind of component; a kubelet's names its node. */
 export function componentIdentity(
-  kind: 'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'kubelet',
+  kind:
+    | 'controller-manager'
+    | 'scheduler'
+    | 'proxy'
+    | 'dns'
+    | 'metrics-server'
+    | 'cloud-controller-manager'
+    | 'kubelet',
   nodeName?: string,
 ): ComponentIdentity {
   switch (kind) {
@@ -140,6 +147,8 @@ export function componentIdentity(
       return { name: kind, commonName: 'system:kube-dns' };
     case 'metrics-server':
       return { name: kind, commonName: 'system:metrics-server' };
+    case 'cloud-controller-manager':
+      return { name: kind, commonName: 'system:cloud-controller-manager' };
     case 'kubelet':
       return {
         name: `kubelet-${nodeName}`,
