@@ -55,13 +55,16 @@ async function setUp() {
 }
 
 describe('The service controller', () => {
-  test('a Service wants a load balancer when it is of type LoadBalancer and not being deleted', () => {
+  test('a Service wants a load balancer when it is of type LoadBalancer, of no other class, and not being deleted', () => {
     expect(wantsLoadBalancer(loadBalancerService('web')), 'type LoadBalancer').toBe(true);
     const nodePort = { ...loadBalancerService('web'), spec: { type: 'NodePort' as const } };
     expect(wantsLoadBalancer(nodePort), 'type NodePort').toBe(false);
     const deleting = loadBalancerService('web');
     deleting.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
     expect(wantsLoadBalancer(deleting), 'a LoadBalancer Service being deleted').toBe(false);
+    const classed = loadBalancerService('web');
+    classed.spec.loadBalancerClass = 'example.com/metallb';
+    expect(wantsLoadBalancer(classed), 'one with a loadBalancerClass of its own').toBe(false);
   });
 
   test('loadBalancerNodes: Ready nodes, without the exclude label or the autoscaler taint, by name', () => {

@@ -21,7 +21,10 @@ export const excludeLabel = 'node.kubernetes.io/exclude-from-external-load-balan
 /** The taint the cluster autoscaler puts on a node it is about to delete. */
 export const toBeDeletedTaint = 'ToBeDeletedByClusterAutoscaler';
 
-/** Whether `service` should have a load balancer now: type LoadBalancer and not being deleted. */
+/**
+ * Whether `service` should have a load balancer now: type LoadBalancer, not being deleted, and no
+ * spec.loadBalancerClass (a Service with a class is served by that implementation, not the cloud's).
+ */
 export function wantsLoadBalancer(service: Service): boolean {
   throw new NotImplemented('wantsLoadBalancer', section);
 }

@@ -504,6 +504,8 @@ export interface ServiceSpec {
   externalName?: string;
   /** Addresses outside the cluster that also lead to the Service (no one allocates them). */
   externalIPs?: string[];
+  /** Which load balancer implementation serves a LoadBalancer Service; unset: the cloud's own. */
+  loadBalancerClass?: string;
 }
 
 /** Where a load balancer serves a LoadBalancer Service: an IP, or a host name. */

@@ -407,12 +407,21 @@ export function metricsServerArguments(kubeconfig: string, port: number): string
   return ['--kubeconfig', kubeconfig, '--bind-address', '127.0.0.1', '--secure-port', String(port)];
 }
 
+/**
+ * Where a cluster's load balancers get their addresses: 127.50.0.0/16 for the default cluster, and
+ * a /24 of it of their own for clusters further along the address plan (the end-to-end suites), so
+ * that clusters side by side never listen on the same address.
+ */
+export function externalCidrFor(nodeIndexBase: number): string {
+  return nodeIndexBase === 0 ? '127.50.0.0/16' : `127.50.${nodeIndexBase % 256}.0/24`;
+}
+
 /** The kata cloud's own configuration: the cluster it serves and the machines `kata up` started. */
 export function cloudConfigFor(
   options: ClusterOptions,
   plan: Pick<ClusterPlan, 'apiserverUrl' | 'secure' | 'network' | 'clusterDns' | 'nodes'>,
 ): CloudConfig {
-  const [minSize, maxSize] = (options.autoscaleNodes ?? '0:2').split(':').map(Number);
+  const [minSize, maxSize] = (options.autoscaleNodes ?? '0:0').split(':').map(Number);
   return {
     dataDir: options.dataDir,
     apiserver: plan.apiserverUrl,
@@ -422,20 +431,21 @@ export function cloudConfigFor(
     clusterDns: plan.clusterDns,
     machines: plan.nodes.map(({ name, ip }) => ({ name, ip })),
     nodeIndexBase: options.nodeIndexBase,
-    nodeGroup: { id: 'kata-pool', minSize: minSize ?? 0, maxSize: maxSize ?? 2 },
-    externalCidr: '127.50.0.0/16',
+    nodeGroup: { id: 'kata-pool', minSize: minSize ?? 0, maxSize: maxSize ?? 0 },
+    externalCidr: externalCidrFor(options.nodeIndexBase),
     use: { kubelet: options.use.kubelet, proxy: options.use.proxy },
   };
 }
 
 /**
- * The cloud-controller-manager: the kata cloud and its controllers, and the cluster autoscaler over
- * the kata-pool node group, reading <data dir>/cloud-config.json (start.ts writes it).
+ * The cloud-controller-manager: the kata cloud and its controllers, reading
+ * <data dir>/cloud-config.json (start.ts writes it); with autoscaleNodes, the cluster autoscaler
+ * over the kata-pool node group too (`kata up` asks for 0:2; the end-to-end clusters, whose tests
+ * leave pods Pending on purpose, for none unless they say so).
  */
 async function cloudControllerManagerComponent(options: ClusterOptions): Promise<ComponentPlan> {
   const port = await choosePort('127.0.0.1', 0);
   const { identity, kubeconfig } = credentialsOf(options, 'cloud-controller-manager');
-  const group = options.autoscaleNodes ?? '0:2';
   return {
     name: 'cloud-controller-manager',
     kind: 'cloud-controller-manager',
@@ -447,8 +457,7 @@ async function cloudControllerManagerComponent(options: ClusterOptions): Promise
       'kata',
       '--cloud-config',
       cloudConfigPath(options.dataDir),
-      '--nodes',
-      `${group}:kata-pool`,
+      ...(options.autoscaleNodes ? ['--nodes', `${options.autoscaleNodes}:kata-pool`] : []),
       ...(options.scaleDownUnneededTime
         ? ['--scale-down-unneeded-time', options.scaleDownUnneededTime]
         : []),

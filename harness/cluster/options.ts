@@ -30,7 +30,8 @@ export interface ClusterOptions {
   nodeMonitorGracePeriod?: string;
   /**
    * The cluster autoscaler's node group beyond the first nodes, "MIN:MAX" (its --nodes without the
-   * group's name; "0:2" unless told), and how long a node stays unneeded before it goes ("10m").
+   * group's name; no autoscaler without it), and how long a node stays unneeded before it goes
+   * ("10m").
    */
   autoscaleNodes?: string;
   scaleDownUnneededTime?: string;

@@ -75,8 +75,8 @@ export const chapter15A: Chapter = {
       'nextBackend undefined: client.destroy() and return. Lesson: § A TCP load balancer.',
     [`${balancer}close stops listening`]:
       'clearInterval the checks, destroy every open socket (keep them in a Set as they open), then server.close. Lesson: § A TCP load balancer.',
-    [`${service}a Service wants a load balancer when it is of type LoadBalancer and not being deleted`]:
-      'spec.type === "LoadBalancer" and no metadata.deletionTimestamp. Lesson: § The service controller.',
+    [`${service}a Service wants a load balancer when it is of type LoadBalancer, of no other class, and not being deleted`]:
+      'spec.type === "LoadBalancer", no spec.loadBalancerClass and no metadata.deletionTimestamp. Lesson: § The service controller.',
     [`${service}loadBalancerNodes: Ready nodes, without the exclude label or the autoscaler taint, by name`]:
       'Filter on the Ready condition being True, the label key being absent, no taint with the key toBeDeletedTaint; then sort by metadata.name. Lesson: § The service controller.',
     [`${service}backendChanged: a node that became Ready changes the backends, a heartbeat does not`]:

@@ -21,9 +21,16 @@ export const toBeDeletedTaint = 'ToBeDeletedByClusterAutoscaler';
 
 const component = 'service-controller';
 
-/** Whether `service` should have a load balancer now: type LoadBalancer and not being deleted. */
+/**
+ * Whether `service` should have a load balancer now: type LoadBalancer, not being deleted, and no
+ * spec.loadBalancerClass (a Service with a class is served by that implementation, not the cloud's).
+ */
 export function wantsLoadBalancer(service: Service): boolean {
-  return service.spec.type === 'LoadBalancer' && !service.metadata.deletionTimestamp;
+  return (
+    service.spec.type === 'LoadBalancer' &&
+    !service.spec.loadBalancerClass &&
+    !service.metadata.deletionTimestamp
+  );
 }
 
 /** Whether the Service carries the cleanup finalizer. */
