@@ -43,6 +43,7 @@ describe('The plan', () => {
       'kubelet-node-2',
       'proxy-node-2',
       'metrics-server',
+      'cloud-controller-manager',
     ]);
     expect(plan.storeUrl).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
     expect(flag(store!, '--listen-client-urls')).toBe(plan.storeUrl);
@@ -105,6 +106,7 @@ describe('The plan', () => {
       'kubelet-node-1': 'system:node:node-1',
       'proxy-node-1': 'system:kube-proxy',
       'metrics-server': 'system:metrics-server',
+      'cloud-controller-manager': 'system:cloud-controller-manager',
     });
     const kubelet = plan.components.find((component) => component.name === 'kubelet-node-2')!;
     expect(kubelet.identity!.organizations, 'a kubelet is in the group system:nodes').toEqual([

@@ -114,6 +114,8 @@ export class TcpLoadBalancer {
     const backend = this.backends[index]!;
     const upstream = net.connect({ host: backend.host, port: backend.port });
     for (const socket of [client, upstream]) {
+      // Bytes go on as they come: Nagle's algorithm would hold a small answer back for an ACK.
+      socket.setNoDelay(true);
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
     }
