@@ -6,7 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
+import {
+  startCluster,
+  useEverywhere,
+  type ClusterOptions,
+  type RunningCluster,
+} from '../cluster/start.ts';
 import { kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 
 /**
@@ -36,6 +41,8 @@ export const suiteNodeIndexBase = {
   security: 140,
   /** 11c and 11d: a pod's token and admission webhooks (pod-tokens.test.ts, its own components). */
   podTokens: 144,
+  /** 15a: load balancers and the cluster autoscaler (nodes 20-22, then 23-29 for the cloud's machines). */
+  cloud: 20,
 } as const;
 
 export interface KubectlCluster {
@@ -48,12 +55,14 @@ export interface KubectlCluster {
 
 /**
  * Starts a reference cluster of `nodes` nodes and a kubectl pointed at it; its Services get
- * ClusterIPs from `serviceClusterIpRange`, one of the suite's own by default.
+ * ClusterIPs from `serviceClusterIpRange`, one of the suite's own by default. `more` sets other
+ * options (the cloud suite's autoscaler).
  */
 export async function startKubectlCluster(
   nodes: number,
   nodeIndexBase: number,
   serviceClusterIpRange = `127.${nodeIndexBase - 40}.0.0/16`,
+  more: Partial<ClusterOptions> = {},
 ): Promise<KubectlCluster> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-kubectl-cluster-'));
   const cluster = await startCluster({
@@ -69,6 +78,7 @@ export async function startKubectlCluster(
     // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
     nodeMonitorGracePeriod: '20s',
     print: () => {},
+    ...more,
   });
   const kubectl = kubectlFor(cluster.apiserver, 60_000);
   return {
