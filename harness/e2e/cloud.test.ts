@@ -4,7 +4,9 @@
 // gets a fourth node from the cloud (initialized: providerID, zone) and every pod Running; once the
 // Deployment shrinks, the node goes after the unneeded time (20 s here) and its Node is deleted.
 // One cluster, nodes 20-22, the cloud's machines from 23. Skipped, with the reason, without kubectl.
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
@@ -82,8 +84,22 @@ describe('The cloud on a cluster', () => {
   it('pods beyond the nodes get a fourth node from the cloud, which goes once they are gone', async () => {
     // One pod a node: each asks for more than half of a node's cores (every node has them all).
     const cpu = `${Math.floor(os.cpus().length * 600)}m`;
-    await kubectl('create', 'deployment', 'big', '--image', 'kata/echo:1.0', '--replicas', '4');
-    await kubectl('set', 'resources', 'deployment', 'big', `--requests=cpu=${cpu}`);
+    const manifest = path.join(cluster!.kubectl.home, 'big.json');
+    const container = { name: 'echo', image: 'kata/echo:1.0', resources: { requests: { cpu } } };
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'big' },
+        spec: {
+          replicas: 4,
+          selector: { matchLabels: { app: 'big' } },
+          template: { metadata: { labels: { app: 'big' } }, spec: { containers: [container] } },
+        },
+      }),
+    );
+    await kubectl('apply', '-f', manifest);
     const running = async () =>
       (
         await kubectl(
