@@ -2,7 +2,7 @@
 // type LoadBalancer gets an external address from the kata cloud, kubectl shows it as EXTERNAL-IP,
 // and connections to it reach the pods; a Deployment asking for more CPU than the three nodes have
 // gets a fourth node from the cloud (initialized: providerID, zone) and every pod Running; once the
-// Deployment shrinks, the node goes after the unneeded time (20 s here) and its Node is deleted.
+// Deployment shrinks, the node goes after the unneeded time (10 s here) and its Node is deleted.
 // One cluster, nodes 20-22, the cloud's machines from 23. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -18,7 +18,7 @@ beforeAll(async () => {
   if (!hasKubectl) return;
   cluster = await startKubectlCluster(3, suiteNodeIndexBase.cloud, '127.119.0.0/24', {
     autoscaleNodes: '0:1',
-    scaleDownUnneededTime: '20s',
+    scaleDownUnneededTime: '10s',
   });
 }, 180_000);
 
