@@ -116,15 +116,15 @@ describe('The service controller', () => {
     await services.create(loadBalancerService('web'));
     await waitFor(() => cloud.ensured.length > 0, 'a load balancer for default/web');
     expect(
-      cloud.ensured.map((call) => call.service),
-      'load balancers asked for, after a ClusterIP db and a LoadBalancer web',
+      [...new Set(cloud.ensured.map((call) => call.service))],
+      'load balancers asked for (ensureLoadBalancer may be asked again: it is idempotent), after a ClusterIP db and a LoadBalancer web',
     ).toEqual(['default/web']);
   });
 
   test('a node joining updates the load balancer with the new nodes', async () => {
     const { cloud, nodes, services } = await setUp();
     await services.create(loadBalancerService('web'));
-    await waitFor(() => cloud.ensured.length === 1, 'the first load balancer');
+    await waitFor(() => cloud.ensured.length > 0, 'the first load balancer');
     const n3 = await nodes.create(exampleNode('n3'));
     await nodes.updateStatus({ ...n3, status: exampleNode('n3').status });
     await waitFor(
