@@ -8,6 +8,11 @@
 // take turns, five rounds each, and the median round of each is compared, so a noisy neighbour
 // slows both alike.
 //
+// Then, on a one-node reference cluster whose cluster autoscaler may add one machine: the time from
+// a Deployment of two pods that fit one a node to both Running, the second on a node the kata cloud
+// started for it (the autoscaler's scan, the machine's start and registration, the cloud node
+// controller, the scheduler, the pod's start), with the new node's Ready time beside it.
+//
 // The pod and the load balancer run in processes of their own, as in a cluster (the kata cloud
 // runs its load balancers inside the cloud-controller-manager); the client is this one. What the
 // load balancer adds here is its own hop; in a cluster a request through it also crosses the
@@ -15,6 +20,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import os from 'node:os';
+import type { Deployment, Node, Pod } from '../api/types.ts';
+import { startProgramCluster } from '../cluster/for-program.ts';
+import { useEverywhere } from '../cluster/start.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 import { childEndsWithProgram } from '../lifetime.ts';
 import { median } from './programs/tcp-measure.ts';
 
@@ -94,4 +104,63 @@ try {
 } finally {
   await balancer.end();
   await pod.end();
+}
+
+/** Polls `condition` every 200 ms; resolves with the milliseconds since `since` once it holds. */
+async function timeUntil(since: number, condition: () => Promise<boolean>): Promise<number> {
+  while (!(await condition())) await new Promise((resolve) => setTimeout(resolve, 200));
+  return performance.now() - since;
+}
+
+const { cluster, end: endCluster } = await startProgramCluster('kata-bench-cloud-', {
+  nodes: 1,
+  use: useEverywhere('solutions'),
+  storePort: 0,
+  apiserverPort: 0,
+  kubeletPort: 0,
+  nodeIndexBase: 26,
+  serviceClusterIpRange: '127.119.128.0/24',
+  autoscaleNodes: '0:1',
+  print: () => {},
+});
+try {
+  const client = toolkit.createClient({ server: cluster.apiserver });
+  const cpu = `${Math.floor(os.cpus().length * 600)}m`;
+  const big: Deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'big', namespace: 'default' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'big' } },
+      template: {
+        metadata: { labels: { app: 'big' } },
+        spec: {
+          containers: [{ name: 'echo', image: 'kata/echo:1.0', resources: { requests: { cpu } } }],
+        },
+      },
+    },
+  };
+  const started = performance.now();
+  await client.resource<Deployment>('deployments', 'default').create(big);
+  const nodeReady = timeUntil(started, async () =>
+    (await client.resource<Node>('nodes').list()).items.some(
+      (node) =>
+        node.metadata.name === 'node-2' &&
+        node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+    ),
+  );
+  const podsRunning = timeUntil(started, async () => {
+    const pods = (await client.resource<Pod>('pods', 'default').list()).items;
+    return pods.filter((p) => p.status?.phase === 'Running').length === 2;
+  });
+  console.log(`A pod that fits no node, on a one-node cluster whose autoscaler may add one:`);
+  console.log(
+    `  the new node Ready after      ${((await nodeReady) / 1000).toFixed(1).padStart(6)} s`,
+  );
+  console.log(
+    `  both pods Running after       ${((await podsRunning) / 1000).toFixed(1).padStart(6)} s`,
+  );
+} finally {
+  await endCluster();
 }
