@@ -5,7 +5,7 @@
 // CA in the data directory, as a cloud's node bootstrap would hand one out), and stops them with
 // SIGTERM when the machine is deleted or the cloud ends.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -19,6 +19,7 @@ import { componentIdentity, componentKubeconfig } from '../cluster/pki.ts';
 import type { Use } from '../components/implementation.ts';
 import { nodeIp, podCidrForNode, type NetworkMode } from '../network.ts';
 import { repoRoot } from '../paths.ts';
+import { ProcessRuntime } from '../runtime/process-runtime.ts';
 
 /** What the cloud knows of the cluster it serves: `kata up` writes it as <data dir>/cloud-config.json. */
 export interface CloudConfig {
@@ -50,6 +51,9 @@ export interface Machine {
   /** The node group it belongs to; none for the machines `kata up` started. */
   group?: string;
   processes: ChildProcess[];
+  /** Its kubelet's root directory and pod range (the cloud's machines only): where its containers are. */
+  rootDir?: string;
+  podCidr?: string;
 }
 
 /** The cloud's zones, in turn by the machine's number: kata-1a, kata-1b, kata-1c. */
@@ -122,10 +126,22 @@ export async function startMachine(
     ),
     launch(config, 'proxy', `proxy-${name}`, proxyArguments(proxy, node), config.use.proxy),
   ];
-  return { name, ip, zone: zoneOf(index), group, processes };
+  return {
+    name,
+    ip,
+    zone: zoneOf(index),
+    group,
+    processes,
+    rootDir: node.rootDir,
+    podCidr: node.podCidr,
+  };
 }
 
-/** Stops a machine's processes: SIGTERM, then SIGKILL after `graceMs`. Resolves once they exited. */
+/**
+ * Stops a machine: its processes (SIGTERM, then SIGKILL after `graceMs`), then the containers its
+ * kubelet left running (they run detached, so that a kubelet may restart under its pods; a machine
+ * that is deleted takes them with it). Resolves once all have ended.
+ */
 export async function stopMachine(machine: Machine, graceMs = 10_000): Promise<void> {
   await Promise.all(
     machine.processes.map(
@@ -141,4 +157,9 @@ export async function stopMachine(machine: Machine, graceMs = 10_000): Promise<v
         }),
     ),
   );
+  const stateDir = machine.rootDir && path.join(machine.rootDir, 'runtime');
+  if (stateDir && existsSync(stateDir))
+    await new ProcessRuntime({ stateDir, podCidr: machine.podCidr! })
+      .close({ stopAll: true })
+      .catch(() => {});
 }
