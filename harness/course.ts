@@ -29,6 +29,7 @@ import { chapter16A } from './course/16a-raft.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
 import { chapter15B } from './course/15b-ingress.ts';
 import { chapter17 } from './course/17-operators.ts';
+import { chapter15A } from './course/15a-cloud.ts';
 
 /**
  * A stage: a unit of progress and of time a learner can finish in one sitting. Its id is the
@@ -117,6 +118,7 @@ export const course: Chapter[] = [
   chapter13B,
   chapter13C,
   chapter14,
+  chapter15A,
   chapter15B,
   chapter16A,
   chapter17,
@@ -136,6 +138,7 @@ export const componentKinds = [
   'kubelet',
   'proxy',
   'metrics-server',
+  'cloud-controller-manager',
   'ingress',
 ] as const;
 
@@ -155,6 +158,7 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14'],
   proxy: ['09', '09b'],
   'metrics-server': ['03b', '14'],
+  'cloud-controller-manager': ['15a'],
   ingress: ['15b'],
 };
 

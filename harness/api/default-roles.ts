@@ -202,6 +202,22 @@ const ingressRules: PolicyRule[] = [
   rule(['create', 'update', 'patch'], 'discovery.k8s.io', ['endpointslices']),
 ];
 
+/**
+ * The cloud-controller-manager's rules (kube's system:cloud-controller-manager, which a cloud's
+ * installer writes): nodes to initialize and to delete when their machine is gone, Services and
+ * their status for load balancers, Events; and for the cluster autoscaler that runs beside it
+ * here, pods to list and drain.
+ */
+const cloudControllerManagerRules: PolicyRule[] = [
+  rule(READ, '', ['nodes', 'services', 'pods', 'namespaces']),
+  rule(['update', 'patch', 'delete'], '', ['nodes']),
+  rule(['update', 'patch'], '', ['nodes/status', 'services', 'services/status']),
+  rule(['delete'], '', ['pods']),
+  rule(['create', 'update', 'patch'], '', ['events']),
+  rule(['create', 'update', 'patch'], 'events.k8s.io', ['events']),
+  rule(['get', 'create', 'update'], 'coordination.k8s.io', ['leases']),
+];
+
 /** A bootstrap ClusterRole, labelled as kube labels its defaults. */
 function clusterRole(
   name: string,
@@ -284,6 +300,7 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:kube-dns', dnsRules),
     clusterRole('system:metrics-server', metricsServerRules),
     clusterRole('system:ingress-controller', ingressRules),
+    clusterRole('system:cloud-controller-manager', cloudControllerManagerRules),
     clusterRole('system:node', nodeRules),
   ];
 }
@@ -305,5 +322,8 @@ export function defaultClusterRoleBindings(): KubeObject[] {
     clusterRoleBinding('system:kube-dns', [user('system:kube-dns')]),
     clusterRoleBinding('system:metrics-server', [user('system:metrics-server')]),
     clusterRoleBinding('system:ingress-controller', [user('system:ingress-controller')]),
+    clusterRoleBinding('system:cloud-controller-manager', [
+      user('system:cloud-controller-manager'),
+    ]),
   ];
 }

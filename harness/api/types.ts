@@ -454,6 +454,8 @@ export interface NodeAddress {
 }
 
 export interface NodeSpec {
+  /** The machine under the node, as its cloud names it: "kata://node-4" (the cloud node controller sets it). */
+  providerID?: string;
   podCIDR?: string;
   podCIDRs?: string[];
   unschedulable?: boolean;
@@ -502,6 +504,8 @@ export interface ServiceSpec {
   externalName?: string;
   /** Addresses outside the cluster that also lead to the Service (no one allocates them). */
   externalIPs?: string[];
+  /** Which load balancer implementation serves a LoadBalancer Service; unset: the cloud's own. */
+  loadBalancerClass?: string;
 }
 
 /** Where a load balancer serves a LoadBalancer Service: an IP, or a host name. */

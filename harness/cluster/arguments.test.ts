@@ -43,6 +43,7 @@ describe('The plan', () => {
       'kubelet-node-2',
       'proxy-node-2',
       'metrics-server',
+      'cloud-controller-manager',
       'ingress',
     ]);
     expect(plan.storeUrl).toMatch(/^http:\/\/127\.0\.0\.1:[1-9]\d*$/);
@@ -107,6 +108,7 @@ describe('The plan', () => {
       'proxy-node-1': 'system:kube-proxy',
       'metrics-server': 'system:metrics-server',
       ingress: 'system:ingress-controller',
+      'cloud-controller-manager': 'system:cloud-controller-manager',
     });
     const kubelet = plan.components.find((component) => component.name === 'kubelet-node-2')!;
     expect(kubelet.identity!.organizations, 'a kubelet is in the group system:nodes').toEqual([

@@ -8,6 +8,7 @@
 // Unless --insecure, the API server serves TLS with authentication, RBAC and the Node authorizer
 // and admission on, and each component has a kubeconfig of its own naming who it is (./pki.ts,
 // which start.ts writes before anything starts).
+import type { CloudConfig } from '../cloud/machines.ts';
 import net from 'node:net';
 import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
@@ -357,8 +358,7 @@ async function planNodes(options: ClusterOptions, network: NetworkMode): Promise
 /** Who a component is over TLS (undefined with --insecure), and the kubeconfig it is given. */
 function credentialsOf(
   options: ClusterOptions,
-  kind:
-    'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'ingress' | 'kubelet',
+  kind: Parameters<typeof componentIdentity>[0],
   nodeName?: string,
 ) {
   const identity = options.insecure ? undefined : componentIdentity(kind, nodeName);
@@ -431,8 +431,11 @@ export function traceDir(dataDir: string): string {
 export function ingressArguments(
   kubeconfig: string,
   ports: { http: number; https: number; healthz: number },
+  serviceType: 'NodePort' | 'LoadBalancer' = 'NodePort',
 ): string[] {
   return [
+    '--service-type',
+    serviceType,
     '--kubeconfig',
     kubeconfig,
     '--bind-address',
@@ -444,6 +447,72 @@ export function ingressArguments(
     '--healthz-port',
     String(ports.healthz),
   ];
+}
+
+/**
+ * Where a cluster's load balancers get their addresses: 127.50.0.0/16 for the default cluster, and
+ * a /24 of it of their own for clusters further along the address plan (the end-to-end suites), so
+ * that clusters side by side never listen on the same address.
+ */
+export function externalCidrFor(nodeIndexBase: number): string {
+  return nodeIndexBase === 0 ? '127.50.0.0/16' : `127.50.${nodeIndexBase % 256}.0/24`;
+}
+
+/** The kata cloud's own configuration: the cluster it serves and the machines `kata up` started. */
+export function cloudConfigFor(
+  options: ClusterOptions,
+  plan: Pick<ClusterPlan, 'apiserverUrl' | 'secure' | 'network' | 'clusterDns' | 'nodes'>,
+): CloudConfig {
+  const [minSize, maxSize] = (options.autoscaleNodes ?? '0:0').split(':').map(Number);
+  return {
+    dataDir: options.dataDir,
+    apiserver: plan.apiserverUrl,
+    secure: plan.secure,
+    network: plan.network,
+    proxyMode: options.proxyMode ?? 'userspace',
+    clusterDns: plan.clusterDns,
+    machines: plan.nodes.map(({ name, ip }) => ({ name, ip })),
+    nodeIndexBase: options.nodeIndexBase,
+    nodeGroup: { id: 'kata-pool', minSize: minSize ?? 0, maxSize: maxSize ?? 0 },
+    externalCidr: externalCidrFor(options.nodeIndexBase),
+    use: { kubelet: options.use.kubelet, proxy: options.use.proxy },
+  };
+}
+
+/**
+ * The cloud-controller-manager: the kata cloud and its controllers, reading
+ * <data dir>/cloud-config.json (start.ts writes it); with autoscaleNodes, the cluster autoscaler
+ * over the kata-pool node group too (`kata up` asks for 0:2; the end-to-end clusters, whose tests
+ * leave pods Pending on purpose, for none unless they say so).
+ */
+async function cloudControllerManagerComponent(options: ClusterOptions): Promise<ComponentPlan> {
+  const port = await choosePort('127.0.0.1', 0);
+  const { identity, kubeconfig } = credentialsOf(options, 'cloud-controller-manager');
+  return {
+    name: 'cloud-controller-manager',
+    kind: 'cloud-controller-manager',
+    args: [
+      '--kubeconfig',
+      kubeconfig,
+      ...servingArguments(port),
+      '--cloud-provider',
+      'kata',
+      '--cloud-config',
+      cloudConfigPath(options.dataDir),
+      ...(options.autoscaleNodes ? ['--nodes', `${options.autoscaleNodes}:kata-pool`] : []),
+      ...(options.scaleDownUnneededTime
+        ? ['--scale-down-unneeded-time', options.scaleDownUnneededTime]
+        : []),
+    ],
+    address: `127.0.0.1:${port}`,
+    health: `http://127.0.0.1:${port}/readyz`,
+    identity,
+  };
+}
+
+/** Where a cluster keeps the kata cloud's configuration. */
+export function cloudConfigPath(dataDir: string): string {
+  return path.join(dataDir, 'cloud-config.json');
 }
 
 /** Every component of the cluster with its arguments, address and health endpoint. */
@@ -529,7 +598,9 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     health: `http://127.0.0.1:${metricsPort}/readyz`,
     identity: metrics.identity,
   });
-  // The ingress controller (chapter 15b), its HTTP, HTTPS and health on free loopback ports.
+  components.push(await cloudControllerManagerComponent(options));
+  // The ingress controller (chapter 15b), its HTTP, HTTPS and health on free loopback ports, in
+  // front of it a LoadBalancer Service the cloud-controller-manager (chapter 15a) gives an address.
   const ingress = credentialsOf(options, 'ingress');
   const ingressPorts = {
     http: await choosePort('127.0.0.1', 0),
@@ -539,7 +610,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   components.push({
     name: 'ingress',
     kind: 'ingress',
-    args: ingressArguments(ingress.kubeconfig, ingressPorts),
+    args: ingressArguments(ingress.kubeconfig, ingressPorts, 'LoadBalancer'),
     address: `127.0.0.1:${ingressPorts.http}`,
     health: `http://127.0.0.1:${ingressPorts.healthz}/readyz`,
     identity: ingress.identity,

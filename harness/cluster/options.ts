@@ -35,6 +35,13 @@ export interface ClusterOptions {
    */
   autoscalerSyncPeriod?: string;
   metricResolution?: string;
+  /**
+   * The cluster autoscaler's node group beyond the first nodes, "MIN:MAX" (its --nodes without the
+   * group's name; no autoscaler without it), and how long a node stays unneeded before it goes
+   * ("10m").
+   */
+  autoscaleNodes?: string;
+  scaleDownUnneededTime?: string;
   /** loopback, single (everything on 127.0.0.1), or auto (single where loopback cannot bind). */
   network?: NetworkChoice;
   /**

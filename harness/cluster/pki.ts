@@ -127,7 +127,14 @@ export interface ComponentIdentity {
 /** The identity of each kind of component; a kubelet's names its node. */
 export function componentIdentity(
   kind:
-    'controller-manager' | 'scheduler' | 'proxy' | 'dns' | 'metrics-server' | 'ingress' | 'kubelet',
+    | 'controller-manager'
+    | 'scheduler'
+    | 'proxy'
+    | 'dns'
+    | 'metrics-server'
+    | 'ingress'
+    | 'cloud-controller-manager'
+    | 'kubelet',
   nodeName?: string,
 ): ComponentIdentity {
   switch (kind) {
@@ -143,6 +150,8 @@ export function componentIdentity(
       return { name: kind, commonName: 'system:metrics-server' };
     case 'ingress':
       return { name: kind, commonName: 'system:ingress-controller' };
+    case 'cloud-controller-manager':
+      return { name: kind, commonName: 'system:cloud-controller-manager' };
     case 'kubelet':
       return {
         name: `kubelet-${nodeName}`,

@@ -62,6 +62,7 @@ describe('Readiness', () => {
       '/healthz',
       '/healthz',
       '/readyz',
+      '/readyz',
     ]);
     expect(new Set(health.map((url) => url.host)).size).toBe(health.length);
   });

@@ -29,6 +29,8 @@ import { ProcessRuntime } from '../runtime/process-runtime.ts';
 import { repoRoot } from '../paths.ts';
 import {
   encryptionConfigPath,
+  cloudConfigFor,
+  cloudConfigPath,
   planCluster,
   traceDir,
   refuseBusyPorts,
@@ -133,6 +135,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   await refuseBusyPorts(options);
   const plan = await planCluster(options);
   const admin = await writeCredentials(options, plan);
+  writeFileSync(cloudConfigPath(options.dataDir), JSON.stringify(cloudConfigFor(options, plan)));
   writeEncryptionConfig(options.dataDir);
   const supervisor = new Supervisor({ logDir, use: options.use, print, paint: options.paint });
   for (const component of plan.components) supervisor.add(component);

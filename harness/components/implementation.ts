@@ -34,6 +34,13 @@ import type {
   VersionsModule,
 } from '../contracts/autoscaling.ts';
 import type { IngressModule } from '../contracts/ingress.ts';
+import type {
+  AddressPoolModule,
+  CloudNodeModule,
+  ClusterAutoscalerModule,
+  LoadBalancerModule,
+  ServiceControllerModule,
+} from '../contracts/cloud.ts';
 import type { DeploymentModule } from '../contracts/deployments.ts';
 import type { OperatorModule, ServingModule } from '../contracts/apiextensions.ts';
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
@@ -170,6 +177,13 @@ export interface ChapterModules {
     'metrics-server.ts': MetricsServerModule;
     'versions.ts': VersionsModule;
   };
+  '15a': {
+    'address-pool.ts': AddressPoolModule;
+    'load-balancer.ts': LoadBalancerModule;
+    'service-controller.ts': ServiceControllerModule;
+    'node-controller.ts': CloudNodeModule;
+    'cluster-autoscaler.ts': ClusterAutoscalerModule;
+  };
   '15b': { 'controller.ts': IngressModule };
   '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
 }
@@ -215,6 +229,13 @@ export const chapterModuleFiles = {
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts', 'versions.ts'],
+  '15a': [
+    'address-pool.ts',
+    'load-balancer.ts',
+    'service-controller.ts',
+    'node-controller.ts',
+    'cluster-autoscaler.ts',
+  ],
   '15b': ['controller.ts'],
   '17': ['serving.ts', 'webapp.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };

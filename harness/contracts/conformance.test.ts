@@ -111,6 +111,13 @@ export type ReferenceConforms = Conforms<{
     'serving.ts': typeof import('../../solutions/17-operators/serving.ts');
     'webapp.ts': typeof import('../../solutions/17-operators/webapp.ts');
   };
+  '15a': {
+    'address-pool.ts': typeof import('../../solutions/15a-cloud/address-pool.ts');
+    'load-balancer.ts': typeof import('../../solutions/15a-cloud/load-balancer.ts');
+    'service-controller.ts': typeof import('../../solutions/15a-cloud/service-controller.ts');
+    'node-controller.ts': typeof import('../../solutions/15a-cloud/node-controller.ts');
+    'cluster-autoscaler.ts': typeof import('../../solutions/15a-cloud/cluster-autoscaler.ts');
+  };
 }>;
 
 export type StubsConform = Conforms<{
@@ -203,6 +210,13 @@ export type StubsConform = Conforms<{
   '17': {
     'serving.ts': typeof import('../../chapters/17-operators/serving.ts');
     'webapp.ts': typeof import('../../chapters/17-operators/webapp.ts');
+  };
+  '15a': {
+    'address-pool.ts': typeof import('../../chapters/15a-cloud/address-pool.ts');
+    'load-balancer.ts': typeof import('../../chapters/15a-cloud/load-balancer.ts');
+    'service-controller.ts': typeof import('../../chapters/15a-cloud/service-controller.ts');
+    'node-controller.ts': typeof import('../../chapters/15a-cloud/node-controller.ts');
+    'cluster-autoscaler.ts': typeof import('../../chapters/15a-cloud/cluster-autoscaler.ts');
   };
 }>;
 

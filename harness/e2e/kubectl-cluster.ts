@@ -45,6 +45,8 @@ export const suiteNodeIndexBase = {
   ingress: 30,
   /** 17: CustomResourceDefinitions and the WebApp operator. */
   operators: 40,
+  /** 15a: load balancers and the cluster autoscaler (nodes 20-22, then 23-29 for the cloud's machines). */
+  cloud: 20,
 } as const;
 
 export interface KubectlCluster {
@@ -57,7 +59,8 @@ export interface KubectlCluster {
 
 /**
  * Starts a reference cluster of `nodes` nodes and a kubectl pointed at it; its Services get
- * ClusterIPs from `serviceClusterIpRange`, one of the suite's own by default.
+ * ClusterIPs from `serviceClusterIpRange`, one of the suite's own by default. `more` sets other
+ * options (the cloud suite's autoscaler).
  */
 export async function startKubectlCluster(
   nodes: number,

@@ -2,7 +2,8 @@
 // cluster: a NoExecute taint evicts the pods that do not tolerate it at once and the ones that
 // tolerate it for 5 s about 5 s later, while a pod that tolerates it for ever stays; `kubectl
 // rollout undo` scales the previous ReplicaSet back up instead of making a third; a LoadBalancer
-// Service nobody serves shows EXTERNAL-IP <pending>. Skipped, with the reason, without kubectl.
+// Service nobody serves (of a loadBalancerClass no controller implements) shows EXTERNAL-IP
+// <pending>. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -151,7 +152,24 @@ describe('kubectl and the controllers', () => {
   }, 120_000);
 
   it('kubectl get svc shows EXTERNAL-IP <pending> for a LoadBalancer nobody serves', async () => {
-    await kubectl('create', 'service', 'loadbalancer', 'lb', '--tcp=80:8080');
+    // The cluster's cloud-controller-manager serves LoadBalancers of no class (chapter 15a); one of
+    // a class no controller here implements stays pending, as it would without a cloud.
+    const manifest = path.join(cluster!.kubectl.home, 'lb.yaml');
+    writeFileSync(
+      manifest,
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'lb' },
+        spec: {
+          type: 'LoadBalancer',
+          loadBalancerClass: 'example.com/none',
+          selector: { app: 'lb' },
+          ports: [{ port: 80, targetPort: 8080 }],
+        },
+      }),
+    );
+    await kubectl('apply', '-f', manifest);
     const [header, row] = (await kubectl('get', 'svc', 'lb')).trim().split('\n');
     const column = header!.split(/\s{2,}/).indexOf('EXTERNAL-IP');
     expect(

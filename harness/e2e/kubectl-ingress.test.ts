@@ -1,6 +1,7 @@
 // Ingress through the real kubectl (chapter 15b), on a one-node reference cluster whose `ingress`
 // component serves the Ingresses: two Deployments behind one Ingress answer by host and by path
-// through the controller's NodePort Service, whose cluster IP is the Ingress's ADDRESS; TLS for
+// through the controller's LoadBalancer Service, whose external IP (chapter 15a's cloud) is the
+// Ingress's ADDRESS, and through its node ports; TLS for
 // one host from a Secret chosen by SNI; a backend without pods answers 503. Skipped, with the
 // reason, without kubectl.
 import http from 'node:http';
@@ -88,7 +89,7 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${noKubectl}`, () => {
     expect(type, 'the type of Service kube-system/ingress-controller').toBe('NodePort');
   });
 
-  test('two Deployments behind one Ingress answer by host and by path; ADDRESS is the Service cluster IP', async () => {
+  test("two Deployments behind one Ingress answer by host and by path; ADDRESS is the controller's LoadBalancer IP", async () => {
     for (const name of ['web', 'api']) {
       await kubectl('create', 'deployment', name, '--image=kata/echo', '--port=8080');
       await kubectl('expose', 'deployment', name, '--port=80', '--target-port=8080');
@@ -99,16 +100,24 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${noKubectl}`, () => {
       '--rule=api.example.com/*=api:80',
     );
     await kubectl('rollout', 'status', 'deployment/web', 'deployment/api', '--timeout=60s');
-    const clusterIp = await kubectl(
-      ...['get', 'svc', '-n', 'kube-system', 'ingress-controller'],
-      '-o',
-      'jsonpath={.spec.clusterIP}',
+    let externalIp = '';
+    await waitFor(
+      async () => {
+        externalIp = await kubectl(
+          ...['get', 'svc', '-n', 'kube-system', 'ingress-controller'],
+          '-o',
+          'jsonpath={.status.loadBalancer.ingress[0].ip}',
+        );
+        return externalIp !== '';
+      },
+      "the ingress controller's LoadBalancer Service given an external IP",
+      30_000,
     );
     let row = '';
     await waitFor(
       async () => {
         row = await kubectl('get', 'ingress', 'shop', '--no-headers');
-        return row.includes(clusterIp);
+        return row.includes(externalIp);
       },
       'the ADDRESS of Ingress shop',
       30_000,
@@ -117,9 +126,23 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${noKubectl}`, () => {
       'shop',
       '<none>',
       'shop.example.com,api.example.com',
-      clusterIp,
+      externalIp,
       '80',
     ]);
+    let outside = { status: 0, body: '' };
+    await waitFor(
+      async () => {
+        outside = await get({ node: externalIp, port: 80 }, 'shop.example.com', '/').catch(
+          () => outside,
+        );
+        return outside.status === 200;
+      },
+      `shop.example.com/ through the load balancer at ${externalIp}:80`,
+      30_000,
+    );
+    expect(podOf(outside.body), 'GET shop.example.com/ at the ADDRESS, answered by').toMatch(
+      /^web-/,
+    );
     const { node, httpPort } = await entry();
     const target = { node, port: httpPort };
     let home = { status: 0, body: '' };

@@ -224,6 +224,14 @@ export const verbs: Record<string, Verb> = {
         type: 'string',
         description: 'how long a silent node stays Ready; 50s',
       },
+      'autoscale-nodes': {
+        type: 'string',
+        description: 'MIN:MAX machines the cluster autoscaler may add from the kata cloud; 0:2',
+      },
+      'scale-down-unneeded-time': {
+        type: 'string',
+        description: 'how long a node stays unneeded before the autoscaler removes it; 10m',
+      },
       network: {
         type: 'string',
         description: 'auto, loopback (an IP per node and pod) or single (all on 127.0.0.1); auto',

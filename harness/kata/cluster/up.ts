@@ -62,6 +62,8 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     nodeIndexBase,
     serviceClusterIpRange: text('service-cluster-ip-range'),
     nodeMonitorGracePeriod: text('node-monitor-grace-period'),
+    autoscaleNodes: text('autoscale-nodes') ?? '0:2',
+    scaleDownUnneededTime: text('scale-down-unneeded-time'),
     network,
     proxyMode,
     insecure: flags.insecure === true,

@@ -1,0 +1,88 @@
+// A TCP load balancer, as a cloud runs one in front of a cluster: it listens on its external
+// address and hands each connection to one of its backends, the nodes at the Service's nodePort,
+// where kube-proxy takes over. It works at layer 4: it never reads the bytes, it only pipes them.
+// Backends are chosen in turn (round robin) among the healthy ones; a health check connects to
+// each backend every interval, and one that refuses leaves the rotation until it answers again.
+import net from 'node:net';
+import type { Backend, TcpLoadBalancerOptions } from '../../harness/contracts/cloud.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+export type { Backend, TcpLoadBalancerOptions };
+
+const section = '§ A TCP load balancer';
+
+/** "host:port", the key of a backend. */
+export function backendKey(backend: Backend): string {
+  throw new NotImplemented('backendKey', section);
+}
+
+/**
+ * The index of the next backend after the one at `last` (-1 before the first pick), going round,
+ * skipping those whose key is not in `healthy`; undefined when none is healthy.
+ */
+export function nextBackend(
+  backends: Backend[],
+  healthy: Set<string>,
+  last: number,
+): number | undefined {
+  throw new NotImplemented('nextBackend', section);
+}
+
+/** Whether a TCP connection to `backend` opens within `timeoutMs`; the socket is closed after. */
+export function probe(backend: Backend, timeoutMs = 1000): Promise<boolean> {
+  throw new NotImplemented('probe', section);
+}
+
+export class TcpLoadBalancer {
+  private readonly options: TcpLoadBalancerOptions;
+  private readonly server: net.Server;
+
+  constructor(options: TcpLoadBalancerOptions) {
+    this.options = options;
+    this.server = net.createServer((client) => this.forward(client));
+  }
+
+  /**
+   * Listens on options.host:options.port, then health-checks every healthCheckIntervalMs (5 s) with
+   * a timer that does not keep the process alive (unref).
+   */
+  async start(): Promise<void> {
+    throw new NotImplemented('TcpLoadBalancer.start', section);
+  }
+
+  /** The port it listens on (the one asked for, or the one the system chose for 0). */
+  port(): number {
+    throw new NotImplemented('TcpLoadBalancer.port', section);
+  }
+
+  /**
+   * Replaces the backends (options.backends are the first). A backend it knew keeps its health;
+   * a new one counts as healthy until a check says otherwise. The rotation starts over.
+   */
+  setBackends(backends: Backend[]): void {
+    throw new NotImplemented('TcpLoadBalancer.setBackends', section);
+  }
+
+  /** The backends in rotation, in the order they were given. */
+  healthyBackends(): Backend[] {
+    throw new NotImplemented('TcpLoadBalancer.healthyBackends', section);
+  }
+
+  /** Probes every backend once; those that answered are the healthy ones. */
+  async checkHealth(): Promise<void> {
+    throw new NotImplemented('TcpLoadBalancer.checkHealth', section);
+  }
+
+  /**
+   * Pipes one client connection to the next healthy backend (nextBackend), both ways; an error or
+   * close on either side ends both. With no healthy backend the client is closed at once.
+   */
+  private forward(client: net.Socket): void {
+    throw new NotImplemented('TcpLoadBalancer.forward', section);
+  }
+
+  /** Stops the checks and listening, and closes every open connection. */
+  async close(): Promise<void> {
+    throw new NotImplemented('TcpLoadBalancer.close', section);
+  }
+}
