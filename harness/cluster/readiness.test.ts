@@ -63,6 +63,7 @@ describe('Readiness', () => {
       '/healthz',
       '/readyz',
       '/readyz',
+      '/readyz',
     ]);
     expect(new Set(health.map((url) => url.host)).size).toBe(health.length);
   });

@@ -75,8 +75,8 @@ function podOf(body: string): string {
   }
 }
 
-describe.skipIf(!hasKubectl)(`Ingress with kubectl${noKubectl}`, () => {
-  test('the ingress component installs the default IngressClass kata and its NodePort Service', async () => {
+describe.skipIf(!hasKubectl)(`Ingress with kubectl${hasKubectl ? '' : ` (${noKubectl})`}`, () => {
+  test('the ingress component installs the default IngressClass kata and its LoadBalancer Service', async () => {
     const classes = await kubectl('get', 'ingressclass', '--no-headers');
     expect(classes.split(/\s+/).slice(0, 3), 'NAME CONTROLLER PARAMETERS').toEqual([
       'kata',
@@ -86,7 +86,9 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${noKubectl}`, () => {
     const type = await kubectl(
       ...['get', 'svc', '-n', 'kube-system', 'ingress-controller', '-o', 'jsonpath={.spec.type}'],
     );
-    expect(type, 'the type of Service kube-system/ingress-controller').toBe('NodePort');
+    expect(type, 'the type of Service kube-system/ingress-controller (kata up runs a cloud)').toBe(
+      'LoadBalancer',
+    );
   });
 
   test("two Deployments behind one Ingress answer by host and by path; ADDRESS is the controller's LoadBalancer IP", async () => {

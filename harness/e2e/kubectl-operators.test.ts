@@ -30,72 +30,89 @@ afterAll(async () => {
 const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
 const examples = path.join(repoRoot, 'harness', 'examples', 'custom-resources');
 
-describe.skipIf(!hasKubectl)(`Custom resources and an operator with kubectl${noKubectl}`, () => {
-  test('the WebApp CRD is Established; kubectl finds webapps, explains them and shows the columns', async () => {
-    await kubectl('apply', '-f', path.join(examples, 'webapp-crd.yaml'));
-    await kubectl(
-      'wait',
-      '--for',
-      'condition=established',
-      'crd/webapps.example.com',
-      '--timeout=30s',
-    );
-    const explained = await kubectl('explain', 'webapp.spec');
-    await kubectl('apply', '-f', path.join(examples, 'webapp.yaml'));
-    const header = (await kubectl('get', 'webapps')).split('\n')[0]!.split(/\s+/);
-    expect(
-      [explained.includes('image\t<string> -required-'), header],
-      'kubectl explain webapp.spec, then the header of kubectl get webapps',
-    ).toEqual([true, ['NAME', 'IMAGE', 'DESIRED', 'READY', 'AGE']]);
-  });
+describe.skipIf(!hasKubectl)(
+  `Custom resources and an operator with kubectl${hasKubectl ? '' : ` (${noKubectl})`}`,
+  () => {
+    test('the WebApp CRD is Established; kubectl finds webapps, explains them and shows the columns', async () => {
+      await kubectl('apply', '-f', path.join(examples, 'webapp-crd.yaml'));
+      await kubectl(
+        'wait',
+        '--for',
+        'condition=established',
+        'crd/webapps.example.com',
+        '--timeout=30s',
+      );
+      const explained = await kubectl('explain', 'webapp.spec');
+      await kubectl('apply', '-f', path.join(examples, 'webapp.yaml'));
+      const header = (await kubectl('get', 'webapps')).split('\n')[0]!.split(/\s+/);
+      expect(
+        [explained.includes('image\t<string> -required-'), header],
+        'kubectl explain webapp.spec, then the header of kubectl get webapps',
+      ).toEqual([true, ['NAME', 'IMAGE', 'DESIRED', 'READY', 'AGE']]);
+    });
 
-  test('a WebApp with replicas "three" is refused, the field named', async () => {
-    const file = path.join(cluster!.kubectl.home, 'bad.yaml');
-    writeFileSync(
-      file,
-      'apiVersion: example.com/v1\nkind: WebApp\nmetadata: {name: bad}\nspec: {image: x, replicas: three}\n',
-    );
-    const refused = await cluster!.kubectl.run('apply', '-f', file);
-    expect(refused.stderr, 'kubectl apply of a WebApp with replicas "three"').toContain(
-      'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
-    );
-  });
+    test('a WebApp with replicas "three" is refused, the field named', async () => {
+      const file = path.join(cluster!.kubectl.home, 'bad.yaml');
+      writeFileSync(
+        file,
+        'apiVersion: example.com/v1\nkind: WebApp\nmetadata: {name: bad}\nspec: {image: x, replicas: three}\n',
+      );
+      const refused = await cluster!.kubectl.run('apply', '-f', file);
+      expect(refused.stderr, 'kubectl apply of a WebApp with replicas "three"').toContain(
+        'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      );
+    });
 
-  test('kata run operator makes the Deployment and Service; the WebApp turns Ready; kubectl scale reaches the Deployment', async () => {
-    const kubeconfig = path.join(cluster!.dataDir, 'kubeconfig');
-    operator = spawn(
-      process.execPath,
-      ['harness/bin/kata.mjs', 'run', 'operator', '--kubeconfig', kubeconfig, '--use', 'solutions'],
-      { cwd: repoRoot, stdio: 'ignore' },
-    );
-    await kubectl('wait', '--for', 'condition=ready', 'webapp/shop', '--timeout=45s');
-    const service = await kubectl('get', 'service', 'shop', '-o', 'jsonpath={.spec.ports[0].port}');
-    await kubectl('scale', 'webapp/shop', '--replicas', '3');
-    await waitFor(
-      async () =>
-        (await kubectl('get', 'deployment', 'shop', '-o', 'jsonpath={.spec.replicas}')) === '3',
-      'the Deployment shop at 3 replicas',
-      30_000,
-    );
-    expect(service, "the Service shop's port").toBe('80');
-  });
+    test('kata run operator makes the Deployment and Service; the WebApp turns Ready; kubectl scale reaches the Deployment', async () => {
+      const kubeconfig = path.join(cluster!.dataDir, 'kubeconfig');
+      operator = spawn(
+        process.execPath,
+        [
+          'harness/bin/kata.mjs',
+          'run',
+          'operator',
+          '--kubeconfig',
+          kubeconfig,
+          '--use',
+          'solutions',
+        ],
+        { cwd: repoRoot, stdio: 'ignore' },
+      );
+      await kubectl('wait', '--for', 'condition=ready', 'webapp/shop', '--timeout=45s');
+      const service = await kubectl(
+        'get',
+        'service',
+        'shop',
+        '-o',
+        'jsonpath={.spec.ports[0].port}',
+      );
+      await kubectl('scale', 'webapp/shop', '--replicas', '3');
+      await waitFor(
+        async () =>
+          (await kubectl('get', 'deployment', 'shop', '-o', 'jsonpath={.spec.replicas}')) === '3',
+        'the Deployment shop at 3 replicas',
+        30_000,
+      );
+      expect(service, "the Service shop's port").toBe('80');
+    });
 
-  test('deleting the WebApp lets the operator clean up; deleting the CRD leaves no webapps', async () => {
-    await kubectl('delete', 'webapp', 'shop', '--timeout=30s');
-    const directory = await kubectl(
-      'get',
-      'configmap',
-      '-n',
-      'kube-public',
-      'webapp-directory',
-      '-o',
-      'jsonpath={.data}',
-    );
-    await kubectl('delete', 'crd', 'webapps.example.com', '--timeout=30s');
-    const left = await cluster!.kubectl.run('get', 'webapps');
-    expect([directory, left.code !== 0], 'the directory, then kubectl get webapps').toEqual([
-      '{}',
-      true,
-    ]);
-  });
-});
+    test('deleting the WebApp lets the operator clean up; deleting the CRD leaves no webapps', async () => {
+      await kubectl('delete', 'webapp', 'shop', '--timeout=30s');
+      const directory = await kubectl(
+        'get',
+        'configmap',
+        '-n',
+        'kube-public',
+        'webapp-directory',
+        '-o',
+        'jsonpath={.data}',
+      );
+      await kubectl('delete', 'crd', 'webapps.example.com', '--timeout=30s');
+      const left = await cluster!.kubectl.run('get', 'webapps');
+      expect([directory, left.code !== 0], 'the directory, then kubectl get webapps').toEqual([
+        '{}',
+        true,
+      ]);
+    });
+  },
+);
