@@ -10,6 +10,9 @@
 // which start.ts writes before anything starts).
 import type { CloudConfig } from '../cloud/machines.ts';
 import net from 'node:net';
+import { choosePort, loopbackPort, portFree } from './loopback-ports.ts';
+
+export { choosePort, portFree };
 import path from 'node:path';
 import type { ComponentKind } from '../course.ts';
 import {
@@ -253,27 +256,13 @@ export function proxyArguments(kubeconfig: string, node: NodePlan): string[] {
   ];
 }
 
-/** Whether nothing listens on host:port; port 0 is always free. */
-export function portFree(host: string, port: number): Promise<boolean> {
-  if (port === 0) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, host, () => server.close(() => resolve(true)));
-  });
-}
-
-/** `port`, or for 0 a port free on `host` now (0 again when nothing can listen there). */
-export function choosePort(host: string, port: number): Promise<number> {
-  if (port !== 0) return Promise.resolve(port);
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(0));
-    server.listen(0, host, () => {
-      const chosen = (server.address() as net.AddressInfo).port;
-      server.close(() => resolve(chosen));
-    });
-  });
+/**
+ * A port for a cluster's component on 127.0.0.1: `port`, or for 0 one from the cluster's own slot
+ * (./loopback-ports.ts), or failing that any the kernel gives.
+ */
+async function clusterPort(options: ClusterOptions, port = 0): Promise<number> {
+  if (port !== 0) return port;
+  return (await loopbackPort(options)) || choosePort('127.0.0.1', 0);
 }
 
 /** A busy store or API server port is a clear line now, not a component's crash later. */
@@ -371,7 +360,7 @@ async function controlPlaneComponent(
   kind: 'controller-manager' | 'scheduler',
   argumentsFor: (kubeconfig: string, port: number) => string[],
 ): Promise<ComponentPlan> {
-  const port = await choosePort('127.0.0.1', 0);
+  const port = await clusterPort(options);
   const address = `127.0.0.1:${port}`;
   const { identity, kubeconfig } = credentialsOf(options, kind);
   return {
@@ -395,7 +384,7 @@ async function dnsComponent(options: ClusterOptions, network: NetworkMode) {
   const single = network === 'single';
   const address = single ? singleAddress : clusterDnsIp(range);
   const port = single ? await choosePort(singleAddress, 0) : clusterDnsPort();
-  const healthPort = await choosePort('127.0.0.1', 0);
+  const healthPort = await clusterPort(options);
   const plan: ComponentPlan = {
     name: 'dns',
     kind: 'dns',
@@ -486,7 +475,7 @@ export function cloudConfigFor(
  * leave pods Pending on purpose, for none unless they say so).
  */
 async function cloudControllerManagerComponent(options: ClusterOptions): Promise<ComponentPlan> {
-  const port = await choosePort('127.0.0.1', 0);
+  const port = await clusterPort(options);
   const { identity, kubeconfig } = credentialsOf(options, 'cloud-controller-manager');
   return {
     name: 'cloud-controller-manager',
@@ -518,8 +507,8 @@ export function cloudConfigPath(dataDir: string): string {
 /** Every component of the cluster with its arguments, address and health endpoint. */
 export async function planCluster(options: ClusterOptions): Promise<ClusterPlan> {
   const storeUrl =
-    options.etcdServers ?? `http://127.0.0.1:${await choosePort('127.0.0.1', options.storePort)}`;
-  const apiserverPort = await choosePort('127.0.0.1', options.apiserverPort);
+    options.etcdServers ?? `http://127.0.0.1:${await clusterPort(options, options.storePort)}`;
+  const apiserverPort = await clusterPort(options, options.apiserverPort);
   const secure = !options.insecure;
   const apiserverUrl = `${secure ? 'https' : 'http'}://127.0.0.1:${apiserverPort}`;
   const kubeconfig = path.join(options.dataDir, 'kubeconfig');
@@ -588,7 +577,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
     );
   }
   // The resource metrics behind `kubectl top` and the autoscaler (chapter 14), on a free port.
-  const metricsPort = await choosePort('127.0.0.1', 0);
+  const metricsPort = await clusterPort(options);
   const metrics = credentialsOf(options, 'metrics-server');
   components.push({
     name: 'metrics-server',
@@ -603,9 +592,9 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   // front of it a LoadBalancer Service the cloud-controller-manager (chapter 15a) gives an address.
   const ingress = credentialsOf(options, 'ingress');
   const ingressPorts = {
-    http: await choosePort('127.0.0.1', 0),
-    https: await choosePort('127.0.0.1', 0),
-    healthz: await choosePort('127.0.0.1', 0),
+    http: await clusterPort(options),
+    https: await clusterPort(options),
+    healthz: await clusterPort(options),
   };
   components.push({
     name: 'ingress',
