@@ -1,9 +1,8 @@
 // What pods ask and nodes offer: the cluster autoscaler's arithmetic, as pure functions: what a
 // pod requests, how many nodes hold the pending ones, how full a node is, whether its pods could move.
 import { describe, expect, test } from 'vitest';
-import { exampleNode, podRequesting } from '../../harness/api/examples.ts';
-import type { Node, Pod } from '../../harness/api/types.ts';
-import { fakeGroupLabel } from '../../harness/testing/fake-cloud.ts';
+import { podRequesting } from '../../harness/api/examples.ts';
+import { poolNode, webPod } from '../../harness/testing/fake-cloud.ts';
 import {
   blockedScaleDown,
   firstFit,
@@ -14,30 +13,6 @@ import {
   podsToMove,
   utilization,
 } from './cluster-autoscaler.ts';
-
-/** A pod of ReplicaSet web requesting `cpu`, on `nodeName` (or Pending Unschedulable without one). */
-function webPod(name: string, cpu: string, nodeName?: string): Pod {
-  const pod = podRequesting(name, { cpu, memory: '100Mi' });
-  pod.metadata.namespace = 'default';
-  pod.metadata.ownerReferences = [
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-web', controller: true },
-  ];
-  if (nodeName) pod.spec.nodeName = nodeName;
-  else {
-    pod.status = {
-      phase: 'Pending',
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
-    };
-  }
-  return pod;
-}
-
-/** A node of group `pool` offering one core and 4 GiB. */
-function poolNode(name: string): Node {
-  const node = exampleNode(name, { cpu: '1', memory: '4Gi' });
-  node.metadata.labels![fakeGroupLabel] = 'pool';
-  return node;
-}
 
 describe('What pods ask and nodes offer', () => {
   test('a pod is unschedulable when unbound with PodScheduled False, reason Unschedulable', () => {

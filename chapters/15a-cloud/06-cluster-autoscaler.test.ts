@@ -1,40 +1,15 @@
 // The cluster autoscaler: whole passes against the reference API server and the fake cloud, with a
 // FakeClock for the time a node must stay unneeded.
 import { describe, expect, test } from 'vitest';
-import { exampleNode, podRequesting } from '../../harness/api/examples.ts';
 import type { KubeEvent, Node, Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
-import { FakeCloud, FakeNodeGroup, fakeGroupLabel } from '../../harness/testing/fake-cloud.ts';
+import { FakeCloud, FakeNodeGroup, poolNode, webPod } from '../../harness/testing/fake-cloud.ts';
 import { testScope } from '../../harness/testing/scope.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createClusterAutoscaler, toBeDeletedTaint } from './cluster-autoscaler.ts';
 
 const scope = testScope();
 const start = Date.parse('2026-01-01T12:00:00Z');
-
-/** A pod of ReplicaSet web requesting `cpu`, on `nodeName` (or Pending Unschedulable without one). */
-function webPod(name: string, cpu: string, nodeName?: string): Pod {
-  const pod = podRequesting(name, { cpu, memory: '100Mi' });
-  pod.metadata.namespace = 'default';
-  pod.metadata.ownerReferences = [
-    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-web', controller: true },
-  ];
-  if (nodeName) pod.spec.nodeName = nodeName;
-  else {
-    pod.status = {
-      phase: 'Pending',
-      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
-    };
-  }
-  return pod;
-}
-
-/** A node of group `pool` offering one core and 4 GiB. */
-function poolNode(name: string): Node {
-  const node = exampleNode(name, { cpu: '1', memory: '4Gi' });
-  node.metadata.labels![fakeGroupLabel] = 'pool';
-  return node;
-}
 
 /** The API server holding `nodes` and `pods`, a fake cloud with group pool (min 1, max 3), and an autoscaler not running. */
 async function cluster(nodes: Node[], pods: Pod[], size = nodes.length) {

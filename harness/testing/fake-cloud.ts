@@ -1,8 +1,8 @@
 // A cloud for tests (chapter 15a): machines are entries in a map, load balancers are records of the
 // calls the controllers made, and node groups count their size. A test sets what the cloud holds
 // and reads what was asked of it; nothing listens and nothing starts.
-import { exampleNode } from '../api/examples.ts';
-import type { Node, Service } from '../api/types.ts';
+import { exampleNode, podRequesting } from '../api/examples.ts';
+import type { Node, Pod, Service } from '../api/types.ts';
 import type { Cloud, InstanceMetadata, NodeGroup } from '../contracts/cloud.ts';
 
 /** The label that puts a test's node in a fake node group. */
@@ -100,4 +100,28 @@ export class FakeCloud implements Cloud {
   nodeGroups(): NodeGroup[] {
     return this.groups;
   }
+}
+
+/** A pod of ReplicaSet web requesting `cpu`, on `nodeName` (or Pending Unschedulable without one). */
+export function webPod(name: string, cpu: string, nodeName?: string): Pod {
+  const pod = podRequesting(name, { cpu, memory: '100Mi' });
+  pod.metadata.namespace = 'default';
+  pod.metadata.ownerReferences = [
+    { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web', uid: 'rs-web', controller: true },
+  ];
+  if (nodeName) pod.spec.nodeName = nodeName;
+  else {
+    pod.status = {
+      phase: 'Pending',
+      conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }],
+    };
+  }
+  return pod;
+}
+
+/** A node of group `pool` offering one core and 4 GiB. */
+export function poolNode(name: string): Node {
+  const node = exampleNode(name, { cpu: '1', memory: '4Gi' });
+  node.metadata.labels![fakeGroupLabel] = 'pool';
+  return node;
 }
