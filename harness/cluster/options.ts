@@ -54,6 +54,11 @@ export interface ClusterOptions {
    * yes unless --no-tracing; off when unset (the tests, the benchmarks).
    */
   tracing?: boolean;
+  /**
+   * Components of these kinds are not started: the end-to-end suites leave out the add-ons they do
+   * not exercise (the ingress controller, the cloud-controller-manager), as a small cluster would.
+   */
+  skip?: ComponentKind[];
   /** kube-proxy's mode on every node: userspace (chapter 09, the default) or iptables (09b). */
   proxyMode?: 'userspace' | 'iptables';
   /** Where component lines go (the terminal), besides their log files. */

@@ -38,7 +38,12 @@ import {
 } from './arguments.ts';
 import { bannerLines } from './banner.ts';
 import { serveControl } from './control.ts';
-import { ClusterError, defaultDataDir, type ClusterOptions } from './options.ts';
+import {
+  ClusterError,
+  defaultDataDir,
+  type ClusterOptions,
+  type ComponentKind,
+} from './options.ts';
 import { componentKubeconfig, createClusterPki } from './pki.ts';
 import { nodesReady, readiness, readinessTimeoutMs } from './readiness.ts';
 import { processAlive, readClusterState, removeClusterState, writeClusterState } from './state.ts';
@@ -127,13 +132,18 @@ async function writeCredentials(options: ClusterOptions, plan: ClusterPlan) {
   return pki.admin;
 }
 
+/** The plan less the components of the kinds the options skip (no process, no credentials). */
+function withoutSkipped(plan: ClusterPlan, skip: ComponentKind[]): ClusterPlan {
+  return { ...plan, components: plan.components.filter(({ kind }) => !skip.includes(kind)) };
+}
+
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const startedAt = Date.now();
   const print = options.print ?? ((line: string) => console.log(line));
   const logDir = path.join(options.dataDir, 'logs');
   prepareDataDir(options);
   await refuseBusyPorts(options);
-  const plan = await planCluster(options);
+  const plan = withoutSkipped(await planCluster(options), options.skip ?? []);
   const admin = await writeCredentials(options, plan);
   writeFileSync(cloudConfigPath(options.dataDir), JSON.stringify(cloudConfigFor(options, plan)));
   writeEncryptionConfig(options.dataDir);

@@ -19,6 +19,7 @@ beforeAll(async () => {
   cluster = await startKubectlCluster(3, suiteNodeIndexBase.cloud, '127.119.0.0/24', {
     autoscaleNodes: '0:1',
     scaleDownUnneededTime: '10s',
+    skip: ['ingress'],
   });
 }, 180_000);
 

@@ -20,7 +20,7 @@ import type { Task, TaskScene, Verdict } from '../kata/tasks/task.ts';
 import { service } from '../kata/tasks/workloads.ts';
 import { repoRoot } from '../paths.ts';
 import { hasKubectl, kubectlFor, noKubectl } from '../testing/kubectl.ts';
-import { suiteNodeIndexBase } from './kubectl-cluster.ts';
+import { suiteNodeIndexBase, withoutAddons } from './kubectl-cluster.ts';
 
 const NODE_INDEX_BASE = suiteNodeIndexBase.drills;
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-drills-'));
@@ -41,6 +41,7 @@ beforeAll(async () => {
     serviceClusterIpRange: '127.84.0.0/16',
     // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
     nodeMonitorGracePeriod: '20s',
+    skip: withoutAddons,
     print: () => {},
   });
 }, 120_000);

@@ -17,7 +17,7 @@ import { sceneFrom } from '../kata/tasks/scene.ts';
 import { find } from '../kata/exam/scene.ts';
 import { hasKubectl, kubectlFor, type Kubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
-import { suiteNodeIndexBase } from './kubectl-cluster.ts';
+import { suiteNodeIndexBase, withoutAddons } from './kubectl-cluster.ts';
 
 const NODE_INDEX_BASE = suiteNodeIndexBase.exam;
 
@@ -66,6 +66,7 @@ beforeAll(async () => {
     serviceClusterIpRange: '127.94.0.0/16',
     // Well above the kubelets' 10 s Lease renewal, so healthy nodes never flap.
     nodeMonitorGracePeriod: '20s',
+    skip: withoutAddons,
     print: () => {},
   });
   if (hasKubectl) kubectl = kubectlFor(cluster.apiserver, 60_000);

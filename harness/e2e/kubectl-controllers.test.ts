@@ -14,7 +14,8 @@ import { waitFor } from '../testing/wait.ts';
 let cluster: KubectlCluster | undefined;
 
 beforeAll(async () => {
-  if (hasKubectl) cluster = await startKubectlCluster(2, suiteNodeIndexBase.controllers);
+  if (hasKubectl)
+    cluster = await startKubectlCluster(2, suiteNodeIndexBase.controllers, '127.140.0.0/16');
 }, 120_000);
 
 afterAll(async () => {

@@ -37,7 +37,7 @@ describe('kubectl and the kubelet', { timeout: 180_000 }, () => {
 
   beforeAll(async () => {
     if (!hasKubectl) return;
-    running = await startKubectlCluster(1, suiteNodeIndexBase.kubelet);
+    running = await startKubectlCluster(1, suiteNodeIndexBase.kubelet, '127.130.0.0/16');
     // A crash loop (a run of one second), a server that keeps running, and a pod nothing can place.
     await output('run', 'crashy', '--image=kata/crash', '--', '--after=1');
     await output('run', 'web', '--image=kata/echo', '--port=8080');

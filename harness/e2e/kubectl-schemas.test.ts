@@ -38,7 +38,8 @@ describe('kubectl and the schemas', { timeout: 120_000 }, () => {
   if (!hasKubectl) test.skip(noKubectl, () => {});
 
   beforeAll(async () => {
-    if (hasKubectl) running = await startKubectlCluster(1, suiteNodeIndexBase.schemas);
+    if (hasKubectl)
+      running = await startKubectlCluster(1, suiteNodeIndexBase.schemas, '127.120.0.0/16');
   }, 120_000);
   afterAll(async () => {
     await running?.stop();

@@ -63,7 +63,7 @@ spec:
 
 describe.skipIf(!hasKubectl)('kubectl writes: dry run, diff, drain and disruption budgets', () => {
   beforeAll(async () => {
-    running = await startKubectlCluster(2, suiteNodeIndexBase.writes);
+    running = await startKubectlCluster(2, suiteNodeIndexBase.writes, '127.110.0.0/16');
     await ok('create', 'deployment', 'web', '--image=kata/echo:1.0', '--replicas=2');
     await waitFor(async () => (await readyWebPods()).length === 2, 'two Ready web pods', 90_000);
   }, 180_000);
