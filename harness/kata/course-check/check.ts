@@ -356,28 +356,45 @@ function checkInChild(
   });
 }
 
+/** A promise and the function that settles it, made before the work that settles it starts. */
+function deferred<T>() {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((settle) => (resolve = settle));
+  return { promise, resolve };
+}
+
 /**
- * Steps c and d for many chapters, `concurrency` at a time, each in a child process of its own (one
- * chapter's tests keep about one core busy; on a machine with two, two chapters take little longer
- * than one). Each chapter's lines are printed whole and in course order; chapters write to folders
- * of their own (.kata/pristine/NN-slug, .kata/caught-up/NN-slug, coverage/NN-slug), so they do not
- * meet.
+ * Steps c and d for many chapters, each in a child process of its own (one chapter's tests keep
+ * about one core busy), as many at a time as `slots()` says when one ends; `widen` resolves when
+ * the caller has room for more (the harness's tests are done). Each chapter's lines are printed
+ * whole and in course order; chapters write to folders of their own (.kata/pristine/NN-slug,
+ * .kata/caught-up/NN-slug, coverage/NN-slug), so they do not meet.
  */
 async function checkChaptersAlongside(
   chapters: Chapter[],
   list: Checklist,
-  concurrency: number,
+  slots: () => number,
+  widen: Promise<unknown>,
   colour: boolean,
 ): Promise<void> {
-  const results = new Array<ReturnType<typeof checkInChild> | undefined>(chapters.length);
+  const results = chapters.map(() => deferred<Awaited<ReturnType<typeof checkInChild>>>());
   let next = 0;
-  const startNext = () => {
-    if (next < chapters.length) results[next] = checkInChild(chapters[next++]!, colour);
+  let running = 0;
+  const fill = () => {
+    while (next < chapters.length && running < slots()) {
+      const index = next++;
+      running += 1;
+      void checkInChild(chapters[index]!, colour).then((result) => {
+        running -= 1;
+        results[index]!.resolve(result);
+        fill();
+      });
+    }
   };
-  for (let i = 0; i < concurrency; i += 1) startNext();
-  for (let i = 0; i < chapters.length; i += 1) {
-    const result = await results[i]!;
-    startNext();
+  fill();
+  void widen.then(fill);
+  for (const { promise } of results) {
+    const result = await promise;
     console.log(result.output.replace(/^\n+/, '\n'));
     list.add(result.passed, result.failed);
   }
@@ -396,6 +413,28 @@ export function chapterConcurrency(cores = os.availableParallelism()): number {
  */
 export function harnessWorkers(cores = os.availableParallelism()): number {
   return Math.max(2, cores - 1);
+}
+
+/** The three files that took longest, for whoever watches CI's time: "drills 150s, …". */
+function slowestFiles(run: RunResult): string {
+  return [...run.files]
+    .sort((a, b) => b.milliseconds - a.milliseconds)
+    .slice(0, 3)
+    .map(
+      (file) => `${path.basename(file.file, '.test.ts')} ${(file.milliseconds / 1000).toFixed(0)}s`,
+    )
+    .join(', ');
+}
+
+/** Step e: every test under harness/, `harnessWorkers()` files at a time, and how long it took. */
+async function runHarness() {
+  const started = performance.now();
+  const run = await runTests({
+    target: 'chapters',
+    paths: ['harness/'],
+    workers: harnessWorkers(),
+  });
+  return { run, took: seconds(started) };
 }
 
 export interface CheckOptions {
@@ -439,9 +478,17 @@ export async function check(options: CheckOptions): Promise<number> {
     checkFreshness(record, list);
   }
 
+  // With two cores or more, step e starts now and runs beside the chapters (each in a process of
+  // its own): the harness's end-to-end suites keep about a core and a half busy, so one chapter at
+  // a time fills the rest, two once the harness is done.
   const concurrency = chapterConcurrency();
-  if (whole && concurrency > 1) {
-    await checkChaptersAlongside(chapters, list, concurrency, options.colour.bold('x') !== 'x');
+  const harness = whole && concurrency > 1 ? runHarness() : undefined;
+  let harnessDone = false;
+  void harness?.then(() => (harnessDone = true));
+  if (harness) {
+    const slots = () => (harnessDone ? concurrency : 1);
+    const colour = options.colour.bold('x') !== 'x';
+    await checkChaptersAlongside(chapters, list, slots, harness, colour);
   } else {
     for (const chapter of chapters) {
       await checkChapter(chapter, record, list, withStructure, options.only === 'coverage');
@@ -452,17 +499,12 @@ export async function check(options: CheckOptions): Promise<number> {
     list.step('d. Structure');
     list.record('chapter folders and the course manifest agree', folderProblems(manifest));
     list.step('e. The harness');
-    const harnessStarted = performance.now();
-    const run = await runTests({
-      target: 'chapters',
-      paths: ['harness/'],
-      workers: harnessWorkers(),
-    });
+    const { run, took } = await (harness ?? runHarness());
     const failing = run.tests.filter((test) => test.state === 'failed');
     list.record(
       'the harness tests pass',
       [...brokenFiles(run), ...failures(failing)],
-      `${run.tests.length} tests, ${seconds(harnessStarted)}`,
+      `${run.tests.length} tests, ${took}; slowest: ${slowestFiles(run)}`,
     );
     list.step('f. The documentation');
     list.record(

@@ -24,7 +24,16 @@ function solutionRun(overrides: Partial<RunResult['files'][number]> = {}): RunRe
   const file = 'chapters/01-counter/01-counting.test.ts';
   return {
     target: 'solutions',
-    files: [{ file, topLevelSuites: ['Counting'], topLevelTests: [], logs: [], ...overrides }],
+    files: [
+      {
+        file,
+        topLevelSuites: ['Counting'],
+        topLevelTests: [],
+        logs: [],
+        milliseconds: 1,
+        ...overrides,
+      },
+    ],
     tests: [
       {
         file,

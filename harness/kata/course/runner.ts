@@ -52,6 +52,8 @@ export interface FileResult {
   /** Set when the file could not run at all: a syntax error, an import that does not exist. */
   error?: string;
   logs: string[];
+  /** How long its tests and hooks took, all together. */
+  milliseconds: number;
 }
 
 export interface FileCoverage {
@@ -195,6 +197,7 @@ function fileResult(module: TestModule, logs: Map<string, string[]>): FileResult
       ? errors.map((error) => stripColour(error.message).trim()).join('\n')
       : undefined,
     logs: logs.get(module.id) ?? [],
+    milliseconds: Math.round(module.diagnostic().duration),
   };
 }
 

@@ -45,6 +45,7 @@ function run(tests: TestResult[]): RunResult {
         topLevelSuites: ['Counting'],
         topLevelTests: [],
         logs: [],
+        milliseconds: 1,
       },
     ],
     tests,
