@@ -241,7 +241,7 @@ export class GrpcConnection {
   private peerInitialWindow = DEFAULT_WINDOW;
   private peerMaxFrame = 16_384;
   private received = 0;
-  private corked = false;
+  private outgoing: Buffer[] = [];
   private closing = false;
   private readonly socket: Duplex;
   private readonly methods: MethodTable;
@@ -501,10 +501,27 @@ export class GrpcConnection {
   sendMessage(stream: CallStream, message: Buffer): void {
     if (!this.streams.has(stream.id)) return;
     this.sendHeaders(stream);
-    const framed = Buffer.allocUnsafe(5 + message.length);
-    framed[0] = 0;
-    framed.writeUInt32BE(message.length, 1);
-    message.copy(framed, 5);
+    const size = 5 + message.length;
+    const fits = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrame) >= size;
+    // The usual case, a message that fits every window: one DATA frame, built in one buffer.
+    const at = fits && stream.outbound.length === 0 ? 9 : 0;
+    const bytes = Buffer.allocUnsafe(at + size);
+    if (at > 0) {
+      bytes.writeUIntBE(size, 0, 3);
+      bytes[3] = DATA;
+      bytes[4] = 0;
+      bytes.writeUInt32BE(stream.id, 5);
+    }
+    bytes[at] = 0;
+    bytes.writeUInt32BE(message.length, at + 1);
+    message.copy(bytes, at + 5);
+    if (at === 0) return this.queue(stream, bytes);
+    stream.sendWindow -= size;
+    this.sendWindow -= size;
+    this.send(bytes);
+  }
+
+  private queue(stream: CallStream, framed: Buffer): void {
     stream.outbound.push(framed);
     this.flush(stream);
   }
@@ -555,18 +572,20 @@ export class GrpcConnection {
     }
   }
 
-  /** Everything sent in one turn of the event loop goes out in one write. */
+  /**
+   * Everything sent in one turn of the event loop goes out in one write: the frames of all the
+   * calls answered meanwhile, joined into one buffer.
+   */
   private send(bytes: Buffer): void {
     if (this.socket.destroyed) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
-    this.socket.write(bytes);
+    this.outgoing.push(bytes);
+    if (this.outgoing.length > 1) return;
+    process.nextTick(() => {
+      const frames = this.outgoing;
+      this.outgoing = [];
+      if (this.socket.destroyed) return;
+      this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
+    });
   }
 
   /** A protocol error: GOAWAY with its code, then the connection ends. */
