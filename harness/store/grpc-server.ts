@@ -579,18 +579,20 @@ export class GrpcConnection {
   private send(bytes: Buffer): void {
     if (this.socket.destroyed) return;
     this.outgoing.push(bytes);
-    if (this.outgoing.length > 1) return;
-    process.nextTick(() => {
-      const frames = this.outgoing;
-      this.outgoing = [];
-      if (this.socket.destroyed) return;
-      this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
-    });
+    if (this.outgoing.length === 1) process.nextTick(() => this.writeOutgoing());
+  }
+
+  private writeOutgoing(): void {
+    const frames = this.outgoing;
+    if (frames.length === 0 || this.socket.destroyed || this.socket.writableEnded) return;
+    this.outgoing = [];
+    this.socket.write(frames.length === 1 ? frames[0]! : Buffer.concat(frames));
   }
 
   /** A protocol error: GOAWAY with its code, then the connection ends. */
   private fail(code: number): void {
     this.goAway(code);
+    this.writeOutgoing();
     this.socket.end();
     setImmediate(() => this.socket.destroy());
   }
@@ -607,6 +609,7 @@ export class GrpcConnection {
     if (this.closing) return;
     this.closing = true;
     this.goAway(NO_ERROR);
+    this.writeOutgoing();
     this.socket.end();
     this.socket.destroy();
   }
