@@ -5,7 +5,8 @@
 // kata/etcd per protocol; absolute numbers on a shared machine mean little, the ratio measured in
 // one run does.
 //
-//   npx tsx harness/bench/store-server.ts [--seconds 1] [--rounds 7]      (about two minutes)
+//   npx tsx harness/bench/store-server.ts [--seconds 1] [--rounds 7] [--protocol gRPC|JSON]
+//                                                          (about two minutes for both protocols)
 //
 // Both stores run as their own processes, so neither shares the client's event loop.
 //
@@ -263,7 +264,11 @@ if (version) {
 }
 const results: Record<string, Record<string, CellResult>> = {};
 try {
+  const only = process.argv.includes('--protocol')
+    ? process.argv[process.argv.indexOf('--protocol') + 1]
+    : undefined;
   for (const [protocol, connect] of Object.entries(protocols)) {
+    if (only && only !== protocol) continue;
     results[protocol] = await benchAll(targets, connect);
   }
 } finally {

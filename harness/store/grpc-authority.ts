@@ -67,12 +67,13 @@ export function frameAt(buffer: Buffer, at: number): Frame | undefined {
 
 /** A frame's bytes. */
 export function frameBytes(type: number, flags: number, streamId: number, payload: Buffer): Buffer {
-  const header = Buffer.alloc(9);
-  header.writeUIntBE(payload.length, 0, 3);
-  header[3] = type;
-  header[4] = flags;
-  header.writeUInt32BE(streamId, 5);
-  return Buffer.concat([header, payload]);
+  const frame = Buffer.allocUnsafe(9 + payload.length);
+  frame.writeUIntBE(payload.length, 0, 3);
+  frame[3] = type;
+  frame[4] = flags;
+  frame.writeUInt32BE(streamId, 5);
+  payload.copy(frame, 9);
+  return frame;
 }
 
 /** A HEADERS frame's header block fragment: its payload without padding and priority fields. */
