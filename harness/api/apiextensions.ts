@@ -216,3 +216,24 @@ export function withCustomSchemas(discovery: Discovery): Discovery {
     return { ...found, body: document };
   };
 }
+
+/** Whether a value is a plain JSON object (not an array, not null). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The paths of the fields `before` has and `after` lacks, at every level, in the order met:
+ * what pruning an object by its schema dropped ("spec.colour", "spec.items[0].size"). Defaults
+ * only add fields, so comparing an object with its prepared copy finds exactly the pruned ones.
+ */
+export function prunedPaths(before: unknown, after: unknown, path = ''): string[] {
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, index) => prunedPaths(item, after[index], `${path}[${index}]`));
+  }
+  if (!isPlainObject(before) || !isPlainObject(after)) return [];
+  return Object.keys(before).flatMap((key) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    return Object.hasOwn(after, key) ? prunedPaths(before[key], after[key], at) : [at];
+  });
+}
