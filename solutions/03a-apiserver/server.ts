@@ -25,11 +25,13 @@ import {
   definitionResource,
   followDefinitions,
   prunedPaths,
+  readsThrough,
   withCustomSchemas,
+  type StoredObjectReader,
   type CustomResourceDefinition,
 } from '../../harness/api/apiextensions.ts';
 import { ApiError } from '../../harness/api/errors.ts';
-import { serveOtherVersions } from '../../harness/api/versions.ts';
+import { renamingConversion, serveOtherVersions } from '../../harness/api/versions.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
 import type { ReadWarning } from '../../harness/api/machinery.ts';
 import {
@@ -148,99 +150,34 @@ function serveCustomResource(
   );
 }
 
-/** Whether two resources are one version of one resource. */
-function sameResource(one: ResourceType, other: ResourceType): boolean {
-  return (
-    one.group === other.group && one.version === other.version && one.resource === other.resource
-  );
-}
-
 /**
  * A version besides the stored one, with `conversion: None`: served through the server's
- * conversions (harness/api/versions.ts), as the stored version with only apiVersion changed, both
- * ways, as kube-apiserver's nop converter does.
+ * conversions (harness/api/versions.ts), the stored version renamed both ways.
  */
-function convertWithoutChange(
-  context: ServerContext,
-  served: ResourceType,
-  storedVersion: string,
-): void {
-  const at = (version: string) => (object: KubeObject) => ({
-    ...object,
-    apiVersion: `${served.group}/${version}`,
-  });
-  const conversion = {
-    served,
-    storedVersion,
-    toStored: at(storedVersion),
-    fromStored: at(served.version),
-  };
-  const conversions = [...(context.options.conversions ?? []), conversion];
+function convertWithoutChange(context: ServerContext, served: ResourceType, stored: string) {
+  const conversions = [...(context.options.conversions ?? []), renamingConversion(served, stored)];
   context.options = { ...context.options, conversions };
 }
 
 /** What reading a custom resource's stored objects adds, per server, by group/resource/version. */
-const readers = new WeakMap<ServerContext, Map<string, (object: KubeObject) => KubeObject>>();
+const readers = new WeakMap<ServerContext, Map<string, StoredObjectReader>>();
+const readerKey = (resource: ResourceType) =>
+  `${resource.group}/${resource.resource}/${resource.version}`;
 
 /**
  * Custom objects are pruned and defaulted as they are read from storage too, as kube-apiserver
  * decodes them: a default the schema gained later shows on objects stored before it. The first
- * call wraps the storage's reads (get, list, the current state an update and a delete see, and
- * watch events) once for this server.
+ * call changes this server's storage reads (readsThrough), once.
  */
-function defaultOnRead(
-  context: ServerContext,
-  resource: ResourceType,
-  prepare: (object: KubeObject) => KubeObject,
-): void {
+function defaultOnRead(context: ServerContext, resource: ResourceType, read: StoredObjectReader) {
   let byResource = readers.get(context);
   if (!byResource) {
-    byResource = new Map();
-    readers.set(context, byResource);
-    wrapReads(context.storage, byResource);
+    const made = new Map<string, StoredObjectReader>();
+    readers.set(context, made);
+    readsThrough(context.storage, (each) => made.get(readerKey(each)));
+    byResource = made;
   }
-  byResource.set(`${resource.group}/${resource.resource}/${resource.version}`, prepare);
-}
-
-/** The storage's reads, each object passed through its resource's reader when it has one. */
-function wrapReads(
-  storage: ObjectStorage,
-  byResource: Map<string, (object: KubeObject) => KubeObject>,
-): void {
-  const read = (resource: ResourceType) => {
-    const reader = byResource.get(`${resource.group}/${resource.resource}/${resource.version}`);
-    return reader ? (object: KubeObject) => reader(object) : (object: KubeObject) => object;
-  };
-  const { get, list, update, delete: remove, watch } = storage;
-  storage.get = async (resource, ...rest) =>
-    read(resource)(await get.call(storage, resource, ...rest));
-  storage.list = async (resource, ...rest) => {
-    const page = await list.call(storage, resource, ...rest);
-    return { ...page, items: page.items.map(read(resource)) };
-  };
-  storage.update = (resource, namespace, name, tryUpdate, options) =>
-    update.call(
-      storage,
-      resource,
-      namespace,
-      name,
-      (current) => tryUpdate(read(resource)(current)),
-      options,
-    );
-  storage.delete = async (resource, ...rest) =>
-    read(resource)(await remove.call(storage, resource, ...rest));
-  storage.watch = (resource, namespace, after, handlers, selected) =>
-    watch.call(
-      storage,
-      resource,
-      namespace,
-      after,
-      {
-        ...handlers,
-        onEvent: (event) => handlers.onEvent({ ...event, object: read(resource)(event.object) }),
-      },
-      selected,
-    );
+  byResource.set(readerKey(resource), read);
 }
 
 /** Stops serving one version of a custom resource: routing, discovery and its scale forget it. */
@@ -254,10 +191,10 @@ function withdrawCustomResource(context: ServerContext, resource: ResourceType):
   );
   if (index < 0) return;
   const conversions = context.options.conversions?.filter(
-    ({ served }) => !(served.custom && sameResource(served, resource)),
+    ({ served }) => !(served.custom && readerKey(served) === readerKey(resource)),
   );
   context.options = { ...context.options, conversions };
-  readers.get(context)?.delete(`${resource.group}/${resource.resource}/${resource.version}`);
+  readers.get(context)?.delete(readerKey(resource));
   context.registry.delete(context.resources[index]!);
   context.resources.splice(index, 1);
   context.subresourceHandlers.delete(subresourcePath(resource, 'scale'));
