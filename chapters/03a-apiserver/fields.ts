@@ -115,7 +115,8 @@ export interface FieldCheck {
  * - Warn: returns the problems, one warning each. Ignore: returns [].
  * - A WrongType is a 400 badRequest with its message, whatever the directive.
  * With `wholeObject`, a 400's message starts `<Kind> in version "<version>" cannot be handled as
- * a <Kind>: `.
+ * a <Kind>: `. A custom resource (chapter 17) has no description: its unknown fields are those
+ * resource.custom.unknownFields(object) names, when the server set it.
  */
 export function checkFields(
   resource: ResourceType,

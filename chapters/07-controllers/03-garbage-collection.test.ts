@@ -19,6 +19,7 @@ async function setUp() {
   return {
     pods: client.resource<Pod>('pods', 'default'),
     replicaSets: client.resource<ReplicaSet>('replicasets', 'default'),
+    configMaps: client.resource('configmaps', 'default'),
   };
 }
 
@@ -33,13 +34,13 @@ async function steps() {
   };
 }
 
-/** A pod owned by `owner` (a ReplicaSet as created). */
-function ownedBy(name: string, owner: ReplicaSet): Pod {
+/** A pod owned by `owner` (a ReplicaSet as created, or any object with its kind). */
+function ownedBy(name: string, owner: KubeObject): Pod {
   const pod = examplePod(name);
   pod.metadata.ownerReferences = [
     {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
+      apiVersion: owner.apiVersion ?? 'apps/v1',
+      kind: owner.kind ?? 'ReplicaSet',
       name: owner.metadata.name!,
       uid: owner.metadata.uid!,
       controller: true,
@@ -197,6 +198,26 @@ describe('Garbage collection', () => {
     await replicaSets.delete('web');
     await replicaSets.create(exampleReplicaSet('web'));
     await waitFor(async () => (await names(pods)).length === 0, 'the old dependent deleted');
+  });
+
+  test('an owner of a resource it does not follow (a ConfigMap) is followed: its deletion collects at once', async () => {
+    const { pods, configMaps } = await setUp();
+    const settings = await configMaps.create({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'settings', namespace: 'default' },
+    });
+    await pods.create(ownedBy('reader', settings));
+    // A stray pod collected shows the collector has looked at the pods created before it.
+    const ghost = { ...exampleReplicaSet('ghost'), metadata: { name: 'ghost', uid: 'no-uid' } };
+    await pods.create(ownedBy('stray', ghost as ReplicaSet));
+    await waitFor(async () => !(await names(pods)).includes('stray'), 'the stray deleted');
+    await configMaps.delete('settings');
+    await waitFor(async () => (await names(pods)).length === 0, 'the reader deleted');
+    expect(
+      await names(pods),
+      'pods left after deleting ConfigMap settings, which owned reader (no resync runs)',
+    ).toEqual([]);
   });
 
   test('deleting an owner with propagationPolicy Orphan keeps its dependents, without the reference', async () => {

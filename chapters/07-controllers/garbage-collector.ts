@@ -86,7 +86,10 @@ export class GarbageCollector {
    * from options.resolveKind, read with a client made knowing it (a kind neither knows counts as
    * existing: it cannot be checked), in the dependent's namespace
    * when that resource is namespaced; found with the reference's uid: it exists; NotFound, or
-   * another uid (a new object with the old name): it does not.
+   * another uid (a new object with the old name): it does not. A kind resolveKind found is
+   * remembered (its GET answers NotFound once it is withdrawn). An owner's resource it does not
+   * follow yet (a ConfigMap, a custom kind) it starts to follow: an informer whose deletions
+   * queue the dependents, and which, once synced, queues every dependent of that kind again.
    */
   async ownerExists(dependent: KubeObject, owner: OwnerReference): Promise<boolean> {
     throw new NotImplemented('GarbageCollector.ownerExists', section);

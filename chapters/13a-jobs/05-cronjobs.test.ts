@@ -343,6 +343,26 @@ describe('CronJobs', () => {
     ).toEqual([]);
   });
 
+  test('more than 100 runs missed is a Warning event, TooManyMissedTimes, and the latest run is still made', async () => {
+    const { client, cronJobs, jobNames, tick } = await setUp();
+    await cronJobs.create(aCronJob('behind'));
+    await tick(3 * 3_600_000);
+    const events = client.resource<KubeEvent>('events', 'default');
+    const tooMany = async () =>
+      (await events.list()).items.filter((e) => e.reason === 'TooManyMissedTimes');
+    await waitFor(async () => (await tooMany()).length > 0, 'a TooManyMissedTimes event');
+    await waitFor(async () => (await jobNames()).length > 0, 'the Job of 13:00');
+    const [event] = await tooMany();
+    expect(
+      [event!.type, event!.message, await jobNames()],
+      'created at 10:00:30, every minute, looked at again at 13:00:30 (180 runs due)',
+    ).toEqual([
+      'Warning',
+      'too many missed start times: 180. Set or decrease .spec.startingDeadlineSeconds or check clock skew',
+      [nameAt('behind', 180)],
+    ]);
+  });
+
   test('a schedule that does not parse is a Warning event, InvalidSchedule', async () => {
     const { client, cronJobs } = await setUp();
     await cronJobs.create(aCronJob('bad', { schedule: '61 * * * *' }));

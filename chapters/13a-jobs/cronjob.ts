@@ -134,7 +134,9 @@ export class CronJobController {
    * scheduled time not run (mostRecentSchedule); none: a Warning event MissSchedule ("Missed
    * scheduled time to start a job: <rfc1123z>") if missedStart finds one, and done. Its Job already in status.active
    * (the cache lags behind this controller's own writes): set status.lastScheduleTime, done.
-   * Forbid with Jobs active: done. Replace with Jobs active: deleteJobs of the unfinished ones.
+   * More than 100 runs due (missed + 1): a Warning event TooManyMissedTimes ("too many missed
+   * start times: <missed + 1>. Set or decrease .spec.startingDeadlineSeconds or check clock
+   * skew"), and go on. Forbid with Jobs active: done. Replace with Jobs active: deleteJobs of the unfinished ones.
    * Create jobFor(cronJob, scheduledTime) (AlreadyExists is fine), add it to status.active with a
    * SuccessfulCreate event ("Created job <name>"), and set status.lastScheduleTime.
    */

@@ -20,6 +20,7 @@ import {
   defaultStorageClass,
   podUsesClaim,
   pvcProtectionFinalizer,
+  pvProtectionFinalizer,
   selectedNodeAnnotation,
   volumePhase,
 } from './binder.ts';
@@ -244,5 +245,33 @@ describe('The binder', () => {
       async () => (await claims.list()).items.length === 0,
       'claim data gone once pod web has Succeeded',
     );
+  });
+
+  test('a volume bound to a claim is protected: deleted, it stays until its claim is gone', async () => {
+    const { volumes, claims } = await setUp();
+    await volumes.create(exampleVolume('pv-data', '1Gi'));
+    // As a volume made before the API server put the finalizer on: without it.
+    await toolkit.updateWithRetry(volumes, 'pv-data', (current) => {
+      current.metadata.finalizers = [];
+    });
+    await claims.create(exampleClaim('data', '1Gi'));
+    await waitFor(async () => (await volumes.get('pv-data')).status?.phase === 'Bound', 'Bound');
+    await waitFor(
+      async () =>
+        (await volumes.get('pv-data')).metadata.finalizers?.includes(pvProtectionFinalizer) ===
+        true,
+      'the pv-protection finalizer back on pv-data',
+    );
+    await volumes.delete('pv-data');
+    const marked = await volumes.get('pv-data');
+    await claims.delete('data');
+    await waitFor(
+      async () => (await volumes.list()).items.length === 0,
+      'volume pv-data gone once claim data is',
+    );
+    expect(
+      [marked.metadata.deletionTimestamp !== undefined, marked.metadata.finalizers],
+      'volume pv-data deleted while claim data is bound to it: marked, kept by its finalizer',
+    ).toEqual([true, [pvProtectionFinalizer]]);
   });
 });

@@ -70,6 +70,8 @@ export function claimKeysOf(pod: Pod): string[] {
 
 /** The finalizer that keeps a claim while a pod uses it (kube's pvc-protection controller). */
 export const pvcProtectionFinalizer = 'kubernetes.io/pvc-protection';
+/** The finalizer that keeps a volume while a claim is bound to it (kube's pv-protection controller). */
+export const pvProtectionFinalizer = 'kubernetes.io/pv-protection';
 
 /**
  * Whether `pod` keeps the claim `key` ("namespace/name") in use: it mounts it (claimKeysOf), it is
@@ -124,7 +126,8 @@ export class PersistentVolumeBinder {
 
   /**
    * Adds pvcProtectionFinalizer to the claim's finalizers, unless it is there already or the claim
-   * is being deleted (kube's pvc-protection controller does this for a claim that lacks it).
+   * is being deleted (kube's pvc-protection controller does this for a claim that lacks it; the
+   * API server puts it on new claims, as kube's StorageObjectInUseProtection admission plugin does).
    */
   async protect(claim: PersistentVolumeClaim): Promise<void> {
     throw new NotImplemented('PersistentVolumeBinder.protect', section);
@@ -173,11 +176,29 @@ export class PersistentVolumeBinder {
   }
 
   /**
-   * Brings one volume's phase up to date with its claim. A Released volume whose policy is Delete
-   * and that no provisioner made cannot be erased by anyone: it becomes Failed, saying so.
+   * Brings one volume's phase up to date with its claim. A volume being deleted: releaseVolume
+   * with its phase (volumePhase), nothing else. A volume without the pv-protection finalizer:
+   * protectVolume first. A Released volume whose policy is Delete and that no provisioner made
+   * cannot be erased by anyone: it becomes Failed, saying so.
    */
   async syncVolume(name: string): Promise<void> {
     throw new NotImplemented('PersistentVolumeBinder.syncVolume', section);
+  }
+
+  /**
+   * Adds pvProtectionFinalizer to the volume's finalizers, unless it is there already or the
+   * volume is being deleted (kube's pv-protection controller does this for a volume that lacks it).
+   */
+  async protectVolume(volume: PersistentVolume): Promise<void> {
+    throw new NotImplemented('PersistentVolumeBinder.protectVolume', section);
+  }
+
+  /**
+   * A volume being deleted that has the finalizer: unless `phase` is Bound (a claim still holds
+   * it), the finalizer is removed, which lets the API server remove the volume.
+   */
+  async releaseVolume(volume: PersistentVolume, phase: PersistentVolumePhase): Promise<void> {
+    throw new NotImplemented('PersistentVolumeBinder.releaseVolume', section);
   }
 
   private async setVolumePhase(name: string, phase: PersistentVolumePhase, message?: string) {

@@ -235,6 +235,32 @@ describe('Serving custom resources', () => {
     ]);
   });
 
+  test('on the API server: an undeclared field is a Warning, and under fieldValidation=Strict a 400', async () => {
+    const { url, call } = await server();
+    await establish(call);
+    const warned = await fetch(`${url}${WEBAPPS}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        ...shop({ image: 'x', colour: 'red' }),
+        metadata: { name: 'warned' },
+      }),
+    });
+    const strict = await call('POST', `${WEBAPPS}?fieldValidation=Strict`, {
+      ...shop({ image: 'x', colour: 'red' }),
+      metadata: { name: 'strict' },
+    });
+    expect(
+      [warned.status, warned.headers.get('warning'), strict.status, strict.body.message],
+      'POST a WebApp with spec.colour, then the same with ?fieldValidation=Strict',
+    ).toEqual([
+      201,
+      '299 - "unknown field \\"spec.colour\\""',
+      400,
+      'WebApp in version "v1" cannot be handled as a WebApp: strict decoding error: unknown field "spec.colour"',
+    ]);
+  });
+
   test('on the API server: Tables with the printer columns, the scale subresource, and the schema in OpenAPI', async () => {
     const { call } = await server();
     await establish(call);
@@ -266,6 +292,34 @@ describe('Serving custom resources', () => {
       [200, 3],
       ['image'],
     ]);
+  });
+
+  test('on the API server: defaults apply on reads too, and a second version with conversion None is served', async () => {
+    const { call } = await server();
+    await establish(call);
+    await call('POST', WEBAPPS, { ...shop({ image: 'kata/echo' }), metadata: { name: 'old' } });
+    const crd = (await call('GET', `${CRDS}/webapps.example.com`)).body;
+    const v1 = structuredClone(crd.spec.versions[0]);
+    v1.schema.openAPIV3Schema.properties.spec.properties.tier = { type: 'string', default: 'web' };
+    const v1beta1 = { ...structuredClone(v1), name: 'v1beta1', storage: false };
+    crd.spec = { ...crd.spec, versions: [v1, v1beta1], conversion: { strategy: 'None' } };
+    expect((await call('PUT', `${CRDS}/webapps.example.com`, crd)).status, 'PUT of the CRD').toBe(
+      200,
+    );
+    const BETA = '/apis/example.com/v1beta1/namespaces/default/webapps';
+    await waitFor(async () => (await call('GET', `${BETA}/old`)).status === 200, 'v1beta1 served');
+    const created = await call('POST', BETA, {
+      ...shop({ image: 'kata/echo' }),
+      apiVersion: 'example.com/v1beta1',
+      metadata: { name: 'beta' },
+    });
+    const old = (await call('GET', `${WEBAPPS}/old`)).body;
+    const beta = (await call('GET', `${WEBAPPS}/beta`)).body;
+    const listed = (await call('GET', BETA)).body;
+    expect(
+      [old.spec.tier, created.body.apiVersion, beta.apiVersion, listed.items[0].apiVersion],
+      'old (stored before spec.tier had a default) read at v1; beta created at v1beta1, read at v1; the v1beta1 list',
+    ).toEqual(['web', 'example.com/v1beta1', 'example.com/v1', 'example.com/v1beta1']);
   });
 
   test('on the API server: deleting the CRD deletes its objects, then the CRD, and the kind is gone', async () => {

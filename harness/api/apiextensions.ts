@@ -4,8 +4,8 @@
 // subresources (status, scale) its objects have. Chapter 17 reads these types; the API server
 // serves the CRDs themselves and, once one is Established, the resource it defines.
 import type { DefinitionServer } from '../contracts/apiextensions.ts';
-import type { Discovery, Timers } from './machinery.ts';
-import type { WatchSource } from './object-watch.ts';
+import type { Discovery, ObjectPredicate, Timers } from './machinery.ts';
+import type { ObjectWatch, ObjectWatchHandlers, WatchSource } from './object-watch.ts';
 import type { ResourceType } from './resources.ts';
 import type { KubeObject } from './types.ts';
 
@@ -215,4 +215,97 @@ export function withCustomSchemas(discovery: Discovery): Discovery {
     }
     return { ...found, body: document };
   };
+}
+
+/** Whether a value is a plain JSON object (not an array, not null). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The paths of the fields `before` has and `after` lacks, at every level, in the order met:
+ * what pruning an object by its schema dropped ("spec.colour", "spec.items[0].size"). Defaults
+ * only add fields, so comparing an object with its prepared copy finds exactly the pruned ones.
+ */
+export function prunedPaths(before: unknown, after: unknown, path = ''): string[] {
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return before.flatMap((item, index) => prunedPaths(item, after[index], `${path}[${index}]`));
+  }
+  if (!isPlainObject(before) || !isPlainObject(after)) return [];
+  return Object.keys(before).flatMap((key) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    return Object.hasOwn(after, key) ? prunedPaths(before[key], after[key], at) : [at];
+  });
+}
+
+/** What reading one resource's stored objects adds to each (a custom resource's defaults). */
+export type StoredObjectReader = (object: KubeObject) => KubeObject;
+
+/** The reads of the API server's object storage (chapter 03a's ObjectStorage) readsThrough changes. */
+export interface StorageReads {
+  get(resource: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject>;
+  list(resource: ResourceType, namespace?: string, page?: object): Promise<{ items: KubeObject[] }>;
+  update(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    tryUpdate: (current: KubeObject) => KubeObject | Promise<KubeObject>,
+    options?: object,
+  ): Promise<KubeObject>;
+  delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    preconditions?: object,
+    options?: object,
+  ): Promise<KubeObject>;
+  watch(
+    resource: ResourceType,
+    namespace: string | undefined,
+    afterRevision: number,
+    handlers: ObjectWatchHandlers,
+    selected?: ObjectPredicate,
+  ): ObjectWatch;
+}
+
+/**
+ * Changes a storage's reads, in place, so that every object it reads (get, list, the current
+ * state an update and a delete see, watch events) goes through the reader `readerOf` gives its
+ * resource, when it gives one: kube-apiserver defaults custom objects as it decodes them.
+ */
+export function readsThrough(
+  storage: StorageReads,
+  readerOf: (resource: ResourceType) => StoredObjectReader | undefined,
+): void {
+  const read = (resource: ResourceType) => readerOf(resource) ?? ((object: KubeObject) => object);
+  const { get, list, update, delete: remove, watch } = storage;
+  storage.get = async (resource, ...rest) =>
+    read(resource)(await get.call(storage, resource, ...rest));
+  storage.list = async (resource, ...rest) => {
+    const page = await list.call(storage, resource, ...rest);
+    return { ...page, items: page.items.map(read(resource)) };
+  };
+  storage.update = (resource, namespace, name, tryUpdate, options) =>
+    update.call(
+      storage,
+      resource,
+      namespace,
+      name,
+      (current) => tryUpdate(read(resource)(current)),
+      options,
+    );
+  storage.delete = async (resource, ...rest) =>
+    read(resource)(await remove.call(storage, resource, ...rest));
+  storage.watch = (resource, namespace, afterRevision, handlers, selected) =>
+    watch.call(
+      storage,
+      resource,
+      namespace,
+      afterRevision,
+      {
+        ...handlers,
+        onEvent: (event) => handlers.onEvent({ ...event, object: read(resource)(event.object) }),
+      },
+      selected,
+    );
 }

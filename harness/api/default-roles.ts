@@ -127,6 +127,8 @@ const controllerManagerRules: PolicyRule[] = [
   rule(['*'], 'discovery.k8s.io', ['*']),
   rule(['*'], 'storage.k8s.io', ['*']),
   rule([...READ, 'delete', 'deletecollection'], '*', ['*']),
+  // The ClusterRole aggregation controller writes admin's, edit's and view's rules.
+  rule(['update', 'patch', 'escalate'], RBAC_GROUP, ['clusterroles']),
 ];
 
 /** The scheduler's rules: it reads pods and nodes, binds pods and records events. */

@@ -58,6 +58,11 @@ export interface CustomResourceFacts {
   storageVersion: string;
   /** The cells of `columns` for an object (`now` for ages); set by the server once it serves it. */
   cells?: (object: KubeObject, now: number) => unknown[];
+  /**
+   * The paths of the fields of an object its schema does not declare ("spec.colour"), which
+   * pruning drops; set by the server once it serves the version. Field validation reports them.
+   */
+  unknownFields?: (object: KubeObject) => string[];
 }
 
 function core(

@@ -39,6 +39,18 @@ export interface VersionConversion {
   fromStored(object: KubeObject): KubeObject;
 }
 
+/**
+ * The conversion of a version that differs from the stored one only by name (a custom resource's
+ * `conversion: None`, as kube-apiserver's nop converter): apiVersion changed both ways.
+ */
+export function renamingConversion(served: ResourceType, storedVersion: string): VersionConversion {
+  const at = (version: string) => (object: KubeObject) => ({
+    ...object,
+    apiVersion: `${served.group}/${version}`,
+  });
+  return { served, storedVersion, toStored: at(storedVersion), fromStored: at(served.version) };
+}
+
 /** What the server lends serveConverted for one request. */
 export interface ConversionHooks {
   /** The path without its query, and the whole target with it. */

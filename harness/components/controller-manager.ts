@@ -35,6 +35,7 @@ import {
 } from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
+import { createRoleAggregationController } from './role-aggregation.ts';
 import { loadToolkit } from './toolkit.ts';
 
 /** What the garbage collector follows besides Services: its own default list (chapter 07). */
@@ -64,6 +65,7 @@ const controllerNames = [
   'persistentvolume-binder',
   'local-path-provisioner',
   'horizontalpodautoscaling',
+  'clusterrole-aggregation',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -167,6 +169,9 @@ export async function startControllerManager(
   const { createHorizontalController } = await loadModule('14', 'horizontal.ts', autoscalingFolder);
   const { metricsApiSource } = await loadModule('14', 'resource-metrics.ts', autoscalingFolder);
   log(`chapter 14, the horizontal pod autoscaler: ${describeSource(autoscalingFolder)}`);
+  const rbacFolder = chapterSource('11b', flags.use);
+  const { aggregatedRules } = await loadModule('11b', 'rbac.ts', rbacFolder);
+  log(`chapter 11b, ClusterRole aggregation: ${describeSource(rbacFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -210,6 +215,8 @@ export async function startControllerManager(
         metrics: metricsApiSource(config),
         syncPeriodMs: flags.horizontalPodAutoscalerSyncPeriodMs,
       }),
+    'clusterrole-aggregation': () =>
+      createRoleAggregationController({ toolkit, client, aggregatedRules }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

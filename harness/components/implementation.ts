@@ -55,6 +55,7 @@ import type { RaftModule } from '../contracts/raft.ts';
 import type {
   AuthorizationModule,
   ServiceAccountsModule,
+  RbacModule,
   TokenFileModule,
 } from '../contracts/security.ts';
 import type {
@@ -157,7 +158,11 @@ export interface ChapterModules {
   '10a': { 'pod-config.ts': PodConfigModule; 'encryption.ts': EncryptionModule };
   '10b': { 'streaming-server.ts': StreamingServerModule; 'connect.ts': ConnectModule };
   '11a': { 'service-accounts.ts': ServiceAccountsModule };
-  '11b': { 'authorization.ts': AuthorizationModule; 'tokens.ts': TokenFileModule };
+  '11b': {
+    'authorization.ts': AuthorizationModule;
+    'tokens.ts': TokenFileModule;
+    'rbac.ts': RbacModule;
+  };
   '11c': { 'webhooks.ts': WebhooksModule };
   '11d': { 'pod-token.ts': PodTokenModule };
   '12': { 'server.ts': DnsServerModule; 'pod-dns.ts': PodDnsModule };
@@ -220,7 +225,7 @@ export const chapterModuleFiles = {
   '10a': ['pod-config.ts', 'encryption.ts'],
   '10b': ['streaming-server.ts', 'connect.ts'],
   '11a': ['service-accounts.ts'],
-  '11b': ['authorization.ts', 'tokens.ts'],
+  '11b': ['authorization.ts', 'tokens.ts', 'rbac.ts'],
   '11c': ['webhooks.ts'],
   '11d': ['pod-token.ts'],
   '12': ['server.ts', 'pod-dns.ts'],

@@ -77,6 +77,7 @@ export type ReferenceConforms = Conforms<{
   '11b': {
     'authorization.ts': typeof import('../../solutions/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../solutions/11b-authorization/tokens.ts');
+    'rbac.ts': typeof import('../../solutions/11b-authorization/rbac.ts');
   };
   '11c': { 'webhooks.ts': typeof import('../../solutions/11c-webhooks/webhooks.ts') };
   '11d': { 'pod-token.ts': typeof import('../../solutions/11d-pod-tokens/pod-token.ts') };
@@ -177,6 +178,7 @@ export type StubsConform = Conforms<{
   '11b': {
     'authorization.ts': typeof import('../../chapters/11b-authorization/authorization.ts');
     'tokens.ts': typeof import('../../chapters/11b-authorization/tokens.ts');
+    'rbac.ts': typeof import('../../chapters/11b-authorization/rbac.ts');
   };
   '11c': { 'webhooks.ts': typeof import('../../chapters/11c-webhooks/webhooks.ts') };
   '11d': { 'pod-token.ts': typeof import('../../chapters/11d-pod-tokens/pod-token.ts') };

@@ -156,6 +156,14 @@ export interface AuthorizationModule {
   createAuthorization(options: AuthorizationOptions): SecurityOptions;
 }
 
+/**
+ * Chapter 11b's rbac.ts, as the controller-manager's ClusterRole aggregation uses it: the rules
+ * of a ClusterRole with an aggregationRule, gathered from the ClusterRoles its selectors pick.
+ */
+export interface RbacModule {
+  aggregatedRules(role: KubeObject, clusterRoles: Iterable<KubeObject>): object[];
+}
+
 /** Chapter 11b's tokens.ts: the static token file (--token-auth-file). */
 export interface TokenFileModule {
   parseTokenFile(text: string): Map<string, UserInfo>;

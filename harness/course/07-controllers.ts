@@ -253,6 +253,8 @@ export const chapter7: Chapter = {
       'Queue every object that has ownerReferences when it is added or updated (controller.watch with a mapping that returns "<resource>|<key>" or nothing), not only on an owner\'s deletion. Lesson: § Garbage collection.',
     'Garbage collection > an owner recreated with the same name is not the owner: its uid differs':
       "The old owner's delete event queues its dependents; collect asks ownerExists, which compares uids, so the new ReplicaSet web does not save the old pod. Lesson: § Garbage collection.",
+    'Garbage collection > an owner of a resource it does not follow (a ConfigMap) is followed: its deletion collects at once':
+      "ownerExists, having found the owner's resource, calls followOwners: an informer on it whose delete events queue the dependents, and which once synced queues every dependent of that kind again. Lesson: § Garbage collection.",
     'Garbage collection > deleting an owner with propagationPolicy Orphan keeps its dependents, without the reference':
       'An owner with a deletionTimestamp and the finalizer "orphan": reconcile calls orphanDependents with the dependents from every informer\'s ownerUid index. Lesson: § Garbage collection.',
     "Node lifecycle > heartbeats: a node is heard when its Lease's renewTime changes, on the controller's clock":

@@ -186,6 +186,8 @@ export const chapter13A: Chapter = {
       'reconcile: deleteJobs(historyToDelete(cronJob, its Jobs)) each time; lastSuccessfulTime is the latest completionTime of a completed Job (or the old value). Watch the Jobs so a Job finishing wakes its CronJob. Lesson: § CronJobs.',
     'CronJobs > suspended, no Jobs; resumed, only the most recent missed run is made':
       'spec.suspend: no runDue. Resumed, mostRecentSchedule finds only the latest time missed: one Job, not one per minute missed. Lesson: § CronJobs.',
+    'CronJobs > more than 100 runs missed is a Warning event, TooManyMissedTimes, and the latest run is still made':
+      "In runDue, once the latest due time's Job is not already active: mostRecentSchedule's missed plus the run itself over 100 is a Warning event TooManyMissedTimes with that count; then make the Job as usual. Lesson: § CronJobs.",
     'CronJobs > a run missed by more than startingDeadlineSeconds is not made, and is a Warning event, MissSchedule':
       'In runDue, when mostRecentSchedule finds nothing due: missedStart; if it finds a time, recordEvent Warning MissSchedule "Missed scheduled time to start a job: " and rfc1123z of it. Lesson: § CronJobs.',
     'CronJobs > a schedule that does not parse is a Warning event, InvalidSchedule':

@@ -174,5 +174,7 @@ export const chapter13C: Chapter = {
       'Nothing new to write if the tests above pass: withClaimVolumes puts your resolver in front of chapter 10a; check resolve answers a string while the claim is Pending (§ Mounting a claim).',
     'The binder > a claim a running pod uses is protected: deleted, it stays until the pod has finished':
       "syncClaim: a claim with no pvc-protection finalizer gets it (protect, an update); a claim with a deletionTimestamp goes to releaseProtection only, which takes the finalizer off once no pod uses it, by the informer and then by a live list of the namespace's pods. Lesson: § The binder.",
+    'The binder > a volume bound to a claim is protected: deleted, it stays until its claim is gone':
+      'syncVolume: a volume being deleted goes to releaseVolume with its volumePhase (the finalizer off unless Bound); one without pvProtectionFinalizer gets it from protectVolume. Lesson: § The binder.',
   },
 };

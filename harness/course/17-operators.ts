@@ -159,6 +159,10 @@ export const chapter17: Chapter = {
       'createDefinitionServer returns prepareForCreate, validate (validateDefinition), sync (cleanUp when deletionTimestamp, else serveDefinition and false) and forget (withdraw what it served). Lesson: § Serving custom resources.',
     [`${serving}on the API server: a schema violation is a 422 naming the field`]:
       "The server adds behaviour.validate's errors to its own: check that validateCustomObject's errors come through validate. Lesson: § Serving custom resources.",
+    [`${serving}on the API server: an undeclared field is a Warning, and under fieldValidation=Strict a 400`]:
+      'The server names the fields behaviour.prepare drops as unknown: prune must drop spec.colour (and keep what the schema declares). Lesson: § Serving custom resources.',
+    [`${serving}on the API server: defaults apply on reads too, and a second version with conversion None is served`]:
+      "serveDefinition serves every served version (resourcesOf), and prepare must default the new spec.tier: the server runs the storage version's prepare on reads. Lesson: § Serving custom resources.",
     [`${serving}on the API server: Tables with the printer columns, the scale subresource, and the schema in OpenAPI`]:
       'cells and scale come from behaviourOf: the server shows cells after Name, and serves scale through scale.get and scale.update. Lesson: § Serving custom resources.',
     [`${serving}on the API server: deleting the CRD deletes its objects, then the CRD, and the kind is gone`]:

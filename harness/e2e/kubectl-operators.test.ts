@@ -2,8 +2,10 @@
 // cluster: the WebApp CRD applied and Established; `kubectl get webapps` with its printer columns;
 // `kubectl explain webapp.spec`; a WebApp refused for a schema violation with the field named;
 // `kata run operator` bringing up the Deployment and Service a WebApp asks for and reporting Ready;
-// `kubectl scale webapp/shop --replicas 3` reaching the Deployment; deleting the WebApp and the
-// CRD. Skipped, with the reason, without kubectl.
+// `kubectl scale webapp/shop --replicas 3` reaching the Deployment; deleting the WebApp (the
+// garbage collector takes its Deployment and Service) and the CRD; the CRD made again and the
+// same operator serving a new WebApp; a ClusterRole labelled aggregate-to-view aggregated into
+// view. Skipped, with the reason, without kubectl.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,16 +53,31 @@ describe.skipIf(!hasKubectl)(
       ).toEqual([true, ['NAME', 'IMAGE', 'DESIRED', 'READY', 'AGE']]);
     });
 
-    test('a WebApp with replicas "three" is refused, the field named', async () => {
+    test('a WebApp with replicas "three" is refused, the field named; an unknown field is a warning, an error with --validate=strict', async () => {
       const file = path.join(cluster!.kubectl.home, 'bad.yaml');
       writeFileSync(
         file,
         'apiVersion: example.com/v1\nkind: WebApp\nmetadata: {name: bad}\nspec: {image: x, replicas: three}\n',
       );
       const refused = await cluster!.kubectl.run('apply', '-f', file);
-      expect(refused.stderr, 'kubectl apply of a WebApp with replicas "three"').toContain(
-        'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+      const colour = path.join(cluster!.kubectl.home, 'colour.yaml');
+      writeFileSync(
+        colour,
+        'apiVersion: example.com/v1\nkind: WebApp\nmetadata: {name: colour}\nspec: {image: x, colour: red}\n',
       );
+      const warned = await cluster!.kubectl.run('create', '--validate=warn', '-f', colour);
+      const strict = await cluster!.kubectl.run('create', '--validate=strict', '-f', colour);
+      await kubectl('delete', 'webapp', 'colour', '--wait=false');
+      expect(
+        [refused.stderr, warned.stderr, strict.stderr],
+        'kubectl apply of a WebApp with replicas "three"; kubectl create of one with spec.colour, then again with --validate=strict',
+      ).toEqual([
+        expect.stringContaining(
+          'spec.replicas: Invalid value: "string": spec.replicas in body must be of type integer: "string"',
+        ),
+        expect.stringContaining('Warning: unknown field "spec.colour"'),
+        expect.stringContaining('strict decoding error: unknown field "spec.colour"'),
+      ]);
     });
 
     test('kata run operator makes the Deployment and Service; the WebApp turns Ready; kubectl scale reaches the Deployment', async () => {
@@ -96,8 +113,13 @@ describe.skipIf(!hasKubectl)(
       expect(service, "the Service shop's port").toBe('80');
     });
 
-    test('deleting the WebApp lets the operator clean up; deleting the CRD leaves no webapps', async () => {
+    test('deleting the WebApp lets the operator clean up and the garbage collector take its Deployment and Service; deleting the CRD leaves no webapps', async () => {
       await kubectl('delete', 'webapp', 'shop', '--timeout=30s');
+      await waitFor(
+        async () => (await cluster!.kubectl.run('get', 'deployment,service', 'shop')).stdout === '',
+        'the Deployment and Service shop collected',
+        30_000,
+      );
       const directory = await kubectl(
         'get',
         'configmap',
@@ -113,6 +135,41 @@ describe.skipIf(!hasKubectl)(
         '{}',
         true,
       ]);
+    });
+
+    test('the CRD made again: the running operator serves new WebApps; view aggregates the access a role adds', async () => {
+      await kubectl('apply', '-f', path.join(examples, 'webapp-crd.yaml'));
+      await kubectl('wait', '--for', 'condition=established', 'crd/webapps.example.com');
+      await kubectl('apply', '-f', path.join(examples, 'webapp.yaml'));
+      await kubectl('wait', '--for', 'condition=ready', 'webapp/shop', '--timeout=60s');
+      await kubectl(
+        'create',
+        'clusterrole',
+        'webapps-view',
+        '--verb=get,list,watch',
+        '--resource=webapps.example.com',
+      );
+      await kubectl(
+        'label',
+        'clusterrole',
+        'webapps-view',
+        'rbac.authorization.k8s.io/aggregate-to-view=true',
+      );
+      const viewRules = () =>
+        kubectl('get', 'clusterrole', 'view', '-o', 'jsonpath={.rules[*].apiGroups}');
+      await waitFor(
+        async () => (await viewRules()).includes('example.com'),
+        'view aggregates webapps-view',
+        30_000,
+      );
+      const replicas = await kubectl(
+        'get',
+        'deployment',
+        'shop',
+        '-o',
+        'jsonpath={.spec.replicas}',
+      );
+      expect(replicas, 'the Deployment shop the operator made for the new WebApp').toBe('2');
     });
   },
 );

@@ -223,7 +223,8 @@ export interface FieldCheck {
  * "..."` (the duplicates first; a key both unknown and duplicated is only unknown). Strict throws
  * them as one 400 `strict decoding error: ...`, joined with ", "; Warn returns them, one warning
  * each; Ignore returns none. A value of the wrong type is a 400 whatever the directive. A kind
- * with no description is not checked.
+ * with no description is not checked, except a custom resource, whose schema prunes its unknown
+ * fields later (custom.unknownFields names them).
  */
 export function checkFields(
   resource: ResourceType,
@@ -237,7 +238,8 @@ export function checkFields(
         ? `${resource.kind} in version "${resource.version}" cannot be handled as a ${resource.kind}: ${message}`
         : message,
     );
-  let unknown: string[] = [];
+  // A custom resource's unknown fields are those its schema prunes (chapter 17).
+  let unknown: string[] = resource.custom?.unknownFields?.(object) ?? [];
   if (typeName) {
     try {
       unknown = dropUnknownFields(typeField(typeName), object, '', resource.kind);

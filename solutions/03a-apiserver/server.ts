@@ -24,11 +24,14 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import {
   definitionResource,
   followDefinitions,
+  prunedPaths,
+  readsThrough,
   withCustomSchemas,
+  type StoredObjectReader,
   type CustomResourceDefinition,
 } from '../../harness/api/apiextensions.ts';
 import { ApiError } from '../../harness/api/errors.ts';
-import { serveOtherVersions } from '../../harness/api/versions.ts';
+import { renamingConversion, serveOtherVersions } from '../../harness/api/versions.ts';
 import type { Timers } from '../../harness/api/machinery.ts';
 import type { ReadWarning } from '../../harness/api/machinery.ts';
 import {
@@ -107,7 +110,14 @@ function serveCustomResource(
   behaviour: Parameters<ResourceHost['serve']>[1],
 ): void {
   withdrawCustomResource(context, resource);
-  resource = { ...resource, custom: { ...resource.custom!, cells: behaviour.cells } };
+  const { storageVersion } = resource.custom!;
+  if (resource.version === storageVersion) defaultOnRead(context, resource, behaviour.prepare);
+  else convertWithoutChange(context, resource, storageVersion);
+  const unknownFields = (object: KubeObject) => prunedPaths(object, behaviour.prepare(object));
+  resource = {
+    ...resource,
+    custom: { ...resource.custom!, cells: behaviour.cells, unknownFields },
+  };
   const extensions = [...builtinExtensions, finalizerExtension(context)];
   const { strategy, hooks } = registerResources([resource], extensions).get(resource)!;
   const base = { ...strategy };
@@ -140,6 +150,36 @@ function serveCustomResource(
   );
 }
 
+/**
+ * A version besides the stored one, with `conversion: None`: served through the server's
+ * conversions (harness/api/versions.ts), the stored version renamed both ways.
+ */
+function convertWithoutChange(context: ServerContext, served: ResourceType, stored: string) {
+  const conversions = [...(context.options.conversions ?? []), renamingConversion(served, stored)];
+  context.options = { ...context.options, conversions };
+}
+
+/** What reading a custom resource's stored objects adds, per server, by group/resource/version. */
+const readers = new WeakMap<ServerContext, Map<string, StoredObjectReader>>();
+const readerKey = (resource: ResourceType) =>
+  `${resource.group}/${resource.resource}/${resource.version}`;
+
+/**
+ * Custom objects are pruned and defaulted as they are read from storage too, as kube-apiserver
+ * decodes them: a default the schema gained later shows on objects stored before it. The first
+ * call changes this server's storage reads (readsThrough), once.
+ */
+function defaultOnRead(context: ServerContext, resource: ResourceType, read: StoredObjectReader) {
+  let byResource = readers.get(context);
+  if (!byResource) {
+    const made = new Map<string, StoredObjectReader>();
+    readers.set(context, made);
+    readsThrough(context.storage, (each) => made.get(readerKey(each)));
+    byResource = made;
+  }
+  byResource.set(readerKey(resource), read);
+}
+
 /** Stops serving one version of a custom resource: routing, discovery and its scale forget it. */
 function withdrawCustomResource(context: ServerContext, resource: ResourceType): void {
   const index = context.resources.findIndex(
@@ -150,6 +190,11 @@ function withdrawCustomResource(context: ServerContext, resource: ResourceType):
       each.resource === resource.resource,
   );
   if (index < 0) return;
+  const conversions = context.options.conversions?.filter(
+    ({ served }) => !(served.custom && readerKey(served) === readerKey(resource)),
+  );
+  context.options = { ...context.options, conversions };
+  readers.get(context)?.delete(readerKey(resource));
   context.registry.delete(context.resources[index]!);
   context.resources.splice(index, 1);
   context.subresourceHandlers.delete(subresourcePath(resource, 'scale'));

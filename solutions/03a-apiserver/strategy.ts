@@ -16,6 +16,11 @@
 // (finalizers.ts, chapter 07) and the Service allocator (services.ts, chapter 09) plug in here.
 import { defaultCronJob, defaultJob } from '../../harness/api/batch.ts';
 import type { FieldError } from '../../harness/api/errors.ts';
+import {
+  protectOnCreate,
+  PV_PROTECTION,
+  PVC_PROTECTION,
+} from '../../harness/api/storage-protection.ts';
 import type { ResourceType } from '../../harness/api/resources.ts';
 import type { DeleteOptions, KubeObject } from '../../harness/api/types.ts';
 import {
@@ -151,6 +156,9 @@ export const builtinExtensions: ResourceExtension[] = [
     validate: validateStatefulSet,
     validateUpdate: validateStatefulSetUpdate,
   },
+  // Chapter 13c: claims and volumes protected from their creation (StorageObjectInUseProtection).
+  { resource: 'persistentvolumeclaims', hooks: { beginCreate: protectOnCreate(PVC_PROTECTION) } },
+  { resource: 'persistentvolumes', hooks: { beginCreate: protectOnCreate(PV_PROTECTION) } },
 ];
 
 /** A resource as an extension names it: `resource` in the core group, `group/resource` else. */

@@ -10,7 +10,7 @@
 import { resourceForKind, type ResourceType } from '../../harness/api/resources.ts';
 import type { KubeObject, OwnerReference } from '../../harness/api/types.ts';
 import { isNotFound } from '../../harness/client/errors.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+import type { ApiClient, Controller, Informer, Toolkit } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 
 export interface GarbageCollectorOptions {
@@ -53,6 +53,13 @@ export class GarbageCollector {
   private readonly clock: TimerClock;
   /** One informer per resource it follows, by resource. */
   private readonly informers = new Map<string, Informer>();
+  /** The owners' resources it follows besides those (followOwners), by group and resource. */
+  private readonly owners = new Map<string, Informer>();
+  /** The custom kinds found by discovery, by "apiVersion kind": still known once withdrawn. */
+  private readonly customKinds = new Map<string, ResourceType>();
+  /** The running controller and its signal, once run() started. */
+  private controller?: Controller;
+  private signal?: AbortSignal;
 
   constructor(options: GarbageCollectorOptions) {
     this.options = options;
@@ -84,6 +91,8 @@ export class GarbageCollector {
       workers: 4,
       reconcile: (key) => this.reconcile(key),
     });
+    this.controller = controller;
+    this.signal = signal;
     for (const [resource, informer] of this.informers) {
       // An object with owners is looked at when it appears or changes, and so is one being
       // deleted with the finalizer "orphan" (its dependents must be let go first)...
@@ -93,15 +102,45 @@ export class GarbageCollector {
           : [],
       );
       // ...and the dependents of an object that is deleted, at once.
-      informer.addEventHandlers({
-        delete: (owner) => {
-          for (const dependent of this.dependentsOf(owner.metadata.uid ?? '')) {
-            controller.queue.add(`${dependent.resource}|${toolkit.keyOf(dependent.object)}`);
-          }
-        },
-      });
+      informer.addEventHandlers({ delete: (owner) => this.queueDependents(owner.metadata.uid) });
     }
     await controller.run(signal);
+  }
+
+  /** Queues every cached dependent of the owner with this uid, or of any owner of this kind. */
+  private queueDependents(uid?: string, kind?: string): void {
+    const dependents = uid
+      ? this.dependentsOf(uid)
+      : [...this.informers].flatMap(([resource, informer]) =>
+          informer
+            .list()
+            .filter((object) => object.metadata.ownerReferences?.some((o) => o.kind === kind))
+            .map((object) => ({ resource, object })),
+        );
+    for (const { resource, object } of dependents) {
+      this.controller?.queue.add(`${resource}|${this.options.toolkit.keyOf(object)}`);
+    }
+  }
+
+  /**
+   * Follows an owner's resource it does not follow yet (a ConfigMap, a custom kind), as kube's
+   * collector watches every resource: an owner's deletion then collects its dependents at once,
+   * not at the next resync. Once its first list is in, the dependents of that kind are looked
+   * at again, for an owner deleted before it was followed.
+   */
+  private followOwners(type: ResourceType, reader: ApiClient): void {
+    const key = `${type.group}/${type.resource}`;
+    if (!this.controller || this.informers.has(type.resource) || this.owners.has(key)) return;
+    const informer = this.options.toolkit.createInformer(reader.resource(type.resource), {
+      clock: this.clock,
+    });
+    informer.addEventHandlers({ delete: (owner) => this.queueDependents(owner.metadata.uid) });
+    this.owners.set(key, informer);
+    informer.run(this.signal!);
+    void informer
+      .waitForSync(this.signal)
+      .then(() => this.queueDependents(undefined, type.kind))
+      .catch(() => {});
   }
 
   /** Every cached object, of every resource, with an ownerReference to `uid`. */
@@ -125,16 +164,25 @@ export class GarbageCollector {
     await this.collect(resource, object);
   }
 
-  /** Whether the owner a reference names exists, asking the API server itself. */
+  /**
+   * Whether the owner a reference names exists, asking the API server itself; its resource is
+   * followed from then on (followOwners), and a custom kind remembered.
+   */
   async ownerExists(dependent: KubeObject, owner: OwnerReference): Promise<boolean> {
     const { toolkit, client, resolveKind } = this.options;
     const builtIn = resourceForKind(owner.apiVersion, owner.kind);
-    const type = builtIn ?? (await resolveKind?.(owner.apiVersion, owner.kind));
+    const kindKey = `${owner.apiVersion} ${owner.kind}`;
+    const type =
+      builtIn ??
+      this.customKinds.get(kindKey) ??
+      (await resolveKind?.(owner.apiVersion, owner.kind));
     // An owner of a kind this server does not serve cannot be checked: assume it exists.
     if (!type) return true;
+    if (!builtIn) this.customKinds.set(kindKey, type);
     const namespace = type.namespaced ? dependent.metadata.namespace : undefined;
     // A custom kind needs a client that knows its resource.
     const reader = builtIn ? client : toolkit.createClient({ ...client.config, resources: [type] });
+    this.followOwners(type, reader);
     try {
       const found = await reader.resource(type.resource, namespace).get(owner.name);
       return found.metadata.uid === owner.uid;

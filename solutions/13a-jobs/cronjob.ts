@@ -7,7 +7,8 @@
 // What a run may meet:
 //   startingDeadlineSeconds   a scheduled time missed by longer is skipped: only the times
 //                             within that many seconds before now are looked at, and the
-//                             skipped one is told of (a MissSchedule Warning event)
+//                             skipped one is told of (a MissSchedule Warning event); over a
+//                             hundred runs due at once is a TooManyMissedTimes Warning event
 //   concurrencyPolicy         Allow: Jobs may overlap; Forbid: skip while one is active;
 //                             Replace: delete the active ones, then make the new one
 //   suspend                   no new Jobs (the running ones go on)
@@ -63,6 +64,9 @@ export function mostRecentSchedule(cronJob: CronJob, schedule: Schedule, now: nu
   }
   return due;
 }
+
+/** More runs due at once than this is told of with a TooManyMissedTimes Warning event. */
+const TOO_MANY_MISSED = 100;
 
 /** How far back missedStart looks for a run the deadline skipped, nearest first. */
 const LOOK_BACK_MS = [3_600_000, 86_400_000, 32 * 86_400_000, 366 * 86_400_000];
@@ -249,13 +253,19 @@ export class CronJobController {
     const next = nextAfter(schedule, now, cronJob.spec.timeZone);
     // A little after the minute turns, so the clock has surely passed it.
     if (next !== undefined) this.requeueAfter(key, next - now + 100);
-    const { scheduledTime } = mostRecentSchedule(cronJob, schedule, now);
+    const { scheduledTime, missed } = mostRecentSchedule(cronJob, schedule, now);
     if (scheduledTime === undefined) return this.tellMissed(cronJob, schedule, now);
     // Already made (the cache may not show the status that says so yet): nothing to do.
     const name = jobNameFor(cronJob, scheduledTime);
     if (status.active!.some((job) => job.name === name)) {
       status.lastScheduleTime = rfc3339(scheduledTime);
       return;
+    }
+    // Over a hundred runs due at once: a clock that jumped, or a long suspension. Told, as kube
+    // does, counting the latest run too; only that one is made.
+    if (missed + 1 > TOO_MANY_MISSED) {
+      const message = `too many missed start times: ${missed + 1}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`;
+      await this.event(cronJob, 'Warning', 'TooManyMissedTimes', message);
     }
     const policy = cronJob.spec.concurrencyPolicy ?? 'Allow';
     if (policy === 'Forbid' && status.active!.length > 0) return;

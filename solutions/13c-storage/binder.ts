@@ -9,6 +9,8 @@
 //                                     (the provisioner, provisioner.ts, makes a volume there)
 //   claim in use by a pod ──────────▶ finalizer kubernetes.io/pvc-protection: a delete only marks
 //                                     it, and it goes when no running pod mounts it any more
+//   volume not Bound ───────────────▶ finalizer kubernetes.io/pv-protection comes off when it is
+//                                     deleted; a Bound volume deleted waits for its claim to go
 //   claim deleted ──────────────────▶ its volume Released; then its reclaim policy: Retain keeps
 //                                     it Released (an administrator decides), Delete removes it
 //                                     (its provisioner does: the binder cannot erase storage)
@@ -88,6 +90,8 @@ export function claimKeysOf(pod: Pod): string[] {
 
 /** The finalizer that keeps a claim while a pod uses it (kube's pvc-protection controller). */
 export const pvcProtectionFinalizer = 'kubernetes.io/pvc-protection';
+/** The finalizer that keeps a volume while a claim is bound to it (kube's pv-protection controller). */
+export const pvProtectionFinalizer = 'kubernetes.io/pv-protection';
 
 /**
  * Whether `pod` keeps the claim `key` ("namespace/name") in use: it mounts it, it is on a node,
@@ -178,10 +182,10 @@ export class PersistentVolumeBinder {
   }
 
   /**
-   * Puts the pvc-protection finalizer on a claim. kube-apiserver's StorageObjectInUseProtection
-   * admission plugin adds it when the claim is created, and kube's pvc-protection controller adds
-   * it to any claim that lacks it; this course's API server has no such plugin, so the binder
-   * does the controller's part (a claim deleted before the binder saw it goes at once).
+   * Puts the pvc-protection finalizer on a claim that lacks it. The API server puts it on at
+   * creation, as kube-apiserver's StorageObjectInUseProtection admission plugin does, so a claim
+   * deleted before the binder saw it still waits for its pods; this is kube's pvc-protection
+   * controller's part, for claims made before.
    */
   async protect(claim: PersistentVolumeClaim): Promise<void> {
     await this.update('persistentvolumeclaims', claim, (current: PersistentVolumeClaim) => {
@@ -303,10 +307,13 @@ export class PersistentVolumeBinder {
    */
   async syncVolume(name: string): Promise<void> {
     const volume = this.volumes.get(name);
-    if (!volume || volume.metadata.deletionTimestamp) return;
+    if (!volume) return;
     const ref = volume.spec.claimRef;
     const claim = ref ? this.claims.get(`${ref.namespace}/${ref.name}`) : undefined;
     const phase = volumePhase(volume, claim);
+    if (volume.metadata.deletionTimestamp) return this.releaseVolume(volume, phase);
+    if (!volume.metadata.finalizers?.includes(pvProtectionFinalizer))
+      await this.protectVolume(volume);
     const policy = volume.spec.persistentVolumeReclaimPolicy ?? 'Retain';
     const provisioned = volume.metadata.annotations?.[provisionedByAnnotation];
     if (phase === 'Released' && policy === 'Delete' && !provisioned) {
@@ -315,6 +322,32 @@ export class PersistentVolumeBinder {
       return;
     }
     if (phase !== volume.status?.phase) await this.setVolumePhase(name, phase);
+  }
+
+  /**
+   * Puts the pv-protection finalizer on a volume that lacks it (the API server puts it on at
+   * creation, as kube's StorageObjectInUseProtection admission plugin does; this is for older ones).
+   */
+  async protectVolume(volume: PersistentVolume): Promise<void> {
+    await this.update('persistentvolumes', volume, (current: PersistentVolume) => {
+      const finalizers = current.metadata.finalizers ?? [];
+      if (current.metadata.deletionTimestamp || finalizers.includes(pvProtectionFinalizer))
+        return false;
+      current.metadata.finalizers = [...finalizers, pvProtectionFinalizer];
+    });
+  }
+
+  /**
+   * A volume being deleted loses its pv-protection finalizer (and so goes) once it is not Bound:
+   * a claim still bound to it keeps it, as kube's pv-protection controller does.
+   */
+  async releaseVolume(volume: PersistentVolume, phase: PersistentVolumePhase): Promise<void> {
+    if (phase === 'Bound' || !volume.metadata.finalizers?.includes(pvProtectionFinalizer)) return;
+    await this.update('persistentvolumes', volume, (current: PersistentVolume) => {
+      const finalizers = current.metadata.finalizers ?? [];
+      if (!finalizers.includes(pvProtectionFinalizer)) return false;
+      current.metadata.finalizers = finalizers.filter((each) => each !== pvProtectionFinalizer);
+    });
   }
 
   private async setVolumePhase(name: string, phase: PersistentVolumePhase, message?: string) {
