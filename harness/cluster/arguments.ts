@@ -237,6 +237,9 @@ export function kubeletArguments(
     node.rootDir,
     '--port',
     String(node.kubeletPort),
+    // Every cluster runs the cloud-controller-manager: nodes wait, tainted, for it to set them up.
+    '--cloud-provider',
+    'external',
     ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }

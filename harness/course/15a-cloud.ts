@@ -51,6 +51,15 @@ export const chapter15A: Chapter = {
       from: `${autoscaler}pending pods grow the group by the nodes they need, up to its maximum, with an Event on each pod`,
     },
     {
+      title: 'Giving idle nodes back, by eviction',
+      from: `${autoscaler}an idle node goes after --scale-down-unneeded-time: tainted, drained, its machine deleted`,
+      functions: [
+        'ClusterAutoscaler.scaleDown',
+        'ClusterAutoscaler.drain',
+        'ClusterAutoscaler.untaint',
+      ],
+    },
+    {
       title: 'Disruption budgets',
       from: `${disruption}budgetsFor: the budgets of the pod’s namespace whose selector selects its labels`,
     },
