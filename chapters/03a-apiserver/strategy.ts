@@ -27,6 +27,7 @@ import {
   validateStatefulSet,
   validateStatefulSetUpdate,
 } from '../../harness/api/workload-validation.ts';
+import { validateIngress } from '../../harness/api/ingress-validation.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { Makers } from './metadata.ts';
 import type { RequestInfo } from './paths.ts';
@@ -139,6 +140,12 @@ export const builtinExtensions: ResourceExtension[] = [
     resource: 'apps/statefulsets',
     validate: validateStatefulSet,
     validateUpdate: validateStatefulSetUpdate,
+  },
+  // Chapter 15b's Ingress, checked as kube's networking validation checks it.
+  {
+    resource: 'networking.k8s.io/ingresses',
+    validate: validateIngress,
+    validateUpdate: (next) => validateIngress(next),
   },
 ];
 

@@ -120,6 +120,7 @@ export const clusterAdmissionPlugins = [
   'NamespaceLifecycle',
   'LimitRanger',
   'ServiceAccount',
+  'DefaultIngressClass',
   'MutatingAdmissionWebhook',
   'ValidatingAdmissionWebhook',
   'ResourceQuota',

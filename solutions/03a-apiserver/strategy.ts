@@ -32,6 +32,7 @@ import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
 import type { RequestInfo } from './paths.ts';
 import type { WriteOptions } from './storage.ts';
 import { validateObject, validateUpdate } from './validation.ts';
+import { validateIngress } from '../../harness/api/ingress-validation.ts';
 
 /** How one resource's objects are made ready and checked (kube's REST strategies). */
 export interface ResourceStrategy {
@@ -150,6 +151,12 @@ export const builtinExtensions: ResourceExtension[] = [
     resource: 'apps/statefulsets',
     validate: validateStatefulSet,
     validateUpdate: validateStatefulSetUpdate,
+  },
+  // Chapter 15b's Ingress, checked as kube's networking validation checks it.
+  {
+    resource: 'networking.k8s.io/ingresses',
+    validate: validateIngress,
+    validateUpdate: (next) => validateIngress(next),
   },
 ];
 
