@@ -5,13 +5,16 @@ import type { KubeObject } from './types.ts';
 import { defaultIngressClass, validateIngress } from './ingress-validation.ts';
 
 /** An Ingress named web with this spec (and these annotations). */
-function ingress(spec: unknown, annotations?: Record<string, string>): KubeObject {
+function ingress(
+  spec: Record<string, unknown>,
+  annotations?: Record<string, string>,
+): KubeObject & { spec: { ingressClassName?: string } } {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'Ingress',
     metadata: { name: 'web', namespace: 'default', ...(annotations ? { annotations } : {}) },
     spec,
-  } as KubeObject;
+  };
 }
 
 const backend = { service: { name: 'web', port: { number: 80 } } };
@@ -93,16 +96,10 @@ describe('Ingress validation', () => {
     const other = { ...kata, metadata: { name: 'other' } };
     const plain = ingress({ defaultBackend: backend });
     defaultIngressClass(plain, [other, kata]);
-    expect(
-      (plain as { spec: { ingressClassName?: string } }).spec.ingressClassName,
-      'the class given',
-    ).toBe('kata');
+    expect(plain.spec.ingressClassName, 'the class given').toBe('kata');
     const named = ingress({ defaultBackend: backend, ingressClassName: 'other' });
     defaultIngressClass(named, [kata]);
-    expect(
-      (named as { spec: { ingressClassName?: string } }).spec.ingressClassName,
-      'a class named already',
-    ).toBe('other');
+    expect(named.spec.ingressClassName, 'a class named already').toBe('other');
     const twice = { ...kata, metadata: { ...kata.metadata, name: 'twice' } };
     expect(
       () => defaultIngressClass(ingress({ defaultBackend: backend }), [kata, twice]),
