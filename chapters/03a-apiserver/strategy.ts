@@ -32,6 +32,7 @@ import {
   validateStatefulSet,
   validateStatefulSetUpdate,
 } from '../../harness/api/workload-validation.ts';
+import { validateIngress } from '../../harness/api/ingress-validation.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { Makers } from './metadata.ts';
 import type { RequestInfo } from './paths.ts';
@@ -148,6 +149,12 @@ export const builtinExtensions: ResourceExtension[] = [
   // Chapter 13c: claims and volumes protected from their creation (StorageObjectInUseProtection).
   { resource: 'persistentvolumeclaims', hooks: { beginCreate: protectOnCreate(PVC_PROTECTION) } },
   { resource: 'persistentvolumes', hooks: { beginCreate: protectOnCreate(PV_PROTECTION) } },
+  // Chapter 15b's Ingress, checked as kube's networking validation checks it.
+  {
+    resource: 'networking.k8s.io/ingresses',
+    validate: validateIngress,
+    validateUpdate: (next) => validateIngress(next),
+  },
 ];
 
 /** A resource as an extension names it: `resource` in the core group, `group/resource` else. */

@@ -1,7 +1,7 @@
 // The cluster autoscaler: whole passes against the reference API server and the fake cloud, with a
 // FakeClock for the time a node must stay unneeded.
 import { describe, expect, test } from 'vitest';
-import type { KubeEvent, Node, Pod } from '../../harness/api/types.ts';
+import type { KubeEvent, Node, Pod, PodDisruptionBudget } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
 import { FakeCloud, FakeNodeGroup, poolNode, webPod } from '../../harness/testing/fake-cloud.ts';
 import { testScope } from '../../harness/testing/scope.ts';
@@ -78,6 +78,38 @@ describe('The cluster autoscaler', () => {
       left.map((pod) => pod.metadata.name),
       'pods not being deleted after the drain',
     ).toEqual(['busy']);
+  });
+
+  test('the drain evicts: a pod its budget protects keeps the node, untainted, with a ScaleDownFailed Event', async () => {
+    const nodes = [poolNode('n1'), poolNode('n2')];
+    const running = { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] };
+    const pods = [
+      webPod('busy', '600m', 'n1'),
+      { ...webPod('idle', '100m', 'n2'), status: running },
+    ];
+    const { client, pool, clock, autoscaler } = await cluster(nodes, pods as Pod[]);
+    await client.resource<PodDisruptionBudget>('poddisruptionbudgets', 'default').create({
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: 'idle' },
+      spec: { minAvailable: 1, selector: { matchLabels: { app: 'idle' } } },
+    });
+    await autoscaler.runOnce();
+    clock.advance(600_000);
+    await autoscaler.runOnce();
+    expect(pool.deletions, 'n2 unneeded for ten minutes, its one pod under minAvailable 1').toEqual(
+      [],
+    );
+    const n2 = await client.resource<Node>('nodes').get('n2');
+    expect(n2.spec?.taints ?? [], 'the taints of n2 after the refused drain').toEqual([]);
+    const idle = await client.resource<Pod>('pods', 'default').get('idle');
+    expect(idle.metadata.deletionTimestamp, 'pod idle, which its budget protects').toBeUndefined();
+    const events = (await client.resource<KubeEvent>('events', 'default').list()).items;
+    const failed = events.find((event) => event.reason === 'ScaleDownFailed');
+    expect(failed?.involvedObject.name, 'the ScaleDownFailed Event names the node').toBe('n2');
+    expect(failed?.message, "the Event's message").toMatch(
+      /^failed to drain the node, aborting ScaleDown: pod default\/idle: Cannot evict pod/,
+    );
   });
 
   test('never below the minimum, and a node that is needed again is forgotten', async () => {

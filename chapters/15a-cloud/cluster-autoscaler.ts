@@ -5,7 +5,9 @@
 // maximum. The other way round, a node whose pods request less than half of what it offers, and
 // whose pods would fit on the other nodes, is unneeded; once it has been unneeded for a while
 // (--scale-down-unneeded-time, 10 minutes), it is tainted, drained and its machine deleted, never
-// below the group's minimum. Every --scan-interval (10 s) one pass looks at the whole cluster.
+// below the group's minimum. The drain evicts, as `kubectl drain` does: a pod whose
+// PodDisruptionBudget allows no disruption now is refused (429), and the node stays, its taint
+// taken off again. Every --scan-interval (10 s) one pass looks at the whole cluster.
 import type { Node, Pod } from '../../harness/api/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import type { ClusterAutoscalerOptions, NodeGroup } from '../../harness/contracts/cloud.ts';
@@ -127,7 +129,10 @@ export class ClusterAutoscaler {
    * (0.5) and blockedScaleDown says nothing against moving them to the other schedulable nodes;
    * unneededSince keeps when each was first seen so (a node no longer unneeded is forgotten). The
    * first one unneeded for scaleDownUnneededMs (10 min) whose group is above its minSize is
-   * drained and its machine deleted (the group's deleteNodes). Returns its name.
+   * drained and its machine deleted (the group's deleteNodes). Returns its name. When the drain
+   * reports a refusal, the node keeps its machine: untaint it, record a Warning Event
+   * ScaleDownFailed "failed to drain the node, aborting ScaleDown: <refusal>" on the Node, and
+   * return undefined.
    */
   async scaleDown(nodes: Node[], pods: Pod[]): Promise<string | undefined> {
     throw new NotImplemented('ClusterAutoscaler.scaleDown', passes);
@@ -135,10 +140,17 @@ export class ClusterAutoscaler {
 
   /**
    * Adds the NoSchedule taint ToBeDeletedByClusterAutoscaler (its value: the clock's seconds) to
-   * the node, once, then deletes each pod of `moving` for its controller to place elsewhere.
+   * the node, once, then evicts each pod of `moving` (evictPod, harness/client/eviction.ts) for
+   * its controller to place elsewhere. A pod already gone (404) is fine; a 429 (its budget
+   * forbids it) stops the drain and is returned as "pod <namespace>/<name>: <message>".
    */
-  async drain(node: Node, moving: Pod[]): Promise<void> {
+  async drain(node: Node, moving: Pod[]): Promise<string | undefined> {
     throw new NotImplemented('ClusterAutoscaler.drain', passes);
+  }
+
+  /** Takes the ToBeDeletedByClusterAutoscaler taint off the node again (if it has it). */
+  async untaint(name: string): Promise<void> {
+    throw new NotImplemented('ClusterAutoscaler.untaint', passes);
   }
 }
 

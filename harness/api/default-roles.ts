@@ -208,13 +208,15 @@ const ingressRules: PolicyRule[] = [
  * The cloud-controller-manager's rules (kube's system:cloud-controller-manager, which a cloud's
  * installer writes): nodes to initialize and to delete when their machine is gone, Services and
  * their status for load balancers, Events; and for the cluster autoscaler that runs beside it
- * here, pods to list and drain.
+ * here, pods to list and evict (the budgets they are under, to read).
  */
 const cloudControllerManagerRules: PolicyRule[] = [
   rule(READ, '', ['nodes', 'services', 'pods', 'namespaces']),
   rule(['update', 'patch', 'delete'], '', ['nodes']),
   rule(['update', 'patch'], '', ['nodes/status', 'services', 'services/status']),
   rule(['delete'], '', ['pods']),
+  rule(['create'], '', ['pods/eviction']),
+  rule(READ, 'policy', ['poddisruptionbudgets']),
   rule(['create', 'update', 'patch'], '', ['events']),
   rule(['create', 'update', 'patch'], 'events.k8s.io', ['events']),
   rule(['get', 'create', 'update'], 'coordination.k8s.io', ['leases']),

@@ -5,8 +5,9 @@
 // request on a connection of its own (a layer-4 balancer chooses a backend per connection, so a
 // new connection is the unit of its work, and it pays a connect of its own for each), and with
 // kept-alive connections (where it only copies bytes). The two paths
-// take turns, five rounds each, and the median round of each is compared, so a noisy neighbour
-// slows both alike.
+// take turns, five rounds each, the first of each round alternating, and the median round of
+// each is compared, so a noisy neighbour slows both alike; the machine's load average is printed
+// beside the figures.
 //
 // Then, on a one-node reference cluster whose cluster autoscaler may add one machine: the time from
 // a Deployment of two pods that fit one a node to both Running, the second on a node the kata cloud
@@ -84,12 +85,13 @@ async function compare(title: string, agent: () => http.Agent | false) {
   const direct: number[] = [];
   const through: number[] = [];
   for (let n = 0; n < rounds; n++) {
-    direct.push(await round(podIp, pod.port, agent()));
-    through.push(await round(externalIp, balancer.port, agent()));
+    const straight = async () => direct.push(await round(podIp, pod.port, agent()));
+    const balanced = async () => through.push(await round(externalIp, balancer.port, agent()));
+    for (const turn of n % 2 === 0 ? [straight, balanced] : [balanced, straight]) await turn();
   }
   const [d, t] = [median(direct), median(through)];
   console.log(
-    `${title}, ${concurrency} clients, median of ${rounds} rounds of ${roundMs / 1000} s:`,
+    `${title}, ${concurrency} clients, median of ${rounds} rounds of ${roundMs / 1000} s (load average ${os.loadavg()[0]!.toFixed(2)}):`,
   );
   console.log(`  direct to the pod            ${d.toFixed(0).padStart(7)} req/s`);
   console.log(`  through the load balancer    ${t.toFixed(0).padStart(7)} req/s`);

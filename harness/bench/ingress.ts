@@ -1,15 +1,21 @@
 // Benchmark of chapter 15b's ingress controller (the reference), run with `npx kata bench ingress`.
 // The same load (keep-alive GETs, 16 at a time, from a thread of their own) goes to the same pod
 // twice per round: directly at the pod's address, and through the ingress controller with the
-// Host header of an Ingress rule. Three rounds, interleaved, so a busy moment of a shared machine
-// falls on both; it prints the median requests per second of each and their ratio (target at
-// least 0.5x: every request through the controller pays one more HTTP hop, parsed and written
+// Host header of an Ingress rule. Five rounds, interleaved, each round in another order (direct
+// first, then the ingress first, then the relay first), so neither path always runs on a machine
+// still busy with the one before and a busy moment of a shared machine falls on all; the load
+// starts only once the controller answers the route, and after a round of each not counted
+// (settled: synced, its code and connections warm). It prints the machine's load average, the
+// median requests per second of each and their ratio (target at least 0.5x: every request
+// through the controller pays one more HTTP hop, parsed and written
 // again by a Node process, and a route and endpoint lookup). Beside them, a plain Node HTTP relay
 // to the same pod, as a yardstick of what any Node reverse proxy can reach on this machine.
 //
 // The pod and the controller each run as a process of their own, as they do in a cluster; the API
 // server they read is this process's.
 import { spawn } from 'node:child_process';
+import http from 'node:http';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { EndpointSlice, Ingress, IngressClass, Service } from '../api/types.ts';
 import { childEndsWithProgram } from '../lifetime.ts';
@@ -110,16 +116,51 @@ const relayPort = await new Promise<number>((resolve) =>
   relay.stdout.once('data', (line: Buffer) => resolve(JSON.parse(line.toString()))),
 );
 
-const load = { seconds: 3, concurrency: 16 };
+// Settled: the controller has read the Ingress and reaches the pod (up to 30 s). Node's fetch
+// will not send a Host header of our choosing, so this asks with http.get.
+const routedStatus = () =>
+  new Promise<number>((resolve) => {
+    http
+      .get(`${ingressUrl}/`, { headers: { host: 'bench.example.com' } }, (answer) => {
+        answer.resume();
+        resolve(answer.statusCode ?? 0);
+      })
+      .on('error', () => resolve(0));
+  });
+for (let tries = 0; (await routedStatus()) !== 200; tries++) {
+  if (tries >= 300)
+    throw new Error(`the ingress controller at ${ingressUrl} never routed the bench`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
+
+const load = { seconds: 2, concurrency: 16 };
+const rounds = 5;
 const relayed: number[] = [];
 const direct: number[] = [];
 const through: number[] = [];
-for (let round = 1; round <= 3; round++) {
-  direct.push(await requestsPerSecond(`http://127.0.0.1:${podPort}/`, load));
-  through.push(
-    await requestsPerSecond(`${ingressUrl}/`, { ...load, headers: { host: 'bench.example.com' } }),
-  );
-  relayed.push(await requestsPerSecond(`http://127.0.0.1:${relayPort}/`, load));
+const paths = [
+  async () => direct.push(await requestsPerSecond(`http://127.0.0.1:${podPort}/`, load)),
+  async () =>
+    through.push(
+      await requestsPerSecond(`${ingressUrl}/`, {
+        ...load,
+        headers: { host: 'bench.example.com' },
+      }),
+    ),
+  async () => relayed.push(await requestsPerSecond(`http://127.0.0.1:${relayPort}/`, load)),
+];
+// One round of each path first, not counted: the controller's and the relay's code warm (JIT).
+await requestsPerSecond(`${ingressUrl}/`, { ...load, headers: { host: 'bench.example.com' } });
+await requestsPerSecond(`http://127.0.0.1:${relayPort}/`, load);
+await requestsPerSecond(`http://127.0.0.1:${podPort}/`, load);
+console.log(
+  `load average at the start: ${os
+    .loadavg()
+    .map((each) => each.toFixed(2))
+    .join(' ')}`,
+);
+for (let round = 1; round <= rounds; round++) {
+  for (let turn = 0; turn < paths.length; turn++) await paths[(round - 1 + turn) % paths.length]!();
   console.log(
     `round ${round}: direct ${Math.round(direct.at(-1)!)} req/s, through the ingress ${Math.round(through.at(-1)!)} req/s, plain relay ${Math.round(relayed.at(-1)!)} req/s`,
   );
@@ -127,7 +168,7 @@ for (let round = 1; round <= 3; round++) {
 const [directRps, ingressRps] = [median(direct), median(through)];
 const ratio = ingressRps / directRps;
 console.log(
-  `\nkeep-alive GETs, ${load.concurrency} at a time, median of 3 interleaved rounds of ${load.seconds} s:`,
+  `\nkeep-alive GETs, ${load.concurrency} at a time, median of ${rounds} interleaved rounds of ${load.seconds} s (load average now ${os.loadavg()[0]!.toFixed(2)}):`,
 );
 console.log(`  direct to the pod        ${Math.round(directRps)} req/s`);
 console.log(`  through the ingress      ${Math.round(ingressRps)} req/s`);

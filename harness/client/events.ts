@@ -137,10 +137,12 @@ export function eventAbout(
   note: EventNote,
   extra: { host?: string; fieldPath?: string } = {},
 ): KubeEvent {
+  // An Event about a cluster-scoped object (a Node) lives in the default namespace, as in kube.
+  const namespace = object.metadata.namespace ?? 'default';
   return {
     apiVersion: 'v1',
     kind: 'Event',
-    metadata: { generateName: `${object.metadata.name}.`, namespace: object.metadata.namespace },
+    metadata: { generateName: `${object.metadata.name}.`, namespace },
     involvedObject: {
       apiVersion: object.apiVersion,
       kind: object.kind,

@@ -23,6 +23,9 @@ import {
   type Machine,
 } from './machines.ts';
 
+/** The chapter 15a files the cloud runs: its address pool and its load balancers. */
+export type CloudModules = Pick<ChapterModules['15a'], 'address-pool.ts' | 'load-balancer.ts'>;
+
 export const providerName = 'kata';
 
 /** A Service's load balancer: its address and one TcpLoadBalancer per port. */
@@ -48,13 +51,13 @@ export class KataCloud implements Cloud {
   readonly providerName = providerName;
   readonly machines = new Map<string, Machine>();
   private readonly config: CloudConfig;
-  private readonly modules: ChapterModules['15a'];
+  private readonly modules: CloudModules;
   private readonly pool: AddressPoolLike;
   private readonly balancers = new Map<string, ServiceLoadBalancer>();
   private readonly log: (line: string) => void;
   private readonly group: NodeGroup;
 
-  constructor(config: CloudConfig, modules: ChapterModules['15a'], log: (line: string) => void) {
+  constructor(config: CloudConfig, modules: CloudModules, log: (line: string) => void) {
     this.config = config;
     this.modules = modules;
     this.log = log;

@@ -120,6 +120,7 @@ export const clusterAdmissionPlugins = [
   'NamespaceLifecycle',
   'LimitRanger',
   'ServiceAccount',
+  'DefaultIngressClass',
   'MutatingAdmissionWebhook',
   'ValidatingAdmissionWebhook',
   'ResourceQuota',
@@ -237,6 +238,9 @@ export function kubeletArguments(
     node.rootDir,
     '--port',
     String(node.kubeletPort),
+    // Every cluster runs the cloud-controller-manager: nodes wait, tainted, for it to set them up.
+    '--cloud-provider',
+    'external',
     ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }

@@ -61,7 +61,13 @@ export async function readiness(
   }
 }
 
-/** Resolves once every named node is Ready, watching them; rejects when `signal` aborts. */
+/** The taint a node keeps until the cloud-controller-manager has initialized it (chapter 15a). */
+const uninitializedTaint = 'node.cloudprovider.kubernetes.io/uninitialized';
+
+/**
+ * Resolves once every named node is Ready and initialized by the cloud (its uninitialized taint
+ * gone, so pods may land on it), watching them; rejects when `signal` aborts.
+ */
 export async function nodesReady(
   server: string,
   names: string[],
@@ -75,8 +81,10 @@ export async function nodesReady(
       const check = () => {
         const ready = informer
           .list()
-          .filter((node) =>
-            node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+          .filter(
+            (node) =>
+              node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') &&
+              !node.spec?.taints?.some((taint) => taint.key === uninitializedTaint),
           )
           .map((node) => node.metadata.name);
         if (names.every((name) => ready.includes(name))) resolve();
@@ -87,7 +95,7 @@ export async function nodesReady(
         () =>
           reject(
             new ClusterError(
-              `the nodes were not all Ready within ${seconds} s; see the kubelets' logs`,
+              `the nodes were not all Ready and initialized within ${seconds} s; see the kubelets' and the cloud-controller-manager's logs`,
             ),
           ),
         readinessTimeoutMs.nodes,

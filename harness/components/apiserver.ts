@@ -15,6 +15,7 @@
 // tests pass and from the reference until then (auto); the store client is always the reference.
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
+import { defaultIngressClassPlugin } from '../api/ingress-validation.ts';
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
@@ -93,7 +94,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--service-account-signing-key-file FILE] [--service-account-issuer URL]
-                          [--enable-admission-plugins ServiceAccount,LimitRanger,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota]
+                          [--enable-admission-plugins ServiceAccount,LimitRanger,DefaultIngressClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota]
                           [--use solutions|mine|auto]`;
 
 /** Reads kube-apiserver-style flags with the shared parser (`--flag value` or `--flag=value`). */
@@ -269,6 +270,11 @@ async function loadServiceAccounts(
 /** kube-apiserver's names for chapter 11c's plugins. */
 const WEBHOOK_PLUGINS = ['MutatingAdmissionWebhook', 'ValidatingAdmissionWebhook'];
 
+/** Plugins the harness gives, by kube-apiserver's names: 15b's DefaultIngressClass. */
+const HARNESS_PLUGINS: Record<string, ExternalAdmissionPlugin> = {
+  DefaultIngressClass: defaultIngressClassPlugin,
+};
+
 /**
  * Chapter 11c for --enable-admission-plugins ...,MutatingAdmissionWebhook,
  * ValidatingAdmissionWebhook: each plugin the flag names (mutating first; its patches applied
@@ -355,10 +361,13 @@ async function loadSecurity(
   });
   const created = authorization.createAuthorization({
     modes,
-    admissionPlugins: flags.admissionPlugins.filter((name) => !WEBHOOK_PLUGINS.includes(name)),
+    admissionPlugins: flags.admissionPlugins.filter(
+      (name) => !WEBHOOK_PLUGINS.includes(name) && !HARNESS_PLUGINS[name],
+    ),
   });
   const webhooks = await loadWebhooks(flags, jsonPatch, log);
-  created.admission = withWebhooks(created.admission ?? [], webhooks);
+  const given = flags.admissionPlugins.flatMap((name) => HARNESS_PLUGINS[name] ?? []);
+  created.admission = withWebhooks([...(created.admission ?? []), ...given], webhooks);
   created.controllers = [
     ...(created.controllers ?? []),
     ...webhooks.map((webhook) => webhook.controller),

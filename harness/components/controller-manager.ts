@@ -1,7 +1,8 @@
 // `npx kata run controller-manager`: chapter 07's controllers, chapter 08's, chapter 09b's
 // EndpointSlice controller, chapter 13a's Job and CronJob controllers, chapter 13b's DaemonSet
 // and StatefulSet controllers, chapter 13c's PersistentVolume binder and local provisioner and
-// chapter 14's HorizontalPodAutoscaler controller in one program, as kube-controller-manager runs
+// chapter 14's HorizontalPodAutoscaler controller and chapter 15a's disruption controller (with
+// chapter 03b's budget arithmetic) in one program, as kube-controller-manager runs
 // them, with its flag names (--local-path-dir, where the provisioner makes its volumes'
 // directories, is this course's: kind's provisioner is a pod).
 //
@@ -66,6 +67,7 @@ const controllerNames = [
   'local-path-provisioner',
   'horizontalpodautoscaling',
   'clusterrole-aggregation',
+  'disruption',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -172,6 +174,14 @@ export async function startControllerManager(
   const rbacFolder = chapterSource('11b', flags.use);
   const { aggregatedRules } = await loadModule('11b', 'rbac.ts', rbacFolder);
   log(`chapter 11b, ClusterRole aggregation: ${describeSource(rbacFolder)}`);
+  const { budgetStatus } = await loadModule(
+    '03b',
+    'subresources.ts',
+    chapterSource('03b', flags.use),
+  );
+  const cloudFolder = chapterSource('15a', flags.use);
+  const { createDisruptionController } = await loadModule('15a', 'disruption.ts', cloudFolder);
+  log(`chapter 15a, the disruption controller: ${describeSource(cloudFolder)}`);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -217,6 +227,7 @@ export async function startControllerManager(
       }),
     'clusterrole-aggregation': () =>
       createRoleAggregationController({ toolkit, client, aggregatedRules }),
+    disruption: () => createDisruptionController({ toolkit, client, budgetStatus }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

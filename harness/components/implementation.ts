@@ -38,6 +38,7 @@ import type {
   AddressPoolModule,
   CloudNodeModule,
   ClusterAutoscalerModule,
+  DisruptionModule,
   LoadBalancerModule,
   ServiceControllerModule,
 } from '../contracts/cloud.ts';
@@ -188,6 +189,7 @@ export interface ChapterModules {
     'service-controller.ts': ServiceControllerModule;
     'node-controller.ts': CloudNodeModule;
     'cluster-autoscaler.ts': ClusterAutoscalerModule;
+    'disruption.ts': DisruptionModule;
   };
   '15b': { 'controller.ts': IngressModule };
   '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
@@ -240,6 +242,7 @@ export const chapterModuleFiles = {
     'service-controller.ts',
     'node-controller.ts',
     'cluster-autoscaler.ts',
+    'disruption.ts',
   ],
   '15b': ['controller.ts'],
   '17': ['serving.ts', 'webapp.ts'],

@@ -35,7 +35,7 @@ import {
   singleAddressPodCidr,
   type NetworkMode,
 } from '../network.ts';
-import type { Pod } from '../api/types.ts';
+import type { Pod, Taint } from '../api/types.ts';
 import type { ApiClient, ClientConfig } from '../client/types.ts';
 import type { PodConfiguration } from '../contracts/kubelet.ts';
 import type { DnsConfig } from '../runtime/cri.ts';
@@ -57,12 +57,18 @@ import {
 import { serveUntilSignal } from './process.ts';
 import { mayNotListSecrets, nodeScopedAccess } from './node-objects.ts';
 import { loadToolkit } from './toolkit.ts';
+import {
+  parseRegisterTaints,
+  registeringWithTaints,
+  registrationTaints,
+} from './node-registration.ts';
 import { metricsRoute, registerKubeletGauges } from './prometheus.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
                         [--cluster-dns IP[:PORT],...] [--cluster-domain cluster.local]
                         [--resolv-conf /etc/resolv.conf]
+                        [--cloud-provider external] [--register-with-taints key=value:Effect,...]
                         [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                         [--use solutions|mine|auto]`;
 
@@ -80,6 +86,8 @@ export interface KubeletFlags extends ClientFlags {
   clusterDomain: string;
   /** The node's resolver configuration (--resolv-conf): what dnsPolicy Default gives. */
   resolvConf: string;
+  /** The taints the Node is created with (--register-with-taints, --cloud-provider external). */
+  registerTaints: Taint[];
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -94,6 +102,8 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'cluster-dns': 'string',
     'cluster-domain': 'string',
     'resolv-conf': 'string',
+    'cloud-provider': 'string',
+    'register-with-taints': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -117,6 +127,10 @@ export function parseFlags(argv: string[]): KubeletFlags {
     clusterDns: (text('cluster-dns') ?? '').split(',').filter(Boolean),
     clusterDomain: text('cluster-domain') ?? 'cluster.local',
     resolvConf: text('resolv-conf') ?? '/etc/resolv.conf',
+    registerTaints: registrationTaints(
+      text('cloud-provider') ?? '',
+      parseRegisterTaints(text('register-with-taints') ?? ''),
+    ),
   };
   if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
     throw new UsageError(`--port must be a port number, not "${text('port')}"`);
@@ -189,7 +203,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     podConfiguration,
     port: flags.port,
     toolkit,
-    client,
+    client: registeringWithTaints(client, flags.registerTaints),
     runtime,
     podDnsConfig: await podDnsFor(flags, log),
     streaming: streams.createStreamingServer(runtime),

@@ -4,8 +4,15 @@
 // over kata nodes and TCP load balancers on loopback addresses; chapter 15a's controllers call it
 // and its tests hand them a fake. Chapter 15a's modules, as the harness uses them, follow.
 import type { TimerClock } from '../clock.ts';
-import type { Node, NodeAddress, Service } from '../api/types.ts';
-import type { ControllerOptions, RunningController } from './controllers.ts';
+import type {
+  KubeObject,
+  Node,
+  NodeAddress,
+  PodDisruptionBudget,
+  PodDisruptionBudgetStatus,
+  Service,
+} from '../api/types.ts';
+import type { ControllerOptions, ReconcileLoop, RunningController } from './controllers.ts';
 
 /** What the cloud knows of the machine under a node (kube's InstanceMetadata). */
 export interface InstanceMetadata {
@@ -145,4 +152,24 @@ export interface ClusterAutoscalerLike extends RunningController {
 /** cluster-autoscaler.ts. */
 export interface ClusterAutoscalerModule {
   createClusterAutoscaler: (options: ClusterAutoscalerOptions) => ClusterAutoscalerLike;
+}
+
+/**
+ * A budget's status worked out from the pods of its namespace at `now` (chapter 03b's
+ * budgetStatus, which the eviction subresource uses too).
+ */
+export type BudgetStatusFunction = (
+  budget: PodDisruptionBudget,
+  pods: KubeObject[],
+  now: number,
+) => PodDisruptionBudgetStatus;
+
+export interface DisruptionControllerOptions extends ControllerOptions {
+  budgetStatus: BudgetStatusFunction;
+  clock?: TimerClock;
+}
+
+/** disruption.ts: kube-controller-manager's disruption controller (PodDisruptionBudget status). */
+export interface DisruptionModule {
+  createDisruptionController: (options: DisruptionControllerOptions) => ReconcileLoop;
 }

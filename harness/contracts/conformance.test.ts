@@ -118,6 +118,7 @@ export type ReferenceConforms = Conforms<{
     'service-controller.ts': typeof import('../../solutions/15a-cloud/service-controller.ts');
     'node-controller.ts': typeof import('../../solutions/15a-cloud/node-controller.ts');
     'cluster-autoscaler.ts': typeof import('../../solutions/15a-cloud/cluster-autoscaler.ts');
+    'disruption.ts': typeof import('../../solutions/15a-cloud/disruption.ts');
   };
 }>;
 
@@ -219,6 +220,7 @@ export type StubsConform = Conforms<{
     'service-controller.ts': typeof import('../../chapters/15a-cloud/service-controller.ts');
     'node-controller.ts': typeof import('../../chapters/15a-cloud/node-controller.ts');
     'cluster-autoscaler.ts': typeof import('../../chapters/15a-cloud/cluster-autoscaler.ts');
+    'disruption.ts': typeof import('../../chapters/15a-cloud/disruption.ts');
   };
 }>;
 

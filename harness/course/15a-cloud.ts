@@ -7,13 +7,14 @@ const service = 'The service controller > ';
 const nodes = 'The cloud node controllers > ';
 const sizing = 'What pods ask and nodes offer > ';
 const autoscaler = 'The cluster autoscaler > ';
+const disruption = 'The disruption controller > ';
 
 export const chapter15A: Chapter = {
   id: '15a',
   slug: 'cloud',
   title: 'The cloud: load balancers and machines on demand',
   builds:
-    "the cloud-controller-manager's controllers over the kata cloud: external addresses and a TCP load balancer with health checks for Services of type LoadBalancer, the service controller, the cloud node and node lifecycle controllers, and a small cluster autoscaler that asks the cloud for nodes when pods cannot be scheduled and gives idle ones back",
+    "the cloud-controller-manager's controllers over the kata cloud: external addresses and a TCP load balancer with health checks for Services of type LoadBalancer, the service controller, the cloud node and node lifecycle controllers, a small cluster autoscaler that asks the cloud for nodes when pods cannot be scheduled and gives idle ones back by eviction, and the disruption controller that keeps PodDisruptionBudgets' status",
   stages: [
     {
       title: 'External addresses and choosing a backend',
@@ -48,6 +49,19 @@ export const chapter15A: Chapter = {
     {
       title: 'Nodes on demand',
       from: `${autoscaler}pending pods grow the group by the nodes they need, up to its maximum, with an Event on each pod`,
+    },
+    {
+      title: 'Giving idle nodes back, by eviction',
+      from: `${autoscaler}an idle node goes after --scale-down-unneeded-time: tainted, drained, its machine deleted`,
+      functions: [
+        'ClusterAutoscaler.scaleDown',
+        'ClusterAutoscaler.drain',
+        'ClusterAutoscaler.untaint',
+      ],
+    },
+    {
+      title: 'Disruption budgets',
+      from: `${disruption}budgetsFor: the budgets of the pod’s namespace whose selector selects its labels`,
     },
   ],
   hints: {
@@ -122,7 +136,17 @@ export const chapter15A: Chapter = {
     [`${autoscaler}nodes already starting count: the same pending pods do not ask again`]:
       "The group's targetSize already includes the machines you asked for; subtract the ones not yet registered as Nodes from what the pods need. Lesson: § The cluster autoscaler.",
     [`${autoscaler}an idle node goes after --scale-down-unneeded-time: tainted, drained, its machine deleted`]:
-      'scaleDown: for each owned node, podsToMove, utilization under the threshold and no blockedScaleDown → unneeded since the first time seen; unneeded long enough and the group above minSize: drain (the taint, then delete each pod) and deleteNodes. Lesson: § The cluster autoscaler.',
+      'scaleDown: for each owned node, podsToMove, utilization under the threshold and no blockedScaleDown → unneeded since the first time seen; unneeded long enough and the group above minSize: drain (the taint, then evictPod for each pod) and deleteNodes. Lesson: § The cluster autoscaler.',
+    [`${autoscaler}the drain evicts: a pod its budget protects keeps the node, untainted, with a ScaleDownFailed Event`]:
+      "drain: after the taint, evictPod(client, namespace, name) for each pod; catch an ApiError: 404 → next pod, 429 → return `pod ns/name: ${error.message}`. scaleDown: a refusal → untaint (updateWithRetry filtering the taint out, undefined when none is left), a Warning Event ScaleDownFailed on { ...node, kind: 'Node' }, and return before deleteNodes. Lesson: § The cluster autoscaler.",
+    [`${disruption}budgetsFor: the budgets of the pod’s namespace whose selector selects its labels`]:
+      'Filter: same metadata.namespace, a spec.selector present, and selects(selector, pod labels) from harness/api/workload-validation.ts. Lesson: § The disruption controller.',
+    [`${disruption}withCondition: DisruptionAllowed True SufficientPods, or False InsufficientPods, its time kept while unchanged`]:
+      "status = disruptionsAllowed > 0 ? 'True' : 'False'; find the previous DisruptionAllowed condition: same status → keep its lastTransitionTime, else rfc3339(now) from harness/clock.ts. Return { ...computed, conditions: [that one condition] }. Lesson: § The disruption controller.",
+    [`${disruption}statusChanged compares whole statuses; nextExpiry says when the first disrupted pod stops counting`]:
+      'statusChanged: JSON.stringify(current ?? {}) !== JSON.stringify(next). nextExpiry: for each disruptedPods time, Date.parse(at) + disruptionTimeoutMs − now; none → undefined; else Math.max(0, the smallest). Lesson: § The disruption controller.',
+    [`${disruption}the controller writes a budget’s status from its pods, and again when a pod stops being Ready`]:
+      "Constructor: informers on poddisruptionbudgets and pods, createController with reconcile; controller.watch(budgets); controller.watch(pods, pod => budgetsFor(pod, budgets.byIndex('namespace', ns)).map(toolkit.keyOf)). run: controller.run(signal). reconcile: budgets.get(key), pods.byIndex('namespace', ns), options.budgetStatus, withCondition, updateStatus when statusChanged, queue.addAfter on nextExpiry. Lesson: § The disruption controller.",
     [`${autoscaler}never below the minimum, and a node that is needed again is forgotten`]:
       'Check targetSize() > minSize before choosing a victim; after the pass delete from unneededSince every node not seen unneeded this time. Lesson: § The cluster autoscaler.',
   },

@@ -3,6 +3,8 @@
 // and connections to it reach the pods; a Deployment asking for more CPU than the three nodes have
 // gets a fourth node from the cloud (initialized: providerID, zone) and every pod Running; once the
 // Deployment shrinks, the node goes after the unneeded time (10 s here) and its Node is deleted.
+// A PodDisruptionBudget gets its status from the disruption controller, and `kubectl drain`'s
+// evictions are refused while it allows no disruption.
 // One cluster, nodes 20-22, the cloud's machines from 23. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -81,6 +83,40 @@ describe('The cloud on a cluster', () => {
       /^web-/,
     );
   }, 150_000);
+
+  it("a PodDisruptionBudget's status is kept, and kubectl drain's evictions wait for it", async () => {
+    await kubectl('create', 'pdb', 'web', '--selector', 'app=web', '--min-available', '2');
+    const allowed = async () =>
+      (await kubectl('get', 'pdb', 'web')).trim().split('\n')[1]!.split(/\s+/)[3];
+    await waitFor(
+      async () =>
+        (await kubectl('get', 'pdb', 'web', '-o', 'jsonpath={.status.currentHealthy}')) === '2',
+      'the disruption controller counting 2 healthy web pods',
+      30_000,
+    );
+    expect(await allowed(), 'kubectl get pdb web: ALLOWED DISRUPTIONS with 2 of min 2').toBe('0');
+    const node = await kubectl(
+      'get',
+      'pods',
+      '-l',
+      'app=web',
+      '-o',
+      'jsonpath={.items[0].spec.nodeName}',
+    );
+    const drain = await cluster!.kubectl.run(
+      'drain',
+      node,
+      '--ignore-daemonsets',
+      '--timeout',
+      '3s',
+    );
+    await kubectl('uncordon', node);
+    expect(drain.code, `kubectl drain ${node} under the budget: its exit code`).not.toBe(0);
+    expect(drain.stdout + drain.stderr, 'what kubectl drain printed').toContain(
+      "Cannot evict pod as it would violate the pod's disruption budget.",
+    );
+    await kubectl('delete', 'pdb', 'web');
+  }, 60_000);
 
   it('pods beyond the nodes get a fourth node from the cloud, which goes once they are gone', async () => {
     // One pod a node: each asks for more than half of a node's cores (every node has them all).

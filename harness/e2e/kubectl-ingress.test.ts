@@ -2,7 +2,9 @@
 // component serves the Ingresses: two Deployments behind one Ingress answer by host and by path
 // through the controller's LoadBalancer Service, whose external IP (chapter 15a's cloud) is the
 // Ingress's ADDRESS, and through its node ports; TLS for
-// one host from a Secret chosen by SNI; a backend without pods answers 503. Skipped, with the
+// one host from a Secret chosen by SNI; an Ingress without a class gets the default one
+// (DefaultIngressClass), an invalid one is refused with kube's 422; a backend without pods
+// answers 503. Skipped, with the
 // reason, without kubectl.
 import http from 'node:http';
 import https from 'node:https';
@@ -127,9 +129,10 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${hasKubectl ? '' : ` (${noKub
       'the ADDRESS of Ingress shop',
       30_000,
     );
+    // Created with no --class: the DefaultIngressClass admission plugin gave it the default, kata.
     expect(row.split(/\s+/).slice(0, 5), 'NAME CLASS HOSTS ADDRESS PORTS').toEqual([
       'shop',
-      '<none>',
+      'kata',
       'shop.example.com,api.example.com',
       externalIp,
       '80',
@@ -205,6 +208,22 @@ describe.skipIf(!hasKubectl)(`Ingress with kubectl${hasKubectl ? '' : ` (${noKub
     const row = await kubectl('get', 'ingress', 'shop', '--no-headers');
     expect(row.split(/\s+/).slice(4, 6).join(' '), 'PORTS once the Ingress has TLS').toBe(
       '80, 443',
+    );
+  });
+
+  test("an Ingress kube would refuse is refused, 422 in kube's words", async () => {
+    const refused = await cluster!.kubectl.run(
+      'create',
+      'ingress',
+      'bad',
+      '--rule=10.0.0.1/x=web:80',
+    );
+    expect(
+      refused.code,
+      'kubectl create ingress with an IP address as host: its exit code',
+    ).not.toBe(0);
+    expect(refused.stderr, 'what kubectl printed').toContain(
+      'spec.rules[0].host: Invalid value: "10.0.0.1": must be a DNS name, not an IP address',
     );
   });
 

@@ -37,6 +37,7 @@ import { prepareForCreate, prepareForUpdate, type Makers } from './metadata.ts';
 import type { RequestInfo } from './paths.ts';
 import type { WriteOptions } from './storage.ts';
 import { validateObject, validateUpdate } from './validation.ts';
+import { validateIngress } from '../../harness/api/ingress-validation.ts';
 
 /** How one resource's objects are made ready and checked (kube's REST strategies). */
 export interface ResourceStrategy {
@@ -159,6 +160,12 @@ export const builtinExtensions: ResourceExtension[] = [
   // Chapter 13c: claims and volumes protected from their creation (StorageObjectInUseProtection).
   { resource: 'persistentvolumeclaims', hooks: { beginCreate: protectOnCreate(PVC_PROTECTION) } },
   { resource: 'persistentvolumes', hooks: { beginCreate: protectOnCreate(PV_PROTECTION) } },
+  // Chapter 15b's Ingress, checked as kube's networking validation checks it.
+  {
+    resource: 'networking.k8s.io/ingresses',
+    validate: validateIngress,
+    validateUpdate: (next) => validateIngress(next),
+  },
 ];
 
 /** A resource as an extension names it: `resource` in the core group, `group/resource` else. */

@@ -5,10 +5,14 @@
 // maximum. The other way round, a node whose pods request less than half of what it offers, and
 // whose pods would fit on the other nodes, is unneeded; once it has been unneeded for a while
 // (--scale-down-unneeded-time, 10 minutes), it is tainted, drained and its machine deleted, never
-// below the group's minimum. Every --scan-interval (10 s) one pass looks at the whole cluster.
-import type { Node, Pod } from '../../harness/api/types.ts';
+// below the group's minimum. The drain evicts, as `kubectl drain` does: a pod whose
+// PodDisruptionBudget allows no disruption now is refused (429), and the node stays, its taint
+// taken off again. Every --scan-interval (10 s) one pass looks at the whole cluster.
+import { ApiError } from '../../harness/api/errors.ts';
+import type { KubeObject, Node, Pod } from '../../harness/api/types.ts';
 import { milliCpu, quantityValue } from '../../harness/api/quantity.ts';
 import { systemClock, sleep, type TimerClock } from '../../harness/clock.ts';
+import { evictPod } from '../../harness/client/eviction.ts';
 import { recordEvent } from '../../harness/client/events.ts';
 import type { ClusterAutoscalerOptions, NodeGroup } from '../../harness/contracts/cloud.ts';
 
@@ -178,7 +182,9 @@ export class ClusterAutoscaler {
       if (delta <= 0) continue;
       await group.increaseSize(delta);
       const message = `pod triggered scale-up: [{${group.id} ${size}->${size + delta} (max: ${group.maxSize})}]`;
-      for (const pod of pending) await this.event(pod, 'TriggeredScaleUp', message);
+      for (const pod of pending) {
+        await this.event({ ...pod, kind: 'Pod' }, 'TriggeredScaleUp', message);
+      }
       return delta;
     }
     return 0;
@@ -218,14 +224,23 @@ export class ClusterAutoscaler {
     for (const name of this.unneededSince.keys())
       if (!seen.has(name)) this.unneededSince.delete(name);
     if (!victim) return undefined;
-    await this.drain(victim.node, podsToMove(podsOn(victim.node)));
+    const refusal = await this.drain(victim.node, podsToMove(podsOn(victim.node)));
+    if (refusal) {
+      await this.untaint(victim.node.metadata.name!);
+      const message = `failed to drain the node, aborting ScaleDown: ${refusal}`;
+      await this.event({ ...victim.node, kind: 'Node' }, 'ScaleDownFailed', message, 'Warning');
+      return undefined;
+    }
     await victim.group.deleteNodes([victim.node]);
     this.unneededSince.delete(victim.node.metadata.name!);
     return victim.node.metadata.name;
   }
 
-  /** Taints the node so nothing new lands on it, then deletes its pods for their owners to replace. */
-  async drain(node: Node, moving: Pod[]): Promise<void> {
+  /**
+   * Taints the node so nothing new lands on it, then evicts its pods for their owners to replace.
+   * Returns why a pod could not be evicted (its budget's refusal), or undefined when all went.
+   */
+  async drain(node: Node, moving: Pod[]): Promise<string | undefined> {
     const { client, toolkit } = this.options;
     await toolkit.updateWithRetry(
       client.resource<Node>('nodes'),
@@ -241,14 +256,45 @@ export class ClusterAutoscaler {
       },
     );
     for (const pod of moving) {
-      await client.resource<Pod>('pods', pod.metadata.namespace).delete(pod.metadata.name!);
+      const { namespace, name } = pod.metadata;
+      try {
+        await evictPod(client, namespace!, name!);
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 404) continue;
+        if (error instanceof ApiError && error.code === 429) {
+          return `pod ${namespace}/${name}: ${error.message}`;
+        }
+        throw error;
+      }
     }
+    return undefined;
   }
 
-  private event(pod: Pod, reason: string, message: string) {
-    const object = { ...pod, apiVersion: 'v1', kind: 'Pod' };
-    const note = { type: 'Normal' as const, reason, message };
-    return recordEvent(this.options.client, 'cluster-autoscaler', object, note, this.clock);
+  /** Takes the scale-down taint off a node whose drain failed, so pods may land there again. */
+  async untaint(name: string): Promise<void> {
+    const { client, toolkit } = this.options;
+    await toolkit.updateWithRetry(client.resource<Node>('nodes'), name, (current) => {
+      const taints = current.spec?.taints ?? [];
+      if (!taints.some((taint) => taint.key === toBeDeletedTaint)) return false;
+      const left = taints.filter((taint) => taint.key !== toBeDeletedTaint);
+      current.spec = { ...current.spec, taints: left.length > 0 ? left : undefined };
+    });
+  }
+
+  private event(
+    object: KubeObject,
+    reason: string,
+    message: string,
+    type: 'Normal' | 'Warning' = 'Normal',
+  ) {
+    const involved = { ...object, apiVersion: 'v1' };
+    return recordEvent(
+      this.options.client,
+      'cluster-autoscaler',
+      involved,
+      { type, reason, message },
+      this.clock,
+    );
   }
 }
 
