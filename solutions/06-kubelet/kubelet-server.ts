@@ -10,6 +10,8 @@
 //
 // Later chapters add GET paths through `routes` (chapter 14's /stats/summary).
 // With a streaming server (chapter 10b), upgrade requests go to it: /exec, /attach, /portForward.
+// With `serving` (a cluster over TLS, chapter 11's port 10250), the server is the one it makes,
+// and every request, an upgrade too, is admitted by it first: 401 or 403 otherwise.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,7 +24,11 @@ import {
 } from '../../harness/runtime/cri.ts';
 import type { PodSpec } from '../../harness/api/types.ts';
 import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
-import type { KubeletRoute } from '../../harness/contracts/kubelet.ts';
+import type {
+  KubeletRefusal,
+  KubeletRoute,
+  KubeletServing,
+} from '../../harness/contracts/kubelet.ts';
 import { newestAttempt } from './containers.ts';
 import { shouldRestart } from './restarts.ts';
 
@@ -32,7 +38,7 @@ export type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
 
 export interface KubeletServer {
-  /** http://<address>:<port> */
+  /** http://<address>:<port>, https:// with `serving` */
   url: string;
   close(): Promise<void>;
 }
@@ -53,8 +59,9 @@ export async function serveKubeletApi(
   restartPolicyOf: RestartPolicyOf = () => undefined,
   streaming?: StreamingServer,
   routes: KubeletRoute[] = [],
+  serving?: KubeletServing,
 ): Promise<KubeletServer> {
-  const server = http.createServer((request, response) => {
+  const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
     if (url.pathname === '/healthz') return answer(response, 200, 'ok');
     const route = routes.find((each) => each.path === url.pathname);
@@ -72,13 +79,26 @@ export async function serveKubeletApi(
       if (!response.headersSent) answer(response, 500, error.message);
       else response.end();
     });
-  });
+  };
+  const server = serving
+    ? serving.createServer(
+        (request, response) =>
+          void admitted(serving, request).then((refusal) =>
+            refusal ? answer(response, refusal.code, refusal.message) : handler(request, response),
+          ),
+      )
+    : http.createServer(handler);
   // exec, attach, port-forward: upgraded connections, for the streaming server when there is one.
+  const upgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!streaming?.upgrade(request, socket, head)) refuseUpgrade(socket, 404, 'not found');
+  };
   server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!streaming?.upgrade(request, socket, head))
-      socket.end(
-        'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found',
-      );
+    if (!serving) return upgrade(request, socket, head);
+    void admitted(serving, request).then((refusal) =>
+      refusal
+        ? refuseUpgrade(socket, refusal.code, refusal.message)
+        : upgrade(request, socket, head),
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -86,7 +106,7 @@ export async function serveKubeletApi(
   });
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://${address}:${bound}`,
+    url: `${serving ? 'https' : 'http'}://${address}:${bound}`,
     close: () =>
       new Promise((resolve) => {
         streaming?.close();
@@ -94,6 +114,23 @@ export async function serveKubeletApi(
         server.closeAllConnections();
       }),
   };
+}
+
+/** The serving's verdict on a request; one it cannot reach is a 401 (no one is let in unasked). */
+function admitted(serving: KubeletServing, request: http.IncomingMessage) {
+  return serving
+    .admit(request)
+    .catch((error: Error): KubeletRefusal => ({ code: 401, message: error.message }));
+}
+
+/** Answers an upgrade request on its bare connection, and closes it. */
+function refuseUpgrade(socket: Duplex, code: number, text: string): void {
+  const reason = http.STATUS_CODES[code] ?? '';
+  const length = Buffer.byteLength(text);
+  socket.end(
+    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${length}\r\nConnection: close\r\n\r\n${text}`,
+  );
 }
 
 /** What a log request asks for (kube's PodLogOptions, as the API server passes them on). */
