@@ -17,10 +17,11 @@
 // resource=nodes, subresource=...)", kube's words. Answers are kept as kube's webhook authorizer
 // keeps them: an allow 5 minutes, a refusal 30 seconds. Bearer tokens (kube asks a TokenReview)
 // are not taken: the API server serves no TokenReview.
-import type http from 'node:http';
+import http, { STATUS_CODES } from 'node:http';
 import https from 'node:https';
+import type { Duplex } from 'node:stream';
 import { answeringPlainHttp, credentialsOf } from '../api/security.ts';
-import type { KubeletRefusal, KubeletServing } from '../contracts/kubelet.ts';
+import type { KubeletServing } from '../contracts/kubelet.ts';
 import type { UserInfo } from '../contracts/security.ts';
 
 /** What a request to the kubelet asks, as the SubjectAccessReview's resourceAttributes say it. */
@@ -127,6 +128,12 @@ const anonymousUser: UserInfo = {
   groups: ['system:unauthenticated'],
 };
 
+/** A request the kubelet refuses: 401 (no one it knows) or 403 (not allowed), and its text. */
+export interface KubeletRefusal {
+  code: 401 | 403;
+  message: string;
+}
+
 /** Who sent a request: its certificate's subject, anonymous, or a 401. */
 function callerOf(request: http.IncomingMessage, anonymous: boolean): UserInfo | KubeletRefusal {
   const credentials = credentialsOf(request);
@@ -140,24 +147,58 @@ function callerOf(request: http.IncomingMessage, anonymous: boolean): UserInfo |
   return anonymousUser;
 }
 
+/**
+ * Undefined when the request may go on, else its refusal. A review the API server cannot answer
+ * lets no one in: 401 with why.
+ */
+export async function admit(
+  options: KubeletServingOptions,
+  review: Review,
+  request: http.IncomingMessage,
+): Promise<KubeletRefusal | undefined> {
+  const caller = callerOf(request, options.anonymous);
+  if ('code' in caller) return caller;
+  if (options.authorizationMode === 'AlwaysAllow') return undefined;
+  const path = new URL(request.url ?? '/', 'https://kubelet').pathname;
+  const attributes = kubeletAttributes(options.nodeName, request.method, path);
+  try {
+    if (await review(subjectAccessReview(caller, attributes))) return undefined;
+  } catch (error) {
+    return { code: 401, message: (error as Error).message };
+  }
+  return { code: 403, message: forbiddenMessage(caller, attributes) };
+}
+
+/** An answer in plain text on a bare connection (an upgrade refused), and the connection closed. */
+function refuseOnSocket(socket: Duplex, refusal: KubeletRefusal): void {
+  const length = Buffer.byteLength(refusal.message);
+  socket.end(
+    `HTTP/1.1 ${refusal.code} ${STATUS_CODES[refusal.code]}\r\n` +
+      `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${length}\r\n` +
+      `Connection: close\r\n\r\n${refusal.message}`,
+  );
+}
+
 /** The kubelet API's serving over TLS with callers admitted (harness/contracts/kubelet.ts). */
 export function kubeletServing(options: KubeletServingOptions): KubeletServing {
   const review = cachedReview(options.review);
   return {
-    createServer(handler) {
+    createServer(handler, upgrade) {
       const tls = { cert: options.cert, key: options.key, ca: options.clientCa };
       const clients = { requestCert: true, rejectUnauthorized: false, requestTimeout: 0 };
-      const server = https.createServer({ ...tls, ...clients }, handler);
+      const server = https.createServer({ ...tls, ...clients }, (request, response) => {
+        void admit(options, review, request).then((refusal) => {
+          if (!refusal) return handler(request, response);
+          response.writeHead(refusal.code, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end(refusal.message);
+        });
+      });
+      server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+        void admit(options, review, request).then((refusal) =>
+          refusal ? refuseOnSocket(socket, refusal) : upgrade(request, socket, head),
+        );
+      });
       return answeringPlainHttp(server) as unknown as http.Server;
-    },
-    async admit(request) {
-      const caller = callerOf(request, options.anonymous);
-      if ('code' in caller) return caller;
-      if (options.authorizationMode === 'AlwaysAllow') return undefined;
-      const path = new URL(request.url ?? '/', 'https://kubelet').pathname;
-      const attributes = kubeletAttributes(options.nodeName, request.method, path);
-      if (await review(subjectAccessReview(caller, attributes))) return undefined;
-      return { code: 403, message: forbiddenMessage(caller, attributes) };
     },
   };
 }

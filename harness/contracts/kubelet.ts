@@ -59,6 +59,7 @@ export interface PodConfiguration {
   cleanupPod(uid: string): Promise<void>;
 }
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { StreamingServer } from './pod-streams.ts';
 
 export interface KubeletOptions {
@@ -91,20 +92,16 @@ export interface KubeletOptions {
  * How the kubelet API is served in a cluster with TLS (kube's kubelet with --tls-cert-file,
  * --client-ca-file and --authorization-mode Webhook): the server is HTTPS with the node's
  * serving certificate, asking callers for a client certificate, and every request, an upgrade
- * too, is admitted first: who sent it (its certificate), and whether the API server says they
- * may (a SubjectAccessReview on nodes/proxy, nodes/stats, nodes/log or nodes/metrics).
+ * too, is admitted before it reaches the kubelet's handlers: who sent it (its certificate), and
+ * whether the API server says they may (a SubjectAccessReview on nodes/proxy, nodes/stats,
+ * nodes/log or nodes/metrics); 401 or 403 otherwise (harness/components/kubelet-serving.ts).
  */
 export interface KubeletServing {
-  /** The server to listen with, in place of http.createServer(handler). */
-  createServer(handler: RequestListener): Server;
-  /** Undefined when the request may go on; else the answer it gets: 401 or 403 and why. */
-  admit(request: IncomingMessage): Promise<KubeletRefusal | undefined>;
-}
-
-/** A request the kubelet refuses: 401 (no one it knows) or 403 (not allowed), and its text. */
-export interface KubeletRefusal {
-  code: 401 | 403;
-  message: string;
+  /** The server to listen with, in place of http.createServer(handler).on('upgrade', upgrade). */
+  createServer(
+    handler: RequestListener,
+    upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  ): Server;
 }
 
 /** A GET path of the kubelet API that a later chapter serves: chapter 14's /stats/summary. */

@@ -10,8 +10,8 @@
 //
 // Later chapters add GET paths through `routes` (chapter 14's /stats/summary).
 // With a streaming server (chapter 10b), upgrade requests go to it: /exec, /attach, /portForward.
-// With `serving` (a cluster over TLS, chapter 11's port 10250), the server is the one it makes,
-// and every request, an upgrade too, is admitted by it first: 401 or 403 otherwise.
+// With `serving` (a cluster over TLS: port 10250 as kubeadm sets it up), the server is the one it
+// makes: HTTPS, every request and upgrade admitted before it reaches these handlers.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -24,11 +24,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import type { PodSpec } from '../../harness/api/types.ts';
 import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
-import type {
-  KubeletRefusal,
-  KubeletRoute,
-  KubeletServing,
-} from '../../harness/contracts/kubelet.ts';
+import type { KubeletRoute, KubeletServing } from '../../harness/contracts/kubelet.ts';
 import { newestAttempt } from './containers.ts';
 import { shouldRestart } from './restarts.ts';
 
@@ -80,26 +76,16 @@ export async function serveKubeletApi(
       else response.end();
     });
   };
-  const server = serving
-    ? serving.createServer(
-        (request, response) =>
-          void admitted(serving, request).then((refusal) =>
-            refusal ? answer(response, refusal.code, refusal.message) : handler(request, response),
-          ),
-      )
-    : http.createServer(handler);
   // exec, attach, port-forward: upgraded connections, for the streaming server when there is one.
   const upgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!streaming?.upgrade(request, socket, head)) refuseUpgrade(socket, 404, 'not found');
+    if (!streaming?.upgrade(request, socket, head))
+      socket.end(
+        'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found',
+      );
   };
-  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!serving) return upgrade(request, socket, head);
-    void admitted(serving, request).then((refusal) =>
-      refusal
-        ? refuseUpgrade(socket, refusal.code, refusal.message)
-        : upgrade(request, socket, head),
-    );
-  });
+  const server = serving
+    ? serving.createServer(handler, upgrade)
+    : http.createServer(handler).on('upgrade', upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, address, () => resolve());
@@ -114,23 +100,6 @@ export async function serveKubeletApi(
         server.closeAllConnections();
       }),
   };
-}
-
-/** The serving's verdict on a request; one it cannot reach is a 401 (no one is let in unasked). */
-function admitted(serving: KubeletServing, request: http.IncomingMessage) {
-  return serving
-    .admit(request)
-    .catch((error: Error): KubeletRefusal => ({ code: 401, message: error.message }));
-}
-
-/** Answers an upgrade request on its bare connection, and closes it. */
-function refuseUpgrade(socket: Duplex, code: number, text: string): void {
-  const reason = http.STATUS_CODES[code] ?? '';
-  const length = Buffer.byteLength(text);
-  socket.end(
-    `HTTP/1.1 ${code} ${reason}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
-      `Content-Length: ${length}\r\nConnection: close\r\n\r\n${text}`,
-  );
 }
 
 /** What a log request asks for (kube's PodLogOptions, as the API server passes them on). */
