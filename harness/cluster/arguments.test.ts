@@ -61,7 +61,15 @@ describe('The plan', () => {
     const kubelet = nodes[0]!;
     expect(flag(kubelet, '--node-ip')).toBe(nodeIp(210));
     expect(Number(flag(kubelet, '--port'))).toBeGreaterThan(0);
-    expect(kubelet.health).toBe(`http://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
+    // Port 10250 over TLS: the node's serving certificate, callers from the cluster CA, reviewed.
+    expect(kubelet.health).toBe(`https://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
+    expect(flag(kubelet, '--tls-cert-file')).toMatch(/\/pki\/kubelet\.crt$/);
+    expect(flag(kubelet, '--client-ca-file')).toBe('/tmp/kata-plan/pki/ca.crt');
+    expect(flag(kubelet, '--authorization-mode')).toBe('Webhook');
+    expect(kubelet.args).toContain('--anonymous-auth=false');
+    expect(flag(apiserver!, '--kubelet-client-certificate')).toBe(
+      '/tmp/kata-plan/pki/apiserver-kubelet-client.crt',
+    );
     expect(nodes[3]!.address).toBe(nodeIp(211));
     for (const component of [controllerManager!, scheduler!]) {
       expect(flag(component, '--bind-address')).toBe('127.0.0.1');
