@@ -225,3 +225,49 @@ describe("The kubelet's and the proxy's --network", () => {
     );
   });
 });
+
+describe("The kubelet's TLS flags", () => {
+  const master = ['--master', 'https://127.0.0.1:6443', '--node-name', 'node-1'];
+  const tls = ['--tls-cert-file', 'k.crt', '--tls-private-key-file', 'k.key'];
+  test('all three files make the API HTTPS; Webhook and --anonymous-auth=false as kubeadm sets them', () => {
+    const flags = parseKubeletFlags([
+      ...master,
+      ...tls,
+      ...[
+        '--client-ca-file',
+        'ca.crt',
+        '--authorization-mode',
+        'Webhook',
+        '--anonymous-auth=false',
+      ],
+    ]);
+    expect(flags.tls, 'the kubelet with its certificate, key and client CA').toEqual({
+      certFile: 'k.crt',
+      keyFile: 'k.key',
+      clientCaFile: 'ca.crt',
+    });
+    expect([flags.authorizationMode, flags.anonymousAuth], 'Webhook, no anonymous').toEqual([
+      'Webhook',
+      false,
+    ]);
+    const plain = parseKubeletFlags(master);
+    expect([plain.tls, plain.authorizationMode, plain.anonymousAuth], "kube's defaults").toEqual([
+      undefined,
+      'AlwaysAllow',
+      true,
+    ]);
+  });
+
+  test('a part of them, or another authorization mode, is one line', () => {
+    expect(
+      usageProblem(() => parseKubeletFlags([...master, ...tls])),
+      'no client CA',
+    ).toBe(
+      '--tls-cert-file, --tls-private-key-file, --client-ca-file go together (only --tls-cert-file, --tls-private-key-file given)',
+    );
+    expect(
+      usageProblem(() => parseKubeletFlags([...master, '--authorization-mode', 'RBAC'])),
+      'the kubelet with --authorization-mode RBAC',
+    ).toBe('--authorization-mode must be Webhook or AlwaysAllow, not "RBAC"');
+  });
+});
