@@ -132,6 +132,12 @@ describe('The plan', () => {
       '--tls-cert-file',
     );
     expect(apiserver.args).not.toContain('--authorization-mode');
+    expect(apiserver.args, 'no client certificate for kubelets').not.toContain(
+      '--kubelet-client-certificate',
+    );
+    const kubelet = plan.components.find((component) => component.kind === 'kubelet')!;
+    expect(kubelet.health, "a kubelet's health over plain HTTP").toMatch(/^http:\/\//);
+    expect(kubelet.args, 'a kubelet serving plain HTTP').not.toContain('--tls-cert-file');
     for (const component of plan.components.filter((one) => one.args.includes('--kubeconfig')))
       expect(flag(component, '--kubeconfig'), `${component.name} uses the one kubeconfig`).toBe(
         plan.kubeconfig,
