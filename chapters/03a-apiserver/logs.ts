@@ -33,7 +33,9 @@ import type { SubresourceHandler } from './subresource-handlers.ts';
  *   previous, sinceSeconds, sinceTime, timestamps, limitBytes from the query, when given>. A 200
  *   is piped back as text/plain; any other answer is a 400 whose message is the kubelet's text
  *   (trimmed); a kubelet that cannot be reached is a 500 (internalError naming it). When the
- *   client goes away, stop reading from the kubelet.
+ *   client goes away, stop reading from the kubelet. The connection: context.options.kubeletDial
+ *   (TLS with the server's client certificate in a cluster over TLS), else plainKubeletDial
+ *   (harness/api/kubelet-dial.ts); http.get takes it as `createConnection: () => socket`.
  * Helpers of your own keep it short: the container, the kubelet's address, the streaming.
  */
 export async function serveLog(

@@ -10,9 +10,9 @@
 //                     -> /exec/<namespace>/<name>/<container>?<the same query>
 //   pods/attach       -> /attach/<namespace>/<name>/<container>?<query>
 //   pods/portforward  -> /portForward/<namespace>/<name>
-import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../harness/api/errors.ts';
+import { plainKubeletDial, type KubeletDial } from '../../harness/api/kubelet-dial.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type { PodConnecter, UpgradeRequest } from '../../harness/contracts/pod-streams.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -60,14 +60,20 @@ export function requestHead(request: IncomingMessage, location: URL): string {
 }
 
 /**
- * Connects to the kubelet (a 500 when it cannot be reached, before the client's connection is
- * taken), sends it the request, then pipes the two connections together until either ends.
+ * Connects to the kubelet with `dial` (a plain TCP connection unless given; in a cluster over TLS
+ * the API server's client certificate: § Passing the connection on) at location's host and port
+ * (a 500 "error dialing backend: <why>" when it cannot be reached, before the client's connection
+ * is taken), sends it the request, then pipes the two connections together until either ends.
  */
-export async function proxyUpgrade(upgrade: UpgradeRequest, location: URL): Promise<void> {
+export async function proxyUpgrade(
+  upgrade: UpgradeRequest,
+  location: URL,
+  dial: KubeletDial = plainKubeletDial,
+): Promise<void> {
   throw new NotImplemented('proxyUpgrade', section);
 }
 
-/** The three connecters, as the API server registers them. */
-export function podConnecters(): PodConnecter[] {
+/** The three connecters, as the API server registers them; each connects through `dial`. */
+export function podConnecters(dial: KubeletDial = plainKubeletDial): PodConnecter[] {
   throw new NotImplemented('podConnecters', section);
 }

@@ -184,6 +184,8 @@ const dnsRules: PolicyRule[] = [
  */
 const metricsServerRules: PolicyRule[] = [
   rule(READ, '', ['nodes', 'pods', 'namespaces']),
+  // Scraping each kubelet's /stats/summary, which the kubelet reviews as get nodes/stats.
+  rule(['get'], '', ['nodes/stats', 'nodes/metrics']),
   rule(['get', 'create', 'update', 'patch'], '', ['services', 'endpoints']),
   rule(['get', 'create', 'update', 'patch'], 'apiregistration.k8s.io', ['apiservices']),
 ];
@@ -306,6 +308,13 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:ingress-controller', ingressRules),
     clusterRole('system:cloud-controller-manager', cloudControllerManagerRules),
     clusterRole('system:node', nodeRules),
+    // What the kubelet API allows (kube's system:kubelet-api-admin): every kubelet reviews its
+    // callers' requests as these subresources of its Node.
+    clusterRole('system:kubelet-api-admin', [
+      rule(['get', 'list', 'watch'], '', ['nodes']),
+      rule(['proxy'], '', ['nodes']),
+      rule(['*'], '', ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats']),
+    ]),
   ];
 }
 

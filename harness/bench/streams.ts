@@ -4,8 +4,11 @@
 //
 //   1. spawn: the kubelet's own share, starting the command (`node busybox.mjs true`) as a plain
 //      local process, no network;
-//   2. kubelet: an exec over a WebSocket (v5.channel.k8s.io) straight to the kubelet's /exec;
-//   3. apiserver: the same through the API server's pods/exec, which passes the connection on;
+//   2. kubelet: an exec over a WebSocket (v5.channel.k8s.io) straight to the kubelet's /exec, over
+//      TLS as the admin (the kubelet checks the certificate and asks the API server, once: the
+//      answer is kept);
+//   3. apiserver: the same through the API server's pods/exec, which passes the connection on
+//      over its own TLS connection to the kubelet (--kubelet-client-certificate);
 //   4. kubectl get: `kubectl get pod bb -o name`, kubectl's own start and one API round trip;
 //   5. kubectl exec: `kubectl exec bb -- true`, the whole thing.
 //
@@ -17,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { startProgramCluster } from '../cluster/for-program.ts';
 import { useEverywhere } from '../cluster/start.ts';
+import { credentialsFor } from '../client/tls.ts';
 import { kubectlFor } from '../testing/kubectl.ts';
 import { percentile } from './programs/percentile.ts';
 
@@ -34,6 +38,8 @@ const { cluster, end: endCluster } = await startProgramCluster('kata-bench-strea
   print: () => {},
 });
 const kubectl = kubectlFor(cluster.apiserver, 60_000);
+// The admin's certificate and the cluster CA, for the WebSockets to the kubelet and the API server.
+const admin = credentialsFor(cluster.apiserver);
 
 /** Runs kubectl, and fails the benchmark with what it printed when it does not exit 0. */
 async function run(...args: string[]): Promise<string> {
@@ -77,9 +83,11 @@ function spawnTrue(): Promise<void> {
 /** An exec of `true` over a WebSocket at `url`; resolves once the status came and it closed. */
 function execTrue(url: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${url}?command=true&stdout=true&stderr=true`, [
-      'v5.channel.k8s.io',
-    ]);
+    const socket = new WebSocket(
+      `${url}?command=true&stdout=true&stderr=true`,
+      ['v5.channel.k8s.io'],
+      admin,
+    );
     let status = '';
     socket.on('message', (message: Buffer) => {
       if (message[0] === 3) status += message.subarray(1).toString();
@@ -100,7 +108,7 @@ try {
     '-o',
     'jsonpath={.items[0].status.addresses[0].address}:{.items[0].status.daemonEndpoints.kubeletEndpoint.Port}',
   );
-  const atKubelet = `ws://${node}/exec/default/bb/bb`;
+  const atKubelet = `${admin ? 'wss' : 'ws'}://${node}/exec/default/bb/bb`;
   const throughApi = `${cluster.apiserver.replace('http', 'ws')}/api/v1/namespaces/default/pods/bb/exec`;
   // One of each first, so that nothing below pays for a first connection or a cold cache.
   await Promise.all([spawnTrue(), execTrue(atKubelet), execTrue(throughApi)]);

@@ -15,7 +15,12 @@ import {
   proxyArguments,
   type NodePlan,
 } from '../cluster/arguments.ts';
-import { componentIdentity, componentKubeconfig } from '../cluster/pki.ts';
+import {
+  componentIdentity,
+  componentKubeconfig,
+  kubeletServingCertificate,
+  pkiDir,
+} from '../cluster/pki.ts';
 import type { Use } from '../components/implementation.ts';
 import { nodeIp, podCidrForNode, type NetworkMode } from '../network.ts';
 import { repoRoot } from '../paths.ts';
@@ -112,6 +117,8 @@ export async function startMachine(
         componentIdentity('kubelet', name),
       )
     : kubeconfigPathFor(config.dataDir, undefined);
+  if (config.secure) await kubeletServingCertificate(config.dataDir, node.rootDir, node);
+  const caFile = config.secure ? path.join(pkiDir(config.dataDir), 'ca.crt') : undefined;
   const proxy = kubeconfigPathFor(
     config.dataDir,
     config.secure ? componentIdentity('proxy') : undefined,
@@ -121,7 +128,7 @@ export async function startMachine(
       config,
       'kubelet',
       `kubelet-${name}`,
-      kubeletArguments(kubelet, node, config.clusterDns),
+      kubeletArguments(kubelet, node, config.clusterDns, caFile),
       config.use.kubelet,
     ),
     launch(config, 'proxy', `proxy-${name}`, proxyArguments(proxy, node), config.use.proxy),

@@ -61,7 +61,15 @@ describe('The plan', () => {
     const kubelet = nodes[0]!;
     expect(flag(kubelet, '--node-ip')).toBe(nodeIp(210));
     expect(Number(flag(kubelet, '--port'))).toBeGreaterThan(0);
-    expect(kubelet.health).toBe(`http://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
+    // Port 10250 over TLS: the node's serving certificate, callers from the cluster CA, reviewed.
+    expect(kubelet.health).toBe(`https://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
+    expect(flag(kubelet, '--tls-cert-file')).toMatch(/\/pki\/kubelet\.crt$/);
+    expect(flag(kubelet, '--client-ca-file')).toBe('/tmp/kata-plan/pki/ca.crt');
+    expect(flag(kubelet, '--authorization-mode')).toBe('Webhook');
+    expect(kubelet.args).toContain('--anonymous-auth=false');
+    expect(flag(apiserver!, '--kubelet-client-certificate')).toBe(
+      '/tmp/kata-plan/pki/apiserver-kubelet-client.crt',
+    );
     expect(nodes[3]!.address).toBe(nodeIp(211));
     for (const component of [controllerManager!, scheduler!]) {
       expect(flag(component, '--bind-address')).toBe('127.0.0.1');
@@ -124,6 +132,12 @@ describe('The plan', () => {
       '--tls-cert-file',
     );
     expect(apiserver.args).not.toContain('--authorization-mode');
+    expect(apiserver.args, 'no client certificate for kubelets').not.toContain(
+      '--kubelet-client-certificate',
+    );
+    const kubelet = plan.components.find((component) => component.kind === 'kubelet')!;
+    expect(kubelet.health, "a kubelet's health over plain HTTP").toMatch(/^http:\/\//);
+    expect(kubelet.args, 'a kubelet serving plain HTTP').not.toContain('--tls-cert-file');
     for (const component of plan.components.filter((one) => one.args.includes('--kubeconfig')))
       expect(flag(component, '--kubeconfig'), `${component.name} uses the one kubeconfig`).toBe(
         plan.kubeconfig,

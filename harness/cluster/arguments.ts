@@ -31,7 +31,13 @@ import {
   type NetworkMode,
 } from '../network.ts';
 import { ClusterError, type ClusterOptions } from './options.ts';
-import { apiserverHosts, componentIdentity, pkiDir, type ComponentIdentity } from './pki.ts';
+import {
+  apiserverHosts,
+  componentIdentity,
+  kubeletCertDir,
+  pkiDir,
+  type ComponentIdentity,
+} from './pki.ts';
 
 /** One process of the cluster, before it starts. */
 export interface ComponentPlan {
@@ -142,6 +148,12 @@ export function securityArguments(dataDir: string): string[] {
     pki('ca.crt'),
     '--service-account-signing-key-file',
     pki('sa.key'),
+    '--kubelet-client-certificate',
+    pki('apiserver-kubelet-client.crt'),
+    '--kubelet-client-key',
+    pki('apiserver-kubelet-client.key'),
+    '--kubelet-certificate-authority',
+    pki('ca.crt'),
     '--authorization-mode',
     'Node,RBAC',
     '--enable-admission-plugins',
@@ -219,12 +231,28 @@ export function nameServer(ip: string, port: number): string {
   return port === 53 ? ip : `${ip}:${port}`;
 }
 
+/**
+ * A kubelet's flags; with `caFile` (a cluster over TLS) its API is HTTPS with the serving
+ * certificate in its --cert-dir (./pki.ts's kubeletServingCertificate), for callers with a
+ * certificate from that CA whom the API server allows, as kubeadm's KubeletConfiguration sets it.
+ */
 export function kubeletArguments(
   kubeconfig: string,
   node: NodePlan,
   clusterDns?: string,
+  caFile?: string,
 ): string[] {
+  const certDir = kubeletCertDir(node.rootDir);
+  const tls = caFile
+    ? [
+        ...['--tls-cert-file', path.join(certDir, 'kubelet.crt')],
+        ...['--tls-private-key-file', path.join(certDir, 'kubelet.key')],
+        ...['--client-ca-file', caFile],
+        ...['--authorization-mode', 'Webhook', '--anonymous-auth=false'],
+      ]
+    : [];
   return [
+    ...tls,
     ...(clusterDns ? ['--cluster-dns', clusterDns] : []),
     '--kubeconfig',
     kubeconfig,
@@ -558,6 +586,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   const dns = await dnsComponent(options, network);
   components.push(dns.plan);
   const proxy = credentialsOf(options, 'proxy');
+  const caFile = secure ? path.join(pkiDir(options.dataDir), 'ca.crt') : undefined;
   for (const node of nodes) {
     const kubelet = `${node.ip}:${node.kubeletPort}`;
     const credentials = credentialsOf(options, 'kubelet', node.name);
@@ -565,9 +594,9 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       {
         name: `kubelet-${node.name}`,
         kind: 'kubelet',
-        args: kubeletArguments(credentials.kubeconfig, node, dns.clusterDns),
+        args: kubeletArguments(credentials.kubeconfig, node, dns.clusterDns, caFile),
         address: kubelet,
-        health: `http://${kubelet}/healthz`,
+        health: `${secure ? 'https' : 'http'}://${kubelet}/healthz`,
         identity: credentials.identity,
       },
       {

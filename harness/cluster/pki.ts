@@ -10,6 +10,12 @@
 //   proxy               CN system:kube-proxy                   (bound to system:node-proxier)
 //   dns                 CN system:kube-dns                     (bound to system:kube-dns)
 //
+// Port 10250 is TLS too, both ways, as kubeadm sets it up: each kubelet serves with a certificate
+// of its own for its node's name and IP (kubelet.crt in its --cert-dir, <root dir>/pki), and the
+// API server comes to it with apiserver-kubelet-client (CN kube-apiserver-kubelet-client, O
+// system:masters, as kubeadm before 1.29 issued it); the kubelet takes client certificates the
+// cluster CA signed and asks the API server whether each caller may (./arguments.ts's flags).
+//
 // (kubeadm gives kube-proxy and CoreDNS ServiceAccount tokens instead, as they run in pods; here
 // they are processes, so they get certificates as the control plane does.) The CA and the signing
 // key are made once per data directory and kept, as kubeadm keeps /etc/kubernetes/pki: a restart
@@ -35,6 +41,9 @@ export interface ClusterPki {
   apiserverKeyFile: string;
   /** The ServiceAccount token signing key (ECDSA P-256, PEM). */
   serviceAccountKeyFile: string;
+  /** The API server's client certificate for kubelets (--kubelet-client-certificate). */
+  apiserverKubeletClientCertFile: string;
+  apiserverKubeletClientKeyFile: string;
   /** The admin's credentials, for the process that started the cluster. */
   admin: TlsCredentials;
 }
@@ -102,6 +111,11 @@ export async function createClusterPki(dataDir: string, hosts: string[]): Promis
   mkdirSync(dir, { recursive: true });
   const ca = await certificateAuthority(dir);
   await issueTo(dir, 'apiserver', ca, { commonName: 'kube-apiserver', hosts, usage: 'server' });
+  await issueTo(dir, 'apiserver-kubelet-client', ca, {
+    commonName: 'kube-apiserver-kubelet-client',
+    organizations: ['system:masters'],
+    usage: 'client',
+  });
   const admin = await issueTo(dir, 'admin', ca, {
     commonName: 'kubernetes-admin',
     organizations: ['system:masters'],
@@ -112,6 +126,8 @@ export async function createClusterPki(dataDir: string, hosts: string[]): Promis
     apiserverCertFile: path.join(dir, 'apiserver.crt'),
     apiserverKeyFile: path.join(dir, 'apiserver.key'),
     serviceAccountKeyFile: serviceAccountKey(dir),
+    apiserverKubeletClientCertFile: path.join(dir, 'apiserver-kubelet-client.crt'),
+    apiserverKubeletClientKeyFile: path.join(dir, 'apiserver-kubelet-client.key'),
     admin: { ca: ca.cert, ...admin },
   };
 }
@@ -182,4 +198,31 @@ export async function componentKubeconfig(
   const file = path.join(dir, `${identity.name}.conf`);
   writePrivate(file, kubeconfigFor(server, 'kata', { ca: ca.cert, ...pair }));
   return file;
+}
+
+/** A kubelet's certificate folder (its --cert-dir, kube's /var/lib/kubelet/pki). */
+export function kubeletCertDir(rootDir: string): string {
+  return path.join(rootDir, 'pki');
+}
+
+/**
+ * A kubelet's serving certificate for port 10250, signed by the data directory's CA, for its
+ * node's name and IP (CN <node>, as kube's serving certificates for kubelets name it): written as
+ * kubelet.crt and kubelet.key in its --cert-dir, anew at every start.
+ */
+export async function kubeletServingCertificate(
+  dataDir: string,
+  rootDir: string,
+  node: { name: string; ip: string },
+): Promise<{ certFile: string; keyFile: string }> {
+  const ca = await certificateAuthority(pkiDir(dataDir));
+  const dir = kubeletCertDir(rootDir);
+  mkdirSync(dir, { recursive: true });
+  const hosts = [node.name, node.ip, 'localhost', '127.0.0.1'];
+  await issueTo(dir, 'kubelet', ca, {
+    commonName: node.name,
+    hosts: hosts.filter((host, index) => hosts.indexOf(host) === index),
+    usage: 'server',
+  });
+  return { certFile: path.join(dir, 'kubelet.crt'), keyFile: path.join(dir, 'kubelet.key') };
 }

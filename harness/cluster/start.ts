@@ -44,7 +44,7 @@ import {
   type ClusterOptions,
   type ComponentKind,
 } from './options.ts';
-import { componentKubeconfig, createClusterPki } from './pki.ts';
+import { componentKubeconfig, createClusterPki, kubeletServingCertificate } from './pki.ts';
 import { nodesReady, readiness, readinessTimeoutMs } from './readiness.ts';
 import { processAlive, readClusterState, removeClusterState, writeClusterState } from './state.ts';
 import { Supervisor, type Component } from './supervision.ts';
@@ -129,6 +129,11 @@ async function writeCredentials(options: ClusterOptions, plan: ClusterPlan) {
   );
   for (const identity of identities.values())
     await componentKubeconfig(options.dataDir, plan.apiserverUrl, identity);
+  // Each kubelet's serving certificate; this process asks their /healthz as the admin.
+  for (const node of plan.nodes) {
+    await kubeletServingCertificate(options.dataDir, node.rootDir, node);
+    presentCredentials(`https://${node.ip}:${node.kubeletPort}`, pki.admin);
+  }
   return pki.admin;
 }
 

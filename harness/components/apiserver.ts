@@ -25,6 +25,7 @@ import { pathToFileURL } from 'node:url';
 import type { ApiServer } from '../contracts/apiserver.ts';
 import { protobufDecoder } from '../api/protobuf.ts';
 import { createAggregator } from '../api/aggregation.ts';
+import { plainKubeletDial, tlsKubeletDial, type KubeletDial } from '../api/kubelet-dial.ts';
 import { networkPolicyEnforcement } from '../api/policy-enforcement.ts';
 import { withServedVersions } from '../api/versions.ts';
 import { accessResources, builtinResources } from '../api/resources.ts';
@@ -75,6 +76,14 @@ export interface ApiServerFlags {
   tlsPrivateKeyFile?: string;
   /** --client-ca-file: trust client certificates this CA signed (user = CN, groups = O). */
   clientCaFile?: string;
+  /**
+   * --kubelet-client-certificate and --kubelet-client-key: reach kubelets over TLS as this client
+   * (pods/log, exec, attach, port-forward); --kubelet-certificate-authority checks their serving
+   * certificates. Without them, kubelets are reached over plain HTTP.
+   */
+  kubeletClientCertificate?: string;
+  kubeletClientKey?: string;
+  kubeletCertificateAuthority?: string;
   /** --service-account-signing-key-file: the PEM private key ServiceAccount tokens are signed with. */
   serviceAccountSigningKeyFile?: string;
   /** --service-account-issuer: the `iss` of ServiceAccount tokens. */
@@ -94,6 +103,8 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--service-account-signing-key-file FILE] [--service-account-issuer URL]
+                          [--kubelet-client-certificate FILE --kubelet-client-key FILE]
+                          [--kubelet-certificate-authority FILE]
                           [--enable-admission-plugins ServiceAccount,LimitRanger,DefaultIngressClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota]
                           [--use solutions|mine|auto]`;
 
@@ -117,6 +128,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'client-ca-file': 'string',
     'service-account-signing-key-file': 'string',
     'service-account-issuer': 'string',
+    'kubelet-client-certificate': 'string',
+    'kubelet-client-key': 'string',
+    'kubelet-certificate-authority': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -162,6 +176,10 @@ export function parseFlags(argv: string[]): ApiServerFlags {
   if ((text('tls-cert-file') === undefined) !== (text('tls-private-key-file') === undefined)) {
     throw new UsageError('--tls-cert-file and --tls-private-key-file go together');
   }
+  const kubeletCert = text('kubelet-client-certificate');
+  if ((kubeletCert === undefined) !== (text('kubelet-client-key') === undefined)) {
+    throw new UsageError('--kubelet-client-certificate and --kubelet-client-key go together');
+  }
   if (authorizationModes.includes('AlwaysAllow') && authorizationModes.length > 1) {
     throw new UsageError(
       '--authorization-mode: AlwaysAllow allows everything; it cannot be combined with Node or RBAC',
@@ -189,6 +207,9 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     tlsPrivateKeyFile: text('tls-private-key-file'),
     clientCaFile: text('client-ca-file'),
     serviceAccountSigningKeyFile: text('service-account-signing-key-file'),
+    kubeletClientCertificate: kubeletCert,
+    kubeletClientKey: text('kubelet-client-key'),
+    kubeletCertificateAuthority: text('kubelet-certificate-authority'),
     serviceAccountIssuer:
       text('service-account-issuer') ?? 'https://kubernetes.default.svc.cluster.local',
     admissionPlugins: list('enable-admission-plugins', '').filter(
@@ -542,6 +563,7 @@ export async function startApiServer(
     log(`chapter 14, autoscaling/v1 beside v2: ${describeSource(autoscalingFolder)}`);
     const streamsFolder = chapterSource('10b', flags.use);
     log(`chapter 10b, exec and port-forward: ${describeSource(streamsFolder)}`);
+    const kubeletDial = kubeletDialFor(flags, log);
     const extensionsFolder = chapterSource('17', flags.use);
     log(`chapter 17, CustomResourceDefinitions: ${describeSource(extensionsFolder)}`);
     server = await implementation.createApiServer({
@@ -559,7 +581,8 @@ export async function startApiServer(
       // kubectl's `create` generators send protobuf; harness/api/protobuf.ts reads it.
       bodyDecoders: [protobufDecoder],
       watchCacheSize: flags.defaultWatchCacheSize,
-      connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(),
+      connecters: (await loadModule('10b', 'connect.ts', streamsFolder)).podConnecters(kubeletDial),
+      kubeletDial,
       // metrics.k8s.io and any other group an APIService hands to its own server (chapter 14).
       aggregator: createAggregator(),
       // `kubectl get netpol` says where policies are stored but not enforced (chapter 09b).
@@ -750,6 +773,27 @@ export function fetchTrusting(ca: string): typeof globalThis.fetch {
 }
 
 /** The program: starts the API server, runs until SIGINT or SIGTERM. Returns the exit code. */
+/**
+ * How the server reaches kubelets: TLS as --kubelet-client-certificate, checking their serving
+ * certificates with --kubelet-certificate-authority when given; plain TCP without the flags.
+ */
+function kubeletDialFor(flags: ApiServerFlags, log: (line: string) => void): KubeletDial {
+  if (!flags.kubeletClientCertificate || !flags.kubeletClientKey) return plainKubeletDial;
+  const read = (file: string) => readFileSync(file, 'utf8');
+  const authority = flags.kubeletCertificateAuthority;
+  log(
+    `kubelets are reached over TLS as ${flags.kubeletClientCertificate}` +
+      (authority
+        ? `, their certificates checked with ${authority}`
+        : ', their certificates unchecked'),
+  );
+  return tlsKubeletDial({
+    cert: read(flags.kubeletClientCertificate),
+    key: read(flags.kubeletClientKey),
+    ...(authority ? { ca: read(authority) } : {}),
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
   const log = (line: string) => console.log(`kata apiserver: ${line}`);
   let flags: ApiServerFlags;

@@ -92,7 +92,7 @@ describe('The API server command line', () => {
       ['--storage-initialization-timeout', '5'],
     ].map((argv) => usageProblem(() => parseApiServerFlags(argv)));
     expect(problems, 'the messages of nine mistakes').toEqual([
-      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --authorization-mode, --token-auth-file, --enable-admission-plugins, --tls-cert-file, --tls-private-key-file, --client-ca-file, --service-account-signing-key-file, --service-account-issuer, --use',
+      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --authorization-mode, --token-auth-file, --enable-admission-plugins, --tls-cert-file, --tls-private-key-file, --client-ca-file, --service-account-signing-key-file, --service-account-issuer, --kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority, --use',
       '--secure-port needs a value',
       '--secure-port must be a port number (0-65535), not "x"',
       '--secure-port must be a port number (0-65535), not "99999"',
@@ -223,5 +223,51 @@ describe("The kubelet's and the proxy's --network", () => {
     expect(usageProblem(() => parseKubeletFlags(master))).toBe(
       'KATA_NETWORK takes loopback or single, not "one"',
     );
+  });
+});
+
+describe("The kubelet's TLS flags", () => {
+  const master = ['--master', 'https://127.0.0.1:6443', '--node-name', 'node-1'];
+  const tls = ['--tls-cert-file', 'k.crt', '--tls-private-key-file', 'k.key'];
+  test('all three files make the API HTTPS; Webhook and --anonymous-auth=false as kubeadm sets them', () => {
+    const flags = parseKubeletFlags([
+      ...master,
+      ...tls,
+      ...[
+        '--client-ca-file',
+        'ca.crt',
+        '--authorization-mode',
+        'Webhook',
+        '--anonymous-auth=false',
+      ],
+    ]);
+    expect(flags.tls, 'the kubelet with its certificate, key and client CA').toEqual({
+      certFile: 'k.crt',
+      keyFile: 'k.key',
+      clientCaFile: 'ca.crt',
+    });
+    expect([flags.authorizationMode, flags.anonymousAuth], 'Webhook, no anonymous').toEqual([
+      'Webhook',
+      false,
+    ]);
+    const plain = parseKubeletFlags(master);
+    expect([plain.tls, plain.authorizationMode, plain.anonymousAuth], "kube's defaults").toEqual([
+      undefined,
+      'AlwaysAllow',
+      true,
+    ]);
+  });
+
+  test('a part of them, or another authorization mode, is one line', () => {
+    expect(
+      usageProblem(() => parseKubeletFlags([...master, ...tls])),
+      'no client CA',
+    ).toBe(
+      '--tls-cert-file, --tls-private-key-file, --client-ca-file go together (only --tls-cert-file, --tls-private-key-file given)',
+    );
+    expect(
+      usageProblem(() => parseKubeletFlags([...master, '--authorization-mode', 'RBAC'])),
+      'the kubelet with --authorization-mode RBAC',
+    ).toBe('--authorization-mode must be Webhook or AlwaysAllow, not "RBAC"');
   });
 });

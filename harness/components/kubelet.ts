@@ -18,6 +18,11 @@
 // resolver of the pod's programs; --cluster-domain is its domain, --resolv-conf the node's own
 // resolver configuration (what dnsPolicy Default gives). Without --cluster-dns pods use the host's.
 //
+// With --tls-cert-file, --tls-private-key-file and --client-ca-file the kubelet API on --port is
+// HTTPS: callers show a client certificate from that CA, and with --authorization-mode Webhook
+// the API server says what each may do (./kubelet-serving.ts); --anonymous-auth=false answers a
+// caller without one 401, as kubeadm sets it. Without them the kubelet API is plain HTTP.
+//
 // With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
 // free port of 127.0.0.1 and recorded on the pod (host-ports.ts) before the kubelet starts it.
@@ -63,12 +68,15 @@ import {
   registrationTaints,
 } from './node-registration.ts';
 import { metricsRoute, registerKubeletGauges } from './prometheus.ts';
+import { apiserverReview, kubeletServing } from './kubelet-serving.ts';
 
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
                         [--cluster-dns IP[:PORT],...] [--cluster-domain cluster.local]
                         [--resolv-conf /etc/resolv.conf]
                         [--cloud-provider external] [--register-with-taints key=value:Effect,...]
+                        [--tls-cert-file FILE --tls-private-key-file FILE --client-ca-file FILE]
+                        [--authorization-mode Webhook|AlwaysAllow] [--anonymous-auth=false]
                         [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                         [--use solutions|mine|auto]`;
 
@@ -88,6 +96,27 @@ export interface KubeletFlags extends ClientFlags {
   resolvConf: string;
   /** The taints the Node is created with (--register-with-taints, --cloud-provider external). */
   registerTaints: Taint[];
+  /** The kubelet API over TLS: its certificate, key and the callers' CA; none: plain HTTP. */
+  tls?: { certFile: string; keyFile: string; clientCaFile: string };
+  authorizationMode: 'Webhook' | 'AlwaysAllow';
+  /** A caller without a certificate is system:anonymous (true, kube's default) or gets 401. */
+  anonymousAuth: boolean;
+}
+
+/** --tls-cert-file, --tls-private-key-file and --client-ca-file: all three, or none. */
+function tlsFlags(text: (name: string) => string | undefined): KubeletFlags['tls'] {
+  const names = ['tls-cert-file', 'tls-private-key-file', 'client-ca-file'];
+  const given = names.filter((name) => text(name) !== undefined);
+  if (given.length === 0) return undefined;
+  if (given.length < names.length)
+    throw new UsageError(
+      `--${names.join(', --')} go together (only --${given.join(', --')} given)`,
+    );
+  return {
+    certFile: text('tls-cert-file')!,
+    keyFile: text('tls-private-key-file')!,
+    clientCaFile: text('client-ca-file')!,
+  };
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -104,6 +133,11 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'resolv-conf': 'string',
     'cloud-provider': 'string',
     'register-with-taints': 'string',
+    'tls-cert-file': 'string',
+    'tls-private-key-file': 'string',
+    'client-ca-file': 'string',
+    'authorization-mode': 'string',
+    'anonymous-auth': 'boolean',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -131,7 +165,15 @@ export function parseFlags(argv: string[]): KubeletFlags {
       text('cloud-provider') ?? '',
       parseRegisterTaints(text('register-with-taints') ?? ''),
     ),
+    tls: tlsFlags(text),
+    authorizationMode: (text('authorization-mode') ?? 'AlwaysAllow') as 'Webhook',
+    anonymousAuth: values.get('anonymous-auth') !== false,
   };
+  if (!['Webhook', 'AlwaysAllow'].includes(flags.authorizationMode)) {
+    throw new UsageError(
+      `--authorization-mode must be Webhook or AlwaysAllow, not "${flags.authorizationMode}"`,
+    );
+  }
   if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
     throw new UsageError(`--port must be a port number, not "${text('port')}"`);
   }
@@ -209,7 +251,13 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     streaming: streams.createStreamingServer(runtime),
     // /metrics: kubelet_running_pods and the rest (./prometheus.ts), read from the runtime.
     routes: [await statsRoute(flags, runtime, log), metricsRoute],
+    serving: servingFor(flags, config, log),
   });
+  if (flags.tls && isLearnerSource(folder))
+    log(
+      'your kubelet gets options.serving for port 10250 over TLS: one that does not pass it to ' +
+        'serveKubeletApi serves plain HTTP, which the API server cannot reach (kubectl logs, exec)',
+    );
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);
   log(
@@ -224,6 +272,32 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       await runtime.close();
     },
   };
+}
+
+/** The kubelet API's TLS and admission (./kubelet-serving.ts), with --tls-cert-file; else none. */
+function servingFor(flags: KubeletFlags, config: ClientConfig, log: (line: string) => void) {
+  if (!flags.tls) return undefined;
+  const read = (file: string, flag: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new UsageError(`--${flag} ${file}: ${(error as Error).message}`);
+    }
+  };
+  log(
+    `the kubelet API is HTTPS, callers by certificate from ${flags.tls.clientCaFile}, ` +
+      `authorization ${flags.authorizationMode}` +
+      (flags.anonymousAuth ? '' : ', no anonymous callers'),
+  );
+  return kubeletServing({
+    nodeName: flags.nodeName,
+    cert: read(flags.tls.certFile, 'tls-cert-file'),
+    key: read(flags.tls.keyFile, 'tls-private-key-file'),
+    clientCa: read(flags.tls.clientCaFile, 'client-ca-file'),
+    anonymous: flags.anonymousAuth,
+    authorizationMode: flags.authorizationMode,
+    review: apiserverReview(config.server, config.token),
+  });
 }
 
 /**

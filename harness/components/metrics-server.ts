@@ -6,11 +6,17 @@
 // aggregation expects: the Service kube-system/metrics-server, its Endpoints (this address), and
 // the APIService v1beta1.metrics.k8s.io that points at the Service. `kubectl top` then works.
 //
+// When its kubeconfig holds a client certificate (a cluster over TLS), kubelets are scraped over
+// HTTPS with that certificate, its user system:metrics-server allowed get on nodes/stats, and
+// their serving certificates checked with the kubeconfig's CA (metrics-server's
+// --kubelet-certificate-authority, here the cluster's one CA).
+//
 //   npx kata run metrics-server --kubeconfig .kata/kubeconfig [--secure-port 4443]
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIService } from '../api/aggregation.ts';
+import { credentialsFor, presentCredentials, type TlsCredentials } from '../client/tls.ts';
 import type {
   Endpoints,
   KubeObject,
@@ -56,11 +62,17 @@ export function parseFlags(argv: string[]): MetricsServerFlags {
   };
 }
 
-/** The address and port a Node's kubelet API listens on, from its status. */
-function kubeletUrl(node: Node): string | undefined {
+/**
+ * The address and port a Node's kubelet API listens on, from its status: https:// presenting
+ * `credentials` (../client/tls.ts) when given, else http://.
+ */
+function kubeletUrl(node: Node, credentials?: TlsCredentials): string | undefined {
   const ip = node.status?.addresses?.find((address) => address.type === 'InternalIP')?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
-  return ip && port ? `http://${ip}:${port}` : undefined;
+  if (!ip || !port) return undefined;
+  if (!credentials?.cert) return `http://${ip}:${port}`;
+  presentCredentials(`https://${ip}:${port}`, credentials);
+  return `https://${ip}:${port}`;
 }
 
 /** Creates or replaces one object, so a restarted metrics server points everything at itself. */
@@ -125,11 +137,12 @@ export async function scrapeKubelets(
   windowMs: number,
   labelsOf: (namespace: string, name: string) => Record<string, string> | undefined,
   log: (line: string) => void,
+  credentials?: TlsCredentials,
 ): Promise<{ nodes: NodeMetrics[]; pods: PodMetrics[] }> {
   const found: { nodes: NodeMetrics[]; pods: PodMetrics[] } = { nodes: [], pods: [] };
   await Promise.all(
     nodes.map(async (node) => {
-      const url = kubeletUrl(node);
+      const url = kubeletUrl(node, credentials);
       if (!url) return;
       try {
         const response = await fetch(`${url}/stats/summary`, {
@@ -176,6 +189,7 @@ export async function startMetricsServer(flags: MetricsServerFlags, log: (line: 
       flags.metricResolutionMs,
       labelsOf,
       log,
+      credentialsFor(config.server),
     );
     Object.assign(latest, found);
   };

@@ -19,6 +19,7 @@ import type { ResourceType } from '../api/resources.ts';
 import type { VersionConversion } from '../api/versions.ts';
 import type { Clock } from '../clock.ts';
 import type { PodConnecter } from './pod-streams.ts';
+import type { KubeletDial } from '../api/kubelet-dial.ts';
 import type { StoreClient } from '../store/client.ts';
 import type { SecurityOptions } from './security.ts';
 
@@ -52,6 +53,11 @@ export interface ApiServerOptions {
    * connection on to the pod's kubelet. Without them those paths are 404.
    */
   connecters?: PodConnecter[];
+  /**
+   * How pods/log reaches a kubelet (harness/api/kubelet-dial.ts): TLS with the server's client
+   * certificate in a cluster over TLS. A plain TCP connection without it.
+   */
+  kubeletDial?: KubeletDial;
   /** Gives Services their ClusterIPs and node ports (chapter 09); without it, none are given. */
   serviceAllocator?: ServiceAllocator;
   /**

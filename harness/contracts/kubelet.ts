@@ -58,7 +58,8 @@ export interface PodConfiguration {
   /** Removes the pod's volumes once its sandbox is gone. */
   cleanupPod(uid: string): Promise<void>;
 }
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { StreamingServer } from './pod-streams.ts';
 
 export interface KubeletOptions {
@@ -83,6 +84,24 @@ export interface KubeletOptions {
   streaming?: StreamingServer;
   /** More GET paths of the kubelet API, each served whole by a later chapter (14's /stats/summary). */
   routes?: KubeletRoute[];
+  /** The kubelet API over TLS, for callers the API server allows (harness/components/kubelet-serving.ts). */
+  serving?: KubeletServing;
+}
+
+/**
+ * How the kubelet API is served in a cluster with TLS (kube's kubelet with --tls-cert-file,
+ * --client-ca-file and --authorization-mode Webhook): the server is HTTPS with the node's
+ * serving certificate, asking callers for a client certificate, and every request, an upgrade
+ * too, is admitted before it reaches the kubelet's handlers: who sent it (its certificate), and
+ * whether the API server says they may (a SubjectAccessReview on nodes/proxy, nodes/stats,
+ * nodes/log or nodes/metrics); 401 or 403 otherwise (harness/components/kubelet-serving.ts).
+ */
+export interface KubeletServing {
+  /** The server to listen with, in place of http.createServer(handler).on('upgrade', upgrade). */
+  createServer(
+    handler: RequestListener,
+    upgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void,
+  ): Server;
 }
 
 /** A GET path of the kubelet API that a later chapter serves: chapter 14's /stats/summary. */

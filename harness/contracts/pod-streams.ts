@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { KubeObject } from '../api/types.ts';
 import type { ContainerRuntime } from '../runtime/cri.ts';
+import type { KubeletDial } from '../api/kubelet-dial.ts';
 
 /** An HTTP request asking to switch protocols (WebSocket, SPDY), with its connection. */
 export interface UpgradeRequest {
@@ -52,5 +53,6 @@ export interface StreamingServerModule {
 }
 
 export interface ConnectModule {
-  podConnecters(): PodConnecter[];
+  /** `dial`: how to reach a kubelet (TLS in a cluster over TLS); a plain TCP connection without. */
+  podConnecters(dial?: KubeletDial): PodConnecter[];
 }

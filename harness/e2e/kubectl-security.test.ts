@@ -3,8 +3,11 @@
 // the Node authorizer and admission are on. kubectl as the admin may do anything; with the token of
 // a ServiceAccount bound to `view` in one namespace it lists pods there and is refused elsewhere and
 // for writes; a kubelet may not read a Secret no pod of its node uses; a quota of two pods stops the
-// third with kube's message. Skipped, with the reason, without kubectl.
-import { writeFileSync } from 'node:fs';
+// third with kube's message; the kubelet's port 10250 is TLS, 401 without a certificate and 403
+// for a caller RBAC does not allow, while kubectl logs and exec pass through the API server's own
+// certificate. Skipped, with the reason, without kubectl.
+import { readFileSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { credentialsFor } from '../client/tls.ts';
@@ -80,6 +83,44 @@ describe.skipIf(!hasKubectl)('kata up over TLS, with authentication and authoriz
     expect(third.stderr, 'the third pod').toContain(
       'pods "p3" is forbidden: exceeded quota: two-pods, requested: pods=1, used: pods=2, limited: pods=2',
     );
+  });
+
+  test('the kubelet answers 401 without a certificate, 403 to kube-proxy, and kubectl logs and exec pass', async () => {
+    const where = await kubectl(
+      ...['get', 'node', 'node-1', '-o'],
+      'jsonpath={.status.addresses[0].address}:{.status.daemonEndpoints.kubeletEndpoint.Port}',
+    );
+    const [host, port] = where.split(':');
+    const proxy = readFileSync(path.join(cluster!.dataDir, 'kubeconfigs', 'proxy.conf'), 'utf8');
+    const field = (name: string) =>
+      Buffer.from(new RegExp(`${name}: (\\S+)`).exec(proxy)![1]!, 'base64').toString();
+    const ask = (client: { cert?: string; key?: string }) =>
+      new Promise<string>((resolve, reject) => {
+        const options = { host, port: Number(port), path: '/pods', rejectUnauthorized: false };
+        https
+          .get({ ...options, ...client }, (response) => {
+            let text = `${response.statusCode} `;
+            response.on('data', (chunk) => (text += chunk));
+            response.on('end', () => resolve(text));
+          })
+          .on('error', reject);
+      });
+    expect(await ask({}), 'GET /pods on the kubelet with no certificate (curl -k)').toBe(
+      '401 Unauthorized',
+    );
+    const asProxy = { cert: field('client-certificate-data'), key: field('client-key-data') };
+    expect(await ask(asProxy), 'GET /pods on the kubelet as system:kube-proxy').toBe(
+      '403 Forbidden (user=system:kube-proxy, verb=get, resource=nodes, subresource=proxy)',
+    );
+    await kubectl('run', 'talker', '--image=busybox', '--', 'sh', '-c', 'echo hello; sleep 3600');
+    await kubectl('wait', '--for=condition=Ready', 'pod/talker', '--timeout=60s');
+    expect(await kubectl('logs', 'talker'), 'kubectl logs through the API server').toContain(
+      'hello',
+    );
+    expect(
+      await kubectl('exec', 'talker', '--', 'sh', '-c', 'echo inside'),
+      'kubectl exec through the API server',
+    ).toContain('inside');
   });
 });
 

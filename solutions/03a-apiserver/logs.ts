@@ -13,6 +13,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Request, Response } from 'express';
 import { ApiError } from '../../harness/api/errors.ts';
+import { plainKubeletDial } from '../../harness/api/kubelet-dial.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type { PodConnecter, UpgradeRequest } from '../../harness/contracts/pod-streams.ts';
 import { coreResource, type ServerContext } from './context.ts';
@@ -85,17 +86,27 @@ export async function serveLog(
   const target =
     `http://${address}:${port}/containerLogs/${encodeURIComponent(info.namespace!)}/` +
     `${encodeURIComponent(info.name!)}/${encodeURIComponent(container)}?${forward}`;
-  await streamFromKubelet(target, `${address}:${port}`, response);
+  const dial = context.options.kubeletDial ?? plainKubeletDial;
+  let socket: Duplex;
+  try {
+    socket = await dial(address, port);
+  } catch (error) {
+    throw internalError(
+      new Error(`the kubelet at ${address}:${port}: ${(error as Error).message}`),
+    );
+  }
+  await streamFromKubelet(target, socket, response);
 }
 
 /**
- * GET `target` on a kubelet and pipe a 200 answer to `response` as text; any other answer is a
- * 400 with the kubelet's words, a kubelet that cannot be reached a 500. When the client goes
- * away (kubectl logs -f, Ctrl-C), stop reading from the node.
+ * GET `target` on a kubelet over its connection `socket` (TLS in a cluster over TLS) and pipe a
+ * 200 answer to `response` as text; any other answer is a 400 with the kubelet's words. When the
+ * client goes away (kubectl logs -f, Ctrl-C), stop reading from the node.
  */
-function streamFromKubelet(target: string, kubelet: string, response: Response): Promise<void> {
+function streamFromKubelet(target: string, socket: Duplex, response: Response): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const upstream = http.get(target, (answerFromNode) => {
+    const upstream = http.get(target, { createConnection: () => socket as Socket });
+    upstream.on('response', (answerFromNode) => {
       if (answerFromNode.statusCode !== 200) {
         let text = '';
         answerFromNode.setEncoding('utf8');
@@ -109,7 +120,7 @@ function streamFromKubelet(target: string, kubelet: string, response: Response):
       answerFromNode.on('error', resolve);
     });
     upstream.on('error', (error) =>
-      reject(internalError(new Error(`the kubelet at ${kubelet}: ${error.message}`))),
+      reject(internalError(new Error(`the kubelet at ${new URL(target).host}: ${error.message}`))),
     );
     response.on('close', () => upstream.destroy());
   });

@@ -10,6 +10,8 @@
 //
 // Later chapters add GET paths through `routes` (chapter 14's /stats/summary).
 // With a streaming server (chapter 10b), upgrade requests go to it: /exec, /attach, /portForward.
+// With `serving` (a cluster over TLS: port 10250 as kubeadm sets it up), the server is the one it
+// makes: HTTPS, every request and upgrade admitted before it reaches these handlers.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,7 +24,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import type { PodSpec } from '../../harness/api/types.ts';
 import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
-import type { KubeletRoute } from '../../harness/contracts/kubelet.ts';
+import type { KubeletRoute, KubeletServing } from '../../harness/contracts/kubelet.ts';
 import { newestAttempt } from './containers.ts';
 import { shouldRestart } from './restarts.ts';
 
@@ -32,7 +34,7 @@ export type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
 
 export interface KubeletServer {
-  /** http://<address>:<port> */
+  /** http://<address>:<port>, https:// with `serving` */
   url: string;
   close(): Promise<void>;
 }
@@ -53,8 +55,9 @@ export async function serveKubeletApi(
   restartPolicyOf: RestartPolicyOf = () => undefined,
   streaming?: StreamingServer,
   routes: KubeletRoute[] = [],
+  serving?: KubeletServing,
 ): Promise<KubeletServer> {
-  const server = http.createServer((request, response) => {
+  const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
     if (url.pathname === '/healthz') return answer(response, 200, 'ok');
     const route = routes.find((each) => each.path === url.pathname);
@@ -72,21 +75,24 @@ export async function serveKubeletApi(
       if (!response.headersSent) answer(response, 500, error.message);
       else response.end();
     });
-  });
+  };
   // exec, attach, port-forward: upgraded connections, for the streaming server when there is one.
-  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+  const upgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if (!streaming?.upgrade(request, socket, head))
       socket.end(
         'HTTP/1.1 404 Not Found\r\nContent-Length: 9\r\nConnection: close\r\n\r\nnot found',
       );
-  });
+  };
+  const server = serving
+    ? serving.createServer(handler, upgrade)
+    : http.createServer(handler).on('upgrade', upgrade);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, address, () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://${address}:${bound}`,
+    url: `${serving ? 'https' : 'http'}://${address}:${bound}`,
     close: () =>
       new Promise((resolve) => {
         streaming?.close();

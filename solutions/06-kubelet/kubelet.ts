@@ -51,7 +51,7 @@ import {
 } from '../../harness/runtime/cri.ts';
 import { changedPods, containerConfig, newestAttempt, sandboxConfig } from './containers.ts';
 import * as events from './events.ts';
-import type { KubeletRoute } from '../../harness/contracts/kubelet.ts';
+import type { KubeletRoute, KubeletServing } from '../../harness/contracts/kubelet.ts';
 import { serveKubeletApi, type StreamingServer } from './kubelet-server.ts';
 import { nodeLease, nodeObject, type NodeConfig } from './node.ts';
 import { containerStatus, podStatus, type ContainerObservation } from './pod-status.ts';
@@ -83,6 +83,8 @@ export interface KubeletOptions extends NodeConfig {
   streaming?: StreamingServer;
   /** More GET paths of the kubelet API (chapter 14's /stats/summary); without them, none. */
   routes?: KubeletRoute[];
+  /** The kubelet API over TLS, callers admitted (port 10250 in a secure cluster); without it, HTTP. */
+  serving?: KubeletServing;
 }
 
 /** The key of a pod: "namespace/name". */
@@ -241,8 +243,16 @@ export class Kubelet {
       const { nodeIp, port } = this.options;
       const policyOf = (namespace: string, name: string) =>
         this.pods.get(`${namespace}/${name}`)?.spec.restartPolicy;
-      const { streaming, routes } = this.options;
-      const api = await serveKubeletApi(this.runtime, nodeIp, port, policyOf, streaming, routes);
+      const { streaming, routes, serving } = this.options;
+      const api = await serveKubeletApi(
+        this.runtime,
+        nodeIp,
+        port,
+        policyOf,
+        streaming,
+        routes,
+        serving,
+      );
       // The Node tells the API server where the kubelet API really is (port 0 picked one).
       this.apiPort = Number(new URL(api.url).port);
       signal.addEventListener('abort', () => void api.close());

@@ -10,9 +10,9 @@
 //                     -> /exec/<namespace>/<name>/<container>?<the same query>
 //   pods/attach       -> /attach/<namespace>/<name>/<container>?<query>
 //   pods/portforward  -> /portForward/<namespace>/<name>
-import net from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { ApiError } from '../../harness/api/errors.ts';
+import { plainKubeletDial, type KubeletDial } from '../../harness/api/kubelet-dial.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type { PodConnecter, UpgradeRequest } from '../../harness/contracts/pod-streams.ts';
 
@@ -104,16 +104,17 @@ export function requestHead(request: IncomingMessage, location: URL): string {
 }
 
 /**
- * Connects to the kubelet (a 500 when it cannot be reached, before the client's connection is
- * taken), sends it the request, then pipes the two connections together until either ends.
+ * Connects to the kubelet with `dial` (TLS in a cluster over TLS; a 500 when it cannot be
+ * reached, before the client's connection is taken), sends it the request, then pipes the two
+ * connections together until either ends.
  */
-export async function proxyUpgrade(upgrade: UpgradeRequest, location: URL): Promise<void> {
-  const upstream = net.connect(Number(location.port), location.hostname);
-  await new Promise<void>((resolve, reject) => {
-    upstream.once('connect', resolve);
-    upstream.once('error', (error) =>
-      reject(new ApiError(500, 'InternalError', `error dialing backend: ${error.message}`)),
-    );
+export async function proxyUpgrade(
+  upgrade: UpgradeRequest,
+  location: URL,
+  dial: KubeletDial = plainKubeletDial,
+): Promise<void> {
+  const upstream = await dial(location.hostname, Number(location.port)).catch((error: Error) => {
+    throw new ApiError(500, 'InternalError', `error dialing backend: ${error.message}`);
   });
   const client = upgrade.hijack();
   upstream.write(requestHead(upgrade.request, location));
@@ -130,15 +131,16 @@ export async function proxyUpgrade(upgrade: UpgradeRequest, location: URL): Prom
   }
 }
 
-/** The three connecters, as the API server registers them. */
-export function podConnecters(): PodConnecter[] {
+/** The three connecters, as the API server registers them; `dial` reaches the kubelets. */
+export function podConnecters(dial: KubeletDial = plainKubeletDial): PodConnecter[] {
+  const connect = (upgrade: UpgradeRequest, location: URL) => proxyUpgrade(upgrade, location, dial);
   const stream = (subresource: string): PodConnecter => ({
     subresource,
     location: (pod, node, query) => {
       const container = streamContainer(pod, query, subresource);
       return kubeletLocation(kubeletUrl(pod, node), subresource, pod, query, container);
     },
-    connect: proxyUpgrade,
+    connect,
   });
   return [
     stream('exec'),
@@ -147,7 +149,7 @@ export function podConnecters(): PodConnecter[] {
       subresource: 'portforward',
       location: (pod, node, query) =>
         kubeletLocation(kubeletUrl(pod, node), 'portForward', pod, query),
-      connect: proxyUpgrade,
+      connect,
     },
   ];
 }
