@@ -241,6 +241,8 @@ export function kubeletArguments(
   node: NodePlan,
   clusterDns?: string,
   caFile?: string,
+  /** Whether a cloud-controller-manager runs to initialize the node (false: no taint to wait on). */
+  cloud = true,
 ): string[] {
   const certDir = kubeletCertDir(node.rootDir);
   const tls = caFile
@@ -266,9 +268,8 @@ export function kubeletArguments(
     node.rootDir,
     '--port',
     String(node.kubeletPort),
-    // Every cluster runs the cloud-controller-manager: nodes wait, tainted, for it to set them up.
-    '--cloud-provider',
-    'external',
+    // Where a cloud-controller-manager runs, nodes wait, tainted, for it to set them up.
+    ...(cloud ? ['--cloud-provider', 'external'] : []),
     ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }
@@ -594,7 +595,13 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       {
         name: `kubelet-${node.name}`,
         kind: 'kubelet',
-        args: kubeletArguments(credentials.kubeconfig, node, dns.clusterDns, caFile),
+        args: kubeletArguments(
+          credentials.kubeconfig,
+          node,
+          dns.clusterDns,
+          caFile,
+          !options.skip?.includes('cloud-controller-manager'),
+        ),
         address: kubelet,
         health: `${secure ? 'https' : 'http'}://${kubelet}/healthz`,
         identity: credentials.identity,
