@@ -114,7 +114,9 @@ export function selects(
   return wanted.length > 0 && wanted.every(([key, value]) => labels?.[key] === value);
 }
 
-const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+/** By name, numbers as numbers: node-2 before node-10. */
+const byName = (a: { name: string }, b: { name: string }) =>
+  a.name.localeCompare(b.name, 'en', { numeric: true });
 const ownedBy = (object: KubeObject, owner: KubeObject) =>
   (object.metadata.ownerReferences ?? []).some((ref) => ref.uid === owner.metadata.uid);
 const sameNamespace = (a: KubeObject, b: KubeObject) =>
