@@ -146,10 +146,8 @@ describe.skipIf(!chromiumPath)('The dashboard in a real browser', () => {
 
   test('the page, as a screenshot, is not blank, and it raised no error', async () => {
     const png = await page.screenshot({ fullPage: true });
+    // (The e2e trace suite keeps a screenshot of the dashboard on a real cluster.)
     writeFileSync(path.join(folder, 'dashboard.png'), png);
-    // KATA_DASHBOARD_SCREENSHOT=file keeps a copy to look at.
-    if (process.env.KATA_DASHBOARD_SCREENSHOT)
-      writeFileSync(process.env.KATA_DASHBOARD_SCREENSHOT, png);
     expect(await coloursIn(browser!, png), 'distinct colours in it').toBeGreaterThan(3);
     expect(pageErrors, "the page's script errors").toEqual([]);
   });

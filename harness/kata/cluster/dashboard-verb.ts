@@ -1,6 +1,8 @@
 // `kata dashboard`: the running cluster as a live page (harness/trace/dashboard.ts), fed by the
 // admin's watches, the cluster's control endpoint and the API server's /metrics; each object's
 // trace comes from the cluster's trace files and its history from its store. Runs until Ctrl-C.
+import { existsSync } from 'node:fs';
+import { readKubeconfig } from '../../client/kubeconfig.ts';
 import { loadReference } from '../../components/implementation.ts';
 import { toolkit } from '../../components/reference-toolkit.ts';
 import { traceDir } from '../../cluster/arguments.ts';
@@ -28,6 +30,8 @@ export async function openDashboard(
   dataDir: string,
   listen: { port?: number; address?: string } = {},
 ): Promise<OpenDashboard> {
+  // Over TLS, this process presents the admin's certificate to the API server from now on.
+  if (existsSync(state.kubeconfig)) readKubeconfig(state.kubeconfig);
   const stop = new AbortController();
   const client = toolkit.createClient({ server: state.apiserver, userAgent: 'kata-dashboard' });
   const { createStoreClient } = await loadReference('02', 'client.ts');
