@@ -13,7 +13,7 @@ import { historyEntries, storedRevisions } from '../../trace/history.ts';
 import { readTraceDir } from '../../trace/otlp.ts';
 import { traceSteps } from '../../trace/waterfall.ts';
 import type { ClusterState } from '../../cluster/state.ts';
-import { UsageError } from '../output.ts';
+import { KataError, UsageError } from '../output.ts';
 import { dataDirOf, runningCluster } from './components.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
@@ -77,7 +77,14 @@ export async function dashboard(flags: Flags): Promise<number> {
   }
   const address = typeof flags.address === 'string' ? flags.address : '127.0.0.1';
   const dataDir = dataDirOf(flags);
-  const open = await openDashboard(runningCluster(dataDir), dataDir, { port, address });
+  const open = await openDashboard(runningCluster(dataDir), dataDir, { port, address }).catch(
+    (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'the port is in use' : error.message;
+      throw new KataError(
+        `cannot serve the dashboard on ${address}:${port}: ${why}; choose another with --port`,
+      );
+    },
+  );
   console.log(
     `The dashboard of the cluster in ${dataDir}: ${open.dashboard.url}  (Ctrl-C stops it)`,
   );
