@@ -39,10 +39,6 @@ export function metricsLines(text: string): MetricsLine[] {
   return [
     { name: 'API requests', value: sumOf(text, 'apiserver_request_total') },
     {
-      name: 'watches',
-      value: sumOf(text, 'apiserver_request_total', (l) => /verb="WATCH"/.test(l)),
-    },
-    {
       name: 'errors (5xx)',
       value: sumOf(text, 'apiserver_request_total', (l) => /code="5/.test(l)),
     },

@@ -192,7 +192,6 @@ describe("the numbers from the API server's /metrics", () => {
     expect(sumOf(metricsText, 'apiserver_request_total'), 'all requests').toBe(10);
     expect(metricsLines(metricsText), 'the lines the page shows').toEqual([
       { name: 'API requests', value: 10 },
-      { name: 'watches', value: 2 },
       { name: 'errors (5xx)', value: 1 },
       { name: 'mean request ms', value: 5 },
     ]);

@@ -89,7 +89,10 @@ export function startDashboard(
     for (const stream of streams) stream.write(': keep-alive\n\n');
   }, keepAliveMs);
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => {
+      clearInterval(keepAlive);
+      reject(error);
+    });
     server.listen(options.port ?? 0, options.address ?? '127.0.0.1', () => {
       const { address, port } = server.address() as AddressInfo;
       const host = address.includes(':') ? `[${address}]` : address;

@@ -49,7 +49,11 @@ export async function openDashboard(
       metrics: () => scraped?.metrics() ?? [],
     },
     listen,
-  );
+  ).catch(async (error: unknown) => {
+    // Nothing may keep the process alive after a failed start (the store client's connections).
+    await store?.close();
+    throw error;
+  });
   scraped = feedDashboard({
     client,
     toolkit,
