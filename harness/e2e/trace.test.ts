@@ -3,7 +3,10 @@
 // from the Deployment's write through the controller-manager, the scheduler and the kubelet to
 // kube-proxy (`kata trace deployment/hello`); a pod's stored revisions name the scheduler and the
 // kubelet as their writers (`kata history`); and the API server answers /metrics with
-// apiserver_request_total and /readyz?verbose with its checks. Skipped without kubectl.
+// apiserver_request_total (to the admin and the group system:monitoring, not to anonymous) and
+// /readyz?verbose with its checks. Last, `kata dashboard` on the cluster in a real Chromium: a
+// scale adds tiles without a reload, a killed kubelet marks its node, a screenshot is kept
+// (KATA_DASHBOARD_SCREENSHOT). Skipped without kubectl; the dashboard test without Chromium.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
