@@ -300,6 +300,22 @@ export function defaultClusterRoles(): KubeObject[] {
         nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'],
       },
     ]),
+    // Who may read the health checks one by one and /metrics: kube's monitoring role.
+    clusterRole('system:monitoring', [
+      {
+        verbs: ['get'],
+        nonResourceURLs: [
+          '/metrics',
+          '/metrics/slis',
+          '/livez',
+          '/readyz',
+          '/healthz',
+          '/livez/*',
+          '/readyz/*',
+          '/healthz/*',
+        ],
+      },
+    ]),
     clusterRole('system:kube-scheduler', schedulerRules),
     clusterRole('system:kube-controller-manager', controllerManagerRules),
     clusterRole('system:node-proxier', proxierRules),
@@ -329,6 +345,7 @@ export function defaultClusterRoleBindings(): KubeObject[] {
       group('system:authenticated'),
       group('system:unauthenticated'),
     ]),
+    clusterRoleBinding('system:monitoring', [group('system:monitoring')]),
     clusterRoleBinding('system:kube-scheduler', [user('system:kube-scheduler')]),
     clusterRoleBinding('system:kube-controller-manager', [user('system:kube-controller-manager')]),
     clusterRoleBinding('system:node-proxier', [user('system:kube-proxy')]),

@@ -41,8 +41,9 @@ export function createServer(
   const tls = security?.tls;
   // While tracing is on, each request is a span (harness/trace/apiserver-spans.ts).
   handler = tracedListener(handler);
-  // Counted and timed, and /metrics and health beside (harness/components/apiserver-endpoints.ts).
-  handler = observedListener(handler);
+  // Counted and timed, and /metrics and health beside (harness/components/apiserver-endpoints.ts);
+  // /metrics only for those RBAC lets get it, as kube-apiserver does.
+  handler = observedListener(handler, (request) => authorizePath(security, request, '/metrics'));
   if (!tls) return http.createServer({ requestTimeout: 0 }, handler);
   const options = { cert: tls.cert, key: tls.key, requestTimeout: 0 };
   const clients = tls.clientCa
@@ -179,6 +180,35 @@ export function authorizeRequest(
     ...(asked.resource.group ? { group: asked.resource.group } : {}),
     kind: asked.resource.resource,
   });
+}
+
+/**
+ * Whether the sender of `request` may GET `path`, a URL that is no resource (/metrics): the
+ * authorizer decides on the nonResourceURL, as kube-apiserver does (the default ClusterRole
+ * system:monitoring grants /metrics to the group system:monitoring). Throws the 401 or 403 to
+ * answer; allows everyone without an authorizer.
+ */
+export function authorizePath(
+  security: SecurityOptions | undefined,
+  request: http.IncomingMessage,
+  path: string,
+): void {
+  if (!security?.authorizer) return;
+  const user = authenticateRequest(security, request);
+  const attributes: RequestAttributes = {
+    user,
+    verb: 'get',
+    resourceRequest: false,
+    apiGroup: '',
+    resource: '',
+    path,
+  };
+  const decision = security.authorizer.authorize(attributes);
+  if (decision.decision === 'allow') return;
+  const message = security.forbiddenMessage
+    ? security.forbiddenMessage(attributes, decision.reason)
+    : `forbidden: ${decision.reason}`;
+  throw new ApiError(403, 'Forbidden', message, {});
 }
 
 /** A resource as chapter 11 names it: `resource` in the core group, `group/resource` else. */

@@ -86,8 +86,11 @@ export interface ClusterPlan {
   components: ComponentPlan[];
 }
 
-/** etcd's flags: the data directory and the one client URL it listens and is reached on. */
-export function storeArguments(dataDir: string, storeUrl: string): string[] {
+/**
+ * etcd's flags: the data directory and the one client URL it listens and is reached on, and where
+ * it serves /metrics (kubeadm's --listen-metrics-urls=http://127.0.0.1:2381), when given.
+ */
+export function storeArguments(dataDir: string, storeUrl: string, metricsUrl?: string): string[] {
   return [
     '--data-dir',
     path.join(dataDir, 'store'),
@@ -95,6 +98,7 @@ export function storeArguments(dataDir: string, storeUrl: string): string[] {
     storeUrl,
     '--advertise-client-urls',
     storeUrl,
+    ...(metricsUrl ? ['--listen-metrics-urls', metricsUrl] : []),
   ];
 }
 
@@ -550,7 +554,8 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   const nodes = await planNodes(options, network);
   const components: ComponentPlan[] = [];
   if (!options.etcdServers) {
-    const args = storeArguments(options.dataDir, storeUrl);
+    const metricsUrl = `http://127.0.0.1:${await clusterPort(options)}`;
+    const args = storeArguments(options.dataDir, storeUrl, metricsUrl);
     components.push({
       name: 'store',
       kind: 'store',

@@ -2,9 +2,11 @@
 // (./prometheus.ts) and /healthz, /livez and /readyz with their named checks (`?verbose` lists
 // each: ping, log, etcd), and the count and latency of every request it answers. It wraps the
 // server's request listener (harness/api/security.ts), so chapter 03a's pipeline stays as it is.
-// /metrics is not behind RBAC here (kube-apiserver asks for the nonResourceURL /metrics): it is
-// read-only counters on loopback.
+// /metrics is behind the authorizer, as kube-apiserver's is: the server hands in a guard that
+// throws the 401 or 403 (harness/api/security.ts authorizePath; RBAC's nonResourceURL /metrics).
+// The health endpoints are open to everyone (system:public-info-viewer grants them anyway).
 import type http from 'node:http';
+import { ApiError } from '../api/errors.ts';
 import { checksEndpoint, type HealthCheck } from './health.ts';
 import {
   apiserverRequestDuration,
@@ -31,12 +33,22 @@ function send(response: http.ServerResponse, status: number, type: string, body:
 }
 
 /** The listener, counting and timing each API request, and answering /metrics and health. */
-export function observedListener(listener: http.RequestListener): http.RequestListener {
+export function observedListener(
+  listener: http.RequestListener,
+  /** Throws an ApiError when the request may not read /metrics. */
+  guardMetrics: (request: http.IncomingMessage) => void = () => {},
+): http.RequestListener {
   return (request, response) => {
     const target = request.url ?? '/';
     const mark = target.indexOf('?');
     const path = mark < 0 ? target : target.slice(0, mark);
     if (request.method === 'GET' && path === '/metrics') {
+      try {
+        guardMetrics(request);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return send(response, error.code, 'application/json', JSON.stringify(error.status()));
+      }
       metricsText().then(
         ({ contentType, body }) => send(response, 200, contentType, body),
         (error: Error) => send(response, 500, 'text/plain', error.message),

@@ -3,13 +3,18 @@
 // JSON), /metrics in Prometheus' text format, a 404 elsewhere, a port of 0 becoming a free one, a busy port a line naming the flag, and
 // /readyz failing until the component has started.
 import { afterEach, describe, expect, test } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   controlPlaneEndpoints,
   proxyEndpoints,
   serveHealth,
   withHealth,
+  kubeletHealthRoute,
+  syncLoopGraceMs,
   type HealthServer,
 } from './health.ts';
+import { waitFor } from '../testing/wait.ts';
 
 const servers: HealthServer[] = [];
 afterEach(async () => {
@@ -137,5 +142,41 @@ describe('Health endpoints', () => {
     await expect(starting).rejects.toThrow('no API server');
     const url = /on (http:\S+)/.exec(lines[0]!)![1]!;
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe("The kubelet's /healthz", () => {
+  test('lists ping, log and syncloop with ?verbose; syncloop fails once the runtime stops answering', async () => {
+    let clock = 1_000_000;
+    let answering = true;
+    const runtime = {
+      listPodSandbox: () => (answering ? Promise.resolve([]) : Promise.reject(new Error('down'))),
+    };
+    const route = kubeletHealthRoute(runtime, 10, () => clock);
+    const server = http.createServer((request, response) => route.serve(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`;
+    try {
+      expect(await get(base), 'GET /healthz').toMatchObject({ status: 200, body: 'ok' });
+      expect((await get(`${base}?verbose`)).body, 'GET /healthz?verbose').toBe(
+        '[+]ping ok\n[+]log ok\n[+]syncloop ok\nhealthz check passed\n',
+      );
+      answering = false;
+      // Time passes beyond the grace (a probe already under way may still answer once).
+      await waitFor(async () => {
+        clock += syncLoopGraceMs + 1;
+        return (await get(base)).status === 500;
+      }, 'the syncloop check to fail');
+      expect(
+        await get(`${base}?verbose`),
+        'GET /healthz?verbose, the runtime silent',
+      ).toMatchObject({
+        status: 500,
+        body: '[+]ping ok\n[+]log ok\n[-]syncloop failed: reason withheld\nhealthz check failed\n',
+      });
+    } finally {
+      route.stop();
+      server.close();
+    }
   });
 });

@@ -218,3 +218,43 @@ export async function withHealth(
     },
   };
 }
+
+/** How long the runtime may go without answering before the kubelet's syncloop check fails. */
+export const syncLoopGraceMs = 30_000;
+
+/**
+ * The kubelet's /healthz, as kube's kubelet serves it: the checks ping, log and syncloop, each
+ * listed with `?verbose`. Kube's syncloop check fails when the sync loop has not run for a while;
+ * ours asks the runtime the sync loop relists (every `probeMs`) and fails when it has not answered
+ * for `syncLoopGraceMs`. A route of the kubelet API (harness/contracts/kubelet.ts).
+ */
+export function kubeletHealthRoute(
+  runtime: { listPodSandbox(): Promise<unknown> },
+  probeMs = 5000,
+  now: () => number = Date.now,
+) {
+  let answered = now();
+  const probe = setInterval(() => {
+    runtime.listPodSandbox().then(
+      () => (answered = now()),
+      () => {},
+    );
+  }, probeMs);
+  probe.unref();
+  const endpoint = checksEndpoint('healthz', [
+    { name: 'ping', passes: () => true },
+    { name: 'log', passes: () => true },
+    { name: 'syncloop', passes: () => now() - answered < syncLoopGraceMs },
+  ]);
+  return {
+    path: '/healthz',
+    serve(request: http.IncomingMessage, response: http.ServerResponse): void {
+      const query = new URL(request.url ?? '/', 'http://kubelet').searchParams;
+      const { status, contentType, body } = endpoint(query);
+      response.writeHead(status, { 'content-type': contentType });
+      response.end(body);
+    },
+    /** Stops the probe. */
+    stop: () => clearInterval(probe),
+  };
+}

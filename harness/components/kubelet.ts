@@ -62,6 +62,7 @@ import {
 import { serveUntilSignal } from './process.ts';
 import { mayNotListSecrets, nodeScopedAccess } from './node-objects.ts';
 import { loadToolkit } from './toolkit.ts';
+import { kubeletHealthRoute } from './health.ts';
 import {
   parseRegisterTaints,
   registeringWithTaints,
@@ -237,6 +238,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const streamsFolder = chapterSource('10b', flags.use);
   const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
   log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);
+  const health = kubeletHealthRoute(runtime);
   const kubelet = createKubelet({
     nodeName: flags.nodeName,
     nodeIp: flags.nodeIp,
@@ -250,7 +252,8 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     podDnsConfig: await podDnsFor(flags, log),
     streaming: streams.createStreamingServer(runtime),
     // /metrics: kubelet_running_pods and the rest (./prometheus.ts), read from the runtime.
-    routes: [await statsRoute(flags, runtime, log), metricsRoute],
+    // /healthz with kube's checks (ping, log, syncloop), listed with ?verbose (./health.ts).
+    routes: [await statsRoute(flags, runtime, log), metricsRoute, health],
     serving: servingFor(flags, config, log),
   });
   if (flags.tls && isLearnerSource(folder))
@@ -268,6 +271,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   return {
     close: async () => {
       stop.abort();
+      health.stop();
       await running;
       await runtime.close();
     },

@@ -27,6 +27,7 @@ import {
 } from './implementation.ts';
 import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
+import { serveStoreMetrics } from './store-metrics.ts';
 import { admitGrpcConnection } from '../store/grpc-authority.ts';
 
 export interface StoreFlags {
@@ -35,6 +36,8 @@ export interface StoreFlags {
   listenClientUrls: URL[];
   advertiseClientUrls: URL[];
   listenPeerUrls: URL[];
+  /** etcd's --listen-metrics-urls: /metrics (and /health) apart from the client URLs; none by default. */
+  listenMetricsUrls?: URL[];
   /** A kata snapshot file (etcdctl snapshot save) to start a new data directory from. */
   restoreFrom?: string;
   use: Use;
@@ -42,6 +45,7 @@ export interface StoreFlags {
 
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
                       [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--restore-from FILE]
+                      [--listen-metrics-urls URLS]
                       [--use solutions|mine|auto]`;
 
 /** Reads etcd-style flags with the shared parser; URL lists are comma-separated. */
@@ -52,6 +56,7 @@ export function parseFlags(argv: string[]): StoreFlags {
     'listen-client-urls': 'string',
     'advertise-client-urls': 'string',
     'listen-peer-urls': 'string',
+    'listen-metrics-urls': 'string',
     'restore-from': 'string',
     use: 'string',
   });
@@ -80,6 +85,7 @@ export function parseFlags(argv: string[]): StoreFlags {
       ? urls('advertise-client-urls', '')
       : listenClientUrls,
     listenPeerUrls: urls('listen-peer-urls', 'http://127.0.0.1:2380'),
+    listenMetricsUrls: values.has('listen-metrics-urls') ? urls('listen-metrics-urls', '') : [],
     restoreFrom: text('restore-from'),
     use,
   };
@@ -235,6 +241,19 @@ export async function startStore(
   }
   const protocols = ports.length > 0 ? 'gRPC and JSON' : 'JSON only';
   for (const url of urls) log(`serving client requests on ${url} (${protocols})`);
+  if (flags.listenMetricsUrls?.length) {
+    try {
+      const metrics = await serveStoreMetrics(flags.listenMetricsUrls, {
+        dataDir: flags.dataDir,
+        revision: () => store.revision,
+      });
+      ports.push(metrics);
+      for (const url of metrics.urls) log(`serving /metrics on ${url}`);
+    } catch (error) {
+      await closeAll();
+      throw error;
+    }
+  }
   log(`advertise client URLs = ${flags.advertiseClientUrls.map((url) => url.origin).join(',')}`);
   log(
     `peer URLs ${flags.listenPeerUrls.map((url) => url.origin).join(',')} are reserved for the ` +

@@ -3,8 +3,12 @@
 // from the Deployment's write through the controller-manager, the scheduler and the kubelet to
 // kube-proxy (`kata trace deployment/hello`); a pod's stored revisions name the scheduler and the
 // kubelet as their writers (`kata history`); and the API server answers /metrics with
-// apiserver_request_total and /readyz?verbose with its checks. Skipped without kubectl.
-import { writeFileSync } from 'node:fs';
+// apiserver_request_total (to the admin and the group system:monitoring, not to anonymous) and
+// /readyz?verbose with its checks. Last, `kata dashboard` on the cluster in a real Chromium: a
+// scale adds tiles without a reload, a killed kubelet marks its node, a screenshot is kept
+// (KATA_DASHBOARD_SCREENSHOT). Skipped without kubectl; the dashboard test without Chromium.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { stringify } from 'yaml';
@@ -12,8 +16,10 @@ import type { Service } from '../api/types.ts';
 import { traceDir } from '../cluster/arguments.ts';
 import { readClusterState } from '../cluster/state.ts';
 import { loadReference } from '../components/implementation.ts';
+import { openDashboard } from '../kata/cluster/dashboard-verb.ts';
 import { readManifests } from '../kata/cluster/object-verbs.ts';
 import { repoRoot } from '../paths.ts';
+import { coloursIn, findChromium, launchChromium, noChromium } from '../testing/chromium.ts';
 import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
 import { renderHistory, storedRevisions } from '../trace/history.ts';
@@ -22,6 +28,7 @@ import { keyOf, traceSteps } from '../trace/waterfall.ts';
 import { startKubectlCluster, suiteNodeIndexBase, type KubectlCluster } from './kubectl-cluster.ts';
 
 let cluster: KubectlCluster | undefined;
+const chromiumPath = findChromium();
 
 beforeAll(async () => {
   if (hasKubectl) {
@@ -91,9 +98,77 @@ describe.skipIf(!hasKubectl)(
       expect(await kubectl('get', '--raw', '/metrics'), 'kubectl get --raw /metrics').toMatch(
         /^apiserver_request_total\{verb="POST",resource="deployments".*code="201"\} \d+$/m,
       );
+      const anonymous = await cluster!.kubectl.run(
+        'get',
+        '--raw',
+        '/metrics',
+        '--as',
+        'system:anonymous',
+      );
+      expect(anonymous.stderr, '/metrics as system:anonymous').toContain(
+        'Error from server (Forbidden): forbidden: User "system:anonymous" cannot get path "/metrics"',
+      );
+      const monitor = ['--as', 'prometheus', '--as-group', 'system:monitoring'];
+      expect(
+        await kubectl('get', '--raw', '/metrics', ...monitor),
+        '/metrics as a member of system:monitoring',
+      ).toContain('apiserver_request_total');
       expect(await kubectl('get', '--raw', '/readyz?verbose'), '/readyz?verbose').toContain(
         '[+]etcd ok\nreadyz check passed',
       );
     });
+
+    // Last: it kills node-1's kubelet.
+    test.skipIf(!chromiumPath)(
+      `kata dashboard shows it live: a scale adds tiles, a killed kubelet marks its node${chromiumPath ? '' : ` (${noChromium})`}`,
+      async () => {
+        const folder = mkdtempSync(path.join(os.tmpdir(), 'kata-dashboard-e2e-'));
+        const state = readClusterState(cluster!.dataDir)!;
+        const open = await openDashboard(state, cluster!.dataDir);
+        const browser = await launchChromium(chromiumPath!, folder);
+        try {
+          const page = await browser.newPage();
+          const pageErrors: string[] = [];
+          page.on('pageerror', (error) => pageErrors.push(error.message));
+          await page.goto(open.dashboard.url);
+          const tiles = page.locator('.node[data-node="node-1"] .tile');
+          const count = (wanted: number) =>
+            waitFor(
+              async () => (await tiles.count()) === wanted,
+              `${wanted} tiles on node-1`,
+              30_000,
+            );
+          await count(3);
+          await page.evaluate('window.sameDocument = true');
+          await kubectl('scale', 'deployment/hello', '--replicas', '5');
+          await count(5);
+          expect(await page.evaluate('window.sameDocument'), 'the page was not reloaded').toBe(
+            true,
+          );
+          await page.locator('tr.chain .link', { hasText: 'default/hello' }).click();
+          await page
+            .locator('#waterfall .component', { hasText: 'scheduler' })
+            .first()
+            .waitFor({ timeout: 20_000 });
+          await fetch(`${state.control}/kill/kubelet-node-1`, { method: 'POST' });
+          const box = page.locator('.node[data-node="node-1"].kubelet-down');
+          await box.waitFor({ timeout: 20_000 });
+          const png = await page.screenshot({ fullPage: true });
+          // KATA_DASHBOARD_SCREENSHOT=file keeps it (CI keeps it as an artifact).
+          if (process.env.KATA_DASHBOARD_SCREENSHOT)
+            writeFileSync(process.env.KATA_DASHBOARD_SCREENSHOT, png);
+          expect(
+            await coloursIn(browser, png),
+            'distinct colours in the screenshot',
+          ).toBeGreaterThan(3);
+          expect(pageErrors, "the page's script errors").toEqual([]);
+        } finally {
+          await browser.close();
+          await open.close();
+          rmSync(folder, { recursive: true, force: true });
+        }
+      },
+      90_000,
+    );
   },
 );

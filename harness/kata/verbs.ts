@@ -414,6 +414,19 @@ export const verbs: Record<string, Verb> = {
     positional: 'object',
     required: true,
   },
+  dashboard: {
+    usage: 'kata dashboard [--port 7080] [--address 127.0.0.1] [--data-dir DIR]',
+    summary:
+      "a live page of the running cluster: nodes and their pods, Deployments to Services, events, each object's trace and history",
+    flags: {
+      port: { type: 'string', description: "the page's port; 7080" },
+      address: {
+        type: 'string',
+        description: 'the address it listens on; 127.0.0.1 (it reads the cluster as its admin)',
+      },
+      'data-dir': dataDirFlag,
+    },
+  },
   describe: {
     usage: 'kata describe TYPE NAME [-n NAMESPACE]',
     summary: 'an object in detail, with the events about it',

@@ -105,15 +105,32 @@ export function authorOf(spans: RecordedSpan[], revision: number): string | unde
   return user && user !== component ? `${component} (${user})` : component;
 }
 
+/** One revision as `kata history` and the dashboard show it: who wrote it and what changed. */
+export interface HistoryEntry {
+  revision: number;
+  author: string;
+  /** "(created)", the diff from the revision before, or why it cannot be read. */
+  changes: string[];
+}
+
+/** Each revision with its author (from the spans) and its diff from the one before. */
+export function historyEntries(revisions: Revision[], spans: RecordedSpan[]): HistoryEntry[] {
+  return revisions.map((version, index) => ({
+    revision: version.revision,
+    author: authorOf(spans, version.revision) ?? 'unknown (no trace of this write)',
+    changes: !version.object
+      ? ['(not readable: encrypted at rest)']
+      : index === 0
+        ? ['(created)']
+        : diffObjects(revisions[index - 1]!.object, version.object),
+  }));
+}
+
 /** The history as text: each revision, its author and its diff from the one before. */
 export function renderHistory(revisions: Revision[], spans: RecordedSpan[]): string {
-  const blocks = revisions.map((version, index) => {
-    const author = authorOf(spans, version.revision) ?? 'unknown (no trace of this write)';
-    const heading = `revision ${version.revision}  by ${author}`;
-    if (!version.object) return `${heading}\n  (not readable: encrypted at rest)`;
-    const diff =
-      index === 0 ? ['(created)'] : diffObjects(revisions[index - 1]!.object, version.object);
-    return [heading, ...diff.map((line) => `  ${line}`)].join('\n');
-  });
-  return blocks.join('\n');
+  return historyEntries(revisions, spans)
+    .map(({ revision, author, changes }) =>
+      [`revision ${revision}  by ${author}`, ...changes.map((line) => `  ${line}`)].join('\n'),
+    )
+    .join('\n');
 }

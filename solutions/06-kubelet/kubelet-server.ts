@@ -59,9 +59,10 @@ export async function serveKubeletApi(
 ): Promise<KubeletServer> {
   const handler = (request: http.IncomingMessage, response: http.ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://kubelet');
-    if (url.pathname === '/healthz') return answer(response, 200, 'ok');
+    // A later chapter's route comes first: the harness serves /healthz?verbose with its checks.
     const route = routes.find((each) => each.path === url.pathname);
     if (route && request.method === 'GET') return route.serve(request, response);
+    if (url.pathname === '/healthz') return answer(response, 200, 'ok');
     const match = /^\/containerLogs\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(url.pathname);
     if (!match || request.method !== 'GET') return answer(response, 404, 'not found');
     const [namespace, pod, container] = match.slice(1).map(decodeURIComponent) as [

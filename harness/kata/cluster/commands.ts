@@ -25,5 +25,6 @@ export const clusterCommands: Record<string, Command> = {
   trace: async ({ name, rest, flags }) => (await traces()).traceObject([name, ...rest], flags),
   history: async ({ name, rest, flags }) =>
     (await traces()).historyOfObject([name, ...rest], flags),
+  dashboard: async ({ flags }) => (await import('./dashboard-verb.ts')).dashboard(flags),
   kubeconfig: async ({ flags }) => (await clusterVerbs()).writeKubeconfig(flags),
 };
