@@ -26,6 +26,7 @@ import { chapter13A } from './course/13a-jobs.ts';
 import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
+import { chapter16B } from './course/16b-raft-server.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
 import { chapter15B } from './course/15b-ingress.ts';
 import { chapter17 } from './course/17-operators.ts';
@@ -121,6 +122,7 @@ export const course: Chapter[] = [
   chapter15A,
   chapter15B,
   chapter16A,
+  chapter16B,
   chapter17,
 ];
 

@@ -52,6 +52,7 @@ import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerFiltersModule, SchedulerModule } from '../contracts/scheduler.ts';
 import type { RaftModule } from '../contracts/raft.ts';
+import type { RaftServerModule } from '../contracts/raft-server.ts';
 import type {
   AuthorizationModule,
   ServiceAccountsModule,
@@ -170,6 +171,7 @@ export interface ChapterModules {
     'claim-volumes.ts': ClaimVolumesModule;
   };
   '16a': { 'raft.ts': RaftModule };
+  '16b': { 'server.ts': RaftServerModule };
   '14': {
     'horizontal.ts': HorizontalModule;
     'resource-metrics.ts': ResourceMetricsModule;
@@ -228,6 +230,7 @@ export const chapterModuleFiles = {
   '13b': ['daemonset.ts', 'statefulset.ts'],
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
+  '16b': ['server.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts', 'versions.ts'],
   '15a': [
     'address-pool.ts',

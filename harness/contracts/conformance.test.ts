@@ -99,6 +99,7 @@ export type ReferenceConforms = Conforms<{
     'claim-volumes.ts': typeof import('../../solutions/13c-storage/claim-volumes.ts');
   };
   '16a': { 'raft.ts': typeof import('../../solutions/16a-raft/raft.ts') };
+  '16b': { 'server.ts': typeof import('../../solutions/16b-raft-server/server.ts') };
   '14': {
     'horizontal.ts': typeof import('../../solutions/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
@@ -199,6 +200,7 @@ export type StubsConform = Conforms<{
     'claim-volumes.ts': typeof import('../../chapters/13c-storage/claim-volumes.ts');
   };
   '16a': { 'raft.ts': typeof import('../../chapters/16a-raft/raft.ts') };
+  '16b': { 'server.ts': typeof import('../../chapters/16b-raft-server/server.ts') };
   '14': {
     'horizontal.ts': typeof import('../../chapters/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');
