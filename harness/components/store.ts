@@ -28,6 +28,7 @@ import {
 import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { admitGrpcConnection } from '../store/grpc-authority.ts';
+import { startMember } from '../store/member-server.ts';
 
 export interface StoreFlags {
   name: string;
@@ -92,7 +93,9 @@ export function parseFlags(argv: string[]): StoreFlags {
   }
   const heartbeatInterval = Number(text('heartbeat-interval') ?? '100');
   if (!Number.isInteger(heartbeatInterval) || heartbeatInterval < 1) {
-    throw new UsageError(`--heartbeat-interval must be a whole number of milliseconds, not "${text('heartbeat-interval')}"`);
+    throw new UsageError(
+      `--heartbeat-interval must be a whole number of milliseconds, not "${text('heartbeat-interval')}"`,
+    );
   }
   return {
     initialCluster: text('initial-cluster'),
@@ -295,10 +298,14 @@ async function startReplicatedStore(
 ): Promise<RunningStore> {
   const { raftDir, serverDir } = raftDirs(flags.use);
   const { createRaftNode } = await loadModule('16a', 'raft.ts', raftDir);
-  const raftServer = await loadModule('16b', 'server.ts', serverDir);
+  const chapter = {
+    ...(await loadModule('16b', 'member.ts', serverDir)),
+    ...(await loadModule('16b', 'raft-storage.ts', serverDir)),
+    ...(await loadModule('16b', 'routing.ts', serverDir)),
+  };
   let peers;
   try {
-    peers = raftServer.parseInitialCluster(flags.initialCluster!);
+    peers = chapter.parseInitialCluster(flags.initialCluster!);
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -317,7 +324,8 @@ async function startReplicatedStore(
   const peerListen = flags.listenPeerUrls[0]!;
   let member;
   try {
-    member = await raftServer.startMember({
+    member = await startMember({
+      chapter,
       name: flags.name,
       dataDir: flags.dataDir,
       peers,
@@ -327,7 +335,10 @@ async function startReplicatedStore(
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 80),
       })),
-      peerListen: { host: peerListen.hostname.replace(/^\[|\]$/g, ''), port: Number(peerListen.port || 80) },
+      peerListen: {
+        host: peerListen.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(peerListen.port || 80),
+      },
       advertiseClientUrls: flags.advertiseClientUrls.map((url) => url.origin),
       tickMs: flags.heartbeatInterval ?? 100,
       log,
@@ -336,8 +347,11 @@ async function startReplicatedStore(
     await stateMachine.close();
     throw new Error(listenProblem(peerListen, error as NodeJS.ErrnoException));
   }
-  for (const url of member.clientUrls) log(`serving client requests on ${url} (JSON; gRPC is not served by a replicated member)`);
-  log(`serving peer requests on ${member.peerUrl} (Raft, one tick every ${flags.heartbeatInterval ?? 100} ms)`);
+  for (const url of member.clientUrls)
+    log(`serving client requests on ${url} (JSON; gRPC is not served by a replicated member)`);
+  log(
+    `serving peer requests on ${member.peerUrl} (Raft, one tick every ${flags.heartbeatInterval ?? 100} ms)`,
+  );
   return {
     urls: member.clientUrls,
     close: async () => {

@@ -16,24 +16,12 @@ import {
   type RaftNode,
   type RaftStorage,
 } from '../../harness/contracts/raft.ts';
-
-/** A command in the log: a client request to replay on every member, or a read barrier. */
-export type Command = { path: string; body: string } | { barrier: true };
-
-/** What the state machine answered a request: an HTTP status and body, the same on every member. */
-export interface Applied {
-  status: number;
-  body: string;
-}
-
-export interface MemberOptions {
-  node: RaftNode;
-  storage: RaftStorage;
-  /** Sends messages to other members; delivery may fail, Raft sends again. */
-  send(messages: Message[]): void;
-  /** Runs one client request on this member's store. Called one at a time, in log order. */
-  apply(command: { path: string; body: string }): Promise<Applied>;
-}
+import type {
+  Applied,
+  Command,
+  MemberOptions,
+  ReplicatedMember,
+} from '../../harness/contracts/raft-server.ts';
 
 /** Thrown by propose on a member that is not the leader: `leader` says whom to ask (None if unknown). */
 export class NotLeaderError extends Error {
@@ -50,7 +38,7 @@ interface Pending {
   reject(error: Error): void;
 }
 
-export class RaftMember {
+export class RaftMember implements ReplicatedMember {
   readonly node: RaftNode;
   private readonly storage: RaftStorage;
   private readonly sendMessages: (messages: Message[]) => void;
@@ -165,7 +153,8 @@ export class RaftMember {
 
   /** Fails every waiting proposal: the member is stopping. */
   stop(): void {
-    for (const waiting of this.pending.values()) waiting.reject(new Error('etcdserver: server stopped'));
+    for (const waiting of this.pending.values())
+      waiting.reject(new Error('etcdserver: server stopped'));
     this.pending.clear();
   }
 }

@@ -3,7 +3,15 @@
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
 // This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records).
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  truncateSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { Entry, HardState, RaftStorage } from '../../harness/contracts/raft.ts';
 
@@ -54,11 +62,13 @@ export class FileRaftStorage implements RaftStorage {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
-    const replayed = replayRecords(text.split('\n'));
+    // Every record ends with a newline: anything after the last one is a torn write, cut off.
+    const whole = text.lastIndexOf('\n') + 1;
+    if (whole < text.length) truncateSync(file, whole);
+    const replayed = replayRecords(text.slice(0, whole).split('\n'));
     this.state = replayed.hardState;
     this.log = replayed.entries;
     this.file = openSync(file, 'a');
-    if (text !== '' && !text.endsWith('\n')) writeSync(this.file, '\n');
   }
 
   hardState(): HardState {

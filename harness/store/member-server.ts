@@ -1,6 +1,6 @@
-// The etcd-shaped member: a client port (etcd's 2379) and a peer port (2380) around a RaftMember.
-// The member's state machine is a plain store (chapters 01 and 02) on a loopback port only this
-// process uses; the member decides what reaches it:
+// The etcd-shaped member's ports, around chapter 16b's member: a client port (etcd's 2379) and a
+// peer port (2380). The member's state machine is a plain store (chapters 01 and 02) on a loopback
+// port only this process uses; this server decides what reaches it:
 //   - writes (put, delete, txn, compaction, lease grant and revoke) go through the log: the leader
 //     proposes them, a follower hands them to the leader over the peer port, and every member
 //     replays them on its store in log order, so every store holds the same revisions;
@@ -8,16 +8,77 @@
 //     (etcd's serializable ranges are answered at once from the local store);
 //   - watches, lease keep-alives, /health and /version are the local store's own;
 //   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields.
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
+// the sockets, the peer transport and the answers' shapes are given here.
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { memberIds } from '../../harness/store/member.ts';
-import type { CreateRaftNode, Message } from '../../harness/contracts/raft.ts';
-import { NotLeaderError, RaftMember, type Applied, type Command } from './member.ts';
-import { PeerTransport, type Peer } from './peers.ts';
-import { FileRaftStorage } from './raft-storage.ts';
+import type { CreateRaftNode, Message, NodeId } from '../contracts/raft.ts';
+import type {
+  Applied,
+  Command,
+  RaftPeer,
+  RaftServerChapter,
+  ReplicatedMember,
+} from '../contracts/raft-server.ts';
+import { memberIds } from './member.ts';
 
-export { parseInitialCluster } from './peers.ts';
+/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array. One
+ * request in flight per peer, so a slow peer holds up nobody else and its messages keep their
+ * order; a lost batch is not sent again, Raft retries by itself. */
+export class PeerTransport {
+  private readonly queues = new Map<NodeId, Message[]>();
+  private readonly busy = new Set<NodeId>();
+  private stopped = false;
+  private readonly self: NodeId;
+  private readonly peers: RaftPeer[];
 
+  constructor(self: NodeId, peers: RaftPeer[]) {
+    this.self = self;
+    this.peers = peers;
+  }
+  /** Queues each message for its peer and starts a send where none is in flight. */
+  send(messages: Message[]): void {
+    for (const message of messages) {
+      const queue = this.queues.get(message.to) ?? [];
+      queue.push(message);
+      this.queues.set(message.to, queue);
+    }
+    for (const to of this.queues.keys()) void this.flush(to);
+  }
+
+  /** Sends what is queued for `to` in one request, then anything queued meanwhile. */
+  private async flush(to: NodeId): Promise<void> {
+    if (this.busy.has(to) || this.stopped) return;
+    const batch = this.queues.get(to) ?? [];
+    const peer = this.peers.find((candidate) => candidate.id === to);
+    if (batch.length === 0 || !peer) return;
+    this.queues.set(to, []);
+    this.busy.add(to);
+    try {
+      await fetch(`${peer.peerUrl}/raft`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-server-from': String(this.self) },
+        body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(1000),
+      }).then((response) => response.arrayBuffer());
+    } catch {
+      // The peer is down or cut off: the batch is lost, and Raft sends again.
+    } finally {
+      this.busy.delete(to);
+    }
+    if ((this.queues.get(to)?.length ?? 0) > 0) void this.flush(to);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}
 /** The client requests that change the store, and so go through the log. */
 export const WRITE_PATHS = new Set([
   '/v3/kv/put',
@@ -38,30 +99,19 @@ export const READ_PATHS = new Set([
   '/v3/kv/lease/leases',
 ]);
 
-/**
- * A lease grant that lets the store pick the ID would pick a different one on every member, so
- * the member picks it before proposing: the request's ID, or a random positive 63-bit one.
- */
-export function withLeaseId(body: string, random: () => number = Math.random): string {
-  const request = JSON.parse(body || '{}') as Record<string, unknown>;
-  const given = request.ID ?? request.id;
-  if (given !== undefined && given !== '0' && given !== 0) return body;
-  const high = BigInt(Math.floor(random() * 0x7fffffff) + 1);
-  const low = BigInt(Math.floor(random() * 0xffffffff));
-  return JSON.stringify({ ...request, ID: String((high << 32n) | low) });
-}
-
 /** etcd's JSON error body for a gRPC status (14 is Unavailable). */
 function unavailable(message: string): Applied {
   return { status: 503, body: JSON.stringify({ error: message, code: 14, message }) };
 }
 
 export interface MemberServerOptions {
+  /** Chapter 16b's member.ts, raft-storage.ts and routing.ts (the learner's or the reference). */
+  chapter: RaftServerChapter;
   /** etcd's --name: which member of `peers` this process is. */
   name: string;
   dataDir: string;
   /** Every member, from --initial-cluster. */
-  peers: Peer[];
+  peers: RaftPeer[];
   createRaftNode: CreateRaftNode;
   /** The JSON gateway of this member's own store (its state machine). */
   storeUrl: string;
@@ -75,7 +125,7 @@ export interface MemberServerOptions {
 }
 
 export interface MemberServer {
-  member: RaftMember;
+  member: ReplicatedMember;
   clientUrls: string[];
   peerUrl: string;
   close(): Promise<void>;
@@ -97,12 +147,21 @@ function answer(response: ServerResponse, applied: Applied): void {
 }
 
 /** Sends a request on to the local store and streams its answer back (watches included). */
-function pipeToStore(storeUrl: string, request: IncomingMessage, response: ServerResponse, body?: string) {
+function pipeToStore(
+  storeUrl: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  body?: string,
+) {
   const target = new URL(request.url ?? '/', storeUrl);
-  const upstream = httpRequest(target, { method: request.method, headers: request.headers }, (reply) => {
-    response.writeHead(reply.statusCode ?? 502, reply.headers);
-    reply.pipe(response);
-  });
+  const upstream = httpRequest(
+    target,
+    { method: request.method, headers: request.headers },
+    (reply) => {
+      response.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(response);
+    },
+  );
   upstream.on('error', (error) => {
     if (!response.headersSent) answer(response, unavailable(`etcdserver: ${error.message}`));
     else response.destroy();
@@ -113,7 +172,10 @@ function pipeToStore(storeUrl: string, request: IncomingMessage, response: Serve
 }
 
 /** Runs one request on the local store and reads the whole answer: the state machine's apply. */
-export async function applyToStore(storeUrl: string, command: { path: string; body: string }): Promise<Applied> {
+export async function applyToStore(
+  storeUrl: string,
+  command: { path: string; body: string },
+): Promise<Applied> {
   const reply = await fetch(new URL(command.path, storeUrl), {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -136,27 +198,31 @@ function withTimeout<T>(work: Promise<T>, ms = REQUEST_TIMEOUT_MS): Promise<T> {
 
 /** A member's peer and client ports, wired to its Raft member. */
 class MemberProcess {
-  readonly member: RaftMember;
+  readonly member: ReplicatedMember;
   private readonly transport: PeerTransport;
-  private readonly self: Peer;
+  private readonly self: RaftPeer;
   private timer: NodeJS.Timeout | undefined;
   private readonly options: MemberServerOptions;
+  private readonly storage: { close(): void };
 
   constructor(options: MemberServerOptions) {
     this.options = options;
     const self = options.peers.find((peer) => peer.name === options.name);
     if (!self) {
-      throw new Error(`--name ${options.name} is not in --initial-cluster (${options.peers.map((peer) => peer.name).join(', ')})`);
+      throw new Error(
+        `--name ${options.name} is not in --initial-cluster (${options.peers.map((peer) => peer.name).join(', ')})`,
+      );
     }
     this.self = self;
-    const storage = new FileRaftStorage(options.dataDir);
+    const storage = new options.chapter.FileRaftStorage(options.dataDir);
+    this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
     const node = options.createRaftNode({
       id: self.id,
       peers: options.peers.map((peer) => peer.id),
       storage,
     });
-    this.member = new RaftMember({
+    this.member = new options.chapter.RaftMember({
       node,
       storage,
       send: (messages) => this.transport.send(messages),
@@ -169,41 +235,24 @@ class MemberProcess {
   }
 
   /** The leader's peer entry, waiting a little while an election is under way. */
-  private async leader(): Promise<Peer> {
+  private async leader(): Promise<RaftPeer> {
     const deadline = Date.now() + 2000;
     for (;;) {
       const lead = this.options.peers.find((peer) => peer.id === this.member.node.lead);
       if (lead) return lead;
-      if (Date.now() > deadline) throw new NotLeaderError(0);
+      if (Date.now() > deadline) throw new Error('etcdserver: no leader');
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 
-  /** Puts a command through the log: here on the leader, or handed to the leader's peer port. */
+  /** Puts a command through the log, on the leader (chapter 16b's routing). */
   async propose(command: Command): Promise<Applied> {
-    const lead = await this.leader();
-    if (lead.id === this.self.id) return this.member.propose(command);
-    const reply = await fetch(`${lead.peerUrl}/propose`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-server-from': String(this.self.id) },
-      body: JSON.stringify(command),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    return { status: reply.status, body: await reply.text() };
+    return this.options.chapter.proposeVia(this.member, this.self.id, await this.leader(), command);
   }
 
-  /** The index a linearizable read waits for: the leader's, asked over the peer port if need be. */
+  /** The index a linearizable read waits for, the leader's (chapter 16b's routing). */
   async readIndex(): Promise<number> {
-    const lead = await this.leader();
-    if (lead.id === this.self.id) return this.member.readIndex();
-    const reply = await fetch(`${lead.peerUrl}/readindex`, {
-      method: 'POST',
-      headers: { 'x-server-from': String(this.self.id) },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-    const read = (await reply.json()) as { index?: number; error?: string };
-    if (read.index === undefined) throw new Error(read.error ?? 'etcdserver: no read index');
-    return read.index;
+    return this.options.chapter.readIndexVia(this.member, this.self.id, await this.leader());
   }
 
   /** The peer port: messages in, proposals and read indexes from followers. */
@@ -217,10 +266,16 @@ class MemberProcess {
       } else if (path === '/propose') {
         answer(response, await withTimeout(this.member.propose(JSON.parse(body) as Command)));
       } else if (path === '/readindex') {
-        answer(response, { status: 200, body: JSON.stringify({ index: await withTimeout(this.member.readIndex()) }) });
+        answer(response, {
+          status: 200,
+          body: JSON.stringify({ index: await withTimeout(this.member.readIndex()) }),
+        });
       } else if (path === '/member') {
         const clientURLs = this.options.advertiseClientUrls ?? [];
-        answer(response, { status: 200, body: JSON.stringify({ name: this.self.name, clientURLs }) });
+        answer(response, {
+          status: 200,
+          body: JSON.stringify({ name: this.self.name, clientURLs }),
+        });
       } else {
         answer(response, { status: 404, body: JSON.stringify({ error: `no peer route ${path}` }) });
       }
@@ -233,13 +288,21 @@ class MemberProcess {
   async serveClient(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0]!.replace(/^\/v3beta\//, '/v3/');
     const storeUrl = this.options.storeUrl;
-    if (request.method !== 'POST' || !(WRITE_PATHS.has(path) || READ_PATHS.has(path) || path.startsWith('/v3/maintenance/') || path.startsWith('/v3/cluster/'))) {
+    if (
+      request.method !== 'POST' ||
+      !(
+        WRITE_PATHS.has(path) ||
+        READ_PATHS.has(path) ||
+        path.startsWith('/v3/maintenance/') ||
+        path.startsWith('/v3/cluster/')
+      )
+    ) {
       return pipeToStore(storeUrl, request, response);
     }
     const body = await readBody(request);
     try {
       if (WRITE_PATHS.has(path)) {
-        const sent = path === '/v3/lease/grant' ? withLeaseId(body) : body;
+        const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
         return answer(response, await withTimeout(this.propose({ path, body: sent })));
       }
       if (READ_PATHS.has(path)) {
@@ -259,7 +322,11 @@ class MemberProcess {
   private header(): Record<string, string> {
     const ids = memberIds(this.self.name);
     const node = this.member.node;
-    return { cluster_id: String(ids.clusterId), member_id: String(ids.memberId), raft_term: String(node.term) };
+    return {
+      cluster_id: String(ids.clusterId),
+      member_id: String(ids.memberId),
+      raft_term: String(node.term),
+    };
   }
 
   /** etcd's StatusResponse: who leads, the Raft term and index, and how far this member applied. */
@@ -286,13 +353,20 @@ class MemberProcess {
         if (peer.id === this.self.id) clientURLs = this.options.advertiseClientUrls ?? [];
         else {
           try {
-            const reply = await fetch(`${peer.peerUrl}/member`, { signal: AbortSignal.timeout(500) });
+            const reply = await fetch(`${peer.peerUrl}/member`, {
+              signal: AbortSignal.timeout(500),
+            });
             clientURLs = ((await reply.json()) as { clientURLs: string[] }).clientURLs;
           } catch {
             // An unreachable member is listed without its client URLs.
           }
         }
-        return { ID: String(memberIds(peer.name).memberId), name: peer.name, peerURLs: [peer.peerUrl], clientURLs };
+        return {
+          ID: String(memberIds(peer.name).memberId),
+          name: peer.name,
+          peerURLs: [peer.peerUrl],
+          clientURLs,
+        };
       }),
     );
     return { status: 200, body: JSON.stringify({ header: this.header(), members }) };
@@ -302,6 +376,7 @@ class MemberProcess {
     clearInterval(this.timer);
     this.transport.stop();
     this.member.stop();
+    this.storage.close();
   }
 }
 
@@ -322,19 +397,26 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
   const close = async () => {
     running.stop();
     await Promise.all(
-      servers.map((server) => new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      })),
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
     );
   };
   try {
-    const peerServer = createServer((request, response) => void running.servePeer(request, response));
+    const peerServer = createServer(
+      (request, response) => void running.servePeer(request, response),
+    );
     servers.push(peerServer);
     const peerUrl = await listen(peerServer, options.peerListen.host, options.peerListen.port);
     const clientUrls: string[] = [];
     for (const { host, port } of options.clientListen) {
-      const clientServer = createServer((request, response) => void running.serveClient(request, response));
+      const clientServer = createServer(
+        (request, response) => void running.serveClient(request, response),
+      );
       servers.push(clientServer);
       clientUrls.push(await listen(clientServer, host, port));
     }
