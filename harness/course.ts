@@ -152,7 +152,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  * every component that talks to the API server and is listed for none.
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
-  store: ['01', '02', '02b'],
+  store: ['01', '02', '02b', '16a', '16b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14', '17'],
   'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14'],
   scheduler: ['05', '13c'],
