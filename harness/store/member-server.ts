@@ -321,9 +321,14 @@ class MemberProcess {
   /** The response header etcd puts on cluster-level answers. */
   private header(): Record<string, string> {
     const ids = memberIds(this.self.name);
+    // One cluster ID for every member: derived from the whole --initial-cluster, as etcd derives it
+    // from the members' peer URLs (and the cluster token).
+    const cluster = memberIds(
+      this.options.peers.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
+    );
     const node = this.member.node;
     return {
-      cluster_id: String(ids.clusterId),
+      cluster_id: String(cluster.clusterId),
       member_id: String(ids.memberId),
       raft_term: String(node.term),
     };
