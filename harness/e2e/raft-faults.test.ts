@@ -66,6 +66,8 @@ interface Member {
   process?: ChildProcess;
 }
 
+/** The keys the clients share: eight, so each key's part of the history stays small to check. */
+const KEYS = Array.from({ length: 8 }, (_, i) => `k${i}`);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'kata-raft-e2e-'));
 const members: Member[] = [];
 const proxies: Server[] = [];
@@ -160,7 +162,7 @@ describe('The replicated store under faults', () => {
     let acknowledged = 0;
     const client = async (id: number) => {
       for (let n = 0; running; n++) {
-        const key = `k${(id + n) % 3}`;
+        const key = `k${(id * 7 + n) % KEYS.length}`;
         const member = members[(id + n) % 3]!;
         const put = n % 2 === 0;
         const value = `c${id}-${n}`;
@@ -188,6 +190,8 @@ describe('The replicated store under faults', () => {
               return: now(),
             });
           }
+          // Paced, so a fast machine's history stays small enough to check in seconds.
+          await new Promise((resolve) => setTimeout(resolve, 50));
         } catch {
           // A put with no answer may still take effect at any later time; a failed get says nothing.
           if (put)
@@ -234,7 +238,7 @@ describe('The replicated store under faults', () => {
 
     await waitFor(async () => (await leaderIndex()) >= 0, 'a leader after the faults', 20_000);
     for (const member of members) {
-      for (const key of ['k0', 'k1', 'k2']) {
+      for (const key of KEYS) {
         let read: string | undefined;
         const call0 = now();
         await waitFor(
