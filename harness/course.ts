@@ -26,6 +26,7 @@ import { chapter13A } from './course/13a-jobs.ts';
 import { chapter13B } from './course/13b-daemonsets-statefulsets.ts';
 import { chapter13C } from './course/13c-storage.ts';
 import { chapter16A } from './course/16a-raft.ts';
+import { chapter16B } from './course/16b-raft-server.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
 import { chapter15B } from './course/15b-ingress.ts';
 import { chapter17 } from './course/17-operators.ts';
@@ -121,6 +122,7 @@ export const course: Chapter[] = [
   chapter15A,
   chapter15B,
   chapter16A,
+  chapter16B,
   chapter17,
 ];
 
@@ -150,7 +152,7 @@ export type ComponentKind = (typeof componentKinds)[number];
  * every component that talks to the API server and is listed for none.
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
-  store: ['01', '02', '02b'],
+  store: ['01', '02', '02b', '16a', '16b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14', '17'],
   'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14'],
   scheduler: ['05', '13c'],

@@ -100,7 +100,7 @@ describe('The plan', () => {
     );
     expect(flag(apiserver, '--authorization-mode'), 'kubeadm authorizes').toBe('Node,RBAC');
     expect(flag(apiserver, '--enable-admission-plugins'), 'the admission plugins').toBe(
-      'NamespaceLifecycle,LimitRanger,ServiceAccount,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota',
+      'NamespaceLifecycle,LimitRanger,ServiceAccount,DefaultIngressClass,MutatingAdmissionWebhook,ValidatingAdmissionWebhook,ResourceQuota',
     );
     expect(plan.apiserverHosts, "the serving certificate's names").toEqual(
       expect.arrayContaining(['kubernetes.default.svc', '127.0.0.1', '127.102.0.1']),

@@ -541,6 +541,53 @@ export function cloudConfigPath(dataDir: string): string {
   return path.join(dataDir, 'cloud-config.json');
 }
 
+/**
+ * The members of a replicated store (`kata up --store-replicas N`): store-1 to store-N, each with
+ * etcd's --initial-cluster naming them all. Member i takes the store port + 2i for clients and the
+ * port after it for peers (2379/2380, 2381/2382, ...), or free ports when the store port is 0.
+ */
+async function storeMembers(options: ClusterOptions, replicas: number) {
+  const ports: Array<{ client: number; peer: number }> = [];
+  for (let i = 0; i < replicas; i++) {
+    ports.push(
+      options.storePort === 0
+        ? { client: await clusterPort(options), peer: await clusterPort(options) }
+        : { client: options.storePort + 2 * i, peer: options.storePort + 2 * i + 1 },
+    );
+  }
+  const initialCluster = ports
+    .map((port, i) => `store-${i + 1}=http://127.0.0.1:${port.peer}`)
+    .join(',');
+  return ports.map((port, i) => {
+    const name = `store-${i + 1}`;
+    const url = `http://127.0.0.1:${port.client}`;
+    const args = [
+      '--name',
+      name,
+      '--data-dir',
+      path.join(options.dataDir, name),
+      '--listen-client-urls',
+      url,
+      '--advertise-client-urls',
+      url,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${port.peer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${port.peer}`,
+      '--initial-cluster',
+      initialCluster,
+    ];
+    const plan: ComponentPlan = {
+      name,
+      kind: 'store',
+      args,
+      address: url,
+      health: `${url}/health`,
+    };
+    return { url, plan };
+  });
+}
+
 /** Every component of the cluster with its arguments, address and health endpoint. */
 export async function planCluster(options: ClusterOptions): Promise<ClusterPlan> {
   const storeUrl =
@@ -553,7 +600,11 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   const network = await networkFor(options);
   const nodes = await planNodes(options, network);
   const components: ComponentPlan[] = [];
-  if (!options.etcdServers) {
+  const replicas = options.storeReplicas ?? 1;
+  const members = replicas > 1 && !options.etcdServers ? await storeMembers(options, replicas) : [];
+  if (members.length > 0) {
+    components.push(...members.map((member) => member.plan));
+  } else if (!options.etcdServers) {
     const metricsUrl = `http://127.0.0.1:${await clusterPort(options)}`;
     const args = storeArguments(options.dataDir, storeUrl, metricsUrl);
     components.push({
@@ -564,12 +615,13 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
       health: `${storeUrl}/health`,
     });
   }
+  const etcdServers = members.length > 0 ? members.map((member) => member.url).join(',') : storeUrl;
   components.push(
     {
       name: 'apiserver',
       kind: 'apiserver',
       args: apiserverArguments(
-        storeUrl,
+        etcdServers,
         apiserverPort,
         options.serviceClusterIpRange,
         encryptionConfigPath(options.dataDir),
@@ -659,7 +711,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
   }
   return {
     clusterDns: dns.clusterDns,
-    storeUrl,
+    storeUrl: members[0]?.url ?? storeUrl,
     apiserverUrl,
     kubeconfig,
     secure,

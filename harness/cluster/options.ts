@@ -20,6 +20,11 @@ export interface ClusterOptions {
   etcdServers?: string;
   /** The store's port; 0 for any free one. */
   storePort: number;
+  /**
+   * Members of the store: more than one runs a replicated store (chapter 16b), member i on the
+   * store port + 2i for clients and the port after it for peers.
+   */
+  storeReplicas?: number;
   /** The API server's port; 0 for any free one. */
   apiserverPort: number;
   /** The kubelets' API port, on each node's own IP; 0 for any free one. */

@@ -247,6 +247,8 @@ class Cluster {
   /** A component exited while the cluster runs: without the store or API server, it stops. */
   private lost(component: Component): void {
     if (component.kind !== 'store' && component.kind !== 'apiserver') return;
+    // One member of a replicated store may go: the others keep a quorum (`kata restart` it).
+    if (component.kind === 'store' && component.name !== 'store') return;
     const log = path.relative(process.cwd(), this.supervisor.logFile(component));
     const red = this.options.paint?.red ?? ((text: string) => text);
     const print = this.options.print ?? ((line: string) => console.log(line));

@@ -16,6 +16,7 @@
 // It can also run on its own, for tests that need a real process:
 //   node --import tsx harness/components/apiserver.ts --etcd-servers http://127.0.0.1:2379 --secure-port 0
 import { defaultIngressClassPlugin } from '../api/ingress-validation.ts';
+import { FailoverStoreClient } from '../store/failover-client.ts';
 import { createPrivateKey, randomBytes, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
@@ -535,16 +536,29 @@ export async function startApiServer(
   log(`chapter 03a, the server: ${describeSource(dirs.serverDir)}`);
   log(`chapter 03b, the machinery: ${describeSource(dirs.machineryDir)}`);
   const endpoint = flags.etcdServers[0]!.origin;
-  if (flags.etcdServers.length > 1) {
-    log(`using the first of --etcd-servers, ${endpoint}: the client talks to one store`);
+  const endpoints = flags.etcdServers.map((url) => url.origin);
+  // With several members (a replicated store), one client each, and a move to the next when one
+  // stops answering; a watch gives its member 3 s to come back before moving.
+  const storeClient =
+    endpoints.length > 1
+      ? new FailoverStoreClient(
+          endpoints.map((member) =>
+            (implementation.createStoreClient as (options: unknown) => StoreClient)({
+              endpoint: member,
+              reconnectTimeoutMs: 3000,
+            }),
+          ),
+        )
+      : implementation.createStoreClient(endpoint);
+  if (endpoints.length > 1) {
+    log(
+      `--etcd-servers names ${endpoints.length} members: ${endpoint} first, the next when one fails`,
+    );
   }
   // While tracing is on, each write is a span linked to the write it follows from; health's etcd
   // check follows whether the store answers.
   const store = checkedStore(
-    tracedStore(
-      await encryptedAtRest(implementation.createStoreClient(endpoint), flags, log),
-      apiserverWrites,
-    ),
+    tracedStore(await encryptedAtRest(storeClient, flags, log), apiserverWrites),
   );
   await waitForStore(store, endpoint, flags, log);
   let server: ApiServer;

@@ -133,6 +133,9 @@ describe('The store command line', () => {
       advertiseClientUrls: ['http://127.0.0.1:2379'],
       listenPeerUrls: ['http://127.0.0.1:2380'],
       listenMetricsUrls: [],
+      initialClusterState: 'new',
+      initialClusterToken: 'etcd-cluster',
+      heartbeatInterval: 100,
       use: 'auto',
     });
     expect(parseStoreFlags([]).dataDir, 'the data directory of the default name').toBe(
@@ -170,7 +173,7 @@ describe('The store command line', () => {
       ['--use', 'q'],
     ].map((argv) => usageProblem(() => parseStoreFlags(argv)));
     expect(problems, 'the messages of six mistakes').toEqual([
-      'unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --use',
+      'unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --initial-cluster, --initial-advertise-peer-urls, --initial-cluster-state, --initial-cluster-token, --heartbeat-interval, --use',
       '--name needs a value',
       '--listen-client-urls: "https://x" is not a usable URL (only http:// is served)',
       '--advertise-client-urls: "" is not a usable URL (Invalid URL)',
@@ -184,7 +187,7 @@ describe('The store command line', () => {
     vi.spyOn(console, 'error').mockImplementation((text: string) => void printed.push(text));
     expect(await storeMain(['--bogus']), 'the exit code').toBe(2);
     expect(printed.join('\n').split('\n').slice(0, 2), 'what it printed first').toEqual([
-      'kata store: unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --use',
+      'kata store: unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --initial-cluster, --initial-advertise-peer-urls, --initial-cluster-state, --initial-cluster-token, --heartbeat-interval, --use',
       'usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]',
     ]);
   });

@@ -53,6 +53,7 @@ import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
 import type { SchedulerFiltersModule, SchedulerModule } from '../contracts/scheduler.ts';
 import type { RaftModule } from '../contracts/raft.ts';
+import type { MemberModule, RaftStorageModule, RoutingModule } from '../contracts/raft-server.ts';
 import type {
   AuthorizationModule,
   ServiceAccountsModule,
@@ -176,6 +177,11 @@ export interface ChapterModules {
     'claim-volumes.ts': ClaimVolumesModule;
   };
   '16a': { 'raft.ts': RaftModule };
+  '16b': {
+    'member.ts': MemberModule;
+    'raft-storage.ts': RaftStorageModule;
+    'routing.ts': RoutingModule;
+  };
   '14': {
     'horizontal.ts': HorizontalModule;
     'resource-metrics.ts': ResourceMetricsModule;
@@ -235,6 +241,7 @@ export const chapterModuleFiles = {
   '13b': ['daemonset.ts', 'statefulset.ts'],
   '13c': ['binder.ts', 'provisioner.ts', 'volume-binding.ts', 'claim-volumes.ts'],
   '16a': ['raft.ts'],
+  '16b': ['member.ts', 'raft-storage.ts', 'routing.ts'],
   '14': ['horizontal.ts', 'resource-metrics.ts', 'stats.ts', 'metrics-server.ts', 'versions.ts'],
   '15a': [
     'address-pool.ts',

@@ -29,6 +29,7 @@ import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { serveStoreMetrics } from './store-metrics.ts';
 import { admitGrpcConnection } from '../store/grpc-authority.ts';
+import { startMember } from '../store/member-server.ts';
 
 export interface StoreFlags {
   name: string;
@@ -40,13 +41,22 @@ export interface StoreFlags {
   listenMetricsUrls?: URL[];
   /** A kata snapshot file (etcdctl snapshot save) to start a new data directory from. */
   restoreFrom?: string;
+  /** etcd's --initial-cluster, `s1=http://127.0.0.1:2380,...`: with more than one member, Raft (chapter 16b). */
+  initialCluster?: string;
+  initialAdvertisePeerUrls?: URL[];
+  initialClusterState?: 'new' | 'existing';
+  initialClusterToken?: string;
+  /** etcd's --heartbeat-interval in milliseconds: one Raft tick. */
+  heartbeatInterval?: number;
   use: Use;
 }
 
 const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]
                       [--advertise-client-urls URLS] [--listen-peer-urls URLS] [--restore-from FILE]
                       [--listen-metrics-urls URLS]
-                      [--use solutions|mine|auto]`;
+                      [--initial-cluster NAME=URL,...] [--initial-advertise-peer-urls URLS]
+                      [--initial-cluster-state new|existing] [--initial-cluster-token TOKEN]
+                      [--heartbeat-interval MS] [--use solutions|mine|auto]`;
 
 /** Reads etcd-style flags with the shared parser; URL lists are comma-separated. */
 export function parseFlags(argv: string[]): StoreFlags {
@@ -58,6 +68,11 @@ export function parseFlags(argv: string[]): StoreFlags {
     'listen-peer-urls': 'string',
     'listen-metrics-urls': 'string',
     'restore-from': 'string',
+    'initial-cluster': 'string',
+    'initial-advertise-peer-urls': 'string',
+    'initial-cluster-state': 'string',
+    'initial-cluster-token': 'string',
+    'heartbeat-interval': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -77,7 +92,24 @@ export function parseFlags(argv: string[]): StoreFlags {
   if (!isUse(use)) throw new UsageError(`--use must be one of ${uses.join(', ')}, not "${use}"`);
   const name = text('name') ?? 'default';
   const listenClientUrls = urls('listen-client-urls', 'http://127.0.0.1:2379');
+  const state = text('initial-cluster-state') ?? 'new';
+  if (state !== 'new' && state !== 'existing') {
+    throw new UsageError(`--initial-cluster-state must be new or existing, not "${state}"`);
+  }
+  const heartbeatInterval = Number(text('heartbeat-interval') ?? '100');
+  if (!Number.isInteger(heartbeatInterval) || heartbeatInterval < 1) {
+    throw new UsageError(
+      `--heartbeat-interval must be a whole number of milliseconds, not "${text('heartbeat-interval')}"`,
+    );
+  }
   return {
+    initialCluster: text('initial-cluster'),
+    initialAdvertisePeerUrls: values.has('initial-advertise-peer-urls')
+      ? urls('initial-advertise-peer-urls', '')
+      : undefined,
+    initialClusterState: state,
+    initialClusterToken: text('initial-cluster-token') ?? 'etcd-cluster',
+    heartbeatInterval,
     name,
     dataDir: text('data-dir') ?? `${name}.etcd`,
     listenClientUrls,
@@ -188,6 +220,9 @@ export async function startStore(
   dirs: ImplementationDirs = implementationDirs(flags.use),
 ): Promise<RunningStore> {
   const implementation = await loadImplementation(dirs);
+  if (flags.initialCluster && flags.initialCluster.includes(',')) {
+    return startReplicatedStore(implementation, flags, log, dirs);
+  }
   log(`name = ${flags.name}`);
   log(`data dir = ${flags.dataDir}`);
   log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
@@ -260,6 +295,89 @@ export async function startStore(
       'replicated store (a later chapter); nothing listens there yet',
   );
   return { urls, close: closeAll };
+}
+
+/** Where chapter 16a's Raft and chapter 16b's member server come from. */
+function raftDirs(use: Use): { raftDir: string; serverDir: string } {
+  return { raftDir: chapterSource('16a', use), serverDir: chapterSource('16b', use) };
+}
+
+/**
+ * A member of a replicated store (chapter 16b): --initial-cluster names several members. Its state
+ * machine is chapter 01's store in memory behind chapter 02's server on a loopback port only this
+ * member uses, rebuilt at every start by replaying the Raft log (its data directory's
+ * member/raft/log.jsonl). Leases do not expire on their own here: each member's timer would revoke
+ * them out of the log's order, so lease expiry waits for a leader-driven revoke (not built).
+ */
+async function startReplicatedStore(
+  implementation: Implementation,
+  flags: StoreFlags,
+  log: (line: string) => void,
+  dirs: ImplementationDirs,
+): Promise<RunningStore> {
+  const { raftDir, serverDir } = raftDirs(flags.use);
+  const { createRaftNode } = await loadModule('16a', 'raft.ts', raftDir);
+  const chapter = {
+    ...(await loadModule('16b', 'member.ts', serverDir)),
+    ...(await loadModule('16b', 'raft-storage.ts', serverDir)),
+    ...(await loadModule('16b', 'routing.ts', serverDir)),
+  };
+  let peers;
+  try {
+    peers = chapter.parseInitialCluster(flags.initialCluster!);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  log(`name = ${flags.name}, a member of ${peers.map((peer) => peer.name).join(', ')}`);
+  log(`data dir = ${flags.dataDir}`);
+  log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
+  log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
+  log(`chapter 16a, Raft: ${describeSource(raftDir)}`);
+  log(`chapter 16b, the member: ${describeSource(serverDir)}`);
+  const stateMachine = implementation.createStoreServer({
+    store: implementation.createStore(),
+    name: flags.name,
+    leaseExpiryIntervalMs: 2 ** 31 - 1,
+  } as Parameters<Implementation['createStoreServer']>[0]);
+  const storeUrl = await stateMachine.listen(0, '127.0.0.1');
+  const peerListen = flags.listenPeerUrls[0]!;
+  let member;
+  try {
+    member = await startMember({
+      chapter,
+      name: flags.name,
+      dataDir: flags.dataDir,
+      peers,
+      createRaftNode,
+      storeUrl,
+      clientListen: flags.listenClientUrls.map((url) => ({
+        host: url.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(url.port || 80),
+      })),
+      peerListen: {
+        host: peerListen.hostname.replace(/^\[|\]$/g, ''),
+        port: Number(peerListen.port || 80),
+      },
+      advertiseClientUrls: flags.advertiseClientUrls.map((url) => url.origin),
+      tickMs: flags.heartbeatInterval ?? 100,
+      log,
+    });
+  } catch (error) {
+    await stateMachine.close();
+    throw new Error(listenProblem(peerListen, error as NodeJS.ErrnoException));
+  }
+  for (const url of member.clientUrls)
+    log(`serving client requests on ${url} (JSON; gRPC is not served by a replicated member)`);
+  log(
+    `serving peer requests on ${member.peerUrl} (Raft, one tick every ${flags.heartbeatInterval ?? 100} ms)`,
+  );
+  return {
+    urls: member.clientUrls,
+    close: async () => {
+      await member.close();
+      await stateMachine.close();
+    },
+  };
 }
 
 /**

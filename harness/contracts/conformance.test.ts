@@ -100,6 +100,11 @@ export type ReferenceConforms = Conforms<{
     'claim-volumes.ts': typeof import('../../solutions/13c-storage/claim-volumes.ts');
   };
   '16a': { 'raft.ts': typeof import('../../solutions/16a-raft/raft.ts') };
+  '16b': {
+    'member.ts': typeof import('../../solutions/16b-raft-server/member.ts');
+    'raft-storage.ts': typeof import('../../solutions/16b-raft-server/raft-storage.ts');
+    'routing.ts': typeof import('../../solutions/16b-raft-server/routing.ts');
+  };
   '14': {
     'horizontal.ts': typeof import('../../solutions/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../solutions/14-autoscaling/resource-metrics.ts');
@@ -202,6 +207,11 @@ export type StubsConform = Conforms<{
     'claim-volumes.ts': typeof import('../../chapters/13c-storage/claim-volumes.ts');
   };
   '16a': { 'raft.ts': typeof import('../../chapters/16a-raft/raft.ts') };
+  '16b': {
+    'member.ts': typeof import('../../chapters/16b-raft-server/member.ts');
+    'raft-storage.ts': typeof import('../../chapters/16b-raft-server/raft-storage.ts');
+    'routing.ts': typeof import('../../chapters/16b-raft-server/routing.ts');
+  };
   '14': {
     'horizontal.ts': typeof import('../../chapters/14-autoscaling/horizontal.ts');
     'resource-metrics.ts': typeof import('../../chapters/14-autoscaling/resource-metrics.ts');

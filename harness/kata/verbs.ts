@@ -207,6 +207,10 @@ export const verbs: Record<string, Verb> = {
       },
       'etcd-servers': { type: 'string', description: 'run on this etcd instead of the kata store' },
       'store-port': { type: 'string', description: "the store's port; 2379" },
+      'store-replicas': {
+        type: 'string',
+        description: 'members of a replicated store (Raft, chapter 16b); 1',
+      },
       'apiserver-port': { type: 'string', description: "the API server's port; 6443" },
       'kubelet-port': {
         type: 'string',

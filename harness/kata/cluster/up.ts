@@ -57,6 +57,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     use,
     etcdServers: text('etcd-servers'),
     storePort: number('store-port', 2379),
+    storeReplicas: number('store-replicas', 1, 1),
     apiserverPort: number('apiserver-port', 6443),
     kubeletPort: number('kubelet-port', 10250),
     nodeIndexBase,

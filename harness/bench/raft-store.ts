@@ -1,0 +1,172 @@
+// Benchmark (#32): three kata store members (chapter 16b, the reference) against a real
+// three-member etcd on this machine, the same client on both sides (chapter 02's JSON client, to
+// the first member): durable puts/s with 1 and 64 callers, linearizable ranges/s with 64, and the
+// time from killing the leader with SIGKILL to the first acknowledged put on a surviving member.
+// The targets: puts at least 1.0x etcd's, and the failover within two election timeouts (etcd's
+// default election timeout is 1 s; kata's is 10 to 20 ticks of 100 ms).
+//
+//   npx tsx harness/bench/raft-store.ts [--seconds 2]
+//
+// Absolute rates on a shared machine mean little; the ratio measured in one run does.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { loadReference } from '../components/implementation.ts';
+import { repoRoot } from '../paths.ts';
+import { bytes } from '../store/bytes.ts';
+import { etcdVersion, freePort } from '../testing/etcd.ts';
+import { waitFor } from '../testing/wait.ts';
+
+const { createStoreClient } = await loadReference('02', 'client.ts');
+const at = process.argv.indexOf('--seconds');
+const seconds = at > 0 ? Number(process.argv[at + 1]) : 2;
+
+interface Cluster {
+  name: string;
+  urls: string[];
+  processes: ChildProcess[];
+  restartArgs: string[][];
+}
+
+/** Three members of `program` (kata or etcd) on free ports, with etcd's flags on both. */
+async function startCluster(name: string, dir: string): Promise<Cluster> {
+  const ports: Array<{ client: number; peer: number }> = [];
+  for (let i = 0; i < 3; i++) ports.push({ client: await freePort(), peer: await freePort() });
+  const initial = ports.map((port, i) => `m${i + 1}=http://127.0.0.1:${port.peer}`).join(',');
+  const argsOf = (i: number) => [
+    `--name=m${i + 1}`,
+    `--data-dir=${path.join(dir, name, `m${i + 1}`)}`,
+    `--listen-client-urls=http://127.0.0.1:${ports[i]!.client}`,
+    `--advertise-client-urls=http://127.0.0.1:${ports[i]!.client}`,
+    `--listen-peer-urls=http://127.0.0.1:${ports[i]!.peer}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${ports[i]!.peer}`,
+    `--initial-cluster=${initial}`,
+  ];
+  const restartArgs = [0, 1, 2].map(argsOf);
+  const processes = restartArgs.map((args) =>
+    name === 'etcd'
+      ? spawn('etcd', [...args, '--log-level=error', '--logger=zap'], { stdio: 'ignore' })
+      : spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            'harness/components/store.ts',
+            '--use',
+            'solutions',
+            ...splitFlags(args),
+          ],
+          { cwd: repoRoot, stdio: 'ignore' },
+        ),
+  );
+  const urls = ports.map((port) => `http://127.0.0.1:${port.client}`);
+  const cluster = { name, urls, processes, restartArgs };
+  await waitFor(async () => (await leaderOf(cluster)) >= 0, `${name}: a leader`, 60_000);
+  return cluster;
+}
+
+/** `--flag=value` as two arguments, as the kata store's parser reads them. */
+function splitFlags(args: string[]): string[] {
+  return args.flatMap((arg) => [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]);
+}
+
+/** Which member leads, by /v3/maintenance/status (etcd's own answer on both); -1 if none known. */
+async function leaderOf(cluster: Cluster): Promise<number> {
+  for (const [i, url] of cluster.urls.entries()) {
+    if (!cluster.processes[i]) continue;
+    try {
+      const reply = await fetch(`${url}/v3/maintenance/status`, {
+        method: 'POST',
+        body: '{}',
+        signal: AbortSignal.timeout(1000),
+      });
+      const status = (await reply.json()) as { leader?: string; header?: { member_id?: string } };
+      if (status.leader && status.leader !== '0' && status.leader === status.header?.member_id) {
+        return i;
+      }
+    } catch {
+      // Not up yet, or down.
+    }
+  }
+  return -1;
+}
+
+/** Operations per second by `callers` concurrent loops for `seconds`. */
+async function rate(callers: number, operation: (n: number) => Promise<unknown>): Promise<number> {
+  const deadline = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async (_, caller) => {
+      for (let n = caller; Date.now() < deadline; n += callers) {
+        await operation(n);
+        done++;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+/** Milliseconds from killing the leader to the first acknowledged put on another member. */
+async function failover(cluster: Cluster): Promise<number> {
+  const leader = await leaderOf(cluster);
+  const survivor = cluster.urls[(leader + 1) % 3]!;
+  const client = createStoreClient(survivor);
+  const killed = Date.now();
+  cluster.processes[leader]!.kill('SIGKILL');
+  cluster.processes.splice(leader, 1, undefined as unknown as ChildProcess);
+  for (;;) {
+    try {
+      await client.put({ key: bytes('failover'), value: bytes('x') });
+      const elapsed = Date.now() - killed;
+      await client.close();
+      return elapsed;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+async function measure(cluster: Cluster) {
+  const client = createStoreClient(cluster.urls[0]!);
+  const value = bytes('v'.repeat(64));
+  const put = (n: number) => client.put({ key: bytes(`bench/${n % 1000}`), value });
+  const row = {
+    put1: await rate(1, put),
+    put64: await rate(64, put),
+    range64: await rate(64, (n) => client.range({ key: bytes(`bench/${n % 1000}`) })),
+    failoverMs: await failover(cluster),
+  };
+  await client.close();
+  return row;
+}
+
+if (!etcdVersion()) {
+  console.log('raft-store: no etcd on PATH (Debian: etcd-server); nothing to compare with');
+  process.exit(0);
+}
+const dir = await mkdtemp(path.join(os.tmpdir(), 'kata-bench-raft-'));
+const rows: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+for (const name of ['kata', 'etcd']) {
+  const cluster = await startCluster(name, dir);
+  try {
+    rows[name] = await measure(cluster);
+  } finally {
+    for (const child of cluster.processes) child?.kill('SIGKILL');
+  }
+}
+await rm(dir, { recursive: true, force: true });
+const kata = rows.kata!;
+const etcd = rows.etcd!;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+console.log(`three members each, ${seconds} s a cell, load ${os.loadavg()[0]!.toFixed(1)}`);
+console.log('                      kata        etcd   kata/etcd');
+const line = (label: string, a: number, b: number) =>
+  console.log(
+    `${label.padEnd(18)}${a.toFixed(0).padStart(8)}${b.toFixed(0).padStart(12)}${ratio(a, b).padStart(12)}`,
+  );
+line('puts/s, 1 client', kata.put1, etcd.put1);
+line('puts/s, 64 clients', kata.put64, etcd.put64);
+line('ranges/s, 64', kata.range64, etcd.range64);
+line('failover ms', kata.failoverMs, etcd.failoverMs);
+process.exit(0);

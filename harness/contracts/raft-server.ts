@@ -1,0 +1,67 @@
+// Chapter 16b's modules, as the harness's member server (harness/store/member-server.ts) uses
+// them: the Raft log on disk (raft-storage.ts), the member that drives chapter 16a's node through
+// the Ready loop (member.ts), and the routing of proposals and reads to the leader (routing.ts).
+import type { Message, NodeId, RaftNode, RaftStorage } from './raft.ts';
+
+/** A command in the log: a client request to replay on every member, or a read barrier. */
+export type Command = { path: string; body: string } | { barrier: true };
+
+/** What the state machine answered a request: an HTTP status and body, the same on every member. */
+export interface Applied {
+  status: number;
+  body: string;
+}
+
+/** A member of the cluster as --initial-cluster names it, numbered from 1 in its order. */
+export interface RaftPeer {
+  id: NodeId;
+  name: string;
+  peerUrl: string;
+}
+
+export interface MemberOptions {
+  node: RaftNode;
+  storage: RaftStorage;
+  /** Sends messages to other members; delivery may fail, Raft sends again. */
+  send(messages: Message[]): void;
+  /** Runs one client request on this member's store. Called one at a time, in log order. */
+  apply(command: { path: string; body: string }): Promise<Applied>;
+}
+
+/** member.ts's RaftMember, as the server drives it. */
+export interface ReplicatedMember {
+  readonly node: RaftNode;
+  readonly appliedIndex: number;
+  tick(): void;
+  receive(messages: Message[]): void;
+  propose(command: Command): Promise<Applied>;
+  readIndex(): Promise<number>;
+  waitApplied(index: number): Promise<void>;
+  stop(): void;
+}
+
+/** member.ts. */
+export interface MemberModule {
+  RaftMember: new (options: MemberOptions) => ReplicatedMember;
+}
+
+/** raft-storage.ts. */
+export interface RaftStorageModule {
+  FileRaftStorage: new (dataDir: string) => RaftStorage & { close(): void };
+}
+
+/** routing.ts. */
+export interface RoutingModule {
+  parseInitialCluster(text: string): RaftPeer[];
+  withLeaseId(body: string, random?: () => number): string;
+  proposeVia(
+    member: ReplicatedMember,
+    self: NodeId,
+    lead: RaftPeer,
+    command: Command,
+  ): Promise<Applied>;
+  readIndexVia(member: ReplicatedMember, self: NodeId, lead: RaftPeer): Promise<number>;
+}
+
+/** The three, as the member server takes them. */
+export type RaftServerChapter = MemberModule & RaftStorageModule & RoutingModule;

@@ -1,0 +1,50 @@
+// Chapter 16b's entry in the course manifest (harness/course.ts): its stages and the hint for every test.
+import type { Chapter } from '../course.ts';
+
+export const chapter16B: Chapter = {
+  id: '16b',
+  slug: 'raft-server',
+  title: 'The replicated store',
+  builds:
+    "An etcd-shaped member around chapter 16a's Raft: the log on disk, the Ready loop, writes through the log and forwarded to the leader, linearizable reads after a read index, peers on port 2380, etcd's status and member list",
+  stages: [
+    {
+      title: 'The Raft log on disk',
+      from: 'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index, a torn line ends it',
+    },
+    {
+      title: 'The Ready loop, proposals and the read index',
+      from: 'The member > the Ready loop persists the hard state and entries before it sends a message',
+    },
+    {
+      title: 'Members over HTTP: forwarding, linearizable ranges, status',
+      from: 'The member server > --initial-cluster numbers the members in its order, the same on every member',
+    },
+  ],
+  hints: {
+    'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index, a torn line ends it':
+      'Walk the lines: JSON.parse each, stop at the first that does not parse. A hardState record replaces the hard state; an entries record cuts the log to its first index minus one, then appends. Lesson: § Raft storage.',
+    'Raft storage > a member reopening its data directory finds the hard state and log it saved':
+      'The constructor reads member/raft/log.jsonl (missing is empty), cuts what follows the last newline (a torn write), replays the rest. save writes the entries record, then the hard state record, and fsyncs once. Lesson: § Raft storage.',
+    'Raft storage > a hard state saved alone leaves the log as it was':
+      'save with no entries writes only the hard state record: the log in memory and on disk stays. Lesson: § Raft storage.',
+    'The member > the Ready loop persists the hard state and entries before it sends a message':
+      'handleReady: take node.ready(); save its hard state and entries when there are any; only then send the messages; then queue the committed entries to apply. Lesson: § The member.',
+    'The member > a proposal on the leader is answered once applied, and every member applies it in the same order':
+      'propose: node.propose(JSON of the command) gives its index and term; keep a pending answer at that index, run handleReady. applyEntry (chained one after another) runs a path command through apply and settles the pending answer at its index. Lesson: § The member.',
+    'The member > a follower refuses a proposal and names the leader to ask':
+      'node.propose answers undefined off the leader: reject with a NotLeaderError of node.lead. Lesson: § The member.',
+    'The member > a read index is a barrier the leader commits, and a member waits until it applied that far':
+      'readIndex proposes a {barrier: true} command and resolves with its index once it is applied. waitApplied resolves at once when appliedIndex is there, otherwise keeps a waiter that applyEntry wakes. Lesson: § The member (Linearizable reads).',
+    'The member > a proposal whose index another leader filled is refused, not answered with that entry':
+      "In applyEntry, compare the pending proposal's term with the applied entry's: another term means another leader's entry took the index: reject with \"etcdserver: leader changed\". stop rejects every pending one. Lesson: § The member.",
+    'The member server > --initial-cluster numbers the members in its order, the same on every member':
+      'Split on commas, then at the first "=": a name and a URL (drop a trailing slash). Number from 1 in order; refuse a pair without both, and a name given twice. Lesson: § The member server.',
+    'The member server > a lease grant without an ID gets one before it is proposed, so every member grants the same':
+      'Parse the body; keep it as it is when ID (or id) is set and not 0; otherwise add ID as a decimal string of a random positive 63-bit number. Lesson: § The member server (Leases).',
+    'The member server > a follower hands a proposal to the leader over its peer port, and asks it for the read index':
+      'proposeVia: when lead.id is not self, POST the command as JSON to <lead.peerUrl>/propose with an x-server-from header naming self; answer its status and body. readIndexVia: POST <lead.peerUrl>/readindex and read {index}. Lesson: § The member server.',
+    'The member server > three members: a put sent to any member is read back from every one, and they agree on the leader':
+      "proposeVia: on the leader (lead.id === self) the member's own propose; otherwise POST the command to <lead.peerUrl>/propose and hand back its status and body. readIndexVia: the same with /readindex, whose answer is {index}. Lesson: § The member server.",
+  },
+};

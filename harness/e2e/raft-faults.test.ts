@@ -1,0 +1,281 @@
+// The replicated store under faults (#32, chapter 16b): three real `kata run store` members, each
+// peer port behind a proxy this test controls, concurrent clients putting and reading over the
+// JSON gateway, while members are killed with SIGKILL (the leader included) and started again, and
+// one member is cut off from the others. The clients' history must be linearizable, and no
+// acknowledged write may be lost: a final read of every key, from every member, ends the history.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { checkOperations, describeHistory, type Operation } from '../linearizability/check.ts';
+import { kvModel, type KvInput, type KvOutput } from '../linearizability/models.ts';
+import { repoRoot } from '../paths.ts';
+import { waitFor } from '../testing/wait.ts';
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const unb64 = (text: string) => Buffer.from(text, 'base64').toString('utf8');
+
+/** A free loopback port, found by listening on port 0. */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * A proxy in front of one member's peer port. `cut` holds the members cut off: a request to a cut
+ * member, or from one (its X-Server-From header), is dropped as a broken network would.
+ */
+function peerProxy(target: number, self: number, cut: Set<number>): Promise<Server> {
+  const proxy = createServer((request, response) => {
+    const from = Number(request.headers['x-server-from']);
+    if (cut.has(self) || cut.has(from)) {
+      request.resume();
+      response.destroy();
+      return;
+    }
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: target,
+        path: request.url,
+        method: request.method,
+        headers: request.headers,
+      },
+      (reply) => {
+        response.writeHead(reply.statusCode ?? 502, reply.headers);
+        reply.pipe(response);
+      },
+    );
+    upstream.on('error', () => response.destroy());
+    request.pipe(upstream);
+  });
+  return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(proxy)));
+}
+
+interface Member {
+  name: string;
+  clientPort: number;
+  peerPort: number;
+  process?: ChildProcess;
+}
+
+/** The keys the clients share: eight, so each key's part of the history stays small to check. */
+const KEYS = Array.from({ length: 8 }, (_, i) => `k${i}`);
+const dataDir = mkdtempSync(path.join(tmpdir(), 'kata-raft-e2e-'));
+const members: Member[] = [];
+const proxies: Server[] = [];
+const cut = new Set<number>();
+let initialCluster = '';
+
+function start(member: Member): void {
+  member.process = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(repoRoot, 'harness/components/store.ts'),
+      '--use',
+      'solutions',
+      '--name',
+      member.name,
+      '--data-dir',
+      path.join(dataDir, member.name),
+      '--listen-client-urls',
+      `http://127.0.0.1:${member.clientPort}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${member.peerPort}`,
+      '--initial-cluster',
+      initialCluster,
+      '--heartbeat-interval',
+      '50',
+    ],
+    { cwd: repoRoot, stdio: 'ignore' },
+  );
+}
+
+function kill(member: Member): void {
+  member.process?.kill('SIGKILL');
+  member.process = undefined;
+}
+
+afterAll(async () => {
+  for (const member of members) kill(member);
+  await Promise.all(proxies.map((proxy) => new Promise((resolve) => proxy.close(resolve))));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function call(
+  member: Member,
+  route: string,
+  body: unknown,
+): Promise<Record<string, unknown>> {
+  const reply = await fetch(`http://127.0.0.1:${member.clientPort}${route}`, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(3000),
+  });
+  const answer = (await reply.json()) as Record<string, unknown>;
+  if (!reply.ok || answer.error) throw new Error(String(answer.error ?? reply.status));
+  return answer;
+}
+
+async function leaderIndex(): Promise<number> {
+  for (const [i, member] of members.entries()) {
+    try {
+      const status = await call(member, '/v3/maintenance/status', {});
+      const header = status.header as { member_id: string };
+      if (status.leader === header.member_id) return i;
+    } catch {
+      // Down or cut off.
+    }
+  }
+  return -1;
+}
+
+describe('The replicated store under faults', () => {
+  test('three members, kills of the leader and a follower, a partition: linearizable, 0 lost', async () => {
+    for (let i = 0; i < 3; i++) {
+      members.push({ name: `s${i + 1}`, clientPort: await freePort(), peerPort: await freePort() });
+    }
+    for (const [i, member] of members.entries())
+      proxies.push(await peerProxy(member.peerPort, i + 1, cut));
+    initialCluster = members
+      .map(
+        (member, i) =>
+          `${member.name}=http://127.0.0.1:${(proxies[i]!.address() as AddressInfo).port}`,
+      )
+      .join(',');
+    for (const member of members) start(member);
+    await waitFor(async () => (await leaderIndex()) >= 0, 'a leader among three members', 30_000);
+
+    const history: Operation<KvInput, KvOutput>[] = [];
+    const started = Date.now();
+    const now = () => Date.now() - started;
+    let running = true;
+    let acknowledged = 0;
+    const client = async (id: number) => {
+      for (let n = 0; running; n++) {
+        const key = `k${(id * 7 + n) % KEYS.length}`;
+        const member = members[(id + n) % 3]!;
+        const put = n % 2 === 0;
+        const value = `c${id}-${n}`;
+        const call0 = now();
+        try {
+          if (put) {
+            await call(member, '/v3/kv/put', { key: b64(key), value: b64(value) });
+            acknowledged++;
+            history.push({
+              client: id,
+              input: { op: 'put', key, value },
+              call: call0,
+              output: {},
+              return: now(),
+            });
+          } else {
+            const range = await call(member, '/v3/kv/range', { key: b64(key) });
+            const kvs = (range.kvs ?? []) as Array<{ value?: string }>;
+            const read = kvs[0]?.value ? unb64(kvs[0].value) : '';
+            history.push({
+              client: id,
+              input: { op: 'get', key },
+              call: call0,
+              output: { value: read },
+              return: now(),
+            });
+          }
+          // Paced, so a fast machine's history stays small enough to check in seconds.
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        } catch {
+          // A put with no answer may still take effect at any later time; a failed get says nothing.
+          if (put)
+            history.push({
+              client: id,
+              input: { op: 'put', key, value },
+              call: call0,
+              output: {},
+              return: Infinity,
+            });
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    };
+    const clients = [1, 2, 3, 4].map((id) => client(id));
+    const faults: string[] = [];
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    await pause(1500);
+    const leader = await leaderIndex();
+    const victim = members[leader >= 0 ? leader : 0]!;
+    kill(victim);
+    faults.push(`kill -9 ${victim.name} (the leader: ${leader >= 0})`);
+    await pause(2500);
+    start(victim);
+    faults.push(`restart ${victim.name}`);
+    await pause(2000);
+    const cutOff = Math.max(0, await leaderIndex());
+    cut.add(cutOff + 1);
+    faults.push(`partition ${members[cutOff]!.name} (the leader) from the others`);
+    await pause(3000);
+    cut.clear();
+    faults.push('heal');
+    await pause(1500);
+    const follower = members[((await leaderIndex()) + 1) % 3]!;
+    kill(follower);
+    faults.push(`kill -9 ${follower.name} (a follower)`);
+    await pause(2000);
+    start(follower);
+    faults.push(`restart ${follower.name}`);
+    await pause(2000);
+    running = false;
+    await Promise.all(clients);
+
+    await waitFor(async () => (await leaderIndex()) >= 0, 'a leader after the faults', 20_000);
+    for (const member of members) {
+      for (const key of KEYS) {
+        let read: string | undefined;
+        const call0 = now();
+        await waitFor(
+          async () => {
+            try {
+              const range = await call(member, '/v3/kv/range', { key: b64(key) });
+              const kvs = (range.kvs ?? []) as Array<{ value?: string }>;
+              read = kvs[0]?.value ? unb64(kvs[0].value) : '';
+              return true;
+            } catch {
+              return false;
+            }
+          },
+          `a final read of ${key} on ${member.name}`,
+          20_000,
+        );
+        history.push({
+          client: 0,
+          input: { op: 'get', key },
+          call: call0,
+          output: { value: read },
+          return: now(),
+        });
+      }
+    }
+    const result = checkOperations(kvModel, history, 20_000);
+    const verdict = result.result === 'ok' ? 'linearizable, 0 lost' : result.result;
+    console.log(
+      `raft-faults: ${history.length} operations (${acknowledged} acknowledged puts), faults: ${faults.join('; ')}: ${verdict}`,
+    );
+    expect(acknowledged, 'the clients got puts acknowledged through the faults').toBeGreaterThan(
+      10,
+    );
+    const broken = result.result === 'illegal' ? `\n${describeHistory(kvModel, result.part)}` : '';
+    expect(
+      verdict,
+      `the history of ${history.length} operations under ${faults.join(', ')}${broken}`,
+    ).toBe('linearizable, 0 lost');
+  }, 90_000);
+});

@@ -1,0 +1,434 @@
+// The etcd-shaped member's ports, around chapter 16b's member: a client port (etcd's 2379) and a
+// peer port (2380). The member's state machine is a plain store (chapters 01 and 02) on a loopback
+// port only this process uses; this server decides what reaches it:
+//   - writes (put, delete, txn, compaction, lease grant and revoke) go through the log: the leader
+//     proposes them, a follower hands them to the leader over the peer port, and every member
+//     replays them on its store in log order, so every store holds the same revisions;
+//   - a range is linearizable: it waits until this member has applied the leader's read index
+//     (etcd's serializable ranges are answered at once from the local store);
+//   - watches, lease keep-alives, /health and /version are the local store's own;
+//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields.
+// The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
+// the sockets, the peer transport and the answers' shapes are given here.
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CreateRaftNode, Message, NodeId } from '../contracts/raft.ts';
+import type {
+  Applied,
+  Command,
+  RaftPeer,
+  RaftServerChapter,
+  ReplicatedMember,
+} from '../contracts/raft-server.ts';
+import { memberIds } from './member.ts';
+
+/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array. One
+ * request in flight per peer, so a slow peer holds up nobody else and its messages keep their
+ * order; a lost batch is not sent again, Raft retries by itself. */
+export class PeerTransport {
+  private readonly queues = new Map<NodeId, Message[]>();
+  private readonly busy = new Set<NodeId>();
+  private stopped = false;
+  private readonly self: NodeId;
+  private readonly peers: RaftPeer[];
+
+  constructor(self: NodeId, peers: RaftPeer[]) {
+    this.self = self;
+    this.peers = peers;
+  }
+  /** Queues each message for its peer and starts a send where none is in flight. */
+  send(messages: Message[]): void {
+    for (const message of messages) {
+      const queue = this.queues.get(message.to) ?? [];
+      queue.push(message);
+      this.queues.set(message.to, queue);
+    }
+    for (const to of this.queues.keys()) void this.flush(to);
+  }
+
+  /** Sends what is queued for `to` in one request, then anything queued meanwhile. */
+  private async flush(to: NodeId): Promise<void> {
+    if (this.busy.has(to) || this.stopped) return;
+    const batch = this.queues.get(to) ?? [];
+    const peer = this.peers.find((candidate) => candidate.id === to);
+    if (batch.length === 0 || !peer) return;
+    this.queues.set(to, []);
+    this.busy.add(to);
+    try {
+      await fetch(`${peer.peerUrl}/raft`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-server-from': String(this.self) },
+        body: JSON.stringify(batch),
+        signal: AbortSignal.timeout(1000),
+      }).then((response) => response.arrayBuffer());
+    } catch {
+      // The peer is down or cut off: the batch is lost, and Raft sends again.
+    } finally {
+      this.busy.delete(to);
+    }
+    if ((this.queues.get(to)?.length ?? 0) > 0) void this.flush(to);
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+}
+/** The client requests that change the store, and so go through the log. */
+export const WRITE_PATHS = new Set([
+  '/v3/kv/put',
+  '/v3/kv/deleterange',
+  '/v3/kv/txn',
+  '/v3/kv/compaction',
+  '/v3/lease/grant',
+  '/v3/lease/revoke',
+  '/v3/kv/lease/revoke',
+]);
+
+/** The reads a member answers only after catching up with the leader's read index. */
+export const READ_PATHS = new Set([
+  '/v3/kv/range',
+  '/v3/lease/timetolive',
+  '/v3/kv/lease/timetolive',
+  '/v3/lease/leases',
+  '/v3/kv/lease/leases',
+]);
+
+/** etcd's JSON error body for a gRPC status (14 is Unavailable). */
+function unavailable(message: string): Applied {
+  return { status: 503, body: JSON.stringify({ error: message, code: 14, message }) };
+}
+
+export interface MemberServerOptions {
+  /** Chapter 16b's member.ts, raft-storage.ts and routing.ts (the learner's or the reference). */
+  chapter: RaftServerChapter;
+  /** etcd's --name: which member of `peers` this process is. */
+  name: string;
+  dataDir: string;
+  /** Every member, from --initial-cluster. */
+  peers: RaftPeer[];
+  createRaftNode: CreateRaftNode;
+  /** The JSON gateway of this member's own store (its state machine). */
+  storeUrl: string;
+  /** Where to listen for clients and for peers: host and port (0 picks one). */
+  clientListen: Array<{ host: string; port: number }>;
+  peerListen: { host: string; port: number };
+  advertiseClientUrls?: string[];
+  /** Milliseconds per Raft tick: etcd's --heartbeat-interval (100); elections take 10 to 20 ticks. */
+  tickMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface MemberServer {
+  member: ReplicatedMember;
+  clientUrls: string[];
+  peerUrl: string;
+  close(): Promise<void>;
+}
+
+/** Reads a whole request body as text. */
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function answer(response: ServerResponse, applied: Applied): void {
+  response.writeHead(applied.status, { 'content-type': 'application/json' });
+  response.end(applied.body);
+}
+
+/** Sends a request on to the local store and streams its answer back (watches included). */
+function pipeToStore(
+  storeUrl: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  body?: string,
+) {
+  const target = new URL(request.url ?? '/', storeUrl);
+  const upstream = httpRequest(
+    target,
+    { method: request.method, headers: request.headers },
+    (reply) => {
+      response.writeHead(reply.statusCode ?? 502, reply.headers);
+      reply.pipe(response);
+    },
+  );
+  upstream.on('error', (error) => {
+    if (!response.headersSent) answer(response, unavailable(`etcdserver: ${error.message}`));
+    else response.destroy();
+  });
+  response.on('close', () => upstream.destroy());
+  if (body !== undefined) upstream.end(body);
+  else request.pipe(upstream);
+}
+
+/** Runs one request on the local store and reads the whole answer: the state machine's apply. */
+export async function applyToStore(
+  storeUrl: string,
+  command: { path: string; body: string },
+): Promise<Applied> {
+  const reply = await fetch(new URL(command.path, storeUrl), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: command.body,
+  });
+  return { status: reply.status, body: await reply.text() };
+}
+
+/** How long a request waits for a leader, then for its entry, before etcd's "request timed out". */
+const REQUEST_TIMEOUT_MS = 5000;
+
+/** Settles with `work`, or rejects after `ms` with etcd's timeout message. */
+function withTimeout<T>(work: Promise<T>, ms = REQUEST_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('etcdserver: request timed out')), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A member's peer and client ports, wired to its Raft member. */
+class MemberProcess {
+  readonly member: ReplicatedMember;
+  private readonly transport: PeerTransport;
+  private readonly self: RaftPeer;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly options: MemberServerOptions;
+  private readonly storage: { close(): void };
+
+  constructor(options: MemberServerOptions) {
+    this.options = options;
+    const self = options.peers.find((peer) => peer.name === options.name);
+    if (!self) {
+      throw new Error(
+        `--name ${options.name} is not in --initial-cluster (${options.peers.map((peer) => peer.name).join(', ')})`,
+      );
+    }
+    this.self = self;
+    const storage = new options.chapter.FileRaftStorage(options.dataDir);
+    this.storage = storage;
+    this.transport = new PeerTransport(self.id, options.peers);
+    const node = options.createRaftNode({
+      id: self.id,
+      peers: options.peers.map((peer) => peer.id),
+      storage,
+    });
+    this.member = new options.chapter.RaftMember({
+      node,
+      storage,
+      send: (messages) => this.transport.send(messages),
+      apply: (command) => applyToStore(options.storeUrl, command),
+    });
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.member.tick(), this.options.tickMs ?? 100);
+  }
+
+  /** The leader's peer entry, waiting a little while an election is under way. */
+  private async leader(): Promise<RaftPeer> {
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      const lead = this.options.peers.find((peer) => peer.id === this.member.node.lead);
+      if (lead) return lead;
+      if (Date.now() > deadline) throw new Error('etcdserver: no leader');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Puts a command through the log, on the leader (chapter 16b's routing). */
+  async propose(command: Command): Promise<Applied> {
+    return this.options.chapter.proposeVia(this.member, this.self.id, await this.leader(), command);
+  }
+
+  /** The index a linearizable read waits for, the leader's (chapter 16b's routing). */
+  async readIndex(): Promise<number> {
+    return this.options.chapter.readIndexVia(this.member, this.self.id, await this.leader());
+  }
+
+  /** The peer port: messages in, proposals and read indexes from followers. */
+  async servePeer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    const body = await readBody(request);
+    try {
+      if (path === '/raft') {
+        this.member.receive(JSON.parse(body) as Message[]);
+        response.writeHead(204).end();
+      } else if (path === '/propose') {
+        answer(response, await withTimeout(this.member.propose(JSON.parse(body) as Command)));
+      } else if (path === '/readindex') {
+        answer(response, {
+          status: 200,
+          body: JSON.stringify({ index: await withTimeout(this.member.readIndex()) }),
+        });
+      } else if (path === '/member') {
+        const clientURLs = this.options.advertiseClientUrls ?? [];
+        answer(response, {
+          status: 200,
+          body: JSON.stringify({ name: this.self.name, clientURLs }),
+        });
+      } else {
+        answer(response, { status: 404, body: JSON.stringify({ error: `no peer route ${path}` }) });
+      }
+    } catch (error) {
+      answer(response, unavailable((error as Error).message));
+    }
+  }
+
+  /** The client port: writes through the log, ranges after the read index, the rest to the store. */
+  async serveClient(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0]!.replace(/^\/v3beta\//, '/v3/');
+    const storeUrl = this.options.storeUrl;
+    if (
+      request.method !== 'POST' ||
+      !(
+        WRITE_PATHS.has(path) ||
+        READ_PATHS.has(path) ||
+        path.startsWith('/v3/maintenance/') ||
+        path.startsWith('/v3/cluster/')
+      )
+    ) {
+      return pipeToStore(storeUrl, request, response);
+    }
+    const body = await readBody(request);
+    try {
+      if (WRITE_PATHS.has(path)) {
+        const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
+        return answer(response, await withTimeout(this.propose({ path, body: sent })));
+      }
+      if (READ_PATHS.has(path)) {
+        const serializable = path === '/v3/kv/range' && /"serializable"\s*:\s*true/.test(body);
+        if (!serializable) await this.member.waitApplied(await withTimeout(this.readIndex()));
+        return pipeToStore(storeUrl, request, response, body);
+      }
+      if (path === '/v3/maintenance/status') return answer(response, await this.status());
+      if (path === '/v3/cluster/member/list') return answer(response, await this.memberList());
+      return pipeToStore(storeUrl, request, response, body);
+    } catch (error) {
+      answer(response, unavailable((error as Error).message));
+    }
+  }
+
+  /** The response header etcd puts on cluster-level answers. */
+  private header(): Record<string, string> {
+    const ids = memberIds(this.self.name);
+    // One cluster ID for every member: derived from the whole --initial-cluster, as etcd derives it
+    // from the members' peer URLs (and the cluster token).
+    const cluster = memberIds(
+      this.options.peers.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
+    );
+    const node = this.member.node;
+    return {
+      cluster_id: String(cluster.clusterId),
+      member_id: String(ids.memberId),
+      raft_term: String(node.term),
+    };
+  }
+
+  /** etcd's StatusResponse: who leads, the Raft term and index, and how far this member applied. */
+  async status(): Promise<Applied> {
+    const node = this.member.node;
+    const lead = this.options.peers.find((peer) => peer.id === node.lead);
+    const raft = node as unknown as { log?: { lastIndex(): number } };
+    const status = {
+      header: this.header(),
+      version: '3.4.30',
+      leader: lead ? String(memberIds(lead.name).memberId) : '0',
+      raftIndex: String(raft.log?.lastIndex() ?? this.member.appliedIndex),
+      raftTerm: String(node.term),
+      raftAppliedIndex: String(this.member.appliedIndex),
+    };
+    return { status: 200, body: JSON.stringify(status) };
+  }
+
+  /** etcd's MemberListResponse: every member's ID, name, peer and client URLs. */
+  async memberList(): Promise<Applied> {
+    const members = await Promise.all(
+      this.options.peers.map(async (peer) => {
+        let clientURLs: string[] = [];
+        if (peer.id === this.self.id) clientURLs = this.options.advertiseClientUrls ?? [];
+        else {
+          try {
+            const reply = await fetch(`${peer.peerUrl}/member`, {
+              signal: AbortSignal.timeout(500),
+            });
+            clientURLs = ((await reply.json()) as { clientURLs: string[] }).clientURLs;
+          } catch {
+            // An unreachable member is listed without its client URLs.
+          }
+        }
+        return {
+          ID: String(memberIds(peer.name).memberId),
+          name: peer.name,
+          peerURLs: [peer.peerUrl],
+          clientURLs,
+        };
+      }),
+    );
+    return { status: 200, body: JSON.stringify({ header: this.header(), members }) };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.transport.stop();
+    this.member.stop();
+    this.storage.close();
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const address = server.address() as AddressInfo;
+      resolve(`http://${host.includes(':') ? `[${host}]` : host}:${address.port}`);
+    });
+  });
+}
+
+/** Starts a member: its peer port, its client ports and its clock. */
+export async function startMember(options: MemberServerOptions): Promise<MemberServer> {
+  const running = new MemberProcess(options);
+  const servers: Server[] = [];
+  const close = async () => {
+    running.stop();
+    await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      ),
+    );
+  };
+  try {
+    const peerServer = createServer(
+      (request, response) => void running.servePeer(request, response),
+    );
+    servers.push(peerServer);
+    const peerUrl = await listen(peerServer, options.peerListen.host, options.peerListen.port);
+    const clientUrls: string[] = [];
+    for (const { host, port } of options.clientListen) {
+      const clientServer = createServer(
+        (request, response) => void running.serveClient(request, response),
+      );
+      servers.push(clientServer);
+      clientUrls.push(await listen(clientServer, host, port));
+    }
+    running.start();
+    return { member: running.member, clientUrls, peerUrl, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

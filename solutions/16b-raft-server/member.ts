@@ -1,0 +1,160 @@
+// One member of the replicated store: chapter 16a's Raft node driven by a clock, a disk and a
+// network, as etcd's raftNode drives etcd's raft package. Every tick and every message is followed by
+// one turn of the Ready loop: persist the hard state and entries (fsync), then send the messages,
+// then apply the committed entries to the state machine, one at a time, in log order. A client's
+// write becomes a proposal; the member answers it once its entry is applied here, with what the
+// state machine answered. A linearizable read waits for a read barrier: an entry the leader commits
+// after the read arrived, so the member's state is at least as new as any write acknowledged before.
+//
+// Words: a *proposal* is a command offered to the leader's log; it is *applied* when the state
+// machine has run it; *the state machine* is the store (chapters 01 and 02) that each member keeps.
+import {
+  None,
+  type Entry,
+  type Message,
+  type NodeId,
+  type RaftNode,
+  type RaftStorage,
+} from '../../harness/contracts/raft.ts';
+import type {
+  Applied,
+  Command,
+  MemberOptions,
+  ReplicatedMember,
+} from '../../harness/contracts/raft-server.ts';
+
+/** Thrown by propose on a member that is not the leader: `leader` says whom to ask (None if unknown). */
+export class NotLeaderError extends Error {
+  readonly leader: NodeId;
+  constructor(leader: NodeId) {
+    super(leader === None ? 'etcdserver: no leader' : `etcdserver: not leader (leader ${leader})`);
+    this.leader = leader;
+  }
+}
+
+interface Pending {
+  term: number;
+  resolve(applied: Applied): void;
+  reject(error: Error): void;
+}
+
+export class RaftMember implements ReplicatedMember {
+  readonly node: RaftNode;
+  private readonly storage: RaftStorage;
+  private readonly sendMessages: (messages: Message[]) => void;
+  private readonly applyCommand: MemberOptions['apply'];
+  /** Proposals of this member waiting for their entry to be applied, by index. */
+  private readonly pending = new Map<number, Pending>();
+  /** Waiters for the applied index to reach a value. */
+  private appliedWaiters: Array<{ index: number; resolve(): void }> = [];
+  /** The last index applied to the state machine. */
+  appliedIndex = 0;
+  /** The last index handed to the apply chain (applied or about to be). */
+  private lastQueued = 0;
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(options: MemberOptions) {
+    this.node = options.node;
+    this.storage = options.storage;
+    this.sendMessages = options.send;
+    this.applyCommand = options.apply;
+  }
+
+  /** One unit of logical time, then a turn of the Ready loop. */
+  tick(): void {
+    this.node.tick();
+    this.handleReady();
+  }
+
+  /** Messages another member sent, then a turn of the Ready loop. */
+  receive(messages: Message[]): void {
+    for (const message of messages) this.node.step(message);
+    this.handleReady();
+  }
+
+  /**
+   * The Ready loop's turn: what the node asks is done in its order. Persisting comes first, so no
+   * member ever promises (a vote, an acknowledged append) what it could forget in a crash.
+   */
+  handleReady(): void {
+    const ready = this.node.ready();
+    if (ready.hardState || ready.entries.length > 0) {
+      this.storage.save(ready.hardState, ready.entries);
+    }
+    if (ready.messages.length > 0) this.sendMessages(ready.messages);
+    for (const entry of ready.committedEntries) this.queueApply(entry);
+  }
+
+  /** Chains an entry's apply after the previous one's, so the store sees the log's order. */
+  private queueApply(entry: Entry): void {
+    if (entry.index <= this.lastQueued) return;
+    this.lastQueued = entry.index;
+    this.applying = this.applying.then(() => this.applyEntry(entry));
+  }
+
+  /**
+   * Applies one entry: a request runs on the store, a no-op or barrier does nothing. The proposal
+   * waiting at this index gets the answer if the entry is its own (same term); if another leader's
+   * entry took the index, the proposal was lost and its client hears so.
+   */
+  private async applyEntry(entry: Entry): Promise<void> {
+    let applied: Applied = { status: 200, body: '{}' };
+    const command = entry.command ? (JSON.parse(entry.command) as Command) : undefined;
+    if (command && 'path' in command) {
+      try {
+        applied = await this.applyCommand(command);
+      } catch (error) {
+        applied = { status: 500, body: JSON.stringify({ error: (error as Error).message }) };
+      }
+    }
+    this.appliedIndex = entry.index;
+    const waiting = this.pending.get(entry.index);
+    if (waiting) {
+      this.pending.delete(entry.index);
+      if (waiting.term === entry.term) waiting.resolve(applied);
+      else waiting.reject(new Error('etcdserver: leader changed'));
+    }
+    const ready = this.appliedWaiters.filter((waiter) => waiter.index <= entry.index);
+    this.appliedWaiters = this.appliedWaiters.filter((waiter) => waiter.index > entry.index);
+    for (const waiter of ready) waiter.resolve();
+  }
+
+  /** Offers a command to the log; resolves with what the state machine answered it here. */
+  propose(command: Command): Promise<Applied> {
+    const placed = this.node.propose(JSON.stringify(command));
+    if (!placed) return Promise.reject(new NotLeaderError(this.node.lead));
+    const answer = new Promise<Applied>((resolve, reject) => {
+      this.pending.set(placed.index, { term: placed.term, resolve, reject });
+    });
+    this.handleReady();
+    return answer;
+  }
+
+  /**
+   * On the leader: the index a linearizable read must wait for. A barrier entry is committed after
+   * the read arrived, so every write acknowledged before the read is at or below it, and this node
+   * was still the leader when a quorum took it.
+   */
+  async readIndex(): Promise<number> {
+    const placed = this.node.propose(JSON.stringify({ barrier: true } satisfies Command));
+    if (!placed) throw new NotLeaderError(this.node.lead);
+    await new Promise<Applied>((resolve, reject) => {
+      this.pending.set(placed.index, { term: placed.term, resolve, reject });
+      this.handleReady();
+    });
+    return placed.index;
+  }
+
+  /** Resolves once this member has applied at least `index`. */
+  waitApplied(index: number): Promise<void> {
+    if (this.appliedIndex >= index) return Promise.resolve();
+    return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
+  }
+
+  /** Fails every waiting proposal: the member is stopping. */
+  stop(): void {
+    for (const waiting of this.pending.values())
+      waiting.reject(new Error('etcdserver: server stopped'));
+    this.pending.clear();
+  }
+}
