@@ -83,6 +83,28 @@ export interface KubeletOptions {
   streaming?: StreamingServer;
   /** More GET paths of the kubelet API, each served whole by a later chapter (14's /stats/summary). */
   routes?: KubeletRoute[];
+  /** Pods from manifest files, and their mirror pods (chapter 18a); without it, none. */
+  staticPods?: StaticPodSource;
+}
+
+/**
+ * The kubelet's seam for pods that come from files (chapter 18a's static pods, the kubelet's
+ * --pod-manifest-path). The kubelet runs them as it runs the API server's pods, even while no API
+ * server answers, and never runs a mirror pod (harness/api/static-pods.ts) it finds in the API.
+ */
+export interface StaticPodSource {
+  /** Watches the manifests; calls resync(key) for each static pod that came, changed or went. */
+  run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void>;
+  /** The static pod under "namespace/name", as its file says, with the status last set. */
+  get(podKey: string): Pod | undefined;
+  /** Records the status the kubelet observed for the static pod (its mirror shows it). */
+  setStatus(podKey: string, status: PodStatus): void;
+  /**
+   * Makes the API server's mirror pod match the static pod of `podKey`: creates it, replaces one
+   * deleted or outdated, writes its status, or deletes it when the static pod is gone. `mirror` is
+   * the pod the API server has under that key, if any. Throws when the API server cannot be reached.
+   */
+  syncMirror(podKey: string, mirror: Pod | undefined): Promise<void>;
 }
 
 /** A GET path of the kubelet API that a later chapter serves: chapter 14's /stats/summary. */

@@ -16,7 +16,9 @@
 // (whether and when to restart), containers.ts (the runtime's configs), probes.ts, and events.ts
 // (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
 // What happens inside a pod beyond that (volumes, env from ConfigMaps and Secrets, init containers)
-// comes through one seam, the optional PodConfiguration that chapter 10a fills.
+// comes through one seam, the optional PodConfiguration that chapter 10a fills. Pods from files
+// (static pods, chapter 18a) come through another, the optional StaticPodSource: they run on a queue
+// of their own that needs no API server, and their copies in the API (mirror pods) are never run.
 import type {
   Container,
   ContainerStatus,
@@ -35,7 +37,8 @@ import {
   type Timer,
   type TimerClock,
 } from '../../harness/clock.ts';
-import type { PodConfiguration } from '../../harness/contracts/kubelet.ts';
+import type { PodConfiguration, StaticPodSource } from '../../harness/contracts/kubelet.ts';
+import { isMirrorPod } from '../../harness/api/static-pods.ts';
 import {
   containerNameLabel,
   ContainerConfigError,
@@ -83,6 +86,8 @@ export interface KubeletOptions extends NodeConfig {
   streaming?: StreamingServer;
   /** More GET paths of the kubelet API (chapter 14's /stats/summary); without them, none. */
   routes?: KubeletRoute[];
+  /** Pods from manifest files and their mirror pods (chapter 18a); without it, none. */
+  staticPods?: StaticPodSource;
 }
 
 /** The key of a pod: "namespace/name". */
@@ -137,6 +142,8 @@ export class Kubelet {
   private apiPort: number | undefined;
   /** Queues a pod key for a sync, now or later; a no-op until run() has a queue. */
   private enqueue: (key: string, afterMs?: number) => void = () => {};
+  /** Queues a static pod's key on the static pods' own queue (chapter 18a's seam). */
+  private enqueueStatic: (key: string, afterMs?: number) => void = () => {};
 
   constructor(options: KubeletOptions) {
     this.options = options;
@@ -250,7 +257,10 @@ export class Kubelet {
     signal.addEventListener('abort', () => {
       for (const { probes } of this.probes.values()) probes.stop();
     });
-    await this.keepAlive(signal);
+    const { staticPods } = this.options;
+    // Static pods first: they may be the very API server the rest waits for.
+    const runningStatic = staticPods && this.runStaticPods(staticPods, signal);
+    await (staticPods ? this.keepAliveOnceReachable(signal) : this.keepAlive(signal));
 
     // A container's environment names the Services there were when it started: have them first.
     this.services.run(signal);
@@ -263,8 +273,10 @@ export class Kubelet {
       // Pods are independent: several are synced at once (the queue keeps each pod to one worker).
       workers: 8,
     });
-    this.enqueue = (key, afterMs = 0) =>
+    const enqueueApi = (key: string, afterMs = 0) =>
       afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
+    this.enqueue = (key, afterMs) =>
+      staticPods?.get(key) ? this.enqueueStatic(key, afterMs) : enqueueApi(key, afterMs);
     const remember = (pod: Pod) =>
       this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30);
     pods.addEventHandlers({ add: remember, delete: remember });
@@ -284,12 +296,62 @@ export class Kubelet {
       last = states;
       for (const key of keys) this.enqueue(key);
     });
+    await Promise.all([controller.run(signal), runningStatic]);
+  }
+
+  /**
+   * Runs the static pods on a queue of their own, whose workers start at once: unlike the API
+   * server's pods, they wait for no informer. A key changed in the files is synced there.
+   */
+  private async runStaticPods(staticPods: StaticPodSource, signal: AbortSignal): Promise<void> {
+    const { toolkit } = this.options;
+    const controller = toolkit.createController({
+      name: `kubelet-${this.nodeName}-static`,
+      queue: toolkit.createWorkQueue({ clock: this.clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
+      reconcile: (key) => this.reconcileStatic(staticPods, key),
+      workers: 4,
+    });
+    this.enqueueStatic = (key, afterMs = 0) =>
+      afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
+    void staticPods.run(signal, (key) => this.enqueueStatic(key));
     await controller.run(signal);
+  }
+
+  /** keepAlive, tried again every second until the API server answers (it may be a static pod). */
+  private async keepAliveOnceReachable(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      try {
+        return await this.keepAlive(signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        await new Promise<void>((resolve) => this.clock.setTimeout(() => resolve(), 1000));
+      }
+    }
+  }
+
+  /**
+   * A static pod's sync: the pod its file gives run (a changed file gives a new uid, so the old
+   * one's sandbox goes first) or, its file gone, stopped; then its mirror pod made to match.
+   */
+  private async reconcileStatic(staticPods: StaticPodSource, key: string): Promise<void> {
+    const pod = staticPods.get(key);
+    const grace = this.gracePeriods.get(key) ?? 30;
+    if (pod) {
+      this.gracePeriods.set(key, pod.spec.terminationGracePeriodSeconds ?? 30);
+      await this.killPod(key, grace, pod.metadata.uid);
+      await this.syncPod(pod);
+    } else {
+      await this.killPod(key, grace);
+    }
+    await staticPods.syncMirror(key, this.pods.get(key));
   }
 
   /** The controller's reconcile: the pod of `key` as the informer has it, gone, or going. */
   async reconcile(key: string): Promise<void> {
     const pod = this.pods.get(key);
+    // A static pod, or its mirror pod changed in the API: the static pods' queue syncs it.
+    if (this.options.staticPods?.get(key) || (pod && isMirrorPod(pod)))
+      return this.enqueueStatic(key);
     if (!pod) return this.killPod(key, this.gracePeriods.get(key) ?? 30);
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod);
     return this.syncPod(pod);
@@ -410,6 +472,10 @@ export class Kubelet {
     }
     // The same status as the pod shows already: no write (the API server would work for nothing).
     if (sameStatus(pod.status, status)) return;
+    // A static pod's status is its mirror pod's to show (chapter 18a's syncMirror writes it).
+    const staticPods = this.options.staticPods;
+    if (staticPods && staticPods.get(keyOf(pod))?.metadata.uid === pod.metadata.uid)
+      return staticPods.setStatus(keyOf(pod), status);
     const pods = this.options.client.resource<Pod>('pods', pod.metadata.namespace);
     try {
       // Usually the cached pod is the latest: one write. If not (409), read, compare, retry.
@@ -549,13 +615,17 @@ export class Kubelet {
 
   // --- Pods that go --------------------------------------------------------------------------
 
-  /** Stops the containers of the pod `key` within `graceSeconds`, then removes its sandboxes. */
-  async killPod(key: string, graceSeconds: number): Promise<void> {
+  /**
+   * Stops the containers of the pod `key` within `graceSeconds`, then removes its sandboxes; all
+   * but the sandbox of `keepUid` when one is given (a static pod whose file changed).
+   */
+  async killPod(key: string, graceSeconds: number, keepUid?: string): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
     const sandboxes = await this.runtime.listPodSandbox({
       labelSelector: { [podNamespaceLabel]: namespace, [podNameLabel]: name },
     });
     for (const sandbox of sandboxes) {
+      if (keepUid !== undefined && sandbox.metadata.uid === keepUid) continue;
       const containers = await this.runtime.listContainers({ podSandboxId: sandbox.id });
       for (const container of containers) {
         const probeKey = `${container.labels[podUidLabel]}/${container.metadata.name}`;
@@ -580,7 +650,7 @@ export class Kubelet {
       await this.runtime.removePodSandbox(sandbox.id);
       await configuration?.cleanupPod(sandbox.metadata.uid);
     }
-    this.gracePeriods.delete(key);
+    if (keepUid === undefined) this.gracePeriods.delete(key);
   }
 
   /**
