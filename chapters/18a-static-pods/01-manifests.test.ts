@@ -66,7 +66,9 @@ describe('Static pod manifests', () => {
     const pod = examplePod('web');
     const uid = staticPodUid(pod, 'node-1', '/m/web.yaml');
     expect(uid, 'an md5 hash in hex').toMatch(/^[0-9a-f]{32}$/);
-    expect(staticPodUid(examplePod('web'), 'node-1', '/m/web.yaml'), 'the same pod again').toBe(uid);
+    expect(staticPodUid(examplePod('web'), 'node-1', '/m/web.yaml'), 'the same pod again').toBe(
+      uid,
+    );
     const changed = examplePod('web');
     changed.spec.containers[0]!.image = 'kata/echo:2.0';
     const others = [

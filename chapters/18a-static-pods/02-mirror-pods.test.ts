@@ -66,7 +66,9 @@ describe('Mirror pods', () => {
     const changed = runningStatic();
     changed.spec.containers[0]!.image = 'kata/echo:2.0';
     const edited = staticPod(changed, 'node-1', '/m/web.yaml', '2026-12-03T10:06:00Z');
-    expect(mirrorStep(edited, storedMirror(pod)), 'the file was edited: a new hash').toBe('replace');
+    expect(mirrorStep(edited, storedMirror(pod)), 'the file was edited: a new hash').toBe(
+      'replace',
+    );
   });
 
   test("mirrorStep: write the status when the mirror's is not the static pod's", () => {

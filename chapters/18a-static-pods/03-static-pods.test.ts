@@ -2,7 +2,7 @@
 // mirror pods kept in line on the reference API server. Last, the whole: the reference kubelet of
 // chapter 06 on the fake runtime runs them with no API server, restarts them by their policy,
 // stops a pod whose file is removed, and, once an API server answers, publishes its mirror pod.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -15,7 +15,7 @@ import { testScope } from '../../harness/testing/scope.ts';
 import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { createKubelet } from '../../solutions/06-kubelet/kubelet.ts';
-import { StaticPods } from './static-pods.ts';
+import { createStaticPods, StaticPods } from './static-pods.ts';
 
 const scope = testScope();
 const folders: string[] = [];
@@ -61,6 +61,18 @@ describe('The static pod source', () => {
     expect(source.get('default/web-node-1'), 'no pod any more').toBeUndefined();
     const missing = new StaticPods({ manifestPath: path.join(folder, 'nope'), nodeName: 'n' });
     expect(await missing.scan(), 'a folder that does not exist holds no pods').toEqual([]);
+  });
+
+  test('readFolder reads every file of the folder in name order, and no sub-folder', async () => {
+    const folder = await manifestFolder();
+    await writeFile(path.join(folder, 'b.yaml'), 'kind: B');
+    await writeFile(path.join(folder, 'a.yaml'), 'kind: A');
+    await mkdir(path.join(folder, 'old'));
+    const source = new StaticPods({ manifestPath: folder, nodeName: 'node-1' });
+    expect(await source.readFolder(), 'a.yaml, b.yaml and the folder old').toEqual([
+      { path: path.join(folder, 'a.yaml'), text: 'kind: A' },
+      { path: path.join(folder, 'b.yaml'), text: 'kind: B' },
+    ]);
   });
 
   test('a pod whose file did not change keeps the status set; each bad file is told once', async () => {
@@ -148,7 +160,12 @@ describe('The static pod source', () => {
     const clock = new FakeClock(Date.parse('2026-12-03T10:00:00Z'));
     const runtime = new FakeRuntime({ clock, podCidr: '127.244.0.0/24' });
     const client = toolkit.createClient({ server: 'http://127.0.0.1:9' });
-    const staticPods = new StaticPods({ manifestPath: folder, nodeName: 'node-1', clock, client });
+    const staticPods = createStaticPods({
+      manifestPath: folder,
+      nodeName: 'node-1',
+      clock,
+      client,
+    });
     const options = { ...nodeOptions, client, runtime, clock, staticPods };
     inBackground(createKubelet(options).run(scope.stopper().signal));
     const running = async () =>
@@ -177,14 +194,20 @@ describe('The static pod source', () => {
     const options = { ...nodeOptions, client, runtime, staticPods };
     inBackground(createKubelet(options).run(scope.stopper().signal));
     const pods = client.resource<Pod>('pods', 'default');
-    const mirror = async () => (await pods.list()).items.find((p) => p.metadata.name === 'web-node-1');
+    const mirror = async () =>
+      (await pods.list()).items.find((p) => p.metadata.name === 'web-node-1');
     await waitFor(async () => (await mirror())?.status?.phase === 'Running', 'a Running mirror');
     const first = (await mirror())!;
-    expect(first.metadata.annotations?.[mirrorPodAnnotation], 'its mirror annotation').toBeDefined();
+    expect(
+      first.metadata.annotations?.[mirrorPodAnnotation],
+      'its mirror annotation',
+    ).toBeDefined();
     await pods.delete('web-node-1');
     await waitFor(async () => {
       const again = await mirror();
-      return !!again && again.metadata.uid !== first.metadata.uid && !again.metadata.deletionTimestamp;
+      return (
+        !!again && again.metadata.uid !== first.metadata.uid && !again.metadata.deletionTimestamp
+      );
     }, 'a new mirror pod');
     expect(runtime.callsTo('startContainer'), 'the static pod was not restarted').toHaveLength(1);
   });

@@ -4,8 +4,10 @@
 // mirror carries the static pod's hash in kubernetes.io/config.mirror and is owned by the Node. It
 // is a window, not a handle: deleting it stops nothing, the kubelet makes it again; only the file
 // says what runs.
-import { configHashAnnotation, mirrorPodAnnotation } from '../../harness/api/static-pods.ts';
 import type { Pod } from '../../harness/api/types.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+
+const section = '§ Mirror pods';
 
 /** The node a mirror pod belongs to: its name and uid, for the owner reference. */
 export interface NodeIdentity {
@@ -21,18 +23,7 @@ export type MirrorStep = 'create' | 'replace' | 'delete' | 'status' | 'none';
  * the mirror annotation (the static pod's hash) and the Node as its controller owner.
  */
 export function mirrorPodOf(pod: Pod, node: NodeIdentity): Pod {
-  const mirror = structuredClone(pod);
-  const { uid: _uid, resourceVersion: _version, ...metadata } = mirror.metadata;
-  const hash = pod.metadata.annotations?.[configHashAnnotation] ?? pod.metadata.uid ?? '';
-  mirror.metadata = {
-    ...metadata,
-    annotations: { ...metadata.annotations, [mirrorPodAnnotation]: hash },
-    ownerReferences: [
-      { apiVersion: 'v1', kind: 'Node', name: node.name, uid: node.uid, controller: true },
-    ],
-  };
-  delete mirror.status;
-  return mirror;
+  throw new NotImplemented('mirrorPodOf', section);
 }
 
 /**
@@ -42,11 +33,5 @@ export function mirrorPodOf(pod: Pod, node: NodeIdentity): Pod {
  * static pod's: write the status. Otherwise nothing.
  */
 export function mirrorStep(pod: Pod | undefined, mirror: Pod | undefined): MirrorStep {
-  if (!pod) return mirror ? 'delete' : 'none';
-  if (!mirror) return 'create';
-  const hash = pod.metadata.annotations?.[configHashAnnotation] ?? pod.metadata.uid;
-  if (mirror.metadata.deletionTimestamp || mirror.metadata.annotations?.[mirrorPodAnnotation] !== hash)
-    return 'replace';
-  if (JSON.stringify(mirror.status ?? {}) !== JSON.stringify(pod.status ?? {})) return 'status';
-  return 'none';
+  throw new NotImplemented('mirrorStep', section);
 }

@@ -8,16 +8,14 @@
 // The kubelet asks get(key) for the pod to run, tells setStatus what it observed, and calls
 // syncMirror after each sync. Mirror pods need an API server; a standalone kubelet (no client)
 // runs its static pods all the same and makes none.
-import { watch } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Node, Pod, PodStatus } from '../../harness/api/types.ts';
-import { isNotFound } from '../../harness/client/errors.ts';
+import type { Pod, PodStatus } from '../../harness/api/types.ts';
 import type { ApiClient } from '../../harness/client/types.ts';
-import { rfc3339, systemClock, type TimerClock } from '../../harness/clock.ts';
+import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import type { StaticPodSource } from '../../harness/contracts/kubelet.ts';
-import { changedKeys, readManifests, type ManifestFile } from './manifests.ts';
-import { mirrorPodOf, mirrorStep } from './mirror-pods.ts';
+import { NotImplemented } from '../../harness/not-implemented.ts';
+import type { ManifestFile } from './manifests.ts';
+
+const section = '§ The static pod source';
 
 export interface StaticPodsOptions {
   /** The folder of manifests (--pod-manifest-path). A folder that does not exist holds none. */
@@ -35,14 +33,6 @@ export interface StaticPodsOptions {
 export class StaticPods implements StaticPodSource {
   private readonly options: StaticPodsOptions;
   private readonly clock: TimerClock;
-  /** The static pods by key, as the last scan found them (with the status last set). */
-  private pods = new Map<string, Pod>();
-  /** The errors of the last scan, so that each is told once. */
-  private errors = new Set<string>();
-  /** The status last written to each mirror pod (by its uid), as JSON. */
-  private readonly written = new Map<string, string>();
-  /** The scan running now: scans run one after the other. */
-  private scanning: Promise<string[]> = Promise.resolve([]);
 
   constructor(options: StaticPodsOptions) {
     this.options = options;
@@ -51,123 +41,48 @@ export class StaticPods implements StaticPodSource {
 
   /** The files of the manifest folder (none when it does not exist), by name. */
   async readFolder(): Promise<ManifestFile[]> {
-    const folder = this.options.manifestPath;
-    let entries;
-    try {
-      entries = await readdir(folder, { withFileTypes: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-    const names = entries.filter((entry) => entry.isFile()).map((entry) => entry.name);
-    const files: ManifestFile[] = [];
-    for (const name of names.sort()) {
-      const file = path.join(folder, name);
-      files.push({ path: file, text: await readFile(file, 'utf8') });
-    }
-    return files;
+    throw new NotImplemented('StaticPods.readFolder', section);
   }
 
   /**
    * Reads the folder again; answers the keys of the static pods that came, went or changed. A pod
-   * whose file did not change is kept as it was (its status, when it was first seen).
+   * whose file did not change is kept as it was (its status, when it was first seen). Scans run
+   * one after the other; each error readManifests gives is told to onError once while it lasts.
    */
   scan(): Promise<string[]> {
-    this.scanning = this.scanning.catch(() => []).then(() => this.scanOnce());
-    return this.scanning;
+    throw new NotImplemented('StaticPods.scan', section);
   }
 
-  private async scanOnce(): Promise<string[]> {
-    const seen = rfc3339(this.clock.now());
-    const { pods, errors } = readManifests(await this.readFolder(), this.options.nodeName, seen);
-    for (const [key, pod] of pods) {
-      const known = this.pods.get(key);
-      if (known && known.metadata.uid === pod.metadata.uid) pods.set(key, known);
-    }
-    for (const error of errors) if (!this.errors.has(error)) this.options.onError?.(error);
-    this.errors = new Set(errors);
-    const changed = changedKeys(this.pods, pods);
-    this.pods = pods;
-    return changed;
-  }
-
+  /** The static pod under "namespace/name", as its file says, with the status last set. */
   get(podKey: string): Pod | undefined {
-    return this.pods.get(podKey);
+    throw new NotImplemented('StaticPods.get', section);
   }
 
+  /** Records the status the kubelet observed for the static pod (its mirror shows it). */
   setStatus(podKey: string, status: PodStatus): void {
-    const pod = this.pods.get(podKey);
-    if (pod) this.pods.set(podKey, { ...pod, status });
+    throw new NotImplemented('StaticPods.setStatus', section);
   }
 
   /**
    * Scans now, then on every change the folder's watch reports and every fileCheckMs, calling
-   * resync for each changed key, until `signal` aborts.
+   * resync for each changed key, until `signal` aborts. Resolves once the first scan is done.
    */
   async run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
-    const rescan = () =>
-      this.scan().then(
-        (keys) => keys.forEach(resync),
-        (error: Error) => this.options.onError?.(`${this.options.manifestPath}: ${error.message}`),
-      );
-    await rescan();
-    try {
-      const watcher = watch(this.options.manifestPath, { signal }, () => void rescan());
-      watcher.on('error', () => {});
-    } catch {
-      // No folder yet: the periodic read finds it once it exists.
-    }
-    const tick = () => {
-      if (signal.aborted) return;
-      void rescan().finally(() => {
-        if (!signal.aborted) timer = this.clock.setTimeout(tick, this.options.fileCheckMs ?? 20_000);
-      });
-    };
-    let timer = this.clock.setTimeout(tick, this.options.fileCheckMs ?? 20_000);
-    signal.addEventListener('abort', () => this.clock.clearTimeout(timer), { once: true });
+    throw new NotImplemented('StaticPods.run', section);
   }
 
+  /**
+   * Makes the API server's mirror pod match the static pod of `podKey`, by mirrorStep: creates it
+   * (owned by this Node, then its status written), deletes one deleted or outdated (at once, that
+   * very uid) and creates it again, writes its status (not twice the same), or deletes it when the
+   * static pod is gone. Without a client, nothing.
+   */
   async syncMirror(podKey: string, mirror: Pod | undefined): Promise<void> {
-    const { client } = this.options;
-    if (!client) return;
-    const pod = this.pods.get(podKey);
-    let step = mirrorStep(pod, mirror);
-    if (step === 'status' && this.written.get(mirror!.metadata.uid!) === JSON.stringify(pod!.status))
-      step = 'none';
-    if (step === 'none') return;
-    if (step === 'delete' || step === 'replace') await this.deleteMirror(client, mirror!);
-    if (step === 'delete') return;
-    if (step === 'status') return this.writeStatus(client, mirror!, pod!.status!);
-    const nodeName = this.options.nodeName;
-    const node = await client.resource<Node>('nodes').get(nodeName);
-    const pods = client.resource<Pod>('pods', pod!.metadata.namespace);
-    const created = await pods.create(mirrorPodOf(pod!, { name: nodeName, uid: node.metadata.uid! }));
-    if (pod!.status) await this.writeStatus(client, created, pod!.status);
-  }
-
-  /** Deletes the mirror pod at once, that very one (its uid); one already gone is fine. */
-  private async deleteMirror(client: ApiClient, mirror: Pod): Promise<void> {
-    const pods = client.resource<Pod>('pods', mirror.metadata.namespace);
-    try {
-      await pods.delete(mirror.metadata.name!, {
-        gracePeriodSeconds: 0,
-        preconditions: { uid: mirror.metadata.uid },
-      });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-    this.written.delete(mirror.metadata.uid!);
-  }
-
-  /** Writes the static pod's status onto its mirror pod, and remembers it was written. */
-  private async writeStatus(client: ApiClient, mirror: Pod, status: PodStatus): Promise<void> {
-    const pods = client.resource<Pod>('pods', mirror.metadata.namespace);
-    await pods.updateStatus({ ...mirror, status });
-    this.written.set(mirror.metadata.uid!, JSON.stringify(status));
+    throw new NotImplemented('StaticPods.syncMirror', section);
   }
 }
 
 /** The static pod source for the kubelet (harness/contracts/kubelet.ts). */
 export function createStaticPods(options: StaticPodsOptions): StaticPods {
-  return new StaticPods(options);
+  throw new NotImplemented('createStaticPods', section);
 }

@@ -119,6 +119,19 @@ export interface Kubelet {
   run(signal: AbortSignal): Promise<void>;
 }
 
+/** Chapter 18a's static-pods.ts: the source of pods from a manifest folder. */
+export interface StaticPodsModule {
+  createStaticPods: (options: {
+    /** The folder of manifests (--pod-manifest-path). */
+    manifestPath: string;
+    nodeName: string;
+    /** The API server, for mirror pods; without it, none. */
+    client?: ApiClient;
+    /** Told why a file gives no pod. */
+    onError?: (message: string) => void;
+  }) => StaticPodSource;
+}
+
 /** kubelet.ts. */
 export interface KubeletModule {
   createKubelet: (options: KubeletOptions) => Kubelet;

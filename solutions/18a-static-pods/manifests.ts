@@ -40,7 +40,9 @@ export function parseManifest(file: ManifestFile): Pod {
   if (typeof pod !== 'object' || pod === null || Array.isArray(pod))
     throw new Error(`${file.path}: invalid pod: not an object`);
   if (pod.kind !== 'Pod' || pod.apiVersion !== 'v1')
-    throw new Error(`${file.path}: invalid pod: expected kind Pod in v1, got ${pod.kind ?? 'none'}`);
+    throw new Error(
+      `${file.path}: invalid pod: expected kind Pod in v1, got ${pod.kind ?? 'none'}`,
+    );
   if (!pod.metadata?.name) throw new Error(`${file.path}: invalid pod: metadata.name is required`);
   return pod as Pod;
 }
@@ -82,7 +84,8 @@ export function staticPod(manifest: Pod, nodeName: string, path: string, seen: s
   const tolerations = pod.spec.tolerations ?? [];
   const tolerated = tolerations.some((t) => t.operator === 'Exists' && t.effect === 'NoExecute');
   pod.spec = { ...pod.spec, nodeName };
-  if (!tolerated) pod.spec.tolerations = [...tolerations, { operator: 'Exists', effect: 'NoExecute' }];
+  if (!tolerated)
+    pod.spec.tolerations = [...tolerations, { operator: 'Exists', effect: 'NoExecute' }];
   pod.status = { phase: 'Pending' };
   return pod;
 }
@@ -92,7 +95,11 @@ export function staticPod(manifest: Pod, nodeName: string, path: string, seen: s
  * are skipped (editors' swap files); a file that is not a Pod, or a second pod of the same key,
  * is an error and gives no pod.
  */
-export function readManifests(files: ManifestFile[], nodeName: string, seen: string): ManifestFolder {
+export function readManifests(
+  files: ManifestFile[],
+  nodeName: string,
+  seen: string,
+): ManifestFolder {
   const pods = new Map<string, Pod>();
   const errors: string[] = [];
   for (const file of files) {
@@ -117,7 +124,5 @@ function baseName(path: string): string {
 /** The keys of the static pods that came, went, or changed (a new uid) from `before` to `after`. */
 export function changedKeys(before: Map<string, Pod>, after: Map<string, Pod>): string[] {
   const keys = new Set([...before.keys(), ...after.keys()]);
-  return [...keys].filter(
-    (key) => before.get(key)?.metadata.uid !== after.get(key)?.metadata.uid,
-  );
+  return [...keys].filter((key) => before.get(key)?.metadata.uid !== after.get(key)?.metadata.uid);
 }

@@ -45,7 +45,10 @@ export function mirrorStep(pod: Pod | undefined, mirror: Pod | undefined): Mirro
   if (!pod) return mirror ? 'delete' : 'none';
   if (!mirror) return 'create';
   const hash = pod.metadata.annotations?.[configHashAnnotation] ?? pod.metadata.uid;
-  if (mirror.metadata.deletionTimestamp || mirror.metadata.annotations?.[mirrorPodAnnotation] !== hash)
+  if (
+    mirror.metadata.deletionTimestamp ||
+    mirror.metadata.annotations?.[mirrorPodAnnotation] !== hash
+  )
     return 'replace';
   if (JSON.stringify(mirror.status ?? {}) !== JSON.stringify(pod.status ?? {})) return 'status';
   return 'none';

@@ -120,7 +120,8 @@ export class StaticPods implements StaticPodSource {
     const tick = () => {
       if (signal.aborted) return;
       void rescan().finally(() => {
-        if (!signal.aborted) timer = this.clock.setTimeout(tick, this.options.fileCheckMs ?? 20_000);
+        if (!signal.aborted)
+          timer = this.clock.setTimeout(tick, this.options.fileCheckMs ?? 20_000);
       });
     };
     let timer = this.clock.setTimeout(tick, this.options.fileCheckMs ?? 20_000);
@@ -132,7 +133,10 @@ export class StaticPods implements StaticPodSource {
     if (!client) return;
     const pod = this.pods.get(podKey);
     let step = mirrorStep(pod, mirror);
-    if (step === 'status' && this.written.get(mirror!.metadata.uid!) === JSON.stringify(pod!.status))
+    if (
+      step === 'status' &&
+      this.written.get(mirror!.metadata.uid!) === JSON.stringify(pod!.status)
+    )
       step = 'none';
     if (step === 'none') return;
     if (step === 'delete' || step === 'replace') await this.deleteMirror(client, mirror!);
@@ -141,7 +145,9 @@ export class StaticPods implements StaticPodSource {
     const nodeName = this.options.nodeName;
     const node = await client.resource<Node>('nodes').get(nodeName);
     const pods = client.resource<Pod>('pods', pod!.metadata.namespace);
-    const created = await pods.create(mirrorPodOf(pod!, { name: nodeName, uid: node.metadata.uid! }));
+    const created = await pods.create(
+      mirrorPodOf(pod!, { name: nodeName, uid: node.metadata.uid! }),
+    );
     if (pod!.status) await this.writeStatus(client, created, pod!.status);
   }
 
