@@ -15,16 +15,12 @@ export const chapter18A: Chapter = {
     {
       title: 'Reading a manifest',
       from: `${manifests}parseManifest reads a Pod in YAML or in JSON`,
-      functions: ['parseManifest', 'staticPodName', 'staticPodUid'],
+      functions: ['parseManifest', 'staticPodName', 'staticPodUid', 'staticPod'],
     },
     {
-      title: 'A static pod on its node',
-      from: `${manifests}staticPod: named for the node, in default, bound, annotated, tolerating NoExecute, Pending`,
-      functions: ['staticPod', 'readManifests', 'changedKeys'],
-    },
-    {
-      title: 'Mirror pods',
-      from: `${mirrors}mirrorPodOf: the static pod's copy, annotated with its hash and owned by the Node`,
+      title: 'A folder of static pods, and their mirrors',
+      from: `${manifests}staticPod keeps a namespace the manifest gives, and a NoExecute toleration it has`,
+      functions: ['readManifests', 'changedKeys', 'mirrorPodOf', 'mirrorStep'],
     },
     {
       title: 'Watching the folder',
