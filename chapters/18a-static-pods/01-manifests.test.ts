@@ -97,6 +97,7 @@ describe('Static pod manifests', () => {
       },
     });
     expect(pod.spec.nodeName, 'spec.nodeName').toBe('node-1');
+    expect(pod.spec.automountServiceAccountToken, 'no ServiceAccount token').toBe(false);
     expect(pod.spec.tolerations, 'the tolerations').toEqual([
       { operator: 'Exists', effect: 'NoExecute' },
     ]);

@@ -43,7 +43,8 @@ export function staticPodUid(pod: Pod, nodeName: string, path: string): string {
 /**
  * The static pod a manifest gives on this node: its uid, name and namespace filled in, bound to
  * the node, annotated with its hash, source "file" and when it was seen, tolerating every
- * NoExecute taint (a node's trouble must not evict its control plane), and Pending.
+ * NoExecute taint (a node's trouble must not evict its control plane), with no ServiceAccount
+ * token mounted (automountServiceAccountToken false), and Pending.
  */
 export function staticPod(manifest: Pod, nodeName: string, path: string, seen: string): Pod {
   throw new NotImplemented('staticPod', section);

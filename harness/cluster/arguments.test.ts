@@ -61,6 +61,9 @@ describe('The plan', () => {
     const kubelet = nodes[0]!;
     expect(flag(kubelet, '--node-ip')).toBe(nodeIp(210));
     expect(Number(flag(kubelet, '--port'))).toBeGreaterThan(0);
+    expect(flag(kubelet, '--pod-manifest-path'), "node-1's static pod folder").toMatch(
+      /nodes\/node-1\/manifests$/,
+    );
     expect(kubelet.health).toBe(`http://${nodeIp(210)}:${flag(kubelet, '--port')}/healthz`);
     expect(nodes[3]!.address).toBe(nodeIp(211));
     for (const component of [controllerManager!, scheduler!]) {

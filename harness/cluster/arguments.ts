@@ -237,6 +237,9 @@ export function kubeletArguments(
     node.rootDir,
     '--port',
     String(node.kubeletPort),
+    // Each node's static pods, as kubeadm's /etc/kubernetes/manifests (chapter 18a).
+    '--pod-manifest-path',
+    path.join(node.rootDir, 'manifests'),
     ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }

@@ -18,6 +18,9 @@
 // resolver of the pod's programs; --cluster-domain is its domain, --resolv-conf the node's own
 // resolver configuration (what dnsPolicy Default gives). Without --cluster-dns pods use the host's.
 //
+// With --pod-manifest-path (kubeadm's /etc/kubernetes/manifests) the kubelet also runs the static
+// pods of that folder (chapter 18a's static-pods.ts) and publishes their mirror pods.
+//
 // With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
 // free port of 127.0.0.1 and recorded on the pod (host-ports.ts) before the kubelet starts it.
@@ -37,7 +40,7 @@ import {
 } from '../network.ts';
 import type { Pod } from '../api/types.ts';
 import type { ApiClient, ClientConfig } from '../client/types.ts';
-import type { PodConfiguration } from '../contracts/kubelet.ts';
+import type { PodConfiguration, StaticPodSource } from '../contracts/kubelet.ts';
 import type { DnsConfig } from '../runtime/cri.ts';
 import { parseResolvConf } from '../runtime/images/pod-resolver.mjs';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
@@ -62,7 +65,7 @@ import { metricsRoute, registerKubeletGauges } from './prometheus.ts';
 const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--node-name NAME] [--node-ip IP]
                         [--pod-cidr CIDR] [--root-dir DIR] [--port 10250]
                         [--cluster-dns IP[:PORT],...] [--cluster-domain cluster.local]
-                        [--resolv-conf /etc/resolv.conf]
+                        [--resolv-conf /etc/resolv.conf] [--pod-manifest-path DIR]
                         [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                         [--use solutions|mine|auto]`;
 
@@ -80,6 +83,8 @@ export interface KubeletFlags extends ClientFlags {
   clusterDomain: string;
   /** The node's resolver configuration (--resolv-conf): what dnsPolicy Default gives. */
   resolvConf: string;
+  /** The folder of static pod manifests (--pod-manifest-path); none without it. */
+  podManifestPath?: string;
 }
 
 export function parseFlags(argv: string[]): KubeletFlags {
@@ -94,6 +99,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'cluster-dns': 'string',
     'cluster-domain': 'string',
     'resolv-conf': 'string',
+    'pod-manifest-path': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -117,6 +123,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
     clusterDns: (text('cluster-dns') ?? '').split(',').filter(Boolean),
     clusterDomain: text('cluster-domain') ?? 'cluster.local',
     resolvConf: text('resolv-conf') ?? '/etc/resolv.conf',
+    podManifestPath: text('pod-manifest-path'),
   };
   if (!Number.isInteger(flags.port) || flags.port < 0 || flags.port > 65535) {
     throw new UsageError(`--port must be a port number, not "${text('port')}"`);
@@ -195,6 +202,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     streaming: streams.createStreamingServer(runtime),
     // /metrics: kubelet_running_pods and the rest (./prometheus.ts), read from the runtime.
     routes: [await statsRoute(flags, runtime, log), metricsRoute],
+    staticPods: await staticPodsFor(flags, connected, log),
   });
   const stop = new AbortController();
   const running = kubelet.run(stop.signal);
@@ -259,6 +267,30 @@ async function withPodTokens(
       return answer;
     },
   });
+}
+
+/**
+ * The kubelet's static pods: chapter 18a's source (the learner's once that chapter passes) over
+ * --pod-manifest-path, publishing mirror pods through `client`. Undefined without the flag.
+ */
+async function staticPodsFor(
+  flags: KubeletFlags,
+  client: ApiClient,
+  log: (line: string) => void,
+): Promise<StaticPodSource | undefined> {
+  const manifestPath = flags.podManifestPath;
+  if (!manifestPath) return undefined;
+  const folder = chapterSource('18a', flags.use);
+  const { createStaticPods } = await loadModule('18a', 'static-pods.ts', folder);
+  log(`chapter 18a, static pods from ${manifestPath}: ${describeSource(folder)}`);
+  if (isLearnerSource(chapterSource('06', flags.use)))
+    log(
+      'your kubelet gets chapter 18a as options.staticPods: one that does not call it runs no ' +
+        'static pods (chapters/18a-static-pods/README.md, "Inside the kubelet")',
+    );
+  const nodeName = flags.nodeName;
+  const onError = (message: string) => log(`static pods: ${message}`);
+  return createStaticPods({ manifestPath, nodeName, client, onError });
 }
 
 /**

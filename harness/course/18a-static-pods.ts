@@ -49,7 +49,7 @@ export const chapter18A: Chapter = {
     [`${manifests}a static pod's uid is a hash of the pod, the node and the file: the same inputs, the same uid`]:
       'createHash("md5"): update with JSON.stringify(pod), then "host:<node>", then "file:<path>"; digest("hex"). Lesson: § Static pod manifests.',
     [`${manifests}staticPod: named for the node, in default, bound, annotated, tolerating NoExecute, Pending`]:
-      'Clone the manifest; the uid from staticPodUid of the manifest as read; the name from staticPodName; namespace "default" when none; the three config annotations; spec.nodeName; a toleration {operator: Exists, effect: NoExecute}; status {phase: Pending}. Lesson: § Static pod manifests.',
+      'Clone the manifest; the uid from staticPodUid of the manifest as read; the name from staticPodName; namespace "default" when none; the three config annotations; spec.nodeName; a toleration {operator: Exists, effect: NoExecute}; automountServiceAccountToken false; status {phase: Pending}. Lesson: § Static pod manifests.',
     [`${manifests}staticPod keeps a namespace the manifest gives, and a NoExecute toleration it has`]:
       'Add the toleration only when no toleration already has operator Exists and effect NoExecute. Lesson: § Static pod manifests.',
     [`${manifests}readManifests: every file a pod by key, dot files skipped, bad files and duplicates errors`]:

@@ -259,7 +259,7 @@ export class Kubelet {
     });
     const { staticPods } = this.options;
     // Static pods first: they may be the very API server the rest waits for.
-    const runningStatic = staticPods && this.runStaticPods(staticPods, signal);
+    const runningStatic = staticPods && (await this.startStaticPods(staticPods, signal)).running;
     await (staticPods ? this.keepAliveOnceReachable(signal) : this.keepAlive(signal));
 
     // A container's environment names the Services there were when it started: have them first.
@@ -300,10 +300,14 @@ export class Kubelet {
   }
 
   /**
-   * Runs the static pods on a queue of their own, whose workers start at once: unlike the API
-   * server's pods, they wait for no informer. A key changed in the files is synced there.
+   * Starts the static pods on a queue of their own, whose workers start at once: unlike the API
+   * server's pods, they wait for no informer. A key changed in the files is synced there. Resolves
+   * once the source has read its files, with the queue's run.
    */
-  private async runStaticPods(staticPods: StaticPodSource, signal: AbortSignal): Promise<void> {
+  private async startStaticPods(
+    staticPods: StaticPodSource,
+    signal: AbortSignal,
+  ): Promise<{ running: Promise<void> }> {
     const { toolkit } = this.options;
     const controller = toolkit.createController({
       name: `kubelet-${this.nodeName}-static`,
@@ -313,8 +317,8 @@ export class Kubelet {
     });
     this.enqueueStatic = (key, afterMs = 0) =>
       afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
-    void staticPods.run(signal, (key) => this.enqueueStatic(key));
-    await controller.run(signal);
+    await staticPods.run(signal, (key) => this.enqueueStatic(key));
+    return { running: controller.run(signal) };
   }
 
   /** keepAlive, tried again every second until the API server answers (it may be a static pod). */

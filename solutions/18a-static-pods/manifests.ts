@@ -64,7 +64,8 @@ export function staticPodUid(pod: Pod, nodeName: string, path: string): string {
 /**
  * The static pod a manifest gives on this node: its uid, name and namespace filled in, bound to
  * the node, annotated with its hash, source "file" and when it was seen, tolerating every
- * NoExecute taint (a node's trouble must not evict its control plane), and Pending.
+ * NoExecute taint (a node's trouble must not evict its control plane), with no ServiceAccount
+ * token mounted (automountServiceAccountToken false), and Pending.
  */
 export function staticPod(manifest: Pod, nodeName: string, path: string, seen: string): Pod {
   const pod = structuredClone(manifest);
@@ -83,7 +84,8 @@ export function staticPod(manifest: Pod, nodeName: string, path: string, seen: s
   };
   const tolerations = pod.spec.tolerations ?? [];
   const tolerated = tolerations.some((t) => t.operator === 'Exists' && t.effect === 'NoExecute');
-  pod.spec = { ...pod.spec, nodeName };
+  // No ServiceAccount token: no API server admitted the pod, so no account stands behind it.
+  pod.spec = { ...pod.spec, nodeName, automountServiceAccountToken: false };
   if (!tolerated)
     pod.spec.tolerations = [...tolerations, { operator: 'Exists', effect: 'NoExecute' }];
   pod.status = { phase: 'Pending' };
