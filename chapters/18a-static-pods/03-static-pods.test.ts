@@ -96,14 +96,14 @@ describe('The static pod source', () => {
     ]);
   });
 
-  test('run scans at once, then notices a file written later', async () => {
+  test('watch scans at once, then notices a file written later', async () => {
     const folder = await manifestFolder();
     await writeManifest(folder, 'first');
     const clock = new FakeClock(0);
     const source = new StaticPods({ manifestPath: folder, nodeName: 'node-1', clock });
     const keys: string[] = [];
-    await source.run(scope.stopper().signal, (key) => keys.push(key));
-    expect(keys, 'the keys resynced once run returns').toEqual(['default/first-node-1']);
+    await source.watch(scope.stopper().signal, (key) => keys.push(key));
+    expect(keys, 'the keys resynced once watch returns').toEqual(['default/first-node-1']);
     await writeManifest(folder, 'second');
     await waitFor(() => {
       clock.advance(20_000);

@@ -11,7 +11,7 @@
 import type { Pod, PodStatus } from '../../harness/api/types.ts';
 import type { ApiClient } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
-import type { StaticPodSource } from '../../harness/contracts/kubelet.ts';
+import type { StaticPodHost, StaticPodSource } from '../../harness/contracts/kubelet.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { ManifestFile } from './manifests.ts';
 
@@ -67,8 +67,31 @@ export class StaticPods implements StaticPodSource {
    * Scans now, then on every change the folder's watch reports and every fileCheckMs, calling
    * resync for each changed key, until `signal` aborts. Resolves once the first scan is done.
    */
-  async run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
+  async watch(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
+    throw new NotImplemented('StaticPods.watch', section);
+  }
+
+  /**
+   * Makes the static pods' queue (a controller of host.toolkit on host.clock, reconciling each key
+   * with reconcile), then watches the folder resyncing into it, until `signal` aborts. Resolves
+   * once the first read is done; the queue keeps running.
+   */
+  async run(signal: AbortSignal, host: StaticPodHost): Promise<void> {
     throw new NotImplemented('StaticPods.run', section);
+  }
+
+  /** Queues the static pod (or its mirror) for a sync, now or after `afterMs`. */
+  resync(podKey: string, afterMs = 0): void {
+    throw new NotImplemented('StaticPods.resync', section);
+  }
+
+  /**
+   * One static pod's sync: its file's pod run through the host (every sandbox of another uid
+   * killed first, then syncPod), or, its file gone, killed with the grace it last had; then
+   * syncMirror with the pod the host's informer has under the key.
+   */
+  async reconcile(podKey: string, host: StaticPodHost): Promise<void> {
+    throw new NotImplemented('StaticPods.reconcile', section);
   }
 
   /**

@@ -25,6 +25,7 @@
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
 // free port of 127.0.0.1 and recorded on the pod (host-ports.ts) before the kubelet starts it.
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -288,6 +289,8 @@ async function staticPodsFor(
       'your kubelet gets chapter 18a as options.staticPods: one that does not call it runs no ' +
         'static pods (chapters/18a-static-pods/README.md, "Inside the kubelet")',
     );
+  // kubeadm makes the folder before the kubelet starts; so does this, so that it is watched.
+  await mkdir(manifestPath, { recursive: true });
   const nodeName = flags.nodeName;
   const onError = (message: string) => log(`static pods: ${message}`);
   return createStaticPods({ manifestPath, nodeName, client, onError });

@@ -30,13 +30,19 @@ export const chapter18A: Chapter = {
         'StaticPods.scan',
         'StaticPods.get',
         'StaticPods.setStatus',
-        'StaticPods.run',
+        'StaticPods.watch',
       ],
     },
     {
       title: 'Mirrors in the API server, and the kubelet',
       from: `${source}syncMirror creates the mirror with its status, writes a new status, and deletes an orphan`,
-      functions: ['StaticPods.syncMirror', 'createStaticPods'],
+      functions: [
+        'StaticPods.syncMirror',
+        'StaticPods.run',
+        'StaticPods.resync',
+        'StaticPods.reconcile',
+        'createStaticPods',
+      ],
     },
   ],
   hints: {
@@ -72,14 +78,14 @@ export const chapter18A: Chapter = {
       'readdir(folder, { withFileTypes: true }); keep entries whose isFile(); sort the names; read each as utf8 with its full path. Lesson: § The static pod source.',
     [`${source}a pod whose file did not change keeps the status set; each bad file is told once`]:
       'In scan, put back the pod held when its uid is the same; remember the errors and tell onError only the new ones. setStatus replaces the held pod with one carrying the status. Lesson: § The static pod source.',
-    [`${source}run scans at once, then notices a file written later`]:
+    [`${source}watch scans at once, then notices a file written later`]:
       'Await a first scan and resync its keys; then fs.watch the folder (with the signal) and scan again every fileCheckMs on the clock. Lesson: § The static pod source.',
     [`${source}syncMirror creates the mirror with its status, writes a new status, and deletes an orphan`]:
       'By mirrorStep: "create" reads the Node for its uid, creates mirrorPodOf and writes the status through updateStatus; "status" writes it; "delete" deletes with gracePeriodSeconds 0 and a uid precondition. Lesson: § The static pod source.',
     [`${source}syncMirror replaces a mirror someone deleted: a new one, with a new uid`]:
       '"replace" is a delete then a create. Lesson: § The static pod source.',
     [`${source}the kubelet runs static pods with no API server, restarts them, and stops a removed one`]:
-      'The kubelet calls your run, get, setStatus and syncMirror: run must resync the keys of the first scan, and a removed file must be noticed (watch or the periodic read). Lesson: § Inside the kubelet.',
+      "run: a controller on a work queue of the host's toolkit, whose reconcile kills other uids and runs host.syncPod (or kills the pod whose file is gone), then syncMirror with host.apiPod(key); then watch, resyncing into the queue. resync adds to the queue (addAfter with a delay). Lesson: § Inside the kubelet.",
     [`${source}with an API server the kubelet publishes the mirror, and makes it again once deleted`]:
       "syncMirror with the mirror the kubelet's informer has: a deletionTimestamp on it means replace. Lesson: § Inside the kubelet.",
   },

@@ -17,8 +17,9 @@
 // (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
 // What happens inside a pod beyond that (volumes, env from ConfigMaps and Secrets, init containers)
 // comes through one seam, the optional PodConfiguration that chapter 10a fills. Pods from files
-// (static pods, chapter 18a) come through another, the optional StaticPodSource: they run on a queue
-// of their own that needs no API server, and their copies in the API (mirror pods) are never run.
+// (static pods, chapter 18a) come through another, the optional StaticPodSource: it runs them on a
+// queue of its own through syncPod and killPod, needing no API server; and their copies in the API
+// (mirror pods) are never run here.
 import type {
   Container,
   ContainerStatus,
@@ -142,8 +143,6 @@ export class Kubelet {
   private apiPort: number | undefined;
   /** Queues a pod key for a sync, now or later; a no-op until run() has a queue. */
   private enqueue: (key: string, afterMs?: number) => void = () => {};
-  /** Queues a static pod's key on the static pods' own queue (chapter 18a's seam). */
-  private enqueueStatic: (key: string, afterMs?: number) => void = () => {};
 
   constructor(options: KubeletOptions) {
     this.options = options;
@@ -259,7 +258,13 @@ export class Kubelet {
     });
     const { staticPods } = this.options;
     // Static pods first: they may be the very API server the rest waits for.
-    const runningStatic = staticPods && (await this.startStaticPods(staticPods, signal)).running;
+    await staticPods?.run(signal, {
+      toolkit,
+      clock: this.clock,
+      syncPod: (pod) => this.syncPod(pod),
+      killPod: (key, grace, keepUid) => this.killPod(key, grace, keepUid),
+      apiPod: (key) => this.pods.get(key),
+    });
     await (staticPods ? this.keepAliveOnceReachable(signal) : this.keepAlive(signal));
 
     // A container's environment names the Services there were when it started: have them first.
@@ -276,7 +281,7 @@ export class Kubelet {
     const enqueueApi = (key: string, afterMs = 0) =>
       afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
     this.enqueue = (key, afterMs) =>
-      staticPods?.get(key) ? this.enqueueStatic(key, afterMs) : enqueueApi(key, afterMs);
+      staticPods?.get(key) ? staticPods.resync(key, afterMs) : enqueueApi(key, afterMs);
     const remember = (pod: Pod) =>
       this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30);
     pods.addEventHandlers({ add: remember, delete: remember });
@@ -296,29 +301,7 @@ export class Kubelet {
       last = states;
       for (const key of keys) this.enqueue(key);
     });
-    await Promise.all([controller.run(signal), runningStatic]);
-  }
-
-  /**
-   * Starts the static pods on a queue of their own, whose workers start at once: unlike the API
-   * server's pods, they wait for no informer. A key changed in the files is synced there. Resolves
-   * once the source has read its files, with the queue's run.
-   */
-  private async startStaticPods(
-    staticPods: StaticPodSource,
-    signal: AbortSignal,
-  ): Promise<{ running: Promise<void> }> {
-    const { toolkit } = this.options;
-    const controller = toolkit.createController({
-      name: `kubelet-${this.nodeName}-static`,
-      queue: toolkit.createWorkQueue({ clock: this.clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
-      reconcile: (key) => this.reconcileStatic(staticPods, key),
-      workers: 4,
-    });
-    this.enqueueStatic = (key, afterMs = 0) =>
-      afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
-    await staticPods.run(signal, (key) => this.enqueueStatic(key));
-    return { running: controller.run(signal) };
+    await controller.run(signal);
   }
 
   /** keepAlive, tried again every second until the API server answers (it may be a static pod). */
@@ -333,29 +316,12 @@ export class Kubelet {
     }
   }
 
-  /**
-   * A static pod's sync: the pod its file gives run (a changed file gives a new uid, so the old
-   * one's sandbox goes first) or, its file gone, stopped; then its mirror pod made to match.
-   */
-  private async reconcileStatic(staticPods: StaticPodSource, key: string): Promise<void> {
-    const pod = staticPods.get(key);
-    const grace = this.gracePeriods.get(key) ?? 30;
-    if (pod) {
-      this.gracePeriods.set(key, pod.spec.terminationGracePeriodSeconds ?? 30);
-      await this.killPod(key, grace, pod.metadata.uid);
-      await this.syncPod(pod);
-    } else {
-      await this.killPod(key, grace);
-    }
-    await staticPods.syncMirror(key, this.pods.get(key));
-  }
-
   /** The controller's reconcile: the pod of `key` as the informer has it, gone, or going. */
   async reconcile(key: string): Promise<void> {
     const pod = this.pods.get(key);
     // A static pod, or its mirror pod changed in the API: the static pods' queue syncs it.
     if (this.options.staticPods?.get(key) || (pod && isMirrorPod(pod)))
-      return this.enqueueStatic(key);
+      return this.options.staticPods?.resync(key);
     if (!pod) return this.killPod(key, this.gracePeriods.get(key) ?? 30);
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod);
     return this.syncPod(pod);

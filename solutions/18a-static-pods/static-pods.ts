@@ -5,17 +5,18 @@
 //                                                                                         │
 //   API server ◀── mirror pod created, replaced, status written, deleted ◀── syncMirror(key)
 //
-// The kubelet asks get(key) for the pod to run, tells setStatus what it observed, and calls
-// syncMirror after each sync. Mirror pods need an API server; a standalone kubelet (no client)
+// run() keeps a queue of static pod keys, synced through the kubelet's own steps (StaticPodHost:
+// syncPod, killPod) and then syncMirror; the kubelet asks get(key), tells setStatus what it
+// observed, and queues a key again through resync (a back-off, a mirror changed in the API). Mirror pods need an API server; a standalone kubelet (no client)
 // runs its static pods all the same and makes none.
 import { watch } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Node, Pod, PodStatus } from '../../harness/api/types.ts';
 import { isNotFound } from '../../harness/client/errors.ts';
-import type { ApiClient } from '../../harness/client/types.ts';
+import type { ApiClient, WorkQueue } from '../../harness/client/types.ts';
 import { rfc3339, systemClock, type TimerClock } from '../../harness/clock.ts';
-import type { StaticPodSource } from '../../harness/contracts/kubelet.ts';
+import type { StaticPodHost, StaticPodSource } from '../../harness/contracts/kubelet.ts';
 import { changedKeys, readManifests, type ManifestFile } from './manifests.ts';
 import { mirrorPodOf, mirrorStep } from './mirror-pods.ts';
 
@@ -41,6 +42,10 @@ export class StaticPods implements StaticPodSource {
   private errors = new Set<string>();
   /** The status last written to each mirror pod (by its uid), as JSON. */
   private readonly written = new Map<string, string>();
+  /** The grace period of each static pod last run, for stopping it once its file is gone. */
+  private readonly gracePeriods = new Map<string, number>();
+  /** The static pods' queue, once run() made it. */
+  private queue: WorkQueue | undefined;
   /** The scan running now: scans run one after the other. */
   private scanning: Promise<string[]> = Promise.resolve([]);
 
@@ -101,24 +106,72 @@ export class StaticPods implements StaticPodSource {
   }
 
   /**
+   * Reads the folder, then runs the static pods' queue through the kubelet's steps (`host`), and
+   * watches the folder, until `signal` aborts. Resolves once the first read is done.
+   */
+  async run(signal: AbortSignal, host: StaticPodHost): Promise<void> {
+    const { toolkit, clock } = host;
+    const controller = toolkit.createController({
+      name: `static-pods-${this.options.nodeName}`,
+      queue: toolkit.createWorkQueue({ clock, baseDelayMs: 100, maxDelayMs: 10_000 }),
+      reconcile: (key) => this.reconcile(key, host),
+      workers: 4,
+    });
+    this.queue = controller.queue;
+    await this.watch(signal, (key) => this.resync(key));
+    void controller.run(signal);
+  }
+
+  resync(podKey: string, afterMs = 0): void {
+    if (afterMs > 0) this.queue?.addAfter(podKey, afterMs);
+    else this.queue?.add(podKey);
+  }
+
+  /**
+   * One static pod's sync: the pod its file gives run (a changed file gives a new uid, so the old
+   * one's sandbox goes first) or, its file gone, stopped; then its mirror made to match.
+   */
+  async reconcile(podKey: string, host: StaticPodHost): Promise<void> {
+    const pod = this.pods.get(podKey);
+    const grace = this.gracePeriods.get(podKey) ?? 30;
+    if (pod) {
+      this.gracePeriods.set(podKey, pod.spec.terminationGracePeriodSeconds ?? 30);
+      await host.killPod(podKey, grace, pod.metadata.uid);
+      await host.syncPod(pod);
+    } else {
+      await host.killPod(podKey, grace);
+      this.gracePeriods.delete(podKey);
+    }
+    await this.syncMirror(podKey, host.apiPod(podKey));
+  }
+
+  /**
    * Scans now, then on every change the folder's watch reports and every fileCheckMs, calling
    * resync for each changed key, until `signal` aborts.
    */
-  async run(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
+  async watch(signal: AbortSignal, resync: (podKey: string) => void): Promise<void> {
     const rescan = () =>
       this.scan().then(
         (keys) => keys.forEach(resync),
         (error: Error) => this.options.onError?.(`${this.options.manifestPath}: ${error.message}`),
       );
     await rescan();
-    try {
-      const watcher = watch(this.options.manifestPath, { signal }, () => void rescan());
-      watcher.on('error', () => {});
-    } catch {
-      // No folder yet: the periodic read finds it once it exists.
-    }
+    // A folder made later is watched from the first periodic read that finds it.
+    let watching = false;
+    const watchFolder = () => {
+      if (watching || signal.aborted) return;
+      try {
+        const watcher = watch(this.options.manifestPath, { signal }, () => void rescan());
+        watcher.on('error', () => {});
+        watching = true;
+      } catch {
+        // No folder yet.
+      }
+    };
+    watchFolder();
     const tick = () => {
       if (signal.aborted) return;
+      watchFolder();
       void rescan().finally(() => {
         if (!signal.aborted)
           timer = this.clock.setTimeout(tick, this.options.fileCheckMs ?? 20_000);
