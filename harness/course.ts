@@ -30,6 +30,7 @@ import { chapter16B } from './course/16b-raft-server.ts';
 import { chapter14 } from './course/14-autoscaling.ts';
 import { chapter15B } from './course/15b-ingress.ts';
 import { chapter17 } from './course/17-operators.ts';
+import { chapter18A } from './course/18a-static-pods.ts';
 import { chapter15A } from './course/15a-cloud.ts';
 
 /**
@@ -124,6 +125,7 @@ export const course: Chapter[] = [
   chapter16A,
   chapter16B,
   chapter17,
+  chapter18A,
 ];
 
 /**
@@ -157,7 +159,7 @@ export const componentChapters: Record<ComponentKind, readonly string[]> = {
   'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14'],
   scheduler: ['05', '13c'],
   dns: ['12'],
-  kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14'],
+  kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14', '18a'],
   proxy: ['09', '09b'],
   'metrics-server': ['03b', '14'],
   'cloud-controller-manager': ['15a'],

@@ -353,6 +353,8 @@ export interface PodSpec {
   dnsConfig?: PodDnsConfig;
   schedulerName?: string;
   serviceAccountName?: string;
+  /** false: no ServiceAccount token is mounted into the pod's containers. */
+  automountServiceAccountToken?: boolean;
   hostNetwork?: boolean;
   hostname?: string;
   subdomain?: string;

@@ -70,6 +70,9 @@ describe('The plan', () => {
     expect(flag(apiserver!, '--kubelet-client-certificate')).toBe(
       '/tmp/kata-plan/pki/apiserver-kubelet-client.crt',
     );
+    expect(flag(kubelet, '--pod-manifest-path'), "node-1's static pod folder").toMatch(
+      /nodes\/node-1\/manifests$/,
+    );
     expect(nodes[3]!.address).toBe(nodeIp(211));
     for (const component of [controllerManager!, scheduler!]) {
       expect(flag(component, '--bind-address')).toBe('127.0.0.1');

@@ -274,6 +274,9 @@ export function kubeletArguments(
     String(node.kubeletPort),
     // Where a cloud-controller-manager runs, nodes wait, tainted, for it to set them up.
     ...(cloud ? ['--cloud-provider', 'external'] : []),
+    // Each node's static pods, as kubeadm's /etc/kubernetes/manifests (chapter 18a).
+    '--pod-manifest-path',
+    path.join(node.rootDir, 'manifests'),
     ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }

@@ -47,7 +47,7 @@ import type { OperatorModule, ServingModule } from '../contracts/apiextensions.t
 import type { DnsServerModule, PodDnsModule } from '../contracts/dns.ts';
 import type { CronJobModule, JobModule } from '../contracts/jobs.ts';
 import type { DaemonSetModule, StatefulSetModule } from '../contracts/workloads.ts';
-import type { KubeletModule } from '../contracts/kubelet.ts';
+import type { KubeletModule, StaticPodsModule } from '../contracts/kubelet.ts';
 import type { ConnectModule, StreamingServerModule } from '../contracts/pod-streams.ts';
 import type { EncryptionModule, PodConfigModule } from '../contracts/pod-config.ts';
 import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../contracts/proxy.ts';
@@ -199,6 +199,7 @@ export interface ChapterModules {
   };
   '15b': { 'controller.ts': IngressModule };
   '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
+  '18a': { 'static-pods.ts': StaticPodsModule };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -253,6 +254,7 @@ export const chapterModuleFiles = {
   ],
   '15b': ['controller.ts'],
   '17': ['serving.ts', 'webapp.ts'],
+  '18a': ['static-pods.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

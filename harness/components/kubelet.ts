@@ -22,11 +22,14 @@
 // HTTPS: callers show a client certificate from that CA, and with --authorization-mode Webhook
 // the API server says what each may do (./kubelet-serving.ts); --anonymous-auth=false answers a
 // caller without one 401, as kubeadm sets it. Without them the kubelet API is plain HTTP.
+// With --pod-manifest-path (kubeadm's /etc/kubernetes/manifests) the kubelet also runs the static
+// pods of that folder (chapter 18a's static-pods.ts) and publishes their mirror pods.
 //
 // With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
 // free port of 127.0.0.1 and recorded on the pod (host-ports.ts) before the kubelet starts it.
 import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,7 +45,7 @@ import {
 } from '../network.ts';
 import type { Pod, Taint } from '../api/types.ts';
 import type { ApiClient, ClientConfig } from '../client/types.ts';
-import type { PodConfiguration } from '../contracts/kubelet.ts';
+import type { PodConfiguration, StaticPodSource } from '../contracts/kubelet.ts';
 import type { DnsConfig } from '../runtime/cri.ts';
 import { parseResolvConf } from '../runtime/images/pod-resolver.mjs';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
@@ -78,6 +81,7 @@ const USAGE = `usage: kata run kubelet (--kubeconfig FILE | --master URL) [--nod
                         [--cloud-provider external] [--register-with-taints key=value:Effect,...]
                         [--tls-cert-file FILE --tls-private-key-file FILE --client-ca-file FILE]
                         [--authorization-mode Webhook|AlwaysAllow] [--anonymous-auth=false]
+                        [--pod-manifest-path DIR]
                         [--network loopback|single ($KATA_NETWORK)] [--kube-api-wait-timeout 5m]
                         [--use solutions|mine|auto]`;
 
@@ -102,6 +106,8 @@ export interface KubeletFlags extends ClientFlags {
   authorizationMode: 'Webhook' | 'AlwaysAllow';
   /** A caller without a certificate is system:anonymous (true, kube's default) or gets 401. */
   anonymousAuth: boolean;
+  /** The folder of static pod manifests (--pod-manifest-path); none without it. */
+  podManifestPath?: string;
 }
 
 /** --tls-cert-file, --tls-private-key-file and --client-ca-file: all three, or none. */
@@ -139,6 +145,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
     'client-ca-file': 'string',
     'authorization-mode': 'string',
     'anonymous-auth': 'boolean',
+    'pod-manifest-path': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -169,6 +176,7 @@ export function parseFlags(argv: string[]): KubeletFlags {
     tls: tlsFlags(text),
     authorizationMode: (text('authorization-mode') ?? 'AlwaysAllow') as 'Webhook',
     anonymousAuth: values.get('anonymous-auth') !== false,
+    podManifestPath: text('pod-manifest-path'),
   };
   if (!['Webhook', 'AlwaysAllow'].includes(flags.authorizationMode)) {
     throw new UsageError(
@@ -255,6 +263,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     // /healthz with kube's checks (ping, log, syncloop), listed with ?verbose (./health.ts).
     routes: [await statsRoute(flags, runtime, log), metricsRoute, health],
     serving: servingFor(flags, config, log),
+    staticPods: await staticPodsFor(flags, connected, log),
   });
   if (flags.tls && isLearnerSource(folder))
     log(
@@ -351,6 +360,32 @@ async function withPodTokens(
       return answer;
     },
   });
+}
+
+/**
+ * The kubelet's static pods: chapter 18a's source (the learner's once that chapter passes) over
+ * --pod-manifest-path, publishing mirror pods through `client`. Undefined without the flag.
+ */
+async function staticPodsFor(
+  flags: KubeletFlags,
+  client: ApiClient,
+  log: (line: string) => void,
+): Promise<StaticPodSource | undefined> {
+  const manifestPath = flags.podManifestPath;
+  if (!manifestPath) return undefined;
+  const folder = chapterSource('18a', flags.use);
+  const { createStaticPods } = await loadModule('18a', 'static-pods.ts', folder);
+  log(`chapter 18a, static pods from ${manifestPath}: ${describeSource(folder)}`);
+  if (isLearnerSource(chapterSource('06', flags.use)))
+    log(
+      'your kubelet gets chapter 18a as options.staticPods: one that does not call it runs no ' +
+        'static pods (chapters/18a-static-pods/README.md, "Inside the kubelet")',
+    );
+  // kubeadm makes the folder before the kubelet starts; so does this, so that it is watched.
+  await mkdir(manifestPath, { recursive: true });
+  const nodeName = flags.nodeName;
+  const onError = (message: string) => log(`static pods: ${message}`);
+  return createStaticPods({ manifestPath, nodeName, client, onError });
 }
 
 /**

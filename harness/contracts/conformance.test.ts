@@ -117,6 +117,7 @@ export type ReferenceConforms = Conforms<{
     'serving.ts': typeof import('../../solutions/17-operators/serving.ts');
     'webapp.ts': typeof import('../../solutions/17-operators/webapp.ts');
   };
+  '18a': { 'static-pods.ts': typeof import('../../solutions/18a-static-pods/static-pods.ts') };
   '15a': {
     'address-pool.ts': typeof import('../../solutions/15a-cloud/address-pool.ts');
     'load-balancer.ts': typeof import('../../solutions/15a-cloud/load-balancer.ts');
@@ -224,6 +225,7 @@ export type StubsConform = Conforms<{
     'serving.ts': typeof import('../../chapters/17-operators/serving.ts');
     'webapp.ts': typeof import('../../chapters/17-operators/webapp.ts');
   };
+  '18a': { 'static-pods.ts': typeof import('../../chapters/18a-static-pods/static-pods.ts') };
   '15a': {
     'address-pool.ts': typeof import('../../chapters/15a-cloud/address-pool.ts');
     'load-balancer.ts': typeof import('../../chapters/15a-cloud/load-balancer.ts');

@@ -4,6 +4,7 @@
 // (what happens inside a pod, below), chapter 12's pod-dns.ts podDnsConfig (a pod's resolver).
 import type { Container, ContainerStatus, Pod, PodSpec, PodStatus } from '../api/types.ts';
 import type { ApiClient, Toolkit } from '../client/types.ts';
+import type { TimerClock } from '../clock.ts';
 import type {
   ContainerConfig,
   ContainerRuntime,
@@ -86,6 +87,8 @@ export interface KubeletOptions {
   routes?: KubeletRoute[];
   /** The kubelet API over TLS, for callers the API server allows (harness/components/kubelet-serving.ts). */
   serving?: KubeletServing;
+  /** Pods from manifest files, and their mirror pods (chapter 18a); without it, none. */
+  staticPods?: StaticPodSource;
 }
 
 /**
@@ -104,6 +107,38 @@ export interface KubeletServing {
   ): Server;
 }
 
+/**
+ * The kubelet's seam for pods that come from files (chapter 18a's static pods, the kubelet's
+ * --pod-manifest-path). The source runs them on a queue of its own through the kubelet's steps
+ * (StaticPodHost), even while no API server answers; the kubelet never runs a mirror pod
+ * (harness/api/static-pods.ts) it finds in the API server, and hands the source its status.
+ */
+export interface StaticPodSource {
+  /**
+   * Reads the manifests, then starts the source's queue of static pod keys and watches the files,
+   * until `signal` aborts. Resolves once the first read is done.
+   */
+  run(signal: AbortSignal, host: StaticPodHost): Promise<void>;
+  /** The static pod under "namespace/name", as its file says, with the status last set. */
+  get(podKey: string): Pod | undefined;
+  /** Records the status the kubelet observed for the static pod (its mirror shows it). */
+  setStatus(podKey: string, status: PodStatus): void;
+  /** Queues the static pod (or its mirror) for a sync, now or after `afterMs` (a back-off). */
+  resync(podKey: string, afterMs?: number): void;
+}
+
+/** What the kubelet lends a StaticPodSource: its steps for one pod, and its view of the API. */
+export interface StaticPodHost {
+  toolkit: Toolkit;
+  clock: TimerClock;
+  /** The kubelet's sync of one pod: make what runs match its spec, then report what runs. */
+  syncPod(pod: Pod): Promise<void>;
+  /** Stops the pod of `podKey` within `graceSeconds`: all its sandboxes but `keepUid`'s. */
+  killPod(podKey: string, graceSeconds: number, keepUid?: string): Promise<void>;
+  /** The pod the API server has under `podKey`, as the kubelet's informer holds it. */
+  apiPod(podKey: string): Pod | undefined;
+}
+
 /** A GET path of the kubelet API that a later chapter serves: chapter 14's /stats/summary. */
 export interface KubeletRoute {
   /** The exact path: "/stats/summary". */
@@ -114,6 +149,19 @@ export interface KubeletRoute {
 export interface Kubelet {
   /** Registers the node and runs its pods until `signal` aborts. */
   run(signal: AbortSignal): Promise<void>;
+}
+
+/** Chapter 18a's static-pods.ts: the source of pods from a manifest folder. */
+export interface StaticPodsModule {
+  createStaticPods: (options: {
+    /** The folder of manifests (--pod-manifest-path). */
+    manifestPath: string;
+    nodeName: string;
+    /** The API server, for mirror pods; without it, none. */
+    client?: ApiClient;
+    /** Told why a file gives no pod. */
+    onError?: (message: string) => void;
+  }) => StaticPodSource;
 }
 
 /** kubelet.ts. */

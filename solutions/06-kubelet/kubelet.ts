@@ -16,7 +16,10 @@
 // (whether and when to restart), containers.ts (the runtime's configs), probes.ts, and events.ts
 // (the Events it records as it goes: Pulled, Created, Started, BackOff, Unhealthy, Killing).
 // What happens inside a pod beyond that (volumes, env from ConfigMaps and Secrets, init containers)
-// comes through one seam, the optional PodConfiguration that chapter 10a fills.
+// comes through one seam, the optional PodConfiguration that chapter 10a fills. Pods from files
+// (static pods, chapter 18a) come through another, the optional StaticPodSource: it runs them on a
+// queue of its own through syncPod and killPod, needing no API server; and their copies in the API
+// (mirror pods) are never run here.
 import type {
   Container,
   ContainerStatus,
@@ -35,7 +38,8 @@ import {
   type Timer,
   type TimerClock,
 } from '../../harness/clock.ts';
-import type { PodConfiguration } from '../../harness/contracts/kubelet.ts';
+import type { PodConfiguration, StaticPodSource } from '../../harness/contracts/kubelet.ts';
+import { isMirrorPod } from '../../harness/api/static-pods.ts';
 import {
   containerNameLabel,
   ContainerConfigError,
@@ -85,6 +89,8 @@ export interface KubeletOptions extends NodeConfig {
   routes?: KubeletRoute[];
   /** The kubelet API over TLS, callers admitted (port 10250 in a secure cluster); without it, HTTP. */
   serving?: KubeletServing;
+  /** Pods from manifest files and their mirror pods (chapter 18a); without it, none. */
+  staticPods?: StaticPodSource;
 }
 
 /** The key of a pod: "namespace/name". */
@@ -260,7 +266,16 @@ export class Kubelet {
     signal.addEventListener('abort', () => {
       for (const { probes } of this.probes.values()) probes.stop();
     });
-    await this.keepAlive(signal);
+    const { staticPods } = this.options;
+    // Static pods first: they may be the very API server the rest waits for.
+    await staticPods?.run(signal, {
+      toolkit,
+      clock: this.clock,
+      syncPod: (pod) => this.syncPod(pod),
+      killPod: (key, grace, keepUid) => this.killPod(key, grace, keepUid),
+      apiPod: (key) => this.pods.get(key),
+    });
+    await (staticPods ? this.keepAliveOnceReachable(signal) : this.keepAlive(signal));
 
     // A container's environment names the Services there were when it started: have them first.
     this.services.run(signal);
@@ -273,8 +288,10 @@ export class Kubelet {
       // Pods are independent: several are synced at once (the queue keeps each pod to one worker).
       workers: 8,
     });
-    this.enqueue = (key, afterMs = 0) =>
+    const enqueueApi = (key: string, afterMs = 0) =>
       afterMs > 0 ? controller.queue.addAfter(key, afterMs) : controller.queue.add(key);
+    this.enqueue = (key, afterMs) =>
+      staticPods?.get(key) ? staticPods.resync(key, afterMs) : enqueueApi(key, afterMs);
     const remember = (pod: Pod) =>
       this.gracePeriods.set(keyOf(pod), pod.spec.terminationGracePeriodSeconds ?? 30);
     pods.addEventHandlers({ add: remember, delete: remember });
@@ -297,9 +314,24 @@ export class Kubelet {
     await controller.run(signal);
   }
 
+  /** keepAlive, tried again every second until the API server answers (it may be a static pod). */
+  private async keepAliveOnceReachable(signal: AbortSignal): Promise<void> {
+    for (;;) {
+      try {
+        return await this.keepAlive(signal);
+      } catch (error) {
+        if (signal.aborted) throw error;
+        await new Promise<void>((resolve) => this.clock.setTimeout(() => resolve(), 1000));
+      }
+    }
+  }
+
   /** The controller's reconcile: the pod of `key` as the informer has it, gone, or going. */
   async reconcile(key: string): Promise<void> {
     const pod = this.pods.get(key);
+    // A static pod, or its mirror pod changed in the API: the static pods' queue syncs it.
+    if (this.options.staticPods?.get(key) || (pod && isMirrorPod(pod)))
+      return this.options.staticPods?.resync(key);
     if (!pod) return this.killPod(key, this.gracePeriods.get(key) ?? 30);
     if (pod.metadata.deletionTimestamp) return this.terminatePod(pod);
     return this.syncPod(pod);
@@ -420,6 +452,10 @@ export class Kubelet {
     }
     // The same status as the pod shows already: no write (the API server would work for nothing).
     if (sameStatus(pod.status, status)) return;
+    // A static pod's status is its mirror pod's to show (chapter 18a's syncMirror writes it).
+    const staticPods = this.options.staticPods;
+    if (staticPods && staticPods.get(keyOf(pod))?.metadata.uid === pod.metadata.uid)
+      return staticPods.setStatus(keyOf(pod), status);
     const pods = this.options.client.resource<Pod>('pods', pod.metadata.namespace);
     try {
       // Usually the cached pod is the latest: one write. If not (409), read, compare, retry.
@@ -559,13 +595,17 @@ export class Kubelet {
 
   // --- Pods that go --------------------------------------------------------------------------
 
-  /** Stops the containers of the pod `key` within `graceSeconds`, then removes its sandboxes. */
-  async killPod(key: string, graceSeconds: number): Promise<void> {
+  /**
+   * Stops the containers of the pod `key` within `graceSeconds`, then removes its sandboxes; all
+   * but the sandbox of `keepUid` when one is given (a static pod whose file changed).
+   */
+  async killPod(key: string, graceSeconds: number, keepUid?: string): Promise<void> {
     const [namespace, name] = key.split('/') as [string, string];
     const sandboxes = await this.runtime.listPodSandbox({
       labelSelector: { [podNamespaceLabel]: namespace, [podNameLabel]: name },
     });
     for (const sandbox of sandboxes) {
+      if (keepUid !== undefined && sandbox.metadata.uid === keepUid) continue;
       const containers = await this.runtime.listContainers({ podSandboxId: sandbox.id });
       for (const container of containers) {
         const probeKey = `${container.labels[podUidLabel]}/${container.metadata.name}`;
@@ -590,7 +630,7 @@ export class Kubelet {
       await this.runtime.removePodSandbox(sandbox.id);
       await configuration?.cleanupPod(sandbox.metadata.uid);
     }
-    this.gracePeriods.delete(key);
+    if (keepUid === undefined) this.gracePeriods.delete(key);
   }
 
   /**
