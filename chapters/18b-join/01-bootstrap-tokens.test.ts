@@ -16,12 +16,14 @@ const NOW = Date.parse('2026-12-03T10:00:00Z');
 const token = { id: 'abcdef', secret: '0123456789abcdef' };
 
 describe('Bootstrap tokens', () => {
-  test('parseToken splits <id>.<secret>; any other shape is kubeadm\'s error', () => {
+  test("parseToken splits <id>.<secret>; any other shape is kubeadm's error", () => {
     expect(parseToken('abcdef.0123456789abcdef'), 'parse abcdef.0123456789abcdef').toEqual(token);
     expect(
       () => parseToken('ABCDEF.0123456789abcdef'),
       'upper case throws: the bootstrap token "ABCDEF.0123456789abcdef" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"',
-    ).toThrow('the bootstrap token "ABCDEF.0123456789abcdef" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"');
+    ).toThrow(
+      'the bootstrap token "ABCDEF.0123456789abcdef" was not of the form "^([a-z0-9]{6})\\.([a-z0-9]{16})$"',
+    );
     expect(() => parseToken('abcdef.0123'), 'a short secret throws').toThrow('was not of the form');
   });
 
@@ -29,7 +31,9 @@ describe('Bootstrap tokens', () => {
     let n = 0;
     const made = generateToken(() => (n++ % 36) / 36);
     expect(made, 'a token from a counter that walks the alphabet').toBe('abcdef.ghijklmnopqrstuv');
-    expect(parseToken(generateToken(Math.random)).id, 'a random token parses').toMatch(/^[a-z0-9]{6}$/);
+    expect(parseToken(generateToken(Math.random)).id, 'a random token parses').toMatch(
+      /^[a-z0-9]{6}$/,
+    );
   });
 
   test('tokenSecret: kube-system/bootstrap-token-<id>, its fields base64, expiring after the ttl', () => {
@@ -39,7 +43,9 @@ describe('Bootstrap tokens', () => {
       namespace: 'kube-system',
     });
     expect(secret.type, 'its type').toBe('bootstrap.kubernetes.io/token');
-    const fields = Object.fromEntries(Object.keys(secret.data ?? {}).map((key) => [key, secretField(secret, key)]));
+    const fields = Object.fromEntries(
+      Object.keys(secret.data ?? {}).map((key) => [key, secretField(secret, key)]),
+    );
     expect(fields, 'its data, decoded').toEqual({
       'token-id': 'abcdef',
       'token-secret': '0123456789abcdef',
@@ -51,7 +57,10 @@ describe('Bootstrap tokens', () => {
     });
     expect(secret.data?.['token-id'], 'data values are base64').toBe('YWJjZGVm');
     const forever = tokenSecret(token, { now: NOW, ttlSeconds: 0 });
-    expect(secretField(forever, 'expiration'), 'a ttl of 0 never expires: no expiration field').toBeUndefined();
+    expect(
+      secretField(forever, 'expiration'),
+      'a ttl of 0 never expires: no expiration field',
+    ).toBeUndefined();
   });
 
   test('tokenUser: system:bootstrap:<id> in system:bootstrappers and the extra groups', () => {
@@ -70,13 +79,22 @@ describe('Bootstrap tokens', () => {
     const secret = tokenSecret(token, { now: NOW, ttlSeconds: 60 });
     const wrong = { id: 'abcdef', secret: 'ffffffffffffffff' };
     expect(tokenUser(secret, wrong, NOW), 'a wrong secret').toBeUndefined();
-    expect(tokenUser(secret, token, NOW + 61_000), 'a minute and a second later: expired').toBeUndefined();
-    expect(tokenUser({ ...secret, type: 'Opaque' }, token, NOW), 'an Opaque Secret').toBeUndefined();
+    expect(
+      tokenUser(secret, token, NOW + 61_000),
+      'a minute and a second later: expired',
+    ).toBeUndefined();
+    expect(
+      tokenUser({ ...secret, type: 'Opaque' }, token, NOW),
+      'an Opaque Secret',
+    ).toBeUndefined();
     const signingOnly: Secret = {
       ...secret,
       stringData: { 'usage-bootstrap-authentication': 'false' },
     };
-    expect(tokenUser(signingOnly, token, NOW), 'usage-bootstrap-authentication false (stringData)').toBeUndefined();
+    expect(
+      tokenUser(signingOnly, token, NOW),
+      'usage-bootstrap-authentication false (stringData)',
+    ).toBeUndefined();
   });
 
   test('the authenticator follows kube-system Secrets: a known token is its user, an unknown one 401', async () => {
@@ -92,14 +110,25 @@ describe('Bootstrap tokens', () => {
     expect(followed, 'the resources it follows').toEqual(['secrets']);
     onEvent({ type: 'ADDED', object: tokenSecret(token, { now: NOW }) });
     const bearer = { authorization: 'Bearer abcdef.0123456789abcdef' };
-    expect(authenticator.authenticate(bearer)?.username, 'the token\'s user').toBe('system:bootstrap:abcdef');
-    expect(authenticator.authenticate({ authorization: 'Bearer not-a-bootstrap-token' }), 'another token is not its business').toBeUndefined();
+    expect(authenticator.authenticate(bearer)?.username, "the token's user").toBe(
+      'system:bootstrap:abcdef',
+    );
+    expect(
+      authenticator.authenticate({ authorization: 'Bearer not-a-bootstrap-token' }),
+      'another token is not its business',
+    ).toBeUndefined();
     expect(authenticator.authenticate({}), 'no header').toBeUndefined();
     onEvent({ type: 'DELETED', object: tokenSecret(token, { now: NOW }) });
-    expect(() => authenticator.authenticate(bearer), 'the Secret deleted: 401 Unauthorized').toThrow('Unauthorized');
+    expect(
+      () => authenticator.authenticate(bearer),
+      'the Secret deleted: 401 Unauthorized',
+    ).toThrow('Unauthorized');
     const elsewhere = tokenSecret(token, { now: NOW });
     elsewhere.metadata.namespace = 'default';
     onEvent({ type: 'ADDED', object: elsewhere });
-    expect(() => authenticator.authenticate(bearer), 'a token Secret outside kube-system counts for nothing').toThrow('Unauthorized');
+    expect(
+      () => authenticator.authenticate(bearer),
+      'a token Secret outside kube-system counts for nothing',
+    ).toThrow('Unauthorized');
   });
 });

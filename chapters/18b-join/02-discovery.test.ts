@@ -43,9 +43,14 @@ afterAll(async () => {
 describe('Discovery', () => {
   test('clusterInfoKubeconfig names the server and the CA inline; clusterOf reads them back', () => {
     const kubeconfig = kubeconfigText();
-    expect(kubeconfig, 'the kubeconfig names the server').toContain('    server: https://127.0.0.1:6443\n');
+    expect(kubeconfig, 'the kubeconfig names the server').toContain(
+      '    server: https://127.0.0.1:6443\n',
+    );
     expect(kubeconfig, 'and has no users').toContain('users: null');
-    expect(clusterOf(kubeconfig), 'read back').toEqual({ server: 'https://127.0.0.1:6443', ca: ca.cert });
+    expect(clusterOf(kubeconfig), 'read back').toEqual({
+      server: 'https://127.0.0.1:6443',
+      ca: ca.cert,
+    });
     expect(() => clusterOf('kind: Config\n'), 'no cluster: an error').toThrow('names no server');
   });
 
@@ -53,7 +58,10 @@ describe('Discovery', () => {
     const jws = detachedSignature('hello', token);
     const [header, payload, signature] = jws.split('.');
     expect(payload, 'the content is left out').toBe('');
-    expect(JSON.parse(Buffer.from(header!, 'base64url').toString()), 'the protected header').toEqual({
+    expect(
+      JSON.parse(Buffer.from(header!, 'base64url').toString()),
+      'the protected header',
+    ).toEqual({
       alg: 'HS256',
       kid: 'abcdef',
     });
@@ -66,48 +74,64 @@ describe('Discovery', () => {
     const secrets = [
       tokenSecret(token, { now: NOW }),
       tokenSecret(other, { now: NOW - 2 * 86_400_000 }),
-      { ...tokenSecret({ id: 'zzzzzz', secret: 'zzzzzzzzzzzzzzzz' }, { now: NOW }), type: 'Opaque' },
+      {
+        ...tokenSecret({ id: 'zzzzzz', secret: 'zzzzzzzzzzzzzzzz' }, { now: NOW }),
+        type: 'Opaque',
+      },
     ];
     expect(signingTokens(secrets, NOW), 'the one valid token').toEqual([token]);
   });
 
   test('signedData: one signature per token and no stale one; other keys kept', () => {
     const kubeconfig = kubeconfigText();
-    const signed = signedData(clusterInfo({ kubeconfig, 'jws-kubeconfig-old000': 'x', note: 'kept' }), [token, other]);
+    const signed = signedData(
+      clusterInfo({ kubeconfig, 'jws-kubeconfig-old000': 'x', note: 'kept' }),
+      [token, other],
+    );
     expect(Object.keys(signed).sort(), 'the keys after signing').toEqual([
       'jws-kubeconfig-abcdef',
       'jws-kubeconfig-qwerty',
       'kubeconfig',
       'note',
     ]);
-    expect(signed['jws-kubeconfig-abcdef'], 'abcdef\'s signature').toBe(detachedSignature(kubeconfig, token));
+    expect(signed['jws-kubeconfig-abcdef'], "abcdef's signature").toBe(
+      detachedSignature(kubeconfig, token),
+    );
   });
 
-  test('verifyClusterInfo: the kubeconfig when the signature is right, kubeadm\'s errors when not', () => {
+  test("verifyClusterInfo: the kubeconfig when the signature is right, kubeadm's errors when not", () => {
     const kubeconfig = kubeconfigText();
     const signed = clusterInfo(signedData(clusterInfo({ kubeconfig }), [token]));
     expect(verifyClusterInfo(signed, token), 'signed with the token').toBe(kubeconfig);
     expect(() => verifyClusterInfo(signed, other), 'no signature for qwerty').toThrow(
       'token id "qwerty" is invalid for this cluster or it has expired',
     );
-    const forged = clusterInfo({ kubeconfig: kubeconfig.replace('6443', '6444'), 'jws-kubeconfig-abcdef': signed.data!['jws-kubeconfig-abcdef']! });
+    const forged = clusterInfo({
+      kubeconfig: kubeconfig.replace('6443', '6444'),
+      'jws-kubeconfig-abcdef': signed.data!['jws-kubeconfig-abcdef']!,
+    });
     expect(() => verifyClusterInfo(forged, token), 'a changed kubeconfig').toThrow(
       "failed to verify JWS signature of received cluster info object, can't trust this API Server",
     );
-    expect(() => verifyClusterInfo(clusterInfo({}), token), 'no kubeconfig').toThrow('there is no "kubeconfig" key');
+    expect(() => verifyClusterInfo(clusterInfo({}), token), 'no kubeconfig').toThrow(
+      'there is no "kubeconfig" key',
+    );
   });
 
-  test('caCertHash pins the CA\'s public key; checkPinnedCa refuses a CA that is not pinned', async () => {
+  test("caCertHash pins the CA's public key; checkPinnedCa refuses a CA that is not pinned", async () => {
     const hash = caCertHash(ca.cert);
     expect(hash, 'sha256: and 64 hex digits').toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(() => checkPinnedCa(ca.cert, [hash.toUpperCase().replace('SHA256', 'sha256')]), 'the pin, in capitals').not.toThrow();
+    expect(
+      () => checkPinnedCa(ca.cert, [hash.toUpperCase().replace('SHA256', 'sha256')]),
+      'the pin, in capitals',
+    ).not.toThrow();
     const another = await createCertificateAuthority();
     expect(() => checkPinnedCa(another.cert, [hash]), 'another CA').toThrow(
       `cluster CA found in cluster-info ConfigMap is invalid: none of the public keys "${caCertHash(another.cert)}" are pinned`,
     );
   });
 
-  test('the bootstrap signer signs cluster-info with each token, and drops a deleted one\'s signature', async () => {
+  test("the bootstrap signer signs cluster-info with each token, and drops a deleted one's signature", async () => {
     const kubeconfig = kubeconfigText();
     running = await startApiServer();
     const client = toolkit.createClient({ server: running.url });
@@ -118,10 +142,19 @@ describe('Discovery', () => {
     const abort = new AbortController();
     stops.push(abort);
     void new BootstrapSigner({ toolkit, client }).run(abort.signal);
-    const keys = async () => Object.keys((await configMaps.get('cluster-info')).data ?? {}).sort().join(',');
-    await waitFor(async () => (await keys()) === 'jws-kubeconfig-abcdef,kubeconfig', 'cluster-info signed with abcdef');
+    const keys = async () =>
+      Object.keys((await configMaps.get('cluster-info')).data ?? {})
+        .sort()
+        .join(',');
+    await waitFor(
+      async () => (await keys()) === 'jws-kubeconfig-abcdef,kubeconfig',
+      'cluster-info signed with abcdef',
+    );
     await secrets.delete('bootstrap-token-abcdef');
-    await waitFor(async () => (await keys()) === 'kubeconfig', 'abcdef deleted: its signature goes');
+    await waitFor(
+      async () => (await keys()) === 'kubeconfig',
+      'abcdef deleted: its signature goes',
+    );
     expect(await keys(), 'cluster-info after the token went').toBe('kubeconfig');
   });
 });

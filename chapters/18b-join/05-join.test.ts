@@ -1,7 +1,10 @@
 // The joining node's side: discovery with the token and the pin, its CSR, and reading what became
 // of it.
 import { describe, expect, test } from 'vitest';
-import { createCertificateAuthority, createCertificateRequest } from '../../harness/api/certificates.ts';
+import {
+  createCertificateAuthority,
+  createCertificateRequest,
+} from '../../harness/api/certificates.ts';
 import type { CertificateSigningRequest, ConfigMap } from '../../harness/api/types.ts';
 import { caCertHash, clusterInfoKubeconfig, signedData } from './cluster-info.ts';
 import { discover, issuedCertificate, nodeCsr } from './join.ts';
@@ -27,16 +30,19 @@ describe('Joining a node', () => {
       ca: ca.cert,
     });
     expect(() => discover(clusterInfo, token, ['sha256:00']), 'a wrong pin').toThrow('are pinned');
-    expect(() => discover(clusterInfo, { id: 'qwerty', secret: token.secret }, [caCertHash(ca.cert)]), 'an unknown token').toThrow(
-      'token id "qwerty" is invalid',
-    );
+    expect(
+      () => discover(clusterInfo, { id: 'qwerty', secret: token.secret }, [caCertHash(ca.cert)]),
+      'an unknown token',
+    ).toThrow('token id "qwerty" is invalid');
   });
 
-  test('nodeCsr: for the kubelet client signer, named after the request\'s digest', async () => {
+  test("nodeCsr: for the kubelet client signer, named after the request's digest", async () => {
     const { request } = await createCertificateRequest('system:node:node-4', ['system:nodes']);
     const made = nodeCsr(request);
     expect(made.metadata.name, 'its name').toMatch(/^node-csr-[A-Za-z0-9_-]{43}$/);
-    expect(nodeCsr(request).metadata.name, 'the same request, the same name').toBe(made.metadata.name);
+    expect(nodeCsr(request).metadata.name, 'the same request, the same name').toBe(
+      made.metadata.name,
+    );
     expect(made.spec, 'its spec').toEqual({
       request: Buffer.from(request).toString('base64'),
       signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
@@ -49,7 +55,19 @@ describe('Joining a node', () => {
     expect(issuedCertificate(base), 'pending').toBeUndefined();
     const issued = { ...base, status: { certificate: Buffer.from('PEM').toString('base64') } };
     expect(issuedCertificate(issued), 'issued').toBe('PEM');
-    const denied = { ...base, status: { conditions: [{ type: 'Denied' as const, status: 'True' as const, reason: 'KubectlDeny', message: 'no' }] } };
+    const denied = {
+      ...base,
+      status: {
+        conditions: [
+          {
+            type: 'Denied' as const,
+            status: 'True' as const,
+            reason: 'KubectlDeny',
+            message: 'no',
+          },
+        ],
+      },
+    };
     expect(() => issuedCertificate(denied), 'denied').toThrow(
       'certificate signing request node-csr-a is denied, reason: KubectlDeny, message: no',
     );

@@ -6,8 +6,16 @@
 // else waits for a person. The signer issues what is approved, with the cluster's CA, for the
 // signers it serves; a request its signer must not sign fails with a Failed condition.
 import { NotImplemented } from '../../harness/not-implemented.ts';
-import { readCertificateRequest, signCertificateRequest, type KeyPair, type RequestedSubject } from '../../harness/api/certificates.ts';
-import type { CertificateSigningRequest, CertificateSigningRequestCondition } from '../../harness/api/types.ts';
+import {
+  readCertificateRequest,
+  signCertificateRequest,
+  type KeyPair,
+  type RequestedSubject,
+} from '../../harness/api/certificates.ts';
+import type {
+  CertificateSigningRequest,
+  CertificateSigningRequestCondition,
+} from '../../harness/api/types.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { CLIENT_SIGNER, hasCondition, KUBELET_CLIENT_SIGNER, requestPem } from './csr.ts';
 
@@ -19,7 +27,10 @@ const KUBELET_USAGES = [
 ];
 
 /** Whether a request asks for a kubelet's client certificate: its signer, subject and usages. */
-export function isNodeClientRequest(csr: CertificateSigningRequest, subject: RequestedSubject): boolean {
+export function isNodeClientRequest(
+  csr: CertificateSigningRequest,
+  subject: RequestedSubject,
+): boolean {
   throw new NotImplemented('isNodeClientRequest', '§ The approver and the signer');
 }
 
@@ -81,7 +92,10 @@ export class CsrApprover {
  * Why the signer must not sign a request, or undefined when it may: a kubelet's client
  * certificate must be one; a plain client one must ask for client auth.
  */
-export function signingProblem(csr: CertificateSigningRequest, subject: RequestedSubject): string | undefined {
+export function signingProblem(
+  csr: CertificateSigningRequest,
+  subject: RequestedSubject,
+): string | undefined {
   throw new NotImplemented('signingProblem', '§ The approver and the signer');
 }
 
@@ -109,8 +123,6 @@ export class CsrSigner {
   async reconcile(name: string): Promise<void> {
     throw new NotImplemented('CsrSigner.reconcile', '§ The approver and the signer');
   }
-
-
 }
 
 export function createCsrApprover(options: CsrControllerOptions): CsrApprover {

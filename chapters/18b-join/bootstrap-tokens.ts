@@ -76,7 +76,11 @@ export function isExpired(secret: Secret, now: number): boolean {
  * auth-extra-groups and system:authenticated. Undefined (not this token) when the Secret is not a
  * bootstrap token, its secret differs, it has expired, or it is not for authentication.
  */
-export function tokenUser(secret: Secret, token: BootstrapToken, now: number): UserInfo | undefined {
+export function tokenUser(
+  secret: Secret,
+  token: BootstrapToken,
+  now: number,
+): UserInfo | undefined {
   throw new NotImplemented('tokenUser', '§ Bootstrap tokens');
 }
 

@@ -15,7 +15,12 @@ import { createHash, createHmac, timingSafeEqual, X509Certificate } from 'node:c
 import { parse } from 'yaml';
 import type { ConfigMap, Secret } from '../../harness/api/types.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
-import { isExpired, secretField, BOOTSTRAP_TOKEN_TYPE, type BootstrapToken } from './bootstrap-tokens.ts';
+import {
+  isExpired,
+  secretField,
+  BOOTSTRAP_TOKEN_TYPE,
+  type BootstrapToken,
+} from './bootstrap-tokens.ts';
 
 /** Where kubeadm publishes the cluster's address and CA. */
 export const CLUSTER_INFO = { namespace: 'kube-public', name: 'cluster-info' };

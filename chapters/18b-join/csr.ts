@@ -56,7 +56,10 @@ export function requestPem(csr: CertificateSigningRequest): string {
  * A create as the API server stores it: spec.username, uid, groups and extra are the requesting
  * user's, whatever the client sent; the status starts empty.
  */
-export function withRequestor(csr: CertificateSigningRequest, user: UserInfo): CertificateSigningRequest {
+export function withRequestor(
+  csr: CertificateSigningRequest,
+  user: UserInfo,
+): CertificateSigningRequest {
   throw new NotImplemented('withRequestor', '§ Certificate signing requests');
 }
 

@@ -5,8 +5,16 @@
 // node, asking with its bootstrap token) or `selfnodeclient` (a node renewing its own). Everything
 // else waits for a person. The signer issues what is approved, with the cluster's CA, for the
 // signers it serves; a request its signer must not sign fails with a Failed condition.
-import { readCertificateRequest, signCertificateRequest, type KeyPair, type RequestedSubject } from '../../harness/api/certificates.ts';
-import type { CertificateSigningRequest, CertificateSigningRequestCondition } from '../../harness/api/types.ts';
+import {
+  readCertificateRequest,
+  signCertificateRequest,
+  type KeyPair,
+  type RequestedSubject,
+} from '../../harness/api/certificates.ts';
+import type {
+  CertificateSigningRequest,
+  CertificateSigningRequestCondition,
+} from '../../harness/api/types.ts';
 import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
 import { CLIENT_SIGNER, hasCondition, KUBELET_CLIENT_SIGNER, requestPem } from './csr.ts';
 
@@ -24,7 +32,10 @@ function kubeletUsages(usages: string[] = []): boolean {
 }
 
 /** Whether a request asks for a kubelet's client certificate: its signer, subject and usages. */
-export function isNodeClientRequest(csr: CertificateSigningRequest, subject: RequestedSubject): boolean {
+export function isNodeClientRequest(
+  csr: CertificateSigningRequest,
+  subject: RequestedSubject,
+): boolean {
   return (
     csr.spec.signerName === KUBELET_CLIENT_SIGNER &&
     subject.organizations.length === 1 &&
@@ -78,7 +89,9 @@ export interface CsrControllerOptions {
 
 /** The CSRs of the cluster, as both controllers watch them. */
 function csrInformer({ toolkit, client }: CsrControllerOptions) {
-  return toolkit.createInformer(client.resource<CertificateSigningRequest>('certificatesigningrequests'));
+  return toolkit.createInformer(
+    client.resource<CertificateSigningRequest>('certificatesigningrequests'),
+  );
 }
 
 /** The approver: pending kubelet client requests whose requestor may ask, approved. */
@@ -115,7 +128,10 @@ export class CsrApprover {
     if (!permission || !(await this.options.certificates.mayCreate(csr, permission))) return;
     const now = (this.options.now ?? Date.now)();
     const conditions = [...(csr.status?.conditions ?? []), autoApproved(now)];
-    await this.options.certificates.updateApproval({ ...csr, status: { ...csr.status, conditions } });
+    await this.options.certificates.updateApproval({
+      ...csr,
+      status: { ...csr.status, conditions },
+    });
   }
 }
 
@@ -123,7 +139,10 @@ export class CsrApprover {
  * Why the signer must not sign a request, or undefined when it may: a kubelet's client
  * certificate must be one; a plain client one must ask for client auth.
  */
-export function signingProblem(csr: CertificateSigningRequest, subject: RequestedSubject): string | undefined {
+export function signingProblem(
+  csr: CertificateSigningRequest,
+  subject: RequestedSubject,
+): string | undefined {
   if (csr.spec.signerName === KUBELET_CLIENT_SIGNER && !isNodeClientRequest(csr, subject)) {
     return 'invalid certificate request: subject must be CN=system:node:<name>, O=system:nodes, with client usages';
   }
@@ -164,7 +183,8 @@ export class CsrSigner {
     const csr = this.requests.get(name);
     if (!csr || !hasCondition(csr, 'Approved') || hasCondition(csr, 'Denied')) return;
     if (hasCondition(csr, 'Failed') || csr.status?.certificate) return;
-    if (csr.spec.signerName !== KUBELET_CLIENT_SIGNER && csr.spec.signerName !== CLIENT_SIGNER) return;
+    if (csr.spec.signerName !== KUBELET_CLIENT_SIGNER && csr.spec.signerName !== CLIENT_SIGNER)
+      return;
     const status = { ...csr.status };
     const problem = await readCertificateRequest(requestPem(csr)).then(
       (subject) => signingProblem(csr, subject),
@@ -173,10 +193,16 @@ export class CsrSigner {
     if (problem) {
       status.conditions = [...(status.conditions ?? []), this.failed(problem)];
     } else {
-      const certificate = await signCertificateRequest(this.options.ca, requestPem(csr), this.days(csr));
+      const certificate = await signCertificateRequest(
+        this.options.ca,
+        requestPem(csr),
+        this.days(csr),
+      );
       status.certificate = Buffer.from(certificate).toString('base64');
     }
-    await this.options.client.resource<CertificateSigningRequest>('certificatesigningrequests').updateStatus({ ...csr, status });
+    await this.options.client
+      .resource<CertificateSigningRequest>('certificatesigningrequests')
+      .updateStatus({ ...csr, status });
   }
 
   /** The certificate's life in days: the request's expirationSeconds, within the signer's duration. */
@@ -188,7 +214,13 @@ export class CsrSigner {
 
   private failed(message: string): CertificateSigningRequestCondition {
     const at = new Date((this.options.now ?? Date.now)()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    return { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message, lastUpdateTime: at };
+    return {
+      type: 'Failed',
+      status: 'True',
+      reason: 'SignerValidationFailure',
+      message,
+      lastUpdateTime: at,
+    };
   }
 }
 

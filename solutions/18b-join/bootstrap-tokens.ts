@@ -31,9 +31,7 @@ export interface BootstrapToken {
 export function parseToken(token: string): BootstrapToken {
   const match = TOKEN_PATTERN.exec(token);
   if (!match) {
-    throw new Error(
-      `the bootstrap token "${token}" was not of the form "${TOKEN_PATTERN.source}"`,
-    );
+    throw new Error(`the bootstrap token "${token}" was not of the form "${TOKEN_PATTERN.source}"`);
   }
   return { id: match[1]!, secret: match[2]! };
 }
@@ -118,7 +116,11 @@ function sameSecret(a: string, b: string): boolean {
  * auth-extra-groups and system:authenticated. Undefined (not this token) when the Secret is not a
  * bootstrap token, its secret differs, it has expired, or it is not for authentication.
  */
-export function tokenUser(secret: Secret, token: BootstrapToken, now: number): UserInfo | undefined {
+export function tokenUser(
+  secret: Secret,
+  token: BootstrapToken,
+  now: number,
+): UserInfo | undefined {
   if (secret.type !== BOOTSTRAP_TOKEN_TYPE) return undefined;
   if (secretField(secret, 'token-id') !== token.id) return undefined;
   if (!sameSecret(secretField(secret, 'token-secret') ?? '', token.secret)) return undefined;

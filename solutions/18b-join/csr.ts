@@ -55,7 +55,10 @@ export function requestPem(csr: CertificateSigningRequest): string {
  * A create as the API server stores it: spec.username, uid, groups and extra are the requesting
  * user's, whatever the client sent; the status starts empty.
  */
-export function withRequestor(csr: CertificateSigningRequest, user: UserInfo): CertificateSigningRequest {
+export function withRequestor(
+  csr: CertificateSigningRequest,
+  user: UserInfo,
+): CertificateSigningRequest {
   const spec = { ...csr.spec, username: user.username, groups: [...user.groups] };
   if (user.uid) spec.uid = user.uid;
   else delete spec.uid;
@@ -73,7 +76,9 @@ export function hasCondition(
   csr: CertificateSigningRequest,
   type: CertificateSigningRequestCondition['type'],
 ): boolean {
-  return conditionsOf(csr).some((condition) => condition.type === type && condition.status === 'True');
+  return conditionsOf(csr).some(
+    (condition) => condition.type === type && condition.status === 'True',
+  );
 }
 
 /**
@@ -142,7 +147,11 @@ export function invalidCsr(name: string, errors: FieldError[]): ApiError {
       name,
       group: 'certificates.k8s.io',
       kind: 'CertificateSigningRequest',
-      causes: errors.map((error) => ({ reason: error.type, message: describe(error), field: error.field })),
+      causes: errors.map((error) => ({
+        reason: error.type,
+        message: describe(error),
+        field: error.field,
+      })),
     },
   );
 }

@@ -23,7 +23,11 @@ export interface DiscoveredCluster {
  * Discovery: cluster-info's kubeconfig, verified with the token, and its CA checked against the
  * pins. Throws the first check's error that fails.
  */
-export function discover(clusterInfo: ConfigMap, token: BootstrapToken, pins: string[]): DiscoveredCluster {
+export function discover(
+  clusterInfo: ConfigMap,
+  token: BootstrapToken,
+  pins: string[],
+): DiscoveredCluster {
   const kubeconfig = verifyClusterInfo(clusterInfo, token);
   const cluster = clusterOf(kubeconfig);
   checkPinnedCa(cluster.ca, pins);
