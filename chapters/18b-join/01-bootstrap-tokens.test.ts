@@ -6,6 +6,7 @@ import type { Secret } from '../../harness/api/types.ts';
 import {
   bootstrapTokenAuthenticator,
   generateToken,
+  isExpired,
   parseToken,
   secretField,
   tokenSecret,
@@ -95,6 +96,25 @@ describe('Bootstrap tokens', () => {
       tokenUser(signingOnly, token, NOW),
       'usage-bootstrap-authentication false (stringData)',
     ).toBeUndefined();
+  });
+
+  test('secretField reads stringData before data; isExpired compares the expiration with now', () => {
+    const secret: Secret = {
+      metadata: { name: 'bootstrap-token-abcdef' },
+      data: {
+        expiration: Buffer.from('2026-12-03T10:00:00Z').toString('base64'),
+        'token-id': 'eHh4',
+      },
+      stringData: { 'token-id': 'abcdef' },
+    };
+    expect(secretField(secret, 'token-id'), 'token-id in both: stringData wins').toBe('abcdef');
+    expect(secretField(secret, 'expiration'), 'expiration decoded from data').toBe(
+      '2026-12-03T10:00:00Z',
+    );
+    expect(secretField(secret, 'description'), 'a missing field').toBeUndefined();
+    expect(isExpired(secret, NOW - 1), 'a millisecond before').toBe(false);
+    expect(isExpired(secret, NOW), 'at the expiration itself').toBe(true);
+    expect(isExpired({ metadata: {} }, NOW), 'no expiration: never').toBe(false);
   });
 
   test('the authenticator follows kube-system Secrets: a known token is its user, an unknown one 401', async () => {

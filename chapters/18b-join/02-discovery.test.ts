@@ -99,6 +99,14 @@ describe('Discovery', () => {
     );
   });
 
+  test('signedData: without a kubeconfig there is nothing to sign, and stale signatures still go', () => {
+    const unsigned = signedData(clusterInfo({ 'jws-kubeconfig-old000': 'x', note: 'kept' }), [
+      token,
+    ]);
+    expect(unsigned, 'cluster-info with no kubeconfig').toEqual({ note: 'kept' });
+    expect(signedData({ metadata: {} } as ConfigMap, [token]), 'no data at all').toEqual({});
+  });
+
   test("verifyClusterInfo: the kubeconfig when the signature is right, kubeadm's errors when not", () => {
     const kubeconfig = kubeconfigText();
     const signed = clusterInfo(signedData(clusterInfo({ kubeconfig }), [token]));

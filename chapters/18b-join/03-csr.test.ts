@@ -11,6 +11,8 @@ import {
   approvalSubresource,
   csrAdmission,
   hasCondition,
+  invalidCsr,
+  requestPem,
   validateCsr,
   withRequestor,
 } from './csr.ts';
@@ -126,6 +128,27 @@ describe('Certificate signing requests', () => {
       { operation: 'CREATE', resource: pod, object: csr({ signerName: '' }), user: bootstrapper },
       {} as AdmissionStore,
     );
+  });
+
+  test('requestPem decodes spec.request; invalidCsr joins several errors in brackets', () => {
+    expect(requestPem(csr()), 'the PEM of the request').toBe(request);
+    const error = invalidCsr('jane', [
+      { type: 'FieldValueRequired', field: 'spec.request' },
+      {
+        type: 'FieldValueNotSupported',
+        field: 'spec.usages[0]',
+        value: 'flying',
+        detail: 'supported values: "client auth"',
+      },
+    ]);
+    expect(error.message, 'two errors').toBe(
+      'CertificateSigningRequest.certificates.k8s.io "jane" is invalid: [spec.request: Required value, spec.usages[0]: Unsupported value: "flying": supported values: "client auth"]',
+    );
+    expect([error.code, error.reason, error.details?.causes?.length], 'its status').toEqual([
+      422,
+      'Invalid',
+      2,
+    ]);
   });
 
   test('approval: only Approved and Denied come from the body; both at once is 422', () => {

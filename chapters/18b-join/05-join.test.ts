@@ -72,4 +72,25 @@ describe('Joining a node', () => {
       'certificate signing request node-csr-a is denied, reason: KubectlDeny, message: no',
     );
   });
+
+  test("issuedCertificate: a request the signer failed throws with the signer's reason", () => {
+    const failed: CertificateSigningRequest = {
+      ...nodeCsr('x'),
+      metadata: { name: 'node-csr-b' },
+      status: {
+        conditions: [
+          { type: 'Approved', status: 'True' },
+          {
+            type: 'Failed',
+            status: 'True',
+            reason: 'SignerValidationFailure',
+            message: 'bad subject',
+          },
+        ],
+      },
+    };
+    expect(() => issuedCertificate(failed), 'approved, then failed').toThrow(
+      'certificate signing request node-csr-b is failed, reason: SignerValidationFailure, message: bad subject',
+    );
+  });
 });

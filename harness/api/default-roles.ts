@@ -126,7 +126,20 @@ const controllerManagerRules: PolicyRule[] = [
   rule(['*'], 'coordination.k8s.io', ['*']),
   rule(['*'], 'discovery.k8s.io', ['*']),
   rule(['*'], 'storage.k8s.io', ['*']),
+  // Chapter 18b: the CSR approver and signer, and their SubjectAccessReviews.
+  rule(['*'], 'certificates.k8s.io', ['*']),
+  rule(['create'], 'authorization.k8s.io', ['subjectaccessreviews']),
   rule([...READ, 'delete', 'deletecollection'], '*', ['*']),
+];
+
+/** Chapter 18b: what a bootstrapping kubelet may do (kube's system:node-bootstrapper). */
+const nodeBootstrapperRules: PolicyRule[] = [
+  rule(['create', 'get', 'list', 'watch'], 'certificates.k8s.io', ['certificatesigningrequests']),
+];
+
+/** The permission the CSR approver checks before it approves a kubelet's request (18b). */
+const csrRules = (subresource: 'nodeclient' | 'selfnodeclient'): PolicyRule[] => [
+  rule(['create'], 'certificates.k8s.io', [`certificatesigningrequests/${subresource}`]),
 ];
 
 /** The scheduler's rules: it reads pods and nodes, binds pods and records events. */
@@ -302,6 +315,15 @@ export function defaultClusterRoles(): KubeObject[] {
     clusterRole('system:ingress-controller', ingressRules),
     clusterRole('system:cloud-controller-manager', cloudControllerManagerRules),
     clusterRole('system:node', nodeRules),
+    clusterRole('system:node-bootstrapper', nodeBootstrapperRules),
+    clusterRole(
+      'system:certificates.k8s.io:certificatesigningrequests:nodeclient',
+      csrRules('nodeclient'),
+    ),
+    clusterRole(
+      'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
+      csrRules('selfnodeclient'),
+    ),
   ];
 }
 

@@ -53,6 +53,13 @@ import type { EndpointSliceModule, IptablesProxyModule, ProxyModule } from '../c
 import type { SchedulerFiltersModule, SchedulerModule } from '../contracts/scheduler.ts';
 import type { RaftModule } from '../contracts/raft.ts';
 import type {
+  ApproverModule,
+  BootstrapTokensModule,
+  ClusterInfoModule,
+  CsrModule,
+  JoinModule,
+} from '../contracts/join.ts';
+import type {
   AuthorizationModule,
   ServiceAccountsModule,
   TokenFileModule,
@@ -186,6 +193,13 @@ export interface ChapterModules {
   };
   '15b': { 'controller.ts': IngressModule };
   '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
+  '18b': {
+    'bootstrap-tokens.ts': BootstrapTokensModule;
+    'cluster-info.ts': ClusterInfoModule;
+    'csr.ts': CsrModule;
+    'approver.ts': ApproverModule;
+    'join.ts': JoinModule;
+  };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -238,6 +252,7 @@ export const chapterModuleFiles = {
   ],
   '15b': ['controller.ts'],
   '17': ['serving.ts', 'webapp.ts'],
+  '18b': ['bootstrap-tokens.ts', 'cluster-info.ts', 'csr.ts', 'approver.ts', 'join.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

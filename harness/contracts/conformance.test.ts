@@ -111,6 +111,13 @@ export type ReferenceConforms = Conforms<{
     'serving.ts': typeof import('../../solutions/17-operators/serving.ts');
     'webapp.ts': typeof import('../../solutions/17-operators/webapp.ts');
   };
+  '18b': {
+    'bootstrap-tokens.ts': typeof import('../../solutions/18b-join/bootstrap-tokens.ts');
+    'cluster-info.ts': typeof import('../../solutions/18b-join/cluster-info.ts');
+    'csr.ts': typeof import('../../solutions/18b-join/csr.ts');
+    'approver.ts': typeof import('../../solutions/18b-join/approver.ts');
+    'join.ts': typeof import('../../solutions/18b-join/join.ts');
+  };
   '15a': {
     'address-pool.ts': typeof import('../../solutions/15a-cloud/address-pool.ts');
     'load-balancer.ts': typeof import('../../solutions/15a-cloud/load-balancer.ts');
@@ -210,6 +217,13 @@ export type StubsConform = Conforms<{
   '17': {
     'serving.ts': typeof import('../../chapters/17-operators/serving.ts');
     'webapp.ts': typeof import('../../chapters/17-operators/webapp.ts');
+  };
+  '18b': {
+    'bootstrap-tokens.ts': typeof import('../../chapters/18b-join/bootstrap-tokens.ts');
+    'cluster-info.ts': typeof import('../../chapters/18b-join/cluster-info.ts');
+    'csr.ts': typeof import('../../chapters/18b-join/csr.ts');
+    'approver.ts': typeof import('../../chapters/18b-join/approver.ts');
+    'join.ts': typeof import('../../chapters/18b-join/join.ts');
   };
   '15a': {
     'address-pool.ts': typeof import('../../chapters/15a-cloud/address-pool.ts');

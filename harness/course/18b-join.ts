@@ -82,6 +82,14 @@ export const chapter18B: Chapter = {
     },
   ],
   hints: {
+    [`${tokens}secretField reads stringData before data; isExpired compares the expiration with now`]:
+      'stringData holds plain text and wins; data is base64. Expired means the expiration is not after now. § Bootstrap tokens.',
+    [`${discovery}signedData: without a kubeconfig there is nothing to sign, and stale signatures still go`]:
+      'Drop the jws-kubeconfig-* keys first; add signatures only when data.kubeconfig exists. § Discovery.',
+    [`${csrs}requestPem decodes spec.request; invalidCsr joins several errors in brackets`]:
+      'One error stands alone; several are joined with ", " inside [ ]; each is a cause with its field. § Certificate signing requests.',
+    [`${join}issuedCertificate: a request the signer failed throws with the signer's reason`]:
+      'Look for Denied, then Failed, before reading the certificate. § Joining a node.',
     [`${tokens}parseToken splits <id>.<secret>; any other shape is kubeadm's error`]:
       "Match TOKEN_PATTERN; throw the message with the token and the pattern's source otherwise. § Bootstrap tokens.",
     [`${tokens}generateToken draws six and sixteen characters of [a-z0-9]`]:
