@@ -17,12 +17,12 @@ export const chapter18B: Chapter = {
     {
       title: 'A token and its Secret',
       from: `${tokens}parseToken splits <id>.<secret>; any other shape is kubeadm's error`,
-      functions: ['parseToken', 'generateToken', 'tokenSecret'],
+      functions: ['parseToken', 'generateToken', 'tokenSecret', 'secretField'],
     },
     {
       title: 'Who a token is',
       from: `${tokens}tokenUser: system:bootstrap:<id> in system:bootstrappers and the extra groups`,
-      functions: ['secretField', 'isExpired', 'tokenUser', 'bootstrapTokenAuthenticator'],
+      functions: ['isExpired', 'tokenUser', 'bootstrapTokenAuthenticator'],
     },
     {
       title: 'cluster-info and its signature',
