@@ -1,6 +1,6 @@
 // The verbs that run programs and work on a cluster, each loading its module when it runs.
 import type { Command } from '../args.ts';
-import { colourWanted } from '../output.ts';
+import { colourWanted, UsageError } from '../output.ts';
 
 const objects = () => import('./object-verbs.ts');
 const clusterVerbs = () => import('./cluster-verbs.ts');
@@ -26,4 +26,9 @@ export const clusterCommands: Record<string, Command> = {
   history: async ({ name, rest, flags }) =>
     (await traces()).historyOfObject([name, ...rest], flags),
   kubeconfig: async ({ flags }) => (await clusterVerbs()).writeKubeconfig(flags),
+  token: async ({ name, flags }) => {
+    if (name !== 'create') throw new UsageError('kata token takes one action: create');
+    return (await import('./join-verbs.ts')).createToken(flags);
+  },
+  join: async ({ name, flags }) => (await import('./join-verbs.ts')).join(name!, flags),
 };
