@@ -33,7 +33,8 @@ export function discover(
 }
 
 /**
- * The CSR a joining kubelet posts for its PEM request: named node-csr-<digest of the request>
+ * The CSR a joining kubelet posts for its PEM request: named node-csr-<32 hex digits of the
+ * request's SHA-256> (kube's kubelet uses base64url, which this server's names do not allow)
  * (the same request, the same name), for the kubelet client signer, usages digital signature and
  * client auth.
  */

@@ -145,7 +145,7 @@ export const chapter18B: Chapter = {
     [`${join}discover: the server and CA, once the signature and the pin both hold`]:
       'verifyClusterInfo, clusterOf, checkPinnedCa, in that order. § Joining a node.',
     [`${join}nodeCsr: for the kubelet client signer, named after the request's digest`]:
-      'node-csr- and the first 43 characters of the base64url SHA-256 of the PEM. § Joining a node.',
+      'node-csr- and the first 32 hex digits of the SHA-256 of the PEM. § Joining a node.',
     [`${join}issuedCertificate: the PEM once issued, nothing while pending, an error when denied`]:
       'Denied or Failed throws with its reason and message; a certificate is base64 PEM. § Joining a node.',
   },

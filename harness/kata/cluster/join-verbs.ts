@@ -73,12 +73,12 @@ async function prepareJoining(server: string, ca: string): Promise<void> {
   const tokens = { kind: 'Group', name: 'system:bootstrappers:kubeadm:default-node-token' };
   await ensure(
     `${api}/clusterrolebindings`,
-    binding('kubeadm:kubelet-bootstrap', 'system:node-bootstrapper', tokens),
+    binding('kubeadm-kubelet-bootstrap', 'system:node-bootstrapper', tokens),
   );
   await ensure(
     `${api}/clusterrolebindings`,
     binding(
-      'kubeadm:node-autoapprove-bootstrap',
+      'kubeadm-node-autoapprove-bootstrap',
       'system:certificates.k8s.io:certificatesigningrequests:nodeclient',
       tokens,
     ),
@@ -86,12 +86,14 @@ async function prepareJoining(server: string, ca: string): Promise<void> {
   await ensure(
     `${api}/clusterrolebindings`,
     binding(
-      'kubeadm:node-autoapprove-certificate-rotation',
+      'kubeadm-node-autoapprove-certificate-rotation',
       'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
       { kind: 'Group', name: 'system:nodes' },
     ),
   );
-  const role = 'kubeadm:bootstrap-signer-clusterinfo';
+  // kubeadm names these kubeadm:<what>; this course's API server checks RBAC names as DNS
+  // subdomains (kube allows any path segment), so a dash stands for the colon.
+  const role = 'kubeadm-bootstrap-signer-clusterinfo';
   await ensure(`${api}/namespaces/kube-public/roles`, {
     apiVersion: `${rbac}/v1`,
     kind: 'Role',
