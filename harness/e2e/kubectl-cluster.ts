@@ -47,6 +47,8 @@ export const suiteNodeIndexBase = {
   operators: 40,
   /** 15a: load balancers and the cluster autoscaler (nodes 20-22, then 23-29 for the cloud's machines). */
   cloud: 20,
+  /** 18b: `kata token create` and `kata join` add node 281 through an approved CSR. */
+  join: 280,
 } as const;
 
 export interface KubectlCluster {

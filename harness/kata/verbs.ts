@@ -493,7 +493,7 @@ export const verbs: Record<string, Verb> = {
       'node-name': { type: 'string', description: "the new node's name" },
       'node-index': {
         type: 'string',
-        description: 'its number: node IP 127.0.0.N-style and pod range',
+        description: 'its number (0-255): its node IP and pod range, as kata up numbers nodes',
       },
       'data-dir': {
         type: 'string',

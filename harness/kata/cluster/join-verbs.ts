@@ -193,9 +193,9 @@ export async function join(endpoint: string, flags: Flags): Promise<number> {
   const pin = text(flags, 'discovery-token-ca-cert-hash');
   const nodeName = text(flags, 'node-name');
   const index = Number(text(flags, 'node-index') ?? 'NaN');
-  if (!token || !pin || !nodeName || !Number.isInteger(index) || index < 1 || index > 250) {
+  if (!token || !pin || !nodeName || !Number.isInteger(index) || index < 0 || index > 255) {
     throw new UsageError(
-      'kata join needs --token, --discovery-token-ca-cert-hash, --node-name and --node-index (1-250)',
+      'kata join needs --token, --discovery-token-ca-cert-hash, --node-name and --node-index (0-255)',
     );
   }
   const { parseToken } = await loadReference('18b', 'bootstrap-tokens.ts');
