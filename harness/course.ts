@@ -31,6 +31,7 @@ import { chapter14 } from './course/14-autoscaling.ts';
 import { chapter15B } from './course/15b-ingress.ts';
 import { chapter17 } from './course/17-operators.ts';
 import { chapter18A } from './course/18a-static-pods.ts';
+import { chapter18B } from './course/18b-join.ts';
 import { chapter15A } from './course/15a-cloud.ts';
 
 /**
@@ -126,6 +127,7 @@ export const course: Chapter[] = [
   chapter16B,
   chapter17,
   chapter18A,
+  chapter18B,
 ];
 
 /**
@@ -155,8 +157,8 @@ export type ComponentKind = (typeof componentKinds)[number];
  */
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b', '16a', '16b'],
-  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14', '17'],
-  'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14'],
+  apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14', '17', '18b'],
+  'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14', '18b'],
   scheduler: ['05', '13c'],
   dns: ['12'],
   kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14', '18a'],

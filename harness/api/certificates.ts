@@ -154,3 +154,85 @@ export async function selfSignedRsaCertificate(commonName: string, days = 365): 
   });
   return { cert: certificate.toString('pem'), key: await privatePem(keys) };
 }
+
+/** A PKCS#10 certificate signing request and the private key it was made with, both PEM. */
+export interface RequestAndKey {
+  request: string;
+  key: string;
+}
+
+/**
+ * A new key and a PEM certificate signing request for it (PKCS#10, "CERTIFICATE REQUEST"), naming
+ * the subject a client certificate should carry: what a kubelet posts in a
+ * CertificateSigningRequest's spec.request.
+ */
+export async function createCertificateRequest(
+  commonName: string,
+  organizations: string[] = [],
+): Promise<RequestAndKey> {
+  const keys = await newKeys();
+  const request = await x509.Pkcs10CertificateRequestGenerator.create({
+    name: subjectOf(commonName, organizations),
+    signingAlgorithm: algorithm,
+    keys: keys as never,
+  });
+  return { request: request.toString('pem'), key: await privatePem(keys) };
+}
+
+/** The subject a PKCS#10 request asks for: its Common Name and Organizations. */
+export interface RequestedSubject {
+  commonName: string;
+  organizations: string[];
+}
+
+/**
+ * Reads a PEM certificate signing request: its subject, once its self-signature is checked (the
+ * requester holds the key). Throws an Error naming what is wrong.
+ */
+export async function readCertificateRequest(pem: string): Promise<RequestedSubject> {
+  let request: x509.Pkcs10CertificateRequest;
+  try {
+    request = new x509.Pkcs10CertificateRequest(pem);
+  } catch {
+    throw new Error('PEM block type must be CERTIFICATE REQUEST');
+  }
+  if (!(await request.verify())) throw new Error('the request is not signed by its own key');
+  const name = request.subjectName;
+  const values = (type: string) => name.getField(type);
+  return { commonName: values('CN')[0] ?? '', organizations: values('O') };
+}
+
+/**
+ * Issues a client certificate for a PEM signing request: the request's subject and public key,
+ * signed by `ca`, valid for `days`. Returns the certificate, PEM.
+ */
+export async function signCertificateRequest(
+  ca: KeyPair,
+  pem: string,
+  days = 365,
+): Promise<string> {
+  const request = new x509.Pkcs10CertificateRequest(pem);
+  const authority = new x509.X509Certificate(ca.cert);
+  const caKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    x509.PemConverter.decode(ca.key)[0]!,
+    algorithm,
+    false,
+    ['sign'],
+  );
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: request.subject,
+    issuer: authority.subject,
+    ...validity(days),
+    signingAlgorithm: algorithm,
+    publicKey: request.publicKey,
+    signingKey: caKey as never,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth]),
+    ],
+  });
+  return certificate.toString('pem');
+}

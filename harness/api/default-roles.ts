@@ -126,9 +126,22 @@ const controllerManagerRules: PolicyRule[] = [
   rule(['*'], 'coordination.k8s.io', ['*']),
   rule(['*'], 'discovery.k8s.io', ['*']),
   rule(['*'], 'storage.k8s.io', ['*']),
+  // Chapter 18b: the CSR approver and signer, and their SubjectAccessReviews.
+  rule(['*'], 'certificates.k8s.io', ['*']),
+  rule(['create'], 'authorization.k8s.io', ['subjectaccessreviews']),
   rule([...READ, 'delete', 'deletecollection'], '*', ['*']),
   // The ClusterRole aggregation controller writes admin's, edit's and view's rules.
   rule(['update', 'patch', 'escalate'], RBAC_GROUP, ['clusterroles']),
+];
+
+/** Chapter 18b: what a bootstrapping kubelet may do (kube's system:node-bootstrapper). */
+const nodeBootstrapperRules: PolicyRule[] = [
+  rule(['create', 'get', 'list', 'watch'], 'certificates.k8s.io', ['certificatesigningrequests']),
+];
+
+/** The permission the CSR approver checks before it approves a kubelet's request (18b). */
+const csrRules = (subresource: 'nodeclient' | 'selfnodeclient'): PolicyRule[] => [
+  rule(['create'], 'certificates.k8s.io', [`certificatesigningrequests/${subresource}`]),
 ];
 
 /** The scheduler's rules: it reads pods and nodes, binds pods and records events. */
@@ -331,6 +344,15 @@ export function defaultClusterRoles(): KubeObject[] {
       rule(['proxy'], '', ['nodes']),
       rule(['*'], '', ['nodes/log', 'nodes/metrics', 'nodes/proxy', 'nodes/stats']),
     ]),
+    clusterRole('system:node-bootstrapper', nodeBootstrapperRules),
+    clusterRole(
+      'system:certificates.k8s.io:certificatesigningrequests:nodeclient',
+      csrRules('nodeclient'),
+    ),
+    clusterRole(
+      'system:certificates.k8s.io:certificatesigningrequests:selfnodeclient',
+      csrRules('selfnodeclient'),
+    ),
   ];
 }
 

@@ -23,6 +23,8 @@ export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
 type FieldType =
   | 'string'
+  /** A []byte field: base64 in JSON. */
+  | 'bytes'
   | 'int'
   | 'bool'
   | 'time'
@@ -291,6 +293,33 @@ const MESSAGES: Record<string, Record<number, FieldSpec>> = {
   },
   // networking.k8s.io/v1 (chapter 15b): `kubectl create ingress`.
   Ingress: { 1: m('metadata', 'ObjectMeta'), 2: m('spec', 'IngressSpec') },
+  // What `kubectl certificate approve|deny` sends to the approval subresource (chapter 18b).
+  CertificateSigningRequest: {
+    1: m('metadata', 'ObjectMeta'),
+    2: m('spec', 'CertificateSigningRequestSpec'),
+    3: m('status', 'CertificateSigningRequestStatus'),
+  },
+  CertificateSigningRequestSpec: {
+    1: { name: 'request', type: 'bytes' },
+    2: s('username'),
+    3: s('uid'),
+    4: s('groups', true),
+    5: s('usages', true),
+    7: s('signerName'),
+    8: i('expirationSeconds'),
+  },
+  CertificateSigningRequestStatus: {
+    1: m('conditions', 'CertificateSigningRequestCondition', true),
+    2: { name: 'certificate', type: 'bytes' },
+  },
+  CertificateSigningRequestCondition: {
+    1: s('type'),
+    2: s('message'),
+    3: s('reason'),
+    4: { name: 'lastUpdateTime', type: 'time' },
+    5: { name: 'lastTransitionTime', type: 'time' },
+    6: s('status'),
+  },
   IngressSpec: {
     1: m('defaultBackend', 'IngressBackend'),
     2: m('tls', 'IngressTLS', true),
@@ -354,6 +383,7 @@ export const PROTOBUF_KINDS = [
   'CronJob',
   'Ingress',
   'HorizontalPodAutoscaler',
+  'CertificateSigningRequest',
 ];
 
 const bad = (why: string) =>
@@ -414,6 +444,7 @@ function decodeScalar(type: FieldType, wireType: number, reader: Reader): unknow
   if (wireType !== 2) throw bad('a string or message is not length-delimited');
   const bytes = reader.take(Number(reader.varint()));
   if (type === 'string') return utf8.decode(bytes);
+  if (type === 'bytes') return Buffer.from(bytes).toString('base64');
   if (type === 'time') {
     const time = decodeMessage({ 1: i('seconds'), 2: i('nanos') }, bytes, 0) as {
       seconds?: number;

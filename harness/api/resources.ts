@@ -351,6 +351,12 @@ export const builtinResources: ResourceType[] = [
     namespaced: false,
     shortNames: ['sc'],
   }),
+  // Chapter 18b: requests for a certificate from the cluster's CA, approved, then signed.
+  grouped('certificates.k8s.io', 'certificatesigningrequests', 'CertificateSigningRequest', {
+    namespaced: false,
+    shortNames: ['csr'],
+    subresources: ['status', 'approval'],
+  }),
 ];
 
 /** "v1" for the core group, "<group>/<version>" for the others: what objects carry. */

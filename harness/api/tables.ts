@@ -8,6 +8,7 @@
 // the dozens of formatting rules below.
 import type { ResourceType } from './resources.ts';
 import type {
+  CertificateSigningRequest,
   CronJob,
   ControllerRevision,
   DaemonSet,
@@ -514,6 +515,32 @@ const budgetColumns: Column<PodDisruptionBudget>[] = [
   ageColumn,
 ];
 
+/**
+ * A CSR's state, as `kubectl get csr` says it (chapter 18b): Denied, else Approved, else Pending;
+ * then ",Failed" when a signer failed it and ",Issued" once it holds a certificate.
+ */
+export function csrCondition(csr: CertificateSigningRequest): string {
+  const holds = (type: string) => csr.status?.conditions?.some((c) => c.type === type) ?? false;
+  const decision = holds('Denied') ? 'Denied' : holds('Approved') ? 'Approved' : 'Pending';
+  const failed = holds('Failed') ? ',Failed' : '';
+  return `${decision}${failed}${csr.status?.certificate ? ',Issued' : ''}`;
+}
+
+const csrColumns: Column<CertificateSigningRequest>[] = [
+  nameColumn,
+  ageColumn,
+  { name: 'SignerName', cell: (csr) => csr.spec?.signerName ?? '' },
+  { name: 'Requestor', cell: (csr) => csr.spec?.username ?? '' },
+  {
+    name: 'RequestedDuration',
+    cell: (csr) =>
+      csr.spec?.expirationSeconds === undefined
+        ? NONE
+        : humanDuration(csr.spec.expirationSeconds * 1000),
+  },
+  { name: 'Condition', cell: csrCondition },
+];
+
 /** A Job's first finished or waiting condition, as `kubectl get jobs` says it (chapter 13a). */
 const jobStatus = (job: Job): string => {
   const holds = (type: string) =>
@@ -737,6 +764,7 @@ const columnsByResource: Record<string, Column<never>[]> = {
   ],
   events: eventColumns,
   poddisruptionbudgets: budgetColumns,
+  certificatesigningrequests: csrColumns,
   persistentvolumes: volumeColumns,
   persistentvolumeclaims: claimColumns,
   storageclasses: storageClassColumns,

@@ -1267,3 +1267,40 @@ export interface PodMetrics extends KubeObject {
   window: string;
   containers: Array<{ name: string; usage: ResourceUsage }>;
 }
+
+// ---------------------------------------------------------------------------------------------
+// certificates.k8s.io/v1 (chapter 18b): a request for a certificate, approved, then signed
+// ---------------------------------------------------------------------------------------------
+
+/** Approved or Denied (set through the approval subresource), Failed (by a signer). */
+export interface CertificateSigningRequestCondition {
+  type: 'Approved' | 'Denied' | 'Failed';
+  status: 'True' | 'False' | 'Unknown';
+  reason?: string;
+  message?: string;
+  lastUpdateTime?: string;
+  lastTransitionTime?: string;
+}
+
+/** A CertificateSigningRequest: a PKCS#10 request, who asked for it, and what became of it. */
+export interface CertificateSigningRequest extends KubeObject {
+  spec: {
+    /** The PEM "CERTIFICATE REQUEST", base64 (a []byte field). */
+    request: string;
+    /** Who is to sign it: "kubernetes.io/kube-apiserver-client-kubelet". */
+    signerName: string;
+    /** "digital signature", "key encipherment", "client auth"... */
+    usages?: string[];
+    expirationSeconds?: number;
+    /** Who created it: set by the API server from the request's user, never by the client. */
+    username?: string;
+    uid?: string;
+    groups?: string[];
+    extra?: Record<string, string[]>;
+  };
+  status?: {
+    conditions?: CertificateSigningRequestCondition[];
+    /** The issued PEM certificate, base64; absent until the signer writes it. */
+    certificate?: string;
+  };
+}

@@ -162,6 +162,8 @@ export function securityArguments(dataDir: string): string[] {
     'Node,RBAC',
     '--enable-admission-plugins',
     clusterAdmissionPlugins.join(','),
+    // Bootstrap token Secrets are users, so `kata join` can ask for a node certificate (18b).
+    '--enable-bootstrap-token-auth',
   ];
 }
 
@@ -191,6 +193,7 @@ export function controllerManagerArguments(
   gracePeriod?: string,
   localPathDir?: string,
   autoscalerSyncPeriod?: string,
+  signingPkiDir?: string,
 ): string[] {
   return [
     '--kubeconfig',
@@ -200,6 +203,15 @@ export function controllerManagerArguments(
     ...(localPathDir ? ['--local-path-dir', localPathDir] : []),
     ...(autoscalerSyncPeriod
       ? ['--horizontal-pod-autoscaler-sync-period', autoscalerSyncPeriod]
+      : []),
+    // The CSR signer issues with the cluster CA, as kubeadm configures it (chapter 18b).
+    ...(signingPkiDir
+      ? [
+          '--cluster-signing-cert-file',
+          path.join(signingPkiDir, 'ca.crt'),
+          '--cluster-signing-key-file',
+          path.join(signingPkiDir, 'ca.key'),
+        ]
       : []),
   ];
 }
@@ -640,6 +652,7 @@ export async function planCluster(options: ClusterOptions): Promise<ClusterPlan>
         options.nodeMonitorGracePeriod,
         path.join(options.dataDir, 'local-path-provisioner'),
         options.autoscalerSyncPeriod,
+        options.insecure ? undefined : pkiDir(options.dataDir),
       ),
     ),
     await controlPlaneComponent(options, 'scheduler', schedulerArguments),

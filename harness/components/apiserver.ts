@@ -72,6 +72,8 @@ export interface ApiServerFlags {
   authorizationModes: string[];
   /** --token-auth-file: a static token file (token,user,uid,"groups"); none by default. */
   tokenAuthFile?: string;
+  /** --enable-bootstrap-token-auth: bootstrap token Secrets in kube-system are users (chapter 18b). */
+  enableBootstrapTokenAuth: boolean;
   /** --tls-cert-file and --tls-private-key-file: serve HTTPS with this certificate. */
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
@@ -101,7 +103,7 @@ const USAGE = `usage: kata run apiserver [--etcd-servers URLS] [--secure-port PO
                           [--service-cluster-ip-range CIDR] [--service-node-port-range RANGE]
                           [--default-watch-cache-size N] [--storage-initialization-timeout 5m]
                           [--encryption-provider-config FILE]
-                          [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE]
+                          [--authorization-mode AlwaysAllow|Node,RBAC] [--token-auth-file FILE] [--enable-bootstrap-token-auth]
                           [--tls-cert-file FILE --tls-private-key-file FILE] [--client-ca-file FILE]
                           [--service-account-signing-key-file FILE] [--service-account-issuer URL]
                           [--kubelet-client-certificate FILE --kubelet-client-key FILE]
@@ -123,6 +125,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     'encryption-provider-config': 'string',
     'authorization-mode': 'string',
     'token-auth-file': 'string',
+    'enable-bootstrap-token-auth': 'boolean',
     'enable-admission-plugins': 'string',
     'tls-cert-file': 'string',
     'tls-private-key-file': 'string',
@@ -204,6 +207,7 @@ export function parseFlags(argv: string[]): ApiServerFlags {
     encryptionProviderConfig: text('encryption-provider-config'),
     authorizationModes,
     tokenAuthFile: text('token-auth-file'),
+    enableBootstrapTokenAuth: values.get('enable-bootstrap-token-auth') === true,
     tlsCertFile: text('tls-cert-file'),
     tlsPrivateKeyFile: text('tls-private-key-file'),
     clientCaFile: text('client-ca-file'),
@@ -346,6 +350,26 @@ async function loadRootCaPublisher(flags: ApiServerFlags, log: (line: string) =>
 }
 
 /**
+ * Chapter 18b's parts of the server: the CSR admission plugin, always (a CSR's requestor is who
+ * created it), and with --enable-bootstrap-token-auth the bootstrap token authenticator.
+ */
+async function loadJoin(flags: ApiServerFlags, log: (line: string) => void) {
+  const folder = chapterSource('18b', flags.use);
+  const csr = await loadModule('18b', 'csr.ts', folder);
+  const tokens = flags.enableBootstrapTokenAuth
+    ? await loadModule('18b', 'bootstrap-tokens.ts', folder)
+    : undefined;
+  const what = tokens
+    ? 'CertificateSigningRequests and bootstrap tokens'
+    : 'CertificateSigningRequests';
+  log(`chapter 18b, ${what}: ${describeSource(folder)}`);
+  return {
+    csrAdmission: csr.csrAdmission(),
+    bootstrapTokens: tokens?.bootstrapTokenAuthenticator(),
+  };
+}
+
+/**
  * Chapter 11b for these flags: the token file's users, the authorizers of --authorization-mode
  * and the admission plugins of --enable-admission-plugins. Undefined when the flags ask for none
  * of them: every request is then allowed, as in the early chapters.
@@ -395,11 +419,15 @@ async function loadSecurity(
     ...webhooks.map((webhook) => webhook.controller),
   ];
   const accounts = await loadServiceAccounts(flags, log);
+  const join = await loadJoin(flags, log);
   const authenticator = tokens.unionAuthenticator([
     tokens.certificateAuthenticator(),
     tokens.tokenFileAuthenticator(users),
     ...(accounts ? [accounts.authenticator] : []),
+    ...(join.bootstrapTokens ? [join.bootstrapTokens] : []),
   ]);
+  // CertificateSigningRequests (chapter 18b): the requestor set from who created one.
+  created.admission = [...(created.admission ?? []), join.csrAdmission];
   created.reviews = [...(created.reviews ?? []), ...(accounts?.reviews ?? [])];
   const publisher = await loadRootCaPublisher(flags, log);
   if (publisher) created.controllers = [...(created.controllers ?? []), publisher];
@@ -588,7 +616,11 @@ export async function startApiServer(
       }),
       selectors: implementation.selectors,
       patcher: implementation.patcher,
-      subresources: implementation.subresources,
+      // certificatesigningrequests/approval (chapter 18b) beside 03b's status, scale and binding.
+      subresources: [
+        ...implementation.subresources,
+        (await loadModule('18b', 'csr.ts', chapterSource('18b', flags.use))).approvalSubresource,
+      ],
       // Served versions (chapter 14): resources at a version besides their stored one.
       discovery: withServedVersions(implementation.discovery, conversions),
       conversions,

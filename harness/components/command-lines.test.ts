@@ -42,6 +42,7 @@ describe('The API server command line', () => {
       encryptionProviderConfig: undefined,
       authorizationModes: ['AlwaysAllow'],
       tokenAuthFile: undefined,
+      enableBootstrapTokenAuth: false,
       tlsCertFile: undefined,
       tlsPrivateKeyFile: undefined,
       clientCaFile: undefined,
@@ -92,7 +93,7 @@ describe('The API server command line', () => {
       ['--storage-initialization-timeout', '5'],
     ].map((argv) => usageProblem(() => parseApiServerFlags(argv)));
     expect(problems, 'the messages of nine mistakes').toEqual([
-      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --authorization-mode, --token-auth-file, --enable-admission-plugins, --tls-cert-file, --tls-private-key-file, --client-ca-file, --service-account-signing-key-file, --service-account-issuer, --kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority, --use',
+      'unknown flag --bogus; the flags are --etcd-servers, --secure-port, --bind-address, --advertise-address, --service-cluster-ip-range, --service-node-port-range, --default-watch-cache-size, --storage-initialization-timeout, --encryption-provider-config, --authorization-mode, --token-auth-file, --enable-bootstrap-token-auth, --enable-admission-plugins, --tls-cert-file, --tls-private-key-file, --client-ca-file, --service-account-signing-key-file, --service-account-issuer, --kubelet-client-certificate, --kubelet-client-key, --kubelet-certificate-authority, --use',
       '--secure-port needs a value',
       '--secure-port must be a port number (0-65535), not "x"',
       '--secure-port must be a port number (0-65535), not "99999"',

@@ -14,6 +14,11 @@
 // Lease kube-system/kube-controller-manager acts. It answers /healthz, /livez and /readyz on
 // --bind-address:--secure-port (10257; plain HTTP here), /readyz once its controllers run.
 import { setMaxListeners } from 'node:events';
+import { readFileSync } from 'node:fs';
+import type { KeyPair } from '../api/certificates.ts';
+import type { CertificateSigningRequest, KubeObject } from '../api/types.ts';
+import type { ClientConfig } from '../client/types.ts';
+import type { CertificatesApiContract } from '../contracts/join.ts';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { kindResolver } from '../client/discover-kind.ts';
@@ -68,12 +73,17 @@ const controllerNames = [
   'horizontalpodautoscaling',
   'clusterrole-aggregation',
   'disruption',
+  'csrapproving',
+  'csrsigning',
+  'bootstrapsigner',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
                           [--controllers *|${controllerNames.join(',')}] [--leader-elect]
                           [--node-monitor-grace-period 50s] [--local-path-dir DIR]
                           [--horizontal-pod-autoscaler-sync-period 15s]
+                          [--cluster-signing-cert-file FILE --cluster-signing-key-file FILE]
+                          [--cluster-signing-duration 8760h]
                           [--secure-port 10257]
                           [--bind-address IP] [--kube-api-wait-timeout 5m]
                           [--use solutions|mine|auto]`;
@@ -86,6 +96,11 @@ export interface ControllerManagerFlags extends ClientFlags, ServingFlags {
   horizontalPodAutoscalerSyncPeriodMs: number;
   /** Where the local provisioner makes volumes: <dir>/<node>/<volume>_<namespace>_<claim>. */
   localPathDir: string;
+  /** The CA the CSR signer issues with (chapter 18b); without both, csrsigning does not run. */
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  /** The longest certificate the signer issues: a year. */
+  clusterSigningDurationMs: number;
 }
 
 export function parseFlags(argv: string[]): ControllerManagerFlags {
@@ -97,6 +112,9 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
     'node-monitor-grace-period': 'string',
     'local-path-dir': 'string',
     'horizontal-pod-autoscaler-sync-period': 'string',
+    'cluster-signing-cert-file': 'string',
+    'cluster-signing-key-file': 'string',
+    'cluster-signing-duration': 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
   const shared = clientFlags(values);
@@ -121,9 +139,77 @@ export function parseFlags(argv: string[]): ControllerManagerFlags {
       text('horizontal-pod-autoscaler-sync-period') ?? '15s',
       'horizontal-pod-autoscaler-sync-period',
     ),
+    clusterSigningCertFile: text('cluster-signing-cert-file'),
+    clusterSigningKeyFile: text('cluster-signing-key-file'),
+    clusterSigningDurationMs: parseDuration(
+      text('cluster-signing-duration') ?? '8760h',
+      'cluster-signing-duration',
+    ),
     localPathDir: path.resolve(
       text('local-path-dir') ?? path.join(repoRoot, '.kata', 'local-path-provisioner'),
     ),
+  };
+}
+
+/** The signer's CA from --cluster-signing-cert-file and --cluster-signing-key-file, if both. */
+function readSigningCa(flags: ControllerManagerFlags): KeyPair | undefined {
+  const { clusterSigningCertFile: certFile, clusterSigningKeyFile: keyFile } = flags;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    throw new UsageError('give both --cluster-signing-cert-file and --cluster-signing-key-file');
+  }
+  try {
+    return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  } catch (error) {
+    throw new Error(`cannot read the cluster signing CA: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * What the CSR approver asks of the API beyond chapter 04's client: PUT on the approval
+ * subresource, and a SubjectAccessReview for the CSR's requestor.
+ */
+function certificatesApi(config: ClientConfig): CertificatesApiContract {
+  const base = `${config.server}/apis`;
+  const send = async (method: string, url: string, body: unknown) => {
+    const answer = await fetch(url, {
+      method,
+      headers: {
+        'content-type': 'application/json',
+        ...(config.token ? { authorization: `Bearer ${config.token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    const reply = (await answer.json()) as KubeObject & { message?: string };
+    if (!answer.ok) throw new Error(`${method} ${url}: ${answer.status} ${reply.message ?? ''}`);
+    return reply;
+  };
+  return {
+    updateApproval: async (csr) =>
+      (await send(
+        'PUT',
+        `${base}/certificates.k8s.io/v1/certificatesigningrequests/${csr.metadata.name}/approval`,
+        csr,
+      )) as CertificateSigningRequest,
+    mayCreate: async (csr, subresource) => {
+      const review = await send('POST', `${base}/authorization.k8s.io/v1/subjectaccessreviews`, {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: csr.spec.username,
+          uid: csr.spec.uid,
+          groups: csr.spec.groups,
+          extra: csr.spec.extra,
+          resourceAttributes: {
+            group: 'certificates.k8s.io',
+            resource: 'certificatesigningrequests',
+            verb: 'create',
+            subresource,
+          },
+        },
+      });
+      return (review.status as { allowed?: boolean } | undefined)?.allowed === true;
+    },
   };
 }
 
@@ -182,6 +268,14 @@ export async function startControllerManager(
   const cloudFolder = chapterSource('15a', flags.use);
   const { createDisruptionController } = await loadModule('15a', 'disruption.ts', cloudFolder);
   log(`chapter 15a, the disruption controller: ${describeSource(cloudFolder)}`);
+  const joinFolder = chapterSource('18b', flags.use);
+  const { createCsrApprover, createCsrSigner } = await loadModule('18b', 'approver.ts', joinFolder);
+  const { createBootstrapSigner } = await loadModule('18b', 'cluster-info.ts', joinFolder);
+  log(
+    `chapter 18b, the CSR approver and signer, the bootstrap signer: ${describeSource(joinFolder)}`,
+  );
+  const certificates = certificatesApi(config);
+  const signingCa = readSigningCa(flags);
   const client = await connect(toolkit, config, 'kata-controller-manager', {
     timeoutMs: flags.kubeApiWaitTimeoutMs,
     log,
@@ -228,6 +322,18 @@ export async function startControllerManager(
     'clusterrole-aggregation': () =>
       createRoleAggregationController({ toolkit, client, aggregatedRules }),
     disruption: () => createDisruptionController({ toolkit, client, budgetStatus }),
+    csrapproving: () => createCsrApprover({ toolkit, client, certificates }),
+    csrsigning: () =>
+      signingCa
+        ? createCsrSigner({
+            toolkit,
+            client,
+            certificates,
+            ca: signingCa,
+            durationSeconds: flags.clusterSigningDurationMs / 1000,
+          })
+        : { run: async () => log('csrsigning: no --cluster-signing-cert-file, not signing') },
+    bootstrapsigner: () => createBootstrapSigner({ toolkit, client }),
   };
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,

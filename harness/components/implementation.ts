@@ -55,6 +55,13 @@ import type { SchedulerFiltersModule, SchedulerModule } from '../contracts/sched
 import type { RaftModule } from '../contracts/raft.ts';
 import type { MemberModule, RaftStorageModule, RoutingModule } from '../contracts/raft-server.ts';
 import type {
+  ApproverModule,
+  BootstrapTokensModule,
+  ClusterInfoModule,
+  CsrModule,
+  JoinModule,
+} from '../contracts/join.ts';
+import type {
   AuthorizationModule,
   ServiceAccountsModule,
   RbacModule,
@@ -200,6 +207,13 @@ export interface ChapterModules {
   '15b': { 'controller.ts': IngressModule };
   '17': { 'serving.ts': ServingModule; 'webapp.ts': OperatorModule };
   '18a': { 'static-pods.ts': StaticPodsModule };
+  '18b': {
+    'bootstrap-tokens.ts': BootstrapTokensModule;
+    'cluster-info.ts': ClusterInfoModule;
+    'csr.ts': CsrModule;
+    'approver.ts': ApproverModule;
+    'join.ts': JoinModule;
+  };
 }
 
 export type ChapterWithModules = keyof ChapterModules;
@@ -255,6 +269,7 @@ export const chapterModuleFiles = {
   '15b': ['controller.ts'],
   '17': ['serving.ts', 'webapp.ts'],
   '18a': ['static-pods.ts'],
+  '18b': ['bootstrap-tokens.ts', 'cluster-info.ts', 'csr.ts', 'approver.ts', 'join.ts'],
 } as const satisfies { [C in ChapterWithModules]: readonly ModuleFile<C>[] };
 
 /**

@@ -118,6 +118,13 @@ export type ReferenceConforms = Conforms<{
     'webapp.ts': typeof import('../../solutions/17-operators/webapp.ts');
   };
   '18a': { 'static-pods.ts': typeof import('../../solutions/18a-static-pods/static-pods.ts') };
+  '18b': {
+    'bootstrap-tokens.ts': typeof import('../../solutions/18b-join/bootstrap-tokens.ts');
+    'cluster-info.ts': typeof import('../../solutions/18b-join/cluster-info.ts');
+    'csr.ts': typeof import('../../solutions/18b-join/csr.ts');
+    'approver.ts': typeof import('../../solutions/18b-join/approver.ts');
+    'join.ts': typeof import('../../solutions/18b-join/join.ts');
+  };
   '15a': {
     'address-pool.ts': typeof import('../../solutions/15a-cloud/address-pool.ts');
     'load-balancer.ts': typeof import('../../solutions/15a-cloud/load-balancer.ts');
@@ -226,6 +233,13 @@ export type StubsConform = Conforms<{
     'webapp.ts': typeof import('../../chapters/17-operators/webapp.ts');
   };
   '18a': { 'static-pods.ts': typeof import('../../chapters/18a-static-pods/static-pods.ts') };
+  '18b': {
+    'bootstrap-tokens.ts': typeof import('../../chapters/18b-join/bootstrap-tokens.ts');
+    'cluster-info.ts': typeof import('../../chapters/18b-join/cluster-info.ts');
+    'csr.ts': typeof import('../../chapters/18b-join/csr.ts');
+    'approver.ts': typeof import('../../chapters/18b-join/approver.ts');
+    'join.ts': typeof import('../../chapters/18b-join/join.ts');
+  };
   '15a': {
     'address-pool.ts': typeof import('../../chapters/15a-cloud/address-pool.ts');
     'load-balancer.ts': typeof import('../../chapters/15a-cloud/load-balancer.ts');

@@ -47,6 +47,11 @@ export const suiteNodeIndexBase = {
   operators: 40,
   /** 15a: load balancers and the cluster autoscaler (nodes 20-22, then 23-29 for the cloud's machines). */
   cloud: 20,
+  /**
+   * 18b: `kata token create` and `kata join` add node 237 through an approved CSR (the brief's
+   * block 280 is past the 256 pod ranges; 236-237 are free).
+   */
+  join: 236,
 } as const;
 
 /** The add-on components a suite's cluster leaves out unless it asks (`more.skip`). */

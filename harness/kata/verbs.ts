@@ -484,6 +484,44 @@ export const verbs: Record<string, Verb> = {
       server: { type: 'string', description: 'the API server (default http://127.0.0.1:6443)' },
     },
   },
+  token: {
+    usage: 'kata token create [--kubeconfig FILE] [--ttl 24h] [--description TEXT]',
+    summary:
+      'a bootstrap token for joining a node, printed as the kata join command (kubeadm token create --print-join-command)',
+    flags: {
+      kubeconfig: {
+        type: 'string',
+        description: "the admin's kubeconfig (default .kata/kubeconfig)",
+      },
+      ttl: { type: 'string', description: 'how long the token lives, in hours; 24h' },
+      description: { type: 'string', description: 'what the token is for' },
+    },
+    positional: 'action',
+    required: true,
+  },
+  join: {
+    usage:
+      'kata join HOST:PORT --token ID.SECRET --discovery-token-ca-cert-hash sha256:HEX --node-name NAME --node-index N [--data-dir DIR] [--kubelet-port 10250] [--use solutions]',
+    summary:
+      "a new node, as kubeadm join: discovery with the token, its kubelet's certificate by an approved CSR, then its kubelet",
+    flags: {
+      token: { type: 'string', description: 'the bootstrap token (kata token create)' },
+      'discovery-token-ca-cert-hash': { type: 'string', description: "the CA's pin, sha256:<hex>" },
+      'node-name': { type: 'string', description: "the new node's name" },
+      'node-index': {
+        type: 'string',
+        description: 'its number (0-255): its node IP and pod range, as kata up numbers nodes',
+      },
+      'data-dir': {
+        type: 'string',
+        description: 'where its kubeconfig and pods go (.kata/join-NAME)',
+      },
+      'kubelet-port': { type: 'string', description: "the kubelet's port on the node IP; 10250" },
+      use: { type: 'string', description: 'auto, solutions or mine, for the kubelet' },
+    },
+    positional: 'url',
+    required: true,
+  },
   help: {
     usage: 'kata help [verb]',
     summary: 'this list, or the details of one verb',

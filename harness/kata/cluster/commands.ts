@@ -1,6 +1,6 @@
 // The verbs that run programs and work on a cluster, each loading its module when it runs.
 import type { Command } from '../args.ts';
-import { colourWanted } from '../output.ts';
+import { colourWanted, UsageError } from '../output.ts';
 
 const objects = () => import('./object-verbs.ts');
 const clusterVerbs = () => import('./cluster-verbs.ts');
@@ -27,4 +27,9 @@ export const clusterCommands: Record<string, Command> = {
     (await traces()).historyOfObject([name, ...rest], flags),
   dashboard: async ({ flags }) => (await import('./dashboard-verb.ts')).dashboard(flags),
   kubeconfig: async ({ flags }) => (await clusterVerbs()).writeKubeconfig(flags),
+  token: async ({ name, flags }) => {
+    if (name !== 'create') throw new UsageError('kata token takes one action: create');
+    return (await import('./join-verbs.ts')).createToken(flags);
+  },
+  join: async ({ name, flags }) => (await import('./join-verbs.ts')).join(name!, flags),
 };
