@@ -1,8 +1,10 @@
 // Logs: the kubelet's own API on the node, and the API server passing `kubectl logs` on to it.
+import http from 'node:http';
 import { describe, expect, test } from 'vitest';
 import { examplePod } from '../../harness/api/examples.ts';
 import type { Pod } from '../../harness/api/types.ts';
 import { FakeClock } from '../../harness/clock.ts';
+import type { KubeletRoute, KubeletServing } from '../../harness/contracts/kubelet.ts';
 import { containerNameLabel, podNameLabel, podNamespaceLabel } from '../../harness/runtime/cri.ts';
 import { FakeRuntime } from '../../harness/runtime/fake-runtime.ts';
 import { testScope } from '../../harness/testing/scope.ts';
@@ -61,6 +63,46 @@ describe('Logs', () => {
       const posted = await fetch(`${api.url}/containerLogs/default/web/app`, { method: 'POST' });
       expect(posted.status, 'POST /containerLogs/default/web/app').toBe(404);
       await posted.text();
+    } finally {
+      await api.close();
+    }
+  });
+
+  test("the kubelet API lets later chapters' routes answer first, on the server `serving` makes", async () => {
+    let made = 0;
+    // A stand-in for the TLS server the harness makes on kata up: plain HTTP, counted.
+    const serving: KubeletServing = {
+      createServer(handler, upgrade) {
+        made += 1;
+        return http.createServer(handler).on('upgrade', upgrade);
+      },
+    };
+    const routes: KubeletRoute[] = [
+      { path: '/stats/summary', serve: (_request, response) => response.end('{"pods":[]}') },
+      { path: '/healthz', serve: (_request, response) => response.end('[+]ping ok') },
+    ];
+    const api = await serveKubeletApi(
+      new FakeRuntime(),
+      '127.0.0.1',
+      0,
+      undefined,
+      undefined,
+      routes,
+      serving,
+    );
+    try {
+      expect(made, 'servers made through serving.createServer').toBe(1);
+      expect(api.url, 'the url with serving: https, as the harness serves it').toMatch(
+        /^https:\/\/127\.0\.0\.1:[1-9]\d*$/,
+      );
+      const plain = api.url.replace('https:', 'http:');
+      const stats = await fetch(`${plain}/stats/summary`);
+      expect(await stats.text(), 'GET /stats/summary, a route').toBe('{"pods":[]}');
+      const health = await fetch(`${plain}/healthz`);
+      expect(
+        await health.text(),
+        'GET /healthz, which a route answers before the built-in ok',
+      ).toBe('[+]ping ok');
     } finally {
       await api.close();
     }

@@ -10,6 +10,7 @@
 import type http from 'node:http';
 import type { PodSpec } from '../../harness/api/types.ts';
 import type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
+import type { KubeletRoute, KubeletServing } from '../../harness/contracts/kubelet.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type {
   ContainerRuntime,
@@ -22,7 +23,7 @@ export type { StreamingServer } from '../../harness/contracts/pod-streams.ts';
 export type RestartPolicyOf = (namespace: string, pod: string) => PodSpec['restartPolicy'];
 
 export interface KubeletServer {
-  /** http://<address>:<port> */
+  /** http://<address>:<port>, https:// with `serving` */
   url: string;
   close(): Promise<void>;
 }
@@ -34,6 +35,10 @@ export interface KubeletServer {
  * URI-decoded) is answered by streamLog, with the query and restartPolicyOf(namespace, pod); an
  * error there before anything was sent: 500 with its message. Anything else: 404, text/plain. close() stops the server and
  * closes its connections (a follow would keep it open otherwise).
+ * For later chapters: a GET of a path in `routes` is answered by that route's serve, before any
+ * path of your own; an upgrade request goes to streaming.upgrade (404 when there is none or it
+ * says no); with `serving` the server is serving.createServer(handler, upgrade) and the url
+ * https://, without it http.createServer (§ Logs).
  */
 export async function serveKubeletApi(
   runtime: ContainerRuntime,
@@ -41,6 +46,8 @@ export async function serveKubeletApi(
   port = 10250,
   restartPolicyOf: RestartPolicyOf = () => undefined,
   streaming?: StreamingServer,
+  routes: KubeletRoute[] = [],
+  serving?: KubeletServing,
 ): Promise<KubeletServer> {
   throw new NotImplemented('serveKubeletApi', '§ Logs');
 }

@@ -126,7 +126,8 @@ export class Kubelet {
   /**
    * Runs the kubelet until `signal` aborts (and then resolves: being stopped is no failure).
    * With options.port set, first serves the kubelet API (serveKubeletApi) on nodeIp and that port,
-   * telling it each pod's restartPolicy as the pod informer has it, closed when the signal
+   * telling it each pod's restartPolicy as the pod informer has it, with options.streaming,
+   * options.routes and options.serving passed on (later chapters' parts), closed when the signal
    * aborts; the Node registered names the port it really got. Then keepAlive; the services
    * informer run and waited for (containers find Services by them); a controller whose reconcile
    * is reconcile(key), with enqueue set to its queue, watching the pod informer; every relistMs (1 s) the runtime's

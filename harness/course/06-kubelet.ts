@@ -294,6 +294,8 @@ export const chapter6: Chapter = {
       "onFailure: stop the probes, runtime.stopContainer(id, the pod's grace), then enqueue the pod: its next sync sees the attempt exited and restarts it as its restartPolicy says; syncProbes then watches the new attempt. Lesson: § Probes.",
     'Logs > the kubelet API answers /healthz, and 404 to what it does not serve':
       "http.createServer, listen(port, address) and resolve once listening, with url from server.address().port. Route on new URL(request.url).pathname: /healthz answers 200 'ok'; a GET of /containerLogs/<ns>/<pod>/<container> goes to streamLog; anything else 404. close(): server.close and closeAllConnections. Lesson: § Logs.",
+    "Logs > the kubelet API lets later chapters' routes answer first, on the server `serving` makes":
+      "In the handler, first look for a route whose path is the URL's pathname: a GET of it is route.serve(request, response), before /healthz. Build the upgrade listener (streaming?.upgrade, else a 404 written on the socket) and make the server with serving.createServer(handler, upgrade) when serving is given, else http.createServer(handler).on('upgrade', upgrade); the url's scheme is https with serving. Lesson: § Logs.",
     "Logs > the kubelet API serves a container's log, all of it or its last lines":
       "streamLog: listContainers by the namespace, pod and container name labels, newestAttempt; none: 404 with the message. Else 200 text/plain, and for await over runtime.readLogs(id, { tailLines, follow, signal }) write each line's content and a newline. Lesson: § Logs.",
     "Logs > after a restart, the log is the newest attempt's":
