@@ -158,7 +158,7 @@ export type ComponentKind = (typeof componentKinds)[number];
 export const componentChapters: Record<ComponentKind, readonly string[]> = {
   store: ['01', '02', '02b', '16a', '16b'],
   apiserver: ['03a', '03b', '09', '10a', '10b', '11a', '11b', '11c', '11d', '14', '17', '18b'],
-  'controller-manager': ['07', '08', '09b', '13a', '13b', '13c', '14', '18b'],
+  'controller-manager': ['03b', '07', '08', '09b', '11b', '13a', '13b', '13c', '14', '15a', '18b'],
   scheduler: ['05', '13c'],
   dns: ['12'],
   kubelet: ['06', '10a', '10b', '11d', '12', '13c', '14', '18a'],

@@ -69,6 +69,7 @@ describe('Discovery', () => {
       'discovery.k8s.io',
       'networking.k8s.io',
       'storage.k8s.io',
+      'certificates.k8s.io',
     ]);
     expect(list.groups[0], 'the apps group, with v1 as its one and preferred version').toEqual({
       name: 'apps',

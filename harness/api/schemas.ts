@@ -84,6 +84,7 @@ export const BATCH = 'io.k8s.api.batch.v1.';
 export const STORAGE = 'io.k8s.api.storage.v1.';
 export const AUTOSCALING = 'io.k8s.api.autoscaling.v2.';
 export const APIREGISTRATION = 'io.k8s.kube-aggregator.pkg.apis.apiregistration.v1.';
+export const CERTIFICATES = 'io.k8s.api.certificates.v1.';
 
 type More = Partial<FieldSchema>;
 const string = (description: string, more: More = {}): FieldSchema => ({
@@ -2365,6 +2366,56 @@ const autoscalingTypes: Record<string, TypeSchema> = {
   ),
 };
 
+// ---------------------------------------------------------------------------------------------
+// certificates.k8s.io/v1: CertificateSigningRequests (chapter 18b)
+// ---------------------------------------------------------------------------------------------
+
+const certificateTypes: Record<string, TypeSchema> = {
+  [CERTIFICATES + 'CertificateSigningRequest']: kindType(
+    'certificates.k8s.io',
+    'v1',
+    'CertificateSigningRequest',
+    'A request for a certificate signed by a named signer, and what became of it.',
+    {
+      spec: ref(CERTIFICATES + 'CertificateSigningRequestSpec', 'The request and who made it.'),
+      status: ref(
+        CERTIFICATES + 'CertificateSigningRequestStatus',
+        'Whether it was approved, and the issued certificate.',
+      ),
+    },
+  ),
+  [CERTIFICATES + 'CertificateSigningRequestSpec']: {
+    description: 'A PKCS#10 request, its signer, and the requestor the API server recorded.',
+    fields: {
+      request: string('The PEM-encoded "CERTIFICATE REQUEST", base64 in JSON.', {
+        format: 'byte',
+      }),
+      signerName: string('Who is to sign it: "kubernetes.io/kube-apiserver-client-kubelet".'),
+      expirationSeconds: int32('How long the issued certificate is to be valid.'),
+      usages: strings('Key usages asked for: "digital signature", "client auth".'),
+      username: string('Who created it, set by the API server.'),
+      uid: string('The uid of who created it, set by the API server.'),
+      groups: strings('The groups of who created it, set by the API server.'),
+      extra: map('More about who created it, set by the API server.'),
+    },
+    required: ['request', 'signerName'],
+  },
+  [CERTIFICATES + 'CertificateSigningRequestStatus']: {
+    description: 'Approved or Denied (and Failed), and the certificate once issued.',
+    fields: {
+      conditions: listOf(
+        CERTIFICATES + 'CertificateSigningRequestCondition',
+        'Approved, Denied or Failed.',
+      ),
+      certificate: string('The issued PEM certificate, base64 in JSON.', { format: 'byte' }),
+    },
+  },
+  [CERTIFICATES + 'CertificateSigningRequestCondition']: conditionType(
+    'A decision on a request: Approved, Denied, or Failed by the signer.',
+    ['lastUpdateTime', 'lastTransitionTime'],
+  ),
+};
+
 /** Every type, by its full name. */
 export const schemas: Record<string, TypeSchema> = {
   ...metaTypes,
@@ -2376,6 +2427,7 @@ export const schemas: Record<string, TypeSchema> = {
   ...batchTypes,
   ...storageTypes,
   ...autoscalingTypes,
+  ...certificateTypes,
 };
 
 /** The full name of the type of a kind ("io.k8s.api.core.v1.Pod"), or undefined if none. */

@@ -16,7 +16,6 @@ import { startCluster, useEverywhere, type RunningCluster } from '../cluster/sta
 import { chaosSummary, runChaos } from '../testing/chaos.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
-import { withoutAddons } from './kubectl-cluster.ts';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 23);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kata-e2e-chaos-'));
@@ -44,7 +43,6 @@ describe('The cluster under chaos', () => {
       serviceClusterIpRange: '127.104.0.0/16',
       // Above the kubelets' 10 s Lease renewal (see cluster.test.ts).
       nodeMonitorGracePeriod: '20s',
-      skip: withoutAddons,
       print: () => {},
     });
     const lines: string[] = [];

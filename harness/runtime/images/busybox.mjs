@@ -39,7 +39,10 @@ function runHost(program, args) {
   child.on('error', (error) => fail(`${program}: ${error.message}`, 127));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
   process.on('SIGTERM', () => child.kill('SIGTERM'));
-  process.on('SIGINT', () => child.kill('SIGINT'));
+  // ^C reaches the whole process group (the runtime's interrupt), the host program too. Passing it
+  // on again would give that program a second SIGINT, late, which an interactive sh takes as ^C
+  // typed at its next line and throws that line away. So this process only survives it.
+  process.on('SIGINT', () => {});
 }
 
 function cat(files) {
