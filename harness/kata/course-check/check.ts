@@ -478,17 +478,12 @@ export async function check(options: CheckOptions): Promise<number> {
     checkFreshness(record, list);
   }
 
-  // With two cores or more, step e starts now and runs beside the chapters (each in a process of
-  // its own): the harness's end-to-end suites keep about a core and a half busy, so one chapter at
-  // a time fills the rest, two once the harness is done.
+  // The harness's tests (step e) run after the chapters'. Run beside them, a chapter's child process
+  // was once seen to end without its 'close' (its output pipes held open), which stalled the run.
   const concurrency = chapterConcurrency();
-  const harness = whole && concurrency > 1 ? runHarness() : undefined;
-  let harnessDone = false;
-  void harness?.then(() => (harnessDone = true));
-  if (harness) {
-    const slots = () => (harnessDone ? concurrency : 1);
+  if (whole && concurrency > 1) {
     const colour = options.colour.bold('x') !== 'x';
-    await checkChaptersAlongside(chapters, list, slots, harness, colour);
+    await checkChaptersAlongside(chapters, list, () => concurrency, Promise.resolve(), colour);
   } else {
     for (const chapter of chapters) {
       await checkChapter(chapter, record, list, withStructure, options.only === 'coverage');
@@ -499,7 +494,7 @@ export async function check(options: CheckOptions): Promise<number> {
     list.step('d. Structure');
     list.record('chapter folders and the course manifest agree', folderProblems(manifest));
     list.step('e. The harness');
-    const { run, took } = await (harness ?? runHarness());
+    const { run, took } = await runHarness();
     const failing = run.tests.filter((test) => test.state === 'failed');
     list.record(
       'the harness tests pass',
