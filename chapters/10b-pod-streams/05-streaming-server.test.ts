@@ -269,7 +269,11 @@ describe("The kubelet's streaming server", () => {
     const typed = open('/attach/default/web/terminal?stdin=true&stdout=true&tty=true');
     await opened(typed);
     typed.socket.send(Buffer.from([0, ...Buffer.from('ls\r'), 4]));
-    await waitFor(() => runtime.stdinOf(terminal).ended, 'the terminal to take ^D');
+    // The echo comes back over the socket: it may arrive after the stdin has ended.
+    await waitFor(
+      () => runtime.stdinOf(terminal).ended && typed.text(1).length > 0,
+      'the terminal to take ^D and its echo to arrive',
+    );
     expect(
       [typed.text(1), runtime.stdinOf(terminal).text],
       'the echo, and the stdin after typing "ls", Enter, ^D',
