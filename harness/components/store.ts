@@ -28,7 +28,6 @@ import {
 import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { serveStoreMetrics } from './store-metrics.ts';
-import { admitGrpcConnection } from '../store/grpc-authority.ts';
 import { startMember } from '../store/member-server.ts';
 
 export interface StoreFlags {
@@ -259,9 +258,7 @@ export async function startStore(
       if (grpcServer && server.serveConnection) {
         const serveHttp = server.serveConnection.bind(server);
         const clientPort = await implementation.grpc!.listenClientPort(port, host, {
-          // etcdctl's endpoint commands send an :authority Node's HTTP/2 refuses (grpc-authority.ts).
-          grpc: (connection) =>
-            admitGrpcConnection(connection, (admitted) => grpcServer.serveConnection(admitted)),
+          grpc: (connection) => grpcServer.serveConnection(connection),
           http: serveHttp,
         });
         ports.push(clientPort);

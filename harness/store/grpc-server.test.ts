@@ -1,9 +1,15 @@
 // kata's gRPC server (grpc-server.ts) under @grpc/grpc-js clients: what chapter 02b's tests do not
 // reach. A reply larger than every default window arrives whole (flow control), a method the
 // server lacks is Unimplemented, a failed call keeps its code and its message, a client that
-// cancels a stream is heard, and many calls at once are each answered.
+// cancels a stream is heard, and many calls at once are each answered. And etcdctl's endpoint
+// commands, which send `http://` in :authority (Node's own HTTP/2 refused it), answer on the store.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, test } from 'vitest';
+import { startStore } from '../components/store.ts';
+import { etcdctl, etcdctlVersion } from '../testing/etcdctl.ts';
 import { waitFor } from '../testing/wait.ts';
 import { callUnary, etcdGrpcClients, serviceDefinition, type ProtoMessage } from './grpc.ts';
 import { addService, createGrpcServer, percentEncoded, type MethodTable } from './grpc-server.ts';
@@ -124,4 +130,34 @@ describe("kata's gRPC server", () => {
       '64 concurrent Ranges, each answered with its own key',
     ).toEqual(keys);
   });
+});
+
+describe('etcdctl on the kata store', () => {
+  test.skipIf(!etcdctlVersion())(
+    `etcdctl endpoint status with an http:// endpoint answers on the kata store${etcdctlVersion() ? '' : ' (skipped: no etcdctl on PATH; Debian etcd-client)'}`,
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), 'kata-authority-'));
+      const running = await startStore(
+        {
+          name: 'default',
+          dataDir,
+          listenClientUrls: [new URL('http://127.0.0.1:0')],
+          advertiseClientUrls: [new URL('http://127.0.0.1:2379')],
+          listenPeerUrls: [new URL('http://127.0.0.1:2380')],
+          use: 'solutions',
+        },
+        () => {},
+      );
+      cleanups.push(async () => {
+        await running.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      });
+      const endpoint = running.urls[0]!;
+      const status = await etcdctl(endpoint, ['endpoint', 'status']);
+      expect(
+        [status.code, status.stdout.split(',')[0]],
+        `etcdctl --endpoints ${endpoint} endpoint status: ${status.stderr}`,
+      ).toEqual([0, endpoint]);
+    },
+  );
 });

@@ -18,13 +18,13 @@
 //     sends waits for the client's windows (a snapshot stream is larger than a default window);
 //   - header blocks are read with the client's HPACK table (hpack.ts) and written as literals;
 //   - messages are not compressed (grpc-encoding identity); a compressed one is refused.
-// Any :authority is taken, etcdctl's "http://127.0.0.1:2379" included, so the repair of
-// grpc-authority.ts (made for nghttp2, which refuses it) is no longer needed in front of it.
+// Any :authority is taken, etcdctl's "http://127.0.0.1:2379" included (its endpoint commands send
+// the endpoint as written), as etcd's Go server takes it; Node's own HTTP/2 refused it.
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type * as grpc from '@grpc/grpc-js';
-import { frameAt, frameBytes, type Frame } from './grpc-authority.ts';
+import { frameAt, frameBytes, type Frame } from './http2-frames.ts';
 import { encodeLiterals, HpackDecoder, type HeaderField } from './hpack.ts';
 
 /** Frame types (RFC 9113, section 6). */

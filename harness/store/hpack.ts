@@ -1,5 +1,6 @@
-// HPACK (RFC 7541), the header compression of HTTP/2, in the two halves grpc-authority.ts needs:
-// reading any header block a client sends, and writing header fields back in the plainest form.
+// HPACK (RFC 7541), the header compression of HTTP/2, in the two halves kata's gRPC server
+// (grpc-server.ts) needs: reading any header block a client sends, and writing header fields in
+// the plainest form.
 //
 // A header block is a list of instructions: "field N of the table" (indexed), "this name and value,
 // and add them to the table" (literal with incremental indexing), "this name and value, not added"
@@ -8,8 +9,8 @@
 // per connection, newest first, evicted oldest first past its size (a field counts its name's and
 // value's bytes plus 32). Strings are raw or Huffman-coded with a fixed canonical code.
 //
-// Written for the store's one use: a header block is small and rare next to the bytes of a gRPC
-// call, so the Huffman decoder reads a bit at a time.
+// Written for the store's one use: a call's header block is a few dozen bytes, mostly indexed after
+// the first call of a connection, so the Huffman decoder reads a bit at a time.
 
 /** The static table (RFC 7541, Appendix A): index 1 is :authority. Values only where it has one. */
 const staticTable: Array<[string, string]> = [

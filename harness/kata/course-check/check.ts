@@ -356,45 +356,28 @@ function checkInChild(
   });
 }
 
-/** A promise and the function that settles it, made before the work that settles it starts. */
-function deferred<T>() {
-  let resolve: (value: T) => void = () => {};
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
-}
-
 /**
- * Steps c and d for many chapters, each in a child process of its own (one chapter's tests keep
- * about one core busy), as many at a time as `slots()` says when one ends; `widen` resolves when
- * the caller has room for more (the harness's tests are done). Each chapter's lines are printed
- * whole and in course order; chapters write to folders of their own (.kata/pristine/NN-slug,
- * .kata/caught-up/NN-slug, coverage/NN-slug), so they do not meet.
+ * Steps c and d for many chapters, `concurrency` at a time, each in a child process of its own (one
+ * chapter's tests keep about one core busy; on a machine with two, two chapters take little longer
+ * than one). Each chapter's lines are printed whole and in course order; chapters write to folders
+ * of their own (.kata/pristine/NN-slug, .kata/caught-up/NN-slug, coverage/NN-slug), so they do not
+ * meet.
  */
 async function checkChaptersAlongside(
   chapters: Chapter[],
   list: Checklist,
-  slots: () => number,
-  widen: Promise<unknown>,
+  concurrency: number,
   colour: boolean,
 ): Promise<void> {
-  const results = chapters.map(() => deferred<Awaited<ReturnType<typeof checkInChild>>>());
+  const results = new Array<ReturnType<typeof checkInChild> | undefined>(chapters.length);
   let next = 0;
-  let running = 0;
-  const fill = () => {
-    while (next < chapters.length && running < slots()) {
-      const index = next++;
-      running += 1;
-      void checkInChild(chapters[index]!, colour).then((result) => {
-        running -= 1;
-        results[index]!.resolve(result);
-        fill();
-      });
-    }
+  const startNext = () => {
+    if (next < chapters.length) results[next] = checkInChild(chapters[next++]!, colour);
   };
-  fill();
-  void widen.then(fill);
-  for (const { promise } of results) {
-    const result = await promise;
+  for (let i = 0; i < concurrency; i += 1) startNext();
+  for (let i = 0; i < chapters.length; i += 1) {
+    const result = await results[i]!;
+    startNext();
     console.log(result.output.replace(/^\n+/, '\n'));
     list.add(result.passed, result.failed);
   }
@@ -478,12 +461,9 @@ export async function check(options: CheckOptions): Promise<number> {
     checkFreshness(record, list);
   }
 
-  // The harness's tests (step e) run after the chapters'. Run beside them, a chapter's child process
-  // was once seen to end without its 'close' (its output pipes held open), which stalled the run.
   const concurrency = chapterConcurrency();
   if (whole && concurrency > 1) {
-    const colour = options.colour.bold('x') !== 'x';
-    await checkChaptersAlongside(chapters, list, () => concurrency, Promise.resolve(), colour);
+    await checkChaptersAlongside(chapters, list, concurrency, options.colour.bold('x') !== 'x');
   } else {
     for (const chapter of chapters) {
       await checkChapter(chapter, record, list, withStructure, options.only === 'coverage');
