@@ -213,13 +213,15 @@ function certificatesApi(config: ClientConfig): CertificatesApiContract {
   };
 }
 
-export async function startControllerManager(
-  flags: ControllerManagerFlags,
+/**
+ * The controllers' code, chapter by chapter, from the learner's folder or the reference as --use
+ * says (./implementation.ts), each chapter's source logged.
+ */
+async function loadControllerModules(
+  use: ControllerManagerFlags['use'],
   log: (line: string) => void,
 ) {
-  const config = clientConfigFromFlags(flags);
-  const toolkit = await loadToolkit(flags.use, log);
-  const folder = chapterSource('07', flags.use);
+  const folder = chapterSource('07', use);
   const { createReplicaSetController } = await loadModule('07', 'replicaset.ts', folder);
   const { createEndpointsController } = await loadModule('07', 'endpoints.ts', folder);
   const { createGarbageCollector } = await loadModule('07', 'garbage-collector.ts', folder);
@@ -227,21 +229,21 @@ export async function startControllerManager(
   const { createNodeLifecycleController } = await loadModule('07', 'node-lifecycle.ts', folder);
   const { createTaintEvictionController } = await loadModule('07', 'taint-eviction.ts', folder);
   log(`chapter 07, the controllers: ${describeSource(folder)}`);
-  const deploymentsFolder = chapterSource('08', flags.use);
+  const deploymentsFolder = chapterSource('08', use);
   const { createDeploymentController } = await loadModule('08', 'deployment.ts', deploymentsFolder);
   log(`chapter 08, the deployment controller: ${describeSource(deploymentsFolder)}`);
-  const slicesFolder = chapterSource('09b', flags.use);
+  const slicesFolder = chapterSource('09b', use);
   const { createEndpointSliceController } = await loadModule(
     '09b',
     'endpointslices.ts',
     slicesFolder,
   );
   log(`chapter 09b, the endpointslice controller: ${describeSource(slicesFolder)}`);
-  const jobsFolder = chapterSource('13a', flags.use);
+  const jobsFolder = chapterSource('13a', use);
   const { createJobController } = await loadModule('13a', 'job.ts', jobsFolder);
   const { createCronJobController } = await loadModule('13a', 'cronjob.ts', jobsFolder);
   log(`chapter 13a, the job and cronjob controllers: ${describeSource(jobsFolder)}`);
-  const workloadsFolder = chapterSource('13b', flags.use);
+  const workloadsFolder = chapterSource('13b', use);
   const { createDaemonSetController } = await loadModule('13b', 'daemonset.ts', workloadsFolder);
   const { createStatefulSetController } = await loadModule(
     '13b',
@@ -249,37 +251,93 @@ export async function startControllerManager(
     workloadsFolder,
   );
   log(`chapter 13b, the daemonset and statefulset controllers: ${describeSource(workloadsFolder)}`);
-  const storageFolder = chapterSource('13c', flags.use);
+  const storageFolder = chapterSource('13c', use);
   const { createPersistentVolumeBinder } = await loadModule('13c', 'binder.ts', storageFolder);
   const { createLocalProvisioner } = await loadModule('13c', 'provisioner.ts', storageFolder);
   log(`chapter 13c, the volume binder and local provisioner: ${describeSource(storageFolder)}`);
-  const autoscalingFolder = chapterSource('14', flags.use);
+  const autoscalingFolder = chapterSource('14', use);
   const { createHorizontalController } = await loadModule('14', 'horizontal.ts', autoscalingFolder);
   const { metricsApiSource } = await loadModule('14', 'resource-metrics.ts', autoscalingFolder);
   log(`chapter 14, the horizontal pod autoscaler: ${describeSource(autoscalingFolder)}`);
-  const rbacFolder = chapterSource('11b', flags.use);
+  const rbacFolder = chapterSource('11b', use);
   const { aggregatedRules } = await loadModule('11b', 'rbac.ts', rbacFolder);
   log(`chapter 11b, ClusterRole aggregation: ${describeSource(rbacFolder)}`);
-  const { budgetStatus } = await loadModule(
-    '03b',
-    'subresources.ts',
-    chapterSource('03b', flags.use),
-  );
-  const cloudFolder = chapterSource('15a', flags.use);
+  const { budgetStatus } = await loadModule('03b', 'subresources.ts', chapterSource('03b', use));
+  const cloudFolder = chapterSource('15a', use);
   const { createDisruptionController } = await loadModule('15a', 'disruption.ts', cloudFolder);
   log(`chapter 15a, the disruption controller: ${describeSource(cloudFolder)}`);
-  const joinFolder = chapterSource('18b', flags.use);
+  const joinFolder = chapterSource('18b', use);
   const { createCsrApprover, createCsrSigner } = await loadModule('18b', 'approver.ts', joinFolder);
   const { createBootstrapSigner } = await loadModule('18b', 'cluster-info.ts', joinFolder);
   log(
     `chapter 18b, the CSR approver and signer, the bootstrap signer: ${describeSource(joinFolder)}`,
   );
+  return {
+    createReplicaSetController,
+    createEndpointsController,
+    createGarbageCollector,
+    createNamespaceController,
+    createNodeLifecycleController,
+    createTaintEvictionController,
+    createDeploymentController,
+    createEndpointSliceController,
+    createJobController,
+    createCronJobController,
+    createDaemonSetController,
+    createStatefulSetController,
+    createPersistentVolumeBinder,
+    createLocalProvisioner,
+    createHorizontalController,
+    metricsApiSource,
+    aggregatedRules,
+    budgetStatus,
+    createDisruptionController,
+    createCsrApprover,
+    createCsrSigner,
+    createBootstrapSigner,
+  };
+}
+
+/** What each controller is made with: the cluster's client and toolkit, and the flags. */
+interface ControllerContext {
+  toolkit: Awaited<ReturnType<typeof loadToolkit>>;
+  client: Awaited<ReturnType<typeof connect>>;
+  config: ReturnType<typeof clientConfigFromFlags>;
+  flags: ControllerManagerFlags;
+  log: (line: string) => void;
+}
+
+/** Each controller by its --controllers name, made when it is to run. */
+function controllerMakers(
+  modules: Awaited<ReturnType<typeof loadControllerModules>>,
+  { toolkit, client, config, flags, log }: ControllerContext,
+) {
+  const {
+    createReplicaSetController,
+    createEndpointsController,
+    createGarbageCollector,
+    createNamespaceController,
+    createNodeLifecycleController,
+    createTaintEvictionController,
+    createDeploymentController,
+    createEndpointSliceController,
+    createJobController,
+    createCronJobController,
+    createDaemonSetController,
+    createStatefulSetController,
+    createPersistentVolumeBinder,
+    createLocalProvisioner,
+    createHorizontalController,
+    metricsApiSource,
+    aggregatedRules,
+    budgetStatus,
+    createDisruptionController,
+    createCsrApprover,
+    createCsrSigner,
+    createBootstrapSigner,
+  } = modules;
   const certificates = certificatesApi(config);
   const signingCa = readSigningCa(flags);
-  const client = await connect(toolkit, config, 'kata-controller-manager', {
-    timeoutMs: flags.kubeApiWaitTimeoutMs,
-    log,
-  });
   const makers: Record<string, () => { run(signal: AbortSignal): Promise<void> }> = {
     deployment: () => createDeploymentController({ toolkit, client }),
     replicaset: () => createReplicaSetController({ toolkit, client }),
@@ -294,7 +352,7 @@ export async function startControllerManager(
         // Services too (a WebApp's, chapter 17), and owners of custom kinds found by discovery.
         resources: [...collectedResources, 'services'],
         resolveKind: kindResolver(client.config),
-        // A custom owner's deletion is no event the collector sees: look again every 30 s.
+        // Owners it follows are watched; a resync every 30 s catches whatever a watch missed.
         resyncMs: 30_000,
       }),
     namespace: () => createNamespaceController({ toolkit, client }),
@@ -335,6 +393,21 @@ export async function startControllerManager(
         : { run: async () => log('csrsigning: no --cluster-signing-cert-file, not signing') },
     bootstrapsigner: () => createBootstrapSigner({ toolkit, client }),
   };
+  return makers;
+}
+
+export async function startControllerManager(
+  flags: ControllerManagerFlags,
+  log: (line: string) => void,
+) {
+  const config = clientConfigFromFlags(flags);
+  const toolkit = await loadToolkit(flags.use, log);
+  const modules = await loadControllerModules(flags.use, log);
+  const client = await connect(toolkit, config, 'kata-controller-manager', {
+    timeoutMs: flags.kubeApiWaitTimeoutMs,
+    log,
+  });
+  const makers = controllerMakers(modules, { toolkit, client, config, flags, log });
   const runAll = (signal: AbortSignal) => {
     // Every informer and work queue of every controller listens to this one signal (the leader's,
     // with --leader-elect): more than Node's default of ten listeners, and no leak.
