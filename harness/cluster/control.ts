@@ -70,7 +70,10 @@ async function answer(
 export function serveControl(cluster: Controlled): Promise<http.Server> {
   const server = http.createServer(async (request, response) => {
     const [code, body] = await answer(cluster, request.method, request.url ?? '');
-    response.writeHead(code, { 'content-type': 'application/json' });
+    // One request per connection: a caller that waits a few seconds between requests (a drill,
+    // the chaos run) would otherwise reuse a kept-alive socket just as the server's 5 s idle
+    // timeout closes it, and its fetch would fail with "other side closed".
+    response.writeHead(code, { 'content-type': 'application/json', connection: 'close' });
     response.end(JSON.stringify(body));
   });
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
