@@ -4,8 +4,8 @@
 // subresources (status, scale) its objects have. Chapter 17 reads these types; the API server
 // serves the CRDs themselves and, once one is Established, the resource it defines.
 import type { DefinitionServer } from '../contracts/apiextensions.ts';
-import type { Discovery, ObjectPredicate, Timers } from './machinery.ts';
-import type { ObjectWatch, ObjectWatchHandlers, WatchSource } from './object-watch.ts';
+import type { Discovery, Timers } from './machinery.ts';
+import type { WatchSource } from './object-watch.ts';
 import type { ResourceType } from './resources.ts';
 import type { KubeObject } from './types.ts';
 
@@ -259,13 +259,7 @@ export interface StorageReads {
     preconditions?: object,
     options?: object,
   ): Promise<KubeObject>;
-  watch(
-    resource: ResourceType,
-    namespace: string | undefined,
-    afterRevision: number,
-    handlers: ObjectWatchHandlers,
-    selected?: ObjectPredicate,
-  ): ObjectWatch;
+  watch: WatchSource['watch'];
 }
 
 /**

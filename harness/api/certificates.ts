@@ -86,8 +86,8 @@ export async function createCertificateAuthority(commonName = 'kubernetes'): Pro
   return { cert: certificate.toString('pem'), key: await privatePem(keys) };
 }
 
-/** A certificate the CA signs: a server's with its SANs, or a client's naming a user. */
-export async function issueCertificate(ca: KeyPair, request: CertificateRequest): Promise<KeyPair> {
+/** The CA's certificate and its private key, ready to sign with. */
+async function signingWith(ca: KeyPair) {
   const authority = new x509.X509Certificate(ca.cert);
   const caKey = await webcrypto.subtle.importKey(
     'pkcs8',
@@ -96,6 +96,12 @@ export async function issueCertificate(ca: KeyPair, request: CertificateRequest)
     false,
     ['sign'],
   );
+  return { authority, caKey };
+}
+
+/** A certificate the CA signs: a server's with its SANs, or a client's naming a user. */
+export async function issueCertificate(ca: KeyPair, request: CertificateRequest): Promise<KeyPair> {
+  const { authority, caKey } = await signingWith(ca);
   const keys = await newKeys();
   const names = (request.hosts ?? []).map((host) => ({
     type: isIP(host) ? ('ip' as const) : ('dns' as const),
@@ -212,14 +218,7 @@ export async function signCertificateRequest(
   days = 365,
 ): Promise<string> {
   const request = new x509.Pkcs10CertificateRequest(pem);
-  const authority = new x509.X509Certificate(ca.cert);
-  const caKey = await webcrypto.subtle.importKey(
-    'pkcs8',
-    x509.PemConverter.decode(ca.key)[0]!,
-    algorithm,
-    false,
-    ['sign'],
-  );
+  const { authority, caKey } = await signingWith(ca);
   const certificate = await x509.X509CertificateGenerator.create({
     serialNumber: serialNumber(),
     subject: request.subject,
