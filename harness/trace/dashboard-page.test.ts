@@ -1,8 +1,9 @@
 // The dashboard's page in a real headless Chromium, fed by a view this test changes (no cluster:
 // the e2e trace suite opens it on a real one). It checks what a person sees: a box per node with
 // a tile per pod, a tile appearing without a reload, a killed kubelet marking its node, an
-// object's trace and history on a click, and 1,000 pods changing with each batch drawn in under
-// 50 ms (the issue's target for the page's own frame time).
+// object's trace and history on a click, and 1,000 pods changing with every batch drawn. How fast
+// the page draws a batch is measured by `kata bench dashboard`, never here: a shared machine's
+// load would make a timed test fail now and then.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -112,7 +113,7 @@ describe.skipIf(!chromiumPath)('The dashboard in a real browser', () => {
     );
   });
 
-  test('1,000 pods changing: each batch is drawn in under 50 ms', async () => {
+  test('1,000 pods changing: every batch is drawn, and the tiles show the last one', async () => {
     for (let index = 3; index <= 10; index++) view.apply('nodes', 'ADDED', node(`node-${index}`));
     /** Every pod changes in each round: a third of them Pending, in turns. */
     const round = async (number: number) => {
@@ -128,20 +129,15 @@ describe.skipIf(!chromiumPath)('The dashboard in a real browser', () => {
       }
       dashboard.changed();
       await waitFor(async () => (await frames()).length > before, `view ${number} drawn`, 20_000);
-      return (await frames()).at(-1)!;
     };
-    // The first round creates the 1,000 tiles (the page opening on a big cluster); the target is
-    // for the updates after it.
-    await round(0);
-    const drawn: number[] = [];
-    for (let number = 1; number <= 5; number++) drawn.push(await round(number));
+    // The first round creates the 1,000 tiles (the page opening on a big cluster); the next five
+    // change every one of them.
+    for (let number = 0; number <= 5; number++) await round(number);
     expect(await page.locator('.tile').count(), 'tiles on the page').toBe(1002);
     const pending = await page.locator('.node[data-node="node-1"] .tile.Pending').count();
-    expect(pending, "node-1's Pending tiles after the last round").toBeGreaterThan(30);
-    expect(
-      Math.max(...drawn),
-      `the slowest of 5 batches of 1,000 pods changing (${drawn.map((ms) => ms.toFixed(1)).join(', ')} ms)`,
-    ).toBeLessThan(50);
+    // In round 5, pod many-i is Pending when (i + 5) % 3 is 0; node-1 holds the i that are
+    // multiples of 10, so 33 of its 100 are Pending, and web-2 from the first test is too.
+    expect(pending, "node-1's Pending tiles after the last round").toBe(34);
   });
 
   test('the page, as a screenshot, is not blank, and it raised no error', async () => {
