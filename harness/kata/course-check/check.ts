@@ -8,12 +8,14 @@
 //      hints name real tests; the chapter's anatomy (anatomy.ts): stages that cut its tests and
 //      that each pass on the reference up to them, a hint for every test, a message on every
 //      expect, at most 15 logic lines a test, a lesson with its diagram, links and answers
-//   e. the harness's own tests
+//   e. the harness's own tests, in a child process started before step c (./harness-child.ts):
+//      its end-to-end suites mostly wait on their clusters while the chapters keep the cores busy
 //   f. the documentation: links, commands in the guides, the certification map (docs-check.ts)
 //
 // Each check prints one line as it finishes, with the details of a failure below it, and the last
 // line is exactly "N passed, N failed": CI reads it.
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +32,7 @@ import {
 } from '../course/pristine.ts';
 import { stateDir } from '../../progress.ts';
 import { chapterTestPath, runTests, type RunResult, type TestResult } from '../course/runner.ts';
+import { runInChild } from './in-child.ts';
 import { folderProblems, lessonProblems, twinProblems } from './structure.ts';
 import {
   hintProblems,
@@ -328,32 +331,24 @@ function checkFreshness(record: PristineRecord, list: Checklist): void {
 const countsLine = /^(\d+) passed, (\d+) failed$/;
 
 /** `kata check NN` in a child process: its output, and its counts from its last line. */
-function checkInChild(
+async function checkInChild(
   chapter: Chapter,
   colour: boolean,
 ): Promise<{ output: string; passed: number; failed: number }> {
   const kata = path.join(repoRoot, 'harness', 'bin', 'kata.mjs');
   const env = { ...process.env, ...(colour && { FORCE_COLOR: '1' }) };
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [kata, 'check', chapter.id], { cwd: repoRoot, env });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) => {
-      const lines = output.trimEnd().split('\n');
-      const counts = countsLine.exec(lines.at(-1) ?? '');
-      if (!counts) {
-        const reason = `kata check ${chapter.id} ended (exit code ${code}) without its counts`;
-        resolve({ output: `${output}\n  ${reason}`, passed: 0, failed: 1 });
-        return;
-      }
-      // The child's own timing line gives way to the whole run's (ANSI codes aside, "in 39.1s").
-      const plainText = (line: string) => line.replace(/\u001b\[\d+m/g, '').trim();
-      const body = lines.slice(0, -1);
-      while (body.length && /^(in \d.*)?$/.test(plainText(body.at(-1)!))) body.pop();
-      resolve({ output: body.join('\n'), passed: Number(counts[1]), failed: Number(counts[2]) });
-    });
-  });
+  const { code, output } = await runInChild([kata, 'check', chapter.id], env);
+  const lines = output.trimEnd().split('\n');
+  const counts = countsLine.exec(lines.at(-1) ?? '');
+  if (!counts) {
+    const reason = `kata check ${chapter.id} ended (exit code ${code}) without its counts`;
+    return { output: `${output}\n  ${reason}`, passed: 0, failed: 1 };
+  }
+  // The child's own timing line gives way to the whole run's (ANSI codes aside, "in 39.1s").
+  const plainText = (line: string) => line.replace(/\u001b\[\d+m/g, '').trim();
+  const body = lines.slice(0, -1);
+  while (body.length && /^(in \d.*)?$/.test(plainText(body.at(-1)!))) body.pop();
+  return { output: body.join('\n'), passed: Number(counts[1]), failed: Number(counts[2]) };
 }
 
 /**
@@ -410,7 +405,7 @@ function slowestFiles(run: RunResult): string {
 }
 
 /** Step e: every test under harness/, `harnessWorkers()` files at a time, and how long it took. */
-async function runHarness() {
+export async function runHarness() {
   const started = performance.now();
   const run = await runTests({
     target: 'chapters',
@@ -418,6 +413,40 @@ async function runHarness() {
     workers: harnessWorkers(),
   });
   return { run, took: seconds(started) };
+}
+
+/** What step e has to say: its failures (none when it passed) and its summary. */
+interface HarnessOutcome {
+  problems: string[];
+  note: string;
+}
+
+/** Step e in a child process of its own (./harness-child.ts), started now and read when it ends. */
+async function runHarnessInChild(): Promise<HarnessOutcome> {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'kata-check-harness-'));
+  const resultFile = path.join(folder, 'result.json');
+  const script = path.join(repoRoot, 'harness', 'kata', 'course-check', 'harness-child.ts');
+  try {
+    const { code, output } = await runInChild(['--import', 'tsx', script, resultFile], process.env);
+    if (!existsSync(resultFile)) {
+      const last = output.trimEnd().split('\n').slice(-20);
+      return {
+        problems: [`the harness run ended (exit code ${code}) without its results`, ...last],
+        note: '',
+      };
+    }
+    const { run, took } = JSON.parse(readFileSync(resultFile, 'utf8')) as {
+      run: RunResult;
+      took: string;
+    };
+    const failing = run.tests.filter((test) => test.state === 'failed');
+    return {
+      problems: [...brokenFiles(run), ...failures(failing)],
+      note: `${run.tests.length} tests, ${took}; slowest: ${slowestFiles(run)}`,
+    };
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export interface CheckOptions {
@@ -461,6 +490,8 @@ export async function check(options: CheckOptions): Promise<number> {
     checkFreshness(record, list);
   }
 
+  // Step e starts now, beside the chapters, and is reported in its place below.
+  const harness = whole ? runHarnessInChild() : undefined;
   const concurrency = chapterConcurrency();
   if (whole && concurrency > 1) {
     await checkChaptersAlongside(chapters, list, concurrency, options.colour.bold('x') !== 'x');
@@ -474,13 +505,8 @@ export async function check(options: CheckOptions): Promise<number> {
     list.step('d. Structure');
     list.record('chapter folders and the course manifest agree', folderProblems(manifest));
     list.step('e. The harness');
-    const { run, took } = await runHarness();
-    const failing = run.tests.filter((test) => test.state === 'failed');
-    list.record(
-      'the harness tests pass',
-      [...brokenFiles(run), ...failures(failing)],
-      `${run.tests.length} tests, ${took}; slowest: ${slowestFiles(run)}`,
-    );
+    const { problems, note } = await harness!;
+    list.record('the harness tests pass', problems, note);
     list.step('f. The documentation');
     list.record(
       'links, commands and the certification map hold',
