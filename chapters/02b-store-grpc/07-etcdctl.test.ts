@@ -19,6 +19,12 @@ import {
 import { waitFor } from '../../harness/testing/wait.ts';
 import { targetDir } from '../../harness/vitest/target.ts';
 
+/**
+ * How long one test may take: each runs a dozen etcdctl processes or more, against both stores,
+ * and a Go program's start alone can take a second on a busy machine.
+ */
+const etcdctlRuns = 120_000;
+
 const ready = etcdVersion() !== undefined && etcdctlVersion() !== undefined;
 const missing = 'skipped: needs etcd and etcdctl 3.4 on PATH (Debian etcd-server, etcd-client)';
 const grpcDir = path.join(targetDir(process.env.KATA_TARGET ?? 'chapters'), '02b-store-grpc');
@@ -55,7 +61,7 @@ async function startKata(dataDir: string, ...flags: string[]): Promise<RunningSt
   return startStore(parsed, () => undefined, dirs);
 }
 
-describe('Conformance with etcdctl', () => {
+describe('Conformance with etcdctl', { timeout: etcdctlRuns }, () => {
   if (!ready) test.skip(missing, () => {});
   const it = test.skipIf(!ready);
 
