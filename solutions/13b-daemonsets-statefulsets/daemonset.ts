@@ -95,12 +95,14 @@ export function nodeViews(ds: DaemonSet, nodes: Node[], pods: Pod[]): NodeView[]
     fit: nodeFit(template, node),
     pods: [] as Pod[],
   }));
+  const byName = new Map(views.map((view) => [view.name, view]));
   const gone: NodeFit = { shouldRun: false, shouldContinueRunning: false };
   for (const pod of pods) {
     const name = nodeOfPod(pod);
     if (name === undefined) continue;
-    let view = views.find((candidate) => candidate.name === name);
+    let view = byName.get(name);
     if (!view) views.push((view = { name, fit: gone, pods: [] }));
+    byName.set(name, view);
     view.pods.push(pod);
   }
   return views;
