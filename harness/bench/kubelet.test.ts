@@ -54,7 +54,8 @@ describe('The kubelet benchmark', () => {
       /memory per pod: kata\/echo's own program [\d.]+ MiB; the node's shim [\d.]+ MiB/,
     );
     expect(processesOf(run.tmp), 'no shim or container of the run is left').toEqual([]);
-  }, 60_000);
+    // A whole benchmark run (a kubelet, its runtimes, three pods each): minutes on a busy machine.
+  }, 180_000);
 
   test('a run stopped by SIGTERM while its pods run leaves no process behind', async () => {
     const run = benchKubelet(20);

@@ -153,7 +153,7 @@ describe('The replicated store under faults', () => {
       )
       .join(',');
     for (const member of members) start(member);
-    await waitFor(async () => (await leaderIndex()) >= 0, 'a leader among three members', 30_000);
+    await waitFor(async () => (await leaderIndex()) >= 0, 'a leader among three members', 90_000);
 
     const history: Operation<KvInput, KvOutput>[] = [];
     const started = Date.now();
@@ -236,7 +236,7 @@ describe('The replicated store under faults', () => {
     running = false;
     await Promise.all(clients);
 
-    await waitFor(async () => (await leaderIndex()) >= 0, 'a leader after the faults', 20_000);
+    await waitFor(async () => (await leaderIndex()) >= 0, 'a leader after the faults', 60_000);
     for (const member of members) {
       for (const key of KEYS) {
         let read: string | undefined;
@@ -253,7 +253,7 @@ describe('The replicated store under faults', () => {
             }
           },
           `a final read of ${key} on ${member.name}`,
-          20_000,
+          60_000,
         );
         history.push({
           client: 0,
@@ -264,7 +264,7 @@ describe('The replicated store under faults', () => {
         });
       }
     }
-    const result = checkOperations(kvModel, history, 20_000);
+    const result = checkOperations(kvModel, history, 60_000);
     const verdict = result.result === 'ok' ? 'linearizable, 0 lost' : result.result;
     console.log(
       `raft-faults: ${history.length} operations (${acknowledged} acknowledged puts), faults: ${faults.join('; ')}: ${verdict}`,
@@ -277,5 +277,5 @@ describe('The replicated store under faults', () => {
       verdict,
       `the history of ${history.length} operations under ${faults.join(', ')}${broken}`,
     ).toBe('linearizable, 0 lost');
-  }, 90_000);
+  }, 300_000);
 });
