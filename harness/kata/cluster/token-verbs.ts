@@ -5,6 +5,11 @@
 //
 //   kata token list               TOKEN TTL EXPIRES USAGES DESCRIPTION EXTRA GROUPS
 //   kata token delete abcdef      or the whole token, abcdef.0123456789abcdef
+import {
+  bootstrapTokenNamespace,
+  bootstrapTokenType,
+  tokenSecretField as field,
+} from '../../api/bootstrap-token-secrets.ts';
 import type { Secret } from '../../api/types.ts';
 import { readKubeconfig } from '../../client/kubeconfig.ts';
 import { KataError } from '../output.ts';
@@ -13,17 +18,8 @@ import { send } from './join-verbs.ts';
 
 type Flags = Record<string, string | boolean | undefined>;
 
-const BOOTSTRAP_TOKEN_TYPE = 'bootstrap.kubernetes.io/token';
 const TOKEN_ID = /^([a-z0-9]{6})$/;
 const WHOLE_TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
-
-/** One field of a token Secret as text (its data is base64), or undefined. */
-function field(secret: Secret, key: string): string | undefined {
-  const plain = secret.stringData?.[key];
-  if (plain !== undefined) return plain;
-  const encoded = secret.data?.[key];
-  return encoded === undefined ? undefined : Buffer.from(encoded, 'base64').toString('utf8');
-}
 
 /**
  * A duration as kubectl and kubeadm print ages: 45s, 12m, 23h, 3d, 2y; "<invalid>" when it is
@@ -71,7 +67,7 @@ export function tokenTable(secrets: Secret[], now: number): string[] {
   const rows = [
     header,
     ...secrets
-      .filter((secret) => secret.type === BOOTSTRAP_TOKEN_TYPE)
+      .filter((secret) => secret.type === bootstrapTokenType)
       .map((secret) => tokenRow(secret, now)),
   ];
   const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -107,7 +103,8 @@ function adminOf(flags: Flags) {
   }
 }
 
-const secretsUrl = (server: string) => `${server}/api/v1/namespaces/kube-system/secrets`;
+const secretsUrl = (server: string) =>
+  `${server}/api/v1/namespaces/${bootstrapTokenNamespace}/secrets`;
 
 /** `kata token list`: the cluster's bootstrap tokens. */
 export async function listTokens(
