@@ -35,6 +35,7 @@ describe('kata token list', () => {
       [72 * 3_600_000, '3d'],
       [-500, '0s'],
       [-5_000, '<invalid>'],
+      [Number.NaN, '<invalid>'],
     ];
     for (const [milliseconds, printed] of cases)
       expect(shortHumanDuration(milliseconds), `${milliseconds} ms`).toBe(printed);

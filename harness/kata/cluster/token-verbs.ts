@@ -23,11 +23,12 @@ const WHOLE_TOKEN = /^([a-z0-9]{6})\.([a-z0-9]{16})$/;
 
 /**
  * A duration as kubectl and kubeadm print ages: 45s, 12m, 23h, 3d, 2y; "<invalid>" when it is
- * more than a second in the past (an expired token the cleaner has not removed yet).
+ * more than a second in the past (an expired token the cleaner has not removed yet) or not a
+ * time at all.
  */
 export function shortHumanDuration(milliseconds: number): string {
   const seconds = Math.floor(milliseconds / 1000);
-  if (seconds < -1) return '<invalid>';
+  if (Number.isNaN(seconds) || seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
   if (seconds < 60) return `${seconds}s`;
   const minutes = Math.floor(seconds / 60);
