@@ -9,6 +9,8 @@ import {
   applyLimitDefaults,
   limitRangerAdmission,
   limitViolations,
+  mirrorPodProblem,
+  namesSecret,
   serviceAccountAdmission,
 } from './admission.ts';
 import {
@@ -182,6 +184,60 @@ describe('Admission', () => {
       'a pod naming a missing account',
     ).rejects.toThrow(
       'pods "web" is forbidden: error looking up service account dev/ghost: serviceaccount "ghost" not found',
+    );
+  });
+
+  test('a pod names a Secret in imagePullSecrets, env, envFrom or a volume; a mirror pod may not', () => {
+    const app = { name: 'app', image: 'busybox' };
+    const named = [
+      { imagePullSecrets: [{ name: 'registry' }] },
+      {
+        containers: [{ ...app, env: [{ name: 'P', valueFrom: { secretKeyRef: { name: 's' } } }] }],
+      },
+      { initContainers: [{ ...app, envFrom: [{ secretRef: { name: 's' } }] }] },
+      { volumes: [{ name: 'v', secret: { secretName: 's' } }] },
+      { volumes: [{ name: 'v', projected: { sources: [{ secret: { name: 's' } }] } }] },
+    ];
+    for (const spec of named) expect(namesSecret(spec), JSON.stringify(spec)).toBe(true);
+    const plain = { containers: [{ ...app, env: [{ name: 'P', value: 'x' }] }] };
+    expect(namesSecret(plain), 'a pod with a plain env variable').toBe(false);
+    const mirror = (spec: object) => ({
+      ...pod({}, spec),
+      metadata: { name: 'web', annotations: { 'kubernetes.io/config.mirror': 'h1' } },
+    });
+    expect(mirrorPodProblem(mirror({})), 'a mirror pod naming nothing').toBeUndefined();
+    expect(mirrorPodProblem(mirror({ serviceAccountName: 'ci' })), 'naming an account').toBe(
+      'a mirror pod may not reference service accounts',
+    );
+    expect(mirrorPodProblem(mirror(named[3]!)), 'mounting a Secret').toBe(
+      'a mirror pod may not reference secrets',
+    );
+  });
+
+  test('ServiceAccount leaves a mirror pod as the kubelet wrote it, and refuses a token projection', async () => {
+    const mirror: KubeObject = {
+      ...pod(),
+      metadata: {
+        name: 'web',
+        namespace: 'dev',
+        annotations: { 'kubernetes.io/config.mirror': 'h1' },
+      },
+    };
+    await serviceAccountAdmission.admit(creates(mirror), storeOf([]));
+    expect(
+      (mirror.spec as { serviceAccountName?: string }).serviceAccountName,
+      'a mirror pod in a namespace with no ServiceAccount: no account filled in, none looked up',
+    ).toBeUndefined();
+    const projected = { sources: [{ serviceAccountToken: { path: 'token' } }] };
+    const tokened = {
+      ...mirror,
+      spec: { ...(mirror.spec as object), volumes: [{ name: 't', projected }] },
+    };
+    await expect(
+      serviceAccountAdmission.admit(creates(tokened), storeOf([account('default')])),
+      'a mirror pod with a ServiceAccountToken projection',
+    ).rejects.toThrow(
+      'pods "web" is forbidden: a mirror pod may not use ServiceAccountToken volume projections',
     );
   });
 

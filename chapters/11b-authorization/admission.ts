@@ -2,12 +2,15 @@
 // admission does:
 //
 //   ServiceAccount   a pod runs as a ServiceAccount: `default` unless it names one, and the one
-//                    it names must exist (plugin/pkg/admission/serviceaccount)
+//                    it names must exist (plugin/pkg/admission/serviceaccount); a mirror pod
+//                    (chapter 18a) is left as the kubelet wrote it, and may name no account,
+//                    no Secret and no token projection
 //   LimitRanger      a namespace's LimitRange gives containers default requests and limits, and
 //                    bounds them (plugin/pkg/admission/limitranger)
 //
 // Both run before ResourceQuota, so a quota counts the requests a LimitRange filled in.
 import { ApiError } from '../../harness/api/errors.ts';
+import { isMirrorPod } from '../../harness/api/static-pods.ts';
 import type { KubeObject } from '../../harness/api/types.ts';
 import type {
   AdmissionRequest,
@@ -27,7 +30,42 @@ export function podForbidden(pod: KubeObject, why: string): ApiError {
   throw new NotImplemented('podForbidden', '§ Admission');
 }
 
-/** The ServiceAccount plugin: fills spec.serviceAccountName and checks the account exists. */
+/** A pod spec's parts that may name a Secret, as the plugin reads them. */
+type PodReferences = {
+  serviceAccountName?: string;
+  imagePullSecrets?: unknown[];
+  containers?: ContainerReferences[];
+  initContainers?: ContainerReferences[];
+  ephemeralContainers?: ContainerReferences[];
+  volumes?: {
+    secret?: unknown;
+    projected?: { sources?: { secret?: unknown; serviceAccountToken?: unknown }[] };
+  }[];
+};
+type ContainerReferences = {
+  env?: { name?: string; value?: string; valueFrom?: { secretKeyRef?: unknown } }[];
+  envFrom?: { secretRef?: unknown }[];
+};
+
+/** Whether a pod names a Secret: imagePullSecrets, any container's env or envFrom, a volume. */
+export function namesSecret(spec: PodReferences): boolean {
+  throw new NotImplemented('namesSecret', '§ Admission');
+}
+
+/**
+ * Why a mirror pod may not be stored, in kube's words, or undefined. A static pod runs from a
+ * file with no API server behind it, so its mirror may name no ServiceAccount, no Secret and no
+ * ServiceAccountToken projection.
+ */
+export function mirrorPodProblem(pod: KubeObject): string | undefined {
+  throw new NotImplemented('mirrorPodProblem', '§ Admission');
+}
+
+/**
+ * The ServiceAccount plugin: fills spec.serviceAccountName and checks the account exists. A
+ * mirror pod is only checked (mirrorPodProblem): the kubelet compares it with its file, and a
+ * filled-in account would make them differ.
+ */
 export const serviceAccountAdmission: ExternalAdmissionPlugin = {
   name: 'ServiceAccount',
   async admit(request, store) {

@@ -2,9 +2,10 @@
 // EndpointSlice controller, chapter 13a's Job and CronJob controllers, chapter 13b's DaemonSet
 // and StatefulSet controllers, chapter 13c's PersistentVolume binder and local provisioner and
 // chapter 14's HorizontalPodAutoscaler controller and chapter 15a's disruption controller (with
-// chapter 03b's budget arithmetic) in one program, as kube-controller-manager runs
-// them, with its flag names (--local-path-dir, where the provisioner makes its volumes'
-// directories, is this course's: kind's provisioner is a pod).
+// chapter 03b's budget arithmetic), chapter 18b's CSR approver, signer and bootstrap signer, and
+// the token cleaner (./token-cleaner.ts) in one program, as kube-controller-manager runs them,
+// with its flag names (--local-path-dir, where the provisioner makes its volumes' directories,
+// is this course's: kind's provisioner is a pod).
 //
 //   npx kata run controller-manager --master http://127.0.0.1:6443
 //   npx kata run controller-manager --kubeconfig .kata/kubeconfig --controllers replicaset,endpoints
@@ -42,6 +43,7 @@ import {
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
 import { createRoleAggregationController } from './role-aggregation.ts';
+import { createTokenCleaner } from './token-cleaner.ts';
 import { loadToolkit } from './toolkit.ts';
 
 /** What the garbage collector follows besides Services: its own default list (chapter 07). */
@@ -76,6 +78,7 @@ const controllerNames = [
   'csrapproving',
   'csrsigning',
   'bootstrapsigner',
+  'tokencleaner',
 ];
 
 const USAGE = `usage: kata run controller-manager (--kubeconfig FILE | --master URL)
@@ -392,6 +395,7 @@ function controllerMakers(
           })
         : { run: async () => log('csrsigning: no --cluster-signing-cert-file, not signing') },
     bootstrapsigner: () => createBootstrapSigner({ toolkit, client }),
+    tokencleaner: () => createTokenCleaner({ toolkit, client }),
   };
   return makers;
 }

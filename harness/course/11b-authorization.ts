@@ -96,6 +96,11 @@ export const chapter11B: Chapter = {
       ],
     },
     {
+      title: 'Mirror pods and the ServiceAccount plugin',
+      from: 'Admission > a pod names a Secret in imagePullSecrets, env, envFrom or a volume; a mirror pod may not',
+      functions: ['namesSecret', 'mirrorPodProblem'],
+    },
+    {
       title: 'LimitRanger',
       from: "Admission > a LimitRange's defaults fill the limits and requests a container leaves out",
       functions: [
@@ -222,6 +227,10 @@ export const chapter11B: Chapter = {
       'No Authorization header: undefined (anonymous). Any other header that is not a known Bearer token: throw unauthorized(). § Admission.',
     'Admission > ServiceAccount fills serviceAccountName with default, and refuses an account that does not exist':
       "Only pod creates; fill the name, then store.get the account and turn a 404 into podForbidden with kube's words. § Admission.",
+    'Admission > a pod names a Secret in imagePullSecrets, env, envFrom or a volume; a mirror pod may not':
+      "namesSecret looks at imagePullSecrets, every container's env secretKeyRef and envFrom secretRef (init and ephemeral too), secret volumes and projected secret sources. mirrorPodProblem: an account first, then a Secret, then a serviceAccountToken projection. § Admission.",
+    'Admission > ServiceAccount leaves a mirror pod as the kubelet wrote it, and refuses a token projection':
+      'isMirrorPod (harness/api/static-pods.ts) before anything else: a mirror pod gets no default account and no lookup, only mirrorPodProblem, thrown as podForbidden. § Admission.',
     "Admission > a LimitRange's defaults fill the limits and requests a container leaves out":
       "applyLimitDefaults: limits from default; requests from defaultRequest, else the limit; the container's own values win. § Admission.",
     "Admission > a container beyond a LimitRange's bounds is refused in kube's words":

@@ -2,7 +2,8 @@
 // the join command; `kata join` with it verifies cluster-info, posts a CSR with the bootstrap
 // token, and once the controller-manager's approver and signer have issued the certificate, its
 // kubelet registers the node as system:node:<name>. kubectl shows the CSR Approved,Issued with the
-// bootstrap user as its requestor, and the new node Ready.
+// bootstrap user as its requestor, and the new node Ready. `kata token list` then shows the token,
+// and `kata token delete` removes it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -97,6 +98,18 @@ describe(`Joining a node${hasKubectl ? '' : ` (${noKubectl})`}`, () => {
       expect(log, "kata join's steps").toContain(
         '[discovery] cluster-info verified with the token',
       );
+      const token = command[command.indexOf('--token') + 1]!;
+      const admin = ['--kubeconfig', running!.cluster.kubeconfig];
+      const listed = await runKata(['token', 'list', ...admin]);
+      expect(listed.stdout, `kata token list (${listed.stderr})`).toMatch(
+        new RegExp(`^${token.replace('.', '\\.')}\\s+2[34]h\\s+.*authentication,signing`, 'm'),
+      );
+      const deleted = await runKata(['token', 'delete', token, ...admin]);
+      expect(deleted.stdout, `kata token delete (${deleted.stderr})`).toContain(
+        `bootstrap token "${token.split('.')[0]}" deleted`,
+      );
+      const after = await runKata(['token', 'list', ...admin]);
+      expect(after.stdout, 'kata token list once it is deleted').not.toContain(token);
     },
     150_000,
   );

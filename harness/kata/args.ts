@@ -89,7 +89,7 @@ const needed: Record<NonNullable<Verb['positional']>, string | undefined> = {
   pod: 'a pod name',
   rollout: 'an action and a deployment',
   object: 'a resource type: pods, deployments, services, nodes, ...',
-  action: undefined,
+  action: 'an action',
   url: 'a URL, like http://127.96.0.20:8080/?ms=100',
 };
 

@@ -485,9 +485,10 @@ export const verbs: Record<string, Verb> = {
     },
   },
   token: {
-    usage: 'kata token create [--kubeconfig FILE] [--ttl 24h] [--description TEXT]',
+    usage:
+      'kata token create [--kubeconfig FILE] [--ttl 24h] [--description TEXT] | kata token list | kata token delete ID|TOKEN',
     summary:
-      'a bootstrap token for joining a node, printed as the kata join command (kubeadm token create --print-join-command)',
+      'bootstrap tokens, as kubeadm token: create one for joining a node (printed as the kata join command), list them, delete one',
     flags: {
       kubeconfig: {
         type: 'string',

@@ -27,9 +27,11 @@ export const clusterCommands: Record<string, Command> = {
     (await traces()).historyOfObject([name, ...rest], flags),
   dashboard: async ({ flags }) => (await import('./dashboard-verb.ts')).dashboard(flags),
   kubeconfig: async ({ flags }) => (await clusterVerbs()).writeKubeconfig(flags),
-  token: async ({ name, flags }) => {
-    if (name !== 'create') throw new UsageError('kata token takes one action: create');
-    return (await import('./join-verbs.ts')).createToken(flags);
+  token: async ({ name, rest, flags }) => {
+    if (name === 'create') return (await import('./join-verbs.ts')).createToken(flags);
+    if (name === 'list') return (await import('./token-verbs.ts')).listTokens(flags);
+    if (name === 'delete') return (await import('./token-verbs.ts')).deleteToken(rest[0], flags);
+    throw new UsageError(`kata token takes create, list or delete, not "${name}"`);
   },
   join: async ({ name, flags }) => (await import('./join-verbs.ts')).join(name!, flags),
 };

@@ -26,7 +26,7 @@ const text = (flags: Flags, name: string) =>
   typeof flags[name] === 'string' ? (flags[name] as string) : undefined;
 
 /** One request with the admin's or the joiner's credentials; an error answer is one line. */
-async function send(
+export async function send(
   url: string,
   method: string,
   body?: unknown,
