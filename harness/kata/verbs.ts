@@ -527,6 +527,17 @@ export const verbs: Record<string, Verb> = {
     positional: 'url',
     required: true,
   },
+  upgrade: {
+    usage: 'kata upgrade <component> --use mine|solutions|auto [--data-dir DIR]',
+    summary:
+      'one control-plane component of a kata up --kubeadm cluster, replaced as kubeadm upgrade does: its static pod manifest rewritten, the kubelet rolls it',
+    flags: {
+      use: { type: 'string', description: 'whose code the component runs from now on' },
+      'data-dir': dataDirFlag,
+    },
+    positional: 'component',
+    required: true,
+  },
   help: {
     usage: 'kata help [verb]',
     summary: 'this list, or the details of one verb',

@@ -32,4 +32,5 @@ export const clusterCommands: Record<string, Command> = {
     return (await import('./join-verbs.ts')).createToken(flags);
   },
   join: async ({ name, flags }) => (await import('./join-verbs.ts')).join(name!, flags),
+  upgrade: async ({ name, flags }) => (await import('./upgrade-verb.ts')).upgrade(name, flags),
 };
