@@ -23,7 +23,8 @@
 // the API server says what each may do (./kubelet-serving.ts); --anonymous-auth=false answers a
 // caller without one 401, as kubeadm sets it. Without them the kubelet API is plain HTTP.
 // With --pod-manifest-path (kubeadm's /etc/kubernetes/manifests) the kubelet also runs the static
-// pods of that folder (chapter 18a's static-pods.ts) and publishes their mirror pods.
+// pods of that folder (chapter 18a's static-pods.ts) and publishes their mirror pods. It then starts
+// without waiting for the API server, which may be one of those pods (./kubelet-bootstrap.ts).
 //
 // With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
