@@ -26,6 +26,8 @@ import { presentCredentials, type TlsCredentials } from '../client/tls.ts';
 import { componentKinds } from '../course.ts';
 import { grantHostPorts } from '../components/host-ports.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import type { ApiClient } from '../client/types.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 import { repoRoot } from '../paths.ts';
 import {
   encryptionConfigPath,
@@ -38,6 +40,13 @@ import {
   type ComponentPlan,
 } from './arguments.ts';
 import { bannerLines } from './banner.ts';
+import {
+  applyAddon,
+  dnsDeployment,
+  onHealthPort,
+  proxyDaemonSet,
+  sharedHealthPort,
+} from './kubeadm-addons.ts';
 import {
   manifestFile,
   manifestsDir,
@@ -172,6 +181,35 @@ function placeControlPlane(options: ClusterOptions, plan: ClusterPlan): Componen
   return controlPlane;
 }
 
+/** kube-proxy and the cluster DNS as kubeadm's add-ons (./kubeadm-addons.ts), and their plans. */
+interface Addons {
+  components: ComponentPlan[];
+  apply(client: ApiClient): Promise<void>;
+}
+
+/**
+ * With --kubeadm on the loopback network: kube-proxy as a DaemonSet and the DNS as a Deployment,
+ * their processes no longer `kata up`'s. Undefined otherwise, or when no health port is free on
+ * every node's address (then they stay processes).
+ */
+async function planAddons(options: ClusterOptions, plan: ClusterPlan): Promise<Addons | undefined> {
+  if (!options.kubeadm || plan.network !== 'loopback') return undefined;
+  const port = await sharedHealthPort(plan.nodes);
+  const dns = plan.components.find(({ kind }) => kind === 'dns');
+  const proxies = plan.components.filter(({ kind }) => kind === 'proxy');
+  if (port === 0 || !dns || proxies.length === 0) return undefined;
+  onHealthPort(proxies, plan.nodes, port);
+  const daemonSet = proxyDaemonSet(proxies[0]!, port, options.use.proxy);
+  const deployment = dnsDeployment(dns, options.use.dns);
+  return {
+    components: [...proxies, dns],
+    apply: async (client) => {
+      await applyAddon(client, 'daemonsets', daemonSet);
+      await applyAddon(client, 'deployments', deployment);
+    },
+  };
+}
+
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const startedAt = Date.now();
   const print = options.print ?? ((line: string) => console.log(line));
@@ -184,9 +222,11 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   writeEncryptionConfig(options.dataDir);
   const supervisor = new Supervisor({ logDir, use: options.use, print, paint: options.paint });
   const staticPods = placeControlPlane(options, plan);
+  const addons = await planAddons(options, plan);
+  const asPods = [...staticPods, ...(addons?.components ?? [])];
   for (const component of plan.components)
-    if (!staticPods.includes(component)) supervisor.add(component);
-  const cluster = new Cluster(options, plan, supervisor, staticPods);
+    if (!asPods.includes(component)) supervisor.add(component);
+  const cluster = new Cluster(options, plan, supervisor, staticPods, addons);
 
   if (options.signal?.aborted) await cluster.stop();
   options.signal?.addEventListener('abort', () => void cluster.stop(), { once: true });
@@ -231,17 +271,21 @@ class Cluster {
   private readonly supervisor: Supervisor;
   /** The control plane's components when they run as static pods (--kubeadm); else none. */
   private readonly staticPods: ComponentPlan[];
+  /** kube-proxy and the DNS as add-on pods (--kubeadm); else none. */
+  private readonly addons?: Addons;
 
   constructor(
     options: ClusterOptions,
     plan: ClusterPlan,
     supervisor: Supervisor,
     staticPods: ComponentPlan[] = [],
+    addons?: Addons,
   ) {
     this.options = options;
     this.plan = plan;
     this.supervisor = supervisor;
     this.staticPods = staticPods;
+    this.addons = addons;
     this.stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -285,9 +329,11 @@ class Cluster {
       // The single-address mode's views need a little more than the default roles (host-ports.ts).
       if (this.plan.secure && this.plan.network === 'single')
         await grantHostPorts(this.plan.apiserverUrl);
+      await this.addons?.apply(toolkit.createClient({ server: this.plan.apiserverUrl }));
       await Promise.all([
         ...components.filter((c) => !first.includes(c)).map(this.begin),
         ...late!.map((component) => this.staticPodUp(component)),
+        ...(this.addons?.components ?? []).map((component) => this.addonUp(component)),
       ]);
       const names = this.plan.nodes.map((node) => node.name);
       await nodesReady(this.plan.apiserverUrl, names, this.halted.signal);
@@ -309,6 +355,20 @@ class Cluster {
     const logs = path.join(node.rootDir, 'runtime', 'pods', `kube-system_${pod}_*`);
     throw new ClusterError(
       `the static pod ${pod} (${path.relative(process.cwd(), manifestFile(node.rootDir, component.kind))}) did not answer ${component.health} within ${readinessTimeoutMs.component / 1000} s (its logs: ${path.relative(process.cwd(), logs)}/; the kubelet's: logs/${`kubelet-${node.name}`}.log)`,
+    );
+  }
+
+  /** Resolves once an add-on pod's component answers its health endpoint (--kubeadm). */
+  private async addonUp(component: ComponentPlan): Promise<void> {
+    const halted = new Promise<void>((resolve) =>
+      this.halted.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    const outcome = await readiness(component.health, halted);
+    if (outcome === 'ready') return;
+    if (outcome === 'exited') throw new ClusterError('the cluster is stopping');
+    const owner = component.kind === 'dns' ? 'deployment/kube-dns' : 'daemonset/kube-proxy';
+    throw new ClusterError(
+      `${component.name}, a pod of ${owner} in kube-system, did not answer ${component.health} within ${readinessTimeoutMs.component / 1000} s (kubectl -n kube-system get pods -o wide; kubectl -n kube-system logs ${owner})`,
     );
   }
 

@@ -1,6 +1,7 @@
 // Acceptance (issue #35, the control plane as kubeadm runs it): on `kata up --kubeadm` the store,
 // the API server, the controller-manager and the scheduler are static pods of node-1's kubelet, so
-// kube-system lists them as mirror pods; removing the API server's manifest stops it and putting
+// kube-system lists them as mirror pods, beside kube-proxy's DaemonSet pod and the DNS's Deployment
+// pod; removing the API server's manifest stops it and putting
 // it back brings it back; `kata upgrade scheduler --use solutions` rolls the scheduler while a
 // Deployment keeps scaling.
 import { spawn } from 'node:child_process';
@@ -80,6 +81,35 @@ describe(`The control plane as static pods${hasKubectl ? '' : ` (${noKubectl})`}
         expect(pod!.spec.nodeName, `${name}'s node`).toBe('node-1');
         expect(pod!.metadata.labels?.tier, `${name}'s tier label`).toBe('control-plane');
       }
+    },
+  );
+
+  test.skipIf(!hasKubectl)(
+    'kube-proxy runs as a DaemonSet and the cluster DNS as a Deployment in kube-system',
+    async () => {
+      const owned = (pods: Map<string, Pod>, kind: string) =>
+        [...pods.values()].filter((pod) => pod.metadata.ownerReferences?.[0]?.kind === kind);
+      let pods = new Map<string, Pod>();
+      await waitFor(
+        async () => {
+          pods = await systemPods();
+          const proxies = owned(pods, 'DaemonSet');
+          return proxies.length === 1 && proxies[0]!.status?.phase === 'Running';
+        },
+        'one kube-proxy pod of the DaemonSet Running on node-1',
+        30_000,
+      );
+      expect(
+        owned(pods, 'DaemonSet')[0]!.metadata.name,
+        "the proxy pod's name, from its DaemonSet",
+      ).toMatch(/^kube-proxy-/);
+      const dns = owned(pods, 'ReplicaSet');
+      expect(
+        dns.map((pod) => pod.metadata.name),
+        'the DNS pod, of the kube-dns Deployment',
+      ).toEqual([expect.stringMatching(/^kube-dns-/)]);
+      const lookup = await kubectl('get', 'service', 'kube-dns', '-n', 'kube-system');
+      expect(lookup.code, `the kube-dns Service: ${lookup.stderr}`).toBe(0);
     },
   );
 
