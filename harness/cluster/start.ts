@@ -16,6 +16,10 @@
 // `kata components`, `kata kill` and `kata restart`. Stopping (stop(), the signal, or the store or
 // the API server exiting) stops everything, nodes first, store last, and then the pods' processes
 // too: no process outlives the cluster.
+//
+// With --kubeadm (./kubeadm.ts, ./kubeadm-addons.ts) the store, the API server, the
+// controller-manager and the scheduler are static pods of node-1's kubelet, which starts first,
+// and kube-proxy and the DNS are a DaemonSet and a Deployment made once the API server answers.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
