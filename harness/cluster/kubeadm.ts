@@ -10,7 +10,7 @@
 // Editing a manifest restarts its component (a new file is a new pod to the kubelet); removing it
 // stops the component; putting it back starts it again. `kata upgrade` rewrites one manifest's
 // --use, the way `kubeadm upgrade apply` rewrites the control plane's images one at a time.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Pod } from '../api/types.ts';
@@ -77,6 +77,7 @@ export function staticPodManifest(component: ComponentPlan, use: Use): Pod {
  * place, so the kubelet never reads half a file.
  */
 export function writeManifest(file: string, pod: Pod): void {
+  mkdirSync(path.dirname(file), { recursive: true });
   const partial = path.join(path.dirname(file), `.${path.basename(file)}.partial`);
   writeFileSync(partial, stringify(pod));
   renameSync(partial, file);
