@@ -30,6 +30,7 @@ import {
   singleAddressPodCidr,
   type NetworkMode,
 } from '../network.ts';
+import { manifestsDir } from './kubeadm.ts';
 import { ClusterError, type ClusterOptions } from './options.ts';
 import {
   apiserverHosts,
@@ -288,7 +289,7 @@ export function kubeletArguments(
     ...(cloud ? ['--cloud-provider', 'external'] : []),
     // Each node's static pods, as kubeadm's /etc/kubernetes/manifests (chapter 18a).
     '--pod-manifest-path',
-    path.join(node.rootDir, 'manifests'),
+    manifestsDir(node.rootDir),
     ...(node.network === 'single' ? ['--network', 'single'] : []),
   ];
 }

@@ -31,6 +31,18 @@ function singleAddressLines(options: Banner['options']): string[] {
   ];
 }
 
+/** Where the control plane runs with --kubeadm (./kubeadm.ts): static pods, not processes. */
+function kubeadmLines(options: Banner['options']): string[] {
+  const manifests = path.relative(
+    process.cwd(),
+    path.join(options.dataDir, 'nodes', 'node-1', 'manifests'),
+  );
+  return [
+    `  control plane: static pods of node-1's kubelet, manifests in ${manifests}/`,
+    '  kubectl get pods -n kube-system -o wide; npx kata upgrade <component> --use mine|solutions',
+  ];
+}
+
 /** The component table: name, address, and each chapter it runs, the learner's or the reference. */
 function componentTable(banner: Banner, colour: Paint): string[] {
   const rows = banner.components.map((component) => [
@@ -58,6 +70,7 @@ export function bannerLines(banner: Banner): string[] {
     ...componentTable(banner, colour),
     '',
     ...(banner.network === 'single' ? [...singleAddressLines(banner.options), ''] : []),
+    ...(banner.options.kubeadm ? [...kubeadmLines(banner.options), ''] : []),
     `  kubectl --kubeconfig ${path.relative(process.cwd(), banner.kubeconfig)} get nodes`,
     '  npx kata apply -f harness/examples/hello.yaml      (then: npx kata get pods -o wide)',
     '  npx kata components | kill <component> | restart <component>',

@@ -64,6 +64,11 @@ export interface ClusterOptions {
    * not exercise (the ingress controller, the cloud-controller-manager), as a small cluster would.
    */
   skip?: ComponentKind[];
+  /**
+   * The control plane (store, API server, controller-manager, scheduler) as static pods of the
+   * first node's kubelet, as kubeadm runs it (`kata up --kubeadm`, ./kubeadm.ts).
+   */
+  kubeadm?: boolean;
   /** kube-proxy's mode on every node: userspace (chapter 09, the default) or iptables (09b). */
   proxyMode?: 'userspace' | 'iptables';
   /** Where component lines go (the terminal), besides their log files. */

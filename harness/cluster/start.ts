@@ -16,6 +16,10 @@
 // `kata components`, `kata kill` and `kata restart`. Stopping (stop(), the signal, or the store or
 // the API server exiting) stops everything, nodes first, store last, and then the pods' processes
 // too: no process outlives the cluster.
+//
+// With --kubeadm (./kubeadm.ts, ./kubeadm-addons.ts) the store, the API server, the
+// controller-manager and the scheduler are static pods of node-1's kubelet, which starts first,
+// and kube-proxy and the DNS are a DaemonSet and a Deployment made once the API server answers.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
@@ -26,6 +30,8 @@ import { presentCredentials, type TlsCredentials } from '../client/tls.ts';
 import { componentKinds } from '../course.ts';
 import { grantHostPorts } from '../components/host-ports.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
+import type { ApiClient } from '../client/types.ts';
+import { toolkit } from '../components/reference-toolkit.ts';
 import { repoRoot } from '../paths.ts';
 import {
   encryptionConfigPath,
@@ -35,8 +41,23 @@ import {
   traceDir,
   refuseBusyPorts,
   type ClusterPlan,
+  type ComponentPlan,
 } from './arguments.ts';
 import { bannerLines } from './banner.ts';
+import {
+  applyAddon,
+  dnsDeployment,
+  onHealthPort,
+  proxyDaemonSet,
+  sharedHealthPort,
+} from './kubeadm-addons.ts';
+import {
+  manifestFile,
+  manifestsDir,
+  runsAsStaticPod,
+  staticPodNames,
+  writeControlPlaneManifests,
+} from './kubeadm.ts';
 import { serveControl } from './control.ts';
 import {
   ClusterError,
@@ -142,6 +163,57 @@ function withoutSkipped(plan: ClusterPlan, skip: ComponentKind[]): ClusterPlan {
   return { ...plan, components: plan.components.filter(({ kind }) => !skip.includes(kind)) };
 }
 
+/**
+ * With --kubeadm, the control plane's manifests in the first node's manifest folder (./kubeadm.ts):
+ * answers the components that run as its static pods. Without it, any such manifests an earlier
+ * --kubeadm start left there go, so that no second control plane starts; none run as static pods.
+ */
+function placeControlPlane(options: ClusterOptions, plan: ClusterPlan): ComponentPlan[] {
+  const node = plan.nodes[0]!;
+  if (!options.kubeadm) {
+    for (const kind of componentKinds)
+      if (staticPodNames[kind]) rmSync(manifestFile(node.rootDir, kind), { force: true });
+    return [];
+  }
+  if ((options.storeReplicas ?? 1) > 1)
+    throw new ClusterError(
+      '--kubeadm runs the store as one static pod: leave out --store-replicas',
+    );
+  const controlPlane = plan.components.filter(runsAsStaticPod);
+  mkdirSync(manifestsDir(node.rootDir), { recursive: true });
+  writeControlPlaneManifests(node, controlPlane, options.use);
+  return controlPlane;
+}
+
+/** kube-proxy and the cluster DNS as kubeadm's add-ons (./kubeadm-addons.ts), and their plans. */
+interface Addons {
+  components: ComponentPlan[];
+  apply(client: ApiClient): Promise<void>;
+}
+
+/**
+ * With --kubeadm on the loopback network: kube-proxy as a DaemonSet and the DNS as a Deployment,
+ * their processes no longer `kata up`'s. Undefined otherwise, or when no health port is free on
+ * every node's address (then they stay processes).
+ */
+async function planAddons(options: ClusterOptions, plan: ClusterPlan): Promise<Addons | undefined> {
+  if (!options.kubeadm || plan.network !== 'loopback') return undefined;
+  const port = await sharedHealthPort(plan.nodes);
+  const dns = plan.components.find(({ kind }) => kind === 'dns');
+  const proxies = plan.components.filter(({ kind }) => kind === 'proxy');
+  if (port === 0 || !dns || proxies.length === 0) return undefined;
+  onHealthPort(proxies, plan.nodes, port);
+  const daemonSet = proxyDaemonSet(proxies[0]!, port, options.use.proxy);
+  const deployment = dnsDeployment(dns, options.use.dns);
+  return {
+    components: [...proxies, dns],
+    apply: async (client) => {
+      await applyAddon(client, 'daemonsets', daemonSet);
+      await applyAddon(client, 'deployments', deployment);
+    },
+  };
+}
+
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
   const startedAt = Date.now();
   const print = options.print ?? ((line: string) => console.log(line));
@@ -153,8 +225,12 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
   writeFileSync(cloudConfigPath(options.dataDir), JSON.stringify(cloudConfigFor(options, plan)));
   writeEncryptionConfig(options.dataDir);
   const supervisor = new Supervisor({ logDir, use: options.use, print, paint: options.paint });
-  for (const component of plan.components) supervisor.add(component);
-  const cluster = new Cluster(options, plan, supervisor);
+  const staticPods = placeControlPlane(options, plan);
+  const addons = await planAddons(options, plan);
+  const asPods = [...staticPods, ...(addons?.components ?? [])];
+  for (const component of plan.components)
+    if (!asPods.includes(component)) supervisor.add(component);
+  const cluster = new Cluster(options, plan, supervisor, staticPods, addons);
 
   if (options.signal?.aborted) await cluster.stop();
   options.signal?.addEventListener('abort', () => void cluster.stop(), { once: true });
@@ -197,11 +273,23 @@ class Cluster {
   private readonly options: ClusterOptions;
   private readonly plan: ClusterPlan;
   private readonly supervisor: Supervisor;
+  /** The control plane's components when they run as static pods (--kubeadm); else none. */
+  private readonly staticPods: ComponentPlan[];
+  /** kube-proxy and the DNS as add-on pods (--kubeadm); else none. */
+  private readonly addons?: Addons;
 
-  constructor(options: ClusterOptions, plan: ClusterPlan, supervisor: Supervisor) {
+  constructor(
+    options: ClusterOptions,
+    plan: ClusterPlan,
+    supervisor: Supervisor,
+    staticPods: ComponentPlan[] = [],
+    addons?: Addons,
+  ) {
     this.options = options;
     this.plan = plan;
     this.supervisor = supervisor;
+    this.staticPods = staticPods;
+    this.addons = addons;
     this.stopped = new Promise<void>((resolve) => (this.resolveStopped = resolve));
   }
 
@@ -230,18 +318,62 @@ class Cluster {
     this.supervisor.onUnexpectedExit = (component) =>
       failed(this.supervisor.startFailure(component, 'exited while starting'));
     const { components } = this.supervisor;
-    const first = components.filter(({ kind }) => kind === 'store' || kind === 'apiserver');
+    // With --kubeadm the first node's kubelet comes first: it starts the store and the API server.
+    const firstKubelet = `kubelet-${this.plan.nodes[0]!.name}`;
+    const first = components.filter(({ kind, name }) =>
+      this.staticPods.length > 0 ? name === firstKubelet : kind === 'store' || kind === 'apiserver',
+    );
+    const [early, late] = [
+      ['store', 'apiserver'],
+      ['controller-manager', 'scheduler'],
+    ].map((kinds) => this.staticPods.filter(({ kind }) => kinds.includes(kind)));
     const sequence = async () => {
       for (const component of first) await this.begin(component);
+      for (const component of early!) await this.staticPodUp(component);
       // The single-address mode's views need a little more than the default roles (host-ports.ts).
       if (this.plan.secure && this.plan.network === 'single')
         await grantHostPorts(this.plan.apiserverUrl);
-      await Promise.all(components.filter((c) => !first.includes(c)).map(this.begin));
+      await this.addons?.apply(toolkit.createClient({ server: this.plan.apiserverUrl }));
+      await Promise.all([
+        ...components.filter((c) => !first.includes(c)).map(this.begin),
+        ...late!.map((component) => this.staticPodUp(component)),
+        ...(this.addons?.components ?? []).map((component) => this.addonUp(component)),
+      ]);
       const names = this.plan.nodes.map((node) => node.name);
       await nodesReady(this.plan.apiserverUrl, names, this.halted.signal);
     };
     await Promise.race([sequence(), exitedEarly]);
     this.supervisor.onUnexpectedExit = (component) => this.lost(component);
+  }
+
+  /** Resolves once a static pod's component answers its health endpoint (--kubeadm). */
+  private async staticPodUp(component: ComponentPlan): Promise<void> {
+    const halted = new Promise<void>((resolve) =>
+      this.halted.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    const outcome = await readiness(component.health, halted);
+    if (outcome === 'ready') return;
+    if (outcome === 'exited') throw new ClusterError('the cluster is stopping');
+    const node = this.plan.nodes[0]!;
+    const pod = `${staticPodNames[component.kind]}-${node.name}`;
+    const logs = path.join(node.rootDir, 'runtime', 'pods', `kube-system_${pod}_*`);
+    throw new ClusterError(
+      `the static pod ${pod} (${path.relative(process.cwd(), manifestFile(node.rootDir, component.kind))}) did not answer ${component.health} within ${readinessTimeoutMs.component / 1000} s (its logs: ${path.relative(process.cwd(), logs)}/; the kubelet's: logs/${`kubelet-${node.name}`}.log)`,
+    );
+  }
+
+  /** Resolves once an add-on pod's component answers its health endpoint (--kubeadm). */
+  private async addonUp(component: ComponentPlan): Promise<void> {
+    const halted = new Promise<void>((resolve) =>
+      this.halted.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    const outcome = await readiness(component.health, halted);
+    if (outcome === 'ready') return;
+    if (outcome === 'exited') throw new ClusterError('the cluster is stopping');
+    const owner = component.kind === 'dns' ? 'deployment/kube-dns' : 'daemonset/kube-proxy';
+    throw new ClusterError(
+      `${component.name}, a pod of ${owner} in kube-system, did not answer ${component.health} within ${readinessTimeoutMs.component / 1000} s (kubectl -n kube-system get pods -o wide; kubectl -n kube-system logs ${owner})`,
+    );
   }
 
   /** A component exited while the cluster runs: without the store or API server, it stops. */

@@ -23,7 +23,8 @@
 // the API server says what each may do (./kubelet-serving.ts); --anonymous-auth=false answers a
 // caller without one 401, as kubeadm sets it. Without them the kubelet API is plain HTTP.
 // With --pod-manifest-path (kubeadm's /etc/kubernetes/manifests) the kubelet also runs the static
-// pods of that folder (chapter 18a's static-pods.ts) and publishes their mirror pods.
+// pods of that folder (chapter 18a's static-pods.ts) and publishes their mirror pods. It then starts
+// without waiting for the API server, which may be one of those pods (./kubelet-bootstrap.ts).
 //
 // With --network single (../network.ts) the node and its pods are all on 127.0.0.1: --node-ip and
 // --pod-cidr default to 127.0.0.1 and 127.0.0.1/32, and each port a pod declares is published on a
@@ -44,7 +45,9 @@ import {
   type NetworkMode,
 } from '../network.ts';
 import type { Pod, Taint } from '../api/types.ts';
-import type { ApiClient, ClientConfig } from '../client/types.ts';
+import type { ApiClient, ClientConfig, Toolkit } from '../client/types.ts';
+import type { PodConfigModule } from '../contracts/pod-config.ts';
+import { deferredPodConfiguration, offlineToolkit } from './kubelet-bootstrap.ts';
 import type { PodConfiguration, StaticPodSource } from '../contracts/kubelet.ts';
 import type { DnsConfig } from '../runtime/cri.ts';
 import { parseResolvConf } from '../runtime/images/pod-resolver.mjs';
@@ -198,10 +201,15 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const folder = chapterSource('06', flags.use);
   const { createKubelet } = await loadModule('06', 'kubelet.ts', folder);
   log(`chapter 06, the kubelet: ${describeSource(folder)}`);
-  const connected = await connect(toolkit, config, `kata-kubelet/${flags.nodeName}`, {
-    timeoutMs: flags.kubeApiWaitTimeoutMs,
-    log,
-  });
+  const userAgent = `kata-kubelet/${flags.nodeName}`;
+  const waiting = { timeoutMs: flags.kubeApiWaitTimeoutMs, log };
+  // With static pods the API server may be one of them: the kubelet starts without waiting for
+  // it, and decides what needs its answer once it answers (./kubelet-bootstrap.ts).
+  const bootstrapping = flags.podManifestPath !== undefined;
+  const reachable = connect(toolkit, config, userAgent, waiting);
+  const connected = bootstrapping
+    ? toolkit.createClient({ ...config, userAgent })
+    : await reachable;
   const client = flags.network === 'single' ? publishingClient(connected, log) : connected;
   const runtime = new ProcessRuntime({
     stateDir: path.join(flags.rootDir, 'runtime'),
@@ -223,26 +231,18 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
         'pods without volumes, env from ConfigMaps and Secrets, or init containers ' +
         '(chapters/10a-pod-config/README.md, "Inside the kubelet")',
     );
-  // Under the Node authorizer, chapter 10a reads only what this node's pods use (node-objects.ts).
-  const scoped = (await mayNotListSecrets(client))
-    ? nodeScopedAccess(client, toolkit, flags.nodeName)
-    : { client, toolkit };
-  if (scoped.client !== client)
-    log(
-      'the Node authorizer is on: Secrets, ConfigMaps, claims and volumes are read one by one, as pods use them',
-    );
-  const storageFolder = chapterSource('13c', flags.use);
-  const { createClaimVolumes } = await loadModule('13c', 'claim-volumes.ts', storageFolder);
-  log(`chapter 13c, claims mounted: ${describeSource(storageFolder)}`);
   const podsDir = path.join(flags.rootDir, 'pods');
-  const podConfiguration = withClaimVolumes(
-    await withPodTokens(
-      createPodConfiguration({ ...scoped, podsDir, nodeIp: flags.nodeIp, allocatable: capacity }),
-      { client, config, podsDir, use: flags.use },
-      log,
-    ),
-    createClaimVolumes(scoped),
+  const node = { podsDir, nodeIp: flags.nodeIp, allocatable: capacity };
+  const full = reachable.then(() =>
+    fullPodConfiguration(flags, { client, toolkit, config, createPodConfiguration, node }, log),
   );
+  let podConfiguration: PodConfiguration;
+  if (bootstrapping) {
+    full.catch((error: Error) => log(`${error.message}; pods keep the bootstrap configuration`));
+    const offline = offlineToolkit(toolkit);
+    const bootstrap = createPodConfiguration({ client, toolkit: offline, ...node });
+    podConfiguration = deferredPodConfiguration(bootstrap, full);
+  } else podConfiguration = await full;
   const streamsFolder = chapterSource('10b', flags.use);
   const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
   log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);
@@ -285,6 +285,43 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
       await runtime.close();
     },
   };
+}
+
+/**
+ * What happens inside a pod once the API server answers: chapter 10a's configuration, under the
+ * Node authorizer reading only what this node's pods use (node-objects.ts), with chapter 11d's
+ * ServiceAccount tokens and chapter 13c's claims mounted in front of it.
+ */
+async function fullPodConfiguration(
+  flags: KubeletFlags,
+  kubelet: {
+    client: ApiClient;
+    toolkit: Toolkit;
+    config: ClientConfig;
+    createPodConfiguration: PodConfigModule['createPodConfiguration'];
+    node: { podsDir: string; nodeIp: string; allocatable: Record<string, string> };
+  },
+  log: (line: string) => void,
+): Promise<PodConfiguration> {
+  const { client, toolkit, config, node } = kubelet;
+  const scoped = (await mayNotListSecrets(client))
+    ? nodeScopedAccess(client, toolkit, flags.nodeName)
+    : { client, toolkit };
+  if (scoped.client !== client)
+    log(
+      'the Node authorizer is on: Secrets, ConfigMaps, claims and volumes are read one by one, as pods use them',
+    );
+  const storageFolder = chapterSource('13c', flags.use);
+  const { createClaimVolumes } = await loadModule('13c', 'claim-volumes.ts', storageFolder);
+  log(`chapter 13c, claims mounted: ${describeSource(storageFolder)}`);
+  return withClaimVolumes(
+    await withPodTokens(
+      kubelet.createPodConfiguration({ ...scoped, ...node }),
+      { client, config, podsDir: node.podsDir, use: flags.use },
+      log,
+    ),
+    createClaimVolumes(scoped),
+  );
 }
 
 /** The kubelet API's TLS and admission (./kubelet-serving.ts), with --tls-cert-file; else none. */

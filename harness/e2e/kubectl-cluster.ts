@@ -52,6 +52,8 @@ export const suiteNodeIndexBase = {
    * block 280 is past the 256 pod ranges; 236-237 are free).
    */
   join: 236,
+  /** 18a: `kata up --kubeadm`, the control plane as static pods (one node). */
+  kubeadm: 10,
 } as const;
 
 /** The add-on components a suite's cluster leaves out unless it asks (`more.skip`). */

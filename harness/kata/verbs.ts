@@ -182,7 +182,7 @@ export const verbs: Record<string, Verb> = {
   },
   up: {
     usage:
-      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables] [--insecure] [--no-tracing]',
+      'kata up [--nodes 3] [--use auto|solutions|mine] [--use-<component> ...] [--data-dir DIR] [--fresh] [--etcd-servers URL] [--network auto|loopback|single] [--proxy-mode userspace|iptables] [--insecure] [--kubeadm] [--no-tracing]',
     summary: 'start a cluster of your finished components and the reference ones (npm start)',
     flags: {
       nodes: { type: 'string', description: 'how many nodes (a kubelet and a proxy each); 3' },
@@ -249,6 +249,11 @@ export const verbs: Record<string, Verb> = {
         type: 'boolean',
         description:
           'plain HTTP and everyone allowed, as before chapter 11 (by default: TLS, client certificates, RBAC)',
+      },
+      kubeadm: {
+        type: 'boolean',
+        description:
+          "the control plane as static pods of node-1's kubelet, mirror pods in kube-system, as kubeadm runs it (chapter 18a)",
       },
       'no-tracing': {
         type: 'boolean',
@@ -521,6 +526,17 @@ export const verbs: Record<string, Verb> = {
       use: { type: 'string', description: 'auto, solutions or mine, for the kubelet' },
     },
     positional: 'url',
+    required: true,
+  },
+  upgrade: {
+    usage: 'kata upgrade <component> --use mine|solutions|auto [--data-dir DIR]',
+    summary:
+      'one control-plane component of a kata up --kubeadm cluster, replaced as kubeadm upgrade does: its static pod manifest rewritten, the kubelet rolls it',
+    flags: {
+      use: { type: 'string', description: 'whose code the component runs from now on' },
+      'data-dir': dataDirFlag,
+    },
+    positional: 'component',
     required: true,
   },
   help: {

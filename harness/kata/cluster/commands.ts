@@ -34,4 +34,5 @@ export const clusterCommands: Record<string, Command> = {
     throw new UsageError(`kata token takes create, list or delete, not "${name}"`);
   },
   join: async ({ name, flags }) => (await import('./join-verbs.ts')).join(name!, flags),
+  upgrade: async ({ name, flags }) => (await import('./upgrade-verb.ts')).upgrade(name, flags),
 };

@@ -68,6 +68,7 @@ export function parseUpFlags(flags: Flags): ClusterOptions {
     network,
     proxyMode,
     insecure: flags.insecure === true,
+    kubeadm: flags.kubeadm === true,
     tracing: flags['no-tracing'] !== true,
   };
 }

@@ -45,6 +45,8 @@ export const kataImages: Image[] = [
   image('kata/sleep', './sleep.mjs'),
   image('kata/curl', './curl.mjs'),
   image('kata/cpu-burner', './cpu-burner.mjs'),
+  // The kata command itself: a static pod runs a component with `kata run` (kata up --kubeadm).
+  image('kata/kata', './kata.mjs'),
 ];
 
 /** Public names mapped onto kata programs, so everyday examples run. */
