@@ -5,7 +5,9 @@
 //
 // Words: a *quorum* is a majority of the members; a *campaign* asks every member for its vote; a
 // *pre-vote* asks "would you vote for me?" first, without anyone changing term; *progress* is what
-// the leader knows of each follower's log (match: the last index known equal; next: the next to send).
+// the leader knows of each follower's log (match: the last index known equal; next: the next to send);
+// a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
+// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow).
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   None,
@@ -52,6 +54,8 @@ export class Raft implements RaftNode {
   private progress = new Map<NodeId, Progress>();
   private messages: Message[] = [];
   private persistedState: HardState;
+  /** On the leader: the member it is handing leadership to, or None. */
+  leadTransferee: NodeId = None;
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -101,9 +105,10 @@ export class Raft implements RaftNode {
 
   /**
    * Asks every member for its vote: in a pre-vote first when enabled (the term stays, the vote is
-   * only a promise), otherwise as a candidate of the next term who votes for itself.
+   * only a promise), otherwise as a candidate of the next term who votes for itself. A campaign the
+   * leader asked for (`transfer`) marks its votes so, and members in that leader's lease answer them.
    */
-  campaign(preVote = this.preVote): void {
+  campaign(preVote = this.preVote, transfer = false): void {
     throw new NotImplemented('Raft.campaign', '§ Elections');
   }
 
@@ -135,7 +140,8 @@ export class Raft implements RaftNode {
    * first (except pre-votes, which change nobody's term, and a granted pre-vote answer, which
    * carries the term this node will campaign in); one of an earlier term is stale: an Append from
    * an old leader gets an answer in the current term so it steps down, the rest are dropped.
-   * A campaign that arrives while this node is in its leader's lease is dropped too.
+   * A campaign that arrives while this node is in its leader's lease is dropped too, unless that
+   * leader asked for it (a transfer).
    */
   step(m: Message): void {
     throw new NotImplemented('Raft.step', '§ Elections');
@@ -166,7 +172,10 @@ export class Raft implements RaftNode {
     throw new NotImplemented('Raft.appendEntry', '§ Replication');
   }
 
-  /** On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined. */
+  /**
+   * On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined,
+   * and on a leader handing over too: the entry could keep the transferee behind for ever.
+   */
   propose(command: string): { index: number; term: number } | undefined {
     throw new NotImplemented('Raft.propose', '§ Replication');
   }
@@ -195,7 +204,7 @@ export class Raft implements RaftNode {
   /**
    * The leader's side: an acceptance moves the follower's match (and may commit); a refusal for an
    * index it has not matched moves next back to where the hint says the logs may agree, and sends
-   * again from there.
+   * again from there. The member a transfer waits for is told TimeoutNow once it matches the log.
    */
   private handleAppendResponse(m: Message): void {
     throw new NotImplemented('Raft.handleAppendResponse', '§ Replication');
@@ -210,8 +219,8 @@ export class Raft implements RaftNode {
   }
 
   /**
-   * The leader's clock: a heartbeat every heartbeatTick, and with check-quorum, every election
-   * timeout, a look at who answered: without a quorum it steps down.
+   * The leader's clock: a heartbeat every heartbeatTick, and every election timeout, a look back: a
+   * transfer not done by then is given up, and with check-quorum, without a quorum it steps down.
    */
   private tickLeader(): void {
     throw new NotImplemented('Raft.tickLeader', '§ Replication');
@@ -220,6 +229,27 @@ export class Raft implements RaftNode {
   /** Whether a quorum (itself included) answered since the last look; clears the marks for the next. */
   private quorumActive(): boolean {
     throw new NotImplemented('Raft.quorumActive', '§ Replication');
+  }
+
+  /**
+   * On the leader: starts handing over to `to`, for at most an election timeout (the clock starts
+   * again). A member already up to date is told TimeoutNow at once; one behind is sent the rest of
+   * the log first. A second request for the same member changes nothing; for another, it replaces it.
+   */
+  transferLeadership(to: NodeId): void {
+    throw new NotImplemented('Raft.transferLeadership', '§ Leader transfer');
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'TimeoutNow', to, term: this.term, index: 0, logTerm: 0 });
+  }
+
+  /**
+   * A follower told by its leader to campaign does so at once: no pre-vote (the leader asked, the
+   * cluster is not disturbed), and its votes say it is a transfer.
+   */
+  private handleTimeoutNow(): void {
+    throw new NotImplemented('Raft.handleTimeoutNow', '§ Leader transfer');
   }
 
   /**

@@ -29,10 +29,17 @@ export interface HardState {
 
 /**
  * The messages between nodes (etcd's MsgPreVote, MsgVote, MsgApp and their responses). A heartbeat
- * is an Append with no entries, as in the Raft paper.
+ * is an Append with no entries, as in the Raft paper. TimeoutNow (etcd's MsgTimeoutNow) is a
+ * leader handing over: it tells an up-to-date follower to campaign at once.
  */
 export type MessageType =
-  'PreVote' | 'PreVoteResponse' | 'Vote' | 'VoteResponse' | 'Append' | 'AppendResponse';
+  | 'PreVote'
+  | 'PreVoteResponse'
+  | 'Vote'
+  | 'VoteResponse'
+  | 'Append'
+  | 'AppendResponse'
+  | 'TimeoutNow';
 
 export interface Message {
   type: MessageType;
@@ -59,6 +66,11 @@ export interface Message {
   reject?: boolean;
   /** A rejected AppendResponse: the follower's guess of the last index both logs may share. */
   rejectHint?: number;
+  /**
+   * Vote: the campaign was started by the leader's TimeoutNow (etcd's campaignTransfer context), so
+   * a member in that leader's lease answers it all the same.
+   */
+  transfer?: boolean;
 }
 
 /** What a node asks of the program around it, collected since the last Ready. */
@@ -120,8 +132,16 @@ export interface RaftNode {
   tick(): void;
   /** Takes in a message from another node. */
   step(message: Message): void;
-  /** On the leader: appends a command; answers where it will sit if committed. Elsewhere undefined. */
+  /**
+   * On the leader: appends a command; answers where it will sit if committed. Elsewhere, or while
+   * the leader hands over to another member, undefined.
+   */
   propose(command: string): { index: number; term: number } | undefined;
+  /**
+   * On the leader: hands leadership to member `to` (etcd's MsgTransferLeader): brings its log up to
+   * date, then sends it TimeoutNow. Elsewhere, or for itself, nothing happens.
+   */
+  transferLeadership(to: NodeId): void;
   /** What to persist, send and apply since the last call; calling it hands the work over. */
   ready(): Ready;
 }

@@ -5,7 +5,9 @@
 //
 // Words: a *quorum* is a majority of the members; a *campaign* asks every member for its vote; a
 // *pre-vote* asks "would you vote for me?" first, without anyone changing term; *progress* is what
-// the leader knows of each follower's log (match: the last index known equal; next: the next to send).
+// the leader knows of each follower's log (match: the last index known equal; next: the next to send);
+// a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
+// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow).
 import {
   None,
   type Entry,
@@ -51,6 +53,8 @@ export class Raft implements RaftNode {
   private progress = new Map<NodeId, Progress>();
   private messages: Message[] = [];
   private persistedState: HardState;
+  /** On the leader: the member it is handing leadership to, or None. */
+  leadTransferee: NodeId = None;
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -97,6 +101,7 @@ export class Raft implements RaftNode {
     }
     this.role = 'follower';
     this.lead = lead;
+    this.leadTransferee = None;
     this.resetElectionTimer();
   }
 
@@ -112,9 +117,10 @@ export class Raft implements RaftNode {
 
   /**
    * Asks every member for its vote: in a pre-vote first when enabled (the term stays, the vote is
-   * only a promise), otherwise as a candidate of the next term who votes for itself.
+   * only a promise), otherwise as a candidate of the next term who votes for itself. A campaign the
+   * leader asked for (`transfer`) marks its votes so, and members in that leader's lease answer them.
    */
-  campaign(preVote = this.preVote): void {
+  campaign(preVote = this.preVote, transfer = false): void {
     this.resetElectionTimer();
     this.lead = None;
     if (preVote) {
@@ -135,6 +141,7 @@ export class Raft implements RaftNode {
         term,
         index: this.log.lastIndex(),
         logTerm: this.log.lastTerm(),
+        ...(transfer ? { transfer } : {}),
       });
     }
   }
@@ -196,10 +203,12 @@ export class Raft implements RaftNode {
    * first (except pre-votes, which change nobody's term, and a granted pre-vote answer, which
    * carries the term this node will campaign in); one of an earlier term is stale: an Append from
    * an old leader gets an answer in the current term so it steps down, the rest are dropped.
-   * A campaign that arrives while this node is in its leader's lease is dropped too.
+   * A campaign that arrives while this node is in its leader's lease is dropped too, unless that
+   * leader asked for it (a transfer).
    */
   step(m: Message): void {
-    if (m.term > this.term && (m.type === 'PreVote' || m.type === 'Vote') && this.inLease()) return;
+    const campaign = m.type === 'PreVote' || m.type === 'Vote';
+    if (m.term > this.term && campaign && !m.transfer && this.inLease()) return;
     if (m.term > this.term) {
       const promise = m.type === 'PreVote' || (m.type === 'PreVoteResponse' && !m.reject);
       if (!promise) this.becomeFollower(m.term, m.type === 'Append' ? m.from : None);
@@ -221,6 +230,7 @@ export class Raft implements RaftNode {
       this.electionElapsed = 0;
       return this.handleAppend(m);
     }
+    if (m.type === 'TimeoutNow') return this.handleTimeoutNow();
     if (this.role === 'leader') this.handleAppendResponse(m);
   }
 
@@ -267,9 +277,12 @@ export class Raft implements RaftNode {
     return entry;
   }
 
-  /** On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined. */
+  /**
+   * On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined,
+   * and on a leader handing over too: the entry could keep the transferee behind for ever.
+   */
   propose(command: string): { index: number; term: number } | undefined {
-    if (this.role !== 'leader') return undefined;
+    if (this.role !== 'leader' || this.leadTransferee !== None) return undefined;
     const entry = this.appendEntry(command);
     this.broadcastAppend();
     return { index: entry.index, term: entry.term };
@@ -324,7 +337,7 @@ export class Raft implements RaftNode {
   /**
    * The leader's side: an acceptance moves the follower's match (and may commit); a refusal for an
    * index it has not matched moves next back to where the hint says the logs may agree, and sends
-   * again from there.
+   * again from there. The member a transfer waits for is told TimeoutNow once it matches the log.
    */
   private handleAppendResponse(m: Message): void {
     const progress = this.progress.get(m.from);
@@ -340,6 +353,9 @@ export class Raft implements RaftNode {
       progress.match = m.index;
       progress.next = Math.max(progress.next, m.index + 1);
       if (this.maybeCommit()) this.broadcastAppend();
+    }
+    if (m.from === this.leadTransferee && progress.match === this.log.lastIndex()) {
+      return this.sendTimeoutNow(m.from);
     }
     if (progress.next <= this.log.lastIndex()) this.sendAppend(m.from);
   }
@@ -358,15 +374,16 @@ export class Raft implements RaftNode {
   }
 
   /**
-   * The leader's clock: a heartbeat every heartbeatTick, and with check-quorum, every election
-   * timeout, a look at who answered: without a quorum it steps down.
+   * The leader's clock: a heartbeat every heartbeatTick, and every election timeout, a look back: a
+   * transfer not done by then is given up, and with check-quorum, without a quorum it steps down.
    */
   private tickLeader(): void {
     this.heartbeatElapsed++;
     this.electionElapsed++;
-    if (this.checkQuorum && this.electionElapsed >= this.electionTick) {
+    if (this.electionElapsed >= this.electionTick) {
       this.electionElapsed = 0;
-      if (!this.quorumActive()) return this.becomeFollower(this.term, None);
+      this.leadTransferee = None;
+      if (this.checkQuorum && !this.quorumActive()) return this.becomeFollower(this.term, None);
     }
     if (this.heartbeatElapsed >= this.heartbeatTick) {
       this.heartbeatElapsed = 0;
@@ -382,6 +399,35 @@ export class Raft implements RaftNode {
       progress.recentActive = false;
     }
     return active >= this.quorum;
+  }
+
+  // Leader transfer: the leader brings the transferee up to date, then tells it to campaign now.
+
+  /**
+   * On the leader: starts handing over to `to`, for at most an election timeout (the clock starts
+   * again). A member already up to date is told TimeoutNow at once; one behind is sent the rest of
+   * the log first. A second request for the same member changes nothing; for another, it replaces it.
+   */
+  transferLeadership(to: NodeId): void {
+    const progress = this.progress.get(to);
+    if (this.role !== 'leader' || to === this.id || !progress) return;
+    if (this.leadTransferee === to) return;
+    this.leadTransferee = to;
+    this.electionElapsed = 0;
+    if (progress.match === this.log.lastIndex()) this.sendTimeoutNow(to);
+    else this.sendAppend(to);
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'TimeoutNow', to, term: this.term, index: 0, logTerm: 0 });
+  }
+
+  /**
+   * A follower told by its leader to campaign does so at once: no pre-vote (the leader asked, the
+   * cluster is not disturbed), and its votes say it is a transfer.
+   */
+  private handleTimeoutNow(): void {
+    if (this.role === 'follower') this.campaign(false, true);
   }
 
   // Handing over the work: what to persist, send and apply.
