@@ -7,7 +7,8 @@
 // *pre-vote* asks "would you vote for me?" first, without anyone changing term; *progress* is what
 // the leader knows of each follower's log (match: the last index known equal; next: the next to send);
 // a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
-// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow).
+// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow);
+// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader.
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   None,
@@ -17,6 +18,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftOptions,
+  type ReadState,
   type Ready,
   type Role,
 } from '../../harness/contracts/raft.ts';
@@ -56,6 +58,9 @@ export class Raft implements RaftNode {
   private persistedState: HardState;
   /** On the leader: the member it is handing leadership to, or None. */
   leadTransferee: NodeId = None;
+  /** On the leader: reads waiting for a quorum's answers, oldest first, with who answered. */
+  private pendingReads: Array<{ context: string; index: number; acks: Set<NodeId> }> = [];
+  private readStates: ReadState[] = [];
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -182,9 +187,10 @@ export class Raft implements RaftNode {
 
   /**
    * Sends `to` the entries from its next index on (none for a follower that is up to date: a
-   * heartbeat), after the entry both logs should share. Optimistically, next moves past them.
+   * heartbeat), after the entry both logs should share. Optimistically, next moves past them. A
+   * read's `context` rides along, for the follower to echo.
    */
-  sendAppend(to: NodeId): void {
+  sendAppend(to: NodeId, context?: string): void {
     throw new NotImplemented('Raft.sendAppend', '§ Replication');
   }
 
@@ -195,7 +201,8 @@ export class Raft implements RaftNode {
   /**
    * A follower's side of an append. Entries at or below its commit index are known equal, so such
    * an append is answered with the commit index. Otherwise the consistency check decides; a refusal
-   * carries the hint for fast backtracking: where this log may agree, and the term there.
+   * carries the hint for fast backtracking: where this log may agree, and the term there. Every
+   * answer echoes a read's context.
    */
   private handleAppend(m: Message): void {
     throw new NotImplemented('Raft.handleAppend', '§ Replication');
@@ -205,6 +212,7 @@ export class Raft implements RaftNode {
    * The leader's side: an acceptance moves the follower's match (and may commit); a refusal for an
    * index it has not matched moves next back to where the hint says the logs may agree, and sends
    * again from there. The member a transfer waits for is told TimeoutNow once it matches the log.
+   * Any answer of this term, a refusal too, counts for the read it echoes.
    */
   private handleAppendResponse(m: Message): void {
     throw new NotImplemented('Raft.handleAppendResponse', '§ Replication');
@@ -253,8 +261,25 @@ export class Raft implements RaftNode {
   }
 
   /**
+   * On a leader that has committed an entry of its term (before that, its commit index may lag the
+   * last leader's): the read waits at the current commit index, and every follower gets an Append
+   * tagged with it. Elsewhere false.
+   */
+  readIndex(context: string): boolean {
+    throw new NotImplemented('Raft.readIndex', '§ Linearizable reads');
+  }
+
+  /**
+   * Counts `from` for the read tagged `context`. With a quorum, that read and every older one are
+   * confirmed: this node led when each of them arrived.
+   */
+  private confirmRead(context: string, from: NodeId): void {
+    throw new NotImplemented('Raft.confirmRead', '§ Linearizable reads');
+  }
+
+  /**
    * Hands over the work: the hard state if it changed, the entries not yet persisted, the entries
-   * newly committed and the messages, each given once.
+   * newly committed, the messages and the reads confirmed (when there are some), each given once.
    */
   ready(): Ready {
     throw new NotImplemented('Raft.ready', '§ Elections');

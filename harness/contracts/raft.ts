@@ -71,6 +71,18 @@ export interface Message {
    * a member in that leader's lease answers it all the same.
    */
   transfer?: boolean;
+  /**
+   * Append (from the leader) and AppendResponse (echoed back): the tag of a read waiting for its
+   * index (etcd's heartbeat context), so the leader can count who still follows it since the read.
+   */
+  context?: string;
+}
+
+/** A read confirmed by a quorum (etcd's ReadState): serve it once `index` is applied. */
+export interface ReadState {
+  index: number;
+  /** The tag the read was given. */
+  context: string;
 }
 
 /** What a node asks of the program around it, collected since the last Ready. */
@@ -86,6 +98,8 @@ export interface Ready {
   committedEntries: Entry[];
   /** Messages to send, once the above is persisted. */
   messages: Message[];
+  /** Reads newly confirmed (readIndex), present when there are some. */
+  readStates?: ReadState[];
 }
 
 /**
@@ -142,6 +156,12 @@ export interface RaftNode {
    * date, then sends it TimeoutNow. Elsewhere, or for itself, nothing happens.
    */
   transferLeadership(to: NodeId): void;
+  /**
+   * On a leader that has committed an entry of its term: takes a read tagged `context` at the
+   * current commit index and checks with a quorum that it still leads; a later Ready hands over its
+   * ReadState. Answers false elsewhere (the read must go to the leader, or wait).
+   */
+  readIndex(context: string): boolean;
   /** What to persist, send and apply since the last call; calling it hands the work over. */
   ready(): Ready;
 }

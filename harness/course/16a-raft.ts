@@ -6,7 +6,7 @@ export const chapter16A: Chapter = {
   slug: 'raft',
   title: 'Raft',
   builds:
-    "Raft as a pure state machine in the style of etcd's raft package: elections with pre-vote, log replication with fast backtracking, the commit rule of Figure 8, persistence, check-quorum, leader transfer; proven on a simulated network",
+    "Raft as a pure state machine in the style of etcd's raft package: elections with pre-vote, log replication with fast backtracking, the commit rule of Figure 8, persistence, check-quorum, leader transfer, ReadIndex; proven on a simulated network",
   stages: [
     {
       title: 'The log: terms, the consistency check and conflicts',
@@ -52,7 +52,7 @@ export const chapter16A: Chapter = {
       from: 'Persistence > ready hands over the hard state only when it changed, and entries and messages once',
     },
     {
-      title: 'Leader transfer: TimeoutNow',
+      title: 'Leader transfer (TimeoutNow) and linearizable reads (ReadIndex)',
       from: 'Leader transfer > a leader hands over to a follower that matches its log: TimeoutNow at once',
     },
   ],
@@ -171,5 +171,13 @@ export const chapter16A: Chapter = {
       'In tickLeader, every electionTick ticks (with or without check-quorum) clear leadTransferee; becomeFollower clears it too. Lesson: § Leader transfer.',
     'Leader transfer > on the simulated network: the member asked for leads one term later, and commands commit on':
       "Nothing new if the unit tests pass: the transferee wins in term + 1 because the leader is on its side and the others answer a transfer's votes. If it took two terms, the campaign went through a pre-vote. Lesson: § Leader transfer.",
+    'Linearizable reads > a read waits at the commit index until a quorum answered an Append tagged with it':
+      'readIndex(context): push {context, index: committed, acks: {self}} onto pendingReads, call confirmRead for itself, then sendAppend(peer, context) to every other member. handleAppendResponse calls confirmRead(m.context, m.from) when the answer carries a context; ready() hands over readStates only when there are some. Lesson: § Linearizable reads.',
+    'Linearizable reads > no read on a leader that has not committed an entry of its term, nor on a follower':
+      'Answer false unless role is leader and log.term(log.committed) equals the current term: a new leader learns the true commit index only when its no-op commits. Lesson: § Linearizable reads.',
+    'Linearizable reads > a follower echoes the tag, even when it refuses the Append':
+      "handleAppend's respond() copies m.context onto every AppendResponse, the refusal too: a refusal of this term still says the member follows this leader. Lesson: § Linearizable reads.",
+    'Linearizable reads > an answer for a later read confirms the earlier ones; a leader that steps down forgets its reads':
+      'confirmRead finds the read by its context, adds the member, and at a quorum splices out that read and every one before it into readStates, in order. becomeFollower empties pendingReads. Lesson: § Linearizable reads.',
   },
 };

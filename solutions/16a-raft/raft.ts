@@ -7,7 +7,8 @@
 // *pre-vote* asks "would you vote for me?" first, without anyone changing term; *progress* is what
 // the leader knows of each follower's log (match: the last index known equal; next: the next to send);
 // a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
-// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow).
+// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow);
+// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader.
 import {
   None,
   type Entry,
@@ -16,6 +17,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftOptions,
+  type ReadState,
   type Ready,
   type Role,
 } from '../../harness/contracts/raft.ts';
@@ -55,6 +57,9 @@ export class Raft implements RaftNode {
   private persistedState: HardState;
   /** On the leader: the member it is handing leadership to, or None. */
   leadTransferee: NodeId = None;
+  /** On the leader: reads waiting for a quorum's answers, oldest first, with who answered. */
+  private pendingReads: Array<{ context: string; index: number; acks: Set<NodeId> }> = [];
+  private readStates: ReadState[] = [];
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -102,6 +107,7 @@ export class Raft implements RaftNode {
     this.role = 'follower';
     this.lead = lead;
     this.leadTransferee = None;
+    this.pendingReads = [];
     this.resetElectionTimer();
   }
 
@@ -290,9 +296,10 @@ export class Raft implements RaftNode {
 
   /**
    * Sends `to` the entries from its next index on (none for a follower that is up to date: a
-   * heartbeat), after the entry both logs should share. Optimistically, next moves past them.
+   * heartbeat), after the entry both logs should share. Optimistically, next moves past them. A
+   * read's `context` rides along, for the follower to echo.
    */
-  sendAppend(to: NodeId): void {
+  sendAppend(to: NodeId, context?: string): void {
     const progress = this.progress.get(to)!;
     const prevIndex = progress.next - 1;
     const entries = this.log.entriesFrom(progress.next, this.maxEntriesPerAppend);
@@ -304,6 +311,7 @@ export class Raft implements RaftNode {
       logTerm: this.log.term(prevIndex)!,
       entries,
       commit: this.log.committed,
+      ...(context ? { context } : {}),
     });
     progress.next += entries.length;
   }
@@ -315,7 +323,8 @@ export class Raft implements RaftNode {
   /**
    * A follower's side of an append. Entries at or below its commit index are known equal, so such
    * an append is answered with the commit index. Otherwise the consistency check decides; a refusal
-   * carries the hint for fast backtracking: where this log may agree, and the term there.
+   * carries the hint for fast backtracking: where this log may agree, and the term there. Every
+   * answer echoes a read's context.
    */
   private handleAppend(m: Message): void {
     const respond = (fields: Partial<Message>) =>
@@ -325,6 +334,7 @@ export class Raft implements RaftNode {
         term: this.term,
         index: 0,
         logTerm: 0,
+        ...(m.context ? { context: m.context } : {}),
         ...fields,
       });
     if (m.index < this.log.committed) return respond({ index: this.log.committed });
@@ -338,11 +348,13 @@ export class Raft implements RaftNode {
    * The leader's side: an acceptance moves the follower's match (and may commit); a refusal for an
    * index it has not matched moves next back to where the hint says the logs may agree, and sends
    * again from there. The member a transfer waits for is told TimeoutNow once it matches the log.
+   * Any answer of this term, a refusal too, counts for the read it echoes.
    */
   private handleAppendResponse(m: Message): void {
     const progress = this.progress.get(m.from);
     if (!progress) return;
     progress.recentActive = true;
+    if (m.context) this.confirmRead(m.context, m.from);
     if (m.reject) {
       if (m.index <= progress.match || m.index >= progress.next) return;
       const agree = this.log.findConflictByTerm(m.rejectHint ?? 0, m.logTerm);
@@ -430,11 +442,41 @@ export class Raft implements RaftNode {
     if (this.role === 'follower') this.campaign(false, true);
   }
 
+  // Linearizable reads: the commit index, once a quorum confirmed this node still leads.
+
+  /**
+   * On a leader that has committed an entry of its term (before that, its commit index may lag the
+   * last leader's): the read waits at the current commit index, and every follower gets an Append
+   * tagged with it. Elsewhere false.
+   */
+  readIndex(context: string): boolean {
+    if (this.role !== 'leader' || this.log.term(this.log.committed) !== this.term) return false;
+    this.pendingReads.push({ context, index: this.log.committed, acks: new Set([this.id]) });
+    this.confirmRead(context, this.id);
+    for (const peer of this.others()) this.sendAppend(peer, context);
+    return true;
+  }
+
+  /**
+   * Counts `from` for the read tagged `context`. With a quorum, that read and every older one are
+   * confirmed: this node led when each of them arrived.
+   */
+  private confirmRead(context: string, from: NodeId): void {
+    const at = this.pendingReads.findIndex((read) => read.context === context);
+    if (at < 0) return;
+    const read = this.pendingReads[at]!;
+    read.acks.add(from);
+    if (read.acks.size < this.quorum) return;
+    for (const done of this.pendingReads.splice(0, at + 1)) {
+      this.readStates.push({ index: done.index, context: done.context });
+    }
+  }
+
   // Handing over the work: what to persist, send and apply.
 
   /**
    * Hands over the work: the hard state if it changed, the entries not yet persisted, the entries
-   * newly committed and the messages, each given once.
+   * newly committed, the messages and the reads confirmed (when there are some), each given once.
    */
   ready(): Ready {
     const hardState = this.hardState();
@@ -445,11 +487,14 @@ export class Raft implements RaftNode {
     this.persistedState = hardState;
     const messages = this.messages;
     this.messages = [];
+    const readStates = this.readStates;
+    this.readStates = [];
     return {
       ...(changed ? { hardState } : {}),
       entries: this.log.takeUnstable(),
       committedEntries: this.log.takeCommitted(),
       messages,
+      ...(readStates.length > 0 ? { readStates } : {}),
     };
   }
 }
