@@ -11,6 +11,8 @@
 //   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
 //   - the same three calls over gRPC (member-grpc.ts), so etcdctl's endpoint status, member list
 //     and move-leader work; etcdctl's other calls (get, put, watch) need gRPC's KV, not served yet.
+// A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
+// first, as etcd does, so the others need not wait an election timeout.
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
 // the sockets, the peer transport and the answers' shapes are given here.
 import {
@@ -279,14 +281,14 @@ class MemberProcess {
    * follower answers HTTP 412 "etcdserver: not leader" (code 9, checked first), an ID that is no
    * member's 412 "etcdserver: bad leader transferee", and a move to the leader itself succeeds.
    */
-  async moveLeader(targetId: string): Promise<Applied> {
+  async moveLeader(targetId: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Applied> {
     const node = this.member.node;
     if (node.role !== 'leader') return failedPrecondition('etcdserver: not leader');
     const target = this.options.peers.find(
       (peer) => String(memberIds(peer.name).memberId) === targetId,
     );
     if (!target) return failedPrecondition('etcdserver: bad leader transferee');
-    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    const deadline = Date.now() + timeoutMs;
     node.transferLeadership(target.id);
     this.member.receive([]);
     this.options.log?.(`transferring leadership to ${target.name}`);
@@ -304,6 +306,25 @@ class MemberProcess {
   /** The index a linearizable read waits for, the leader's (chapter 16b's routing). */
   async readIndex(): Promise<number> {
     return this.options.chapter.readIndexVia(this.member, this.self.id, await this.leader());
+  }
+
+  /**
+   * On a leader stopping gracefully: leadership to the first other member whose peer port answers,
+   * waiting at most about an election timeout (etcd's TransferLeadership on stop). Best effort: a
+   * cluster without a reachable member just elects one after this member is gone.
+   */
+  async handOver(): Promise<void> {
+    if (this.member.node.role !== 'leader') return;
+    for (const peer of this.options.peers) {
+      if (peer.id === this.self.id) continue;
+      const reachable = await fetch(`${peer.peerUrl}/member`, { signal: AbortSignal.timeout(300) })
+        .then((reply) => reply.ok)
+        .catch(() => false);
+      if (!reachable) continue;
+      const moved = await this.moveLeader(String(memberIds(peer.name).memberId), 2000);
+      if (moved.status === 200) this.options.log?.(`handed leadership to ${peer.name}`);
+      return;
+    }
   }
 
   /** The peer port: messages in, proposals and read indexes from followers. */
@@ -461,6 +482,7 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     moveLeader: (targetId) => running.moveLeader(targetId),
   });
   const close = async () => {
+    await running.handOver().catch(() => undefined);
     running.stop();
     for (const listener of listeners) listener.close();
     await grpcServer.close();
