@@ -5,7 +5,10 @@
 //
 // Words: a *quorum* is a majority of the members; a *campaign* asks every member for its vote; a
 // *pre-vote* asks "would you vote for me?" first, without anyone changing term; *progress* is what
-// the leader knows of each follower's log (match: the last index known equal; next: the next to send).
+// the leader knows of each follower's log (match: the last index known equal; next: the next to send);
+// a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
+// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow);
+// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader.
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   None,
@@ -15,6 +18,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftOptions,
+  type ReadState,
   type Ready,
   type Role,
 } from '../../harness/contracts/raft.ts';
@@ -52,6 +56,11 @@ export class Raft implements RaftNode {
   private progress = new Map<NodeId, Progress>();
   private messages: Message[] = [];
   private persistedState: HardState;
+  /** On the leader: the member it is handing leadership to, or None. */
+  leadTransferee: NodeId = None;
+  /** On the leader: reads waiting for a quorum's answers, oldest first, with who answered. */
+  private pendingReads: Array<{ context: string; index: number; acks: Set<NodeId> }> = [];
+  private readStates: ReadState[] = [];
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -101,9 +110,10 @@ export class Raft implements RaftNode {
 
   /**
    * Asks every member for its vote: in a pre-vote first when enabled (the term stays, the vote is
-   * only a promise), otherwise as a candidate of the next term who votes for itself.
+   * only a promise), otherwise as a candidate of the next term who votes for itself. A campaign the
+   * leader asked for (`transfer`) marks its votes so, and members in that leader's lease answer them.
    */
-  campaign(preVote = this.preVote): void {
+  campaign(preVote = this.preVote, transfer = false): void {
     throw new NotImplemented('Raft.campaign', '§ Elections');
   }
 
@@ -135,7 +145,8 @@ export class Raft implements RaftNode {
    * first (except pre-votes, which change nobody's term, and a granted pre-vote answer, which
    * carries the term this node will campaign in); one of an earlier term is stale: an Append from
    * an old leader gets an answer in the current term so it steps down, the rest are dropped.
-   * A campaign that arrives while this node is in its leader's lease is dropped too.
+   * A campaign that arrives while this node is in its leader's lease is dropped too, unless that
+   * leader asked for it (a transfer).
    */
   step(m: Message): void {
     throw new NotImplemented('Raft.step', '§ Elections');
@@ -166,16 +177,20 @@ export class Raft implements RaftNode {
     throw new NotImplemented('Raft.appendEntry', '§ Replication');
   }
 
-  /** On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined. */
+  /**
+   * On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined,
+   * and on a leader handing over too: the entry could keep the transferee behind for ever.
+   */
   propose(command: string): { index: number; term: number } | undefined {
     throw new NotImplemented('Raft.propose', '§ Replication');
   }
 
   /**
    * Sends `to` the entries from its next index on (none for a follower that is up to date: a
-   * heartbeat), after the entry both logs should share. Optimistically, next moves past them.
+   * heartbeat), after the entry both logs should share. Optimistically, next moves past them. A
+   * read's `context` rides along, for the follower to echo.
    */
-  sendAppend(to: NodeId): void {
+  sendAppend(to: NodeId, context?: string): void {
     throw new NotImplemented('Raft.sendAppend', '§ Replication');
   }
 
@@ -186,7 +201,8 @@ export class Raft implements RaftNode {
   /**
    * A follower's side of an append. Entries at or below its commit index are known equal, so such
    * an append is answered with the commit index. Otherwise the consistency check decides; a refusal
-   * carries the hint for fast backtracking: where this log may agree, and the term there.
+   * carries the hint for fast backtracking: where this log may agree, and the term there. Every
+   * answer echoes a read's context.
    */
   private handleAppend(m: Message): void {
     throw new NotImplemented('Raft.handleAppend', '§ Replication');
@@ -195,7 +211,8 @@ export class Raft implements RaftNode {
   /**
    * The leader's side: an acceptance moves the follower's match (and may commit); a refusal for an
    * index it has not matched moves next back to where the hint says the logs may agree, and sends
-   * again from there.
+   * again from there. The member a transfer waits for is told TimeoutNow once it matches the log.
+   * Any answer of this term, a refusal too, counts for the read it echoes.
    */
   private handleAppendResponse(m: Message): void {
     throw new NotImplemented('Raft.handleAppendResponse', '§ Replication');
@@ -210,8 +227,8 @@ export class Raft implements RaftNode {
   }
 
   /**
-   * The leader's clock: a heartbeat every heartbeatTick, and with check-quorum, every election
-   * timeout, a look at who answered: without a quorum it steps down.
+   * The leader's clock: a heartbeat every heartbeatTick, and every election timeout, a look back: a
+   * transfer not done by then is given up, and with check-quorum, without a quorum it steps down.
    */
   private tickLeader(): void {
     throw new NotImplemented('Raft.tickLeader', '§ Replication');
@@ -223,8 +240,46 @@ export class Raft implements RaftNode {
   }
 
   /**
+   * On the leader: starts handing over to `to`, for at most an election timeout (the clock starts
+   * again). A member already up to date is told TimeoutNow at once; one behind is sent the rest of
+   * the log first. A second request for the same member changes nothing; for another, it replaces it.
+   */
+  transferLeadership(to: NodeId): void {
+    throw new NotImplemented('Raft.transferLeadership', '§ Leader transfer');
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'TimeoutNow', to, term: this.term, index: 0, logTerm: 0 });
+  }
+
+  /**
+   * A follower told by its leader to campaign does so at once: no pre-vote (the leader asked, the
+   * cluster is not disturbed), and its votes say it is a transfer.
+   */
+  private handleTimeoutNow(): void {
+    throw new NotImplemented('Raft.handleTimeoutNow', '§ Leader transfer');
+  }
+
+  /**
+   * On a leader that has committed an entry of its term (before that, its commit index may lag the
+   * last leader's): the read waits at the current commit index, and every follower gets an Append
+   * tagged with it. Elsewhere false.
+   */
+  readIndex(context: string): boolean {
+    throw new NotImplemented('Raft.readIndex', '§ Linearizable reads');
+  }
+
+  /**
+   * Counts `from` for the read tagged `context`. With a quorum, that read and every older one are
+   * confirmed: this node led when each of them arrived.
+   */
+  private confirmRead(context: string, from: NodeId): void {
+    throw new NotImplemented('Raft.confirmRead', '§ Linearizable reads');
+  }
+
+  /**
    * Hands over the work: the hard state if it changed, the entries not yet persisted, the entries
-   * newly committed and the messages, each given once.
+   * newly committed, the messages and the reads confirmed (when there are some), each given once.
    */
   ready(): Ready {
     throw new NotImplemented('Raft.ready', '§ Elections');

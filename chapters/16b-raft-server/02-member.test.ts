@@ -102,23 +102,57 @@ describe('The member', () => {
     await expect(refusal, 'the refusal names member 1').rejects.toMatchObject({ leader: 1 });
   });
 
-  test('a read index is a barrier the leader commits, and a member waits until it applied that far', async () => {
+  test("a read index is the leader's commit index once a quorum confirmed it, and a member waits until it applied that far", async () => {
     const { members, deliver, elect } = await cluster();
     await elect();
-    void members[0]!.propose({ path: '/v3/kv/put', body: 'a' });
+    const put = members[0]!.propose({ path: '/v3/kv/put', body: 'a' });
+    await deliver();
+    await put;
     const reading = members[0]!.readIndex();
     await deliver();
     const index = await reading;
-    expect(index, 'the no-op, the put, then the barrier').toBe(3);
+    expect(index, 'the no-op and the put committed, no entry for the read').toBe(2);
     await members[2]!.waitApplied(index);
     let caughtUp = false;
     const waiting = members[2]!.waitApplied(index + 1).then(() => (caughtUp = true));
     await deliver();
-    expect(caughtUp, 'member 3 waits for index 4, which nobody proposed yet').toBe(false);
+    expect(caughtUp, 'member 3 waits for index 3, which nobody proposed yet').toBe(false);
     void members[0]!.propose({ path: '/v3/kv/put', body: 'b' });
     await deliver();
     await waiting;
-    expect(members[2]!.appliedIndex, 'a put proposed: member 3 applied index 4').toBe(4);
+    expect(members[2]!.appliedIndex, 'a put proposed: member 3 applied index 3').toBe(3);
+  });
+
+  test('a leader that has committed nothing of its term yet answers a read with a barrier entry', async () => {
+    const { members, queue, deliver } = await cluster();
+    for (let tick = 0; tick < 30 && members[0]!.node.role !== 'leader'; tick++) {
+      members[0]!.tick();
+      for (let message = queue.shift(); message; message = queue.shift()) {
+        if (message.type !== 'Append') members[message.to - 1]!.receive([message]);
+      }
+    }
+    queue.length = 0;
+    const reading = members[0]!.readIndex();
+    await deliver();
+    expect(
+      await reading,
+      "member 1 leads, its no-op's Appends were lost: no-op, then barrier",
+    ).toBe(2);
+  });
+
+  test('a read waiting on a leader that loses its term fails, so that its client asks again', async () => {
+    const { members, queue, deliver, elect } = await cluster();
+    await elect();
+    const reading = members[0]!.readIndex().catch((error: Error) => error);
+    queue.length = 0;
+    const term = members[0]!.node.term + 1;
+    members[0]!.receive([
+      { type: 'Append', from: 2, to: 1, term, index: 0, logTerm: 0, entries: [], commit: 0 },
+    ]);
+    await deliver();
+    expect(await reading, 'member 1 heard of leader 2 in a later term').toBeInstanceOf(
+      NotLeaderError,
+    );
   });
 
   test('a proposal whose index another leader filled is refused, not answered with that entry', async () => {

@@ -364,7 +364,9 @@ async function startReplicatedStore(
     throw new Error(listenProblem(peerListen, error as NodeJS.ErrnoException));
   }
   for (const url of member.clientUrls)
-    log(`serving client requests on ${url} (JSON; gRPC is not served by a replicated member)`);
+    log(
+      `serving client requests on ${url} (JSON; gRPC only for endpoint status, member list and move-leader)`,
+    );
   log(
     `serving peer requests on ${member.peerUrl} (Raft, one tick every ${flags.heartbeatInterval ?? 100} ms)`,
   );

@@ -29,10 +29,17 @@ export interface HardState {
 
 /**
  * The messages between nodes (etcd's MsgPreVote, MsgVote, MsgApp and their responses). A heartbeat
- * is an Append with no entries, as in the Raft paper.
+ * is an Append with no entries, as in the Raft paper. TimeoutNow (etcd's MsgTimeoutNow) is a
+ * leader handing over: it tells an up-to-date follower to campaign at once.
  */
 export type MessageType =
-  'PreVote' | 'PreVoteResponse' | 'Vote' | 'VoteResponse' | 'Append' | 'AppendResponse';
+  | 'PreVote'
+  | 'PreVoteResponse'
+  | 'Vote'
+  | 'VoteResponse'
+  | 'Append'
+  | 'AppendResponse'
+  | 'TimeoutNow';
 
 export interface Message {
   type: MessageType;
@@ -59,6 +66,23 @@ export interface Message {
   reject?: boolean;
   /** A rejected AppendResponse: the follower's guess of the last index both logs may share. */
   rejectHint?: number;
+  /**
+   * Vote: the campaign was started by the leader's TimeoutNow (etcd's campaignTransfer context), so
+   * a member in that leader's lease answers it all the same.
+   */
+  transfer?: boolean;
+  /**
+   * Append (from the leader) and AppendResponse (echoed back): the tag of a read waiting for its
+   * index (etcd's heartbeat context), so the leader can count who still follows it since the read.
+   */
+  context?: string;
+}
+
+/** A read confirmed by a quorum (etcd's ReadState): serve it once `index` is applied. */
+export interface ReadState {
+  index: number;
+  /** The tag the read was given. */
+  context: string;
 }
 
 /** What a node asks of the program around it, collected since the last Ready. */
@@ -74,6 +98,8 @@ export interface Ready {
   committedEntries: Entry[];
   /** Messages to send, once the above is persisted. */
   messages: Message[];
+  /** Reads newly confirmed (readIndex), present when there are some. */
+  readStates?: ReadState[];
 }
 
 /**
@@ -120,8 +146,22 @@ export interface RaftNode {
   tick(): void;
   /** Takes in a message from another node. */
   step(message: Message): void;
-  /** On the leader: appends a command; answers where it will sit if committed. Elsewhere undefined. */
+  /**
+   * On the leader: appends a command; answers where it will sit if committed. Elsewhere, or while
+   * the leader hands over to another member, undefined.
+   */
   propose(command: string): { index: number; term: number } | undefined;
+  /**
+   * On the leader: hands leadership to member `to` (etcd's MsgTransferLeader): brings its log up to
+   * date, then sends it TimeoutNow. Elsewhere, or for itself, nothing happens.
+   */
+  transferLeadership(to: NodeId): void;
+  /**
+   * On a leader that has committed an entry of its term: takes a read tagged `context` at the
+   * current commit index and checks with a quorum that it still leads; a later Ready hands over its
+   * ReadState. Answers false elsewhere (the read must go to the leader, or wait).
+   */
+  readIndex(context: string): boolean;
   /** What to persist, send and apply since the last call; calling it hands the work over. */
   ready(): Ready;
 }

@@ -6,7 +6,7 @@ export const chapter16A: Chapter = {
   slug: 'raft',
   title: 'Raft',
   builds:
-    "Raft as a pure state machine in the style of etcd's raft package: elections with pre-vote, log replication with fast backtracking, the commit rule of Figure 8, persistence, check-quorum; proven on a simulated network",
+    "Raft as a pure state machine in the style of etcd's raft package: elections with pre-vote, log replication with fast backtracking, the commit rule of Figure 8, persistence, check-quorum, leader transfer, ReadIndex; proven on a simulated network",
   stages: [
     {
       title: 'The log: terms, the consistency check and conflicts',
@@ -50,6 +50,10 @@ export const chapter16A: Chapter = {
     {
       title: 'Restarts, and a whole cluster under faults',
       from: 'Persistence > ready hands over the hard state only when it changed, and entries and messages once',
+    },
+    {
+      title: 'Leader transfer (TimeoutNow) and linearizable reads (ReadIndex)',
+      from: 'Leader transfer > a leader hands over to a follower that matches its log: TimeoutNow at once',
     },
   ],
   hints: {
@@ -155,5 +159,25 @@ export const chapter16A: Chapter = {
       'Late messages from old terms are dropped in step; late refusals are ignored once the follower is known to match. Replay the seed printed to watch the events. Lesson: § Faults.',
     'Faults > a key-value store on the cluster: what its clients saw through crashes, cuts and a lossy network is linearizable':
       'Nothing new in raft.ts if the faults suites pass: every get, put and append is an entry, and an operation is answered once a member applied it. A failure prints the operations of the key that has no linearization: look for a read that missed a write acknowledged before it was called. Lesson: § Faults.',
+    'Leader transfer > a leader hands over to a follower that matches its log: TimeoutNow at once':
+      "transferLeadership(to) on the leader: ignore itself, a non-member and a transfer already under way to the same member; set leadTransferee, restart electionElapsed, and when progress.match equals the log's last index, sendTimeoutNow(to). Lesson: § Leader transfer.",
+    'Leader transfer > a follower told TimeoutNow campaigns at once: no pre-vote, and its votes say it is a transfer':
+      'In step, route TimeoutNow to handleTimeoutNow: a follower calls campaign(false, true), and campaign puts transfer: true on each Vote when asked. Lesson: § Leader transfer.',
+    "Leader transfer > a member in its leader's lease ignores a campaign, but answers one the leader asked for":
+      'step drops a later-term PreVote or Vote while inLease(), unless the message has transfer set. Lesson: § Leader transfer, § Elections.',
+    'Leader transfer > a follower behind is sent the log first, TimeoutNow once it matches; meanwhile no proposals':
+      'A transferee behind gets sendAppend instead; handleAppendResponse sends TimeoutNow when m.from is the transferee and its match reaches the last index. propose answers undefined while leadTransferee is set. Lesson: § Leader transfer.',
+    'Leader transfer > a transfer not done within an election timeout is given up: the leader takes proposals again':
+      'In tickLeader, every electionTick ticks (with or without check-quorum) clear leadTransferee; becomeFollower clears it too. Lesson: § Leader transfer.',
+    'Leader transfer > on the simulated network: the member asked for leads one term later, and commands commit on':
+      "Nothing new if the unit tests pass: the transferee wins in term + 1 because the leader is on its side and the others answer a transfer's votes. If it took two terms, the campaign went through a pre-vote. Lesson: § Leader transfer.",
+    'Linearizable reads > a read waits at the commit index until a quorum answered an Append tagged with it':
+      'readIndex(context): push {context, index: committed, acks: {self}} onto pendingReads, call confirmRead for itself, then sendAppend(peer, context) to every other member. handleAppendResponse calls confirmRead(m.context, m.from) when the answer carries a context; ready() hands over readStates only when there are some. Lesson: § Linearizable reads.',
+    'Linearizable reads > no read on a leader that has not committed an entry of its term, nor on a follower':
+      'Answer false unless role is leader and log.term(log.committed) equals the current term: a new leader learns the true commit index only when its no-op commits. Lesson: § Linearizable reads.',
+    'Linearizable reads > a follower echoes the tag, even when it refuses the Append':
+      "handleAppend's respond() copies m.context onto every AppendResponse, the refusal too: a refusal of this term still says the member follows this leader. Lesson: § Linearizable reads.",
+    'Linearizable reads > an answer for a later read confirms the earlier ones; a leader that steps down forgets its reads':
+      'confirmRead finds the read by its context, adds the member, and at a quorum splices out that read and every one before it into readStates, in order. becomeFollower empties pendingReads. Lesson: § Linearizable reads.',
   },
 };

@@ -34,8 +34,12 @@ export const chapter16B: Chapter = {
       'propose: node.propose(JSON of the command) gives its index and term; keep a pending answer at that index, run handleReady. applyEntry (chained one after another) runs a path command through apply and settles the pending answer at its index. Lesson: § The member.',
     'The member > a follower refuses a proposal and names the leader to ask':
       'node.propose answers undefined off the leader: reject with a NotLeaderError of node.lead. Lesson: § The member.',
-    'The member > a read index is a barrier the leader commits, and a member waits until it applied that far':
-      'readIndex proposes a {barrier: true} command and resolves with its index once it is applied. waitApplied resolves at once when appliedIndex is there, otherwise keeps a waiter that applyEntry wakes. Lesson: § The member (Linearizable reads).',
+    "The member > a read index is the leader's commit index once a quorum confirmed it, and a member waits until it applied that far":
+      "readIndex gives the read a context of its own and calls node.readIndex(context); when it answers true, keep the promise's resolve under that context and call handleReady, which resolves it from ready.readStates. When it answers false on a leader (nothing committed in its term yet), propose a {barrier: true} command and resolve with its index once applied. waitApplied resolves at once when appliedIndex is there, otherwise keeps a waiter that applyEntry wakes. Lesson: § The member (Linearizable reads).",
+    'The member > a leader that has committed nothing of its term yet answers a read with a barrier entry':
+      "node.readIndex answers false on a leader until an entry of its term committed. Then readIndex proposes {barrier: true} as a proposal of its own and resolves with the barrier's index once it is applied. Lesson: § The member (Linearizable reads).",
+    'The member > a read waiting on a leader that loses its term fails, so that its client asks again':
+      'The node drops its pending reads when it steps down, so no ReadState will come. At the end of handleReady, when node.role is not leader, reject every read still waiting with a NotLeaderError naming node.lead, and forget them. Lesson: § The member (Linearizable reads).',
     'The member > a proposal whose index another leader filled is refused, not answered with that entry':
       "In applyEntry, compare the pending proposal's term with the applied entry's: another term means another leader's entry took the index: reject with \"etcdserver: leader changed\". stop rejects every pending one. Lesson: § The member.",
     'The member server > --initial-cluster numbers the members in its order, the same on every member':

@@ -1,7 +1,8 @@
 // The replicated store under faults (#32, chapter 16b): three real `kata run store` members, each
 // peer port behind a proxy this test controls, concurrent clients putting and reading over the
 // JSON gateway, while members are killed with SIGKILL (the leader included) and started again, and
-// one member is cut off from the others. The clients' history must be linearizable, and no
+// one member is cut off from the others, and leadership is moved on purpose (etcd's MoveLeader, over
+// gRPC as etcdctl move-leader sends it). The clients' history must be linearizable, and no
 // acknowledged write may be lost: a final read of every key, from every member, ends the history.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { checkOperations, describeHistory, type Operation } from '../linearizability/check.ts';
 import { kvModel, type KvInput, type KvOutput } from '../linearizability/models.ts';
 import { repoRoot } from '../paths.ts';
+import { callUnary, etcdGrpcClients } from '../store/grpc.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -139,8 +141,47 @@ async function leaderIndex(): Promise<number> {
   return -1;
 }
 
+/**
+ * etcd's MoveLeader from the current leader to the next member, as etcdctl move-leader does it
+ * (gRPC, to the leader); a follower asked the same over the JSON gateway must refuse. Answers the
+ * fault's description.
+ */
+async function moveLeader(): Promise<string> {
+  let from = -1;
+  let targetID = '';
+  // Every member answering, one of them leading: a member restarted may still be starting.
+  await waitFor(
+    async () => {
+      from = await leaderIndex();
+      if (from < 0) return false;
+      const target = await call(members[(from + 1) % 3]!, '/v3/maintenance/status', {}).catch(
+        () => undefined,
+      );
+      targetID = (target?.header as { member_id: string } | undefined)?.member_id ?? '';
+      return targetID !== '';
+    },
+    'a leader, and the member after it answering',
+    20_000,
+  );
+  const to = (from + 1) % 3;
+  await expect(
+    call(members[to]!, '/v3/maintenance/transfer-leadership', { targetID }),
+    `MoveLeader asked of ${members[to]!.name}, a follower`,
+  ).rejects.toThrow('etcdserver: not leader');
+  const clients = etcdGrpcClients(`127.0.0.1:${members[from]!.clientPort}`);
+  try {
+    await callUnary(clients.maintenance, 'moveLeader', { targetID });
+  } finally {
+    clients.close();
+  }
+  expect(await leaderIndex(), `the leader once MoveLeader to ${members[to]!.name} answered`).toBe(
+    to,
+  );
+  return `move-leader ${members[from]!.name} -> ${members[to]!.name}`;
+}
+
 describe('The replicated store under faults', () => {
-  test('three members, kills of the leader and a follower, a partition: linearizable, 0 lost', async () => {
+  test('three members, kills of the leader and a follower, a partition, a leader moved: linearizable, 0 lost', async () => {
     for (let i = 0; i < 3; i++) {
       members.push({ name: `s${i + 1}`, clientPort: await freePort(), peerPort: await freePort() });
     }
@@ -226,6 +267,7 @@ describe('The replicated store under faults', () => {
     cut.clear();
     faults.push('heal');
     await pause(1500);
+    faults.push(await moveLeader());
     const follower = members[((await leaderIndex()) + 1) % 3]!;
     kill(follower);
     faults.push(`kill -9 ${follower.name} (a follower)`);

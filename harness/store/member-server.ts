@@ -7,7 +7,12 @@
 //   - a range is linearizable: it waits until this member has applied the leader's read index
 //     (etcd's serializable ranges are answered at once from the local store);
 //   - watches, lease keep-alives, /health and /version are the local store's own;
-//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields.
+//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields;
+//   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
+//   - the same three calls over gRPC (member-grpc.ts), so etcdctl's endpoint status, member list
+//     and move-leader work; etcdctl's other calls (get, put, watch) need gRPC's KV, not served yet.
+// A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
+// first, as etcd does, so the others need not wait an election timeout.
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
 // the sockets, the peer transport and the answers' shapes are given here.
 import {
@@ -17,7 +22,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { CreateRaftNode, Message, NodeId } from '../contracts/raft.ts';
 import type {
   Applied,
@@ -27,6 +32,7 @@ import type {
   ReplicatedMember,
 } from '../contracts/raft-server.ts';
 import { memberIds } from './member.ts';
+import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
 
 /** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array. One
  * request in flight per peer, so a slow peer holds up nobody else and its messages keep their
@@ -102,6 +108,11 @@ export const READ_PATHS = new Set([
 /** etcd's JSON error body for a gRPC status (14 is Unavailable). */
 function unavailable(message: string): Applied {
   return { status: 503, body: JSON.stringify({ error: message, code: 14, message }) };
+}
+
+/** etcd's JSON error for FailedPrecondition (9): HTTP 412, as etcd 3.4's gateway answers it. */
+function failedPrecondition(message: string): Applied {
+  return { status: 412, body: JSON.stringify({ error: message, code: 9, message }) };
 }
 
 export interface MemberServerOptions {
@@ -245,14 +256,75 @@ class MemberProcess {
     }
   }
 
-  /** Puts a command through the log, on the leader (chapter 16b's routing). */
+  /**
+   * Puts a command through the log, on the leader (chapter 16b's routing). A leader handing over
+   * (MoveLeader) takes no proposals for a few ticks: the command waits for the new leader then.
+   */
   async propose(command: Command): Promise<Applied> {
-    return this.options.chapter.proposeVia(this.member, this.self.id, await this.leader(), command);
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      const lead = await this.leader();
+      try {
+        return await this.options.chapter.proposeVia(this.member, this.self.id, lead, command);
+      } catch (error) {
+        const handingOver = lead.id === this.self.id && this.member.node.role === 'leader';
+        if (!handingOver || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, this.options.tickMs ?? 100));
+      }
+    }
+  }
+
+  /**
+   * etcd's MoveLeader: only the leader takes it, for a member of the cluster; the Raft node brings
+   * the transferee up to date and tells it to campaign (chapter 16a), and the answer waits until
+   * that member leads, or etcd's timeout passes. As measured on etcd 3.4.23, over the gateway: a
+   * follower answers HTTP 412 "etcdserver: not leader" (code 9, checked first), an ID that is no
+   * member's 412 "etcdserver: bad leader transferee", and a move to the leader itself succeeds.
+   */
+  async moveLeader(targetId: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<Applied> {
+    const node = this.member.node;
+    if (node.role !== 'leader') return failedPrecondition('etcdserver: not leader');
+    const target = this.options.peers.find(
+      (peer) => String(memberIds(peer.name).memberId) === targetId,
+    );
+    if (!target) return failedPrecondition('etcdserver: bad leader transferee');
+    const deadline = Date.now() + timeoutMs;
+    node.transferLeadership(target.id);
+    this.member.receive([]);
+    this.options.log?.(`transferring leadership to ${target.name}`);
+    while (node.lead !== target.id) {
+      if (Date.now() > deadline) {
+        const message = 'etcdserver: request timed out, leader transfer took too long';
+        return { status: 500, body: JSON.stringify({ error: message, code: 2, message }) };
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.options.tickMs ?? 100));
+    }
+    // etcd 3.4.23 answers an empty MoveLeaderResponse, without even the header (measured).
+    return { status: 200, body: '{}' };
   }
 
   /** The index a linearizable read waits for, the leader's (chapter 16b's routing). */
   async readIndex(): Promise<number> {
     return this.options.chapter.readIndexVia(this.member, this.self.id, await this.leader());
+  }
+
+  /**
+   * On a leader stopping gracefully: leadership to the first other member whose peer port answers,
+   * waiting at most about an election timeout (etcd's TransferLeadership on stop). Best effort: a
+   * cluster without a reachable member just elects one after this member is gone.
+   */
+  async handOver(): Promise<void> {
+    if (this.member.node.role !== 'leader') return;
+    for (const peer of this.options.peers) {
+      if (peer.id === this.self.id) continue;
+      const reachable = await fetch(`${peer.peerUrl}/member`, { signal: AbortSignal.timeout(300) })
+        .then((reply) => reply.ok)
+        .catch(() => false);
+      if (!reachable) continue;
+      const moved = await this.moveLeader(String(memberIds(peer.name).memberId), 2000);
+      if (moved.status === 200) this.options.log?.(`handed leadership to ${peer.name}`);
+      return;
+    }
   }
 
   /** The peer port: messages in, proposals and read indexes from followers. */
@@ -312,6 +384,10 @@ class MemberProcess {
       }
       if (path === '/v3/maintenance/status') return answer(response, await this.status());
       if (path === '/v3/cluster/member/list') return answer(response, await this.memberList());
+      if (path === '/v3/maintenance/transfer-leadership') {
+        const { targetID } = JSON.parse(body || '{}') as { targetID?: string | number };
+        return answer(response, await this.moveLeader(String(targetID ?? '0')));
+      }
       return pipeToStore(storeUrl, request, response, body);
     } catch (error) {
       answer(response, unavailable((error as Error).message));
@@ -385,7 +461,7 @@ class MemberProcess {
   }
 }
 
-function listen(server: Server, host: string, port: number): Promise<string> {
+function listen(server: NetServer, host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -399,8 +475,17 @@ function listen(server: Server, host: string, port: number): Promise<string> {
 export async function startMember(options: MemberServerOptions): Promise<MemberServer> {
   const running = new MemberProcess(options);
   const servers: Server[] = [];
+  const listeners: NetServer[] = [];
+  const grpcServer = createMemberGrpcServer({
+    status: () => running.status(),
+    memberList: () => running.memberList(),
+    moveLeader: (targetId) => running.moveLeader(targetId),
+  });
   const close = async () => {
+    await running.handOver().catch(() => undefined);
     running.stop();
+    for (const listener of listeners) listener.close();
+    await grpcServer.close();
     await Promise.all(
       servers.map(
         (server) =>
@@ -423,7 +508,9 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
         (request, response) => void running.serveClient(request, response),
       );
       servers.push(clientServer);
-      clientUrls.push(await listen(clientServer, host, port));
+      const clientPort = sharedClientPort(clientServer, grpcServer);
+      listeners.push(clientPort);
+      clientUrls.push(await listen(clientPort, host, port));
     }
     running.start();
     return { member: running.member, clientUrls, peerUrl, close };

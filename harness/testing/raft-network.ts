@@ -250,6 +250,15 @@ export class SimulatedCluster {
     return placed;
   }
 
+  /** Asks `id`'s node to hand leadership to `to` (etcd's MoveLeader), and hands its Ready over. */
+  transferLeadership(id: NodeId, to: NodeId): void {
+    const member = this.member(id);
+    if (!member.node) return;
+    member.node.transferLeadership(to);
+    this.handleReady(member);
+    this.record(`transfer leadership ${id} -> ${to}`);
+  }
+
   /** What a program around a node does with its Ready: persist, then send, then apply. */
   private handleReady(member: Member): void {
     const ready = member.node!.ready();

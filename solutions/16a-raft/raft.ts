@@ -5,7 +5,10 @@
 //
 // Words: a *quorum* is a majority of the members; a *campaign* asks every member for its vote; a
 // *pre-vote* asks "would you vote for me?" first, without anyone changing term; *progress* is what
-// the leader knows of each follower's log (match: the last index known equal; next: the next to send).
+// the leader knows of each follower's log (match: the last index known equal; next: the next to send);
+// a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
+// timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow);
+// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader.
 import {
   None,
   type Entry,
@@ -14,6 +17,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftOptions,
+  type ReadState,
   type Ready,
   type Role,
 } from '../../harness/contracts/raft.ts';
@@ -51,6 +55,11 @@ export class Raft implements RaftNode {
   private progress = new Map<NodeId, Progress>();
   private messages: Message[] = [];
   private persistedState: HardState;
+  /** On the leader: the member it is handing leadership to, or None. */
+  leadTransferee: NodeId = None;
+  /** On the leader: reads waiting for a quorum's answers, oldest first, with who answered. */
+  private pendingReads: Array<{ context: string; index: number; acks: Set<NodeId> }> = [];
+  private readStates: ReadState[] = [];
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -97,6 +106,8 @@ export class Raft implements RaftNode {
     }
     this.role = 'follower';
     this.lead = lead;
+    this.leadTransferee = None;
+    this.pendingReads = [];
     this.resetElectionTimer();
   }
 
@@ -112,9 +123,10 @@ export class Raft implements RaftNode {
 
   /**
    * Asks every member for its vote: in a pre-vote first when enabled (the term stays, the vote is
-   * only a promise), otherwise as a candidate of the next term who votes for itself.
+   * only a promise), otherwise as a candidate of the next term who votes for itself. A campaign the
+   * leader asked for (`transfer`) marks its votes so, and members in that leader's lease answer them.
    */
-  campaign(preVote = this.preVote): void {
+  campaign(preVote = this.preVote, transfer = false): void {
     this.resetElectionTimer();
     this.lead = None;
     if (preVote) {
@@ -135,6 +147,7 @@ export class Raft implements RaftNode {
         term,
         index: this.log.lastIndex(),
         logTerm: this.log.lastTerm(),
+        ...(transfer ? { transfer } : {}),
       });
     }
   }
@@ -196,10 +209,12 @@ export class Raft implements RaftNode {
    * first (except pre-votes, which change nobody's term, and a granted pre-vote answer, which
    * carries the term this node will campaign in); one of an earlier term is stale: an Append from
    * an old leader gets an answer in the current term so it steps down, the rest are dropped.
-   * A campaign that arrives while this node is in its leader's lease is dropped too.
+   * A campaign that arrives while this node is in its leader's lease is dropped too, unless that
+   * leader asked for it (a transfer).
    */
   step(m: Message): void {
-    if (m.term > this.term && (m.type === 'PreVote' || m.type === 'Vote') && this.inLease()) return;
+    const campaign = m.type === 'PreVote' || m.type === 'Vote';
+    if (m.term > this.term && campaign && !m.transfer && this.inLease()) return;
     if (m.term > this.term) {
       const promise = m.type === 'PreVote' || (m.type === 'PreVoteResponse' && !m.reject);
       if (!promise) this.becomeFollower(m.term, m.type === 'Append' ? m.from : None);
@@ -221,6 +236,7 @@ export class Raft implements RaftNode {
       this.electionElapsed = 0;
       return this.handleAppend(m);
     }
+    if (m.type === 'TimeoutNow') return this.handleTimeoutNow();
     if (this.role === 'leader') this.handleAppendResponse(m);
   }
 
@@ -267,9 +283,12 @@ export class Raft implements RaftNode {
     return entry;
   }
 
-  /** On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined. */
+  /**
+   * On the leader: appends `command` and sends it; answers its index and term. Elsewhere undefined,
+   * and on a leader handing over too: the entry could keep the transferee behind for ever.
+   */
   propose(command: string): { index: number; term: number } | undefined {
-    if (this.role !== 'leader') return undefined;
+    if (this.role !== 'leader' || this.leadTransferee !== None) return undefined;
     const entry = this.appendEntry(command);
     this.broadcastAppend();
     return { index: entry.index, term: entry.term };
@@ -277,9 +296,10 @@ export class Raft implements RaftNode {
 
   /**
    * Sends `to` the entries from its next index on (none for a follower that is up to date: a
-   * heartbeat), after the entry both logs should share. Optimistically, next moves past them.
+   * heartbeat), after the entry both logs should share. Optimistically, next moves past them. A
+   * read's `context` rides along, for the follower to echo.
    */
-  sendAppend(to: NodeId): void {
+  sendAppend(to: NodeId, context?: string): void {
     const progress = this.progress.get(to)!;
     const prevIndex = progress.next - 1;
     const entries = this.log.entriesFrom(progress.next, this.maxEntriesPerAppend);
@@ -291,6 +311,7 @@ export class Raft implements RaftNode {
       logTerm: this.log.term(prevIndex)!,
       entries,
       commit: this.log.committed,
+      ...(context ? { context } : {}),
     });
     progress.next += entries.length;
   }
@@ -302,7 +323,8 @@ export class Raft implements RaftNode {
   /**
    * A follower's side of an append. Entries at or below its commit index are known equal, so such
    * an append is answered with the commit index. Otherwise the consistency check decides; a refusal
-   * carries the hint for fast backtracking: where this log may agree, and the term there.
+   * carries the hint for fast backtracking: where this log may agree, and the term there. Every
+   * answer echoes a read's context.
    */
   private handleAppend(m: Message): void {
     const respond = (fields: Partial<Message>) =>
@@ -312,6 +334,7 @@ export class Raft implements RaftNode {
         term: this.term,
         index: 0,
         logTerm: 0,
+        ...(m.context ? { context: m.context } : {}),
         ...fields,
       });
     if (m.index < this.log.committed) return respond({ index: this.log.committed });
@@ -324,12 +347,14 @@ export class Raft implements RaftNode {
   /**
    * The leader's side: an acceptance moves the follower's match (and may commit); a refusal for an
    * index it has not matched moves next back to where the hint says the logs may agree, and sends
-   * again from there.
+   * again from there. The member a transfer waits for is told TimeoutNow once it matches the log.
+   * Any answer of this term, a refusal too, counts for the read it echoes.
    */
   private handleAppendResponse(m: Message): void {
     const progress = this.progress.get(m.from);
     if (!progress) return;
     progress.recentActive = true;
+    if (m.context) this.confirmRead(m.context, m.from);
     if (m.reject) {
       if (m.index <= progress.match || m.index >= progress.next) return;
       const agree = this.log.findConflictByTerm(m.rejectHint ?? 0, m.logTerm);
@@ -340,6 +365,9 @@ export class Raft implements RaftNode {
       progress.match = m.index;
       progress.next = Math.max(progress.next, m.index + 1);
       if (this.maybeCommit()) this.broadcastAppend();
+    }
+    if (m.from === this.leadTransferee && progress.match === this.log.lastIndex()) {
+      return this.sendTimeoutNow(m.from);
     }
     if (progress.next <= this.log.lastIndex()) this.sendAppend(m.from);
   }
@@ -358,15 +386,16 @@ export class Raft implements RaftNode {
   }
 
   /**
-   * The leader's clock: a heartbeat every heartbeatTick, and with check-quorum, every election
-   * timeout, a look at who answered: without a quorum it steps down.
+   * The leader's clock: a heartbeat every heartbeatTick, and every election timeout, a look back: a
+   * transfer not done by then is given up, and with check-quorum, without a quorum it steps down.
    */
   private tickLeader(): void {
     this.heartbeatElapsed++;
     this.electionElapsed++;
-    if (this.checkQuorum && this.electionElapsed >= this.electionTick) {
+    if (this.electionElapsed >= this.electionTick) {
       this.electionElapsed = 0;
-      if (!this.quorumActive()) return this.becomeFollower(this.term, None);
+      this.leadTransferee = None;
+      if (this.checkQuorum && !this.quorumActive()) return this.becomeFollower(this.term, None);
     }
     if (this.heartbeatElapsed >= this.heartbeatTick) {
       this.heartbeatElapsed = 0;
@@ -384,11 +413,70 @@ export class Raft implements RaftNode {
     return active >= this.quorum;
   }
 
+  // Leader transfer: the leader brings the transferee up to date, then tells it to campaign now.
+
+  /**
+   * On the leader: starts handing over to `to`, for at most an election timeout (the clock starts
+   * again). A member already up to date is told TimeoutNow at once; one behind is sent the rest of
+   * the log first. A second request for the same member changes nothing; for another, it replaces it.
+   */
+  transferLeadership(to: NodeId): void {
+    const progress = this.progress.get(to);
+    if (this.role !== 'leader' || to === this.id || !progress) return;
+    if (this.leadTransferee === to) return;
+    this.leadTransferee = to;
+    this.electionElapsed = 0;
+    if (progress.match === this.log.lastIndex()) this.sendTimeoutNow(to);
+    else this.sendAppend(to);
+  }
+
+  private sendTimeoutNow(to: NodeId): void {
+    this.send({ type: 'TimeoutNow', to, term: this.term, index: 0, logTerm: 0 });
+  }
+
+  /**
+   * A follower told by its leader to campaign does so at once: no pre-vote (the leader asked, the
+   * cluster is not disturbed), and its votes say it is a transfer.
+   */
+  private handleTimeoutNow(): void {
+    if (this.role === 'follower') this.campaign(false, true);
+  }
+
+  // Linearizable reads: the commit index, once a quorum confirmed this node still leads.
+
+  /**
+   * On a leader that has committed an entry of its term (before that, its commit index may lag the
+   * last leader's): the read waits at the current commit index, and every follower gets an Append
+   * tagged with it. Elsewhere false.
+   */
+  readIndex(context: string): boolean {
+    if (this.role !== 'leader' || this.log.term(this.log.committed) !== this.term) return false;
+    this.pendingReads.push({ context, index: this.log.committed, acks: new Set([this.id]) });
+    this.confirmRead(context, this.id);
+    for (const peer of this.others()) this.sendAppend(peer, context);
+    return true;
+  }
+
+  /**
+   * Counts `from` for the read tagged `context`. With a quorum, that read and every older one are
+   * confirmed: this node led when each of them arrived.
+   */
+  private confirmRead(context: string, from: NodeId): void {
+    const at = this.pendingReads.findIndex((read) => read.context === context);
+    if (at < 0) return;
+    const read = this.pendingReads[at]!;
+    read.acks.add(from);
+    if (read.acks.size < this.quorum) return;
+    for (const done of this.pendingReads.splice(0, at + 1)) {
+      this.readStates.push({ index: done.index, context: done.context });
+    }
+  }
+
   // Handing over the work: what to persist, send and apply.
 
   /**
    * Hands over the work: the hard state if it changed, the entries not yet persisted, the entries
-   * newly committed and the messages, each given once.
+   * newly committed, the messages and the reads confirmed (when there are some), each given once.
    */
   ready(): Ready {
     const hardState = this.hardState();
@@ -399,11 +487,14 @@ export class Raft implements RaftNode {
     this.persistedState = hardState;
     const messages = this.messages;
     this.messages = [];
+    const readStates = this.readStates;
+    this.readStates = [];
     return {
       ...(changed ? { hardState } : {}),
       entries: this.log.takeUnstable(),
       committedEntries: this.log.takeCommitted(),
       messages,
+      ...(readStates.length > 0 ? { readStates } : {}),
     };
   }
 }

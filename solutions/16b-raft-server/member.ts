@@ -3,8 +3,9 @@
 // one turn of the Ready loop: persist the hard state and entries (fsync), then send the messages,
 // then apply the committed entries to the state machine, one at a time, in log order. A client's
 // write becomes a proposal; the member answers it once its entry is applied here, with what the
-// state machine answered. A linearizable read waits for a read barrier: an entry the leader commits
-// after the read arrived, so the member's state is at least as new as any write acknowledged before.
+// state machine answered. A linearizable read waits for the leader's read index (chapter 16a's
+// ReadIndex): its commit index once a quorum confirmed it still leads, so the member's state is at
+// least as new as any write acknowledged before the read.
 //
 // Words: a *proposal* is a command offered to the leader's log; it is *applied* when the state
 // machine has run it; *the state machine* is the store (chapters 01 and 02) that each member keeps.
@@ -47,6 +48,12 @@ export class RaftMember implements ReplicatedMember {
   private readonly pending = new Map<number, Pending>();
   /** Waiters for the applied index to reach a value. */
   private appliedWaiters: Array<{ index: number; resolve(): void }> = [];
+  /** Reads of this member waiting for their ReadState, by the context they were given. */
+  private readonly pendingReads = new Map<
+    string,
+    { resolve(index: number): void; reject(e: Error): void }
+  >();
+  private readsStarted = 0;
   /** The last index applied to the state machine. */
   appliedIndex = 0;
   /** The last index handed to the apply chain (applied or about to be). */
@@ -74,7 +81,8 @@ export class RaftMember implements ReplicatedMember {
 
   /**
    * The Ready loop's turn: what the node asks is done in its order. Persisting comes first, so no
-   * member ever promises (a vote, an acknowledged append) what it could forget in a crash.
+   * member ever promises (a vote, an acknowledged append) what it could forget in a crash. Reads
+   * confirmed get their index; a member no longer leading fails the reads still waiting.
    */
   handleReady(): void {
     const ready = this.node.ready();
@@ -83,6 +91,15 @@ export class RaftMember implements ReplicatedMember {
     }
     if (ready.messages.length > 0) this.sendMessages(ready.messages);
     for (const entry of ready.committedEntries) this.queueApply(entry);
+    for (const read of ready.readStates ?? []) {
+      this.pendingReads.get(read.context)?.resolve(read.index);
+      this.pendingReads.delete(read.context);
+    }
+    if (this.node.role !== 'leader' && this.pendingReads.size > 0) {
+      for (const read of this.pendingReads.values())
+        read.reject(new NotLeaderError(this.node.lead));
+      this.pendingReads.clear();
+    }
   }
 
   /** Chains an entry's apply after the previous one's, so the store sees the log's order. */
@@ -131,11 +148,19 @@ export class RaftMember implements ReplicatedMember {
   }
 
   /**
-   * On the leader: the index a linearizable read must wait for. A barrier entry is committed after
-   * the read arrived, so every write acknowledged before the read is at or below it, and this node
-   * was still the leader when a quorum took it.
+   * On the leader: the index a linearizable read must wait for, the node's ReadIndex under a context
+   * of its own. A leader whose term has no committed entry yet takes no read index; it commits a read
+   * barrier instead, an entry committed after the read arrived, whose index serves as well.
    */
   async readIndex(): Promise<number> {
+    const context = `read-${++this.readsStarted}`;
+    if (this.node.readIndex(context)) {
+      const index = new Promise<number>((resolve, reject) => {
+        this.pendingReads.set(context, { resolve, reject });
+      });
+      this.handleReady();
+      return index;
+    }
     const placed = this.node.propose(JSON.stringify({ barrier: true } satisfies Command));
     if (!placed) throw new NotLeaderError(this.node.lead);
     await new Promise<Applied>((resolve, reject) => {
@@ -151,10 +176,13 @@ export class RaftMember implements ReplicatedMember {
     return new Promise((resolve) => this.appliedWaiters.push({ index, resolve }));
   }
 
-  /** Fails every waiting proposal: the member is stopping. */
+  /** Fails every waiting proposal and read: the member is stopping. */
   stop(): void {
     for (const waiting of this.pending.values())
       waiting.reject(new Error('etcdserver: server stopped'));
     this.pending.clear();
+    for (const read of this.pendingReads.values())
+      read.reject(new Error('etcdserver: server stopped'));
+    this.pendingReads.clear();
   }
 }
