@@ -5,11 +5,11 @@
 // (--service-cluster-ip-range) when the Service is created, and a NodePort Service also gets a port
 // from --service-node-port-range (30000-32767) that every node listens on; a LoadBalancer Service
 // with externalTrafficPolicy Local also gets a healthCheckNodePort from that range, where each
-// node's kube-proxy answers the cloud's health checks. Two Services must never
-// share either, so the allocator keeps what is taken, honours a requested address or port when it
-// is free, answers 422 Invalid (with Kubernetes' messages) when it is not, releases on delete or on
-// a change of type, and can be rebuilt from the Services that exist: after an API server restart
-// the stored Services, not memory, say what is taken.
+// node's kube-proxy answers the cloud's health checks. Two Services must never share an address or
+// a port, so the allocator keeps what is taken, honours a requested address or port when it is
+// free, answers 422 Invalid (with Kubernetes' messages) when it is not, releases on delete or on a
+// change of type, and can be rebuilt from the Services that exist: after an API server restart the
+// stored Services, not memory, say what is taken.
 import { ApiError, type FieldError } from '../../harness/api/errors.ts';
 import type { Service, ServicePort } from '../../harness/api/types.ts';
 import {
