@@ -444,6 +444,122 @@ describe('Allocation', () => {
     expect(next.spec.ports?.[0]?.nodePort, 'its nodePort').toBe(30001);
   });
 
+  test('a LoadBalancer Service with externalTrafficPolicy Local gets a healthCheckNodePort from the node port range', () => {
+    const allocator = new ServiceAllocator({ random: fixed(0) });
+    const local = allocator.onCreate(
+      service('a', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }),
+    );
+    expect(local.spec.ports?.[0]?.nodePort, "a's nodePort, the first free").toBe(30000);
+    expect(local.spec.healthCheckNodePort, "a's healthCheckNodePort, the next free").toBe(30001);
+    const cluster = allocator.onCreate(
+      service('b', { type: 'LoadBalancer', externalTrafficPolicy: 'Cluster' }),
+    );
+    expect(cluster.spec.healthCheckNodePort, 'a LoadBalancer with policy Cluster').toBeUndefined();
+    const asked = allocator.onCreate(
+      service('c', {
+        type: 'LoadBalancer',
+        externalTrafficPolicy: 'Local',
+        healthCheckNodePort: 31000,
+      }),
+    );
+    expect(asked.spec.healthCheckNodePort, 'a requested free healthCheckNodePort').toBe(31000);
+    const error = rejection(
+      () =>
+        allocator.onCreate(
+          service('d', { type: 'NodePort', ports: [{ port: 80, nodePort: 30001 }] }),
+        ),
+      "a nodePort asking for a's healthCheckNodePort",
+    );
+    expect(error.message, 'the 422: one pool for both kinds of port').toContain(
+      'provided port is already allocated',
+    );
+  });
+
+  test("healthCheckNodePort only with LoadBalancer and Local, externalTrafficPolicy only from outside: 422 in Kubernetes' words", () => {
+    const allocator = new ServiceAllocator();
+    const nodePort = rejection(
+      () =>
+        allocator.onCreate(
+          service('a', {
+            type: 'NodePort',
+            externalTrafficPolicy: 'Local',
+            healthCheckNodePort: 31000,
+          }),
+        ),
+      'a NodePort Service naming a healthCheckNodePort',
+    );
+    expect(nodePort.message, 'the 422 for healthCheckNodePort on a NodePort Service').toBe(
+      'Service "a" is invalid: spec.healthCheckNodePort: Invalid value: 31000: may only be set ' +
+        "when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+    );
+    const clusterIp = rejection(
+      () => allocator.onCreate(service('b', { externalTrafficPolicy: 'Local' })),
+      'a ClusterIP Service with externalTrafficPolicy',
+    );
+    expect(clusterIp.details?.causes?.[0]?.field, 'the field of the cause').toBe(
+      'spec.externalTrafficPolicy',
+    );
+    expect(clusterIp.message, 'the 422 for externalTrafficPolicy on a ClusterIP Service').toBe(
+      'Service "b" is invalid: spec.externalTrafficPolicy: Invalid value: "Local": may only be ' +
+        'set for externally-accessible services',
+    );
+    expect(allocator.isPortAllocated(31000), 'nothing kept from the refused creates').toBe(false);
+  });
+
+  test('an update keeps the healthCheckNodePort, which may not change; leaving Local frees it', () => {
+    const allocator = new ServiceAllocator({ random: fixed(0) });
+    const created = allocator.onCreate(
+      service('a', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }),
+    );
+    const health = created.spec.healthCheckNodePort!;
+    const kept = allocator.onUpdate(created, {
+      ...created,
+      spec: { ...created.spec, healthCheckNodePort: undefined },
+    });
+    expect(kept.spec.healthCheckNodePort, 'an update that leaves it out').toBe(health);
+    const error = rejection(
+      () =>
+        allocator.onUpdate(created, {
+          ...created,
+          spec: { ...created.spec, healthCheckNodePort: 31000 },
+        }),
+      'an update asking for another healthCheckNodePort',
+    );
+    expect(error.message, 'the 422').toBe(
+      'Service "a" is invalid: spec.healthCheckNodePort: Invalid value: 31000: field is immutable',
+    );
+    const cluster = allocator.onUpdate(kept, {
+      ...kept,
+      spec: { ...kept.spec, externalTrafficPolicy: 'Cluster' },
+    });
+    expect(cluster.spec.healthCheckNodePort, 'Local -> Cluster drops the port').toBeUndefined();
+    expect(allocator.isPortAllocated(health), 'the port after Local -> Cluster').toBe(false);
+    const local = allocator.onUpdate(cluster, {
+      ...cluster,
+      spec: { ...cluster.spec, externalTrafficPolicy: 'Local' },
+    });
+    const plain = allocator.onUpdate(local, {
+      ...local,
+      spec: { ...local.spec, type: 'ClusterIP' },
+    });
+    expect(
+      [plain.spec.healthCheckNodePort, plain.spec.externalTrafficPolicy],
+      'LoadBalancer -> ClusterIP drops both fields copied over',
+    ).toEqual([undefined, undefined]);
+    expect(allocator.isPortAllocated(local.spec.healthCheckNodePort!), 'its port').toBe(false);
+  });
+
+  test('deleting a Service frees its healthCheckNodePort; a rebuild counts it taken', () => {
+    const allocator = new ServiceAllocator({ random: fixed(0) });
+    const created = allocator.onCreate(
+      service('a', { type: 'LoadBalancer', externalTrafficPolicy: 'Local' }),
+    );
+    allocator.onDelete(created);
+    expect(allocator.isPortAllocated(30001), 'the healthCheckNodePort after delete').toBe(false);
+    allocator.rebuild([created]);
+    expect(allocator.isPortAllocated(30001), 'the healthCheckNodePort after a rebuild').toBe(true);
+  });
+
   test('plugged into the API server: Services get addresses, and the kubernetes Service the first', async () => {
     const server = await startApiServer({
       serviceAllocator: new ServiceAllocator({ random: () => 0 }),

@@ -21,10 +21,14 @@ import {
   pipe,
   readyEndpoints,
   serviceListeners,
+  staysOnNode,
   type Proxy,
 } from './proxy.ts';
 
 const scope = testScope();
+
+/** The label that names an EndpointSlice's Service. */
+const serviceLabel = 'kubernetes.io/service-name';
 
 /** A Service `web` with the given spec fields (ClusterIP 127.96.9.9 and port 8080 by default). */
 function webService(spec: Partial<ServiceSpec> = {}): Service {
@@ -303,6 +307,38 @@ describe('The proxy', () => {
       pickEndpoint(candidates, () => 0, 'gone:1'),
       'random 0, with an endpoint remembered that is no longer ready',
     ).toBe('a:1');
+  });
+
+  test('externalTrafficPolicy Local keeps a connection from outside on the endpoints of its node', () => {
+    const local = webService({ type: 'LoadBalancer', externalTrafficPolicy: 'Local' });
+    expect(
+      [staysOnNode(local, true), staysOnNode(local, false)],
+      'policy Local: a connection on a nodePort, then one on the ClusterIP',
+    ).toEqual([true, false]);
+    expect(staysOnNode(webService({ type: 'NodePort' }), true), 'no policy (Cluster)').toBe(false);
+    const slices: EndpointSlice[] = [
+      {
+        metadata: { name: 'web-a', namespace: 'default', labels: { [serviceLabel]: 'web' } },
+        addressType: 'IPv4',
+        endpoints: [
+          { addresses: ['127.244.0.2'], nodeName: 'node-0' },
+          { addresses: ['127.244.1.2'], nodeName: 'node-1' },
+        ],
+        ports: [{ name: '', port: 8080 }],
+      },
+    ];
+    const endpoints = endpointsFromSlices('default', 'web', slices);
+    expect(
+      endpoints?.subsets?.[0]?.addresses,
+      'the addresses made from a slice whose endpoints name their nodes',
+    ).toEqual([
+      { ip: '127.244.0.2', nodeName: 'node-0' },
+      { ip: '127.244.1.2', nodeName: 'node-1' },
+    ]);
+    expect(readyEndpoints(endpoints, { port: 80 }, 'node-1'), "node-1's endpoints").toEqual([
+      '127.244.1.2:8080',
+    ]);
+    expect(readyEndpoints(endpoints, { port: 80 }, 'node-2'), "node-2's: none").toEqual([]);
   });
 
   test.skipIf(singleAddressMode)(
@@ -646,6 +682,57 @@ describe('The proxy', () => {
       stop.abort();
       await waitFor(() => proxy.listening().length === 0 && proxy.openSockets() === 0, 'close()');
       held.destroy();
+    },
+  );
+
+  test.skipIf(singleAddressMode)(
+    "externalTrafficPolicy Local: a nodePort connection reaches this node's pod from the client's address, and none elsewhere",
+    async () => {
+      const { createService, client, listening } = await setUp();
+      // pod-0 answers with the address it sees the call come from; pod-1 runs on another node.
+      const caller = createServer((req, res) => res.end(`pod-0 ${req.socket.remoteAddress}`));
+      await new Promise<void>((resolve) => caller.listen(0, podIp(0), resolve));
+      scope.stopper().signal.addEventListener('abort', () => caller.close());
+      const [, other] = await pods(2);
+      const here = { ip: podIp(0), port: (caller.address() as { port: number }).port };
+      const slices = client.resource<EndpointSlice>('endpointslices', 'default');
+      /** The one slice of `web`, its endpoints on the nodes named. */
+      const writeSlice = (endpoints: Array<{ ip: string; port: number; node: string }>) =>
+        slices.create({
+          metadata: { name: 'web-local', namespace: 'default', labels: { [serviceLabel]: 'web' } },
+          addressType: 'IPv4',
+          endpoints: endpoints.map(({ ip, node }) => ({ addresses: [ip], nodeName: node })),
+          ports: [{ name: '', port: endpoints[0]!.port }],
+        });
+      await writeSlice([
+        { ...here, node: 'node-9' },
+        { ...other!, node: 'node-8' },
+      ]);
+      await createService({
+        type: 'NodePort',
+        externalTrafficPolicy: 'Local',
+        ports: [{ port: 8080, nodePort: 30912 }],
+      });
+      await waitFor(() => listening(`${nodeIp}:30912`), `the proxy to listen on ${nodeIp}:30912`);
+      for (let n = 0; n < 5; n++)
+        expect(
+          await get(nodeIp, 30912, '127.0.9.7'),
+          `GET ${n + 1} from 127.0.9.7 to the nodePort, the pod on node-9 and one elsewhere`,
+        ).toBe('pod-0 127.0.9.7');
+      await slices.delete('web-local');
+      await writeSlice([{ ...other!, node: 'node-8' }]);
+      await waitFor(
+        () =>
+          get(nodeIp, 30912).then(
+            () => false,
+            () => true,
+          ),
+        'the nodePort to drop connections once the only pod runs on node-8',
+      );
+      await expect(
+        get(nodeIp, 30912),
+        'a GET to the nodePort of node-9, with no pod of web on node-9',
+      ).rejects.toThrow();
     },
   );
 });

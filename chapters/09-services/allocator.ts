@@ -3,11 +3,13 @@
 // A Service's ClusterIP is a virtual address: no interface carries it, kube-proxy on every node
 // catches traffic to it. The API server hands it out from the service range
 // (--service-cluster-ip-range) when the Service is created, and a NodePort Service also gets a port
-// from --service-node-port-range (30000-32767) that every node listens on. Two Services must never
-// share either, so the allocator keeps what is taken, honours a requested address or port when it
-// is free, answers 422 Invalid (with Kubernetes' messages) when it is not, releases on delete or on
-// a change of type, and can be rebuilt from the Services that exist: after an API server restart
-// the stored Services, not memory, say what is taken.
+// from --service-node-port-range (30000-32767) that every node listens on; a LoadBalancer Service
+// with externalTrafficPolicy Local also gets a healthCheckNodePort from that range, where each
+// node's kube-proxy answers the cloud's health checks. Two Services must never share an address or
+// a port, so the allocator keeps what is taken, honours a requested address or port when it is
+// free, answers 422 Invalid (with Kubernetes' messages) when it is not, releases on delete or on a
+// change of type, and can be rebuilt from the Services that exist: after an API server restart the
+// stored Services, not memory, say what is taken.
 import type { ApiError, FieldError } from '../../harness/api/errors.ts';
 import type { Service, ServicePort } from '../../harness/api/types.ts';
 import { defaultServiceCidr, parseCidr, type Cidr } from '../../harness/network.ts';
@@ -49,6 +51,19 @@ export function wantsClusterIp(service: Service): boolean {
 /** Whether the Service gets node ports: NodePort and LoadBalancer Services do. */
 export function wantsNodePorts(service: Service): boolean {
   throw new NotImplemented('wantsNodePorts', section);
+}
+
+/**
+ * Whether the Service gets a healthCheckNodePort: type LoadBalancer with externalTrafficPolicy
+ * Local, so that the cloud's load balancer can ask each node's kube-proxy whether it has an endpoint.
+ */
+export function wantsHealthCheckPort(service: Service): boolean {
+  throw new NotImplemented('wantsHealthCheckPort', section);
+}
+
+/** Whether traffic reaches the Service from outside: it gets node ports, or has externalIPs. */
+export function externallyAccessible(service: Service): boolean {
+  throw new NotImplemented('externallyAccessible', section);
 }
 
 /**
@@ -168,9 +183,30 @@ export class ServiceAllocator {
   }
 
   /**
+   * The traffic policy fields of `service` (being created, or updated from `old`), checked and
+   * filled in; pushes onto `undo` what gives a new port back. 422s (invalidService) in Kubernetes'
+   * words:
+   * - externalTrafficPolicy on a Service not externallyAccessible: on spec.externalTrafficPolicy,
+   *   `Invalid value: "<policy>": may only be set for externally-accessible services`, unless it is
+   *   the old object's policy copied over (the Service left NodePort): then it is dropped;
+   * - a healthCheckNodePort (0 means none) on a Service that does not wantsHealthCheckPort: on
+   *   spec.healthCheckNodePort, ``Invalid value: <port>: may only be set when `type` is
+   *   'LoadBalancer' and `externalTrafficPolicy` is 'Local'``, unless it is the old object's
+   *   copied over: then it is dropped;
+   * - one that had a port keeps it; asking for another is `Invalid value: <port>: field is immutable`;
+   * - otherwise the requested port if in range and free (else `Invalid value: <port>: failed to
+   *   allocate requested HealthCheck NodePort <port>: provided port is not in the valid range`, or
+   *   `... is already allocated`), or a free one from the node port range, the same pool as nodePorts.
+   */
+  assignHealthCheckPort(service: Service, old: Service | undefined, undo: Array<() => void>): void {
+    throw new NotImplemented('ServiceAllocator.assignHealthCheckPort', section);
+  }
+
+  /**
    * A Service being created: returns a copy with spec.clusterIP, spec.clusterIPs and each port's
    * nodePort filled in (assignIp when wantsClusterIp; clusterIPs ["None"] for a headless one;
-   * assignPorts when wantsNodePorts, else forbidNodePorts). Throws a 422 ApiError if a request
+   * assignPorts when wantsNodePorts, else forbidNodePorts; then assignHealthCheckPort when it
+   * sets externalTrafficPolicy or a healthCheckNodePort). Throws a 422 ApiError if a request
    * cannot be honoured, after running `undo`: a failed create keeps nothing.
    */
   onCreate(service: Service): Service {
@@ -184,14 +220,15 @@ export class ServiceAllocator {
    * ExternalName) gets one (assignIp); one that no longer wants one (now ExternalName) gives its
    * back, once nothing can fail any more. A NodePort Service keeps its ports unless it asks for
    * others (assignPorts with the old ports); leaving NodePort drops the ports copied over from the
-   * old object (then forbidNodePorts). Old ports the new object no longer holds are freed. A
-   * failed update changes nothing.
+   * old object (then forbidNodePorts). assignHealthCheckPort when the old Service had a
+   * healthCheckNodePort or the new one sets externalTrafficPolicy or a healthCheckNodePort. Old ports (node ports and the
+   * healthCheckNodePort) the new object no longer holds are freed. A failed update changes nothing.
    */
   onUpdate(old: Service, service: Service): Service {
     throw new NotImplemented('ServiceAllocator.onUpdate', section);
   }
 
-  /** A Service deleted: its address and ports are free again. */
+  /** A Service deleted: its address, ports and healthCheckNodePort are free again. */
   onDelete(service: Service): void {
     throw new NotImplemented('ServiceAllocator.onDelete', section);
   }

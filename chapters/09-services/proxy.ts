@@ -18,6 +18,12 @@
 // labelled kubernetes.io/service-name=<service>, each endpoint with a `ready` condition. The proxy
 // turns a Service's slices into the shape of Endpoints (endpointsFromSlices), and picks from the
 // ready addresses of that (readyEndpoints).
+//
+// Traffic policy: a Service with externalTrafficPolicy Local asks that a connection from outside
+// (on a nodePort, which is where a cloud load balancer sends it) go only to a pod on the node it
+// arrived at, from the client's own address (staysOnNode). The pod sees who called, and a node
+// without a pod of the Service drops the connection; the cloud learns which nodes have one from
+// the health check the proxy component serves on spec.healthCheckNodePort.
 import type { Server, Socket } from 'node:net';
 import type { EndpointSlice, Endpoints, Service, ServicePort } from '../../harness/api/types.ts';
 import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
@@ -46,7 +52,8 @@ export const serviceNameLabel = 'kubernetes.io/service-name';
 /**
  * The endpoints of Service `namespace/name` from the slices labelled with its name: one subset a
  * slice, with the slice's ports; an endpoint whose ready condition is not false (a missing one
- * counts as ready) among the addresses, the others among the notReadyAddresses. Slices of IPv6 or
+ * counts as ready) among the addresses, the others among the notReadyAddresses, each address with
+ * the endpoint's nodeName when it has one (as { ip, nodeName }, else { ip }). Slices of IPv6 or
  * FQDN addresses are left out: the proxy connects over IPv4. Undefined when the Service has no
  * slice.
  */
@@ -58,14 +65,29 @@ export function endpointsFromSlices(
   throw new NotImplemented('endpointsFromSlices', section);
 }
 
-/** The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name. */
-export function readyEndpoints(endpoints: Endpoints | undefined, port: ServicePort): string[] {
+/**
+ * The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name;
+ * with `nodeName`, only the addresses on that node.
+ */
+export function readyEndpoints(
+  endpoints: Endpoints | undefined,
+  port: ServicePort,
+  nodeName?: string,
+): string[] {
   throw new NotImplemented('readyEndpoints', section);
 }
 
 /** The addresses a Service should be served on by the proxy of the node with `nodeIp`. */
 export function serviceListeners(service: Service, nodeIp?: string): Map<string, ServicePort> {
   throw new NotImplemented('serviceListeners', section);
+}
+
+/**
+ * Whether a connection stays on this node: one from outside (`external`: it came in on a nodePort,
+ * so through a load balancer too) to a Service with externalTrafficPolicy Local.
+ */
+export function staysOnNode(service: Service | undefined, external: boolean): boolean {
+  throw new NotImplemented('staysOnNode', section);
 }
 
 /**
@@ -141,7 +163,7 @@ export class Proxy {
 
   /**
    * One Service, by key: open the listeners it needs (serviceListeners, with listenTcp, each
-   * connection handed to accept), close those it no longer has (or all of them when it is gone).
+   * connection handed to accept, `external` true on the node IP's address), close those it no longer has (or all of them when it is gone).
    * A listener already open for an address stays; an address a peer serves (null) is kept as
    * served by a peer, and tried again at the next sync. A listen that fails does not stop the
    * others: forget that address, go on, and throw one Error joining the messages after the loop,
@@ -153,15 +175,18 @@ export class Proxy {
 
   /**
    * A new connection to a port of the Service `serviceKey` (sync hands each listener's sockets
-   * here, paused). Count the socket as open until it closes. Its candidates are the ready
-   * endpoints for that port of what endpointsFromSlices makes of the Service's slices; pickEndpoint among them (with the
+   * here, paused, with `external` true for a nodePort listener). Count the socket as open until it
+   * closes. Its candidates are the ready endpoints for that port of what endpointsFromSlices makes
+   * of the Service's slices (when it staysOnNode: only those on this proxy's node, and the
+   * connection to the pod is made with localAddress the client's address, "::ffff:" taken off, so
+   * the pod sees who called; EADDRNOTAVAIL: the same candidates again without it); pickEndpoint among them (with the
    * endpoint remembered for "<service key>|<port name>|<client address>" when the Service has
    * sessionAffinity ClientIP), connect with allowHalfOpen, and count that socket too. A connection
    * that fails before 'connect' (refused) tries the other candidates; none left (or none at all),
    * destroy the client. Connected: setNoDelay on both, remember the endpoint for affinity, pipe,
    * and resume the client.
    */
-  accept(client: Socket, serviceKey: string, port: ServicePort): void {
+  accept(client: Socket, serviceKey: string, port: ServicePort, external = false): void {
     throw new NotImplemented('Proxy.accept', section);
   }
 

@@ -1,5 +1,6 @@
 // A TCP load balancer: first the choice of a backend and the health probe as functions, then the
 // balancer itself on loopback, in front of small TCP servers that answer with their own name.
+import http from 'node:http';
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { waitFor } from '../../harness/testing/wait.ts';
@@ -136,5 +137,45 @@ describe('A TCP load balancer', () => {
     await lb.close();
     await waitFor(async () => !(await probe({ host: '127.0.0.1', port })), 'the port closed');
     expect(await probe({ host: '127.0.0.1', port }), 'a probe after close').toBe(false);
+  });
+
+  test("a backend with a healthCheckPort stays only while GET /healthz there answers 200, and sees the client's address", async () => {
+    let status = 200;
+    const health = http.createServer((request, response) => {
+      response.statusCode = request.url === '/healthz' ? status : 404;
+      response.end();
+    });
+    await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', () => resolve()));
+    closers.push(() => new Promise((resolve) => health.close(() => resolve())));
+    const seen = net.createServer((socket) => socket.end(socket.remoteAddress ?? ''));
+    await new Promise<void>((resolve) => seen.listen(0, '127.0.0.1', () => resolve()));
+    closers.push(() => new Promise((resolve) => seen.close(() => resolve())));
+    const backend: Backend = {
+      host: '127.0.0.1',
+      port: (seen.address() as net.AddressInfo).port,
+      healthCheckPort: (health.address() as net.AddressInfo).port,
+    };
+    expect(await probe(backend), 'a probe while /healthz answers 200').toBe(true);
+    const lb = await balancer([backend]);
+    if (process.platform === 'linux') {
+      const from = await new Promise<string>((resolve, reject) => {
+        const socket = net.connect({
+          host: '127.0.0.1',
+          port: lb.port(),
+          localAddress: '127.0.15.7',
+        });
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.once('close', () => resolve(text));
+        socket.once('error', reject);
+      });
+      expect(from, 'the address the backend saw a client on 127.0.15.7 come from').toBe(
+        '127.0.15.7',
+      );
+    }
+    status = 503;
+    expect(await probe(backend), 'a probe while /healthz answers 503').toBe(false);
+    await lb.checkHealth();
+    expect(lb.healthyBackends(), 'the healthy backends after a 503').toEqual([]);
   });
 });

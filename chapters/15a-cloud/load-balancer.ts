@@ -2,7 +2,12 @@
 // address and hands each connection to one of its backends, the nodes at the Service's nodePort,
 // where kube-proxy takes over. It works at layer 4: it never reads the bytes, it only pipes them.
 // Backends are chosen in turn (round robin) among the healthy ones; a health check connects to
-// each backend every interval, and one that refuses leaves the rotation until it answers again.
+// each backend every interval, and one that refuses leaves the rotation until it answers again. A
+// backend with a healthCheckPort (a Service with externalTrafficPolicy Local) is asked over HTTP
+// there instead, and stays only while it answers 200: kube-proxy says 503 on a node without a pod.
+// Like a cloud's passthrough load balancer, it connects to a backend from the client's own address
+// (on Linux every 127.x address is this host's), so the node, and a pod behind a Local Service,
+// sees who called.
 import net from 'node:net';
 import type { Backend, TcpLoadBalancerOptions } from '../../harness/contracts/cloud.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -28,7 +33,11 @@ export function nextBackend(
   throw new NotImplemented('nextBackend', section);
 }
 
-/** Whether a TCP connection to `backend` opens within `timeoutMs`; the socket is closed after. */
+/**
+ * Whether `backend` is healthy. With a healthCheckPort: whether GET /healthz there (node:http,
+ * agent false) answers 200 within `timeoutMs`. Else whether a TCP connection to it opens within
+ * `timeoutMs`; the socket is closed after.
+ */
 export function probe(backend: Backend, timeoutMs = 1000): Promise<boolean> {
   throw new NotImplemented('probe', section);
 }
@@ -75,7 +84,10 @@ export class TcpLoadBalancer {
 
   /**
    * Pipes one client connection to the next healthy backend (nextBackend), both ways; an error or
-   * close on either side ends both. With no healthy backend the client is closed at once.
+   * close on either side ends both. With no healthy backend the client is closed at once. On
+   * Linux, a client from a 127.x address is connected onward from that address (net.connect's
+   * localAddress, "::ffff:" taken off), so the backend sees the client, as behind a passthrough
+   * load balancer.
    */
   private forward(client: net.Socket): void {
     throw new NotImplemented('TcpLoadBalancer.forward', section);

@@ -508,6 +508,12 @@ export interface ServiceSpec {
   externalIPs?: string[];
   /** Which load balancer implementation serves a LoadBalancer Service; unset: the cloud's own. */
   loadBalancerClass?: string;
+  /** Local: traffic from outside (node ports, load balancers) goes only to this node's endpoints. */
+  externalTrafficPolicy?: 'Cluster' | 'Local';
+  /** Local: traffic to the ClusterIP goes only to endpoints on the client's own node. */
+  internalTrafficPolicy?: 'Cluster' | 'Local';
+  /** With type LoadBalancer and externalTrafficPolicy Local: where kube-proxy answers health checks. */
+  healthCheckNodePort?: number;
 }
 
 /** Where a load balancer serves a LoadBalancer Service: an IP, or a host name. */

@@ -4,6 +4,8 @@
 // group. Its load balancers are chapter 15a's TcpLoadBalancer, one per Service port, on an address
 // from chapter 15a's AddressPool (127.50.0.0/16), in front of the nodes at the port's nodePort. It
 // has one node group the cluster autoscaler may grow, between its minSize and maxSize machines.
+// For a Service with externalTrafficPolicy Local it checks each node on the Service's
+// healthCheckNodePort (kube-proxy's answer there), so only nodes with a pod of it get traffic.
 import type { Node, Service } from '../api/types.ts';
 import type {
   AddressPoolLike,
@@ -111,10 +113,13 @@ export class KataCloud implements Cloud {
       await listener.close();
       balancer.ports.delete(port);
     }
+    // externalTrafficPolicy Local: each node is checked on kube-proxy's health port instead.
+    const local = service.spec.externalTrafficPolicy === 'Local';
+    const healthCheckPort = local ? service.spec.healthCheckNodePort : undefined;
     for (const [port, nodePort] of wanted) {
       const backends: Backend[] = nodes.flatMap((node) => {
         const address = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-        return address ? [{ host: address, port: nodePort }] : [];
+        return address ? [{ host: address, port: nodePort, healthCheckPort }] : [];
       });
       const existing = balancer.ports.get(port);
       if (existing) {

@@ -14,6 +14,8 @@
 // /healthz and /livez, as kube-proxy does, on --healthz-bind-address (0.0.0.0:10256; port 0: any).
 // It writes its mode on its Node (the kata.dev/proxy-mode annotation; the iptables proxy takes it
 // away on exit), so the API server can warn on NetworkPolicy reads where nothing enforces them.
+// With --node-ip it also answers the health checks of LoadBalancer Services with
+// externalTrafficPolicy Local on their healthCheckNodePort (./service-health.ts), in either mode.
 // With --network single (../network.ts) it sends a Service's connections to the ports each pod was
 // published on (host-ports.ts), and leaves out ClusterIPs this machine cannot bind.
 import path from 'node:path';
@@ -36,6 +38,7 @@ import type { NetworkMode } from '../network.ts';
 import { proxyEndpoints, withHealth } from './health.ts';
 import { chapterSource, describeSource, loadModule } from './implementation.ts';
 import { serveUntilSignal } from './process.ts';
+import { ServiceHealth } from './service-health.ts';
 import { loadToolkit } from './toolkit.ts';
 
 const USAGE = `usage: kata run proxy (--kubeconfig FILE | --master URL) --node-name NAME
@@ -108,6 +111,16 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
       : await userspaceProxy(flags, toolkit, config, log);
   const stop = new AbortController();
   const done = proxy.run(stop.signal);
+  // The cloud's health checks of Local Services: on the node's IP, so only with --node-ip.
+  const health = flags.nodeIp
+    ? new ServiceHealth({
+        toolkit,
+        client: proxy.client,
+        nodeName: flags.nodeName,
+        nodeIp: flags.nodeIp,
+        log,
+      }).run(stop.signal)
+    : Promise.resolve();
   // The API server warns on NetworkPolicy reads where no proxy said iptables (see markNode).
   const marked = markNode(proxy.client, flags.nodeName, flags.proxyMode, stop.signal, log);
   log(
@@ -121,7 +134,7 @@ export async function startProxy(flags: ProxyFlags, log: (line: string) => void)
   return {
     close: async () => {
       stop.abort();
-      await Promise.all([done, marked]);
+      await Promise.all([done, marked, health]);
       // Its rules are gone: this node enforces no policy any more.
       if (flags.proxyMode === 'iptables') await unmarkNode(proxy.client, flags.nodeName);
     },

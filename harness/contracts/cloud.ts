@@ -90,6 +90,11 @@ export interface AddressPoolModule {
 export interface Backend {
   host: string;
   port: number;
+  /**
+   * With externalTrafficPolicy Local: the Service's healthCheckNodePort on this node, where
+   * kube-proxy answers GET /healthz with 200 while the node has a pod of the Service, 503 when not.
+   */
+  healthCheckPort?: number;
 }
 
 export interface TcpLoadBalancerOptions {

@@ -46,6 +46,15 @@ export const chapter9: Chapter = {
       functions: ['ServiceAllocator.onUpdate', 'ServiceAllocator.rebuild'],
     },
     {
+      title: 'Traffic policies: the healthCheckNodePort',
+      from: 'Allocation > a LoadBalancer Service with externalTrafficPolicy Local gets a healthCheckNodePort from the node port range',
+      functions: [
+        'wantsHealthCheckPort',
+        'externallyAccessible',
+        'ServiceAllocator.assignHealthCheckPort',
+      ],
+    },
+    {
       title: 'Which addresses to serve, and which endpoint to pick',
       from: "The proxy > a port's ready endpoints are the subsets' addresses, with the port of the same name",
       functions: [
@@ -54,6 +63,7 @@ export const chapter9: Chapter = {
         'endpointsFromSlices',
         'serviceListeners',
         'pickEndpoint',
+        'staysOnNode',
       ],
     },
     {
@@ -128,6 +138,14 @@ export const chapter9: Chapter = {
       'Use the same undo list as onCreate, and release old addresses and ports only once nothing can fail any more. Lesson: § Allocation.',
     'Allocation > rebuilt from the Services that exist, it never hands out an address twice':
       'rebuild clears both sets, then adds every ClusterIP (not None, inside the range) and every in-range nodePort of NodePort Services. Lesson: § Allocation.',
+    'Allocation > a LoadBalancer Service with externalTrafficPolicy Local gets a healthCheckNodePort from the node port range':
+      'wantsHealthCheckPort: type LoadBalancer and externalTrafficPolicy Local. assignHealthCheckPort takes a port from the same taken set as nodePorts (findFree over the range, or the requested one when free), and onCreate calls it only when the Service sets externalTrafficPolicy or a healthCheckNodePort. Lesson: § Allocation.',
+    "Allocation > healthCheckNodePort only with LoadBalancer and Local, externalTrafficPolicy only from outside: 422 in Kubernetes' words":
+      'Check before allocating: externalTrafficPolicy on a Service that is not externallyAccessible (no node ports, no externalIPs) is a 422 on spec.externalTrafficPolicy; a healthCheckNodePort where wantsHealthCheckPort is false is a 422 on spec.healthCheckNodePort. Copy the messages from the stub. Lesson: § Allocation.',
+    'Allocation > an update keeps the healthCheckNodePort, which may not change; leaving Local frees it':
+      "Pass the old Service to assignHealthCheckPort: a port it had is kept (another one asked for: 'field is immutable'); a value copied over from the old object onto a Service that no longer wants one is dropped, not refused. onUpdate frees the old port when the result no longer holds it. Lesson: § Allocation.",
+    'Allocation > deleting a Service frees its healthCheckNodePort; a rebuild counts it taken':
+      'onDelete and rebuild: a stored Service carries spec.healthCheckNodePort only when it needs one, so free it, or mark it taken, whenever it is there. Lesson: § Allocation.',
     'Allocation > plugged into the API server: Services get addresses, and the kubernetes Service the first':
       'Nothing new to write: the API server calls onCreate, onUpdate, onDelete and rebuild. If this fails alone, compare the ClusterIP range and what kubernetesIp answers. Lesson: § Allocation.',
     "The proxy > a port's ready endpoints are the subsets' addresses, with the port of the same name":
@@ -136,6 +154,8 @@ export const chapter9: Chapter = {
       'Keep the slices in the namespace whose kubernetes.io/service-name label is the name (none: undefined), addressType IPv4. One subset a slice: each endpoint\'s addresses go to addresses unless conditions.ready is false (then notReadyAddresses); the ports as { name: name ?? "", port, protocol: protocol ?? "TCP" }. Lesson: § The proxy.',
     'The proxy > no Endpoints, or no port of that name in them, means no endpoints':
       'Guard every optional list with ?? []: no Endpoints, no subsets, no ports, no addresses. A subset without a matching port contributes nothing. Lesson: § The proxy.',
+    'The proxy > externalTrafficPolicy Local keeps a connection from outside on the endpoints of its node':
+      "staysOnNode: external and externalTrafficPolicy 'Local'. endpointsFromSlices copies each endpoint's nodeName onto its addresses; readyEndpoints with a nodeName keeps only the addresses whose nodeName is that one. Lesson: § The proxy.",
     'The proxy > a Service is served on its ClusterIP, once per TCP port':
       'A Map from listenAddress(clusterIP, port.port) to the port, for every port whose protocol is TCP (the default); a Map keeps insertion order. Lesson: § The proxy.',
     "The proxy > a NodePort Service is also served on the node's IP and its nodePort, when the proxy knows that IP":
@@ -186,5 +206,7 @@ export const chapter9: Chapter = {
       'Both sockets need allowHalfOpen: the server (listenTcp) and the connection to the pod (createConnection). Lesson: § The proxy.',
     'The proxy > no sockets are left open once the clients are done, and close() stops everything':
       'Track every socket in a Set, removed on close; when one side closes, end the other, then destroy it once its writes are flushed. Lesson: § The proxy.',
+    "The proxy > externalTrafficPolicy Local: a nodePort connection reaches this node's pod from the client's address, and none elsewhere":
+      "sync tells accept whether the listener is the node IP's (external). accept: when staysOnNode, readyEndpoints with this proxy's nodeName, and createConnection with localAddress set to the client's remoteAddress; no candidate left means destroying the client, as before. Lesson: § The proxy.",
   },
 };

@@ -21,7 +21,7 @@ export const chapter15A: Chapter = {
       from: `${pool}allocate hands out the lowest free address, and the same one again to the same owner`,
     },
     {
-      title: 'The load balancer, and which nodes serve it',
+      title: 'The load balancer',
       from: `${balancer}each connection is piped to the next backend in turn`,
       functions: [
         'TcpLoadBalancer.start',
@@ -32,6 +32,10 @@ export const chapter15A: Chapter = {
         'TcpLoadBalancer.forward',
         'TcpLoadBalancer.close',
       ],
+    },
+    {
+      title: "Local Services' health checks, and which nodes serve a load balancer",
+      from: `${balancer}a backend with a healthCheckPort stays only while GET /healthz there answers 200, and sees the client's address`,
     },
     {
       title: 'The service controller',
@@ -89,6 +93,8 @@ export const chapter15A: Chapter = {
       'nextBackend undefined: client.destroy() and return. Lesson: § A TCP load balancer.',
     [`${balancer}close stops listening`]:
       'clearInterval the checks, destroy every open socket (keep them in a Set as they open), then server.close. Lesson: § A TCP load balancer.',
+    [`${balancer}a backend with a healthCheckPort stays only while GET /healthz there answers 200, and sees the client's address`]:
+      "probe: with backend.healthCheckPort, http.get the /healthz path there (agent: false, a timeout) and resolve statusCode === 200; any error is false. forward: net.connect with localAddress set to the client's remoteAddress when it is a 127.x address on Linux. Lesson: § A TCP load balancer.",
     [`${service}a Service wants a load balancer when it is of type LoadBalancer, of no other class, and not being deleted`]:
       'spec.type === "LoadBalancer", no spec.loadBalancerClass and no metadata.deletionTimestamp. Lesson: § The service controller.',
     [`${service}loadBalancerNodes: Ready nodes, without the exclude label or the autoscaler taint, by name`]:

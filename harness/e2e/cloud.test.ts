@@ -4,9 +4,12 @@
 // gets a fourth node from the cloud (initialized: providerID, zone) and every pod Running; once the
 // Deployment shrinks, the node goes after the unneeded time (10 s here) and its Node is deleted.
 // A PodDisruptionBudget gets its status from the disruption controller, and `kubectl drain`'s
-// evictions are refused while it allows no disruption.
+// evictions are refused while it allows no disruption. A LoadBalancer Service with
+// externalTrafficPolicy Local reaches its one pod with the client's address kept, and its
+// healthCheckNodePort answers 200 on the pod's node, 503 on another.
 // One cluster, nodes 20-22, the cloud's machines from 23. Skipped, with the reason, without kubectl.
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -33,6 +36,21 @@ afterAll(async () => {
 const kubectl = (...args: string[]) => cluster!.kubectl.output(...args);
 
 const it = test.skipIf(!hasKubectl);
+
+/** One GET from `localAddress`, on a connection of its own; the body. */
+function getFrom(url: string, localAddress: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { localAddress, agent: false, timeout: 5000 }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => resolve(body));
+      response.on('error', reject);
+    });
+    request.once('timeout', () => request.destroy(new Error('timed out')));
+    request.once('error', reject);
+  });
+}
 
 describe('The cloud on a cluster', () => {
   if (!hasKubectl) test.skip(noKubectl, () => {});
@@ -82,6 +100,102 @@ describe('The cloud on a cluster', () => {
     expect(JSON.parse(answer).pod, `GET http://${external}/ through the load balancer`).toMatch(
       /^web-/,
     );
+  }, 150_000);
+
+  it("externalTrafficPolicy Local: the pod sees the client's address; only its node answers the health check 200", async () => {
+    await kubectl('create', 'deployment', 'local', '--image', 'kata/echo:1.0');
+    await kubectl(
+      'expose',
+      'deployment',
+      'local',
+      '--port',
+      '80',
+      '--target-port',
+      '8080',
+      '--type',
+      'LoadBalancer',
+    );
+    await kubectl('patch', 'svc', 'local', '-p', '{"spec":{"externalTrafficPolicy":"Local"}}');
+    const healthPort = Number(
+      await kubectl('get', 'svc', 'local', '-o', 'jsonpath={.spec.healthCheckNodePort}'),
+    );
+    expect(healthPort, 'the healthCheckNodePort the API server gave').toBeGreaterThanOrEqual(30000);
+    let external = '';
+    await waitFor(
+      async () => {
+        external = (
+          await kubectl(
+            'get',
+            'svc',
+            'local',
+            '-o',
+            'jsonpath={.status.loadBalancer.ingress[0].ip}',
+          )
+        ).trim();
+        return external !== '';
+      },
+      'an external address for Service local',
+      60_000,
+    );
+    // The client calls from an address of its own; a node without the pod drops the connection
+    // until the load balancer's health check (every 5 s) takes that node out.
+    const client = '127.0.20.9';
+    let answers: string[] = [];
+    await waitFor(
+      async () => {
+        answers = await Promise.all(
+          Array.from({ length: 6 }, () => getFrom(`http://${external}/`, client).catch(() => '')),
+        );
+        return answers.every((answer) => answer.includes('"pod":"local-'));
+      },
+      `six answers at once from the local pod through ${external}`,
+      60_000,
+    );
+    expect(
+      answers.map((answer) => JSON.parse(answer).client),
+      `the client address the pod saw, for six GETs from ${client} through the load balancer`,
+    ).toEqual(Array(6).fill(client));
+    const podNode = await kubectl(
+      'get',
+      'pods',
+      '-l',
+      'app=local',
+      '-o',
+      'jsonpath={.items[0].spec.nodeName}',
+    );
+    const nodeName = podNode.trim();
+    const nodeIps = (
+      await kubectl(
+        'get',
+        'nodes',
+        '-o',
+        'jsonpath={range .items[*]}{.metadata.name} {.status.addresses[?(@.type=="InternalIP")].address}{"\\n"}{end}',
+      )
+    )
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '));
+    const hostIp = nodeIps.find(([name]) => name === nodeName)![1]!;
+    const otherIp = nodeIps.find(([name]) => name !== nodeName)![1]!;
+    const here = await fetch(`http://${hostIp}:${healthPort}/healthz`);
+    expect(
+      [here.status, await here.json()],
+      `GET /healthz on ${nodeName} (${hostIp}:${healthPort}), the pod's node`,
+    ).toEqual([
+      200,
+      {
+        service: { namespace: 'default', name: 'local' },
+        localEndpoints: 1,
+        serviceProxyHealthy: true,
+      },
+    ]);
+    const there = await fetch(`http://${otherIp}:${healthPort}/healthz`);
+    expect(
+      [there.status, ((await there.json()) as { localEndpoints: number }).localEndpoints],
+      `GET /healthz on ${otherIp}:${healthPort}, a node without the pod`,
+    ).toEqual([503, 0]);
+    await kubectl('delete', 'svc', 'local');
+    await kubectl('delete', 'deployment', 'local');
   }, 150_000);
 
   it("a PodDisruptionBudget's status is kept, and kubectl drain's evictions wait for it", async () => {

@@ -3,11 +3,13 @@
 // A Service's ClusterIP is a virtual address: no interface carries it, kube-proxy on every node
 // catches traffic to it. The API server hands it out from the service range
 // (--service-cluster-ip-range) when the Service is created, and a NodePort Service also gets a port
-// from --service-node-port-range (30000-32767) that every node listens on. Two Services must never
-// share either, so the allocator keeps what is taken, honours a requested address or port when it
-// is free, answers 422 Invalid (with Kubernetes' messages) when it is not, releases on delete or on
-// a change of type, and can be rebuilt from the Services that exist: after an API server restart
-// the stored Services, not memory, say what is taken.
+// from --service-node-port-range (30000-32767) that every node listens on; a LoadBalancer Service
+// with externalTrafficPolicy Local also gets a healthCheckNodePort from that range, where each
+// node's kube-proxy answers the cloud's health checks. Two Services must never share an address or
+// a port, so the allocator keeps what is taken, honours a requested address or port when it is
+// free, answers 422 Invalid (with Kubernetes' messages) when it is not, releases on delete or on a
+// change of type, and can be rebuilt from the Services that exist: after an API server restart the
+// stored Services, not memory, say what is taken.
 import { ApiError, type FieldError } from '../../harness/api/errors.ts';
 import type { Service, ServicePort } from '../../harness/api/types.ts';
 import {
@@ -60,6 +62,24 @@ export function wantsClusterIp(service: Service): boolean {
 /** Whether the Service gets node ports: NodePort and LoadBalancer Services do. */
 export function wantsNodePorts(service: Service): boolean {
   return service.spec.type === 'NodePort' || service.spec.type === 'LoadBalancer';
+}
+
+/**
+ * Whether the Service gets a healthCheckNodePort: a LoadBalancer whose externalTrafficPolicy is
+ * Local, so that the cloud's load balancer can ask each node's kube-proxy whether it has an endpoint.
+ */
+export function wantsHealthCheckPort(service: Service): boolean {
+  return service.spec.type === 'LoadBalancer' && service.spec.externalTrafficPolicy === 'Local';
+}
+
+/** Whether traffic reaches the Service from outside: node ports, or externalIPs. */
+export function externallyAccessible(service: Service): boolean {
+  return wantsNodePorts(service) || (service.spec.externalIPs?.length ?? 0) > 0;
+}
+
+/** Whether the Service sets a field of the traffic policies that assignHealthCheckPort checks. */
+function usesTrafficPolicy(service: Service): boolean {
+  return Boolean(service.spec.externalTrafficPolicy || service.spec.healthCheckNodePort);
 }
 
 /**
@@ -202,6 +222,8 @@ export class ServiceAllocator {
       const ip = service.spec.clusterIP;
       if (wantsClusterIp(service) && ip && cidrContains(this.serviceCidr, ip))
         this.ips.add(parseIp(ip));
+      const health = service.spec.healthCheckNodePort;
+      if (health !== undefined && this.inPortRange(health)) this.ports.add(health);
       if (!wantsNodePorts(service)) continue;
       for (const port of service.spec.ports ?? [])
         if (port.nodePort !== undefined && this.inPortRange(port.nodePort))
@@ -282,6 +304,68 @@ export class ServiceAllocator {
   }
 
   /**
+   * Gives a LoadBalancer Service with externalTrafficPolicy Local its healthCheckNodePort, from the
+   * node port range: the one it asks for if free, the one it had before (`old`; it may not change
+   * once set), else a free one. Any other Service may neither name one nor set
+   * externalTrafficPolicy unless it is reachable from outside. 422 Invalid in Kubernetes' words.
+   */
+  assignHealthCheckPort(service: Service, old: Service | undefined, undo: Array<() => void>): void {
+    const field = 'spec.healthCheckNodePort';
+    const requested = service.spec.healthCheckNodePort || undefined;
+    const fail = (value: unknown, detail: string) =>
+      invalidService(
+        service.metadata.name,
+        [{ type: 'FieldValueInvalid', field }],
+        [`Invalid value: ${value}: ${detail}`],
+      );
+    const policy = service.spec.externalTrafficPolicy;
+    if (policy && !externallyAccessible(service)) {
+      // Leaving NodePort or LoadBalancer: a policy copied over from the old object goes.
+      if (policy !== old?.spec.externalTrafficPolicy)
+        throw invalidService(
+          service.metadata.name,
+          [{ type: 'FieldValueInvalid', field: 'spec.externalTrafficPolicy' }],
+          [`Invalid value: "${policy}": may only be set for externally-accessible services`],
+        );
+      delete service.spec.externalTrafficPolicy;
+    }
+    const had = old?.spec.healthCheckNodePort;
+    if (!wantsHealthCheckPort(service)) {
+      // Leaving Local or LoadBalancer: a port copied over from the old object goes, as in Kubernetes.
+      if (requested !== undefined && requested !== had)
+        throw fail(
+          requested,
+          "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'",
+        );
+      delete service.spec.healthCheckNodePort;
+      return;
+    }
+    if (had !== undefined) {
+      if (requested !== undefined && requested !== had) throw fail(requested, 'field is immutable');
+      service.spec.healthCheckNodePort = had;
+      return;
+    }
+    let port = requested;
+    if (port !== undefined) {
+      const why = !this.inPortRange(port)
+        ? 'provided port is not in the valid range'
+        : this.ports.has(port) && 'provided port is already allocated';
+      if (why)
+        throw fail(port, `failed to allocate requested HealthCheck NodePort ${port}: ${why}`);
+    } else {
+      const { first, last } = this.nodePorts;
+      const offset = findFree(0, last - first, (n) => this.ports.has(first + n), this.random);
+      if (offset === undefined)
+        throw new ApiError(500, 'InternalError', 'range is full: no node port left to allocate');
+      port = first + offset;
+    }
+    const allocated = port;
+    this.ports.add(allocated);
+    undo.push(() => this.ports.delete(allocated));
+    service.spec.healthCheckNodePort = allocated;
+  }
+
+  /**
    * A Service being created: returns a copy with spec.clusterIP, spec.clusterIPs and each port's
    * nodePort filled in. Throws a 422 ApiError (and keeps nothing) if a request cannot be honoured.
    */
@@ -293,6 +377,7 @@ export class ServiceAllocator {
       else if (result.spec.clusterIP === headless) result.spec.clusterIPs = [headless];
       if (wantsNodePorts(result)) this.assignPorts(result, [], undo);
       else forbidNodePorts(result);
+      if (usesTrafficPolicy(result)) this.assignHealthCheckPort(result, undefined, undo);
     } catch (error) {
       for (const release of undo) release();
       throw error;
@@ -336,10 +421,15 @@ export class ServiceAllocator {
           if (before.has(port.nodePort)) delete port.nodePort;
         forbidNodePorts(result);
       }
+      const oldHealth = old.spec.healthCheckNodePort;
+      if (oldHealth !== undefined || usesTrafficPolicy(result))
+        this.assignHealthCheckPort(result, old, undo);
       const kept = new Set((result.spec.ports ?? []).map((port) => port.nodePort));
+      kept.add(result.spec.healthCheckNodePort);
       for (const port of oldPorts)
         if (port.nodePort !== undefined && !kept.has(port.nodePort))
           this.ports.delete(port.nodePort);
+      if (oldHealth !== undefined && !kept.has(oldHealth)) this.ports.delete(oldHealth);
     } catch (error) {
       for (const release of undo) release();
       throw error;
@@ -348,10 +438,12 @@ export class ServiceAllocator {
     return result;
   }
 
-  /** A Service deleted: its address and ports are free again. */
+  /** A Service deleted: its address, ports and healthCheckNodePort are free again. */
   onDelete(service: Service): void {
     if (wantsClusterIp(service) && service.spec.clusterIP)
       this.ips.delete(parseIp(service.spec.clusterIP));
+    if (service.spec.healthCheckNodePort !== undefined)
+      this.ports.delete(service.spec.healthCheckNodePort);
     if (wantsNodePorts(service))
       for (const port of service.spec.ports ?? [])
         if (port.nodePort !== undefined) this.ports.delete(port.nodePort);

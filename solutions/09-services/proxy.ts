@@ -18,6 +18,12 @@
 // labelled kubernetes.io/service-name=<service>, each endpoint with a `ready` condition. The proxy
 // turns a Service's slices into the shape of Endpoints (endpointsFromSlices), and picks from the
 // ready addresses of that (readyEndpoints).
+//
+// Traffic policy: a Service with externalTrafficPolicy Local asks that a connection from outside
+// (on a nodePort, which is where a cloud load balancer sends it) go only to a pod on the node it
+// arrived at, from the client's own address (staysOnNode). The pod sees who called, and a node
+// without a pod of the Service drops the connection; the cloud learns which nodes have one from
+// the health check the proxy component serves on spec.healthCheckNodePort.
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import type {
   EndpointAddress,
@@ -44,6 +50,8 @@ export interface ProxyOptions {
 interface Listener {
   serviceKey: string;
   port: ServicePort;
+  /** On a nodePort: traffic from outside the cluster. */
+  external: boolean;
   /** null while a peer proxy on this host serves the address. */
   server: Server | null;
 }
@@ -80,7 +88,9 @@ export function endpointsFromSlices(
     const notReadyAddresses: EndpointAddress[] = [];
     for (const endpoint of slice.endpoints ?? []) {
       const ready = endpoint.conditions?.ready !== false;
-      for (const ip of endpoint.addresses) (ready ? addresses : notReadyAddresses).push({ ip });
+      const nodeName = endpoint.nodeName;
+      for (const ip of endpoint.addresses)
+        (ready ? addresses : notReadyAddresses).push(nodeName ? { ip, nodeName } : { ip });
     }
     const ports = (slice.ports ?? []).flatMap(({ name: portName, port, protocol }) =>
       port === undefined ? [] : [{ name: portName ?? '', port, protocol: protocol ?? 'TCP' }],
@@ -96,14 +106,22 @@ function sliceService(slice: KubeObject): string[] {
   return name ? [`${slice.metadata.namespace}/${name}`] : [];
 }
 
-/** The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name. */
-export function readyEndpoints(endpoints: Endpoints | undefined, port: ServicePort): string[] {
+/**
+ * The ready endpoints (ip:port) of one Service port: the subsets' addresses with its port name;
+ * with `nodeName`, only the addresses on that node.
+ */
+export function readyEndpoints(
+  endpoints: Endpoints | undefined,
+  port: ServicePort,
+  nodeName?: string,
+): string[] {
   const result: string[] = [];
   for (const subset of endpoints?.subsets ?? []) {
     const match = (subset.ports ?? []).find((p) => (p.name ?? '') === (port.name ?? ''));
     if (!match) continue;
     for (const address of subset.addresses ?? [])
-      result.push(listenAddress(address.ip, match.port));
+      if (!nodeName || address.nodeName === nodeName)
+        result.push(listenAddress(address.ip, match.port));
   }
   return result;
 }
@@ -120,6 +138,15 @@ export function serviceListeners(service: Service, nodeIp?: string): Map<string,
       wanted.set(listenAddress(nodeIp, port.nodePort), port);
   }
   return wanted;
+}
+
+/**
+ * Whether a connection stays on this node: one from outside (it came in on a nodePort, so through
+ * a load balancer too) to a Service with externalTrafficPolicy Local. Its client's address is then
+ * kept, and a node with no endpoint of its own drops it.
+ */
+export function staysOnNode(service: Service | undefined, external: boolean): boolean {
+  return external && service?.spec.externalTrafficPolicy === 'Local';
 }
 
 /**
@@ -248,11 +275,13 @@ export class Proxy {
         listener.port = port;
         continue;
       }
-      const entry: Listener = { serviceKey: key, port, server: null };
+      const external = address !== listenAddress(service!.spec.clusterIP ?? '', port.port);
+      const entry: Listener = { serviceKey: key, port, external, server: null };
       this.listeners.set(address, entry);
       try {
         // The port is read at each connection: a Service updated in place keeps its listener.
-        const accept = (socket: Socket) => this.accept(socket, entry.serviceKey, entry.port);
+        const accept = (socket: Socket) =>
+          this.accept(socket, entry.serviceKey, entry.port, entry.external);
         entry.server = await listenTcp(address, accept);
       } catch (error) {
         // Served by nobody: forgotten, so that the retry of this key tries it again.
@@ -265,16 +294,22 @@ export class Proxy {
   }
 
   /**
-   * A new connection to a port of the Service `serviceKey`: pick one of its ready endpoints,
-   * connect, then pipe both ways; an endpoint that refuses is skipped for another.
+   * A new connection to a port of the Service `serviceKey` (`external`: on a nodePort): pick one of
+   * its ready endpoints, connect, then pipe both ways; an endpoint that refuses is skipped for
+   * another. When it staysOnNode, only this node's endpoints are candidates, and the connection to
+   * the pod leaves from the client's own address, so the pod sees who called (on loopback every
+   * 127.x address is this host's; where it cannot be bound, the proxy's address is used).
    */
-  accept(client: Socket, serviceKey: string, port: ServicePort): void {
+  accept(client: Socket, serviceKey: string, port: ServicePort, external = false): void {
     this.track(client);
     client.on('error', () => client.destroy());
     const [namespace, name] = serviceKey.split('/') as [string, string];
     const slices = this.slices.byIndex('service', serviceKey);
-    const endpoints = readyEndpoints(endpointsFromSlices(namespace, name, slices), port);
     const service = this.services.get(serviceKey);
+    const local = staysOnNode(service, external);
+    const nodeName = local ? this.options.nodeName : undefined;
+    const endpoints = readyEndpoints(endpointsFromSlices(namespace, name, slices), port, nodeName);
+    let source = local ? client.remoteAddress?.replace(/^::ffff:/, '') : undefined;
     const affinityKey = `${serviceKey}|${port.name ?? ''}|${client.remoteAddress}`;
     const sticky = service?.spec.sessionAffinity === 'ClientIP';
     const remembered = sticky ? this.affinity.get(affinityKey) : undefined;
@@ -284,11 +319,17 @@ export class Proxy {
         return;
       }
       const endpoint = pickEndpoint(candidates, this.random, remembered);
-      const upstream = createConnection({ ...splitAddress(endpoint), allowHalfOpen: true });
+      const target = { ...splitAddress(endpoint), localAddress: source, allowHalfOpen: true };
+      const upstream = createConnection(target);
       this.track(upstream);
-      // An error before 'connect' is a failed connect (refused, most often): try another.
-      upstream.once('error', () => {
+      // An error before 'connect' is a failed connect (refused, most often): try another. A
+      // client address this host cannot bind: the same endpoint again, from the proxy's address.
+      upstream.once('error', (error: NodeJS.ErrnoException) => {
         upstream.destroy();
+        if (source && error.code === 'EADDRNOTAVAIL') {
+          source = undefined;
+          return tryNext(candidates);
+        }
         tryNext(candidates.filter((candidate) => candidate !== endpoint));
       });
       upstream.once('connect', () => {

@@ -2,7 +2,13 @@
 // address and hands each connection to one of its backends, the nodes at the Service's nodePort,
 // where kube-proxy takes over. It works at layer 4: it never reads the bytes, it only pipes them.
 // Backends are chosen in turn (round robin) among the healthy ones; a health check connects to
-// each backend every interval, and one that refuses leaves the rotation until it answers again.
+// each backend every interval, and one that refuses leaves the rotation until it answers again. A
+// backend with a healthCheckPort (a Service with externalTrafficPolicy Local) is asked over HTTP
+// there instead, and stays only while it answers 200: kube-proxy says 503 on a node without a pod.
+// Like a cloud's passthrough load balancer, it connects to a backend from the client's own address
+// (on Linux every 127.x address is this host's), so the node, and a pod behind a Local Service,
+// sees who called.
+import http from 'node:http';
 import net from 'node:net';
 import type { Backend, TcpLoadBalancerOptions } from '../../harness/contracts/cloud.ts';
 
@@ -29,8 +35,22 @@ export function nextBackend(
   return undefined;
 }
 
-/** Whether a TCP connection to `backend` opens within `timeoutMs`. */
+/**
+ * Whether `backend` is healthy: with a healthCheckPort, whether GET /healthz there answers 200
+ * within `timeoutMs`; else whether a TCP connection to it opens within `timeoutMs`.
+ */
 export function probe(backend: Backend, timeoutMs = 1000): Promise<boolean> {
+  if (backend.healthCheckPort) {
+    const target = { host: backend.host, port: backend.healthCheckPort, path: '/healthz' };
+    return new Promise((resolve) => {
+      const request = http.get({ ...target, agent: false, timeout: timeoutMs }, (response) => {
+        response.resume();
+        resolve(response.statusCode === 200);
+      });
+      request.once('timeout', () => request.destroy());
+      request.once('error', () => resolve(false));
+    });
+  }
   return new Promise((resolve) => {
     const socket = net.connect({ host: backend.host, port: backend.port });
     const finish = (healthy: boolean) => {
@@ -41,6 +61,12 @@ export function probe(backend: Backend, timeoutMs = 1000): Promise<boolean> {
     socket.once('connect', () => finish(true));
     socket.once('error', () => finish(false));
   });
+}
+
+/** The client's address, to connect from, where this host can bind it (loopback on Linux). */
+function clientSource(client: net.Socket): string | undefined {
+  const address = client.remoteAddress?.replace(/^::ffff:/, '');
+  return process.platform === 'linux' && address?.startsWith('127.') ? address : undefined;
 }
 
 export class TcpLoadBalancer {
@@ -112,7 +138,11 @@ export class TcpLoadBalancer {
     }
     this.last = index;
     const backend = this.backends[index]!;
-    const upstream = net.connect({ host: backend.host, port: backend.port });
+    const upstream = net.connect({
+      host: backend.host,
+      port: backend.port,
+      localAddress: clientSource(client),
+    });
     for (const socket of [client, upstream]) {
       // Bytes go on as they come: Nagle's algorithm would hold a small answer back for an ACK.
       socket.setNoDelay(true);

@@ -99,7 +99,9 @@ export function serveEcho(argv) {
         void answerFile(decodeURIComponent(request.url.slice('/files'.length)), response);
         return;
       }
-      const answer = { ...who, port, method: request.method, path: request.url };
+      // The address the call came from: a Service with externalTrafficPolicy Local keeps it.
+      const client = request.socket.remoteAddress?.replace(/^::ffff:/, '');
+      const answer = { ...who, port, method: request.method, path: request.url, client };
       if (text !== undefined) answer.text = text;
       response
         .writeHead(200, { 'content-type': 'application/json' })
