@@ -17,6 +17,7 @@ import { presentCredentials, credentialsFor } from '../../client/tls.ts';
 import { loadReference } from '../../components/implementation.ts';
 import { nodeIp, podCidrForNode } from '../../network.ts';
 import { repoRoot } from '../../paths.ts';
+import { ProcessRuntime } from '../../runtime/process-runtime.ts';
 type Flags = Record<string, string | boolean | undefined>;
 import { KataError, UsageError } from '../output.ts';
 import { kubeconfigPath } from './cluster-verbs.ts';
@@ -227,7 +228,8 @@ export async function join(endpoint: string, flags: Flags): Promise<number> {
   console.log(
     `[kubelet-start] certificate issued for system:node:${nodeName}; wrote ${kubeconfig}`,
   );
-  return runComponent('kubelet', [
+  const rootDir = path.join(dataDir, 'kubelet');
+  const code = await runComponent('kubelet', [
     '--kubeconfig',
     kubeconfig,
     '--node-name',
@@ -237,9 +239,17 @@ export async function join(endpoint: string, flags: Flags): Promise<number> {
     '--pod-cidr',
     podCidrForNode(index),
     '--root-dir',
-    path.join(dataDir, 'kubelet'),
+    rootDir,
     '--port',
     text(flags, 'kubelet-port') ?? '10250',
     ...(text(flags, 'use') ? ['--use', text(flags, 'use')!] : []),
   ]);
+  // Ctrl-C ends the node, not only its kubelet: its pods and its shim stop too, as kata up's do.
+  const stateDir = path.join(rootDir, 'runtime');
+  await new ProcessRuntime({ stateDir, podCidr: podCidrForNode(index) })
+    .close({ stopAll: true })
+    .catch((error: Error) =>
+      console.error(`kata join: stopping node ${nodeName}'s pods: ${error.message}`),
+    );
+  return code;
 }
