@@ -53,9 +53,13 @@ describe('What the doctor reads', () => {
   });
 
   test('a port is free, busy while something listens, and unbindable on an address not here', async () => {
+    // A port below the kernel's ephemeral range (32768 and up) and the clusters' loopback slots
+    // (harness/cluster/loopback-ports.ts): a port 0 handed out could be taken, once closed, as the
+    // local end of any other test's outgoing connection, and read as busy.
+    let port = 19_000;
+    while ((await portState('127.0.0.1', port)) !== 'free') port += 1;
     const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
     try {
       expect(await portState('127.0.0.1', port), 'a port listened on').toBe('busy');
     } finally {
