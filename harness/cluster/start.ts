@@ -169,12 +169,15 @@ function withoutSkipped(plan: ClusterPlan, skip: ComponentKind[]): ClusterPlan {
  * --kubeadm start left there go, so that no second control plane starts; none run as static pods.
  */
 function placeControlPlane(options: ClusterOptions, plan: ClusterPlan): ComponentPlan[] {
-  const node = plan.nodes[0]!;
+  // A cluster may have no nodes of its own (the benchmarks' hollow nodes register themselves).
+  const node = plan.nodes[0];
   if (!options.kubeadm) {
     for (const kind of componentKinds)
-      if (staticPodNames[kind]) rmSync(manifestFile(node.rootDir, kind), { force: true });
+      if (node && staticPodNames[kind]) rmSync(manifestFile(node.rootDir, kind), { force: true });
     return [];
   }
+  if (!node)
+    throw new ClusterError('--kubeadm runs the control plane on node-1: --nodes 1 or more');
   if ((options.storeReplicas ?? 1) > 1)
     throw new ClusterError(
       '--kubeadm runs the store as one static pod: leave out --store-replicas',
@@ -319,7 +322,7 @@ class Cluster {
       failed(this.supervisor.startFailure(component, 'exited while starting'));
     const { components } = this.supervisor;
     // With --kubeadm the first node's kubelet comes first: it starts the store and the API server.
-    const firstKubelet = `kubelet-${this.plan.nodes[0]!.name}`;
+    const firstKubelet = `kubelet-${this.plan.nodes[0]?.name}`;
     const first = components.filter(({ kind, name }) =>
       this.staticPods.length > 0 ? name === firstKubelet : kind === 'store' || kind === 'apiserver',
     );
