@@ -52,6 +52,9 @@ function machineName(node: Node): string {
 export class KataCloud implements Cloud {
   readonly providerName = providerName;
   readonly machines = new Map<string, Machine>();
+  /** Machines still starting: close() waits for them, so none starts after the cloud has ended. */
+  private readonly starting = new Set<Promise<Machine>>();
+  private closed = false;
   private readonly config: CloudConfig;
   private readonly modules: CloudModules;
   private readonly pool: AddressPoolLike;
@@ -159,7 +162,14 @@ export class KataCloud implements Cloud {
         for (let added = 0; added < delta; added++) {
           let number = this.config.machines.length + 1;
           while (this.machines.has(`node-${number}`)) number++;
-          const machine = await startMachine(this.config, number, id);
+          // A machine that comes up after close() began is stopped at once, and close() waits.
+          const starting = startMachine(this.config, number, id).then(async (machine) => {
+            if (!this.closed) return machine;
+            await stopMachine(machine);
+            throw new Error(`the cloud closed while machine ${machine.name} started`);
+          });
+          this.starting.add(starting);
+          const machine = await starting.finally(() => this.starting.delete(starting));
           this.machines.set(machine.name, machine);
           this.log(`machine ${machine.name} started at ${machine.ip} in ${machine.zone} (${id})`);
         }
@@ -181,8 +191,10 @@ export class KataCloud implements Cloud {
     };
   }
 
-  /** Ends every load balancer and every machine the cloud started. */
+  /** Ends every load balancer and every machine the cloud started, or is starting. */
   async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.starting]);
     for (const key of [...this.balancers.keys()]) await this.remove(key);
     await Promise.all([...this.machines.values()].map((machine) => stopMachine(machine)));
   }
