@@ -56,7 +56,7 @@ describe.skipIf(!hasKubectl)(
         async () =>
           (await describedEndpoints()).split(',').filter((e) => e.endsWith(':8080')).length === 3,
         'kubectl describe svc hello to list three endpoints on port 8080',
-        45_000,
+        90_000,
       );
       const table = await kubectl(
         'get',
@@ -79,14 +79,14 @@ describe.skipIf(!hasKubectl)(
       await waitFor(
         async () => (await describedEndpoints()).split(',').length === 1,
         'kubectl describe svc hello to list one endpoint after scaling to 1',
-        30_000,
+        90_000,
       );
       const kubernetes = await kubectl('describe', 'svc', 'kubernetes');
       expect(
         /^Endpoints:\s+(.*)$/m.exec(kubernetes)?.[1],
         "kubectl describe svc kubernetes: the API server's address, from the slice it writes",
       ).toMatch(/^127\.0\.0\.1:\d+$/);
-    }, 90_000);
+    }, 240_000);
 
     test('kubectl get netpol shows a policy and its pod selector, and warns that the userspace proxies do not enforce it', async () => {
       const policy = JSON.stringify({
@@ -122,7 +122,7 @@ describe.skipIf(!hasKubectl)(
             )
           ).trim() === 'userspace userspace',
         'both nodes to carry kata.dev/proxy-mode=userspace',
-        20_000,
+        60_000,
       );
       expect(
         await kubectl('get', 'netpol', 'backend-only', '-o', 'jsonpath={.spec.policyTypes}'),
