@@ -19,7 +19,7 @@ import type {
   SecurityOptions,
   UserInfo,
 } from '../contracts/security.ts';
-import { tracedAuthentication, tracedListener } from '../trace/apiserver-spans.ts';
+import { tracedAuthentication, tracedListener, userOfRequest } from '../trace/apiserver-spans.ts';
 import { observedListener } from '../components/apiserver-endpoints.ts';
 
 /** The user of a request that proves no identity. */
@@ -122,14 +122,19 @@ export function authenticateRequest(
 ): UserInfo {
   if (!security) return anonymous;
   const user = tracedAuthentication(
+    request,
     () => security.authenticator?.authenticate(credentialsOf(request)) ?? anonymous,
   );
   const { headers } = request;
   const impersonating =
     headers['impersonate-user'] !== undefined || headers['impersonate-group'] !== undefined;
-  return impersonating && security.impersonate
-    ? security.impersonate(user, request.headersDistinct)
-    : user;
+  // While tracing, a copy for this request alone, by which admission finds the request's span.
+  return userOfRequest(
+    request,
+    impersonating && security.impersonate
+      ? security.impersonate(user, request.headersDistinct)
+      : user,
+  );
 }
 
 /** What a request on a resource asks, as the authorizer reads it. */

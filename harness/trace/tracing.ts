@@ -1,5 +1,5 @@
-// Tracing in one process: which component it is, where its spans go, and what "the current span"
-// is while a request is served or sent. Each component of a cluster is its own process, and
+// Tracing in one process: which component it is, where its spans go, and how a span is started
+// under its parent. Each component of a cluster is its own process, and
 // `kata run <component> --trace-file FILE` (what `kata up` passes unless told `--tracing=false`)
 // turns tracing on for it before its main starts; without the flag nothing is recorded and every
 // function here costs a check of one variable.
@@ -9,19 +9,10 @@
 // was done for. W3C Trace Context carries the parent across a process boundary in one header,
 // `traceparent: 00-<trace id>-<parent span id>-<flags>`, which every component's API requests
 // send (./client-spans.ts) and the API server reads (./apiserver-spans.ts). The recording is
-// OpenTelemetry's (the API and the trace SDK), with spans written as OTLP JSON (./otlp.ts); the
-// "current span" follows the work through callbacks and awaits by Node's AsyncLocalStorage.
-import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  context,
-  ROOT_CONTEXT,
-  trace,
-  TraceFlags,
-  type Context,
-  type ContextManager,
-  type SpanContext,
-  type Tracer,
-} from '@opentelemetry/api';
+// OpenTelemetry's (the API and the trace SDK), with spans written as OTLP JSON (./otlp.ts). No
+// "current span" is carried through awaits (that takes AsyncLocalStorage, whose hooks slow every
+// promise): a span's parent is always given (./apiserver-spans.ts says how the API server finds it).
+import { trace, TraceFlags, type SpanContext, type Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OtlpFileExporter, SCOPE } from './otlp.ts';
@@ -46,41 +37,6 @@ export function parseTraceparent(header: string | string[] | undefined): SpanCon
 export function formatTraceparent(span: SpanContext): string {
   const flags = (span.traceFlags & TraceFlags.SAMPLED).toString(16).padStart(2, '0');
   return `00-${span.traceId}-${span.spanId}-${flags}`;
-}
-
-/** OpenTelemetry's context manager over AsyncLocalStorage: the current span follows awaits. */
-class AsyncLocalContextManager implements ContextManager {
-  private readonly storage = new AsyncLocalStorage<Context>();
-
-  active(): Context {
-    return this.storage.getStore() ?? ROOT_CONTEXT;
-  }
-
-  with<A extends unknown[], F extends (...args: A) => ReturnType<F>>(
-    active: Context,
-    fn: F,
-    thisArg?: ThisParameterType<F>,
-    ...args: A
-  ): ReturnType<F> {
-    return this.storage.run(active, () => fn.apply(thisArg, args));
-  }
-
-  bind<T>(active: Context, target: T): T {
-    if (typeof target !== 'function') return target;
-    const manager = this;
-    return function (this: unknown, ...args: unknown[]) {
-      return manager.with(active, () => (target as (...a: unknown[]) => unknown).apply(this, args));
-    } as T;
-  }
-
-  enable(): this {
-    return this;
-  }
-
-  disable(): this {
-    this.storage.disable();
-    return this;
-  }
 }
 
 /** This process's tracing, once started. */
@@ -117,14 +73,22 @@ export function startTracing(component: string, file: string): void {
       }),
     ],
   });
-  context.setGlobalContextManager(new AsyncLocalContextManager());
   trace.setGlobalTracerProvider(provider);
   running = { provider, tracer: provider.getTracer(SCOPE), component };
+}
+
+/** What to record before tracing stops (spans kept aside, waiting for something). */
+const beforeStopping: Array<() => void> = [];
+
+/** Runs `record` when tracing stops, before the last spans are written. */
+export function whenTracingStops(record: () => void): void {
+  beforeStopping.push(record);
 }
 
 /** Writes what is still buffered and turns tracing off (a component's last step). */
 export async function stopTracing(): Promise<void> {
   if (!running) return;
+  for (const record of beforeStopping) record();
   const { provider } = running;
   running = undefined;
   await provider.shutdown();
