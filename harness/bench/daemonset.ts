@@ -1,7 +1,10 @@
 // Benchmark of chapter 13b's DaemonSet controller (the reference), run with
-// `npx kata bench daemonset`, against the reference API server in the same process, on 100 hollow
+// `npx kata bench daemonset`, against the reference API server in this process, on 100 hollow
 // nodes: Node objects whose pods a fake kubelet (harness/testing/fake-kubelet.ts) binds and
-// reports Running, with no processes.
+// reports Running, with no processes. The controller runs in a process of its own, as
+// `kata run controller-manager --controllers daemonset`, as kube-controller-manager runs beside
+// the API server in a cluster: its informers and status writes are its own work, not the API
+// server's.
 //
 //   DaemonSet:  one DaemonSet created, until its pod runs on each of the 100 nodes;
 //   slow start: the same 100 pods (each pinned to its node, with the daemon tolerations), created
@@ -16,15 +19,15 @@
 // its gap is the price of slow start (seven round trips for 100 nodes), not of the controller.
 //
 // The three are timed in turn, each on a fresh API server, five rounds, and the medians kept.
+import { spawn } from 'node:child_process';
 import { exampleDaemonSet, exampleNode } from '../api/examples.ts';
 import type { DaemonSet, Node, Pod } from '../api/types.ts';
 import type { ApiClient } from '../client/types.ts';
-import { loadReference } from '../components/implementation.ts';
 import { toolkit } from '../components/reference-toolkit.ts';
 import { startApiServer } from '../testing/apiserver.ts';
 import { FakeKubelet } from '../testing/fake-kubelet.ts';
-
-const { createDaemonSetController } = await loadReference('13b', 'daemonset.ts');
+import { childEndsWithProgram } from '../lifetime.ts';
+import { repoRoot } from '../paths.ts';
 
 const NODES = 100;
 const ROUNDS = 5;
@@ -45,11 +48,11 @@ function podsRunning(client: ApiClient, count: number, signal: AbortSignal): Pro
 
 /**
  * A fresh API server with the hollow nodes and a fake kubelet for them; `prepare` runs before the
- * clock starts (a controller's informers syncing), `work` is timed.
+ * clock starts (a controller started and synced; it returns the controller's end), `work` is timed.
  */
 async function timed(
   work: (client: ApiClient) => Promise<void>,
-  prepare?: (client: ApiClient, signal: AbortSignal) => Promise<void>,
+  prepare?: (client: ApiClient, server: string) => Promise<() => Promise<void>>,
 ) {
   const server = await startApiServer({ compactionIntervalMs: 0 });
   const client = toolkit.createClient({ server: server.url });
@@ -58,11 +61,12 @@ async function timed(
   const stop = new AbortController();
   void new FakeKubelet({ toolkit, client, nodes: nodeNames }).run(stop.signal);
   const running = podsRunning(client, NODES, stop.signal);
-  await prepare?.(client, stop.signal);
+  const end = await prepare?.(client, server.url);
   const started = performance.now();
   await work(client);
   await running;
   const seconds = (performance.now() - started) / 1000;
+  await end?.();
   stop.abort();
   await server.close();
   return seconds;
@@ -125,12 +129,34 @@ async function slowStart(client: ApiClient): Promise<void> {
   }
 }
 
-/** The controller started, and given time to sync its informers, before the clock starts. */
-async function startController(client: ApiClient, signal: AbortSignal): Promise<void> {
-  void createDaemonSetController({ toolkit, client }).run(signal);
-  const synced = toolkit.createInformer(client.resource<Node>('nodes'));
-  synced.run(signal);
-  await synced.waitForSync(signal);
+/**
+ * The controller started in its own process, and known to have synced its informers before the
+ * clock starts: it has written the status of a DaemonSet that selects no node. Returns its end.
+ */
+async function startController(client: ApiClient, server: string): Promise<() => Promise<void>> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'harness/components/controller-manager.ts',
+      ...['--master', server, '--controllers', 'daemonset', '--use', 'solutions'],
+      ...['--secure-port', '0'],
+    ],
+    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  const end = childEndsWithProgram(child);
+  const daemonSets = client.resource<DaemonSet>('daemonsets', 'default');
+  const probe = exampleDaemonSet('probe');
+  probe.spec.template.spec.nodeSelector = { 'kata.example/none': 'true' };
+  await daemonSets.create(probe);
+  const deadline = Date.now() + 120_000;
+  while ((await daemonSets.get('probe')).status?.observedGeneration === undefined) {
+    if (child.exitCode !== null) throw new Error('the controller-manager exited before it synced');
+    if (Date.now() > deadline) throw new Error('the controller-manager did not sync in 2 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return end;
 }
 
 async function daemonSet(client: ApiClient): Promise<void> {
