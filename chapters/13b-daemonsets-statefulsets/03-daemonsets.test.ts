@@ -11,6 +11,7 @@ import { inBackground, waitFor } from '../../harness/testing/wait.ts';
 import { toolkit } from '../../solutions/04-client/index.ts';
 import { pinToNode } from './daemon-pods.ts';
 import {
+  batchedPodEvents,
   createDaemonSetController,
   daemonSetStatus,
   isActive,
@@ -19,6 +20,7 @@ import {
   manage,
   nodeOfPod,
   nodeViews,
+  POD_UPDATES_BATCH_MS,
   rollingUpdate,
   scaledValue,
   type NodeView,
@@ -321,6 +323,27 @@ describe('DaemonSets', () => {
       controller.newestOf(ds),
       'newestOf(the stale copy) once the newer one was seen: the writes are forgotten',
     ).toBe(ds);
+  });
+
+  test("pods' changes are batched: each hands the queue its DaemonSet's key, due 250 ms later", () => {
+    const due: string[] = [];
+    const queue = {
+      addAfter: (key: string, delayMs: number) => void due.push(`${key} in ${delayMs} ms`),
+    };
+    const ownerOf = (pod: Pod) => [`default/${pod.metadata.labels!.owner}`];
+    const handlers = batchedPodEvents(ownerOf, queue, POD_UPDATES_BATCH_MS);
+    const pod = (owner: string) => examplePod('logs-abc', { owner });
+    handlers.add?.(pod('logs'));
+    expect(due, 'a pod of DaemonSet logs added').toEqual(['default/logs in 250 ms']);
+    due.length = 0;
+    handlers.update?.(pod('logs'), pod('agent'));
+    expect(due, 'a pod relabelled from logs to agent: both DaemonSets, batched').toEqual([
+      'default/logs in 250 ms',
+      'default/agent in 250 ms',
+    ]);
+    due.length = 0;
+    handlers.delete?.(pod('agent'));
+    expect(due, 'a pod of DaemonSet agent deleted').toEqual(['default/agent in 250 ms']);
   });
 
   test('a new DaemonSet gets one pod on each node, and its status says so', async () => {

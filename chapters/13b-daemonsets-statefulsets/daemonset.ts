@@ -18,7 +18,7 @@ import type {
   Node,
   Pod,
 } from '../../harness/api/types.ts';
-import type { ApiClient, Toolkit } from '../../harness/client/types.ts';
+import type { ApiClient, EventHandlers, Toolkit, WorkQueue } from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import type { NodeFit } from './daemon-pods.ts';
@@ -124,6 +124,21 @@ export function daemonSetStatus(
   throw new NotImplemented('daemonSetStatus', section);
 }
 
+/** How long the changes of a DaemonSet's pods are gathered before its key is worked on. */
+export const POD_UPDATES_BATCH_MS = 250;
+
+/**
+ * The pods informer's handlers, batched: each change (add, update, delete) hands the queue the
+ * keys `keysFor` gives, due `batchMs` later; an update gives the old pod's keys and the new one's.
+ */
+export function batchedPodEvents(
+  keysFor: (pod: Pod) => string[],
+  queue: Pick<WorkQueue, 'addAfter'>,
+  batchMs: number,
+): EventHandlers<Pod> {
+  throw new NotImplemented('batchedPodEvents', section);
+}
+
 export interface DaemonSetControllerOptions {
   toolkit: Toolkit;
   client: ApiClient;
@@ -146,8 +161,10 @@ export class DaemonSetController {
 
   /**
    * A controller (options.workers, 2 by default) whose reconcile is `reconcile`, watching the
-   * DaemonSets; the pods and revisions mapped to their DaemonSet controller's key; and the nodes
-   * mapped to the keys of every DaemonSet (a node added, changed or gone concerns them all).
+   * DaemonSets; the revisions mapped to their DaemonSet controller's key; the pods the same way
+   * but batched (watched with no keys, so the informer syncs, plus batchedPodEvents with
+   * POD_UPDATES_BATCH_MS); and the nodes mapped to the keys of every DaemonSet (a node added,
+   * changed or gone concerns them all).
    */
   async run(signal: AbortSignal): Promise<void> {
     throw new NotImplemented('DaemonSetController.run', section);

@@ -71,8 +71,9 @@ export const chapter13B: Chapter = {
     },
     {
       title: 'The DaemonSet controller: a pod on every node, a new node too',
-      from: 'DaemonSets > a new DaemonSet gets one pod on each node, and its status says so',
+      from: "DaemonSets > pods' changes are batched: each hands the queue its DaemonSet's key, due 250 ms later",
       functions: [
+        'batchedPodEvents',
         'DaemonSetController.run',
         'DaemonSetController.reconcile',
         'DaemonSetController.pruneRevisions',
@@ -160,8 +161,10 @@ export const chapter13B: Chapter = {
       'deletePods: Promise.all of the deletes, catching NotFound. writeStatus: compare every field of the new status with ds.status first; only if one differs, updateStatus the cached DaemonSet with the merged status, falling back to updateWithRetry on a Conflict. Lesson: § DaemonSets.',
     'DaemonSets > after its own status write the controller works from what it wrote, until the informer shows newer':
       'writeStatus: after a successful updateStatus, remember per key the resourceVersion written over (add it to a Set kept while the informer lags) and the DaemonSet the server answered. newestOf(cached): the remembered DaemonSet while cached is one of those stale versions; else forget them and answer cached. Lesson: § DaemonSets.',
+    "DaemonSets > pods' changes are batched: each hands the queue its DaemonSet's key, due 250 ms later":
+      "Return add, update and delete handlers that call queue.addAfter(key, batchMs) for every key keysFor gives; update does it for the old pod and then the new one. The queue keeps a key's earliest due time, so the changes until then share one pass. Lesson: § DaemonSets.",
     'DaemonSets > a new DaemonSet gets one pod on each node, and its status says so':
-      'Constructor: four informers (pods and revisions with the ownerUid indexer). run: watch daemonsets, pods and revisions by their controller key, nodes as every DaemonSet. reconcile: syncCurrentRevision, nodeViews, manage, create, write status. Lesson: § DaemonSets.',
+      'Constructor: four informers (pods and revisions with the ownerUid indexer). run: watch daemonsets and revisions by their controller key, the pods with no keys plus batchedPodEvents(ownerKey, controller.queue, POD_UPDATES_BATCH_MS), nodes as every DaemonSet. reconcile: syncCurrentRevision, nodeViews, manage, create, write status. Lesson: § DaemonSets.',
     'DaemonSets > a node added later gets its pod; a node tainted NoExecute loses it; a deleted pod comes back':
       'The nodes informer must wake every DaemonSet: map a node event to the keys of all of them, and manage does the rest. Lesson: § DaemonSets.',
     'DaemonSets > a template change rolls every node to the new revision; OnDelete waits for pods deleted by hand':

@@ -152,9 +152,16 @@ describe('DaemonSets and StatefulSets on a real cluster', () => {
       'a logs pod on node-4',
       60_000,
     );
-    const ds = await run('get', 'ds', 'logs', '--no-headers');
+    // The DaemonSet's status counts its pods' changes in batches: it follows a moment later.
+    const counts = async () =>
+      (await run('get', 'ds', 'logs', '--no-headers')).split(/\s+/).slice(1, 6);
+    await waitFor(
+      async () => (await counts()).every((count) => count === '4'),
+      'kubectl get ds logs to count 4 pods in every column',
+      30_000,
+    );
     expect(
-      ds.split(/\s+/).slice(1, 6),
+      await counts(),
       'kubectl get ds logs: desired, current, ready, up-to-date, available',
     ).toEqual(['4', '4', '4', '4', '4']);
   }, 120_000);

@@ -20,7 +20,13 @@ import type {
 } from '../../harness/api/types.ts';
 import { controllerOf } from '../../harness/api/owners.ts';
 import { isConflict, isNotFound } from '../../harness/client/errors.ts';
-import type { ApiClient, Informer, Toolkit } from '../../harness/client/types.ts';
+import type {
+  ApiClient,
+  EventHandlers,
+  Informer,
+  Toolkit,
+  WorkQueue,
+} from '../../harness/client/types.ts';
 import { systemClock, type TimerClock } from '../../harness/clock.ts';
 import { revisionsToPrune, syncCurrentRevision } from './controller-revisions.ts';
 import {
@@ -215,6 +221,32 @@ export function daemonSetStatus(
   };
 }
 
+/** How long the changes of a DaemonSet's pods are gathered before its key is worked on. */
+export const POD_UPDATES_BATCH_MS = 250;
+
+/**
+ * The pods informer's handlers, batched: each change hands the queue its DaemonSet's key (the old
+ * owner's and the new one's for an update) due `batchMs` later. The queue keeps the earliest due
+ * time of a key, so every change until then shares one pass.
+ */
+export function batchedPodEvents(
+  keysFor: (pod: Pod) => string[],
+  queue: Pick<WorkQueue, 'addAfter'>,
+  batchMs: number,
+): EventHandlers<Pod> {
+  const later = (pod: Pod) => {
+    for (const key of keysFor(pod)) queue.addAfter(key, batchMs);
+  };
+  return {
+    add: later,
+    update: (old, pod) => {
+      later(old);
+      later(pod);
+    },
+    delete: later,
+  };
+}
+
 export interface DaemonSetControllerOptions {
   toolkit: Toolkit;
   client: ApiClient;
@@ -267,7 +299,10 @@ export class DaemonSetController {
     };
     const everyDaemonSet = () => this.daemonSets.list().map((ds) => this.options.toolkit.keyOf(ds));
     controller.watch(this.daemonSets);
-    controller.watch(this.pods, ownerKey);
+    // A hundred pods coming up would wake their DaemonSet two hundred times, each pass a status
+    // write: their changes are batched instead (the pods informer still syncs before any work).
+    controller.watch(this.pods, () => []);
+    this.pods.addEventHandlers(batchedPodEvents(ownerKey, controller.queue, POD_UPDATES_BATCH_MS));
     controller.watch(this.revisions, ownerKey);
     controller.watch(this.nodes, everyDaemonSet);
     await controller.run(signal);
