@@ -4,16 +4,17 @@
 //   GET  /components       each process: name, kind, pid, state, restarts, whose chapters, and
 //                          the health endpoint it is waited for at
 //   POST /kill/<name>      SIGKILL; it stays down
-//   POST /restart/<name>   SIGTERM, then started again and waited for as at start
+//   POST /restart/<name>   SIGTERM, then started again and waited for as at start; with
+//                          ?use=mine|solutions|auto, started with that code from then on (the
+//                          way `kata upgrade kubelet` replaces a node's kubelet)
 import http from 'node:http';
-import type { Use } from '../components/implementation.ts';
-import { chaptersRun, type ComponentKind } from './options.ts';
+import { isUse, type Use } from '../components/implementation.ts';
+import { chaptersRun } from './options.ts';
 import type { Component, Supervisor } from './supervision.ts';
 
 /** What the control endpoint needs of the cluster. */
 export interface Controlled {
   supervisor: Supervisor;
-  use: Record<ComponentKind, Use>;
   /** Starts a component's process again and resolves once it is up. */
   begin(component: Component): Promise<void>;
 }
@@ -28,6 +29,8 @@ function listed(component: Component, use: Use) {
     state: component.state,
     restarts: component.restarts,
     health: component.health,
+    use,
+    startedAt: component.startedAt,
     chapters: chaptersRun(component.kind, use).map(
       (chapter) => `${chapter.id} ${chapter.yours ? 'yours' : 'reference'}`,
     ),
@@ -40,10 +43,12 @@ async function answer(
   method: string | undefined,
   url: string,
 ): Promise<[number, unknown]> {
-  const { components } = cluster.supervisor;
-  const [, verb, name] = url.split('/');
+  const { supervisor } = cluster;
+  const { components } = supervisor;
+  const { pathname, searchParams } = new URL(url, 'http://control');
+  const [, verb, name] = pathname.split('/').map(decodeURIComponent);
   if (method === 'GET' && verb === 'components')
-    return [200, components.map((component) => listed(component, cluster.use[component.kind]))];
+    return [200, components.map((component) => listed(component, supervisor.useOf(component)))];
   if (method !== 'POST' || !['kill', 'restart'].includes(verb ?? ''))
     return [404, { message: `no such request: ${method} ${url}` }];
   const component = components.find((candidate) => candidate.name === name);
@@ -55,15 +60,20 @@ async function answer(
     cluster.supervisor.kill(component);
     return [200, { message: `${component.name} killed` }];
   }
+  const use = searchParams.get('use');
+  if (use !== null && !isUse(use))
+    return [400, { message: `use must be mine, solutions or auto, not "${use}"` }];
   component.state = 'killed';
   await cluster.supervisor.terminate(component);
+  if (use) component.use = use;
   component.restarts++;
   try {
     await cluster.begin(component);
   } catch (error) {
     return [500, { message: (error as Error).message }];
   }
-  return [200, { message: `${component.name} restarted` }];
+  const how = use ? ` with --use ${use}` : '';
+  return [200, { message: `${component.name} restarted${how}` }];
 }
 
 /** Serves the control endpoint on a free loopback port; resolves once it listens. */

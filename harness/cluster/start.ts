@@ -394,7 +394,7 @@ class Cluster {
   /** Serves the control endpoint; resolves with its URL. */
   async serveControl(): Promise<string> {
     const { supervisor, begin } = this;
-    this.control = await serveControl({ supervisor, use: this.options.use, begin });
+    this.control = await serveControl({ supervisor, begin });
     return `http://127.0.0.1:${(this.control.address() as AddressInfo).port}`;
   }
 

@@ -70,6 +70,7 @@ const symptoms: Record<string, RegExp> = {
   'nodeport-taken': /Service desk does not exist/,
   'stuck-rollout': /ErrImagePull|ImagePullBackOff/,
   'store-stopped': /listing pods fails/,
+  'kubelet-upgrade': /kubelet runs --use auto/,
 };
 
 /** Polls a drill's verify until it fails with its symptom; returns that verdict. */

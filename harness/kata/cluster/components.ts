@@ -60,6 +60,10 @@ export interface ListedComponent {
   /** The URL it is waited for at: /readyz, /healthz or the store's /health. */
   health?: string;
   chapters: string[];
+  /** Whose code it runs: mine, solutions or auto. */
+  use?: string;
+  /** When its current process started (ISO 8601). */
+  startedAt?: string;
 }
 
 /**
