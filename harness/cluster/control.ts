@@ -1,5 +1,7 @@
 // The control endpoint of a running cluster, on loopback: what `kata components`, `kata kill` and
-// `kata restart` ask, for failure drills.
+// `kata restart` ask, for failure drills. With --kubeadm the components that run as pods (the
+// control plane's static pods, kube-proxy's and the DNS's add-on pods) answer too, through
+// ./pod-components.ts.
 //
 //   GET  /components       each process: name, kind, pid, state, restarts, whose chapters, and
 //                          the health endpoint it is waited for at
@@ -10,11 +12,14 @@
 import http from 'node:http';
 import { isUse, type Use } from '../components/implementation.ts';
 import { chaptersRun } from './options.ts';
+import type { PodComponents } from './pod-components.ts';
 import type { Component, Supervisor } from './supervision.ts';
 
 /** What the control endpoint needs of the cluster. */
 export interface Controlled {
   supervisor: Supervisor;
+  /** The components that run as pods (--kubeadm); none otherwise. */
+  pods?: PodComponents;
   /** Starts a component's process again and resolves once it is up. */
   begin(component: Component): Promise<void>;
 }
@@ -47,14 +52,21 @@ async function answer(
   const { components } = supervisor;
   const { pathname, searchParams } = new URL(url, 'http://control');
   const [, verb, name] = pathname.split('/').map(decodeURIComponent);
-  if (method === 'GET' && verb === 'components')
-    return [200, components.map((component) => listed(component, supervisor.useOf(component)))];
+  if (method === 'GET' && verb === 'components') {
+    const processes = components.map((component) => listed(component, supervisor.useOf(component)));
+    return [200, [...processes, ...((await cluster.pods?.list()) ?? [])]];
+  }
   if (method !== 'POST' || !['kill', 'restart'].includes(verb ?? ''))
     return [404, { message: `no such request: ${method} ${url}` }];
   const component = components.find((candidate) => candidate.name === name);
+  if (!component && cluster.pods?.names.includes(name!))
+    return answerPod(cluster.pods, verb as 'kill' | 'restart', name!, searchParams.has('use'));
   if (!component) {
-    const names = components.map((candidate) => candidate.name).join(', ');
-    return [404, { message: `no component "${name}"; choose one of ${names}` }];
+    const names = [
+      ...components.map((candidate) => candidate.name),
+      ...(cluster.pods?.names ?? []),
+    ];
+    return [404, { message: `no component "${name}"; choose one of ${names.join(', ')}` }];
   }
   if (verb === 'kill') {
     cluster.supervisor.kill(component);
@@ -74,6 +86,25 @@ async function answer(
   }
   const how = use ? ` with --use ${use}` : '';
   return [200, { message: `${component.name} restarted${how}` }];
+}
+
+/** Kill or restart for a component that runs as a pod. */
+async function answerPod(
+  pods: PodComponents,
+  verb: 'kill' | 'restart',
+  name: string,
+  withUse: boolean,
+): Promise<[number, unknown]> {
+  if (withUse)
+    return [
+      400,
+      { message: `${name} runs as a pod: kata upgrade rewrites its manifest (kubeadm's way)` },
+    ];
+  try {
+    return [200, { message: await (verb === 'kill' ? pods.kill(name) : pods.restart(name)) }];
+  } catch (error) {
+    return [500, { message: (error as Error).message }];
+  }
 }
 
 /** Serves the control endpoint on a free loopback port; resolves once it listens. */

@@ -13,7 +13,8 @@
 // (supervision.ts), each is waited for at its health endpoint and the cluster until its nodes are
 // Ready (readiness.ts), and the banner says what runs where (banner.ts). While the cluster runs, a
 // small control endpoint on loopback (control.ts, its address in cluster.json, state.ts) answers
-// `kata components`, `kata kill` and `kata restart`. Stopping (stop(), the signal, or the store or
+// `kata components`, `kata kill` and `kata restart` (with --kubeadm, for the pods too:
+// pod-components.ts). Stopping (stop(), the signal, or the store or
 // the API server exiting) stops everything, nodes first, store last, and then the pods' processes
 // too: no process outlives the cluster.
 //
@@ -59,6 +60,7 @@ import {
   writeControlPlaneManifests,
 } from './kubeadm.ts';
 import { serveControl } from './control.ts';
+import { PodComponents } from './pod-components.ts';
 import {
   ClusterError,
   defaultDataDir,
@@ -394,7 +396,19 @@ class Cluster {
   /** Serves the control endpoint; resolves with its URL. */
   async serveControl(): Promise<string> {
     const { supervisor, begin } = this;
-    this.control = await serveControl({ supervisor, begin });
+    const addons = this.addons?.components ?? [];
+    const pods =
+      this.staticPods.length + addons.length > 0
+        ? new PodComponents({
+            node: this.plan.nodes[0]!,
+            staticPods: this.staticPods,
+            addons,
+            dataDir: this.options.dataDir,
+            client: toolkit.createClient({ server: this.plan.apiserverUrl, userAgent: 'kata-up' }),
+            use: this.options.use,
+          })
+        : undefined;
+    this.control = await serveControl({ supervisor, begin, pods });
     return `http://127.0.0.1:${(this.control.address() as AddressInfo).port}`;
   }
 

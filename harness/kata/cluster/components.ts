@@ -64,6 +64,8 @@ export interface ListedComponent {
   use?: string;
   /** When its current process started (ISO 8601). */
   startedAt?: string;
+  /** For a component that runs as a pod (--kubeadm): kube-system/<pod name>. */
+  pod?: string;
 }
 
 /**
@@ -82,7 +84,10 @@ export async function healthOf(url: string | undefined, timeoutMs = 2000): Promi
   }
 }
 
-/** The table `kata components` prints, columns padded to their widest cell. */
+/**
+ * The table `kata components` prints, columns padded to their widest cell. A component that runs
+ * as a pod (--kubeadm) shows pod/<name> in the PID column.
+ */
 export function componentTable(rows: ListedComponent[], health: string[]): string[] {
   const table = [
     ['COMPONENT', 'STATE', 'HEALTH', 'PID', 'RESTARTS', 'CHAPTERS'],
@@ -90,7 +95,8 @@ export function componentTable(rows: ListedComponent[], health: string[]): strin
       row.name,
       row.state,
       health[index] ?? '-',
-      String(row.pid ?? '-'),
+      // A component that runs as a pod shows its pod: its process is the kubelet's to know.
+      String(row.pid ?? (row.pod ? `pod/${row.pod.split('/')[1]}` : '-')),
       String(row.restarts),
       row.chapters.join(', '),
     ]),
