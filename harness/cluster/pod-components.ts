@@ -33,6 +33,14 @@ export interface ListedPod {
   pod?: string;
 }
 
+/**
+ * Where `kata kill` sets static pods' manifests aside. `kata up` empties it when it writes the
+ * control plane's manifests again: nothing is killed in a cluster that just started.
+ */
+export function stoppedManifestsDir(dataDir: string): string {
+  return path.join(dataDir, 'kubeadm-stopped-manifests');
+}
+
 /** How long a component has to stop once its manifest is gone, or its pod deleted. */
 const stopTimeoutMs = 60_000;
 const never = new Promise<void>(() => {});
@@ -72,7 +80,7 @@ export class PodComponents {
   /** Where a static pod's manifest waits while it is killed. */
   private aside(component: ComponentPlan): string {
     const file = manifestFile(this.node.rootDir, component.kind);
-    return path.join(this.dataDir, 'kubeadm-stopped-manifests', path.basename(file));
+    return path.join(stoppedManifestsDir(this.dataDir), path.basename(file));
   }
 
   /** The pod a component runs as now; undefined when there is none or the API does not answer. */

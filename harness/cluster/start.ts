@@ -60,7 +60,7 @@ import {
   writeControlPlaneManifests,
 } from './kubeadm.ts';
 import { serveControl } from './control.ts';
-import { PodComponents } from './pod-components.ts';
+import { PodComponents, stoppedManifestsDir } from './pod-components.ts';
 import {
   ClusterError,
   defaultDataDir,
@@ -185,6 +185,7 @@ function placeControlPlane(options: ClusterOptions, plan: ClusterPlan): Componen
       '--kubeadm runs the store as one static pod: leave out --store-replicas',
     );
   const controlPlane = plan.components.filter(runsAsStaticPod);
+  rmSync(stoppedManifestsDir(options.dataDir), { recursive: true, force: true });
   mkdirSync(manifestsDir(node.rootDir), { recursive: true });
   writeControlPlaneManifests(node, controlPlane, options.use);
   return controlPlane;
