@@ -1,6 +1,6 @@
 // Acceptance (issue #35, the control plane as kubeadm runs it): on `kata up --kubeadm` the store,
 // the API server, the controller-manager and the scheduler are static pods of node-1's kubelet, so
-// kube-system lists them as mirror pods, beside kube-proxy's DaemonSet pod and the DNS's Deployment
+// kube-system lists them as mirror pods on the node's IP (hostNetwork), beside kube-proxy's DaemonSet pod and the DNS's Deployment
 // pod; removing the API server's manifest stops it and putting
 // it back brings it back; `kata upgrade scheduler --use solutions` rolls the scheduler while a
 // Deployment keeps scaling. A mirror pod deleted through the API comes back with its static pod
@@ -81,7 +81,25 @@ describe(`The control plane as static pods${hasKubectl ? '' : ` (${noKubectl})`}
         expect(pod!.metadata.ownerReferences?.[0]?.kind, `${name}'s owner`).toBe('Node');
         expect(pod!.spec.nodeName, `${name}'s node`).toBe('node-1');
         expect(pod!.metadata.labels?.tier, `${name}'s tier label`).toBe('control-plane');
+        expect(pod!.status?.hostIP, `${name}'s host IP`).toMatch(/^127\./);
+        expect(pod!.status?.podIP, `${name}'s pod IP, on the node's network`).toBe(
+          pod!.status?.hostIP,
+        );
       }
+      const wide = await kubectl('get', 'pods', '-n', 'kube-system', '-o', 'wide');
+      const node = await kubectl(
+        'get',
+        'node',
+        'node-1',
+        '-o',
+        'jsonpath={.status.addresses[0].address}',
+      );
+      expect(wide.stdout, 'kubectl get pods -o wide: the API server on the node IP').toMatch(
+        new RegExp(
+          `^kube-apiserver-node-1\\s.*\\s${node.stdout.trim().replaceAll('.', '\\.')}\\s+node-1\\s`,
+          'm',
+        ),
+      );
     },
   );
 
