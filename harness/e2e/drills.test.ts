@@ -253,6 +253,28 @@ describe.skipIf(!hasKubectl)('drills fixed with kubectl', () => {
         await drill.cleanUp(scene);
       }
     }, 180_000);
+
+  test("kubelet-upgrade: kubeadm's flow, kubectl drain, kata upgrade kubelet, kubectl uncordon", async () => {
+    const scene = sceneFrom(dataDir);
+    const kubectl = kubectlFor(scene.cluster.apiserver, 60_000);
+    try {
+      await kubeletUpgrade.prepare(scene);
+      await showsSymptom(kubeletUpgrade, scene, 60_000);
+      const drained = await kubectl.run('drain', 'node-2', '--ignore-daemonsets', '--timeout=90s');
+      expect(drained.code, `kubectl drain node-2: ${drained.stderr}`).toBe(0);
+      const upgraded = await kata('upgrade', 'kubelet', '--node', 'node-2', '--use', 'solutions');
+      expect(upgraded.code, `kata upgrade kubelet: ${upgraded.stderr}`).toBe(0);
+      expect(upgraded.stdout, 'kata upgrade kubelet on a cordoned node').toContain(
+        'kubectl uncordon node-2',
+      );
+      const uncordoned = await kubectl.run('uncordon', 'node-2');
+      expect(uncordoned.code, `kubectl uncordon node-2: ${uncordoned.stderr}`).toBe(0);
+      await verifiesWithin(kubeletUpgrade, scene, 90_000);
+    } finally {
+      kubectl.close();
+      await kubeletUpgrade.cleanUp(scene);
+    }
+  }, 240_000);
 });
 
 describe.skipIf(hasKubectl)('drills fixed with kubectl', () => {
