@@ -162,7 +162,7 @@ async function cleanUp(scene: TaskScene): Promise<void> {
 
 export const kubeletUpgrade: Task = {
   name: 'kubelet-upgrade',
-  statement: `Upgrade the kubelet of worker \`${node}\` to the reference code (\`kata upgrade kubelet --node ${node} --use ${target}\` stands for the new package and its restart) the way kubeadm's upgrade guide does it for a worker. The Deployment cart in namespace ${namespace} must keep serving, and ${node} must take pods again afterwards.`,
+  statement: `The kubelet of worker \`${node}\` runs older code (the drill set it to --use auto if it ran solutions; \`kata components\` shows whose chapters it runs). Upgrade it to the reference code (\`kata upgrade kubelet --node ${node} --use ${target}\` stands for the new package and its restart) the way kubeadm's upgrade guide does it for a worker. The Deployment cart in namespace ${namespace} must keep serving, and ${node} must take pods again afterwards.`,
   domain: 'CKA: Cluster Architecture, Installation and Configuration',
   difficulty: 'medium',
   minutes: 8,
