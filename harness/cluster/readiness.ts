@@ -15,7 +15,10 @@ export type Readiness = 'ready' | 'exited' | 'timed out';
 export const readinessTimeoutMs = { component: 60_000, nodes: 90_000 };
 
 /** Whether `url` answers 200 now. */
-async function answersOk(url: string, signal: AbortSignal): Promise<boolean> {
+export async function answersOk(
+  url: string,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<boolean> {
   try {
     const response = await fetch(url, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(5000)]),

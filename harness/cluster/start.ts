@@ -13,13 +13,16 @@
 // (supervision.ts), each is waited for at its health endpoint and the cluster until its nodes are
 // Ready (readiness.ts), and the banner says what runs where (banner.ts). While the cluster runs, a
 // small control endpoint on loopback (control.ts, its address in cluster.json, state.ts) answers
-// `kata components`, `kata kill` and `kata restart`. Stopping (stop(), the signal, or the store or
+// `kata components`, `kata kill` and `kata restart` (with --kubeadm, for the pods too:
+// pod-components.ts). Stopping (stop(), the signal, or the store or
 // the API server exiting) stops everything, nodes first, store last, and then the pods' processes
 // too: no process outlives the cluster.
 //
 // With --kubeadm (./kubeadm.ts, ./kubeadm-addons.ts) the store, the API server, the
 // controller-manager and the scheduler are static pods of node-1's kubelet, which starts first,
 // and kube-proxy and the DNS are a DaemonSet and a Deployment made once the API server answers.
+// With --store-replicas N as well, the store's members stay processes started before that kubelet
+// (kubeadm's external etcd topology) and the rest of the control plane is static pods.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import type http from 'node:http';
@@ -59,6 +62,7 @@ import {
   writeControlPlaneManifests,
 } from './kubeadm.ts';
 import { serveControl } from './control.ts';
+import { PodComponents, stoppedManifestsDir } from './pod-components.ts';
 import {
   ClusterError,
   defaultDataDir,
@@ -163,6 +167,11 @@ function withoutSkipped(plan: ClusterPlan, skip: ComponentKind[]): ClusterPlan {
   return { ...plan, components: plan.components.filter(({ kind }) => !skip.includes(kind)) };
 }
 
+/** A member of a replicated store (store-1, store-2, ...; the one store is "store"). */
+function isStoreMember(component: ComponentPlan): boolean {
+  return component.kind === 'store' && component.name !== 'store';
+}
+
 /**
  * With --kubeadm, the control plane's manifests in the first node's manifest folder (./kubeadm.ts):
  * answers the components that run as its static pods. Without it, any such manifests an earlier
@@ -178,11 +187,15 @@ function placeControlPlane(options: ClusterOptions, plan: ClusterPlan): Componen
   }
   if (!node)
     throw new ClusterError('--kubeadm runs the control plane on node-1: --nodes 1 or more');
-  if ((options.storeReplicas ?? 1) > 1)
-    throw new ClusterError(
-      '--kubeadm runs the store as one static pod: leave out --store-replicas',
-    );
-  const controlPlane = plan.components.filter(runsAsStaticPod);
+  // A replicated store's members (store-1, ...) stay processes of `kata up`, started before the
+  // kubelet: kubeadm's external etcd topology, the API server's --etcd-servers naming them all.
+  const controlPlane = plan.components.filter(
+    (component) => runsAsStaticPod(component) && !isStoreMember(component),
+  );
+  rmSync(stoppedManifestsDir(options.dataDir), { recursive: true, force: true });
+  for (const kind of componentKinds)
+    if (staticPodNames[kind] && !controlPlane.some((component) => component.kind === kind))
+      rmSync(manifestFile(node.rootDir, kind), { force: true });
   mkdirSync(manifestsDir(node.rootDir), { recursive: true });
   writeControlPlaneManifests(node, controlPlane, options.use);
   return controlPlane;
@@ -323,8 +336,12 @@ class Cluster {
     const { components } = this.supervisor;
     // With --kubeadm the first node's kubelet comes first: it starts the store and the API server.
     const firstKubelet = `kubelet-${this.plan.nodes[0]?.name}`;
+    // A store that is not a static pod (its replicated members, kubeadm's external etcd) comes
+    // before it.
     const first = components.filter(({ kind, name }) =>
-      this.staticPods.length > 0 ? name === firstKubelet : kind === 'store' || kind === 'apiserver',
+      this.staticPods.length > 0
+        ? kind === 'store' || name === firstKubelet
+        : kind === 'store' || kind === 'apiserver',
     );
     const [early, late] = [
       ['store', 'apiserver'],
@@ -394,7 +411,19 @@ class Cluster {
   /** Serves the control endpoint; resolves with its URL. */
   async serveControl(): Promise<string> {
     const { supervisor, begin } = this;
-    this.control = await serveControl({ supervisor, use: this.options.use, begin });
+    const addons = this.addons?.components ?? [];
+    const pods =
+      this.staticPods.length + addons.length > 0
+        ? new PodComponents({
+            node: this.plan.nodes[0]!,
+            staticPods: this.staticPods,
+            addons,
+            dataDir: this.options.dataDir,
+            client: toolkit.createClient({ server: this.plan.apiserverUrl, userAgent: 'kata-up' }),
+            use: this.options.use,
+          })
+        : undefined;
+    this.control = await serveControl({ supervisor, begin, pods });
     return `http://127.0.0.1:${(this.control.address() as AddressInfo).port}`;
   }
 

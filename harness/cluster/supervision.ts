@@ -21,6 +21,10 @@ export interface Component extends ComponentPlan {
   restarts: number;
   /** Its last lines, for the one-line reason when it fails to start. */
   tail: string[];
+  /** Whose code it runs when not the cluster's choice for its kind (`kata upgrade kubelet`). */
+  use?: Use;
+  /** When its current process was started (ISO 8601). */
+  startedAt?: string;
 }
 
 export interface SupervisorOptions {
@@ -68,10 +72,15 @@ export class Supervisor {
     return path.join(this.options.logDir, `${component.name}.log`);
   }
 
+  /** Whose code a component runs: its own choice if it was upgraded, else its kind's. */
+  useOf(component: Component): Use {
+    return component.use ?? this.options.use[component.kind];
+  }
+
   /** Starts a component's process with its arguments and the code `use` says it runs. */
   launch(component: Component): void {
     const file = path.join(repoRoot, 'harness', 'components', `${component.kind}.ts`);
-    const use = this.options.use[component.kind];
+    const use = this.useOf(component);
     // harness/trace/preload.ts counts its API requests and, with --trace-file, traces them.
     const child = spawn(
       process.execPath,
@@ -84,6 +93,7 @@ export class Supervisor {
     );
     component.child = child;
     component.state = 'starting';
+    component.startedAt = new Date().toISOString();
     component.tail = [];
     component.exited = new Promise((resolve) => child.once('exit', () => resolve()));
     const log = createWriteStream(this.logFile(component), { flags: 'a' });
@@ -142,7 +152,7 @@ export class Supervisor {
         .find((line) => /error|cannot|not implemented|failed/i.test(line)) ??
       component.tail.at(-1) ??
       'no output';
-    const yours = chaptersRun(component.kind, this.options.use[component.kind])
+    const yours = chaptersRun(component.kind, this.useOf(component))
       .filter((chapter) => chapter.yours)
       .map((chapter) => chapter.id);
     // A package that cannot be found is a missing install, whoever's code it is.

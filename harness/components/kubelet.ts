@@ -57,6 +57,7 @@ import { clientFlagKinds, clientFlags, connect, type ClientFlags } from './api-c
 import { parseComponentFlags, parseNetworkMode, UsageError } from './flags.ts';
 import { publishingClient } from './host-ports.ts';
 import { withClaimVolumes } from './claim-mounts.ts';
+import { hostNetworkLookup } from './host-network.ts';
 import type { KubeletRoute } from '../contracts/kubelet.ts';
 import {
   chapterSource,
@@ -211,10 +212,14 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     ? toolkit.createClient({ ...config, userAgent })
     : await reachable;
   const client = flags.network === 'single' ? publishingClient(connected, log) : connected;
+  let staticPods: StaticPodSource | undefined;
   const runtime = new ProcessRuntime({
     stateDir: path.join(flags.rootDir, 'runtime'),
     podCidr: flags.podCidr,
     network: flags.network,
+    // hostNetwork pods on the node's IP (./host-network.ts).
+    nodeIp: flags.nodeIp,
+    hostNetwork: hostNetworkLookup(client, () => staticPods),
   });
   registerKubeletGauges(runtime);
   const capacity = {
@@ -247,6 +252,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
   const streams = await loadModule('10b', 'streaming-server.ts', streamsFolder);
   log(`chapter 10b, exec, attach and port-forward: ${describeSource(streamsFolder)}`);
   const health = kubeletHealthRoute(runtime);
+  staticPods = await staticPodsFor(flags, connected, log);
   const kubelet = createKubelet({
     nodeName: flags.nodeName,
     nodeIp: flags.nodeIp,
@@ -263,7 +269,7 @@ export async function startKubelet(flags: KubeletFlags, log: (line: string) => v
     // /healthz with kube's checks (ping, log, syncloop), listed with ?verbose (./health.ts).
     routes: [await statsRoute(flags, runtime, log), metricsRoute, health],
     serving: servingFor(flags, config, log),
-    staticPods: await staticPodsFor(flags, connected, log),
+    staticPods,
   });
   if (flags.tls && isLearnerSource(folder))
     log(

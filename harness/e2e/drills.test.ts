@@ -9,8 +9,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Pod } from '../api/types.ts';
 import { startCluster, useEverywhere, type RunningCluster } from '../cluster/start.ts';
 import { drills } from '../kata/drill/drills/index.ts';
+import { kubeletUpgrade } from '../kata/drill/drills/kubelet-upgrade.ts';
 import { missingImage } from '../kata/drill/drills/missing-image.ts';
 import { nodePort, nodePortTaken } from '../kata/drill/drills/nodeport-taken.ts';
 import { serviceSelector } from '../kata/drill/drills/service-selector.ts';
@@ -70,6 +72,7 @@ const symptoms: Record<string, RegExp> = {
   'nodeport-taken': /Service desk does not exist/,
   'stuck-rollout': /ErrImagePull|ImagePullBackOff/,
   'store-stopped': /listing pods fails/,
+  'kubelet-upgrade': /kubelet runs --use auto/,
 };
 
 /** Polls a drill's verify until it fails with its symptom; returns that verdict. */
@@ -104,13 +107,12 @@ async function verifiesWithin(drill: Task, scene: TaskScene, timeoutMs: number):
  * suite's own idle connections to the API server half-closed, to fail on their next use.
  */
 function kataDrill(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const argv = [
-    path.join(repoRoot, 'harness/bin/kata.mjs'),
-    'drill',
-    ...args,
-    '--data-dir',
-    dataDir,
-  ];
+  return kata('drill', ...args);
+}
+
+/** Runs the kata CLI on the suite's cluster: `kata VERB ... --data-dir <the suite's>`. */
+function kata(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const argv = [path.join(repoRoot, 'harness/bin/kata.mjs'), ...args, '--data-dir', dataDir];
   const env = { ...process.env, NO_COLOR: '1' };
   return new Promise((resolve) => {
     execFile(process.execPath, argv, { cwd: repoRoot, env }, (error, stdout, stderr) =>
@@ -167,6 +169,40 @@ describe('kata drill on a running cluster', () => {
     }
   }, 120_000);
 
+  test('kubelet-upgrade: kata upgrade kubelet leaves the pods running, and without a drain first the drill does not pass', async () => {
+    const scene = sceneFrom(dataDir);
+    try {
+      await kubeletUpgrade.prepare(scene);
+      const onNode2 = async () =>
+        (await scene.client.resource<Pod>('pods', 'checkout').list()).items.filter(
+          (pod) => pod.spec.nodeName === 'node-2',
+        );
+      const before = (await onNode2()).map((pod) => pod.metadata.uid);
+      const upgraded = await kata('upgrade', 'kubelet', '--node', 'node-2', '--use', 'solutions');
+      expect(upgraded.code, `kata upgrade kubelet: ${upgraded.stderr}`).toBe(0);
+      expect(upgraded.stdout, 'kata upgrade kubelet on a node not cordoned').toMatch(
+        /node-2 is not cordoned[\s\S]*kubelet-node-2 runs with --use solutions/,
+      );
+      const after = await onNode2();
+      expect(
+        after.map((pod) => pod.metadata.uid),
+        "node-2's pods across the kubelet's restart",
+      ).toEqual(before);
+      const verdict = await kubeletUpgrade.verify(scene);
+      expect(verdict.reasons.join('; '), 'verify after an upgrade with no drain').toMatch(
+        /still runs on node-2: it was not drained/,
+      );
+      const twice = await kata('upgrade', 'kubelet', '--node', 'node-2', '--use', 'solutions');
+      expect(twice.stdout, 'kata upgrade kubelet again').toContain('nothing to do');
+      const unknown = await kata('upgrade', 'kubelet', '--node', 'node-9', '--use', 'solutions');
+      expect(unknown.stderr.trim(), 'kata upgrade kubelet on a node that is not there').toMatch(
+        /^kata: no node "node-9" in the cluster; its nodes are node-1, node-2$/,
+      );
+    } finally {
+      await kubeletUpgrade.cleanUp(scene);
+    }
+  }, 180_000);
+
   for (const drill of drills)
     test(`${drill.name}: verify fails once broken and passes after the fix`, async () => {
       const scene = sceneFrom(dataDir);
@@ -217,6 +253,28 @@ describe.skipIf(!hasKubectl)('drills fixed with kubectl', () => {
         await drill.cleanUp(scene);
       }
     }, 180_000);
+
+  test("kubelet-upgrade: kubeadm's flow, kubectl drain, kata upgrade kubelet, kubectl uncordon", async () => {
+    const scene = sceneFrom(dataDir);
+    const kubectl = kubectlFor(scene.cluster.apiserver, 60_000);
+    try {
+      await kubeletUpgrade.prepare(scene);
+      await showsSymptom(kubeletUpgrade, scene, 60_000);
+      const drained = await kubectl.run('drain', 'node-2', '--ignore-daemonsets', '--timeout=90s');
+      expect(drained.code, `kubectl drain node-2: ${drained.stderr}`).toBe(0);
+      const upgraded = await kata('upgrade', 'kubelet', '--node', 'node-2', '--use', 'solutions');
+      expect(upgraded.code, `kata upgrade kubelet: ${upgraded.stderr}`).toBe(0);
+      expect(upgraded.stdout, 'kata upgrade kubelet on a cordoned node').toContain(
+        'kubectl uncordon node-2',
+      );
+      const uncordoned = await kubectl.run('uncordon', 'node-2');
+      expect(uncordoned.code, `kubectl uncordon node-2: ${uncordoned.stderr}`).toBe(0);
+      await verifiesWithin(kubeletUpgrade, scene, 90_000);
+    } finally {
+      kubectl.close();
+      await kubeletUpgrade.cleanUp(scene);
+    }
+  }, 240_000);
 });
 
 describe.skipIf(hasKubectl)('drills fixed with kubectl', () => {

@@ -1,9 +1,10 @@
 // Acceptance (issue #35, the control plane as kubeadm runs it): on `kata up --kubeadm` the store,
 // the API server, the controller-manager and the scheduler are static pods of node-1's kubelet, so
-// kube-system lists them as mirror pods, beside kube-proxy's DaemonSet pod and the DNS's Deployment
+// kube-system lists them as mirror pods on the node's IP (hostNetwork), beside kube-proxy's DaemonSet pod and the DNS's Deployment
 // pod; removing the API server's manifest stops it and putting
 // it back brings it back; `kata upgrade scheduler --use solutions` rolls the scheduler while a
-// Deployment keeps scaling.
+// Deployment keeps scaling. A mirror pod deleted through the API comes back with its static pod
+// untouched, and `kata components`, `kata kill` and `kata restart` reach the pods.
 import { spawn } from 'node:child_process';
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
@@ -80,7 +81,25 @@ describe(`The control plane as static pods${hasKubectl ? '' : ` (${noKubectl})`}
         expect(pod!.metadata.ownerReferences?.[0]?.kind, `${name}'s owner`).toBe('Node');
         expect(pod!.spec.nodeName, `${name}'s node`).toBe('node-1');
         expect(pod!.metadata.labels?.tier, `${name}'s tier label`).toBe('control-plane');
+        expect(pod!.status?.hostIP, `${name}'s host IP`).toMatch(/^127\./);
+        expect(pod!.status?.podIP, `${name}'s pod IP, on the node's network`).toBe(
+          pod!.status?.hostIP,
+        );
       }
+      const wide = await kubectl('get', 'pods', '-n', 'kube-system', '-o', 'wide');
+      const node = await kubectl(
+        'get',
+        'node',
+        'node-1',
+        '-o',
+        'jsonpath={.status.addresses[0].address}',
+      );
+      expect(wide.stdout, 'kubectl get pods -o wide: the API server on the node IP').toMatch(
+        new RegExp(
+          `^kube-apiserver-node-1\\s.*\\s${node.stdout.trim().replaceAll('.', '\\.')}\\s+node-1\\s`,
+          'm',
+        ),
+      );
     },
   );
 
@@ -174,5 +193,87 @@ describe(`The control plane as static pods${hasKubectl ? '' : ` (${noKubectl})`}
       );
     },
     150_000,
+  );
+
+  test.skipIf(!hasKubectl)(
+    'a mirror pod deleted through the API comes back; its static pod keeps running',
+    async () => {
+      const name = 'kube-controller-manager-node-1';
+      const startedAt = (pod?: Pod) =>
+        pod?.status?.containerStatuses?.[0]?.state?.running?.startedAt;
+      const before = (await systemPods()).get(name);
+      expect(startedAt(before), `${name}'s container before`).toBeTruthy();
+      const deleted = await kubectl('delete', 'pod', name, '-n', 'kube-system', '--wait=false');
+      expect(deleted.code, `kubectl delete pod ${name}: ${deleted.stderr}`).toBe(0);
+      let after: Pod | undefined;
+      await waitFor(
+        async () => {
+          after = (await systemPods()).get(name);
+          return (
+            after !== undefined &&
+            after.metadata.uid !== before!.metadata.uid &&
+            startedAt(after) !== undefined
+          );
+        },
+        `a new mirror pod ${name} with its status`,
+        60_000,
+      );
+      expect(after!.metadata.annotations?.[mirrorPodAnnotation], 'the new mirror pod').toBe(
+        before!.metadata.annotations?.[mirrorPodAnnotation],
+      );
+      expect(startedAt(after), 'the static pod was not restarted by the deletion').toBe(
+        startedAt(before),
+      );
+    },
+    90_000,
+  );
+
+  test.skipIf(!hasKubectl)(
+    "kata components lists the pods; kata kill sets a static pod's manifest aside, kata restart brings it back",
+    async () => {
+      const args = ['--data-dir', running!.dataDir];
+      const listed = await runKata(['components', ...args]);
+      expect(listed.code, `kata components: ${listed.output}`).toBe(0);
+      for (const row of [
+        /^store\s+running\s+ok\s+pod\/etcd-node-1\s/m,
+        /^apiserver\s+running\s+ok\s+pod\/kube-apiserver-node-1\s/m,
+        /^scheduler\s+running\s+ok\s+pod\/kube-scheduler-node-1\s/m,
+        /^proxy-node-1\s+running\s+ok\s+pod\/kube-proxy-/m,
+        /^dns\s+running\s+ok\s+pod\/kube-dns-/m,
+      ])
+        expect(listed.output, 'kata components under --kubeadm').toMatch(row);
+      const file = manifestFile(path.join(running!.dataDir, 'nodes', 'node-1'), 'scheduler');
+      const killed = await runKata(['kill', 'scheduler', ...args]);
+      expect(killed.code, `kata kill scheduler: ${killed.output}`).toBe(0);
+      expect(existsSync(file), "the scheduler's manifest once killed").toBe(false);
+      await waitFor(
+        async () => !(await systemPods()).has('kube-scheduler-node-1'),
+        "the scheduler's mirror pod gone",
+        60_000,
+      );
+      const down = await runKata(['components', ...args]);
+      expect(down.output, 'kata components with the scheduler killed').toMatch(
+        /^scheduler\s+killed\s/m,
+      );
+      const restarted = await runKata(['restart', 'scheduler', ...args]);
+      expect(restarted.code, `kata restart scheduler: ${restarted.output}`).toBe(0);
+      expect(existsSync(file), "the scheduler's manifest once restarted").toBe(true);
+      await waitFor(
+        async () => (await systemPods()).get('kube-scheduler-node-1')?.status?.phase === 'Running',
+        "the scheduler's mirror pod back and Running",
+        60_000,
+      );
+      const dnsBefore = [...(await systemPods()).keys()].find((name) =>
+        name.startsWith('kube-dns-'),
+      );
+      const dns = await runKata(['restart', 'dns', ...args]);
+      expect(dns.code, `kata restart dns: ${dns.output}`).toBe(0);
+      const dnsAfter = [...(await systemPods()).values()]
+        .filter((pod) => !pod.metadata.deletionTimestamp)
+        .map((pod) => pod.metadata.name)
+        .filter((name) => name?.startsWith('kube-dns-'));
+      expect(dnsAfter, 'the DNS pod replaced by its Deployment').not.toContain(dnsBefore);
+    },
+    240_000,
   );
 });

@@ -54,6 +54,8 @@ export const suiteNodeIndexBase = {
   join: 236,
   /** 18a: `kata up --kubeadm`, the control plane as static pods (one node). */
   kubeadm: 10,
+  /** 18a: `kata up --kubeadm --store-replicas 3`, the store as kubeadm's external etcd. */
+  kubeadmExternalStore: 226,
 } as const;
 
 /** The add-on components a suite's cluster leaves out unless it asks (`more.skip`). */

@@ -529,11 +529,13 @@ export const verbs: Record<string, Verb> = {
     required: true,
   },
   upgrade: {
-    usage: 'kata upgrade <component> --use mine|solutions|auto [--data-dir DIR]',
+    usage:
+      'kata upgrade <component> --use mine|solutions|auto [--data-dir DIR] | kata upgrade kubelet --node NAME --use ...',
     summary:
-      'one control-plane component of a kata up --kubeadm cluster, replaced as kubeadm upgrade does: its static pod manifest rewritten, the kubelet rolls it',
+      "one control-plane component of a kata up --kubeadm cluster, replaced as kubeadm upgrade does: its static pod manifest rewritten, the kubelet rolls it; or one node's kubelet, restarted with other code (drain the node first)",
     flags: {
       use: { type: 'string', description: 'whose code the component runs from now on' },
+      node: { type: 'string', description: 'with kubelet: the node whose kubelet to replace' },
       'data-dir': dataDirFlag,
     },
     positional: 'component',

@@ -107,6 +107,25 @@ describe('The process runtime', () => {
     expect(third.ip, 'a stopped sandbox gives its IP back').toBe('127.244.201.2');
   });
 
+  test("a pod on the node's network (hostNetwork) gets the node's IP, and takes none of the podCIDR", async () => {
+    const runtime = new ProcessRuntime({
+      stateDir: newStateDir(),
+      podCidr,
+      nodeIp: '127.20.0.201',
+      hostNetwork: async ({ name }) => name === 'etcd-node-1',
+    });
+    runtimes.push(runtime);
+    const config = (name: string) => ({
+      metadata: { name, namespace: 'kube-system', uid: name, attempt: 0 },
+    });
+    const onHost = await runtime.podSandboxStatus(
+      await runtime.runPodSandbox(config('etcd-node-1')),
+    );
+    const onPods = await runtime.podSandboxStatus(await runtime.runPodSandbox(config('web')));
+    expect(onHost.ip, "the hostNetwork pod's IP").toBe('127.20.0.201');
+    expect(onPods.ip, 'the next pod, the first address of the podCIDR').toBe('127.244.201.2');
+  });
+
   test('an echo container answers HTTP on its pod IP and containerPort with its pod name', async () => {
     const runtime = openRuntime();
     const ip = '127.244.201.2';

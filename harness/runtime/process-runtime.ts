@@ -5,7 +5,9 @@
 // IP from the node's podCIDR on loopback (see ../network.ts), which its containers listen on, as a
 // CNI plugin would give it an address on the pod network. In the single-address network mode every
 // sandbox's IP is 127.0.0.1, and the ports a container is given (KATA_CONTAINER_PORTS) are the ones
-// its pod's ports were published on (../components/host-ports.ts).
+// its pod's ports were published on (../components/host-ports.ts). A pod on the node's network
+// (spec.hostNetwork, as the hostNetwork option says) gets the node's IP instead, as kubeadm's
+// control-plane pods show it.
 //
 // Everything the runtime knows is kept in its state directory, so a new runtime object (after a
 // kubelet restart) opening the same directory sees the same sandboxes and the containers still
@@ -73,6 +75,7 @@ import {
   type Mount,
   type PodSandboxConfig,
   type PodSandboxFilter,
+  type PodSandboxMetadata,
   type PodSandboxStatus,
 } from './cri.ts';
 import { readLogFile } from './cri-log.ts';
@@ -97,6 +100,13 @@ export interface ProcessRuntimeOptions {
   images?: ImageTable;
   /** single: every sandbox's IP is 127.0.0.1, whatever the podCIDR. loopback by default. */
   network?: NetworkMode;
+  /**
+   * Whether a pod shares the node's network (spec.hostNetwork; the CRI's namespace option NODE):
+   * its sandbox then has the node's IP, `nodeIp`, rather than one of the podCIDR. None: no pod does.
+   */
+  hostNetwork?: (sandbox: PodSandboxMetadata) => Promise<boolean>;
+  /** The node's IP, for the pods on its network. */
+  nodeIp?: string;
 }
 
 /** What the runtime remembers about a container; its state comes from the shim's files. */
@@ -135,6 +145,7 @@ interface ExitFile {
 }
 
 export class ProcessRuntime implements ContainerRuntime {
+  private readonly options: ProcessRuntimeOptions;
   private readonly stateDir: string;
   private readonly podCidr: Cidr;
   private readonly images: ImageTable;
@@ -154,6 +165,7 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly exitListeners = new Set<(container: ContainerStatus) => void>();
 
   constructor(options: ProcessRuntimeOptions) {
+    this.options = options;
     this.stateDir = options.stateDir;
     this.podCidr = parseCidr(options.podCidr);
     this.images = options.images ?? defaultImageTable;
@@ -199,7 +211,9 @@ export class ProcessRuntime implements ContainerRuntime {
   // --- Pod sandboxes ------------------------------------------------------------------------------
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    const ip = this.allocateIp();
+    const { nodeIp, hostNetwork } = this.options;
+    const onHost = nodeIp !== undefined && (await hostNetwork?.(config.metadata));
+    const ip = onHost ? nodeIp : this.allocateIp();
     const sandbox: PodSandboxStatus = {
       id: newId(),
       metadata: { ...config.metadata },

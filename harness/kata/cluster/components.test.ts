@@ -47,4 +47,22 @@ describe('kata components', () => {
       'scheduler   killed    -        -     1          05 yours',
     ]);
   });
+
+  test('shows pod/<name> in the PID column for a component that runs as a pod (--kubeadm)', () => {
+    const lines = componentTable(
+      [
+        {
+          name: 'apiserver',
+          state: 'running',
+          restarts: 2,
+          chapters: ['03a reference'],
+          pod: 'kube-system/kube-apiserver-node-1',
+        },
+      ],
+      ['ok'],
+    );
+    expect(lines[1], 'the API server as a static pod').toBe(
+      'apiserver   running   ok       pod/kube-apiserver-node-1   2          03a reference',
+    );
+  });
 });

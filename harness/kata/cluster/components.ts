@@ -60,6 +60,12 @@ export interface ListedComponent {
   /** The URL it is waited for at: /readyz, /healthz or the store's /health. */
   health?: string;
   chapters: string[];
+  /** Whose code it runs: mine, solutions or auto. */
+  use?: string;
+  /** When its current process started (ISO 8601). */
+  startedAt?: string;
+  /** For a component that runs as a pod (--kubeadm): kube-system/<pod name>. */
+  pod?: string;
 }
 
 /**
@@ -78,7 +84,10 @@ export async function healthOf(url: string | undefined, timeoutMs = 2000): Promi
   }
 }
 
-/** The table `kata components` prints, columns padded to their widest cell. */
+/**
+ * The table `kata components` prints, columns padded to their widest cell. A component that runs
+ * as a pod (--kubeadm) shows pod/<name> in the PID column.
+ */
 export function componentTable(rows: ListedComponent[], health: string[]): string[] {
   const table = [
     ['COMPONENT', 'STATE', 'HEALTH', 'PID', 'RESTARTS', 'CHAPTERS'],
@@ -86,7 +95,8 @@ export function componentTable(rows: ListedComponent[], health: string[]): strin
       row.name,
       row.state,
       health[index] ?? '-',
-      String(row.pid ?? '-'),
+      // A component that runs as a pod shows its pod: its process is the kubelet's to know.
+      String(row.pid ?? (row.pod ? `pod/${row.pod.split('/')[1]}` : '-')),
       String(row.restarts),
       row.chapters.join(', '),
     ]),

@@ -4,6 +4,7 @@
 // --use; the kubelet sees a changed file, stops the old pod and starts the new one; this waits until
 // the component's mirror pod carries the new manifest's hash and is Ready. One component at a time,
 // the others serving throughout; the API server's own upgrade leaves the API a few seconds away.
+// `kata upgrade kubelet --node NAME` replaces one node's kubelet instead (./kubelet-upgrade.ts).
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -34,7 +35,7 @@ function componentKind(name: string | undefined): ComponentKind {
   const found = kinds.find(([kind, podName]) => name === kind || name === podName);
   if (!found)
     throw new UsageError(
-      `kata upgrade takes a control-plane component: ${kinds.map(([kind]) => kind).join(', ')}${name ? `, not "${name}"` : ''}`,
+      `kata upgrade takes a control-plane component (${kinds.map(([kind]) => kind).join(', ')}) or kubelet --node NAME${name ? `, not "${name}"` : ''}`,
     );
   return found[0];
 }
@@ -65,6 +66,8 @@ async function rolled(client: ApiClient, name: string, before: string | undefine
 
 /** `kata upgrade <component> --use mine|solutions [--data-dir DIR]`. */
 export async function upgrade(name: string | undefined, flags: Flags): Promise<number> {
+  // A node's kubelet is not a static pod: it is replaced in place (./kubelet-upgrade.ts).
+  if (name === 'kubelet') return (await import('./kubelet-upgrade.ts')).upgradeKubelet(flags);
   const kind = componentKind(name);
   const use = flags.use;
   if (typeof use !== 'string' || !isUse(use))

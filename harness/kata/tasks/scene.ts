@@ -28,6 +28,10 @@ export function sceneFrom(dataDir: string): TaskScene {
 export interface ComponentStatus {
   name: string;
   state: 'starting' | 'running' | 'exited' | 'killed';
+  /** Whose code it runs: mine, solutions or auto. */
+  use?: string;
+  /** When its current process started (ISO 8601). */
+  startedAt?: string;
 }
 
 function askControl(scene: TaskScene, method: 'GET' | 'POST', route: string) {
@@ -44,9 +48,17 @@ export async function killComponent(scene: TaskScene, name: string): Promise<voi
   await askControl(scene, 'POST', `kill/${encodeURIComponent(name)}`);
 }
 
-/** Starts a component again (`kata restart NAME`); resolves once it is up. */
-export async function restartComponent(scene: TaskScene, name: string): Promise<void> {
-  await askControl(scene, 'POST', `restart/${encodeURIComponent(name)}`);
+/**
+ * Starts a component again (`kata restart NAME`); resolves once it is up. With `use`, it runs that
+ * code from then on (`kata upgrade kubelet`).
+ */
+export async function restartComponent(
+  scene: TaskScene,
+  name: string,
+  use?: string,
+): Promise<void> {
+  const query = use ? `?use=${encodeURIComponent(use)}` : '';
+  await askControl(scene, 'POST', `restart/${encodeURIComponent(name)}${query}`);
 }
 
 /** Restarts a component only if it is not running: cleaning up after a drill that killed it. */

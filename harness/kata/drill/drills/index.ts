@@ -5,6 +5,7 @@ import type { Task } from '../../tasks/task.ts';
 import { crashLoop } from './crash-loop.ts';
 import { kubeconfigServer } from './kubeconfig-server.ts';
 import { kubeletStopped } from './kubelet-stopped.ts';
+import { kubeletUpgrade } from './kubelet-upgrade.ts';
 import { missingImage } from './missing-image.ts';
 import { nodePortTaken } from './nodeport-taken.ts';
 import { readinessProbe } from './readiness-probe.ts';
@@ -28,6 +29,7 @@ export const drills: Task[] = [
   readinessProbe,
   untoleratedTaint,
   nodePortTaken,
+  kubeletUpgrade,
   stuckRollout,
   storeStopped,
 ];
