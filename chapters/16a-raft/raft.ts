@@ -297,16 +297,18 @@ export class Raft implements RaftNode {
 
   /**
    * On the leader: `to` needs entries the log no longer holds, so it is sent the snapshot, and
-   * next moves past it (a lost snapshot comes back as a refusal, and is sent again).
+   * next moves past it (a lost snapshot comes back as a refusal, and is sent again). A read's
+   * `context` rides along, as on an Append.
    */
-  private sendSnapshot(to: NodeId): void {
+  private sendSnapshot(to: NodeId, context?: string): void {
     throw new NotImplemented('Raft.sendSnapshot', '§ Snapshots');
   }
 
   /**
    * A follower's side of InstallSnapshot. A snapshot at or below the commit index brings nothing;
    * one whose last entry this log holds only commits up to it; any other replaces the whole log,
-   * and the next Ready hands it over to persist and load. The answer is an AppendResponse.
+   * and the next Ready hands it over to persist and load. The answer is an AppendResponse, which
+   * echoes a read's context.
    */
   private handleSnapshot(m: Message): void {
     throw new NotImplemented('Raft.handleSnapshot', '§ Snapshots');

@@ -311,7 +311,7 @@ export class Raft implements RaftNode {
   sendAppend(to: NodeId, context?: string): void {
     const progress = this.progress.get(to)!;
     const prevIndex = progress.next - 1;
-    if (this.log.term(prevIndex) === undefined) return this.sendSnapshot(to);
+    if (this.log.term(prevIndex) === undefined) return this.sendSnapshot(to, context);
     const entries = this.log.entriesFrom(progress.next, this.maxEntriesPerAppend);
     this.send({
       type: 'Append',
@@ -500,23 +500,40 @@ export class Raft implements RaftNode {
 
   /**
    * On the leader: `to` needs entries the log no longer holds, so it is sent the snapshot, and
-   * next moves past it (a lost snapshot comes back as a refusal, and is sent again).
+   * next moves past it (a lost snapshot comes back as a refusal, and is sent again). A read's
+   * `context` rides along, as on an Append.
    */
-  private sendSnapshot(to: NodeId): void {
+  private sendSnapshot(to: NodeId, context?: string): void {
     const snapshot = this.snapshot!;
-    this.send({ type: 'Snapshot', to, term: this.term, index: 0, logTerm: 0, snapshot });
+    this.send({
+      type: 'Snapshot',
+      to,
+      term: this.term,
+      index: 0,
+      logTerm: 0,
+      snapshot,
+      ...(context ? { context } : {}),
+    });
     this.progress.get(to)!.next = snapshot.index + 1;
   }
 
   /**
    * A follower's side of InstallSnapshot. A snapshot at or below the commit index brings nothing;
    * one whose last entry this log holds only commits up to it; any other replaces the whole log,
-   * and the next Ready hands it over to persist and load. The answer is an AppendResponse.
+   * and the next Ready hands it over to persist and load. The answer is an AppendResponse, which
+   * echoes a read's context.
    */
   private handleSnapshot(m: Message): void {
     const snapshot = m.snapshot!;
     const respond = (index: number) =>
-      this.send({ type: 'AppendResponse', to: m.from, term: this.term, index, logTerm: 0 });
+      this.send({
+        type: 'AppendResponse',
+        to: m.from,
+        term: this.term,
+        index,
+        logTerm: 0,
+        ...(m.context ? { context: m.context } : {}),
+      });
     if (snapshot.index <= this.log.committed) return respond(this.log.committed);
     if (this.log.matchTerm(snapshot.index, snapshot.term)) {
       this.log.commitTo(snapshot.index);
