@@ -338,6 +338,7 @@ async function startReplicatedStore(
   }
   log(`name = ${flags.name}, a member of ${peers.map((peer) => peer.name).join(', ')}`);
   log(`data dir = ${flags.dataDir}`);
+  log(`snapshot count = ${flags.snapshotCount ?? 100_000}`);
   log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
   log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
   log(`chapter 16a, Raft: ${describeSource(raftDir)}`);
