@@ -8,7 +8,9 @@
 // the leader knows of each follower's log (match: the last index known equal; next: the next to send);
 // a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
 // timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow);
-// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader.
+// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader;
+// a *snapshot* is the state machine's state at an applied index, which lets the log drop (compact) the
+// entries up to it; a follower that needs such an entry is sent the snapshot instead (InstallSnapshot).
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   None,
@@ -21,6 +23,7 @@ import {
   type ReadState,
   type Ready,
   type Role,
+  type Snapshot,
 } from '../../harness/contracts/raft.ts';
 import { RaftLog } from './log.ts';
 
@@ -61,6 +64,10 @@ export class Raft implements RaftNode {
   /** On the leader: reads waiting for a quorum's answers, oldest first, with who answered. */
   private pendingReads: Array<{ context: string; index: number; acks: Set<NodeId> }> = [];
   private readStates: ReadState[] = [];
+  /** The latest snapshot: what a follower behind the compacted log is sent. */
+  private snapshot: Snapshot | undefined;
+  /** A leader's snapshot this node installed, for the next Ready to hand over. */
+  private installedSnapshot: Snapshot | undefined;
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -75,7 +82,8 @@ export class Raft implements RaftNode {
     const hardState = options.storage.hardState();
     this.term = hardState.term;
     this.vote = hardState.vote;
-    this.log = new RaftLog(options.storage.entries(), hardState.commit);
+    this.snapshot = options.storage.snapshot?.();
+    this.log = new RaftLog(options.storage.entries(), hardState.commit, this.snapshot);
     this.persistedState = hardState;
     this.resetElectionTimer();
   }
@@ -277,9 +285,39 @@ export class Raft implements RaftNode {
     throw new NotImplemented('Raft.confirmRead', '§ Linearizable reads');
   }
 
+  // Snapshots: compaction, and InstallSnapshot for a follower behind it.
+
   /**
-   * Hands over the work: the hard state if it changed, the entries not yet persisted, the entries
-   * newly committed, the messages and the reads confirmed (when there are some), each given once.
+   * The program applied every entry up to `index` and hands over its state there: that becomes this
+   * node's snapshot (with the entry's term and the members), and the log drops what it covers.
+   */
+  compact(index: number, data: string): Snapshot {
+    throw new NotImplemented('Raft.compact', '§ Snapshots');
+  }
+
+  /**
+   * On the leader: `to` needs entries the log no longer holds, so it is sent the snapshot, and
+   * next moves past it (a lost snapshot comes back as a refusal, and is sent again). A read's
+   * `context` rides along, as on an Append.
+   */
+  private sendSnapshot(to: NodeId, context?: string): void {
+    throw new NotImplemented('Raft.sendSnapshot', '§ Snapshots');
+  }
+
+  /**
+   * A follower's side of InstallSnapshot. A snapshot at or below the commit index brings nothing;
+   * one whose last entry this log holds only commits up to it; any other replaces the whole log,
+   * and the next Ready hands it over to persist and load. The answer is an AppendResponse, which
+   * echoes a read's context.
+   */
+  private handleSnapshot(m: Message): void {
+    throw new NotImplemented('Raft.handleSnapshot', '§ Snapshots');
+  }
+
+  /**
+   * Hands over the work: a snapshot installed (when there is one), the hard state if it changed, the
+   * entries not yet persisted, the entries newly committed, the messages and the reads confirmed
+   * (when there are some), each given once.
    */
   ready(): Ready {
     throw new NotImplemented('Raft.ready', '§ Elections');

@@ -7,6 +7,10 @@
 // ReadIndex): its commit index once a quorum confirmed it still leads, so the member's state is at
 // least as new as any write acknowledged before the read.
 //
+// Every --snapshot-count applied entries, the member snapshots the store and hands the snapshot to
+// its node, which compacts the log; a snapshot the leader sends instead of entries replaces the
+// store's state, in the apply chain's order.
+//
 // Words: a *proposal* is a command offered to the leader's log; it is *applied* when the state
 // machine has run it; *the state machine* is the store (chapters 01 and 02) that each member keeps.
 import { NotImplemented } from '../../harness/not-implemented.ts';
@@ -17,6 +21,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftStorage,
+  type Snapshot,
 } from '../../harness/contracts/raft.ts';
 import type {
   Applied,
@@ -45,6 +50,9 @@ export class RaftMember implements ReplicatedMember {
   private readonly storage: RaftStorage;
   private readonly sendMessages: (messages: Message[]) => void;
   private readonly applyCommand: MemberOptions['apply'];
+  private readonly options: MemberOptions;
+  /** The index of the last snapshot, taken here or installed. */
+  private snapshotIndex: number;
   /** Proposals of this member waiting for their entry to be applied, by index. */
   private readonly pending = new Map<number, Pending>();
   /** Waiters for the applied index to reach a value. */
@@ -61,11 +69,16 @@ export class RaftMember implements ReplicatedMember {
   private lastQueued = 0;
   private applying: Promise<void> = Promise.resolve();
 
+  /** A member whose storage holds a snapshot starts with it applied: the store was loaded from it. */
   constructor(options: MemberOptions) {
     this.node = options.node;
     this.storage = options.storage;
     this.sendMessages = options.send;
     this.applyCommand = options.apply;
+    this.options = options;
+    this.snapshotIndex = options.storage.snapshot?.()?.index ?? 0;
+    this.appliedIndex = this.snapshotIndex;
+    this.lastQueued = this.snapshotIndex;
   }
 
   /** One unit of logical time, then a turn of the Ready loop. */
@@ -87,6 +100,27 @@ export class RaftMember implements ReplicatedMember {
    */
   handleReady(): void {
     throw new NotImplemented('RaftMember.handleReady', '§ The member');
+  }
+
+  /** Chains loading a leader's snapshot after the applies before it. */
+  private queueRestore(snapshot: Snapshot): void {
+    throw new NotImplemented('RaftMember.queueRestore', '§ Snapshots');
+  }
+
+  /**
+   * Loads the snapshot into the store: everything up to its index counts as applied. Proposals
+   * waiting at those indexes will never see their entries here: their clients hear so.
+   */
+  private async restoreSnapshot(snapshot: Snapshot): Promise<void> {
+    throw new NotImplemented('RaftMember.restoreSnapshot', '§ Snapshots');
+  }
+
+  /**
+   * etcd's triggerSnapshot: once --snapshot-count entries were applied since the last snapshot,
+   * the store's state becomes the node's snapshot, persisted before the log is cut behind it.
+   */
+  private async maybeSnapshot(): Promise<void> {
+    throw new NotImplemented('RaftMember.maybeSnapshot', '§ Snapshots');
   }
 
   /** Chains an entry's apply after the previous one's, so the store sees the log's order. */

@@ -2,7 +2,9 @@
 // append-only file, each record a line of JSON written and fsynced before the node answers anyone.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
-// This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records).
+// This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records). A snapshot
+// goes in a file of its own, <data dir>/member/snap/snapshot.json (etcd's member/snap/*.snap), and
+// the log is then written again without the entries it covers: log compaction on disk.
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   closeSync,
@@ -10,34 +12,53 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   truncateSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Entry, HardState, RaftStorage } from '../../harness/contracts/raft.ts';
+import type { Entry, HardState, RaftStorage, Snapshot } from '../../harness/contracts/raft.ts';
 
 /** One line of the file: a new hard state, or entries from an index on. */
 export type StorageRecord = { hardState: HardState } | { entries: Entry[] };
 
 /**
  * Replays records in order: the last hard state wins, and each record of entries cuts the log at
- * its first index before appending. A line that is not whole JSON ends the replay (a torn write).
+ * its first index before appending (a compacted log starts after index 1). A line that is not whole
+ * JSON ends the replay (a torn write).
  */
 export function replayRecords(lines: string[]): { hardState: HardState; entries: Entry[] } {
   throw new NotImplemented('replayRecords', '§ Raft storage');
 }
 
-/** The storage of one member, in <data dir>/member/raft/log.jsonl. */
-export class FileRaftStorage implements RaftStorage {
-  private readonly file: number;
-  private state: HardState;
-  private readonly log: Entry[];
+/**
+ * What a snapshot leaves of a log: all of it if it starts just after the snapshot (written again
+ * after it), the entries after its index if the log holds that index with its term (the log agrees
+ * with it), none otherwise.
+ */
+export function entriesAfter(log: Entry[], snapshot: Snapshot): Entry[] {
+  throw new NotImplemented('entriesAfter', '§ Snapshots');
+}
 
-  /** Opens (or creates) the file and reads back what it holds. */
+/** The storage of one member, in <data dir>/member/raft/log.jsonl and member/snap/snapshot.json. */
+export class FileRaftStorage implements RaftStorage {
+  private file: number;
+  private state: HardState;
+  private log: Entry[];
+  private saved: Snapshot | undefined;
+  private readonly logPath: string;
+  private readonly snapPath: string;
+
+  /** Opens (or creates) the files and reads back what they hold. */
   constructor(dataDir: string) {
     const dir = path.join(dataDir, 'member', 'raft');
     mkdirSync(dir, { recursive: true });
+    mkdirSync(path.join(dataDir, 'member', 'snap'), { recursive: true });
+    this.snapPath = path.join(dataDir, 'member', 'snap', 'snapshot.json');
+    this.saved = readSnapshot(this.snapPath);
     const file = path.join(dir, 'log.jsonl');
+    this.logPath = file;
     let text = '';
     try {
       text = readFileSync(file, 'utf8');
@@ -49,8 +70,20 @@ export class FileRaftStorage implements RaftStorage {
     if (whole < text.length) truncateSync(file, whole);
     const replayed = replayRecords(text.slice(0, whole).split('\n'));
     this.state = replayed.hardState;
-    this.log = replayed.entries;
+    this.log = this.saved ? entriesAfter(replayed.entries, this.saved) : replayed.entries;
     this.file = openSync(file, 'a');
+  }
+
+  snapshot(): Snapshot | undefined {
+    return this.saved && { ...this.saved, peers: [...this.saved.peers] };
+  }
+
+  /**
+   * Writes the snapshot (to a new file, fsynced, then renamed over the old: a crash leaves one or
+   * the other whole), then writes the log again with only the hard state and the entries after it.
+   */
+  saveSnapshot(snapshot: Snapshot): void {
+    throw new NotImplemented('FileRaftStorage.saveSnapshot', '§ Snapshots');
   }
 
   hardState(): HardState {
@@ -69,4 +102,24 @@ export class FileRaftStorage implements RaftStorage {
   close(): void {
     closeSync(this.file);
   }
+}
+
+/** The snapshot file's snapshot, if there is one. */
+function readSnapshot(file: string): Snapshot | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Replaces `file` with `text` whole: written to a temporary file, fsynced, renamed over it. */
+function writeWhole(file: string, text: string): void {
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, text);
+  const handle = openSync(temporary, 'r');
+  fsyncSync(handle);
+  closeSync(handle);
+  renameSync(temporary, file);
 }

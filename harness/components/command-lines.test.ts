@@ -137,6 +137,7 @@ describe('The store command line', () => {
       initialClusterState: 'new',
       initialClusterToken: 'etcd-cluster',
       heartbeatInterval: 100,
+      snapshotCount: 100000,
       use: 'auto',
     });
     expect(parseStoreFlags([]).dataDir, 'the data directory of the default name').toBe(
@@ -172,14 +173,16 @@ describe('The store command line', () => {
       ['--advertise-client-urls', ''],
       ['--listen-peer-urls', 'bad'],
       ['--use', 'q'],
+      ['--snapshot-count', '0'],
     ].map((argv) => usageProblem(() => parseStoreFlags(argv)));
-    expect(problems, 'the messages of six mistakes').toEqual([
-      'unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --initial-cluster, --initial-advertise-peer-urls, --initial-cluster-state, --initial-cluster-token, --heartbeat-interval, --use',
+    expect(problems, 'the messages of seven mistakes').toEqual([
+      'unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --initial-cluster, --initial-advertise-peer-urls, --initial-cluster-state, --initial-cluster-token, --heartbeat-interval, --snapshot-count, --use',
       '--name needs a value',
       '--listen-client-urls: "https://x" is not a usable URL (only http:// is served)',
       '--advertise-client-urls: "" is not a usable URL (Invalid URL)',
       '--listen-peer-urls: "bad" is not a usable URL (Invalid URL)',
       '--use must be one of solutions, mine, auto, not "q"',
+      '--snapshot-count must be a whole number of entries above 0, not "0"',
     ]);
   });
 
@@ -188,7 +191,7 @@ describe('The store command line', () => {
     vi.spyOn(console, 'error').mockImplementation((text: string) => void printed.push(text));
     expect(await storeMain(['--bogus']), 'the exit code').toBe(2);
     expect(printed.join('\n').split('\n').slice(0, 2), 'what it printed first').toEqual([
-      'kata store: unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --initial-cluster, --initial-advertise-peer-urls, --initial-cluster-state, --initial-cluster-token, --heartbeat-interval, --use',
+      'kata store: unknown flag --bogus; the flags are --name, --data-dir, --listen-client-urls, --advertise-client-urls, --listen-peer-urls, --listen-metrics-urls, --restore-from, --initial-cluster, --initial-advertise-peer-urls, --initial-cluster-state, --initial-cluster-token, --heartbeat-interval, --snapshot-count, --use',
       'usage: kata run store [--name NAME] [--data-dir DIR] [--listen-client-urls URLS]',
     ]);
   });

@@ -47,6 +47,8 @@ export interface StoreFlags {
   initialClusterToken?: string;
   /** etcd's --heartbeat-interval in milliseconds: one Raft tick. */
   heartbeatInterval?: number;
+  /** etcd's --snapshot-count: applied entries between two snapshots of a replicated member. */
+  snapshotCount?: number;
   use: Use;
 }
 
@@ -55,7 +57,7 @@ const USAGE = `usage: kata run store [--name NAME] [--data-dir DIR] [--listen-cl
                       [--listen-metrics-urls URLS]
                       [--initial-cluster NAME=URL,...] [--initial-advertise-peer-urls URLS]
                       [--initial-cluster-state new|existing] [--initial-cluster-token TOKEN]
-                      [--heartbeat-interval MS] [--use solutions|mine|auto]`;
+                      [--heartbeat-interval MS] [--snapshot-count N] [--use solutions|mine|auto]`;
 
 /** Reads etcd-style flags with the shared parser; URL lists are comma-separated. */
 export function parseFlags(argv: string[]): StoreFlags {
@@ -72,6 +74,7 @@ export function parseFlags(argv: string[]): StoreFlags {
     'initial-cluster-state': 'string',
     'initial-cluster-token': 'string',
     'heartbeat-interval': 'string',
+    'snapshot-count': 'string',
     use: 'string',
   });
   const text = (name: string) => values.get(name) as string | undefined;
@@ -101,6 +104,12 @@ export function parseFlags(argv: string[]): StoreFlags {
       `--heartbeat-interval must be a whole number of milliseconds, not "${text('heartbeat-interval')}"`,
     );
   }
+  const snapshotCount = Number(text('snapshot-count') ?? '100000');
+  if (!Number.isInteger(snapshotCount) || snapshotCount < 1) {
+    throw new UsageError(
+      `--snapshot-count must be a whole number of entries above 0, not "${text('snapshot-count')}"`,
+    );
+  }
   return {
     initialCluster: text('initial-cluster'),
     initialAdvertisePeerUrls: values.has('initial-advertise-peer-urls')
@@ -109,6 +118,7 @@ export function parseFlags(argv: string[]): StoreFlags {
     initialClusterState: state,
     initialClusterToken: text('initial-cluster-token') ?? 'etcd-cluster',
     heartbeatInterval,
+    snapshotCount,
     name,
     dataDir: text('data-dir') ?? `${name}.etcd`,
     listenClientUrls,
@@ -148,6 +158,7 @@ async function loadImplementation({ storeDir, serverDir, grpcDir }: Implementati
     createStore: (snapshot?: StoreSnapshot): MvccStore => new Store({ snapshot }),
     DurableStore: durable.DurableStore,
     serializeSnapshot: durable.serializeSnapshot,
+    parseSnapshot: durable.parseSnapshot,
     createStoreServer,
     wal: await loadModule('02', 'wal.ts', serverDir),
     grpc: grpcDir
@@ -302,8 +313,8 @@ function raftDirs(use: Use): { raftDir: string; serverDir: string } {
 /**
  * A member of a replicated store (chapter 16b): --initial-cluster names several members. Its state
  * machine is chapter 01's store in memory behind chapter 02's server on a loopback port only this
- * member uses, rebuilt at every start by replaying the Raft log (its data directory's
- * member/raft/log.jsonl). Leases do not expire on their own here: each member's timer would revoke
+ * member uses, rebuilt at every start from its Raft snapshot (member/snap/snapshot.json, taken every
+ * --snapshot-count applied entries) and the Raft log after it (member/raft/log.jsonl). Leases do not expire on their own here: each member's timer would revoke
  * them out of the log's order, so lease expiry waits for a leader-driven revoke (not built).
  */
 async function startReplicatedStore(
@@ -327,16 +338,34 @@ async function startReplicatedStore(
   }
   log(`name = ${flags.name}, a member of ${peers.map((peer) => peer.name).join(', ')}`);
   log(`data dir = ${flags.dataDir}`);
+  log(`snapshot count = ${flags.snapshotCount ?? 100_000}`);
   log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
   log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
   log(`chapter 16a, Raft: ${describeSource(raftDir)}`);
   log(`chapter 16b, the member: ${describeSource(serverDir)}`);
-  const stateMachine = implementation.createStoreServer({
-    store: implementation.createStore(),
-    name: flags.name,
-    leaseExpiryIntervalMs: 2 ** 31 - 1,
-  } as Parameters<Implementation['createStoreServer']>[0]);
+  const serveStore = (store: MvccStore) =>
+    implementation.createStoreServer({
+      store,
+      name: flags.name,
+      leaseExpiryIntervalMs: 2 ** 31 - 1,
+    } as Parameters<Implementation['createStoreServer']>[0]);
+  let store = implementation.createStore();
+  let stateMachine = serveStore(store);
   const storeUrl = await stateMachine.listen(0, '127.0.0.1');
+  // A snapshot's data is the store as chapter 02's snapshot JSON; loading one starts a new store
+  // from it on a new port, and closes the old one (its watches end).
+  const snapshots = {
+    snapshot: async () => JSON.stringify(implementation.serializeSnapshot(store.snapshot())),
+    restore: async (data: string) => {
+      const loaded = implementation.createStore(implementation.parseSnapshot(Buffer.from(data)));
+      const server = serveStore(loaded);
+      const url = await server.listen(0, '127.0.0.1');
+      const old = stateMachine;
+      [store, stateMachine] = [loaded, server];
+      await old.close();
+      return url;
+    },
+  };
   const peerListen = flags.listenPeerUrls[0]!;
   let member;
   try {
@@ -347,6 +376,8 @@ async function startReplicatedStore(
       peers,
       createRaftNode,
       storeUrl,
+      stateMachine: snapshots,
+      snapshotCount: flags.snapshotCount,
       clientListen: flags.listenClientUrls.map((url) => ({
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 80),

@@ -26,6 +26,16 @@ export interface MemberOptions {
   send(messages: Message[]): void;
   /** Runs one client request on this member's store. Called one at a time, in log order. */
   apply(command: { path: string; body: string }): Promise<Applied>;
+  /**
+   * etcd's --snapshot-count: after this many entries applied since the last snapshot, the member
+   * takes one (stateSnapshot), hands it to its node (compact) and persists it (storage.saveSnapshot).
+   * Without it, or without stateSnapshot, the member never snapshots.
+   */
+  snapshotCount?: number;
+  /** The store's whole state, as text: a snapshot's data. Called between two applies. */
+  stateSnapshot?(): Promise<string>;
+  /** Replaces the store's state with a snapshot's data (one installed from the leader). */
+  restoreState?(data: string): Promise<void>;
 }
 
 /** member.ts's RaftMember, as the server drives it. */

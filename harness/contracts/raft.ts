@@ -28,9 +28,24 @@ export interface HardState {
 }
 
 /**
+ * A snapshot (etcd's raftpb.Snapshot): the state machine's state once it had applied every entry up
+ * to `index`, the term of that entry, and the members then (etcd's ConfState). `data` is opaque to
+ * Raft: only the program that made it can read it. With a snapshot, the entries up to its index can
+ * be dropped from the log (compaction).
+ */
+export interface Snapshot {
+  index: number;
+  term: number;
+  peers: NodeId[];
+  data: string;
+}
+
+/**
  * The messages between nodes (etcd's MsgPreVote, MsgVote, MsgApp and their responses). A heartbeat
  * is an Append with no entries, as in the Raft paper. TimeoutNow (etcd's MsgTimeoutNow) is a
- * leader handing over: it tells an up-to-date follower to campaign at once.
+ * leader handing over: it tells an up-to-date follower to campaign at once. Snapshot (etcd's MsgSnap,
+ * the paper's InstallSnapshot) carries the leader's snapshot to a follower that needs entries the
+ * leader has compacted; the follower answers with an AppendResponse.
  */
 export type MessageType =
   | 'PreVote'
@@ -39,7 +54,8 @@ export type MessageType =
   | 'VoteResponse'
   | 'Append'
   | 'AppendResponse'
-  | 'TimeoutNow';
+  | 'TimeoutNow'
+  | 'Snapshot';
 
 export interface Message {
   type: MessageType;
@@ -76,6 +92,8 @@ export interface Message {
    * index (etcd's heartbeat context), so the leader can count who still follows it since the read.
    */
   context?: string;
+  /** Snapshot: the leader's snapshot, for the follower to install. */
+  snapshot?: Snapshot;
 }
 
 /** A read confirmed by a quorum (etcd's ReadState): serve it once `index` is applied. */
@@ -87,6 +105,11 @@ export interface ReadState {
 
 /** What a node asks of the program around it, collected since the last Ready. */
 export interface Ready {
+  /**
+   * A snapshot from the leader, when the node installed one: persist it (storage.saveSnapshot)
+   * first, and load it into the state machine before applying committedEntries.
+   */
+  snapshot?: Snapshot;
   /** The hard state, when it changed: persist it before sending the messages. */
   hardState?: HardState;
   /**
@@ -108,10 +131,17 @@ export interface Ready {
  */
 export interface RaftStorage {
   hardState(): HardState;
-  /** Every persisted entry, from index 1 up. */
+  /** Every persisted entry, from index 1 up (after the snapshot's index when there is one). */
   entries(): Entry[];
   /** Persists a Ready's hard state (when present) and entries, replacing any from their index on. */
   save(hardState: HardState | undefined, entries: Entry[]): void;
+  /** The last snapshot persisted, if any (a storage without snapshots need not have this). */
+  snapshot?(): Snapshot | undefined;
+  /**
+   * Persists a snapshot and drops the entries up to its index. The entries after it stay only if
+   * the entry at its index has its term (the log agrees with it); otherwise they all go.
+   */
+  saveSnapshot?(snapshot: Snapshot): void;
 }
 
 export interface RaftOptions {
@@ -164,6 +194,12 @@ export interface RaftNode {
   readIndex(context: string): boolean;
   /** What to persist, send and apply since the last call; calling it hands the work over. */
   ready(): Ready;
+  /**
+   * The program has applied every entry up to `index` and hands over its state there (`data`): the
+   * node keeps it as its snapshot, drops the entries up to `index` from its log, and answers the
+   * snapshot for the program to persist (storage.saveSnapshot). `index` must be applied already.
+   */
+  compact(index: number, data: string): Snapshot;
 }
 
 /** The chapter's raft.ts, as the simulated network builds nodes. */

@@ -33,6 +33,8 @@ export interface DurableStoreModule {
   DurableStore: { open(options: DurableStoreOptions): Promise<DurableStore> };
   /** A store snapshot as the JSON a snapshot file of the log holds (a restore writes one). */
   serializeSnapshot(snapshot: StoreSnapshot): unknown;
+  /** The store snapshot in such JSON's bytes (a replicated member loads its Raft snapshot so). */
+  parseSnapshot(bytes: Uint8Array): StoreSnapshot;
 }
 
 /** wal.ts: what a restore needs of the log, to start a new data directory from a snapshot. */

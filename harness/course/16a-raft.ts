@@ -6,7 +6,7 @@ export const chapter16A: Chapter = {
   slug: 'raft',
   title: 'Raft',
   builds:
-    "Raft as a pure state machine in the style of etcd's raft package: elections with pre-vote, log replication with fast backtracking, the commit rule of Figure 8, persistence, check-quorum, leader transfer, ReadIndex; proven on a simulated network",
+    "Raft as a pure state machine in the style of etcd's raft package: elections with pre-vote, log replication with fast backtracking, the commit rule of Figure 8, persistence, check-quorum, leader transfer, ReadIndex, snapshots with log compaction and InstallSnapshot; proven on a simulated network",
   stages: [
     {
       title: 'The log: terms, the consistency check and conflicts',
@@ -54,6 +54,10 @@ export const chapter16A: Chapter = {
     {
       title: 'Leader transfer (TimeoutNow) and linearizable reads (ReadIndex)',
       from: 'Leader transfer > a leader hands over to a follower that matches its log: TimeoutNow at once',
+    },
+    {
+      title: 'Snapshots: log compaction and InstallSnapshot',
+      from: 'Snapshots > compaction drops the entries up to an applied index and keeps the term there',
     },
   ],
   hints: {
@@ -179,5 +183,23 @@ export const chapter16A: Chapter = {
       "handleAppend's respond() copies m.context onto every AppendResponse, the refusal too: a refusal of this term still says the member follows this leader. Lesson: § Linearizable reads.",
     'Linearizable reads > an answer for a later read confirms the earlier ones; a leader that steps down forgets its reads':
       'confirmRead finds the read by its context, adds the member, and at a quorum splices out that read and every one before it into readStates, in order. becomeFollower empties pendingReads. Lesson: § Linearizable reads.',
+    'Snapshots > compaction drops the entries up to an applied index and keeps the term there':
+      "The log keeps an offset (the snapshot's index) and its term: lastIndex is offset + entries.length, term(offset) is the kept term, below it undefined, and the other functions index entries from offset. compact(i) throws past applied, drops the entries up to i and moves the offset there. Lesson: § Snapshots.",
+    'Snapshots > a log built after a snapshot applies only what follows it; restoring one replaces the whole log':
+      "The constructor takes the snapshot's index and term: applied (and committed, at least) start at its index, so takeCommitted slices from applied - offset. restore(i, t) empties the entries and sets offset, its term, committed, applied and stable to i. Lesson: § Snapshots.",
+    'Snapshots > a node compacts at an applied index and answers the snapshot to persist':
+      "Raft.compact(index, data): throw unless log.term(index) is known and index is at most log.applied; keep { index, term, peers, data } as this node's snapshot, log.compact(index), and answer it. Lesson: § Snapshots.",
+    'Snapshots > a node starts again from a snapshot and the entries after it':
+      'The constructor reads storage.snapshot?.() and hands its index and term to the RaftLog with the entries after it; keep it as the snapshot to send. Lesson: § Snapshots.',
+    'Snapshots > a leader sends its snapshot to a follower that needs a compacted entry':
+      "In sendAppend, when log.term(next - 1) is undefined the entry is compacted: sendSnapshot(to) sends a Snapshot message carrying this node's snapshot and moves next to its index + 1. The follower's AppendResponse then counts like any acceptance. Lesson: § Snapshots.",
+    'Snapshots > a follower installs a snapshot: its log is replaced, and it persists the snapshot before answering':
+      "In step, treat Snapshot like Append (a leader's message: follow the sender, reset the election clock) and route it to handleSnapshot: log.restore(index, term), remember the snapshot for ready() to hand over once, and answer an AppendResponse with its index. Lesson: § Snapshots.",
+    'Snapshots > a snapshot the follower already has changes no log: it commits, or answers its commit':
+      'handleSnapshot checks before restoring: at or below the commit index, answer the commit index; if matchTerm(index, term) holds, the log already has it: commitTo(index) and answer. Only otherwise restore. Lesson: § Snapshots.',
+    'Snapshots > a follower cut off while the others compacted catches up through a snapshot':
+      "Nothing new if the unit tests pass: the member behind refuses Appends, the leader's next falls to a compacted index, and sendAppend turns into sendSnapshot. If no snapshot is sent, check the refusal path moves next back below the offset. Lesson: § Snapshots.",
+    'Snapshots > snapshots with crashes: members snapshot, crash, are cut off and come back on a lossy network':
+      'A restarted member starts from its snapshot; a lost Snapshot comes back as a refusal and is sent again; a late, duplicated one at or below the commit index must change nothing. Replay the printed seed to watch the events. Lesson: § Snapshots.',
   },
 };

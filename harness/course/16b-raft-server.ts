@@ -6,7 +6,7 @@ export const chapter16B: Chapter = {
   slug: 'raft-server',
   title: 'The replicated store',
   builds:
-    "An etcd-shaped member around chapter 16a's Raft: the log on disk, the Ready loop, writes through the log and forwarded to the leader, linearizable reads after a read index, peers on port 2380, etcd's status and member list",
+    "An etcd-shaped member around chapter 16a's Raft: the log on disk, the Ready loop, writes through the log and forwarded to the leader, linearizable reads after a read index, peers on port 2380, etcd's status and member list, snapshots every --snapshot-count entries with the log compacted behind them",
   stages: [
     {
       title: 'The Raft log on disk',
@@ -19,6 +19,10 @@ export const chapter16B: Chapter = {
     {
       title: 'Members over HTTP: forwarding, linearizable ranges, status',
       from: 'The member server > --initial-cluster numbers the members in its order, the same on every member',
+    },
+    {
+      title: 'Snapshots: the log compacted on disk, taken and installed by the member',
+      from: 'Snapshots > what a snapshot leaves of a log: the entries after it if the log agrees there, none otherwise',
     },
   ],
   hints: {
@@ -50,5 +54,15 @@ export const chapter16B: Chapter = {
       'proposeVia: when lead.id is not self, POST the command as JSON to <lead.peerUrl>/propose with an x-server-from header naming self; answer its status and body. readIndexVia: POST <lead.peerUrl>/readindex and read {index}. Lesson: § The member server.',
     'The member server > three members: a put sent to any member is read back from every one, and they agree on the leader':
       "proposeVia: on the leader (lead.id === self) the member's own propose; otherwise POST the command to <lead.peerUrl>/propose and hand back its status and body. readIndexVia: the same with /readindex, whose answer is {index}. Lesson: § The member server.",
+    'Snapshots > what a snapshot leaves of a log: the entries after it if the log agrees there, none otherwise':
+      "entriesAfter: a log starting at snapshot.index + 1 stays whole; otherwise find the entry at snapshot.index (log[index - first index]): if it has the snapshot's term, keep what follows it, else nothing. Lesson: § Snapshots.",
+    'Snapshots > the storage keeps a snapshot in its own file and writes the log again without what it covers':
+      'saveSnapshot: skip one not newer than the saved; writeWhole the snapshot file; keep entriesAfter in memory; then close the log file, writeWhole it with a hardState record and one entries record, and open it again for appending. save and replayRecords must cut a log whose first index is not 1. Lesson: § Snapshots.',
+    "Snapshots > a leader's snapshot that the log disagrees with leaves no entries; an older one changes nothing":
+      'saveSnapshot returns at once for a snapshot at or below the saved one. For a newer one, entriesAfter finds no agreeing entry at its index: the log in memory and on disk is left with none, and the snapshot is what the storage answers. Lesson: § Snapshots.',
+    'Snapshots > a member snapshots its store every snapshotCount applied entries, and its node compacts':
+      'After each applied entry (when snapshotCount is set), maybeSnapshot: once appliedIndex - snapshotIndex reaches snapshotCount, await stateSnapshot(), node.compact(appliedIndex, data), storage.saveSnapshot, remember the index. A failure must not break the apply chain. Lesson: § Snapshots.',
+    "Snapshots > a member loads the leader's snapshot into its store and counts it as applied":
+      "handleReady: storage.saveSnapshot(ready.snapshot) before save, and queueRestore after sending: chain restoreSnapshot, which awaits restoreState(data), sets the applied index (waking waiters) and refuses proposals at or below it. The constructor starts appliedIndex at storage.snapshot()'s index. Lesson: § Snapshots.",
   },
 };

@@ -97,6 +97,9 @@ function start(member: Member): void {
       initialCluster,
       '--heartbeat-interval',
       '50',
+      // Low, so that snapshots and InstallSnapshot happen under the faults too.
+      '--snapshot-count',
+      '25',
     ],
     { cwd: repoRoot, stdio: 'ignore' },
   );

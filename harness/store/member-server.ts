@@ -13,6 +13,11 @@
 //     and move-leader work; etcdctl's other calls (get, put, watch) need gRPC's KV, not served yet.
 // A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
 // first, as etcd does, so the others need not wait an election timeout.
+// Snapshots (etcd's --snapshot-count): the member snapshots its store every so many applied entries
+// and the log on disk is compacted behind it; a member starts from its snapshot and the log after
+// it, and one that was away long enough is sent the leader's snapshot. Loading a snapshot replaces
+// the store behind the member (stateMachine.restore gives its new address): watches open on the old
+// one end, and their clients watch again.
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
 // the sockets, the peer transport and the answers' shapes are given here.
 import {
@@ -126,6 +131,13 @@ export interface MemberServerOptions {
   createRaftNode: CreateRaftNode;
   /** The JSON gateway of this member's own store (its state machine). */
   storeUrl: string;
+  /**
+   * The store's state as a snapshot's data, and a new store loaded from such data (answering its
+   * address). Without it, the member takes no snapshots and cannot install one.
+   */
+  stateMachine?: { snapshot(): Promise<string>; restore(data: string): Promise<string> };
+  /** etcd's --snapshot-count: applied entries between two snapshots (etcd's default, 100000). */
+  snapshotCount?: number;
   /** Where to listen for clients and for peers: host and port (0 picks one). */
   clientListen: Array<{ host: string; port: number }>;
   peerListen: { host: string; port: number };
@@ -214,10 +226,13 @@ class MemberProcess {
   private readonly self: RaftPeer;
   private timer: NodeJS.Timeout | undefined;
   private readonly options: MemberServerOptions;
-  private readonly storage: { close(): void };
+  private readonly storage: { close(): void; snapshot?(): { data: string } | undefined };
+  /** The store's address: a snapshot loaded replaces the store, and with it the address. */
+  private storeUrl: string;
 
   constructor(options: MemberServerOptions) {
     this.options = options;
+    this.storeUrl = options.storeUrl;
     const self = options.peers.find((peer) => peer.name === options.name);
     if (!self) {
       throw new Error(
@@ -237,8 +252,27 @@ class MemberProcess {
       node,
       storage,
       send: (messages) => this.transport.send(messages),
-      apply: (command) => applyToStore(options.storeUrl, command),
+      apply: (command) => applyToStore(this.storeUrl, command),
+      ...(options.stateMachine
+        ? {
+            snapshotCount: options.snapshotCount ?? 100_000,
+            stateSnapshot: () => options.stateMachine!.snapshot(),
+            restoreState: (data: string) => this.restoreState(data),
+          }
+        : {}),
     });
+  }
+
+  /** Loads a snapshot's data as the store: a new store, at a new address. */
+  private async restoreState(data: string): Promise<void> {
+    this.storeUrl = await this.options.stateMachine!.restore(data);
+    this.options.log?.('loaded a snapshot into the store');
+  }
+
+  /** Before serving: a data directory with a snapshot starts its store from it. */
+  async loadSnapshot(): Promise<void> {
+    const snapshot = this.storage.snapshot?.();
+    if (snapshot && this.options.stateMachine) await this.restoreState(snapshot.data);
   }
 
   start(): void {
@@ -359,7 +393,7 @@ class MemberProcess {
   /** The client port: writes through the log, ranges after the read index, the rest to the store. */
   async serveClient(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0]!.replace(/^\/v3beta\//, '/v3/');
-    const storeUrl = this.options.storeUrl;
+    const storeUrl = this.storeUrl;
     if (
       request.method !== 'POST' ||
       !(
@@ -497,6 +531,7 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     );
   };
   try {
+    await running.loadSnapshot();
     const peerServer = createServer(
       (request, response) => void running.servePeer(request, response),
     );

@@ -2,7 +2,9 @@
 // a simulated network between them and a logical clock, all driven from one seeded random source so
 // a run can be replayed exactly. The network drops, delays, reorders and duplicates messages, cuts
 // members off and partitions them; a member can crash (losing all it did not persist) and restart
-// from its storage. Every entry a member applies is checked against what the others applied at the
+// from its storage. With snapshotEvery, each member snapshots what it applied every so many entries
+// and its node compacts the log behind it; a snapshot it installs from the leader is checked like
+// applied entries. Every entry a member applies is checked against what the others applied at the
 // same index. The checks the suites use (one leader, agreement on an entry) follow MIT 6.5840's
 // Raft lab. A failure names its seed and the last events before it: run the test again with
 // KATA_RAFT_SEED=<seed> to replay it.
@@ -15,6 +17,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftStorage,
+  type Snapshot,
 } from '../contracts/raft.ts';
 import { seededRandom } from './random.ts';
 
@@ -31,10 +34,19 @@ export function raftSeeds(defaults: number[] = [1, 2, 3]): number[] {
   return Array.from({ length: last - first + 1 }, (_, i) => first + i);
 }
 
-/** Stable storage kept in memory: the simulated disk, which survives a crash of its member. */
+/**
+ * Stable storage kept in memory: the simulated disk, which survives a crash of its member. It holds
+ * the last snapshot and the entries after it.
+ */
 export class MemoryStorage implements RaftStorage {
   private state: HardState = { term: 0, vote: None, commit: 0 };
   private log: Entry[] = [];
+  private saved: Snapshot | undefined;
+
+  /** The index just before log[0]: the snapshot's, or 0. */
+  private get offset(): number {
+    return this.saved?.index ?? 0;
+  }
 
   hardState(): HardState {
     return { ...this.state };
@@ -44,16 +56,31 @@ export class MemoryStorage implements RaftStorage {
     return this.log.map((entry) => ({ ...entry }));
   }
 
+  snapshot(): Snapshot | undefined {
+    return this.saved && { ...this.saved, peers: [...this.saved.peers] };
+  }
+
   save(hardState: HardState | undefined, entries: Entry[]): void {
     if (hardState) this.state = { ...hardState };
     if (entries.length === 0) return;
     const first = entries[0]!.index;
-    if (first > this.log.length + 1) {
+    const last = this.offset + this.log.length;
+    if (first > last + 1 || first <= this.offset) {
       throw new Error(
-        `persisting entries from ${first} would leave a gap after ${this.log.length}`,
+        `persisting entries from ${first} would leave a gap after ${last} or rewrite the snapshot's (${this.offset})`,
       );
     }
-    this.log = [...this.log.slice(0, first - 1), ...entries.map((entry) => ({ ...entry }))];
+    this.log = [
+      ...this.log.slice(0, first - this.offset - 1),
+      ...entries.map((entry) => ({ ...entry })),
+    ];
+  }
+
+  saveSnapshot(snapshot: Snapshot): void {
+    if (snapshot.index <= this.offset) return;
+    const at = this.log[snapshot.index - this.offset - 1];
+    this.log = at?.term === snapshot.term ? this.log.slice(snapshot.index - this.offset) : [];
+    this.saved = { ...snapshot, peers: [...snapshot.peers] };
   }
 }
 
@@ -80,6 +107,12 @@ export interface ClusterOptions {
   maxEntriesPerAppend?: number;
   /** Called for every entry a member applies, after the cluster checked it (a state machine's hook). */
   onApply?: (id: NodeId, entry: Entry) => void;
+  /**
+   * Each member snapshots what it applied every this many entries, and its node compacts the log
+   * (etcd's --snapshot-count). The snapshot's data is the applied entries themselves, so a member
+   * that installs one is checked against the others as if it had applied them.
+   */
+  snapshotEvery?: number;
 }
 
 /** One member: its disk, its running node (none while crashed) and what it applied. */
@@ -90,6 +123,8 @@ interface Member {
   /** The commands applied, by index (undefined for a no-op entry). */
   applied: Map<number, Entry>;
   lastApplied: number;
+  /** The index of the member's last snapshot. */
+  lastSnapshot: number;
   connected: boolean;
   /** Members talk only within the same group; heal() puts everyone in group 0. */
   group: number;
@@ -129,6 +164,7 @@ export class SimulatedCluster {
       storage: new MemoryStorage(),
       applied: new Map(),
       lastApplied: 0,
+      lastSnapshot: 0,
       connected: true,
       group: 0,
     }));
@@ -153,6 +189,9 @@ export class SimulatedCluster {
   private start(member: Member): void {
     member.applied = new Map();
     member.lastApplied = 0;
+    member.lastSnapshot = 0;
+    const snapshot = member.storage.snapshot();
+    if (snapshot) this.restore(member, snapshot);
     member.node = this.options.createNode({
       id: member.id,
       peers: this.ids,
@@ -181,7 +220,7 @@ export class SimulatedCluster {
     this.record(`crash ${id}`);
   }
 
-  /** Starts `id` again from its storage, with nothing applied: it applies its log again. */
+  /** Starts `id` again from its storage: from its snapshot, then it applies the log after it again. */
   restart(id: NodeId): void {
     this.start(this.member(id));
     this.record(`restart ${id}`);
@@ -259,12 +298,42 @@ export class SimulatedCluster {
     this.record(`transfer leadership ${id} -> ${to}`);
   }
 
-  /** What a program around a node does with its Ready: persist, then send, then apply. */
+  /**
+   * What a program around a node does with its Ready: persist (a snapshot first), then send, then
+   * load the snapshot and apply; every snapshotEvery entries, a snapshot of its own.
+   */
   private handleReady(member: Member): void {
     const ready = member.node!.ready();
+    if (ready.snapshot) member.storage.saveSnapshot(ready.snapshot);
     member.storage.save(ready.hardState, ready.entries);
     for (const message of ready.messages) this.send(message);
+    if (ready.snapshot) this.restore(member, ready.snapshot);
     for (const entry of ready.committedEntries) this.apply(member, entry);
+    const every = this.options.snapshotEvery;
+    if (every && member.lastApplied - member.lastSnapshot >= every) {
+      const entries = [...member.applied.values()].filter((e) => e.index <= member.lastApplied);
+      const snapshot = member.node!.compact(member.lastApplied, JSON.stringify(entries));
+      member.storage.saveSnapshot(snapshot);
+      member.lastSnapshot = snapshot.index;
+      this.record(`snapshot ${member.id} at ${snapshot.index}`);
+    }
+  }
+
+  /**
+   * Loads a snapshot as the member's state machine: the entries it holds count as applied, each
+   * checked against what the others applied at its index.
+   */
+  private restore(member: Member, snapshot: Snapshot): void {
+    const entries = JSON.parse(snapshot.data) as Entry[];
+    member.applied = new Map();
+    member.lastApplied = 0;
+    for (const entry of entries) this.apply(member, entry, false);
+    if (member.lastApplied !== snapshot.index) {
+      this.fail(
+        `member ${member.id}'s snapshot at ${snapshot.index} ends at ${member.lastApplied}`,
+      );
+    }
+    member.lastSnapshot = snapshot.index;
   }
 
   /** How many messages of `type` were sent, only the refusals when `rejected` is given. */
@@ -305,7 +374,7 @@ export class SimulatedCluster {
   }
 
   /** Applies a committed entry, checked against what every other member applied at its index. */
-  private apply(member: Member, entry: Entry): void {
+  private apply(member: Member, entry: Entry, notify = true): void {
     if (entry.index !== member.lastApplied + 1) {
       this.fail(`member ${member.id} applied index ${entry.index} after ${member.lastApplied}`);
     }
@@ -320,7 +389,7 @@ export class SimulatedCluster {
     }
     member.applied.set(entry.index, entry);
     member.lastApplied = entry.index;
-    this.options.onApply?.(member.id, entry);
+    if (notify) this.options.onApply?.(member.id, entry);
   }
 
   // Checks, after 6.5840's config.go

@@ -1,12 +1,17 @@
 // The replicated log of one node: its entries, how far they are persisted, committed and applied,
 // and the two questions Raft asks of a log: "do we agree up to here?" (the consistency check of an
 // append) and "where might we agree?" (the hint a follower gives back when it does not). Pure data:
-// the node (raft.ts) decides when to ask.
+// the node (raft.ts) decides when to ask. A log can start after a snapshot: the entries up to the
+// snapshot's index are gone (compacted), and only that last entry's index and term are kept.
 import type { Entry } from '../../harness/contracts/raft.ts';
 
 export class RaftLog {
-  /** entries[i] is the entry at index i + 1. */
+  /** entries[i] is the entry at index offset + i + 1. */
   private readonly entries: Entry[];
+  /** The snapshot's index: the entries up to it are compacted away (0 without a snapshot). */
+  offset: number;
+  /** The term of the entry at offset, the last one the snapshot covers. */
+  private offsetTerm: number;
   /** The last index on stable storage: entries after it still have to be persisted. */
   private stable: number;
   /** The highest index known to be committed. */
@@ -14,23 +19,32 @@ export class RaftLog {
   /** The highest index handed out to be applied. */
   applied: number;
 
-  /** A log that starts with what storage holds: every entry of it persisted already. */
-  constructor(persisted: Entry[] = [], committed = 0) {
+  /**
+   * A log that starts with what storage holds: every entry of it persisted already, after the
+   * snapshot when there is one (its state is applied already: the log applies what follows it).
+   */
+  constructor(persisted: Entry[] = [], committed = 0, snapshot?: { index: number; term: number }) {
     this.entries = persisted.map((entry) => ({ ...entry }));
-    this.stable = this.entries.length;
-    this.committed = committed;
-    this.applied = 0;
+    this.offset = snapshot?.index ?? 0;
+    this.offsetTerm = snapshot?.term ?? 0;
+    this.stable = this.lastIndex();
+    this.committed = Math.max(committed, this.offset);
+    this.applied = this.offset;
   }
 
-  /** The index of the last entry: 0 for an empty log. */
+  /** The index of the last entry: 0 for an empty log, the snapshot's index for one emptied by it. */
   lastIndex(): number {
-    return this.entries.length;
+    return this.offset + this.entries.length;
   }
 
-  /** The term of the entry at `index`: 0 for index 0 (before the log), undefined past its end. */
+  /**
+   * The term of the entry at `index`: 0 for index 0 (before the log), the snapshot's term at its
+   * index, undefined past the end and before the snapshot's index (compacted: unknown).
+   */
   term(index: number): number | undefined {
-    if (index === 0) return 0;
-    return this.entries[index - 1]?.term;
+    if (index === this.offset) return this.offsetTerm;
+    if (index < this.offset) return undefined;
+    return this.entries[index - this.offset - 1]?.term;
   }
 
   /** The term of the last entry: 0 for an empty log. */
@@ -88,7 +102,7 @@ export class RaftLog {
 
   /** Drops the entries from `index` on; what was persisted of them must be written again. */
   private truncateFrom(index: number): void {
-    this.entries.length = index - 1;
+    this.entries.length = index - this.offset - 1;
     this.stable = Math.min(this.stable, index - 1);
   }
 
@@ -99,13 +113,14 @@ export class RaftLog {
    */
   findConflictByTerm(index: number, term: number): number {
     let at = Math.min(index, this.lastIndex());
-    while (at > 0 && this.term(at)! > term) at--;
+    while (at > this.offset && this.term(at)! > term) at--;
     return at;
   }
 
-  /** The entries from `index` on, at most `limit` of them. */
+  /** The entries from `index` (after the snapshot's index) on, at most `limit` of them. */
   entriesFrom(index: number, limit = Infinity): Entry[] {
-    return this.entries.slice(index - 1, index - 1 + limit).map((entry) => ({ ...entry }));
+    const start = index - this.offset - 1;
+    return this.entries.slice(start, start + limit).map((entry) => ({ ...entry }));
   }
 
   /** Commit only moves forward. */
@@ -123,9 +138,40 @@ export class RaftLog {
   /** The committed entries not yet applied; from now on counted as applied. */
   takeCommitted(): Entry[] {
     const committed = this.entries
-      .slice(this.applied, this.committed)
+      .slice(this.applied - this.offset, this.committed - this.offset)
       .map((entry) => ({ ...entry }));
     this.applied = this.committed;
     return committed;
+  }
+
+  // Snapshots: the state machine's state stands in for the entries up to an index.
+
+  /**
+   * Compaction: a snapshot covers the entries up to `index`, so they are dropped; their last index
+   * and term stay, for the consistency check of the next append. Only what was handed out to be
+   * applied can be compacted.
+   */
+  compact(index: number): void {
+    if (index > this.applied) {
+      throw new Error(`cannot compact to ${index}: only ${this.applied} is applied`);
+    }
+    if (index <= this.offset) return;
+    const term = this.term(index)!;
+    this.entries.splice(0, index - this.offset);
+    this.offset = index;
+    this.offsetTerm = term;
+  }
+
+  /**
+   * Installing a leader's snapshot: the whole log is replaced by it, committed and applied (the
+   * state machine loads the snapshot instead of applying entries), and persisted with it.
+   */
+  restore(index: number, term: number): void {
+    this.entries.length = 0;
+    this.offset = index;
+    this.offsetTerm = term;
+    this.committed = index;
+    this.applied = index;
+    this.stable = index;
   }
 }

@@ -8,7 +8,9 @@
 // the leader knows of each follower's log (match: the last index known equal; next: the next to send);
 // a *leader transfer* hands leadership to a chosen member (etcd's MoveLeader) without waiting for a
 // timeout: the leader brings that member's log up to date, then tells it to campaign now (TimeoutNow);
-// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader.
+// a *read index* is the commit index a linearizable read waits for, once a quorum confirmed the leader;
+// a *snapshot* is the state machine's state at an applied index, which lets the log drop (compact) the
+// entries up to it; a follower that needs such an entry is sent the snapshot instead (InstallSnapshot).
 import {
   None,
   type Entry,
@@ -20,6 +22,7 @@ import {
   type ReadState,
   type Ready,
   type Role,
+  type Snapshot,
 } from '../../harness/contracts/raft.ts';
 import { RaftLog } from './log.ts';
 
@@ -60,6 +63,10 @@ export class Raft implements RaftNode {
   /** On the leader: reads waiting for a quorum's answers, oldest first, with who answered. */
   private pendingReads: Array<{ context: string; index: number; acks: Set<NodeId> }> = [];
   private readStates: ReadState[] = [];
+  /** The latest snapshot: what a follower behind the compacted log is sent. */
+  private snapshot: Snapshot | undefined;
+  /** A leader's snapshot this node installed, for the next Ready to hand over. */
+  private installedSnapshot: Snapshot | undefined;
 
   /** A node starts as a follower, with the term, vote and log its storage holds. */
   constructor(options: RaftOptions) {
@@ -74,7 +81,8 @@ export class Raft implements RaftNode {
     const hardState = options.storage.hardState();
     this.term = hardState.term;
     this.vote = hardState.vote;
-    this.log = new RaftLog(options.storage.entries(), hardState.commit);
+    this.snapshot = options.storage.snapshot?.();
+    this.log = new RaftLog(options.storage.entries(), hardState.commit, this.snapshot);
     this.persistedState = hardState;
     this.resetElectionTimer();
   }
@@ -215,12 +223,13 @@ export class Raft implements RaftNode {
   step(m: Message): void {
     const campaign = m.type === 'PreVote' || m.type === 'Vote';
     if (m.term > this.term && campaign && !m.transfer && this.inLease()) return;
+    const fromLeader = m.type === 'Append' || m.type === 'Snapshot';
     if (m.term > this.term) {
       const promise = m.type === 'PreVote' || (m.type === 'PreVoteResponse' && !m.reject);
-      if (!promise) this.becomeFollower(m.term, m.type === 'Append' ? m.from : None);
+      if (!promise) this.becomeFollower(m.term, fromLeader ? m.from : None);
     } else if (m.term < this.term) {
-      if (m.type === 'Append' || m.type === 'PreVote') {
-        const type = m.type === 'Append' ? 'AppendResponse' : 'PreVoteResponse';
+      if (fromLeader || m.type === 'PreVote') {
+        const type = fromLeader ? 'AppendResponse' : 'PreVoteResponse';
         this.send({ type, to: m.from, term: this.term, index: 0, logTerm: 0, reject: true });
       }
       return;
@@ -230,11 +239,11 @@ export class Raft implements RaftNode {
       if (this.role === 'pre-candidate' || this.role === 'candidate') this.handleVoteResponse(m);
       return;
     }
-    if (m.type === 'Append') {
+    if (fromLeader) {
       if (this.role !== 'follower') this.becomeFollower(m.term, m.from);
       this.lead = m.from;
       this.electionElapsed = 0;
-      return this.handleAppend(m);
+      return m.type === 'Append' ? this.handleAppend(m) : this.handleSnapshot(m);
     }
     if (m.type === 'TimeoutNow') return this.handleTimeoutNow();
     if (this.role === 'leader') this.handleAppendResponse(m);
@@ -302,6 +311,7 @@ export class Raft implements RaftNode {
   sendAppend(to: NodeId, context?: string): void {
     const progress = this.progress.get(to)!;
     const prevIndex = progress.next - 1;
+    if (this.log.term(prevIndex) === undefined) return this.sendSnapshot(to, context);
     const entries = this.log.entriesFrom(progress.next, this.maxEntriesPerAppend);
     this.send({
       type: 'Append',
@@ -472,11 +482,75 @@ export class Raft implements RaftNode {
     }
   }
 
+  // Snapshots: compaction, and InstallSnapshot for a follower behind it.
+
+  /**
+   * The program applied every entry up to `index` and hands over its state there: that becomes this
+   * node's snapshot (with the entry's term and the members), and the log drops what it covers.
+   */
+  compact(index: number, data: string): Snapshot {
+    const term = this.log.term(index);
+    if (term === undefined || index > this.log.applied) {
+      throw new Error(`cannot snapshot at ${index}: applied ${this.log.applied}`);
+    }
+    this.snapshot = { index, term, peers: [...this.peers], data };
+    this.log.compact(index);
+    return this.snapshot;
+  }
+
+  /**
+   * On the leader: `to` needs entries the log no longer holds, so it is sent the snapshot, and
+   * next moves past it (a lost snapshot comes back as a refusal, and is sent again). A read's
+   * `context` rides along, as on an Append.
+   */
+  private sendSnapshot(to: NodeId, context?: string): void {
+    const snapshot = this.snapshot!;
+    this.send({
+      type: 'Snapshot',
+      to,
+      term: this.term,
+      index: 0,
+      logTerm: 0,
+      snapshot,
+      ...(context ? { context } : {}),
+    });
+    this.progress.get(to)!.next = snapshot.index + 1;
+  }
+
+  /**
+   * A follower's side of InstallSnapshot. A snapshot at or below the commit index brings nothing;
+   * one whose last entry this log holds only commits up to it; any other replaces the whole log,
+   * and the next Ready hands it over to persist and load. The answer is an AppendResponse, which
+   * echoes a read's context.
+   */
+  private handleSnapshot(m: Message): void {
+    const snapshot = m.snapshot!;
+    const respond = (index: number) =>
+      this.send({
+        type: 'AppendResponse',
+        to: m.from,
+        term: this.term,
+        index,
+        logTerm: 0,
+        ...(m.context ? { context: m.context } : {}),
+      });
+    if (snapshot.index <= this.log.committed) return respond(this.log.committed);
+    if (this.log.matchTerm(snapshot.index, snapshot.term)) {
+      this.log.commitTo(snapshot.index);
+      return respond(snapshot.index);
+    }
+    this.log.restore(snapshot.index, snapshot.term);
+    this.snapshot = snapshot;
+    this.installedSnapshot = snapshot;
+    respond(snapshot.index);
+  }
+
   // Handing over the work: what to persist, send and apply.
 
   /**
-   * Hands over the work: the hard state if it changed, the entries not yet persisted, the entries
-   * newly committed, the messages and the reads confirmed (when there are some), each given once.
+   * Hands over the work: a snapshot installed (when there is one), the hard state if it changed, the
+   * entries not yet persisted, the entries newly committed, the messages and the reads confirmed
+   * (when there are some), each given once.
    */
   ready(): Ready {
     const hardState = this.hardState();
@@ -489,7 +563,10 @@ export class Raft implements RaftNode {
     this.messages = [];
     const readStates = this.readStates;
     this.readStates = [];
+    const snapshot = this.installedSnapshot;
+    this.installedSnapshot = undefined;
     return {
+      ...(snapshot ? { snapshot } : {}),
       ...(changed ? { hardState } : {}),
       entries: this.log.takeUnstable(),
       committedEntries: this.log.takeCommitted(),

@@ -7,6 +7,10 @@
 // ReadIndex): its commit index once a quorum confirmed it still leads, so the member's state is at
 // least as new as any write acknowledged before the read.
 //
+// Every --snapshot-count applied entries, the member snapshots the store and hands the snapshot to
+// its node, which compacts the log; a snapshot the leader sends instead of entries replaces the
+// store's state, in the apply chain's order.
+//
 // Words: a *proposal* is a command offered to the leader's log; it is *applied* when the state
 // machine has run it; *the state machine* is the store (chapters 01 and 02) that each member keeps.
 import {
@@ -16,6 +20,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftStorage,
+  type Snapshot,
 } from '../../harness/contracts/raft.ts';
 import type {
   Applied,
@@ -44,6 +49,9 @@ export class RaftMember implements ReplicatedMember {
   private readonly storage: RaftStorage;
   private readonly sendMessages: (messages: Message[]) => void;
   private readonly applyCommand: MemberOptions['apply'];
+  private readonly options: MemberOptions;
+  /** The index of the last snapshot, taken here or installed. */
+  private snapshotIndex: number;
   /** Proposals of this member waiting for their entry to be applied, by index. */
   private readonly pending = new Map<number, Pending>();
   /** Waiters for the applied index to reach a value. */
@@ -60,11 +68,16 @@ export class RaftMember implements ReplicatedMember {
   private lastQueued = 0;
   private applying: Promise<void> = Promise.resolve();
 
+  /** A member whose storage holds a snapshot starts with it applied: the store was loaded from it. */
   constructor(options: MemberOptions) {
     this.node = options.node;
     this.storage = options.storage;
     this.sendMessages = options.send;
     this.applyCommand = options.apply;
+    this.options = options;
+    this.snapshotIndex = options.storage.snapshot?.()?.index ?? 0;
+    this.appliedIndex = this.snapshotIndex;
+    this.lastQueued = this.snapshotIndex;
   }
 
   /** One unit of logical time, then a turn of the Ready loop. */
@@ -86,10 +99,12 @@ export class RaftMember implements ReplicatedMember {
    */
   handleReady(): void {
     const ready = this.node.ready();
+    if (ready.snapshot) this.storage.saveSnapshot?.(ready.snapshot);
     if (ready.hardState || ready.entries.length > 0) {
       this.storage.save(ready.hardState, ready.entries);
     }
     if (ready.messages.length > 0) this.sendMessages(ready.messages);
+    if (ready.snapshot) this.queueRestore(ready.snapshot);
     for (const entry of ready.committedEntries) this.queueApply(entry);
     for (const read of ready.readStates ?? []) {
       this.pendingReads.get(read.context)?.resolve(read.index);
@@ -99,6 +114,44 @@ export class RaftMember implements ReplicatedMember {
       for (const read of this.pendingReads.values())
         read.reject(new NotLeaderError(this.node.lead));
       this.pendingReads.clear();
+    }
+  }
+
+  /** Chains loading a leader's snapshot after the applies before it. */
+  private queueRestore(snapshot: Snapshot): void {
+    this.lastQueued = snapshot.index;
+    this.applying = this.applying.then(() => this.restoreSnapshot(snapshot));
+  }
+
+  /**
+   * Loads the snapshot into the store: everything up to its index counts as applied. Proposals
+   * waiting at those indexes will never see their entries here: their clients hear so.
+   */
+  private async restoreSnapshot(snapshot: Snapshot): Promise<void> {
+    await this.options.restoreState?.(snapshot.data);
+    this.snapshotIndex = snapshot.index;
+    for (const [index, waiting] of this.pending) {
+      if (index > snapshot.index) continue;
+      this.pending.delete(index);
+      waiting.reject(new Error('etcdserver: leader changed'));
+    }
+    this.advanceApplied(snapshot.index);
+  }
+
+  /**
+   * etcd's triggerSnapshot: once --snapshot-count entries were applied since the last snapshot,
+   * the store's state becomes the node's snapshot, persisted before the log is cut behind it.
+   */
+  private async maybeSnapshot(): Promise<void> {
+    const { snapshotCount = 0, stateSnapshot } = this.options;
+    if (!stateSnapshot || this.appliedIndex - this.snapshotIndex < snapshotCount) return;
+    try {
+      const snapshot = this.node.compact(this.appliedIndex, await stateSnapshot());
+      this.storage.saveSnapshot?.(snapshot);
+      this.snapshotIndex = snapshot.index;
+    } catch {
+      // The node installed a newer snapshot meanwhile (the index is compacted already), or the
+      // store did not answer: the next apply tries again; the apply chain must go on.
     }
   }
 
@@ -124,15 +177,21 @@ export class RaftMember implements ReplicatedMember {
         applied = { status: 500, body: JSON.stringify({ error: (error as Error).message }) };
       }
     }
-    this.appliedIndex = entry.index;
     const waiting = this.pending.get(entry.index);
     if (waiting) {
       this.pending.delete(entry.index);
       if (waiting.term === entry.term) waiting.resolve(applied);
       else waiting.reject(new Error('etcdserver: leader changed'));
     }
-    const ready = this.appliedWaiters.filter((waiter) => waiter.index <= entry.index);
-    this.appliedWaiters = this.appliedWaiters.filter((waiter) => waiter.index > entry.index);
+    this.advanceApplied(entry.index);
+    if (this.options.snapshotCount) await this.maybeSnapshot();
+  }
+
+  /** The applied index moves to `index`, and whoever waited for it is woken. */
+  private advanceApplied(index: number): void {
+    this.appliedIndex = index;
+    const ready = this.appliedWaiters.filter((waiter) => waiter.index <= index);
+    this.appliedWaiters = this.appliedWaiters.filter((waiter) => waiter.index > index);
     for (const waiter of ready) waiter.resolve();
   }
 

@@ -2,25 +2,35 @@
 // append-only file, each record a line of JSON written and fsynced before the node answers anyone.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
-// This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records).
+// This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records). A snapshot
+// goes in a file of its own, <data dir>/member/snap/snapshot.json (etcd's member/snap/*.snap), and
+// the log is then written again without the entries it covers: log compaction on disk.
 import {
   closeSync,
   fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   truncateSync,
+  writeFileSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
-import type { Entry, HardState, RaftStorage } from '../../harness/contracts/raft.ts';
+import type { Entry, HardState, RaftStorage, Snapshot } from '../../harness/contracts/raft.ts';
 
 /** One line of the file: a new hard state, or entries from an index on. */
 export type StorageRecord = { hardState: HardState } | { entries: Entry[] };
 
+/** Cuts `log` (entries of consecutive indexes) to those before `index`. */
+function cutFrom(log: Entry[], index: number): void {
+  log.length = Math.max(0, index - (log[0]?.index ?? index));
+}
+
 /**
  * Replays records in order: the last hard state wins, and each record of entries cuts the log at
- * its first index before appending. A line that is not whole JSON ends the replay (a torn write).
+ * its first index before appending (a compacted log starts after index 1). A line that is not whole
+ * JSON ends the replay (a torn write).
  */
 export function replayRecords(lines: string[]): { hardState: HardState; entries: Entry[] } {
   let hardState: HardState = { term: 0, vote: 0, commit: 0 };
@@ -39,23 +49,44 @@ export function replayRecords(lines: string[]): { hardState: HardState; entries:
     }
     const first = record.entries[0];
     if (!first) continue;
-    entries.length = first.index - 1;
+    cutFrom(entries, first.index);
     entries.push(...record.entries);
   }
   return { hardState, entries };
 }
 
-/** The storage of one member, in <data dir>/member/raft/log.jsonl. */
-export class FileRaftStorage implements RaftStorage {
-  private readonly file: number;
-  private state: HardState;
-  private readonly log: Entry[];
+/**
+ * What a snapshot leaves of a log: all of it if it starts just after the snapshot (written again
+ * after it), the entries after its index if the log holds that index with its term (the log agrees
+ * with it), none otherwise.
+ */
+export function entriesAfter(log: Entry[], snapshot: Snapshot): Entry[] {
+  const first = log[0]?.index;
+  if (first === snapshot.index + 1) return log;
+  if (first === undefined || first > snapshot.index) return [];
+  return log[snapshot.index - first]?.term === snapshot.term
+    ? log.slice(snapshot.index - first + 1)
+    : [];
+}
 
-  /** Opens (or creates) the file and reads back what it holds. */
+/** The storage of one member, in <data dir>/member/raft/log.jsonl and member/snap/snapshot.json. */
+export class FileRaftStorage implements RaftStorage {
+  private file: number;
+  private state: HardState;
+  private log: Entry[];
+  private saved: Snapshot | undefined;
+  private readonly logPath: string;
+  private readonly snapPath: string;
+
+  /** Opens (or creates) the files and reads back what they hold. */
   constructor(dataDir: string) {
     const dir = path.join(dataDir, 'member', 'raft');
     mkdirSync(dir, { recursive: true });
+    mkdirSync(path.join(dataDir, 'member', 'snap'), { recursive: true });
+    this.snapPath = path.join(dataDir, 'member', 'snap', 'snapshot.json');
+    this.saved = readSnapshot(this.snapPath);
     const file = path.join(dir, 'log.jsonl');
+    this.logPath = file;
     let text = '';
     try {
       text = readFileSync(file, 'utf8');
@@ -67,8 +98,28 @@ export class FileRaftStorage implements RaftStorage {
     if (whole < text.length) truncateSync(file, whole);
     const replayed = replayRecords(text.slice(0, whole).split('\n'));
     this.state = replayed.hardState;
-    this.log = replayed.entries;
+    this.log = this.saved ? entriesAfter(replayed.entries, this.saved) : replayed.entries;
     this.file = openSync(file, 'a');
+  }
+
+  snapshot(): Snapshot | undefined {
+    return this.saved && { ...this.saved, peers: [...this.saved.peers] };
+  }
+
+  /**
+   * Writes the snapshot (to a new file, fsynced, then renamed over the old: a crash leaves one or
+   * the other whole), then writes the log again with only the hard state and the entries after it.
+   */
+  saveSnapshot(snapshot: Snapshot): void {
+    if (this.saved && snapshot.index <= this.saved.index) return;
+    writeWhole(this.snapPath, JSON.stringify(snapshot));
+    this.saved = { ...snapshot, peers: [...snapshot.peers] };
+    this.log = entriesAfter(this.log, snapshot);
+    let lines = `${JSON.stringify({ hardState: this.state })}\n`;
+    if (this.log.length > 0) lines += `${JSON.stringify({ entries: this.log })}\n`;
+    closeSync(this.file);
+    writeWhole(this.logPath, lines);
+    this.file = openSync(this.logPath, 'a');
   }
 
   hardState(): HardState {
@@ -84,7 +135,7 @@ export class FileRaftStorage implements RaftStorage {
     let lines = '';
     if (entries.length > 0) {
       lines += `${JSON.stringify({ entries })}\n`;
-      this.log.length = entries[0]!.index - 1;
+      cutFrom(this.log, entries[0]!.index);
       this.log.push(...entries.map((entry) => ({ ...entry })));
     }
     if (hardState) {
@@ -99,4 +150,24 @@ export class FileRaftStorage implements RaftStorage {
   close(): void {
     closeSync(this.file);
   }
+}
+
+/** The snapshot file's snapshot, if there is one. */
+function readSnapshot(file: string): Snapshot | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Replaces `file` with `text` whole: written to a temporary file, fsynced, renamed over it. */
+function writeWhole(file: string, text: string): void {
+  const temporary = `${file}.tmp`;
+  writeFileSync(temporary, text);
+  const handle = openSync(temporary, 'r');
+  fsyncSync(handle);
+  closeSync(handle);
+  renameSync(temporary, file);
 }
