@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readKubeconfig } from '../../client/kubeconfig.ts';
+import { credentialsFor, presentCredentials } from '../../client/tls.ts';
 import { defaultDataDir } from '../../cluster/options.ts';
 import { processAlive, readClusterState, type ClusterState } from '../../cluster/state.ts';
 import { KataError } from '../output.ts';
@@ -112,7 +113,15 @@ export function componentTable(rows: ListedComponent[], health: string[]): strin
 
 /** `kata components`: each process of the running cluster, and what its health endpoint says. */
 export async function listComponents(flags: Flags): Promise<number> {
-  const rows = (await ask(`${controlOf(flags)}/components`, 'GET')) as ListedComponent[];
+  const cluster = runningCluster(dataDirOf(flags));
+  const rows = (await ask(`${cluster.control}/components`, 'GET')) as ListedComponent[];
+  // A kubelet serves /healthz on its TLS port to clients the cluster's CA signed, as the API
+  // server does: the kubeconfig's credentials (the admin's) are shown there too.
+  const admin = cluster.apiserver ? credentialsFor(cluster.apiserver) : undefined;
+  for (const row of rows) {
+    const origin = row.health?.startsWith('https:') ? new URL(row.health).origin : undefined;
+    if (admin && origin && !credentialsFor(origin)) presentCredentials(origin, admin);
+  }
   // A component that is down or killed is not asked: its state already says it.
   const health = await Promise.all(
     rows.map((row) => (row.state === 'running' ? healthOf(row.health) : Promise.resolve('-'))),
