@@ -366,14 +366,22 @@ class Cluster {
     this.supervisor.onUnexpectedExit = (component) => this.lost(component);
   }
 
-  /** Resolves once a static pod's component answers its health endpoint (--kubeadm). */
-  private async staticPodUp(component: ComponentPlan): Promise<void> {
+  /**
+   * Whether a pod's component (--kubeadm) answers its health endpoint before the readiness
+   * deadline; throws if the cluster halts meanwhile.
+   */
+  private async podAnswers(component: ComponentPlan): Promise<boolean> {
     const halted = new Promise<void>((resolve) =>
       this.halted.signal.addEventListener('abort', () => resolve(), { once: true }),
     );
     const outcome = await readiness(component.health, halted);
-    if (outcome === 'ready') return;
     if (outcome === 'exited') throw new ClusterError('the cluster is stopping');
+    return outcome === 'ready';
+  }
+
+  /** Resolves once a static pod's component answers its health endpoint (--kubeadm). */
+  private async staticPodUp(component: ComponentPlan): Promise<void> {
+    if (await this.podAnswers(component)) return;
     const node = this.plan.nodes[0]!;
     const pod = `${staticPodNames[component.kind]}-${node.name}`;
     const logs = path.join(node.rootDir, 'runtime', 'pods', `kube-system_${pod}_*`);
@@ -384,12 +392,7 @@ class Cluster {
 
   /** Resolves once an add-on pod's component answers its health endpoint (--kubeadm). */
   private async addonUp(component: ComponentPlan): Promise<void> {
-    const halted = new Promise<void>((resolve) =>
-      this.halted.signal.addEventListener('abort', () => resolve(), { once: true }),
-    );
-    const outcome = await readiness(component.health, halted);
-    if (outcome === 'ready') return;
-    if (outcome === 'exited') throw new ClusterError('the cluster is stopping');
+    if (await this.podAnswers(component)) return;
     const owner = component.kind === 'dns' ? 'deployment/kube-dns' : 'daemonset/kube-proxy';
     throw new ClusterError(
       `${component.name}, a pod of ${owner} in kube-system, did not answer ${component.health} within ${readinessTimeoutMs.component / 1000} s (kubectl -n kube-system get pods -o wide; kubectl -n kube-system logs ${owner})`,
