@@ -1,14 +1,15 @@
 // Benchmark of chapter 13b's DaemonSet controller (the reference), run with
 // `npx kata bench daemonset`, against the reference API server in this process, on 100 hollow
 // nodes: Node objects whose pods a fake kubelet (harness/testing/fake-kubelet.ts) binds and
-// reports Running, with no processes. The controller runs in a process of its own, as
-// `kata run controller-manager --controllers daemonset`, as kube-controller-manager runs beside
-// the API server in a cluster: its informers and status writes are its own work, not the API
-// server's.
+// reports Running, with no processes. What makes the pods is a client in a process of its own, as
+// in a cluster: the controller as `kata run controller-manager --controllers daemonset`
+// (kube-controller-manager runs beside the API server), and the direct creations as
+// ./programs/pinned-pods.ts (a client such as kubectl). Each is started, and the controller has
+// synced, before the clock starts.
 //
 //   DaemonSet:  one DaemonSet created, until its pod runs on each of the 100 nodes;
 //   slow start: the same 100 pods (each pinned to its node, with the daemon tolerations), created
-//               directly by one client in the batches kube's controllers send (1, 2, 4, 8, ...:
+//               directly by one client, in the batches kube's controllers send (1, 2, 4, 8, ...:
 //               each batch in parallel, the next once it is answered), until all run;
 //   32 at once: the same pods created directly by 32 concurrent senders, until all run.
 //
@@ -19,7 +20,8 @@
 // its gap is the price of slow start (seven round trips for 100 nodes), not of the controller.
 //
 // The three are timed in turn, each on a fresh API server, five rounds, and the medians kept.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import readline from 'node:readline';
 import { exampleDaemonSet, exampleNode } from '../api/examples.ts';
 import type { DaemonSet, Node, Pod } from '../api/types.ts';
 import type { ApiClient } from '../client/types.ts';
@@ -72,61 +74,40 @@ async function timed(
   return seconds;
 }
 
-/** The tolerations every daemon pod carries (chapter 13b's daemonTolerations), for equal pods. */
-const daemonTolerations = [
-  ['not-ready', 'NoExecute'],
-  ['unreachable', 'NoExecute'],
-  ['disk-pressure', 'NoSchedule'],
-  ['memory-pressure', 'NoSchedule'],
-  ['pid-pressure', 'NoSchedule'],
-  ['unschedulable', 'NoSchedule'],
-].map(([key, effect]) => ({
-  key: `node.kubernetes.io/${key}`,
-  operator: 'Exists' as const,
-  effect: effect as 'NoExecute' | 'NoSchedule',
-}));
-
-/** The pod the DaemonSet makes for `node`: pinned to it, with the daemon tolerations. */
-function pinnedPod(node: string): Pod {
-  const template = exampleDaemonSet('hollow').spec.template;
+/**
+ * The same pods created directly, in the `mode` of ./programs/pinned-pods.ts, by a client in a
+ * process of its own (as the controller is), started before the clock: the timed work is to
+ * tell it to go and wait until it has created them all.
+ */
+function direct(mode: 'slow-start' | '32') {
+  let creator: ChildProcess | undefined;
+  const said = (line: string) =>
+    new Promise<void>((resolve, reject) => {
+      const lines = readline.createInterface({ input: creator!.stdout! });
+      lines.on('line', (text) => {
+        if (text !== line) return;
+        lines.close();
+        resolve();
+      });
+      creator!.once('exit', () => reject(new Error(`the pod creator exited before "${line}"`)));
+    });
   return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { ...template.metadata, name: `hollow-${node}` },
-    spec: {
-      ...template.spec,
-      tolerations: daemonTolerations,
-      affinity: {
-        nodeAffinity: {
-          requiredDuringSchedulingIgnoredDuringExecution: {
-            nodeSelectorTerms: [
-              { matchFields: [{ key: 'metadata.name', operator: 'In', values: [node] }] },
-            ],
-          },
-        },
-      },
+    prepare: async (_client: ApiClient, server: string) => {
+      creator = spawn(
+        process.execPath,
+        ['--import', 'tsx', 'harness/bench/programs/pinned-pods.ts', server, String(NODES), mode],
+        { cwd: repoRoot, stdio: ['pipe', 'pipe', 'inherit'] },
+      );
+      const end = childEndsWithProgram(creator);
+      await said('ready');
+      return end;
+    },
+    work: async () => {
+      const created = said('created');
+      creator!.stdin!.write('go\n');
+      await created;
     },
   };
-}
-
-/** The same pods the DaemonSet makes, created 32 at a time. */
-async function thirtyTwoAtOnce(client: ApiClient): Promise<void> {
-  const pods = client.resource<Pod>('pods', 'default');
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next < NODES) await pods.create(pinnedPod(nodeNames[next++]!));
-    }),
-  );
-}
-
-/** The same pods the DaemonSet makes, created in kube's slow-start batches: 1, 2, 4, ... */
-async function slowStart(client: ApiClient): Promise<void> {
-  const pods = client.resource<Pod>('pods', 'default');
-  for (let start = 0, size = 1; start < NODES; start += size, size *= 2) {
-    const batch = nodeNames.slice(start, start + size);
-    await Promise.all(batch.map((node) => pods.create(pinnedPod(node))));
-  }
 }
 
 /**
@@ -170,8 +151,10 @@ const slowStartRuns: number[] = [];
 const thirtyTwoRuns: number[] = [];
 const daemonSetRuns: number[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  slowStartRuns.push(await timed(slowStart));
-  thirtyTwoRuns.push(await timed(thirtyTwoAtOnce));
+  const slowStart = direct('slow-start');
+  slowStartRuns.push(await timed(slowStart.work, slowStart.prepare));
+  const thirtyTwo = direct('32');
+  thirtyTwoRuns.push(await timed(thirtyTwo.work, thirtyTwo.prepare));
   daemonSetRuns.push(await timed(daemonSet, startController));
 }
 const baseline = median(slowStartRuns);
