@@ -29,6 +29,7 @@ import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { serveStoreMetrics } from './store-metrics.ts';
 import { startMember } from '../store/member-server.ts';
+import { hasGatewayExports, inProcessGateway } from '../store/in-process-gateway.ts';
 
 export interface StoreFlags {
   name: string;
@@ -143,8 +144,11 @@ export function implementationDirs(use: Use): ImplementationDirs {
 async function loadImplementation({ storeDir, serverDir, grpcDir }: ImplementationDirs) {
   const { Store } = await loadModule('01', 'store.ts', storeDir);
   const durable = await loadModule('02', 'durable-store.ts', serverDir);
-  const { createStoreServer } = await loadModule('02', 'server.ts', serverDir);
+  const serverModule = await loadModule('02', 'server.ts', serverDir);
+  const { createStoreServer } = serverModule;
   return {
+    // The replicated store's members apply entries through it in process (in-process-gateway.ts).
+    gateway: hasGatewayExports(serverModule) ? serverModule : undefined,
     createStore: (snapshot?: StoreSnapshot): MvccStore => new Store({ snapshot }),
     DurableStore: durable.DurableStore,
     serializeSnapshot: durable.serializeSnapshot,
@@ -331,8 +335,9 @@ async function startReplicatedStore(
   log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
   log(`chapter 16a, Raft: ${describeSource(raftDir)}`);
   log(`chapter 16b, the member: ${describeSource(serverDir)}`);
+  const store = implementation.createStore();
   const stateMachine = implementation.createStoreServer({
-    store: implementation.createStore(),
+    store,
     name: flags.name,
     leaseExpiryIntervalMs: 2 ** 31 - 1,
   } as Parameters<Implementation['createStoreServer']>[0]);
@@ -347,6 +352,9 @@ async function startReplicatedStore(
       peers,
       createRaftNode,
       storeUrl,
+      ...(implementation.gateway
+        ? { runOnStore: inProcessGateway(implementation.gateway, store, flags.name) }
+        : {}),
       clientListen: flags.listenClientUrls.map((url) => ({
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 80),

@@ -110,8 +110,12 @@ export interface RaftStorage {
   hardState(): HardState;
   /** Every persisted entry, from index 1 up. */
   entries(): Entry[];
-  /** Persists a Ready's hard state (when present) and entries, replacing any from their index on. */
-  save(hardState: HardState | undefined, entries: Entry[]): void;
+  /**
+   * Persists a Ready's hard state (when present) and entries, replacing any from their index on.
+   * A storage on disk may write them at once and sync them in the background: it answers a promise
+   * that settles once they are durable, and the Ready's messages wait for it.
+   */
+  save(hardState: HardState | undefined, entries: Entry[]): void | Promise<void>;
 }
 
 export interface RaftOptions {

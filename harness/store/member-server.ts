@@ -16,6 +16,7 @@
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
 // the sockets, the peer transport and the answers' shapes are given here.
 import {
+  Agent,
   createServer,
   request as httpRequest,
   type IncomingMessage,
@@ -34,15 +35,56 @@ import type {
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
 
-/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array. One
- * request in flight per peer, so a slow peer holds up nobody else and its messages keep their
- * order; a lost batch is not sent again, Raft retries by itself. */
+/** A JSON POST on a kept-alive connection of `agent`; resolves with the answer's status and body. */
+function postJson(
+  agent: Agent,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Applied> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+        timeout: timeoutMs,
+      },
+      (reply) => {
+        const chunks: Buffer[] = [];
+        reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+        reply.on('end', () =>
+          resolve({
+            status: reply.statusCode ?? 502,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        reply.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array, on a
+ * kept-alive connection (as etcd's rafthttp keeps its streams open). One request in flight per
+ * peer, so a slow peer holds up nobody else and its messages keep their order; a lost batch is not
+ * sent again, Raft retries by itself. */
 export class PeerTransport {
   private readonly queues = new Map<NodeId, Message[]>();
   private readonly busy = new Set<NodeId>();
   private stopped = false;
   private readonly self: NodeId;
   private readonly peers: RaftPeer[];
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
   constructor(self: NodeId, peers: RaftPeer[]) {
     this.self = self;
@@ -67,12 +109,8 @@ export class PeerTransport {
     this.queues.set(to, []);
     this.busy.add(to);
     try {
-      await fetch(`${peer.peerUrl}/raft`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-server-from': String(this.self) },
-        body: JSON.stringify(batch),
-        signal: AbortSignal.timeout(1000),
-      }).then((response) => response.arrayBuffer());
+      const headers = { 'x-server-from': String(this.self) };
+      await postJson(this.agent, `${peer.peerUrl}/raft`, JSON.stringify(batch), headers, 1000);
     } catch {
       // The peer is down or cut off: the batch is lost, and Raft sends again.
     } finally {
@@ -83,6 +121,7 @@ export class PeerTransport {
 
   stop(): void {
     this.stopped = true;
+    this.agent.destroy();
   }
 }
 /** The client requests that change the store, and so go through the log. */
@@ -126,6 +165,11 @@ export interface MemberServerOptions {
   createRaftNode: CreateRaftNode;
   /** The JSON gateway of this member's own store (its state machine). */
   storeUrl: string;
+  /**
+   * Runs a unary request (an entry's apply, a linearizable read) on that store in this process
+   * (in-process-gateway.ts); without it, requests go to storeUrl.
+   */
+  runOnStore?: (command: { path: string; body: string }) => Promise<Applied>;
   /** Where to listen for clients and for peers: host and port (0 picks one). */
   clientListen: Array<{ host: string; port: number }>;
   peerListen: { host: string; port: number };
@@ -182,17 +226,16 @@ function pipeToStore(
   else request.pipe(upstream);
 }
 
-/** Runs one request on the local store and reads the whole answer: the state machine's apply. */
-export async function applyToStore(
+/**
+ * Runs one request on the local store and reads the whole answer: the state machine's apply. The
+ * applies come one at a time, so one kept-alive connection carries them all.
+ */
+export function applyToStore(
   storeUrl: string,
   command: { path: string; body: string },
+  agent: Agent,
 ): Promise<Applied> {
-  const reply = await fetch(new URL(command.path, storeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: command.body,
-  });
-  return { status: reply.status, body: await reply.text() };
+  return postJson(agent, new URL(command.path, storeUrl).href, command.body, {}, 0);
 }
 
 /** How long a request waits for a leader, then for its entry, before etcd's "request timed out". */
@@ -207,6 +250,13 @@ function withTimeout<T>(work: Promise<T>, ms = REQUEST_TIMEOUT_MS): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Writes a follower hands to the leader together, each with the promise of its answer. */
+interface ForwardBatch {
+  lead: RaftPeer;
+  commands: Command[];
+  waiters: Array<{ resolve(applied: Applied): void; reject(error: Error): void }>;
+}
+
 /** A member's peer and client ports, wired to its Raft member. */
 class MemberProcess {
   readonly member: ReplicatedMember;
@@ -215,6 +265,14 @@ class MemberProcess {
   private timer: NodeJS.Timeout | undefined;
   private readonly options: MemberServerOptions;
   private readonly storage: { close(): void };
+  /** Connections to the local store: the applies' one, and the linearizable reads'. */
+  private readonly storeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly readAgent = new Agent({ keepAlive: true });
+  /** Writes for the leader gathered in this round of the event loop, and their connections. */
+  private forwarding: ForwardBatch | undefined;
+  private readonly forwardAgent = new Agent({ keepAlive: true });
+  /** The IDs in this member's headers. */
+  private readonly ids: { cluster_id: string; member_id: string };
 
   constructor(options: MemberServerOptions) {
     this.options = options;
@@ -225,6 +283,15 @@ class MemberProcess {
       );
     }
     this.self = self;
+    // One cluster ID for every member: derived from the whole --initial-cluster, as etcd derives it
+    // from the members' peer URLs (and the cluster token).
+    const cluster = memberIds(
+      options.peers.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
+    );
+    this.ids = {
+      cluster_id: String(cluster.clusterId),
+      member_id: String(memberIds(self.name).memberId),
+    };
     const storage = new options.chapter.FileRaftStorage(options.dataDir);
     this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
@@ -237,8 +304,14 @@ class MemberProcess {
       node,
       storage,
       send: (messages) => this.transport.send(messages),
-      apply: (command) => applyToStore(options.storeUrl, command),
+      apply: (command) => this.runOnStore(command, this.storeAgent),
     });
+  }
+
+  /** A unary request on the member's store: in process when the server was given the way. */
+  private runOnStore(command: { path: string; body: string }, agent: Agent): Promise<Applied> {
+    if (this.options.runOnStore) return this.options.runOnStore(command);
+    return applyToStore(this.options.storeUrl, command, agent);
   }
 
   start(): void {
@@ -265,12 +338,57 @@ class MemberProcess {
     for (;;) {
       const lead = await this.leader();
       try {
+        if (lead.id !== this.self.id) return await this.forward(lead, command);
         return await this.options.chapter.proposeVia(this.member, this.self.id, lead, command);
       } catch (error) {
         const handingOver = lead.id === this.self.id && this.member.node.role === 'leader';
         if (!handingOver || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.options.tickMs ?? 100));
       }
+    }
+  }
+
+  /**
+   * Hands a write to the leader. The writes that reach a follower in one round of the event loop
+   * go together, in one POST /propose of a JSON array (etcd's followers forward proposals in
+   * batches too): one request and one answer instead of one each. A write alone goes through
+   * chapter 16b's proposeVia, one command.
+   */
+  private forward(lead: RaftPeer, command: Command): Promise<Applied> {
+    let batch = this.forwarding;
+    if (!batch || batch.lead.id !== lead.id) {
+      batch = { lead, commands: [], waiters: [] };
+      this.forwarding = batch;
+      const sending = batch;
+      setImmediate(() => {
+        if (this.forwarding === sending) this.forwarding = undefined;
+        void this.sendForwarded(sending);
+      });
+    }
+    batch.commands.push(command);
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  /** Sends a batch of writes to its leader and settles each with its own answer. */
+  private async sendForwarded(batch: ForwardBatch): Promise<void> {
+    const { lead, commands, waiters } = batch;
+    try {
+      if (commands.length === 1) {
+        const applied = this.options.chapter.proposeVia(
+          this.member,
+          this.self.id,
+          lead,
+          commands[0]!,
+        );
+        return waiters[0]!.resolve(await applied);
+      }
+      const headers = { 'x-server-from': String(this.self.id) };
+      const url = `${lead.peerUrl}/propose`;
+      const reply = await postJson(this.forwardAgent, url, JSON.stringify(commands), headers, 5000);
+      const answers = reply.status === 200 ? (JSON.parse(reply.body) as Applied[]) : undefined;
+      waiters.forEach((waiter, i) => waiter.resolve(answers?.[i] ?? reply));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
     }
   }
 
@@ -336,7 +454,19 @@ class MemberProcess {
         this.member.receive(JSON.parse(body) as Message[]);
         response.writeHead(204).end();
       } else if (path === '/propose') {
-        answer(response, await withTimeout(this.member.propose(JSON.parse(body) as Command)));
+        const proposed = JSON.parse(body) as Command | Command[];
+        if (!Array.isArray(proposed)) {
+          return answer(response, await withTimeout(this.member.propose(proposed)));
+        }
+        // A follower's batch (forward below): one answer each, in order.
+        const applied = await Promise.all(
+          proposed.map((command) =>
+            withTimeout(this.member.propose(command)).catch((error: Error) =>
+              unavailable(error.message),
+            ),
+          ),
+        );
+        answer(response, { status: 200, body: JSON.stringify(applied) });
       } else if (path === '/readindex') {
         answer(response, {
           status: 200,
@@ -375,12 +505,14 @@ class MemberProcess {
     try {
       if (WRITE_PATHS.has(path)) {
         const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
-        return answer(response, await withTimeout(this.propose({ path, body: sent })));
+        const applied = await withTimeout(this.propose({ path, body: sent }));
+        return answer(response, this.withHeader(applied));
       }
       if (READ_PATHS.has(path)) {
         const serializable = path === '/v3/kv/range' && /"serializable"\s*:\s*true/.test(body);
         if (!serializable) await this.member.waitApplied(await withTimeout(this.readIndex()));
-        return pipeToStore(storeUrl, request, response, body);
+        const read = await this.runOnStore({ path, body }, this.readAgent);
+        return answer(response, this.withHeader(read));
       }
       if (path === '/v3/maintenance/status') return answer(response, await this.status());
       if (path === '/v3/cluster/member/list') return answer(response, await this.memberList());
@@ -394,20 +526,29 @@ class MemberProcess {
     }
   }
 
+  /**
+   * A store's answer under this member's header, as etcd answers on any member: the cluster's ID,
+   * this member's ID (the one the client asked, also for a write the leader applied first), the
+   * revision the store gave and the current raft term, not the store's own single-member values.
+   */
+  private withHeader(applied: Applied): Applied {
+    if (applied.status !== 200) return applied;
+    let parsed: { header?: { revision?: string } } & Record<string, unknown>;
+    try {
+      parsed = JSON.parse(applied.body) as typeof parsed;
+    } catch {
+      return applied;
+    }
+    if (!parsed.header) return applied;
+    const { cluster_id, member_id, raft_term } = this.header();
+    const revision = parsed.header.revision;
+    const header = { cluster_id, member_id, ...(revision ? { revision } : {}), raft_term };
+    return { status: 200, body: JSON.stringify({ ...parsed, header }) };
+  }
+
   /** The response header etcd puts on cluster-level answers. */
   private header(): Record<string, string> {
-    const ids = memberIds(this.self.name);
-    // One cluster ID for every member: derived from the whole --initial-cluster, as etcd derives it
-    // from the members' peer URLs (and the cluster token).
-    const cluster = memberIds(
-      this.options.peers.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
-    );
-    const node = this.member.node;
-    return {
-      cluster_id: String(cluster.clusterId),
-      member_id: String(ids.memberId),
-      raft_term: String(node.term),
-    };
+    return { ...this.ids, raft_term: String(this.member.node.term) };
   }
 
   /** etcd's StatusResponse: who leads, the Raft term and index, and how far this member applied. */
@@ -456,6 +597,9 @@ class MemberProcess {
   stop(): void {
     clearInterval(this.timer);
     this.transport.stop();
+    this.storeAgent.destroy();
+    this.readAgent.destroy();
+    this.forwardAgent.destroy();
     this.member.stop();
     this.storage.close();
   }

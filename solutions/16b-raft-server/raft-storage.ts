@@ -1,11 +1,15 @@
 // A Raft node's stable storage on disk: its hard state (term, vote, commit) and its log, in one
-// append-only file, each record a line of JSON written and fsynced before the node answers anyone.
+// append-only file, each record a line of JSON written and synced before the node answers anyone.
+// As etcd's WAL, it syncs only what a promise rests on: new entries, a new term or a new vote. A
+// commit index alone is written but not synced; a crash may lose it, and the leader tells it again.
+// The write is immediate and the sync (fdatasync) runs in the background, on libuv's thread pool:
+// save answers a promise of it, so the member goes on serving while the disk works.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
 // This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records).
 import {
   closeSync,
-  fsyncSync,
+  fdatasync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -50,6 +54,9 @@ export class FileRaftStorage implements RaftStorage {
   private readonly file: number;
   private state: HardState;
   private readonly log: Entry[];
+  /** Syncs not yet finished; close waits for them. */
+  private syncing = 0;
+  private closing = false;
 
   /** Opens (or creates) the file and reads back what it holds. */
   constructor(dataDir: string) {
@@ -79,8 +86,16 @@ export class FileRaftStorage implements RaftStorage {
     return this.log.map((entry) => ({ ...entry }));
   }
 
-  /** Appends the records and fsyncs once, before the caller sends anything. */
-  save(hardState: HardState | undefined, entries: Entry[]): void {
+  /**
+   * Appends the records at once and syncs them once (fdatasync, as etcd): the promise settles when
+   * they are durable, and the caller sends nothing before. A record of nothing but a new commit
+   * index is not synced (etcd's raft.MustSync), and save answers no promise then.
+   */
+  save(hardState: HardState | undefined, entries: Entry[]): Promise<void> | undefined {
+    const mustSync =
+      entries.length > 0 ||
+      (hardState !== undefined &&
+        (hardState.term !== this.state.term || hardState.vote !== this.state.vote));
     let lines = '';
     if (entries.length > 0) {
       lines += `${JSON.stringify({ entries })}\n`;
@@ -91,12 +106,22 @@ export class FileRaftStorage implements RaftStorage {
       lines += `${JSON.stringify({ hardState })}\n`;
       this.state = { ...hardState };
     }
-    if (lines === '') return;
+    if (lines === '') return undefined;
     writeSync(this.file, lines);
-    fsyncSync(this.file);
+    if (!mustSync) return undefined;
+    this.syncing++;
+    return new Promise((resolve, reject) => {
+      fdatasync(this.file, (error) => {
+        if (--this.syncing === 0 && this.closing) closeSync(this.file);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   }
 
+  /** Closes the file, once the syncs under way are done. */
   close(): void {
-    closeSync(this.file);
+    this.closing = true;
+    if (this.syncing === 0) closeSync(this.file);
   }
 }
