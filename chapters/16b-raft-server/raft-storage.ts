@@ -1,12 +1,14 @@
 // A Raft node's stable storage on disk: its hard state (term, vote, commit) and its log, in one
-// append-only file, each record a line of JSON written and fsynced before the node answers anyone.
+// append-only file, each record a line of JSON written and synced before the node answers anyone.
+// As etcd's WAL, it syncs only what a promise rests on: new entries, a new term or a new vote. The
+// write is immediate and the sync (fdatasync) runs in the background: save answers a promise of it.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
 // This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records).
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   closeSync,
-  fsyncSync,
+  fdatasync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -32,6 +34,9 @@ export class FileRaftStorage implements RaftStorage {
   private readonly file: number;
   private state: HardState;
   private readonly log: Entry[];
+  /** Syncs not yet finished; close waits for them. */
+  private syncing = 0;
+  private closing = false;
 
   /** Opens (or creates) the file and reads back what it holds. */
   constructor(dataDir: string) {
@@ -61,12 +66,18 @@ export class FileRaftStorage implements RaftStorage {
     return this.log.map((entry) => ({ ...entry }));
   }
 
-  /** Appends the records and fsyncs once, before the caller sends anything. */
-  save(hardState: HardState | undefined, entries: Entry[]): void {
+  /**
+   * Appends the records at once and syncs them once (fdatasync, as etcd): the promise settles when
+   * they are durable, and the caller sends nothing before. A record of nothing but a new commit
+   * index is not synced (etcd's raft.MustSync), and save answers no promise then.
+   */
+  save(hardState: HardState | undefined, entries: Entry[]): Promise<void> | undefined {
     throw new NotImplemented('FileRaftStorage.save', '§ Raft storage');
   }
 
+  /** Closes the file, once the syncs under way are done. */
   close(): void {
-    closeSync(this.file);
+    this.closing = true;
+    if (this.syncing === 0) closeSync(this.file);
   }
 }
