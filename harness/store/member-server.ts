@@ -268,6 +268,8 @@ class MemberProcess {
   /** Connections to the local store: the applies' one, and the linearizable reads'. */
   private readonly storeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   private readonly readAgent = new Agent({ keepAlive: true });
+  /** The read index that the reads arriving in this round of the event loop will share. */
+  private nextReadIndex: Promise<number> | undefined;
   /** Writes for the leader gathered in this round of the event loop, and their connections. */
   private forwarding: ForwardBatch | undefined;
   private readonly forwardAgent = new Agent({ keepAlive: true });
@@ -421,9 +423,21 @@ class MemberProcess {
     return { status: 200, body: '{}' };
   }
 
-  /** The index a linearizable read waits for, the leader's (chapter 16b's routing). */
-  async readIndex(): Promise<number> {
-    return this.options.chapter.readIndexVia(this.member, this.self.id, await this.leader());
+  /**
+   * The index a linearizable read waits for, the leader's (chapter 16b's routing). The reads that
+   * arrive in one round of the event loop share one read index, asked for after the round, so
+   * after each of them arrived (etcd's linearizable read loop batches its reads the same way).
+   */
+  readIndex(): Promise<number> {
+    this.nextReadIndex ??= new Promise<number>((resolve, reject) => {
+      setImmediate(() => {
+        this.nextReadIndex = undefined;
+        this.leader()
+          .then((lead) => this.options.chapter.readIndexVia(this.member, this.self.id, lead))
+          .then(resolve, reject);
+      });
+    });
+    return this.nextReadIndex;
   }
 
   /**
