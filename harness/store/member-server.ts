@@ -74,6 +74,33 @@ function postJson(
   });
 }
 
+/**
+ * Joins the Appends of a batch that continue one another (each starts where the one before ended,
+ * in the same term, and neither carries a read's context) into one, with the later commit index:
+ * the follower does with it exactly what it would do with them one after another, and answers once.
+ * A leader proposes, and sends, one entry at a time; this keeps a batch of dozens one message.
+ */
+export function coalesceAppends(batch: Message[]): Message[] {
+  const joined: Message[] = [];
+  for (const message of batch) {
+    const last = joined.at(-1);
+    const continues =
+      last?.type === 'Append' &&
+      message.type === 'Append' &&
+      last.term === message.term &&
+      !last.context &&
+      !message.context &&
+      message.index === last.index + (last.entries?.length ?? 0);
+    if (!continues) {
+      joined.push(message);
+      continue;
+    }
+    const entries = [...(last.entries ?? []), ...(message.entries ?? [])];
+    joined[joined.length - 1] = { ...last, entries, commit: message.commit ?? last.commit };
+  }
+  return joined;
+}
+
 /** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array, on a
  * kept-alive connection (as etcd's rafthttp keeps its streams open). One request in flight per
  * peer, so a slow peer holds up nobody else and its messages keep their order; a lost batch is not
@@ -110,7 +137,8 @@ export class PeerTransport {
     this.busy.add(to);
     try {
       const headers = { 'x-server-from': String(this.self) };
-      await postJson(this.agent, `${peer.peerUrl}/raft`, JSON.stringify(batch), headers, 1000);
+      const body = JSON.stringify(coalesceAppends(batch));
+      await postJson(this.agent, `${peer.peerUrl}/raft`, body, headers, 1000);
     } catch {
       // The peer is down or cut off: the batch is lost, and Raft sends again.
     } finally {
