@@ -88,4 +88,18 @@ describe('Raft storage', () => {
     expect(again.hardState(), 'the second hard state').toEqual({ term: 2, vote: 2, commit: 0 });
     again.close();
   });
+
+  test('save answers a promise of its sync, and syncs nothing when only the commit index changed', async () => {
+    const storage = new FileRaftStorage(freshDir());
+    const synced = storage.save({ term: 1, vote: 1, commit: 0 }, [{ term: 1, index: 1 }]);
+    expect(synced, 'saved a vote and an entry: a promise, settled once synced').toBeInstanceOf(
+      Promise,
+    );
+    await synced;
+    expect(
+      storage.save({ term: 1, vote: 1, commit: 1 }, []),
+      "saved a hard state whose only change is the commit index: written, not synced (etcd's MustSync)",
+    ).toBeUndefined();
+    storage.close();
+  });
 });

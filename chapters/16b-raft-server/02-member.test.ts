@@ -7,6 +7,9 @@ import { MemoryStorage } from '../../harness/testing/raft-network.ts';
 import type { Applied } from '../../harness/contracts/raft-server.ts';
 import { NotLeaderError, RaftMember } from './member.ts';
 
+/** One round of the event loop: the turns of the Ready loop asked for until now are taken. */
+const nextRound = () => new Promise((resolve) => setImmediate(resolve));
+
 /** Three members whose messages go into one queue that `deliver` empties. */
 async function cluster() {
   const { createRaftNode } = await loadReference('16a', 'raft.ts');
@@ -25,13 +28,18 @@ async function cluster() {
       },
     });
   });
-  const deliver = async () => {
+  // A member takes its turn of the Ready loop after the event loop's round: wait a round, deliver
+  // what was sent (but what `lost` says the network loses), and again until nothing more is sent.
+  const deliver = async (lost: (message: Message) => boolean = () => false) => {
+    await nextRound();
     while (queue.length > 0) {
-      const message = queue.shift()!;
-      members[message.to - 1]!.receive([message]);
-      await Promise.resolve();
+      while (queue.length > 0) {
+        const message = queue.shift()!;
+        if (!lost(message)) members[message.to - 1]!.receive([message]);
+        await Promise.resolve();
+      }
+      await nextRound();
     }
-    await new Promise((resolve) => setImmediate(resolve));
   };
   const elect = async () => {
     for (let tick = 0; tick < 30 && members[0]!.node.role !== 'leader'; tick++) {
@@ -127,9 +135,7 @@ describe('The member', () => {
     const { members, queue, deliver } = await cluster();
     for (let tick = 0; tick < 30 && members[0]!.node.role !== 'leader'; tick++) {
       members[0]!.tick();
-      for (let message = queue.shift(); message; message = queue.shift()) {
-        if (message.type !== 'Append') members[message.to - 1]!.receive([message]);
-      }
+      await deliver((message) => message.type === 'Append');
     }
     queue.length = 0;
     const reading = members[0]!.readIndex();
@@ -144,6 +150,7 @@ describe('The member', () => {
     const { members, queue, deliver, elect } = await cluster();
     await elect();
     const reading = members[0]!.readIndex().catch((error: Error) => error);
+    await nextRound();
     queue.length = 0;
     const term = members[0]!.node.term + 1;
     members[0]!.receive([
@@ -161,6 +168,7 @@ describe('The member', () => {
     const lost = members[0]!
       .propose({ path: '/v3/kv/put', body: 'lost' })
       .catch((error: Error) => error.message);
+    await nextRound();
     queue.length = 0;
     for (let tick = 0; tick < 60 && members[1]!.node.role !== 'leader'; tick++) {
       members[1]!.tick();

@@ -1,7 +1,8 @@
 // One member of the replicated store: chapter 16a's Raft node driven by a clock, a disk and a
 // network, as etcd's raftNode drives etcd's raft package. Every tick and every message is followed by
 // one turn of the Ready loop: persist the hard state and entries (fsync), then send the messages,
-// then apply the committed entries to the state machine, one at a time, in log order. A client's
+// then apply the committed entries to the state machine, one at a time, in log order (§ Batching
+// then shares one fsync among everything that arrived together). A client's
 // write becomes a proposal; the member answers it once its entry is applied here, with what the
 // state machine answered. A linearizable read waits for the leader's read index (chapter 16a's
 // ReadIndex): its commit index once a quorum confirmed it still leads, so the member's state is at
@@ -68,6 +69,14 @@ export class RaftMember implements ReplicatedMember {
   /** The last index handed to the apply chain (applied or about to be). */
   private lastQueued = 0;
   private applying: Promise<void> = Promise.resolve();
+  /** Whether a turn of the Ready loop is already asked for. */
+  private turnScheduled = false;
+  /** Whether a Ready's records are being synced; a turn asked for meanwhile waits for them. */
+  private persisting = false;
+  private turnWaiting = false;
+  /** On a leader syncing its entries: messages received meanwhile, stepped once they are durable. */
+  private holding = false;
+  private held: Message[] = [];
 
   /** A member whose storage holds a snapshot starts with it applied: the store was loaded from it. */
   constructor(options: MemberOptions) {
@@ -87,16 +96,36 @@ export class RaftMember implements ReplicatedMember {
     this.handleReady();
   }
 
-  /** Messages another member sent, then a turn of the Ready loop. */
+  /**
+   * Messages another member sent, then a turn of the Ready loop (soon, in § Batching). While a
+   * leader's own entries are being synced, the messages wait: an acknowledgement stepped now could
+   * commit an entry that a quorum holds only if the leader's disk is counted before it has it.
+   */
   receive(messages: Message[]): void {
-    for (const message of messages) this.node.step(message);
-    this.handleReady();
+    throw new NotImplemented('RaftMember.receive', '§ The member');
   }
 
   /**
-   * The Ready loop's turn: what the node asks is done in its order. Persisting comes first, so no
-   * member ever promises (a vote, an acknowledged append) what it could forget in a crash. Reads
-   * confirmed get their index; a member no longer leading fails the reads still waiting.
+   * Asks for a turn of the Ready loop after the event loop's current round (setImmediate): the
+   * proposals and messages that arrive in that round join the same Ready, one fsync for them all.
+   */
+  scheduleReady(): void {
+    throw new NotImplemented('RaftMember.scheduleReady', '§ The member');
+  }
+
+  /** A turn's records are durable: its messages go, what was held is stepped, a turn waiting runs. */
+  private persisted(messages: Message[]): void {
+    throw new NotImplemented('RaftMember.persisted', '§ Batching');
+  }
+
+  /**
+   * The Ready loop's turn. The committed entries go to the apply chain first: a quorum holds them
+   * already. Then persisting comes before sending, so no member ever promises (a vote, an
+   * acknowledged append) what it could forget in a crash; a leader's messages promise nothing, and
+   * it sends them while its own disk works (§ Batching), holding the answers until its entries are
+   * durable. Reads confirmed get their index; a member no longer leading fails the reads waiting.
+   * A snapshot in the Ready (one the leader sent) comes before all of it: persisted
+   * (storage.saveSnapshot) and queued to be loaded into the store (queueRestore).
    */
   handleReady(): void {
     throw new NotImplemented('RaftMember.handleReady', '§ The member');

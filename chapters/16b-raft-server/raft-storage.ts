@@ -1,5 +1,8 @@
 // A Raft node's stable storage on disk: its hard state (term, vote, commit) and its log, in one
-// append-only file, each record a line of JSON written and fsynced before the node answers anyone.
+// append-only file, each record a line of JSON written and synced before the node answers anyone.
+// As etcd's WAL, it syncs only what a promise rests on: new entries, a new term or a new vote. The
+// write is immediate and the sync (fdatasync) runs in the background: save answers a promise of it,
+// and calls closeIdle once no sync runs.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
 // This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records). A snapshot
@@ -8,6 +11,7 @@
 import { NotImplemented } from '../../harness/not-implemented.ts';
 import {
   closeSync,
+  fdatasync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -49,6 +53,11 @@ export class FileRaftStorage implements RaftStorage {
   private saved: Snapshot | undefined;
   private readonly logPath: string;
   private readonly snapPath: string;
+  /** Syncs not yet finished; close waits for them. */
+  private syncing = 0;
+  private closing = false;
+  /** Log files a snapshot replaced while syncs on them ran: closed once those are done. */
+  private retired: number[] = [];
 
   /** Opens (or creates) the files and reads back what they hold. */
   constructor(dataDir: string) {
@@ -81,6 +90,8 @@ export class FileRaftStorage implements RaftStorage {
   /**
    * Writes the snapshot (to a new file, fsynced, then renamed over the old: a crash leaves one or
    * the other whole), then writes the log again with only the hard state and the entries after it.
+   * A log file a sync under way still writes to goes in this.retired (closeIdle closes it later);
+   * otherwise it is closed at once.
    */
   saveSnapshot(snapshot: Snapshot): void {
     throw new NotImplemented('FileRaftStorage.saveSnapshot', '§ Snapshots');
@@ -94,13 +105,25 @@ export class FileRaftStorage implements RaftStorage {
     return this.log.map((entry) => ({ ...entry }));
   }
 
-  /** Appends the records and fsyncs once, before the caller sends anything. */
-  save(hardState: HardState | undefined, entries: Entry[]): void {
+  /**
+   * Appends the records at once and syncs them once (fdatasync, as etcd): the promise settles when
+   * they are durable, and the caller sends nothing before. A record of nothing but a new commit
+   * index is not synced (etcd's raft.MustSync), and save answers no promise then.
+   */
+  save(hardState: HardState | undefined, entries: Entry[]): Promise<void> | undefined {
     throw new NotImplemented('FileRaftStorage.save', '§ Raft storage');
   }
 
+  /** Once no sync runs: closes the files a snapshot replaced, and this one if asked to. */
+  private closeIdle(): void {
+    for (const file of this.retired.splice(0)) closeSync(file);
+    if (this.closing) closeSync(this.file);
+  }
+
+  /** Closes the file, once the syncs under way are done. */
   close(): void {
-    closeSync(this.file);
+    this.closing = true;
+    if (this.syncing === 0) this.closeIdle();
   }
 }
 

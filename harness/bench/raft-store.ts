@@ -7,7 +7,9 @@
 //
 //   npx tsx harness/bench/raft-store.ts [--seconds 2]
 //
-// Absolute rates on a shared machine mean little; the ratio measured in one run does.
+// Absolute rates on a shared machine mean little; the ratio measured in one run does. Both clusters
+// run side by side and each cell is measured on one, then at once on the other, so that a change in
+// the machine's load between the two halves of the run does not end up in a ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -127,18 +129,18 @@ async function failover(cluster: Cluster): Promise<number> {
   }
 }
 
-async function measure(cluster: Cluster) {
+/** The cells of one cluster, filled one at a time: the operations on its first member. */
+function cellsOf(cluster: Cluster) {
   const client = createStoreClient(cluster.urls[0]!);
   const value = bytes('v'.repeat(64));
   const put = (n: number) => client.put({ key: bytes(`bench/${n % 1000}`), value });
-  const row = {
-    put1: await rate(1, put),
-    put64: await rate(64, put),
-    range64: await rate(64, (n) => client.range({ key: bytes(`bench/${n % 1000}`) })),
-    failoverMs: await failover(cluster),
+  return {
+    client,
+    put1: () => rate(1, put),
+    put64: () => rate(64, put),
+    range64: () => rate(64, (n) => client.range({ key: bytes(`bench/${n % 1000}`) })),
+    failoverMs: () => failover(cluster),
   };
-  await client.close();
-  return row;
 }
 
 if (!etcdVersion()) {
@@ -146,18 +148,22 @@ if (!etcdVersion()) {
   process.exit(0);
 }
 const dir = await mkdtemp(path.join(os.tmpdir(), 'kata-bench-raft-'));
-const rows: Record<string, Awaited<ReturnType<typeof measure>>> = {};
-for (const name of ['kata', 'etcd']) {
-  const cluster = await startCluster(name, dir);
-  try {
-    rows[name] = await measure(cluster);
-  } finally {
-    for (const child of cluster.processes) child?.kill('SIGKILL');
+const clusters: Cluster[] = [];
+const rows = { kata: {} as Record<string, number>, etcd: {} as Record<string, number> };
+try {
+  for (const name of ['kata', 'etcd']) clusters.push(await startCluster(name, dir));
+  const cells = clusters.map(cellsOf);
+  for (const cell of ['put1', 'put64', 'range64', 'failoverMs'] as const) {
+    rows.kata[cell] = await cells[0]![cell]();
+    rows.etcd[cell] = await cells[1]![cell]();
   }
+  for (const { client } of cells) await client.close();
+} finally {
+  for (const cluster of clusters) for (const child of cluster.processes) child?.kill('SIGKILL');
 }
 await rm(dir, { recursive: true, force: true });
-const kata = rows.kata!;
-const etcd = rows.etcd!;
+const kata = rows.kata as Record<'put1' | 'put64' | 'range64' | 'failoverMs', number>;
+const etcd = rows.etcd as typeof kata;
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
 console.log(`three members each, ${seconds} s a cell, load ${os.loadavg()[0]!.toFixed(1)}`);
 console.log('                      kata        etcd   kata/etcd');

@@ -29,6 +29,7 @@ import { parseComponentFlags, UsageError } from './flags.ts';
 import { serveUntilSignal } from './process.ts';
 import { serveStoreMetrics } from './store-metrics.ts';
 import { startMember } from '../store/member-server.ts';
+import { hasGatewayExports, inProcessGateway } from '../store/in-process-gateway.ts';
 
 export interface StoreFlags {
   name: string;
@@ -153,8 +154,11 @@ export function implementationDirs(use: Use): ImplementationDirs {
 async function loadImplementation({ storeDir, serverDir, grpcDir }: ImplementationDirs) {
   const { Store } = await loadModule('01', 'store.ts', storeDir);
   const durable = await loadModule('02', 'durable-store.ts', serverDir);
-  const { createStoreServer } = await loadModule('02', 'server.ts', serverDir);
+  const serverModule = await loadModule('02', 'server.ts', serverDir);
+  const { createStoreServer } = serverModule;
   return {
+    // The replicated store's members apply entries through it in process (in-process-gateway.ts).
+    gateway: hasGatewayExports(serverModule) ? serverModule : undefined,
     createStore: (snapshot?: StoreSnapshot): MvccStore => new Store({ snapshot }),
     DurableStore: durable.DurableStore,
     serializeSnapshot: durable.serializeSnapshot,
@@ -351,6 +355,13 @@ async function startReplicatedStore(
     } as Parameters<Implementation['createStoreServer']>[0]);
   let store = implementation.createStore();
   let stateMachine = serveStore(store);
+  // Entries are applied in this process (chapter 02's gateway called directly) on the store of the
+  // moment: loading a snapshot replaces it.
+  const gatewayOf = (current: MvccStore) =>
+    implementation.gateway
+      ? inProcessGateway(implementation.gateway, current, flags.name)
+      : undefined;
+  let runOnStore = gatewayOf(store);
   const storeUrl = await stateMachine.listen(0, '127.0.0.1');
   // A snapshot's data is the store as chapter 02's snapshot JSON; loading one starts a new store
   // from it on a new port, and closes the old one (its watches end).
@@ -362,6 +373,7 @@ async function startReplicatedStore(
       const url = await server.listen(0, '127.0.0.1');
       const old = stateMachine;
       [store, stateMachine] = [loaded, server];
+      runOnStore = gatewayOf(loaded);
       await old.close();
       return url;
     },
@@ -378,6 +390,7 @@ async function startReplicatedStore(
       storeUrl,
       stateMachine: snapshots,
       snapshotCount: flags.snapshotCount,
+      ...(runOnStore ? { runOnStore: (command) => runOnStore!(command) } : {}),
       clientListen: flags.listenClientUrls.map((url) => ({
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 80),

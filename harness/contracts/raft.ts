@@ -133,8 +133,12 @@ export interface RaftStorage {
   hardState(): HardState;
   /** Every persisted entry, from index 1 up (after the snapshot's index when there is one). */
   entries(): Entry[];
-  /** Persists a Ready's hard state (when present) and entries, replacing any from their index on. */
-  save(hardState: HardState | undefined, entries: Entry[]): void;
+  /**
+   * Persists a Ready's hard state (when present) and entries, replacing any from their index on.
+   * A storage on disk may write them at once and sync them in the background: it answers a promise
+   * that settles once they are durable, and the Ready's messages wait for it.
+   */
+  save(hardState: HardState | undefined, entries: Entry[]): void | Promise<void>;
   /** The last snapshot persisted, if any (a storage without snapshots need not have this). */
   snapshot?(): Snapshot | undefined;
   /**

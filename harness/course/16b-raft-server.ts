@@ -13,11 +13,16 @@ export const chapter16B: Chapter = {
       from: 'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index, a torn line ends it',
     },
     {
-      title: 'The Ready loop, proposals and the read index',
+      title: 'The Ready loop and proposals',
       from: 'The member > the Ready loop persists the hard state and entries before it sends a message',
     },
     {
-      title: 'Members over HTTP: forwarding, linearizable ranges, status',
+      title: 'Linearizable reads on the member',
+      from: "The member > a read index is the leader's commit index once a quorum confirmed it, and a member waits until it applied that far",
+      functions: ['RaftMember.readIndex', 'RaftMember.waitApplied'],
+    },
+    {
+      title: 'Members over HTTP, and one fsync for many writes',
       from: 'The member server > --initial-cluster numbers the members in its order, the same on every member',
     },
     {
@@ -29,13 +34,13 @@ export const chapter16B: Chapter = {
     'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index, a torn line ends it':
       'Walk the lines: JSON.parse each, stop at the first that does not parse. A hardState record replaces the hard state; an entries record cuts the log to its first index minus one, then appends. Lesson: § Raft storage.',
     'Raft storage > a member reopening its data directory finds the hard state and log it saved':
-      'The constructor reads member/raft/log.jsonl (missing is empty), cuts what follows the last newline (a torn write), replays the rest. save writes the entries record, then the hard state record, and fsyncs once. Lesson: § Raft storage.',
+      'The constructor reads member/raft/log.jsonl (missing is empty), cuts what follows the last newline (a torn write), replays the rest. save writes the entries record, then the hard state record, and fsyncs once (when only the commit index changed, etcd skips the sync). Lesson: § Raft storage.',
     'Raft storage > a hard state saved alone leaves the log as it was':
       'save with no entries writes only the hard state record: the log in memory and on disk stays. Lesson: § Raft storage.',
     'The member > the Ready loop persists the hard state and entries before it sends a message':
-      'handleReady: take node.ready(); save its hard state and entries when there are any; only then send the messages; then queue the committed entries to apply. Lesson: § The member.',
+      'handleReady: take node.ready(); save its hard state and entries when there are any; only then send the messages; then queue the committed entries to apply. (When save answers a promise, send once it settles: § Batching.) Lesson: § The member.',
     'The member > a proposal on the leader is answered once applied, and every member applies it in the same order':
-      'propose: node.propose(JSON of the command) gives its index and term; keep a pending answer at that index, run handleReady. applyEntry (chained one after another) runs a path command through apply and settles the pending answer at its index. Lesson: § The member.',
+      "propose: node.propose(JSON of the command) gives its index and term; keep a pending answer at that index, run handleReady (now, or after the event loop's round: § Batching). receive steps each message into the node, then runs handleReady. applyEntry (chained one after another) runs a path command through apply and settles the pending answer at its index. Lesson: § The member.",
     'The member > a follower refuses a proposal and names the leader to ask':
       'node.propose answers undefined off the leader: reject with a NotLeaderError of node.lead. Lesson: § The member.',
     "The member > a read index is the leader's commit index once a quorum confirmed it, and a member waits until it applied that far":
@@ -46,6 +51,12 @@ export const chapter16B: Chapter = {
       'The node drops its pending reads when it steps down, so no ReadState will come. At the end of handleReady, when node.role is not leader, reject every read still waiting with a NotLeaderError naming node.lead, and forget them. Lesson: § The member (Linearizable reads).',
     'The member > a proposal whose index another leader filled is refused, not answered with that entry':
       "In applyEntry, compare the pending proposal's term with the applied entry's: another term means another leader's entry took the index: reject with \"etcdserver: leader changed\". stop rejects every pending one. Lesson: § The member.",
+    'Raft storage > save answers a promise of its sync, and syncs nothing when only the commit index changed':
+      'Sync only when there are entries or the term or vote changed (compare with the hard state you hold). Write at once with writeSync; then return a promise around fdatasync(fd, callback), counting syncs under way so close can wait for them; otherwise return undefined. Lesson: § Raft storage.',
+    'Batching > proposals made in one round of the event loop share one save':
+      'scheduleReady: unless a turn is already asked for, setImmediate(() => handleReady()). propose, readIndex and receive call it instead of handleReady; tick keeps its turn at once. Lesson: § Batching.',
+    'Batching > a leader sends its appends while its save is under way, and counts the answers once it is done':
+      "handleReady: queue the committed entries first; on a leader, send the messages before save; when save answers a promise, set persisting (and holding on a leader) and call persisted once it settles, which sends a follower's messages, steps the held ones through receive and runs a turn that waited. receive pushes to held while holding. Lesson: § Batching.",
     'The member server > --initial-cluster numbers the members in its order, the same on every member':
       'Split on commas, then at the first "=": a name and a URL (drop a trailing slash). Number from 1 in order; refuse a pair without both, and a name given twice. Lesson: § The member server.',
     'The member server > a lease grant without an ID gets one before it is proposed, so every member grants the same':
@@ -60,6 +71,8 @@ export const chapter16B: Chapter = {
       'saveSnapshot: skip one not newer than the saved; writeWhole the snapshot file; keep entriesAfter in memory; then close the log file, writeWhole it with a hardState record and one entries record, and open it again for appending. save and replayRecords must cut a log whose first index is not 1. Lesson: § Snapshots.',
     "Snapshots > a leader's snapshot that the log disagrees with leaves no entries; an older one changes nothing":
       'saveSnapshot returns at once for a snapshot at or below the saved one. For a newer one, entriesAfter finds no agreeing entry at its index: the log in memory and on disk is left with none, and the snapshot is what the storage answers. Lesson: § Snapshots.',
+    'Snapshots > a snapshot taken while a sync runs: that sync still settles, and later saves go to the new log':
+      'saveSnapshot must not close a log file a background fdatasync still uses: when this.syncing is above 0, push the old file into this.retired (closeIdle closes it once the syncs are done), else close it at once; then write the log again and open the new file for the next saves. Lesson: § Snapshots.',
     'Snapshots > a member snapshots its store every snapshotCount applied entries, and its node compacts':
       'After each applied entry (when snapshotCount is set), maybeSnapshot: once appliedIndex - snapshotIndex reaches snapshotCount, await stateSnapshot(), node.compact(appliedIndex, data), storage.saveSnapshot, remember the index. A failure must not break the apply chain. Lesson: § Snapshots.',
     "Snapshots > a member loads the leader's snapshot into its store and counts it as applied":

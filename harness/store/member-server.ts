@@ -19,8 +19,14 @@
 // the store behind the member (stateMachine.restore gives its new address): watches open on the old
 // one end, and their clients watch again.
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
-// the sockets, the peer transport and the answers' shapes are given here.
+// the sockets, the peer transport and the answers' shapes are given here. For throughput (the
+// raft-store benchmark against etcd): peers and the local store are reached on kept-alive
+// connections, applies and reads run on the store in process when chapter 02 allows it
+// (in-process-gateway.ts), a follower's writes of one event-loop round go to the leader in one
+// request, the ranges of one round share a read index, and Appends that continue one another
+// travel as one message. Every answer carries the cluster's header: cluster, member, raft term.
 import {
+  Agent,
   createServer,
   request as httpRequest,
   type IncomingMessage,
@@ -39,15 +45,83 @@ import type {
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
 
-/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array. One
- * request in flight per peer, so a slow peer holds up nobody else and its messages keep their
- * order; a lost batch is not sent again, Raft retries by itself. */
+/** A JSON POST on a kept-alive connection of `agent`; resolves with the answer's status and body. */
+function postJson(
+  agent: Agent,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Applied> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
+        timeout: timeoutMs,
+      },
+      (reply) => {
+        const chunks: Buffer[] = [];
+        reply.on('data', (chunk: Buffer) => chunks.push(chunk));
+        reply.on('end', () =>
+          resolve({
+            status: reply.statusCode ?? 502,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        reply.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/**
+ * Joins the Appends of a batch that continue one another (each starts where the one before ended,
+ * in the same term, and neither carries a read's context) into one, with the later commit index:
+ * the follower does with it exactly what it would do with them one after another, and answers once.
+ * A leader proposes, and sends, one entry at a time; this keeps a batch of dozens one message.
+ */
+export function coalesceAppends(batch: Message[]): Message[] {
+  const joined: Message[] = [];
+  for (const message of batch) {
+    const last = joined.at(-1);
+    const continues =
+      last?.type === 'Append' &&
+      message.type === 'Append' &&
+      last.term === message.term &&
+      !last.context &&
+      !message.context &&
+      message.index === last.index + (last.entries?.length ?? 0);
+    if (!continues) {
+      joined.push(message);
+      continue;
+    }
+    const entries = [...(last.entries ?? []), ...(message.entries ?? [])];
+    joined[joined.length - 1] = { ...last, entries, commit: message.commit ?? last.commit };
+  }
+  return joined;
+}
+
+/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array, on a
+ * kept-alive connection (as etcd's rafthttp keeps its streams open). One request in flight per
+ * peer, so a slow peer holds up nobody else and its messages keep their order; a lost batch is not
+ * sent again, Raft retries by itself. */
 export class PeerTransport {
   private readonly queues = new Map<NodeId, Message[]>();
   private readonly busy = new Set<NodeId>();
   private stopped = false;
   private readonly self: NodeId;
   private readonly peers: RaftPeer[];
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
   constructor(self: NodeId, peers: RaftPeer[]) {
     this.self = self;
@@ -72,12 +146,9 @@ export class PeerTransport {
     this.queues.set(to, []);
     this.busy.add(to);
     try {
-      await fetch(`${peer.peerUrl}/raft`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-server-from': String(this.self) },
-        body: JSON.stringify(batch),
-        signal: AbortSignal.timeout(1000),
-      }).then((response) => response.arrayBuffer());
+      const headers = { 'x-server-from': String(this.self) };
+      const body = JSON.stringify(coalesceAppends(batch));
+      await postJson(this.agent, `${peer.peerUrl}/raft`, body, headers, 1000);
     } catch {
       // The peer is down or cut off: the batch is lost, and Raft sends again.
     } finally {
@@ -88,6 +159,7 @@ export class PeerTransport {
 
   stop(): void {
     this.stopped = true;
+    this.agent.destroy();
   }
 }
 /** The client requests that change the store, and so go through the log. */
@@ -138,6 +210,11 @@ export interface MemberServerOptions {
   stateMachine?: { snapshot(): Promise<string>; restore(data: string): Promise<string> };
   /** etcd's --snapshot-count: applied entries between two snapshots (etcd's default, 100000). */
   snapshotCount?: number;
+  /**
+   * Runs a unary request (an entry's apply, a linearizable read) on that store in this process
+   * (in-process-gateway.ts); without it, requests go to storeUrl.
+   */
+  runOnStore?: (command: { path: string; body: string }) => Promise<Applied>;
   /** Where to listen for clients and for peers: host and port (0 picks one). */
   clientListen: Array<{ host: string; port: number }>;
   peerListen: { host: string; port: number };
@@ -194,17 +271,16 @@ function pipeToStore(
   else request.pipe(upstream);
 }
 
-/** Runs one request on the local store and reads the whole answer: the state machine's apply. */
-export async function applyToStore(
+/**
+ * Runs one request on the local store and reads the whole answer: the state machine's apply. The
+ * applies come one at a time, so one kept-alive connection carries them all.
+ */
+export function applyToStore(
   storeUrl: string,
   command: { path: string; body: string },
+  agent: Agent,
 ): Promise<Applied> {
-  const reply = await fetch(new URL(command.path, storeUrl), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: command.body,
-  });
-  return { status: reply.status, body: await reply.text() };
+  return postJson(agent, new URL(command.path, storeUrl).href, command.body, {}, 0);
 }
 
 /** How long a request waits for a leader, then for its entry, before etcd's "request timed out". */
@@ -219,6 +295,13 @@ function withTimeout<T>(work: Promise<T>, ms = REQUEST_TIMEOUT_MS): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Writes a follower hands to the leader together, each with the promise of its answer. */
+interface ForwardBatch {
+  lead: RaftPeer;
+  commands: Command[];
+  waiters: Array<{ resolve(applied: Applied): void; reject(error: Error): void }>;
+}
+
 /** A member's peer and client ports, wired to its Raft member. */
 class MemberProcess {
   readonly member: ReplicatedMember;
@@ -229,6 +312,16 @@ class MemberProcess {
   private readonly storage: { close(): void; snapshot?(): { data: string } | undefined };
   /** The store's address: a snapshot loaded replaces the store, and with it the address. */
   private storeUrl: string;
+  /** Connections to the local store: the applies' one, and the linearizable reads'. */
+  private readonly storeAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+  private readonly readAgent = new Agent({ keepAlive: true });
+  /** The read index that the reads arriving in this round of the event loop will share. */
+  private nextReadIndex: Promise<number> | undefined;
+  /** Writes for the leader gathered in this round of the event loop, and their connections. */
+  private forwarding: ForwardBatch | undefined;
+  private readonly forwardAgent = new Agent({ keepAlive: true });
+  /** The IDs in this member's headers. */
+  private readonly ids: { cluster_id: string; member_id: string };
 
   constructor(options: MemberServerOptions) {
     this.options = options;
@@ -240,6 +333,15 @@ class MemberProcess {
       );
     }
     this.self = self;
+    // One cluster ID for every member: derived from the whole --initial-cluster, as etcd derives it
+    // from the members' peer URLs (and the cluster token).
+    const cluster = memberIds(
+      options.peers.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
+    );
+    this.ids = {
+      cluster_id: String(cluster.clusterId),
+      member_id: String(memberIds(self.name).memberId),
+    };
     const storage = new options.chapter.FileRaftStorage(options.dataDir);
     this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
@@ -252,7 +354,7 @@ class MemberProcess {
       node,
       storage,
       send: (messages) => this.transport.send(messages),
-      apply: (command) => applyToStore(this.storeUrl, command),
+      apply: (command) => this.runOnStore(command, this.storeAgent),
       ...(options.stateMachine
         ? {
             snapshotCount: options.snapshotCount ?? 100_000,
@@ -273,6 +375,12 @@ class MemberProcess {
   async loadSnapshot(): Promise<void> {
     const snapshot = this.storage.snapshot?.();
     if (snapshot && this.options.stateMachine) await this.restoreState(snapshot.data);
+  }
+
+  /** A unary request on the member's store: in process when the server was given the way. */
+  private runOnStore(command: { path: string; body: string }, agent: Agent): Promise<Applied> {
+    if (this.options.runOnStore) return this.options.runOnStore(command);
+    return applyToStore(this.storeUrl, command, agent);
   }
 
   start(): void {
@@ -299,12 +407,57 @@ class MemberProcess {
     for (;;) {
       const lead = await this.leader();
       try {
+        if (lead.id !== this.self.id) return await this.forward(lead, command);
         return await this.options.chapter.proposeVia(this.member, this.self.id, lead, command);
       } catch (error) {
         const handingOver = lead.id === this.self.id && this.member.node.role === 'leader';
         if (!handingOver || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.options.tickMs ?? 100));
       }
+    }
+  }
+
+  /**
+   * Hands a write to the leader. The writes that reach a follower in one round of the event loop
+   * go together, in one POST /propose of a JSON array (etcd's followers forward proposals in
+   * batches too): one request and one answer instead of one each. A write alone goes through
+   * chapter 16b's proposeVia, one command.
+   */
+  private forward(lead: RaftPeer, command: Command): Promise<Applied> {
+    let batch = this.forwarding;
+    if (!batch || batch.lead.id !== lead.id) {
+      batch = { lead, commands: [], waiters: [] };
+      this.forwarding = batch;
+      const sending = batch;
+      setImmediate(() => {
+        if (this.forwarding === sending) this.forwarding = undefined;
+        void this.sendForwarded(sending);
+      });
+    }
+    batch.commands.push(command);
+    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
+  }
+
+  /** Sends a batch of writes to its leader and settles each with its own answer. */
+  private async sendForwarded(batch: ForwardBatch): Promise<void> {
+    const { lead, commands, waiters } = batch;
+    try {
+      if (commands.length === 1) {
+        const applied = this.options.chapter.proposeVia(
+          this.member,
+          this.self.id,
+          lead,
+          commands[0]!,
+        );
+        return waiters[0]!.resolve(await applied);
+      }
+      const headers = { 'x-server-from': String(this.self.id) };
+      const url = `${lead.peerUrl}/propose`;
+      const reply = await postJson(this.forwardAgent, url, JSON.stringify(commands), headers, 5000);
+      const answers = reply.status === 200 ? (JSON.parse(reply.body) as Applied[]) : undefined;
+      waiters.forEach((waiter, i) => waiter.resolve(answers?.[i] ?? reply));
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error as Error);
     }
   }
 
@@ -337,9 +490,21 @@ class MemberProcess {
     return { status: 200, body: '{}' };
   }
 
-  /** The index a linearizable read waits for, the leader's (chapter 16b's routing). */
-  async readIndex(): Promise<number> {
-    return this.options.chapter.readIndexVia(this.member, this.self.id, await this.leader());
+  /**
+   * The index a linearizable read waits for, the leader's (chapter 16b's routing). The reads that
+   * arrive in one round of the event loop share one read index, asked for after the round, so
+   * after each of them arrived (etcd's linearizable read loop batches its reads the same way).
+   */
+  readIndex(): Promise<number> {
+    this.nextReadIndex ??= new Promise<number>((resolve, reject) => {
+      setImmediate(() => {
+        this.nextReadIndex = undefined;
+        this.leader()
+          .then((lead) => this.options.chapter.readIndexVia(this.member, this.self.id, lead))
+          .then(resolve, reject);
+      });
+    });
+    return this.nextReadIndex;
   }
 
   /**
@@ -370,7 +535,19 @@ class MemberProcess {
         this.member.receive(JSON.parse(body) as Message[]);
         response.writeHead(204).end();
       } else if (path === '/propose') {
-        answer(response, await withTimeout(this.member.propose(JSON.parse(body) as Command)));
+        const proposed = JSON.parse(body) as Command | Command[];
+        if (!Array.isArray(proposed)) {
+          return answer(response, await withTimeout(this.member.propose(proposed)));
+        }
+        // A follower's batch (forward below): one answer each, in order.
+        const applied = await Promise.all(
+          proposed.map((command) =>
+            withTimeout(this.member.propose(command)).catch((error: Error) =>
+              unavailable(error.message),
+            ),
+          ),
+        );
+        answer(response, { status: 200, body: JSON.stringify(applied) });
       } else if (path === '/readindex') {
         answer(response, {
           status: 200,
@@ -409,12 +586,14 @@ class MemberProcess {
     try {
       if (WRITE_PATHS.has(path)) {
         const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
-        return answer(response, await withTimeout(this.propose({ path, body: sent })));
+        const applied = await withTimeout(this.propose({ path, body: sent }));
+        return answer(response, this.withHeader(applied));
       }
       if (READ_PATHS.has(path)) {
         const serializable = path === '/v3/kv/range' && /"serializable"\s*:\s*true/.test(body);
         if (!serializable) await this.member.waitApplied(await withTimeout(this.readIndex()));
-        return pipeToStore(storeUrl, request, response, body);
+        const read = await this.runOnStore({ path, body }, this.readAgent);
+        return answer(response, this.withHeader(read));
       }
       if (path === '/v3/maintenance/status') return answer(response, await this.status());
       if (path === '/v3/cluster/member/list') return answer(response, await this.memberList());
@@ -428,20 +607,29 @@ class MemberProcess {
     }
   }
 
+  /**
+   * A store's answer under this member's header, as etcd answers on any member: the cluster's ID,
+   * this member's ID (the one the client asked, also for a write the leader applied first), the
+   * revision the store gave and the current raft term, not the store's own single-member values.
+   */
+  private withHeader(applied: Applied): Applied {
+    if (applied.status !== 200) return applied;
+    let parsed: { header?: { revision?: string } } & Record<string, unknown>;
+    try {
+      parsed = JSON.parse(applied.body) as typeof parsed;
+    } catch {
+      return applied;
+    }
+    if (!parsed.header) return applied;
+    const { cluster_id, member_id, raft_term } = this.header();
+    const revision = parsed.header.revision;
+    const header = { cluster_id, member_id, ...(revision ? { revision } : {}), raft_term };
+    return { status: 200, body: JSON.stringify({ ...parsed, header }) };
+  }
+
   /** The response header etcd puts on cluster-level answers. */
   private header(): Record<string, string> {
-    const ids = memberIds(this.self.name);
-    // One cluster ID for every member: derived from the whole --initial-cluster, as etcd derives it
-    // from the members' peer URLs (and the cluster token).
-    const cluster = memberIds(
-      this.options.peers.map((peer) => `${peer.name}=${peer.peerUrl}`).join(','),
-    );
-    const node = this.member.node;
-    return {
-      cluster_id: String(cluster.clusterId),
-      member_id: String(ids.memberId),
-      raft_term: String(node.term),
-    };
+    return { ...this.ids, raft_term: String(this.member.node.term) };
   }
 
   /** etcd's StatusResponse: who leads, the Raft term and index, and how far this member applied. */
@@ -490,6 +678,9 @@ class MemberProcess {
   stop(): void {
     clearInterval(this.timer);
     this.transport.stop();
+    this.storeAgent.destroy();
+    this.readAgent.destroy();
+    this.forwardAgent.destroy();
     this.member.stop();
     this.storage.close();
   }

@@ -1,9 +1,12 @@
 // One member of the replicated store: chapter 16a's Raft node driven by a clock, a disk and a
-// network, as etcd's raftNode drives etcd's raft package. Every tick and every message is followed by
-// one turn of the Ready loop: persist the hard state and entries (fsync), then send the messages,
-// then apply the committed entries to the state machine, one at a time, in log order. A client's
-// write becomes a proposal; the member answers it once its entry is applied here, with what the
-// state machine answered. A linearizable read waits for the leader's read index (chapter 16a's
+// network, as etcd's raftNode drives etcd's raft package. A turn of the Ready loop persists the hard
+// state and entries (one fsync), then sends the messages, then applies the committed entries to the
+// state machine, one at a time, in log order. The fsync runs in the background: the member goes on
+// taking messages and proposals meanwhile, and the next turn waits for it. A tick takes its turn at once; proposals, reads and
+// messages from peers only ask for one, taken once the event loop has read what else arrived, so
+// that everything that came in together shares one fsync and one send (etcd batches its Ready so).
+// A client's write becomes a proposal; the member answers it once its entry is applied here, with
+// what the state machine answered. A linearizable read waits for the leader's read index (chapter 16a's
 // ReadIndex): its commit index once a quorum confirmed it still leads, so the member's state is at
 // least as new as any write acknowledged before the read.
 //
@@ -20,6 +23,7 @@ import {
   type NodeId,
   type RaftNode,
   type RaftStorage,
+  type Ready,
   type Snapshot,
 } from '../../harness/contracts/raft.ts';
 import type {
@@ -67,6 +71,14 @@ export class RaftMember implements ReplicatedMember {
   /** The last index handed to the apply chain (applied or about to be). */
   private lastQueued = 0;
   private applying: Promise<void> = Promise.resolve();
+  /** Whether a turn of the Ready loop is already asked for. */
+  private turnScheduled = false;
+  /** Whether a Ready's records are being synced; a turn asked for meanwhile waits for them. */
+  private persisting = false;
+  private turnWaiting = false;
+  /** On a leader syncing its entries: messages received meanwhile, stepped once they are durable. */
+  private holding = false;
+  private held: Message[] = [];
 
   /** A member whose storage holds a snapshot starts with it applied: the store was loaded from it. */
   constructor(options: MemberOptions) {
@@ -86,26 +98,89 @@ export class RaftMember implements ReplicatedMember {
     this.handleReady();
   }
 
-  /** Messages another member sent, then a turn of the Ready loop. */
+  /**
+   * Messages another member sent; a turn of the Ready loop follows soon. While a leader's own
+   * entries are being synced, the messages wait: an acknowledgement stepped now could commit an
+   * entry that a quorum holds only if the leader's disk is counted before it has it.
+   */
   receive(messages: Message[]): void {
+    if (this.holding) {
+      this.held.push(...messages);
+      return;
+    }
     for (const message of messages) this.node.step(message);
-    this.handleReady();
+    this.scheduleReady();
   }
 
   /**
-   * The Ready loop's turn: what the node asks is done in its order. Persisting comes first, so no
-   * member ever promises (a vote, an acknowledged append) what it could forget in a crash. Reads
-   * confirmed get their index; a member no longer leading fails the reads still waiting.
+   * Asks for a turn of the Ready loop after the event loop's current round (setImmediate): the
+   * proposals and messages that arrive in that round join the same Ready, one fsync for them all.
+   */
+  scheduleReady(): void {
+    if (this.turnScheduled) return;
+    this.turnScheduled = true;
+    setImmediate(() => {
+      this.turnScheduled = false;
+      this.handleReady();
+    });
+  }
+
+  /**
+   * The Ready loop's turn. The committed entries go to the apply chain first: a quorum holds them
+   * already. Then persisting comes before sending, so no member ever promises (a vote, an
+   * acknowledged append) what it could forget in a crash; a leader's messages promise nothing, and
+   * it sends them while its own disk works (as etcd does, after section 10.2.1 of Raft's thesis),
+   * holding the answers until its entries are durable. When the storage syncs in the background,
+   * the next turn waits for it.
    */
   handleReady(): void {
-    const ready = this.node.ready();
-    if (ready.snapshot) this.storage.saveSnapshot?.(ready.snapshot);
-    if (ready.hardState || ready.entries.length > 0) {
-      this.storage.save(ready.hardState, ready.entries);
+    if (this.persisting) {
+      this.turnWaiting = true;
+      return;
     }
-    if (ready.messages.length > 0) this.sendMessages(ready.messages);
-    if (ready.snapshot) this.queueRestore(ready.snapshot);
+    const ready = this.node.ready();
+    // A leader's snapshot is persisted first, and loaded into the store before the entries after it.
+    if (ready.snapshot) {
+      this.storage.saveSnapshot?.(ready.snapshot);
+      this.queueRestore(ready.snapshot);
+    }
     for (const entry of ready.committedEntries) this.queueApply(entry);
+    this.settleReads(ready);
+    const leads = this.node.role === 'leader';
+    if (leads && ready.messages.length > 0) this.sendMessages(ready.messages);
+    const saved =
+      ready.hardState || ready.entries.length > 0
+        ? this.storage.save(ready.hardState, ready.entries)
+        : undefined;
+    if (!saved) {
+      if (!leads && ready.messages.length > 0) this.sendMessages(ready.messages);
+      return;
+    }
+    this.persisting = true;
+    this.holding = leads;
+    saved.then(
+      () => this.persisted(leads ? [] : ready.messages),
+      // A disk that fails a sync cannot keep Raft's promises: the member stops serving.
+      () => this.stop(),
+    );
+  }
+
+  /** A turn's records are durable: its messages go, what was held is stepped, a turn waiting runs. */
+  private persisted(messages: Message[]): void {
+    this.persisting = false;
+    this.holding = false;
+    if (messages.length > 0) this.sendMessages(messages);
+    const held = this.held;
+    this.held = [];
+    if (held.length > 0) this.receive(held);
+    if (this.turnWaiting) {
+      this.turnWaiting = false;
+      this.handleReady();
+    }
+  }
+
+  /** Reads confirmed get their index; a member no longer leading fails the reads still waiting. */
+  private settleReads(ready: Ready): void {
     for (const read of ready.readStates ?? []) {
       this.pendingReads.get(read.context)?.resolve(read.index);
       this.pendingReads.delete(read.context);
@@ -202,7 +277,7 @@ export class RaftMember implements ReplicatedMember {
     const answer = new Promise<Applied>((resolve, reject) => {
       this.pending.set(placed.index, { term: placed.term, resolve, reject });
     });
-    this.handleReady();
+    this.scheduleReady();
     return answer;
   }
 
@@ -217,14 +292,14 @@ export class RaftMember implements ReplicatedMember {
       const index = new Promise<number>((resolve, reject) => {
         this.pendingReads.set(context, { resolve, reject });
       });
-      this.handleReady();
+      this.scheduleReady();
       return index;
     }
     const placed = this.node.propose(JSON.stringify({ barrier: true } satisfies Command));
     if (!placed) throw new NotLeaderError(this.node.lead);
     await new Promise<Applied>((resolve, reject) => {
       this.pending.set(placed.index, { term: placed.term, resolve, reject });
-      this.handleReady();
+      this.scheduleReady();
     });
     return placed.index;
   }

@@ -1,5 +1,9 @@
 // A Raft node's stable storage on disk: its hard state (term, vote, commit) and its log, in one
-// append-only file, each record a line of JSON written and fsynced before the node answers anyone.
+// append-only file, each record a line of JSON written and synced before the node answers anyone.
+// As etcd's WAL, it syncs only what a promise rests on: new entries, a new term or a new vote. A
+// commit index alone is written but not synced; a crash may lose it, and the leader tells it again.
+// The write is immediate and the sync (fdatasync) runs in the background, on libuv's thread pool:
+// save answers a promise of it, so the member goes on serving while the disk works.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
 // a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
 // This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records). A snapshot
@@ -7,6 +11,7 @@
 // the log is then written again without the entries it covers: log compaction on disk.
 import {
   closeSync,
+  fdatasync,
   fsyncSync,
   mkdirSync,
   openSync,
@@ -77,6 +82,11 @@ export class FileRaftStorage implements RaftStorage {
   private saved: Snapshot | undefined;
   private readonly logPath: string;
   private readonly snapPath: string;
+  /** Syncs not yet finished; close waits for them. */
+  private syncing = 0;
+  private closing = false;
+  /** Log files a snapshot replaced while syncs on them ran: closed once those are done. */
+  private retired: number[] = [];
 
   /** Opens (or creates) the files and reads back what they hold. */
   constructor(dataDir: string) {
@@ -117,7 +127,9 @@ export class FileRaftStorage implements RaftStorage {
     this.log = entriesAfter(this.log, snapshot);
     let lines = `${JSON.stringify({ hardState: this.state })}\n`;
     if (this.log.length > 0) lines += `${JSON.stringify({ entries: this.log })}\n`;
-    closeSync(this.file);
+    // The entries a sync under way covers are in the new file too, which writeWhole syncs.
+    if (this.syncing > 0) this.retired.push(this.file);
+    else closeSync(this.file);
     writeWhole(this.logPath, lines);
     this.file = openSync(this.logPath, 'a');
   }
@@ -130,8 +142,16 @@ export class FileRaftStorage implements RaftStorage {
     return this.log.map((entry) => ({ ...entry }));
   }
 
-  /** Appends the records and fsyncs once, before the caller sends anything. */
-  save(hardState: HardState | undefined, entries: Entry[]): void {
+  /**
+   * Appends the records at once and syncs them once (fdatasync, as etcd): the promise settles when
+   * they are durable, and the caller sends nothing before. A record of nothing but a new commit
+   * index is not synced (etcd's raft.MustSync), and save answers no promise then.
+   */
+  save(hardState: HardState | undefined, entries: Entry[]): Promise<void> | undefined {
+    const mustSync =
+      entries.length > 0 ||
+      (hardState !== undefined &&
+        (hardState.term !== this.state.term || hardState.vote !== this.state.vote));
     let lines = '';
     if (entries.length > 0) {
       lines += `${JSON.stringify({ entries })}\n`;
@@ -142,13 +162,29 @@ export class FileRaftStorage implements RaftStorage {
       lines += `${JSON.stringify({ hardState })}\n`;
       this.state = { ...hardState };
     }
-    if (lines === '') return;
+    if (lines === '') return undefined;
     writeSync(this.file, lines);
-    fsyncSync(this.file);
+    if (!mustSync) return undefined;
+    this.syncing++;
+    return new Promise((resolve, reject) => {
+      fdatasync(this.file, (error) => {
+        if (--this.syncing === 0) this.closeIdle();
+        if (error) reject(error);
+        else resolve();
+      });
+    });
   }
 
+  /** Once no sync runs: closes the files a snapshot replaced, and this one if asked to. */
+  private closeIdle(): void {
+    for (const file of this.retired.splice(0)) closeSync(file);
+    if (this.closing) closeSync(this.file);
+  }
+
+  /** Closes the file, once the syncs under way are done. */
   close(): void {
-    closeSync(this.file);
+    this.closing = true;
+    if (this.syncing === 0) this.closeIdle();
   }
 }
 

@@ -85,6 +85,24 @@ describe('Snapshots', () => {
     again.close();
   });
 
+  test('a snapshot taken while a sync runs: that sync still settles, and later saves go to the new log', async () => {
+    const dir = freshDir();
+    const storage = new FileRaftStorage(dir);
+    const first = storage.save({ term: 1, vote: 1, commit: 4 }, entries(1, 5));
+    storage.saveSnapshot(snapshotAt(3));
+    const second = storage.save(undefined, entries(6, 7));
+    await expect(
+      Promise.all([first, second]),
+      'the sync of entries 1-5, begun before the snapshot at 3, and that of 6-7 after it',
+    ).resolves.toHaveLength(2);
+    storage.close();
+    const again = new FileRaftStorage(dir);
+    expect(again.entries(), 'reopened: the entries after the snapshot, 6-7 included').toEqual(
+      entries(4, 7),
+    );
+    again.close();
+  });
+
   test('a member snapshots its store every snapshotCount applied entries, and its node compacts', async () => {
     const { createRaftNode } = await loadReference('16a', 'raft.ts');
     const storage = new MemoryStorage();
