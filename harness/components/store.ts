@@ -318,8 +318,9 @@ function raftDirs(use: Use): { raftDir: string; serverDir: string } {
  * A member of a replicated store (chapter 16b): --initial-cluster names several members. Its state
  * machine is chapter 01's store in memory behind chapter 02's server on a loopback port only this
  * member uses, rebuilt at every start from its Raft snapshot (member/snap/snapshot.json, taken every
- * --snapshot-count applied entries) and the Raft log after it (member/raft/log.jsonl). Leases do not expire on their own here: each member's timer would revoke
- * them out of the log's order, so lease expiry waits for a leader-driven revoke (not built).
+ * --snapshot-count applied entries) and the Raft log after it (member/raft/log.jsonl). Leases do
+ * not expire on the store's own timer (each member's would revoke them out of the log's order): the
+ * leader's lessor proposes their revokes (harness/store/member-leases.ts).
  */
 async function startReplicatedStore(
   implementation: Implementation,

@@ -3,106 +3,19 @@
 // writes well past a snapshot, so their logs on disk no longer hold the entries it missed. Started
 // again, it can only catch up through the leader's snapshot (InstallSnapshot): it must then serve
 // every write, and its data directory must hold that snapshot and a compacted log.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { repoRoot } from '../paths.ts';
-import { freePort } from '../testing/etcd.ts';
+import { get, put, StoreMembers, type Member } from '../testing/store-members.ts';
 import { waitFor } from '../testing/wait.ts';
 
-const b64 = (text: string) => Buffer.from(text).toString('base64');
-const unb64 = (text: string) => Buffer.from(text, 'base64').toString('utf8');
-
-interface Member {
-  name: string;
-  clientPort: number;
-  peerPort: number;
-  process?: ChildProcess;
-}
-
 const SNAPSHOT_COUNT = 10;
-const dataDir = mkdtempSync(path.join(tmpdir(), 'kata-raft-snap-'));
-const members: Member[] = [];
-let initialCluster = '';
+const cluster = new StoreMembers(['--snapshot-count', String(SNAPSHOT_COUNT)]);
+const { dataDir, members } = cluster;
+const start = (member: Member) => cluster.start(member);
+const kill = (member: Member) => cluster.kill(member);
 
-function start(member: Member): void {
-  member.process = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(repoRoot, 'harness/components/store.ts'),
-      '--use',
-      'solutions',
-      '--name',
-      member.name,
-      '--data-dir',
-      path.join(dataDir, member.name),
-      '--listen-client-urls',
-      `http://127.0.0.1:${member.clientPort}`,
-      '--listen-peer-urls',
-      `http://127.0.0.1:${member.peerPort}`,
-      '--initial-cluster',
-      initialCluster,
-      '--heartbeat-interval',
-      '50',
-      '--snapshot-count',
-      String(SNAPSHOT_COUNT),
-    ],
-    { cwd: repoRoot, stdio: 'ignore' },
-  );
-}
-
-function kill(member: Member): void {
-  member.process?.kill('SIGKILL');
-  member.process = undefined;
-}
-
-afterAll(() => {
-  for (const member of members) kill(member);
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function call(
-  member: Member,
-  route: string,
-  body: unknown,
-): Promise<Record<string, unknown>> {
-  const reply = await fetch(`http://127.0.0.1:${member.clientPort}${route}`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(3000),
-  });
-  const answer = (await reply.json()) as Record<string, unknown>;
-  if (!reply.ok || answer.error) throw new Error(String(answer.error ?? reply.status));
-  return answer;
-}
-
-/** A put through `member`, tried again while the cluster elects or the member starts. */
-async function put(member: Member, key: string, value: string): Promise<void> {
-  await waitFor(
-    () =>
-      call(member, '/v3/kv/put', { key: b64(key), value: b64(value) }).then(
-        () => true,
-        () => false,
-      ),
-    `put ${key} through ${member.name}`,
-    30_000,
-  );
-}
-
-/** The value of `key` on `member`, linearizable unless `serializable`; undefined if it fails. */
-async function get(member: Member, key: string, serializable = false): Promise<string | undefined> {
-  try {
-    const answer = await call(member, '/v3/kv/range', { key: b64(key), serializable });
-    const kvs = (answer.kvs ?? []) as Array<{ value: string }>;
-    return kvs[0] ? unb64(kvs[0].value) : '';
-  } catch {
-    return undefined;
-  }
-}
+afterAll(() => cluster.close());
 
 /** The number of entries in a member's Raft log file (the entries records' lengths added up). */
 function loggedEntries(member: Member): number {
@@ -118,12 +31,7 @@ const snapshotFile = (member: Member) =>
 
 describe('Snapshots on real members', () => {
   test('a member stopped while the others wrote past a snapshot comes back through InstallSnapshot and serves every write', async () => {
-    for (let i = 0; i < 3; i++) {
-      members.push({ name: `s${i + 1}`, clientPort: await freePort(), peerPort: await freePort() });
-    }
-    initialCluster = members
-      .map((member) => `${member.name}=http://127.0.0.1:${member.peerPort}`)
-      .join(',');
+    await cluster.create(3);
     for (const member of members) start(member);
     const [s1, s2, s3] = members as [Member, Member, Member];
     await put(s1, 'before', 'stop');

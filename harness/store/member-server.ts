@@ -6,7 +6,9 @@
 //     replays them on its store in log order, so every store holds the same revisions;
 //   - a range is linearizable: it waits until this member has applied the leader's read index
 //     (etcd's serializable ranges are answered at once from the local store);
-//   - watches, lease keep-alives, /health and /version are the local store's own;
+//   - watches, /health and /version are the local store's own; lease keep-alives and time to live
+//     go to the leader, whose lessor alone expires leases, by a revoke through the log
+//     (member-leases.ts);
 //   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields;
 //   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
 //   - the same three calls over gRPC (member-grpc.ts), so etcdctl's endpoint status, member list
@@ -44,6 +46,7 @@ import type {
 } from '../contracts/raft-server.ts';
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
+import { LEASE_TTL_PATHS, MemberLeases, type LeaseHost } from './member-leases.ts';
 
 /** A JSON POST on a kept-alive connection of `agent`; resolves with the answer's status and body. */
 function postJson(
@@ -322,6 +325,8 @@ class MemberProcess {
   private readonly forwardAgent = new Agent({ keepAlive: true });
   /** The IDs in this member's headers. */
   private readonly ids: { cluster_id: string; member_id: string };
+  /** Lease expiry by the leader, keep-alives and time to live (member-leases.ts). */
+  private readonly leases: MemberLeases;
 
   constructor(options: MemberServerOptions) {
     this.options = options;
@@ -354,7 +359,11 @@ class MemberProcess {
       node,
       storage,
       send: (messages) => this.transport.send(messages),
-      apply: (command) => this.runOnStore(command, this.storeAgent),
+      apply: async (command) => {
+        const applied = await this.runOnStore(command, this.storeAgent);
+        this.leases.applied(command, applied);
+        return applied;
+      },
       ...(options.stateMachine
         ? {
             snapshotCount: options.snapshotCount ?? 100_000,
@@ -363,11 +372,32 @@ class MemberProcess {
           }
         : {}),
     });
+    this.leases = new MemberLeases(this.leaseHost());
   }
 
-  /** Loads a snapshot's data as the store: a new store, at a new address. */
+  /** What the leases need of this member. */
+  private leaseHost(): LeaseHost {
+    return {
+      selfId: this.self.id,
+      leads: () => this.member.node.role === 'leader',
+      leader: () => this.leader(),
+      propose: (command) => this.propose(command),
+      runOnStore: (command) => this.runOnStore(command, this.readAgent),
+      readLinearizable: async (command) => {
+        await this.member.waitApplied(await withTimeout(this.readIndex()));
+        return this.runOnStore(command, this.readAgent);
+      },
+      withHeader: (applied) => this.withHeader(applied),
+      postToPeer: (url, body) =>
+        postJson(this.forwardAgent, url, body, { 'x-server-from': String(this.self.id) }, 5000),
+      log: this.options.log,
+    };
+  }
+
+  /** Loads a snapshot's data as the store: a new store, at a new address, and its leases. */
   private async restoreState(data: string): Promise<void> {
     this.storeUrl = await this.options.stateMachine!.restore(data);
+    await this.leases.relearn();
     this.options.log?.('loaded a snapshot into the store');
   }
 
@@ -385,6 +415,7 @@ class MemberProcess {
 
   start(): void {
     this.timer = setInterval(() => this.member.tick(), this.options.tickMs ?? 100);
+    this.leases.start();
   }
 
   /** The leader's peer entry, waiting a little while an election is under way. */
@@ -548,6 +579,10 @@ class MemberProcess {
           ),
         );
         answer(response, { status: 200, body: JSON.stringify(applied) });
+      } else if (path === '/leases') {
+        answer(response, this.leases.renewHere(body));
+      } else if (path === '/leases/internal') {
+        answer(response, await withTimeout(this.leases.timeToLiveHere(body)));
       } else if (path === '/readindex') {
         answer(response, {
           status: 200,
@@ -571,6 +606,14 @@ class MemberProcess {
   async serveClient(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0]!.replace(/^\/v3beta\//, '/v3/');
     const storeUrl = this.storeUrl;
+    if (request.method === 'POST' && path === '/v3/lease/keepalive') {
+      const body = await readBody(request);
+      try {
+        return answer(response, await withTimeout(this.leases.keepAlive(body)));
+      } catch (error) {
+        return answer(response, unavailable((error as Error).message));
+      }
+    }
     if (
       request.method !== 'POST' ||
       !(
@@ -588,6 +631,12 @@ class MemberProcess {
         const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
         const applied = await withTimeout(this.propose({ path, body: sent }));
         return answer(response, this.withHeader(applied));
+      }
+      if (LEASE_TTL_PATHS.has(path)) {
+        return answer(
+          response,
+          this.withHeader(await withTimeout(this.leases.timeToLive(path, body))),
+        );
       }
       if (READ_PATHS.has(path)) {
         const serializable = path === '/v3/kv/range' && /"serializable"\s*:\s*true/.test(body);
@@ -677,6 +726,7 @@ class MemberProcess {
 
   stop(): void {
     clearInterval(this.timer);
+    this.leases.stop();
     this.transport.stop();
     this.storeAgent.destroy();
     this.readAgent.destroy();
