@@ -15,6 +15,7 @@ import { checkOperations, describeHistory, type Operation } from '../linearizabi
 import { kvModel, type KvInput, type KvOutput } from '../linearizability/models.ts';
 import { repoRoot } from '../paths.ts';
 import { callUnary, etcdGrpcClients } from '../store/grpc.ts';
+import { call } from '../testing/store-members.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
@@ -115,21 +116,6 @@ afterAll(async () => {
   await Promise.all(proxies.map((proxy) => new Promise((resolve) => proxy.close(resolve))));
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function call(
-  member: Member,
-  route: string,
-  body: unknown,
-): Promise<Record<string, unknown>> {
-  const reply = await fetch(`http://127.0.0.1:${member.clientPort}${route}`, {
-    method: 'POST',
-    body: JSON.stringify(body),
-    signal: AbortSignal.timeout(3000),
-  });
-  const answer = (await reply.json()) as Record<string, unknown>;
-  if (!reply.ok || answer.error) throw new Error(String(answer.error ?? reply.status));
-  return answer;
-}
 
 async function leaderIndex(): Promise<number> {
   for (const [i, member] of members.entries()) {
