@@ -571,40 +571,81 @@ class MemberProcess {
   async serveClient(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0]!.replace(/^\/v3beta\//, '/v3/');
     const storeUrl = this.storeUrl;
-    if (
-      request.method !== 'POST' ||
-      !(
-        WRITE_PATHS.has(path) ||
-        READ_PATHS.has(path) ||
-        path.startsWith('/v3/maintenance/') ||
-        path.startsWith('/v3/cluster/')
-      )
-    ) {
+    if (request.method !== 'POST' || !MemberProcess.routed(path)) {
       return pipeToStore(storeUrl, request, response);
     }
     const body = await readBody(request);
+    const applied = await this.clientCall(path, body);
+    if (applied) return answer(response, applied);
+    return pipeToStore(storeUrl, request, response, body);
+  }
+
+  /** Whether a client POST to `path` is answered by clientCall rather than the store's own port. */
+  static routed(path: string): boolean {
+    return (
+      WRITE_PATHS.has(path) ||
+      READ_PATHS.has(path) ||
+      path.startsWith('/v3/maintenance/') ||
+      path.startsWith('/v3/cluster/')
+    );
+  }
+
+  /**
+   * One unary client request, as the JSON gateway and gRPC (member-grpc.ts) both route it: writes
+   * proposed through the log, reads after the read index (serializable ranges at once), the
+   * cluster's own calls here. Undefined for a routed path the store answers itself.
+   */
+  async clientCall(path: string, body: string): Promise<Applied | undefined> {
     try {
       if (WRITE_PATHS.has(path)) {
         const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
         const applied = await withTimeout(this.propose({ path, body: sent }));
-        return answer(response, this.withHeader(applied));
+        return this.withHeader(applied);
       }
       if (READ_PATHS.has(path)) {
         const serializable = path === '/v3/kv/range' && /"serializable"\s*:\s*true/.test(body);
         if (!serializable) await this.member.waitApplied(await withTimeout(this.readIndex()));
         const read = await this.runOnStore({ path, body }, this.readAgent);
-        return answer(response, this.withHeader(read));
+        return this.withHeader(read);
       }
-      if (path === '/v3/maintenance/status') return answer(response, await this.status());
-      if (path === '/v3/cluster/member/list') return answer(response, await this.memberList());
+      if (path === '/v3/maintenance/status') return await this.status();
+      if (path === '/v3/cluster/member/list') return await this.memberList();
       if (path === '/v3/maintenance/transfer-leadership') {
         const { targetID } = JSON.parse(body || '{}') as { targetID?: string | number };
-        return answer(response, await this.moveLeader(String(targetID ?? '0')));
+        return await this.moveLeader(String(targetID ?? '0'));
       }
-      return pipeToStore(storeUrl, request, response, body);
+      return undefined;
     } catch (error) {
-      answer(response, unavailable((error as Error).message));
+      return unavailable((error as Error).message);
     }
+  }
+
+  /**
+   * One renewal of a lease, where the JSON gateway's /v3/lease/keepalive stream renews it (the
+   * member's store): one {"ID"} sent, its one answer line read, under this member's header.
+   */
+  async leaseKeepAlive(id: string): Promise<Applied> {
+    try {
+      const url = new URL('/v3/lease/keepalive', this.storeUrl).href;
+      const reply = await postJson(this.readAgent, url, JSON.stringify({ ID: id }), {}, 5000);
+      // Refused before the stream began: an ordinary JSON error, passed on as it is.
+      if (reply.status !== 200) return reply;
+      const line = JSON.parse(reply.body.split('\n')[0] || '{}') as {
+        result?: unknown;
+        error?: { grpc_code?: number; message?: string };
+      };
+      if (line.result) return this.withHeader({ status: 200, body: JSON.stringify(line.result) });
+      const message = line.error?.message ?? 'etcdserver: the keep-alive stream ended unanswered';
+      const code = line.error?.grpc_code ?? 2;
+      return { status: 500, body: JSON.stringify({ error: message, code, message }) };
+    } catch (error) {
+      return unavailable((error as Error).message);
+    }
+  }
+
+  /** The address of the member's store now (a snapshot loaded moves it): where watches go. */
+  currentStoreUrl(): string {
+    return this.storeUrl;
   }
 
   /**
@@ -705,6 +746,9 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     status: () => running.status(),
     memberList: () => running.memberList(),
     moveLeader: (targetId) => running.moveLeader(targetId),
+    client: (path, body) => running.clientCall(path, body),
+    leaseKeepAlive: (id) => running.leaseKeepAlive(id),
+    storeUrl: () => running.currentStoreUrl(),
   });
   const close = async () => {
     await running.handOver().catch(() => undefined);
