@@ -9,8 +9,9 @@
 //   - watches, lease keep-alives, /health and /version are the local store's own;
 //   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields;
 //   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
-//   - the same three calls over gRPC (member-grpc.ts), so etcdctl's endpoint status, member list
-//     and move-leader work; etcdctl's other calls (get, put, watch) need gRPC's KV, not served yet.
+//   - etcd's gRPC (member-grpc.ts): KV and Lease calls routed as their JSON routes are
+//     (clientCall), watches on the local store, and the three cluster calls above, so etcdctl's
+//     get, put, txn, lease, watch, endpoint status, member list and move-leader all work.
 // A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
 // first, as etcd does, so the others need not wait an election timeout.
 // Snapshots (etcd's --snapshot-count): the member snapshots its store every so many applied entries
