@@ -86,9 +86,14 @@ function viaRoute(
   }, protoMessageOf);
 }
 
+/** gRPC's NotFound: the code of etcd's "requested lease not found". */
+const NOT_FOUND = 5;
+
 /**
- * LeaseKeepAlive: each request renews one lease and is answered with its TTL (0 once the lease is
- * gone, an answer rather than an error), in the order asked; the call ends when the client's does.
+ * LeaseKeepAlive: each request renews one lease and is answered with its TTL, in the order asked;
+ * the call ends when the client's does. A lease that is gone is answered TTL 0, not an error, as
+ * etcd's server answers it: one stream renews all of a client's leases, and must outlive one of
+ * them. Any other failure ends the call with its status.
  */
 function leaseKeepAlive(
   calls: MemberCalls,
@@ -96,15 +101,15 @@ function leaseKeepAlive(
   return (call) => {
     let renewing: Promise<void> = Promise.resolve();
     call.on('data', (request: ProtoMessage) => {
+      const id = String(request.ID ?? '0');
       renewing = renewing.then(async () => {
-        const applied = await calls
-          .leaseKeepAlive(String(request.ID ?? '0'))
-          .catch((error: Error) => ({
-            status: 503,
-            body: JSON.stringify({ code: 14, message: error.message }),
-          }));
+        const applied = await calls.leaseKeepAlive(id).catch((error: Error) => ({
+          status: 503,
+          body: JSON.stringify({ code: 14, message: error.message }),
+        }));
         const body = JSON.parse(applied.body) as ProtoMessage;
         if (applied.status === 200) call.write(protoMessageOf(body));
+        else if (body.code === NOT_FOUND) call.write({ ID: id, TTL: '0' });
         else
           call.emit('error', {
             code: body.code ?? 2,
