@@ -410,7 +410,7 @@ async function startReplicatedStore(
   }
   for (const url of member.clientUrls)
     log(
-      `serving client requests on ${url} (JSON; gRPC only for endpoint status, member list and move-leader)`,
+      `serving client requests on ${url} (JSON and gRPC: KV, Watch, Lease, Cluster.MemberList, Maintenance.Status and MoveLeader)`,
     );
   log(
     `serving peer requests on ${member.peerUrl} (Raft, one tick every ${flags.heartbeatInterval ?? 100} ms)`,

@@ -1,9 +1,13 @@
-// The gRPC a replicated member answers on its client port, beside its JSON gateway: etcd's cluster
-// calls, which etcdctl needs to see and steer a cluster (Maintenance.Status for `endpoint status`,
-// Maintenance.MoveLeader for `move-leader`, Cluster.MemberList for `member list`). Each call is
-// answered by the same code as its JSON route (member-server.ts), its JSON answer turned into the
-// proto message. The KV, Watch and Lease services are not served here yet: gRPC answers them
-// Unimplemented, and clients of a replicated store use the JSON gateway.
+// The gRPC a replicated member answers on its client port, beside its JSON gateway: etcd's KV,
+// Lease and Watch services (what etcdctl get, put, del, txn, compaction, lease and watch send) and
+// the cluster calls etcdctl needs to see and steer a cluster (Maintenance.Status for `endpoint
+// status`, Maintenance.MoveLeader for `move-leader`, Cluster.MemberList for `member list`). Each
+// unary call goes exactly where its JSON route goes (member-server.ts: writes through the log,
+// linearizable ranges after the read index, serializable ones local): its request turned into the
+// gateway's JSON body, the JSON answer turned back into the proto message (grpc-json.ts), an error
+// answer into the gRPC status with etcd's code and message. LeaseKeepAlive renews each lease as the
+// JSON keep-alive stream does; Watch is served from the member's own store (member-grpc-watch.ts).
+// Maintenance's other calls (Alarm, Defragment, Hash, Snapshot) are not served: Unimplemented.
 //
 // One port, two protocols, as etcd's cmux does it: a connection that opens with HTTP/2's preface
 // goes to the gRPC server, any other to the HTTP server, with the bytes read so far put back.
@@ -12,7 +16,9 @@ import type { Server } from 'node:http';
 import type * as grpc from '@grpc/grpc-js';
 import type { Applied } from '../contracts/raft-server.ts';
 import { addService, createGrpcServer, type GrpcServer, type MethodTable } from './grpc-server.ts';
+import { gatewayBody, protoMessageOf } from './grpc-json.ts';
 import { serviceDefinition, type ProtoMessage } from './grpc.ts';
+import { watchOnStore } from './member-grpc-watch.ts';
 
 /** The bytes every HTTP/2 connection starts with (RFC 9113, section 3.4). */
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -22,6 +28,12 @@ export interface MemberCalls {
   status(): Promise<Applied>;
   memberList(): Promise<Applied>;
   moveLeader(targetId: string): Promise<Applied>;
+  /** A unary request on its JSON route (`/v3/kv/put`), as the gateway runs it. */
+  client(path: string, body: string): Promise<Applied | undefined>;
+  /** One renewal of a lease (the ID as a decimal string), as the JSON keep-alive stream renews it. */
+  leaseKeepAlive(id: string): Promise<Applied>;
+  /** The member's store now, whose watches the member serves. */
+  storeUrl(): string;
 }
 
 /** etcd's JSON header (cluster_id, member_id, raft_term) in the proto's field names. */
@@ -62,9 +74,72 @@ function unary(
   };
 }
 
+/** A unary call answered by the JSON route at `path`, its request and answer converted. */
+function viaRoute(
+  calls: MemberCalls,
+  path: string,
+): grpc.handleUnaryCall<ProtoMessage, ProtoMessage> {
+  return unary(async (request) => {
+    const applied = await calls.client(path, gatewayBody(request));
+    if (!applied) throw new Error(`etcdserver: no route for ${path}`);
+    return applied;
+  }, protoMessageOf);
+}
+
+/** gRPC's NotFound: the code of etcd's "requested lease not found". */
+const NOT_FOUND = 5;
+
+/**
+ * LeaseKeepAlive: each request renews one lease and is answered with its TTL, in the order asked;
+ * the call ends when the client's does. A lease that is gone is answered TTL 0, not an error, as
+ * etcd's server answers it: one stream renews all of a client's leases, and must outlive one of
+ * them. Any other failure ends the call with its status.
+ */
+function leaseKeepAlive(
+  calls: MemberCalls,
+): grpc.handleBidiStreamingCall<ProtoMessage, ProtoMessage> {
+  return (call) => {
+    let renewing: Promise<void> = Promise.resolve();
+    call.on('data', (request: ProtoMessage) => {
+      const id = String(request.ID ?? '0');
+      renewing = renewing.then(async () => {
+        const applied = await calls.leaseKeepAlive(id).catch((error: Error) => ({
+          status: 503,
+          body: JSON.stringify({ code: 14, message: error.message }),
+        }));
+        const body = JSON.parse(applied.body) as ProtoMessage;
+        if (applied.status === 200) call.write(protoMessageOf(body));
+        else if (body.code === NOT_FOUND) call.write({ ID: id, TTL: '0' });
+        else
+          call.emit('error', {
+            code: body.code ?? 2,
+            details: body.message ?? 'etcdserver: error',
+          });
+      });
+    });
+    call.on('end', () => void renewing.then(() => call.end()));
+    call.on('error', () => undefined); // the client went away; nothing to clean up
+  };
+}
+
 /** The member's gRPC server: the calls above, every other one Unimplemented. */
 export function createMemberGrpcServer(calls: MemberCalls): GrpcServer {
   const methods: MethodTable = new Map();
+  addService(methods, serviceDefinition('KV'), {
+    Range: viaRoute(calls, '/v3/kv/range'),
+    Put: viaRoute(calls, '/v3/kv/put'),
+    DeleteRange: viaRoute(calls, '/v3/kv/deleterange'),
+    Txn: viaRoute(calls, '/v3/kv/txn'),
+    Compact: viaRoute(calls, '/v3/kv/compaction'),
+  });
+  addService(methods, serviceDefinition('Lease'), {
+    LeaseGrant: viaRoute(calls, '/v3/lease/grant'),
+    LeaseRevoke: viaRoute(calls, '/v3/lease/revoke'),
+    LeaseTimeToLive: viaRoute(calls, '/v3/lease/timetolive'),
+    LeaseLeases: viaRoute(calls, '/v3/lease/leases'),
+    LeaseKeepAlive: leaseKeepAlive(calls),
+  });
+  addService(methods, serviceDefinition('Watch'), { Watch: watchOnStore(() => calls.storeUrl()) });
   addService(methods, serviceDefinition('Maintenance'), {
     Status: unary(() => calls.status()),
     MoveLeader: unary((request) => calls.moveLeader(String(request.targetID ?? '0'))),

@@ -11,8 +11,9 @@
 //     (member-leases.ts);
 //   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields;
 //   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
-//   - the same three calls over gRPC (member-grpc.ts), so etcdctl's endpoint status, member list
-//     and move-leader work; etcdctl's other calls (get, put, watch) need gRPC's KV, not served yet.
+//   - etcd's gRPC (member-grpc.ts): KV and Lease calls routed as their JSON routes are
+//     (clientCall), watches on the local store, and the three cluster calls above, so etcdctl's
+//     get, put, txn, lease, watch, endpoint status, member list and move-leader all work.
 // A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
 // first, as etcd does, so the others need not wait an election timeout.
 // Snapshots (etcd's --snapshot-count): the member snapshots its store every so many applied entries
@@ -614,46 +615,76 @@ class MemberProcess {
         return answer(response, unavailable((error as Error).message));
       }
     }
-    if (
-      request.method !== 'POST' ||
-      !(
-        WRITE_PATHS.has(path) ||
-        READ_PATHS.has(path) ||
-        path.startsWith('/v3/maintenance/') ||
-        path.startsWith('/v3/cluster/')
-      )
-    ) {
+    if (request.method !== 'POST' || !MemberProcess.routed(path)) {
       return pipeToStore(storeUrl, request, response);
     }
     const body = await readBody(request);
+    const applied = await this.clientCall(path, body);
+    if (applied) return answer(response, applied);
+    return pipeToStore(storeUrl, request, response, body);
+  }
+
+  /** Whether a client POST to `path` is answered by clientCall rather than the store's own port. */
+  static routed(path: string): boolean {
+    return (
+      WRITE_PATHS.has(path) ||
+      READ_PATHS.has(path) ||
+      path.startsWith('/v3/maintenance/') ||
+      path.startsWith('/v3/cluster/')
+    );
+  }
+
+  /**
+   * One unary client request, as the JSON gateway and gRPC (member-grpc.ts) both route it: writes
+   * proposed through the log, reads after the read index (serializable ranges at once), the
+   * cluster's own calls here. Undefined for a routed path the store answers itself.
+   */
+  async clientCall(path: string, body: string): Promise<Applied | undefined> {
     try {
       if (WRITE_PATHS.has(path)) {
         const sent = path === '/v3/lease/grant' ? this.options.chapter.withLeaseId(body) : body;
         const applied = await withTimeout(this.propose({ path, body: sent }));
-        return answer(response, this.withHeader(applied));
+        return this.withHeader(applied);
       }
       if (LEASE_TTL_PATHS.has(path)) {
-        return answer(
-          response,
-          this.withHeader(await withTimeout(this.leases.timeToLive(path, body))),
-        );
+        return this.withHeader(await withTimeout(this.leases.timeToLive(path, body)));
       }
       if (READ_PATHS.has(path)) {
         const serializable = path === '/v3/kv/range' && /"serializable"\s*:\s*true/.test(body);
         if (!serializable) await this.member.waitApplied(await withTimeout(this.readIndex()));
         const read = await this.runOnStore({ path, body }, this.readAgent);
-        return answer(response, this.withHeader(read));
+        return this.withHeader(read);
       }
-      if (path === '/v3/maintenance/status') return answer(response, await this.status());
-      if (path === '/v3/cluster/member/list') return answer(response, await this.memberList());
+      if (path === '/v3/maintenance/status') return await this.status();
+      if (path === '/v3/cluster/member/list') return await this.memberList();
       if (path === '/v3/maintenance/transfer-leadership') {
         const { targetID } = JSON.parse(body || '{}') as { targetID?: string | number };
-        return answer(response, await this.moveLeader(String(targetID ?? '0')));
+        return await this.moveLeader(String(targetID ?? '0'));
       }
-      return pipeToStore(storeUrl, request, response, body);
+      return undefined;
     } catch (error) {
-      answer(response, unavailable((error as Error).message));
+      return unavailable((error as Error).message);
     }
+  }
+
+  /**
+   * One renewal of a lease, as the JSON gateway's /v3/lease/keepalive renews it (by the leader's
+   * lessor, member-leases.ts): its one answer line's result, under this member's header.
+   */
+  async leaseKeepAlive(id: string): Promise<Applied> {
+    try {
+      const reply = await withTimeout(this.leases.keepAlive(JSON.stringify({ ID: id })));
+      if (reply.status !== 200) return reply;
+      const line = JSON.parse(reply.body.split('\n')[0] || '{}') as { result?: unknown };
+      return { status: 200, body: JSON.stringify(line.result ?? {}) };
+    } catch (error) {
+      return unavailable((error as Error).message);
+    }
+  }
+
+  /** The address of the member's store now (a snapshot loaded moves it): where watches go. */
+  currentStoreUrl(): string {
+    return this.storeUrl;
   }
 
   /**
@@ -755,6 +786,9 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     status: () => running.status(),
     memberList: () => running.memberList(),
     moveLeader: (targetId) => running.moveLeader(targetId),
+    client: (path, body) => running.clientCall(path, body),
+    leaseKeepAlive: (id) => running.leaseKeepAlive(id),
+    storeUrl: () => running.currentStoreUrl(),
   });
   const close = async () => {
     await running.handOver().catch(() => undefined);
