@@ -57,6 +57,12 @@ function peerProxy(target: number, self: number, cut: Set<number>): Promise<Serv
       },
     );
     upstream.on('error', () => response.destroy());
+    // A connection that ends on one side ends on the other: a member killed mid-stream is seen by
+    // its peers, as they would see it without the proxy.
+    upstream.on('close', () => {
+      if (!response.writableEnded) response.destroy();
+    });
+    response.on('close', () => upstream.destroy());
     // A peer's stream (one long request carrying many messages) is cut as soon as it carries
     // anything across the partition, as a broken network would break it.
     request.on('data', (chunk: Buffer) => {
@@ -275,6 +281,17 @@ describe('The replicated store under faults', () => {
     start(victim);
     faults.push(`restart ${victim.name}`);
     await pause(2000);
+    // The member restarted is up and follows a leader: the other two can elect one without it.
+    await waitFor(
+      async () => {
+        const statuses = members.map((member) =>
+          call(member, '/v3/maintenance/status', {}).catch(() => undefined),
+        );
+        return (await Promise.all(statuses)).every((status) => status && status.leader !== '0');
+      },
+      'every member answering, with a leader',
+      30_000,
+    );
     const cutOff = Math.max(0, await leaderIndex());
     cut.add(cutOff + 1);
     faults.push(`partition ${members[cutOff]!.name} (the leader) from the others`);
@@ -282,7 +299,7 @@ describe('The replicated store under faults', () => {
     await waitFor(
       async () => (await leaderIndex({ skip: cutOff })) >= 0,
       'a leader among the members the partition left together',
-      15_000,
+      20_000,
     );
     await pause(1500);
     cut.clear();
