@@ -119,17 +119,25 @@ export function coalesceAppends(batch: Message[]): Message[] {
  * per peer keeps a peer's messages in order; a slow peer (its stream not draining) holds up nobody
  * else, and its messages wait and go together. A stream that breaks (the peer stopped, the network
  * cut) is opened again by the next send; what was written on it is lost, and Raft sends again.
+ * A network that drops packets without closing anything is noticed as etcd notices it: the peer
+ * writes an empty line back every second, and a stream that brought nothing back for five is
+ * given up and opened again.
  */
 export class PeerTransport {
   private readonly queues = new Map<NodeId, Message[]>();
   private readonly streams = new Map<NodeId, ClientRequest>();
+  /** When each open stream last brought something back (its answer's headers, a beat). */
+  private readonly heard = new Map<ClientRequest, number>();
   private stopped = false;
   private readonly self: NodeId;
   private readonly peers: RaftPeer[];
 
-  constructor(self: NodeId, peers: RaftPeer[]) {
+  private readonly silenceMs: number;
+
+  constructor(self: NodeId, peers: RaftPeer[], { silenceMs = STREAM_SILENCE_MS } = {}) {
     this.self = self;
     this.peers = peers;
+    this.silenceMs = silenceMs;
   }
 
   /** Queues each message for its peer and writes what each peer's stream can take. */
@@ -160,7 +168,8 @@ export class PeerTransport {
   /** The open stream to `to`, or a new one. */
   private stream(to: NodeId): ClientRequest | undefined {
     const open = this.streams.get(to);
-    if (open) return open;
+    if (open && Date.now() - this.heard.get(open)! <= this.silenceMs) return open;
+    if (open) this.close(to, open);
     const peer = this.peers.find((candidate) => candidate.id === to);
     if (!peer) return undefined;
     const stream = httpRequest(`${peer.peerUrl}/raft/stream`, {
@@ -170,7 +179,7 @@ export class PeerTransport {
     });
     stream.on('socket', (socket) => socket.setKeepAlive(true, 1000));
     stream.on('response', (reply) => {
-      reply.resume();
+      reply.on('data', () => this.heard.set(stream, Date.now()));
       if (reply.statusCode !== 200) this.close(to, stream);
       reply.on('close', () => this.close(to, stream));
     });
@@ -179,12 +188,14 @@ export class PeerTransport {
     stream.on('close', () => this.close(to, stream));
     stream.flushHeaders();
     this.streams.set(to, stream);
+    this.heard.set(stream, Date.now());
     return stream;
   }
 
   /** Ends a stream that broke or stalled; the next send to that peer opens another. */
   private close(to: NodeId, stream: ClientRequest): void {
     if (this.streams.get(to) === stream) this.streams.delete(to);
+    this.heard.delete(stream);
     stream.destroy();
   }
 
@@ -196,11 +207,16 @@ export class PeerTransport {
 
 /** Messages waiting for a stream that does not drain, beyond which the stream is given up. */
 const MAX_QUEUED_MESSAGES = 4096;
+/** How often a member writes an empty line back on a peer's stream, and how long without one a
+ * stream is trusted (etcd's rafthttp: heartbeats on its streams, and a five-second read timeout). */
+const STREAM_BEAT_MS = 1000;
+const STREAM_SILENCE_MS = 5000;
 
 /**
  * Reads a peer's stream (PeerTransport above): every complete line is a JSON array of messages.
  * The lines that arrive together reach `receive` as one batch, its Appends joined as the sender
- * joins them. A line that is not JSON ends the stream, which the sender then opens again.
+ * joins them. A line that is not JSON ends the stream, which the sender then opens again. An empty
+ * line goes back every STREAM_BEAT_MS, so the sender knows the stream still reaches this member.
  */
 function readPeerStream(
   request: IncomingMessage,
@@ -209,6 +225,8 @@ function readPeerStream(
 ): void {
   response.writeHead(200, { 'content-type': 'application/x-ndjson' });
   response.flushHeaders();
+  const beat = setInterval(() => response.write('\n'), STREAM_BEAT_MS);
+  response.on('close', () => clearInterval(beat));
   request.setEncoding('utf8');
   let pending = '';
   request.on('data', (chunk: string) => {
