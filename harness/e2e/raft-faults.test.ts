@@ -33,7 +33,8 @@ function freePort(): Promise<number> {
 
 /**
  * A proxy in front of one member's peer port. `cut` holds the members cut off: a request to a cut
- * member, or from one (its X-Server-From header), is dropped as a broken network would.
+ * member, or from one (its X-Server-From header), is dropped as a broken network would, and so is
+ * an open stream between them the moment it carries a message.
  */
 function peerProxy(target: number, self: number, cut: Set<number>): Promise<Server> {
   const proxy = createServer((request, response) => {
@@ -57,8 +58,23 @@ function peerProxy(target: number, self: number, cut: Set<number>): Promise<Serv
       },
     );
     upstream.on('error', () => response.destroy());
-    request.pipe(upstream);
+    // A connection that ends on one side ends on the other: a member killed mid-stream is seen by
+    // its peers, as they would see it without the proxy.
+    upstream.on('close', () => {
+      if (!response.writableEnded) response.destroy();
+    });
+    response.on('close', () => upstream.destroy());
+    // A peer's stream (one long request carrying many messages) is cut as soon as it carries
+    // anything across the partition, as a broken network would break it.
+    request.on('data', (chunk: Buffer) => {
+      if (!cut.has(self) && !cut.has(from)) return void upstream.write(chunk);
+      upstream.destroy();
+      response.destroy();
+    });
+    request.on('end', () => upstream.end());
   });
+  // Streams last as long as the members run.
+  proxy.requestTimeout = 0;
   return new Promise((resolve) => proxy.listen(0, '127.0.0.1', () => resolve(proxy)));
 }
 
@@ -117,8 +133,10 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function leaderIndex(): Promise<number> {
+/** Which member says it leads (skipping member `skip`); -1 if none does. */
+async function leaderIndex({ skip = -1 } = {}): Promise<number> {
   for (const [i, member] of members.entries()) {
+    if (i === skip) continue;
     try {
       const status = await call(member, '/v3/maintenance/status', {});
       const header = status.header as { member_id: string };
@@ -249,10 +267,27 @@ describe('The replicated store under faults', () => {
     start(victim);
     faults.push(`restart ${victim.name}`);
     await pause(2000);
+    // The member restarted is up and follows a leader: the other two can elect one without it.
+    await waitFor(
+      async () => {
+        const statuses = members.map((member) =>
+          call(member, '/v3/maintenance/status', {}).catch(() => undefined),
+        );
+        return (await Promise.all(statuses)).every((status) => status && status.leader !== '0');
+      },
+      'every member answering, with a leader',
+      30_000,
+    );
     const cutOff = Math.max(0, await leaderIndex());
     cut.add(cutOff + 1);
     faults.push(`partition ${members[cutOff]!.name} (the leader) from the others`);
-    await pause(3000);
+    // The partition holds even for the peer streams open before it: the other two elect a leader.
+    await waitFor(
+      async () => (await leaderIndex({ skip: cutOff })) >= 0,
+      'a leader among the members the partition left together',
+      20_000,
+    );
+    await pause(1500);
     cut.clear();
     faults.push('heal');
     await pause(1500);

@@ -1,7 +1,11 @@
-// The member server's peer transport: Appends that continue one another travel as one.
+// The member server's peer transport: Appends that continue one another travel as one, on one
+// long-lived stream per peer, given up and opened again when it brings nothing back.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import type { Message } from '../contracts/raft.ts';
-import { coalesceAppends } from './member-server.ts';
+import { waitFor } from '../testing/wait.ts';
+import { coalesceAppends, PeerTransport } from './member-server.ts';
 
 const append = (index: number, entries: number[], commit: number, extra: Partial<Message> = {}) =>
   ({
@@ -33,5 +37,68 @@ describe('coalesceAppends', () => {
       { type: 'TimeoutNow', from: 1, to: 2, term: 4, index: 0, logTerm: 0 } as Message,
     ];
     expect(coalesceAppends(batch), 'five messages, none continuing the one before').toEqual(batch);
+  });
+});
+
+/** A peer port that records each stream's sender and lines; `beats` says whether it answers them. */
+async function peerPort(beats: boolean) {
+  const streams: Array<{ from: string; lines: string[] }> = [];
+  const server = createServer((request, response) => {
+    const stream = { from: String(request.headers['x-server-from']), lines: [] as string[] };
+    streams.push(stream);
+    response.writeHead(200);
+    response.flushHeaders();
+    const beat = setInterval(() => beats && response.write('\n'), 20);
+    response.on('close', () => clearInterval(beat));
+    request.setEncoding('utf8');
+    request.on('data', (chunk: string) => stream.lines.push(...chunk.split('\n').filter(Boolean)));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const peerUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const close = () => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  };
+  return { streams, peerUrl, close };
+}
+
+describe('PeerTransport', () => {
+  test('sends a peer its messages on one stream, a line of JSON per batch', async () => {
+    const peer = await peerPort(true);
+    const transport = new PeerTransport(1, [{ id: 2, name: 's2', peerUrl: peer.peerUrl }]);
+    try {
+      transport.send([append(4, [5], 4)]);
+      await waitFor(() => peer.streams[0]?.lines.length === 1, 'the first batch', 10_000);
+      transport.send([append(5, [6], 5)]);
+      await waitFor(() => peer.streams[0]?.lines.length === 2, 'the second batch', 10_000);
+      expect(peer.streams.length, 'both batches on one stream').toBe(1);
+      expect(peer.streams[0]!.from, 'the stream names its sender').toBe('1');
+      expect(JSON.parse(peer.streams[0]!.lines[1]!), 'the second line').toEqual([
+        append(5, [6], 5),
+      ]);
+    } finally {
+      transport.stop();
+      await peer.close();
+    }
+  });
+
+  test('gives up a stream that brings nothing back, and opens another', async () => {
+    const peer = await peerPort(false);
+    const peers = [{ id: 2, name: 's2', peerUrl: peer.peerUrl }];
+    const transport = new PeerTransport(1, peers, { silenceMs: 100 });
+    try {
+      await waitFor(
+        () => {
+          transport.send([append(4, [5], 4)]);
+          return peer.streams.length >= 2;
+        },
+        'a second stream, the first one silent',
+        10_000,
+      );
+      expect(peer.streams[1]!.from, 'the new stream names its sender').toBe('1');
+    } finally {
+      transport.stop();
+      await peer.close();
+    }
   });
 });

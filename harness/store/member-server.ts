@@ -23,13 +23,14 @@
 // one end, and their clients watch again.
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
 // the sockets, the peer transport and the answers' shapes are given here. For throughput (the
-// raft-store benchmark against etcd): peers and the local store are reached on kept-alive
-// connections, applies and reads run on the store in process when chapter 02 allows it
+// raft-store benchmark against etcd): Raft messages travel on one long-lived stream per peer
+// (PeerTransport), the local store and the leader are reached on kept-alive connections, applies and reads run on the store in process when chapter 02 allows it
 // (in-process-gateway.ts), a follower's writes of one event-loop round go to the leader in one
 // request, the ranges of one round share a read index, and Appends that continue one another
 // travel as one message. Every answer carries the cluster's header: cluster, member, raft term.
 import {
   Agent,
+  type ClientRequest,
   createServer,
   request as httpRequest,
   type IncomingMessage,
@@ -115,57 +116,142 @@ export function coalesceAppends(batch: Message[]): Message[] {
   return joined;
 }
 
-/** Sends batches of messages to peers over HTTP: POST <peerURL>/raft with a JSON array, on a
- * kept-alive connection (as etcd's rafthttp keeps its streams open). One request in flight per
- * peer, so a slow peer holds up nobody else and its messages keep their order; a lost batch is not
- * sent again, Raft retries by itself. */
+/**
+ * Sends messages to peers on one long-lived stream per peer, as etcd's rafthttp keeps a stream open
+ * to each peer: a POST <peerURL>/raft/stream whose chunked body never ends, one line of JSON (an
+ * array of messages) per batch. A message costs a write, not a request and an answer. One stream
+ * per peer keeps a peer's messages in order; a slow peer (its stream not draining) holds up nobody
+ * else, and its messages wait and go together. A stream that breaks (the peer stopped, the network
+ * cut) is opened again by the next send; what was written on it is lost, and Raft sends again.
+ * A network that drops packets without closing anything is noticed as etcd notices it: the peer
+ * writes an empty line back every second, and a stream that brought nothing back for five is
+ * given up and opened again.
+ */
 export class PeerTransport {
   private readonly queues = new Map<NodeId, Message[]>();
-  private readonly busy = new Set<NodeId>();
+  private readonly streams = new Map<NodeId, ClientRequest>();
+  /** When each open stream last brought something back (its answer's headers, a beat). */
+  private readonly heard = new Map<ClientRequest, number>();
   private stopped = false;
   private readonly self: NodeId;
   private readonly peers: RaftPeer[];
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-  constructor(self: NodeId, peers: RaftPeer[]) {
+  private readonly silenceMs: number;
+
+  constructor(self: NodeId, peers: RaftPeer[], { silenceMs = STREAM_SILENCE_MS } = {}) {
     this.self = self;
     this.peers = peers;
+    this.silenceMs = silenceMs;
   }
-  /** Queues each message for its peer and starts a send where none is in flight. */
+
+  /** Queues each message for its peer and writes what each peer's stream can take. */
   send(messages: Message[]): void {
     for (const message of messages) {
       const queue = this.queues.get(message.to) ?? [];
       queue.push(message);
       this.queues.set(message.to, queue);
     }
-    for (const to of this.queues.keys()) void this.flush(to);
+    for (const to of this.queues.keys()) this.flush(to);
   }
 
-  /** Sends what is queued for `to` in one request, then anything queued meanwhile. */
-  private async flush(to: NodeId): Promise<void> {
-    if (this.busy.has(to) || this.stopped) return;
+  /** Writes what is queued for `to` as one line, unless its stream is still draining. */
+  private flush(to: NodeId): void {
     const batch = this.queues.get(to) ?? [];
-    const peer = this.peers.find((candidate) => candidate.id === to);
-    if (batch.length === 0 || !peer) return;
-    this.queues.set(to, []);
-    this.busy.add(to);
-    try {
-      const headers = { 'x-server-from': String(this.self) };
-      const body = JSON.stringify(coalesceAppends(batch));
-      await postJson(this.agent, `${peer.peerUrl}/raft`, body, headers, 1000);
-    } catch {
-      // The peer is down or cut off: the batch is lost, and Raft sends again.
-    } finally {
-      this.busy.delete(to);
+    if (this.stopped || batch.length === 0) return;
+    const stream = this.stream(to);
+    if (!stream) return;
+    if (stream.writableNeedDrain) {
+      // A peer that reads nothing for this long is as good as gone: start again on a new stream.
+      if (batch.length > MAX_QUEUED_MESSAGES) this.close(to, stream);
+      return;
     }
-    if ((this.queues.get(to)?.length ?? 0) > 0) void this.flush(to);
+    this.queues.set(to, []);
+    stream.write(`${JSON.stringify(coalesceAppends(batch))}\n`);
+  }
+
+  /** The open stream to `to`, or a new one. */
+  private stream(to: NodeId): ClientRequest | undefined {
+    const open = this.streams.get(to);
+    if (open && Date.now() - this.heard.get(open)! <= this.silenceMs) return open;
+    if (open) this.close(to, open);
+    const peer = this.peers.find((candidate) => candidate.id === to);
+    if (!peer) return undefined;
+    const stream = httpRequest(`${peer.peerUrl}/raft/stream`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/x-ndjson', 'x-server-from': String(this.self) },
+    });
+    stream.on('socket', (socket) => socket.setKeepAlive(true, 1000));
+    stream.on('response', (reply) => {
+      reply.on('data', () => this.heard.set(stream, Date.now()));
+      if (reply.statusCode !== 200) this.close(to, stream);
+      reply.on('close', () => this.close(to, stream));
+    });
+    stream.on('drain', () => this.flush(to));
+    stream.on('error', () => this.close(to, stream));
+    stream.on('close', () => this.close(to, stream));
+    stream.flushHeaders();
+    this.streams.set(to, stream);
+    this.heard.set(stream, Date.now());
+    return stream;
+  }
+
+  /** Ends a stream that broke or stalled; the next send to that peer opens another. */
+  private close(to: NodeId, stream: ClientRequest): void {
+    if (this.streams.get(to) === stream) this.streams.delete(to);
+    this.heard.delete(stream);
+    stream.destroy();
   }
 
   stop(): void {
     this.stopped = true;
-    this.agent.destroy();
+    for (const [to, stream] of this.streams) this.close(to, stream);
   }
 }
+
+/** Messages waiting for a stream that does not drain, beyond which the stream is given up. */
+const MAX_QUEUED_MESSAGES = 4096;
+/** How often a member writes an empty line back on a peer's stream, and how long without one a
+ * stream is trusted (etcd's rafthttp: heartbeats on its streams, and a five-second read timeout). */
+const STREAM_BEAT_MS = 1000;
+const STREAM_SILENCE_MS = 5000;
+
+/**
+ * Reads a peer's stream (PeerTransport above): every complete line is a JSON array of messages.
+ * The lines that arrive together reach `receive` as one batch, its Appends joined as the sender
+ * joins them. A line that is not JSON ends the stream, which the sender then opens again. An empty
+ * line goes back every STREAM_BEAT_MS, so the sender knows the stream still reaches this member.
+ */
+function readPeerStream(
+  request: IncomingMessage,
+  response: ServerResponse,
+  receive: (messages: Message[]) => void,
+): void {
+  response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+  response.flushHeaders();
+  const beat = setInterval(() => response.write('\n'), STREAM_BEAT_MS);
+  response.on('close', () => clearInterval(beat));
+  request.setEncoding('utf8');
+  let pending = '';
+  request.on('data', (chunk: string) => {
+    pending += chunk;
+    const end = pending.lastIndexOf('\n');
+    if (end < 0) return;
+    const lines = pending.slice(0, end).split('\n');
+    pending = pending.slice(end + 1);
+    let messages: Message[];
+    try {
+      messages = lines.flatMap((line) => JSON.parse(line) as Message[]);
+    } catch {
+      request.destroy();
+      response.destroy();
+      return;
+    }
+    receive(coalesceAppends(messages));
+  });
+  request.on('end', () => response.end());
+}
+
 /** The client requests that change the store, and so go through the log. */
 export const WRITE_PATHS = new Set([
   '/v3/kv/put',
@@ -452,8 +538,9 @@ class MemberProcess {
   /**
    * Hands a write to the leader. The writes that reach a follower in one round of the event loop
    * go together, in one POST /propose of a JSON array (etcd's followers forward proposals in
-   * batches too): one request and one answer instead of one each. A write alone goes through
-   * chapter 16b's proposeVia, one command.
+   * batches too): one request and one answer instead of one each. A write alone goes the same way,
+   * an array of one, on a kept-alive connection: chapter 16b's proposeVia (one command, by fetch)
+   * is the same route, and cost a follower's put about a millisecond more (the raft-store bench).
    */
   private forward(lead: RaftPeer, command: Command): Promise<Applied> {
     let batch = this.forwarding;
@@ -474,15 +561,6 @@ class MemberProcess {
   private async sendForwarded(batch: ForwardBatch): Promise<void> {
     const { lead, commands, waiters } = batch;
     try {
-      if (commands.length === 1) {
-        const applied = this.options.chapter.proposeVia(
-          this.member,
-          this.self.id,
-          lead,
-          commands[0]!,
-        );
-        return waiters[0]!.resolve(await applied);
-      }
       const headers = { 'x-server-from': String(this.self.id) };
       const url = `${lead.peerUrl}/propose`;
       const reply = await postJson(this.forwardAgent, url, JSON.stringify(commands), headers, 5000);
@@ -561,6 +639,9 @@ class MemberProcess {
   /** The peer port: messages in, proposals and read indexes from followers. */
   async servePeer(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
+    if (path === '/raft/stream') {
+      return readPeerStream(request, response, (messages) => this.member.receive(messages));
+    }
     const body = await readBody(request);
     try {
       if (path === '/raft') {
@@ -810,6 +891,8 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     const peerServer = createServer(
       (request, response) => void running.servePeer(request, response),
     );
+    // A peer's stream (PeerTransport) is one request that lasts as long as the member runs.
+    peerServer.requestTimeout = 0;
     servers.push(peerServer);
     const peerUrl = await listen(peerServer, options.peerListen.host, options.peerListen.port);
     const clientUrls: string[] = [];
