@@ -3,57 +3,18 @@
 // another member (linearizable) and seen by a watch on the third; a key put with a lease is gone
 // from every member once the lease is revoked; a txn compares and writes through the log; etcd's
 // errors reach etcdctl with their messages. Skipped when no etcdctl is on PATH.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { repoRoot } from '../paths.ts';
-import { freePort } from '../testing/etcd.ts';
 import { etcdctl, etcdctlVersion, etcdctlWatch, type EtcdctlWatch } from '../testing/etcdctl.ts';
+import { StoreMembers, type Member } from '../testing/store-members.ts';
 import { waitFor } from '../testing/wait.ts';
 
-interface Member {
-  name: string;
-  clientPort: number;
-  peerPort: number;
-  process?: ChildProcess;
-}
-
-const dataDir = mkdtempSync(path.join(tmpdir(), 'kata-raft-etcdctl-'));
-const members: Member[] = [];
+const cluster = new StoreMembers();
+const { members } = cluster;
 const watches: EtcdctlWatch[] = [];
-
-function start(member: Member, initialCluster: string): void {
-  member.process = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(repoRoot, 'harness/components/store.ts'),
-      '--use',
-      'solutions',
-      '--name',
-      member.name,
-      '--data-dir',
-      path.join(dataDir, member.name),
-      '--listen-client-urls',
-      `http://127.0.0.1:${member.clientPort}`,
-      '--listen-peer-urls',
-      `http://127.0.0.1:${member.peerPort}`,
-      '--initial-cluster',
-      initialCluster,
-      '--heartbeat-interval',
-      '50',
-    ],
-    { cwd: repoRoot, stdio: 'ignore' },
-  );
-}
 
 afterAll(async () => {
   for (const watch of watches) await watch.stop();
-  for (const member of members) member.process?.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  cluster.close();
 });
 
 const endpoint = (member: Member) => `127.0.0.1:${member.clientPort}`;
@@ -80,17 +41,8 @@ describe('etcdctl on a replicated store', () => {
   test.skipIf(!hasEtcdctl)(
     `put on a follower, get and watch on the others, leases and txn, over gRPC${hasEtcdctl ? '' : ' (skipped: no etcdctl on PATH; Debian etcd-client)'}`,
     async () => {
-      for (let i = 0; i < 3; i++) {
-        members.push({
-          name: `s${i + 1}`,
-          clientPort: await freePort(),
-          peerPort: await freePort(),
-        });
-      }
-      const initialCluster = members
-        .map((member) => `${member.name}=http://127.0.0.1:${member.peerPort}`)
-        .join(',');
-      for (const member of members) start(member, initialCluster);
+      await cluster.create(3);
+      for (const member of members) cluster.start(member);
       await waitFor(async () => (await leaderIndex()) >= 0, 'a leader among three members', 90_000);
       const lead = await leaderIndex();
       const [follower, reader, watcher] = [1, 2, 3].map((step) => members[(lead + step) % 3]!);
