@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { loadReference } from '../../harness/components/implementation.ts';
+import { freePort } from '../../harness/testing/free-port.ts';
 import { waitFor } from '../../harness/testing/wait.ts';
 import { startMember, type MemberServer } from '../../harness/store/member-server.ts';
 import { RaftMember } from './member.ts';
@@ -30,18 +31,9 @@ async function threeMembers(): Promise<MemberServer[]> {
   const { createRaftNode } = await loadReference('16a', 'raft.ts');
   const { Store } = await loadReference('01', 'store.ts');
   const { createStoreServer } = await loadReference('02', 'server.ts');
-  const { createServer } = await import('node:net');
-  const ports = await Promise.all(
-    [1, 2, 3].map(
-      () =>
-        new Promise<number>((resolve) => {
-          const probe = createServer().listen(0, '127.0.0.1', () => {
-            const { port } = probe.address() as { port: number };
-            probe.close(() => resolve(port));
-          });
-        }),
-    ),
-  );
+  // From below the kernel's ephemeral range: a port picked there may be taken by any connection
+  // before the member listens on it (harness/testing/free-port.ts).
+  const ports = [await freePort(), await freePort(), await freePort()];
   const peers = parseInitialCluster(
     ports.map((port, i) => `m${i + 1}=http://127.0.0.1:${port}`).join(','),
   );

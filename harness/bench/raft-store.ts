@@ -17,7 +17,8 @@ import path from 'node:path';
 import { loadReference } from '../components/implementation.ts';
 import { repoRoot } from '../paths.ts';
 import { bytes } from '../store/bytes.ts';
-import { etcdVersion, freePort } from '../testing/etcd.ts';
+import { etcdVersion } from '../testing/etcd.ts';
+import { freePort } from '../testing/free-port.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const { createStoreClient } = await loadReference('02', 'client.ts');

@@ -2,7 +2,7 @@
 // the store, the others for the API server (api-client.ts's connect). Nothing listens on the
 // addresses used here, and the clock is the test's own, so a five-minute deadline takes no time.
 import { describe, expect, test } from 'vitest';
-import { freePort } from '../testing/etcd.ts';
+import { freePort } from '../testing/free-port.ts';
 import { toolkit } from './reference-toolkit.ts';
 import { clientFlags, connect } from './api-client.ts';
 import { parseFlags as parseApiServerFlags, startApiServer } from './apiserver.ts';

@@ -19,7 +19,7 @@ import { parseFlags as kubeletFlags, startKubelet } from '../components/kubelet.
 import { parseFlags as storeFlags, startStore } from '../components/store.ts';
 import { nodeIp, podCidrForNode } from '../network.ts';
 import { ProcessRuntime } from '../runtime/process-runtime.ts';
-import { freePort } from '../testing/etcd.ts';
+import { freePort } from '../testing/free-port.ts';
 import { waitFor } from '../testing/wait.ts';
 import { suiteNodeIndexBase } from './kubectl-cluster.ts';
 

@@ -15,21 +15,12 @@ import { checkOperations, describeHistory, type Operation } from '../linearizabi
 import { kvModel, type KvInput, type KvOutput } from '../linearizability/models.ts';
 import { repoRoot } from '../paths.ts';
 import { callUnary, etcdGrpcClients } from '../store/grpc.ts';
+import { freePort } from '../testing/free-port.ts';
 import { call } from '../testing/store-members.ts';
 import { waitFor } from '../testing/wait.ts';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 const unb64 = (text: string) => Buffer.from(text, 'base64').toString('utf8');
-
-/** A free loopback port, found by listening on port 0. */
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A proxy in front of one member's peer port. `cut` holds the members cut off: a request to a cut

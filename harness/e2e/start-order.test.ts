@@ -19,7 +19,7 @@ import type { Node, Pod } from '../api/types.ts';
 import { readKubeconfig } from '../client/kubeconfig.ts';
 import { nodeIp, podCidrForNode } from '../network.ts';
 import { isAlive, ProcessRuntime } from '../runtime/process-runtime.ts';
-import { freePort } from '../testing/etcd.ts';
+import { freePort } from '../testing/free-port.ts';
 import { processesOf } from '../testing/processes.ts';
 import { waitFor } from '../testing/wait.ts';
 import { repoRoot } from '../paths.ts';

@@ -4,9 +4,9 @@
 // the suites skip (CI installs Debian's etcd-server, so there they always run).
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from './free-port.ts';
 import { spawnTethered, stopTethered } from './tethered.ts';
 import { waitFor } from './wait.ts';
 
@@ -24,18 +24,6 @@ export function etcdVersion(): string | undefined {
   const result = spawnSync('etcd', ['--version'], { encoding: 'utf8' });
   if (result.error || result.status !== 0) return undefined;
   return /etcd Version: (\S+)/.exec(result.stdout)?.[1];
-}
-
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function healthy(url: string): Promise<boolean> {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from '../paths.ts';
-import { freePort } from './etcd.ts';
+import { freePort } from './free-port.ts';
 import { waitFor } from './wait.ts';
 
 export const b64 = (text: string) => Buffer.from(text).toString('base64');

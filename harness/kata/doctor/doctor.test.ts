@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { repoRoot } from '../../paths.ts';
-import { freePort } from '../../testing/etcd.ts';
+import { freePort } from '../../testing/free-port.ts';
 import { hasKubectl, noKubectl } from '../../testing/kubectl.ts';
 
 /** Node addresses 127.20.0.241 on: no other suite's block (harness/e2e/kubectl-cluster.ts). */
