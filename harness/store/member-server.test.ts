@@ -82,6 +82,30 @@ describe('PeerTransport', () => {
     }
   });
 
+  test("holds an Append that only tells the commit index to the round's end, keeping the order", async () => {
+    const peer = await peerPort(true);
+    const transport = new PeerTransport(1, [{ id: 2, name: 's2', peerUrl: peer.peerUrl }]);
+    try {
+      transport.send([append(4, [5], 4)]);
+      await waitFor(() => peer.streams[0]?.lines.length === 1, 'the entry', 10_000);
+      transport.send([append(5, [], 5)]);
+      transport.send([append(5, [6], 5)]);
+      await waitFor(() => peer.streams[0]!.lines.length >= 2, 'the next line', 10_000);
+      expect(
+        JSON.parse(peer.streams[0]!.lines[1]!),
+        'the commit index, held, went with the entry sent after it in the same round, in order',
+      ).toEqual([append(5, [6], 5)]);
+      transport.send([append(6, [], 6)]);
+      await waitFor(() => peer.streams[0]?.lines.length === 3, 'a commit index alone', 10_000);
+      expect(JSON.parse(peer.streams[0]!.lines[2]!), 'it goes once the round ends').toEqual([
+        append(6, [], 6),
+      ]);
+    } finally {
+      transport.stop();
+      await peer.close();
+    }
+  });
+
   test('gives up a stream that brings nothing back, and opens another', async () => {
     const peer = await peerPort(false);
     const peers = [{ id: 2, name: 's2', peerUrl: peer.peerUrl }];

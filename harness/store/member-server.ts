@@ -24,10 +24,13 @@
 // The chapter writes the member, its storage and the routing (harness/contracts/raft-server.ts);
 // the sockets, the peer transport and the answers' shapes are given here. For throughput (the
 // raft-store benchmark against etcd): Raft messages travel on one long-lived stream per peer
-// (PeerTransport), the local store and the leader are reached on kept-alive connections, applies and reads run on the store in process when chapter 02 allows it
-// (in-process-gateway.ts), a follower's writes of one event-loop round go to the leader in one
-// request, the ranges of one round share a read index, and Appends that continue one another
-// travel as one message. Every answer carries the cluster's header: cluster, member, raft term.
+// (PeerTransport); the local store and the leader are reached on kept-alive connections; applies
+// and reads run on the store in process when chapter 02 allows it (in-process-gateway.ts); a
+// follower's writes of one event-loop round go to the leader as one line on a long-lived stream
+// (forward-stream.ts); the ranges of one round share a read index; Appends that continue one
+// another travel as one message; and an Append that only tells a commit index waits until the
+// leader has answered the writes it commits. Every answer carries the cluster's header: cluster,
+// member, raft term.
 import {
   Agent,
   type ClientRequest,
@@ -46,6 +49,7 @@ import type {
   RaftServerChapter,
   ReplicatedMember,
 } from '../contracts/raft-server.ts';
+import { FORWARD_STREAM_PATH, ForwardStreams, serveForwardStream } from './forward-stream.ts';
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
 import { LEASE_TTL_PATHS, MemberLeases, type LeaseHost } from './member-leases.ts';
@@ -133,6 +137,7 @@ export class PeerTransport {
   /** When each open stream last brought something back (its answer's headers, a beat). */
   private readonly heard = new Map<ClientRequest, number>();
   private stopped = false;
+  private flushScheduled = false;
   private readonly self: NodeId;
   private readonly peers: RaftPeer[];
 
@@ -144,14 +149,27 @@ export class PeerTransport {
     this.silenceMs = silenceMs;
   }
 
-  /** Queues each message for its peer and writes what each peer's stream can take. */
+  /**
+   * Queues each message for its peer and writes what each peer's stream can take. Appends that
+   * carry nothing new (a leader telling its commit index, a heartbeat) wait for the end
+   * of the event loop's round: the leader applies and answers the write they commit first.
+   */
   send(messages: Message[]): void {
     for (const message of messages) {
       const queue = this.queues.get(message.to) ?? [];
       queue.push(message);
       this.queues.set(message.to, queue);
     }
-    for (const to of this.queues.keys()) this.flush(to);
+    if (messages.some((message) => !carriesNothingNew(message))) {
+      for (const to of this.queues.keys()) this.flush(to);
+      return;
+    }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      for (const to of this.queues.keys()) this.flush(to);
+    });
   }
 
   /** Writes what is queued for `to` as one line, unless its stream is still draining. */
@@ -207,6 +225,11 @@ export class PeerTransport {
     this.stopped = true;
     for (const [to, stream] of this.streams) this.close(to, stream);
   }
+}
+
+/** An Append of no entries and no read's context: the leader's commit index, or a heartbeat. */
+function carriesNothingNew(message: Message): boolean {
+  return message.type === 'Append' && !message.entries?.length && !message.context;
 }
 
 /** Messages waiting for a stream that does not drain, beyond which the stream is given up. */
@@ -385,13 +408,6 @@ function withTimeout<T>(work: Promise<T>, ms = REQUEST_TIMEOUT_MS): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Writes a follower hands to the leader together, each with the promise of its answer. */
-interface ForwardBatch {
-  lead: RaftPeer;
-  commands: Command[];
-  waiters: Array<{ resolve(applied: Applied): void; reject(error: Error): void }>;
-}
-
 /** A member's peer and client ports, wired to its Raft member. */
 class MemberProcess {
   readonly member: ReplicatedMember;
@@ -407,8 +423,9 @@ class MemberProcess {
   private readonly readAgent = new Agent({ keepAlive: true });
   /** The read index that the reads arriving in this round of the event loop will share. */
   private nextReadIndex: Promise<number> | undefined;
-  /** Writes for the leader gathered in this round of the event loop, and their connections. */
-  private forwarding: ForwardBatch | undefined;
+  /** A follower's writes on their way to the leader (forward-stream.ts). */
+  private readonly forwarding: ForwardStreams;
+  /** Kept-alive connections to the other members' peer ports (the leases' questions). */
   private readonly forwardAgent = new Agent({ keepAlive: true });
   /** The IDs in this member's headers. */
   private readonly ids: { cluster_id: string; member_id: string };
@@ -437,6 +454,7 @@ class MemberProcess {
     const storage = new options.chapter.FileRaftStorage(options.dataDir);
     this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
+    this.forwarding = new ForwardStreams(self.id, REQUEST_TIMEOUT_MS + 1000);
     const node = options.createRaftNode({
       id: self.id,
       peers: options.peers.map((peer) => peer.id),
@@ -525,49 +543,13 @@ class MemberProcess {
     for (;;) {
       const lead = await this.leader();
       try {
-        if (lead.id !== this.self.id) return await this.forward(lead, command);
+        if (lead.id !== this.self.id) return await this.forwarding.forward(lead, command);
         return await this.options.chapter.proposeVia(this.member, this.self.id, lead, command);
       } catch (error) {
         const handingOver = lead.id === this.self.id && this.member.node.role === 'leader';
         if (!handingOver || Date.now() > deadline) throw error;
         await new Promise((resolve) => setTimeout(resolve, this.options.tickMs ?? 100));
       }
-    }
-  }
-
-  /**
-   * Hands a write to the leader. The writes that reach a follower in one round of the event loop
-   * go together, in one POST /propose of a JSON array (etcd's followers forward proposals in
-   * batches too): one request and one answer instead of one each. A write alone goes the same way,
-   * an array of one, on a kept-alive connection: chapter 16b's proposeVia (one command, by fetch)
-   * is the same route, and cost a follower's put about a millisecond more (the raft-store bench).
-   */
-  private forward(lead: RaftPeer, command: Command): Promise<Applied> {
-    let batch = this.forwarding;
-    if (!batch || batch.lead.id !== lead.id) {
-      batch = { lead, commands: [], waiters: [] };
-      this.forwarding = batch;
-      const sending = batch;
-      setImmediate(() => {
-        if (this.forwarding === sending) this.forwarding = undefined;
-        void this.sendForwarded(sending);
-      });
-    }
-    batch.commands.push(command);
-    return new Promise((resolve, reject) => batch.waiters.push({ resolve, reject }));
-  }
-
-  /** Sends a batch of writes to its leader and settles each with its own answer. */
-  private async sendForwarded(batch: ForwardBatch): Promise<void> {
-    const { lead, commands, waiters } = batch;
-    try {
-      const headers = { 'x-server-from': String(this.self.id) };
-      const url = `${lead.peerUrl}/propose`;
-      const reply = await postJson(this.forwardAgent, url, JSON.stringify(commands), headers, 5000);
-      const answers = reply.status === 200 ? (JSON.parse(reply.body) as Applied[]) : undefined;
-      waiters.forEach((waiter, i) => waiter.resolve(answers?.[i] ?? reply));
-    } catch (error) {
-      for (const waiter of waiters) waiter.reject(error as Error);
     }
   }
 
@@ -642,25 +624,21 @@ class MemberProcess {
     if (path === '/raft/stream') {
       return readPeerStream(request, response, (messages) => this.member.receive(messages));
     }
+    if (path === FORWARD_STREAM_PATH) {
+      return serveForwardStream(request, response, (command) =>
+        withTimeout(this.member.propose(command)).catch((error: Error) =>
+          unavailable(error.message),
+        ),
+      );
+    }
     const body = await readBody(request);
     try {
       if (path === '/raft') {
         this.member.receive(JSON.parse(body) as Message[]);
         response.writeHead(204).end();
       } else if (path === '/propose') {
-        const proposed = JSON.parse(body) as Command | Command[];
-        if (!Array.isArray(proposed)) {
-          return answer(response, await withTimeout(this.member.propose(proposed)));
-        }
-        // A follower's batch (forward below): one answer each, in order.
-        const applied = await Promise.all(
-          proposed.map((command) =>
-            withTimeout(this.member.propose(command)).catch((error: Error) =>
-              unavailable(error.message),
-            ),
-          ),
-        );
-        answer(response, { status: 200, body: JSON.stringify(applied) });
+        // One write from a follower's proposeVia (chapter 16b's routing).
+        answer(response, await withTimeout(this.member.propose(JSON.parse(body) as Command)));
       } else if (path === '/leases') {
         answer(response, this.leases.renewHere(body));
       } else if (path === '/leases/internal') {
@@ -843,6 +821,7 @@ class MemberProcess {
     this.storeAgent.destroy();
     this.readAgent.destroy();
     this.forwardAgent.destroy();
+    this.forwarding.stop();
     this.member.stop();
     this.storage.close();
   }
