@@ -1,11 +1,12 @@
 // The member server's peer transport: Appends that continue one another travel as one, on one
-// long-lived stream per peer, given up and opened again when it brings nothing back.
+// long-lived stream per peer, given up and opened again when it brings nothing back; and the
+// cluster's header on a member's answers.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import type { Message } from '../contracts/raft.ts';
 import { waitFor } from '../testing/wait.ts';
-import { coalesceAppends, PeerTransport } from './member-server.ts';
+import { coalesceAppends, PeerTransport, withMemberHeader } from './member-server.ts';
 
 const append = (index: number, entries: number[], commit: number, extra: Partial<Message> = {}) =>
   ({
@@ -124,5 +125,43 @@ describe('PeerTransport', () => {
       transport.stop();
       await peer.close();
     }
+  });
+});
+
+describe('withMemberHeader', () => {
+  const headerAt = (revision: string | undefined) => ({
+    cluster_id: '7',
+    member_id: '8',
+    ...(revision ? { revision } : {}),
+    raft_term: '3',
+  });
+  const storeHeader = '{"cluster_id":"1","member_id":"2","revision":"5","raft_term":"1"}';
+  const memberHeader = '{"cluster_id":"7","member_id":"8","revision":"5","raft_term":"3"}';
+
+  test("puts the member's header in place of the store's, the rest of the answer as it was", () => {
+    const body = `{"header":${storeHeader},"kvs":[{"key":"YQ==","value":"e30="}],"count":"1"}`;
+    expect(
+      withMemberHeader({ status: 200, body }, headerAt).body,
+      "a range's answer from the store, header first",
+    ).toBe(`{"header":${memberHeader},"kvs":[{"key":"YQ==","value":"e30="}],"count":"1"}`);
+  });
+
+  test('reads a header that does not come first as well, and leaves errors and headerless answers', () => {
+    const late = `{"deleted":"1","header":${storeHeader}}`;
+    expect(
+      JSON.parse(withMemberHeader({ status: 200, body: late }, headerAt).body),
+      'an answer whose header comes last',
+    ).toEqual({ deleted: '1', header: JSON.parse(memberHeader) });
+    const noRevision = withMemberHeader(
+      { status: 200, body: '{"header":{"member_id":"2"}}' },
+      headerAt,
+    );
+    expect(JSON.parse(noRevision.body).header, 'a header without a revision gets none').toEqual(
+      headerAt(undefined),
+    );
+    const error = { status: 404, body: '{"error":"no such lease","code":5}' };
+    expect(withMemberHeader(error, headerAt), 'an error answer').toBe(error);
+    const plain = { status: 200, body: '{}' };
+    expect(withMemberHeader(plain, headerAt), 'an answer with no header').toBe(plain);
   });
 });

@@ -295,6 +295,41 @@ export const READ_PATHS = new Set([
   '/v3/kv/lease/leases',
 ]);
 
+/** An answer that opens with its header, a flat object: the header's text is the group. */
+const LEADING_HEADER = /^\{"header":(\{[^{}]*\})/;
+
+/**
+ * A store's answer under a member's header, as etcd answers on any member: the cluster's ID, the
+ * member's ID (the one the client asked, also for a write the leader applied first), the revision
+ * the store gave and the current raft term, not the store's own single-member values; `headerAt`
+ * makes it for the store's revision. Chapter 02 writes the header first: only that small object is
+ * read and written again, not the whole answer (a range's may be large); an answer in another
+ * order is parsed whole. An error, or an answer with no header, stays as it is.
+ */
+export function withMemberHeader(
+  applied: Applied,
+  headerAt: (revision: string | undefined) => Record<string, string>,
+): Applied {
+  if (applied.status !== 200) return applied;
+  const leading = LEADING_HEADER.exec(applied.body);
+  if (leading) {
+    const { revision } = JSON.parse(leading[1]!) as { revision?: string };
+    const header = JSON.stringify(headerAt(revision));
+    return { status: 200, body: `{"header":${header}${applied.body.slice(leading[0].length)}` };
+  }
+  let parsed: { header?: { revision?: string } } & Record<string, unknown>;
+  try {
+    parsed = JSON.parse(applied.body) as typeof parsed;
+  } catch {
+    return applied;
+  }
+  if (!parsed.header) return applied;
+  return {
+    status: 200,
+    body: JSON.stringify({ ...parsed, header: headerAt(parsed.header.revision) }),
+  };
+}
+
 /** etcd's JSON error body for a gRPC status (14 is Unavailable). */
 function unavailable(message: string): Applied {
   return { status: 503, body: JSON.stringify({ error: message, code: 14, message }) };
@@ -746,24 +781,15 @@ class MemberProcess {
     return this.storeUrl;
   }
 
-  /**
-   * A store's answer under this member's header, as etcd answers on any member: the cluster's ID,
-   * this member's ID (the one the client asked, also for a write the leader applied first), the
-   * revision the store gave and the current raft term, not the store's own single-member values.
-   */
+  /** A store's answer under this member's header (withMemberHeader). */
   private withHeader(applied: Applied): Applied {
-    if (applied.status !== 200) return applied;
-    let parsed: { header?: { revision?: string } } & Record<string, unknown>;
-    try {
-      parsed = JSON.parse(applied.body) as typeof parsed;
-    } catch {
-      return applied;
-    }
-    if (!parsed.header) return applied;
+    return withMemberHeader(applied, (revision) => this.headerAt(revision));
+  }
+
+  /** The member's header for an answer at `revision` (none for an answer without one). */
+  private headerAt(revision: string | undefined): Record<string, string> {
     const { cluster_id, member_id, raft_term } = this.header();
-    const revision = parsed.header.revision;
-    const header = { cluster_id, member_id, ...(revision ? { revision } : {}), raft_term };
-    return { status: 200, body: JSON.stringify({ ...parsed, header }) };
+    return { cluster_id, member_id, ...(revision ? { revision } : {}), raft_term };
   }
 
   /** The response header etcd puts on cluster-level answers. */
