@@ -53,6 +53,8 @@ import { FORWARD_STREAM_PATH, ForwardStreams, serveForwardStream } from './forwa
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
 import { LEASE_TTL_PATHS, MemberLeases, type LeaseHost } from './member-leases.ts';
+import { MemberMaintenance, type MemberStore } from './member-maintenance.ts';
+import { pipeWatch } from './member-grpc-watch.ts';
 
 /** A JSON POST on a kept-alive connection of `agent`; resolves with the answer's status and body. */
 function postJson(
@@ -328,6 +330,11 @@ export interface MemberServerOptions {
    * (in-process-gateway.ts); without it, requests go to storeUrl.
    */
   runOnStore?: (command: { path: string; body: string }) => Promise<Applied>;
+  /**
+   * That store in this process, for HashKV and the Snapshot file (member-maintenance.ts); without
+   * it, those calls are Unimplemented.
+   */
+  localStore?: MemberStore;
   /** Where to listen for clients and for peers: host and port (0 picks one). */
   clientListen: Array<{ host: string; port: number }>;
   peerListen: { host: string; port: number };
@@ -431,6 +438,8 @@ class MemberProcess {
   private readonly ids: { cluster_id: string; member_id: string };
   /** Lease expiry by the leader, keep-alives and time to live (member-leases.ts). */
   private readonly leases: MemberLeases;
+  /** Alarm, Defragment, HashKV and the Snapshot file, answered by this member for itself. */
+  readonly maintenance: MemberMaintenance;
 
   constructor(options: MemberServerOptions) {
     this.options = options;
@@ -451,6 +460,7 @@ class MemberProcess {
       cluster_id: String(cluster.clusterId),
       member_id: String(memberIds(self.name).memberId),
     };
+    this.maintenance = new MemberMaintenance(() => this.header(), options.localStore);
     const storage = new options.chapter.FileRaftStorage(options.dataDir);
     this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
@@ -674,6 +684,9 @@ class MemberProcess {
         return answer(response, unavailable((error as Error).message));
       }
     }
+    if (request.method === 'POST' && path === '/v3/watch') {
+      return pipeWatch(storeUrl, request, response, () => this.header());
+    }
     if (request.method !== 'POST' || !MemberProcess.routed(path)) {
       return pipeToStore(storeUrl, request, response);
     }
@@ -715,6 +728,7 @@ class MemberProcess {
         return this.withHeader(read);
       }
       if (path === '/v3/maintenance/status') return await this.status();
+      if (MemberMaintenance.serves(path)) return this.maintenance.answer(path, body);
       if (path === '/v3/cluster/member/list') return await this.memberList();
       if (path === '/v3/maintenance/transfer-leadership') {
         const { targetID } = JSON.parse(body || '{}') as { targetID?: string | number };
@@ -766,8 +780,8 @@ class MemberProcess {
     return { status: 200, body: JSON.stringify({ ...parsed, header }) };
   }
 
-  /** The response header etcd puts on cluster-level answers. */
-  private header(): Record<string, string> {
+  /** The response header etcd puts on cluster-level answers (and, revision kept, on watches). */
+  header(): Record<string, string> {
     return { ...this.ids, raft_term: String(this.member.node.term) };
   }
 
@@ -849,6 +863,8 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     client: (path, body) => running.clientCall(path, body),
     leaseKeepAlive: (id) => running.leaseKeepAlive(id),
     storeUrl: () => running.currentStoreUrl(),
+    header: () => running.header(),
+    snapshot: async () => running.maintenance.snapshot(),
   });
   const close = async () => {
     await running.handOver().catch(() => undefined);
