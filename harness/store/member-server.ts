@@ -6,14 +6,16 @@
 //     replays them on its store in log order, so every store holds the same revisions;
 //   - a range is linearizable: it waits until this member has applied the leader's read index
 //     (etcd's serializable ranges are answered at once from the local store);
-//   - watches, /health and /version are the local store's own; lease keep-alives and time to live
-//     go to the leader, whose lessor alone expires leases, by a revoke through the log
-//     (member-leases.ts);
-//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields;
+//   - watches are the local store's, relayed under the member's header (member-grpc-watch.ts);
+//     /health and /version are the local store's own; lease keep-alives and time to live go to the
+//     leader, whose lessor alone expires leases, by a revoke through the log (member-leases.ts);
+//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields; alarm,
+//     defragment and hash(kv) are answered by the member for itself (member-maintenance.ts);
 //   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
 //   - etcd's gRPC (member-grpc.ts): KV and Lease calls routed as their JSON routes are
-//     (clientCall), watches on the local store, and the three cluster calls above, so etcdctl's
-//     get, put, txn, lease, watch, endpoint status, member list and move-leader all work.
+//     (clientCall), watches on the local store, the cluster calls above and the rest of
+//     Maintenance, so etcdctl's get, put, txn, lease, watch, endpoint status and hashkv, member
+//     list, move-leader, alarm, defrag and snapshot save all work.
 // A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
 // first, as etcd does, so the others need not wait an election timeout.
 // Snapshots (etcd's --snapshot-count): the member snapshots its store every so many applied entries
