@@ -77,6 +77,14 @@ describe('the maintenance calls a member answers itself', () => {
     expect(body.message, "etcd's message").toContain('compacted');
   });
 
+  test('a body that is not JSON is refused with InvalidArgument', () => {
+    const maintenance = new MemberMaintenance(memberHeader, undefined);
+    const answer = maintenance.answer('/v3/maintenance/alarm', '{"action":');
+    expect([answer.status, JSON.parse(answer.body).code], 'HTTP 400, gRPC InvalidArgument').toEqual(
+      [400, 3],
+    );
+  });
+
   test('without the store in process, HashKV and the snapshot are Unimplemented', () => {
     const { status, body } = ask(undefined, '/v3/maintenance/hashkv');
     expect([status, body.code], 'HTTP 501, gRPC Unimplemented').toEqual([501, 12]);

@@ -39,7 +39,7 @@ function unimplemented(call: string, needs: string): Applied {
 /** A store's refusal (a StoreError: a compacted revision) as etcd's JSON error body. */
 function refused(error: unknown): Applied {
   const { code, message } = error as { code?: number; message?: string };
-  const status = code === 11 ? 400 : 500; // OutOfRange is the gateway's 400
+  const status = code === 11 || code === 3 ? 400 : 500; // the gateway's 400s
   const text = message ?? String(error);
   return { status, body: JSON.stringify({ error: text, code: code ?? 13, message: text }) };
 }
@@ -83,7 +83,12 @@ export class MemberMaintenance {
 
   /** The answer to a POST on one of the routes above. */
   answer(path: string, body: string): Applied {
-    const request = JSON.parse(body || '{}') as Record<string, unknown>;
+    let request: Record<string, unknown>;
+    try {
+      request = JSON.parse(body || '{}') as Record<string, unknown>;
+    } catch {
+      return refused({ code: 3, message: `etcdserver: the body of ${path} is not JSON` });
+    }
     if (path === '/v3/maintenance/alarm') return this.ok({ alarms: this.alarm(request) });
     if (path === '/v3/maintenance/defragment') return this.ok({});
     if (!this.store) return unimplemented('HashKV', 'its store in process');
