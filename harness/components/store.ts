@@ -392,6 +392,10 @@ async function startReplicatedStore(
       stateMachine: snapshots,
       snapshotCount: flags.snapshotCount,
       ...(runOnStore ? { runOnStore: (command) => runOnStore!(command) } : {}),
+      localStore: {
+        current: () => store,
+        ...(implementation.grpc ? { snapshotFile: implementation.grpc.writeSnapshotFile } : {}),
+      },
       clientListen: flags.listenClientUrls.map((url) => ({
         host: url.hostname.replace(/^\[|\]$/g, ''),
         port: Number(url.port || 80),
@@ -410,7 +414,7 @@ async function startReplicatedStore(
   }
   for (const url of member.clientUrls)
     log(
-      `serving client requests on ${url} (JSON and gRPC: KV, Watch, Lease, Cluster.MemberList, Maintenance.Status and MoveLeader)`,
+      `serving client requests on ${url} (JSON and gRPC: KV, Watch, Lease, Cluster.MemberList, Maintenance)`,
     );
   log(
     `serving peer requests on ${member.peerUrl} (Raft, one tick every ${flags.heartbeatInterval ?? 100} ms)`,

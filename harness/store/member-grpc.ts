@@ -1,13 +1,17 @@
 // The gRPC a replicated member answers on its client port, beside its JSON gateway: etcd's KV,
-// Lease and Watch services (what etcdctl get, put, del, txn, compaction, lease and watch send) and
+// Lease and Watch services (what etcdctl get, put, del, txn, compaction, lease and watch send),
 // the cluster calls etcdctl needs to see and steer a cluster (Maintenance.Status for `endpoint
-// status`, Maintenance.MoveLeader for `move-leader`, Cluster.MemberList for `member list`). Each
-// unary call goes exactly where its JSON route goes (member-server.ts: writes through the log,
-// linearizable ranges after the read index, serializable ones local): its request turned into the
-// gateway's JSON body, the JSON answer turned back into the proto message (grpc-json.ts), an error
-// answer into the gRPC status with etcd's code and message. LeaseKeepAlive renews each lease as the
-// JSON keep-alive stream does; Watch is served from the member's own store (member-grpc-watch.ts).
-// Maintenance's other calls (Alarm, Defragment, Hash, Snapshot) are not served: Unimplemented.
+// status`, Maintenance.MoveLeader for `move-leader`, Cluster.MemberList for `member list`) and the
+// rest of Maintenance (Alarm, Defragment, HashKV and Snapshot, for `alarm list`, `defrag`,
+// `endpoint hashkv` and `snapshot save`). Each unary call goes exactly where its JSON route goes
+// (member-server.ts: writes through the log, linearizable ranges after the read index, serializable
+// ones local, Alarm, Defragment and HashKV answered by the member for itself in
+// member-maintenance.ts): its request turned into the gateway's JSON body, the JSON answer turned
+// back into the proto message (grpc-json.ts), an error answer into the gRPC status with etcd's code
+// and message. LeaseKeepAlive renews each lease as the JSON keep-alive stream does; Watch is served
+// from the member's own store under the member's header (member-grpc-watch.ts); Snapshot sends
+// chapter 02b's snapshot file of the member's store in pieces. Every answer carries the member's
+// header: cluster, member, raft term.
 //
 // One port, two protocols, as etcd's cmux does it: a connection that opens with HTTP/2's preface
 // goes to the gRPC server, any other to the HTTP server, with the bytes read so far put back.
@@ -19,6 +23,7 @@ import { addService, createGrpcServer, type GrpcServer, type MethodTable } from 
 import { gatewayBody, protoMessageOf } from './grpc-json.ts';
 import { serviceDefinition, type ProtoMessage } from './grpc.ts';
 import { watchOnStore } from './member-grpc-watch.ts';
+import type { MemberSnapshot } from './member-maintenance.ts';
 
 /** The bytes every HTTP/2 connection starts with (RFC 9113, section 3.4). */
 const HTTP2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -34,6 +39,10 @@ export interface MemberCalls {
   leaseKeepAlive(id: string): Promise<Applied>;
   /** The member's store now, whose watches the member serves. */
   storeUrl(): string;
+  /** The member's header fields: cluster_id, member_id, raft_term. */
+  header(): Record<string, string>;
+  /** The member's store as a snapshot file, or the JSON refusal when it cannot make one. */
+  snapshot(): Promise<MemberSnapshot | Applied>;
 }
 
 /** etcd's JSON header (cluster_id, member_id, raft_term) in the proto's field names. */
@@ -122,6 +131,34 @@ function leaseKeepAlive(
   };
 }
 
+/** The Snapshot stream sends the file in pieces of this many bytes, as etcd does. */
+const SNAPSHOT_CHUNK_BYTES = 32 * 1024;
+
+/**
+ * Snapshot: the member's store as one file, sent in pieces that each say how many bytes are still
+ * to come. The store holds only what the log applied, and the log is on disk before it applies.
+ */
+function snapshot(calls: MemberCalls): grpc.handleServerStreamingCall<ProtoMessage, ProtoMessage> {
+  return (call) => {
+    calls.snapshot().then(
+      (taken) => {
+        if (!('file' in taken)) {
+          const body = JSON.parse(taken.body) as ProtoMessage;
+          return call.emit('error', { code: body.code ?? 2, details: body.message });
+        }
+        const { file } = taken;
+        const header = protoHeader(taken.header);
+        for (let at = 0; at < file.length; at += SNAPSHOT_CHUNK_BYTES) {
+          const blob = file.subarray(at, at + SNAPSHOT_CHUNK_BYTES);
+          call.write({ header, remainingBytes: String(file.length - at - blob.length), blob });
+        }
+        call.end();
+      },
+      (error: Error) => call.emit('error', { code: 14, details: error.message }),
+    );
+  };
+}
+
 /** The member's gRPC server: the calls above, every other one Unimplemented. */
 export function createMemberGrpcServer(calls: MemberCalls): GrpcServer {
   const methods: MethodTable = new Map();
@@ -139,10 +176,19 @@ export function createMemberGrpcServer(calls: MemberCalls): GrpcServer {
     LeaseLeases: viaRoute(calls, '/v3/lease/leases'),
     LeaseKeepAlive: leaseKeepAlive(calls),
   });
-  addService(methods, serviceDefinition('Watch'), { Watch: watchOnStore(() => calls.storeUrl()) });
+  addService(methods, serviceDefinition('Watch'), {
+    Watch: watchOnStore(
+      () => calls.storeUrl(),
+      () => calls.header(),
+    ),
+  });
   addService(methods, serviceDefinition('Maintenance'), {
     Status: unary(() => calls.status()),
     MoveLeader: unary((request) => calls.moveLeader(String(request.targetID ?? '0'))),
+    Alarm: viaRoute(calls, '/v3/maintenance/alarm'),
+    Defragment: viaRoute(calls, '/v3/maintenance/defragment'),
+    HashKV: viaRoute(calls, '/v3/maintenance/hashkv'),
+    Snapshot: snapshot(calls),
   });
   addService(methods, serviceDefinition('Cluster'), {
     MemberList: unary(() => calls.memberList()),

@@ -6,14 +6,16 @@
 //     replays them on its store in log order, so every store holds the same revisions;
 //   - a range is linearizable: it waits until this member has applied the leader's read index
 //     (etcd's serializable ranges are answered at once from the local store);
-//   - watches, /health and /version are the local store's own; lease keep-alives and time to live
-//     go to the leader, whose lessor alone expires leases, by a revoke through the log
-//     (member-leases.ts);
-//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields;
+//   - watches are the local store's, relayed under the member's header (member-grpc-watch.ts);
+//     /health and /version are the local store's own; lease keep-alives and time to live go to the
+//     leader, whose lessor alone expires leases, by a revoke through the log (member-leases.ts);
+//   - /v3/maintenance/status and /v3/cluster/member/list answer with etcd's fields; alarm,
+//     defragment and hash(kv) are answered by the member for itself (member-maintenance.ts);
 //   - /v3/maintenance/transfer-leadership (etcd's MoveLeader) hands leadership to another member;
 //   - etcd's gRPC (member-grpc.ts): KV and Lease calls routed as their JSON routes are
-//     (clientCall), watches on the local store, and the three cluster calls above, so etcdctl's
-//     get, put, txn, lease, watch, endpoint status, member list and move-leader all work.
+//     (clientCall), watches on the local store, the cluster calls above and the rest of
+//     Maintenance, so etcdctl's get, put, txn, lease, watch, endpoint status and hashkv, member
+//     list, move-leader, alarm, defrag and snapshot save all work.
 // A leader that is stopped gracefully (SIGTERM, SIGINT) hands leadership to a member that answers
 // first, as etcd does, so the others need not wait an election timeout.
 // Snapshots (etcd's --snapshot-count): the member snapshots its store every so many applied entries
@@ -53,6 +55,8 @@ import { FORWARD_STREAM_PATH, ForwardStreams, serveForwardStream } from './forwa
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
 import { LEASE_TTL_PATHS, MemberLeases, type LeaseHost } from './member-leases.ts';
+import { MemberMaintenance, type MemberStore } from './member-maintenance.ts';
+import { pipeWatch } from './member-grpc-watch.ts';
 
 /** A JSON POST on a kept-alive connection of `agent`; resolves with the answer's status and body. */
 function postJson(
@@ -363,6 +367,11 @@ export interface MemberServerOptions {
    * (in-process-gateway.ts); without it, requests go to storeUrl.
    */
   runOnStore?: (command: { path: string; body: string }) => Promise<Applied>;
+  /**
+   * That store in this process, for HashKV and the Snapshot file (member-maintenance.ts); without
+   * it, those calls are Unimplemented.
+   */
+  localStore?: MemberStore;
   /** Where to listen for clients and for peers: host and port (0 picks one). */
   clientListen: Array<{ host: string; port: number }>;
   peerListen: { host: string; port: number };
@@ -466,6 +475,8 @@ class MemberProcess {
   private readonly ids: { cluster_id: string; member_id: string };
   /** Lease expiry by the leader, keep-alives and time to live (member-leases.ts). */
   private readonly leases: MemberLeases;
+  /** Alarm, Defragment, HashKV and the Snapshot file, answered by this member for itself. */
+  readonly maintenance: MemberMaintenance;
 
   constructor(options: MemberServerOptions) {
     this.options = options;
@@ -486,6 +497,7 @@ class MemberProcess {
       cluster_id: String(cluster.clusterId),
       member_id: String(memberIds(self.name).memberId),
     };
+    this.maintenance = new MemberMaintenance(() => this.header(), options.localStore);
     const storage = new options.chapter.FileRaftStorage(options.dataDir);
     this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
@@ -709,6 +721,9 @@ class MemberProcess {
         return answer(response, unavailable((error as Error).message));
       }
     }
+    if (request.method === 'POST' && path === '/v3/watch') {
+      return pipeWatch(storeUrl, request, response, () => this.header());
+    }
     if (request.method !== 'POST' || !MemberProcess.routed(path)) {
       return pipeToStore(storeUrl, request, response);
     }
@@ -750,6 +765,7 @@ class MemberProcess {
         return this.withHeader(read);
       }
       if (path === '/v3/maintenance/status') return await this.status();
+      if (MemberMaintenance.serves(path)) return this.maintenance.answer(path, body);
       if (path === '/v3/cluster/member/list') return await this.memberList();
       if (path === '/v3/maintenance/transfer-leadership') {
         const { targetID } = JSON.parse(body || '{}') as { targetID?: string | number };
@@ -792,8 +808,8 @@ class MemberProcess {
     return { cluster_id, member_id, ...(revision ? { revision } : {}), raft_term };
   }
 
-  /** The response header etcd puts on cluster-level answers. */
-  private header(): Record<string, string> {
+  /** The response header etcd puts on cluster-level answers (and, revision kept, on watches). */
+  header(): Record<string, string> {
     return { ...this.ids, raft_term: String(this.member.node.term) };
   }
 
@@ -875,6 +891,8 @@ export async function startMember(options: MemberServerOptions): Promise<MemberS
     client: (path, body) => running.clientCall(path, body),
     leaseKeepAlive: (id) => running.leaseKeepAlive(id),
     storeUrl: () => running.currentStoreUrl(),
+    header: () => running.header(),
+    snapshot: async () => running.maintenance.snapshot(),
   });
   const close = async () => {
     await running.handOver().catch(() => undefined);
