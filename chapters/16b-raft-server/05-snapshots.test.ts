@@ -1,7 +1,8 @@
-// Snapshots: the storage keeps a snapshot in a file of its own and writes the log again without
-// the entries it covers; the member snapshots its store every --snapshot-count applied entries, and
-// loads a snapshot the leader sent into its store, in the apply chain's order.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// Snapshots: the storage hands the write-ahead log a snapshot of its own (the Raft snapshot, the
+// hard state and the entries after it), and the log drops the records it covers; the member
+// snapshots its store every --snapshot-count applied entries, and loads a snapshot the leader sent
+// into its store, in the apply chain's order.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -20,6 +21,18 @@ function freshDir(): string {
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
+
+/** The storage over chapter 02's write-ahead log (the reference), opened in `dir`. */
+async function openStorage(dir: string): Promise<FileRaftStorage> {
+  const { WriteAheadLog } = await loadReference('02', 'wal.ts');
+  const { log, replay } = await WriteAheadLog.open(dir);
+  try {
+    return new FileRaftStorage(log, replay);
+  } catch (error) {
+    await log.close();
+    throw error;
+  }
+}
 
 /** Entries `from` to `to`, all of `term`. */
 function entries(from: number, to: number, term = 1) {
@@ -48,26 +61,28 @@ describe('Snapshots', () => {
     ).toEqual(entries(4, 5));
   });
 
-  test('the storage keeps a snapshot in its own file and writes the log again without what it covers', () => {
+  test('the storage hands the log a snapshot with the hard state and the entries after it, and reads them back', async () => {
     const dir = freshDir();
-    const storage = new FileRaftStorage(dir);
+    const storage = await openStorage(dir);
     storage.save({ term: 1, vote: 1, commit: 4 }, entries(1, 5));
     storage.saveSnapshot(snapshotAt(3));
-    storage.save(undefined, entries(6, 6));
-    storage.close();
-    const log = readFileSync(path.join(dir, 'member', 'raft', 'log.jsonl'), 'utf8');
-    expect(log, 'the log file after a snapshot at 3').not.toContain('"index":3');
-    const again = new FileRaftStorage(dir);
+    await storage.save(undefined, entries(6, 6));
+    expect(
+      readdirSync(path.join(dir, 'member', 'snap')).filter((name) => name.endsWith('.snap')),
+      'a snapshot at 3, then entry 6 saved and synced: the log holds a snapshot',
+    ).toHaveLength(1);
+    await storage.close();
+    const again = await openStorage(dir);
     expect(
       [again.snapshot(), again.entries(), again.hardState()],
       'saved entries 1-5, a snapshot at 3, then entry 6; reopened',
     ).toEqual([snapshotAt(3), entries(4, 6), { term: 1, vote: 1, commit: 4 }]);
-    again.close();
+    await again.close();
   });
 
-  test("a leader's snapshot that the log disagrees with leaves no entries; an older one changes nothing", () => {
+  test("a leader's snapshot that the log disagrees with leaves no entries; an older one changes nothing", async () => {
     const dir = freshDir();
-    const storage = new FileRaftStorage(dir);
+    const storage = await openStorage(dir);
     storage.save({ term: 1, vote: 1, commit: 5 }, entries(1, 5));
     storage.saveSnapshot(snapshotAt(4));
     storage.saveSnapshot(snapshotAt(2));
@@ -76,18 +91,18 @@ describe('Snapshots', () => {
       'a snapshot at 4, then one at 2',
     ).toEqual([4, entries(5, 5)]);
     storage.saveSnapshot(snapshotAt(9, 2));
-    storage.close();
-    const again = new FileRaftStorage(dir);
+    await storage.close();
+    const again = await openStorage(dir);
     expect(
       [again.snapshot()?.index, again.entries()],
       "a leader's snapshot at 9 of term 2: the log did not agree, nothing stays",
     ).toEqual([9, []]);
-    again.close();
+    await again.close();
   });
 
-  test('a snapshot taken while a sync runs: that sync still settles, and later saves go to the new log', async () => {
+  test('a snapshot taken while a sync runs: that sync still settles, and later saves come after it', async () => {
     const dir = freshDir();
-    const storage = new FileRaftStorage(dir);
+    const storage = await openStorage(dir);
     const first = storage.save({ term: 1, vote: 1, commit: 4 }, entries(1, 5));
     storage.saveSnapshot(snapshotAt(3));
     const second = storage.save(undefined, entries(6, 7));
@@ -95,12 +110,12 @@ describe('Snapshots', () => {
       Promise.all([first, second]),
       'the sync of entries 1-5, begun before the snapshot at 3, and that of 6-7 after it',
     ).resolves.toHaveLength(2);
-    storage.close();
-    const again = new FileRaftStorage(dir);
+    await storage.close();
+    const again = await openStorage(dir);
     expect(again.entries(), 'reopened: the entries after the snapshot, 6-7 included').toEqual(
       entries(4, 7),
     );
-    again.close();
+    await again.close();
   });
 
   test('a member snapshots its store every snapshotCount applied entries, and its node compacts', async () => {

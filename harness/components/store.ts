@@ -317,10 +317,10 @@ function raftDirs(use: Use): { raftDir: string; serverDir: string } {
 /**
  * A member of a replicated store (chapter 16b): --initial-cluster names several members. Its state
  * machine is chapter 01's store in memory behind chapter 02's server on a loopback port only this
- * member uses, rebuilt at every start from its Raft snapshot (member/snap/snapshot.json, taken every
- * --snapshot-count applied entries) and the Raft log after it (member/raft/log.jsonl). Leases do
- * not expire on the store's own timer (each member's would revoke them out of the log's order): the
- * leader's lessor proposes their revokes (harness/store/member-leases.ts).
+ * member uses, rebuilt at every start from its Raft snapshot (taken every --snapshot-count applied
+ * entries) and the Raft log after it, both kept in chapter 02's write-ahead log (member/snap,
+ * member/wal). Leases do not expire on the store's own timer (each member's would revoke them out
+ * of the log's order): the leader's lessor proposes their revokes (harness/store/member-leases.ts).
  */
 async function startReplicatedStore(
   implementation: Implementation,
@@ -341,11 +341,18 @@ async function startReplicatedStore(
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
+  // Before the Raft log moved into chapter 02's write-ahead log, it was one JSON-lines file: a
+  // member started on such a directory would come up empty and forget what it acknowledged.
+  if (existsSync(path.join(flags.dataDir, 'member', 'raft', 'log.jsonl'))) {
+    throw new UsageError(
+      `--data-dir ${flags.dataDir} holds a Raft log in the earlier layout (member/raft/log.jsonl), which this member does not read; start it on a new --data-dir (kata up --fresh)`,
+    );
+  }
   log(`name = ${flags.name}, a member of ${peers.map((peer) => peer.name).join(', ')}`);
   log(`data dir = ${flags.dataDir}`);
   log(`snapshot count = ${flags.snapshotCount ?? 100_000}`);
   log(`chapter 01, the store: ${describeSource(dirs.storeDir)}`);
-  log(`chapter 02, the server: ${describeSource(dirs.serverDir)}`);
+  log(`chapter 02, the server and the write-ahead log: ${describeSource(dirs.serverDir)}`);
   log(`chapter 16a, Raft: ${describeSource(raftDir)}`);
   log(`chapter 16b, the member: ${describeSource(serverDir)}`);
   const serveStore = (store: MvccStore) =>
@@ -386,6 +393,7 @@ async function startReplicatedStore(
       chapter,
       name: flags.name,
       dataDir: flags.dataDir,
+      openLog: (dataDir) => implementation.wal.WriteAheadLog.open(dataDir),
       peers,
       createRaftNode,
       storeUrl,

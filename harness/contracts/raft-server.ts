@@ -1,6 +1,7 @@
 // Chapter 16b's modules, as the harness's member server (harness/store/member-server.ts) uses
-// them: the Raft log on disk (raft-storage.ts), the member that drives chapter 16a's node through
-// the Ready loop (member.ts), and the routing of proposals and reads to the leader (routing.ts).
+// them: the Raft log on disk, kept in chapter 02's write-ahead log (raft-storage.ts), the member
+// that drives chapter 16a's node through the Ready loop (member.ts), and the routing of proposals
+// and reads to the leader (routing.ts).
 import type { Message, NodeId, RaftNode, RaftStorage } from './raft.ts';
 
 /** A command in the log: a client request to replay on every member, or a read barrier. */
@@ -55,9 +56,33 @@ export interface MemberModule {
   RaftMember: new (options: MemberOptions) => ReplicatedMember;
 }
 
+/**
+ * A write-ahead log of records it does not read: chapter 02's WriteAheadLog, which the harness
+ * opens in the member's data directory (member/wal, member/snap) and hands to the Raft storage.
+ * Records appended together reach the disk together (group commit); a snapshot stands for every
+ * record appended before it, whose segments are then deleted.
+ */
+export interface RecordLog {
+  append(record: Uint8Array): void;
+  /** Resolves once every record appended so far is on disk. */
+  synced(): Promise<void>;
+  /** Saves a snapshot holding exactly the state the records appended so far describe. */
+  saveSnapshot(snapshot: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a RecordLog held when it was opened: its newest snapshot and every record after it. */
+export interface RecordLogContents {
+  snapshot: Uint8Array | undefined;
+  records: Uint8Array[];
+}
+
 /** raft-storage.ts. */
 export interface RaftStorageModule {
-  FileRaftStorage: new (dataDir: string) => RaftStorage & { close(): void };
+  FileRaftStorage: new (
+    log: RecordLog,
+    contents: RecordLogContents,
+  ) => RaftStorage & { close(): Promise<void> };
 }
 
 /** routing.ts. */

@@ -4,6 +4,7 @@
 import type { Duplex } from 'node:stream';
 import type { StoreClient } from '../store/client.ts';
 import type { MvccStore, StoreSnapshot } from '../store/types.ts';
+import type { RecordLog, RecordLogContents } from './raft-server.ts';
 
 /** A store whose changes reach the disk: answers wait for it before they are sent. */
 export interface Durability {
@@ -37,12 +38,13 @@ export interface DurableStoreModule {
   parseSnapshot(bytes: Uint8Array): StoreSnapshot;
 }
 
-/** wal.ts: what a restore needs of the log, to start a new data directory from a snapshot. */
+/**
+ * wal.ts: what a restore needs of the log, to start a new data directory from a snapshot, and what
+ * a replicated member's Raft storage (chapter 16b) keeps its records in.
+ */
 export interface WalModule {
   WriteAheadLog: {
-    open(dataDir: string): Promise<{
-      log: { saveSnapshot(snapshot: Uint8Array): Promise<void>; close(): Promise<void> };
-    }>;
+    open(dataDir: string): Promise<{ log: RecordLog; replay: RecordLogContents }>;
   };
 }
 

@@ -10,7 +10,7 @@ export const chapter16B: Chapter = {
   stages: [
     {
       title: 'The Raft log on disk',
-      from: 'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index, a torn line ends it',
+      from: 'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index',
     },
     {
       title: 'The Ready loop and proposals',
@@ -31,10 +31,10 @@ export const chapter16B: Chapter = {
     },
   ],
   hints: {
-    'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index, a torn line ends it':
-      'Walk the lines: JSON.parse each, stop at the first that does not parse. A hardState record replaces the hard state; an entries record cuts the log to its first index minus one, then appends. Lesson: § Raft storage.',
+    'Raft storage > records replay in order: the last hard state wins, entries replace the log from their index':
+      "Start from the given start's hard state and a copy of its entries. A hardState record replaces the hard state; an entries record cuts the log to its first index minus one (cutFrom), then appends. Lesson: § Raft storage.",
     'Raft storage > a member reopening its data directory finds the hard state and log it saved':
-      'The constructor reads member/raft/log.jsonl (missing is empty), cuts what follows the last newline (a torn write), replays the rest. save writes the entries record, then the hard state record, and fsyncs once (when only the commit index changed, etcd skips the sync). Lesson: § Raft storage.',
+      'save appends an entries record (when there are entries), then a record of the hard state it now holds, to the write-ahead log, and answers wal.synced(); a hard state whose only change is the commit index is kept in memory and not written. The constructor (given) replays what the log held. Lesson: § Raft storage.',
     'Raft storage > a hard state saved alone leaves the log as it was':
       'save with no entries writes only the hard state record: the log in memory and on disk stays. Lesson: § Raft storage.',
     'The member > the Ready loop persists the hard state and entries before it sends a message':
@@ -51,8 +51,8 @@ export const chapter16B: Chapter = {
       'The node drops its pending reads when it steps down, so no ReadState will come. At the end of handleReady, when node.role is not leader, reject every read still waiting with a NotLeaderError naming node.lead, and forget them. Lesson: § The member (Linearizable reads).',
     'The member > a proposal whose index another leader filled is refused, not answered with that entry':
       "In applyEntry, compare the pending proposal's term with the applied entry's: another term means another leader's entry took the index: reject with \"etcdserver: leader changed\". stop rejects every pending one. Lesson: § The member.",
-    'Raft storage > save answers a promise of its sync, and syncs nothing when only the commit index changed':
-      'Sync only when there are entries or the term or vote changed (compare with the hard state you hold). Write at once with writeSync; then return a promise around fdatasync(fd, callback), counting syncs under way so close can wait for them; otherwise return undefined. Lesson: § Raft storage.',
+    'Raft storage > save answers a promise of the sync, and writes nothing when only the commit index changed':
+      'Keep the new hard state in memory first. Write only when there are entries, the term or vote changed (compare with the one held before), or a snapshot waits (snapshotPending); then append, and return the promise that both wal.synced() and this.snapshotting settle; otherwise return undefined. Lesson: § Raft storage.',
     'Batching > proposals made in one round of the event loop share one save':
       'scheduleReady: unless a turn is already asked for, setImmediate(() => handleReady()). propose, readIndex and receive call it instead of handleReady; tick keeps its turn at once. Lesson: § Batching.',
     'Batching > a leader sends its appends while its save is under way, and counts the answers once it is done':
@@ -67,12 +67,12 @@ export const chapter16B: Chapter = {
       "proposeVia: on the leader (lead.id === self) the member's own propose; otherwise POST the command to <lead.peerUrl>/propose and hand back its status and body. readIndexVia: the same with /readindex, whose answer is {index}. Lesson: § The member server.",
     'Snapshots > what a snapshot leaves of a log: the entries after it if the log agrees there, none otherwise':
       "entriesAfter: a log starting at snapshot.index + 1 stays whole; otherwise find the entry at snapshot.index (log[index - first index]): if it has the snapshot's term, keep what follows it, else nothing. Lesson: § Snapshots.",
-    'Snapshots > the storage keeps a snapshot in its own file and writes the log again without what it covers':
-      'saveSnapshot: skip one not newer than the saved; writeWhole the snapshot file; keep entriesAfter in memory; then close the log file, writeWhole it with a hardState record and one entries record, and open it again for appending. save and replayRecords must cut a log whose first index is not 1. Lesson: § Snapshots.',
+    'Snapshots > the storage hands the log a snapshot with the hard state and the entries after it, and reads them back':
+      'saveSnapshot: skip one not newer than the saved; keep it and entriesAfter in memory; set snapshotPending; chain wal.saveSnapshot of the JSON {snapshot, hardState, entries} after this.snapshotting (made when its turn comes: whole()). save and replayRecords must cut a log whose first index is not 1. Lesson: § Snapshots.',
     "Snapshots > a leader's snapshot that the log disagrees with leaves no entries; an older one changes nothing":
       'saveSnapshot returns at once for a snapshot at or below the saved one. For a newer one, entriesAfter finds no agreeing entry at its index: the log in memory and on disk is left with none, and the snapshot is what the storage answers. Lesson: § Snapshots.',
-    'Snapshots > a snapshot taken while a sync runs: that sync still settles, and later saves go to the new log':
-      'saveSnapshot must not close a log file a background fdatasync still uses: when this.syncing is above 0, push the old file into this.retired (closeIdle closes it once the syncs are done), else close it at once; then write the log again and open the new file for the next saves. Lesson: § Snapshots.',
+    'Snapshots > a snapshot taken while a sync runs: that sync still settles, and later saves come after it':
+      "The write-ahead log writes a snapshot after the records appended before it and puts later records in a new segment: nothing of yours closes a file. Chain the log's snapshots one after another on this.snapshotting (catching a failure first), and have save wait for the chain too. Lesson: § Snapshots.",
     'Snapshots > a member snapshots its store every snapshotCount applied entries, and its node compacts':
       'After each applied entry (when snapshotCount is set), maybeSnapshot: once appliedIndex - snapshotIndex reaches snapshotCount, await stateSnapshot(), node.compact(appliedIndex, data), storage.saveSnapshot, remember the index. A failure must not break the apply chain. Lesson: § Snapshots.',
     "Snapshots > a member loads the leader's snapshot into its store and counts it as applied":

@@ -2,10 +2,13 @@
 // `kata run store` processes with a low --snapshot-count. One member is stopped; the others take
 // writes well past a snapshot, so their logs on disk no longer hold the entries it missed. Started
 // again, it can only catch up through the leader's snapshot (InstallSnapshot): it must then serve
-// every write, and its data directory must hold that snapshot and a compacted log.
-import { existsSync, readFileSync } from 'node:fs';
+// every write, and its data directory must hold that snapshot and a compacted log. The members
+// keep both in chapter 02's write-ahead log (member/wal, member/snap), read here without opening
+// it (opening cuts a torn tail, which a running member may be writing).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { readFrames } from '../../solutions/02-store-server/wal.ts';
 import { get, put, StoreMembers, type Member } from '../testing/store-members.ts';
 import { waitFor } from '../testing/wait.ts';
 
@@ -17,17 +20,29 @@ const kill = (member: Member) => cluster.kill(member);
 
 afterAll(() => cluster.close());
 
-/** The number of entries in a member's Raft log file (the entries records' lengths added up). */
-function loggedEntries(member: Member): number {
-  const file = path.join(dataDir, member.name, 'member', 'raft', 'log.jsonl');
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.startsWith('{"entries"'))
-    .reduce((sum, line) => sum + (JSON.parse(line) as { entries: unknown[] }).entries.length, 0);
+/** The records in the files of one folder of a member's write-ahead log, as JSON, in order. */
+function records<T>(member: Member, folder: 'wal' | 'snap'): T[] {
+  const dir = path.join(dataDir, member.name, 'member', folder);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith(`.${folder}`))
+    .sort()
+    .flatMap((name) => readFrames(readFileSync(path.join(dir, name))).records)
+    .map((record) => JSON.parse(Buffer.from(record).toString('utf8')) as T);
 }
 
-const snapshotFile = (member: Member) =>
-  path.join(dataDir, member.name, 'member', 'snap', 'snapshot.json');
+/** The number of entries in a member's Raft log on disk (its entries records' lengths added up). */
+function loggedEntries(member: Member): number {
+  return records<{ entries?: unknown[] }>(member, 'wal').reduce(
+    (sum, record) => sum + (record.entries?.length ?? 0),
+    0,
+  );
+}
+
+/** The index of a member's newest snapshot on disk, 0 if it has none. */
+function snapshotIndex(member: Member): number {
+  return records<{ snapshot: { index: number } }>(member, 'snap').at(-1)?.snapshot.index ?? 0;
+}
 
 describe('Snapshots on real members', () => {
   test('a member stopped while the others wrote past a snapshot comes back through InstallSnapshot and serves every write', async () => {
@@ -45,7 +60,7 @@ describe('Snapshots on real members', () => {
     const writes = 4 * SNAPSHOT_COUNT;
     for (let i = 0; i < writes; i++) await put(i % 2 === 0 ? s1 : s2, `k${i % 7}`, `v${i}`);
     await waitFor(
-      async () => existsSync(snapshotFile(s1)) && existsSync(snapshotFile(s2)),
+      () => snapshotIndex(s1) > 0 && snapshotIndex(s2) > 0,
       's1 and s2 took snapshots',
       30_000,
     );
@@ -66,9 +81,8 @@ describe('Snapshots on real members', () => {
       expect(await get(s3, key, true), `a serializable read of ${key} on s3`).toBe(value);
     }
     expect(await get(s3, 'before', true), 'the write before s3 stopped, on s3').toBe('stop');
-    const installed = JSON.parse(readFileSync(snapshotFile(s3), 'utf8')) as { index: number };
     expect(
-      installed.index,
+      snapshotIndex(s3),
       "s3's snapshot on disk: the leader's, or its own after it",
     ).toBeGreaterThan(SNAPSHOT_COUNT);
 

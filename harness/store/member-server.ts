@@ -44,10 +44,13 @@ import {
 } from 'node:http';
 import type { AddressInfo, Server as NetServer } from 'node:net';
 import type { CreateRaftNode, Message, NodeId } from '../contracts/raft.ts';
+import { loadReference } from '../components/implementation.ts';
 import type {
   Applied,
   Command,
   RaftPeer,
+  RecordLog,
+  RecordLogContents,
   RaftServerChapter,
   ReplicatedMember,
 } from '../contracts/raft-server.ts';
@@ -345,6 +348,11 @@ function failedPrecondition(message: string): Applied {
 }
 
 export interface MemberServerOptions {
+  /**
+   * Opens the write-ahead log the Raft storage keeps its records in, in the data directory
+   * (chapter 02's WriteAheadLog: the learner's or the reference); the reference's when not given.
+   */
+  openLog?: (dataDir: string) => Promise<RaftLog>;
   /** Chapter 16b's member.ts, raft-storage.ts and routing.ts (the learner's or the reference). */
   chapter: RaftServerChapter;
   /** etcd's --name: which member of `peers` this process is. */
@@ -459,7 +467,7 @@ class MemberProcess {
   private readonly self: RaftPeer;
   private timer: NodeJS.Timeout | undefined;
   private readonly options: MemberServerOptions;
-  private readonly storage: { close(): void; snapshot?(): { data: string } | undefined };
+  private readonly storage: { close(): Promise<void>; snapshot?(): { data: string } | undefined };
   /** The store's address: a snapshot loaded replaces the store, and with it the address. */
   private storeUrl: string;
   /** Connections to the local store: the applies' one, and the linearizable reads'. */
@@ -478,7 +486,7 @@ class MemberProcess {
   /** Alarm, Defragment, HashKV and the Snapshot file, answered by this member for itself. */
   readonly maintenance: MemberMaintenance;
 
-  constructor(options: MemberServerOptions) {
+  constructor(options: MemberServerOptions, raftLog: RaftLog) {
     this.options = options;
     this.storeUrl = options.storeUrl;
     const self = options.peers.find((peer) => peer.name === options.name);
@@ -498,7 +506,7 @@ class MemberProcess {
       member_id: String(memberIds(self.name).memberId),
     };
     this.maintenance = new MemberMaintenance(() => this.header(), options.localStore);
-    const storage = new options.chapter.FileRaftStorage(options.dataDir);
+    const storage = new options.chapter.FileRaftStorage(raftLog.log, raftLog.replay);
     this.storage = storage;
     this.transport = new PeerTransport(self.id, options.peers);
     this.forwarding = new ForwardStreams(self.id, REQUEST_TIMEOUT_MS + 1000);
@@ -865,7 +873,7 @@ class MemberProcess {
     this.forwardAgent.destroy();
     this.forwarding.stop();
     this.member.stop();
-    this.storage.close();
+    void this.storage.close();
   }
 }
 
@@ -879,9 +887,24 @@ function listen(server: NetServer, host: string, port: number): Promise<string> 
   });
 }
 
+/** The write-ahead log of a member's Raft storage, open, and what it held. */
+export interface RaftLog {
+  log: RecordLog;
+  replay: RecordLogContents;
+}
+
+/** Chapter 02's reference WriteAheadLog, opened in `dataDir`. */
+async function openReferenceLog(dataDir: string): Promise<RaftLog> {
+  const { WriteAheadLog } = await loadReference('02', 'wal.ts');
+  return WriteAheadLog.open(dataDir);
+}
+
 /** Starts a member: its peer port, its client ports and its clock. */
 export async function startMember(options: MemberServerOptions): Promise<MemberServer> {
-  const running = new MemberProcess(options);
+  const running = new MemberProcess(
+    options,
+    await (options.openLog ?? openReferenceLog)(options.dataDir),
+  );
   const servers: Server[] = [];
   const listeners: NetServer[] = [];
   const grpcServer = createMemberGrpcServer({

@@ -1,31 +1,30 @@
-// A Raft node's stable storage on disk: its hard state (term, vote, commit) and its log, in one
-// append-only file, each record a line of JSON written and synced before the node answers anyone.
-// As etcd's WAL, it syncs only what a promise rests on: new entries, a new term or a new vote. A
-// commit index alone is written but not synced; a crash may lose it, and the leader tells it again.
-// The write is immediate and the sync (fdatasync) runs in the background, on libuv's thread pool:
-// save answers a promise of it, so the member goes on serving while the disk works.
+// A Raft node's stable storage: its hard state (term, vote, commit) and its log, kept as records of
+// chapter 02's write-ahead log (member/wal/*.wal under the data directory), each record JSON. The
+// log frames every record with its length and checksum, cuts a torn tail after a crash, and syncs
+// the records appended together with one fdatasync (group commit), on files it sized up front.
+// As etcd's WAL, the storage syncs only what a promise rests on: new entries, a new term or a new
+// vote. A commit index alone is not written at all: a crash may lose it, and the leader tells it
+// again; the next record written carries it.
 // A record of entries replaces the log from its first index on, as a new leader's entries replace
-// a follower's conflicting ones; a torn last line (a crash mid-write) is dropped when read back.
-// This is what etcd's WAL holds for raft (raftpb.HardState and raftpb.Entry records). A snapshot
-// goes in a file of its own, <data dir>/member/snap/snapshot.json (etcd's member/snap/*.snap), and
-// the log is then written again without the entries it covers: log compaction on disk.
-import {
-  closeSync,
-  fdatasync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  truncateSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import path from 'node:path';
+// a follower's conflicting ones. This is what etcd's WAL holds for raft (raftpb.HardState and
+// raftpb.Entry records). A snapshot is the log's own snapshot (member/snap/*.snap): the Raft
+// snapshot, the hard state and the entries after it, standing for every record before it, whose
+// segments the log then deletes: log compaction on disk.
 import type { Entry, HardState, RaftStorage, Snapshot } from '../../harness/contracts/raft.ts';
+import type { RecordLog, RecordLogContents } from '../../harness/contracts/raft-server.ts';
 
-/** One line of the file: a new hard state, or entries from an index on. */
+/** One record of the log: a new hard state, or entries from an index on. */
 export type StorageRecord = { hardState: HardState } | { entries: Entry[] };
+
+/** What the log's snapshot holds: the Raft snapshot, and the hard state and log after it. */
+export interface StorageSnapshot {
+  snapshot: Snapshot;
+  hardState: HardState;
+  entries: Entry[];
+}
+
+/** A node that never ran: term 0, no vote, nothing committed, an empty log. */
+const EMPTY = { hardState: { term: 0, vote: 0, commit: 0 }, entries: [] as Entry[] };
 
 /** Cuts `log` (entries of consecutive indexes) to those before `index`. */
 function cutFrom(log: Entry[], index: number): void {
@@ -33,21 +32,17 @@ function cutFrom(log: Entry[], index: number): void {
 }
 
 /**
- * Replays records in order: the last hard state wins, and each record of entries cuts the log at
- * its first index before appending (a compacted log starts after index 1). A line that is not whole
- * JSON ends the replay (a torn write).
+ * Replays records in order, from `start` (a snapshot's hard state and entries, or nothing): the
+ * last hard state wins, and each record of entries cuts the log at its first index before
+ * appending.
  */
-export function replayRecords(lines: string[]): { hardState: HardState; entries: Entry[] } {
-  let hardState: HardState = { term: 0, vote: 0, commit: 0 };
-  const entries: Entry[] = [];
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    let record: StorageRecord;
-    try {
-      record = JSON.parse(line) as StorageRecord;
-    } catch {
-      break;
-    }
+export function replayRecords(
+  records: StorageRecord[],
+  start: { hardState: HardState; entries: Entry[] } = EMPTY,
+): { hardState: HardState; entries: Entry[] } {
+  let hardState = start.hardState;
+  const entries = [...start.entries];
+  for (const record of records) {
     if ('hardState' in record) {
       hardState = record.hardState;
       continue;
@@ -74,42 +69,29 @@ export function entriesAfter(log: Entry[], snapshot: Snapshot): Entry[] {
     : [];
 }
 
-/** The storage of one member, in <data dir>/member/raft/log.jsonl and member/snap/snapshot.json. */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const recordOf = (value: unknown) => encoder.encode(JSON.stringify(value));
+const valueOf = <T>(record: Uint8Array) => JSON.parse(decoder.decode(record)) as T;
+
+/** The storage of one member, in the write-ahead log the harness opened in its data directory. */
 export class FileRaftStorage implements RaftStorage {
-  private file: number;
+  private readonly wal: RecordLog;
   private state: HardState;
   private log: Entry[];
   private saved: Snapshot | undefined;
-  private readonly logPath: string;
-  private readonly snapPath: string;
-  /** Syncs not yet finished; close waits for them. */
-  private syncing = 0;
-  private closing = false;
-  /** Log files a snapshot replaced while syncs on them ran: closed once those are done. */
-  private retired: number[] = [];
+  /** The last snapshot handed to the log, until it is on disk: syncs wait for it too. */
+  private snapshotting: Promise<void> = Promise.resolve();
+  private snapshotPending = false;
 
-  /** Opens (or creates) the files and reads back what they hold. */
-  constructor(dataDir: string) {
-    const dir = path.join(dataDir, 'member', 'raft');
-    mkdirSync(dir, { recursive: true });
-    mkdirSync(path.join(dataDir, 'member', 'snap'), { recursive: true });
-    this.snapPath = path.join(dataDir, 'member', 'snap', 'snapshot.json');
-    this.saved = readSnapshot(this.snapPath);
-    const file = path.join(dir, 'log.jsonl');
-    this.logPath = file;
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    // Every record ends with a newline: anything after the last one is a torn write, cut off.
-    const whole = text.lastIndexOf('\n') + 1;
-    if (whole < text.length) truncateSync(file, whole);
-    const replayed = replayRecords(text.slice(0, whole).split('\n'));
+  /** Reads back what the log held: its snapshot, then the records after it. */
+  constructor(wal: RecordLog, contents: RecordLogContents) {
+    this.wal = wal;
+    const base = contents.snapshot && valueOf<StorageSnapshot>(contents.snapshot);
+    this.saved = base?.snapshot;
+    const replayed = replayRecords(contents.records.map(valueOf<StorageRecord>), base || EMPTY);
     this.state = replayed.hardState;
     this.log = this.saved ? entriesAfter(replayed.entries, this.saved) : replayed.entries;
-    this.file = openSync(file, 'a');
   }
 
   snapshot(): Snapshot | undefined {
@@ -117,21 +99,25 @@ export class FileRaftStorage implements RaftStorage {
   }
 
   /**
-   * Writes the snapshot (to a new file, fsynced, then renamed over the old: a crash leaves one or
-   * the other whole), then writes the log again with only the hard state and the entries after it.
+   * Keeps the snapshot and cuts the log behind it (entriesAfter), then hands the log a snapshot of
+   * its own: the Raft snapshot, the hard state and the entries left. One snapshot of the log at a
+   * time: a later one waits for the one before, and is made when its turn comes, from the state
+   * then, which the records appended so far describe. Until it is on disk, the next save waits for
+   * it, so nothing the snapshot holds (a leader's, installed) is promised before it is durable.
    */
   saveSnapshot(snapshot: Snapshot): void {
     if (this.saved && snapshot.index <= this.saved.index) return;
-    writeWhole(this.snapPath, JSON.stringify(snapshot));
     this.saved = { ...snapshot, peers: [...snapshot.peers] };
     this.log = entriesAfter(this.log, snapshot);
-    let lines = `${JSON.stringify({ hardState: this.state })}\n`;
-    if (this.log.length > 0) lines += `${JSON.stringify({ entries: this.log })}\n`;
-    // The entries a sync under way covers are in the new file too, which writeWhole syncs.
-    if (this.syncing > 0) this.retired.push(this.file);
-    else closeSync(this.file);
-    writeWhole(this.logPath, lines);
-    this.file = openSync(this.logPath, 'a');
+    this.snapshotPending = true;
+    this.snapshotting = this.snapshotting
+      .catch(() => undefined)
+      .then(() => this.wal.saveSnapshot(recordOf(this.whole())));
+  }
+
+  /** The storage's whole state, as the log's snapshot holds it. */
+  private whole(): StorageSnapshot {
+    return { snapshot: this.saved!, hardState: this.state, entries: this.log };
   }
 
   hardState(): HardState {
@@ -143,67 +129,32 @@ export class FileRaftStorage implements RaftStorage {
   }
 
   /**
-   * Appends the records at once and syncs them once (fdatasync, as etcd): the promise settles when
-   * they are durable, and the caller sends nothing before. A record of nothing but a new commit
-   * index is not synced (etcd's raft.MustSync), and save answers no promise then.
+   * Appends the records and answers a promise that settles once they are durable (the log's group
+   * commit); the caller sends nothing before. A hard state whose only change is the commit index is
+   * kept in memory, not written (etcd's raft.MustSync): save answers no promise then.
    */
   save(hardState: HardState | undefined, entries: Entry[]): Promise<void> | undefined {
+    const previous = this.state;
+    if (hardState) this.state = { ...hardState };
     const mustSync =
       entries.length > 0 ||
-      (hardState !== undefined &&
-        (hardState.term !== this.state.term || hardState.vote !== this.state.vote));
-    let lines = '';
+      this.snapshotPending ||
+      this.state.term !== previous.term ||
+      this.state.vote !== previous.vote;
+    if (!mustSync) return undefined;
     if (entries.length > 0) {
-      lines += `${JSON.stringify({ entries })}\n`;
+      this.wal.append(recordOf({ entries }));
       cutFrom(this.log, entries[0]!.index);
       this.log.push(...entries.map((entry) => ({ ...entry })));
     }
-    if (hardState) {
-      lines += `${JSON.stringify({ hardState })}\n`;
-      this.state = { ...hardState };
-    }
-    if (lines === '') return undefined;
-    writeSync(this.file, lines);
-    if (!mustSync) return undefined;
-    this.syncing++;
-    return new Promise((resolve, reject) => {
-      fdatasync(this.file, (error) => {
-        if (--this.syncing === 0) this.closeIdle();
-        if (error) reject(error);
-        else resolve();
-      });
-    });
+    this.wal.append(recordOf({ hardState: this.state }));
+    this.snapshotPending = false;
+    return Promise.all([this.wal.synced(), this.snapshotting]).then(() => undefined);
   }
 
-  /** Once no sync runs: closes the files a snapshot replaced, and this one if asked to. */
-  private closeIdle(): void {
-    for (const file of this.retired.splice(0)) closeSync(file);
-    if (this.closing) closeSync(this.file);
+  /** Closes the log, once what was appended is on disk. */
+  async close(): Promise<void> {
+    await this.snapshotting.catch(() => undefined);
+    await this.wal.close();
   }
-
-  /** Closes the file, once the syncs under way are done. */
-  close(): void {
-    this.closing = true;
-    if (this.syncing === 0) this.closeIdle();
-  }
-}
-
-/** The snapshot file's snapshot, if there is one. */
-function readSnapshot(file: string): Snapshot | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Snapshot;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-/** Replaces `file` with `text` whole: written to a temporary file, fsynced, renamed over it. */
-function writeWhole(file: string, text: string): void {
-  const temporary = `${file}.tmp`;
-  writeFileSync(temporary, text);
-  const handle = openSync(temporary, 'r');
-  fsyncSync(handle);
-  closeSync(handle);
-  renameSync(temporary, file);
 }
