@@ -9,8 +9,8 @@
 //   npx tsx harness/bench/raft-store.ts [--seconds 2]
 //
 // Absolute rates on a shared machine mean little; the ratio measured in one run does. Both clusters
-// run side by side and each cell is measured on one, then at once on the other, so that a change in
-// the machine's load between the two halves of the run does not end up in a ratio.
+// run side by side and take turns of half a second on each cell until each had its seconds, so
+// that a change in the machine's load falls on both alike and does not end up in a ratio.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -96,9 +96,16 @@ async function leaderOf(cluster: Cluster): Promise<number> {
   return -1;
 }
 
-/** Operations per second by `callers` concurrent loops for `seconds`. */
-async function rate(callers: number, operation: (n: number) => Promise<unknown>): Promise<number> {
-  const deadline = Date.now() + seconds * 1000;
+/** How long one turn of a cell lasts: the two clusters take turns until each had `seconds`. */
+const SLICE_MS = 500;
+
+/** Operations done by `callers` concurrent loops in `ms`. */
+async function operations(
+  callers: number,
+  operation: (n: number) => Promise<unknown>,
+  ms: number,
+): Promise<number> {
+  const deadline = Date.now() + ms;
   let done = 0;
   await Promise.all(
     Array.from({ length: callers }, async (_, caller) => {
@@ -108,7 +115,28 @@ async function rate(callers: number, operation: (n: number) => Promise<unknown>)
       }
     }),
   );
-  return done / seconds;
+  return done;
+}
+
+/**
+ * Operations per second on each side of one cell, the two clusters taking turns of SLICE_MS (the
+ * one to go first alternating), so that a change in the machine's load falls on both alike.
+ */
+async function rates(
+  callers: number,
+  kata: (n: number) => Promise<unknown>,
+  etcd: (n: number) => Promise<unknown>,
+): Promise<[number, number]> {
+  const done = [0, 0];
+  const sides = [kata, etcd];
+  const turns = Math.max(1, Math.round((seconds * 1000) / SLICE_MS));
+  for (let turn = 0; turn < turns; turn++) {
+    for (const side of turn % 2 === 0 ? [0, 1] : [1, 0]) {
+      done[side]! += await operations(callers, sides[side]!, SLICE_MS);
+    }
+  }
+  const elapsed = (turns * SLICE_MS) / 1000;
+  return [done[0]! / elapsed, done[1]! / elapsed];
 }
 
 /** Milliseconds from killing the leader to the first acknowledged put on another member. */
@@ -131,21 +159,20 @@ async function failover(cluster: Cluster): Promise<number> {
   }
 }
 
-/** The cells one cluster fills, one at a time. */
+/** The cells of the table: each measured on both clusters, in turns. */
 const CELLS = [
   'put1Leader',
   'put1Follower',
   'put64Leader',
   'put64Follower',
   'range64Follower',
-  'failoverMs',
 ] as const;
-type Cell = (typeof CELLS)[number];
+type Cell = (typeof CELLS)[number] | 'failoverMs';
 
 /**
- * The cells of one cluster: the same operations sent to its leader and to a follower, since a
- * follower hands every write to the leader and so answers it a hop later (as etcd's docs measure,
- * "leader only" and otherwise). A client stays on one member, as etcd's clientv3 does.
+ * The operations of one cluster's cells: the same operations sent to its leader and to a follower,
+ * since a follower hands every write to the leader and so answers it a hop later (as etcd's docs
+ * measure, "leader only" and otherwise). A client stays on one member, as etcd's clientv3 does.
  */
 async function cellsOf(cluster: Cluster) {
   const leader = await leaderOf(cluster);
@@ -154,21 +181,22 @@ async function cellsOf(cluster: Cluster) {
   const value = bytes('v'.repeat(64));
   const putOn = (client: typeof toLeader) => (n: number) =>
     client.put({ key: bytes(`bench/${n % 1000}`), value });
-  const cells: Record<Cell, () => Promise<number>> = {
-    put1Leader: () => rate(1, putOn(toLeader)),
-    put1Follower: () => rate(1, putOn(toFollower)),
-    put64Leader: () => rate(64, putOn(toLeader)),
-    put64Follower: () => rate(64, putOn(toFollower)),
-    range64Follower: () => rate(64, (n) => toFollower.range({ key: bytes(`bench/${n % 1000}`) })),
-    failoverMs: () => failover(cluster),
+  const rangeOn = (client: typeof toLeader) => (n: number) =>
+    client.range({ key: bytes(`bench/${n % 1000}`) });
+  const cells: Record<(typeof CELLS)[number], [number, (n: number) => Promise<unknown>]> = {
+    put1Leader: [1, putOn(toLeader)],
+    put1Follower: [1, putOn(toFollower)],
+    put64Leader: [64, putOn(toLeader)],
+    put64Follower: [64, putOn(toFollower)],
+    range64Follower: [64, rangeOn(toFollower)],
   };
   return {
     cells,
     // Both clusters first serve a while unmeasured: kata's members run TypeScript that V8
     // compiles as it goes, and the first cell would otherwise time the compiler as much as the store.
     warmUp: async () => {
-      await rate(16, putOn(toLeader));
-      await rate(16, putOn(toFollower));
+      await operations(16, putOn(toLeader), seconds * 1000);
+      await operations(16, putOn(toFollower), seconds * 1000);
     },
     close: async () => {
       await toLeader.close();
@@ -189,10 +217,12 @@ try {
   const sides = await Promise.all(clusters.map(cellsOf));
   for (const side of sides) await side.warmUp();
   for (const cell of CELLS) {
-    rows.kata[cell] = await sides[0]!.cells[cell]();
-    rows.etcd[cell] = await sides[1]!.cells[cell]();
+    const [callers, kata] = sides[0]!.cells[cell];
+    [rows.kata[cell], rows.etcd[cell]] = await rates(callers, kata, sides[1]!.cells[cell][1]);
   }
   for (const side of sides) await side.close();
+  rows.kata.failoverMs = await failover(clusters[0]!);
+  rows.etcd.failoverMs = await failover(clusters[1]!);
 } finally {
   for (const cluster of clusters) for (const child of cluster.processes) child?.kill('SIGKILL');
 }

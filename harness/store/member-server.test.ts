@@ -83,7 +83,7 @@ describe('PeerTransport', () => {
     }
   });
 
-  test("holds an Append that only tells the commit index to the round's end, keeping the order", async () => {
+  test('holds an Append that only tells the commit index for the next Append or a moment, keeping the order', async () => {
     const peer = await peerPort(true);
     const transport = new PeerTransport(1, [{ id: 2, name: 's2', peerUrl: peer.peerUrl }]);
     try {
@@ -98,9 +98,10 @@ describe('PeerTransport', () => {
       ).toEqual([append(5, [6], 5)]);
       transport.send([append(6, [], 6)]);
       await waitFor(() => peer.streams[0]?.lines.length === 3, 'a commit index alone', 10_000);
-      expect(JSON.parse(peer.streams[0]!.lines[2]!), 'it goes once the round ends').toEqual([
-        append(6, [], 6),
-      ]);
+      expect(
+        JSON.parse(peer.streams[0]!.lines[2]!),
+        'with no Append after it, it goes alone',
+      ).toEqual([append(6, [], 6)]);
     } finally {
       transport.stop();
       await peer.close();
