@@ -3,28 +3,49 @@
 // streams (harness/api/watch-reader.ts, the test helpers in harness/testing/http.ts) wait on
 // `next()`, which fails with a message naming what was awaited.
 import type http from 'node:http';
+import type { Readable } from 'node:stream';
+
+/**
+ * Calls `each` with the complete lines of every chunk of `source` (blank ones too), and `ended`
+ * with what followed the last newline once the source ends. The lines that arrive in one chunk
+ * come together, so a reader may treat what arrived at once as one batch.
+ */
+export function onLines(
+  source: Readable,
+  each: (lines: string[]) => void,
+  ended?: (rest: string) => void,
+): void {
+  source.setEncoding('utf8');
+  let rest = '';
+  source.on('data', (chunk: string) => {
+    rest += chunk;
+    const end = rest.lastIndexOf('\n');
+    if (end < 0) return;
+    const lines = rest.slice(0, end).split('\n');
+    rest = rest.slice(end + 1);
+    each(lines);
+  });
+  if (ended) source.on('end', () => ended(rest));
+}
 
 export class LineQueue {
   private readonly lines: string[] = [];
-  private buffered = '';
   private ended = false;
   private wake: (() => void) | undefined;
 
   /** Feeds the queue from an answer; blank lines are dropped, a last line without `\n` is kept. */
   follow(response: http.IncomingMessage): void {
-    response.setEncoding('utf8');
-    response.on('data', (chunk: string) => {
-      this.buffered += chunk;
-      const parts = this.buffered.split('\n');
-      this.buffered = parts.pop()!;
-      this.lines.push(...parts.filter((line) => line.trim() !== ''));
-      this.notify();
-    });
-    response.on('end', () => {
-      if (this.buffered.trim() !== '') this.lines.push(this.buffered);
-      this.buffered = '';
-      this.end();
-    });
+    onLines(
+      response,
+      (lines) => {
+        this.lines.push(...lines.filter((line) => line.trim() !== ''));
+        this.notify();
+      },
+      (rest) => {
+        if (rest.trim() !== '') this.lines.push(rest);
+        this.end();
+      },
+    );
     response.on('error', () => this.end());
   }
 

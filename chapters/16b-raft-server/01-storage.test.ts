@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { loadReference } from '../../harness/components/implementation.ts';
+import { openRaftStorage } from '../../harness/testing/raft-storage.ts';
 import { FileRaftStorage, replayRecords } from './raft-storage.ts';
 
 const dirs: string[] = [];
@@ -18,16 +18,7 @@ afterEach(() => {
 });
 
 /** The storage over chapter 02's write-ahead log (the reference), opened in `dir`. */
-async function openStorage(dir: string): Promise<FileRaftStorage> {
-  const { WriteAheadLog } = await loadReference('02', 'wal.ts');
-  const { log, replay } = await WriteAheadLog.open(dir);
-  try {
-    return new FileRaftStorage(log, replay);
-  } catch (error) {
-    await log.close();
-    throw error;
-  }
-}
+const openStorage = (dir: string) => openRaftStorage(FileRaftStorage, dir);
 
 describe('Raft storage', () => {
   test('records replay in order: the last hard state wins, entries replace the log from their index', () => {

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { loadReference } from '../../harness/components/implementation.ts';
 import type { Snapshot } from '../../harness/contracts/raft.ts';
 import { MemoryStorage } from '../../harness/testing/raft-network.ts';
+import { openRaftStorage } from '../../harness/testing/raft-storage.ts';
 import { RaftMember } from './member.ts';
 import { entriesAfter, FileRaftStorage } from './raft-storage.ts';
 
@@ -23,16 +24,7 @@ afterEach(() => {
 });
 
 /** The storage over chapter 02's write-ahead log (the reference), opened in `dir`. */
-async function openStorage(dir: string): Promise<FileRaftStorage> {
-  const { WriteAheadLog } = await loadReference('02', 'wal.ts');
-  const { log, replay } = await WriteAheadLog.open(dir);
-  try {
-    return new FileRaftStorage(log, replay);
-  } catch (error) {
-    await log.close();
-    throw error;
-  }
-}
+const openStorage = (dir: string) => openRaftStorage(FileRaftStorage, dir);
 
 /** Entries `from` to `to`, all of `term`. */
 function entries(from: number, to: number, term = 1) {

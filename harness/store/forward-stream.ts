@@ -15,6 +15,7 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NodeId } from '../contracts/raft.ts';
+import { onLines } from '../lines.ts';
 import type { Applied, Command, RaftPeer } from '../contracts/raft-server.ts';
 
 /** The route on the leader's peer port. */
@@ -157,14 +158,7 @@ export function serveForwardStream(
  * side writes (it throws) ends the stream: the other side then opens another.
  */
 function readLines(source: IncomingMessage, onLine: (line: string) => void): void {
-  source.setEncoding('utf8');
-  let pending = '';
-  source.on('data', (chunk: string) => {
-    pending += chunk;
-    const end = pending.lastIndexOf('\n');
-    if (end < 0) return;
-    const lines = pending.slice(0, end).split('\n');
-    pending = pending.slice(end + 1);
+  onLines(source, (lines) => {
     try {
       for (const line of lines) if (line !== '') onLine(line);
     } catch {

@@ -12,6 +12,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import type * as grpc from '@grpc/grpc-js';
 import { gatewayBody, protoMessageOf } from './grpc-json.ts';
 import type { ProtoMessage } from './grpc.ts';
+import { onLines } from '../lines.ts';
 
 /** gRPC's Unavailable: the member's store cannot be reached, the client may try again. */
 const UNAVAILABLE = 14;
@@ -63,26 +64,24 @@ function relayAnswer(
   fail: (details: string, code?: number) => void,
   header: MemberHeader,
 ): void {
-  reply.setEncoding('utf8');
-  let text = '';
-  reply.on('data', (chunk: string) => {
-    text += chunk;
-    const lines = text.split('\n');
-    text = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      if (reply.statusCode !== 200) return fail(refusal(line), codeOf(line));
-      const parsed = JSON.parse(line) as WatchLine;
-      if (parsed.error) {
-        return fail(parsed.error.message ?? 'etcdserver: watch failed', parsed.error.grpc_code);
+  onLines(
+    reply,
+    (lines) => {
+      for (const line of lines) {
+        if (line.trim() === '') continue;
+        if (reply.statusCode !== 200) return fail(refusal(line), codeOf(line));
+        const parsed = JSON.parse(line) as WatchLine;
+        if (parsed.error) {
+          return fail(parsed.error.message ?? 'etcdserver: watch failed', parsed.error.grpc_code);
+        }
+        call.write(protoMessageOf(underMemberHeader(parsed.result, header)));
       }
-      call.write(protoMessageOf(underMemberHeader(parsed.result, header)));
-    }
-  });
-  reply.on('end', () => {
-    if (reply.statusCode !== 200 && text.trim()) return fail(refusal(text), codeOf(text));
-    fail('etcdserver: the member ended the watch stream; watch again');
-  });
+    },
+    (rest) => {
+      if (reply.statusCode !== 200 && rest.trim()) return fail(refusal(rest), codeOf(rest));
+      fail('etcdserver: the member ended the watch stream; watch again');
+    },
+  );
   reply.on('error', (error) => fail(`etcdserver: ${error.message}`));
 }
 
@@ -122,17 +121,15 @@ export function pipeWatch(
 
 /** Copies the store's watch lines to `response`, each result under the member's header. */
 function relayLines(reply: IncomingMessage, response: ServerResponse, header: MemberHeader): void {
-  reply.setEncoding('utf8');
-  let text = '';
-  reply.on('data', (chunk: string) => {
-    text += chunk;
-    const lines = text.split('\n');
-    text = lines.pop() ?? '';
-    let out = '';
-    for (const line of lines) out += `${underMemberHeaderLine(line, header)}\n`;
-    if (out) response.write(out);
-  });
-  reply.on('end', () => response.end(text));
+  onLines(
+    reply,
+    (lines) => {
+      let out = '';
+      for (const line of lines) out += `${underMemberHeaderLine(line, header)}\n`;
+      if (out) response.write(out);
+    },
+    (rest) => response.end(rest),
+  );
   reply.on('error', () => response.destroy());
 }
 

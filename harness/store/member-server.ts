@@ -54,6 +54,7 @@ import type {
   RaftServerChapter,
   ReplicatedMember,
 } from '../contracts/raft-server.ts';
+import { onLines } from '../lines.ts';
 import { FORWARD_STREAM_PATH, ForwardStreams, serveForwardStream } from './forward-stream.ts';
 import { memberIds } from './member.ts';
 import { createMemberGrpcServer, sharedClientPort } from './member-grpc.ts';
@@ -267,17 +268,12 @@ function readPeerStream(
   response.flushHeaders();
   const beat = setInterval(() => response.write('\n'), STREAM_BEAT_MS);
   response.on('close', () => clearInterval(beat));
-  request.setEncoding('utf8');
-  let pending = '';
-  request.on('data', (chunk: string) => {
-    pending += chunk;
-    const end = pending.lastIndexOf('\n');
-    if (end < 0) return;
-    const lines = pending.slice(0, end).split('\n');
-    pending = pending.slice(end + 1);
+  onLines(request, (lines) => {
     let messages: Message[];
     try {
-      messages = lines.flatMap((line) => JSON.parse(line) as Message[]);
+      messages = lines
+        .filter((line) => line !== '')
+        .flatMap((line) => JSON.parse(line) as Message[]);
     } catch {
       request.destroy();
       response.destroy();
