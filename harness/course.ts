@@ -181,6 +181,16 @@ export function folderOf(chapter: Chapter): string {
 }
 
 /** Finds a chapter by id ("01", "1"), folder ("01-store") or slug ("store"). */
+/**
+ * The parts of a chapter taught in parts (16a and 16b for "16"), in course order; none when
+ * `name` is not the number of such a chapter.
+ */
+export function chapterParts(name: string): Chapter[] {
+  if (!/^\d+$/.test(name)) return [];
+  const number = name.padStart(2, '0');
+  return course.filter((chapter) => new RegExp(`^${number}[a-z]$`).test(chapter.id));
+}
+
 export function findChapter(name: string): Chapter | undefined {
   const wanted = name.toLowerCase();
   return course.find(

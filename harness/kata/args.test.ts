@@ -45,6 +45,20 @@ describe('The command line', () => {
     expect(message, 'kata test 99').toContain('01 (store)');
   });
 
+  test('kata test 16 runs a chapter taught in parts part by part; other verbs ask for one part', () => {
+    expect(
+      parseCommandLine(['test', '16']).chapters.map((chapter) => chapter.id),
+      'kata test 16',
+    ).toEqual(['16a', '16b']);
+    expect(
+      parseCommandLine(['test', '02']).chapters.map((chapter) => chapter.id),
+      'kata test 02: a chapter of that number exists, 02b is another',
+    ).toEqual(['02']);
+    expect(usageError(['hint', '16']), 'kata hint 16').toContain(
+      'chapter 16 comes in parts: 16a (raft), 16b (raft-server); name one of them',
+    );
+  });
+
   test('reset and solution need a chapter', () => {
     expect(usageError(['reset']), 'kata reset').toContain('needs a chapter: 01 (store)');
     expect(usageError(['solution']), 'kata solution').toContain('needs a chapter');

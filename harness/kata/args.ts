@@ -2,7 +2,7 @@
 // (harness/kata/verbs.ts). Mistakes become a UsageError whose one line names the valid choices
 // (exit code 2).
 import { parseArgs } from 'node:util';
-import { course, findChapter, folderOf, type Chapter } from '../course.ts';
+import { chapterParts, course, findChapter, folderOf, type Chapter } from '../course.ts';
 import { UsageError } from './output.ts';
 import { verbose, verbs, type Verb } from './verbs.ts';
 
@@ -27,9 +27,13 @@ export function chapterChoices(): string {
 
 export function resolveChapter(name: string): Chapter {
   const chapter = findChapter(name);
-  if (!chapter)
-    throw new UsageError(`unknown chapter "${name}"; choose one of ${chapterChoices()}`);
-  return chapter;
+  if (chapter) return chapter;
+  const parts = chapterParts(name);
+  if (parts.length > 0) {
+    const names = parts.map((part) => `${part.id} (${part.slug})`).join(', ');
+    throw new UsageError(`chapter ${name} comes in parts: ${names}; name one of them`);
+  }
+  throw new UsageError(`unknown chapter "${name}"; choose one of ${chapterChoices()}`);
 }
 
 /** "01.3": chapter 01 and its third stage; "01": chapter 01 alone. */
@@ -102,7 +106,10 @@ function readPositionals(request: Request, verb: Verb, positionals: string[]): v
     const what = needed[verb.positional!] ?? `a chapter: ${chapterChoices()}`;
     throw new UsageError(`kata ${request.verb} needs ${what}; usage: ${verb.usage}`);
   }
-  if (verb.positional === 'chapter' && verb.stages) {
+  const parts = verb.parts && positionals.length === 1 ? chapterParts(positionals[0]!) : [];
+  if (parts.length > 0 && !findChapter(positionals[0]!)) {
+    request.chapters = parts;
+  } else if (verb.positional === 'chapter' && verb.stages) {
     const named = positionals.map(resolveStage);
     request.chapters = named.map((entry) => entry.chapter);
     request.stage = named[0]?.stage;

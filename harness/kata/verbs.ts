@@ -23,6 +23,8 @@ export interface Verb {
   required?: boolean;
   /** The chapter may name one of its stages too: `kata test 01.3`. */
   stages?: boolean | 'required';
+  /** A chapter taught in parts may be named whole: `kata test 16` runs 16a, then 16b. */
+  parts?: boolean;
   /** Everything after the positional goes to the program untouched (`kata run store --data-dir`). */
   passThrough?: boolean;
 }
@@ -52,12 +54,13 @@ export const verbs: Record<string, Verb> = {
   test: {
     usage: 'kata test [NN[.S]] [--solutions]',
     summary:
-      "run a chapter's tests, or one stage's (01.3), on your code (default: the current chapter) and record progress",
+      "run a chapter's tests, or one stage's (01.3), on your code (default: the current chapter) and record progress; a chapter in parts (16) runs each part",
     flags: {
       solutions: { type: 'boolean', description: 'run the same tests on the reference instead' },
     },
     positional: 'chapter',
     stages: true,
+    parts: true,
   },
   watch: {
     usage: 'kata watch [NN[.S]] [--poll]',
