@@ -4,15 +4,19 @@
 // one member is cut off from the others, and leadership is moved on purpose (etcd's MoveLeader, over
 // gRPC as etcdctl move-leader sends it). The clients' history must be linearizable, and no
 // acknowledged write may be lost: a final read of every key, from every member, ends the history.
+// A watcher on each member, watching again from where it was whenever its stream ends (its member
+// killed, or a snapshot loaded into it), must see every revision once, in order: none going
+// backwards, none missing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { type ClientRequest, createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { checkOperations, describeHistory, type Operation } from '../linearizability/check.ts';
 import { kvModel, type KvInput, type KvOutput } from '../linearizability/models.ts';
+import { onLines } from '../lines.ts';
 import { repoRoot } from '../paths.ts';
 import { callUnary, etcdGrpcClients } from '../store/grpc.ts';
 import { freePort } from '../testing/free-port.ts';
@@ -124,6 +128,58 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/**
+ * A watcher of every key on one member, from revision 1 on, as a client watches: when its stream
+ * ends, it watches again from the revision after the last it saw, once the member answers again.
+ * It records the revision of each event, in the order they came.
+ */
+function watchMember(member: Member) {
+  const revisions: number[] = [];
+  let stopped = false;
+  let open: ClientRequest | undefined;
+  const once = (from: number) =>
+    new Promise<void>((resolve) => {
+      const request = httpRequest(
+        { host: '127.0.0.1', port: member.clientPort, path: '/v3/watch', method: 'POST' },
+        (reply) => {
+          onLines(reply, (lines) => {
+            for (const line of lines.filter((text) => text.trim() !== '')) {
+              const { result } = JSON.parse(line) as { result?: { events?: WatchEvent[] } };
+              for (const event of result?.events ?? [])
+                revisions.push(Number(event.kv?.mod_revision));
+            }
+          });
+          reply.on('close', resolve);
+        },
+      );
+      request.on('error', () => resolve());
+      request.on('close', () => resolve());
+      const watch = { key: b64('k'), range_end: b64('l'), start_revision: String(from) };
+      request.write(JSON.stringify({ create_request: watch }));
+      open = request;
+    });
+  const watching = (async () => {
+    while (!stopped) {
+      await once((revisions.at(-1) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  return {
+    member,
+    revisions,
+    stop: () => {
+      stopped = true;
+      open?.destroy();
+      return watching;
+    },
+  };
+}
+
+/** An event of a watch answer, as the JSON gateway writes it. */
+interface WatchEvent {
+  kv?: { mod_revision?: string };
+}
+
 /** Which member says it leads (skipping member `skip`); -1 if none does. */
 async function leaderIndex({ skip = -1 } = {}): Promise<number> {
   for (const [i, member] of members.entries()) {
@@ -194,6 +250,7 @@ describe('The replicated store under faults', () => {
     for (const member of members) start(member);
     await waitFor(async () => (await leaderIndex()) >= 0, 'a leader among three members', 90_000);
 
+    const watchers = members.map(watchMember);
     const history: Operation<KvInput, KvOutput>[] = [];
     const started = Date.now();
     const now = () => Date.now() - started;
@@ -321,14 +378,36 @@ describe('The replicated store under faults', () => {
         });
       }
     }
+    const final = Number(
+      ((await call(members[0]!, '/v3/kv/range', { key: b64('k0') })).header as { revision: string })
+        .revision,
+    );
+    for (const watcher of watchers) {
+      await waitFor(
+        () => (watcher.revisions.at(-1) ?? 0) >= final,
+        `the watcher on ${watcher.member.name} reaching revision ${final}`,
+        60_000,
+      );
+      await watcher.stop();
+    }
     const result = checkOperations(kvModel, history, 60_000);
     const verdict = result.result === 'ok' ? 'linearizable, 0 lost' : result.result;
     console.log(
-      `raft-faults: ${history.length} operations (${acknowledged} acknowledged puts), faults: ${faults.join('; ')}: ${verdict}`,
+      `raft-faults: ${history.length} operations (${acknowledged} acknowledged puts), faults: ${faults.join('; ')}: ${verdict}; watchers to revision ${final}: ${watchers.map(({ member, revisions }) => `${member.name} ${revisions.length} events`).join(', ')}`,
     );
     expect(acknowledged, 'the clients got puts acknowledged through the faults').toBeGreaterThan(
       10,
     );
+    for (const { member, revisions } of watchers) {
+      const wrong = revisions.findIndex((revision, i) => revision !== (revisions[i - 1] ?? 1) + 1);
+      expect(
+        wrong < 0
+          ? 'every revision once, in order'
+          : revisions.slice(Math.max(0, wrong - 3), wrong + 3),
+        `the revisions the watcher on ${member.name} saw, from 2 to ${final}, through the faults` +
+          (wrong < 0 ? '' : `: at event ${wrong}, after ${revisions[wrong - 1] ?? 'none'}`),
+      ).toBe('every revision once, in order');
+    }
     const broken = result.result === 'illegal' ? `\n${describeHistory(kvModel, result.part)}` : '';
     expect(
       verdict,
