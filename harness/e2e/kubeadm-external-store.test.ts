@@ -2,12 +2,16 @@
 // members stay processes of `kata up`, started before node-1's kubelet; the API server, the
 // controller-manager and the scheduler are its static pods, the API server's --etcd-servers naming
 // every member. kube-system has no etcd pod, `kata components` lists the members with their pids,
-// and the API keeps answering with one member killed (the other two keep a quorum).
+// and the API keeps answering with one member killed (the other two keep a quorum). The drill
+// store-leader-lost runs here too: it needs a store of three members.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { manifestFile, readManifest } from '../cluster/kubeadm.ts';
+import { storeLeaderLost } from '../kata/drill/drills/store-leader-lost.ts';
+import { sceneFrom } from '../kata/tasks/scene.ts';
+import type { Verdict } from '../kata/tasks/task.ts';
 import { repoRoot } from '../paths.ts';
 import { hasKubectl, noKubectl } from '../testing/kubectl.ts';
 import { waitFor } from '../testing/wait.ts';
@@ -72,5 +76,36 @@ describe(`--kubeadm with a replicated store${hasKubectl ? '' : ` (${noKubectl})`
       expect(restarted.code, `kata restart store-2: ${restarted.output}`).toBe(0);
     },
     120_000,
+  );
+
+  test.skipIf(!hasKubectl)(
+    'the drill store-leader-lost: its leader killed, kubectl goes on; verify passes once the member is back',
+    async () => {
+      const scene = sceneFrom(running!.dataDir);
+      try {
+        await storeLeaderLost.prepare(scene);
+        const broken = await storeLeaderLost.verify(scene);
+        expect(broken.reasons.join('; '), 'verify with the leader killed').toMatch(
+          /store-\d is not running/,
+        );
+        await waitFor(
+          async () => (await running!.kubectl.run('get', 'deployment', '-n', 'ledger')).code === 0,
+          'kubectl answering with the leader down',
+          30_000,
+        );
+        await storeLeaderLost.fix(scene);
+        let verdict: Verdict = { passed: false, reasons: ['never verified'] };
+        await waitFor(
+          async () => (verdict = await storeLeaderLost.verify(scene)).passed,
+          'the drill verified after its fix',
+          90_000,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}: ${verdict.reasons.join('; ')}`);
+        });
+      } finally {
+        await storeLeaderLost.cleanUp(scene);
+      }
+    },
+    180_000,
   );
 });

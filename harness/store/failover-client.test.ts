@@ -1,5 +1,5 @@
-// The failover client: a request that failed for want of its member goes to the next member; one
-// the member refused for a reason of its own does not; a watch that lost its member starts again
+// The failover client: a request that failed for want of its member goes to the next member, for as
+// long as an election takes; one the member refused for a reason of its own does not; a watch that lost its member starts again
 // on the next one from the first revision it had not delivered.
 import { describe, expect, test } from 'vitest';
 import type { ClientWatch, StoreClient, WatchHandlers } from './client.ts';
@@ -53,6 +53,24 @@ describe('The failover store client', () => {
       refusing.range({ key: new Uint8Array() }),
       'a bad request fails as it is',
     ).rejects.toThrow('key is not provided');
+  });
+
+  test('through an election every member fails for a while: the request keeps trying, and is answered', async () => {
+    const electing = {
+      error: new Error('etcdserver: no leader') as Error | undefined,
+      revision: 9,
+    };
+    const client = new FailoverStoreClient([
+      member({ error: new Error('fetch failed') }),
+      member(electing),
+      member(electing),
+    ]);
+    setTimeout(() => (electing.error = undefined), 1000);
+    const range = await client.range({ key: new Uint8Array([1]) });
+    expect(
+      range.header.revision,
+      'the leader dead, the others without a leader for a second, then one answers',
+    ).toBe(9);
   });
 
   test('a watch that lost its member starts again on the next one after the last revision delivered', async () => {

@@ -16,6 +16,9 @@ export function isMemberFailure(error: unknown): boolean {
   );
 }
 
+/** How long a request keeps trying the members before it fails: a few election timeouts. */
+const FAILOVER_WINDOW_MS = 5000;
+
 export class FailoverStoreClient implements StoreClient {
   private readonly clients: StoreClient[];
   private current = 0;
@@ -24,21 +27,25 @@ export class FailoverStoreClient implements StoreClient {
     this.clients = clients;
   }
 
-  /** Runs `call` on the current member; on a member failure, on the next, once round the list. */
+  /**
+   * Runs `call` on the current member; on a member failure, on the next, and so on for up to
+   * FAILOVER_WINDOW_MS (and at least once round the list). A leader's death fails requests on
+   * every member until the others have elected a new one, an election timeout or two later: the
+   * window spans that, as etcd's client retries through an election.
+   */
   private async attempt<T>(call: (client: StoreClient) => Promise<T>): Promise<T> {
-    let lastError: unknown;
-    for (let tried = 0; tried < this.clients.length * 2; tried++) {
+    const deadline = Date.now() + FAILOVER_WINDOW_MS;
+    for (let tried = 1; ; tried++) {
       const index = this.current;
       try {
         return await call(this.clients[index]!);
       } catch (error) {
         if (!isMemberFailure(error)) throw error;
-        lastError = error;
+        if (tried >= this.clients.length && Date.now() > deadline) throw error;
         if (this.current === index) this.current = (index + 1) % this.clients.length;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     }
-    throw lastError;
   }
 
   put: StoreClient['put'] = (request) => this.attempt((client) => client.put(request));

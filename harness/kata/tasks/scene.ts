@@ -27,6 +27,10 @@ export function sceneFrom(dataDir: string): TaskScene {
 /** A component as the control endpoint lists it. */
 export interface ComponentStatus {
   name: string;
+  /** What it is: store, apiserver, kubelet, ... (several members of a replicated store are stores). */
+  kind?: string;
+  /** The health endpoint it is waited for at (a store member's is its client URL's /health). */
+  health?: string;
   state: 'starting' | 'running' | 'exited' | 'killed';
   /** Whose code it runs: mine, solutions or auto. */
   use?: string;

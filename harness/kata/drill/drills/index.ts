@@ -12,6 +12,7 @@ import { readinessProbe } from './readiness-probe.ts';
 import { requestsTooBig } from './requests-too-big.ts';
 import { schedulerDown } from './scheduler-down.ts';
 import { serviceSelector } from './service-selector.ts';
+import { storeLeaderLost } from './store-leader-lost.ts';
 import { storeStopped } from './store-stopped.ts';
 import { stuckRollout } from './stuck-rollout.ts';
 import { untoleratedTaint } from './untolerated-taint.ts';
@@ -32,6 +33,7 @@ export const drills: Task[] = [
   kubeletUpgrade,
   stuckRollout,
   storeStopped,
+  storeLeaderLost,
 ];
 
 export function findDrill(name: string): Task | undefined {
