@@ -84,12 +84,18 @@ export class FileRaftStorage implements RaftStorage {
 
   /**
    * Keeps the snapshot and cuts the log behind it (entriesAfter), then hands the log a snapshot of
-   * its own: the Raft snapshot, the hard state and the entries left. The log writes it after the
-   * records before it; until it is on disk, the next save waits for it, so nothing the snapshot
-   * holds (a leader's, installed) is promised before it is durable.
+   * its own: the Raft snapshot, the hard state and the entries left. One snapshot of the log at a
+   * time: a later one waits for the one before, and is made when its turn comes, from the state
+   * then, which the records appended so far describe. Until it is on disk, the next save waits for
+   * it, so nothing the snapshot holds (a leader's, installed) is promised before it is durable.
    */
   saveSnapshot(snapshot: Snapshot): void {
     throw new NotImplemented('FileRaftStorage.saveSnapshot', '§ Snapshots');
+  }
+
+  /** The storage's whole state, as the log's snapshot holds it. */
+  private whole(): StorageSnapshot {
+    return { snapshot: this.saved!, hardState: this.state, entries: this.log };
   }
 
   hardState(): HardState {
