@@ -19,7 +19,7 @@ import {
 } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import type { Deployment, Node, Pod, Service } from '../api/types.ts';
 import { credentialsFor, presentCredentials } from '../client/tls.ts';
 import {
@@ -42,8 +42,13 @@ const NODE_INDEX_BASE = 200;
 const temporary: string[] = [];
 const running: RunningCluster[] = [];
 
+// A test that failed midway left its cluster running on the suite's addresses: it stops before the
+// next test starts one there (else the next one's DNS finds 127.100.0.10:53 taken).
+afterEach(async () => {
+  for (const cluster of running.splice(0)) await cluster.stop();
+});
+
 afterAll(async () => {
-  for (const cluster of running) await cluster.stop();
   for (const folder of temporary) rmSync(folder, { recursive: true, force: true });
   delete process.env.KATA_CHAPTERS_DIR;
 });
@@ -172,15 +177,21 @@ async function scenario(use: ClusterOptions['use'], part: 'whole' | 'placement' 
   // The NodePort, on every node: more than one pod answers.
   for (const ip of nodeIps) {
     const answered = new Set<string>();
+    let unanswered = 0;
     await waitFor(
       async () => {
         const pod = await answeringPod(ip, 30080);
         if (pod) answered.add(pod);
+        else unanswered++;
         return answered.size >= 2;
       },
       `two different pods answering on ${ip}:30080`,
       30_000,
-    );
+    ).catch((error: Error) => {
+      // What the connections met, for whoever reads the failure: one pod only, or no answers.
+      const met = [...answered].join(', ') || 'no pod';
+      throw new Error(`${error.message}: met ${met}; ${unanswered} connections got no answer`);
+    });
   }
 
   // The kubernetes Service leads to the API server, where pods look for it
